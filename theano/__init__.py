@@ -1,0 +1,62 @@
+"""theano-ng: Theano's API on today's Python and NumPy.
+
+    import theano
+    import theano.tensor as T
+    x = T.dvector('x')
+    f = theano.function([x], (x ** 2).sum())
+"""
+
+__version__ = "1.0.0.dev0"
+
+import time as _time
+
+from theano.configdefaults import config, change_flags
+from theano import graph
+from theano.graph.basic import Apply, Constant, Variable, clone_replace
+from theano.graph.op import Op
+from theano.graph.type import Type, generic
+from theano.graph.fg import FunctionGraph
+from theano import scalar, tensor
+import theano.tensor  # noqa: E402  binds `theano` here, so `from theano import *` exports it (as Theano did)
+from theano.compile import (DebugMode, Function, In, Mode, Out, ProfileStats, SharedVariable,
+                            function, get_mode, shared)
+from theano.compile.function import UnusedInputError
+from theano.gradient import Lop, Rop, grad, hessian, jacobian, verify_grad
+from theano import gradient, printing
+from theano.printing import pp, debugprint, pydotprint
+
+# Theano 1.0's old names for the same things.
+gof = graph
+compile = __import__("theano.compile", fromlist=["compile"])
+clone = clone_replace
+function_module = compile
+In = In
+Param = In
+ProfileMode = Mode
+
+
+def dot(l, r):
+    """``theano.dot``: symbolic dot product of two tensors."""
+    return tensor.dot(l, r)
+
+
+def __getattr__(name):
+    import importlib
+
+    lazy = {"scan": ("theano.scan", "scan"), "map": ("theano.scan", "map"),
+            "reduce": ("theano.scan", "reduce"), "foldl": ("theano.scan", "foldl"),
+            "foldr": ("theano.scan", "foldr"), "ifelse": ("theano.ifelse", None),
+            "scan_module": ("theano.scan_module", None), "sandbox": ("theano.sandbox", None),
+            "sparse": ("theano.sparse", None), "misc": ("theano.misc", None),
+            "tests": ("theano.tests", None), "configparser": ("theano.configparser", None)}
+    if name in lazy:
+        mod, attr = lazy[name]
+        m = importlib.import_module(mod)
+        return getattr(m, attr) if attr else m
+    raise AttributeError(f"module 'theano' has no attribute {name!r}")
+
+
+# Tutorials written for Python 2 time their code with time.clock(), removed in Python 3.8.
+# The seed programs must run as printed, so it is restored as an alias of time.perf_counter.
+if not hasattr(_time, "clock"):
+    _time.clock = _time.perf_counter

@@ -1,0 +1,13 @@
+"""Building and calling compiled functions."""
+
+from theano.compile.function import Function, FunctionMaker, UnusedInputError, function
+from theano.compile.io import In, Out, SymbolicInput, SymbolicOutput
+from theano.compile.mode import (FAST_COMPILE, FAST_RUN, DebugMode, Mode, get_default_mode,
+                                 get_mode, predefined_modes)
+from theano.compile.profiling import ProfileStats
+from theano.compile.sharedvalue import SharedVariable, shared, shared_constructor
+
+__all__ = ["function", "Function", "FunctionMaker", "In", "Out", "Mode", "DebugMode", "get_mode",
+           "get_default_mode", "shared", "SharedVariable", "shared_constructor", "ProfileStats",
+           "UnusedInputError", "SymbolicInput", "SymbolicOutput", "FAST_RUN", "FAST_COMPILE",
+           "predefined_modes"]

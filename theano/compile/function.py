@@ -1,0 +1,538 @@
+"""theano.function: from symbolic inputs and outputs to a callable.
+
+Building (``FunctionMaker``): normalize inputs/outputs/updates, apply ``givens`` by cloning the graph,
+add the default updates of shared variables, check everything the user gave (with errors that say
+what to do), make a FunctionGraph whose inputs are the explicit inputs followed by the shared
+variables, rewrite it (the mode's optimizer) and hand it to the mode's backend.
+
+Calling (``Function.__call__``): match arguments to inputs (by position, by name, defaults), check and
+convert each value to its type, read the shared variables' containers, run, then copy outputs that
+could alias storage the user or a shared variable holds, and only then write all updates at once. A
+call that raises writes nothing.
+"""
+
+import time
+import warnings
+from collections import OrderedDict
+
+import numpy as np
+
+from theano.compile.io import In, Out
+from theano.compile.mode import get_mode
+from theano.compile.profiling import ProfileStats
+from theano.compile.sharedvalue import SharedVariable
+from theano.configdefaults import config
+from theano.graph.basic import Constant, Variable, ancestors, clone_replace, view_roots
+from theano.graph.fg import FunctionGraph, MissingInputError
+from theano.graph.utils import user_frame
+
+
+class UnusedInputError(ValueError):
+    """An explicit input is not needed to compute the outputs."""
+
+
+def _normalize_pairs(arg, what):
+    if arg is None:
+        return []
+    if isinstance(arg, dict):
+        return list(arg.items())
+    if isinstance(arg, (list, tuple)):
+        if len(arg) == 2 and isinstance(arg[0], Variable) and not isinstance(arg[1], (list, tuple)) \
+                and what == "updates" and isinstance(arg[0], SharedVariable):
+            return [tuple(arg)]
+        pairs = []
+        for i, p in enumerate(arg):
+            if not isinstance(p, (list, tuple)) or len(p) != 2:
+                raise TypeError(
+                    f"{what} must be a dict or a list of (variable, expression) pairs; item {i} is "
+                    f"{p!r}"
+                )
+            pairs.append((p[0], p[1]))
+        return pairs
+    raise TypeError(f"{what} must be a dict, an OrderedDict or a list of pairs, got {type(arg).__name__}")
+
+
+def _convert_to_type(target, value, what):
+    """Express ``value`` (a variable or Python value) as ``target``'s type, or raise TypeError."""
+    from theano.tensor.basic import as_tensor_variable, cast, constant
+    from theano.tensor.type import TensorType
+
+    if not isinstance(value, Variable):
+        if isinstance(target.type, TensorType):
+            try:
+                data = target.type.filter(value, allow_downcast=None)
+            except TypeError as exc:
+                raise TypeError(f"{what}: the value {value!r} cannot stand for {target} ({target.type}): {exc}") from None
+            c = constant(data)
+            if c.type != target.type:
+                conv = target.type.convert_variable(c)
+                c = conv if conv is not None else c
+            return c
+        return target.type.make_constant(value)
+    if value.type == target.type:
+        return value
+    conv = target.type.convert_variable(value)
+    if conv is not None:
+        return conv
+    if isinstance(target.type, TensorType) and isinstance(value.type, TensorType) and \
+            isinstance(value, Constant) and value.ndim == target.ndim:
+        try:
+            data = target.type.filter(value.data)
+            return constant(data) if constant(data).type == target.type else target.type.convert_variable(constant(data))
+        except TypeError:
+            pass
+    return None
+
+
+def _cast_hint(target, value):
+    return (
+        f"Cast the expression to the shared variable's dtype, e.g. "
+        f"`T.cast(expr, '{target.type.dtype}')` or `expr.astype('{target.type.dtype}')`"
+        + (", or use float32 throughout (THEANO_FLAGS=floatX=float32 makes Python floats float32)"
+           if getattr(target.type, "dtype", "") == "float32" else "")
+        + ". If only the broadcast pattern differs, use T.unbroadcast/T.patternbroadcast."
+    )
+
+
+class FunctionMaker:
+    """Builds a Function; kept as ``f.maker`` (``f.maker.fgraph`` is the compiled graph)."""
+
+    def __init__(self, inputs, outputs, mode=None, updates=None, givens=None,
+                 no_default_updates=False, accept_inplace=False, name=None, rebuild_strict=True,
+                 allow_input_downcast=None, profile=None, on_unused_input=None, trust_input=False):
+        t0 = time.perf_counter()
+        self.build_args = dict(inputs=inputs, outputs=outputs, mode=mode, updates=updates,
+                               givens=givens, no_default_updates=no_default_updates,
+                               name=name, rebuild_strict=rebuild_strict,
+                               allow_input_downcast=allow_input_downcast,
+                               on_unused_input=on_unused_input, trust_input=trust_input)
+        self.mode = get_mode(mode)
+        self.name = name
+        self.trace = user_frame()
+        self.allow_input_downcast = allow_input_downcast
+        if on_unused_input is None:
+            on_unused_input = config.on_unused_input
+        if on_unused_input not in ("raise", "warn", "ignore"):
+            raise ValueError(f"on_unused_input must be 'raise', 'warn' or 'ignore', got {on_unused_input!r}")
+        if not isinstance(inputs, (list, tuple)):
+            raise TypeError(
+                "Input variables of a Theano function should be contained in a list, even when "
+                f"there is a single input (got {type(inputs).__name__}: {inputs!r})."
+            )
+        self.inputs = [self._wrap_input(i, k) for k, i in enumerate(inputs)]
+        seen = set()
+        for k, spec in enumerate(self.inputs):
+            if spec.variable in seen:
+                raise ValueError(f"Input {k} ({spec.variable}) is given more than once")
+            seen.add(spec.variable)
+
+        # outputs
+        self.output_kind, out_specs, self.output_keys = self._wrap_outputs(outputs)
+        self.outputs = out_specs
+
+        # updates
+        update_pairs = self._check_updates(_normalize_pairs(updates, "updates"))
+        for spec in self.inputs:
+            if spec.update is not None:
+                raise NotImplementedError("In(update=...) is not supported; use a shared variable")
+
+        # givens
+        replace = self._check_givens(_normalize_pairs(givens, "givens"))
+
+        out_vars = [o.variable for o in out_specs]
+        upd_targets = [t for t, _ in update_pairs]
+        upd_exprs = [e for _, e in update_pairs]
+        rebuilt = clone_replace(out_vars + upd_exprs, replace, strict=rebuild_strict) if replace \
+            else out_vars + upd_exprs
+        if not isinstance(rebuilt, list):
+            rebuilt = [rebuilt]
+        out_vars = rebuilt[: len(out_vars)]
+        upd_exprs = rebuilt[len(out_vars):]
+
+        # default updates of shared variables, to a fixed point
+        if no_default_updates is not True:
+            excluded = set(no_default_updates or ())
+            input_vars = [s.variable for s in self.inputs]
+            while True:
+                added = False
+                for v in ancestors(out_vars + upd_exprs, input_vars):
+                    if isinstance(v, SharedVariable) and v not in upd_targets and v not in excluded \
+                            and getattr(v, "default_update", None) is not None:
+                        expr = self._check_update(v, v.default_update, "default_update")
+                        if replace:
+                            expr = clone_replace(expr, replace, strict=rebuild_strict)
+                        upd_targets.append(v)
+                        upd_exprs.append(expr)
+                        added = True
+                if not added:
+                    break
+        self.update_targets = upd_targets
+
+        # unused inputs
+        input_vars = [s.variable for s in self.inputs]
+        used = set(ancestors(out_vars + upd_exprs, input_vars))
+        for k, spec in enumerate(self.inputs):
+            if spec.variable not in used:
+                msg = (
+                    f"theano.function was asked to create a function computing outputs given "
+                    f"certain inputs, but the provided input variable at index {k} ({spec.variable}) "
+                    "is not part of the computational graph needed to compute the outputs."
+                )
+                if on_unused_input == "raise":
+                    raise UnusedInputError(
+                        msg + " To make this error a warning, pass on_unused_input='warn' to "
+                        "theano.function; to ignore it, on_unused_input='ignore'."
+                    )
+                if on_unused_input == "warn":
+                    warnings.warn(msg, stacklevel=3)
+
+        # the graph's inputs: explicit inputs, then every shared variable needed or updated
+        shared_vars = []
+        for v in ancestors(out_vars + upd_exprs, input_vars):
+            if isinstance(v, SharedVariable) and v not in shared_vars and v not in input_vars:
+                shared_vars.append(v)
+        for t in upd_targets:
+            if t not in shared_vars:
+                shared_vars.append(t)
+        self.shared_vars = shared_vars
+        for v in ancestors(out_vars + upd_exprs, input_vars + shared_vars):
+            if v.owner is None and not isinstance(v, Constant) and v not in input_vars \
+                    and v not in shared_vars:
+                raise MissingInputError(
+                    f"theano.function: the outputs depend on the variable {v} ({v.type}), which is "
+                    "neither among the inputs nor a shared variable or constant. Add it to the "
+                    "inputs list, or give its value with `givens`."
+                )
+
+        fg_outputs = out_vars + upd_exprs
+        self.fgraph = FunctionGraph(input_vars + shared_vars, fg_outputs, clone=True)
+        self.fgraph.n_explicit_inputs = len(input_vars)
+        self.fgraph.n_user_outputs = len(out_vars)
+        self.fgraph.update_mapping = {len(out_vars) + k: len(input_vars) + shared_vars.index(t)
+                                      for k, t in enumerate(upd_targets)}
+        t1 = time.perf_counter()
+        self.mode.optimize(self.fgraph)
+        t2 = time.perf_counter()
+
+        if profile is None:
+            profile = config.profile
+        if profile is True or isinstance(profile, str):
+            profile = ProfileStats(name if isinstance(profile, bool) or profile is True else profile)
+        self.profile = profile or None
+        self.linker = self.mode.linker
+        self.thunk = self.linker.make_thunk(self.fgraph, profile=self.profile)
+        t3 = time.perf_counter()
+        if self.profile is not None:
+            self.profile.compile_time = t3 - t0
+            self.profile.optimizer_time = t2 - t1
+            self.profile.linker_time = t3 - t2
+        self.trust_input = trust_input
+        self._plan_copies()
+
+    # -- checks ---------------------------------------------------------------------------------
+    def _wrap_input(self, inp, k):
+        if isinstance(inp, In):
+            spec = inp
+        elif isinstance(inp, Variable):
+            spec = In(inp)
+        else:
+            raise TypeError(
+                f"Input {k} of theano.function is a {type(inp).__name__} ({inp!r}), not a symbolic "
+                "variable. Inputs must be variables such as T.dvector('x'), or theano.In(variable)."
+            )
+        v = spec.variable
+        if isinstance(v, SharedVariable):
+            raise TypeError(
+                f"Cannot use a shared variable ({v}) as an explicit input of theano.function: its "
+                "value is already known to the function. Remove it from inputs, or substitute a "
+                "non-shared variable for it with `givens`."
+            )
+        if isinstance(v, Constant):
+            raise TypeError(
+                f"Input {k} of theano.function is a constant ({v}); inputs must be free variables."
+            )
+        if spec.allow_downcast is None:
+            spec.allow_downcast = self.allow_input_downcast
+        return spec
+
+    def _wrap_outputs(self, outputs):
+        if outputs is None:
+            return "list", [], None
+        if isinstance(outputs, dict):
+            keys = list(outputs.keys())
+            specs = [self._wrap_output(outputs[k], k) for k in keys]
+            return "dict", specs, keys
+        if isinstance(outputs, (list, tuple)):
+            return "list", [self._wrap_output(o, k) for k, o in enumerate(outputs)], None
+        return "single", [self._wrap_output(outputs, 0)], None
+
+    def _wrap_output(self, out, k):
+        from theano.tensor.basic import as_tensor_variable
+
+        if isinstance(out, Out):
+            return out
+        if isinstance(out, Variable):
+            return Out(out)
+        try:
+            return Out(as_tensor_variable(out))
+        except TypeError:
+            raise TypeError(
+                f"Output {k!r} of theano.function is a {type(out).__name__} ({out!r}); outputs must "
+                "be symbolic variables."
+            ) from None
+
+    def _check_update(self, target, expr, what="updates"):
+        from theano.tensor.type import TensorType
+
+        if not isinstance(target, SharedVariable):
+            kind = "an explicit input" if isinstance(target, Variable) else type(target).__name__
+            raise TypeError(
+                f"{what}: the target {target!r} is {kind}, not a shared variable. Only shared "
+                "variables (made with theano.shared) can be updated by a function."
+            )
+        if not isinstance(expr, Variable):
+            conv = _convert_to_type(target, expr, f"update of {target}")
+            if conv is None:
+                raise TypeError(f"{what}: cannot use {expr!r} as the new value of {target}")
+            return conv
+        if isinstance(target.type, TensorType) and not isinstance(expr.type, TensorType):
+            raise TypeError(f"{what}: the update of {target} is not a tensor: {expr} ({expr.type})")
+        if expr.type == target.type:
+            return expr
+        conv = target.type.convert_variable(expr)
+        if conv is not None:
+            return conv
+        raise TypeError(
+            f"An update must have the same type as the shared variable it updates: "
+            f"{target.name or target} is {target.type}, but its update {expr} is {expr.type}. "
+            + _cast_hint(target, expr)
+        )
+
+    def _check_updates(self, pairs):
+        out = []
+        seen = set()
+        for target, expr in pairs:
+            expr = self._check_update(target, expr)
+            if target in seen:
+                raise ValueError(f"The shared variable {target} is updated twice; give one update per variable")
+            seen.add(target)
+            out.append((target, expr))
+        return out
+
+    def _check_givens(self, pairs):
+        replace = OrderedDict()
+        for old, new in pairs:
+            if not isinstance(old, Variable):
+                raise TypeError(f"givens: the key {old!r} is not a symbolic variable")
+            conv = _convert_to_type(old, new, "givens")
+            if conv is None:
+                raise TypeError(
+                    f"givens: {old} ({old.type}) cannot be replaced by {new} ({getattr(new, 'type', type(new).__name__)}): "
+                    "the types differ. Cast the replacement to the same dtype and number of "
+                    "dimensions (T.cast(expr, dtype)) first."
+                )
+            replace[old] = conv
+        return replace
+
+    def _plan_copies(self):
+        """Decide which outputs and updates must be copied so that no two owners share memory."""
+        fg = self.fgraph
+        n_out = fg.n_user_outputs
+        input_set = set(fg.inputs)
+        roots_of = [view_roots(v) for v in fg.outputs]
+        self.copy_output = []
+        for k in range(n_out):
+            roots = roots_of[k]
+            borrow = self.outputs[k].borrow
+            risky = any(r in input_set or isinstance(r, Constant) for r in roots)
+            shared_with_other = any(
+                j != k and set(roots) & set(roots_of[j]) for j in range(len(fg.outputs)))
+            self.copy_output.append((risky or shared_with_other) and not borrow)
+        self.copy_update = []
+        for k in range(n_out, len(fg.outputs)):
+            roots = roots_of[k]
+            own = fg.inputs[fg.update_mapping[k]]
+            risky = any((r in input_set and r is not own) or isinstance(r, Constant) for r in roots)
+            shared_with_other = any(
+                j != k and set(roots) & set(roots_of[j]) for j in range(n_out, len(fg.outputs)))
+            self.copy_update.append(risky or shared_with_other)
+
+    def create(self):
+        return Function(self)
+
+
+class Function:
+    """A compiled function. Call it with values for its inputs (by position or by name)."""
+
+    def __init__(self, maker):
+        self.maker = maker
+        self.name = maker.name
+        self.profile = maker.profile
+        self.trust_input = maker.trust_input
+        self._thunk = maker.thunk
+        self._specs = maker.inputs
+        self._n_in = len(maker.inputs)
+        self._types = [s.variable.type for s in maker.inputs]
+        self._fast = [getattr(t, "numpy_dtype", None) for t in self._types]
+        self._ndims = [getattr(t, "ndim", None) for t in self._types]
+        self._containers = [v.container for v in maker.shared_vars]
+        self._n_out = len(maker.outputs)
+        self._update_containers = [v.container for v in maker.update_targets]
+        self._copy_output = maker.copy_output
+        self._copy_update = maker.copy_update
+        self._kind = maker.output_kind
+        self._keys = maker.output_keys
+        names = {}
+        for k, spec in enumerate(maker.inputs):
+            if spec.name is not None:
+                names.setdefault(spec.name, k)
+        self._names = names
+        self._defaults = [s.value for s in maker.inputs]
+        self._has_default = [s.value is not None for s in maker.inputs]
+
+    # -- arguments ------------------------------------------------------------------------------
+    def _where(self):
+        t = self.maker.trace
+        nm = f' "{self.name}"' if self.name else ""
+        if t is None:
+            return f"theano function{nm}"
+        return f"theano function{nm} (defined at {t.filename}:{t.lineno})"
+
+    def _bind(self, args, kwargs):
+        n = self._n_in
+        if len(args) > n:
+            raise TypeError(f"{self._where()} takes at most {n} argument(s) ({len(args)} given)")
+        values = list(args) + [_MISSING] * (n - len(args))
+        for key, val in kwargs.items():
+            k = self._names.get(key)
+            if k is None:
+                known = ", ".join(sorted(self._names)) or "(no named inputs)"
+                raise TypeError(f"{self._where()} got an unexpected keyword argument {key!r}; its named inputs are: {known}")
+            if values[k] is not _MISSING:
+                raise TypeError(f"{self._where()} got multiple values for input {key!r}")
+            values[k] = val
+        for k in range(n):
+            if values[k] is _MISSING:
+                if self._has_default[k]:
+                    values[k] = self._defaults[k]
+                else:
+                    spec = self._specs[k]
+                    label = f"{spec.name!r}" if spec.name else f"at index {k}"
+                    raise TypeError(
+                        f"{self._where()} is missing a value for input {label} "
+                        f"({spec.variable.type}); it takes {n} input(s)."
+                    )
+        return values
+
+    def _filter(self, k, value):
+        spec = self._specs[k]
+        try:
+            return self._types[k].filter(value, strict=spec.strict, allow_downcast=spec.allow_downcast)
+        except (TypeError, ValueError) as exc:
+            label = f'with name "{spec.name}" ' if spec.name else ""
+            raise TypeError(
+                f"Bad input argument {label}to {self._where()} at index {k} (0-based): {exc}"
+            ) from None
+
+    def __call__(self, *args, **kwargs):
+        profile = self.profile
+        t0 = time.perf_counter() if profile is not None else 0.0
+        if kwargs or len(args) != self._n_in:
+            args = self._bind(args, kwargs)
+        if self.trust_input:
+            values = list(args)
+        else:
+            values = []
+            fast = self._fast
+            ndims = self._ndims
+            for k, a in enumerate(args):
+                if type(a) is np.ndarray and a.dtype is fast[k] and a.ndim == ndims[k] \
+                        and not self._types[k]._bcast_dims:
+                    values.append(a)
+                else:
+                    values.append(self._filter(k, a))
+        for c in self._containers:
+            values.append(c.value)
+        outs = self._thunk(values)
+        n_out = self._n_out
+        results = outs[:n_out]
+        for k, flag in enumerate(self._copy_output):
+            if flag and isinstance(results[k], np.ndarray):
+                results[k] = results[k].copy()
+        if len(outs) > n_out:
+            new_values = outs[n_out:]
+            for k, flag in enumerate(self._copy_update):
+                if flag and isinstance(new_values[k], np.ndarray):
+                    new_values[k] = new_values[k].copy()
+            for c, v in zip(self._update_containers, new_values):
+                c.value = v
+        if profile is not None:
+            profile.record_call(time.perf_counter() - t0)
+        if self._kind == "single":
+            return results[0]
+        if self._kind == "dict":
+            return dict(zip(self._keys, results))
+        return results
+
+    # -- conveniences ---------------------------------------------------------------------------
+    @property
+    def input_storage(self):
+        return [_Storage(s) for s in self._specs]
+
+    def free(self):
+        """Release memory held between calls (nothing is held by our backends)."""
+
+    def copy(self, share_memory=False, swap=None, delete_updates=False, name=None, profile=None):
+        """A new Function compiled from the same arguments (``swap`` and ``share_memory`` are not
+        supported: shared variables are always shared)."""
+        if swap:
+            raise NotImplementedError("Function.copy(swap=...) is not supported")
+        kwargs = dict(self.maker.build_args)
+        if delete_updates:
+            kwargs["updates"] = None
+            kwargs["no_default_updates"] = True
+        kwargs["name"] = name or self.name
+        kwargs["profile"] = profile
+        return function(**kwargs)
+
+    def __getstate__(self):
+        raise TypeError(
+            "Compiled theano functions are rebuilt, not pickled, here: pickle the inputs, outputs "
+            "and shared variables instead (or use theano.misc.pkl_utils.dump for graphs)."
+        )
+
+    def __repr__(self):
+        return f"<theano Function {self.name or ''}>"
+
+
+class _Storage:
+    def __init__(self, spec):
+        self.spec = spec
+        self.value = spec.value
+        self.name = spec.name
+
+
+class _Missing:
+    def __repr__(self):
+        return "<missing>"
+
+
+_MISSING = _Missing()
+
+
+def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_default_updates=False,
+             accept_inplace=False, name=None, rebuild_strict=True, allow_input_downcast=None,
+             profile=None, on_unused_input=None, trust_input=False):
+    """Compile symbolic ``outputs`` of ``inputs`` into a callable, as Theano 1.0's theano.function.
+
+    ``updates``: (shared variable, new expression) pairs, written after each call from the old values.
+    ``givens``: (variable, replacement) pairs substituted in the graph. ``allow_input_downcast``: accept
+    lossy conversion of arguments. ``on_unused_input``: 'raise', 'warn' or 'ignore'. ``mode``: a
+    Mode or 'FAST_RUN'/'FAST_COMPILE'. ``profile``: True to collect ``f.profile``.
+    """
+    maker = FunctionMaker(inputs, outputs, mode=mode, updates=updates, givens=givens,
+                          no_default_updates=no_default_updates, accept_inplace=accept_inplace,
+                          name=name, rebuild_strict=rebuild_strict,
+                          allow_input_downcast=allow_input_downcast, profile=profile,
+                          on_unused_input=on_unused_input, trust_input=trust_input)
+    return maker.create()

@@ -1,0 +1,51 @@
+"""In and Out: how a function's inputs and outputs are given, with names, defaults and borrowing."""
+
+from theano.graph.basic import Variable
+
+
+class In:
+    """An input of a function: ``In(x, name='x', value=default, borrow=False, ...)``.
+
+    ``value`` makes the input optional (that value is used when the caller omits it). ``update``
+    (with ``value``) keeps an internal state updated after every call, as in Theano. ``strict``
+    refuses values of another dtype; ``allow_downcast`` allows lossy conversion.
+    """
+
+    def __init__(self, variable, name=None, value=None, update=None, mutable=None, strict=False,
+                 allow_downcast=None, autoname=True, implicit=None, borrow=None, shared=False):
+        if not isinstance(variable, Variable):
+            raise TypeError(f"In() needs a symbolic Variable, got {type(variable).__name__}: {variable!r}")
+        self.variable = variable
+        if name is None and autoname:
+            name = variable.name
+        self.name = name
+        self.value = value
+        self.update = update
+        self.mutable = bool(mutable) if mutable is not None else update is not None
+        self.strict = strict
+        self.allow_downcast = allow_downcast
+        self.implicit = bool(implicit)
+        self.borrow = bool(borrow) if borrow is not None else self.mutable
+        self.shared = shared
+        if update is not None and value is None:
+            raise ValueError(f"In({variable}): an input with an update needs an initial value")
+
+    def __repr__(self):
+        return f"In({self.variable}, name={self.name!r})"
+
+
+class Out:
+    """An output of a function; ``borrow=True`` may return internal memory without copying."""
+
+    def __init__(self, variable, borrow=False):
+        if not isinstance(variable, Variable):
+            raise TypeError(f"Out() needs a symbolic Variable, got {type(variable).__name__}")
+        self.variable = variable
+        self.borrow = borrow
+
+    def __repr__(self):
+        return f"Out({self.variable}, borrow={self.borrow})"
+
+
+SymbolicInput = In
+SymbolicOutput = Out

@@ -1,0 +1,125 @@
+"""Mode: which rewrites to apply and which backend to run on.
+
+``Mode(linker='py', optimizer='fast_run')``; the names 'FAST_RUN' (all rewrites, native backend),
+'FAST_COMPILE' (few rewrites, reference VM) and Theano's 'DebugMode'/'DEBUG_MODE' (reference VM with
+all rewrites) are predefined. ``mode.including('tag')`` / ``.excluding('tag')`` select rewrites by tag.
+"""
+
+from theano.configdefaults import config
+
+
+class Mode:
+    def __init__(self, linker=None, optimizer="default", including=(), excluding=(), requiring=()):
+        if linker is None:
+            linker = config.linker
+        if optimizer == "default":
+            optimizer = config.optimizer
+        if optimizer is None:
+            optimizer = "None"
+        self.linker_name = linker if isinstance(linker, str) else getattr(linker, "name", "custom")
+        self._linker = linker
+        self.optimizer = optimizer
+        self.including_tags = tuple(including)
+        self.excluding_tags = tuple(excluding)
+        self.requiring_tags = tuple(requiring)
+
+    @property
+    def linker(self):
+        from theano.link import get_linker
+
+        return get_linker(self._linker)
+
+    @property
+    def provided_optimizer(self):
+        return self.optimizer
+
+    def _copy(self, **changes):
+        kw = dict(linker=self._linker, optimizer=self.optimizer, including=self.including_tags,
+                  excluding=self.excluding_tags, requiring=self.requiring_tags)
+        kw.update(changes)
+        return type(self)(**kw)
+
+    def including(self, *tags):
+        return self._copy(including=self.including_tags + tags)
+
+    def excluding(self, *tags):
+        return self._copy(excluding=self.excluding_tags + tags)
+
+    def requiring(self, *tags):
+        return self._copy(requiring=self.requiring_tags + tags)
+
+    def clone(self, link_kwargs=None, optimizer="", **kwargs):
+        return self._copy(**({} if optimizer == "" else {"optimizer": optimizer}))
+
+    def query(self):
+        """(optimizer name, including, excluding, requiring) with the config flags folded in."""
+        inc = self.including_tags + tuple(t for t in config.optimizer_including.split(":") if t)
+        exc = self.excluding_tags + tuple(t for t in config.optimizer_excluding.split(":") if t)
+        req = self.requiring_tags + tuple(t for t in config.optimizer_requiring.split(":") if t)
+        return self.optimizer, inc, exc, req
+
+    def optimize(self, fgraph):
+        """Rewrite ``fgraph`` in place with this mode's rewrites."""
+        from theano.graph.rewriting import optimize_graph
+
+        name, inc, exc, req = self.query()
+        linker = self.linker
+        extra = tuple(getattr(linker, "required_rewrites", lambda: ())())
+        optimize_graph(fgraph, name, inc + extra, exc, req)
+
+    def __str__(self):
+        return f"Mode(linker={self.linker_name}, optimizer={self.optimizer})"
+
+    __repr__ = __str__
+
+
+class DebugMode(Mode):
+    """Theano's DebugMode: here the reference VM with every rewrite, checking outputs' types."""
+
+    def __init__(self, linker="py", optimizer="fast_run", **kwargs):
+        super().__init__(linker="py", optimizer=optimizer, **{k: v for k, v in kwargs.items()
+                                                              if k in ("including", "excluding", "requiring")})
+
+
+def _predefined():
+    return {
+        "FAST_RUN": lambda: Mode("auto", "fast_run"),
+        "FAST_COMPILE": lambda: Mode("py", "fast_compile"),
+        "DebugMode": lambda: DebugMode(),
+        "DEBUG_MODE": lambda: DebugMode(),
+        "ProfileMode": lambda: Mode("auto", "fast_run"),
+        "PROFILE_MODE": lambda: Mode("auto", "fast_run"),
+        "NanGuardMode": lambda: Mode("py", "fast_run"),
+        "JAX": lambda: Mode("jax", "fast_run"),
+        "NUMBA": lambda: Mode("numba", "fast_run"),
+        "PY": lambda: Mode("py", "fast_run"),
+    }
+
+
+predefined_modes = _predefined()
+
+
+def get_mode(mode):
+    """A Mode from None (config.mode), a name, or a Mode."""
+    if mode is None:
+        mode = config.mode
+    if isinstance(mode, Mode):
+        return mode
+    if isinstance(mode, str):
+        if mode in predefined_modes:
+            m = predefined_modes[mode]()
+            if mode in ("FAST_RUN",) and config.linker != "auto":
+                m = Mode(config.linker, "fast_run")
+            return m
+        raise ValueError(
+            f"Unknown mode {mode!r}; use one of {', '.join(sorted(predefined_modes))} or a theano.Mode"
+        )
+    raise TypeError(f"mode must be None, a string or a theano.Mode, got {type(mode).__name__}")
+
+
+def get_default_mode():
+    return get_mode(None)
+
+
+FAST_RUN = "FAST_RUN"
+FAST_COMPILE = "FAST_COMPILE"

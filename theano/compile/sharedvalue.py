@@ -1,0 +1,122 @@
+"""Shared variables: symbolic variables with a value that lives between function calls."""
+
+import copy
+
+import numpy as np
+
+from theano.graph.basic import Variable
+from theano.graph.type import generic
+
+
+class Container:
+    """The storage cell of a shared variable; every function that uses the variable reads it."""
+
+    __slots__ = ("value", "type", "strict", "allow_downcast", "name")
+
+    def __init__(self, value, type, strict=False, allow_downcast=None, name=None):
+        self.value = value
+        self.type = type
+        self.strict = strict
+        self.allow_downcast = allow_downcast
+        self.name = name
+
+    def __getstate__(self):
+        return {s: getattr(self, s) for s in self.__slots__}
+
+    def __setstate__(self, state):
+        for k, v in state.items():
+            setattr(self, k, v)
+
+
+class SharedVariable(Variable):
+    """A variable whose value is kept in a container shared by all functions that use it.
+
+    ``default_update``, if set, is an expression used as the update of this variable by every
+    function that uses it and does not update it explicitly (random streams use this).
+    """
+
+    _is_shared = True
+
+    def __init__(self, name, type, value, strict, allow_downcast=None, container=None):
+        super().__init__(type=type, owner=None, index=None, name=name)
+        if container is not None:
+            self.container = container
+        else:
+            self.container = Container(type.filter(value, strict=strict, allow_downcast=allow_downcast),
+                                       type, strict, allow_downcast, name)
+
+    def get_value(self, borrow=False, return_internal_type=False):
+        """The current value; a copy unless ``borrow=True``."""
+        v = self.container.value
+        if borrow:
+            return v
+        return copy.deepcopy(v) if not isinstance(v, np.ndarray) else v.copy()
+
+    def set_value(self, new_value, borrow=False):
+        """Set the value (converted to this variable's type); copied unless ``borrow=True``."""
+        try:
+            v = self.type.filter(new_value, strict=self.container.strict,
+                                 allow_downcast=self.container.allow_downcast)
+        except TypeError as exc:
+            raise TypeError(f"set_value of shared variable {self.name or self}: {exc}") from None
+        if not borrow and v is new_value:
+            v = v.copy() if isinstance(v, np.ndarray) else copy.deepcopy(v)
+        self.container.value = v
+
+    @property
+    def value(self):
+        return self.get_value(borrow=True)
+
+    def zero(self, borrow=False):
+        v = self.container.value
+        self.container.value = np.zeros_like(v) if isinstance(v, np.ndarray) else type(v)()
+
+    def clone(self):
+        cp = self.__class__.__new__(self.__class__)
+        cp.__dict__.update(self.__dict__)
+        cp.owner = None
+        cp.index = None
+        cp.__dict__.pop("_eval_cache", None)
+        return cp
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_eval_cache", None)
+        return state
+
+
+_constructors = []
+
+
+def shared_constructor(ctor, remove=False):
+    """Register a function ``ctor(value, name, strict, allow_downcast, borrow, **kw)`` for shared()."""
+    if remove:
+        _constructors.remove(ctor)
+    else:
+        _constructors.append(ctor)
+    return ctor
+
+
+def shared(value, name=None, strict=False, allow_downcast=None, borrow=False, **kwargs):
+    """Make a shared variable holding ``value`` (an ndarray, a Python or NumPy number, ...).
+
+    The value is copied unless ``borrow=True``. ``strict=True`` refuses later values of another
+    dtype in ``set_value``. Extra keyword arguments (like ``broadcastable``) go to the constructor.
+    """
+    if isinstance(value, Variable):
+        raise TypeError(
+            f"theano.shared needs a value, not a symbolic variable ({value}). To make a shared "
+            "variable from an expression's value, evaluate it first: theano.shared(expr.eval())."
+        )
+    for ctor in reversed(_constructors):
+        try:
+            var = ctor(value, name=name, strict=strict, allow_downcast=allow_downcast, borrow=borrow,
+                       **kwargs)
+        except TypeError:
+            continue
+        if var is not None:
+            return var
+    if kwargs:
+        raise TypeError(f"theano.shared: unexpected arguments {sorted(kwargs)} for a {type(value).__name__}")
+    return SharedVariable(name, generic, value if borrow else copy.deepcopy(value), strict,
+                          allow_downcast)

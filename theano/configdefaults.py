@@ -1,0 +1,206 @@
+"""Configuration: a small typed set of flags read from THEANO_FLAGS and ~/.theanorc.
+
+``THEANO_FLAGS="floatX=float32,mode=FAST_COMPILE"`` overrides ``~/.theanorc`` (or the file named by
+THEANORC), whose ``[global]`` section holds ``flag = value`` lines. ``config.change_flags(...)`` is a
+context manager for temporary changes (tests use it).
+"""
+
+import configparser
+import contextlib
+import os
+import tempfile
+import warnings
+
+
+class ConfigParam:
+    def __init__(self, name, default, doc, validate=None, choices=None):
+        self.name = name
+        self.default = default
+        self.doc = doc
+        self.validate = validate
+        self.choices = choices
+
+    def convert(self, value):
+        if self.choices is not None and value not in self.choices:
+            raise ValueError(
+                f"Invalid value {value!r} for theano config flag {self.name}; choose one of {self.choices}"
+            )
+        if self.validate is not None:
+            value = self.validate(value)
+        return value
+
+
+def _bool(v):
+    if isinstance(v, bool):
+        return v
+    s = str(v).strip().lower()
+    if s in ("1", "true", "yes", "on"):
+        return True
+    if s in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"Expected a boolean flag value, got {v!r}")
+
+
+def _default_compiledir():
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    if not os.access(os.path.dirname(base) or "/", os.W_OK) and not os.path.isdir(base):
+        base = tempfile.gettempdir()
+    return os.path.join(base, "theano-ng")
+
+
+_PARAMS = [
+    ConfigParam("floatX", "float64", "Default float dtype of constructors and Python floats",
+                choices=("float64", "float32", "float16")),
+    ConfigParam("mode", "FAST_RUN", "Default compilation mode"),
+    ConfigParam("linker", "auto", "Backend: auto, py, vm, cvm, c, c|py, numba, jax"),
+    ConfigParam("optimizer", "fast_run", "Rewrite set: fast_run, fast_compile, merge, None",
+                choices=("fast_run", "fast_compile", "merge", "None", "o1", "o2", "o3", "o4", "unsafe")),
+    ConfigParam("optimizer_including", "", "Colon-separated rewrite tags to add"),
+    ConfigParam("optimizer_excluding", "", "Colon-separated rewrite tags to remove"),
+    ConfigParam("optimizer_requiring", "", "Colon-separated rewrite tags to require"),
+    ConfigParam("device", "cpu", "Device: cpu (gpu/cuda names map onto the JAX backend)"),
+    ConfigParam("compiledir", None, "Where compiled kernels are cached on disk"),
+    ConfigParam("exception_verbosity", "low", "low: short errors; high: with the whole graph",
+                choices=("low", "high")),
+    ConfigParam("profile", False, "Profile every compiled function", validate=_bool),
+    ConfigParam("profile_memory", False, "Record memory in profiles", validate=_bool),
+    ConfigParam("allow_gc", True, "Free intermediate results as soon as they are no longer needed",
+                validate=_bool),
+    ConfigParam("on_unused_input", "raise", "What to do with unused function inputs",
+                choices=("raise", "warn", "ignore")),
+    ConfigParam("cast_policy", "custom", "How Python constants get their dtype",
+                choices=("custom", "numpy+floatX")),
+    ConfigParam("warn_float64", "ignore", "What to do when a float64 variable is created",
+                choices=("ignore", "warn", "raise", "pdb")),
+    ConfigParam("compute_test_value", "off", "Test values (accepted for compatibility)",
+                choices=("off", "ignore", "warn", "raise", "pdb")),
+    ConfigParam("deterministic", "default", "Accepted for compatibility", choices=("default", "more")),
+    ConfigParam("print_global_stats", False, "Accepted for compatibility", validate=_bool),
+    ConfigParam("traceback__limit", 8, "Frames kept in creation traces", validate=int),
+    ConfigParam("openmp", False, "Accepted for compatibility", validate=_bool),
+    ConfigParam("numba__parallel_threshold", 200000, "Elements above which fused loops run in parallel",
+                validate=int),
+    ConfigParam("blas__ldflags", "", "Accepted for compatibility"),
+    ConfigParam("cxx", "", "Accepted for compatibility: nothing here needs a C compiler"),
+    ConfigParam("mode_check_inplace", True, "Accepted for compatibility", validate=_bool),
+]
+
+
+class TheanoConfig:
+    """Attribute access to the flags. Unknown attribute names raise AttributeError."""
+
+    def __init__(self):
+        object.__setattr__(self, "_params", {p.name: p for p in _PARAMS})
+        object.__setattr__(self, "_values", {p.name: p.default for p in _PARAMS})
+        self._values["compiledir"] = _default_compiledir()
+
+    def __getattr__(self, name):
+        values = object.__getattribute__(self, "_values")
+        key = name.replace(".", "__")
+        if key in values:
+            return values[key]
+        if name in ("gcc", "dnn", "blas", "numba", "nvcc", "lib", "scan", "tensor", "cuda", "gpuarray"):
+            return _Section(self, name)
+        raise AttributeError(f"theano.config has no flag {name!r}")
+
+    def __setattr__(self, name, value):
+        key = name.replace(".", "__")
+        params = object.__getattribute__(self, "_params")
+        if key not in params:
+            raise AttributeError(f"theano.config has no flag {name!r}")
+        self._values[key] = params[key].convert(value)
+
+    def set(self, name, value):
+        setattr(self, name, value)
+
+    @contextlib.contextmanager
+    def change_flags(self, **kwargs):
+        old = {}
+        try:
+            for k, v in kwargs.items():
+                old[k] = getattr(self, k)
+                setattr(self, k, v)
+            yield self
+        finally:
+            for k, v in old.items():
+                setattr(self, k, v)
+
+    def flags(self):
+        return dict(self._values)
+
+    def __str__(self):
+        return "\n".join(f"{k} = {v}" for k, v in sorted(self._values.items()))
+
+
+class _Section:
+    """``config.gcc.cxxflags``-style access for dotted flags (read only, for compatibility)."""
+
+    def __init__(self, cfg, prefix):
+        object.__setattr__(self, "_cfg", cfg)
+        object.__setattr__(self, "_prefix", prefix)
+
+    def __getattr__(self, name):
+        key = f"{self._prefix}__{name}"
+        values = self._cfg._values
+        return values.get(key, "")
+
+    def __setattr__(self, name, value):
+        key = f"{self._prefix}__{name}"
+        if key in self._cfg._params:
+            setattr(self._cfg, key, value)
+
+
+def _parse_flags(text):
+    out = {}
+    for item in text.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        if "=" not in item:
+            raise ValueError(f"THEANO_FLAGS entry {item!r} is not of the form name=value")
+        k, v = item.split("=", 1)
+        out[k.strip().replace(".", "__")] = v.strip()
+    return out
+
+
+def _read_rc():
+    path = os.environ.get("THEANORC", os.path.join(os.path.expanduser("~"), ".theanorc"))
+    out = {}
+    for p in path.split(os.pathsep):
+        if not os.path.isfile(p):
+            continue
+        parser = configparser.ConfigParser()
+        try:
+            parser.read(p)
+        except configparser.Error as exc:
+            warnings.warn(f"Could not read {p}: {exc}")
+            continue
+        for section in parser.sections():
+            for k, v in parser.items(section):
+                key = k if section == "global" else f"{section}__{k}"
+                out[key] = v
+    return out
+
+
+def _build_config():
+    cfg = TheanoConfig()
+    settings = _read_rc()
+    settings.update(_parse_flags(os.environ.get("THEANO_FLAGS", "")))
+    for k, v in settings.items():
+        if k == "floatX":
+            k = "floatX"
+        if k not in cfg._params:
+            # Unknown flags of old Theano versions (gcc.cxxflags, dnn.enabled ...) are ignored.
+            continue
+        if k in ("compiledir",) and v:
+            v = os.path.expanduser(v)
+        if v == "None" and k == "optimizer":
+            v = "None"
+        setattr(cfg, k, v)
+    if cfg.device.startswith(("gpu", "cuda")):
+        cfg._values["linker"] = "jax" if cfg.linker == "auto" else cfg.linker
+    return cfg
+
+
+config = _build_config()
+change_flags = config.change_flags

@@ -1,0 +1,541 @@
+"""Automatic differentiation: grad, Lop, Rop, jacobian, hessian, verify_grad and gradient-shaping ops.
+
+``grad`` walks the graph backwards once (iteratively, in reverse topological order) and asks each
+node's op for ``L_op(inputs, outputs, output_grads)``. Gradient terms of a variable used several times
+are summed. An op answers ``None`` or a ``DisconnectedType`` variable for inputs the outputs do not
+depend on, and a ``NullType`` variable for gradients that are undefined.
+"""
+
+import warnings
+from collections import OrderedDict
+
+import numpy as np
+
+from theano.configdefaults import config
+from theano.graph.basic import Apply, Constant, Variable, ancestors, io_toposort
+from theano.graph.op import Op
+from theano.graph.type import Type
+from theano.graph.utils import MethodNotDefined
+
+
+class DisconnectedType(Type):
+    """The type of a gradient that does not exist because the output does not depend on the input."""
+
+    def filter(self, data, strict=False, allow_downcast=None):
+        raise AssertionError("A disconnected gradient has no value")
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __hash__(self):
+        return hash(type(self))
+
+    def __str__(self):
+        return "DisconnectedType"
+
+
+class NullType(Type):
+    """The type of an undefined gradient; ``why_null`` says why."""
+
+    def __init__(self, why_null="(no explanation given)"):
+        self.why_null = why_null
+
+    def filter(self, data, strict=False, allow_downcast=None):
+        raise ValueError(f"No values may be assigned to a NullType: {self.why_null}")
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __hash__(self):
+        return hash(type(self))
+
+    def __str__(self):
+        return "NullType"
+
+
+disconnected_type = DisconnectedType()
+
+
+class DisconnectedInputError(ValueError):
+    """grad was asked for the gradient with respect to a variable the cost does not depend on."""
+
+
+class NullTypeGradError(TypeError):
+    """A gradient needed by the computation is undefined."""
+
+
+class GradientError(Exception):
+    """verify_grad found the symbolic gradient disagrees with finite differences."""
+
+    def __init__(self, arg, err_pos, shape, val1, val2, abs_err, rel_err, abs_tol, rel_tol):
+        super().__init__()
+        self.arg, self.err_pos, self.shape = arg, err_pos, shape
+        self.val1, self.val2 = val1, val2
+        self.abs_err, self.rel_err, self.abs_tol, self.rel_tol = abs_err, rel_err, abs_tol, rel_tol
+
+    def __str__(self):
+        return (
+            f"GradientError: the gradient of input {self.arg} (shape {self.shape}) disagrees with "
+            f"finite differences at flat position {self.err_pos}: symbolic {self.val1!r}, numeric "
+            f"{self.val2!r} (abs error {self.abs_err:.3g} > {self.abs_tol:.3g} and rel error "
+            f"{self.rel_err:.3g} > {self.rel_tol:.3g})"
+        )
+
+
+def grad_undefined(op, x_pos, x, comment=""):
+    return NullType(f"The gradient of {op} with respect to input {x_pos} is undefined. {comment}")()
+
+
+def grad_not_implemented(op, x_pos, x, comment=""):
+    return NullType(
+        f"The gradient of {op} with respect to input {x_pos} is not implemented. {comment}"
+    )()
+
+
+def _is_disconnected(g):
+    return g is None or isinstance(getattr(g, "type", None), DisconnectedType)
+
+
+def _is_null(g):
+    return isinstance(getattr(g, "type", None), NullType)
+
+
+def _float_dtype_for(var):
+    d = getattr(var, "dtype", None)
+    if d is None or d in ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
+                          "uint64"):
+        return config.floatX
+    return d
+
+
+def _zeros_for(var):
+    from theano.tensor.basic import zeros_like
+
+    return zeros_like(var, dtype=_float_dtype_for(var))
+
+
+def _sum_terms(terms):
+    from theano.tensor.math import add
+
+    terms = [t for t in terms if not _is_disconnected(t)]
+    if not terms:
+        return None
+    for t in terms:
+        if _is_null(t):
+            return t
+    if len(terms) == 1:
+        return terms[0]
+    return add(*terms)
+
+
+def _fit_to(var, g):
+    """Cast a gradient term to the dtype of a float variable and match its broadcastable pattern."""
+    from theano.tensor.basic import as_tensor_variable, cast, patternbroadcast
+
+    if _is_disconnected(g) or _is_null(g):
+        return g
+    g = as_tensor_variable(g)
+    if not hasattr(var, "dtype"):
+        return g
+    if g.ndim != var.ndim:
+        raise ValueError(
+            f"The gradient of {var} ({var.ndim} dims) has {g.ndim} dims: an op's grad is wrong"
+        )
+    dtype = _float_dtype_for(var)
+    if g.dtype != dtype:
+        g = cast(g, dtype)
+    if g.broadcastable != var.broadcastable:
+        g = patternbroadcast(g, var.broadcastable)
+    return g
+
+
+def _as_list(x):
+    if isinstance(x, (list, tuple)):
+        return list(x), True
+    return [x], False
+
+
+def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_names=True,
+         known_grads=None, return_disconnected="zero", null_gradients="raise"):
+    """Symbolic gradient of the scalar ``cost`` with respect to ``wrt`` (a variable or a list).
+
+    ``consider_constant``: variables whose gradient is not propagated. ``disconnected_inputs``:
+    'raise' (default), 'warn' or 'ignore' when a ``wrt`` does not influence the cost.
+    ``known_grads``: a dict of variables to their gradients, used as extra starting points.
+    ``return_disconnected``: what to return for disconnected ``wrt``: 'zero', 'None' or
+    'Disconnected'. ``null_gradients``: 'raise' or 'return' for undefined gradients.
+    """
+    from theano.tensor.basic import as_tensor_variable, ones_like
+
+    if disconnected_inputs not in ("raise", "warn", "ignore"):
+        raise ValueError(f"disconnected_inputs must be 'raise', 'warn' or 'ignore', got {disconnected_inputs!r}")
+    wrt_list, was_list = _as_list(wrt)
+    for i, w in enumerate(wrt_list):
+        if not isinstance(w, Variable):
+            raise TypeError(
+                f"grad: wrt[{i}] must be a symbolic Variable, got {type(w).__name__} ({w!r})"
+            )
+    seeds = OrderedDict()
+    if cost is not None:
+        if not isinstance(cost, Variable):
+            raise TypeError(f"grad: cost must be a symbolic Variable, got {type(cost).__name__}")
+        if getattr(cost, "ndim", 0) != 0:
+            raise TypeError(
+                f"grad: cost must be a scalar (0-d), got {cost.ndim} dimensions. Sum or average it "
+                "first (cost.sum() or cost.mean()), or use theano.gradient.jacobian."
+            )
+        seeds[cost] = ones_like(cost, dtype=_float_dtype_for(cost))
+    for var, g in (known_grads or {}).items():
+        g = as_tensor_variable(g) if not isinstance(g, Variable) else g
+        seeds[var] = _fit_to(var, g) if not _is_null(g) and not _is_disconnected(g) else g
+    if not seeds:
+        raise ValueError("grad needs a cost or known_grads")
+    blockers = set(consider_constant or ())
+    result = _backprop(list(seeds.items()), wrt_list, blockers)
+    out = []
+    for w, g in zip(wrt_list, result):
+        if g is None:
+            msg = (
+                f"grad method was asked to compute the gradient with respect to a variable that is "
+                f"not part of the computational graph of the cost, or is used only by a "
+                f"non-differentiable operator: {w}"
+            )
+            if disconnected_inputs == "raise":
+                raise DisconnectedInputError(
+                    msg + ". Pass disconnected_inputs='ignore' (or 'warn') to get zeros instead."
+                )
+            if disconnected_inputs == "warn":
+                warnings.warn(msg, stacklevel=2)
+            if return_disconnected == "zero":
+                g = _zeros_for(w)
+            elif return_disconnected == "None":
+                g = None
+            elif return_disconnected == "Disconnected":
+                g = disconnected_type()
+            else:
+                raise ValueError(f"return_disconnected must be 'zero', 'None' or 'Disconnected'")
+        elif _is_null(g):
+            if null_gradients == "raise":
+                raise NullTypeGradError(f"grad encountered an undefined gradient for {w}: {g.type.why_null}")
+        elif add_names and getattr(g, "name", None) is None:
+            cost_name = cost.name if cost is not None and cost.name else "cost"
+            if w.name:
+                g.name = f"(d{cost_name}/d{w.name})"
+        out.append(g)
+    return out if was_list else out[0]
+
+
+def _backprop(seeds, wrt_list, blockers):
+    """Accumulate gradients from ``seeds`` [(var, grad)] back to ``wrt_list``; return their grads."""
+    seed_vars = [v for v, _ in seeds]
+    wrt_set = set(wrt_list)
+    # Nodes that lie on a path from some wrt to some seed.
+    all_nodes = io_toposort(list(blockers), seed_vars)
+    # which variables depend on a wrt
+    depends = set(wrt_set)
+    relevant = []
+    for node in all_nodes:
+        if any(i in depends and i not in blockers for i in node.inputs):
+            depends.update(node.outputs)
+            relevant.append(node)
+    terms = {}
+    for v, g in seeds:
+        terms.setdefault(v, []).append(g)
+    grads = {}
+
+    def total(var):
+        if var in grads:
+            return grads[var]
+        g = _sum_terms(terms.get(var, []))
+        if g is not None and not _is_null(g):
+            g = _fit_to(var, g)
+        grads[var] = g
+        return g
+
+    for node in reversed(relevant):
+        out_grads = [total(o) for o in node.outputs]
+        if all(g is None for g in out_grads):
+            continue
+        for g in out_grads:
+            if _is_null(g):
+                for i in node.inputs:
+                    terms.setdefault(i, []).append(g)
+                break
+        else:
+            og = [g if g is not None else _zeros_for(o) for o, g in zip(node.outputs, out_grads)]
+            needed = [i in depends and i not in blockers for i in node.inputs]
+            try:
+                in_grads = node.op.L_op(list(node.inputs), list(node.outputs), og)
+            except MethodNotDefined as exc:
+                raise NotImplementedError(
+                    f"The gradient of {node.op} is not implemented (needed for {node})"
+                ) from exc
+            if len(in_grads) != len(node.inputs):
+                raise ValueError(f"{node.op}.grad returned {len(in_grads)} terms for {len(node.inputs)} inputs")
+            for inp, g, need in zip(node.inputs, in_grads, needed):
+                if not need or _is_disconnected(g):
+                    continue
+                if _is_null(g):
+                    terms.setdefault(inp, []).append(g)
+                    continue
+                terms.setdefault(inp, []).append(_fit_to(inp, g))
+    return [total(w) if w in terms else None for w in wrt_list]
+
+
+def Lop(f, wrt, eval_points, consider_constant=None, disconnected_inputs="raise"):
+    """Vector-Jacobian product: the gradient of ``sum(f * eval_points)`` with respect to ``wrt``."""
+    f_list, _ = _as_list(f)
+    e_list, _ = _as_list(eval_points)
+    if len(f_list) != len(e_list):
+        raise ValueError("Lop: f and eval_points must have the same length")
+    known = OrderedDict(zip(f_list, e_list))
+    return grad(None, wrt, consider_constant=consider_constant, disconnected_inputs=disconnected_inputs,
+                known_grads=known, add_names=False)
+
+
+def Rop(f, wrt, eval_points, disconnected_outputs="raise", return_disconnected="zero"):
+    """Jacobian-vector product: d f / d wrt applied to ``eval_points``.
+
+    Computed as the gradient of a Lop with respect to its dummy projection vector (exact, and the
+    optimizer removes the dummy), so it works for every op that has a gradient.
+    """
+    from theano.tensor.basic import as_tensor_variable
+    from theano.tensor.math import sum as tsum
+
+    f_list, f_was_list = _as_list(f)
+    w_list, _ = _as_list(wrt)
+    e_list, _ = _as_list(eval_points)
+    if len(w_list) != len(e_list):
+        raise ValueError("Rop: wrt and eval_points must have the same length")
+    outs = []
+    for fi in f_list:
+        u = fi.type()
+        u.name = "rop_u"
+        gs = grad(None, w_list, known_grads={fi: u}, disconnected_inputs="ignore",
+                  return_disconnected="zero", add_names=False)
+        dot = None
+        for g, e in zip(gs, e_list):
+            term = tsum(g * as_tensor_variable(e))
+            dot = term if dot is None else dot + term
+        r = grad(dot, u, disconnected_inputs="ignore", add_names=False)
+        outs.append(r)
+    return outs if f_was_list else outs[0]
+
+
+def jacobian(expression, wrt, consider_constant=None, disconnected_inputs="raise"):
+    """The Jacobian of a vector ``expression`` with respect to ``wrt`` (computed with scan)."""
+    from theano.tensor.basic import as_tensor_variable
+
+    expression = as_tensor_variable(expression)
+    w_list, was_list = _as_list(wrt)
+    if expression.ndim == 0:
+        g = grad(expression, w_list, consider_constant=consider_constant,
+                 disconnected_inputs=disconnected_inputs)
+        return g if was_list else g[0]
+    if expression.ndim != 1:
+        raise TypeError("jacobian expects a scalar or vector expression; flatten it first")
+    from theano.scan import scan
+    from theano.tensor import arange
+    from theano.tensor.shape import shape_i
+
+    def inner(i, y, *ws):
+        return grad(y[i], list(ws), consider_constant=consider_constant,
+                    disconnected_inputs=disconnected_inputs)
+
+    idx = arange(shape_i(expression, 0))
+    jacobs, updates = scan(inner, sequences=idx, non_sequences=[expression] + w_list)
+    if not isinstance(jacobs, (list, tuple)):
+        jacobs = [jacobs]
+    return list(jacobs) if was_list else jacobs[0]
+
+
+def hessian(cost, wrt, consider_constant=None, disconnected_inputs="raise"):
+    """The Hessian of the scalar ``cost`` with respect to each vector in ``wrt``."""
+    w_list, was_list = _as_list(wrt)
+    out = []
+    for w in w_list:
+        g = grad(cost, w, consider_constant=consider_constant, disconnected_inputs=disconnected_inputs)
+        out.append(jacobian(g, w, consider_constant=consider_constant,
+                            disconnected_inputs=disconnected_inputs))
+    return out if was_list else out[0]
+
+
+# -------------------------------------------------------------------------------------------------
+# Ops that shape gradients
+# -------------------------------------------------------------------------------------------------
+
+
+class _GradShaper(Op):
+    """Identity in the forward pass; changes the gradient in the backward pass."""
+
+    __props__ = ()
+    view_map = {0: [0]}
+
+    def make_node(self, x):
+        from theano.tensor.basic import as_tensor_variable
+
+        x = as_tensor_variable(x)
+        return Apply(self, [x], [x.type()])
+
+    def perform(self, node, inputs, output_storage):
+        output_storage[0][0] = inputs[0]
+
+    def infer_shape(self, node, input_shapes):
+        return input_shapes
+
+    def R_op(self, inputs, eval_points):
+        return list(eval_points)
+
+
+class ZeroGrad(_GradShaper):
+    def grad(self, inputs, output_grads):
+        return [_zeros_for(inputs[0])]
+
+
+class DisconnectedGrad(_GradShaper):
+    def grad(self, inputs, output_grads):
+        return [disconnected_type()]
+
+    def connection_pattern(self, node):
+        return [[False]]
+
+
+class ConsiderConstant(DisconnectedGrad):
+    pass
+
+
+class UndefinedGrad(_GradShaper):
+    def grad(self, inputs, output_grads):
+        return [grad_undefined(self, 0, inputs[0])]
+
+
+class GradClip(_GradShaper):
+    __props__ = ("clip_lower_bound", "clip_upper_bound")
+
+    def __init__(self, clip_lower_bound, clip_upper_bound):
+        if clip_upper_bound < clip_lower_bound:
+            raise ValueError("grad_clip: the upper bound must be >= the lower bound")
+        self.clip_lower_bound = float(clip_lower_bound)
+        self.clip_upper_bound = float(clip_upper_bound)
+
+    def grad(self, inputs, output_grads):
+        from theano.tensor.math import clip
+
+        return [clip(output_grads[0], self.clip_lower_bound, self.clip_upper_bound)]
+
+
+class GradScale(_GradShaper):
+    __props__ = ("multiplier",)
+
+    def __init__(self, multiplier):
+        self.multiplier = float(multiplier)
+
+    def grad(self, inputs, output_grads):
+        return [output_grads[0] * self.multiplier]
+
+
+def zero_grad(x):
+    """``x`` in the forward pass; its gradient is zero."""
+    return ZeroGrad()(x)
+
+
+def disconnected_grad(x):
+    """``x`` in the forward pass; gradients do not flow through it (as if it were an input)."""
+    return DisconnectedGrad()(x)
+
+
+def consider_constant(x):
+    return ConsiderConstant()(x)
+
+
+def undefined_grad(x):
+    return UndefinedGrad()(x)
+
+
+def grad_clip(x, lower_bound, upper_bound):
+    return GradClip(lower_bound, upper_bound)(x)
+
+
+def grad_scale(x, multiplier):
+    return GradScale(multiplier)(x)
+
+
+# -------------------------------------------------------------------------------------------------
+# verify_grad: finite differences against the symbolic gradient
+# -------------------------------------------------------------------------------------------------
+
+_EPS = {"float64": 1e-7, "float32": 3e-3, "float16": 1e-1}
+_TOL = {"float64": 1e-4, "float32": 1e-2, "float16": 5e-2}
+
+
+def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=None, rel_tol=None,
+                mode=None, cast_to_output_type=False, no_debug_ref=True):
+    """Check the symbolic gradient of ``fun`` at the point ``pt`` (a list of arrays).
+
+    ``fun`` takes symbolic inputs and returns one symbolic output. A random projection of the output
+    makes a scalar cost; its gradient is compared with central finite differences. Raises
+    GradientError when they disagree beyond ``abs_tol`` and ``rel_tol``.
+    """
+    from theano.compile.function import function
+    from theano.tensor.basic import as_tensor_variable
+    from theano.tensor.math import sum as tsum
+    from theano.tensor.type import TensorType
+
+    if rng is None:
+        rng = np.random.RandomState(42)
+    if isinstance(rng, int):
+        rng = np.random.RandomState(rng)
+    pt = [np.array(p) if not isinstance(p, np.ndarray) else p for p in pt]
+    for i, p in enumerate(pt):
+        if p.dtype.kind != "f":
+            raise TypeError(
+                f"verify_grad: point {i} has dtype {p.dtype}; gradients are checked on float inputs only"
+            )
+    tensor_pt = [TensorType(p.dtype, (False,) * p.ndim)(f"input_{i}") for i, p in enumerate(pt)]
+    out = fun(*tensor_pt)
+    if isinstance(out, (list, tuple)):
+        if len(out) != 1:
+            raise ValueError("verify_grad: fun must return a single output")
+        out = out[0]
+    out = as_tensor_variable(out)
+    f_out = function(tensor_pt, out, mode=mode, on_unused_input="ignore")
+    out_val = np.asarray(f_out(*[p.copy() for p in pt]))
+    dtypes = [str(p.dtype) for p in pt] + [out.dtype if out.dtype.startswith("float") else "float64"]
+    low = "float16" if "float16" in dtypes else ("float32" if "float32" in dtypes else "float64")
+    eps = eps if eps is not None else _EPS[low]
+    abs_tol = abs_tol if abs_tol is not None else _TOL[low]
+    rel_tol = rel_tol if rel_tol is not None else _TOL[low]
+
+    for _ in range(n_tests):
+        proj_val = rng.rand(*out_val.shape).astype(out.dtype if out.dtype.startswith("float") else "float64") + 0.5
+        proj = TensorType(proj_val.dtype, (False,) * proj_val.ndim)("random_projection")
+        cost = tsum(out * proj)
+        f_cost = function(tensor_pt + [proj], cost, mode=mode, on_unused_input="ignore")
+        g = grad(cost, tensor_pt, disconnected_inputs="ignore")
+        f_grad = function(tensor_pt + [proj], g, mode=mode, on_unused_input="ignore")
+        sym = f_grad(*[p.copy() for p in pt], proj_val)
+        for i, p in enumerate(pt):
+            num = np.zeros(p.shape, dtype="float64")
+            flat = num.reshape(-1)
+            for j in range(p.size):
+                plus = [q.copy() for q in pt]
+                minus = [q.copy() for q in pt]
+                plus[i].reshape(-1)[j] += eps
+                minus[i].reshape(-1)[j] -= eps
+                step = float(plus[i].reshape(-1)[j]) - float(minus[i].reshape(-1)[j])
+                flat[j] = (float(f_cost(*plus, proj_val)) - float(f_cost(*minus, proj_val))) / step
+            s = np.asarray(sym[i], dtype="float64")
+            if s.shape != num.shape:
+                raise GradientError(i, 0, p.shape, s.shape, num.shape, np.inf, np.inf, abs_tol, rel_tol)
+            abs_err = np.abs(s - num)
+            rel_err = abs_err / np.maximum(np.abs(s) + np.abs(num), 1e-8)
+            bad = (abs_err > abs_tol) & (rel_err > rel_tol)
+            if np.any(bad) or not np.all(np.isfinite(s) == np.isfinite(num)):
+                pos = int(np.argmax(bad.reshape(-1))) if np.any(bad) else 0
+                raise GradientError(i, pos, p.shape, s.reshape(-1)[pos], num.reshape(-1)[pos],
+                                    float(abs_err.reshape(-1)[pos]), float(rel_err.reshape(-1)[pos]),
+                                    abs_tol, rel_tol)
+
+
+verify_grad.E_grad = GradientError
+numeric_grad = None

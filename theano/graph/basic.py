@@ -1,0 +1,404 @@
+"""The graph IR: Variable, Constant, Apply, and iterative walks over graphs.
+
+Nothing here knows about tensors. Every walk is iterative so that deep graphs (long unrolled loops)
+never hit Python's recursion limit.
+"""
+
+from collections import deque
+
+from theano.graph.utils import user_frame
+
+
+class Node:
+    """Base of Apply and Variable: something that sits in a graph."""
+
+    def get_parents(self):
+        raise NotImplementedError
+
+
+class Apply(Node):
+    """The application of an Op to input variables, producing output variables.
+
+    ``node.op``, ``node.inputs`` and ``node.outputs`` are set once; each output's ``owner`` is this node
+    and its ``index`` its position. ``creation_trace`` records the user's file and line.
+    """
+
+    def __init__(self, op, inputs, outputs):
+        self.op = op
+        self.inputs = list(inputs)
+        self.outputs = list(outputs)
+        for i, inp in enumerate(self.inputs):
+            if not isinstance(inp, Variable):
+                raise TypeError(
+                    f"Input {i} of {op} must be a Variable, got {type(inp).__name__}: {inp!r}"
+                )
+        for i, out in enumerate(self.outputs):
+            if not isinstance(out, Variable):
+                raise TypeError(f"Output {i} of {op} must be a Variable, got {type(out).__name__}")
+            if out.owner is not None and out.owner is not self:
+                raise ValueError(f"Output {i} of {op} already belongs to another Apply node")
+            out.owner = self
+            out.index = i
+        self.creation_trace = user_frame()
+
+    def get_parents(self):
+        return list(self.inputs)
+
+    @property
+    def out(self):
+        """The default output (the only one when there is one)."""
+        do = getattr(self.op, "default_output", None)
+        if do is not None:
+            return self.outputs[do]
+        if len(self.outputs) == 1:
+            return self.outputs[0]
+        raise AttributeError(f"{self.op} has several outputs and no default_output")
+
+    default_output = out
+
+    @property
+    def nin(self):
+        return len(self.inputs)
+
+    @property
+    def nout(self):
+        return len(self.outputs)
+
+    def clone(self):
+        """A copy of this node with the same inputs and fresh outputs."""
+        new = self.__class__.__new__(self.__class__)
+        new.op = self.op
+        new.inputs = list(self.inputs)
+        new.outputs = [o.clone() for o in self.outputs]
+        for i, o in enumerate(new.outputs):
+            o.owner = new
+            o.index = i
+        new.creation_trace = self.creation_trace
+        return new
+
+    def clone_with_new_inputs(self, inputs, strict=True):
+        """A copy of this node applied to ``inputs``.
+
+        With ``strict`` the new inputs must have the same types (or be convertible to them); otherwise
+        the op rebuilds the node with ``make_node`` so output types follow the new inputs.
+        """
+        if len(inputs) != len(self.inputs):
+            raise ValueError("clone_with_new_inputs: wrong number of inputs")
+        remake = False
+        new_inputs = list(inputs)
+        for i, (cur, new) in enumerate(zip(self.inputs, inputs)):
+            if cur.type != new.type:
+                if strict:
+                    conv = cur.type.convert_variable(new)
+                    if conv is None:
+                        raise TypeError(
+                            f"Cannot replace input {i} of {self.op} of type {cur.type} with a "
+                            f"variable of type {new.type}"
+                        )
+                    new_inputs[i] = conv
+                else:
+                    remake = True
+        if remake:
+            node = self.op.make_node(*new_inputs)
+            node.creation_trace = self.creation_trace
+            return node
+        node = self.clone()
+        node.inputs = new_inputs
+        return node
+
+    def __str__(self):
+        return f"{self.op}({', '.join(str(i) for i in self.inputs)})"
+
+    __repr__ = __str__
+
+
+class Variable(Node):
+    """A symbolic value of some Type; ``owner`` is the Apply that computes it (None for a root)."""
+
+    _auto_counter = 0
+
+    def __init__(self, type, owner=None, index=None, name=None):
+        self.type = type
+        self.owner = owner
+        self.index = index
+        self.name = name
+        Variable._auto_counter += 1
+        self.auto_name = f"auto_{Variable._auto_counter}"
+
+    def get_parents(self):
+        return [self.owner] if self.owner is not None else []
+
+    def clone(self):
+        """A new root variable of the same type and name (no owner)."""
+        cp = self.__class__.__new__(self.__class__)
+        cp.__dict__.update(self.__dict__)
+        cp.owner = None
+        cp.index = None
+        Variable._auto_counter += 1
+        cp.auto_name = f"auto_{Variable._auto_counter}"
+        return cp
+
+    def __str__(self):
+        if self.name is not None:
+            return self.name
+        if self.owner is not None:
+            op = self.owner.op
+            if len(self.owner.outputs) == 1:
+                return f"{op}.0"
+            return f"{op}.{self.index}"
+        return f"<{self.type}>"
+
+    def __repr__(self):
+        return str(self)
+
+    def __bool__(self):
+        raise TypeError(
+            f"A symbolic variable ({self}) has no truth value: it is a graph, not a number. "
+            "Use theano.tensor.switch or theano.ifelse.ifelse for symbolic conditions."
+        )
+
+    def eval(self, inputs_to_values=None):
+        """Compile and evaluate this variable, given a dict of input variables to values."""
+        from theano.compile.function import function
+
+        inputs_to_values = inputs_to_values or {}
+        cache = self.__dict__.setdefault("_eval_cache", {})
+        key = tuple(sorted(inputs_to_values, key=id))
+        fn = cache.get(tuple(id(k) for k in key))
+        if fn is None:
+            fn = function(list(key), self, on_unused_input="ignore")
+            cache[tuple(id(k) for k in key)] = fn
+        return fn(*[inputs_to_values[k] for k in key])
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_eval_cache", None)
+        return state
+
+
+class Constant(Variable):
+    """A root variable with a fixed value ``data``."""
+
+    def __init__(self, type, data, name=None):
+        super().__init__(type, None, None, name)
+        self.data = type.filter(data)
+
+    def signature(self):
+        return (self.type, self.type.data_signature(self.data))
+
+    def equals(self, other):
+        return isinstance(other, Constant) and self.signature() == other.signature()
+
+    def clone(self):
+        cp = super().clone()
+        return cp
+
+    @property
+    def value(self):
+        return self.data
+
+    def __str__(self):
+        if self.name is not None:
+            return self.name
+        text = str(self.data)
+        if len(text) > 20:
+            text = text[:10].strip() + "..." + text[-5:].strip()
+        return f"{type(self).__name__}{{{text}}}"
+
+
+# --------------------------------------------------------------------------------------------------
+# Iterative walks
+# --------------------------------------------------------------------------------------------------
+
+
+def ancestors(outputs, blockers=None):
+    """All variables that ``outputs`` depend on (including themselves), walking through owners.
+
+    Stops at variables in ``blockers``. Iterative, in depth-first discovery order.
+    """
+    blockers = set(blockers or ())
+    seen = set()
+    order = []
+    stack = list(reversed(list(outputs)))
+    while stack:
+        v = stack.pop()
+        if id(v) in seen:
+            continue
+        seen.add(id(v))
+        order.append(v)
+        if v.owner is not None and v not in blockers:
+            stack.extend(reversed(v.owner.inputs))
+    return order
+
+
+def graph_inputs(outputs, blockers=None):
+    """The root variables (no owner, or in ``blockers``) that ``outputs`` depend on."""
+    blockers = set(blockers or ())
+    return [v for v in ancestors(outputs, blockers) if v.owner is None or v in blockers]
+
+
+inputs = graph_inputs
+
+
+def variables_and_orphans(inputs, outputs):
+    variables = ancestors(outputs, inputs)
+    input_set = set(inputs)
+    orphans = [v for v in variables if v.owner is None and v not in input_set]
+    return variables, orphans
+
+
+def io_toposort(inputs, outputs):
+    """Apply nodes between ``inputs`` and ``outputs`` in an order where each node follows its producers.
+
+    Iterative post-order depth-first search.
+    """
+    input_set = set(inputs)
+    order = []
+    done = set()
+    visiting = set()
+    for out in outputs:
+        if out.owner is None or out in input_set or out.owner in done:
+            continue
+        stack = [(out.owner, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if expanded:
+                visiting.discard(node)
+                if node not in done:
+                    done.add(node)
+                    order.append(node)
+                continue
+            if node in done:
+                continue
+            if node in visiting:
+                raise ValueError("The graph contains a cycle")
+            visiting.add(node)
+            stack.append((node, True))
+            for inp in reversed(node.inputs):
+                owner = inp.owner
+                if owner is not None and inp not in input_set and owner not in done:
+                    stack.append((owner, False))
+    return order
+
+
+def applys_between(inputs, outputs):
+    return io_toposort(inputs, outputs)
+
+
+def is_in_ancestors(node_or_var, target):
+    """True if ``target`` (a Variable or Apply) is among the ancestors of ``node_or_var``."""
+    start = node_or_var.outputs if isinstance(node_or_var, Apply) else [node_or_var]
+    for v in ancestors(start):
+        if v is target or v.owner is target:
+            return True
+    return False
+
+
+def clone_get_equiv(inputs, outputs, copy_inputs=True, copy_orphans=True, memo=None):
+    """Clone the graph between ``inputs`` and ``outputs``; return the map old -> new (vars and nodes).
+
+    Entries already in ``memo`` are reused: this is how replacements are made while cloning.
+    """
+    memo = {} if memo is None else memo
+    for inp in inputs:
+        if inp not in memo:
+            memo[inp] = inp.clone() if copy_inputs else inp
+    for node in io_toposort(inputs, outputs):
+        for inp in node.inputs:
+            if inp not in memo:
+                if inp.owner is None or inp in inputs:
+                    memo[inp] = inp.clone() if copy_orphans else inp
+                # else it has an owner that was already cloned earlier in toposort
+        new_inputs = [memo[i] for i in node.inputs]
+        if all(a is b for a, b in zip(new_inputs, node.inputs)) and not copy_inputs and not copy_orphans:
+            new_node = node.clone()
+        else:
+            new_node = node.clone_with_new_inputs(new_inputs, strict=False)
+        memo[node] = new_node
+        for old_o, new_o in zip(node.outputs, new_node.outputs):
+            memo.setdefault(old_o, new_o)
+    for out in outputs:
+        if out not in memo:
+            memo[out] = out.clone() if copy_orphans else out
+    return memo
+
+
+def clone(inputs, outputs, copy_inputs=True, copy_orphans=True):
+    """Copy the subgraph between inputs and outputs; return (new_inputs, new_outputs)."""
+    equiv = clone_get_equiv(inputs, outputs, copy_inputs, copy_orphans)
+    return [equiv[i] for i in inputs], [equiv[o] for o in outputs]
+
+
+def clone_replace(output, replace=None, strict=True, share_inputs=True):
+    """Rebuild ``output`` (a variable or list) with the variables of ``replace`` substituted.
+
+    ``replace`` is a dict or a list of (old, new) pairs. Root variables and constants are shared with
+    the original graph when ``share_inputs`` (Theano's ``theano.clone`` semantics).
+    """
+    if replace is None:
+        pairs = []
+    elif isinstance(replace, dict):
+        pairs = list(replace.items())
+    else:
+        pairs = list(replace)
+    single = isinstance(output, Variable)
+    outputs = [output] if single else list(output)
+    memo = {}
+    for old, new in pairs:
+        if not isinstance(old, Variable):
+            raise TypeError(f"clone replace: key {old!r} is not a symbolic Variable")
+        if not isinstance(new, Variable):
+            from theano.tensor.basic import as_tensor_variable
+
+            new = as_tensor_variable(new)
+        if strict and old.type != new.type:
+            conv = old.type.convert_variable(new)
+            if conv is None:
+                raise TypeError(
+                    f"Cannot replace {old} of type {old.type} by {new} of type {new.type}; "
+                    "cast the replacement first, or pass strict=False"
+                )
+            new = conv
+        memo[old] = new
+    # Walk from outputs, stopping at replaced variables.
+    blockers = list(memo.keys())
+    roots = [v for v in ancestors(outputs, blockers) if v.owner is None or v in memo]
+    for r in roots:
+        if r not in memo:
+            memo[r] = r if share_inputs else r.clone()
+    for node in io_toposort(roots, outputs):
+        new_inputs = [memo[i] for i in node.inputs]
+        if all(a is b for a, b in zip(new_inputs, node.inputs)):
+            new_node = node.clone()
+        else:
+            new_node = node.clone_with_new_inputs(new_inputs, strict=False)
+        memo[node] = new_node
+        for old_o, new_o in zip(node.outputs, new_node.outputs):
+            memo.setdefault(old_o, new_o)
+    result = [memo.get(o, o) for o in outputs]
+    return result[0] if single else result
+
+
+def list_of_nodes(inputs, outputs):
+    return io_toposort(inputs, outputs)
+
+
+def view_roots(var):
+    """The variables whose memory ``var`` may alias, following the ops' view_map and destroy_map."""
+    roots = []
+    stack = [var]
+    while stack:
+        v = stack.pop()
+        owner = v.owner
+        if owner is None:
+            roots.append(v)
+            continue
+        vm = dict(getattr(owner.op, "view_map", {}) or {})
+        for k, vals in (getattr(owner.op, "destroy_map", {}) or {}).items():
+            vm.setdefault(k, []).extend(vals)
+        aliased = vm.get(v.index)
+        if aliased:
+            stack.extend(owner.inputs[i] for i in aliased)
+        else:
+            roots.append(v)
+    return roots

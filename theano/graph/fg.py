@@ -1,0 +1,253 @@
+"""FunctionGraph: a graph with fixed inputs and outputs, the one place where graph state lives.
+
+It knows every Apply node and Variable between its inputs and outputs, who uses each variable
+(``clients``), and the features attached to it (shape tracking, destroy handling, ...). Rewrites
+change the graph only through ``replace``/``change_input``, so clients and features stay right.
+"""
+
+from theano.graph.basic import Constant, Variable, clone_get_equiv, io_toposort
+
+
+class InconsistencyError(Exception):
+    """A feature refused a change (for example an in-place conflict)."""
+
+
+class MissingInputError(Exception):
+    """The outputs depend on a root variable that is not an input of the graph."""
+
+
+class FunctionGraph:
+    def __init__(self, inputs, outputs, features=None, clone=True, update_mapping=None):
+        inputs = list(inputs)
+        outputs = list(outputs)
+        if clone:
+            equiv = clone_get_equiv(inputs, outputs, copy_inputs=True, copy_orphans=False)
+            inputs = [equiv[i] for i in inputs]
+            outputs = [equiv[o] for o in outputs]
+            self.equiv = equiv
+        else:
+            self.equiv = None
+        self.inputs = []
+        self.outputs = []
+        self.apply_nodes = set()
+        self.variables = set()
+        self.clients = {}
+        self._features = []
+        self._toposort_cache = None
+        self.update_mapping = update_mapping or {}
+        for inp in inputs:
+            if inp.owner is not None:
+                # An intermediate variable used as an input: cut the graph there.
+                inp = inp
+            self._add_input(inp)
+        for out in outputs:
+            self._import_var(out, reason="init")
+            self.outputs.append(out)
+        for i, out in enumerate(self.outputs):
+            self.clients[out].append(("output", i))
+        for f in features or ():
+            self.attach_feature(f)
+
+    # -- construction ---------------------------------------------------------------------------
+    def _add_input(self, var):
+        if var in self.clients:
+            raise ValueError(f"Input {var} given twice to the FunctionGraph")
+        self.inputs.append(var)
+        self.variables.add(var)
+        self.clients[var] = []
+
+    def add_input(self, var):
+        self._add_input(var)
+
+    def _import_var(self, var, reason=None):
+        if var in self.clients:
+            return
+        if var.owner is None:
+            if not isinstance(var, Constant) and not getattr(var, "_is_shared", False) and var not in self.inputs:
+                raise MissingInputError(
+                    f"The graph needs the value of {var} (type {var.type}), which is neither an "
+                    "input of the function nor a constant. Add it to the function's inputs, or "
+                    "give it a value with `givens`."
+                )
+            self.variables.add(var)
+            self.clients[var] = []
+            return
+        self._import_node(var.owner, reason)
+
+    def _import_node(self, node, reason=None):
+        # Collect the nodes not yet in the graph, in dependency order, stopping at known variables.
+        order = []
+        visited = set()
+        stack = [(node, False)]
+        while stack:
+            n, expanded = stack.pop()
+            if expanded:
+                order.append(n)
+                continue
+            if n in visited or n in self.apply_nodes:
+                continue
+            visited.add(n)
+            stack.append((n, True))
+            for inp in n.inputs:
+                owner = inp.owner
+                if inp not in self.clients and owner is not None and owner not in visited \
+                        and owner not in self.apply_nodes:
+                    stack.append((owner, False))
+        for n in order:
+            for inp in n.inputs:
+                if inp not in self.clients and inp.owner is None:
+                    self._import_var(inp, reason)
+            self.apply_nodes.add(n)
+            for out in n.outputs:
+                self.variables.add(out)
+                self.clients.setdefault(out, [])
+            for i, inp in enumerate(n.inputs):
+                self.clients[inp].append((n, i))
+                self.variables.add(inp)
+            self._toposort_cache = None
+            self.execute_callbacks("on_import", n, reason)
+
+    # -- queries --------------------------------------------------------------------------------
+    def toposort(self):
+        if self._toposort_cache is None or len(self._toposort_cache) != len(self.apply_nodes):
+            self._toposort_cache = io_toposort(self.inputs, self.outputs)
+        return list(self._toposort_cache)
+
+    def get_clients(self, var):
+        return self.clients.get(var, [])
+
+    def orphans(self):
+        return [v for v in self.variables if v.owner is None and v not in self.inputs]
+
+    # -- changes --------------------------------------------------------------------------------
+    def _remove_client(self, var, client, reason=None):
+        """Remove one client entry of ``var`` and prune what becomes unused (iteratively)."""
+        stack = [(var, client)]
+        while stack:
+            v, c = stack.pop()
+            cl = self.clients.get(v)
+            if cl is None:
+                continue
+            try:
+                cl.remove(c)
+            except ValueError:
+                continue
+            if cl or v in self.inputs or v.owner is None:
+                if not cl and v.owner is None and v not in self.inputs:
+                    del self.clients[v]
+                    self.variables.discard(v)
+                continue
+            node = v.owner
+            if node not in self.apply_nodes:
+                continue
+            if any(self.clients.get(o) for o in node.outputs):
+                continue
+            self.apply_nodes.discard(node)
+            for o in node.outputs:
+                self.clients.pop(o, None)
+                self.variables.discard(o)
+            self._toposort_cache = None
+            self.execute_callbacks("on_prune", node, reason)
+            for i, inp in enumerate(node.inputs):
+                stack.append((inp, (node, i)))
+
+    def change_input(self, node, i, new_var, reason=None):
+        """Make input ``i`` of ``node`` (or output ``i`` when node is 'output') be ``new_var``."""
+        if node == "output":
+            old = self.outputs[i]
+            if old is new_var:
+                return
+            if old.type != new_var.type:
+                raise TypeError(f"Replacement {new_var} ({new_var.type}) differs in type from output {old} ({old.type})")
+            self.outputs[i] = new_var
+        else:
+            old = node.inputs[i]
+            if old is new_var:
+                return
+            if old.type != new_var.type:
+                raise TypeError(f"Replacement {new_var} ({new_var.type}) differs in type from {old} ({old.type})")
+            node.inputs[i] = new_var
+        self._import_var(new_var, reason)
+        self.clients[new_var].append((node, i))
+        self._toposort_cache = None
+        self.execute_callbacks("on_change_input", node, i, old, new_var, reason)
+        self._remove_client(old, (node, i), reason)
+
+    def replace(self, var, new_var, reason=None, verbose=False):
+        """Replace every use of ``var`` by ``new_var``."""
+        if var is new_var:
+            return
+        if var.type != new_var.type:
+            conv = var.type.convert_variable(new_var)
+            if conv is None:
+                raise TypeError(
+                    f"Cannot replace {var} ({var.type}) by {new_var} ({new_var.type}): types differ"
+                    + (f" (rewrite {reason})" if reason else "")
+                )
+            new_var = conv
+        if var not in self.clients:
+            return
+        if var.owner is not None and new_var.owner is not None and getattr(new_var.owner, "creation_trace", None) is None:
+            new_var.owner.creation_trace = var.owner.creation_trace
+        for node, i in list(self.clients[var]):
+            self.change_input(node, i, new_var, reason)
+
+    def replace_all(self, pairs, reason=None):
+        for var, new_var in pairs:
+            self.replace(var, new_var, reason)
+
+    def replace_validate(self, var, new_var, reason=None):
+        self.replace(var, new_var, reason)
+
+    # -- features -------------------------------------------------------------------------------
+    def attach_feature(self, feature):
+        if feature in self._features:
+            return
+        attach = getattr(feature, "on_attach", None)
+        if attach is not None:
+            attach(self)
+        self._features.append(feature)
+
+    def remove_feature(self, feature):
+        if feature in self._features:
+            self._features.remove(feature)
+            detach = getattr(feature, "on_detach", None)
+            if detach is not None:
+                detach(self)
+
+    @property
+    def features(self):
+        return list(self._features)
+
+    def execute_callbacks(self, name, *args):
+        for f in self._features:
+            fn = getattr(f, name, None)
+            if fn is not None:
+                fn(self, *args)
+
+    def get_feature(self, cls):
+        for f in self._features:
+            if isinstance(f, cls):
+                return f
+        return None
+
+    # -- misc -----------------------------------------------------------------------------------
+    def clone(self):
+        return FunctionGraph(self.inputs, self.outputs, clone=True)
+
+    def check_integrity(self):
+        for node in self.apply_nodes:
+            for i, inp in enumerate(node.inputs):
+                if (node, i) not in self.clients.get(inp, []):
+                    raise AssertionError(f"client missing for input {i} of {node}")
+        for i, out in enumerate(self.outputs):
+            if ("output", i) not in self.clients.get(out, []):
+                raise AssertionError(f"output {i} not registered")
+
+    def __str__(self):
+        return f"FunctionGraph({', '.join(str(o) for o in self.outputs)})"
+
+    def __contains__(self, item):
+        if isinstance(item, Variable):
+            return item in self.variables
+        return item in self.apply_nodes

@@ -1,0 +1,4 @@
+"""Scalar operations mapped elementwise by theano.tensor.Elemwise."""
+
+from theano.scalar.basic import *  # noqa: F401,F403
+from theano.scalar.basic import ScalarOp, upcast

@@ -1,0 +1,612 @@
+"""Scalar operations: the per-element functions that Elemwise maps over arrays.
+
+A ScalarOp knows
+
+- its arity and its output dtype rule (Theano's upcasting rules, see ``upcast``);
+- ``impl``: the NumPy (or SciPy) function applied to whole arrays;
+- ``grad(inputs, output_grads)``: the gradient, written with tensor operations (Elemwise lifts it and
+  sums over broadcast dimensions);
+- ``kernel``: a Python expression template over scalars (``"math.exp({0})"``) that the native backend
+  compiles into fused loops.
+
+Scalar ops carry no Type of their own: a fused ``Composite`` keeps an inner graph of Elemwise nodes on
+0-d tensors, which runs as is on NumPy arrays and can be compiled to a scalar kernel.
+"""
+
+import math
+
+import numpy as np
+
+from theano.configdefaults import config
+
+# ---------------------------------------------------------------------------------------------
+# dtype rules
+# ---------------------------------------------------------------------------------------------
+
+int_dtypes = ("int8", "int16", "int32", "int64")
+uint_dtypes = ("uint8", "uint16", "uint32", "uint64")
+float_dtypes = ("float16", "float32", "float64")
+complex_dtypes = ("complex64", "complex128")
+integer_dtypes = int_dtypes + uint_dtypes
+discrete_dtypes = ("bool",) + integer_dtypes
+continuous_dtypes = float_dtypes + complex_dtypes
+all_dtypes = discrete_dtypes + continuous_dtypes
+
+
+def upcast(*dtypes):
+    """The dtype NumPy's type promotion gives for ``dtypes`` (Theano's rule, ``int8+float32=float32``)."""
+    res = np.dtype(dtypes[0])
+    for d in dtypes[1:]:
+        res = np.promote_types(res, d)
+    return str(res)
+
+
+_TO_FLOAT = {
+    "bool": "float32", "int8": "float32", "int16": "float32", "uint8": "float32",
+    "uint16": "float32", "int32": "float64", "int64": "float64", "uint32": "float64",
+    "uint64": "float64",
+}
+
+
+def upgrade_to_float(dtype):
+    """Integer dtypes become the smallest float that holds them exactly (int8 -> float32)."""
+    return _TO_FLOAT.get(dtype, dtype)
+
+
+def rule_upcast(*dtypes):
+    return (upcast(*dtypes),)
+
+
+def rule_upcast_nobool(*dtypes):
+    out = upcast(*dtypes)
+    return ("int8" if out == "bool" else out,)
+
+
+def rule_float(*dtypes):
+    return (upgrade_to_float(upcast(*dtypes)),)
+
+
+def rule_float_no_complex(*dtypes):
+    out = upgrade_to_float(upcast(*dtypes))
+    if out in complex_dtypes:
+        raise TypeError("this operation is not defined for complex inputs")
+    return (out,)
+
+
+def rule_same(*dtypes):
+    return (dtypes[0],)
+
+
+def rule_bool(*dtypes):
+    return ("bool",)
+
+
+def rule_int_only(*dtypes):
+    out = upcast(*dtypes)
+    if out not in discrete_dtypes:
+        raise TypeError(f"this operation needs integer or bool inputs, got {', '.join(dtypes)}")
+    return (out,)
+
+
+def rule_true_div(*dtypes):
+    if all(d in discrete_dtypes for d in dtypes):
+        return (config.floatX,)
+    return (upcast(*dtypes),)
+
+
+def rule_switch(cond, a, b):
+    return (upcast(a, b),)
+
+
+def rule_transfer_first_real(*dtypes):
+    d = dtypes[0]
+    return ({"complex64": "float32", "complex128": "float64"}.get(d, d),)
+
+
+# ---------------------------------------------------------------------------------------------
+# ScalarOp
+# ---------------------------------------------------------------------------------------------
+
+
+def _T():
+    import theano.tensor as T
+
+    return T
+
+
+class ScalarOp:
+    """One elementwise function. Instances are singletons compared by class and parameters."""
+
+    nin = 1
+    nout = 1
+    dtype_rule = staticmethod(rule_upcast)
+    impl_fn = None          # function applied to ndarrays
+    kernel = None           # expression template over scalar arguments, for the native backend
+    compute_in_out_dtype = False  # cast inputs to the output dtype before calling impl_fn
+    commutative = False
+    associative = False
+    identity = None         # neutral element for reductions
+    __props__ = ()
+
+    def __init__(self, name=None):
+        self.name = name or type(self).__name__.lower()
+
+    def _props(self):
+        return tuple(getattr(self, a) for a in self.__props__)
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self._props() == other._props()
+
+    def __hash__(self):
+        return hash((type(self), self._props()))
+
+    def __str__(self):
+        return self.name
+
+    __repr__ = __str__
+
+    def output_dtypes(self, *dtypes):
+        if len(dtypes) != self.nin and self.nin != -1:
+            raise TypeError(f"{self.name} takes {self.nin} inputs, got {len(dtypes)}")
+        return self.dtype_rule(*dtypes)
+
+    def impl(self, *arrays, out_dtypes=None):
+        if self.compute_in_out_dtype and out_dtypes is not None:
+            od = out_dtypes[0]
+            arrays = [a.astype(od) if a.dtype != od else a for a in arrays]
+        return self.impl_fn(*arrays)
+
+    def grad(self, inputs, output_grads):
+        raise NotImplementedError(f"gradient of {self.name} is not implemented")
+
+    def is_discrete_output(self, dtype):
+        return dtype in discrete_dtypes
+
+
+def _zeros(x):
+    T = _T()
+    return T.zeros_like(x, dtype=config.floatX if x.dtype in discrete_dtypes else x.dtype)
+
+
+class UnaryFloat(ScalarOp):
+    dtype_rule = staticmethod(rule_float)
+    compute_in_out_dtype = True
+
+
+def _make_unary(name, fn, kernel, grad_fn=None, rule=rule_float, cast=True, base=ScalarOp):
+    cls = type(name.capitalize(), (base,), {})
+    cls.dtype_rule = staticmethod(rule)
+    cls.impl_fn = staticmethod(fn)
+    cls.kernel = kernel
+    cls.compute_in_out_dtype = cast
+    if grad_fn is not None:
+        def grad(self, inputs, output_grads, _g=grad_fn):
+            (x,), (gz,) = inputs, output_grads
+            if x.dtype in discrete_dtypes:
+                return [_zeros(x)]
+            return [_g(x, gz)]
+    else:
+        def grad(self, inputs, output_grads):
+            return [_zeros(inputs[0])]
+    cls.grad = grad
+    return cls(name)
+
+
+def _scipy_special():
+    import scipy.special
+
+    return scipy.special
+
+
+def _erfinv(x):
+    return _scipy_special().erfinv(x)
+
+
+def _erfcinv(x):
+    return _scipy_special().erfcinv(x)
+
+
+def _erf(x):
+    return _scipy_special().erf(x)
+
+
+def _erfc(x):
+    return _scipy_special().erfc(x)
+
+
+def _gamma(x):
+    return _scipy_special().gamma(x)
+
+
+def _gammaln(x):
+    return _scipy_special().gammaln(x)
+
+
+def _psi(x):
+    return _scipy_special().psi(x)
+
+
+def _tri_gamma(x):
+    return _scipy_special().polygamma(1, x)
+
+
+def _sigmoid(x):
+    return _scipy_special().expit(x)
+
+
+def _softplus(x):
+    # log(1 + exp(x)) computed without overflow
+    return np.logaddexp(np.zeros((), dtype=x.dtype), x).astype(x.dtype, copy=False)
+
+
+def _round_half_away(x):
+    return np.where(x >= 0, np.floor(x + 0.5), np.ceil(x - 0.5)).astype(x.dtype, copy=False)
+
+
+def _sqr(x):
+    return np.multiply(x, x)
+
+
+# ---- unary ops ------------------------------------------------------------------------------
+exp = _make_unary("exp", np.exp, "math.exp({0})", lambda x, gz: gz * _T().exp(x))
+exp2 = _make_unary("exp2", np.exp2, "2.0 ** {0}", lambda x, gz: gz * _T().exp2(x) * np.log(2.0))
+expm1 = _make_unary("expm1", np.expm1, "math.expm1({0})", lambda x, gz: gz * _T().exp(x))
+log = _make_unary("log", np.log, "math.log({0})", lambda x, gz: gz / x)
+log2 = _make_unary("log2", np.log2, "math.log2({0})", lambda x, gz: gz / (x * np.log(2.0)))
+log10 = _make_unary("log10", np.log10, "math.log10({0})", lambda x, gz: gz / (x * np.log(10.0)))
+log1p = _make_unary("log1p", np.log1p, "math.log1p({0})", lambda x, gz: gz / (1 + x))
+sqrt = _make_unary("sqrt", np.sqrt, "math.sqrt({0})", lambda x, gz: (gz * 0.5) / _T().sqrt(x))
+sin = _make_unary("sin", np.sin, "math.sin({0})", lambda x, gz: gz * _T().cos(x))
+cos = _make_unary("cos", np.cos, "math.cos({0})", lambda x, gz: -gz * _T().sin(x))
+tan = _make_unary("tan", np.tan, "math.tan({0})", lambda x, gz: gz / _T().sqr(_T().cos(x)))
+arcsin = _make_unary("arcsin", np.arcsin, "math.asin({0})", lambda x, gz: gz / _T().sqrt(1 - _T().sqr(x)))
+arccos = _make_unary("arccos", np.arccos, "math.acos({0})", lambda x, gz: -gz / _T().sqrt(1 - _T().sqr(x)))
+arctan = _make_unary("arctan", np.arctan, "math.atan({0})", lambda x, gz: gz / (1 + _T().sqr(x)))
+sinh = _make_unary("sinh", np.sinh, "math.sinh({0})", lambda x, gz: gz * _T().cosh(x))
+cosh = _make_unary("cosh", np.cosh, "math.cosh({0})", lambda x, gz: gz * _T().sinh(x))
+tanh = _make_unary("tanh", np.tanh, "math.tanh({0})", lambda x, gz: gz * (1 - _T().sqr(_T().tanh(x))))
+arcsinh = _make_unary("arcsinh", np.arcsinh, "math.asinh({0})", lambda x, gz: gz / _T().sqrt(_T().sqr(x) + 1))
+arccosh = _make_unary("arccosh", np.arccosh, "math.acosh({0})", lambda x, gz: gz / _T().sqrt(_T().sqr(x) - 1))
+arctanh = _make_unary("arctanh", np.arctanh, "math.atanh({0})", lambda x, gz: gz / (1 - _T().sqr(x)))
+erf = _make_unary("erf", _erf, "math.erf({0})",
+                  lambda x, gz: gz * (2.0 / np.sqrt(np.pi)) * _T().exp(-_T().sqr(x)))
+erfc = _make_unary("erfc", _erfc, "math.erfc({0})",
+                   lambda x, gz: -gz * (2.0 / np.sqrt(np.pi)) * _T().exp(-_T().sqr(x)))
+erfinv = _make_unary("erfinv", _erfinv, None,
+                     lambda x, gz: gz * (np.sqrt(np.pi) / 2.0) * _T().exp(_T().sqr(_T().erfinv(x))))
+erfcinv = _make_unary("erfcinv", _erfcinv, None,
+                      lambda x, gz: -gz * (np.sqrt(np.pi) / 2.0) * _T().exp(_T().sqr(_T().erfcinv(x))))
+gamma = _make_unary("gamma", _gamma, "math.gamma({0})", lambda x, gz: gz * _T().gamma(x) * _T().psi(x))
+gammaln = _make_unary("gammaln", _gammaln, "math.lgamma({0})", lambda x, gz: gz * _T().psi(x))
+psi = _make_unary("psi", _psi, None, lambda x, gz: gz * _T().tri_gamma(x))
+tri_gamma = _make_unary("tri_gamma", _tri_gamma, None, None)
+sigmoid = _make_unary("sigmoid", _sigmoid, "1.0 / (1.0 + math.exp(-{0}))",
+                      lambda x, gz: gz * _T().sigmoid(x) * (1 - _T().sigmoid(x)))
+softplus = _make_unary("softplus", _softplus,
+                       "(({0}) + math.log1p(math.exp(-({0})))) if ({0}) > 0 else math.log1p(math.exp({0}))",
+                       lambda x, gz: gz * _T().sigmoid(x))
+sqr = _make_unary("sqr", _sqr, "({0}) * ({0})", lambda x, gz: gz * x * 2, rule=rule_upcast, cast=False)
+neg = _make_unary("neg", np.negative, "-({0})", lambda x, gz: -gz, rule=rule_upcast, cast=False)
+abs_ = _make_unary("abs", np.abs, "abs({0})", lambda x, gz: gz * _T().sgn(x), rule=rule_same, cast=False)
+inv = _make_unary("inv", np.reciprocal, "1.0 / ({0})", lambda x, gz: -gz / _T().sqr(x), rule=rule_float)
+reciprocal = inv
+identity = _make_unary("identity", lambda x: x, "{0}", lambda x, gz: gz, rule=rule_same, cast=False)
+sgn = _make_unary("sgn", np.sign, "(1 if ({0}) > 0 else (-1 if ({0}) < 0 else 0))", None,
+                  rule=rule_same, cast=False)
+floor = _make_unary("floor", np.floor, "math.floor({0})", None, rule=rule_float)
+ceil = _make_unary("ceil", np.ceil, "math.ceil({0})", None, rule=rule_float)
+trunc = _make_unary("trunc", np.trunc, "math.trunc({0})", None, rule=rule_float)
+round_half_to_even = _make_unary("round_half_to_even", np.round, None, None, rule=rule_float)
+round_half_away_from_zero = _make_unary("round_half_away_from_zero", _round_half_away, None, None,
+                                        rule=rule_float)
+isnan = _make_unary("isnan", np.isnan, "math.isnan({0})", None, rule=rule_bool, cast=False)
+isinf = _make_unary("isinf", np.isinf, "math.isinf({0})", None, rule=rule_bool, cast=False)
+invert = _make_unary("invert", np.invert, None, None, rule=rule_int_only, cast=False)
+real = _make_unary("real", np.real, None, lambda x, gz: gz, rule=rule_transfer_first_real, cast=False)
+imag = _make_unary("imag", np.imag, None, None, rule=rule_transfer_first_real, cast=False)
+conj = _make_unary("conj", np.conj, None, lambda x, gz: gz, rule=rule_same, cast=False)
+angle = _make_unary("angle", np.angle, None, None, rule=rule_transfer_first_real, cast=False)
+
+
+class Cast(ScalarOp):
+    __props__ = ("dtype",)
+
+    def __init__(self, dtype):
+        self.dtype = str(np.dtype(dtype))
+        super().__init__(f"Cast{{{self.dtype}}}")
+
+    def output_dtypes(self, *dtypes):
+        return (self.dtype,)
+
+    def impl(self, x, out_dtypes=None):
+        return x.astype(self.dtype)
+
+    @property
+    def kernel(self):
+        return f"np.{self.dtype}({{0}})" if self.dtype != "bool" else "bool({0})"
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        if x.dtype in continuous_dtypes:
+            return [_T().cast(gz, x.dtype)]
+        return [_zeros(x)]
+
+
+_cast_cache = {}
+
+
+def cast_op(dtype):
+    dtype = str(np.dtype(dtype))
+    if dtype not in _cast_cache:
+        _cast_cache[dtype] = Cast(dtype)
+    return _cast_cache[dtype]
+
+
+# ---- binary and n-ary ops ---------------------------------------------------------------------
+
+
+class Add(ScalarOp):
+    nin = -1
+    dtype_rule = staticmethod(rule_upcast_nobool)
+    commutative = associative = True
+    identity = 0
+    kernel = "+"
+
+    def impl(self, *arrays, out_dtypes=None):
+        if len(arrays) == 2:
+            return np.add(arrays[0], arrays[1])
+        out = np.add(arrays[0], arrays[1])
+        for a in arrays[2:]:
+            out = np.add(out, a)
+        return out
+
+    def grad(self, inputs, output_grads):
+        (gz,) = output_grads
+        return [gz if x.dtype not in discrete_dtypes else _zeros(x) for x in inputs]
+
+
+class Mul(ScalarOp):
+    nin = -1
+    dtype_rule = staticmethod(rule_upcast_nobool)
+    commutative = associative = True
+    identity = 1
+    kernel = "*"
+
+    def impl(self, *arrays, out_dtypes=None):
+        out = np.multiply(arrays[0], arrays[1])
+        for a in arrays[2:]:
+            out = np.multiply(out, a)
+        return out
+
+    def grad(self, inputs, output_grads):
+        (gz,) = output_grads
+        res = []
+        for i, x in enumerate(inputs):
+            if x.dtype in discrete_dtypes:
+                res.append(_zeros(x))
+                continue
+            others = inputs[:i] + inputs[i + 1:]
+            term = gz
+            for o in others:
+                term = term * o
+            res.append(term)
+        return res
+
+
+class Sub(ScalarOp):
+    nin = 2
+    dtype_rule = staticmethod(rule_upcast_nobool)
+    impl_fn = staticmethod(np.subtract)
+    kernel = "({0}) - ({1})"
+
+    def grad(self, inputs, output_grads):
+        (x, y), (gz,) = inputs, output_grads
+        return [gz if x.dtype not in discrete_dtypes else _zeros(x),
+                -gz if y.dtype not in discrete_dtypes else _zeros(y)]
+
+
+class TrueDiv(ScalarOp):
+    nin = 2
+    dtype_rule = staticmethod(rule_true_div)
+    kernel = "({0}) / ({1})"
+
+    def impl(self, x, y, out_dtypes=None):
+        od = out_dtypes[0] if out_dtypes else None
+        if od is not None and (x.dtype != od or y.dtype != od) and od in float_dtypes:
+            x = x.astype(od)
+            y = y.astype(od)
+        return np.true_divide(x, y)
+
+    def grad(self, inputs, output_grads):
+        (x, y), (gz,) = inputs, output_grads
+        gx = gz / y if x.dtype not in discrete_dtypes else _zeros(x)
+        gy = -(gz * x) / (y * y) if y.dtype not in discrete_dtypes else _zeros(y)
+        return [gx, gy]
+
+
+class IntDiv(ScalarOp):
+    nin = 2
+    dtype_rule = staticmethod(rule_upcast)
+    impl_fn = staticmethod(np.floor_divide)
+    kernel = "({0}) // ({1})"
+
+    def grad(self, inputs, output_grads):
+        return [_zeros(inputs[0]), _zeros(inputs[1])]
+
+
+class Mod(ScalarOp):
+    nin = 2
+    dtype_rule = staticmethod(rule_upcast)
+    impl_fn = staticmethod(np.mod)
+    kernel = "({0}) % ({1})"
+
+    def grad(self, inputs, output_grads):
+        (x, y), (gz,) = inputs, output_grads
+        T = _T()
+        gx = gz if x.dtype not in discrete_dtypes else _zeros(x)
+        gy = -(T.int_div(x, y)) * gz if y.dtype not in discrete_dtypes else _zeros(y)
+        return [gx, gy]
+
+
+class Pow(ScalarOp):
+    nin = 2
+    dtype_rule = staticmethod(rule_upcast)
+    impl_fn = staticmethod(np.power)
+    kernel = "({0}) ** ({1})"
+
+    def grad(self, inputs, output_grads):
+        (x, y), (gz,) = inputs, output_grads
+        T = _T()
+        gx = gz * y * x ** (y - 1) if x.dtype not in discrete_dtypes else _zeros(x)
+        gy = gz * T.log(x) * x ** y if y.dtype not in discrete_dtypes else _zeros(y)
+        return [gx, gy]
+
+
+class Maximum(ScalarOp):
+    nin = 2
+    dtype_rule = staticmethod(rule_upcast)
+    impl_fn = staticmethod(np.maximum)
+    commutative = associative = True
+    kernel = "max({0}, {1})"
+
+    def grad(self, inputs, output_grads):
+        (x, y), (gz,) = inputs, output_grads
+        T = _T()
+        out = T.maximum(x, y)
+        return [gz * T.eq(out, x) if x.dtype not in discrete_dtypes else _zeros(x),
+                gz * T.eq(out, y) if y.dtype not in discrete_dtypes else _zeros(y)]
+
+
+class Minimum(ScalarOp):
+    nin = 2
+    dtype_rule = staticmethod(rule_upcast)
+    impl_fn = staticmethod(np.minimum)
+    commutative = associative = True
+    kernel = "min({0}, {1})"
+
+    def grad(self, inputs, output_grads):
+        (x, y), (gz,) = inputs, output_grads
+        T = _T()
+        out = T.minimum(x, y)
+        return [gz * T.eq(out, x) if x.dtype not in discrete_dtypes else _zeros(x),
+                gz * T.eq(out, y) if y.dtype not in discrete_dtypes else _zeros(y)]
+
+
+class ArcTan2(ScalarOp):
+    nin = 2
+    dtype_rule = staticmethod(rule_float)
+    compute_in_out_dtype = True
+    impl_fn = staticmethod(np.arctan2)
+    kernel = "math.atan2({0}, {1})"
+
+    def grad(self, inputs, output_grads):
+        (y, x), (gz,) = inputs, output_grads
+        T = _T()
+        den = T.sqr(x) + T.sqr(y)
+        return [gz * x / den, -gz * y / den]
+
+
+class _Comparison(ScalarOp):
+    nin = 2
+    dtype_rule = staticmethod(rule_bool)
+
+    def grad(self, inputs, output_grads):
+        return [_zeros(x) for x in inputs]
+
+
+def _cmp(name, fn, kernel, commutative=False):
+    cls = type(name.upper(), (_Comparison,), {"impl_fn": staticmethod(fn), "kernel": kernel,
+                                              "commutative": commutative})
+    return cls(name)
+
+
+lt = _cmp("lt", np.less, "({0}) < ({1})")
+gt = _cmp("gt", np.greater, "({0}) > ({1})")
+le = _cmp("le", np.less_equal, "({0}) <= ({1})")
+ge = _cmp("ge", np.greater_equal, "({0}) >= ({1})")
+eq = _cmp("eq", np.equal, "({0}) == ({1})", True)
+neq = _cmp("neq", np.not_equal, "({0}) != ({1})", True)
+
+
+class _Bitwise(ScalarOp):
+    nin = 2
+    dtype_rule = staticmethod(rule_int_only)
+    commutative = associative = True
+
+    def grad(self, inputs, output_grads):
+        return [_zeros(x) for x in inputs]
+
+
+and_ = type("AND", (_Bitwise,), {"impl_fn": staticmethod(np.bitwise_and), "kernel": "({0}) & ({1})"})("and_")
+or_ = type("OR", (_Bitwise,), {"impl_fn": staticmethod(np.bitwise_or), "kernel": "({0}) | ({1})"})("or_")
+xor = type("XOR", (_Bitwise,), {"impl_fn": staticmethod(np.bitwise_xor), "kernel": "({0}) ^ ({1})"})("xor")
+
+
+class Switch(ScalarOp):
+    nin = 3
+    dtype_rule = staticmethod(rule_switch)
+    kernel = "(({1}) if ({0}) else ({2}))"
+
+    def impl(self, cond, a, b, out_dtypes=None):
+        return np.where(cond, a, b)
+
+    def grad(self, inputs, output_grads):
+        (c, a, b), (gz,) = inputs, output_grads
+        T = _T()
+        zero = T.zeros_like(gz)
+        ga = T.switch(c, gz, zero) if a.dtype not in discrete_dtypes else _zeros(a)
+        gb = T.switch(c, zero, gz) if b.dtype not in discrete_dtypes else _zeros(b)
+        return [_zeros(c), ga, gb]
+
+
+class Clip(ScalarOp):
+    nin = 3
+    dtype_rule = staticmethod(rule_upcast)
+    kernel = "min(max({0}, {1}), {2})"
+
+    def impl(self, x, lo, hi, out_dtypes=None):
+        return np.minimum(np.maximum(x, lo), hi)
+
+    def grad(self, inputs, output_grads):
+        (x, lo, hi), (gz,) = inputs, output_grads
+        T = _T()
+        gx = gz * T.and_(T.ge(x, lo), T.le(x, hi)) if x.dtype not in discrete_dtypes else _zeros(x)
+        glo = gz * T.lt(x, lo) if lo.dtype not in discrete_dtypes else _zeros(lo)
+        ghi = gz * T.gt(x, hi) if hi.dtype not in discrete_dtypes else _zeros(hi)
+        return [gx, glo, ghi]
+
+
+add = Add("add")
+mul = Mul("mul")
+sub = Sub("sub")
+true_div = TrueDiv("true_div")
+int_div = IntDiv("int_div")
+mod = Mod("mod")
+pow = Pow("pow")
+maximum = Maximum("maximum")
+minimum = Minimum("minimum")
+arctan2 = ArcTan2("arctan2")
+switch = Switch("switch")
+clip = Clip("clip")
+
+_ = math  # the kernels' templates use the math module
+
+
+class Second(ScalarOp):
+    """second(x, y) = y broadcast to the shape of x and y together (Theano's ``fill``)."""
+
+    nin = 2
+    kernel = "{1}"
+
+    def output_dtypes(self, a, b):
+        return (b,)
+
+    def impl(self, x, y, out_dtypes=None):
+        return y
+
+    def grad(self, inputs, output_grads):
+        (x, y), (gz,) = inputs, output_grads
+        return [_zeros(x), gz if y.dtype not in discrete_dtypes else _zeros(y)]
+
+
+second = Second("second")

@@ -1,0 +1,41 @@
+"""theano.tensor: symbolic tensors and the operations on them (``import theano.tensor as T``)."""
+
+from theano.tensor.type import TensorType
+from theano.tensor.var import TensorConstant, TensorVariable, _tensor_py_operators
+from theano.tensor.basic import *  # noqa: F401,F403  constructors, as_tensor_variable, cast, ...
+from theano.tensor.basic import (MakeVector, NotScalarConstantError, Rebroadcast, addbroadcast,
+                                 as_tensor, as_tensor_variable, cast, constant, fill,
+                                 get_scalar_constant_value, ones_like, patternbroadcast, second,
+                                 stack, tensor, tensor_copy, transpose, unbroadcast, zeros_like)
+from theano.tensor.elemwise import CAReduce, DimShuffle, Elemwise, Prod, Sum
+from theano.tensor.math import *  # noqa: F401,F403
+from theano.tensor.math import (Argmax, Dot, abs_, all, any, argmax, argmin, dot, max,
+                                max_and_argmax, mean, min, outer, pow, prod, round, std, sum, var)
+from theano.tensor.shape import Reshape, Shape, Shape_i, flatten, reshape, shape, shape_i
+from theano.tensor.shape_ops import *  # noqa: F401,F403
+from theano.tensor.extra_ops import *  # noqa: F401,F403
+from theano.tensor import subtensor
+from theano.tensor.subtensor import *  # noqa: F401,F403
+from theano.tensor.linalg_ops import *  # noqa: F401,F403
+from theano.tensor import sharedvar as _sharedvar  # registers theano.shared for tensors
+from theano.tensor.sharedvar import TensorSharedVariable
+from theano.tensor import nlinalg, slinalg, elemwise, basic, math, shape as _shape_mod
+
+from theano.gradient import (Lop, Rop, consider_constant, grad, hessian, jacobian, verify_grad,
+                             zero_grad, disconnected_grad)
+
+import builtins as _builtins
+
+# Theano's T.abs_ and the bitwise/logical names
+__all__ = [n for n in dir() if not n.startswith("_")]
+
+
+def __getattr__(name):
+    # Sub-packages loaded on first use: T.nnet, T.signal, T.shared_randomstreams, T.raw_random ...
+    import importlib
+
+    if name in ("nnet", "signal", "shared_randomstreams", "raw_random", "random", "opt", "blas",
+                "sort", "nlinalg", "slinalg", "extra_ops", "fourier", "fft", "io", "xlogx", "sharedvar",
+                "inplace", "utils", "var"):
+        return importlib.import_module(f"theano.tensor.{name}")
+    raise AttributeError(f"module 'theano.tensor' has no attribute {name!r}")

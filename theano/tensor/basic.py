@@ -1,0 +1,407 @@
+"""Tensor constructors, conversion of Python values to graph constants, casting, and small core ops."""
+
+import numbers
+
+import numpy as np
+
+from theano.configdefaults import config
+from theano.graph.basic import Apply, Constant, Variable
+from theano.graph.op import Op
+from theano.scalar import basic as ts
+from theano.tensor.elemwise import DimShuffle, Elemwise
+from theano.tensor.type import TensorType
+from theano.tensor.var import TensorConstant, TensorVariable
+
+# -------------------------------------------------------------------------------------------------
+# Python values -> constants
+# -------------------------------------------------------------------------------------------------
+
+
+def _autocast_int(x):
+    for dtype in ("int8", "int16", "int32", "int64"):
+        info = np.iinfo(dtype)
+        if info.min <= x <= info.max:
+            return np.asarray(x, dtype=dtype)
+    if 0 <= x <= np.iinfo("uint64").max:
+        return np.asarray(x, dtype="uint64")
+    raise OverflowError(f"Python int {x} does not fit in any integer dtype")
+
+
+def _autocast_float(x):
+    if config.floatX != "float64" or config.cast_policy == "numpy+floatX":
+        return np.asarray(x, dtype=config.floatX)
+    as32 = np.asarray(x, dtype="float32")
+    if float(as32) == x or np.isnan(x):
+        return as32
+    return np.asarray(x, dtype="float64")
+
+
+def convert_value(x, dtype=None):
+    """A Python or NumPy value as an ndarray, with Theano's dtype rules for Python numbers.
+
+    Python ints get the smallest int dtype that holds them, Python floats float32 when exact
+    (else float64; always floatX when floatX is float32), lists NumPy's dtype (floatX if empty).
+    """
+    if dtype is not None:
+        if dtype == "floatX":
+            dtype = config.floatX
+        arr = np.asarray(x)
+        conv = arr.astype(dtype)
+        return conv
+    if isinstance(x, bool) or isinstance(x, np.bool_):
+        return np.asarray(x, dtype="bool")
+    if isinstance(x, numbers.Integral) and not isinstance(x, np.integer):
+        return _autocast_int(int(x))
+    if isinstance(x, float):
+        return _autocast_float(x)
+    if isinstance(x, complex):
+        return np.asarray(x, dtype="complex128")
+    if isinstance(x, np.ndarray):
+        return x
+    arr = np.asarray(x)
+    if arr.dtype == object:
+        raise TypeError(f"Cannot convert {x!r} to a tensor constant")
+    if arr.size == 0 and not hasattr(x, "dtype"):
+        arr = arr.astype(config.floatX)
+    return arr
+
+
+def constant(x, name=None, ndim=None, dtype=None):
+    """A TensorConstant holding ``x``; dimensions of length 1 are broadcastable."""
+    data = convert_value(x, dtype)
+    if data.dtype.kind in "US":
+        raise TypeError(f"Cannot make a tensor constant from a string: {x!r}")
+    if ndim is not None and data.ndim != ndim:
+        if data.ndim > ndim and all(s == 1 for s in data.shape[: data.ndim - ndim]):
+            data = data.reshape(data.shape[data.ndim - ndim:])
+        elif data.ndim < ndim:
+            data = data.reshape((1,) * (ndim - data.ndim) + data.shape)
+        else:
+            raise ValueError(f"Constant {x!r} has {data.ndim} dimensions, expected {ndim}")
+    bcast = tuple(s == 1 for s in data.shape)
+    ttype = TensorType(str(data.dtype), bcast)
+    return TensorConstant(ttype, data, name=name)
+
+
+def as_tensor_variable(x, name=None, ndim=None, dtype=None):
+    """Convert ``x`` (a variable, a Python number or list, an ndarray) to a TensorVariable."""
+    if isinstance(x, Apply):
+        x = x.out
+    if isinstance(x, Variable):
+        if not isinstance(x.type, TensorType):
+            if hasattr(x.type, "as_tensor_variable"):
+                return x.type.as_tensor_variable(x)
+            raise TypeError(f"Variable {x} of type {x.type} cannot be used as a tensor")
+        if ndim is not None and x.ndim != ndim:
+            if x.ndim > ndim:
+                drop = x.ndim - ndim
+                if all(x.broadcastable[:drop]):
+                    x = DimShuffle(x.broadcastable, list(range(drop, x.ndim)))(x)
+                else:
+                    raise ValueError(f"{x} has {x.ndim} dimensions, expected {ndim}")
+            else:
+                x = DimShuffle(x.broadcastable, ["x"] * (ndim - x.ndim) + list(range(x.ndim)))(x)
+        if dtype is not None and x.dtype != dtype:
+            x = cast(x, dtype)
+        return x
+    if isinstance(x, (list, tuple)) and any(isinstance(e, Variable) for e in _flatten_list(x)):
+        return stack([as_tensor_variable(e) for e in x])
+    if x is None or isinstance(x, (str, dict, set)):
+        raise TypeError(f"Cannot convert {x!r} to a tensor: expected a number, list or array")
+    try:
+        return constant(x, name=name, ndim=ndim, dtype=dtype)
+    except TypeError as exc:
+        raise TypeError(f"Cannot convert {x!r} to a tensor variable: {exc}") from exc
+
+
+as_tensor = as_tensor_variable
+
+
+def _flatten_list(x):
+    stack_ = [x]
+    while stack_:
+        e = stack_.pop()
+        if isinstance(e, (list, tuple)):
+            stack_.extend(e)
+        else:
+            yield e
+
+
+def get_scalar_constant_value(v):
+    """The value of ``v`` if it is a constant scalar known when the graph is built, else raise."""
+    if isinstance(v, (numbers.Number, np.number, np.ndarray)):
+        arr = np.asarray(v)
+        if arr.size == 1:
+            return arr.reshape(()).copy()
+    if isinstance(v, Constant):
+        arr = np.asarray(v.data)
+        if arr.size == 1:
+            return arr.reshape(()).copy()
+    if isinstance(v, Variable) and v.owner is not None:
+        op = v.owner.op
+        if isinstance(op, Elemwise) and isinstance(op.scalar_op, (ts.Cast, ts.Second)):
+            val = get_scalar_constant_value(v.owner.inputs[-1])
+            return np.asarray(val, dtype=v.dtype)
+        if isinstance(op, (DimShuffle, Rebroadcast)):
+            return get_scalar_constant_value(v.owner.inputs[0])
+        if isinstance(op, MakeVector) and False:
+            pass
+    raise NotScalarConstantError(f"{v} is not a constant scalar")
+
+
+class NotScalarConstantError(ValueError):
+    pass
+
+
+# -------------------------------------------------------------------------------------------------
+# Constructors: scalar, vector, ... with the b w i l f d c z prefixes
+# -------------------------------------------------------------------------------------------------
+
+_PREFIX = {"b": "int8", "w": "int16", "i": "int32", "l": "int64", "f": "float32", "d": "float64",
+           "c": "complex64", "z": "complex128"}
+_KINDS = {"scalar": (), "vector": (False,), "row": (True, False), "col": (False, True),
+          "matrix": (False, False), "tensor3": (False,) * 3, "tensor4": (False,) * 4,
+          "tensor5": (False,) * 5, "tensor6": (False,) * 6, "tensor7": (False,) * 7}
+
+
+def tensor(*args, **kwargs):
+    """``tensor(dtype, broadcastable, name=None)``: a variable of ``TensorType(dtype, broadcastable)``."""
+    name = kwargs.pop("name", None)
+    if "dtype" not in kwargs and args:
+        kwargs["dtype"] = args[0]
+        args = args[1:]
+    if "broadcastable" not in kwargs and args:
+        kwargs["broadcastable"] = args[0]
+        args = args[1:]
+    if args and name is None:
+        name = args[0]
+    dtype = kwargs.pop("dtype", None) or config.floatX
+    bcast = kwargs.pop("broadcastable", ())
+    return TensorType(dtype, bcast, **kwargs)(name)
+
+
+def _make_constructor(kind, fixed_dtype=None):
+    bcast = _KINDS[kind]
+
+    def constructor(name=None, dtype=None):
+        dt = fixed_dtype or dtype or config.floatX
+        return TensorType(dt, bcast)(name)
+
+    dtname = fixed_dtype or "floatX"
+    constructor.__name__ = kind
+    constructor.__doc__ = f"A symbolic {kind} of dtype {dtname} (``name`` is optional)."
+    return constructor
+
+
+def _make_plural(single):
+    def plural(*names, dtype=None):
+        kw = {} if dtype is None else {"dtype": dtype}
+        if names and isinstance(names[0], int):
+            n = names[0]
+            return single(**kw) if n == 1 else [single(**kw) for _ in range(n)]
+        if len(names) == 1:
+            names = names[0]
+        if len(names) == 1:
+            return single(names, **kw) if isinstance(names, str) else single(names[0], **kw)
+        return [single(n, **kw) for n in names]
+
+    plural.__name__ = single.__name__ + "s"
+    plural.__doc__ = f"Several {single.__name__} variables, one per name given."
+    return plural
+
+
+_constructors = {}
+for _kind in _KINDS:
+    _constructors[_kind] = _make_constructor(_kind)
+    for _p, _dt in _PREFIX.items():
+        _constructors[_p + _kind] = _make_constructor(_kind, _dt)
+for _name in list(_constructors):
+    if _name.endswith(("scalar", "vector", "row", "col", "matrix")) or _name in ("tensor3", "tensor4"):
+        if _name.endswith("matrix"):
+            _constructors[_name[:-6] + "matrices"] = _make_plural(_constructors[_name])
+        else:
+            _constructors[_name + "s"] = _make_plural(_constructors[_name])
+    elif _name.endswith(("tensor3", "tensor4")):
+        _constructors[_name + "s"] = _make_plural(_constructors[_name])
+globals().update(_constructors)
+constructor_names = sorted(_constructors)
+
+
+# -------------------------------------------------------------------------------------------------
+# Casting and broadcasting
+# -------------------------------------------------------------------------------------------------
+
+
+def cast(x, dtype):
+    """``x`` converted to ``dtype`` ('floatX' means config.floatX); returns x when it already is."""
+    if dtype == "floatX":
+        dtype = config.floatX
+    x = as_tensor_variable(x)
+    dtype = str(np.dtype(dtype))
+    if x.dtype == dtype:
+        return x
+    if x.dtype.startswith("complex") and not dtype.startswith("complex"):
+        raise TypeError(
+            f"Casting {x} from complex to {dtype} is ambiguous: use T.real, T.imag or abs first"
+        )
+    return Elemwise(ts.cast_op(dtype))(x)
+
+
+class Rebroadcast(Op):
+    """Change which dimensions are marked broadcastable; checks at run time that they have length 1."""
+
+    __props__ = ("axis",)
+    view_map = {0: [0]}
+
+    def __init__(self, *axis):
+        self.axis = tuple(sorted((int(a), bool(b)) for a, b in axis))
+
+    def __str__(self):
+        return "Rebroadcast{%s}" % ",".join(f"{a}:{b}" for a, b in self.axis) if self.axis else "Rebroadcast{}"
+
+    def make_node(self, x):
+        x = as_tensor_variable(x)
+        bcast = list(x.broadcastable)
+        for a, b in self.axis:
+            if a >= x.ndim:
+                raise ValueError(f"Rebroadcast: axis {a} out of range for {x.ndim}-d input {x}")
+            bcast[a] = b
+        return Apply(self, [x], [TensorType(x.dtype, tuple(bcast))()])
+
+    def perform(self, node, inputs, output_storage):
+        (x,) = inputs
+        for a, b in self.axis:
+            if b and x.shape[a] != 1:
+                raise ValueError(
+                    f"Dimension {a} of {node.inputs[0]} was declared broadcastable (length 1) but "
+                    f"has length {x.shape[a]} (shape {x.shape})"
+                )
+        output_storage[0][0] = x
+
+    def infer_shape(self, node, input_shapes):
+        (s,) = input_shapes
+        out = list(s)
+        for a, b in self.axis:
+            if b:
+                out[a] = as_tensor_variable(1, dtype="int64")
+        return [tuple(out)]
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [patternbroadcast(gz, x.broadcastable)]
+
+    def R_op(self, inputs, eval_points):
+        return [self(*eval_points)]
+
+
+def patternbroadcast(x, broadcastable):
+    x = as_tensor_variable(x)
+    broadcastable = tuple(bool(b) for b in broadcastable)
+    if x.broadcastable == broadcastable:
+        return x
+    axes = [(i, b) for i, b in enumerate(broadcastable) if x.broadcastable[i] != b]
+    return Rebroadcast(*axes)(x)
+
+
+def addbroadcast(x, *axes):
+    x = as_tensor_variable(x)
+    b = list(x.broadcastable)
+    for a in axes:
+        b[a] = True
+    return patternbroadcast(x, b)
+
+
+def unbroadcast(x, *axes):
+    x = as_tensor_variable(x)
+    b = list(x.broadcastable)
+    for a in axes:
+        b[a] = False
+    return patternbroadcast(x, b)
+
+
+# -------------------------------------------------------------------------------------------------
+# fill / zeros_like / ones_like / stacking scalars
+# -------------------------------------------------------------------------------------------------
+
+second = Elemwise(ts.second, name=None)
+
+
+def fill(model, value):
+    """``value`` broadcast to the shape of ``model``."""
+    return second(model, value)
+
+
+def zeros_like(model, dtype=None, opt=False):
+    model = as_tensor_variable(model)
+    return fill(model, constant(0, dtype=dtype or model.dtype))
+
+
+def ones_like(model, dtype=None, opt=False):
+    model = as_tensor_variable(model)
+    return fill(model, constant(1, dtype=dtype or model.dtype))
+
+
+tensor_copy = Elemwise(ts.identity)
+
+
+class MakeVector(Op):
+    """Stack scalars into a vector."""
+
+    __props__ = ("dtype",)
+
+    def __init__(self, dtype="int64"):
+        self.dtype = str(np.dtype(dtype))
+
+    def __str__(self):
+        return f"MakeVector{{dtype={self.dtype}}}"
+
+    def make_node(self, *inputs):
+        inputs = [as_tensor_variable(i) for i in inputs]
+        for i in inputs:
+            if i.ndim != 0:
+                raise TypeError(f"MakeVector needs scalars, got {i} with {i.ndim} dimensions")
+        inputs = [cast(i, self.dtype) if i.dtype != self.dtype else i for i in inputs]
+        bcast = (len(inputs) == 1,)
+        return Apply(self, inputs, [TensorType(self.dtype, bcast)()])
+
+    def perform(self, node, inputs, output_storage):
+        output_storage[0][0] = np.array(inputs, dtype=self.dtype).reshape(len(inputs))
+
+    def infer_shape(self, node, input_shapes):
+        return [(as_tensor_variable(len(node.inputs), dtype="int64"),)]
+
+    def grad(self, inputs, output_grads):
+        (gz,) = output_grads
+        out = []
+        for i, x in enumerate(inputs):
+            if x.dtype in ts.discrete_dtypes:
+                out.append(zeros_like(x, dtype=config.floatX))
+            else:
+                out.append(cast(gz[i], x.dtype))
+        return out
+
+
+def stack(tensors, axis=0):
+    """Stack tensors of equal shape along a new axis (scalars become a vector)."""
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError("stack expects a list of tensors")
+    tensors = [as_tensor_variable(t) for t in tensors]
+    if not tensors:
+        raise ValueError("stack needs at least one tensor")
+    if all(t.ndim == 0 for t in tensors) and axis == 0:
+        dtype = ts.upcast(*[t.dtype for t in tensors])
+        return MakeVector(dtype)(*tensors)
+    from theano.tensor.shape_ops import join
+
+    ndim = tensors[0].ndim
+    if axis < 0:
+        axis += ndim + 1
+    expanded = [t.dimshuffle(*(list(range(axis)) + ["x"] + list(range(axis, t.ndim)))) for t in tensors]
+    return join(axis, *expanded)
+
+
+def transpose(x, axes=None):
+    x = as_tensor_variable(x)
+    if axes is None:
+        axes = list(range(x.ndim - 1, -1, -1))
+    return DimShuffle(x.broadcastable, list(axes))(x)

@@ -1,0 +1,390 @@
+"""Elemwise (a scalar op mapped over arrays with broadcasting), DimShuffle and CAReduce."""
+
+import numpy as np
+
+from theano.configdefaults import config
+from theano.graph.basic import Apply
+from theano.graph.op import Op
+from theano.scalar import basic as ts
+from theano.tensor.type import TensorType
+
+
+def _as_tensor(x):
+    from theano.tensor.basic import as_tensor_variable
+
+    return as_tensor_variable(x)
+
+
+class Elemwise(Op):
+    """Apply ``scalar_op`` elementwise. Inputs with fewer dimensions are padded on the left.
+
+    Dimensions broadcast only where the broadcastable pattern says so; a length mismatch in a
+    non-broadcastable dimension is an error at run time (never a silent NumPy broadcast, which would
+    make gradients wrong). ``inplace_pattern`` maps output index -> input index it overwrites.
+    """
+
+    __props__ = ("scalar_op", "inplace_pattern")
+
+    def __init__(self, scalar_op, inplace_pattern=None, name=None):
+        self.scalar_op = scalar_op
+        self.inplace_pattern = tuple(sorted((inplace_pattern or {}).items()))
+        self.destroy_map = {o: [i] for o, i in self.inplace_pattern}
+        self.name = name
+
+    def __str__(self):
+        if self.name:
+            return self.name
+        ip = ",".join(f"{o}" for o, i in self.inplace_pattern)
+        suffix = f"inplace" if self.inplace_pattern else "no_inplace"
+        return f"Elemwise{{{self.scalar_op},{suffix}}}"
+
+    def make_node(self, *inputs):
+        inputs = [_as_tensor(i) for i in inputs]
+        if self.scalar_op.nin not in (-1, len(inputs)):
+            raise TypeError(f"{self} takes {self.scalar_op.nin} inputs, got {len(inputs)}")
+        ndim = max(i.ndim for i in inputs)
+        padded = []
+        for inp in inputs:
+            if inp.ndim < ndim:
+                pattern = ["x"] * (ndim - inp.ndim) + list(range(inp.ndim))
+                inp = DimShuffle(inp.broadcastable, pattern)(inp)
+            padded.append(inp)
+        out_bcast = tuple(all(i.broadcastable[d] for i in padded) for d in range(ndim))
+        out_dtypes = self.scalar_op.output_dtypes(*[i.dtype for i in padded])
+        for o, i in self.inplace_pattern:
+            if padded[i].dtype != out_dtypes[o] or padded[i].broadcastable != out_bcast:
+                raise TypeError(f"{self}: input {i} cannot be overwritten by output {o}")
+        outputs = [TensorType(d, out_bcast)() for d in out_dtypes]
+        return Apply(self, padded, outputs)
+
+    def perform(self, node, inputs, output_storage):
+        outs = node.outputs
+        shape = _check_shapes(node, inputs)
+        out_dtypes = [o.dtype for o in outs]
+        with np.errstate(all="ignore"):
+            result = self.scalar_op.impl(*inputs, out_dtypes=out_dtypes)
+        if len(outs) == 1:
+            result = (result,)
+        for storage, r, o in zip(output_storage, result, outs):
+            r = np.asarray(r)
+            if r.dtype != o.type.numpy_dtype:
+                r = r.astype(o.type.numpy_dtype)
+            if r.shape != shape:
+                r = np.broadcast_to(r, shape).copy()
+            storage[0] = r
+        for o, i in self.inplace_pattern:
+            # Make the in-place contract true: the result lives in the input's buffer.
+            target = inputs[i]
+            if output_storage[o][0] is not target:
+                np.copyto(target, output_storage[o][0])
+                output_storage[o][0] = target
+
+    def infer_shape(self, node, input_shapes):
+        from theano.tensor.basic import as_tensor_variable
+
+        ndim = node.outputs[0].ndim
+        out = []
+        for d in range(ndim):
+            if node.outputs[0].broadcastable[d]:
+                out.append(as_tensor_variable(1, dtype="int64"))
+                continue
+            candidates = [s[d] for s, i in zip(input_shapes, node.inputs) if not i.broadcastable[d]]
+            out.append(candidates[0])
+        return [tuple(out)] * len(node.outputs)
+
+    def L_op(self, inputs, outputs, output_grads):
+        grads = self.scalar_op.grad(list(inputs), list(output_grads))
+        result = []
+        out_bcast = outputs[0].broadcastable
+        for inp, g in zip(inputs, grads):
+            if g is None:
+                result.append(None)
+                continue
+            g = _as_tensor(g)
+            axes = [d for d in range(len(out_bcast))
+                    if inp.broadcastable[d] and not g.broadcastable[d]]
+            if axes:
+                from theano.tensor.math import sum as tsum
+
+                g = tsum(g, axis=axes, keepdims=True)
+            if g.ndim < inp.ndim:
+                pattern = ["x"] * (inp.ndim - g.ndim) + list(range(g.ndim))
+                g = DimShuffle(g.broadcastable, pattern)(g)
+            if g.broadcastable != inp.broadcastable:
+                from theano.tensor.basic import patternbroadcast
+
+                g = patternbroadcast(g, inp.broadcastable)
+            result.append(g)
+        return result
+
+    def grad(self, inputs, output_grads):
+        return self.L_op(inputs, [self(*inputs)], output_grads)
+
+
+def _check_shapes(node, inputs):
+    """The broadcast output shape; a mismatch in a non-broadcastable dimension raises ValueError."""
+    if len(inputs) == 1:
+        return inputs[0].shape
+    shape = None
+    for inp, var in zip(inputs, node.inputs):
+        s = inp.shape
+        if shape is None:
+            shape = list(s)
+            bc = list(var.broadcastable)
+            continue
+        for d, (a, b) in enumerate(zip(shape, s)):
+            if a == b:
+                continue
+            if var.broadcastable[d]:
+                continue
+            if bc[d]:
+                shape[d] = b
+                bc[d] = False
+                continue
+            raise ValueError(
+                f"Input dimension mismatch: dimension {d} has length {a} in one input and {b} in "
+                f"another ({', '.join(str(i.shape) for i in inputs)}). Theano broadcasts only "
+                "dimensions declared broadcastable; use T.addbroadcast or a row/col type if you "
+                "meant to broadcast."
+            )
+    return tuple(shape)
+
+
+class DimShuffle(Op):
+    """Reorder, add ('x') and drop (broadcastable) dimensions. The output is a view of the input."""
+
+    __props__ = ("input_broadcastable", "new_order")
+    view_map = {0: [0]}
+
+    def __init__(self, input_broadcastable, new_order, inplace=True):
+        self.input_broadcastable = tuple(bool(b) for b in input_broadcastable)
+        new_order = tuple(new_order)
+        for i, o in enumerate(new_order):
+            if o != "x" and not isinstance(o, (int, np.integer)):
+                raise TypeError(f"DimShuffle pattern entries must be ints or 'x', got {o!r}")
+            if o != "x" and not 0 <= o < len(self.input_broadcastable):
+                raise ValueError(
+                    f"DimShuffle pattern {new_order} refers to dimension {o} of an input with "
+                    f"{len(self.input_broadcastable)} dimensions"
+                )
+        kept = [o for o in new_order if o != "x"]
+        if len(set(kept)) != len(kept):
+            raise ValueError(f"DimShuffle pattern {new_order} repeats a dimension")
+        self.new_order = tuple(int(o) if o != "x" else "x" for o in new_order)
+        self.drop = tuple(i for i in range(len(self.input_broadcastable)) if i not in kept)
+        for d in self.drop:
+            if not self.input_broadcastable[d]:
+                raise ValueError(
+                    f"DimShuffle {new_order} drops dimension {d}, which is not broadcastable; only "
+                    "dimensions of length 1 known at compile time can be dropped"
+                )
+        self.shuffle = tuple(kept)
+        self.augment = tuple(i for i, o in enumerate(self.new_order) if o == "x")
+
+    def __str__(self):
+        return "DimShuffle{%s}" % ",".join(str(o) for o in self.new_order)
+
+    def make_node(self, x):
+        x = _as_tensor(x)
+        if x.broadcastable != self.input_broadcastable:
+            if len(x.broadcastable) != len(self.input_broadcastable) or any(
+                    ib and not xb for ib, xb in zip(self.input_broadcastable, x.broadcastable)):
+                raise TypeError(
+                    f"DimShuffle expected an input with broadcastable pattern "
+                    f"{self.input_broadcastable}, got {x.broadcastable}"
+                )
+        bcast = tuple(True if o == "x" else x.broadcastable[o] for o in self.new_order)
+        return Apply(self, [x], [TensorType(x.dtype, bcast)()])
+
+    def perform(self, node, inputs, output_storage):
+        (x,) = inputs
+        res = x.transpose(self.shuffle + self.drop)
+        shape = [1 if o == "x" else res.shape[k] for k, o in enumerate(self._out_positions(res))]
+        output_storage[0][0] = res.reshape(shape) if res.ndim != len(shape) or self.augment else res
+
+    def _out_positions(self, res):
+        # Map each output position to a source dimension of ``res`` (after transpose) or 'x'.
+        out = []
+        k = 0
+        for o in self.new_order:
+            if o == "x":
+                out.append("x")
+            else:
+                out.append(k)
+                k += 1
+        return out
+
+    def infer_shape(self, node, input_shapes):
+        from theano.tensor.basic import as_tensor_variable
+
+        (ishape,) = input_shapes
+        return [tuple(as_tensor_variable(1, dtype="int64") if o == "x" else ishape[o]
+                      for o in self.new_order)]
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        gz = _as_tensor(gz)
+        # Back to the input order: positions of kept dims in the output.
+        pos = {o: k for k, o in enumerate(self.new_order) if o != "x"}
+        order = []
+        for d in range(x.ndim):
+            order.append(pos[d] if d in pos else "x")
+        # Sum away the augmented ('x') output dims: they have length 1, so just drop them.
+        keep_b = tuple(gz.broadcastable[k] or self.new_order[k] == "x" for k in range(gz.ndim))
+        from theano.tensor.basic import patternbroadcast
+
+        gz = patternbroadcast(gz, keep_b)
+        g = DimShuffle(gz.broadcastable, order)(gz)
+        if g.dtype != x.dtype and x.dtype in ts.continuous_dtypes:
+            from theano.tensor.basic import cast
+
+            g = cast(g, x.dtype)
+        return [g]
+
+    def R_op(self, inputs, eval_points):
+        return [self(*eval_points)] if eval_points[0] is not None else [None]
+
+
+_ACC = {"bool": "int64", "int8": "int64", "int16": "int64", "int32": "int64", "uint8": "uint64",
+        "uint16": "uint64", "uint32": "uint64", "float16": "float32", "float32": "float64",
+        "complex64": "complex128"}
+_OUT = {"bool": "int64", "int8": "int64", "int16": "int64", "int32": "int64", "uint8": "uint64",
+        "uint16": "uint64", "uint32": "uint64"}
+
+
+def _normalize_axis(axis, ndim):
+    if axis is None:
+        return tuple(range(ndim))
+    if isinstance(axis, (int, np.integer)):
+        axis = [axis]
+    out = []
+    for a in axis:
+        try:
+            a = int(a)
+        except TypeError as exc:
+            raise TypeError(f"axis must be an int or a tuple of ints (known when the graph is built), got {a!r}") from exc
+        if not -ndim <= a < max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
+            raise ValueError(f"axis {a} is out of range for a tensor with {ndim} dimensions")
+        out.append(a % ndim if ndim else 0)
+    if len(set(out)) != len(out):
+        raise ValueError(f"repeated axis in {axis}")
+    return tuple(sorted(out)) if ndim else ()
+
+
+class CAReduce(Op):
+    """Reduce along ``axis`` (a tuple of ints) with a commutative-associative scalar op.
+
+    ``dtype`` is the output dtype, ``acc_dtype`` the accumulator's (float32 sums accumulate in
+    float64, small ints in int64, as Theano did).
+    """
+
+    __props__ = ("scalar_op", "axis", "dtype", "acc_dtype")
+    _np_fn = {"add": np.sum, "mul": np.prod, "maximum": np.max, "minimum": np.min,
+              "and_": np.all, "or_": np.any}
+
+    def __init__(self, scalar_op, axis=None, dtype=None, acc_dtype=None):
+        self.scalar_op = scalar_op
+        self.axis = None if axis is None else tuple(sorted(int(a) for a in axis))
+        self.dtype = dtype
+        self.acc_dtype = acc_dtype
+
+    def __str__(self):
+        name = {"add": "Sum", "mul": "Prod", "maximum": "Max", "minimum": "Min", "and_": "All",
+                "or_": "Any"}.get(self.scalar_op.name, f"CAReduce{{{self.scalar_op}}}")
+        parts = []
+        if self.axis is not None:
+            parts.append(f"axis={list(self.axis)}")
+        if self.acc_dtype is not None and name in ("Sum", "Prod"):
+            parts.append(f"acc_dtype={self.acc_dtype}")
+        return f"{name}{{{', '.join(parts)}}}" if parts else name
+
+    def make_node(self, x):
+        x = _as_tensor(x)
+        axis = _normalize_axis(self.axis, x.ndim)
+        if self.axis is None or tuple(axis) != self.axis:
+            op = type(self).__new__(type(self))
+            op.__dict__.update(self.__dict__)
+            op.axis = axis
+            return op.make_node(x)
+        out_dtype = self.dtype or x.dtype
+        bcast = tuple(b for d, b in enumerate(x.broadcastable) if d not in axis)
+        return Apply(self, [x], [TensorType(out_dtype, bcast)()])
+
+    def perform(self, node, inputs, output_storage):
+        (x,) = inputs
+        name = self.scalar_op.name
+        fn = self._np_fn.get(name)
+        axis = self.axis
+        out_dtype = node.outputs[0].type.numpy_dtype
+        if x.size == 0 and name in ("maximum", "minimum") and any(x.shape[a] == 0 for a in axis):
+            raise ValueError(
+                f"{self}: cannot reduce an empty array of shape {x.shape} with {name} (no identity)"
+            )
+        if name in ("add", "mul"):
+            r = fn(x, axis=axis, dtype=self.acc_dtype or None)
+        elif fn is not None:
+            r = fn(x, axis=axis)
+        else:
+            r = x
+            for a in reversed(axis):
+                r = np.frompyfunc(lambda p, q: self.scalar_op.impl(np.asarray(p), np.asarray(q)), 2, 1).reduce(r, axis=a)
+        r = np.asarray(r)
+        if r.dtype != out_dtype:
+            r = r.astype(out_dtype)
+        output_storage[0][0] = r
+
+    def infer_shape(self, node, input_shapes):
+        (s,) = input_shapes
+        return [tuple(d for i, d in enumerate(s) if i not in self.axis)]
+
+    def L_op(self, inputs, outputs, output_grads):
+        (x,), (out,), (gz,) = inputs, outputs, output_grads
+        from theano.tensor import basic as tb
+        from theano.tensor import math as tm
+
+        if x.dtype in ts.discrete_dtypes:
+            return [tb.zeros_like(x, dtype=config.floatX)]
+        # re-insert the reduced axes
+        pattern = []
+        k = 0
+        for d in range(x.ndim):
+            if d in self.axis:
+                pattern.append("x")
+            else:
+                pattern.append(k)
+                k += 1
+        gz_b = DimShuffle(gz.broadcastable, pattern)(gz)
+        name = self.scalar_op.name
+        if name == "add":
+            g = gz_b + tb.zeros_like(x, dtype=gz.dtype)
+        elif name == "mul":
+            out_b = DimShuffle(out.broadcastable, pattern)(out)
+            # product of the others: out / x where x != 0, computed safely for zeros
+            g = gz_b * tm.prod_without_self(x, self.axis, out_b)
+        elif name in ("maximum", "minimum"):
+            out_b = DimShuffle(out.broadcastable, pattern)(out)
+            g = gz_b * tm.eq(x, out_b)
+        else:
+            return [tb.zeros_like(x)]
+        if g.dtype != x.dtype:
+            g = tb.cast(g, x.dtype)
+        return [g]
+
+
+class Sum(CAReduce):
+    def __init__(self, axis=None, dtype=None, acc_dtype=None):
+        super().__init__(ts.add, axis, dtype, acc_dtype)
+
+
+class Prod(CAReduce):
+    def __init__(self, axis=None, dtype=None, acc_dtype=None):
+        super().__init__(ts.mul, axis, dtype, acc_dtype)
+
+
+def reduce_dtypes(x_dtype, dtype=None, acc_dtype=None):
+    """Output and accumulator dtypes of sum/prod for an input dtype (Theano's rules)."""
+    out = dtype or _OUT.get(x_dtype, x_dtype)
+    acc = acc_dtype or _ACC.get(out if dtype else x_dtype, out)
+    if np.dtype(acc).kind != np.dtype(out).kind and dtype is None:
+        acc = _ACC.get(out, out)
+    return out, acc

@@ -1,0 +1,408 @@
+"""Elementwise math, reductions and dot."""
+
+import numpy as np
+
+from theano.configdefaults import config
+from theano.graph.basic import Apply
+from theano.graph.op import Op
+from theano.scalar import basic as ts
+from theano.tensor.basic import as_tensor_variable, cast, constant, zeros_like
+from theano.tensor.elemwise import CAReduce, DimShuffle, Elemwise, _normalize_axis, reduce_dtypes
+from theano.tensor.type import TensorType
+
+# -------------------------------------------------------------------------------------------------
+# Elementwise ops (each is an Elemwise instance, callable on tensors and Python values)
+# -------------------------------------------------------------------------------------------------
+
+add = Elemwise(ts.add)
+sub = Elemwise(ts.sub)
+mul = Elemwise(ts.mul)
+true_div = Elemwise(ts.true_div)
+int_div = Elemwise(ts.int_div)
+floor_div = int_div
+mod = Elemwise(ts.mod)
+pow = Elemwise(ts.pow)
+neg = Elemwise(ts.neg)
+abs_ = Elemwise(ts.abs_)
+inv = Elemwise(ts.inv)
+reciprocal = inv
+sqr = Elemwise(ts.sqr)
+sqrt = Elemwise(ts.sqrt)
+exp = Elemwise(ts.exp)
+exp2 = Elemwise(ts.exp2)
+expm1 = Elemwise(ts.expm1)
+log = Elemwise(ts.log)
+log2 = Elemwise(ts.log2)
+log10 = Elemwise(ts.log10)
+log1p = Elemwise(ts.log1p)
+sin = Elemwise(ts.sin)
+cos = Elemwise(ts.cos)
+tan = Elemwise(ts.tan)
+arcsin = Elemwise(ts.arcsin)
+arccos = Elemwise(ts.arccos)
+arctan = Elemwise(ts.arctan)
+arctan2 = Elemwise(ts.arctan2)
+sinh = Elemwise(ts.sinh)
+cosh = Elemwise(ts.cosh)
+tanh = Elemwise(ts.tanh)
+arcsinh = Elemwise(ts.arcsinh)
+arccosh = Elemwise(ts.arccosh)
+arctanh = Elemwise(ts.arctanh)
+erf = Elemwise(ts.erf)
+erfc = Elemwise(ts.erfc)
+erfinv = Elemwise(ts.erfinv)
+erfcinv = Elemwise(ts.erfcinv)
+gamma = Elemwise(ts.gamma)
+gammaln = Elemwise(ts.gammaln)
+psi = Elemwise(ts.psi)
+tri_gamma = Elemwise(ts.tri_gamma)
+sigmoid = Elemwise(ts.sigmoid)
+softplus = Elemwise(ts.softplus)
+sgn = Elemwise(ts.sgn)
+floor = Elemwise(ts.floor)
+ceil = Elemwise(ts.ceil)
+trunc = Elemwise(ts.trunc)
+round_half_to_even = Elemwise(ts.round_half_to_even)
+round_half_away_from_zero = Elemwise(ts.round_half_away_from_zero)
+isnan_ = Elemwise(ts.isnan)
+isinf_ = Elemwise(ts.isinf)
+maximum = Elemwise(ts.maximum)
+minimum = Elemwise(ts.minimum)
+lt = Elemwise(ts.lt)
+gt = Elemwise(ts.gt)
+le = Elemwise(ts.le)
+ge = Elemwise(ts.ge)
+eq = Elemwise(ts.eq)
+neq = Elemwise(ts.neq)
+and_ = Elemwise(ts.and_)
+or_ = Elemwise(ts.or_)
+xor = Elemwise(ts.xor)
+invert = Elemwise(ts.invert)
+bitwise_and, bitwise_or, bitwise_xor, bitwise_not = and_, or_, xor, invert
+switch = Elemwise(ts.switch)
+where = switch
+identity = Elemwise(ts.identity)
+real = Elemwise(ts.real)
+imag = Elemwise(ts.imag)
+conj = Elemwise(ts.conj)
+angle = Elemwise(ts.angle)
+_clip = Elemwise(ts.clip)
+
+
+def isnan(x):
+    x = as_tensor_variable(x)
+    if x.dtype in ts.discrete_dtypes:
+        return zeros_like(x, dtype="bool")
+    return isnan_(x)
+
+
+def isinf(x):
+    x = as_tensor_variable(x)
+    if x.dtype in ts.discrete_dtypes:
+        return zeros_like(x, dtype="bool")
+    return isinf_(x)
+
+
+def clip(x, min, max):
+    """Clip ``x`` to [min, max]; the gradient flows where x is inside the interval."""
+    return _clip(x, min, max)
+
+
+def round(a, mode=None):
+    """Round; ``mode`` is 'half_away_from_zero' (the default, as in Theano) or 'half_to_even'."""
+    mode = mode or "half_away_from_zero"
+    if mode == "half_away_from_zero":
+        return round_half_away_from_zero(a)
+    if mode == "half_to_even":
+        return round_half_to_even(a)
+    raise ValueError(f"round mode must be 'half_away_from_zero' or 'half_to_even', got {mode!r}")
+
+
+def iround(a, mode=None):
+    return cast(round(a, mode), "int64")
+
+
+def iceil(a):
+    return cast(ceil(a), "int64")
+
+
+def ifloor(a):
+    return cast(floor(a), "int64")
+
+
+def not_equal(a, b):
+    return neq(a, b)
+
+
+def sqr_(x):
+    return sqr(x)
+
+
+def ones_like_float(x):
+    return cast(x * 0 + 1, config.floatX)
+
+
+def prod_without_self(x, axis, out_b):
+    """For each element, the product of the other elements along ``axis`` (safe with zeros)."""
+    is_zero = eq(x, 0)
+    nonzero = switch(is_zero, constant(1, dtype=x.dtype), x)
+    p_nz = prod(nonzero, axis=axis, keepdims=True)
+    n_zeros = sum(cast(is_zero, "int64"), axis=axis, keepdims=True)
+    return switch(eq(n_zeros, 0), out_b / x,
+                  switch(and_(is_zero, eq(n_zeros, 1)), p_nz, zeros_like(x)))
+
+
+# -------------------------------------------------------------------------------------------------
+# Reductions
+# -------------------------------------------------------------------------------------------------
+
+
+def _keep_dims(x, r, axis):
+    axis = _normalize_axis(axis, x.ndim)
+    pattern = []
+    k = 0
+    for d in range(x.ndim):
+        if d in axis:
+            pattern.append("x")
+        else:
+            pattern.append(k)
+            k += 1
+    return DimShuffle(r.broadcastable, pattern)(r)
+
+
+makeKeepDims = _keep_dims
+
+
+def sum(input, axis=None, dtype=None, keepdims=False, acc_dtype=None):
+    """Sum over ``axis`` (None: all). Small ints sum to int64, float32 accumulates in float64."""
+    x = as_tensor_variable(input)
+    out_dtype, acc = reduce_dtypes(x.dtype, dtype, acc_dtype)
+    r = CAReduce(ts.add, _normalize_axis(axis, x.ndim), out_dtype, acc)(x)
+    return _keep_dims(x, r, axis) if keepdims else r
+
+
+def prod(input, axis=None, dtype=None, keepdims=False, acc_dtype=None, no_zeros_in_input=False):
+    x = as_tensor_variable(input)
+    out_dtype, acc = reduce_dtypes(x.dtype, dtype, acc_dtype)
+    r = CAReduce(ts.mul, _normalize_axis(axis, x.ndim), out_dtype, acc)(x)
+    return _keep_dims(x, r, axis) if keepdims else r
+
+
+def max(x, axis=None, keepdims=False):
+    x = as_tensor_variable(x)
+    r = CAReduce(ts.maximum, _normalize_axis(axis, x.ndim))(x)
+    return _keep_dims(x, r, axis) if keepdims else r
+
+
+def min(x, axis=None, keepdims=False):
+    x = as_tensor_variable(x)
+    r = CAReduce(ts.minimum, _normalize_axis(axis, x.ndim))(x)
+    return _keep_dims(x, r, axis) if keepdims else r
+
+
+def all(x, axis=None, keepdims=False):
+    x = as_tensor_variable(x)
+    r = CAReduce(ts.and_, _normalize_axis(axis, x.ndim), dtype="bool")(x)
+    return _keep_dims(x, r, axis) if keepdims else r
+
+
+def any(x, axis=None, keepdims=False):
+    x = as_tensor_variable(x)
+    r = CAReduce(ts.or_, _normalize_axis(axis, x.ndim), dtype="bool")(x)
+    return _keep_dims(x, r, axis) if keepdims else r
+
+
+def mean(input, axis=None, dtype=None, op=False, keepdims=False, acc_dtype=None):
+    """Mean over ``axis``; integer inputs give float64, float32 stays float32."""
+    x = as_tensor_variable(input)
+    sum_dtype = dtype
+    if sum_dtype is None and x.dtype == "float16":
+        sum_dtype = "float32"
+    s = sum(x, axis=axis, dtype=sum_dtype, keepdims=keepdims, acc_dtype=acc_dtype)
+    from theano.tensor.shape import shape_i
+
+    count_dtype = "float32" if s.dtype in ("float16", "float32", "complex64") else "float64"
+    for a in _normalize_axis(axis, x.ndim):
+        s = true_div(s, cast(shape_i(x, a), count_dtype))
+    if dtype == "float16" or (dtype is None and x.dtype == "float16"):
+        s = cast(s, "float16")
+    return s
+
+
+def var(input, axis=None, ddof=0, keepdims=False, corrected=False):
+    """Variance over ``axis``: mean of squared deviations (``ddof`` subtracts from the count)."""
+    x = as_tensor_variable(input)
+    if x.dtype in ts.discrete_dtypes:
+        x = cast(x, "float64")
+    m = mean(x, axis=axis, keepdims=True)
+    dev = x - m
+    ss = sum(sqr(dev), axis=axis, keepdims=keepdims)
+    from theano.tensor.shape import shape_i
+
+    n = None
+    for a in _normalize_axis(axis, x.ndim):
+        term = cast(shape_i(x, a), ss.dtype)
+        n = term if n is None else n * term
+    if n is None:
+        n = constant(1, dtype=ss.dtype)
+    if ddof:
+        n = n - ddof
+    v = ss / n
+    if corrected:
+        v = v - sqr(sum(dev, axis=axis, keepdims=keepdims)) / (n * n)
+    return v
+
+
+def std(input, axis=None, ddof=0, keepdims=False, corrected=False):
+    return sqrt(var(input, axis=axis, ddof=ddof, keepdims=keepdims, corrected=corrected))
+
+
+class Argmax(Op):
+    """Index of the maximum (or minimum with ``op='min'``) over ``axis`` (int64 output)."""
+
+    __props__ = ("axis", "op")
+
+    def __init__(self, axis, op="max"):
+        self.axis = tuple(axis)
+        self.op = op
+
+    def __str__(self):
+        return f"Arg{self.op}{{axis={list(self.axis)}}}"
+
+    def make_node(self, x):
+        x = as_tensor_variable(x)
+        bcast = tuple(b for d, b in enumerate(x.broadcastable) if d not in self.axis)
+        return Apply(self, [x], [TensorType("int64", bcast)()])
+
+    def perform(self, node, inputs, output_storage):
+        (x,) = inputs
+        fn = np.argmax if self.op == "max" else np.argmin
+        axes = self.axis
+        keep = [d for d in range(x.ndim) if d not in axes]
+        if any(x.shape[a] == 0 for a in axes):
+            raise ValueError(f"arg{self.op} of an empty sequence (shape {x.shape}, axis {list(axes)})")
+        moved = x.transpose(keep + list(axes))
+        moved = moved.reshape([x.shape[d] for d in keep] + [-1]) if axes else moved[..., None]
+        output_storage[0][0] = np.asarray(fn(moved, axis=-1), dtype="int64")
+
+    def infer_shape(self, node, input_shapes):
+        (s,) = input_shapes
+        return [tuple(d for i, d in enumerate(s) if i not in self.axis)]
+
+    def grad(self, inputs, output_grads):
+        return [zeros_like(inputs[0], dtype=config.floatX if inputs[0].dtype in ts.discrete_dtypes else None)]
+
+
+def argmax(x, axis=None, keepdims=False):
+    x = as_tensor_variable(x)
+    r = Argmax(_normalize_axis(axis, x.ndim), "max")(x)
+    return _keep_dims(x, r, axis) if keepdims else r
+
+
+def argmin(x, axis=None, keepdims=False):
+    x = as_tensor_variable(x)
+    r = Argmax(_normalize_axis(axis, x.ndim), "min")(x)
+    return _keep_dims(x, r, axis) if keepdims else r
+
+
+def max_and_argmax(a, axis=None, keepdims=False):
+    return [max(a, axis, keepdims), argmax(a, axis, keepdims)]
+
+
+# -------------------------------------------------------------------------------------------------
+# dot
+# -------------------------------------------------------------------------------------------------
+
+
+class Dot(Op):
+    """Matrix/vector products for inputs of 1 or 2 dimensions (NumPy's ``dot``)."""
+
+    __props__ = ()
+
+    def __str__(self):
+        return "dot"
+
+    def make_node(self, x, y):
+        x, y = as_tensor_variable(x), as_tensor_variable(y)
+        if x.ndim not in (1, 2) or y.ndim not in (1, 2):
+            raise TypeError(f"Dot needs 1-d or 2-d inputs, got {x.ndim}-d and {y.ndim}-d")
+        bcast = x.broadcastable[:-1] + y.broadcastable[1:] if y.ndim == 2 else x.broadcastable[:-1]
+        if y.ndim == 1 and x.ndim == 1:
+            bcast = ()
+        out_dtype = ts.upcast(x.dtype, y.dtype)
+        return Apply(self, [x, y], [TensorType(out_dtype, bcast)()])
+
+    def perform(self, node, inputs, output_storage):
+        x, y = inputs
+        if x.shape[-1] != y.shape[0]:
+            raise ValueError(
+                f"Shape mismatch in dot: {x.shape} and {y.shape} (the last dimension of the first "
+                "must equal the first dimension of the second)"
+            )
+        r = np.dot(x, y)
+        out_dtype = node.outputs[0].type.numpy_dtype
+        output_storage[0][0] = np.asarray(r, dtype=out_dtype)
+
+    def infer_shape(self, node, input_shapes):
+        xs, ys = input_shapes
+        return [tuple(xs[:-1]) + tuple(ys[1:])]
+
+    def grad(self, inputs, output_grads):
+        (x, y), (gz,) = inputs, output_grads
+        from theano.tensor.basic import transpose
+
+        if x.ndim == 1 and y.ndim == 1:
+            gx, gy = gz * y, gz * x
+        elif x.ndim == 2 and y.ndim == 1:
+            gx = dot(gz.dimshuffle(0, "x"), y.dimshuffle("x", 0))
+            gy = dot(transpose(x), gz)
+        elif x.ndim == 1 and y.ndim == 2:
+            gx = dot(gz, transpose(y))
+            gy = dot(x.dimshuffle(0, "x"), gz.dimshuffle("x", 0))
+        else:
+            gx = dot(gz, transpose(y))
+            gy = dot(transpose(x), gz)
+        out = []
+        for v, g in ((x, gx), (y, gy)):
+            if v.dtype in ts.discrete_dtypes:
+                out.append(zeros_like(v, dtype=config.floatX))
+            else:
+                out.append(cast(g, v.dtype) if g.dtype != v.dtype else g)
+        return out
+
+    def R_op(self, inputs, eval_points):
+        x, y = inputs
+        ex, ey = eval_points
+        terms = []
+        if ex is not None:
+            terms.append(dot(ex, y))
+        if ey is not None:
+            terms.append(dot(x, ey))
+        if not terms:
+            return [None]
+        return [terms[0] if len(terms) == 1 else terms[0] + terms[1]]
+
+
+_dot = Dot()
+
+
+def dot(a, b):
+    """Theano's dot: matrix product for 1-d/2-d inputs, tensordot over the last and second-to-last
+    axes otherwise, and elementwise product when one side is a scalar."""
+    a, b = as_tensor_variable(a), as_tensor_variable(b)
+    if a.ndim == 0 or b.ndim == 0:
+        return a * b
+    if a.ndim <= 2 and b.ndim <= 2:
+        return _dot(a, b)
+    from theano.tensor.linalg_ops import tensordot
+
+    return tensordot(a, b, [[a.ndim - 1], [np.maximum(0, b.ndim - 2)]])
+
+
+def outer(x, y):
+    x, y = as_tensor_variable(x), as_tensor_variable(y)
+    if x.ndim != 1:
+        x = x.flatten()
+    if y.ndim != 1:
+        y = y.flatten()
+    return dot(x.dimshuffle(0, "x"), y.dimshuffle("x", 0))

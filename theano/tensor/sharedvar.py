@@ -1,0 +1,52 @@
+"""Tensor shared variables: ``theano.shared`` of arrays and numbers."""
+
+import numpy as np
+
+from theano.compile.sharedvalue import SharedVariable, shared_constructor
+from theano.tensor.type import TensorType
+from theano.tensor.var import _tensor_py_operators
+
+
+class TensorSharedVariable(_tensor_py_operators, SharedVariable):
+    def __hash__(self):
+        return id(self)
+
+    def __eq__(self, other):
+        return self is other
+
+
+@shared_constructor
+def tensor_constructor(value, name=None, strict=False, allow_downcast=None, borrow=False,
+                       broadcastable=None, target="cpu", shape=None):
+    """Shared variables for ndarrays (and lists of numbers). No dimension is broadcastable unless
+    ``broadcastable`` says so."""
+    if isinstance(value, (list, tuple)):
+        value = np.asarray(value)
+        if value.dtype == object:
+            raise TypeError("not a numeric list")
+        borrow = True
+    if not isinstance(value, np.ndarray):
+        raise TypeError("not an ndarray")
+    if target not in ("cpu", None):
+        raise TypeError(f"unknown target {target}")
+    if broadcastable is None:
+        broadcastable = (False,) * value.ndim
+    ttype = TensorType(value.dtype, broadcastable)
+    data = value if borrow else value.copy()
+    return TensorSharedVariable(name=name, type=ttype, value=data, strict=strict,
+                                allow_downcast=allow_downcast)
+
+
+@shared_constructor
+def scalar_constructor(value, name=None, strict=False, allow_downcast=None, borrow=False,
+                       target="cpu", broadcastable=None):
+    """Shared variables for Python and NumPy numbers: 0-d, dtype as NumPy gives it
+    (``shared(0)`` is int64, ``shared(0.)`` float64)."""
+    if not isinstance(value, (int, float, complex, bool, np.number, np.bool_)):
+        raise TypeError("not a number")
+    if broadcastable not in (None, ()):
+        raise TypeError("a scalar has no dimensions")
+    arr = np.asarray(value)
+    ttype = TensorType(arr.dtype, ())
+    return TensorSharedVariable(name=name, type=ttype, value=arr.copy(), strict=strict,
+                                allow_downcast=allow_downcast)

@@ -1,0 +1,216 @@
+"""TensorType: an n-dimensional array type given by a dtype and a broadcastable pattern."""
+
+import numpy as np
+
+from theano.configdefaults import config
+from theano.graph.type import Type
+from theano.scalar.basic import all_dtypes, discrete_dtypes
+
+_BCAST_NAMES = {(): "scalar", (False,): "vector", (True, False): "row", (False, True): "col",
+                (False, False): "matrix"}
+
+
+def _describe(data):
+    if isinstance(data, np.ndarray):
+        return f"an array of dtype {data.dtype} and shape {data.shape}"
+    return f"{type(data).__name__} {data!r}"[:200]
+
+
+class TensorType(Type):
+    """The type of tensors with a given ``dtype`` and ``broadcastable`` pattern.
+
+    ``broadcastable[i]`` True means dimension i always has length 1 and broadcasts against others.
+    Calling the type makes a variable: ``TensorType('float64', (False, False))('x')``.
+    """
+
+    def __init__(self, dtype, broadcastable, name=None, sparse_grad=False, shape=None):
+        if dtype == "floatX":
+            dtype = config.floatX
+        try:
+            self.dtype = str(np.dtype(dtype))
+        except TypeError as exc:
+            raise TypeError(f"Invalid dtype {dtype!r} for a TensorType") from exc
+        if self.dtype not in all_dtypes:
+            raise TypeError(f"Unsupported dtype {self.dtype!r}; use one of {', '.join(all_dtypes)}")
+        if isinstance(broadcastable, int) and not isinstance(broadcastable, bool):
+            broadcastable = (False,) * broadcastable
+        self.broadcastable = tuple(bool(b) for b in broadcastable)
+        self.ndim = len(self.broadcastable)
+        self.name = name
+        self.sparse_grad = sparse_grad
+        self.numpy_dtype = np.dtype(self.dtype)
+        self._bcast_dims = tuple(i for i, b in enumerate(self.broadcastable) if b)
+
+    # -- identity -------------------------------------------------------------------------------
+    def __eq__(self, other):
+        return type(self) is type(other) and self.dtype == other.dtype and \
+            self.broadcastable == other.broadcastable
+
+    def __hash__(self):
+        return hash((type(self), self.dtype, self.broadcastable))
+
+    def __str__(self):
+        if self.name:
+            return self.name
+        b = self.broadcastable
+        if b in _BCAST_NAMES:
+            bc = _BCAST_NAMES[b]
+        elif any(b):
+            bc = str(b)
+        else:
+            bc = f"{len(b)}D"
+        return f"TensorType({self.dtype}, {bc})"
+
+    __repr__ = __str__
+
+    def clone(self, dtype=None, broadcastable=None):
+        return TensorType(dtype or self.dtype,
+                          self.broadcastable if broadcastable is None else broadcastable)
+
+    # -- values ---------------------------------------------------------------------------------
+    def filter(self, data, strict=False, allow_downcast=None):
+        """Check ``data`` and convert it to an ndarray of this type; raise TypeError if it cannot.
+
+        Without ``allow_downcast``, a conversion is accepted when it loses nothing: a safe cast, or a
+        Python number or list whose values are unchanged by the conversion (``[1.0, 2.0]`` into a
+        float32 vector). An ndarray of a wider dtype is refused (say float64 into float32).
+        """
+        if type(data) is np.ndarray and data.dtype == self.numpy_dtype:
+            pass
+        elif strict:
+            raise TypeError(f"{self} expected an ndarray of dtype {self.dtype}, got {_describe(data)}")
+        else:
+            data = self._convert(data, allow_downcast)
+        if data.ndim != self.ndim:
+            raise TypeError(
+                f"Wrong number of dimensions: expected {self.ndim} ({self}), got {data.ndim} with "
+                f"shape {data.shape}."
+            )
+        for i in self._bcast_dims:
+            if data.shape[i] != 1:
+                raise TypeError(
+                    f"Non-unit value on shape on a broadcastable dimension: {self} needs length 1 "
+                    f"in dimension {i}, got shape {data.shape}."
+                )
+        return data
+
+    def _convert(self, data, allow_downcast):
+        if hasattr(data, "dtype") and not isinstance(data, np.ndarray) and not np.isscalar(data):
+            data = np.asarray(data)  # array-likes such as memmaps or jax arrays
+        if isinstance(data, np.ndarray) or isinstance(data, np.generic):
+            arr = np.asarray(data)
+            if arr.dtype == self.numpy_dtype:
+                return arr if type(arr) is np.ndarray else np.array(arr)
+            if allow_downcast or np.can_cast(arr.dtype, self.numpy_dtype, "safe"):
+                return arr.astype(self.numpy_dtype)
+            if self.dtype in discrete_dtypes and arr.dtype.kind in "iub":
+                conv = arr.astype(self.numpy_dtype)
+                if np.array_equal(conv, arr):
+                    return conv
+            raise TypeError(
+                f"{self} cannot store a value of dtype {arr.dtype} without risking loss of "
+                f"precision. If you do not mind, either cast your data to {self.dtype} first "
+                f"(numpy.asarray(value, dtype='{self.dtype}')), or pass allow_input_downcast=True "
+                "to theano.function."
+            )
+        # Python numbers, lists, tuples
+        if allow_downcast is None and isinstance(data, float) and self.dtype == config.floatX:
+            return np.asarray(data, dtype=self.numpy_dtype)
+        try:
+            original = np.asarray(data)
+        except (ValueError, TypeError) as exc:
+            raise TypeError(f"{self} cannot hold {_describe(data)}: {exc}") from exc
+        if original.dtype == object:
+            raise TypeError(f"{self} cannot hold {_describe(data)}")
+        if original.dtype.kind in "US":
+            raise TypeError(f"{self} cannot hold a string value {data!r}")
+        if original.size == 0 and original.dtype == np.float64:
+            return original.astype(self.numpy_dtype)
+        try:
+            with np.errstate(all="ignore"):
+                converted = original.astype(self.numpy_dtype)
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise TypeError(f"{self} cannot hold {_describe(data)}: {exc}") from exc
+        if allow_downcast or original.dtype == self.numpy_dtype or \
+                np.can_cast(original.dtype, self.numpy_dtype, "safe"):
+            return converted
+        with np.errstate(all="ignore"):
+            same = np.array_equal(converted, original) or (
+                original.dtype.kind in "fc" and np.array_equal(converted, original, equal_nan=True))
+        if same:
+            return converted
+        shown = converted if converted.ndim == 0 else "values that differ"
+        raise TypeError(
+            f"{self} cannot store accurately the value {data!r}: it would become {shown}. If you "
+            f"do not mind this precision loss, either convert your data to a numpy array of dtype "
+            f"{self.dtype} first, or pass allow_input_downcast=True to theano.function."
+        )
+
+    def value_zeros(self, shape):
+        return np.zeros(shape, dtype=self.dtype)
+
+    def values_eq(self, a, b):
+        a, b = np.asarray(a), np.asarray(b)
+        return a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
+
+    def values_eq_approx(self, a, b, rtol=None, atol=None):
+        a, b = np.asarray(a), np.asarray(b)
+        if a.shape != b.shape:
+            return False
+        if a.dtype.kind in "fc" or b.dtype.kind in "fc":
+            low = "float32" in (str(a.dtype), str(b.dtype)) or "float16" in (str(a.dtype), str(b.dtype))
+            rtol = rtol if rtol is not None else (1e-4 if low else 1e-5)
+            atol = atol if atol is not None else (1e-5 if low else 1e-8)
+            return bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
+        return bool(np.array_equal(a, b))
+
+    def data_signature(self, data):
+        return _ArraySignature(data)
+
+    # -- symbolic -------------------------------------------------------------------------------
+    def convert_variable(self, var):
+        vt = var.type
+        if vt == self:
+            return var
+        if isinstance(vt, TensorType) and vt.dtype == self.dtype and vt.ndim == self.ndim and \
+                all(sb == ob or ob for sb, ob in zip(self.broadcastable, vt.broadcastable)):
+            from theano.tensor.basic import patternbroadcast
+
+            return patternbroadcast(var, self.broadcastable)
+        return None
+
+    def make_variable(self, name=None):
+        from theano.tensor.var import TensorVariable
+
+        return TensorVariable(self, None, None, name)
+
+    def make_constant(self, value, name=None):
+        from theano.tensor.var import TensorConstant
+
+        return TensorConstant(self, value, name=name)
+
+    @property
+    def constant_type(self):
+        from theano.tensor.var import TensorConstant
+
+        return TensorConstant
+
+
+class _ArraySignature:
+    """Hashable identity of a constant's value, used to merge equal constants."""
+
+    __slots__ = ("data", "_hash")
+
+    def __init__(self, data):
+        self.data = data
+        flat = data.reshape(-1)
+        sample = flat[:: max(1, flat.size // 16)][:16].tobytes() if flat.size else b""
+        self._hash = hash((data.shape, data.dtype.str, sample))
+
+    def __eq__(self, other):
+        return isinstance(other, _ArraySignature) and self._hash == other._hash and \
+            self.data.shape == other.data.shape and self.data.dtype == other.data.dtype and \
+            np.array_equal(self.data, other.data, equal_nan=self.data.dtype.kind in "fc")
+
+    def __hash__(self):
+        return self._hash

@@ -1,0 +1,338 @@
+"""TensorVariable, TensorConstant and the operators and methods users call on them."""
+
+import numpy as np
+
+from theano.graph.basic import Constant, Variable
+
+
+def _T():
+    import theano.tensor as T
+
+    return T
+
+
+class _tensor_py_operators:
+    """Arithmetic, comparison, indexing and the NumPy-like methods of symbolic tensors.
+
+    ``==`` is not overloaded (it is Python identity, so variables can be dict keys): use ``T.eq``.
+    """
+
+    # arithmetic
+    def __add__(self, other):
+        return _T().add(self, other)
+
+    def __radd__(self, other):
+        return _T().add(other, self)
+
+    def __sub__(self, other):
+        return _T().sub(self, other)
+
+    def __rsub__(self, other):
+        return _T().sub(other, self)
+
+    def __mul__(self, other):
+        return _T().mul(self, other)
+
+    def __rmul__(self, other):
+        return _T().mul(other, self)
+
+    def __truediv__(self, other):
+        return _T().true_div(self, other)
+
+    def __rtruediv__(self, other):
+        return _T().true_div(other, self)
+
+    def __floordiv__(self, other):
+        return _T().int_div(self, other)
+
+    def __rfloordiv__(self, other):
+        return _T().int_div(other, self)
+
+    def __mod__(self, other):
+        return _T().mod(self, other)
+
+    def __rmod__(self, other):
+        return _T().mod(other, self)
+
+    def __pow__(self, other):
+        return _T().pow(self, other)
+
+    def __rpow__(self, other):
+        return _T().pow(other, self)
+
+    def __neg__(self):
+        return _T().neg(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _T().abs_(self)
+
+    def __matmul__(self, other):
+        return _T().dot(self, other)
+
+    def __rmatmul__(self, other):
+        return _T().dot(other, self)
+
+    # comparisons (symbolic; == stays identity as in Theano)
+    def __lt__(self, other):
+        return _T().lt(self, other)
+
+    def __le__(self, other):
+        return _T().le(self, other)
+
+    def __gt__(self, other):
+        return _T().gt(self, other)
+
+    def __ge__(self, other):
+        return _T().ge(self, other)
+
+    # bitwise / logical
+    def __invert__(self):
+        return _T().invert(self)
+
+    def __and__(self, other):
+        return _T().and_(self, other)
+
+    def __rand__(self, other):
+        return _T().and_(other, self)
+
+    def __or__(self, other):
+        return _T().or_(self, other)
+
+    def __ror__(self, other):
+        return _T().or_(other, self)
+
+    def __xor__(self, other):
+        return _T().xor(self, other)
+
+    def __rxor__(self, other):
+        return _T().xor(other, self)
+
+    def __iter__(self):
+        try:
+            n = int(self.shape[0].eval()) if self.owner is None and isinstance(self, Constant) else None
+        except Exception:
+            n = None
+        if n is None:
+            raise TypeError(
+                "TensorType does not support iteration: a symbolic tensor has no known length. "
+                "Use theano.scan to loop over its rows, or index it (x[i])."
+            )
+        for i in range(n):
+            yield self[i]
+
+    def __len__(self):
+        raise TypeError("len() of a symbolic tensor is unknown; use x.shape[0]")
+
+    # attributes
+    @property
+    def ndim(self):
+        return self.type.ndim
+
+    @property
+    def dtype(self):
+        return self.type.dtype
+
+    @property
+    def broadcastable(self):
+        return self.type.broadcastable
+
+    @property
+    def shape(self):
+        return _T().shape(self)
+
+    @property
+    def size(self):
+        return _T().prod(self.shape)
+
+    @property
+    def T(self):
+        return _T().transpose(self)
+
+    # shape manipulation
+    def dimshuffle(self, *pattern):
+        if len(pattern) == 1 and isinstance(pattern[0], (list, tuple)):
+            pattern = pattern[0]
+        return _T().DimShuffle(self.broadcastable, pattern)(self)
+
+    def transpose(self, *axes):
+        if len(axes) == 1 and isinstance(axes[0], (list, tuple)):
+            axes = axes[0]
+        return _T().transpose(self, axes or None)
+
+    def reshape(self, shape, *more, ndim=None):
+        if more:
+            shape = (shape,) + more
+        return _T().reshape(self, shape, ndim=ndim)
+
+    def flatten(self, ndim=1, outdim=None):
+        return _T().flatten(self, outdim if outdim is not None else ndim)
+
+    def ravel(self):
+        return _T().flatten(self, 1)
+
+    def astype(self, dtype):
+        return _T().cast(self, dtype)
+
+    def copy(self, name=None):
+        out = _T().tensor_copy(self)
+        out.name = name
+        return out
+
+    def squeeze(self):
+        return _T().squeeze(self)
+
+    def swapaxes(self, a, b):
+        return _T().swapaxes(self, a, b)
+
+    def repeat(self, repeats, axis=None):
+        return _T().repeat(self, repeats, axis)
+
+    def diagonal(self, offset=0, axis1=0, axis2=1):
+        return _T().diagonal(self, offset, axis1, axis2)
+
+    def fill(self, value):
+        return _T().fill(self, value)
+
+    def zeros_like(self, dtype=None):
+        return _T().zeros_like(self, dtype=dtype)
+
+    def ones_like(self, dtype=None):
+        return _T().ones_like(self, dtype=dtype)
+
+    # reductions
+    def sum(self, axis=None, dtype=None, keepdims=False, acc_dtype=None):
+        return _T().sum(self, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
+
+    def prod(self, axis=None, dtype=None, keepdims=False, acc_dtype=None):
+        return _T().prod(self, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
+
+    def mean(self, axis=None, dtype=None, keepdims=False, acc_dtype=None):
+        return _T().mean(self, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
+
+    def max(self, axis=None, keepdims=False):
+        return _T().max(self, axis=axis, keepdims=keepdims)
+
+    def min(self, axis=None, keepdims=False):
+        return _T().min(self, axis=axis, keepdims=keepdims)
+
+    def argmax(self, axis=None, keepdims=False):
+        return _T().argmax(self, axis=axis, keepdims=keepdims)
+
+    def argmin(self, axis=None, keepdims=False):
+        return _T().argmin(self, axis=axis, keepdims=keepdims)
+
+    def var(self, axis=None, ddof=0, keepdims=False, corrected=False):
+        return _T().var(self, axis=axis, ddof=ddof, keepdims=keepdims, corrected=corrected)
+
+    def std(self, axis=None, ddof=0, keepdims=False, corrected=False):
+        return _T().std(self, axis=axis, ddof=ddof, keepdims=keepdims, corrected=corrected)
+
+    def all(self, axis=None, keepdims=False):
+        return _T().all(self, axis=axis, keepdims=keepdims)
+
+    def any(self, axis=None, keepdims=False):
+        return _T().any(self, axis=axis, keepdims=keepdims)
+
+    def norm(self, L, axis=None, keepdims=False):
+        T = _T()
+        if L == 0:
+            raise NotImplementedError("norm with L=0")
+        if L == 1:
+            return T.sum(abs(self), axis=axis, keepdims=keepdims)
+        if L == 2:
+            return T.sqrt(T.sum(T.sqr(self), axis=axis, keepdims=keepdims))
+        return T.pow(T.sum(T.pow(abs(self), L), axis=axis, keepdims=keepdims), 1.0 / L)
+
+    def cumsum(self, axis=None):
+        return _T().cumsum(self, axis)
+
+    def cumprod(self, axis=None):
+        return _T().cumprod(self, axis)
+
+    def sort(self, axis=-1, kind="quicksort", order=None):
+        return _T().sort(self, axis, kind, order)
+
+    def argsort(self, axis=-1, kind="quicksort", order=None):
+        return _T().argsort(self, axis, kind, order)
+
+    def clip(self, a_min, a_max):
+        return _T().clip(self, a_min, a_max)
+
+    def round(self, mode=None):
+        return _T().round(self, mode)
+
+    def trace(self):
+        return _T().trace(self)
+
+    def nonzero(self, return_matrix=False):
+        return _T().nonzero(self, return_matrix)
+
+    def nonzero_values(self):
+        return _T().nonzero_values(self)
+
+    def take(self, indices, axis=None, mode="raise"):
+        return _T().take(self, indices, axis, mode)
+
+    def dot(self, other):
+        return _T().dot(self, other)
+
+    def conj(self):
+        return _T().conj(self)
+
+    @property
+    def real(self):
+        return _T().real(self)
+
+    @property
+    def imag(self):
+        return _T().imag(self)
+
+    # indexing
+    def __getitem__(self, index):
+        return _T().subtensor.getitem(self, index)
+
+    def __setitem__(self, key, value):
+        raise TypeError(
+            "Symbolic tensors are immutable: use theano.tensor.set_subtensor(x[idx], value) or "
+            "inc_subtensor to build the updated tensor."
+        )
+
+
+class TensorVariable(_tensor_py_operators, Variable):
+    """A symbolic tensor: the result of an operation or a free input."""
+
+    def __hash__(self):
+        return id(self)
+
+    def __eq__(self, other):
+        return self is other
+
+
+class TensorConstant(_tensor_py_operators, Constant):
+    """A tensor with a fixed value ``data`` (an ndarray)."""
+
+    def __hash__(self):
+        return id(self)
+
+    def __eq__(self, other):
+        return self is other
+
+    def __str__(self):
+        if self.name is not None:
+            return self.name
+        data = self.data
+        if data.ndim == 0:
+            text = str(data.item()) if data.dtype.kind != "f" else repr(float(data)) if abs(float(data)) < 1e16 else str(data)
+            return f"TensorConstant{{{text}}}"
+        text = np.array2string(data, threshold=6, separator=",").replace("\n", "")
+        if len(text) > 40:
+            text = text[:20] + ".." + text[-10:]
+        return f"TensorConstant{{{text}}}"
+
+    def signature(self):
+        return (self.type, self.type.data_signature(self.data))
+
+    __bool__ = Variable.__bool__
