@@ -318,7 +318,11 @@ def Rop(f, wrt, eval_points, disconnected_outputs="raise", return_disconnected="
             term = tsum(g * as_tensor_variable(e))
             dot = term if dot is None else dot + term
         r = grad(dot, u, disconnected_inputs="ignore", add_names=False)
-        outs.append(r)
+        # r is linear in u's value and only needs its shape: replace the dummy by zeros.
+        from theano.graph.basic import clone_replace
+        from theano.tensor.basic import zeros_like
+
+        outs.append(clone_replace(r, {u: zeros_like(fi)}))
     return outs if f_was_list else outs[0]
 
 
@@ -507,7 +511,8 @@ def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=N
     rel_tol = rel_tol if rel_tol is not None else _TOL[low]
 
     for _ in range(n_tests):
-        proj_val = rng.rand(*out_val.shape).astype(out.dtype if out.dtype.startswith("float") else "float64") + 0.5
+        proj_dtype = out.dtype if out.dtype.startswith("float") else "float64"
+        proj_val = (np.asarray(rng.rand(*out_val.shape)) + 0.5).astype(proj_dtype)
         proj = TensorType(proj_val.dtype, (False,) * proj_val.ndim)("random_projection")
         cost = tsum(out * proj)
         f_cost = function(tensor_pt + [proj], cost, mode=mode, on_unused_input="ignore")

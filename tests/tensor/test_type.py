@@ -1,0 +1,120 @@
+"""TensorType, constructors, value filtering and the TensorVariable interface."""
+
+import numpy as np
+import pytest
+
+import theano
+import theano.tensor as T
+from theano.tensor.type import TensorType
+
+
+@pytest.mark.parametrize("prefix,dtype", [("b", "int8"), ("w", "int16"), ("i", "int32"),
+                                          ("l", "int64"), ("f", "float32"), ("d", "float64"),
+                                          ("c", "complex64"), ("z", "complex128")])
+def test_prefixed_constructors(prefix, dtype):
+    for kind, bcast in [("scalar", ()), ("vector", (False,)), ("row", (True, False)),
+                        ("col", (False, True)), ("matrix", (False, False)), ("tensor3", (False,) * 3),
+                        ("tensor4", (False,) * 4)]:
+        v = getattr(T, prefix + kind)("v")
+        assert v.dtype == dtype and v.broadcastable == bcast and v.name == "v"
+
+
+def test_plain_constructors_use_floatx_and_dtype_argument():
+    assert T.matrix().dtype == theano.config.floatX
+    assert T.scalar(name="input", dtype="float32").dtype == "float32"
+    assert T.vector(dtype="int32").dtype == "int32"
+    assert T.tensor5().ndim == 5 and T.tensor7().ndim == 7
+
+
+def test_plurals():
+    x, y = T.dscalars("x", "y")
+    assert x.name == "x" and y.name == "y" and x.dtype == "float64"
+    a, b = T.fscalars("a", "b")
+    assert a.dtype == "float32"
+    m1, m2 = T.matrices("m1", "m2")
+    assert m1.ndim == 2 and m2.name == "m2"
+    single = T.dvectors("v")
+    assert single.name == "v"
+    three = T.scalars(3)
+    assert len(three) == 3
+
+
+def test_tensor_type_direct_and_tensor_function():
+    t = TensorType("float64", (False, True, False))
+    v = t("v")
+    assert v.ndim == 3 and v.broadcastable == (False, True, False)
+    assert str(TensorType("float32", (False,) * 5)) == "TensorType(float32, 5D)"
+    u = T.tensor("int32", (False, False), name="u")
+    assert u.dtype == "int32" and u.ndim == 2
+    with pytest.raises(TypeError):
+        TensorType("float128x", ())
+
+
+def test_filter_rules():
+    t = TensorType("float32", (False,))
+    assert t.filter([1.0, 2.0]).dtype == np.float32
+    with pytest.raises(TypeError, match="allow_input_downcast"):
+        t.filter(np.array([1.0]))
+    assert t.filter(np.array([1.0]), allow_downcast=True).dtype == np.float32
+    assert t.filter(np.array([1, 2], dtype="int8")).dtype == np.float32  # safe cast
+    with pytest.raises(TypeError, match="Wrong number of dimensions"):
+        t.filter(np.zeros((2, 2), dtype="float32"))
+    r = TensorType("float64", (True, False))
+    r.filter(np.zeros((1, 3)))
+    with pytest.raises(TypeError, match="broadcastable"):
+        r.filter(np.zeros((2, 3)))
+    with pytest.raises(TypeError):
+        TensorType("float64", ()).filter("hello")
+
+
+def test_operators_and_methods():
+    x = T.dmatrix("x")
+    y = T.dmatrix("y")
+    exprs = {
+        "add": (x + y, lambda a, b: a + b), "radd": (1 + x, lambda a, b: 1 + a),
+        "sub": (x - y, lambda a, b: a - b), "rsub": (2 - x, lambda a, b: 2 - a),
+        "mul": (x * y, lambda a, b: a * b), "div": (x / y, lambda a, b: a / b),
+        "rdiv": (1 / x, lambda a, b: 1 / a), "pow": (x ** 2, lambda a, b: a ** 2),
+        "rpow": (2 ** x, lambda a, b: 2 ** a), "neg": (-x, lambda a, b: -a),
+        "abs": (abs(x), lambda a, b: np.abs(a)), "T": (x.T, lambda a, b: a.T),
+        "floordiv": (x // y, lambda a, b: a // b), "mod": (x % y, lambda a, b: a % b),
+        "sum": (x.sum(axis=1), lambda a, b: a.sum(axis=1)),
+        "mean_keep": (x.mean(axis=0, keepdims=True), lambda a, b: a.mean(axis=0, keepdims=True)),
+        "max": (x.max(), lambda a, b: a.max()), "min": (x.min(axis=1), lambda a, b: a.min(axis=1)),
+        "prod": (x.prod(), lambda a, b: a.prod()), "dot": (x.dot(y.T), lambda a, b: a @ b.T),
+        "matmul": (x @ y.T, lambda a, b: a @ b.T),
+        "reshape": (x.reshape((3, 2)), lambda a, b: a.reshape(3, 2)),
+        "flatten": (x.flatten(), lambda a, b: a.flatten()),
+        "dimshuffle": (x.dimshuffle(1, "x", 0), lambda a, b: a.T[:, None, :]),
+        "astype": (x.astype("int32"), lambda a, b: a.astype("int32")),
+        "lt": (x < y, lambda a, b: a < b), "ge": (x >= y, lambda a, b: a >= b),
+        "shape": (x.shape, lambda a, b: np.array(a.shape)),
+        "norm2": (x.norm(2), lambda a, b: np.sqrt((a ** 2).sum())),
+    }
+    a = np.arange(1.0, 7.0).reshape(2, 3)
+    b = np.arange(2.0, 8.0).reshape(2, 3) * 0.5
+    for name, (e, ref) in exprs.items():
+        f = theano.function([x, y], e, on_unused_input="ignore")
+        np.testing.assert_allclose(f(a, b), ref(a, b), err_msg=name)
+    assert x.ndim == 2 and x.dtype == "float64" and x.broadcastable == (False, False)
+
+
+def test_symbolic_tensor_is_immutable_and_not_iterable():
+    x = T.dvector("x")
+    with pytest.raises(TypeError, match="set_subtensor"):
+        x[0] = 1
+    with pytest.raises(TypeError):
+        list(x)
+    with pytest.raises(TypeError):
+        len(x)
+
+
+def test_constant_broadcastable_and_str():
+    c = T.constant(np.zeros((1, 3)))
+    assert c.broadcastable == (True, False)
+    assert str(T.constant(2)) == "TensorConstant{2}"
+    assert T.as_tensor_variable(1.5).dtype == "float32"
+    with pytest.raises(TypeError):
+        T.as_tensor_variable("abc")
+    with pytest.raises(TypeError):
+        T.as_tensor_variable(None)
