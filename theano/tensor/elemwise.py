@@ -199,7 +199,7 @@ class DimShuffle(Op):
     def perform(self, node, inputs, output_storage):
         (x,) = inputs
         res = x.transpose(self.shuffle + self.drop)
-        shape = [1 if o == "x" else res.shape[k] for k, o in enumerate(self._out_positions(res))]
+        shape = [1 if o == "x" else res.shape[o] for o in self._out_positions(res)]
         output_storage[0][0] = res.reshape(shape) if res.ndim != len(shape) or self.augment else res
 
     def _out_positions(self, res):
