@@ -59,3 +59,19 @@ def test_dtype_rules():
     assert T.constant([1, 2]).dtype == "int64"
     assert T.exp(T.bscalar()).dtype == "float32"
     assert T.exp(T.lscalar()).dtype == "float64"
+
+
+def test_theanorc_file(tmp_path):
+    rc = tmp_path / "theanorc"
+    rc.write_text("[global]\nfloatX = float32\nmode = FAST_COMPILE\n")
+    env = dict(os.environ, THEANORC=str(rc), PYTHONPATH=ROOT)
+    env.pop("THEANO_FLAGS", None)
+    p = subprocess.run([sys.executable, "-c", "import theano; print(theano.config.floatX, theano.config.mode)"],
+                       capture_output=True, text=True, env=env)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.split() == ["float32", "FAST_COMPILE"]
+    # THEANO_FLAGS wins over the file
+    env["THEANO_FLAGS"] = "floatX=float64"
+    p = subprocess.run([sys.executable, "-c", "import theano; print(theano.config.floatX)"],
+                       capture_output=True, text=True, env=env)
+    assert p.stdout.strip() == "float64"
