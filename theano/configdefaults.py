@@ -170,6 +170,7 @@ def _read_rc():
         if not os.path.isfile(p):
             continue
         parser = configparser.ConfigParser()
+        parser.optionxform = str  # flag names are case-sensitive (floatX)
         try:
             parser.read(p)
         except configparser.Error as exc:
