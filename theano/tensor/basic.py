@@ -381,14 +381,29 @@ class MakeVector(Op):
         return out
 
 
-def stack(tensors, axis=0):
-    """Stack tensors of equal shape along a new axis (scalars become a vector)."""
-    if not isinstance(tensors, (list, tuple)):
-        raise TypeError("stack expects a list of tensors")
+def stack(*tensors, **kwargs):
+    """Stack tensors of equal shape along a new ``axis`` (scalars become a vector).
+
+    ``stack([a, b], axis=0)``; the old form ``stack(a, b, c)`` is accepted too.
+    """
+    axis = kwargs.pop("axis", 0)
+    if kwargs:
+        raise TypeError(f"stack got unexpected keyword arguments {sorted(kwargs)}")
+    if len(tensors) == 2 and isinstance(tensors[0], (list, tuple)) and isinstance(tensors[1], (int, np.integer)):
+        tensors, axis = tensors[0], int(tensors[1])
+    elif len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tensors[0]
     tensors = [as_tensor_variable(t) for t in tensors]
     if not tensors:
         raise ValueError("stack needs at least one tensor")
-    if all(t.ndim == 0 for t in tensors) and axis == 0:
+    ndim0 = tensors[0].ndim
+    for i, t in enumerate(tensors):
+        if t.ndim != ndim0:
+            raise TypeError(f"stack: all tensors need the same number of dimensions; tensor 0 has "
+                            f"{ndim0}, tensor {i} has {t.ndim}")
+    if not -(ndim0 + 1) <= axis <= ndim0:
+        raise ValueError(f"stack: axis {axis} is out of range for {ndim0}-d tensors")
+    if all(t.ndim == 0 for t in tensors) and axis in (0, -1):
         dtype = ts.upcast(*[t.dtype for t in tensors])
         return MakeVector(dtype)(*tensors)
     from theano.tensor.shape_ops import join

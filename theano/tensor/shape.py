@@ -141,11 +141,12 @@ class Reshape(Op):
             raise ValueError(f"Cannot reshape an array of shape {x.shape} to {tuple(shp)}: {exc}") from exc
 
     def infer_shape(self, node, input_shapes):
-        from theano.tensor.math import mul, prod, switch, eq
-        from theano.tensor.subtensor import getitem
+        from theano.tensor.math import switch, eq
+        from theano.tensor.shape_ops import vector_entries
 
         x, shp = node.inputs
         known = _known_entries(shp, self.ndim)
+        sym_entries = None
         entries = []
         has_neg = [k for k in known if k is None or k == -1]
         total = None
@@ -157,7 +158,9 @@ class Reshape(Op):
             if known[i] is not None and known[i] != -1:
                 entries.append(constant(known[i], dtype="int64"))
             else:
-                entries.append(getitem(shp, i))
+                if sym_entries is None:
+                    sym_entries = vector_entries(shp, self.ndim)
+                entries.append(cast(sym_entries[i], "int64"))
         if not has_neg:
             return [tuple(entries)]
         # Resolve -1 entries: size / product of the others.
