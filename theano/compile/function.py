@@ -389,6 +389,16 @@ class Function:
         self._names = names
         self._defaults = [s.value for s in maker.inputs]
         self._has_default = [s.value is not None for s in maker.inputs]
+        # per input: the dtype and ndim an ndarray must have to skip the type's filter
+        self._checks = []
+        for k, t in enumerate(self._types):
+            dt = getattr(t, "numpy_dtype", None)
+            if dt is None or getattr(t, "_bcast_dims", ()) or self._specs[k].strict is None:
+                dt = None
+            self._checks.append((dt, getattr(t, "ndim", -1), k))
+        # no copies, no updates, list/single outputs: return the thunk's results directly
+        self._simple = (not any(self._copy_output) and not self._update_containers
+                        and self._kind != "dict")
 
     # -- arguments ------------------------------------------------------------------------------
     def _where(self):
@@ -435,6 +445,26 @@ class Function:
             ) from None
 
     def __call__(self, *args, **kwargs):
+        if kwargs or len(args) != self._n_in or self.profile is not None:
+            return self._call_slow(args, kwargs)
+        if self.trust_input:
+            values = list(args)
+        else:
+            values = []
+            append = values.append
+            for a, (dt, nd, k) in zip(args, self._checks):
+                if type(a) is np.ndarray and a.dtype is dt and a.ndim == nd:
+                    append(a)
+                else:
+                    append(self._filter(k, a))
+        for c in self._containers:
+            values.append(c.value)
+        outs = self._thunk(values)
+        if self._simple:
+            return outs[0] if self._kind == "single" else outs
+        return self._finish(outs)
+
+    def _call_slow(self, args, kwargs):
         profile = self.profile
         t0 = time.perf_counter() if profile is not None else 0.0
         if kwargs or len(args) != self._n_in:
@@ -442,18 +472,17 @@ class Function:
         if self.trust_input:
             values = list(args)
         else:
-            values = []
-            fast = self._fast
-            ndims = self._ndims
-            for k, a in enumerate(args):
-                if type(a) is np.ndarray and a.dtype is fast[k] and a.ndim == ndims[k] \
-                        and not self._types[k]._bcast_dims:
-                    values.append(a)
-                else:
-                    values.append(self._filter(k, a))
+            values = [self._filter(k, a) for k, a in enumerate(args)]
         for c in self._containers:
             values.append(c.value)
         outs = self._thunk(values)
+        result = self._finish(outs)
+        if profile is not None:
+            profile.record_call(time.perf_counter() - t0)
+        return result
+
+    def _finish(self, outs):
+        """Copy outputs/updates that may alias other storage, write updates, shape the result."""
         n_out = self._n_out
         results = outs[:n_out]
         for k, flag in enumerate(self._copy_output):
@@ -466,8 +495,6 @@ class Function:
                     new_values[k] = new_values[k].copy()
             for c, v in zip(self._update_containers, new_values):
                 c.value = v
-        if profile is not None:
-            profile.record_call(time.perf_counter() - t0)
         if self._kind == "single":
             return results[0]
         if self._kind == "dict":
