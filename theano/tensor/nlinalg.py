@@ -1,3 +1,667 @@
-"""(filled in by the tensor-library work)"""
+"""Linear algebra on matrices with NumPy (``theano.tensor.nlinalg``): inverse, determinant,
+eigen-decompositions, SVD, QR, pseudo-inverse, least squares and the tensor inverse/solve, plus
+helpers built from them (``trace``, ``matrix_dot``, ``matrix_power``, ``norm``).
 
-__all__ = []
+Ops take 2-d inputs (a wrong ndim is a TypeError when the graph is built); square matrices are
+checked at run time (a ValueError naming the shape). Integer inputs give float64 results, as NumPy.
+"""
+
+import numpy as np
+
+from theano.configdefaults import config
+from theano.gradient import grad_not_implemented
+from theano.graph.basic import Apply
+from theano.graph.op import Op
+from theano.scalar import basic as ts
+from theano.tensor.basic import as_tensor_variable, cast, zeros_like
+from theano.tensor.linalg_ops import AllocDiag, ExtractDiag, SetDiagonal, diag, tensordot
+from theano.tensor.type import TensorType
+
+__all__ = ["MatrixInverse", "matrix_inverse", "MatrixPinv", "pinv", "Det", "det", "Eig", "eig", "Eigh",
+           "EighGrad", "eigh", "SVD", "svd", "QRFull", "qr", "Lstsq", "lstsq", "TensorInv", "tensorinv",
+           "TensorSolve", "tensorsolve", "ExtractDiag", "extract_diag", "AllocDiag", "alloc_diag", "diag",
+           "trace", "matrix_dot", "matrix_power", "norm"]
+
+
+# -------------------------------------------------------------------------------------------------
+# helpers
+# -------------------------------------------------------------------------------------------------
+
+
+def out_dtype(dtype):
+    """The dtype of a decomposition of an array of ``dtype``: floats and complexes keep theirs
+    (float16 computes in float32), everything else gives float64, as NumPy."""
+    if dtype in ("float32", "float64", "complex64", "complex128"):
+        return dtype
+    if dtype == "float16":
+        return "float32"
+    return "float64"
+
+
+def real_dtype(dtype):
+    return {"complex64": "float32", "complex128": "float64"}.get(dtype, dtype)
+
+
+def as_matrix(op, x, name="input"):
+    x = as_tensor_variable(x)
+    if x.ndim != 2:
+        raise TypeError(f"{op} needs a matrix (2-d) {name}, got a {x.ndim}-d {x} ({x.type})")
+    return x
+
+
+def check_square(op, x, name="input"):
+    if x.ndim != 2 or x.shape[0] != x.shape[1]:
+        raise ValueError(f"{op} needs a square matrix {name}, got one of shape {x.shape}")
+
+
+def matrix(dtype):
+    return TensorType(dtype, (False, False))()
+
+
+def vector(dtype):
+    return TensorType(dtype, (False,))()
+
+
+def _mT(x):
+    return x.dimshuffle(1, 0)
+
+
+def _dot(a, b):
+    from theano.tensor.math import dot
+
+    return dot(a, b)
+
+
+def _grad_like(x, g):
+    if x.dtype in ts.discrete_dtypes:
+        return zeros_like(x, dtype=config.floatX)
+    return cast(g, x.dtype) if g.dtype != x.dtype else g
+
+
+# -------------------------------------------------------------------------------------------------
+# inverse, pseudo-inverse, determinant
+# -------------------------------------------------------------------------------------------------
+
+
+class MatrixInverse(Op):
+    """The inverse of a square matrix (``numpy.linalg.inv``)."""
+
+    __props__ = ()
+
+    def make_node(self, x):
+        x = as_matrix(self, x)
+        return Apply(self, [x], [matrix(out_dtype(x.dtype))])
+
+    def perform(self, node, inputs, output_storage):
+        (x,) = inputs
+        check_square(self, x)
+        output_storage[0][0] = np.linalg.inv(x).astype(node.outputs[0].dtype, copy=False)
+
+    def infer_shape(self, node, input_shapes):
+        return [input_shapes[0]]
+
+    def L_op(self, inputs, outputs, output_grads):
+        # d(X^-1) = -X^-1 dX X^-1  =>  gX = -X^-T gZ X^-T
+        (x,), (z,), (gz,) = inputs, outputs, output_grads
+        zt = _mT(z)
+        return [_grad_like(x, -_dot(_dot(zt, gz), zt))]
+
+    def R_op(self, inputs, eval_points):
+        (x,), (ex,) = inputs, eval_points
+        if ex is None:
+            return [None]
+        z = self(x)
+        return [-_dot(_dot(z, ex), z)]
+
+
+matrix_inverse = MatrixInverse()
+
+
+class MatrixPinv(Op):
+    """The Moore-Penrose pseudo-inverse (``numpy.linalg.pinv``) of any matrix."""
+
+    __props__ = ()
+
+    def make_node(self, x):
+        x = as_matrix(self, x)
+        return Apply(self, [x], [matrix(out_dtype(x.dtype))])
+
+    def perform(self, node, inputs, output_storage):
+        (x,) = inputs
+        output_storage[0][0] = np.linalg.pinv(x).astype(node.outputs[0].dtype, copy=False)
+
+    def infer_shape(self, node, input_shapes):
+        (s,) = input_shapes
+        return [(s[1], s[0])]
+
+    def L_op(self, inputs, outputs, output_grads):
+        # Adjoint of dP = -P dA P + P P^T dA^T (I - A P) + (I - P A) dA^T P^T P (valid where the
+        # rank of A does not change).
+        (a,), (p,), (g,) = inputs, outputs, output_grads
+        pt, gt = _mT(p), _mT(g)
+        ppt = _dot(p, pt)
+        ptp = _dot(pt, p)
+        term1 = -_dot(_dot(pt, g), pt)
+        gt_ppt = _dot(gt, ppt)
+        term2 = gt_ppt - _dot(_dot(a, p), gt_ppt)
+        ptp_gt = _dot(ptp, gt)
+        term3 = ptp_gt - _dot(_dot(ptp_gt, p), a)
+        return [_grad_like(a, term1 + term2 + term3)]
+
+
+pinv_op = MatrixPinv()
+
+
+def pinv(x):
+    """The Moore-Penrose pseudo-inverse of the matrix ``x``."""
+    return pinv_op(x)
+
+
+class Det(Op):
+    """The determinant of a square matrix (a scalar)."""
+
+    __props__ = ()
+
+    def make_node(self, x):
+        x = as_matrix(self, x)
+        return Apply(self, [x], [TensorType(out_dtype(x.dtype), ())()])
+
+    def perform(self, node, inputs, output_storage):
+        (x,) = inputs
+        check_square(self, x)
+        output_storage[0][0] = np.asarray(np.linalg.det(x), dtype=node.outputs[0].dtype)
+
+    def infer_shape(self, node, input_shapes):
+        return [()]
+
+    def L_op(self, inputs, outputs, output_grads):
+        # d det(X) = det(X) tr(X^-1 dX)  =>  gX = gz det(X) X^-T
+        (x,), (z,), (gz,) = inputs, outputs, output_grads
+        return [_grad_like(x, (gz * z) * _mT(matrix_inverse(x)))]
+
+    def __str__(self):
+        return "Det"
+
+
+det = Det()
+
+
+# -------------------------------------------------------------------------------------------------
+# eigen-decompositions
+# -------------------------------------------------------------------------------------------------
+
+
+class Eig(Op):
+    """Eigenvalues ``w`` and right eigenvectors ``v`` (columns) of a square matrix.
+
+    As in Theano the outputs have the input's (float) dtype, so the eigenvalues must be real: a
+    matrix with complex eigenvalues is a ValueError (pass a complex matrix to get complex results).
+    """
+
+    __props__ = ()
+
+    def make_node(self, x):
+        x = as_matrix(self, x)
+        dt = out_dtype(x.dtype)
+        return Apply(self, [x], [vector(dt), matrix(dt)])
+
+    def perform(self, node, inputs, output_storage):
+        (x,) = inputs
+        check_square(self, x)
+        w, v = np.linalg.eig(x)
+        dt = node.outputs[0].dtype
+        if not dt.startswith("complex") and (np.iscomplexobj(w) or np.iscomplexobj(v)):
+            if np.any(np.imag(w) != 0):
+                raise ValueError(
+                    f"{self}: the matrix (shape {x.shape}) has complex eigenvalues, which a {dt} output "
+                    "cannot hold; use eigh for symmetric matrices or cast the input to complex128"
+                )
+            w, v = np.real(w), np.real(v)
+        output_storage[0][0] = w.astype(dt, copy=False)
+        output_storage[1][0] = v.astype(dt, copy=False)
+
+    def infer_shape(self, node, input_shapes):
+        (s,) = input_shapes
+        return [(s[0],), s]
+
+    def L_op(self, inputs, outputs, output_grads):
+        return [grad_not_implemented(self, 0, inputs[0], "eig has no gradient; use eigh")]
+
+
+eig = Eig()
+
+
+class Eigh(Op):
+    """Eigenvalues (ascending) and orthonormal eigenvectors of a symmetric/Hermitian matrix
+    (``numpy.linalg.eigh``). Only the triangle named by ``UPLO`` ('L' or 'U') is read."""
+
+    __props__ = ("UPLO",)
+
+    def __init__(self, UPLO="L"):
+        if UPLO not in ("L", "U"):
+            raise ValueError(f"Eigh: UPLO must be 'L' or 'U', got {UPLO!r}")
+        self.UPLO = UPLO
+
+    def make_node(self, x):
+        x = as_matrix(self, x)
+        dt = out_dtype(x.dtype)
+        return Apply(self, [x], [vector(real_dtype(dt)), matrix(dt)])
+
+    def perform(self, node, inputs, output_storage):
+        (x,) = inputs
+        check_square(self, x)
+        w, v = np.linalg.eigh(x, self.UPLO)
+        output_storage[0][0] = w.astype(node.outputs[0].dtype, copy=False)
+        output_storage[1][0] = v.astype(node.outputs[1].dtype, copy=False)
+
+    def infer_shape(self, node, input_shapes):
+        (s,) = input_shapes
+        return [(s[0],), s]
+
+    def L_op(self, inputs, outputs, output_grads):
+        (x,), (w, v), (gw, gv) = inputs, outputs, output_grads
+        if x.dtype.startswith("complex"):
+            return [grad_not_implemented(self, 0, x, "eigh of complex matrices")]
+        return [_grad_like(x, EighGrad(self.UPLO)(x, w, v, gw, gv))]
+
+
+class EighGrad(Op):
+    """The gradient of ``Eigh`` with respect to the triangle of the input it reads.
+
+    For ``A = V diag(w) V^T`` the gradient with respect to a symmetric A is
+    ``V (diag(gw) + K) V^T`` with ``K[n, m] = (V^T gV)[m, n] / (w[n] - w[m])`` off the diagonal. Eigh
+    reads one triangle, so an off-diagonal element there collects both its own and its mirror's term.
+    """
+
+    __props__ = ("UPLO",)
+
+    def __init__(self, UPLO="L"):
+        if UPLO not in ("L", "U"):
+            raise ValueError(f"EighGrad: UPLO must be 'L' or 'U', got {UPLO!r}")
+        self.UPLO = UPLO
+
+    def make_node(self, x, w, v, gw, gv):
+        x, w, v, gw, gv = (as_tensor_variable(i) for i in (x, w, v, gw, gv))
+        for name, var, nd in (("x", x, 2), ("w", w, 1), ("v", v, 2), ("gw", gw, 1), ("gv", gv, 2)):
+            if var.ndim != nd:
+                raise TypeError(f"{self}: {name} must be {nd}-d, got {var.ndim}-d")
+        return Apply(self, [x, w, v, gw, gv], [matrix(out_dtype(x.dtype))])
+
+    def perform(self, node, inputs, output_storage):
+        x, w, v, gw, gv = inputs
+        m = v.T.dot(gv)
+        diff = w[:, None] - w[None, :]          # diff[n, m] = w[n] - w[m]
+        off = ~np.eye(len(w), dtype=bool)
+        k = np.zeros_like(m)
+        k[off] = m.T[off] / diff[off]
+        k[np.diag_indices(len(w))] = gw
+        g = v.dot(k).dot(v.T)
+        if self.UPLO == "L":
+            out = np.tril(g) + np.triu(g, 1).T
+        else:
+            out = np.triu(g) + np.tril(g, -1).T
+        output_storage[0][0] = out.astype(node.outputs[0].dtype, copy=False)
+
+    def infer_shape(self, node, input_shapes):
+        return [input_shapes[0]]
+
+    def L_op(self, inputs, outputs, output_grads):
+        return [grad_not_implemented(self, i, x, "second derivatives of eigh") for i, x in enumerate(inputs)]
+
+
+def eigh(a, UPLO="L"):
+    """Eigenvalues and eigenvectors of the symmetric matrix ``a`` (see ``Eigh``)."""
+    return Eigh(UPLO)(a)
+
+
+# -------------------------------------------------------------------------------------------------
+# SVD and QR
+# -------------------------------------------------------------------------------------------------
+
+
+class SVD(Op):
+    """Singular value decomposition ``a = U diag(s) V`` (``numpy.linalg.svd``).
+
+    ``compute_uv`` True: outputs (U, s, V) (V is NumPy's ``vh``); False: only ``s``. The gradient of
+    ``s`` (compute_uv False) is ``U diag(gs) V`` of the thin decomposition.
+    """
+
+    __props__ = ("full_matrices", "compute_uv")
+
+    def __init__(self, full_matrices=True, compute_uv=True):
+        self.full_matrices = bool(full_matrices)
+        self.compute_uv = bool(compute_uv)
+
+    def make_node(self, x):
+        x = as_matrix(self, x)
+        dt = out_dtype(x.dtype)
+        s = vector(real_dtype(dt))
+        outs = [matrix(dt), s, matrix(dt)] if self.compute_uv else [s]
+        return Apply(self, [x], outs)
+
+    def perform(self, node, inputs, output_storage):
+        (x,) = inputs
+        r = np.linalg.svd(x, full_matrices=self.full_matrices, compute_uv=self.compute_uv)
+        r = r if self.compute_uv else (r,)
+        for storage, val, out in zip(output_storage, r, node.outputs):
+            storage[0] = val.astype(out.dtype, copy=False)
+
+    def infer_shape(self, node, input_shapes):
+        from theano.tensor.math import minimum
+
+        m, n = input_shapes[0]
+        k = minimum(m, n)
+        if not self.compute_uv:
+            return [(k,)]
+        if self.full_matrices:
+            return [(m, m), (k,), (n, n)]
+        return [(m, k), (k,), (k, n)]
+
+    def L_op(self, inputs, outputs, output_grads):
+        (x,) = inputs
+        if self.compute_uv or x.dtype.startswith("complex"):
+            return [grad_not_implemented(self, 0, x, "only the singular values (compute_uv=False) "
+                                                     "of a real matrix have a gradient")]
+        (gs,) = output_grads
+        u, _, vh = SVD(full_matrices=False, compute_uv=True)(x)
+        return [_grad_like(x, _dot(u * gs.dimshuffle("x", 0), vh))]
+
+
+def svd(a, full_matrices=1, compute_uv=1):
+    """Singular value decomposition: (U, s, V) with ``compute_uv``, else s (see ``SVD``)."""
+    return SVD(full_matrices, compute_uv)(a)
+
+
+class QRFull(Op):
+    """QR decomposition (``numpy.linalg.qr``). ``mode``: 'reduced' -> (Q, R), 'complete' -> (Q, R),
+    'r' -> R, 'raw' -> (h, tau)."""
+
+    __props__ = ("mode",)
+
+    def __init__(self, mode="reduced"):
+        if mode not in ("reduced", "complete", "r", "raw"):
+            raise ValueError(f"qr: mode must be 'reduced', 'complete', 'r' or 'raw', got {mode!r}")
+        self.mode = mode
+
+    def make_node(self, x):
+        x = as_matrix(self, x)
+        dt = out_dtype(x.dtype)
+        if self.mode == "r":
+            outs = [matrix(dt)]
+        elif self.mode == "raw":
+            outs = [matrix(dt), vector(dt)]
+        else:
+            outs = [matrix(dt), matrix(dt)]
+        return Apply(self, [x], outs)
+
+    def perform(self, node, inputs, output_storage):
+        (x,) = inputs
+        r = np.linalg.qr(x, mode=self.mode)
+        r = (r,) if self.mode == "r" else tuple(r)
+        for storage, val, out in zip(output_storage, r, node.outputs):
+            storage[0] = np.asarray(val).astype(out.dtype, copy=False)
+
+    def infer_shape(self, node, input_shapes):
+        from theano.tensor.math import minimum
+
+        m, n = input_shapes[0]
+        k = minimum(m, n)
+        if self.mode == "reduced":
+            return [(m, k), (k, n)]
+        if self.mode == "complete":
+            return [(m, m), (m, n)]
+        if self.mode == "r":
+            return [(k, n)]
+        return [(n, m), (k,)]
+
+    def L_op(self, inputs, outputs, output_grads):
+        return [grad_not_implemented(self, 0, inputs[0], "qr has no gradient")]
+
+
+def qr(a, mode="reduced"):
+    """QR decomposition of the matrix ``a``; see ``QRFull`` for the modes."""
+    return QRFull(mode)(a)
+
+
+# -------------------------------------------------------------------------------------------------
+# least squares, tensor inverse and solve
+# -------------------------------------------------------------------------------------------------
+
+
+class Lstsq(Op):
+    """Least-squares solution of ``a x = b`` (``numpy.linalg.lstsq``): outputs x, the residuals, the
+    rank of a (int64) and its singular values. ``rcond`` is a scalar input (-1: machine precision)."""
+
+    __props__ = ()
+
+    def make_node(self, a, b, rcond):
+        a = as_matrix(self, a, "a")
+        b = as_tensor_variable(b)
+        if b.ndim not in (1, 2):
+            raise TypeError(f"{self} needs a 1-d or 2-d b, got a {b.ndim}-d {b}")
+        rcond = as_tensor_variable(rcond)
+        if rcond.ndim != 0:
+            raise TypeError(f"{self}: rcond must be a scalar, got a {rcond.ndim}-d {rcond}")
+        rcond = cast(rcond, "float64")
+        dt = out_dtype(ts.upcast(a.dtype, b.dtype))
+        sol = TensorType(dt, (False,) * b.ndim)()
+        rdt = real_dtype(dt)
+        return Apply(self, [a, b, rcond], [sol, vector(rdt), TensorType("int64", ())(), vector(rdt)])
+
+    def perform(self, node, inputs, output_storage):
+        a, b, rcond = inputs
+        if a.shape[0] != b.shape[0]:
+            raise ValueError(f"{self}: a (shape {a.shape}) and b (shape {b.shape}) need the same "
+                             "number of rows")
+        x, res, rank, s = np.linalg.lstsq(a, b, rcond=float(rcond))
+        outs = node.outputs
+        output_storage[0][0] = x.astype(outs[0].dtype, copy=False)
+        output_storage[1][0] = np.asarray(res).reshape(-1).astype(outs[1].dtype, copy=False)
+        output_storage[2][0] = np.asarray(rank, dtype="int64")
+        output_storage[3][0] = s.astype(outs[3].dtype, copy=False)
+
+    def infer_shape(self, node, input_shapes):
+        from theano.tensor.math import minimum
+
+        sa, sb, _ = input_shapes
+        # the residuals' length depends on the rank found at run time: unknown (None)
+        return [(sa[1],) + tuple(sb[1:]), (None,), (), (minimum(sa[0], sa[1]),)]
+
+    def L_op(self, inputs, outputs, output_grads):
+        return [grad_not_implemented(self, i, x, "lstsq has no gradient") for i, x in enumerate(inputs)]
+
+
+lstsq_op = Lstsq()
+
+
+def lstsq(a, b, rcond=-1):
+    """[x, residuals, rank, s] = least-squares solution of ``a x = b`` (see ``Lstsq``)."""
+    return lstsq_op(a, b, rcond)
+
+
+class TensorInv(Op):
+    """The inverse of an N-d array for ``tensordot(.., ind)`` (``numpy.linalg.tensorinv``)."""
+
+    __props__ = ("ind",)
+
+    def __init__(self, ind=2):
+        if not isinstance(ind, (int, np.integer)) or ind <= 0:
+            raise ValueError(f"tensorinv: ind must be a positive int, got {ind!r}")
+        self.ind = int(ind)
+
+    def make_node(self, a):
+        a = as_tensor_variable(a)
+        if a.ndim <= self.ind:
+            raise TypeError(f"{self}: the input needs more than ind={self.ind} dimensions, got {a.ndim}")
+        return Apply(self, [a], [TensorType(out_dtype(a.dtype), (False,) * a.ndim)()])
+
+    def perform(self, node, inputs, output_storage):
+        (a,) = inputs
+        outer = int(np.prod(a.shape[:self.ind]))
+        if outer != int(np.prod(a.shape[self.ind:])):
+            raise ValueError(f"{self}: the first {self.ind} dimensions of shape {a.shape} must have the "
+                             "same total size as the others")
+        r = np.linalg.tensorinv(a, self.ind)
+        output_storage[0][0] = r.astype(node.outputs[0].dtype, copy=False)
+
+    def infer_shape(self, node, input_shapes):
+        (s,) = input_shapes
+        return [tuple(s[self.ind:]) + tuple(s[:self.ind])]
+
+    def L_op(self, inputs, outputs, output_grads):
+        # tensorinv is a matrix inverse of a reshaped array: gA = -Z^T gZ Z^T in that layout
+        (a,), (z,), (gz,) = inputs, outputs, output_grads
+        nd, ind = a.ndim, self.ind
+        k = nd - ind
+        # gA[i..., j...] = -sum Z[j', i..] gZ[j', i'] Z[j..., i'] with the obvious groupings
+        t = tensordot(z, gz, [list(range(k)), list(range(k))])       # [i(ind), i'(ind)] -> Z^T gZ
+        ga = -tensordot(t, z, [list(range(ind, 2 * ind)), list(range(nd - ind, nd))])
+        return [_grad_like(a, ga)]
+
+
+def tensorinv(a, ind=2):
+    """The 'inverse' of ``a`` with respect to ``tensordot(a, ., ind)``."""
+    return TensorInv(ind)(a)
+
+
+class TensorSolve(Op):
+    """Solve ``tensordot(a, x, axes=x.ndim) = b`` for x (``numpy.linalg.tensorsolve``)."""
+
+    __props__ = ("axes",)
+
+    def __init__(self, axes=None):
+        self.axes = None if axes is None else tuple(int(a) for a in axes)
+
+    def make_node(self, a, b):
+        a, b = as_tensor_variable(a), as_tensor_variable(b)
+        if a.ndim <= b.ndim:
+            raise TypeError(f"{self}: a must have more dimensions than b, got {a.ndim}-d and {b.ndim}-d")
+        if self.axes is not None and any(not -a.ndim <= ax < a.ndim for ax in self.axes):
+            raise ValueError(f"{self}: axes {self.axes} out of range for a {a.ndim}-d a")
+        dt = out_dtype(ts.upcast(a.dtype, b.dtype))
+        return Apply(self, [a, b], [TensorType(dt, (False,) * (a.ndim - b.ndim))()])
+
+    def _moved(self, ndim):
+        order = list(range(ndim))
+        if self.axes is not None:
+            for ax in self.axes:
+                ax = ax % ndim
+                order.remove(ax)
+                order.append(ax)
+        return order
+
+    def perform(self, node, inputs, output_storage):
+        a, b = inputs
+        if a.shape[:b.ndim] != b.shape:
+            order = self._moved(a.ndim)
+            if tuple(a.shape[d] for d in order[:b.ndim]) != b.shape:
+                raise ValueError(f"{self}: the leading dimensions of a (shape {a.shape}) must match b "
+                                 f"(shape {b.shape})")
+        r = np.linalg.tensorsolve(a, b, self.axes)
+        output_storage[0][0] = r.astype(node.outputs[0].dtype, copy=False)
+
+    def infer_shape(self, node, input_shapes):
+        sa, sb = input_shapes
+        order = self._moved(len(sa))
+        return [tuple(sa[d] for d in order[len(sb):])]
+
+    def L_op(self, inputs, outputs, output_grads):
+        return [grad_not_implemented(self, i, x, "tensorsolve has no gradient") for i, x in enumerate(inputs)]
+
+
+def tensorsolve(a, b, axes=None):
+    """x with ``tensordot(a, x, x.ndim) == b`` (``axes``: axes of a moved to the end first)."""
+    return TensorSolve(axes)(a, b)
+
+
+# -------------------------------------------------------------------------------------------------
+# diagonals and helpers built from other ops
+# -------------------------------------------------------------------------------------------------
+
+extract_diag = ExtractDiag()
+alloc_diag = AllocDiag()
+
+
+def trace(X):
+    """The sum of the diagonal of the matrix ``X``."""
+    X = as_tensor_variable(X)
+    if X.ndim != 2:
+        raise TypeError(f"trace needs a matrix, got a {X.ndim}-d {X}")
+    from theano.tensor.math import sum as tsum
+
+    return tsum(extract_diag(X))
+
+
+def matrix_dot(*args):
+    """The matrix product ``args[0] . args[1] . ... . args[-1]``."""
+    if not args:
+        raise TypeError("matrix_dot needs at least one argument")
+    rval = as_tensor_variable(args[0])
+    for a in args[1:]:
+        rval = _dot(rval, a)
+    return rval
+
+
+def matrix_power(M, n):
+    """``M`` raised to the integer power ``n`` by repeated squaring (negative n: of the inverse)."""
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
+        raise TypeError(f"matrix_power: n must be a Python int, got {n!r}")
+    M = as_matrix("matrix_power", M)
+    if n < 0:
+        M, n = matrix_inverse(M), -n
+    if n == 0:
+        from theano.tensor.basic import ones_like
+
+        return AllocDiag()(ones_like(ExtractDiag()(M)))
+    result = None
+    base = M
+    while n:
+        if n & 1:
+            result = base if result is None else _dot(result, base)
+        n >>= 1
+        if n:
+            base = _dot(base, base)
+    return result
+
+
+def norm(x, ord=None):
+    """Vector or matrix norm (``numpy.linalg.norm`` for 1-d and 2-d inputs).
+
+    Vectors: None (2-norm), 'inf'/np.inf, '-inf'/-np.inf, 0 (count of non-zeros), any other p.
+    Matrices: None/'fro', 'inf', '-inf', 1, -1, 2, -2 (extreme singular values), 'nuc'.
+    """
+    import theano.tensor as T
+
+    x = as_tensor_variable(x)
+    if ord in ("inf", np.inf):
+        ord = "inf"
+    elif ord in ("-inf", -np.inf):
+        ord = "-inf"
+    if x.ndim == 1:
+        if ord is None:
+            return T.sqrt(T.sum(T.sqr(x)))
+        if ord == "inf":
+            return T.max(abs(x))
+        if ord == "-inf":
+            return T.min(abs(x))
+        if ord == 0:
+            return T.sum(T.neq(x, 0), dtype=out_dtype(x.dtype))
+        if isinstance(ord, str):
+            raise ValueError(f"norm: invalid order {ord!r} for a vector")
+        return T.sum(abs(x) ** ord) ** (1.0 / ord)
+    if x.ndim == 2:
+        if ord is None or ord == "fro":
+            return T.sqrt(T.sum(T.sqr(abs(x))))
+        if ord == "inf":
+            return T.max(T.sum(abs(x), axis=1))
+        if ord == "-inf":
+            return T.min(T.sum(abs(x), axis=1))
+        if ord == 1:
+            return T.max(T.sum(abs(x), axis=0))
+        if ord == -1:
+            return T.min(T.sum(abs(x), axis=0))
+        if ord in (2, -2, "nuc"):
+            s = svd(x, full_matrices=False, compute_uv=False)
+            return T.max(s) if ord == 2 else (T.min(s) if ord == -2 else T.sum(s))
+        raise ValueError(f"norm: invalid order {ord!r} for a matrix")
+    raise TypeError(f"norm supports vectors and matrices, got a {x.ndim}-d {x}")
