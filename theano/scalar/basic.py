@@ -179,7 +179,12 @@ def _make_unary(name, fn, kernel, grad_fn=None, rule=rule_float, cast=True, base
     cls.impl_fn = staticmethod(fn)
     cls.kernel = kernel
     cls.compute_in_out_dtype = cast
-    if grad_fn is not None:
+    if grad_fn == "not_implemented":
+        def grad(self, inputs, output_grads):
+            from theano.gradient import grad_not_implemented
+
+            return [grad_not_implemented(self, 0, inputs[0])]
+    elif grad_fn is not None:
         def grad(self, inputs, output_grads, _g=grad_fn):
             (x,), (gz,) = inputs, output_grads
             if x.dtype in discrete_dtypes:
@@ -269,43 +274,51 @@ arcsinh = _make_unary("arcsinh", np.arcsinh, "math.asinh({0})", lambda x, gz: gz
 arccosh = _make_unary("arccosh", np.arccosh, "math.acosh({0})", lambda x, gz: gz / _T().sqrt(_T().sqr(x) - 1))
 arctanh = _make_unary("arctanh", np.arctanh, "math.atanh({0})", lambda x, gz: gz / (1 - _T().sqr(x)))
 erf = _make_unary("erf", _erf, "math.erf({0})",
-                  lambda x, gz: gz * (2.0 / np.sqrt(np.pi)) * _T().exp(-_T().sqr(x)))
+                  lambda x, gz: gz * (2.0 / np.sqrt(np.pi)) * _T().exp(-_T().sqr(x)),
+    rule=rule_float_no_complex)
 erfc = _make_unary("erfc", _erfc, "math.erfc({0})",
-                   lambda x, gz: -gz * (2.0 / np.sqrt(np.pi)) * _T().exp(-_T().sqr(x)))
+                   lambda x, gz: -gz * (2.0 / np.sqrt(np.pi)) * _T().exp(-_T().sqr(x)),
+    rule=rule_float_no_complex)
 erfinv = _make_unary("erfinv", _erfinv, None,
-                     lambda x, gz: gz * (np.sqrt(np.pi) / 2.0) * _T().exp(_T().sqr(_T().erfinv(x))))
+                     lambda x, gz: gz * (np.sqrt(np.pi) / 2.0) * _T().exp(_T().sqr(_T().erfinv(x))),
+    rule=rule_float_no_complex)
 erfcinv = _make_unary("erfcinv", _erfcinv, None,
-                      lambda x, gz: -gz * (np.sqrt(np.pi) / 2.0) * _T().exp(_T().sqr(_T().erfcinv(x))))
-gamma = _make_unary("gamma", _gamma, "math.gamma({0})", lambda x, gz: gz * _T().gamma(x) * _T().psi(x))
-gammaln = _make_unary("gammaln", _gammaln, "math.lgamma({0})", lambda x, gz: gz * _T().psi(x))
-psi = _make_unary("psi", _psi, None, lambda x, gz: gz * _T().tri_gamma(x))
-tri_gamma = _make_unary("tri_gamma", _tri_gamma, None, None)
+                      lambda x, gz: -gz * (np.sqrt(np.pi) / 2.0) * _T().exp(_T().sqr(_T().erfcinv(x))),
+    rule=rule_float_no_complex)
+gamma = _make_unary("gamma", _gamma, "math.gamma({0})", lambda x, gz: gz * _T().gamma(x) * _T().psi(x),
+    rule=rule_float_no_complex)
+gammaln = _make_unary("gammaln", _gammaln, "math.lgamma({0})", lambda x, gz: gz * _T().psi(x),
+    rule=rule_float_no_complex)
+psi = _make_unary("psi", _psi, None, lambda x, gz: gz * _T().tri_gamma(x), rule=rule_float_no_complex)
+tri_gamma = _make_unary("tri_gamma", _tri_gamma, None, "not_implemented", rule=rule_float_no_complex)
 sigmoid = _make_unary("sigmoid", _sigmoid, "1.0 / (1.0 + math.exp(-{0}))",
-                      lambda x, gz: gz * _T().sigmoid(x) * (1 - _T().sigmoid(x)))
+                      lambda x, gz: gz * _T().sigmoid(x) * (1 - _T().sigmoid(x)),
+    rule=rule_float_no_complex)
 softplus = _make_unary("softplus", _softplus,
                        "(({0}) + math.log1p(math.exp(-({0})))) if ({0}) > 0 else math.log1p(math.exp({0}))",
-                       lambda x, gz: gz * _T().sigmoid(x))
+                       lambda x, gz: gz * _T().sigmoid(x), rule=rule_float_no_complex)
 sqr = _make_unary("sqr", _sqr, "({0}) * ({0})", lambda x, gz: gz * x * 2, rule=rule_upcast, cast=False)
 neg = _make_unary("neg", np.negative, "-({0})", lambda x, gz: -gz, rule=rule_upcast, cast=False)
-abs_ = _make_unary("abs", np.abs, "abs({0})", lambda x, gz: gz * _T().sgn(x), rule=rule_same, cast=False)
+abs_ = _make_unary("abs", np.abs, "abs({0})", lambda x, gz: gz * _T().sgn(x), rule=rule_transfer_first_real,
+                   cast=False)
 inv = _make_unary("inv", np.reciprocal, "1.0 / ({0})", lambda x, gz: -gz / _T().sqr(x), rule=rule_float)
 reciprocal = inv
 identity = _make_unary("identity", lambda x: x, "{0}", lambda x, gz: gz, rule=rule_same, cast=False)
 sgn = _make_unary("sgn", np.sign, "(1 if ({0}) > 0 else (-1 if ({0}) < 0 else 0))", None,
                   rule=rule_same, cast=False)
-floor = _make_unary("floor", np.floor, "math.floor({0})", None, rule=rule_float)
-ceil = _make_unary("ceil", np.ceil, "math.ceil({0})", None, rule=rule_float)
-trunc = _make_unary("trunc", np.trunc, "math.trunc({0})", None, rule=rule_float)
-round_half_to_even = _make_unary("round_half_to_even", np.round, None, None, rule=rule_float)
+floor = _make_unary("floor", np.floor, "math.floor({0})", None, rule=rule_float_no_complex)
+ceil = _make_unary("ceil", np.ceil, "math.ceil({0})", None, rule=rule_float_no_complex)
+trunc = _make_unary("trunc", np.trunc, "math.trunc({0})", None, rule=rule_float_no_complex)
+round_half_to_even = _make_unary("round_half_to_even", np.round, None, None, rule=rule_float_no_complex)
 round_half_away_from_zero = _make_unary("round_half_away_from_zero", _round_half_away, None, None,
-                                        rule=rule_float)
+                                        rule=rule_float_no_complex)
 isnan = _make_unary("isnan", np.isnan, "math.isnan({0})", None, rule=rule_bool, cast=False)
 isinf = _make_unary("isinf", np.isinf, "math.isinf({0})", None, rule=rule_bool, cast=False)
 invert = _make_unary("invert", np.invert, None, None, rule=rule_int_only, cast=False)
 real = _make_unary("real", np.real, None, lambda x, gz: gz, rule=rule_transfer_first_real, cast=False)
-imag = _make_unary("imag", np.imag, None, None, rule=rule_transfer_first_real, cast=False)
+imag = _make_unary("imag", np.imag, None, "not_implemented", rule=rule_transfer_first_real, cast=False)
 conj = _make_unary("conj", np.conj, None, lambda x, gz: gz, rule=rule_same, cast=False)
-angle = _make_unary("angle", np.angle, None, None, rule=rule_transfer_first_real, cast=False)
+angle = _make_unary("angle", np.angle, None, "not_implemented", rule=rule_transfer_first_real, cast=False)
 
 
 class Cast(ScalarOp):
@@ -345,6 +358,13 @@ def cast_op(dtype):
 # ---- binary and n-ary ops ---------------------------------------------------------------------
 
 
+def _bools_to(arrays, out_dtypes):
+    """Bool arrays cast to the output dtype (NumPy would compute logical or/and instead)."""
+    if out_dtypes is None or not any(a.dtype == np.bool_ for a in arrays):
+        return arrays
+    return [a.astype(out_dtypes[0]) if a.dtype == np.bool_ else a for a in arrays]
+
+
 class Add(ScalarOp):
     nin = -1
     dtype_rule = staticmethod(rule_upcast_nobool)
@@ -353,6 +373,7 @@ class Add(ScalarOp):
     kernel = "+"
 
     def impl(self, *arrays, out_dtypes=None):
+        arrays = _bools_to(arrays, out_dtypes)
         if len(arrays) == 2:
             return np.add(arrays[0], arrays[1])
         out = np.add(arrays[0], arrays[1])
@@ -373,6 +394,7 @@ class Mul(ScalarOp):
     kernel = "*"
 
     def impl(self, *arrays, out_dtypes=None):
+        arrays = _bools_to(arrays, out_dtypes)
         out = np.multiply(arrays[0], arrays[1])
         for a in arrays[2:]:
             out = np.multiply(out, a)
@@ -397,6 +419,10 @@ class Sub(ScalarOp):
     nin = 2
     dtype_rule = staticmethod(rule_upcast_nobool)
     impl_fn = staticmethod(np.subtract)
+
+    def impl(self, x, y, out_dtypes=None):
+        x, y = _bools_to((x, y), out_dtypes)
+        return np.subtract(x, y)
     kernel = "({0}) - ({1})"
 
     def grad(self, inputs, output_grads):

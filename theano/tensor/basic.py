@@ -30,7 +30,8 @@ def _autocast_int(x):
 def _autocast_float(x):
     if config.floatX != "float64" or config.cast_policy == "numpy+floatX":
         return np.asarray(x, dtype=config.floatX)
-    as32 = np.asarray(x, dtype="float32")
+    with np.errstate(over="ignore"):
+        as32 = np.asarray(x, dtype="float32")
     if float(as32) == x or np.isnan(x):
         return as32
     return np.asarray(x, dtype="float64")
@@ -389,7 +390,8 @@ def stack(*tensors, **kwargs):
     axis = kwargs.pop("axis", 0)
     if kwargs:
         raise TypeError(f"stack got unexpected keyword arguments {sorted(kwargs)}")
-    if len(tensors) == 2 and isinstance(tensors[0], (list, tuple)) and isinstance(tensors[1], (int, np.integer)):
+    if (len(tensors) == 2 and isinstance(tensors[0], (list, tuple))
+            and isinstance(tensors[1], (int, np.integer))):
         tensors, axis = tensors[0], int(tensors[1])
     elif len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tensors[0]

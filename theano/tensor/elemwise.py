@@ -255,14 +255,23 @@ _OUT = {"bool": "int64", "int8": "int64", "int16": "int64", "int32": "int64", "u
 def _normalize_axis(axis, ndim):
     if axis is None:
         return tuple(range(ndim))
-    if isinstance(axis, (int, np.integer)):
+    if isinstance(axis, (int, np.integer)) or hasattr(axis, "type"):
         axis = [axis]
+    if not isinstance(axis, (list, tuple, np.ndarray)):
+        raise TypeError(f"axis must be None, an int or a tuple of ints, got {axis!r}")
     out = []
     for a in axis:
-        try:
-            a = int(a)
-        except TypeError as exc:
-            raise TypeError(f"axis must be an int or a tuple of ints (known when the graph is built), got {a!r}") from exc
+        if hasattr(a, "type"):  # a symbolic axis must be a constant
+            from theano.tensor.basic import NotScalarConstantError, get_scalar_constant_value
+
+            try:
+                a = get_scalar_constant_value(a)
+            except NotScalarConstantError as exc:
+                raise TypeError(f"axis must be known when the graph is built, got the symbolic {a}") from exc
+        if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, np.integer)) and not (
+                isinstance(a, np.ndarray) and a.dtype.kind in "iu"):
+            raise TypeError(f"axis must be an int or a tuple of ints, got {a!r}")
+        a = int(a)
         if not -ndim <= a < max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
             raise ValueError(f"axis {a} is out of range for a tensor with {ndim} dimensions")
         out.append(a % ndim if ndim else 0)

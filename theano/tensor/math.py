@@ -1,5 +1,7 @@
 """Elementwise math, reductions and dot."""
 
+import builtins
+
 import numpy as np
 
 from theano.configdefaults import config
@@ -279,7 +281,7 @@ class Argmax(Op):
         fn = np.argmax if self.op == "max" else np.argmin
         axes = self.axis
         keep = [d for d in range(x.ndim) if d not in axes]
-        if any(x.shape[a] == 0 for a in axes):
+        if builtins.any(x.shape[a] == 0 for a in axes):
             raise ValueError(f"arg{self.op} of an empty sequence (shape {x.shape}, axis {list(axes)})")
         moved = x.transpose(keep + list(axes))
         moved = moved.reshape([x.shape[d] for d in keep] + [-1]) if axes else moved[..., None]

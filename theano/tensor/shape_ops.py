@@ -15,7 +15,8 @@ from theano.tensor.type import TensorType
 __all__ = [
     "ARange", "arange", "Alloc", "alloc", "zeros", "ones", "Eye", "eye", "identity_like", "Tri", "tri",
     "tril", "triu", "Join", "join", "Split", "split", "concatenate", "horizontal_stack",
-    "vertical_stack", "tile", "RepeatOp", "repeat", "Roll", "roll", "squeeze", "swapaxes", "shape_padleft", "shape_padright", "shape_padaxis",
+    "vertical_stack", "tile", "RepeatOp", "repeat", "Roll", "roll", "squeeze", "swapaxes",
+    "shape_padleft", "shape_padright", "shape_padaxis",
     "SpecifyShape", "specify_shape", "Nonzero", "nonzero", "flatnonzero", "NonzeroValues",
     "nonzero_values", "get_vector_length", "vector_entries",
 ]

@@ -1,0 +1,594 @@
+"""Elementwise math (every scalar op through Elemwise), dtype rules, reductions, where/switch."""
+
+import numpy as np
+import pytest
+import scipy.special as sp
+
+import theano
+import theano.tensor as T
+from tests.helpers import OpCase, check_case, check_infer_shape, compare_backends, rand, rand_int, rand_pos
+from theano.gradient import verify_grad
+
+PY = theano.Mode(linker="py", optimizer="None")
+FLOATS = ("float64", "float32")
+
+
+def run(outputs, inputs=(), values=()):
+    return theano.function(list(inputs), outputs, mode=PY, on_unused_input="ignore")(*values)
+
+
+def rand_in(lo, hi, *shape, seed=None):
+    return rand(*shape, low=lo, high=hi, seed=seed)
+
+
+def _round_away(x):
+    return np.where(x >= 0, np.floor(x + 0.5), np.ceil(x - 0.5))
+
+
+# (name, T function, reference, (low, high) of the test values, check grad)
+UNARY = [
+    ("exp", T.exp, np.exp, (-1, 1), True),
+    ("exp2", T.exp2, np.exp2, (-1, 1), True),
+    ("expm1", T.expm1, np.expm1, (-1, 1), True),
+    ("log", T.log, np.log, (0.1, 2), True),
+    ("log2", T.log2, np.log2, (0.1, 2), True),
+    ("log10", T.log10, np.log10, (0.1, 2), True),
+    ("log1p", T.log1p, np.log1p, (-0.5, 2), True),
+    ("sqrt", T.sqrt, np.sqrt, (0.1, 2), True),
+    ("sin", T.sin, np.sin, (-3, 3), True),
+    ("cos", T.cos, np.cos, (-3, 3), True),
+    ("tan", T.tan, np.tan, (-1.2, 1.2), True),
+    ("arcsin", T.arcsin, np.arcsin, (-0.9, 0.9), True),
+    ("arccos", T.arccos, np.arccos, (-0.9, 0.9), True),
+    ("arctan", T.arctan, np.arctan, (-3, 3), True),
+    ("sinh", T.sinh, np.sinh, (-2, 2), True),
+    ("cosh", T.cosh, np.cosh, (-2, 2), True),
+    ("tanh", T.tanh, np.tanh, (-2, 2), True),
+    ("arcsinh", T.arcsinh, np.arcsinh, (-2, 2), True),
+    ("arccosh", T.arccosh, np.arccosh, (1.1, 3), True),
+    ("arctanh", T.arctanh, np.arctanh, (-0.9, 0.9), True),
+    ("erf", T.erf, sp.erf, (-2, 2), True),
+    ("erfc", T.erfc, sp.erfc, (-2, 2), True),
+    ("erfinv", T.erfinv, sp.erfinv, (-0.9, 0.9), True),
+    ("erfcinv", T.erfcinv, sp.erfcinv, (0.1, 1.9), True),
+    ("gamma", T.gamma, sp.gamma, (0.5, 3), True),
+    ("gammaln", T.gammaln, sp.gammaln, (0.5, 3), True),
+    ("psi", T.psi, sp.psi, (0.5, 3), True),
+    ("tri_gamma", T.tri_gamma, lambda x: sp.polygamma(1, x), (0.5, 3), False),
+    ("sigmoid", T.sigmoid, sp.expit, (-4, 4), True),
+    ("softplus", T.softplus, lambda x: np.logaddexp(0, x), (-4, 4), True),
+    ("sqr", T.sqr, np.square, (-2, 2), True),
+    ("neg", T.neg, np.negative, (-2, 2), True),
+    ("abs", T.abs_, np.abs, (0.1, 2), True),
+    ("abs_neg", abs, np.abs, (-2, -0.1), True),
+    ("inv", T.inv, np.reciprocal, (0.5, 2), True),
+    ("identity", T.identity, lambda x: x, (-2, 2), True),
+    ("sgn", T.sgn, np.sign, (-2, 2), True),
+    ("floor", T.floor, np.floor, (-3, 3), True),
+    ("ceil", T.ceil, np.ceil, (-3, 3), True),
+    ("trunc", T.trunc, np.trunc, (-3, 3), True),
+    ("round", T.round, _round_away, (-3, 3), True),
+    ("round_half_to_even", T.round_half_to_even, np.round, (-3, 3), True),
+    ("tensor_copy", T.tensor_copy, lambda x: x, (-2, 2), True),
+]
+
+
+def _unary_cases():
+    cases = []
+    for name, fn, ref, (lo, hi), grad in UNARY:
+        for shape in ((3, 4), (0, 3), ()):
+            vals = [rand_in(lo, hi, *shape) if shape else np.asarray(rand_in(lo, hi, 1)[0])]
+            cases.append(OpCase(f"{name}{shape}", fn, ref, vals, dtypes=FLOATS,
+                                grad=grad and shape != (0, 3)))
+    return cases
+
+
+@pytest.mark.parametrize("case", _unary_cases(), ids=lambda c: c.name)
+def test_unary(case):
+    check_case(case)
+
+
+@pytest.mark.parametrize("name,fn,ref", [
+    ("exp", T.exp, np.exp), ("sqrt", T.sqrt, np.sqrt), ("sin", T.sin, np.sin), ("log1p", T.log1p, np.log1p),
+    ("sigmoid", T.sigmoid, sp.expit), ("gammaln", T.gammaln, sp.gammaln),
+])
+@pytest.mark.parametrize("dtype,out", [("int8", "float32"), ("int16", "float32"), ("uint8", "float32"),
+                                       ("int32", "float64"), ("int64", "float64"), ("bool", "float32")])
+def test_unary_int_inputs_upgrade_to_float(name, fn, ref, dtype, out):
+    x = T.TensorType(dtype, (False,))()
+    y = fn(x)
+    assert y.dtype == out
+    xv = np.array([0, 1, 3, 5]).astype(dtype)
+    res = run(y, [x], [xv])
+    assert res.dtype == out
+    np.testing.assert_allclose(res, ref(xv.astype(out)), rtol=1e-6)
+
+
+@pytest.mark.parametrize("name,fn,ref", [("sqr", T.sqr, np.square), ("neg", T.neg, np.negative),
+                                         ("abs", T.abs_, np.abs), ("sgn", T.sgn, np.sign)])
+@pytest.mark.parametrize("dtype", ["int8", "int32", "int64"])
+def test_unary_int_keep_dtype(name, fn, ref, dtype):
+    x = T.TensorType(dtype, (False,))()
+    y = fn(x)
+    assert y.dtype == dtype
+    xv = rand_int(5, dtype=dtype)
+    compare_backends([x], y, [xv], expected=ref(xv))
+    # the gradient with respect to an integer input is zero (in floatX)
+    g = T.grad(T.sum(T.cast(y, "float64")), x)
+    np.testing.assert_array_equal(run(g, [x], [xv]), np.zeros(5))
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int32", "float64"])
+def test_floor_ceil_round_of_ints_and_float_results(dtype):
+    x = T.TensorType(dtype, (False,))()
+    xv = np.array([-2, 0, 3]).astype(dtype)
+    for f in (T.floor, T.ceil, T.trunc, T.round):
+        assert f(x).dtype.startswith("float")
+        np.testing.assert_array_equal(run(f(x), [x], [xv]), xv)
+    assert T.iround(T.dvector()).dtype == "int64"
+    v = T.dvector()
+    np.testing.assert_array_equal(run(T.iround(v), [v], [np.array([0.5, 1.5, -0.5, 2.4])]), [1, 2, -1, 2])
+    np.testing.assert_array_equal(run(T.round(v, "half_to_even"), [v], [np.array([0.5, 1.5, 2.5])]),
+                                  [0, 2, 2])
+    with pytest.raises(ValueError, match="round mode"):
+        T.round(v, "up")
+
+
+def test_isnan_isinf():
+    x = T.dvector()
+    xv = np.array([0.0, np.nan, np.inf, -np.inf, 1.0])
+    np.testing.assert_array_equal(run(T.isnan(x), [x], [xv]), np.isnan(xv))
+    np.testing.assert_array_equal(run(T.isinf(x), [x], [xv]), np.isinf(xv))
+    assert T.isnan(x).dtype == "bool"
+    i = T.ivector()
+    np.testing.assert_array_equal(run(T.isnan(i), [i], [np.array([1, 2], dtype="int32")]), [False, False])
+
+
+def test_complex_parts():
+    z = T.zvector()
+    zv = np.array([1 + 2j, -3 - 1j, 0.5j])
+    for fn, ref, dt in ((T.real, np.real, "float64"), (T.imag, np.imag, "float64"),
+                        (T.angle, np.angle, "float64"), (T.conj, np.conj, "complex128"),
+                        (T.abs_, np.abs, "float64")):
+        y = fn(z)
+        assert y.dtype == dt, fn
+        np.testing.assert_allclose(run(y, [z], [zv]), ref(zv))
+    c = T.cvector()
+    assert T.real(c).dtype == "float32" and T.abs_(c).dtype == "float32"
+    with pytest.raises(TypeError, match="complex"):
+        T.cast(z, "float64")
+
+
+def test_invert_and_bitwise():
+    a, b = T.ivector(), T.ivector()
+    av, bv = np.array([1, 6, -3], dtype="int32"), np.array([3, 5, 2], dtype="int32")
+    for fn, ref in ((T.and_, np.bitwise_and), (T.or_, np.bitwise_or), (T.xor, np.bitwise_xor)):
+        compare_backends([a, b], fn(a, b), [av, bv], expected=ref(av, bv))
+    compare_backends([a], T.invert(a), [av], expected=np.invert(av))
+    compare_backends([a, b], (a & b) | (a ^ b), [av, bv], expected=(av & bv) | (av ^ bv))
+    p, q = T.TensorType("bool", (False,))(), T.TensorType("bool", (False,))()
+    pv, qv = np.array([True, False, True]), np.array([True, True, False])
+    compare_backends([p, q], T.and_(p, q), [pv, qv], expected=pv & qv)
+    compare_backends([p], ~p, [pv], expected=~pv)
+    with pytest.raises(TypeError, match="integer"):
+        T.and_(T.dvector(), T.dvector())
+    with pytest.raises(TypeError, match="integer"):
+        T.invert(T.dvector())
+
+
+# -------------------------------------------------------------------------------------------------
+# binary and n-ary ops
+# -------------------------------------------------------------------------------------------------
+
+BINARY = [
+    OpCase("add", T.add, np.add, [rand(3, 4), rand(3, 4, seed=5)], dtypes=FLOATS),
+    OpCase("add3", lambda a, b, c: T.add(a, b, c), lambda a, b, c: a + b + c,
+           [rand(3), rand(3, seed=5), rand(3, seed=6)], dtypes=FLOATS),
+    OpCase("sub", T.sub, np.subtract, [rand(3, 4), rand(3, 4, seed=5)], dtypes=FLOATS),
+    OpCase("mul", T.mul, np.multiply, [rand(3, 4), rand(3, 4, seed=5)], dtypes=FLOATS),
+    OpCase("mul3", lambda a, b, c: a * b * c, lambda a, b, c: a * b * c,
+           [rand(2, 3), rand(2, 3, seed=5), rand(2, 3, seed=6)], dtypes=FLOATS),
+    OpCase("true_div", T.true_div, np.true_divide, [rand(3, 4), rand_pos(3, 4, seed=5)], dtypes=FLOATS),
+    OpCase("int_div_float", T.int_div, np.floor_divide, [rand_in(-5, 5, 3, 4), rand_pos(3, 4, seed=5)],
+           dtypes=FLOATS),
+    # x / y stays away from integers, where mod jumps (finite differences would see the jump)
+    OpCase("mod_float", T.mod, np.mod,
+           [np.concatenate([rand_in(2.1, 2.9, 2, 3), rand_in(-2.9, -2.1, 2, 3, seed=3)]),
+            rand_in(1.0, 1.04, 4, 3, seed=5)], dtypes=FLOATS),
+    OpCase("pow", T.pow, np.power, [rand_pos(3, 4), rand(3, 4, seed=5)], dtypes=FLOATS),
+    OpCase("maximum", T.maximum, np.maximum, [rand(3, 4), rand(3, 4, seed=5)], dtypes=FLOATS),
+    OpCase("minimum", T.minimum, np.minimum, [rand(3, 4), rand(3, 4, seed=5)], dtypes=FLOATS),
+    OpCase("arctan2", T.arctan2, np.arctan2, [rand(3, 4), rand(3, 4, seed=5)], dtypes=FLOATS),
+    OpCase("row_plus_matrix", lambda r, m: T.addbroadcast(r, 0) + m, np.add, [rand(1, 4), rand(3, 4)],
+           dtypes=FLOATS),
+    OpCase("col_times_matrix", lambda c, m: T.addbroadcast(c, 1) * m, np.multiply,
+           [rand(3, 1), rand(3, 4, seed=8)], dtypes=FLOATS),
+    OpCase("vector_plus_matrix", lambda v, m: v + m, np.add, [rand(4), rand(3, 4, seed=8)], dtypes=FLOATS),
+    OpCase("scalar_times_tensor3", lambda s, t: s * t, np.multiply, [np.asarray(1.7), rand(2, 3, 2)],
+           dtypes=FLOATS),
+    OpCase("empty_plus_row", lambda m, r: m + T.addbroadcast(r, 0), np.add, [rand(0, 3), rand(1, 3)],
+           dtypes=FLOATS, grad=False),
+    OpCase("sub_bcast_both", lambda a, b: T.addbroadcast(a, 1) - T.addbroadcast(b, 0), np.subtract,
+           [rand(3, 1), rand(1, 4, seed=3)], dtypes=FLOATS),
+    OpCase("pow_const", lambda a: a ** 3, lambda a: a ** 3, [rand(3, 2)], dtypes=FLOATS),
+    OpCase("rpow", lambda a: 2 ** a, lambda a: 2.0 ** a, [rand(3, 2)], dtypes=FLOATS),
+    OpCase("rtruediv", lambda a: 1 / a, lambda a: 1 / a, [rand_pos(3)], dtypes=FLOATS),
+    OpCase("clip", lambda x: T.clip(x, -0.5, 0.5), lambda x: np.clip(x, -0.5, 0.5), [rand(4, 5)],
+           dtypes=FLOATS),
+    OpCase("clip_sym_bounds", T.clip, lambda x, lo, hi: np.minimum(np.maximum(x, lo), hi),
+           [rand(4, 5), rand_in(-0.8, -0.1, 4, 5, seed=3), rand_in(0.1, 0.8, 4, 5, seed=4)], dtypes=FLOATS),
+    OpCase("switch", lambda c, a, b: T.switch(c, a, b), np.where,
+           [rand_int(3, 4, low=0, high=2), rand(3, 4), rand(3, 4, seed=5)], dtypes=FLOATS),
+    OpCase("where_bcast", lambda c, a, b: T.where(T.gt(c, 0), a, T.addbroadcast(b, 0)),
+           lambda c, a, b: np.where(c > 0, a, b), [rand(3, 4, seed=11), rand(3, 4), rand(1, 4, seed=5)],
+           dtypes=FLOATS),
+    OpCase("fill", lambda m, v: T.fill(m, v), lambda m, v: np.broadcast_to(v, m.shape),
+           [rand(3, 2), np.asarray(0.7)], dtypes=FLOATS),
+    OpCase("second_like", lambda m: T.ones_like(m) * 2 + T.zeros_like(m), lambda m: np.full(m.shape, 2.0),
+           [rand(3, 2)], dtypes=FLOATS),
+]
+
+
+@pytest.mark.parametrize("case", BINARY, ids=lambda c: c.name)
+def test_binary(case):
+    check_case(case)
+
+
+@pytest.mark.parametrize("case", [
+    OpCase("cmp_" + n, f, r, [rand_int(3, 4), rand_int(3, 4, seed=5)], grad=False)
+    for n, f, r in (("lt", T.lt, np.less), ("gt", T.gt, np.greater), ("le", T.le, np.less_equal),
+                    ("ge", T.ge, np.greater_equal), ("eq", T.eq, np.equal), ("neq", T.neq, np.not_equal))
+] + [
+    OpCase("cmp_float_" + n, f, r, [rand(3, 4), np.asarray(0.1)], dtypes=FLOATS, grad=False)
+    for n, f, r in (("lt", T.lt, np.less), ("ge", T.ge, np.greater_equal))
+], ids=lambda c: c.name)
+def test_comparisons(case):
+    check_case(case)
+
+
+def test_comparison_operators_and_grad():
+    x, y = T.dvector(), T.dvector()
+    assert (x < y).dtype == "bool" and (x >= 1).dtype == "bool"
+    xv, yv = rand(5), rand(5, seed=9)
+    np.testing.assert_array_equal(run(x < y, [x, y], [xv, yv]), xv < yv)
+    np.testing.assert_array_equal(run(x >= 0, [x], [xv]), xv >= 0)
+    g = T.grad(T.sum(T.switch(x < y, x, 2 * y)), [x, y])
+    gx, gy = run(g, [x, y], [xv, yv])
+    np.testing.assert_array_equal(gx, (xv < yv) * 1.0)
+    np.testing.assert_array_equal(gy, (xv >= yv) * 2.0)
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int32", "int64"])
+def test_int_div_and_mod_python_semantics(dtype):
+    a, b = T.TensorType(dtype, (False,))(), T.TensorType(dtype, (False,))()
+    av = np.array([7, -7, 7, -7, 0, 5]).astype(dtype)
+    bv = np.array([2, 2, -2, -2, 3, 5]).astype(dtype)
+    q = compare_backends([a, b], a // b, [av, bv])
+    r = compare_backends([a, b], a % b, [av, bv])
+    assert q.dtype == dtype and r.dtype == dtype
+    assert list(q) == [int(x) // int(y) for x, y in zip(av, bv)]
+    assert list(r) == [int(x) % int(y) for x, y in zip(av, bv)]
+    np.testing.assert_array_equal(q * bv + r, av)
+    d = a / b
+    assert d.dtype == theano.config.floatX
+    np.testing.assert_allclose(run(d, [a, b], [av, bv]), av / bv)
+
+
+def test_mod_float_negative_and_grad():
+    x = T.dvector()
+    xv = np.array([-5.5, -0.3, 2.7, 4.1])
+    np.testing.assert_allclose(run(x % 2.0, [x], [xv]), np.mod(xv, 2.0))
+    np.testing.assert_allclose(run(T.int_div(x, 2.0), [x], [xv]), xv // 2.0)
+    np.testing.assert_allclose(run(T.grad(T.sum(x % 2.0), x), [x], [xv]), np.ones(4))
+
+
+@pytest.mark.parametrize("a,b,out", [
+    ("int8", "float32", "float32"), ("int16", "float32", "float32"), ("int32", "float32", "float64"),
+    ("int64", "float32", "float64"), ("uint8", "int8", "int16"), ("int8", "int64", "int64"),
+    ("float32", "float64", "float64"), ("bool", "bool", "int8"), ("bool", "int32", "int32"),
+    ("float32", "complex64", "complex64"), ("float64", "complex64", "complex128"),
+])
+def test_dtype_rules_add_mul(a, b, out):
+    x, y = T.TensorType(a, (False,))(), T.TensorType(b, (False,))()
+    assert (x + y).dtype == out
+    assert (x * y).dtype == out
+    xv = np.array([1, 0, 1]).astype(a)
+    yv = np.array([1, 1, 0]).astype(b)
+    res = run(x + y, [x, y], [xv, yv])
+    assert res.dtype == out
+    np.testing.assert_array_equal(res, xv.astype(out) + yv.astype(out))
+
+
+@pytest.mark.parametrize("a,b,out", [("int8", "int8", "float64"), ("int32", "int64", "float64"),
+                                     ("int8", "float32", "float32"), ("int64", "float32", "float64"),
+                                     ("float32", "float32", "float32"), ("bool", "int8", "float64")])
+def test_true_div_dtypes(a, b, out):
+    assert (T.TensorType(a, ())() / T.TensorType(b, ())()).dtype == out
+
+
+def test_python_constant_dtypes():
+    f = T.fvector()
+    assert (f + 1).dtype == "float32"          # 1 is int8
+    assert (f * 0.5).dtype == "float32"        # 0.5 is exact in float32
+    assert (f * 0.1).dtype == "float64"        # 0.1 is not
+    assert (T.ivector() * 2).dtype == "int32"
+    assert (T.bvector() + 300).dtype == "int16"
+    assert (T.ivector() + 1.5).dtype == "float64"  # int32 + float32 -> float64
+    assert (T.bvector() + 1.5).dtype == "float32"
+    assert T.constant(2 ** 40).dtype == "int64"
+    assert T.constant(1e300).dtype == "float64"
+    assert T.constant(True).dtype == "bool"
+
+
+def test_strict_broadcasting():
+    a, b = T.dmatrix(), T.dmatrix()
+    f = theano.function([a, b], a + b, mode=PY)
+    with pytest.raises(ValueError, match="broadcast"):
+        f(rand(1, 3), rand(4, 3))
+    r = T.row()
+    g = theano.function([r, b], r + b, mode=PY)
+    np.testing.assert_allclose(g(rand(1, 3), rand(4, 3)), rand(1, 3) + rand(4, 3))
+    # a row of length-1 rows still adds to an empty matrix
+    assert g(rand(1, 3), np.zeros((0, 3))).shape == (0, 3)
+    with pytest.raises(ValueError, match="mismatch"):
+        f(rand(2, 3), rand(4, 3))
+
+
+def test_elemwise_errors():
+    with pytest.raises(TypeError):
+        T.exp(T.dvector(), T.dvector())
+    with pytest.raises(TypeError):
+        T.add(T.dvector(), "a")
+    with pytest.raises(TypeError, match="complex"):
+        T.floor(T.zvector()) if False else T.erf(T.zvector())
+
+
+def test_maximum_ties_and_int_grads():
+    x, y = T.dvector(), T.dvector()
+    xv = np.array([1.0, 2.0, 3.0])
+    yv = np.array([0.0, 2.5, 3.0])
+    gx, gy = run(T.grad(T.sum(T.maximum(x, y)), [x, y]), [x, y], [xv, yv])
+    np.testing.assert_array_equal(gx, [1, 0, 1])
+    np.testing.assert_array_equal(gy, [0, 1, 1])
+    i = T.ivector()
+    g = T.grad(T.sum(T.arctan2(i, x)), [x])[0]
+    assert g.dtype == "float64"
+    run(g, [i, x], [np.array([1, 2, 3], dtype="int32"), xv + 1])
+
+
+def test_clip_grad_edges():
+    x = T.dvector()
+    xv = np.array([-2.0, -0.2, 0.3, 2.0])
+    g = run(T.grad(T.sum(T.clip(x, -1, 1)), x), [x], [xv])
+    np.testing.assert_array_equal(g, [0, 1, 1, 0])
+    assert x.clip(0, 1).dtype == "float64"
+
+
+def test_cast():
+    x = T.dvector()
+    xv = np.array([1.7, -2.2, 0.0])
+    for dt in ("int8", "int32", "int64", "float32", "bool", "uint8", "complex64"):
+        y = T.cast(x, dt)
+        assert y.dtype == dt
+        np.testing.assert_array_equal(run(y, [x], [xv]), xv.astype(dt))
+    assert T.cast(x, "float64") is x
+    assert T.cast(x, "floatX").dtype == theano.config.floatX
+    f = T.fvector()
+    verify_grad(lambda v: T.cast(v, "float32") * 3, [rand(4)], mode=PY, rng=np.random.RandomState(1))
+    g = T.grad(T.sum(T.cast(f, "float64") ** 2), f)
+    assert g.dtype == "float32"
+    assert T.grad(T.sum(T.cast(T.cast(x, "int32"), "float64")), x).dtype == "float64"
+    with pytest.raises(TypeError):
+        T.cast(x, "not_a_dtype")
+
+
+def test_inplace_elemwise_writes_input_buffer():
+    from theano.scalar import basic as ts
+
+    op = T.Elemwise(ts.add, {0: 0})
+    x, y = T.dvector(), T.dvector()
+    out = op(x, y)
+    assert op.destroy_map == {0: [0]}
+    assert run(out, [x, y], [np.ones(3), np.ones(3)]).tolist() == [2, 2, 2]
+    with pytest.raises(TypeError, match="overwritten"):
+        op(T.fvector(), T.dvector())
+
+
+# -------------------------------------------------------------------------------------------------
+# reductions
+# -------------------------------------------------------------------------------------------------
+
+AXES = [None, 0, 1, -1, (0, 2), (-1, 0), (0, 1, 2)]
+
+
+def _np_axis(axis):
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
+REDUCE = []
+for _axis in AXES:
+    for _kd in (False, True):
+        _id = f"{_axis}_{_kd}"
+        REDUCE += [
+            OpCase(f"sum_{_id}", lambda x, a=_axis, k=_kd: T.sum(x, axis=a, keepdims=k),
+                   lambda x, a=_axis, k=_kd: np.sum(x, axis=a, keepdims=k), [rand(2, 3, 4)], dtypes=FLOATS),
+            OpCase(f"prod_{_id}", lambda x, a=_axis, k=_kd: T.prod(x, axis=a, keepdims=k),
+                   lambda x, a=_axis, k=_kd: np.prod(x, axis=a, keepdims=k), [rand(2, 3, 2)], dtypes=FLOATS),
+            OpCase(f"mean_{_id}", lambda x, a=_axis, k=_kd: T.mean(x, axis=a, keepdims=k),
+                   lambda x, a=_axis, k=_kd: np.mean(x, axis=a, keepdims=k), [rand(2, 3, 4)], dtypes=FLOATS),
+            OpCase(f"max_{_id}", lambda x, a=_axis, k=_kd: T.max(x, axis=a, keepdims=k),
+                   lambda x, a=_axis, k=_kd: np.max(x, axis=a, keepdims=k), [rand(2, 3, 4)], dtypes=FLOATS),
+            OpCase(f"min_{_id}", lambda x, a=_axis, k=_kd: T.min(x, axis=a, keepdims=k),
+                   lambda x, a=_axis, k=_kd: np.min(x, axis=a, keepdims=k), [rand(2, 3, 4)], dtypes=FLOATS),
+            OpCase(f"var_{_id}", lambda x, a=_axis, k=_kd: T.var(x, axis=a, keepdims=k),
+                   lambda x, a=_axis, k=_kd: np.var(x, axis=a, keepdims=k), [rand(2, 3, 4)], dtypes=FLOATS),
+            OpCase(f"std_{_id}", lambda x, a=_axis, k=_kd: T.std(x, axis=a, keepdims=k),
+                   lambda x, a=_axis, k=_kd: np.std(x, axis=a, keepdims=k), [rand(2, 3, 4)], dtypes=FLOATS),
+        ]
+REDUCE += [
+    OpCase("prod_one_zero", lambda x: T.prod(x, axis=1),
+           lambda x: np.prod(x, axis=1), [np.array([[1.5, 0.0, 2.0], [0.5, -1.0, 3.0]])], dtypes=FLOATS),
+    OpCase("prod_two_zeros", lambda x: T.prod(x, axis=0),
+           lambda x: np.prod(x, axis=0), [np.array([[0.0, 0.0, 2.0], [0.0, -1.0, 3.0]])], dtypes=FLOATS),
+    OpCase("prod_all_with_zero", lambda x: T.prod(x), np.prod, [np.array([[1.5, 0.0], [2.0, 3.0]])],
+           dtypes=FLOATS),
+    OpCase("sum_empty", lambda x: T.sum(x, axis=0), lambda x: np.sum(x, axis=0), [rand(0, 3)],
+           dtypes=FLOATS, grad=False),
+    OpCase("prod_empty", lambda x: T.prod(x, axis=1), lambda x: np.prod(x, axis=1), [rand(0, 3)],
+           dtypes=FLOATS, grad=False),
+    OpCase("var_ddof", lambda x: T.var(x, axis=0, ddof=1), lambda x: np.var(x, axis=0, ddof=1),
+           [rand(4, 3)], dtypes=FLOATS),
+    OpCase("std_ddof", lambda x: T.std(x, ddof=1), lambda x: np.std(x, ddof=1), [rand(4, 3)], dtypes=FLOATS),
+    OpCase("sum_vector", lambda x: x.sum(), np.sum, [rand(5)], dtypes=FLOATS),
+    OpCase("mean_method", lambda x: x.mean(axis=1), lambda x: x.mean(axis=1), [rand(3, 5)], dtypes=FLOATS),
+    OpCase("sum_scalar", lambda x: T.sum(x), np.sum, [np.asarray(1.5)], dtypes=FLOATS),
+    OpCase("norm2", lambda x: x.norm(2, axis=1), lambda x: np.linalg.norm(x, axis=1), [rand(3, 4)],
+           dtypes=FLOATS),
+    OpCase("norm1", lambda x: x.norm(1), lambda x: np.abs(x).sum(), [rand(3, 4)], dtypes=FLOATS),
+]
+
+
+@pytest.mark.parametrize("case", REDUCE, ids=lambda c: c.name)
+def test_reduce(case):
+    check_case(case)
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1, -1, (0, 1)])
+@pytest.mark.parametrize("keepdims", [False, True])
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int32"])
+def test_argmax_argmin(axis, keepdims, dtype):
+    x = T.TensorType(dtype, (False, False, False))()
+    xv = (rand(3, 4, 2) * 10).astype(dtype)
+    xv.reshape(-1)[:3] = xv.reshape(-1)[0]  # ties: the first index wins, as in NumPy
+
+    def np_arg(fn):
+        if isinstance(axis, tuple):
+            keep = [d for d in range(3) if d not in axis]
+            moved = xv.transpose(keep + list(axis)).reshape([xv.shape[d] for d in keep] + [-1])
+            r = fn(moved, axis=-1)
+            if keepdims:
+                r = r.reshape([1 if d in axis else xv.shape[d] for d in range(3)])
+            return r
+        return fn(xv, axis=axis, keepdims=keepdims)
+
+    for tfn, nfn in ((T.argmax, np.argmax), (T.argmin, np.argmin)):
+        out = tfn(x, axis=axis, keepdims=keepdims)
+        assert out.dtype == "int64"
+        res = compare_backends([x], out, [xv], expected=np_arg(nfn))
+        assert res.shape == np_arg(nfn).shape
+        check_infer_shape([x], out, [xv])
+    mx, am = T.max_and_argmax(x, axis=axis, keepdims=keepdims)
+    rmx, ram = run([mx, am], [x], [xv])
+    np.testing.assert_array_equal(ram, np_arg(np.argmax))
+    if not isinstance(axis, tuple):
+        np.testing.assert_array_equal(rmx, np.max(xv, axis=axis, keepdims=keepdims))
+
+
+def test_argmax_grad_is_zero_and_max_grad():
+    x = T.dmatrix()
+    xv = rand(3, 4)
+    g = T.grad(T.sum(T.argmax(x, axis=1)) * 1.0 + T.sum(x) * 0, x)
+    np.testing.assert_array_equal(run(g, [x], [xv]), np.zeros((3, 4)))
+    mx, am = T.max_and_argmax(x, axis=0)
+    verify_grad(lambda v: T.max_and_argmax(v, axis=0)[0], [xv], mode=PY, rng=np.random.RandomState(4))
+    with pytest.raises(ValueError, match="empty"):
+        run(T.argmax(x, axis=0), [x], [np.zeros((0, 3))])
+    with pytest.raises(ValueError, match="empty"):
+        run(T.max(x, axis=0), [x], [np.zeros((0, 3))])
+
+
+@pytest.mark.parametrize("axis", [None, 0, -1, (0, 1)])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_all_any(axis, keepdims):
+    for dtype in ("bool", "int32", "float64"):
+        x = T.TensorType(dtype, (False, False))()
+        xv = (rand_int(3, 4, low=0, high=2, seed=3)).astype(dtype)
+        xv[0] = 1
+        for tfn, nfn in ((T.all, np.all), (T.any, np.any)):
+            out = tfn(x, axis=axis, keepdims=keepdims)
+            assert out.dtype == "bool"
+            compare_backends([x], out, [xv], expected=nfn(xv, axis=axis, keepdims=keepdims))
+    x = T.dmatrix()
+    np.testing.assert_array_equal(run(x.all(axis=0), [x], [np.zeros((0, 3))]), np.ones(3, bool))
+    np.testing.assert_array_equal(run(x.any(axis=0), [x], [np.zeros((0, 3))]), np.zeros(3, bool))
+
+
+@pytest.mark.parametrize("dtype,sum_dt,mean_dt", [
+    ("int8", "int64", "float64"), ("int32", "int64", "float64"), ("uint8", "uint64", "float64"),
+    ("bool", "int64", "float64"), ("float32", "float32", "float32"), ("float64", "float64", "float64"),
+    ("int64", "int64", "float64"),
+])
+def test_reduce_dtypes(dtype, sum_dt, mean_dt):
+    x = T.TensorType(dtype, (False, False))()
+    assert T.sum(x).dtype == sum_dt
+    assert T.prod(x).dtype == sum_dt
+    assert T.mean(x).dtype == mean_dt
+    assert T.max(x).dtype == dtype
+    xv = (rand_int(3, 4, low=0, high=3)).astype(dtype)
+    np.testing.assert_allclose(run(T.sum(x, axis=0), [x], [xv]), xv.sum(axis=0, dtype=sum_dt))
+    np.testing.assert_allclose(run(T.mean(x), [x], [xv]), xv.mean())
+    np.testing.assert_allclose(run(T.var(x, axis=1), [x], [xv]), xv.astype("float64").var(axis=1))
+    assert T.sum(x, dtype="float32").dtype == "float32"
+    assert T.sum(x, acc_dtype="float64").dtype == sum_dt
+
+
+def test_float32_sum_accumulates_in_float64():
+    x = T.fvector()
+    xv = np.full(100000, 0.1, dtype="float32")
+    res = run(T.sum(x), [x], [xv])
+    assert res.dtype == np.float32
+    np.testing.assert_allclose(res, xv.astype("float64").sum(), rtol=1e-6)
+
+
+def test_reduce_axis_errors():
+    x = T.dmatrix()
+    for fn in (T.sum, T.prod, T.mean, T.max, T.min, T.argmax, T.argmin, T.all, T.any, T.var, T.std):
+        with pytest.raises(ValueError, match="out of range"):
+            fn(x, axis=2)
+        with pytest.raises(ValueError, match="out of range"):
+            fn(x, axis=-3)
+        with pytest.raises(TypeError, match="axis"):
+            fn(x, axis=1.5)
+    with pytest.raises(ValueError, match="repeated"):
+        T.sum(x, axis=(0, -2))
+    with pytest.raises(TypeError, match="axis"):
+        T.sum(x, axis=T.lscalar())
+    # a constant symbolic axis is fine
+    assert T.sum(x, axis=T.constant(1)).ndim == 1
+
+
+def test_prod_grad_zero_counts():
+    x = T.dvector()
+    g = T.grad(T.prod(x), x)
+    np.testing.assert_allclose(run(g, [x], [np.array([2.0, 3.0, 4.0])]), [12, 8, 6])
+    np.testing.assert_allclose(run(g, [x], [np.array([2.0, 0.0, 4.0])]), [0, 8, 0])
+    np.testing.assert_allclose(run(g, [x], [np.array([0.0, 0.0, 4.0])]), [0, 0, 0])
+    i = T.ivector()
+    gi = T.grad(T.prod(i) * 1.0 + T.sum(x), i, disconnected_inputs="ignore") if False else None
+
+
+def test_mean_var_empty_and_keepdims_shapes():
+    x = T.dtensor3()
+    for fn in (T.sum, T.mean, T.max, T.var):
+        out = fn(x, axis=(0, 2), keepdims=True)
+        assert out.broadcastable == (True, False, True)
+        assert run(out, [x], [rand(2, 3, 4)]).shape == (1, 3, 1)
+    assert T.sum(x, axis=[]).ndim == 3
+
+
+# -------------------------------------------------------------------------------------------------
+# dot / outer
+# -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", [
+    OpCase("dot_mm", T.dot, np.dot, [rand(3, 4), rand(4, 2, seed=5)], dtypes=FLOATS),
+    OpCase("dot_mv", T.dot, np.dot, [rand(3, 4), rand(4, seed=5)], dtypes=FLOATS),
+    OpCase("dot_vm", T.dot, np.dot, [rand(4), rand(4, 2, seed=5)], dtypes=FLOATS),
+    OpCase("dot_vv", T.dot, np.dot, [rand(4), rand(4, seed=5)], dtypes=FLOATS),
+    OpCase("dot_empty", T.dot, np.dot, [rand(3, 0), rand(0, 2, seed=5)], dtypes=FLOATS, grad=False),
+    OpCase("outer", T.outer, np.outer, [rand(3), rand(4, seed=5)], dtypes=FLOATS),
+    OpCase("matmul_op", lambda a, b: a @ b, np.matmul, [rand(2, 3), rand(3, 2, seed=5)], dtypes=FLOATS),
+], ids=lambda c: c.name)
+def test_dot(case):
+    check_case(case)
