@@ -111,6 +111,8 @@ def _float_dtype_for(var):
 def _zeros_for(var):
     from theano.tensor.basic import zeros_like
 
+    if not hasattr(var.type, "dtype"):  # a non-tensor output (a random state): no gradient
+        return disconnected_type()
     return zeros_like(var, dtype=_float_dtype_for(var))
 
 

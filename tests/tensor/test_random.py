@@ -1,0 +1,460 @@
+"""Random ops and random streams: statistics, shapes, dtypes, state handling, gradients, errors."""
+
+import numpy as np
+import pytest
+
+import theano
+import theano.tensor as T
+from theano.configdefaults import change_flags
+from theano.gradient import DisconnectedInputError
+from theano.tensor.random import (MRG_RandomStreams, RandomStreams, random_generator_type,
+                                  random_state_type)
+from theano.tensor.random import basic as rb
+from tests.helpers import MODES, check_infer_shape
+
+STREAMS = [pytest.param(RandomStreams, id="RandomStreams"),
+           pytest.param(MRG_RandomStreams, id="MRG_RandomStreams")]
+FLOATS = ("float64", "float32")
+
+
+def _run(out, inputs=(), values=(), mode="py", **kw):
+    return theano.function(list(inputs), out, mode=MODES[mode](), **kw)(*values)
+
+
+# --------------------------------------------------------------------------------------------------
+# distributions: statistics, shapes, dtypes
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("Streams", STREAMS)
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_uniform_statistics(Streams, dtype):
+    srng = Streams(seed=11)
+    u = srng.uniform((200, 50), low=-1.0, high=3.0, dtype=dtype)
+    assert u.dtype == dtype and u.ndim == 2
+    v = _run(u)
+    assert v.shape == (200, 50) and v.dtype == dtype
+    assert v.min() >= -1.0 and v.max() < 3.0
+    assert abs(v.mean() - 1.0) < 0.05            # mean (a+b)/2, sd of the mean ~0.016
+    assert abs(v.var() - 16 / 12) < 0.05
+
+
+@pytest.mark.parametrize("Streams", STREAMS)
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_normal_statistics(Streams, dtype):
+    srng = Streams(seed=12)
+    n = srng.normal((100, 100), avg=2.0, std=3.0, dtype=dtype)
+    v = _run(n)
+    assert v.shape == (100, 100) and v.dtype == dtype
+    assert abs(v.mean() - 2.0) < 0.1
+    assert abs(v.std() - 3.0) < 0.1
+
+
+@pytest.mark.parametrize("Streams", STREAMS)
+def test_binomial_statistics_and_float_mask(Streams):
+    srng = Streams(seed=13)
+    b = srng.binomial((5000,), n=4, p=0.25)
+    v = _run(b)
+    assert v.dtype == "int64" and v.min() >= 0 and v.max() <= 4
+    assert abs(v.mean() - 1.0) < 0.06 and abs(v.var() - 0.75) < 0.08
+    mask = srng.binomial((3000,), p=0.8, dtype="float32")
+    m = _run(mask)
+    assert m.dtype == "float32" and set(np.unique(m)) <= {0.0, 1.0}
+    assert abs(m.mean() - 0.8) < 0.03
+
+
+@pytest.mark.parametrize("Streams", STREAMS)
+def test_random_integers_inclusive(Streams):
+    srng = Streams(seed=14)
+    v = _run(srng.random_integers((4000,), low=-2, high=3))
+    assert v.dtype == "int64"
+    assert set(np.unique(v)) == {-2, -1, 0, 1, 2, 3}
+    assert abs(v.mean() - 0.5) < 0.1
+
+
+def test_poisson_statistics():
+    srng = RandomStreams(seed=15)
+    v = _run(srng.poisson((5000,), lam=3.0))
+    assert v.dtype == "int64" and abs(v.mean() - 3.0) < 0.1 and abs(v.var() - 3.0) < 0.25
+    with pytest.raises(TypeError, match="lam"):
+        srng.poisson((2,))
+
+
+@pytest.mark.parametrize("Streams", STREAMS)
+def test_choice(Streams):
+    srng = Streams(seed=16)
+    v = _run(srng.choice((5,), a=5, replace=False))
+    assert sorted(v.tolist()) == [0, 1, 2, 3, 4]
+    w = _run(srng.choice((4000,), a=[10.0, 20.0, 30.0], p=[0.2, 0.0, 0.8]))
+    assert w.dtype == "float64" and set(np.unique(w)) == {10.0, 30.0}
+    assert abs((w == 10.0).mean() - 0.2) < 0.03
+    with pytest.raises(ValueError, match="a must be an int or a vector"):
+        srng.choice((2,), a=np.ones((2, 2)))
+    with pytest.raises(ValueError, match="p must be a vector"):
+        srng.choice((2,), a=3, p=np.ones((3, 1)) / 3)
+
+
+@pytest.mark.parametrize("Streams", STREAMS)
+def test_permutation(Streams):
+    srng = Streams(seed=17)
+    p = srng.permutation((3,), n=6)
+    assert p.ndim == 2
+    v = _run(p)
+    assert v.shape == (3, 6)
+    for row in v:
+        assert sorted(row.tolist()) == list(range(6))
+    single = _run(srng.permutation(n=4))
+    assert sorted(single.tolist()) == [0, 1, 2, 3]
+    with pytest.raises(TypeError, match="integer"):
+        srng.permutation((2,), n=2.5)
+
+
+def test_multinomial_shapes_and_counts():
+    srng = RandomStreams(seed=18)
+    m = srng.multinomial((4,), n=10, pvals=[0.2, 0.3, 0.5])
+    v = _run(m)
+    assert v.shape == (4, 3) and (v.sum(axis=1) == 10).all()
+    big = _run(srng.multinomial((1,), n=100000, pvals=[0.2, 0.3, 0.5]))[0] / 100000.0
+    np.testing.assert_allclose(big, [0.2, 0.3, 0.5], atol=0.01)
+    # batched pvals (float32 rows that sum to 1 up to rounding) and batched n, size=None
+    pv = np.array([[0.1, 0.9], [0.7, 0.3]], dtype="float32")
+    w = _run(srng.multinomial(n=[3, 50], pvals=pv))
+    assert w.shape == (2, 2) and w.sum(axis=1).tolist() == [3, 50]
+
+
+def test_mrg_multinomial_rows_and_row_choice():
+    srng = MRG_RandomStreams(seed=19)
+    p = T.fmatrix("p")
+    pv = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]], dtype="float32")
+    m = srng.multinomial(pvals=p)
+    np.testing.assert_array_equal(_run(m, [p], [pv]), pv.astype("int64"))
+    c = srng.choice(size=2, p=p, replace=False)
+    pv2 = np.full((5, 4), 0.25, dtype="float32")
+    v = _run(c, [p], [pv2])
+    assert v.shape == (5, 2) and all(len(set(r)) == 2 for r in v)
+    check_infer_shape([p], c, [pv2])
+    with pytest.raises(ValueError, match="without replacement"):
+        _run(srng.choice(size=5, p=p, replace=False), [p], [pv2])
+    with pytest.raises(TypeError, match="pvals"):
+        srng.multinomial(size=(2,))
+    wo = srng.multinomial_wo_replacement(n=3, pvals=p)
+    assert sorted(_run(wo, [p], [pv2])[0].tolist()) in ([0, 1, 2], [0, 1, 3], [0, 2, 3], [1, 2, 3])
+
+
+def test_mrg_truncated_normal():
+    srng = MRG_RandomStreams(seed=20)
+    v = _run(srng.normal((20000,), avg=1.0, std=2.0, truncate=True))
+    assert v.min() >= 1.0 - 4.0 and v.max() <= 1.0 + 4.0
+    assert abs(v.mean() - 1.0) < 0.05
+    assert 0.8 * 2.0 < v.std() < 0.95 * 2.0     # a 2-sigma truncation keeps 88% of the std
+    w = _run(srng.truncated_normal((2, 3), dtype="float32"))
+    assert w.shape == (2, 3) and w.dtype == "float32"
+
+
+@pytest.mark.parametrize("Streams", STREAMS)
+def test_shuffle_row_elements(Streams):
+    srng = Streams(seed=21)
+    x = T.dmatrix("x")
+    y = srng.shuffle_row_elements(x)
+    xv = np.arange(40.0).reshape(4, 10)
+    v = _run(y, [x], [xv])
+    assert v.shape == xv.shape
+    np.testing.assert_array_equal(np.sort(v, axis=1), xv)
+    assert not np.array_equal(v, xv)
+    check_infer_shape([x], y, [xv])
+    with pytest.raises(ValueError, match="at least one dimension"):
+        srng.shuffle_row_elements(T.dscalar())
+
+
+@pytest.mark.parametrize("Streams", STREAMS)
+def test_default_dtype_follows_floatx(Streams):
+    with change_flags(floatX="float32"):
+        srng = Streams(seed=1)
+        assert srng.uniform((2,)).dtype == "float32"
+        assert srng.normal((2,)).dtype == "float32"
+        assert srng.uniform((2,), low=T.dvector()).dtype == "float64"   # upcast with low
+        assert srng.binomial((2,)).dtype == "int64"
+    with change_flags(floatX="float64"):
+        assert Streams(seed=1).uniform((2,)).dtype == "float64"
+
+
+# --------------------------------------------------------------------------------------------------
+# sizes: broadcasting, symbolic sizes, empty arrays, infer_shape
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_size_none_broadcasts_parameters(dtype):
+    srng = RandomStreams(seed=22)
+    low = T.TensorType(dtype, (False,))("low")
+    high = T.TensorType(dtype, (False, True))("high")
+    u = srng.uniform(low=low, high=high, dtype=dtype)
+    assert u.ndim == 2 and u.broadcastable == (False, False) and u.dtype == dtype
+    lv = np.array([0.0, 10.0, 20.0], dtype=dtype)
+    hv = np.array([[1.0], [5.0]], dtype=dtype)[:, :1] + 30
+    v = _run(u, [low, high], [lv, hv])
+    assert v.shape == (2, 3)
+    assert (v >= lv).all() and (v < hv).all()
+    check_infer_shape([low, high], u, [lv, hv])
+    n = srng.normal(avg=low, std=0.0, dtype=dtype)
+    np.testing.assert_array_equal(_run(n, [low], [lv]), lv)
+
+
+def test_symbolic_size():
+    srng = RandomStreams(seed=23)
+    x = T.dmatrix("x")
+    u = srng.uniform(size=x.shape)
+    assert u.ndim == 2
+    xv = np.zeros((3, 5))
+    assert _run(u, [x], [xv]).shape == (3, 5)
+    check_infer_shape([x], u, [xv])
+    mixed = srng.normal(size=(x.shape[0], 4))
+    assert _run(mixed, [x], [xv]).shape == (3, 4)
+    check_infer_shape([x], mixed, [xv])
+    n = T.lscalar("n")
+    b = srng.binomial(size=(n,), p=0.5)
+    assert _run(b, [n], [7]).shape == (7,)
+    # a symbolic vector of unknown length needs ndim
+    s = T.lvector("s")
+    with pytest.raises(ValueError, match="ndim"):
+        srng.uniform(size=s)
+    u2 = srng.uniform(size=s, ndim=3)
+    assert u2.ndim == 3
+    assert _run(u2, [s], [np.array([2, 1, 4])]).shape == (2, 1, 4)
+    check_infer_shape([s], u2, [np.array([2, 1, 4])])
+
+
+@pytest.mark.parametrize("Streams", STREAMS)
+def test_empty_sizes(Streams):
+    srng = Streams(seed=24)
+    for out in (srng.uniform((0, 3)), srng.normal((2, 0)), srng.binomial((0,), p=0.3),
+                srng.permutation((0,), n=3), srng.multinomial((0,), n=2, pvals=[0.5, 0.5])):
+        v = _run(out)
+        assert v.size == 0 and v.ndim == out.ndim
+        check_infer_shape([], out, [])
+
+
+def test_static_broadcastable_pattern():
+    srng = RandomStreams(seed=25)
+    assert srng.uniform((1, 3)).broadcastable == (True, False)
+    assert srng.uniform((2, 3)).broadcastable == (False, False)
+    x = T.dmatrix()
+    assert srng.uniform(x.shape).broadcastable == (False, False)
+    row = T.drow()
+    assert srng.normal(avg=row).broadcastable == (True, False)
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+def test_every_backend_gives_the_same_draws(mode):
+    srng = RandomStreams(seed=26)
+    ref = RandomStreams(seed=26)
+    x = T.dvector("x")
+    outs = [srng.uniform(x.shape), srng.normal((3,)), srng.binomial((4,), p=0.4),
+            srng.permutation(n=5)]
+    refs = [ref.uniform(x.shape), ref.normal((3,)), ref.binomial((4,), p=0.4), ref.permutation(n=5)]
+    f = theano.function([x], outs, mode=MODES[mode]())
+    g = theano.function([x], refs, mode=MODES["py"]())
+    for _ in range(2):
+        for a, b in zip(f(np.zeros(4)), g(np.zeros(4))):
+            np.testing.assert_array_equal(a, b)
+            assert a.dtype == b.dtype
+
+
+# --------------------------------------------------------------------------------------------------
+# state handling: fresh draws, no_default_updates, seeding, failures leave the state alone
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("Streams", STREAMS)
+def test_fresh_draws_each_call(Streams):
+    srng = Streams(seed=27)
+    u = srng.uniform((3,))
+    f = theano.function([], u)
+    a, b = f(), f()
+    assert not np.array_equal(a, b)
+    assert len(srng.updates()) == 1 and srng.updates()[0][0] is u.rng
+    # two different random variables in one function differ from each other
+    v = srng.uniform((3,))
+    a2, b2 = theano.function([], [u, v])()
+    assert not np.array_equal(a2, b2)
+
+
+@pytest.mark.parametrize("Streams", STREAMS)
+def test_no_default_updates_freezes(Streams):
+    srng = Streams(seed=28)
+    u = srng.uniform((3,))
+    f = theano.function([], u, no_default_updates=True)
+    frozen = f()
+    np.testing.assert_array_equal(frozen, f())
+    g = theano.function([], u, no_default_updates=[u.rng])
+    np.testing.assert_array_equal(g(), frozen)
+    h = theano.function([], u)
+    np.testing.assert_array_equal(h(), frozen)          # h starts from the same state
+    second = h()
+    assert not np.array_equal(second, frozen)
+    np.testing.assert_array_equal(f(), h())             # f reads the state h advanced
+
+
+@pytest.mark.parametrize("Streams", STREAMS)
+def test_same_seed_same_draws_and_reseeding(Streams):
+    a, b, c = Streams(seed=29), Streams(seed=29), Streams(seed=30)
+    ua, ub, uc = a.uniform((4,)), b.uniform((4,)), c.uniform((4,))
+    fa, fb, fc = (theano.function([], u) for u in (ua, ub, uc))
+    first = fa()
+    np.testing.assert_array_equal(first, fb())
+    assert not np.array_equal(first, fc())
+    second = fa()
+    a.seed(29)                              # back to the state it was created with
+    np.testing.assert_array_equal(fa(), first)
+    np.testing.assert_array_equal(fa(), second)
+    a.seed(31)
+    c31 = Streams(seed=31)
+    f31 = theano.function([], c31.uniform((4,)))
+    np.testing.assert_array_equal(fa(), f31())
+    a.seed()                                 # the construction seed
+    np.testing.assert_array_equal(fa(), first)
+
+
+def test_mrg_seed_arguments():
+    a = MRG_RandomStreams(seed=[1, 2, 3, 4, 5, 6])
+    b = MRG_RandomStreams(seed=[1, 2, 3, 4, 5, 6])
+    np.testing.assert_array_equal(_run(a.normal((3,))), _run(b.normal((3,))))
+    assert MRG_RandomStreams().rstate == 12345
+    with pytest.raises(ValueError, match="not all 0"):
+        MRG_RandomStreams(seed=[0] * 6)
+    with pytest.raises(TypeError, match="seed"):
+        MRG_RandomStreams(seed="abc")
+
+
+def test_failed_call_leaves_state_unchanged():
+    srng = RandomStreams(seed=32)
+    std = T.dscalar("std")
+    n = srng.normal((3,), std=std)
+    f = theano.function([std], n)
+    before = n.rng.get_value()
+    with pytest.raises(Exception, match="std"):
+        f(-1.0)
+    assert random_state_type.values_eq(before, n.rng.get_value(borrow=True))
+    ok = f(1.0)
+    assert ok.shape == (3,)
+    assert not random_state_type.values_eq(before, n.rng.get_value(borrow=True))
+
+
+def test_op_does_not_mutate_its_input_state():
+    rng = np.random.RandomState(5)
+    state = theano.shared(rng)
+    assert state.type == random_state_type
+    new_state, u = rb.uniform(state, (3,))
+    f = theano.function([], [new_state, u])
+    before = state.get_value()
+    new, v1 = f()
+    assert random_state_type.values_eq(before, state.get_value(borrow=True))
+    assert not random_state_type.values_eq(before, new)
+    _, v2 = f()
+    np.testing.assert_array_equal(v1, v2)          # no default update: the state stays
+    g = theano.function([], u, updates=[(state, new_state)])
+    np.testing.assert_array_equal(g(), v1)
+    assert not np.array_equal(g(), v1)
+
+
+def test_raw_functions_with_generator_states():
+    state = theano.shared(np.random.default_rng(3))
+    assert state.type == random_generator_type
+    new_state, ints = rb.random_integers(state, (1000,), low=1, high=3)
+    v = theano.function([], ints)()
+    assert set(np.unique(v)) == {1, 2, 3}
+    assert new_state.type == random_generator_type
+
+
+def test_stream_attributes_and_getitem():
+    srng = RandomStreams(seed=33)
+    u = srng.uniform((2,))
+    assert u.update == (u.rng, u.rng.default_update)
+    assert isinstance(srng[u], np.random.RandomState)
+    srng[u] = np.random.RandomState(0)
+    np.testing.assert_array_equal(_run(u), np.random.RandomState(0).uniform(0, 1, (2,)))
+
+
+# --------------------------------------------------------------------------------------------------
+# gradients
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("Streams", STREAMS)
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_dropout_gradient(Streams, dtype):
+    srng = Streams(seed=34)
+    x = T.TensorType(dtype, (False, False))("x")
+    w = theano.shared(np.ones((3, 2), dtype=dtype), name="w")
+    h = T.dot(x, w)
+    mask = srng.binomial(size=h.shape, p=0.5, dtype=dtype)
+    cost = (h * mask).sum()
+    gw = T.grad(cost, w)
+    assert gw.dtype == dtype
+    f = theano.function([x], [gw, mask])
+    xv = np.arange(12, dtype=dtype).reshape(4, 3)
+    for _ in range(2):
+        gv, mv = f(xv)
+        np.testing.assert_allclose(gv, xv.T.dot(mv), rtol=1e-5)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_verify_grad_through_a_fixed_mask(dtype):
+    state = theano.shared(np.random.RandomState(1))
+
+    def fn(x):
+        _, u = rb.uniform(state, size=x.shape, dtype=dtype)
+        return (x * u).sum()
+
+    xv = np.random.RandomState(0).rand(3, 4).astype(dtype)
+    theano.gradient.verify_grad(fn, [xv], rng=np.random.RandomState(2),
+                                mode=theano.Mode(linker="py", optimizer="None"))
+
+
+def test_parameters_are_disconnected():
+    srng = RandomStreams(seed=35)
+    mu = T.dscalar("mu")
+    sample = srng.normal((3,), avg=mu)
+    with pytest.raises(DisconnectedInputError):
+        T.grad(sample.sum(), mu)
+    g = T.grad(sample.sum(), mu, disconnected_inputs="ignore")
+    assert float(theano.function([mu], g)(1.0)) == 0.0
+    # reparametrised: avg + std * eps is differentiable in avg
+    eps = srng.normal((3,))
+    g2 = T.grad((mu + 2.0 * eps).sum(), mu)
+    assert float(theano.function([mu], g2)(1.0)) == 3.0
+
+
+# --------------------------------------------------------------------------------------------------
+# bad arguments
+# --------------------------------------------------------------------------------------------------
+
+
+def test_bad_arguments():
+    srng = RandomStreams(seed=36)
+    with pytest.raises(TypeError, match="integer"):
+        srng.uniform(size=(2.5, 3))
+    with pytest.raises(ValueError, match="negative"):
+        srng.uniform(size=(-1, 3))
+    with pytest.raises(TypeError, match="size must be"):
+        srng.uniform(size="abc")
+    with pytest.raises(TypeError, match="integer vector"):
+        srng.uniform(size=T.dvector())
+    with pytest.raises(TypeError, match="parameter n must be an integer"):
+        srng.binomial((2,), n=1.5)
+    with pytest.raises(ValueError, match="batch dimension"):
+        srng.uniform((3,), low=T.dmatrix())
+    with pytest.raises(ValueError, match="entries but ndim"):
+        srng.uniform((2, 3), ndim=3)
+    with pytest.raises(TypeError, match="dtype must be one of"):
+        srng.uniform((2,), dtype="int32")
+    with pytest.raises(TypeError, match="random state"):
+        rb.uniform(T.dvector(), (2,))
+    with pytest.raises(TypeError, match="random state"):
+        rb.uniform(np.random.RandomState(0), (2,))
+    with pytest.raises(TypeError, match="RandomState"):
+        theano.shared(np.random.RandomState(0)).set_value(3)
+    x = T.dvector("x")
+    bad = srng.uniform(size=(3,), low=x)
+    with pytest.raises(Exception, match="shape|broadcast"):
+        theano.function([x], bad)(np.zeros(4))

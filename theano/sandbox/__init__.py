@@ -1,0 +1,18 @@
+"""``theano.sandbox``: old home of experimental modules; only ``rng_mrg`` is still used by programs.
+
+There is no ``theano.sandbox.cuda``: the GPU back-ends of Theano are not part of theano-ng.
+"""
+
+__all__ = ["rng_mrg"]
+
+
+def __getattr__(name):
+    if name == "rng_mrg":
+        import importlib
+
+        return importlib.import_module("theano.sandbox.rng_mrg")
+    if name in ("cuda", "gpuarray"):
+        raise AttributeError(
+            f"theano.sandbox.{name} does not exist in theano-ng: there is no GPU back-end of Theano's "
+            "kind here; remove the import (device=cpu programs run unchanged)")
+    raise AttributeError(f"module 'theano.sandbox' has no attribute {name!r}")
