@@ -1,4 +1,6 @@
-"""Indexing: ``x[idx]``, ``set_subtensor``/``inc_subtensor``, ``take`` and ``nonzero``.
+"""Indexing: ``x[idx]``, ``set_subtensor``/``inc_subtensor`` and ``take``.
+
+(``nonzero``/``flatnonzero``/``nonzero_values`` live in ``theano/tensor/shape_ops.py``.)
 
 Six ops share one description of an index, ``idx_list``, a tuple with one entry per index item:
 
@@ -36,7 +38,7 @@ __all__ = [
     "AdvancedSubtensor1", "AdvancedIncSubtensor1", "AdvancedSubtensor", "AdvancedIncSubtensor",
     "advanced_subtensor1", "advanced_inc_subtensor1", "advanced_set_subtensor1",
     "advanced_subtensor", "advanced_inc_subtensor", "advanced_set_subtensor",
-    "Nonzero", "nonzero", "nonzero_values", "flatnonzero", "get_idx_list", "slice_length",
+    "get_idx_list", "slice_length",
 ]
 
 SYM = "?"      # an integer scalar taken from the op's inputs
@@ -1076,7 +1078,7 @@ def advanced_set_subtensor(x, y, *index, **kwargs):
 
 
 # -------------------------------------------------------------------------------------------------
-# take, nonzero
+# take
 # -------------------------------------------------------------------------------------------------
 
 
@@ -1112,62 +1114,3 @@ def take(a, indices, axis=None, mode="raise"):
     if axis == 0 and indices.ndim == 1:
         return advanced_subtensor1(a, indices)
     return getitem(a, (slice(None),) * axis + (indices,))
-
-
-class Nonzero(Op):
-    """The indices of the non-zero elements of ``a``, as an int64 matrix of shape (a.ndim, count)."""
-
-    __props__ = ()
-
-    def make_node(self, a):
-        a = as_tensor_variable(a)
-        if a.ndim == 0:
-            raise ValueError(f"nonzero: the input must have at least one dimension, got the scalar {a}")
-        return Apply(self, [a], [TensorType("int64", (a.ndim == 1, False))()])
-
-    def perform(self, node, inputs, output_storage):
-        (a,) = inputs
-        res = np.nonzero(a)
-        output_storage[0][0] = np.asarray(res, dtype="int64").reshape(a.ndim, -1 if a.size else 0)
-
-    def infer_shape(self, node, input_shapes):
-        from theano.tensor.math import neq
-        from theano.tensor.math import sum as tsum
-
-        a = node.inputs[0]
-        return [(constant(a.ndim, dtype="int64"), tsum(cast(neq(a, 0), "int64")))]
-
-    def connection_pattern(self, node):
-        return [[False]]
-
-    def grad(self, inputs, output_grads):
-        return [None]
-
-
-_nonzero = Nonzero()
-
-
-def nonzero(a, return_matrix=False):
-    """Indices of the non-zero elements: a tuple of a.ndim vectors (one per dimension), or with
-    ``return_matrix`` one int64 matrix of shape (a.ndim, count)."""
-    a = as_tensor_variable(a)
-    m = _nonzero(a)
-    if return_matrix:
-        return m
-    return tuple(m[i] for i in range(a.ndim))
-
-
-def flatnonzero(a):
-    """Indices of the non-zero elements of the flattened ``a``."""
-    from theano.tensor.shape import flatten
-
-    a = as_tensor_variable(a)
-    return _nonzero(flatten(a))[0]
-
-
-def nonzero_values(a):
-    """The non-zero elements of ``a``, flattened (as ``a.flatten()[flatnonzero(a)]``)."""
-    from theano.tensor.shape import flatten
-
-    a = as_tensor_variable(a)
-    return advanced_subtensor1(flatten(a), flatnonzero(a))
