@@ -1,0 +1,301 @@
+"""pool_2d and its gradient ops against a naive window-by-window reference."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import theano
+import theano.tensor as T
+from theano.gradient import verify_grad
+from theano.tensor.signal import pool
+from theano.tensor.signal.pool import (AveragePoolGrad, MaxPoolGrad, MaxPoolGradGrad, Pool, pool_2d,
+                                       max_pool_2d_same_size)
+from tests.helpers import OpCase, assert_allclose, check_case, check_infer_shape, rand
+
+PY = lambda: theano.Mode(linker="py", optimizer="None")  # noqa: E731
+DTYPES = ("float64", "float32")
+
+
+def ref_out_len(n, ws, st, pad, ignore_border):
+    if ignore_border:
+        return max(0, (n + 2 * pad - ws) // st + 1)
+    if n == 0:
+        return 0
+    if st >= ws:
+        return (n - 1) // st + 1
+    return max(0, (n - 1 - ws + st) // st) + 1
+
+
+def ref_pool(x, ws, ignore_border, stride=None, pad=(0, 0), mode="max"):
+    """Window by window, with the documented rules: max/sum/average_exc_pad look at the real cells
+    only, average_inc_pad divides by the window's extent inside the padded image."""
+    stride = stride or ws
+    h, w = x.shape[-2:]
+    padded = (h + 2 * pad[0], w + 2 * pad[1])
+    xp = np.zeros(x.shape[:-2] + padded, dtype=x.dtype)
+    xp[..., pad[0]:pad[0] + h, pad[1]:pad[1] + w] = x
+    oh = ref_out_len(h, ws[0], stride[0], pad[0], ignore_border)
+    ow = ref_out_len(w, ws[1], stride[1], pad[1], ignore_border)
+    out = np.zeros(x.shape[:-2] + (oh, ow), dtype=x.dtype)
+    for lead in np.ndindex(*x.shape[:-2]):
+        for i in range(oh):
+            for j in range(ow):
+                bounds = []
+                for a, k in ((0, i), (1, j)):
+                    s = k * stride[a]
+                    e = min(s + ws[a], padded[a])
+                    if mode != "average_inc_pad":
+                        s, e = max(s, pad[a]), min(e, padded[a] - pad[a])
+                    bounds.append((s, e))
+                region = xp[lead][bounds[0][0]:bounds[0][1], bounds[1][0]:bounds[1][1]]
+                if mode == "max":
+                    out[lead + (i, j)] = region.max()
+                elif mode == "sum":
+                    out[lead + (i, j)] = region.sum()
+                else:
+                    out[lead + (i, j)] = region.mean()
+    return out
+
+
+def distinct(*shape, seed=0, dtype="float64"):
+    """Values with no ties (max pooling is not differentiable at ties)."""
+    r = np.random.RandomState(seed)
+    n = int(np.prod(shape))
+    return (r.permutation(n).reshape(shape) / n * 2 - 1 + 0.01).astype(dtype)
+
+
+CONFIGS = [
+    # shape, ws, ignore_border, stride, pad
+    ((2, 3, 5, 5), (2, 2), True, None, (0, 0)),
+    ((2, 3, 5, 5), (2, 2), False, None, (0, 0)),
+    ((1, 2, 6, 7), (3, 2), False, (2, 1), (0, 0)),
+    ((1, 2, 6, 7), (3, 2), True, (1, 2), (0, 0)),
+    ((2, 5, 5), (3, 3), True, (2, 2), (1, 1)),
+    ((4, 6), (2, 3), True, (1, 1), (1, 2)),
+    ((1, 1, 2, 3, 7, 5), (2, 2), False, (3, 3), (0, 0)),
+    ((1, 1, 4, 4), (5, 5), False, None, (0, 0)),     # window larger than the image
+]
+MODES = ("max", "sum", "average_inc_pad", "average_exc_pad")
+
+
+def _id(c):
+    return f"{c[0]}-ws{c[1]}-ib{c[2]}-st{c[3]}-pad{c[4]}"
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("cfg", CONFIGS, ids=[_id(c) for c in CONFIGS])
+def test_pool_contract(cfg, mode):
+    shape, ws, ib, st, pad = cfg
+    case = OpCase(
+        f"pool-{mode}-{_id(cfg)}",
+        lambda x: pool_2d(x, ws, ignore_border=ib, stride=st, pad=pad, mode=mode),
+        lambda x: ref_pool(x, ws, ib, st, pad, mode),
+        [distinct(*shape, seed=len(shape))],
+        dtypes=DTYPES,
+    )
+    check_case(case)
+
+
+def test_max_pool_grad_goes_to_every_tied_maximum():
+    x = T.dmatrix()
+    g = T.grad(pool_2d(x, (2, 2), ignore_border=True).sum(), x)
+    v = np.array([[1.0, 1.0, 0.0, 2.0], [0.0, 0.5, 2.0, 1.0]])
+    assert_allclose(theano.function([x], g, mode=PY())(v), [[1, 1, 0, 1], [0, 0, 1, 0]])
+
+
+def test_max_pool_ignores_padding_even_for_negative_inputs():
+    x = T.dmatrix()
+    v = -np.arange(1.0, 10.0).reshape(3, 3)
+    out = theano.function([x], pool_2d(x, (2, 2), ignore_border=True, pad=(1, 1)), mode=PY())(v)
+    assert_allclose(out, ref_pool(v, (2, 2), True, None, (1, 1)))
+    assert_allclose(out, [[-1, -2], [-4, -5]])
+    assert np.all(out < 0)
+
+
+@pytest.mark.parametrize("mode", MODES[1:])
+def test_average_and_sum_grad_ops_contract(mode):
+    # AveragePoolGrad: linear in gz; its own gradient is the forward pool (second order)
+    xs, ws, st, pad = (2, 5, 6), (3, 2), (2, 2), (1, 1)
+    out_shape = (2, ref_out_len(5, 3, 2, 1, True), ref_out_len(6, 2, 2, 1, True))
+    xv = rand(*xs, seed=1)
+
+    def reference(gz):
+        # d/dx of sum(pool(x) * gz), one input element at a time
+        out = np.zeros(xs)
+        for idx in np.ndindex(*xs):
+            e = np.zeros(xs)
+            e[idx] = 1.0
+            out[idx] = np.sum(ref_pool(e, ws, True, st, pad, mode) * gz)
+        return out.astype(gz.dtype)
+
+    op = AveragePoolGrad(ws, st, pad, True, mode)
+    case = OpCase(f"avg_grad-{mode}", lambda gz: op(T.constant(xv), gz), reference,
+                  [rand(*out_shape, seed=2)], dtypes=DTYPES)
+    check_case(case)
+
+
+def test_max_pool_grad_ops_contract():
+    xs, ws, st = (2, 5, 5), (2, 2), (1, 2)
+    xv = distinct(*xs, seed=3)
+    zv = ref_pool(xv, ws, False, st, (0, 0), "max")
+    params = dict(ws=ws, stride=st, pad=(0, 0), ignore_border=False, mode="max")
+
+    def ref_grad(gz):
+        out = np.zeros(xs)
+        for idx in np.ndindex(*xs):
+            e = xv.copy()
+            e[idx] += 1e-6
+            out[idx] = np.sum((ref_pool(e, ws, False, st) - zv) / 1e-6 * gz)
+        return out.astype(gz.dtype)
+
+    grad_op = MaxPoolGrad(**params)
+    check_case(OpCase("max_grad", lambda gz: grad_op(T.constant(xv), T.constant(zv), gz), ref_grad,
+                      [rand(*zv.shape, seed=4)], dtypes=DTYPES, rtol=1e-4, atol=1e-5))
+    gg_op = MaxPoolGradGrad(**params)
+    # MaxPoolGradGrad is the transpose of MaxPoolGrad in its last argument
+    gxv = rand(*xs, seed=5)
+    gzv = rand(*zv.shape, seed=6)
+    f = theano.function([], [grad_op(xv, zv, gzv), gg_op(xv, zv, gxv)], mode=PY())
+    a, b = f()
+    assert_allclose(np.sum(a * gxv), np.sum(b * gzv))
+    check_case(OpCase("max_gradgrad", lambda gx: gg_op(T.constant(xv), T.constant(zv), gx),
+                      lambda gx: ref_max_grad_grad(xv, zv, gx, ws, st), [gxv], dtypes=DTYPES))
+
+
+def ref_max_grad_grad(x, z, gx, ws, st):
+    """Per window, the sum of gx over the cells holding the window maximum."""
+    out = np.zeros(z.shape)
+    for lead in np.ndindex(*x.shape[:-2]):
+        for i in range(z.shape[-2]):
+            for j in range(z.shape[-1]):
+                r = x[lead][i * st[0]:i * st[0] + ws[0], j * st[1]:j * st[1] + ws[1]]
+                g = gx[lead][i * st[0]:i * st[0] + ws[0], j * st[1]:j * st[1] + ws[1]]
+                out[lead + (i, j)] = g[r == z[lead + (i, j)]].sum()
+    return out.astype(gx.dtype)
+
+
+def test_second_order_max_pool():
+    xv = distinct(1, 1, 4, 5, seed=9)
+
+    def fn(x):
+        y = pool_2d(x, (2, 2), ignore_border=False)
+        return T.grad((y ** 3).sum(), x)
+
+    verify_grad(fn, [xv], rng=np.random.RandomState(0), mode=PY())
+
+
+def test_second_order_average_pool():
+    def fn(x):
+        y = pool_2d(x, (2, 3), ignore_border=True, stride=(1, 2), pad=(1, 1), mode="average_exc_pad")
+        return T.grad((y ** 2).sum(), x)
+
+    verify_grad(fn, [rand(1, 5, 6, seed=2)], rng=np.random.RandomState(0), mode=PY())
+
+
+def test_empty_inputs():
+    x = T.dtensor4()
+    y = pool_2d(x, (2, 2), ignore_border=True)
+    g = T.grad(y.sum(), x)
+    f = theano.function([x], [y, g], mode=PY())
+    yv, gv = f(np.zeros((0, 3, 4, 4)))
+    assert yv.shape == (0, 3, 2, 2) and gv.shape == (0, 3, 4, 4)
+    yv, gv = f(np.zeros((2, 3, 1, 1)))
+    assert yv.shape == (2, 3, 0, 0) and gv.shape == (2, 3, 1, 1)
+
+
+def test_int_input_max_and_sum():
+    x = T.imatrix()
+    v = np.arange(-8, 8, dtype="int32").reshape(4, 4)
+    for mode in ("max", "sum"):
+        out = pool_2d(x, (2, 2), ignore_border=True, mode=mode, pad=(1, 1))
+        assert out.dtype == "int32"
+        res = theano.function([x], out, mode=PY())(v)
+        assert_allclose(res, ref_pool(v, (2, 2), True, None, (1, 1), mode))
+    with pytest.raises(TypeError, match="float"):
+        pool_2d(x, (2, 2), ignore_border=True, mode="average_inc_pad")
+
+
+def test_ignore_border_default_warns_and_is_false():
+    x = T.dmatrix()
+    with pytest.warns(UserWarning, match="ignore_border"):
+        y = pool_2d(x, (2, 2))
+    assert y.owner.op.ignore_border is False
+    assert theano.function([x], y, mode=PY())(rand(5, 5)).shape == (3, 3)
+
+
+def test_deprecated_aliases():
+    x = T.dmatrix()
+    with pytest.warns(DeprecationWarning):
+        y = pool_2d(x, ds=(2, 2), st=(1, 1), padding=(1, 1), ignore_border=True)
+    op = y.owner.op
+    assert (op.ws, op.stride, op.pad) == ((2, 2), (1, 1), (1, 1))
+    assert pool_2d(x, (2, 2), ignore_border=True, mode="average").owner.op.mode == "average_inc_pad"
+    from theano.tensor.signal import downsample
+
+    y = downsample.max_pool_2d(x, (2, 2), ignore_border=True)
+    v = rand(4, 6)
+    assert_allclose(theano.function([x], y, mode=PY())(v), ref_pool(v, (2, 2), True))
+
+
+@pytest.mark.parametrize("kwargs, exc, msg", [
+    (dict(ws=(2, 2), ignore_border=False, pad=(1, 1)), NotImplementedError, "ignore_border=True"),
+    (dict(ws=(2, 2), ignore_border=True, pad=(2, 1)), NotImplementedError, "smaller"),
+    (dict(ws=(2, 2), ignore_border=True, mode="median"), ValueError, "mode"),
+    (dict(ws=(0, 2), ignore_border=True), ValueError, "ws"),
+    (dict(ws=(2,), ignore_border=True), ValueError, "ws"),
+    (dict(ws=(2, 2), ignore_border=True, stride=(2, 0)), ValueError, "stride"),
+    (dict(ws=(2, 2.0), ignore_border=True), TypeError, "ints"),
+    (dict(ignore_border=True), ValueError, "ws"),
+    (dict(ws=(2, 2), ds=(2, 2), ignore_border=True), ValueError, "not both"),
+])
+def test_bad_arguments(kwargs, exc, msg):
+    with pytest.raises(exc, match=msg), warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pool_2d(T.dtensor4(), **kwargs)
+
+
+def test_bad_input_rank():
+    with pytest.raises(TypeError, match="at least 2 dimensions"):
+        pool_2d(T.dvector(), (2, 2), ignore_border=True)
+
+
+def test_grad_shape_mismatch_error():
+    x, gz = T.dmatrix(), T.dmatrix()
+    f = theano.function([x, gz], AveragePoolGrad((2, 2), None, (0, 0), True, "sum")(x, gz), mode=PY())
+    with pytest.raises(ValueError, match="gz has shape"):
+        f(rand(4, 4), rand(3, 3))
+
+
+def test_max_pool_2d_same_size():
+    x = T.dtensor3()
+    v = distinct(2, 4, 5, seed=1)
+    out = theano.function([x], max_pool_2d_same_size(x, (2, 2)), mode=PY())(v)
+    expected = np.zeros_like(v)
+    for lead in range(2):
+        for i in range(2):
+            for j in range(2):
+                win = v[lead, 2 * i:2 * i + 2, 2 * j:2 * j + 2]
+                r, c = np.unravel_index(np.argmax(win), win.shape)
+                expected[lead, 2 * i + r, 2 * j + c] = win.max()
+    assert_allclose(out, expected)
+
+
+def test_op_identity_and_infer_shape_symbolic():
+    assert Pool((2, 2), None) == Pool((2, 2), (2, 2))
+    assert Pool((2, 2), None, mode="sum") != Pool((2, 2), None)
+    x = T.dtensor4()
+    out = pool_2d(x, (3, 2), ignore_border=False, stride=(1, 1))
+    check_infer_shape([x], out, [rand(1, 2, 5, 4)])
+    assert pool.pool_output_length(5, 2, 2, 0, False) == 3
+    assert pool.pool_output_length(5, 2, 2, 0, True) == 2
+
+
+def test_bigger_pool_is_vectorized_enough():
+    # a CNN-sized batch runs through forward and backward without trouble
+    x = T.ftensor4()
+    y = pool_2d(x, (2, 2), ignore_border=True)
+    g = T.grad(y.sum(), x)
+    f = theano.function([x], [y, g], mode=PY())
+    yv, gv = f(rand(64, 16, 8, 8, dtype="float32"))
+    assert yv.shape == (64, 16, 4, 4) and gv.dtype == np.float32

@@ -1,0 +1,13 @@
+"""theano.tensor.signal: pooling (``pool``) and the old ``downsample`` names."""
+
+from theano.tensor.signal import pool  # noqa: F401
+
+__all__ = ["pool"]
+
+
+def __getattr__(name):
+    if name == "downsample":
+        import importlib
+
+        return importlib.import_module("theano.tensor.signal.downsample")
+    raise AttributeError(f"module 'theano.tensor.signal' has no attribute {name!r}")
