@@ -1,0 +1,638 @@
+"""Elemwise on the native backend: NumPy for cold or SIMD-friendly work, fused Numba loops when hot.
+
+An Elemwise node (one scalar op, or a fused ``Composite`` whose inner graph is a chain of Elemwise
+nodes on 0-d tensors) is first flattened into a *scalar program*: a list of steps
+``(scalar_op, argument names, result name, result dtype)``. From it we build
+
+- a NumPy function (one ufunc call per step, on whole arrays or on cache-sized chunks);
+- the source of a Numba kernel: one loop nest over the broadcast output shape whose body evaluates
+  the steps on scalars, from each scalar op's ``kernel`` template (``"math.exp({0})"``), casting
+  each step to its declared dtype so that float32 stays float32 and integers wrap as in NumPy.
+
+Which one runs is decided by measurement-based rules (see ``benchmarks/``):
+
+- a single ufunc is one pass over memory in NumPy already, with SIMD transcendental functions:
+  NumPy, unless the array is big enough for the parallel Numba loop on several cores;
+- a fused chain runs as one Numba loop (no temporaries, one dispatch) when the cost model says so;
+  chains dominated by exp/log/tanh/... on big arrays run as NumPy on chunks that stay in cache
+  (NumPy's SIMD exp is several times faster than libm's scalar exp that Numba calls);
+- Numba compiles only once a node is hot (``HOT_CALLS`` calls), or at once when the kernel is in the
+  disk cache, so that ``theano.function`` itself stays fast.
+
+Strict Theano broadcasting holds on every path: dimensions not declared broadcastable must have
+equal lengths, else ValueError (with the message of the reference implementation).
+"""
+
+import math
+import os
+import warnings
+
+import numpy as np
+
+from theano.configdefaults import config
+from theano.scalar import basic as ts
+from theano.tensor.elemwise import Elemwise, _check_shapes
+
+from theano.link.numba.dispatch import numba_funcify
+
+# Calls of a node after which its Numba kernel is compiled (0: at the first call).
+HOT_CALLS = int(os.environ.get("THEANO_NUMBA_HOT_CALLS", "3"))
+# Elements of the output per NumPy chunk.
+CHUNK = 8192
+# Fixed cost of a NumPy call and of a Numba dispatch, in ns (measured on the reference machine).
+NUMPY_CALL_NS = 500.0
+NUMBA_CALL_NS = 700.0
+
+# Per-element cost in ns (Numba scalar loop, NumPy ufunc on cached data), float64 / float32.
+_COSTS = {
+    "exp": ((4.8, 0.75), (2.6, 0.48)), "log": ((4.2, 0.93), (2.9, 0.43)),
+    "log1p": ((10.3, 1.13), (10.0, 0.5)), "sin": ((6.0, 6.2), (3.5, 0.55)),
+    "cos": ((5.0, 5.5), (3.7, 0.57)), "tanh": ((11.6, 1.33), (10.9, 0.32)),
+    "sqrt": ((0.9, 0.9), (0.3, 0.27)), "sigmoid": ((4.7, 4.7), (3.1, 3.1)),
+    "expm1": ((7.0, 1.1), (7.9, 0.37)), "pow": ((10.3, 2.3), (14.3, 1.05)),
+    "true_div": ((0.7, 0.67), (0.3, 0.31)), "erf": ((8.8, 8.6), (7.6, 9.4)),
+    "log2": ((4.5, 1.0), (3.0, 0.5)), "log10": ((4.5, 1.0), (3.0, 0.5)),
+    "softplus": ((15.0, 6.0), (13.0, 4.0)),
+}
+_DEFAULT_COST = ((0.25, 0.4), (0.15, 0.25))
+
+# Scalar ops whose NumPy implementation cannot raise floating-point warnings worth hiding.
+_QUIET = {"add", "mul", "sub", "neg", "abs", "sqr", "identity", "maximum", "minimum", "lt", "gt",
+          "le", "ge", "eq", "neq", "and_", "or_", "xor", "invert", "switch", "clip", "second",
+          "sgn", "floor", "ceil", "trunc", "isnan", "isinf", "round_half_to_even",
+          "round_half_away_from_zero"}
+
+_NUMBA_DTYPES = {"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+                 "float32", "float64"}
+
+
+def _cpus():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+# ---------------------------------------------------------------------------------------------
+# scalar programs
+# ---------------------------------------------------------------------------------------------
+
+
+class ScalarProgram:
+    """Straight-line scalar code: ``steps`` of (scalar_op, arg refs, result ref, result dtype).
+
+    A ref is an input name ``aK``, a temporary ``tK``, or ``("const", value, dtype)``.
+    """
+
+    def __init__(self, in_dtypes):
+        self.in_dtypes = list(in_dtypes)
+        self.inputs = [f"a{k}" for k in range(len(in_dtypes))]
+        self.steps = []
+        self.outputs = []
+        self.dtypes = {n: d for n, d in zip(self.inputs, in_dtypes)}
+
+    def new_temp(self, dtype):
+        name = f"t{len(self.steps)}"
+        self.dtypes[name] = dtype
+        return name
+
+
+def _is_composite(scalar_op):
+    return getattr(scalar_op, "fgraph", None) is not None
+
+
+def build_program(scalar_op, in_dtypes, out_dtypes):
+    """Flatten ``scalar_op`` (a ScalarOp or a Composite, nested composites inlined) into a
+    ScalarProgram, or None when some step is not a plain scalar op with one output."""
+    prog = ScalarProgram(in_dtypes)
+    if not _is_composite(scalar_op):
+        if getattr(scalar_op, "nout", 1) != 1:
+            return None
+        name = prog.new_temp(out_dtypes[0])
+        prog.steps.append((scalar_op, list(prog.inputs), name, out_dtypes[0]))
+        prog.outputs = [name]
+        return prog
+    outs = _inline_composite(prog, scalar_op, list(prog.inputs))
+    if outs is None:
+        return None
+    prog.outputs = outs
+    return prog
+
+
+def _inline_composite(prog, comp, arg_refs):
+    from theano.graph.basic import Constant
+
+    fg = comp.fgraph
+    env = dict(zip(fg.inputs, arg_refs))
+    for node in fg.toposort():
+        op = node.op
+        if not isinstance(op, Elemwise):
+            return None
+        refs = []
+        for v in node.inputs:
+            if v in env:
+                refs.append(env[v])
+            elif isinstance(v, Constant):
+                refs.append(("const", np.asarray(v.data).reshape(()), v.dtype))
+            else:
+                return None
+        sop = op.scalar_op
+        if _is_composite(sop):
+            outs = _inline_composite(prog, sop, refs)
+            if outs is None:
+                return None
+            for o, r in zip(node.outputs, outs):
+                env[o] = r
+            continue
+        if len(node.outputs) != 1 or getattr(sop, "nout", 1) != 1:
+            return None
+        out = node.outputs[0]
+        name = prog.new_temp(out.dtype)
+        prog.steps.append((sop, refs, name, out.dtype))
+        env[out] = name
+    result = []
+    for o in fg.outputs:
+        if o in env:
+            result.append(env[o])
+        elif isinstance(o, Constant):
+            result.append(("const", np.asarray(o.data).reshape(()), o.dtype))
+        else:
+            return None
+    return result
+
+
+def _ref_dtype(prog, ref):
+    return ref[2] if isinstance(ref, tuple) else prog.dtypes[ref]
+
+
+# ---------------------------------------------------------------------------------------------
+# NumPy implementation of a program
+# ---------------------------------------------------------------------------------------------
+
+
+def _numpy_step(sop, n_args, out_dtype):
+    """A function of arrays computing one step (not yet cast to ``out_dtype``)."""
+    impl_fn = getattr(sop, "impl_fn", None)
+    plain_impl = type(sop).impl is ts.ScalarOp.impl
+    if plain_impl and not sop.compute_in_out_dtype and isinstance(impl_fn, np.ufunc) \
+            and impl_fn.nin == n_args:
+        return impl_fn
+    if isinstance(sop, ts.Add) and n_args == 2:
+        return np.add
+    if isinstance(sop, ts.Mul) and n_args == 2:
+        return np.multiply
+    impl = sop.impl
+    od = [out_dtype]
+
+    def step(*xs):
+        return impl(*xs, out_dtypes=od)
+
+    return step
+
+
+def numpy_program_source(prog):
+    """Source and globals of ``np_prog(a0, ...) -> tuple of arrays`` (outputs possibly smaller
+    than the broadcast shape and possibly numpy scalars; the caller fixes both)."""
+    glb = {"np": np, "_nd": np.ndarray, "_asarray": np.asarray}
+    lines = [f"def np_prog({', '.join(prog.inputs)}):"]
+    consts = {}
+
+    def ref(r):
+        if isinstance(r, tuple):
+            key = (repr(r[1].item()), r[2])
+            if key not in consts:
+                cname = f"c{len(consts)}"
+                consts[key] = cname
+                glb[cname] = np.asarray(r[1], dtype=r[2])
+            return consts[key]
+        return r
+
+    for k, (sop, args, res, od) in enumerate(prog.steps):
+        fname = f"_f{k}"
+        glb[fname] = _numpy_step(sop, len(args), od)
+        glb[f"_d{k}"] = np.dtype(od)
+        lines.append(f"    {res} = {fname}({', '.join(ref(a) for a in args)})")
+        lines.append(f"    if {res}.dtype is not _d{k}: {res} = _asarray({res}).astype(_d{k})")
+    outs = [ref(o) for o in prog.outputs]
+    lines.append(f"    return ({', '.join(outs)},)")
+    return "\n".join(lines) + "\n", glb
+
+
+def make_numpy_program(prog):
+    src, glb = numpy_program_source(prog)
+    exec(compile(src, "<theano-ng numpy elemwise>", "exec"), glb)
+    return glb["np_prog"]
+
+
+def program_is_quiet(prog):
+    return all(s[0].name in _QUIET or isinstance(s[0], ts.Cast) and s[3] != "bool" and
+               not np.issubdtype(np.dtype(s[3]), np.integer) for s in prog.steps)
+
+
+# ---------------------------------------------------------------------------------------------
+# Numba kernel source of a program
+# ---------------------------------------------------------------------------------------------
+
+
+def _literal(value, dtype):
+    v = value.item()
+    if dtype == "bool":
+        return "True" if v else "False"
+    if isinstance(v, float):
+        if math.isnan(v):
+            text = "math.nan"
+        elif math.isinf(v):
+            text = "math.inf" if v > 0 else "-math.inf"
+        else:
+            text = repr(v)
+    else:
+        text = repr(int(v))
+    return f"np.{dtype}({text})"
+
+
+def _np_dtype_name(dtype):
+    return "np.bool_" if dtype == "bool" else f"np.{dtype}"
+
+
+def scalar_expr(sop, args, arg_dtypes, out_dtype):
+    """A Numba-compilable scalar expression for one step, or None when there is none."""
+    if out_dtype not in _NUMBA_DTYPES or any(d not in _NUMBA_DTYPES for d in arg_dtypes):
+        return None
+    has_bool = "bool" in arg_dtypes
+    name = sop.name
+    if isinstance(sop, ts.Add):
+        return None if has_bool else "(" + " + ".join(args) + ")"
+    if isinstance(sop, ts.Mul):
+        return None if has_bool else "(" + " * ".join(args) + ")"
+    if has_bool and name in ("sub", "neg", "abs", "sqr", "pow", "true_div", "int_div", "mod",
+                             "maximum", "minimum", "clip", "sgn"):
+        return None
+    if isinstance(sop, ts.Maximum):
+        return f"np.maximum({args[0]}, {args[1]})"
+    if isinstance(sop, ts.Minimum):
+        return f"np.minimum({args[0]}, {args[1]})"
+    if isinstance(sop, ts.Clip):
+        return f"np.minimum(np.maximum({args[0]}, {args[1]}), {args[2]})"
+    if name in ("floor", "ceil", "trunc"):
+        return f"np.{name}(np.float64({args[0]}))"
+    if name == "sgn":
+        return f"np.sign({args[0]})"
+    if name == "abs":
+        return f"abs({args[0]})"
+    if isinstance(sop, ts.TrueDiv):
+        return f"(np.float64({args[0]}) / np.float64({args[1]}))"
+    if isinstance(sop, ts.Pow) and np.dtype(out_dtype).kind in "iu":
+        return None  # negative integer powers raise in NumPy
+    if isinstance(sop, ts.Cast):
+        if np.dtype(sop.dtype).kind in "iub" and any(np.dtype(d).kind == "f" for d in arg_dtypes):
+            return None  # NaN/inf to int is undefined in LLVM; NumPy's result is kept
+        return f"{_np_dtype_name(out_dtype)}({args[0]})"
+    template = sop.kernel
+    if template is None or _is_composite(sop):
+        return None
+    if template in ("+", "*"):
+        return "(" + f" {template} ".join(args) + ")"
+    return "(" + template.format(*args) + ")"
+
+
+def numba_kernel_source(prog, in_bcast, ndim, parallel=False):
+    """Source of a module defining ``kernel`` (a Numba dispatcher) that computes ``prog`` over the
+    broadcast shape; None when a step has no Numba expression."""
+    body = []
+    for sop, args, res, od in prog.steps:
+        arg_names = []
+        for a in args:
+            arg_names.append(_literal(a[1], a[2]) if isinstance(a, tuple) else a)
+        expr = scalar_expr(sop, arg_names, [_ref_dtype(prog, a) for a in args], od)
+        if expr is None:
+            return None
+        if od == "bool":
+            body.append(f"{res} = bool({expr})")
+        else:
+            body.append(f"{res} = np.{od}({expr})")
+    n_in = len(prog.inputs)
+    ins = [f"i{k}" for k in range(n_in)]
+    lines = ["import math", "import numpy as np", "import numba", "",
+             "", f"def _kernel({', '.join(ins)}):"]
+    # sizes of the output, with the strict broadcasting check
+    for d in range(ndim):
+        owners = [k for k in range(n_in) if not in_bcast[k][d]]
+        if not owners:
+            lines.append(f"    n{d} = 1")
+            continue
+        lines.append(f"    n{d} = i{owners[0]}.shape[{d}]")
+        for k in owners[1:]:
+            lines.append(f"    if i{k}.shape[{d}] != n{d}:")
+            lines.append(f"        raise ValueError('Input dimension mismatch in dimension {d}')")
+    shape = "(" + "".join(f"n{d}, " for d in range(ndim)) + ")"
+    for j, o in enumerate(prog.outputs):
+        od = _ref_dtype(prog, o)
+        lines.append(f"    o{j} = np.empty({shape}, dtype={_np_dtype_name(od)})")
+    indent = "    "
+    for d in range(ndim):
+        rng = "numba.prange" if (parallel and d == 0) else "range"
+        lines.append(f"{indent}for j{d} in {rng}(n{d}):")
+        indent += "    "
+    for k in range(n_in):
+        idx = ", ".join("0" if in_bcast[k][d] else f"j{d}" for d in range(ndim)) or "()"
+        lines.append(f"{indent}a{k} = i{k}[{idx}]")
+    lines.extend(indent + b for b in body)
+    out_idx = ", ".join(f"j{d}" for d in range(ndim)) or "()"
+    for j, o in enumerate(prog.outputs):
+        val = _literal(o[1], o[2]) if isinstance(o, tuple) else o
+        lines.append(f"{indent}o{j}[{out_idx}] = {val}")
+    outs = ", ".join(f"o{j}" for j in range(len(prog.outputs)))
+    lines.append(f"    return ({outs},)")
+    flags = "cache=True, error_model='numpy', nogil=True" + (", parallel=True" if parallel else "")
+    lines.append("")
+    lines.append("")
+    lines.append(f"kernel = numba.njit({flags})(_kernel)")
+    return "\n".join(lines) + "\n"
+
+
+def numba_signature(node):
+    import numba
+
+    args = []
+    for v in node.inputs:
+        args.append(numba.types.Array(numba.from_dtype(np.dtype(v.dtype)), v.ndim, "C"))
+    return tuple(args)
+
+
+def program_costs(prog):
+    """(Numba ns per element, NumPy ns per element, number of NumPy calls)."""
+    nb = npc = 0.0
+    for sop, args, res, od in prog.steps:
+        f32 = od == "float32"
+        c = _COSTS.get(sop.name, _DEFAULT_COST)
+        nb += c[f32][0]
+        npc += c[f32][1]
+    return nb, npc, len(prog.steps)
+
+
+# ---------------------------------------------------------------------------------------------
+# The runner of one Elemwise node
+# ---------------------------------------------------------------------------------------------
+
+
+class ElemwiseRunner:
+    """Builds the callables of one Elemwise node and switches between them (see module doc)."""
+
+    def __init__(self, node):
+        self.node = node
+        op = node.op
+        self.ndim = node.outputs[0].ndim
+        self.in_bcast = [tuple(v.broadcastable) for v in node.inputs]
+        self.out_dtypes = [np.dtype(o.dtype) for o in node.outputs]
+        self.n_out = len(node.outputs)
+        self.prog = build_program(op.scalar_op, [v.dtype for v in node.inputs],
+                                  [o.dtype for o in node.outputs])
+        self.inplace = dict(op.inplace_pattern)
+        self.rebind = None
+        self.calls = 0
+        self.kernel_source = None
+        self.kernel = None
+        self.failed = False
+        if self.prog is not None:
+            self.np_prog = make_numpy_program(self.prog)
+            self.quiet = program_is_quiet(self.prog)
+            self.kernel_source = numba_kernel_source(self.prog, self.in_bcast, self.ndim)
+        else:
+            self.np_prog = self._impl_program()
+            self.quiet = False
+        self.fused = self.prog is not None and len(self.prog.steps) > 1
+        # shape-check plan: for each dim, the inputs that must agree
+        self.checks = []
+        for d in range(self.ndim):
+            owners = [k for k, b in enumerate(self.in_bcast) if not b[d]]
+            for k in owners[1:]:
+                self.checks.append((owners[0], k, d))
+        if self.prog is not None:
+            nb, npc, calls = program_costs(self.prog)
+            gain = nb - npc   # ns per element that NumPy saves over the Numba loop
+            if gain > calls * NUMPY_CALL_NS / CHUNK:
+                self.numpy_above = max(0.0, calls * NUMPY_CALL_NS - NUMBA_CALL_NS) / gain
+            else:
+                self.numpy_above = math.inf
+        else:
+            self.numpy_above = 0
+        self.parallel_ok = _cpus() > 1
+        self.par_kernel = None
+
+    # -- NumPy paths ----------------------------------------------------------------------------
+    def _impl_program(self):
+        sop = self.node.op.scalar_op
+        od = [str(d) for d in self.out_dtypes]
+        n_out = self.n_out
+
+        def np_prog(*xs):
+            r = sop.impl(*xs, out_dtypes=od)
+            return (r,) if n_out == 1 else tuple(r)
+
+        return np_prog
+
+    def check_shapes(self, args):
+        """The broadcast output shape; ValueError (the reference message) on a mismatch."""
+        return _check_shapes(self.node, args)
+
+    def finish(self, results, args, shape=None):
+        """Fix dtype, shape and aliasing of the NumPy results; apply the in-place contract."""
+        outs = []
+        for j, r in enumerate(results):
+            od = self.out_dtypes[j]
+            if type(r) is not np.ndarray:
+                r = np.asarray(r)
+            if r.dtype is not od:
+                r = r.astype(od)
+            if shape is None:
+                shape = self.check_shapes(args)
+            if r.shape != shape:
+                r = np.broadcast_to(r, shape).copy()
+            else:
+                for a in args:
+                    if r is a or (r.base is not None and r.base is a):
+                        r = r.copy()
+                        break
+            outs.append(r)
+        for o, i in self.inplace.items():
+            target = args[i]
+            if outs[o] is not target:
+                np.copyto(target, outs[o])
+                outs[o] = target
+        return outs[0] if self.n_out == 1 else tuple(outs)
+
+    def run_numpy(self, *args):
+        shape = self.check_shapes(args)
+        if self.quiet:
+            results = self.np_prog(*args)
+        else:
+            with np.errstate(all="ignore"):
+                results = self.np_prog(*args)
+        return self.finish(results, args, shape)
+
+    def run_chunked(self, *args):
+        """The NumPy program on slices of the first axis that fit in cache."""
+        shape = self.check_shapes(args)
+        if self.ndim == 0 or shape[0] == 0:
+            return self.run_numpy(*args)
+        rows = shape[0]
+        row = 1
+        for s in shape[1:]:
+            row *= s
+        step = max(1, CHUNK // max(row, 1))
+        if step >= rows:
+            return self.run_numpy(*args)
+        outs = [np.empty(shape, d) for d in self.out_dtypes]
+        sliced = [not b[0] for b in self.in_bcast]
+        np_prog = self.np_prog
+        with np.errstate(all="ignore"):
+            for s in range(0, rows, step):
+                e = s + step
+                part = [a[s:e] if sl else a for a, sl in zip(args, sliced)]
+                for o, r in zip(outs, np_prog(*part)):
+                    o[s:e] = r
+        for o, i in self.inplace.items():
+            np.copyto(args[i], outs[o])
+            outs[o] = args[i]
+        return outs[0] if self.n_out == 1 else tuple(outs)
+
+    # -- Numba -----------------------------------------------------------------------------------
+    def compile(self):
+        """Compile (or load from the disk cache) the Numba kernel; False when it cannot be."""
+        if self.kernel is not None:
+            return True
+        if self.failed or self.kernel_source is None:
+            return False
+        from theano.link.numba.cache import compile_kernel
+
+        try:
+            self.kernel = compile_kernel(self.kernel_source, "kernel", numba_signature(self.node))
+        except Exception as exc:  # a scalar op numba cannot type: stay on NumPy for good
+            self.failed = True
+            warnings.warn(f"theano-ng: the numba kernel of {self.node.op} could not be built "
+                          f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}); "
+                          "running it with NumPy", RuntimeWarning, stacklevel=2)
+            return False
+        return True
+
+    def parallel_kernel(self):
+        if self.par_kernel is None:
+            from theano.link.numba.cache import compile_kernel
+
+            src = numba_kernel_source(self.prog, self.in_bcast, self.ndim, parallel=True)
+            try:
+                self.par_kernel = compile_kernel(src, "kernel", numba_signature(self.node))
+            except Exception:
+                self.par_kernel = False
+        return self.par_kernel
+
+    def run_kernel(self, *args):
+        try:
+            outs = self.kernel(*args)
+        except ValueError:
+            self.check_shapes(args)   # raises the reference message
+            raise
+        except TypeError:
+            return self.run_numpy(*args)   # a layout/dtype numba refuses: NumPy is always right
+        for o, i in self.inplace.items():
+            np.copyto(args[i], outs[o])
+            outs = outs[:o] + (args[i],) + outs[o + 1:]
+        return outs[0] if self.n_out == 1 else outs
+
+    # -- entry points ----------------------------------------------------------------------------
+    def hot_function(self):
+        """The function used once the node is hot (no counting any more)."""
+        if self.fused and self.compile():
+            kernel = self.kernel
+            numpy_above = self.numpy_above
+            chunked = self.run_chunked
+            run_kernel = self.run_kernel
+            par_above = config.numba__parallel_threshold if self.parallel_ok else math.inf
+            simple = not self.inplace and self.n_out == 1 and numpy_above == math.inf \
+                and par_above == math.inf
+
+            if simple:
+                def hot(*args):
+                    try:
+                        return kernel(*args)[0]
+                    except (ValueError, TypeError):
+                        return run_kernel(*args)
+                return hot
+
+            def hot(*args):
+                n = args[0].size
+                for a in args:
+                    if a.size > n:
+                        n = a.size
+                if n >= numpy_above:
+                    return chunked(*args)
+                if n >= par_above:
+                    par = self.parallel_kernel()
+                    if par:
+                        outs = par(*args)
+                        if not self.inplace:
+                            return outs[0] if self.n_out == 1 else outs
+                return run_kernel(*args)
+            return hot
+        if self.fused:
+            return self.run_chunked
+        return self.single_op_function()
+
+    def single_op_function(self):
+        """A tight function for one ufunc: strict shape check, call, dtype fix."""
+        if self.prog is None or self.inplace or self.n_out != 1:
+            return self.run_numpy
+        sop, args, res, od = self.prog.steps[0]
+        fn = _numpy_step(sop, len(args), od)
+        glb = {"_fn": fn, "_od": self.out_dtypes[0], "_nd": np.ndarray, "_fail": self._fail,
+               "_finish": self.finish, "_errstate": np.errstate}
+        names = [f"x{k}" for k in range(len(args))]
+        lines = [f"def single({', '.join(names)}):"]
+        for a, b, d in self.checks:
+            lines.append(f"    if x{a}.shape[{d}] != x{b}.shape[{d}]: _fail({', '.join(names)})")
+        indent = "    "
+        if not self.quiet:
+            lines.append("    with _errstate(all='ignore'):")
+            indent = "        "
+        lines.append(f"{indent}r = _fn({', '.join(names)})")
+        lines.append("    if type(r) is not _nd or r.dtype is not _od:")
+        lines.append(f"        return _finish((r,), ({', '.join(names)},))")
+        if sop.name in ("identity", "second"):
+            lines.append(f"    return _finish((r,), ({', '.join(names)},))")
+        else:
+            lines.append("    return r")
+        src = "\n".join(lines) + "\n"
+        exec(compile(src, "<theano-ng elemwise>", "exec"), glb)
+        return glb["single"]
+
+    def _fail(self, *args):
+        self.check_shapes(args)
+        raise ValueError(f"Input dimension mismatch in {self.node.op}")
+
+    def entry(self):
+        """The function the compiled thunk calls first (it rebinds itself once hot)."""
+        if not self.fused:
+            return self.hot_function()
+        from theano.link.numba.cache import is_cached
+
+        if HOT_CALLS <= 0 or (self.kernel_source is not None and is_cached(self.kernel_source)):
+            return self.hot_function()
+
+        def cold(*args):
+            self.calls += 1
+            if self.calls >= HOT_CALLS and self.rebind is not None:
+                hot = self.hot_function()
+                self.rebind(hot)
+                return hot(*args)
+            return self.run_chunked(*args)
+
+        cold._set_rebind = self._set_rebind
+        return cold
+
+    def _set_rebind(self, fn):
+        self.rebind = fn
+
+
+@numba_funcify.register(Elemwise)
+def _funcify_elemwise(op, node):
+    return ElemwiseRunner(node).entry()

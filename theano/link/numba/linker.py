@@ -1,0 +1,151 @@
+"""The native linker: a FunctionGraph becomes one straight-line Python function.
+
+For a graph ``x -> exp(x) * 2`` the generated code is::
+
+    def thunk(inputs):
+        i0, = inputs
+        try:
+            v0 = f0(i0)          # Elemwise{exp}: a NumPy ufunc or a Numba kernel
+            v1 = f1(v0, c0)      # Elemwise{mul}; c0 is the constant 2, bound as a global
+            del v0               # intermediates are dropped after their last use
+        except Exception as exc:
+            _error(exc)
+        return [v1]
+
+There is no per-node dispatch: each node is one call of the callable that ``numba_funcify`` gave
+for it, bound as a global of the generated function. The ``try`` is free in CPython 3.11+; an error
+is mapped back to its node by the line number of the failing statement, and re-raised with the
+node, its input shapes and the user's line (``theano.link.utils.reraise_with_node``).
+
+Graphs with lazy ops (ifelse) run on the reference LazyVM, whose demand-driven walk they need.
+"""
+
+import time
+
+from theano.graph.basic import Constant
+from theano.link.python.vm import LazyVM
+from theano.link.utils import reraise_with_node
+from theano.link.numba.dispatch import numba_funcify
+
+
+def _var_names(fgraph, nodes):
+    names = {}
+    consts = {}
+    for k, v in enumerate(fgraph.inputs):
+        names[v] = f"i{k}"
+    count = 0
+    for node in nodes:
+        for v in node.inputs:
+            if v not in names and isinstance(v, Constant):
+                names[v] = f"c{len(consts)}"
+                consts[names[v]] = v.data
+        for v in node.outputs:
+            if v not in names:
+                names[v] = f"v{count}"
+                count += 1
+    for v in fgraph.outputs:
+        if v not in names and isinstance(v, Constant):
+            names[v] = f"c{len(consts)}"
+            consts[names[v]] = v.data
+    return names, consts
+
+
+def build_thunk(fgraph, nodes, profile=None, funcify=numba_funcify):
+    """Generate, compile and return the straight-line function of ``fgraph``."""
+    names, consts = _var_names(fgraph, nodes)
+    glb = dict(consts)
+    keep = set(fgraph.outputs) | set(fgraph.inputs)
+    last_use = {}
+    for i, node in enumerate(nodes):
+        for v in node.inputs:
+            last_use[v] = i
+    line_node = {}
+    lines = ["def thunk(inputs):"]
+    n_in = len(fgraph.inputs)
+    if n_in:
+        lines.append(f"    {''.join(names[v] + ', ' for v in fgraph.inputs)}= inputs")
+    lines.append("    try:")
+    hooks = []
+    for i, node in enumerate(nodes):
+        fname = f"f{i}"
+        fn = funcify(node.op, node)
+        glb[fname] = fn
+        hook = getattr(fn, "_set_rebind", None)
+        if hook is not None:
+            hooks.append((hook, fname))
+        args = ", ".join(names[v] for v in node.inputs)
+        outs = [names[v] for v in node.outputs]
+        target = outs[0] if len(outs) == 1 else ", ".join(outs)
+        if profile is not None:
+            glb[f"n{i}"] = node
+            lines.append("        _t = _clock()")
+            line_node[len(lines) + 1] = i
+            lines.append(f"        {target} = {fname}({args})")
+            lines.append(f"        _record(n{i}, _clock() - _t)")
+        else:
+            line_node[len(lines) + 1] = i
+            lines.append(f"        {target} = {fname}({args})")
+        dead = [names[v] for v in node.outputs if v not in last_use and v not in keep]
+        dead += [names[v] for v in node.inputs
+                 if last_use.get(v) == i and v not in keep and not isinstance(v, Constant)]
+        dead = list(dict.fromkeys(dead))
+        if dead:
+            lines.append(f"        del {', '.join(dead)}")
+    lines.append("        pass")
+    lines.append("    except Exception as exc:")
+    lines.append("        _error(exc)")
+    outs = ", ".join(names[v] for v in fgraph.outputs)
+    lines.append(f"    return [{outs}]")
+    source = "\n".join(lines) + "\n"
+    filename = f"<theano-ng thunk {id(fgraph):x}>"
+    code = compile(source, filename, "exec")
+    func_code = next(c for c in code.co_consts if hasattr(c, "co_name") and c.co_name == "thunk")
+    rev_names = {n: v for v, n in names.items()}
+
+    def _error(exc):
+        tb = exc.__traceback__
+        frame_tb = None
+        while tb is not None:
+            if tb.tb_frame.f_code is func_code:
+                frame_tb = tb
+            tb = tb.tb_next
+        if frame_tb is None:
+            raise exc
+        pos = line_node.get(frame_tb.tb_lineno)
+        if pos is None:
+            raise exc
+        node = nodes[pos]
+        local = frame_tb.tb_frame.f_locals
+        values = [local.get(names[v], glb.get(names[v])) for v in node.inputs]
+        reraise_with_node(node, exc, values, pos)
+
+    glb["_error"] = _error
+    glb["_clock"] = time.perf_counter
+    if profile is not None:
+        glb["_record"] = profile.record_node
+    exec(code, glb)
+    thunk = glb["thunk"]
+    for hook, fname in hooks:
+        hook(lambda new, _n=fname: glb.__setitem__(_n, new))
+    thunk.source = source
+    thunk.names = rev_names
+    return thunk
+
+
+class NumbaLinker:
+    """The fast native backend: generated straight-line code with Numba-compiled Elemwise loops."""
+
+    name = "numba"
+
+    def __init__(self, allow_gc=True):
+        self.allow_gc = allow_gc
+
+    def make_thunk(self, fgraph, profile=None):
+        nodes = fgraph.toposort()
+        if any(getattr(n.op, "lazy", False) for n in nodes):
+            return LazyVM(fgraph, nodes, self.allow_gc, profile)
+        return build_thunk(fgraph, nodes, profile)
+
+    def required_rewrites(self):
+        return ()
+
