@@ -405,3 +405,68 @@ def test_subtensor_and_advanced_mix_in_one_graph():
     assert isinstance(out.owner.op, Subtensor)
     xv = rand(3, 4)
     compare_backends([x, i], out, [xv, 1], expected=xv[1][[0, 0]][1:])
+
+
+# -------------------------------------------------------------------------------------------------
+# in compiled functions: optimized graphs, updates, other dtypes
+# -------------------------------------------------------------------------------------------------
+
+
+def test_optimized_graphs_keep_inputs_intact():
+    x = T.dmatrix()
+    i = T.lvector()
+    outs = [set_subtensor((x * 2)[1:, 0], 0.0), inc_subtensor((x + 1)[i], 1.0),
+            inc_subtensor((x - 1)[i, i], 2.0), set_subtensor((x * 1)[x > 0], -1.0)]
+    xv, iv = rand(3, 3), np.array([0, 2, 0])
+    keep = xv.copy()
+    exp0 = xv * 2
+    exp0[1:, 0] = 0
+    exp1 = xv + 1
+    np.add.at(exp1, iv, 1.0)
+    exp2 = xv - 1
+    np.add.at(exp2, (iv, iv), 2.0)
+    exp3 = xv.copy()
+    exp3[xv > 0] = -1
+    for mode in ("FAST_RUN", "FAST_COMPILE"):
+        f = theano.function([x, i], outs, mode=mode)
+        for got, want in zip(f(xv, iv), [exp0, exp1, exp2, exp3]):
+            np.testing.assert_allclose(got, want)
+        np.testing.assert_array_equal(xv, keep)
+
+
+def test_shared_variable_updates_with_inc_subtensor():
+    s = theano.shared(np.zeros((4, 2)))
+    i = T.lvector()
+    v = T.dmatrix()
+    f = theano.function([i, v], s[i].sum(), updates={s: inc_subtensor(s[i], v)})
+    r = f(np.array([1, 1, 3]), np.ones((3, 2)))
+    assert float(r) == 0.0
+    np.testing.assert_allclose(s.get_value(), [[0, 0], [2, 2], [0, 0], [1, 1]])
+    f(np.array([0]), np.full((1, 2), 5.0))
+    np.testing.assert_allclose(s.get_value()[0], [5, 5])
+
+
+def test_complex_and_bool_tensors():
+    z = T.zvector()
+    zv = np.array([1 + 2j, 3 - 1j, 0.5j])
+    compare_backends([z], [z[[2, 0]], set_subtensor(z[1:], 1j), inc_subtensor(z[[0, 0]], 1)], [zv],
+                     expected=[zv[[2, 0]], np.array([1 + 2j, 1j, 1j]), zv + np.array([2, 0, 0])])
+    b = T.TensorType("bool", (False,))()
+    bv = np.array([True, False, True])
+    compare_backends([b], [b[::-1], b[[0, 1]], b[b]], [bv], expected=[bv[::-1], bv[[0, 1]], bv[bv]])
+
+
+def test_gradient_through_chained_indexing():
+    def build(x, i):
+        y = set_subtensor(x[i], x[i] * 2)
+        return inc_subtensor(y[1:, ::-1][[0, 0]], y[0, :])
+
+    def ref(x, i):
+        y = x.copy()
+        y[i] = x[i] * 2
+        # only one level of indexing is updated: the result is the modified y[1:, ::-1]
+        part = y[1:, ::-1].copy()
+        np.add.at(part, [0, 0], y[0, :])
+        return part
+
+    check_case(OpCase("chain", build, ref, [rand(3, 3), np.array([2, 0])], dtypes=FLOATS))
