@@ -1,0 +1,247 @@
+"""theano.scan forward behaviour: sequences with taps, states with taps, outputs not fed back,
+non-sequences, n_steps, go_backwards, until, shared-variable updates, random streams, map/reduce/
+foldl/foldr, infer_shape, and every mode."""
+
+from collections import OrderedDict
+
+import numpy as np
+import pytest
+
+import theano
+import theano.tensor as T
+from theano.scan_module import until
+from tests.helpers import MODES, check_infer_shape, compare_backends, rand
+
+
+def fn_of(mode):
+    return MODES[mode]()
+
+
+def test_scan_is_callable_as_theano_scan_and_module_function():
+    import theano.scan as scan_pkg
+
+    x = T.dvector("x")
+    r1, _ = theano.scan(lambda v: v * 2, sequences=x)
+    r2, _ = scan_pkg.scan(lambda v: v * 2, sequences=x)
+    f = theano.function([x], [r1, r2])
+    a, b = f(np.arange(3.0))
+    np.testing.assert_allclose(a, b)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_polynomial_int_and_float(dtype):
+    coefs = T.vector("c", dtype=dtype)
+    powers = T.ivector("p")
+    x = T.scalar("x", dtype=dtype)
+    r, upd = theano.scan(lambda c, p, x: c * x ** p, sequences=[coefs, powers], non_sequences=x)
+    assert not upd
+    cv, pv = np.array([2, 3, 4], dtype=dtype), np.array([0, 1, 2], dtype="int32")
+    out = compare_backends([coefs, powers, x], r, [cv, pv, np.asarray(3, dtype=dtype)],
+                           expected=cv * 3.0 ** pv)
+    # Theano's upcast rules: float32 ** int32 is float64; the scan keeps the body's dtype
+    assert out.dtype == np.dtype(r.dtype) == np.dtype((T.vector(dtype=dtype) ** powers).dtype)
+
+
+def test_int32_polynomial_keeps_int32():
+    coefs, powers, x = T.ivector(), T.ivector(), T.iscalar()
+    r, _ = theano.scan(lambda c, p, x: c * x ** p, sequences=[coefs, powers], non_sequences=x)
+    assert r.dtype == "int32"
+    f = theano.function([x, coefs, powers], r, allow_input_downcast=True)
+    np.testing.assert_array_equal(f(10, [2, 3, 4, 6, 5], [0, 1, 2, 3, 4]), [2, 30, 400, 6000, 50000])
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_rnn_state_matches_numpy_loop(mode):
+    x = T.dmatrix("x")
+    h0 = T.dvector("h0")
+    W = T.dmatrix("W")
+    hs, _ = theano.scan(lambda xt, h, W: T.tanh(T.dot(h, W) + xt), sequences=x, outputs_info=h0,
+                        non_sequences=W, mode=fn_of(mode))
+    f = theano.function([x, h0, W], hs, mode=fn_of(mode))
+    xv, hv, Wv = rand(6, 3), rand(3, seed=2), rand(3, 3, seed=3)
+    h, expected = hv, []
+    for t in range(6):
+        h = np.tanh(h @ Wv + xv[t])
+        expected.append(h)
+    np.testing.assert_allclose(f(xv, hv, Wv), np.array(expected), rtol=1e-12)
+
+
+def test_fibonacci_with_output_taps():
+    x0 = T.lvector("x0")
+    fib, _ = theano.scan(lambda a, b: a + b, outputs_info=dict(initial=x0, taps=[-2, -1]), n_steps=10)
+    f = theano.function([x0], fib)
+    np.testing.assert_array_equal(f(np.array([0, 1])), [1, 2, 3, 5, 8, 13, 21, 34, 55, 89])
+
+
+def test_mitsot_initial_with_more_rows_uses_the_first_ones():
+    x0 = T.dvector("x0")
+    r, _ = theano.scan(lambda a, b: a + b, outputs_info=dict(initial=x0, taps=[-2, -1]), n_steps=3)
+    f = theano.function([x0], r)
+    np.testing.assert_allclose(f(np.array([1.0, 2.0, 100.0])), [3.0, 5.0, 8.0])
+
+
+def test_sequence_taps_order_and_window():
+    x = T.dvector("x")
+    r, _ = theano.scan(lambda xp1, xm1, xt: 100 * xp1 + 10 * xm1 + xt,
+                       sequences=dict(input=x, taps=[1, -1, 0]))
+    xv = np.arange(6.0)
+    expected = [100 * xv[t + 1] + 10 * xv[t - 1] + xv[t] for t in range(1, 5)]
+    np.testing.assert_allclose(theano.function([x], r)(xv), expected)
+
+
+def test_several_outputs_with_none_entries():
+    x = T.dvector("x")
+    (sq, cum, twice), _ = theano.scan(lambda v, acc: (v ** 2, acc + v, 2 * v), sequences=x,
+                                      outputs_info=[None, T.constant(0.0, dtype="float64"), None])
+    xv = np.array([1.0, 2.0, 3.0])
+    a, b, c = theano.function([x], [sq, cum, twice])(xv)
+    np.testing.assert_allclose(a, xv ** 2)
+    np.testing.assert_allclose(b, np.cumsum(xv))
+    np.testing.assert_allclose(c, 2 * xv)
+
+
+def test_matrix_state_and_empty_sequence():
+    x = T.dtensor3("x")
+    h0 = T.dmatrix("h0")
+    r, _ = theano.scan(lambda xt, h: h + xt, sequences=x, outputs_info=h0)
+    f = theano.function([x, h0], r)
+    xv = rand(4, 2, 3)
+    np.testing.assert_allclose(f(xv, np.zeros((2, 3))), np.cumsum(xv, axis=0))
+    assert f(np.zeros((0, 2, 3)), np.zeros((2, 3))).shape == (0, 2, 3)
+
+
+def test_nitsot_with_zero_steps_has_zero_rows():
+    x = T.dvector("x")
+    r, _ = theano.scan(lambda v: v * 2, sequences=x)
+    assert theano.function([x], r)(np.zeros(0)).shape[0] == 0
+
+
+def test_n_steps_alone_and_symbolic():
+    k = T.iscalar("k")
+    a = T.dscalar("a")
+    r, _ = theano.scan(lambda h, a: h * a, outputs_info=T.constant(1.0, dtype="float64"),
+                       non_sequences=a, n_steps=k)
+    f = theano.function([k, a], r)
+    np.testing.assert_allclose(f(4, 2.0), [2.0, 4.0, 8.0, 16.0])
+    assert f(0, 2.0).shape == (0,)
+
+
+def test_shortest_sequence_wins_and_n_steps_truncates():
+    x = T.dvector("x")
+    y = T.dvector("y")
+    r, _ = theano.scan(lambda a, b: a + b, sequences=[x, y])
+    f = theano.function([x, y], r)
+    np.testing.assert_allclose(f(np.arange(5.0), np.ones(3)), [1.0, 2.0, 3.0])
+    r2, _ = theano.scan(lambda a: a, sequences=x, n_steps=2)
+    np.testing.assert_allclose(theano.function([x], r2)(np.arange(5.0)), [0.0, 1.0])
+
+
+def test_go_backwards():
+    x = T.dvector("x")
+    r, _ = theano.scan(lambda v, acc: acc * 10 + v, sequences=x,
+                       outputs_info=T.constant(0.0, dtype="float64"), go_backwards=True)
+    np.testing.assert_allclose(theano.function([x], r)(np.array([1.0, 2.0, 3.0])), [3.0, 32.0, 321.0])
+    y = T.dvector("y")
+    r2, _ = theano.scan(lambda a, b: a - b, sequences=[x, y], go_backwards=True)
+    # both are reversed in full before the shortest one sets the number of steps
+    np.testing.assert_allclose(theano.function([x, y], r2)(np.arange(4.0), np.array([10.0, 20.0])),
+                               [3.0 - 20.0, 2.0 - 10.0])
+
+
+def test_until_stops_the_loop():
+    h0 = T.dscalar("h0")
+    r, _ = theano.scan(lambda h: (h * 2, until(h * 2 > 50)), outputs_info=h0, n_steps=100)
+    np.testing.assert_allclose(theano.function([h0], r)(1.0), [2, 4, 8, 16, 32, 64])
+    (a, b), upd, = theano.scan(lambda h: ([h + 1, h * 0], OrderedDict(), until(T.ge(h, 3))),
+                               outputs_info=[T.constant(0, dtype="int64"), None], n_steps=50)
+    ra, rb = theano.function([], [a, b])()
+    np.testing.assert_array_equal(ra, [1, 2, 3, 4])
+    assert rb.shape == (4,)
+
+
+def test_shared_variable_updates_inside_fn():
+    c = theano.shared(np.float64(0.0), name="c")
+    x = T.dvector("x")
+    r, upd = theano.scan(lambda v: (v + c, {c: c + 1}), sequences=x)
+    assert list(upd.keys()) == [c]
+    f = theano.function([x], r, updates=upd)
+    np.testing.assert_allclose(f(np.zeros(3)), [0.0, 1.0, 2.0])
+    assert c.get_value() == 3.0
+    np.testing.assert_allclose(f(np.zeros(2)), [3.0, 4.0])
+    assert c.get_value() == 5.0
+
+
+def test_shared_variable_read_implicitly_and_with_strict():
+    w = theano.shared(np.array([1.0, 2.0]), name="w")
+    x = T.dmatrix("x")
+    r, _ = theano.scan(lambda v: (v * w).sum(), sequences=x)
+    f = theano.function([x], r)
+    np.testing.assert_allclose(f(np.ones((3, 2))), [3.0, 3.0, 3.0])
+    w.set_value(np.array([0.0, 1.0]))
+    np.testing.assert_allclose(f(np.ones((3, 2))), [1.0, 1.0, 1.0])
+    with pytest.raises(ValueError, match="strict=True.*non_sequences"):
+        theano.scan(lambda v: (v * w).sum(), sequences=x, strict=True)
+    r2, _ = theano.scan(lambda v, w: (v * w).sum(), sequences=x, non_sequences=w, strict=True)
+    np.testing.assert_allclose(theano.function([x], r2)(np.ones((2, 2))), [1.0, 1.0])
+
+
+def test_outer_expression_is_computed_once_outside():
+    x = T.dvector("x")
+    a = T.dscalar("a")
+    outer = T.exp(a)
+    r, _ = theano.scan(lambda v: v * outer, sequences=x)
+    scan_node = [n for n in theano.function([x, a], r).maker.fgraph.apply_nodes
+                 if type(n.op).__name__ == "Scan"][0]
+    inner_ops = {type(n.op).__name__ + str(getattr(n.op, "scalar_op", "")) for n in
+                 theano.graph.basic.io_toposort(scan_node.op.inner_inputs, scan_node.op.inner_outputs)}
+    assert not any("exp" in s.lower() for s in inner_ops)
+    np.testing.assert_allclose(theano.function([x, a], r)(np.ones(2), 0.0), [1.0, 1.0])
+
+
+def test_random_streams_fresh_draws_each_step():
+    from theano.tensor.shared_randomstreams import RandomStreams
+
+    srng = RandomStreams(seed=42)
+    x = T.dvector("x")
+    r, upd = theano.scan(lambda v: v + srng.uniform(()), sequences=x)
+    assert len(upd) == 1
+    f = theano.function([x], r, updates=upd)
+    a = f(np.zeros(4))
+    assert len(set(np.round(a, 12))) == 4
+    b = f(np.zeros(4))
+    assert not np.allclose(a, b)
+
+
+def test_map_reduce_foldl_foldr():
+    x = T.dvector("x")
+    z = T.constant(0.0, dtype="float64")
+    m, _ = theano.map(lambda v: v ** 2, x)
+    s, _ = theano.reduce(lambda v, acc: acc + v, x, z)
+    fl, _ = theano.foldl(lambda v, acc: acc * 10 + v, x, z)
+    fr, _ = theano.foldr(lambda v, acc: acc * 10 + v, x, z)
+    xv = np.array([1.0, 2.0, 3.0])
+    rm, rs, rl, rr = theano.function([x], [m, s, fl, fr])(xv)
+    np.testing.assert_allclose(rm, xv ** 2)
+    assert rs.shape == () and float(rs) == 6.0
+    assert float(rl) == 123.0 and float(rr) == 321.0
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_every_mode_agrees(dtype):
+    x = T.matrix("x", dtype=dtype)
+    h0 = T.vector("h0", dtype=dtype)
+    hs, _ = theano.scan(lambda xt, h: T.tanh(h * 0.5 + xt), sequences=x, outputs_info=h0)
+    compare_backends([x, h0], [hs, hs.sum()], [rand(5, 3, dtype=dtype), rand(3, dtype=dtype, seed=9)])
+
+
+def test_infer_shape():
+    x = T.dmatrix("x")
+    h0 = T.dvector("h0")
+    W = T.dmatrix("W")
+    hs, _ = theano.scan(lambda xt, h, W: T.dot(h, W) + xt, sequences=x, outputs_info=h0,
+                        non_sequences=W)
+    buf = hs.owner.inputs[0]
+    check_infer_shape([x, h0, W], buf, [rand(4, 3), rand(3), rand(3, 3)])
+    ys, _ = theano.scan(lambda xt, W: T.dot(W, xt), sequences=x, non_sequences=W)
+    check_infer_shape([x, W], ys, [rand(4, 3), rand(2, 3)])
+    check_infer_shape([x, h0, W], hs, [rand(4, 3), rand(3), rand(3, 3)])

@@ -1,0 +1,436 @@
+"""``theano.scan``: loops over sequences with recurrent states, as in Theano 1.0.
+
+    result, updates = theano.scan(fn=lambda c, p, x: c * x ** p,
+                                  sequences=[coefs, powers], non_sequences=x)
+
+``fn`` is called once, with symbolic arguments in this order: the slices of each sequence (one per
+tap, in the order of the taps), the previous values of each recurrent output (one per tap), then the
+non-sequences. What it returns (outputs, an updates dict, an ``until`` condition, in any order) is
+the body of a Scan op. Variables that existed before ``fn`` was called and that the body uses (the
+explicit non-sequences, shared variables, other outer expressions) become loop-invariant inputs,
+computed once outside the loop. Shared variables updated in the body (explicitly, or by their
+``default_update``, as random streams do) are carried from step to step; their final values are in
+the returned ``updates``, which must be passed to ``theano.function``.
+
+Steps: with sequences, the shortest sequence (after its taps) sets the number of steps;
+``n_steps`` may be given too (an int or a symbolic scalar): then every sequence must have enough
+entries for that many steps (a shorter one is an error, a longer one is used only partly).
+"""
+
+from collections import OrderedDict
+
+import numpy as np
+
+from theano.compile.sharedvalue import SharedVariable
+from theano.graph.basic import Constant, Variable, clone_replace
+from theano.scan.op import Buffer, Scan
+from theano.scan.rows import row_reverse, row_slice
+
+__all__ = ["scan", "until"]
+
+
+class until:
+    """The stopping condition of a scan: ``return outputs, theano.scan_module.until(cond)``.
+
+    The loop stops after the step where ``cond`` (a scalar) is true; outputs then have as many
+    entries as steps were run.
+    """
+
+    def __init__(self, condition):
+        from theano.tensor.basic import as_tensor_variable
+
+        condition = as_tensor_variable(condition)
+        if condition.ndim != 0:
+            raise TypeError(
+                f"until: the condition must be a scalar, got {condition} with {condition.ndim} "
+                "dimension(s)"
+            )
+        self.condition = condition
+
+
+def _listify(x):
+    if x is None:
+        return []
+    if isinstance(x, (list, tuple)):
+        return list(x)
+    return [x]
+
+
+def _as_var(x, what):
+    from theano.tensor.basic import as_tensor_variable
+
+    if isinstance(x, Variable):
+        return x
+    try:
+        if isinstance(x, (float, np.floating, np.ndarray)) and not isinstance(x, (bool, np.bool_)):
+            return as_tensor_variable(np.asarray(x))
+        return as_tensor_variable(x)
+    except TypeError as exc:
+        raise TypeError(f"scan: {what} must be a symbolic variable or a value, got {x!r}: {exc}") from None
+
+
+def _taps_list(taps, what):
+    if isinstance(taps, (int, np.integer)):
+        taps = [taps]
+    try:
+        taps = [int(t) for t in taps]
+    except (TypeError, ValueError):
+        raise TypeError(f"scan: {what} taps must be integers, got {taps!r}") from None
+    if not taps:
+        raise ValueError(f"scan: {what} has an empty list of taps")
+    if len(set(taps)) != len(taps):
+        raise ValueError(f"scan: {what} has repeated taps {taps}")
+    return taps
+
+
+def _tap_name(base, tap):
+    if tap == 0:
+        return f"{base}[t]"
+    return f"{base}[t{tap:+d}]"
+
+
+class _Output:
+    """One entry of outputs_info: a recurrent state (with taps) or an output not fed back."""
+
+    def __init__(self, index, init=None, taps=None):
+        self.index = index
+        self.init = init
+        self.taps = taps
+        self.placeholders = []
+        self.elem_type = None
+
+    @property
+    def is_state(self):
+        return self.init is not None
+
+    @property
+    def head(self):
+        return -min(self.taps)
+
+
+def _normalize_outputs_info(outputs_info):
+    from theano.tensor.type import TensorType
+
+    entries = []
+    for i, info in enumerate(_listify(outputs_info)):
+        what = f"outputs_info[{i}]"
+        if info is None:
+            entries.append(_Output(i))
+            continue
+        if isinstance(info, dict):
+            unknown = set(info) - {"initial", "taps", "return_steps", "inplace"}
+            if unknown:
+                raise ValueError(f"scan: {what} has unknown keys {sorted(unknown)}; use 'initial' and 'taps'")
+            if info.get("initial") is None:
+                if info.get("taps") not in (None, []):
+                    raise ValueError(f"scan: {what} has taps but no 'initial' value to start from")
+                entries.append(_Output(i))
+                continue
+            init = _as_var(info["initial"], what)
+            taps = _taps_list(info.get("taps", [-1]) if info.get("taps") is not None else [-1], what)
+        else:
+            init = _as_var(info, what)
+            taps = [-1]
+        if any(t >= 0 for t in taps):
+            raise ValueError(
+                f"scan: {what} has taps {taps}; the taps of a recurrent output must be negative "
+                "(-1 is the previous step)"
+            )
+        out = _Output(i, init, taps)
+        if taps == [-1]:
+            out.elem_type = TensorType(init.dtype, (False,) * init.ndim)
+        else:
+            if init.ndim < 1:
+                raise TypeError(
+                    f"scan: {what} uses taps {taps}, so its initial value needs one row per step "
+                    f"of history ({out.head} rows), but {init} is a scalar"
+                )
+            out.elem_type = TensorType(init.dtype, (False,) * (init.ndim - 1))
+        base = init.name or f"out{i}"
+        out.placeholders = [out.elem_type(_tap_name(base, t)) for t in taps]
+        entries.append(out)
+    return entries
+
+
+def _parse_return(ret, n_infos):
+    """(outputs list, updates OrderedDict, condition or None) from what fn returned."""
+    outputs, updates, cond = [], OrderedDict(), None
+
+    def is_update_pairs(x):
+        return isinstance(x, (list, tuple)) and x and all(
+            isinstance(p, (list, tuple)) and len(p) == 2 and isinstance(p[0], SharedVariable) for p in x)
+
+    parts = list(ret) if isinstance(ret, tuple) else [ret]
+    if isinstance(ret, tuple) and not any(isinstance(p, (dict, until)) or is_update_pairs(p)
+                                          for p in parts):
+        parts = [list(ret)]
+    for p in parts:
+        if p is None:
+            continue
+        if isinstance(p, until):
+            if cond is not None:
+                raise ValueError("scan: fn returned more than one until condition")
+            cond = p.condition
+        elif isinstance(p, dict):
+            updates.update(p)
+        elif is_update_pairs(p):
+            updates.update(p)
+        elif isinstance(p, (list, tuple)):
+            for q in p:
+                if isinstance(q, until):
+                    cond = q.condition
+                else:
+                    outputs.append(q)
+        else:
+            outputs.append(p)
+    return outputs, updates, cond
+
+
+def _created_since(counter):
+    def inside(v):
+        try:
+            return int(v.auto_name.rsplit("_", 1)[1]) > counter
+        except (AttributeError, ValueError, IndexError):
+            return False
+    return inside
+
+
+def _boundary(roots, placeholders, inside):
+    """Variables used by the body that it did not create: loop-invariant inputs (in walk order)."""
+    seen, order = set(), []
+    stack = list(reversed(roots))
+    while stack:
+        v = stack.pop()
+        if v in seen:
+            continue
+        seen.add(v)
+        if v in placeholders or isinstance(v, Constant):
+            continue
+        if v.owner is not None and inside(v):
+            stack.extend(reversed(v.owner.inputs))
+        else:
+            order.append(v)
+    return order
+
+
+def _check_update(sv, expr, k):
+    from theano.tensor.basic import as_tensor_variable
+
+    if not isinstance(sv, SharedVariable):
+        raise TypeError(
+            f"scan: the updates returned by fn must have shared variables as keys; key {k} is "
+            f"{sv!r} ({type(sv).__name__})"
+        )
+    if not isinstance(expr, Variable):
+        expr = as_tensor_variable(np.asarray(expr, dtype=getattr(sv.type, "dtype", None)))
+    if expr.type == sv.type:
+        return expr
+    conv = sv.type.convert_variable(expr)
+    if conv is not None:
+        return conv
+    dtype = getattr(sv.type, "dtype", None)
+    hint = f" Cast it, e.g. T.cast(expr, '{dtype}')." if dtype else ""
+    raise TypeError(
+        f"scan: the update of shared variable {sv.name or sv} ({sv.type}) returned by fn has type "
+        f"{expr.type}.{hint}"
+    )
+
+
+def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None,
+         truncate_gradient=-1, go_backwards=False, mode=None, name=None, profile=False,
+         allow_gc=None, strict=False, return_list=False):
+    """Repeat ``fn`` over sequences and recurrent states; returns ``(outputs, updates)``.
+
+    ``sequences``: variables or ``dict(input=x, taps=[-1, 0, 1])``. ``outputs_info``: per output of
+    fn, None (not fed back), an initial value (fed back as the previous step), or
+    ``dict(initial=x0, taps=[-2, -1])`` (``x0`` has one row per step of history). ``non_sequences``:
+    passed unchanged to each step. ``n_steps``: number of steps (int or symbolic scalar).
+    ``go_backwards``: iterate over the sequences from the end. ``truncate_gradient``: backpropagate
+    through at most that many steps (-1: all). ``mode``: the mode the body is compiled with.
+    ``profile``/``allow_gc`` are accepted for compatibility. ``strict``: every variable the body uses
+    must be passed in non_sequences. ``return_list``: always return a list of outputs.
+    """
+    from theano.tensor.basic import as_tensor_variable, cast, patternbroadcast
+    from theano.tensor.math import minimum
+    from theano.tensor.shape import shape_i
+    from theano.tensor.type import TensorType
+
+    if not callable(fn):
+        raise TypeError(f"scan: fn must be callable, got {type(fn).__name__}")
+    try:
+        truncate_gradient = int(truncate_gradient)
+    except (TypeError, ValueError):
+        raise TypeError(f"scan: truncate_gradient must be an int, got {truncate_gradient!r}") from None
+    if truncate_gradient == 0 or truncate_gradient < -1:
+        raise ValueError(f"scan: truncate_gradient must be -1 (no truncation) or positive, got {truncate_gradient}")
+
+    # sequences
+    seq_vars, seq_buffers, seq_ph, seq_n = [], [], [], []
+    for i, s in enumerate(_listify(sequences)):
+        what = f"sequences[{i}]"
+        if isinstance(s, dict):
+            if "input" not in s:
+                raise ValueError(f"scan: {what} is a dict without an 'input' entry")
+            x, taps = s["input"], s.get("taps", [0])
+            taps = [0] if taps is None else taps
+        else:
+            x, taps = s, [0]
+        x = _as_var(x, what)
+        taps = _taps_list(taps, what)
+        if not isinstance(x.type, TensorType) or x.ndim < 1:
+            raise TypeError(
+                f"scan: {what} ({x}) has no dimension to iterate over: a sequence must have at "
+                "least one dimension (pass scalars in non_sequences)"
+            )
+        base = x.name or f"seq{i}"
+        if go_backwards:
+            x = row_reverse(x)
+        lo, hi = min(taps), max(taps)
+        elem = TensorType(x.dtype, x.broadcastable[1:])
+        phs = [elem(_tap_name(base, t)) for t in taps]
+        seq_vars.append(x)
+        seq_buffers.append(Buffer(reads=[t - lo for t in taps], init="full", label=what))
+        seq_ph.extend(phs)
+        seq_n.append(shape_i(x, 0) - as_tensor_variable(hi - lo, dtype="int64"))
+
+    infos = _normalize_outputs_info(outputs_info)
+    state_ph = [ph for o in infos if o.is_state for ph in o.placeholders]
+
+    explicit_ns = []
+    for j, v in enumerate(_listify(non_sequences)):
+        explicit_ns.append(v if isinstance(v, Variable) else _as_var(v, f"non_sequences[{j}]"))
+
+    # call the step function once, on symbolic arguments
+    counter = Variable._auto_counter
+    ret = fn(*(seq_ph + state_ph + explicit_ns))
+    inside = _created_since(counter)
+    outs, updates, cond = _parse_return(ret, len(infos))
+    outs = [_as_var(o, f"output {k} of fn") for k, o in enumerate(outs)]
+
+    if outputs_info is None or (not infos and outs):
+        infos = [_Output(k) for k in range(len(outs))]
+    if len(outs) != len(infos):
+        raise ValueError(
+            f"scan: fn returned {len(outs)} output(s) but outputs_info has {len(infos)} entries; "
+            "give one outputs_info entry per output (None for outputs that are not fed back)"
+        )
+    for k, (o, info) in enumerate(zip(outs, infos)):
+        if not isinstance(o.type, TensorType):
+            raise TypeError(f"scan: output {k} of fn ({o}) is not a tensor but {o.type}")
+        if info.is_state:
+            typ = info.elem_type
+            if o.ndim != typ.ndim:
+                raise TypeError(
+                    f"scan: output {k} of fn ({o}) has {o.ndim} dimension(s) but its initial state "
+                    f"outputs_info[{k}] gives {typ.ndim}: a recurrent output must keep its shape"
+                )
+            if o.dtype != typ.dtype:
+                raise TypeError(
+                    f"scan: output {k} of fn has dtype {o.dtype} but its initial state "
+                    f"outputs_info[{k}] has dtype {typ.dtype}, so the output would change dtype "
+                    f"between steps. Cast the output in fn, e.g. T.cast(out, '{typ.dtype}'), or "
+                    f"give an initial state of dtype {o.dtype}."
+                )
+            outs[k] = patternbroadcast(o, typ.broadcastable)
+    if cond is not None and cond.dtype not in ("bool", "int8", "int16", "int32", "int64", "uint8"):
+        cond = cast(cond, "bool") if cond.dtype.startswith("float") else cond
+
+    # shared variables updated in the loop: explicit updates, then default updates (fixed point)
+    checked = OrderedDict()
+    for k, (sv, expr) in enumerate(updates.items()):
+        checked[sv] = _check_update(sv, expr, k)
+    updates = checked
+    placeholders = set(seq_ph) | set(state_ph)
+    tail = [cond] if cond is not None else []
+    while True:
+        boundary = _boundary(outs + list(updates.values()) + tail, placeholders, inside)
+        added = False
+        for v in boundary:
+            if isinstance(v, SharedVariable) and v not in updates and \
+                    getattr(v, "default_update", None) is not None:
+                updates[v] = _check_update(v, v.default_update, len(updates))
+                added = True
+        if not added:
+            break
+    states = list(updates.keys())
+    ordered = [v for v in explicit_ns if v in boundary]
+    ordered += [v for v in boundary if v not in ordered]
+    nonseqs = [v for v in ordered if v not in updates]
+    if strict:
+        missing = [v for v in nonseqs if v not in explicit_ns]
+        if missing:
+            raise ValueError(
+                f"scan(strict=True): the step function uses {missing[0]} ({missing[0].type}), which "
+                "is not in non_sequences; pass every shared or outer variable it uses there"
+            )
+
+    # the body, on placeholders of its own
+    replace = OrderedDict()
+    state_in = []
+    for sv in states:
+        ph = sv.type()
+        ph.name = f"{sv.name or 'shared'}[t-1]"
+        replace[sv] = ph
+        state_in.append(ph)
+    ns_in = []
+    for v in nonseqs:
+        ph = v.type()
+        ph.name = v.name
+        replace[v] = ph
+        ns_in.append(ph)
+    body_out = outs + [updates[sv] for sv in states] + tail
+    body_out = clone_replace(body_out, replace, strict=True) if body_out else []
+
+    buffers = list(seq_buffers)
+    init_vals = list(seq_vars)
+    for k, info in enumerate(infos):
+        label = f"outputs_info[{k}]" if outputs_info is not None else f"output {k}"
+        if info.is_state:
+            h = info.head
+            buffers.append(Buffer(reads=[h + t for t in info.taps], writes=[h], init="head",
+                                  label=label))
+            init = info.init
+            if info.taps == [-1]:
+                init = init.dimshuffle("x", *range(init.ndim))
+            else:
+                init = row_slice(init, 0, h)
+            init_vals.append(patternbroadcast(init, (init.broadcastable[0],) +
+                                              tuple(info.elem_type.broadcastable)))
+        else:
+            buffers.append(Buffer(writes=[0], init="none", label=label))
+    inner_in = seq_ph + state_ph + state_in + ns_in
+    op = Scan(inner_in, body_out, buffers, n_acc=0, n_untraced=len(states), n_nonseq=len(nonseqs),
+              reverse=False, as_while=cond is not None, truncate_gradient=truncate_gradient,
+              mode=mode, name=name)
+
+    # the number of steps
+    if n_steps is not None:
+        n = n_steps if isinstance(n_steps, Variable) else as_tensor_variable(n_steps)
+        if n.ndim != 0 or not n.dtype.startswith(("int", "uint")):
+            raise TypeError(f"scan: n_steps must be an integer scalar, got {n} ({n.type})")
+        if isinstance(n, Constant) and int(n.data) < 0:
+            raise ValueError(f"scan: n_steps must be >= 0, got {int(n.data)}")
+        n = cast(n, "int64")
+    elif seq_n:
+        n = seq_n[0]
+        for m in seq_n[1:]:
+            n = minimum(n, m)
+    else:
+        raise ValueError(
+            "scan: cannot tell how many steps to run: give sequences or n_steps"
+        )
+
+    node_outs = op(n, as_tensor_variable(0, dtype="int64"), *init_vals, *states, *nonseqs,
+                   return_list=True)
+    results = []
+    for k, info in enumerate(infos):
+        buf = node_outs[k]
+        results.append(row_slice(buf, info.head, None) if info.is_state else buf)
+    new_updates = OrderedDict((sv, node_outs[len(infos) + j]) for j, sv in enumerate(states))
+    if return_list:
+        return results, new_updates
+    if not results:
+        return None, new_updates
+    if len(results) == 1:
+        return results[0], new_updates
+    return results, new_updates

@@ -1,0 +1,168 @@
+"""Backpropagation through time: the gradient of a Scan is another Scan running the other way.
+
+For a loop P, the gradient loop Q visits P's steps in reverse order (same times ``t``):
+
+- each buffer of P that is read gets, in Q, a read-only copy of its forward values (P's output for
+  a state, P's input for a sequence), read at the same offsets, so the body can be re-evaluated;
+- each float buffer of P gets a gradient buffer in Q with reads and writes swapped: Q reads the
+  gradient of what P wrote there, and adds the gradient of what P read. Its initial value is the
+  gradient of P's output buffer (a sequence's starts at zero); its final value is the gradient of
+  P's initial value;
+- each float non-sequence gets an accumulator in Q summing its gradient over the steps;
+- gradients of P's accumulators are non-sequences of Q.
+
+The body of Q is ``theano.grad`` of P's body with the written values' gradients as known
+gradients. ``truncate_gradient=k`` makes Q run only over the last ``k`` steps of P.
+"""
+
+from theano.graph.basic import clone_get_equiv
+from theano.scan.op import Buffer, Scan, _is_float
+
+__all__ = ["scan_grad"]
+
+
+def _zeros(v):
+    from theano.tensor.basic import zeros_like
+
+    return zeros_like(v)
+
+
+def _given(g, like):
+    from theano.gradient import _is_disconnected, _is_null
+
+    if g is None or _is_disconnected(g) or _is_null(g):
+        return _zeros(like)
+    return g
+
+
+def scan_grad(op, inputs, outputs, output_grads):
+    from theano.gradient import grad
+    from theano.scan.rows import row_slice
+    from theano.tensor.math import minimum
+    from theano.tensor.basic import as_tensor_variable
+
+    if op.n_untraced:
+        raise NotImplementedError(
+            f"The gradient of {op} is not supported: its step function updates shared variables "
+            "(for example random number generator states), whose values per step are not kept. "
+            "Draw random numbers outside the scan and pass them as a sequence."
+        )
+    if op.as_while:
+        raise NotImplementedError(
+            f"The gradient of {op} is not supported: it has a stopping condition (until)."
+        )
+    n_in, t0_in, inits, _acc0, _untraced, nonseqs = op.split_inputs(inputs)
+    n_run = outputs[-1]
+    n_outbuf = len(op.out_buffers)
+    out_of = {i: outputs[j] for j, i in enumerate(op.out_buffers)}
+    g_of = {i: output_grads[j] for j, i in enumerate(op.out_buffers)}
+    acc_outs = outputs[n_outbuf:n_outbuf + op.n_acc]
+    acc_grads = [_given(g, o) for g, o in zip(output_grads[n_outbuf:n_outbuf + op.n_acc], acc_outs)]
+
+    equiv = clone_get_equiv(op.inner_inputs, op.inner_outputs, copy_inputs=True, copy_orphans=False)
+    f_in = [equiv[v] for v in op.inner_inputs]
+    f_out = [equiv[v] for v in op.inner_outputs]
+
+    q_buffers, q_inits, q_in = [], [], []
+    known = {}
+    wrt = []            # inner variables whose gradient Q writes
+    q_writes_of = []    # per Q buffer with writes: the inner read placeholders it differentiates
+    grad_buffer_of = []  # (P buffer index, position among Q's written buffers)
+
+    def add_known(var, g):
+        known[var] = known[var] + g if var in known else g
+
+    for i, b in enumerate(op.buffers):
+        typ = op.elem_types[i]
+        reads_ph = [f_in[p] for p in op._read_pos[i]]
+        writes_v = [f_out[p] for p in op._write_pos[i]]
+        label = b.label or f"buffer {i}"
+        if b.reads:
+            q_buffers.append(Buffer(reads=b.reads, init="full", label=f"values of {label}"))
+            q_inits.append(out_of[i] if b.writes else inits[i])
+            q_in.extend(reads_ph)
+        if not _is_float(typ):
+            continue
+        if b.writes:
+            g_ph = [typ() for _ in b.writes]
+            for v, gp in zip(writes_v, g_ph):
+                add_known(v, gp)
+            q_buffers.append(Buffer(reads=b.writes, writes=b.reads, init="full",
+                                    label=f"gradient of {label}"))
+            q_inits.append(_given(g_of[i], out_of[i]))
+            q_in.extend(g_ph)
+        elif b.reads:
+            q_buffers.append(Buffer(writes=b.reads, init="full", label=f"gradient of {label}"))
+            q_inits.append(_zeros(inits[i]))
+        if b.reads:
+            grad_buffer_of.append((i, len(q_writes_of)))
+            q_writes_of.append(reads_ph)
+            wrt.extend(reads_ph)
+
+    # P's accumulators: their gradients are the same at every step (non-sequences of Q)
+    n_w = op._n_writes
+    acc_g_ph, acc_g_outer = [], []
+    for j in range(op.n_acc):
+        inc = f_out[n_w + j]
+        if _is_float(inc):
+            gp = inc.type()
+            add_known(inc, gp)
+            acc_g_ph.append(gp)
+            acc_g_outer.append(acc_grads[j])
+
+    base = op._n_reads + op.n_untraced
+    nonseq_ph = f_in[base:base + op.n_nonseq]
+    float_ns = [j for j, ph in enumerate(nonseq_ph) if _is_float(ph)]
+    wrt_ns = [nonseq_ph[j] for j in float_ns]
+
+    if known and (wrt or wrt_ns):
+        gs = grad(None, wrt + wrt_ns, known_grads=known, disconnected_inputs="ignore",
+                  return_disconnected="zero", add_names=False)
+    else:
+        gs = [_zeros(w) for w in wrt + wrt_ns]
+    g_reads, g_ns = gs[:len(wrt)], gs[len(wrt):]
+
+    q_out = list(g_reads)
+    q_out.extend(g_ns)
+    q_in.extend(nonseq_ph)
+    q_in.extend(acc_g_ph)
+    q_acc_inits = [_zeros(nonseqs[j]) for j in float_ns]
+
+    truncate = op.truncate_gradient
+    if truncate is not None and truncate >= 0:
+        n_q = minimum(n_run, as_tensor_variable(truncate, dtype="int64"))
+        t0_q = t0_in if op.reverse else t0_in + n_run - n_q
+    else:
+        n_q, t0_q = n_run, t0_in
+
+    q = Scan(q_in, q_out, q_buffers, n_acc=len(q_acc_inits), n_untraced=0,
+             n_nonseq=len(nonseq_ph) + len(acc_g_ph), reverse=not op.reverse,
+             mode=op.mode, name=f"grad_of_{op.name or 'scan_fn'}")
+    q_outs = q(n_q, t0_q, *q_inits, *q_acc_inits, *nonseqs, *acc_g_outer, return_list=True)
+
+    # map Q's outputs back to P's inputs
+    result = [None, None]
+    q_buf_out = {}
+    for pos, i in enumerate(q.out_buffers):
+        q_buf_out[pos] = q_outs[pos]
+    # Q's written buffers appear in Q order; grad_buffer_of lists them in the same order
+    written = [k for k, b in enumerate(q_buffers) if b.writes]
+    grads_of_init = {}
+    for (i, k), qk in zip(grad_buffer_of, written):
+        g_full = q_outs[q.out_buffers.index(qk)]
+        b = op.buffers[i]
+        if b.init == "head":
+            grads_of_init[i] = row_slice(g_full, 0, b.head)
+        elif b.init == "full":
+            grads_of_init[i] = g_full
+    for i in op.init_buffers:
+        result.append(grads_of_init.get(i))
+    float_acc = iter(acc_g_outer)
+    for j in range(op.n_acc):
+        result.append(next(float_acc) if _is_float(acc_outs[j]) else None)
+    result.extend([None] * op.n_untraced)
+    acc_base = len(q.out_buffers)
+    ns_grads = {j: q_outs[acc_base + m] for m, j in enumerate(float_ns)}
+    for j in range(op.n_nonseq):
+        result.append(ns_grads.get(j))
+    return result

@@ -1,0 +1,460 @@
+"""The Scan op: a loop whose body is a compiled inner graph.
+
+One general mechanism covers the user's scans and their gradients. The op owns
+
+- **buffers**, arrays along a time axis. At step ``s`` the loop is at time ``t = t_start + s``
+  (``t_start + n - 1 - s`` when ``reverse``). The body reads ``B[t + a]`` for each read offset ``a``
+  and adds what it returns to ``B[t + w]`` for each write offset ``w``. A sequence is a buffer that
+  is only read; a state with taps ``-2, -1`` is a buffer initialised with 2 rows, read at offsets
+  0, 1 and written at offset 2; an output that is not fed back is written at offset 0. Every read
+  must see a final value: forward loops need ``max(reads) < min(writes)``, reversed loops the
+  opposite. The gradient of such a buffer is a buffer of the reversed loop with reads and writes
+  swapped, so the gradient of a Scan is a Scan, and so is its gradient (grad of grad works).
+  Initialisation: 'full' (the outer input is the whole buffer), 'head' (the outer input holds the
+  first rows, the rest starts at zero), 'none' (zeros, shaped by the first write).
+- **accumulators**: ``acc = init + sum over steps of the body's value`` (gradients of
+  non-sequences; only the running sum is kept);
+- **untraced states**: any type, fed back from step to step, only the last value is returned
+  (shared variables updated inside the loop: random generator states);
+- **non-sequences**: the same value at every step;
+- optionally a stop condition (``as_while``), the last output of the body.
+
+Outer inputs: ``[n_steps, t_start] + buffer inits (not 'none') + acc inits + untraced inits +
+non-sequences``. Outer outputs: ``buffers that are written + accs + untraced + [n_steps run]``.
+The inner graph is compiled once, on first use, with the op's mode; ``perform`` is a Python loop
+over preallocated buffers.
+"""
+
+import numpy as np
+
+from theano.graph.basic import Apply, Constant, Variable, ancestors, clone_get_equiv, io_toposort
+from theano.graph.op import Op
+from theano.graph.utils import MethodNotDefined
+from theano.tensor.type import TensorType
+
+__all__ = ["Buffer", "Scan"]
+
+_INT64_SCALAR = TensorType("int64", ())
+
+
+class Buffer:
+    """Static description of one buffer of a Scan (see the module docstring)."""
+
+    __slots__ = ("reads", "writes", "init", "label")
+
+    def __init__(self, reads=(), writes=(), init="full", label=""):
+        self.reads = tuple(int(a) for a in reads)
+        self.writes = tuple(int(w) for w in writes)
+        if init not in ("full", "head", "none"):
+            raise ValueError(f"Buffer init must be 'full', 'head' or 'none', got {init!r}")
+        if init == "none" and (self.reads or not self.writes):
+            raise ValueError("A buffer without an initial value must be written and never read")
+        if any(a < 0 for a in self.reads + self.writes):
+            raise ValueError(f"Buffer offsets must be non-negative: {self.reads}, {self.writes}")
+        self.init = init
+        self.label = label
+
+    @property
+    def span(self):
+        return max(self.reads + self.writes, default=0)
+
+    @property
+    def head(self):
+        """Rows given by a 'head' initial value: the positions read before the first write."""
+        return min(self.writes) if self.writes else 0
+
+    def __repr__(self):
+        return f"Buffer(reads={self.reads}, writes={self.writes}, init={self.init!r})"
+
+
+def _is_float(v):
+    return str(getattr(v, "dtype", "")).startswith("float")
+
+
+class Scan(Op):
+    """See the module docstring. Built by ``theano.scan`` (and by its own ``L_op``)."""
+
+    __props__ = ()
+
+    def __init__(self, inner_inputs, inner_outputs, buffers, n_acc=0, n_untraced=0, n_nonseq=0,
+                 reverse=False, as_while=False, truncate_gradient=-1, mode=None, name=None,
+                 labels=None):
+        self.inner_inputs = list(inner_inputs)
+        self.inner_outputs = list(inner_outputs)
+        self.buffers = tuple(buffers)
+        self.n_acc, self.n_untraced, self.n_nonseq = int(n_acc), int(n_untraced), int(n_nonseq)
+        self.reverse = bool(reverse)
+        self.as_while = bool(as_while)
+        self.truncate_gradient = int(truncate_gradient)
+        self.mode = mode
+        self.name = name
+        self.labels = labels or {}
+        self._fn = None
+        n_reads = sum(len(b.reads) for b in self.buffers)
+        n_writes = sum(len(b.writes) for b in self.buffers)
+        if len(self.inner_inputs) != n_reads + self.n_untraced + self.n_nonseq:
+            raise ValueError(
+                f"Scan: {len(self.inner_inputs)} inner inputs for {n_reads} buffer reads, "
+                f"{self.n_untraced} untraced states and {self.n_nonseq} non-sequences"
+            )
+        if len(self.inner_outputs) != n_writes + self.n_acc + self.n_untraced + int(self.as_while):
+            raise ValueError(
+                f"Scan: {len(self.inner_outputs)} inner outputs for {n_writes} buffer writes, "
+                f"{self.n_acc} accumulators, {self.n_untraced} untraced states"
+                + (" and a stop condition" if self.as_while else "")
+            )
+        for b in self.buffers:
+            if b.reads and b.writes:
+                ok = min(b.reads) > max(b.writes) if self.reverse else max(b.reads) < min(b.writes)
+                if not ok:
+                    raise ValueError(f"Scan buffer {b}: a read would see a value still to be written")
+        # element types of the buffers, and the positions of each part in the inner lists
+        self.elem_types = []
+        r = w = 0
+        self._read_pos, self._write_pos = [], []
+        for b in self.buffers:
+            self._read_pos.append(list(range(r, r + len(b.reads))))
+            self._write_pos.append(list(range(w, w + len(b.writes))))
+            typ = (self.inner_inputs[r].type if b.reads else self.inner_outputs[w].type)
+            self.elem_types.append(typ)
+            for k in range(r, r + len(b.reads)):
+                if self.inner_inputs[k].type != typ:
+                    raise TypeError(f"Scan: reads of one buffer have different types")
+            for k in range(w, w + len(b.writes)):
+                self._check_write(b, self.inner_outputs[k], typ)
+            r += len(b.reads)
+            w += len(b.writes)
+        self._n_reads, self._n_writes = n_reads, n_writes
+
+    def _check_write(self, b, out, typ):
+        if out.type == typ:
+            return
+        label = b.label or "a recurrent output"
+        if getattr(out.type, "dtype", None) != getattr(typ, "dtype", None):
+            raise TypeError(
+                f"scan: the step function returns {out} of dtype {out.type.dtype} for {label}, "
+                f"whose values (initial state) have dtype {typ.dtype}: the output would change dtype "
+                f"between steps. Cast the value returned by fn, e.g. T.cast(out, '{typ.dtype}'), or "
+                f"give an initial state of dtype {out.type.dtype}."
+            )
+        raise TypeError(
+            f"scan: the step function returns {out} of type {out.type} for {label}, whose values "
+            f"have type {typ}. The number of dimensions and broadcastable pattern must match "
+            "(use T.unbroadcast / T.patternbroadcast)."
+        )
+
+    # identity: each Scan is its own op (the inner graph is part of it)
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
+    def __str__(self):
+        kind = "while" if self.as_while else "for"
+        return f"Scan{{{self.name or 'scan_fn'},{kind}{',reverse' if self.reverse else ''}}}"
+
+    __repr__ = __str__
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_fn"] = None
+        return state
+
+    # -- layout ----------------------------------------------------------------------------------
+    @property
+    def init_buffers(self):
+        return [i for i, b in enumerate(self.buffers) if b.init != "none"]
+
+    @property
+    def out_buffers(self):
+        return [i for i, b in enumerate(self.buffers) if b.writes]
+
+    def split_inputs(self, inputs):
+        """(n_steps, t_start, {buffer index: init}, accs, untraced, nonseqs) of the outer inputs."""
+        k = 2
+        inits = {}
+        for i in self.init_buffers:
+            inits[i] = inputs[k]
+            k += 1
+        accs = list(inputs[k:k + self.n_acc])
+        k += self.n_acc
+        untraced = list(inputs[k:k + self.n_untraced])
+        k += self.n_untraced
+        return inputs[0], inputs[1], inits, accs, untraced, list(inputs[k:])
+
+    def make_node(self, n_steps, t_start, *rest):
+        from theano.tensor.basic import as_tensor_variable, cast
+
+        n_steps = cast(as_tensor_variable(n_steps), "int64")
+        t_start = cast(as_tensor_variable(t_start), "int64")
+        if n_steps.ndim != 0 or t_start.ndim != 0:
+            raise TypeError(f"Scan: n_steps must be an integer scalar, got {n_steps.type}")
+        expected = len(self.init_buffers) + self.n_acc + self.n_untraced + self.n_nonseq
+        if len(rest) != expected:
+            raise ValueError(f"Scan: expected {expected} inputs after n_steps and t_start, got {len(rest)}")
+        rest = list(rest)
+        k = 0
+        for i in self.init_buffers:
+            b, typ = self.buffers[i], self.elem_types[i]
+            x = rest[k]
+            if not isinstance(x, Variable):
+                x = rest[k] = as_tensor_variable(x)
+            if x.type.dtype != typ.dtype or x.type.ndim != typ.ndim + 1 or \
+                    tuple(x.type.broadcastable[1:]) != tuple(typ.broadcastable):
+                raise TypeError(
+                    f"Scan: {b.label or f'buffer {i}'} must be {typ.ndim + 1}-d {typ.dtype} with "
+                    f"rows of type {typ}, got {x} of type {x.type}"
+                )
+            k += 1
+        inner_k = self._n_writes
+        for j in range(self.n_acc):
+            x = rest[k + j]
+            inc = self.inner_outputs[inner_k + j]
+            if x.type != inc.type:
+                raise TypeError(f"Scan: accumulator {j} has type {x.type} but its increments {inc.type}")
+        k += self.n_acc
+        base_in = self._n_reads
+        for j in range(self.n_untraced):
+            x = rest[k + j]
+            if x.type != self.inner_inputs[base_in + j].type:
+                raise TypeError(
+                    f"Scan: the state {x} has type {x.type} but the loop uses it as "
+                    f"{self.inner_inputs[base_in + j].type}"
+                )
+        k += self.n_untraced
+        for j in range(self.n_nonseq):
+            x = rest[k + j]
+            inner = self.inner_inputs[base_in + self.n_untraced + j]
+            if x.type != inner.type:
+                conv = inner.type.convert_variable(x)
+                if conv is None:
+                    raise TypeError(f"Scan: non-sequence {j} ({x}) has type {x.type}, expected {inner.type}")
+                rest[k + j] = conv
+        outputs = []
+        for i in self.out_buffers:
+            typ = self.elem_types[i]
+            outputs.append(TensorType(typ.dtype, (False,) + tuple(typ.broadcastable))())
+        for j in range(self.n_acc):
+            outputs.append(self.inner_outputs[inner_k + j].type())
+        for j in range(self.n_untraced):
+            outputs.append(self.inner_inputs[base_in + j].type())
+        outputs.append(_INT64_SCALAR())
+        return Apply(self, [n_steps, t_start] + rest, outputs)
+
+    # -- running ---------------------------------------------------------------------------------
+    def _compiled(self):
+        if self._fn is None:
+            from theano.compile.function import function
+
+            fn = function(self.inner_inputs, self.inner_outputs, mode=self.mode,
+                          on_unused_input="ignore", trust_input=True)
+            self._fn = fn.maker.thunk
+        return self._fn
+
+    def _label(self, i):
+        return self.buffers[i].label or f"buffer {i}"
+
+    def perform(self, node, inputs, output_storage):
+        n = int(inputs[0])
+        t0 = int(inputs[1])
+        if n < 0:
+            raise ValueError(self._negative_steps_message(n, inputs))
+        if t0 < 0:
+            raise ValueError(f"Scan: t_start must be >= 0, got {t0}")
+        _, _, inits, accs0, untraced, nonseqs = self.split_inputs(inputs)
+        bufs = []
+        for i, b in enumerate(self.buffers):
+            need = t0 + n + b.span
+            if b.init == "none":
+                bufs.append(None)
+                continue
+            x = inits[i]
+            if b.init == "full":
+                if x.shape[0] < need:
+                    raise ValueError(
+                        f"scan: {self._label(i)} has {x.shape[0]} entries but {n} steps need "
+                        f"{need} (the loop reads or writes {b.span} position(s) ahead). Give "
+                        "a longer sequence or fewer n_steps."
+                    )
+                bufs.append(x.copy() if b.writes else x)
+            else:
+                h = b.head
+                if x.shape[0] != h:
+                    raise ValueError(
+                        f"scan: the initial value of {self._label(i)} has {x.shape[0]} rows but "
+                        f"its taps need exactly {h}"
+                    )
+                buf = np.zeros((need,) + x.shape[1:], dtype=x.dtype)
+                buf[:h] = x
+                bufs.append(buf)
+        accs = [np.array(a, copy=True) for a in accs0]
+        untraced = list(untraced)
+        fn = self._compiled()
+        reads = [(k, b.reads) for k, b in enumerate(self.buffers) if b.reads]
+        writes = [(k, b.writes, b.init == "full") for k, b in enumerate(self.buffers) if b.writes]
+        n_w, n_acc, n_un = self._n_writes, self.n_acc, self.n_untraced
+        done = n
+        for s in range(n):
+            t = t0 + (n - 1 - s if self.reverse else s)
+            args = []
+            for k, offs in reads:
+                buf = bufs[k]
+                for a in offs:
+                    args.append(buf[t + a, ...])
+            args.extend(untraced)
+            args.extend(nonseqs)
+            outs = fn(args)
+            pos = 0
+            for k, offs, add in writes:
+                buf = bufs[k]
+                for w in offs:
+                    v = outs[pos]
+                    pos += 1
+                    if buf is None:
+                        v = np.asarray(v)
+                        buf = bufs[k] = np.zeros((t0 + n + self.buffers[k].span,) + v.shape,
+                                                 dtype=self.elem_types[k].dtype)
+                    row = buf[t + w, ...]
+                    if np.shape(v) != row.shape:
+                        raise ValueError(
+                            f"scan: at step {s} the step function returned a value of shape "
+                            f"{np.shape(v)} for {self._label(k)}, whose previous values have shape "
+                            f"{row.shape}; a recurrent output must keep its shape"
+                        )
+                    if add:
+                        row += v
+                    else:
+                        buf[t + w, ...] = v
+            for j in range(n_acc):
+                v = outs[n_w + j]
+                if np.shape(v) != accs[j].shape:
+                    raise ValueError(f"scan: accumulator {j} got a value of shape {np.shape(v)}, "
+                                     f"expected {accs[j].shape}")
+                accs[j] += v
+            if n_un:
+                untraced = outs[n_w + n_acc:n_w + n_acc + n_un]
+            if self.as_while and bool(np.asarray(outs[-1])):
+                done = s + 1
+                break
+        out_i = 0
+        for k in self.out_buffers:
+            b = self.buffers[k]
+            buf = bufs[k]
+            if buf is None:  # never written (0 steps): the row shape is unknown
+                typ = self.elem_types[k]
+                buf = np.zeros((t0 + n + b.span,) + (0,) * typ.ndim, dtype=typ.dtype)
+            if done < n and b.init != "full":
+                buf = buf[: t0 + done + b.span]
+            output_storage[out_i][0] = buf
+            out_i += 1
+        for a in accs:
+            output_storage[out_i][0] = a
+            out_i += 1
+        for u in untraced:
+            output_storage[out_i][0] = u
+            out_i += 1
+        output_storage[out_i][0] = np.asarray(done, dtype="int64")
+
+    def _negative_steps_message(self, n, inputs):
+        parts = []
+        _, _, inits, _, _, _ = self.split_inputs(inputs)
+        for i, b in enumerate(self.buffers):
+            if b.init == "full" and not b.writes and b.span > 0:
+                parts.append(f"{self._label(i)} has {inits[i].shape[0]} entries and its taps span "
+                             f"{b.span + 1} positions")
+        detail = ("; " + "; ".join(parts)) if parts else ""
+        return (f"scan: the number of steps is negative ({n}){detail}. A sequence needs at least as "
+                "many entries as its taps span (for taps [-2, 0]: 3 entries); n_steps must be >= 0.")
+
+    # -- shapes ----------------------------------------------------------------------------------
+    def infer_shape(self, node, input_shapes):
+        from theano.tensor.basic import as_tensor_variable
+        from theano.tensor.shape import shape_i
+
+        n, t0 = node.inputs[0], node.inputs[1]
+        shapes = []
+        k_in = 2
+        in_shape_of = {}
+        for i in self.init_buffers:
+            in_shape_of[i] = input_shapes[k_in]
+            k_in += 1
+        nonseq_shapes = input_shapes[2 + len(self.init_buffers) + self.n_acc + self.n_untraced:]
+        for out_i, i in enumerate(self.out_buffers):
+            b = self.buffers[i]
+            out = node.outputs[out_i]
+            if b.init == "full":
+                shapes.append(tuple(in_shape_of[i]))
+                continue
+            if self.as_while:
+                rows = shape_i(out, 0)
+            else:
+                rows = t0 + n + as_tensor_variable(b.span, dtype="int64")
+            if b.init == "head":
+                shapes.append((rows,) + tuple(in_shape_of[i][1:]))
+                continue
+            inner = self._inner_shape(self.inner_outputs[self._write_pos[i][0]], in_shape_of,
+                                      nonseq_shapes)
+            if inner is None:
+                inner = tuple(shape_i(out, d) for d in range(1, out.ndim))
+            shapes.append((rows,) + tuple(inner))
+        acc_shapes = input_shapes[2 + len(self.init_buffers):2 + len(self.init_buffers) + self.n_acc]
+        shapes.extend(tuple(s) for s in acc_shapes)
+        shapes.extend([None] * self.n_untraced)
+        shapes.append(())
+        return shapes
+
+    def _inner_shape(self, var, buffer_shapes, nonseq_shapes):
+        """The shape of an inner variable in terms of outer shapes, or None when it needs values."""
+        from theano.tensor.basic import as_tensor_variable
+
+        known = {}
+        for i, b in enumerate(self.buffers):
+            for pos in self._read_pos[i]:
+                if i in buffer_shapes and buffer_shapes[i] is not None:
+                    known[self.inner_inputs[pos]] = tuple(buffer_shapes[i][1:])
+        base = self._n_reads + self.n_untraced
+        for j, shp in enumerate(nonseq_shapes):
+            if shp is not None:
+                known[self.inner_inputs[base + j]] = tuple(shp)
+        try:
+            for node in io_toposort(self.inner_inputs, [var]):
+                in_shapes = []
+                for v in node.inputs:
+                    if v in known:
+                        in_shapes.append(known[v])
+                    elif isinstance(v, Constant) and hasattr(v.data, "shape"):
+                        in_shapes.append(tuple(as_tensor_variable(s, dtype="int64") for s in v.data.shape))
+                    elif not hasattr(v.type, "ndim"):
+                        in_shapes.append(None)
+                    else:
+                        return None
+                outs = node.op.infer_shape(node, in_shapes)
+                for o, s in zip(node.outputs, outs):
+                    if s is not None:
+                        known[o] = tuple(as_tensor_variable(d) for d in s)
+        except (MethodNotDefined, NotImplementedError, TypeError, ValueError):
+            return None
+        if var not in known:
+            return None
+        result = known[var]
+        inner_vars = set(self.inner_inputs)
+        for v in ancestors(list(result)):
+            if v in inner_vars or (v.owner is not None and any(o in inner_vars for o in v.owner.inputs)):
+                return None
+        # any variable created by the inner graph makes the expression invalid outside
+        inner_nodes = set(io_toposort(self.inner_inputs, self.inner_outputs))
+        for v in ancestors(list(result)):
+            if v.owner is not None and v.owner in inner_nodes:
+                return None
+        return result
+
+    # -- gradient --------------------------------------------------------------------------------
+    def connection_pattern(self, node):
+        n_out = len(node.outputs)
+        pattern = []
+        for k, inp in enumerate(node.inputs):
+            pattern.append([k >= 2 and j < n_out - 1 for j in range(n_out)])
+        return pattern
+
+    def L_op(self, inputs, outputs, output_grads):
+        from theano.scan.grad import scan_grad
+
+        return scan_grad(self, inputs, outputs, output_grads)
