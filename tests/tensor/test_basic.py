@@ -1,0 +1,194 @@
+"""theano.tensor.basic: constants and autocasting, constructors, cast, broadcasting patterns, fill,
+zeros_like/ones_like, MakeVector and stack, transpose, get_scalar_constant_value."""
+
+import numpy as np
+import pytest
+
+import theano
+import theano.tensor as T
+from tests.helpers import OpCase, check_case, check_infer_shape, compare_backends, rand
+from theano.gradient import verify_grad
+
+PY = theano.Mode(linker="py", optimizer="None")
+FLOATS = ("float64", "float32")
+
+
+def run(outputs, inputs=(), values=()):
+    return theano.function(list(inputs), outputs, mode=PY, on_unused_input="ignore")(*values)
+
+
+@pytest.mark.parametrize("value,dtype", [
+    (1, "int8"), (-128, "int8"), (200, "int16"), (40000, "int32"), (2 ** 33, "int64"), (2 ** 63, "uint64"),
+    (0.5, "float32"), (0.1, "float64"), (1e39, "float64"), (float("nan"), "float32"), (True, "bool"),
+    (1 + 2j, "complex128"), ([1, 2], "int64"), ([1.5, 2], "float64"), ([], theano.config.floatX),
+    (np.float32(0.1), "float32"), (np.int16(3), "int16"), (np.arange(3, dtype="uint8"), "uint8"),
+])
+def test_constant_autocast(value, dtype):
+    c = T.constant(value)
+    assert c.dtype == dtype
+    assert T.as_tensor_variable(value).dtype == dtype
+
+
+def test_constant_options():
+    c = T.constant([[1.0, 2.0]], name="c")
+    assert c.name == "c" and c.broadcastable == (True, False)
+    assert T.constant(3, dtype="float32").dtype == "float32"
+    assert T.constant([[5]], ndim=1).ndim == 1
+    assert T.constant(5, ndim=2).broadcastable == (True, True)
+    with pytest.raises(ValueError, match="dimensions"):
+        T.constant(np.zeros((2, 2)), ndim=1)
+    with pytest.raises(TypeError):
+        T.constant("abc")
+    with pytest.raises(OverflowError):
+        T.constant(2 ** 70)
+
+
+def test_as_tensor_variable():
+    x = T.dmatrix()
+    assert T.as_tensor_variable(x) is x
+    assert T.as_tensor_variable(x.owner if x.owner else x) is x
+    y = x + 1
+    assert T.as_tensor_variable(y.owner) is y
+    r = T.row()
+    assert T.as_tensor_variable(r, ndim=1).ndim == 1
+    assert T.as_tensor_variable(T.dvector(), ndim=3).broadcastable == (True, True, False)
+    with pytest.raises(ValueError, match="dimensions"):
+        T.as_tensor_variable(x, ndim=1)
+    assert T.as_tensor_variable(x, dtype="float32").dtype == "float32"
+    a, b = T.dscalar(), T.dscalar()
+    v = T.as_tensor_variable([a, b, 1.0])
+    assert v.ndim == 1
+    np.testing.assert_allclose(run(v, [a, b], [2.0, 3.0]), [2.0, 3.0, 1.0])
+    for bad in (None, "str", {1: 2}, {1}):
+        with pytest.raises(TypeError):
+            T.as_tensor_variable(bad)
+    assert T.as_tensor is T.as_tensor_variable
+
+
+@pytest.mark.parametrize("name,dtype,bcast", [
+    ("scalar", theano.config.floatX, ()), ("dvector", "float64", (False,)), ("fmatrix", "float32", (False, False)),
+    ("irow", "int32", (True, False)), ("lcol", "int64", (False, True)), ("btensor3", "int8", (False,) * 3),
+    ("wtensor4", "int16", (False,) * 4), ("ctensor5", "complex64", (False,) * 5),
+    ("ztensor7", "complex128", (False,) * 7), ("matrix", theano.config.floatX, (False, False)),
+])
+def test_constructors(name, dtype, bcast):
+    v = getattr(T, name)("v")
+    assert v.dtype == dtype and v.broadcastable == bcast and v.name == "v"
+
+
+def test_plural_constructors_and_tensor():
+    a, b = T.dscalars("a", "b")
+    assert a.name == "a" and b.dtype == "float64"
+    ms = T.fmatrices(3)
+    assert len(ms) == 3 and ms[0].dtype == "float32"
+    single = T.ivectors("o")  # one one-letter name: one variable (Theano's rule)
+    assert single.name == "o" and single.dtype == "int32"
+    t = T.tensor("int32", (False, True), name="t")
+    assert t.dtype == "int32" and t.broadcastable == (False, True) and t.name == "t"
+    assert T.tensor(dtype="float32", broadcastable=()).ndim == 0
+    assert T.matrix(dtype="int8").dtype == "int8"
+
+
+@pytest.mark.parametrize("src", ["float64", "float32", "int32", "int8", "bool", "uint16"])
+@pytest.mark.parametrize("dst", ["float64", "float32", "int64", "int16", "bool", "uint8"])
+def test_cast_matrix(src, dst):
+    x = T.TensorType(src, (False,))()
+    xv = np.array([0, 1, 3, 7]).astype(src)
+    y = T.cast(x, dst)
+    assert y.dtype == dst
+    res = compare_backends([x], y, [xv], expected=xv.astype(dst))
+    assert res.dtype == np.dtype(dst)
+
+
+def test_rebroadcast_patternbroadcast():
+    x = T.dmatrix()
+    y = T.addbroadcast(x, 0)
+    assert y.broadcastable == (True, False)
+    f = theano.function([x], y, mode=PY)
+    np.testing.assert_allclose(f(rand(1, 3)), rand(1, 3))
+    with pytest.raises(ValueError, match="broadcastable"):
+        f(rand(2, 3))
+    assert T.unbroadcast(y, 0).broadcastable == (False, False)
+    assert T.patternbroadcast(x, (False, False)) is x
+    assert T.patternbroadcast(x, (False, True)).broadcastable == (False, True)
+    with pytest.raises(ValueError, match="out of range"):
+        T.Rebroadcast((3, True))(x)
+    check_infer_shape([x], y, [rand(1, 3)])
+    verify_grad(lambda v: T.addbroadcast(v, 1) * 2, [rand(3, 1)], mode=PY, rng=np.random.RandomState(0))
+    r = T.row()
+    g = T.grad(T.sum(T.unbroadcast(r, 0) ** 2), r)
+    assert g.broadcastable == r.broadcastable
+
+
+CASES = [
+    OpCase("zeros_like", lambda x: T.zeros_like(x) + x, lambda x: x, [rand(2, 3)], dtypes=FLOATS),
+    OpCase("ones_like", lambda x: T.ones_like(x) * x, lambda x: x, [rand(2, 3)], dtypes=FLOATS),
+    OpCase("fill_scalar", lambda x, v: T.fill(x, v), lambda x, v: np.full(x.shape, v), [rand(2, 3), np.asarray(3.0)],
+           dtypes=FLOATS),
+    OpCase("second", lambda x, v: T.second(x, v), lambda x, v: np.full(x.shape, v), [rand(0, 3), np.asarray(3.0)],
+           dtypes=FLOATS, grad=False),
+    OpCase("transpose", lambda x: T.transpose(x), np.transpose, [rand(2, 3, 4)], dtypes=FLOATS),
+    OpCase("transpose_axes", lambda x: T.transpose(x, (1, 2, 0)), lambda x: np.transpose(x, (1, 2, 0)),
+           [rand(2, 3, 4)], dtypes=FLOATS),
+    OpCase("dotT", lambda x: x.T, lambda x: x.T, [rand(2, 3)], dtypes=FLOATS),
+    OpCase("method_transpose", lambda x: x.transpose(1, 0), lambda x: x.T, [rand(2, 3)], dtypes=FLOATS),
+    OpCase("stack_scalars", lambda a, b: T.stack([a, b, a]), lambda a, b: np.array([a, b, a]),
+           [np.asarray(1.5), np.asarray(-2.0)], dtypes=FLOATS),
+    OpCase("copy", lambda x: x.copy(), lambda x: x, [rand(3)], dtypes=FLOATS),
+    OpCase("dimshuffle", lambda x: x.dimshuffle(1, "x", 0), lambda x: x.T[:, None, :], [rand(2, 3)],
+           dtypes=FLOATS),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_case(case):
+    check_case(case)
+
+
+def test_zeros_ones_like_dtypes():
+    x = T.fmatrix()
+    assert T.zeros_like(x).dtype == "float32"
+    assert T.ones_like(x, dtype="int8").dtype == "int8"
+    assert x.zeros_like().dtype == "float32"
+    np.testing.assert_array_equal(run(T.ones_like(x, dtype="int8"), [x], [rand(2, 2, dtype="float32")]),
+                                  np.ones((2, 2), "int8"))
+    assert T.zeros_like(x).broadcastable == x.broadcastable
+
+
+def test_make_vector_and_stack_mixed():
+    a, b = T.iscalar(), T.dscalar()
+    v = T.stack([a, b])
+    assert v.dtype == "float64"
+    np.testing.assert_allclose(run(v, [a, b], [3, 1.5]), [3.0, 1.5])
+    mv = T.MakeVector("int64")(a, a)
+    assert mv.dtype == "int64"
+    check_infer_shape([a], mv, [4])
+    with pytest.raises(TypeError, match="scalars"):
+        T.MakeVector()(T.dvector())
+    g = T.grad(T.sum(T.stack([b, b * 2]) ** 2), b)
+    np.testing.assert_allclose(run(g, [b], [1.5]), 2 * 1.5 + 8 * 1.5)
+    with pytest.raises(TypeError, match="same number of dimensions"):
+        T.stack([T.dvector(), T.dmatrix()])
+    with pytest.raises(ValueError, match="out of range"):
+        T.stack([T.dvector(), T.dvector()], axis=3)
+    s = T.stack([T.dscalar(), T.dscalar()], axis=-1)
+    assert s.ndim == 1
+
+
+def test_get_scalar_constant_value():
+    assert T.get_scalar_constant_value(T.constant(3)) == 3
+    assert T.get_scalar_constant_value(np.float64(2.5)) == 2.5
+    assert T.get_scalar_constant_value(T.cast(T.constant(2), "float32")) == 2.0
+    assert T.get_scalar_constant_value(T.constant(4).dimshuffle("x", "x")) == 4
+    with pytest.raises(T.NotScalarConstantError):
+        T.get_scalar_constant_value(T.dscalar())
+    with pytest.raises(T.NotScalarConstantError):
+        T.get_scalar_constant_value(T.constant([1, 2]))
+
+
+def test_tensor_constant_str_and_signature():
+    c = T.constant(1.5)
+    assert "1.5" in str(c)
+    c2 = T.constant(np.arange(100))
+    assert len(str(c2)) < 60
+    assert T.constant(2.0).signature() == T.constant(2.0).signature()

@@ -1,0 +1,134 @@
+"""Shape, Shape_i, Reshape, reshape and flatten."""
+
+import numpy as np
+import pytest
+
+import theano
+import theano.tensor as T
+from tests.helpers import OpCase, check_case, check_infer_shape, compare_backends, rand
+from theano.gradient import verify_grad
+from theano.tensor.shape import Reshape, Shape_i, shape_i
+
+PY = theano.Mode(linker="py", optimizer="None")
+FLOATS = ("float64", "float32")
+
+
+def run(outputs, inputs=(), values=()):
+    return theano.function(list(inputs), outputs, mode=PY, on_unused_input="ignore")(*values)
+
+
+CASES = [
+    OpCase("reshape_2d", lambda x: T.reshape(x, (3, 2)), lambda x: x.reshape(3, 2), [rand(2, 3)],
+           dtypes=FLOATS),
+    OpCase("reshape_minus1", lambda x: x.reshape((-1,)), lambda x: x.reshape(-1), [rand(2, 3)], dtypes=FLOATS),
+    OpCase("reshape_minus1_mid", lambda x: x.reshape((2, -1, 2)), lambda x: x.reshape(2, -1, 2),
+           [rand(4, 3)], dtypes=FLOATS),
+    OpCase("reshape_to_scalar", lambda x: x.reshape(()), lambda x: x.reshape(()), [rand(1, 1)],
+           dtypes=FLOATS),
+    OpCase("reshape_from_scalar", lambda x: x.reshape((1, 1)), lambda x: x.reshape(1, 1), [np.asarray(0.4)],
+           dtypes=FLOATS),
+    OpCase("reshape_empty", lambda x: x.reshape((0, 5)), lambda x: x.reshape(0, 5), [rand(0, 3)],
+           dtypes=FLOATS, grad=False),
+    OpCase("reshape_empty_minus1", lambda x: x.reshape((3, -1)), lambda x: x.reshape(3, -1), [rand(0, 3)],
+           dtypes=FLOATS, grad=False),
+    OpCase("reshape_varargs", lambda x: x.reshape(3, 4), lambda x: x.reshape(3, 4), [rand(2, 6)],
+           dtypes=FLOATS),
+    OpCase("flatten", lambda x: T.flatten(x), lambda x: x.reshape(-1), [rand(2, 3, 4)], dtypes=FLOATS),
+    OpCase("flatten2", lambda x: T.flatten(x, 2), lambda x: x.reshape(2, -1), [rand(2, 3, 4)], dtypes=FLOATS),
+    OpCase("flatten3", lambda x: x.flatten(3), lambda x: x, [rand(2, 3, 4)], dtypes=FLOATS),
+    OpCase("flatten_scalar", lambda x: T.flatten(x), lambda x: x.reshape(1), [np.asarray(2.0)],
+           dtypes=FLOATS),
+    OpCase("ravel", lambda x: x.ravel(), np.ravel, [rand(3, 2)], dtypes=FLOATS),
+    OpCase("shape", lambda x: T.shape(x), np.shape, [rand(2, 3, 4)], grad=False),
+    OpCase("shape_empty", lambda x: x.shape, np.shape, [rand(0, 3)], grad=False),
+    OpCase("shape_i", lambda x: Shape_i(1)(x), lambda x: np.asarray(x.shape[1]), [rand(2, 3, 4)], grad=False),
+    OpCase("size", lambda x: x.size, lambda x: np.asarray(x.size), [rand(2, 3)], grad=False),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_case(case):
+    check_case(case)
+
+
+def test_symbolic_target_shapes():
+    x = T.dmatrix()
+    n = T.lscalar()
+    xv = rand(2, 6)
+    out = x.reshape((n, -1))
+    for nv in (1, 3, 4):
+        np.testing.assert_allclose(run(out, [x, n], [xv, nv]), xv.reshape(nv, -1))
+        check_infer_shape([x, n], out, [xv, nv])
+    s = T.lvector()
+    out2 = T.reshape(x, s, ndim=3)
+    assert out2.ndim == 3
+    np.testing.assert_allclose(run(out2, [x, s], [xv, np.array([3, 2, 2])]), xv.reshape(3, 2, 2))
+    np.testing.assert_allclose(run(out2, [x, s], [xv, np.array([3, -1, 2])]), xv.reshape(3, 2, 2))
+    out3 = T.reshape(x, T.shape(x.T))
+    np.testing.assert_allclose(run(out3, [x], [xv]), xv.reshape(6, 2))
+    out4 = T.reshape(x, (shape_i(x, 1), shape_i(x, 0)))
+    np.testing.assert_allclose(run(out4, [x], [xv]), xv.reshape(6, 2))
+    check_infer_shape([x], out4, [xv])
+    verify_grad(lambda v: T.reshape(v, (3, 4)), [xv], mode=PY, rng=np.random.RandomState(3))
+
+
+def test_reshape_broadcastable_and_errors():
+    x = T.dmatrix()
+    assert x.reshape((1, -1)).broadcastable == (True, False)
+    assert x.reshape((3, 1, 2)).broadcastable == (False, True, False)
+    with pytest.raises(ValueError, match="ndim"):
+        T.reshape(x, T.lvector())
+    with pytest.raises(TypeError, match="integer"):
+        T.reshape(x, (2.0, 3))
+    with pytest.raises(TypeError, match="integer"):
+        T.reshape(x, T.dvector(), ndim=2)
+    with pytest.raises(ValueError, match="Invalid"):
+        T.reshape(x, (-2, 3))
+    f = theano.function([x], x.reshape((4, 4)), mode=PY)
+    with pytest.raises(ValueError, match="reshape"):
+        f(rand(2, 3))
+    s = T.lvector()
+    g = theano.function([x, s], T.reshape(x, s, ndim=2), mode=PY)
+    with pytest.raises(ValueError, match="entries"):
+        g(rand(2, 3), np.array([6]))
+
+
+def test_flatten_broadcastable_and_errors():
+    t = T.TensorType("float64", (False, True, True))()
+    assert T.flatten(t, 2).broadcastable == (False, True)
+    assert T.flatten(t, 1).broadcastable == (False,)
+    r = T.row()
+    assert T.flatten(r, 2).broadcastable == (True, False)
+    with pytest.raises(ValueError, match="outdim"):
+        T.flatten(T.dmatrix(), 3)
+    with pytest.raises(ValueError, match="outdim"):
+        T.flatten(T.dmatrix(), 0)
+    assert T.flatten(T.dmatrix(), ndim=2).ndim == 2
+
+
+def test_shape_i_and_shape_of_broadcastable():
+    r = T.row()
+    assert isinstance(shape_i(r, 0), T.TensorConstant)
+    c = T.constant(np.zeros((2, 5)))
+    assert int(shape_i(c, 1).data) == 5
+    with pytest.raises(ValueError, match="dimensions"):
+        Shape_i(2)(T.dmatrix())
+    x = T.dtensor3()
+    sh = x.shape
+    assert sh.dtype == "int64" and sh.ndim == 1
+    np.testing.assert_array_equal(run(sh, [x], [rand(2, 0, 4)]), [2, 0, 4])
+    # the gradient through a shape is zero (shapes are not differentiable)
+    v = T.dvector()
+    g = T.grad(T.sum(v) + T.cast(v.shape[0] if hasattr(T.subtensor, "getitem") else shape_i(v, 0),
+                                 "float64"), v)
+    np.testing.assert_array_equal(run(g, [v], [rand(3)]), np.ones(3))
+
+
+def test_reshape_op_identity():
+    assert Reshape(2) == Reshape(2)
+    assert Reshape(2) != Reshape(3)
+    assert hash(Reshape(2)) == hash(Reshape(2))
+    x = T.fmatrix()
+    out = x.reshape((3, -1))
+    assert out.dtype == "float32"
+    compare_backends([x], out, [rand(6, 2, dtype="float32")], expected=rand(6, 2).reshape(3, -1))
