@@ -1,0 +1,225 @@
+"""Gradients through scan (BPTT): verify_grad against finite differences, comparison with the
+unrolled graph, truncate_gradient, nested scans, grad of grad, and the row helper ops."""
+
+import numpy as np
+import pytest
+
+import theano
+import theano.tensor as T
+from theano.gradient import verify_grad
+from theano.scan.rows import RowIndex, RowReverse, RowScatter, RowSlice
+from tests.helpers import check_infer_shape, rand
+
+PY = theano.Mode(linker="py", optimizer="None")
+
+
+def rnn(x, h0, W, **kw):
+    hs, _ = theano.scan(lambda xt, h, W: T.tanh(T.dot(h, W) + xt), sequences=x, outputs_info=h0,
+                        non_sequences=W, **kw)
+    return hs
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_rnn_grad_wrt_sequence_initial_state_and_weights(dtype):
+    pt = [rand(5, 3, dtype=dtype), rand(3, dtype=dtype, seed=2), (0.6 * rand(3, 3, seed=3)).astype(dtype)]
+    verify_grad(rnn, pt, rng=np.random.RandomState(1))
+
+
+def test_grad_matches_unrolled_graph():
+    x, h0, W = T.dmatrix("x"), T.dvector("h0"), T.dmatrix("W")
+    cost = (rnn(x, h0, W) ** 2).sum()
+    h, unrolled = h0, 0
+    n = 4
+    for t in range(n):
+        h = T.tanh(T.dot(h, W) + x[t])
+        unrolled = unrolled + (h ** 2).sum()
+    g_scan = theano.grad(cost, [x, h0, W])
+    g_unr = theano.grad(unrolled, [x, h0, W])
+    f = theano.function([x, h0, W], g_scan + g_unr)
+    vals = f(rand(n, 3), rand(3, seed=4), 0.5 * rand(3, 3, seed=5))
+    for a, b in zip(vals[:3], vals[3:]):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+def test_grad_sequence_taps_and_output_taps():
+    def f(x, x0, a):
+        r, _ = theano.scan(lambda xm2, xt, xp1, ym2, ym1, a: a * ym1 * 0.5 + T.sin(ym2) * xt - xp1 * xm2,
+                           sequences=dict(input=x, taps=[-2, 0, 1]),
+                           outputs_info=dict(initial=x0, taps=[-2, -1]), non_sequences=a)
+        return r
+
+    verify_grad(f, [rand(8, seed=1), rand(2, seed=2), np.asarray(0.7)], rng=np.random.RandomState(2))
+
+
+def test_grad_several_outputs_and_nitsot():
+    def f(x, h0):
+        (h, y), _ = theano.scan(lambda xt, h: (h * xt + 1, T.exp(h) * xt), sequences=x,
+                                outputs_info=[h0, None])
+        return h.sum() + (y ** 2).sum()
+
+    verify_grad(f, [rand(5, 2, seed=3), rand(2, seed=4)], rng=np.random.RandomState(3))
+
+
+def test_grad_go_backwards_and_mismatched_lengths():
+    def f(x, y, h0):
+        r, _ = theano.scan(lambda a, b, h: h * a + b, sequences=[x, y], outputs_info=h0,
+                           go_backwards=True)
+        return r
+
+    verify_grad(f, [rand(5, seed=5), rand(3, seed=6), np.asarray(0.3)], rng=np.random.RandomState(4))
+
+
+def test_grad_with_n_steps_shorter_than_the_sequence():
+    def f(x, h0):
+        r, _ = theano.scan(lambda a, h: h * a + a, sequences=x, outputs_info=h0, n_steps=3)
+        return r
+
+    verify_grad(f, [rand(5, seed=7), np.asarray(0.4)], rng=np.random.RandomState(5))
+
+
+def test_grad_shared_weight_used_implicitly():
+    W = theano.shared(0.5 * rand(3, 3, seed=8), name="W")
+    x = T.dmatrix("x")
+    hs, _ = theano.scan(lambda xt, h: T.tanh(T.dot(h, W) + xt), sequences=x,
+                        outputs_info=T.zeros((3,), dtype="float64") if hasattr(T, "zeros") else x[0])
+    cost = hs.sum()
+    gW = theano.grad(cost, W)
+    f = theano.function([x], gW)
+    xv = rand(4, 3, seed=9)
+    eps, num = 1e-6, np.zeros((3, 3))
+    fc = theano.function([x], cost)
+    base = W.get_value()
+    for i in range(3):
+        for j in range(3):
+            w = base.copy(); w[i, j] += eps; W.set_value(w); p = fc(xv)
+            w = base.copy(); w[i, j] -= eps; W.set_value(w); m = fc(xv)
+            num[i, j] = (p - m) / (2 * eps)
+    W.set_value(base)
+    np.testing.assert_allclose(f(xv), num, rtol=1e-6, atol=1e-8)
+
+
+def test_truncate_gradient():
+    x, a = T.dvector("x"), T.dscalar("a")
+    r, _ = theano.scan(lambda xt, h, a: h * a + xt, sequences=x,
+                       outputs_info=T.constant(0.0, dtype="float64"), non_sequences=a,
+                       truncate_gradient=2)
+    g = theano.function([x, a], theano.grad(r[-1], x))
+    np.testing.assert_allclose(g(np.ones(5), 2.0), [0.0, 0.0, 0.0, 2.0, 1.0])
+    r_full, _ = theano.scan(lambda xt, h, a: h * a + xt, sequences=x,
+                            outputs_info=T.constant(0.0, dtype="float64"), non_sequences=a)
+    g_full = theano.function([x, a], theano.grad(r_full[-1], x))
+    np.testing.assert_allclose(g_full(np.ones(5), 2.0), [16.0, 8.0, 4.0, 2.0, 1.0])
+
+
+def test_nested_scan_gradient():
+    def f(x, w):
+        def outer(xt, h, w):
+            inner, _ = theano.scan(lambda a, hh, w: T.tanh(a * hh + w), sequences=xt, outputs_info=h,
+                                   non_sequences=w)
+            return inner[-1]
+
+        r, _ = theano.scan(outer, sequences=x, outputs_info=T.zeros_like(w), non_sequences=w)
+        return r
+
+    verify_grad(f, [rand(3, 4, seed=10), np.asarray(0.3)], rng=np.random.RandomState(6))
+
+
+def test_grad_of_grad_hessian_vector_product():
+    x, W, v = T.dmatrix("x"), T.dmatrix("W"), T.dmatrix("v")
+    h0 = T.dvector("h0")
+    cost = (rnn(x, h0, W) ** 2).sum()
+    gW = theano.grad(cost, W)
+    hv = theano.grad((gW * v).sum(), W)
+    f = theano.function([x, h0, W, v], hv)
+    fg = theano.function([x, h0, W], gW)
+    xv, hv0, Wv, vv = rand(4, 3, seed=11), rand(3, seed=12), 0.5 * rand(3, 3, seed=13), rand(3, 3, seed=14)
+    eps = 1e-6
+    numeric = (fg(xv, hv0, Wv + eps * vv) - fg(xv, hv0, Wv - eps * vv)) / (2 * eps)
+    np.testing.assert_allclose(f(xv, hv0, Wv, vv), numeric, rtol=1e-5, atol=1e-7)
+
+
+def test_grad_of_grad_verify():
+    def f(x, W):
+        r, _ = theano.scan(lambda xt, h, W: T.tanh(T.dot(h, W) + xt), sequences=x, outputs_info=x[0],
+                           non_sequences=W)
+        g = theano.grad(r.sum(), W)
+        return (g * W).sum()
+
+    verify_grad(f, [rand(4, 3, seed=15), 0.5 * rand(3, 3, seed=16)], rng=np.random.RandomState(7))
+
+
+def test_rop_through_scan():
+    x, h0, W, v = T.dmatrix("x"), T.dvector("h0"), T.dmatrix("W"), T.dmatrix("v")
+    y = rnn(x, h0, W)
+    jv = theano.Rop(y, W, v)
+    f = theano.function([x, h0, W, v], jv)
+    fy = theano.function([x, h0, W], y)
+    xv, hv0, Wv, vv = rand(3, 2, seed=17), rand(2, seed=18), 0.5 * rand(2, 2, seed=19), rand(2, 2, seed=20)
+    eps = 1e-6
+    numeric = (fy(xv, hv0, Wv + eps * vv) - fy(xv, hv0, Wv - eps * vv)) / (2 * eps)
+    np.testing.assert_allclose(f(xv, hv0, Wv, vv), numeric, rtol=1e-5, atol=1e-8)
+
+
+def test_grad_int_sequence_is_disconnected_but_float_flows():
+    idx = T.lvector("idx")
+    w = T.dvector("w")
+    r, _ = theano.scan(lambda i, w: w[i] * 2, sequences=idx, non_sequences=w)
+    g = theano.function([idx, w], theano.grad(r.sum(), w))
+    np.testing.assert_allclose(g(np.array([0, 2, 2]), np.ones(3)), [2.0, 0.0, 4.0])
+
+
+def test_gradient_of_until_and_of_updates_are_refused_clearly():
+    h0 = T.dscalar("h0")
+    r, _ = theano.scan(lambda h: (h * 2, theano.scan_module.until(h > 5)), outputs_info=h0, n_steps=9)
+    with pytest.raises(NotImplementedError, match="until"):
+        theano.grad(r.sum(), h0)
+
+
+def test_backward_pass_memory_keeps_only_sums_for_non_sequences():
+    x, h0, W = T.dmatrix("x"), T.dvector("h0"), T.dmatrix("W")
+    gW = theano.grad(rnn(x, h0, W).sum(), W)
+    scan_nodes = [v.owner for v in theano.graph.basic.ancestors([gW])
+                  if v.owner is not None and type(v.owner.op).__name__ == "Scan"]
+    back = [n for n in scan_nodes if n.op.reverse]
+    assert len(back) == 1
+    # W's gradient is an accumulator of W's shape, not one matrix per step
+    assert back[0].op.n_acc == 1
+    f = theano.function([x, h0, W], gW)
+    assert f(rand(50, 3), rand(3), rand(3, 3)).shape == (3, 3)
+
+
+# -- the row helper ops ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("op,ref", [
+    (RowSlice(1, None), lambda v: v[1:]),
+    (RowSlice(0, 2), lambda v: v[0:2]),
+    (RowSlice(None, -1), lambda v: v[:-1]),
+    (RowIndex(-1), lambda v: v[-1]),
+    (RowIndex(0), lambda v: v[0]),
+    (RowReverse(), lambda v: v[::-1]),
+])
+def test_row_ops(op, ref, dtype):
+    x = T.matrix("x", dtype=dtype)
+    xv = rand(4, 3, dtype=dtype)
+    y = op(x)
+    f = theano.function([x], y, mode=PY)
+    np.testing.assert_array_equal(f(xv), ref(xv))
+    check_infer_shape([x], y, [xv])
+    verify_grad(lambda a: op(a), [xv], rng=np.random.RandomState(0))
+
+
+def test_row_ops_errors_and_empty():
+    x = T.dmatrix("x")
+    f = theano.function([x], RowSlice(1, None)(x), mode=PY)
+    assert f(np.zeros((0, 2))).shape == (0, 2)
+    check_infer_shape([x], RowSlice(1, 3)(x), [np.zeros((0, 2))])
+    with pytest.raises(IndexError, match="out of range"):
+        theano.function([x], RowIndex(-1)(x), mode=PY)(np.zeros((0, 2)))
+    with pytest.raises(TypeError, match="at least one dimension"):
+        RowSlice(0, 1)(T.dscalar())
+    with pytest.raises(ValueError, match="where"):
+        RowScatter(("bad",))
+    with pytest.raises(TypeError, match="dimensions"):
+        RowScatter(("index", 0))(x, x)

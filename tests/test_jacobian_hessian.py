@@ -1,0 +1,87 @@
+"""theano.gradient.jacobian and hessian (built with scan) against NumPy finite differences."""
+
+import numpy as np
+import pytest
+
+import theano
+import theano.tensor as T
+from tests.helpers import rand
+
+
+def numeric_jacobian(f, x, eps=1e-6):
+    x = np.asarray(x, dtype="float64")
+    out = np.asarray(f(x))
+    jac = np.zeros(out.shape + x.shape)
+    for i in np.ndindex(*x.shape):
+        p, m = x.copy(), x.copy()
+        p[i] += eps
+        m[i] -= eps
+        jac[(Ellipsis,) + i] = (np.asarray(f(p)) - np.asarray(f(m))) / (2 * eps)
+    return jac
+
+
+def test_jacobian_of_vector_function():
+    x = T.dvector("x")
+    W = rand(3, 3, seed=3)
+    y = T.tanh(T.dot(W, x)) * x
+    J = theano.gradient.jacobian(y, x)
+    f = theano.function([x], J)
+    xv = rand(3, seed=4)
+    expected = numeric_jacobian(lambda v: np.tanh(W @ v) * v, xv)
+    np.testing.assert_allclose(f(xv), expected, rtol=1e-6, atol=1e-8)
+
+
+def test_jacobian_several_wrt_and_matrix_wrt():
+    x = T.dvector("x")
+    M = T.dmatrix("M")
+    y = T.dot(M, x) ** 2
+    Jx, JM = theano.gradient.jacobian(y, [x, M])
+    f = theano.function([x, M], [Jx, JM])
+    xv, Mv = rand(3, seed=5), rand(2, 3, seed=6)
+    jx, jm = f(xv, Mv)
+    np.testing.assert_allclose(jx, numeric_jacobian(lambda v: (Mv @ v) ** 2, xv), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(jm, numeric_jacobian(lambda m: (m @ xv) ** 2, Mv), rtol=1e-6, atol=1e-8)
+    assert jm.shape == (2, 2, 3)
+
+
+def test_jacobian_of_scalar_is_the_gradient():
+    x = T.dvector("x")
+    J = theano.gradient.jacobian((x ** 3).sum(), x)
+    np.testing.assert_allclose(theano.function([x], J)(np.array([1.0, 2.0])), [3.0, 12.0])
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_hessian(dtype):
+    x = T.vector("x", dtype=dtype)
+    A = rand(3, 3, seed=7, dtype=dtype)
+    cost = (T.exp(x) * T.dot(A, x)).sum()
+    H = theano.gradient.hessian(cost, x)
+    f = theano.function([x], H)
+    xv = rand(3, seed=8, dtype=dtype)
+    A64 = A.astype("float64")
+    grad_np = lambda v: np.exp(v) * (A64 @ v) + A64.T @ np.exp(v)
+    expected = numeric_jacobian(grad_np, xv.astype("float64"))
+    out = f(xv)
+    assert out.dtype == np.dtype(dtype)
+    tol = 1e-6 if dtype == "float64" else 1e-3
+    np.testing.assert_allclose(out, expected, rtol=tol, atol=tol)
+
+
+def test_hessian_list_and_disconnected():
+    x = T.dvector("x")
+    y = T.dvector("y")
+    cost = (x ** 2).sum() * (y ** 3).sum()
+    Hx, Hy = theano.gradient.hessian(cost, [x, y])
+    f = theano.function([x, y], [Hx, Hy])
+    xv, yv = np.array([1.0, 2.0]), np.array([0.5, 1.5, 2.0])
+    hx, hy = f(xv, yv)
+    np.testing.assert_allclose(hx, 2 * (yv ** 3).sum() * np.eye(2))
+    np.testing.assert_allclose(hy, np.diag(6 * yv) * (xv ** 2).sum())
+    z = T.dvector("z")
+    with pytest.raises(theano.gradient.DisconnectedInputError):
+        theano.gradient.hessian((x ** 2).sum(), z)
+
+
+def test_jacobian_bad_rank():
+    with pytest.raises(TypeError, match="scalar or vector"):
+        theano.gradient.jacobian(T.dmatrix(), T.dvector())
