@@ -1,0 +1,387 @@
+"""The rewrite engine: node rewriters, graph rewriters, and the worklist that runs them.
+
+A node rewriter is a small named function ``fn(fgraph, node)`` that says which op types it tracks and
+returns ``None`` (nothing to do), a list of new variables (one per output of ``node``), or a dict
+``{old_variable: new_variable}``::
+
+    @node_rewriter([Elemwise])
+    def local_neg_neg(fgraph, node):
+        ...
+
+``WorklistRunner`` applies a set of node rewriters to a FunctionGraph until nothing changes. The
+worklist starts with every node in topological order; the FunctionGraph's ``on_import`` and
+``on_change_input`` callbacks push the nodes that a replacement creates or touches, so work is
+proportional to what changes (no repeated full sweeps).
+
+Every replacement is type-checked, and every node that a rewrite builds takes the creation trace of
+the node it replaces, so runtime errors still name the user's line. A rewrite that raises is skipped
+with a warning; it never breaks a compilation.
+"""
+
+import time
+import warnings
+from collections import deque
+
+from theano.graph.basic import Constant, Variable
+
+
+class RewriteWarning(UserWarning):
+    """A rewrite failed (raised, or returned a replacement of the wrong type) and was skipped."""
+
+
+class NodeRewriter:
+    """A local rewrite: a function of (fgraph, node), tracking some op classes or op instances.
+
+    ``tracks`` is a list of Op subclasses and/or Op instances, or None to see every node.
+    """
+
+    def __init__(self, fn, tracks=None, name=None):
+        self.fn = fn
+        self.name = name or fn.__name__
+        self.__name__ = self.name
+        self.__doc__ = fn.__doc__
+        self.tracks = None if tracks is None else list(tracks)
+
+    def transform(self, fgraph, node):
+        return self.fn(fgraph, node)
+
+    def __call__(self, fgraph, node):
+        return self.fn(fgraph, node)
+
+    def __repr__(self):
+        return f"<NodeRewriter {self.name}>"
+
+
+def node_rewriter(tracks=None, name=None):
+    """Decorator: turn ``fn(fgraph, node)`` into a NodeRewriter tracking ``tracks``."""
+
+    def deco(fn):
+        return NodeRewriter(fn, tracks, name)
+
+    return deco
+
+
+class GraphRewriter:
+    """A global rewrite: ``fn(fgraph)`` that walks the whole graph once (merge, fusion, inplace)."""
+
+    def __init__(self, fn, name=None):
+        self.fn = fn
+        self.name = name or fn.__name__
+        self.__name__ = self.name
+        self.__doc__ = fn.__doc__
+
+    def apply(self, fgraph):
+        return self.fn(fgraph)
+
+    def __call__(self, fgraph):
+        return self.fn(fgraph)
+
+    def __repr__(self):
+        return f"<GraphRewriter {self.name}>"
+
+
+def graph_rewriter(name=None):
+    def deco(fn):
+        return GraphRewriter(fn, name)
+
+    return deco
+
+
+# --------------------------------------------------------------------------------------------------
+# Replacement helpers
+# --------------------------------------------------------------------------------------------------
+
+
+def new_nodes_between(fgraph, new_vars):
+    """The Apply nodes that compute ``new_vars`` and are not yet in ``fgraph`` (iterative)."""
+    out = []
+    seen = set()
+    stack = [v for v in new_vars if v.owner is not None]
+    clients = fgraph.clients
+    apply_nodes = fgraph.apply_nodes
+    while stack:
+        v = stack.pop()
+        if v in clients:
+            continue
+        node = v.owner
+        if node is None or node in seen or node in apply_nodes:
+            continue
+        seen.add(node)
+        out.append(node)
+        for i in node.inputs:
+            if i.owner is not None and i not in clients:
+                stack.append(i)
+    return out
+
+
+def copy_trace(fgraph, old_node, new_vars):
+    """Give every node built for ``new_vars`` (not yet in the graph) the trace of ``old_node``."""
+    trace = getattr(old_node, "creation_trace", None)
+    if trace is None:
+        return
+    for n in new_nodes_between(fgraph, new_vars):
+        n.creation_trace = trace
+
+
+def _fit_type(old, new):
+    """``new`` expressed with ``old``'s type, or None when that is not safe."""
+    if new.type == old.type:
+        return new
+    try:
+        return old.type.convert_variable(new)
+    except Exception:  # noqa: BLE001 - a type that cannot convert says no
+        return None
+
+
+def normalize_replacements(node, result):
+    """Turn a rewrite's result into a list of (old, new) pairs."""
+    if result is None or result is False:
+        return None
+    if isinstance(result, dict):
+        pairs = list(result.items())
+    elif isinstance(result, Variable):
+        pairs = [(node.outputs[0], result)]
+    else:
+        result = list(result)
+        if len(result) != len(node.outputs):
+            raise ValueError(
+                f"returned {len(result)} replacements for a node with {len(node.outputs)} outputs"
+            )
+        pairs = [(o, n) for o, n in zip(node.outputs, result) if n is not None]
+    return [(o, n) for o, n in pairs if o is not n]
+
+
+def apply_replacements(fgraph, node, pairs, reason):
+    """Type-check ``pairs`` and make them in ``fgraph``. Returns True if the graph changed.
+
+    Raises TypeError (before touching the graph) when a replacement cannot take the old type.
+    """
+    checked = []
+    for old, new in pairs:
+        if not isinstance(new, Variable):
+            raise TypeError(f"replacement for {old} is not a Variable: {new!r}")
+        fitted = _fit_type(old, new)
+        if fitted is None:
+            raise TypeError(
+                f"replacement {new} has type {new.type}, which cannot stand for {old} ({old.type})"
+            )
+        checked.append((old, fitted))
+    if not checked:
+        return False
+    copy_trace(fgraph, node, [n for _, n in checked])
+    for old, new in checked:
+        if old in fgraph.clients:
+            fgraph.replace(old, new, reason=reason)
+    return True
+
+
+# --------------------------------------------------------------------------------------------------
+# The worklist
+# --------------------------------------------------------------------------------------------------
+
+
+class _WorklistFeature:
+    """Pushes imported nodes and nodes whose inputs changed onto the runner's queue."""
+
+    def __init__(self, queue):
+        self.queue = queue
+
+    def on_import(self, fgraph, node, reason):
+        self.queue.append(node)
+
+    def on_change_input(self, fgraph, node, i, old, new, reason):
+        if node != "output":
+            self.queue.append(node)
+        # The new variable's producer may now match a pattern through its new client.
+        if new.owner is not None:
+            self.queue.append(new.owner)
+
+
+class RewriterIndex:
+    """Which rewriters may apply to a node: by op instance, by op class (through the MRO), by the
+    class of an Elemwise's scalar op (a ScalarOp class or instance in ``tracks``), or all."""
+
+    def __init__(self, rewriters):
+        from theano.scalar.basic import ScalarOp
+
+        self.by_op = {}
+        self.by_class = {}
+        self.by_scalar = {}
+        self.universal = []
+        for rw in rewriters:
+            if rw.tracks is None:
+                self.universal.append(rw)
+                continue
+            for t in rw.tracks:
+                if isinstance(t, type) and issubclass(t, ScalarOp):
+                    self.by_scalar.setdefault(t, []).append(rw)
+                elif isinstance(t, ScalarOp):
+                    self.by_scalar.setdefault(type(t), []).append(rw)
+                elif isinstance(t, type):
+                    self.by_class.setdefault(t, []).append(rw)
+                else:
+                    self.by_op.setdefault(t, []).append(rw)
+        self._cache = {}
+
+    def _lookup(self, table, cls):
+        out = []
+        for k in cls.__mro__:
+            for rw in table.get(k, ()):
+                if rw not in out:
+                    out.append(rw)
+        return out
+
+    def get(self, op):
+        so = getattr(op, "scalar_op", None)
+        key = (type(op), type(so))
+        found = self._cache.get(key)
+        if found is None:
+            found = self._lookup(self.by_class, type(op))
+            if so is not None and not getattr(op, "inplace_pattern", ()):
+                found = self._lookup(self.by_scalar, type(so)) + found
+            found = found + self.universal
+            self._cache[key] = found
+        if self.by_op:
+            try:
+                specific = self.by_op.get(op, ())
+            except TypeError:  # unhashable op
+                specific = ()
+            if specific:
+                return list(specific) + found
+        return found
+
+    def __bool__(self):
+        return bool(self.by_op or self.by_class or self.by_scalar or self.universal)
+
+
+class WorklistRunner:
+    """Apply node rewriters to a fixed point, driven by the graph's change callbacks."""
+
+    def __init__(self, rewriters, name="worklist", max_factor=50):
+        self.rewriters = list(rewriters)
+        self.index = RewriterIndex(self.rewriters)
+        self.name = name
+        self.max_factor = max_factor
+        self.stats = {}
+
+    def apply(self, fgraph, profile=None):
+        if not self.rewriters:
+            return 0
+        queue = deque(fgraph.toposort())
+        feature = _WorklistFeature(queue)
+        fgraph.attach_feature(feature)
+        budget = self.max_factor * (len(fgraph.apply_nodes) + 10)
+        applied = 0
+        index = self.index
+        apply_nodes = fgraph.apply_nodes
+        try:
+            while queue:
+                node = queue.popleft()
+                if node not in apply_nodes:
+                    continue
+                for rw in index.get(node.op):
+                    if node not in apply_nodes:
+                        break
+                    t0 = time.perf_counter() if profile is not None else 0.0
+                    try:
+                        result = rw.transform(fgraph, node)
+                        pairs = normalize_replacements(node, result)
+                        if not pairs:
+                            continue
+                        changed = apply_replacements(fgraph, node, pairs, rw.name)
+                    except Exception as exc:  # noqa: BLE001 - a broken rewrite must not break compile
+                        warnings.warn(
+                            f"Rewrite {rw.name} failed on {node} and was skipped: "
+                            f"{type(exc).__name__}: {exc}",
+                            RewriteWarning,
+                            stacklevel=2,
+                        )
+                        continue
+                    if profile is not None:
+                        profile[rw.name] = profile.get(rw.name, 0.0) + time.perf_counter() - t0
+                    if changed:
+                        applied += 1
+                        self.stats[rw.name] = self.stats.get(rw.name, 0) + 1
+                        if applied > budget:
+                            warnings.warn(
+                                f"Rewrite phase {self.name} stopped after {applied} rewrites "
+                                "(a rewrite may be undoing another)",
+                                RewriteWarning,
+                                stacklevel=2,
+                            )
+                            return applied
+        finally:
+            fgraph.remove_feature(feature)
+        return applied
+
+
+# --------------------------------------------------------------------------------------------------
+# Merge: one node per (op, inputs), one constant per value
+# --------------------------------------------------------------------------------------------------
+
+
+def _constant_key(c):
+    try:
+        key = c.signature()
+        hash(key)
+        return key
+    except Exception:  # noqa: BLE001 - unhashable data: never merged
+        return None
+
+
+def merge_graph(fgraph):
+    """Merge equal constants and identical computations (same op on the same inputs).
+
+    One pass in topological order suffices: replacing a node makes its clients' inputs canonical
+    before they are visited. Constants are met in that same order, so the client lists that grow
+    on the surviving constants are pruned from their front (cheap). Nodes that destroy an input
+    are never merged."""
+    merged = 0
+    consts = {}
+    seen = {}
+    apply_nodes = fgraph.apply_nodes
+    clients = fgraph.clients
+
+    def canonical_constant(var):
+        key = _constant_key(var)
+        if key is None:
+            return var
+        first = consts.get(key)
+        if first is None:
+            consts[key] = var
+            return var
+        if first is var or first.type != var.type or first not in clients:
+            return var
+        fgraph.replace(var, first, reason="merge")
+        return first
+
+    for var in fgraph.outputs:
+        if isinstance(var, Constant):
+            canonical_constant(var)
+    for node in fgraph.toposort():
+        if node not in apply_nodes:
+            continue
+        for var in node.inputs:
+            if isinstance(var, Constant) and var in clients:
+                if canonical_constant(var) is not var:
+                    merged += 1
+        if node not in apply_nodes or getattr(node.op, "destroy_map", None):
+            continue
+        try:
+            key = (node.op, tuple(node.inputs))
+            other = seen.get(key)
+        except TypeError:
+            continue
+        if other is None or other not in apply_nodes:
+            seen[key] = node
+            continue
+        if any(a.type != b.type for a, b in zip(node.outputs, other.outputs)):
+            continue
+        for a, b in zip(node.outputs, other.outputs):
+            if a in clients:
+                fgraph.replace(a, b, reason="merge")
+        merged += 1
+    return merged
+
+
+merge_rewriter = GraphRewriter(merge_graph, "merge")

@@ -1,0 +1,71 @@
+"""General rewrites: constant folding, removing gradient-only ops and identities."""
+
+import numpy as np
+
+from theano.graph.basic import Constant
+from theano.graph.rewriting.basic import node_rewriter
+from theano.graph.rewriting.db import register_canonicalize, register_specialize, register_stabilize
+from theano.scalar import basic as ts
+from theano.tensor.rewriting.utils import is_elemwise
+
+# Folded outputs larger than this stay computed at run time (keeps compiled graphs small).
+MAX_FOLDED_SIZE = 10000
+
+
+@node_rewriter(None)
+def constant_folding(fgraph, node):
+    """An op whose inputs are all constants is computed once, now."""
+    op = node.op
+    if not node.inputs or getattr(op, "lazy", False) or op.destroy_map:
+        return None
+    for i in node.inputs:
+        if not isinstance(i, Constant):
+            return None
+    if not op.do_constant_folding(node):
+        return None
+    storage = [[None] for _ in node.outputs]
+    with np.errstate(all="ignore"):
+        op.perform(node, [i.data for i in node.inputs], storage)
+    out = []
+    for o, (val,) in zip(node.outputs, storage):
+        if val is None:
+            return None
+        size = getattr(val, "size", 1)
+        if size > MAX_FOLDED_SIZE:
+            return None
+        if isinstance(val, np.ndarray):
+            val = val.copy()
+        c = o.type.make_constant(val)
+        out.append(c)
+    return out
+
+
+register_canonicalize(constant_folding, fast_compile=True)
+register_stabilize(constant_folding, name="constant_folding_stabilize")
+register_specialize(constant_folding, name="constant_folding_specialize")
+
+
+def _grad_shaper_classes():
+    from theano import gradient
+
+    return [gradient._GradShaper]
+
+
+@node_rewriter(_grad_shaper_classes())
+def remove_grad_shapers(fgraph, node):
+    """zero_grad / disconnected_grad / grad_clip ... are the identity once gradients are built."""
+    return [node.inputs[0]]
+
+
+register_canonicalize(remove_grad_shapers, fast_compile=True)
+
+
+@node_rewriter([type(ts.identity)])
+def remove_identity(fgraph, node):
+    """Elemwise identity (tensor_copy) is the identity (the executor copies outputs when needed)."""
+    if is_elemwise(node, ts.identity) and node.inputs[0].type == node.outputs[0].type:
+        return [node.inputs[0]]
+    return None
+
+
+register_canonicalize(remove_identity)

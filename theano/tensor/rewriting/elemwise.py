@@ -1,0 +1,123 @@
+"""Rewrites of DimShuffle, Cast and fill/second."""
+
+from theano.graph.rewriting.basic import node_rewriter
+from theano.graph.rewriting.db import register_canonicalize
+from theano.scalar import basic as ts
+from theano.tensor.basic import second
+from theano.tensor.elemwise import DimShuffle, Elemwise
+from theano.tensor.rewriting.utils import is_elemwise
+
+
+@node_rewriter([DimShuffle])
+def local_dimshuffle_dimshuffle(fgraph, node):
+    """Two DimShuffles in a row -> one; a DimShuffle that keeps the order -> its input."""
+    (x,) = node.inputs
+    order = node.op.new_order
+    if order == tuple(range(x.ndim)):
+        return [x]
+    inner = x.owner
+    if inner is not None and isinstance(inner.op, DimShuffle):
+        inner_order = inner.op.new_order
+        src = inner.inputs[0]
+        composed = [o if o == "x" else inner_order[o] for o in order]
+        if tuple(composed) == tuple(range(src.ndim)):
+            return [src] if src.type == node.outputs[0].type else None
+        return [DimShuffle(src.broadcastable, composed)(src)]
+    return None
+
+
+register_canonicalize(local_dimshuffle_dimshuffle, "dimshuffle", fast_compile=True)
+
+
+@node_rewriter([ts.Cast])
+def local_useless_cast(fgraph, node):
+    """``cast(x, dtype)`` where x already has that dtype -> x."""
+    if is_elemwise(node, ts.Cast) and node.inputs[0].type == node.outputs[0].type:
+        return [node.inputs[0]]
+    return None
+
+
+register_canonicalize(local_useless_cast, "cast", fast_compile=True)
+
+
+@node_rewriter([ts.Second])
+def local_useless_fill(fgraph, node):
+    """``fill(m, v)`` -> v when broadcasting against m changes nothing: m is broadcastable
+    everywhere, m is v itself, or m is an input of the Elemwise that computes v."""
+    if not is_elemwise(node, ts.Second):
+        return None
+    m, v = node.inputs
+    out = node.outputs[0]
+    if v.type != out.type:
+        return None
+    if m is v or all(m.broadcastable):
+        return [v]
+    if v.owner is not None and isinstance(v.owner.op, Elemwise) and m in v.owner.inputs:
+        return [v]
+    if m.ndim == v.ndim:
+        m_roots = _shape_roots(m)
+        v_roots = _shape_roots(v)
+        if m_roots is not None and v_roots is not None and m_roots <= v_roots:
+            return [v]
+    return None
+
+
+def _shape_roots(var, limit=64):
+    """The variables whose shapes make the shape of ``var`` through a chain of Elemwise nodes (only
+    those with the same number of dimensions and some non-broadcastable dimension), or None when the
+    walk is too long. If the roots of m are among the roots of v, m's shape is no bigger than v's."""
+    roots = set()
+    stack = [var]
+    seen = set()
+    while stack:
+        v = stack.pop()
+        if v in seen:
+            continue
+        seen.add(v)
+        if len(seen) > limit:
+            return None
+        if all(v.broadcastable):
+            continue
+        owner = v.owner
+        if owner is not None and isinstance(owner.op, Elemwise):
+            stack.extend(i for i in owner.inputs if i.ndim == var.ndim)
+            if any(i.ndim != var.ndim for i in owner.inputs):
+                return None
+        else:
+            roots.add(v)
+    return roots
+
+
+register_canonicalize(local_useless_fill, "fill", fast_compile=True)
+
+
+@node_rewriter([Elemwise])
+def local_fill_sink(fgraph, node):
+    """``f(fill(m, v), y)`` -> ``fill(m, f(v, y))``: move fills outward so that the algebra rewrites
+    see the values (``g + zeros_like(x)`` becomes ``fill(x, g)``)."""
+    op = node.op
+    if op.inplace_pattern or is_elemwise(node, ts.Second) or len(node.outputs) != 1:
+        return None
+    models = []
+    new_inputs = []
+    changed = False
+    for inp in node.inputs:
+        owner = inp.owner
+        if owner is not None and is_elemwise(owner, ts.Second) and \
+                len(fgraph.clients.get(inp, ())) == 1:
+            models.append(owner.inputs[0])
+            new_inputs.append(owner.inputs[1])
+            changed = True
+        else:
+            new_inputs.append(inp)
+    if not changed:
+        return None
+    res = op(*new_inputs)
+    if res.ndim != node.outputs[0].ndim:
+        return None
+    for m in models:
+        res = second(m, res)
+    return [res]
+
+
+register_canonicalize(local_fill_sink, "fill")

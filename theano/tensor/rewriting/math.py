@@ -1,0 +1,347 @@
+"""Algebraic rewrites of elementwise math: canonical forms, numerical stability, and cheaper ops.
+
+Canonicalize: neutral and absorbing elements (``x*1``, ``x+0``, ``x*0``), ``--x``, ``x-x``, nested
+``add``/``mul`` flattened (left-nested only, so the order of the float operations is unchanged).
+Stabilize: ``log1p``, ``expm1``, ``softplus`` forms of log/sigmoid expressions, stable logsumexp.
+Specialize: constant powers as ``sqr``/``sqrt``/``inv``/multiplications.
+"""
+
+import numpy as np
+
+from theano.graph.rewriting.basic import node_rewriter
+from theano.graph.rewriting.db import (register_canonicalize, register_specialize,
+                                       register_stabilize)
+from theano.scalar import basic as ts
+from theano.tensor import math as tm
+from theano.tensor.basic import cast
+from theano.tensor.elemwise import CAReduce, DimShuffle, Elemwise
+from theano.tensor.rewriting.utils import (elemwise_of, filled_constant, fit_to, is_const,
+                                           is_elemwise, scalar_const)
+
+
+def _single_client(fgraph, var):
+    return len(fgraph.clients.get(var, ())) == 1 and var not in fgraph.outputs
+
+
+# --------------------------------------------------------------------------------------------------
+# canonicalize
+# --------------------------------------------------------------------------------------------------
+
+
+@node_rewriter([ts.Mul, ts.Add])
+def local_neutral_absorbing(fgraph, node):
+    """``x*1``, ``x+0`` -> x; ``x*0`` -> zeros with the shape and dtype of the product."""
+    if is_elemwise(node, ts.Mul):
+        neutral, absorbing = 1, 0
+    elif is_elemwise(node, ts.Add):
+        neutral, absorbing = 0, None
+    else:
+        return None
+    out = node.outputs[0]
+    if out.dtype.startswith("complex") or out.dtype == "bool":
+        return None
+    inputs = node.inputs
+    if absorbing is not None and any(is_const(i, absorbing) for i in inputs):
+        return [filled_constant(0, out, inputs)]
+    keep = [i for i in inputs if not is_const(i, neutral)]
+    if len(keep) == len(inputs):
+        return None
+    if not keep:
+        return [filled_constant(neutral, out, inputs)]
+    if len(keep) == 1:
+        new = keep[0]
+    else:
+        first = keep[0] if keep[0].dtype == out.dtype else cast(keep[0], out.dtype)
+        new = node.op(first, *keep[1:])
+    return [fit_to(new, out, inputs)]
+
+
+register_canonicalize(local_neutral_absorbing, "algebra", fast_compile=True)
+
+
+@node_rewriter([ts.Sub, ts.TrueDiv])
+def local_sub_simplify(fgraph, node):
+    """``x - x`` -> zeros, ``x - 0`` -> x, ``0 - x`` -> -x, ``x / 1`` -> x."""
+    out = node.outputs[0]
+    if is_elemwise(node, ts.Sub):
+        x, y = node.inputs
+        if x is y and out.dtype != "bool":
+            return [filled_constant(0, out, [x])]
+        if is_const(y, 0):
+            return [fit_to(x, out, node.inputs)]
+        if is_const(x, 0) and out.dtype not in ts.uint_dtypes:
+            return [fit_to(tm.neg(y), out, node.inputs)]
+    elif is_elemwise(node, ts.TrueDiv):
+        x, y = node.inputs
+        if is_const(y, 1) and out.dtype in ts.continuous_dtypes:
+            return [fit_to(x, out, node.inputs)]
+    return None
+
+
+register_canonicalize(local_sub_simplify, "algebra", fast_compile=True)
+
+
+@node_rewriter([ts.neg, ts.Mul])
+def local_neg_neg(fgraph, node):
+    """``-(-x)`` -> x, ``-1 * x`` -> ``-x``."""
+    if is_elemwise(node, ts.neg):
+        inner = elemwise_of(node.inputs[0], ts.neg)
+        if inner is not None and inner.inputs[0].type == node.outputs[0].type:
+            return [inner.inputs[0]]
+        return None
+    if is_elemwise(node, ts.Mul) and len(node.inputs) == 2:
+        a, b = node.inputs
+        for c, x in ((a, b), (b, a)):
+            if is_const(c, -1) and x.dtype == node.outputs[0].dtype and \
+                    x.dtype not in ts.uint_dtypes + ("bool",):
+                return [fit_to(tm.neg(x), node.outputs[0], node.inputs)]
+    return None
+
+
+register_canonicalize(local_neg_neg, "algebra", fast_compile=True)
+
+
+@node_rewriter([ts.Add, ts.Mul])
+def local_flatten_add_mul(fgraph, node):
+    """``(a + b) + c`` -> ``add(a, b, c)`` (and the same for mul) when the inner sum is used only
+    here and has the outer dtype. Only the left-most input is spliced, so the n-ary op still adds
+    from left to right and the result is bit-for-bit the same."""
+    op = node.op
+    if is_elemwise(node, ts.Add):
+        cls = ts.Add
+    elif is_elemwise(node, ts.Mul):
+        cls = ts.Mul
+    else:
+        return None
+    first = node.inputs[0]
+    inner = elemwise_of(first, cls)
+    if inner is None or first.dtype != node.outputs[0].dtype or not _single_client(fgraph, first):
+        return None
+    if first.broadcastable != node.outputs[0].broadcastable and \
+            any(i.ndim != node.outputs[0].ndim for i in inner.inputs):
+        return None
+    new = op(*(list(inner.inputs) + list(node.inputs[1:])))
+    return [fit_to(new, node.outputs[0], node.inputs)]
+
+
+register_canonicalize(local_flatten_add_mul, "algebra")
+
+
+# --------------------------------------------------------------------------------------------------
+# stabilize
+# --------------------------------------------------------------------------------------------------
+
+
+def _other_than_const(node, value):
+    """For a 2-input node with one input equal to ``value``: the other input, else None."""
+    if len(node.inputs) != 2:
+        return None
+    a, b = node.inputs
+    if is_const(a, value):
+        return b
+    if is_const(b, value):
+        return a
+    return None
+
+
+@node_rewriter([ts.log, ts.log1p])
+def local_log1p(fgraph, node):
+    """``log(1 + x)`` -> ``log1p(x)``, ``log(1 - x)`` -> ``log1p(-x)``, ``log1p(exp(x))`` ->
+    ``softplus(x)``."""
+    out = node.outputs[0]
+    if is_elemwise(node, ts.log):
+        (arg,) = node.inputs
+        add = elemwise_of(arg, ts.Add)
+        if add is not None:
+            x = _other_than_const(add, 1)
+            if x is not None and x.dtype in ts.float_dtypes:
+                return [fit_to(tm.log1p(x), out, [arg])]
+        sub = elemwise_of(arg, ts.Sub)
+        if sub is not None and is_const(sub.inputs[0], 1) and sub.inputs[1].dtype in ts.float_dtypes:
+            inner = _log1m(sub.inputs[1])
+            return [fit_to(inner, out, [arg])]
+    if is_elemwise(node, ts.log1p):
+        e = elemwise_of(node.inputs[0], ts.exp)
+        if e is not None:
+            return [fit_to(tm.softplus(e.inputs[0]), out, node.inputs)]
+    return None
+
+
+def _log1m(y):
+    """``log(1 - y)``, stable: with y = sigmoid(x) it is ``-softplus(x)``."""
+    s = elemwise_of(y, ts.sigmoid)
+    if s is not None:
+        return tm.neg(tm.softplus(s.inputs[0]))
+    return tm.log1p(tm.neg(y))
+
+
+register_stabilize(local_log1p, "stability")
+
+
+@node_rewriter([ts.log])
+def local_log_sigmoid(fgraph, node):
+    """``log(sigmoid(x))`` -> ``-softplus(-x)``."""
+    if not is_elemwise(node, ts.log):
+        return None
+    s = elemwise_of(node.inputs[0], ts.sigmoid)
+    if s is None:
+        return None
+    x = s.inputs[0]
+    return [fit_to(tm.neg(tm.softplus(tm.neg(x))), node.outputs[0], node.inputs)]
+
+
+register_stabilize(local_log_sigmoid, "stability")
+
+
+@node_rewriter([ts.Sub, ts.Add])
+def local_expm1(fgraph, node):
+    """``exp(x) - 1`` -> ``expm1(x)`` (also ``exp(x) + -1``)."""
+    out = node.outputs[0]
+    e = None
+    if is_elemwise(node, ts.Sub) and is_const(node.inputs[1], 1):
+        e = elemwise_of(node.inputs[0], ts.exp)
+    elif is_elemwise(node, ts.Add) and len(node.inputs) == 2:
+        for a, b in (node.inputs, node.inputs[::-1]):
+            if is_const(b, -1) and elemwise_of(a, ts.exp) is not None:
+                e = elemwise_of(a, ts.exp)
+    if e is None or e.outputs[0].dtype != out.dtype:
+        return None
+    return [fit_to(tm.expm1(e.inputs[0]), out, node.inputs)]
+
+
+register_stabilize(local_expm1, "stability")
+
+
+@node_rewriter([ts.log])
+def local_log_sum_exp(fgraph, node):
+    """``log(sum(exp(x), axis))`` -> ``m + log(sum(exp(x - m), axis))`` with ``m = max(x, axis)``,
+    which neither overflows for large x nor gives -inf for very negative x."""
+    if not is_elemwise(node, ts.log):
+        return None
+    (s,) = node.inputs
+    red = s.owner
+    if red is None or not isinstance(red.op, CAReduce) or not isinstance(red.op.scalar_op, ts.Add):
+        return None
+    e = elemwise_of(red.inputs[0], ts.exp)
+    if e is None:
+        return None
+    x = e.inputs[0]
+    if x.dtype not in ts.float_dtypes or _is_max_shifted(x):
+        return None
+    axis = red.op.axis
+    m = tm.max(x, axis=axis, keepdims=True)
+    m = tm.switch(tm.isinf(m), tm.zeros_like(m), m)
+    inner = tm.sum(tm.exp(x - m), axis=axis, dtype=red.op.dtype, acc_dtype=red.op.acc_dtype)
+    pattern = [d for d in range(x.ndim) if d not in axis]
+    m_red = DimShuffle(m.broadcastable, pattern)(m)
+    res = tm.log(inner) + m_red
+    return [fit_to(res, node.outputs[0], [])]
+
+
+def _is_max_shifted(x):
+    """True if ``x`` is already ``a - switch(isinf(m), 0, m)`` with m a max of a (our own output)."""
+    sub = elemwise_of(x, ts.Sub)
+    if sub is None:
+        return False
+    sw = elemwise_of(sub.inputs[1], ts.Switch)
+    if sw is None:
+        return False
+    m = sw.inputs[2]
+    while m.owner is not None and isinstance(m.owner.op, DimShuffle):
+        m = m.owner.inputs[0]
+    return m.owner is not None and isinstance(m.owner.op, CAReduce) and \
+        isinstance(m.owner.op.scalar_op, ts.Maximum) and m.owner.inputs[0] is sub.inputs[0]
+
+
+register_stabilize(local_log_sum_exp, "stability")
+
+
+# --------------------------------------------------------------------------------------------------
+# specialize
+# --------------------------------------------------------------------------------------------------
+
+
+@node_rewriter([ts.Pow])
+def local_pow_specialize(fgraph, node):
+    """``x**2`` -> sqr, ``x**0.5`` -> sqrt, ``x**-1`` -> inv, ``x**1`` -> x, ``x**0`` -> ones, and
+    small integer powers (3, 4, -2, ...) as multiplications."""
+    if not is_elemwise(node, ts.Pow):
+        return None
+    x, y = node.inputs
+    out = node.outputs[0]
+    c = scalar_const(y)
+    if c is None:
+        return None
+    c = float(np.asarray(c))
+    if out.dtype.startswith("complex"):
+        return None
+    xx = x if x.dtype == out.dtype else cast(x, out.dtype)
+    is_float_out = out.dtype in ts.float_dtypes
+    if c == 0:
+        return [filled_constant(1, out, node.inputs)]
+    if c == 1:
+        res = xx
+    elif c == 2:
+        res = tm.sqr(xx)
+    elif c == 0.5 and is_float_out:
+        res = tm.sqrt(xx)
+    elif c == -1 and is_float_out:
+        res = tm.inv(xx)
+    elif c == -0.5 and is_float_out:
+        res = tm.inv(tm.sqrt(xx))
+    elif c == int(c) and 3 <= abs(c) <= 8 and (c > 0 or is_float_out):
+        res = _int_power(xx, int(abs(c)))
+        if c < 0:
+            res = tm.inv(res)
+    else:
+        return None
+    return [fit_to(res, out, node.inputs)]
+
+
+def _int_power(x, n):
+    """x**n for a small n by repeated squaring."""
+    result = None
+    base = x
+    while n:
+        if n & 1:
+            result = base if result is None else tm.mul(result, base)
+        n >>= 1
+        if n:
+            base = tm.sqr(base)
+    return result
+
+
+register_specialize(local_pow_specialize, "pow")
+
+
+@node_rewriter([ts.Mul])
+def local_mul_to_sqr(fgraph, node):
+    """``x * x`` -> ``sqr(x)``."""
+    if is_elemwise(node, ts.Mul) and len(node.inputs) == 2 and node.inputs[0] is node.inputs[1]:
+        return [fit_to(tm.sqr(node.inputs[0]), node.outputs[0], node.inputs)]
+    return None
+
+
+register_specialize(local_mul_to_sqr, "algebra")
+
+
+@node_rewriter([CAReduce])
+def local_sum_mul_to_dot(fgraph, node):
+    """``sum(x * y)`` of two float64 vectors (or a matrix and a vector along its rows) -> dot."""
+    if not isinstance(node.op.scalar_op, ts.Add):
+        return None
+    (p,) = node.inputs
+    mul = elemwise_of(p, ts.Mul)
+    if mul is None or len(mul.inputs) != 2 or not _single_client(fgraph, p):
+        return None
+    a, b = mul.inputs
+    out = node.outputs[0]
+    if not (a.dtype == b.dtype == out.dtype == "float64"):
+        return None
+    if a.ndim == b.ndim == 1 and not a.broadcastable[0] and not b.broadcastable[0] \
+            and node.op.axis == (0,):
+        return [fit_to(tm.dot(a, b), out, [])]
+    return None
+
+
+register_specialize(local_sum_mul_to_dot, "dot")

@@ -1,0 +1,194 @@
+"""Shape rewrites: shapes computed from the inputs' shapes (``x.shape[0]`` without computing x), and
+useless Reshape / Rebroadcast / SpecifyShape / Alloc removed.
+
+The shape tracking is done by rewrites rather than a stored feature: ``Shape_i(x)`` is replaced by
+the op's ``infer_shape`` expressed with ``Shape_i`` of the op's inputs, and the worklist keeps lifting
+those new ``Shape_i`` nodes until they reach the graph's inputs.
+"""
+
+from theano.graph.basic import Constant
+from theano.graph.rewriting.basic import new_nodes_between, node_rewriter
+from theano.graph.rewriting.db import register_canonicalize, register_specialize
+from theano.tensor.basic import MakeVector, Rebroadcast, as_tensor_variable, cast, constant
+from theano.tensor.rewriting.utils import scalar_const
+from theano.tensor.shape import Reshape, Shape, Shape_i, shape_i
+from theano.tensor.type import TensorType
+
+
+def _as_int64_scalar(s):
+    s = as_tensor_variable(s)
+    if s.ndim != 0 or s.dtype not in ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
+                                      "uint64"):
+        return None
+    return cast(s, "int64") if s.dtype != "int64" else s
+
+
+def infer_output_shape(fgraph, var):
+    """The symbolic shape of ``var`` from its op's infer_shape, or None."""
+    node = var.owner
+    if node is None:
+        return None
+    infer = getattr(node.op, "infer_shape", None)
+    if infer is None:
+        return None
+    in_shapes = []
+    for inp in node.inputs:
+        if isinstance(inp.type, TensorType):
+            in_shapes.append(tuple(shape_i(inp, d) for d in range(inp.ndim)))
+        else:
+            in_shapes.append(None)
+    try:
+        shapes = infer(node, in_shapes)
+    except Exception:  # noqa: BLE001 - ops without infer_shape (or that cannot tell) are left alone
+        return None
+    if shapes is None or len(shapes) != len(node.outputs):
+        return None
+    shp = shapes[var.index]
+    if shp is None or len(shp) != var.ndim:
+        return None
+    out = []
+    for s in shp:
+        s = _as_int64_scalar(s)
+        if s is None:
+            return None
+        out.append(s)
+    # The expression must not use the outputs themselves (that would not save anything, or cycle).
+    bad = set(node.outputs)
+    if any(s in bad for s in out):
+        return None
+    for n in new_nodes_between(fgraph, out):
+        if any(i in bad for i in n.inputs):
+            return None
+    return out
+
+
+@node_rewriter([Shape_i])
+def local_shape_i_lift(fgraph, node):
+    """``Shape_i{i}(op(a, b))`` -> the i-th entry of ``op.infer_shape`` in terms of a and b."""
+    (x,) = node.inputs
+    if isinstance(x, Constant):
+        return [constant(x.data.shape[node.op.i], dtype="int64")]
+    if x.broadcastable[node.op.i]:
+        return [constant(1, dtype="int64")]
+    if x.owner is None:
+        return None
+    shp = infer_output_shape(fgraph, x)
+    if shp is None:
+        return None
+    return [shp[node.op.i]]
+
+
+@node_rewriter([Shape])
+def local_shape_to_shape_i(fgraph, node):
+    """``Shape(x)`` -> ``MakeVector(Shape_i(x, 0), ...)`` so each entry can be lifted."""
+    (x,) = node.inputs
+    if x.ndim == 0:
+        return [_empty_shape()]
+    return [MakeVector("int64")(*[shape_i(x, d) for d in range(x.ndim)])]
+
+
+def _empty_shape():
+    import numpy as np
+
+    return TensorType("int64", (False,)).make_constant(np.zeros(0, dtype="int64"))
+
+
+register_canonicalize(local_shape_i_lift, "shape", fast_compile=True)
+register_canonicalize(local_shape_to_shape_i, "shape", fast_compile=True)
+
+
+def _is_shape_of(entry, x, d):
+    """True if scalar ``entry`` is known to equal ``x.shape[d]``."""
+    if x.broadcastable[d]:
+        return scalar_const(entry) is not None and int(scalar_const(entry)) == 1
+    node = entry.owner
+    if node is not None and isinstance(node.op, Shape_i) and node.op.i == d and node.inputs[0] is x:
+        return True
+    return False
+
+
+@node_rewriter([Reshape])
+def local_useless_reshape(fgraph, node):
+    """``reshape(x, x.shape)`` -> x; ``reshape(reshape(x, s1), s2)`` -> ``reshape(x, s2)``."""
+    x, shp = node.inputs
+    out = node.outputs[0]
+    if x.owner is not None and isinstance(x.owner.op, Reshape):
+        inner = x.owner.inputs[0]
+        return [node.op(inner, shp)]
+    if x.ndim != node.op.ndim:
+        return None
+    if shp.owner is not None and isinstance(shp.owner.op, Shape) and shp.owner.inputs[0] is x:
+        return [x] if x.type == out.type else None
+    if shp.owner is not None and isinstance(shp.owner.op, MakeVector):
+        if all(_is_shape_of(e, x, d) for d, e in enumerate(shp.owner.inputs)):
+            return [x] if x.type == out.type or out.type.convert_variable(x) is not None else None
+    if isinstance(shp, Constant) and x.ndim == 1 and int(shp.data.reshape(-1)[0]) == -1:
+        return [x] if x.type == out.type else None
+    return None
+
+
+register_canonicalize(local_useless_reshape, "shape")
+
+
+@node_rewriter([Rebroadcast])
+def local_useless_rebroadcast(fgraph, node):
+    """Rebroadcast that changes nothing -> its input; two Rebroadcasts -> one."""
+    (x,) = node.inputs
+    out = node.outputs[0]
+    if x.type == out.type:
+        return [x]
+    if x.owner is not None and isinstance(x.owner.op, Rebroadcast):
+        inner = x.owner.inputs[0]
+        changes = [(d, b) for d, b in enumerate(out.broadcastable) if inner.broadcastable[d] != b]
+        return [Rebroadcast(*changes)(inner)] if changes else [inner]
+    if isinstance(x, Constant):
+        return [out.type.make_constant(x.data)]
+    return None
+
+
+register_canonicalize(local_useless_rebroadcast, "shape", fast_compile=True)
+
+
+def _optional_class(module, name):
+    import importlib
+
+    try:
+        return getattr(importlib.import_module(module), name, None)
+    except ImportError:
+        return None
+
+
+_SpecifyShape = _optional_class("theano.tensor.shape_ops", "SpecifyShape") or \
+    _optional_class("theano.tensor.shape", "SpecifyShape")
+_Alloc = _optional_class("theano.tensor.shape_ops", "Alloc") or \
+    _optional_class("theano.tensor.basic", "Alloc")
+
+if _SpecifyShape is not None:
+
+    @node_rewriter([_SpecifyShape])
+    def local_specify_shape_shape_i(fgraph, node):
+        """``Shape_i`` of a specify_shape is the specified entry (done by infer_shape); a
+        specify_shape of a specify_shape keeps the outer one."""
+        x = node.inputs[0]
+        if x.owner is not None and isinstance(x.owner.op, _SpecifyShape) and \
+                len(x.owner.inputs) == len(node.inputs):
+            return [node.op(x.owner.inputs[0], *node.inputs[1:])]
+        return None
+
+    register_canonicalize(local_specify_shape_shape_i, "shape")
+
+if _Alloc is not None:
+
+    @node_rewriter([_Alloc])
+    def local_useless_alloc(fgraph, node):
+        """``alloc(x, *shape)`` where x already has that type and shape -> x."""
+        value = node.inputs[0]
+        out = node.outputs[0]
+        dims = node.inputs[1:]
+        if value.type != out.type or value.ndim != len(dims):
+            return None
+        if all(_is_shape_of(e, value, d) for d, e in enumerate(dims)):
+            return [value]
+        return None
+
+    register_canonicalize(local_useless_alloc, "shape")

@@ -1,0 +1,105 @@
+"""Helpers shared by the tensor rewrites: constant inspection and fitting a replacement to a type."""
+
+import numpy as np
+
+from theano.graph.basic import Constant
+from theano.scalar import basic as ts
+
+
+def scalar_const(v):
+    """The value of ``v`` if it is a constant with a single element (maybe dimshuffled/cast), else
+    None. Never raises."""
+    from theano.tensor.basic import NotScalarConstantError, get_scalar_constant_value
+
+    if v.owner is None and not isinstance(v, Constant):
+        return None
+    try:
+        return get_scalar_constant_value(v)
+    except (NotScalarConstantError, TypeError, ValueError):
+        return None
+
+
+def is_const(v, value):
+    """True if ``v`` is a single-element constant equal to ``value``."""
+    c = scalar_const(v)
+    if c is None:
+        return False
+    try:
+        return bool(np.all(c == value))
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def elemwise_of(var, scalar_op_cls):
+    """The node computing ``var`` if it is an Elemwise of ``scalar_op_cls`` (class or instance)."""
+    from theano.tensor.elemwise import Elemwise
+
+    node = var.owner
+    if node is None or not isinstance(node.op, Elemwise) or node.op.inplace_pattern:
+        return None
+    so = node.op.scalar_op
+    if isinstance(scalar_op_cls, type):
+        return node if isinstance(so, scalar_op_cls) else None
+    return node if so == scalar_op_cls else None
+
+
+def is_elemwise(node, scalar_op):
+    """True if ``node`` is a (not in-place) Elemwise of ``scalar_op`` (an instance or class)."""
+    from theano.tensor.elemwise import Elemwise
+
+    if not isinstance(node.op, Elemwise) or node.op.inplace_pattern:
+        return False
+    so = node.op.scalar_op
+    if isinstance(scalar_op, type):
+        return isinstance(so, scalar_op)
+    return so == scalar_op
+
+
+def fit_to(new, out, inputs=()):
+    """``new`` given exactly the type of ``out``: cast its dtype, add missing leading dimensions, and
+    broadcast it against ``inputs`` (with ``fill``) in dimensions where ``out`` is not broadcastable.
+
+    Returns None when that is impossible (``new`` has more dimensions than ``out``).
+    """
+    from theano.tensor.basic import cast, fill, patternbroadcast
+    from theano.tensor.elemwise import DimShuffle
+
+    if new.type == out.type:
+        return new
+    if new.ndim > out.ndim:
+        return None
+    if new.ndim < out.ndim:
+        new = DimShuffle(new.broadcastable, ["x"] * (out.ndim - new.ndim) + list(range(new.ndim)))(new)
+    if any(nb and not ob for nb, ob in zip(new.broadcastable, out.broadcastable)):
+        for inp in inputs:
+            if inp.ndim > out.ndim:
+                continue
+            pad = out.ndim - inp.ndim
+            need = [d for d in range(out.ndim) if new.broadcastable[d] and not out.broadcastable[d]]
+            if any(d >= pad and not inp.broadcastable[d - pad] for d in need):
+                new = fill(inp, new)
+            if not any(nb and not ob for nb, ob in zip(new.broadcastable, out.broadcastable)):
+                break
+        if any(nb and not ob for nb, ob in zip(new.broadcastable, out.broadcastable)):
+            return None
+    if new.dtype != out.dtype:
+        new = cast(new, out.dtype)
+    if new.broadcastable != out.broadcastable:
+        new = patternbroadcast(new, out.broadcastable)
+    return new if new.type == out.type else None
+
+
+def filled_constant(value, out, inputs):
+    """A constant ``value`` with the shape and type of ``out`` (the broadcast of ``inputs``)."""
+    from theano.tensor.basic import constant
+
+    c = constant(np.asarray(value, dtype=out.dtype))
+    return fit_to(c, out, [i for i in inputs if not all(i.broadcastable)])
+
+
+def is_float(dtype):
+    return dtype in ts.float_dtypes
+
+
+def is_numeric(dtype):
+    return dtype not in ("bool",)
