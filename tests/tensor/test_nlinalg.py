@@ -120,6 +120,12 @@ def test_eigh(UPLO):
     x = sym_like(a)
     w, v = nl.eigh(x, UPLO)
     fw, fv = compare_backends([x], [w, v], [a])
+    a32 = a.astype("float32")
+    x32 = sym_like(a32)
+    w32, v32 = nl.eigh(x32, UPLO)
+    assert w32.dtype == v32.dtype == "float32"
+    rw32, _ = compare_backends([x32], [w32, v32], [a32])
+    np.testing.assert_allclose(rw32, np.linalg.eigvalsh(a), rtol=1e-5)
     np.testing.assert_allclose(fw, np.linalg.eigvalsh(a), rtol=1e-10)
     np.testing.assert_allclose(a.dot(fv), fv * fw[None, :], atol=1e-9)
     check_infer_shape([x], [w, v], [a])
@@ -188,6 +194,13 @@ def test_qr(mode, shape):
     check_infer_shape([x], outs, [a])
     with pytest.raises(ValueError, match="mode"):
         nl.qr(x, "economic")
+
+
+def test_qr_incomplete():
+    assert isinstance(nl.qr(T.dmatrix(), "r").owner.op, nl.QRIncomplete)
+    assert nl.QRIncomplete() == nl.QRIncomplete("r")
+    with pytest.raises(ValueError, match="must be 'r'"):
+        nl.QRIncomplete("reduced")
 
 
 def test_qr_float32_dtype():

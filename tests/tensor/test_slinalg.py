@@ -94,8 +94,12 @@ def test_solve(structure, lower, bshape):
 def test_solve_instances_and_errors():
     assert sl.solve_lower_triangular == sl.Solve("lower_triangular", lower=True)
     assert sl.solve_symmetric.A_structure == "symmetric"
+    assert set(sl.MATRIX_STRUCTURES) >= {"general", "symmetric", "lower_triangular", "upper_triangular"}
+    av, bv = rand(3, 3, seed=1) + 3 * np.eye(3), rand(3, seed=2)
+    check_case(OpCase("solve_banded_as_general", sl.Solve("banded"), np.linalg.solve, [av, bv],
+                      dtypes=("float64",)))
     with pytest.raises(ValueError, match="A_structure"):
-        sl.Solve("banded")
+        sl.Solve("sparse")
     A, b = T.dmatrix("A"), T.dvector("b")
     with pytest.raises(TypeError, match="1-d or 2-d b"):
         sl.solve(A, T.dtensor3())

@@ -18,7 +18,7 @@ from theano.tensor.linalg_ops import AllocDiag, ExtractDiag, SetDiagonal, diag, 
 from theano.tensor.type import TensorType
 
 __all__ = ["MatrixInverse", "matrix_inverse", "MatrixPinv", "pinv", "Det", "det", "Eig", "eig", "Eigh",
-           "EighGrad", "eigh", "SVD", "svd", "QRFull", "qr", "Lstsq", "lstsq", "TensorInv", "tensorinv",
+           "EighGrad", "eigh", "SVD", "svd", "QRFull", "QRIncomplete", "qr", "Lstsq", "lstsq", "TensorInv", "tensorinv",
            "TensorSolve", "tensorsolve", "ExtractDiag", "extract_diag", "AllocDiag", "alloc_diag", "diag",
            "trace", "matrix_dot", "matrix_power", "norm"]
 
@@ -418,9 +418,18 @@ class QRFull(Op):
         return [grad_not_implemented(self, 0, inputs[0], "qr has no gradient")]
 
 
+class QRIncomplete(QRFull):
+    """QR decomposition that returns only R (Theano's name for ``QRFull('r')``)."""
+
+    def __init__(self, mode="r"):
+        if mode != "r":
+            raise ValueError(f"QRIncomplete: mode must be 'r', got {mode!r}; use QRFull for the others")
+        super().__init__(mode)
+
+
 def qr(a, mode="reduced"):
     """QR decomposition of the matrix ``a``; see ``QRFull`` for the modes."""
-    return QRFull(mode)(a)
+    return (QRIncomplete() if mode == "r" else QRFull(mode))(a)
 
 
 # -------------------------------------------------------------------------------------------------

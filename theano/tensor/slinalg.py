@@ -18,9 +18,14 @@ from theano.tensor.nlinalg import (_grad_like, _mT, as_matrix, check_square, mat
                                    vector)
 from theano.tensor.type import TensorType
 
-__all__ = ["Cholesky", "CholeskyGrad", "cholesky", "Solve", "solve", "solve_lower_triangular",
+__all__ = ["MATRIX_STRUCTURES", "Cholesky", "CholeskyGrad", "cholesky", "Solve", "solve", "solve_lower_triangular",
            "solve_upper_triangular", "solve_symmetric", "SolveTriangular", "solve_triangular",
            "Eigvalsh", "EigvalshGrad", "eigvalsh", "Expm", "ExpmGrad", "expm", "Kron", "kron"]
+
+
+# The structures ``Solve`` accepts; only the triangular ones change how it solves.
+MATRIX_STRUCTURES = ("general", "symmetric", "lower_triangular", "upper_triangular", "hermitian", "banded",
+                     "diagonal", "toeplitz")
 
 
 def _tri(x, lower, k=0):
@@ -142,11 +147,12 @@ def _outer_grad(b_bar, c):
 
 
 class Solve(Op):
-    """Solve ``A x = b`` for x. ``A_structure``: 'general', 'symmetric' (both a full LU solve),
-    'lower_triangular' or 'upper_triangular' (a triangular solve reading that triangle)."""
+    """Solve ``A x = b`` for x. ``A_structure`` is one of ``MATRIX_STRUCTURES``:
+    'lower_triangular' and 'upper_triangular' make a triangular solve that reads that triangle; the
+    others ('general', 'symmetric', ...) a full LU solve, so the gradient holds for any A."""
 
     __props__ = ("A_structure", "lower", "overwrite_A", "overwrite_b")
-    _structures = ("general", "symmetric", "lower_triangular", "upper_triangular")
+    _structures = MATRIX_STRUCTURES
 
     def __init__(self, A_structure="general", lower=False, overwrite_A=False, overwrite_b=False):
         if A_structure not in self._structures:
