@@ -646,7 +646,7 @@ class AdvancedSubtensor(Op):
     def __str__(self):
         return f"AdvancedSubtensor{{{_idx_str(self.idx_list)}}}"
 
-    def _check_inputs(self, x, inputs):
+    def _check_inputs(self, inputs):
         if len(inputs) != _n_inputs(self.idx_list):
             raise ValueError(f"{self} expects {_n_inputs(self.idx_list)} index inputs, got "
                              f"{len(inputs)}")
@@ -670,7 +670,7 @@ class AdvancedSubtensor(Op):
 
     def make_node(self, x, *inputs):
         x = as_tensor_variable(x)
-        inputs = self._check_inputs(x, inputs)
+        inputs = self._check_inputs(inputs)
         layout, adv, bndim = _adv_layout(self.idx_list, x, inputs)
         if not adv:
             raise ValueError(f"{self} needs at least one index array")
