@@ -40,12 +40,18 @@ def kernel_key(source):
     return h.hexdigest()[:32]
 
 
+# numba's cache index is stamped with the source file's (mtime, size): every writer gives the file
+# the same mtime, so that a rewrite by a racing process does not make the index stale.
+_FIXED_MTIME = 1_000_000_000
+
+
 def _write_atomic(path, text):
     tmp = f"{path}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         f.write(text)
         f.flush()
         os.fsync(f.fileno())
+    os.utime(tmp, (_FIXED_MTIME, _FIXED_MTIME))
     os.replace(tmp, path)
 
 
@@ -94,6 +100,8 @@ def load_module(source, fresh=False):
         name = f"_theano_ng_kernel_{key}" + (f"_{uuid.uuid4().hex[:6]}" if fresh else "")
         spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
+        # numba's cached code finds its globals by importing the module by name
+        sys.modules[name] = module
         spec.loader.exec_module(module)
         _loaded[key] = module
         return module
