@@ -168,8 +168,30 @@ def test_svd(shape, full):
     np.testing.assert_allclose((ru[:, :k] * rs).dot(rvh[:k]), a, atol=1e-10)
     assert ru.shape == (shape[0], shape[0] if full else k) and rvh.shape == (shape[1] if full else k, shape[1])
     check_infer_shape([x], [u, s, vh], [a])
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (4, 2), (2, 4)])
+@pytest.mark.parametrize("dtype", F)
+@pytest.mark.parametrize("which", [0, 1, 2])
+def test_svd_grad(shape, dtype, which):
+    a = rand(*shape, seed=22).astype(dtype)
+    verify_grad(lambda m: nl.svd(m, full_matrices=False)[which], [a], rng=np.random.RandomState(which))
+
+
+def test_svd_full_matrices_grad():
+    # square: full and thin coincide; only s used: the zero gradients of U and V are fine
+    verify_grad(lambda m: nl.svd(m)[0], [rand(3, 3, seed=23)])
+    x = T.dmatrix("x")
+    g = theano.function([x], T.grad(nl.svd(x)[1].sum(), x), mode=PY)
+    a = rand(4, 2, seed=24)
+    u, _, vh = np.linalg.svd(a, full_matrices=False)
+    np.testing.assert_allclose(g(a), u.dot(vh), rtol=1e-10)
+    # the extra columns of a full U have no gradient
+    gu = theano.function([x], T.grad(nl.svd(x)[0][:, 3].sum(), x), mode=PY)
+    with pytest.raises(ValueError, match="full_matrices=False"):
+        gu(a)
     with pytest.raises(NullTypeGradError):
-        T.grad(s.sum(), x)
+        T.grad(T.grad(nl.svd(x)[1].sum(), x).sum(), x)
 
 
 @pytest.mark.parametrize("shape", [(3, 3), (4, 2), (2, 4)])

@@ -18,7 +18,7 @@ from theano.tensor.linalg_ops import AllocDiag, ExtractDiag, SetDiagonal, diag, 
 from theano.tensor.type import TensorType
 
 __all__ = ["MatrixInverse", "matrix_inverse", "MatrixPinv", "pinv", "Det", "det", "Eig", "eig", "Eigh",
-           "EighGrad", "eigh", "SVD", "svd", "QRFull", "QRIncomplete", "qr", "Lstsq", "lstsq", "TensorInv", "tensorinv",
+           "EighGrad", "eigh", "SVD", "SVDGrad", "svd", "QRFull", "QRIncomplete", "qr", "Lstsq", "lstsq", "TensorInv", "tensorinv",
            "TensorSolve", "tensorsolve", "ExtractDiag", "extract_diag", "AllocDiag", "alloc_diag", "diag",
            "trace", "matrix_dot", "matrix_power", "norm"]
 
@@ -322,8 +322,8 @@ def eigh(a, UPLO="L"):
 class SVD(Op):
     """Singular value decomposition ``a = U diag(s) V`` (``numpy.linalg.svd``).
 
-    ``compute_uv`` True: outputs (U, s, V) (V is NumPy's ``vh``); False: only ``s``. The gradient of
-    ``s`` (compute_uv False) is ``U diag(gs) V`` of the thin decomposition.
+    ``compute_uv`` True: outputs (U, s, V) (V is NumPy's ``vh``), differentiated by ``SVDGrad``;
+    False: only ``s``, whose gradient is ``U diag(gs) V`` of the thin decomposition.
     """
 
     __props__ = ("full_matrices", "compute_uv")
@@ -359,12 +359,69 @@ class SVD(Op):
 
     def L_op(self, inputs, outputs, output_grads):
         (x,) = inputs
-        if self.compute_uv or x.dtype.startswith("complex"):
-            return [grad_not_implemented(self, 0, x, "only the singular values (compute_uv=False) "
-                                                     "of a real matrix have a gradient")]
+        if x.dtype.startswith("complex"):
+            return [grad_not_implemented(self, 0, x, "svd of complex matrices")]
+        if self.compute_uv:
+            return [_grad_like(x, SVDGrad()(x, *outputs, *output_grads))]
         (gs,) = output_grads
         u, _, vh = SVD(full_matrices=False, compute_uv=True)(x)
         return [_grad_like(x, _dot(u * gs.dimshuffle("x", 0), vh))]
+
+
+class SVDGrad(Op):
+    """Gradient of ``SVD`` (with ``compute_uv``) for a real matrix, from the outputs (U, s, V) and
+    their gradients (J. Townsend, "Differentiating the singular value decomposition", 2016). With
+    ``F[i, j] = 1 / (s[j]**2 - s[i]**2)`` off the diagonal, of the thin decomposition:
+
+        gA = U [F o (U^T gU - gU^T U) S + diag(gs) + S F o (V^T gV - gV^T V)] V^T
+             + (I - U U^T) gU S^-1 V^T + U S^-1 gV^T (I - V V^T)
+
+    The extra columns of a full U (or rows of V) have no gradient: a non-zero gradient there is a
+    ValueError. Singular values must be distinct (and non-zero for non-square A).
+    """
+
+    __props__ = ()
+
+    def make_node(self, x, u, s, vh, gu, gs, gvh):
+        ins = [as_tensor_variable(i) for i in (x, u, s, vh, gu, gs, gvh)]
+        for name, var, nd in zip(("x", "u", "s", "vh", "gu", "gs", "gvh"), ins, (2, 2, 1, 2, 2, 1, 2)):
+            if var.ndim != nd:
+                raise TypeError(f"{self}: {name} must be {nd}-d, got {var.ndim}-d")
+        return Apply(self, ins, [matrix(out_dtype(ins[0].dtype))])
+
+    def perform(self, node, inputs, output_storage):
+        x, u, s, vh, gu, gs, gvh = (np.asarray(i, dtype="float64") for i in inputs)
+        m, n = x.shape
+        k = len(s)
+        if np.any(gu[:, k:]) or np.any(gvh[k:, :]):
+            raise ValueError(
+                f"{self}: the extra columns of U (or rows of V) given by full_matrices=True for a "
+                f"matrix of shape {x.shape} have no defined gradient; use full_matrices=False"
+            )
+        u, gu, vh, gvh = u[:, :k], gu[:, :k], vh[:k], gvh[:k]
+        v, gv = vh.T, gvh.T
+        s2 = s ** 2
+        diff = s2[None, :] - s2[:, None]
+        off = ~np.eye(k, dtype=bool)
+        f = np.zeros((k, k))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            f[off] = 1.0 / diff[off]
+        utgu, vtgv = u.T.dot(gu), v.T.dot(gv)
+        inner = (f * (utgu - utgu.T)) * s[None, :] + np.diag(gs) + s[:, None] * (f * (vtgv - vtgv.T))
+        ga = u.dot(inner).dot(vh)
+        if m > k:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ga += (gu - u.dot(u.T.dot(gu))).dot(vh / s[:, None])
+        if n > k:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ga += (u / s[None, :]).dot(gv.T - gv.T.dot(v).dot(vh))
+        output_storage[0][0] = ga.astype(node.outputs[0].dtype, copy=False)
+
+    def infer_shape(self, node, input_shapes):
+        return [input_shapes[0]]
+
+    def L_op(self, inputs, outputs, output_grads):
+        return [grad_not_implemented(self, i, v, "second derivatives of svd") for i, v in enumerate(inputs)]
 
 
 def svd(a, full_matrices=1, compute_uv=1):
