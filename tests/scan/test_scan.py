@@ -245,3 +245,66 @@ def test_infer_shape():
     ys, _ = theano.scan(lambda xt, W: T.dot(W, xt), sequences=x, non_sequences=W)
     check_infer_shape([x, W], ys, [rand(4, 3), rand(2, 3)])
     check_infer_shape([x, h0, W], hs, [rand(4, 3), rand(3), rand(3, 3)])
+
+
+def test_return_forms_of_fn_and_return_list():
+    x = T.dvector("x")
+    c = theano.shared(np.float64(0.0), name="c2")
+    # only updates, as a list of pairs
+    out, upd = theano.scan(lambda v: [(c, c + v)], sequences=x)
+    assert out is None and list(upd) == [c]
+    theano.function([x], [], updates=upd)(np.array([1.0, 2.0]))
+    assert c.get_value() == 3.0
+    # updates first, then outputs
+    r, upd = theano.scan(lambda v: ({c: c * 2}, v + 1), sequences=x)
+    np.testing.assert_allclose(theano.function([x], r, updates=upd)(np.array([1.0])), [2.0])
+    assert c.get_value() == 6.0
+    # return_list with a single output; outputs_info given as a single dict
+    rl, _ = theano.scan(lambda h: h + 1, outputs_info=dict(initial=T.constant(0.0, dtype="float64")),
+                        n_steps=2, return_list=True)
+    assert isinstance(rl, list) and len(rl) == 1
+    np.testing.assert_allclose(theano.function([], rl[0])(), [1.0, 2.0])
+    # Python values as non-sequences and initial states
+    r2, _ = theano.scan(lambda h, k: h * k, outputs_info=1.0, non_sequences=3.0, n_steps=3)
+    np.testing.assert_allclose(theano.function([], r2)(), [3.0, 9.0, 27.0])
+
+
+def test_scan_module_reexports():
+    import theano.scan_module as sm
+
+    assert sm.until is until and sm.scan is theano.scan.scan
+    for name in ("map", "reduce", "foldl", "foldr"):
+        assert getattr(sm, name) is getattr(theano, name)
+
+
+def test_nested_scan_with_random_draws_inside_inner_loop():
+    from theano.tensor.shared_randomstreams import RandomStreams
+
+    srng = RandomStreams(seed=3)
+    x = T.dmatrix("x")
+
+    def outer(row):
+        inner, _ = theano.scan(lambda v: v + srng.normal(()), sequences=row)
+        return inner.sum()
+
+    r, upd = theano.scan(outer, sequences=x)
+    f = theano.function([x], r, updates=upd)
+    a, b = f(np.zeros((3, 2))), f(np.zeros((3, 2)))
+    assert len(set(np.round(a, 12))) == 3 and not np.allclose(a, b)
+
+
+def test_scan_inside_ifelse_and_ifelse_inside_scan():
+    from theano.ifelse import ifelse
+
+    x = T.dvector("x")
+    c = T.iscalar("c")
+    r, _ = theano.scan(lambda v, h: ifelse(T.gt(v, 0), h + v, h - 1), sequences=x,
+                       outputs_info=T.constant(0.0, dtype="float64"))
+    s, _ = theano.scan(lambda v: v * 2, sequences=x)
+    z = ifelse(c, s.sum(), r[-1])
+    for mode in ("FAST_RUN", "FAST_COMPILE"):
+        f = theano.function([c, x], [r, z], mode=mode)
+        rv, zv = f(0, np.array([1.0, -1.0, 2.0]))
+        np.testing.assert_allclose(rv, [1.0, 0.0, 2.0])
+        assert float(zv) == 2.0
+        assert float(f(1, np.array([1.0, -1.0, 2.0]))[1]) == 4.0

@@ -15,7 +15,7 @@ The body of Q is ``theano.grad`` of P's body with the written values' gradients 
 gradients. ``truncate_gradient=k`` makes Q run only over the last ``k`` steps of P.
 """
 
-from theano.graph.basic import clone_get_equiv
+from theano.graph.basic import clone_get_equiv, clone_replace
 from theano.scan.op import Buffer, Scan, _is_float
 
 __all__ = ["scan_grad"]
@@ -69,6 +69,8 @@ def scan_grad(op, inputs, outputs, output_grads):
     q_writes_of = []    # per Q buffer with writes: the inner read placeholders it differentiates
     grad_buffer_of = []  # (P buffer index, position among Q's written buffers)
 
+    written_values = {}  # body outputs -> placeholders reading their stored forward values
+
     def add_known(var, g):
         known[var] = known[var] + g if var in known else g
 
@@ -77,10 +79,21 @@ def scan_grad(op, inputs, outputs, output_grads):
         reads_ph = [f_in[p] for p in op._read_pos[i]]
         writes_v = [f_out[p] for p in op._write_pos[i]]
         label = b.label or f"buffer {i}"
-        if b.reads:
-            q_buffers.append(Buffer(reads=b.reads, init="full", label=f"values of {label}"))
-            q_inits.append(out_of[i] if b.writes else inits[i])
+        # forward values read by the body, and (to avoid recomputing them) the values it wrote
+        # (only where a position is written once, from zero: 'head' and 'none' buffers)
+        reuse = [(w, v) for w, v in zip(b.writes, writes_v)
+                 if v.owner is not None and w not in b.reads and b.init != "full"
+                 and len(b.writes) == 1]
+        if b.reads or reuse:
+            offs = list(b.reads) + [w for w, _ in reuse]
+            src = out_of[i] if b.writes else inits[i]
+            q_buffers.append(Buffer(reads=offs, init="full", label=f"values of {label}"))
+            q_inits.append(src)
             q_in.extend(reads_ph)
+            for _w, v in reuse:
+                ph = typ(f"{v.name or 'out'}[t]")
+                q_in.append(ph)
+                written_values[v] = ph
         if not _is_float(typ):
             continue
         if b.writes:
@@ -120,6 +133,9 @@ def scan_grad(op, inputs, outputs, output_grads):
                   return_disconnected="zero", add_names=False)
     else:
         gs = [_zeros(w) for w in wrt + wrt_ns]
+    if written_values:
+        # the gradient graph uses stored forward outputs instead of recomputing them
+        gs = clone_replace(gs, dict(written_values), strict=True)
     g_reads, g_ns = gs[:len(wrt)], gs[len(wrt):]
 
     q_out = list(g_reads)
