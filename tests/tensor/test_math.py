@@ -70,6 +70,13 @@ UNARY = [
     ("round", T.round, _round_away, (-3, 3), True),
     ("round_half_to_even", T.round_half_to_even, np.round, (-3, 3), True),
     ("tensor_copy", T.tensor_copy, lambda x: x, (-2, 2), True),
+    ("j0", T.j0, sp.j0, (0.2, 4), True),
+    ("j1", T.j1, sp.j1, (0.2, 4), True),
+    ("i0", T.i0, sp.i0, (0.2, 3), True),
+    ("i1", T.i1, sp.i1, (0.2, 3), True),
+    ("erfcx", T.erfcx, sp.erfcx, (-1, 3), True),
+    ("deg2rad", T.deg2rad, np.deg2rad, (-90, 90), True),
+    ("rad2deg", T.rad2deg, np.rad2deg, (-3, 3), True),
 ]
 
 
@@ -157,6 +164,11 @@ def test_complex_parts():
     assert T.real(c).dtype == "float32" and T.abs_(c).dtype == "float32"
     with pytest.raises(TypeError, match="complex"):
         T.cast(z, "float64")
+    # gradients through real/imag/angle/abs of a complex built from real inputs
+    verify_grad(lambda a, b: T.angle(T.complex(a, b)), [rand(3), rand(3, seed=4)], mode=PY,
+                rng=np.random.RandomState(0))
+    verify_grad(lambda a, b: T.real(T.conj(T.complex(a, b))) + T.imag(T.conj(T.complex(a, b))) ** 2,
+                [rand(3), rand(3, seed=4)], mode=PY, rng=np.random.RandomState(0))
 
 
 def test_invert_and_bitwise():
@@ -226,6 +238,30 @@ BINARY = [
            [rand(3, 2), np.asarray(0.7)], dtypes=FLOATS),
     OpCase("second_like", lambda m: T.ones_like(m) * 2 + T.zeros_like(m), lambda m: np.full(m.shape, 2.0),
            [rand(3, 2)], dtypes=FLOATS),
+]
+
+
+BINARY += [
+    OpCase("jv", lambda x: T.jv(T.constant(1.5), x), lambda x: sp.jv(1.5, x), [rand_pos(3, 4)], dtypes=FLOATS),
+    OpCase("iv", lambda x: T.iv(T.constant(2.0), x), lambda x: sp.iv(2.0, x), [rand_pos(3, 4)], dtypes=FLOATS),
+    OpCase("jv_both", lambda v, x: T.jv(v, x), sp.jv, [rand_in(0, 3, 4), rand_pos(4)], dtypes=FLOATS,
+           grad=False),
+    OpCase("gammainc", lambda x: T.gammainc(T.constant(2.5), x), lambda x: sp.gammainc(2.5, x),
+           [rand_pos(3, 4)], dtypes=FLOATS),
+    OpCase("gammaincc", lambda x: T.gammaincc(T.constant(0.7), x), lambda x: sp.gammaincc(0.7, x),
+           [rand_pos(3, 4)], dtypes=FLOATS),
+    OpCase("chi2sf", lambda x, k: T.chi2sf(x, k), lambda x, k: sp.chdtrc(k, x),
+           [rand_pos(3, 4), rand_in(1, 4, 3, 4, seed=3)], dtypes=FLOATS, grad=False),
+    OpCase("ptp", lambda x: T.ptp(x, axis=1), lambda x: np.ptp(x, axis=1), [rand(3, 4)], dtypes=FLOATS),
+    OpCase("largest", lambda a, b, c: T.largest(a, b, c), lambda a, b, c: np.maximum(np.maximum(a, b), c),
+           [rand(3), rand(3, seed=4), rand(3, seed=5)], dtypes=FLOATS),
+    OpCase("smallest", lambda a, b: T.smallest(a, b), np.minimum, [rand(3), rand(3, seed=4)], dtypes=FLOATS),
+    OpCase("complex", lambda a, b: T.abs_(T.complex(a, b)), lambda a, b: np.abs(a + 1j * b),
+           [rand(3), rand(3, seed=4)], dtypes=FLOATS),
+    OpCase("complex_real_part", lambda a, b: T.real(T.complex(a, b)) * T.imag(T.complex(a, b)),
+           lambda a, b: a * b, [rand(3), rand(3, seed=4)], dtypes=FLOATS),
+    OpCase("complex_from_polar", lambda r, t: T.complex_from_polar(r, t),
+           lambda r, t: r * np.exp(1j * t), [rand_pos(3), rand(3, seed=4)], dtypes=FLOATS, grad=False),
 ]
 
 
@@ -592,3 +628,38 @@ def test_mean_var_empty_and_keepdims_shapes():
 ], ids=lambda c: c.name)
 def test_dot(case):
     check_case(case)
+
+
+def test_special_dtypes_and_undefined_grads():
+    assert T.complex(T.fvector(), T.fvector()).dtype == "complex64"
+    assert T.complex(T.dvector(), T.ivector()).dtype == "complex128"
+    assert T.jv(T.ivector(), T.ivector()).dtype == "float64"
+    assert T.j0(T.bvector()).dtype == "float32"
+    with pytest.raises(TypeError, match="complex"):
+        T.j0(T.zvector())
+    v, x = T.dscalar(), T.dscalar()
+    with pytest.raises(Exception, match="(?i)undefined|not implemented"):
+        T.grad(T.jv(v, x), v)
+    with pytest.raises(Exception, match="(?i)undefined|not implemented"):
+        T.grad(T.tri_gamma(x), x)
+    assert T.power is T.pow
+
+
+def test_isclose_allclose_ceil_intdiv():
+    a, b = T.dvector(), T.dvector()
+    av = np.array([1.0, np.inf, np.nan, 5.0, -np.inf, 0.0])
+    bv = np.array([1.000001, np.inf, np.nan, 5.1, np.inf, 1e-9])
+    np.testing.assert_array_equal(run(T.isclose(a, b), [a, b], [av, bv]), np.isclose(av, bv))
+    np.testing.assert_array_equal(run(T.isclose(a, b, equal_nan=True), [a, b], [av, bv]),
+                                  np.isclose(av, bv, equal_nan=True))
+    np.testing.assert_array_equal(run(T.isclose(a, b, rtol=0.1), [a, b], [av, bv]),
+                                  np.isclose(av, bv, rtol=0.1))
+    assert not run(T.allclose(a, b), [a, b], [av, bv])
+    assert run(T.allclose(a, a + 1e-12), [a], [av[[0, 3, 5]]])
+    i, j = T.lvector(), T.lvector()
+    iv, jv = np.array([7, 6, -7, 0, 1]), np.array([2, 3, 2, 4, 5])
+    res = run(T.ceil_intdiv(i, j), [i, j], [iv, jv])
+    np.testing.assert_array_equal(res, -(-iv // jv))
+    assert res.dtype == np.int64
+    with pytest.raises(TypeError):
+        T.largest()

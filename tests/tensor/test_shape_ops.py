@@ -421,3 +421,52 @@ def test_get_vector_length():
     assert T.get_vector_length(T.arange(2, 7)) == 5
     with pytest.raises(ValueError, match="not known"):
         T.get_vector_length(T.dvector())
+
+
+def test_stacklists():
+    a, b, c, d = T.dscalars("a", "b", "c", "d")
+    m = T.stacklists([[a, b], [c, d]])
+    assert m.ndim == 2
+    np.testing.assert_allclose(run(m, [a, b, c, d], [1, 2, 3, 4]), [[1, 2], [3, 4]])
+    x, y = T.dvectors("x", "y")
+    t = T.stacklists([[x, y], [y, x], [x, x]])
+    xv, yv = rand(2), rand(2, seed=4)
+    np.testing.assert_allclose(run(t, [x, y], [xv, yv]), np.array([[xv, yv], [yv, xv], [xv, xv]]))
+    g = T.grad(T.sum(m * np.arange(4.0).reshape(2, 2)), [a, d])
+    np.testing.assert_allclose(run(g, [a, b, c, d], [1.0, 1.0, 1.0, 1.0]), [0.0, 3.0])
+
+
+@pytest.mark.parametrize("dtype", ["int32", "int64"])
+def test_inverse_permutation(dtype):
+    p = T.TensorType(dtype, (False,))()
+    pv = np.array([3, 0, 4, 1, 2], dtype=dtype)
+    res = compare_backends([p], T.inverse_permutation(p), [pv], expected=np.argsort(pv))
+    assert res.dtype == np.dtype(dtype)
+    m = T.lmatrix()
+    mv = np.array([[2, 0, 1], [0, 1, 2]])
+    np.testing.assert_array_equal(run(T.inverse_permutation(m), [m], [mv]), np.argsort(mv, axis=-1))
+    check_infer_shape([p], T.inverse_permutation(p), [pv])
+    f = theano.function([p], T.inverse_permutation(p), mode=PY)
+    with pytest.raises(ValueError, match="permutation"):
+        f(np.array([0, 0, 1], dtype=dtype))
+    with pytest.raises(TypeError, match="integer"):
+        T.inverse_permutation(T.dvector())
+
+
+def test_mgrid_ogrid_allocempty():
+    n = T.lscalar()
+    dense = T.mgrid[0:n, 1:7:2]
+    for got, exp in zip(run(dense, [n], [3]), np.mgrid[0:3, 1:7:2]):
+        np.testing.assert_array_equal(got, exp)
+    for got, exp in zip(run(T.ogrid[0:n, 1:4], [n], [2]), np.ogrid[0:2, 1:4]):
+        np.testing.assert_array_equal(got, exp)
+    f = run(T.mgrid[0.0:1.0:0.25], [], [])
+    np.testing.assert_allclose(f[0], np.mgrid[0.0:1.0:0.25])
+    with pytest.raises(TypeError, match="slices"):
+        T.mgrid[3]
+    e = T.AllocEmpty("float32")(n, 4)
+    assert e.dtype == "float32" and e.ndim == 2
+    assert run(e, [n], [3]).shape == (3, 4)
+    check_infer_shape([n], e, [2])
+    with pytest.raises(TypeError, match="integer"):
+        T.AllocEmpty("float64")(2.5)

@@ -299,7 +299,9 @@ softplus = _make_unary("softplus", _softplus,
                        lambda x, gz: gz * _T().sigmoid(x), rule=rule_float_no_complex)
 sqr = _make_unary("sqr", _sqr, "({0}) * ({0})", lambda x, gz: gz * x * 2, rule=rule_upcast, cast=False)
 neg = _make_unary("neg", np.negative, "-({0})", lambda x, gz: -gz, rule=rule_upcast, cast=False)
-abs_ = _make_unary("abs", np.abs, "abs({0})", lambda x, gz: gz * _T().sgn(x), rule=rule_transfer_first_real,
+abs_ = _make_unary("abs", np.abs, "abs({0})",
+                   lambda x, gz: gz * x / _T().abs_(x) if x.dtype in complex_dtypes else gz * _T().sgn(x),
+                   rule=rule_transfer_first_real,
                    cast=False)
 inv = _make_unary("inv", np.reciprocal, "1.0 / ({0})", lambda x, gz: -gz / _T().sqr(x), rule=rule_float)
 reciprocal = inv
@@ -315,10 +317,25 @@ round_half_away_from_zero = _make_unary("round_half_away_from_zero", _round_half
 isnan = _make_unary("isnan", np.isnan, "math.isnan({0})", None, rule=rule_bool, cast=False)
 isinf = _make_unary("isinf", np.isinf, "math.isinf({0})", None, rule=rule_bool, cast=False)
 invert = _make_unary("invert", np.invert, None, None, rule=rule_int_only, cast=False)
-real = _make_unary("real", np.real, None, lambda x, gz: gz, rule=rule_transfer_first_real, cast=False)
-imag = _make_unary("imag", np.imag, None, "not_implemented", rule=rule_transfer_first_real, cast=False)
-conj = _make_unary("conj", np.conj, None, lambda x, gz: gz, rule=rule_same, cast=False)
-angle = _make_unary("angle", np.angle, None, "not_implemented", rule=rule_transfer_first_real, cast=False)
+real = _make_unary("real", np.real, None, lambda x, gz: _T().complex(gz, 0) if x.dtype in complex_dtypes else gz,
+                   rule=rule_transfer_first_real, cast=False)
+imag = _make_unary("imag", np.imag, None,
+                   lambda x, gz: _T().complex(0, gz) if x.dtype in complex_dtypes else _zeros(x),
+                   rule=rule_transfer_first_real, cast=False)
+conj = _make_unary("conj", np.conj, None,
+                   lambda x, gz: _T().conj(gz) if x.dtype in complex_dtypes else gz, rule=rule_same, cast=False)
+angle = _make_unary("angle", np.angle, None, lambda x, gz: _angle_grad(x, gz),
+                    rule=rule_transfer_first_real, cast=False)
+
+
+def _angle_grad(x, gz):
+    """d angle / d(re, im) = (-im, re) / |x|^2, returned as a complex number (0 for real x)."""
+    T = _T()
+    if x.dtype not in complex_dtypes:
+        return _zeros(x)
+    re, im = T.real(x), T.imag(x)
+    den = T.sqr(re) + T.sqr(im)
+    return T.complex(-gz * im / den, gz * re / den)
 
 
 class Cast(ScalarOp):
@@ -636,3 +653,163 @@ class Second(ScalarOp):
 
 
 second = Second("second")
+
+
+# ---- special functions from SciPy ----------------------------------------------------------------
+
+
+def _sp_fn(name):
+    def fn(*arrays):
+        return getattr(_scipy_special(), name)(*arrays)
+
+    fn.__name__ = name
+    return fn
+
+
+j0 = _make_unary("j0", _sp_fn("j0"), None, lambda x, gz: -gz * _T().j1(x), rule=rule_float_no_complex)
+j1 = _make_unary("j1", _sp_fn("j1"), None, lambda x, gz: gz * (_T().j0(x) - _T().j1(x) / x),
+                 rule=rule_float_no_complex)
+i0 = _make_unary("i0", _sp_fn("i0"), None, lambda x, gz: gz * _T().i1(x), rule=rule_float_no_complex)
+i1 = _make_unary("i1", _sp_fn("i1"), None, lambda x, gz: gz * (_T().i0(x) - _T().i1(x) / x),
+                 rule=rule_float_no_complex)
+erfcx = _make_unary("erfcx", _sp_fn("erfcx"), None,
+                    lambda x, gz: gz * (2 * x * _T().erfcx(x) - 2.0 / np.sqrt(np.pi)),
+                    rule=rule_float_no_complex)
+
+
+class _BinarySpecial(ScalarOp):
+    """A two-argument SciPy special function; ``grad_x`` gives the gradient for the second argument
+    (the first, an order or shape parameter, has no implemented gradient)."""
+
+    nin = 2
+    dtype_rule = staticmethod(rule_float_no_complex)
+    compute_in_out_dtype = True
+    sp_name = None
+
+    def impl(self, a, x, out_dtypes=None):
+        od = out_dtypes[0] if out_dtypes else upgrade_to_float(upcast(a.dtype, x.dtype))
+        return getattr(_scipy_special(), self.sp_name)(a.astype(od), x.astype(od)).astype(od)
+
+    def grad_x(self, a, x, gz):
+        raise NotImplementedError
+
+    def grad(self, inputs, output_grads):
+        from theano.gradient import grad_not_implemented
+
+        (a, x), (gz,) = inputs, output_grads
+        ga = _zeros(a) if a.dtype in discrete_dtypes else grad_not_implemented(self, 0, a)
+        gx = _zeros(x) if x.dtype in discrete_dtypes else self.grad_x(a, x, gz)
+        return [ga, gx]
+
+
+class Jv(_BinarySpecial):
+    """Bessel function of the first kind of real order ``v``: jv(v, x)."""
+
+    sp_name = "jv"
+
+    def grad_x(self, v, x, gz):
+        T = _T()
+        return gz * (T.jv(v - 1, x) - T.jv(v + 1, x)) / 2
+
+
+class Iv(_BinarySpecial):
+    """Modified Bessel function of the first kind of real order ``v``: iv(v, x)."""
+
+    sp_name = "iv"
+
+    def grad_x(self, v, x, gz):
+        T = _T()
+        return gz * (T.iv(v - 1, x) + T.iv(v + 1, x)) / 2
+
+
+class GammaInc(_BinarySpecial):
+    """Regularized lower incomplete gamma function P(k, x)."""
+
+    sp_name = "gammainc"
+
+    def grad_x(self, k, x, gz):
+        T = _T()
+        return gz * T.exp(-x + (k - 1) * T.log(x) - T.gammaln(k))
+
+
+class GammaIncC(_BinarySpecial):
+    """Regularized upper incomplete gamma function Q(k, x)."""
+
+    sp_name = "gammaincc"
+
+    def grad_x(self, k, x, gz):
+        T = _T()
+        return -gz * T.exp(-x + (k - 1) * T.log(x) - T.gammaln(k))
+
+
+class Chi2SF(_BinarySpecial):
+    """Survival function of the chi-square distribution: chi2sf(x, k) (note the argument order)."""
+
+    sp_name = None
+
+    def impl(self, x, k, out_dtypes=None):
+        od = out_dtypes[0] if out_dtypes else upgrade_to_float(upcast(x.dtype, k.dtype))
+        return _scipy_special().chdtrc(k.astype(od), x.astype(od)).astype(od)
+
+    def grad(self, inputs, output_grads):
+        from theano.gradient import grad_not_implemented
+
+        (x, k), (gz,) = inputs, output_grads
+        return [grad_not_implemented(self, 0, x), grad_not_implemented(self, 1, k)]
+
+
+jv = Jv("jv")
+iv = Iv("iv")
+gammainc = GammaInc("gammainc")
+gammaincc = GammaIncC("gammaincc")
+chi2sf = Chi2SF("chi2sf")
+
+
+# ---- complex construction ----------------------------------------------------------------------
+
+
+def rule_complex(*dtypes):
+    out = upgrade_to_float(upcast(*dtypes))
+    if out in complex_dtypes:
+        raise TypeError("complex() needs real inputs")
+    return ("complex64" if out in ("float16", "float32") else "complex128",)
+
+
+class Complex(ScalarOp):
+    """complex(real, imag)."""
+
+    nin = 2
+    dtype_rule = staticmethod(rule_complex)
+
+    def impl(self, re, im, out_dtypes=None):
+        od = out_dtypes[0] if out_dtypes else "complex128"
+        out = np.empty(np.broadcast(re, im).shape, dtype=od)
+        out.real = re
+        out.imag = im
+        return out
+
+    def grad(self, inputs, output_grads):
+        (re, im), (gz,) = inputs, output_grads
+        T = _T()
+        return [T.real(gz) if re.dtype not in discrete_dtypes else _zeros(re),
+                T.imag(gz) if im.dtype not in discrete_dtypes else _zeros(im)]
+
+
+class ComplexFromPolar(ScalarOp):
+    """complex_from_polar(abs, angle) = abs * exp(1j * angle)."""
+
+    nin = 2
+    dtype_rule = staticmethod(rule_complex)
+
+    def impl(self, r, theta, out_dtypes=None):
+        od = out_dtypes[0] if out_dtypes else "complex128"
+        return (r * np.exp(1j * theta)).astype(od)
+
+    def grad(self, inputs, output_grads):
+        from theano.gradient import grad_not_implemented
+
+        return [grad_not_implemented(self, 0, inputs[0]), grad_not_implemented(self, 1, inputs[1])]
+
+
+complex = Complex("complex")
+complex_from_polar = ComplexFromPolar("complex_from_polar")

@@ -97,8 +97,8 @@ class Elemwise(Op):
         result = []
         out_bcast = outputs[0].broadcastable
         for inp, g in zip(inputs, grads):
-            if g is None:
-                result.append(None)
+            if g is None or not isinstance(getattr(g, "type", None), (TensorType, type(None))):
+                result.append(g)  # disconnected or undefined (NullType) gradients pass through
                 continue
             g = _as_tensor(g)
             axes = [d for d in range(len(out_bcast))

@@ -1,6 +1,6 @@
 """Elementwise math, reductions and dot."""
 
-import builtins
+import builtins as _builtins
 
 import numpy as np
 
@@ -89,6 +89,21 @@ imag = Elemwise(ts.imag)
 conj = Elemwise(ts.conj)
 angle = Elemwise(ts.angle)
 _clip = Elemwise(ts.clip)
+power = pow
+j0 = Elemwise(ts.j0)
+j1 = Elemwise(ts.j1)
+i0 = Elemwise(ts.i0)
+i1 = Elemwise(ts.i1)
+jv = Elemwise(ts.jv)
+iv = Elemwise(ts.iv)
+erfcx = Elemwise(ts.erfcx)
+gammainc = Elemwise(ts.gammainc)
+gammaincc = Elemwise(ts.gammaincc)
+gammal = gammainc
+gammau = gammaincc
+chi2sf = Elemwise(ts.chi2sf)
+complex = Elemwise(ts.complex)
+complex_from_polar = Elemwise(ts.complex_from_polar)
 
 
 def isnan(x):
@@ -130,6 +145,73 @@ def iceil(a):
 
 def ifloor(a):
     return cast(floor(a), "int64")
+
+
+def ceil_intdiv(a, b):
+    """Integer division rounded up: ``a // b + (a % b != 0)`` in the dtype of ``a // b``."""
+    q = int_div(a, b)
+    return q + cast(neq(mod(a, b), 0), q.dtype)
+
+
+def deg2rad(x):
+    """Degrees to radians."""
+    return x * np.asarray(np.pi / 180.0, dtype=_float_of(x))
+
+
+def rad2deg(x):
+    """Radians to degrees."""
+    return x * np.asarray(180.0 / np.pi, dtype=_float_of(x))
+
+
+def _float_of(x):
+    x = as_tensor_variable(x)
+    return ts.upgrade_to_float(x.dtype) if x.dtype in ts.discrete_dtypes else x.dtype
+
+
+def largest(*args):
+    """The elementwise maximum of all the arguments (broadcast together)."""
+    if not args:
+        raise TypeError("largest needs at least one argument")
+    out = as_tensor_variable(args[0])
+    for a in args[1:]:
+        out = maximum(out, a)
+    return out
+
+
+def smallest(*args):
+    """The elementwise minimum of all the arguments (broadcast together)."""
+    if not args:
+        raise TypeError("smallest needs at least one argument")
+    out = as_tensor_variable(args[0])
+    for a in args[1:]:
+        out = minimum(out, a)
+    return out
+
+
+def ptp(a, axis=None):
+    """Range (maximum - minimum) of values along ``axis``."""
+    a = as_tensor_variable(a)
+    return max(a, axis) - min(a, axis)
+
+
+def isclose(a, b, rtol=1.0e-5, atol=1.0e-8, equal_nan=False):
+    """Elementwise ``|a - b| <= atol + rtol * |b|`` (``numpy.isclose``), as bool."""
+    a, b = as_tensor_variable(a), as_tensor_variable(b)
+    if a.dtype in ts.discrete_dtypes and b.dtype in ts.discrete_dtypes:
+        a = cast(a, "float64")
+    diff = abs_(a - b)
+    tol = atol + rtol * abs_(b)
+    close = le(diff, tol)
+    both_inf = and_(and_(isinf(a), isinf(b)), eq(a, b))
+    close = or_(and_(close, invert(or_(isinf(a), isinf(b)))), both_inf)
+    if equal_nan:
+        close = or_(close, and_(isnan(a), isnan(b)))
+    return close
+
+
+def allclose(a, b, rtol=1.0e-5, atol=1.0e-8, equal_nan=False):
+    """True when every element of ``a`` is close to ``b`` (``numpy.allclose``)."""
+    return all(isclose(a, b, rtol, atol, equal_nan))
 
 
 def not_equal(a, b):
@@ -281,7 +363,7 @@ class Argmax(Op):
         fn = np.argmax if self.op == "max" else np.argmin
         axes = self.axis
         keep = [d for d in range(x.ndim) if d not in axes]
-        if builtins.any(x.shape[a] == 0 for a in axes):
+        if _builtins.any(x.shape[a] == 0 for a in axes):
             raise ValueError(f"arg{self.op} of an empty sequence (shape {x.shape}, axis {list(axes)})")
         moved = x.transpose(keep + list(axes))
         moved = moved.reshape([x.shape[d] for d in keep] + [-1]) if axes else moved[..., None]

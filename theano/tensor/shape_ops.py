@@ -1018,3 +1018,134 @@ def nonzero_values(a):
     """The non-zero elements of ``a``, flattened (``a.flatten()[flatnonzero(a)]``)."""
     a = as_tensor_variable(a)
     return NonzeroValues()(a, a)
+
+
+# -------------------------------------------------------------------------------------------------
+# stacklists, inverse_permutation, AllocEmpty, mgrid / ogrid
+# -------------------------------------------------------------------------------------------------
+
+
+def stacklists(arg):
+    """Build a tensor from nested lists of tensors: ``stacklists([[a, b], [c, d]])`` has shape
+    ``(2, 2) + a.shape``."""
+    from theano.tensor.basic import stack
+
+    if not isinstance(arg, (list, tuple)):
+        return as_tensor_variable(arg)
+    # iterative post-order: stack the innermost lists first
+    todo = [(arg, False)]
+    done = {}
+    while todo:
+        node, expanded = todo.pop()
+        if not isinstance(node, (list, tuple)):
+            done[id(node)] = as_tensor_variable(node)
+            continue
+        if not expanded:
+            todo.append((node, True))
+            todo.extend((c, False) for c in node)
+            continue
+        done[id(node)] = stack([done[id(c)] for c in node])
+    return done[id(arg)]
+
+
+class InversePermutation(Op):
+    """The inverse of a permutation vector (along the last axis of an integer tensor)."""
+
+    __props__ = ()
+
+    def make_node(self, perm):
+        perm = as_tensor_variable(perm)
+        if perm.dtype not in ts.integer_dtypes or perm.ndim < 1:
+            raise TypeError(f"inverse_permutation needs an integer tensor, got {perm} ({perm.dtype})")
+        return Apply(self, [perm], [perm.type()])
+
+    def perform(self, node, inputs, output_storage):
+        (perm,) = inputs
+        out = np.empty_like(perm)
+        n = perm.shape[-1]
+        sorted_ok = np.sort(perm, axis=-1) == np.arange(n)
+        if not np.all(sorted_ok):
+            raise ValueError("inverse_permutation: the input is not a permutation of 0..n-1")
+        np.put_along_axis(out, perm, np.broadcast_to(np.arange(n, dtype=perm.dtype), perm.shape), axis=-1)
+        output_storage[0][0] = out
+
+    def infer_shape(self, node, input_shapes):
+        return [input_shapes[0]]
+
+    def connection_pattern(self, node):
+        return [[False]]
+
+    def grad(self, inputs, output_grads):
+        return [_disconnected()]
+
+
+def inverse_permutation(perm):
+    """``out[perm[i]] = i`` along the last axis."""
+    return InversePermutation()(perm)
+
+
+class AllocEmpty(Op):
+    """An uninitialized tensor of ``dtype`` and the given shape (its values are arbitrary)."""
+
+    __props__ = ("dtype",)
+
+    def __init__(self, dtype):
+        self.dtype = str(np.dtype(dtype))
+
+    def make_node(self, *shape):
+        sh = [_int_scalar(s, f"AllocEmpty: shape[{i}]") for i, s in enumerate(shape)]
+        bcast = tuple(_const_int(s) == 1 for s in sh)
+        return Apply(self, sh, [TensorType(self.dtype, bcast)()])
+
+    def perform(self, node, inputs, output_storage):
+        output_storage[0][0] = np.empty(tuple(int(s) for s in inputs), dtype=self.dtype)
+
+    def infer_shape(self, node, input_shapes):
+        return [tuple(_int64(s) for s in node.inputs)]
+
+    def connection_pattern(self, node):
+        return [[False] for _ in node.inputs]
+
+    def grad(self, inputs, output_grads):
+        return [_disconnected() for _ in inputs]
+
+    def do_constant_folding(self, node):
+        return False
+
+
+class _NdGrid:
+    """``mgrid[0:5, 1:3]`` (dense) and ``ogrid[...]`` (open) grids with symbolic bounds."""
+
+    def __init__(self, sparse):
+        self.sparse = sparse
+
+    def __getitem__(self, key):
+        if not isinstance(key, tuple):
+            key = (key,)
+        ranges = []
+        for k in key:
+            if not isinstance(k, slice):
+                raise TypeError(f"{'ogrid' if self.sparse else 'mgrid'} takes slices, got {k!r}")
+            if isinstance(k.step, complex):
+                raise NotImplementedError("complex steps (number of points) are not supported")
+            start = 0 if k.start is None else k.start
+            step = 1 if k.step is None else k.step
+            ranges.append(arange(start, k.stop, step))
+        nd = len(ranges)
+        shaped = []
+        for d, r in enumerate(ranges):
+            pattern = ["x"] * nd
+            pattern[d] = 0
+            shaped.append(DimShuffle(r.broadcastable, pattern)(r))
+        if self.sparse:
+            return shaped
+        from theano.tensor.shape import shape_i
+
+        full = [shape_i(r, 0) for r in ranges]
+        return [alloc(s, *full) for s in shaped]
+
+
+mgrid = _NdGrid(sparse=False)
+ogrid = _NdGrid(sparse=True)
+
+__all__ += ["stacklists", "InversePermutation", "inverse_permutation", "AllocEmpty", "mgrid", "ogrid"]
