@@ -218,6 +218,31 @@ def test_qr(mode, shape):
         nl.qr(x, "economic")
 
 
+@pytest.mark.parametrize("mode,which", [("reduced", 0), ("reduced", 1), ("r", None), ("complete", 1)])
+@pytest.mark.parametrize("shape", [(3, 3), (4, 2)])
+@pytest.mark.parametrize("dtype", F)
+def test_qr_grad(mode, which, shape, dtype):
+    a = (rand(*shape, seed=25) + np.eye(*shape)).astype(dtype)
+
+    def build(m):
+        out = nl.qr(m, mode)
+        return out if which is None else out[which]
+
+    verify_grad(build, [a], rng=np.random.RandomState(5))
+
+
+def test_qr_grad_errors():
+    x = T.dmatrix("x")
+    wide = theano.function([x], T.grad(nl.qr(x)[1].sum(), x), mode=PY)
+    with pytest.raises(ValueError, match="rows >= columns"):
+        wide(rand(2, 3))
+    extra = theano.function([x], T.grad(nl.qr(x, "complete")[0][:, 3].sum(), x), mode=PY)
+    with pytest.raises(ValueError, match="mode='reduced'"):
+        extra(rand(4, 2))
+    with pytest.raises(NullTypeGradError):
+        T.grad(nl.qr(x, "raw")[0].sum(), x)
+
+
 def test_qr_incomplete():
     assert isinstance(nl.qr(T.dmatrix(), "r").owner.op, nl.QRIncomplete)
     assert nl.QRIncomplete() == nl.QRIncomplete("r")

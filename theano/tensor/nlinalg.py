@@ -7,6 +7,7 @@ checked at run time (a ValueError naming the shape). Integer inputs give float64
 """
 
 import numpy as np
+import scipy.linalg
 
 from theano.configdefaults import config
 from theano.gradient import grad_not_implemented
@@ -18,7 +19,7 @@ from theano.tensor.linalg_ops import AllocDiag, ExtractDiag, SetDiagonal, diag, 
 from theano.tensor.type import TensorType
 
 __all__ = ["MatrixInverse", "matrix_inverse", "MatrixPinv", "pinv", "Det", "det", "Eig", "eig", "Eigh",
-           "EighGrad", "eigh", "SVD", "SVDGrad", "svd", "QRFull", "QRIncomplete", "qr", "Lstsq", "lstsq", "TensorInv", "tensorinv",
+           "EighGrad", "eigh", "SVD", "SVDGrad", "svd", "QRFull", "QRGrad", "QRIncomplete", "qr", "Lstsq", "lstsq", "TensorInv", "tensorinv",
            "TensorSolve", "tensorsolve", "ExtractDiag", "extract_diag", "AllocDiag", "alloc_diag", "diag",
            "trace", "matrix_dot", "matrix_power", "norm"]
 
@@ -431,7 +432,7 @@ def svd(a, full_matrices=1, compute_uv=1):
 
 class QRFull(Op):
     """QR decomposition (``numpy.linalg.qr``). ``mode``: 'reduced' -> (Q, R), 'complete' -> (Q, R),
-    'r' -> R, 'raw' -> (h, tau)."""
+    'r' -> R, 'raw' -> (h, tau). All but 'raw' have a gradient (``QRGrad``) for rows >= columns."""
 
     __props__ = ("mode",)
 
@@ -472,7 +473,50 @@ class QRFull(Op):
         return [(n, m), (k,)]
 
     def L_op(self, inputs, outputs, output_grads):
-        return [grad_not_implemented(self, 0, inputs[0], "qr has no gradient")]
+        (x,) = inputs
+        if self.mode == "raw" or x.dtype.startswith("complex"):
+            return [grad_not_implemented(self, 0, x, "qr in 'raw' mode or of a complex matrix")]
+        if self.mode == "r":
+            q, r = QRFull("reduced")(x)
+            gq, gr = zeros_like(q), output_grads[0]
+        else:
+            (q, r), (gq, gr) = outputs, output_grads
+        return [_grad_like(x, QRGrad()(x, q, r, gq, gr))]
+
+
+class QRGrad(Op):
+    """Gradient of ``QRFull`` for a real matrix with at least as many rows as columns, from Q, R
+    and their gradients: with ``M = R gR^T - gQ^T Q`` and ``sym(M) = tril(M) + tril(M, -1)^T``,
+    ``gA = (gQ + Q sym(M)) R^-T`` (R of full rank). The extra columns of a 'complete' Q have no
+    gradient: a non-zero gradient there is a ValueError, as is a matrix with more columns than rows.
+    """
+
+    __props__ = ()
+
+    def make_node(self, x, q, r, gq, gr):
+        ins = [as_matrix(self, v, n) for v, n in zip((x, q, r, gq, gr), ("x", "q", "r", "gq", "gr"))]
+        return Apply(self, ins, [matrix(out_dtype(ins[0].dtype))])
+
+    def perform(self, node, inputs, output_storage):
+        x, q, r, gq, gr = (np.asarray(i, dtype="float64") for i in inputs)
+        m, n = x.shape
+        if m < n:
+            raise ValueError(f"{self}: the gradient of qr needs rows >= columns, got shape {x.shape}")
+        if np.any(gq[:, n:]):
+            raise ValueError(f"{self}: the extra columns of Q from mode='complete' for a matrix of shape "
+                             f"{x.shape} have no defined gradient; use mode='reduced'")
+        q, gq, r, gr = q[:, :n], gq[:, :n], r[:n], gr[:n]
+        mm = r.dot(gr.T) - gq.T.dot(q)
+        sym = np.tril(mm) + np.tril(mm, -1).T
+        rhs = gq + q.dot(sym)
+        ga = scipy.linalg.solve_triangular(r, rhs.T, lower=False).T if n else np.zeros_like(x)
+        output_storage[0][0] = ga.astype(node.outputs[0].dtype, copy=False)
+
+    def infer_shape(self, node, input_shapes):
+        return [input_shapes[0]]
+
+    def L_op(self, inputs, outputs, output_grads):
+        return [grad_not_implemented(self, i, v, "second derivatives of qr") for i, v in enumerate(inputs)]
 
 
 class QRIncomplete(QRFull):
