@@ -289,7 +289,7 @@ def local_pow_specialize(fgraph, node):
         res = tm.inv(xx)
     elif c == -0.5 and is_float_out:
         res = tm.inv(tm.sqrt(xx))
-    elif c == int(c) and 3 <= abs(c) <= 8 and (c > 0 or is_float_out):
+    elif c == int(c) and 2 <= abs(c) <= 8 and (c > 0 or is_float_out):
         res = _int_power(xx, int(abs(c)))
         if c < 0:
             res = tm.inv(res)

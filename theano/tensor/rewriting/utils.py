@@ -23,6 +23,9 @@ def is_const(v, value):
     """True if ``v`` is a single-element constant equal to ``value``."""
     c = scalar_const(v)
     if c is None:
+        data = getattr(v, "data", None) if isinstance(v, Constant) else None
+        if isinstance(data, np.ndarray) and 0 < data.size <= 10000:
+            return bool(np.all(data == value))
         return False
     try:
         return bool(np.all(c == value))

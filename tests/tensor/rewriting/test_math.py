@@ -1,0 +1,196 @@
+"""Algebraic rewrites: structure after rewriting and unchanged values (vs optimizer='None')."""
+
+import numpy as np
+import pytest
+
+import theano
+import theano.tensor as T
+from tests.helpers import rand, rand_pos
+from tests.tensor.rewriting.utils import NOFUSE, check_same_values, compile_, scalar_ops
+
+DTYPES = ("float64", "float32")
+
+
+def _mat(dtype, name="x"):
+    return T.matrix(name, dtype=dtype)
+
+
+# ---- canonicalize -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_mul_by_one_and_add_zero_removed(dtype):
+    x = _mat(dtype)
+    f = check_same_values([x], (x * 1 + 0) * T.exp(x), [rand(3, 4, dtype=dtype)], *NOFUSE)
+    assert scalar_ops(f) == ["exp", "mul"]
+
+
+def test_neutral_removal_keeps_broadcast_shape_and_dtype():
+    r = T.drow("r")
+    m = T.dmatrix("m")
+    ones = T.constant(np.ones((1, 1)))
+    # r * ones(3, 4): the constant of ones is broadcastable, so the result keeps r's shape
+    check_same_values([r], r * ones, [rand(1, 4)], *NOFUSE)
+    # int8 vector + float64 zero: the dtype goes up to float64 exactly
+    v = T.bvector("v")
+    f = check_same_values([v], v + T.constant(np.zeros(1)), [np.arange(4, dtype="int8")], *NOFUSE)
+    assert f.maker.fgraph.outputs[0].dtype == "float64"
+    # m * row-of-ones: the ones row carries the column count, the result must keep m's shape
+    f = check_same_values([m], m * T.constant(np.ones((1, 4))), [rand(3, 4)], *NOFUSE)
+    assert "mul" not in scalar_ops(f)
+
+
+@pytest.mark.parametrize("dtype", DTYPES + ("int32",))
+def test_mul_by_zero_gives_zeros_of_right_shape_and_dtype(dtype):
+    x = T.matrix("x", dtype=dtype)
+    y = T.row("y", dtype=dtype)
+    val = rand(3, 4, dtype=dtype) if dtype != "int32" else np.arange(12, dtype="int32").reshape(3, 4)
+    yv = val[:1]
+    f = check_same_values([x, y], T.exp(x) * 0 * y if dtype != "int32" else x * 0 * y,
+                          [val, yv], *NOFUSE)
+    assert "mul" not in scalar_ops(f)
+    out = f(val, yv)
+    assert out.shape == (3, 4) and out.dtype == np.dtype(f.maker.fgraph.outputs[0].dtype)
+
+
+def test_sub_rules():
+    x = T.dvector("x")
+    for expr, gone in ((x - x, "sub"), (x - 0, "sub"), (0 - x, "sub"), (x / 1, "true_div")):
+        f = check_same_values([x], expr * T.exp(x), [rand(5)], *NOFUSE)
+        assert gone not in scalar_ops(f)
+    f = compile_([x], 0 - x, *NOFUSE)
+    assert scalar_ops(f) == ["neg"]
+
+
+def test_neg_neg_and_minus_one():
+    x = T.fvector("x")
+    f = check_same_values([x], -(-x) + T.exp(-1 * x), [rand(4, dtype="float32")], *NOFUSE)
+    assert scalar_ops(f).count("neg") == 1 and "mul" not in scalar_ops(f)
+
+
+def test_flatten_left_nested_add_is_exact():
+    x, y, z, w = T.dvectors("x", "y", "z", "w")
+    f = check_same_values([x, y, z, w], ((x + y) + z) + w, [rand(6, seed=i) for i in range(4)],
+                          *NOFUSE, rtol=0, atol=0)
+    assert scalar_ops(f) == ["add"]
+    assert len(f.maker.fgraph.outputs[0].owner.inputs) == 4
+    # right-nested stays (flattening would change the rounding)
+    f = compile_([x, y, z], x + (y + z), *NOFUSE)
+    assert scalar_ops(f) == ["add", "add"]
+
+
+def test_flatten_does_not_duplicate_shared_intermediate():
+    x, y, z = T.dvectors("x", "y", "z")
+    s = x * y
+    f = check_same_values([x, y, z], [s * z, s], [rand(3, seed=i) for i in range(3)], *NOFUSE)
+    assert scalar_ops(f).count("mul") == 2
+
+
+# ---- stabilize ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_log1p_and_expm1(dtype):
+    x = T.vector("x", dtype=dtype)
+    xv = rand(7, dtype=dtype) * 1e-3
+    f = check_same_values([x], T.log(1 + x), [xv], *NOFUSE)
+    assert scalar_ops(f) == ["log1p"]
+    f = check_same_values([x], T.log(x + 1), [xv], *NOFUSE)
+    assert scalar_ops(f) == ["log1p"]
+    f = check_same_values([x], T.exp(x) - 1, [xv], *NOFUSE, rtol=1e-4 if dtype == "float32" else 1e-9)
+    assert scalar_ops(f) == ["expm1"]
+    f = check_same_values([x], T.log(1 - x), [xv], *NOFUSE)
+    assert "log1p" in scalar_ops(f)
+
+
+def test_log1p_exp_is_softplus():
+    x = T.dvector("x")
+    f = check_same_values([x], T.log(1 + T.exp(x)), [rand(5)], *NOFUSE)
+    assert scalar_ops(f) == ["softplus"]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_log_sigmoid_forms(dtype):
+    x = T.vector("x", dtype=dtype)
+    xv = rand(6, dtype=dtype) * 5
+    f = check_same_values([x], T.log(T.nnet_sigmoid(x)) if hasattr(T, "nnet_sigmoid")
+                          else T.log(T.sigmoid(x)), [xv], *NOFUSE, rtol=1e-4 if dtype == "float32" else 1e-9)
+    assert "log" not in scalar_ops(f) and "softplus" in scalar_ops(f)
+    f = check_same_values([x], T.log(1 - T.sigmoid(x)), [xv], *NOFUSE,
+                          rtol=1e-4 if dtype == "float32" else 1e-9)
+    assert "log" not in scalar_ops(f) and "softplus" in scalar_ops(f)
+
+
+def test_log_sum_exp_rewritten_and_equal():
+    x = T.dmatrix("x")
+    for axis in (None, 0, 1):
+        f = check_same_values([x], T.log(T.sum(T.exp(x), axis=axis)), [rand(3, 4)], *NOFUSE)
+        assert "maximum" in str([n.op for n in f.maker.fgraph.toposort()]).lower() or \
+            any("Max" in str(n.op) for n in f.maker.fgraph.toposort())
+    # applied once only (the rewritten graph has log(sum(exp(...))) again)
+    f = compile_([x], T.log(T.sum(T.exp(x))), *NOFUSE)
+    assert sum("Max" in str(n.op) for n in f.maker.fgraph.toposort()) == 1
+
+
+def test_sigmoid_written_by_hand_keeps_exact_float32_derivative():
+    x = T.fscalar("x")
+    y = 1 / (1 + T.exp(-x))
+    f = theano.function([x], theano.grad(y, x))
+    assert float(f(3)) == 0.045176658779382706
+
+
+# ---- specialize ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("power,expected", [(2, ["sqr"]), (0.5, ["sqrt"]), (-1, ["inv"]),
+                                            (1, []), (3, ["sqr", "mul"]), (4, ["sqr", "sqr"]),
+                                            (-2, ["sqr", "inv"]), (-0.5, ["sqrt", "inv"])])
+def test_pow_specialized(dtype, power, expected):
+    x = T.vector("x", dtype=dtype)
+    tol = 1e-5 if dtype == "float32" else 1e-12
+    f = check_same_values([x], x ** power, [rand_pos(5, dtype=dtype)], *NOFUSE, rtol=tol)
+    assert sorted(scalar_ops(f)) == sorted(expected)
+
+
+def test_pow_zero_and_int_and_non_special():
+    x = T.dvector("x")
+    f = check_same_values([x], x ** 0, [rand(4)], *NOFUSE)
+    assert "pow" not in scalar_ops(f)
+    i = T.ivector("i")
+    f = check_same_values([i], i ** 2, [np.arange(-3, 3, dtype="int32")], *NOFUSE)
+    assert scalar_ops(f) == ["sqr"]
+    f = compile_([i], i ** -1, *NOFUSE)  # integers: no reciprocal
+    assert "inv" not in scalar_ops(f)
+    f = check_same_values([x], x ** 2.7, [rand_pos(4)], *NOFUSE)
+    assert scalar_ops(f) == ["pow"]
+    # an int input raised to a float power is computed in float
+    f = check_same_values([i], i ** 0.5, [np.arange(5, dtype="int32")], *NOFUSE)
+    assert f.maker.fgraph.outputs[0].dtype == "float64"
+
+
+def test_mul_self_is_sqr_and_sum_mul_is_dot():
+    x, y = T.dvectors("x", "y")
+    f = check_same_values([x], x * x, [rand(4)], *NOFUSE)
+    assert scalar_ops(f) == ["sqr"]
+    f = check_same_values([x, y], T.sum(x * y), [rand(5, seed=1), rand(5, seed=2)], *NOFUSE)
+    assert any(type(n.op).__name__ == "Dot" for n in f.maker.fgraph.toposort())
+    # float32 keeps the float64 accumulation of sum: not a dot
+    a, b = T.fvectors("a", "b")
+    f = compile_([a, b], T.sum(a * b), *NOFUSE)
+    assert not any(type(n.op).__name__ == "Dot" for n in f.maker.fgraph.toposort())
+
+
+def test_grad_graph_simplified():
+    x = T.dmatrix("x")
+    f = check_same_values([x], T.grad(T.sum(x ** 2), x), [rand(3, 2)], *NOFUSE)
+    assert scalar_ops(f) == ["mul"]
+
+
+def test_values_unchanged_on_a_mixed_expression_all_modes():
+    x = T.fmatrix("x")
+    v = T.fvector("v")
+    e = T.log(1 + T.exp(x * v)) ** 2 - T.sqrt(abs(x) + 1e-3) * 1 + (x - x) + T.exp(x) - 1
+    values = [rand(4, 5, dtype="float32"), rand(5, dtype="float32")]
+    check_same_values([x, v], e, values, rtol=1e-4)
+    check_same_values([x, v], T.grad(T.sum(e), [x, v]), values, rtol=1e-3, atol=1e-4)
