@@ -575,7 +575,7 @@ class Lstsq(Op):
 
         sa, sb, _ = input_shapes
         # the residuals' length depends on the rank found at run time: unknown (None)
-        return [(sa[1],) + tuple(sb[1:]), (None,), (), (minimum(sa[0], sa[1]),)]
+        return [(sa[1],) + tuple(sb[1:]), None, (), (minimum(sa[0], sa[1]),)]
 
     def L_op(self, inputs, outputs, output_grads):
         return [grad_not_implemented(self, i, x, "lstsq has no gradient") for i, x in enumerate(inputs)]
