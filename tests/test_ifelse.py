@@ -199,3 +199,27 @@ def test_bad_arguments():
         IfElse(0)
     with pytest.raises(TypeError, match="same type"):
         IfElse(1)(c, x, f32)
+
+
+@pytest.mark.parametrize("cond", [0, 1])
+def test_gradient_when_branch_shapes_differ(cond):
+    x = T.dmatrix("x")
+    y = T.dmatrix("y")
+    c = T.iscalar("c")
+    z = (ifelse(c, x, y) ** 2).sum()
+    gx, gy = theano.grad(z, [x, y])
+    xv, yv = rand(2, 3), rand(4, 1, seed=8)
+    rx, ry = theano.function([c, x, y], [gx, gy])(cond, xv, yv)
+    assert rx.shape == xv.shape and ry.shape == yv.shape
+    np.testing.assert_allclose(rx, 2 * xv * cond)
+    np.testing.assert_allclose(ry, 2 * yv * (1 - cond))
+
+
+def test_ifelse_inside_scan_gradient():
+    def fn(x, w):
+        r, _ = theano.scan(lambda v, h, w: ifelse(T.gt(v, 0), h * w + v, h - w * v), sequences=x,
+                           outputs_info=T.constant(0.5, dtype="float64"), non_sequences=w)
+        return r
+
+    xv = np.array([0.3, -0.2, 0.9, -0.7])
+    theano.gradient.verify_grad(fn, [xv, np.asarray(0.8)], rng=np.random.RandomState(0))

@@ -127,9 +127,9 @@ class IfElse(Op):
         grads = [disconnected_type()]
         then_grads, else_grads = [], []
         for k, g in enumerate(output_grads):
-            zero = zeros_like(g)
-            then_grads.append(IfElse(1)(cond, g, zero))
-            else_grads.append(IfElse(1)(cond, zero, g))
+            # the branch not taken gets zeros of its own shape (the branches' shapes may differ)
+            then_grads.append(IfElse(1)(cond, g, zeros_like(thens[k], dtype=g.dtype)))
+            else_grads.append(IfElse(1)(cond, zeros_like(elses[k], dtype=g.dtype), g))
         for x, g in zip(list(thens) + list(elses), then_grads + else_grads):
             grads.append(g if _is_float(x) else disconnected_type())
         return grads

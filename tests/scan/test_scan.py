@@ -308,3 +308,33 @@ def test_scan_inside_ifelse_and_ifelse_inside_scan():
         np.testing.assert_allclose(rv, [1.0, 0.0, 2.0])
         assert float(zv) == 2.0
         assert float(f(1, np.array([1.0, -1.0, 2.0]))[1]) == 4.0
+
+
+def test_theano_doc_argument_order_with_taps_none():
+    """The argument order of Theano's documentation: sequence taps in the order given, then the
+    taps of each fed-back output (taps=None: not fed back), then the non-sequences."""
+    s1, s2 = T.dvector("s1"), T.dvector("s2")
+    o1, o2, o3 = T.dvector("o1"), T.dscalar("o2"), T.dscalar("o3")
+    a1 = T.dscalar("a1")
+    seen = []
+
+    def step(s1_m3, s1_p2, s1_m1, s2_t, o1_m3, o1_m5, o3_m1, a1_):
+        seen.extend([s1_m3, s1_p2, s1_m1, s2_t, o1_m3, o1_m5, o3_m1, a1_])
+        return (o1_m3 + o1_m5 + s1_p2, s1_m3 * 0 + s1_m1, o3_m1 + s2_t * a1_)
+
+    (r1, r2, r3), _ = theano.scan(
+        step, sequences=[dict(input=s1, taps=[-3, 2, -1]), s2],
+        outputs_info=[dict(initial=o1, taps=[-3, -5]), dict(initial=o2, taps=None), o3],
+        non_sequences=[a1])
+    assert seen[-1] is a1
+    f = theano.function([s1, s2, o1, o3, a1], [r1, r2, r3], on_unused_input="ignore")
+    s1v, s2v = np.arange(10.0), np.arange(10.0) * 10
+    o1v = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
+    a, b, c = f(s1v, s2v, o1v, 0.5, 2.0)
+    n = 10 - 5
+    buf = list(o1v)
+    for t in range(n):
+        buf.append(buf[5 + t - 3] + buf[5 + t - 5] + s1v[t + 3 + 2])
+    np.testing.assert_allclose(a, buf[5:])
+    np.testing.assert_allclose(b, [s1v[t + 3 - 1] for t in range(n)])
+    np.testing.assert_allclose(c, 0.5 + np.cumsum(s2v[:n] * 2.0))

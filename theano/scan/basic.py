@@ -126,8 +126,12 @@ def _normalize_outputs_info(outputs_info):
                     raise ValueError(f"scan: {what} has taps but no 'initial' value to start from")
                 entries.append(_Output(i))
                 continue
+            if "taps" in info and info["taps"] is None:
+                # Theano: taps=None means the output is not fed back (the initial value is unused)
+                entries.append(_Output(i))
+                continue
             init = _as_var(info["initial"], what)
-            taps = _taps_list(info.get("taps", [-1]) if info.get("taps") is not None else [-1], what)
+            taps = _taps_list(info.get("taps", [-1]), what)
         else:
             init = _as_var(info, what)
             taps = [-1]

@@ -288,41 +288,38 @@ class Scan(Op):
         accs = [np.array(a, copy=True) for a in accs0]
         untraced = list(untraced)
         fn = self._compiled()
-        reads = [(k, b.reads) for k, b in enumerate(self.buffers) if b.reads]
-        writes = [(k, b.writes, b.init == "full") for k, b in enumerate(self.buffers) if b.writes]
+        read_plan = [(bufs[k], a) for k, b in enumerate(self.buffers) for a in b.reads]
+        write_plan = [(k, w, b.init == "full") for k, b in enumerate(self.buffers) for w in b.writes]
+        row_shapes = [None if bufs[k] is None else bufs[k].shape[1:] for k in range(len(bufs))]
         n_w, n_acc, n_un = self._n_writes, self.n_acc, self.n_untraced
+        invariant = list(nonseqs)
+        reverse = self.reverse
         done = n
         for s in range(n):
-            t = t0 + (n - 1 - s if self.reverse else s)
-            args = []
-            for k, offs in reads:
-                buf = bufs[k]
-                for a in offs:
-                    args.append(buf[t + a, ...])
-            args.extend(untraced)
-            args.extend(nonseqs)
+            t = t0 + (n - 1 - s) if reverse else t0 + s
+            args = [buf[t + a, ...] for buf, a in read_plan]
+            if n_un:
+                args.extend(untraced)
+            args.extend(invariant)
             outs = fn(args)
-            pos = 0
-            for k, offs, add in writes:
+            for pos, (k, w, add) in enumerate(write_plan):
+                v = outs[pos]
                 buf = bufs[k]
-                for w in offs:
-                    v = outs[pos]
-                    pos += 1
-                    if buf is None:
-                        v = np.asarray(v)
-                        buf = bufs[k] = np.zeros((t0 + n + self.buffers[k].span,) + v.shape,
-                                                 dtype=self.elem_types[k].dtype)
-                    row = buf[t + w, ...]
-                    if np.shape(v) != row.shape:
-                        raise ValueError(
-                            f"scan: at step {s} the step function returned a value of shape "
-                            f"{np.shape(v)} for {self._label(k)}, whose previous values have shape "
-                            f"{row.shape}; a recurrent output must keep its shape"
-                        )
-                    if add:
-                        row += v
-                    else:
-                        buf[t + w, ...] = v
+                if buf is None:
+                    v = np.asarray(v)
+                    buf = bufs[k] = np.zeros((t0 + n + self.buffers[k].span,) + v.shape,
+                                             dtype=self.elem_types[k].dtype)
+                    row_shapes[k] = v.shape
+                if np.shape(v) != row_shapes[k]:
+                    raise ValueError(
+                        f"scan: at step {s} the step function returned a value of shape "
+                        f"{np.shape(v)} for {self._label(k)}, whose previous values have shape "
+                        f"{row_shapes[k]}; a recurrent output must keep its shape"
+                    )
+                if add:
+                    buf[t + w, ...] += v
+                else:
+                    buf[t + w, ...] = v
             for j in range(n_acc):
                 v = outs[n_w + j]
                 if np.shape(v) != accs[j].shape:
@@ -349,6 +346,8 @@ class Scan(Op):
             output_storage[out_i][0] = a
             out_i += 1
         for u in untraced:
+            if isinstance(u, np.ndarray) and any(u is x for x in inputs):
+                u = u.copy()  # never hand back an input's own memory as a new state
             output_storage[out_i][0] = u
             out_i += 1
         output_storage[out_i][0] = np.asarray(done, dtype="int64")
