@@ -293,3 +293,54 @@ def test_sort_details():
     a = T.lscalar()
     out = T.sort(x, axis=a)
     np.testing.assert_allclose(run(out, [x, a], [rand(3, 2), 0]), np.sort(rand(3, 2), axis=0))
+
+
+@pytest.mark.parametrize("kth,axis", [(2, -1), (-2, -1), (1, 0), (3, 1), (-1, 0)])
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_topk(kth, axis, dtype):
+    x = T.TensorType(dtype, (False, False))()
+    xv = rand(3, 4, dtype=dtype)
+    order = np.argsort(-xv if kth > 0 else xv, axis=axis, kind="stable")
+    idx = np.take(order, np.arange(abs(kth)), axis=axis)
+    vals, inds = T.topk_and_argtopk(x, kth, axis=axis)
+    assert inds.dtype == "int64" and vals.dtype == dtype
+    compare_backends([x], [vals, inds], [xv], expected=[np.take_along_axis(xv, idx, axis), idx])
+    np.testing.assert_array_equal(run(T.argtopk(x, kth, axis=axis), [x], [xv]), idx)
+    check_infer_shape([x], T.topk(x, kth, axis=axis), [xv])
+    verify_grad(lambda v: T.topk(v, kth, axis=axis), [rand(3, 4)], mode=PY, rng=np.random.RandomState(3))
+
+
+def test_topk_symbolic_k_and_errors():
+    x = T.dvector()
+    k = T.lscalar()
+    xv = rand(6)
+    res = run(T.topk(x, k, sorted=False), [x, k], [xv, 3])
+    np.testing.assert_allclose(np.sort(res), np.sort(xv)[-3:])
+    np.testing.assert_allclose(run(T.topk(x, k, axis=None), [x, k], [xv, 1]), [xv.max()])
+    f = theano.function([x, k], T.topk(x, k), mode=PY)
+    with pytest.raises(ValueError, match="kth"):
+        f(xv, 0)
+    with pytest.raises(ValueError, match="kth"):
+        f(xv, 7)
+    with pytest.raises(ValueError, match="out of range"):
+        T.topk(x, 1, axis=1)
+    with pytest.raises(TypeError, match="integer"):
+        T.topk(x, 1.5)
+    with pytest.raises(TypeError, match="integer"):
+        T.argtopk(x, 1, idx_dtype="float32")
+
+
+def test_take_scatter_along_axis():
+    from theano.tensor.sort import ScatterAlongAxis, TakeAlongAxis
+
+    idx = T.constant(np.array([[0, 2, 2], [1, 1, 0]]))
+    ax = T.constant(1)
+    xv = rand(2, 3)
+    x = T.dmatrix()
+    np.testing.assert_allclose(run(TakeAlongAxis()(x, idx, ax), [x], [xv]),
+                               np.take_along_axis(xv, idx.data, 1))
+    verify_grad(lambda v: TakeAlongAxis()(v, idx, ax), [xv], mode=PY, rng=np.random.RandomState(1))
+    verify_grad(lambda v: ScatterAlongAxis()(v, idx, ax, T.constant(np.zeros((2, 4)))), [xv], mode=PY,
+                rng=np.random.RandomState(1))
+    with pytest.raises(TypeError, match="idx"):
+        TakeAlongAxis()(x, T.dmatrix(), ax)

@@ -10,14 +10,15 @@ from theano.scalar import basic as ts
 from theano.tensor.basic import as_tensor_variable, cast, constant, zeros_like
 from theano.tensor.shape_ops import (_disconnected, _int64, _int_scalar, _static_axis, alloc, join,
                                      squeeze)
-from theano.tensor.sort import ArgSortOp, SortOp, argsort, sort
+from theano.tensor.sort import (ArgSortOp, SortOp, TopKOp, argsort, argtopk, sort, topk,
+                                topk_and_argtopk)
 from theano.tensor.type import TensorType
 
 __all__ = [
     "CumOp", "cumsum", "cumprod", "DiffOp", "diff", "BinCountOp", "bincount", "FillDiagonal",
     "fill_diagonal", "FillDiagonalOffset", "fill_diagonal_offset", "to_one_hot", "UnravelIndex",
     "unravel_index", "RavelMultiIndex", "ravel_multi_index", "SearchsortedOp", "searchsorted", "Unique",
-    "unique", "compress", "TakeRows", "ScatterAddRows", "Bartlett", "bartlett", "squeeze", "SortOp", "ArgSortOp", "sort", "argsort",
+    "unique", "compress", "TakeRows", "ScatterAddRows", "Bartlett", "bartlett", "squeeze", "SortOp", "ArgSortOp", "sort", "argsort", "TopKOp", "topk", "argtopk", "topk_and_argtopk",
 ]
 
 

@@ -9,7 +9,8 @@ from theano.scalar import basic as ts
 from theano.tensor.basic import as_tensor_variable, constant, zeros_like
 from theano.tensor.type import TensorType
 
-__all__ = ["SortOp", "ArgSortOp", "sort", "argsort"]
+__all__ = ["SortOp", "ArgSortOp", "sort", "argsort", "TopKOp", "topk", "argtopk", "topk_and_argtopk",
+           "TakeAlongAxis", "ScatterAlongAxis"]
 
 _KINDS = ("quicksort", "mergesort", "heapsort", "stable")
 
@@ -76,7 +77,7 @@ class SortOp(Op):
         if x.dtype in ts.discrete_dtypes:
             return [zeros_like(x, dtype=config.floatX), _disconnected()]
         idx = ArgSortOp(self.kind)(x, axis)
-        return [PermuteBack()(output_grads[0], idx, axis), _disconnected()]
+        return [ScatterAlongAxis()(output_grads[0], idx, axis, x), _disconnected()]
 
 
 class ArgSortOp(Op):
@@ -112,39 +113,48 @@ class ArgSortOp(Op):
         return [_disconnected(), _disconnected()]
 
 
-class PermuteBack(Op):
-    """``out`` with ``out[idx[j]] = values[j]`` along ``axis`` (the inverse of take_along_axis)."""
+class ScatterAlongAxis(Op):
+    """Zeros shaped like ``template`` with ``out[..., idx[..., j], ...] += values[..., j, ...]``
+    along ``axis`` (the transpose of take_along_axis; exact with repeated indices too)."""
 
     __props__ = ()
 
-    def make_node(self, values, idx, axis):
-        values, idx, axis = (as_tensor_variable(v) for v in (values, idx, axis))
-        return Apply(self, [values, idx, axis], [values.type()])
+    def make_node(self, values, idx, axis, template):
+        values, idx, axis, template = (as_tensor_variable(v) for v in (values, idx, axis, template))
+        if values.ndim != template.ndim or idx.ndim != values.ndim:
+            raise TypeError("ScatterAlongAxis: values, idx and template need the same number of dims")
+        return Apply(self, [values, idx, axis, template], [TensorType(values.dtype, template.broadcastable)()])
 
     def perform(self, node, inputs, output_storage):
-        values, idx, axis = inputs
-        out = np.empty_like(values)
-        np.put_along_axis(out, idx, values, axis=int(axis))
+        values, idx, axis, template = inputs
+        axis = int(axis)
+        out = np.zeros(template.shape, dtype=values.dtype)
+        index = list(np.indices(idx.shape, sparse=True))
+        index[axis] = idx
+        np.add.at(out, tuple(index), values)
         output_storage[0][0] = out
 
     def infer_shape(self, node, input_shapes):
-        return [input_shapes[0]]
+        return [input_shapes[3]]
 
     def connection_pattern(self, node):
-        return [[True], [False], [False]]
+        return [[True], [False], [False], [False]]
 
     def L_op(self, inputs, outputs, output_grads):
-        values, idx, axis = inputs
-        return [TakeAlongAxis()(output_grads[0], idx, axis), _disconnected(), _disconnected()]
+        values, idx, axis, template = inputs
+        return [TakeAlongAxis()(output_grads[0], idx, axis), _disconnected(), _disconnected(),
+                _disconnected()]
 
 
 class TakeAlongAxis(Op):
-    """``numpy.take_along_axis(x, idx, axis)`` for ``idx`` of x's shape (PermuteBack's gradient)."""
+    """``numpy.take_along_axis(x, idx, axis)``."""
 
     __props__ = ()
 
     def make_node(self, x, idx, axis):
         x, idx, axis = (as_tensor_variable(v) for v in (x, idx, axis))
+        if idx.dtype not in ts.integer_dtypes or idx.ndim != x.ndim:
+            raise TypeError(f"take_along_axis: idx must be an integer tensor with {x.ndim} dims, got {idx}")
         return Apply(self, [x, idx, axis], [TensorType(x.dtype, idx.broadcastable)()])
 
     def perform(self, node, inputs, output_storage):
@@ -159,7 +169,113 @@ class TakeAlongAxis(Op):
 
     def L_op(self, inputs, outputs, output_grads):
         x, idx, axis = inputs
-        return [PermuteBack()(output_grads[0], idx, axis), _disconnected(), _disconnected()]
+        if x.dtype in ts.discrete_dtypes:
+            return [zeros_like(x, dtype=config.floatX), _disconnected(), _disconnected()]
+        return [ScatterAlongAxis()(output_grads[0], idx, axis, x), _disconnected(), _disconnected()]
+
+
+class TopKOp(Op):
+    """The ``k`` largest (``k > 0``) or smallest (``k < 0``) elements along ``axis`` and/or their
+    indices. Outputs: values, then indices, as requested."""
+
+    __props__ = ("axis", "sorted", "idx_dtype", "return_values", "return_indices")
+
+    def __init__(self, axis=-1, sorted=True, idx_dtype="int64", return_values=True, return_indices=True):
+        if not (return_values or return_indices):
+            raise ValueError("TopKOp must return values, indices or both")
+        self.axis = int(axis)
+        self.sorted = bool(sorted)
+        self.idx_dtype = str(np.dtype(idx_dtype))
+        if self.idx_dtype not in ts.integer_dtypes:
+            raise TypeError(f"topk: idx_dtype must be an integer dtype, got {idx_dtype}")
+        self.return_values, self.return_indices = bool(return_values), bool(return_indices)
+
+    def make_node(self, x, kth):
+        from theano.tensor.shape_ops import _int_scalar
+
+        x = as_tensor_variable(x)
+        if x.ndim == 0:
+            raise ValueError("topk needs at least one dimension")
+        if not -x.ndim <= self.axis < x.ndim:
+            raise ValueError(f"topk: axis {self.axis} is out of range for a {x.ndim}-d tensor")
+        kth = _int_scalar(kth, "topk: kth")
+        bcast = list(x.broadcastable)
+        bcast[self.axis] = False
+        outs = []
+        if self.return_values:
+            outs.append(TensorType(x.dtype, tuple(bcast))())
+        if self.return_indices:
+            outs.append(TensorType(self.idx_dtype, tuple(bcast))())
+        return Apply(self, [x, kth], outs)
+
+    def perform(self, node, inputs, output_storage):
+        x, k = inputs
+        k = int(k)
+        axis = self.axis % x.ndim
+        n = x.shape[axis]
+        if k == 0 or abs(k) > n:
+            raise ValueError(f"topk: kth={k} must be non-zero and at most the axis length {n}")
+        order = np.argsort(-x if k > 0 else x, axis=axis, kind="stable")
+        idx = np.take(order, np.arange(abs(k)), axis=axis)
+        if not self.sorted:
+            idx = np.sort(idx, axis=axis)
+        outs = []
+        if self.return_values:
+            outs.append(np.take_along_axis(x, idx, axis=axis))
+        if self.return_indices:
+            outs.append(idx.astype(self.idx_dtype))
+        for store, o in zip(output_storage, outs):
+            store[0] = o
+
+    def infer_shape(self, node, input_shapes):
+        from theano.tensor.shape_ops import _int64
+
+        shp = list(input_shapes[0])
+        shp[self.axis % len(shp)] = _int64(abs(node.inputs[1]))
+        return [tuple(shp)] * len(node.outputs)
+
+    def connection_pattern(self, node):
+        return [[True] * len(node.outputs), [False] * len(node.outputs)]
+
+    def L_op(self, inputs, outputs, output_grads):
+        x, kth = inputs
+        if not self.return_values or x.dtype in ts.discrete_dtypes:
+            return [zeros_like(x, dtype=config.floatX), _disconnected()]
+        gz = output_grads[0]
+        idx_op = TopKOp(self.axis, self.sorted, self.idx_dtype, False, True)
+        idx = idx_op(x, kth)
+        axis = constant(self.axis % x.ndim, dtype="int64")
+        return [ScatterAlongAxis()(gz, idx, axis, x), _disconnected()]
+
+
+def topk(x, kth, axis=-1, sorted=True, idx_dtype="int64"):
+    """The ``kth`` largest values of ``x`` along ``axis`` (the smallest when ``kth`` < 0)."""
+    x = as_tensor_variable(x)
+    if axis is None:
+        from theano.tensor.shape import flatten
+
+        x, axis = flatten(x, 1), 0
+    return TopKOp(axis, sorted, idx_dtype, True, False)(x, kth)
+
+
+def argtopk(x, kth, axis=-1, sorted=True, idx_dtype="int64"):
+    """The indices of the ``kth`` largest values of ``x`` along ``axis``."""
+    x = as_tensor_variable(x)
+    if axis is None:
+        from theano.tensor.shape import flatten
+
+        x, axis = flatten(x, 1), 0
+    return TopKOp(axis, sorted, idx_dtype, False, True)(x, kth)
+
+
+def topk_and_argtopk(x, kth, axis=-1, sorted=True, idx_dtype="int64"):
+    """``(topk(x, kth), argtopk(x, kth))`` from one op."""
+    x = as_tensor_variable(x)
+    if axis is None:
+        from theano.tensor.shape import flatten
+
+        x, axis = flatten(x, 1), 0
+    return tuple(TopKOp(axis, sorted, idx_dtype, True, True)(x, kth))
 
 
 def sort(a, axis=-1, kind="quicksort", order=None):
