@@ -17,7 +17,6 @@ one vectorized addition per filter tap.
 import warnings
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
 from theano.graph.basic import Apply, Constant
 from theano.graph.op import Op
@@ -148,13 +147,22 @@ def _padded(x, pads):
     return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
 
 
-def _patches(xp, kshape, out_shape, subsample, dilation):
-    """Read-only view (B, C, out_rows, out_cols, k_rows, k_cols) of the patches of ``xp``."""
+def _tap(a, i, j, out_shape, subsample, dilation):
+    """The (B, C, oh, ow) slice of the padded image ``a`` seen by filter tap (i, j)."""
+    r0, c0 = i * dilation[0], j * dilation[1]
+    return a[:, :, r0:r0 + subsample[0] * (out_shape[0] - 1) + 1:subsample[0],
+             c0:c0 + subsample[1] * (out_shape[1] - 1) + 1:subsample[1]]
+
+
+def _im2col(xp, kshape, out_shape, subsample, dilation):
+    """The patches of ``xp`` as a (B * oh * ow, C * kh * kw) matrix, one slice copy per tap."""
     b, c = xp.shape[:2]
-    s0, s1, s2, s3 = xp.strides
-    shape = (b, c, out_shape[0], out_shape[1], kshape[0], kshape[1])
-    strides = (s0, s1, s2 * subsample[0], s3 * subsample[1], s2 * dilation[0], s3 * dilation[1])
-    return as_strided(xp, shape=shape, strides=strides, writeable=False)
+    kh, kw = kshape
+    cols = np.empty((b, out_shape[0], out_shape[1], c, kh, kw), dtype=xp.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            cols[..., i, j] = _tap(xp, i, j, out_shape, subsample, dilation).transpose(0, 2, 3, 1)
+    return cols.reshape(b * out_shape[0] * out_shape[1], c * kh * kw)
 
 
 def _out_shape(img, kshape, pads, subsample, dilation):
@@ -163,42 +171,44 @@ def _out_shape(img, kshape, pads, subsample, dilation):
 
 def corr2d(x, w, pads, subsample, dilation, dtype):
     """Cross-correlation of x (B, C, H, W) with w (F, C, kh, kw) -> (B, F, oh, ow)."""
+    x, w = np.asarray(x, dtype=dtype), np.asarray(w, dtype=dtype)
     out_hw = _out_shape(x.shape[2:], w.shape[2:], pads, subsample, dilation)
     shape = (x.shape[0], w.shape[0], max(out_hw[0], 0), max(out_hw[1], 0))
     if min(shape) == 0 or x.shape[1] == 0 or min(w.shape[2:]) == 0:
         return np.zeros(shape, dtype=dtype)
-    cols = _patches(_padded(x, pads), w.shape[2:], out_hw, subsample, dilation)
-    out = np.tensordot(cols, w, axes=([1, 4, 5], [1, 2, 3]))  # (B, oh, ow, F)
+    cols = _im2col(_padded(x, pads), w.shape[2:], out_hw, subsample, dilation)
+    out = np.dot(cols, w.reshape(w.shape[0], -1).T)
+    out = out.reshape(shape[0], shape[2], shape[3], shape[1])
     return np.ascontiguousarray(out.transpose(0, 3, 1, 2), dtype=dtype)
 
 
 def corr2d_grad_weights(x, gz, kshape, pads, subsample, dilation, dtype):
     """Gradient of corr2d wrt w: (F, C, kh, kw)."""
+    x, gz = np.asarray(x, dtype=dtype), np.asarray(gz, dtype=dtype)
     shape = (gz.shape[1], x.shape[1], kshape[0], kshape[1])
     if min(gz.shape) == 0 or min(shape) == 0:
         return np.zeros(shape, dtype=dtype)
-    cols = _patches(_padded(x, pads), kshape, gz.shape[2:], subsample, dilation)
-    out = np.tensordot(gz, cols, axes=([0, 2, 3], [0, 2, 3]))  # (F, C, kh, kw)
-    return np.asarray(out, dtype=dtype)
+    cols = _im2col(_padded(x, pads), kshape, gz.shape[2:], subsample, dilation)
+    gz_mat = gz.transpose(0, 2, 3, 1).reshape(-1, gz.shape[1])
+    out = np.dot(gz_mat.T, cols)
+    return np.asarray(out.reshape(shape), dtype=dtype)
 
 
 def corr2d_grad_inputs(w, gz, img, pads, subsample, dilation, dtype):
     """Gradient of corr2d wrt x for an image of spatial shape ``img``: (B, C, H, W)."""
+    w, gz = np.asarray(w, dtype=dtype), np.asarray(gz, dtype=dtype)
     b, c = gz.shape[0], w.shape[1]
     kh, kw = w.shape[2:]
     ph, pw = pads
     dxp = np.zeros((b, c, img[0] + 2 * ph, img[1] + 2 * pw), dtype=dtype)
-    oh, ow = gz.shape[2:]
+    out_hw = gz.shape[2:]
     if min(gz.shape) > 0 and min(w.shape) > 0:
-        cols = np.tensordot(gz, w, axes=([1], [0]))  # (B, oh, ow, C, kh, kw)
-        cols = cols.transpose(0, 3, 4, 5, 1, 2)      # (B, C, kh, kw, oh, ow)
-        sh, sw = subsample
-        dh, dw = dilation
+        gz_mat = gz.transpose(0, 2, 3, 1).reshape(-1, gz.shape[1])
+        cols = np.dot(gz_mat, w.reshape(w.shape[0], -1))
+        cols = cols.reshape(b, out_hw[0], out_hw[1], c, kh, kw).transpose(0, 3, 4, 5, 1, 2)
         for i in range(kh):
-            r0 = i * dh
             for j in range(kw):
-                c0 = j * dw
-                dxp[:, :, r0:r0 + sh * (oh - 1) + 1:sh, c0:c0 + sw * (ow - 1) + 1:sw] += cols[:, :, i, j]
+                _tap(dxp, i, j, out_hw, subsample, dilation)[...] += cols[:, :, i, j]
     return np.ascontiguousarray(dxp[:, :, ph:ph + img[0], pw:pw + img[1]])
 
 
