@@ -105,13 +105,3 @@ def test_bad_updates_and_until():
         theano.scan(lambda v: (v, {c: c + v}), sequences=x)
     with pytest.raises(TypeError, match="condition must be a scalar"):
         until(x)
-
-
-def test_gradient_through_random_draws_in_the_loop_is_refused_clearly():
-    from theano.tensor.shared_randomstreams import RandomStreams
-
-    srng = RandomStreams(seed=1)
-    x = T.dvector("x")
-    r, upd = theano.scan(lambda v: v * srng.uniform(()), sequences=x)
-    with pytest.raises(NotImplementedError, match="shared variables"):
-        theano.grad(r.sum(), x)

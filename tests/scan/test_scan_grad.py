@@ -168,11 +168,49 @@ def test_grad_int_sequence_is_disconnected_but_float_flows():
     np.testing.assert_allclose(g(np.array([0, 2, 2]), np.ones(3)), [2.0, 0.0, 4.0])
 
 
-def test_gradient_of_until_and_of_updates_are_refused_clearly():
+def test_gradient_through_until():
+    def f(x, h0):
+        r, _ = theano.scan(lambda v, h: (h * v + v, theano.scan_module.until(T.gt(h, 2.0))),
+                           sequences=x, outputs_info=h0)
+        return r
+
+    xv = np.array([1.5, 1.2, 1.1, 1.3, 1.4, 1.2])
     h0 = T.dscalar("h0")
-    r, _ = theano.scan(lambda h: (h * 2, theano.scan_module.until(h > 5)), outputs_info=h0, n_steps=9)
-    with pytest.raises(NotImplementedError, match="until"):
-        theano.grad(r.sum(), h0)
+    x = T.dvector("x")
+    assert theano.function([x, h0], f(x, h0))(xv, 0.5).shape[0] < len(xv)
+    verify_grad(f, [xv, np.asarray(0.5)], rng=np.random.RandomState(8))
+
+
+def test_gradient_with_random_draws_in_the_loop():
+    from theano.tensor.shared_randomstreams import RandomStreams
+
+    srng = RandomStreams(seed=11)
+    x = T.dmatrix("x")
+    W = T.dmatrix("W")
+
+    def step(xt, h, W):
+        mask = srng.binomial((3,), p=0.7, dtype="float64")
+        noise = srng.normal((3,), std=0.1, dtype="float64")
+        return T.tanh(T.dot(h, W) + xt + noise) * mask
+
+    hs, upd = theano.scan(step, sequences=x, outputs_info=T.zeros_like(x[0]), non_sequences=W)
+    cost = (hs ** 2).sum()
+    gW = theano.grad(cost, W)
+    # without default updates the generator states are not advanced: every call draws the same
+    f_cost = theano.function([x, W], cost, no_default_updates=True)
+    f_grad = theano.function([x, W], gW, no_default_updates=True)
+    xv, Wv = rand(5, 3, seed=21), 0.5 * rand(3, 3, seed=22)
+    eps, num = 1e-6, np.zeros((3, 3))
+    for i in range(3):
+        for j in range(3):
+            p, m = Wv.copy(), Wv.copy()
+            p[i, j] += eps
+            m[i, j] -= eps
+            num[i, j] = (f_cost(xv, p) - f_cost(xv, m)) / (2 * eps)
+    np.testing.assert_allclose(f_grad(xv, Wv), num, rtol=1e-5, atol=1e-8)
+    # with the updates, the states advance and each call draws anew
+    f = theano.function([x, W], [cost, gW], updates=upd)
+    assert f(xv, Wv)[0] != f(xv, Wv)[0]
 
 
 def test_backward_pass_memory_keeps_only_sums_for_non_sequences():

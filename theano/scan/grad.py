@@ -41,16 +41,17 @@ def scan_grad(op, inputs, outputs, output_grads):
     from theano.tensor.math import minimum
     from theano.tensor.basic import as_tensor_variable
 
+    recorded = []
     if op.n_untraced:
-        raise NotImplementedError(
-            f"The gradient of {op} is not supported: its step function updates shared variables "
-            "(for example random number generator states), whose values per step are not kept. "
-            "Draw random numbers outside the scan and pass them as a sequence."
-        )
-    if op.as_while:
-        raise NotImplementedError(
-            f"The gradient of {op} is not supported: it has a stopping condition (until)."
-        )
+        # Random generator states (and other shared variables updated in the loop) change at each
+        # step. The gradient loop must see the same values, so the forward loop is run again with
+        # the value of each state at each step recorded (the same initial states give the same
+        # draws); its outputs, identical to this node's, are used from here on.
+        if not op.record_untraced:
+            twin = op.with_recording()
+            outputs = twin(*inputs, return_list=True)
+        n_out = len(outputs)
+        recorded = outputs[n_out - 1 - op.n_untraced:n_out - 1]
     n_in, t0_in, inits, _acc0, _untraced, nonseqs = op.split_inputs(inputs)
     n_run = outputs[-1]
     n_outbuf = len(op.out_buffers)
@@ -122,6 +123,12 @@ def scan_grad(op, inputs, outputs, output_grads):
             add_known(inc, gp)
             acc_g_ph.append(gp)
             acc_g_outer.append(acc_grads[j])
+
+    # the recorded values of the untraced states, read again at each step
+    for j, lst in enumerate(recorded):
+        q_buffers.append(Buffer(reads=(0,), init="full", label=f"recorded state {j}"))
+        q_inits.append(lst)
+        q_in.append(f_in[op._n_reads + j])
 
     base = op._n_reads + op.n_untraced
     nonseq_ph = f_in[base:base + op.n_nonseq]

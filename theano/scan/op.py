@@ -29,6 +29,7 @@ import numpy as np
 
 from theano.graph.basic import Apply, Constant, Variable, ancestors, clone_get_equiv, io_toposort
 from theano.graph.op import Op
+from theano.graph.type import Type
 from theano.graph.utils import MethodNotDefined
 from theano.tensor.type import TensorType
 
@@ -71,6 +72,28 @@ def _is_float(v):
     return str(getattr(v, "dtype", "")).startswith("float")
 
 
+class SequenceOf(Type):
+    """The type of a Python list of values of ``elem_type``, one per time step (the recorded values
+    of non-tensor states, such as random generator states, that a gradient loop reads again)."""
+
+    def __init__(self, elem_type):
+        self.elem_type = elem_type
+
+    def filter(self, data, strict=False, allow_downcast=None):
+        if not isinstance(data, list):
+            raise TypeError(f"{self} expects a list, got {type(data).__name__}")
+        return data
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self.elem_type == other.elem_type
+
+    def __hash__(self):
+        return hash((type(self), self.elem_type))
+
+    def __str__(self):
+        return f"SequenceOf({self.elem_type})"
+
+
 class Scan(Op):
     """See the module docstring. Built by ``theano.scan`` (and by its own ``L_op``)."""
 
@@ -78,7 +101,7 @@ class Scan(Op):
 
     def __init__(self, inner_inputs, inner_outputs, buffers, n_acc=0, n_untraced=0, n_nonseq=0,
                  reverse=False, as_while=False, truncate_gradient=-1, mode=None, name=None,
-                 labels=None):
+                 labels=None, record_untraced=False):
         self.inner_inputs = list(inner_inputs)
         self.inner_outputs = list(inner_outputs)
         self.buffers = tuple(buffers)
@@ -89,6 +112,7 @@ class Scan(Op):
         self.mode = mode
         self.name = name
         self.labels = labels or {}
+        self.record_untraced = bool(record_untraced)
         self._fn = None
         n_reads = sum(len(b.reads) for b in self.buffers)
         n_writes = sum(len(b.writes) for b in self.buffers)
@@ -116,6 +140,8 @@ class Scan(Op):
             self._read_pos.append(list(range(r, r + len(b.reads))))
             self._write_pos.append(list(range(w, w + len(b.writes))))
             typ = (self.inner_inputs[r].type if b.reads else self.inner_outputs[w].type)
+            if not isinstance(typ, TensorType) and (b.writes or b.init != "full"):
+                raise TypeError(f"Scan: a buffer of non-tensor values ({typ}) can only be read")
             self.elem_types.append(typ)
             for k in range(r, r + len(b.reads)):
                 if self.inner_inputs[k].type != typ:
@@ -158,6 +184,13 @@ class Scan(Op):
         state["_fn"] = None
         return state
 
+    def with_recording(self):
+        """The same loop, with one more output per untraced state: its value at each step."""
+        return Scan(self.inner_inputs, self.inner_outputs, self.buffers, n_acc=self.n_acc,
+                    n_untraced=self.n_untraced, n_nonseq=self.n_nonseq, reverse=self.reverse,
+                    as_while=self.as_while, truncate_gradient=self.truncate_gradient,
+                    mode=self.mode, name=self.name, labels=self.labels, record_untraced=True)
+
     # -- layout ----------------------------------------------------------------------------------
     @property
     def init_buffers(self):
@@ -195,6 +228,12 @@ class Scan(Op):
         for i in self.init_buffers:
             b, typ = self.buffers[i], self.elem_types[i]
             x = rest[k]
+            if not isinstance(typ, TensorType):
+                if x.type != SequenceOf(typ):
+                    raise TypeError(f"Scan: {b.label or f'buffer {i}'} must be a {SequenceOf(typ)}, "
+                                    f"got {x.type}")
+                k += 1
+                continue
             if not isinstance(x, Variable):
                 x = rest[k] = as_tensor_variable(x)
             if x.type.dtype != typ.dtype or x.type.ndim != typ.ndim + 1 or \
@@ -236,6 +275,9 @@ class Scan(Op):
             outputs.append(self.inner_outputs[inner_k + j].type())
         for j in range(self.n_untraced):
             outputs.append(self.inner_inputs[base_in + j].type())
+        if self.record_untraced:
+            for j in range(self.n_untraced):
+                outputs.append(SequenceOf(self.inner_inputs[base_in + j].type)())
         outputs.append(_INT64_SCALAR())
         return Apply(self, [n_steps, t_start] + rest, outputs)
 
@@ -268,9 +310,9 @@ class Scan(Op):
                 continue
             x = inits[i]
             if b.init == "full":
-                if x.shape[0] < need:
+                if len(x) < need:
                     raise ValueError(
-                        f"scan: {self._label(i)} has {x.shape[0]} entries but {n} steps need "
+                        f"scan: {self._label(i)} has {len(x)} entries but {n} steps need "
                         f"{need} (the loop reads or writes {b.span} position(s) ahead). Give "
                         "a longer sequence or fewer n_steps."
                     )
@@ -286,20 +328,28 @@ class Scan(Op):
                 buf[:h] = x
                 bufs.append(buf)
         accs = [np.array(a, copy=True) for a in accs0]
+        n_w, n_acc, n_un = self._n_writes, self.n_acc, self.n_untraced
         untraced = list(untraced)
         fn = self._compiled()
         read_plan = [(bufs[k], a) for k, b in enumerate(self.buffers) for a in b.reads]
+        has_lists = any(isinstance(buf, list) for buf, _ in read_plan)
+        record = [[None] * (t0 + n) for _ in range(n_un)] if self.record_untraced else None
         write_plan = [(k, w, b.init == "full") for k, b in enumerate(self.buffers) for w in b.writes]
-        row_shapes = [None if bufs[k] is None else bufs[k].shape[1:] for k in range(len(bufs))]
-        n_w, n_acc, n_un = self._n_writes, self.n_acc, self.n_untraced
+        row_shapes = [getattr(buf, "shape", (None,))[1:] if buf is not None else None for buf in bufs]
         invariant = list(nonseqs)
         reverse = self.reverse
         done = n
         for s in range(n):
             t = t0 + (n - 1 - s) if reverse else t0 + s
-            args = [buf[t + a, ...] for buf, a in read_plan]
+            if has_lists:
+                args = [buf[t + a] if isinstance(buf, list) else buf[t + a, ...] for buf, a in read_plan]
+            else:
+                args = [buf[t + a, ...] for buf, a in read_plan]
             if n_un:
                 args.extend(untraced)
+                if record is not None:
+                    for j in range(n_un):
+                        record[j][t] = untraced[j]
             args.extend(invariant)
             outs = fn(args)
             for pos, (k, w, add) in enumerate(write_plan):
@@ -350,6 +400,10 @@ class Scan(Op):
                 u = u.copy()  # never hand back an input's own memory as a new state
             output_storage[out_i][0] = u
             out_i += 1
+        if record is not None:
+            for lst in record:
+                output_storage[out_i][0] = lst
+                out_i += 1
         output_storage[out_i][0] = np.asarray(done, dtype="int64")
 
     def _negative_steps_message(self, n, inputs):
@@ -396,7 +450,7 @@ class Scan(Op):
             shapes.append((rows,) + tuple(inner))
         acc_shapes = input_shapes[2 + len(self.init_buffers):2 + len(self.init_buffers) + self.n_acc]
         shapes.extend(tuple(s) for s in acc_shapes)
-        shapes.extend([None] * self.n_untraced)
+        shapes.extend([None] * self.n_untraced * (2 if self.record_untraced else 1))
         shapes.append(())
         return shapes
 
