@@ -318,3 +318,17 @@ def test_ops_have_props_identity():
     assert a != Conv2d(None, None, "full", (2, 2))
     assert Conv2d(border_mode=(0, 0)) == Conv2d(border_mode="valid")
     assert "half" in str(a)
+
+
+def test_r_op_conv2d():
+    x, w, ex, ew = (T.dtensor4() for _ in range(4))
+    op = Conv2d(None, None, "half", (2, 1))
+    (r,) = op.R_op([x, w], [ex, ew])
+    vals = [rand(1, 2, 5, 4, seed=k) for k in range(2)] + [rand(2, 2, 3, 3, seed=k) for k in (3, 4)]
+    xv, exv, wv, ewv = vals
+    f = theano.function([x, w], op(x, w), mode=PY())
+    got = theano.function([x, w, ex, ew], r, mode=PY())(xv, wv, exv, ewv)
+    eps = 1e-6
+    expected = (f(xv + eps * exv, wv + eps * ewv) - f(xv - eps * exv, wv - eps * ewv)) / (2 * eps)
+    assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+    assert op.R_op([x, w], [None, None]) == [None]

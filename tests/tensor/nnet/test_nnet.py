@@ -347,3 +347,34 @@ def test_fused_op_errors():
         f(rand(4, 3), rand(2), Y)
     with pytest.raises(ValueError, match="class indices"):
         f(rand(4, 3), rand(3), np.array([0, 1, 2, -1]))
+
+
+def test_softmax_over_broadcastable_dimension_warns():
+    with pytest.warns(UserWarning, match="length 1"):
+        nnet.softmax(T.TensorType("float64", (False, True))())
+
+
+# ----------------------------------------------------------------------------------------------
+# R_op (forward-mode) of the ops that define one, against central differences
+# ----------------------------------------------------------------------------------------------
+
+
+def check_r_op(build, xv, seed=0):
+    x = T.dmatrix() if xv.ndim == 2 else T.TensorType("float64", (False,) * xv.ndim)()
+    out = build(x)
+    node = out.owner
+    v = T.TensorType("float64", (False,) * xv.ndim)()
+    (r,) = node.op.R_op(list(node.inputs), [v])
+    vv = np.random.RandomState(seed).uniform(-1, 1, xv.shape)
+    f = theano.function([x], out, mode=PY())
+    got = theano.function([x, v], r, mode=PY())(xv, vv)
+    eps = 1e-6
+    expected = (f(xv + eps * vv) - f(xv - eps * vv)) / (2 * eps)
+    assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_r_op_softmax_and_logsoftmax():
+    check_r_op(nnet.softmax, rand(3, 4))
+    check_r_op(nnet.logsoftmax, rand(3, 4))
+    x = T.dmatrix()
+    assert nn.softmax_op.R_op([x], [None]) == [None]

@@ -299,3 +299,15 @@ def test_bigger_pool_is_vectorized_enough():
     f = theano.function([x], [y, g], mode=PY())
     yv, gv = f(rand(64, 16, 8, 8, dtype="float32"))
     assert yv.shape == (64, 16, 4, 4) and gv.dtype == np.float32
+
+
+@pytest.mark.parametrize("mode", ["max", "average_exc_pad"])
+def test_r_op_pool(mode):
+    x, v = T.dtensor3(), T.dtensor3()
+    out = pool_2d(x, (2, 2), ignore_border=True, stride=(1, 1), pad=(1, 1), mode=mode)
+    (r,) = out.owner.op.R_op([x], [v])
+    xv, vv = distinct(2, 4, 5, seed=4), rand(2, 4, 5, seed=5)
+    f = theano.function([x], out, mode=PY())
+    got = theano.function([x, v], r, mode=PY(), on_unused_input="ignore")(xv, vv)
+    eps = 1e-6
+    assert_allclose(got, (f(xv + eps * vv) - f(xv - eps * vv)) / (2 * eps), rtol=1e-5, atol=1e-6)

@@ -14,6 +14,8 @@ The activations (relu, elu, selu, hard_sigmoid, ultra_fast_sigmoid, binary cross
 graphs of existing elementwise ops, so their gradients come from those ops.
 """
 
+import warnings
+
 import numpy as np
 
 from theano.graph.basic import Apply
@@ -270,6 +272,9 @@ def _as_row_if_vector(c):
 def softmax(c):
     """Softmax of each row of the matrix ``c`` (a vector gives a one-row matrix, as in Theano)."""
     c = _as_row_if_vector(_as_float(c))
+    if c.broadcastable[-1]:
+        warnings.warn("softmax is applied over a dimension of length 1 (broadcastable): every "
+                      "output will be 1.0", stacklevel=2)
     return softmax_op(c)
 
 
