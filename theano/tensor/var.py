@@ -115,6 +115,11 @@ class _tensor_py_operators:
             n = int(self.shape[0].eval()) if self.owner is None and isinstance(self, Constant) else None
         except Exception:
             n = None
+        if n is None and self.ndim == 1:  # a vector of known length, e.g. ``a, b = x.shape``
+            try:
+                n = _T().get_vector_length(self)
+            except (ValueError, TypeError):
+                n = None
         if n is None:
             raise TypeError(
                 "TensorType does not support iteration: a symbolic tensor has no known length. "
