@@ -132,3 +132,15 @@ def test_reshape_op_identity():
     out = x.reshape((3, -1))
     assert out.dtype == "float32"
     compare_backends([x], out, [rand(6, 2, dtype="float32")], expected=rand(6, 2).reshape(3, -1))
+
+
+def test_iterating_over_a_shape_vector():
+    x = T.dtensor3()
+    a, b, c = x.shape
+    z = T.alloc(np.float64(0), *x.shape)
+    res = run([a, b, c, z], [x], [rand(2, 3, 4)])
+    assert [int(r) for r in res[:3]] == [2, 3, 4]
+    assert res[3].shape == (2, 3, 4)
+    with pytest.raises(TypeError, match="iteration"):
+        iter(T.dvector())
+        list(T.dvector())
