@@ -15,7 +15,7 @@ The body of Q is ``theano.grad`` of P's body with the written values' gradients 
 gradients. ``truncate_gradient=k`` makes Q run only over the last ``k`` steps of P.
 """
 
-from theano.graph.basic import clone_get_equiv, clone_replace
+from theano.graph.basic import ancestors, clone_get_equiv, clone_replace
 from theano.scan.op import Buffer, Scan, _is_float
 
 __all__ = ["scan_grad"]
@@ -141,8 +141,18 @@ def scan_grad(op, inputs, outputs, output_grads):
     else:
         gs = [_zeros(w) for w in wrt + wrt_ns]
     if written_values:
-        # the gradient graph uses stored forward outputs instead of recomputing them
-        gs = clone_replace(gs, dict(written_values), strict=True)
+        # The gradient graph uses the stored forward outputs instead of recomputing them: the
+        # written variables themselves, and any recomputation of them (an op's grad that rebuilds
+        # its output from its inputs, as tanh's does, makes an equal node on the same inputs).
+        replace = dict(written_values)
+        same_node = {(v.owner.op, tuple(v.owner.inputs), v.index): ph
+                     for v, ph in written_values.items()}
+        for var in ancestors(gs):
+            if var.owner is not None and var not in replace:
+                ph = same_node.get((var.owner.op, tuple(var.owner.inputs), var.index))
+                if ph is not None and ph.type == var.type:
+                    replace[var] = ph
+        gs = clone_replace(gs, replace, strict=True)
     g_reads, g_ns = gs[:len(wrt)], gs[len(wrt):]
 
     q_out = list(g_reads)

@@ -360,19 +360,20 @@ class Scan(Op):
                     buf = bufs[k] = np.zeros((t0 + n + self.buffers[k].span,) + v.shape,
                                              dtype=self.elem_types[k].dtype)
                     row_shapes[k] = v.shape
-                if np.shape(v) != row_shapes[k]:
+                if (v.shape if type(v) is np.ndarray else np.shape(v)) != row_shapes[k]:
                     raise ValueError(
                         f"scan: at step {s} the step function returned a value of shape "
                         f"{np.shape(v)} for {self._label(k)}, whose previous values have shape "
                         f"{row_shapes[k]}; a recurrent output must keep its shape"
                     )
                 if add:
-                    buf[t + w, ...] += v
+                    row = buf[t + w, ...]  # a view: add in place
+                    row += v
                 else:
                     buf[t + w, ...] = v
             for j in range(n_acc):
                 v = outs[n_w + j]
-                if np.shape(v) != accs[j].shape:
+                if (v.shape if type(v) is np.ndarray else np.shape(v)) != accs[j].shape:
                     raise ValueError(f"scan: accumulator {j} got a value of shape {np.shape(v)}, "
                                      f"expected {accs[j].shape}")
                 accs[j] += v
