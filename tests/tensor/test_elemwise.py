@@ -234,3 +234,25 @@ def test_careduce_grads(dtype):
     i = T.imatrix()
     gi = T.grad(T.sum(T.sum(i) * x), x)
     assert gi.dtype == dtype
+
+
+def test_every_scalar_op_and_its_elemwise_pickle():
+    import pickle
+
+    ops = [v for v in vars(ts).values() if isinstance(v, ts.ScalarOp)]
+    assert len(ops) > 60
+    for sop in ops:
+        assert pickle.loads(pickle.dumps(sop)) == sop, sop
+        e = Elemwise(sop)
+        assert pickle.loads(pickle.dumps(e)) == e, e
+
+
+def test_compiled_function_with_tensor_ops_pickles():
+    import pickle
+
+    x = T.dmatrix()
+    y = (T.sum(T.exp(x) * T.arange(3), axis=1) + T.sort(x, axis=0)[0] + T.cumsum(x, axis=1)[:, 1]
+         + T.max(T.join(0, x, T.tile(x, (1, 1))), axis=1)[:2] + T.erf(T.mean(x)))
+    f = theano.function([x], y, mode=PY)
+    xv = rand(2, 3)
+    np.testing.assert_allclose(pickle.loads(pickle.dumps(f))(xv), f(xv))

@@ -114,6 +114,9 @@ def _T():
     return T
 
 
+from theano.misc.pickle_registry import reduce_registered, register_class  # noqa: E402
+
+
 class ScalarOp:
     """One elementwise function. Instances are singletons compared by class and parameters."""
 
@@ -130,6 +133,14 @@ class ScalarOp:
 
     def __init__(self, name=None):
         self.name = name or type(self).__name__.lower()
+
+    def __init_subclass__(cls, **kwargs):
+        # factory-made classes (type(...)) are not module attributes: pickle them via a registry
+        super().__init_subclass__(**kwargs)
+        register_class(cls)
+
+    def __reduce_ex__(self, protocol):
+        return reduce_registered(self, protocol)
 
     def _props(self):
         return tuple(getattr(self, a) for a in self.__props__)
@@ -173,8 +184,18 @@ class UnaryFloat(ScalarOp):
     compute_in_out_dtype = True
 
 
+def _register(cls):
+    """Make a class built with ``type()`` a module attribute, so its instances pickle."""
+    cls.__module__ = __name__
+    cls.__qualname__ = cls.__name__
+    if cls.__name__ in globals() and globals()[cls.__name__] is not cls:
+        raise RuntimeError(f"scalar op class name {cls.__name__} is already taken")
+    globals()[cls.__name__] = cls
+    return cls
+
+
 def _make_unary(name, fn, kernel, grad_fn=None, rule=rule_float, cast=True, base=ScalarOp):
-    cls = type(name.capitalize(), (base,), {})
+    cls = _register(type(name.capitalize(), (base,), {}))
     cls.dtype_rule = staticmethod(rule)
     cls.impl_fn = staticmethod(fn)
     cls.kernel = kernel
@@ -558,8 +579,8 @@ class _Comparison(ScalarOp):
 
 
 def _cmp(name, fn, kernel, commutative=False):
-    cls = type(name.upper(), (_Comparison,), {"impl_fn": staticmethod(fn), "kernel": kernel,
-                                              "commutative": commutative})
+    cls = _register(type(name.upper(), (_Comparison,), {"impl_fn": staticmethod(fn), "kernel": kernel,
+                                                        "commutative": commutative}))
     return cls(name)
 
 
@@ -580,9 +601,12 @@ class _Bitwise(ScalarOp):
         return [_zeros(x) for x in inputs]
 
 
-and_ = type("AND", (_Bitwise,), {"impl_fn": staticmethod(np.bitwise_and), "kernel": "({0}) & ({1})"})("and_")
-or_ = type("OR", (_Bitwise,), {"impl_fn": staticmethod(np.bitwise_or), "kernel": "({0}) | ({1})"})("or_")
-xor = type("XOR", (_Bitwise,), {"impl_fn": staticmethod(np.bitwise_xor), "kernel": "({0}) ^ ({1})"})("xor")
+and_ = _register(type("AND", (_Bitwise,), {"impl_fn": staticmethod(np.bitwise_and),
+                                           "kernel": "({0}) & ({1})"}))("and_")
+or_ = _register(type("OR", (_Bitwise,), {"impl_fn": staticmethod(np.bitwise_or),
+                                         "kernel": "({0}) | ({1})"}))("or_")
+xor = _register(type("XOR", (_Bitwise,), {"impl_fn": staticmethod(np.bitwise_xor),
+                                          "kernel": "({0}) ^ ({1})"}))("xor")
 
 
 class Switch(ScalarOp):
