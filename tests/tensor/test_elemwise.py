@@ -251,7 +251,7 @@ def test_compiled_function_with_tensor_ops_pickles():
     import pickle
 
     x = T.dmatrix()
-    y = (T.sum(T.exp(x) * T.arange(3), axis=1) + T.sort(x, axis=0)[0] + T.cumsum(x, axis=1)[:, 1]
+    y = (T.sum(T.exp(x) * T.arange(3), axis=1) + T.sort(x, axis=1)[:, 0] + T.cumsum(x, axis=1)[:, 1]
          + T.max(T.join(0, x, T.tile(x, (1, 1))), axis=1)[:2] + T.erf(T.mean(x)))
     f = theano.function([x], y, mode=PY)
     xv = rand(2, 3)
