@@ -338,3 +338,24 @@ def test_theano_doc_argument_order_with_taps_none():
     np.testing.assert_allclose(a, buf[5:])
     np.testing.assert_allclose(b, [s1v[t + 3 - 1] for t in range(n)])
     np.testing.assert_allclose(c, 0.5 + np.cumsum(s2v[:n] * 2.0))
+
+
+def test_invariant_work_inside_fn_runs_once_per_call():
+    from tests.test_ifelse import CountingOp
+
+    op = CountingOp()
+    x = T.dvector("x")
+    w = T.dvector("w")
+    r, _ = theano.scan(lambda v, w: v + op(w).sum(), sequences=x, non_sequences=w)
+    f = theano.function([x, w], r)
+    np.testing.assert_allclose(f(np.zeros(5), np.ones(2)), [4.0] * 5)
+    assert op.calls == 1
+
+
+def test_outer_expression_of_a_state_updated_in_the_loop_sees_each_step():
+    c = theano.shared(np.float64(1.0), name="c3")
+    twice_c = c * 2  # built before the scan, from a shared variable the loop updates
+    r, upd = theano.scan(lambda: (twice_c, {c: c + 1}), n_steps=3)
+    f = theano.function([], r, updates=upd)
+    np.testing.assert_allclose(f(), [2.0, 4.0, 6.0])
+    assert c.get_value() == 4.0

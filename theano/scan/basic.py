@@ -22,7 +22,7 @@ from collections import OrderedDict
 import numpy as np
 
 from theano.compile.sharedvalue import SharedVariable
-from theano.graph.basic import Constant, Variable, clone_replace
+from theano.graph.basic import Constant, Variable, clone_replace, graph_inputs, io_toposort
 from theano.scan.op import Buffer, Scan
 from theano.scan.rows import row_reverse, row_slice
 
@@ -217,6 +217,29 @@ def _boundary(roots, placeholders, inside):
     return order
 
 
+def _invariant_inputs(outputs, variant_roots):
+    """The loop-invariant variables the body reads: the frontier between what depends on the
+    step's arguments or the loop's states (``variant_roots``) and what does not (walk order)."""
+    variant = set(variant_roots)
+    for node in io_toposort([], outputs):
+        if any(i in variant for i in node.inputs):
+            variant.update(node.outputs)
+    seen, order = set(), []
+    stack = list(reversed(outputs))
+    while stack:
+        v = stack.pop()
+        if v in seen:
+            continue
+        seen.add(v)
+        if v in variant_roots or isinstance(v, Constant):
+            continue
+        if v in variant:
+            stack.extend(reversed(v.owner.inputs))
+        else:
+            order.append(v)
+    return order
+
+
 def _check_update(sv, expr, k):
     from theano.tensor.basic import as_tensor_variable
 
@@ -357,11 +380,18 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
         if not added:
             break
     states = list(updates.keys())
+    # The body is what depends on the step's arguments or on the states updated in the loop; all
+    # the rest (explicit non-sequences, shared variables, and expressions that do not change from
+    # step to step, wherever they were built) is computed once, outside the loop.
+    body_roots = outs + [updates[sv] for sv in states] + tail
+    boundary = _invariant_inputs(body_roots, placeholders | set(states))
     ordered = [v for v in explicit_ns if v in boundary]
     ordered += [v for v in boundary if v not in ordered]
-    nonseqs = [v for v in ordered if v not in updates]
+    nonseqs = ordered
     if strict:
-        missing = [v for v in nonseqs if v not in explicit_ns]
+        allowed = set(explicit_ns)
+        missing = [v for v in graph_inputs(nonseqs, blockers=explicit_ns)
+                   if v not in allowed and not isinstance(v, Constant)]
         if missing:
             raise ValueError(
                 f"scan(strict=True): the step function uses {missing[0]} ({missing[0].type}), which "
