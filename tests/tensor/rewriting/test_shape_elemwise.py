@@ -126,3 +126,29 @@ def test_merge_equal_subgraphs_in_function():
     assert scalar_ops(f) == ["exp", "mul"]
     a, b = f(rand(3))
     assert a is not b  # the executor still hands back two arrays
+
+
+def test_useless_alloc_and_specify_shape():
+    x = T.dmatrix("x")
+    f = check_same_values([x], T.alloc(x, x.shape[0], x.shape[1]) * 2, [rand(2, 3)], *NOFUSE)
+    assert not any(type(n.op).__name__ == "Alloc" for n in f.maker.fgraph.toposort())
+    # an alloc that broadcasts stays
+    r = T.drow("r")
+    f = check_same_values([r, x], T.alloc(r, x.shape[0], 3) + x, [rand(1, 3), rand(4, 3)], *NOFUSE)
+    assert any(type(n.op).__name__ == "Alloc" for n in f.maker.fgraph.toposort())
+    f = check_same_values([x], T.specify_shape(x, x.shape) * 2, [rand(2, 3)], *NOFUSE)
+    assert not any(type(n.op).__name__ == "SpecifyShape" for n in f.maker.fgraph.toposort())
+    # a real check stays, and still fails on a wrong shape
+    f = compile_([x], T.specify_shape(x, (2, 3)) * 2, *NOFUSE)
+    assert any(type(n.op).__name__ == "SpecifyShape" for n in f.maker.fgraph.toposort())
+    np.testing.assert_allclose(f(np.ones((2, 3))), 2 * np.ones((2, 3)))
+    try:
+        f(np.ones((3, 3)))
+    except Exception as exc:  # noqa: BLE001
+        assert "shape" in str(exc)
+    else:
+        raise AssertionError("specify_shape check disappeared")
+    # and its shape is known without computing x
+    y = T.specify_shape(T.exp(x), (2, 3))
+    f = compile_([x], y.shape[1] * 1, *NOFUSE)
+    assert isinstance(f.maker.fgraph.outputs[0], Constant)

@@ -330,45 +330,34 @@ def _constant_key(c):
 
 
 def merge_graph(fgraph):
-    """Merge equal constants and identical computations (same op on the same inputs).
+    """Merge identical computations: the same op applied to the same inputs, where constants count
+    as the same when their values are (``Constant.signature()``). Returns how many were merged.
 
     One pass in topological order suffices: replacing a node makes its clients' inputs canonical
-    before they are visited. Constants are met in that same order, so the client lists that grow
-    on the surviving constants are pruned from their front (cheap). Nodes that destroy an input
-    are never merged."""
+    before they are visited. Equal constants are not replaced one by one (that would pile every
+    client onto one constant); nodes using them merge, and the duplicates disappear with the
+    nodes they fed. Nodes that destroy an input are never merged."""
     merged = 0
-    consts = {}
+    const_keys = {}
     seen = {}
     apply_nodes = fgraph.apply_nodes
     clients = fgraph.clients
 
-    def canonical_constant(var):
-        key = _constant_key(var)
-        if key is None:
-            return var
-        first = consts.get(key)
-        if first is None:
-            consts[key] = var
-            return var
-        if first is var or first.type != var.type or first not in clients:
-            return var
-        fgraph.replace(var, first, reason="merge")
-        return first
-
-    for var in fgraph.outputs:
+    def input_key(var):
         if isinstance(var, Constant):
-            canonical_constant(var)
+            key = const_keys.get(var)
+            if key is None:
+                sig = _constant_key(var)
+                key = var if sig is None else ("const", sig)
+                const_keys[var] = key
+            return key
+        return var
+
     for node in fgraph.toposort():
-        if node not in apply_nodes:
-            continue
-        for var in node.inputs:
-            if isinstance(var, Constant) and var in clients:
-                if canonical_constant(var) is not var:
-                    merged += 1
         if node not in apply_nodes or getattr(node.op, "destroy_map", None):
             continue
         try:
-            key = (node.op, tuple(node.inputs))
+            key = (node.op, tuple(input_key(i) for i in node.inputs))
             other = seen.get(key)
         except TypeError:
             continue

@@ -166,16 +166,18 @@ _Alloc = _optional_class("theano.tensor.shape_ops", "Alloc") or \
 if _SpecifyShape is not None:
 
     @node_rewriter([_SpecifyShape])
-    def local_specify_shape_shape_i(fgraph, node):
-        """``Shape_i`` of a specify_shape is the specified entry (done by infer_shape); a
-        specify_shape of a specify_shape keeps the outer one."""
-        x = node.inputs[0]
-        if x.owner is not None and isinstance(x.owner.op, _SpecifyShape) and \
-                len(x.owner.inputs) == len(node.inputs):
-            return [node.op(x.owner.inputs[0], *node.inputs[1:])]
+    def local_useless_specify_shape(fgraph, node):
+        """``specify_shape(x, x.shape)`` (entries known to be x's own) -> x."""
+        x, shp = node.inputs
+        if shp.owner is not None and isinstance(shp.owner.op, Shape) and shp.owner.inputs[0] is x:
+            return [x]
+        if shp.owner is not None and isinstance(shp.owner.op, MakeVector) and \
+                len(shp.owner.inputs) == x.ndim and \
+                all(_is_shape_of(e, x, d) for d, e in enumerate(shp.owner.inputs)):
+            return [x]
         return None
 
-    register_canonicalize(local_specify_shape_shape_i, "shape")
+    register_canonicalize(local_useless_specify_shape, "shape")
 
 if _Alloc is not None:
 
