@@ -192,3 +192,26 @@ def test_tensor_constant_str_and_signature():
     c2 = T.constant(np.arange(100))
     assert len(str(c2)) < 60
     assert T.constant(2.0).signature() == T.constant(2.0).signature()
+
+
+def test_get_scalar_constant_value_folds_integer_arithmetic():
+    from theano.tensor.shape import Shape_i
+
+    n = T.constant(3)
+    assert T.get_scalar_constant_value(n * 2 + 1) == 7
+    assert T.get_scalar_constant_value(T.maximum(n - 5, 0)) == 0
+    assert T.get_scalar_constant_value(n // 2) == 1
+    assert T.get_scalar_constant_value(Shape_i(0)(T.row())) == 1
+    assert T.get_scalar_constant_value(Shape_i(1)(T.constant(np.zeros((2, 5))))) == 5
+    assert T.zeros((n - 2, 4)).broadcastable == (True, False)
+    assert T.get_vector_length(T.arange(n * 2)) == 6
+    with pytest.raises(T.NotScalarConstantError):
+        T.get_scalar_constant_value(n + T.lscalar())
+    with pytest.raises(T.NotScalarConstantError):
+        T.get_scalar_constant_value(Shape_i(0)(T.dmatrix()))
+    deep = n
+    for _ in range(30):
+        deep = deep + 1
+    with pytest.raises(T.NotScalarConstantError):
+        T.get_scalar_constant_value(deep)
+    assert T.get_scalar_constant_value(deep, max_recur=40) == 33

@@ -128,8 +128,14 @@ def _flatten_list(x):
             yield e
 
 
-def get_scalar_constant_value(v):
-    """The value of ``v`` if it is a constant scalar known when the graph is built, else raise."""
+_FOLDABLE = (ts.Add, ts.Sub, ts.Mul, ts.IntDiv, ts.TrueDiv, ts.Mod, ts.Maximum, ts.Minimum, ts.Cast,
+             ts.Second)
+
+
+def get_scalar_constant_value(v, max_recur=10):
+    """The value of ``v`` if it is a constant scalar known when the graph is built, else raise
+    NotScalarConstantError. Looks through casts, fills, dimshuffles, the length of broadcastable
+    or constant dimensions, and integer arithmetic on such values (at most ``max_recur`` deep)."""
     if isinstance(v, (numbers.Number, np.number, np.ndarray)):
         arr = np.asarray(v)
         if arr.size == 1:
@@ -138,15 +144,27 @@ def get_scalar_constant_value(v):
         arr = np.asarray(v.data)
         if arr.size == 1:
             return arr.reshape(()).copy()
-    if isinstance(v, Variable) and v.owner is not None:
+    if isinstance(v, Variable) and v.owner is not None and max_recur > 0:
         op = v.owner.op
+        ins = v.owner.inputs
         if isinstance(op, Elemwise) and isinstance(op.scalar_op, (ts.Cast, ts.Second)):
-            val = get_scalar_constant_value(v.owner.inputs[-1])
+            val = get_scalar_constant_value(ins[-1], max_recur - 1)
             return np.asarray(val, dtype=v.dtype)
+        if isinstance(op, Elemwise) and isinstance(op.scalar_op, _FOLDABLE) and v.ndim == 0:
+            vals = [np.asarray(get_scalar_constant_value(i, max_recur - 1)) for i in ins]
+            with np.errstate(all="ignore"):
+                out = op.scalar_op.impl(*vals, out_dtypes=[v.dtype])
+            return np.asarray(out, dtype=v.dtype)
         if isinstance(op, (DimShuffle, Rebroadcast)):
-            return get_scalar_constant_value(v.owner.inputs[0])
-        if isinstance(op, MakeVector) and False:
-            pass
+            return get_scalar_constant_value(ins[0], max_recur - 1)
+        from theano.tensor.shape import Shape_i
+
+        if isinstance(op, Shape_i):
+            x = ins[0]
+            if x.broadcastable[op.i]:
+                return np.asarray(1, dtype="int64")
+            if isinstance(x, Constant):
+                return np.asarray(x.data.shape[op.i], dtype="int64")
     raise NotScalarConstantError(f"{v} is not a constant scalar")
 
 
