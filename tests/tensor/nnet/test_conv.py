@@ -332,3 +332,91 @@ def test_r_op_conv2d():
     expected = (f(xv + eps * exv, wv + eps * ewv) - f(xv - eps * exv, wv - eps * ewv)) / (2 * eps)
     assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
     assert op.R_op([x, w], [None, None]) == [None]
+
+
+# ----------------------------------------------------------------------------------------------
+# conv3d: the same kernels with three spatial dimensions
+# ----------------------------------------------------------------------------------------------
+
+from theano.tensor.nnet.conv import (Conv3d, Conv3dGradInputs, conv3d,  # noqa: E402
+                                     conv3d_grad_wrt_inputs, conv3d_grad_wrt_weights)
+
+
+def ref_conv3d(x, w, pads=(0, 0, 0), subsample=(1, 1, 1), flip=True, dil=(1, 1, 1)):
+    if flip:
+        w = w[:, :, ::-1, ::-1, ::-1]
+    k = w.shape[2:]
+    xp = np.zeros(x.shape[:2] + tuple(s + 2 * p for s, p in zip(x.shape[2:], pads)))
+    xp[(slice(None), slice(None)) + tuple(slice(p, p + s) for p, s in zip(pads, x.shape[2:]))] = x
+    out_sp = [(xp.shape[2 + a] - ((k[a] - 1) * dil[a] + 1)) // subsample[a] + 1 for a in range(3)]
+    out = np.zeros((x.shape[0], w.shape[0]) + tuple(out_sp))
+    for b, f, i, j, m in np.ndindex(*out.shape):
+        acc = 0.0
+        for c, u, v, t in np.ndindex(x.shape[1], *k):
+            acc += xp[b, c, i * subsample[0] + u * dil[0], j * subsample[1] + v * dil[1],
+                      m * subsample[2] + t * dil[2]] * w[f, c, u, v, t]
+        out[b, f, i, j, m] = acc
+    return out
+
+
+CONFIGS_3D = [
+    ("valid", (0, 0, 0), (1, 1, 1), True, (1, 1, 1)),
+    ((1, 0, 1), (1, 0, 1), (2, 1, 1), False, (1, 1, 1)),
+    ("full", (1, 2, 1), (1, 1, 2), True, (1, 2, 1)),
+    ("half", (1, 1, 0), (1, 2, 1), True, (1, 1, 1)),
+]
+
+
+@pytest.mark.parametrize("cfg", CONFIGS_3D, ids=[str(c[0]) + str(c[2]) for c in CONFIGS_3D])
+def test_conv3d_contract(cfg):
+    bm, pads, sub, flip, dil = cfg
+    ws = (2, 2, 2, 3, 1) if bm == "half" else (2, 2, 2, 2, 2)
+    case = OpCase(
+        f"conv3d-{bm}",
+        lambda x, w: conv3d(x, w, border_mode=bm, subsample=sub, filter_flip=flip, filter_dilation=dil),
+        lambda x, w: ref_conv3d(x, w, pads, sub, flip, dil),
+        [rand(1, 2, 4, 4, 3, seed=1), rand(*ws, seed=2)],
+        dtypes=("float64", "float32"),
+    )
+    check_case(case)
+
+
+def test_conv3d_grad_ops_contract():
+    xs, ws, sub = (2, 1, 4, 3, 4), (2, 1, 2, 2, 3), (2, 1, 1)
+    gzs = get_conv_output_shape(xs, ws, "valid", sub)
+    assert gzs == (2, 2, 2, 2, 2)
+
+    def ref_gw(x, gz):
+        out = np.zeros(ws)
+        for idx in np.ndindex(*ws):
+            e = np.zeros(ws)
+            e[idx] = 1.0
+            out[idx] = np.sum(ref_conv3d(x, e, subsample=sub) * gz)
+        return out
+
+    def ref_gi(gz, w):
+        out = np.zeros(xs)
+        for idx in np.ndindex(*xs):
+            e = np.zeros(xs)
+            e[idx] = 1.0
+            out[idx] = np.sum(ref_conv3d(e, w, subsample=sub) * gz)
+        return out
+
+    check_case(OpCase("conv3d_gw", lambda x, gz: conv3d_grad_wrt_weights(x, gz, ws, subsample=sub),
+                      ref_gw, [rand(*xs, seed=3), rand(*gzs, seed=4)], dtypes=("float64", "float32")))
+    check_case(OpCase("conv3d_gi", lambda gz, w: conv3d_grad_wrt_inputs(gz, w, xs, subsample=sub),
+                      ref_gi, [rand(*gzs, seed=5), rand(*ws, seed=6)], dtypes=("float64", "float32")))
+
+
+def test_conv3d_errors_and_identity():
+    with pytest.raises(TypeError, match="5-d"):
+        conv3d(T.dtensor4(), T.dtensor4())
+    with pytest.raises(ValueError, match="three ints"):
+        conv3d(T.TensorType("float64", (False,) * 5)(), T.TensorType("float64", (False,) * 5)(),
+               subsample=(1, 1))
+    assert Conv3d(border_mode=(0, 0, 0)) == Conv3d()
+    assert Conv3d() != Conv2d()
+    assert isinstance(Conv3d()._other("grad_inputs"), Conv3dGradInputs)
+    from theano.tensor.nnet import abstract_conv
+
+    assert abstract_conv.conv3d is conv3d and T.nnet.conv3d is conv3d

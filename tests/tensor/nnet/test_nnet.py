@@ -101,7 +101,8 @@ ACTIVATIONS = [
     OpCase("elu_alpha", lambda x: nnet.elu(x, 0.5),
            lambda x: np.where(x > 0, x, 0.5 * np.expm1(x)).astype(x.dtype), [X], dtypes=DTYPES),
     OpCase("selu", nnet.selu,
-           lambda x: (1.0507009873554805 * np.where(x > 0, x, 1.6732632423543772 * np.expm1(x))).astype(x.dtype),
+           lambda x: (1.0507009873554805
+                      * np.where(x > 0, x, 1.6732632423543772 * np.expm1(x))).astype(x.dtype),
            [X], dtypes=DTYPES),
     OpCase("softsign", nnet.softsign, lambda x: x / (1 + np.abs(x)), [X], dtypes=DTYPES),
     OpCase("activation_empty", nnet.elu, lambda x: x, [np.zeros((0, 3))], dtypes=DTYPES, grad=False),

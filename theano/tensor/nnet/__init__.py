@@ -1,18 +1,20 @@
-"""theano.tensor.nnet: activations, softmax, cross-entropies, conv2d and batch normalization.
+"""theano.tensor.nnet: activations, softmax, cross-entropies, conv2d/conv3d, batch normalization.
 
-Submodules: ``nnet`` (softmax and costs), ``conv`` (conv2d and its gradient ops), ``abstract_conv``
-(Theano's name for the same), ``bn`` (batch normalization).
+Submodules: ``nnet`` (softmax and costs), ``conv`` (conv2d, conv3d and their gradient ops),
+``abstract_conv`` (Theano's name for the same), ``bn`` (batch normalization), ``sigm``.
 """
 
 from theano.tensor.nnet.nnet import *  # noqa: F401,F403
 from theano.tensor.nnet.nnet import __all__ as _nnet_all
 from theano.tensor.nnet.conv import (conv2d, conv2d_grad_wrt_inputs, conv2d_grad_wrt_weights,
-                                     conv2d_transpose, Conv2d, Conv2dGradInputs, Conv2dGradWeights)
+                                     conv2d_transpose, conv3d, Conv2d, Conv2dGradInputs,
+                                     Conv2dGradWeights, Conv3d, Conv3dGradInputs, Conv3dGradWeights)
 from theano.tensor.nnet.bn import (batch_normalization, batch_normalization_test,
                                    batch_normalization_train)
 from theano.tensor.nnet import abstract_conv, bn, conv, nnet  # noqa: F401
 
 __all__ = list(_nnet_all) + ["conv2d", "conv2d_grad_wrt_inputs", "conv2d_grad_wrt_weights",
                              "conv2d_transpose", "Conv2d", "Conv2dGradInputs", "Conv2dGradWeights",
+                             "conv3d", "Conv3d", "Conv3dGradInputs", "Conv3dGradWeights",
                              "batch_normalization", "batch_normalization_train",
                              "batch_normalization_test"]

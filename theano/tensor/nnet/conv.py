@@ -1,4 +1,4 @@
-"""2-D convolution of a batch of multi-channel images with a bank of filters.
+"""2-D (and 3-D) convolution of a batch of multi-channel images with a bank of filters.
 
 ``conv2d(input, filters)``: ``input`` is (batch, channels, rows, cols), ``filters`` is
 (n_filters, channels, filter_rows, filter_cols); the result is (batch, n_filters, out_rows,
@@ -12,6 +12,10 @@ Each one's gradient is written with the other two, so gradients of any order exi
 implementation builds the image patches as a strided view (im2col without a Python loop) and does
 one BLAS matrix product (``np.tensordot``); the input gradient scatters the patch gradients back with
 one vectorized addition per filter tap.
+
+``conv3d`` is the same on (batch, channels, depth, rows, cols) inputs, with the ops ``Conv3d``,
+``Conv3dGradInputs`` and ``Conv3dGradWeights``; every kernel below works for any number of
+spatial dimensions.
 """
 
 import warnings
@@ -26,51 +30,54 @@ from theano.tensor.shape import shape_i
 from theano.tensor.type import TensorType
 
 __all__ = ["conv2d", "conv2d_grad_wrt_inputs", "conv2d_grad_wrt_weights", "conv2d_transpose",
+           "conv3d", "conv3d_grad_wrt_inputs", "conv3d_grad_wrt_weights",
            "get_conv_output_shape", "get_conv_shape_1axis", "Conv2d", "Conv2dGradInputs",
-           "Conv2dGradWeights"]
+           "Conv2dGradWeights", "Conv3d", "Conv3dGradInputs", "Conv3dGradWeights"]
 
 
 # -------------------------------------------------------------------------------------------------
-# Argument normalization
+# Argument normalization (n = number of spatial dimensions: 2 for conv2d, 3 for conv3d)
 # -------------------------------------------------------------------------------------------------
 
+_WORDS = {2: "two", 3: "three"}
 
-def _int_pair(value, name, minimum):
+
+def _int_tuple(value, name, minimum, n=2):
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        value = (value, value)
-    if not isinstance(value, (tuple, list)) or len(value) != 2:
-        raise ValueError(f"{name} must be a tuple of two ints, got {value!r}")
+        value = (value,) * n
+    if not isinstance(value, (tuple, list)) or len(value) != n:
+        raise ValueError(f"{name} must be a tuple of {_WORDS[n]} ints, got {value!r}")
     out = []
     for v in value:
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
-            raise ValueError(f"{name} must be a tuple of two ints, got {value!r}")
+            raise ValueError(f"{name} must be a tuple of {_WORDS[n]} ints, got {value!r}")
         if v < minimum:
             raise ValueError(f"{name} entries must be >= {minimum}, got {value!r}")
         out.append(int(v))
     return tuple(out)
 
 
-def _border_mode(border_mode):
-    """'valid', 'full', 'half' or a (pad_rows, pad_cols) tuple of non-negative ints."""
+def _border_mode(border_mode, n=2):
+    """'valid', 'full', 'half' or a tuple of n non-negative paddings."""
     if isinstance(border_mode, str):
         if border_mode not in ("valid", "full", "half"):
-            raise ValueError(f"border_mode must be 'valid', 'full', 'half', an int or a pair of ints, "
-                             f"got {border_mode!r}")
+            raise ValueError(f"border_mode must be 'valid', 'full', 'half', an int or a tuple of "
+                             f"{_WORDS[n]} ints, got {border_mode!r}")
         return border_mode
     try:
-        pads = _int_pair(border_mode, "border_mode", 0)
+        pads = _int_tuple(border_mode, "border_mode", 0, n)
     except ValueError:
-        raise ValueError(f"border_mode must be 'valid', 'full', 'half', an int or a pair of "
-                         f"non-negative ints, got {border_mode!r}") from None
-    return "valid" if pads == (0, 0) else pads
+        raise ValueError(f"border_mode must be 'valid', 'full', 'half', an int or a tuple of "
+                         f"{_WORDS[n]} non-negative ints, got {border_mode!r}") from None
+    return "valid" if not any(pads) else pads
 
 
-def _shape_hint(shape, name):
-    """A 4-tuple of ints or None (symbolic entries that are constants count as ints)."""
+def _shape_hint(shape, name, length):
+    """A tuple of ``length`` ints or None (symbolic entries that are constants count as ints)."""
     if shape is None:
         return None
-    if not isinstance(shape, (tuple, list)) or len(shape) != 4:
-        raise ValueError(f"{name} must be a tuple of 4 entries (int or None), got {shape!r}")
+    if not isinstance(shape, (tuple, list)) or len(shape) != length:
+        raise ValueError(f"{name} must be a tuple of {length} entries (int or None), got {shape!r}")
     out = []
     for s in shape:
         if s is None:
@@ -112,13 +119,14 @@ def get_conv_shape_1axis(image_len, kernel_len, border_mode, subsample, dilation
     return (image_len + 2 * pad - dk) // subsample + 1
 
 
-def get_conv_output_shape(image_shape, kernel_shape, border_mode, subsample, filter_dilation=(1, 1)):
-    """The output shape (batch, n_filters, rows, cols) of ``conv2d``; entries may be None."""
-    border_mode = _border_mode(border_mode)
-    subsample = _int_pair(subsample, "subsample", 1)
-    filter_dilation = _int_pair(filter_dilation, "filter_dilation", 1)
+def get_conv_output_shape(image_shape, kernel_shape, border_mode, subsample, filter_dilation=None):
+    """The output shape (batch, n_filters, *spatial) of ``conv2d``/``conv3d``; entries may be None."""
+    n = len(image_shape) - 2
+    border_mode = _border_mode(border_mode, n)
+    subsample = _int_tuple(subsample, "subsample", 1, n)
+    filter_dilation = _int_tuple(filter_dilation or (1,) * n, "filter_dilation", 1, n)
     out = [image_shape[0], kernel_shape[0]]
-    for a in range(2):
+    for a in range(n):
         bm = border_mode if isinstance(border_mode, str) else border_mode[a]
         out.append(get_conv_shape_1axis(image_shape[2 + a], kernel_shape[2 + a], bm, subsample[a],
                                         filter_dilation[a]))
@@ -126,90 +134,107 @@ def get_conv_output_shape(image_shape, kernel_shape, border_mode, subsample, fil
 
 
 # -------------------------------------------------------------------------------------------------
-# NumPy kernels
+# NumPy kernels (any number of spatial dimensions)
 # -------------------------------------------------------------------------------------------------
 
 
 def _pads(border_mode, kshape, dilation):
     if isinstance(border_mode, tuple):
         return border_mode
-    return tuple(_pad_amount(border_mode, kshape[a], dilation[a]) for a in range(2))
+    return tuple(_pad_amount(border_mode, k, d) for k, d in zip(kshape, dilation))
 
 
 def _out_len(n, pad, k, stride, dil):
     return (n + 2 * pad - ((k - 1) * dil + 1)) // stride + 1
 
 
+def _out_shape(img, kshape, pads, subsample, dilation):
+    return tuple(_out_len(*args) for args in zip(img, pads, kshape, subsample, dilation))
+
+
 def _padded(x, pads):
-    ph, pw = pads
-    if ph == 0 and pw == 0:
+    if not any(pads):
         return x
-    return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    return np.pad(x, ((0, 0), (0, 0)) + tuple((p, p) for p in pads))
 
 
-def _tap(a, i, j, out_shape, subsample, dilation):
-    """The (B, C, oh, ow) slice of the padded image ``a`` seen by filter tap (i, j)."""
-    r0, c0 = i * dilation[0], j * dilation[1]
-    return a[:, :, r0:r0 + subsample[0] * (out_shape[0] - 1) + 1:subsample[0],
-             c0:c0 + subsample[1] * (out_shape[1] - 1) + 1:subsample[1]]
+def _tap(a, tap, out_shape, subsample, dilation):
+    """The (B, C, *out_shape) slice of the padded image ``a`` seen by the filter tap ``tap``."""
+    index = [slice(None), slice(None)]
+    for t, o, s, d in zip(tap, out_shape, subsample, dilation):
+        start = t * d
+        index.append(slice(start, start + s * (o - 1) + 1, s))
+    return a[tuple(index)]
+
+
+def _channels_last(n):
+    """Axis order moving axis 1 (channels) of a (B, C, *spatial) array to the end."""
+    return (0,) + tuple(range(2, n + 2)) + (1,)
 
 
 def _im2col(xp, kshape, out_shape, subsample, dilation):
-    """The patches of ``xp`` as a (B * oh * ow, C * kh * kw) matrix, one slice copy per tap."""
+    """The patches of ``xp`` as a (B * prod(out), C * prod(kshape)) matrix, one slice copy per tap."""
     b, c = xp.shape[:2]
-    kh, kw = kshape
-    cols = np.empty((b, out_shape[0], out_shape[1], c, kh, kw), dtype=xp.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            cols[..., i, j] = _tap(xp, i, j, out_shape, subsample, dilation).transpose(0, 2, 3, 1)
-    return cols.reshape(b * out_shape[0] * out_shape[1], c * kh * kw)
+    n = len(kshape)
+    cols = np.empty((b,) + tuple(out_shape) + (c,) + tuple(kshape), dtype=xp.dtype)
+    for tap in np.ndindex(*kshape):
+        cols[(Ellipsis,) + tap] = _tap(xp, tap, out_shape, subsample, dilation).transpose(_channels_last(n))
+    return cols.reshape(b * int(np.prod(out_shape)), c * int(np.prod(kshape)))
 
 
-def _out_shape(img, kshape, pads, subsample, dilation):
-    return tuple(_out_len(img[a], pads[a], kshape[a], subsample[a], dilation[a]) for a in range(2))
+def _to_matrix(gz):
+    """(B, F, *out) -> (B * prod(out), F)."""
+    n = gz.ndim - 2
+    return gz.transpose(_channels_last(n)).reshape(-1, gz.shape[1])
+
+
+def corr_nd(x, w, pads, subsample, dilation, dtype):
+    """Cross-correlation of x (B, C, *img) with w (F, C, *k) -> (B, F, *out)."""
+    x, w = np.asarray(x, dtype=dtype), np.asarray(w, dtype=dtype)
+    n = x.ndim - 2
+    out_sp = _out_shape(x.shape[2:], w.shape[2:], pads, subsample, dilation)
+    shape = (x.shape[0], w.shape[0]) + tuple(max(o, 0) for o in out_sp)
+    if min(shape) == 0 or x.shape[1] == 0 or min(w.shape[2:]) == 0:
+        return np.zeros(shape, dtype=dtype)
+    cols = _im2col(_padded(x, pads), w.shape[2:], out_sp, subsample, dilation)
+    out = np.dot(cols, w.reshape(w.shape[0], -1).T)
+    out = out.reshape((shape[0],) + out_sp + (shape[1],))
+    return np.ascontiguousarray(out.transpose((0, n + 1) + tuple(range(1, n + 1))), dtype=dtype)
+
+
+def corr_nd_grad_weights(x, gz, kshape, pads, subsample, dilation, dtype):
+    """Gradient of corr_nd wrt w: (F, C, *kshape)."""
+    x, gz = np.asarray(x, dtype=dtype), np.asarray(gz, dtype=dtype)
+    shape = (gz.shape[1], x.shape[1]) + tuple(kshape)
+    if min(gz.shape) == 0 or min(shape) == 0:
+        return np.zeros(shape, dtype=dtype)
+    cols = _im2col(_padded(x, pads), kshape, gz.shape[2:], subsample, dilation)
+    out = np.dot(_to_matrix(gz).T, cols)
+    return np.asarray(out.reshape(shape), dtype=dtype)
+
+
+def corr_nd_grad_inputs(w, gz, img, pads, subsample, dilation, dtype):
+    """Gradient of corr_nd wrt x for an image of spatial shape ``img``: (B, C, *img)."""
+    w, gz = np.asarray(w, dtype=dtype), np.asarray(gz, dtype=dtype)
+    n = len(img)
+    b, c = gz.shape[0], w.shape[1]
+    kshape = w.shape[2:]
+    dxp = np.zeros((b, c) + tuple(i + 2 * p for i, p in zip(img, pads)), dtype=dtype)
+    out_sp = gz.shape[2:]
+    if min(gz.shape) > 0 and min(w.shape) > 0:
+        cols = np.dot(_to_matrix(gz), w.reshape(w.shape[0], -1))
+        cols = cols.reshape((b,) + out_sp + (c,) + kshape)
+        # -> (B, C, *k, *out)
+        cols = cols.transpose((0, n + 1) + tuple(range(n + 2, 2 * n + 2)) + tuple(range(1, n + 1)))
+        for tap in np.ndindex(*kshape):
+            _tap(dxp, tap, out_sp, subsample, dilation)[...] += cols[(slice(None), slice(None)) + tap]
+    crop = (slice(None), slice(None)) + tuple(slice(p, p + i) for p, i in zip(pads, img))
+    return np.ascontiguousarray(dxp[crop])
 
 
 def corr2d(x, w, pads, subsample, dilation, dtype):
     """Cross-correlation of x (B, C, H, W) with w (F, C, kh, kw) -> (B, F, oh, ow)."""
-    x, w = np.asarray(x, dtype=dtype), np.asarray(w, dtype=dtype)
-    out_hw = _out_shape(x.shape[2:], w.shape[2:], pads, subsample, dilation)
-    shape = (x.shape[0], w.shape[0], max(out_hw[0], 0), max(out_hw[1], 0))
-    if min(shape) == 0 or x.shape[1] == 0 or min(w.shape[2:]) == 0:
-        return np.zeros(shape, dtype=dtype)
-    cols = _im2col(_padded(x, pads), w.shape[2:], out_hw, subsample, dilation)
-    out = np.dot(cols, w.reshape(w.shape[0], -1).T)
-    out = out.reshape(shape[0], shape[2], shape[3], shape[1])
-    return np.ascontiguousarray(out.transpose(0, 3, 1, 2), dtype=dtype)
-
-
-def corr2d_grad_weights(x, gz, kshape, pads, subsample, dilation, dtype):
-    """Gradient of corr2d wrt w: (F, C, kh, kw)."""
-    x, gz = np.asarray(x, dtype=dtype), np.asarray(gz, dtype=dtype)
-    shape = (gz.shape[1], x.shape[1], kshape[0], kshape[1])
-    if min(gz.shape) == 0 or min(shape) == 0:
-        return np.zeros(shape, dtype=dtype)
-    cols = _im2col(_padded(x, pads), kshape, gz.shape[2:], subsample, dilation)
-    gz_mat = gz.transpose(0, 2, 3, 1).reshape(-1, gz.shape[1])
-    out = np.dot(gz_mat.T, cols)
-    return np.asarray(out.reshape(shape), dtype=dtype)
-
-
-def corr2d_grad_inputs(w, gz, img, pads, subsample, dilation, dtype):
-    """Gradient of corr2d wrt x for an image of spatial shape ``img``: (B, C, H, W)."""
-    w, gz = np.asarray(w, dtype=dtype), np.asarray(gz, dtype=dtype)
-    b, c = gz.shape[0], w.shape[1]
-    kh, kw = w.shape[2:]
-    ph, pw = pads
-    dxp = np.zeros((b, c, img[0] + 2 * ph, img[1] + 2 * pw), dtype=dtype)
-    out_hw = gz.shape[2:]
-    if min(gz.shape) > 0 and min(w.shape) > 0:
-        gz_mat = gz.transpose(0, 2, 3, 1).reshape(-1, gz.shape[1])
-        cols = np.dot(gz_mat, w.reshape(w.shape[0], -1))
-        cols = cols.reshape(b, out_hw[0], out_hw[1], c, kh, kw).transpose(0, 3, 4, 5, 1, 2)
-        for i in range(kh):
-            for j in range(kw):
-                _tap(dxp, i, j, out_hw, subsample, dilation)[...] += cols[:, :, i, j]
-    return np.ascontiguousarray(dxp[:, :, ph:ph + img[0], pw:pw + img[1]])
+    return corr_nd(x, w, pads, subsample, dilation, dtype)
 
 
 # -------------------------------------------------------------------------------------------------
@@ -217,23 +242,27 @@ def corr2d_grad_inputs(w, gz, img, pads, subsample, dilation, dtype):
 # -------------------------------------------------------------------------------------------------
 
 
-class _BaseConv2d(Op):
+class _BaseConv(Op):
     __props__ = ("border_mode", "subsample", "filter_flip", "filter_dilation", "imshp", "kshp")
+    nd = 2  # spatial dimensions
 
-    def __init__(self, imshp=None, kshp=None, border_mode="valid", subsample=(1, 1), filter_flip=True,
-                 filter_dilation=(1, 1)):
-        self.border_mode = _border_mode(border_mode)
-        self.subsample = _int_pair(subsample, "subsample", 1)
+    def __init__(self, imshp=None, kshp=None, border_mode="valid", subsample=None, filter_flip=True,
+                 filter_dilation=None):
+        n = self.nd
+        self.border_mode = _border_mode(border_mode, n)
+        self.subsample = _int_tuple(subsample if subsample is not None else (1,) * n, "subsample", 1, n)
         self.filter_flip = bool(filter_flip)
-        self.filter_dilation = _int_pair(filter_dilation, "filter_dilation", 1)
-        self.imshp = _shape_hint(imshp, "input_shape")
-        self.kshp = _shape_hint(kshp, "filter_shape")
+        self.filter_dilation = _int_tuple(filter_dilation if filter_dilation is not None else (1,) * n,
+                                          "filter_dilation", 1, n)
+        self.imshp = _shape_hint(imshp, "input_shape", n + 2)
+        self.kshp = _shape_hint(kshp, "filter_shape", n + 2)
 
     def __str__(self):
         return (f"{type(self).__name__}{{{self.border_mode}, {self.subsample}, "
                 f"flip={self.filter_flip}, dilation={self.filter_dilation}}}")
 
-    def _other(self, cls):
+    def _other(self, kind):
+        cls = _FAMILIES[self.nd][kind]
         return cls(self.imshp, self.kshp, self.border_mode, self.subsample, self.filter_flip,
                    self.filter_dilation)
 
@@ -261,38 +290,48 @@ class _BaseConv2d(Op):
         return (n + 2 * pad - dk) // self.subsample[axis] + 1
 
     def _flip(self, w):
-        return w[:, :, ::-1, ::-1] if self.filter_flip else w
+        if not self.filter_flip:
+            return w
+        return w[(slice(None), slice(None)) + (slice(None, None, -1),) * self.nd]
+
+    def _tensor(self, v, who, name):
+        v = as_tensor_variable(v)
+        if v.ndim != self.nd + 2:
+            raise TypeError(f"{who}: {name} must be a {self.nd + 2}-d tensor, got {v.ndim} "
+                            f"dimensions ({v})")
+        if v.dtype not in ts.float_dtypes:
+            raise TypeError(f"{who}: {name} must hold floats, got dtype {v.dtype}")
+        return v
+
+    def _sizes(self, sizes, who):
+        if len(sizes) != self.nd:
+            raise TypeError(f"{who}: expected {self.nd} spatial sizes, got {len(sizes)}")
+        out = []
+        for k, v in enumerate(sizes):
+            v = as_tensor_variable(v)
+            if v.ndim != 0 or v.dtype not in ts.integer_dtypes:
+                raise TypeError(f"{who}: spatial size {k} must be an integer scalar, got {v.type}")
+            out.append(v)
+        return out
+
+    def _spatial_pattern(self):
+        return (False,) * self.nd
 
 
-def _float4(v, who, name):
-    v = as_tensor_variable(v)
-    if v.ndim != 4:
-        raise TypeError(f"{who}: {name} must be a 4-d tensor, got {v.ndim} dimensions ({v})")
-    if v.dtype not in ts.float_dtypes:
-        raise TypeError(f"{who}: {name} must hold floats, got dtype {v.dtype}")
-    return v
+class _ConvForward(_BaseConv):
+    """Forward convolution: ``(input, filters) -> output``.
 
-
-def _int_scalar(v, who, name):
-    v = as_tensor_variable(v)
-    if v.ndim != 0 or v.dtype not in ts.integer_dtypes:
-        raise TypeError(f"{who}: {name} must be an integer scalar, got {v.type}")
-    return v
-
-
-class Conv2d(_BaseConv2d):
-    """``conv2d`` of ``input`` (B, C, H, W) with ``filters`` (F, C, kh, kw) -> (B, F, oh, ow).
-
-    Props: ``border_mode`` ('valid', 'full', 'half' or a (rows, cols) padding), ``subsample``
+    Props: ``border_mode`` ('valid', 'full', 'half' or a per-axis padding), ``subsample``
     (strides), ``filter_flip`` (True: convolution, False: cross-correlation), ``filter_dilation``,
     and the optional shape hints ``imshp``/``kshp`` checked at run time.
     """
 
     def make_node(self, input, filters):
-        x = _float4(input, "conv2d", "input")
-        w = _float4(filters, "conv2d", "filters")
+        who = f"conv{self.nd}d"
+        x = self._tensor(input, who, "input")
+        w = self._tensor(filters, who, "filters")
         dtype = ts.upcast(x.dtype, w.dtype)
-        bcast = (x.broadcastable[0], w.broadcastable[0], False, False)
+        bcast = (x.broadcastable[0], w.broadcastable[0]) + self._spatial_pattern()
         return Apply(self, [x, w], [TensorType(dtype, bcast)()])
 
     def perform(self, node, inputs, output_storage):
@@ -300,18 +339,19 @@ class Conv2d(_BaseConv2d):
         self._check_hint(self.imshp, x.shape, "input")
         self._check_hint(self.kshp, w.shape, "filters")
         self._check_channels(x.shape, w.shape)
-        output_storage[0][0] = corr2d(x, self._flip(w), self._pads(w.shape[2:]), self.subsample,
-                                      self.filter_dilation, node.outputs[0].dtype)
+        output_storage[0][0] = corr_nd(x, self._flip(w), self._pads(w.shape[2:]), self.subsample,
+                                       self.filter_dilation, node.outputs[0].dtype)
 
     def infer_shape(self, node, input_shapes):
         xs, ws = input_shapes
-        return [(xs[0], ws[0], self._sym_out_len(xs[2], ws[2], 0), self._sym_out_len(xs[3], ws[3], 1))]
+        return [(xs[0], ws[0]) + tuple(self._sym_out_len(xs[2 + a], ws[2 + a], a)
+                                       for a in range(self.nd))]
 
     def L_op(self, inputs, outputs, output_grads):
         x, w = inputs
         (gz,) = output_grads
-        gx = self._other(Conv2dGradInputs)(w, gz, shape_i(x, 2), shape_i(x, 3))
-        gw = self._other(Conv2dGradWeights)(x, gz, shape_i(w, 2), shape_i(w, 3))
+        gx = self._other("grad_inputs")(w, gz, *[shape_i(x, 2 + a) for a in range(self.nd)])
+        gw = self._other("grad_weights")(x, gz, *[shape_i(w, 2 + a) for a in range(self.nd)])
         return [gx, gw]
 
     def R_op(self, inputs, eval_points):
@@ -327,101 +367,150 @@ class Conv2d(_BaseConv2d):
         return [terms[0] if len(terms) == 1 else terms[0] + terms[1]]
 
 
-class Conv2dGradInputs(_BaseConv2d):
-    """Gradient of Conv2d wrt its input: ``(filters, output_grad, rows, cols) -> (B, C, rows, cols)``.
+class _ConvGradInputs(_BaseConv):
+    """Gradient of the convolution wrt its input: ``(filters, output_grad, *sizes) -> input grad``.
 
-    ``rows``/``cols`` give the input's spatial shape (needed because strided convolutions drop
-    trailing rows). With the same props, this is the transposed convolution.
+    ``sizes`` (integer scalars) give the input's spatial shape, needed because strided
+    convolutions drop trailing rows. With the same props, this is the transposed convolution.
     """
 
-    def make_node(self, filters, output_grad, rows, cols):
-        w = _float4(filters, "conv2d_grad_wrt_inputs", "filters")
-        gz = _float4(output_grad, "conv2d_grad_wrt_inputs", "output_grad")
-        rows = _int_scalar(rows, "conv2d_grad_wrt_inputs", "rows")
-        cols = _int_scalar(cols, "conv2d_grad_wrt_inputs", "cols")
+    def make_node(self, filters, output_grad, *sizes):
+        who = f"conv{self.nd}d_grad_wrt_inputs"
+        w = self._tensor(filters, who, "filters")
+        gz = self._tensor(output_grad, who, "output_grad")
+        sizes = self._sizes(sizes, who)
         dtype = ts.upcast(w.dtype, gz.dtype)
-        bcast = (gz.broadcastable[0], w.broadcastable[1], False, False)
-        return Apply(self, [w, gz, rows, cols], [TensorType(dtype, bcast)()])
+        bcast = (gz.broadcastable[0], w.broadcastable[1]) + self._spatial_pattern()
+        return Apply(self, [w, gz] + sizes, [TensorType(dtype, bcast)()])
 
     def perform(self, node, inputs, output_storage):
-        w, gz, rows, cols = inputs
-        img = (int(rows), int(cols))
+        w, gz = inputs[:2]
+        img = tuple(int(v) for v in inputs[2:])
+        name = type(self).__name__
         self._check_hint(self.kshp, w.shape, "filters")
         if w.shape[0] != gz.shape[1]:
-            raise ValueError(f"Conv2dGradInputs: output_grad has {gz.shape[1]} channels (shape "
+            raise ValueError(f"{name}: output_grad has {gz.shape[1]} channels (shape "
                              f"{gz.shape}) but there are {w.shape[0]} filters (shape {w.shape})")
         pads = self._pads(w.shape[2:])
         expected = _out_shape(img, w.shape[2:], pads, self.subsample, self.filter_dilation)
         if tuple(max(e, 0) for e in expected) != gz.shape[2:]:
-            raise ValueError(f"Conv2dGradInputs: an input of spatial shape {img} gives an output of "
+            raise ValueError(f"{name}: an input of spatial shape {img} gives an output of "
                              f"spatial shape {expected}, but output_grad has shape {gz.shape}")
-        output_storage[0][0] = corr2d_grad_inputs(self._flip(w), gz, img, pads, self.subsample,
-                                                  self.filter_dilation, node.outputs[0].dtype)
+        output_storage[0][0] = corr_nd_grad_inputs(self._flip(w), gz, img, pads, self.subsample,
+                                                   self.filter_dilation, node.outputs[0].dtype)
 
     def infer_shape(self, node, input_shapes):
         ws, gs = input_shapes[:2]
-        return [(gs[0], ws[1], node.inputs[2], node.inputs[3])]
+        return [(gs[0], ws[1]) + tuple(node.inputs[2:])]
 
     def connection_pattern(self, node):
-        return [[True], [True], [False], [False]]
+        return [[True], [True]] + [[False]] * self.nd
 
     def L_op(self, inputs, outputs, output_grads):
-        w, gz, rows, cols = inputs
+        w, gz = inputs[:2]
         (g,) = output_grads
         # out = A_w^T gz: linear in gz (adjoint: the forward conv) and bilinear in (w, gz).
-        g_gz = self._other(Conv2d)(g, w)
-        g_w = self._other(Conv2dGradWeights)(g, gz, shape_i(w, 2), shape_i(w, 3))
-        return [g_w, g_gz, None, None]
+        g_gz = self._other("forward")(g, w)
+        g_w = self._other("grad_weights")(g, gz, *[shape_i(w, 2 + a) for a in range(self.nd)])
+        return [g_w, g_gz] + [None] * self.nd
 
 
-class Conv2dGradWeights(_BaseConv2d):
-    """Gradient of Conv2d wrt its filters: ``(input, output_grad, rows, cols) -> (F, C, rows, cols)``
-    where ``rows``/``cols`` give the filters' spatial shape."""
+class _ConvGradWeights(_BaseConv):
+    """Gradient of the convolution wrt its filters: ``(input, output_grad, *sizes) -> filter grad``
+    where ``sizes`` (integer scalars) give the filters' spatial shape."""
 
-    def make_node(self, input, output_grad, rows, cols):
-        x = _float4(input, "conv2d_grad_wrt_weights", "input")
-        gz = _float4(output_grad, "conv2d_grad_wrt_weights", "output_grad")
-        rows = _int_scalar(rows, "conv2d_grad_wrt_weights", "rows")
-        cols = _int_scalar(cols, "conv2d_grad_wrt_weights", "cols")
+    def make_node(self, input, output_grad, *sizes):
+        who = f"conv{self.nd}d_grad_wrt_weights"
+        x = self._tensor(input, who, "input")
+        gz = self._tensor(output_grad, who, "output_grad")
+        sizes = self._sizes(sizes, who)
         dtype = ts.upcast(x.dtype, gz.dtype)
-        bcast = (gz.broadcastable[1], x.broadcastable[1], False, False)
-        return Apply(self, [x, gz, rows, cols], [TensorType(dtype, bcast)()])
+        bcast = (gz.broadcastable[1], x.broadcastable[1]) + self._spatial_pattern()
+        return Apply(self, [x, gz] + sizes, [TensorType(dtype, bcast)()])
 
     def perform(self, node, inputs, output_storage):
-        x, gz, rows, cols = inputs
-        kshape = (int(rows), int(cols))
+        x, gz = inputs[:2]
+        kshape = tuple(int(v) for v in inputs[2:])
+        name = type(self).__name__
         self._check_hint(self.imshp, x.shape, "input")
         if x.shape[0] != gz.shape[0]:
-            raise ValueError(f"Conv2dGradWeights: the input has batch size {x.shape[0]} but "
+            raise ValueError(f"{name}: the input has batch size {x.shape[0]} but "
                              f"output_grad has {gz.shape[0]}")
         pads = self._pads(kshape)
         expected = _out_shape(x.shape[2:], kshape, pads, self.subsample, self.filter_dilation)
         if tuple(max(e, 0) for e in expected) != gz.shape[2:]:
-            raise ValueError(f"Conv2dGradWeights: filters of spatial shape {kshape} on an input of "
+            raise ValueError(f"{name}: filters of spatial shape {kshape} on an input of "
                              f"shape {x.shape} give an output of spatial shape {expected}, but "
                              f"output_grad has shape {gz.shape}")
-        gw = corr2d_grad_weights(x, gz, kshape, pads, self.subsample, self.filter_dilation,
-                                 node.outputs[0].dtype)
+        gw = corr_nd_grad_weights(x, gz, kshape, pads, self.subsample, self.filter_dilation,
+                                  node.outputs[0].dtype)
         output_storage[0][0] = np.ascontiguousarray(self._flip(gw))
 
     def infer_shape(self, node, input_shapes):
         xs, gs = input_shapes[:2]
-        return [(gs[1], xs[1], node.inputs[2], node.inputs[3])]
+        return [(gs[1], xs[1]) + tuple(node.inputs[2:])]
 
     def connection_pattern(self, node):
-        return [[True], [True], [False], [False]]
+        return [[True], [True]] + [[False]] * self.nd
 
     def L_op(self, inputs, outputs, output_grads):
-        x, gz, rows, cols = inputs
+        x, gz = inputs[:2]
         (g,) = output_grads
-        g_x = self._other(Conv2dGradInputs)(g, gz, shape_i(x, 2), shape_i(x, 3))
-        g_gz = self._other(Conv2d)(x, g)
-        return [g_x, g_gz, None, None]
+        g_x = self._other("grad_inputs")(g, gz, *[shape_i(x, 2 + a) for a in range(self.nd)])
+        g_gz = self._other("forward")(x, g)
+        return [g_x, g_gz] + [None] * self.nd
+
+
+class Conv2d(_ConvForward):
+    """``conv2d`` of ``input`` (B, C, H, W) with ``filters`` (F, C, kh, kw) -> (B, F, oh, ow)."""
+
+    nd = 2
+
+
+class Conv2dGradInputs(_ConvGradInputs):
+    """Gradient of Conv2d wrt its input: ``(filters, output_grad, rows, cols) -> (B, C, rows, cols)``."""
+
+    nd = 2
+
+
+class Conv2dGradWeights(_ConvGradWeights):
+    """Gradient of Conv2d wrt its filters: ``(input, output_grad, rows, cols) -> (F, C, rows, cols)``."""
+
+    nd = 2
+
+
+class Conv3d(_ConvForward):
+    """``conv3d`` of ``input`` (B, C, D, H, W) with ``filters`` (F, C, kd, kh, kw)."""
+
+    nd = 3
+
+
+class Conv3dGradInputs(_ConvGradInputs):
+    """Gradient of Conv3d wrt its input: ``(filters, output_grad, depth, rows, cols)``."""
+
+    nd = 3
+
+
+class Conv3dGradWeights(_ConvGradWeights):
+    """Gradient of Conv3d wrt its filters: ``(input, output_grad, depth, rows, cols)``."""
+
+    nd = 3
+
+
+_FAMILIES = {
+    2: {"forward": Conv2d, "grad_inputs": Conv2dGradInputs, "grad_weights": Conv2dGradWeights},
+    3: {"forward": Conv3d, "grad_inputs": Conv3dGradInputs, "grad_weights": Conv3dGradWeights},
+}
 
 
 # -------------------------------------------------------------------------------------------------
 # User functions
 # -------------------------------------------------------------------------------------------------
+
+
+def _check_groups(num_groups, who):
+    if num_groups != 1:
+        raise NotImplementedError(f"{who}: only num_groups=1 is supported")
 
 
 def conv2d(input, filters, input_shape=None, filter_shape=None, border_mode="valid", subsample=(1, 1),
@@ -437,8 +526,7 @@ def conv2d(input, filters, input_shape=None, filter_shape=None, border_mode="val
     """
     if kwargs:
         raise TypeError(f"conv2d() got unexpected keyword arguments {sorted(kwargs)}")
-    if num_groups != 1:
-        raise NotImplementedError("conv2d: only num_groups=1 is supported")
+    _check_groups(num_groups, "conv2d")
     if image_shape is not None:
         warnings.warn("conv2d: 'image_shape' is deprecated, use 'input_shape'", DeprecationWarning,
                       stacklevel=2)
@@ -449,15 +537,26 @@ def conv2d(input, filters, input_shape=None, filter_shape=None, border_mode="val
     return op(input, filters)
 
 
-def _spatial(shape, name):
+def conv3d(input, filters, input_shape=None, filter_shape=None, border_mode="valid",
+           subsample=(1, 1, 1), filter_flip=True, filter_dilation=(1, 1, 1), num_groups=1):
+    """Convolve a batch of volumes (B, C, D, H, W) with filters (F, C, kd, kh, kw) -> (B, F, od,
+    oh, ow). Arguments as for ``conv2d``, with three entries per spatial tuple."""
+    _check_groups(num_groups, "conv3d")
+    op = Conv3d(input_shape, filter_shape, border_mode, subsample, filter_flip, filter_dilation)
+    return op(input, filters)
+
+
+def _spatial(shape, name, n):
+    """The n spatial sizes of a full (n + 2) or spatial-only (n) shape, and the full shape."""
     if isinstance(shape, (tuple, list)):
-        if len(shape) not in (2, 4):
-            raise ValueError(f"{name} must have 4 entries (or the 2 spatial ones), got {shape!r}")
-        return shape[-2], shape[-1], (tuple(shape) if len(shape) == 4 else None)
+        if len(shape) not in (n, n + 2):
+            raise ValueError(f"{name} must have {n + 2} entries (or the {n} spatial ones), got "
+                             f"{shape!r}")
+        return list(shape[-n:]), (tuple(shape) if len(shape) == n + 2 else None)
     shape = as_tensor_variable(shape)
     if shape.ndim != 1:
         raise ValueError(f"{name} must be a tuple or a vector of ints, got {shape.type}")
-    return shape[-2], shape[-1], None
+    return [shape[k - n] for k in range(n)], None
 
 
 def _hint_only(shape):
@@ -474,27 +573,55 @@ def _hint_only(shape):
     return tuple(out)
 
 
+def _grad_inputs(n, output_grad, filters, input_shape, filter_shape, border_mode, subsample,
+                 filter_flip, filter_dilation):
+    sizes, full = _spatial(input_shape, "input_shape", n)
+    op = _FAMILIES[n]["grad_inputs"](_hint_only(full), filter_shape, border_mode, subsample,
+                                     filter_flip, filter_dilation)
+    return op(filters, output_grad, *sizes)
+
+
+def _grad_weights(n, input, output_grad, filter_shape, input_shape, border_mode, subsample,
+                  filter_flip, filter_dilation):
+    sizes, full = _spatial(filter_shape, "filter_shape", n)
+    op = _FAMILIES[n]["grad_weights"](input_shape, _hint_only(full), border_mode, subsample,
+                                      filter_flip, filter_dilation)
+    return op(input, output_grad, *sizes)
+
+
 def conv2d_grad_wrt_inputs(output_grad, filters, input_shape, filter_shape=None, border_mode="valid",
                            subsample=(1, 1), filter_flip=True, filter_dilation=(1, 1), num_groups=1):
     """Gradient of ``conv2d`` wrt its input, for an input of shape ``input_shape`` (4 entries, the
     last two may be symbolic scalars)."""
-    if num_groups != 1:
-        raise NotImplementedError("conv2d_grad_wrt_inputs: only num_groups=1 is supported")
-    rows, cols, full = _spatial(input_shape, "input_shape")
-    op = Conv2dGradInputs(_hint_only(full), filter_shape, border_mode, subsample, filter_flip,
-                          filter_dilation)
-    return op(filters, output_grad, rows, cols)
+    _check_groups(num_groups, "conv2d_grad_wrt_inputs")
+    return _grad_inputs(2, output_grad, filters, input_shape, filter_shape, border_mode, subsample,
+                        filter_flip, filter_dilation)
 
 
 def conv2d_grad_wrt_weights(input, output_grad, filter_shape, input_shape=None, border_mode="valid",
                             subsample=(1, 1), filter_flip=True, filter_dilation=(1, 1), num_groups=1):
     """Gradient of ``conv2d`` wrt its filters, for filters of shape ``filter_shape``."""
-    if num_groups != 1:
-        raise NotImplementedError("conv2d_grad_wrt_weights: only num_groups=1 is supported")
-    rows, cols, full = _spatial(filter_shape, "filter_shape")
-    op = Conv2dGradWeights(input_shape, _hint_only(full), border_mode, subsample, filter_flip,
-                           filter_dilation)
-    return op(input, output_grad, rows, cols)
+    _check_groups(num_groups, "conv2d_grad_wrt_weights")
+    return _grad_weights(2, input, output_grad, filter_shape, input_shape, border_mode, subsample,
+                         filter_flip, filter_dilation)
+
+
+def conv3d_grad_wrt_inputs(output_grad, filters, input_shape, filter_shape=None, border_mode="valid",
+                           subsample=(1, 1, 1), filter_flip=True, filter_dilation=(1, 1, 1),
+                           num_groups=1):
+    """Gradient of ``conv3d`` wrt its input, for an input of shape ``input_shape``."""
+    _check_groups(num_groups, "conv3d_grad_wrt_inputs")
+    return _grad_inputs(3, output_grad, filters, input_shape, filter_shape, border_mode, subsample,
+                        filter_flip, filter_dilation)
+
+
+def conv3d_grad_wrt_weights(input, output_grad, filter_shape, input_shape=None, border_mode="valid",
+                            subsample=(1, 1, 1), filter_flip=True, filter_dilation=(1, 1, 1),
+                            num_groups=1):
+    """Gradient of ``conv3d`` wrt its filters, for filters of shape ``filter_shape``."""
+    _check_groups(num_groups, "conv3d_grad_wrt_weights")
+    return _grad_weights(3, input, output_grad, filter_shape, input_shape, border_mode, subsample,
+                         filter_flip, filter_dilation)
 
 
 def conv2d_transpose(input, filters, output_shape, filter_shape=None, border_mode="valid",
