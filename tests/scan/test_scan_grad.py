@@ -261,3 +261,28 @@ def test_row_ops_errors_and_empty():
         RowScatter(("bad",))
     with pytest.raises(TypeError, match="dimensions"):
         RowScatter(("index", 0))(x, x)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_gradients_agree_on_every_mode(dtype):
+    from tests.helpers import compare_backends
+
+    x, h0 = T.matrix("x", dtype=dtype), T.vector("h0", dtype=dtype)
+    W = T.matrix("W", dtype=dtype)
+    cost = (rnn(x, h0, W) ** 2).sum()
+    grads = theano.grad(cost, [x, h0, W])
+    vals = [rand(6, 3, dtype=dtype), rand(3, dtype=dtype, seed=2), (0.5 * rand(3, 3, seed=3)).astype(dtype)]
+    compare_backends([x, h0, W], [cost] + grads, vals)
+
+
+def test_gradient_loop_hoists_invariant_work():
+    x, h0, W = T.dmatrix("x"), T.dvector("h0"), T.dmatrix("W")
+    gW = theano.grad(rnn(x, h0, W).sum(), W)
+    back = [v.owner for v in theano.graph.basic.ancestors([gW])
+            if v.owner is not None and type(v.owner.op).__name__ == "Scan" and v.owner.op.reverse][0]
+    inner = theano.graph.basic.io_toposort(back.op.inner_inputs, back.op.inner_outputs)
+    # W.T is computed outside the loop: no DimShuffle of a non-sequence inside
+    base = back.op._n_reads + back.op.n_untraced
+    ns = set(back.op.inner_inputs[base:])
+    assert not [n for n in inner if type(n.op).__name__ == "DimShuffle" and n.inputs[0] in ns
+                and n.inputs[0].ndim == 2]

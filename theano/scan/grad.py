@@ -16,6 +16,7 @@ gradients. ``truncate_gradient=k`` makes Q run only over the last ``k`` steps of
 """
 
 from theano.graph.basic import ancestors, clone_get_equiv, clone_replace
+from theano.scan.basic import _invariant_inputs
 from theano.scan.op import Buffer, Scan, _is_float
 
 __all__ = ["scan_grad"]
@@ -157,9 +158,27 @@ def scan_grad(op, inputs, outputs, output_grads):
 
     q_out = list(g_reads)
     q_out.extend(g_ns)
-    q_in.extend(nonseq_ph)
-    q_in.extend(acc_g_ph)
     q_acc_inits = [_zeros(nonseqs[j]) for j in float_ns]
+
+    # Work of the gradient body that does not change from step to step (a transposed weight
+    # matrix, ...) is computed once outside the loop, like the forward loop's invariants.
+    outer_of = dict(zip(nonseq_ph, nonseqs))
+    outer_of.update(zip(acc_g_ph, acc_g_outer))
+    frontier = _invariant_inputs(q_out, set(q_in))
+    frontier_ph, frontier_outer, replace = [], [], {}
+    for v in frontier:
+        if v in outer_of:
+            ph = v
+            outer = outer_of[v]
+        else:
+            ph = v.type()
+            replace[v] = ph
+            outer = clone_replace(v, outer_of, strict=True)
+        frontier_ph.append(ph)
+        frontier_outer.append(outer)
+    if replace:
+        q_out = clone_replace(q_out, replace, strict=True)
+    q_in.extend(frontier_ph)
 
     truncate = op.truncate_gradient
     if truncate is not None and truncate >= 0:
@@ -169,9 +188,9 @@ def scan_grad(op, inputs, outputs, output_grads):
         n_q, t0_q = n_run, t0_in
 
     q = Scan(q_in, q_out, q_buffers, n_acc=len(q_acc_inits), n_untraced=0,
-             n_nonseq=len(nonseq_ph) + len(acc_g_ph), reverse=not op.reverse,
+             n_nonseq=len(frontier_ph), reverse=not op.reverse,
              mode=op.mode, name=f"grad_of_{op.name or 'scan_fn'}")
-    q_outs = q(n_q, t0_q, *q_inits, *q_acc_inits, *nonseqs, *acc_g_outer, return_list=True)
+    q_outs = q(n_q, t0_q, *q_inits, *q_acc_inits, *frontier_outer, return_list=True)
 
     # map Q's outputs back to P's inputs
     result = [None, None]
