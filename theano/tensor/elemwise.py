@@ -333,6 +333,8 @@ class CAReduce(Op):
             r = fn(x, axis=axis, dtype=self.acc_dtype or None)
         elif fn is not None:
             r = fn(x, axis=axis)
+        elif isinstance(getattr(self.scalar_op, "impl_fn", None), np.ufunc) and self.scalar_op.nin == 2:
+            r = self.scalar_op.impl_fn.reduce(x, axis=axis) if axis else x
         else:
             r = x
             for a in reversed(axis):
