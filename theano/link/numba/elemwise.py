@@ -37,6 +37,8 @@ from theano.link.numba.dispatch import numba_funcify
 
 # Calls of a node after which its Numba kernel is compiled (0: at the first call).
 HOT_CALLS = int(os.environ.get("THEANO_NUMBA_HOT_CALLS", "3"))
+# Run single-op nodes through Numba loops too (to test every scalar op's kernel; slower).
+FORCE_KERNELS = os.environ.get("THEANO_NUMBA_FORCE_KERNELS", "") not in ("", "0")
 # Elements of the output per NumPy chunk.
 CHUNK = 8192
 # Fixed cost of a NumPy call and of a Numba dispatch, in ns (measured on the reference machine).
@@ -279,6 +281,8 @@ def scalar_expr(sop, args, arg_dtypes, out_dtype):
         return f"np.sign({args[0]})"
     if name == "abs":
         return f"abs({args[0]})"
+    if name == "gammaln":   # scipy: gammaln(-inf) = -inf, libm's lgamma gives +inf
+        return f"(-math.inf if {args[0]} == -math.inf else math.lgamma({args[0]}))"
     if isinstance(sop, ts.TrueDiv):
         return f"(np.float64({args[0]}) / np.float64({args[1]}))"
     if isinstance(sop, ts.Pow) and np.dtype(out_dtype).kind in "iu":
@@ -400,7 +404,7 @@ class ElemwiseRunner:
         else:
             self.np_prog = self._impl_program()
             self.quiet = False
-        self.fused = self.prog is not None and len(self.prog.steps) > 1
+        self.fused = self.prog is not None and (len(self.prog.steps) > 1 or FORCE_KERNELS)
         # shape-check plan: for each dim, the inputs that must agree
         self.checks = []
         for d in range(self.ndim):
@@ -585,7 +589,7 @@ class ElemwiseRunner:
         sop, args, res, od = self.prog.steps[0]
         fn = _numpy_step(sop, len(args), od)
         glb = {"_fn": fn, "_od": self.out_dtypes[0], "_nd": np.ndarray, "_fail": self._fail,
-               "_finish": self.finish, "_errstate": np.errstate}
+               "_finish": self.finish, "_errstate": np.errstate, "_asarray": np.asarray}
         names = [f"x{k}" for k in range(len(args))]
         lines = [f"def single({', '.join(names)}):"]
         for a, b, d in self.checks:
@@ -595,7 +599,9 @@ class ElemwiseRunner:
             lines.append("    with _errstate(all='ignore'):")
             indent = "        "
         lines.append(f"{indent}r = _fn({', '.join(names)})")
-        lines.append("    if type(r) is not _nd or r.dtype is not _od:")
+        lines.append("    if type(r) is not _nd:")
+        lines.append("        r = _asarray(r)")
+        lines.append("    if r.dtype is not _od:")
         lines.append(f"        return _finish((r,), ({', '.join(names)},))")
         if sop.name in ("identity", "second"):
             lines.append(f"    return _finish((r,), ({', '.join(names)},))")

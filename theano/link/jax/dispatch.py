@@ -1,0 +1,285 @@
+"""Per-op implementations for the JAX backend: ``jax_funcify(op, node) -> function of jax arrays``.
+
+Registered implementations are pure jax.numpy code and the whole graph is jitted. An op with no
+registration makes the graph run op by op (not jitted) with that node computed by its ``perform``
+on NumPy copies of its inputs, so every graph still runs.
+"""
+
+from functools import singledispatch
+
+import numpy as np
+
+from theano.scalar import basic as ts
+from theano.tensor.basic import MakeVector, Rebroadcast
+from theano.tensor.elemwise import CAReduce, DimShuffle, Elemwise
+from theano.tensor.math import Argmax, Dot
+from theano.tensor.shape import Reshape, Shape, Shape_i
+
+
+class NotJittable(Exception):
+    """The node has no pure-JAX implementation."""
+
+
+@singledispatch
+def jax_funcify(op, node):
+    raise NotJittable(type(op).__name__)
+
+
+def perform_on_host(op, node):
+    """The fallback: ``op.perform`` on NumPy copies of the inputs (outside of jit)."""
+    n_out = len(node.outputs)
+
+    def host(*args):
+        cells = [[None] for _ in range(n_out)]
+        op.perform(node, [np.asarray(a) for a in args], cells)
+        return cells[0][0] if n_out == 1 else tuple(c[0] for c in cells)
+
+    return host
+
+
+def _jnp():
+    import jax.numpy as jnp
+
+    return jnp
+
+
+def _special():
+    import jax.scipy.special as jss
+
+    return jss
+
+
+def _scalar_fn(sop):
+    """A jax function of arrays for one scalar op (before the cast to the output dtype)."""
+    import jax
+
+    jnp = _jnp()
+    name = sop.name
+    if isinstance(sop, ts.Add):
+        return lambda *xs: _fold(jnp.add, xs)
+    if isinstance(sop, ts.Mul):
+        return lambda *xs: _fold(jnp.multiply, xs)
+    if isinstance(sop, ts.Cast):
+        return lambda x: x
+    simple = {
+        "sub": jnp.subtract, "true_div": jnp.true_divide, "int_div": jnp.floor_divide,
+        "mod": jnp.mod, "pow": jnp.power, "neg": jnp.negative, "abs": jnp.abs, "exp": jnp.exp,
+        "exp2": jnp.exp2, "expm1": jnp.expm1, "log": jnp.log, "log2": jnp.log2,
+        "log10": jnp.log10, "log1p": jnp.log1p, "sqrt": jnp.sqrt, "sin": jnp.sin, "cos": jnp.cos,
+        "tan": jnp.tan, "arcsin": jnp.arcsin, "arccos": jnp.arccos, "arctan": jnp.arctan,
+        "sinh": jnp.sinh, "cosh": jnp.cosh, "tanh": jnp.tanh, "arcsinh": jnp.arcsinh,
+        "arccosh": jnp.arccosh, "arctanh": jnp.arctanh, "sgn": jnp.sign, "floor": jnp.floor,
+        "ceil": jnp.ceil, "trunc": jnp.trunc, "round_half_to_even": jnp.round,
+        "isnan": jnp.isnan, "isinf": jnp.isinf, "maximum": jnp.maximum, "minimum": jnp.minimum,
+        "lt": jnp.less, "gt": jnp.greater, "le": jnp.less_equal, "ge": jnp.greater_equal,
+        "eq": jnp.equal, "neq": jnp.not_equal, "and_": jnp.bitwise_and, "or_": jnp.bitwise_or,
+        "xor": jnp.bitwise_xor, "invert": jnp.invert, "switch": jnp.where, "clip": jnp.clip,
+        "arctan2": jnp.arctan2, "real": jnp.real, "imag": jnp.imag, "conj": jnp.conj,
+        "angle": jnp.angle, "identity": lambda x: x, "sqr": lambda x: x * x,
+        "inv": lambda x: 1.0 / x, "sigmoid": jax.nn.sigmoid, "softplus": jax.nn.softplus,
+        "erf": lambda x: _special().erf(x), "erfc": lambda x: _special().erfc(x),
+        "erfinv": lambda x: _special().erfinv(x), "gammaln": lambda x: _special().gammaln(x),
+        "psi": lambda x: _special().digamma(x),
+        "gamma": lambda x: jnp.exp(_special().gammaln(x)) * _gamma_sign(x),
+        "round_half_away_from_zero": lambda x: jnp.where(x >= 0, jnp.floor(x + 0.5),
+                                                         jnp.ceil(x - 0.5)),
+        "second": lambda x, y: jnp.broadcast_to(y, jnp.broadcast_shapes(x.shape, y.shape)),
+    }
+    if name in simple:
+        return simple[name]
+    raise NotJittable(f"scalar op {name}")
+
+
+def _gamma_sign(x):
+    jnp = _jnp()
+    return jnp.where((x > 0) | (jnp.floor(x) % 2 == 0), 1.0, -1.0)
+
+
+def _fold(fn, xs):
+    out = xs[0]
+    for x in xs[1:]:
+        out = fn(out, x)
+    return out
+
+
+def _check_strict(node, args):
+    """Theano's strict broadcasting, checked on the (static) shapes at trace time."""
+    for d in range(node.outputs[0].ndim):
+        lengths = {a.shape[d] for a, v in zip(args, node.inputs) if not v.broadcastable[d]}
+        if len(lengths) > 1:
+            raise ValueError(
+                f"Input dimension mismatch: dimension {d} has lengths {sorted(lengths)} "
+                f"({', '.join(str(tuple(a.shape)) for a in args)})"
+            )
+
+
+def _composite_fn(sop):
+    """A jax function for a fused Composite: its inner graph, node by node."""
+    from theano.graph.basic import Constant
+
+    fg = sop.fgraph
+    steps = []
+    for inner in fg.toposort():
+        if not isinstance(inner.op, Elemwise):
+            raise NotJittable(f"composite with {inner.op}")
+        steps.append((inner, _elemwise_fn(inner.op.scalar_op, [o.dtype for o in inner.outputs])))
+
+    def composite(*xs):
+        env = dict(zip(fg.inputs, xs))
+        for inner, fn in steps:
+            args = [env[v] if v in env else np.asarray(v.data) for v in inner.inputs]
+            res = fn(*args)
+            res = res if isinstance(res, tuple) else (res,)
+            for o, r in zip(inner.outputs, res):
+                env[o] = r
+        outs = tuple(env[o] if o in env else np.asarray(o.data) for o in fg.outputs)
+        return outs[0] if len(outs) == 1 else outs
+
+    return composite
+
+
+def _elemwise_fn(sop, out_dtypes):
+    if getattr(sop, "fgraph", None) is not None:
+        return _composite_fn(sop)
+    fn = _scalar_fn(sop)
+    od = out_dtypes[0]
+
+    def elem(*xs):
+        return fn(*xs).astype(od)
+
+    return elem
+
+
+@jax_funcify.register(Elemwise)
+def _jax_elemwise(op, node):
+    jnp = _jnp()
+    fn = _elemwise_fn(op.scalar_op, [o.dtype for o in node.outputs])
+    shape_dims = node.outputs[0].ndim
+    n_out = len(node.outputs)
+    dtypes = [o.dtype for o in node.outputs]
+
+    def elemwise(*args):
+        _check_strict(node, args)
+        res = fn(*args)
+        res = res if isinstance(res, tuple) else (res,)
+        shape = jnp.broadcast_shapes(*[a.shape for a in args]) if shape_dims else ()
+        res = tuple(jnp.broadcast_to(jnp.asarray(r).astype(d), shape) for r, d in zip(res, dtypes))
+        return res[0] if n_out == 1 else res
+
+    return elemwise
+
+
+@jax_funcify.register(DimShuffle)
+def _jax_dimshuffle(op, node):
+    jnp = _jnp()
+
+    def dimshuffle(x):
+        if op.drop:
+            x = jnp.squeeze(x, axis=op.drop)
+        kept = sorted(op.shuffle)
+        perm = tuple(kept.index(d) for d in op.shuffle)
+        x = jnp.transpose(x, perm)
+        shape = []
+        k = 0
+        for o in op.new_order:
+            if o == "x":
+                shape.append(1)
+            else:
+                shape.append(x.shape[k])
+                k += 1
+        return jnp.reshape(x, tuple(shape))
+
+    return dimshuffle
+
+
+@jax_funcify.register(CAReduce)
+def _jax_careduce(op, node):
+    jnp = _jnp()
+    fns = {"add": jnp.sum, "mul": jnp.prod, "maximum": jnp.max, "minimum": jnp.min,
+           "and_": jnp.all, "or_": jnp.any}
+    fn = fns.get(op.scalar_op.name)
+    if fn is None:
+        raise NotJittable(str(op))
+    out_dtype = node.outputs[0].dtype
+    acc = op.acc_dtype if op.scalar_op.name in ("add", "mul") else None
+
+    def reduce_(x):
+        r = fn(x, axis=op.axis, dtype=acc) if acc else fn(x, axis=op.axis)
+        return r.astype(out_dtype)
+
+    return reduce_
+
+
+@jax_funcify.register(Dot)
+def _jax_dot(op, node):
+    jnp = _jnp()
+    out_dtype = node.outputs[0].dtype
+
+    def dot(x, y):
+        if x.shape[-1] != y.shape[0]:
+            raise ValueError(f"Shape mismatch in dot: {tuple(x.shape)} and {tuple(y.shape)}")
+        return jnp.dot(x, y).astype(out_dtype)
+
+    return dot
+
+
+@jax_funcify.register(Argmax)
+def _jax_argmax(op, node):
+    jnp = _jnp()
+    keep = None
+
+    def argmax(x):
+        nonlocal keep
+        keep = [d for d in range(x.ndim) if d not in op.axis]
+        moved = jnp.transpose(x, keep + list(op.axis))
+        moved = jnp.reshape(moved, tuple(x.shape[d] for d in keep) + (-1,))
+        fn = jnp.argmax if op.op == "max" else jnp.argmin
+        return fn(moved, axis=-1).astype("int64")
+
+    return argmax
+
+
+@jax_funcify.register(Shape)
+def _jax_shape(op, node):
+    return lambda x: np.asarray(x.shape, dtype="int64")
+
+
+@jax_funcify.register(Shape_i)
+def _jax_shape_i(op, node):
+    return lambda x: np.asarray(x.shape[op.i], dtype="int64")
+
+
+@jax_funcify.register(Reshape)
+def _jax_reshape(op, node):
+    jnp = _jnp()
+
+    def reshape(x, shp):
+        # the target shape must be known when tracing (a constant or computed from shapes)
+        return jnp.reshape(x, tuple(int(s) for s in np.asarray(shp)))
+
+    return reshape
+
+
+@jax_funcify.register(MakeVector)
+def _jax_make_vector(op, node):
+    jnp = _jnp()
+    if all(isinstance(v.type.dtype, str) for v in node.inputs):
+        pass
+
+    def make_vector(*xs):
+        if all(isinstance(x, np.ndarray) for x in xs):
+            return np.array(xs, dtype=op.dtype).reshape(len(xs))
+        return jnp.stack([jnp.asarray(x) for x in xs]).astype(op.dtype)
+
+    return make_vector
+
+
+@jax_funcify.register(Rebroadcast)
+def _jax_rebroadcast(op, node):
+    def rebroadcast(x):
+        for a, b in op.axis:
+            if b and x.shape[a] != 1:
+                raise ValueError(f"Dimension {a} was declared broadcastable but has length {x.shape[a]}")
+        return x
+
+    return rebroadcast
