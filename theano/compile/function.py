@@ -522,14 +522,18 @@ class Function:
         kwargs["profile"] = profile
         return function(**kwargs)
 
-    def __getstate__(self):
-        raise TypeError(
-            "Compiled theano functions are rebuilt, not pickled, here: pickle the inputs, outputs "
-            "and shared variables instead (or use theano.misc.pkl_utils.dump for graphs)."
-        )
+    def __reduce__(self):
+        # Pickled as the arguments it was built from (graphs, shared variables with their values,
+        # mode); loading compiles it again.
+        return (_rebuild_function, (self.maker.build_args,))
 
     def __repr__(self):
         return f"<theano Function {self.name or ''}>"
+
+
+def _rebuild_function(build_args):
+    """Unpickling of a Function: compile it again from its build arguments."""
+    return function(**build_args)
 
 
 class _Storage:

@@ -175,6 +175,12 @@ class Variable(Node):
         state.pop("_eval_cache", None)
         return state
 
+    def __reduce_ex__(self, protocol):
+        # deep graphs pickle without recursion errors (see theano/misc/pkl_utils.py)
+        from theano.misc.pkl_utils import reduce_variable
+
+        return reduce_variable(self, protocol)
+
 
 class Constant(Variable):
     """A root variable with a fixed value ``data``."""

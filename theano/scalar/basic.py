@@ -114,9 +114,6 @@ def _T():
     return T
 
 
-from theano.misc.pickle_registry import reduce_registered, register_class  # noqa: E402
-
-
 class ScalarOp:
     """One elementwise function. Instances are singletons compared by class and parameters."""
 
@@ -133,14 +130,6 @@ class ScalarOp:
 
     def __init__(self, name=None):
         self.name = name or type(self).__name__.lower()
-
-    def __init_subclass__(cls, **kwargs):
-        # factory-made classes (type(...)) are not module attributes: pickle them via a registry
-        super().__init_subclass__(**kwargs)
-        register_class(cls)
-
-    def __reduce_ex__(self, protocol):
-        return reduce_registered(self, protocol)
 
     def _props(self):
         return tuple(getattr(self, a) for a in self.__props__)

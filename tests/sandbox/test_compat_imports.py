@@ -1,0 +1,66 @@
+"""Old import paths that real Theano programs use."""
+
+import importlib
+
+import numpy as np
+import pytest
+
+import theano
+import theano.tensor as T
+
+
+def test_random_stream_import_paths():
+    import theano.tensor.shared_randomstreams
+    from theano.sandbox.rng_mrg import MRG_RandomStreams
+    from theano.tensor.shared_randomstreams import RandomStreams
+
+    assert theano.tensor.shared_randomstreams.RandomStreams is RandomStreams
+    assert theano.sandbox.rng_mrg.MRG_RandomStreams is MRG_RandomStreams
+    assert T.shared_randomstreams.RandomStreams is RandomStreams
+    srng = RandomStreams(seed=1)
+    assert theano.function([], srng.uniform((2,)))().shape == (2,)
+    assert MRG_RandomStreams(seed=2).normal((3,)).eval().shape == (3,)
+
+
+def test_raw_random():
+    from theano.tensor import raw_random
+
+    rng = theano.shared(np.random.RandomState(3))
+    new_rng, sample = raw_random.uniform(rng, size=(4,), low=1.0, high=2.0)
+    f = theano.function([], sample, updates=[(rng, new_rng)])
+    a, b = f(), f()
+    assert ((a >= 1) & (a < 2)).all() and not np.array_equal(a, b)
+    assert rng.type == raw_random.random_state_type
+
+
+def test_sandbox_has_no_cuda():
+    import theano.sandbox
+
+    with pytest.raises(AttributeError, match="GPU"):
+        theano.sandbox.cuda
+    with pytest.raises(ImportError):
+        importlib.import_module("theano.sandbox.cuda")
+
+
+def test_inplace_names_map_to_the_ordinary_ops():
+    from theano.tensor import inplace
+
+    assert inplace.exp_inplace is T.exp
+    assert inplace.sigmoid_inplace is T.sigmoid
+    assert inplace.add_inplace is T.add
+    x = T.dvector("x")
+    f = theano.function([x], inplace.neg_inplace(inplace.sqr_inplace(x)))
+    xv = np.array([1.0, -2.0])
+    np.testing.assert_array_equal(f(xv), -(xv ** 2))
+    np.testing.assert_array_equal(xv, [1.0, -2.0])      # the argument is not overwritten
+    assert "exp_inplace" in inplace.__all__
+
+
+def test_tensor_opt_names():
+    from theano.tensor import opt
+    from theano.tensor.opt import register_canonicalize, register_specialize
+
+    assert callable(register_canonicalize) and callable(register_specialize)
+    assert callable(opt.local_optimizer)
+    with pytest.raises(AttributeError, match="theano.tensor.opt"):
+        opt.no_such_rewrite_name

@@ -1,0 +1,278 @@
+"""Pickling helpers: deep graphs without recursion errors, and zip files of shared values.
+
+Deep graphs
+-----------
+Pickle saves an object's references depth-first, so a chain of 5,000 additions nests 5,000 levels
+deep and hits the recursion limit. ``reduce_variable`` (what ``Variable.__reduce_ex__`` calls) fixes
+that: the first variable of a large graph that pickle meets lists its ancestors in topological order
+(roots first) before itself, so when pickle reaches each of them, everything it refers to is already
+saved and the nesting stays shallow. Each ancestor is marked "covered" so that it does not list its
+own ancestors again (that would be quadratic); a sentinel saved right after the list removes the
+marks that were not used. Unpickling is iterative in pickle itself, so loading needs nothing.
+``copy.deepcopy`` goes through the same path.
+
+Zip files
+---------
+``dump(obj, f)`` writes a zip file (readable by ``numpy.load``) holding the pickle as ``pkl`` and
+each shared variable's value (and each other array, with ``PersistentNdarrayID``) as a ``.npy``
+entry named after the variable (``W``, ``W_2`` for a second ``W``, ``array_0`` for an unnamed
+one). ``load(f)`` reads it back.
+"""
+
+import copyreg
+import functools
+import io
+import pickle
+import threading
+import weakref
+import zipfile
+
+import numpy as np
+
+from theano.compile.sharedvalue import SharedVariable
+
+__all__ = ["dump", "load", "PersistentNdarrayID", "PersistentSharedVariableID",
+           "PersistentNdarrayLoad", "StripPickler", "CompatUnpickler", "reduce_variable",
+           "DEFAULT_PROTOCOL"]
+
+DEFAULT_PROTOCOL = pickle.HIGHEST_PROTOCOL
+
+# Graphs with at most this many apply nodes below a variable pickle the ordinary way.
+_SMALL_GRAPH = 64
+
+_local = threading.local()
+
+
+def _marks():
+    m = getattr(_local, "marks", None)
+    if m is None:
+        m = _local.marks = {}
+    return m
+
+
+class _EndOfPrefix:
+    """Saved after an ancestor list: its reduction drops the marks of that list that were not used.
+
+    The marks hold a weak reference to it: if pickling fails before it is saved, the pickler drops
+    it, and the marks it made die with it (a stale mark would otherwise make a later pickle of a
+    deep variable recurse)."""
+
+    __slots__ = ("ids", "ref", "__weakref__")
+
+    def __init__(self, ids):
+        self.ids = ids
+        self.ref = weakref.ref(self, functools.partial(_drop_marks, _marks(), ids))
+
+    def clear(self):
+        _drop_marks(_marks(), self.ids, self.ref)
+        self.ids = ()
+
+    def __reduce_ex__(self, protocol):
+        self.clear()
+        return (_nothing, ())
+
+
+def _drop_marks(marks, ids, ref):
+    for i in ids:
+        m = marks.get(i)
+        if m is not None and m[0] is ref:
+            del marks[i]
+
+
+def _nothing():
+    return None
+
+
+def _rebuild_after(func, args, prefix, sentinel):
+    """Unpickling: the ancestors in ``prefix`` are already rebuilt; make the variable itself."""
+    if isinstance(sentinel, _EndOfPrefix):  # copy.copy calls this without pickling the sentinel
+        sentinel.clear()
+    return func(*args)
+
+
+def _small_graph(var, limit):
+    """True if at most ``limit`` apply nodes lie below ``var`` (a bounded iterative walk)."""
+    seen = set()
+    stack = [var.owner]
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if len(seen) > limit:
+            return False
+        for inp in node.inputs:
+            if inp.owner is not None and inp.owner not in seen:
+                stack.append(inp.owner)
+    return True
+
+
+def reduce_variable(var, protocol):
+    """``__reduce_ex__`` of graph variables: the ordinary reduction, preceded for large graphs by
+    the list of the variable's ancestors in topological order (see the module docstring)."""
+    base = object.__reduce_ex__(var, protocol)
+    if var.owner is None:
+        return base
+    marks = _marks()
+    mark = marks.pop(id(var), None)
+    if mark is not None and mark[1] is var and mark[0]() is not None:
+        return base
+    if _small_graph(var, _SMALL_GRAPH):
+        return base
+    from theano.graph.basic import io_toposort
+
+    ids = []
+    sentinel = _EndOfPrefix(ids)
+    prefix = []
+    for node in io_toposort([], [var]):
+        if node is var.owner:
+            continue
+        for out in node.outputs:
+            prefix.append(out)
+            key = id(out)
+            old = marks.get(key)
+            if old is None or old[0]() is None:
+                marks[key] = (sentinel.ref, out)
+                ids.append(key)
+    func, args = base[0], base[1]
+    rest = tuple(base[2:])
+    return (_rebuild_after, (func, args, prefix, sentinel)) + rest
+
+
+# --------------------------------------------------------------------------------------------------
+# zip files with arrays stored apart
+# --------------------------------------------------------------------------------------------------
+
+
+class PersistentNdarrayID:
+    """``persistent_id`` that stores every ndarray as a separate ``.npy`` entry of the zip file."""
+
+    def __init__(self, zip_file):
+        self.zip_file = zip_file
+        self.count = 0
+        self.seen = {}
+
+    def _resolve_name(self, obj):
+        name = f"array_{self.count}"
+        self.count += 1
+        return name
+
+    def _write(self, name, array):
+        buf = io.BytesIO()
+        np.lib.format.write_array(buf, np.asarray(array), allow_pickle=False)
+        self.zip_file.writestr(name, buf.getvalue())
+
+    def __call__(self, obj):
+        if type(obj) is np.ndarray and obj.dtype != object:
+            if id(obj) not in self.seen:
+                name = self._resolve_name(obj)
+                self._write(name, obj)
+                self.seen[id(obj)] = (name, obj)
+            return f"ndarray.{self.seen[id(obj)][0]}"
+        return None
+
+
+class PersistentSharedVariableID(PersistentNdarrayID):
+    """Like ``PersistentNdarrayID``, but the value of a named shared variable is stored under the
+    variable's name (``W``; ``W_2`` for a second variable called ``W``)."""
+
+    def __init__(self, zip_file, allow_unnamed=True, allow_duplicates=True):
+        super().__init__(zip_file)
+        self.allow_unnamed = allow_unnamed
+        self.allow_duplicates = allow_duplicates
+        self.names = set()
+        self.ndarray_names = {}
+
+    def _resolve_name(self, obj):
+        name = self.ndarray_names.get(id(obj))
+        if name is None:
+            return super()._resolve_name(obj)
+        return name
+
+    def __call__(self, obj):
+        if isinstance(obj, SharedVariable):
+            value = obj.container.value
+            if type(value) is np.ndarray and id(value) not in self.ndarray_names:
+                if obj.name:
+                    if obj.name == "pkl":
+                        raise ValueError("A shared variable called 'pkl' cannot be dumped: the zip "
+                                         "entry 'pkl' holds the pickle itself; rename it")
+                    name = obj.name
+                    if name in self.names:
+                        if not self.allow_duplicates:
+                            raise ValueError(f"Two shared variables are called {name!r}")
+                        k = 2
+                        while f"{name}_{k}" in self.names:
+                            k += 1
+                        name = f"{name}_{k}"
+                    self.names.add(name)
+                    self.ndarray_names[id(value)] = name
+                elif not self.allow_unnamed:
+                    raise ValueError(f"Unnamed shared variable {obj}")
+        return super().__call__(obj)
+
+
+class PersistentNdarrayLoad:
+    """``persistent_load`` that reads the arrays written by ``PersistentNdarrayID``."""
+
+    def __init__(self, zip_file):
+        self.zip_file = zip_file
+        self.cache = {}
+
+    def __call__(self, persid):
+        kind, name = persid.split(".", 1)
+        if kind != "ndarray":
+            raise pickle.UnpicklingError(f"Unknown persistent id {persid!r}")
+        if name not in self.cache:
+            with self.zip_file.open(name) as f:
+                self.cache[name] = np.lib.format.read_array(io.BytesIO(f.read()), allow_pickle=False)
+        return self.cache[name]
+
+
+def dump(obj, file_handler, protocol=DEFAULT_PROTOCOL, persistent_id=PersistentSharedVariableID):
+    """Pickle ``obj`` to a zip file: the pickle is the entry ``pkl``; arrays (shared variables'
+    values with ``PersistentSharedVariableID``) are ``.npy`` entries readable with ``numpy.load``."""
+    with zipfile.ZipFile(file_handler, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
+        pid = persistent_id(zf)
+        buf = io.BytesIO()
+        pickler = pickle.Pickler(buf, protocol=protocol)
+        pickler.persistent_id = pid
+        pickler.dump(obj)
+        zf.writestr("pkl", buf.getvalue())
+
+
+def load(f, persistent_load=PersistentNdarrayLoad):
+    """Load an object written by ``dump`` from a file name or an open binary file."""
+    with zipfile.ZipFile(f, "r") as zf:
+        data = zf.read("pkl")
+        unpickler = pickle.Unpickler(io.BytesIO(data))
+        unpickler.persistent_load = persistent_load(zf)
+        return unpickler.load()
+
+
+class StripPickler(pickle.Pickler):
+    """A Pickler that leaves out the creation traces (file and line) of the graph's nodes, to make
+    smaller pickles that do not depend on where the graph was built."""
+
+    def __init__(self, file, protocol=DEFAULT_PROTOCOL, extra_tag_to_remove=None):
+        super().__init__(file, protocol)
+        self.extra = tuple(extra_tag_to_remove or ())
+
+    def reducer_override(self, obj):
+        from theano.graph.basic import Apply
+
+        if isinstance(obj, Apply):
+            state = dict(obj.__dict__)
+            state["creation_trace"] = None
+            for k in self.extra:
+                state.pop(k, None)
+            return (copyreg.__newobj__, (type(obj),), state)
+        return NotImplemented
+
+
+class CompatUnpickler(pickle.Unpickler):
+    """An Unpickler that reads pickles written by Python 2 (latin-1 strings)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("encoding", "latin1")
+        super().__init__(*args, **kwargs)
