@@ -271,7 +271,9 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     ``sequences``: variables or ``dict(input=x, taps=[-1, 0, 1])``. ``outputs_info``: per output of
     fn, None (not fed back), an initial value (fed back as the previous step), or
     ``dict(initial=x0, taps=[-2, -1])`` (``x0`` has one row per step of history). ``non_sequences``:
-    passed unchanged to each step. ``n_steps``: number of steps (int or symbolic scalar).
+    passed unchanged to each step. ``n_steps``: number of steps (int or symbolic scalar); without
+    it the shortest sequence (after its taps) decides, as in Theano; with it every sequence must be
+    long enough (a clear ValueError names the one that is not).
     ``go_backwards``: iterate over the sequences from the end. ``truncate_gradient``: backpropagate
     through at most that many steps (-1: all). ``mode``: the mode the body is compiled with.
     ``profile``/``allow_gc`` are accepted for compatibility. ``strict``: every variable the body uses

@@ -194,9 +194,6 @@ def scan_grad(op, inputs, outputs, output_grads):
 
     # map Q's outputs back to P's inputs
     result = [None, None]
-    q_buf_out = {}
-    for pos, i in enumerate(q.out_buffers):
-        q_buf_out[pos] = q_outs[pos]
     # Q's written buffers appear in Q order; grad_buffer_of lists them in the same order
     written = [k for k, b in enumerate(q_buffers) if b.writes]
     grads_of_init = {}

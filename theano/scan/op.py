@@ -101,7 +101,7 @@ class Scan(Op):
 
     def __init__(self, inner_inputs, inner_outputs, buffers, n_acc=0, n_untraced=0, n_nonseq=0,
                  reverse=False, as_while=False, truncate_gradient=-1, mode=None, name=None,
-                 labels=None, record_untraced=False):
+                 record_untraced=False):
         self.inner_inputs = list(inner_inputs)
         self.inner_outputs = list(inner_outputs)
         self.buffers = tuple(buffers)
@@ -111,7 +111,6 @@ class Scan(Op):
         self.truncate_gradient = int(truncate_gradient)
         self.mode = mode
         self.name = name
-        self.labels = labels or {}
         self.record_untraced = bool(record_untraced)
         self._fn = None
         n_reads = sum(len(b.reads) for b in self.buffers)
@@ -189,7 +188,7 @@ class Scan(Op):
         return Scan(self.inner_inputs, self.inner_outputs, self.buffers, n_acc=self.n_acc,
                     n_untraced=self.n_untraced, n_nonseq=self.n_nonseq, reverse=self.reverse,
                     as_while=self.as_while, truncate_gradient=self.truncate_gradient,
-                    mode=self.mode, name=self.name, labels=self.labels, record_untraced=True)
+                    mode=self.mode, name=self.name, record_untraced=True)
 
     # -- layout ----------------------------------------------------------------------------------
     @property
@@ -489,14 +488,11 @@ class Scan(Op):
         if var not in known:
             return None
         result = known[var]
+        # an expression that uses an inner variable (a value, not a shape) is no use outside
         inner_vars = set(self.inner_inputs)
-        for v in ancestors(list(result)):
-            if v in inner_vars or (v.owner is not None and any(o in inner_vars for o in v.owner.inputs)):
-                return None
-        # any variable created by the inner graph makes the expression invalid outside
         inner_nodes = set(io_toposort(self.inner_inputs, self.inner_outputs))
         for v in ancestors(list(result)):
-            if v.owner is not None and v.owner in inner_nodes:
+            if v in inner_vars or (v.owner is not None and v.owner in inner_nodes):
                 return None
         return result
 
