@@ -470,3 +470,34 @@ def test_mgrid_ogrid_allocempty():
     check_infer_shape([n], e, [2])
     with pytest.raises(TypeError, match="integer"):
         T.AllocEmpty("float64")(2.5)
+
+
+AV = np.array([[0, 1, 2], [2, 1, 0]])
+
+
+@pytest.mark.parametrize("case", [
+    OpCase("choose_list", lambda x, y: T.choose(T.constant(AV), [x, y, x * 2]),
+           lambda x, y: np.choose(AV, [x, y, x * 2]), [rand(2, 3), rand(2, 3, seed=4)], dtypes=FLOATS),
+    OpCase("choose_tensor_bcast", lambda c: T.choose(T.constant(AV), T.addbroadcast(c, 1), mode="wrap"),
+           lambda c: np.choose(AV, c, mode="wrap"), [rand(4, 1, 3)], dtypes=FLOATS),
+    OpCase("choose_clip", lambda c: T.choose(T.constant(AV + 2), c, mode="clip"),
+           lambda c: np.choose(AV + 2, c, mode="clip"), [rand(3, 2, 3)], dtypes=FLOATS),
+    OpCase("choose_lower_rank_choices", lambda c: T.choose(T.constant(AV), c),
+           lambda c: np.choose(AV, c), [rand(3, 3)], dtypes=FLOATS),
+], ids=lambda c: c.name)
+def test_choose(case):
+    check_case(case)
+
+
+def test_choose_errors():
+    a = T.lmatrix()
+    c = T.dtensor3()
+    with pytest.raises(TypeError, match="integer"):
+        T.choose(T.dmatrix(), c)
+    with pytest.raises(ValueError, match="mode"):
+        T.choose(a, c, mode="bad")
+    f = theano.function([a, c], T.choose(a, c), mode=PY)
+    with pytest.raises(ValueError):
+        f(np.array([[0, 5]]), rand(2, 1, 2))
+    with pytest.raises(ValueError, match="broadcastable"):
+        f(np.array([[0, 1]]), rand(2, 3, 2))

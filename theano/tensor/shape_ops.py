@@ -1149,3 +1149,112 @@ mgrid = _NdGrid(sparse=False)
 ogrid = _NdGrid(sparse=True)
 
 __all__ += ["stacklists", "InversePermutation", "inverse_permutation", "AllocEmpty", "mgrid", "ogrid"]
+
+
+# -------------------------------------------------------------------------------------------------
+# choose
+# -------------------------------------------------------------------------------------------------
+
+
+class Choose(Op):
+    """``numpy.choose(a, choices, mode)``: ``choices`` is one tensor whose first dimension indexes
+    the choice; ``a`` and each choice broadcast together (broadcastable dimensions only)."""
+
+    __props__ = ("mode",)
+
+    def __init__(self, mode="raise"):
+        if mode not in ("raise", "wrap", "clip"):
+            raise ValueError(f"choose: mode must be 'raise', 'wrap' or 'clip', got {mode!r}")
+        self.mode = mode
+
+    def make_node(self, a, choices):
+        a, choices = as_tensor_variable(a), as_tensor_variable(choices)
+        if a.dtype not in ts.integer_dtypes:
+            raise TypeError(f"choose: a must be an integer tensor, got dtype {a.dtype}")
+        if choices.ndim < 1:
+            raise TypeError("choose: choices must have at least one dimension (the choice index)")
+        ndim = max(a.ndim, choices.ndim - 1)
+        a_b = (True,) * (ndim - a.ndim) + a.broadcastable
+        c_b = (True,) * (ndim - choices.ndim + 1) + choices.broadcastable[1:]
+        bcast = tuple(x and y for x, y in zip(a_b, c_b))
+        return Apply(self, [a, choices], [TensorType(choices.dtype, bcast)()])
+
+    def perform(self, node, inputs, output_storage):
+        a, choices = inputs
+        a_var, c_var = node.inputs
+        out_shape = np.broadcast_shapes(a.shape, choices.shape[1:])
+        for arr, var, lead in ((a, a_var, 0), (choices, c_var, 1)):
+            shp, bc = arr.shape[lead:], var.broadcastable[lead:]
+            off = len(out_shape) - len(shp)
+            for d, (s, b) in enumerate(zip(shp, bc)):
+                if s != out_shape[off + d] and not b:
+                    raise ValueError(f"choose: shapes {a.shape} (a) and {choices.shape[1:]} (each choice) "
+                                     "differ in a dimension that is not broadcastable")
+        output_storage[0][0] = np.choose(a, choices, mode=self.mode)
+
+    def infer_shape(self, node, input_shapes):
+        a_var, c_var = node.inputs
+        a_s, c_s = list(input_shapes[0]), list(input_shapes[1][1:])
+        out_b = node.outputs[0].broadcastable
+        ndim = len(out_b)
+        a_s = [None] * (ndim - len(a_s)) + a_s
+        a_b = (True,) * (ndim - a_var.ndim) + a_var.broadcastable
+        c_s = [None] * (ndim - len(c_s)) + c_s
+        c_b = (True,) * (ndim - c_var.ndim + 1) + c_var.broadcastable[1:]
+        out = []
+        for d in range(ndim):
+            if out_b[d]:
+                out.append(constant(1, dtype="int64"))
+            else:
+                out.append(a_s[d] if not a_b[d] else c_s[d])
+        return [tuple(out)]
+
+    def connection_pattern(self, node):
+        return [[False], [True]]
+
+    def L_op(self, inputs, outputs, output_grads):
+        from theano.tensor.math import clip, eq
+        from theano.tensor.math import mod as tmod
+        from theano.tensor.math import sum as tsum
+        from theano.tensor.shape import shape_i
+
+        a, choices = inputs
+        (gz,) = output_grads
+        if choices.dtype in ts.discrete_dtypes:
+            return [_disconnected(), zeros_like(choices, dtype=config.floatX)]
+        n = shape_i(choices, 0)
+        if self.mode == "wrap":
+            a = tmod(a, n)
+        elif self.mode == "clip":
+            a = clip(a, 0, n - 1)
+        ndim = gz.ndim
+        k = DimShuffle((False,), [0] + ["x"] * ndim)(arange(n))
+        a_full = shape_padleft(a, 1 + ndim - a.ndim)
+        g_full = eq(a_full, k) * shape_padleft(gz, 1)  # (n, *out_shape)
+        # back to the shape of choices: sum the leading and the broadcast dimensions
+        lead = ndim - (choices.ndim - 1)
+        c_b = (False,) * (lead + 1) + choices.broadcastable[1:]
+        axes = [1 + d for d in range(lead)]
+        axes += [d for d in range(1 + lead, 1 + ndim) if c_b[d] and not g_full.broadcastable[d]]
+        g = tsum(g_full, axis=axes, keepdims=True) if axes else g_full
+        if lead:
+            g = DimShuffle(g.broadcastable, [0] + list(range(1 + lead, g.ndim)))(
+                patternbroadcast(g, g.broadcastable[:1] + (True,) * lead + g.broadcastable[1 + lead:]))
+        g = cast(g, choices.dtype)
+        return [_disconnected(), patternbroadcast(g, choices.broadcastable)]
+
+
+def choose(a, choices, out=None, mode="raise"):
+    """Build an array from the index array ``a`` and a list (or a stacked tensor) of ``choices``."""
+    from theano.tensor.basic import stack
+
+    if out is not None:
+        raise TypeError("choose: the out argument is not supported (symbolic results are new)")
+    if isinstance(choices, (list, tuple)):
+        choices = [as_tensor_variable(c) for c in choices]
+        nd = max(c.ndim for c in choices)
+        choices = stack([shape_padleft(c, nd - c.ndim) if c.ndim < nd else c for c in choices])
+    return Choose(mode)(a, choices)
+
+
+__all__ += ["Choose", "choose"]
