@@ -311,3 +311,76 @@ def test_r_op_pool(mode):
     got = theano.function([x, v], r, mode=PY(), on_unused_input="ignore")(xv, vv)
     eps = 1e-6
     assert_allclose(got, (f(xv + eps * vv) - f(xv - eps * vv)) / (2 * eps), rtol=1e-5, atol=1e-6)
+
+
+# ----------------------------------------------------------------------------------------------
+# pool_3d: the same ops with three pooled dimensions
+# ----------------------------------------------------------------------------------------------
+
+
+def ref_pool_nd(x, ws, ignore_border, stride=None, pad=None, mode="max"):
+    """N-d version of ref_pool, written with per-axis window bounds."""
+    nd = len(ws)
+    stride = stride or ws
+    pad = pad or (0,) * nd
+    img = x.shape[-nd:]
+    padded = tuple(n + 2 * p for n, p in zip(img, pad))
+    xp = np.zeros(x.shape[:-nd] + padded, dtype=x.dtype)
+    xp[(Ellipsis,) + tuple(slice(p, p + n) for p, n in zip(pad, img))] = x
+    outs = [ref_out_len(n, w, s, p, ignore_border) for n, w, s, p in zip(img, ws, stride, pad)]
+    out = np.zeros(x.shape[:-nd] + tuple(outs), dtype=x.dtype)
+    for lead in np.ndindex(*x.shape[:-nd]):
+        for pos in np.ndindex(*outs):
+            index = []
+            for a, k in enumerate(pos):
+                s0 = k * stride[a]
+                e0 = min(s0 + ws[a], padded[a])
+                if mode != "average_inc_pad":
+                    s0, e0 = max(s0, pad[a]), min(e0, padded[a] - pad[a])
+                index.append(slice(s0, e0))
+            region = xp[lead][tuple(index)]
+            out[lead + pos] = {"max": np.max, "sum": np.sum}.get(mode, np.mean)(region)
+    return out
+
+
+CONFIGS_3D = [
+    ((2, 4, 5, 4), (2, 2, 2), True, None, (0, 0, 0)),
+    ((1, 5, 4, 5), (3, 2, 2), False, (2, 1, 2), (0, 0, 0)),
+    ((4, 5, 5), (2, 3, 2), True, (1, 2, 2), (1, 1, 1)),
+]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("cfg", CONFIGS_3D, ids=[_id(c) for c in CONFIGS_3D])
+def test_pool_3d_contract(cfg, mode):
+    shape, ws, ib, st, pad = cfg
+    case = OpCase(
+        f"pool3d-{mode}-{_id(cfg)}",
+        lambda x: pool.pool_3d(x, ws, ignore_border=ib, stride=st, pad=pad, mode=mode),
+        lambda x: ref_pool_nd(x, ws, ib, st, pad, mode),
+        [distinct(*shape, seed=7)],
+        dtypes=DTYPES,
+    )
+    check_case(case)
+
+
+def test_ref_pool_nd_agrees_with_2d_reference():
+    v = distinct(2, 5, 6, seed=3)
+    for mode in MODES:
+        assert_allclose(ref_pool_nd(v, (2, 3), True, (1, 2), (1, 1), mode),
+                        ref_pool(v, (2, 3), True, (1, 2), (1, 1), mode))
+
+
+def test_pool_3d_arguments():
+    x = T.dtensor4()
+    with pytest.raises(ValueError, match="3 ints"):
+        pool.pool_3d(x, (2, 2), ignore_border=True)
+    with pytest.raises(ValueError, match="stride must be a tuple of 3"):
+        pool.pool_3d(x, (2, 2, 2), ignore_border=True, stride=(1, 1))
+    with pytest.raises(TypeError, match="at least 3 dimensions"):
+        pool.pool_3d(T.dmatrix(), (2, 2, 2), ignore_border=True)
+    with pytest.raises(ValueError, match="ws is required"):
+        pool.pool_3d(x, ignore_border=True)
+    with pytest.warns(UserWarning, match="ignore_border"):
+        out = pool.pool_3d(x, (2, 2, 2))
+    assert out.owner.op.nd == 3 and out.broadcastable == (False,) * 4

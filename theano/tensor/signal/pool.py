@@ -1,4 +1,4 @@
-"""Pooling (down-sampling) over the last two dimensions of a tensor.
+"""Pooling (down-sampling) over the last two (``pool_2d``) or three (``pool_3d``) dimensions.
 
 ``pool_2d(input, ws, ignore_border, stride, pad, mode)`` with the modes
 
@@ -9,7 +9,7 @@
 
 Ops: ``Pool`` (forward), ``MaxPoolGrad`` and ``AveragePoolGrad`` (gradients), and
 ``MaxPoolGradGrad`` (the gradient of MaxPoolGrad wrt its output gradient). Window size, stride and
-padding are op parameters (Python ints).
+padding are op parameters (tuples of Python ints); their length is the number of pooled dimensions.
 
 Output length along one axis of length ``n`` with window ``w``, stride ``s`` and padding ``p``:
 with ``ignore_border=True``, ``(n + 2p - w) // s + 1`` (at least 0); otherwise windows that run off
@@ -28,7 +28,7 @@ from theano.scalar import basic as ts
 from theano.tensor.basic import as_tensor_variable
 from theano.tensor.type import TensorType
 
-__all__ = ["pool_2d", "max_pool_2d_same_size", "Pool", "MaxPoolGrad", "AveragePoolGrad",
+__all__ = ["pool_2d", "pool_3d", "max_pool_2d_same_size", "Pool", "MaxPoolGrad", "AveragePoolGrad",
            "MaxPoolGradGrad", "pool_output_length"]
 
 MODES = ("max", "sum", "average_inc_pad", "average_exc_pad")
@@ -78,30 +78,36 @@ def _window_bounds(n, ws, stride, pad, out_len, include_pad):
 
 def _layout(x_shape, ws, stride, pad, ignore_border):
     """Output spatial shape and the extent of the (padded, extended) working image."""
+    nd = len(ws)
     outs, extents = [], []
-    for a in range(2):
-        n = x_shape[-2 + a]
+    for a in range(nd):
+        n = x_shape[-nd + a]
         o = pool_output_length(n, ws[a], stride[a], pad[a], ignore_border)
         outs.append(o)
-        # enough rows so that every window lies inside the working image
+        # enough cells so that every window lies inside the working image
         extents.append(max(n + 2 * pad[a], (o - 1) * stride[a] + ws[a] if o > 0 else 0))
     return tuple(outs), tuple(extents)
 
 
+def _inner(pad, shape):
+    """Index of the original image inside the working image."""
+    return (Ellipsis,) + tuple(slice(p, p + n) for p, n in zip(pad, shape))
+
+
 def _working_image(x, pad, extents, fill):
-    """x with ``pad`` cells before each spatial axis and ``fill`` everywhere outside x."""
-    lead = x.shape[:-2]
-    buf = np.full(lead + extents, fill, dtype=x.dtype)
-    h, w = x.shape[-2:]
-    buf[..., pad[0]:pad[0] + h, pad[1]:pad[1] + w] = x
+    """x with ``pad`` cells before each pooled axis and ``fill`` everywhere outside x."""
+    nd = len(pad)
+    buf = np.full(x.shape[:-nd] + extents, fill, dtype=x.dtype)
+    buf[_inner(pad, x.shape[-nd:])] = x
     return buf
 
 
 def _windows(buf, ws, stride, out_shape):
-    """Read-only view (..., out_rows, out_cols, ws_rows, ws_cols) of the pooling windows."""
+    """Read-only view (..., *out_shape, *ws) of the pooling windows."""
+    nd = len(ws)
     s = buf.strides
-    shape = buf.shape[:-2] + tuple(out_shape) + tuple(ws)
-    strides = s[:-2] + (s[-2] * stride[0], s[-1] * stride[1], s[-2], s[-1])
+    shape = buf.shape[:-nd] + tuple(out_shape) + tuple(ws)
+    strides = s[:-nd] + tuple(s[-nd + a] * stride[a] for a in range(nd)) + s[-nd:]
     return as_strided(buf, shape=shape, strides=strides, writeable=False)
 
 
@@ -115,25 +121,31 @@ def _lowest(dtype):
 
 
 def _divisor(x_shape, ws, stride, pad, out_shape, mode):
-    """Per-window cell counts (out_rows, out_cols) for the average modes."""
-    counts = []
-    for a in range(2):
-        start, end = _window_bounds(x_shape[-2 + a], ws[a], stride[a], pad[a], out_shape[a],
+    """Per-window cell counts (shape ``out_shape``) for the average modes."""
+    nd = len(ws)
+    div = np.ones((), dtype="int64")
+    for a in range(nd):
+        start, end = _window_bounds(x_shape[-nd + a], ws[a], stride[a], pad[a], out_shape[a],
                                     mode == "average_inc_pad")
-        counts.append(np.maximum(end - start, 0))
-    return np.outer(counts[0], counts[1])
+        div = np.multiply.outer(div, np.maximum(end - start, 0))
+    return div
+
+
+def _window_axes(nd):
+    return tuple(range(-nd, 0))
 
 
 def _pool_forward(x, ws, stride, pad, ignore_border, mode, out_dtype):
+    nd = len(ws)
     out_shape, extents = _layout(x.shape, ws, stride, pad, ignore_border)
-    full = x.shape[:-2] + out_shape
+    full = x.shape[:-nd] + out_shape
     if 0 in full:
         return np.zeros(full, dtype=out_dtype)
     fill = _lowest(x.dtype) if mode == "max" else 0
     win = _windows(_working_image(x, pad, extents, fill), ws, stride, out_shape)
     if mode == "max":
-        return np.asarray(win.max(axis=(-2, -1)), dtype=out_dtype)
-    total = win.sum(axis=(-2, -1), dtype=np.float64 if x.dtype.kind == "f" else None)
+        return np.asarray(win.max(axis=_window_axes(nd)), dtype=out_dtype)
+    total = win.sum(axis=_window_axes(nd), dtype=np.float64 if x.dtype.kind == "f" else None)
     if mode == "sum":
         return np.asarray(total, dtype=out_dtype)
     div = _divisor(x.shape, ws, stride, pad, out_shape, mode)
@@ -142,22 +154,21 @@ def _pool_forward(x, ws, stride, pad, ignore_border, mode, out_dtype):
 
 
 def _scatter_windows(contrib, x_shape, ws, stride, pad, extents, out_shape, dtype):
-    """Sum window contributions (..., oh, ow, wr, wc) back onto the image; crop the padding."""
-    buf = np.zeros(x_shape[:-2] + extents, dtype=dtype)
-    oh, ow = out_shape
-    for i in range(ws[0]):
-        for j in range(ws[1]):
-            buf[..., i:i + stride[0] * (oh - 1) + 1:stride[0], j:j + stride[1] * (ow - 1) + 1:stride[1]] \
-                += contrib[..., i, j]
-    h, w = x_shape[-2:]
-    return np.ascontiguousarray(buf[..., pad[0]:pad[0] + h, pad[1]:pad[1] + w])
+    """Sum window contributions (..., *out_shape, *ws) back onto the image; crop the padding."""
+    nd = len(ws)
+    buf = np.zeros(x_shape[:-nd] + extents, dtype=dtype)
+    for offs in np.ndindex(*ws):
+        index = (Ellipsis,) + tuple(slice(o, o + st * (n - 1) + 1, st)
+                                    for o, st, n in zip(offs, stride, out_shape))
+        buf[index] += contrib[(Ellipsis,) + offs]
+    return np.ascontiguousarray(buf[_inner(pad, x_shape[-nd:])])
 
 
 def _max_mask(x, z, ws, stride, pad, ignore_border):
-    """Windows of x (..., oh, ow, wr, wc) equal to their window's maximum z (all ties)."""
+    """Windows of x (..., *out, *ws) equal to their window's maximum z (all ties)."""
     out_shape, extents = _layout(x.shape, ws, stride, pad, ignore_border)
     win = _windows(_working_image(x, pad, extents, _lowest(x.dtype)), ws, stride, out_shape)
-    return win == z[..., None, None], out_shape, extents
+    return win == z[(Ellipsis,) + (None,) * len(ws)], out_shape, extents
 
 
 # -------------------------------------------------------------------------------------------------
@@ -166,9 +177,14 @@ def _max_mask(x, z, ws, stride, pad, ignore_border):
 
 
 def _check_params(ws, stride, pad, ignore_border, mode):
+    if not isinstance(ws, (tuple, list)) or len(ws) < 1:
+        raise ValueError(f"ws must be a tuple of ints (one per pooled dimension), got {ws!r}")
+    nd = len(ws)
+    words = {2: "two", 3: "three"}.get(nd, str(nd))
+
     def pair(v, name, minimum):
-        if not isinstance(v, (tuple, list)) or len(v) != 2:
-            raise ValueError(f"{name} must be a tuple of two ints, got {v!r}")
+        if not isinstance(v, (tuple, list)) or len(v) != nd:
+            raise ValueError(f"{name} must be a tuple of {words} ints, got {v!r}")
         out = []
         for e in v:
             if isinstance(e, bool) or not isinstance(e, (int, np.integer)):
@@ -184,10 +200,10 @@ def _check_params(ws, stride, pad, ignore_border, mode):
     pad = pair(pad, "pad", 0)
     if mode not in MODES:
         raise ValueError(f"pool mode must be one of {MODES}, got {mode!r}")
-    if pad != (0, 0):
+    if any(pad):
         if not ignore_border:
             raise NotImplementedError("pooling with padding needs ignore_border=True")
-        if pad[0] >= ws[0] or pad[1] >= ws[1]:
+        if any(p >= w for p, w in zip(pad, ws)):
             raise NotImplementedError(f"pad {pad} must be smaller than the window size {ws}")
     return ws, stride, pad
 
@@ -204,31 +220,45 @@ class _PoolBase(Op):
         return (f"{type(self).__name__}{{ws={self.ws}, stride={self.stride}, pad={self.pad}, "
                 f"ignore_border={self.ignore_border}, mode={self.mode}}}")
 
+    @property
+    def nd(self):
+        """Number of pooled (trailing) dimensions."""
+        return len(self.ws)
+
     def _out_shape_sym(self, shape):
-        return tuple(shape[:-2]) + tuple(
-            pool_output_length(shape[-2 + a], self.ws[a], self.stride[a], self.pad[a],
-                               self.ignore_border) for a in range(2))
+        nd = self.nd
+        return tuple(shape[:-nd]) + tuple(
+            pool_output_length(shape[-nd + a], self.ws[a], self.stride[a], self.pad[a],
+                               self.ignore_border) for a in range(nd))
+
+    def _input(self, x, who, name="input"):
+        x = as_tensor_variable(x)
+        if x.ndim < self.nd:
+            raise TypeError(f"{who}: {name} must have at least {self.nd} dimensions, got {x.ndim} "
+                            f"({x})")
+        return x
 
     def _params(self):
         return dict(ws=self.ws, stride=self.stride, pad=self.pad, ignore_border=self.ignore_border,
                     mode=self.mode)
 
 
-def _nd_input(x, who, name="input"):
+def _nd_input(x, who, nd=2):
     x = as_tensor_variable(x)
-    if x.ndim < 2:
-        raise TypeError(f"{who}: {name} must have at least 2 dimensions, got {x.ndim} ({x})")
+    if x.ndim < nd:
+        raise TypeError(f"{who}: input must have at least {nd} dimensions, got {x.ndim} ({x})")
     return x
 
 
 class Pool(_PoolBase):
-    """Pool the last two dimensions of ``x`` (any number >= 2 of dimensions)."""
+    """Pool the last ``len(ws)`` dimensions of ``x`` (which may have more, leading ones)."""
 
     def make_node(self, x):
-        x = _nd_input(x, "pool_2d")
+        who = f"pool_{self.nd}d"
+        x = self._input(x, who)
         if self.mode.startswith("average") and x.dtype in ts.discrete_dtypes:
-            raise TypeError(f"pool_2d: mode {self.mode!r} needs a float input, got dtype {x.dtype}")
-        bcast = x.broadcastable[:-2] + (False, False)
+            raise TypeError(f"{who}: mode {self.mode!r} needs a float input, got dtype {x.dtype}")
+        bcast = x.broadcastable[:-self.nd] + (False,) * self.nd
         return Apply(self, [x], [TensorType(x.dtype, bcast)()])
 
     def perform(self, node, inputs, output_storage):
@@ -269,9 +299,9 @@ class MaxPoolGrad(_PoolBase):
         super().__init__(ws, stride, pad, ignore_border, mode)
 
     def make_node(self, x, z, gz):
-        x = _nd_input(x, "MaxPoolGrad", "x")
-        z = _nd_input(z, "MaxPoolGrad", "z")
-        gz = _nd_input(gz, "MaxPoolGrad", "gz")
+        x = self._input(x, "MaxPoolGrad", "x")
+        z = self._input(z, "MaxPoolGrad", "z")
+        gz = self._input(gz, "MaxPoolGrad", "gz")
         if not (x.ndim == z.ndim == gz.ndim):
             raise TypeError(f"MaxPoolGrad: x, z and gz must have the same number of dimensions, got "
                             f"{x.ndim}, {z.ndim} and {gz.ndim}")
@@ -280,10 +310,11 @@ class MaxPoolGrad(_PoolBase):
     def perform(self, node, inputs, output_storage):
         x, z, gz = inputs
         mask, out_shape, extents = _max_mask(x, z, self.ws, self.stride, self.pad, self.ignore_border)
-        if gz.shape != x.shape[:-2] + out_shape:
-            raise ValueError(f"MaxPoolGrad: gz has shape {gz.shape}, expected {x.shape[:-2] + out_shape}")
+        expected = x.shape[:-self.nd] + out_shape
+        if gz.shape != expected:
+            raise ValueError(f"MaxPoolGrad: gz has shape {gz.shape}, expected {expected}")
         dtype = node.outputs[0].dtype
-        contrib = mask * gz[..., None, None]
+        contrib = mask * gz[(Ellipsis,) + (None,) * self.nd]
         output_storage[0][0] = _scatter_windows(contrib, x.shape, self.ws, self.stride, self.pad,
                                                 extents, out_shape, dtype)
 
@@ -309,9 +340,9 @@ class MaxPoolGradGrad(_PoolBase):
         super().__init__(ws, stride, pad, ignore_border, mode)
 
     def make_node(self, x, z, gx):
-        x = _nd_input(x, "MaxPoolGradGrad", "x")
-        z = _nd_input(z, "MaxPoolGradGrad", "z")
-        gx = _nd_input(gx, "MaxPoolGradGrad", "gx")
+        x = self._input(x, "MaxPoolGradGrad", "x")
+        z = self._input(z, "MaxPoolGradGrad", "z")
+        gx = self._input(gx, "MaxPoolGradGrad", "gx")
         if not (x.ndim == z.ndim == gx.ndim):
             raise TypeError("MaxPoolGradGrad: x, z and gx must have the same number of dimensions")
         return Apply(self, [x, z, gx], [TensorType(gx.dtype, z.broadcastable)()])
@@ -322,7 +353,7 @@ class MaxPoolGradGrad(_PoolBase):
             raise ValueError(f"MaxPoolGradGrad: gx has shape {gx.shape} but x has shape {x.shape}")
         mask, out_shape, extents = _max_mask(x, z, self.ws, self.stride, self.pad, self.ignore_border)
         gwin = _windows(_working_image(gx, self.pad, extents, 0), self.ws, self.stride, out_shape)
-        out = (gwin * mask).sum(axis=(-2, -1))
+        out = (gwin * mask).sum(axis=_window_axes(self.nd))
         output_storage[0][0] = np.asarray(out, dtype=node.outputs[0].dtype)
 
     def infer_shape(self, node, input_shapes):
@@ -346,8 +377,8 @@ class AveragePoolGrad(_PoolBase):
         super().__init__(ws, stride, pad, ignore_border, mode)
 
     def make_node(self, x, gz):
-        x = _nd_input(x, "AveragePoolGrad", "x")
-        gz = _nd_input(gz, "AveragePoolGrad", "gz")
+        x = self._input(x, "AveragePoolGrad", "x")
+        gz = self._input(gz, "AveragePoolGrad", "gz")
         if x.ndim != gz.ndim:
             raise TypeError(f"AveragePoolGrad: x and gz must have the same number of dimensions, got "
                             f"{x.ndim} and {gz.ndim}")
@@ -356,9 +387,9 @@ class AveragePoolGrad(_PoolBase):
     def perform(self, node, inputs, output_storage):
         x, gz = inputs
         out_shape, extents = _layout(x.shape, self.ws, self.stride, self.pad, self.ignore_border)
-        if gz.shape != x.shape[:-2] + out_shape:
-            raise ValueError(f"AveragePoolGrad: gz has shape {gz.shape}, expected "
-                             f"{x.shape[:-2] + out_shape}")
+        expected = x.shape[:-self.nd] + out_shape
+        if gz.shape != expected:
+            raise ValueError(f"AveragePoolGrad: gz has shape {gz.shape}, expected {expected}")
         dtype = node.outputs[0].dtype
         g = gz
         if self.mode != "sum":
@@ -366,7 +397,7 @@ class AveragePoolGrad(_PoolBase):
             with np.errstate(invalid="ignore", divide="ignore"):
                 g = np.where(div > 0, gz / np.maximum(div, 1), 0)
         # contributions that land on padding or past the image are cropped by the scatter
-        contrib = np.broadcast_to(g[..., None, None], g.shape + self.ws)
+        contrib = np.broadcast_to(g[(Ellipsis,) + (None,) * self.nd], g.shape + self.ws)
         output_storage[0][0] = _scatter_windows(contrib, x.shape, self.ws, self.stride, self.pad,
                                                 extents, out_shape, dtype)
 
@@ -416,14 +447,30 @@ def pool_2d(input, ws=None, ignore_border=None, stride=None, pad=(0, 0), mode="m
             raise ValueError("pool_2d: give pad or its deprecated name padding, not both")
         warnings.warn("pool_2d: 'padding' is deprecated, use 'pad'", DeprecationWarning, stacklevel=2)
         pad = padding
+    return _pool(input, ws, ignore_border, stride, pad, mode, 2)
+
+
+def pool_3d(input, ws=None, ignore_border=None, stride=None, pad=(0, 0, 0), mode="max"):
+    """Pool the last three dimensions of ``input`` (a tensor with >= 3 dimensions); arguments as
+    for ``pool_2d`` with three entries per tuple."""
+    if ws is None:
+        raise ValueError("pool_3d: the window size ws is required")
+    return _pool(input, ws, ignore_border, stride, pad, mode, 3)
+
+
+def _pool(input, ws, ignore_border, stride, pad, mode, nd):
+    who = f"pool_{nd}d"
     if ignore_border is None:
         warnings.warn(
-            "pool_2d: ignore_border was not given; using ignore_border=False (Theano 1.0's default). "
-            "Pass ignore_border=True or False explicitly to silence this warning.", stacklevel=2)
+            f"{who}: ignore_border was not given; using ignore_border=False (Theano 1.0's default). "
+            "Pass ignore_border=True or False explicitly to silence this warning.", stacklevel=3)
         ignore_border = False
     if mode == "average":
         mode = "average_inc_pad"
-    x = _nd_input(input, "pool_2d")
+    for name, value in (("ws", ws), ("stride", stride), ("pad", pad)):
+        if value is not None and (not isinstance(value, (tuple, list)) or len(value) != nd):
+            raise ValueError(f"{who}: {name} must be a tuple of {nd} ints, got {value!r}")
+    x = _nd_input(input, who, nd)
     op = Pool(tuple(ws), None if stride is None else tuple(stride), tuple(pad), ignore_border, mode)
     return op(x)
 
