@@ -215,3 +215,14 @@ def test_get_scalar_constant_value_folds_integer_arithmetic():
     with pytest.raises(T.NotScalarConstantError):
         T.get_scalar_constant_value(deep)
     assert T.get_scalar_constant_value(deep, max_recur=40) == 33
+
+
+def test_theano_1_import_paths():
+    from theano.tensor.basic import ARange, Alloc, Argmax, Join, arange, join  # noqa: F401
+    import theano.tensor.basic as tb
+
+    assert tb.Join is T.Join and tb.cumsum is T.cumsum and tb.Dot is T.Dot
+    with pytest.raises(AttributeError):
+        tb.no_such_name
+    with pytest.raises(AttributeError):
+        tb._private_thing

@@ -344,3 +344,11 @@ def test_take_scatter_along_axis():
                 rng=np.random.RandomState(1))
     with pytest.raises(TypeError, match="idx"):
         TakeAlongAxis()(x, T.dmatrix(), ax)
+
+
+def test_theano_1_class_names():
+    assert extra_ops.CumsumOp(1) == extra_ops.CumOp(1, "add")
+    assert extra_ops.CumprodOp() == extra_ops.CumOp(None, "mul")
+    assert extra_ops.repeat is T.repeat and extra_ops.RepeatOp is T.RepeatOp
+    x = T.dvector()
+    np.testing.assert_allclose(run(extra_ops.CumsumOp(0)(x), [x], [rand(4)]), np.cumsum(rand(4)))

@@ -440,3 +440,17 @@ def transpose(x, axes=None):
     if axes is None:
         axes = list(range(x.ndim - 1, -1, -1))
     return DimShuffle(x.broadcastable, list(axes))(x)
+
+
+def __getattr__(name):
+    # Theano 1.0 kept most tensor ops in tensor/basic.py; old imports such as
+    # ``from theano.tensor.basic import Join, ARange, Argmax`` find them in their modules here.
+    import importlib
+
+    if name.startswith("_"):
+        raise AttributeError(f"module 'theano.tensor.basic' has no attribute {name!r}")
+    for mod in ("shape_ops", "math", "shape", "extra_ops"):
+        m = importlib.import_module(f"theano.tensor.{mod}")
+        if name in vars(m) and not name.startswith("_"):
+            return vars(m)[name]
+    raise AttributeError(f"module 'theano.tensor.basic' has no attribute {name!r}")

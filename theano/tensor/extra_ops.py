@@ -8,14 +8,14 @@ from theano.graph.basic import Apply
 from theano.graph.op import Op
 from theano.scalar import basic as ts
 from theano.tensor.basic import as_tensor_variable, cast, constant, zeros_like
-from theano.tensor.shape_ops import (_disconnected, _int64, _int_scalar, _static_axis, alloc, join,
-                                     squeeze)
+from theano.tensor.shape_ops import (RepeatOp, _disconnected, _int64, _int_scalar, _static_axis, alloc,
+                                     join, repeat, squeeze)
 from theano.tensor.sort import (ArgSortOp, SortOp, TopKOp, argsort, argtopk, sort, topk,
                                 topk_and_argtopk)
 from theano.tensor.type import TensorType
 
 __all__ = [
-    "CumOp", "cumsum", "cumprod", "DiffOp", "diff", "BinCountOp", "bincount", "FillDiagonal",
+    "CumOp", "CumsumOp", "CumprodOp", "cumsum", "cumprod", "RepeatOp", "repeat", "DiffOp", "diff", "BinCountOp", "bincount", "FillDiagonal",
     "fill_diagonal", "FillDiagonalOffset", "fill_diagonal_offset", "to_one_hot", "UnravelIndex",
     "unravel_index", "RavelMultiIndex", "ravel_multi_index", "SearchsortedOp", "searchsorted", "Unique",
     "unique", "compress", "TakeRows", "ScatterAddRows", "Bartlett", "bartlett", "squeeze", "SortOp", "ArgSortOp", "sort", "argsort", "TopKOp", "topk", "argtopk", "topk_and_argtopk",
@@ -89,6 +89,16 @@ class CumOp(Op):
         if self.mode != "add" or eval_points[0] is None:
             return [None] if eval_points[0] is None else super().R_op(inputs, eval_points)
         return [self(eval_points[0])]
+
+
+def CumsumOp(axis=None):  # noqa: N802  (Theano 1.0's class name)
+    """Theano 1.0's ``CumsumOp(axis)``: a CumOp in 'add' mode."""
+    return CumOp(axis, "add")
+
+
+def CumprodOp(axis=None):  # noqa: N802
+    """Theano 1.0's ``CumprodOp(axis)``: a CumOp in 'mul' mode."""
+    return CumOp(axis, "mul")
 
 
 def _reverse_cumsum(g, axis):
@@ -672,4 +682,4 @@ def bartlett(M):
     return Bartlett()(M)
 
 
-_ = squeeze  # re-exported for ``theano.tensor.extra_ops.squeeze``
+_ = (squeeze, repeat, RepeatOp)  # re-exported: Theano 1.0 has them in extra_ops
