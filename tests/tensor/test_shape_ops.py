@@ -501,3 +501,21 @@ def test_choose_errors():
         f(np.array([[0, 5]]), rand(2, 1, 2))
     with pytest.raises(ValueError, match="broadcastable"):
         f(np.array([[0, 1]]), rand(2, 3, 2))
+
+
+def test_rop_through_shape_ops():
+    x, y = T.dvector(), T.dvector()
+    vx, vy = T.dvector(), T.dvector()
+    xv, yv, ex, ey = rand(3), rand(2, seed=3), rand(3, seed=4), rand(2, seed=5)
+    cases = [
+        (T.join(0, x, y), np.concatenate([ex, ey])),
+        (T.alloc(x, 2, 3), np.broadcast_to(ex, (2, 3))),
+        (T.roll(x, 1), np.roll(ex, 1)),
+        (T.specify_shape(x, (3,)), ex),
+        (T.tile(x, (2,)) * 3, np.tile(ex, 2) * 3),
+        (T.repeat(x, 2) ** 2, 2 * np.repeat(xv, 2) * np.repeat(ex, 2)),
+    ]
+    for out, expected in cases:
+        r = T.Rop(out, [x, y] if out.owner.op == T.Join(0) else x, [vx, vy] if out.owner.op == T.Join(0) else vx)
+        got = run(r, [x, y, vx, vy], [xv, yv, ex, ey])
+        np.testing.assert_allclose(got, expected, err_msg=str(out.owner.op))
