@@ -359,3 +359,17 @@ def test_outer_expression_of_a_state_updated_in_the_loop_sees_each_step():
     f = theano.function([], r, updates=upd)
     np.testing.assert_allclose(f(), [2.0, 4.0, 6.0])
     assert c.get_value() == 4.0
+
+
+def test_nested_scan_updates_returned_through_the_outer_loop():
+    c = theano.shared(np.float64(0.0), name="c4")
+    x = T.dmatrix("x")
+
+    def outer(row):
+        inner, upd = theano.scan(lambda v: (v + c, {c: c + 1}), sequences=row)
+        return inner.sum(), upd
+
+    r, upd = theano.scan(outer, sequences=x)
+    f = theano.function([x], r, updates=upd)
+    np.testing.assert_allclose(f(np.zeros((3, 2))), [1.0, 5.0, 9.0])
+    assert c.get_value() == 6.0

@@ -286,3 +286,12 @@ def test_gradient_loop_hoists_invariant_work():
     ns = set(back.op.inner_inputs[base:])
     assert not [n for n in inner if type(n.op).__name__ == "DimShuffle" and n.inputs[0] in ns
                 and n.inputs[0].ndim == 2]
+
+
+def test_gradient_of_a_scan_of_zero_steps():
+    x, h0, W = T.dmatrix("x"), T.dvector("h0"), T.dmatrix("W")
+    g = theano.grad(rnn(x, h0, W).sum() + h0.sum(), [x, h0, W])
+    gx, gh0, gW = theano.function([x, h0, W], g)(np.zeros((0, 3)), np.ones(3), np.ones((3, 3)))
+    assert gx.shape == (0, 3)
+    np.testing.assert_allclose(gh0, np.ones(3))
+    np.testing.assert_allclose(gW, np.zeros((3, 3)))
