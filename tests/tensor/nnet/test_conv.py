@@ -232,7 +232,8 @@ def test_channel_mismatch_is_a_clear_error():
     (dict(filter_dilation=(1, 0)), ValueError, "filter_dilation"),
     (dict(input_shape=(1, 2)), ValueError, "input_shape"),
     (dict(filter_shape=(1, 2, 3, -1)), ValueError, "filter_shape"),
-    (dict(num_groups=2), NotImplementedError, "num_groups"),
+    (dict(num_groups=0), ValueError, "num_groups"),
+    (dict(num_groups=1.5), ValueError, "num_groups"),
     (dict(bogus=1), TypeError, "bogus"),
 ])
 def test_bad_arguments(kwargs, exc, msg):
@@ -420,3 +421,57 @@ def test_conv3d_errors_and_identity():
     from theano.tensor.nnet import abstract_conv
 
     assert abstract_conv.conv3d is conv3d and T.nnet.conv3d is conv3d
+
+
+# ----------------------------------------------------------------------------------------------
+# grouped convolution (num_groups)
+# ----------------------------------------------------------------------------------------------
+
+
+def ref_grouped(x, w, groups, **kw):
+    xs = np.split(x, groups, axis=1)
+    ws = np.split(w, groups, axis=0)
+    return np.concatenate([ref_conv(a, b, **kw) for a, b in zip(xs, ws)], axis=1)
+
+
+@pytest.mark.parametrize("groups, bm, sub", [(2, "valid", (1, 1)), (3, "half", (2, 1))])
+def test_grouped_conv2d_contract(groups, bm, sub):
+    xs, ws = (2, 2 * groups, 5, 4), (2 * groups, 2, 3, 2)
+    check_case(OpCase(
+        f"grouped-{groups}",
+        lambda x, w: conv2d(x, w, border_mode=bm, subsample=sub, num_groups=groups),
+        lambda x, w: ref_grouped(x, w, groups, border_mode=bm, subsample=sub),
+        [rand(*xs, seed=1), rand(*ws, seed=2)], dtypes=("float64", "float32")))
+    oshape = get_conv_output_shape(xs, ws, bm, sub)
+    check_case(OpCase(
+        f"grouped-gi-{groups}",
+        lambda gz, w: conv2d_grad_wrt_inputs(gz, w, xs, border_mode=bm, subsample=sub, num_groups=groups),
+        lambda gz, w: np.concatenate([ref_conv_transpose(a, b, xs[2:], bm, sub) for a, b in
+                                      zip(np.split(gz, groups, 1), np.split(w, groups, 0))], axis=1),
+        [rand(*oshape, seed=3), rand(*ws, seed=4)], dtypes=("float64", "float32")))
+
+    def ref_gw(x, gz):
+        out = np.zeros(ws)
+        for idx in np.ndindex(*ws):
+            e = np.zeros(ws)
+            e[idx] = 1.0
+            out[idx] = np.sum(ref_grouped(x, e, groups, border_mode=bm, subsample=sub) * gz)
+        return out
+
+    check_case(OpCase(
+        f"grouped-gw-{groups}",
+        lambda x, gz: conv2d_grad_wrt_weights(x, gz, ws, border_mode=bm, subsample=sub, num_groups=groups),
+        ref_gw, [rand(*xs, seed=5), rand(*oshape, seed=6)], dtypes=("float64", "float32")))
+
+
+def test_grouped_conv_errors():
+    x, w = T.dtensor4(), T.dtensor4()
+    f = theano.function([x, w], conv2d(x, w, num_groups=2), mode=PY())
+    with pytest.raises(ValueError, match="in each of 2 groups"):
+        f(rand(1, 4, 3, 3), rand(2, 3, 2, 2))
+    with pytest.raises(ValueError, match="cannot be split into 2 groups"):
+        f(rand(1, 4, 3, 3), rand(3, 2, 2, 2))
+    assert Conv2d(num_groups=2) != Conv2d()
+    grouped3d = conv3d(T.TensorType("float64", (False,) * 5)(), T.TensorType("float64", (False,) * 5)(),
+                       num_groups=2)
+    assert grouped3d.owner.op.num_groups == 2

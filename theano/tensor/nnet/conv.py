@@ -243,12 +243,17 @@ def corr2d(x, w, pads, subsample, dilation, dtype):
 
 
 class _BaseConv(Op):
-    __props__ = ("border_mode", "subsample", "filter_flip", "filter_dilation", "imshp", "kshp")
+    __props__ = ("border_mode", "subsample", "filter_flip", "filter_dilation", "imshp", "kshp",
+                 "num_groups")
     nd = 2  # spatial dimensions
 
     def __init__(self, imshp=None, kshp=None, border_mode="valid", subsample=None, filter_flip=True,
-                 filter_dilation=None):
+                 filter_dilation=None, num_groups=1):
         n = self.nd
+        if isinstance(num_groups, bool) or not isinstance(num_groups, (int, np.integer)) \
+                or num_groups < 1:
+            raise ValueError(f"num_groups must be a positive int, got {num_groups!r}")
+        self.num_groups = int(num_groups)
         self.border_mode = _border_mode(border_mode, n)
         self.subsample = _int_tuple(subsample if subsample is not None else (1,) * n, "subsample", 1, n)
         self.filter_flip = bool(filter_flip)
@@ -264,7 +269,7 @@ class _BaseConv(Op):
     def _other(self, kind):
         cls = _FAMILIES[self.nd][kind]
         return cls(self.imshp, self.kshp, self.border_mode, self.subsample, self.filter_flip,
-                   self.filter_dilation)
+                   self.filter_dilation, self.num_groups)
 
     def _check_hint(self, hint, actual, what):
         if hint is None:
@@ -275,10 +280,26 @@ class _BaseConv(Op):
                                  f"shape given when building the graph was {hint} (None = any)")
 
     def _check_channels(self, x_shape, w_shape):
-        if x_shape[1] != w_shape[1]:
+        g = self.num_groups
+        if x_shape[1] != w_shape[1] * g:
+            groups = f" in each of {g} groups" if g > 1 else ""
             raise ValueError(f"{type(self).__name__}: the input has {x_shape[1]} channels (shape "
-                             f"{tuple(x_shape)}) but the filters expect {w_shape[1]} (shape "
+                             f"{tuple(x_shape)}) but the filters expect {w_shape[1]}{groups} (shape "
                              f"{tuple(w_shape)})")
+        self._check_divisible(w_shape[0], "filters")
+
+    def _check_divisible(self, n, what):
+        if n % self.num_groups:
+            raise ValueError(f"{type(self).__name__}: {n} {what} cannot be split into "
+                             f"{self.num_groups} groups")
+
+    def _per_group(self, fn, a, a_axis, b, b_axis, out_axis):
+        """fn(a_group, b_group) for each group of channels, concatenated along ``out_axis``."""
+        if self.num_groups == 1:
+            return fn(a, b)
+        parts = [fn(ag, bg) for ag, bg in zip(np.split(a, self.num_groups, axis=a_axis),
+                                               np.split(b, self.num_groups, axis=b_axis))]
+        return np.concatenate(parts, axis=out_axis)
 
     def _pads(self, kshape):
         return _pads(self.border_mode, kshape, self.filter_dilation)
@@ -339,8 +360,10 @@ class _ConvForward(_BaseConv):
         self._check_hint(self.imshp, x.shape, "input")
         self._check_hint(self.kshp, w.shape, "filters")
         self._check_channels(x.shape, w.shape)
-        output_storage[0][0] = corr_nd(x, self._flip(w), self._pads(w.shape[2:]), self.subsample,
-                                       self.filter_dilation, node.outputs[0].dtype)
+        pads, dtype = self._pads(w.shape[2:]), node.outputs[0].dtype
+        output_storage[0][0] = self._per_group(
+            lambda xg, wg: corr_nd(xg, wg, pads, self.subsample, self.filter_dilation, dtype),
+            x, 1, self._flip(w), 0, 1)
 
     def infer_shape(self, node, input_shapes):
         xs, ws = input_shapes
@@ -380,7 +403,8 @@ class _ConvGradInputs(_BaseConv):
         gz = self._tensor(output_grad, who, "output_grad")
         sizes = self._sizes(sizes, who)
         dtype = ts.upcast(w.dtype, gz.dtype)
-        bcast = (gz.broadcastable[0], w.broadcastable[1]) + self._spatial_pattern()
+        bcast = (gz.broadcastable[0], w.broadcastable[1] and self.num_groups == 1) + \
+            self._spatial_pattern()
         return Apply(self, [w, gz] + sizes, [TensorType(dtype, bcast)()])
 
     def perform(self, node, inputs, output_storage):
@@ -396,12 +420,17 @@ class _ConvGradInputs(_BaseConv):
         if tuple(max(e, 0) for e in expected) != gz.shape[2:]:
             raise ValueError(f"{name}: an input of spatial shape {img} gives an output of "
                              f"spatial shape {expected}, but output_grad has shape {gz.shape}")
-        output_storage[0][0] = corr_nd_grad_inputs(self._flip(w), gz, img, pads, self.subsample,
-                                                   self.filter_dilation, node.outputs[0].dtype)
+        self._check_divisible(w.shape[0], "filters")
+        dtype = node.outputs[0].dtype
+        output_storage[0][0] = self._per_group(
+            lambda wg, gzg: corr_nd_grad_inputs(wg, gzg, img, pads, self.subsample,
+                                                self.filter_dilation, dtype),
+            self._flip(w), 0, gz, 1, 1)
 
     def infer_shape(self, node, input_shapes):
         ws, gs = input_shapes[:2]
-        return [(gs[0], ws[1]) + tuple(node.inputs[2:])]
+        channels = ws[1] * self.num_groups if self.num_groups > 1 else ws[1]
+        return [(gs[0], channels) + tuple(node.inputs[2:])]
 
     def connection_pattern(self, node):
         return [[True], [True]] + [[False]] * self.nd
@@ -425,7 +454,8 @@ class _ConvGradWeights(_BaseConv):
         gz = self._tensor(output_grad, who, "output_grad")
         sizes = self._sizes(sizes, who)
         dtype = ts.upcast(x.dtype, gz.dtype)
-        bcast = (gz.broadcastable[1], x.broadcastable[1]) + self._spatial_pattern()
+        bcast = (gz.broadcastable[1], x.broadcastable[1] and self.num_groups == 1) + \
+            self._spatial_pattern()
         return Apply(self, [x, gz] + sizes, [TensorType(dtype, bcast)()])
 
     def perform(self, node, inputs, output_storage):
@@ -442,13 +472,19 @@ class _ConvGradWeights(_BaseConv):
             raise ValueError(f"{name}: filters of spatial shape {kshape} on an input of "
                              f"shape {x.shape} give an output of spatial shape {expected}, but "
                              f"output_grad has shape {gz.shape}")
-        gw = corr_nd_grad_weights(x, gz, kshape, pads, self.subsample, self.filter_dilation,
-                                  node.outputs[0].dtype)
+        self._check_divisible(x.shape[1], "input channels")
+        self._check_divisible(gz.shape[1], "output_grad channels")
+        dtype = node.outputs[0].dtype
+        gw = self._per_group(
+            lambda xg, gzg: corr_nd_grad_weights(xg, gzg, kshape, pads, self.subsample,
+                                                 self.filter_dilation, dtype),
+            x, 1, gz, 1, 0)
         output_storage[0][0] = np.ascontiguousarray(self._flip(gw))
 
     def infer_shape(self, node, input_shapes):
         xs, gs = input_shapes[:2]
-        return [(gs[1], xs[1]) + tuple(node.inputs[2:])]
+        channels = xs[1] // self.num_groups if self.num_groups > 1 else xs[1]
+        return [(gs[1], channels) + tuple(node.inputs[2:])]
 
     def connection_pattern(self, node):
         return [[True], [True]] + [[False]] * self.nd
@@ -508,11 +544,6 @@ _FAMILIES = {
 # -------------------------------------------------------------------------------------------------
 
 
-def _check_groups(num_groups, who):
-    if num_groups != 1:
-        raise NotImplementedError(f"{who}: only num_groups=1 is supported")
-
-
 def conv2d(input, filters, input_shape=None, filter_shape=None, border_mode="valid", subsample=(1, 1),
            filter_flip=True, image_shape=None, filter_dilation=(1, 1), num_groups=1, **kwargs):
     """Convolve a batch of images (B, C, H, W) with filters (F, C, kh, kw) -> (B, F, oh, ow).
@@ -522,18 +553,20 @@ def conv2d(input, filters, input_shape=None, filter_shape=None, border_mode="val
     ``subsample``: strides. ``filter_flip``: True for a true convolution, False for
     cross-correlation. ``filter_dilation``: spacing between filter taps. ``input_shape`` /
     ``filter_shape``: optional 4-tuples (None for unknown entries) checked at run time.
-    ``image_shape`` is the deprecated name of ``input_shape``.
+    ``image_shape`` is the deprecated name of ``input_shape``. ``num_groups``: split the input
+    channels and the filters into that many groups convolved separately (grouped convolution:
+    filters have C / num_groups channels).
     """
     if kwargs:
         raise TypeError(f"conv2d() got unexpected keyword arguments {sorted(kwargs)}")
-    _check_groups(num_groups, "conv2d")
     if image_shape is not None:
         warnings.warn("conv2d: 'image_shape' is deprecated, use 'input_shape'", DeprecationWarning,
                       stacklevel=2)
         if input_shape is not None:
             raise ValueError("conv2d: give input_shape or image_shape, not both")
         input_shape = image_shape
-    op = Conv2d(input_shape, filter_shape, border_mode, subsample, filter_flip, filter_dilation)
+    op = Conv2d(input_shape, filter_shape, border_mode, subsample, filter_flip, filter_dilation,
+                num_groups)
     return op(input, filters)
 
 
@@ -541,8 +574,8 @@ def conv3d(input, filters, input_shape=None, filter_shape=None, border_mode="val
            subsample=(1, 1, 1), filter_flip=True, filter_dilation=(1, 1, 1), num_groups=1):
     """Convolve a batch of volumes (B, C, D, H, W) with filters (F, C, kd, kh, kw) -> (B, F, od,
     oh, ow). Arguments as for ``conv2d``, with three entries per spatial tuple."""
-    _check_groups(num_groups, "conv3d")
-    op = Conv3d(input_shape, filter_shape, border_mode, subsample, filter_flip, filter_dilation)
+    op = Conv3d(input_shape, filter_shape, border_mode, subsample, filter_flip, filter_dilation,
+                num_groups)
     return op(input, filters)
 
 
@@ -574,18 +607,18 @@ def _hint_only(shape):
 
 
 def _grad_inputs(n, output_grad, filters, input_shape, filter_shape, border_mode, subsample,
-                 filter_flip, filter_dilation):
+                 filter_flip, filter_dilation, num_groups):
     sizes, full = _spatial(input_shape, "input_shape", n)
     op = _FAMILIES[n]["grad_inputs"](_hint_only(full), filter_shape, border_mode, subsample,
-                                     filter_flip, filter_dilation)
+                                     filter_flip, filter_dilation, num_groups)
     return op(filters, output_grad, *sizes)
 
 
 def _grad_weights(n, input, output_grad, filter_shape, input_shape, border_mode, subsample,
-                  filter_flip, filter_dilation):
+                  filter_flip, filter_dilation, num_groups):
     sizes, full = _spatial(filter_shape, "filter_shape", n)
     op = _FAMILIES[n]["grad_weights"](input_shape, _hint_only(full), border_mode, subsample,
-                                      filter_flip, filter_dilation)
+                                      filter_flip, filter_dilation, num_groups)
     return op(input, output_grad, *sizes)
 
 
@@ -593,35 +626,31 @@ def conv2d_grad_wrt_inputs(output_grad, filters, input_shape, filter_shape=None,
                            subsample=(1, 1), filter_flip=True, filter_dilation=(1, 1), num_groups=1):
     """Gradient of ``conv2d`` wrt its input, for an input of shape ``input_shape`` (4 entries, the
     last two may be symbolic scalars)."""
-    _check_groups(num_groups, "conv2d_grad_wrt_inputs")
     return _grad_inputs(2, output_grad, filters, input_shape, filter_shape, border_mode, subsample,
-                        filter_flip, filter_dilation)
+                        filter_flip, filter_dilation, num_groups)
 
 
 def conv2d_grad_wrt_weights(input, output_grad, filter_shape, input_shape=None, border_mode="valid",
                             subsample=(1, 1), filter_flip=True, filter_dilation=(1, 1), num_groups=1):
     """Gradient of ``conv2d`` wrt its filters, for filters of shape ``filter_shape``."""
-    _check_groups(num_groups, "conv2d_grad_wrt_weights")
     return _grad_weights(2, input, output_grad, filter_shape, input_shape, border_mode, subsample,
-                         filter_flip, filter_dilation)
+                         filter_flip, filter_dilation, num_groups)
 
 
 def conv3d_grad_wrt_inputs(output_grad, filters, input_shape, filter_shape=None, border_mode="valid",
                            subsample=(1, 1, 1), filter_flip=True, filter_dilation=(1, 1, 1),
                            num_groups=1):
     """Gradient of ``conv3d`` wrt its input, for an input of shape ``input_shape``."""
-    _check_groups(num_groups, "conv3d_grad_wrt_inputs")
     return _grad_inputs(3, output_grad, filters, input_shape, filter_shape, border_mode, subsample,
-                        filter_flip, filter_dilation)
+                        filter_flip, filter_dilation, num_groups)
 
 
 def conv3d_grad_wrt_weights(input, output_grad, filter_shape, input_shape=None, border_mode="valid",
                             subsample=(1, 1, 1), filter_flip=True, filter_dilation=(1, 1, 1),
                             num_groups=1):
     """Gradient of ``conv3d`` wrt its filters, for filters of shape ``filter_shape``."""
-    _check_groups(num_groups, "conv3d_grad_wrt_weights")
     return _grad_weights(3, input, output_grad, filter_shape, input_shape, border_mode, subsample,
-                         filter_flip, filter_dilation)
+                         filter_flip, filter_dilation, num_groups)
 
 
 def conv2d_transpose(input, filters, output_shape, filter_shape=None, border_mode="valid",
