@@ -663,3 +663,22 @@ def test_isclose_allclose_ceil_intdiv():
     assert res.dtype == np.int64
     with pytest.raises(TypeError):
         T.largest()
+
+
+@pytest.mark.parametrize("case", [
+    OpCase("xlogx", lambda x: T.xlogx.xlogx(x), lambda x: x * np.log(x), [rand_pos(3, 4)], dtypes=FLOATS),
+    OpCase("xlogy0", lambda x, y: T.xlogx.xlogy0(x, y), lambda x, y: x * np.log(y),
+           [rand(3, 4), rand_pos(3, 4, seed=3)], dtypes=FLOATS),
+], ids=lambda c: c.name)
+def test_xlogx(case):
+    check_case(case)
+
+
+def test_xlogx_zero():
+    from theano.tensor.xlogx import xlogx, xlogy0
+
+    x, y = T.dvector(), T.dvector()
+    np.testing.assert_array_equal(run(xlogx(x), [x], [np.array([0.0, 1.0])]), [0.0, 0.0])
+    np.testing.assert_array_equal(run(xlogy0(x, y), [x, y], [np.array([0.0, 2.0]), np.array([0.0, 1.0])]),
+                                  [0.0, 0.0])
+    assert xlogx(T.ivector()).dtype == "float64"

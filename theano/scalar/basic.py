@@ -826,3 +826,39 @@ class ComplexFromPolar(ScalarOp):
 
 complex = Complex("complex")
 complex_from_polar = ComplexFromPolar("complex_from_polar")
+
+
+# ---- x log x ---------------------------------------------------------------------------------
+
+
+def _xlogx(x):
+    with np.errstate(all="ignore"):
+        return np.where(x == 0, np.zeros((), dtype=x.dtype), x * np.log(x)).astype(x.dtype, copy=False)
+
+
+xlogx = _make_unary("xlogx", _xlogx, "(0.0 if ({0}) == 0 else ({0}) * math.log({0}))",
+                    lambda x, gz: gz * (1 + _T().log(x)), rule=rule_float_no_complex)
+
+
+class XlogY0(ScalarOp):
+    """x * log(y), with 0 where x == 0 (whatever y)."""
+
+    nin = 2
+    dtype_rule = staticmethod(rule_float_no_complex)
+    compute_in_out_dtype = True
+    kernel = "(0.0 if ({0}) == 0 else ({0}) * math.log({1}))"
+
+    def impl(self, x, y, out_dtypes=None):
+        od = out_dtypes[0] if out_dtypes else upgrade_to_float(upcast(x.dtype, y.dtype))
+        x, y = x.astype(od), y.astype(od)
+        with np.errstate(all="ignore"):
+            return np.where(x == 0, np.zeros((), dtype=od), x * np.log(y))
+
+    def grad(self, inputs, output_grads):
+        (x, y), (gz,) = inputs, output_grads
+        T = _T()
+        return [gz * T.log(y) if x.dtype not in discrete_dtypes else _zeros(x),
+                gz * x / y if y.dtype not in discrete_dtypes else _zeros(y)]
+
+
+xlogy0 = XlogY0("xlogy0")
