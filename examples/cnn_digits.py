@@ -133,4 +133,6 @@ if __name__ == "__main__":
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args()
-    main(epochs=args.epochs, seed=args.seed, verbose=not args.quiet)
+    acc = main(epochs=args.epochs, seed=args.seed, verbose=not args.quiet)
+    if args.quiet:
+        print(f"final test accuracy: {acc * 100:.1f}%")
