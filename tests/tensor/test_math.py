@@ -682,3 +682,17 @@ def test_xlogx_zero():
     np.testing.assert_array_equal(run(xlogy0(x, y), [x, y], [np.array([0.0, 2.0]), np.array([0.0, 1.0])]),
                                   [0.0, 0.0])
     assert xlogx(T.ivector()).dtype == "float64"
+
+
+def test_sum_acc_dtype_checks():
+    x = T.dvector()
+    with pytest.raises(TypeError, match="precision"):
+        T.sum(x, acc_dtype="float32")
+    with pytest.raises(TypeError, match="precision"):
+        T.prod(T.ivector(), acc_dtype="int8")
+    assert T.sum(x, dtype="float32").dtype == "float32"
+    assert T.sum(T.ivector(), dtype="floatX").dtype == theano.config.floatX
+    assert T.sum(T.fvector(), acc_dtype="float64").dtype == "float32"
+    with pytest.raises(TypeError):
+        T.sum(x, dtype="no_such_dtype")
+    np.testing.assert_allclose(run(T.sum(x, dtype="float32"), [x], [rand(4)]), rand(4).sum(), rtol=1e-6)

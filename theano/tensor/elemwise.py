@@ -394,6 +394,15 @@ class Prod(CAReduce):
 
 def reduce_dtypes(x_dtype, dtype=None, acc_dtype=None):
     """Output and accumulator dtypes of sum/prod for an input dtype (Theano's rules)."""
+    if dtype == "floatX" or acc_dtype == "floatX":
+        dtype = config.floatX if dtype == "floatX" else dtype
+        acc_dtype = config.floatX if acc_dtype == "floatX" else acc_dtype
+    dtype = None if dtype is None else str(np.dtype(dtype))
+    acc_dtype = None if acc_dtype is None else str(np.dtype(acc_dtype))
+    if acc_dtype is not None and ts.upcast(x_dtype, acc_dtype) != acc_dtype:
+        raise TypeError(
+            f"Cannot reduce an input of dtype {x_dtype} with acc_dtype {acc_dtype}: precision would be "
+            f"lost. Leave acc_dtype out, use one at least as precise as {x_dtype}, or give dtype instead.")
     out = dtype or _OUT.get(x_dtype, x_dtype)
     acc = acc_dtype or _ACC.get(out if dtype else x_dtype, out)
     if np.dtype(acc).kind != np.dtype(out).kind and dtype is None:
