@@ -475,3 +475,18 @@ def test_grouped_conv_errors():
     grouped3d = conv3d(T.TensorType("float64", (False,) * 5)(), T.TensorType("float64", (False,) * 5)(),
                        num_groups=2)
     assert grouped3d.owner.op.num_groups == 2
+
+
+def test_tap_by_tap_path_for_big_patch_matrices(monkeypatch):
+    # the memory-saving path (one GEMM per tap) gives the same values and gradients
+    x, w = T.dtensor4(), T.dtensor4()
+    y = conv2d(x, w, border_mode="full", subsample=(2, 1), filter_dilation=(1, 2))
+    gx, gw = T.grad((y ** 2).sum(), [x, w])
+    f = theano.function([x, w], [y, gx, gw], mode=PY())
+    xv, wv = rand(2, 3, 6, 5, seed=1), rand(2, 3, 3, 2, seed=2)
+    big = f(xv, wv)
+    monkeypatch.setattr(conv_mod, "IM2COL_MAX_BYTES", 0)
+    small = f(xv, wv)
+    for a, b in zip(big, small):
+        assert_allclose(a, b)
+    assert_allclose(small[0], ref_conv(xv, wv, "full", (2, 1), True, (1, 2)))

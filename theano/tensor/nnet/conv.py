@@ -182,6 +182,23 @@ def _im2col(xp, kshape, out_shape, subsample, dilation):
     return cols.reshape(b * int(np.prod(out_shape)), c * int(np.prod(kshape)))
 
 
+# Above this many bytes the patch matrix is not built; one GEMM per filter tap is used instead
+# (memory of the order of the output, somewhat slower for small filters).
+IM2COL_MAX_BYTES = 1 << 27
+
+
+def _im2col_fits(b, out_shape, c, kshape, dtype):
+    size = b * int(np.prod(out_shape)) * c * int(np.prod(kshape)) * np.dtype(dtype).itemsize
+    return size <= IM2COL_MAX_BYTES
+
+
+def _tap_matrix(xp, tap, out_shape, subsample, dilation):
+    """The (B * prod(out), C) matrix of the input cells seen by one filter tap."""
+    n = len(out_shape)
+    t = _tap(xp, tap, out_shape, subsample, dilation).transpose(_channels_last(n))
+    return t.reshape(-1, xp.shape[1])
+
+
 def _to_matrix(gz):
     """(B, F, *out) -> (B * prod(out), F)."""
     n = gz.ndim - 2
@@ -196,8 +213,15 @@ def corr_nd(x, w, pads, subsample, dilation, dtype):
     shape = (x.shape[0], w.shape[0]) + tuple(max(o, 0) for o in out_sp)
     if min(shape) == 0 or x.shape[1] == 0 or min(w.shape[2:]) == 0:
         return np.zeros(shape, dtype=dtype)
-    cols = _im2col(_padded(x, pads), w.shape[2:], out_sp, subsample, dilation)
-    out = np.dot(cols, w.reshape(w.shape[0], -1).T)
+    xp = _padded(x, pads)
+    if _im2col_fits(x.shape[0], out_sp, x.shape[1], w.shape[2:], dtype):
+        cols = _im2col(xp, w.shape[2:], out_sp, subsample, dilation)
+        out = np.dot(cols, w.reshape(w.shape[0], -1).T)
+    else:
+        out = np.zeros((x.shape[0] * int(np.prod(out_sp)), w.shape[0]), dtype=dtype)
+        for tap in np.ndindex(*w.shape[2:]):
+            out += np.dot(_tap_matrix(xp, tap, out_sp, subsample, dilation),
+                          w[(slice(None), slice(None)) + tap].T)
     out = out.reshape((shape[0],) + out_sp + (shape[1],))
     return np.ascontiguousarray(out.transpose((0, n + 1) + tuple(range(1, n + 1))), dtype=dtype)
 
@@ -208,9 +232,16 @@ def corr_nd_grad_weights(x, gz, kshape, pads, subsample, dilation, dtype):
     shape = (gz.shape[1], x.shape[1]) + tuple(kshape)
     if min(gz.shape) == 0 or min(shape) == 0:
         return np.zeros(shape, dtype=dtype)
-    cols = _im2col(_padded(x, pads), kshape, gz.shape[2:], subsample, dilation)
-    out = np.dot(_to_matrix(gz).T, cols)
-    return np.asarray(out.reshape(shape), dtype=dtype)
+    xp = _padded(x, pads)
+    gz_t = _to_matrix(gz).T
+    if _im2col_fits(x.shape[0], gz.shape[2:], x.shape[1], kshape, dtype):
+        cols = _im2col(xp, kshape, gz.shape[2:], subsample, dilation)
+        return np.asarray(np.dot(gz_t, cols).reshape(shape), dtype=dtype)
+    out = np.empty(shape, dtype=dtype)
+    for tap in np.ndindex(*kshape):
+        out[(slice(None), slice(None)) + tap] = np.dot(
+            gz_t, _tap_matrix(xp, tap, gz.shape[2:], subsample, dilation))
+    return out
 
 
 def corr_nd_grad_inputs(w, gz, img, pads, subsample, dilation, dtype):
@@ -221,7 +252,13 @@ def corr_nd_grad_inputs(w, gz, img, pads, subsample, dilation, dtype):
     kshape = w.shape[2:]
     dxp = np.zeros((b, c) + tuple(i + 2 * p for i, p in zip(img, pads)), dtype=dtype)
     out_sp = gz.shape[2:]
-    if min(gz.shape) > 0 and min(w.shape) > 0:
+    if min(gz.shape) > 0 and min(w.shape) > 0 and not _im2col_fits(b, out_sp, c, kshape, dtype):
+        gz_mat = _to_matrix(gz)
+        back = (0, n + 1) + tuple(range(1, n + 1))  # (B, *out, C) -> (B, C, *out)
+        for tap in np.ndindex(*kshape):
+            part = np.dot(gz_mat, w[(slice(None), slice(None)) + tap]).reshape((b,) + out_sp + (c,))
+            _tap(dxp, tap, out_sp, subsample, dilation)[...] += part.transpose(back)
+    elif min(gz.shape) > 0 and min(w.shape) > 0:
         cols = np.dot(_to_matrix(gz), w.reshape(w.shape[0], -1))
         cols = cols.reshape((b,) + out_sp + (c,) + kshape)
         # -> (B, C, *k, *out)
