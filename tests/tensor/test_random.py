@@ -458,3 +458,39 @@ def test_bad_arguments():
     bad = srng.uniform(size=(3,), low=x)
     with pytest.raises(Exception, match="shape|broadcast"):
         theano.function([x], bad)(np.zeros(4))
+
+
+# --------------------------------------------------------------------------------------------------
+# infer_shape of every op, with constant and symbolic sizes
+# --------------------------------------------------------------------------------------------------
+
+_SHAPE_CASES = {
+    "uniform": lambda s, size, d: s.uniform(size, dtype=d),
+    "normal": lambda s, size, d: s.normal(size, avg=1.0, dtype=d),
+    "binomial": lambda s, size, d: s.binomial(size, n=3, p=0.3, dtype=d),
+    "random_integers": lambda s, size, d: s.random_integers(size, 0, 9),
+    "poisson": lambda s, size, d: s.poisson(size, lam=2.0),
+    "choice": lambda s, size, d: s.choice(size, a=10),
+    "permutation": lambda s, size, d: s.permutation(size, n=4),
+    "multinomial": lambda s, size, d: s.multinomial(size, n=5, pvals=[0.2, 0.3, 0.5]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_SHAPE_CASES))
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_infer_shape_every_op(name, dtype):
+    srng = RandomStreams(seed=40)
+    x = T.TensorType(dtype, (False, False))("x")
+    xv = np.zeros((3, 2), dtype=dtype)
+    for size in ((2, 3), x.shape, (x.shape[1], 5), np.array([4, 1])):
+        out = _SHAPE_CASES[name](srng, size, dtype)
+        check_infer_shape([x], out, [xv])
+        v = _run(out, [x], [xv], on_unused_input="ignore")
+        assert v.dtype == out.dtype and v.ndim == out.ndim
+
+
+def test_numpy_array_size_is_checked():
+    srng = RandomStreams(seed=41)
+    assert _run(srng.uniform(np.array([2, 2]))).shape == (2, 2)
+    with pytest.raises(TypeError, match="vector of integers"):
+        srng.uniform(np.array([2.0, 2.0]))

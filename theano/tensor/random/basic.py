@@ -383,5 +383,4 @@ def shuffle_row_elements(random_state, x):
 __all__ = ["UniformRV", "NormalRV", "TruncatedNormalRV", "BinomialRV", "RandomIntegersRV",
            "PoissonRV", "PermutationRV", "MultinomialRV", "ChoiceRV", "ShuffleRowElementsRV",
            "RowChoiceRV", "uniform", "normal", "truncated_normal", "binomial", "random_integers",
-           "poisson", "choice", "permutation", "multinomial", "shuffle_row_elements",
-           "size_entries"]
+           "poisson", "choice", "permutation", "multinomial", "shuffle_row_elements"]

@@ -70,6 +70,11 @@ def normalize_size(size, ndim=None, where="size"):
     """
     if size is None:
         return constant(np.zeros(0, dtype="int64")), 0
+    if isinstance(size, np.ndarray):
+        if size.ndim > 1 or size.dtype.kind not in "iu":
+            raise TypeError(f"{where} must be a vector of integers, got an array of dtype {size.dtype} "
+                            f"and shape {size.shape}")
+        size = tuple(int(s) for s in size.reshape(-1))
     if isinstance(size, (int, np.integer)) and not isinstance(size, bool):
         size = (int(size),)
     if isinstance(size, (list, tuple)):
