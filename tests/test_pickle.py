@@ -166,3 +166,18 @@ def test_compiled_function_with_givens_defaults_and_names():
     g = _roundtrip(f)
     assert g(1.0) == f(1.0) == 16.0
     assert g(1.0, a=2.0) == 8.0
+
+
+def test_scan_and_ifelse_graphs_and_functions_pickle():
+    from theano.ifelse import ifelse
+
+    x = T.dvector("x")
+    out, _ = theano.scan(lambda xt, acc: acc + xt, sequences=x,
+                         outputs_info=T.constant(0.0, dtype="float64"))
+    out2, x2 = _roundtrip((out, x))
+    np.testing.assert_array_equal(theano.function([x2], out2)(np.ones(3)), [1.0, 2.0, 3.0])
+    f = _roundtrip(theano.function([x], out))
+    np.testing.assert_array_equal(f(np.arange(3.0)), [0.0, 1.0, 3.0])
+    c = T.dscalar("c")
+    g = _roundtrip(theano.function([c, x], ifelse(T.gt(c, 0), x.sum(), x.prod())))
+    assert g(1.0, np.full(3, 2.0)) == 6.0 and g(-1.0, np.full(3, 2.0)) == 8.0
