@@ -73,3 +73,14 @@ def test_strip_pickler_drops_creation_traces():
     assert y2.type == y.type
     y3 = CompatUnpickler(io.BytesIO(pickle.dumps(y))).load()
     assert y3.owner.creation_trace is not None
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "floatX"])
+def test_safe_asarray(dtype):
+    import theano.misc
+    from theano.misc.safe_asarray import _asarray
+
+    out = _asarray([1, 2, 3], dtype)
+    expected = theano.config.floatX if dtype == "floatX" else dtype
+    assert out.dtype == np.dtype(expected) and out.tolist() == [1, 2, 3]
+    assert theano.misc.safe_asarray._asarray is _asarray

@@ -64,3 +64,15 @@ def test_tensor_opt_names():
     assert callable(opt.local_optimizer)
     with pytest.raises(AttributeError, match="theano.tensor.opt"):
         opt.no_such_rewrite_name
+
+
+def test_sandbox_linalg():
+    import theano.sandbox
+
+    from theano.sandbox.linalg import det, matrix_inverse
+
+    assert matrix_inverse is T.nlinalg.matrix_inverse and det is T.nlinalg.det
+    assert theano.sandbox.linalg.matrix_inverse is matrix_inverse
+    x = T.dmatrix("x")
+    f = theano.function([x], matrix_inverse(x))
+    np.testing.assert_allclose(f(np.array([[2.0, 0.0], [0.0, 4.0]])), [[0.5, 0.0], [0.0, 0.25]])

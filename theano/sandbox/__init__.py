@@ -3,14 +3,14 @@
 There is no ``theano.sandbox.cuda``: the GPU back-ends of Theano are not part of theano-ng.
 """
 
-__all__ = ["rng_mrg"]
+__all__ = ["rng_mrg", "linalg"]
 
 
 def __getattr__(name):
-    if name == "rng_mrg":
+    if name in ("rng_mrg", "linalg"):
         import importlib
 
-        return importlib.import_module("theano.sandbox.rng_mrg")
+        return importlib.import_module(f"theano.sandbox.{name}")
     if name in ("cuda", "gpuarray"):
         raise AttributeError(
             f"theano.sandbox.{name} does not exist in theano-ng: there is no GPU back-end of Theano's "
