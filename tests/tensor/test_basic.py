@@ -226,3 +226,16 @@ def test_theano_1_import_paths():
         tb.no_such_name
     with pytest.raises(AttributeError):
         tb._private_thing
+
+
+def test_get_scalar_constant_value_of_indexed_vectors():
+    r = T.row()
+    assert T.get_scalar_constant_value(r.shape[0]) == 1
+    assert T.zeros((r.shape[0], 3)).broadcastable == (True, False)
+    assert T.get_scalar_constant_value(T.constant([4, 5, 6])[1]) == 5
+    assert T.get_scalar_constant_value(T.constant([4, 5, 6])[-1]) == 6
+    assert T.get_scalar_constant_value(T.stack([T.constant(2), T.lscalar()])[0]) == 2
+    with pytest.raises(T.NotScalarConstantError):
+        T.get_scalar_constant_value(T.stack([T.constant(2), T.lscalar()])[1])
+    with pytest.raises(T.NotScalarConstantError):
+        T.get_scalar_constant_value(r.shape[1])

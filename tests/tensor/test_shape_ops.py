@@ -519,3 +519,17 @@ def test_rop_through_shape_ops():
         r = T.Rop(out, [x, y] if out.owner.op == T.Join(0) else x, [vx, vy] if out.owner.op == T.Join(0) else vx)
         got = run(r, [x, y, vx, vy], [xv, yv, ex, ey])
         np.testing.assert_allclose(got, expected, err_msg=str(out.owner.op))
+
+
+def test_shape_slices_have_static_length():
+    x = T.dtensor3()
+    assert T.get_vector_length(x.shape[1:]) == 2
+    assert T.get_vector_length(x.shape[::-1]) == 3
+    assert T.get_vector_length(x.shape[:T.constant(1)]) == 1
+    with pytest.raises(ValueError, match="not known"):
+        T.get_vector_length(x.shape[:T.lscalar()])
+    z = T.zeros(x.shape[1:])
+    assert z.ndim == 2
+    np.testing.assert_array_equal(run(z.shape, [x], [rand(2, 3, 4)]), [3, 4])
+    a, b = x.shape[1:]
+    np.testing.assert_array_equal(run([a, b], [x], [rand(2, 3, 4)]), [3, 4])

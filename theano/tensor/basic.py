@@ -157,8 +157,25 @@ def get_scalar_constant_value(v, max_recur=10):
             return np.asarray(out, dtype=v.dtype)
         if isinstance(op, (DimShuffle, Rebroadcast)):
             return get_scalar_constant_value(ins[0], max_recur - 1)
-        from theano.tensor.shape import Shape_i
+        from theano.tensor.shape import Shape, Shape_i
 
+        index = _constant_index(v)
+        if index is not None:  # x.shape[i], make_vector(...)[i], constant[i]
+            base = ins[0]
+            if base.owner is not None and isinstance(base.owner.op, Shape):
+                x = base.owner.inputs[0]
+                if -x.ndim <= index < x.ndim:
+                    if x.broadcastable[index]:
+                        return np.asarray(1, dtype="int64")
+                    if isinstance(x, Constant):
+                        return np.asarray(x.data.shape[index], dtype="int64")
+            if base.owner is not None and isinstance(base.owner.op, MakeVector):
+                if -len(base.owner.inputs) <= index < len(base.owner.inputs):
+                    val = get_scalar_constant_value(base.owner.inputs[index], max_recur - 1)
+                    return np.asarray(val, dtype=v.dtype)
+            if isinstance(base, Constant) and base.data.ndim == 1 and -base.data.shape[0] <= index < \
+                    base.data.shape[0]:
+                return np.asarray(base.data[index])
         if isinstance(op, Shape_i):
             x = ins[0]
             if x.broadcastable[op.i]:
@@ -166,6 +183,26 @@ def get_scalar_constant_value(v, max_recur=10):
             if isinstance(x, Constant):
                 return np.asarray(x.data.shape[op.i], dtype="int64")
     raise NotScalarConstantError(f"{v} is not a constant scalar")
+
+
+def _constant_index(v):
+    """``i`` when ``v`` is ``vec[i]`` (a Subtensor with one constant integer index), else None."""
+    try:
+        from theano.tensor.subtensor import Subtensor, get_idx_list
+    except ImportError:  # pragma: no cover
+        return None
+    if v.owner is None or not isinstance(v.owner.op, Subtensor) or v.owner.inputs[0].ndim != 1:
+        return None
+    items = get_idx_list(v.owner.inputs[1:], v.owner.op.idx_list)
+    if len(items) != 1 or isinstance(items[0], slice):
+        return None
+    item = items[0]
+    if isinstance(item, (int, np.integer)):
+        return int(item)
+    try:
+        return int(get_scalar_constant_value(item, 2))
+    except NotScalarConstantError:
+        return None
 
 
 class NotScalarConstantError(ValueError):

@@ -76,6 +76,31 @@ def _getitem(v, i):
     return subtensor.getitem(v, i)
 
 
+def _static_slice_of(v):
+    """``(base, slice)`` when ``v`` is ``base[start:stop:step]`` with bounds known statically."""
+    if v.owner is None:
+        return None
+    try:
+        from theano.tensor.subtensor import Subtensor, get_idx_list
+    except ImportError:  # pragma: no cover
+        return None
+    if not isinstance(v.owner.op, Subtensor):
+        return None
+    items = get_idx_list(v.owner.inputs[1:], v.owner.op.idx_list)
+    if len(items) != 1 or not isinstance(items[0], slice):
+        return None
+    parts = []
+    for p in (items[0].start, items[0].stop, items[0].step):
+        if p is None or isinstance(p, (int, np.integer)):
+            parts.append(p)
+            continue
+        c = _const_int(p)
+        if c is None:
+            return None
+        parts.append(c)
+    return v.owner.inputs[0], slice(*parts)
+
+
 def get_vector_length(v):
     """The length of the symbolic vector ``v`` when known at graph construction, else ValueError."""
     v = as_tensor_variable(v)
@@ -100,6 +125,9 @@ def get_vector_length(v):
         if isinstance(op, Join):
             lens = [get_vector_length(i) for i in v.owner.inputs]
             return int(sum(lens))
+        sliced = _static_slice_of(v)
+        if sliced is not None:
+            return len(range(get_vector_length(sliced[0]))[sliced[1]])
     raise ValueError(f"The length of vector {v} is not known when the graph is built")
 
 
@@ -119,6 +147,12 @@ def vector_entries(v, n=None):
             return list(v.owner.inputs)
         if isinstance(v.owner.op, Shape):
             return [shape_i(v.owner.inputs[0], i) for i in range(n)]
+        sliced = _static_slice_of(v)
+        if sliced is not None:
+            try:
+                return vector_entries(sliced[0])[sliced[1]]
+            except ValueError:
+                pass
     return [_getitem(v, i) for i in range(n)]
 
 
