@@ -305,3 +305,17 @@ def test_broken_rewrite_never_breaks_compilation():
         np.testing.assert_allclose(f(np.ones(2)), 2 * np.exp(np.ones(2)))
     finally:
         del rewrite_db.entries["always_broken_test"]
+
+
+def test_replacement_that_would_make_a_cycle_is_refused():
+    @node_rewriter([Elemwise])
+    def cyclic(fgraph, node):
+        if node.op.scalar_op == ts.exp:
+            return [node.outputs[0] * 2]
+
+    x = T.dvector("x")
+    fg = _fg([x], [T.exp(x)])
+    with pytest.warns(RewriteWarning, match="cycle"):
+        WorklistRunner([cyclic]).apply(fg)
+    assert _scalar_names(fg) == ["exp"]
+    fg.toposort()

@@ -39,6 +39,16 @@ def _check_inputs(opname, names, inputs, ndims):
     return inputs
 
 
+def _f_operand(m):
+    """(array, trans) with a Fortran-ordered array such that op(array) is ``m``, without copying
+    when ``m`` is C- or Fortran-contiguous (BLAS then reads it transposed)."""
+    if m.flags.f_contiguous:
+        return m, 0
+    if m.flags.c_contiguous:
+        return m.T, 1
+    return np.asfortranarray(m), 0
+
+
 class _BlasOp(Op):
     __props__ = ("inplace",)
 
@@ -86,12 +96,17 @@ class Gemm(_BlasOp):
             return
         fn = _FUNCS[("gemm", out.dtype.name)]
         if out.flags.c_contiguous:
-            # out.T is Fortran-ordered: out.T = a * y.T @ x.T + b * out.T, without copies.
-            res = fn(a, y.T, x.T, beta=b, c=out.T, overwrite_c=True)
+            # out.T is Fortran-ordered: out.T = a * y.T @ x.T + b * out.T.
+            p, tp = _f_operand(y.T)
+            q, tq = _f_operand(x.T)
+            res = fn(a, p, q, beta=b, c=out.T, trans_a=tp, trans_b=tq, overwrite_c=True)
             if not np.shares_memory(res, out):
                 out[...] = res.T
         else:
-            out[...] = fn(a, x, y, beta=b, c=np.asfortranarray(out), overwrite_c=True)
+            p, tp = _f_operand(x)
+            q, tq = _f_operand(y)
+            out[...] = fn(a, p, q, beta=b, c=np.asfortranarray(out), trans_a=tp, trans_b=tq,
+                          overwrite_c=True)
         output_storage[0][0] = out
 
     def grad(self, inputs, output_grads):

@@ -113,16 +113,33 @@ def test_chain_fused_into_one_node_with_exact_values(dtype):
     assert sum(isinstance(n.op, Elemwise) for n in nodes) == 1
 
 
-def test_fusion_respects_multiple_clients_and_outputs():
+def test_multi_output_fusion_when_intermediate_is_needed_later():
     x = T.dvector("x")
     t = T.exp(x) + 3
-    f = check_same_values([x], [T.log(t) * 2, t], [rand(5)], "inplace")
-    # t is an output: it is computed once and not swallowed by the log group
+    f = check_same_values([x], [T.log(t) * 2, t], [rand(5)], "inplace", rtol=0, atol=0)
+    # t is an output: computed once, as a second output of the same Composite
     assert scalar_ops(f).count("exp") == 1
-    log_node = f.maker.fgraph.outputs[0].owner
-    assert f.maker.fgraph.outputs[1] in log_node.inputs
+    (node,) = _fused(f)
+    assert len(node.outputs) == 2
+    assert f.maker.fgraph.outputs[0].owner is node and f.maker.fgraph.outputs[1].owner is node
     outs = f(rand(5))
     np.testing.assert_allclose(outs[1], np.exp(rand(5)) + 3)
+
+
+def test_no_fusion_through_a_value_that_feeds_back_into_the_group():
+    x = T.dvector("x")
+    v = T.exp(x) * 2
+    out = T.tanh(v + v.sum())  # the sum needs v before the group can finish
+    f = check_same_values([x], out, [rand(5)], "inplace", rtol=0, atol=0)
+    f.maker.fgraph.toposort()  # no cycle
+    assert scalar_ops(f).count("exp") == 1
+
+
+def test_fusion_with_differently_shaped_consumers():
+    x = T.dmatrix("x")
+    t = T.exp(x) * 2
+    out = [T.sin(t) + 1, (t ** 2).sum(axis=0), T.cos(t).T]
+    check_same_values([x], out, [rand(3, 4)], "inplace", rtol=0, atol=0)
 
 
 def test_fusion_with_broadcasting_and_empty():

@@ -168,7 +168,15 @@ def apply_replacements(fgraph, node, pairs, reason):
         checked.append((old, fitted))
     if not checked:
         return False
-    copy_trace(fgraph, node, [n for _, n in checked])
+    olds = {old for old, _ in checked}
+    built = new_nodes_between(fgraph, [n for _, n in checked])
+    for n in built:
+        if any(i in olds for i in n.inputs):
+            raise ValueError(f"the replacement of {node} uses the variable it replaces (a cycle)")
+    trace = getattr(node, "creation_trace", None)
+    if trace is not None:
+        for n in built:
+            n.creation_trace = trace
     for old, new in checked:
         if old in fgraph.clients:
             fgraph.replace(old, new, reason=reason)

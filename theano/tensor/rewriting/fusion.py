@@ -1,9 +1,10 @@
 """Elementwise fusion: a tree of Elemwise nodes becomes one ``Elemwise(Composite)``.
 
 Starting from each Elemwise node (consumers first), the group grows up through producers that are
-Elemwise nodes with the same number of dimensions whose every client is already in the group (so
-nothing outside needs the intermediate and the group stays convex: no cycles). Broadcasting inputs
-are fine. A group holds at most ``MAX_INPUTS`` distinct inputs and ``MAX_NODES`` nodes.
+Elemwise nodes with the same number of dimensions whose every client is already in the group, or
+whose result has the same shape as the group's and is needed elsewhere only by nodes that come
+later (it becomes an extra output of the Composite). Either way the group stays convex (no cycles).
+Broadcasting inputs are fine. A group holds at most ``MAX_INPUTS`` distinct inputs and ``MAX_NODES`` nodes.
 """
 
 from theano.graph.rewriting.basic import GraphRewriter, copy_trace
@@ -23,24 +24,35 @@ def _fusable(node):
             and all(isinstance(i.type, TensorType) for i in node.inputs))
 
 
-def _grow_group(fgraph, root):
-    ndim = root.outputs[0].ndim
+def _grow_group(fgraph, root, position):
+    """The nodes fused with ``root`` and the variables of the group that others still need.
+
+    A producer joins when every client of its output is in the group, or, when its output has the
+    root's shape, when every other client comes after the root in topological order (so none of
+    them can feed the group: no cycle); that output then becomes an extra output of the Composite.
+    """
+    out = root.outputs[0]
+    ndim = out.ndim
+    root_pos = position[root]
     group = [root]
     members = {root}
-    produced = {root.outputs[0]}
+    produced = {out}
     external = set(root.inputs)
+    extra = []
     queue = list(root.inputs)
     clients = fgraph.clients
     outputs = set(fgraph.outputs)
     while queue:
         v = queue.pop()
         p = v.owner
-        if p is None or p in members or v not in external or not _fusable(p):
+        if p is None or p in members or v not in external or not _fusable(p) or v.ndim != ndim:
             continue
-        if v.ndim != ndim or v in outputs:
-            continue
-        if any(c == "output" or c not in members for c, _ in clients.get(v, ())):
-            continue
+        others = [c for c, _ in clients.get(v, ()) if c == "output" or c not in members]
+        if others or v in outputs:
+            if v.broadcastable != out.broadcastable:
+                continue
+            if any(c != "output" and position.get(c, -1) <= root_pos for c in others):
+                continue
         new_external = (external - {v}) | {i for i in p.inputs if i not in produced}
         if len(new_external) > MAX_INPUTS or len(group) >= MAX_NODES:
             continue
@@ -48,8 +60,10 @@ def _grow_group(fgraph, root):
         members.add(p)
         produced.add(v)
         external = new_external
+        if others or v in outputs:
+            extra.append(v)
         queue.extend(p.inputs)
-    return group
+    return group, extra
 
 
 def fuse_elemwise(fgraph):
@@ -60,7 +74,7 @@ def fuse_elemwise(fgraph):
     for root in reversed(order):
         if root not in fgraph.apply_nodes or not _fusable(root):
             continue
-        group = _grow_group(fgraph, root)
+        group, extra = _grow_group(fgraph, root, position)
         if len(group) < 2:
             continue
         group.sort(key=position.__getitem__)
@@ -72,16 +86,16 @@ def fuse_elemwise(fgraph):
                 if i not in produced and i not in seen:
                     seen.add(i)
                     outer_inputs.append(i)
-        out = root.outputs[0]
-        comp = composite_from_nodes(outer_inputs, group, [out])
-        new_out = Elemwise(comp)(*outer_inputs)
-        if new_out.type != out.type:
-            conv = out.type.convert_variable(new_out)
-            if conv is None:
-                continue
-            new_out = conv
-        copy_trace(fgraph, root, [new_out])
-        fgraph.replace(out, new_out, reason="fusion")
+        olds = [root.outputs[0]] + sorted(extra, key=lambda v: position[v.owner])
+        comp = composite_from_nodes(outer_inputs, group, olds)
+        news = Elemwise(comp)(*outer_inputs, return_list=True)
+        if any(n.type != o.type for n, o in zip(news, olds)):
+            continue
+        copy_trace(fgraph, root, news)
+        position[news[0].owner] = position[root]
+        for o, n in zip(olds, news):
+            if o in fgraph.clients:
+                fgraph.replace(o, n, reason="fusion")
         made += 1
     return made
 
