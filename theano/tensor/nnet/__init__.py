@@ -1,7 +1,8 @@
 """theano.tensor.nnet: activations, softmax, cross-entropies, conv2d/conv3d, batch normalization.
 
 Submodules: ``nnet`` (softmax and costs), ``conv`` (conv2d, conv3d and their gradient ops),
-``abstract_conv`` (Theano's name for the same), ``bn`` (batch normalization), ``sigm``.
+``abstract_conv`` (Theano's name for the same), ``bn`` (batch normalization), ``neighbours``
+(images2neibs), ``sigm``.
 """
 
 from theano.tensor.nnet.nnet import *  # noqa: F401,F403
@@ -11,7 +12,7 @@ from theano.tensor.nnet.conv import (conv2d, conv2d_grad_wrt_inputs, conv2d_grad
                                      Conv2dGradWeights, Conv3d, Conv3dGradInputs, Conv3dGradWeights)
 from theano.tensor.nnet.bn import (batch_normalization, batch_normalization_test,
                                    batch_normalization_train)
-from theano.tensor.nnet import abstract_conv, bn, conv, nnet  # noqa: F401
+from theano.tensor.nnet import abstract_conv, bn, conv, neighbours, nnet  # noqa: F401
 
 __all__ = list(_nnet_all) + ["conv2d", "conv2d_grad_wrt_inputs", "conv2d_grad_wrt_weights",
                              "conv2d_transpose", "Conv2d", "Conv2dGradInputs", "Conv2dGradWeights",
