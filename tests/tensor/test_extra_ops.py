@@ -249,9 +249,9 @@ def test_searchsorted_unique_bartlett():
         check_infer_shape([x, v], out, [xv, vv])
     s = T.lvector()
     perm = np.array([2, 0, 3, 1])
-    np.testing.assert_array_equal(run(extra_ops.searchsorted(x, v, sorter=s), [x, v, s], [xv[perm].copy()
-                                  if False else xv[np.argsort(perm)], vv, perm]),
-                                  np.searchsorted(xv[np.argsort(perm)], vv, sorter=perm))
+    unsorted = xv[np.argsort(perm)]  # perm is the argsort of unsorted
+    np.testing.assert_array_equal(run(extra_ops.searchsorted(x, v, sorter=s), [x, v, s], [unsorted, vv, perm]),
+                                  np.searchsorted(unsorted, vv, sorter=perm))
     with pytest.raises(ValueError, match="side"):
         extra_ops.searchsorted(x, v, side="middle")
     u = T.imatrix()

@@ -86,9 +86,11 @@ class CumOp(Op):
         return [g]
 
     def R_op(self, inputs, eval_points):
-        if self.mode != "add" or eval_points[0] is None:
-            return [None] if eval_points[0] is None else super().R_op(inputs, eval_points)
-        return [self(eval_points[0])]
+        if eval_points[0] is None:
+            return [None]
+        if self.mode == "add":  # linear
+            return [self(eval_points[0])]
+        return super().R_op(inputs, eval_points)
 
 
 def CumsumOp(axis=None):  # noqa: N802  (Theano 1.0's class name)

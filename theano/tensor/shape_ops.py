@@ -292,7 +292,8 @@ class Alloc(Op):
             if v.shape[d] != shape[lead + d] and not (node.inputs[0].broadcastable[d] and v.shape[d] == 1):
                 raise ValueError(
                     f"alloc: cannot broadcast a value of shape {v.shape} to shape {shape} (dimension "
-                    f"{d} of the value has length {v.shape[d]} and is not broadcastable)")
+                    f"{d} of the value has length {v.shape[d]} and is not broadcastable; mark it "
+                    "with T.addbroadcast if it always has length 1)")
         if any(s < 0 for s in shape):
             raise ValueError(f"alloc: negative dimension in shape {shape}")
         out = np.empty(shape, dtype=node.outputs[0].type.numpy_dtype)
