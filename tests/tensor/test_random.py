@@ -494,3 +494,15 @@ def test_numpy_array_size_is_checked():
     assert _run(srng.uniform(np.array([2, 2]))).shape == (2, 2)
     with pytest.raises(TypeError, match="vector of integers"):
         srng.uniform(np.array([2.0, 2.0]))
+
+
+def test_shared_of_a_generator_gets_a_random_type_without_extra_imports():
+    import subprocess
+    import sys
+
+    code = ("import numpy as np, theano\n"
+            "r = theano.shared(np.random.RandomState(1)); g = theano.shared(np.random.default_rng(1))\n"
+            "import theano.tensor as T\n"
+            "print(r.type, g.type, 'random' in T.__all__)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["RandomStateType", "RandomGeneratorType", "False"], out.stderr[-2000:]

@@ -29,6 +29,9 @@ import builtins as _builtins
 # Theano's T.abs_ and the bitwise/logical names
 __all__ = [n for n in dir() if not n.startswith("_")]
 
+# after __all__, so that `from theano.tensor import *` does not shadow Python's `random` module
+from theano.tensor.random import type as _random_type  # noqa: E402  theano.shared(RandomState)
+
 
 def __getattr__(name):
     # Sub-packages loaded on first use: T.nnet, T.signal, T.shared_randomstreams, T.raw_random ...
