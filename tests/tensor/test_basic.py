@@ -239,3 +239,13 @@ def test_get_scalar_constant_value_of_indexed_vectors():
         T.get_scalar_constant_value(T.stack([T.constant(2), T.lscalar()])[1])
     with pytest.raises(T.NotScalarConstantError):
         T.get_scalar_constant_value(r.shape[1])
+
+
+def test_get_scalar_constant_value_options():
+    n = T.constant(3)
+    with pytest.raises(T.NotScalarConstantError):
+        T.get_scalar_constant_value(n + 1, elemwise=False)
+    with pytest.raises(T.NotScalarConstantError):
+        T.get_scalar_constant_value(T.cast(n, "float32"), only_process_constants=True)
+    assert T.get_scalar_constant_value(n, only_process_constants=True) == 3
+    assert T.get_scalar_constant_value(T.cast(n + 1, "float32"), elemwise=True) == 4.0

@@ -132,10 +132,11 @@ _FOLDABLE = (ts.Add, ts.Sub, ts.Mul, ts.IntDiv, ts.TrueDiv, ts.Mod, ts.Maximum, 
              ts.Second)
 
 
-def get_scalar_constant_value(v, max_recur=10):
+def get_scalar_constant_value(v, elemwise=True, only_process_constants=False, max_recur=10):
     """The value of ``v`` if it is a constant scalar known when the graph is built, else raise
     NotScalarConstantError. Looks through casts, fills, dimshuffles, the length of broadcastable
-    or constant dimensions, and integer arithmetic on such values (at most ``max_recur`` deep)."""
+    or constant dimensions, and (with ``elemwise``) arithmetic on such values, at most
+    ``max_recur`` deep; ``only_process_constants`` looks at Constants only."""
     if isinstance(v, (numbers.Number, np.number, np.ndarray)):
         arr = np.asarray(v)
         if arr.size == 1:
@@ -144,19 +145,23 @@ def get_scalar_constant_value(v, max_recur=10):
         arr = np.asarray(v.data)
         if arr.size == 1:
             return arr.reshape(()).copy()
-    if isinstance(v, Variable) and v.owner is not None and max_recur > 0:
+    if isinstance(v, Variable) and v.owner is not None and max_recur > 0 and not only_process_constants:
         op = v.owner.op
         ins = v.owner.inputs
+
+        def _recur(x, depth):
+            return get_scalar_constant_value(x, elemwise=elemwise, max_recur=depth)
+
         if isinstance(op, Elemwise) and isinstance(op.scalar_op, (ts.Cast, ts.Second)):
-            val = get_scalar_constant_value(ins[-1], max_recur - 1)
+            val = _recur(ins[-1], max_recur - 1)
             return np.asarray(val, dtype=v.dtype)
-        if isinstance(op, Elemwise) and isinstance(op.scalar_op, _FOLDABLE) and v.ndim == 0:
-            vals = [np.asarray(get_scalar_constant_value(i, max_recur - 1)) for i in ins]
+        if elemwise and isinstance(op, Elemwise) and isinstance(op.scalar_op, _FOLDABLE) and v.ndim == 0:
+            vals = [np.asarray(_recur(i, max_recur - 1)) for i in ins]
             with np.errstate(all="ignore"):
                 out = op.scalar_op.impl(*vals, out_dtypes=[v.dtype])
             return np.asarray(out, dtype=v.dtype)
         if isinstance(op, (DimShuffle, Rebroadcast)):
-            return get_scalar_constant_value(ins[0], max_recur - 1)
+            return _recur(ins[0], max_recur - 1)
         from theano.tensor.shape import Shape, Shape_i
 
         index = _constant_index(v)
@@ -171,7 +176,7 @@ def get_scalar_constant_value(v, max_recur=10):
                         return np.asarray(x.data.shape[index], dtype="int64")
             if base.owner is not None and isinstance(base.owner.op, MakeVector):
                 if -len(base.owner.inputs) <= index < len(base.owner.inputs):
-                    val = get_scalar_constant_value(base.owner.inputs[index], max_recur - 1)
+                    val = _recur(base.owner.inputs[index], max_recur - 1)
                     return np.asarray(val, dtype=v.dtype)
             if isinstance(base, Constant) and base.data.ndim == 1 and -base.data.shape[0] <= index < \
                     base.data.shape[0]:
@@ -200,7 +205,7 @@ def _constant_index(v):
     if isinstance(item, (int, np.integer)):
         return int(item)
     try:
-        return int(get_scalar_constant_value(item, 2))
+        return int(get_scalar_constant_value(item, max_recur=2))
     except NotScalarConstantError:
         return None
 
