@@ -116,3 +116,13 @@ def test_identity_and_import_path():
     from theano.tensor.nnet import neighbours
 
     assert T.nnet.neighbours.images2neibs is neighbours.images2neibs is images2neibs
+
+
+def test_output_never_aliases_the_input():
+    op = Images2Neibs((2, 2))
+    x = T.dtensor4()
+    node = op.make_node(x)
+    v = rand(1, 1, 2, 2)
+    storage = [[None]]
+    op.perform(node, [v], storage)
+    assert not np.shares_memory(storage[0][0], v)

@@ -107,7 +107,8 @@ class Images2Neibs(_NeibsBase):
         win = as_strided(xp, shape=(b, c, nr, nc, kr, kc),
                          strides=(s[0], s[1], s[2] * self.neib_step[0], s[3] * self.neib_step[1],
                                   s[2], s[3]), writeable=False)
-        output_storage[0][0] = np.ascontiguousarray(win).reshape(b * c * nr * nc, kr * kc)
+        # np.array copies: the output must never share memory with the input
+        output_storage[0][0] = np.array(win).reshape(b * c * nr * nc, kr * kc)
 
     def infer_shape(self, node, input_shapes):
         b, c, h, w = input_shapes[0]
