@@ -699,3 +699,18 @@ def test_sum_acc_dtype_checks():
     with pytest.raises(TypeError):
         T.sum(x, dtype="no_such_dtype")
     np.testing.assert_allclose(run(T.sum(x, dtype="float32"), [x], [rand(4)]), rand(4).sum(), rtol=1e-6)
+
+
+def test_dtype_rules_under_floatx_float32():
+    with theano.config.change_flags(floatX="float32"):
+        assert T.constant(0.1).dtype == "float32"
+        assert (T.fvector() * 0.1).dtype == "float32"
+        assert (T.ivector() / T.ivector()).dtype == "float32"
+        assert T.arange(0.1, 1).dtype == "float32"
+        assert T.zeros(3).dtype == "float32" and T.eye(2).dtype == "float32"
+        assert T.vector().dtype == "float32"
+        assert T.exp(T.ivector()).dtype == "float64"  # int32 -> float64 regardless of floatX
+        x = T.ivector()
+        res = run(x / 2, [x], [np.array([1, 3], dtype="int32")])
+        assert res.dtype == np.float32
+        np.testing.assert_allclose(res, [0.5, 1.5])
