@@ -144,3 +144,12 @@ def test_iterating_over_a_shape_vector():
     with pytest.raises(TypeError, match="iteration"):
         iter(T.dvector())
         list(T.dvector())
+
+
+def test_flatten_op_compat():
+    from theano.tensor.basic import Flatten
+
+    x = T.dtensor3()
+    out = Flatten(2)(x)
+    assert out.ndim == 2 and Flatten(2) == Flatten(2) and Flatten(1) != Flatten(2)
+    np.testing.assert_allclose(run(out, [x], [rand(2, 3, 4)]), rand(2, 3, 4).reshape(2, 12))

@@ -249,3 +249,19 @@ def flatten(x, outdim=1, ndim=None):
     if out.broadcastable != bcast:
         out = patternbroadcast(out, tuple(o or b for o, b in zip(out.broadcastable, bcast)))
     return out
+
+
+class Flatten:
+    """Theano 1.0's deprecated ``Flatten(outdim)`` op: calling it builds ``flatten(x, outdim)``."""
+
+    def __init__(self, outdim=1):
+        self.outdim = int(outdim)
+
+    def __call__(self, x):
+        return flatten(x, self.outdim)
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self.outdim == other.outdim
+
+    def __hash__(self):
+        return hash((type(self), self.outdim))
