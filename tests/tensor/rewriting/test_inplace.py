@@ -189,3 +189,30 @@ def test_destroy_handler_follows_views():
     assert not dh.can_destroy(fg, w.owner, 0)  # t is read by the sum too
     fg = FunctionGraph([x], [w], clone=False)
     assert get_destroy_handler(fg).can_destroy(fg, w.owner, 0)
+
+
+def test_output_and_update_from_same_inplace_expression():
+    w = theano.shared(rand(3, 3), "w")
+    x = T.dmatrix("x")
+    new = T.tanh(T.dot(x, w)) * 2  # may be computed in place in the dot's buffer
+    f = _fn([x], new, updates=[(w, new)])
+    xv = np.eye(3) * 0.5
+    w0 = w.get_value()
+    out1 = f(xv)
+    np.testing.assert_allclose(out1, np.tanh(xv.dot(w0)) * 2)
+    np.testing.assert_allclose(w.get_value(), out1)
+    keep = out1.copy()
+    out2 = f(out1)  # the previous result passed back as an input
+    np.testing.assert_array_equal(out1, keep)
+    np.testing.assert_allclose(out2, np.tanh(keep.dot(keep)) * 2)
+    assert not np.shares_memory(out2, w.get_value(borrow=True))
+
+
+def test_borrowed_output_is_not_overwritten_by_next_call():
+    x = T.dvector("x")
+    f = theano.function([x], theano.Out(T.exp(T.exp(x) * 2) + 1, borrow=True),
+                        mode=theano.Mode("py", "fast_run"))
+    a = f(np.zeros(2))
+    keep = a.copy()
+    f(np.ones(2))
+    np.testing.assert_array_equal(a, keep)
