@@ -3,6 +3,7 @@
     python benchmarks/run.py            # full run (several minutes)
     python benchmarks/run.py --quick    # about two minutes
     python benchmarks/run.py --no-pin   # use every CPU (default: pinned to one)
+    python benchmarks/run.py --clock cpu   # process CPU time instead of wall time
 
 Each workload is timed as interleaved repeats (NumPy, theano-ng, PyTensor, JAX, NumPy, ...) and
 the median of each is reported with the ratio to NumPy (lower is better). Also measured: the time
@@ -56,10 +57,13 @@ def _columns(args):
     return cols
 
 
+CLOCK = time.perf_counter
+
+
 def time_once(run):
-    t0 = time.perf_counter()
+    t0 = CLOCK()
     run()
-    return time.perf_counter() - t0
+    return CLOCK() - t0
 
 
 def bench_workload(wl, cfg, cols, repeats):
@@ -160,7 +164,13 @@ def main():
     ap.add_argument("--repeats", type=int, default=None, help="interleaved repeats per workload")
     ap.add_argument("--only", default="", help="run only workloads whose name contains this")
     ap.add_argument("--no-others", action="store_true", help="skip the PyTensor and JAX columns")
+    ap.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                    help="wall: time.perf_counter (default); cpu: time.process_time, robust to "
+                         "other processes on a shared machine (equal to wall time when pinned, "
+                         "single-threaded and idle)")
     args = ap.parse_args()
+    global CLOCK
+    CLOCK = time.process_time if args.clock == "cpu" else time.perf_counter
     cfg = dict(W.QUICK if args.quick else W.FULL)
     repeats = args.repeats or (5 if args.quick else 9)
 
@@ -173,7 +183,8 @@ def main():
           f"{'PINNED to CPU ' + str(cpus) if PIN else 'not pinned, CPUs ' + str(cpus)}, "
           f"BLAS/OpenMP threads {os.environ.get('OMP_NUM_THREADS', 'default')}")
     print(f"python {sys.version.split()[0]}, numpy {np.__version__}, numba {numba.__version__}, "
-          f"linker 'auto' = {auto_linker_name()}, {repeats} interleaved repeats, medians")
+          f"linker 'auto' = {auto_linker_name()}, {repeats} interleaved repeats, medians, "
+          f"{args.clock} clock")
     cols = _columns(args)
     names = [c[0] for c in cols]
     head = f"{'workload':44s} {'NumPy':>11s} " + " ".join(f"{n:>11s} {'ratio':>6s}" for n in names)

@@ -70,6 +70,11 @@ def eager(monkeypatch):
     monkeypatch.setattr(nbe, "HOT_CALLS", 0)
 
 
+def node_globals(f):
+    """The globals of the per-node generated code (the function's thunk may wrap it)."""
+    return getattr(f.maker.thunk, "per_node", f.maker.thunk).__globals__
+
+
 def run_both(inputs, outputs, values):
     f_nb = theano.function(inputs, outputs, mode=NB(), on_unused_input="ignore")
     f_py = theano.function(inputs, outputs, mode=PY(), on_unused_input="ignore")
@@ -202,7 +207,7 @@ def test_fused_kernel_matches_reference_with_nan_inf_and_keeps_dtype(eager, dtyp
     a, b, f = run_both([x, y], out, [xv, yv])
     assert a.dtype == np.dtype(dtype)
     assert_same(a, b)
-    runner_kernel = [g for k, g in f.maker.thunk.__globals__.items() if k.startswith("f")]
+    runner_kernel = [g for k, g in node_globals(f).items() if k.startswith("f")]
     assert runner_kernel, "the node has an implementation"
 
 
@@ -285,7 +290,7 @@ def test_cold_node_becomes_hot(monkeypatch, tmp_path):
     op = fused(lambda a, b: a * b - a, ["float64", "float64"])
     x, y = T.dvector("x"), T.dvector("y")
     f = theano.function([x, y], op(x, y), mode=NB())
-    glb = f.maker.thunk.__globals__
+    glb = node_globals(f)
     first = glb["f0"]
     for _ in range(3):
         np.testing.assert_allclose(f(np.arange(3.0), np.ones(3)), np.arange(3.0) * 1 - np.arange(3.0))
@@ -305,6 +310,42 @@ def test_multi_output_and_inplace_elemwise(eager):
     fn = numba_funcify(node.op, node)
     res = fn(xv, np.ones(3))
     assert res is xv and list(xv) == [1.0, 2.0, 3.0]
+
+
+# ---- whole-graph tier -----------------------------------------------------------------------
+
+
+def test_hot_small_graph_runs_as_one_numba_function(monkeypatch):
+    from theano.link.numba import graph as whole
+
+    monkeypatch.setattr(whole, "GRAPH_HOT_CALLS", 2)
+    w = theano.shared(np.array([0.1, 0.25, 0.15, 0.3]), "w")
+    x, t = T.fvector("x"), T.fscalar("t")
+    y = (x * w).sum()
+    g = T.grad(T.sqr(t - y), w)
+    outs = [y, g.dimshuffle("x", 0), T.dot(g, g), (x * w).prod(), T.exp(g).sum(axis=0)]
+    f = theano.function([x, t], outs, updates=[(w, w - 0.1 * g)],
+                        mode=theano.Mode("numba", "fast_run"))
+    ref = theano.function([x, t], outs, mode=theano.Mode("py", "None"))
+    assert "def _graph" in f.maker.thunk.graph_source
+    for _ in range(4):
+        expected = ref([1.0, 2.0, 3.0, 4.0], 100.0)   # both read w before f updates it
+        got = f([1.0, 2.0, 3.0, 4.0], 100.0)
+        for a, b in zip(got, expected):
+            assert a.dtype == b.dtype and a.shape == b.shape
+            np.testing.assert_allclose(a, b, rtol=1e-12)
+    assert f.maker.thunk.__globals__["_run"].__name__ == "run"   # the whole-graph runner
+    with pytest.raises(ValueError) as info:                      # errors still name the node
+        f([1.0, 2.0, 3.0], 100.0)
+    assert "Apply node that caused the error" in str(info.value)
+
+
+def test_graphs_with_other_ops_stay_per_node():
+    from theano.link.numba.graph import graph_source
+
+    x = T.dvector("x")
+    fg = theano.function([x], Twice()(x) + 1, mode=NB()).maker.fgraph
+    assert graph_source(fg, fg.toposort()) is None
 
 
 # ---- other ops, fallback, lazy graphs, profiling -----------------------------------------------

@@ -6,14 +6,13 @@ Numba loops (``elemwise.py``) cached on disk (``cache.py``). Ops without a regis
 ``perform``.
 """
 
+import importlib.util
+
 from theano.link import register_linker
 
-try:
-    import numba  # noqa: F401
-
-    AVAILABLE = True
-except ImportError:  # pragma: no cover - numba is a dependency, but keep 'auto' working without it
-    AVAILABLE = False
+# numba itself is imported only when the first kernel is compiled (importing it takes ~0.5 s,
+# which ``theano.function`` should not pay for graphs that never get hot).
+AVAILABLE = importlib.util.find_spec("numba") is not None
 
 if AVAILABLE:
     from theano.link.numba.dispatch import numba_funcify, perform_funcify

@@ -19,22 +19,30 @@ import sys
 import threading
 import uuid
 
-import numba
-
 from theano.configdefaults import config
 
-_VERSION_TAG = f"numba-{numba.__version__}-py{sys.version_info[0]}{sys.version_info[1]}"
+_VERSION_TAG = None
 _loaded = {}      # key -> module, in this process
 _lock = threading.Lock()   # in-process only: two threads of one process import a module once
 
 
+def version_tag():
+    """numba and Python versions (read without importing numba, which is slow)."""
+    global _VERSION_TAG
+    if _VERSION_TAG is None:
+        from importlib.metadata import version
+
+        _VERSION_TAG = f"numba-{version('numba')}-py{sys.version_info[0]}{sys.version_info[1]}"
+    return _VERSION_TAG
+
+
 def kernel_dir():
-    return os.path.join(config.compiledir, _VERSION_TAG)
+    return os.path.join(config.compiledir, version_tag())
 
 
 def kernel_key(source):
     h = hashlib.sha256()
-    h.update(_VERSION_TAG.encode())
+    h.update(version_tag().encode())
     h.update(b"\0")
     h.update(source.encode())
     return h.hexdigest()[:32]

@@ -12,8 +12,10 @@ nodes on 0-d tensors) is first flattened into a *scalar program*: a list of step
 Which one runs is decided by measurement-based rules (see ``benchmarks/``):
 
 - a single ufunc is one pass over memory in NumPy already, with SIMD transcendental functions:
-  NumPy, unless the array is big enough for the parallel Numba loop on several cores;
-- a fused chain runs as one Numba loop (no temporaries, one dispatch) when the cost model says so;
+  NumPy (``THEANO_NUMBA_FORCE_KERNELS=1`` runs single ops through Numba loops too, for testing);
+- a fused chain runs as one Numba loop (no temporaries, one dispatch) when the cost model says so,
+  with ``prange`` over the first axis above ``config.numba__parallel_threshold`` elements when the
+  process may use more than one CPU;
   chains dominated by exp/log/tanh/... on big arrays run as NumPy on chunks that stay in cache
   (NumPy's SIMD exp is several times faster than libm's scalar exp that Numba calls);
 - Numba compiles only once a node is hot (``HOT_CALLS`` calls), or at once when the kernel is in the
@@ -172,13 +174,19 @@ def _ref_dtype(prog, ref):
 # ---------------------------------------------------------------------------------------------
 
 
-def _numpy_step(sop, n_args, out_dtype):
-    """A function of arrays computing one step (not yet cast to ``out_dtype``)."""
+def _numpy_step(sop, n_args, out_dtype, arg_dtypes=None):
+    """A function of arrays computing one step (not yet cast to ``out_dtype``). With the
+    arguments' dtypes known, a step whose inputs already have the output dtype is the bare ufunc."""
     impl_fn = getattr(sop, "impl_fn", None)
     plain_impl = type(sop).impl is ts.ScalarOp.impl
-    if plain_impl and not sop.compute_in_out_dtype and isinstance(impl_fn, np.ufunc) \
-            and impl_fn.nin == n_args:
+    same = arg_dtypes is not None and all(d == out_dtype for d in arg_dtypes)
+    if plain_impl and isinstance(impl_fn, np.ufunc) and impl_fn.nin == n_args \
+            and (not sop.compute_in_out_dtype or same):
         return impl_fn
+    if same and sop.name == "sqr":
+        return np.square
+    if same and isinstance(sop, ts.TrueDiv) and np.dtype(out_dtype).kind == "f":
+        return np.true_divide
     if isinstance(sop, ts.Add) and n_args == 2:
         return np.add
     if isinstance(sop, ts.Mul) and n_args == 2:
@@ -211,7 +219,7 @@ def numpy_program_source(prog):
 
     for k, (sop, args, res, od) in enumerate(prog.steps):
         fname = f"_f{k}"
-        glb[fname] = _numpy_step(sop, len(args), od)
+        glb[fname] = _numpy_step(sop, len(args), od, [_ref_dtype(prog, a) for a in args])
         glb[f"_d{k}"] = np.dtype(od)
         lines.append(f"    {res} = {fname}({', '.join(ref(a) for a in args)})")
         lines.append(f"    if {res}.dtype is not _d{k}: {res} = _asarray({res}).astype(_d{k})")
@@ -299,9 +307,13 @@ def scalar_expr(sop, args, arg_dtypes, out_dtype):
     return "(" + template.format(*args) + ")"
 
 
-def numba_kernel_source(prog, in_bcast, ndim, parallel=False):
-    """Source of a module defining ``kernel`` (a Numba dispatcher) that computes ``prog`` over the
-    broadcast shape; None when a step has no Numba expression."""
+KERNEL_HEADER = ["import math", "import numpy as np", "import numba", "", ""]
+NJIT_FLAGS = "cache=True, error_model='numpy', nogil=True"
+
+
+def kernel_def_lines(prog, in_bcast, ndim, name="_kernel", parallel=False):
+    """Lines of ``def name(i0, ...)``: the loop nest computing ``prog`` over the broadcast shape,
+    returning a tuple of output arrays; None when a step has no Numba expression."""
     body = []
     for sop, args, res, od in prog.steps:
         arg_names = []
@@ -316,8 +328,7 @@ def numba_kernel_source(prog, in_bcast, ndim, parallel=False):
             body.append(f"{res} = np.{od}({expr})")
     n_in = len(prog.inputs)
     ins = [f"i{k}" for k in range(n_in)]
-    lines = ["import math", "import numpy as np", "import numba", "",
-             "", f"def _kernel({', '.join(ins)}):"]
+    lines = [f"def {name}({', '.join(ins)}):"]
     # sizes of the output, with the strict broadcasting check
     for d in range(ndim):
         owners = [k for k in range(n_in) if not in_bcast[k][d]]
@@ -347,11 +358,17 @@ def numba_kernel_source(prog, in_bcast, ndim, parallel=False):
         lines.append(f"{indent}o{j}[{out_idx}] = {val}")
     outs = ", ".join(f"o{j}" for j in range(len(prog.outputs)))
     lines.append(f"    return ({outs},)")
-    flags = "cache=True, error_model='numpy', nogil=True" + (", parallel=True" if parallel else "")
-    lines.append("")
-    lines.append("")
-    lines.append(f"kernel = numba.njit({flags})(_kernel)")
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def numba_kernel_source(prog, in_bcast, ndim, parallel=False):
+    """Source of a module defining ``kernel`` (a Numba dispatcher) that computes ``prog`` over the
+    broadcast shape; None when a step has no Numba expression."""
+    lines = kernel_def_lines(prog, in_bcast, ndim, "_kernel", parallel)
+    if lines is None:
+        return None
+    flags = NJIT_FLAGS + (", parallel=True" if parallel else "")
+    return "\n".join(KERNEL_HEADER + lines + ["", "", f"kernel = numba.njit({flags})(_kernel)"]) + "\n"
 
 
 def numba_signature(node):
@@ -587,7 +604,7 @@ class ElemwiseRunner:
         if self.prog is None or self.inplace or self.n_out != 1:
             return self.run_numpy
         sop, args, res, od = self.prog.steps[0]
-        fn = _numpy_step(sop, len(args), od)
+        fn = _numpy_step(sop, len(args), od, [_ref_dtype(self.prog, a) for a in args])
         glb = {"_fn": fn, "_od": self.out_dtypes[0], "_nd": np.ndarray, "_fail": self._fail,
                "_finish": self.finish, "_errstate": np.errstate, "_asarray": np.asarray}
         names = [f"x{k}" for k in range(len(args))]
@@ -621,12 +638,15 @@ class ElemwiseRunner:
             return self.hot_function()
         from theano.link.numba.cache import is_cached
 
-        if HOT_CALLS <= 0 or (self.kernel_source is not None and is_cached(self.kernel_source)):
+        if HOT_CALLS <= 0:
             return self.hot_function()
+        # a kernel in the disk cache is loaded at the first call, not by theano.function
+        hot_after = 1 if (self.kernel_source is not None and is_cached(self.kernel_source)) \
+            else HOT_CALLS
 
         def cold(*args):
             self.calls += 1
-            if self.calls >= HOT_CALLS and self.rebind is not None:
+            if self.calls >= hot_after and self.rebind is not None:
                 hot = self.hot_function()
                 self.rebind(hot)
                 return hot(*args)

@@ -25,6 +25,7 @@ import time
 from theano.graph.basic import Constant
 from theano.link.python.vm import LazyVM
 from theano.link.utils import reraise_with_node
+from theano.link.numba import elemwise as nbe
 from theano.link.numba.dispatch import numba_funcify
 
 
@@ -144,7 +145,14 @@ class NumbaLinker:
         nodes = fgraph.toposort()
         if any(getattr(n.op, "lazy", False) for n in nodes):
             return LazyVM(fgraph, nodes, self.allow_gc, profile)
-        return build_thunk(fgraph, nodes, profile)
+        per_node = build_thunk(fgraph, nodes, profile)
+        from theano.link.numba import graph as whole
+
+        if profile is None and whole.GRAPH_HOT_CALLS > 0 and nbe.HOT_CALLS > 0:
+            tier = whole.WholeGraph(fgraph, nodes)
+            if tier.ok:
+                return tier.thunk(per_node)
+        return per_node
 
     def required_rewrites(self):
         return ()

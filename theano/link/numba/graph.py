@@ -1,0 +1,214 @@
+"""Whole-graph compilation: a hot graph made only of ops Numba can express becomes one Numba function.
+
+Per-node calls cost about a microsecond each (argument unboxing, allocation of the result); for the
+small graphs of tutorials and samplers that dominates. When every node of a graph is an Elemwise
+with a Numba kernel, a DimShuffle, a Sum/Prod/Max/Min, a Shape_i or a Dot, the whole graph is
+generated as one module::
+
+    @numba.njit(...)
+    def _n0(i0, i1): ...            # the Elemwise loop nest of node 0 (see elemwise.py)
+
+    def _graph(i0, i1, c0):
+        v0 = _n0(i0, c0)[0]
+        v1 = _sum_all_float64(v0)
+        ...
+        return (v1, v3)
+
+    graph = numba.njit(cache=True, ...)(_graph)
+
+compiled (and cached on disk like the kernels) once the function is hot, and called with one
+dispatch. Constants are passed as arguments. Anything unexpected (a layout Numba refuses, a shape
+error at run time, a failed compilation) makes that call, or the graph for good, run through the
+per-node code instead, which also gives the errors their node and user line.
+"""
+
+import os
+
+import numpy as np
+
+from theano.graph.basic import Constant
+from theano.tensor.elemwise import CAReduce, DimShuffle, Elemwise
+from theano.tensor.math import Dot
+from theano.tensor.shape import Shape_i
+
+from theano.link.numba import elemwise as nbe
+
+# Calls after which a graph is compiled whole (0: never); graphs of more nodes are not.
+GRAPH_HOT_CALLS = int(os.environ.get("THEANO_NUMBA_GRAPH_HOT_CALLS", "20"))
+MAX_NODES = 40
+
+HELPERS = '''
+@numba.njit(cache=True, nogil=True)
+def _as0d(value, like):
+    out = np.empty((), dtype=like.dtype)
+    out[()] = value
+    return out
+'''
+
+
+def _dtype_expr(dtype):
+    return "np.bool_" if dtype == "bool" else f"np.{dtype}"
+
+
+def _node_code(node, k, ins, outs, defs):
+    """Lines computing ``node``; None when it cannot be expressed."""
+    op = node.op
+    if isinstance(op, Elemwise):
+        prog = nbe.build_program(op.scalar_op, [v.dtype for v in node.inputs],
+                                 [o.dtype for o in node.outputs])
+        if prog is None:
+            return None
+        lines = nbe.kernel_def_lines(prog, [v.broadcastable for v in node.inputs],
+                                     node.outputs[0].ndim, f"_n{k}")
+        if lines is None:
+            return None
+        defs.append(f"@numba.njit({nbe.NJIT_FLAGS})")
+        defs.extend(lines)
+        defs.append("")
+        if len(outs) == 1:
+            return [f"{outs[0]} = _n{k}({', '.join(ins)})[0]"]
+        return [f"{', '.join(outs)}, = _n{k}({', '.join(ins)})"]
+    if isinstance(op, DimShuffle):
+        x = ins[0]
+        ndim_in = len(op.input_broadcastable)
+        kept = list(op.shuffle)
+        code = x
+        if kept != sorted(kept):
+            if op.drop or op.augment:
+                return None
+            return [f"{outs[0]} = np.transpose({x}, {tuple(kept)!r})"]
+        shape = []
+        for o in op.new_order:
+            shape.append("1" if o == "x" else f"{x}.shape[{o}]")
+        if not shape:
+            return [f"{outs[0]} = _as0d({x}.flat[0], {x})"]
+        if ndim_in == 0:
+            return [f"{outs[0]} = np.full(({', '.join(shape)},), {x}[()], dtype={x}.dtype)"]
+        return [f"{outs[0]} = np.ascontiguousarray({x}).reshape(({', '.join(shape)},))"]
+    if isinstance(op, CAReduce):
+        name = op.scalar_op.name
+        x = ins[0]
+        out_dtype = node.outputs[0].dtype
+        acc = op.acc_dtype if name in ("add", "mul") and op.acc_dtype else None
+        fn = {"add": "np.sum", "mul": "np.prod", "maximum": "np.max", "minimum": "np.min"}.get(name)
+        if fn is None or node.inputs[0].dtype == "bool":
+            return None
+        src = f"{x}.astype({_dtype_expr(acc)})" if acc and acc != node.inputs[0].dtype else x
+        ndim = node.inputs[0].ndim
+        if tuple(op.axis) == tuple(range(ndim)):
+            if name in ("maximum", "minimum"):
+                return None  # the empty-input error is the reference's
+            return [f"{outs[0]} = _as0d({_dtype_expr(out_dtype)}({fn}({src})), "
+                    f"np.empty(0, dtype={_dtype_expr(out_dtype)}))"]
+        if name not in ("add", "mul") or len(op.axis) != 1:
+            return None
+        return [f"{outs[0]} = {fn}({src}, axis={op.axis[0]}).astype({_dtype_expr(out_dtype)})"]
+    if isinstance(op, Shape_i):
+        return [f"{outs[0]} = _as0d(np.int64({ins[0]}.shape[{op.i}]), np.empty(0, dtype=np.int64))"]
+    if isinstance(op, Dot):
+        a, b = node.inputs
+        if a.dtype != b.dtype or a.dtype not in ("float32", "float64"):
+            return None
+        if a.ndim == 1 and b.ndim == 1:
+            return [f"{outs[0]} = _as0d(np.dot({ins[0]}, {ins[1]}), {ins[0]})"]
+        return [f"{outs[0]} = np.dot(np.ascontiguousarray({ins[0]}), np.ascontiguousarray({ins[1]}))"]
+    return None
+
+
+def graph_source(fgraph, nodes):
+    """(module source, constants in argument order) of the whole-graph function, or None."""
+    names = {}
+    consts = []
+    for k, v in enumerate(fgraph.inputs):
+        names[v] = f"i{k}"
+    defs = []
+    body = []
+    count = 0
+    for k, node in enumerate(nodes):
+        for v in node.inputs:
+            if v not in names:
+                if not isinstance(v, Constant) or not isinstance(v.data, np.ndarray):
+                    return None
+                names[v] = f"c{len(consts)}"
+                consts.append(v.data)
+        outs = []
+        for v in node.outputs:
+            names[v] = f"v{count}"
+            outs.append(names[v])
+            count += 1
+        code = _node_code(node, k, [names[v] for v in node.inputs], outs, defs)
+        if code is None:
+            return None
+        body.extend("    " + line for line in code)
+    for v in fgraph.outputs:
+        if v not in names:
+            if not isinstance(v, Constant):
+                return None
+            names[v] = f"c{len(consts)}"
+            consts.append(v.data)
+    args = [f"i{k}" for k in range(len(fgraph.inputs))] + [f"c{k}" for k in range(len(consts))]
+    lines = nbe.KERNEL_HEADER + [HELPERS] + defs + ["", f"def _graph({', '.join(args)}):"] + body
+    lines.append(f"    return ({''.join(names[v] + ', ' for v in fgraph.outputs)})")
+    lines += ["", "", f"graph = numba.njit({nbe.NJIT_FLAGS})(_graph)"]
+    return "\n".join(lines) + "\n", consts
+
+
+class WholeGraph:
+    """The whole-graph tier of one compiled function (see module doc)."""
+
+    def __init__(self, fgraph, nodes):
+        built = graph_source(fgraph, nodes) if len(nodes) <= MAX_NODES else None
+        self.ok = built is not None
+        if self.ok:
+            self.source, self.consts = built
+            self.out_dtypes = [np.dtype(v.dtype) for v in fgraph.outputs]
+
+    def thunk(self, per_node):
+        """A thunk that runs ``per_node`` until hot, then the whole-graph function."""
+        from theano.link.numba.cache import is_cached
+
+        glb = {}
+        hot_after = 1 if is_cached(self.source) else GRAPH_HOT_CALLS
+        calls = [0]
+
+        def cold(inputs):
+            calls[0] += 1
+            if calls[0] >= hot_after:
+                glb["_run"] = self._runner(per_node, glb) or per_node
+                return glb["_run"](inputs)
+            return per_node(inputs)
+
+        glb["_run"] = cold
+        exec("def thunk(inputs):\n    return _run(inputs)\n", glb)
+        thunk = glb["thunk"]
+        thunk.source = per_node.source
+        thunk.per_node = per_node
+        thunk.graph_source = self.source
+        return thunk
+
+    def _runner(self, per_node, glb):
+        from theano.link.numba.cache import load_module
+
+        try:
+            graph = load_module(self.source).graph
+        except Exception:
+            return None
+        consts = tuple(self.consts)
+        out_dtypes = self.out_dtypes
+        state = {"checked": False}
+
+        def run(inputs):
+            try:
+                outs = graph(*inputs, *consts)
+            except Exception:
+                if not state["checked"]:   # Numba cannot compile it for these types
+                    glb["_run"] = per_node
+                return per_node(inputs)    # gives the error its node and user line
+            if not state["checked"]:
+                state["checked"] = True
+                if [o.dtype for o in outs] != out_dtypes:
+                    glb["_run"] = per_node
+                    return per_node(inputs)
+            return list(outs)
+
+        return run
