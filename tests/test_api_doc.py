@@ -57,3 +57,13 @@ def test_generator_check_mode_reports_drift(tmp_path, monkeypatch):
     assert gen_api_doc.main([]) == 0
     assert stale.read_text(encoding="utf-8") == "# fresh\n"
     assert gen_api_doc.main(["--check"]) == 0
+
+
+def test_star_import_of_tensor_does_not_shadow_builtins_or_modules():
+    import builtins
+
+    ns = {}
+    exec("from theano.tensor import *", ns)
+    for name in ("type", "math", "np", "numbers", "random", "basic"):
+        assert name not in ns or ns[name] is getattr(builtins, name, None), name
+    assert "dot" in ns and "dmatrix" in ns and "grad" in ns

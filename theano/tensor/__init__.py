@@ -27,7 +27,9 @@ from theano.gradient import (Lop, Rop, consider_constant, grad, hessian, jacobia
 import builtins as _builtins
 
 # Theano's T.abs_ and the bitwise/logical names
-__all__ = [n for n in dir() if not n.startswith("_")]
+# (no submodules: `from theano.tensor import *` must not shadow `type`, `math`, `np`, ...)
+__all__ = [n for n in dir() if not n.startswith("_")
+           and not isinstance(globals()[n], _builtins.type(_builtins))]
 
 # after __all__, so that `from theano.tensor import *` does not shadow Python's `random` module
 from theano.tensor.random import type as _random_type  # noqa: E402  theano.shared(RandomState)
