@@ -122,3 +122,18 @@ def test_softmax_crossentropy_without_bias_values():
     for a, c in zip(naive, good):
         assert a.dtype == c.dtype == np.float32
         np.testing.assert_allclose(c, a, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", ("float64", "float32"))
+def test_log_exp_and_sqrt_sqr(dtype):
+    x = T.vector("x", dtype=dtype)
+    big = 1e200 if dtype == "float64" else 1e30
+    v = np.array([1000.0, -3.0, 0.5, -big], dtype=dtype)
+    naive, good = _both([x], T.log(T.exp(x)), [v])
+    assert not np.all(np.isfinite(naive))
+    np.testing.assert_array_equal(good, v)
+    naive, good = _both([x], T.sqrt(T.sqr(x)), [v])
+    assert not np.all(np.isfinite(naive))
+    np.testing.assert_array_equal(good, np.abs(v))
+    f = theano.function([x], T.log(T.exp(x)), mode=FAST.excluding("fusion"))
+    assert not [n for n in f.maker.fgraph.toposort()]

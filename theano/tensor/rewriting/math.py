@@ -256,6 +256,28 @@ def _is_max_shifted(x):
 register_stabilize(local_log_sum_exp, "stability")
 
 
+@node_rewriter([ts.log, ts.sqrt])
+def local_inverse_pairs(fgraph, node):
+    """``log(exp(x))`` -> x and ``sqrt(sqr(x))`` -> ``abs(x)`` for floats: exact where the naive
+    form is finite, and no overflow where it is not."""
+    out = node.outputs[0]
+    (arg,) = node.inputs
+    if out.dtype not in ts.float_dtypes:
+        return None
+    if is_elemwise(node, ts.log):
+        e = elemwise_of(arg, ts.exp)
+        if e is not None and e.inputs[0].type == out.type:
+            return [e.inputs[0]]
+    else:
+        q = elemwise_of(arg, ts.sqr)
+        if q is not None and q.inputs[0].type == out.type:
+            return [tm.abs_(q.inputs[0])]
+    return None
+
+
+register_stabilize(local_inverse_pairs, "stability")
+
+
 # --------------------------------------------------------------------------------------------------
 # specialize
 # --------------------------------------------------------------------------------------------------
