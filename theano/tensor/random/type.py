@@ -11,21 +11,40 @@ never advances the state it was given. Two kinds of state are supported:
 import copy
 
 import numpy as np
+from numpy.random.bit_generator import ISeedSequence
 
 from theano.compile.sharedvalue import SharedVariable, shared_constructor
 from theano.graph.type import Type
+
+
+class _BlankSeed(ISeedSequence):
+    """A seed sequence of zeros: makes a bit generator without the cost of hashing OS entropy,
+    for a copy whose state is overwritten right away."""
+
+    def generate_state(self, n_words, dtype=np.uint32):
+        return np.zeros(n_words, dtype=dtype)
+
+
+_BLANK = _BlankSeed()
 
 
 def copy_rng(rng):
     """An independent copy of a RandomState or Generator, in the same state."""
     if isinstance(rng, np.random.Generator):
         bit_gen = rng.bit_generator
-        new_bit_gen = type(bit_gen)()
+        try:
+            new_bit_gen = type(bit_gen)(_BLANK)
+        except TypeError:  # a bit generator that does not take a seed sequence
+            return copy.deepcopy(rng)
         new_bit_gen.state = bit_gen.state
         return np.random.Generator(new_bit_gen)
     if isinstance(rng, np.random.RandomState):
-        new = np.random.RandomState()
-        new.set_state(rng.get_state(legacy=False))
+        state = rng.get_state(legacy=False)  # includes the cached second normal draw
+        try:
+            new = np.random.RandomState(np.random.MT19937(_BLANK))
+            new.set_state(state)
+        except (TypeError, ValueError):
+            return copy.deepcopy(rng)
         return new
     return copy.deepcopy(rng)
 
