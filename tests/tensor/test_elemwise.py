@@ -256,3 +256,20 @@ def test_compiled_function_with_tensor_ops_pickles():
     f = theano.function([x], y, mode=PY)
     xv = rand(2, 3)
     np.testing.assert_allclose(pickle.loads(pickle.dumps(f))(xv), f(xv))
+
+
+@pytest.mark.parametrize("mode", ["FAST_COMPILE", "FAST_RUN"])
+def test_outputs_never_alias_inputs(mode):
+    x, y, z = T.dmatrix(), T.dmatrix(), T.zmatrix()
+    outs = [x.reshape((6,)), T.flatten(x), x.T, T.specify_shape(x, (2, 3)), T.tensor_copy(x), T.fill(x, y),
+            T.real(x), x.copy(), T.real(z), T.imag(z), T.second(y, x), T.identity(x), T.squeeze(x),
+            T.cast(x, "float64"), T.join(0, x), T.roll(x, 0), T.sort(x)]
+    f = theano.function([x, y, z], outs, mode=mode)
+    xv, yv, zv = rand(2, 3), rand(2, 3, seed=3), np.ones((2, 3), complex)
+    for k, o in enumerate(f(xv, yv, zv)):
+        assert not any(np.shares_memory(o, v) for v in (xv, yv, zv)), (k, outs[k])
+    # and the scalar ops themselves never hand back their inputs
+    a = rand(3)
+    for sop in (ts.identity, ts.real, ts.imag):
+        assert not np.shares_memory(sop.impl(a, out_dtypes=["float64"]), a)
+    assert not np.shares_memory(ts.second.impl(a, a), a)

@@ -258,6 +258,14 @@ def _round_half_away(x):
     return np.where(x >= 0, np.floor(x + 0.5), np.ceil(x - 0.5)).astype(x.dtype, copy=False)
 
 
+def _real_copy(x):
+    return np.array(np.real(x))  # np.real hands back (a view of) its input
+
+
+def _imag_copy(x):
+    return np.array(np.imag(x))
+
+
 def _sqr(x):
     return np.multiply(x, x)
 
@@ -315,7 +323,7 @@ abs_ = _make_unary("abs", np.abs, "abs({0})",
                    cast=False)
 inv = _make_unary("inv", np.reciprocal, "1.0 / ({0})", lambda x, gz: -gz / _T().sqr(x), rule=rule_float)
 reciprocal = inv
-identity = _make_unary("identity", lambda x: x, "{0}", lambda x, gz: gz, rule=rule_same, cast=False)
+identity = _make_unary("identity", np.copy, "{0}", lambda x, gz: gz, rule=rule_same, cast=False)
 sgn = _make_unary("sgn", np.sign, "(1 if ({0}) > 0 else (-1 if ({0}) < 0 else 0))", None,
                   rule=rule_same, cast=False)
 floor = _make_unary("floor", np.floor, "math.floor({0})", None, rule=rule_float_no_complex)
@@ -327,9 +335,9 @@ round_half_away_from_zero = _make_unary("round_half_away_from_zero", _round_half
 isnan = _make_unary("isnan", np.isnan, "math.isnan({0})", None, rule=rule_bool, cast=False)
 isinf = _make_unary("isinf", np.isinf, "math.isinf({0})", None, rule=rule_bool, cast=False)
 invert = _make_unary("invert", np.invert, None, None, rule=rule_int_only, cast=False)
-real = _make_unary("real", np.real, None, lambda x, gz: _T().complex(gz, 0) if x.dtype in complex_dtypes else gz,
+real = _make_unary("real", _real_copy, None, lambda x, gz: _T().complex(gz, 0) if x.dtype in complex_dtypes else gz,
                    rule=rule_transfer_first_real, cast=False)
-imag = _make_unary("imag", np.imag, None,
+imag = _make_unary("imag", _imag_copy, None,
                    lambda x, gz: _T().complex(0, gz) if x.dtype in complex_dtypes else _zeros(x),
                    rule=rule_transfer_first_real, cast=False)
 conj = _make_unary("conj", np.conj, None,
@@ -658,7 +666,7 @@ class Second(ScalarOp):
         return (b,)
 
     def impl(self, x, y, out_dtypes=None):
-        return y
+        return np.array(np.broadcast_to(y, np.broadcast_shapes(x.shape, y.shape)))  # a copy, never y
 
     def grad(self, inputs, output_grads):
         (x, y), (gz,) = inputs, output_grads

@@ -71,6 +71,9 @@ class Elemwise(Op):
                 r = r.astype(o.type.numpy_dtype)
             if r.shape != shape:
                 r = np.broadcast_to(r, shape).copy()
+            elif any(np.may_share_memory(r, i) for i in inputs if isinstance(i, np.ndarray)):
+                # identity, second, real: the impl may hand back an input; outputs own their data
+                r = r.copy()
             storage[0] = r
         for o, i in self.inplace_pattern:
             # Make the in-place contract true: the result lives in the input's buffer.

@@ -111,6 +111,7 @@ class Reshape(Op):
     """Reshape to a symbolic shape vector of ``ndim`` entries (one entry may be -1)."""
 
     __props__ = ("ndim",)
+    view_map = {0: [0]}  # np.reshape returns a view when it can
 
     def __init__(self, ndim, name=None):
         self.ndim = int(ndim)
