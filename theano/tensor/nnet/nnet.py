@@ -207,7 +207,8 @@ class SoftmaxGrad(Op):
         dy, sm = inputs
         if dy.shape != sm.shape:
             raise ValueError(f"SoftmaxGrad: dy has shape {dy.shape} but sm has shape {sm.shape}")
-        dx = (dy - (dy * sm).sum(axis=-1, keepdims=True)) * sm
+        with np.errstate(invalid="ignore", over="ignore"):  # inf * 0 -> nan, as elementwise ops do
+            dx = (dy - (dy * sm).sum(axis=-1, keepdims=True)) * sm
         output_storage[0][0] = np.asarray(dx, dtype=node.outputs[0].dtype)
 
     def infer_shape(self, node, input_shapes):
