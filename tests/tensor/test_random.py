@@ -506,3 +506,15 @@ def test_shared_of_a_generator_gets_a_random_type_without_extra_imports():
             "print(r.type, g.type, 'random' in T.__all__)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.split() == ["RandomStateType", "RandomGeneratorType", "False"], out.stderr[-2000:]
+
+
+def test_rop_and_jacobian_through_a_random_mask():
+    srng = RandomStreams(seed=42)
+    x, v = T.dvector("x"), T.dvector("v")
+    mask = srng.binomial(x.shape, p=0.5, dtype="float64")
+    y = x * mask
+    f = theano.function([x, v], [T.Rop(y, x, v), mask])
+    r, m = f(np.ones(6), np.arange(6.0))
+    np.testing.assert_array_equal(r, m * np.arange(6.0))
+    j, m2 = theano.function([x], [theano.gradient.jacobian(y, x), mask])(np.ones(4))
+    np.testing.assert_array_equal(j, np.diag(m2))
