@@ -194,3 +194,17 @@ def test_values_unchanged_on_a_mixed_expression_all_modes():
     values = [rand(4, 5, dtype="float32"), rand(5, dtype="float32")]
     check_same_values([x, v], e, values, rtol=1e-4)
     check_same_values([x, v], T.grad(T.sum(e), [x, v]), values, rtol=1e-3, atol=1e-4)
+
+
+@pytest.mark.parametrize("dtype", DTYPES + ("int8",))
+def test_reduce_over_broadcastable_axes_is_a_reshape(dtype):
+    from theano.tensor.elemwise import CAReduce
+
+    r = T.row("r", dtype=dtype)
+    val = rand(1, 4, dtype=dtype) if dtype != "int8" else np.arange(4, dtype="int8").reshape(1, 4)
+    for expr in (r.sum(axis=0), r.prod(axis=0), r.max(axis=0), T.sum(r, axis=0, keepdims=True)):
+        f = check_same_values([r], expr, [val], *NOFUSE, rtol=0, atol=0)
+        assert not any(isinstance(n.op, CAReduce) for n in f.maker.fgraph.toposort())
+    m = T.matrix("m", dtype=dtype)
+    f = compile_([m], m.sum(axis=0), *NOFUSE)
+    assert any(isinstance(n.op, CAReduce) for n in f.maker.fgraph.toposort())

@@ -127,6 +127,28 @@ def local_flatten_add_mul(fgraph, node):
 register_canonicalize(local_flatten_add_mul, "algebra")
 
 
+@node_rewriter([CAReduce])
+def local_reduce_broadcastable(fgraph, node):
+    """A reduction over no axis, or only over broadcastable (length-1) axes, is a reshape (and a cast
+    to the output dtype): each output element is the single input element."""
+    (x,) = node.inputs
+    out = node.outputs[0]
+    axis = node.op.axis
+    if axis is None or not all(x.broadcastable[a] for a in axis):
+        return None
+    if not isinstance(node.op.scalar_op, (ts.Add, ts.Mul, ts.Maximum, ts.Minimum)):
+        return None
+    res = x
+    if axis:
+        res = DimShuffle(x.broadcastable, [d for d in range(x.ndim) if d not in axis])(x)
+    if res.dtype != out.dtype:
+        res = cast(res, out.dtype)
+    return [fit_to(res, out, [])]
+
+
+register_canonicalize(local_reduce_broadcastable, "algebra", fast_compile=True)
+
+
 # --------------------------------------------------------------------------------------------------
 # stabilize
 # --------------------------------------------------------------------------------------------------
