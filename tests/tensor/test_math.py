@@ -714,3 +714,14 @@ def test_dtype_rules_under_floatx_float32():
         res = run(x / 2, [x], [np.array([1, 3], dtype="int32")])
         assert res.dtype == np.float32
         np.testing.assert_allclose(res, [0.5, 1.5])
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1])
+def test_var_corrected_two_pass(axis):
+    x = T.dmatrix()
+    xv = rand(4, 5) + 1e4  # a large offset, where the corrected algorithm matters
+    out = T.var(x, axis=axis, corrected=True)
+    np.testing.assert_allclose(run(out, [x], [xv]), np.var(xv, axis=axis), rtol=1e-7)
+    verify_grad(lambda v: T.var(v, axis=axis, corrected=True), [rand(3, 4)], mode=PY,
+                rng=np.random.RandomState(0))
+    assert x.var(axis=axis, corrected=True).ndim == (0 if axis is None else 1)
