@@ -19,11 +19,19 @@ from theano.graph.basic import Constant
 from theano.graph.fg import InconsistencyError
 
 
+# Scalar functions whose NumPy implementation may hand back its argument itself (np.real of a real
+# array, the identity): an Elemwise of them is treated as a view of its input, to be safe.
+_PASS_THROUGH_SCALAR_OPS = ("identity", "real")
+
+
 def _aliased_inputs(node, out_index):
     """Positions of the inputs that output ``out_index`` of ``node`` may alias."""
     op = node.op
     pos = list((getattr(op, "view_map", None) or {}).get(out_index, ()))
     pos += list((getattr(op, "destroy_map", None) or {}).get(out_index, ()))
+    so = getattr(op, "scalar_op", None)
+    if so is not None and getattr(so, "name", None) in _PASS_THROUGH_SCALAR_OPS:
+        pos += [i for i in range(len(node.inputs)) if i not in pos]
     return pos
 
 

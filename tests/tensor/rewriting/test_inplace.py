@@ -216,3 +216,18 @@ def test_borrowed_output_is_not_overwritten_by_next_call():
     keep = a.copy()
     f(np.ones(2))
     np.testing.assert_array_equal(a, keep)
+
+
+def test_pass_through_elemwise_counts_as_a_view():
+    # Elemwise{identity} may return its input array itself: destroying its output would destroy x
+    x = T.dvector("x")
+    ident = Elemwise(ts.identity)(x)
+    y = T.inc_subtensor(ident[1:], 1.0)
+    fg = FunctionGraph([x], [y], clone=False)
+    dh = get_destroy_handler(fg)
+    assert not dh.can_destroy(fg, y.owner, 0)
+    f = theano.function([x], y, mode=theano.Mode("py", "fast_run").excluding("local_useless_cast",
+                                                                               "remove_identity"))
+    v = np.ones(3)
+    np.testing.assert_allclose(f(v), [1.0, 2.0, 2.0])
+    np.testing.assert_array_equal(v, np.ones(3))
