@@ -335,13 +335,15 @@ round_half_away_from_zero = _make_unary("round_half_away_from_zero", _round_half
 isnan = _make_unary("isnan", np.isnan, "math.isnan({0})", None, rule=rule_bool, cast=False)
 isinf = _make_unary("isinf", np.isinf, "math.isinf({0})", None, rule=rule_bool, cast=False)
 invert = _make_unary("invert", np.invert, None, None, rule=rule_int_only, cast=False)
-real = _make_unary("real", _real_copy, None, lambda x, gz: _T().complex(gz, 0) if x.dtype in complex_dtypes else gz,
+real = _make_unary("real", _real_copy, None,
+                   lambda x, gz: _T().complex(gz, 0) if x.dtype in complex_dtypes else gz,
                    rule=rule_transfer_first_real, cast=False)
 imag = _make_unary("imag", _imag_copy, None,
                    lambda x, gz: _T().complex(0, gz) if x.dtype in complex_dtypes else _zeros(x),
                    rule=rule_transfer_first_real, cast=False)
 conj = _make_unary("conj", np.conj, None,
-                   lambda x, gz: _T().conj(gz) if x.dtype in complex_dtypes else gz, rule=rule_same, cast=False)
+                   lambda x, gz: _T().conj(gz) if x.dtype in complex_dtypes else gz,
+                   rule=rule_same, cast=False)
 angle = _make_unary("angle", np.angle, None, lambda x, gz: _angle_grad(x, gz),
                     rule=rule_transfer_first_real, cast=False)
 

@@ -318,7 +318,7 @@ class Rebroadcast(Op):
         self.axis = tuple(sorted((int(a), bool(b)) for a, b in axis))
 
     def __str__(self):
-        return "Rebroadcast{%s}" % ",".join(f"{a}:{b}" for a, b in self.axis) if self.axis else "Rebroadcast{}"
+        return "Rebroadcast{%s}" % ",".join(f"{a}:{b}" for a, b in self.axis)
 
     def make_node(self, x):
         x = as_tensor_variable(x)

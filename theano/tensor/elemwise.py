@@ -341,7 +341,9 @@ class CAReduce(Op):
         else:
             r = x
             for a in reversed(axis):
-                r = np.frompyfunc(lambda p, q: self.scalar_op.impl(np.asarray(p), np.asarray(q)), 2, 1).reduce(r, axis=a)
+                pairwise = np.frompyfunc(
+                    lambda p, q: self.scalar_op.impl(np.asarray(p), np.asarray(q)), 2, 1)
+                r = pairwise.reduce(r, axis=a)
         r = np.asarray(r)
         if r.dtype != out_dtype:
             r = r.astype(out_dtype)

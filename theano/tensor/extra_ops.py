@@ -15,10 +15,11 @@ from theano.tensor.sort import (ArgSortOp, SortOp, TopKOp, argsort, argtopk, sor
 from theano.tensor.type import TensorType
 
 __all__ = [
-    "CumOp", "CumsumOp", "CumprodOp", "cumsum", "cumprod", "RepeatOp", "repeat", "DiffOp", "diff", "BinCountOp", "bincount", "FillDiagonal",
-    "fill_diagonal", "FillDiagonalOffset", "fill_diagonal_offset", "to_one_hot", "UnravelIndex",
-    "unravel_index", "RavelMultiIndex", "ravel_multi_index", "SearchsortedOp", "searchsorted", "Unique",
-    "unique", "compress", "TakeRows", "ScatterAddRows", "Bartlett", "bartlett", "squeeze", "SortOp", "ArgSortOp", "sort", "argsort", "TopKOp", "topk", "argtopk", "topk_and_argtopk",
+    "CumOp", "CumsumOp", "CumprodOp", "cumsum", "cumprod", "RepeatOp", "repeat", "DiffOp", "diff",
+    "BinCountOp", "bincount", "FillDiagonal", "fill_diagonal", "FillDiagonalOffset", "fill_diagonal_offset",
+    "to_one_hot", "UnravelIndex", "unravel_index", "RavelMultiIndex", "ravel_multi_index", "SearchsortedOp",
+    "searchsorted", "Unique", "unique", "compress", "TakeRows", "ScatterAddRows", "Bartlett", "bartlett",
+    "squeeze", "SortOp", "ArgSortOp", "sort", "argsort", "TopKOp", "topk", "argtopk", "topk_and_argtopk",
 ]
 
 

@@ -123,7 +123,8 @@ class ScatterAlongAxis(Op):
         values, idx, axis, template = (as_tensor_variable(v) for v in (values, idx, axis, template))
         if values.ndim != template.ndim or idx.ndim != values.ndim:
             raise TypeError("ScatterAlongAxis: values, idx and template need the same number of dims")
-        return Apply(self, [values, idx, axis, template], [TensorType(values.dtype, template.broadcastable)()])
+        out = TensorType(values.dtype, template.broadcastable)()
+        return Apply(self, [values, idx, axis, template], [out])
 
     def perform(self, node, inputs, output_storage):
         values, idx, axis, template = inputs
