@@ -263,8 +263,6 @@ def _jax_reshape(op, node):
 @jax_funcify.register(MakeVector)
 def _jax_make_vector(op, node):
     jnp = _jnp()
-    if all(isinstance(v.type.dtype, str) for v in node.inputs):
-        pass
 
     def make_vector(*xs):
         if all(isinstance(x, np.ndarray) for x in xs):
@@ -283,3 +281,49 @@ def _jax_rebroadcast(op, node):
         return x
 
     return rebroadcast
+
+
+def _register_optional():
+    """Implementations of ops from modules that may not be importable in every checkout."""
+    try:
+        from theano.tensor.blas import Gemm, Gemv, Ger
+    except ImportError:
+        Gemm = Gemv = Ger = None
+    if Gemm is not None:
+        @jax_funcify.register(Gemm)
+        def _jax_gemm(op, node):
+            od = node.outputs[0].dtype
+            return lambda z, a, x, y, b: (b * z + a * _jnp().dot(x, y)).astype(od)
+
+        @jax_funcify.register(Gemv)
+        def _jax_gemv(op, node):
+            od = node.outputs[0].dtype
+            return lambda z, a, A, x, b: (b * z + a * _jnp().dot(A, x)).astype(od)
+
+        @jax_funcify.register(Ger)
+        def _jax_ger(op, node):
+            od = node.outputs[0].dtype
+            return lambda A, a, x, y: (A + a * _jnp().outer(x, y)).astype(od)
+    try:
+        from theano.tensor.nnet.nnet import LogSoftmax, Softmax, SoftmaxGrad
+    except ImportError:
+        return
+    import jax
+
+    @jax_funcify.register(Softmax)
+    def _jax_softmax(op, node):
+        return lambda x: jax.nn.softmax(x, axis=-1).astype(node.outputs[0].dtype)
+
+    @jax_funcify.register(LogSoftmax)
+    def _jax_logsoftmax(op, node):
+        return lambda x: jax.nn.log_softmax(x, axis=-1).astype(node.outputs[0].dtype)
+
+    @jax_funcify.register(SoftmaxGrad)
+    def _jax_softmax_grad(op, node):
+        def softmax_grad(dy, sm):
+            return ((dy - (dy * sm).sum(axis=-1, keepdims=True)) * sm).astype(node.outputs[0].dtype)
+
+        return softmax_grad
+
+
+_register_optional()

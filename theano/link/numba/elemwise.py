@@ -311,9 +311,11 @@ KERNEL_HEADER = ["import math", "import numpy as np", "import numba", "", ""]
 NJIT_FLAGS = "cache=True, error_model='numpy', nogil=True"
 
 
-def kernel_def_lines(prog, in_bcast, ndim, name="_kernel", parallel=False):
+def kernel_def_lines(prog, in_bcast, ndim, name="_kernel", parallel=False, inplace=None):
     """Lines of ``def name(i0, ...)``: the loop nest computing ``prog`` over the broadcast shape,
-    returning a tuple of output arrays; None when a step has no Numba expression."""
+    returning a tuple of output arrays; None when a step has no Numba expression. ``inplace``
+    maps output positions to the input whose buffer they are written into."""
+    inplace = inplace or {}
     body = []
     for sop, args, res, od in prog.steps:
         arg_names = []
@@ -342,7 +344,10 @@ def kernel_def_lines(prog, in_bcast, ndim, name="_kernel", parallel=False):
     shape = "(" + "".join(f"n{d}, " for d in range(ndim)) + ")"
     for j, o in enumerate(prog.outputs):
         od = _ref_dtype(prog, o)
-        lines.append(f"    o{j} = np.empty({shape}, dtype={_np_dtype_name(od)})")
+        if j in inplace:
+            lines.append(f"    o{j} = i{inplace[j]}")
+        else:
+            lines.append(f"    o{j} = np.empty({shape}, dtype={_np_dtype_name(od)})")
     indent = "    "
     for d in range(ndim):
         rng = "numba.prange" if (parallel and d == 0) else "range"
@@ -361,10 +366,10 @@ def kernel_def_lines(prog, in_bcast, ndim, name="_kernel", parallel=False):
     return lines
 
 
-def numba_kernel_source(prog, in_bcast, ndim, parallel=False):
+def numba_kernel_source(prog, in_bcast, ndim, parallel=False, inplace=None):
     """Source of a module defining ``kernel`` (a Numba dispatcher) that computes ``prog`` over the
     broadcast shape; None when a step has no Numba expression."""
-    lines = kernel_def_lines(prog, in_bcast, ndim, "_kernel", parallel)
+    lines = kernel_def_lines(prog, in_bcast, ndim, "_kernel", parallel, inplace)
     if lines is None:
         return None
     flags = NJIT_FLAGS + (", parallel=True" if parallel else "")
@@ -417,7 +422,8 @@ class ElemwiseRunner:
         if self.prog is not None:
             self.np_prog = make_numpy_program(self.prog)
             self.quiet = program_is_quiet(self.prog)
-            self.kernel_source = numba_kernel_source(self.prog, self.in_bcast, self.ndim)
+            self.kernel_source = numba_kernel_source(self.prog, self.in_bcast, self.ndim,
+                                                     inplace=self.inplace)
         else:
             self.np_prog = self._impl_program()
             self.quiet = False
@@ -540,7 +546,8 @@ class ElemwiseRunner:
         if self.par_kernel is None:
             from theano.link.numba.cache import compile_kernel
 
-            src = numba_kernel_source(self.prog, self.in_bcast, self.ndim, parallel=True)
+            src = numba_kernel_source(self.prog, self.in_bcast, self.ndim, parallel=True,
+                                      inplace=self.inplace)
             try:
                 self.par_kernel = compile_kernel(src, "kernel", numba_signature(self.node))
             except Exception:
@@ -553,11 +560,14 @@ class ElemwiseRunner:
         except ValueError:
             self.check_shapes(args)   # raises the reference message
             raise
-        except TypeError:
-            return self.run_numpy(*args)   # a layout/dtype numba refuses: NumPy is always right
-        for o, i in self.inplace.items():
-            np.copyto(args[i], outs[o])
-            outs = outs[:o] + (args[i],) + outs[o + 1:]
+        except Exception:
+            # types numba refuses (a read-only buffer to write in place, ...): NumPy from now on
+            # (numba would try, and fail, to compile again at every call)
+            self.failed = True
+            if self.rebind is not None:
+                self.rebind(self.run_chunked)
+            return self.run_numpy(*args)
+        # in-place outputs were written into their input's buffer by the kernel
         return outs[0] if self.n_out == 1 else outs
 
     # -- entry points ----------------------------------------------------------------------------
@@ -569,14 +579,13 @@ class ElemwiseRunner:
             chunked = self.run_chunked
             run_kernel = self.run_kernel
             par_above = config.numba__parallel_threshold if self.parallel_ok else math.inf
-            simple = not self.inplace and self.n_out == 1 and numpy_above == math.inf \
-                and par_above == math.inf
+            simple = self.n_out == 1 and numpy_above == math.inf and par_above == math.inf
 
             if simple:
                 def hot(*args):
                     try:
                         return kernel(*args)[0]
-                    except (ValueError, TypeError):
+                    except Exception:
                         return run_kernel(*args)
                 return hot
 
@@ -591,8 +600,7 @@ class ElemwiseRunner:
                     par = self.parallel_kernel()
                     if par:
                         outs = par(*args)
-                        if not self.inplace:
-                            return outs[0] if self.n_out == 1 else outs
+                        return outs[0] if self.n_out == 1 else outs
                 return run_kernel(*args)
             return hot
         if self.fused:
@@ -634,12 +642,15 @@ class ElemwiseRunner:
 
     def entry(self):
         """The function the compiled thunk calls first (it rebinds itself once hot)."""
-        if not self.fused:
-            return self.hot_function()
+        if not self.fused or HOT_CALLS <= 0:
+            hot = self.hot_function()
+            try:
+                hot._set_rebind = self._set_rebind
+            except AttributeError:  # a bound method: nothing to switch to later anyway
+                pass
+            return hot
         from theano.link.numba.cache import is_cached
 
-        if HOT_CALLS <= 0:
-            return self.hot_function()
         # a kernel in the disk cache is loaded at the first call, not by theano.function
         hot_after = 1 if (self.kernel_source is not None and is_cached(self.kernel_source)) \
             else HOT_CALLS
