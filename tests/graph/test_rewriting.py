@@ -319,3 +319,22 @@ def test_replacement_that_would_make_a_cycle_is_refused():
         WorklistRunner([cyclic]).apply(fg)
     assert _scalar_names(fg) == ["exp"]
     fg.toposort()
+
+
+def test_theano_style_local_optimizer_of_the_node_alone():
+    from theano.tensor import opt
+
+    @opt.local_optimizer([T.exp])
+    def exp_to_exp2_old(node):
+        return [T.exp2(node.inputs[0])]
+
+    x = T.dvector("x")
+    fg = _fg([x], [T.exp(x)])
+    WorklistRunner([exp_to_exp2_old]).apply(fg)
+    assert _scalar_names(fg) == ["exp2"]
+    opt.register_canonicalize(exp_to_exp2_old, name="exp_to_exp2_old_test")
+    try:
+        f = theano.function([x], T.exp(x), mode=theano.Mode("py", "fast_run"))
+        assert "exp2" in [str(n.op.scalar_op) for n in f.maker.fgraph.toposort()]
+    finally:
+        del rewrite_db.entries["exp_to_exp2_old_test"]

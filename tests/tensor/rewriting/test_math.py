@@ -208,3 +208,11 @@ def test_reduce_over_broadcastable_axes_is_a_reshape(dtype):
     m = T.matrix("m", dtype=dtype)
     f = compile_([m], m.sum(axis=0), *NOFUSE)
     assert any(isinstance(n.op, CAReduce) for n in f.maker.fgraph.toposort())
+
+
+def test_expm1_from_adding_minus_one():
+    x = T.dvector("x")
+    f = check_same_values([x], T.exp(x) + (-1), [rand(4) * 1e-3], *NOFUSE, rtol=1e-9)
+    assert scalar_ops(f) == ["expm1"]
+    f = check_same_values([x], -1 + T.exp(x), [rand(4) * 1e-3], *NOFUSE, rtol=1e-9)
+    assert scalar_ops(f) == ["expm1"]

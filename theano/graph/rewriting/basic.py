@@ -41,15 +41,32 @@ class NodeRewriter:
         self.__name__ = self.name
         self.__doc__ = fn.__doc__
         self.tracks = None if tracks is None else list(tracks)
+        # Theano's local optimizers were functions of the node alone: accept those too.
+        self._node_only = _positional_arity(fn) == 1
 
     def transform(self, fgraph, node):
+        if self._node_only:
+            return self.fn(node)
         return self.fn(fgraph, node)
 
     def __call__(self, fgraph, node):
-        return self.fn(fgraph, node)
+        return self.transform(fgraph, node)
 
     def __repr__(self):
         return f"<NodeRewriter {self.name}>"
+
+
+def _positional_arity(fn):
+    import inspect
+
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind == p.VAR_POSITIONAL for p in params):
+        return None
+    return sum(1 for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+               and p.default is p.empty)
 
 
 def node_rewriter(tracks=None, name=None):
