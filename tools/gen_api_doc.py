@@ -58,12 +58,23 @@ def _clean(text):
 
 
 def _first_line(doc):
+    """The first sentence of the first paragraph of a docstring (at most 200 characters)."""
     if not doc:
         return ""
+    para = []
     for line in inspect.cleandoc(doc).splitlines():
-        if line.strip():
-            return line.strip()
-    return ""
+        if not line.strip():
+            if para:
+                break
+            continue
+        para.append(line.strip())
+    text = " ".join(para)
+    m = re.search(r"[.!?](\s|$)", text)
+    if m:
+        text = text[: m.start() + 1]
+    if len(text) > 200:
+        text = text[:197].rstrip() + "..."
+    return text
 
 
 def _own_doc(obj):
@@ -97,6 +108,10 @@ def describe(obj):
         return "op", "", _first_line(doc)
     if inspect.isclass(obj):
         return "class", _signature(obj), _first_line(obj.__doc__)
+    from theano.graph.type import Type
+
+    if isinstance(obj, Type):
+        return "type", "", _first_line(_own_doc(obj) or type(obj).__doc__) or str(obj)
     if inspect.isroutine(obj) or callable(obj):
         doc = _own_doc(obj) if not inspect.isroutine(obj) else obj.__doc__
         return "function", _signature(obj), _first_line(doc or getattr(type(obj), "__doc__", ""))

@@ -164,6 +164,22 @@ def test_shuffle_row_elements(Streams):
     check_infer_shape([x], y, [xv])
     with pytest.raises(ValueError, match="at least one dimension"):
         srng.shuffle_row_elements(T.dscalar())
+    v1 = _run(srng.shuffle_row_elements(T.constant(np.arange(6.0))))
+    assert sorted(v1.tolist()) == list(range(6))
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_shuffle_row_elements_gradient(dtype):
+    state = theano.shared(np.random.RandomState(3))
+
+    def fn(x):
+        _, y = rb.shuffle_row_elements(state, x)
+        w = np.arange(1.0, 1.0 + 3 * 5).reshape(3, 5).astype(dtype)
+        return (y * w).sum()
+
+    xv = np.random.RandomState(0).rand(3, 5).astype(dtype)
+    theano.gradient.verify_grad(fn, [xv], rng=np.random.RandomState(2),
+                                mode=theano.Mode(linker="py", optimizer="None"))
 
 
 @pytest.mark.parametrize("Streams", STREAMS)

@@ -221,34 +221,6 @@ class ChoiceRV(RandomVariable):
         return [None, tuple(size_entries(node.inputs[1], node.outputs[1].ndim))]
 
 
-class ShuffleRowElementsRV(RandomOpBase):
-    """Each row (the last axis) of ``x`` independently shuffled."""
-
-    __props__ = ()
-
-    def make_node(self, rng, x):
-        rng = self._check_rng(rng)
-        x = as_tensor_variable(x)
-        if x.ndim < 1:
-            raise ValueError(f"shuffle_row_elements needs at least one dimension, got {x} (0-d)")
-        return Apply(self, [rng, x], [rng.type(), x.type()])
-
-    def draw(self, rng, node, args):
-        (x,) = args
-        keys = rng.random(x.shape)
-        order = np.argsort(keys, axis=-1, kind="stable")
-        return np.take_along_axis(x, order, axis=-1)
-
-    def infer_shape(self, node, input_shapes):
-        return [None, input_shapes[1]]
-
-    def grad(self, inputs, output_grads):
-        from theano.gradient import disconnected_type, grad_not_implemented
-
-        return [disconnected_type(), grad_not_implemented(self, 1, inputs[1],
-                                                          "the permutation is not an output")]
-
-
 class RowChoiceRV(RandomOpBase):
     """For each row of the probability matrix ``pvals``, ``k`` indices drawn with those
     probabilities (without replacement unless ``replace``): the output has shape ``(rows, k)``."""
@@ -376,11 +348,20 @@ def multinomial(random_state, size=None, n=1, pvals=(0.5, 0.5), ndim=None, dtype
 
 
 def shuffle_row_elements(random_state, x):
-    """x with the elements of each row (last axis) shuffled."""
-    return ShuffleRowElementsRV()(random_state, x, return_list=True)
+    """x with the elements of each row (its last axis) shuffled, each row independently. It is
+    ``x`` indexed by random permutations, so its gradient with respect to ``x`` is defined."""
+    from theano.tensor.shape import shape_i
+    from theano.tensor.sort import TakeAlongAxis
+
+    x = as_tensor_variable(x)
+    if x.ndim < 1:
+        raise ValueError(f"shuffle_row_elements needs at least one dimension, got {x} (0-d)")
+    batch = tuple(shape_i(x, i) for i in range(x.ndim - 1))
+    new_state, perm = permutation(random_state, batch if batch else None, n=shape_i(x, x.ndim - 1))
+    return new_state, TakeAlongAxis()(x, perm, -1)
 
 
 __all__ = ["UniformRV", "NormalRV", "TruncatedNormalRV", "BinomialRV", "RandomIntegersRV",
-           "PoissonRV", "PermutationRV", "MultinomialRV", "ChoiceRV", "ShuffleRowElementsRV",
-           "RowChoiceRV", "uniform", "normal", "truncated_normal", "binomial", "random_integers",
-           "poisson", "choice", "permutation", "multinomial", "shuffle_row_elements"]
+           "PoissonRV", "PermutationRV", "MultinomialRV", "ChoiceRV", "RowChoiceRV", "uniform",
+           "normal", "truncated_normal", "binomial", "random_integers", "poisson", "choice",
+           "permutation", "multinomial", "shuffle_row_elements"]
