@@ -249,3 +249,12 @@ def test_get_scalar_constant_value_options():
         T.get_scalar_constant_value(T.cast(n, "float32"), only_process_constants=True)
     assert T.get_scalar_constant_value(n, only_process_constants=True) == 3
     assert T.get_scalar_constant_value(T.cast(n + 1, "float32"), elemwise=True) == 4.0
+
+
+def test_extract_constant():
+    c = T.extract_constant(T.constant(3) + 1)
+    assert isinstance(c, T.TensorConstant) and int(c.data) == 4
+    v = T.lscalar()
+    assert T.extract_constant(v) is v
+    assert T.extract_constant(T.cast(T.constant(2), "float32")).dtype == "float32"
+    assert isinstance(T.extract_constant(5), T.TensorConstant)

@@ -725,3 +725,12 @@ def test_var_corrected_two_pass(axis):
     verify_grad(lambda v: T.var(v, axis=axis, corrected=True), [rand(3, 4)], mode=PY,
                 rng=np.random.RandomState(0))
     assert x.var(axis=axis, corrected=True).ndim == (0 if axis is None else 1)
+
+
+def test_divmod():
+    x, y = T.lvector(), T.lvector()
+    xv, yv = np.array([7, -7, 7, -7]), np.array([2, 2, -2, -2])
+    q, r = T.divmod(x, y)
+    qv, rv = run([q, r], [x, y], [xv, yv])
+    np.testing.assert_array_equal(qv, [divmod(int(a), int(b))[0] for a, b in zip(xv, yv)])
+    np.testing.assert_array_equal(rv, [divmod(int(a), int(b))[1] for a, b in zip(xv, yv)])

@@ -530,3 +530,28 @@ def test_shape_slices_have_static_length():
     np.testing.assert_array_equal(run(z.shape, [x], [rand(2, 3, 4)]), [3, 4])
     a, b = x.shape[1:]
     np.testing.assert_array_equal(run([a, b], [x], [rand(2, 3, 4)]), [3, 4])
+
+
+PERM = np.array([2, 0, 3, 1])
+PERMS = np.array([[1, 0, 2, 3], [3, 2, 1, 0], [0, 1, 2, 3]])
+
+
+@pytest.mark.parametrize("case", [
+    OpCase("permute_rows_vector", lambda x: T.permute_row_elements(x, T.constant(PERM)),
+           lambda x: x[:, PERM], [rand(3, 4)], dtypes=FLOATS),
+    OpCase("permute_rows_matrix", lambda x: T.permute_row_elements(x, T.constant(PERMS)),
+           lambda x: np.take_along_axis(x, PERMS, 1), [rand(3, 4)], dtypes=FLOATS),
+    OpCase("permute_rows_inverse", lambda x: T.permute_row_elements(x, T.constant(PERM), inverse=1),
+           lambda x: x[:, np.argsort(PERM)], [rand(2, 4)], dtypes=FLOATS),
+    OpCase("permute_vector_by_matrix", lambda x: T.permute_row_elements(x, T.constant(PERMS)),
+           lambda x: x[PERMS], [rand(4)], dtypes=FLOATS),
+], ids=lambda c: c.name)
+def test_permute_row_elements(case):
+    check_case(case)
+
+
+def test_permute_row_elements_errors():
+    with pytest.raises(TypeError, match="integer"):
+        T.permute_row_elements(T.dmatrix(), T.dvector())
+    with pytest.raises(TypeError, match="dimension"):
+        T.permute_row_elements(T.dscalar(), T.lvector())

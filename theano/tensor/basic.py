@@ -190,6 +190,17 @@ def get_scalar_constant_value(v, elemwise=True, only_process_constants=False, ma
     raise NotScalarConstantError(f"{v} is not a constant scalar")
 
 
+def extract_constant(x, elemwise=True, only_process_constants=False):
+    """``x`` as a constant when its value is known (see get_scalar_constant_value), else ``x``."""
+    try:
+        val = get_scalar_constant_value(x, elemwise=elemwise, only_process_constants=only_process_constants)
+    except NotScalarConstantError:
+        return x
+    if isinstance(x, Variable) and isinstance(x.type, TensorType) and x.ndim == 0:
+        return constant(val, dtype=x.dtype)
+    return x if isinstance(x, Variable) else constant(val)
+
+
 def _constant_index(v):
     """``i`` when ``v`` is ``vec[i]`` (a Subtensor with one constant integer index), else None."""
     try:

@@ -153,6 +153,11 @@ def ceil_intdiv(a, b):
     return q + cast(neq(mod(a, b), 0), q.dtype)
 
 
+def divmod(x, y):
+    """``(floor_div(x, y), mod(x, y))``, Python's divmod elementwise."""
+    return floor_div(x, y), mod(x, y)
+
+
 def deg2rad(x):
     """Degrees to radians."""
     return x * np.asarray(np.pi / 180.0, dtype=_float_of(x))

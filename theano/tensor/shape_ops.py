@@ -1293,3 +1293,35 @@ def choose(a, choices, out=None, mode="raise"):
 
 
 __all__ += ["Choose", "choose"]
+
+
+def permute_row_elements(x, y, inverse=0):
+    """Permute the last axis of ``x`` by the integer permutation(s) ``y``: one permutation for every
+    row (``y`` a vector) or one per row (``y`` with x's leading dims); ``inverse`` applies the
+    inverse permutation instead."""
+    from theano.tensor.shape import shape_i
+    from theano.tensor.sort import TakeAlongAxis
+
+    x, y = as_tensor_variable(x), as_tensor_variable(y)
+    if y.dtype not in ts.integer_dtypes:
+        raise TypeError(f"permute_row_elements: y must be integer permutations, got dtype {y.dtype}")
+    if x.ndim < 1 or y.ndim < 1:
+        raise TypeError("permute_row_elements needs tensors with at least one dimension")
+    if inverse:
+        y = inverse_permutation(y)
+    nd = max(x.ndim, y.ndim)
+    x = shape_padleft(x, nd - x.ndim) if x.ndim < nd else x
+    y = shape_padleft(y, nd - y.ndim) if y.ndim < nd else y
+    # bring both to the common shape (broadcastable leading dims expand)
+    dims = []
+    for d in range(nd):
+        if d == nd - 1 or not x.broadcastable[d]:
+            dims.append(shape_i(x, d))
+        else:
+            dims.append(shape_i(y, d))
+    x_full = alloc(x, *dims) if any(x.broadcastable[:-1]) else x
+    y_full = alloc(y, *dims) if any(y.broadcastable[:-1]) or y.ndim < nd else y
+    return TakeAlongAxis()(x_full, y_full, constant(nd - 1, dtype="int64"))
+
+
+__all__ += ["permute_row_elements"]
