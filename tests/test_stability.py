@@ -137,3 +137,17 @@ def test_log_exp_and_sqrt_sqr(dtype):
     np.testing.assert_array_equal(good, np.abs(v))
     f = theano.function([x], T.log(T.exp(x)), mode=FAST.excluding("fusion"))
     assert not [n for n in f.maker.fgraph.toposort()]
+
+
+@pytest.mark.parametrize("dtype", ("float64", "float32"))
+def test_hand_written_logistic_cross_entropy(dtype):
+    x = T.vector("x", dtype=dtype)
+    y = T.vector("y", dtype=dtype)
+    p = 1 / (1 + T.exp(-x))
+    xent = -y * T.log(p) - (1 - y) * T.log(1 - p)
+    v = np.array([-800.0, 800.0, 0.3, -2.0], dtype=dtype)
+    t = np.array([1.0, 0.0, 1.0, 0.0], dtype=dtype)
+    naive, good = _both([x, y], xent, [v, t])
+    assert not np.all(np.isfinite(naive))
+    ref = np.logaddexp(0, -v.astype("float64")) * t + np.logaddexp(0, v.astype("float64")) * (1 - t)
+    np.testing.assert_allclose(good, ref, rtol=1e-5)

@@ -216,3 +216,15 @@ def test_expm1_from_adding_minus_one():
     assert scalar_ops(f) == ["expm1"]
     f = check_same_values([x], -1 + T.exp(x), [rand(4) * 1e-3], *NOFUSE, rtol=1e-9)
     assert scalar_ops(f) == ["expm1"]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_hand_written_sigmoid_recognized(dtype):
+    x = T.vector("x", dtype=dtype)
+    tol = 1e-6 if dtype == "float32" else 1e-12
+    f = check_same_values([x], 1 / (1 + T.exp(-x)), [rand(5, dtype=dtype)], *NOFUSE, rtol=tol)
+    assert scalar_ops(f) == ["sigmoid"]
+    f = check_same_values([x], 1 / (T.exp(x) + 1), [rand(5, dtype=dtype)], *NOFUSE, rtol=tol)
+    assert sorted(scalar_ops(f)) == ["neg", "sigmoid"]
+    f = compile_([x], 2 / (1 + T.exp(-x)), *NOFUSE)
+    assert "sigmoid" not in scalar_ops(f)

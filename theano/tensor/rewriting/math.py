@@ -200,6 +200,37 @@ def _log1m(y):
 register_stabilize(local_log1p, "stability")
 
 
+@node_rewriter([ts.TrueDiv, ts.inv])
+def local_sigmoid_by_hand(fgraph, node):
+    """``1 / (1 + exp(-x))`` -> ``sigmoid(x)`` and ``1 / (1 + exp(x))`` -> ``sigmoid(-x)``, so that
+    the log rewrites below apply to hand-written logistic regressions."""
+    out = node.outputs[0]
+    if out.dtype not in ts.float_dtypes:
+        return None
+    if is_elemwise(node, ts.TrueDiv):
+        num, den = node.inputs
+        if not is_const(num, 1):
+            return None
+    else:
+        (den,) = node.inputs
+    add = elemwise_of(den, ts.Add)
+    if add is None:
+        return None
+    e_var = _other_than_const(add, 1)
+    e = None if e_var is None else elemwise_of(e_var, ts.exp)
+    if e is None:
+        return None
+    arg = e.inputs[0]
+    n = elemwise_of(arg, ts.neg)
+    x = n.inputs[0] if n is not None else tm.neg(arg)
+    if x.dtype != out.dtype:
+        return None
+    return [fit_to(tm.sigmoid(x), out, node.inputs)]
+
+
+register_stabilize(local_sigmoid_by_hand, "stability")
+
+
 @node_rewriter([ts.log])
 def local_log_sigmoid(fgraph, node):
     """``log(sigmoid(x))`` -> ``-softplus(-x)``."""
