@@ -238,7 +238,7 @@ def test_join_types_and_errors():
     with pytest.raises(TypeError, match="list"):
         T.concatenate(a, b)
     with pytest.raises(TypeError, match="int"):
-        T.join(T.lscalar(), a, a)
+        T.join(1.0, a, a)
     f = theano.function([a, b], T.join(0, a, b), mode=PY)
     with pytest.raises(ValueError, match="differ"):
         f(rand(2, 3), rand(2, 4, dtype="float32"))
@@ -555,3 +555,34 @@ def test_permute_row_elements_errors():
         T.permute_row_elements(T.dmatrix(), T.dvector())
     with pytest.raises(TypeError, match="dimension"):
         T.permute_row_elements(T.dscalar(), T.lvector())
+
+
+def test_join_with_a_symbolic_axis():
+    a = T.lscalar()
+    x, y = T.dmatrix(), T.fmatrix()
+    out = T.join(a, x, y)
+    assert isinstance(out.owner.op, T.JoinDynamic)
+    assert out.dtype == "float64" and out.broadcastable == (False, False)
+    xv, yv = rand(2, 3), rand(2, 3, dtype="float32", seed=4)
+    for av in (0, 1, -1, -2):
+        res = compare_backends([a, x, y], out, [av, xv, yv], expected=np.concatenate([xv, yv], axis=av))
+        check_infer_shape([a, x, y], out, [av, xv, yv])
+        assert res.shape == np.concatenate([xv, yv], axis=av).shape
+    # gradients equal those of the static join
+    w = T.dmatrix()
+    g_dyn = T.grad(T.sum(T.join(a, x, y) * w), [x, y])
+    for av in (0, 1):
+        g_static = T.grad(T.sum(T.join(av, x, y) * w), [x, y])
+        wv = rand(*np.concatenate([xv, yv], axis=av).shape, seed=9)
+        for gd, gs in zip(run(g_dyn, [a, x, y, w], [av, xv, yv, wv]), run(g_static, [x, y, w], [xv, yv, wv])):
+            np.testing.assert_allclose(gd, gs)
+    f = theano.function([a, x, y], out, mode=PY)
+    with pytest.raises(ValueError, match="out of range"):
+        f(2, xv, yv)
+    with pytest.raises(ValueError, match="differ"):
+        f(0, xv, rand(2, 4, dtype="float32"))
+    with pytest.raises(TypeError, match="integer"):
+        T.join(T.dscalar(), x, y)
+    s = T.SplitDynamic(2)(x, a, T.constant(np.array([1, 2])))
+    check_infer_shape([x, a], s, [xv, 1])
+    np.testing.assert_allclose(run(s[1], [x, a], [xv, -1]), xv[:, 1:])

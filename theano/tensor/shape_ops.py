@@ -14,8 +14,8 @@ from theano.tensor.type import TensorType
 
 __all__ = [
     "ARange", "arange", "Alloc", "alloc", "zeros", "ones", "Eye", "eye", "identity_like", "Tri", "tri",
-    "tril", "triu", "Join", "join", "Split", "split", "concatenate", "horizontal_stack",
-    "vertical_stack", "tile", "RepeatOp", "repeat", "Roll", "roll", "squeeze", "swapaxes",
+    "tril", "triu", "Join", "join", "JoinDynamic", "Split", "SplitDynamic", "split", "concatenate",
+    "horizontal_stack", "vertical_stack", "tile", "RepeatOp", "repeat", "Roll", "roll", "squeeze", "swapaxes",
     "shape_padleft", "shape_padright", "shape_padaxis",
     "SpecifyShape", "specify_shape", "Nonzero", "nonzero", "flatnonzero", "NonzeroValues",
     "nonzero_values", "get_vector_length", "vector_entries",
@@ -545,7 +545,126 @@ def join(axis, *tensors_list):
     ndim = tensors[0].ndim
     if ndim == 0:
         raise TypeError("join: cannot join scalars (0-d tensors); use stack")
+    if not isinstance(axis, (int, np.integer)) and not isinstance(axis, (float, np.floating)) \
+            and _const_int(axis) is None:
+        return JoinDynamic()(axis, *tensors)  # an axis known only at run time
     return Join(_static_axis(axis, ndim, "join: axis"))(*tensors)
+
+
+def _axis_switch(axis, ndim, d, on_axis, off_axis):
+    """``on_axis`` if the run-time ``axis`` (negative allowed) is dimension ``d`` else ``off_axis``."""
+    from theano.tensor.math import eq, mod, switch
+
+    return switch(eq(mod(axis, ndim), d), on_axis, off_axis)
+
+
+class JoinDynamic(Op):
+    """Join along an axis given as a symbolic integer scalar (the first input). The output has no
+    broadcastable dimension, since any of them may be the join axis."""
+
+    __props__ = ()
+
+    def make_node(self, axis, *tensors):
+        axis = _int_scalar(axis, "join: axis")
+        if not tensors:
+            raise ValueError("join needs at least one tensor")
+        tensors = [as_tensor_variable(t) for t in tensors]
+        ndim = tensors[0].ndim
+        if ndim == 0:
+            raise TypeError("join: cannot join scalars (0-d tensors); use stack")
+        for i, t in enumerate(tensors):
+            if t.ndim != ndim:
+                raise TypeError(f"join: all tensors need the same number of dimensions; tensor 0 has "
+                                f"{ndim}, tensor {i} has {t.ndim}")
+        dtype = ts.upcast(*[t.dtype for t in tensors])
+        return Apply(self, [axis] + tensors, [TensorType(dtype, (False,) * ndim)()])
+
+    def perform(self, node, inputs, output_storage):
+        axis, tensors = int(inputs[0]), inputs[1:]
+        ndim = tensors[0].ndim
+        if not -ndim <= axis < ndim:
+            raise ValueError(f"join: axis {axis} is out of range for {ndim}-d tensors")
+        Join(axis % ndim).perform(node, tensors, output_storage)
+
+    def infer_shape(self, node, input_shapes):
+        axis, shapes = node.inputs[0], input_shapes[1:]
+        ndim = len(shapes[0])
+        out = []
+        for d in range(ndim):
+            total = shapes[0][d]
+            for s in shapes[1:]:
+                total = total + s[d]
+            out.append(_int64(_axis_switch(axis, ndim, d, total, shapes[0][d])))
+        return [tuple(out)]
+
+    def connection_pattern(self, node):
+        return [[False]] + [[True]] * (len(node.inputs) - 1)
+
+    def L_op(self, inputs, outputs, output_grads):
+        from theano.tensor.shape import shape_i
+
+        axis, tensors = inputs[0], inputs[1:]
+        (gz,) = output_grads
+        ndim = tensors[0].ndim
+        sizes = []
+        for t in tensors:
+            size = shape_i(t, 0)
+            for d in range(1, ndim):
+                size = _axis_switch(axis, ndim, d, shape_i(t, d), size)
+            sizes.append(_int64(size))
+        parts = SplitDynamic(len(tensors))(gz, axis, MakeVector("int64")(*sizes))
+        parts = parts if isinstance(parts, list) else [parts]
+        out = [_disconnected()]
+        for t, g in zip(tensors, parts):
+            if t.dtype in ts.discrete_dtypes:
+                out.append(zeros_like(t, dtype=config.floatX))
+            else:
+                g = cast(g, t.dtype) if g.dtype != t.dtype else g
+                out.append(patternbroadcast(g, t.broadcastable))
+        return out
+
+
+class SplitDynamic(Op):
+    """Split along an axis given as a symbolic integer scalar (JoinDynamic's gradient)."""
+
+    __props__ = ("len_splits",)
+
+    def __init__(self, len_splits):
+        self.len_splits = int(len_splits)
+
+    def make_node(self, x, axis, splits):
+        x = as_tensor_variable(x)
+        axis = _int_scalar(axis, "split: axis")
+        splits = as_tensor_variable(splits)
+        if splits.ndim != 1 or splits.dtype not in ts.integer_dtypes:
+            raise TypeError(f"split: splits_size must be an integer vector, got {splits}")
+        outs = [TensorType(x.dtype, (False,) * x.ndim)() for _ in range(self.len_splits)]
+        return Apply(self, [x, axis, splits], outs)
+
+    def perform(self, node, inputs, output_storage):
+        x, axis, splits = inputs
+        axis = int(axis)
+        if not -x.ndim <= axis < x.ndim:
+            raise ValueError(f"split: axis {axis} is out of range for a {x.ndim}-d tensor")
+        Split(self.len_splits, axis % x.ndim).perform(node, [x, splits], output_storage)
+
+    def infer_shape(self, node, input_shapes):
+        x, axis, splits = node.inputs
+        sizes = vector_entries(splits, self.len_splits)
+        x_shape = input_shapes[0]
+        return [tuple(_int64(_axis_switch(axis, x.ndim, d, sizes[i], s)) for d, s in enumerate(x_shape))
+                for i in range(self.len_splits)]
+
+    def connection_pattern(self, node):
+        return [[True] * self.len_splits, [False] * self.len_splits, [False] * self.len_splits]
+
+    def L_op(self, inputs, outputs, output_grads):
+        x, axis, splits = inputs
+        gs = [g if g is not None else zeros_like(o) for g, o in zip(output_grads, outputs)]
+        g = JoinDynamic()(axis, *gs)
+        if x.dtype in ts.discrete_dtypes:
+            g = zeros_like(x, dtype=config.floatX)
+        return [patternbroadcast(g, x.broadcastable), _disconnected(), _disconnected()]
 
 
 def concatenate(tensor_list, axis=0):
