@@ -67,7 +67,8 @@ UNARY = [
     ("floor", T.floor, np.floor, (-3, 3), True),
     ("ceil", T.ceil, np.ceil, (-3, 3), True),
     ("trunc", T.trunc, np.trunc, (-3, 3), True),
-    ("round", T.round, _round_away, (-3, 3), True),
+    ("round", T.round, np.round, (-3, 3), True),
+    ("round_half_away_from_zero", T.round_half_away_from_zero, _round_away, (-3, 3), True),
     ("round_half_to_even", T.round_half_to_even, np.round, (-3, 3), True),
     ("tensor_copy", T.tensor_copy, lambda x: x, (-2, 2), True),
     ("j0", T.j0, sp.j0, (0.2, 4), True),
@@ -134,7 +135,10 @@ def test_floor_ceil_round_of_ints_and_float_results(dtype):
         np.testing.assert_array_equal(run(f(x), [x], [xv]), xv)
     assert T.iround(T.dvector()).dtype == "int64"
     v = T.dvector()
-    np.testing.assert_array_equal(run(T.iround(v), [v], [np.array([0.5, 1.5, -0.5, 2.4])]), [1, 2, -1, 2])
+    halves = np.array([0.5, 1.5, -0.5, 2.4, -2.5])
+    np.testing.assert_array_equal(run(T.iround(v), [v], [halves]), [0, 2, 0, 2, -2])  # NumPy's rule
+    np.testing.assert_array_equal(run(T.iround(v, "half_away_from_zero"), [v], [halves]), [1, 2, -1, 2, -3])
+    np.testing.assert_array_equal(run(v.round(), [v], [halves]), np.round(halves))
     np.testing.assert_array_equal(run(T.round(v, "half_to_even"), [v], [np.array([0.5, 1.5, 2.5])]),
                                   [0, 2, 2])
     with pytest.raises(ValueError, match="round mode"):

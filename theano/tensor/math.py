@@ -126,8 +126,9 @@ def clip(x, min, max):
 
 
 def round(a, mode=None):
-    """Round; ``mode`` is 'half_away_from_zero' (the default, as in Theano) or 'half_to_even'."""
-    mode = mode or "half_away_from_zero"
+    """Round; ``mode`` is 'half_to_even' (the default since Theano 0.9, as NumPy) or
+    'half_away_from_zero'."""
+    mode = mode or "half_to_even"
     if mode == "half_away_from_zero":
         return round_half_away_from_zero(a)
     if mode == "half_to_even":
