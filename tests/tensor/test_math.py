@@ -738,3 +738,12 @@ def test_divmod():
     qv, rv = run([q, r], [x, y], [xv, yv])
     np.testing.assert_array_equal(qv, [divmod(int(a), int(b))[0] for a, b in zip(xv, yv)])
     np.testing.assert_array_equal(rv, [divmod(int(a), int(b))[1] for a, b in zip(xv, yv)])
+
+
+def test_bool_arithmetic_promotes_to_int8():
+    b = T.TensorType("bool", (False,))()
+    bv = np.array([True, False, True])
+    for out, exp in ((-b, -bv.astype("int8")), (b + b, bv.astype("int8") * 2), (b - b, np.zeros(3, "int8")),
+                     (b * b, bv.astype("int8"))):
+        assert out.dtype == "int8"
+        compare_backends([b], out, [bv], expected=exp)

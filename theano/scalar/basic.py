@@ -316,7 +316,7 @@ softplus = _make_unary("softplus", _softplus,
                        "(({0}) + math.log1p(math.exp(-({0})))) if ({0}) > 0 else math.log1p(math.exp({0}))",
                        lambda x, gz: gz * _T().sigmoid(x), rule=rule_float_no_complex)
 sqr = _make_unary("sqr", _sqr, "({0}) * ({0})", lambda x, gz: gz * x * 2, rule=rule_upcast, cast=False)
-neg = _make_unary("neg", np.negative, "-({0})", lambda x, gz: -gz, rule=rule_upcast, cast=False)
+neg = _make_unary("neg", np.negative, "-({0})", lambda x, gz: -gz, rule=rule_upcast_nobool, cast=True)
 abs_ = _make_unary("abs", np.abs, "abs({0})",
                    lambda x, gz: gz * x / _T().abs_(x) if x.dtype in complex_dtypes else gz * _T().sgn(x),
                    rule=rule_transfer_first_real,
