@@ -168,3 +168,30 @@ def test_creation_trace_points_at_user_code():
     y = T.exp(x)
     assert y.owner.creation_trace is not None
     assert y.owner.creation_trace.filename.endswith("test_basic.py")
+
+
+def test_variables_are_truthy_except_comparisons():
+    # Theano 1.0 programs test optional parameters with ``if W:`` / ``if persistent:``
+    import numpy as np
+    import theano
+
+    w = theano.shared(np.zeros(3))
+    x = T.dmatrix("x")
+    assert bool(w) and bool(x) and bool(x + 1) and bool(T.constant(0.0))
+    for cmp in (x < 0, x <= 0, x > 0, x >= 0, 0 < x):
+        with pytest.raises(TypeError, match="truth value"):
+            bool(cmp)
+    with pytest.raises(TypeError, match="truth value"):
+        bool(x < x + 1 < x + 2)
+
+
+@pytest.mark.parametrize("protocol", [0, 1, 2, 5])
+def test_graph_pickles_with_every_protocol(protocol):
+    import pickle
+
+    x = T.dvector("x")
+    y = T.exp(x) + 1
+    z = pickle.loads(pickle.dumps(y, protocol=protocol))
+    assert z.owner.creation_trace.filename == y.owner.creation_trace.filename
+    (xz,) = [v for v in graph_inputs([z]) if getattr(v, "name", None) == "x"]
+    assert np.allclose(theano.function([xz], z)(np.zeros(2)), 2.0)

@@ -21,6 +21,12 @@ class CreationTrace:
         self.funcname = funcname
         self.line = line
 
+    def __getstate__(self):
+        return (self.filename, self.lineno, self.funcname, self.line)
+
+    def __setstate__(self, state):
+        self.filename, self.lineno, self.funcname, self.line = state
+
     def __str__(self):
         text = f'File "{self.filename}", line {self.lineno}, in {self.funcname}'
         if self.line:
