@@ -187,9 +187,10 @@ def _numpy_step(sop, n_args, out_dtype, arg_dtypes=None):
         return np.square
     if same and isinstance(sop, ts.TrueDiv) and np.dtype(out_dtype).kind == "f":
         return np.true_divide
-    if isinstance(sop, ts.Add) and n_args == 2:
+    no_bool = arg_dtypes is not None and "bool" not in arg_dtypes  # NumPy's bool + bool is `or`
+    if isinstance(sop, ts.Add) and n_args == 2 and no_bool:
         return np.add
-    if isinstance(sop, ts.Mul) and n_args == 2:
+    if isinstance(sop, ts.Mul) and n_args == 2 and no_bool:
         return np.multiply
     impl = sop.impl
     od = [out_dtype]
