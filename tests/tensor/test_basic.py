@@ -258,3 +258,11 @@ def test_extract_constant():
     assert T.extract_constant(v) is v
     assert T.extract_constant(T.cast(T.constant(2), "float32")).dtype == "float32"
     assert isinstance(T.extract_constant(5), T.TensorConstant)
+
+
+def test_stack_axis_must_be_static_int():
+    x = T.dvector()
+    assert T.stack([x, x], axis=T.constant(1)).ndim == 2
+    for bad in (T.lscalar(), 1.5, "0"):
+        with pytest.raises(TypeError, match="axis"):
+            T.stack([x, x], axis=bad)

@@ -474,6 +474,14 @@ def stack(*tensors, **kwargs):
         if t.ndim != ndim0:
             raise TypeError(f"stack: all tensors need the same number of dimensions; tensor 0 has "
                             f"{ndim0}, tensor {i} has {t.ndim}")
+    if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
+        try:
+            val = get_scalar_constant_value(axis)
+            if val.dtype.kind not in "iu":
+                raise TypeError(f"a {val.dtype} axis")
+            axis = int(val)
+        except (NotScalarConstantError, TypeError) as exc:
+            raise TypeError(f"stack: axis must be an int known when the graph is built, got {axis!r}") from exc
     if not -(ndim0 + 1) <= axis <= ndim0:
         raise ValueError(f"stack: axis {axis} is out of range for {ndim0}-d tensors")
     if all(t.ndim == 0 for t in tensors) and axis in (0, -1):
