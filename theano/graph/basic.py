@@ -151,7 +151,15 @@ class Variable(Node):
     def __repr__(self):
         return str(self)
 
+    # As in Theano 1.0, a variable is truthy (``if W:`` / ``if persistent:`` test for None in old
+    # programs); only the results of the comparison operators (<, <=, >, >=) refuse, so that
+    # ``a < b < c`` (which Python evaluates as ``(a < b) and (b < c)``) raises instead of silently
+    # meaning ``b < c``.
+    _is_nonzero = True
+
     def __bool__(self):
+        if self._is_nonzero:
+            return True
         raise TypeError(
             f"A symbolic variable ({self}) has no truth value: it is a graph, not a number. "
             "Use theano.tensor.switch or theano.ifelse.ifelse for symbolic conditions."

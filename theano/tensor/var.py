@@ -11,6 +11,12 @@ def _T():
     return T
 
 
+def _comparison(result):
+    """The result of ``a < b`` (and <=, >, >=) has no truth value, so ``a < b < c`` raises."""
+    result._is_nonzero = False
+    return result
+
+
 class _tensor_py_operators:
     """Arithmetic, comparison, indexing and the NumPy-like methods of symbolic tensors.
 
@@ -77,16 +83,16 @@ class _tensor_py_operators:
 
     # comparisons (symbolic; == stays identity as in Theano)
     def __lt__(self, other):
-        return _T().lt(self, other)
+        return _comparison(_T().lt(self, other))
 
     def __le__(self, other):
-        return _T().le(self, other)
+        return _comparison(_T().le(self, other))
 
     def __gt__(self, other):
-        return _T().gt(self, other)
+        return _comparison(_T().gt(self, other))
 
     def __ge__(self, other):
-        return _T().ge(self, other)
+        return _comparison(_T().ge(self, other))
 
     # bitwise / logical
     def __invert__(self):
