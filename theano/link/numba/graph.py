@@ -23,6 +23,7 @@ per-node code instead, which also gives the errors their node and user line.
 """
 
 import os
+import time
 
 import numpy as np
 
@@ -36,6 +37,7 @@ from theano.link.numba import elemwise as nbe
 # Calls after which a graph is compiled whole (0: never); graphs of more nodes are not.
 GRAPH_HOT_CALLS = int(os.environ.get("THEANO_NUMBA_GRAPH_HOT_CALLS", "20"))
 MAX_NODES = 40
+MEASURE_CALLS = 4   # calls of each tier timed before choosing
 
 HELPERS = '''
 @numba.njit(cache=True, nogil=True)
@@ -195,20 +197,39 @@ class WholeGraph:
             return None
         consts = tuple(self.consts)
         out_dtypes = self.out_dtypes
-        state = {"checked": False}
+        clock = time.perf_counter
 
-        def run(inputs):
+        def lean(inputs):
             try:
-                outs = graph(*inputs, *consts)
+                return list(graph(*inputs, *consts))
             except Exception:
-                if not state["checked"]:   # Numba cannot compile it for these types
-                    glb["_run"] = per_node
-                return per_node(inputs)    # gives the error its node and user line
-            if not state["checked"]:
-                state["checked"] = True
+                return per_node(inputs)     # gives the error its node and user line
+
+        # First call: check that numba compiles it and gives the declared dtypes. Then time both
+        # tiers on the next real calls, alternately, and keep the faster one (for one tiny op,
+        # NumPy's ufunc beats a Numba dispatch).
+        times = {"graph": [], "node": []}
+
+        def measuring(inputs):
+            if not times["graph"] and not times["node"] and not measuring.checked:
+                try:
+                    outs = graph(*inputs, *consts)
+                except Exception:
+                    glb["_run"] = per_node          # numba cannot compile it for these types
+                    return per_node(inputs)
                 if [o.dtype for o in outs] != out_dtypes:
                     glb["_run"] = per_node
                     return per_node(inputs)
-            return list(outs)
+                measuring.checked = True
+                return list(outs)
+            which = "graph" if len(times["graph"]) <= len(times["node"]) else "node"
+            t0 = clock()
+            outs = lean(inputs) if which == "graph" else per_node(inputs)
+            times[which].append(clock() - t0)
+            if len(times["node"]) >= MEASURE_CALLS:
+                faster = min(times["graph"]) < min(times["node"])
+                glb["_run"] = lean if faster else per_node
+            return outs
 
-        return run
+        measuring.checked = False
+        return measuring
