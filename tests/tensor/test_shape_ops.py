@@ -586,3 +586,21 @@ def test_join_with_a_symbolic_axis():
     s = T.SplitDynamic(2)(x, a, T.constant(np.array([1, 2])))
     check_infer_shape([x, a], s, [xv, 1])
     np.testing.assert_allclose(run(s[1], [x, a], [xv, -1]), xv[:, 1:])
+
+
+def test_exports_reach_theano_tensor():
+    import importlib
+
+    import theano.tensor.extra_ops as eo
+    import theano.tensor.shape_ops as so
+
+    # T.sort is the function (as in Theano), which hides the module of the same name
+    srt = importlib.import_module("theano.tensor.sort")
+    assert callable(T.sort)
+
+    for mod in (so, eo, srt):
+        for name in mod.__all__:
+            assert hasattr(mod, name), (mod.__name__, name)
+    for name in so.__all__ + srt.__all__ + ["cumsum", "cumprod", "diff", "bincount", "fill_diagonal",
+                                            "to_one_hot", "searchsorted", "unravel_index"]:
+        assert hasattr(T, name), name
