@@ -152,3 +152,17 @@ def test_useless_alloc_and_specify_shape():
     y = T.specify_shape(T.exp(x), (2, 3))
     f = compile_([x], y.shape[1] * 1, *NOFUSE)
     assert isinstance(f.maker.fgraph.outputs[0], Constant)
+
+
+def test_dimshuffle_lifted_through_elemwise_and_fused():
+    x = T.dmatrix("x")
+    v = T.dvector("v")
+    f = check_same_values([x, v], (T.exp(v) * 2).dimshuffle("x", 0) + x, [rand(3, 4), rand(4)],
+                          "inplace", rtol=0, atol=0)
+    assert len([n for n in f.maker.fgraph.toposort() if isinstance(n.op, Elemwise)]) == 1
+    f = check_same_values([x], (T.exp(x) + 1).T, [rand(3, 4)], *NOFUSE, rtol=0, atol=0)
+    assert [type(n.op) for n in f.maker.fgraph.toposort()][0] is DimShuffle
+    # a value used twice is not duplicated
+    t = T.exp(x)
+    f = check_same_values([x], [t.T * 2, t], [rand(3, 4)], *NOFUSE)
+    assert scalar_ops(f).count("exp") == 1

@@ -121,3 +121,27 @@ def local_fill_sink(fgraph, node):
 
 
 register_canonicalize(local_fill_sink, "fill")
+
+
+@node_rewriter([DimShuffle])
+def local_dimshuffle_lift(fgraph, node):
+    """``dimshuffle(f(a, b))`` -> ``f(dimshuffle(a), dimshuffle(b))`` when nothing else uses
+    ``f(a, b)``: the reordering moves towards the inputs (where it is free, or folds into constants)
+    and the elementwise chains on both sides can fuse. Values are exactly the same."""
+    (x,) = node.inputs
+    inner = x.owner
+    if inner is None or not isinstance(inner.op, Elemwise) or inner.op.inplace_pattern \
+            or len(inner.outputs) != 1:
+        return None
+    if len(fgraph.clients.get(x, ())) != 1 or x in fgraph.outputs:
+        return None
+    order = node.op.new_order
+    new_inputs = []
+    for i in inner.inputs:
+        if i.ndim != x.ndim:
+            return None
+        new_inputs.append(DimShuffle(i.broadcastable, order)(i))
+    return [inner.op(*new_inputs)]
+
+
+register_canonicalize(local_dimshuffle_lift, "dimshuffle")
