@@ -10,8 +10,8 @@ from theano.scalar import basic as ts
 from theano.tensor.basic import as_tensor_variable, cast, constant, zeros_like
 from theano.tensor.shape_ops import (RepeatOp, _disconnected, _int64, _int_scalar, _static_axis, alloc,
                                      join, repeat, squeeze)
-from theano.tensor.sort import (ArgSortOp, SortOp, TopKOp, argsort, argtopk, sort, topk,
-                                topk_and_argtopk)
+from theano.tensor.sort import (ArgSortOp, ScatterAlongAxis, SortOp, TakeAlongAxis, TopKOp, argsort,
+                                argtopk, sort, topk, topk_and_argtopk)
 from theano.tensor.type import TensorType
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "to_one_hot", "UnravelIndex", "unravel_index", "RavelMultiIndex", "ravel_multi_index", "SearchsortedOp",
     "searchsorted", "Unique", "unique", "compress", "TakeRows", "ScatterAddRows", "Bartlett", "bartlett",
     "squeeze", "SortOp", "ArgSortOp", "sort", "argsort", "TopKOp", "topk", "argtopk", "topk_and_argtopk",
+    "TakeAlongAxis", "ScatterAlongAxis",
 ]
 
 
