@@ -58,6 +58,8 @@ _PARAMS = [
     ConfigParam("optimizer_including", "", "Colon-separated rewrite tags to add"),
     ConfigParam("optimizer_excluding", "", "Colon-separated rewrite tags to remove"),
     ConfigParam("optimizer_requiring", "", "Colon-separated rewrite tags to require"),
+    ConfigParam("on_opt_error", "warn", "A rewrite that fails: warn and skip it, raise, or ignore",
+                choices=("warn", "raise", "ignore", "pdb")),
     ConfigParam("device", "cpu", "Device: cpu (gpu/cuda names map onto the JAX backend)"),
     ConfigParam("compiledir", None, "Where compiled kernels are cached on disk"),
     ConfigParam("exception_verbosity", "low", "low: short errors; high: with the whole graph",

@@ -338,3 +338,19 @@ def test_theano_style_local_optimizer_of_the_node_alone():
         assert "exp2" in [str(n.op.scalar_op) for n in f.maker.fgraph.toposort()]
     finally:
         del rewrite_db.entries["exp_to_exp2_old_test"]
+
+
+def test_on_opt_error_flag():
+    @node_rewriter([Elemwise])
+    def broken2(fgraph, node):
+        raise RuntimeError("kaboom")
+
+    x = T.dvector("x")
+    with theano.change_flags(on_opt_error="raise"):
+        with pytest.raises(RuntimeError, match="kaboom"):
+            WorklistRunner([broken2]).apply(_fg([x], [T.exp(x)]))
+    with theano.change_flags(on_opt_error="ignore"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            WorklistRunner([broken2]).apply(_fg([x], [T.exp(x)]))
+    assert rewrite_db.query("unsafe")["canonicalize"]

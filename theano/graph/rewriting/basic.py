@@ -29,6 +29,20 @@ class RewriteWarning(UserWarning):
     """A rewrite failed (raised, or returned a replacement of the wrong type) and was skipped."""
 
 
+def report_failure(message):
+    """A rewrite failed: warn (the default), raise, or stay silent, as ``config.on_opt_error`` says.
+
+    Called from an ``except`` block; 'raise' re-raises the exception being handled."""
+    from theano.configdefaults import config
+
+    action = getattr(config, "on_opt_error", "warn")
+    if action == "ignore":
+        return
+    if action in ("raise", "pdb"):
+        raise
+    warnings.warn(message, RewriteWarning, stacklevel=3)
+
+
 class NodeRewriter:
     """A local rewrite: a function of (fgraph, node), tracking some op classes or op instances.
 
@@ -315,12 +329,8 @@ class WorklistRunner:
                             continue
                         changed = apply_replacements(fgraph, node, pairs, rw.name)
                     except Exception as exc:  # noqa: BLE001 - a broken rewrite must not break compile
-                        warnings.warn(
-                            f"Rewrite {rw.name} failed on {node} and was skipped: "
-                            f"{type(exc).__name__}: {exc}",
-                            RewriteWarning,
-                            stacklevel=2,
-                        )
+                        report_failure(f"Rewrite {rw.name} failed on {node} and was skipped: "
+                                       f"{type(exc).__name__}: {exc}")
                         continue
                     if profile is not None:
                         profile[rw.name] = profile.get(rw.name, 0.0) + time.perf_counter() - t0

@@ -18,13 +18,14 @@ import time
 import warnings
 
 from theano.graph.rewriting.basic import (GraphRewriter, NodeRewriter, RewriteWarning, WorklistRunner,
-                                          merge_graph)
+                                          merge_graph, report_failure)
 
 PHASES = ("merge", "canonicalize", "stabilize", "specialize", "blas", "fusion", "inplace")
 
 _OPTIMIZER_ALIASES = {"fast_run": "fast_run", "o4": "fast_run", "o3": "fast_run", "o2": "fast_run",
                       "o1": "fast_compile", "fast_compile": "fast_compile", "merge": "merge",
-                      "none": "None", "None": "None", "stabilize": "stabilize"}
+                      "none": "None", "None": "None", "stabilize": "stabilize",
+                      "unsafe": "fast_run"}
 
 
 class RewriteEntry:
@@ -199,8 +200,7 @@ def _run_graph_rewriter(entry, fgraph, stats):
     try:
         n = entry.rewriter.apply(fgraph) or 0
     except Exception as exc:  # noqa: BLE001 - a broken rewrite must not break compilation
-        warnings.warn(f"Rewrite {entry.name} failed and was skipped: {type(exc).__name__}: {exc}",
-                      RewriteWarning, stacklevel=3)
+        report_failure(f"Rewrite {entry.name} failed and was skipped: {type(exc).__name__}: {exc}")
         return 0
     if n:
         stats.counts[entry.name] = stats.counts.get(entry.name, 0) + int(n)
