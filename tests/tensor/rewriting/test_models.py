@@ -23,6 +23,7 @@ def _logreg(dtype, mode, steps=5):
     lr = np.asarray(0.1, dtype=dtype)
     train = theano.function([x, y], [p_1 > 0.5, xent], mode=mode,
                             updates=((w, w - lr * gw), (b, b - lr * gb)))
+    train.maker.fgraph.check_integrity()
     outs = [train(D[0], D[1]) for _ in range(steps)]
     return outs, w.get_value(), b.get_value()
 
@@ -45,6 +46,7 @@ def _mlp(dtype, mode, steps=3):
     lr = np.asarray(0.1, dtype=dtype)
     step = theano.function([x, y], [cost, h], mode=mode,
                            updates=[(p, p - lr * g) for p, g in zip(params, grads)])
+    step.maker.fgraph.check_integrity()
     xv = rng.randn(8, 6).astype(dtype)
     yv = rng.randint(0, 3, size=8)
     outs = [step(xv, yv) for _ in range(steps)]
