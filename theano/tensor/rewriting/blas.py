@@ -9,7 +9,7 @@ from theano.graph.rewriting.db import register_blas
 from theano.scalar import basic as ts
 from theano.tensor.basic import cast, constant
 from theano.tensor.blas import gemm, gemv, ger
-from theano.tensor.elemwise import DimShuffle, Elemwise
+from theano.tensor.elemwise import DimShuffle
 from theano.tensor.math import Dot
 from theano.tensor.rewriting.utils import is_elemwise, scalar_const
 

@@ -14,7 +14,7 @@ from theano.graph.rewriting.db import (register_canonicalize, register_specializ
 from theano.scalar import basic as ts
 from theano.tensor import math as tm
 from theano.tensor.basic import cast
-from theano.tensor.elemwise import CAReduce, DimShuffle, Elemwise
+from theano.tensor.elemwise import CAReduce, DimShuffle
 from theano.tensor.rewriting.utils import (elemwise_of, filled_constant, fit_to, is_const,
                                            is_elemwise, scalar_const)
 

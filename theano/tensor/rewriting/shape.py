@@ -8,7 +8,7 @@ those new ``Shape_i`` nodes until they reach the graph's inputs.
 
 from theano.graph.basic import Constant
 from theano.graph.rewriting.basic import new_nodes_between, node_rewriter
-from theano.graph.rewriting.db import register_canonicalize, register_specialize
+from theano.graph.rewriting.db import register_canonicalize
 from theano.tensor.basic import MakeVector, Rebroadcast, as_tensor_variable, cast, constant
 from theano.tensor.rewriting.utils import scalar_const
 from theano.tensor.shape import Reshape, Shape, Shape_i, shape_i
