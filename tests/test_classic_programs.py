@@ -25,8 +25,10 @@ if CLASSIC not in sys.path:
     sys.path.insert(0, CLASSIC)
 
 import dA as dA_prog  # noqa: E402
+import hmc  # noqa: E402
 import lenet  # noqa: E402
 import logistic_sgd  # noqa: E402
+import lstm_sentiment  # noqa: E402
 import misc_api  # noqa: E402
 import mlp  # noqa: E402
 import rbm as rbm_prog  # noqa: E402
@@ -385,6 +387,74 @@ def test_lstm_lm_learns():
     assert costs[-1] < 0.5 * costs[0], costs
 
 
+# ------------------------------------------------------- 5b. masked LSTM classifier with Adadelta
+
+def test_lstm_sentiment_trains():
+    result = lstm_sentiment.train_lstm(max_epochs=8, verbose=False)
+    costs = [h[0] for h in result["history"]]
+    assert costs[-1] < 0.7 * costs[0], result["history"]
+    assert result["history"][-1][2] < 0.25  # validation error; chance is 0.5
+    # dropout is off outside training: predictions are deterministic
+    x, mask, _ = lstm_sentiment.prepare_data(*result["valid"])
+    np.testing.assert_array_equal(result["f_pred_prob"](x, mask), result["f_pred_prob"](x, mask))
+
+
+@pytest.fixture(scope="module")
+def lstm_model():
+    options = dict(dim_proj=5, n_words=12, ydim=2, use_dropout=True)
+    tparams = lstm_sentiment.init_tparams(lstm_sentiment.init_params(options))
+    # bigger weights than the program's initialization, so that every path carries a gradient
+    rng = np.random.RandomState(4)
+    for p in tparams.values():
+        p.set_value((p.get_value() + rng.normal(0, 0.5, p.get_value().shape)).astype(theano.config.floatX))
+    use_noise, x, mask, y, f_pred_prob, f_pred, cost = lstm_sentiment.build_model(tparams, options)
+    return tparams, use_noise, x, mask, y, f_pred_prob, cost
+
+
+def test_lstm_sentiment_mask_ignores_padding(lstm_model):
+    tparams, use_noise, x, mask, y, f_pred_prob, cost = lstm_model
+    short, long_ = [3, 1, 4], [5, 9, 2, 6, 5, 3, 5]
+    alone = f_pred_prob(*lstm_sentiment.prepare_data([short], [0])[:2])
+    batched = f_pred_prob(*lstm_sentiment.prepare_data([short, long_], [0, 1])[:2])
+    np.testing.assert_allclose(batched[0], alone[0], rtol=1e-6 if F64 else 1e-4)
+    assert not np.allclose(batched[1], alone[0])
+
+
+@pytest.mark.skipif(not F64, reason="finite differences need float64")
+def test_lstm_sentiment_gradients_match_finite_differences(lstm_model):
+    tparams, use_noise, x, mask, y, f_pred_prob, cost = lstm_model
+    f = theano.function([x, mask, y], [cost] + T.grad(cost, list(tparams.values())))
+    seqs, labels = lstm_sentiment.make_data(n=6)
+    bx, bmask, by = lstm_sentiment.prepare_data(seqs, labels)
+    grads = f(bx, bmask, by)[1:]
+    rng = np.random.RandomState(0)
+    for (name, param), grad in zip(tparams.items(), grads):
+        if name == "Wemb":  # only the rows of the words used have a gradient; check one of them
+            index = (int(bx[0, 0]), 1)
+        else:
+            index = tuple(rng.randint(s) for s in grad.shape)
+        fd = finite_difference(lambda: f(bx, bmask, by)[0], param, index)
+        assert abs(fd - grad[index]) < 1e-6 * max(1.0, abs(fd)), (name, index, fd, grad[index])
+
+
+def test_lstm_sentiment_adadelta_step_equals_numpy(lstm_model):
+    tparams, use_noise, x, mask, y, f_pred_prob, cost = lstm_model
+    grads = T.grad(cost, list(tparams.values()))
+    f_grad = theano.function([x, mask, y], grads)
+    lr = T.scalar("lr")
+    f_grad_shared, f_update = lstm_sentiment.adadelta(lr, tparams, grads, x, mask, y, cost)
+    seqs, labels = lstm_sentiment.make_data(n=8, seed=3)
+    bx, bmask, by = lstm_sentiment.prepare_data(seqs, labels)
+    before = [p.get_value().copy() for p in tparams.values()]
+    g = f_grad(bx, bmask, by)
+    f_grad_shared(bx, bmask, by)
+    f_update(0.0001)
+    for p, p0, gk in zip(tparams.values(), before, g):
+        step = -np.sqrt(1e-6) / np.sqrt(0.05 * gk ** 2 + 1e-6) * gk
+        np.testing.assert_allclose(p.get_value(), p0 + step, rtol=1e-6 if F64 else 1e-4,
+                                   atol=1e-10 if F64 else 1e-6)
+
+
 # ----------------------------------------------------------------------------------------- 6. RBM
 
 @pytest.mark.parametrize("persistent,k", [(False, 1), (True, 3)])
@@ -422,6 +492,50 @@ def test_rbm_consider_constant_gradient_equals_numpy():
     # the same call applied the CD update with the same chain end
     np.testing.assert_allclose(r.W.get_value(), W0 - 0.1 * expected, rtol=1e-6 if F64 else 1e-4,
                                atol=1e-8 if F64 else 1e-5)
+
+
+# ------------------------------------------------------------------------ 6b. Hamiltonian Monte Carlo
+
+def test_hmc_samples_a_gaussian():
+    r = hmc.sampler_on_nd_gaussian(burnin=200, n_samples=200)
+    samples, sampler = r["samples"], r["sampler"]
+    assert samples.shape == (200 * 50, 2)
+    np.testing.assert_allclose(samples.mean(axis=0), r["mu"], atol=0.1)
+    np.testing.assert_allclose(np.cov(samples.T), r["cov"], atol=0.12)
+    assert 0.5 < sampler.avg_acceptance_rate.get_value() <= 1.0
+    step = sampler.stepsize.get_value()
+    assert sampler.stepsize_min <= step <= sampler.stepsize_max and step != 1e-3
+
+
+def test_hmc_leapfrog_equals_numpy():
+    mu, cov, cov_inv = hmc.gaussian_target(3, seed=4)
+
+    def energy(x):
+        return 0.5 * (T.dot(x - mu, cov_inv) * (x - mu)).sum(axis=1)
+
+    pos, vel = T.matrix("pos"), T.matrix("vel")
+    step = theano.shared(np.asarray(0.1, dtype=theano.config.floatX))
+    final_pos, final_vel = hmc.simulate_dynamics(pos, vel, step, 7, energy)
+    h0, h1 = hmc.hamiltonian(pos, vel, energy), hmc.hamiltonian(final_pos, final_vel, energy)
+    f = theano.function([pos, vel], [final_pos, final_vel, h0, h1])
+    rng = np.random.RandomState(0)
+    p0 = rng.normal(size=(4, 3)).astype(theano.config.floatX)
+    v0 = rng.normal(size=(4, 3)).astype(theano.config.floatX)
+    fp, fv, e0, e1 = f(p0, v0)
+
+    def grad_e(p):
+        return (p - mu) @ (cov_inv + cov_inv.T) / 2
+
+    p, v = p0.astype("float64"), v0 - 0.05 * grad_e(p0)
+    p = p + 0.1 * v
+    for _ in range(6):
+        v = v - 0.1 * grad_e(p)
+        p = p + 0.1 * v
+    v = v - 0.05 * grad_e(p)
+    tol = dict(rtol=1e-6, atol=1e-8) if F64 else dict(rtol=1e-3, atol=1e-4)
+    np.testing.assert_allclose(fp, p, **tol)
+    np.testing.assert_allclose(fv, v, **tol)
+    assert np.all(np.abs(e1 - e0) < 0.1 * np.abs(e0) + 0.05)  # leapfrog nearly conserves energy
 
 
 # -------------------------------------------------------------------------------------- 7. misc API
@@ -555,6 +669,8 @@ def test_mlp_script_with_theano_flags_float32():
     ("rnn_lm.py", ["--epochs", "2", "--lstm"]),
     ("rbm.py", ["--epochs", "2", "--persistent", "--k", "2"]),
     ("misc_api.py", []),
+    ("lstm_sentiment.py", ["--epochs", "2"]),
+    ("hmc.py", ["--samples", "50"]),
 ])
 def test_scripts_run_as_main(script, args):
     out = run_python([os.path.join(CLASSIC, script)] + args, "")
