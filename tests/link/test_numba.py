@@ -242,6 +242,18 @@ def test_fused_kernel_integer_and_mixed_dtypes(eager, dtypes):
     assert_same(a, b)
 
 
+def test_fused_kernel_mixing_bools_and_numbers(eager):
+    op = fused(lambda a, b, c: [T.eq(a, b) * c, T.gt(a, 0) + c - T.lt(b, 0), T.gt(a, 0) * T.lt(b, 0)],
+               ["float32", "float32", "float32"])
+    x, y, z = T.fmatrix("x"), T.fmatrix("y"), T.fmatrix("z")
+    rs = np.random.RandomState(8)
+    vals = [rs.randint(-2, 2, (4, 5)).astype("float32") for _ in range(3)]
+    runner = nbe.ElemwiseRunner(op(x, y, z)[0].owner)
+    assert runner.kernel_source is not None
+    a, b, _ = run_both([x, y, z], op(x, y, z), vals)
+    assert_same(a, b)
+
+
 def test_fused_kernel_broadcasting_and_strict_check(eager):
     op = fused(lambda a, b, c: a * b + c, ["float64"] * 3)
     m = T.dmatrix("m")

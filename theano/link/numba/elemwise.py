@@ -269,12 +269,17 @@ def scalar_expr(sop, args, arg_dtypes, out_dtype):
     """A Numba-compilable scalar expression for one step, or None when there is none."""
     if out_dtype not in _NUMBA_DTYPES or any(d not in _NUMBA_DTYPES for d in arg_dtypes):
         return None
-    has_bool = "bool" in arg_dtypes
+    n_bool = list(arg_dtypes).count("bool")
+    has_bool = n_bool > 0
     name = sop.name
     if isinstance(sop, ts.Add):
-        return None if has_bool else "(" + " + ".join(args) + ")"
+        # NumPy adds two bools as a logical or; one bool among numbers adds as 0/1
+        return None if n_bool > 1 else "(" + " + ".join(args) + ")"
     if isinstance(sop, ts.Mul):
-        return None if has_bool else "(" + " * ".join(args) + ")"
+        # a product of 0/1 values is the logical and NumPy computes for bools
+        return "(" + " * ".join(args) + ")"
+    if name == "sub" and n_bool == 1:
+        return f"(({args[0]}) - ({args[1]}))"
     if has_bool and name in ("sub", "neg", "abs", "sqr", "pow", "true_div", "int_div", "mod",
                              "maximum", "minimum", "clip", "sgn"):
         return None
