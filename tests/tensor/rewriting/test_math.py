@@ -228,3 +228,20 @@ def test_hand_written_sigmoid_recognized(dtype):
     assert sorted(scalar_ops(f)) == ["neg", "sigmoid"]
     f = compile_([x], 2 / (1 + T.exp(-x)), *NOFUSE)
     assert "sigmoid" not in scalar_ops(f)
+
+
+def test_idempotent_and_constant_switch():
+    x = T.dmatrix("x")
+    f = check_same_values([x], T.maximum(x, x) + T.minimum(x, x), [rand(2, 3)], *NOFUSE)
+    assert scalar_ops(f) == ["add"]
+    b = T.bvector("b")
+    f = check_same_values([b], T.and_(b, b) | (b | b), [np.array([1, 0, 3], dtype="int8")], *NOFUSE)
+    assert scalar_ops(f) == []
+    y = T.drow("y")
+    f = check_same_values([x, y], T.switch(1, y, x) * 2, [rand(2, 3), rand(1, 3)], *NOFUSE)
+    assert "switch" not in scalar_ops(f)
+    assert f(rand(2, 3), rand(1, 3)).shape == (2, 3)  # still broadcast against x
+    i = T.ivector("i")
+    f = check_same_values([i, T.dvector("v")], T.switch(0, i, 2.5) + 0 * i,
+                          [np.arange(3, dtype="int32"), rand(3)], *NOFUSE)
+    assert f.maker.fgraph.outputs[0].dtype == "float64"

@@ -271,7 +271,9 @@ class RewriterIndex:
         return out
 
     def get(self, op):
-        so = getattr(op, "scalar_op", None)
+        # Scalar-op tracking applies to Elemwise-like ops: a scalar_op mapped elementwise, with an
+        # inplace_pattern (reductions also have a scalar_op, but are not matched this way).
+        so = getattr(op, "scalar_op", None) if hasattr(op, "inplace_pattern") else None
         key = (type(op), type(so))
         found = self._cache.get(key)
         if found is None:

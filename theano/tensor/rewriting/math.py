@@ -127,6 +127,32 @@ def local_flatten_add_mul(fgraph, node):
 register_canonicalize(local_flatten_add_mul, "algebra")
 
 
+@node_rewriter([ts.Maximum, ts.Minimum, ts.and_, ts.or_])
+def local_idempotent(fgraph, node):
+    """``maximum(x, x)``, ``minimum(x, x)``, ``x & x``, ``x | x`` -> x."""
+    a, b = node.inputs
+    if a is b and a.type == node.outputs[0].type:
+        return [a]
+    return None
+
+
+register_canonicalize(local_idempotent, "algebra")
+
+
+@node_rewriter([ts.Switch])
+def local_switch_constant_condition(fgraph, node):
+    """``switch(c, a, b)`` with a constant condition -> a or b (broadcast as the switch would)."""
+    cond, a, b = node.inputs
+    c = scalar_const(cond)
+    if c is None:
+        return None
+    chosen = a if bool(np.asarray(c)) else b
+    return [fit_to(chosen, node.outputs[0], node.inputs)]
+
+
+register_canonicalize(local_switch_constant_condition, "algebra")
+
+
 @node_rewriter([CAReduce])
 def local_reduce_broadcastable(fgraph, node):
     """A reduction over no axis, or only over broadcastable (length-1) axes, is a reshape (and a cast
