@@ -89,19 +89,29 @@ _PARAMS = [
 
 
 class TheanoConfig:
-    """Attribute access to the flags. Unknown attribute names raise AttributeError."""
+    """Attribute access to the flags. Unknown attribute names raise AttributeError.
+
+    Values live in the instance ``__dict__`` (validated on assignment), so ordinary attribute tools
+    such as pytest's ``monkeypatch.setattr`` work on them.
+    """
 
     def __init__(self):
         object.__setattr__(self, "_params", {p.name: p for p in _PARAMS})
-        object.__setattr__(self, "_values", {p.name: p.default for p in _PARAMS})
-        self._values["compiledir"] = _default_compiledir()
+        for p in _PARAMS:
+            self.__dict__[p.name] = p.default
+        self.__dict__["compiledir"] = _default_compiledir()
+
+    @property
+    def _values(self):
+        return {k: self.__dict__[k] for k in self._params}
 
     def __getattr__(self, name):
-        values = object.__getattribute__(self, "_values")
+        # only called for names that are not flags set in __dict__
         key = name.replace(".", "__")
-        if key in values:
-            return values[key]
-        if name in ("gcc", "dnn", "blas", "numba", "nvcc", "lib", "scan", "tensor", "cuda", "gpuarray"):
+        if key != name and key in self.__dict__:
+            return self.__dict__[key]
+        if name in ("gcc", "dnn", "blas", "numba", "nvcc", "lib", "scan", "tensor", "cuda", "gpuarray",
+                    "warn"):
             return _Section(self, name)
         raise AttributeError(f"theano.config has no flag {name!r}")
 
@@ -110,7 +120,15 @@ class TheanoConfig:
         params = object.__getattribute__(self, "_params")
         if key not in params:
             raise AttributeError(f"theano.config has no flag {name!r}")
-        self._values[key] = params[key].convert(value)
+        self.__dict__[key] = params[key].convert(value)
+
+    def __delattr__(self, name):
+        key = name.replace(".", "__")
+        params = object.__getattribute__(self, "_params")
+        if key not in params:
+            raise AttributeError(f"theano.config has no flag {name!r}")
+        # deleting a flag restores its default
+        self.__dict__[key] = _default_compiledir() if key == "compiledir" else params[key].default
 
     def set(self, name, value):
         setattr(self, name, value)
@@ -128,7 +146,7 @@ class TheanoConfig:
                 setattr(self, k, v)
 
     def flags(self):
-        return dict(self._values)
+        return self._values
 
     def __str__(self):
         return "\n".join(f"{k} = {v}" for k, v in sorted(self._values.items()))
@@ -143,8 +161,7 @@ class _Section:
 
     def __getattr__(self, name):
         key = f"{self._prefix}__{name}"
-        values = self._cfg._values
-        return values.get(key, "")
+        return self._cfg.__dict__.get(key, "")
 
     def __setattr__(self, name, value):
         key = f"{self._prefix}__{name}"
@@ -201,7 +218,7 @@ def _build_config():
             v = "None"
         setattr(cfg, k, v)
     if cfg.device.startswith(("gpu", "cuda")):
-        cfg._values["linker"] = "jax" if cfg.linker == "auto" else cfg.linker
+        cfg.__dict__["linker"] = "jax" if cfg.linker == "auto" else cfg.linker
     return cfg
 
 
