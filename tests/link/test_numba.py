@@ -334,6 +334,7 @@ def test_hot_small_graph_runs_as_one_numba_function(monkeypatch):
     from theano.link.numba import graph as whole
 
     monkeypatch.setattr(whole, "GRAPH_HOT_CALLS", 2)
+    monkeypatch.setattr(nbe, "HOT_CALLS", 3)   # (0 means per-node kernels at once, no graph tier)
     w = theano.shared(np.array([0.1, 0.25, 0.15, 0.3]), "w")
     x, t = T.fvector("x"), T.fscalar("t")
     y = (x * w).sum()
