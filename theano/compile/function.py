@@ -24,6 +24,7 @@ from theano.compile.sharedvalue import SharedVariable
 from theano.configdefaults import config
 from theano.graph.basic import Constant, Variable, ancestors, clone_replace, view_roots
 from theano.graph.fg import FunctionGraph, MissingInputError
+from theano.graph.op import test_values_suspended
 from theano.graph.utils import user_frame
 
 
@@ -211,7 +212,8 @@ class FunctionMaker:
         self.fgraph.update_mapping = {len(out_vars) + k: len(input_vars) + shared_vars.index(t)
                                       for k, t in enumerate(upd_targets)}
         t1 = time.perf_counter()
-        self.mode.optimize(self.fgraph)
+        with test_values_suspended():
+            self.mode.optimize(self.fgraph)
         t2 = time.perf_counter()
 
         if profile is None:
@@ -220,7 +222,8 @@ class FunctionMaker:
             profile = ProfileStats(name if isinstance(profile, bool) or profile is True else profile)
         self.profile = profile or None
         self.linker = self.mode.linker
-        self.thunk = self.linker.make_thunk(self.fgraph, profile=self.profile)
+        with test_values_suspended():
+            self.thunk = self.linker.make_thunk(self.fgraph, profile=self.profile)
         t3 = time.perf_counter()
         if self.profile is not None:
             self.profile.compile_time = t3 - t0

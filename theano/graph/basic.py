@@ -112,6 +112,23 @@ class Apply(Node):
     __repr__ = __str__
 
 
+class ScratchPad:
+    """``var.tag`` of Theano 1.0 programs: free attributes a user hangs on a variable. The only one
+    theano reads is ``test_value`` (see ``theano.graph.op.compute_test_values``); it is checked
+    and converted by the variable's type when set, as in Theano."""
+
+    def __init__(self, filter=None):
+        self.__dict__["_filter"] = filter
+
+    def __setattr__(self, name, value):
+        if name == "test_value" and self._filter is not None:
+            value = self._filter(value)
+        self.__dict__[name] = value
+
+    def __repr__(self):
+        return "scratchpad{%s}" % {k: v for k, v in self.__dict__.items() if k != "_filter"}
+
+
 class Variable(Node):
     """A symbolic value of some Type; ``owner`` is the Apply that computes it (None for a root)."""
 
@@ -128,10 +145,29 @@ class Variable(Node):
     def get_parents(self):
         return [self.owner] if self.owner is not None else []
 
+    @property
+    def tag(self):
+        """Theano 1.0's scratchpad (``x.tag.test_value = ...``), made on first use."""
+        tag = self.__dict__.get("_tag")
+        if tag is None:
+            tag = self.__dict__["_tag"] = ScratchPad(getattr(self.type, "filter", None))
+        return tag
+
+    def get_test_value(self):
+        """The test value of this variable (a constant's data, a shared variable's value, or the
+        ``tag.test_value`` given or computed); AttributeError when it has none."""
+        from theano.graph.op import get_test_value
+
+        return get_test_value(self)
+
     def clone(self):
         """A new root variable of the same type and name (no owner)."""
         cp = self.__class__.__new__(self.__class__)
         cp.__dict__.update(self.__dict__)
+        if "_tag" in cp.__dict__:
+            tag = ScratchPad(getattr(self.type, "filter", None))
+            tag.__dict__.update(self.__dict__["_tag"].__dict__)
+            cp.__dict__["_tag"] = tag
         cp.owner = None
         cp.index = None
         Variable._auto_counter += 1

@@ -13,7 +13,10 @@ An Op subclass defines:
 Backend code never lives here: backends register implementations per Op class by dispatch.
 """
 
-from theano.graph.basic import Apply, Variable
+import warnings
+from contextlib import contextmanager
+
+from theano.graph.basic import Apply, Constant, Variable
 from theano.graph.utils import MethodNotDefined
 
 
@@ -49,6 +52,8 @@ class Op:
     def __call__(self, *inputs, **kwargs):
         return_list = kwargs.pop("return_list", False)
         node = self.make_node(*inputs, **kwargs)
+        if _test_value_mode() != "off":
+            compute_test_values(node)
         if return_list:
             return list(node.outputs)
         if self.default_output is not None:
@@ -87,3 +92,74 @@ def is_variable(x):
 
 
 __all__ = ["Op", "Apply", "MethodNotDefined"]
+
+
+# test values (config.compute_test_value) -------------------------------------------------------
+
+_suspended = [0]
+
+
+@contextmanager
+def test_values_suspended():
+    """No test values are computed inside (theano's own graph building: rewrites, linking, the
+    inner graphs of gradients), whatever config.compute_test_value says."""
+    _suspended[0] += 1
+    try:
+        yield
+    finally:
+        _suspended[0] -= 1
+
+
+def _test_value_mode():
+    if _suspended[0]:
+        return "off"
+    from theano.configdefaults import config
+
+    return config.compute_test_value
+
+
+def get_test_value(v):
+    """The value a graph-building check runs ``v`` with: a constant's data, a shared variable's
+    value, or ``v.tag.test_value``. AttributeError when there is none."""
+    if isinstance(v, Constant):
+        return v.data
+    if v.owner is None and hasattr(v, "get_value"):
+        return v.get_value(borrow=True)
+    tag = v.__dict__.get("_tag")
+    if tag is not None and "test_value" in tag.__dict__:
+        return tag.test_value
+    raise AttributeError(f"{v} has no test value")
+
+
+def compute_test_values(node):
+    """Run ``node.op.perform`` on the test values of the inputs and store the results as the
+    outputs' ``tag.test_value`` (Theano 1.0's ``compute_test_value``: errors such as shape mismatches
+    show up where the graph is built). An input without a test value is skipped ('ignore'),
+    warned about ('warn') or raises ValueError ('raise', 'pdb')."""
+    mode = _test_value_mode()
+    values = []
+    for i, v in enumerate(node.inputs):
+        try:
+            values.append(get_test_value(v))
+        except AttributeError:
+            if mode == "ignore" or v.owner is not None:
+                # a computed input without a value: something upstream was skipped already
+                return
+            msg = (f"Cannot compute test value: input {i} ({v}) of Op {node.op} missing default "
+                   "value. Set its tag.test_value, or set theano.config.compute_test_value to "
+                   "'off' or 'ignore'.")
+            if mode == "warn":
+                warnings.warn(msg, stacklevel=3)
+                return
+            raise ValueError(msg)
+    if node.op.lazy or type(node.op).perform is Op.perform:
+        return
+    if node.op.destroy_map:
+        import copy
+
+        destroyed = {i for ins in node.op.destroy_map.values() for i in ins}
+        values = [copy.deepcopy(val) if i in destroyed else val for i, val in enumerate(values)]
+    storage = [[None] for _ in node.outputs]
+    node.op.perform(node, values, storage)
+    for out, cell in zip(node.outputs, storage):
+        out.tag.test_value = cell[0]

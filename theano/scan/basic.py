@@ -152,8 +152,27 @@ def _normalize_outputs_info(outputs_info):
             out.elem_type = TensorType(init.dtype, (False,) * (init.ndim - 1))
         base = init.name or f"out{i}"
         out.placeholders = [out.elem_type(_tap_name(base, t)) for t in taps]
+        _placeholder_test_values(out.placeholders, init,
+                                 None if taps == [-1] else [out.head + t for t in taps])
         entries.append(out)
     return entries
+
+
+def _placeholder_test_values(placeholders, source, rows):
+    """With config.compute_test_value on, a step's placeholders get the test values of the rows
+    of ``source`` they stand for (``rows`` None: the whole value), so that the body built by fn is
+    checked too."""
+    from theano.configdefaults import config
+    from theano.graph.op import get_test_value
+
+    if config.compute_test_value == "off":
+        return
+    try:
+        value = get_test_value(source)
+    except AttributeError:
+        return  # the body's own ops report the missing value, as the mode says
+    for k, ph in enumerate(placeholders):
+        ph.tag.test_value = value if rows is None else value[rows[k]]
 
 
 def _parse_return(ret, n_infos):
@@ -317,6 +336,7 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
         lo, hi = min(taps), max(taps)
         elem = TensorType(x.dtype, x.broadcastable[1:])
         phs = [elem(_tap_name(base, t)) for t in taps]
+        _placeholder_test_values(phs, x, [t - lo for t in taps])
         seq_vars.append(x)
         seq_buffers.append(Buffer(reads=[t - lo for t in taps], init="full", label=what))
         seq_ph.extend(phs)

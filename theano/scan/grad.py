@@ -37,6 +37,14 @@ def _given(g, like):
 
 
 def scan_grad(op, inputs, outputs, output_grads):
+    from theano.graph.op import test_values_suspended
+
+    # the inner graphs are built on placeholders without test values
+    with test_values_suspended():
+        return _scan_grad(op, inputs, outputs, output_grads)
+
+
+def _scan_grad(op, inputs, outputs, output_grads):
     from theano.gradient import grad
     from theano.scan.rows import row_slice
     from theano.tensor.math import minimum

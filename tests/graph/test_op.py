@@ -1,0 +1,94 @@
+"""Op.__call__ with config.compute_test_value (Theano 1.0's test values: ``x.tag.test_value``)."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import theano
+import theano.tensor as T
+
+
+@pytest.fixture
+def test_values():
+    def set_mode(mode):
+        theano.config.compute_test_value = mode
+
+    old = theano.config.compute_test_value
+    yield set_mode
+    theano.config.compute_test_value = old
+
+
+def test_tag_is_a_scratchpad_and_test_value_is_checked_by_the_type():
+    x = T.fmatrix("x")
+    x.tag.note = "anything"
+    assert x.tag.note == "anything"
+    x.tag.test_value = np.ones((2, 2), dtype="float32")
+    assert x.get_test_value().dtype == "float32"
+    with pytest.raises(TypeError):
+        x.tag.test_value = np.ones((2, 2))  # float64 into float32 loses precision
+    with pytest.raises(TypeError):
+        x.tag.test_value = np.ones(2, dtype="float32")  # wrong number of dimensions
+    with pytest.raises(AttributeError):
+        T.dvector().get_test_value()
+    assert theano.shared(np.arange(3.0)).get_test_value().tolist() == [0.0, 1.0, 2.0]
+
+
+def test_off_computes_nothing():
+    x = T.dmatrix("x")
+    x.tag.test_value = np.ones((2, 3))
+    y = T.dot(x, np.ones((4, 4)))  # wrong shapes are only found when the function runs
+    with pytest.raises(AttributeError):
+        y.get_test_value()
+
+
+def test_raise_mode_computes_values_and_reports_errors_where_the_graph_is_built(test_values):
+    test_values("raise")
+    x = T.dmatrix("x")
+    x.tag.test_value = np.arange(6.0).reshape(2, 3)
+    w = theano.shared(np.ones((3, 4)))
+    y = T.tanh(T.dot(x, w) + 1).sum(axis=1)
+    np.testing.assert_allclose(y.tag.test_value, np.tanh(x.tag.test_value @ np.ones((3, 4)) + 1).sum(1))
+    with pytest.raises(ValueError, match="[Ss]hape"):
+        T.dot(x, np.ones((4, 4)))
+    with pytest.raises(ValueError, match="missing default value"):
+        T.dvector("z") + 1
+    # compiling and running are not affected
+    f = theano.function([x], T.grad(y.sum(), w))
+    assert f(np.ones((2, 3))).shape == (3, 4)
+
+
+def test_warn_and_ignore_modes(test_values):
+    z = T.dvector("z")
+    test_values("warn")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        y = z * 2
+    assert any("missing default value" in str(w.message) for w in caught)
+    test_values("ignore")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = (y + 1) * z
+    assert theano.function([z], y)([1.0, 2.0]).tolist() == [3.0, 10.0]
+
+
+def test_scan_body_and_gradient_with_test_values(test_values):
+    test_values("raise")
+    x = T.dmatrix("x")
+    x.tag.test_value = np.ones((5, 3))
+    w = theano.shared(np.eye(3) * 0.5)
+    seen = []
+
+    def step(x_t, h, w):
+        seen.append(x_t.get_test_value().shape)
+        return T.tanh(x_t + T.dot(h, w))
+
+    h, _ = theano.scan(step, sequences=x, outputs_info=T.zeros((3,)), non_sequences=w)
+    assert seen == [(3,)]
+    assert h.get_test_value().shape == (5, 3)
+    fib, _ = theano.scan(lambda a, b: a + b, n_steps=5,
+                         outputs_info=dict(initial=T.constant(np.array([0.0, 1.0])), taps=[-2, -1]))
+    assert fib.get_test_value().tolist() == [1.0, 2.0, 3.0, 5.0, 8.0]
+    g = T.grad(h.sum(), w)
+    f = theano.function([x], h[-1], updates=[(w, w - 0.1 * g)])
+    assert f(np.ones((5, 3))).shape == (3,)
