@@ -605,6 +605,37 @@ def test_pickle_shared_parameters_checkpoint(tmp_path):
     np.testing.assert_array_equal(clf.hiddenLayer.W.get_value(), params[0].get_value())
 
 
+def test_debugging_with_test_values():
+    """The Theano 1.0 debugging recipe: compute_test_value='raise' plus x.tag.test_value, so that a
+    wrong shape is reported where the graph is built, not when the function runs."""
+    old = theano.config.compute_test_value
+    theano.config.compute_test_value = "raise"
+    try:
+        x = T.matrix("x")
+        y = T.ivector("y")
+        x.tag.test_value = np.random.RandomState(0).rand(5, 4).astype(theano.config.floatX)
+        y.tag.test_value = np.array([0, 1, 2, 1, 0], dtype="int32")
+        clf = logistic_sgd.LogisticRegression(input=x, n_in=4, n_out=3)
+        cost = clf.negative_log_likelihood(y)
+        assert cost.tag.test_value == pytest.approx(np.log(3))  # zero weights: uniform
+        assert clf.errors(y).tag.test_value.shape == ()
+        with pytest.raises(ValueError):
+            logistic_sgd.LogisticRegression(input=x, n_in=6, n_out=3).p_y_given_x
+        with pytest.raises(ValueError, match="missing default value"):
+            cost + T.scalar("lr")
+    finally:
+        theano.config.compute_test_value = old
+
+
+@pytest.mark.xfail(reason="theano/tensor/basic.py _make_constructor: T.dmatrix, T.fvector, T.lscalar ... "
+                          "are functions, while Theano 1.0 defines them as TensorType instances",
+                   strict=True)
+def test_typed_constructors_are_tensor_types():
+    assert isinstance(T.dmatrix, T.TensorType)
+    assert T.fvector.dtype == "float32" and T.lscalar.broadcastable == ()
+    assert T.dmatrix("x").type == T.dmatrix
+
+
 # ---------------------------------------------------------------- scripts in a fresh process (float32)
 
 def run_python(args, flags):
