@@ -325,3 +325,16 @@ def test_accumulator_seed():
     assert state.get_value() == 1
     acc(300)
     assert state.get_value() == 301
+
+
+def test_fast_call_path_accepts_numpy_and_python_scalars():
+    x = T.dscalar("x")
+    y = T.fscalar("y")
+    f = function([x, y], x * y)
+    assert f(np.float64(2.0), np.float32(3.0)) == 6.0
+    assert f(2.0, 3.0) == 6.0
+    assert f(2, 3) == 6.0
+    with pytest.raises(TypeError, match="index 1"):
+        f(2.0, 0.1)  # 0.1 is not exact in float32
+    with pytest.raises(TypeError, match="at most 2"):
+        f(1.0, 2.0, 3.0)

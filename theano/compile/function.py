@@ -402,6 +402,7 @@ class Function:
         # no copies, no updates, list/single outputs: return the thunk's results directly
         self._simple = (not any(self._copy_output) and not self._update_containers
                         and self._kind != "dict")
+        self._fast = self._build_fast_call()
 
     # -- arguments ------------------------------------------------------------------------------
     def _where(self):
@@ -448,24 +449,77 @@ class Function:
             ) from None
 
     def __call__(self, *args, **kwargs):
-        if kwargs or len(args) != self._n_in or self.profile is not None:
+        if kwargs or self.profile is not None:
             return self._call_slow(args, kwargs)
-        if self.trust_input:
-            values = list(args)
+        return self._fast(args)
+
+    def _build_fast_call(self):
+        """Generate the positional call path of this function: per-input checks unrolled, the shared
+        containers read directly, only the copies and update writes this function needs."""
+        n = self._n_in
+        env = {"ndarray": np.ndarray, "slow": self._call_slow, "thunk": self._thunk}
+        lines = ["def fast(args):"]
+        lines.append(f"    if len(args) != {n}:")
+        lines.append("        return slow(args, {})")
+        names = [f"a{k}" for k in range(n)]
+        if n:
+            lines.append(f"    {', '.join(names)}{',' if n == 1 else ''} = args")
+        if not self.trust_input:
+            for k, (dt, nd, _) in enumerate(self._checks):
+                env[f"conv{k}"] = self._make_converter(k)
+                if dt is None:
+                    lines.append(f"    a{k} = conv{k}(a{k})")
+                    continue
+                env[f"dt{k}"] = dt
+                lines.append(f"    if type(a{k}) is not ndarray or a{k}.dtype is not dt{k} or a{k}.ndim != {nd}:")
+                lines.append(f"        a{k} = conv{k}(a{k})")
+        shared = []
+        for j, c in enumerate(self._containers):
+            env[f"c{j}"] = c
+            shared.append(f"c{j}.value")
+        lines.append(f"    outs = thunk([{', '.join(names + shared)}])")
+        n_out = self._n_out
+        for k, flag in enumerate(self._copy_output):
+            if flag:
+                lines.append(f"    if type(outs[{k}]) is ndarray:")
+                lines.append(f"        outs[{k}] = outs[{k}].copy()")
+        for j, c in enumerate(self._update_containers):
+            env[f"u{j}"] = c
+            src = f"outs[{n_out + j}]"
+            if self._copy_update[j]:
+                lines.append(f"    v{j} = {src}")
+                lines.append(f"    if type(v{j}) is ndarray:")
+                lines.append(f"        v{j} = v{j}.copy()")
+                src = f"v{j}"
+            lines.append(f"    u{j}.value = {src}")
+        if self._kind == "single":
+            lines.append("    return outs[0]")
+        elif self._kind == "dict":
+            env["keys"] = self._keys
+            lines.append(f"    return dict(zip(keys, outs[:{n_out}]))")
+        elif self._update_containers:
+            lines.append(f"    return outs[:{n_out}]")
         else:
-            values = []
-            append = values.append
-            for a, (dt, nd, k) in zip(args, self._checks):
-                if type(a) is np.ndarray and a.dtype is dt and a.ndim == nd:
-                    append(a)
-                else:
-                    append(self._filter(k, a))
-        for c in self._containers:
-            values.append(c.value)
-        outs = self._thunk(values)
-        if self._simple:
-            return outs[0] if self._kind == "single" else outs
-        return self._finish(outs)
+            lines.append("    return outs")
+        src = "\n".join(lines)
+        code = compile(src, f"<theano function {self.name or ''}>", "exec")
+        exec(code, env)
+        return env["fast"]
+
+    def _make_converter(self, k):
+        """Convert argument k: a NumPy scalar of the exact dtype cheaply, anything else by the type's
+        filter (with an error that names the input)."""
+        dt, nd, _ = self._checks[k]
+        filt = self._filter
+        scalar_type = dt.type if (dt is not None and nd == 0) else None
+        py_float_ok = scalar_type is np.float64  # a Python float is exactly a float64
+
+        def convert(a):
+            if scalar_type is not None and (type(a) is scalar_type or (py_float_ok and type(a) is float)):
+                return np.asarray(a, dtype=dt)
+            return filt(k, a)
+
+        return convert
 
     def _call_slow(self, args, kwargs):
         profile = self.profile
