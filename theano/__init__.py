@@ -31,7 +31,7 @@ compile = __import__("theano.compile", fromlist=["compile"])
 clone = clone_replace
 function_module = compile
 In = In
-Param = In
+from theano.compile.io import Param  # noqa: E402  (deprecated alias of In)
 ProfileMode = Mode
 
 

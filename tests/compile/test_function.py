@@ -338,3 +338,11 @@ def test_fast_call_path_accepts_numpy_and_python_scalars():
         f(2.0, 0.1)  # 0.1 is not exact in float32
     with pytest.raises(TypeError, match="at most 2"):
         f(1.0, 2.0, 3.0)
+
+
+def test_deprecated_param_with_default():
+    x, y = T.dscalars("x", "y")
+    with pytest.warns(DeprecationWarning):
+        p = theano.Param(y, default=3.0)
+    f = function([x, p], x + y)
+    assert f(1) == 4.0 and f(1, 1) == 2.0

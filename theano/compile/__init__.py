@@ -1,7 +1,7 @@
 """Building and calling compiled functions."""
 
 from theano.compile.function import Function, FunctionMaker, UnusedInputError, function
-from theano.compile.io import In, Out, SymbolicInput, SymbolicOutput
+from theano.compile.io import In, Out, Param, SymbolicInput, SymbolicOutput
 from theano.compile.ops import FromFunctionOp, as_op
 from theano.compile.mode import (FAST_COMPILE, FAST_RUN, DebugMode, Mode, get_default_mode,
                                  get_mode, predefined_modes)

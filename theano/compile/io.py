@@ -49,3 +49,16 @@ class Out:
 
 SymbolicInput = In
 SymbolicOutput = Out
+
+
+class Param(In):
+    """Theano's deprecated ``Param(variable, default=...)``: an ``In`` whose ``default`` is its value."""
+
+    def __init__(self, variable, default=None, name=None, mutable=False, strict=False,
+                 allow_downcast=None, implicit=None, borrow=None):
+        import warnings
+
+        warnings.warn("theano.Param is deprecated: use theano.In(variable, value=...)",
+                      DeprecationWarning, stacklevel=2)
+        super().__init__(variable, name=name, value=default, mutable=mutable, strict=strict,
+                         allow_downcast=allow_downcast, implicit=implicit, borrow=borrow)
