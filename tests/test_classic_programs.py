@@ -660,8 +660,6 @@ def test_typed_constructors_are_tensor_types():
     assert T.dmatrix("x").type == T.dmatrix
 
 
-@pytest.mark.xfail(reason="theano/__init__.py: Param = In, so Theano 1.0's deprecated "
-                          "Param(y, default=...) raises TypeError (no 'default' keyword)", strict=True)
 def test_deprecated_param_with_default():
     x, y = T.dscalars("x", "y")
     with warnings.catch_warnings():
