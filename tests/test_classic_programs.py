@@ -629,6 +629,22 @@ def test_pickle_shared_parameters_checkpoint(tmp_path):
     np.testing.assert_array_equal(clf.hiddenLayer.W.get_value(), params[0].get_value())
 
 
+def test_pickled_training_function_resumes_exactly():
+    """Checkpoint (compiled function + model) mid-training; the copy continues exactly as the
+    original (momentum velocities included) and updates its own copies of the parameters."""
+    data = blobs()
+    m = mlp.build(data, optimizer="momentum")
+    for i in range(3):
+        m["train_model"](i)
+    f2, clf2 = pickle.loads(pickle.dumps((m["train_model"], m["classifier"])))
+    original = [float(m["train_model"](i)) for i in range(3, 7)]
+    resumed = [float(f2(i)) for i in range(3, 7)]
+    np.testing.assert_allclose(resumed, original, rtol=1e-12 if F64 else 1e-6)
+    for p, q in zip(m["classifier"].params, clf2.params):
+        assert p is not q
+        np.testing.assert_allclose(q.get_value(), p.get_value(), rtol=1e-12 if F64 else 1e-6)
+
+
 def test_debugging_with_test_values():
     """The Theano 1.0 debugging recipe: compute_test_value='raise' plus x.tag.test_value, so that a
     wrong shape is reported where the graph is built, not when the function runs."""
