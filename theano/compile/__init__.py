@@ -2,6 +2,7 @@
 
 from theano.compile.function import Function, FunctionMaker, UnusedInputError, function
 from theano.compile.io import In, Out, Param, SymbolicInput, SymbolicOutput
+from theano.compile.monitormode import MonitorMode
 from theano.compile.ops import FromFunctionOp, as_op
 from theano.compile.mode import (FAST_COMPILE, FAST_RUN, DebugMode, Mode, get_default_mode,
                                  get_mode, predefined_modes)
@@ -11,4 +12,4 @@ from theano.compile.sharedvalue import SharedVariable, shared, shared_constructo
 __all__ = ["function", "Function", "FunctionMaker", "In", "Out", "Mode", "DebugMode", "get_mode",
            "get_default_mode", "shared", "SharedVariable", "shared_constructor", "ProfileStats",
            "UnusedInputError", "SymbolicInput", "SymbolicOutput", "FAST_RUN", "FAST_COMPILE",
-           "predefined_modes", "as_op", "FromFunctionOp"]
+           "predefined_modes", "as_op", "FromFunctionOp", "MonitorMode"]

@@ -81,6 +81,12 @@ class DebugMode(Mode):
                                                               if k in ("including", "excluding", "requiring")})
 
 
+def _nan_guard_mode():
+    from theano.compile.nanguardmode import NanGuardMode
+
+    return NanGuardMode()
+
+
 def _predefined():
     return {
         "FAST_RUN": lambda: Mode("auto", "fast_run"),
@@ -89,7 +95,7 @@ def _predefined():
         "DEBUG_MODE": lambda: DebugMode(),
         "ProfileMode": lambda: Mode("auto", "fast_run"),
         "PROFILE_MODE": lambda: Mode("auto", "fast_run"),
-        "NanGuardMode": lambda: Mode("py", "fast_run"),
+        "NanGuardMode": _nan_guard_mode,
         "JAX": lambda: Mode("jax", "fast_run"),
         "NUMBA": lambda: Mode("numba", "fast_run"),
         "PY": lambda: Mode("py", "fast_run"),
