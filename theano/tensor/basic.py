@@ -265,7 +265,7 @@ def _make_constructor(kind, fixed_dtype=None):
     return constructor
 
 
-def _make_plural(single):
+def _make_plural(single, single_name):
     def plural(*names, dtype=None):
         kw = {} if dtype is None else {"dtype": dtype}
         if names and isinstance(names[0], int):
@@ -277,8 +277,8 @@ def _make_plural(single):
             return single(names, **kw) if isinstance(names, str) else single(names[0], **kw)
         return [single(n, **kw) for n in names]
 
-    plural.__name__ = single.__name__ + "s"
-    plural.__doc__ = f"Several {single.__name__} variables, one per name given."
+    plural.__name__ = single_name + "s"
+    plural.__doc__ = f"Several {single_name} variables, one per name given."
     return plural
 
 
@@ -286,15 +286,17 @@ _constructors = {}
 for _kind in _KINDS:
     _constructors[_kind] = _make_constructor(_kind)
     for _p, _dt in _PREFIX.items():
-        _constructors[_p + _kind] = _make_constructor(_kind, _dt)
+        # As in Theano 1.0, T.dmatrix, T.fvector ... are TensorType instances (callable with a name),
+        # so `x.type == T.fmatrix` works; the unprefixed T.matrix(name, dtype) is a function.
+        _constructors[_p + _kind] = TensorType(_dt, _KINDS[_kind])
 for _name in list(_constructors):
     if _name.endswith(("scalar", "vector", "row", "col", "matrix")) or _name in ("tensor3", "tensor4"):
         if _name.endswith("matrix"):
-            _constructors[_name[:-6] + "matrices"] = _make_plural(_constructors[_name])
+            _constructors[_name[:-6] + "matrices"] = _make_plural(_constructors[_name], _name)
         else:
-            _constructors[_name + "s"] = _make_plural(_constructors[_name])
+            _constructors[_name + "s"] = _make_plural(_constructors[_name], _name)
     elif _name.endswith(("tensor3", "tensor4")):
-        _constructors[_name + "s"] = _make_plural(_constructors[_name])
+        _constructors[_name + "s"] = _make_plural(_constructors[_name], _name)
 globals().update(_constructors)
 constructor_names = sorted(_constructors)
 
