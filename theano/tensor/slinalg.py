@@ -177,7 +177,12 @@ class Solve(Op):
         elif self.A_structure == "upper_triangular":
             r = scipy.linalg.solve_triangular(A, b, lower=False)
         else:
-            r = scipy.linalg.solve(A, b)
+            with np.errstate(all="ignore"):
+                r = scipy.linalg.solve(A, b)
+            # Some SciPy versions solve diagonal systems by division and return inf for a singular
+            # matrix instead of raising: make that an error everywhere, never a silent inf.
+            if not np.all(np.isfinite(r)) and np.all(np.isfinite(A)) and np.all(np.isfinite(b)):
+                raise np.linalg.LinAlgError(f"Matrix is singular: cannot solve with A of shape {A.shape}")
         output_storage[0][0] = np.asarray(r).astype(node.outputs[0].dtype, copy=False)
 
     def infer_shape(self, node, input_shapes):
