@@ -223,4 +223,9 @@ def _build_config():
 
 
 config = _build_config()
-change_flags = config.change_flags
+
+
+def change_flags(**kwargs):
+    """A context manager that sets config flags and restores them on exit:
+    ``with change_flags(floatX='float32'): ...``."""
+    return config.change_flags(**kwargs)

@@ -235,8 +235,9 @@ def dump(obj, file_handler, protocol=DEFAULT_PROTOCOL, persistent_id=PersistentS
     with zipfile.ZipFile(file_handler, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
         pid = persistent_id(zf)
         buf = io.BytesIO()
-        pickler = pickle.Pickler(buf, protocol=protocol)
-        pickler.persistent_id = pid
+        # a subclass, not an instance attribute: Python 3.13 made persistent_id read-only there
+        pickler_cls = type("_ZipPickler", (pickle.Pickler,), {"persistent_id": lambda self, o: pid(o)})
+        pickler = pickler_cls(buf, protocol=protocol)
         pickler.dump(obj)
         zf.writestr("pkl", buf.getvalue())
 
@@ -245,9 +246,10 @@ def load(f, persistent_load=PersistentNdarrayLoad):
     """Load an object written by ``dump`` from a file name or an open binary file."""
     with zipfile.ZipFile(f, "r") as zf:
         data = zf.read("pkl")
-        unpickler = pickle.Unpickler(io.BytesIO(data))
-        unpickler.persistent_load = persistent_load(zf)
-        return unpickler.load()
+        pload = persistent_load(zf)
+        unpickler_cls = type("_ZipUnpickler", (pickle.Unpickler,),
+                             {"persistent_load": lambda self, persid: pload(persid)})
+        return unpickler_cls(io.BytesIO(data)).load()
 
 
 class StripPickler(pickle.Pickler):
