@@ -645,6 +645,33 @@ def test_pickled_training_function_resumes_exactly():
         np.testing.assert_allclose(q.get_value(), p.get_value(), rtol=1e-12 if F64 else 1e-6)
 
 
+def test_nan_guard_mode_catches_a_diverging_mlp():
+    """The 'dealing with NaNs' recipe: the same training function compiled with NanGuardMode stops
+    at the first node that produces an inf/NaN/huge value when the learning rate is absurd."""
+    from theano.compile.nanguardmode import NanGuardMode
+
+    data = blobs()
+    x, y = T.matrix("x"), T.ivector("y")
+    clf = mlp.MLP(np.random.RandomState(0), x, n_in=10, n_hidden=8, n_out=3)
+    cost = clf.negative_log_likelihood(y)
+    sx, sy = logistic_sgd.shared_dataset(data[0])
+    index = T.lscalar()
+    for lr, expect_error in ((0.01, False), (1e9, True)):
+        train = theano.function([index], cost, updates=mlp.sgd(cost, clf.params, lr),
+                                givens={x: sx[index * 20:(index + 1) * 20],
+                                        y: sy[index * 20:(index + 1) * 20]},
+                                mode=NanGuardMode(nan_is_error=True, inf_is_error=True,
+                                                  big_is_error=True))
+        with np.errstate(all="ignore"):
+            if expect_error:
+                with pytest.raises(AssertionError, match="NaN|Inf|Big"):
+                    for i in range(9):
+                        train(i)
+            else:
+                costs = [float(train(i)) for i in range(9)]
+                assert np.isfinite(costs).all()
+
+
 def test_debugging_with_test_values():
     """The Theano 1.0 debugging recipe: compute_test_value='raise' plus x.tag.test_value, so that a
     wrong shape is reported where the graph is built, not when the function runs."""
@@ -667,9 +694,6 @@ def test_debugging_with_test_values():
         theano.config.compute_test_value = old
 
 
-@pytest.mark.xfail(reason="theano/tensor/basic.py _make_constructor: T.dmatrix, T.fvector, T.lscalar ... "
-                          "are functions, while Theano 1.0 defines them as TensorType instances",
-                   strict=True)
 def test_typed_constructors_are_tensor_types():
     assert isinstance(T.dmatrix, T.TensorType)
     assert T.fvector.dtype == "float32" and T.lscalar.broadcastable == ()
