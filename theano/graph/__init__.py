@@ -5,3 +5,4 @@ from theano.graph.basic import (Apply, Constant, Node, Variable, ancestors, clon
 from theano.graph.fg import FunctionGraph, InconsistencyError, MissingInputError
 from theano.graph.op import Op
 from theano.graph.type import Generic, Type, generic
+from theano.graph import graph  # noqa: E402  (the old path theano.gof.graph)

@@ -1,0 +1,28 @@
+"""Old import path ``theano.gof.graph`` (Theano 1.0): graph walks used by programs that inspect
+their graphs, e.g. ``theano.gof.graph.inputs([cost])`` to list the parameters a cost depends on."""
+
+from theano.graph.basic import (Apply, Constant, Node, Variable, ancestors, applys_between, clone,
+                                clone_get_equiv, graph_inputs, io_toposort, is_in_ancestors,
+                                list_of_nodes, variables_and_orphans, view_roots)
+
+inputs = graph_inputs
+
+
+def variables(i, o):
+    """The variables between inputs ``i`` and outputs ``o`` (both included)."""
+    return variables_and_orphans(i, o)[0]
+
+
+def orphans(i, o):
+    """The roots ``o`` depends on that are not in ``i`` (constants, shared variables, ...)."""
+    return variables_and_orphans(i, o)[1]
+
+
+def ops(i, o):
+    """The Apply nodes between inputs ``i`` and outputs ``o``."""
+    return list(applys_between(i, o))
+
+
+__all__ = ["Apply", "Constant", "Node", "Variable", "ancestors", "clone", "clone_get_equiv",
+           "inputs", "io_toposort", "is_in_ancestors", "list_of_nodes", "ops", "orphans",
+           "variables", "variables_and_orphans", "view_roots"]
