@@ -19,6 +19,7 @@ from functools import singledispatch
 import numpy as np
 
 from theano.tensor.basic import MakeVector, Rebroadcast
+from theano.tensor.blas import _FUNCS as _BLAS_FUNCS, Gemm, Gemv, Ger
 from theano.tensor.elemwise import CAReduce, DimShuffle
 from theano.tensor.math import Dot
 from theano.tensor.shape import Reshape, Shape, Shape_i
@@ -192,6 +193,96 @@ def _funcify_dot(op, node):
         return r
 
     return dot
+
+
+# ---- BLAS ----------------------------------------------------------------------------------------
+# Same calls as the ops' ``perform`` (scipy's BLAS wrappers), with everything that does not depend on
+# the values (the routine for the dtype, the in-place choice) decided once; ``perform`` handles the
+# rare cases (a shape error with its message, empty operands).
+
+
+def _f_operand(m):
+    if m.flags.f_contiguous:
+        return m, 0
+    if m.flags.c_contiguous:
+        return m.T, 1
+    return np.asfortranarray(m), 0
+
+
+@numba_funcify.register(Gemv)
+def _funcify_gemv(op, node):
+    slow = perform_funcify(op, node)
+    fn = _BLAS_FUNCS[("gemv", node.outputs[0].type.dtype)]
+    inplace = op.inplace
+
+    def gemv(z, a, A, x, b):
+        m, n = A.shape
+        if n != x.shape[0] or z.shape != (m,) or n == 0 or m == 0:
+            return slow(z, a, A, x, b)
+        out = z if inplace else z.copy()
+        if A.flags.c_contiguous:
+            res = fn(a, A.T, x, beta=b, y=out, trans=1, overwrite_y=True)
+        else:
+            res = fn(a, A, x, beta=b, y=out, overwrite_y=True)
+        if res is not out:
+            out[...] = res
+        return out
+
+    return gemv
+
+
+@numba_funcify.register(Gemm)
+def _funcify_gemm(op, node):
+    slow = perform_funcify(op, node)
+    fn = _BLAS_FUNCS[("gemm", node.outputs[0].type.dtype)]
+    inplace = op.inplace
+
+    def gemm(z, a, x, y, b):
+        m, k = x.shape
+        n = y.shape[1]
+        if y.shape[0] != k or z.shape != (m, n) or k == 0 or m == 0 or n == 0:
+            return slow(z, a, x, y, b)
+        out = z if inplace else z.copy()
+        if out.flags.c_contiguous:
+            # out.T is Fortran-ordered: out.T = a * y.T @ x.T + b * out.T
+            p, tp = _f_operand(y.T)
+            q, tq = _f_operand(x.T)
+            c = out.T
+            res = fn(a, p, q, beta=b, c=c, trans_a=tp, trans_b=tq, overwrite_c=True)
+            if res is not c:
+                out[...] = res.T
+        else:
+            p, tp = _f_operand(x)
+            q, tq = _f_operand(y)
+            c = out if out.flags.f_contiguous else np.asfortranarray(out)
+            res = fn(a, p, q, beta=b, c=c, trans_a=tp, trans_b=tq, overwrite_c=True)
+            if res is not out:
+                out[...] = res
+        return out
+
+    return gemm
+
+
+@numba_funcify.register(Ger)
+def _funcify_ger(op, node):
+    slow = perform_funcify(op, node)
+    fn = _BLAS_FUNCS[("ger", node.outputs[0].type.dtype)]
+    inplace = op.inplace
+
+    def ger(A, a, x, y):
+        if A.shape != (x.shape[0], y.shape[0]) or A.size == 0:
+            return slow(A, a, x, y)
+        out = A if inplace else A.copy()
+        if out.flags.c_contiguous:
+            c = out.T
+            res = fn(a, y, x, a=c, overwrite_a=True)
+            if res is not c:
+                out[...] = res.T
+        else:
+            out[...] = fn(a, x, y, a=np.asfortranarray(out), overwrite_a=True)
+        return out
+
+    return ger
 
 
 def _register_elemwise():

@@ -29,6 +29,7 @@ import numpy as np
 
 from theano.graph.basic import Constant
 from theano.tensor.elemwise import CAReduce, DimShuffle, Elemwise
+from theano.tensor.blas import Gemm, Gemv
 from theano.tensor.math import Dot
 from theano.tensor.shape import Shape_i
 
@@ -40,19 +41,41 @@ MAX_NODES = 40
 MEASURE_CALLS = 4   # calls of each tier timed before choosing
 
 HELPERS = '''
+def _cf(a):
+    return a
+
+
+@numba.extending.overload(_cf, jit_options={"cache": True})
+def _cf_impl(a):
+    # np.dot reads C- and Fortran-ordered operands as they are (a transposed matrix needs no copy)
+    if a.layout in "CF":
+        return lambda a: a
+    return lambda a: np.ascontiguousarray(a)
+'''
+
+AS0D = '''
 @numba.njit(cache=True, nogil=True)
-def _as0d(value, like):
-    out = np.empty((), dtype=like.dtype)
+def _as0d_{0}(value):
+    out = np.empty((), dtype={1})
     out[()] = value
     return out
 '''
+
+# constants of at most this many elements are module globals (numba freezes them into the code)
+# instead of arguments of the graph function
+INLINE_CONST = 16
 
 
 def _dtype_expr(dtype):
     return "np.bool_" if dtype == "bool" else f"np.{dtype}"
 
 
-def _node_code(node, k, ins, outs, defs):
+def _as0d(dtype, used):
+    used.add(dtype)
+    return f"_as0d_{dtype}"
+
+
+def _node_code(node, k, ins, outs, defs, used0d):
     """Lines computing ``node``; None when it cannot be expressed."""
     op = node.op
     if isinstance(op, Elemwise):
@@ -78,12 +101,14 @@ def _node_code(node, k, ins, outs, defs):
         if kept != sorted(kept):
             if op.drop or op.augment:
                 return None
+            if kept == list(range(len(kept)))[::-1]:
+                return [f"{outs[0]} = {x}.T"]   # typed Fortran-ordered for a C-ordered x
             return [f"{outs[0]} = np.transpose({x}, {tuple(kept)!r})"]
         shape = []
         for o in op.new_order:
             shape.append("1" if o == "x" else f"{x}.shape[{o}]")
         if not shape:
-            return [f"{outs[0]} = _as0d({x}.flat[0], {x})"]
+            return [f"{outs[0]} = {_as0d(node.inputs[0].dtype, used0d)}({x}.flat[0])"]
         if ndim_in == 0:
             return [f"{outs[0]} = np.full(({', '.join(shape)},), {x}[()], dtype={x}.dtype)"]
         return [f"{outs[0]} = np.ascontiguousarray({x}).reshape(({', '.join(shape)},))"]
@@ -100,20 +125,26 @@ def _node_code(node, k, ins, outs, defs):
         if tuple(op.axis) == tuple(range(ndim)):
             if name in ("maximum", "minimum"):
                 return None  # the empty-input error is the reference's
-            return [f"{outs[0]} = _as0d({_dtype_expr(out_dtype)}({fn}({src})), "
-                    f"np.empty(0, dtype={_dtype_expr(out_dtype)}))"]
+            return [f"{outs[0]} = {_as0d(out_dtype, used0d)}({fn}({src}))"]
         if name not in ("add", "mul") or len(op.axis) != 1:
             return None
         return [f"{outs[0]} = {fn}({src}, axis={op.axis[0]}).astype({_dtype_expr(out_dtype)})"]
     if isinstance(op, Shape_i):
-        return [f"{outs[0]} = _as0d(np.int64({ins[0]}.shape[{op.i}]), np.empty(0, dtype=np.int64))"]
+        return [f"{outs[0]} = {_as0d('int64', used0d)}({ins[0]}.shape[{op.i}])"]
     if isinstance(op, Dot):
         a, b = node.inputs
         if a.dtype != b.dtype or a.dtype not in ("float32", "float64"):
             return None
         if a.ndim == 1 and b.ndim == 1:
-            return [f"{outs[0]} = _as0d(np.dot({ins[0]}, {ins[1]}), {ins[0]})"]
-        return [f"{outs[0]} = np.dot(np.ascontiguousarray({ins[0]}), np.ascontiguousarray({ins[1]}))"]
+            return [f"{outs[0]} = {_as0d(a.dtype, used0d)}(np.dot(_cf({ins[0]}), _cf({ins[1]})))"]
+        return [f"{outs[0]} = np.dot(_cf({ins[0]}), _cf({ins[1]}))"]
+    if isinstance(op, (Gemv, Gemm)):
+        # b * z + a * dot(x, y): the value the op computes (in a fresh array, which is always
+        # allowed; the in-place variant only may reuse z)
+        z, a, x, y, b = ins
+        if node.outputs[0].dtype not in ("float32", "float64"):
+            return None
+        return [f"{outs[0]} = {b}[()] * {z} + {a}[()] * np.dot(_cf({x}), _cf({y}))"]
     return None
 
 
@@ -126,11 +157,20 @@ def graph_source(fgraph, nodes):
     defs = []
     body = []
     count = 0
+    used0d = set()
+    inlined = []
     for k, node in enumerate(nodes):
         for v in node.inputs:
             if v not in names:
                 if not isinstance(v, Constant) or not isinstance(v.data, np.ndarray):
                     return None
+                data = v.data
+                if data.size <= INLINE_CONST and str(data.dtype) in nbe._NUMBA_DTYPES and \
+                        (data.dtype.kind != "f" or np.isfinite(data).all()):
+                    names[v] = f"_k{len(inlined)}"
+                    inlined.append(f"{names[v]} = np.array({data.tolist()!r}, "
+                                   f"dtype={_dtype_expr(str(data.dtype))}).reshape({data.shape!r})")
+                    continue
                 names[v] = f"c{len(consts)}"
                 consts.append(v.data)
         outs = []
@@ -138,7 +178,7 @@ def graph_source(fgraph, nodes):
             names[v] = f"v{count}"
             outs.append(names[v])
             count += 1
-        code = _node_code(node, k, [names[v] for v in node.inputs], outs, defs)
+        code = _node_code(node, k, [names[v] for v in node.inputs], outs, defs, used0d)
         if code is None:
             return None
         body.extend("    " + line for line in code)
@@ -149,7 +189,9 @@ def graph_source(fgraph, nodes):
             names[v] = f"c{len(consts)}"
             consts.append(v.data)
     args = [f"i{k}" for k in range(len(fgraph.inputs))] + [f"c{k}" for k in range(len(consts))]
-    lines = nbe.KERNEL_HEADER + [HELPERS] + defs + ["", f"def _graph({', '.join(args)}):"] + body
+    helpers = [HELPERS] + [AS0D.format(d, _dtype_expr(d)) for d in sorted(used0d)]
+    lines = (["import numba.extending"] + nbe.KERNEL_HEADER + helpers + inlined + [""] + defs +
+             ["", f"def _graph({', '.join(args)}):"] + body)
     lines.append(f"    return ({''.join(names[v] + ', ' for v in fgraph.outputs)})")
     lines += ["", "", f"graph = numba.njit({nbe.NJIT_FLAGS})(_graph)"]
     return "\n".join(lines) + "\n", consts
