@@ -373,3 +373,20 @@ def test_nested_scan_updates_returned_through_the_outer_loop():
     f = theano.function([x], r, updates=upd)
     np.testing.assert_allclose(f(np.zeros((3, 2))), [1.0, 5.0, 9.0])
     assert c.get_value() == 6.0
+
+
+def test_return_steps_keeps_the_last_steps():
+    import theano
+    import theano.tensor as T
+
+    x0 = T.dscalar("x0")
+    last, _ = theano.scan(lambda a: a + 1, n_steps=4,
+                          outputs_info=dict(initial=x0, return_steps=1))
+    last3, _ = theano.scan(lambda a: a * 2, n_steps=5,
+                           outputs_info=dict(initial=x0, return_steps=3))
+    assert last.ndim == 0 and last3.ndim == 1
+    f = theano.function([x0], [last, last3, T.grad(last3.sum(), x0)])
+    a, b, g = f(1.0)
+    assert float(a) == 5.0
+    assert b.tolist() == [8.0, 16.0, 32.0]
+    assert float(g) == 8.0 + 16.0 + 32.0

@@ -98,6 +98,7 @@ class _Output:
         self.taps = taps
         self.placeholders = []
         self.elem_type = None
+        self.return_steps = None
 
     @property
     def is_state(self):
@@ -155,6 +156,13 @@ def _normalize_outputs_info(outputs_info):
         _placeholder_test_values(out.placeholders, init,
                                  None if taps == [-1] else [out.head + t for t in taps])
         entries.append(out)
+    for entry, info in zip(entries, _listify(outputs_info)):
+        if isinstance(info, dict) and info.get("return_steps") is not None:
+            steps = info["return_steps"]
+            if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool):
+                raise TypeError(f"scan: outputs_info[{entry.index}]['return_steps'] must be an int, "
+                                f"got {steps!r}")
+            entry.return_steps = int(steps)
     return entries
 
 
@@ -481,7 +489,12 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     results = []
     for k, info in enumerate(infos):
         buf = node_outs[k]
-        results.append(row_slice(buf, info.head, None) if info.is_state else buf)
+        out = row_slice(buf, info.head, None) if info.is_state else buf
+        if info.return_steps is not None:
+            # Theano: return_steps=k keeps the last k steps; 1 (or less) keeps only the last one,
+            # without the step dimension
+            out = out[-info.return_steps:] if info.return_steps > 1 else out[-1]
+        results.append(out)
     new_updates = OrderedDict((sv, node_outs[len(infos) + j]) for j, sv in enumerate(states))
     if return_list:
         return results, new_updates
