@@ -36,6 +36,7 @@ import misc_api  # noqa: E402
 import mlp  # noqa: E402
 import rbm as rbm_prog  # noqa: E402
 import rnn_lm  # noqa: E402
+import vae  # noqa: E402
 
 F64 = theano.config.floatX == "float64"
 RTOL = 1e-7 if F64 else 1e-4
@@ -519,6 +520,37 @@ def test_rbm_consider_constant_gradient_equals_numpy():
                                atol=1e-8 if F64 else 1e-5)
 
 
+# ------------------------------------------------------------------- 6a. variational autoencoder
+
+def test_vae_lower_bound_rises_and_equals_numpy():
+    result = vae.train(n_epochs=8, verbose=False)
+    history = np.asarray(result["history"])
+    assert history[-1, 0] > history[0, 0] + 3, history[:, 0]
+    assert (history[:, 1] <= 1e-9).all()  # -KL is never positive
+    np.testing.assert_allclose(history[:, 0], history[:, 1] + history[:, 2], rtol=1e-6)
+    # with the noise given, the bound is a deterministic function: compare with NumPy
+    p = {k: v.get_value() for k, v in result["model"].params.items()}
+    x = result["data"][:25]
+    eps = np.random.RandomState(1).normal(size=(25, 2)).astype(theano.config.floatX)
+    h = np.tanh(x @ p["W_xh"] + p["b_xh"])
+    mu, log_sigma = h @ p["W_hmu"] + p["b_hmu"], 0.5 * (h @ p["W_hsigma"] + p["b_hsigma"])
+    z = mu + np.exp(log_sigma) * eps
+    xr = sigmoid(np.tanh(z @ p["W_zh"] + p["b_zh"]) @ p["W_hx"] + p["b_hx"])
+    kl = 0.5 * np.sum(1 + 2 * log_sigma - mu ** 2 - np.exp(2 * log_sigma), axis=1)
+    log_px = np.sum(x * np.log(xr) + (1 - x) * np.log(1 - xr), axis=1)
+    np.testing.assert_allclose(result["lb_fixed_eps"](x, eps), np.mean(kl + log_px),
+                               rtol=1e-7 if F64 else 1e-4)
+    if F64:
+        f = result["lb_fixed_eps"]
+        model = result["model"]
+        g = theano.function([], T.grad(model.lower_bound(theano.shared(x), theano.shared(eps))[0],
+                                       list(model.params.values())))()
+        for (name, param), grad in zip(model.params.items(), g):
+            index = tuple(np.unravel_index(np.argmax(np.abs(grad)), grad.shape))
+            fd = finite_difference(lambda: f(x, eps), param, index)
+            assert abs(fd - grad[index]) < 1e-6 * max(1.0, abs(fd)), (name, fd, grad[index])
+
+
 # ------------------------------------------------------------------------ 6b. Hamiltonian Monte Carlo
 
 def test_hmc_samples_a_gaussian():
@@ -811,6 +843,7 @@ def test_mlp_script_with_theano_flags_float32():
     ("hmc.py", ["--samples", "50"]),
     ("elman.py", ["--epochs", "2"]),
     ("custom_op.py", []),
+    ("vae.py", ["--epochs", "2"]),
 ])
 def test_scripts_run_as_main(script, args):
     out = run_python([os.path.join(CLASSIC, script)] + args, "")
