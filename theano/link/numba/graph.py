@@ -22,7 +22,9 @@ error at run time, a failed compilation) makes that call, or the graph for good,
 per-node code instead, which also gives the errors their node and user line.
 """
 
+import math
 import os
+import re
 import time
 
 import numpy as np
@@ -39,6 +41,11 @@ from theano.link.numba import elemwise as nbe
 GRAPH_HOT_CALLS = int(os.environ.get("THEANO_NUMBA_GRAPH_HOT_CALLS", "20"))
 MAX_NODES = 40
 MEASURE_CALLS = 4   # calls of each tier timed before choosing
+# Compiling a graph takes about a second (more with dot products). A graph whose calls take longer
+# than SLOW_CALL_S (where per-node overhead matters less) is compiled only once its calls have
+# taken COMPILE_BUDGET_S in all, so that short runs of big graphs do not pay for it.
+SLOW_CALL_S = 50e-6
+COMPILE_BUDGET_S = 1.0
 
 HELPERS = '''
 def _cf(a):
@@ -53,14 +60,6 @@ def _cf_impl(a):
     return lambda a: np.ascontiguousarray(a)
 '''
 
-AS0D = '''
-@numba.njit(cache=True, nogil=True)
-def _as0d_{0}(value):
-    out = np.empty((), dtype={1})
-    out[()] = value
-    return out
-'''
-
 # constants of at most this many elements are module globals (numba freezes them into the code)
 # instead of arguments of the graph function
 INLINE_CONST = 16
@@ -70,12 +69,30 @@ def _dtype_expr(dtype):
     return "np.bool_" if dtype == "bool" else f"np.{dtype}"
 
 
-def _as0d(dtype, used):
-    used.add(dtype)
-    return f"_as0d_{dtype}"
+def _as0d(out, dtype, value):
+    """Lines making the 0-d array ``out`` of ``dtype`` holding ``value``."""
+    return [f"{out} = np.empty((), dtype={_dtype_expr(dtype)})", f"{out}[()] = {value}"]
 
 
-def _node_code(node, k, ins, outs, defs, used0d):
+_KERNEL_NAME = re.compile(r"\b([ijnato])(\d+)\b")
+
+
+def _inline_kernel(lines, k, ins, outs):
+    """The body of a kernel ``def`` (from ``nbe.kernel_def_lines``) as lines of the graph function:
+    its names prefixed with ``_{k}``, its arguments bound to ``ins`` and its result to ``outs``.
+    One function for the whole graph compiles much faster than one per node."""
+    body = [f"_{k}i{j} = {name}" for j, name in enumerate(ins)]
+    for line in lines[1:]:
+        stripped = line.strip()
+        if stripped.startswith("return ("):
+            results = [r.strip() for r in stripped[len("return ("):-1].split(",") if r.strip()]
+            body.extend(f"{o} = _{k}{r}" for o, r in zip(outs, results))
+            continue
+        body.append(_KERNEL_NAME.sub(lambda m: f"_{k}{m.group(1)}{m.group(2)}", line[4:]))
+    return body
+
+
+def _node_code(node, k, ins, outs):
     """Lines computing ``node``; None when it cannot be expressed."""
     op = node.op
     if isinstance(op, Elemwise):
@@ -87,12 +104,7 @@ def _node_code(node, k, ins, outs, defs, used0d):
                                      node.outputs[0].ndim, f"_n{k}")
         if lines is None:
             return None
-        defs.append(f"@numba.njit({nbe.NJIT_FLAGS})")
-        defs.extend(lines)
-        defs.append("")
-        if len(outs) == 1:
-            return [f"{outs[0]} = _n{k}({', '.join(ins)})[0]"]
-        return [f"{', '.join(outs)}, = _n{k}({', '.join(ins)})"]
+        return _inline_kernel(lines, k, ins, outs)
     if isinstance(op, DimShuffle):
         x = ins[0]
         ndim_in = len(op.input_broadcastable)
@@ -108,9 +120,9 @@ def _node_code(node, k, ins, outs, defs, used0d):
         for o in op.new_order:
             shape.append("1" if o == "x" else f"{x}.shape[{o}]")
         if not shape:
-            return [f"{outs[0]} = {_as0d(node.inputs[0].dtype, used0d)}({x}.flat[0])"]
+            return _as0d(outs[0], node.inputs[0].dtype, f"{x}.flat[0]")
         if ndim_in == 0:
-            return [f"{outs[0]} = np.full(({', '.join(shape)},), {x}[()], dtype={x}.dtype)"]
+            return [f"{outs[0]} = {x}.reshape(({', '.join(shape)},))"]
         return [f"{outs[0]} = np.ascontiguousarray({x}).reshape(({', '.join(shape)},))"]
     if isinstance(op, CAReduce):
         name = op.scalar_op.name
@@ -125,18 +137,18 @@ def _node_code(node, k, ins, outs, defs, used0d):
         if tuple(op.axis) == tuple(range(ndim)):
             if name in ("maximum", "minimum"):
                 return None  # the empty-input error is the reference's
-            return [f"{outs[0]} = {_as0d(out_dtype, used0d)}({fn}({src}))"]
+            return _as0d(outs[0], out_dtype, f"{fn}({src})")
         if name not in ("add", "mul") or len(op.axis) != 1:
             return None
         return [f"{outs[0]} = {fn}({src}, axis={op.axis[0]}).astype({_dtype_expr(out_dtype)})"]
     if isinstance(op, Shape_i):
-        return [f"{outs[0]} = {_as0d('int64', used0d)}({ins[0]}.shape[{op.i}])"]
+        return _as0d(outs[0], "int64", f"{ins[0]}.shape[{op.i}]")
     if isinstance(op, Dot):
         a, b = node.inputs
         if a.dtype != b.dtype or a.dtype not in ("float32", "float64"):
             return None
         if a.ndim == 1 and b.ndim == 1:
-            return [f"{outs[0]} = {_as0d(a.dtype, used0d)}(np.dot(_cf({ins[0]}), _cf({ins[1]})))"]
+            return _as0d(outs[0], a.dtype, f"np.dot(_cf({ins[0]}), _cf({ins[1]}))")
         return [f"{outs[0]} = np.dot(_cf({ins[0]}), _cf({ins[1]}))"]
     if isinstance(op, (Gemv, Gemm)):
         # b * z + a * dot(x, y): the value the op computes (in a fresh array, which is always
@@ -154,10 +166,8 @@ def graph_source(fgraph, nodes):
     consts = []
     for k, v in enumerate(fgraph.inputs):
         names[v] = f"i{k}"
-    defs = []
     body = []
     count = 0
-    used0d = set()
     inlined = []
     for k, node in enumerate(nodes):
         for v in node.inputs:
@@ -178,7 +188,7 @@ def graph_source(fgraph, nodes):
             names[v] = f"v{count}"
             outs.append(names[v])
             count += 1
-        code = _node_code(node, k, [names[v] for v in node.inputs], outs, defs, used0d)
+        code = _node_code(node, k, [names[v] for v in node.inputs], outs)
         if code is None:
             return None
         body.extend("    " + line for line in code)
@@ -189,9 +199,8 @@ def graph_source(fgraph, nodes):
             names[v] = f"c{len(consts)}"
             consts.append(v.data)
     args = [f"i{k}" for k in range(len(fgraph.inputs))] + [f"c{k}" for k in range(len(consts))]
-    helpers = [HELPERS] + [AS0D.format(d, _dtype_expr(d)) for d in sorted(used0d)]
-    lines = (["import numba.extending"] + nbe.KERNEL_HEADER + helpers + inlined + [""] + defs +
-             ["", f"def _graph({', '.join(args)}):"] + body)
+    lines = (["import numba.extending"] + nbe.KERNEL_HEADER + [HELPERS] + inlined +
+             ["", "", f"def _graph({', '.join(args)}):"] + body)
     lines.append(f"    return ({''.join(names[v] + ', ' for v in fgraph.outputs)})")
     lines += ["", "", f"graph = numba.njit({nbe.NJIT_FLAGS})(_graph)"]
     return "\n".join(lines) + "\n", consts
@@ -213,14 +222,22 @@ class WholeGraph:
 
         glb = {}
         hot_after = 1 if is_cached(self.source) else GRAPH_HOT_CALLS
-        calls = [0]
+        state = [0, 0.0, math.inf]     # calls, seconds spent in them, fastest call
+        clock = time.perf_counter
 
         def cold(inputs):
-            calls[0] += 1
-            if calls[0] >= hot_after:
+            calls = state[0] = state[0] + 1
+            if calls >= hot_after and (hot_after == 1 or state[2] < SLOW_CALL_S or
+                                       state[1] >= COMPILE_BUDGET_S):
                 glb["_run"] = self._runner(per_node, glb) or per_node
                 return glb["_run"](inputs)
-            return per_node(inputs)
+            t0 = clock()
+            outs = per_node(inputs)
+            t = clock() - t0
+            state[1] += t
+            if t < state[2]:
+                state[2] = t
+            return outs
 
         glb["_run"] = cold
         exec("def thunk(inputs):\n    return _run(inputs)\n", glb)
