@@ -766,9 +766,6 @@ def test_custom_ops_contract_and_training():
     np.testing.assert_allclose(result["medians"], np.median(result["x_val"], axis=1))
 
 
-@pytest.mark.xfail(reason="theano/__init__.py: `gof = graph` is only an attribute, so `from theano.gof "
-                          "import Op` / `from theano.gof.graph import inputs` raise ModuleNotFoundError "
-                          "(needs sys.modules['theano.gof'] = theano.graph)", strict=True)
 def test_from_theano_gof_import():
     """Custom-op programs import the base classes from the old package path."""
     from theano.gof import Apply, Op  # noqa: F401

@@ -27,6 +27,14 @@ from theano.printing import pp, debugprint, pydotprint
 
 # Theano 1.0's old names for the same things.
 gof = graph
+# `from theano.gof import Op` and `from theano.gof.graph import inputs` (Theano 1.0 paths) resolve to
+# the graph package and its modules.
+import sys as _sys  # noqa: E402
+import importlib as _importlib  # noqa: E402
+
+_sys.modules.setdefault("theano.gof", graph)
+for _name in ("basic", "fg", "op", "type", "utils", "graph"):
+    _sys.modules.setdefault(f"theano.gof.{_name}", _importlib.import_module(f"theano.graph.{_name}"))
 compile = __import__("theano.compile", fromlist=["compile"])
 clone = clone_replace
 function_module = compile
