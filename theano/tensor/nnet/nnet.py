@@ -36,7 +36,7 @@ __all__ = [
     "sigmoid_binary_crossentropy",
     "CrossentropySoftmaxArgmax1HotWithBias", "CrossentropySoftmax1HotWithBiasDx",
     "crossentropy_softmax_argmax_1hot_with_bias", "crossentropy_softmax_1hot_with_bias",
-    "crossentropy_softmax_1hot", "crossentropy_softmax_1hot_with_bias_dx",
+    "crossentropy_softmax_1hot", "crossentropy_softmax_1hot_with_bias_dx", "h_softmax",
 ]
 
 
@@ -558,3 +558,35 @@ def crossentropy_softmax_1hot(x, y_idx):
         raise TypeError(f"crossentropy_softmax_1hot: x must be a matrix, got {x.ndim} dimensions")
     b = tm.sum(zeros_like(x), axis=0)
     return crossentropy_softmax_1hot_with_bias(x, b, y_idx)
+
+
+def h_softmax(x, batch_size, n_outputs, n_classes, n_outputs_per_class, W1, b1, W2, b2, target=None):
+    """Two-level hierarchical softmax (Theano 1.0's ``T.nnet.h_softmax``).
+
+    The ``n_outputs`` outputs are split into ``n_classes`` classes of ``n_outputs_per_class``; the
+    probability of an output is P(class | x) * P(output | class, x). ``x``: (batch, n_in);
+    ``W1``: (n_in, n_classes), ``b1``: (n_classes,); ``W2``: (n_classes, n_in, n_outputs_per_class),
+    ``b2``: (n_classes, n_outputs_per_class). Without ``target`` returns all probabilities
+    (batch, n_outputs); with an integer ``target`` vector, the probability of each row's target only
+    (batch,), computing just the target's class.
+    """
+    import theano.tensor as T
+
+    x = as_tensor_variable(x)
+    class_probs = softmax(T.dot(x, W1) + b1)
+    if target is None:
+        # (batch, n_in) x (n_classes, n_in, k) -> (batch, n_classes, k)
+        act = T.tensordot(x, W2, [[1], [1]]) + b2.dimshuffle("x", 0, 1)
+        out = softmax(act.reshape((-1, n_outputs_per_class)))
+        out = out.reshape((batch_size, n_classes, n_outputs_per_class))
+        out = class_probs.dimshuffle(0, 1, "x") * out
+        out = out.reshape((batch_size, n_classes * n_outputs_per_class))
+        return out[:, :n_outputs]
+    target = as_tensor_variable(target).flatten()
+    tclass = target // n_outputs_per_class
+    tpos = target % n_outputs_per_class
+    rows = T.arange(batch_size)
+    # each row's own class weights: (batch, n_in, k)
+    act = T.batched_dot(x, W2[tclass]) + b2[tclass]
+    out = softmax(act)
+    return class_probs[rows, tclass] * out[rows, tpos]
