@@ -120,7 +120,7 @@ def build_program(scalar_op, in_dtypes, out_dtypes):
     if outs is None:
         return None
     prog.outputs = outs
-    return prog
+    return _precast_program(prog)
 
 
 def _inline_composite(prog, comp, arg_refs):
@@ -167,6 +167,61 @@ def _inline_composite(prog, comp, arg_refs):
 
 def _ref_dtype(prog, ref):
     return ref[2] if isinstance(ref, tuple) else prog.dtypes[ref]
+
+
+# Ops whose NumPy ufunc computes in the dtype NumPy promotes its inputs to: a constant argument can
+# be given in that dtype beforehand (when exact), which saves a cast (and a slower mixed-type loop)
+# at every call and gives the same values.
+_PRECAST_OPS = (ts.Add, ts.Sub, ts.Mul, ts.TrueDiv, ts.Maximum, ts.Minimum)
+
+
+def precast_dtype(sop, arg_dtypes, out_dtype):
+    """The dtype constant arguments of this step may be converted to beforehand, or None."""
+    if not isinstance(sop, _PRECAST_OPS) or np.dtype(out_dtype).kind != "f":
+        return None
+    if any(d == "bool" for d in arg_dtypes):
+        return None
+    if isinstance(sop, ts.TrueDiv):
+        return out_dtype   # its implementation converts every argument to the output dtype
+    try:
+        if np.result_type(*[np.dtype(d) for d in arg_dtypes]) != np.dtype(out_dtype):
+            return None
+    except TypeError:
+        return None
+    return out_dtype
+
+
+def precast_value(value, dtype):
+    """``value`` (an ndarray) in ``dtype`` when that is exact, else None."""
+    value = np.asarray(value)
+    if value.dtype == dtype:
+        return value
+    if value.dtype.kind not in "iuf":
+        return None
+    with np.errstate(all="ignore"):
+        cast = value.astype(dtype)
+        if not np.array_equal(cast.astype(value.dtype), value) or \
+                not np.array_equal(cast, value, equal_nan=value.dtype.kind == "f"):
+            return None
+    return cast
+
+
+def _precast_program(prog):
+    for k, (sop, args, res, od) in enumerate(prog.steps):
+        if not any(isinstance(a, tuple) for a in args):
+            continue
+        dt = precast_dtype(sop, [_ref_dtype(prog, a) for a in args], od)
+        if dt is None:
+            continue
+        new_args = []
+        for a in args:
+            if isinstance(a, tuple) and a[2] != dt:
+                v = precast_value(a[1], dt)
+                if v is not None:
+                    a = ("const", v.reshape(()), dt)
+            new_args.append(a)
+        prog.steps[k] = (sop, new_args, res, od)
+    return prog
 
 
 # ---------------------------------------------------------------------------------------------
@@ -618,10 +673,24 @@ class ElemwiseRunner:
         if self.prog is None or self.inplace or self.n_out != 1:
             return self.run_numpy
         sop, args, res, od = self.prog.steps[0]
-        fn = _numpy_step(sop, len(args), od, [_ref_dtype(self.prog, a) for a in args])
-        glb = {"_fn": fn, "_od": self.out_dtypes[0], "_nd": np.ndarray, "_fail": self._fail,
+        arg_dtypes = [_ref_dtype(self.prog, a) for a in args]
+        glb = {"_od": self.out_dtypes[0], "_nd": np.ndarray, "_fail": self._fail,
                "_finish": self.finish, "_errstate": np.errstate, "_asarray": np.asarray}
         names = [f"x{k}" for k in range(len(args))]
+        call_args = list(names)
+        # constant inputs in the dtype the ufunc computes in (the thunk still passes the original)
+        dt = precast_dtype(sop, arg_dtypes, od)
+        if dt is not None:
+            from theano.graph.basic import Constant
+
+            for k, v in enumerate(self.node.inputs):
+                if isinstance(v, Constant) and arg_dtypes[k] != dt:
+                    cast = precast_value(v.data, dt)
+                    if cast is not None:
+                        glb[f"_k{k}"] = cast
+                        call_args[k] = f"_k{k}"
+                        arg_dtypes[k] = dt
+        glb["_fn"] = _numpy_step(sop, len(args), od, arg_dtypes)
         lines = [f"def single({', '.join(names)}):"]
         for a, b, d in self.checks:
             lines.append(f"    if x{a}.shape[{d}] != x{b}.shape[{d}]: _fail({', '.join(names)})")
@@ -629,7 +698,7 @@ class ElemwiseRunner:
         if not self.quiet:
             lines.append("    with _errstate(all='ignore'):")
             indent = "        "
-        lines.append(f"{indent}r = _fn({', '.join(names)})")
+        lines.append(f"{indent}r = _fn({', '.join(call_args)})")
         lines.append("    if type(r) is not _nd:")
         lines.append("        r = _asarray(r)")
         lines.append("    if r.dtype is not _od:")
