@@ -45,3 +45,22 @@ def test_elemwise_with_constants_same_values_and_dtype_as_reference(monkeypatch,
         for a, b in zip(f(v), ref(v)):
             assert a.dtype == b.dtype and a.shape == b.shape
             np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int8", "uint8"])
+def test_fused_softplus_of_x_and_minus_x_matches_reference(monkeypatch, dtype):
+    # the kernel writes softplus without a branch (so that softplus(x) and softplus(-x) share
+    # their exp and log1p); values at the extremes must stay those of the reference
+    monkeypatch.setattr(nbe, "HOT_CALLS", 0)
+    x = T.vector("x", dtype=dtype)
+    out = T.nnet.softplus(-x) * 0.5 - T.nnet.softplus(x)
+    f = theano.function([x], out, mode=theano.Mode("numba", "fast_run"))
+    ref = theano.function([x], out, mode=theano.Mode("py", "None"))
+    if dtype[0] == "f":
+        v = np.array([np.nan, np.inf, -np.inf, 0, -0.0, 1e-30, -800, 800, 30, -30, 2.5], dtype)
+    else:
+        info = np.iinfo(dtype)
+        v = np.array([info.min, info.max, 0, 1, 3], dtype)
+    a, b = f(v), ref(v)
+    assert a.dtype == b.dtype
+    np.testing.assert_allclose(a, b, rtol=1e-6, equal_nan=True)

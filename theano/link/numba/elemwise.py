@@ -352,6 +352,11 @@ def scalar_expr(sop, args, arg_dtypes, out_dtype):
         return f"abs({args[0]})"
     if name == "gammaln":   # scipy: gammaln(-inf) = -inf, libm's lgamma gives +inf
         return f"(-math.inf if {args[0]} == -math.inf else math.lgamma({args[0]}))"
+    if name == "softplus" and type(sop).kernel is not None:
+        # the values of the op's branchy template, written without a branch: softplus(x) and
+        # softplus(-x) (log(p) and log(1 - p) of a sigmoid) then share one exp and one log1p
+        x = f"np.float64({args[0]})"
+        return f"(max({x}, 0.0) + math.log1p(math.exp(-abs({x}))))"
     if isinstance(sop, ts.TrueDiv):
         return f"(np.float64({args[0]}) / np.float64({args[1]}))"
     if isinstance(sop, ts.Pow) and np.dtype(out_dtype).kind in "iu":
