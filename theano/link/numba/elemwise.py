@@ -463,6 +463,178 @@ def program_costs(prog):
 
 
 # ---------------------------------------------------------------------------------------------
+# Hybrid chunks: cheap steps as Numba loops, SIMD-friendly steps as NumPy ufuncs
+# ---------------------------------------------------------------------------------------------
+
+# a step runs as a NumPy ufunc in the hybrid when NumPy saves at least this many ns per element
+HYBRID_GAIN_NS = 1.0
+
+
+class HybridPlan:
+    """A program split into stages run on each chunk of the output: groups of cheap steps compiled
+    into one Numba loop each (no temporaries between them), and single steps NumPy runs faster with
+    its SIMD functions (exp, log, tanh, ...), written into reused chunk buffers. Each step computes
+    exactly what it computes on the other paths (the same ufunc, or the same kernel expression).
+
+    Only for programs whose inputs are each either not broadcastable at all or broadcastable in
+    every dimension, so that every chunk is a flat run of elements."""
+
+    def __init__(self, prog, in_bcast):
+        self.ok = False
+        full = {}
+        for name, b in zip(prog.inputs, in_bcast):
+            if b and all(b):
+                full[name] = False
+            elif not any(b):
+                full[name] = True
+            else:
+                return
+        steps = prog.steps
+        vec = {}
+        for k, (sop, args, res, od) in enumerate(steps):
+            refs = [a for a in args if not isinstance(a, tuple)]
+            full[res] = any(full[a] for a in refs)
+            c = _COSTS.get(sop.name)
+            if c is None or not full[res] or od not in ("float32", "float64"):
+                continue
+            nb_ns, np_ns = c[od == "float32"]
+            dtypes = [_ref_dtype(prog, a) for a in args]
+            fn = _numpy_step(sop, len(args), od, dtypes)
+            if nb_ns - np_ns >= HYBRID_GAIN_NS and isinstance(fn, np.ufunc) and fn.nout == 1 \
+                    and all(d == od for d in dtypes):
+                vec[k] = fn
+        if not vec or any(isinstance(o, tuple) or o in prog.inputs for o in prog.outputs) or \
+                len(set(prog.outputs)) != len(prog.outputs):
+            return
+        # schedule: every cheap step that is ready, then every ufunc step that is ready, ...
+        done = set(prog.inputs)
+        remaining = list(range(len(steps)))
+        stages = []
+
+        def ready(k):
+            return all(isinstance(a, tuple) or a in done for a in steps[k][1])
+
+        while remaining:
+            seg = []
+            progress = True
+            while progress:
+                progress = False
+                for k in list(remaining):
+                    if k not in vec and ready(k):
+                        seg.append(k)
+                        done.add(steps[k][2])
+                        remaining.remove(k)
+                        progress = True
+            if seg:
+                stages.append(("nb", seg))
+            ready_vec = [k for k in remaining if k in vec and ready(k)]
+            for k in ready_vec:
+                stages.append(("np", k))
+                done.add(steps[k][2])
+                remaining.remove(k)
+            if not seg and not ready_vec:
+                return
+        # temporaries that live across stages are materialized as chunk buffers
+        stage_of = {}
+        for i, (kind, what) in enumerate(stages):
+            for k in (what if kind == "nb" else [what]):
+                stage_of[steps[k][2]] = i
+        materialized = set(prog.outputs)
+        for i, (kind, what) in enumerate(stages):
+            for k in (what if kind == "nb" else [what]):
+                for a in steps[k][1]:
+                    if not isinstance(a, tuple) and a in stage_of and stage_of[a] != i:
+                        materialized.add(a)
+        if any(not full[t] for t in materialized):
+            return
+        self.full = full
+        self.materialized = sorted(materialized, key=lambda t: int(t[1:]))
+        self.dtypes = {t: prog.dtypes[t] for t in self.materialized}
+        self.outputs = list(prog.outputs)
+        # sources of the Numba stages; NumPy stages: (ufunc, argument refs, result)
+        lines = list(KERNEL_HEADER)
+        self.stages = []
+        for i, (kind, what) in enumerate(stages):
+            if kind == "np":
+                sop, args, res, od = steps[what]
+                arg_refs = [("c", np.asarray(a[1], dtype=a[2])) if isinstance(a, tuple) else a
+                            for a in args]
+                self.stages.append(("np", vec[what], arg_refs, res))
+                continue
+            produced = {steps[k][2] for k in what}
+            reads = []
+            for k in what:
+                for a in steps[k][1]:
+                    if not isinstance(a, tuple) and a not in produced and a not in reads:
+                        reads.append(a)
+            writes = [steps[k][2] for k in what if steps[k][2] in materialized]
+            body = []
+            for a in reads:
+                body.append(f"        {a} = r_{a}[{'j' if full[a] else '0'}]")
+            for k in what:
+                sop, args, res, od = steps[k]
+                names = [_literal(a[1], a[2]) if isinstance(a, tuple) else a for a in args]
+                expr = scalar_expr(sop, names, [_ref_dtype(prog, a) for a in args], od)
+                if expr is None:
+                    return
+                body.append(f"        {res} = bool({expr})" if od == "bool" else
+                            f"        {res} = np.{od}({expr})")
+            for w in writes:
+                body.append(f"        w_{w}[j] = {w}")
+            params = ["n"] + [f"r_{a}" for a in reads] + [f"w_{w}" for w in writes]
+            lines.append(f"def _stage{i}({', '.join(params)}):")
+            lines.append("    for j in range(n):")
+            lines.extend(body)
+            lines.append("")
+            lines.append(f"stage{i} = numba.njit({NJIT_FLAGS})(_stage{i})")
+            lines.append("")
+            self.stages.append(("nb", f"stage{i}", reads, writes))
+        self.source = "\n".join(lines) + "\n"
+        self.ok = True
+
+    def load(self):
+        """Bind the compiled Numba stages (compiled at their first call, cached on disk)."""
+        from theano.link.numba.cache import load_module
+
+        mod = load_module(self.source)
+        self.stages = [(kind, getattr(mod, a), b, c) if kind == "nb" else (kind, a, b, c)
+                       for kind, a, b, c in self.stages]
+
+    def run(self, args, in_names, shape, out_dtypes):
+        """The outputs (full shape) of the program on ``args``, computed chunk by chunk."""
+        outs = [np.empty(shape, d) for d in out_dtypes]
+        flat_outs = dict(zip(self.outputs, [o.reshape(-1) for o in outs]))
+        rows = shape[0]
+        row = 1
+        for d in shape[1:]:
+            row *= d
+        step = max(1, CHUNK // max(row, 1))
+        size = min(step, rows) * row
+        bufs = {t: np.empty(size, self.dtypes[t]) for t in self.materialized
+                if t not in flat_outs}
+        full = self.full
+        inputs = [(name, a, full[name]) for name, a in zip(in_names, args)]
+        stages = self.stages
+        env = {}
+        for s in range(0, rows, step):
+            e = min(s + step, rows)
+            m = (e - s) * row
+            for name, a, f in inputs:
+                env[name] = a[s:e].reshape(-1) if f else a.reshape(-1)
+            for t, b in bufs.items():
+                env[t] = b[:m]
+            for t, o in flat_outs.items():
+                env[t] = o[s * row:e * row]
+            for kind, fn, reads, writes in stages:
+                if kind == "nb":
+                    fn(m, *[env[r] for r in reads], *[env[w] for w in writes])
+                else:
+                    fn(*[r[1] if isinstance(r, tuple) else env[r] for r in reads],
+                       out=env[writes])
+        return outs
+
+
+# ---------------------------------------------------------------------------------------------
 # The runner of one Elemwise node
 # ---------------------------------------------------------------------------------------------
 
@@ -511,6 +683,7 @@ class ElemwiseRunner:
             self.numpy_above = 0
         self.parallel_ok = _cpus() > 1
         self.par_kernel = None
+        self.hybrid = None
 
     # -- NumPy paths ----------------------------------------------------------------------------
     def _impl_program(self):
@@ -562,6 +735,44 @@ class ElemwiseRunner:
             with np.errstate(all="ignore"):
                 results = self.np_prog(*args)
         return self.finish(results, args, shape)
+
+    def hybrid_function(self):
+        """``run_hybrid`` when this program splits into Numba and NumPy stages, else None."""
+        if self.hybrid is None:
+            self.hybrid = False
+            plan = HybridPlan(self.prog, self.in_bcast) if self.prog is not None else None
+            if plan is not None and plan.ok and self.ndim > 0:
+                try:
+                    plan.load()
+                    self.hybrid = plan
+                except Exception:
+                    pass
+        return self.run_hybrid if self.hybrid else None
+
+    def run_big(self, *args):
+        """Big arrays: hybrid chunks when the program splits well (decided at the first call),
+        else the NumPy program on chunks."""
+        if self.hybrid is None:
+            self.hybrid_function()
+        if self.hybrid:
+            return self.run_hybrid(*args)
+        return self.run_chunked(*args)
+
+    def run_hybrid(self, *args):
+        shape = self.check_shapes(args)
+        if shape[0] == 0 or any(d == 0 for d in shape):
+            return self.run_numpy(*args)
+        try:
+            with np.errstate(all="ignore"):
+                outs = self.hybrid.run(args, self.prog.inputs, shape, self.out_dtypes)
+        except Exception:
+            # types numba refuses for a stage: chunked NumPy from now on
+            self.hybrid = False
+            return self.run_chunked(*args)
+        for o, i in self.inplace.items():
+            np.copyto(args[i], outs[o])
+            outs[o] = args[i]
+        return outs[0] if self.n_out == 1 else tuple(outs)
 
     def run_chunked(self, *args):
         """The NumPy program on slices of the first axis that fit in cache."""
@@ -642,7 +853,7 @@ class ElemwiseRunner:
         if self.fused and self.compile():
             kernel = self.kernel
             numpy_above = self.numpy_above
-            chunked = self.run_chunked
+            chunked = self.run_big
             run_kernel = self.run_kernel
             par_above = config.numba__parallel_threshold if self.parallel_ok else math.inf
             simple = self.n_out == 1 and numpy_above == math.inf and par_above == math.inf
