@@ -367,7 +367,42 @@ class Subtensor(Op):
         return [self(eval_points[0], *inputs[1:])]
 
 
-class IncSubtensor(Op):
+class _IncSubtensorContract:
+    """infer_shape, gradient and R_op shared by IncSubtensor and AdvancedIncSubtensor: ``_read_op`` is
+    the op that reads the same part (Subtensor or AdvancedSubtensor)."""
+
+    def infer_shape(self, node, input_shapes):
+        return [input_shapes[0]]
+
+    def connection_pattern(self, node):
+        return [[True], [True]] + [[False]] * (len(node.inputs) - 2)
+
+    def grad(self, inputs, output_grads):
+        x, y, rest = inputs[0], inputs[1], list(inputs[2:])
+        (g,) = output_grads
+        if _is_discrete(x):
+            gx = _float_zeros(x)
+        elif self.set_instead_of_inc:
+            gx = type(self)(self.idx_list, set_instead_of_inc=True)(g, constant(0, dtype=g.dtype), *rest)
+        else:
+            gx = g
+        if _is_discrete(y):
+            gy = _float_zeros(y)
+        else:
+            gy = _sum_to(self._read_op(self.idx_list)(g, *rest), y)
+        return [gx, gy] + [None] * len(rest)
+
+    def R_op(self, inputs, eval_points):
+        ex, ey = eval_points[:2]
+        if ex is None and ey is None:
+            return [None]
+        ex = zeros_like(inputs[0]) if ex is None else ex
+        ey = zeros_like(inputs[1]) if ey is None else ey
+        return [type(self)(self.idx_list, set_instead_of_inc=self.set_instead_of_inc)(
+            ex, ey, *inputs[2:])]
+
+
+class IncSubtensor(_IncSubtensorContract, Op):
     """A copy of ``x`` whose part ``x[idx]`` (basic indexing) is incremented by, or set to, ``y``.
 
     Inputs: ``x``, ``y``, then the index scalars of ``idx_list``. ``y`` broadcasts to the part.
@@ -408,36 +443,6 @@ class IncSubtensor(Op):
             raise _inc_perform_error(self, exc, y, part.shape) from exc
         output_storage[0][0] = out
 
-    def infer_shape(self, node, input_shapes):
-        return [input_shapes[0]]
-
-    def connection_pattern(self, node):
-        return [[True], [True]] + [[False]] * (len(node.inputs) - 2)
-
-    def grad(self, inputs, output_grads):
-        x, y, rest = inputs[0], inputs[1], list(inputs[2:])
-        (g,) = output_grads
-        if _is_discrete(x):
-            gx = _float_zeros(x)
-        elif self.set_instead_of_inc:
-            gx = IncSubtensor(self.idx_list, set_instead_of_inc=True)(
-                g, constant(0, dtype=g.dtype), *rest)
-        else:
-            gx = g
-        if _is_discrete(y):
-            gy = _float_zeros(y)
-        else:
-            gy = _sum_to(Subtensor(self.idx_list)(g, *rest), y)
-        return [gx, gy] + [None] * len(rest)
-
-    def R_op(self, inputs, eval_points):
-        ex, ey = eval_points[:2]
-        if ex is None and ey is None:
-            return [None]
-        ex = zeros_like(inputs[0]) if ex is None else ex
-        ey = zeros_like(inputs[1]) if ey is None else ey
-        return [IncSubtensor(self.idx_list, set_instead_of_inc=self.set_instead_of_inc)(
-            ex, ey, *inputs[2:])]
 
 
 # -------------------------------------------------------------------------------------------------
@@ -749,7 +754,7 @@ class AdvancedSubtensor(Op):
         return [self(eval_points[0], *inputs[1:])]
 
 
-class AdvancedIncSubtensor(Op):
+class AdvancedIncSubtensor(_IncSubtensorContract, Op):
     """A copy of ``x`` whose part ``x[idx]`` (advanced) is incremented by or set to ``y``.
 
     Increments accumulate over repeated indices (``np.add.at``); a set with repeated indices keeps
@@ -790,36 +795,10 @@ class AdvancedIncSubtensor(Op):
             raise _inc_perform_error(self, exc, y, np.shape(x[items])) from exc
         output_storage[0][0] = out
 
-    def infer_shape(self, node, input_shapes):
-        return [input_shapes[0]]
 
-    def connection_pattern(self, node):
-        return [[True], [True]] + [[False]] * (len(node.inputs) - 2)
 
-    def grad(self, inputs, output_grads):
-        x, y, rest = inputs[0], inputs[1], list(inputs[2:])
-        (g,) = output_grads
-        if _is_discrete(x):
-            gx = _float_zeros(x)
-        elif self.set_instead_of_inc:
-            gx = AdvancedIncSubtensor(self.idx_list, set_instead_of_inc=True)(
-                g, constant(0, dtype=g.dtype), *rest)
-        else:
-            gx = g
-        if _is_discrete(y):
-            gy = _float_zeros(y)
-        else:
-            gy = _sum_to(AdvancedSubtensor(self.idx_list)(g, *rest), y)
-        return [gx, gy] + [None] * len(rest)
-
-    def R_op(self, inputs, eval_points):
-        ex, ey = eval_points[:2]
-        if ex is None and ey is None:
-            return [None]
-        ex = zeros_like(inputs[0]) if ex is None else ex
-        ey = zeros_like(inputs[1]) if ey is None else ey
-        return [AdvancedIncSubtensor(self.idx_list, set_instead_of_inc=self.set_instead_of_inc)(
-            ex, ey, *inputs[2:])]
+IncSubtensor._read_op = Subtensor
+AdvancedIncSubtensor._read_op = AdvancedSubtensor
 
 
 # -------------------------------------------------------------------------------------------------
