@@ -452,6 +452,21 @@ def triu(m, k=0):
 # -------------------------------------------------------------------------------------------------
 
 
+def _join_inputs(tensors):
+    """Check the tensors given to join: at least one, not scalars, all of one ndim."""
+    if not tensors:
+        raise ValueError("join needs at least one tensor")
+    tensors = [as_tensor_variable(t) for t in tensors]
+    ndim = tensors[0].ndim
+    if ndim == 0:
+        raise TypeError("join: cannot join scalars (0-d tensors); use stack")
+    for i, t in enumerate(tensors):
+        if t.ndim != ndim:
+            raise TypeError(f"join: all tensors need the same number of dimensions; tensor 0 has "
+                            f"{ndim}, tensor {i} has {t.ndim}")
+    return tensors, ndim
+
+
 class Join(Op):
     """Concatenate tensors of equal rank along ``axis`` (a Python int, normalized)."""
 
@@ -464,16 +479,7 @@ class Join(Op):
         return f"Join{{axis={self.axis}}}"
 
     def make_node(self, *tensors):
-        if not tensors:
-            raise ValueError("join needs at least one tensor")
-        tensors = [as_tensor_variable(t) for t in tensors]
-        ndim = tensors[0].ndim
-        if ndim == 0:
-            raise TypeError("join: cannot join scalars (0-d tensors); use stack")
-        for i, t in enumerate(tensors):
-            if t.ndim != ndim:
-                raise TypeError(f"join: all tensors need the same number of dimensions; tensor 0 has "
-                                f"{ndim}, tensor {i} has {t.ndim}")
+        tensors, ndim = _join_inputs(tensors)
         if not 0 <= self.axis < ndim:
             raise ValueError(f"join: axis {self.axis} is out of range for {ndim}-d tensors")
         dtype = ts.upcast(*[t.dtype for t in tensors])
@@ -566,16 +572,7 @@ class JoinDynamic(Op):
 
     def make_node(self, axis, *tensors):
         axis = _int_scalar(axis, "join: axis")
-        if not tensors:
-            raise ValueError("join needs at least one tensor")
-        tensors = [as_tensor_variable(t) for t in tensors]
-        ndim = tensors[0].ndim
-        if ndim == 0:
-            raise TypeError("join: cannot join scalars (0-d tensors); use stack")
-        for i, t in enumerate(tensors):
-            if t.ndim != ndim:
-                raise TypeError(f"join: all tensors need the same number of dimensions; tensor 0 has "
-                                f"{ndim}, tensor {i} has {t.ndim}")
+        tensors, ndim = _join_inputs(tensors)
         dtype = ts.upcast(*[t.dtype for t in tensors])
         return Apply(self, [axis] + tensors, [TensorType(dtype, (False,) * ndim)()])
 
