@@ -53,33 +53,43 @@ def _normalize_pairs(arg, what):
     raise TypeError(f"{what} must be a dict, an OrderedDict or a list of pairs, got {type(arg).__name__}")
 
 
+def _constant_of_type(ttype, data):
+    """A constant holding ``data`` (already filtered by ``ttype``) whose type is exactly ``ttype``."""
+    from theano.tensor.basic import constant
+
+    c = constant(data)
+    if c.type != ttype:
+        # constants mark every length-1 dimension broadcastable; relax to the target's pattern
+        c = ttype.convert_variable(c) or c
+    return c
+
+
 def _convert_to_type(target, value, what):
-    """Express ``value`` (a variable or Python value) as ``target``'s type, or raise TypeError."""
-    from theano.tensor.basic import as_tensor_variable, cast, constant
+    """Express ``value`` (a variable or Python value) as ``target``'s type; None if it cannot be.
+
+    A Python value or a constant is converted when nothing is lost (``givens=[(y, 5)]`` for a
+    float64 ``y``); a variable must have the type, or one ``convert_variable`` accepts.
+    """
     from theano.tensor.type import TensorType
 
+    is_tensor = isinstance(target.type, TensorType)
     if not isinstance(value, Variable):
-        if isinstance(target.type, TensorType):
-            try:
-                data = target.type.filter(value, allow_downcast=None)
-            except TypeError as exc:
-                raise TypeError(f"{what}: the value {value!r} cannot stand for {target} ({target.type}): {exc}") from None
-            c = constant(data)
-            if c.type != target.type:
-                conv = target.type.convert_variable(c)
-                c = conv if conv is not None else c
-            return c
-        return target.type.make_constant(value)
+        if not is_tensor:
+            return target.type.make_constant(value)
+        try:
+            data = target.type.filter(value, allow_downcast=None)
+        except TypeError as exc:
+            raise TypeError(f"{what}: the value {value!r} cannot stand for {target} ({target.type}): {exc}") from None
+        return _constant_of_type(target.type, data)
     if value.type == target.type:
         return value
     conv = target.type.convert_variable(value)
     if conv is not None:
         return conv
-    if isinstance(target.type, TensorType) and isinstance(value.type, TensorType) and \
-            isinstance(value, Constant) and value.ndim == target.ndim:
+    if is_tensor and isinstance(value, Constant) and isinstance(value.type, TensorType) \
+            and value.ndim == target.ndim:
         try:
-            data = target.type.filter(value.data)
-            return constant(data) if constant(data).type == target.type else target.type.convert_variable(constant(data))
+            return _constant_of_type(target.type, target.type.filter(value.data))
         except TypeError:
             pass
     return None
