@@ -94,6 +94,29 @@ class SequenceOf(Type):
         return f"SequenceOf({self.elem_type})"
 
 
+def _alloc_buffer(op, bufs, row_shapes, k, v, steps):
+    """Allocate buffer ``k`` (initialised 'none') from the first value written into it."""
+    shape = np.shape(v)
+    buf = bufs[k] = np.zeros((steps + op.buffers[k].span,) + shape, dtype=op.elem_types[k].dtype)
+    row_shapes[k] = shape
+    return buf
+
+
+def _check_row(op, s, k, v, row_shape):
+    if np.shape(v) != row_shape:
+        raise ValueError(
+            f"scan: at step {s} the step function returned a value of shape "
+            f"{np.shape(v)} for {op._label(k)}, whose previous values have shape "
+            f"{row_shape}; a recurrent output must keep its shape"
+        )
+
+
+def _check_acc(j, v, shape):
+    if np.shape(v) != shape:
+        raise ValueError(f"scan: accumulator {j} got a value of shape {np.shape(v)}, "
+                         f"expected {shape}")
+
+
 class Scan(Op):
     """See the module docstring. Built by ``theano.scan`` (and by its own ``L_op``)."""
 
@@ -113,6 +136,7 @@ class Scan(Op):
         self.name = name
         self.record_untraced = bool(record_untraced)
         self._fn = None
+        self._loop = None
         n_reads = sum(len(b.reads) for b in self.buffers)
         n_writes = sum(len(b.writes) for b in self.buffers)
         if len(self.inner_inputs) != n_reads + self.n_untraced + self.n_nonseq:
@@ -181,7 +205,12 @@ class Scan(Op):
     def __getstate__(self):
         state = dict(self.__dict__)
         state["_fn"] = None
+        state["_loop"] = None
         return state
+
+    def __setstate__(self, state):
+        state.setdefault("_loop", None)
+        self.__dict__.update(state)
 
     def with_recording(self):
         """The same loop, with one more output per untraced state: its value at each step."""
@@ -293,6 +322,83 @@ class Scan(Op):
     def _label(self, i):
         return self.buffers[i].label or f"buffer {i}"
 
+    def _build_loop(self):
+        """The step loop of ``perform``, generated as straight-line Python for this op's layout.
+
+        ``loop(fn, args, bufs, accs, untraced, record, t0, n, row_shapes)`` runs the steps and
+        returns ``(steps run, last untraced states)``. Each step stores the rows it reads into
+        ``args`` (the non-sequences are already at the end), calls the inner thunk ``fn``, checks
+        the shapes of what it returned and writes them into the buffers and accumulators.
+        """
+        n_w, n_acc, n_un = self._n_writes, self.n_acc, self.n_untraced
+        lines = ["def loop(fn, args, bufs, accs, untraced, record, t0, n, row_shapes):"]
+        add = lines.append
+        for k in range(len(self.buffers)):
+            add(f"    b{k} = bufs[{k}]")
+            add(f"    rs{k} = row_shapes[{k}]")
+        for j in range(n_acc):
+            add(f"    a{j} = accs[{j}]")
+            add(f"    as{j} = a{j}.shape")
+        for j in range(n_un):
+            add(f"    u{j} = untraced[{j}]")
+            if self.record_untraced:
+                add(f"    rec{j} = record[{j}]")
+        add("    done = n")
+        add("    tlast = t0 + n - 1")
+        add("    for s in range(n):")
+        add("        t = tlast - s" if self.reverse else "        t = t0 + s")
+        pos = 0
+        for k, b in enumerate(self.buffers):
+            typ = self.elem_types[k]
+            for a in b.reads:
+                if not isinstance(typ, TensorType):
+                    idx = f"t + {a}"          # a Python list of values
+                elif typ.ndim == 0:
+                    idx = f"t + {a}, ..."     # a 0-d view, not a NumPy scalar
+                else:
+                    idx = f"t + {a}"
+                add(f"        args[{pos}] = b{k}[{idx}]")
+                pos += 1
+        for j in range(n_un):
+            add(f"        args[{pos + j}] = u{j}")
+            if self.record_untraced:
+                add(f"        rec{j}[t] = u{j}")
+        add("        outs = fn(args)")
+        pos = 0
+        for k, b in enumerate(self.buffers):
+            for w in b.writes:
+                add(f"        v = outs[{pos}]")
+                if b.init == "none":
+                    add(f"        if b{k} is None:")
+                    add(f"            b{k} = _alloc(op, bufs, row_shapes, {k}, v, t0 + n)")
+                    add(f"            rs{k} = row_shapes[{k}]")
+                add(f"        if v.__class__ is not _ndarray or v.shape != rs{k}:")
+                add(f"            _check_row(op, s, {k}, v, rs{k})")
+                if b.init == "full":
+                    add(f"        row = b{k}[t + {w}, ...]")
+                    add("        row += v")          # a view: add in place
+                else:
+                    add(f"        b{k}[t + {w}, ...] = v")
+                pos += 1
+        for j in range(n_acc):
+            add(f"        v = outs[{n_w + j}]")
+            add(f"        if v.__class__ is not _ndarray or v.shape != as{j}:")
+            add(f"            _check_acc({j}, v, as{j})")
+            add(f"        a{j} += v")
+        for j in range(n_un):
+            add(f"        u{j} = outs[{n_w + n_acc + j}]")
+        if self.as_while:
+            add("        if outs[-1]:")
+            add("            done = s + 1")
+            add("            break")
+        add(f"    return done, [{''.join(f'u{j}, ' for j in range(n_un))}]")
+        glb = {"_ndarray": np.ndarray, "_alloc": _alloc_buffer, "_check_row": _check_row,
+               "_check_acc": _check_acc, "op": self}
+        exec(compile("\n".join(lines) + "\n", f"<scan loop {self}>", "exec"), glb)
+        loop = glb["loop"]
+        loop.source = "\n".join(lines)
+        return loop
+
     def perform(self, node, inputs, output_storage):
         n = int(inputs[0])
         t0 = int(inputs[1])
@@ -327,60 +433,15 @@ class Scan(Op):
                 buf[:h] = x
                 bufs.append(buf)
         accs = [np.array(a, copy=True) for a in accs0]
-        n_w, n_acc, n_un = self._n_writes, self.n_acc, self.n_untraced
-        untraced = list(untraced)
         fn = self._compiled()
-        read_plan = [(bufs[k], a) for k, b in enumerate(self.buffers) for a in b.reads]
-        has_lists = any(isinstance(buf, list) for buf, _ in read_plan)
-        record = [[None] * (t0 + n) for _ in range(n_un)] if self.record_untraced else None
-        write_plan = [(k, w, b.init == "full") for k, b in enumerate(self.buffers) for w in b.writes]
-        row_shapes = [getattr(buf, "shape", (None,))[1:] if buf is not None else None for buf in bufs]
-        invariant = list(nonseqs)
-        reverse = self.reverse
-        done = n
-        for s in range(n):
-            t = t0 + (n - 1 - s) if reverse else t0 + s
-            if has_lists:
-                args = [buf[t + a] if isinstance(buf, list) else buf[t + a, ...] for buf, a in read_plan]
-            else:
-                args = [buf[t + a, ...] for buf, a in read_plan]
-            if n_un:
-                args.extend(untraced)
-                if record is not None:
-                    for j in range(n_un):
-                        record[j][t] = untraced[j]
-            args.extend(invariant)
-            outs = fn(args)
-            for pos, (k, w, add) in enumerate(write_plan):
-                v = outs[pos]
-                buf = bufs[k]
-                if buf is None:
-                    v = np.asarray(v)
-                    buf = bufs[k] = np.zeros((t0 + n + self.buffers[k].span,) + v.shape,
-                                             dtype=self.elem_types[k].dtype)
-                    row_shapes[k] = v.shape
-                if (v.shape if type(v) is np.ndarray else np.shape(v)) != row_shapes[k]:
-                    raise ValueError(
-                        f"scan: at step {s} the step function returned a value of shape "
-                        f"{np.shape(v)} for {self._label(k)}, whose previous values have shape "
-                        f"{row_shapes[k]}; a recurrent output must keep its shape"
-                    )
-                if add:
-                    row = buf[t + w, ...]  # a view: add in place
-                    row += v
-                else:
-                    buf[t + w, ...] = v
-            for j in range(n_acc):
-                v = outs[n_w + j]
-                if (v.shape if type(v) is np.ndarray else np.shape(v)) != accs[j].shape:
-                    raise ValueError(f"scan: accumulator {j} got a value of shape {np.shape(v)}, "
-                                     f"expected {accs[j].shape}")
-                accs[j] += v
-            if n_un:
-                untraced = outs[n_w + n_acc:n_w + n_acc + n_un]
-            if self.as_while and bool(np.asarray(outs[-1])):
-                done = s + 1
-                break
+        loop = self._loop
+        if loop is None:
+            loop = self._loop = self._build_loop()
+        record = [[None] * (t0 + n) for _ in range(self.n_untraced)] if self.record_untraced else None
+        row_shapes = [buf.shape[1:] if isinstance(buf, np.ndarray) else None for buf in bufs]
+        # one argument list for every step: reads and untraced states are replaced in place
+        args = [None] * (self._n_reads + self.n_untraced) + list(nonseqs)
+        done, untraced = loop(fn, args, bufs, accs, list(untraced), record, t0, n, row_shapes)
         out_i = 0
         for k in self.out_buffers:
             b = self.buffers[k]
