@@ -295,3 +295,45 @@ def test_gradient_of_a_scan_of_zero_steps():
     assert gx.shape == (0, 3)
     np.testing.assert_allclose(gh0, np.ones(3))
     np.testing.assert_allclose(gW, np.zeros((3, 3)))
+
+
+def _scan_nodes(f):
+    from theano.scan.op import Scan
+
+    return [n for n in f.maker.fgraph.toposort() if isinstance(n.op, Scan)]
+
+
+def test_gradient_loop_drops_the_gradients_nobody_asked_for():
+    # grad wrt W only: the gradient loop computes no gradient of the sequence x (no buffer for it,
+    # no non-sequence only that gradient used), and the values are unchanged
+    x, h0, W = T.dmatrix("x"), T.dvector("h0"), T.dmatrix("W")
+    cost = (rnn(x, h0, W) ** 2).sum()
+    gW = theano.grad(cost, W)
+    f = theano.function([x, h0, W], gW)
+    ref = theano.function([x, h0, W], gW, mode=theano.Mode(linker="py", optimizer="None"))
+    vals = [rand(6, 3), rand(3, seed=4), 0.5 * rand(3, 3, seed=5)]
+    np.testing.assert_allclose(f(*vals), ref(*vals), rtol=1e-12)
+    (fwd, bwd) = _scan_nodes(f)
+    full = _scan_nodes(ref)[1]
+    assert len(bwd.op.buffers) < len(full.op.buffers)
+    assert len(bwd.outputs) < len(full.outputs)
+
+
+def test_pruned_gradient_loop_keeps_every_requested_output():
+    x, h0, W = T.dmatrix("x"), T.dvector("h0"), T.dmatrix("W")
+    hs = rnn(x, h0, W)
+    cost = (hs ** 2).sum() + hs[-1].sum()
+    wrt = [x, h0, W]
+    vals = [rand(5, 3), rand(3, seed=4), 0.5 * rand(3, 3, seed=5)]
+    py = theano.Mode(linker="py", optimizer="None")
+    for k in range(len(wrt)):
+        g = theano.grad(cost, wrt[k])
+        got = theano.function(wrt, g)(*vals)
+        want = theano.function(wrt, g, mode=py)(*vals)
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
+    # and all three at once, plus the forward values
+    gs = theano.grad(cost, wrt)
+    got = theano.function(wrt, [hs] + gs)(*vals)
+    want = theano.function(wrt, [hs] + gs, mode=py)(*vals)
+    for a, b in zip(got, want):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)

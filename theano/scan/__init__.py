@@ -3,6 +3,7 @@ Scan op whose gradient is itself a Scan."""
 
 from theano.scan.basic import scan, until
 from theano.scan.op import Buffer, Scan
+from theano.scan import rewriting as _rewriting  # noqa: F401  (registers the Scan rewrites)
 from theano.scan.views import foldl, foldr, map, reduce
 
 __all__ = ["scan", "map", "reduce", "foldl", "foldr", "until", "Scan", "Buffer"]

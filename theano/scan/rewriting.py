@@ -1,0 +1,97 @@
+"""Rewrites of Scan nodes: drop what nobody uses.
+
+A gradient loop computes the gradient of every outer input of the loop it differentiates, including
+the ones that the user did not ask for (the sequences, usually), and ``theano.grad`` keeps only what
+it needs. ``scan_prune_unused`` gives the loop back without
+
+- the buffers that are only written (never read inside the loop) and whose outer output has no
+  client: their inner outputs, their initial values and their per-step writes go;
+- the accumulators whose outer output has no client;
+- then the non-sequences whose inner input no remaining inner output depends on.
+
+Buffers that the loop reads, untraced states and the stop condition always stay (later steps need
+them), and so does every outer output that has a client.
+"""
+
+from theano.graph.basic import ancestors
+from theano.graph.rewriting.basic import node_rewriter
+from theano.graph.rewriting.db import register_canonicalize
+from theano.scan.op import Buffer, Scan
+
+
+def _has_clients(fgraph, var):
+    return bool(fgraph.clients.get(var))
+
+
+@node_rewriter([Scan])
+def scan_prune_unused(fgraph, node):
+    """The Scan of ``node`` without its unused written-only buffers, accumulators and
+    non-sequences (see the module docstring)."""
+    op = node.op
+    outs = node.outputs
+    out_buffers = op.out_buffers
+    n_ob = len(out_buffers)
+    drop_buf = set()
+    for oi, k in enumerate(out_buffers):
+        if not op.buffers[k].reads and not _has_clients(fgraph, outs[oi]):
+            drop_buf.add(k)
+    drop_acc = {j for j in range(op.n_acc) if not _has_clients(fgraph, outs[n_ob + j])}
+
+    # inner outputs that stay
+    n_w = op._n_writes
+    inner_out = []
+    for k in range(len(op.buffers)):
+        if k not in drop_buf:
+            inner_out.extend(op.inner_outputs[p] for p in op._write_pos[k])
+    inner_out.extend(op.inner_outputs[n_w + j] for j in range(op.n_acc) if j not in drop_acc)
+    inner_out.extend(op.inner_outputs[n_w + op.n_acc:])  # untraced states, stop condition
+
+    needed = {id(v) for v in ancestors(inner_out)}
+    base = op._n_reads + op.n_untraced
+    drop_ns = {j for j in range(op.n_nonseq) if id(op.inner_inputs[base + j]) not in needed}
+    if not drop_buf and not drop_acc and not drop_ns:
+        return None
+
+    inner_in = []
+    buffers = []
+    for k, b in enumerate(op.buffers):
+        if k in drop_buf:
+            continue
+        inner_in.extend(op.inner_inputs[p] for p in op._read_pos[k])
+        buffers.append(Buffer(b.reads, b.writes, b.init, b.label))
+    inner_in.extend(op.inner_inputs[op._n_reads:base])
+    inner_in.extend(op.inner_inputs[base + j] for j in range(op.n_nonseq) if j not in drop_ns)
+    new_op = Scan(inner_in, inner_out, buffers, n_acc=op.n_acc - len(drop_acc),
+                  n_untraced=op.n_untraced, n_nonseq=op.n_nonseq - len(drop_ns),
+                  reverse=op.reverse, as_while=op.as_while,
+                  truncate_gradient=op.truncate_gradient, mode=op.mode, name=op.name,
+                  record_untraced=op.record_untraced)
+
+    n_steps, t_start, inits, accs, untraced, nonseqs = op.split_inputs(node.inputs)
+    new_inputs = [n_steps, t_start]
+    new_inputs += [inits[k] for k in op.init_buffers if k not in drop_buf]
+    new_inputs += [a for j, a in enumerate(accs) if j not in drop_acc]
+    new_inputs += untraced
+    new_inputs += [x for j, x in enumerate(nonseqs) if j not in drop_ns]
+    new_node = new_op.make_node(*new_inputs)
+    new_outs = new_node.outputs
+
+    replacements = {}
+    i_new = 0
+    for oi, k in enumerate(out_buffers):
+        if k in drop_buf:
+            continue
+        replacements[outs[oi]] = new_outs[i_new]
+        i_new += 1
+    for j in range(op.n_acc):
+        if j in drop_acc:
+            continue
+        replacements[outs[n_ob + j]] = new_outs[i_new]
+        i_new += 1
+    # untraced states, their records and the number of steps run: same order, same count
+    for old, new in zip(outs[n_ob + op.n_acc:], new_outs[i_new:]):
+        replacements[old] = new
+    return {old: new for old, new in replacements.items() if _has_clients(fgraph, old)}
+
+
+register_canonicalize(scan_prune_unused)
