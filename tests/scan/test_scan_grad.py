@@ -337,3 +337,71 @@ def test_pruned_gradient_loop_keeps_every_requested_output():
     want = theano.function(wrt, [hs] + gs, mode=py)(*vals)
     for a, b in zip(got, want):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+
+
+def _direct_scan(inplace=()):
+    """out[t] += 2 * c[t] over a 'full' written buffer (the kind of loop a gradient builds)."""
+    from theano.scan.op import Buffer, Scan
+
+    ct, w = T.dvector("ct"), T.dvector("w")
+    op = Scan([ct, w], [2 * ct + w], [Buffer(reads=(0,), init="full"),
+                                      Buffer(writes=(0,), init="full")], n_nonseq=1,
+              inplace=inplace)
+    return op
+
+
+def test_scan_in_place_only_where_nothing_else_reads_the_initial_value():
+    c, acc0, w = T.dmatrix("c"), T.dmatrix("acc0"), T.dvector("w")
+    op = _direct_scan()
+    vals = [rand(4, 3), rand(4, 3, seed=2), rand(3, seed=3)]
+    want = vals[1] + 2 * vals[0] + vals[2]
+    # the initial value is a graph input: copied, never overwritten
+    f = theano.function([c, acc0, w], op(c.shape[0], 0, c, acc0, w)[0])
+    before = vals[1].copy()
+    np.testing.assert_allclose(f(*vals), want)
+    np.testing.assert_array_equal(vals[1], before)
+    assert all(not n.op.inplace for n in _scan_nodes(f))
+    # a fresh intermediate used by the loop alone: overwritten in place, same values
+    f2 = theano.function([c, acc0, w], op(c.shape[0], 0, c, acc0 * 1.5, w)[0])
+    want2 = 1.5 * vals[1] + 2 * vals[0] + vals[2]
+    np.testing.assert_allclose(f2(*vals), want2)
+    np.testing.assert_allclose(f2(*vals), want2)       # twice: no state left behind
+    np.testing.assert_array_equal(vals[1], before)
+    assert [n.op.inplace for n in _scan_nodes(f2)] == [(1,)]
+    assert _scan_nodes(f2)[0].op.destroy_map == {0: [3]}
+    # the same intermediate read elsewhere too: not in place
+    mid = acc0 * 1.5
+    f3 = theano.function([c, acc0, w], [op(c.shape[0], 0, c, mid, w)[0], mid])
+    got, got_mid = f3(*vals)
+    np.testing.assert_allclose(got, want2)
+    np.testing.assert_allclose(got_mid, 1.5 * vals[1])
+    assert all(not n.op.inplace for n in _scan_nodes(f3))
+
+
+def test_in_place_scan_copies_a_read_only_initial_value():
+    op = _direct_scan(inplace=(1,))
+    c, acc0, w = T.dmatrix("c"), T.dmatrix("acc0"), T.dvector("w")
+    node = op.make_node(c.shape[0], 0, c, acc0, w)
+    vals = [rand(4, 3), rand(4, 3, seed=2), rand(3, seed=3)]
+    ro = vals[1].copy()
+    ro.flags.writeable = False
+    storage = [[None] for _ in node.outputs]
+    op.perform(node, [np.int64(4), np.int64(0), vals[0], ro, vals[2]], storage)
+    np.testing.assert_allclose(storage[0][0], vals[1] + 2 * vals[0] + vals[2])
+    np.testing.assert_array_equal(ro, vals[1])
+
+
+def test_rnn_gradient_loop_runs_in_place_with_the_same_values():
+    x, h0, W = T.dmatrix("x"), T.dvector("h0"), T.dmatrix("W")
+    cost = (rnn(x, h0, W) ** 2).sum()
+    gs = theano.grad(cost, [h0, W])
+    f = theano.function([x, h0, W], gs)
+    ref = theano.function([x, h0, W], gs, mode=theano.Mode(linker="py", optimizer="None"))
+    vals = [rand(6, 3), rand(3, seed=4), 0.5 * rand(3, 3, seed=5)]
+    copies = [v.copy() for v in vals]
+    assert any(n.op.inplace for n in _scan_nodes(f))
+    for _ in range(2):
+        for a, b in zip(f(*vals), ref(*vals)):
+            np.testing.assert_allclose(a, b, rtol=1e-12)
+    for v, c in zip(vals, copies):
+        np.testing.assert_array_equal(v, c)

@@ -124,7 +124,7 @@ class Scan(Op):
 
     def __init__(self, inner_inputs, inner_outputs, buffers, n_acc=0, n_untraced=0, n_nonseq=0,
                  reverse=False, as_while=False, truncate_gradient=-1, mode=None, name=None,
-                 record_untraced=False):
+                 record_untraced=False, inplace=()):
         self.inner_inputs = list(inner_inputs)
         self.inner_outputs = list(inner_outputs)
         self.buffers = tuple(buffers)
@@ -174,6 +174,16 @@ class Scan(Op):
             r += len(b.reads)
             w += len(b.writes)
         self._n_reads, self._n_writes = n_reads, n_writes
+        # buffers initialised 'full' and written whose outer initial value the loop overwrites
+        # (set by the in-place rewrite where nothing else reads that value; see scan/rewriting.py)
+        self.inplace = tuple(sorted(set(int(k) for k in inplace)))
+        if self.inplace:
+            init_pos = {k: 2 + p for p, k in enumerate(self.init_buffers)}
+            out_pos = {k: p for p, k in enumerate(self.out_buffers)}
+            for k in self.inplace:
+                if self.buffers[k].init != "full" or not self.buffers[k].writes:
+                    raise ValueError(f"Scan: buffer {k} cannot be updated in place")
+            self.destroy_map = {out_pos[k]: [init_pos[k]] for k in self.inplace}
 
     def _check_write(self, b, out, typ):
         if out.type == typ:
@@ -210,14 +220,21 @@ class Scan(Op):
 
     def __setstate__(self, state):
         state.setdefault("_loop", None)
+        state.setdefault("inplace", ())
         self.__dict__.update(state)
 
     def with_recording(self):
         """The same loop, with one more output per untraced state: its value at each step."""
-        return Scan(self.inner_inputs, self.inner_outputs, self.buffers, n_acc=self.n_acc,
-                    n_untraced=self.n_untraced, n_nonseq=self.n_nonseq, reverse=self.reverse,
-                    as_while=self.as_while, truncate_gradient=self.truncate_gradient,
-                    mode=self.mode, name=self.name, record_untraced=True)
+        return self.with_changes(record_untraced=True, inplace=())
+
+    def with_changes(self, **changes):
+        """The same loop (same inner graph and layout) with some constructor arguments changed."""
+        kw = dict(n_acc=self.n_acc, n_untraced=self.n_untraced, n_nonseq=self.n_nonseq,
+                  reverse=self.reverse, as_while=self.as_while,
+                  truncate_gradient=self.truncate_gradient, mode=self.mode, name=self.name,
+                  record_untraced=self.record_untraced, inplace=self.inplace)
+        kw.update(changes)
+        return Scan(self.inner_inputs, self.inner_outputs, self.buffers, **kw)
 
     # -- layout ----------------------------------------------------------------------------------
     @property
@@ -407,6 +424,7 @@ class Scan(Op):
         if t0 < 0:
             raise ValueError(f"Scan: t_start must be >= 0, got {t0}")
         _, _, inits, accs0, untraced, nonseqs = self.split_inputs(inputs)
+        inplace = self.inplace
         bufs = []
         for i, b in enumerate(self.buffers):
             need = t0 + n + b.span
@@ -421,7 +439,12 @@ class Scan(Op):
                         f"{need} (the loop reads or writes {b.span} position(s) ahead). Give "
                         "a longer sequence or fewer n_steps."
                     )
-                bufs.append(x.copy() if b.writes else x)
+                if not b.writes:
+                    bufs.append(x)
+                elif i in inplace and type(x) is np.ndarray and x.flags.writeable:
+                    bufs.append(x)    # the in-place rewrite gave this value to the loop
+                else:
+                    bufs.append(x.copy())
             else:
                 h = b.head
                 if x.shape[0] != h:

@@ -11,11 +11,16 @@ it needs. ``scan_prune_unused`` gives the loop back without
 
 Buffers that the loop reads, untraced states and the stop condition always stay (later steps need
 them), and so does every outer output that has a client.
+
+In the in-place phase, ``scan_inplace`` lets a loop write into the outer initial value of a buffer
+initialised 'full' (a gradient loop's buffer of gradients) instead of a copy of it, where the
+DestroyHandler says nothing else can read that value.
 """
 
 from theano.graph.basic import ancestors
-from theano.graph.rewriting.basic import node_rewriter
-from theano.graph.rewriting.db import register_canonicalize
+from theano.graph.destroyhandler import get_destroy_handler
+from theano.graph.rewriting.basic import GraphRewriter, copy_trace, node_rewriter
+from theano.graph.rewriting.db import register_canonicalize, register_inplace
 from theano.scan.op import Buffer, Scan
 
 
@@ -95,3 +100,35 @@ def scan_prune_unused(fgraph, node):
 
 
 register_canonicalize(scan_prune_unused)
+
+
+def scan_inplace(fgraph):
+    """Scan nodes overwrite the initial values of their 'full' written buffers where that is safe
+    (see the module docstring). Returns how many nodes changed."""
+    dh = get_destroy_handler(fgraph)
+    changed = 0
+    for node in fgraph.toposort():
+        op = node.op
+        if not isinstance(op, Scan) or op.inplace or node not in fgraph.apply_nodes:
+            continue
+        ks = []
+        for p, k in enumerate(op.init_buffers):
+            b = op.buffers[k]
+            if b.init == "full" and b.writes and dh.can_destroy(fgraph, node, 2 + p):
+                ks.append(k)
+        if not ks:
+            continue
+        new_op = op.with_changes(inplace=ks)
+        new_op._fn = op._fn
+        new_outs = new_op(*node.inputs, return_list=True)
+        copy_trace(fgraph, node, new_outs)
+        for old, new in zip(node.outputs, new_outs):
+            if old in fgraph.clients:
+                fgraph.replace(old, new, reason="scan_inplace")
+        changed += 1
+    if changed:
+        dh.validate(fgraph)
+    return changed
+
+
+register_inplace(GraphRewriter(scan_inplace, "scan_inplace"), "inplace")
