@@ -390,3 +390,53 @@ def test_return_steps_keeps_the_last_steps():
     assert float(a) == 5.0
     assert b.tolist() == [8.0, 16.0, 32.0]
     assert float(g) == 8.0 + 16.0 + 32.0
+
+
+def _scan_ops(f):
+    from theano.scan.op import Scan
+
+    return [n.op for n in f.maker.fgraph.toposort() if isinstance(n.op, Scan)]
+
+
+@pytest.mark.parametrize("row_ndim", [1, 2])
+def test_product_of_a_sequence_and_a_weight_is_computed_before_the_loop(row_ndim):
+    from theano.tensor.math import Dot
+
+    x = T.dtensor3("x") if row_ndim == 2 else T.dmatrix("x")
+    h0 = T.dmatrix("h0") if row_ndim == 2 else T.dvector("h0")
+    Wx, Wh = T.dmatrix("Wx"), T.dmatrix("Wh")
+    hs, _ = theano.scan(lambda xt, h, Wx, Wh: T.tanh(T.dot(xt, Wx) + T.dot(h, Wh)),
+                        sequences=x, outputs_info=h0, non_sequences=[Wx, Wh])
+    f = theano.function([x, h0, Wx, Wh], hs)
+    ref = theano.function([x, h0, Wx, Wh], hs, mode=theano.Mode(linker="py", optimizer="None"))
+    rng = np.random.RandomState(0)
+    shape = (5, 4, 3) if row_ndim == 2 else (5, 3)
+    vals = [rng.randn(*shape), rng.randn(*((4, 2) if row_ndim == 2 else (2,))),
+            rng.randn(3, 2), rng.randn(2, 2)]
+    np.testing.assert_allclose(f(*vals), ref(*vals), rtol=1e-12, atol=1e-14)
+    (op,) = _scan_ops(f)
+    inner_dots = [n for n in theano.graph.basic.io_toposort(op.inner_inputs, op.inner_outputs)
+                  if isinstance(n.op, Dot)]
+    assert len(inner_dots) == 1            # only h @ Wh is left in the loop
+    assert op.n_nonseq == 1                # Wx is no longer passed to the loop
+    # a sequence too short is still reported
+    with pytest.raises(Exception):
+        theano.function([x, h0, Wx, Wh], theano.scan(
+            lambda xt, h, Wx, Wh: T.tanh(T.dot(xt, Wx) + T.dot(h, Wh)), sequences=x,
+            outputs_info=h0, non_sequences=[Wx, Wh], n_steps=9)[0])(*vals)
+
+
+def test_sequence_read_elsewhere_too_stays_in_the_loop():
+    x, h0, W = T.dmatrix("x"), T.dvector("h0"), T.dmatrix("W")
+    hs, _ = theano.scan(lambda xt, h, W: T.dot(xt, W) + h + xt[:1].sum(),
+                        sequences=x, outputs_info=h0, non_sequences=W)
+    f = theano.function([x, h0, W], hs)
+    rng = np.random.RandomState(1)
+    vals = [rng.randn(4, 3), rng.randn(2), rng.randn(3, 2)]
+    want, h = [], vals[1]
+    for t in range(4):
+        h = vals[0][t] @ vals[2] + h + vals[0][t][:1].sum()
+        want.append(h)
+    np.testing.assert_allclose(f(*vals), np.array(want), rtol=1e-12)
+    (op,) = _scan_ops(f)
+    assert op.n_nonseq == 1

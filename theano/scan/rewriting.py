@@ -132,3 +132,76 @@ def scan_inplace(fgraph):
 
 
 register_inplace(GraphRewriter(scan_inplace, "scan_inplace"), "inplace")
+
+
+def _inner_clients(op):
+    """{inner variable: number of uses by inner nodes and as inner outputs}."""
+    from theano.graph.basic import io_toposort
+
+    uses = {}
+    for n in io_toposort(op.inner_inputs, op.inner_outputs):
+        for v in n.inputs:
+            uses[v] = uses.get(v, 0) + 1
+    for v in op.inner_outputs:
+        uses[v] = uses.get(v, 0) + 1
+    return uses
+
+
+@node_rewriter([Scan])
+def scan_push_out_sequence_dot(fgraph, node):
+    """``dot(x[t], W)``, with ``x`` a sequence read only there and ``W`` a non-sequence, becomes a
+    sequence ``Y[t]`` of ``Y = dot(x, W)`` computed once before the loop (one large product instead
+    of one small product per step)."""
+    from theano.graph.basic import clone_replace, io_toposort
+    from theano.tensor.math import Dot, dot
+
+    op = node.op
+    uses = _inner_clients(op)
+    base = op._n_reads + op.n_untraced
+    nonseq_pos = {op.inner_inputs[base + j]: j for j in range(op.n_nonseq)}
+    init_pos = {k: p for p, k in enumerate(op.init_buffers)}
+    _, _, inits, _, _, nonseqs = op.split_inputs(node.inputs)
+    for n in io_toposort(op.inner_inputs, op.inner_outputs):
+        if not isinstance(n.op, Dot) or len(n.inputs) != 2:
+            continue
+        xt, w = n.inputs
+        j = nonseq_pos.get(w)
+        if j is None or w.ndim != 2 or xt.ndim not in (1, 2) or uses.get(xt) != 1:
+            continue
+        found = None
+        for k, b in enumerate(op.buffers):
+            if b.init == "full" and not b.writes and len(b.reads) == 1 and \
+                    op.inner_inputs[op._read_pos[k][0]] is xt:
+                found = k
+        if found is None:
+            continue
+        k = found
+        X, W = inits[k], nonseqs[j]
+        if xt.ndim == 1:
+            Y = dot(X, W)
+        else:
+            L, r, kk = X.shape[0], X.shape[1], X.shape[2]
+            Y = dot(X.reshape((L * r, kk), ndim=2), W).reshape((L, r, W.shape[1]), ndim=3)
+        out = n.outputs[0]
+        if Y.type.dtype != out.type.dtype or Y.type.ndim != out.type.ndim + 1 or \
+                tuple(Y.type.broadcastable[1:]) != tuple(out.type.broadcastable):
+            continue
+        yt = out.type()
+        yt.name = f"{out}[t]"
+        inner_in = list(op.inner_inputs)
+        inner_in[op._read_pos[k][0]] = yt
+        inner_out = clone_replace(op.inner_outputs, {out: yt})
+        b = op.buffers[k]
+        buffers = list(op.buffers)
+        buffers[k] = Buffer(b.reads, b.writes, b.init, b.label)
+        new_op = Scan(inner_in, inner_out, buffers, n_acc=op.n_acc, n_untraced=op.n_untraced,
+                      n_nonseq=op.n_nonseq, reverse=op.reverse, as_while=op.as_while,
+                      truncate_gradient=op.truncate_gradient, mode=op.mode, name=op.name,
+                      record_untraced=op.record_untraced)
+        new_inputs = list(node.inputs)
+        new_inputs[2 + init_pos[k]] = Y
+        return new_op.make_node(*new_inputs).outputs
+    return None
+
+
+register_canonicalize(scan_push_out_sequence_dot)
