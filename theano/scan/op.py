@@ -21,8 +21,12 @@ One general mechanism covers the user's scans and their gradients. The op owns
 
 Outer inputs: ``[n_steps, t_start] + buffer inits (not 'none') + acc inits + untraced inits +
 non-sequences``. Outer outputs: ``buffers that are written + accs + untraced + [n_steps run]``.
-The inner graph is compiled once, on first use, with the op's mode; ``perform`` is a Python loop
-over preallocated buffers.
+The inner graph is compiled once, on first use, with the op's mode; ``perform`` runs a step loop
+generated once per op as straight-line Python (``_build_loop``): one argument list reused for every
+step, rows read as views of preallocated buffers, the inner thunk called directly, results checked
+for shape and written into the buffers and accumulators. ``scan/rewriting.py`` drops unused parts
+of a loop, hoists products of a sequence and a non-sequence out of it, and lets gradient loops
+write into their initial buffers in place.
 """
 
 import numpy as np

@@ -1,4 +1,5 @@
-"""Rewrites of Scan nodes: drop what nobody uses.
+"""Rewrites of Scan nodes: drop what nobody uses, hoist products with the weights out of the loop,
+update gradient buffers in place.
 
 A gradient loop computes the gradient of every outer input of the loop it differentiates, including
 the ones that the user did not ask for (the sequences, usually), and ``theano.grad`` keeps only what
@@ -11,6 +12,10 @@ it needs. ``scan_prune_unused`` gives the loop back without
 
 Buffers that the loop reads, untraced states and the stop condition always stay (later steps need
 them), and so does every outer output that has a client.
+
+``scan_push_out_sequence_dot`` turns ``dot(x[t], W)`` (``x`` a sequence read nowhere else, ``W`` a
+non-sequence) into a read of a new sequence ``dot(x, W)`` computed before the loop; each row is the
+same product as before, so the values do not change.
 
 In the in-place phase, ``scan_inplace`` lets a loop write into the outer initial value of a buffer
 initialised 'full' (a gradient loop's buffer of gradients) instead of a copy of it, where the
