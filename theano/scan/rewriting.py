@@ -14,8 +14,9 @@ Buffers that the loop reads, untraced states and the stop condition always stay 
 them), and so does every outer output that has a client.
 
 ``scan_push_out_sequence_dot`` turns ``dot(x[t], W)`` (``x`` a sequence read nowhere else, ``W`` a
-non-sequence) into a read of a new sequence ``dot(x, W)`` computed before the loop; each row is the
-same product as before, so the values do not change.
+non-sequence) into a read of a new sequence ``dot(x, W)`` computed before the loop. Each row is the
+same product, but BLAS may round a matrix-matrix product differently from the per-row products
+(last-bit differences, seen for vector rows).
 
 In the in-place phase, ``scan_inplace`` lets a loop write into the outer initial value of a buffer
 initialised 'full' (a gradient loop's buffer of gradients) instead of a copy of it, where the
