@@ -300,7 +300,29 @@ def _inc_perform_error(op, exc, y, target_shape):
 # -------------------------------------------------------------------------------------------------
 
 
-class Subtensor(Op):
+class _ReadSubtensorContract:
+    """connection_pattern, gradient and R_op shared by Subtensor and AdvancedSubtensor: ``_inc_op`` is
+    the op that increments the same part (IncSubtensor or AdvancedIncSubtensor)."""
+
+    def connection_pattern(self, node):
+        return [[True]] + [[False]] * (len(node.inputs) - 1)
+
+    def grad(self, inputs, output_grads):
+        x, rest = inputs[0], list(inputs[1:])
+        (gz,) = output_grads
+        if _is_discrete(x):
+            gx = _float_zeros(x)
+        else:
+            gx = self._inc_op(self.idx_list)(zeros_like(x), gz, *rest)
+        return [gx] + [None] * len(rest)
+
+    def R_op(self, inputs, eval_points):
+        if eval_points[0] is None:
+            return [None]
+        return [self(eval_points[0], *inputs[1:])]
+
+
+class Subtensor(_ReadSubtensorContract, Op):
     """Basic indexing ``x[idx]`` with ints and slices; the result is a view of ``x``."""
 
     __props__ = ("idx_list",)
@@ -349,22 +371,6 @@ class Subtensor(Op):
         out.extend(xshp[len(items):])
         return [tuple(out)]
 
-    def connection_pattern(self, node):
-        return [[True]] + [[False]] * (len(node.inputs) - 1)
-
-    def grad(self, inputs, output_grads):
-        x, rest = inputs[0], list(inputs[1:])
-        (gz,) = output_grads
-        if _is_discrete(x):
-            gx = _float_zeros(x)
-        else:
-            gx = IncSubtensor(self.idx_list)(zeros_like(x), gz, *rest)
-        return [gx] + [None] * len(rest)
-
-    def R_op(self, inputs, eval_points):
-        if eval_points[0] is None:
-            return [None]
-        return [self(eval_points[0], *inputs[1:])]
 
 
 class _IncSubtensorContract:
@@ -637,7 +643,7 @@ def _adv_broadcast_info(adv, bndim, j):
     return out
 
 
-class AdvancedSubtensor(Op):
+class AdvancedSubtensor(_ReadSubtensorContract, Op):
     """General advanced indexing (integer arrays, boolean masks, slices, new axes), as NumPy does.
 
     Inputs: ``x``, then the index arrays and symbolic slice parts of ``idx_list`` in order.
@@ -736,22 +742,6 @@ class AdvancedSubtensor(Op):
                 out.append(xshp[entry[1]])
         return [tuple(out)]
 
-    def connection_pattern(self, node):
-        return [[True]] + [[False]] * (len(node.inputs) - 1)
-
-    def grad(self, inputs, output_grads):
-        x, rest = inputs[0], list(inputs[1:])
-        (gz,) = output_grads
-        if _is_discrete(x):
-            gx = _float_zeros(x)
-        else:
-            gx = AdvancedIncSubtensor(self.idx_list)(zeros_like(x), gz, *rest)
-        return [gx] + [None] * len(rest)
-
-    def R_op(self, inputs, eval_points):
-        if eval_points[0] is None:
-            return [None]
-        return [self(eval_points[0], *inputs[1:])]
 
 
 class AdvancedIncSubtensor(_IncSubtensorContract, Op):
@@ -798,6 +788,8 @@ class AdvancedIncSubtensor(_IncSubtensorContract, Op):
 
 
 IncSubtensor._read_op = Subtensor
+Subtensor._inc_op = IncSubtensor
+AdvancedSubtensor._inc_op = AdvancedIncSubtensor
 AdvancedIncSubtensor._read_op = AdvancedSubtensor
 
 
