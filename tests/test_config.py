@@ -75,3 +75,71 @@ def test_theanorc_file(tmp_path):
     p = subprocess.run([sys.executable, "-c", "import theano; print(theano.config.floatX)"],
                        capture_output=True, text=True, env=env)
     assert p.stdout.strip() == "float64"
+
+
+def test_misspelled_flag_warns_with_closest_name():
+    p = run("import theano; print(theano.config.floatX)", "floatx=float32")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip() == "float64"
+    assert "'floatx'" in p.stderr and "Did you mean 'floatX'" in p.stderr
+
+
+def test_misspelled_section_flag_warns():
+    p = run("import theano", "dnn.enabeld=True")
+    assert "Did you mean 'dnn.enabled'" in p.stderr
+
+
+def test_theano1_only_flags_are_accepted_silently():
+    p = run("import theano", "gcc.cxxflags=-O3,dnn.enabled=False,lib.cnmem=1,nvcc.fastmath=True")
+    assert p.returncode == 0, p.stderr
+    assert "not a Theano flag" not in p.stderr
+
+
+def test_unknown_flag_in_theanorc_warns(tmp_path):
+    rc = tmp_path / "rc"
+    rc.write_text("[global]\nfloatX = float32\nmdoe = FAST_COMPILE\n")
+    env = dict(os.environ, THEANORC=str(rc), THEANO_FLAGS="", PYTHONPATH=ROOT)
+    p = subprocess.run([sys.executable, "-c", "import theano; print(theano.config.floatX)"],
+                       capture_output=True, text=True, env=env)
+    assert p.stdout.strip() == "float32"
+    assert "~/.theanorc sets 'mdoe'" in p.stderr and "Did you mean 'mode'" in p.stderr
+
+
+def test_base_compiledir_moves_the_cache(tmp_path):
+    base = tmp_path / "base"
+    p = run("import theano; print(theano.config.base_compiledir); print(theano.config.compiledir)",
+            f"base_compiledir={base}")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.split() == [str(base), str(base)]
+    # an explicit compiledir wins over base_compiledir
+    p = run("import theano; print(theano.config.compiledir)",
+            f"base_compiledir={base},compiledir={tmp_path / 'own'}")
+    assert p.stdout.strip() == str(tmp_path / "own")
+
+
+def test_base_compiledir_set_at_run_time_moves_compiledir(tmp_path):
+    cfg = theano.config
+    old = cfg.base_compiledir, cfg.compiledir, cfg._compiledir_set
+    try:
+        object.__setattr__(cfg, "_compiledir_set", False)
+        cfg.base_compiledir = str(tmp_path)
+        assert cfg.compiledir == str(tmp_path)
+        cfg.compiledir = str(tmp_path / "own")      # set itself: no longer follows
+        cfg.base_compiledir = str(tmp_path / "b2")
+        assert cfg.compiledir == str(tmp_path / "own")
+    finally:
+        cfg.__dict__["base_compiledir"], cfg.__dict__["compiledir"] = old[0], old[1]
+        object.__setattr__(cfg, "_compiledir_set", old[2])
+
+
+def test_gpu_device_without_gpu_backend_says_what_runs():
+    code = ("import importlib.util, theano; print(theano.config.linker);"
+            "print(importlib.util.find_spec('jax') is None)")
+    p = run(code, "device=cuda0")
+    assert p.returncode == 0, p.stderr
+    linker, no_jax = p.stdout.split()
+    if no_jax == "True":
+        assert linker == "auto"
+        assert "device=cuda0" in p.stderr and "run on the CPU" in p.stderr
+    else:
+        assert linker == "jax"

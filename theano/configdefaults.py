@@ -41,10 +41,13 @@ def _bool(v):
     raise ValueError(f"Expected a boolean flag value, got {v!r}")
 
 
-def _default_compiledir():
+def _default_base_compiledir():
+    """``$XDG_CACHE_HOME/theano-ng`` (``~/.cache/theano-ng``); where the home directory cannot be
+    written, a per-user folder under the temporary directory (checked for ownership before use)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     if not os.access(os.path.dirname(base) or "/", os.W_OK) and not os.path.isdir(base):
-        base = tempfile.gettempdir()
+        uid = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
+        return os.path.join(tempfile.gettempdir(), f"theano-ng-{uid}")
     return os.path.join(base, "theano-ng")
 
 
@@ -61,7 +64,11 @@ _PARAMS = [
     ConfigParam("on_opt_error", "warn", "A rewrite that fails: warn and skip it, raise, or ignore",
                 choices=("warn", "raise", "ignore", "pdb")),
     ConfigParam("device", "cpu", "Device: cpu (gpu/cuda names map onto the JAX backend)"),
-    ConfigParam("compiledir", None, "Where compiled kernels are cached on disk"),
+    ConfigParam("base_compiledir", None, "The folder under which the compile cache lives"),
+    ConfigParam("compiledir", None, "Where compiled kernels are cached on disk "
+                "(default: base_compiledir)"),
+    ConfigParam("compiledir_max_mb", 500, "Size cap of the compile cache in MiB; least recently "
+                "used kernels are evicted above it (0: no cap)", validate=int),
     ConfigParam("exception_verbosity", "low", "low: short errors; high: with the whole graph",
                 choices=("low", "high")),
     ConfigParam("profile", False, "Profile every compiled function", validate=_bool),
@@ -79,9 +86,25 @@ _PARAMS = [
     ConfigParam("deterministic", "default", "Accepted for compatibility", choices=("default", "more")),
     ConfigParam("print_global_stats", False, "Accepted for compatibility", validate=_bool),
     ConfigParam("traceback__limit", 8, "Frames kept in creation traces", validate=int),
-    ConfigParam("openmp", False, "Accepted for compatibility", validate=_bool),
-    ConfigParam("numba__parallel_threshold", 200000, "Elements above which fused loops run in parallel",
-                validate=int),
+    ConfigParam("openmp", False, "Allow multi-threaded (prange) elementwise kernels on the native "
+                "backend (as numba__parallel); off by default, so forked workers stay safe",
+                validate=_bool),
+    ConfigParam("numba__parallel", False, "Run fused elementwise loops over more than "
+                "numba__parallel_threshold elements on several threads (opt-in; also turned on by "
+                "openmp=True). Same values as the one-thread loop", validate=_bool),
+    ConfigParam("numba__parallel_threshold", 200000, "Elements above which fused loops run in parallel "
+                "when numba__parallel (or openmp) is on", validate=int),
+    ConfigParam("numba__force_kernels", False, "Run every Elemwise node that has a Numba kernel "
+                "through it, single ops too (by default one ufunc runs as NumPy); for testing",
+                validate=_bool),
+    ConfigParam("numba__whole_graph", True, "Run graphs made only of ops Numba can express as one "
+                "compiled function when every input has at most numba__whole_graph_max_size "
+                "elements", validate=_bool),
+    ConfigParam("numba__whole_graph_max_size", 1024, "Largest input (in elements) for which a graph "
+                "runs as one compiled Numba function (see numba__whole_graph)", validate=int),
+    ConfigParam("blas__small_product_flops", 1 << 21, "Matrix products of fewer multiply-adds than "
+                "this run on one BLAS thread (waking BLAS threads costs more than they save); larger "
+                "products use every BLAS thread. 0: never limit", validate=int),
     ConfigParam("blas__ldflags", "", "Accepted for compatibility"),
     ConfigParam("cxx", "", "Accepted for compatibility: nothing here needs a C compiler"),
     ConfigParam("mode_check_inplace", True, "Accepted for compatibility", validate=_bool),
@@ -99,7 +122,10 @@ class TheanoConfig:
         object.__setattr__(self, "_params", {p.name: p for p in _PARAMS})
         for p in _PARAMS:
             self.__dict__[p.name] = p.default
-        self.__dict__["compiledir"] = _default_compiledir()
+        self.__dict__["base_compiledir"] = _default_base_compiledir()
+        # compiledir follows base_compiledir until it is set itself
+        self.__dict__["compiledir"] = self.__dict__["base_compiledir"]
+        object.__setattr__(self, "_compiledir_set", False)
 
     @property
     def _values(self):
@@ -120,7 +146,16 @@ class TheanoConfig:
         params = object.__getattribute__(self, "_params")
         if key not in params:
             raise AttributeError(f"theano.config has no flag {name!r}")
-        self.__dict__[key] = params[key].convert(value)
+        value = params[key].convert(value)
+        if key in ("base_compiledir", "compiledir") and isinstance(value, str):
+            value = os.path.abspath(os.path.expanduser(value))
+        self.__dict__[key] = value
+        if key == "compiledir":
+            object.__setattr__(self, "_compiledir_set", value is not None)
+            if value is None:
+                self.__dict__["compiledir"] = self.__dict__["base_compiledir"]
+        elif key == "base_compiledir" and not self._compiledir_set:
+            self.__dict__["compiledir"] = value
 
     def __delattr__(self, name):
         key = name.replace(".", "__")
@@ -128,7 +163,10 @@ class TheanoConfig:
         if key not in params:
             raise AttributeError(f"theano.config has no flag {name!r}")
         # deleting a flag restores its default
-        self.__dict__[key] = _default_compiledir() if key == "compiledir" else params[key].default
+        if key == "base_compiledir":
+            setattr(self, key, _default_base_compiledir())
+        else:
+            setattr(self, key, params[key].default)
 
     def set(self, name, value):
         setattr(self, name, value)
@@ -202,22 +240,34 @@ def _read_rc():
     return out
 
 
+def _gpu_device_note(device):
+    """What runs when ``device`` names a GPU: the JAX backend if JAX is installed, else the CPU."""
+    import importlib.util
+
+    if importlib.util.find_spec("jax") is None:
+        warnings.warn(
+            f"theano: device={device} asks for a GPU, but the GPU backend (JAX) is not installed "
+            "(pip install 'theano-ng[jax]' with a CUDA build of jax); functions run on the CPU "
+            "with the Numba backend.", stacklevel=3)
+        return False
+    return True
+
+
 def _build_config():
+    from theano.config_theano1 import THEANO1_ONLY_FLAGS, unknown_flag_message
+
     cfg = TheanoConfig()
-    settings = _read_rc()
-    settings.update(_parse_flags(os.environ.get("THEANO_FLAGS", "")))
-    for k, v in settings.items():
-        if k == "floatX":
-            k = "floatX"
-        if k not in cfg._params:
-            # Unknown flags of old Theano versions (gcc.cxxflags, dnn.enabled ...) are ignored.
-            continue
-        if k in ("compiledir",) and v:
-            v = os.path.expanduser(v)
-        if v == "None" and k == "optimizer":
-            v = "None"
-        setattr(cfg, k, v)
-    if cfg.device.startswith(("gpu", "cuda")):
+    rc = _read_rc()
+    flags = _parse_flags(os.environ.get("THEANO_FLAGS", ""))
+    known = set(cfg._params) | THEANO1_ONLY_FLAGS
+    for where, settings in (("~/.theanorc", rc), ("THEANO_FLAGS", flags)):
+        for k, v in settings.items():
+            if k not in cfg._params:
+                if k not in THEANO1_ONLY_FLAGS:
+                    warnings.warn(unknown_flag_message(k, known, where), stacklevel=2)
+                continue
+            setattr(cfg, k, v)
+    if cfg.device.startswith(("gpu", "cuda")) and _gpu_device_note(cfg.device):
         cfg.__dict__["linker"] = "jax" if cfg.linker == "auto" else cfg.linker
     return cfg
 

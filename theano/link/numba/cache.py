@@ -9,15 +9,28 @@ processes that build the same kernel at once write identical files, and the last
 
 A damaged entry (a truncated source file, a truncated numba index or data file) is detected when it
 is loaded: its files are deleted and the kernel is rebuilt, never a fatal error.
+
+Trust model: whoever can write the cache directory can run code in every process that uses it
+(numba's cache files are pickles; Theano 1.0's compiledir had the same property). So the directory
+is created with mode 0700, and a directory owned by another user, or writable by group or others,
+is refused with a warning: kernels then go to a private temporary directory of this process. A
+kernel's source is executed only when its text hashes to the key in its file name, and never
+through a ``.pyc`` file. The cache is capped (``config.compiledir_max_mb``): above it, the least
+recently used kernels are evicted (``theano-cache`` lists, clears and purges it).
 """
 
+import atexit
 import glob
 import hashlib
 import importlib.util
 import os
+import shutil
+import stat
 import sys
+import tempfile
 import threading
 import uuid
+import warnings
 
 from theano.configdefaults import config
 
@@ -36,8 +49,62 @@ def version_tag():
     return _VERSION_TAG
 
 
+_checked_dirs = {}   # compiledir -> the directory actually used (itself or a private fallback)
+
+
+def private_dir_problem(path):
+    """Why ``path`` may not hold code this process runs (None when it is safe): it must be a real
+    directory owned by this user and writable by nobody else."""
+    try:
+        st = os.lstat(path)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if stat.S_ISLNK(st.st_mode) or not stat.S_ISDIR(st.st_mode):
+        return "is not a plain directory"
+    if hasattr(os, "getuid") and st.st_uid != os.getuid():
+        return f"is owned by another user (uid {st.st_uid})"
+    if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return "can be written by other users"
+    return None
+
+
+def make_private_dir(path):
+    """Create ``path`` (and its parents) with mode 0700 when missing; return the problem that makes
+    it unsafe, or None."""
+    try:
+        os.makedirs(path, mode=0o700, exist_ok=True)
+    except OSError as exc:
+        return f"cannot be created ({exc.strerror})"
+    return private_dir_problem(path)
+
+
+def _fallback_dir():
+    d = tempfile.mkdtemp(prefix="theano-ng-kernels-")   # mode 0700, unique to this process
+    atexit.register(shutil.rmtree, d, True)
+    return d
+
+
+def compile_root():
+    """The checked cache directory (``config.compiledir``, or a private fallback)."""
+    want = config.compiledir
+    got = _checked_dirs.get(want)
+    if got is None:
+        problem = make_private_dir(want)
+        if problem is None:
+            got = want
+        else:
+            got = _fallback_dir()
+            warnings.warn(
+                f"theano: the compile cache directory {want} {problem}; it is not used (whoever can "
+                f"write it could run code in this process). Kernels are cached in {got} for this "
+                "process only. Set THEANO_FLAGS=base_compiledir=<a folder of yours> to keep them.",
+                stacklevel=2)
+        _checked_dirs[want] = got
+    return got
+
+
 def kernel_dir():
-    return os.path.join(config.compiledir, version_tag())
+    return os.path.join(compile_root(), version_tag())
 
 
 def kernel_key(source):
@@ -48,18 +115,12 @@ def kernel_key(source):
     return h.hexdigest()[:32]
 
 
-# numba's cache index is stamped with the source file's (mtime, size): every writer gives the file
-# the same mtime, so that a rewrite by a racing process does not make the index stale.
-_FIXED_MTIME = 1_000_000_000
-
-
 def _write_atomic(path, text):
     tmp = f"{path}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         f.write(text)
         f.flush()
         os.fsync(f.fileno())
-    os.utime(tmp, (_FIXED_MTIME, _FIXED_MTIME))
     os.replace(tmp, path)
 
 
@@ -80,6 +141,7 @@ def purge(key):
     d = kernel_dir()
     paths = [os.path.join(d, f"k_{key}.py")]
     paths += glob.glob(os.path.join(d, "__pycache__", f"k_{key}.*"))
+    paths.append(os.path.join(d, f"k_{key}.used"))
     for p in paths:
         try:
             os.remove(p)
@@ -96,23 +158,79 @@ def is_cached(source):
 
 
 def load_module(source, fresh=False):
-    """Import the kernel module of ``source`` from the cache directory (writing it if needed)."""
+    """Import the kernel module of ``source`` from the cache directory (writing it if needed).
+
+    The module's code is compiled from ``source`` itself, after checking that the file holds
+    exactly that text, so neither a changed file nor a stale or forged ``.pyc`` is ever run."""
     key = kernel_key(source)
     with _lock:
         if not fresh and key in _loaded:
             return _loaded[key]
         d = kernel_dir()
-        os.makedirs(d, exist_ok=True)
+        if make_private_dir(d) is not None:
+            _checked_dirs.pop(config.compiledir, None)
+            raise OSError(f"kernel cache directory {d} is not private")
         path = os.path.join(d, f"k_{key}.py")
-        _ensure_source(path, source)
+        wrote = _ensure_source(path, source)
         name = f"_theano_ng_kernel_{key}" + (f"_{uuid.uuid4().hex[:6]}" if fresh else "")
         spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
         # numba's cached code finds its globals by importing the module by name
         sys.modules[name] = module
-        spec.loader.exec_module(module)
+        exec(compile(source, path, "exec"), module.__dict__)
         _loaded[key] = module
+        _touch(d, key)
+        if wrote:
+            _maybe_evict(d)
         return module
+
+
+def _touch(d, key):
+    """Mark the entry as used now (its source file keeps its time: numba's index is stamped with it)."""
+    try:
+        with open(os.path.join(d, f"k_{key}.used"), "a"):
+            pass
+        os.utime(os.path.join(d, f"k_{key}.used"))
+    except OSError:
+        pass
+
+
+def entries(d=None):
+    """``[(key, bytes, last_used_time)]`` of the kernels in the cache directory, oldest use first."""
+    d = d or kernel_dir()
+    out = []
+    for src in glob.glob(os.path.join(d, "k_*.py")):
+        key = os.path.basename(src)[2:-3]
+        files = [src] + glob.glob(os.path.join(d, "__pycache__", f"k_{key}.*"))
+        size = 0
+        for f in files:
+            try:
+                size += os.path.getsize(f)
+            except OSError:
+                pass
+        try:
+            used = os.path.getmtime(os.path.join(d, f"k_{key}.used"))
+        except OSError:
+            used = os.path.getmtime(src) if os.path.exists(src) else 0.0
+        out.append((key, size, used))
+    out.sort(key=lambda e: e[2])
+    return out
+
+
+def _maybe_evict(d):
+    """Evict least recently used kernels while the cache is above ``config.compiledir_max_mb``."""
+    cap = int(config.compiledir_max_mb) * 2 ** 20
+    if cap <= 0:
+        return
+    found = entries(d)
+    total = sum(e[1] for e in found)
+    for key, size, _ in found:
+        if total <= cap:
+            break
+        if key in _loaded:
+            continue      # in use by this process
+        purge(key)
+        total -= size
 
 
 def compile_kernel(source, attr, signature):
