@@ -58,6 +58,16 @@ def reraise_with_node(node, exc, input_values=None, position=None):
     try:
         new = type(exc)(msg)
     except Exception:
-        new = RuntimeError(msg)
+        new = None
+    if new is None or str(new) != msg:
+        # An exception class that cannot be rebuilt from a message (NumPy's MemoryError subclass
+        # takes a shape and a dtype): raise the original object, its class and fields intact, with
+        # the node's description as a note (shown by tracebacks on Python 3.11+).
+        exc.__theano_node__ = node
+        if hasattr(exc, "add_note"):
+            exc.add_note(msg)
+        else:
+            exc.__notes__ = list(getattr(exc, "__notes__", [])) + [msg]
+        raise exc
     new.__theano_node__ = node
     raise new.with_traceback(exc.__traceback__) from None
