@@ -11,6 +11,7 @@ could alias storage the user or a shared variable holds, and only then write all
 call that raises writes nothing.
 """
 
+import copy
 import time
 import warnings
 from collections import OrderedDict
@@ -19,8 +20,9 @@ import numpy as np
 
 from theano.compile.io import In, Out
 from theano.compile.mode import get_mode
+from theano.compile.pfunc import normalize_pairs, rebuild_collect_shared
 from theano.compile.profiling import ProfileStats
-from theano.compile.sharedvalue import SharedVariable
+from theano.compile.sharedvalue import Container, SharedVariable
 from theano.configdefaults import config
 from theano.graph.basic import Constant, Variable, ancestors, clone_replace, view_roots
 from theano.graph.fg import FunctionGraph, MissingInputError
@@ -30,27 +32,6 @@ from theano.graph.utils import user_frame
 
 class UnusedInputError(ValueError):
     """An explicit input is not needed to compute the outputs."""
-
-
-def _normalize_pairs(arg, what):
-    if arg is None:
-        return []
-    if isinstance(arg, dict):
-        return list(arg.items())
-    if isinstance(arg, (list, tuple)):
-        if len(arg) == 2 and isinstance(arg[0], Variable) and not isinstance(arg[1], (list, tuple)) \
-                and what == "updates" and isinstance(arg[0], SharedVariable):
-            return [tuple(arg)]
-        pairs = []
-        for i, p in enumerate(arg):
-            if not isinstance(p, (list, tuple)) or len(p) != 2:
-                raise TypeError(
-                    f"{what} must be a dict or a list of (variable, expression) pairs; item {i} is "
-                    f"{p!r}"
-                )
-            pairs.append((p[0], p[1]))
-        return pairs
-    raise TypeError(f"{what} must be a dict, an OrderedDict or a list of pairs, got {type(arg).__name__}")
 
 
 def _constant_of_type(ttype, data):
@@ -131,56 +112,49 @@ class FunctionMaker:
                 f"there is a single input (got {type(inputs).__name__}: {inputs!r})."
             )
         self.inputs = [self._wrap_input(i, k) for k, i in enumerate(inputs)]
-        seen = set()
-        for k, spec in enumerate(self.inputs):
-            if spec.variable in seen:
-                raise ValueError(f"Input {k} ({spec.variable}) is given more than once")
-            seen.add(spec.variable)
+        input_vars = [s.variable for s in self.inputs]
+        for k, v in enumerate(input_vars):
+            if v in input_vars[k + 1:]:
+                raise UnusedInputError(
+                    f"Variable {v} is given twice in the inputs of theano.function, at indices {k} "
+                    f"and {input_vars.index(v, k + 1)}; the value given for one of them would be "
+                    "ignored. Give each variable once."
+                )
 
         # outputs
         self.output_kind, out_specs, self.output_keys = self._wrap_outputs(outputs)
         self.outputs = out_specs
 
-        # updates
-        update_pairs = self._check_updates(_normalize_pairs(updates, "updates"))
-        for spec in self.inputs:
-            if spec.update is not None:
-                raise NotImplementedError("In(update=...) is not supported; use a shared variable")
+        # givens may not replace an explicit input (that would have no effect)
+        givens_pairs = normalize_pairs(givens, "givens")
+        input_set = set(input_vars)
+        for old, _ in givens_pairs:
+            if old in input_set:
+                raise RuntimeError(
+                    f"You are trying to replace the variable {old} through `givens`, but it is an "
+                    "input of the function, so the replacement would have no effect. Define a new "
+                    "input y and use theano.function([y], f(x), givens={x: g(y)}) instead, or "
+                    "theano.clone(f(x), replace={x: g(x)})."
+                )
 
-        # givens
-        replace = self._check_givens(_normalize_pairs(givens, "givens"))
+        # updates of explicit inputs (In(s, value=..., update=...)): state kept by the function
+        in_update_idx = [k for k, spec in enumerate(self.inputs) if spec.update is not None]
+        in_update_exprs = [self._check_input_update(self.inputs[k]) for k in in_update_idx]
 
-        out_vars = [o.variable for o in out_specs]
-        upd_targets = [t for t, _ in update_pairs]
-        upd_exprs = [e for _, e in update_pairs]
-        rebuilt = clone_replace(out_vars + upd_exprs, replace, strict=rebuild_strict) if replace \
-            else out_vars + upd_exprs
-        if not isinstance(rebuilt, list):
-            rebuilt = [rebuilt]
-        out_vars = rebuilt[: len(out_vars)]
-        upd_exprs = rebuilt[len(out_vars):]
-
-        # default updates of shared variables, to a fixed point
-        if no_default_updates is not True:
-            excluded = set(no_default_updates or ())
-            input_vars = [s.variable for s in self.inputs]
-            while True:
-                added = False
-                for v in ancestors(out_vars + upd_exprs, input_vars):
-                    if isinstance(v, SharedVariable) and v not in upd_targets and v not in excluded \
-                            and getattr(v, "default_update", None) is not None:
-                        expr = self._check_update(v, v.default_update, "default_update")
-                        if replace:
-                            expr = clone_replace(expr, replace, strict=rebuild_strict)
-                        upd_targets.append(v)
-                        upd_exprs.append(expr)
-                        added = True
-                if not added:
-                    break
+        # givens, updates, default updates and the shared variables read, as Theano collects them
+        n_out = len(out_specs)
+        _, rebuilt, (_, _, update_expr, shared_vars) = rebuild_collect_shared(
+            [o.variable for o in out_specs] + in_update_exprs, input_vars, replace=givens_pairs,
+            updates=updates, rebuild_strict=rebuild_strict, copy_inputs_over=True,
+            no_default_updates=no_default_updates)
+        out_vars = rebuilt[:n_out]
+        in_update_exprs = rebuilt[n_out:]
+        upd_targets = [t for t, _ in update_expr]
+        upd_exprs = [e for _, e in update_expr] + in_update_exprs
         self.update_targets = upd_targets
+        self.input_update_indices = in_update_idx
 
         # unused inputs
-        input_vars = [s.variable for s in self.inputs]
         used = set(ancestors(out_vars + upd_exprs, input_vars))
         for k, spec in enumerate(self.inputs):
             if spec.variable not in used:
@@ -197,17 +171,10 @@ class FunctionMaker:
                 if on_unused_input == "warn":
                     warnings.warn(msg, stacklevel=3)
 
-        # the graph's inputs: explicit inputs, then every shared variable needed or updated
-        shared_vars = []
-        for v in ancestors(out_vars + upd_exprs, input_vars):
-            if isinstance(v, SharedVariable) and v not in shared_vars and v not in input_vars:
-                shared_vars.append(v)
-        for t in upd_targets:
-            if t not in shared_vars:
-                shared_vars.append(t)
+        # the graph's inputs: explicit inputs, then every shared variable read or updated
         self.shared_vars = shared_vars
         for v in ancestors(out_vars + upd_exprs, input_vars + shared_vars):
-            if v.owner is None and not isinstance(v, Constant) and v not in input_vars \
+            if v.owner is None and not isinstance(v, Constant) and v not in input_set \
                     and v not in shared_vars:
                 raise MissingInputError(
                     f"theano.function: the outputs depend on the variable {v} ({v.type}), which is "
@@ -219,8 +186,11 @@ class FunctionMaker:
         self.fgraph = FunctionGraph(input_vars + shared_vars, fg_outputs, clone=True)
         self.fgraph.n_explicit_inputs = len(input_vars)
         self.fgraph.n_user_outputs = len(out_vars)
-        self.fgraph.update_mapping = {len(out_vars) + k: len(input_vars) + shared_vars.index(t)
-                                      for k, t in enumerate(upd_targets)}
+        mapping = {n_out + j: len(input_vars) + shared_vars.index(t)
+                   for j, t in enumerate(upd_targets)}
+        for m, k in enumerate(in_update_idx):
+            mapping[n_out + len(upd_targets) + m] = k
+        self.fgraph.update_mapping = mapping
         t1 = time.perf_counter()
         with test_values_suspended():
             self.mode.optimize(self.fgraph)
@@ -294,58 +264,17 @@ class FunctionMaker:
                 "be symbolic variables."
             ) from None
 
-    def _check_update(self, target, expr, what="updates"):
-        from theano.tensor.type import TensorType
-
-        if not isinstance(target, SharedVariable):
-            kind = "an explicit input" if isinstance(target, Variable) else type(target).__name__
+    def _check_input_update(self, spec):
+        """The update expression of an explicit input ``In(v, value=..., update=expr)``, of v's type."""
+        expr = spec.update
+        conv = _convert_to_type(spec.variable, expr, f"In({spec.variable}, update=...)")
+        if conv is None:
             raise TypeError(
-                f"{what}: the target {target!r} is {kind}, not a shared variable. Only shared "
-                "variables (made with theano.shared) can be updated by a function."
+                f"The update of the input {spec.variable} ({spec.variable.type}) must have its type; "
+                f"got {expr} ({getattr(expr, 'type', type(expr).__name__)}). "
+                + _cast_hint(spec.variable, expr)
             )
-        if not isinstance(expr, Variable):
-            conv = _convert_to_type(target, expr, f"update of {target}")
-            if conv is None:
-                raise TypeError(f"{what}: cannot use {expr!r} as the new value of {target}")
-            return conv
-        if isinstance(target.type, TensorType) and not isinstance(expr.type, TensorType):
-            raise TypeError(f"{what}: the update of {target} is not a tensor: {expr} ({expr.type})")
-        if expr.type == target.type:
-            return expr
-        conv = target.type.convert_variable(expr)
-        if conv is not None:
-            return conv
-        raise TypeError(
-            f"An update must have the same type as the shared variable it updates: "
-            f"{target.name or target} is {target.type}, but its update {expr} is {expr.type}. "
-            + _cast_hint(target, expr)
-        )
-
-    def _check_updates(self, pairs):
-        out = []
-        seen = set()
-        for target, expr in pairs:
-            expr = self._check_update(target, expr)
-            if target in seen:
-                raise ValueError(f"The shared variable {target} is updated twice; give one update per variable")
-            seen.add(target)
-            out.append((target, expr))
-        return out
-
-    def _check_givens(self, pairs):
-        replace = OrderedDict()
-        for old, new in pairs:
-            if not isinstance(old, Variable):
-                raise TypeError(f"givens: the key {old!r} is not a symbolic variable")
-            conv = _convert_to_type(old, new, "givens")
-            if conv is None:
-                raise TypeError(
-                    f"givens: {old} ({old.type}) cannot be replaced by {new} ({getattr(new, 'type', type(new).__name__)}): "
-                    "the types differ. Cast the replacement to the same dtype and number of "
-                    "dimensions (T.cast(expr, dtype)) first."
-                )
-            replace[old] = conv
-        return replace
+        return conv
 
     def _plan_copies(self):
         """Decide which outputs and updates must be copied so that no two owners share memory."""
@@ -377,7 +306,7 @@ class FunctionMaker:
 class Function:
     """A compiled function. Call it with values for its inputs (by position or by name)."""
 
-    def __init__(self, maker):
+    def __init__(self, maker, input_containers=None, swap=None):
         self.maker = maker
         self.name = maker.name
         self.profile = maker.profile
@@ -386,11 +315,19 @@ class Function:
         self._specs = maker.inputs
         self._n_in = len(maker.inputs)
         self._types = [s.variable.type for s in maker.inputs]
-        self._fast = [getattr(t, "numpy_dtype", None) for t in self._types]
         self._ndims = [getattr(t, "ndim", None) for t in self._types]
-        self._containers = [v.container for v in maker.shared_vars]
+        # one storage cell per explicit input: its default value / internal state (In(value=...,
+        # update=...)); In(value=other_function.container[v]) shares the cell with another function
+        if input_containers is None:
+            input_containers = [self._make_input_container(s) for s in maker.inputs]
+        self._input_containers = list(input_containers)
+        swap = swap or {}
+        self._containers = [swap[v].container if v in swap else v.container
+                            for v in maker.shared_vars]
         self._n_out = len(maker.outputs)
-        self._update_containers = [v.container for v in maker.update_targets]
+        self._update_containers = (
+            [swap[v].container if v in swap else v.container for v in maker.update_targets]
+            + [self._input_containers[k] for k in maker.input_update_indices])
         self._copy_output = maker.copy_output
         self._copy_update = maker.copy_update
         self._kind = maker.output_kind
@@ -400,8 +337,6 @@ class Function:
             if spec.name is not None:
                 names.setdefault(spec.name, k)
         self._names = names
-        self._defaults = [s.value for s in maker.inputs]
-        self._has_default = [s.value is not None for s in maker.inputs]
         # per input: the dtype and ndim an ndarray must have to skip the type's filter
         self._checks = []
         for k, t in enumerate(self._types):
@@ -437,8 +372,8 @@ class Function:
             values[k] = val
         for k in range(n):
             if values[k] is _MISSING:
-                if self._has_default[k]:
-                    values[k] = self._defaults[k]
+                if self._input_containers[k].value is not None:
+                    values[k] = self._input_containers[k].value
                 else:
                     spec = self._specs[k]
                     label = f"{spec.name!r}" if spec.name else f"at index {k}"
@@ -568,46 +503,185 @@ class Function:
             return dict(zip(self._keys, results))
         return results
 
+    # -- state: default values and internal state of the inputs ---------------------------------
+    @staticmethod
+    def _make_input_container(spec):
+        value = spec.value
+        if isinstance(value, Container):
+            return value
+        if isinstance(value, SharedVariable):
+            return value.container
+        if value is not None:
+            try:
+                value = spec.variable.type.filter(value, strict=spec.strict,
+                                                  allow_downcast=spec.allow_downcast)
+            except (TypeError, ValueError) as exc:
+                raise TypeError(f"The default value of the input {spec.variable} does not fit its "
+                                f"type {spec.variable.type}: {exc}") from None
+        return Container(value, spec.variable.type, spec.strict, spec.allow_downcast, spec.name)
+
+    def _index_of(self, item):
+        """The position (among explicit inputs, then shared variables) of an input given as its
+        variable, its name or its index."""
+        if isinstance(item, int) and not isinstance(item, bool):
+            if 0 <= item < self._n_in:
+                return item
+            raise IndexError(f"{self._where()} has {self._n_in} explicit input(s); no index {item}")
+        if isinstance(item, Variable):
+            for k, spec in enumerate(self._specs):
+                if spec.variable is item:
+                    return k
+            for j, v in enumerate(self.maker.shared_vars):
+                if v is item:
+                    return self._n_in + j
+            raise KeyError(f"{item} is not an input of {self._where()}")
+        if isinstance(item, str):
+            k = self._names.get(item)
+            if k is not None:
+                return k
+            for j, v in enumerate(self.maker.shared_vars):
+                if v.name == item:
+                    return self._n_in + j
+            raise KeyError(f"{self._where()} has no input named {item!r}")
+        raise TypeError(f"inputs are looked up by variable, name or index, not {type(item).__name__}")
+
+    def _container_at(self, k):
+        if k < self._n_in:
+            return self._input_containers[k]
+        return self._containers[k - self._n_in]
+
+    def __getitem__(self, item):
+        """``f[s]`` / ``f['s']`` / ``f[k]``: the current default value or state of an input."""
+        return self._container_at(self._index_of(item)).value
+
+    def __setitem__(self, item, value):
+        """``f[s] = v``: set the default value or state of an input (converted to its type)."""
+        k = self._index_of(item)
+        c = self._container_at(k)
+        if k < self._n_in:
+            spec = self._specs[k]
+            try:
+                value = spec.variable.type.filter(value, strict=spec.strict,
+                                                  allow_downcast=spec.allow_downcast)
+            except (TypeError, ValueError) as exc:
+                raise TypeError(f"{self._where()}: cannot set input {item}: {exc}") from None
+            c.value = value
+        else:
+            self.maker.shared_vars[k - self._n_in].set_value(value)
+
+    def __contains__(self, item):
+        try:
+            self._index_of(item)
+        except (KeyError, IndexError, TypeError):
+            return False
+        return True
+
+    @property
+    def value(self):
+        """``f.value[s]``: as ``f[s]``."""
+        return _ValueView(self)
+
+    @property
+    def container(self):
+        """``f.container[s]``: the storage cell of an input; ``In(v, value=f.container[s])`` makes
+        another function share it."""
+        return _ContainerView(self)
+
     # -- conveniences ---------------------------------------------------------------------------
     @property
     def input_storage(self):
-        return [_Storage(s) for s in self._specs]
+        return list(self._input_containers) + list(self._containers)
 
     def free(self):
         """Release memory held between calls (nothing is held by our backends)."""
 
     def copy(self, share_memory=False, swap=None, delete_updates=False, name=None, profile=None):
-        """A new Function compiled from the same arguments (``swap`` and ``share_memory`` are not
-        supported: shared variables are always shared)."""
-        if swap:
-            raise NotImplementedError("Function.copy(swap=...) is not supported")
-        kwargs = dict(self.maker.build_args)
+        """A copy of this function, as Theano 1.0's ``Function.copy``.
+
+        ``share_memory``: the copy shares the inputs' default values and internal state with this
+        function (otherwise it gets its own copies; shared variables are always shared).
+        ``swap``: {old shared variable: new shared variable} read and updated by the copy instead
+        (same types required). ``delete_updates``: the copy makes no updates. ``name``: the copy's
+        name (default: this name + ' copy').
+        """
+        swap = dict(normalize_pairs(swap, "swap"))
+        for old, new in swap.items():
+            if not isinstance(old, SharedVariable) or not isinstance(new, SharedVariable):
+                raise TypeError("Function.copy(swap=...) maps shared variables to shared variables")
+            if old.type != new.type:
+                raise TypeError(f"Function.copy(swap=...): {old} ({old.type}) cannot be swapped "
+                                f"for {new} ({new.type}): the types differ")
+        if name is None and self.name is not None:
+            name = self.name + " copy"
         if delete_updates:
+            kwargs = dict(self.maker.build_args)
             kwargs["updates"] = None
             kwargs["no_default_updates"] = True
-        kwargs["name"] = name or self.name
-        kwargs["profile"] = profile
-        return function(**kwargs)
+            kwargs["on_unused_input"] = "ignore"
+            specs = []
+            for spec in kwargs["inputs"]:
+                if isinstance(spec, In) and spec.update is not None:
+                    spec = copy.copy(spec)
+                    spec.update = None
+                specs.append(spec)
+            kwargs["inputs"] = specs
+            kwargs["name"] = name
+            kwargs["profile"] = profile
+            maker = FunctionMaker(**kwargs)
+        else:
+            maker = copy.copy(self.maker)
+            maker.name = name
+        if share_memory:
+            containers = list(self._input_containers)
+        else:
+            containers = []
+            for c, spec in zip(self._input_containers, self._specs):
+                value = c.value
+                if spec.mutable and isinstance(value, np.ndarray):
+                    value = value.copy()
+                containers.append(Container(value, c.type, c.strict, c.allow_downcast, c.name))
+        return Function(maker, input_containers=containers, swap=swap)
+
+    def __copy__(self):
+        return self.copy()
 
     def __reduce__(self):
         # Pickled as the arguments it was built from (graphs, shared variables with their values,
-        # mode); loading compiles it again.
-        return (_rebuild_function, (self.maker.build_args,))
+        # mode) and the inputs' storage cells (pickled once each, so functions that share a cell
+        # still share it once loaded); loading compiles it again.
+        return (_rebuild_function, (self.maker.build_args, self._input_containers))
 
     def __repr__(self):
         return f"<theano Function {self.name or ''}>"
 
 
-def _rebuild_function(build_args):
+def _rebuild_function(build_args, input_containers=None):
     """Unpickling of a Function: compile it again from its build arguments."""
-    return function(**build_args)
+    maker = FunctionMaker(**build_args)
+    return Function(maker, input_containers=input_containers)
 
 
-class _Storage:
-    def __init__(self, spec):
-        self.spec = spec
-        self.value = spec.value
-        self.name = spec.name
+class _ValueView:
+    def __init__(self, fn):
+        self._fn = fn
+
+    def __getitem__(self, item):
+        return self._fn[item]
+
+    def __setitem__(self, item, value):
+        self._fn[item] = value
+
+    def __contains__(self, item):
+        return item in self._fn
+
+
+class _ContainerView(_ValueView):
+    def __getitem__(self, item):
+        fn = self._fn
+        return fn._container_at(fn._index_of(item))
+
+    def __setitem__(self, item, value):
+        raise TypeError("f.container[...] cannot be assigned; set the value with f[...] = value")
 
 
 class _Missing:

@@ -264,12 +264,14 @@ class Constant(Variable):
 def ancestors(outputs, blockers=None):
     """All variables that ``outputs`` depend on (including themselves), walking through owners.
 
-    Stops at variables in ``blockers``. Iterative, in depth-first discovery order.
+    Stops at variables in ``blockers``. The order is Theano 1.0's: a stack-based depth-first walk
+    that starts with the last output and takes each node's inputs left to right, so for shared
+    ``x, y, z`` the ancestors of ``[x + y, z]`` are ``[z, x + y, x, y]``. Iterative.
     """
     blockers = set(blockers or ())
     seen = set()
     order = []
-    stack = list(reversed(list(outputs)))
+    stack = list(outputs)
     while stack:
         v = stack.pop()
         if id(v) in seen:
@@ -282,7 +284,8 @@ def ancestors(outputs, blockers=None):
 
 
 def graph_inputs(outputs, blockers=None):
-    """The root variables (no owner, or in ``blockers``) that ``outputs`` depend on."""
+    """The root variables (no owner, or in ``blockers``) that ``outputs`` depend on, in the order
+    of ``ancestors`` (Theano's ``theano.gof.graph.inputs``: ``inputs([x + y, z]) == [z, x, y]``)."""
     blockers = set(blockers or ())
     return [v for v in ancestors(outputs, blockers) if v.owner is None or v in blockers]
 
@@ -300,7 +303,9 @@ def variables_and_orphans(inputs, outputs):
 def io_toposort(inputs, outputs):
     """Apply nodes between ``inputs`` and ``outputs`` in an order where each node follows its producers.
 
-    Iterative post-order depth-first search.
+    Iterative post-order depth-first search in Theano 1.0's order: the outputs are taken first to
+    last, and the producers of a node's inputs last to first (for ``(a * b) + (c * d)`` the order is
+    ``c * d``, ``a * b``, ``+``). A cycle raises ValueError.
     """
     input_set = set(inputs)
     order = []
@@ -324,7 +329,7 @@ def io_toposort(inputs, outputs):
                 raise ValueError("The graph contains a cycle")
             visiting.add(node)
             stack.append((node, True))
-            for inp in reversed(node.inputs):
+            for inp in node.inputs:
                 owner = inp.owner
                 if owner is not None and inp not in input_set and owner not in done:
                     stack.append((owner, False))
