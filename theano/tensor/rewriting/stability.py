@@ -1,0 +1,619 @@
+"""Stabilizing rewrites for sigmoid, exp and softmax products, mostly as gradients produce them.
+
+``T.grad`` builds the gradient of a naive formula from the naive formula: the gradient of
+``log(p)`` with ``p = 1 / (1 + exp(-z))`` is ``g / p * p**2 * exp(-z)``, which is ``0 / 0`` or
+``inf * 0`` as soon as ``p`` rounds to 0 or 1, although the true value (``g * sigmoid(-z)``) is
+finite. The rewrites here run in the ``stabilize`` phase:
+
+- ``local_sigmoid_products`` reads a tree of ``mul``/``true_div``/``neg``/``inv``/``sqr`` as a
+  product of factors, recognises the sigmoid family among them (``sigmoid(u)``, ``1 - sigmoid(u)``
+  = ``sigmoid(-u)``, ``exp(u)``, ``1 + exp(u)`` = ``1 / sigmoid(-u)``, ``exp(a) + exp(b) + ...`` and
+  ``sum(exp(x), axis)`` broadcast back) and cancels them with the identities
+  ``exp(u) * sigmoid(-u) = sigmoid(u)``, ``exp(u) / sigmoid(u) = 1 / sigmoid(-u)``,
+  ``exp(a) / (exp(a) + exp(b)) = sigmoid(a - b)`` and ``exp(x) / sum(exp(x)) = softmax(x)``.
+  When a factor is a sum (the gradient of a cross-entropy adds ``g1 / p`` and ``g2 / (1 - p)``
+  before multiplying by ``dp/dz``), the product is distributed over it if that cancels more.
+  It rewrites only when the number of "dangerous" factors (divisions by a sigmoid or a sum of
+  exps, exps that can overflow) goes down, so it never loops.
+- ``local_one_minus_sigmoid``: ``1 - sigmoid(u)`` -> ``sigmoid(-u)`` (no cancellation).
+- ``local_log_exp_sum``: ``log(exp(a) + exp(b) + ...)`` -> ``m + log(exp(a - m) + exp(b - m) + ...)``
+  with ``m = maximum(a, b, ...)``.
+- ``local_softmax_grad_of_quotient``: ``softmax_grad(p / sm, sm)`` (the gradient of
+  ``log(softmax(x))``) -> ``p - sm * sum(p, -1)`` (no division by a softmax that underflowed).
+
+The forward-pass forms (``1 / (1 + exp(-z))`` -> ``sigmoid``, ``log(sigmoid)`` -> ``-softplus``,
+``log(softmax)`` -> ``logsoftmax``, ``log(sum(exp))``) live in ``math.py`` and ``nnet.py``.
+"""
+
+import numpy as np
+
+from theano.graph.basic import Constant
+from theano.graph.rewriting.basic import node_rewriter
+from theano.graph.rewriting.db import register_stabilize
+from theano.scalar import basic as ts
+from theano.tensor import math as tm
+from theano.tensor.basic import constant
+from theano.tensor.elemwise import CAReduce, DimShuffle, Elemwise
+from theano.tensor.rewriting.math import _is_max_shifted
+from theano.tensor.rewriting.utils import elemwise_of, fit_to, is_const, scalar_const
+
+# Bounds that keep the parse cheap on big gradient graphs.
+_MAX_DEPTH = 14
+_MAX_FACTORS = 40
+_MAX_TERMS = 8
+
+
+# --------------------------------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------------------------------
+
+
+def _strip_neg(v):
+    """(u, s) with ``v == s * u`` where s is +1 or -1 (nested negations removed)."""
+    s = 1
+    while True:
+        n = elemwise_of(v, ts.neg)
+        if n is not None:
+            v, s = n.inputs[0], -s
+            continue
+        m = elemwise_of(v, ts.Mul)
+        if m is not None and len(m.inputs) == 2:
+            a, b = m.inputs
+            if is_const(a, -1) and b.type == v.type:
+                v, s = b, -s
+                continue
+            if is_const(b, -1) and a.type == v.type:
+                v, s = a, -s
+                continue
+        return v, s
+
+
+def _same(a, b, depth=3):
+    """Structural equality of two variables (identity, equal constants, or the same op applied to
+    the same inputs), looking ``depth`` levels deep."""
+    if a is b:
+        return True
+    if a.type != b.type:
+        return False
+    if isinstance(a, Constant) and isinstance(b, Constant):
+        try:
+            return a.data.shape == b.data.shape and bool(np.all(a.data == b.data))
+        except Exception:  # noqa: BLE001
+            return False
+    if depth == 0 or a.owner is None or b.owner is None:
+        return False
+    na, nb = a.owner, b.owner
+    if na.op != nb.op or len(na.inputs) != len(nb.inputs) or na.outputs.index(a) != nb.outputs.index(b):
+        return False
+    return all(_same(x, y, depth - 1) for x, y in zip(na.inputs, nb.inputs))
+
+
+def _float_out(var):
+    return var.dtype in ts.float_dtypes
+
+
+def _neg(u):
+    return tm.neg(u)
+
+
+def _signed(u, s):
+    """``s * u`` as a graph (reusing u for s=+1)."""
+    return u if s > 0 else _neg(u)
+
+
+def _as_sigmoid(v):
+    """(u, s) if ``v`` is ``sigmoid(s*u)`` written as sigmoid or ``1 / (1 + exp(-s*u))``."""
+    sg = elemwise_of(v, ts.sigmoid)
+    if sg is not None:
+        return _strip_neg(sg.inputs[0])
+    den = None
+    inv = elemwise_of(v, ts.inv)
+    if inv is not None:
+        den = inv.inputs[0]
+    dv = elemwise_of(v, ts.TrueDiv)
+    if dv is not None and is_const(dv.inputs[0], 1):
+        den = dv.inputs[1]
+    if den is None:
+        return None
+    ope = _as_one_plus_exp(den)
+    if ope is None:
+        return None
+    u, s = ope
+    return u, -s
+
+
+def _as_one_plus_exp(v):
+    """(u, s) if ``v`` is ``1 + exp(s*u)``."""
+    add = elemwise_of(v, ts.Add)
+    if add is None or len(add.inputs) != 2:
+        return None
+    a, b = add.inputs
+    for c, e in ((a, b), (b, a)):
+        if is_const(c, 1):
+            en = elemwise_of(e, ts.exp)
+            if en is not None:
+                return _strip_neg(en.inputs[0])
+    return None
+
+
+def _as_exp_sum(v):
+    """The exp arguments [(u, s), ...] if ``v`` is ``exp(a) + exp(b) + ...`` (two or more)."""
+    add = elemwise_of(v, ts.Add)
+    if add is None or len(add.inputs) < 2:
+        return None
+    args = []
+    for i in add.inputs:
+        e = elemwise_of(i, ts.exp)
+        if e is None:
+            return None
+        args.append(e.inputs[0])
+    return args
+
+
+def _as_reduced_exp_sum(v):
+    """(x, axis) if ``v`` is ``sum(exp(x), axis)`` broadcast back to x's rank (the reduced axes
+    made broadcastable in place, as the gradient of a sum does)."""
+    ds = v.owner
+    if ds is None or not isinstance(ds.op, DimShuffle):
+        return None
+    red = ds.inputs[0].owner
+    if red is None or not isinstance(red.op, CAReduce) or not isinstance(red.op.scalar_op, ts.Add):
+        return None
+    e = elemwise_of(red.inputs[0], ts.exp)
+    if e is None:
+        return None
+    x = e.inputs[0]
+    if _is_max_shifted(x):  # already our own softmax form
+        return None
+    axis = red.op.axis if red.op.axis is not None else tuple(range(x.ndim))
+    expected, k = [], 0
+    for d in range(x.ndim):
+        if d in axis:
+            expected.append("x")
+        else:
+            expected.append(k)
+            k += 1
+    if tuple(ds.op.new_order) != tuple(expected):
+        return None
+    return x, tuple(axis)
+
+
+# --------------------------------------------------------------------------------------------------
+# products of factors
+# --------------------------------------------------------------------------------------------------
+
+
+class _Product:
+    """A product ``const * prod(opaque**e) * prod(family factors)`` read from a graph."""
+
+    def __init__(self):
+        self.const = 1.0
+        self.opaque = []   # [(var, exponent)]
+        self.family = []   # [(kind, payload, exponent)] raw sigmoid-family factors
+        self.ready = []    # [(var, exponent)] stable factors built by the cancellation
+        self.n = 0
+
+    def copy(self):
+        p = _Product()
+        p.const = self.const
+        p.opaque = list(self.opaque)
+        p.family = list(self.family)
+        p.ready = list(self.ready)
+        p.n = self.n
+        return p
+
+
+def _parse(var, e, prod, depth=0):
+    """Add ``var ** e`` to ``prod``. Returns False when the graph is too big to read."""
+    prod.n += 1
+    if prod.n > _MAX_FACTORS:
+        return False
+    c = scalar_const(var) if var.owner is None or isinstance(var, Constant) or \
+        isinstance(var.owner.op, DimShuffle) else None
+    if c is not None:
+        c = float(np.asarray(c))
+        if c == 0 and e < 0 or not np.isfinite(c):
+            prod.opaque.append((var, e))
+        else:
+            prod.const *= c ** e
+        return True
+    node = var.owner
+    if node is None or depth > _MAX_DEPTH or not isinstance(node.op, Elemwise) or \
+            node.op.inplace_pattern or not _float_out(var):
+        prod.opaque.append((var, e))
+        return True
+    so = node.op.scalar_op
+    if isinstance(so, ts.Mul):
+        return all(_parse(i, e, prod, depth + 1) for i in node.inputs)
+    if isinstance(so, ts.TrueDiv):
+        return _parse(node.inputs[0], e, prod, depth + 1) and \
+            _parse(node.inputs[1], -e, prod, depth + 1)
+    if so == ts.inv:
+        return _parse(node.inputs[0], -e, prod, depth + 1)
+    if so == ts.neg:
+        prod.const *= (-1.0) ** e
+        return _parse(node.inputs[0], e, prod, depth + 1)
+    if so == ts.sqr:
+        return _parse(node.inputs[0], 2 * e, prod, depth + 1)
+    if isinstance(so, ts.Pow):
+        k = scalar_const(node.inputs[1])
+        if k is not None and float(k) == int(k) and 1 <= abs(int(k)) <= 4:
+            return _parse(node.inputs[0], int(k) * e, prod, depth + 1)
+    if so == ts.sigmoid:
+        prod.family.append(("sig", _strip_neg(node.inputs[0]), e))
+        return True
+    if so == ts.exp:
+        prod.family.append(("exp", _strip_neg(node.inputs[0]), e))
+        return True
+    if isinstance(so, ts.Sub) and is_const(node.inputs[0], 1):
+        sg = _as_sigmoid(node.inputs[1])
+        if sg is not None:
+            prod.family.append(("1-sig", sg, e))
+            return True
+    if isinstance(so, ts.Add):
+        ope = _as_one_plus_exp(var)
+        if ope is not None:
+            prod.family.append(("1+exp", ope, e))
+            return True
+        args = _as_exp_sum(var)
+        if args is not None and e == -1 and all(a.type == args[0].type for a in args):
+            prod.family.append(("expsum", args, e))
+            return True
+    prod.opaque.append((var, e))
+    return True
+
+
+def _raw_danger(prod):
+    """How many factors can overflow, or divide by something that underflows, as written."""
+    d = 0.0
+    for kind, _, e in prod.family:
+        if kind in ("sig", "1-sig"):
+            d += max(0, -e)
+        elif kind == "exp":
+            d += abs(e)
+        elif kind in ("1+exp", "expsum", "redsum"):
+            d += e if e > 0 else 0.5 * -e
+    return d
+
+
+class _Collected:
+    """Per-base exponents: sig(u)**a * sig(-u)**b * exp(u)**c."""
+
+    def __init__(self):
+        self.bases = []  # [[u, a, b, c]]
+        self.rest = []   # family factors kept as they are (sums of exps), [(kind, payload, e)]
+
+    def slot(self, u):
+        for s in self.bases:
+            if _same(s[0], u):
+                return s
+        s = [u, 0, 0, 0]
+        self.bases.append(s)
+        return s
+
+
+def _collect(prod):
+    """Cancel the sigmoid-family factors of ``prod``; returns (_Collected, ready factors)."""
+    col = _Collected()
+    for kind, payload, e in prod.family:
+        if kind == "sig":
+            (u, s) = payload
+            sl = col.slot(u)
+            sl[1 if s > 0 else 2] += e
+        elif kind == "1-sig":
+            (u, s) = payload
+            sl = col.slot(u)
+            sl[2 if s > 0 else 1] += e
+        elif kind == "exp":
+            (u, s) = payload
+            sl = col.slot(u)
+            sl[3] += s * e
+        elif kind == "1+exp":
+            (u, s) = payload  # 1 + exp(s u) = 1 / sigmoid(-s u)
+            sl = col.slot(u)
+            sl[2 if s > 0 else 1] -= e
+        else:
+            col.rest.append((kind, payload, e))
+    for sl in col.bases:
+        _cancel(sl)
+    ready = list(prod.ready)
+    # exp(a) / (exp(a) + exp(b) + ...) and exp(x) / sum(exp(x)) broadcast back
+    kept = []
+    for kind, payload, e in col.rest:
+        done = False
+        if kind == "expsum" and e == -1:
+            for j, arg in enumerate(payload):
+                u, s = _strip_neg(arg)
+                for sl in col.bases:
+                    if _same(sl[0], u) and sl[3] * s >= 1:
+                        sl[3] -= s
+                        others = payload[:j] + payload[j + 1:]
+                        if len(others) == 1:
+                            ready.append((tm.sigmoid(arg - others[0]), 1))
+                        else:
+                            den = tm.add(*[tm.exp(o - arg) for o in others])
+                            ready.append((tm.inv(den + np.asarray(1, dtype=den.dtype)), 1))
+                        done = True
+                        break
+                if done:
+                    break
+        elif kind == "redsum" and e == -1:
+            x, axis = payload
+            for sl in col.bases:
+                if sl[0] is x and sl[3] >= 1:
+                    sl[3] -= 1
+                    ready.append((_softmax_along(x, axis), 1))
+                    done = True
+                    break
+        if not done:
+            kept.append((kind, payload, e))
+    col.rest = kept
+    for sl in col.bases:
+        _cancel(sl)
+    return col, ready
+
+
+def _cancel(sl):
+    _, a, b, c = sl
+    while c > 0 and b > 0:    # exp(u) * sig(-u) = sig(u)
+        c, b, a = c - 1, b - 1, a + 1
+    while c < 0 and a > 0:    # exp(-u) * sig(u) = sig(-u)
+        c, a, b = c + 1, a - 1, b + 1
+    while c > 0 and a < 0:    # exp(u) / sig(u) = 1 / sig(-u)
+        c, a, b = c - 1, a + 1, b - 1
+    while c < 0 and b < 0:    # exp(-u) / sig(-u) = 1 / sig(u)
+        c, b, a = c + 1, b + 1, a - 1
+    sl[1:] = [a, b, c]
+
+
+def _softmax_along(x, axis):
+    """``exp(x) / sum(exp(x), axis, keepdims)`` computed with the maximum subtracted first."""
+    m = tm.max(x, axis=axis, keepdims=True)
+    m = tm.switch(tm.isinf(m), tm.zeros_like(m), m)
+    e = tm.exp(x - m)
+    return e / tm.sum(e, axis=axis, keepdims=True)
+
+
+def _danger(col):
+    d = 0.0
+    for _, a, b, c in col.bases:
+        d += max(0, -a) + max(0, -b) + abs(c)
+    for _, _, e in col.rest:
+        d += e if e > 0 else 0.5 * -e
+    return d
+
+
+def _power(v, e):
+    """``v ** |e|`` by multiplications."""
+    k = abs(e)
+    if k == 1:
+        return v
+    if k == 2:
+        return tm.sqr(v)
+    return tm.mul(*([v] * k))
+
+
+def _rest_var(kind, payload):
+    if kind == "expsum":
+        return tm.add(*[tm.exp(a) for a in payload])
+    x, axis = payload
+    return tm.sum(tm.exp(x), axis=axis, keepdims=True)
+
+
+def _build(prod, col, ready, dtype):
+    """The graph of a collected product (numerator / denominator)."""
+    num, den = [], []
+
+    def put(v, e):
+        if e > 0:
+            num.append(_power(v, e))
+        elif e < 0:
+            den.append(_power(v, e))
+
+    for v, e in prod.opaque:
+        put(v, e)
+    for u, a, b, c in col.bases:
+        if a:
+            put(tm.sigmoid(u), a)
+        if b:
+            put(tm.sigmoid(_neg(u)), b)
+        if c in (1, -1):
+            put(tm.exp(_signed(u, c)), 1)
+        elif c:
+            put(tm.exp(u * np.asarray(c, dtype=u.dtype)), 1)
+    for kind, payload, e in col.rest:
+        put(_rest_var(kind, payload), e)
+    for v, e in ready:
+        put(v, e)
+    const = prod.const
+    sign = 1
+    if const < 0:
+        const, sign = -const, -1
+    if const != 1.0 or not num:
+        num.insert(0, constant(np.asarray(const, dtype=dtype)))
+    res = num[0] if len(num) == 1 else tm.mul(*num)
+    if den:
+        res = res / (den[0] if len(den) == 1 else tm.mul(*den))
+    if sign < 0:
+        res = _neg(res)
+    return res
+
+
+def _sum_terms(var, sign=1, depth=0, out=None):
+    """[(term, sign)] if ``var`` is a sum/difference of terms (at most _MAX_TERMS), else None."""
+    out = [] if out is None else out
+    node = var.owner
+    if depth < 4 and node is not None and isinstance(node.op, Elemwise) and \
+            not node.op.inplace_pattern and _float_out(var):
+        so = node.op.scalar_op
+        if isinstance(so, ts.Add):
+            for i in node.inputs:
+                if _sum_terms(i, sign, depth + 1, out) is None:
+                    return None
+            return out
+        if isinstance(so, ts.Sub):
+            a, b = node.inputs
+            if _sum_terms(a, sign, depth + 1, out) is None or \
+                    _sum_terms(b, -sign, depth + 1, out) is None:
+                return None
+            return out
+        if so == ts.neg and depth > 0:
+            return _sum_terms(node.inputs[0], -sign, depth + 1, out)
+    if depth == 0:
+        return None
+    out.append((var, sign))
+    return out if len(out) <= _MAX_TERMS else None
+
+
+def _read(var):
+    prod = _Product()
+    if not _parse(var, 1, prod):
+        return None
+    # sum(exp(x)) broadcast back in a denominator
+    keep = []
+    for v, e in prod.opaque:
+        r = _as_reduced_exp_sum(v) if e == -1 else None
+        if r is not None:
+            prod.family.append(("redsum", r, e))
+        else:
+            keep.append((v, e))
+    prod.opaque = keep
+    return prod
+
+
+@node_rewriter([ts.Mul, ts.TrueDiv, ts.inv, ts.neg])
+def local_sigmoid_products(fgraph, node):
+    """Cancel sigmoid/exp factors in a product (see the module docstring)."""
+    out = node.outputs[0]
+    if not _float_out(out) or not isinstance(node.op, Elemwise) or node.op.inplace_pattern:
+        return None
+    prod = _read(out)
+    if prod is None:
+        return None
+    raw = _raw_danger(prod)
+    col, ready = _collect(prod)
+    best_gain, best = raw - _danger(col), None
+    if best_gain > 0:
+        best = ("plain", prod, col, ready)
+    # distribute the product over one sum factor when that cancels more
+    for idx, (v, e) in enumerate(prod.opaque):
+        if e != 1:
+            continue
+        terms = _sum_terms(v)
+        if not terms:
+            continue
+        rest = prod.copy()
+        del rest.opaque[idx]
+        raw_rest = _raw_danger(rest)
+        parts, raw_terms, after = [], 0.0, 0.0
+        for t, s in terms:
+            tp = _read(t)
+            if tp is None:
+                parts = None
+                break
+            raw_terms += _raw_danger(tp)
+            comb = rest.copy()
+            comb.const *= s * tp.const
+            comb.opaque += tp.opaque
+            comb.family += tp.family
+            tcol, tready = _collect(comb)
+            after += _danger(tcol)
+            parts.append((comb, tcol, tready))
+        if parts is None:
+            continue
+        gain = raw_rest + raw_terms - after
+        if gain > best_gain:
+            best_gain, best = gain, ("sum", parts)
+    if best is None:
+        return None
+    if best[0] == "plain":
+        new = _build(best[1], best[2], best[3], out.dtype)
+    else:
+        built = [_build(p, c, r, out.dtype) for p, c, r in best[1]]
+        new = built[0] if len(built) == 1 else tm.add(*built)
+    return [fit_to(new, out, node.inputs)]
+
+
+register_stabilize(local_sigmoid_products, "stability")
+
+
+@node_rewriter([ts.Sub])
+def local_one_minus_sigmoid(fgraph, node):
+    """``1 - sigmoid(u)`` -> ``sigmoid(-u)`` (also with the sigmoid written as 1/(1+exp(-u)))."""
+    out = node.outputs[0]
+    a, b = node.inputs
+    if not _float_out(out) or not is_const(a, 1):
+        return None
+    sg = _as_sigmoid(b)
+    if sg is None:
+        return None
+    u, s = sg
+    if u.dtype != out.dtype:
+        return None
+    return [fit_to(tm.sigmoid(_signed(u, -s)), out, node.inputs)]
+
+
+register_stabilize(local_one_minus_sigmoid, "stability")
+
+
+@node_rewriter([ts.log])
+def local_log_exp_sum(fgraph, node):
+    """``log(exp(a) + exp(b) + ...)`` -> ``m + log(exp(a - m) + exp(b - m) + ...)``,
+    ``m = maximum(a, b, ...)`` (0 where that is infinite)."""
+    out = node.outputs[0]
+    args = _as_exp_sum(node.inputs[0])
+    if args is None or not _float_out(out) or any(a.dtype != out.dtype for a in args) or \
+            all(_is_pairwise_shifted(a) for a in args):
+        return None
+    m = args[0]
+    for a in args[1:]:
+        m = tm.maximum(m, a)
+    m = tm.switch(tm.isinf(m), tm.zeros_like(m), m)
+    res = m + tm.log(tm.add(*[tm.exp(a - m) for a in args]))
+    return [fit_to(res, out, args)]
+
+
+register_stabilize(local_log_exp_sum, "stability")
+
+
+def _is_pairwise_shifted(a):
+    """True if ``a`` is ``x - switch(isinf(m), 0, m)`` with m a ``maximum`` (our own output)."""
+    sub = elemwise_of(a, ts.Sub)
+    if sub is None:
+        return False
+    sw = elemwise_of(sub.inputs[1], ts.Switch)
+    return sw is not None and elemwise_of(sw.inputs[2], ts.Maximum) is not None
+
+
+def _softmax_classes():
+    try:
+        from theano.tensor.nnet import nnet as _nn
+    except ImportError:  # pragma: no cover
+        return []
+    return [_nn.SoftmaxGrad]
+
+
+@node_rewriter(_softmax_classes())
+def local_softmax_grad_of_quotient(fgraph, node):
+    """``softmax_grad(p / sm, sm)`` -> ``p - sm * sum(p, -1)`` (the gradient of ``log(softmax)``)."""
+    from theano.tensor.basic import fill
+
+    dy, sm = node.inputs
+    out = node.outputs[0]
+    prod = _read(dy) if _float_out(dy) else None
+    if prod is None:
+        return None
+    idx = [i for i, (v, e) in enumerate(prod.opaque) if e == -1 and v is sm]
+    if len(idx) != 1:
+        return None
+    del prod.opaque[idx[0]]
+    col, ready = _collect(prod)
+    p = _build(prod, col, ready, dy.dtype)
+    if p.broadcastable != sm.broadcastable:
+        p = fill(sm, p)
+    res = p - sm * tm.sum(p, axis=-1, keepdims=True)
+    return [fit_to(res, out, [sm])]
+
+
+if _softmax_classes():
+    register_stabilize(local_softmax_grad_of_quotient, "stability", "nnet")
