@@ -37,10 +37,8 @@ THEANO1_ONLY_FLAGS = frozenset("""
     scan__allow_gc scan__allow_output_prealloc scan__debug conv__assert_shape
     numpy__seterr_all numpy__seterr_divide numpy__seterr_over numpy__seterr_under
     numpy__seterr_invalid
-    DebugMode__patience DebugMode__check_c DebugMode__check_py DebugMode__check_finite
     DebugMode__check_strides DebugMode__warn_input_not_reused DebugMode__check_preallocated_output
     DebugMode__check_preallocated_output_ndim
-    NanGuardMode__nan_is_error NanGuardMode__inf_is_error NanGuardMode__big_is_error
     NanGuardMode__action
     warn__ignore_bug_before warn__argmax_pushdown_bug warn__gpusum_01_011_0111_bug
     warn__sum_sum_bug warn__sum_div_dimshuffle_bug warn__subtensor_merge_bug

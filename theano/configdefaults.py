@@ -108,6 +108,16 @@ _PARAMS = [
     ConfigParam("blas__ldflags", "", "Accepted for compatibility"),
     ConfigParam("cxx", "", "Accepted for compatibility: nothing here needs a C compiler"),
     ConfigParam("mode_check_inplace", True, "Accepted for compatibility", validate=_bool),
+    ConfigParam("DebugMode__check_finite", True, "DebugMode: NaN/inf outputs raise "
+                "InvalidValueError", validate=_bool),
+    ConfigParam("DebugMode__check_c", True, "DebugMode: compare the native backend's node "
+                "implementations with perform", validate=_bool),
+    ConfigParam("DebugMode__check_py", True, "DebugMode: run and check perform", validate=_bool),
+    ConfigParam("DebugMode__patience", 10, "Accepted for compatibility", validate=int),
+    ConfigParam("NanGuardMode__nan_is_error", True, "NanGuardMode: NaN raises", validate=_bool),
+    ConfigParam("NanGuardMode__inf_is_error", True, "NanGuardMode: inf raises", validate=_bool),
+    ConfigParam("NanGuardMode__big_is_error", True, "NanGuardMode: absolute values above 1e10 "
+                "raise", validate=_bool),
 ]
 
 
@@ -137,7 +147,7 @@ class TheanoConfig:
         if key != name and key in self.__dict__:
             return self.__dict__[key]
         if name in ("gcc", "dnn", "blas", "numba", "nvcc", "lib", "scan", "tensor", "cuda", "gpuarray",
-                    "warn"):
+                    "warn", "DebugMode", "NanGuardMode"):
             return _Section(self, name)
         raise AttributeError(f"theano.config has no flag {name!r}")
 

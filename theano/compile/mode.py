@@ -73,14 +73,6 @@ class Mode:
     __repr__ = __str__
 
 
-class DebugMode(Mode):
-    """Theano's DebugMode: here the reference VM with every rewrite, checking outputs' types."""
-
-    def __init__(self, linker="py", optimizer="fast_run", **kwargs):
-        super().__init__(linker="py", optimizer=optimizer, **{k: v for k, v in kwargs.items()
-                                                              if k in ("including", "excluding", "requiring")})
-
-
 def _nan_guard_mode():
     from theano.compile.nanguardmode import NanGuardMode
 
@@ -129,3 +121,7 @@ def get_default_mode():
 
 FAST_RUN = "FAST_RUN"
 FAST_COMPILE = "FAST_COMPILE"
+
+
+# DebugMode is a Mode with its own checking linker; it lives in its own module.
+from theano.compile.debugmode import DebugMode  # noqa: E402

@@ -1,0 +1,186 @@
+"""DebugMode catches broken ops and broken rewrites (theano/compile/debugmode.py)."""
+
+import numpy as np
+import pytest
+
+import theano
+import theano.tensor as T
+from theano.compile import debugmode
+from theano.compile.debugmode import (BadDestroyMap, BadOptimization, BadThunkOutput, BadViewMap,
+                                      DebugMode, InvalidValueError)
+from theano.graph.basic import Apply
+from theano.graph.op import Op
+from theano.graph.rewriting.basic import node_rewriter
+from theano.graph.rewriting.db import rewrite_db
+
+
+class _VecOp(Op):
+    __props__ = ()
+
+    def make_node(self, x):
+        x = T.as_tensor_variable(x)
+        return Apply(self, [x], [T.dvector()])
+
+
+class Overwrites(_VecOp):
+    """Writes into its input without declaring destroy_map."""
+
+    def perform(self, node, inputs, out):
+        x = inputs[0]
+        x += 1
+        out[0][0] = x.copy()
+
+
+class WrongDtype(_VecOp):
+    def perform(self, node, inputs, out):
+        out[0][0] = inputs[0].astype("float32")
+
+
+class WrongNdim(_VecOp):
+    def perform(self, node, inputs, out):
+        out[0][0] = inputs[0].reshape(1, -1)
+
+
+class UndeclaredView(_VecOp):
+    def perform(self, node, inputs, out):
+        out[0][0] = inputs[0][::-1]
+
+
+class DeclaredView(UndeclaredView):
+    view_map = {0: [0]}
+
+
+class Honest(_VecOp):
+    def perform(self, node, inputs, out):
+        out[0][0] = inputs[0] * 2.0
+
+
+def _call(op, value=None, mode=None):
+    x = T.dvector("x")
+    f = theano.function([x], op(x) * 1.0, mode=mode or DebugMode())
+    return f(np.arange(3.0) if value is None else value)
+
+
+def test_undeclared_destroy_is_caught():
+    with pytest.raises(BadDestroyMap, match="Overwrites"):
+        _call(Overwrites())
+
+
+def test_wrong_dtype_is_caught():
+    with pytest.raises(InvalidValueError, match="expected dtype float64, got float32"):
+        _call(WrongDtype())
+
+
+def test_wrong_ndim_is_caught():
+    with pytest.raises(InvalidValueError, match="expected 1 dimensions, got 2"):
+        _call(WrongNdim())
+
+
+def test_undeclared_view_is_caught_and_declared_view_is_fine():
+    with pytest.raises(BadViewMap, match="UndeclaredView"):
+        _call(UndeclaredView())
+    np.testing.assert_array_equal(_call(DeclaredView()), [2.0, 1.0, 0.0])
+
+
+def test_honest_op_passes_and_values_are_right():
+    for _ in range(2):
+        np.testing.assert_array_equal(_call(Honest()), [0.0, 2.0, 4.0])
+
+
+def test_nonfinite_output_raises_unless_allowed():
+    x = T.dvector("x")
+    with pytest.raises(InvalidValueError, match="non-finite"):
+        theano.function([x], T.log(x), mode=DebugMode())(np.array([0.0, 1.0]))
+    out = theano.function([x], T.log(x), mode=DebugMode(check_isfinite=False))(np.array([0.0, 1.0]))
+    assert out[0] == -np.inf and out[1] == 0.0
+
+
+@pytest.fixture
+def broken_rewrite():
+    # a rewrite that turns exp(x) into x + 1 (wrong except near 0)
+    from theano.tensor.elemwise import Elemwise
+    import theano.scalar as ts
+
+    @node_rewriter([Elemwise])
+    def exp_is_x_plus_1(fgraph, node):
+        if isinstance(node.op.scalar_op, type(ts.exp)) and node.op.scalar_op == ts.exp:
+            return [node.inputs[0] + 1]
+        return None
+
+    rewrite_db.register(exp_is_x_plus_1, "canonicalize", "test_broken_rewrite", fast_run=False)
+    yield "test_broken_rewrite"
+    del rewrite_db.entries["exp_is_x_plus_1"]
+
+
+def test_bad_rewrite_is_caught(broken_rewrite):
+    x = T.dvector("x")
+    y = T.exp(x) * 3
+    mode = DebugMode().including(broken_rewrite)
+    f = theano.function([x], y, mode=mode)
+    with pytest.raises(BadOptimization) as info:
+        f(np.array([0.5, 2.0]))
+    assert "exp_is_x_plus_1" in str(info.value)
+    # near 0 the wrong rewrite is within tolerance of the right value: no false alarm there
+    g = theano.function([x], y, mode=mode)
+    np.testing.assert_allclose(g(np.array([1e-9])), [3 * (1 + 1e-9)], rtol=1e-12)
+
+
+def test_same_graph_without_the_broken_rewrite_passes():
+    x = T.dvector("x")
+    f = theano.function([x], T.exp(x) * 3, mode=DebugMode())
+    np.testing.assert_allclose(f(np.array([0.5, 2.0])), 3 * np.exp([0.5, 2.0]))
+
+
+def test_stabilizing_rewrites_are_not_reported():
+    # the naive formula overflows at -1000; the rewritten one is finite: accepted
+    x = T.dvector("x")
+    f = theano.function([x], T.log(1 / (1 + T.exp(-x))), mode=DebugMode())
+    np.testing.assert_allclose(f(np.array([-1000.0, 0.0])), [-1000.0, -np.log(2)], rtol=1e-12)
+
+
+def test_native_backend_node_differing_from_perform_is_caught(monkeypatch):
+    pytest.importorskip("numba")
+    original = debugmode._fast_impl
+
+    def wrong_impl(node):
+        fn = original(node)
+        if fn is None or "mul" not in str(node.op):
+            return fn
+        return lambda *args: fn(*args) + 1.0
+
+    monkeypatch.setattr(debugmode, "_fast_impl", wrong_impl)
+    x = T.dvector("x")
+    f = theano.function([x], x * 3.0, mode=DebugMode())
+    with pytest.raises(BadThunkOutput, match="native backend"):
+        f(np.arange(3.0))
+
+
+def test_ifelse_stays_lazy_in_debugmode():
+    from theano.ifelse import ifelse
+
+    x = T.dvector("x")
+    i = T.lscalar("i")
+    # the untaken branch indexes out of range
+    out = ifelse(T.gt(i, 0), x[i + 10], x[0])
+    f = theano.function([x, i], out, mode=DebugMode())
+    assert f(np.arange(3.0), 0) == 0.0
+
+
+def test_gradients_and_updates_run_under_debugmode():
+    x = T.dmatrix("x")
+    w = theano.shared(np.ones(3), name="w")
+    cost = T.nnet.sigmoid(T.dot(x, w)).sum()
+    f = theano.function([x], cost, updates=[(w, w - 0.1 * T.grad(cost, w))], mode="DebugMode")
+    xv = np.arange(6.0).reshape(2, 3) / 10
+    ref_s = 1 / (1 + np.exp(-xv @ np.ones(3)))
+    np.testing.assert_allclose(f(xv), ref_s.sum(), rtol=1e-12)
+    np.testing.assert_allclose(w.get_value(), 1 - 0.1 * xv.T @ (ref_s * (1 - ref_s)), rtol=1e-12)
+
+
+def test_exception_names_are_in_theano_module():
+    import theano.compile.debugmode as dm
+
+    for name in ("DebugModeError", "BadThunkOutput", "BadOptimization", "BadDestroyMap",
+                 "BadViewMap", "StochasticOrder", "InvalidValueError"):
+        assert issubclass(getattr(dm, name), Exception)
+    assert issubclass(BadOptimization, dm.DebugModeError)
