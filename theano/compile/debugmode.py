@@ -25,7 +25,7 @@ import numpy as np
 
 from theano.compile.mode import Mode
 from theano.configdefaults import config
-from theano.graph.basic import Constant
+from theano.link.python.evaluate import evaluate
 
 
 class DebugModeError(Exception):
@@ -231,53 +231,6 @@ class _ReplacementRecorder:
             self.replacements.append((old, new, reason))
 
 
-def _evaluate(variables, memo, run_node):
-    """Values of ``variables`` (demand-driven, iterative; lazy ops ask only for what they need).
-    ``memo`` maps variables to known values and is filled in; ``run_node(node, args)`` returns the
-    output values of a non-lazy node."""
-    stack = [v for v in reversed(variables)]
-    lazy_state = {}
-    while stack:
-        v = stack[-1]
-        if v in memo:
-            stack.pop()
-            continue
-        if isinstance(v, Constant):
-            memo[v] = v.data
-            stack.pop()
-            continue
-        node = v.owner
-        if node is None:
-            raise ValueError(f"DebugMode: no value for the input {v}")
-        if getattr(node.op, "lazy", False):
-            in_cells = lazy_state.setdefault(node, [[None] for _ in node.inputs])
-            for k, inp in enumerate(node.inputs):
-                if inp in memo:
-                    in_cells[k][0] = memo[inp]
-            computed = [inp in memo or isinstance(inp, Constant) for inp in node.inputs]
-            for k, inp in enumerate(node.inputs):
-                if isinstance(inp, Constant):
-                    in_cells[k][0] = inp.data
-            out_cells = [[None] for _ in node.outputs]
-            needed = node.op.lazy_perform(node, in_cells, computed, out_cells)
-            if needed:
-                stack.extend(node.inputs[k] for k in needed)
-                continue
-            for out, cell in zip(node.outputs, out_cells):
-                memo[out] = cell[0]
-            stack.pop()
-            continue
-        missing = [i for i in node.inputs if i not in memo and not isinstance(i, Constant)]
-        if missing:
-            stack.extend(reversed(missing))
-            continue
-        args = [memo[i] if i in memo else i.data for i in node.inputs]
-        for out, val in zip(node.outputs, run_node(node, args)):
-            memo[out] = val
-        stack.pop()
-    return [memo[v] for v in variables]
-
-
 def _perform(node, args):
     """Run ``perform`` on copies of the arguments (so values shared with other nodes stay intact)."""
     cells = [[None] for _ in node.outputs]
@@ -336,13 +289,13 @@ class _DebugThunk:
     def __call__(self, input_values):
         fgraph = self.fgraph
         memo = dict(zip(fgraph.inputs, input_values))
-        outputs = _evaluate(list(fgraph.outputs), memo, self._checked_node)
+        outputs = evaluate(list(fgraph.outputs), memo, self._checked_node)
         for old, new, reason in self.recorder.replacements:
-            old_val, new_val = _evaluate([old, new], memo, _perform)
+            old_val, new_val = evaluate([old, new], memo, _perform)
             if not _values_match(old_val, new_val, allow_repaired_overflow=True):
                 raise BadOptimization(old, new, old_val, new_val, reason)
         omemo = dict(zip(self.original.inputs, input_values))
-        expected = _evaluate(list(self.original.outputs), omemo, _perform)
+        expected = evaluate(list(self.original.outputs), omemo, _perform)
         for old, new, old_val, new_val in zip(self.original.outputs, fgraph.outputs, expected,
                                               outputs):
             if not _values_match(old_val, new_val, allow_repaired_overflow=True):

@@ -9,10 +9,16 @@ function" and "find where a NaN appears" recipes.
 
 ``i`` is the node's position in the execution order, ``node`` the Apply, ``fn`` an object whose
 ``inputs`` and ``outputs`` are the node's storage cells (one-element lists). Nodes run on the
-reference VM (every node's ``perform``), so each one is visible.
+reference implementations (every node's ``perform``), so each one is visible. Evaluation is lazy,
+as on the reference VM: the branch an ifelse does not take is never run, so the callbacks never
+see it (and NanGuardMode never complains about it). Each call has its own storage, so several
+threads may call one function.
 """
 
+import time
+
 from theano.compile.mode import Mode
+from theano.link.utils import reraise_with_node
 
 
 class NodeThunk:
@@ -30,7 +36,7 @@ class NodeThunk:
 
 
 class _CallbackLinker:
-    """The reference VM (strict order, no lazy evaluation) with callbacks around each node."""
+    """Lazy, demand-driven evaluation of every node's ``perform``, with callbacks around each."""
 
     name = "py"
 
@@ -42,27 +48,47 @@ class _CallbackLinker:
         return ()
 
     def make_thunk(self, fgraph, profile=None):
-        from theano.link.python.vm import LoopVM
+        from theano.link.python.evaluate import evaluate
 
-        nodes = fgraph.toposort()
-        vm = LoopVM(fgraph, nodes, allow_gc=False, profile=profile)
-        vm.steps = [(node, self._wrap(i, node, perform, ins, outs), ins, outs, frees)
-                    for i, (node, perform, ins, outs, frees) in enumerate(vm.steps)]
-        return vm
-
-    def _wrap(self, i, node, perform, in_cells, out_cells):
+        position = {node: i for i, node in enumerate(fgraph.toposort())}
         pre, post = self.pre_func, self.post_func
-        fn = NodeThunk(in_cells, out_cells,
-                       lambda: perform(node, [c[0] for c in in_cells], out_cells))
+        inputs, outputs = list(fgraph.inputs), list(fgraph.outputs)
 
-        def run(node_, args, outs):
+        def run_node(node, args):
+            # demand-driven order is not the toposort that in-place rewrites planned for: an op
+            # that overwrites an input gets a copy of it
+            destroyed = {k for ins in node.op.destroy_map.values() for k in ins}
+            in_cells = [[a.copy() if k in destroyed and hasattr(a, "copy") else a]
+                        for k, a in enumerate(args)]
+            out_cells = [[None] for _ in node.outputs]
+            fn = NodeThunk(in_cells, out_cells,
+                           lambda: node.op.perform(node, [c[0] for c in in_cells], out_cells))
+            i = position[node]
             if pre is not None:
                 pre(i, node, fn)
-            perform(node_, args, outs)
+            t0 = time.perf_counter()
+            try:
+                node.op.perform(node, [c[0] for c in in_cells], out_cells)
+            except Exception as exc:
+                reraise_with_node(node, exc, args, i)
+            if profile is not None:
+                profile.record_node(node, time.perf_counter() - t0)
             if post is not None:
                 post(i, node, fn)
+            return [c[0] for c in out_cells]
 
-        return run
+        def lazy_hook(node, in_cells, computed, out_cells):
+            needed = node.op.lazy_perform(node, in_cells, computed, out_cells)
+            if not needed and post is not None:
+                # the chosen branch's values: the callbacks see what the node produced
+                post(position[node], node, NodeThunk(in_cells, out_cells, lambda: None))
+            return needed
+
+        def thunk(input_values):
+            memo = dict(zip(inputs, input_values))
+            return evaluate(outputs, memo, run_node, lazy_hook)
+
+        return thunk
 
 
 class MonitorMode(Mode):
