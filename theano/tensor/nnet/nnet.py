@@ -62,6 +62,15 @@ def _as_float(x):
     return x
 
 
+def _upgrade_to_float(x):
+    """Integer inputs become the float that Theano's float ops give them (int8/int16/uint8/uint16
+    -> float32, wider integers -> float64), independently of floatX; floats stay."""
+    x = as_tensor_variable(x)
+    if x.dtype in ts.discrete_dtypes:
+        x = cast(x, ts.upgrade_to_float(x.dtype))
+    return x
+
+
 def _const(value, like):
     """A scalar constant with the dtype of ``like``, so Python numbers never upcast float32."""
     return constant(np.asarray(value, dtype=like.dtype))
@@ -98,7 +107,7 @@ def ultra_fast_sigmoid(x):
 
     The gradient is the exact derivative of the approximation.
     """
-    x = _as_float(x)
+    x = _upgrade_to_float(x)
     z = tm.abs_(x) * _const(0.5, x)
     one = _const(1.0, x)
     inner = tm.switch(
@@ -114,7 +123,7 @@ def ultra_fast_sigmoid(x):
 
 def hard_sigmoid(x):
     """``clip(0.2 * x + 0.5, 0, 1)``: a cheap piecewise-linear sigmoid."""
-    x = _as_float(x)
+    x = _upgrade_to_float(x)
     return tm.clip(x * _const(0.2, x) + _const(0.5, x), _const(0, x), _const(1, x))
 
 
