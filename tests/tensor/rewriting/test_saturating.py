@@ -150,6 +150,15 @@ CASES = [
          lambda v, y: (-np.sum(y * sp.log_softmax(v, axis=1), axis=1),
                        [_softmax_rows(v) - y]),
          ["local_log_softmax", "local_softmax_grad_of_quotient"], wrt=[0]),
+    Case("categorical_crossentropy(exp(X) / sum(exp(X), 1), Y) (hand-written softmax)",
+         lambda d: ([_mat(d), _mat(d, "Y")],
+                    lambda x, y: T.nnet.categorical_crossentropy(
+                        T.exp(x) / T.exp(x).sum(axis=1, keepdims=True), y)),
+         lambda d: [_rows(d), np.array([[0.2, 0.0, 0.8], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0],
+                                        [0.5, 0.5, 0.0]], dtype=d)],
+         lambda v, y: (-np.sum(y * sp.log_softmax(v, axis=1), axis=1),
+                       [_softmax_rows(v) * y.sum(axis=1, keepdims=True) - y]),
+         ["local_sigmoid_products", "local_log_softmax", "local_sum_over_exp_sum"], wrt=[0]),
     Case("categorical_crossentropy(softmax(X + b), class indices)",
          lambda d: ([_mat(d), _vec(d, "b"), T.lvector("y")],
                     lambda x, b, y: T.nnet.categorical_crossentropy(T.nnet.softmax(x + b), y)),
@@ -174,7 +183,7 @@ ALL_FIRED = {"local_sigmoid_products", "local_one_minus_sigmoid", "local_log_exp
              "local_softmax_grad_of_quotient", "local_log_sigmoid", "local_sigmoid_by_hand",
              "local_log1p", "local_log_sum_exp", "local_log_softmax", "local_expm1",
              "local_inverse_pairs", "local_crossentropy_softmax_fused",
-             "local_crossentropy_softmax_grad"}
+             "local_crossentropy_softmax_grad", "local_sum_over_exp_sum"}
 
 
 def _graph(case, dtype):

@@ -12,7 +12,7 @@ import theano
 import theano.tensor as T
 from theano.graph.rewriting.basic import RewriteWarning
 from theano.tensor.elemwise import CAReduce
-from theano.tensor.nnet.nnet import SoftmaxGrad
+from theano.tensor.nnet.nnet import Softmax, SoftmaxGrad
 
 from tests.tensor.rewriting.utils import NOFUSE, check_same_values, compile_, nodes, scalar_ops
 
@@ -136,15 +136,40 @@ def test_log_of_exp_pair_forward_and_gradient():
     np.testing.assert_allclose(f3(400.0, 0.5), np.logaddexp.reduce([400.0, 0.5, 800.0]))
 
 
-def test_logsumexp_gradient_is_a_shifted_softmax():
+@pytest.mark.parametrize("axis", (0, 1))
+def test_logsumexp_gradient_is_a_shifted_softmax(axis):
     x = T.dmatrix("x")
-    g = T.grad(T.log(T.sum(T.exp(x), axis=1)).sum(), x)
+    g = T.grad(T.log(T.sum(T.exp(x), axis=axis)).sum(), x)
     f = _compile([x], g)
-    reduced = [str(n.op.scalar_op) for n in nodes(f) if isinstance(n.op, CAReduce)]
-    assert "maximum" in reduced, reduced  # the maximum of each row is subtracted first
+    if axis == 1:  # the last axis: the Softmax op itself
+        assert [n for n in nodes(f) if isinstance(n.op, Softmax)]
+    else:  # the maximum along the axis is subtracted first
+        reduced = [str(n.op.scalar_op) for n in nodes(f) if isinstance(n.op, CAReduce)]
+        assert "maximum" in reduced, reduced
     v = np.array([[1000.0, 999.0, -5.0], [-1000.0, -1001.0, -1000.5]])
-    np.testing.assert_allclose(f(v), sp.softmax(v, axis=1), rtol=1e-12)
+    v = v if axis == 1 else v.T.copy()
+    np.testing.assert_allclose(f(v), sp.softmax(v, axis=axis), rtol=1e-12)
     check_same_values([x], g, [_rand(3, 4)], *NOFUSE)
+
+
+def test_hand_written_softmax_is_the_softmax_op_and_its_log_is_logsoftmax():
+    x = T.dmatrix("x")
+    y = T.dmatrix("y")
+    sm = T.exp(x) / T.exp(x).sum(axis=1, keepdims=True)
+    cost = -(y * T.log(sm)).sum()
+    g = T.grad(cost, x)
+    f = _compile([x, y], [sm, cost, g])
+    kinds = {type(n.op).__name__ for n in nodes(f)}
+    assert {"Softmax", "LogSoftmax"} <= kinds, kinds
+    assert "exp" not in scalar_ops(f) and "true_div" not in scalar_ops(f), scalar_ops(f)
+    v = np.array([[1000.0, 0.0, -1000.0], [1.0, 2.0, 3.0]])
+    yv = np.array([[0.0, 0.3, 0.7], [1.0, 0.0, 0.0]])
+    smv, cv, gv = f(v, yv)
+    np.testing.assert_allclose(smv, sp.softmax(v, axis=1), rtol=1e-12)
+    np.testing.assert_allclose(cv, -(yv * sp.log_softmax(v, axis=1)).sum(), rtol=1e-12)
+    np.testing.assert_allclose(gv, sp.softmax(v, axis=1) * yv.sum(1, keepdims=True) - yv,
+                               rtol=1e-12, atol=1e-15)
+    check_same_values([x, y], [sm, cost, g], [_rand(3, 4), np.abs(_rand(3, 4, seed=1))], *NOFUSE)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

@@ -175,7 +175,7 @@ def _as_reduced_exp_sum(v):
             k += 1
     if tuple(ds.op.new_order) != tuple(expected):
         return None
-    return x, tuple(axis)
+    return x, tuple(axis), ds.inputs[0]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -210,6 +210,13 @@ def _parse(var, e, prod, depth=0):
         return False
     c = scalar_const(var) if var.owner is None or isinstance(var, Constant) or \
         isinstance(var.owner.op, DimShuffle) else None
+    if c is None and var.owner is not None and _is_softmax(var.owner.op):
+        prod.family.append(("sm", var, e))
+        return True
+    if c is None and depth <= _MAX_DEPTH:
+        lifted = _lift_dimshuffle(var)
+        if lifted is not None:
+            return _parse(lifted, e, prod, depth + 1)
     if c is not None:
         c = float(np.asarray(c))
         if c == 0 and e < 0 or not np.isfinite(c):
@@ -263,11 +270,45 @@ def _parse(var, e, prod, depth=0):
     return True
 
 
+def _is_softmax(op):
+    try:
+        from theano.tensor.nnet.nnet import Softmax
+    except ImportError:  # pragma: no cover
+        return False
+    return isinstance(op, Softmax)
+
+
+_LIFTABLE = (ts.Mul, ts.TrueDiv)
+
+
+def _lift_dimshuffle(var):
+    """``DimShuffle(a * b / c)`` that only inserts broadcastable dimensions, as
+    ``DimShuffle(a) * DimShuffle(b) / DimShuffle(c)`` (so the factors can be read); else None."""
+    ds = var.owner
+    if ds is None or not isinstance(ds.op, DimShuffle):
+        return None
+    order = [d for d in ds.op.new_order if d != "x"]
+    inner = ds.inputs[0]
+    if order != list(range(inner.ndim)):
+        return None
+    node = inner.owner
+    if node is None or not isinstance(node.op, Elemwise) or node.op.inplace_pattern or \
+            not _float_out(inner):
+        return None
+    so = node.op.scalar_op
+    if not (isinstance(so, _LIFTABLE) or so in (ts.neg, ts.inv, ts.sqr)):
+        return None
+    if any(i.ndim != inner.ndim for i in node.inputs):
+        return None
+    new_inputs = [DimShuffle(i.broadcastable, ds.op.new_order)(i) for i in node.inputs]
+    return node.op(*new_inputs)
+
+
 def _raw_danger(prod):
     """How many factors can overflow, or divide by something that underflows, as written."""
     d = 0.0
     for kind, _, e in prod.family:
-        if kind in ("sig", "1-sig"):
+        if kind in ("sig", "1-sig", "sm"):
             d += max(0, -e)
         elif kind == "exp":
             d += abs(e)
@@ -282,6 +323,7 @@ class _Collected:
     def __init__(self):
         self.bases = []  # [[u, a, b, c]]
         self.rest = []   # family factors kept as they are (sums of exps), [(kind, payload, e)]
+        self.sm = []     # [[softmax output, exponent]]
 
     def slot(self, u):
         for s in self.bases:
@@ -312,6 +354,13 @@ def _collect(prod):
             (u, s) = payload  # 1 + exp(s u) = 1 / sigmoid(-s u)
             sl = col.slot(u)
             sl[2 if s > 0 else 1] -= e
+        elif kind == "sm":
+            for entry in col.sm:
+                if _same(entry[0], payload):
+                    entry[1] += e
+                    break
+            else:
+                col.sm.append([payload, e])
         else:
             col.rest.append((kind, payload, e))
     for sl in col.bases:
@@ -338,9 +387,9 @@ def _collect(prod):
                 if done:
                     break
         elif kind == "redsum" and e == -1:
-            x, axis = payload
+            x, axis, _ = payload
             for sl in col.bases:
-                if sl[0] is x and sl[3] >= 1:
+                if _same(sl[0], x) and sl[3] >= 1:
                     sl[3] -= 1
                     ready.append((_softmax_along(x, axis), 1))
                     done = True
@@ -367,7 +416,15 @@ def _cancel(sl):
 
 
 def _softmax_along(x, axis):
-    """``exp(x) / sum(exp(x), axis, keepdims)`` computed with the maximum subtracted first."""
+    """``exp(x) / sum(exp(x), axis, keepdims)`` computed with the maximum subtracted first: the
+    Softmax op when ``axis`` is the last axis (so ``log`` of it becomes ``logsoftmax``)."""
+    if tuple(axis) == (x.ndim - 1,) and x.ndim >= 1:
+        try:
+            from theano.tensor.nnet.nnet import softmax_op
+        except ImportError:  # pragma: no cover
+            softmax_op = None
+        if softmax_op is not None:
+            return softmax_op(x)
     m = tm.max(x, axis=axis, keepdims=True)
     m = tm.switch(tm.isinf(m), tm.zeros_like(m), m)
     e = tm.exp(x - m)
@@ -378,6 +435,8 @@ def _danger(col):
     d = 0.0
     for _, a, b, c in col.bases:
         d += max(0, -a) + max(0, -b) + abs(c)
+    for _, e in col.sm:
+        d += max(0, -e)
     for _, _, e in col.rest:
         d += e if e > 0 else 0.5 * -e
     return d
@@ -396,8 +455,20 @@ def _power(v, e):
 def _rest_var(kind, payload):
     if kind == "expsum":
         return tm.add(*[tm.exp(a) for a in payload])
-    x, axis = payload
-    return tm.sum(tm.exp(x), axis=axis, keepdims=True)
+    x, axis, svar = payload
+    return _expand_like(svar, x.ndim, axis)
+
+
+def _expand_like(v, ndim, axis):
+    """``v`` (reduced over ``axis``) with the reduced axes put back as broadcastable ones."""
+    order, k = [], 0
+    for d in range(ndim):
+        if d in axis:
+            order.append("x")
+        else:
+            order.append(k)
+            k += 1
+    return DimShuffle(v.broadcastable, order)(v)
 
 
 def _build(prod, col, ready, dtype):
@@ -423,6 +494,8 @@ def _build(prod, col, ready, dtype):
             put(tm.exp(u * np.asarray(c, dtype=u.dtype)), 1)
     for kind, payload, e in col.rest:
         put(_rest_var(kind, payload), e)
+    for v, e in col.sm:
+        put(v, e)
     for v, e in ready:
         put(v, e)
     const = prod.const
@@ -603,11 +676,10 @@ def local_softmax_grad_of_quotient(fgraph, node):
     prod = _read(dy) if _float_out(dy) else None
     if prod is None:
         return None
-    idx = [i for i, (v, e) in enumerate(prod.opaque) if e == -1 and v is sm]
-    if len(idx) != 1:
-        return None
-    del prod.opaque[idx[0]]
+    prod.family.append(("sm", sm, 1))  # dy * sm
     col, ready = _collect(prod)
+    if any(e < 0 for _, e in col.sm) or _danger(col) >= _raw_danger(prod):
+        return None
     p = _build(prod, col, ready, dy.dtype)
     if p.broadcastable != sm.broadcastable:
         p = fill(sm, p)
@@ -617,3 +689,41 @@ def local_softmax_grad_of_quotient(fgraph, node):
 
 if _softmax_classes():
     register_stabilize(local_softmax_grad_of_quotient, "stability", "nnet")
+
+
+@node_rewriter([CAReduce])
+def local_sum_over_exp_sum(fgraph, node):
+    """``sum(p / S_b, axis)`` -> ``sum(p, axis) / S`` when ``S_b`` is ``S = sum(exp(x), axis)``
+    broadcast back along the same axes (the gradient of a hand-written softmax has this form); the
+    division then meets the ``exp(x)`` it belongs to, and becomes a softmax."""
+    op = node.op
+    if not isinstance(op.scalar_op, ts.Add) or op.axis is None:
+        return None
+    (x,) = node.inputs
+    out = node.outputs[0]
+    if not _float_out(x) or not _float_out(out):
+        return None
+    prod = _read(x)
+    if prod is None:
+        return None
+    for i, (kind, payload, e) in enumerate(prod.family):
+        if kind == "redsum" and e == -1 and tuple(sorted(payload[1])) == tuple(sorted(op.axis)):
+            svar = payload[2]
+            break
+    else:
+        return None
+    del prod.family[i]
+    col, ready = _collect(prod)
+    p = _build(prod, col, ready, x.dtype)
+    if p.broadcastable != x.broadcastable:
+        from theano.tensor.basic import fill
+
+        p = fill(x, p)
+    kw = {}
+    if getattr(op, "acc_dtype", None) is not None:
+        kw["acc_dtype"] = op.acc_dtype
+    reduced = tm.sum(p, axis=op.axis, dtype=out.dtype, **kw)
+    return [fit_to(reduced / svar, out, [])]
+
+
+register_stabilize(local_sum_over_exp_sum, "stability")
