@@ -129,8 +129,8 @@ def test_average_and_sum_grad_ops_contract(mode):
             out[idx] = np.sum(ref_pool(e, ws, True, st, pad, mode) * gz)
         return out.astype(gz.dtype)
 
-    op = AveragePoolGrad(ws, st, pad, True, mode)
-    case = OpCase(f"avg_grad-{mode}", lambda gz: op(T.constant(xv), gz), reference,
+    op = AveragePoolGrad(True, mode=mode)
+    case = OpCase(f"avg_grad-{mode}", lambda gz: op(T.constant(xv), gz, ws, st, pad), reference,
                   [rand(*out_shape, seed=2)], dtypes=DTYPES)
     check_case(case)
 
@@ -139,7 +139,7 @@ def test_max_pool_grad_ops_contract():
     xs, ws, st = (2, 5, 5), (2, 2), (1, 2)
     xv = distinct(*xs, seed=3)
     zv = ref_pool(xv, ws, False, st, (0, 0), "max")
-    params = dict(ws=ws, stride=st, pad=(0, 0), ignore_border=False, mode="max")
+    params = dict(ignore_border=False, mode="max", ndim=2)
 
     def ref_grad(gz):
         out = np.zeros(xs)
@@ -150,16 +150,17 @@ def test_max_pool_grad_ops_contract():
         return out.astype(gz.dtype)
 
     grad_op = MaxPoolGrad(**params)
-    check_case(OpCase("max_grad", lambda gz: grad_op(T.constant(xv), T.constant(zv), gz), ref_grad,
+    check_case(OpCase("max_grad", lambda gz: grad_op(T.constant(xv), T.constant(zv), gz, ws, st),
+                      ref_grad,
                       [rand(*zv.shape, seed=4)], dtypes=DTYPES, rtol=1e-4, atol=1e-5))
     gg_op = MaxPoolGradGrad(**params)
     # MaxPoolGradGrad is the transpose of MaxPoolGrad in its last argument
     gxv = rand(*xs, seed=5)
     gzv = rand(*zv.shape, seed=6)
-    f = theano.function([], [grad_op(xv, zv, gzv), gg_op(xv, zv, gxv)], mode=PY())
+    f = theano.function([], [grad_op(xv, zv, gzv, ws, st), gg_op(xv, zv, gxv, ws, st)], mode=PY())
     a, b = f()
     assert_allclose(np.sum(a * gxv), np.sum(b * gzv))
-    check_case(OpCase("max_gradgrad", lambda gx: gg_op(T.constant(xv), T.constant(zv), gx),
+    check_case(OpCase("max_gradgrad", lambda gx: gg_op(T.constant(xv), T.constant(zv), gx, ws, st),
                       lambda gx: ref_max_grad_grad(xv, zv, gx, ws, st), [gxv], dtypes=DTYPES))
 
 
@@ -228,8 +229,8 @@ def test_deprecated_aliases():
     x = T.dmatrix()
     with pytest.warns(DeprecationWarning):
         y = pool_2d(x, ds=(2, 2), st=(1, 1), padding=(1, 1), ignore_border=True)
-    op = y.owner.op
-    assert (op.ws, op.stride, op.pad) == ((2, 2), (1, 1), (1, 1))
+    params = [tuple(int(e) for e in v.data) for v in y.owner.inputs[1:]]
+    assert params == [(2, 2), (1, 1), (1, 1)]
     assert pool_2d(x, (2, 2), ignore_border=True, mode="average").owner.op.mode == "average_inc_pad"
     from theano.tensor.signal import downsample
 
@@ -262,7 +263,7 @@ def test_bad_input_rank():
 
 def test_grad_shape_mismatch_error():
     x, gz = T.dmatrix(), T.dmatrix()
-    f = theano.function([x, gz], AveragePoolGrad((2, 2), None, (0, 0), True, "sum")(x, gz), mode=PY())
+    f = theano.function([x, gz], AveragePoolGrad(True, "sum")(x, gz, (2, 2)), mode=PY())
     with pytest.raises(ValueError, match="gz has shape"):
         f(rand(4, 4), rand(3, 3))
 
@@ -282,8 +283,9 @@ def test_max_pool_2d_same_size():
 
 
 def test_op_identity_and_infer_shape_symbolic():
-    assert Pool((2, 2), None) == Pool((2, 2), (2, 2))
-    assert Pool((2, 2), None, mode="sum") != Pool((2, 2), None)
+    assert Pool(True) == Pool(True, "max", 2)
+    assert Pool(True, mode="sum") != Pool(True)
+    assert Pool(True, ndim=3) != Pool(True)
     x = T.dtensor4()
     out = pool_2d(x, (3, 2), ignore_border=False, stride=(1, 1))
     check_infer_shape([x], out, [rand(1, 2, 5, 4)])
@@ -305,7 +307,7 @@ def test_bigger_pool_is_vectorized_enough():
 def test_r_op_pool(mode):
     x, v = T.dtensor3(), T.dtensor3()
     out = pool_2d(x, (2, 2), ignore_border=True, stride=(1, 1), pad=(1, 1), mode=mode)
-    (r,) = out.owner.op.R_op([x], [v])
+    r = theano.gradient.Rop(out, x, v)
     xv, vv = distinct(2, 4, 5, seed=4), rand(2, 4, 5, seed=5)
     f = theano.function([x], out, mode=PY())
     got = theano.function([x, v], r, mode=PY(), on_unused_input="ignore")(xv, vv)
@@ -384,3 +386,190 @@ def test_pool_3d_arguments():
     with pytest.warns(UserWarning, match="ignore_border"):
         out = pool.pool_3d(x, (2, 2, 2))
     assert out.owner.op.nd == 3 and out.broadcastable == (False,) * 4
+
+
+# ----------------------------------------------------------------------------------------------
+# Theano 1.0's op interface: Pool(ignore_border, mode, ndim)(x, ws, stride, pad), Pool.out_shape,
+# symbolic window/stride/padding vectors
+# ----------------------------------------------------------------------------------------------
+
+
+def test_pool_out_shape_static():
+    assert Pool.out_shape((9, 8, 6), (2, 2)) == [9, 4, 3]
+    assert Pool.out_shape((8, 6), (2, 2)) == [4, 3]
+    assert Pool.out_shape((2, 5, 5), (2, 2), ignore_border=True) == [2, 2, 2]
+    assert Pool.out_shape((1, 7, 6), (3, 2), True, (2, 1), (1, 1)) == [1, 4, 7]
+    assert Pool.out_shape((4, 5, 6, 7), (2, 3, 2), ndim=3, stride=(1, 2, 3)) == [4, 4, 3, 3]
+    # deprecated names
+    assert Pool.out_shape((6, 6), ds=(2, 3), st=(1, 1), padding=(1, 1), ignore_border=True) == [7, 6]
+    for shape, ws, ib, st, pad in CONFIGS:
+        expected = list(shape[:-2]) + [ref_out_len(n, w, s, p, ib) for n, w, s, p in
+                                        zip(shape[-2:], ws, st or ws, pad)]
+        assert Pool.out_shape(shape, ws, ib, st, pad) == expected
+        assert list(ref_pool(np.zeros(shape), ws, ib, st, pad).shape) == expected
+    with pytest.raises(ValueError, match="ws"):
+        Pool.out_shape((4, 4))
+
+
+def test_pool_out_shape_symbolic_matches_numeric():
+    n, w, s, p = T.lscalar(), T.lscalar(), T.lscalar(), T.lscalar()
+    for ib in (True, False):
+        out = Pool.out_shape((n, n), (w, w), ib, (s, s), (p, p))
+        f = theano.function([n, w, s, p], T.stack(out), mode=PY(), on_unused_input="ignore")
+        for nv, wv, sv, pv in [(5, 2, 2, 0), (7, 3, 1, 0), (7, 3, 2, 1), (4, 5, 5, 0), (0, 2, 1, 0),
+                               (8, 2, 3, 0), (6, 4, 1, 2)]:
+            if pv and not ib:
+                continue
+            got = [int(v) for v in f(nv, wv, sv, pv)]
+            assert got == [ref_out_len(nv, wv, sv, pv, ib)] * 2, (ib, nv, wv, sv, pv)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("cfg", CONFIGS, ids=[_id(c) for c in CONFIGS])
+def test_pool_op_called_with_window_arguments(cfg, mode):
+    shape, ws, ib, st, pad = cfg
+    op = Pool(ignore_border=ib, mode=mode, ndim=2)
+    case = OpCase(f"Pool-op-{mode}-{_id(cfg)}", lambda x: op(x, ws, st, pad),
+                  lambda x: ref_pool(x, ws, ib, st, pad, mode),
+                  [distinct(*shape, seed=len(shape) + 1)], dtypes=("float64",))
+    check_case(case)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_symbolic_ws_stride_pad_agree_with_constants(mode):
+    x = T.dtensor4()
+    ws, st, pad = T.ivector(), T.ivector(), T.ivector()
+    v = rand(2, 3, 7, 6, seed=11)
+    for ib in (True, False):
+        y = pool_2d(x, ws, ib, st, pad, mode)
+        f_var = {m: theano.function([x, ws, st, pad], [y, T.grad((y ** 2).sum(), x)], mode=m)
+                 for m in (PY(), None)}
+        for w_, s_, p_ in [((2, 2), (2, 2), (0, 0)), ((3, 2), (1, 2), (0, 0)),
+                           ((3, 3), (2, 1), (1, 1)), ((4, 2), (3, 3), (1, 0))]:
+            if any(p_) and not ib:
+                continue
+            expected = ref_pool(v, w_, ib, s_, p_, mode)
+            y_fix = pool_2d(x, w_, ib, s_, p_, mode)
+            g_fix = theano.function([x], T.grad((y_fix ** 2).sum(), x), mode=PY())(v)
+            for f in f_var.values():
+                for _ in range(2):
+                    got_y, got_g = f(v, w_, s_, p_)
+                    assert_allclose(got_y, expected)
+                    assert_allclose(got_g, g_fix)
+
+
+def test_symbolic_ws_infer_shape_and_pool_3d():
+    x = T.dtensor4()
+    ws = T.lvector()
+    y = pool.pool_3d(x, ws, ignore_border=False, stride=(1, 2, 1))
+    check_infer_shape([x, ws], y, [rand(2, 5, 4, 6), np.array([2, 3, 4])])
+    v = rand(2, 5, 4, 6, seed=2)
+    f = theano.function([x, ws], y)
+    for _ in range(2):
+        assert_allclose(f(v, [2, 3, 4]), ref_pool_nd(v, (2, 3, 4), False, (1, 2, 1)))
+
+
+def test_symbolic_params_bad_values_raise_at_run_time():
+    x = T.dmatrix()
+    ws, pad = T.ivector(), T.ivector()
+    f = theano.function([x, ws, pad], pool_2d(x, ws, True, None, pad), mode=PY())
+    with pytest.raises(ValueError, match="ws must have 2 entries"):
+        f(rand(4, 4), [2, 2, 2], [0, 0])
+    with pytest.raises(ValueError, match="ws entries must be >= 1"):
+        f(rand(4, 4), [0, 2], [0, 0])
+    with pytest.raises(NotImplementedError, match="smaller than the window"):
+        f(rand(4, 4), [2, 2], [2, 0])
+    g = theano.function([x, pad], pool_2d(x, (2, 2), False, None, pad), mode=PY())
+    with pytest.raises(NotImplementedError, match="ignore_border=True"):
+        g(rand(4, 4), [1, 1])
+    with pytest.raises(TypeError, match="int vector"):
+        pool_2d(x, T.dvector(), True)
+    with pytest.raises(TypeError, match="int vector"):
+        Pool(True)(x, 2)
+    with pytest.raises(TypeError, match="ignore_border must be a bool"):
+        Pool((2, 2))
+    with pytest.raises(ValueError, match="mode"):
+        Pool(True, mode="median")
+
+
+def test_grad_ops_called_directly():
+    xv = distinct(2, 6, 5, seed=8)
+    ws, st, pad = (3, 2), (2, 2), (1, 1)
+    x, gz = T.dtensor3(), T.dtensor3()
+    z = Pool(True)(x, ws, st, pad)
+    gmax = MaxPoolGrad(True)(x, z, gz, ws, st, pad)
+    gsum = AveragePoolGrad(True, mode="sum")(x, gz, ws, st, pad)
+    gzv = rand(*ref_pool(xv, ws, True, st, pad).shape, seed=3)
+    # both are vector-Jacobian products of the pooling: compare with T.grad of sum(pool * gz)
+    for mode, gop in (("max", gmax), ("sum", gsum)):
+        y = Pool(True, mode=mode)(x, ws, st, pad)
+        ref = T.grad((y * gz).sum(), x)
+        f = theano.function([x, gz], [gop, ref], mode=PY())
+        a, b = f(xv, gzv)
+        assert_allclose(a, b)
+        # and with the finite differences of the reference pooling
+        eps = 1e-6
+        fd = np.zeros_like(xv)
+        for idx in np.ndindex(*xv.shape):
+            e = np.zeros_like(xv)
+            e[idx] = eps
+            fd[idx] = np.sum((ref_pool(xv + e, ws, True, st, pad, mode) -
+                              ref_pool(xv - e, ws, True, st, pad, mode)) / (2 * eps) * gzv)
+        assert_allclose(a, fd, rtol=1e-5, atol=1e-6)
+
+
+def test_average_grad_with_padding_as_large_as_the_window():
+    # the gradient ops accept pad >= ws (windows lying in the padding only get nothing)
+    xv = rand(1, 7, seed=4)
+    op = AveragePoolGrad(True, mode="average_inc_pad", ndim=1)
+    out_len = ref_out_len(7, 2, 2, 2, True)
+    gzv = rand(1, out_len, seed=5)
+    f = theano.function([], op(T.constant(xv), T.constant(gzv), (2,), (2,), (2,)), mode=PY())
+    expected = np.zeros(7 + 4)
+    for k in range(out_len):
+        expected[2 * k:2 * k + 2] += gzv[0, k] / 2
+    assert_allclose(f()[0], expected[2:-2])
+
+
+def test_max_pool_grad_when_no_window_fits():
+    x = T.dvector()
+    y = Pool(True, ndim=1)(x, (10,), (5,), (3,))
+    f = theano.function([x], [y, T.grad(y.sum(), x)], mode=PY())
+    yv, gv = f(rand(2))
+    assert yv.shape == (0,) and gv.shape == (2,) and not gv.any()
+
+
+def test_downsample_factor_max_grad_grad_and_rop():
+    from theano.tensor.signal.pool import DownsampleFactorMaxGradGrad, MaxPoolRop
+
+    assert MaxPoolGradGrad is DownsampleFactorMaxGradGrad
+    xv, ev = distinct(2, 5, 6, seed=6), rand(2, 5, 6, seed=7)
+    ws, st, pad = (2, 3), (1, 2), (1, 1)
+    zv = ref_pool(xv, ws, True, st, pad)
+    gg = DownsampleFactorMaxGradGrad(True)(xv, zv, ev, ws, st, pad)
+    rop = MaxPoolRop(True)(xv, ev, ws, st, pad)
+    a, b = theano.function([], [gg, rop], mode=PY())()
+    # with distinct values there is one maximum per window: both pick eval at the argmax
+    assert_allclose(a, b)
+    eps = 1e-6
+    fd = (ref_pool(xv + eps * ev, ws, True, st, pad) - ref_pool(xv - eps * ev, ws, True, st, pad)) \
+        / (2 * eps)
+    assert_allclose(b, fd, rtol=1e-5, atol=1e-6)
+    # ties: MaxPoolRop takes the first maximum in window order, the grad-grad sums them
+    tie = np.array([[1.0, 1.0]])
+    e2 = np.array([[3.0, 5.0]])
+    r1 = theano.function([], MaxPoolRop(True, ndim=1)(tie, e2, (2,)), mode=PY())()
+    r2 = theano.function([], DownsampleFactorMaxGradGrad(True, ndim=1)(tie, [[1.0]], e2, (2,)),
+                         mode=PY())()
+    assert_allclose(r1, [[3.0]])
+    assert_allclose(r2, [[8.0]])
+
+
+def test_hessian_through_max_pool():
+    # d2/dx2 of exp(sum(pool(outer(x, x)))) for x = [1, 2]: the pooled max is x1 * x1 = 4
+    v = T.dvector()
+    z = T.outer(v, v) if hasattr(T, "outer") else v.dimshuffle(0, "x") * v.dimshuffle("x", 0)
+    c = T.exp(pool_2d(z, (2, 2), ignore_border=True).sum())
+    h = theano.function([v], theano.gradient.hessian(c, v), mode=PY())([1.0, 2.0])
+    # c = exp(x1^2): dc/dx1 = 2 x1 c, d2c/dx1^2 = (2 + 4 x1^2) c
+    assert_allclose(h, [[0.0, 0.0], [0.0, (2 + 16) * np.exp(4.0)]])

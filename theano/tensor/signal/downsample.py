@@ -1,6 +1,7 @@
 """Theano 0.7's ``theano.tensor.signal.downsample`` names, re-exported from ``pool`` (no logic)."""
 
-from theano.tensor.signal.pool import MaxPoolGrad, Pool, max_pool_2d_same_size, pool_2d
+from theano.tensor.signal.pool import (DownsampleFactorMaxGradGrad, MaxPoolGrad, Pool,
+                                       max_pool_2d_same_size, pool_2d)
 
 
 def max_pool_2d(input, ds, ignore_border=None, st=None, padding=(0, 0), mode="max"):
@@ -11,4 +12,4 @@ def max_pool_2d(input, ds, ignore_border=None, st=None, padding=(0, 0), mode="ma
 DownsampleFactorMax = Pool
 
 __all__ = ["max_pool_2d", "max_pool_2d_same_size", "pool_2d", "DownsampleFactorMax", "Pool",
-           "MaxPoolGrad"]
+           "MaxPoolGrad", "DownsampleFactorMaxGradGrad"]

@@ -7,9 +7,14 @@
 - ``'average_inc_pad'``: sum divided by the window size, padding cells counted;
 - ``'average_exc_pad'``: mean of the real (non-padding) cells of each window.
 
-Ops: ``Pool`` (forward), ``MaxPoolGrad`` and ``AveragePoolGrad`` (gradients), and
-``MaxPoolGradGrad`` (the gradient of MaxPoolGrad wrt its output gradient). Window size, stride and
-padding are op parameters (tuples of Python ints); their length is the number of pooled dimensions.
+Ops (Theano 1.0's interface): ``Pool(ignore_border, mode, ndim)`` called as ``op(x, ws, stride,
+pad)``, where the window size, stride and padding are inputs (tuples of ints or symbolic int
+vectors of length ``ndim``, the number of pooled trailing dimensions); its gradients
+``MaxPoolGrad(ignore_border, mode, ndim)(x, maxout, gz, ws, stride, pad)`` and
+``AveragePoolGrad(ignore_border, mode, ndim)(x, gz, ws, stride, pad)``; the gradient of
+MaxPoolGrad, ``DownsampleFactorMaxGradGrad`` (also ``MaxPoolGradGrad``); the R-operator of max
+pooling, ``MaxPoolRop``. ``Pool.out_shape(imgshape, ws, ignore_border, stride, pad, ndim)`` gives
+the output shape.
 
 Output length along one axis of length ``n`` with window ``w``, stride ``s`` and padding ``p``:
 with ``ignore_border=True``, ``(n + 2p - w) // s + 1`` (at least 0); otherwise windows that run off
@@ -22,14 +27,16 @@ import warnings
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from theano.graph.basic import Apply
+from theano.gradient import DisconnectedType
+from theano.graph.basic import Apply, Constant
 from theano.graph.op import Op
 from theano.scalar import basic as ts
-from theano.tensor.basic import as_tensor_variable
+from theano.tensor.basic import as_tensor_variable, constant
 from theano.tensor.type import TensorType
 
-__all__ = ["pool_2d", "pool_3d", "max_pool_2d_same_size", "Pool", "MaxPoolGrad", "AveragePoolGrad",
-           "MaxPoolGradGrad", "pool_output_length"]
+__all__ = ["pool_2d", "pool_3d", "max_pool_2d_same_size", "Pool", "PoolGrad", "MaxPoolGrad",
+           "AveragePoolGrad", "DownsampleFactorMaxGradGrad", "MaxPoolGradGrad", "MaxPoolRop",
+           "pool_output_length"]
 
 MODES = ("max", "sum", "average_inc_pad", "average_exc_pad")
 
@@ -39,29 +46,34 @@ MODES = ("max", "sum", "average_inc_pad", "average_exc_pad")
 # -------------------------------------------------------------------------------------------------
 
 
+def _is_int(v):
+    return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+
+
 def pool_output_length(n, ws, stride, pad, ignore_border):
-    """Output length along one axis (works on ints and on symbolic int scalars)."""
+    """Output length along one axis. All arguments Python ints: a Python int; otherwise (any of
+    them a symbolic int scalar) a symbolic int scalar."""
+    if all(_is_int(v) for v in (n, ws, stride, pad)):
+        n, ws, stride, pad = int(n), int(ws), int(stride), int(pad)
+        if ignore_border:
+            return max(0, (n + 2 * pad - ws) // stride + 1)
+        if n == 0:
+            return 0
+        if stride >= ws:
+            return (n - 1) // stride + 1
+        return max(0, (n - 1 - ws + stride) // stride) + 1
+    from theano.tensor.math import ge, gt, maximum, switch
+
     if ignore_border:
-        out = (n + 2 * pad - ws) // stride + 1
-        if isinstance(out, (int, np.integer)):
-            return max(0, int(out))
-        from theano.tensor.math import maximum
-
-        return maximum(out, 0)
-    if stride >= ws:
-        out = (n - 1) // stride + 1
+        return maximum((n + 2 * pad - ws) // stride + 1, 0)
+    when_wide = (n - 1) // stride + 1
+    when_narrow = maximum((n - 1 - ws + stride) // stride, 0) + 1
+    if _is_int(ws) and _is_int(stride):
+        out = when_wide if stride >= ws else when_narrow
     else:
-        inner = (n - 1 - ws + stride) // stride
-        if isinstance(inner, (int, np.integer)):
-            out = max(0, int(inner)) + 1
-        else:
-            from theano.tensor.math import maximum
-
-            out = maximum(inner, 0) + 1
-    if isinstance(out, (int, np.integer)):
-        return int(out) if n > 0 else 0
-    from theano.tensor.math import switch, gt
-
+        out = switch(ge(stride, ws), when_wide, when_narrow)
+    if _is_int(n):
+        return out if n > 0 else 0
     return switch(gt(n, 0), out, 0)
 
 
@@ -156,6 +168,8 @@ def _pool_forward(x, ws, stride, pad, ignore_border, mode, out_dtype):
 def _scatter_windows(contrib, x_shape, ws, stride, pad, extents, out_shape, dtype):
     """Sum window contributions (..., *out_shape, *ws) back onto the image; crop the padding."""
     nd = len(ws)
+    if 0 in out_shape:  # no window: nothing flows back
+        return np.zeros(x_shape, dtype=dtype)
     buf = np.zeros(x_shape[:-nd] + extents, dtype=dtype)
     for offs in np.ndindex(*ws):
         index = (Ellipsis,) + tuple(slice(o, o + st * (n - 1) + 1, st)
@@ -175,243 +189,442 @@ def _max_mask(x, z, ws, stride, pad, ignore_border):
 # Ops
 # -------------------------------------------------------------------------------------------------
 
+_WORDS = {1: "one", 2: "two", 3: "three"}
 
-def _check_params(ws, stride, pad, ignore_border, mode):
-    if not isinstance(ws, (tuple, list)) or len(ws) < 1:
-        raise ValueError(f"ws must be a tuple of ints (one per pooled dimension), got {ws!r}")
-    nd = len(ws)
-    words = {2: "two", 3: "three"}.get(nd, str(nd))
 
-    def pair(v, name, minimum):
-        if not isinstance(v, (tuple, list)) or len(v) != nd:
-            raise ValueError(f"{name} must be a tuple of {words} ints, got {v!r}")
-        out = []
-        for e in v:
-            if isinstance(e, bool) or not isinstance(e, (int, np.integer)):
-                raise TypeError(f"{name} must hold Python ints (symbolic sizes are not supported), "
-                                f"got {v!r}")
-            if e < minimum:
-                raise ValueError(f"{name} entries must be >= {minimum}, got {v!r}")
-            out.append(int(e))
-        return tuple(out)
+def _static_ints(v):
+    """The entries of ``v`` as a tuple of Python ints when known at graph-building time, else None
+    (``v``: a tuple/list of ints, or a constant int vector)."""
+    if isinstance(v, (tuple, list)):
+        if all(isinstance(e, (int, np.integer)) and not isinstance(e, bool) for e in v):
+            return tuple(int(e) for e in v)
+        return None
+    if isinstance(v, Constant):
+        data = np.asarray(v.data)
+        if data.ndim == 1 and data.dtype.kind in "iu":
+            return tuple(int(e) for e in data)
+    return None
 
-    ws = pair(ws, "ws", 1)
-    stride = pair(stride if stride is not None else ws, "stride", 1)
-    pad = pair(pad, "pad", 0)
-    if mode not in MODES:
-        raise ValueError(f"pool mode must be one of {MODES}, got {mode!r}")
-    if any(pad):
-        if not ignore_border:
-            raise NotImplementedError("pooling with padding needs ignore_border=True")
-        if any(p >= w for p, w in zip(pad, ws)):
-            raise NotImplementedError(f"pad {pad} must be smaller than the window size {ws}")
+
+def _check_values(values, name, nd, minimum, who):
+    """Raise ValueError unless ``values`` (ints) has ``nd`` entries all >= ``minimum``."""
+    if len(values) != nd:
+        raise ValueError(f"{who}: {name} must have {nd} entries (one per pooled dimension), got "
+                         f"{values!r}")
+    if any(v < minimum for v in values):
+        raise ValueError(f"{who}: {name} entries must be >= {minimum}, got {values!r}")
+
+
+def _as_param(value, name, nd, minimum, who):
+    """``ws``/``stride``/``pad`` as an integer vector variable (a tuple of Python ints becomes an
+    int64 constant, checked now; a symbolic int vector is checked when the function runs)."""
+    if isinstance(value, (tuple, list)):
+        for e in value:
+            if isinstance(e, bool) or isinstance(e, (float, np.floating)) or (
+                    isinstance(e, np.ndarray) and e.dtype.kind not in "iu"):
+                raise TypeError(f"{who}: {name} must hold ints, got {value!r}")
+        ints = _static_ints(value)
+        if ints is not None:
+            _check_values(ints, name, nd, minimum, who)
+            return constant(np.asarray(ints, dtype="int64"))
+    elif isinstance(value, (int, np.integer, float)) and not isinstance(value, bool):
+        raise TypeError(f"{who}: {name} must be a tuple of {nd} ints or an int vector, got "
+                        f"{value!r}")
+    v = as_tensor_variable(value)
+    if v.ndim != 1 or v.dtype not in ts.integer_dtypes:
+        raise TypeError(f"{who}: {name} must be a tuple of {nd} ints or an int vector, got {v.type}")
+    ints = _static_ints(v)
+    if ints is not None:
+        _check_values(ints, name, nd, minimum, who)
+    return v
+
+
+def _runtime_params(op, ws, stride, pad):
+    """The ws/stride/pad input values as tuples of ints, checked."""
+    who = type(op).__name__
+    out = []
+    for name, v, minimum in (("ws", ws, 1), ("stride", stride, 1), ("pad", pad, 0)):
+        v = np.asarray(v)
+        if v.ndim != 1:
+            raise ValueError(f"{who}: {name} must be a vector, got shape {v.shape}")
+        ints = tuple(int(e) for e in v)
+        _check_values(ints, name, op.ndim, minimum, who)
+        out.append(ints)
+    ws, stride, pad = out
+    _check_padding(ws, pad, op.ignore_border, who, isinstance(op, Pool))
     return ws, stride, pad
 
 
-class _PoolBase(Op):
-    __props__ = ("ws", "stride", "pad", "ignore_border", "mode")
+def _check_padding(ws, pad, ignore_border, who, window_check=True):
+    if pad is None or not any(pad):
+        return
+    if not ignore_border:
+        raise NotImplementedError(f"{who}: padding {pad} works only with ignore_border=True")
+    # Pool needs a real cell in every window; the gradient ops work with any padding
+    if window_check and ws is not None and any(p >= w for p, w in zip(pad, ws)):
+        raise NotImplementedError(f"{who}: padding {pad} must be smaller than the window size {ws}")
 
-    def __init__(self, ws, stride=None, pad=(0, 0), ignore_border=False, mode="max"):
-        self.ws, self.stride, self.pad = _check_params(ws, stride, pad, ignore_border, mode)
+
+def _symbolic_params(node, first):
+    """Per pooled axis, ws/stride/pad as Python ints (constant inputs) or symbolic scalars."""
+    nd = node.op.ndim
+    out = []
+    for v in node.inputs[first:first + 3]:
+        ints = _static_ints(v)
+        out.append(list(ints) if ints is not None else [v[a] for a in range(nd)])
+    return out
+
+
+class _PoolBase(Op):
+    """Shared parts of the pooling ops: props ``(ignore_border, mode, ndim)``; the window size,
+    stride and padding are inputs (int vectors of length ``ndim``)."""
+
+    __props__ = ("ignore_border", "mode", "ndim")
+    default_mode = "max"
+
+    def __init__(self, ignore_border=False, mode=None, ndim=2, openmp=None):
+        if mode is None:
+            mode = self.default_mode
+        if mode == "max_deterministic":
+            mode = "max"  # the CPU max pooling is deterministic
+        if mode == "average":
+            mode = "average_inc_pad"
+        if mode not in MODES:
+            raise ValueError(f"{type(self).__name__}: mode must be one of {MODES}, got {mode!r}")
+        if isinstance(ndim, bool) or not isinstance(ndim, (int, np.integer)) or ndim < 1:
+            raise ValueError(f"{type(self).__name__}: ndim must be a positive int, got {ndim!r}")
+        if not isinstance(ignore_border, (bool, np.bool_, int, np.integer)):
+            raise TypeError(f"{type(self).__name__}: ignore_border must be a bool, got "
+                            f"{ignore_border!r} (the window size is an argument of the call: "
+                            "op(x, ws, stride, pad))")
         self.ignore_border = bool(ignore_border)
         self.mode = mode
-
-    def __str__(self):
-        return (f"{type(self).__name__}{{ws={self.ws}, stride={self.stride}, pad={self.pad}, "
-                f"ignore_border={self.ignore_border}, mode={self.mode}}}")
+        self.ndim = int(ndim)
+        self.openmp = openmp  # accepted for Theano compatibility; no effect
 
     @property
     def nd(self):
-        """Number of pooled (trailing) dimensions."""
-        return len(self.ws)
+        """Number of pooled (trailing) dimensions (same as ``ndim``)."""
+        return self.ndim
 
-    def _out_shape_sym(self, shape):
-        nd = self.nd
-        return tuple(shape[:-nd]) + tuple(
-            pool_output_length(shape[-nd + a], self.ws[a], self.stride[a], self.pad[a],
-                               self.ignore_border) for a in range(nd))
+    def __str__(self):
+        return (f"{type(self).__name__}{{ignore_border={self.ignore_border}, mode={self.mode}, "
+                f"ndim={self.ndim}}}")
 
-    def _input(self, x, who, name="input"):
+    def _tensor(self, x, name):
         x = as_tensor_variable(x)
-        if x.ndim < self.nd:
-            raise TypeError(f"{who}: {name} must have at least {self.nd} dimensions, got {x.ndim} "
-                            f"({x})")
+        if x.ndim < self.ndim:
+            raise TypeError(f"{type(self).__name__}: {name} must have at least {self.ndim} "
+                            f"dimensions, got {x.ndim} ({x})")
         return x
 
-    def _params(self):
-        return dict(ws=self.ws, stride=self.stride, pad=self.pad, ignore_border=self.ignore_border,
-                    mode=self.mode)
+    def _params(self, ws, stride, pad):
+        who = type(self).__name__
+        ws = _as_param(ws, "ws", self.ndim, 1, who)
+        stride = ws if stride is None else _as_param(stride, "stride", self.ndim, 1, who)
+        if pad is None:
+            pad = (0,) * self.ndim
+        pad = _as_param(pad, "pad", self.ndim, 0, who)
+        _check_padding(_static_ints(ws), _static_ints(pad), self.ignore_border, who,
+                       isinstance(self, Pool))
+        return [ws, stride, pad]
+
+    def _same_params(self):
+        return dict(ignore_border=self.ignore_border, ndim=self.ndim)
+
+    out_shape = None  # set below (a static method shared by all pooling ops)
 
 
-def _nd_input(x, who, nd=2):
-    x = as_tensor_variable(x)
-    if x.ndim < nd:
-        raise TypeError(f"{who}: input must have at least {nd} dimensions, got {x.ndim} ({x})")
-    return x
+def _disconnected():
+    return DisconnectedType()()
 
 
 class Pool(_PoolBase):
-    """Pool the last ``len(ws)`` dimensions of ``x`` (which may have more, leading ones)."""
+    """Pooling of the last ``ndim`` dimensions of ``x``: ``Pool(ignore_border, mode, ndim)(x, ws,
+    stride=None, pad=None)``.
 
-    def make_node(self, x):
-        who = f"pool_{self.nd}d"
-        x = self._input(x, who)
+    ``ws`` (window), ``stride`` (default ``ws``) and ``pad`` (default zeros) are tuples of ``ndim``
+    ints or symbolic int vectors. ``x`` may have more (leading) dimensions; they are kept.
+    """
+
+    def make_node(self, x, ws, stride=None, pad=None):
+        x = self._tensor(x, "input")
         if self.mode.startswith("average") and x.dtype in ts.discrete_dtypes:
-            raise TypeError(f"{who}: mode {self.mode!r} needs a float input, got dtype {x.dtype}")
-        bcast = x.broadcastable[:-self.nd] + (False,) * self.nd
-        return Apply(self, [x], [TensorType(x.dtype, bcast)()])
+            raise TypeError(f"pool_{self.ndim}d: mode {self.mode!r} needs a float input, got dtype "
+                            f"{x.dtype}")
+        params = self._params(ws, stride, pad)
+        bcast = x.broadcastable[:-self.ndim] + (False,) * self.ndim
+        return Apply(self, [x] + params, [TensorType(x.dtype, bcast)()])
 
     def perform(self, node, inputs, output_storage):
-        (x,) = inputs
-        output_storage[0][0] = _pool_forward(x, self.ws, self.stride, self.pad, self.ignore_border,
-                                             self.mode, node.outputs[0].dtype)
+        x = inputs[0]
+        ws, stride, pad = _runtime_params(self, *inputs[1:])
+        output_storage[0][0] = _pool_forward(x, ws, stride, pad, self.ignore_border, self.mode,
+                                             node.outputs[0].dtype)
 
     def infer_shape(self, node, input_shapes):
-        return [self._out_shape_sym(input_shapes[0])]
+        ws, stride, pad = _symbolic_params(node, 1)
+        return [tuple(Pool.out_shape(input_shapes[0], ws, self.ignore_border, stride, pad,
+                                     self.ndim))]
+
+    def connection_pattern(self, node):
+        return [[True], [False], [False], [False]]
 
     def L_op(self, inputs, outputs, output_grads):
-        (x,), (z,), (gz,) = inputs, outputs, output_grads
+        x, ws, stride, pad = inputs
+        (z,), (gz,) = outputs, output_grads
         if x.dtype in ts.discrete_dtypes:
-            from theano.tensor.basic import zeros_like
             from theano.configdefaults import config
+            from theano.tensor.basic import zeros_like
 
-            return [zeros_like(x, dtype=config.floatX)]
-        if self.mode == "max":
-            return [MaxPoolGrad(**self._params())(x, z, gz)]
-        return [AveragePoolGrad(**self._params())(x, gz)]
+            gx = zeros_like(x, dtype=config.floatX)
+        elif self.mode == "max":
+            gx = MaxPoolGrad(**self._same_params())(x, z, gz, ws, stride, pad)
+        else:
+            gx = AveragePoolGrad(mode=self.mode, **self._same_params())(x, gz, ws, stride, pad)
+        return [gx] + [_disconnected() for _ in range(3)]
 
     def R_op(self, inputs, eval_points):
         if eval_points[0] is None:
             return [None]
+        x, ws, stride, pad = inputs
         if self.mode == "max":
-            x = inputs[0]
-            return [MaxPoolGradGrad(**self._params())(x, self(x), eval_points[0])]
-        return [self(eval_points[0])]
+            return [MaxPoolRop(**self._same_params())(x, eval_points[0], ws, stride, pad)]
+        return [self(eval_points[0], ws, stride, pad)]
 
 
-class MaxPoolGrad(_PoolBase):
-    """Gradient of max pooling: ``(x, z, gz) -> gx``; each window's ``gz`` goes to every cell of
-    the window equal to its maximum ``z``."""
+def _out_shape(imgshape, ws=None, ignore_border=False, stride=None, pad=None, ndim=2, ds=None,
+               st=None, padding=None):
+    """Shape (a list) of the pooling output for an input of shape ``imgshape``: the leading
+    dimensions, then one output length per pooled dimension. Entries may be Python ints or
+    symbolic int scalars. ``ds``/``st``/``padding`` are the deprecated names of
+    ``ws``/``stride``/``pad``."""
+    if ds is not None:
+        if ws is not None:
+            raise ValueError("out_shape: give ws or its deprecated name ds, not both")
+        ws = ds
+    if st is not None:
+        if stride is not None:
+            raise ValueError("out_shape: give stride or its deprecated name st, not both")
+        stride = st
+    if padding is not None:
+        if pad is not None:
+            raise ValueError("out_shape: give pad or its deprecated name padding, not both")
+        pad = padding
+    if ws is None:
+        raise ValueError("out_shape: the window size ws is required")
+    if len(imgshape) < ndim:
+        raise TypeError(f"out_shape: imgshape must have at least {ndim} entries, got {imgshape!r}")
+    stride = ws if stride is None else stride
+    pad = (0,) * ndim if pad is None else pad
+    lead = list(imgshape[:-ndim])
+    spatial = imgshape[-ndim:]
+    return lead + [pool_output_length(spatial[a], ws[a], stride[a], pad[a], ignore_border)
+                   for a in range(ndim)]
 
-    def __init__(self, ws, stride=None, pad=(0, 0), ignore_border=False, mode="max"):
-        if mode != "max":
+
+_PoolBase.out_shape = staticmethod(_out_shape)
+
+
+class PoolGrad(_PoolBase):
+    """Base class of the pooling gradient ops (``MaxPoolGrad``, ``AveragePoolGrad``)."""
+
+
+class MaxPoolGrad(PoolGrad):
+    """Gradient of max pooling: ``MaxPoolGrad(ignore_border, mode='max', ndim)(x, maxout, gz, ws,
+    stride=None, pad=None) -> gx``; each window's ``gz`` goes to every cell of the window equal to
+    its maximum ``maxout``."""
+
+    def __init__(self, ignore_border=False, mode="max", ndim=2, openmp=None):
+        if mode not in ("max", "max_deterministic"):
             raise ValueError(f"MaxPoolGrad is for mode 'max', got {mode!r}")
-        super().__init__(ws, stride, pad, ignore_border, mode)
+        super().__init__(ignore_border, mode, ndim, openmp)
 
-    def make_node(self, x, z, gz):
-        x = self._input(x, "MaxPoolGrad", "x")
-        z = self._input(z, "MaxPoolGrad", "z")
-        gz = self._input(gz, "MaxPoolGrad", "gz")
-        if not (x.ndim == z.ndim == gz.ndim):
-            raise TypeError(f"MaxPoolGrad: x, z and gz must have the same number of dimensions, got "
-                            f"{x.ndim}, {z.ndim} and {gz.ndim}")
-        return Apply(self, [x, z, gz], [TensorType(gz.dtype, x.broadcastable)()])
-
-    def perform(self, node, inputs, output_storage):
-        x, z, gz = inputs
-        mask, out_shape, extents = _max_mask(x, z, self.ws, self.stride, self.pad, self.ignore_border)
-        expected = x.shape[:-self.nd] + out_shape
-        if gz.shape != expected:
-            raise ValueError(f"MaxPoolGrad: gz has shape {gz.shape}, expected {expected}")
-        dtype = node.outputs[0].dtype
-        contrib = mask * gz[(Ellipsis,) + (None,) * self.nd]
-        output_storage[0][0] = _scatter_windows(contrib, x.shape, self.ws, self.stride, self.pad,
-                                                extents, out_shape, dtype)
-
-    def infer_shape(self, node, input_shapes):
-        return [input_shapes[0]]
-
-    def L_op(self, inputs, outputs, output_grads):
-        x, z, gz = inputs
-        (g,) = output_grads
-        from theano.tensor.basic import zeros_like
-
-        # piecewise constant in x and z; linear in gz
-        return [zeros_like(x), zeros_like(z), MaxPoolGradGrad(**self._params())(x, z, g)]
-
-
-class MaxPoolGradGrad(_PoolBase):
-    """``(x, z, gx) -> gz``: for each window, the sum of ``gx`` over the cells equal to the window's
-    maximum ``z`` (the transpose of MaxPoolGrad in its last argument)."""
-
-    def __init__(self, ws, stride=None, pad=(0, 0), ignore_border=False, mode="max"):
-        if mode != "max":
-            raise ValueError(f"MaxPoolGradGrad is for mode 'max', got {mode!r}")
-        super().__init__(ws, stride, pad, ignore_border, mode)
-
-    def make_node(self, x, z, gx):
-        x = self._input(x, "MaxPoolGradGrad", "x")
-        z = self._input(z, "MaxPoolGradGrad", "z")
-        gx = self._input(gx, "MaxPoolGradGrad", "gx")
-        if not (x.ndim == z.ndim == gx.ndim):
-            raise TypeError("MaxPoolGradGrad: x, z and gx must have the same number of dimensions")
-        return Apply(self, [x, z, gx], [TensorType(gx.dtype, z.broadcastable)()])
+    def make_node(self, x, maxout, gz, ws, stride=None, pad=None):
+        x, maxout, gz = (self._tensor(v, n) for v, n in ((x, "x"), (maxout, "maxout"), (gz, "gz")))
+        if not (x.ndim == maxout.ndim == gz.ndim):
+            raise TypeError(f"MaxPoolGrad: x, maxout and gz must have the same number of "
+                            f"dimensions, got {x.ndim}, {maxout.ndim} and {gz.ndim}")
+        params = self._params(ws, stride, pad)
+        return Apply(self, [x, maxout, gz] + params, [TensorType(gz.dtype, x.broadcastable)()])
 
     def perform(self, node, inputs, output_storage):
-        x, z, gx = inputs
-        if gx.shape != x.shape:
-            raise ValueError(f"MaxPoolGradGrad: gx has shape {gx.shape} but x has shape {x.shape}")
-        mask, out_shape, extents = _max_mask(x, z, self.ws, self.stride, self.pad, self.ignore_border)
-        gwin = _windows(_working_image(gx, self.pad, extents, 0), self.ws, self.stride, out_shape)
-        out = (gwin * mask).sum(axis=_window_axes(self.nd))
-        output_storage[0][0] = np.asarray(out, dtype=node.outputs[0].dtype)
-
-    def infer_shape(self, node, input_shapes):
-        return [input_shapes[1]]
-
-    def L_op(self, inputs, outputs, output_grads):
-        x, z, gx = inputs
-        (g,) = output_grads
-        from theano.tensor.basic import zeros_like
-
-        return [zeros_like(x), zeros_like(z), MaxPoolGrad(**self._params())(x, z, g)]
-
-
-class AveragePoolGrad(_PoolBase):
-    """Gradient of sum/average pooling: ``(x, gz) -> gx``; ``x`` only gives the shape."""
-
-    def __init__(self, ws, stride=None, pad=(0, 0), ignore_border=False, mode="average_inc_pad"):
-        if mode == "max":
-            raise ValueError("AveragePoolGrad is for modes 'sum', 'average_inc_pad' and "
-                             "'average_exc_pad', got 'max'")
-        super().__init__(ws, stride, pad, ignore_border, mode)
-
-    def make_node(self, x, gz):
-        x = self._input(x, "AveragePoolGrad", "x")
-        gz = self._input(gz, "AveragePoolGrad", "gz")
-        if x.ndim != gz.ndim:
-            raise TypeError(f"AveragePoolGrad: x and gz must have the same number of dimensions, got "
-                            f"{x.ndim} and {gz.ndim}")
-        return Apply(self, [x, gz], [TensorType(gz.dtype, x.broadcastable)()])
-
-    def perform(self, node, inputs, output_storage):
-        x, gz = inputs
-        out_shape, extents = _layout(x.shape, self.ws, self.stride, self.pad, self.ignore_border)
-        expected = x.shape[:-self.nd] + out_shape
-        if gz.shape != expected:
-            raise ValueError(f"AveragePoolGrad: gz has shape {gz.shape}, expected {expected}")
-        dtype = node.outputs[0].dtype
-        g = gz
-        if self.mode != "sum":
-            div = _divisor(x.shape, self.ws, self.stride, self.pad, out_shape, self.mode)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                g = np.where(div > 0, gz / np.maximum(div, 1), 0)
-        # contributions that land on padding or past the image are cropped by the scatter
-        contrib = np.broadcast_to(g[(Ellipsis,) + (None,) * self.nd], g.shape + self.ws)
-        output_storage[0][0] = _scatter_windows(contrib, x.shape, self.ws, self.stride, self.pad,
-                                                extents, out_shape, dtype)
+        x, z, gz = inputs[:3]
+        ws, stride, pad = _runtime_params(self, *inputs[3:])
+        mask, out_shape, extents = _max_mask(x, z, ws, stride, pad, self.ignore_border)
+        expected = x.shape[:-self.ndim] + out_shape
+        if gz.shape != expected or z.shape != expected:
+            raise ValueError(f"MaxPoolGrad: maxout has shape {z.shape} and gz has shape "
+                             f"{gz.shape}, expected {expected} for x of shape {x.shape}")
+        contrib = mask * gz[(Ellipsis,) + (None,) * self.ndim]
+        output_storage[0][0] = _scatter_windows(contrib, x.shape, ws, stride, pad, extents,
+                                                out_shape, node.outputs[0].dtype)
 
     def infer_shape(self, node, input_shapes):
         return [input_shapes[0]]
 
     def connection_pattern(self, node):
-        return [[False], [True]]
+        return [[True], [True], [True], [False], [False], [False]]
 
     def L_op(self, inputs, outputs, output_grads):
-        x, gz = inputs
+        x, z, gz, ws, stride, pad = inputs
         (g,) = output_grads
-        # linear in gz: its adjoint is the forward pooling itself
-        return [None, Pool(**self._params())(g)]
+        from theano.tensor.basic import zeros_like
+
+        # piecewise constant in x and maxout; linear in gz
+        gg = DownsampleFactorMaxGradGrad(**self._same_params())(x, z, g, ws, stride, pad)
+        return [zeros_like(x), zeros_like(z), gg] + [_disconnected() for _ in range(3)]
+
+
+class DownsampleFactorMaxGradGrad(_PoolBase):
+    """``(x, maxout, gx, ws, stride=None, pad=None) -> gz``: for each window, the sum of ``gx``
+    over the cells equal to the window's maximum ``maxout`` (MaxPoolGrad transposed in its
+    gradient argument; the gradient of MaxPoolGrad)."""
+
+    def __init__(self, ignore_border=False, mode="max", ndim=2, openmp=None):
+        if mode not in ("max", "max_deterministic"):
+            raise ValueError(f"DownsampleFactorMaxGradGrad is for mode 'max', got {mode!r}")
+        super().__init__(ignore_border, mode, ndim, openmp)
+
+    def make_node(self, x, maxout, gz, ws, stride=None, pad=None):
+        x, maxout, gz = (self._tensor(v, n) for v, n in ((x, "x"), (maxout, "maxout"), (gz, "gx")))
+        if not (x.ndim == maxout.ndim == gz.ndim):
+            raise TypeError("DownsampleFactorMaxGradGrad: x, maxout and gx must have the same "
+                            "number of dimensions")
+        params = self._params(ws, stride, pad)
+        return Apply(self, [x, maxout, gz] + params, [TensorType(gz.dtype, maxout.broadcastable)()])
+
+    def perform(self, node, inputs, output_storage):
+        x, z, gx = inputs[:3]
+        ws, stride, pad = _runtime_params(self, *inputs[3:])
+        if gx.shape != x.shape:
+            raise ValueError(f"DownsampleFactorMaxGradGrad: gx has shape {gx.shape} but x has "
+                             f"shape {x.shape}")
+        mask, out_shape, extents = _max_mask(x, z, ws, stride, pad, self.ignore_border)
+        if z.shape != x.shape[:-self.ndim] + out_shape:
+            raise ValueError(f"DownsampleFactorMaxGradGrad: maxout has shape {z.shape}, expected "
+                             f"{x.shape[:-self.ndim] + out_shape}")
+        gwin = _windows(_working_image(gx, pad, extents, 0), ws, stride, out_shape)
+        out = (gwin * mask).sum(axis=_window_axes(self.ndim))
+        output_storage[0][0] = np.asarray(out, dtype=node.outputs[0].dtype)
+
+    def infer_shape(self, node, input_shapes):
+        return [input_shapes[1]]
+
+    def connection_pattern(self, node):
+        return [[True], [True], [True], [False], [False], [False]]
+
+    def L_op(self, inputs, outputs, output_grads):
+        x, z, gx, ws, stride, pad = inputs
+        (g,) = output_grads
+        from theano.tensor.basic import zeros_like
+
+        gg = MaxPoolGrad(**self._same_params())(x, z, g, ws, stride, pad)
+        return [zeros_like(x), zeros_like(z), gg] + [_disconnected() for _ in range(3)]
+
+
+MaxPoolGradGrad = DownsampleFactorMaxGradGrad
+
+
+class AveragePoolGrad(PoolGrad):
+    """Gradient of sum/average pooling: ``AveragePoolGrad(ignore_border, mode, ndim)(x, gz, ws,
+    stride=None, pad=None) -> gx``; ``x`` only gives the shape."""
+
+    default_mode = "average_inc_pad"
+
+    def __init__(self, ignore_border=False, mode="average_inc_pad", ndim=2, openmp=None):
+        if mode == "max":
+            raise ValueError("AveragePoolGrad is for modes 'sum', 'average_inc_pad' and "
+                             "'average_exc_pad', got 'max'")
+        super().__init__(ignore_border, mode, ndim, openmp)
+
+    def make_node(self, x, gz, ws, stride=None, pad=None):
+        x = self._tensor(x, "x")
+        gz = self._tensor(gz, "gz")
+        if x.ndim != gz.ndim:
+            raise TypeError(f"AveragePoolGrad: x and gz must have the same number of dimensions, "
+                            f"got {x.ndim} and {gz.ndim}")
+        params = self._params(ws, stride, pad)
+        return Apply(self, [x, gz] + params, [TensorType(gz.dtype, x.broadcastable)()])
+
+    def perform(self, node, inputs, output_storage):
+        x, gz = inputs[:2]
+        ws, stride, pad = _runtime_params(self, *inputs[2:])
+        out_shape, extents = _layout(x.shape, ws, stride, pad, self.ignore_border)
+        expected = x.shape[:-self.ndim] + out_shape
+        if gz.shape != expected:
+            raise ValueError(f"AveragePoolGrad: gz has shape {gz.shape}, expected {expected}")
+        g = gz
+        if self.mode != "sum":
+            div = _divisor(x.shape, ws, stride, pad, out_shape, self.mode)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                g = np.where(div > 0, gz / np.maximum(div, 1), 0)
+        # contributions that land on padding or past the image are cropped by the scatter
+        contrib = np.broadcast_to(g[(Ellipsis,) + (None,) * self.ndim], g.shape + ws)
+        output_storage[0][0] = _scatter_windows(contrib, x.shape, ws, stride, pad, extents,
+                                                out_shape, node.outputs[0].dtype)
+
+    def infer_shape(self, node, input_shapes):
+        return [input_shapes[0]]
+
+    def connection_pattern(self, node):
+        return [[True], [True], [False], [False], [False]]
+
+    def L_op(self, inputs, outputs, output_grads):
+        x, gz, ws, stride, pad = inputs
+        (g,) = output_grads
+        from theano.tensor.basic import zeros_like
+
+        # x only gives the shape (zero gradient); linear in gz, whose adjoint is the pooling
+        g_gz = Pool(mode=self.mode, **self._same_params())(g, ws, stride, pad)
+        return [zeros_like(x), g_gz] + [_disconnected() for _ in range(3)]
+
+
+class MaxPoolRop(_PoolBase):
+    """R-operator of max pooling: ``(x, eval_point, ws, stride=None, pad=None)``; for each window,
+    the value of ``eval_point`` where ``x`` has its maximum (the first one in window order)."""
+
+    def __init__(self, ignore_border=False, mode="max", ndim=2, openmp=None):
+        if mode not in ("max", "max_deterministic"):
+            raise ValueError(f"MaxPoolRop is for mode 'max', got {mode!r}")
+        super().__init__(ignore_border, mode, ndim, openmp)
+
+    def make_node(self, x, eval_point, ws, stride=None, pad=None):
+        x = self._tensor(x, "x")
+        ev = self._tensor(eval_point, "eval_point")
+        if x.ndim != ev.ndim:
+            raise TypeError("MaxPoolRop: x and eval_point must have the same number of dimensions")
+        params = self._params(ws, stride, pad)
+        bcast = x.broadcastable[:-self.ndim] + (False,) * self.ndim
+        return Apply(self, [x, ev] + params, [TensorType(ev.dtype, bcast)()])
+
+    def perform(self, node, inputs, output_storage):
+        x, ev = inputs[:2]
+        ws, stride, pad = _runtime_params(self, *inputs[2:])
+        if ev.shape != x.shape:
+            raise ValueError(f"MaxPoolRop: eval_point has shape {ev.shape} but x has shape "
+                             f"{x.shape}")
+        nd = self.ndim
+        out_shape, extents = _layout(x.shape, ws, stride, pad, self.ignore_border)
+        full = x.shape[:-nd] + out_shape
+        dtype = node.outputs[0].dtype
+        if 0 in full:
+            output_storage[0][0] = np.zeros(full, dtype=dtype)
+            return
+        xw = _windows(_working_image(x, pad, extents, _lowest(x.dtype)), ws, stride, out_shape)
+        ew = _windows(_working_image(ev, pad, extents, 0), ws, stride, out_shape)
+        flat = full + (int(np.prod(ws)),)
+        pos = np.argmax(xw.reshape(flat), axis=-1)[..., None]
+        out = np.take_along_axis(ew.reshape(flat), pos, axis=-1)[..., 0]
+        output_storage[0][0] = np.asarray(out, dtype=dtype)
+
+    def infer_shape(self, node, input_shapes):
+        ws, stride, pad = _symbolic_params(node, 2)
+        return [tuple(Pool.out_shape(input_shapes[0], ws, self.ignore_border, stride, pad,
+                                     self.ndim))]
+
+    def connection_pattern(self, node):
+        return [[True], [True], [False], [False], [False]]
 
 
 # -------------------------------------------------------------------------------------------------
@@ -427,35 +640,47 @@ def pool_2d(input, ws=None, ignore_border=None, stride=None, pad=(0, 0), mode="m
     (2, 2), else (3, 3); None warns and uses False (Theano 1.0's default). ``stride``: step between
     windows (default ``ws``). ``pad``: zero padding (rows, cols) on both sides, needs
     ``ignore_border=True``. ``mode``: 'max', 'sum', 'average_inc_pad' or 'average_exc_pad'
-    ('average' means 'average_inc_pad'). ``ds``, ``st``, ``padding``: deprecated names of ``ws``,
-    ``stride``, ``pad``.
+    ('average' means 'average_inc_pad'). ``ws``, ``stride`` and ``pad`` may be tuples of ints or
+    symbolic int vectors. ``ds``, ``st``, ``padding``: deprecated names of ``ws``, ``stride``,
+    ``pad``.
     """
-    if ds is not None:
-        if ws is not None:
-            raise ValueError("pool_2d: give ws or its deprecated name ds, not both")
-        warnings.warn("pool_2d: 'ds' is deprecated, use 'ws'", DeprecationWarning, stacklevel=2)
-        ws = ds
-    if ws is None:
-        raise ValueError("pool_2d: the window size ws is required")
-    if st is not None:
-        if stride is not None:
-            raise ValueError("pool_2d: give stride or its deprecated name st, not both")
-        warnings.warn("pool_2d: 'st' is deprecated, use 'stride'", DeprecationWarning, stacklevel=2)
-        stride = st
-    if padding is not None:
-        if tuple(pad) != (0, 0):
-            raise ValueError("pool_2d: give pad or its deprecated name padding, not both")
-        warnings.warn("pool_2d: 'padding' is deprecated, use 'pad'", DeprecationWarning, stacklevel=2)
-        pad = padding
+    ws, stride, pad = _deprecated_names("pool_2d", ws, stride, pad, ds, st, padding, 2)
     return _pool(input, ws, ignore_border, stride, pad, mode, 2)
 
 
-def pool_3d(input, ws=None, ignore_border=None, stride=None, pad=(0, 0, 0), mode="max"):
+def pool_3d(input, ws=None, ignore_border=None, stride=None, pad=(0, 0, 0), mode="max", ds=None,
+            st=None, padding=None):
     """Pool the last three dimensions of ``input`` (a tensor with >= 3 dimensions); arguments as
     for ``pool_2d`` with three entries per tuple."""
-    if ws is None:
-        raise ValueError("pool_3d: the window size ws is required")
+    ws, stride, pad = _deprecated_names("pool_3d", ws, stride, pad, ds, st, padding, 3)
     return _pool(input, ws, ignore_border, stride, pad, mode, 3)
+
+
+def _is_default_pad(pad, nd):
+    return pad is None or (isinstance(pad, (tuple, list)) and len(pad) == nd
+                           and all(isinstance(p, (int, np.integer)) and p == 0 for p in pad))
+
+
+def _deprecated_names(who, ws, stride, pad, ds, st, padding, nd):
+    if ds is not None:
+        if ws is not None:
+            raise ValueError(f"{who}: give ws or its deprecated name ds, not both")
+        warnings.warn(f"{who}: 'ds' is deprecated, use 'ws'", DeprecationWarning, stacklevel=3)
+        ws = ds
+    if ws is None:
+        raise ValueError(f"{who}: the window size ws is required")
+    if st is not None:
+        if stride is not None:
+            raise ValueError(f"{who}: give stride or its deprecated name st, not both")
+        warnings.warn(f"{who}: 'st' is deprecated, use 'stride'", DeprecationWarning, stacklevel=3)
+        stride = st
+    if padding is not None:
+        if not _is_default_pad(pad, nd):
+            raise ValueError(f"{who}: give pad or its deprecated name padding, not both")
+        warnings.warn(f"{who}: 'padding' is deprecated, use 'pad'", DeprecationWarning,
+                      stacklevel=3)
+        pad = padding
+    return ws, stride, pad
 
 
 def _pool(input, ws, ignore_border, stride, pad, mode, nd):
@@ -467,17 +692,25 @@ def _pool(input, ws, ignore_border, stride, pad, mode, nd):
         ignore_border = False
     if mode == "average":
         mode = "average_inc_pad"
+    if mode not in MODES and mode != "max_deterministic":
+        raise ValueError(f"{who}: pool mode must be one of {MODES}, got {mode!r}")
     for name, value in (("ws", ws), ("stride", stride), ("pad", pad)):
-        if value is not None and (not isinstance(value, (tuple, list)) or len(value) != nd):
+        if isinstance(value, (tuple, list)) and len(value) != nd:
             raise ValueError(f"{who}: {name} must be a tuple of {nd} ints, got {value!r}")
     x = _nd_input(input, who, nd)
-    op = Pool(tuple(ws), None if stride is None else tuple(stride), tuple(pad), ignore_border, mode)
-    return op(x)
+    return Pool(ignore_border, mode=mode, ndim=nd)(x, ws, stride, pad)
+
+
+def _nd_input(x, who, nd=2):
+    x = as_tensor_variable(x)
+    if x.ndim < nd:
+        raise TypeError(f"{who}: input must have at least {nd} dimensions, got {x.ndim} ({x})")
+    return x
 
 
 def max_pool_2d_same_size(input, patch_size):
     """Keep the maximum of each non-overlapping ``patch_size`` window and zero everything else
     (same shape as ``input``; rows/cols beyond the last whole window become 0)."""
     x = _nd_input(input, "max_pool_2d_same_size")
-    pooled = Pool(tuple(patch_size), None, (0, 0), True, "max")(x)
-    return MaxPoolGrad(tuple(patch_size), None, (0, 0), True, "max")(x, pooled, pooled)
+    pooled = Pool(True, mode="max", ndim=2)(x, patch_size)
+    return MaxPoolGrad(True, mode="max", ndim=2)(x, pooled, pooled, patch_size)
