@@ -956,6 +956,10 @@ def getitem(x, index):
     """``x[index]`` as NumPy would compute it: basic indexing gives a view (Subtensor), integer
     arrays and boolean masks give advanced indexing (AdvancedSubtensor1/AdvancedSubtensor)."""
     x = as_tensor_variable(x)
+    if isinstance(index, list) and any(isinstance(e, slice) or e is Ellipsis or e is None
+                                       for e in index):
+        # Theano (and NumPy before 1.23) read such a list as a tuple: m[[slice(None), 1]] == m[:, 1]
+        index = tuple(index)
     items = _expand(x, index)
     if any(it[0] in ("arr", "mask") for it in items):
         return _advanced_getitem(x, items)

@@ -21,7 +21,17 @@ class _tensor_py_operators:
     """Arithmetic, comparison, indexing and the NumPy-like methods of symbolic tensors.
 
     ``==`` is not overloaded (it is Python identity, so variables can be dict keys): use ``T.eq``.
+
+    A NumPy array or scalar on the left (``np.ones(3) + x``, ``np.float64(2) * x``, ``a < x``) gives a
+    symbolic result too: ``__array_ufunc__ = None`` makes NumPy's operators return NotImplemented,
+    so Python calls the reflected method here (``x.__radd__``, ``x.__gt__``, ...) instead of building
+    an object array element by element. ``__array_priority__`` is kept at Theano's value for code
+    that reads it. NumPy ufuncs called directly on a symbolic tensor (``np.exp(x)``) raise TypeError:
+    use ``theano.tensor.exp``.
     """
+
+    __array_priority__ = 1000
+    __array_ufunc__ = None
 
     # arithmetic
     def __add__(self, other):
@@ -268,6 +278,9 @@ class _tensor_py_operators:
 
     def argsort(self, axis=-1, kind="quicksort", order=None):
         return _T().argsort(self, axis, kind, order)
+
+    def searchsorted(self, v, side="left", sorter=None):
+        return _T().searchsorted(self, v, side, sorter)
 
     def clip(self, a_min, a_max):
         return _T().clip(self, a_min, a_max)
