@@ -411,6 +411,8 @@ class Add(ScalarOp):
 
     def impl(self, *arrays, out_dtypes=None):
         arrays = _bools_to(arrays, out_dtypes)
+        if len(arrays) == 1:  # add(x) is x, as in Theano
+            return np.asarray(arrays[0])
         if len(arrays) == 2:
             return np.add(arrays[0], arrays[1])
         out = np.add(arrays[0], arrays[1])
@@ -432,6 +434,8 @@ class Mul(ScalarOp):
 
     def impl(self, *arrays, out_dtypes=None):
         arrays = _bools_to(arrays, out_dtypes)
+        if len(arrays) == 1:  # mul(x) is x, as in Theano
+            return np.asarray(arrays[0])
         out = np.multiply(arrays[0], arrays[1])
         for a in arrays[2:]:
             out = np.multiply(out, a)

@@ -3,7 +3,7 @@
 import numpy as np
 
 from theano.configdefaults import config
-from theano.graph.basic import Apply
+from theano.graph.basic import Apply, Variable
 from theano.graph.op import Op
 from theano.scalar import basic as ts
 from theano.tensor.basic import as_tensor_variable, constant, zeros_like
@@ -27,6 +27,10 @@ def _axis_input(x, axis, what):
 
     if isinstance(axis, (float, np.floating)):
         raise TypeError(f"{what}: axis must be an integer, got {axis!r}")
+    if isinstance(axis, Variable) and getattr(axis.type, "ndim", None) == 0 and \
+            axis.type.dtype in ts.float_dtypes:
+        # Theano 1.0 took a float scalar axis (T.scalar()); its value must be a whole number
+        return axis
     a = _int_scalar(axis, f"{what}: axis")
     c = _const_int(a)
     if c is not None:
@@ -36,10 +40,21 @@ def _axis_input(x, axis, what):
     return a
 
 
+def _axis_value(axis, ndim, what):
+    """The run-time axis as an int (a float axis must hold a whole number)."""
+    a = axis.item() if isinstance(axis, np.ndarray) else axis
+    if a != int(a):
+        raise ValueError(f"{what}: axis must be a whole number, got {a}")
+    a = int(a)
+    if not -ndim <= a < ndim:
+        raise ValueError(f"{what}: axis {a} is out of range for a {ndim}-d tensor")
+    return a
+
+
 def _check_kind(kind, order):
     if kind not in _KINDS:
         raise ValueError(f"sort kind must be one of {_KINDS}, got {kind!r}")
-    if order is not None:
+    if order is not None and (not isinstance(order, (list, tuple)) or len(order)):
         raise ValueError("sort: 'order' (structured arrays) is not supported for tensors")
 
 
@@ -50,7 +65,7 @@ class SortOp(Op):
 
     def __init__(self, kind="quicksort", order=None):
         _check_kind(kind, order)
-        self.kind, self.order = kind, order
+        self.kind, self.order = kind, None  # an empty order list means none
 
     def __str__(self):
         return f"SortOp{{{self.kind}}}"
@@ -64,7 +79,7 @@ class SortOp(Op):
 
     def perform(self, node, inputs, output_storage):
         x, axis = inputs
-        output_storage[0][0] = np.sort(x, axis=int(axis), kind=self.kind)
+        output_storage[0][0] = np.sort(x, axis=_axis_value(axis, x.ndim, "sort"), kind=self.kind)
 
     def infer_shape(self, node, input_shapes):
         return [input_shapes[0]]
@@ -87,7 +102,7 @@ class ArgSortOp(Op):
 
     def __init__(self, kind="quicksort", order=None):
         _check_kind(kind, order)
-        self.kind, self.order = kind, order
+        self.kind, self.order = kind, None  # an empty order list means none
 
     def __str__(self):
         return f"ArgSortOp{{{self.kind}}}"
@@ -101,7 +116,8 @@ class ArgSortOp(Op):
 
     def perform(self, node, inputs, output_storage):
         x, axis = inputs
-        output_storage[0][0] = np.argsort(x, axis=int(axis), kind=self.kind).astype("int64")
+        output_storage[0][0] = np.argsort(x, axis=_axis_value(axis, x.ndim, "argsort"),
+                                          kind=self.kind).astype("int64")
 
     def infer_shape(self, node, input_shapes):
         return [input_shapes[0]]
@@ -216,7 +232,11 @@ class TopKOp(Op):
         n = x.shape[axis]
         if k == 0 or abs(k) > n:
             raise ValueError(f"topk: kth={k} must be non-zero and at most the axis length {n}")
-        order = np.argsort(-x if k > 0 else x, axis=axis, kind="stable")
+        if k > 0:  # sort by a descending key; ~x (= -x - 1) cannot overflow int8 -128 as -x does
+            key = np.invert(x) if x.dtype.kind in "biu" else -x
+        else:
+            key = x
+        order = np.argsort(key, axis=axis, kind="stable")
         idx = np.take(order, np.arange(abs(k)), axis=axis)
         if not self.sorted:
             idx = np.sort(idx, axis=axis)
