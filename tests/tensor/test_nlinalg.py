@@ -398,8 +398,10 @@ def test_norm_errors():
         nl.norm(T.dmatrix(), 3)
     with pytest.raises(ValueError, match="invalid order"):
         nl.norm(T.dvector(), "fro")
-    with pytest.raises(TypeError, match="vectors and matrices"):
+    with pytest.raises(NotImplementedError, match="vectors and matrices"):
         nl.norm(T.dtensor3(), None)
+    with pytest.raises(ValueError, match="scalar"):
+        nl.norm(3, None)
 
 
 def test_namespace():

@@ -12,6 +12,19 @@ from theano.tensor.elemwise import DimShuffle, Elemwise
 from theano.tensor.type import TensorType
 from theano.tensor.var import TensorConstant, TensorVariable
 
+# Theano 1.0's dtype name lists (``T.float_dtypes`` ...), as lists of strings
+all_dtypes = list(ts.all_dtypes)
+int_dtypes = list(ts.int_dtypes)
+uint_dtypes = list(ts.uint_dtypes)
+integer_dtypes = list(ts.integer_dtypes)
+discrete_dtypes = list(ts.discrete_dtypes)
+float_dtypes = list(ts.float_dtypes)
+complex_dtypes = list(ts.complex_dtypes)
+continuous_dtypes = list(ts.continuous_dtypes)
+
+# Theano 1.0's old name for TensorType
+Tensor = TensorType
+
 # -------------------------------------------------------------------------------------------------
 # Python values -> constants
 # -------------------------------------------------------------------------------------------------

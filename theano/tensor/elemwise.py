@@ -258,7 +258,8 @@ _OUT = {"bool": "int64", "int8": "int64", "int16": "int64", "int32": "int64", "u
 def _normalize_axis(axis, ndim):
     if axis is None:
         return tuple(range(ndim))
-    if isinstance(axis, (int, np.integer)) or hasattr(axis, "type"):
+    if isinstance(axis, (int, np.integer)) or hasattr(axis, "type") or (
+            isinstance(axis, np.ndarray) and axis.ndim == 0):
         axis = [axis]
     if not isinstance(axis, (list, tuple, np.ndarray)):
         raise TypeError(f"axis must be None, an int or a tuple of ints, got {axis!r}")
@@ -296,6 +297,8 @@ class CAReduce(Op):
 
     def __init__(self, scalar_op, axis=None, dtype=None, acc_dtype=None):
         self.scalar_op = scalar_op
+        if isinstance(axis, (int, np.integer)) or (isinstance(axis, np.ndarray) and axis.ndim == 0):
+            axis = [axis]  # Sum(axis=1), Prod(axis=np.array(1))
         self.axis = None if axis is None else tuple(sorted(int(a) for a in axis))
         self.dtype = dtype
         self.acc_dtype = acc_dtype
@@ -393,8 +396,60 @@ class Sum(CAReduce):
 
 
 class Prod(CAReduce):
-    def __init__(self, axis=None, dtype=None, acc_dtype=None):
+    """The product over ``axis``. ``no_zeros_in_input=True`` promises that the input holds no
+    zero, so the gradient is simply ``gz * prod / x``."""
+
+    __props__ = CAReduce.__props__ + ("no_zeros_in_input",)
+
+    def __init__(self, axis=None, dtype=None, acc_dtype=None, no_zeros_in_input=False):
         super().__init__(ts.mul, axis, dtype, acc_dtype)
+        self.no_zeros_in_input = bool(no_zeros_in_input)
+
+    def L_op(self, inputs, outputs, output_grads):
+        (x,), (out,), (gz,) = inputs, outputs, output_grads
+        if not self.no_zeros_in_input or x.dtype in ts.discrete_dtypes:
+            return super().L_op(inputs, outputs, output_grads)
+        pattern, k = [], 0
+        for d in range(x.ndim):
+            if d in self.axis:
+                pattern.append("x")
+            else:
+                pattern.append(k)
+                k += 1
+        g = DimShuffle(gz.broadcastable, pattern)(gz) * DimShuffle(out.broadcastable, pattern)(out) / x
+        if g.dtype != x.dtype:
+            from theano.tensor import basic as tb
+
+            g = tb.cast(g, x.dtype)
+        return [g]
+
+
+class Max(CAReduce):
+    """The largest element over ``axis`` (``T.max``)."""
+
+    def __init__(self, axis=None):
+        super().__init__(ts.maximum, axis)
+
+
+class Min(CAReduce):
+    """The smallest element over ``axis`` (``T.min``)."""
+
+    def __init__(self, axis=None):
+        super().__init__(ts.minimum, axis)
+
+
+class All(CAReduce):
+    """True where every element over ``axis`` is non-zero (bool output)."""
+
+    def __init__(self, axis=None):
+        super().__init__(ts.and_, axis, dtype="bool")
+
+
+class Any(CAReduce):
+    """True where some element over ``axis`` is non-zero (bool output)."""
+
+    def __init__(self, axis=None):
+        super().__init__(ts.or_, axis, dtype="bool")
 
 
 def reduce_dtypes(x_dtype, dtype=None, acc_dtype=None):

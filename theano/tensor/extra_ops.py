@@ -196,10 +196,11 @@ def diff(x, n=1, axis=-1):
 class BinCountOp(Op):
     """``numpy.bincount(x, weights, minlength)`` for a vector of non-negative ints."""
 
-    __props__ = ("minlength",)
+    __props__ = ("minlength", "assert_nonneg")
 
-    def __init__(self, minlength=None):
+    def __init__(self, minlength=None, assert_nonneg=False):
         self.minlength = None if minlength is None else int(minlength)
+        self.assert_nonneg = bool(assert_nonneg)
 
     def make_node(self, x, weights=None):
         x = as_tensor_variable(x)
@@ -219,7 +220,8 @@ class BinCountOp(Op):
         x = inputs[0]
         w = inputs[1] if len(inputs) > 1 else None
         if x.size and x.min() < 0:
-            raise ValueError("bincount: x must be non-negative")
+            # assert_nonneg=True: the AssertionError of Theano's assertion on the input
+            raise (AssertionError if self.assert_nonneg else ValueError)("bincount: x must be non-negative")
         if w is not None and w.shape != x.shape:
             raise ValueError(f"bincount: weights of shape {w.shape} for x of shape {x.shape}")
         out = np.bincount(x, weights=w, minlength=self.minlength or 0)
@@ -312,7 +314,8 @@ class ScatterAddRows(Op):
 
 def bincount(x, weights=None, minlength=None, assert_nonneg=False):
     """Count occurrences of each value of the non-negative int vector ``x`` (weighted if given)."""
-    return BinCountOp(minlength)(x, weights) if weights is not None else BinCountOp(minlength)(x)
+    op = BinCountOp(minlength, assert_nonneg)
+    return op(x, weights) if weights is not None else op(x)
 
 
 # -------------------------------------------------------------------------------------------------
@@ -474,12 +477,13 @@ def to_one_hot(y, nb_class, dtype=None):
 class UnravelIndex(Op):
     """``numpy.unravel_index``: one int64 output per entry of ``dims``."""
 
-    __props__ = ("order",)
+    __props__ = ("order", "ndim")
 
-    def __init__(self, order="C"):
+    def __init__(self, order="C", ndim=None):
         if order not in ("C", "F"):
             raise ValueError(f"order must be 'C' or 'F', got {order!r}")
         self.order = order
+        self.ndim = None if ndim is None else int(ndim)
 
     def make_node(self, indices, dims):
         indices, dims = as_tensor_variable(indices), as_tensor_variable(dims)
@@ -489,11 +493,20 @@ class UnravelIndex(Op):
             raise TypeError(f"unravel_index: dims must be an integer vector, got {dims}")
         from theano.tensor.shape_ops import get_vector_length
 
-        n = get_vector_length(dims)
+        if self.ndim is not None:
+            n = self.ndim
+        else:
+            try:
+                n = get_vector_length(dims)
+            except (ValueError, TypeError) as exc:
+                raise ValueError("unravel_index: the length of dims is not known from the graph; "
+                                 "pass ndim=") from exc
         return Apply(self, [indices, dims], [TensorType("int64", indices.broadcastable)() for _ in range(n)])
 
     def perform(self, node, inputs, output_storage):
         indices, dims = inputs
+        if len(dims) != len(node.outputs):
+            raise ValueError(f"unravel_index: dims has {len(dims)} entries, but ndim={len(node.outputs)}")
         res = np.unravel_index(indices, tuple(int(d) for d in dims), order=self.order)
         for store, r in zip(output_storage, res):
             store[0] = np.asarray(r, dtype="int64")
@@ -508,11 +521,33 @@ class UnravelIndex(Op):
         return [_disconnected(), _disconnected()]
 
 
-def unravel_index(indices, dims, order="C"):
-    """Flat ``indices`` into a tuple of coordinate arrays for a tensor of shape ``dims``."""
-    if isinstance(dims, (list, tuple)):
-        dims = constant(np.asarray(dims, dtype="int64").reshape(len(dims)))
-    res = UnravelIndex(order)(indices, dims)
+def _dims_vector(dims, what):
+    """A Python/NumPy ``dims`` sequence as an int64 constant vector (checked); variables as given."""
+    if isinstance(dims, (list, tuple, np.ndarray)):
+        try:
+            arr = np.asarray(dims)
+        except ValueError as exc:
+            raise TypeError(f"{what}: dims must be a 1-d sequence of ints, got {dims!r}") from exc
+        if arr.ndim != 1:
+            raise TypeError(f"{what}: dims must be a 1-d sequence of ints, got {dims!r}")
+        if arr.dtype.kind not in "iu" and arr.size:
+            raise TypeError(f"{what}: dims must be integers, got {dims!r}")
+        return constant(arr.astype("int64"))
+    return dims
+
+
+def unravel_index(indices, dims, order="C", ndim=None):
+    """Flat ``indices`` into a tuple of coordinate arrays for a tensor of shape ``dims``.
+
+    ``dims`` is a tuple/array of ints or an integer vector; give ``ndim`` (its length) when that
+    length cannot be read from the graph (e.g. a shared vector).
+    """
+    if ndim is not None:
+        if isinstance(ndim, (bool, np.bool_)) or not isinstance(ndim, (int, np.integer)):
+            raise ValueError(f"unravel_index: ndim must be an int, got {ndim!r}")
+        ndim = int(ndim)
+    dims = _dims_vector(dims, "unravel_index")
+    res = UnravelIndex(order, ndim)(indices, dims)
     return tuple(res) if isinstance(res, list) else (res,)
 
 
@@ -556,8 +591,7 @@ def ravel_multi_index(multi_index, dims, mode="raise", order="C"):
     """A tuple of index arrays into flat indices for a tensor of shape ``dims``."""
     if not isinstance(multi_index, (list, tuple)):
         raise TypeError("ravel_multi_index: multi_index must be a tuple of integer tensors")
-    if isinstance(dims, (list, tuple)):
-        dims = constant(np.asarray(dims, dtype="int64").reshape(len(dims)))
+    dims = _dims_vector(dims, "ravel_multi_index")
     return RavelMultiIndex(mode, order)(*multi_index, dims)
 
 
@@ -574,12 +608,14 @@ class SearchsortedOp(Op):
     def make_node(self, x, v, sorter=None):
         x, v = as_tensor_variable(x), as_tensor_variable(v)
         if x.ndim != 1:
-            raise TypeError(f"searchsorted: x must be a vector, got {x.ndim} dimensions")
+            raise ValueError(f"searchsorted: x must be a vector, got {x.ndim} dimensions")
         inputs = [x, v]
         if sorter is not None:
             sorter = as_tensor_variable(sorter)
-            if sorter.ndim != 1 or sorter.dtype not in ts.integer_dtypes:
-                raise TypeError("searchsorted: sorter must be an integer vector")
+            if sorter.ndim != 1:  # wrong dimensions: ValueError, wrong dtype: TypeError (Theano 1.0)
+                raise ValueError(f"searchsorted: sorter must be a vector, got {sorter.ndim} dimensions")
+            if sorter.dtype not in ts.integer_dtypes:
+                raise TypeError(f"searchsorted: sorter must be integers, got {sorter.dtype}")
             inputs.append(sorter)
         return Apply(self, inputs, [TensorType("int64", v.broadcastable)()])
 
@@ -604,18 +640,36 @@ def searchsorted(x, v, side="left", sorter=None):
 
 
 class Unique(Op):
-    """``numpy.unique`` of the flattened input, with optional index, inverse and count outputs."""
+    """``numpy.unique``, with optional index, inverse and count outputs (int64 vectors).
 
-    __props__ = ("return_index", "return_inverse", "return_counts")
+    Without ``axis`` the input is flattened and the unique values are a vector; with ``axis`` the
+    unique sub-arrays along that axis are returned (same number of dimensions as the input).
+    """
 
-    def __init__(self, return_index=False, return_inverse=False, return_counts=False):
+    __props__ = ("return_index", "return_inverse", "return_counts", "axis")
+
+    def __init__(self, return_index=False, return_inverse=False, return_counts=False, axis=None):
         self.return_index = bool(return_index)
         self.return_inverse = bool(return_inverse)
         self.return_counts = bool(return_counts)
+        if axis is not None:
+            if isinstance(axis, (bool, np.bool_)) or not (
+                    isinstance(axis, (int, np.integer)) or (isinstance(axis, np.ndarray) and axis.ndim == 0
+                                                            and axis.dtype.kind in "iu")):
+                raise TypeError(f"Unique: axis must be None or an int, got {axis!r}")
+            axis = int(axis)
+        self.axis = axis
 
     def make_node(self, x):
         x = as_tensor_variable(x)
-        outs = [TensorType(x.dtype, (False,))()]
+        if self.axis is None:
+            outs = [TensorType(x.dtype, (False,))()]
+        else:
+            if not -x.ndim <= self.axis < x.ndim:
+                raise ValueError(f"Unique: axis {self.axis} is out of range for a {x.ndim}-d tensor")
+            bcast = list(x.broadcastable)
+            bcast[self.axis % x.ndim] = False
+            outs = [TensorType(x.dtype, tuple(bcast))()]
         for flag in (self.return_index, self.return_inverse, self.return_counts):
             if flag:
                 outs.append(TensorType("int64", (False,))())
@@ -623,11 +677,28 @@ class Unique(Op):
 
     def perform(self, node, inputs, output_storage):
         res = np.unique(inputs[0], return_index=self.return_index, return_inverse=self.return_inverse,
-                        return_counts=self.return_counts)
+                        return_counts=self.return_counts, axis=self.axis)
         if not isinstance(res, tuple):
             res = (res,)
         for k, (store, r) in enumerate(zip(output_storage, res)):
-            store[0] = np.asarray(r).reshape(-1) if k == 0 else np.asarray(r, dtype="int64").reshape(-1)
+            if k == 0:
+                store[0] = np.asarray(r) if self.axis is not None else np.asarray(r).reshape(-1)
+            else:
+                store[0] = np.asarray(r, dtype="int64").reshape(-1)
+
+    def infer_shape(self, node, input_shapes):
+        # only the inverse has a length known from the input: one entry per input element/slice
+        (shp,) = input_shapes
+        out = [None] * len(node.outputs)
+        if self.return_inverse:
+            if self.axis is None:
+                from theano.tensor.math import prod
+
+                n = prod(shp, dtype="int64") if len(shp) else constant(1, dtype="int64")
+            else:
+                n = shp[self.axis % len(shp)]
+            out[1 + int(self.return_index)] = (n,)
+        return out
 
     def connection_pattern(self, node):
         return [[False] * len(node.outputs)]
@@ -636,8 +707,9 @@ class Unique(Op):
         return [_disconnected()]
 
 
-def unique(ar, return_index=False, return_inverse=False, return_counts=False):
-    return Unique(return_index, return_inverse, return_counts)(ar)
+def unique(ar, return_index=False, return_inverse=False, return_counts=False, axis=None):
+    """``numpy.unique`` of ``ar`` (see :class:`Unique`)."""
+    return Unique(return_index, return_inverse, return_counts, axis)(ar)
 
 
 def compress(condition, x, axis=None):

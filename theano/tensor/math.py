@@ -9,7 +9,8 @@ from theano.graph.basic import Apply
 from theano.graph.op import Op
 from theano.scalar import basic as ts
 from theano.tensor.basic import as_tensor_variable, cast, constant, zeros_like
-from theano.tensor.elemwise import CAReduce, DimShuffle, Elemwise, _normalize_axis, reduce_dtypes
+from theano.tensor.elemwise import (All, Any, CAReduce, DimShuffle, Elemwise, Max, Min, Prod, Sum,
+                                    _normalize_axis, reduce_dtypes)
 from theano.tensor.type import TensorType
 
 # -------------------------------------------------------------------------------------------------
@@ -29,6 +30,7 @@ abs_ = Elemwise(ts.abs_)
 inv = Elemwise(ts.inv)
 reciprocal = inv
 sqr = Elemwise(ts.sqr)
+square = sqr
 sqrt = Elemwise(ts.sqrt)
 exp = Elemwise(ts.exp)
 exp2 = Elemwise(ts.exp2)
@@ -267,44 +269,100 @@ def sum(input, axis=None, dtype=None, keepdims=False, acc_dtype=None):
     """Sum over ``axis`` (None: all). Small ints sum to int64, float32 accumulates in float64."""
     x = as_tensor_variable(input)
     out_dtype, acc = reduce_dtypes(x.dtype, dtype, acc_dtype)
-    r = CAReduce(ts.add, _normalize_axis(axis, x.ndim), out_dtype, acc)(x)
+    r = Sum(_normalize_axis(axis, x.ndim), out_dtype, acc)(x)
     return _keep_dims(x, r, axis) if keepdims else r
 
 
 def prod(input, axis=None, dtype=None, keepdims=False, acc_dtype=None, no_zeros_in_input=False):
     x = as_tensor_variable(input)
     out_dtype, acc = reduce_dtypes(x.dtype, dtype, acc_dtype)
-    r = CAReduce(ts.mul, _normalize_axis(axis, x.ndim), out_dtype, acc)(x)
+    r = Prod(_normalize_axis(axis, x.ndim), out_dtype, acc, no_zeros_in_input)(x)
     return _keep_dims(x, r, axis) if keepdims else r
 
 
 def max(x, axis=None, keepdims=False):
     x = as_tensor_variable(x)
-    r = CAReduce(ts.maximum, _normalize_axis(axis, x.ndim))(x)
+    r = Max(_normalize_axis(axis, x.ndim))(x)
     return _keep_dims(x, r, axis) if keepdims else r
 
 
 def min(x, axis=None, keepdims=False):
     x = as_tensor_variable(x)
-    r = CAReduce(ts.minimum, _normalize_axis(axis, x.ndim))(x)
+    r = Min(_normalize_axis(axis, x.ndim))(x)
     return _keep_dims(x, r, axis) if keepdims else r
 
 
 def all(x, axis=None, keepdims=False):
     x = as_tensor_variable(x)
-    r = CAReduce(ts.and_, _normalize_axis(axis, x.ndim), dtype="bool")(x)
+    r = All(_normalize_axis(axis, x.ndim))(x)
     return _keep_dims(x, r, axis) if keepdims else r
 
 
 def any(x, axis=None, keepdims=False):
     x = as_tensor_variable(x)
-    r = CAReduce(ts.or_, _normalize_axis(axis, x.ndim), dtype="bool")(x)
+    r = Any(_normalize_axis(axis, x.ndim))(x)
     return _keep_dims(x, r, axis) if keepdims else r
 
 
+class Mean(Op):
+    """The mean over ``axis`` as one op, computed in float64 (Theano's ``mean(..., op=True)``).
+
+    The output is float64 whatever the input dtype; ``T.mean`` (without ``op=True``) builds
+    ``sum / count`` instead, which keeps float32 inputs in float32. (Not a CAReduce: rewrites and
+    backends that handle sums must not mistake it for one.)
+    """
+
+    __props__ = ("axis",)
+
+    def __init__(self, axis=None):
+        if isinstance(axis, (int, np.integer)) or (isinstance(axis, np.ndarray) and axis.ndim == 0):
+            axis = [axis]
+        self.axis = None if axis is None else tuple(sorted(int(a) for a in axis))
+
+    def __str__(self):
+        return "Mean" if self.axis is None else f"Mean{{axis={list(self.axis)}}}"
+
+    def make_node(self, x):
+        x = as_tensor_variable(x)
+        axis = _normalize_axis(self.axis, x.ndim)
+        if self.axis is None or axis != self.axis:
+            return Mean(axis).make_node(x)
+        bcast = tuple(b for d, b in enumerate(x.broadcastable) if d not in axis)
+        return Apply(self, [x], [TensorType("float64", bcast)()])
+
+    def perform(self, node, inputs, output_storage):
+        (x,) = inputs
+        if _builtins.any(x.shape[a] == 0 for a in self.axis):
+            raise ValueError(f"Mean of an empty axis (shape {x.shape}, axis {list(self.axis)})")
+        output_storage[0][0] = np.asarray(np.mean(x, axis=self.axis, dtype="float64"), dtype="float64")
+
+    def infer_shape(self, node, input_shapes):
+        (s,) = input_shapes
+        return [tuple(d for i, d in enumerate(s) if i not in self.axis)]
+
+    def L_op(self, inputs, outputs, output_grads):
+        from theano.tensor.shape import shape_i
+
+        (x,), (gz,) = inputs, output_grads
+        if x.dtype in ts.discrete_dtypes:
+            return [zeros_like(x, dtype=config.floatX)]
+        (g,) = CAReduce(ts.add, self.axis).L_op(inputs, outputs, output_grads)
+        for a in self.axis:
+            g = true_div(g, cast(shape_i(x, a), g.dtype))
+        return [cast(g, x.dtype) if g.dtype != x.dtype else g]
+
+
 def mean(input, axis=None, dtype=None, op=False, keepdims=False, acc_dtype=None):
-    """Mean over ``axis``; integer inputs give float64, float32 stays float32."""
+    """Mean over ``axis``; integer inputs give float64, float32 stays float32.
+
+    ``op=True`` computes it with one ``Mean`` op (float64 output; ``dtype``/``acc_dtype`` must then
+    be left out)."""
     x = as_tensor_variable(input)
+    if op:
+        if dtype not in (None, "float64") or acc_dtype not in (None, "float64"):
+            raise NotImplementedError("mean(op=True) computes in float64: leave dtype and acc_dtype out")
+        r = Mean(_normalize_axis(axis, x.ndim))(x)
+        return _keep_dims(x, r, axis) if keepdims else r
     sum_dtype = dtype
     if sum_dtype is None and x.dtype == "float16":
         sum_dtype = "float32"
@@ -395,8 +453,68 @@ def argmin(x, axis=None, keepdims=False):
     return _keep_dims(x, r, axis) if keepdims else r
 
 
+class MaxAndArgmax(Op):
+    """The maximum over ``axis`` and its index, from one op: outputs ``(max, argmax)``.
+
+    ``axis`` is a tuple of ints (all axes when None); the index is into the reduced axes taken
+    together in C order, as ``np.argmax`` of the tensor with those axes moved last and flattened.
+    """
+
+    __props__ = ("axis",)
+
+    def __init__(self, axis=None):
+        if isinstance(axis, (int, np.integer)) or (isinstance(axis, np.ndarray) and axis.ndim == 0):
+            axis = [axis]
+        self.axis = None if axis is None else tuple(sorted(int(a) for a in axis))
+
+    def __str__(self):
+        return "MaxAndArgmax" if self.axis is None else f"MaxAndArgmax{{axis={list(self.axis)}}}"
+
+    def make_node(self, x):
+        x = as_tensor_variable(x)
+        axis = _normalize_axis(self.axis, x.ndim)
+        if self.axis is None or axis != self.axis:
+            return MaxAndArgmax(axis).make_node(x)
+        bcast = tuple(b for d, b in enumerate(x.broadcastable) if d not in axis)
+        return Apply(self, [x], [TensorType(x.dtype, bcast)(), TensorType("int64", bcast)()])
+
+    def perform(self, node, inputs, output_storage):
+        (x,) = inputs
+        axes = self.axis
+        keep = [d for d in range(x.ndim) if d not in axes]
+        if _builtins.any(x.shape[a] == 0 for a in axes):
+            raise ValueError(f"max_and_argmax of an empty sequence (shape {x.shape}, axis {list(axes)})")
+        moved = x.transpose(keep + list(axes))
+        moved = moved.reshape([x.shape[d] for d in keep] + [-1])
+        idx = np.argmax(moved, axis=-1)
+        output_storage[0][0] = np.asarray(np.take_along_axis(moved, idx[..., None], -1)[..., 0],
+                                          dtype=x.dtype)
+        output_storage[1][0] = np.asarray(idx, dtype="int64")
+
+    def infer_shape(self, node, input_shapes):
+        (s,) = input_shapes
+        shp = tuple(d for i, d in enumerate(s) if i not in self.axis)
+        return [shp, shp]
+
+    def connection_pattern(self, node):
+        return [[True, False]]
+
+    def L_op(self, inputs, outputs, output_grads):
+        from theano.gradient import DisconnectedType
+
+        (x,), (xmax, _), (g_max, _) = inputs, outputs, output_grads
+        if isinstance(g_max.type, DisconnectedType):
+            return [zeros_like(x, dtype=config.floatX if x.dtype in ts.discrete_dtypes else None)]
+        return Max(self.axis).L_op([x], [xmax], [g_max])
+
+
 def max_and_argmax(a, axis=None, keepdims=False):
-    return [max(a, axis, keepdims), argmax(a, axis, keepdims)]
+    """``[max(a, axis), argmax(a, axis)]`` computed by one MaxAndArgmax op."""
+    a = as_tensor_variable(a)
+    m, i = MaxAndArgmax(_normalize_axis(axis, a.ndim))(a)
+    if keepdims:
+        m, i = _keep_dims(a, m, axis), _keep_dims(a, i, axis)
+    return [m, i]
 
 
 # -------------------------------------------------------------------------------------------------

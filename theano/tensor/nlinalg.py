@@ -232,7 +232,7 @@ class Eig(Op):
 eig = Eig()
 
 
-class Eigh(Op):
+class Eigh(Eig):
     """Eigenvalues (ascending) and orthonormal eigenvectors of a symmetric/Hermitian matrix
     (``numpy.linalg.eigh``). Only the triangle named by ``UPLO`` ('L' or 'U') is read."""
 
@@ -584,9 +584,22 @@ class Lstsq(Op):
 lstsq_op = Lstsq()
 
 
-def lstsq(a, b, rcond=-1):
-    """[x, residuals, rank, s] = least-squares solution of ``a x = b`` (see ``Lstsq``)."""
-    return lstsq_op(a, b, rcond)
+class lstsq(Lstsq):
+    """Theano 1.0's name for the least-squares Op: ``lstsq()(a, b, rcond)`` builds the node.
+
+    Called with arguments, ``lstsq(a, b, rcond=-1)`` directly returns ``[x, residuals, rank, s]``
+    (the least-squares solution of ``a x = b``, see ``Lstsq``).
+    """
+
+    def __new__(cls, *args, **kwargs):
+        if args or kwargs:
+            a, b, rcond = _lstsq_args(*args, **kwargs)
+            return lstsq_op(a, b, rcond)
+        return super().__new__(cls)
+
+
+def _lstsq_args(a, b, rcond=-1):
+    return a, b, rcond
 
 
 class TensorInv(Op):
@@ -774,4 +787,7 @@ def norm(x, ord=None):
             s = svd(x, full_matrices=False, compute_uv=False)
             return T.max(s) if ord == 2 else (T.min(s) if ord == -2 else T.sum(s))
         raise ValueError(f"norm: invalid order {ord!r} for a matrix")
-    raise TypeError(f"norm supports vectors and matrices, got a {x.ndim}-d {x}")
+    if x.ndim == 0:
+        raise ValueError(f"norm needs a vector or a matrix, got the scalar {x}")
+    # as in Theano 1.0: norms of tensors with more dimensions are not implemented
+    raise NotImplementedError(f"norm supports vectors and matrices, got a {x.ndim}-d {x}")

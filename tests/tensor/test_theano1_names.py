@@ -1,0 +1,358 @@
+"""Theano 1.0 behaviours of the tensor library that programs rely on (issue 11): NumPy values on
+the left of operators, list indices holding slices, the small public names, one-input add/mul and
+topk on extreme integers. Values are checked against NumPy on the reference VM and the default
+backend, each compiled function called twice."""
+
+import operator
+
+import numpy as np
+import pytest
+
+import theano
+import theano.tensor as T
+from theano.gradient import verify_grad
+from theano.tensor import nlinalg
+
+MODES = [theano.Mode(linker="py"), "FAST_COMPILE", "FAST_RUN"]
+
+
+def run_twice(inputs, outputs, values, mode):
+    f = theano.function(inputs, outputs, mode=mode, on_unused_input="ignore")
+    first = f(*values)
+    second = f(*values)
+    for a, b in zip(first if isinstance(first, list) else [first],
+                    second if isinstance(second, list) else [second]):
+        np.testing.assert_array_equal(a, b)
+    return first
+
+
+# ------------------------------------------------------------------------------------------------
+# item 2: NumPy arrays and scalars on the left
+# ------------------------------------------------------------------------------------------------
+
+LEFT_OPS = [operator.add, operator.sub, operator.mul, operator.truediv, operator.floordiv,
+            operator.mod, operator.pow, operator.lt, operator.le, operator.gt, operator.ge]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("op", LEFT_OPS, ids=lambda o: o.__name__)
+def test_numpy_array_on_the_left_gives_symbolic_result(op, mode):
+    v = T.dmatrix("v")
+    left = np.arange(1.0, 7.0).reshape(2, 3)
+    out = op(left, v)
+    assert isinstance(out, T.TensorVariable)
+    val = np.array([[0.5, 2.0, 3.5], [1.5, 4.0, 0.25]])
+    got = run_twice([v], out, [val], mode)
+    np.testing.assert_allclose(got, op(left, val))
+
+
+@pytest.mark.parametrize("scalar", [np.float64(2.5), np.float32(2.5), np.int64(3), np.int8(3)])
+@pytest.mark.parametrize("op", [operator.mul, operator.add, operator.sub, operator.pow, operator.lt],
+                         ids=lambda o: o.__name__)
+def test_numpy_scalar_on_the_left(scalar, op):
+    v = T.dvector("v")
+    out = op(scalar, v)
+    assert isinstance(out, T.TensorVariable)
+    val = np.array([0.5, 1.0, 2.0])
+    np.testing.assert_allclose(run_twice([v], out, [val], "FAST_RUN"), op(scalar, val))
+
+
+def test_numpy_on_the_left_of_bitwise_and_matmul():
+    i = T.imatrix("i")
+    ai = np.array([[1, 2], [3, 4]], dtype="int32")
+    vi = np.array([[3, 1], [7, 0]], dtype="int32")
+    out = [ai & i, ai | i, ai ^ i]
+    for o in out:
+        assert isinstance(o, T.TensorVariable)
+    got = run_twice([i], out, [vi], theano.Mode(linker="py"))
+    for g, ref in zip(got, [ai & vi, ai | vi, ai ^ vi]):
+        np.testing.assert_array_equal(g, ref)
+    m = T.dmatrix("m")
+    prod = np.ones((2, 3)) @ m
+    assert isinstance(prod, T.TensorVariable)
+    mv = np.arange(12.0).reshape(3, 4)
+    np.testing.assert_allclose(run_twice([m], prod, [mv], "FAST_RUN"), np.ones((2, 3)) @ mv)
+
+
+def test_numpy_equality_with_tensor_stays_identity_and_ufuncs_refuse():
+    v = T.dvector("v")
+    assert (np.zeros(3) == v) is False  # == is identity for variables, as in Theano
+    assert v.__array_priority__ == 1000
+    with pytest.raises(TypeError):
+        np.exp(v)
+
+
+def test_gradient_through_numpy_left_operand():
+    w = np.array([1.0, -2.0, 3.0])
+    verify_grad(lambda x: (w * x) / (np.float64(2) + x * x), [np.array([0.3, 0.7, -1.2])],
+                rng=np.random.RandomState(0))
+
+
+# ------------------------------------------------------------------------------------------------
+# item 6: a list index holding slices is a tuple
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_list_index_with_slices_is_a_tuple(mode):
+    m = T.dmatrix("m")
+    s = T.iscalar("s")
+    a = np.arange(20.0).reshape(4, 5)
+    outs = [m[[slice(None), slice(-2, None)]], m[[slice(None), slice(s, None)]],
+            m[[1, slice(None)]], m[[slice(s, None), 2]], m[[Ellipsis, 0]], m[[None, slice(1, 3)]]]
+    got = run_twice([m, s], outs, [a, 2], mode)
+    refs = [a[:, -2:], a[:, 2:], a[1, :], a[2:, 2], a[..., 0], a[None, 1:3]]
+    for g, r in zip(got, refs):
+        assert g.shape == r.shape
+        np.testing.assert_array_equal(g, r)
+
+
+def test_list_index_with_slice_in_set_subtensor_and_plain_list_still_advanced():
+    m = T.dmatrix("m")
+    a = np.arange(12.0).reshape(3, 4)
+    upd = T.set_subtensor(m[[slice(None), slice(1, 3)]], -1.0)
+    rows = m[[2, 0]]  # no slice: integer-array (advanced) indexing, as in NumPy
+    got = run_twice([m], [upd, rows], [a], "FAST_RUN")
+    ref = a.copy()
+    ref[:, 1:3] = -1.0
+    np.testing.assert_array_equal(got[0], ref)
+    np.testing.assert_array_equal(got[1], a[[2, 0]])
+
+
+# ------------------------------------------------------------------------------------------------
+# item 7: names
+# ------------------------------------------------------------------------------------------------
+
+
+def test_dtype_lists_and_aliases():
+    assert T.float_dtypes == ["float16", "float32", "float64"]
+    assert T.complex_dtypes == ["complex64", "complex128"]
+    assert T.int_dtypes == ["int8", "int16", "int32", "int64"]
+    assert T.uint_dtypes == ["uint8", "uint16", "uint32", "uint64"]
+    assert T.integer_dtypes == T.int_dtypes + T.uint_dtypes
+    assert T.discrete_dtypes == ["bool"] + T.integer_dtypes
+    assert T.continuous_dtypes == T.float_dtypes + T.complex_dtypes
+    assert T.all_dtypes == T.discrete_dtypes + T.continuous_dtypes
+    for d in T.all_dtypes:
+        np.dtype(d)
+    assert T.Tensor is T.TensorType
+    x = T.dvector()
+    np.testing.assert_allclose(run_twice([x], T.square(x), [np.array([-2.0, 3.0])], "FAST_RUN"),
+                               [4.0, 9.0])
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_searchsorted_method_and_eye(mode):
+    x = T.dvector("x")
+    v = T.dvector("v")
+    xv = np.array([0.0, 1.0, 2.0, 3.0])
+    vv = np.array([-1.0, 1.0, 2.5, 9.0])
+    got = run_twice([x, v], [x.searchsorted(v), x.searchsorted(v, side="right"), T.eye(3, k=1),
+                             T.eye(2, 4, -1), T.eye(3, None, 0)], [xv, vv], mode)
+    np.testing.assert_array_equal(got[0], np.searchsorted(xv, vv))
+    np.testing.assert_array_equal(got[1], np.searchsorted(xv, vv, side="right"))
+    np.testing.assert_array_equal(got[2], np.eye(3, k=1))
+    np.testing.assert_array_equal(got[3], np.eye(2, 4, -1))
+    np.testing.assert_array_equal(got[4], np.eye(3))
+
+
+@pytest.mark.parametrize("axis", [np.array(1), np.int64(1), np.int32(-1), 1])
+def test_numpy_integer_axes(axis):
+    x = T.dmatrix("x")
+    a = np.arange(1.0, 7.0).reshape(2, 3)
+    outs = [T.sum(x, axis=axis), T.prod(x, axis=axis), T.max(x, axis=axis), T.argmax(x, axis=axis),
+            T.mean(x, axis=axis), x.sum(axis=axis, keepdims=True), T.Prod(axis=axis)(x),
+            T.Sum(axis=axis)(x), T.max_and_argmax(x, axis)[1]]
+    got = run_twice([x], outs, [a], "FAST_RUN")
+    ax = int(axis)
+    refs = [a.sum(ax), a.prod(ax), a.max(ax), a.argmax(ax), a.mean(ax), a.sum(ax, keepdims=True),
+            a.prod(ax), a.sum(ax), a.argmax(ax)]
+    for g, r in zip(got, refs):
+        np.testing.assert_allclose(g, r)
+
+
+def test_reduction_op_classes():
+    x = T.dmatrix("x")
+    assert isinstance(T.sum(x).owner.op, T.Sum)
+    assert isinstance(T.prod(x, 0).owner.op, T.Prod)
+    assert isinstance(T.max(x).owner.op, T.Max)
+    assert isinstance(T.min(x).owner.op, T.Min)
+    assert isinstance(T.all(x).owner.op, T.All)
+    assert isinstance(T.any(x).owner.op, T.Any)
+    assert T.Prod(axis=1) == T.Prod(axis=[1])
+    with pytest.raises(ValueError):
+        T.Sum(axis=2)(x)
+    a = np.array([[1.0, -2.0, 3.0], [0.0, 5.0, -1.0]])
+    outs = [T.Max(1)(x), T.Min(0)(x), T.All(1)(x), T.Any()(x), T.Prod(axis=0)(x)]
+    got = run_twice([x], outs, [a], theano.Mode(linker="py"))
+    for g, r in zip(got, [a.max(1), a.min(0), a.all(1), a.any(), a.prod(0)]):
+        np.testing.assert_array_equal(g, r)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("axis", [None, 0, (0, 2), -1])
+def test_max_and_argmax_op(axis, mode):
+    x = T.dtensor3("x")
+    a = np.random.RandomState(3).rand(2, 3, 4)
+    m, i = T.max_and_argmax(x, axis)
+    assert isinstance(m.owner.op, T.MaxAndArgmax) and m.owner is i.owner
+    g = theano.grad(m.sum(), x)
+    got = run_twice([x], [m, i, g], [a], mode)
+    axn = axis if axis is None or isinstance(axis, tuple) else axis
+    np.testing.assert_allclose(got[0], a.max(axis=axn))
+    if axis is None or isinstance(axis, int):
+        np.testing.assert_array_equal(got[1], a.argmax(axis=axis))
+    else:  # several axes: index into those axes flattened together
+        moved = a.transpose(1, 0, 2).reshape(3, -1)
+        np.testing.assert_array_equal(got[1], moved.argmax(-1))
+    ref_g = (a == np.max(a, axis=axn, keepdims=True)).astype(float)
+    np.testing.assert_allclose(got[2], ref_g)
+    verify_grad(lambda v: T.max_and_argmax(v, axis)[0], [a], rng=np.random.RandomState(1))
+
+
+def test_max_and_argmax_keepdims_and_empty():
+    x = T.dmatrix("x")
+    m, i = T.max_and_argmax(x, 1, keepdims=True)
+    a = np.array([[1.0, 5.0, 2.0], [7.0, 0.0, -1.0]])
+    got = run_twice([x], [m, i], [a], "FAST_RUN")
+    np.testing.assert_array_equal(got[0], a.max(1, keepdims=True))
+    np.testing.assert_array_equal(got[1], a.argmax(1)[:, None])
+    f = theano.function([x], T.max_and_argmax(x, 1), mode=theano.Mode(linker="py"))
+    with pytest.raises(ValueError):
+        f(np.zeros((2, 0)))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_mean_op(mode):
+    x = T.fmatrix("x")
+    a = np.random.RandomState(4).rand(3, 4).astype("float32")
+    outs = [T.Mean(None)(x), T.Mean(1)(x), T.mean(x, 0, op=True), T.mean(x, np.array(1), op=True,
+                                                                       keepdims=True)]
+    for o in outs:
+        assert o.dtype == "float64"
+    got = run_twice([x], outs, [a], mode)
+    for g, r in zip(got, [a.mean(dtype="float64"), a.mean(1, dtype="float64"),
+                          a.mean(0, dtype="float64"), a.mean(1, keepdims=True, dtype="float64")]):
+        np.testing.assert_allclose(g, r, rtol=1e-12)
+    verify_grad(lambda v: T.mean(v, 1, op=True), [np.random.RandomState(0).rand(3, 4)],
+                rng=np.random.RandomState(0))
+    with pytest.raises(NotImplementedError):
+        T.mean(x, op=True, dtype="float32")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_unique_with_axis(mode):
+    m = T.dmatrix("m")
+    a = np.array([[2.0, 1.0], [3.0, 2.0], [2.0, 1.0]])
+    for axis in (0, -1, 1):
+        for flags in [(), (True,), (True, True, True), (False, True)]:
+            op = T.Unique(*flags, axis=axis)
+            outs = op(m, return_list=True)
+            got = run_twice([m], outs, [a], mode)
+            ref = np.unique(a, *flags, axis=axis)
+            ref = ref if isinstance(ref, tuple) else (ref,)
+            assert len(got) == len(ref)
+            for g, r in zip(got, ref):
+                np.testing.assert_array_equal(g, np.asarray(r).reshape(g.shape))
+                assert g.shape == np.asarray(r).reshape(-1).shape or g.ndim == a.ndim
+    # the inverse's length is known from the input's shape
+    inv = T.Unique(False, True, axis=0)(m)[1]
+    f = theano.function([m], inv.shape, mode="FAST_RUN")
+    np.testing.assert_array_equal(f(a), [3])
+    with pytest.raises(ValueError):
+        T.Unique(axis=2)(m)
+    with pytest.raises(TypeError):
+        T.Unique(axis=1.5)
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_unravel_index_ndim(order):
+    shape = np.array([3, 4, 5])
+    dims = theano.shared(shape)
+    idx = np.arange(60)
+    out = T.unravel_index(idx, dims, order=order, ndim=3)
+    got = run_twice([], list(out), [], "FAST_RUN")
+    for g, r in zip(got, np.unravel_index(idx, tuple(shape), order=order)):
+        np.testing.assert_array_equal(g, r)
+    with pytest.raises(ValueError):
+        T.unravel_index(T.ivector(), T.ivector())
+    with pytest.raises(ValueError):
+        T.unravel_index((3, 4), (3, 3), ndim=5.4)
+    with pytest.raises(TypeError):
+        T.unravel_index((3, 4), (3.4, 3.2))
+    with pytest.raises(TypeError):
+        T.unravel_index((3, 4), ((3, 4),))
+    bad = theano.function([], list(T.unravel_index(idx[:6], dims, ndim=2)), mode=theano.Mode(linker="py"))
+    with pytest.raises(ValueError):
+        bad()
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_lstsq_op_class(mode):
+    a, b = T.dmatrix("a"), T.dmatrix("b")
+    rc = T.dscalar("rc")
+    op = nlinalg.lstsq()
+    assert isinstance(op, theano.Op)
+    outs = op(a, b, rc)
+    outs2 = nlinalg.lstsq(a, b)  # still callable as a function
+    r = np.random.RandomState(5)
+    av, bv = r.rand(5, 3), r.rand(5, 2)
+    got = run_twice([a, b, rc], list(outs) + [outs2[0]], [av, bv, -1.0], mode)
+    ref = np.linalg.lstsq(av, bv, rcond=None)
+    np.testing.assert_allclose(got[0], ref[0])
+    np.testing.assert_allclose(got[1], ref[1])
+    assert int(got[2]) == ref[2]
+    np.testing.assert_allclose(got[3], ref[3])
+    np.testing.assert_allclose(got[4], ref[0])
+
+
+# ------------------------------------------------------------------------------------------------
+# item 14: wrong values
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("dtype", ["int8", "int16", "uint8", "int64", "uint64", "bool", "float32"])
+def test_topk_extreme_values(dtype, mode):
+    x = T.vector("x", dtype=dtype)
+    if dtype == "bool":
+        val = np.array([False, True, False, True])
+    else:
+        info = np.iinfo(dtype) if dtype != "float32" else np.finfo(dtype)
+        val = np.array([info.min, 5, info.max, 0, info.min, info.max], dtype=dtype)
+    outs = [T.topk(x, 1), T.topk(x, 2), T.argtopk(x, 2), T.topk(x, -2), T.argtopk(x, -1)]
+    got = run_twice([x], outs, [val], mode)
+    desc = np.argsort(-val.astype("float64"), kind="stable")
+    asc = np.argsort(val.astype("float64"), kind="stable")
+    np.testing.assert_array_equal(got[0], val[desc[:1]])
+    np.testing.assert_array_equal(got[1], val[desc[:2]])
+    np.testing.assert_array_equal(got[2], desc[:2])
+    np.testing.assert_array_equal(got[3], val[asc[:2]])
+    np.testing.assert_array_equal(got[4], asc[:1])
+
+
+def test_topk_int8_issue_example():
+    x = T.bvector("x")
+    f = theano.function([x], T.topk(x, 1))
+    np.testing.assert_array_equal(f(np.array([-128, 5, 126], dtype="int8")), [126])
+    np.testing.assert_array_equal(f(np.array([-128, 5, 126], dtype="int8")), [126])
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("fn", [T.add, T.mul], ids=["add", "mul"])
+def test_one_input_add_mul_is_the_input(fn, mode):
+    x = T.dmatrix("x")
+    b = T.bvector("b")
+    a = np.array([[1.5, -2.0], [3.0, 0.25]])
+    bv = np.array([-128, 7], dtype="int8")
+    outs = [fn(x), fn(b), theano.grad(fn(x).sum(), x)]
+    got = run_twice([x, b], outs, [a, bv], mode)
+    np.testing.assert_array_equal(got[0], a)
+    assert got[1].dtype == np.int8
+    np.testing.assert_array_equal(got[1], bv)
+    np.testing.assert_array_equal(got[2], np.ones_like(a))
+    # the result owns its memory: changing it leaves the input alone
+    f = theano.function([x], fn(x), mode=mode)
+    out = f(a)
+    out[0, 0] = 99.0
+    assert a[0, 0] == 1.5
