@@ -76,3 +76,19 @@ def test_sandbox_linalg():
     x = T.dmatrix("x")
     f = theano.function([x], matrix_inverse(x))
     np.testing.assert_allclose(f(np.array([[2.0, 0.0], [0.0, 4.0]])), [[0.5, 0.0], [0.0, 0.25]])
+
+
+def test_gpuarray_imports_without_a_gpu():
+    import theano.gpuarray
+    from theano.gpuarray import dnn, pygpu_activated
+
+    assert pygpu_activated is False and theano.gpuarray.pygpu_activated is False
+    assert dnn.dnn_present() is False
+    assert theano.gpuarray.dnn.dnn_available() is False
+    assert theano.gpuarray.dnn.dnn_available(None) is False
+    assert "no" in dnn.dnn_available.msg
+    with pytest.raises(RuntimeError, match="no pygpu"):
+        theano.gpuarray.use("cuda0")
+    with pytest.raises(AttributeError, match="pygpu"):
+        theano.gpuarray.GpuArrayType
+    assert not hasattr(theano.gpuarray, "GpuArrayType")
