@@ -151,6 +151,28 @@ def _fit_to(var, g):
     return g
 
 
+def normalize_known_grads(known_grads):
+    """``known_grads`` (a dict or an iterable of (variable, gradient) pairs) as a list of pairs."""
+    if known_grads is None:
+        return []
+    items = list(known_grads.items()) if isinstance(known_grads, dict) else list(known_grads)
+    for var, _ in items:
+        if not isinstance(var, Variable):
+            raise TypeError(f"known_grads: the key {var!r} is not a symbolic variable")
+    return items
+
+
+def _broadcast_known_grad(var, g):
+    """A known gradient given with fewer dimensions (a 0-d value for a vector output, as Theano
+    allows) broadcast to the variable's shape."""
+    from theano.tensor.basic import zeros_like
+
+    var_ndim = getattr(var, "ndim", None)
+    if var_ndim is None or getattr(g, "ndim", None) is None or g.ndim >= var_ndim:
+        return g
+    return zeros_like(var, dtype=_float_dtype_for(var)) + g
+
+
 def _as_list(x):
     if isinstance(x, (list, tuple)):
         return list(x), True
@@ -161,7 +183,8 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
          known_grads=None, return_disconnected="zero", null_gradients="raise"):
     """Symbolic gradient of the scalar ``cost`` with respect to ``wrt`` (a variable or a list).
 
-    ``consider_constant``: variables whose gradient is not propagated. ``disconnected_inputs``:
+    ``consider_constant``: variables the gradient does not flow through (to what they are computed
+    from); as in Theano, a ``wrt`` listed there still gets its own gradient. ``disconnected_inputs``:
     'raise' (default), 'warn' or 'ignore' when a ``wrt`` does not influence the cost.
     ``known_grads``: a dict of variables to their gradients, used as extra starting points.
     ``return_disconnected``: what to return for disconnected ``wrt``: 'zero', 'None' or
@@ -187,9 +210,11 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
                 "first (cost.sum() or cost.mean()), or use theano.gradient.jacobian."
             )
         seeds[cost] = ones_like(cost, dtype=_float_dtype_for(cost))
-    for var, g in (known_grads or {}).items():
+    for var, g in normalize_known_grads(known_grads):
         g = as_tensor_variable(g) if not isinstance(g, Variable) else g
-        seeds[var] = _fit_to(var, g) if not _is_null(g) and not _is_disconnected(g) else g
+        if not _is_null(g) and not _is_disconnected(g):
+            g = _fit_to(var, _broadcast_known_grad(var, g))
+        seeds[var] = g
     if not seeds:
         raise ValueError("grad needs a cost or known_grads")
     blockers = set(consider_constant or ())
@@ -237,7 +262,7 @@ def _backprop(seeds, wrt_list, blockers):
     depends = set(wrt_set)
     relevant = []
     for node in all_nodes:
-        if any(i in depends and i not in blockers for i in node.inputs):
+        if any(i in depends for i in node.inputs):
             depends.update(node.outputs)
             relevant.append(node)
     terms = {}
@@ -265,7 +290,7 @@ def _backprop(seeds, wrt_list, blockers):
                 break
         else:
             og = [g if g is not None else _zeros_for(o) for o, g in zip(node.outputs, out_grads)]
-            needed = [i in depends and i not in blockers for i in node.inputs]
+            needed = [i in depends for i in node.inputs]
             try:
                 in_grads = node.op.L_op(list(node.inputs), list(node.outputs), og)
             except MethodNotDefined as exc:
@@ -497,7 +522,9 @@ def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=N
             raise TypeError(
                 f"verify_grad: point {i} has dtype {p.dtype}; gradients are checked on float inputs only"
             )
-    tensor_pt = [TensorType(p.dtype, (False,) * p.ndim)(f"input_{i}") for i, p in enumerate(pt)]
+    # as in Theano, a length-1 dimension of a test value is a broadcastable dimension
+    tensor_pt = [TensorType(p.dtype, tuple(n == 1 for n in p.shape))(f"input_{i}")
+                 for i, p in enumerate(pt)]
     out = fun(*tensor_pt)
     if isinstance(out, (list, tuple)):
         if len(out) != 1:

@@ -28,6 +28,7 @@ from theano.graph.basic import Constant, Variable, ancestors, clone_replace, vie
 from theano.graph.fg import FunctionGraph, MissingInputError
 from theano.graph.op import test_values_suspended
 from theano.graph.utils import user_frame
+from theano.gradient import NullType, NullTypeGradError
 
 
 class UnusedInputError(ValueError):
@@ -174,6 +175,11 @@ class FunctionMaker:
         # the graph's inputs: explicit inputs, then every shared variable read or updated
         self.shared_vars = shared_vars
         for v in ancestors(out_vars + upd_exprs, input_vars + shared_vars):
+            if isinstance(v.type, NullType):
+                raise NullTypeGradError(
+                    f"theano.function: the graph contains an undefined gradient ({v.type.why_null}); "
+                    "it has no value and cannot be computed."
+                )
             if v.owner is None and not isinstance(v, Constant) and v not in input_set \
                     and v not in shared_vars:
                 raise MissingInputError(
@@ -226,7 +232,7 @@ class FunctionMaker:
         v = spec.variable
         if isinstance(v, SharedVariable):
             raise TypeError(
-                f"Cannot use a shared variable ({v}) as an explicit input of theano.function: its "
+                f"Cannot use a shared variable ({v}) as explicit input of theano.function: its "
                 "value is already known to the function. Remove it from inputs, or substitute a "
                 "non-shared variable for it with `givens`."
             )
@@ -310,7 +316,7 @@ class Function:
         self.maker = maker
         self.name = maker.name
         self.profile = maker.profile
-        self.trust_input = maker.trust_input
+        self._trust_input = maker.trust_input
         self._thunk = maker.thunk
         self._specs = maker.inputs
         self._n_in = len(maker.inputs)
@@ -347,6 +353,16 @@ class Function:
         # no copies, no updates, list/single outputs: return the thunk's results directly
         self._simple = (not any(self._copy_output) and not self._update_containers
                         and self._kind != "dict")
+        self._fast = self._build_fast_call()
+
+    @property
+    def trust_input(self):
+        """True: arguments are used as given, without checks or conversion (set it to skip them)."""
+        return self._trust_input
+
+    @trust_input.setter
+    def trust_input(self, value):
+        self._trust_input = bool(value)
         self._fast = self._build_fast_call()
 
     # -- arguments ------------------------------------------------------------------------------
@@ -421,7 +437,7 @@ class Function:
         shared = []
         for j, c in enumerate(self._containers):
             env[f"c{j}"] = c
-            shared.append(f"c{j}.value")
+            shared.append(f"c{j}.storage[0]")
         lines.append(f"    outs = thunk([{', '.join(names + shared)}])")
         n_out = self._n_out
         for k, flag in enumerate(self._copy_output):
@@ -436,7 +452,7 @@ class Function:
                 lines.append(f"    if type(v{j}) is ndarray:")
                 lines.append(f"        v{j} = v{j}.copy()")
                 src = f"v{j}"
-            lines.append(f"    u{j}.value = {src}")
+            lines.append(f"    u{j}.storage[0] = {src}")
         if self._kind == "single":
             lines.append("    return outs[0]")
         elif self._kind == "dict":
@@ -640,7 +656,10 @@ class Function:
                 if spec.mutable and isinstance(value, np.ndarray):
                     value = value.copy()
                 containers.append(Container(value, c.type, c.strict, c.allow_downcast, c.name))
-        return Function(maker, input_containers=containers, swap=swap)
+        new = Function(maker, input_containers=containers, swap=swap)
+        if new.trust_input != self.trust_input:
+            new.trust_input = self.trust_input
+        return new
 
     def __copy__(self):
         return self.copy()
@@ -649,16 +668,20 @@ class Function:
         # Pickled as the arguments it was built from (graphs, shared variables with their values,
         # mode) and the inputs' storage cells (pickled once each, so functions that share a cell
         # still share it once loaded); loading compiles it again.
-        return (_rebuild_function, (self.maker.build_args, self._input_containers))
+        return (_rebuild_function, (self.maker.build_args, self._input_containers,
+                                    {"trust_input": self.trust_input, "name": self.name}))
 
     def __repr__(self):
         return f"<theano Function {self.name or ''}>"
 
 
-def _rebuild_function(build_args, input_containers=None):
+def _rebuild_function(build_args, input_containers=None, attrs=None):
     """Unpickling of a Function: compile it again from its build arguments."""
     maker = FunctionMaker(**build_args)
-    return Function(maker, input_containers=input_containers)
+    fn = Function(maker, input_containers=input_containers)
+    for k, v in (attrs or {}).items():
+        setattr(fn, k, v)
+    return fn
 
 
 class _ValueView:

@@ -7,7 +7,8 @@ class In:
     """An input of a function: ``In(x, name='x', value=default, borrow=False, ...)``.
 
     ``value`` makes the input optional (that value is used when the caller omits it). ``update``
-    (with ``value``) keeps an internal state updated after every call, as in Theano. ``strict``
+    keeps an internal state, written after every call (read by the calls that omit the input),
+    as in Theano. ``strict``
     refuses values of another dtype; ``allow_downcast`` allows lossy conversion.
     """
 
@@ -27,8 +28,6 @@ class In:
         self.implicit = bool(implicit)
         self.borrow = bool(borrow) if borrow is not None else self.mutable
         self.shared = shared
-        if update is not None and value is None:
-            raise ValueError(f"In({variable}): an input with an update needs an initial value")
 
     def __repr__(self):
         return f"In({self.variable}, name={self.name!r})"

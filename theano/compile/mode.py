@@ -82,6 +82,8 @@ def _nan_guard_mode():
 def _predefined():
     return {
         "FAST_RUN": lambda: Mode("auto", "fast_run"),
+        # Theano's name for a Mode of the configured linker and optimizer
+        "Mode": lambda: Mode(),
         "FAST_COMPILE": lambda: Mode("py", "fast_compile"),
         "DebugMode": lambda: DebugMode(),
         "DEBUG_MODE": lambda: DebugMode(),
@@ -119,8 +121,9 @@ def get_default_mode():
     return get_mode(None)
 
 
-FAST_RUN = "FAST_RUN"
-FAST_COMPILE = "FAST_COMPILE"
+# Theano 1.0's module-level Mode objects (``theano.compile.mode.FAST_RUN``).
+FAST_RUN = Mode("auto", "fast_run")
+FAST_COMPILE = Mode("py", "fast_compile")
 
 
 # DebugMode is a Mode with its own checking linker; it lives in its own module.

@@ -9,23 +9,41 @@ from theano.graph.type import generic
 
 
 class Container:
-    """The storage cell of a shared variable; every function that uses the variable reads it."""
+    """The storage cell of a shared variable (or of a function input's default value / state);
+    every function that uses it reads it. ``storage`` is a one-item list holding the value (as in
+    Theano 1.0); ``value`` and ``data`` read and write that item."""
 
-    __slots__ = ("value", "type", "strict", "allow_downcast", "name")
+    __slots__ = ("storage", "type", "strict", "allow_downcast", "name")
 
     def __init__(self, value, type, strict=False, allow_downcast=None, name=None):
-        self.value = value
+        self.storage = [value]
         self.type = type
         self.strict = strict
         self.allow_downcast = allow_downcast
         self.name = name
 
+    @property
+    def value(self):
+        return self.storage[0]
+
+    @value.setter
+    def value(self, v):
+        self.storage[0] = v
+
+    data = value
+
     def __getstate__(self):
         return {s: getattr(self, s) for s in self.__slots__}
 
     def __setstate__(self, state):
+        if "value" in state:  # pickled before ``storage`` existed
+            state = dict(state)
+            state["storage"] = [state.pop("value")]
         for k, v in state.items():
             setattr(self, k, v)
+
+    def __repr__(self):
+        return f"<Container {self.name or ''}: {self.storage[0]!r}>"
 
 
 class SharedVariable(Variable):
