@@ -66,8 +66,8 @@ def fused(build, dtypes):
 
 @pytest.fixture
 def eager(monkeypatch):
-    """Compile Numba kernels at the first call."""
-    monkeypatch.setattr(nbe, "HOT_CALLS", 0)
+    """Per-node code only (no whole-graph tier), whatever the input sizes."""
+    monkeypatch.setattr(theano.config, "numba__whole_graph", False)
 
 
 def node_globals(f):
@@ -217,7 +217,7 @@ def test_fused_kernel_is_numba_compiled(eager):
     runner = nbe.ElemwiseRunner(op(x, y).owner)
     assert runner.kernel_source is not None and "def _kernel" in runner.kernel_source
     assert runner.compile()
-    np.testing.assert_allclose(runner.hot_function()(np.arange(4.0), np.ones(4)), np.arange(4.0) + 1)
+    np.testing.assert_allclose(runner.path_function()(np.arange(4.0), np.ones(4)), np.arange(4.0) + 1)
 
 
 @pytest.mark.parametrize("dtypes", [("int64", "int64"), ("int8", "int8"), ("int32", "float32"),
@@ -296,20 +296,22 @@ def test_chunked_numpy_path_on_big_arrays(eager, monkeypatch):
     assert_same(a, b)
 
 
-def test_cold_node_becomes_hot(monkeypatch, tmp_path):
-    from theano.link.numba import graph as whole
-
-    monkeypatch.setattr(nbe, "HOT_CALLS", 2)
-    monkeypatch.setattr(whole, "GRAPH_HOT_CALLS", 0)   # per-node code only
+def test_kernel_is_compiled_at_the_first_call_and_runs_from_it(eager, monkeypatch, tmp_path):
     monkeypatch.setattr(theano.config, "compiledir", str(tmp_path))  # nothing cached yet
     op = fused(lambda a, b: a * b - a, ["float64", "float64"])
     x, y = T.dvector("x"), T.dvector("y")
     f = theano.function([x, y], op(x, y), mode=NB())
     glb = node_globals(f)
     first = glb["f0"]
+    assert first.theano_runner.path == "kernel"
+    assert first.theano_runner.kernel is None        # theano.function compiled nothing
+    np.testing.assert_allclose(f(np.arange(3.0), np.ones(3)), np.arange(3.0) * 1 - np.arange(3.0))
+    assert first.theano_runner.kernel is not None    # the first call ran the kernel
+    kernel_fn = glb["f0"]
+    assert kernel_fn is not first
     for _ in range(3):
         np.testing.assert_allclose(f(np.arange(3.0), np.ones(3)), np.arange(3.0) * 1 - np.arange(3.0))
-    assert glb["f0"] is not first
+    assert glb["f0"] is kernel_fn                    # and nothing changes afterwards
 
 
 def test_multi_output_and_inplace_elemwise(eager):
@@ -330,11 +332,7 @@ def test_multi_output_and_inplace_elemwise(eager):
 # ---- whole-graph tier -----------------------------------------------------------------------
 
 
-def test_hot_small_graph_runs_as_one_numba_function(monkeypatch):
-    from theano.link.numba import graph as whole
-
-    monkeypatch.setattr(whole, "GRAPH_HOT_CALLS", 2)
-    monkeypatch.setattr(nbe, "HOT_CALLS", 3)   # (0 means per-node kernels at once, no graph tier)
+def test_small_graph_runs_as_one_numba_function():
     w = theano.shared(np.array([0.1, 0.25, 0.15, 0.3]), "w")
     x, t = T.fvector("x"), T.fscalar("t")
     y = (x * w).sum()
@@ -350,8 +348,7 @@ def test_hot_small_graph_runs_as_one_numba_function(monkeypatch):
         for a, b in zip(got, expected):
             assert a.dtype == b.dtype and a.shape == b.shape
             np.testing.assert_allclose(a, b, rtol=1e-12)
-    # measured, then the faster tier kept
-    assert f.maker.thunk.__globals__["_run"].__name__ in ("lean", "thunk")
+    assert f.maker.thunk.__globals__["_run"].__name__ == "lean"
     with pytest.raises(ValueError) as info:                      # errors still name the node
         f([1.0, 2.0, 3.0], 100.0)
     assert "Apply node that caused the error" in str(info.value)
@@ -467,7 +464,7 @@ _CACHE_SCRIPT = textwrap.dedent("""
     x, y = T.dvector(), T.dvector()
     runner = nbe.ElemwiseRunner(op(x, y).owner)
     assert runner.compile()
-    r = runner.hot_function()(np.arange(3.0), np.ones(3))
+    r = runner.kernel_function()(np.arange(3.0), np.ones(3))
     np.testing.assert_allclose(r, np.exp(np.arange(3.0)) + np.arange(3.0) / 4.5)
     stats = runner.kernel.stats
     print("OK", sum(stats.cache_hits.values()), sum(stats.cache_misses.values()))

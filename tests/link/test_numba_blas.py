@@ -93,9 +93,7 @@ def test_ger_per_node_matches_reference(inplace):
         f_nb(Av, 1.0, yv, xv)
 
 
-def test_whole_graph_with_gemv_transpose_and_small_constants(monkeypatch):
-    monkeypatch.setattr(whole, "GRAPH_HOT_CALLS", 2)
-    monkeypatch.setattr(nbe, "HOT_CALLS", 3)
+def test_whole_graph_with_gemv_transpose_and_small_constants():
     rs = np.random.RandomState(3)
     x, y = T.dmatrix("x"), T.dvector("y")
     w = theano.shared(rs.randn(3), name="w")

@@ -31,10 +31,10 @@ def test_precast_only_for_ops_computing_in_the_promoted_dtype():
     assert nbe.precast_dtype(ts.mul, ["float32", "int8"], "float64") is None
 
 
-@pytest.mark.parametrize("hot", [0, 3])
+@pytest.mark.parametrize("whole_graph", [False, True])
 @pytest.mark.parametrize("dtype", ["float32", "float64", "int16", "uint8"])
-def test_elemwise_with_constants_same_values_and_dtype_as_reference(monkeypatch, hot, dtype):
-    monkeypatch.setattr(nbe, "HOT_CALLS", hot)
+def test_elemwise_with_constants_same_values_and_dtype_as_reference(monkeypatch, whole_graph, dtype):
+    monkeypatch.setattr(theano.config, "numba__whole_graph", whole_graph)
     x = T.vector("x", dtype=dtype)
     outs = [x * 2, x + 3, x - np.int8(1), x / 4, T.maximum(x, 1), T.minimum(x, 2.5),
             (x * 3 + 1) / (x * x + 2), x * np.float64(0.1), 2 ** 40 + x]
@@ -51,7 +51,8 @@ def test_elemwise_with_constants_same_values_and_dtype_as_reference(monkeypatch,
 def test_fused_softplus_of_x_and_minus_x_matches_reference(monkeypatch, dtype):
     # the kernel writes softplus without a branch (so that softplus(x) and softplus(-x) share
     # their exp and log1p); values at the extremes must stay those of the reference
-    monkeypatch.setattr(nbe, "HOT_CALLS", 0)
+    monkeypatch.setattr(theano.config, "numba__force_kernels", True)
+    monkeypatch.setattr(theano.config, "numba__whole_graph", False)
     x = T.vector("x", dtype=dtype)
     out = T.nnet.softplus(-x) * 0.5 - T.nnet.softplus(x)
     f = theano.function([x], out, mode=theano.Mode("numba", "fast_run"))

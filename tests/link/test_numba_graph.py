@@ -19,31 +19,28 @@ def _fresh_graph():
     return x, theano.function([x], T.exp(x) * c + 1, mode=theano.Mode("numba", "fast_run")), c
 
 
-def test_slow_graph_compiles_only_after_its_calls_took_the_compile_budget(monkeypatch):
-    monkeypatch.setattr(whole, "GRAPH_HOT_CALLS", 2)
-    monkeypatch.setattr(nbe, "HOT_CALLS", 3)
-    monkeypatch.setattr(whole, "SLOW_CALL_S", 0.0)          # every call counts as slow
-    monkeypatch.setattr(whole, "COMPILE_BUDGET_S", 1e9)
+def test_small_inputs_run_the_whole_graph_from_the_first_call_big_ones_per_node(monkeypatch):
+    monkeypatch.setattr(theano.config, "numba__whole_graph_max_size", 8)
     x, f, c = _fresh_graph()
-    v = np.linspace(-1, 1, 5)
-    for _ in range(6):
-        np.testing.assert_allclose(f(v), np.exp(v) * c + 1)
-    assert f.maker.thunk.__globals__["_run"].__name__ == "cold"
-    monkeypatch.setattr(whole, "COMPILE_BUDGET_S", 0.0)     # budget spent: compiled now
-    for _ in range(12):
-        np.testing.assert_allclose(f(v), np.exp(v) * c + 1)
-    assert f.maker.thunk.__globals__["_run"].__name__ in ("lean", "thunk")
+    glb = f.maker.thunk.__globals__
+    assert glb["_run"].__name__ == "first"                 # theano.function compiled nothing
+    small, big = np.linspace(-1, 1, 8), np.linspace(-1, 1, 9)
+    np.testing.assert_allclose(f(small), np.exp(small) * c + 1)
+    assert glb["_run"].__name__ == "lean"                  # compiled by the first call, and run
+    np.testing.assert_allclose(f(big), np.exp(big) * c + 1)
+    assert glb["_run"].__name__ == "lean"                  # a big input ran per node
+    first_small, first_big = f(small), f(big)
+    for _ in range(30):                                     # and so on, bit for bit
+        np.testing.assert_array_equal(f(small), first_small)
+        np.testing.assert_array_equal(f(big), first_big)
 
 
-def test_fast_graph_compiles_after_hot_calls(monkeypatch):
-    monkeypatch.setattr(whole, "GRAPH_HOT_CALLS", 2)
-    monkeypatch.setattr(nbe, "HOT_CALLS", 3)
-    monkeypatch.setattr(whole, "SLOW_CALL_S", 1e9)           # every call counts as fast
+def test_whole_graph_flag_off_means_per_node_code(monkeypatch):
+    monkeypatch.setattr(theano.config, "numba__whole_graph", False)
     x, f, c = _fresh_graph()
+    assert not hasattr(f.maker.thunk, "graph_source")
     v = np.linspace(-1, 1, 5)
-    for _ in range(14):
-        np.testing.assert_allclose(f(v), np.exp(v) * c + 1)
-    assert f.maker.thunk.__globals__["_run"].__name__ in ("lean", "thunk")
+    np.testing.assert_allclose(f(v), np.exp(v) * c + 1)
 
 
 def test_elemwise_loops_are_inlined_into_one_function():

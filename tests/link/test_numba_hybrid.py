@@ -14,7 +14,7 @@ from theano.link.numba import elemwise as nbe  # noqa: E402
 
 @pytest.fixture
 def small_chunks(monkeypatch):
-    monkeypatch.setattr(nbe, "HOT_CALLS", 0)
+    monkeypatch.setattr(theano.config, "numba__whole_graph", False)
     monkeypatch.setattr(nbe, "CHUNK", 64)
 
 
@@ -30,14 +30,17 @@ def test_hybrid_chain_matches_reference(small_chunks, dtype):
     f = theano.function([x, y], out, mode=theano.Mode("numba", "fast_run"))
     ref = theano.function([x, y], out, mode=theano.Mode("py", "None"))
     r, node = _runner_of(f)
+    assert r.path == "numpy-fused"
     assert r.hybrid_function() is not None
     rs = np.random.RandomState(0)
     for n in (1000, 37, 64, 1):
         xv, yv = rs.randn(n).astype(dtype), rs.randn(n).astype(dtype)
         xv[:1] = np.nan
-        consts = [c.data for c in node.inputs[2:]]
-        a = r.run_hybrid(xv, yv, *consts)
-        np.testing.assert_array_equal(a, r.run_chunked(xv, yv, *consts))   # the same steps
+        vals = dict(zip(f.maker.fgraph.inputs, [xv, yv]))
+        args = [vals[v] if v in vals else v.data for v in f.maker.fgraph.toposort()[-1].inputs]
+        a = r.run_hybrid(*args)
+        np.testing.assert_array_equal(a, r.run_chunked(*args))   # the same steps
+        np.testing.assert_array_equal(a, r.run_numpy(*args))     # the same bits at every size
         b = ref(xv, yv)       # (the unoptimized graph: other roundings in float32)
         assert a.dtype == b.dtype and a.shape == b.shape
         tol = dict(rtol=1e-5, atol=1e-7) if dtype == "float32" else dict(rtol=1e-13, atol=1e-16)
@@ -58,6 +61,11 @@ def test_hybrid_matrices_any_layout_and_broadcast_scalar(small_chunks):
     xv = rs.randn(50, 30)
     for v in (xv, np.asfortranarray(xv), xv[::2, ::3], xv.T):
         np.testing.assert_allclose(f(v, 0.7), ref(v, 0.7), rtol=1e-14)
+        vals = dict(zip(f.maker.fgraph.inputs, [v, np.asarray(0.7)]))
+        args = [vals[i] if i in vals else getattr(i, "data", None) for i in node.inputs]
+        args = [np.asarray(0.7).reshape((1,) * i.ndim) if a is None else a   # s, broadcast
+                for a, i in zip(args, node.inputs)]
+        np.testing.assert_array_equal(r.run_hybrid(*args), r.run_numpy(*args))
 
 
 def test_hybrid_multiple_outputs(small_chunks):

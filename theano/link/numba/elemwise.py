@@ -1,4 +1,4 @@
-"""Elemwise on the native backend: NumPy for cold or SIMD-friendly work, fused Numba loops when hot.
+"""Elemwise on the native backend: one path per node, chosen once when the function is compiled.
 
 An Elemwise node (one scalar op, or a fused ``Composite`` whose inner graph is a chain of Elemwise
 nodes on 0-d tensors) is first flattened into a *scalar program*: a list of steps
@@ -9,24 +9,29 @@ nodes on 0-d tensors) is first flattened into a *scalar program*: a list of step
   the steps on scalars, from each scalar op's ``kernel`` template (``"math.exp({0})"``), casting
   each step to its declared dtype so that float32 stays float32 and integers wrap as in NumPy.
 
-Which one runs is decided by measurement-based rules (see ``benchmarks/``):
+The path of a node (``ElemwiseRunner.path``) depends only on static facts: the scalar program
+(ops and dtypes), the broadcast pattern and the config flags. It never changes afterwards, so a
+compiled function returns the same bits on every call, from the first:
 
-- a single ufunc is one pass over memory in NumPy already, with SIMD transcendental functions:
-  NumPy (``THEANO_NUMBA_FORCE_KERNELS=1`` runs single ops through Numba loops too, for testing);
-- a fused chain runs as one Numba loop (no temporaries, one dispatch) when the cost model says so,
-  with ``prange`` over the first axis above ``config.numba__parallel_threshold`` elements when the
-  process may use more than one CPU;
-  chains dominated by exp/log/tanh/... on big arrays run as NumPy on chunks that stay in cache
-  (NumPy's SIMD exp is several times faster than libm's scalar exp that Numba calls);
-- Numba compiles only once a node is hot (``HOT_CALLS`` calls), or at once when the kernel is in the
-  disk cache, so that ``theano.function`` itself stays fast.
+- ``ufunc``: a single scalar op runs as its NumPy ufunc (one pass over memory already, with SIMD
+  transcendental functions); ``config.numba__force_kernels`` runs it as a Numba loop instead;
+- ``kernel``: a fused chain of cheap steps runs as one Numba loop (no temporaries, one dispatch),
+  compiled (or loaded from the disk cache) at the first call; with ``config.numba__parallel`` or
+  ``config.openmp`` (both off by default) the loop runs over several threads above
+  ``config.numba__parallel_threshold`` elements, with the same values;
+- ``numpy-fused``: a fused chain dominated by exp/log/tanh/... (by the static cost table below:
+  NumPy's SIMD functions are several times faster than libm's scalar ones that Numba calls) runs
+  as its NumPy program; arrays bigger than a chunk run chunk by chunk (hybrid chunks: the exactly
+  rounded steps fused into Numba loops, the others NumPy ufuncs into reused buffers), which gives
+  the same values as the NumPy program on the whole array;
+- ``numpy``: a scalar op without a program (several outputs...) runs its ``impl``.
 
 Strict Theano broadcasting holds on every path: dimensions not declared broadcastable must have
 equal lengths, else ValueError (with the message of the reference implementation).
 """
 
 import math
-import os
+import threading
 import warnings
 
 import numpy as np
@@ -37,12 +42,8 @@ from theano.tensor.elemwise import Elemwise, _check_shapes
 
 from theano.link.numba.dispatch import numba_funcify
 
-# Calls of a node after which its Numba kernel is compiled (0: at the first call).
-HOT_CALLS = int(os.environ.get("THEANO_NUMBA_HOT_CALLS", "3"))
-# Run single-op nodes through Numba loops too (to test every scalar op's kernel; slower).
-FORCE_KERNELS = os.environ.get("THEANO_NUMBA_FORCE_KERNELS", "") not in ("", "0")
-# Elements of the output per NumPy chunk.
-CHUNK = 8192
+# Elements of the output per NumPy chunk (and the chunk the cost model assumes).
+CHUNK = COST_CHUNK = 8192
 # Fixed cost of a NumPy call and of a Numba dispatch, in ns (measured on the reference machine).
 NUMPY_CALL_NS = 500.0
 NUMBA_CALL_NS = 700.0
@@ -60,6 +61,11 @@ _COSTS = {
 }
 _DEFAULT_COST = ((0.25, 0.4), (0.15, 0.25))
 
+# A fused program runs as NumPy (path 'numpy-fused') when, by the cost table, NumPy's ufuncs are
+# faster than the Numba loop from this many elements on (the crossover of the per-call costs and
+# the per-element saving); above it, for every size, the Numba loop.
+NUMPY_FUSED_BELOW = 4096
+
 # Scalar ops whose NumPy implementation cannot raise floating-point warnings worth hiding.
 _QUIET = {"add", "mul", "sub", "neg", "abs", "sqr", "identity", "maximum", "minimum", "lt", "gt",
           "le", "ge", "eq", "neq", "and_", "or_", "xor", "invert", "switch", "clip", "second",
@@ -68,13 +74,6 @@ _QUIET = {"add", "mul", "sub", "neg", "abs", "sqr", "identity", "maximum", "mini
 
 _NUMBA_DTYPES = {"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
                  "float32", "float64"}
-
-
-def _cpus():
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -359,6 +358,18 @@ def scalar_expr(sop, args, arg_dtypes, out_dtype):
         return f"(max({x}, 0.0) + math.log1p(math.exp(-abs({x}))))"
     if isinstance(sop, ts.TrueDiv):
         return f"(np.float64({args[0]}) / np.float64({args[1]}))"
+    if isinstance(sop, (ts.IntDiv, ts.Mod)) and all(np.dtype(d).kind in "iu" for d in arg_dtypes):
+        # NumPy's integer semantics, spelled out (LLVM leaves x // 0 and INT_MIN // -1 undefined):
+        # x // 0 == x % 0 == 0; INT_MIN // -1 wraps to INT_MIN; the remainder has the sign of y
+        a, b = args
+        signed = any(np.dtype(d).kind == "i" for d in arg_dtypes)
+        if isinstance(sop, ts.IntDiv):
+            expr = f"(0 if ({b}) == 0 else ({a}) // ({b}))"
+            if signed:
+                expr = f"(-({a}) if ({b}) == -1 else {expr})"
+            return expr
+        expr = f"(0 if ({b}) == 0 else ({a}) % ({b}))"
+        return f"(0 if ({b}) == -1 else {expr})" if signed else expr
     if isinstance(sop, ts.Pow) and np.dtype(out_dtype).kind in "iu":
         return None  # negative integer powers raise in NumPy
     if isinstance(sop, ts.Cast):
@@ -466,8 +477,19 @@ def program_costs(prog):
 # Hybrid chunks: cheap steps as Numba loops, SIMD-friendly steps as NumPy ufuncs
 # ---------------------------------------------------------------------------------------------
 
-# a step runs as a NumPy ufunc in the hybrid when NumPy saves at least this many ns per element
-HYBRID_GAIN_NS = 1.0
+# Steps whose Numba expression gives the bits of NumPy's ufunc on every input (IEEE-exact operations,
+# comparisons, selections and exact casts): only these run inside the hybrid's Numba loops.
+_EXACT_STEPS = {"add", "sub", "mul", "neg", "true_div", "sqr", "abs", "sqrt", "lt", "gt", "le", "ge",
+                "eq", "neq", "switch", "identity", "second", "floor", "ceil", "trunc", "and_",
+                "or_", "xor", "invert"}
+
+
+def _exact_step(sop):
+    if isinstance(sop, ts.Cast):
+        return True   # scalar_expr refuses the float -> int casts whose results LLVM leaves open
+    return sop.name in _EXACT_STEPS and (type(sop).kernel is not None or
+                                         isinstance(sop, (ts.Add, ts.Mul, ts.TrueDiv)))
+
 # Elements per hybrid chunk (fewer, bigger calls than CHUNK: the Numba stages need no temporaries,
 # and a few buffers of this size still stay in L2; measured flat between 16k and 128k)
 HYBRID_CHUNK = 32768
@@ -497,15 +519,16 @@ class HybridPlan:
         for k, (sop, args, res, od) in enumerate(steps):
             refs = [a for a in args if not isinstance(a, tuple)]
             full[res] = any(full[a] for a in refs)
-            c = _COSTS.get(sop.name)
-            if c is None or not full[res] or od not in ("float32", "float64"):
-                continue
-            nb_ns, np_ns = c[od == "float32"]
+            if _exact_step(sop):
+                continue   # a Numba loop computes what NumPy's ufunc computes, bit for bit
+            # any other step must be a NumPy ufunc on whole chunks, so that the hybrid gives the
+            # values of the NumPy program
             dtypes = [_ref_dtype(prog, a) for a in args]
             fn = _numpy_step(sop, len(args), od, dtypes)
-            if nb_ns - np_ns >= HYBRID_GAIN_NS and isinstance(fn, np.ufunc) and fn.nout == 1 \
-                    and all(d == od for d in dtypes):
-                vec[k] = fn
+            if not full[res] or od not in ("float32", "float64") or not isinstance(fn, np.ufunc) \
+                    or fn.nout != 1 or any(d != od for d in dtypes):
+                return
+            vec[k] = fn
         if not vec or any(isinstance(o, tuple) or o in prog.inputs for o in prog.outputs) or \
                 len(set(prog.outputs)) != len(prog.outputs):
             return
@@ -643,7 +666,7 @@ class HybridPlan:
 
 
 class ElemwiseRunner:
-    """Builds the callables of one Elemwise node and switches between them (see module doc)."""
+    """Builds the callable of one Elemwise node on the path chosen for it (see module doc)."""
 
     def __init__(self, node):
         self.node = node
@@ -656,10 +679,12 @@ class ElemwiseRunner:
                                   [o.dtype for o in node.outputs])
         self.inplace = dict(op.inplace_pattern)
         self.rebind = None
-        self.calls = 0
         self.kernel_source = None
         self.kernel = None
         self.failed = False
+        self._lock = threading.Lock()
+        # input types (dtype, ndim, layout, writeable) numba refused: those calls run NumPy
+        self.refused = set()
         if self.prog is not None:
             self.np_prog = make_numpy_program(self.prog)
             self.quiet = program_is_quiet(self.prog)
@@ -668,7 +693,6 @@ class ElemwiseRunner:
         else:
             self.np_prog = self._impl_program()
             self.quiet = False
-        self.fused = self.prog is not None and (len(self.prog.steps) > 1 or FORCE_KERNELS)
         # shape-check plan: for each dim, the inputs that must agree
         self.checks = []
         for d in range(self.ndim):
@@ -678,15 +702,29 @@ class ElemwiseRunner:
         if self.prog is not None:
             nb, npc, calls = program_costs(self.prog)
             gain = nb - npc   # ns per element that NumPy saves over the Numba loop
-            if gain > calls * NUMPY_CALL_NS / CHUNK:
+            if gain > calls * NUMPY_CALL_NS / COST_CHUNK:
                 self.numpy_above = max(0.0, calls * NUMPY_CALL_NS - NUMBA_CALL_NS) / gain
             else:
                 self.numpy_above = math.inf
         else:
             self.numpy_above = 0
-        self.parallel_ok = _cpus() > 1
+        self.parallel = bool(config.numba__parallel or config.openmp)
+        self.parallel_threshold = config.numba__parallel_threshold
         self.par_kernel = None
         self.hybrid = None
+        self.path = self.choose_path(config.numba__force_kernels)
+
+    def choose_path(self, force_kernels=False):
+        """The path of this node, from static facts only (see the module doc)."""
+        if self.prog is None:
+            return "numpy"
+        if self.kernel_source is not None and force_kernels:
+            return "kernel"
+        if len(self.prog.steps) == 1:
+            return "ufunc"
+        if self.kernel_source is None or self.numpy_above < NUMPY_FUSED_BELOW:
+            return "numpy-fused"
+        return "kernel"
 
     # -- NumPy paths ----------------------------------------------------------------------------
     def _impl_program(self):
@@ -741,20 +779,22 @@ class ElemwiseRunner:
 
     def hybrid_function(self):
         """``run_hybrid`` when this program splits into Numba and NumPy stages, else None."""
-        if self.hybrid is None:
-            self.hybrid = False
-            plan = HybridPlan(self.prog, self.in_bcast) if self.prog is not None else None
-            if plan is not None and plan.ok and self.ndim > 0:
-                try:
-                    plan.load()
-                    self.hybrid = plan
-                except Exception:
-                    pass
+        with self._lock:
+            if self.hybrid is None:
+                plan = HybridPlan(self.prog, self.in_bcast) if self.prog is not None else None
+                hybrid = False
+                if plan is not None and plan.ok and self.ndim > 0:
+                    try:
+                        plan.load()
+                        hybrid = plan
+                    except Exception:
+                        pass
+                self.hybrid = hybrid
         return self.run_hybrid if self.hybrid else None
 
     def run_big(self, *args):
-        """Big arrays: hybrid chunks when the program splits well (decided at the first call),
-        else the NumPy program on chunks."""
+        """The NumPy program of a 'numpy-fused' node: on the whole arrays when small, else chunk by
+        chunk (hybrid chunks when the program splits into stages). Same values at every size."""
         if self.hybrid is None:
             self.hybrid_function()
         if self.hybrid:
@@ -763,14 +803,19 @@ class ElemwiseRunner:
 
     def run_hybrid(self, *args):
         shape = self.check_shapes(args)
-        if shape[0] == 0 or any(d == 0 for d in shape):
+        if self.ndim == 0 or any(d == 0 for d in shape):
+            return self.run_numpy(*args)
+        rows = shape[0]
+        row = 1
+        for d in shape[1:]:
+            row *= d
+        if rows * row <= CHUNK:
             return self.run_numpy(*args)
         try:
             with np.errstate(all="ignore"):
                 outs = self.hybrid.run(args, self.prog.inputs, shape, self.out_dtypes)
         except Exception:
-            # types numba refuses for a stage: chunked NumPy from now on
-            self.hybrid = False
+            # types numba refuses for a stage (same values: the chunked NumPy program)
             return self.run_chunked(*args)
         for o, i in self.inplace.items():
             np.copyto(args[i], outs[o])
@@ -806,86 +851,105 @@ class ElemwiseRunner:
     # -- Numba -----------------------------------------------------------------------------------
     def compile(self):
         """Compile (or load from the disk cache) the Numba kernel; False when it cannot be."""
-        if self.kernel is not None:
-            return True
-        if self.failed or self.kernel_source is None:
-            return False
-        from theano.link.numba.cache import compile_kernel
-
-        try:
-            self.kernel = compile_kernel(self.kernel_source, "kernel", numba_signature(self.node))
-        except Exception as exc:  # a scalar op numba cannot type: stay on NumPy for good
-            self.failed = True
-            warnings.warn(f"theano-ng: the numba kernel of {self.node.op} could not be built "
-                          f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}); "
-                          "running it with NumPy", RuntimeWarning, stacklevel=2)
-            return False
-        return True
-
-    def parallel_kernel(self):
-        if self.par_kernel is None:
+        with self._lock:
+            if self.kernel is not None:
+                return True
+            if self.failed or self.kernel_source is None:
+                return False
             from theano.link.numba.cache import compile_kernel
 
-            src = numba_kernel_source(self.prog, self.in_bcast, self.ndim, parallel=True,
-                                      inplace=self.inplace)
             try:
-                self.par_kernel = compile_kernel(src, "kernel", numba_signature(self.node))
-            except Exception:
-                self.par_kernel = False
+                self.kernel = compile_kernel(self.kernel_source, "kernel", numba_signature(self.node))
+            except Exception as exc:  # a scalar op numba cannot type: NumPy, for every call
+                self.failed = True
+                warnings.warn(f"theano-ng: the numba kernel of {self.node.op} could not be built "
+                              f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}); "
+                              "running it with NumPy", RuntimeWarning, stacklevel=2)
+                return False
+            return True
+
+    def parallel_kernel(self):
+        with self._lock:
+            if self.par_kernel is None:
+                from theano.link.numba.cache import compile_kernel
+
+                src = numba_kernel_source(self.prog, self.in_bcast, self.ndim, parallel=True,
+                                          inplace=self.inplace)
+                try:
+                    self.par_kernel = compile_kernel(src, "kernel", numba_signature(self.node))
+                except Exception:
+                    self.par_kernel = False
         return self.par_kernel
 
-    def run_kernel(self, *args):
+    @staticmethod
+    def _type_key(args):
+        return tuple((a.dtype, a.ndim, a.flags.c_contiguous, a.flags.writeable)
+                     if isinstance(a, np.ndarray) else type(a) for a in args)
+
+    def run_kernel(self, *args, kernel=None):
+        """The Numba loop, or the NumPy program for input types numba refuses (a read-only buffer
+        to write in place, ...): a fact of the inputs' types, the same at every call."""
+        refused = self.refused
+        if refused and self._type_key(args) in refused:
+            return self.run_numpy(*args)
         try:
-            outs = self.kernel(*args)
+            outs = (kernel or self.kernel)(*args)
         except ValueError:
             self.check_shapes(args)   # raises the reference message
             raise
         except Exception:
-            # types numba refuses (a read-only buffer to write in place, ...): NumPy from now on
-            # (numba would try, and fail, to compile again at every call)
-            self.failed = True
-            if self.rebind is not None:
-                self.rebind(self.run_chunked)
+            # numba would try, and fail, to compile again at every call: remember the types
+            refused.add(self._type_key(args))
             return self.run_numpy(*args)
         # in-place outputs were written into their input's buffer by the kernel
         return outs[0] if self.n_out == 1 else outs
 
     # -- entry points ----------------------------------------------------------------------------
-    def hot_function(self):
-        """The function used once the node is hot (no counting any more)."""
-        if self.fused and self.compile():
-            kernel = self.kernel
-            numpy_above = self.numpy_above
-            chunked = self.run_big
-            run_kernel = self.run_kernel
-            par_above = config.numba__parallel_threshold if self.parallel_ok else math.inf
-            simple = self.n_out == 1 and numpy_above == math.inf and par_above == math.inf
+    def kernel_function(self):
+        """The function of a 'kernel' node, its kernel compiled; None when it cannot be."""
+        if not self.compile():
+            return None
+        kernel = self.kernel
+        run_kernel = self.run_kernel
+        refused = self.refused
+        if not self.parallel:
+            if self.n_out == 1:
+                def run(*args):
+                    if not refused:
+                        try:
+                            return kernel(*args)[0]
+                        except Exception:
+                            pass
+                    return run_kernel(*args)
+                return run
+            return run_kernel
 
-            if simple:
-                def hot(*args):
-                    try:
-                        return kernel(*args)[0]
-                    except Exception:
-                        return run_kernel(*args)
-                return hot
+        par_above = self.parallel_threshold
 
-            def hot(*args):
-                n = args[0].size
-                for a in args:
-                    if a.size > n:
-                        n = a.size
-                if n >= numpy_above:
-                    return chunked(*args)
-                if n >= par_above:
-                    par = self.parallel_kernel()
-                    if par:
-                        outs = par(*args)
-                        return outs[0] if self.n_out == 1 else outs
-                return run_kernel(*args)
-            return hot
-        if self.fused:
-            return self.run_chunked
-        return self.single_op_function()
+        def run(*args):
+            n = args[0].size
+            for a in args:
+                if a.size > n:
+                    n = a.size
+            if n >= par_above:
+                par = self.parallel_kernel()
+                if par:
+                    return run_kernel(*args, kernel=par)
+            return run_kernel(*args)
+        return run
+
+    def path_function(self):
+        """The function of this node's path (kernels compiled at the first call, see entry)."""
+        if self.path == "kernel":
+            fn = self.kernel_function()
+            if fn is not None:
+                return fn
+            self.path = "numpy-fused"   # numba cannot build it (for every call, from the first)
+        if self.path == "numpy-fused":
+            return self.run_big
+        if self.path == "ufunc":
+            return self.single_op_function()
+        return self.run_numpy
 
     def single_op_function(self):
         """A tight function for one ufunc: strict shape check, call, dtype fix."""
@@ -935,35 +999,58 @@ class ElemwiseRunner:
         raise ValueError(f"Input dimension mismatch in {self.node.op}")
 
     def entry(self):
-        """The function the compiled thunk calls first (it rebinds itself once hot)."""
-        if not self.fused or HOT_CALLS <= 0:
-            hot = self.hot_function()
-            try:
-                hot._set_rebind = self._set_rebind
-            except AttributeError:  # a bound method: nothing to switch to later anyway
-                pass
-            return hot
-        from theano.link.numba.cache import is_cached
+        """The function the compiled thunk binds for this node. A 'kernel' node's first call
+        compiles its kernel (or loads it from the disk cache) and then runs it: the path is the
+        same from the first call on; only the compilation waits for it, so that
+        ``theano.function`` stays fast."""
+        if self.path != "kernel":
+            return _described(self.path_function(), self.path)
 
-        # a kernel in the disk cache is loaded at the first call, not by theano.function
-        hot_after = 1 if (self.kernel_source is not None and is_cached(self.kernel_source)) \
-            else HOT_CALLS
+        def first_call(*args):
+            fn = self.path_function()
+            if self.rebind is not None:
+                self.rebind(fn)
+            return fn(*args)
 
-        def cold(*args):
-            self.calls += 1
-            if self.calls >= hot_after and self.rebind is not None:
-                hot = self.hot_function()
-                self.rebind(hot)
-                return hot(*args)
-            return self.run_chunked(*args)
+        first_call._set_rebind = self._set_rebind
+        first_call.theano_runner = self
+        return first_call
 
-        cold._set_rebind = self._set_rebind
-        return cold
+    def path_label(self):
+        if self.path == "kernel" and self.parallel:
+            return f"kernel (parallel above {self.parallel_threshold} elements)"
+        return self.path
 
     def _set_rebind(self, fn):
         self.rebind = fn
 
 
+def _described(fn, label):
+    """``fn``, labelled with its path where it takes attributes (a bound method of the runner is
+    described by the runner itself: see ``node_path``)."""
+    try:
+        fn.theano_path = label
+    except AttributeError:
+        pass
+    return fn
+
+
+def node_path(fn):
+    """How a node runs, from the callable its funcify gave (for ``describe``)."""
+    label = getattr(fn, "theano_path", None)
+    if label is not None:
+        return label
+    runner = getattr(fn, "theano_runner", None) or getattr(fn, "__self__", None)
+    if isinstance(runner, ElemwiseRunner):
+        return runner.path_label()
+    name = getattr(fn, "__name__", "")
+    if name.startswith("perform_"):
+        return "perform"
+    return "python"
+
+
 @numba_funcify.register(Elemwise)
 def _funcify_elemwise(op, node):
-    return ElemwiseRunner(node).entry()
+    runner = ElemwiseRunner(node)
+    fn = runner.entry()
+    return fn

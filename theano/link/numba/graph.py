@@ -16,16 +16,21 @@ generated as one module::
 
     graph = numba.njit(cache=True, ...)(_graph)
 
-compiled (and cached on disk like the kernels) once the function is hot, and called with one
-dispatch. Constants are passed as arguments. Anything unexpected (a layout Numba refuses, a shape
-error at run time, a failed compilation) makes that call, or the graph for good, run through the
-per-node code instead, which also gives the errors their node and user line.
+compiled (and cached on disk like the kernels) at the first call that uses it, and called with one
+dispatch. Constants are passed as arguments, or frozen into the code when small.
+
+Which calls use it is fixed when the function is compiled: the graph must be expressible (every
+node above, at most ``MAX_NODES``), ``config.numba__whole_graph`` on and no profiling; then a call
+whose every input has at most ``config.numba__whole_graph_max_size`` elements runs the whole-graph
+function, and a call with a bigger input runs the per-node code (whose NumPy ufuncs and BLAS calls
+win there). The choice depends on nothing but the inputs' shapes: never on timings or call counts,
+so the same inputs give the same bits at every call. Input types numba refuses (a layout it cannot
+type) run the per-node code, as does a call that fails at run time, which then raises the per-node
+error with its node and user line.
 """
 
-import math
-import os
 import re
-import time
+import threading
 
 import numpy as np
 
@@ -37,15 +42,8 @@ from theano.tensor.shape import Shape_i
 
 from theano.link.numba import elemwise as nbe
 
-# Calls after which a graph is compiled whole (0: never); graphs of more nodes are not.
-GRAPH_HOT_CALLS = int(os.environ.get("THEANO_NUMBA_GRAPH_HOT_CALLS", "20"))
+# Graphs of more nodes than this are not compiled whole (compile time grows with the graph).
 MAX_NODES = 40
-MEASURE_CALLS = 4   # calls of each tier timed before choosing
-# Compiling a graph takes about a second (more with dot products). A graph whose calls take longer
-# than SLOW_CALL_S (where per-node overhead matters less) is compiled only once its calls have
-# taken COMPILE_BUDGET_S in all, so that short runs of big graphs do not pay for it.
-SLOW_CALL_S = 50e-6
-COMPILE_BUDGET_S = 1.0
 
 HELPERS = '''
 def _cf(a):
@@ -212,84 +210,91 @@ class WholeGraph:
     def __init__(self, fgraph, nodes):
         built = graph_source(fgraph, nodes) if len(nodes) <= MAX_NODES else None
         self.ok = built is not None
+        self.fgraph = fgraph
+        self.lock = threading.Lock()
         if self.ok:
             self.source, self.consts = built
             self.out_dtypes = [np.dtype(v.dtype) for v in fgraph.outputs]
 
-    def thunk(self, per_node):
-        """A thunk that runs ``per_node`` until hot, then the whole-graph function."""
-        from theano.link.numba.cache import is_cached
+    def thunk(self, per_node, max_size):
+        """A thunk running the whole-graph function when every input has at most ``max_size``
+        elements, else ``per_node``."""
+        glb = {"_per_node": per_node}
+        checked = [f"i{k}" for k, v in enumerate(self.fgraph.inputs) if v.ndim > 0]
+        lines = ["def thunk(inputs):"]
+        if checked:
+            n_in = len(self.fgraph.inputs)
+            lines.append(f"    {''.join(f'i{k}, ' for k in range(n_in))}= inputs")
+            cond = " or ".join(f"{c}.size > {int(max_size)}" for c in checked)
+            lines.append(f"    if {cond}:")
+            lines.append("        return _per_node(inputs)")
+        lines.append("    return _run(inputs)")
 
-        glb = {}
-        hot_after = 1 if is_cached(self.source) else GRAPH_HOT_CALLS
-        # calls, fastest call (the first calls also compile the per-node kernels: the fastest
-        # call times the number of calls is the time the graph itself has taken)
-        state = [0, math.inf]
-        clock = time.perf_counter
+        def first(inputs):
+            with self.lock:
+                if glb["_run"] is first:
+                    glb["_run"] = self._runner(per_node, glb)
+            return glb["_run"](inputs)
 
-        def cold(inputs):
-            calls = state[0] = state[0] + 1
-            if calls >= hot_after and (hot_after == 1 or state[1] < SLOW_CALL_S or
-                                       state[1] * calls >= COMPILE_BUDGET_S):
-                glb["_run"] = self._runner(per_node, glb) or per_node
-                return glb["_run"](inputs)
-            t0 = clock()
-            outs = per_node(inputs)
-            t = clock() - t0
-            if t < state[1]:
-                state[1] = t
-            return outs
-
-        glb["_run"] = cold
-        exec("def thunk(inputs):\n    return _run(inputs)\n", glb)
+        glb["_run"] = first
+        exec(compile("\n".join(lines) + "\n", "<theano-ng whole-graph thunk>", "exec"), glb)
         thunk = glb["thunk"]
         thunk.source = per_node.source
         thunk.per_node = per_node
         thunk.graph_source = self.source
+        thunk.whole_graph_max_size = int(max_size)
         return thunk
 
     def _runner(self, per_node, glb):
+        """The function running the compiled graph (compiled now), or ``per_node`` when numba
+        cannot build it or it does not give the declared dtypes (facts of the graph's types)."""
         from theano.link.numba.cache import load_module
 
         try:
             graph = load_module(self.source).graph
         except Exception:
-            return None
+            return per_node
         consts = tuple(self.consts)
         out_dtypes = self.out_dtypes
-        clock = time.perf_counter
+        refused = set()
+        state = {"checked": False}
+
+        def type_key(inputs):
+            return tuple((a.dtype, a.ndim, a.flags.c_contiguous, a.flags.f_contiguous,
+                          a.flags.writeable) if isinstance(a, np.ndarray) else type(a)
+                         for a in inputs)
+
+        def careful(inputs):
+            # until one call has succeeded: refused input types and the dtype check
+            if refused and type_key(inputs) in refused:
+                return per_node(inputs)
+            try:
+                outs = graph(*inputs, *consts)
+            except Exception as exc:
+                if _is_numba_error(exc):
+                    refused.add(type_key(inputs))
+                return per_node(inputs)     # gives a run-time error its node and user line
+            if not state["checked"]:
+                if [o.dtype for o in outs] != out_dtypes:
+                    glb["_run"] = per_node
+                    return per_node(inputs)
+                state["checked"] = True
+            if not refused:
+                glb["_run"] = lean
+            return list(outs)
 
         def lean(inputs):
             try:
                 return list(graph(*inputs, *consts))
             except Exception:
-                return per_node(inputs)     # gives the error its node and user line
+                return careful(inputs)
 
-        # First call: check that numba compiles it and gives the declared dtypes. Then time both
-        # tiers on the next real calls, alternately, and keep the faster one (for one tiny op,
-        # NumPy's ufunc beats a Numba dispatch).
-        times = {"graph": [], "node": []}
+        return careful
 
-        def measuring(inputs):
-            if not times["graph"] and not times["node"] and not measuring.checked:
-                try:
-                    outs = graph(*inputs, *consts)
-                except Exception:
-                    glb["_run"] = per_node          # numba cannot compile it for these types
-                    return per_node(inputs)
-                if [o.dtype for o in outs] != out_dtypes:
-                    glb["_run"] = per_node
-                    return per_node(inputs)
-                measuring.checked = True
-                return list(outs)
-            which = "graph" if len(times["graph"]) <= len(times["node"]) else "node"
-            t0 = clock()
-            outs = lean(inputs) if which == "graph" else per_node(inputs)
-            times[which].append(clock() - t0)
-            if len(times["node"]) >= MEASURE_CALLS:
-                faster = min(times["graph"]) < min(times["node"])
-                glb["_run"] = lean if faster else per_node
-            return outs
 
-        measuring.checked = False
-        return measuring
+def _is_numba_error(exc):
+    try:
+        from numba.core.errors import NumbaError
+    except ImportError:  # pragma: no cover
+        return False
+    return isinstance(exc, NumbaError)

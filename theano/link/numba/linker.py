@@ -17,13 +17,20 @@ for it, bound as a global of the generated function. The ``try`` is free in CPyt
 is mapped back to its node by the line number of the failing statement, and re-raised with the
 node, its input shapes and the user's line (``theano.link.utils.reraise_with_node``).
 
-Graphs with lazy ops (ifelse) run on the reference LazyVM, whose demand-driven walk they need.
+Graphs with lazy ops (ifelse) run on the reference LazyVM, whose demand-driven walk they need
+(``theano.link.base.needs_lazy_vm``). Small graphs of ops Numba can express also get the
+whole-graph tier (``graph.py``) for calls on small inputs. How each node runs is fixed here, at
+compile time (``thunk.node_paths``).
+
+The thunk keeps no state between calls (its values are local variables), so several threads may
+call it at once.
 """
 
 import time
 
+from theano.configdefaults import config
 from theano.graph.basic import Constant
-from theano.link.python.vm import LazyVM
+from theano.link.base import Backend, lazy_thunk, needs_lazy_vm
 from theano.link.utils import reraise_with_node
 from theano.link.numba import elemwise as nbe
 from theano.link.numba.dispatch import numba_funcify
@@ -67,10 +74,12 @@ def build_thunk(fgraph, nodes, profile=None, funcify=numba_funcify):
         lines.append(f"    {''.join(names[v] + ', ' for v in fgraph.inputs)}= inputs")
     lines.append("    try:")
     hooks = []
+    paths = []
     for i, node in enumerate(nodes):
         fname = f"f{i}"
         fn = funcify(node.op, node)
         glb[fname] = fn
+        paths.append((node, nbe.node_path(fn)))
         hook = getattr(fn, "_set_rebind", None)
         if hook is not None:
             hooks.append((hook, fname))
@@ -130,30 +139,28 @@ def build_thunk(fgraph, nodes, profile=None, funcify=numba_funcify):
         hook(lambda new, _n=fname: glb.__setitem__(_n, new))
     thunk.source = source
     thunk.names = rev_names
+    thunk.node_paths = paths
     return thunk
 
 
-class NumbaLinker:
+class NumbaLinker(Backend):
     """The fast native backend: generated straight-line code with Numba-compiled Elemwise loops."""
 
     name = "numba"
 
-    def __init__(self, allow_gc=True):
-        self.allow_gc = allow_gc
-
     def make_thunk(self, fgraph, profile=None):
         nodes = fgraph.toposort()
-        if any(getattr(n.op, "lazy", False) for n in nodes):
-            return LazyVM(fgraph, nodes, self.allow_gc, profile)
+        if needs_lazy_vm(nodes):
+            return lazy_thunk(fgraph, nodes, self.allow_gc, profile)
         per_node = build_thunk(fgraph, nodes, profile)
         from theano.link.numba import graph as whole
 
-        if profile is None and whole.GRAPH_HOT_CALLS > 0 and nbe.HOT_CALLS > 0:
+        if profile is None and config.numba__whole_graph and config.numba__whole_graph_max_size > 0:
             tier = whole.WholeGraph(fgraph, nodes)
             if tier.ok:
-                return tier.thunk(per_node)
+                max_size = config.numba__whole_graph_max_size
+                thunk = tier.thunk(per_node, max_size)
+                thunk.node_paths = [(n, f"whole-graph (inputs <= {max_size} elements), else {p}")
+                                    for n, p in per_node.node_paths]
+                return thunk
         return per_node
-
-    def required_rewrites(self):
-        return ()
-

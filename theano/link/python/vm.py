@@ -8,11 +8,18 @@ Two executors share one storage layout (a one-element list per variable):
   ``lazy = True`` (ifelse) implement ``lazy_perform(node, input_storage, computed, output_storage)``
   which returns the positions of inputs they still need, or an empty list once their outputs are
   written. The walk is iterative (an explicit stack), so deep graphs do not recurse.
+
+Threads: the storage cells belong to the compiled function (MonitorMode's callbacks see them), so
+a call holds the executor's lock: calls from several threads run one after the other, each with
+correct results. A call from inside the same call (a callback calling its own function) would
+overwrite the cells in use, and raises RuntimeError instead.
 """
 
+import threading
 import time
 
 from theano.graph.basic import Constant
+from theano.link.base import Backend, lazy_thunk, needs_lazy_vm
 from theano.link.utils import reraise_with_node
 
 
@@ -42,7 +49,32 @@ class _Plan:
         self.transient = [c for v, c in self.cells.items() if not isinstance(v, Constant)]
 
 
-class LoopVM:
+class _Locked:
+    """Serializes the calls of one executor (see module doc)."""
+
+    def _enter(self):
+        lock = self._lock
+        if not lock.acquire(blocking=False):
+            if self._owner == threading.get_ident():
+                raise RuntimeError("A compiled function was called again from inside its own call "
+                                   "(for example from a MonitorMode callback); call a separate "
+                                   "copy of it (Function.copy()) instead")
+            lock.acquire()
+        self._owner = threading.get_ident()
+
+    def _exit(self):
+        self._owner = None
+        self._lock.release()
+
+    def __call__(self, input_values):
+        self._enter()
+        try:
+            return self._run(input_values)
+        finally:
+            self._exit()
+
+
+class LoopVM(_Locked):
     def __init__(self, fgraph, nodes, allow_gc=True, profile=None):
         self.plan = plan = _Plan(fgraph, nodes)
         keep = set(fgraph.outputs) | set(fgraph.inputs)
@@ -58,8 +90,10 @@ class LoopVM:
         self.steps = [(node, node.op.perform, ins, outs, fr)
                       for node, ins, outs, fr in zip(nodes, plan.node_inputs, plan.node_outputs, frees)]
         self.profile = profile
+        self._lock = threading.Lock()
+        self._owner = None
 
-    def __call__(self, input_values):
+    def _run(self, input_values):
         plan = self.plan
         for cell, v in zip(plan.input_cells, input_values):
             cell[0] = v
@@ -84,7 +118,7 @@ class LoopVM:
                 c[0] = None
 
 
-class LazyVM:
+class LazyVM(_Locked):
     def __init__(self, fgraph, nodes, allow_gc=True, profile=None):
         self.plan = plan = _Plan(fgraph, nodes)
         self.nodes = nodes
@@ -96,8 +130,10 @@ class LazyVM:
         self.input_ids = [[self.producer.get(v) for v in n.inputs] for n in nodes]
         self.output_producers = [self.producer.get(v) for v in fgraph.outputs]
         self.profile = profile
+        self._lock = threading.Lock()
+        self._owner = None
 
-    def __call__(self, input_values):
+    def _run(self, input_values):
         plan = self.plan
         nodes = self.nodes
         for cell, v in zip(plan.input_cells, input_values):
@@ -154,19 +190,15 @@ class LazyVM:
                 c[0] = None
 
 
-class PythonLinker:
+class PythonLinker(Backend):
     """The reference backend. Always available; every op runs through its ``perform``."""
 
     name = "py"
 
-    def __init__(self, allow_gc=True):
-        self.allow_gc = allow_gc
-
     def make_thunk(self, fgraph, profile=None):
         nodes = fgraph.toposort()
-        if any(getattr(n.op, "lazy", False) for n in nodes):
-            return LazyVM(fgraph, nodes, self.allow_gc, profile)
-        return LoopVM(fgraph, nodes, self.allow_gc, profile)
-
-    def required_rewrites(self):
-        return ()
+        if needs_lazy_vm(nodes):
+            return lazy_thunk(fgraph, nodes, self.allow_gc, profile)
+        vm = LoopVM(fgraph, nodes, self.allow_gc, profile)
+        vm.node_paths = [(n, "perform") for n in nodes]
+        return vm
