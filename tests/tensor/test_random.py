@@ -64,6 +64,25 @@ def test_binomial_statistics_and_float_mask(Streams):
 
 
 @pytest.mark.parametrize("Streams", STREAMS)
+def test_binomial_float16_mask_with_float16_p(Streams):
+    # Theano 1.0 programs draw half-precision dropout masks this way
+    srng = Streams(seed=21)
+    mask = srng.binomial((4000,), p=np.float16(0.5), dtype="float16")
+    assert mask.dtype == "float16"
+    for mode in ("FAST_COMPILE", None):
+        f = theano.function([], mask, mode=mode)
+        a, b = f(), f()
+        for m in (a, b):
+            assert m.dtype == np.float16 and set(np.unique(m)) <= {0.0, 1.0}
+            assert abs(m.astype("float64").mean() - 0.5) < 0.04
+        assert not np.array_equal(a, b)
+    p = T.vector(dtype="float16")
+    m2 = srng.binomial(p=p, dtype="float16")
+    v = theano.function([p], m2)(np.array([0.0, 1.0, 1.0, 0.0], dtype="float16"))
+    assert v.dtype == np.float16 and v.tolist() == [0.0, 1.0, 1.0, 0.0]
+
+
+@pytest.mark.parametrize("Streams", STREAMS)
 def test_random_integers_inclusive(Streams):
     srng = Streams(seed=14)
     v = _run(srng.random_integers((4000,), low=-2, high=3))

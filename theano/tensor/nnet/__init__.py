@@ -7,6 +7,7 @@ Submodules: ``nnet`` (softmax and costs), ``conv`` (conv2d, conv3d and their gra
 
 from theano.tensor.nnet.nnet import *  # noqa: F401,F403
 from theano.tensor.nnet.nnet import __all__ as _nnet_all
+from theano.tensor.nnet.nnet import confusion_matrix
 from theano.tensor.nnet.conv import (conv2d, conv2d_grad_wrt_inputs, conv2d_grad_wrt_weights,
                                      conv2d_transpose, conv3d, Conv2d, Conv2dGradInputs,
                                      Conv2dGradWeights, Conv3d, Conv3dGradInputs, Conv3dGradWeights)
@@ -18,4 +19,4 @@ __all__ = list(_nnet_all) + ["conv2d", "conv2d_grad_wrt_inputs", "conv2d_grad_wr
                              "conv2d_transpose", "Conv2d", "Conv2dGradInputs", "Conv2dGradWeights",
                              "conv3d", "Conv3d", "Conv3dGradInputs", "Conv3dGradWeights",
                              "batch_normalization", "batch_normalization_train",
-                             "batch_normalization_test"]
+                             "batch_normalization_test", "confusion_matrix"]

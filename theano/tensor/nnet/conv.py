@@ -25,7 +25,8 @@ import numpy as np
 from theano.graph.basic import Apply, Constant
 from theano.graph.op import Op
 from theano.scalar import basic as ts
-from theano.tensor.basic import as_tensor_variable, get_scalar_constant_value
+from theano.gradient import DisconnectedType
+from theano.tensor.basic import as_tensor_variable, cast, constant, get_scalar_constant_value
 from theano.tensor.shape import shape_i
 from theano.tensor.type import TensorType
 
@@ -279,6 +280,20 @@ def corr2d(x, w, pads, subsample, dilation, dtype):
 # -------------------------------------------------------------------------------------------------
 
 
+def _spatial_shape(v, n):
+    """The spatial shape of the (B, C, *spatial) variable ``v`` as a list of int scalars."""
+    return [shape_i(v, 2 + a) for a in range(n)]
+
+
+def _shape_entries(shape, n):
+    """The ``n`` entries of the int vector variable ``shape`` (Python ints when constant)."""
+    if isinstance(shape, Constant):
+        return tuple(int(v) for v in np.asarray(shape.data))
+    if shape.owner is not None and type(shape.owner.op).__name__ == "MakeVector":
+        return tuple(shape.owner.inputs)
+    return tuple(shape[a] for a in range(n))
+
+
 class _BaseConv(Op):
     __props__ = ("border_mode", "subsample", "filter_flip", "filter_dilation", "imshp", "kshp",
                  "num_groups")
@@ -361,16 +376,45 @@ class _BaseConv(Op):
             raise TypeError(f"{who}: {name} must hold floats, got dtype {v.dtype}")
         return v
 
-    def _sizes(self, sizes, who):
-        if len(sizes) != self.nd:
-            raise TypeError(f"{who}: expected {self.nd} spatial sizes, got {len(sizes)}")
-        out = []
-        for k, v in enumerate(sizes):
-            v = as_tensor_variable(v)
-            if v.ndim != 0 or v.dtype not in ts.integer_dtypes:
-                raise TypeError(f"{who}: spatial size {k} must be an integer scalar, got {v.type}")
-            out.append(v)
-        return out
+    def _shape_arg(self, shape, who):
+        """The spatial shape argument of the gradient ops as one int vector of ``nd`` entries:
+        from a tuple/list of ints and/or symbolic int scalars, or an int vector."""
+        n = self.nd
+        if isinstance(shape, (tuple, list)):
+            if len(shape) != n:
+                raise ValueError(f"{who}: the shape argument must have {n} entries (the spatial "
+                                 f"shape), got {len(shape)}: {shape!r}")
+            entries = []
+            for k, v in enumerate(shape):
+                if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
+                    if v < 0:
+                        raise ValueError(f"{who}: spatial size {k} must be >= 0, got {v}")
+                    entries.append(int(v))
+                    continue
+                v = as_tensor_variable(v)
+                if v.ndim != 0 or v.dtype not in ts.integer_dtypes:
+                    raise TypeError(f"{who}: spatial size {k} must be an integer scalar, got "
+                                    f"{v.type}")
+                entries.append(v)
+            if all(isinstance(v, int) for v in entries):
+                return constant(np.asarray(entries, dtype="int64"))
+            from theano.tensor.basic import stack
+
+            return stack([cast(v, "int64") if not isinstance(v, int) else v for v in entries])
+        v = as_tensor_variable(shape)
+        if v.ndim != 1 or v.dtype not in ts.integer_dtypes:
+            raise TypeError(f"{who}: the shape argument must be a tuple of {n} ints or an int "
+                            f"vector, got {v.type}")
+        if isinstance(v, Constant) and len(v.data) != n:
+            raise ValueError(f"{who}: the shape argument must have {n} entries, got {v.data}")
+        return v
+
+    def _runtime_shape(self, shape, who):
+        shape = np.asarray(shape)
+        if shape.shape != (self.nd,):
+            raise ValueError(f"{who}: the shape argument must have {self.nd} entries (the spatial "
+                             f"shape), got {shape.tolist()}")
+        return tuple(int(v) for v in shape)
 
     def _spatial_pattern(self):
         return (False,) * self.nd
@@ -410,8 +454,8 @@ class _ConvForward(_BaseConv):
     def L_op(self, inputs, outputs, output_grads):
         x, w = inputs
         (gz,) = output_grads
-        gx = self._other("grad_inputs")(w, gz, *[shape_i(x, 2 + a) for a in range(self.nd)])
-        gw = self._other("grad_weights")(x, gz, *[shape_i(w, 2 + a) for a in range(self.nd)])
+        gx = self._other("grad_inputs")(w, gz, _spatial_shape(x, self.nd))
+        gw = self._other("grad_weights")(x, gz, _spatial_shape(w, self.nd))
         return [gx, gw]
 
     def R_op(self, inputs, eval_points):
@@ -428,26 +472,27 @@ class _ConvForward(_BaseConv):
 
 
 class _ConvGradInputs(_BaseConv):
-    """Gradient of the convolution wrt its input: ``(filters, output_grad, *sizes) -> input grad``.
+    """Gradient of the convolution wrt its input: ``(filters, output_grad, shape) -> input grad``.
 
-    ``sizes`` (integer scalars) give the input's spatial shape, needed because strided
-    convolutions drop trailing rows. With the same props, this is the transposed convolution.
+    ``shape`` is the input's spatial shape (a tuple of ``nd`` ints or symbolic int scalars, or an
+    int vector), needed because strided convolutions drop trailing rows. With the same props,
+    this is the transposed convolution.
     """
 
-    def make_node(self, filters, output_grad, *sizes):
-        who = f"conv{self.nd}d_grad_wrt_inputs"
+    def make_node(self, filters, output_grad, shape):
+        who = f"{type(self).__name__}"
         w = self._tensor(filters, who, "filters")
         gz = self._tensor(output_grad, who, "output_grad")
-        sizes = self._sizes(sizes, who)
+        shape = self._shape_arg(shape, who)
         dtype = ts.upcast(w.dtype, gz.dtype)
         bcast = (gz.broadcastable[0], w.broadcastable[1] and self.num_groups == 1) + \
             self._spatial_pattern()
-        return Apply(self, [w, gz] + sizes, [TensorType(dtype, bcast)()])
+        return Apply(self, [w, gz, shape], [TensorType(dtype, bcast)()])
 
     def perform(self, node, inputs, output_storage):
-        w, gz = inputs[:2]
-        img = tuple(int(v) for v in inputs[2:])
+        w, gz, shape = inputs
         name = type(self).__name__
+        img = self._runtime_shape(shape, name)
         self._check_hint(self.kshp, w.shape, "filters")
         if w.shape[0] != gz.shape[1]:
             raise ValueError(f"{name}: output_grad has {gz.shape[1]} channels (shape "
@@ -467,38 +512,39 @@ class _ConvGradInputs(_BaseConv):
     def infer_shape(self, node, input_shapes):
         ws, gs = input_shapes[:2]
         channels = ws[1] * self.num_groups if self.num_groups > 1 else ws[1]
-        return [(gs[0], channels) + tuple(node.inputs[2:])]
+        return [(gs[0], channels) + _shape_entries(node.inputs[2], self.nd)]
 
     def connection_pattern(self, node):
-        return [[True], [True]] + [[False]] * self.nd
+        return [[True], [True], [False]]
 
     def L_op(self, inputs, outputs, output_grads):
         w, gz = inputs[:2]
         (g,) = output_grads
         # out = A_w^T gz: linear in gz (adjoint: the forward conv) and bilinear in (w, gz).
         g_gz = self._other("forward")(g, w)
-        g_w = self._other("grad_weights")(g, gz, *[shape_i(w, 2 + a) for a in range(self.nd)])
-        return [g_w, g_gz] + [None] * self.nd
+        g_w = self._other("grad_weights")(g, gz, _spatial_shape(w, self.nd))
+        return [g_w, g_gz, DisconnectedType()()]
 
 
 class _ConvGradWeights(_BaseConv):
-    """Gradient of the convolution wrt its filters: ``(input, output_grad, *sizes) -> filter grad``
-    where ``sizes`` (integer scalars) give the filters' spatial shape."""
+    """Gradient of the convolution wrt its filters: ``(input, output_grad, shape) -> filter grad``
+    where ``shape`` is the filters' spatial shape (a tuple of ``nd`` ints or symbolic int scalars,
+    or an int vector)."""
 
-    def make_node(self, input, output_grad, *sizes):
-        who = f"conv{self.nd}d_grad_wrt_weights"
+    def make_node(self, input, output_grad, shape):
+        who = f"{type(self).__name__}"
         x = self._tensor(input, who, "input")
         gz = self._tensor(output_grad, who, "output_grad")
-        sizes = self._sizes(sizes, who)
+        shape = self._shape_arg(shape, who)
         dtype = ts.upcast(x.dtype, gz.dtype)
         bcast = (gz.broadcastable[1], x.broadcastable[1] and self.num_groups == 1) + \
             self._spatial_pattern()
-        return Apply(self, [x, gz] + sizes, [TensorType(dtype, bcast)()])
+        return Apply(self, [x, gz, shape], [TensorType(dtype, bcast)()])
 
     def perform(self, node, inputs, output_storage):
-        x, gz = inputs[:2]
-        kshape = tuple(int(v) for v in inputs[2:])
+        x, gz, shape = inputs
         name = type(self).__name__
+        kshape = self._runtime_shape(shape, name)
         self._check_hint(self.imshp, x.shape, "input")
         if x.shape[0] != gz.shape[0]:
             raise ValueError(f"{name}: the input has batch size {x.shape[0]} but "
@@ -521,17 +567,17 @@ class _ConvGradWeights(_BaseConv):
     def infer_shape(self, node, input_shapes):
         xs, gs = input_shapes[:2]
         channels = xs[1] // self.num_groups if self.num_groups > 1 else xs[1]
-        return [(gs[1], channels) + tuple(node.inputs[2:])]
+        return [(gs[1], channels) + _shape_entries(node.inputs[2], self.nd)]
 
     def connection_pattern(self, node):
-        return [[True], [True]] + [[False]] * self.nd
+        return [[True], [True], [False]]
 
     def L_op(self, inputs, outputs, output_grads):
         x, gz = inputs[:2]
         (g,) = output_grads
-        g_x = self._other("grad_inputs")(g, gz, *[shape_i(x, 2 + a) for a in range(self.nd)])
+        g_x = self._other("grad_inputs")(g, gz, _spatial_shape(x, self.nd))
         g_gz = self._other("forward")(x, g)
-        return [g_x, g_gz] + [None] * self.nd
+        return [g_x, g_gz, DisconnectedType()()]
 
 
 class Conv2d(_ConvForward):
@@ -626,7 +672,7 @@ def _spatial(shape, name, n):
     shape = as_tensor_variable(shape)
     if shape.ndim != 1:
         raise ValueError(f"{name} must be a tuple or a vector of ints, got {shape.type}")
-    return [shape[k - n] for k in range(n)], None
+    return shape[-n:], None
 
 
 def _hint_only(shape):
@@ -648,7 +694,7 @@ def _grad_inputs(n, output_grad, filters, input_shape, filter_shape, border_mode
     sizes, full = _spatial(input_shape, "input_shape", n)
     op = _FAMILIES[n]["grad_inputs"](_hint_only(full), filter_shape, border_mode, subsample,
                                      filter_flip, filter_dilation, num_groups)
-    return op(filters, output_grad, *sizes)
+    return op(filters, output_grad, sizes)
 
 
 def _grad_weights(n, input, output_grad, filter_shape, input_shape, border_mode, subsample,
@@ -656,7 +702,7 @@ def _grad_weights(n, input, output_grad, filter_shape, input_shape, border_mode,
     sizes, full = _spatial(filter_shape, "filter_shape", n)
     op = _FAMILIES[n]["grad_weights"](input_shape, _hint_only(full), border_mode, subsample,
                                       filter_flip, filter_dilation, num_groups)
-    return op(input, output_grad, *sizes)
+    return op(input, output_grad, sizes)
 
 
 def conv2d_grad_wrt_inputs(output_grad, filters, input_shape, filter_shape=None, border_mode="valid",

@@ -18,7 +18,7 @@ import warnings
 
 import numpy as np
 
-from theano.graph.basic import Apply
+from theano.graph.basic import Apply, Variable
 from theano.graph.op import Op
 from theano.gradient import grad_undefined
 from theano.scalar import basic as ts
@@ -130,8 +130,21 @@ def hard_sigmoid(x):
 def relu(x, alpha=0):
     """Rectified linear unit: ``x`` where positive, ``alpha * x`` elsewhere (leaky when alpha != 0).
 
-    ``alpha`` may be a number or a symbolic scalar/tensor broadcastable against ``x``.
+    ``alpha`` may be a number or a symbolic scalar/tensor broadcastable against ``x``. As in
+    Theano, NumPy values in give NumPy values out: ``relu(ndarray)`` is computed now and returns
+    an ndarray (of ``x``'s dtype when it is a float array).
     """
+    if not isinstance(x, Variable) and not isinstance(alpha, Variable):
+        arr = np.asarray(x)
+        if arr.dtype == object or arr.dtype.kind not in "biuf":
+            raise TypeError(f"relu: expected a tensor or a numeric array, got {x!r}")
+        a = np.asarray(alpha)
+        if a.dtype.kind not in "biuf":
+            raise TypeError(f"relu: alpha must be numeric, got {alpha!r}")
+        if not np.any(a):
+            return np.maximum(arr, np.zeros((), dtype=arr.dtype))
+        out = np.where(arr > 0, arr, a * arr)
+        return out.astype(arr.dtype) if arr.dtype.kind == "f" else out
     x = as_tensor_variable(x)
     if isinstance(alpha, (int, float, np.number)) and alpha == 0:
         return tm.maximum(x, _const(0, x))
@@ -599,3 +612,23 @@ def h_softmax(x, batch_size, n_outputs, n_classes, n_outputs_per_class, W1, b1, 
     act = T.batched_dot(x, W2[tclass]) + b2[tclass]
     out = softmax(act)
     return class_probs[rows, tclass] * out[rows, tpos]
+
+
+def confusion_matrix(actual, pred):
+    """Confusion matrix of the 1-d label vectors ``actual`` and ``pred``: returns
+    ``[conf_mat, order]`` where ``order`` is the sorted vector of the labels seen in either and
+    ``conf_mat[i, j]`` (int64) counts the positions where ``actual == order[i]`` and
+    ``pred == order[j]`` (rows: actual, columns: predicted)."""
+    from theano.tensor.basic import concatenate
+    from theano.tensor.extra_ops import unique
+
+    actual = as_tensor_variable(actual)
+    pred = as_tensor_variable(pred)
+    for name, v in (("actual", actual), ("pred", pred)):
+        if v.ndim != 1:
+            raise ValueError(f"confusion_matrix: {name} must be a 1-d tensor, got {v.ndim} "
+                             f"dimensions ({v.type})")
+    order = unique(concatenate([actual, pred]))
+    one_hot_actual = cast(tm.eq(actual.dimshuffle(0, "x"), order.dimshuffle("x", 0)), "int64")
+    one_hot_pred = cast(tm.eq(pred.dimshuffle(0, "x"), order.dimshuffle("x", 0)), "int64")
+    return [tm.dot(one_hot_actual.T, one_hot_pred), order]

@@ -207,7 +207,7 @@ class RandomVariable(RandomOpBase):
             dtype = config.floatX
         dtype = str(np.dtype(dtype))
         allowed = ("float16", "float32", "float64") if self.kind == "float" else \
-            integer_dtypes + ("float32", "float64")
+            integer_dtypes + ("float16", "float32", "float64")
         if self.kind == "any":
             allowed = None
         if allowed is not None and dtype not in allowed:
