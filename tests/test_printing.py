@@ -336,3 +336,8 @@ def test_pydotprint_scan_graphs(tmp_path, wasm_only):
     assert os.path.exists(out) and len(inner) == 1 and inner[0].endswith(".svg")
     texts = [t.text for t in ET.parse(tmp_path / inner[0]).getroot().iter("{http://www.w3.org/2000/svg}text")]
     assert any("exp" in (t or "") for t in texts)
+
+
+def test_pydot_imported_says_whether_a_renderer_is_installed():
+    assert printing.pydot_imported == (shutil.which("dot") is not None or _wasm_available())
+    assert (printing.pydot_imported_msg == "") == printing.pydot_imported

