@@ -52,9 +52,14 @@ class Case:
     """``build(dtype) -> (inputs, forward_output)``; ``values(dtype)``; ``ref(*float64 values) ->
     (forward, [d sum(forward) / d input for each float input])``; ``fires``: rewrites that must apply."""
 
-    def __init__(self, name, build, values, ref, fires, wrt=None):
+    def __init__(self, name, build, values, ref, fires, wrt=None, scale=0.0, moderate=None):
         self.name, self.build, self.values, self.ref, self.fires = name, build, values, ref, fires
         self.wrt = wrt  # indices of the inputs to differentiate (default: all float inputs)
+        # the size of the terms a result is a difference of (1 for probabilities minus targets):
+        # rounding errors are measured against |value| + scale
+        self.scale = scale
+        # moderate(rng, dtype) -> input values where the naive formula is finite
+        self.moderate = moderate
 
     def __repr__(self):
         return self.name
@@ -101,7 +106,7 @@ CASES = [
          lambda d: ([_vec(d)], lambda x: T.exp(x) / (1 + T.exp(x))),
          lambda d: [_line(d)],
          lambda v: (sp.expit(v), [sp.expit(v) * sp.expit(-v)]),
-         ["local_sigmoid_products"]),
+         ["local_sigmoid_products", "local_sigmoid_sum_factor"]),
     Case("log(1 + exp(x))",
          lambda d: ([_vec(d)], lambda x: T.log(1 + T.exp(x))),
          lambda d: [_line(d)],
@@ -142,14 +147,14 @@ CASES = [
          lambda d: ([_mat(d)], lambda x: T.log(T.nnet.softmax(x))),
          lambda d: [_rows(d)],
          lambda v: (sp.log_softmax(v, axis=1), [1 - v.shape[1] * _softmax_rows(v)]),
-         ["local_log_softmax", "local_softmax_grad_of_quotient"]),
+         ["local_log_softmax", "local_softmax_grad_of_quotient"], scale=1.0),
     Case("categorical_crossentropy(softmax(X), one-hot Y)",
          lambda d: ([_mat(d), _mat(d, "Y")],
                     lambda x, y: T.nnet.categorical_crossentropy(T.nnet.softmax(x), y)),
          lambda d: [_rows(d), np.eye(3, dtype=d)[[2, 0, 1, 1]]],
          lambda v, y: (-np.sum(y * sp.log_softmax(v, axis=1), axis=1),
                        [_softmax_rows(v) - y]),
-         ["local_log_softmax", "local_softmax_grad_of_quotient"], wrt=[0]),
+         ["local_log_softmax", "local_softmax_grad_of_quotient"], wrt=[0], scale=1.0),
     Case("categorical_crossentropy(exp(X) / sum(exp(X), 1), Y) (hand-written softmax)",
          lambda d: ([_mat(d), _mat(d, "Y")],
                     lambda x, y: T.nnet.categorical_crossentropy(
@@ -158,7 +163,8 @@ CASES = [
                                         [0.5, 0.5, 0.0]], dtype=d)],
          lambda v, y: (-np.sum(y * sp.log_softmax(v, axis=1), axis=1),
                        [_softmax_rows(v) * y.sum(axis=1, keepdims=True) - y]),
-         ["local_sigmoid_products", "local_log_softmax", "local_sum_over_exp_sum"], wrt=[0]),
+         ["local_sigmoid_products", "local_log_softmax", "local_sum_over_exp_sum"], wrt=[0],
+         scale=1.0),
     Case("categorical_crossentropy(softmax(X + b), class indices)",
          lambda d: ([_mat(d), _vec(d, "b"), T.lvector("y")],
                     lambda x, b, y: T.nnet.categorical_crossentropy(T.nnet.softmax(x + b), y)),
@@ -166,12 +172,14 @@ CASES = [
          lambda v, b, y: (-sp.log_softmax(v + b, axis=1)[np.arange(4), y],
                           [_softmax_rows(v + b) - np.eye(3)[y],
                            np.sum(_softmax_rows(v + b) - np.eye(3)[y], axis=0)]),
-         ["local_crossentropy_softmax_fused", "local_crossentropy_softmax_grad"], wrt=[0, 1]),
+         ["local_crossentropy_softmax_fused", "local_crossentropy_softmax_grad"], wrt=[0, 1],
+         scale=1.0),
     Case("log(1 + x), exp(x) - 1 near 0",
          lambda d: ([_vec(d)], lambda x: T.log(1 + x) + (T.exp(x) - 1)),
          lambda d: [np.array([1e-30, -1e-25, 1e-12, 0.25], dtype=d)],
          lambda v: (np.log1p(v) + np.expm1(v), [1 / (1 + v) + np.exp(v)]),
-         ["local_log1p", "local_expm1"]),
+         ["local_log1p", "local_expm1"],
+         moderate=lambda rng, d: (np.abs(rng.randn(4)) * 1e-3).astype(d)),
     Case("log(exp(x))",
          lambda d: ([_vec(d)], lambda x: T.log(T.exp(x))),
          lambda d: [_line(d)],
@@ -183,7 +191,8 @@ ALL_FIRED = {"local_sigmoid_products", "local_one_minus_sigmoid", "local_log_exp
              "local_softmax_grad_of_quotient", "local_log_sigmoid", "local_sigmoid_by_hand",
              "local_log1p", "local_log_sum_exp", "local_log_softmax", "local_expm1",
              "local_inverse_pairs", "local_crossentropy_softmax_fused",
-             "local_crossentropy_softmax_grad", "local_sum_over_exp_sum"}
+             "local_crossentropy_softmax_grad", "local_sum_over_exp_sum",
+             "local_sigmoid_sum_factor"}
 
 
 def _graph(case, dtype):
@@ -259,3 +268,37 @@ def test_inputs_really_saturate(case):
         got = f(*[np.copy(v) for v in vals])
     broken = any((np.isfinite(w) & ~np.isfinite(np.asarray(g))).any() for g, w in zip(got, want))
     assert broken, case.name
+
+
+@pytest.mark.parametrize("case", CASES, ids=repr)
+def test_not_less_accurate_than_naive(case):
+    """Where the naive float32 graph is finite, the rewritten one is as close to the float64
+    reference, up to a few rounding errors (of |value| + the size of the terms subtracted)."""
+    dtype = "float32"
+    eps = np.finfo(dtype).eps
+    inputs, outputs = _graph(case, dtype)
+    naive = theano.function(inputs, outputs, mode=theano.Mode(linker="py", optimizer="None"))
+    good = _compile(case, dtype, BACKENDS["py"]())
+    rng = np.random.RandomState(42)
+    worst = 0.0
+    for k in range(30):
+        vals = list(case.values(dtype))
+        if case.moderate is not None:
+            vals[0] = case.moderate(rng, dtype)
+        else:
+            spread = 3.0 if k < 15 else 15.0
+            vals[0] = (rng.randn(*np.shape(vals[0])) * spread).astype(dtype)
+        ref_case = Case(case.name, case.build, lambda d, v=vals: v, case.ref, case.fires, case.wrt)
+        _, want = _reference(ref_case, dtype)
+        with np.errstate(all="ignore"):
+            a = naive(*[np.copy(v) for v in vals])
+        b = good(*[np.copy(v) for v in vals])
+        for x, y, w in zip(a, b, want):
+            x, y = np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64")
+            ok = np.isfinite(x) & np.isfinite(w)
+            assert np.all(np.isfinite(y[ok])), case.name
+            extra = (np.abs(y - w) - np.abs(x - w))[ok] / (eps * (np.abs(w[ok]) + case.scale) +
+                                                        np.finfo(dtype).tiny)
+            if extra.size:
+                worst = max(worst, float(extra.max()))
+    assert worst <= 4.0, f"{case.name}: {worst:.1f} rounding errors worse than the naive formula"

@@ -82,19 +82,44 @@ def _as_param(value, like):
     return as_tensor_variable(value)
 
 
+def _softmax_shift(x, m):
+    """What to subtract from each row before ``exp``: 0 (the plain ``exp(x) / sum(exp(x))``, most
+    accurate) where no ``exp`` of the row can overflow and its largest one is a normal number, the
+    row maximum ``m`` otherwise (where the plain formula gives inf/NaN or denormals)."""
+    info = np.finfo(x.dtype)
+    hi = np.log(info.max) - np.log(max(x.shape[-1], 1)) - 1.0
+    lo = np.log(info.tiny) + 1.0
+    return np.where((m <= hi) & (m >= lo), np.zeros((), dtype=x.dtype), m)
+
+
 def _stable_softmax(x):
     if x.size == 0:
         return np.zeros(x.shape, dtype=x.dtype)
-    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    with np.errstate(invalid="ignore"):
+        m = x.max(axis=-1, keepdims=True)
+        e = np.exp(x - _softmax_shift(x, m))
     e /= e.sum(axis=-1, keepdims=True)
     return e
 
 
 def _stable_logsoftmax(x):
+    """``x - max - log(sum(exp(x - max)))`` over the last axis. The maximal entry contributes
+    exactly ``exp(0) = 1`` to the sum, so the log is taken as ``log1p`` of the sum of the others: an
+    entry that dominates its row gets a log-probability accurate to the last bits."""
     if x.size == 0:
         return np.zeros(x.shape, dtype=x.dtype)
-    shifted = x - x.max(axis=-1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    with np.errstate(invalid="ignore", over="ignore"):
+        m = x.max(axis=-1, keepdims=True)
+        shifted = x - m
+        e = np.exp(shifted)
+        np.put_along_axis(e, np.expand_dims(np.argmax(x, axis=-1), -1), 0, axis=-1)
+        others = e.sum(axis=-1, keepdims=True)
+        # below half an epsilon 1 + others rounds to 1: the dominant entry gets exactly 0, as
+        # log(softmax) and Theano's op give it (a cost that reaches 0 stays 0)
+        others = np.where(others < np.finfo(x.dtype).eps / 2, 0, others)
+        log_sum = np.where(np.isfinite(m), np.log1p(others),
+                           np.log(np.exp(shifted).sum(axis=-1, keepdims=True)))
+    return np.asarray(shifted - log_sum, dtype=x.dtype)
 
 
 # -------------------------------------------------------------------------------------------------

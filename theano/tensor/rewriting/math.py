@@ -293,7 +293,8 @@ register_stabilize(local_expm1, "stability")
 
 @node_rewriter([ts.log])
 def local_log_sum_exp(fgraph, node):
-    """``log(sum(exp(x), axis))`` -> ``m + log(sum(exp(x - m), axis))`` with ``m = max(x, axis)``,
+    """``log(sum(exp(x), axis))`` -> ``m + log(sum(exp(x - m), axis))`` with ``m = max(x, axis)``
+    where the plain sum would overflow or underflow (``m = 0`` elsewhere: see ``safe_exp_shift``),
     which neither overflows for large x nor gives -inf for very negative x."""
     if not is_elemwise(node, ts.log):
         return None
@@ -307,9 +308,13 @@ def local_log_sum_exp(fgraph, node):
     x = e.inputs[0]
     if x.dtype not in ts.float_dtypes or _is_max_shifted(x):
         return None
-    axis = red.op.axis
-    m = tm.max(x, axis=axis, keepdims=True)
-    m = tm.switch(tm.isinf(m), tm.zeros_like(m), m)
+    axis = red.op.axis if red.op.axis is not None else tuple(range(x.ndim))
+    if not axis:
+        return None
+    n = None
+    for a in axis:
+        n = x.shape[a] if n is None else n * x.shape[a]
+    m = safe_exp_shift(tm.max(x, axis=axis, keepdims=True), n if n is not None else 1)
     inner = tm.sum(tm.exp(x - m), axis=axis, dtype=red.op.dtype, acc_dtype=red.op.acc_dtype)
     pattern = [d for d in range(x.ndim) if d not in axis]
     m_red = DimShuffle(m.broadcastable, pattern)(m)
@@ -317,15 +322,31 @@ def local_log_sum_exp(fgraph, node):
     return [fit_to(res, node.outputs[0], [])]
 
 
+def safe_exp_shift(m, n):
+    """What to subtract from exp arguments whose maximum is ``m`` before summing ``n`` of their
+    exps (an int or a symbolic count): ``m`` where that sum could overflow or ``exp(m)`` is not a
+    normal number, 0 elsewhere. The plain formula is then kept (bit for bit) wherever it is finite
+    and accurate: subtracting the maximum costs rounding errors (``x - m`` rounds)."""
+    info = np.finfo(m.dtype)
+    if isinstance(n, int):
+        hi = np.asarray(np.log(info.max) - np.log(max(n, 1)) - 1.0, dtype=m.dtype)
+    else:
+        hi = np.asarray(np.log(info.max) - 1.0, dtype=m.dtype) - \
+            tm.log(tm.maximum(cast(n, m.dtype), np.asarray(1, dtype=m.dtype)))
+    lo = np.asarray(np.log(info.tiny) + 1.0, dtype=m.dtype)
+    unsafe = tm.or_(tm.gt(m, hi), tm.lt(m, lo))
+    return tm.switch(tm.and_(unsafe, tm.invert(tm.isinf(m))), m, tm.zeros_like(m))
+
+
 def _is_max_shifted(x):
-    """True if ``x`` is already ``a - switch(isinf(m), 0, m)`` with m a max of a (our own output)."""
+    """True if ``x`` is already ``a - switch(c, m, 0)`` with m a max of a (our own output)."""
     sub = elemwise_of(x, ts.Sub)
     if sub is None:
         return False
     sw = elemwise_of(sub.inputs[1], ts.Switch)
     if sw is None:
         return False
-    m = sw.inputs[2]
+    m = sw.inputs[1]
     while m.owner is not None and isinstance(m.owner.op, DimShuffle):
         m = m.owner.inputs[0]
     return m.owner is not None and isinstance(m.owner.op, CAReduce) and \

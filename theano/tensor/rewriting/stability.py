@@ -32,9 +32,9 @@ from theano.graph.rewriting.basic import node_rewriter
 from theano.graph.rewriting.db import register_stabilize
 from theano.scalar import basic as ts
 from theano.tensor import math as tm
-from theano.tensor.basic import constant
+from theano.tensor.basic import cast, constant
 from theano.tensor.elemwise import CAReduce, DimShuffle, Elemwise
-from theano.tensor.rewriting.math import _is_max_shifted
+from theano.tensor.rewriting.math import _is_max_shifted, safe_exp_shift
 from theano.tensor.rewriting.utils import elemwise_of, fit_to, is_const, scalar_const
 
 # Bounds that keep the parse cheap on big gradient graphs.
@@ -163,7 +163,7 @@ def _as_reduced_exp_sum(v):
     if e is None:
         return None
     x = e.inputs[0]
-    if _is_max_shifted(x):  # already our own softmax form
+    if _is_max_shifted(x) or _is_pairwise_shifted(x):  # already a shifted softmax
         return None
     axis = red.op.axis if red.op.axis is not None else tuple(range(x.ndim))
     expected, k = [], 0
@@ -263,7 +263,8 @@ def _parse(var, e, prod, depth=0):
             prod.family.append(("1+exp", ope, e))
             return True
         args = _as_exp_sum(var)
-        if args is not None and e == -1 and all(a.type == args[0].type for a in args):
+        if args is not None and e == -1 and all(a.type == args[0].type for a in args) and \
+                not all(_is_pairwise_shifted(a) for a in args):
             prod.family.append(("expsum", args, e))
             return True
     prod.opaque.append((var, e))
@@ -376,12 +377,13 @@ def _collect(prod):
                 for sl in col.bases:
                     if _same(sl[0], u) and sl[3] * s >= 1:
                         sl[3] -= s
-                        others = payload[:j] + payload[j + 1:]
-                        if len(others) == 1:
-                            ready.append((tm.sigmoid(arg - others[0]), 1))
-                        else:
-                            den = tm.add(*[tm.exp(o - arg) for o in others])
-                            ready.append((tm.inv(den + np.asarray(1, dtype=den.dtype)), 1))
+                        # exp(a_j) / sum_i exp(a_i), with the maximum subtracted where needed
+                        m = payload[0]
+                        for o in payload[1:]:
+                            m = tm.maximum(m, o)
+                        shift = _safe_shift(m, len(payload))
+                        den = tm.add(*[tm.exp(o - shift) for o in payload])
+                        ready.append((tm.exp(arg - shift) / den, 1))
                         done = True
                         break
                 if done:
@@ -425,10 +427,15 @@ def _softmax_along(x, axis):
             softmax_op = None
         if softmax_op is not None:
             return softmax_op(x)
-    m = tm.max(x, axis=axis, keepdims=True)
-    m = tm.switch(tm.isinf(m), tm.zeros_like(m), m)
-    e = tm.exp(x - m)
+    n = None
+    for a in axis:
+        n = x.shape[a] if n is None else n * x.shape[a]
+    e = tm.exp(x - _safe_shift(tm.max(x, axis=axis, keepdims=True), n))
     return e / tm.sum(e, axis=axis, keepdims=True)
+
+
+def _safe_shift(m, n):
+    return safe_exp_shift(m, n)
 
 
 def _danger(col):
@@ -641,8 +648,8 @@ def local_log_exp_sum(fgraph, node):
     m = args[0]
     for a in args[1:]:
         m = tm.maximum(m, a)
-    m = tm.switch(tm.isinf(m), tm.zeros_like(m), m)
-    res = m + tm.log(tm.add(*[tm.exp(a - m) for a in args]))
+    m = _safe_shift(m, len(args))
+    res = tm.log(tm.add(*[tm.exp(a - m) for a in args])) + m
     return [fit_to(res, out, args)]
 
 
@@ -650,12 +657,20 @@ register_stabilize(local_log_exp_sum, "stability")
 
 
 def _is_pairwise_shifted(a):
-    """True if ``a`` is ``x - switch(isinf(m), 0, m)`` with m a ``maximum`` (our own output)."""
+    """True if ``a`` is ``x - switch(cond, m, 0)`` with m a maximum (our own ``_safe_shift``)."""
     sub = elemwise_of(a, ts.Sub)
     if sub is None:
         return False
     sw = elemwise_of(sub.inputs[1], ts.Switch)
-    return sw is not None and elemwise_of(sw.inputs[2], ts.Maximum) is not None
+    if sw is None:
+        return False
+    m = sw.inputs[1]
+    while m.owner is not None and isinstance(m.owner.op, DimShuffle):
+        m = m.owner.inputs[0]
+    if elemwise_of(m, ts.Maximum) is not None:
+        return True
+    return m.owner is not None and isinstance(m.owner.op, CAReduce) and \
+        isinstance(m.owner.op.scalar_op, ts.Maximum)
 
 
 def _softmax_classes():
@@ -727,3 +742,102 @@ def local_sum_over_exp_sum(fgraph, node):
 
 
 register_stabilize(local_sum_over_exp_sum, "stability")
+
+
+def _same_opaque(xs, ys):
+    """The same opaque factors (variables and exponents), in any order."""
+    if len(xs) != len(ys):
+        return False
+    left = list(ys)
+    for v, e in xs:
+        for k, (w, f) in enumerate(left):
+            if e == f and _same(v, w):
+                del left[k]
+                break
+        else:
+            return False
+    return True
+
+
+def _one_sigmoid_apart(ti, tj):
+    """If term ``tj`` is ``-ti * sigmoid(s*u)`` (same other factors), the index of u's slot in
+    ``ti`` and s; else None. Terms are (prod, col, ready) with no ready/rest factors."""
+    pi, ci, _ = ti
+    pj, cj, _ = tj
+    if pj.const != -pi.const or pi.const == 0 or not _same_opaque(pi.opaque, pj.opaque):
+        return None
+    if len(ci.sm) != len(cj.sm) or any(not _same(a[0], b[0]) or a[1] != b[1]
+                                       for a, b in zip(ci.sm, cj.sm)):
+        return None
+    bi = [sl for sl in ci.bases if sl[1:] != [0, 0, 0]]
+    bj = [sl for sl in cj.bases if sl[1:] != [0, 0, 0]]
+    found = None
+    matched = 0
+    for k, sl in enumerate(bi):
+        other = [o for o in bj if _same(o[0], sl[0])]
+        if len(other) != 1:
+            return None
+        o = other[0]
+        matched += 1
+        diff = [o[1] - sl[1], o[2] - sl[2], o[3] - sl[3]]
+        if diff == [0, 0, 0]:
+            continue
+        if found is not None or diff not in ([1, 0, 0], [0, 1, 0]):
+            return None
+        found = (ci.bases.index(sl), 1 if diff == [1, 0, 0] else -1)
+    if matched != len(bj):
+        # tj has a base that ti lacks: ti * sigmoid(u) with ti free of u
+        extra = [o for o in bj if not any(_same(o[0], sl[0]) for sl in bi)]
+        if found is not None or len(extra) != 1 or extra[0][1:] not in ([1, 0, 0], [0, 1, 0]):
+            return None
+        return ("new", extra[0][0], 1 if extra[0][1] == 1 else -1)
+    return None if found is None else ("slot", found[0], found[1])
+
+
+@node_rewriter([ts.Add, ts.Sub])
+def local_sigmoid_sum_factor(fgraph, node):
+    """``P * sigmoid(u)**k - P * sigmoid(u)**(k+1)`` -> ``P * sigmoid(u)**k * sigmoid(-u)``: the
+    difference of two terms that both round to the same value when ``sigmoid(u)`` is near 1 (the
+    gradient of ``exp(x) / (1 + exp(x))`` is ``sigmoid(x) - sigmoid(x)**2`` term by term)."""
+    out = node.outputs[0]
+    if not _float_out(out) or not isinstance(node.op, Elemwise) or node.op.inplace_pattern:
+        return None
+    terms = _sum_terms(out)
+    if not terms or len(terms) < 2:
+        return None
+    read = []
+    for t, s in terms:
+        p = _read(t)
+        if p is None:
+            return None
+        p.const *= s
+        col, ready = _collect(p)
+        read.append((p, col, ready))
+    usable = [not r[2] and not r[1].rest and any(sl[1:] != [0, 0, 0] for sl in r[1].bases)
+              for r in read]
+    for i in range(len(read)):
+        for j in range(len(read)):
+            if i == j or not usable[i] or not usable[j]:
+                continue
+            hit = _one_sigmoid_apart(read[i], read[j])
+            if hit is None:
+                continue
+            p, col, ready = read[i]
+            col = _Collected()
+            col.bases = [list(sl) for sl in read[i][1].bases]
+            col.sm = [list(e) for e in read[i][1].sm]
+            if hit[0] == "slot":
+                sl = col.bases[hit[1]]
+                # P * sig(u) ... times (1 - sig(s*u)) = sig(-s*u)
+                sl[2 if hit[2] > 0 else 1] += 1
+            else:
+                col.bases.append([hit[1], 0, 1, 0] if hit[2] > 0 else [hit[1], 1, 0, 0])
+            combined = _build(p, col, [], out.dtype)
+            others = [(t if s > 0 else _neg(t)) for k, (t, s) in enumerate(terms)
+                      if k not in (i, j)]
+            new = combined if not others else tm.add(*(others + [combined]))
+            return [fit_to(new, out, node.inputs)]
+    return None
+
+
+register_stabilize(local_sigmoid_sum_factor, "stability")

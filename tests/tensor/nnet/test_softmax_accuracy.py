@@ -1,0 +1,59 @@
+"""Softmax / LogSoftmax values at the last bits: the softmax is the plain ``exp(x) / sum(exp(x))``
+where that is finite and accurate (shifted by the row maximum only where it would overflow or
+underflow), and the log-softmax of an entry that dominates its row is ``-log1p(sum of the others)``."""
+
+import numpy as np
+import pytest
+from scipy import special as sp
+
+import theano
+import theano.tensor as T
+
+MODES = ("py", "numba")
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("dtype", ("float64", "float32"))
+def test_softmax_is_the_plain_formula_where_that_is_safe(mode, dtype):
+    x = T.matrix("x", dtype=dtype)
+    f = theano.function([x], T.nnet.softmax(x), mode=theano.Mode(mode, "fast_run"))
+    v = (np.random.RandomState(0).randn(6, 5) * 8).astype(dtype)
+    e = np.exp(v)
+    for _ in range(2):
+        np.testing.assert_array_equal(f(v), e / e.sum(axis=1, keepdims=True))
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("dtype", ("float64", "float32"))
+def test_softmax_shifts_where_the_plain_formula_fails(mode, dtype):
+    x = T.matrix("x", dtype=dtype)
+    f = theano.function([x], T.nnet.softmax(x), mode=theano.Mode(mode, "fast_run"))
+    big = 1000.0 if dtype == "float64" else 100.0
+    v = np.array([[big, big - 1, 0.0], [-big, -big - 1, -big], [-np.inf, 0.0, 1.0]], dtype=dtype)
+    got = f(v)
+    assert np.all(np.isfinite(got))
+    # (float32 denormals such as exp(-100) keep only a few bits)
+    np.testing.assert_allclose(got, sp.softmax(v.astype("float64"), axis=1), rtol=1e-5,
+                               atol=np.finfo(dtype).tiny)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_logsoftmax_of_a_dominant_entry_is_accurate(mode):
+    x = T.dmatrix("x")
+    f = theano.function([x], T.nnet.logsoftmax(x), mode=theano.Mode(mode, "fast_run"))
+    v = np.array([[0.0, -20.0, -25.0], [3.0, 3.0, -1.0]])
+    got = f(v)
+    # (log(1 + 2e-9) as scipy computes it keeps only 8 digits of the first entry)
+    np.testing.assert_allclose(got[0, 0], -np.log1p(np.exp(-20.0) + np.exp(-25.0)), rtol=1e-14)
+    np.testing.assert_allclose(got[:, 1:], sp.log_softmax(v, axis=1)[:, 1:], rtol=1e-12)
+    np.testing.assert_allclose(got[1], sp.log_softmax(v, axis=1)[1], rtol=1e-12)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_logsoftmax_reaches_exactly_zero(mode):
+    """Below half an epsilon the dominant entry is exactly 0 (a cost that converged stays 0)."""
+    x = T.fmatrix("x")
+    f = theano.function([x], T.nnet.logsoftmax(x), mode=theano.Mode(mode, "fast_run"))
+    got = f(np.array([[0.0, -100.0, -90.0]], dtype="float32"))
+    assert got.dtype == np.float32 and got[0, 0] == 0.0
+    np.testing.assert_allclose(got[0, 1:], [-100.0, -90.0], rtol=1e-6)
