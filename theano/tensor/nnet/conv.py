@@ -627,6 +627,11 @@ _FAMILIES = {
 # -------------------------------------------------------------------------------------------------
 
 
+# Keywords of Theano's legacy ConvOp that only selected a C code path.
+_LEGACY_TUNING_KWARGS = frozenset(["unroll_batch", "unroll_kern", "unroll_patch", "openmp", "verbose",
+                                   "version", "direction_hint"])
+
+
 def conv2d(input, filters, input_shape=None, filter_shape=None, border_mode="valid", subsample=(1, 1),
            filter_flip=True, image_shape=None, filter_dilation=(1, 1), num_groups=1, **kwargs):
     """Convolve a batch of images (B, C, H, W) with filters (F, C, kh, kw) -> (B, F, oh, ow).
@@ -639,9 +644,14 @@ def conv2d(input, filters, input_shape=None, filter_shape=None, border_mode="val
     ``image_shape`` is the deprecated name of ``input_shape``. ``num_groups``: split the input
     channels and the filters into that many groups convolved separately (grouped convolution:
     filters have C / num_groups channels).
+
+    The tuning keywords of Theano's legacy ``conv.conv2d`` (``unroll_batch``, ``unroll_kern``,
+    ``unroll_patch``, ``openmp``, ``verbose``, ``version``, ``direction_hint``) are accepted and
+    have no effect on the result (they chose among C implementations).
     """
-    if kwargs:
-        raise TypeError(f"conv2d() got unexpected keyword arguments {sorted(kwargs)}")
+    unknown = sorted(set(kwargs) - _LEGACY_TUNING_KWARGS)
+    if unknown:
+        raise TypeError(f"conv2d() got unexpected keyword arguments {unknown}")
     if image_shape is not None:
         warnings.warn("conv2d: 'image_shape' is deprecated, use 'input_shape'", DeprecationWarning,
                       stacklevel=2)
