@@ -96,3 +96,21 @@ def test_layout_rejects_unknown_nodes():
 def test_layout_rejects_cycles():
     with pytest.raises(ValueError, match="cycle"):
         layered_layout(["a", "b"], {"a": (1, 1), "b": (1, 1)}, [("a", "b"), ("b", "a")])
+
+
+def test_layout_bounds_the_bend_points_of_many_long_edges():
+    # a chain whose every node also reads the first node: n*(n-1)/2 bend points unbounded
+    n = 400
+    ids = [f"c{k}" for k in range(n)]
+    edges = [(ids[k], ids[k + 1]) for k in range(n - 1)] + [(ids[0], ids[k]) for k in range(2, n)]
+    sizes = {i: (50.0, 30.0) for i in ids}
+    pos, routes = _check_layout(ids[:60], {i: sizes[i] for i in ids[:60]},
+                                [(a, b) for a, b in edges if a in ids[:60] and b in ids[:60]])
+    pos, routes, _ = layered_layout(ids, sizes, edges, max_bends=500)
+    bends = sum(len(r) - 2 for r in routes)
+    assert bends <= 500
+    long_edge = edges.index((ids[0], ids[-1]))
+    assert len(routes[long_edge]) == 2  # drawn straight
+    assert all(pos[a][1] < pos[b][1] for a, b in edges)
+    short = edges.index((ids[0], ids[3]))
+    assert len(routes[short]) == 4  # short ones still bend through the layers they cross

@@ -76,13 +76,14 @@ def count_crossings(upper, lower, edges_between):
 
 
 def layered_layout(ids, sizes, edges, pinned_top=(), layer_gap=56.0, node_gap=28.0, sweeps=12,
-                   margin=30.0):
+                   margin=30.0, max_bends=None):
     """Lay out a DAG.
 
     ``ids``: node ids (their order breaks ties); ``sizes``: id -> (width, height); ``edges``: list of
     (src, dst). Returns ``(pos, routes, (width, height))``: pos[id] = (x, y) of the node's
     center, routes[k] = the points edge k passes through (from the bottom of its source to the
-    top of its destination), and the size of the drawing."""
+    top of its destination), and the size of the drawing. At most ``max_bends`` bend points
+    (default: 4 per node + 2000) are made: beyond that the longest edges go straight."""
     ids = list(ids)
     known = set(ids)
     for a, b in edges:
@@ -100,8 +101,21 @@ def layered_layout(ids, sizes, edges, pinned_top=(), layer_gap=56.0, node_gap=28
     chains = []
     up, down = defaultdict(list), defaultdict(list)  # adjacency between consecutive layers
     n_dummy = 0
+    # bend points cost time (sweeps) and space: when a graph has many long edges (an input used
+    # by every node of a long chain), the longest are drawn as direct curves instead
+    spans = sorted((layer[b] - layer[a] - 1 for a, b in edges), reverse=True)
+    budget = max_bends if max_bends is not None else 4 * len(ids) + 2000
+    limit, total = None, sum(spans)
+    for sp in spans:
+        if total <= budget:
+            break
+        total -= sp
+        limit = sp  # edges spanning this many layers or more get no bend points
     for a, b in edges:
         chain = [a]
+        if limit is not None and layer[b] - layer[a] - 1 >= limit:
+            chains.append([a, b])
+            continue
         for lay in range(layer[a] + 1, layer[b]):
             d = ("dummy", n_dummy)
             n_dummy += 1
