@@ -21,7 +21,8 @@ import theano.tensor  # noqa: E402  binds `theano` here, so `from theano import 
 from theano.compile import (DebugMode, Function, In, Mode, Out, ProfileStats, SharedVariable,
                             function, get_mode, shared)
 from theano.compile.function import UnusedInputError
-from theano.gradient import Lop, Rop, grad, hessian, jacobian, verify_grad
+from theano.compile.builders import OpFromGraph
+from theano.gradient import Lop, Rop, grad, hessian, jacobian, subgraph_grad, verify_grad
 from theano import gradient, printing
 from theano.printing import pp, debugprint, pydotprint
 
@@ -40,6 +41,7 @@ clone = clone_replace
 function_module = compile
 In = In
 from theano.compile.io import Param  # noqa: E402  (deprecated alias of In)
+from theano.misc.safe_asarray import _asarray  # noqa: E402  (Theano 1.0's theano._asarray)
 ProfileMode = Mode
 
 
@@ -59,7 +61,14 @@ def __getattr__(name):
             "tests": ("theano.tests", None), "configparser": ("theano.configparser", None)}
     if name in lazy:
         mod, attr = lazy[name]
-        m = importlib.import_module(mod)
+        try:
+            m = importlib.import_module(mod)
+        except ModuleNotFoundError as exc:
+            if exc.name != mod:
+                raise
+            # an optional part this package does not have: hasattr(theano, 'sparse') is False
+            raise AttributeError(f"module 'theano' has no attribute {name!r} ({mod} is not "
+                                 "available)") from None
         return getattr(m, attr) if attr else m
     raise AttributeError(f"module 'theano' has no attribute {name!r}")
 

@@ -285,7 +285,14 @@ def _build_config():
 config = _build_config()
 
 
-def change_flags(**kwargs):
-    """A context manager that sets config flags and restores them on exit:
-    ``with change_flags(floatX='float32'): ...``."""
-    return config.change_flags(**kwargs)
+def change_flags(*args, **kwargs):
+    """A context manager (or decorator) that sets config flags and restores them on exit:
+    ``with change_flags(floatX='float32'): ...`` or, as Theano 1.0 also accepted, a dict
+    ``change_flags({'floatX': 'float32'})``."""
+    flags = {}
+    for a in args:
+        if not isinstance(a, dict):
+            raise TypeError(f"change_flags takes dicts of flags or keyword arguments, got {type(a).__name__}")
+        flags.update(a)
+    flags.update(kwargs)
+    return config.change_flags(**flags)

@@ -353,6 +353,47 @@ def Rop(f, wrt, eval_points, disconnected_outputs="raise", return_disconnected="
     return outs if f_was_list else outs[0]
 
 
+def subgraph_grad(wrt, end, start=None, cost=None, details=False):
+    """Backpropagate through one piece of a graph, as Theano 1.0's ``theano.subgraph_grad``.
+
+    The piece lies between the variables ``end`` (its inputs, where backpropagation stops) and
+    either ``start`` (a dict {variable: its known gradient}) or a scalar ``cost`` (or both, summed).
+    Returns ``(wrt_grads, end_grads)``: the gradients with respect to each of ``wrt`` and each of
+    ``end``; feed ``dict(zip(end, end_grads))`` as the ``start`` of the next piece to chain the
+    pieces into the full gradient. ``details=True`` also returns the gradients from ``start`` and
+    from ``cost`` separately (None when not given), each over ``wrt + end`` without repeats.
+    """
+    if cost is None and start is None:
+        raise ValueError("subgraph_grad needs a cost, a start dict of known gradients, or both")
+    if not isinstance(end, (list, tuple)) or not isinstance(wrt, (list, tuple)):
+        raise TypeError("subgraph_grad: wrt and end must be lists of variables")
+    if start is not None and not isinstance(start, dict):
+        raise TypeError("subgraph_grad: start must be a dict {variable: gradient}")
+    params = []
+    for v in list(wrt) + list(end):
+        if v not in params:
+            params.append(v)
+    start_grads = cost_grads = None
+    if start is not None:
+        start_grads = list(grad(None, params, known_grads=start, consider_constant=list(end),
+                                disconnected_inputs="ignore"))
+    if cost is not None:
+        cost_grads = list(grad(cost, params, consider_constant=list(end),
+                               disconnected_inputs="ignore"))
+    if start_grads is None:
+        totals = cost_grads
+    elif cost_grads is None:
+        totals = start_grads
+    else:
+        totals = [a + b for a, b in zip(start_grads, cost_grads)]
+    by_var = dict(zip(params, totals))
+    wrt_grads = [by_var[v] for v in wrt]
+    end_grads = [by_var[v] for v in end]
+    if details:
+        return wrt_grads, end_grads, start_grads, cost_grads
+    return wrt_grads, end_grads
+
+
 def jacobian(expression, wrt, consider_constant=None, disconnected_inputs="raise"):
     """The Jacobian of a vector ``expression`` with respect to ``wrt`` (computed with scan)."""
     from theano.tensor.basic import as_tensor_variable

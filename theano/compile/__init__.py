@@ -8,11 +8,13 @@ from theano.compile.mode import (FAST_COMPILE, FAST_RUN, DebugMode, Mode, get_de
                                  get_mode, predefined_modes)
 from theano.compile.profiling import ProfileStats
 from theano.compile import pfunc  # noqa: E402  (callable module: pfunc(...) and pfunc.rebuild_collect_shared)
+from theano.compile import function_module  # noqa: E402  (Theano 1.0 path)
 from theano.compile.pfunc import rebuild_collect_shared
+from theano.compile.builders import OpFromGraph
 from theano.compile.sharedvalue import SharedVariable, shared, shared_constructor
 
 __all__ = ["function", "Function", "FunctionMaker", "In", "Out", "Mode", "DebugMode", "get_mode",
            "get_default_mode", "shared", "SharedVariable", "shared_constructor", "ProfileStats",
            "UnusedInputError", "SymbolicInput", "SymbolicOutput", "FAST_RUN", "FAST_COMPILE",
            "predefined_modes", "as_op", "FromFunctionOp", "MonitorMode", "pfunc",
-           "rebuild_collect_shared"]
+           "rebuild_collect_shared", "OpFromGraph"]

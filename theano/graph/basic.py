@@ -457,3 +457,77 @@ def view_roots(var):
         else:
             roots.append(v)
     return roots
+
+
+def equal_computations(xs, ys, in_xs=None, in_ys=None):
+    """True when the variables ``xs`` compute the same things as ``ys``, position by position.
+
+    Two variables are equal when both are the same root variable (or a pair ``in_xs[i]``,
+    ``in_ys[i]`` declared equivalent), equal constants, or the same output of nodes with equal ops
+    applied to equal inputs. Iterative.
+    """
+    xs, ys = list(xs), list(ys)
+    in_xs, in_ys = list(in_xs or ()), list(in_ys or ())
+    if len(xs) != len(ys) or len(in_xs) != len(in_ys):
+        raise ValueError("equal_computations: xs and ys (and in_xs and in_ys) must have the same length")
+    paired = {}
+    for a, b in zip(in_xs, in_ys):
+        if a.type != b.type:
+            return False
+        paired[a] = b
+    in_y_set = set(in_ys)
+    matched = {}  # x variable -> y variable already accepted as equal
+    node_match = {}
+    stack = list(zip(xs, ys))
+    while stack:
+        x, y = stack.pop()
+        if x in paired:
+            if paired[x] is not y:
+                return False
+            continue
+        if y in in_y_set:
+            return False
+        if x in matched:
+            if matched[x] is not y:
+                return False
+            continue
+        if x.type != y.type:
+            return False
+        if x.owner is None or y.owner is None:
+            if x.owner is not None or y.owner is not None:
+                return False
+            if isinstance(x, Constant) and isinstance(y, Constant):
+                if not x.equals(y):
+                    return False
+            elif x is not y:
+                return False
+            matched[x] = y
+            continue
+        if x.index != y.index:
+            return False
+        nx, ny = x.owner, y.owner
+        matched[x] = y
+        if nx in node_match:
+            if node_match[nx] is not ny:
+                return False
+            continue
+        if nx.op != ny.op or len(nx.inputs) != len(ny.inputs) or len(nx.outputs) != len(ny.outputs):
+            return False
+        node_match[nx] = ny
+        stack.extend(zip(nx.inputs, ny.inputs))
+    return True
+
+
+def is_same_graph(var1, var2, givens=None, debug=False):
+    """True when ``var1`` and ``var2`` compute the same thing once the replacements ``givens``
+    ({variable: variable}, or pairs) are made in both graphs (Theano 1.0's
+    ``theano.gof.graph.is_same_graph``)."""
+    if givens:
+        pairs = list(givens.items()) if isinstance(givens, dict) else list(givens)
+        replace = dict(pairs)
+        try:
+            var1 = clone_replace(var1, replace, strict=False)
+            var2 = clone_replace(var2, replace, strict=False)
+        except TypeError:
+            return False
+    return equal_computations([var1], [var2])

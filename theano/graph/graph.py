@@ -2,8 +2,9 @@
 their graphs, e.g. ``theano.gof.graph.inputs([cost])`` to list the parameters a cost depends on."""
 
 from theano.graph.basic import (Apply, Constant, Node, Variable, ancestors, applys_between, clone,
-                                clone_get_equiv, graph_inputs, io_toposort, is_in_ancestors,
-                                list_of_nodes, variables_and_orphans, view_roots)
+                                clone_get_equiv, equal_computations, graph_inputs, io_toposort,
+                                is_in_ancestors, is_same_graph, list_of_nodes,
+                                variables_and_orphans, view_roots)
 
 inputs = graph_inputs
 
@@ -24,5 +25,6 @@ def ops(i, o):
 
 
 __all__ = ["Apply", "Constant", "Node", "Variable", "ancestors", "clone", "clone_get_equiv",
+           "equal_computations", "is_same_graph",
            "inputs", "io_toposort", "is_in_ancestors", "list_of_nodes", "ops", "orphans",
            "variables", "variables_and_orphans", "view_roots"]

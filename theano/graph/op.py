@@ -47,7 +47,40 @@ class Op:
 
     # building ---------------------------------------------------------------------------------
     def make_node(self, *inputs):
-        raise MethodNotDefined(f"{type(self).__name__}.make_node")
+        """Without an override: the node of an op that declares ``itypes`` and ``otypes`` (the
+        Theano tutorial's way of writing an op with ``perform`` only). Inputs must have the types of
+        ``itypes`` (Python values and safely convertible variables are converted)."""
+        itypes = getattr(self, "itypes", None)
+        otypes = getattr(self, "otypes", None)
+        if itypes is None or otypes is None:
+            raise MethodNotDefined(
+                f"{type(self).__name__}.make_node: define make_node, or the itypes and otypes "
+                "lists of the input and output types")
+        if len(inputs) != len(itypes):
+            raise ValueError(f"{type(self).__name__} expects {len(itypes)} inputs, got {len(inputs)}")
+        converted = []
+        for k, (inp, t) in enumerate(zip(inputs, itypes)):
+            if not isinstance(inp, Variable):
+                from theano.tensor.basic import as_tensor_variable
+
+                try:
+                    inp = as_tensor_variable(inp)
+                except TypeError:
+                    inp = t.make_constant(inp)
+            if inp.type != t:
+                conv = t.convert_variable(inp)
+                if conv is None and getattr(inp, "data", None) is not None:
+                    try:
+                        conv = t.make_constant(t.filter(inp.data)) if hasattr(t, "make_constant") \
+                            else None
+                    except (TypeError, ValueError):
+                        conv = None
+                if conv is None:
+                    raise TypeError(f"{type(self).__name__}: input {k} must be of type {t}, got "
+                                    f"{inp} of type {inp.type}")
+                inp = conv
+            converted.append(inp)
+        return Apply(self, converted, [t() for t in otypes])
 
     def __call__(self, *inputs, **kwargs):
         return_list = kwargs.pop("return_list", False)

@@ -1,0 +1,218 @@
+"""OpFromGraph: a symbolic graph packaged as an Op (Theano 1.0's ``theano.OpFromGraph``).
+
+``op = OpFromGraph([x, y], [x + y * 2])`` makes an Op that computes that graph; ``op(a, b)`` applies
+it to other variables. The inner graph is compiled once, on first use, into a function that the
+op's ``perform`` calls (on every backend). Shared variables the inner graph reads become extra,
+implicit inputs of each node, so gradients with respect to them work. ``inline=True`` keeps the
+node in the graph as built (the op is visible to the user) but lets the rewriter replace it by a
+copy of the inner graph, which is then optimized together with the rest of the function.
+
+Gradients (``L_op``), R-operator and shapes are those of the inner graph, substituted with the
+node's inputs; ``grad_overrides`` / ``lop_overrides`` / ``rop_overrides`` replace them.
+"""
+
+from theano.compile.sharedvalue import SharedVariable
+from theano.graph.basic import Apply, Constant, Variable, ancestors, clone_replace, graph_inputs
+from theano.graph.fg import MissingInputError
+from theano.graph.op import Op
+from theano.graph.rewriting.basic import node_rewriter
+from theano.graph.rewriting.db import register_canonicalize
+
+
+def _as_list(x):
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+class OpFromGraph(Op):
+    """An Op whose computation is the graph from ``inputs`` to ``outputs``.
+
+    ``inline``: let the rewriter expand the node into the inner graph (see the module docstring).
+    ``grad_overrides``: 'default', a function ``(inputs, output_grads) -> input_grads`` or a list
+    with, per input, 'default' or such a function returning that input's gradient.
+    ``lop_overrides``: as ``grad_overrides`` but called as ``(inputs, outputs, output_grads)``.
+    ``rop_overrides``: 'default' or a function ``(inputs, eval_points) -> output R-ops``.
+    ``connection_pattern``: [[input i connected to output j]] if the default (from the inner
+    graph's dependencies) is not wanted. ``name``: shown when the op is printed. Other keyword
+    arguments (``mode``) go to the compilation of the inner graph.
+    """
+
+    def __init__(self, inputs, outputs, inline=False, grad_overrides="default",
+                 lop_overrides="default", rop_overrides="default", connection_pattern=None,
+                 name=None, **kwargs):
+        inputs = _as_list(inputs)
+        outputs = _as_list(outputs)
+        for i in inputs:
+            if not isinstance(i, Variable):
+                raise TypeError(f"OpFromGraph: inputs must be symbolic variables, got {i!r}")
+            if isinstance(i, (SharedVariable, Constant)):
+                raise TypeError(f"OpFromGraph: the input {i} is a shared variable or a constant; "
+                                "inputs must be free variables (shared ones are used implicitly)")
+        for o in outputs:
+            if not isinstance(o, Variable):
+                raise TypeError(f"OpFromGraph: outputs must be symbolic variables, got {o!r}")
+        if len(set(inputs)) != len(inputs):
+            raise ValueError("OpFromGraph: an input is given twice")
+        if grad_overrides != "default" and lop_overrides != "default":
+            raise ValueError("OpFromGraph: give grad_overrides or lop_overrides, not both")
+        input_set = set(inputs)
+        shared = []
+        for v in graph_inputs(outputs, inputs):
+            if v in input_set or isinstance(v, Constant):
+                continue
+            if isinstance(v, SharedVariable):
+                if v not in shared:
+                    shared.append(v)
+                continue
+            raise MissingInputError(
+                f"OpFromGraph: the outputs depend on {v} ({v.type}), which is not among the inputs")
+        self.shared_inputs = shared
+        # the inner graph, on placeholders of its own (explicit inputs, then shared variables)
+        self.inner_inputs = [v.type() for v in inputs + shared]
+        for new, old in zip(self.inner_inputs, inputs + shared):
+            new.name = old.name
+        replace = dict(zip(inputs + shared, self.inner_inputs))
+        self.inner_outputs = clone_replace(outputs, replace, strict=True)
+        self.n_explicit = len(inputs)
+        self.input_types = [v.type for v in self.inner_inputs]
+        self.output_types = [o.type for o in self.inner_outputs]
+        self.is_inline = bool(inline)
+        self.grad_overrides = grad_overrides
+        self.lop_overrides = lop_overrides
+        self.rop_overrides = rop_overrides
+        self._connection_pattern = connection_pattern
+        self.name = name
+        self.kwargs = kwargs
+        self._fn = None
+
+    # identity: every OpFromGraph is its own op
+    def __eq__(self, other):
+        return self is other
+
+    def __hash__(self):
+        return id(self)
+
+    def __str__(self):
+        return f"{self.name or type(self).__name__}{{inline={self.is_inline}}}"
+
+    __repr__ = __str__
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_fn"] = None
+        return state
+
+    # building -------------------------------------------------------------------------------
+    def make_node(self, *inputs):
+        from theano.tensor.basic import as_tensor_variable
+        from theano.tensor.type import TensorType
+
+        if len(inputs) == self.n_explicit:
+            inputs = list(inputs) + self.shared_inputs
+        elif len(inputs) != len(self.input_types):
+            raise TypeError(f"{self} takes {self.n_explicit} inputs, got {len(inputs)}")
+        converted = []
+        for k, (inp, t) in enumerate(zip(inputs, self.input_types)):
+            if not isinstance(inp, Variable):
+                inp = as_tensor_variable(inp) if isinstance(t, TensorType) else t.make_constant(inp)
+            if inp.type != t:
+                conv = t.convert_variable(inp)
+                if conv is None and isinstance(inp, Constant) and isinstance(t, TensorType):
+                    try:
+                        conv = t.convert_variable(as_tensor_variable(t.filter(inp.data)))
+                    except TypeError:
+                        conv = None
+                if conv is None:
+                    raise TypeError(f"{self}: input {k} must be of type {t}, got {inp} ({inp.type})")
+                inp = conv
+            converted.append(inp)
+        return Apply(self, converted, [t() for t in self.output_types])
+
+    def _inner_for(self, inputs):
+        """The inner outputs rebuilt on ``inputs`` (the node's inputs)."""
+        return clone_replace(self.inner_outputs, dict(zip(self.inner_inputs, inputs)), strict=False)
+
+    # running --------------------------------------------------------------------------------
+    def perform(self, node, inputs, output_storage):
+        if self._fn is None:
+            from theano.compile.function import function
+
+            self._fn = function(self.inner_inputs, self.inner_outputs, on_unused_input="ignore",
+                                **self.kwargs)
+        outs = self._fn(*inputs)
+        for cell, v in zip(output_storage, outs):
+            cell[0] = v
+
+    # differentiation ------------------------------------------------------------------------
+    def connection_pattern(self, node):
+        if self._connection_pattern is not None:
+            return [list(row) for row in self._connection_pattern]
+        pattern = [[False] * len(self.inner_outputs) for _ in self.inner_inputs]
+        index = {v: k for k, v in enumerate(self.inner_inputs)}
+        for j, out in enumerate(self.inner_outputs):
+            for v in ancestors([out], self.inner_inputs):
+                k = index.get(v)
+                if k is not None:
+                    pattern[k][j] = True
+        return pattern
+
+    def L_op(self, inputs, outputs, output_grads):
+        from theano.gradient import DisconnectedType, disconnected_type, grad
+
+        inputs = list(inputs)
+        if self.lop_overrides != "default":
+            return self._apply_overrides(self.lop_overrides, (inputs, list(outputs), output_grads))
+        if self.grad_overrides != "default" and not isinstance(self.grad_overrides, list):
+            return list(self.grad_overrides(inputs, output_grads))
+        inner = self._inner_for(inputs)
+        known = {o: g for o, g in zip(inner, output_grads)
+                 if g is not None and not isinstance(g.type, DisconnectedType)}
+        if known:
+            default = grad(None, inputs, known_grads=known, disconnected_inputs="ignore",
+                           return_disconnected="Disconnected", null_gradients="return",
+                           add_names=False)
+        else:
+            default = [disconnected_type() for _ in inputs]
+        if isinstance(self.grad_overrides, list):
+            out = []
+            for k, (d, ov) in enumerate(zip(default, self.grad_overrides + ["default"] * len(inputs))):
+                out.append(d if (isinstance(ov, str) and ov == "default")
+                           else ov(inputs, output_grads))
+            return out
+        return default
+
+    def _apply_overrides(self, overrides, args):
+        if isinstance(overrides, list):
+            raise NotImplementedError("OpFromGraph: a list of lop_overrides is not supported; give "
+                                      "one function returning all input gradients")
+        return list(overrides(*args))
+
+    def R_op(self, inputs, eval_points):
+        from theano.gradient import Rop
+
+        inputs = list(inputs)
+        if self.rop_overrides != "default":
+            return list(self.rop_overrides(inputs, list(eval_points)))
+        inner = self._inner_for(inputs)
+        pairs = [(i, e) for i, e in zip(inputs, eval_points) if e is not None]
+        if not pairs:
+            return [None for _ in inner]
+        return _as_list(Rop(inner, [i for i, _ in pairs], [e for _, e in pairs]))
+
+    # shapes ---------------------------------------------------------------------------------
+    def infer_shape(self, node, input_shapes):
+        inner = self._inner_for(node.inputs)
+        return [tuple(o.shape[i] for i in range(o.ndim)) if hasattr(o, "ndim") else None
+                for o in inner]
+
+
+@register_canonicalize(fast_compile=True)
+@node_rewriter([OpFromGraph])
+def inline_ofg_expansion(fgraph, node):
+    """An ``OpFromGraph(..., inline=True)`` node is replaced by a copy of its inner graph."""
+    op = node.op
+    if not isinstance(op, OpFromGraph) or not op.is_inline:
+        return False
+    return op._inner_for(node.inputs)
+
+
+__all__ = ["OpFromGraph"]
