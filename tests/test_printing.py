@@ -341,3 +341,14 @@ def test_pydotprint_scan_graphs(tmp_path, wasm_only):
 def test_pydot_imported_says_whether_a_renderer_is_installed():
     assert printing.pydot_imported == (shutil.which("dot") is not None or _wasm_available())
     assert (printing.pydot_imported_msg == "") == printing.pydot_imported
+
+
+@needs_wasm
+def test_pydotprint_format_the_wasm_build_cannot_draw_falls_back_to_dot(tmp_path, wasm_only):
+    f, _, _ = _small_function()
+    with pytest.warns(UserWarning, match="format 'pdf' needs the Graphviz `dot` program"):
+        out = pydotprint(f, outfile=str(tmp_path / "g.pdf"), format="pdf", print_output_file=False)
+    assert out.endswith("g.dot") and open(out).read().startswith("digraph")
+    # the same function in a format it draws
+    svg = pydotprint(f, format="svg", return_image=True)
+    assert ET.fromstring(svg).tag.endswith("svg")
