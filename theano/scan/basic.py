@@ -191,6 +191,12 @@ def _parse_return(ret, n_infos):
         return isinstance(x, (list, tuple)) and x and all(
             isinstance(p, (list, tuple)) and len(p) == 2 and isinstance(p[0], SharedVariable) for p in x)
 
+    from collections.abc import ItemsView
+
+    if isinstance(ret, ItemsView):
+        ret = list(ret)
+    elif isinstance(ret, tuple):
+        ret = tuple(list(p) if isinstance(p, ItemsView) else p for p in ret)
     parts = list(ret) if isinstance(ret, tuple) else [ret]
     if isinstance(ret, tuple) and not any(isinstance(p, (dict, until)) or is_update_pairs(p)
                                           for p in parts):
@@ -303,8 +309,8 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     long enough (a clear ValueError names the one that is not).
     ``go_backwards``: iterate over the sequences from the end. ``truncate_gradient``: backpropagate
     through at most that many steps (-1: all). ``mode``: the mode the body is compiled with.
-    ``profile``/``allow_gc`` are accepted for compatibility. ``strict``: every variable the body uses
-    must be passed in non_sequences. ``return_list``: always return a list of outputs.
+    ``profile``/``allow_gc`` are accepted for compatibility. ``strict``: every shared variable the
+    body uses must be passed in non_sequences. ``return_list``: always return a list of outputs.
     """
     from theano.tensor.basic import as_tensor_variable, cast, patternbroadcast
     from theano.tensor.math import minimum
@@ -342,6 +348,13 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
         if go_backwards:
             x = row_reverse(x)
         lo, hi = min(taps), max(taps)
+        # Theano 1.0's windows: taps are relative to a step that is itself in the window, so
+        # negative taps only (taps=[-1]) read the entries before the step (len(x) - 1 steps, the
+        # first reading x[0]); a single positive tap k reads x[t + k] (len(x) - k steps)
+        if hi < 0:
+            hi = 0
+        elif lo > 0 and lo == hi:
+            lo = 0
         elem = TensorType(x.dtype, x.broadcastable[1:])
         phs = [elem(_tap_name(base, t)) for t in taps]
         _placeholder_test_values(phs, x, [t - lo for t in taps])
@@ -419,13 +432,16 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     ordered += [v for v in boundary if v not in ordered]
     nonseqs = ordered
     if strict:
+        # strict concerns shared variables only (as in Theano 1.0): other outer variables the body
+        # reads are added to the non-sequences as usual
         allowed = set(explicit_ns)
         missing = [v for v in graph_inputs(nonseqs, blockers=explicit_ns)
-                   if v not in allowed and not isinstance(v, Constant)]
+                   if v not in allowed and isinstance(v, SharedVariable)]
         if missing:
             raise ValueError(
-                f"scan(strict=True): the step function uses {missing[0]} ({missing[0].type}), which "
-                "is not in non_sequences; pass every shared or outer variable it uses there"
+                f"scan(strict=True): the step function uses the shared variable {missing[0]} "
+                f"({missing[0].type}), which is not in non_sequences; pass every shared variable "
+                "it uses there"
             )
 
     # the body, on placeholders of its own

@@ -1,0 +1,61 @@
+"""scan as Theano 1.0 defines it: strict=True concerns shared variables only (other outer
+variables become non-sequences), sequence taps windows (negative taps only: len(x) - |min tap|
+steps; one positive tap k: x[t + k]), and updates given as any iterable of pairs."""
+
+import numpy as np
+import pytest
+
+import theano
+import theano.tensor as T
+
+MODES = ["FAST_COMPILE", "FAST_RUN"]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_strict_adds_free_outer_variables(mode):
+    x = T.dvector("x")
+    a = T.dscalar("a")
+    w = theano.shared(np.float64(2.0), name="w")
+    r, _ = theano.scan(lambda v: v * a + 1, sequences=x, strict=True)
+    f = theano.function([x, a], r, mode=mode)
+    xv = np.array([1.0, 2.0, 3.0])
+    for _ in range(2):
+        np.testing.assert_allclose(f(xv, 3.0), xv * 3 + 1)
+    with pytest.raises(ValueError, match="shared variable"):
+        theano.scan(lambda v: v * w * a, sequences=x, strict=True)
+    r2, _ = theano.scan(lambda v, w_: v * w_ * a, sequences=x, non_sequences=w, strict=True)
+    np.testing.assert_allclose(theano.function([x, a], r2, mode=mode)(xv, 0.5), xv * 2 * 0.5)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_negative_and_positive_sequence_taps(mode):
+    x = T.dvector("x")
+    xv = np.arange(1.0, 6.0)
+    y, _ = theano.scan(lambda v: v * 10, sequences=dict(input=x, taps=[-1]))
+    np.testing.assert_allclose(theano.function([x], y, mode=mode)(xv), xv[:-1] * 10)
+    z, _ = theano.scan(lambda a, b: a + 100 * b, sequences=dict(input=x, taps=[-2, -1]))
+    fz = theano.function([x], z, mode=mode)
+    for _ in range(2):
+        np.testing.assert_allclose(fz(xv), xv[:-2] + 100 * xv[1:-1])
+    p, _ = theano.scan(lambda v: v, sequences=dict(input=x, taps=[2]))
+    np.testing.assert_allclose(theano.function([x], p, mode=mode)(xv), xv[2:])
+    m, _ = theano.scan(lambda a, b, c: a + 10 * b + 100 * c, sequences=dict(input=x, taps=[-1, 0, 1]))
+    np.testing.assert_allclose(theano.function([x], m, mode=mode)(xv),
+                               xv[:-2] + 10 * xv[1:-1] + 100 * xv[2:])
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_scan_updates_as_items_passed_on(mode):
+    acc = theano.shared(np.float64(0.0), name="acc")
+    x = T.dvector("x")
+
+    def step(v):
+        return v * 2, {acc: acc + v}.items()
+
+    r, upd = theano.scan(step, sequences=x)
+    f = theano.function([x], r, updates=upd.items(), mode=mode)
+    xv = np.array([1.0, 2.0, 4.0])
+    np.testing.assert_allclose(f(xv), xv * 2)
+    assert acc.get_value() == 7.0
+    f(xv)
+    assert acc.get_value() == 14.0
