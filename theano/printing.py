@@ -62,6 +62,10 @@ def pp(var):
     return text.get(var, _leaf_name(var))
 
 
+# Theano 1.0's name for the same pretty printer: ``theano.printing.pprint(var)`` is a string.
+pprint = pp
+
+
 class _Ids:
     def __init__(self, kind="CHAR"):
         self.kind = kind
