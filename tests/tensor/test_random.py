@@ -6,7 +6,7 @@ import pytest
 import theano
 import theano.tensor as T
 from theano.configdefaults import change_flags
-from theano.gradient import DisconnectedInputError
+from theano.gradient import DisconnectedInputError, NullTypeGradError
 from theano.tensor.random import (MRG_RandomStreams, RandomStreams, random_generator_type,
                                   random_state_type)
 from theano.tensor.random import basic as rb
@@ -259,8 +259,9 @@ def test_symbolic_size():
     check_infer_shape([s], u2, [np.array([2, 1, 4])])
 
 
-@pytest.mark.parametrize("Streams", STREAMS)
+@pytest.mark.parametrize("Streams", [RandomStreams])
 def test_empty_sizes(Streams):
+    # (MRG_RandomStreams refuses sizes with a 0 entry, as Theano's did: test_mrg_bad_sizes)
     srng = Streams(seed=24)
     for out in (srng.uniform((0, 3)), srng.normal((2, 0)), srng.binomial((0,), p=0.3),
                 srng.permutation((0,), n=3), srng.multinomial((0,), n=2, pvals=[0.5, 0.5])):
@@ -450,10 +451,19 @@ def test_parameters_are_disconnected():
     srng = RandomStreams(seed=35)
     mu = T.dscalar("mu")
     sample = srng.normal((3,), avg=mu)
-    with pytest.raises(DisconnectedInputError):
+    # as in Theano 1.0: the gradient through a draw is undefined, not zero
+    with pytest.raises(NullTypeGradError, match="random"):
         T.grad(sample.sum(), mu)
-    g = T.grad(sample.sum(), mu, disconnected_inputs="ignore")
-    assert float(theano.function([mu], g)(1.0)) == 0.0
+    with pytest.raises(NullTypeGradError):
+        T.grad(sample.sum(), mu, disconnected_inputs="ignore")
+    for draw in (MRG_RandomStreams(3).truncated_normal((2,), avg=mu),
+                 MRG_RandomStreams(3).uniform((2,), low=mu), srng.binomial((2,), p=mu)):
+        with pytest.raises(NullTypeGradError):
+            T.grad(draw.sum(), mu)
+    # an unrelated input is still just disconnected
+    nu = T.dscalar("nu")
+    with pytest.raises(DisconnectedInputError):
+        T.grad(sample.sum(), nu)
     # reparametrised: avg + std * eps is differentiable in avg
     eps = srng.normal((3,))
     g2 = T.grad((mu + 2.0 * eps).sum(), mu)
@@ -553,3 +563,52 @@ def test_rop_and_jacobian_through_a_random_mask():
     np.testing.assert_array_equal(r, m * np.arange(6.0))
     j, m2 = theano.function([x], [theano.gradient.jacobian(y, x), mask])(np.ones(4))
     np.testing.assert_array_equal(j, np.diag(m2))
+
+
+# --------------------------------------------------------------------------------------------------
+# MRG_RandomStreams: Theano 1.0's extra arguments and size checks
+# --------------------------------------------------------------------------------------------------
+
+
+def test_mrg_target_and_nstreams_arguments():
+    from theano.sandbox.rng_mrg import guess_n_streams
+
+    srng = MRG_RandomStreams(5)
+    pvals = np.array([[0.98, 0.01, 0.01], [0.01, 0.49, 0.50]], dtype="float32")
+    draws = [srng.uniform((3, 2), target="cpu", nstreams=guess_n_streams((3, 2))),
+             srng.normal((3, 2), target="cpu"), srng.truncated_normal((3, 2), target="cpu"),
+             srng.binomial((3, 2), target="cpu"), srng.multinomial(pvals=pvals, target="cpu"),
+             srng.choice(p=pvals, replace=False, target="cpu"),
+             srng.multinomial_wo_replacement(pvals=pvals, target="cpu")]
+    f = theano.function([], draws)
+    values = f()
+    for v, shape in zip(values, [(3, 2)] * 4 + [(2, 3), (2, 1), (2, 1)]):
+        assert isinstance(v, np.ndarray) and v.shape == shape
+    assert np.all((values[0] >= 0) & (values[0] < 1))
+    assert np.all(np.abs(values[2]) <= 2)
+    assert values[4].sum(axis=1).tolist() == [1, 1]
+
+
+def test_guess_n_streams():
+    from theano.sandbox.rng_mrg import guess_n_streams
+
+    assert guess_n_streams((2, 3)) == 6
+    assert guess_n_streams((3, 4)) == 2
+    assert guess_n_streams((100, 100)) == 10000 // 6
+    assert guess_n_streams((1000, 1000)) == 60 * 256
+    assert guess_n_streams(()) == 1
+    with pytest.warns(UserWarning, match="not known"):
+        assert guess_n_streams(T.lvector(), warn=True) == 60 * 256
+
+
+@pytest.mark.parametrize("size", [(0, 100), (-1, 100), (1, 0), (2 ** 31,), (2 ** 16, 2 ** 16)])
+def test_mrg_bad_sizes(size):
+    srng = MRG_RandomStreams(1)
+    for draw in (srng.uniform, srng.normal, srng.truncated_normal, srng.binomial):
+        with pytest.raises(ValueError, match="MRG_RandomStreams: the size"):
+            draw(size)
+    with pytest.raises(ValueError, match="MRG_RandomStreams: the size"):
+        srng.multinomial(size, 1, [[0.5, 0.5]])
+    # sizes that fit are fine, np.int32 entries included
+    v = theano.function([], srng.uniform((np.int32(2), np.int32(3))))()
+    assert v.shape == (2, 3)

@@ -18,7 +18,7 @@ the outputs, so the gradient of ``mask * x`` with respect to ``x`` is ``mask``.
 import numpy as np
 
 from theano.configdefaults import config
-from theano.gradient import disconnected_type
+from theano.gradient import disconnected_type, grad_undefined
 from theano.graph.basic import Apply, Constant, Variable
 from theano.graph.op import Op
 from theano.tensor.basic import MakeVector, as_tensor_variable, cast, constant
@@ -175,11 +175,24 @@ class RandomOpBase(Op):
     def do_constant_folding(self, node):
         return False
 
+    @staticmethod
+    def _is_float_param(k, inp):
+        return k > 0 and str(getattr(inp.type, "dtype", "")).startswith(("float", "complex"))
+
     def connection_pattern(self, node):
-        return [[False] * len(node.outputs) for _ in node.inputs]
+        # the sample depends on the float parameters, through a draw (undefined gradient); the
+        # state, the size and integer parameters are not differentiable inputs
+        return [[False] + [self._is_float_param(k, inp)] * (len(node.outputs) - 1)
+                for k, inp in enumerate(node.inputs)]
 
     def grad(self, inputs, output_grads):
-        return [disconnected_type() for _ in inputs]
+        # As Theano: the parameters of a distribution get an undefined gradient (asking for it
+        # raises NullTypeGradError); write avg + std * srng.normal(...) to differentiate.
+        return [grad_undefined(self, k, inp, "No gradient is defined through random number "
+                                             "draws (write e.g. avg + std * srng.normal(size) "
+                                             "instead)")
+                if self._is_float_param(k, inp) else disconnected_type()
+                for k, inp in enumerate(inputs)]
 
     def R_op(self, inputs, eval_points):
         return [None, None]

@@ -153,33 +153,46 @@ class MRG_RandomStreams(_StreamsCore):
     def _next_state(self):
         return np.random.Generator(np.random.PCG64(int(self.gen_seedgen.integers(2 ** 62))))
 
-    def uniform(self, size=None, low=0.0, high=1.0, ndim=None, dtype=None, nstreams=None):
+    # ``nstreams`` chose how many MRG31k3p streams run in parallel and ``target`` the device;
+    # neither changes the distribution here (one generator per variable, on the host)
+
+    def uniform(self, size=None, low=0.0, high=1.0, ndim=None, dtype=None, nstreams=None,
+                target="cpu"):
         """Uniform draws in [low, high); dtype defaults to floatX."""
+        _check_mrg_size(size)
         return super().uniform(size, low, high, ndim=ndim, dtype=dtype)
 
     def normal(self, size=None, avg=0.0, std=1.0, ndim=None, dtype=None, nstreams=None,
-               truncate=False):
+               truncate=False, target="cpu"):
         """Normal draws; with ``truncate=True`` draws further than 2 std from avg are redrawn."""
+        _check_mrg_size(size)
         if truncate:
             return self.truncated_normal(size, avg, std, ndim=ndim, dtype=dtype)
         return super().normal(size, avg, std, ndim=ndim, dtype=dtype)
 
-    def truncated_normal(self, size=None, avg=0.0, std=1.0, ndim=None, dtype=None, nstreams=None):
+    def truncated_normal(self, size=None, avg=0.0, std=1.0, ndim=None, dtype=None, nstreams=None,
+                         target="cpu"):
         """Normal draws of mean avg and std ``std`` (before truncation) within 2 std of avg."""
+        _check_mrg_size(size)
         return self.gen(rb.truncated_normal, size, avg, std, ndim=ndim, dtype=dtype)
 
-    def binomial(self, size=None, p=0.5, ndim=None, dtype="int64", nstreams=None, n=1, prob=None):
+    def binomial(self, size=None, p=0.5, ndim=None, dtype="int64", nstreams=None, n=1, prob=None,
+                 target="cpu"):
         """Number of successes in ``n`` trials (default 1) of probability ``p``."""
+        _check_mrg_size(size)
         return super().binomial(size, n, p, ndim=ndim, dtype=dtype, prob=prob)
 
-    def multinomial(self, size=None, n=1, pvals=None, ndim=None, dtype="int64", nstreams=None):
+    def multinomial(self, size=None, n=1, pvals=None, ndim=None, dtype="int64", nstreams=None,
+                    target="cpu", **kwargs):
         """One multinomial draw of ``n`` trials per row of the matrix ``pvals``: the result has
         ``pvals``'s shape, one count per outcome."""
+        _check_mrg_size(size)
         if pvals is None:
             raise TypeError("MRG_RandomStreams.multinomial needs pvals")
         return super().multinomial(size, n, pvals, ndim=ndim, dtype=dtype)
 
-    def choice(self, size=1, a=None, replace=True, p=None, ndim=None, dtype="int64", nstreams=None):
+    def choice(self, size=1, a=None, replace=True, p=None, ndim=None, dtype="int64", nstreams=None,
+               target="cpu", **kwargs):
         """With a matrix ``p``: for each row, ``size`` indices drawn with that row's probabilities
         (result shape ``(p.shape[0], size)``). Otherwise as ``RandomStreams.choice``."""
         if p is not None and a is None:
@@ -191,13 +204,51 @@ class MRG_RandomStreams(_StreamsCore):
                               dtype=dtype if dtype != "int64" else None)
 
     def multinomial_wo_replacement(self, size=None, n=1, pvals=None, ndim=None, dtype="int64",
-                                   nstreams=None):
+                                   nstreams=None, target="cpu", **kwargs):
         """Old name of ``choice(size=n, p=pvals, replace=False)``."""
         return self.choice(size=n, p=pvals, replace=False, dtype=dtype)
+
+
+# The MRG31k3p generator of Theano numbered its samples with 32-bit ints.
+MRG_MAX_SAMPLES = 2 ** 31 - 1
+
+
+def _check_mrg_size(size):
+    """As Theano's MRG_RandomStreams: a known size entry must be > 0 and the number of samples
+    must fit in 32 bits (ValueError otherwise)."""
+    if size is None or not isinstance(size, (tuple, list)):
+        return
+    known = []
+    for s in size:
+        if isinstance(s, (int, np.integer)) and not isinstance(s, bool):
+            if s <= 0:
+                raise ValueError(f"MRG_RandomStreams: the size {tuple(size)} has an entry <= 0")
+            known.append(int(s))
+    if known and int(np.prod(known, dtype=object)) > MRG_MAX_SAMPLES:
+        raise ValueError(f"MRG_RandomStreams: the size {tuple(size)} asks for more than "
+                         f"2**31 - 1 samples, which MRG_RandomStreams does not support")
+
+
+def guess_n_streams(size, warn=False):
+    """Theano's heuristic for the number of parallel MRG streams of a draw of shape ``size``:
+    one stream per 6 samples, at most 60 * 256 (and 60 * 256 when the size is symbolic, with a
+    warning if ``warn``). Accepted as ``nstreams`` by every MRG_RandomStreams method."""
+    if isinstance(size, (tuple, list)) and all(
+            isinstance(s, (int, np.integer)) and not isinstance(s, bool) for s in size):
+        n = int(np.prod(size, dtype=object)) if size else 1
+        if n > 6:
+            n //= 6
+        return min(n, 60 * 256)
+    if warn:
+        import warnings
+
+        warnings.warn(f"guess_n_streams: the size {size!r} is not known; using {60 * 256} streams",
+                      stacklevel=2)
+    return 60 * 256
 
 
 def _row_choice(random_state, pvals, k, replace, dtype):
     return RowChoiceRV(dtype, replace)(random_state, pvals, k, return_list=True)
 
 
-__all__ = ["RandomStreamsBase", "RandomStreams", "MRG_RandomStreams"]
+__all__ = ["RandomStreamsBase", "RandomStreams", "MRG_RandomStreams", "guess_n_streams"]
