@@ -156,6 +156,46 @@ def test_scan_node_details_show_the_inner_graph():
     assert len(scans) == 1 and "exp" in scans[0]["details"]["inner graph"]
 
 
+def _nested_ofg():
+    x, y, z = T.dscalars("x", "y", "z")
+    inner = theano.OpFromGraph([x, y], [x * y])
+    middle = theano.OpFromGraph([x, y, z], [inner(x, y) + z])
+    out = middle(x, y, z) + middle(z, y, x)
+    return theano.function([x, y, z], out, mode="FAST_COMPILE")
+
+
+def test_opfromgraph_inner_graphs_nest_and_are_shared():
+    f = _nested_ofg()
+    for _ in range(2):
+        np.testing.assert_allclose(f(2.0, 3.0, 4.0), (2 * 3 + 4) + (4 * 3 + 2))
+    m = build_model(f)
+    ofgs = [n for n in m["nodes"] if n.get("optype") == "OpFromGraph"]
+    assert len(ofgs) == 2 and ofgs[0]["inner"] is ofgs[1]["inner"]  # one op, one inner model
+    middle = ofgs[0]["inner"]
+    # the inner inputs keep their names (unnamed ones would read "inner input <k>")
+    assert [n["title"] for n in middle["nodes"] if n["kind"] == "input"] == ["x", "y", "z"]
+    nested = [n for n in middle["nodes"] if n.get("optype") == "OpFromGraph"]
+    assert len(nested) == 1
+    innermost = nested[0]["inner"]
+    assert [n["title"] for n in innermost["nodes"] if n["kind"] == "apply"] == \
+        ["Elemwise{mul,no_inplace}"]
+    data = _page_data(d3v.page_html(f))
+    laid = [n for n in data["nodes"] if n.get("optype") == "OpFromGraph"][0]["inner"]
+    assert all("x" in n and "y" in n for n in laid["nodes"])
+
+
+def test_unnamed_inner_inputs_are_numbered():
+    a, b = T.dscalar(), T.dscalar()
+    op = theano.OpFromGraph([a, b], [a - b])
+    x, y = T.dscalars("x", "y")
+    f = theano.function([x, y], op(y, x), mode="FAST_COMPILE")
+    for _ in range(2):
+        np.testing.assert_allclose(f(5.0, 2.0), -3.0)
+    inner = [n for n in build_model(f)["nodes"] if n.get("optype") == "OpFromGraph"][0]["inner"]
+    assert [n["title"] for n in inner["nodes"] if n["kind"] == "input"] == \
+        ["inner input 0", "inner input 1"]
+
+
 # ------------------------------------------------------------------ in a real browser
 
 def _browser():
@@ -277,3 +317,21 @@ def test_page_screenshot_is_a_drawn_graph(tmp_path):
     assert near((0x6F, 0xB2, 0xFF)) > 200     # the output box
     dark = sum(n for px, n in counts.items() if sum(px) < 150)
     assert dark > 500                          # text and edges
+
+
+@needs_browser
+def test_page_opens_inner_graphs_in_browser(tmp_path):
+    f = _nested_ofg()
+    page = tmp_path / "ofg.html"
+    d3v.d3viz(f, str(page))
+    data = _page_data(page.read_text(encoding="utf-8"))
+    ofg = [n for n in data["nodes"] if n.get("optype") == "OpFromGraph"][0]
+    proc = _run_browser(tmp_path, page.as_uri() + "#node=" + ofg["id"], "--dump-dom")
+    dom = proc.stdout.decode("utf-8", "replace")
+    assert 'id="open-inner"' in dom and 'data-depth="0"' in dom
+    proc = _run_browser(tmp_path, page.as_uri() + "#open=" + ofg["id"], "--dump-dom")
+    dom = proc.stdout.decode("utf-8", "replace")
+    assert 'data-depth="1"' in dom
+    assert f'data-rendered-nodes="{len(ofg["inner"]["nodes"])}"' in dom
+    assert len(re.findall(r'<g class="node kind-', dom)) == len(ofg["inner"]["nodes"])
+    assert "(inner graph)</strong>" in dom and ">Elemwise{add,no_inplace}<" in dom

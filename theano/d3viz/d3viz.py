@@ -16,8 +16,15 @@ from theano.d3viz.model import build_model
 __all__ = ["d3viz", "d3write", "page_html"]
 
 
-def _layout_model(model):
+def _layout_model(model, _done=None):
+    done = set() if _done is None else _done
+    if id(model) in done:  # an inner graph shared by several nodes is laid out once
+        return model
+    done.add(id(model))
     nodes = model["nodes"]
+    for n in nodes:
+        if "inner" in n:
+            _layout_model(n["inner"], done)
     sizes = {n["id"]: (n["w"], n["h"]) for n in nodes}
     pinned = [n["id"] for n in nodes if n["kind"] == "input"]
     pairs = [(e["src"], e["dst"]) for e in model["edges"]]
@@ -91,7 +98,7 @@ _PAGE = """<!DOCTYPE html>
 </head>
 <body>
 <header>
-  <strong id="title">@TITLE@</strong>
+  <span id="crumbs"><strong>@TITLE@</strong></span>
   <span id="summary"></span>
   <input id="search" type="search" placeholder="find a node (op, name, type)" autocomplete="off">
   <button id="zoom-in" title="zoom in">+</button>
@@ -119,6 +126,7 @@ body { display: flex; flex-direction: column; }
 header { display: flex; gap: 8px; align-items: center; padding: 6px 10px; background: #fff;
   border-bottom: 1px solid #d6d9de; }
 header #summary { color: #556; flex: 1; }
+header #crumbs a { color: #1a55c4; cursor: pointer; }
 header input { width: 240px; padding: 3px 6px; }
 header button { min-width: 30px; padding: 2px 8px; cursor: pointer; }
 main { flex: 1; display: flex; min-height: 0; }
@@ -163,7 +171,8 @@ _SCRIPT = r"""
 (function () {
   "use strict";
   var NS = "http://www.w3.org/2000/svg";
-  var G = JSON.parse(document.getElementById("graph-data").textContent);
+  var TOP = JSON.parse(document.getElementById("graph-data").textContent);
+  var G = TOP, path = [];  // the graph shown, and the nodes opened to reach it
   var svg = document.getElementById("canvas");
   var stage = document.getElementById("stage");
   var byId = {}, nodeEls = {}, edgeEls = [], incident = {};
@@ -200,40 +209,81 @@ _SCRIPT = r"""
   var edgeLayer = el("g", { "class": "edges" }, root);
   var nodeLayer = el("g", { "class": "nodes" }, root);
 
-  G.nodes.forEach(function (n) { byId[n.id] = n; incident[n.id] = []; });
-  G.edges.forEach(function (e, i) {
-    var g = el("g", { "class": "edge kind-" + e.kind, "data-src": e.src, "data-dst": e.dst },
-               edgeLayer);
-    el("path", { d: edgePath(e.points), "marker-end": "url(#arrow)" }, g);
-    el("title", {}, g).textContent = e.label + (e.var ? " (" + e.var + ")" : "");
-    edgeEls.push(g);
-    incident[e.src].push(i);
-    incident[e.dst].push(i);
-  });
-  G.nodes.forEach(function (n) {
-    var cls = "node kind-" + n.kind + (n.optype ? " op-" + n.optype : "");
-    var g = el("g", { "class": cls, "data-id": n.id,
-                      transform: "translate(" + n.x + "," + n.y + ")" }, nodeLayer);
-    var shape;
-    if (n.kind === "apply") {
-      shape = el("ellipse", { "class": "shape", rx: n.w / 2, ry: n.h / 2 }, g);
-      if (G.profile) shape.style.fill = heat(n.share);
-    } else {
-      shape = el("rect", { "class": "shape", x: -n.w / 2, y: -n.h / 2, width: n.w,
-                           height: n.h, rx: n.kind === "constant" ? 9 : 2 }, g);
-    }
-    var top = -(n.label.length - 1) * 7.5;
-    n.label.forEach(function (line, i) {
-      var t = el("text", { "class": i ? "sub" : "main", x: 0, y: top + i * 15,
-                           "text-anchor": "middle", "dominant-baseline": "central" }, g);
-      t.textContent = line;
+  function draw(M) {
+    G = M;
+    byId = {}; nodeEls = {}; edgeEls = []; incident = {};
+    while (edgeLayer.firstChild) edgeLayer.removeChild(edgeLayer.firstChild);
+    while (nodeLayer.firstChild) nodeLayer.removeChild(nodeLayer.firstChild);
+    G.nodes.forEach(function (n) { byId[n.id] = n; incident[n.id] = []; });
+    G.edges.forEach(function (e, i) {
+      var g = el("g", { "class": "edge kind-" + e.kind, "data-src": e.src, "data-dst": e.dst },
+                 edgeLayer);
+      el("path", { d: edgePath(e.points), "marker-end": "url(#arrow)" }, g);
+      el("title", {}, g).textContent = e.label + (e.var ? " (" + e.var + ")" : "");
+      edgeEls.push(g);
+      incident[e.src].push(i);
+      incident[e.dst].push(i);
     });
-    el("title", {}, g).textContent = n.title;
-    g.addEventListener("mouseenter", function () { highlight(n.id); });
-    g.addEventListener("mouseleave", function () { highlight(null); });
-    g.addEventListener("click", function (ev) { ev.stopPropagation(); select(n.id); });
-    nodeEls[n.id] = g;
-  });
+    G.nodes.forEach(function (n) {
+      var cls = "node kind-" + n.kind + (n.optype ? " op-" + n.optype : "");
+      var g = el("g", { "class": cls, "data-id": n.id,
+                        transform: "translate(" + n.x + "," + n.y + ")" }, nodeLayer);
+      var shape;
+      if (n.kind === "apply") {
+        shape = el("ellipse", { "class": "shape", rx: n.w / 2, ry: n.h / 2 }, g);
+        if (G.profile) shape.style.fill = heat(n.share);
+      } else {
+        shape = el("rect", { "class": "shape", x: -n.w / 2, y: -n.h / 2, width: n.w,
+                             height: n.h, rx: n.kind === "constant" ? 9 : 2 }, g);
+      }
+      var top = -(n.label.length - 1) * 7.5;
+      n.label.forEach(function (line, i) {
+        var t = el("text", { "class": i ? "sub" : "main", x: 0, y: top + i * 15,
+                             "text-anchor": "middle", "dominant-baseline": "central" }, g);
+        t.textContent = line;
+      });
+      el("title", {}, g).textContent = n.title;
+      g.addEventListener("mouseenter", function () { highlight(n.id); });
+      g.addEventListener("mouseleave", function () { highlight(null); });
+      g.addEventListener("click", function (ev) { ev.stopPropagation(); select(n.id); });
+      g.addEventListener("dblclick", function (ev) { ev.stopPropagation(); enter(n.id); });
+      nodeEls[n.id] = g;
+    });
+    var nApply = G.nodes.filter(function (n) { return n.kind === "apply"; }).length;
+    var summary = nApply + " apply node" + (nApply === 1 ? "" : "s") + ", " + G.edges.length + " edges";
+    if (G.profile) summary += "; profiled: " + G.profile.calls + " call" +
+      (G.profile.calls === 1 ? "" : "s") + ", " + G.profile.call_time + " in calls, " +
+      G.profile.node_time + " in nodes";
+    document.getElementById("summary").textContent = summary;
+    drawCrumbs();
+    svg.setAttribute("data-rendered-nodes", String(G.nodes.length));
+    svg.setAttribute("data-rendered-edges", String(G.edges.length));
+    svg.setAttribute("data-depth", String(path.length));
+    select(null);
+    fit();
+  }
+
+  // inner graphs (Scan, OpFromGraph): open a node, and come back through the breadcrumbs
+  function drawCrumbs() {
+    var bar = document.getElementById("crumbs");
+    bar.textContent = "";
+    var models = [TOP];
+    path.forEach(function (n) { models.push(n.inner); });
+    models.forEach(function (m, i) {
+      if (i) bar.appendChild(document.createTextNode(" \u203a "));
+      var a = document.createElement(i === models.length - 1 ? "strong" : "a");
+      a.textContent = i ? (path[i - 1].title + " (inner graph)") : m.title;
+      if (i < models.length - 1) a.addEventListener("click", function () {
+        path = path.slice(0, i); draw(models[i]); });
+      bar.appendChild(a);
+    });
+  }
+  function enter(id) {
+    var n = byId[id];
+    if (!n || !n.inner) return;
+    path.push(n);
+    draw(n.inner);
+  }
 
   function neighbours(id) {
     var s = {}; s[id] = true;
@@ -289,6 +339,13 @@ _SCRIPT = r"""
       var e = G.edges[i];
       if (e.dst === id) ins.push(e.src); else outs.push(e.dst);
     });
+    if (n.inner) {
+      var open = document.createElement("a");
+      open.id = "open-inner";
+      open.textContent = "open the inner graph (" + n.inner.nodes.length + " nodes)";
+      open.addEventListener("click", function () { enter(id); });
+      row("open", open);
+    }
     if (ins.length) row("from", links(ins));
     if (outs.length) row("to", links(outs));
     panel.appendChild(tbl);
@@ -348,12 +405,6 @@ _SCRIPT = r"""
     if (first) centerOn(first);
   });
 
-  var nApply = G.nodes.filter(function (n) { return n.kind === "apply"; }).length;
-  var summary = nApply + " apply node" + (nApply === 1 ? "" : "s") + ", " + G.edges.length + " edges";
-  if (G.profile) summary += "; profiled: " + G.profile.calls + " call" +
-    (G.profile.calls === 1 ? "" : "s") + ", " + G.profile.call_time + " in calls, " +
-    G.profile.node_time + " in nodes";
-  document.getElementById("summary").textContent = summary;
   var legend = document.getElementById("legend");
   [["input", "#74d66d"], ["shared variable", "#a9e8a3"], ["constant", "#dfe9d6"],
    ["apply node", G.profile ? heat(0.5) : "#ffd9df"], ["output", "#6fb2ff"]].forEach(function (p) {
@@ -363,11 +414,15 @@ _SCRIPT = r"""
   legend.appendChild(document.createTextNode(
     "  \u2014 red edges: input overwritten (destroy_map); dashed blue: view" +
     (G.profile ? "; apply nodes shaded by their share of the time" : "")));
-  fit();
+  draw(TOP);
   window.addEventListener("resize", fit);
   // links into the page: #node=<id> selects a node, #find=<text> searches and selects the first match
   function fromHash() {
     var h = decodeURIComponent((location.hash || "").slice(1)), id = null;
+    var parts = h.split("&");
+    if (parts[0].indexOf("open=") === 0) {
+      path = []; draw(TOP); enter(parts[0].slice(5)); h = parts.slice(1).join("&");
+    }
     if (h.indexOf("node=") === 0 && byId[h.slice(5)]) id = h.slice(5);
     if (h.indexOf("find=") === 0) {
       var box = document.getElementById("search");
@@ -380,8 +435,6 @@ _SCRIPT = r"""
   }
   window.addEventListener("hashchange", fromHash);
   fromHash();
-  svg.setAttribute("data-rendered-nodes", String(G.nodes.length));
-  svg.setAttribute("data-rendered-edges", String(G.edges.length));
   document.body.classList.add("ready");
 })();
 """

@@ -51,7 +51,10 @@ def _var_details(var, role):
     return d
 
 
-def build_model(fct):
+MAX_INNER_DEPTH = 4     # Scan / OpFromGraph inner graphs drawn down to this nesting depth
+
+
+def build_model(fct, _depth=0, _input_labels=None, _inner_cache=None):
     """``{"nodes": [...], "edges": [...], "profile": {...} or None, "title": str}`` for ``fct``
     (a compiled function, a FunctionGraph, a variable or a list of variables).
 
@@ -63,6 +66,8 @@ def build_model(fct):
     from theano.compile.function import Function
 
     view = _GraphView(fct)
+    labels = _input_labels or {}
+    inner_cache = {} if _inner_cache is None else _inner_cache
     n_explicit = None
     if isinstance(fct, Function):
         n_explicit = getattr(fct.maker.fgraph, "n_explicit_inputs", None)
@@ -94,7 +99,7 @@ def build_model(fct):
             label = var.name or str(var.type)
         else:
             kind = "input"
-            label = var.name or str(var.type)
+            label = var.name or labels.get(var) or str(var.type)
         add(var, kind, label, _var_details(var, kind))
 
     for k, node in enumerate(view.topo):
@@ -142,6 +147,14 @@ def build_model(fct):
             lines.append(f"{_fmt_time(time)} ({share:.1f}%)")
         entry = add(node, "apply", str(op), det, lines)
         entry["optype"] = type(op).__name__
+        if inner and _depth < MAX_INNER_DEPTH:
+            # the inner graph, drawn when the node is opened (one model per op, however often used)
+            if id(op) not in inner_cache:
+                ins = list(getattr(op, "inner_inputs", []) or [])
+                names = {v: f"inner input {j}" for j, v in enumerate(ins)}
+                inner_cache[id(op)] = build_model(list(inner), _depth + 1, names, inner_cache)
+                inner_cache[id(op)]["title"] = getattr(op, "name", None) or type(op).__name__
+            entry["inner"] = inner_cache[id(op)]
         if time is not None:
             entry["time"] = time
             entry["share"] = (time / total_apply) if total_apply > 0 else 0.0
