@@ -321,6 +321,14 @@ def test_pydotprint_png_with_system_dot(tmp_path):
     out = pydotprint(f, outfile=str(tmp_path / "graph.png"), print_output_file=False)
     w, h = _png_size(open(out, "rb").read())
     assert 50 < w < 5000 and 50 < h < 5000
+    # any format the system Graphviz knows
+    pdf = pydotprint(f, outfile=str(tmp_path / "graph"), format="pdf", print_output_file=False)
+    assert pdf.endswith("graph.pdf") and open(pdf, "rb").read(5) == b"%PDF-"
+    svg = ET.fromstring(pydotprint(f, format="svg", return_image=True))
+    texts = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+    assert all(str(n.op) in texts for n in f.maker.fgraph.toposort())
+    with pytest.raises(RuntimeError, match="failed to draw format 'nosuchformat'"):
+        pydotprint(f, format="nosuchformat", return_image=True)
 
 
 @needs_wasm
