@@ -90,12 +90,41 @@ class _Ids:
         return f"[id {self.ids[obj]}]"
 
 
+def _node_paths(f):
+    """[(node, how it runs)] of a compiled function, in execution order."""
+    thunk = f.maker.thunk
+    paths = getattr(thunk, "node_paths", None)
+    if paths is None:
+        return [(n, "perform") for n in f.maker.fgraph.toposort()]
+    return paths
+
+
+def describe(f, file=None):
+    """How each node of the compiled function ``f`` runs, one line per node in execution order:
+    its position, the op and the path its backend chose when ``f`` was compiled ('ufunc',
+    'kernel', 'numpy-fused', 'whole-graph ...', 'perform', ...). ``file='str'`` returns the text."""
+    from theano.compile.function import Function
+
+    if not isinstance(f, Function):
+        raise TypeError(f"describe needs a compiled function, not a {type(f).__name__}")
+    linker = getattr(f.maker.linker, "name", type(f.maker.linker).__name__)
+    lines = [f"backend: {linker}"]
+    for i, (node, path) in enumerate(_node_paths(f)):
+        lines.append(f"{i:4d}  {node.op}  ->  {path}")
+    text = "\n".join(lines)
+    if file == "str":
+        return text
+    print(text, file=file or sys.stdout)
+    return file
+
+
 def debugprint(obj, file=None, depth=-1, print_type=False, ids="CHAR", stop_on_name=False,
                done=None, print_storage=False, print_destroy_map=False, print_view_map=False,
-               order=None):
+               order=None, print_path=False):
     """Print the graph of ``obj`` (a variable, list of variables, Apply, FunctionGraph or compiled
     function) as an indented tree. For a compiled function the optimized graph is shown, each node
-    followed by its position in the execution order. ``file='str'`` returns the text."""
+    followed by its position in the execution order; with ``print_path=True`` also how it runs on
+    its backend (see ``describe``). ``file='str'`` returns the text."""
     from theano.compile.function import Function
     from theano.graph.fg import FunctionGraph
 
@@ -123,6 +152,7 @@ def debugprint(obj, file=None, depth=-1, print_type=False, ids="CHAR", stop_on_n
     else:
         raise TypeError(f"debugprint cannot print a {type(obj).__name__}")
     position = {n: i for i, n in enumerate(topo)} if topo is not None else {}
+    paths = dict(_node_paths(obj)) if print_path and isinstance(obj, Function) else {}
     idgen = _Ids(ids)
     printed = set() if done is None else done
     lines = []
@@ -146,6 +176,8 @@ def debugprint(obj, file=None, depth=-1, print_type=False, ids="CHAR", stop_on_n
                 extra += f" v={dict(node.op.view_map)}"
             vname = f" '{var.name}'" if var.name else " ''"
             pos = f"   {position[node]}" if node in position else ""
+            if node in paths:
+                pos += f" [{paths[node]}]"
             already = node in printed
             lines.append(f"{prefix}{label} {idgen.get(node)}{vname}{type_str}{extra}{pos}".rstrip())
             if already or (depth != -1 and level >= depth) or (stop_on_name and var.name and level > 0):

@@ -18,6 +18,8 @@ from functools import singledispatch
 
 import numpy as np
 
+from theano.link import blas_threads
+
 from theano.tensor.basic import MakeVector, Rebroadcast
 from theano.tensor.blas import _FUNCS as _BLAS_FUNCS, Gemm, Gemv, Ger
 from theano.tensor.elemwise import CAReduce, DimShuffle
@@ -176,12 +178,30 @@ def _funcify_careduce(op, node):
     return reduce_
 
 
+def _small_products(fn, flops_of):
+    """``fn`` that runs on one BLAS thread when ``flops_of(*args)`` is in the small range (see
+    ``theano.link.blas_threads``); ``fn`` itself when BLAS has one thread here anyway."""
+    limit = blas_threads.limit()
+    if not limit:
+        return fn
+    low = blas_threads.ALWAYS_ONE_THREAD_BELOW
+    one_thread = blas_threads.one_thread
+
+    def limited(*args, **kw):
+        n = flops_of(*args, **kw)
+        if low <= n < limit:
+            return one_thread(fn, *args, **kw)
+        return fn(*args, **kw)
+
+    return limited
+
+
 @numba_funcify.register(Dot)
 def _funcify_dot(op, node):
     slow = perform_funcify(op, node)
     out_dtype = node.outputs[0].type.numpy_dtype
     ndarray = np.ndarray
-    dot_ = np.dot
+    dot_ = _small_products(np.dot, blas_threads.product_flops)
 
     def dot(x, y):
         try:
@@ -201,6 +221,11 @@ def _funcify_dot(op, node):
 # rare cases (a shape error with its message, empty operands).
 
 
+def _gemm_flops(alpha, p, q, beta=None, c=None, trans_a=0, trans_b=0, **kw):
+    k = p.shape[0] if trans_a else p.shape[1]
+    return p.size * q.size // max(k, 1)
+
+
 def _f_operand(m):
     if m.flags.f_contiguous:
         return m, 0
@@ -213,6 +238,7 @@ def _f_operand(m):
 def _funcify_gemv(op, node):
     slow = perform_funcify(op, node)
     fn = _BLAS_FUNCS[("gemv", node.outputs[0].type.dtype)]
+    fn = _small_products(fn, lambda alpha, A, *rest, **kw: A.size)
     inplace = op.inplace
 
     def gemv(z, a, A, x, b):
@@ -235,6 +261,7 @@ def _funcify_gemv(op, node):
 def _funcify_gemm(op, node):
     slow = perform_funcify(op, node)
     fn = _BLAS_FUNCS[("gemm", node.outputs[0].type.dtype)]
+    fn = _small_products(fn, _gemm_flops)
     inplace = op.inplace
 
     def gemm(z, a, x, y, b):
@@ -267,6 +294,7 @@ def _funcify_gemm(op, node):
 def _funcify_ger(op, node):
     slow = perform_funcify(op, node)
     fn = _BLAS_FUNCS[("ger", node.outputs[0].type.dtype)]
+    fn = _small_products(fn, lambda alpha, x, y, **kw: x.shape[0] * y.shape[0])
     inplace = op.inplace
 
     def ger(A, a, x, y):
