@@ -585,7 +585,7 @@ def test_mrg_target_and_nstreams_arguments():
     for v, shape in zip(values, [(3, 2)] * 4 + [(2, 3), (2, 1), (2, 1)]):
         assert isinstance(v, np.ndarray) and v.shape == shape
     assert np.all((values[0] >= 0) & (values[0] < 1))
-    assert np.all(np.abs(values[2]) <= 2)
+    assert np.all(np.abs(values[2]) <= 2 / 0.87962566103423978 + 1e-6)
     assert values[4].sum(axis=1).tolist() == [1, 1]
 
 
@@ -612,3 +612,50 @@ def test_mrg_bad_sizes(size):
     # sizes that fit are fine, np.int32 entries included
     v = theano.function([], srng.uniform((np.int32(2), np.int32(3))))()
     assert v.shape == (2, 3)
+
+
+def test_mrg_truncated_normal_std_is_after_truncation():
+    # Theano: truncated_normal's std is the draws' std; normal(truncate=True) cuts at 2 std
+    srng = MRG_RandomStreams(8)
+    a = _run(srng.truncated_normal((200000,), avg=1.0, std=2.0))
+    assert abs(a.std() - 2.0) < 0.02 and abs(a.mean() - 1.0) < 0.02
+    assert np.abs(a - 1.0).max() <= 2 * 2.0 / 0.87962566103423978 + 1e-6
+    assert np.abs(a - 1.0).max() > 4.2  # reaches past 2 std of the draws
+    b = _run(srng.normal((200000,), avg=0.0, std=2.0, truncate=True))
+    assert np.abs(b).max() <= 4.0 + 1e-6
+    assert abs(b.std() - 2.0 * 0.87962566103423978) < 0.02
+    std = T.dscalar()
+    c = _run(srng.truncated_normal((100000,), std=std), [std], [0.5])
+    assert abs(c.std() - 0.5) < 0.01
+
+
+def test_mixed_symbolic_and_int_size_keeps_broadcastable():
+    s0 = T.lscalar()
+    for srng in (RandomStreams(3), MRG_RandomStreams(3)):
+        for u in (srng.uniform(size=(s0, 1), ndim=2), srng.uniform(size=(s0, 1))):
+            assert u.broadcastable == (False, True)
+            f = theano.function([s0], u)
+            assert f(2).shape == (2, 1) and f(8).shape == (8, 1)
+
+
+def test_streams_getitem_accepts_the_state():
+    srng = RandomStreams(234)
+    out = srng.uniform((2, 2))
+    f = theano.function([], out)
+    rng = np.random.RandomState()
+    rng.set_state(srng[out.rng].get_state())
+    assert srng[out.rng] is srng[out]
+    np.testing.assert_allclose(f(), rng.uniform(size=(2, 2)))
+    srng[out.rng] = np.random.RandomState(5)
+    np.testing.assert_allclose(f(), np.random.RandomState(5).uniform(size=(2, 2)))
+    with pytest.raises(TypeError, match="drawn random variable"):
+        srng[T.dscalar()]
+
+
+def test_choice_with_false_p_means_uniform():
+    srng = RandomStreams(12)
+    f = theano.function([], srng.choice((11, 8), 10, 1, 0))
+    g = theano.function([], RandomStreams(12).choice((11, 8), 10, True, None))
+    a, b = f(), g()
+    assert a.shape == (11, 8) and np.array_equal(a, b)
+    assert a.min() >= 0 and a.max() < 10

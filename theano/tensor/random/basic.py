@@ -331,6 +331,9 @@ def choice(random_state, size=None, a=2, replace=True, p=None, ndim=None, dtype=
     a = as_tensor_variable(a)
     if a.ndim == 1 and dtype is None:
         dtype = a.dtype
+    # Theano read a false-valued ``p`` (None, 0, []) as "uniform probabilities"
+    if p is not None and not isinstance(p, (Variable, np.ndarray)) and not p:
+        p = None
     p = constant(np.zeros(0, dtype="float64")) if p is None else as_tensor_variable(p)
     op = ChoiceRV(dtype, _size_len_for(size, ndim), replace)
     return _apply(op, random_state, size, ndim, [a, p])

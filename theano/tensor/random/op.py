@@ -85,6 +85,10 @@ def normalize_size(size, ndim=None, where="size"):
         else:
             elems = []
             for s in size:
+                if isinstance(s, (int, np.integer)) and not isinstance(s, bool):
+                    if s < 0:
+                        raise ValueError(f"{where} must not have negative entries, got {size!r}")
+                    s = constant(np.asarray(s, dtype="int64"))  # stays a constant: bcast known
                 s = as_tensor_variable(s)
                 if s.ndim != 0 or s.dtype not in integer_dtypes:
                     raise TypeError(

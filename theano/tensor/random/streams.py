@@ -109,12 +109,24 @@ class _StreamsCore(RandomStreamsBase):
         self.state_updates.append((rng, new_r))
         return out
 
+    @staticmethod
+    def _state_of(item):
+        """The shared state of ``item``: a drawn variable (its ``.rng``) or the state itself."""
+        rng = getattr(item, "rng", None)
+        if rng is not None and hasattr(rng, "get_value"):
+            return rng
+        if hasattr(item, "get_value") and hasattr(item, "default_update"):
+            return item
+        raise TypeError(f"random streams: expected a drawn random variable or its shared state "
+                        f"(rv.rng), got {item!r}")
+
     def __getitem__(self, item):
-        """The generator of the random variable ``item`` (as Theano's ``srng[rv]``)."""
-        return item.rng.get_value(borrow=True)
+        """The generator of ``item``, a drawn random variable or its state ``rv.rng`` (as
+        Theano's ``srng[rv.rng]``)."""
+        return self._state_of(item).get_value(borrow=True)
 
     def __setitem__(self, item, val):
-        item.rng.set_value(val, borrow=True)
+        self._state_of(item).set_value(val, borrow=True)
 
 
 class RandomStreams(_StreamsCore):
@@ -167,14 +179,24 @@ class MRG_RandomStreams(_StreamsCore):
         """Normal draws; with ``truncate=True`` draws further than 2 std from avg are redrawn."""
         _check_mrg_size(size)
         if truncate:
-            return self.truncated_normal(size, avg, std, ndim=ndim, dtype=dtype)
+            # Theano: cut at 2 std, so the draws' standard deviation is below ``std``
+            return self.gen(rb.truncated_normal, size, avg, std, ndim=ndim, dtype=dtype)
         return super().normal(size, avg, std, ndim=ndim, dtype=dtype)
 
     def truncated_normal(self, size=None, avg=0.0, std=1.0, ndim=None, dtype=None, nstreams=None,
                          target="cpu"):
-        """Normal draws of mean avg and std ``std`` (before truncation) within 2 std of avg."""
+        """Draws from a normal distribution truncated symmetrically around ``avg``, whose standard
+        deviation (after truncation) is ``std``, as in Theano: the underlying normal has standard
+        deviation ``std / 0.8796...`` (the std of a unit normal cut at +-2) and is cut at 2 of
+        its standard deviations."""
         _check_mrg_size(size)
-        return self.gen(rb.truncated_normal, size, avg, std, ndim=ndim, dtype=dtype)
+        if isinstance(std, (int, float, np.number)):
+            scale = float(std) / TRUNCATED_UNIT_STD
+        else:
+            std = as_tensor_variable(std)
+            scale = std / np.asarray(TRUNCATED_UNIT_STD, dtype=std.dtype if
+                                     std.dtype.startswith("float") else "float64")
+        return self.gen(rb.truncated_normal, size, avg, scale, ndim=ndim, dtype=dtype)
 
     def binomial(self, size=None, p=0.5, ndim=None, dtype="int64", nstreams=None, n=1, prob=None,
                  target="cpu"):
@@ -208,6 +230,9 @@ class MRG_RandomStreams(_StreamsCore):
         """Old name of ``choice(size=n, p=pvals, replace=False)``."""
         return self.choice(size=n, p=pvals, replace=False, dtype=dtype)
 
+
+# The standard deviation of a unit normal truncated to [-2, 2].
+TRUNCATED_UNIT_STD = 0.87962566103423978
 
 # The MRG31k3p generator of Theano numbered its samples with 32-bit ints.
 MRG_MAX_SAMPLES = 2 ** 31 - 1
