@@ -2,6 +2,7 @@
 correct results from several threads, forked workers that can call functions, small products on
 one BLAS thread, and a description of how each node runs."""
 
+import importlib.util
 import multiprocessing
 import threading
 
@@ -25,6 +26,8 @@ PATHS = {
     "numba_nodes": ("numba", {"numba__whole_graph": False}),
     "numba_kernels": ("numba", {"numba__whole_graph": False, "numba__force_kernels": True}),
 }
+if importlib.util.find_spec("jax") is not None:
+    PATHS["jax"] = ("jax", {})
 
 
 def compile_on(path, inputs, outputs, **kw):

@@ -34,6 +34,7 @@ def perform_on_host(op, node):
         op.perform(node, [np.asarray(a) for a in args], cells)
         return cells[0][0] if n_out == 1 else tuple(c[0] for c in cells)
 
+    host.on_host = True
     return host
 
 
@@ -62,8 +63,8 @@ def _scalar_fn(sop):
     if isinstance(sop, ts.Cast):
         return lambda x: x
     simple = {
-        "sub": jnp.subtract, "true_div": jnp.true_divide, "int_div": jnp.floor_divide,
-        "mod": jnp.mod, "pow": jnp.power, "neg": jnp.negative, "abs": jnp.abs, "exp": jnp.exp,
+        "sub": jnp.subtract, "true_div": jnp.true_divide, "int_div": _int_div,
+        "mod": _mod, "pow": jnp.power, "neg": jnp.negative, "abs": jnp.abs, "exp": jnp.exp,
         "exp2": jnp.exp2, "expm1": jnp.expm1, "log": jnp.log, "log2": jnp.log2,
         "log10": jnp.log10, "log1p": jnp.log1p, "sqrt": jnp.sqrt, "sin": jnp.sin, "cos": jnp.cos,
         "tan": jnp.tan, "arcsin": jnp.arcsin, "arccos": jnp.arccos, "arctan": jnp.arctan,
@@ -88,6 +89,38 @@ def _scalar_fn(sop):
     if name in simple:
         return simple[name]
     raise NotJittable(f"scalar op {name}")
+
+
+def _is_int(x):
+    return _jnp().issubdtype(x.dtype, _jnp().integer)
+
+
+def _int_div(x, y):
+    """NumPy's floor division: for integers x // 0 == 0 and INT_MIN // -1 == INT_MIN (wrapped),
+    which XLA leaves to the hardware (see docs/compatibility.md)."""
+    jnp = _jnp()
+    if not (_is_int(x) and _is_int(y)):
+        return jnp.floor_divide(x, y)
+    dt = jnp.result_type(x, y)
+    x, y = x.astype(dt), y.astype(dt)
+    bad = (y == 0) | (y == -1) if jnp.issubdtype(dt, jnp.signedinteger) else (y == 0)
+    q = jnp.floor_divide(x, jnp.where(bad, jnp.ones_like(y), y))
+    q = jnp.where(y == 0, jnp.zeros_like(q), q)
+    if jnp.issubdtype(dt, jnp.signedinteger):
+        q = jnp.where(y == -1, -x, q)     # wraps for INT_MIN
+    return q
+
+
+def _mod(x, y):
+    """NumPy's modulo: for integers x % 0 == 0 and x % -1 == 0; the sign of the divisor."""
+    jnp = _jnp()
+    if not (_is_int(x) and _is_int(y)):
+        return jnp.mod(x, y)
+    dt = jnp.result_type(x, y)
+    x, y = x.astype(dt), y.astype(dt)
+    bad = (y == 0) | (y == -1) if jnp.issubdtype(dt, jnp.signedinteger) else (y == 0)
+    r = jnp.mod(x, jnp.where(bad, jnp.ones_like(y), y))
+    return jnp.where(bad, jnp.zeros_like(r), r)
 
 
 def _gamma_sign(x):

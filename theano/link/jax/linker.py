@@ -9,8 +9,8 @@ value known only at run time (a reshape to a computed shape, for example).
 
 import numpy as np
 
+from theano.link.base import Backend, lazy_thunk, needs_lazy_vm
 from theano.link.jax.dispatch import NotJittable, jax_funcify, perform_on_host
-from theano.link.python.vm import LazyVM
 
 
 class NeedsConcreteValues(Exception):
@@ -29,11 +29,8 @@ def _guard(fn):
     return guarded
 
 
-class JAXLinker:
+class JAXLinker(Backend):
     name = "jax"
-
-    def __init__(self, allow_gc=True):
-        self.allow_gc = allow_gc
 
     def make_thunk(self, fgraph, profile=None):
         import jax
@@ -42,8 +39,8 @@ class JAXLinker:
 
         jax.config.update("jax_enable_x64", True)
         nodes = fgraph.toposort()
-        if any(getattr(n.op, "lazy", False) for n in nodes):
-            return LazyVM(fgraph, nodes, self.allow_gc, profile)
+        if needs_lazy_vm(nodes):
+            return lazy_thunk(fgraph, nodes, self.allow_gc, profile)
         impls = {}
         jittable = True
         for node in nodes:
@@ -68,7 +65,7 @@ class JAXLinker:
             return [np.array(o) for o in outs]
 
         thunk.source = inner.source
+        whole = "jax.jit (whole graph)" if state["jitted"] is not None else "jax, op by op"
+        thunk.node_paths = [(n, f"{whole}" if not getattr(impls[n], "on_host", False)
+                             else "perform on the host") for n in nodes]
         return thunk
-
-    def required_rewrites(self):
-        return ()
