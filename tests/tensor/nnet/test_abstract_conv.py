@@ -464,3 +464,24 @@ def test_causal_conv1d_errors():
         ac.causal_conv1d(T.dtensor4(), w, (4, 3, 3))
     with pytest.raises(ValueError, match="subsample"):
         ac.causal_conv1d(x, w, (4, 3, 3), subsample=0)
+
+
+def test_shape_hints_as_constant_or_symbolic_vectors():
+    r = _rng(13)
+    x_val, w_val = r.randn(3, 2, 7, 5), r.randn(5, 2, 2, 3)
+    x, w = T.dtensor4(), T.dtensor4()
+    as_t = T.as_tensor_variable
+    for ishape, fshape in (((as_t(3), as_t(2), as_t(7), as_t(5)), (5, 2, 2, 3)),
+                           (as_t([3, 2, 7, 5]), as_t((5, 2, 2, 3))),
+                           (np.array([3, 2, 7, 5]), None), (T.lvector(), None)):
+        y = conv.conv2d(x, w, ishape, fshape)
+        if isinstance(ishape, T.TensorVariable) and not isinstance(ishape, T.TensorConstant):
+            assert y.owner.op.imshp is None
+        else:
+            assert y.owner.op.imshp == (3, 2, 7, 5)
+        f = theano.function([x, w], y, mode=PY, on_unused_input="ignore")
+        assert_allclose(f(x_val, w_val), ref_conv2d_valid(x_val, w_val))
+    # the hints are checked when the function runs
+    f = theano.function([x, w], conv.conv2d(x, w, as_t([3, 2, 7, 5])), mode=PY)
+    with pytest.raises(ValueError, match="shape given when building"):
+        f(r.randn(3, 2, 6, 5), w_val)

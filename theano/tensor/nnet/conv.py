@@ -77,6 +77,12 @@ def _shape_hint(shape, name, length):
     """A tuple of ``length`` ints or None (symbolic entries that are constants count as ints)."""
     if shape is None:
         return None
+    if isinstance(shape, Constant) and np.ndim(shape.data) == 1:
+        shape = tuple(int(v) for v in np.asarray(shape.data))
+    elif isinstance(shape, np.ndarray) and shape.ndim == 1:
+        shape = tuple(shape.tolist())
+    elif not isinstance(shape, (tuple, list)) and getattr(shape, "ndim", None) == 1:
+        return None  # a symbolic shape vector: nothing known when building the graph
     if not isinstance(shape, (tuple, list)) or len(shape) != length:
         raise ValueError(f"{name} must be a tuple of {length} entries (int or None), got {shape!r}")
     out = []
