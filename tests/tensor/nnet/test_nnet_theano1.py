@@ -67,3 +67,34 @@ def test_confusion_matrix_needs_vectors():
         confusion_matrix(T.imatrix(), T.ivector())
     with pytest.raises(ValueError, match="pred must be a 1-d"):
         confusion_matrix(T.ivector(), T.iscalar())
+
+
+def test_prepend_ops():
+    from theano.gradient import verify_grad
+    from theano.tensor.nnet import (Prepend_scalar_constant_to_each_row, Prepend_scalar_to_each_row,
+                                    prepend_0_to_each_row, prepend_1_to_each_row,
+                                    prepend_scalar_to_each_row)
+    from tests.helpers import check_infer_shape
+
+    m = np.random.RandomState(1).rand(3, 5)
+    x, s = T.dmatrix(), T.dscalar()
+    for mode in MODES:
+        f = theano.function([x, s], [Prepend_scalar_constant_to_each_row(4.0)(x),
+                                     prepend_0_to_each_row(x), prepend_1_to_each_row(x),
+                                     prepend_scalar_to_each_row(s, x),
+                                     Prepend_scalar_to_each_row()(5.0, x)], mode=mode)
+        for _ in range(2):
+            outs = f(m, 2.5)
+            for out, first in zip(outs, (4.0, 0.0, 1.0, 2.5, 5.0)):
+                assert out.shape == (3, 6)
+                assert_allclose(out, np.hstack([np.full((3, 1), first), m]))
+    check_infer_shape([x, s], prepend_scalar_to_each_row(s, x), [m, 1.0])
+    check_infer_shape([x], prepend_1_to_each_row(x), [m])
+    verify_grad(lambda a, b: prepend_scalar_to_each_row(a, b), [np.asarray(0.3), m],
+                rng=np.random.RandomState(0))
+    verify_grad(prepend_1_to_each_row, [m], rng=np.random.RandomState(0))
+    assert prepend_scalar_to_each_row(2.0, T.fmatrix()).dtype == "float32"
+    with pytest.raises(TypeError, match="matrix"):
+        prepend_1_to_each_row(T.dvector())
+    with pytest.raises(TypeError, match="scalar"):
+        prepend_scalar_to_each_row(T.dvector(), x)

@@ -8,6 +8,9 @@ Submodules: ``nnet`` (softmax and costs), ``conv`` (conv2d, conv3d and their gra
 from theano.tensor.nnet.nnet import *  # noqa: F401,F403
 from theano.tensor.nnet.nnet import __all__ as _nnet_all
 from theano.tensor.nnet.nnet import confusion_matrix
+from theano.tensor.nnet.prepend import (Prepend_scalar_constant_to_each_row,
+                                        Prepend_scalar_to_each_row, prepend_0_to_each_row,
+                                        prepend_1_to_each_row, prepend_scalar_to_each_row)
 from theano.tensor.nnet.conv import (conv2d, conv2d_grad_wrt_inputs, conv2d_grad_wrt_weights,
                                      conv2d_transpose, conv3d, Conv2d, Conv2dGradInputs,
                                      Conv2dGradWeights, Conv3d, Conv3dGradInputs, Conv3dGradWeights)
@@ -19,4 +22,7 @@ __all__ = list(_nnet_all) + ["conv2d", "conv2d_grad_wrt_inputs", "conv2d_grad_wr
                              "conv2d_transpose", "Conv2d", "Conv2dGradInputs", "Conv2dGradWeights",
                              "conv3d", "Conv3d", "Conv3dGradInputs", "Conv3dGradWeights",
                              "batch_normalization", "batch_normalization_train",
-                             "batch_normalization_test", "confusion_matrix"]
+                             "batch_normalization_test", "confusion_matrix",
+                             "Prepend_scalar_constant_to_each_row", "Prepend_scalar_to_each_row",
+                             "prepend_0_to_each_row", "prepend_1_to_each_row",
+                             "prepend_scalar_to_each_row"]
