@@ -7,3 +7,13 @@ import os
 # with one). Must run before NumPy is imported; a value set by the user wins.
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
+
+# Hypothesis keeps its example database in memory, so a test run writes nothing into the checkout.
+try:
+    from hypothesis import settings as _hyp_settings
+    from hypothesis.database import InMemoryExampleDatabase as _InMemoryDB
+except ImportError:  # hypothesis is a test extra
+    pass
+else:
+    _hyp_settings.register_profile("theano-ng", database=_InMemoryDB())
+    _hyp_settings.load_profile("theano-ng")

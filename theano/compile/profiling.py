@@ -1,8 +1,35 @@
-"""Profiling of compiled functions: time per call, per node and per op class, on every backend."""
+"""Profiling of compiled functions: time per call, per node and per op class, on every backend.
 
+``theano.function(..., profile=True)`` gives the function a ``ProfileStats`` (``f.profile``); the
+backends record each node's time, and where they can its input shapes and how the node ran (the
+native backend's path: a NumPy call, a Numba kernel, ``perform``...). ``f.profile.summary()`` prints
+the table. With ``THEANO_FLAGS=profile=True`` every function is profiled and the summaries are
+printed when the program exits, as in Theano 1.0.
+"""
+
+import atexit
 import sys
 import time
 from collections import defaultdict
+
+MAX_SHAPES = 4     # distinct input-shape combinations kept per node
+
+_at_exit = []      # ProfileStats printed at exit (config.profile)
+_hooked = False
+
+
+def _print_at_exit():
+    for stats in _at_exit:
+        if stats.fct_callcount:
+            stats.summary(file=sys.stderr)
+
+
+def register_at_exit(stats):
+    global _hooked
+    _at_exit.append(stats)
+    if not _hooked:
+        atexit.register(_print_at_exit)
+        _hooked = True
 
 
 class ProfileStats:
@@ -17,19 +44,57 @@ class ProfileStats:
         self.fct_call_time = 0.0
         self.apply_time = defaultdict(float)
         self.apply_callcount = defaultdict(int)
+        self.apply_shapes = defaultdict(dict)   # node -> {input shapes: calls}
+        self.node_path = {}                       # node -> how the backend runs it
+        self.linker_name = None
+        from theano.configdefaults import config
 
-    def record_node(self, node, seconds):
+        if config.profile:
+            register_at_exit(self)
+
+    def record_node(self, node, seconds, inputs=None):
         self.apply_time[node] += seconds
         self.apply_callcount[node] += 1
+        if inputs is not None:
+            shapes = tuple(getattr(v, "shape", ()) for v in inputs)
+            seen = self.apply_shapes[node]
+            if shapes in seen or len(seen) < MAX_SHAPES:
+                seen[shapes] = seen.get(shapes, 0) + 1
+
+    @property
+    def variable_shape(self):
+        """Theano 1.0's name: the last input shapes seen by each node's inputs."""
+        out = {}
+        for node, seen in self.apply_shapes.items():
+            if seen:
+                for var, shape in zip(node.inputs, list(seen)[-1]):
+                    out[var] = shape
+        return out
 
     def record_call(self, seconds):
         self.fct_callcount += 1
         self.fct_call_time += seconds
 
+    @staticmethod
+    def _op_name(node):
+        return str(node.op) if hasattr(node.op, "scalar_op") else type(node.op).__name__
+
     def op_time(self):
         out = defaultdict(float)
         for node, t in self.apply_time.items():
-            out[type(node.op).__name__ if not hasattr(node.op, "scalar_op") else str(node.op)] += t
+            out[self._op_name(node)] += t
+        return dict(out)
+
+    def op_callcount(self):
+        out = defaultdict(int)
+        for node, n in self.apply_callcount.items():
+            out[self._op_name(node)] += n
+        return dict(out)
+
+    def op_nb_apply(self):
+        out = defaultdict(int)
+        for node in self.apply_time:
+            out[self._op_name(node)] += 1
         return dict(out)
 
     def summary(self, file=sys.stdout, n_ops_to_print=20, n_apply_to_print=20):
@@ -38,21 +103,32 @@ class ProfileStats:
                  f"  Time in {self.fct_callcount} calls to Function.__call__: {self.fct_call_time:.6e}s",
                  f"  Compile time: {self.compile_time:.6e}s (optimizer {self.optimizer_time:.3e}s, "
                  f"linker {self.linker_time:.3e}s)"]
+        if self.linker_name:
+            lines.append(f"  Backend: {self.linker_name}")
         total = sum(self.apply_time.values()) or 1e-12
+        per_call = self.fct_call_time / self.fct_callcount if self.fct_callcount else 0.0
+        lines.append(f"  Time per call: {per_call:.3e}s; in nodes: {100 * total / (self.fct_call_time or 1e-12):.1f}%"
+                     if self.fct_callcount else "  (not called)")
         lines.append("")
         lines.append("Ops")
         lines.append("---")
-        lines.append("<% time> <sum %> <apply time> <Op name>")
+        lines.append("<% time> <sum %> <op time> <calls> <#apply> <Op name>")
         cum = 0.0
+        calls, napply = self.op_callcount(), self.op_nb_apply()
         for op, t in sorted(self.op_time().items(), key=lambda kv: -kv[1])[:n_ops_to_print]:
             cum += t
-            lines.append(f"  {100 * t / total:5.1f}%  {100 * cum / total:5.1f}%  {t:.3e}s  {op}")
+            lines.append(f"  {100 * t / total:5.1f}%  {100 * cum / total:5.1f}%  {t:.3e}s  "
+                         f"{calls[op]:6d}  {napply[op]:4d}  {op}")
         lines.append("")
         lines.append("Apply")
         lines.append("------")
-        lines.append("<% time> <apply time> <calls> <Apply name>")
+        lines.append("<% time> <apply time> <calls> <path> <Apply name> <input shapes>")
         for node, t in sorted(self.apply_time.items(), key=lambda kv: -kv[1])[:n_apply_to_print]:
-            lines.append(f"  {100 * t / total:5.1f}%  {t:.3e}s  {self.apply_callcount[node]:6d}  {node}")
+            path = self.node_path.get(node, "-")
+            shapes = "; ".join(", ".join(str(tuple(s)) for s in combo)
+                               for combo in self.apply_shapes.get(node, {}))
+            lines.append(f"  {100 * t / total:5.1f}%  {t:.3e}s  {self.apply_callcount[node]:6d}  "
+                         f"{path}  {node}" + (f"  [{shapes}]" if shapes else ""))
         text = "\n".join(lines)
         if file == "str":
             return text

@@ -1,0 +1,58 @@
+"""Profiling: per-node and per-op times, call counts, input shapes and paths, on every backend;
+``THEANO_FLAGS=profile=True`` prints the summaries at exit."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import theano
+import theano.tensor as T
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+@pytest.mark.parametrize("mode", ["FAST_RUN", "FAST_COMPILE", theano.Mode(linker="py")], ids=str)
+def test_profile_counts_calls_and_nodes(mode):
+    x = T.dmatrix("x")
+    f = theano.function([x], T.dot(x, x).sum() + T.exp(x).sum(), mode=mode, profile=True)
+    for _ in range(4):
+        f(np.ones((3, 3)))
+    p = f.profile
+    assert p.fct_callcount == 4 and p.fct_call_time > 0
+    assert p.apply_callcount, "nodes were timed"
+    assert all(n == 4 for n in p.apply_callcount.values())
+    assert set(p.apply_time) <= set(f.maker.fgraph.apply_nodes)
+    ops = p.op_callcount()
+    assert sum(ops.values()) == 4 * len(p.apply_callcount)
+    text = p.summary(file="str")
+    assert "Time in 4 calls" in text and "<#apply>" in text
+    assert any("dot" in line.lower() for line in text.splitlines())
+
+
+def test_record_node_keeps_a_few_distinct_shapes():
+    from theano.compile.profiling import MAX_SHAPES, ProfileStats
+
+    x = T.dvector()
+    node = (x + 1).owner
+    p = ProfileStats("t")
+    for n in range(10):
+        p.record_node(node, 1e-6, [np.ones(n), 1.0])
+    p.record_node(node, 1e-6, [np.ones(0), 1.0])
+    assert len(p.apply_shapes[node]) == MAX_SHAPES
+    assert p.apply_shapes[node][((0,), ())] == 2
+    assert p.variable_shape[node.inputs[0]] == (MAX_SHAPES - 1,)
+    assert "(0,)" in p.summary(file="str")
+
+
+def test_profile_flag_prints_summary_at_exit():
+    code = ("import numpy as np, theano, theano.tensor as T\n"
+            "x = T.dvector('x')\n"
+            "f = theano.function([x], T.exp(x).sum(), name='my_fn')\n"
+            "f(np.ones(3)); f(np.ones(3))\n")
+    env = dict(os.environ, THEANO_FLAGS="profile=True", PYTHONPATH=ROOT)
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert p.returncode == 0, p.stderr
+    assert "Function profiling" in p.stderr and "Time in 2 calls" in p.stderr
