@@ -356,3 +356,142 @@ def test_one_input_add_mul_is_the_input(fn, mode):
     out = f(a)
     out[0, 0] = 99.0
     assert a[0, 0] == 1.5
+
+
+# ------------------------------------------------------------------------------------------------
+# suite-driven details: sort axes, Prod(no_zeros_in_input), error classes
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_sort_with_float_scalar_axis(mode):
+    a = T.dmatrix("a")
+    ax = T.dscalar("ax")
+    w = np.arange(6.0).reshape(3, 2)
+    f = theano.function([a, ax], [T.sort(a, ax, "mergesort"), T.argsort(a, ax),
+                                  theano.grad((T.sort(a, ax) * w).sum(), a)], mode=mode)
+    m = np.random.RandomState(2).rand(3, 2)
+    for axis in (0, 1, 0):
+        got = f(m, axis)
+        np.testing.assert_array_equal(got[0], np.sort(m, axis))
+        np.testing.assert_array_equal(got[1], np.argsort(m, axis))
+        ref_g = np.zeros_like(m)
+        np.put_along_axis(ref_g, np.argsort(m, axis), w, axis)
+        np.testing.assert_allclose(got[2], ref_g)
+    with pytest.raises(ValueError, match="whole number"):
+        f(m, 0.5)
+    from theano.tensor.sort import SortOp
+
+    assert SortOp("mergesort", []) == SortOp("mergesort", [])
+    assert SortOp("mergesort", []) != SortOp("quicksort", [])
+    with pytest.raises(ValueError):
+        SortOp("mergesort", ["field"])
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_prod_no_zeros_in_input_gradient(mode):
+    x = T.dmatrix("x")
+    a = np.array([[1.5, -2.0, 3.0], [0.5, 4.0, -1.0]])
+    p = T.prod(x, axis=1, no_zeros_in_input=True)
+    assert p.owner.op.no_zeros_in_input
+    got = run_twice([x], [p, theano.grad(p.sum(), x)], [a], mode)
+    np.testing.assert_allclose(got[0], a.prod(1))
+    np.testing.assert_allclose(got[1], a.prod(1, keepdims=True) / a)
+    verify_grad(lambda v: T.Prod(axis=0, no_zeros_in_input=True)(v), [a], rng=np.random.RandomState(0))
+    assert T.Prod(axis=1, no_zeros_in_input=True) != T.Prod(axis=1)
+
+
+def test_theano_exception_classes():
+    from theano.tensor.nlinalg import Eig, Eigh
+
+    assert isinstance(Eigh(), Eig)
+    with pytest.raises(ValueError):
+        T.searchsorted(T.dmatrix(), T.dvector())
+    with pytest.raises(ValueError):
+        T.searchsorted(T.dvector(), T.dvector(), sorter=T.lmatrix())
+    with pytest.raises(TypeError):
+        T.searchsorted(T.dvector(), T.dvector(), sorter=T.fvector())
+    with pytest.raises(TypeError):
+        T.ravel_multi_index((T.fvector(), T.ivector()), (3, 4))
+    with pytest.raises(TypeError):
+        T.ravel_multi_index(((3, 4), T.ivector()), (3.4, 3.2))
+    with pytest.raises(TypeError):
+        T.ravel_multi_index(((3, 4),), ((3, 4),))
+    with pytest.raises(NotImplementedError):
+        nlinalg.norm(np.random.rand(3, 4, 5), None)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_bincount_assert_nonneg(mode):
+    x = T.lvector("x")
+    f_check = theano.function([x], T.bincount(x, assert_nonneg=True), mode=mode)
+    f_plain = theano.function([x], T.bincount(x), mode=mode)
+    good = np.array([0, 3, 3, 1])
+    np.testing.assert_array_equal(f_check(good), np.bincount(good))
+    np.testing.assert_array_equal(f_check(good), np.bincount(good))
+    with pytest.raises(AssertionError):
+        f_check(np.array([-1, 2]))
+    with pytest.raises(ValueError):
+        f_plain(np.array([-1, 2]))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_boolean_mask_op_classes(mode):
+    x = T.dmatrix("x")
+    a = np.array([[1.0, -2.0, 3.0], [-4.0, 5.0, -6.0]])
+    y = x[x > 0]
+    assert isinstance(y.owner.op, T.AdvancedBooleanSubtensor)
+    assert isinstance(y.owner.op, T.AdvancedSubtensor)
+    s = T.set_subtensor(x[x < 0], 0.0)
+    i = T.inc_subtensor(x[x > 0], 10.0)
+    assert isinstance(s.owner.op, T.AdvancedBooleanIncSubtensor)
+    assert isinstance(i.owner.op, T.AdvancedBooleanIncSubtensor)
+    assert not isinstance(x[[0, 1]].owner.op, T.AdvancedBooleanSubtensor)
+    g = theano.grad((x[x > 0] ** 2).sum(), x)
+    got = run_twice([x], [y, s, i, g, x[:, np.array([True, False, True])]], [a], mode)
+    refs = [a[a > 0], np.where(a < 0, 0, a), np.where(a > 0, a + 10, a), np.where(a > 0, 2 * a, 0),
+            a[:, [0, 2]]]
+    for r, ref in zip(got, refs):
+        np.testing.assert_allclose(r, ref)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int16", "int64"])
+def test_deg2rad_rad2deg_are_elemwise(dtype, mode):
+    x = T.vector("x", dtype=dtype)
+    assert isinstance(T.deg2rad(x).owner.op, T.Elemwise)
+    assert isinstance(T.rad2deg(x).owner.op, T.Elemwise)
+    a = np.array([0, 90, -45, 3, 180], dtype=dtype)
+    got = run_twice([x], [T.deg2rad(x), T.rad2deg(x)], [a], mode)
+    out_dtype = "float32" if dtype in ("float32", "int16") else "float64"
+    for g, ref in zip(got, [np.deg2rad(a.astype("float64")), np.rad2deg(a.astype("float64"))]):
+        assert g.dtype == out_dtype
+        np.testing.assert_allclose(g, ref, rtol=1e-6 if out_dtype == "float32" else 1e-12)
+    if dtype.startswith("float"):
+        pt = np.array([0.3, -1.2, 2.0], dtype=dtype)
+        verify_grad(T.deg2rad, [pt], rng=np.random.RandomState(0))
+        verify_grad(T.rad2deg, [pt], rng=np.random.RandomState(0))
+
+
+def test_tensor_type_value_comparisons_are_static():
+    from theano.tensor import type as ttype
+
+    a = np.array([1.0, np.nan, np.inf])
+    assert T.TensorType.values_eq(a, a.copy())
+    assert not T.TensorType.values_eq(a, a.astype("float32"))
+    assert T.TensorType.values_eq(a, a.astype("float32"), force_same_dtype=False)
+    assert not T.TensorType.values_eq(a, a[:2])
+    t = T.TensorType("float64", (False,))
+    assert t.values_eq_approx(np.array([1.0, 2.0]), np.array([1.0, 2.0 + 1e-9]))
+    assert not t.values_eq_approx(np.array([1.0, 2.0]), np.array([1.0, 2.1]))
+    assert not T.TensorType.values_eq_approx(a, np.array([1.0, 5.0, 7.0]))
+    assert T.TensorType.values_eq_approx(a, np.array([1.0, 5.0, 7.0]), allow_remove_inf=True,
+                                         allow_remove_nan=True)
+    assert ttype.values_eq_approx_remove_nan(a, np.array([1.0, 5.0, np.inf]))
+    assert not ttype.values_eq_approx_remove_nan(a, np.array([1.0, 5.0, 7.0]))
+    assert ttype.values_eq_approx_remove_inf(a, np.array([1.0, np.nan, 7.0]))
+    assert ttype.values_eq_approx_remove_inf_nan(a, np.array([1.0, 3.0, 7.0]))
+    assert ttype.values_eq_approx_always_true(a, np.zeros(7))
+    # float32 values get a float32 tolerance
+    f = np.array([1.0, 2.0], dtype="float32")
+    assert T.TensorType.values_eq_approx(f, f + np.float32(1e-5))

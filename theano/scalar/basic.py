@@ -323,6 +323,10 @@ abs_ = _make_unary("abs", np.abs, "abs({0})",
                    cast=False)
 inv = _make_unary("inv", np.reciprocal, "1.0 / ({0})", lambda x, gz: -gz / _T().sqr(x), rule=rule_float)
 reciprocal = inv
+deg2rad = _make_unary("deg2rad", np.deg2rad, "({0}) * 0.017453292519943295",
+                      lambda x, gz: gz * _T().constant(np.pi / 180.0, dtype=gz.dtype))
+rad2deg = _make_unary("rad2deg", np.rad2deg, "({0}) * 57.29577951308232",
+                      lambda x, gz: gz * _T().constant(180.0 / np.pi, dtype=gz.dtype))
 identity = _make_unary("identity", np.copy, "{0}", lambda x, gz: gz, rule=rule_same, cast=False)
 sgn = _make_unary("sgn", np.sign, "(1 if ({0}) > 0 else (-1 if ({0}) < 0 else 0))", None,
                   rule=rule_same, cast=False)

@@ -161,19 +161,8 @@ def divmod(x, y):
     return floor_div(x, y), mod(x, y)
 
 
-def deg2rad(x):
-    """Degrees to radians."""
-    return x * np.asarray(np.pi / 180.0, dtype=_float_of(x))
-
-
-def rad2deg(x):
-    """Radians to degrees."""
-    return x * np.asarray(180.0 / np.pi, dtype=_float_of(x))
-
-
-def _float_of(x):
-    x = as_tensor_variable(x)
-    return ts.upgrade_to_float(x.dtype) if x.dtype in ts.discrete_dtypes else x.dtype
+deg2rad = Elemwise(ts.deg2rad)  # degrees to radians (float output, as np.deg2rad)
+rad2deg = Elemwise(ts.rad2deg)  # radians to degrees
 
 
 def largest(*args):

@@ -798,6 +798,28 @@ AdvancedIncSubtensor._read_op = AdvancedSubtensor
 # -------------------------------------------------------------------------------------------------
 
 
+class AdvancedBooleanSubtensor(AdvancedSubtensor):
+    """Advanced indexing whose index holds a boolean mask (``x[x > 0]``): Theano 1.0's op class for
+    it. It computes exactly what AdvancedSubtensor computes (NumPy's rules)."""
+
+    def __str__(self):
+        return f"AdvancedBooleanSubtensor{{{_idx_str(self.idx_list)}}}"
+
+
+class AdvancedBooleanIncSubtensor(AdvancedIncSubtensor):
+    """``inc_subtensor``/``set_subtensor`` of a part chosen with a boolean mask (Theano 1.0's op
+    class); computes what AdvancedIncSubtensor computes."""
+
+    def __str__(self):
+        kind = "Set" if self.set_instead_of_inc else "Inc"
+        ip = "Inplace" if self.inplace else ""
+        return f"AdvancedBoolean{kind}Subtensor{ip}{{{_idx_str(self.idx_list)}}}"
+
+
+AdvancedBooleanSubtensor._inc_op = AdvancedBooleanIncSubtensor
+__all__ += ["AdvancedBooleanSubtensor", "AdvancedBooleanIncSubtensor"]
+
+
 def _is_py_int(e):
     return isinstance(e, (numbers.Integral, np.integer)) and not isinstance(e, (bool, np.bool_))
 
@@ -949,6 +971,8 @@ def _advanced_getitem(x, items):
                 else:
                     parts.append(c)
             idx_list.append(tuple(parts))
+    if any(it[0] == "mask" for it in core):
+        return AdvancedBooleanSubtensor(idx_list)(x, *inputs)
     return AdvancedSubtensor(idx_list)(x, *inputs)
 
 
@@ -1020,7 +1044,9 @@ def inc_subtensor(x, y, inplace=False, set_instead_of_inc=False, tolerate_inplac
         return AdvancedIncSubtensor1(inplace, set_instead_of_inc)(node.inputs[0], y, node.inputs[1])
     if isinstance(op, AdvancedSubtensor):
         y = _check_y_fits(x, y)
-        return AdvancedIncSubtensor(op.idx_list, inplace, set_instead_of_inc)(
+        inc_op = AdvancedBooleanIncSubtensor if isinstance(op, AdvancedBooleanSubtensor) else \
+            AdvancedIncSubtensor
+        return inc_op(op.idx_list, inplace, set_instead_of_inc)(
             node.inputs[0], y, *node.inputs[1:])
     raise TypeError(f"inc_subtensor/set_subtensor: the first argument must be the result of "
                     f"indexing a tensor (like x[idx]), got {x}, computed by {op}")
