@@ -16,7 +16,13 @@ def _fresh_graph():
     # a graph of its own (a new constant), so that no earlier test has it in the disk cache
     x = T.dvector("x")
     c = float(np.random.RandomState().randint(1, 10 ** 9))
-    return x, theano.function([x], T.exp(x) * c + 1, mode=theano.Mode("numba", "fast_run")), c
+    # (three nodes: a sum, its dimshuffle and the fused elemwise; smaller graphs stay per node)
+    return x, theano.function([x], (T.exp(x) * c + 1) * x.sum(),
+                              mode=theano.Mode("numba", "fast_run")), c
+
+
+def _ref(v, c):
+    return (np.exp(v) * c + 1) * v.sum()
 
 
 def test_small_inputs_run_the_whole_graph_from_the_first_call_big_ones_per_node(monkeypatch):
@@ -24,10 +30,10 @@ def test_small_inputs_run_the_whole_graph_from_the_first_call_big_ones_per_node(
     x, f, c = _fresh_graph()
     glb = f.maker.thunk.__globals__
     assert glb["_run"].__name__ == "first"                 # theano.function compiled nothing
-    small, big = np.linspace(-1, 1, 8), np.linspace(-1, 1, 9)
-    np.testing.assert_allclose(f(small), np.exp(small) * c + 1)
+    small, big = np.linspace(0.1, 1, 8), np.linspace(0.1, 1, 9)
+    np.testing.assert_allclose(f(small), _ref(small, c))
     assert glb["_run"].__name__ == "lean"                  # compiled by the first call, and run
-    np.testing.assert_allclose(f(big), np.exp(big) * c + 1)
+    np.testing.assert_allclose(f(big), _ref(big, c))
     assert glb["_run"].__name__ == "lean"                  # a big input ran per node
     first_small, first_big = f(small), f(big)
     for _ in range(30):                                     # and so on, bit for bit
@@ -35,12 +41,18 @@ def test_small_inputs_run_the_whole_graph_from_the_first_call_big_ones_per_node(
         np.testing.assert_array_equal(f(big), first_big)
 
 
+def test_one_and_two_node_graphs_stay_per_node():
+    x = T.dvector("x")
+    f = theano.function([x], T.exp(x) * 2 + 1, mode=theano.Mode("numba", "fast_run"))
+    assert not hasattr(f.maker.thunk, "graph_source")
+
+
 def test_whole_graph_flag_off_means_per_node_code(monkeypatch):
     monkeypatch.setattr(theano.config, "numba__whole_graph", False)
     x, f, c = _fresh_graph()
     assert not hasattr(f.maker.thunk, "graph_source")
-    v = np.linspace(-1, 1, 5)
-    np.testing.assert_allclose(f(v), np.exp(v) * c + 1)
+    v = np.linspace(0.1, 1, 5)
+    np.testing.assert_allclose(f(v), _ref(v, c))
 
 
 def test_elemwise_loops_are_inlined_into_one_function():

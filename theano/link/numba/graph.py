@@ -20,10 +20,10 @@ compiled (and cached on disk like the kernels) at the first call that uses it, a
 dispatch. Constants are passed as arguments, or frozen into the code when small.
 
 Which calls use it is fixed when the function is compiled: the graph must be expressible (every
-node above, at most ``MAX_NODES``), ``config.numba__whole_graph`` on and no profiling; then a call
-whose every input has at most ``config.numba__whole_graph_max_size`` elements runs the whole-graph
-function, and a call with a bigger input runs the per-node code (whose NumPy ufuncs and BLAS calls
-win there). The choice depends on nothing but the inputs' shapes: never on timings or call counts,
+node above, from ``MIN_NODES`` to ``MAX_NODES`` of them), ``config.numba__whole_graph`` on and
+no profiling; then a call whose every input has at most ``config.numba__whole_graph_max_size``
+elements runs the whole-graph function, and a call with a bigger input runs the per-node code
+(whose NumPy ufuncs and BLAS calls win there). The choice depends on nothing but the inputs' shapes: never on timings or call counts,
 so the same inputs give the same bits at every call. Input types numba refuses (a layout it cannot
 type) run the per-node code, as does a call that fails at run time, which then raises the per-node
 error with its node and user line.
@@ -42,8 +42,11 @@ from theano.tensor.shape import Shape_i
 
 from theano.link.numba import elemwise as nbe
 
-# Graphs of more nodes than this are not compiled whole (compile time grows with the graph).
+# Graphs of more nodes than this are not compiled whole (compile time grows with the graph), nor
+# graphs of fewer than MIN_NODES (one or two per-node calls cost no more than one Numba dispatch
+# with its boxing of arguments and results, so the compilation would buy nothing).
 MAX_NODES = 40
+MIN_NODES = 3
 
 HELPERS = '''
 def _cf(a):
@@ -208,7 +211,7 @@ class WholeGraph:
     """The whole-graph tier of one compiled function (see module doc)."""
 
     def __init__(self, fgraph, nodes):
-        built = graph_source(fgraph, nodes) if len(nodes) <= MAX_NODES else None
+        built = graph_source(fgraph, nodes) if MIN_NODES <= len(nodes) <= MAX_NODES else None
         self.ok = built is not None
         self.fgraph = fgraph
         self.lock = threading.Lock()
