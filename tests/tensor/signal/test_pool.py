@@ -573,3 +573,23 @@ def test_hessian_through_max_pool():
     h = theano.function([v], theano.gradient.hessian(c, v), mode=PY())([1.0, 2.0])
     # c = exp(x1^2): dc/dx1 = 2 x1 c, d2c/dx1^2 = (2 + 4 x1^2) c
     assert_allclose(h, [[0.0, 0.0], [0.0, (2 + 16) * np.exp(4.0)]])
+
+
+@pytest.mark.parametrize("mode", ["sum", "average_inc_pad"])
+def test_sum_and_inc_pad_pooling_accept_padding_as_large_as_the_window(mode):
+    # windows lying in the padding only pool zeros; the gradient's gradient needs this
+    xv = rand(2, 6, seed=9)
+    ws, st, pad = (2,), (2,), (2,)
+    x = T.dmatrix()
+    y = Pool(True, mode=mode, ndim=1)(x, ws, st, pad)
+    expected = ref_pool_nd(xv, ws, True, st, pad, mode)
+    assert expected.shape == (2, 5) and not expected[:, 0].any()
+    for m in (PY(), None):
+        assert_allclose(theano.function([x], y, mode=m)(xv), expected)
+    gz = T.dmatrix()
+    op = AveragePoolGrad(True, mode=mode, ndim=1)
+    verify_grad(lambda a, b: op(a, b, ws, st, pad), [xv, rand(2, 5, seed=3)],
+                rng=np.random.RandomState(0), mode=PY())
+    for bad in ("max", "average_exc_pad"):
+        with pytest.raises(NotImplementedError, match="smaller than the window"):
+            Pool(True, mode=bad, ndim=1)(x, ws, st, pad)

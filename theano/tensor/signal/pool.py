@@ -251,8 +251,15 @@ def _runtime_params(op, ws, stride, pad):
         _check_values(ints, name, op.ndim, minimum, who)
         out.append(ints)
     ws, stride, pad = out
-    _check_padding(ws, pad, op.ignore_border, who, isinstance(op, Pool))
+    _check_padding(ws, pad, op.ignore_border, who, _needs_real_cell(op))
     return ws, stride, pad
+
+
+def _needs_real_cell(op):
+    """Whether ``op`` needs a real (non-padding) cell in every window: max pooling and
+    average_exc_pad pooling do (a window of padding only has no maximum / no mean); sum and
+    average_inc_pad pooling and the gradient ops do not."""
+    return isinstance(op, (Pool, MaxPoolRop)) and op.mode in ("max", "average_exc_pad")
 
 
 def _check_padding(ws, pad, ignore_border, who, window_check=True):
@@ -326,7 +333,7 @@ class _PoolBase(Op):
             pad = (0,) * self.ndim
         pad = _as_param(pad, "pad", self.ndim, 0, who)
         _check_padding(_static_ints(ws), _static_ints(pad), self.ignore_border, who,
-                       isinstance(self, Pool))
+                       _needs_real_cell(self))
         return [ws, stride, pad]
 
     def _same_params(self):
