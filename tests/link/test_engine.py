@@ -186,6 +186,28 @@ def test_four_threads_calling_one_plain_function(path):
     _hammer(f, lambda t, k: data[t], lambda xv, yv: (np.exp(xv) * yv + xv).sum() + xv @ yv)
 
 
+@pytest.mark.parametrize("mode_name", ["NanGuardMode", "DebugMode"])
+def test_four_threads_on_the_checking_modes(mode_name):
+    if mode_name == "NanGuardMode":
+        from theano.compile.nanguardmode import NanGuardMode
+
+        mode = NanGuardMode(nan_is_error=True, inf_is_error=True)
+    else:
+        from theano.compile.debugmode import DebugMode
+
+        mode = DebugMode()
+    c, x = T.dscalar("c"), T.dvector("x")
+    f = theano.function([c, x], ifelse(T.gt(c, 0), T.exp(x) + x, x * 3) * c, mode=mode)
+    rs = np.random.RandomState(6)
+    data = [rs.randn(50) for _ in range(4)]
+
+    def expected_of(cv, xv):
+        cv = float(cv)
+        return (np.exp(xv) + xv if cv > 0 else xv * 3) * cv
+
+    _hammer(f, lambda t, k: (np.asarray(float(k % 2) - 0.5 + t), data[t]), expected_of, calls=10)
+
+
 class _CallsBack(Op):
     """Identity whose perform calls ``hook`` (a function that may call the compiled function)."""
 
