@@ -113,6 +113,8 @@ def _zeros_for(var):
 
     if not hasattr(var.type, "dtype"):  # a non-tensor output (a random state): no gradient
         return disconnected_type()
+    if hasattr(var.type, "zeros_like_gradient"):  # a type with its own zeros (sparse matrices)
+        return var.type.zeros_like_gradient(var)
     return zeros_like(var, dtype=_float_dtype_for(var))
 
 
@@ -127,6 +129,9 @@ def _sum_terms(terms):
             return t
     if len(terms) == 1:
         return terms[0]
+    for t in terms:  # a type that adds its own terms (sparse matrices)
+        if hasattr(t.type, "sum_gradients"):
+            return t.type.sum_gradients(terms)
     return add(*terms)
 
 
@@ -136,6 +141,9 @@ def _fit_to(var, g):
 
     if _is_disconnected(g) or _is_null(g):
         return g
+    for t in (getattr(var, "type", None), getattr(g, "type", None)):
+        if hasattr(t, "fit_gradient"):  # a non-tensor type's own conversion (sparse matrices)
+            return t.fit_gradient(var, g)
     g = as_tensor_variable(g)
     if not hasattr(var, "dtype"):
         return g

@@ -126,6 +126,8 @@ def shared(value, name=None, strict=False, allow_downcast=None, borrow=False, **
             f"theano.shared needs a value, not a symbolic variable ({value}). To make a shared "
             "variable from an expression's value, evaluate it first: theano.shared(expr.eval())."
         )
+    if type(value).__module__.startswith("scipy.sparse"):
+        import theano.sparse  # noqa: F401  registers the constructor of sparse shared variables
     for ctor in reversed(_constructors):
         try:
             var = ctor(value, name=name, strict=strict, allow_downcast=allow_downcast, borrow=borrow,

@@ -1,0 +1,70 @@
+"""Sparse graph rewrites: ``csm_properties(CSM(d, i, p, s))`` -> ``(d, i, p, s)`` (chains of
+structured elementwise functions work on one data vector), ``DenseFromSparse(SparseFromDense(x))``
+-> x, and the non-structured ``Dot`` of a sparse and a dense matrix computed by ``StructuredDot``
+(same values; gradients are built before rewriting).
+
+``StructuredDotCSC``, ``UsmmCscDense`` and ``CSMGradC`` are Theano 1.0's names of its C
+implementations; here they are the same SciPy-based ops under those names."""
+
+from theano.graph.rewriting.basic import node_rewriter
+from theano.graph.rewriting.db import register_canonicalize, register_specialize
+from theano.sparse.basic import CSM, CSMGrad, CSMProperties, DenseFromSparse, SparseFromDense
+from theano.sparse.math import Dot, StructuredDot, Usmm, _structured_dot
+from theano.sparse.type import SparseType
+from theano.tensor.type import TensorType
+
+
+class StructuredDotCSC(StructuredDot):
+    """Theano 1.0's name of the csc structured product (the same op here)."""
+
+
+class UsmmCscDense(Usmm):
+    """Theano 1.0's name of the csc-by-dense Usmm (the same op here)."""
+
+
+class CSMGradC(CSMGrad):
+    """Theano 1.0's name of the C CSMGrad (the same op here)."""
+
+
+@node_rewriter([CSMProperties])
+def local_csm_properties_csm(fgraph, node):
+    x = node.inputs[0]
+    if x.owner is not None and isinstance(x.owner.op, CSM):
+        ins = x.owner.inputs
+        outs = []
+        for k, (new, old) in enumerate(zip(ins, node.outputs)):
+            if new.type != old.type:
+                if k == 0:
+                    return None
+                import theano.tensor as T
+
+                new = T.cast(new, old.dtype)
+            outs.append(new)
+        return outs
+    return None
+
+
+@node_rewriter([DenseFromSparse])
+def local_dense_from_sparse_sparse_from_dense(fgraph, node):
+    x = node.inputs[0]
+    if x.owner is not None and isinstance(x.owner.op, SparseFromDense):
+        inner = x.owner.inputs[0]
+        if inner.type == node.outputs[0].type:
+            return [inner]
+    return None
+
+
+@node_rewriter([Dot])
+def local_dot_to_structured(fgraph, node):
+    x, y = node.inputs
+    if isinstance(x.type, SparseType) and x.format in ("csr", "csc") and \
+            isinstance(y.type, TensorType) and y.ndim in (1, 2):
+        out = _structured_dot(x, y)
+        if out.type == node.outputs[0].type:
+            return [out]
+    return None
+
+
+register_canonicalize(local_csm_properties_csm, "sparse", fast_compile=True)
+register_canonicalize(local_dense_from_sparse_sparse_from_dense, "sparse")
+register_specialize(local_dot_to_structured, "sparse")
