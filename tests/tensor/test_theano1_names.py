@@ -495,3 +495,86 @@ def test_tensor_type_value_comparisons_are_static():
     # float32 values get a float32 tolerance
     f = np.array([1.0, 2.0], dtype="float32")
     assert T.TensorType.values_eq_approx(f, f + np.float32(1e-5))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_join_and_split_theano_calling_forms(mode):
+    av = np.random.RandomState(7).rand(1, 4, 1)
+    bv = np.random.RandomState(8).rand(1, 3, 1)
+    a = theano.shared(av, broadcastable=(False, False, True))
+    b = theano.shared(bv, broadcastable=(True, False, True))
+    c = T.Join()(1, a, b)
+    assert c.type.broadcastable == (True, False, True)
+    ax = T.iscalar("ax")
+    d = T.Join()(ax, a, b)
+    m = theano.shared(np.arange(24.0).reshape(4, 6))
+    pieces = T.Split(2)(m, 0, [4, 0])
+    sym_pieces = T.Split(3)(m, np.int64(1), T.as_tensor_variable(np.array([1, 2, 3])))
+    got = run_twice([ax], [c, d] + pieces + sym_pieces, [1], mode)
+    np.testing.assert_array_equal(got[0], np.concatenate([av, bv], 1))
+    np.testing.assert_array_equal(got[1], np.concatenate([av, bv], 1))
+    np.testing.assert_array_equal(got[2], m.get_value())
+    assert got[3].shape == (0, 6)
+    for g, r in zip(got[4:], np.split(m.get_value(), [1, 3], axis=1)):
+        np.testing.assert_array_equal(g, r)
+    bad = theano.function([], T.Split(2)(m, 0, [5, -1]), mode=mode)
+    with pytest.raises(ValueError):
+        bad()
+    with pytest.raises(TypeError):
+        T.Join()(0, T.vector(), T.matrix())
+    # out-of-range axes: numpy's AxisError, which is both an IndexError (Theano) and a ValueError
+    for call in (lambda: T.join(-3, T.matrix(), T.matrix()), lambda: T.stack([T.matrix(), T.matrix()], 4),
+                 lambda: T.stack([T.matrix(), T.matrix()], -4)):
+        with pytest.raises(IndexError):
+            call()
+        with pytest.raises(ValueError):
+            call()
+    grad = theano.grad((T.Join()(0, m, m) ** 2).sum(), m)
+    np.testing.assert_allclose(run_twice([], grad, [], mode), 4 * m.get_value())
+
+
+class _DefaultOutputOp(theano.Op):
+    def __init__(self, default_output):
+        self.default_output = default_output
+
+    def make_node(self, x):
+        x = T.as_tensor_variable(x)
+        return theano.Apply(self, [x], [x.type(), x.type()])
+
+    def perform(self, node, inputs, output_storage):
+        output_storage[0][0] = inputs[0] + 1
+        output_storage[1][0] = inputs[0] * 2
+
+
+def test_as_tensor_variable_of_apply_uses_default_output():
+    x = T.dscalar("x")
+    node = _DefaultOutputOp(1).make_node(x)
+    out = T.as_tensor_variable(node)
+    assert out is node.outputs[1]
+    assert float(theano.function([x], out)(3.0)) == 6.0
+    for bad in (-1, 2, [0, 1], None):
+        with pytest.raises(AttributeError):
+            T.as_tensor_variable(_DefaultOutputOp(bad).make_node(x))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_maximum_minimum_gradient_at_a_tie_goes_to_the_first_input(mode):
+    x, y = T.dvectors("x", "y")
+    for op in (T.maximum, T.minimum):
+        g = theano.grad(op(x, y).sum(), [x, y])
+        got = run_twice([x, y], g, [np.array([1.0, 2.0, 0.5]), np.array([1.0, 0.5, 2.0])], mode)
+        if op is T.maximum:
+            np.testing.assert_array_equal(got[0], [1, 1, 0])
+            np.testing.assert_array_equal(got[1], [0, 0, 1])
+        else:
+            np.testing.assert_array_equal(got[0], [1, 0, 1])
+            np.testing.assert_array_equal(got[1], [0, 1, 0])
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_max_and_argmax_with_empty_kept_dimension(mode):
+    x = T.dmatrix("x")
+    m, i = T.max_and_argmax(x, axis=1)
+    got = run_twice([x], [m, i, T.argmax(x, 1), T.argmin(x, 1)], [np.zeros((0, 4))], mode)
+    for g in got:
+        assert g.shape == (0,)

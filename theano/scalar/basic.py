@@ -544,8 +544,9 @@ class Maximum(ScalarOp):
         (x, y), (gz,) = inputs, output_grads
         T = _T()
         out = T.maximum(x, y)
+        # at a tie the gradient goes to the first input only (Theano 1.0)
         return [gz * T.eq(out, x) if x.dtype not in discrete_dtypes else _zeros(x),
-                gz * T.eq(out, y) if y.dtype not in discrete_dtypes else _zeros(y)]
+                gz * T.neq(out, x) if y.dtype not in discrete_dtypes else _zeros(y)]
 
 
 class Minimum(ScalarOp):
@@ -559,8 +560,9 @@ class Minimum(ScalarOp):
         (x, y), (gz,) = inputs, output_grads
         T = _T()
         out = T.minimum(x, y)
+        # at a tie the gradient goes to the first input only (Theano 1.0)
         return [gz * T.eq(out, x) if x.dtype not in discrete_dtypes else _zeros(x),
-                gz * T.eq(out, y) if y.dtype not in discrete_dtypes else _zeros(y)]
+                gz * T.neq(out, x) if y.dtype not in discrete_dtypes else _zeros(y)]
 
 
 class ArcTan2(ScalarOp):

@@ -100,7 +100,19 @@ def constant(x, name=None, ndim=None, dtype=None):
 def as_tensor_variable(x, name=None, ndim=None, dtype=None):
     """Convert ``x`` (a variable, a Python number or list, an ndarray) to a TensorVariable."""
     if isinstance(x, Apply):
-        x = x.out
+        # its default output: op.default_output (an index into the outputs) or the only output
+        do = getattr(x.op, "default_output", None)
+        if do is None:
+            if len(x.outputs) != 1:
+                raise AttributeError(f"{x.op} has {len(x.outputs)} outputs and no default_output: "
+                                     "pick one (node.outputs[i]) to use it as a tensor")
+            x = x.outputs[0]
+        elif isinstance(do, (bool, np.bool_)) or not isinstance(do, (int, np.integer)) or \
+                not 0 <= do < len(x.outputs):
+            raise AttributeError(f"{x.op}.default_output={do!r} is not the index of one of its "
+                                 f"{len(x.outputs)} outputs")
+        else:
+            x = x.outputs[int(do)]
     if isinstance(x, Variable):
         if not isinstance(x.type, TensorType):
             if hasattr(x.type, "as_tensor_variable"):
@@ -120,6 +132,14 @@ def as_tensor_variable(x, name=None, ndim=None, dtype=None):
         return x
     if isinstance(x, (list, tuple)) and any(isinstance(e, Variable) for e in _flatten_list(x)):
         return stack([as_tensor_variable(e) for e in x])
+    if isinstance(x, bool):
+        # as in Theano 1.0: a Python bool here is most often the result of `v == w` on variables
+        # (which compares identities); T.constant(True) or np.array(True) make a bool constant
+        raise TypeError(
+            f"Cannot convert {x} to a tensor variable. If you compared variables with == or !=, "
+            "use theano.tensor.eq(v, w) / neq(v, w); for a boolean constant use "
+            "np.array(True) or T.constant(True)."
+        )
     if x is None or isinstance(x, (str, dict, set)):
         raise TypeError(f"Cannot convert {x!r} to a tensor: expected a number, list or array")
     try:
@@ -498,7 +518,7 @@ def stack(*tensors, **kwargs):
         except (NotScalarConstantError, TypeError) as exc:
             raise TypeError(f"stack: axis must be an int known when the graph is built, got {axis!r}") from exc
     if not -(ndim0 + 1) <= axis <= ndim0:
-        raise ValueError(f"stack: axis {axis} is out of range for {ndim0}-d tensors")
+        raise np.exceptions.AxisError(f"stack: axis {axis} is out of range for {ndim0}-d tensors")
     if all(t.ndim == 0 for t in tensors) and axis in (0, -1):
         dtype = ts.upcast(*[t.dtype for t in tensors])
         return MakeVector(dtype)(*tensors)

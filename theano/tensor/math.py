@@ -419,7 +419,8 @@ class Argmax(Op):
         if _builtins.any(x.shape[a] == 0 for a in axes):
             raise ValueError(f"arg{self.op} of an empty sequence (shape {x.shape}, axis {list(axes)})")
         moved = x.transpose(keep + list(axes))
-        moved = moved.reshape([x.shape[d] for d in keep] + [-1]) if axes else moved[..., None]
+        n_red = int(np.prod([x.shape[d] for d in axes], dtype="int64"))
+        moved = moved.reshape([x.shape[d] for d in keep] + [n_red]) if axes else moved[..., None]
         output_storage[0][0] = np.asarray(fn(moved, axis=-1), dtype="int64")
 
     def infer_shape(self, node, input_shapes):
@@ -474,7 +475,8 @@ class MaxAndArgmax(Op):
         if _builtins.any(x.shape[a] == 0 for a in axes):
             raise ValueError(f"max_and_argmax of an empty sequence (shape {x.shape}, axis {list(axes)})")
         moved = x.transpose(keep + list(axes))
-        moved = moved.reshape([x.shape[d] for d in keep] + [-1])
+        n_red = int(np.prod([x.shape[d] for d in axes], dtype="int64"))
+        moved = moved.reshape([x.shape[d] for d in keep] + [n_red])
         idx = np.argmax(moved, axis=-1)
         output_storage[0][0] = np.asarray(np.take_along_axis(moved, idx[..., None], -1)[..., 0],
                                           dtype=x.dtype)

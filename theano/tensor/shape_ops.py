@@ -66,7 +66,8 @@ def _static_axis(axis, ndim, what="axis", extra=0):
     axis = int(axis)
     n = ndim + extra
     if not -n <= axis < n:
-        raise ValueError(f"{what}={axis} is out of range for a tensor with {ndim} dimensions")
+        # numpy's AxisError is both a ValueError and the IndexError Theano raised here
+        raise np.exceptions.AxisError(f"{what}={axis} is out of range for a tensor with {ndim} dimensions")
     return axis % n
 
 
@@ -468,20 +469,33 @@ def _join_inputs(tensors):
 
 
 class Join(Op):
-    """Concatenate tensors of equal rank along ``axis`` (a Python int, normalized)."""
+    """Concatenate tensors of equal rank along ``axis`` (a Python int, normalized).
+
+    ``Join()`` without an axis is Theano 1.0's calling form: ``Join()(axis, *tensors)``, the axis
+    first (an int or a scalar; a constant gives a Join node with that axis, a symbolic one a
+    JoinDynamic node).
+    """
 
     __props__ = ("axis",)
 
-    def __init__(self, axis=0):
-        self.axis = int(axis)
+    def __init__(self, axis=None):
+        self.axis = None if axis is None else int(axis)
 
     def __str__(self):
-        return f"Join{{axis={self.axis}}}"
+        return "Join" if self.axis is None else f"Join{{axis={self.axis}}}"
 
     def make_node(self, *tensors):
+        if self.axis is None:
+            if len(tensors) < 2:
+                raise TypeError("Join()(axis, *tensors) needs an axis and at least one tensor")
+            axis, tensors = tensors[0], tensors[1:]
+            tensors, ndim = _join_inputs(tensors)
+            if not isinstance(axis, (int, np.integer)) and _const_int(axis) is None:
+                return JoinDynamic().make_node(axis, *tensors)
+            return Join(_static_axis(axis, ndim, "join: axis")).make_node(*tensors)
         tensors, ndim = _join_inputs(tensors)
         if not 0 <= self.axis < ndim:
-            raise ValueError(f"join: axis {self.axis} is out of range for {ndim}-d tensors")
+            raise np.exceptions.AxisError(f"join: axis {self.axis} is out of range for {ndim}-d tensors")
         dtype = ts.upcast(*[t.dtype for t in tensors])
         bcast = []
         for d in range(ndim):
@@ -692,14 +706,29 @@ class Split(Op):
 
     __props__ = ("len_splits", "axis")
 
-    def __init__(self, len_splits, axis=0):
+    def __init__(self, len_splits, axis=None):
         self.len_splits = int(len_splits)
-        self.axis = int(axis)
+        self.axis = None if axis is None else int(axis)
         if self.len_splits < 1:
             raise ValueError(f"Split needs at least one piece, got len_splits={len_splits}")
 
-    def make_node(self, x, splits):
+    def __str__(self):
+        return f"Split{{{self.len_splits}}}" if self.axis is None else \
+            f"Split{{{self.len_splits}, axis={self.axis}}}"
+
+    def make_node(self, x, *args):
+        # Split(n)(x, axis, splits) is Theano 1.0's form; Split(n, axis)(x, splits) fixes the axis
         x = as_tensor_variable(x)
+        if self.axis is None:
+            if len(args) != 2:
+                raise TypeError("Split(n)(x, axis, splits) needs an axis and the splits")
+            axis, splits = args
+            if isinstance(splits, (list, tuple)) and all(isinstance(s, (int, np.integer)) for s in splits):
+                splits = np.asarray(splits, dtype="int64").reshape(len(splits))
+            return Split(self.len_splits, _static_axis(axis, x.ndim, "split: axis")).make_node(x, splits)
+        if len(args) != 1:
+            raise TypeError(f"{self}(x, splits) takes the tensor and the split sizes")
+        (splits,) = args
         splits = as_tensor_variable(splits)
         if splits.ndim != 1 or splits.dtype not in ts.integer_dtypes:
             raise TypeError(f"split: splits_size must be an integer vector, got {splits} "
