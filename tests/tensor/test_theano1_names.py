@@ -578,3 +578,16 @@ def test_max_and_argmax_with_empty_kept_dimension(mode):
     got = run_twice([x], [m, i, T.argmax(x, 1), T.argmin(x, 1)], [np.zeros((0, 4))], mode)
     for g in got:
         assert g.shape == (0,)
+
+
+def test_clip_refuses_complex_and_basic_module_names():
+    for dtype in ("complex64", "complex128"):
+        with pytest.raises(TypeError, match="complex"):
+            T.clip(T.vector(dtype=dtype), T.scalar(), T.scalar())
+    x = T.dvector("x")
+    np.testing.assert_array_equal(run_twice([x], T.clip(x, -1.0, 1.0), [np.array([-3.0, 0.5, 2.0])],
+                                            "FAST_RUN"), [-1.0, 0.5, 1.0])
+    import theano.tensor.basic as tb
+
+    assert tb.batched_dot is T.batched_dot and tb.batched_tensordot is T.batched_tensordot
+    assert tb.MaxAndArgmax is T.MaxAndArgmax and tb.Subtensor is T.Subtensor

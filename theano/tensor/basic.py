@@ -545,7 +545,7 @@ def __getattr__(name):
 
     if name.startswith("_"):
         raise AttributeError(f"module 'theano.tensor.basic' has no attribute {name!r}")
-    for mod in ("shape_ops", "math", "shape", "extra_ops"):
+    for mod in ("shape_ops", "math", "shape", "extra_ops", "linalg_ops", "subtensor"):
         m = importlib.import_module(f"theano.tensor.{mod}")
         if name in vars(m) and not name.startswith("_"):
             return vars(m)[name]

@@ -124,6 +124,10 @@ def isinf(x):
 
 def clip(x, min, max):
     """Clip ``x`` to [min, max]; the gradient flows where x is inside the interval."""
+    x = as_tensor_variable(x)
+    if x.dtype.startswith("complex"):
+        raise TypeError(f"clip is not defined for complex numbers (got {x} of dtype {x.dtype}): "
+                        "clip the real and imaginary parts, or the modulus, instead")
     return _clip(x, min, max)
 
 

@@ -217,9 +217,9 @@ class Eig(Op):
                     f"{self}: the matrix (shape {x.shape}) has complex eigenvalues, which a {dt} output "
                     "cannot hold; use eigh for symmetric matrices or cast the input to complex128"
                 )
-            w, v = np.real(w), np.real(v)
-        output_storage[0][0] = w.astype(dt, copy=False)
-        output_storage[1][0] = v.astype(dt, copy=False)
+            w, v = np.real(w), np.real(v)  # strided views of the complex arrays: copied below
+        output_storage[0][0] = np.ascontiguousarray(w, dtype=dt)
+        output_storage[1][0] = np.ascontiguousarray(v, dtype=dt)
 
     def infer_shape(self, node, input_shapes):
         (s,) = input_shapes
