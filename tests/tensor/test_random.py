@@ -659,3 +659,26 @@ def test_choice_with_false_p_means_uniform():
     a, b = f(), g()
     assert a.shape == (11, 8) and np.array_equal(a, b)
     assert a.min() >= 0 and a.max() < 10
+
+
+def test_mrg_broadcastable_patterns():
+    R = MRG_RandomStreams(234)
+    x = T.matrix()
+    p1 = np.random.RandomState(0).uniform(0, 1, size=(10, 1))
+    p1 = p1 / p1.sum()
+    p2 = R.uniform(size=(x.shape[0], 1))
+    p2 = p2 / T.sum(p2)
+    for draw in (R.uniform, R.normal, R.truncated_normal, R.binomial):
+        assert draw(size=(10, 1)).broadcastable == (False, True)
+        assert draw(size=(x.shape[0], 1)).broadcastable == (False, True)
+    for draw in (R.multinomial, R.multinomial_wo_replacement):
+        assert draw(pvals=p1).broadcastable == (False, True)
+        assert draw(pvals=p2).broadcastable == (False, True)
+    # two outcomes / two draws: not broadcastable; the values agree with the pattern
+    pv = np.array([[0.2, 0.8], [0.5, 0.5], [0.9, 0.1]])
+    assert R.multinomial(pvals=pv).broadcastable == (False, False)
+    assert R.choice(size=2, p=pv, replace=False).broadcastable == (False, False)
+    m = theano.function([], R.multinomial(pvals=p1, n=3))()
+    assert m.shape == (10, 1) and (m == 3).all()
+    c = theano.function([x], R.multinomial_wo_replacement(pvals=p2))(np.zeros((4, 2)))
+    assert c.shape == (4, 1) and (c == 0).all()

@@ -485,3 +485,18 @@ def test_shape_hints_as_constant_or_symbolic_vectors():
     f = theano.function([x, w], conv.conv2d(x, w, as_t([3, 2, 7, 5])), mode=PY)
     with pytest.raises(ValueError, match="shape given when building"):
         f(r.randn(3, 2, 6, 5), w_val)
+
+
+def test_op_shape_hints_must_be_tuples():
+    as_t = T.as_tensor_variable
+    bad = (T.lvector(), T.ones(4, dtype="int64"), T.ftensor4().shape, as_t([3, 5, 7, 11]))
+    good = ((3, 5, 7, 11), [3, 5, 7, 11], tuple(T.constant(i, dtype="int64") for i in (3, 5, 7, 11)))
+    for op in (ac.AbstractConv2d, ac.AbstractConv2d_gradInputs, ac.AbstractConv2d_gradWeights):
+        for shp in bad:
+            with pytest.raises(ValueError, match="tuple of 4"):
+                op(imshp=shp)
+            with pytest.raises(ValueError, match="tuple of 4"):
+                op(kshp=shp)
+        for shp in good:
+            assert op(imshp=shp).imshp == (3, 5, 7, 11)
+            assert op(kshp=shp).kshp == (3, 5, 7, 11)

@@ -22,7 +22,7 @@ import warnings
 
 import numpy as np
 
-from theano.graph.basic import Apply, Constant
+from theano.graph.basic import Apply, Constant, Variable
 from theano.graph.op import Op
 from theano.scalar import basic as ts
 from theano.gradient import DisconnectedType
@@ -77,12 +77,8 @@ def _shape_hint(shape, name, length):
     """A tuple of ``length`` ints or None (symbolic entries that are constants count as ints)."""
     if shape is None:
         return None
-    if isinstance(shape, Constant) and np.ndim(shape.data) == 1:
-        shape = tuple(int(v) for v in np.asarray(shape.data))
-    elif isinstance(shape, np.ndarray) and shape.ndim == 1:
+    if isinstance(shape, np.ndarray) and shape.ndim == 1:
         shape = tuple(shape.tolist())
-    elif not isinstance(shape, (tuple, list)) and getattr(shape, "ndim", None) == 1:
-        return None  # a symbolic shape vector: nothing known when building the graph
     if not isinstance(shape, (tuple, list)) or len(shape) != length:
         raise ValueError(f"{name} must be a tuple of {length} entries (int or None), got {shape!r}")
     out = []
@@ -664,8 +660,9 @@ def conv2d(input, filters, input_shape=None, filter_shape=None, border_mode="val
         if input_shape is not None:
             raise ValueError("conv2d: give input_shape or image_shape, not both")
         input_shape = image_shape
-    op = Conv2d(input_shape, filter_shape, border_mode, subsample, filter_flip, filter_dilation,
-                num_groups)
+    op = Conv2d(_shape_arg_of_function(input_shape, "input_shape"),
+                _shape_arg_of_function(filter_shape, "filter_shape"), border_mode, subsample,
+                filter_flip, filter_dilation, num_groups)
     return op(input, filters)
 
 
@@ -673,9 +670,20 @@ def conv3d(input, filters, input_shape=None, filter_shape=None, border_mode="val
            subsample=(1, 1, 1), filter_flip=True, filter_dilation=(1, 1, 1), num_groups=1):
     """Convolve a batch of volumes (B, C, D, H, W) with filters (F, C, kd, kh, kw) -> (B, F, od,
     oh, ow). Arguments as for ``conv2d``, with three entries per spatial tuple."""
-    op = Conv3d(input_shape, filter_shape, border_mode, subsample, filter_flip, filter_dilation,
-                num_groups)
+    op = Conv3d(_shape_arg_of_function(input_shape, "input_shape"),
+                _shape_arg_of_function(filter_shape, "filter_shape"), border_mode, subsample,
+                filter_flip, filter_dilation, num_groups)
     return op(input, filters)
+
+
+def _shape_arg_of_function(shape, name):
+    """``input_shape``/``filter_shape`` of conv2d/conv3d: a constant vector (as the legacy
+    ``conv.conv2d`` accepted) becomes a tuple; a symbolic vector says nothing known."""
+    if isinstance(shape, Constant) and np.ndim(shape.data) == 1:
+        return tuple(int(v) for v in np.asarray(shape.data))
+    if isinstance(shape, Variable) and getattr(shape, "ndim", None) == 1:
+        return None
+    return shape
 
 
 def _spatial(shape, name, n):

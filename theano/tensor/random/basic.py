@@ -12,7 +12,7 @@ Most programs use ``RandomStreams`` instead, which does the state bookkeeping.
 
 import numpy as np
 
-from theano.graph.basic import Apply, Variable
+from theano.graph.basic import Apply, Constant, Variable
 from theano.tensor.basic import as_tensor_variable, cast, constant
 from theano.tensor.random.op import (RandomOpBase, RandomVariable, _static_ones,
                                      default_float_dtype, integer_dtypes, normalize_size,
@@ -175,6 +175,10 @@ class MultinomialRV(RandomVariable):
     def supp_shape(self, node, input_shapes):
         return (input_shapes[3][-1],)
 
+    def supp_broadcastable(self, params):
+        # one count per outcome: a single outcome (pvals' last axis broadcastable) gives one
+        return (bool(params[1].broadcastable[-1]),)
+
 
 class ChoiceRV(RandomVariable):
     """Draws from ``a`` (an int: ``range(a)``, or a vector), with or without replacement,
@@ -242,7 +246,8 @@ class RowChoiceRV(RandomOpBase):
                              f"got {pvals} with {pvals.ndim} dims")
         if k.ndim != 0 or k.dtype not in integer_dtypes:
             raise TypeError(f"{self}: the number of draws must be an integer scalar, got {k} ({k.type})")
-        out = TensorType(self.dtype, (pvals.broadcastable[0], False))()
+        one_draw = isinstance(k, Constant) and int(np.asarray(k.data)) == 1
+        out = TensorType(self.dtype, (pvals.broadcastable[0], one_draw))()
         return Apply(self, [rng, pvals, k], [rng.type(), out])
 
     def draw(self, rng, node, args):
