@@ -591,3 +591,22 @@ def test_clip_refuses_complex_and_basic_module_names():
 
     assert tb.batched_dot is T.batched_dot and tb.batched_tensordot is T.batched_tensordot
     assert tb.MaxAndArgmax is T.MaxAndArgmax and tb.Subtensor is T.Subtensor
+
+
+@pytest.mark.parametrize("axis", [np.array(1), np.int64(1), np.int32(-1)])
+def test_numpy_integer_axes_in_other_functions(axis):
+    x = T.dmatrix("x")
+    a = np.arange(1.0, 7.0).reshape(2, 3)
+    ax = int(axis)
+    cases = [
+        (T.cumsum(x, axis), np.cumsum(a, ax)), (T.diff(x, axis=axis), np.diff(a, axis=ax)),
+        (T.repeat(x, 2, axis), np.repeat(a, 2, ax)), (T.take(x, [0, 2], axis), np.take(a, [0, 2], ax)),
+        (T.concatenate([x, x], axis=axis), np.concatenate([a, a], ax)),
+        (T.stack([x, x], axis=axis), np.stack([a, a], ax)), (T.roll(x, 1, axis), np.roll(a, 1, ax)),
+        (T.var(x, axis), np.var(a, ax)), (T.sort(-x, axis), np.sort(-a, ax)),
+        (T.argsort(-x, axis), np.argsort(-a, ax)), (T.argmin(x, axis), np.argmin(a, ax)),
+        (T.all(x > 2, axis), np.all(a > 2, ax)), (T.topk(x, 1, axis=axis), np.max(a, ax, keepdims=True)),
+    ]
+    got = run_twice([x], [c[0] for c in cases], [a], "FAST_RUN")
+    for g, (_, ref) in zip(got, cases):
+        np.testing.assert_allclose(g, ref)

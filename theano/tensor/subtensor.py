@@ -1101,6 +1101,8 @@ def take(a, indices, axis=None, mode="raise"):
     if axis is None:
         a = flatten(a)
         axis = 0
+    if isinstance(axis, np.ndarray) and axis.ndim == 0 and axis.dtype.kind in "iu":
+        axis = int(axis)  # a 0-d integer array, as NumPy accepts
     if not _is_py_int(axis):
         raise TypeError(f"take: axis must be an int or None, got {axis!r}")
     axis = int(axis)
