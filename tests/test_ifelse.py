@@ -138,14 +138,41 @@ def test_gradient_flows_to_the_taken_branch(dtype, cond):
     assert rx.dtype == np.dtype(dtype)
 
 
-def test_condition_gets_no_gradient():
+def test_condition_gets_a_zero_gradient():
+    # as in Theano 1.0: the condition is connected (a small change keeps the branch), gradient 0
     a = T.dscalar("a")
     x = T.dvector("x")
     z = ifelse(T.gt(a, 0), x, x * 2).sum()
-    with pytest.raises(theano.gradient.DisconnectedInputError):
-        theano.grad(z, a)
-    g = theano.grad(z, a, disconnected_inputs="ignore")
-    assert float(theano.function([a, x], g, on_unused_input="ignore")(1.0, np.ones(2))) == 0.0
+    g = theano.grad(z, a)
+    f = theano.function([a, x], g, on_unused_input="ignore")
+    assert float(f(1.0, np.ones(2))) == 0.0 and float(f(-1.0, np.ones(2))) == 0.0
+    w = theano.shared(np.array([0.5, -1.0]), name="w")
+    loss = ifelse(T.gt(T.dot(w, x), 0), 0, 1)
+    gw = theano.grad(loss, w)
+    np.testing.assert_allclose(theano.function([x], gw)(np.ones(2)), [0.0, 0.0])
+
+
+@pytest.mark.parametrize("mode", ["FAST_COMPILE", "FAST_RUN"])
+def test_generic_branches_and_view_in_fast_run(mode):
+    from theano.ifelse import IfElse
+
+    c = T.iscalar("c")
+    a, b = theano.generic(), theano.generic()
+    h = theano.function([c, a, b], ifelse(c, a, b), mode=mode)
+    assert h(1, ["X"], ["Y"]) == ["X"] and h(0, ["X"], ["Y"]) == ["Y"]
+    x, y = T.dvectors("x", "y")
+    f = theano.function([c, x, y], [ifelse(c, x, y), ifelse(c, x, y) * 2 + 1], mode=mode)
+    ops = [n.op for n in f.maker.fgraph.toposort() if isinstance(n.op, IfElse)]
+    assert [op.as_view for op in ops] == [mode == "FAST_RUN"]
+    vx, vy = np.arange(3.0), np.arange(4.0)
+    for _ in range(2):
+        r, s = f(1, vx, vy)
+        np.testing.assert_allclose(r, vx)
+        np.testing.assert_allclose(s, vx * 2 + 1)
+        r[0] = 99.0  # the returned value is never the caller's array
+        np.testing.assert_allclose(vx, np.arange(3.0))
+        r, s = f(0, vx, vy)
+        np.testing.assert_allclose(s, vy * 2 + 1)
 
 
 def test_rop():

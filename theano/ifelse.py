@@ -111,8 +111,11 @@ class IfElse(Op):
         return out
 
     def connection_pattern(self, node):
+        # As in Theano 1.0 the condition is connected to every output, with a zero gradient (a
+        # small change of the condition is taken to pick the same branch), so a cost that depends
+        # on the parameters only through the condition has a zero, not a missing, gradient.
         n = self.n_outs
-        pattern = [[False] * n]
+        pattern = [[True] * n]
         for branch in range(2):
             for k in range(n):
                 pattern.append([j == k for j in range(n)])
@@ -124,7 +127,7 @@ class IfElse(Op):
         n = self.n_outs
         cond = inputs[0]
         thens, elses = inputs[1:1 + n], inputs[1 + n:]
-        grads = [disconnected_type()]
+        grads = [zeros_like(cond, dtype=_grad_dtype(cond))]
         then_grads, else_grads = [], []
         for k, g in enumerate(output_grads):
             # the branch not taken gets zeros of its own shape (the branches' shapes may differ)
@@ -139,6 +142,12 @@ class IfElse(Op):
         if any(e is None for e in eval_points[1:]):
             return [None] * n
         return IfElse(n, self.as_view)(inputs[0], *eval_points[1:], return_list=True)
+
+
+def _grad_dtype(x):
+    from theano.configdefaults import config
+
+    return x.dtype if _is_float(x) else config.floatX
 
 
 def _int64(x):
@@ -156,6 +165,8 @@ def _as_branch_pair(k, then_v, else_v):
     from theano.tensor.basic import as_tensor_variable, cast, patternbroadcast
 
     t_sym, e_sym = isinstance(then_v, Variable), isinstance(else_v, Variable)
+    if t_sym and e_sym and then_v.type == else_v.type:
+        return then_v, else_v  # any type, tensors or not (generic Python objects)
     if t_sym and not e_sym:
         e = as_tensor_variable(else_v)
         t = as_tensor_variable(then_v)
@@ -211,3 +222,24 @@ def ifelse(condition, then_branch, else_branch, name=None):
     op = IfElse(len(pairs), as_view=False, name=name)
     outs = op(condition, *[p[0] for p in pairs], *[p[1] for p in pairs], return_list=True)
     return outs[0] if single else outs
+
+
+def _register_view_rewrite():
+    """In FAST_RUN the outputs of an IfElse alias the chosen branch instead of copying it (Theano's
+    ``if{inplace}``); the DestroyHandler sees the view_map, so no later in-place op can overwrite
+    memory that another reader still needs."""
+    from theano.graph.rewriting.basic import node_rewriter
+    from theano.graph.rewriting.db import register_inplace
+
+    @node_rewriter([IfElse])
+    def ifelse_as_view(fgraph, node):
+        op = node.op
+        if not isinstance(op, IfElse) or op.as_view:
+            return False
+        new = IfElse(op.n_outs, as_view=True, name=op.name)
+        return new(*node.inputs, return_list=True)
+
+    register_inplace(ifelse_as_view, "inplace")
+
+
+_register_view_rewrite()

@@ -212,3 +212,26 @@ def test_pickled_functions_keep_state_and_sharing():
     assert g2(1.0) == 15.0
     assert g1["s"] == 4.0  # the cell is still shared after loading
     assert f1["s"] == 5.0  # and separate from the original's
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_unlent_arguments_are_never_returned(mode):
+    a = T.dmatrix("a")
+    av = np.random.rand(3, 3)
+    f = function([In(a, borrow=False)], theano.Out(a[0, :], borrow=True), mode=mode)
+    for _ in range(2):
+        r = f(av)
+        np.testing.assert_allclose(r, av[0])
+        assert not np.may_share_memory(r, av)
+    g = function([In(a, borrow=True)], theano.Out(a + 1, borrow=True), mode=mode)
+    np.testing.assert_allclose(g(av), av + 1)
+
+
+def test_in_name_must_be_a_string():
+    a = T.dscalar()
+    with pytest.raises(TypeError):
+        In(a, name=[])
+    with pytest.raises(TypeError):
+        In(a, name=T.dscalar(), value=1.0)
+    f = function([In(a, name="a", value=2.0)], a * 3)
+    assert f() == 6.0 and f(a=1.0) == 3.0

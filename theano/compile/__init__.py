@@ -1,5 +1,7 @@
 """Building and calling compiled functions."""
 
+from theano.configdefaults import config  # noqa: F401  (``from theano.compile import config``, as in Theano)
+
 from theano.compile.function import Function, FunctionMaker, UnusedInputError, function
 from theano.compile.io import In, Out, Param, SymbolicInput, SymbolicOutput
 from theano.compile.monitormode import MonitorMode

@@ -288,6 +288,9 @@ class FunctionMaker:
         n_out = fg.n_user_outputs
         input_set = set(fg.inputs)
         roots_of = [view_roots(v) for v in fg.outputs]
+        # an argument the caller did not lend (In(borrow=False), the default) is never returned,
+        # even as a view, whatever the output's own borrow flag says (Theano's contract for In)
+        not_lent = {fg.inputs[k] for k, spec in enumerate(self.inputs) if not spec.borrow}
         self.copy_output = []
         for k in range(n_out):
             roots = roots_of[k]
@@ -295,7 +298,8 @@ class FunctionMaker:
             risky = any(r in input_set or isinstance(r, Constant) for r in roots)
             shared_with_other = any(
                 j != k and set(roots) & set(roots_of[j]) for j in range(len(fg.outputs)))
-            self.copy_output.append((risky or shared_with_other) and not borrow)
+            aliases_argument = any(r in not_lent for r in roots)
+            self.copy_output.append(aliases_argument or ((risky or shared_with_other) and not borrow))
         self.copy_update = []
         for k in range(n_out, len(fg.outputs)):
             roots = roots_of[k]

@@ -19,6 +19,9 @@ class In:
         self.variable = variable
         if name is None and autoname:
             name = variable.name
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"In({variable}): name must be a string or None, got "
+                            f"{type(name).__name__}: {name!r}")
         self.name = name
         self.value = value
         self.update = update
