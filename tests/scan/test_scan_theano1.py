@@ -59,3 +59,21 @@ def test_scan_updates_as_items_passed_on(mode):
     assert acc.get_value() == 7.0
     f(xv)
     assert acc.get_value() == 14.0
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_constant_initial_state_takes_the_step_dtype(mode):
+    seq = T.ivector("seq")
+    rs, _ = theano.scan(lambda s, p: p + s, sequences=seq, outputs_info=0)
+    assert rs.dtype == "int32"
+    f = theano.function([seq], rs, mode=mode)
+    sv = np.arange(6).astype("int32")
+    for _ in range(2):
+        np.testing.assert_array_equal(f(sv), np.cumsum(sv))
+    one, _ = theano.scan(lambda s, p: p + s, sequences=dict(input=seq, taps=[2]), outputs_info=0,
+                         n_steps=1)
+    np.testing.assert_array_equal(theano.function([seq], one, mode=mode)(sv), [2])
+    # a symbolic initial state keeps its dtype: the mismatch is an error that says what to do
+    x = T.dvector("x")
+    with pytest.raises(TypeError, match="dtype"):
+        theano.scan(lambda s, p: p + s, sequences=x, outputs_info=T.iscalar("i0"))

@@ -296,6 +296,46 @@ def _check_update(sv, expr, k):
     )
 
 
+def _retype_constant_states(outs, updates, cond, infos):
+    """A constant initial state (``outputs_info=0``) takes the dtype that the step computes from it
+    when that dtype holds its value exactly (an int32 accumulator started at 0): the step's graph
+    is rebuilt on placeholders of that dtype, until the dtypes agree (as Theano 1.0 programs
+    expect). Initial states given as variables keep their dtype."""
+    from theano.tensor.type import TensorType
+
+    for _ in range(4):
+        replace = {}
+        for o, info in zip(outs, infos):
+            if not (info.is_state and isinstance(info.init, Constant)
+                    and isinstance(getattr(o, "type", None), TensorType)):
+                continue
+            old = info.elem_type
+            if o.ndim != old.ndim or o.dtype == old.dtype:
+                continue
+            data = np.asarray(info.init.data)
+            if not np.can_cast(data.dtype, o.dtype) and not np.array_equal(
+                    data.astype(o.dtype), data):
+                continue
+            info.init = _as_var(data.astype(o.dtype), "outputs_info")
+            info.elem_type = TensorType(o.dtype, old.broadcastable)
+            new_phs = [info.elem_type(ph.name) for ph in info.placeholders]
+            for a, b in zip(info.placeholders, new_phs):
+                if hasattr(a.tag, "test_value"):
+                    b.tag.test_value = np.asarray(a.tag.test_value).astype(o.dtype)
+                replace[a] = b
+            info.placeholders = new_phs
+        if not replace:
+            break
+        keys = list(updates.keys())
+        tail = [cond] if cond is not None else []
+        rebuilt = clone_replace(outs + [updates[k] for k in keys] + tail, replace, strict=False)
+        n = len(outs)
+        outs = rebuilt[:n]
+        updates = OrderedDict(zip(keys, rebuilt[n:n + len(keys)]))
+        cond = rebuilt[-1] if tail else None
+    return outs, updates, cond
+
+
 def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None,
          truncate_gradient=-1, go_backwards=False, mode=None, name=None, profile=False,
          allow_gc=None, strict=False, return_list=False):
@@ -384,6 +424,8 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
             f"scan: fn returned {len(outs)} output(s) but outputs_info has {len(infos)} entries; "
             "give one outputs_info entry per output (None for outputs that are not fed back)"
         )
+    outs, updates, cond = _retype_constant_states(outs, updates, cond, infos)
+    state_ph = [ph for o in infos if o.is_state for ph in o.placeholders]
     for k, (o, info) in enumerate(zip(outs, infos)):
         if not isinstance(o.type, TensorType):
             raise TypeError(f"scan: output {k} of fn ({o}) is not a tensor but {o.type}")
