@@ -1,8 +1,9 @@
-"""theano.tensor.signal: pooling (``pool``) and the old ``downsample`` names."""
+"""theano.tensor.signal: pooling (``pool``), single-channel 2-D convolution (``conv``) and the old
+``downsample`` names."""
 
-from theano.tensor.signal import pool  # noqa: F401
+from theano.tensor.signal import conv, pool  # noqa: F401
 
-__all__ = ["pool"]
+__all__ = ["conv", "pool"]
 
 
 def __getattr__(name):
