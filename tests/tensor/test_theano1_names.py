@@ -610,3 +610,41 @@ def test_numpy_integer_axes_in_other_functions(axis):
     got = run_twice([x], [c[0] for c in cases], [a], "FAST_RUN")
     for g, (_, ref) in zip(got, cases):
         np.testing.assert_allclose(g, ref)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_cov_matches_numpy(mode):
+    x, y = T.dmatrix("x"), T.dmatrix("y")
+    v = T.dvector("v")
+    r = np.random.RandomState(11)
+    d, e, vv = r.rand(3, 5), r.rand(3, 5), r.rand(5)
+    cases = [(T.cov(x), np.cov(d)), (T.cov(x, rowvar=False), np.cov(d, rowvar=False)),
+             (T.cov(x, y=y), np.cov(d, y=e)), (T.cov(x, ddof=0), np.cov(d, ddof=0)),
+             (T.cov(x, bias=True), np.cov(d, bias=True)), (T.cov(v), np.cov(vv)),
+             (T.cov(x, y=y, rowvar=False, ddof=2), np.cov(d, y=e, rowvar=False, ddof=2))]
+    got = run_twice([x, y, v], [c for c, _ in cases], [d, e, vv], mode)
+    for g, (_, ref) in zip(got, cases):
+        assert g.shape == np.shape(ref)
+        np.testing.assert_allclose(g, ref)
+    ints = T.lmatrix("i")
+    iv = r.randint(0, 9, size=(2, 6))
+    np.testing.assert_allclose(run_twice([ints], T.cov(ints), [iv], mode), np.cov(iv))
+    verify_grad(lambda a: T.cov(a), [d], rng=np.random.RandomState(0))
+    with pytest.raises(NotImplementedError):
+        T.cov(x, fweights=np.ones(5))
+
+
+def test_is_flat_and_scalar_tile_reps():
+    assert T.is_flat(T.vector()) and T.is_flat(T.tensor3(), ndim=3) and not T.is_flat(T.tensor3())
+    assert T.is_flat(T.tensor4().reshape((10, 10, -1)), outdim=3)
+    assert T.is_flat(T.as_tensor_variable(np.zeros(10)))
+    x = T.dmatrix("x")
+    reps = T.iscalar("reps")
+    a = np.arange(6.0).reshape(2, 3)
+    f = theano.function([x, reps], T.tile(x, reps))
+    for k in (1, 3, 2):
+        np.testing.assert_array_equal(f(a, k), np.tile(a, k))
+    for bad in (lambda: T.swapaxes(2, 0, 1), lambda: T.swapaxes([2, 1], 0, 1),
+                lambda: T.swapaxes([[2, 1], [3, 4]], 3, 4)):
+        with pytest.raises(IndexError):
+            bad()

@@ -11,7 +11,7 @@ from theano.tensor.elemwise import CAReduce, DimShuffle, Elemwise, Prod, Sum
 from theano.tensor.math import *  # noqa: F401,F403
 from theano.tensor.math import (Argmax, Dot, abs_, all, any, argmax, argmin, dot, max,
                                 max_and_argmax, mean, min, outer, pow, prod, round, std, sum, var)
-from theano.tensor.shape import Reshape, Shape, Shape_i, flatten, reshape, shape, shape_i
+from theano.tensor.shape import Reshape, Shape, Shape_i, flatten, is_flat, reshape, shape, shape_i
 from theano.tensor.shape_ops import *  # noqa: F401,F403
 from theano.tensor.extra_ops import *  # noqa: F401,F403
 from theano.tensor import subtensor

@@ -252,6 +252,16 @@ def flatten(x, outdim=1, ndim=None):
     return out
 
 
+def is_flat(var, ndim=None, outdim=None):
+    """True when the tensor ``var`` has ``ndim`` dimensions (1 by default): Theano 1.0's check for
+    the result of ``flatten``/``reshape``. ``outdim`` is its older name for ``ndim``."""
+    if outdim is not None:
+        ndim = outdim
+    if ndim is None:
+        ndim = 1
+    return as_tensor_variable(var).ndim == ndim
+
+
 class Flatten:
     """Theano 1.0's deprecated ``Flatten(outdim)`` op: calling it builds ``flatten(x, outdim)``."""
 

@@ -800,6 +800,8 @@ def tile(x, reps, ndim=None):
         reps = [_int_scalar(r, f"tile: reps[{i}]") for i, r in enumerate(reps)]
     else:
         rv = as_tensor_variable(reps)
+        if rv.ndim == 0 and rv.dtype in ts.discrete_dtypes:
+            rv = shape_padleft(rv, 1)  # a scalar number of repetitions, as numpy.tile takes
         if rv.ndim != 1 or rv.dtype not in ts.discrete_dtypes:
             raise TypeError(f"tile: reps must be a list of ints or an integer vector, got {rv}")
         n = ndim if ndim is not None else get_vector_length(rv)
