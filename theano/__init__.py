@@ -34,7 +34,7 @@ import sys as _sys  # noqa: E402
 import importlib as _importlib  # noqa: E402
 
 _sys.modules.setdefault("theano.gof", graph)
-for _name in ("basic", "fg", "op", "type", "utils", "graph"):
+for _name in ("basic", "fg", "op", "type", "utils", "graph", "null_type"):
     _sys.modules.setdefault(f"theano.gof.{_name}", _importlib.import_module(f"theano.graph.{_name}"))
 compile = __import__("theano.compile", fromlist=["compile"])
 clone = clone_replace
@@ -46,7 +46,12 @@ ProfileMode = Mode
 
 
 def dot(l, r):
-    """``theano.dot``: symbolic dot product of two tensors."""
+    """``theano.dot``: symbolic dot product of two tensors (an operand with ``__dot__`` /
+    ``__rdot__``, such as a sparse matrix, computes it itself)."""
+    if hasattr(l, "__dot__"):
+        return l.__dot__(r)
+    if hasattr(r, "__rdot__"):
+        return r.__rdot__(l)
     return tensor.dot(l, r)
 
 
