@@ -648,3 +648,30 @@ def test_is_flat_and_scalar_tile_reps():
                 lambda: T.swapaxes([[2, 1], [3, 4]], 3, 4)):
         with pytest.raises(IndexError):
             bad()
+
+
+def test_rebroadcast_returns_the_input_when_nothing_changes_and_fuses():
+    from theano.tensor import addbroadcast, patternbroadcast, unbroadcast
+
+    x = T.dmatrix("x")
+    assert unbroadcast(x, 0) is x and unbroadcast(x, 1, 0) is x
+    assert addbroadcast(x, 0) is not x
+    assert unbroadcast(addbroadcast(x, 0), 0) is x
+    assert addbroadcast(unbroadcast(x, 0), 0) is not x
+    r = T.drow("r")
+    assert addbroadcast(r, 0) is r and unbroadcast(r, 1) is r
+    assert unbroadcast(unbroadcast(r, 0), 0).owner.inputs[0] is r
+    b2 = T.TensorType("float64", (True, True))("b2")
+    assert addbroadcast(unbroadcast(b2, 1), 0).owner.inputs[0] is b2
+    assert addbroadcast(unbroadcast(b2, 0), 0) is b2
+    assert patternbroadcast(x, ()) is x and patternbroadcast(T.dscalar(), ()) is not None
+    with pytest.raises(ValueError):
+        patternbroadcast(T.dvector(), (False, False))
+    # the fused Rebroadcast still checks lengths at run time and computes the right values
+    y = addbroadcast(unbroadcast(b2, 1), 0)
+    f = theano.function([b2], y * 2)
+    np.testing.assert_array_equal(f(np.full((1, 1), 3.0)), [[6.0]])
+    g = theano.function([x], addbroadcast(x, 0) + 1)
+    np.testing.assert_array_equal(g(np.ones((1, 3))), np.full((1, 3), 2.0))
+    with pytest.raises(ValueError):
+        g(np.ones((2, 3)))

@@ -402,12 +402,22 @@ class Rebroadcast(Op):
 
 
 def patternbroadcast(x, broadcastable):
+    """``x`` with the broadcastable pattern ``broadcastable`` (a shorter pattern sets the leading
+    dimensions only). Returns ``x`` itself when nothing changes; a Rebroadcast of a Rebroadcast
+    is built as one on the original tensor (or is that tensor, when the changes cancel out)."""
     x = as_tensor_variable(x)
     broadcastable = tuple(bool(b) for b in broadcastable)
-    if x.broadcastable == broadcastable:
+    if len(broadcastable) > x.ndim:
+        raise ValueError(f"patternbroadcast: pattern {broadcastable} is longer than the {x.ndim} "
+                         f"dimensions of {x}")
+    target = broadcastable + tuple(x.broadcastable[len(broadcastable):])
+    if x.broadcastable == target:
         return x
-    axes = [(i, b) for i, b in enumerate(broadcastable) if x.broadcastable[i] != b]
-    return Rebroadcast(*axes)(x)
+    base = x.owner.inputs[0] if x.owner is not None and isinstance(x.owner.op, Rebroadcast) else x
+    axes = [(i, b) for i, b in enumerate(target) if base.broadcastable[i] != b]
+    if not axes:
+        return base
+    return Rebroadcast(*axes)(base)
 
 
 def addbroadcast(x, *axes):
