@@ -71,7 +71,7 @@ def constant(x, name=None):
     if x.format not in format_classes:
         raise TypeError(f"sparse constants support the formats {sorted(format_classes)}, got "
                         f"{x.format}")
-    return SparseConstant(SparseType(x.format, x.dtype), x, name=name)
+    return SparseConstant(SparseType(x.format, x.dtype), x.copy(), name=name)
 
 
 def matrix(format, name=None, dtype=None):
@@ -391,20 +391,25 @@ class SparseFromDense(Op):
 
     def make_node(self, x):
         x = T.as_tensor_variable(x)
-        if x.ndim != 2:
-            raise TypeError(f"SparseFromDense: input must be a matrix, got {x.ndim} dimensions")
+        if x.ndim > 2:
+            raise TypeError(f"SparseFromDense: input must have at most 2 dimensions (a scalar or "
+                            f"vector becomes one row), got {x.ndim}")
         return Apply(self, [x], [_sparse_out(self.format, x.dtype)])
 
     def perform(self, node, inputs, out):
-        out[0][0] = format_classes[self.format](inputs[0])
+        out[0][0] = format_classes[self.format](np.atleast_2d(inputs[0]))
 
     def grad(self, inputs, g):
         (x,) = inputs
         gx = DenseFromSparse(structured=False)(_as_sparse_grad(g[0], self.format))
+        if x.ndim < 2:
+            gx = gx.reshape(T.shape(x), ndim=x.ndim) if x.ndim else gx.reshape(())
         return [T.patternbroadcast(gx, x.broadcastable)]
 
     def infer_shape(self, node, shapes):
-        return [_shape(node, shapes, 0)]
+        s = _shape(node, shapes, 0)
+        one = T.constant(1, dtype="int64")
+        return [tuple([one] * (2 - len(s)) + list(s))]
 
 
 csr_from_dense = SparseFromDense("csr")
@@ -736,21 +741,25 @@ class GetItem2d(Op):
             raise ValueError("GetItem2d: two indices (one per dimension) needed")
         inputs = [x]
         for ind in index:
-            if isinstance(ind, slice):
-                parts = [ind.start, ind.stop, ind.step]
-            elif _is_scalar_index(ind):
-                parts = [ind, ind + 1 if not isinstance(ind, Variable) else ind + 1, None]
-            else:
-                raise TypeError(f"GetItem2d: an index must be a slice or an integer, got {ind!r}")
-            for p in parts:
+            if _is_scalar_index(ind):
+                raise NotImplementedError("GetItem2d: x[a:b, c] would be a sparse vector, which "
+                                          "does not exist; use x[a:b, c:c + 1]")
+            if not isinstance(ind, slice):
+                raise ValueError(f"GetItem2d: an index must be a slice, got {ind!r} (use a list "
+                                 "of rows alone, or two lists, for advanced indexing)")
+            for p in (ind.start, ind.stop, ind.step):
                 if p is None:
                     inputs.append(_none_const())
-                else:
+                    continue
+                try:
                     p = T.as_tensor_variable(p)
-                    if p.ndim != 0 or p.dtype not in _INT:
-                        raise TypeError(f"GetItem2d: slice entries must be integer scalars, got "
-                                        f"{p.type}")
-                    inputs.append(p)
+                except TypeError:
+                    raise ValueError(f"GetItem2d: slice entries must be integer scalars, got "
+                                     f"{p!r}") from None
+                if p.ndim != 0 or p.dtype not in _INT:
+                    raise ValueError(f"GetItem2d: slice entries must be integer scalars, got "
+                                     f"{p.type}")
+                inputs.append(p)
         return Apply(self, inputs, [x.type()])
 
     def perform(self, node, inputs, out):
@@ -880,11 +889,10 @@ def getitem(x, args):
     a, b = args
     if _is_scalar_index(a) and _is_scalar_index(b):
         return get_item_scalar(x, (a, b))
-    if (isinstance(a, slice) or _is_scalar_index(a)) and (isinstance(b, slice) or _is_scalar_index(b)):
-        return get_item_2d(x, (a, b))
-    if not isinstance(a, slice) and not isinstance(b, slice):
+    if isinstance(a, (list, tuple)) or (isinstance(a, (Variable, np.ndarray)) and
+                                         getattr(a, "ndim", 0) == 1 and not isinstance(b, slice)):
         return get_item_2lists(x, a, b)
-    raise IndexError("sparse indexing supports integers, slices, a list of rows, or two lists")
+    return get_item_2d(x, (a, b))
 
 
 # -- stacking, diagonals ------------------------------------------------------------------------

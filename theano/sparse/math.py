@@ -255,6 +255,11 @@ def add(x, y):
     if not _is_sp(x) and not _is_sp(y):
         raise TypeError("theano.sparse.add: at least one operand must be sparse")
     if _is_sp(x) and _is_sp(y):
+        x, y = as_sparse_variable(x), as_sparse_variable(y)
+        if x.format != y.format:
+            from theano.sparse.basic import _reformat
+
+            y = _reformat(y, x.format)
         return add_s_s(x, y)
     if _is_sp(y):
         x, y = y, x
@@ -376,6 +381,8 @@ class StructuredDot(Op):
         b = as_sparse_variable(b) if _is_sp(b) else T.as_tensor_variable(b)
         if b.ndim not in (1, 2):
             raise TypeError(f"structured_dot: the second operand must be a vector or matrix ({b})")
+        if _is_sp(b):
+            return Apply(self, [a, b], [_sparse_out(a.format, _up(a.dtype, b.dtype))])
         bcast = (False,) if b.ndim == 1 else (False, b.broadcastable[1])
         return Apply(self, [a, b], [_dense_out(_up(a.dtype, b.dtype), bcast)])
 
@@ -384,9 +391,11 @@ class StructuredDot(Op):
         if a.shape[1] != b.shape[0]:
             raise ValueError(f"structured_dot: shapes {a.shape} and {b.shape} do not align")
         r = a @ b
-        if sp.issparse(r):
-            r = r.toarray()
-        out[0][0] = np.asarray(r, dtype=node.outputs[0].dtype)
+        o = node.outputs[0]
+        if isinstance(o.type, SparseType):
+            out[0][0] = r.asformat(o.format).astype(o.dtype, copy=False)
+        else:
+            out[0][0] = np.asarray(r, dtype=o.dtype)
 
     def grad(self, inputs, g):
         a, b = inputs
@@ -394,6 +403,7 @@ class StructuredDot(Op):
         if b.ndim == 1:
             ga = structured_dot_grad(a, b.dimshuffle(0, "x"), gz.dimshuffle(0, "x"))
         elif _is_sp(b):
+            gz = dense_from_sparse(gz) if _is_sp(gz) else gz
             ga = structured_dot_grad(a, dense_from_sparse(b), gz)
         else:
             ga = structured_dot_grad(a, b, gz)
@@ -537,8 +547,8 @@ def dot(x, y):
 
 
 class TrueDot(Op):
-    """Matrix product of a sparse matrix with a sparse or dense one: sparse @ sparse is sparse,
-    sparse @ dense dense. ``grad_preserves_dense`` keeps the gradient of a dense input dense."""
+    """Matrix product of a sparse matrix with a sparse or dense one, with a sparse result (in x's
+    format). ``grad_preserves_dense`` keeps the gradient of a dense input dense."""
 
     __props__ = ("grad_preserves_dense",)
 
@@ -550,20 +560,24 @@ class TrueDot(Op):
         y = as_sparse_variable(y) if _is_sp(y) else T.as_tensor_variable(y)
         if y.ndim != 2:
             raise TypeError("true_dot: the second operand must be a matrix")
-        dtype = _up(x.dtype, y.dtype)
-        out = _sparse_out(x.format, dtype) if _is_sp(y) else _dense_out(dtype)
-        return Apply(self, [x, y], [out])
+        return Apply(self, [x, y], [_sparse_out(x.format, _up(x.dtype, y.dtype))])
 
     def perform(self, node, inputs, out):
-        _dot.perform(node, inputs, out)
+        x, y = inputs
+        if x.shape[1] != y.shape[0]:
+            raise ValueError(f"true_dot: shapes {x.shape} and {y.shape} do not align")
+        r = x @ y
+        o = node.outputs[0]
+        r = r.asformat(o.format) if sp.issparse(r) else sp.csr_matrix(r).asformat(o.format)
+        out[0][0] = r.astype(o.dtype, copy=False)
 
     def grad(self, inputs, g):
         x, y = inputs
-        (gz,) = g
+        gz = _as_sparse_grad(g[0], x.format)
         yT = transpose(y) if _is_sp(y) else y.T
-        gx = dot(gz, yT) if (_is_sp(gz) or _is_sp(yT)) else T.dot(gz, yT)
-        gy = dot(transpose(x), gz)
-        if not _is_sp(y) and _is_sp(gy) and self.grad_preserves_dense:
+        gx = true_dot(gz, yT)
+        gy = true_dot(transpose(x), gz)
+        if not _is_sp(y) and self.grad_preserves_dense:
             gy = dense_from_sparse(gy)
         return [fit_gradient(x, gx), fit_gradient(y, gy)]
 
@@ -578,7 +592,7 @@ def true_dot(x, y, grad_preserves_dense=True):
     if not _is_sp(y):
         raise TypeError("true_dot: at least one operand must be sparse")
     x = T.as_tensor_variable(x)
-    return TrueDot(grad_preserves_dense)(transpose(as_sparse_variable(y)), x.T).T
+    return transpose(TrueDot(grad_preserves_dense)(transpose(as_sparse_variable(y)), x.T))
 
 
 class Usmm(Op):
@@ -716,32 +730,58 @@ def sp_sum(x, axis=None, sparse_grad=False):
 
 def col_scale(x, s):
     """Scale each column j of sparse x by s[j] (a sparse result on x's pattern)."""
+    x = as_sparse_variable(x)
+    if x.format == "csc":
+        return ColScaleCSC()(x, s)
     return mul_s_d(x, T.as_tensor_variable(s).dimshuffle("x", 0))
 
 
 def row_scale(x, s):
     """Scale each row i of sparse x by s[i] (a sparse result on x's pattern)."""
+    x = as_sparse_variable(x)
+    if x.format == "csc":
+        return RowScaleCSC()(x, s)
     return mul_s_d(x, T.as_tensor_variable(s).dimshuffle(0, "x"))
 
 
-class ColScaleCSC(MulSD):
-    """Theano's column scaling op of a csc matrix (``col_scale``)."""
+class ColScaleCSC(Op):
+    """Column scaling of a csc matrix: ``x[:, j] * s[j]`` (``col_scale``), x's pattern kept."""
+
+    __props__ = ()
+    _axis = 1
 
     def make_node(self, x, s):
         x = as_sparse_variable(x)
         if x.format != "csc":
-            raise ValueError("ColScaleCSC: x must be a csc matrix")
-        return super().make_node(x, T.as_tensor_variable(s).dimshuffle("x", 0))
+            raise ValueError(f"{type(self).__name__}: x must be a csc matrix, got {x.format}")
+        s = T.as_tensor_variable(s)
+        if s.ndim != 1:
+            raise TypeError(f"{type(self).__name__}: the scales must be a vector")
+        return Apply(self, [x, s], [_sparse_out(x.format, _up(x.dtype, s.dtype))])
+
+    def perform(self, node, inputs, out):
+        x, s = inputs
+        if len(s) != x.shape[self._axis]:
+            raise ValueError(f"{type(self).__name__}: {len(s)} scales for a matrix of shape "
+                             f"{x.shape}")
+        y = s.reshape((1, -1)) if self._axis == 1 else s.reshape((-1, 1))
+        mul_s_d.perform(node, [x, y], out)
+
+    def grad(self, inputs, g):
+        x, s = inputs
+        gz = _as_sparse_grad(g[0], x.format)
+        gx = col_scale(gz, s) if self._axis == 1 else row_scale(gz, s)
+        gs = sp_sum(mul(gz, x), axis=1 - self._axis)
+        return [fit_gradient(x, gx), gs]
+
+    def infer_shape(self, node, shapes):
+        return [_shape(node, shapes, 0)]
 
 
-class RowScaleCSC(MulSD):
-    """Theano's row scaling op of a csc matrix (``row_scale``)."""
+class RowScaleCSC(ColScaleCSC):
+    """Row scaling of a csc matrix: ``x[i, :] * s[i]`` (``row_scale``), x's pattern kept."""
 
-    def make_node(self, x, s):
-        x = as_sparse_variable(x)
-        if x.format != "csc":
-            raise ValueError("RowScaleCSC: x must be a csc matrix")
-        return super().make_node(x, T.as_tensor_variable(s).dimshuffle(0, "x"))
+    _axis = 0
 
 
 class SpOnesLike(Op):

@@ -1,17 +1,19 @@
 """Sparse graph rewrites: ``csm_properties(CSM(d, i, p, s))`` -> ``(d, i, p, s)`` (chains of
 structured elementwise functions work on one data vector), ``DenseFromSparse(SparseFromDense(x))``
--> x, and the non-structured ``Dot`` of a sparse and a dense matrix computed by ``StructuredDot``
-(same values; gradients are built before rewriting).
+-> x.
 
 ``StructuredDotCSC``, ``UsmmCscDense`` and ``CSMGradC`` are Theano 1.0's names of its C
 implementations; here they are the same SciPy-based ops under those names."""
 
 from theano.graph.rewriting.basic import node_rewriter
-from theano.graph.rewriting.db import register_canonicalize, register_specialize
+from theano.graph.rewriting.db import register_canonicalize
 from theano.sparse.basic import CSM, CSMGrad, CSMProperties, DenseFromSparse, SparseFromDense
-from theano.sparse.math import Dot, StructuredDot, Usmm, _structured_dot
-from theano.sparse.type import SparseType
-from theano.tensor.type import TensorType
+from theano.sparse.math import StructuredDot, Usmm
+
+
+from theano.sparse.math import AddSD  # noqa: E402
+
+AddSD_ccode = AddSD  # Theano 1.0's name of its C AddSD
 
 
 class StructuredDotCSC(StructuredDot):
@@ -54,17 +56,5 @@ def local_dense_from_sparse_sparse_from_dense(fgraph, node):
     return None
 
 
-@node_rewriter([Dot])
-def local_dot_to_structured(fgraph, node):
-    x, y = node.inputs
-    if isinstance(x.type, SparseType) and x.format in ("csr", "csc") and \
-            isinstance(y.type, TensorType) and y.ndim in (1, 2):
-        out = _structured_dot(x, y)
-        if out.type == node.outputs[0].type:
-            return [out]
-    return None
-
-
 register_canonicalize(local_csm_properties_csm, "sparse", fast_compile=True)
 register_canonicalize(local_dense_from_sparse_sparse_from_dense, "sparse")
-register_specialize(local_dot_to_structured, "sparse")
