@@ -77,3 +77,42 @@ def test_constant_initial_state_takes_the_step_dtype(mode):
     x = T.dvector("x")
     with pytest.raises(TypeError, match="dtype"):
         theano.scan(lambda s, p: p + s, sequences=x, outputs_info=T.iscalar("i0"))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_fn_returning_a_list_of_outputs_and_updates(mode):
+    w = T.dscalar("w")
+    sh = theano.shared(np.float64(2.0), name="sh")
+    x1 = T.dvector("x1")
+    x2 = T.dscalar("x2")
+
+    def step(*args):
+        ww = args[-1]
+        return [(ww + 1.0, ww + 2.0, ww + 3.0), {sh: ww + 4.0}]
+
+    (a, b, c), upd = theano.scan(step, [], [dict(initial=x1, taps=[-1, -3]), x2, None], w,
+                                 n_steps=5)
+    f = theano.function([w, x1, x2], [a, b, c], updates=upd, mode=mode)
+    out = f(0.5, [0.0, 0.0, 0.0], 0.0)
+    np.testing.assert_allclose(out[0], np.full(5, 1.5))
+    np.testing.assert_allclose(out[1], np.full(5, 2.5))
+    np.testing.assert_allclose(out[2], np.full(5, 3.5))
+    assert sh.get_value() == 4.5
+
+
+def test_identical_scans_are_equal_and_merged():
+    from theano.scan.op import Scan
+
+    x, y = T.dvectors("x", "y")
+    s1, _ = theano.scan(lambda a: a + 1, x)
+    s2, _ = theano.scan(lambda a: a + 1, y)
+    s3, _ = theano.scan(lambda a: a * 2, x)
+    assert s1.owner.op == s2.owner.op and hash(s1.owner.op) == hash(s2.owner.op)
+    assert s1.owner.op != s3.owner.op
+    s4, _ = theano.scan(lambda a: a + 1, x)
+    f = theano.function([x], [s1, s4, s3])
+    assert sum(isinstance(n.op, Scan) for n in f.maker.fgraph.toposort()) == 2
+    r1, r4, r3 = f(np.arange(3.0))
+    np.testing.assert_allclose(r1, np.arange(3.0) + 1)
+    np.testing.assert_allclose(r4, r1)
+    np.testing.assert_allclose(r3, np.arange(3.0) * 2)

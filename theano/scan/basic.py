@@ -197,6 +197,10 @@ def _parse_return(ret, n_infos):
         ret = list(ret)
     elif isinstance(ret, tuple):
         ret = tuple(list(p) if isinstance(p, ItemsView) else p for p in ret)
+    if isinstance(ret, list) and 2 <= len(ret) <= 3 and \
+            any(isinstance(p, (dict, until)) or is_update_pairs(p) for p in ret):
+        # [outputs, updates] / [outputs, until] / [outputs, updates, until] given as a list
+        ret = tuple(ret)
     parts = list(ret) if isinstance(ret, tuple) else [ret]
     if isinstance(ret, tuple) and not any(isinstance(p, (dict, until)) or is_update_pairs(p)
                                           for p in parts):

@@ -206,9 +206,32 @@ class Scan(Op):
             "(use T.unbroadcast / T.patternbroadcast)."
         )
 
-    # identity: each Scan is its own op (the inner graph is part of it)
-    __eq__ = object.__eq__
-    __hash__ = object.__hash__
+    # Two Scans are equal when they loop the same way over inner graphs that compute the same
+    # thing (as in Theano 1.0), so identical loops built twice are merged into one.
+    def _static_key(self):
+        return (self.n_acc, self.n_untraced, self.n_nonseq, self.reverse, self.as_while,
+                self.truncate_gradient, self.name, self.record_untraced, self.inplace,
+                tuple((b.reads, b.writes, b.init) for b in self.buffers),
+                tuple(v.type for v in self.inner_inputs),
+                tuple(v.type for v in self.inner_outputs))
+
+    def __eq__(self, other):
+        if self is other:
+            return True
+        if type(self) is not type(other) or self._static_key() != other._static_key():
+            return False
+        if self.mode != other.mode:
+            return False
+        from theano.graph.basic import equal_computations
+
+        return equal_computations(self.inner_outputs, other.inner_outputs,
+                                  self.inner_inputs, other.inner_inputs)
+
+    def __hash__(self):
+        h = self.__dict__.get("_hash")
+        if h is None:
+            h = self.__dict__["_hash"] = hash((type(self), self._static_key()))
+        return h
 
     def __str__(self):
         kind = "while" if self.as_while else "for"
@@ -220,6 +243,7 @@ class Scan(Op):
         state = dict(self.__dict__)
         state["_fn"] = None
         state["_loop"] = None
+        state.pop("_hash", None)  # hashes of strings differ between processes
         return state
 
     def __setstate__(self, state):
