@@ -548,6 +548,13 @@ def transpose(x, axes=None):
     return DimShuffle(x.broadcastable, list(axes))(x)
 
 
+# Theano 1.0's default tolerances of its ``_allclose`` per float precision (its tests read and
+# temporarily change them).
+float16_atol, float16_rtol = 1e-3, 1e-3
+float32_atol, float32_rtol = 1e-5, 1e-5
+float64_atol, float64_rtol = 1e-8, 1e-5
+
+
 def __getattr__(name):
     # Theano 1.0 kept most tensor ops in tensor/basic.py; old imports such as
     # ``from theano.tensor.basic import Join, ARange, Argmax`` find them in their modules here.
