@@ -733,14 +733,16 @@ def col_scale(x, s):
     x = as_sparse_variable(x)
     if x.format == "csc":
         return ColScaleCSC()(x, s)
+    if x.format == "csr":
+        return transpose(RowScaleCSC()(transpose(x), s))
     return mul_s_d(x, T.as_tensor_variable(s).dimshuffle("x", 0))
 
 
 def row_scale(x, s):
     """Scale each row i of sparse x by s[i] (a sparse result on x's pattern)."""
     x = as_sparse_variable(x)
-    if x.format == "csc":
-        return RowScaleCSC()(x, s)
+    if x.format in ("csr", "csc"):
+        return transpose(col_scale(transpose(x), s))
     return mul_s_d(x, T.as_tensor_variable(s).dimshuffle(0, "x"))
 
 
