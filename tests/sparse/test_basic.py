@@ -433,3 +433,23 @@ def test_bad_inputs():
         S.add(x, T.dvector())
     with pytest.raises(TypeError):
         S.mul(x, T.tensor3())
+
+
+def test_inplace_remove0_only_on_intermediates():
+    x = S.csr_matrix("x")
+    m = sp.csr_matrix((np.array([1.0, 0.0, 2.0]), np.array([0, 1, 2]), np.array([0, 3])),
+                      shape=(1, 3))
+    f = theano.function([x], S.remove0(x * 2.0))
+    assert any(isinstance(n.op, S.Remove0) and n.op.inplace for n in f.maker.fgraph.toposort())
+    for _ in range(2):
+        r = f(m)
+        assert r.nnz == 2 and and_equal(r, m * 2)
+    assert m.nnz == 3  # the input is never changed
+    g = theano.function([x], S.remove0(x))
+    assert not any(n.op.inplace for n in g.maker.fgraph.toposort())
+    dv = T.dvector("dv")
+    h = theano.function([dv], S.remove0(S.CSR(dv, np.array([0, 1, 2], dtype="int32"),
+                                              np.array([0, 3], dtype="int32"),
+                                              np.array([1, 3], dtype="int32"))))
+    d = np.array([1.0, 0.0, 2.0])
+    assert h(d).nnz == 2 and list(d) == [1.0, 0.0, 2.0]

@@ -252,6 +252,7 @@ class CSM(Op):
     output gradient read at the matrix's stored positions."""
 
     __props__ = ("format", "kmap")
+    view_map = {0: [0, 1, 2]}  # the matrix holds the data, indices and indptr arrays themselves
 
     def __init__(self, format, kmap=None):
         if format not in ("csr", "csc"):
@@ -1054,3 +1055,16 @@ def sp_zeros_like(x):
     from theano.sparse.math import sp_zeros_like as z
 
     return z(x)
+
+
+def __getattr__(name):
+    # Theano 1.0 kept all of theano.sparse in sparse/basic.py: ``theano.sparse.basic.sp_sum``,
+    # ``basic.structured_dot`` ... find the arithmetic and elementwise ops in their modules here.
+    import importlib
+
+    if not name.startswith("_"):
+        for mod in ("math", "elemwise"):
+            m = importlib.import_module(f"theano.sparse.{mod}")
+            if name in vars(m):
+                return vars(m)[name]
+    raise AttributeError(f"module 'theano.sparse.basic' has no attribute {name!r}")

@@ -5,9 +5,11 @@ structured elementwise functions work on one data vector), ``DenseFromSparse(Spa
 ``StructuredDotCSC``, ``UsmmCscDense`` and ``CSMGradC`` are Theano 1.0's names of its C
 implementations; here they are the same SciPy-based ops under those names."""
 
-from theano.graph.rewriting.basic import node_rewriter
-from theano.graph.rewriting.db import register_canonicalize
-from theano.sparse.basic import CSM, CSMGrad, CSMProperties, DenseFromSparse, SparseFromDense
+from theano.graph.destroyhandler import get_destroy_handler
+from theano.graph.rewriting.basic import GraphRewriter, node_rewriter
+from theano.graph.rewriting.db import register_canonicalize, register_inplace
+from theano.sparse.basic import (CSM, CSMGrad, CSMProperties, DenseFromSparse, Remove0,
+                                 SparseFromDense)
 from theano.sparse.math import StructuredDot, Usmm
 
 
@@ -58,3 +60,26 @@ def local_dense_from_sparse_sparse_from_dense(fgraph, node):
 
 register_canonicalize(local_csm_properties_csm, "sparse", fast_compile=True)
 register_canonicalize(local_dense_from_sparse_sparse_from_dense, "sparse")
+
+
+def _inplace_remove0(fgraph):
+    """``Remove0`` works in place where its input may be overwritten (an intermediate result with
+    no other client, or an input given as ``theano.In(x, mutable=True)``)."""
+    dh = get_destroy_handler(fgraph)
+    changed = 0
+    for node in fgraph.toposort():
+        if node not in fgraph.apply_nodes:
+            continue
+        if isinstance(node.op, Remove0) and not node.op.inplace and dh.can_destroy(fgraph, node, 0):
+            new = Remove0(inplace=True)(node.inputs[0])
+            fgraph.replace(node.outputs[0], new, reason="local_inplace_remove0")
+            if dh.why_not(fgraph, new.owner, 0) is not None:  # safety net: back to the copy
+                fgraph.replace(new, Remove0()(node.inputs[0]), reason="inplace_revert")
+            else:
+                changed += 1
+    dh.validate(fgraph)
+    return changed
+
+
+local_inplace_remove0 = GraphRewriter(_inplace_remove0, "local_inplace_remove0")
+register_inplace(local_inplace_remove0, "inplace", "sparse")
