@@ -30,6 +30,12 @@ def test_profile_counts_calls_and_nodes(mode):
     text = p.summary(file="str")
     assert "Time in 4 calls" in text and "<#apply>" in text
     assert any("dot" in line.lower() for line in text.splitlines())
+    # how each node ran, and the shapes it saw
+    assert set(p.node_path) == set(f.maker.fgraph.apply_nodes)
+    assert all(isinstance(v, str) and v for v in p.node_path.values())
+    dot_node = next(n for n in p.apply_time if "dot" in str(n).lower())
+    assert list(p.apply_shapes[dot_node]) == [((3, 3), (3, 3))]
+    assert "(3, 3), (3, 3)" in text and p.linker_name in text
 
 
 def test_record_node_keeps_a_few_distinct_shapes():

@@ -215,6 +215,8 @@ class FunctionMaker:
             self.profile.compile_time = t3 - t0
             self.profile.optimizer_time = t2 - t1
             self.profile.linker_time = t3 - t2
+            self.profile.linker_name = getattr(self.linker, "name", None)
+            self.profile.node_path.update(getattr(self.thunk, "node_paths", ()))
         self.trust_input = trust_input
         self._plan_copies()
 

@@ -72,7 +72,7 @@ class _CallbackLinker:
             except Exception as exc:
                 reraise_with_node(node, exc, args, i)
             if profile is not None:
-                profile.record_node(node, time.perf_counter() - t0)
+                profile.record_node(node, time.perf_counter() - t0, args)
             if post is not None:
                 post(i, node, fn)
             return [c[0] for c in out_cells]

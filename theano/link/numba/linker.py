@@ -91,7 +91,7 @@ def build_thunk(fgraph, nodes, profile=None, funcify=numba_funcify):
             lines.append("        _t = _clock()")
             line_node[len(lines) + 1] = i
             lines.append(f"        {target} = {fname}({args})")
-            lines.append(f"        _record(n{i}, _clock() - _t)")
+            lines.append(f"        _record(n{i}, _clock() - _t, ({args}{',' if args else ''}))")
         else:
             line_node[len(lines) + 1] = i
             lines.append(f"        {target} = {fname}({args})")

@@ -107,7 +107,7 @@ class LoopVM(_Locked):
                     else:
                         t0 = time.perf_counter()
                         perform(node, args, outs)
-                        profile.record_node(node, time.perf_counter() - t0)
+                        profile.record_node(node, time.perf_counter() - t0, args)
                 except Exception as exc:
                     reraise_with_node(node, exc, args, pos)
                 for c in frees:
@@ -156,7 +156,7 @@ class LazyVM(_Locked):
                         t0 = time.perf_counter()
                         needed = node.op.lazy_perform(node, ins, computed, plan.node_outputs[i])
                         if profile is not None:
-                            profile.record_node(node, time.perf_counter() - t0)
+                            profile.record_node(node, time.perf_counter() - t0, [c[0] for c in ins])
                     except Exception as exc:
                         reraise_with_node(node, exc, [c[0] for c in ins], i)
                     if not needed:
@@ -179,7 +179,7 @@ class LazyVM(_Locked):
                     else:
                         t0 = time.perf_counter()
                         node.op.perform(node, args, plan.node_outputs[i])
-                        profile.record_node(node, time.perf_counter() - t0)
+                        profile.record_node(node, time.perf_counter() - t0, args)
                 except Exception as exc:
                     reraise_with_node(node, exc, args, i)
                 done[i] = True
