@@ -18,19 +18,20 @@ from theano.sparse.type import (SparseType, _is_dense, _is_sparse, all_dtypes, c
                                 sparse_formats, uint_dtypes)
 from theano.sparse.var import (SparseConstant, SparseSharedVariable, SparseVariable,  # noqa: F401
                                _sparse_py_operators, shared, sparse_constructor)
-from theano.sparse import basic, math, elemwise  # noqa: F401
+from theano.sparse import basic, math, elemwise, indexing  # noqa: F401
 from theano.sparse.basic import *  # noqa: F401,F403
 from theano.sparse.basic import (CSM, CSC, CSR, CSMGrad, CSMProperties, Cast, DenseFromSparse,  # noqa: F401
-                                 Diag, EnsureSortedIndices, GetItem2d, GetItem2Lists, GetItemList,
-                                 GetItemScalar, HStack, Remove0, SparseFromDense, SquareDiagonal,
-                                 Transpose, VStack, ConstructSparseFromList, _is_dense_variable,
-                                 _is_sparse_variable, _mtypes, as_sparse, as_sparse_or_tensor_variable,
-                                 as_sparse_variable, cast, clean, constant, construct_sparse_from_list,
-                                 csc_from_dense, csm_data, csm_indices, csm_indptr, csm_properties,
-                                 csm_shape, csr_from_dense, dense_from_sparse, diag,
-                                 ensure_sorted_indices, hstack, matrix, csc_matrix, csr_matrix,
-                                 bsr_matrix, remove0, square_diagonal, transpose, vstack, sp_shape,
-                                 SpShape_i, getitem)
+                                 EnsureSortedIndices, Remove0, SparseFromDense, Transpose,
+                                 _is_dense_variable, _is_sparse_variable, _mtypes, as_sparse,
+                                 as_sparse_or_tensor_variable, as_sparse_variable, cast, clean,
+                                 constant, csc_from_dense, csm_data, csm_indices, csm_indptr,
+                                 csm_properties, csm_shape, csr_from_dense, dense_from_sparse,
+                                 ensure_sorted_indices, matrix, csc_matrix, csr_matrix, bsr_matrix,
+                                 remove0, transpose, sp_shape, SpShape_i)
+from theano.sparse.indexing import (ConstructSparseFromList, Diag, GetItem2d, GetItem2Lists,  # noqa: F401
+                                    GetItemList, GetItemScalar, HStack, SquareDiagonal, VStack,
+                                    construct_sparse_from_list, diag, getitem, hstack,
+                                    square_diagonal, vstack)
 from theano.sparse.math import (AddSD, AddSS, AddSSData, ColScaleCSC, Dot, MulSD, MulSS, MulSV,  # noqa: F401
                                 Neg, RowScaleCSC, SamplingDot, SpSum, StructuredAddSV, StructuredDot,
                                 StructuredDotGradCSC, StructuredDotGradCSR, TrueDot, Usmm, SpOnesLike,

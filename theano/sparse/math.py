@@ -24,11 +24,6 @@ def _up(*dtypes):
     return str(np.result_type(*[np.dtype(d) for d in dtypes]))
 
 
-def _dense(x, opname, k):
-    x = T.as_tensor_variable(x)
-    return x
-
-
 def _check_same_shape(a, b, opname):
     if a.shape != b.shape:
         raise ValueError(f"{opname}: shapes {a.shape} and {b.shape} differ")

@@ -121,7 +121,9 @@ class _sparse_py_operators:
         return _B().cast(self, dtype)
 
     def __getitem__(self, args):
-        return _B().getitem(self, args)
+        from theano.sparse.indexing import getitem
+
+        return getitem(self, args)
 
     def __iter__(self):
         raise TypeError("a symbolic sparse matrix cannot be iterated over")
