@@ -42,3 +42,24 @@ def test_deep_graph_walks_do_not_recurse():
     assert len(graph.io_toposort([x], [y])) == 5000
     f = theano.function([x], y, mode="FAST_COMPILE")
     assert f(1.0) == 5001.0
+
+
+def test_clone_without_sharing_inputs_copies_replacements_too():
+    x = T.dvector("x")
+    y = T.fvector("y")
+    y2 = T.dvector("y2")
+    z = theano.shared(np.float64(0.25), name="z")
+    f1 = z * (x + y) ** 2 + 5
+    f2 = theano.clone(f1, replace=[(y, y2)], strict=False, share_inputs=False)
+    ins = graph.inputs([f2])
+    assert not any(v is z or v is x or v is y2 for v in ins)
+    # one copy of x serves both the graph and the replacement
+    f3 = theano.clone(f1, replace={y: x * 2}, strict=False, share_inputs=False)
+    xs = [v for v in graph.inputs([f3]) if v.name == "x"]
+    assert len(xs) == 1 and xs[0] is not x
+    zc = [v for v in graph.inputs([f3]) if v.name == "z"][0]
+    g = theano.function([xs[0]], f3, givens={zc: T.constant(0.25)})
+    xv = np.array([1.0, -2.0])
+    np.testing.assert_allclose(g(xv), 0.25 * (3 * xv) ** 2 + 5)
+    shared_clone = theano.clone(f1, replace={y: x * 2}, strict=False)
+    np.testing.assert_allclose(theano.function([x], shared_clone)(xv), 0.25 * (3 * xv) ** 2 + 5)

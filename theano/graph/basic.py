@@ -415,12 +415,26 @@ def clone_replace(output, replace=None, strict=True, share_inputs=True):
                 )
             new = conv
         memo[old] = new
+    root_copies = {}
+
+    def copy_root(v):
+        if v not in root_copies:
+            root_copies[v] = v.clone()
+        return root_copies[v]
+
+    if not share_inputs and memo:
+        # as Theano's theano.clone: the replacements' own graphs are copied too, roots included
+        # (one copy per root, shared with the copy of the rest of the graph)
+        keys = list(memo.keys())
+        vals = [memo[k] for k in keys]
+        sub = {v: copy_root(v) for v in ancestors(vals) if v.owner is None}
+        memo = dict(zip(keys, clone_replace(vals, sub, strict=False)))
     # Walk from outputs, stopping at replaced variables.
     blockers = list(memo.keys())
     roots = [v for v in ancestors(outputs, blockers) if v.owner is None or v in memo]
     for r in roots:
         if r not in memo:
-            memo[r] = r if share_inputs else r.clone()
+            memo[r] = r if share_inputs else copy_root(r)
     for node in io_toposort(roots, outputs):
         new_inputs = [memo[i] for i in node.inputs]
         if all(a is b for a, b in zip(new_inputs, node.inputs)):
