@@ -453,3 +453,38 @@ def test_inplace_remove0_only_on_intermediates():
                                               np.array([1, 3], dtype="int32"))))
     d = np.array([1.0, 0.0, 2.0])
     assert h(d).nnz == 2 and list(d) == [1.0, 0.0, 2.0]
+
+
+def test_bsr_values_and_transpose():
+    x = S.bsr_matrix("x")
+    m = sp.bsr_matrix(spm((4, 6)).toarray(), blocksize=(2, 2))
+    run_all([x], S.dense_from_sparse(x), [m], m.toarray())
+    run_all([x], x.T, [m], m.toarray().T)
+    run_all([x], S.sp_sum(x, axis=0), [m], m.toarray().sum(axis=0))
+    with pytest.raises(TypeError, match="bsr"):
+        theano.function([x], S.sp_sum(x))(m.tocsr())
+
+
+def test_may_share_memory():
+    a = sp.csc_matrix(sp.eye(5, 3))
+    b = sp.csc_matrix(sp.eye(4, 3))
+    t = S.SparseType
+    assert t.may_share_memory(a, a) and t.may_share_memory(a, a.data)
+    assert t.may_share_memory(a.indptr, a) and t.may_share_memory(a.transpose(), a)
+    assert not t.may_share_memory(a, b) and not t.may_share_memory(b.data, a)
+    assert not t.may_share_memory(a, np.asarray(a.shape))
+
+
+def test_theano_dot_and_gradient_terms_of_both_kinds():
+    x = S.csr_matrix("x")
+    w = T.dmatrix("w")
+    assert isinstance(theano.dot(x, w).owner.op, S.Dot)
+    assert isinstance(theano.dot(w.T, x.T).owner.op, S.Dot)
+    # x reaches the cost by a structured path, a dense one and a product: one sparse gradient
+    cost = (S.sp_sum(x, sparse_grad=True) + T.sum(S.dense_from_sparse(x) * w)
+            + T.sum(S.structured_dot(x, w.T)))
+    g = theano.grad(cost, x)
+    assert isinstance(g.type, S.SparseType) and g.format == "csr"
+    m, wv = spm((3, 3)), dense(3, 3)
+    exp = (1 + wv + np.ones((3, 3)) @ wv) * (m.toarray() != 0)
+    run_all([x, w], g, [m, wv], exp)
