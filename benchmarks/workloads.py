@@ -290,6 +290,172 @@ def mlp_graph(th, cfg, mode):
     return run
 
 
+# ---- scans with small products per step, and one large product ----------------------------------
+# (the rows where BLAS threads matter: run them unpinned, `--no-pin`, too)
+
+
+def _rnn_data(steps, batch, n_in, n_hid):
+    rng = np.random.RandomState(0)
+    return (rng.randn(steps, batch, n_in), rng.randn(batch, n_hid) * 0.1,
+            rng.randn(n_in, n_hid) * 0.1, rng.randn(n_hid, n_hid) * 0.1, rng.randn(n_hid) * 0.1)
+
+
+def rnn_numpy_factory(steps, batch, n_in, n_hid):
+    def make(cfg):
+        x, h0, Wx, Wh, b = _rnn_data(steps, batch, n_in, n_hid)
+
+        def run():
+            hs = np.empty((steps, batch, n_hid))
+            h = h0
+            for t in range(steps):
+                h = np.tanh(x[t] @ Wx + h @ Wh + b)
+                hs[t] = h
+            cost = 0.5 * float((hs ** 2).sum())
+            gWx, gWh, gb = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)
+            dh_next = np.zeros_like(h0)
+            for t in range(steps - 1, -1, -1):
+                da = (hs[t] + dh_next) * (1.0 - hs[t] ** 2)
+                h_prev = hs[t - 1] if t > 0 else h0
+                gWx += x[t].T @ da
+                gWh += h_prev.T @ da
+                gb += da.sum(axis=0)
+                dh_next = da @ Wh.T
+            return cost, gWx, gWh, gb, dh_next
+
+        return run
+
+    return make
+
+
+def rnn_graph_factory(steps, batch, n_in, n_hid):
+    def make(th, cfg, mode):
+        T = _tensor(th)
+        vals = _rnn_data(steps, batch, n_in, n_hid)
+        x, h0, Wx, Wh, b = T.dtensor3("x"), T.dmatrix("h0"), T.dmatrix("Wx"), T.dmatrix("Wh"), \
+            T.dvector("b")
+        hs, _ = th.scan(lambda xt, h, Wx, Wh, b: T.tanh(T.dot(xt, Wx) + T.dot(h, Wh) + b),
+                        sequences=x, outputs_info=h0, non_sequences=[Wx, Wh, b])
+        cost = 0.5 * (hs ** 2).sum()
+        f = th.function([x, h0, Wx, Wh, b], [cost] + th.grad(cost, [Wx, Wh, b, h0]), mode=mode)
+
+        def run():
+            return f(*vals)
+
+        return run
+
+    return make
+
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def lstm_numpy_factory(steps, batch, d):
+    def make(cfg):
+        x, h0, Wx, Wh, b = _lstm_data(steps, batch, d)
+
+        def run():
+            hs, cs, gates = [], [], []
+            h, c = h0, np.zeros_like(h0)
+            for t in range(steps):
+                z = x[t] @ Wx + h @ Wh + b
+                i, f, o = _sigmoid(z[:, :d]), _sigmoid(z[:, d:2 * d]), _sigmoid(z[:, 2 * d:3 * d])
+                g = np.tanh(z[:, 3 * d:])
+                c_prev, c = c, f * c + i * g
+                h = o * np.tanh(c)
+                hs.append(h)
+                cs.append((c_prev, c))
+                gates.append((i, f, o, g))
+            cost = 0.5 * sum(float((h_ ** 2).sum()) for h_ in hs)
+            gWx, gWh, gb = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)
+            dh_next, dc_next = np.zeros_like(h0), np.zeros_like(h0)
+            dz = np.empty((batch, 4 * d))
+            for t in range(steps - 1, -1, -1):
+                i, f, o, g = gates[t]
+                c_prev, c = cs[t]
+                tc = np.tanh(c)
+                dh = hs[t] + dh_next
+                dc = dh * o * (1.0 - tc ** 2) + dc_next
+                dz[:, :d] = dc * g * i * (1.0 - i)
+                dz[:, d:2 * d] = dc * c_prev * f * (1.0 - f)
+                dz[:, 2 * d:3 * d] = dh * tc * o * (1.0 - o)
+                dz[:, 3 * d:] = dc * i * (1.0 - g ** 2)
+                h_prev = hs[t - 1] if t > 0 else h0
+                gWx += x[t].T @ dz
+                gWh += h_prev.T @ dz
+                gb += dz.sum(axis=0)
+                dh_next = dz @ Wh.T
+                dc_next = dc * f
+            return cost, gWx, gWh, gb
+
+        return run
+
+    return make
+
+
+def _lstm_data(steps, batch, d):
+    rng = np.random.RandomState(1)
+    return (rng.randn(steps, batch, d), rng.randn(batch, d) * 0.1, rng.randn(d, 4 * d) * 0.1,
+            rng.randn(d, 4 * d) * 0.1, rng.randn(4 * d) * 0.1)
+
+
+def lstm_graph_factory(steps, batch, d):
+    def make(th, cfg, mode):
+        T = _tensor(th)
+        vals = _lstm_data(steps, batch, d)
+        x, h0, Wx, Wh, b = T.dtensor3("x"), T.dmatrix("h0"), T.dmatrix("Wx"), T.dmatrix("Wh"), \
+            T.dvector("b")
+        sig = T.nnet.sigmoid
+
+        def step(xt, h, c, Wx, Wh, b):
+            z = T.dot(xt, Wx) + T.dot(h, Wh) + b
+            i, f, o = sig(z[:, :d]), sig(z[:, d:2 * d]), sig(z[:, 2 * d:3 * d])
+            g = T.tanh(z[:, 3 * d:])
+            c_new = f * c + i * g
+            return o * T.tanh(c_new), c_new
+
+        (hs, cs), _ = th.scan(step, sequences=x, outputs_info=[h0, T.zeros_like(h0)],
+                              non_sequences=[Wx, Wh, b])
+        cost = 0.5 * (hs ** 2).sum()
+        f = th.function([x, h0, Wx, Wh, b], [cost] + th.grad(cost, [Wx, Wh, b]), mode=mode)
+
+        def run():
+            return f(*vals)
+
+        return run
+
+    return make
+
+
+def gemm_numpy_factory(n):
+    def make(cfg):
+        rng = np.random.RandomState(2)
+        a, b, c = rng.randn(n, n), rng.randn(n, n), rng.randn(n, n)
+
+        def run():
+            return c * 0.5 + 2.0 * (a @ b)
+
+        return run
+
+    return make
+
+
+def gemm_graph_factory(n):
+    def make(th, cfg, mode):
+        T = _tensor(th)
+        rng = np.random.RandomState(2)
+        vals = rng.randn(n, n), rng.randn(n, n), rng.randn(n, n)
+        a, b, c = T.dmatrix("a"), T.dmatrix("b"), T.dmatrix("c")
+        f = th.function([a, b, c], c * 0.5 + 2.0 * T.dot(a, b), mode=mode)
+
+        def run():
+            return f(*vals)
+
+        return run
+
+    return make
+
+
 def all_workloads(quick):
     wl = [
         Workload("call overhead f(x)=x*2, scalar (per call)", 2.0, overhead_numpy, overhead_graph,
@@ -303,6 +469,11 @@ def all_workloads(quick):
                  logreg_graph_factory(10, 3, "steps_small")),
         Workload("elemwise chain 1e6", 0.5, chain_numpy_factory(10 ** 6), chain_graph_factory(10 ** 6)),
         Workload("MLP 784-512-512-10 f32 step b=256", 0.9, mlp_numpy, mlp_graph),
+        Workload("scan RNN 100 steps b=16 h=64 fwd+grad", None,
+                 rnn_numpy_factory(100, 16, 32, 64), rnn_graph_factory(100, 16, 32, 64)),
+        Workload("scan LSTM d=128 b=16 50 steps fwd+grad", None,
+                 lstm_numpy_factory(50, 16, 128), lstm_graph_factory(50, 16, 128)),
+        Workload("gemm 1000x1000 float64", None, gemm_numpy_factory(1000), gemm_graph_factory(1000)),
     ]
     if not quick:
         wl.insert(5, Workload("elemwise chain 1e7", 0.4, chain_numpy_factory(10 ** 7),

@@ -15,13 +15,17 @@ compiled function returns the same bits on every call, from the first:
 
 - ``ufunc``: a single scalar op runs as its NumPy ufunc (one pass over memory already, with SIMD
   transcendental functions); ``config.numba__force_kernels`` runs it as a Numba loop instead;
-- ``kernel``: a fused chain of cheap steps runs as one Numba loop (no temporaries, one dispatch),
-  compiled (or loaded from the disk cache) at the first call; with ``config.numba__parallel`` or
+- ``kernel``: a fused chain runs as one Numba loop (no temporaries, one dispatch), compiled (or
+  loaded from the disk cache) at the first call; with ``config.numba__parallel`` or
   ``config.openmp`` (both off by default) the loop runs over several threads above
-  ``config.numba__parallel_threshold`` elements, with the same values;
-- ``numpy-fused``: a fused chain dominated by exp/log/tanh/... (by the static cost table below:
-  NumPy's SIMD functions are several times faster than libm's scalar ones that Numba calls) runs
-  as its NumPy program; arrays bigger than a chunk run chunk by chunk (hybrid chunks: the exactly
+  ``config.numba__parallel_threshold`` elements, with the same values. A chain dominated by
+  exp/log/tanh/... (NumPy's SIMD functions are several times faster than libm's scalar ones that
+  Numba calls) runs as its NumPy program ('numpy-fused', below) on inputs of at least
+  ``numpy_above`` elements, a number fixed by the static cost table below: the size where the
+  per-element saving pays for NumPy's per-call costs. The path is then a function of the inputs'
+  sizes, never of timings or call counts: the same inputs give the same bits at every call;
+- ``numpy-fused``: the NumPy program of the node (a fused chain without a Numba kernel, or above
+  ``numpy_above``); arrays bigger than a chunk run chunk by chunk (hybrid chunks: the exactly
   rounded steps fused into Numba loops, the others NumPy ufuncs into reused buffers), which gives
   the same values as the NumPy program on the whole array;
 - ``numpy``: a scalar op without a program (several outputs...) runs its ``impl``.
@@ -60,11 +64,6 @@ _COSTS = {
     "softplus": ((15.0, 6.0), (13.0, 4.0)),
 }
 _DEFAULT_COST = ((0.25, 0.4), (0.15, 0.25))
-
-# A fused program runs as NumPy (path 'numpy-fused') when, by the cost table, NumPy's ufuncs are
-# faster than the Numba loop from this many elements on (the crossover of the per-call costs and
-# the per-element saving); above it, for every size, the Numba loop.
-NUMPY_FUSED_BELOW = 4096
 
 # Scalar ops whose NumPy implementation cannot raise floating-point warnings worth hiding.
 _QUIET = {"add", "mul", "sub", "neg", "abs", "sqr", "identity", "maximum", "minimum", "lt", "gt",
@@ -712,7 +711,8 @@ class ElemwiseRunner:
         self.parallel_threshold = config.numba__parallel_threshold
         self.par_kernel = None
         self.hybrid = None
-        self.path = self.choose_path(config.numba__force_kernels)
+        self.forced = bool(config.numba__force_kernels)
+        self.path = self.choose_path(self.forced)
 
     def choose_path(self, force_kernels=False):
         """The path of this node, from static facts only (see the module doc)."""
@@ -722,7 +722,7 @@ class ElemwiseRunner:
             return "kernel"
         if len(self.prog.steps) == 1:
             return "ufunc"
-        if self.kernel_source is None or self.numpy_above < NUMPY_FUSED_BELOW:
+        if self.kernel_source is None:
             return "numpy-fused"
         return "kernel"
 
@@ -912,6 +912,24 @@ class ElemwiseRunner:
         kernel = self.kernel
         run_kernel = self.run_kernel
         refused = self.refused
+        numpy_above = self.numpy_above if not self.forced else math.inf
+        if numpy_above != math.inf:
+            big = self.run_big
+            par_above = self.parallel_threshold if self.parallel else math.inf
+
+            def run(*args):
+                n = args[0].size
+                for a in args:
+                    if a.size > n:
+                        n = a.size
+                if n >= numpy_above:
+                    return big(*args)
+                if n >= par_above:
+                    par = self.parallel_kernel()
+                    if par:
+                        return run_kernel(*args, kernel=par)
+                return run_kernel(*args)
+            return run
         if not self.parallel:
             if self.n_out == 1:
                 def run(*args):
@@ -1017,9 +1035,12 @@ class ElemwiseRunner:
         return first_call
 
     def path_label(self):
+        label = self.path
+        if self.path == "kernel" and self.numpy_above != math.inf and not self.forced:
+            label = f"kernel below {int(math.ceil(self.numpy_above))} elements, else numpy-fused"
         if self.path == "kernel" and self.parallel:
-            return f"kernel (parallel above {self.parallel_threshold} elements)"
-        return self.path
+            label += f" (parallel above {self.parallel_threshold} elements)"
+        return label
 
     def _set_rebind(self, fn):
         self.rebind = fn

@@ -21,8 +21,9 @@ dispatch. Constants are passed as arguments, or frozen into the code when small.
 
 Which calls use it is fixed when the function is compiled: the graph must be expressible (every
 node above, from ``MIN_NODES`` to ``MAX_NODES`` of them), ``config.numba__whole_graph`` on and
-no profiling; then a call whose every input has at most ``config.numba__whole_graph_max_size``
-elements runs the whole-graph function, and a call with a bigger input runs the per-node code
+no profiling; then a call whose every input read by elementwise loops (directly or through
+DimShuffles: an input read only by products does not count) has at most
+``config.numba__whole_graph_max_size`` elements runs the whole-graph function, and a call with a bigger input runs the per-node code
 (whose NumPy ufuncs and BLAS calls win there). The choice depends on nothing but the inputs' shapes: never on timings or call counts,
 so the same inputs give the same bits at every call. Input types numba refuses (a layout it cannot
 type) run the per-node code, as does a call that fails at run time, which then raises the per-node
@@ -223,7 +224,8 @@ class WholeGraph:
         """A thunk running the whole-graph function when every input has at most ``max_size``
         elements, else ``per_node``."""
         glb = {"_per_node": per_node}
-        checked = [f"i{k}" for k, v in enumerate(self.fgraph.inputs) if v.ndim > 0]
+        checked = [f"i{k}" for k, v in enumerate(self.fgraph.inputs)
+                   if v.ndim > 0 and _feeds_elementwise(self.fgraph, v)]
         lines = ["def thunk(inputs):"]
         if checked:
             n_in = len(self.fgraph.inputs)
@@ -293,6 +295,30 @@ class WholeGraph:
                 return careful(inputs)
 
         return careful
+
+
+def _feeds_elementwise(fgraph, var):
+    """Whether ``var`` reaches an Elemwise or a reduction directly (through DimShuffles only): the
+    inputs whose size decides whether elementwise loops belong in the whole-graph function. An
+    input read only by products (a data matrix) is computed by BLAS on either path."""
+    clients = getattr(fgraph, "clients", None)
+    if clients is None:
+        return True
+    todo, seen = [var], set()
+    while todo:
+        v = todo.pop()
+        if v in seen:
+            continue
+        seen.add(v)
+        for node, _ in clients.get(v, ()):
+            if node == "output":
+                continue
+            op = getattr(node, "op", None)
+            if isinstance(op, (Elemwise, CAReduce)):
+                return True
+            if isinstance(op, DimShuffle):
+                todo.extend(node.outputs)
+    return False
 
 
 def _is_numba_error(exc):
