@@ -22,6 +22,71 @@ MODES = {
     "py_opt": lambda: theano.Mode(linker="py", optimizer="fast_run"),
     "auto": lambda: theano.Mode(linker="auto", optimizer="fast_run"),
 }
+# The other paths users can get, which compare_backends adds after 'auto' (see expand_modes): the
+# native backend's per-node code (ufuncs, fused kernels, NumPy-fused programs) without the
+# whole-graph tier that small inputs get under 'auto', every Elemwise through its Numba kernel,
+# and JAX.
+PATH_MODES = {
+    "numba_nodes": lambda: theano.Mode(linker="numba", optimizer="fast_run"),
+    "numba_kernels": lambda: theano.Mode(linker="numba", optimizer="fast_run"),
+    "jax": lambda: theano.Mode(linker="jax", optimizer="fast_run"),
+}
+# config flags in force while a mode's function is compiled (each path is chosen then)
+MODE_FLAGS = {
+    "numba_nodes": {"numba__whole_graph": False},
+    "numba_kernels": {"numba__whole_graph": False, "numba__force_kernels": True},
+}
+
+
+def _available(module):
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
+
+
+def expand_modes(modes):
+    """``modes`` with, after 'auto', every other path users can get: the per-node and forced-kernel
+    paths of the native backend, and JAX when it is installed."""
+    out = list(modes)
+    if "auto" in out:
+        extra = []
+        if _available("numba"):
+            extra += ["numba_nodes", "numba_kernels"]
+        if _available("jax"):
+            extra.append("jax")
+        out += [m for m in extra if m not in out]
+    return tuple(out)
+
+
+def _path_differs(m, auto_fn):
+    """Whether mode ``m`` runs some node another way than 'auto' did (else it is skipped)."""
+    if auto_fn is None:
+        return True
+    thunk = auto_fn.maker.thunk
+    if m == "numba_nodes":
+        return hasattr(thunk, "graph_source")      # 'auto' ran the whole-graph tier
+    if m == "numba_kernels":
+        paths = [p for _, p in getattr(thunk, "node_paths", [])]
+        return any("ufunc" in p or "numpy-fused" in p for p in paths)
+    return True
+
+
+def compile_mode(m, inputs, outputs, **kwargs):
+    """``theano.function`` on mode ``m`` (with its flags while compiling)."""
+    make = MODES[m] if m in MODES else PATH_MODES[m]
+    with theano.config.change_flags(**MODE_FLAGS.get(m, {})):
+        return theano.function(inputs, outputs, mode=make(), **kwargs)
+
+
+def assert_same_bits(a, b, err_msg=""):
+    """Two results of one compiled function on the same inputs: identical, NaNs included."""
+    a, b = np.asarray(a), np.asarray(b)
+    assert a.dtype == b.dtype and a.shape == b.shape, err_msg
+    if a.dtype.kind in "fc":
+        np.testing.assert_array_equal(a.reshape(-1).view(np.uint8), b.reshape(-1).view(np.uint8),
+                                      err_msg=err_msg)
+    else:
+        np.testing.assert_array_equal(a, b, err_msg=err_msg)
 
 
 def rng(seed=1234):
@@ -65,14 +130,26 @@ def compare_backends(inputs, outputs, values, modes=("py", "py_opt", "auto"), ex
     """Compile the graph on each mode, run it on ``values`` and check all agree (and with
     ``expected`` when given). Returns the results of the first mode."""
     single = not isinstance(outputs, (list, tuple))
+    modes = expand_modes(modes)
     results = {}
+    auto_fn = None
     for m in modes:
-        f = theano.function(inputs, outputs, mode=MODES[m](), on_unused_input="ignore", givens=givens)
+        if m in MODE_FLAGS and not _path_differs(m, auto_fn):
+            continue
+        f = compile_mode(m, inputs, outputs, on_unused_input="ignore", givens=givens)
+        if m == "auto":
+            auto_fn = f
         out = f(*[np.copy(v) if isinstance(v, np.ndarray) else v for v in values])
-        results[m] = [out] if single else out
+        out = [out] if single else list(out)
+        # a second call on the same values gives the same bits (the path is fixed at compile time)
+        again = f(*[np.copy(v) if isinstance(v, np.ndarray) else v for v in values])
+        for k, (a, b) in enumerate(zip(out, [again] if single else again)):
+            if isinstance(a, np.ndarray) or np.isscalar(a):
+                assert_same_bits(b, a, err_msg=f"mode {m}, output {k}: second call differs")
+        results[m] = out
     first = results[modes[0]]
     outs = [outputs] if single else outputs
-    for m in modes:
+    for m in results:
         for k, (a, b) in enumerate(zip(results[m], first)):
             assert np.shape(a) == np.shape(b), f"mode {m}, output {k}: shape {np.shape(a)} != {np.shape(b)}"
             assert_allclose(a, b, dtype=outs[k].dtype, rtol=rtol, atol=atol, err_msg=f"mode {m} output {k}")
