@@ -91,3 +91,43 @@ def test_verify_grad_makes_length_one_dimensions_broadcastable():
                 return [g[0] * 3]
 
         gradient.verify_grad(lambda a: Bad()(a), [rng.rand(1, 3)], rng=rng)
+
+
+def test_undefined_gradient_follows_the_connection_pattern():
+    class TwoOut(theano.Op):
+        __props__ = ()
+
+        def make_node(self, x):
+            return theano.Apply(self, [x], [x.type(), T.dscalar()])
+
+        def perform(self, node, inp, out):
+            out[0][0] = inp[0] * 2
+            out[1][0] = np.float64(1.0)
+
+        def connection_pattern(self, node):
+            return [[True, False]]
+
+        def grad(self, inputs, output_grads):
+            return [output_grads[0] * 2]
+
+    class UndefinedSecond(theano.Op):
+        __props__ = ()
+
+        def make_node(self, f, g):
+            return theano.Apply(self, [f, g], [T.dscalar()])
+
+        def perform(self, node, inp, out):
+            out[0][0] = np.float64(inp[0].sum() + inp[1])
+
+        def grad(self, inputs, output_grads):
+            return [T.ones_like(inputs[0]) * output_grads[0], gradient.NullType()()]
+
+    x = T.dvector("x")
+    f, g = TwoOut()(x)
+    cost = UndefinedSecond()(f, g)
+    # x reaches the undefined input only through an output the pattern says it does not affect
+    gx = theano.grad(cost, x)
+    np.testing.assert_allclose(theano.function([x], gx)(np.array([1.0, 2.0])), [2.0, 2.0])
+    y = T.dvector("y")
+    with pytest.raises(gradient.NullTypeGradError):
+        theano.grad(UndefinedSecond()(y, y.sum()), y)

@@ -291,29 +291,40 @@ def _backprop(seeds, wrt_list, blockers):
         out_grads = [total(o) for o in node.outputs]
         if all(g is None for g in out_grads):
             continue
-        for g in out_grads:
-            if _is_null(g):
-                for i in node.inputs:
-                    terms.setdefault(i, []).append(g)
-                break
+        null_outs = [j for j, g in enumerate(out_grads) if _is_null(g)]
+        if null_outs:
+            # an undefined output gradient makes the gradients of the inputs connected to that
+            # output undefined (the op's connection_pattern says which); the other inputs get
+            # their gradients from the other outputs as usual
+            pattern = node.op.connection_pattern(node)
+            live = [j for j, g in enumerate(out_grads) if g is not None and not _is_null(g)]
+            for i, inp in enumerate(node.inputs):
+                hit = [j for j in null_outs if pattern[i][j]]
+                if hit and inp in depends:
+                    terms.setdefault(inp, []).append(out_grads[hit[0]])
+            if not live:
+                continue
+            out_grads = [None if _is_null(g) else g for g in out_grads]
+            null_inputs = {i for i in range(len(node.inputs)) if any(pattern[i][j] for j in null_outs)}
         else:
-            og = [g if g is not None else _zeros_for(o) for o, g in zip(node.outputs, out_grads)]
-            needed = [i in depends for i in node.inputs]
-            try:
-                in_grads = node.op.L_op(list(node.inputs), list(node.outputs), og)
-            except MethodNotDefined as exc:
-                raise NotImplementedError(
-                    f"The gradient of {node.op} is not implemented (needed for {node})"
-                ) from exc
-            if len(in_grads) != len(node.inputs):
-                raise ValueError(f"{node.op}.grad returned {len(in_grads)} terms for {len(node.inputs)} inputs")
-            for inp, g, need in zip(node.inputs, in_grads, needed):
-                if not need or _is_disconnected(g):
-                    continue
-                if _is_null(g):
-                    terms.setdefault(inp, []).append(g)
-                    continue
-                terms.setdefault(inp, []).append(_fit_to(inp, g))
+            null_inputs = set()
+        og = [g if g is not None else _zeros_for(o) for o, g in zip(node.outputs, out_grads)]
+        needed = [i in depends for i in node.inputs]
+        try:
+            in_grads = node.op.L_op(list(node.inputs), list(node.outputs), og)
+        except MethodNotDefined as exc:
+            raise NotImplementedError(
+                f"The gradient of {node.op} is not implemented (needed for {node})"
+            ) from exc
+        if len(in_grads) != len(node.inputs):
+            raise ValueError(f"{node.op}.grad returned {len(in_grads)} terms for {len(node.inputs)} inputs")
+        for k, (inp, g, need) in enumerate(zip(node.inputs, in_grads, needed)):
+            if not need or _is_disconnected(g) or k in null_inputs:
+                continue
+            if _is_null(g):
+                terms.setdefault(inp, []).append(g)
+                continue
+            terms.setdefault(inp, []).append(_fit_to(inp, g))
     return [total(w) if w in terms else None for w in wrt_list]
 
 

@@ -23,6 +23,8 @@ def test_strict_adds_free_outer_variables(mode):
         np.testing.assert_allclose(f(xv, 3.0), xv * 3 + 1)
     with pytest.raises(ValueError, match="shared variable"):
         theano.scan(lambda v: v * w * a, sequences=x, strict=True)
+    with pytest.raises(theano.graph.fg.MissingInputError):
+        theano.scan(lambda v: v * w, sequences=x, strict=True)
     r2, _ = theano.scan(lambda v, w_: v * w_ * a, sequences=x, non_sequences=w, strict=True)
     np.testing.assert_allclose(theano.function([x, a], r2, mode=mode)(xv, 0.5), xv * 2 * 0.5)
 

@@ -23,10 +23,16 @@ import numpy as np
 
 from theano.compile.sharedvalue import SharedVariable
 from theano.graph.basic import Constant, Variable, clone_replace, graph_inputs, io_toposort
+from theano.graph.fg import MissingInputError
 from theano.scan.op import Buffer, Scan
 from theano.scan.rows import row_reverse, row_slice
 
 __all__ = ["scan", "until"]
+
+
+class MissingNonSequenceError(MissingInputError, ValueError):
+    """scan(strict=True): the step function reads a shared variable that is not among the
+    non-sequences (Theano 1.0 raised MissingInputError; this is also a ValueError)."""
 
 
 class until:
@@ -484,7 +490,7 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
         missing = [v for v in graph_inputs(nonseqs, blockers=explicit_ns)
                    if v not in allowed and isinstance(v, SharedVariable)]
         if missing:
-            raise ValueError(
+            raise MissingNonSequenceError(
                 f"scan(strict=True): the step function uses the shared variable {missing[0]} "
                 f"({missing[0].type}), which is not in non_sequences; pass every shared variable "
                 "it uses there"
