@@ -235,3 +235,13 @@ def test_in_name_must_be_a_string():
         In(a, name=T.dscalar(), value=1.0)
     f = function([In(a, name="a", value=2.0)], a * 3)
     assert f() == 6.0 and f(a=1.0) == 3.0
+
+
+def test_set_value_of_nonsense_is_a_type_and_value_error():
+    u = shared(np.array([1.0, 2.0]), name="u")
+    u.set_value([3, 4])
+    assert u.get_value().dtype == np.float64 and u.get_value().tolist() == [3.0, 4.0]
+    for exc in (TypeError, ValueError):
+        with pytest.raises(exc):
+            u.set_value("adsf")
+    assert u.get_value().tolist() == [3.0, 4.0]

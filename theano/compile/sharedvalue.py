@@ -46,6 +46,11 @@ class Container:
         return f"<Container {self.name or ''}: {self.storage[0]!r}>"
 
 
+class BadValueError(TypeError, ValueError):
+    """A value a shared variable's type cannot hold (a TypeError here, a ValueError in Theano 1.0
+    for values that do not convert, such as a string for a float vector: both are caught)."""
+
+
 class SharedVariable(Variable):
     """A variable whose value is kept in a container shared by all functions that use it.
 
@@ -75,8 +80,8 @@ class SharedVariable(Variable):
         try:
             v = self.type.filter(new_value, strict=self.container.strict,
                                  allow_downcast=self.container.allow_downcast)
-        except TypeError as exc:
-            raise TypeError(f"set_value of shared variable {self.name or self}: {exc}") from None
+        except (TypeError, ValueError) as exc:
+            raise BadValueError(f"set_value of shared variable {self.name or self}: {exc}") from None
         if not borrow and v is new_value:
             v = v.copy() if isinstance(v, np.ndarray) else copy.deepcopy(v)
         self.container.value = v
