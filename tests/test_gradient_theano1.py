@@ -131,3 +131,18 @@ def test_undefined_gradient_follows_the_connection_pattern():
     y = T.dvector("y")
     with pytest.raises(gradient.NullTypeGradError):
         theano.grad(UndefinedSecond()(y, y.sum()), y)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_consider_constant_op_gives_zero_not_disconnected(mode):
+    x = T.dmatrix("x")
+    g = theano.grad(gradient.consider_constant(x).sum(), x)
+    g2 = theano.grad((x ** 2 * gradient.consider_constant(x)).sum(), x)
+    f = theano.function([x], [g, g2], mode=mode)
+    xv = np.random.RandomState(2).randn(2, 3)
+    for _ in range(2):
+        a, b = f(xv)
+        np.testing.assert_allclose(a, np.zeros((2, 3)))
+        np.testing.assert_allclose(b, 2 * xv ** 2)
+    with pytest.raises(gradient.DisconnectedInputError):
+        theano.grad(gradient.disconnected_grad(x).sum(), x)

@@ -491,8 +491,12 @@ class DisconnectedGrad(_GradShaper):
         return [[False]]
 
 
-class ConsiderConstant(DisconnectedGrad):
-    pass
+class ConsiderConstant(_GradShaper):
+    """Theano 1.0's consider_constant op: the gradient through it is zero (connected), so a cost
+    that reaches a variable only through it has a zero gradient rather than a missing one."""
+
+    def grad(self, inputs, output_grads):
+        return [_zeros_for(inputs[0])]
 
 
 class UndefinedGrad(_GradShaper):
