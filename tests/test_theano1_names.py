@@ -82,3 +82,14 @@ def test_small_names():
     with pytest.raises(UnusedInputError):
         theano.function([x, y], x)
     assert theano.compile.mode.get_mode("Mode").optimizer == theano.config.optimizer
+
+
+def test_as_tensor_variable_refuses_python_bools():
+    x = T.dvector("x")
+    with pytest.raises(TypeError, match="eq"):
+        T.as_tensor_variable(x == x)  # identity comparison of variables gives a Python bool
+    c = T.constant(True)
+    assert c.dtype == "bool"
+    assert T.as_tensor_variable(np.array(False)).dtype == "bool"
+    f = theano.function([x], T.switch(c, x, -x))
+    np.testing.assert_allclose(f(np.array([1.0, -2.0])), [1.0, -2.0])

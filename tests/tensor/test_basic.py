@@ -26,7 +26,12 @@ def run(outputs, inputs=(), values=()):
 def test_constant_autocast(value, dtype):
     c = T.constant(value)
     assert c.dtype == dtype
-    assert T.as_tensor_variable(value).dtype == dtype
+    if isinstance(value, bool):
+        # as Theano 1.0: a Python bool is refused by as_tensor_variable (see test_theano1_names)
+        with pytest.raises(TypeError):
+            T.as_tensor_variable(value)
+    else:
+        assert T.as_tensor_variable(value).dtype == dtype
 
 
 def test_constant_options():
