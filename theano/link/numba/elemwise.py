@@ -64,6 +64,9 @@ _COSTS = {
     "softplus": ((15.0, 6.0), (13.0, 4.0)),
 }
 _DEFAULT_COST = ((0.25, 0.4), (0.15, 0.25))
+# ns per element NumPy must save over the Numba loop for a program to count as libm-heavy (the
+# whole-graph tier weighs such programs by their sizes)
+HEAVY_GAIN_NS = 1.0
 
 # Scalar ops whose NumPy implementation cannot raise floating-point warnings worth hiding.
 _QUIET = {"add", "mul", "sub", "neg", "abs", "sqr", "identity", "maximum", "minimum", "lt", "gt",
@@ -993,8 +996,10 @@ class ElemwiseRunner:
                         arg_dtypes[k] = dt
         glb["_fn"] = _numpy_step(sop, len(args), od, arg_dtypes)
         lines = [f"def single({', '.join(names)}):"]
-        for a, b, d in self.checks:
-            lines.append(f"    if x{a}.shape[{d}] != x{b}.shape[{d}]: _fail({', '.join(names)})")
+        if self.checks:
+            # one condition and one failure call: the source stays linear in the number of inputs
+            cond = " or ".join(f"x{a}.shape[{d}] != x{b}.shape[{d}]" for a, b, d in self.checks)
+            lines.append(f"    if {cond}: _fail({', '.join(names)})")
         indent = "    "
         if not self.quiet:
             lines.append("    with _errstate(all='ignore'):")

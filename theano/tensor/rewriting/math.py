@@ -101,26 +101,58 @@ def local_neg_neg(fgraph, node):
 register_canonicalize(local_neg_neg, "algebra", fast_compile=True)
 
 
+def _spliceable(fgraph, outer, first, cls):
+    """The node of ``first`` (the left-most input of ``outer``) when its inputs can be spliced
+    into ``outer``: the same n-ary op class, used only there, the same dtype, and no broadcasting
+    that the splice would change."""
+    inner = elemwise_of(first, cls)
+    out = outer.outputs[0]
+    if inner is None or first.dtype != out.dtype or not _single_client(fgraph, first):
+        return None
+    if first.broadcastable != out.broadcastable and any(i.ndim != out.ndim for i in inner.inputs):
+        return None
+    return inner
+
+
+def _flatten_class(node):
+    if is_elemwise(node, ts.Add):
+        return ts.Add
+    if is_elemwise(node, ts.Mul):
+        return ts.Mul
+    return None
+
+
 @node_rewriter([ts.Add, ts.Mul])
 def local_flatten_add_mul(fgraph, node):
     """``(a + b) + c`` -> ``add(a, b, c)`` (and the same for mul) when the inner sum is used only
     here and has the outer dtype. Only the left-most input is spliced, so the n-ary op still adds
-    from left to right and the result is bit-for-bit the same."""
-    op = node.op
-    if is_elemwise(node, ts.Add):
-        cls = ts.Add
-    elif is_elemwise(node, ts.Mul):
-        cls = ts.Mul
-    else:
+    from left to right and the result is bit-for-bit the same.
+
+    A left-nested chain ``((a + b) + c) + d ...`` is flattened once, from its top: a node whose
+    output would itself be spliced into its single client leaves the work to that client, which
+    walks down the whole chain. Flattening from the bottom would build a node of every length on
+    the way (quadratic time in the length of the chain)."""
+    cls = _flatten_class(node)
+    if cls is None:
         return None
+    out = node.outputs[0]
+    clients = fgraph.clients.get(out, ())
+    if len(clients) == 1 and clients[0][0] != "output" and clients[0][1] == 0:
+        parent = clients[0][0]
+        if _flatten_class(parent) is cls and parent.op == node.op and \
+                _spliceable(fgraph, parent, out, cls) is not None:
+            return None          # the parent splices this node, and the rest of the chain
+    tail = list(node.inputs[1:])
     first = node.inputs[0]
-    inner = elemwise_of(first, cls)
-    if inner is None or first.dtype != node.outputs[0].dtype or not _single_client(fgraph, first):
+    inner = _spliceable(fgraph, node, first, cls)
+    if inner is None:
         return None
-    if first.broadcastable != node.outputs[0].broadcastable and \
-            any(i.ndim != node.outputs[0].ndim for i in inner.inputs):
-        return None
-    new = op(*(list(inner.inputs) + list(node.inputs[1:])))
+    while inner is not None:
+        tail = list(inner.inputs[1:]) + tail
+        first = inner.inputs[0]
+        inner = _spliceable(fgraph, node, first, cls) if inner.op == node.op or \
+            _flatten_class(inner) is cls else None
+    new = node.op(*([first] + tail))
     return [fit_to(new, node.outputs[0], node.inputs)]
 
 
