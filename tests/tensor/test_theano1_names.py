@@ -675,3 +675,15 @@ def test_rebroadcast_returns_the_input_when_nothing_changes_and_fuses():
     np.testing.assert_array_equal(g(np.ones((1, 3))), np.full((1, 3), 2.0))
     with pytest.raises(ValueError):
         g(np.ones((2, 3)))
+
+
+def test_python_int_index_beyond_int64_is_an_index_error():
+    n = T.dmatrix("n")
+    for bad in (lambda: n[:2 ** 63], lambda: n[2 ** 64], lambda: n[-2 ** 63 - 1:]):
+        with pytest.raises(IndexError, match="int64"):
+            bad()
+    a = np.arange(6.0).reshape(3, 2)
+    got = run_twice([n], [n[:2 ** 62], n[-2 ** 62:], n[2 ** 31 - 2 ** 31 + 1]], [a], "FAST_RUN")
+    np.testing.assert_array_equal(got[0], a)
+    np.testing.assert_array_equal(got[1], a)
+    np.testing.assert_array_equal(got[2], a[1])

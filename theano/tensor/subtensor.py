@@ -824,11 +824,16 @@ def _is_py_int(e):
     return isinstance(e, (numbers.Integral, np.integer)) and not isinstance(e, (bool, np.bool_))
 
 
+_INT64_MIN, _INT64_MAX = int(np.iinfo("int64").min), int(np.iinfo("int64").max)
+
+
 def _slice_part(c, pos, name):
     """One part of a slice: None, a Python int, or an integer scalar variable."""
     if c is None:
         return None
     if _is_py_int(c):
+        if not _INT64_MIN <= int(c) <= _INT64_MAX:
+            raise IndexError(f"Slice {name} {c} at index position {pos} does not fit in int64")
         return int(c)
     if isinstance(c, (bool, np.bool_)):
         raise TypeError(f"Slice {name} at index position {pos} must be an integer, got {c!r}")
@@ -853,6 +858,8 @@ def _classify(e, pos):
         return ("slice", (_slice_part(e.start, pos, "start"), _slice_part(e.stop, pos, "stop"),
                           _slice_part(e.step, pos, "step")))
     if _is_py_int(e):
+        if not _INT64_MIN <= int(e) <= _INT64_MAX:
+            raise IndexError(f"Index {e} at position {pos} does not fit in int64")
         return ("int", int(e))
     if isinstance(e, (float, complex, np.floating, np.complexfloating)):
         raise TypeError(f"Index {e!r} at position {pos} is a {type(e).__name__}: indices must be "
