@@ -71,3 +71,22 @@ def test_elemwise_loops_are_inlined_into_one_function():
     np.testing.assert_allclose(r, (np.exp(xv) * yv).sum() + xv @ yv, rtol=1e-12)
     with pytest.raises(ValueError):
         graph(xv, yv[:3], *consts)
+
+
+def test_libm_heavy_loops_on_big_products_run_per_node():
+    # tanh on the 16 x 64 result of a product: libm's tanh in the whole-graph loop would cost more
+    # than the per-node calls it saves; on a 2 x 3 result the whole graph wins
+    a, W, b = T.dmatrix("a"), T.dmatrix("W"), T.dvector("b")
+    out = T.tanh(T.dot(a, W) + b) * 2.0
+    f = theano.function([a, W, b], [out, out.sum()], mode=theano.Mode("numba", "fast_run"))
+    glb = f.maker.thunk.__globals__
+    rs = np.random.RandomState(0)
+    big = rs.randn(16, 8), rs.randn(8, 64), rs.randn(64)
+    for _ in range(3):
+        got = f(*big)
+        np.testing.assert_allclose(got[0], np.tanh(big[0] @ big[1] + big[2]) * 2.0, rtol=1e-12)
+    assert glb["_run"].__name__ == "first"          # never needed: every call ran per node
+    small = rs.randn(2, 8), rs.randn(8, 3), rs.randn(3)
+    np.testing.assert_allclose(f(*small)[0], np.tanh(small[0] @ small[1] + small[2]) * 2.0,
+                               rtol=1e-12)
+    assert glb["_run"].__name__ == "lean"

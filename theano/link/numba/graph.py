@@ -24,7 +24,9 @@ node above, from ``MIN_NODES`` to ``MAX_NODES`` of them), ``config.numba__whole_
 no profiling; then a call whose every input read by elementwise loops (directly or through
 DimShuffles: an input read only by products does not count) has at most
 ``config.numba__whole_graph_max_size`` elements runs the whole-graph function, and a call with a bigger input runs the per-node code
-(whose NumPy ufuncs and BLAS calls win there). The choice depends on nothing but the inputs' shapes: never on timings or call counts,
+(whose NumPy ufuncs and BLAS calls win there); so does a call where the elementwise loops that
+libm makes slow (exp, tanh, ... by elemwise.py's cost table) would cost, at the sizes the input
+shapes give them, more than the per-node calls the whole graph saves (``PER_NODE_NS`` each). The choice depends on nothing but the inputs' shapes: never on timings or call counts,
 so the same inputs give the same bits at every call. Input types numba refuses (a layout it cannot
 type) run the per-node code, as does a call that fails at run time, which then raises the per-node
 error with its node and user line.
@@ -48,6 +50,10 @@ from theano.link.numba import elemwise as nbe
 # with its boxing of arguments and results, so the compilation would buy nothing).
 MAX_NODES = 40
 MIN_NODES = 3
+# What the whole-graph function saves per node (one call of the per-node code), in ns: a call runs
+# it only when the libm penalty of its elementwise loops (their sizes, from the input shapes, times
+# the per-element cost NumPy's SIMD ufuncs would save, from elemwise.py's static table) is smaller.
+PER_NODE_NS = 1000.0
 
 HELPERS = '''
 def _cf(a):
@@ -215,6 +221,7 @@ class WholeGraph:
         built = graph_source(fgraph, nodes) if MIN_NODES <= len(nodes) <= MAX_NODES else None
         self.ok = built is not None
         self.fgraph = fgraph
+        self.nodes = nodes
         self.lock = threading.Lock()
         if self.ok:
             self.source, self.consts = built
@@ -224,16 +231,23 @@ class WholeGraph:
         """A thunk running the whole-graph function when every input has at most ``max_size``
         elements, else ``per_node``."""
         glb = {"_per_node": per_node}
-        checked = [f"i{k}" for k, v in enumerate(self.fgraph.inputs)
-                   if v.ndim > 0 and _feeds_elementwise(self.fgraph, v)]
+        penalty = _libm_penalty(self.fgraph, self.nodes)
+        if penalty is None:      # sizes not known from the input shapes: every input counts
+            checked = [f"i{k}" for k, v in enumerate(self.fgraph.inputs) if v.ndim > 0]
+        else:
+            checked = [f"i{k}" for k, v in enumerate(self.fgraph.inputs)
+                       if v.ndim > 0 and _feeds_elementwise(self.fgraph, v)]
+        conds = [f"{c}.size > {int(max_size)}" for c in checked]
+        if penalty:
+            conds.append(f"{' + '.join(penalty)} > {PER_NODE_NS * len(self.nodes)!r}")
         lines = ["def thunk(inputs):"]
-        if checked:
+        if conds:
             n_in = len(self.fgraph.inputs)
             lines.append(f"    {''.join(f'i{k}, ' for k in range(n_in))}= inputs")
-            cond = " or ".join(f"{c}.size > {int(max_size)}" for c in checked)
-            lines.append(f"    if {cond}:")
+            lines.append(f"    if {' or '.join(conds)}:")
             lines.append("        return _per_node(inputs)")
         lines.append("    return _run(inputs)")
+        self.thunk_source = "\n".join(lines) + "\n"
 
         def first(inputs):
             with self.lock:
@@ -295,6 +309,65 @@ class WholeGraph:
                 return careful(inputs)
 
         return careful
+
+
+def _dims(fgraph, nodes):
+    """For each variable, its dimensions as expressions of the input shapes (``'i0.shape[1]'``,
+    ``'1'``), or None where they are not known that way."""
+    dims = {}
+    for k, v in enumerate(fgraph.inputs):
+        dims[v] = ["1" if b else f"i{k}.shape[{d}]" for d, b in enumerate(v.broadcastable)]
+    for node in nodes:
+        for v in node.inputs:
+            if v not in dims and isinstance(v, Constant):
+                dims[v] = [str(int(n)) for n in np.shape(v.data)]
+        ins = [dims.get(v) for v in node.inputs]
+        op = node.op
+        out = None
+        if isinstance(op, Elemwise) and all(i is not None for i in ins):
+            out = []
+            for d in range(node.outputs[0].ndim):
+                src = [i[d] for i, v in zip(ins, node.inputs) if not v.broadcastable[d]]
+                out.append(src[0] if src else "1")
+        elif isinstance(op, DimShuffle) and ins[0] is not None:
+            out = ["1" if o == "x" else ins[0][o] for o in op.new_order]
+        elif isinstance(op, CAReduce) and ins[0] is not None:
+            axes = op.axis if op.axis is not None else range(len(ins[0]))
+            out = [x for d, x in enumerate(ins[0]) if d not in axes]
+        elif isinstance(op, Dot) and ins[0] is not None and ins[1] is not None:
+            a, b = ins
+            out = (a[:1] if len(a) == 2 else []) + (b[1:] if len(b) == 2 else [])
+        elif isinstance(op, (Gemv, Gemm)) and ins[0] is not None:
+            out = list(ins[0])
+        elif isinstance(op, Shape_i):
+            out = []
+        for o in node.outputs:
+            dims[o] = out
+    return dims
+
+
+def _libm_penalty(fgraph, nodes):
+    """Terms ``'g * size'`` (ns) of the elementwise nodes whose steps NumPy's SIMD ufuncs compute
+    faster than the libm functions the whole-graph loops call; None when the size of such a node
+    is not an expression of the input shapes."""
+    dims = _dims(fgraph, nodes)
+    terms = []
+    for node in nodes:
+        if not isinstance(node.op, Elemwise):
+            continue
+        prog = nbe.build_program(node.op.scalar_op, [v.dtype for v in node.inputs],
+                                 [o.dtype for o in node.outputs])
+        if prog is None:
+            continue
+        nb, npc, _ = nbe.program_costs(prog)
+        gain = nb - npc
+        if gain <= nbe.HEAVY_GAIN_NS:
+            continue
+        shape = dims.get(node.outputs[0])
+        if shape is None:
+            return None
+        terms.append(f"{gain:.3g} * {' * '.join(shape) or '1'}")
+    return terms
 
 
 def _feeds_elementwise(fgraph, var):
