@@ -90,3 +90,27 @@ def test_libm_heavy_loops_on_big_products_run_per_node():
     np.testing.assert_allclose(f(*small)[0], np.tanh(small[0] @ small[1] + small[2]) * 2.0,
                                rtol=1e-12)
     assert glb["_run"].__name__ == "lean"
+
+
+def test_whole_graph_small_products_on_one_blas_thread(monkeypatch):
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    from theano.link import blas_threads
+
+    with threadpoolctl.threadpool_limits(limits=2, user_api="blas"):
+        monkeypatch.setattr(blas_threads, "_libs", None)
+        if not blas_threads.multi_threaded():
+            pytest.skip("BLAS cannot run on two threads here")
+        a, W, b = T.dmatrix("a"), T.dmatrix("W"), T.dvector("b")
+        out = (T.dot(a, W) + b) * 2.0
+        f = theano.function([a, W, b], [out, out.sum()], mode=theano.Mode("numba", "fast_run"))
+        assert "_one_thread(_run, inputs)" in f.maker.thunk.rule_source
+        seen = []
+        real = blas_threads.one_thread
+        f.maker.thunk.__globals__["_one_thread"] = lambda fn, *args: seen.append(1) or real(fn, *args)
+        rs = np.random.RandomState(0)
+        av, Wv, bv = rs.randn(16, 32), rs.randn(32, 32), rs.randn(32)     # 16k multiply-adds
+        got = f(av, Wv, bv)
+        np.testing.assert_allclose(got[0], (av @ Wv + bv) * 2.0, rtol=1e-12)
+        assert seen == [1]
+        assert all(get() == 2 for get, _ in blas_threads._libs)
+    monkeypatch.setattr(blas_threads, "_libs", None)

@@ -43,6 +43,7 @@ from theano.tensor.blas import Gemm, Gemv
 from theano.tensor.math import Dot
 from theano.tensor.shape import Shape_i
 
+from theano.link import blas_threads
 from theano.link.numba import elemwise as nbe
 
 # Graphs of more nodes than this are not compiled whole (compile time grows with the graph), nor
@@ -241,11 +242,20 @@ class WholeGraph:
         if penalty:
             conds.append(f"{' + '.join(penalty)} > {PER_NODE_NS * len(self.nodes)!r}")
         lines = ["def thunk(inputs):"]
-        if conds:
+        flops = _product_flops(self.fgraph, self.nodes)
+        limit = blas_threads.limit() if flops else 0
+        if conds or limit:
             n_in = len(self.fgraph.inputs)
             lines.append(f"    {''.join(f'i{k}, ' for k in range(n_in))}= inputs")
+        if conds:
             lines.append(f"    if {' or '.join(conds)}:")
             lines.append("        return _per_node(inputs)")
+        if limit:
+            # its products on one BLAS thread when they are small (see theano.link.blas_threads)
+            glb["_one_thread"] = blas_threads.one_thread
+            lines.append(f"    n = {' + '.join(flops)}")
+            lines.append(f"    if {blas_threads.ALWAYS_ONE_THREAD_BELOW} <= n < {limit}:")
+            lines.append("        return _one_thread(_run, inputs)")
         lines.append("    return _run(inputs)")
         self.thunk_source = "\n".join(lines) + "\n"
 
@@ -262,6 +272,7 @@ class WholeGraph:
         thunk.per_node = per_node
         thunk.graph_source = self.source
         thunk.whole_graph_max_size = int(max_size)
+        thunk.rule_source = self.thunk_source
         return thunk
 
     def _runner(self, per_node, glb):
@@ -344,6 +355,26 @@ def _dims(fgraph, nodes):
         for o in node.outputs:
             dims[o] = out
     return dims
+
+
+def _product_flops(fgraph, nodes):
+    """Terms (multiply-adds, expressions of the input shapes) of the graph's products; [] when it
+    has none or their sizes are not known that way."""
+    dims = _dims(fgraph, nodes)
+    terms = []
+    for node in nodes:
+        op = node.op
+        if isinstance(op, Dot):
+            a, b = dims.get(node.inputs[0]), dims.get(node.inputs[1])
+        elif isinstance(op, (Gemv, Gemm)):
+            a, b = dims.get(node.inputs[2]), dims.get(node.inputs[3])
+        else:
+            continue
+        if a is None or b is None:
+            return []
+        factors = list(a) + (b[-1:] if len(b) == 2 else [])
+        terms.append(" * ".join(factors) or "1")
+    return terms
 
 
 def _libm_penalty(fgraph, nodes):
