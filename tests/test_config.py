@@ -143,3 +143,12 @@ def test_gpu_device_without_gpu_backend_says_what_runs():
         assert "device=cuda0" in p.stderr and "run on the CPU" in p.stderr
     else:
         assert linker == "jax"
+
+
+def test_theano_logger_and_default_handler():
+    import logging
+
+    assert theano.theano_logger is logging.getLogger("theano")
+    assert theano.logging_default_handler in theano.theano_logger.handlers
+    p = run("import logging, theano; logging.getLogger('theano.compile').warning('hello there')", "")
+    assert "WARNING (theano.compile): hello there" in p.stderr

@@ -8,7 +8,16 @@
 
 __version__ = "1.0.0.dev0"
 
+import logging as _logging
 import time as _time
+
+# Theano 1.0's logger: messages of the "theano" logger hierarchy go to stderr unless the program
+# configures logging itself (programs attach handlers to it or raise its level).
+theano_logger = _logging.getLogger("theano")
+logging_default_handler = _logging.StreamHandler()
+logging_default_handler.setFormatter(_logging.Formatter("%(levelname)s (%(name)s): %(message)s"))
+theano_logger.addHandler(logging_default_handler)
+theano_logger.setLevel(_logging.WARNING)
 
 from theano.configdefaults import config, change_flags
 from theano import graph
