@@ -62,3 +62,15 @@ def test_profile_flag_prints_summary_at_exit():
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert p.returncode == 0, p.stderr
     assert "Function profiling" in p.stderr and "Time in 2 calls" in p.stderr
+
+
+def test_profilestats_theano1_arguments():
+    from theano.compile import profiling
+
+    before = len(profiling._at_exit)
+    p = theano.compile.ProfileStats(atexit_print=False, message="m")
+    assert p.name == "m" and len(profiling._at_exit) == before
+    x = T.dvector()
+    f = theano.function([x], x * 2, profile=p)
+    f(np.ones(2))
+    assert f.profile is p and p.fct_callcount == 1

@@ -35,8 +35,12 @@ def register_at_exit(stats):
 class ProfileStats:
     """Collected when ``theano.function(..., profile=True)``; print with ``f.profile.summary()``."""
 
-    def __init__(self, name=None):
-        self.name = name
+    def __init__(self, name=None, atexit_print=None, flag_time_thunks=None, gpu_checks=True,
+                 message=None, **kwargs):
+        """``atexit_print``: print the summary when the program exits (default: the ``profile``
+        flag). ``message`` is Theano 1.0's name for ``name``; the other arguments are accepted."""
+        self.name = name if name is not None else message
+        self.message = self.name
         self.compile_time = 0.0
         self.optimizer_time = 0.0
         self.linker_time = 0.0
@@ -49,7 +53,7 @@ class ProfileStats:
         self.linker_name = None
         from theano.configdefaults import config
 
-        if config.profile:
+        if atexit_print or (atexit_print is None and config.profile):
             register_at_exit(self)
 
     def record_node(self, node, seconds, inputs=None):
