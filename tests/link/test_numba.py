@@ -515,3 +515,16 @@ def test_truncated_source_entry_is_rewritten(tmp_path, monkeypatch):
     disp = cache.compile_kernel(src, "kernel", (numba.types.float64,))
     assert disp(1.0) == 2.0
     assert open(path).read() == src
+
+
+def test_single_op_results_never_alias_their_inputs():
+    # add(x) and mul(x) of one input are the input: the result must be a copy on every path
+    x = T.dmatrix("x")
+    for fn in (T.add, T.mul):
+        f = theano.function([x], fn(x), mode=NB())
+        a = np.array([[1.5, -2.0], [3.0, 0.25]])
+        for _ in range(2):
+            out = f(a)
+            np.testing.assert_array_equal(out, a)
+            out[0, 0] = 99.0
+            assert a[0, 0] == 1.5

@@ -1009,7 +1009,8 @@ class ElemwiseRunner:
         lines.append("        r = _asarray(r)")
         lines.append("    if r.dtype is not _od:")
         lines.append(f"        return _finish((r,), ({', '.join(names)},))")
-        if sop.name in ("identity", "second"):
+        if sop.name in ("identity", "second") or not isinstance(glb["_fn"], np.ufunc):
+            # an impl may hand back (a view of) an input, as add(x) does: outputs own their data
             lines.append(f"    return _finish((r,), ({', '.join(names)},))")
         else:
             lines.append("    return r")
