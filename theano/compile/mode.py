@@ -65,7 +65,9 @@ class Mode:
         name, inc, exc, req = self.query()
         linker = self.linker
         extra = tuple(getattr(linker, "required_rewrites", lambda: ())())
-        optimize_graph(fgraph, name, inc + extra, exc, req)
+        # a backend may rule rewrites out (JAX: the 'inplace' phase, its arrays are immutable)
+        banned = tuple(getattr(linker, "excluded_rewrites", lambda: ())())
+        optimize_graph(fgraph, name, inc + extra, exc + banned, req)
 
     def __str__(self):
         return f"Mode(linker={self.linker_name}, optimizer={self.optimizer})"

@@ -28,10 +28,13 @@ def jax_funcify(op, node):
 def perform_on_host(op, node):
     """The fallback: ``op.perform`` on NumPy copies of the inputs (outside of jit)."""
     n_out = len(node.outputs)
+    destroyed = {i for ins in getattr(op, "destroy_map", {}).values() for i in ins}
 
     def host(*args):
         cells = [[None] for _ in range(n_out)]
-        op.perform(node, [np.asarray(a) for a in args], cells)
+        # JAX buffers are read-only: an input the op overwrites gets a writable copy
+        vals = [np.array(a) if i in destroyed else np.asarray(a) for i, a in enumerate(args)]
+        op.perform(node, vals, cells)
         return cells[0][0] if n_out == 1 else tuple(c[0] for c in cells)
 
     host.on_host = True
@@ -360,3 +363,119 @@ def _register_optional():
 
 
 _register_optional()
+
+
+# -------------------------------------------------------------------------------------------------
+# Indexing. Index scalars and slice bounds are read as Python ints when tracing, so a graph whose
+# indices are computed at run time (e.g. a minibatch slice ``x[i * n:(i + 1) * n]``) runs op by op
+# (the shapes it produces are not static); constant indices keep the graph jitted.
+# -------------------------------------------------------------------------------------------------
+
+
+def _check_fits(op, y, part_shape):
+    try:
+        ok = tuple(np.broadcast_shapes(tuple(y.shape), tuple(part_shape))) == tuple(part_shape)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ValueError(f"{op}: cannot broadcast the value of shape {tuple(y.shape)} to the indexed "
+                         f"part of shape {tuple(part_shape)}")
+
+
+def _is_traced(v):
+    import jax
+
+    return isinstance(v, jax.core.Tracer)
+
+
+def _check_index_array(op, idx, n, shape, axis=0):
+    """Bounds of an integer index array, when its values are known (a constant or op by op)."""
+    if _is_traced(idx):
+        raise NotJittable(f"{op}: index array values known only at run time")
+    idx = np.asarray(idx)
+    if idx.size:
+        lo, hi = int(idx.min()), int(idx.max())
+        if lo < -n or hi >= n:
+            bad = hi if hi >= n else lo
+            raise IndexError(f"{op}: index {bad} is out of bounds for axis {axis} with size {n} "
+                             f"(the input has shape {tuple(shape)})")
+
+
+def _register_subtensor():
+    from theano.tensor import subtensor as st
+
+    @jax_funcify.register(st.Subtensor)
+    def _jax_subtensor(op, node):
+        def subtensor(x, *idx):
+            items = st._decode(op.idx_list, idx, numeric=True)
+            st._check_basic_bounds(op, items, x.shape)
+            return x[tuple(items) + (Ellipsis,)]
+
+        return subtensor
+
+    @jax_funcify.register(st.IncSubtensor)
+    def _jax_inc_subtensor(op, node):
+        def inc_subtensor(x, y, *idx):
+            items = st._decode(op.idx_list, idx, numeric=True)
+            st._check_basic_bounds(op, items, x.shape)
+            key = tuple(items) + (Ellipsis,)
+            _check_fits(op, y, x[key].shape)
+            ref = x.at[key]
+            return ref.set(y) if op.set_instead_of_inc else ref.add(y)
+
+        return inc_subtensor
+
+    @jax_funcify.register(st.AdvancedSubtensor1)
+    def _jax_adv_subtensor1(op, node):
+        def adv_subtensor1(x, ilist):
+            _check_index_array(op, ilist, x.shape[0], x.shape)
+            return x[ilist]
+
+        return adv_subtensor1
+
+    @jax_funcify.register(st.AdvancedIncSubtensor1)
+    def _jax_adv_inc_subtensor1(op, node):
+        def adv_inc_subtensor1(x, y, ilist):
+            _check_index_array(op, ilist, x.shape[0], x.shape)
+            _check_fits(op, y, tuple(ilist.shape) + tuple(x.shape[1:]))
+            ref = x.at[ilist]
+            return ref.set(y) if op.set_instead_of_inc else ref.add(y)
+
+        return adv_inc_subtensor1
+
+    def _adv_items(op, x, idx):
+        items = st._decode(op.idx_list, idx, numeric=True)
+        axis = 0
+        for it in items:
+            if it is None:
+                continue
+            if hasattr(it, "dtype"):
+                if it.dtype == bool:
+                    if _is_traced(it):
+                        raise NotJittable(f"{op}: boolean mask known only at run time")
+                    axis += it.ndim
+                    continue
+                _check_index_array(op, it, x.shape[axis], x.shape, axis)
+            axis += 1
+        return tuple(items)
+
+    @jax_funcify.register(st.AdvancedSubtensor)
+    def _jax_adv_subtensor(op, node):
+        def adv_subtensor(x, *idx):
+            items = _adv_items(op, x, idx)
+            return x[items]
+
+        return adv_subtensor
+
+    @jax_funcify.register(st.AdvancedIncSubtensor)
+    def _jax_adv_inc_subtensor(op, node):
+        def adv_inc_subtensor(x, y, *idx):
+            items = _adv_items(op, x, idx)
+            _check_fits(op, y, x[items].shape)
+            ref = x.at[items]
+            return ref.set(y) if op.set_instead_of_inc else ref.add(y)
+
+        return adv_inc_subtensor
+
+
+_register_subtensor()

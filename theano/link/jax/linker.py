@@ -1,11 +1,16 @@
 """The JAX linker: the graph's straight-line function (the same generator as the native backend)
 with jax.numpy implementations of each op, jitted as a whole with ``jax.jit``.
 
-Outputs come back as (writable) NumPy arrays. JAX runs in 64-bit mode (``jax_enable_x64``) so
-that float64/int64 graphs keep their dtypes. A graph with an op that has no JAX implementation
+Outputs come back as (writable) NumPy arrays. A graph with a 64-bit dtype (float64, int64, ...)
+is traced and run inside JAX's scoped ``jax.enable_x64(True)`` context (thread-local, only for
+the duration of the call), so it keeps its dtypes without switching the process-wide
+``jax_enable_x64`` flag; a graph of 32-bit dtypes runs in JAX's default mode. The 'inplace'
+rewrite phase is excluded (``excluded_rewrites``): JAX arrays are immutable. A graph with an op that has no JAX implementation
 runs op by op instead, that node through its ``perform``; so does a graph whose tracing needs a
 value known only at run time (a reshape to a computed shape, for example).
 """
+
+import contextlib
 
 import numpy as np
 
@@ -21,6 +26,8 @@ def _guard(fn):
     def guarded(*args):
         try:
             return fn(*args)
+        except NotJittable as exc:
+            raise NeedsConcreteValues(str(exc)) from exc
         except Exception as exc:
             if type(exc).__module__.startswith("jax"):
                 raise NeedsConcreteValues(str(exc)) from exc
@@ -29,18 +36,36 @@ def _guard(fn):
     return guarded
 
 
+_WIDE = {"float64", "int64", "uint64", "complex128"}
+
+
+def needs_x64(fgraph, nodes):
+    """Whether some variable of the graph has a 64-bit dtype."""
+    variables = list(fgraph.inputs) + list(fgraph.outputs)
+    for n in nodes:
+        variables += n.inputs + n.outputs
+    return any(getattr(getattr(v, "type", None), "dtype", None) in _WIDE for v in variables)
+
+
 class JAXLinker(Backend):
     name = "jax"
+
+    def excluded_rewrites(self):
+        """JAX arrays are immutable: no in-place rewrites (an in-place op would write into a
+        read-only buffer on the host path, and buys nothing under ``jax.jit``, where XLA
+        reuses buffers itself)."""
+        return ("inplace",)
 
     def make_thunk(self, fgraph, profile=None):
         import jax
 
         from theano.link.numba.linker import build_thunk
 
-        jax.config.update("jax_enable_x64", True)
         nodes = fgraph.toposort()
         if needs_lazy_vm(nodes):
             return lazy_thunk(fgraph, nodes, self.allow_gc, profile)
+        x64 = needs_x64(fgraph, nodes)
+        scope = (lambda: jax.enable_x64(True)) if x64 else contextlib.nullcontext
         impls = {}
         jittable = True
         for node in nodes:
@@ -52,19 +77,22 @@ class JAXLinker(Backend):
         inner = build_thunk(fgraph, nodes, profile, funcify=lambda op, node: impls[node])
         state = {"jitted": jax.jit(inner) if jittable and profile is None else None}
 
-        def thunk(inputs):
+        def run(inputs):
             jitted = state["jitted"]
             if jitted is not None:
                 try:
-                    outs = jitted(list(inputs))
+                    return jitted(list(inputs))
                 except NeedsConcreteValues:
                     state["jitted"] = None   # needs concrete values: run op by op from now on
-                    outs = inner(list(inputs))
-            else:
-                outs = inner(list(inputs))
-            return [np.array(o) for o in outs]
+            return inner(list(inputs))
+
+        def thunk(inputs):
+            with scope():
+                outs = run(inputs)
+                return [np.array(o) for o in outs]
 
         thunk.source = inner.source
+        thunk.x64 = x64
         whole = "jax.jit (whole graph)" if state["jitted"] is not None else "jax, op by op"
         thunk.node_paths = [(n, f"{whole}" if not getattr(impls[n], "on_host", False)
                              else "perform on the host") for n in nodes]
