@@ -152,3 +152,48 @@ def test_theano_logger_and_default_handler():
     assert theano.logging_default_handler in theano.theano_logger.handlers
     p = run("import logging, theano; logging.getLogger('theano.compile').warning('hello there')", "")
     assert "WARNING (theano.compile): hello there" in p.stderr
+
+
+def test_warn_float64_flag():
+    with theano.config.change_flags(warn_float64="warn"):
+        with pytest.warns(UserWarning, match="float64 tensor variable 'v'"):
+            T.dvector("v")
+        with warnings_none():
+            T.fvector("w")
+    with theano.config.change_flags(warn_float64="raise"):
+        with pytest.raises(Exception, match="float64"):
+            T.dmatrix()
+    T.dmatrix()  # ignore (default)
+
+
+class warnings_none:
+    def __enter__(self):
+        import warnings
+
+        self._cm = warnings.catch_warnings()
+        self._cm.__enter__()
+        warnings.simplefilter("error")
+
+    def __exit__(self, *exc):
+        return self._cm.__exit__(*exc)
+
+
+def test_traceback_limit_zero_turns_creation_traces_off():
+    x = T.dvector("x")
+    assert (x + 1).owner.creation_trace is not None
+    with theano.config.change_flags(traceback__limit=0):
+        y = x * 2
+    assert y.owner.creation_trace is None
+    np.testing.assert_array_equal(theano.function([x], y)(np.ones(2)), [2.0, 2.0])
+
+
+def test_allow_gc_reaches_the_linker():
+    from theano.link import get_linker
+
+    assert get_linker("py").allow_gc is True
+    with theano.config.change_flags(allow_gc=False):
+        assert get_linker("py").allow_gc is False
+        x = T.dvector("x")
+        f = theano.function([x], T.exp(x) * 2 + 1, mode=theano.Mode(linker="py"))
+        for _ in range(2):
+            np.testing.assert_allclose(f(np.zeros(3)), [3.0, 3.0, 3.0])

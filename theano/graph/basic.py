@@ -6,6 +6,7 @@ never hit Python's recursion limit.
 
 from collections import deque
 
+from theano.configdefaults import config
 from theano.graph.utils import user_frame
 
 
@@ -39,7 +40,8 @@ class Apply(Node):
                 raise ValueError(f"Output {i} of {op} already belongs to another Apply node")
             out.owner = self
             out.index = i
-        self.creation_trace = user_frame()
+        # config.traceback__limit == 0 turns creation traces off (Theano 1.0's traceback.limit)
+        self.creation_trace = user_frame() if config.traceback__limit != 0 else None
 
     def get_parents(self):
         return list(self.inputs)

@@ -30,7 +30,13 @@ def get_linker(name):
         raise ValueError(
             f"Unknown linker {name!r}; use one of 'py', 'vm', 'cvm', 'c', 'c|py', 'numba', 'jax' or 'auto'"
         )
-    return _LINKERS[key]()
+    linker = _LINKERS[key]()
+    from theano.configdefaults import config
+
+    # config.allow_gc=False keeps intermediate results between calls (Theano 1.0's flag)
+    if hasattr(linker, "allow_gc"):
+        linker.allow_gc = config.allow_gc
+    return linker
 
 
 def _load(key):

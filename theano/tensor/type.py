@@ -200,6 +200,8 @@ class TensorType(Type):
     def make_variable(self, name=None):
         from theano.tensor.var import TensorVariable
 
+        if self.dtype == "float64" and config.warn_float64 != "ignore":
+            _float64_created(name)
         return TensorVariable(self, None, None, name)
 
     def make_constant(self, value, name=None):
@@ -252,3 +254,19 @@ def values_eq_approx_remove_inf_nan(a, b):
 def values_eq_approx_always_true(a, b):
     """A comparison that accepts anything (for outputs whose value is not meaningful)."""
     return True
+
+
+def _float64_created(name):
+    """``config.warn_float64``: what to do when a float64 tensor variable is created."""
+    msg = (f"A float64 tensor variable{f' {name!r}' if name else ''} was created "
+           "(config.warn_float64). Use float32 (floatX=float32, T.fvector, casts) to avoid it.")
+    if config.warn_float64 == "warn":
+        import warnings
+
+        warnings.warn(msg, stacklevel=4)
+    elif config.warn_float64 == "raise":
+        raise Exception(msg)
+    elif config.warn_float64 == "pdb":
+        import pdb
+
+        pdb.set_trace()
