@@ -687,3 +687,24 @@ def test_python_int_index_beyond_int64_is_an_index_error():
     np.testing.assert_array_equal(got[0], a)
     np.testing.assert_array_equal(got[1], a)
     np.testing.assert_array_equal(got[2], a[1])
+
+
+@pytest.mark.parametrize("fn", [T.add, T.mul, T.sub, T.true_div, T.pow, T.maximum],
+                         ids=lambda f: str(f.scalar_op))
+def test_elemwise_grad_called_on_inputs_of_fewer_dimensions(fn):
+    # Op.grad called directly (as Theano's test_grad_none does) with a scalar and a matrix input:
+    # the scalar's gradient is the sum over the broadcast dimensions
+    a, s, r, gz = T.dmatrix("a"), T.dscalar("s"), T.drow("r"), T.dmatrix("gz")
+    av = np.random.RandomState(0).rand(2, 3) + 0.5
+    rv = np.random.RandomState(1).rand(1, 3) + 0.5
+    sv, gv = np.float64(1.3), np.random.RandomState(2).rand(2, 3)
+    direct = fn.grad([a, s], [gz]) + fn.grad([s, a], [gz]) + fn.grad([a, r], [gz])
+    out1, out2, out3 = fn(a, s), fn(s, a), fn(a, r)
+    ref = (theano.grad(None, [a, s], known_grads={out1: gz}) +
+           theano.grad(None, [s, a], known_grads={out2: gz}) +
+           theano.grad(None, [a, r], known_grads={out3: gz}))
+    got = run_twice([a, s, r, gz], direct + ref, [av, sv, rv, gv], "FAST_RUN")
+    for g, e, inp in zip(got[:6], got[6:], [a, s, s, a, a, r]):
+        assert g.shape == e.shape == (() if inp is s else (1, 3) if inp is r else (2, 3))
+        np.testing.assert_allclose(g, e)
+    assert all(g is not None for g in direct)

@@ -104,12 +104,18 @@ class Elemwise(Op):
                 result.append(g)  # disconnected or undefined (NullType) gradients pass through
                 continue
             g = _as_tensor(g)
-            axes = [d for d in range(len(out_bcast))
-                    if inp.broadcastable[d] and not g.broadcastable[d]]
+            nd = len(out_bcast)
+            if g.ndim < nd:
+                g = DimShuffle(g.broadcastable, ["x"] * (nd - g.ndim) + list(range(g.ndim)))(g)
+            # an input with fewer dimensions was padded on the left with broadcastable ones
+            in_bcast = (True,) * (nd - inp.ndim) + tuple(inp.broadcastable)
+            axes = [d for d in range(nd) if in_bcast[d] and not g.broadcastable[d]]
             if axes:
                 from theano.tensor.math import sum as tsum
 
                 g = tsum(g, axis=axes, keepdims=True)
+            if g.ndim > inp.ndim:  # drop the padding (broadcastable now) again
+                g = DimShuffle(g.broadcastable, list(range(g.ndim - inp.ndim, g.ndim)))(g)
             if g.ndim < inp.ndim:
                 pattern = ["x"] * (inp.ndim - g.ndim) + list(range(g.ndim))
                 g = DimShuffle(g.broadcastable, pattern)(g)
