@@ -179,8 +179,12 @@ def _elemwise_fn(sop, out_dtypes):
         return _composite_fn(sop)
     fn = _scalar_fn(sop)
     od = out_dtypes[0]
+    # Theano promotes bool operands of arithmetic (-b, b + b, ...) to the output dtype first
+    promote = od != "bool" and sop.name not in ("switch", "cast", "identity")
 
     def elem(*xs):
+        if promote:
+            xs = [x.astype(od) if x.dtype == bool else x for x in xs]
         return fn(*xs).astype(od)
 
     return elem
@@ -254,7 +258,8 @@ def _jax_dot(op, node):
     def dot(x, y):
         if x.shape[-1] != y.shape[0]:
             raise ValueError(f"Shape mismatch in dot: {tuple(x.shape)} and {tuple(y.shape)}")
-        return jnp.dot(x, y).astype(out_dtype)
+        # mixed dtypes (int32 . float32 -> float64) are computed in the output dtype
+        return jnp.dot(x.astype(out_dtype), y.astype(out_dtype))
 
     return dot
 
@@ -420,7 +425,7 @@ def _register_subtensor():
             st._check_basic_bounds(op, items, x.shape)
             key = tuple(items) + (Ellipsis,)
             _check_fits(op, y, x[key].shape)
-            ref = x.at[key]
+            ref = _jnp().asarray(x).at[key]
             return ref.set(y) if op.set_instead_of_inc else ref.add(y)
 
         return inc_subtensor
@@ -438,7 +443,7 @@ def _register_subtensor():
         def adv_inc_subtensor1(x, y, ilist):
             _check_index_array(op, ilist, x.shape[0], x.shape)
             _check_fits(op, y, tuple(ilist.shape) + tuple(x.shape[1:]))
-            ref = x.at[ilist]
+            ref = _jnp().asarray(x).at[ilist]
             return ref.set(y) if op.set_instead_of_inc else ref.add(y)
 
         return adv_inc_subtensor1
@@ -472,7 +477,7 @@ def _register_subtensor():
         def adv_inc_subtensor(x, y, *idx):
             items = _adv_items(op, x, idx)
             _check_fits(op, y, x[items].shape)
-            ref = x.at[items]
+            ref = _jnp().asarray(x).at[items]
             return ref.set(y) if op.set_instead_of_inc else ref.add(y)
 
         return adv_inc_subtensor
