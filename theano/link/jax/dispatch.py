@@ -5,6 +5,7 @@ registration makes the graph run op by op (not jitted) with that node computed b
 on NumPy copies of its inputs, so every graph still runs.
 """
 
+import threading
 from functools import singledispatch
 
 import numpy as np
@@ -190,6 +191,11 @@ def _elemwise_fn(sop, out_dtypes):
     return elem
 
 
+def _all_small_host(args, limit=64):
+    """All arguments are NumPy values (constants or shapes), small enough to compute now."""
+    return all(isinstance(a, (np.ndarray, np.generic)) and np.size(a) <= limit for a in args)
+
+
 @jax_funcify.register(Elemwise)
 def _jax_elemwise(op, node):
     jnp = _jnp()
@@ -199,6 +205,12 @@ def _jax_elemwise(op, node):
     dtypes = [o.dtype for o in node.outputs]
 
     def elemwise(*args):
+        if _all_small_host(args):
+            # shape arithmetic (``x.shape[0] * 2``): computed on the host while tracing, so the
+            # shapes it feeds (reshape, alloc, arange, ...) stay static under jit
+            cells = [[None] for _ in range(n_out)]
+            op.perform(node, list(args), cells)
+            return cells[0][0] if n_out == 1 else tuple(c[0] for c in cells)
         _check_strict(node, args)
         res = fn(*args)
         res = res if isinstance(res, tuple) else (res,)
@@ -393,17 +405,57 @@ def _is_traced(v):
     return isinstance(v, jax.core.Tracer)
 
 
+class _Checks(threading.local):
+    """The run-time checks met while the jitted graph is being traced (None when not tracing
+    for jit): each becomes extra outputs of the jitted function, tested on the host after the
+    call (see the linker), so bad indices raise instead of being clamped by XLA."""
+
+    active = None
+
+
+_checks = _Checks()
+
+
+def begin_checks():
+    _checks.active = []
+    return _checks.active
+
+
+def end_checks():
+    _checks.active = None
+
+
+def runtime_check(bad, value, exc_type, template, **static):
+    """Raise ``exc_type(template.format(value=..., **static))`` if ``bad`` (a boolean scalar):
+    now when it is concrete, after the jitted call when traced."""
+    if not _is_traced(bad):
+        if bool(np.asarray(bad)):
+            raise exc_type(template.format(value=np.asarray(value).item(), **static))
+        return
+    if _checks.active is None:
+        raise NotJittable("a run-time check outside of a jitted trace")
+    _checks.active.append((exc_type, template, static, bad, value))
+
+
 def _check_index_array(op, idx, n, shape, axis=0):
-    """Bounds of an integer index array, when its values are known (a constant or op by op)."""
-    if _is_traced(idx):
-        raise NotJittable(f"{op}: index array values known only at run time")
-    idx = np.asarray(idx)
-    if idx.size:
-        lo, hi = int(idx.min()), int(idx.max())
-        if lo < -n or hi >= n:
-            bad = hi if hi >= n else lo
-            raise IndexError(f"{op}: index {bad} is out of bounds for axis {axis} with size {n} "
-                             f"(the input has shape {tuple(shape)})")
+    """Bounds of an integer index array (at run time when its values are traced)."""
+    if not _is_traced(idx):
+        idx = np.asarray(idx)
+        if idx.size:
+            lo, hi = int(idx.min()), int(idx.max())
+            if lo < -n or hi >= n:
+                bad = hi if hi >= n else lo
+                raise IndexError(f"{op}: index {bad} is out of bounds for axis {axis} with size {n} "
+                                 f"(the input has shape {tuple(shape)})")
+        return
+    jnp = _jnp()
+    if idx.size == 0:
+        return
+    outside = (idx < -n) | (idx >= n)
+    first = jnp.ravel(idx)[jnp.argmax(jnp.ravel(outside))]
+    runtime_check(jnp.any(outside), first, IndexError,
+                  "{op}: index {value} is out of bounds for axis {axis} with size {n} (the input "
+                  "has shape {shape})", op=str(op), axis=axis, n=n, shape=tuple(shape))
 
 
 def _register_subtensor():
@@ -484,3 +536,215 @@ def _register_subtensor():
 
 
 _register_subtensor()
+
+
+# -------------------------------------------------------------------------------------------------
+# Shape-building and other common ops. Shape arguments must be known when tracing (constants or
+# computed from input shapes); a shape that depends on input values makes the graph run op by op.
+# -------------------------------------------------------------------------------------------------
+
+
+def _ints(vals):
+    return tuple(int(np.asarray(v)) for v in vals)
+
+
+def _register_common():
+    import jax
+
+    from theano.tensor import shape_ops as so
+    from theano.tensor.math import MaxAndArgmax, Mean
+
+    jnp = _jnp()
+
+    @jax_funcify.register(so.Alloc)
+    def _jax_alloc(op, node):
+        vb = node.inputs[0].broadcastable
+        od = node.outputs[0].dtype
+
+        def alloc(v, *shape):
+            shape = _ints(shape)
+            lead = len(shape) - v.ndim
+            for d in range(v.ndim):
+                if v.shape[d] != shape[lead + d] and not (vb[d] and v.shape[d] == 1):
+                    raise ValueError(
+                        f"alloc: cannot broadcast a value of shape {tuple(v.shape)} to shape {shape} "
+                        f"(dimension {d} of the value has length {v.shape[d]} and is not "
+                        "broadcastable; mark it with T.addbroadcast if it always has length 1)")
+            if any(s < 0 for s in shape):
+                raise ValueError(f"alloc: negative dimension in shape {shape}")
+            return jnp.broadcast_to(jnp.asarray(v, dtype=od), shape)
+
+        return alloc
+
+    @jax_funcify.register(so.AllocEmpty)
+    def _jax_alloc_empty(op, node):
+        return lambda *shape: jnp.zeros(_ints(shape), dtype=op.dtype)
+
+    @jax_funcify.register(so.Join)
+    def _jax_join(op, node):
+        od = node.outputs[0].dtype
+
+        def join(*tensors):
+            ref = tensors[0].shape
+            for x in tensors:
+                if len(x.shape) != len(ref) or any(a != b for d, (a, b) in enumerate(zip(x.shape, ref))
+                                                    if d != op.axis):
+                    raise ValueError(f"join along axis {op.axis}: shapes "
+                                     f"{', '.join(str(tuple(x.shape)) for x in tensors)} differ "
+                                     "outside the join axis")
+            return jnp.concatenate([jnp.asarray(x, dtype=od) for x in tensors], axis=op.axis)
+
+        return join
+
+    @jax_funcify.register(so.Split)
+    def _jax_split(op, node):
+        def split(x, splits):
+            sizes = _ints(np.asarray(splits).reshape(-1))
+            if len(sizes) != op.len_splits:
+                raise ValueError(f"split: got {len(sizes)} sizes, expected {op.len_splits}")
+            if any(s < 0 for s in sizes) or sum(sizes) != x.shape[op.axis]:
+                raise ValueError(f"split: sizes {list(sizes)} must be non-negative and sum to "
+                                 f"{x.shape[op.axis]}, the length of axis {op.axis} of shape "
+                                 f"{tuple(x.shape)}")
+            pieces = jnp.split(x, np.cumsum(sizes)[:-1].tolist(), axis=op.axis)
+            return pieces[0] if op.len_splits == 1 else tuple(pieces)
+
+        return split
+
+    @jax_funcify.register(so.ARange)
+    def _jax_arange(op, node):
+        def arange(start, stop, step):
+            start, stop, step = (np.asarray(v).item() for v in (start, stop, step))
+            if step == 0:
+                raise ValueError("arange: step must not be zero")
+            return jnp.asarray(np.arange(start, stop, step, dtype=op.dtype))
+
+        return arange
+
+    @jax_funcify.register(so.Eye)
+    def _jax_eye(op, node):
+        return lambda n, m, k: jnp.eye(*_ints((n, m)), k=int(np.asarray(k)), dtype=op.dtype)
+
+    @jax_funcify.register(so.Tri)
+    def _jax_tri(op, node):
+        return lambda n, m, k: jnp.tri(*_ints((n, m)), k=int(np.asarray(k)), dtype=op.dtype)
+
+    @jax_funcify.register(so.SpecifyShape)
+    def _jax_specify_shape(op, node):
+        def specify_shape(x, shape):
+            want = _ints(np.asarray(shape).reshape(-1))
+            if x.ndim != len(want) or tuple(x.shape) != want:
+                raise AssertionError(f"specify_shape: expected shape {want}, got {tuple(x.shape)}")
+            return x
+
+        return specify_shape
+
+    @jax_funcify.register(so.Roll)
+    def _jax_roll(op, node):
+        return lambda x, shift: jnp.roll(x, shift, axis=op.axis)
+
+    @jax_funcify.register(Mean)
+    def _jax_mean(op, node):
+        def mean(x):
+            if any(x.shape[a] == 0 for a in op.axis):
+                raise ValueError(f"Mean of an empty axis (shape {tuple(x.shape)}, axis {list(op.axis)})")
+            return jnp.mean(x, axis=op.axis, dtype="float64").astype("float64")
+
+        return mean
+
+    @jax_funcify.register(MaxAndArgmax)
+    def _jax_max_and_argmax(op, node):
+        dt = node.outputs[0].dtype
+
+        def max_and_argmax(x):
+            axes = tuple(op.axis)
+            if any(x.shape[a] == 0 for a in axes):
+                raise ValueError(f"max_and_argmax of an empty sequence (shape {tuple(x.shape)}, "
+                                 f"axis {list(axes)})")
+            keep = [d for d in range(x.ndim) if d not in axes]
+            moved = jnp.transpose(x, keep + list(axes))
+            moved = jnp.reshape(moved, tuple(x.shape[d] for d in keep) + (-1,))
+            return jnp.max(moved, axis=-1).astype(dt), jnp.argmax(moved, axis=-1).astype("int64")
+
+        return max_and_argmax
+
+    try:
+        from theano.tensor.extra_ops import CumOp
+    except ImportError:
+        CumOp = None
+    if CumOp is not None:
+        @jax_funcify.register(CumOp)
+        def _jax_cumop(op, node):
+            od = node.outputs[0].dtype
+            fn = jnp.cumsum if op.mode == "add" else jnp.cumprod
+            return lambda x: fn(x, axis=op.axis).astype(od)
+
+    try:
+        from theano.tensor.nnet import nnet as nn
+    except ImportError:
+        return
+
+    def _check_classes(who, y, n_rows, n_classes):
+        if y.shape[0] != n_rows:
+            raise ValueError(f"{who}: {n_rows} rows of probabilities but {y.shape[0]} class indices")
+        if y.size:
+            outside = (y < 0) | (y >= n_classes)
+            first = jnp.asarray(y)[jnp.argmax(outside)]
+            runtime_check(jnp.any(outside), first, ValueError,
+                          "{who}: class indices must lie in [0, {n}), got {value}", who=who,
+                          n=n_classes)
+
+    @jax_funcify.register(nn.CrossentropyCategorical1Hot)
+    def _jax_xent(op, node):
+        od = node.outputs[0].dtype
+
+        def xent(coding, y):
+            _check_classes("CrossentropyCategorical1Hot", y, coding.shape[0], coding.shape[1])
+            picked = jnp.take_along_axis(coding, jnp.asarray(y)[:, None] % max(coding.shape[1], 1),
+                                         axis=1)[:, 0]
+            return (-jnp.log(picked)).astype(od)
+
+        return xent
+
+    @jax_funcify.register(nn.CrossentropyCategorical1HotGrad)
+    def _jax_xent_grad(op, node):
+        def xent_grad(g_y, coding, y):
+            _check_classes("CrossentropyCategorical1HotGrad", y, coding.shape[0], coding.shape[1])
+            rows = jnp.arange(coding.shape[0])
+            return jnp.zeros_like(coding).at[rows, y].set(-g_y / coding[rows, y])
+
+        return xent_grad
+
+    @jax_funcify.register(nn.CrossentropySoftmaxArgmax1HotWithBias)
+    def _jax_xent_sm_bias(op, node):
+        dtype = node.outputs[0].dtype
+        who = "CrossentropySoftmaxArgmax1HotWithBias"
+
+        def xent_sm_bias(x, b, y):
+            if b.shape[0] != x.shape[1]:
+                raise ValueError(f"{who}: b has length {b.shape[0]} but x has {x.shape[1]} columns")
+            _check_classes(who, y, x.shape[0], x.shape[1])
+            z = (x + b).astype(dtype)
+            logsm = jax.nn.log_softmax(z, axis=-1)
+            rows = jnp.arange(x.shape[0])
+            am = (jnp.argmax(z, axis=1) if z.shape[1] else jnp.zeros(z.shape[0])).astype("int64")
+            return (-logsm[rows, y]).astype(dtype), jnp.exp(logsm).astype(dtype), am
+
+        return xent_sm_bias
+
+    @jax_funcify.register(nn.CrossentropySoftmax1HotWithBiasDx)
+    def _jax_xent_sm_dx(op, node):
+        od = node.outputs[0].dtype
+        who = "CrossentropySoftmax1HotWithBiasDx"
+
+        def xent_sm_dx(dy, sm, y):
+            _check_classes(who, y, sm.shape[0], sm.shape[1])
+            if dy.shape[0] != sm.shape[0]:
+                raise ValueError(f"{who}: dy has length {dy.shape[0]} but sm has {sm.shape[0]} rows")
+            dx = jnp.asarray(sm, dtype=od).at[jnp.arange(sm.shape[0]), y].add(-1)
+            return (dx * dy[:, None]).astype(od)
+
+        return xent_sm_dx
+
+
+_register_common()

@@ -15,6 +15,7 @@ import contextlib
 import numpy as np
 
 from theano.link.base import Backend, lazy_thunk, needs_lazy_vm
+from theano.link.jax import dispatch
 from theano.link.jax.dispatch import NotJittable, jax_funcify, perform_on_host
 
 
@@ -47,6 +48,39 @@ def needs_x64(fgraph, nodes):
     return any(getattr(getattr(v, "type", None), "dtype", None) in _WIDE for v in variables)
 
 
+_device_cache = {}
+
+
+def target_device(device):
+    """The JAX device for Theano's ``device`` flag: ``cuda``/``gpu`` (the first GPU), ``cudaN``/
+    ``gpuN`` (GPU N); None for ``cpu`` (JAX's default device). Without a usable GPU it warns once
+    and returns JAX's CPU device."""
+    import re
+    import warnings
+
+    import jax
+
+    if not device.startswith(("gpu", "cuda")):
+        return None
+    if device in _device_cache:
+        return _device_cache[device]
+    m = re.fullmatch(r"(?:gpu|cuda)(\d*)", device)
+    index = int(m.group(1)) if m and m.group(1) else 0
+    try:
+        gpus = jax.devices("gpu")
+        why = None if index < len(gpus) else f"JAX sees {len(gpus)} GPU(s), none numbered {index}"
+    except RuntimeError as exc:
+        gpus, why = [], f"JAX finds no GPU ({str(exc).splitlines()[0]})"
+    if why is None:
+        dev = gpus[index]
+    else:
+        warnings.warn(f"theano: device={device} asks for a GPU, but {why}; functions run on the "
+                      "CPU through JAX.", stacklevel=2)
+        dev = jax.devices("cpu")[0]
+    _device_cache[device] = dev
+    return dev
+
+
 class JAXLinker(Backend):
     name = "jax"
 
@@ -65,7 +99,18 @@ class JAXLinker(Backend):
         if needs_lazy_vm(nodes):
             return lazy_thunk(fgraph, nodes, self.allow_gc, profile)
         x64 = needs_x64(fgraph, nodes)
-        scope = (lambda: jax.enable_x64(True)) if x64 else contextlib.nullcontext
+        from theano.configdefaults import config
+
+        device = target_device(config.device)
+
+        @contextlib.contextmanager
+        def scope():
+            with contextlib.ExitStack() as stack:
+                if x64:
+                    stack.enter_context(jax.enable_x64(True))
+                if device is not None:
+                    stack.enter_context(jax.default_device(device))
+                yield
         impls = {}
         jittable = True
         for node in nodes:
@@ -75,15 +120,34 @@ class JAXLinker(Backend):
                 impls[node] = perform_on_host(node.op, node)
                 jittable = False
         inner = build_thunk(fgraph, nodes, profile, funcify=lambda op, node: impls[node])
-        state = {"jitted": jax.jit(inner) if jittable and profile is None else None}
+        state = {"checks": []}
+
+        def traced(inputs):
+            # the run-time checks met while tracing come back as extra outputs
+            checks = dispatch.begin_checks()
+            try:
+                outs = inner(inputs)
+            finally:
+                dispatch.end_checks()
+            state["checks"] = [(exc, tmpl, static) for exc, tmpl, static, _, _ in checks]
+            return outs, [(bad, value) for _, _, _, bad, value in checks]
+
+        state["jitted"] = jax.jit(traced) if jittable and profile is None else None
 
         def run(inputs):
             jitted = state["jitted"]
             if jitted is not None:
                 try:
-                    return jitted(list(inputs))
+                    outs, flags = jitted(list(inputs))
                 except NeedsConcreteValues:
                     state["jitted"] = None   # needs concrete values: run op by op from now on
+                else:
+                    if flags:
+                        for (exc, tmpl, static), (bad, value) in zip(state["checks"],
+                                                                     jax.device_get(flags)):
+                            if bool(bad):
+                                raise exc(tmpl.format(value=np.asarray(value).item(), **static))
+                    return outs
             return inner(list(inputs))
 
         def thunk(inputs):
@@ -93,6 +157,8 @@ class JAXLinker(Backend):
 
         thunk.source = inner.source
         thunk.x64 = x64
+        thunk.device = device
+        thunk.is_jitted = lambda: state["jitted"] is not None
         whole = "jax.jit (whole graph)" if state["jitted"] is not None else "jax, op by op"
         thunk.node_paths = [(n, f"{whole}" if not getattr(impls[n], "on_host", False)
                              else "perform on the host") for n in nodes]

@@ -1,0 +1,148 @@
+"""JAX implementations of the common ops, run-time checks inside jitted graphs, the host
+fallback and the ``device`` flag (skipped when JAX is not installed)."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import theano
+import theano.tensor as T
+from theano.graph.basic import Apply
+from theano.graph.op import Op
+
+jax = pytest.importorskip("jax")
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def jax_fn(inputs, outputs):
+    return theano.function(inputs, outputs, mode=theano.Mode(linker="jax", optimizer="fast_run"))
+
+
+def py_fn(inputs, outputs):
+    return theano.function(inputs, outputs, mode=theano.Mode(linker="py", optimizer="None"))
+
+
+def test_traced_index_out_of_bounds_raises_and_the_graph_stays_jitted():
+    v, i = T.dvector("v"), T.lvector("i")
+    f = jax_fn([v, i], [v[i] * 2, T.inc_subtensor(v[i], 1.0)])
+    a, b = f(np.arange(4.0), np.array([-1, 0, 3, 3]))
+    np.testing.assert_allclose(a, [6.0, 0.0, 6.0, 6.0])
+    np.testing.assert_allclose(b, [1.0, 1.0, 2.0, 6.0])
+    for bad, shown in ((4, "4"), (-5, "-5")):
+        with pytest.raises(IndexError, match=f"index {shown} is out of bounds for axis 0 with size 4"):
+            f(np.arange(4.0), np.array([0, bad]))
+    assert f.maker.thunk.is_jitted()
+    a, _ = f(np.arange(4.0), np.array([1]))
+    np.testing.assert_allclose(a, [2.0])
+
+
+def test_advanced_index_bounds_on_a_later_axis():
+    x, i = T.dmatrix("x"), T.lvector("i")
+    f = jax_fn([x, i], x[:, i])
+    np.testing.assert_allclose(f(np.arange(6.0).reshape(2, 3), np.array([2, 0])), [[2, 0], [5, 3]])
+    with pytest.raises(IndexError, match="axis 1 with size 3"):
+        f(np.arange(6.0).reshape(2, 3), np.array([3]))
+
+
+def test_softmax_crossentropy_with_bias_checks_classes_when_jitted():
+    x, y = T.dmatrix("x"), T.ivector("y")
+    b = theano.shared(np.array([0.1, -0.2, 0.3]), "b")
+    cost = T.nnet.categorical_crossentropy(T.nnet.softmax(T.dot(x, np.eye(3)) + b), y).mean()
+    gx = T.grad(cost, x)
+    f, g = jax_fn([x, y], [cost, gx]), py_fn([x, y], [cost, gx])
+    X = np.random.RandomState(0).randn(4, 3)
+    Y = np.array([0, 2, 1, 2], "int32")
+    for _ in range(2):
+        for p, q in zip(f(X, Y), g(X, Y)):
+            np.testing.assert_allclose(p, q, rtol=1e-12, atol=1e-15)
+    with pytest.raises(ValueError, match=r"class indices must lie in \[0, 3\), got 3"):
+        f(X, np.array([0, 3, 1, 2], "int32"))
+    assert f.maker.thunk.is_jitted()
+
+
+def test_shape_building_ops_jitted_values_and_gradients_match_reference():
+    x = T.dmatrix("x")
+    n = x.shape[0]
+    outs = [T.alloc(x.sum(axis=0), 2, n, x.shape[1]), T.concatenate([x, 2 * x], axis=1),
+            T.arange(n + 3) * 1.5, T.eye(n, x.shape[1], 1), T.tri(n, 4, -1),
+            T.roll(x, 1, axis=1), T.max_and_argmax(x, axis=1)[1], T.mean(x, axis=0),
+            T.extra_ops.cumsum(x, axis=1), T.split(x.flatten(), [2, 4], 2)[1]]
+    X = np.random.RandomState(1).randn(2, 3)
+    f, g = jax_fn([x], outs), py_fn([x], outs)
+    assert f.maker.thunk.is_jitted()
+    for _ in range(2):
+        for k, (p, q) in enumerate(zip(f(X), g(X))):
+            assert p.dtype == q.dtype and p.shape == q.shape, k
+            np.testing.assert_allclose(p, q, rtol=1e-12, err_msg=str(k))
+    assert f.maker.thunk.is_jitted()
+    cost = sum((o * np.float64(0.5)).sum() for o in outs if o.dtype.startswith("float"))
+    cost = cost + (T.max(x, axis=1) ** 2).sum()
+    gf, gg = jax_fn([x], T.grad(cost, x)), py_fn([x], T.grad(cost, x))
+    np.testing.assert_allclose(gf(X), gg(X), rtol=1e-12)
+    np.testing.assert_allclose(gf(X + 1), gg(X + 1), rtol=1e-12)
+
+
+def test_shape_errors_name_the_problem():
+    x, y = T.dmatrix("x"), T.dmatrix("y")
+    f = jax_fn([x, y], T.concatenate([x, y], axis=0))
+    with pytest.raises(ValueError, match="differ outside the join axis"):
+        f(np.ones((2, 3)), np.ones((2, 4)))
+    v = T.dvector("v")
+    g = jax_fn([v, x], T.alloc(v, x.shape[0], 3))
+    np.testing.assert_allclose(g(np.arange(3.0), np.ones((2, 5))), [[0, 1, 2]] * 2)
+    with pytest.raises(ValueError, match="cannot broadcast"):
+        g(np.arange(4.0), np.ones((2, 5)))
+
+
+class HostOnly(Op):
+    """An op with no JAX implementation (runs its perform on the host)."""
+
+    __props__ = ()
+
+    def make_node(self, x):
+        x = T.as_tensor_variable(x)
+        return Apply(self, [x], [x.type()])
+
+    def perform(self, node, inputs, output_storage):
+        output_storage[0][0] = np.sort(inputs[0])[::-1].copy()
+
+
+def test_op_without_jax_implementation_runs_its_perform_on_the_host():
+    x = T.dvector("x")
+    f = jax_fn([x], HostOnly()(x * 2) + 1)
+    for _ in range(2):
+        np.testing.assert_allclose(f(np.array([1.0, 3.0, 2.0])), [7.0, 5.0, 3.0])
+    labels = {str(n.op): p for n, p in f.maker.thunk.node_paths}
+    assert labels["HostOnly"] == "perform on the host"
+    assert not f.maker.thunk.is_jitted()
+
+
+def _has_gpu():
+    try:
+        return bool(jax.devices("gpu"))
+    except RuntimeError:
+        return False
+
+
+@pytest.mark.skipif(_has_gpu(), reason="checks the no-GPU fallback")
+@pytest.mark.parametrize("device", ["cuda", "gpu1"])
+def test_gpu_device_without_a_gpu_warns_once_and_runs_on_the_cpu(device):
+    prog = ("import numpy as np, theano, theano.tensor as T\n"
+            "x = T.dvector('x')\n"
+            "f = theano.function([x], x * 2)\n"
+            "g = theano.function([x], T.exp(x))\n"
+            "print(theano.config.linker, f.maker.thunk.device.platform, f(np.arange(3.0)).tolist(),"
+            " g(np.zeros(2)).tolist())\n")
+    env = dict(os.environ)
+    env["PYTHONPATH"] = ROOT + os.pathsep + env.get("PYTHONPATH", "")
+    env["THEANO_FLAGS"] = f"device={device}"
+    proc = subprocess.run([sys.executable, "-c", prog], capture_output=True, text=True, env=env,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split() == ["jax", "cpu", "[0.0,", "2.0,", "4.0]", "[1.0,", "1.0]"]
+    assert proc.stderr.count(f"device={device} asks for a GPU") == 1
+    assert "run on the CPU" in proc.stderr
