@@ -708,3 +708,20 @@ def test_elemwise_grad_called_on_inputs_of_fewer_dimensions(fn):
         assert g.shape == e.shape == (() if inp is s else (1, 3) if inp is r else (2, 3))
         np.testing.assert_allclose(g, e)
     assert all(g is not None for g in direct)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_isnan_isinf_of_integers_are_all_false(mode):
+    for x in (T.imatrix("i"), T.matrix("b", dtype="bool"), T.brow("r"), T.lscalar("s")):
+        v = np.zeros((1, 3) if x.ndim == 2 else (), dtype=x.dtype)
+        for fn in (T.isnan, T.isinf):
+            y = fn(x)
+            assert y.dtype == "bool" and y.broadcastable == x.broadcastable
+            if x.ndim:
+                assert not isinstance(y.owner.op, T.Elemwise)
+            r = run_twice([x], y, [v], mode)
+            assert r.dtype == np.bool_ and r.shape == v.shape and not r.any()
+    f = T.dvector("f")
+    got = run_twice([f], [T.isnan(f), T.isinf(f)], [np.array([np.nan, np.inf, 1.0])], mode)
+    np.testing.assert_array_equal(got[0], [True, False, False])
+    np.testing.assert_array_equal(got[1], [False, True, False])

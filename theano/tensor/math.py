@@ -108,17 +108,31 @@ complex = Elemwise(ts.complex)
 complex_from_polar = Elemwise(ts.complex_from_polar)
 
 
+def _all_false_like(x):
+    """A bool tensor of False shaped like ``x`` (an Alloc, as Theano builds for integer inputs)."""
+    from theano.tensor.basic import patternbroadcast
+    from theano.tensor.shape import shape_i
+    from theano.tensor.shape_ops import alloc
+
+    if x.ndim == 0:  # keep x in the graph, so that a function of x alone still uses its input
+        return zeros_like(x, dtype="bool")
+    out = alloc(constant(False), *[shape_i(x, d) for d in range(x.ndim)])
+    return patternbroadcast(out, x.broadcastable)
+
+
 def isnan(x):
+    """Where ``x`` is NaN; an integer or bool tensor never is (all False, without an Elemwise)."""
     x = as_tensor_variable(x)
     if x.dtype in ts.discrete_dtypes:
-        return zeros_like(x, dtype="bool")
+        return _all_false_like(x)
     return isnan_(x)
 
 
 def isinf(x):
+    """Where ``x`` is infinite; an integer or bool tensor never is (all False)."""
     x = as_tensor_variable(x)
     if x.dtype in ts.discrete_dtypes:
-        return zeros_like(x, dtype="bool")
+        return _all_false_like(x)
     return isinf_(x)
 
 
