@@ -195,3 +195,35 @@ def test_seed_logistic_regression_learns_under_jax():
     errs = [v[0] for v in _run_example("seed_logistic_regression.py", "jax")]
     assert len(errs) == 1000 and all(np.isfinite(errs))
     assert errs[-1] < errs[0]
+
+
+@pytest.mark.parametrize("mode_kw, n_feat", [(dict(mode="max"), 16),
+                                             (dict(mode="average_exc_pad", pad=(1, 1)), 36)])
+def test_lenet_layer_conv_pool_softmax_trains_jitted_like_reference(mode_kw, n_feat):
+    from theano.tensor.nnet import conv2d
+    from theano.tensor.signal.pool import pool_2d
+
+    rs = np.random.RandomState(9)
+    X = rs.randn(6, 1, 8, 8)
+    Y = rs.randint(0, 3, size=6).astype("int32")
+
+    def build(mode):
+        r = np.random.RandomState(1)
+        x, y = T.dtensor4("x"), T.ivector("y")
+        Wc = theano.shared(r.randn(4, 1, 3, 3) * 0.2, "Wc")
+        bc = theano.shared(np.zeros(4), "bc")
+        Wo = theano.shared(r.randn(n_feat, 3) * 0.1, "Wo")
+        h = T.tanh(conv2d(x, Wc, border_mode="half") + bc.dimshuffle("x", 0, "x", "x"))
+        p = pool_2d(h, ws=(3, 3), stride=(3, 3), ignore_border=True, **mode_kw)
+        out = T.nnet.softmax(T.dot(p.flatten(2), Wo))
+        cost = T.nnet.categorical_crossentropy(out, y).mean()
+        params = [Wc, bc, Wo]
+        updates = [(q, q - 0.5 * g) for q, g in zip(params, T.grad(cost, params))]
+        return theano.function([x, y], cost, updates=updates, mode=mode), params
+
+    outs, _ = _compare(build, 4, [X, Y], 1e-10)
+    assert outs[-1] < outs[0]
+    f, _ = build(jax_mode())
+    f(X, Y)
+    assert f.maker.thunk.is_jitted()
+    assert all(p == "jax.jit (whole graph)" for _, p in f.maker.thunk.node_paths)

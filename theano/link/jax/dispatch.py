@@ -748,3 +748,208 @@ def _register_common():
 
 
 _register_common()
+
+
+# -------------------------------------------------------------------------------------------------
+# Convolutions (conv2d/conv3d and their gradients) through lax.conv_general_dilated; the gradient
+# ops are the vector-Jacobian products of the forward convolution.
+# -------------------------------------------------------------------------------------------------
+
+
+def _register_conv():
+    try:
+        from theano.tensor.nnet import conv as cv
+    except ImportError:
+        return
+    import jax
+    from jax import lax
+
+    jnp = _jnp()
+
+    def forward(op, x, w, dtype):
+        pads = op._pads(w.shape[2:])
+        n = op.nd
+        out_sp = cv._out_shape(x.shape[2:], w.shape[2:], pads, op.subsample, op.filter_dilation)
+        shape = (x.shape[0], w.shape[0]) + tuple(max(o, 0) for o in out_sp)
+        if min(shape) == 0 or x.shape[1] == 0 or min(w.shape[2:]) == 0:
+            return jnp.zeros(shape, dtype=dtype)
+        if op.filter_flip:
+            w = jnp.flip(w, axis=tuple(range(2, 2 + n)))
+        spec = ("NCHW", "OIHW", "NCHW") if n == 2 else ("NCDHW", "OIDHW", "NCDHW")
+        return lax.conv_general_dilated(
+            jnp.asarray(x, dtype=dtype), jnp.asarray(w, dtype=dtype), window_strides=op.subsample,
+            padding=[(p, p) for p in pads], rhs_dilation=op.filter_dilation,
+            dimension_numbers=spec, feature_group_count=op.num_groups,
+            precision=lax.Precision.HIGHEST).astype(dtype)
+
+    @jax_funcify.register(cv._ConvForward)
+    def _jax_conv(op, node):
+        dtype = node.outputs[0].dtype
+
+        def conv(x, w):
+            op._check_hint(op.imshp, x.shape, "input")
+            op._check_hint(op.kshp, w.shape, "filters")
+            op._check_channels(x.shape, w.shape)
+            return forward(op, x, w, dtype)
+
+        return conv
+
+    def _check_out(op, name, img, kshape, gz_shape, what):
+        expected = cv._out_shape(img, kshape, op._pads(kshape), op.subsample, op.filter_dilation)
+        if tuple(max(e, 0) for e in expected) != tuple(gz_shape[2:]):
+            raise ValueError(f"{name}: {what} gives an output of spatial shape {expected}, but "
+                             f"output_grad has shape {tuple(gz_shape)}")
+
+    @jax_funcify.register(cv._ConvGradInputs)
+    def _jax_conv_grad_inputs(op, node):
+        dtype = node.outputs[0].dtype
+        name = type(op).__name__
+
+        def conv_grad_inputs(w, gz, shape):
+            img = op._runtime_shape(np.asarray(shape), name)
+            op._check_hint(op.kshp, w.shape, "filters")
+            if w.shape[0] != gz.shape[1]:
+                raise ValueError(f"{name}: output_grad has {gz.shape[1]} channels (shape "
+                                 f"{tuple(gz.shape)}) but there are {w.shape[0]} filters (shape "
+                                 f"{tuple(w.shape)})")
+            _check_out(op, name, img, tuple(w.shape[2:]), gz.shape,
+                       f"an input of spatial shape {img}")
+            x0 = jnp.zeros((gz.shape[0], w.shape[1] * op.num_groups) + img, dtype=dtype)
+            _, vjp = jax.vjp(lambda x: forward(op, x, w, dtype), x0)
+            return vjp(jnp.asarray(gz, dtype=dtype))[0]
+
+        return conv_grad_inputs
+
+    @jax_funcify.register(cv._ConvGradWeights)
+    def _jax_conv_grad_weights(op, node):
+        dtype = node.outputs[0].dtype
+        name = type(op).__name__
+
+        def conv_grad_weights(x, gz, shape):
+            kshape = op._runtime_shape(np.asarray(shape), name)
+            op._check_hint(op.imshp, x.shape, "input")
+            if x.shape[0] != gz.shape[0]:
+                raise ValueError(f"{name}: the input has batch size {x.shape[0]} but "
+                                 f"output_grad has {gz.shape[0]}")
+            _check_out(op, name, tuple(x.shape[2:]), kshape, gz.shape,
+                       f"filters of spatial shape {kshape} on an input of shape {tuple(x.shape)}")
+            op._check_divisible(x.shape[1], "input channels")
+            w0 = jnp.zeros((gz.shape[1], x.shape[1] // op.num_groups) + kshape, dtype=dtype)
+            _, vjp = jax.vjp(lambda w: forward(op, x, w, dtype), w0)
+            return vjp(jnp.asarray(gz, dtype=dtype))[0]
+
+        return conv_grad_weights
+
+
+_register_conv()
+
+
+# -------------------------------------------------------------------------------------------------
+# Pooling (Pool, MaxPoolGrad, AveragePoolGrad): the reference's window layout (padding, extended
+# border when ignore_border=False, per-window divisors), windows gathered by strided slices.
+# -------------------------------------------------------------------------------------------------
+
+
+def _register_pool():
+    try:
+        from theano.tensor.signal import pool as pl
+    except ImportError:
+        return
+    jnp = _jnp()
+
+    def offsets_slices(ws, stride, out_shape):
+        for offs in np.ndindex(*ws):
+            yield offs, (Ellipsis,) + tuple(slice(o, o + st * (n - 1) + 1, st)
+                                            for o, st, n in zip(offs, stride, out_shape))
+
+    def working(x, pad, extents, fill):
+        nd = len(pad)
+        widths = [(0, 0)] * (x.ndim - nd) + [(p, e - n - p) for p, e, n in
+                                             zip(pad, extents, x.shape[-nd:])]
+        return jnp.pad(jnp.asarray(x), widths, constant_values=fill)
+
+    def windows(buf, ws, stride, out_shape):
+        parts = [buf[sl] for _, sl in offsets_slices(ws, stride, out_shape)]
+        stacked = jnp.stack(parts, axis=-1)
+        return stacked.reshape(stacked.shape[:-1] + tuple(ws))
+
+    def scatter(contrib, x_shape, ws, stride, pad, extents, out_shape, dtype):
+        nd = len(ws)
+        if 0 in out_shape:
+            return jnp.zeros(x_shape, dtype=dtype)
+        buf = jnp.zeros(tuple(x_shape[:-nd]) + tuple(extents), dtype=dtype)
+        for offs, sl in offsets_slices(ws, stride, out_shape):
+            buf = buf.at[sl].add(contrib[(Ellipsis,) + offs].astype(dtype))
+        return buf[pl._inner(pad, tuple(x_shape[-nd:]))]
+
+    def axes(nd):
+        return tuple(range(-nd, 0))
+
+    @jax_funcify.register(pl.Pool)
+    def _jax_pool(op, node):
+        od = node.outputs[0].dtype
+
+        def pool(x, *params):
+            ws, stride, pad = pl._runtime_params(op, *[np.asarray(p) for p in params])
+            nd = len(ws)
+            out_shape, extents = pl._layout(x.shape, ws, stride, pad, op.ignore_border)
+            full = tuple(x.shape[:-nd]) + out_shape
+            if 0 in full:
+                return jnp.zeros(full, dtype=od)
+            fill = pl._lowest(x.dtype) if op.mode == "max" else 0
+            win = windows(working(x, pad, extents, fill), ws, stride, out_shape)
+            if op.mode == "max":
+                return win.max(axis=axes(nd)).astype(od)
+            total = win.sum(axis=axes(nd), dtype="float64" if x.dtype.kind == "f" else None)
+            if op.mode == "sum":
+                return total.astype(od)
+            div = pl._divisor(x.shape, ws, stride, pad, out_shape, op.mode)
+            return (total / div).astype(od)
+
+        return pool
+
+    @jax_funcify.register(pl.MaxPoolGrad)
+    def _jax_max_pool_grad(op, node):
+        od = node.outputs[0].dtype
+
+        def max_pool_grad(x, z, gz, *params):
+            ws, stride, pad = pl._runtime_params(op, *[np.asarray(p) for p in params])
+            nd = len(ws)
+            out_shape, extents = pl._layout(x.shape, ws, stride, pad, op.ignore_border)
+            expected = tuple(x.shape[:-nd]) + out_shape
+            if tuple(gz.shape) != expected or tuple(z.shape) != expected:
+                raise ValueError(f"MaxPoolGrad: maxout has shape {tuple(z.shape)} and gz has shape "
+                                 f"{tuple(gz.shape)}, expected {expected} for x of shape "
+                                 f"{tuple(x.shape)}")
+            if 0 in expected:
+                return jnp.zeros(x.shape, dtype=od)
+            win = windows(working(x, pad, extents, pl._lowest(x.dtype)), ws, stride, out_shape)
+            extra = (Ellipsis,) + (None,) * nd
+            contrib = (win == jnp.asarray(z)[extra]) * jnp.asarray(gz)[extra]
+            return scatter(contrib, x.shape, ws, stride, pad, extents, out_shape, od)
+
+        return max_pool_grad
+
+    @jax_funcify.register(pl.AveragePoolGrad)
+    def _jax_avg_pool_grad(op, node):
+        od = node.outputs[0].dtype
+
+        def avg_pool_grad(x, gz, *params):
+            ws, stride, pad = pl._runtime_params(op, *[np.asarray(p) for p in params])
+            nd = len(ws)
+            out_shape, extents = pl._layout(x.shape, ws, stride, pad, op.ignore_border)
+            expected = tuple(x.shape[:-nd]) + out_shape
+            if tuple(gz.shape) != expected:
+                raise ValueError(f"AveragePoolGrad: gz has shape {tuple(gz.shape)}, expected "
+                                 f"{expected}")
+            g = jnp.asarray(gz)
+            if op.mode != "sum":
+                div = pl._divisor(x.shape, ws, stride, pad, out_shape, op.mode)
+                g = jnp.where(div > 0, g / np.maximum(div, 1), 0)
+            contrib = jnp.broadcast_to(g[(Ellipsis,) + (None,) * nd], g.shape + tuple(ws))
+            return scatter(contrib, x.shape, ws, stride, pad, extents, out_shape, od)
+
+        return avg_pool_grad
+
+
+_register_pool()
