@@ -146,3 +146,54 @@ def test_gpu_device_without_a_gpu_warns_once_and_runs_on_the_cpu(device):
     assert proc.stdout.split() == ["jax", "cpu", "[0.0,", "2.0,", "4.0]", "[1.0,", "1.0]"]
     assert proc.stderr.count(f"device={device} asks for a GPU") == 1
     assert "run on the CPU" in proc.stderr
+
+
+def test_scalar_index_known_at_run_time_stays_jitted_and_is_checked():
+    i = T.lscalar("i")
+    v, x = T.dvector("v"), T.dmatrix("x")
+    outs = [v[i] * 2, T.set_subtensor(v[i], 5.0), x[i, 1:], T.inc_subtensor(x[1, i], 1.0), x[-1, i]]
+    f, g = jax_fn([v, x, i], outs), py_fn([v, x, i], outs)
+    V, X = np.arange(3.0), np.arange(9.0).reshape(3, 3)
+    for iv in (0, 2, -1, -3):
+        for p, q in zip(f(V, X, iv), g(V, X, iv)):
+            np.testing.assert_array_equal(p, q)
+    for iv in (3, -4):
+        with pytest.raises(IndexError, match=f"index {iv} is out of bounds for axis 0 with size 3"):
+            f(V, X, iv)
+    assert f.maker.thunk.is_jitted()
+
+
+def test_ifelse_becomes_lax_cond_inside_the_jitted_graph():
+    from theano.ifelse import ifelse
+
+    a, b = T.dscalars("a", "b")
+    x, y = T.dmatrices("x", "y")
+    z = ifelse(T.lt(a, b), T.mean(x), T.mean(y))
+    c = ifelse(T.gt(a, 0), (x * 2).sum() + ifelse(T.gt(b, 0), a, b), a * 3)
+    outs = [z, c] + T.grad(c + z, [a, x])
+    f, g = jax_fn([a, b, x, y], outs), py_fn([a, b, x, y], outs)
+    rs = np.random.RandomState(2)
+    X, Y = rs.randn(3, 3), rs.randn(3, 3)
+    for av, bv in ((1.0, 2.0), (2.0, 1.0), (-1.0, -2.0), (1.0, -3.0)):
+        for p, q in zip(f(av, bv, X, Y), g(av, bv, X, Y)):
+            np.testing.assert_allclose(p, q, rtol=1e-13, atol=1e-15)
+    assert f.maker.thunk.is_jitted()
+    labels = {p for n, p in f.maker.thunk.node_paths if "if" in str(n.op)}
+    assert labels == {"lax.cond"}
+
+
+def test_ifelse_that_cannot_be_a_lax_cond_stays_lazy():
+    """Branches of different shapes, or a run-time check inside a branch: the graph runs op by
+    op and only the chosen branch is computed (an out-of-bounds index in the other branch does
+    not raise)."""
+    from theano.ifelse import ifelse
+
+    a, v, i = T.dscalar("a"), T.dvector("v"), T.lscalar("i")
+    k = jax_fn([a, v], ifelse(T.gt(a, 0), v[:2], v))
+    np.testing.assert_array_equal(k(1.0, np.arange(3.0)), [0.0, 1.0])
+    np.testing.assert_array_equal(k(-1.0, np.arange(3.0)), [0.0, 1.0, 2.0])
+    h = jax_fn([a, v, i], ifelse(T.gt(a, 0), v[i], v[0] * 0))
+    assert float(h(1.0, np.arange(3.0), 2)) == 2.0
+    assert float(h(-1.0, np.arange(3.0), 10)) == 0.0
+    with pytest.raises(IndexError, match="index 10 is out of bounds"):
+        h(1.0, np.arange(3.0), 10)

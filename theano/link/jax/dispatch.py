@@ -461,11 +461,39 @@ def _check_index_array(op, idx, n, shape, axis=0):
 def _register_subtensor():
     from theano.tensor import subtensor as st
 
+    def basic_items(op, idx, shape):
+        """The index items; a scalar index known only at run time stays traced (checked at run
+        time, wrapped if negative); slice bounds must be known (static shapes)."""
+        traced = {k: v for k, v in enumerate(idx) if _is_traced(v)}
+        if not traced:
+            items = st._decode(op.idx_list, idx, numeric=True)
+            st._check_basic_bounds(op, items, shape)
+            return items
+        items = st._decode(op.idx_list, idx, numeric=False)
+        out = []
+        for axis, e in enumerate(items):
+            if isinstance(e, tuple):
+                if any(_is_traced(c) for c in e):
+                    raise NotJittable(f"{op}: slice bounds known only at run time")
+                out.append(slice(*(None if c is None else int(np.asarray(c)) for c in e)))
+            elif _is_traced(e):
+                n = shape[axis]
+                runtime_check((e < -n) | (e >= n), e, IndexError,
+                              "{op}: index {value} is out of bounds for axis {axis} with size {n} "
+                              "(the input has shape {shape})", op=str(op), axis=axis, n=n,
+                              shape=tuple(shape))
+                out.append(_jnp().where(e < 0, e + n, e))
+            elif e is None or isinstance(e, slice):
+                out.append(e)
+            else:
+                out.append(int(np.asarray(e)))
+        st._check_basic_bounds(op, out, shape)
+        return out
+
     @jax_funcify.register(st.Subtensor)
     def _jax_subtensor(op, node):
         def subtensor(x, *idx):
-            items = st._decode(op.idx_list, idx, numeric=True)
-            st._check_basic_bounds(op, items, x.shape)
+            items = basic_items(op, idx, x.shape)
             return x[tuple(items) + (Ellipsis,)]
 
         return subtensor
@@ -473,8 +501,7 @@ def _register_subtensor():
     @jax_funcify.register(st.IncSubtensor)
     def _jax_inc_subtensor(op, node):
         def inc_subtensor(x, y, *idx):
-            items = st._decode(op.idx_list, idx, numeric=True)
-            st._check_basic_bounds(op, items, x.shape)
+            items = basic_items(op, idx, x.shape)
             key = tuple(items) + (Ellipsis,)
             _check_fits(op, y, x[key].shape)
             ref = _jnp().asarray(x).at[key]

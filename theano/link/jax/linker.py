@@ -37,6 +37,12 @@ def _guard(fn):
     return guarded
 
 
+def _only_ifelse_lazy(nodes):
+    from theano.ifelse import IfElse
+
+    return all(isinstance(n.op, IfElse) for n in nodes if getattr(n.op, "lazy", False))
+
+
 _WIDE = {"float64", "int64", "uint64", "complex128"}
 
 
@@ -81,6 +87,100 @@ def target_device(device):
     return dev
 
 
+def lazy_graph_function(fgraph, nodes, impls):
+    """``run(inputs) -> outputs`` of a graph with ``ifelse`` nodes, evaluated on demand: an
+    ifelse computes only the nodes its chosen branch needs. Under ``jax.jit`` (a traced
+    condition) it becomes ``lax.cond`` with the two branches' nodes inside the branch functions;
+    with a concrete condition (op by op) the branch is chosen in Python."""
+    import jax
+    from jax import lax
+
+    from theano.graph.basic import Constant
+    from theano.ifelse import IfElse
+    from theano.link.utils import reraise_with_node
+
+    position = {n: i for i, n in enumerate(nodes)}
+
+    def known(v, env):
+        return v in env or isinstance(v, Constant)
+
+    def get(v, env):
+        return env[v] if v in env else v.data
+
+    def demand(targets, env):
+        stack = list(targets)
+        while stack:
+            v = stack[-1]
+            if known(v, env):
+                stack.pop()
+                continue
+            node = v.owner
+            needed = node.inputs[:1] if isinstance(node.op, IfElse) else node.inputs
+            missing = [i for i in needed if not known(i, env)]
+            if missing:
+                stack.extend(missing)
+                continue
+            stack.pop()
+            if isinstance(node.op, IfElse):
+                run_ifelse(node, env)
+                continue
+            args = [get(i, env) for i in needed]
+            try:
+                res = impls[node](*args)
+            except NeedsConcreteValues:
+                raise
+            except Exception as exc:
+                reraise_with_node(node, exc, args, position[node])
+            res = res if len(node.outputs) > 1 else (res,)
+            env.update(zip(node.outputs, res))
+
+    def run_ifelse(node, env):
+        n = node.op.n_outs
+        cond = get(node.inputs[0], env)
+        branches = (node.inputs[1:1 + n], node.inputs[1 + n:])
+        jnp = jax.numpy
+        if not dispatch._is_traced(cond):
+            chosen = branches[0] if bool(np.asarray(cond)) else branches[1]
+            local = dict(env)
+            demand(chosen, local)
+            env.update(zip(node.outputs, [get(v, local) for v in chosen]))
+            return
+
+        def branch(variables):
+            def fn(_):
+                local = dict(env)
+                outer = dispatch._checks.active
+                dispatch._checks.active = []
+                try:
+                    demand(variables, local)
+                    if dispatch._checks.active:
+                        raise NeedsConcreteValues("a run-time check inside an ifelse branch")
+                finally:
+                    dispatch._checks.active = outer
+                return tuple(jnp.asarray(get(v, local), dtype=o.dtype)
+                             for v, o in zip(variables, node.outputs))
+            return fn
+
+        try:
+            outs = lax.cond(jnp.asarray(cond) != 0, branch(branches[0]), branch(branches[1]), None)
+        except NeedsConcreteValues:
+            raise
+        except Exception as exc:
+            # lax.cond's own refusal (branches of different shapes: a TypeError), not a node's
+            if getattr(exc, "__theano_node__", None) is None and (
+                    isinstance(exc, TypeError) or type(exc).__module__.startswith("jax")):
+                raise NeedsConcreteValues(str(exc)) from exc
+            raise
+        env.update(zip(node.outputs, outs))
+
+    def run(inputs):
+        env = dict(zip(fgraph.inputs, inputs))
+        demand(fgraph.outputs, env)
+        return [get(v, env) for v in fgraph.outputs]
+
+    return run
+
+
 class JAXLinker(Backend):
     name = "jax"
 
@@ -93,10 +193,12 @@ class JAXLinker(Backend):
     def make_thunk(self, fgraph, profile=None):
         import jax
 
+        from theano.ifelse import IfElse
         from theano.link.numba.linker import build_thunk
 
         nodes = fgraph.toposort()
-        if needs_lazy_vm(nodes):
+        lazy = needs_lazy_vm(nodes)
+        if lazy and (profile is not None or not _only_ifelse_lazy(nodes)):
             return lazy_thunk(fgraph, nodes, self.allow_gc, profile)
         x64 = needs_x64(fgraph, nodes)
         from theano.configdefaults import config
@@ -114,12 +216,18 @@ class JAXLinker(Backend):
         impls = {}
         jittable = True
         for node in nodes:
+            if lazy and isinstance(node.op, IfElse):
+                continue
             try:
                 impls[node] = _guard(jax_funcify(node.op, node))
             except NotJittable:
                 impls[node] = perform_on_host(node.op, node)
                 jittable = False
-        inner = build_thunk(fgraph, nodes, profile, funcify=lambda op, node: impls[node])
+        if lazy:
+            inner = lazy_graph_function(fgraph, nodes, impls)
+            inner.source = None
+        else:
+            inner = build_thunk(fgraph, nodes, profile, funcify=lambda op, node: impls[node])
         state = {"checks": []}
 
         def traced(inputs):
@@ -160,6 +268,7 @@ class JAXLinker(Backend):
         thunk.device = device
         thunk.is_jitted = lambda: state["jitted"] is not None
         whole = "jax.jit (whole graph)" if state["jitted"] is not None else "jax, op by op"
-        thunk.node_paths = [(n, f"{whole}" if not getattr(impls[n], "on_host", False)
+        thunk.node_paths = [(n, "lax.cond" if n not in impls else
+                             f"{whole}" if not getattr(impls[n], "on_host", False)
                              else "perform on the host") for n in nodes]
         return thunk
