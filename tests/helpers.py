@@ -242,3 +242,22 @@ def check_case(case):
 
             verify_grad(fn, [gvals[k] for k in float_pos], eps=case.eps, rng=np.random.RandomState(7),
                         mode=theano.Mode(linker="py", optimizer="None"))
+            if "jax" in expand_modes(case.modes) and float_pos:
+                check_grad_on_jax(fn, [gvals[k] for k in float_pos], dtype)
+
+
+def check_grad_on_jax(fn, values, dtype=None):
+    """The gradient graph of ``sum(fn(*inputs) * r)`` (r a fixed random weight) on the JAX backend
+    gives the reference VM's values, called twice."""
+    syms = [sym_like(v, f"g{k}") for k, v in enumerate(values)]
+    out = fn(*syms)
+    r = np.random.RandomState(11).uniform(0.5, 1.5, size=[int(s) for s in np.shape(
+        compile_mode("py", syms, out, on_unused_input="ignore")(*values))])
+    cost = (out * T.constant(r.astype(out.dtype) if out.dtype.startswith("float") else r)).sum()
+    grads = theano.grad(cost, syms, disconnected_inputs="ignore")
+    ref = compile_mode("py", syms, grads, on_unused_input="ignore")(*values)
+    f = compile_mode("jax", syms, grads, on_unused_input="ignore")
+    for _ in range(2):
+        for k, (a, b) in enumerate(zip(f(*[np.copy(v) for v in values]), ref)):
+            assert np.shape(a) == np.shape(b), f"jax gradient {k}: shape {np.shape(a)} != {np.shape(b)}"
+            assert_allclose(a, b, dtype=dtype or np.asarray(b).dtype, err_msg=f"jax gradient {k}")
