@@ -197,3 +197,25 @@ def test_ifelse_that_cannot_be_a_lax_cond_stays_lazy():
     assert float(h(-1.0, np.arange(3.0), 10)) == 0.0
     with pytest.raises(IndexError, match="index 10 is out of bounds"):
         h(1.0, np.arange(3.0), 10)
+
+
+def test_linalg_jitted_matches_reference_and_singular_input_raises():
+    from theano.tensor import nlinalg, slinalg
+
+    x = T.dmatrix("x")
+    outs = [nlinalg.matrix_inverse(x), nlinalg.det(x), slinalg.cholesky(x),
+            slinalg.Cholesky(lower=False)(x), theano.gradient.zero_grad(x) * 2]
+    f, g = jax_fn([x], outs), py_fn([x], outs)
+    A = np.random.RandomState(0).randn(4, 4)
+    A = A @ A.T + 4 * np.eye(4)
+    for M in (A, A + np.eye(4)):
+        for p, q in zip(f(M), g(M)):
+            np.testing.assert_allclose(p, q, rtol=1e-12, atol=1e-14)
+    assert f.maker.thunk.is_jitted()
+    with pytest.raises(np.linalg.LinAlgError, match="Singular matrix"):
+        f(np.ones((4, 4)))
+    with pytest.raises(np.linalg.LinAlgError, match="not positive definite"):
+        f(-np.eye(4))
+    h = jax_fn([x], slinalg.Cholesky(on_error="nan")(x))
+    assert np.isnan(h(-np.eye(2))).all()
+    np.testing.assert_allclose(h(4 * np.eye(2)), 2 * np.eye(2))

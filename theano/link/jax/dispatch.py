@@ -980,3 +980,72 @@ def _register_pool():
 
 
 _register_pool()
+
+
+# -------------------------------------------------------------------------------------------------
+# Gradient markers (identity forward) and the basic linear algebra. A singular matrix is found
+# from the result's non-finite entries (for finite inputs) and raised as NumPy's LinAlgError.
+# -------------------------------------------------------------------------------------------------
+
+
+def _register_linalg():
+    from theano import gradient
+
+    jnp = _jnp()
+
+    jax_funcify.register(gradient._GradShaper)(lambda op, node: (lambda x: x))
+
+    try:
+        from theano.tensor import nlinalg, slinalg
+    except ImportError:
+        return
+
+    def square(op, x):
+        if x.ndim != 2 or x.shape[0] != x.shape[1]:
+            raise ValueError(f"{op} needs a square matrix input, got one of shape {tuple(x.shape)}")
+
+    def check_finite(x, z, message):
+        bad = jnp.all(jnp.isfinite(x)) & ~jnp.all(jnp.isfinite(z))
+        runtime_check(bad, 0, np.linalg.LinAlgError, message)
+
+    @jax_funcify.register(nlinalg.MatrixInverse)
+    def _jax_inv(op, node):
+        od = node.outputs[0].dtype
+
+        def inv(x):
+            square(op, x)
+            z = jnp.linalg.inv(jnp.asarray(x, dtype=od))
+            check_finite(x, z, "Singular matrix")
+            return z
+
+        return inv
+
+    @jax_funcify.register(nlinalg.Det)
+    def _jax_det(op, node):
+        od = node.outputs[0].dtype
+
+        def det(x):
+            square(op, x)
+            return jnp.linalg.det(jnp.asarray(x, dtype=od)).astype(od)
+
+        return det
+
+    @jax_funcify.register(slinalg.Cholesky)
+    def _jax_cholesky(op, node):
+        od = node.outputs[0].dtype
+
+        def cholesky(x):
+            square(op, x)
+            z = jnp.linalg.cholesky(jnp.asarray(x, dtype=od))
+            failed = jnp.any(~jnp.isfinite(z)) & jnp.all(jnp.isfinite(x))
+            if op.on_error == "raise":
+                runtime_check(failed, 0, np.linalg.LinAlgError,
+                              "Cholesky: the matrix is not positive definite")
+            else:
+                z = jnp.where(failed, jnp.full(z.shape, jnp.nan, dtype=od), z)
+            return z if op.lower else jnp.swapaxes(z, -1, -2).conj()
+
+        return cholesky
+
+
+_register_linalg()
