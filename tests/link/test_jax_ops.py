@@ -219,3 +219,45 @@ def test_linalg_jitted_matches_reference_and_singular_input_raises():
     h = jax_fn([x], slinalg.Cholesky(on_error="nan")(x))
     assert np.isnan(h(-np.eye(2))).all()
     np.testing.assert_allclose(h(4 * np.eye(2)), 2 * np.eye(2))
+
+
+def test_scan_becomes_a_jitted_loop_with_taps_go_backwards_and_gradients():
+    x, W, h0 = T.dmatrix("x"), T.dmatrix("W"), T.dvector("h0")
+
+    def step(xt, hm1, hm2, W):
+        return T.tanh(T.dot(xt, W) + hm1 * 0.5 + hm2 * 0.1)
+
+    hs, _ = theano.scan(step, sequences=x, non_sequences=W,
+                        outputs_info=[dict(initial=T.stack([h0, h0 * 2]), taps=[-1, -2])])
+    gW, gx, gh = T.grad((hs ** 2).sum(), [W, x, h0])
+    back, _ = theano.scan(lambda xt, acc: acc + xt, sequences=x, outputs_info=T.zeros_like(x[0]),
+                          go_backwards=True)
+    outs = [hs, gW, gx, gh, back]
+    f, g = jax_fn([x, W, h0], outs), py_fn([x, W, h0], outs)
+    rs = np.random.RandomState(0)
+    for steps in (5, 2):
+        X, Wv, H = rs.randn(steps, 3), rs.randn(3, 3) * 0.5, rs.randn(3)
+        for _ in range(2):
+            for p, q in zip(f(X, Wv, H), g(X, Wv, H)):
+                assert p.shape == q.shape
+                np.testing.assert_allclose(p, q, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(f(X, Wv, H)[4][-1], X.sum(axis=0))
+    assert f.maker.thunk.is_jitted()
+    assert {p for _, p in f.maker.thunk.node_paths} == {"jax.jit (whole graph)"}
+
+
+def test_scan_with_until_or_random_draws_runs_on_the_host():
+    from theano.scan.basic import until
+    from theano.tensor.shared_randomstreams import RandomStreams
+
+    x = T.dvector("x")
+    r, _ = theano.scan(lambda v, acc: [acc + v, until(acc + v > 3)], sequences=x,
+                       outputs_info=T.constant(0.0, dtype="float64"))
+    f = jax_fn([x], r)
+    np.testing.assert_allclose(f(np.ones(6)), [1.0, 2.0, 3.0, 4.0])
+    assert "perform on the host" in {p for _, p in f.maker.thunk.node_paths}
+    srng = RandomStreams(3)
+    d, upd = theano.scan(lambda v: v + srng.uniform(()), sequences=x)
+    h = theano.function([x], d, updates=upd, mode=theano.Mode(linker="jax", optimizer="fast_run"))
+    a, b = h(np.zeros(4)), h(np.zeros(4))
+    assert a.shape == (4,) and ((a >= 0) & (a < 1)).all() and not np.allclose(a, b)

@@ -26,6 +26,14 @@ def jax_funcify(op, node):
     raise NotJittable(type(op).__name__)
 
 
+def _host_value(a):
+    """A JAX array as a (read-only) NumPy array; other values (NumPy arrays, random generator
+    states, sparse matrices, lists) as they are."""
+    if type(a).__module__.startswith("jax"):
+        return np.asarray(a)
+    return a
+
+
 def perform_on_host(op, node):
     """The fallback: ``op.perform`` on NumPy copies of the inputs (outside of jit)."""
     n_out = len(node.outputs)
@@ -34,7 +42,7 @@ def perform_on_host(op, node):
     def host(*args):
         cells = [[None] for _ in range(n_out)]
         # JAX buffers are read-only: an input the op overwrites gets a writable copy
-        vals = [np.array(a) if i in destroyed else np.asarray(a) for i, a in enumerate(args)]
+        vals = [np.array(a) if i in destroyed else _host_value(a) for i, a in enumerate(args)]
         op.perform(node, vals, cells)
         return cells[0][0] if n_out == 1 else tuple(c[0] for c in cells)
 
@@ -1049,3 +1057,179 @@ def _register_linalg():
 
 
 _register_linalg()
+
+
+# -------------------------------------------------------------------------------------------------
+# Scan as a lax.fori_loop over the op's buffers (see theano/scan/op.py): reads are dynamic rows
+# of the buffers, writes add into ('full') or set ('head'/'none') rows, accumulators add up and
+# tensor states are carried. Loops with a stop condition, non-tensor states (random generators)
+# or recorded states, and bodies that cannot be traced, run the op's perform on the host.
+# -------------------------------------------------------------------------------------------------
+
+
+def _register_scan():
+    try:
+        from theano.scan import rows
+        from theano.scan.op import Scan
+    except ImportError:
+        return
+    from theano.tensor.type import TensorType
+
+    jax_funcify.register(rows.RowSlice)(lambda op, node: (lambda x: x[op.start:op.stop]))
+    jax_funcify.register(rows.RowReverse)(lambda op, node: (lambda x: x[::-1]))
+
+    @jax_funcify.register(rows.RowIndex)
+    def _jax_row_index(op, node):
+        def row_index(x):
+            if not -x.shape[0] <= op.i < x.shape[0]:
+                raise IndexError(
+                    f"index {op.i} is out of range for a tensor of {x.shape[0]} rows (shape "
+                    f"{tuple(x.shape)})" + (": the scan ran 0 steps" if x.shape[0] == 0 else ""))
+            return x[op.i, ...]
+
+        return row_index
+
+    @jax_funcify.register(rows.RowScatter)
+    def _jax_row_scatter(op, node):
+        od = node.outputs[0].dtype
+
+        def row_scatter(x, g):
+            return _jnp().zeros(x.shape, dtype=od).at[op._key()].set(g)
+
+        return row_scatter
+
+    @jax_funcify.register(Scan)
+    def _jax_scan(op, node):
+        import jax
+        from jax import lax
+
+        from theano.graph.fg import FunctionGraph
+        from theano.link.jax.linker import NeedsConcreteValues, _guard, lazy_graph_function
+
+        jnp = _jnp()
+        host = perform_on_host(op, node)
+        tensor_states = all(isinstance(v.type, TensorType) for v in op.inner_inputs)
+        if op.as_while or op.record_untraced or not tensor_states or \
+                not all(isinstance(t, TensorType) for t in op.elem_types):
+            raise NotJittable(f"{op}: stop condition or non-tensor states")
+        fg = FunctionGraph(op.inner_inputs, op.inner_outputs, clone=True)
+        inner_nodes = fg.toposort()
+        impls = {}
+        for n in inner_nodes:
+            if getattr(n.op, "lazy", False):
+                continue
+            impls[n] = _guard(jax_funcify(n.op, n))   # NotJittable: the whole Scan on the host
+        body_fn = lazy_graph_function(fg, inner_nodes, impls)
+        out_types = [o.type for o in op.inner_outputs]
+
+        def inner(args):
+            outer = _checks.active
+            _checks.active = []
+            try:
+                outs = body_fn(list(args))
+                if _checks.active:
+                    raise NotJittable(f"{op}: a run-time check inside the loop body")
+            finally:
+                _checks.active = outer
+            return [jnp.asarray(v, dtype=t.dtype) for v, t in zip(outs, out_types)]
+
+        n_w, n_acc, n_un = op._n_writes, op.n_acc, op.n_untraced
+
+        def traced_scan(inputs):
+            n, t0 = int(np.asarray(inputs[0])), int(np.asarray(inputs[1]))
+            if n < 0:
+                raise ValueError(op._negative_steps_message(n, [np.asarray(i) if not hasattr(
+                    i, "shape") else i for i in inputs]))
+            if t0 < 0:
+                raise ValueError(f"Scan: t_start must be >= 0, got {t0}")
+            _, _, inits, accs0, untraced0, nonseqs = op.split_inputs(list(inputs))
+            bufs = []
+            for i, b in enumerate(op.buffers):
+                need = t0 + n + b.span
+                if b.init == "none":
+                    bufs.append(None)
+                    continue
+                x = jnp.asarray(inits[i])
+                if b.init == "full":
+                    if x.shape[0] < need:
+                        raise ValueError(
+                            f"scan: {op._label(i)} has {x.shape[0]} entries but {n} steps need "
+                            f"{need} (the loop reads or writes {b.span} position(s) ahead). Give "
+                            "a longer sequence or fewer n_steps.")
+                    bufs.append(x)
+                else:
+                    if x.shape[0] != b.head:
+                        raise ValueError(f"scan: the initial value of {op._label(i)} has "
+                                         f"{x.shape[0]} rows but its taps need exactly {b.head}")
+                    bufs.append(jnp.zeros((need,) + x.shape[1:], x.dtype).at[:b.head].set(x))
+
+            def step_args(bufs, untraced, t):
+                args = []
+                for k, b in enumerate(op.buffers):
+                    for a in b.reads:
+                        args.append(lax.dynamic_index_in_dim(bufs[k], t + a, keepdims=False))
+                return args + list(untraced) + list(nonseqs)
+
+            # rows of the buffers without an initial value: from the body's output shapes
+            if any(bf is None for bf in bufs) and n > 0:
+                shapes = jax.eval_shape(lambda: inner(step_args(bufs, untraced0, t0)))
+                pos = 0
+                for k, b in enumerate(op.buffers):
+                    if bufs[k] is None:
+                        bufs[k] = jnp.zeros((t0 + n + b.span,) + tuple(shapes[pos].shape),
+                                            op.elem_types[k].dtype)
+                    pos += len(b.writes)
+            row_shapes = [None if bf is None else tuple(bf.shape[1:]) for bf in bufs]
+
+            def body(s, carry):
+                bufs, accs, untraced = carry
+                t = (t0 + n - 1 - s) if op.reverse else (t0 + s)
+                outs = inner(step_args(bufs, untraced, t))
+                bufs = list(bufs)
+                pos = 0
+                for k, b in enumerate(op.buffers):
+                    for w in b.writes:
+                        v = outs[pos]
+                        if tuple(v.shape) != row_shapes[k]:
+                            raise ValueError(
+                                f"scan: the step function returned a value of shape "
+                                f"{tuple(v.shape)} for {op._label(k)}, whose previous values have "
+                                f"shape {row_shapes[k]}; a recurrent output must keep its shape")
+                        row = lax.dynamic_index_in_dim(bufs[k], t + w, keepdims=False)
+                        new = row + v if b.init == "full" else v
+                        bufs[k] = lax.dynamic_update_index_in_dim(bufs[k], new.astype(
+                            bufs[k].dtype), t + w, 0)
+                        pos += 1
+                accs = [a + v for a, v in zip(accs, outs[n_w:n_w + n_acc])]
+                untraced = [jnp.asarray(u, dtype=o.dtype) for u, o in
+                            zip(outs[n_w + n_acc:n_w + n_acc + n_un], untraced)]
+                return bufs, accs, untraced
+
+            accs = [jnp.asarray(a) for a in accs0]
+            untraced = [jnp.asarray(u) for u in untraced0]
+            for j, (a, o) in enumerate(zip(accs, out_types[n_w:n_w + n_acc])):
+                accs[j] = a.astype(o.dtype)
+            if n > 0:
+                bufs, accs, untraced = lax.fori_loop(0, n, body, (bufs, accs, untraced))
+            results = []
+            for k in op.out_buffers:
+                bf = bufs[k]
+                if bf is None:
+                    typ = op.elem_types[k]
+                    bf = jnp.zeros((t0 + n + op.buffers[k].span,) + (0,) * typ.ndim, typ.dtype)
+                results.append(bf)
+            results += list(accs) + list(untraced) + [np.asarray(n, dtype="int64")]
+            return tuple(results)
+
+        def scan(*inputs):
+            try:
+                return traced_scan(inputs)
+            except (NotJittable, NeedsConcreteValues):
+                if any(_is_traced(i) for i in inputs):
+                    raise
+                return host(*inputs)      # op by op: the loop's reference perform
+
+        return scan
+
+
+_register_scan()

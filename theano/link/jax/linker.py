@@ -37,6 +37,15 @@ def _guard(fn):
     return guarded
 
 
+def _to_host(value):
+    """An output as a writable NumPy array; non-array values (random generator states, lists,
+    sparse matrices) as they are."""
+    if isinstance(value, np.ndarray) or type(value).__module__.startswith("jax") or \
+            isinstance(value, np.generic):
+        return np.array(value)
+    return value
+
+
 def _only_ifelse_lazy(nodes):
     from theano.ifelse import IfElse
 
@@ -228,6 +237,10 @@ class JAXLinker(Backend):
             inner.source = None
         else:
             inner = build_thunk(fgraph, nodes, profile, funcify=lambda op, node: impls[node])
+        from theano.tensor.type import TensorType
+
+        # only arrays go through jax.jit: a generic, sparse or random-state input runs op by op
+        jittable = jittable and all(isinstance(v.type, TensorType) for v in fgraph.inputs)
         state = {"checks": []}
 
         def traced(inputs):
@@ -261,7 +274,7 @@ class JAXLinker(Backend):
         def thunk(inputs):
             with scope():
                 outs = run(inputs)
-                return [np.array(o) for o in outs]
+                return [_to_host(o) for o in outs]
 
         thunk.source = inner.source
         thunk.x64 = x64
