@@ -144,3 +144,20 @@ def test_verify_grad_logistic(dtype):
 
     rng = np.random.RandomState(0)
     verify_grad(cost, [rng.randn(3).astype(dtype), rng.randn(5, 3).astype(dtype)])
+
+
+def test_verify_grad_float32_step_is_theano_s():
+    # Theano 1.0 took finite-difference steps of 3e-4 in float32 (1e-7 in float64): a step of
+    # 3e-3 is too coarse for curved functions such as eigh's eigenvalues.
+    import theano.gradient as G
+
+    assert G._EPS["float32"] == 3e-4 and G._EPS["float64"] == 1e-7
+    seen = []
+    x0 = np.array([0.3, -0.2], dtype="float32")
+
+    def fun(x):
+        seen.append(x.dtype)
+        return (x ** 3).sum()
+
+    G.verify_grad(fun, [x0], rng=np.random.RandomState(0))
+    assert seen and all(d == "float32" for d in seen)
