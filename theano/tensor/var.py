@@ -35,18 +35,24 @@ class _tensor_py_operators:
 
     # arithmetic
     def __add__(self, other):
+        if _defers(other, "__radd__"):
+            return NotImplemented
         return _T().add(self, other)
 
     def __radd__(self, other):
         return _T().add(other, self)
 
     def __sub__(self, other):
+        if _defers(other, "__rsub__"):
+            return NotImplemented
         return _T().sub(self, other)
 
     def __rsub__(self, other):
         return _T().sub(other, self)
 
     def __mul__(self, other):
+        if _defers(other, "__rmul__"):
+            return NotImplemented
         return _T().mul(self, other)
 
     def __rmul__(self, other):
@@ -86,6 +92,8 @@ class _tensor_py_operators:
         return _T().abs_(self)
 
     def __matmul__(self, other):
+        if _defers(other, "__rmatmul__"):
+            return NotImplemented
         return _T().dot(self, other)
 
     def __rmatmul__(self, other):
@@ -360,3 +368,14 @@ class TensorConstant(_tensor_py_operators, Constant):
         return (self.type, self.type.data_signature(self.data))
 
     __bool__ = Variable.__bool__
+
+
+def _defers(other, reflected):
+    """Whether a binary operator should let ``other`` handle it: a symbolic variable of another kind
+    (a sparse matrix) that defines the reflected operator, as Theano 1.0 let ``dense * sparse``
+    reach the sparse ops."""
+    from theano.graph.basic import Variable
+    from theano.tensor.type import TensorType
+
+    return (isinstance(other, Variable) and not isinstance(other.type, TensorType)
+            and hasattr(type(other), reflected))
