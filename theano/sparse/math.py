@@ -245,20 +245,27 @@ class MulSV(MulSD):
 mul_s_v = MulSV()
 
 
-def add(x, y):
-    """x + y with at least one sparse operand: sparse + sparse is sparse, sparse + dense dense."""
+def _operands(x, y, name):
+    """``(x, y, both_sparse)`` for a commutative op with at least one sparse operand: the sparse
+    operand first, and both in x's format when both are sparse."""
     if not _is_sp(x) and not _is_sp(y):
-        raise TypeError("theano.sparse.add: at least one operand must be sparse")
+        raise TypeError(f"theano.sparse.{name}: at least one operand must be sparse")
     if _is_sp(x) and _is_sp(y):
         x, y = as_sparse_variable(x), as_sparse_variable(y)
         if x.format != y.format:
             from theano.sparse.basic import _reformat
 
             y = _reformat(y, x.format)
-        return add_s_s(x, y)
+        return x, y, True
     if _is_sp(y):
         x, y = y, x
-    return add_s_d(x, y)
+    return x, y, False
+
+
+def add(x, y):
+    """x + y with at least one sparse operand: sparse + sparse is sparse, sparse + dense dense."""
+    x, y, both = _operands(x, y, "add")
+    return add_s_s(x, y) if both else add_s_d(x, y)
 
 
 def sub(x, y):
@@ -267,18 +274,8 @@ def sub(x, y):
 
 def mul(x, y):
     """Elementwise x * y with at least one sparse operand (a sparse result)."""
-    if not _is_sp(x) and not _is_sp(y):
-        raise TypeError("theano.sparse.mul: at least one operand must be sparse")
-    if _is_sp(x) and _is_sp(y):
-        x, y = as_sparse_variable(x), as_sparse_variable(y)
-        if x.format != y.format:
-            from theano.sparse.basic import _reformat
-
-            y = _reformat(y, x.format)
-        return mul_s_s(x, y)
-    if _is_sp(y):
-        x, y = y, x
-    return mul_s_d(x, y)
+    x, y, both = _operands(x, y, "mul")
+    return mul_s_s(x, y) if both else mul_s_d(x, y)
 
 
 class Neg(Op):

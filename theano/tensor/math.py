@@ -311,13 +311,11 @@ def any(x, axis=None, keepdims=False):
     return _keep_dims(x, r, axis) if keepdims else r
 
 
-class Mean(Op):
-    """The mean over ``axis`` as one op, computed in float64 (Theano's ``mean(..., op=True)``).
-
-    The output is float64 whatever the input dtype; ``T.mean`` (without ``op=True``) builds
-    ``sum / count`` instead, which keeps float32 inputs in float32. (Not a CAReduce: rewrites and
-    backends that handle sums must not mistake it for one.)
-    """
+class _AxesOp(Op):
+    """An op over a sorted tuple of axes (``None``: every axis), given as an int, a NumPy integer,
+    a 0-d array or a sequence. A node is made with the axes normalized against the input's ndim
+    (so ``Mean(None)`` and ``Mean((0, 1))`` of a matrix build the same node); subclasses say what
+    their outputs are (``_outputs(x, broadcastable of the reduced input)``)."""
 
     __props__ = ("axis",)
 
@@ -327,15 +325,31 @@ class Mean(Op):
         self.axis = None if axis is None else tuple(sorted(int(a) for a in axis))
 
     def __str__(self):
-        return "Mean" if self.axis is None else f"Mean{{axis={list(self.axis)}}}"
+        name = type(self).__name__
+        return name if self.axis is None else f"{name}{{axis={list(self.axis)}}}"
 
     def make_node(self, x):
         x = as_tensor_variable(x)
         axis = _normalize_axis(self.axis, x.ndim)
         if self.axis is None or axis != self.axis:
-            return Mean(axis).make_node(x)
+            return type(self)(axis).make_node(x)
         bcast = tuple(b for d, b in enumerate(x.broadcastable) if d not in axis)
-        return Apply(self, [x], [TensorType("float64", bcast)()])
+        return Apply(self, [x], self._outputs(x, bcast))
+
+    def _outputs(self, x, bcast):
+        raise NotImplementedError
+
+
+class Mean(_AxesOp):
+    """The mean over ``axis`` as one op, computed in float64 (Theano's ``mean(..., op=True)``).
+
+    The output is float64 whatever the input dtype; ``T.mean`` (without ``op=True``) builds
+    ``sum / count`` instead, which keeps float32 inputs in float32. (Not a CAReduce: rewrites and
+    backends that handle sums must not mistake it for one.)
+    """
+
+    def _outputs(self, x, bcast):
+        return [TensorType("float64", bcast)()]
 
     def perform(self, node, inputs, output_storage):
         (x,) = inputs
@@ -461,30 +475,15 @@ def argmin(x, axis=None, keepdims=False):
     return _keep_dims(x, r, axis) if keepdims else r
 
 
-class MaxAndArgmax(Op):
+class MaxAndArgmax(_AxesOp):
     """The maximum over ``axis`` and its index, from one op: outputs ``(max, argmax)``.
 
     ``axis`` is a tuple of ints (all axes when None); the index is into the reduced axes taken
     together in C order, as ``np.argmax`` of the tensor with those axes moved last and flattened.
     """
 
-    __props__ = ("axis",)
-
-    def __init__(self, axis=None):
-        if isinstance(axis, (int, np.integer)) or (isinstance(axis, np.ndarray) and axis.ndim == 0):
-            axis = [axis]
-        self.axis = None if axis is None else tuple(sorted(int(a) for a in axis))
-
-    def __str__(self):
-        return "MaxAndArgmax" if self.axis is None else f"MaxAndArgmax{{axis={list(self.axis)}}}"
-
-    def make_node(self, x):
-        x = as_tensor_variable(x)
-        axis = _normalize_axis(self.axis, x.ndim)
-        if self.axis is None or axis != self.axis:
-            return MaxAndArgmax(axis).make_node(x)
-        bcast = tuple(b for d, b in enumerate(x.broadcastable) if d not in axis)
-        return Apply(self, [x], [TensorType(x.dtype, bcast)(), TensorType("int64", bcast)()])
+    def _outputs(self, x, bcast):
+        return [TensorType(x.dtype, bcast)(), TensorType("int64", bcast)()]
 
     def perform(self, node, inputs, output_storage):
         (x,) = inputs
