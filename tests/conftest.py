@@ -8,12 +8,21 @@ import os
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-# Hypothesis keeps its example database in memory, so a test run writes nothing into the checkout.
+# Hypothesis keeps its example database in memory and its other files (its cache of constants) in
+# a temporary folder, so a test run writes nothing into the checkout.
 try:
     from hypothesis import settings as _hyp_settings
+    from hypothesis.configuration import set_hypothesis_home_dir as _set_hyp_home
     from hypothesis.database import InMemoryExampleDatabase as _InMemoryDB
 except ImportError:  # hypothesis is a test extra
     pass
 else:
+    import atexit as _atexit
+    import shutil as _shutil
+    import tempfile as _tempfile
+
+    _hyp_home = _tempfile.mkdtemp(prefix="theano-ng-hypothesis-")
+    _atexit.register(_shutil.rmtree, _hyp_home, True)
+    _set_hyp_home(_hyp_home)
     _hyp_settings.register_profile("theano-ng", database=_InMemoryDB())
     _hyp_settings.load_profile("theano-ng")
