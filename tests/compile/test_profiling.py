@@ -74,3 +74,15 @@ def test_profilestats_theano1_arguments():
     f = theano.function([x], x * 2, profile=p)
     f(np.ones(2))
     assert f.profile is p and p.fct_callcount == 1
+
+
+@pytest.mark.parametrize("mode", ["FAST_RUN", "FAST_COMPILE"])
+def test_function_describe_lists_every_node_with_its_path(mode):
+    x = T.dvector("x")
+    f = theano.function([x], T.exp(x) * 2 + T.dot(x, x), mode=mode)
+    text = f.describe(file="str")
+    lines = text.splitlines()
+    assert lines[0].startswith("backend: ")
+    assert len(lines) == 1 + len(f.maker.fgraph.apply_nodes)
+    assert all("->" in line for line in lines[1:])
+    assert text == theano.printing.describe(f, file="str")

@@ -617,6 +617,13 @@ class Function:
     def free(self):
         """Release memory held between calls (nothing is held by our backends)."""
 
+    def describe(self, file=None):
+        """How each node of this function runs on its backend, fixed when it was compiled
+        (``theano.printing.describe``); ``file='str'`` returns the text."""
+        from theano.printing import describe
+
+        return describe(self, file=file)
+
     def copy(self, share_memory=False, swap=None, delete_updates=False, name=None, profile=None):
         """A copy of this function, as Theano 1.0's ``Function.copy``.
 
