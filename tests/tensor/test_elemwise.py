@@ -106,7 +106,8 @@ def test_scalar_op_contract():
     assert ts.upcast("int64", "float32") == "float64"
     assert ts.upgrade_to_float("int16") == "float32"
     assert ts.upgrade_to_float("uint32") == "float64"
-    assert ts.add.kernel == "+" and "exp" in ts.exp.kernel
+    # scalar ops carry no backend code: the native backend's kernels are its own table
+    assert not hasattr(ts.exp, "kernel")
 
 
 def test_elemwise_on_constants_and_python_values():

@@ -6,14 +6,12 @@ A ScalarOp knows
 - ``impl``: the NumPy (or SciPy) function applied to whole arrays;
 - ``grad(inputs, output_grads)``: the gradient, written with tensor operations (Elemwise lifts it and
   sums over broadcast dimensions);
-- ``kernel``: a Python expression template over scalars (``"math.exp({0})"``) that the native backend
-  compiles into fused loops.
+- and nothing of any backend: the native backend's scalar kernels are its own table
+  (``theano/link/numba/kernels.py``), the JAX backend's are in ``theano/link/jax/dispatch.py``.
 
 Scalar ops carry no Type of their own: a fused ``Composite`` keeps an inner graph of Elemwise nodes on
 0-d tensors, which runs as is on NumPy arrays and can be compiled to a scalar kernel.
 """
-
-import math
 
 import numpy as np
 
@@ -121,7 +119,6 @@ class ScalarOp:
     nout = 1
     dtype_rule = staticmethod(rule_upcast)
     impl_fn = None          # function applied to ndarrays
-    kernel = None           # expression template over scalar arguments, for the native backend
     compute_in_out_dtype = False  # cast inputs to the output dtype before calling impl_fn
     commutative = False
     associative = False
@@ -183,11 +180,10 @@ def _register(cls):
     return cls
 
 
-def _make_unary(name, fn, kernel, grad_fn=None, rule=rule_float, cast=True, base=ScalarOp):
+def _make_unary(name, fn, grad_fn=None, rule=rule_float, cast=True, base=ScalarOp):
     cls = _register(type(name.capitalize(), (base,), {}))
     cls.dtype_rule = staticmethod(rule)
     cls.impl_fn = staticmethod(fn)
-    cls.kernel = kernel
     cls.compute_in_out_dtype = cast
     if grad_fn == "not_implemented":
         def grad(self, inputs, output_grads):
@@ -271,84 +267,83 @@ def _sqr(x):
 
 
 # ---- unary ops ------------------------------------------------------------------------------
-exp = _make_unary("exp", np.exp, "math.exp({0})", lambda x, gz: gz * _T().exp(x))
-exp2 = _make_unary("exp2", np.exp2, "2.0 ** {0}", lambda x, gz: gz * _T().exp2(x) * np.log(2.0))
-expm1 = _make_unary("expm1", np.expm1, "math.expm1({0})", lambda x, gz: gz * _T().exp(x))
-log = _make_unary("log", np.log, "math.log({0})", lambda x, gz: gz / x)
-log2 = _make_unary("log2", np.log2, "math.log2({0})", lambda x, gz: gz / (x * np.log(2.0)))
-log10 = _make_unary("log10", np.log10, "math.log10({0})", lambda x, gz: gz / (x * np.log(10.0)))
-log1p = _make_unary("log1p", np.log1p, "math.log1p({0})", lambda x, gz: gz / (1 + x))
-sqrt = _make_unary("sqrt", np.sqrt, "math.sqrt({0})", lambda x, gz: (gz * 0.5) / _T().sqrt(x))
-sin = _make_unary("sin", np.sin, "math.sin({0})", lambda x, gz: gz * _T().cos(x))
-cos = _make_unary("cos", np.cos, "math.cos({0})", lambda x, gz: -gz * _T().sin(x))
-tan = _make_unary("tan", np.tan, "math.tan({0})", lambda x, gz: gz / _T().sqr(_T().cos(x)))
-arcsin = _make_unary("arcsin", np.arcsin, "math.asin({0})", lambda x, gz: gz / _T().sqrt(1 - _T().sqr(x)))
-arccos = _make_unary("arccos", np.arccos, "math.acos({0})", lambda x, gz: -gz / _T().sqrt(1 - _T().sqr(x)))
-arctan = _make_unary("arctan", np.arctan, "math.atan({0})", lambda x, gz: gz / (1 + _T().sqr(x)))
-sinh = _make_unary("sinh", np.sinh, "math.sinh({0})", lambda x, gz: gz * _T().cosh(x))
-cosh = _make_unary("cosh", np.cosh, "math.cosh({0})", lambda x, gz: gz * _T().sinh(x))
-tanh = _make_unary("tanh", np.tanh, "math.tanh({0})", lambda x, gz: gz * (1 - _T().sqr(_T().tanh(x))))
-arcsinh = _make_unary("arcsinh", np.arcsinh, "math.asinh({0})", lambda x, gz: gz / _T().sqrt(_T().sqr(x) + 1))
-arccosh = _make_unary("arccosh", np.arccosh, "math.acosh({0})", lambda x, gz: gz / _T().sqrt(_T().sqr(x) - 1))
-arctanh = _make_unary("arctanh", np.arctanh, "math.atanh({0})", lambda x, gz: gz / (1 - _T().sqr(x)))
-erf = _make_unary("erf", _erf, "math.erf({0})",
+exp = _make_unary("exp", np.exp, lambda x, gz: gz * _T().exp(x))
+exp2 = _make_unary("exp2", np.exp2, lambda x, gz: gz * _T().exp2(x) * np.log(2.0))
+expm1 = _make_unary("expm1", np.expm1, lambda x, gz: gz * _T().exp(x))
+log = _make_unary("log", np.log, lambda x, gz: gz / x)
+log2 = _make_unary("log2", np.log2, lambda x, gz: gz / (x * np.log(2.0)))
+log10 = _make_unary("log10", np.log10, lambda x, gz: gz / (x * np.log(10.0)))
+log1p = _make_unary("log1p", np.log1p, lambda x, gz: gz / (1 + x))
+sqrt = _make_unary("sqrt", np.sqrt, lambda x, gz: (gz * 0.5) / _T().sqrt(x))
+sin = _make_unary("sin", np.sin, lambda x, gz: gz * _T().cos(x))
+cos = _make_unary("cos", np.cos, lambda x, gz: -gz * _T().sin(x))
+tan = _make_unary("tan", np.tan, lambda x, gz: gz / _T().sqr(_T().cos(x)))
+arcsin = _make_unary("arcsin", np.arcsin, lambda x, gz: gz / _T().sqrt(1 - _T().sqr(x)))
+arccos = _make_unary("arccos", np.arccos, lambda x, gz: -gz / _T().sqrt(1 - _T().sqr(x)))
+arctan = _make_unary("arctan", np.arctan, lambda x, gz: gz / (1 + _T().sqr(x)))
+sinh = _make_unary("sinh", np.sinh, lambda x, gz: gz * _T().cosh(x))
+cosh = _make_unary("cosh", np.cosh, lambda x, gz: gz * _T().sinh(x))
+tanh = _make_unary("tanh", np.tanh, lambda x, gz: gz * (1 - _T().sqr(_T().tanh(x))))
+arcsinh = _make_unary("arcsinh", np.arcsinh, lambda x, gz: gz / _T().sqrt(_T().sqr(x) + 1))
+arccosh = _make_unary("arccosh", np.arccosh, lambda x, gz: gz / _T().sqrt(_T().sqr(x) - 1))
+arctanh = _make_unary("arctanh", np.arctanh, lambda x, gz: gz / (1 - _T().sqr(x)))
+erf = _make_unary("erf", _erf,
                   lambda x, gz: gz * (2.0 / np.sqrt(np.pi)) * _T().exp(-_T().sqr(x)),
     rule=rule_float_no_complex)
-erfc = _make_unary("erfc", _erfc, "math.erfc({0})",
+erfc = _make_unary("erfc", _erfc,
                    lambda x, gz: -gz * (2.0 / np.sqrt(np.pi)) * _T().exp(-_T().sqr(x)),
     rule=rule_float_no_complex)
-erfinv = _make_unary("erfinv", _erfinv, None,
+erfinv = _make_unary("erfinv", _erfinv,
                      lambda x, gz: gz * (np.sqrt(np.pi) / 2.0) * _T().exp(_T().sqr(_T().erfinv(x))),
     rule=rule_float_no_complex)
-erfcinv = _make_unary("erfcinv", _erfcinv, None,
+erfcinv = _make_unary("erfcinv", _erfcinv,
                       lambda x, gz: -gz * (np.sqrt(np.pi) / 2.0) * _T().exp(_T().sqr(_T().erfcinv(x))),
     rule=rule_float_no_complex)
-gamma = _make_unary("gamma", _gamma, "math.gamma({0})", lambda x, gz: gz * _T().gamma(x) * _T().psi(x),
+gamma = _make_unary("gamma", _gamma, lambda x, gz: gz * _T().gamma(x) * _T().psi(x),
     rule=rule_float_no_complex)
-gammaln = _make_unary("gammaln", _gammaln, "math.lgamma({0})", lambda x, gz: gz * _T().psi(x),
+gammaln = _make_unary("gammaln", _gammaln, lambda x, gz: gz * _T().psi(x),
     rule=rule_float_no_complex)
-psi = _make_unary("psi", _psi, None, lambda x, gz: gz * _T().tri_gamma(x), rule=rule_float_no_complex)
-tri_gamma = _make_unary("tri_gamma", _tri_gamma, None, "not_implemented", rule=rule_float_no_complex)
-sigmoid = _make_unary("sigmoid", _sigmoid, "1.0 / (1.0 + math.exp(-{0}))",
+psi = _make_unary("psi", _psi, lambda x, gz: gz * _T().tri_gamma(x), rule=rule_float_no_complex)
+tri_gamma = _make_unary("tri_gamma", _tri_gamma, "not_implemented", rule=rule_float_no_complex)
+sigmoid = _make_unary("sigmoid", _sigmoid,
                       lambda x, gz: gz * _T().sigmoid(x) * (1 - _T().sigmoid(x)),
     rule=rule_float_no_complex)
 softplus = _make_unary("softplus", _softplus,
-                       "(({0}) + math.log1p(math.exp(-({0})))) if ({0}) > 0 else math.log1p(math.exp({0}))",
                        lambda x, gz: gz * _T().sigmoid(x), rule=rule_float_no_complex)
-sqr = _make_unary("sqr", _sqr, "({0}) * ({0})", lambda x, gz: gz * x * 2, rule=rule_upcast, cast=False)
-neg = _make_unary("neg", np.negative, "-({0})", lambda x, gz: -gz, rule=rule_upcast_nobool, cast=True)
-abs_ = _make_unary("abs", np.abs, "abs({0})",
+sqr = _make_unary("sqr", _sqr, lambda x, gz: gz * x * 2, rule=rule_upcast, cast=False)
+neg = _make_unary("neg", np.negative, lambda x, gz: -gz, rule=rule_upcast_nobool, cast=True)
+abs_ = _make_unary("abs", np.abs,
                    lambda x, gz: gz * x / _T().abs_(x) if x.dtype in complex_dtypes else gz * _T().sgn(x),
                    rule=rule_transfer_first_real,
                    cast=False)
-inv = _make_unary("inv", np.reciprocal, "1.0 / ({0})", lambda x, gz: -gz / _T().sqr(x), rule=rule_float)
+inv = _make_unary("inv", np.reciprocal, lambda x, gz: -gz / _T().sqr(x), rule=rule_float)
 reciprocal = inv
-deg2rad = _make_unary("deg2rad", np.deg2rad, "({0}) * 0.017453292519943295",
+deg2rad = _make_unary("deg2rad", np.deg2rad,
                       lambda x, gz: gz * _T().constant(np.pi / 180.0, dtype=gz.dtype))
-rad2deg = _make_unary("rad2deg", np.rad2deg, "({0}) * 57.29577951308232",
+rad2deg = _make_unary("rad2deg", np.rad2deg,
                       lambda x, gz: gz * _T().constant(180.0 / np.pi, dtype=gz.dtype))
-identity = _make_unary("identity", np.copy, "{0}", lambda x, gz: gz, rule=rule_same, cast=False)
-sgn = _make_unary("sgn", np.sign, "(1 if ({0}) > 0 else (-1 if ({0}) < 0 else 0))", None,
+identity = _make_unary("identity", np.copy, lambda x, gz: gz, rule=rule_same, cast=False)
+sgn = _make_unary("sgn", np.sign, None,
                   rule=rule_same, cast=False)
-floor = _make_unary("floor", np.floor, "math.floor({0})", None, rule=rule_float_no_complex)
-ceil = _make_unary("ceil", np.ceil, "math.ceil({0})", None, rule=rule_float_no_complex)
-trunc = _make_unary("trunc", np.trunc, "math.trunc({0})", None, rule=rule_float_no_complex)
-round_half_to_even = _make_unary("round_half_to_even", np.round, None, None, rule=rule_float_no_complex)
-round_half_away_from_zero = _make_unary("round_half_away_from_zero", _round_half_away, None, None,
+floor = _make_unary("floor", np.floor, None, rule=rule_float_no_complex)
+ceil = _make_unary("ceil", np.ceil, None, rule=rule_float_no_complex)
+trunc = _make_unary("trunc", np.trunc, None, rule=rule_float_no_complex)
+round_half_to_even = _make_unary("round_half_to_even", np.round, None, rule=rule_float_no_complex)
+round_half_away_from_zero = _make_unary("round_half_away_from_zero", _round_half_away, None,
                                         rule=rule_float_no_complex)
-isnan = _make_unary("isnan", np.isnan, "math.isnan({0})", None, rule=rule_bool, cast=False)
-isinf = _make_unary("isinf", np.isinf, "math.isinf({0})", None, rule=rule_bool, cast=False)
-invert = _make_unary("invert", np.invert, None, None, rule=rule_int_only, cast=False)
-real = _make_unary("real", _real_copy, None,
+isnan = _make_unary("isnan", np.isnan, None, rule=rule_bool, cast=False)
+isinf = _make_unary("isinf", np.isinf, None, rule=rule_bool, cast=False)
+invert = _make_unary("invert", np.invert, None, rule=rule_int_only, cast=False)
+real = _make_unary("real", _real_copy,
                    lambda x, gz: _T().complex(gz, 0) if x.dtype in complex_dtypes else gz,
                    rule=rule_transfer_first_real, cast=False)
-imag = _make_unary("imag", _imag_copy, None,
+imag = _make_unary("imag", _imag_copy,
                    lambda x, gz: _T().complex(0, gz) if x.dtype in complex_dtypes else _zeros(x),
                    rule=rule_transfer_first_real, cast=False)
-conj = _make_unary("conj", np.conj, None,
+conj = _make_unary("conj", np.conj,
                    lambda x, gz: _T().conj(gz) if x.dtype in complex_dtypes else gz,
                    rule=rule_same, cast=False)
-angle = _make_unary("angle", np.angle, None, lambda x, gz: _angle_grad(x, gz),
+angle = _make_unary("angle", np.angle, lambda x, gz: _angle_grad(x, gz),
                     rule=rule_transfer_first_real, cast=False)
 
 
@@ -374,10 +369,6 @@ class Cast(ScalarOp):
 
     def impl(self, x, out_dtypes=None):
         return x.astype(self.dtype)
-
-    @property
-    def kernel(self):
-        return f"np.{self.dtype}({{0}})" if self.dtype != "bool" else "bool({0})"
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
@@ -411,7 +402,6 @@ class Add(ScalarOp):
     dtype_rule = staticmethod(rule_upcast_nobool)
     commutative = associative = True
     identity = 0
-    kernel = "+"
 
     def impl(self, *arrays, out_dtypes=None):
         arrays = _bools_to(arrays, out_dtypes)
@@ -434,7 +424,6 @@ class Mul(ScalarOp):
     dtype_rule = staticmethod(rule_upcast_nobool)
     commutative = associative = True
     identity = 1
-    kernel = "*"
 
     def impl(self, *arrays, out_dtypes=None):
         arrays = _bools_to(arrays, out_dtypes)
@@ -468,7 +457,6 @@ class Sub(ScalarOp):
     def impl(self, x, y, out_dtypes=None):
         x, y = _bools_to((x, y), out_dtypes)
         return np.subtract(x, y)
-    kernel = "({0}) - ({1})"
 
     def grad(self, inputs, output_grads):
         (x, y), (gz,) = inputs, output_grads
@@ -479,7 +467,6 @@ class Sub(ScalarOp):
 class TrueDiv(ScalarOp):
     nin = 2
     dtype_rule = staticmethod(rule_true_div)
-    kernel = "({0}) / ({1})"
 
     def impl(self, x, y, out_dtypes=None):
         od = out_dtypes[0] if out_dtypes else None
@@ -499,7 +486,6 @@ class IntDiv(ScalarOp):
     nin = 2
     dtype_rule = staticmethod(rule_upcast)
     impl_fn = staticmethod(np.floor_divide)
-    kernel = "({0}) // ({1})"
 
     def grad(self, inputs, output_grads):
         return [_zeros(inputs[0]), _zeros(inputs[1])]
@@ -509,7 +495,6 @@ class Mod(ScalarOp):
     nin = 2
     dtype_rule = staticmethod(rule_upcast)
     impl_fn = staticmethod(np.mod)
-    kernel = "({0}) % ({1})"
 
     def grad(self, inputs, output_grads):
         (x, y), (gz,) = inputs, output_grads
@@ -523,7 +508,6 @@ class Pow(ScalarOp):
     nin = 2
     dtype_rule = staticmethod(rule_upcast)
     impl_fn = staticmethod(np.power)
-    kernel = "({0}) ** ({1})"
 
     def grad(self, inputs, output_grads):
         (x, y), (gz,) = inputs, output_grads
@@ -538,7 +522,6 @@ class Maximum(ScalarOp):
     dtype_rule = staticmethod(rule_upcast)
     impl_fn = staticmethod(np.maximum)
     commutative = associative = True
-    kernel = "max({0}, {1})"
 
     def grad(self, inputs, output_grads):
         (x, y), (gz,) = inputs, output_grads
@@ -554,7 +537,6 @@ class Minimum(ScalarOp):
     dtype_rule = staticmethod(rule_upcast)
     impl_fn = staticmethod(np.minimum)
     commutative = associative = True
-    kernel = "min({0}, {1})"
 
     def grad(self, inputs, output_grads):
         (x, y), (gz,) = inputs, output_grads
@@ -570,7 +552,6 @@ class ArcTan2(ScalarOp):
     dtype_rule = staticmethod(rule_float)
     compute_in_out_dtype = True
     impl_fn = staticmethod(np.arctan2)
-    kernel = "math.atan2({0}, {1})"
 
     def grad(self, inputs, output_grads):
         (y, x), (gz,) = inputs, output_grads
@@ -587,18 +568,17 @@ class _Comparison(ScalarOp):
         return [_zeros(x) for x in inputs]
 
 
-def _cmp(name, fn, kernel, commutative=False):
-    cls = _register(type(name.upper(), (_Comparison,), {"impl_fn": staticmethod(fn), "kernel": kernel,
-                                                        "commutative": commutative}))
+def _cmp(name, fn, commutative=False):
+    cls = _register(type(name.upper(), (_Comparison,), {"impl_fn": staticmethod(fn), "commutative": commutative}))
     return cls(name)
 
 
-lt = _cmp("lt", np.less, "({0}) < ({1})")
-gt = _cmp("gt", np.greater, "({0}) > ({1})")
-le = _cmp("le", np.less_equal, "({0}) <= ({1})")
-ge = _cmp("ge", np.greater_equal, "({0}) >= ({1})")
-eq = _cmp("eq", np.equal, "({0}) == ({1})", True)
-neq = _cmp("neq", np.not_equal, "({0}) != ({1})", True)
+lt = _cmp("lt", np.less)
+gt = _cmp("gt", np.greater)
+le = _cmp("le", np.less_equal)
+ge = _cmp("ge", np.greater_equal)
+eq = _cmp("eq", np.equal, True)
+neq = _cmp("neq", np.not_equal, True)
 
 
 class _Bitwise(ScalarOp):
@@ -610,18 +590,14 @@ class _Bitwise(ScalarOp):
         return [_zeros(x) for x in inputs]
 
 
-and_ = _register(type("AND", (_Bitwise,), {"impl_fn": staticmethod(np.bitwise_and),
-                                           "kernel": "({0}) & ({1})"}))("and_")
-or_ = _register(type("OR", (_Bitwise,), {"impl_fn": staticmethod(np.bitwise_or),
-                                         "kernel": "({0}) | ({1})"}))("or_")
-xor = _register(type("XOR", (_Bitwise,), {"impl_fn": staticmethod(np.bitwise_xor),
-                                          "kernel": "({0}) ^ ({1})"}))("xor")
+and_ = _register(type("AND", (_Bitwise,), {"impl_fn": staticmethod(np.bitwise_and)}))("and_")
+or_ = _register(type("OR", (_Bitwise,), {"impl_fn": staticmethod(np.bitwise_or)}))("or_")
+xor = _register(type("XOR", (_Bitwise,), {"impl_fn": staticmethod(np.bitwise_xor)}))("xor")
 
 
 class Switch(ScalarOp):
     nin = 3
     dtype_rule = staticmethod(rule_switch)
-    kernel = "(({1}) if ({0}) else ({2}))"
 
     def impl(self, cond, a, b, out_dtypes=None):
         return np.where(cond, a, b)
@@ -638,7 +614,6 @@ class Switch(ScalarOp):
 class Clip(ScalarOp):
     nin = 3
     dtype_rule = staticmethod(rule_upcast)
-    kernel = "min(max({0}, {1}), {2})"
 
     def impl(self, x, lo, hi, out_dtypes=None):
         return np.minimum(np.maximum(x, lo), hi)
@@ -665,14 +640,12 @@ arctan2 = ArcTan2("arctan2")
 switch = Switch("switch")
 clip = Clip("clip")
 
-_ = math  # the kernels' templates use the math module
 
 
 class Second(ScalarOp):
     """second(x, y) = y broadcast to the shape of x and y together (Theano's ``fill``)."""
 
     nin = 2
-    kernel = "{1}"
 
     def output_dtypes(self, a, b):
         return (b,)
@@ -699,13 +672,13 @@ def _sp_fn(name):
     return fn
 
 
-j0 = _make_unary("j0", _sp_fn("j0"), None, lambda x, gz: -gz * _T().j1(x), rule=rule_float_no_complex)
-j1 = _make_unary("j1", _sp_fn("j1"), None, lambda x, gz: gz * (_T().j0(x) - _T().j1(x) / x),
+j0 = _make_unary("j0", _sp_fn("j0"), lambda x, gz: -gz * _T().j1(x), rule=rule_float_no_complex)
+j1 = _make_unary("j1", _sp_fn("j1"), lambda x, gz: gz * (_T().j0(x) - _T().j1(x) / x),
                  rule=rule_float_no_complex)
-i0 = _make_unary("i0", _sp_fn("i0"), None, lambda x, gz: gz * _T().i1(x), rule=rule_float_no_complex)
-i1 = _make_unary("i1", _sp_fn("i1"), None, lambda x, gz: gz * (_T().i0(x) - _T().i1(x) / x),
+i0 = _make_unary("i0", _sp_fn("i0"), lambda x, gz: gz * _T().i1(x), rule=rule_float_no_complex)
+i1 = _make_unary("i1", _sp_fn("i1"), lambda x, gz: gz * (_T().i0(x) - _T().i1(x) / x),
                  rule=rule_float_no_complex)
-erfcx = _make_unary("erfcx", _sp_fn("erfcx"), None,
+erfcx = _make_unary("erfcx", _sp_fn("erfcx"),
                     lambda x, gz: gz * (2 * x * _T().erfcx(x) - 2.0 / np.sqrt(np.pi)),
                     rule=rule_float_no_complex)
 
@@ -856,7 +829,7 @@ def _xlogx(x):
         return np.where(x == 0, np.zeros((), dtype=x.dtype), x * np.log(x)).astype(x.dtype, copy=False)
 
 
-xlogx = _make_unary("xlogx", _xlogx, "(0.0 if ({0}) == 0 else ({0}) * math.log({0}))",
+xlogx = _make_unary("xlogx", _xlogx,
                     lambda x, gz: gz * (1 + _T().log(x)), rule=rule_float_no_complex)
 
 
@@ -866,7 +839,6 @@ class XlogY0(ScalarOp):
     nin = 2
     dtype_rule = staticmethod(rule_float_no_complex)
     compute_in_out_dtype = True
-    kernel = "(0.0 if ({0}) == 0 else ({0}) * math.log({1}))"
 
     def impl(self, x, y, out_dtypes=None):
         od = out_dtypes[0] if out_dtypes else upgrade_to_float(upcast(x.dtype, y.dtype))

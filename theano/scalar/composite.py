@@ -26,8 +26,6 @@ def _elemwise_cls():
 class Composite(ScalarOp):
     """A scalar op defined by an inner graph of Elemwise nodes on 0-d tensors."""
 
-    kernel = None
-
     def __init__(self, inputs, outputs):
         inputs = list(inputs)
         outputs = list(outputs)

@@ -45,6 +45,7 @@ from theano.scalar import basic as ts
 from theano.tensor.elemwise import Elemwise, _check_shapes
 
 from theano.link.numba.dispatch import numba_funcify
+from theano.link.numba.kernels import template_of
 
 # Elements of the output per NumPy chunk (and the chunk the cost model assumes).
 CHUNK = COST_CHUNK = 8192
@@ -353,7 +354,7 @@ def scalar_expr(sop, args, arg_dtypes, out_dtype):
         return f"abs({args[0]})"
     if name == "gammaln":   # scipy: gammaln(-inf) = -inf, libm's lgamma gives +inf
         return f"(-math.inf if {args[0]} == -math.inf else math.lgamma({args[0]}))"
-    if name == "softplus" and type(sop).kernel is not None:
+    if name == "softplus" and template_of(sop) is not None:
         # the values of the op's branchy template, written without a branch: softplus(x) and
         # softplus(-x) (log(p) and log(1 - p) of a sigmoid) then share one exp and one log1p
         x = f"np.float64({args[0]})"
@@ -378,7 +379,7 @@ def scalar_expr(sop, args, arg_dtypes, out_dtype):
         if np.dtype(sop.dtype).kind in "iub" and any(np.dtype(d).kind == "f" for d in arg_dtypes):
             return None  # NaN/inf to int is undefined in LLVM; NumPy's result is kept
         return f"{_np_dtype_name(out_dtype)}({args[0]})"
-    template = sop.kernel
+    template = template_of(sop)
     if template is None or _is_composite(sop):
         return None
     if template in ("+", "*"):
@@ -489,7 +490,7 @@ _EXACT_STEPS = {"add", "sub", "mul", "neg", "true_div", "sqr", "abs", "sqrt", "l
 def _exact_step(sop):
     if isinstance(sop, ts.Cast):
         return True   # scalar_expr refuses the float -> int casts whose results LLVM leaves open
-    return sop.name in _EXACT_STEPS and (type(sop).kernel is not None or
+    return sop.name in _EXACT_STEPS and (template_of(sop) is not None or
                                          isinstance(sop, (ts.Add, ts.Mul, ts.TrueDiv)))
 
 # Elements per hybrid chunk (fewer, bigger calls than CHUNK: the Numba stages need no temporaries,
