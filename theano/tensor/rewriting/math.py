@@ -343,9 +343,7 @@ def local_log_sum_exp(fgraph, node):
     axis = red.op.axis if red.op.axis is not None else tuple(range(x.ndim))
     if not axis:
         return None
-    n = None
-    for a in axis:
-        n = x.shape[a] if n is None else n * x.shape[a]
+    n = axes_size(x, axis)
     m = safe_exp_shift(tm.max(x, axis=axis, keepdims=True), n if n is not None else 1)
     inner = tm.sum(tm.exp(x - m), axis=axis, dtype=red.op.dtype, acc_dtype=red.op.acc_dtype)
     pattern = [d for d in range(x.ndim) if d not in axis]
@@ -370,19 +368,39 @@ def safe_exp_shift(m, n):
     return tm.switch(tm.and_(unsafe, tm.invert(tm.isinf(m))), m, tm.zeros_like(m))
 
 
-def _is_max_shifted(x):
-    """True if ``x`` is already ``a - switch(c, m, 0)`` with m a max of a (our own output)."""
+def shift_parts(x):
+    """``(a, m)`` when ``x`` is ``a - switch(c, m, 0)`` (what ``safe_exp_shift`` builds), ``m``
+    with its DimShuffles stripped; None otherwise."""
     sub = elemwise_of(x, ts.Sub)
     if sub is None:
-        return False
+        return None
     sw = elemwise_of(sub.inputs[1], ts.Switch)
     if sw is None:
-        return False
+        return None
     m = sw.inputs[1]
     while m.owner is not None and isinstance(m.owner.op, DimShuffle):
         m = m.owner.inputs[0]
+    return sub.inputs[0], m
+
+
+def is_max_reduce(m):
+    """Whether ``m`` is a max reduction (a CAReduce of maximum)."""
     return m.owner is not None and isinstance(m.owner.op, CAReduce) and \
-        isinstance(m.owner.op.scalar_op, ts.Maximum) and m.owner.inputs[0] is sub.inputs[0]
+        isinstance(m.owner.op.scalar_op, ts.Maximum)
+
+
+def axes_size(x, axis):
+    """The number of elements of ``x`` along ``axis`` (a symbolic product of its lengths)."""
+    n = None
+    for a in axis:
+        n = x.shape[a] if n is None else n * x.shape[a]
+    return n
+
+
+def _is_max_shifted(x):
+    """True if ``x`` is already ``a - switch(c, m, 0)`` with m a max of a (our own output)."""
+    parts = shift_parts(x)
+    return parts is not None and is_max_reduce(parts[1]) and parts[1].owner.inputs[0] is parts[0]
 
 
 register_stabilize(local_log_sum_exp, "stability")

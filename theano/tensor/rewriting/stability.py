@@ -32,9 +32,10 @@ from theano.graph.rewriting.basic import node_rewriter
 from theano.graph.rewriting.db import register_stabilize
 from theano.scalar import basic as ts
 from theano.tensor import math as tm
-from theano.tensor.basic import cast, constant
+from theano.tensor.basic import constant
 from theano.tensor.elemwise import CAReduce, DimShuffle, Elemwise
-from theano.tensor.rewriting.math import _is_max_shifted, safe_exp_shift
+from theano.tensor.rewriting.math import (_is_max_shifted, axes_size, is_max_reduce,
+                                          safe_exp_shift, shift_parts)
 from theano.tensor.rewriting.utils import elemwise_of, fit_to, is_const, scalar_const
 
 # Bounds that keep the parse cheap on big gradient graphs.
@@ -381,7 +382,7 @@ def _collect(prod):
                         m = payload[0]
                         for o in payload[1:]:
                             m = tm.maximum(m, o)
-                        shift = _safe_shift(m, len(payload))
+                        shift = safe_exp_shift(m, len(payload))
                         den = tm.add(*[tm.exp(o - shift) for o in payload])
                         ready.append((tm.exp(arg - shift) / den, 1))
                         done = True
@@ -427,15 +428,9 @@ def _softmax_along(x, axis):
             softmax_op = None
         if softmax_op is not None:
             return softmax_op(x)
-    n = None
-    for a in axis:
-        n = x.shape[a] if n is None else n * x.shape[a]
-    e = tm.exp(x - _safe_shift(tm.max(x, axis=axis, keepdims=True), n))
+    n = axes_size(x, axis)
+    e = tm.exp(x - safe_exp_shift(tm.max(x, axis=axis, keepdims=True), n))
     return e / tm.sum(e, axis=axis, keepdims=True)
-
-
-def _safe_shift(m, n):
-    return safe_exp_shift(m, n)
 
 
 def _danger(col):
@@ -648,7 +643,7 @@ def local_log_exp_sum(fgraph, node):
     m = args[0]
     for a in args[1:]:
         m = tm.maximum(m, a)
-    m = _safe_shift(m, len(args))
+    m = safe_exp_shift(m, len(args))
     res = tm.log(tm.add(*[tm.exp(a - m) for a in args])) + m
     return [fit_to(res, out, args)]
 
@@ -657,20 +652,10 @@ register_stabilize(local_log_exp_sum, "stability")
 
 
 def _is_pairwise_shifted(a):
-    """True if ``a`` is ``x - switch(cond, m, 0)`` with m a maximum (our own ``_safe_shift``)."""
-    sub = elemwise_of(a, ts.Sub)
-    if sub is None:
-        return False
-    sw = elemwise_of(sub.inputs[1], ts.Switch)
-    if sw is None:
-        return False
-    m = sw.inputs[1]
-    while m.owner is not None and isinstance(m.owner.op, DimShuffle):
-        m = m.owner.inputs[0]
-    if elemwise_of(m, ts.Maximum) is not None:
-        return True
-    return m.owner is not None and isinstance(m.owner.op, CAReduce) and \
-        isinstance(m.owner.op.scalar_op, ts.Maximum)
+    """True if ``a`` is ``x - switch(cond, m, 0)`` with m a maximum (our own ``safe_exp_shift``)."""
+    parts = shift_parts(a)
+    return parts is not None and (elemwise_of(parts[1], ts.Maximum) is not None
+                                  or is_max_reduce(parts[1]))
 
 
 def _softmax_classes():
