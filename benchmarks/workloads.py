@@ -456,6 +456,43 @@ def gemm_graph_factory(n):
     return make
 
 
+# ---- scan_poly: a tiny scan, per call (the polynomial terms of the scan tutorial) ------------------
+
+
+def _poly_data():
+    return (np.int32(10), np.array([2, 3, 4, 6, 5], dtype=np.int32), np.arange(5, dtype=np.int32))
+
+
+def scan_poly_numpy(cfg):
+    x, coefs, powers = _poly_data()
+    n = cfg["calls"] // 10
+
+    def run():
+        r = None
+        for _ in range(n):
+            r = coefs * x ** powers
+        return r
+
+    return run
+
+
+def scan_poly_graph(th, cfg, mode):
+    T = _tensor(th)
+    x, coefs, powers = T.iscalar("x"), T.ivector("coefs"), T.ivector("powers")
+    terms, _ = th.scan(lambda c, p, x: c * x ** p, sequences=[coefs, powers], non_sequences=x)
+    f = th.function([x, coefs, powers], terms, mode=mode)
+    vals = _poly_data()
+    n = cfg["calls"] // 10
+
+    def run():
+        r = None
+        for _ in range(n):
+            r = f(*vals)
+        return r
+
+    return run
+
+
 def all_workloads(quick):
     wl = [
         Workload("call overhead f(x)=x*2, scalar (per call)", 2.0, overhead_numpy, overhead_graph,
@@ -474,6 +511,8 @@ def all_workloads(quick):
         Workload("scan LSTM d=128 b=16 50 steps fwd+grad", None,
                  lstm_numpy_factory(50, 16, 128), lstm_graph_factory(50, 16, 128)),
         Workload("gemm 1000x1000 float64", None, gemm_numpy_factory(1000), gemm_graph_factory(1000)),
+        Workload("scan_poly: tiny scan, 5 terms (per call)", 2.0, scan_poly_numpy, scan_poly_graph,
+                 unit="call10"),
     ]
     if not quick:
         wl.insert(5, Workload("elemwise chain 1e7", 0.4, chain_numpy_factory(10 ** 7),
