@@ -16,6 +16,7 @@ import numpy as np
 
 from theano.link.base import Backend, lazy_thunk, needs_lazy_vm
 from theano.link.jax import dispatch
+from theano.link.jax import random as jrandom
 from theano.link.jax.dispatch import NotJittable, jax_funcify, perform_on_host
 
 
@@ -230,17 +231,28 @@ class JAXLinker(Backend):
             try:
                 impls[node] = _guard(jax_funcify(node.op, node))
             except NotJittable:
-                impls[node] = perform_on_host(node.op, node)
+                # a node carrying a generator state (a Scan over a random stream, a random op
+                # with no jax.random form) gets generators made from its keys
+                impls[node] = (jrandom.host_with_states(node) if jrandom.takes_state(node)
+                               else perform_on_host(node.op, node))
                 jittable = False
         if lazy:
             inner = lazy_graph_function(fgraph, nodes, impls)
             inner.source = None
         else:
             inner = build_thunk(fgraph, nodes, profile, funcify=lambda op, node: impls[node])
+        from theano.tensor.random.type import is_random_type
         from theano.tensor.type import TensorType
 
-        # only arrays go through jax.jit: a generic, sparse or random-state input runs op by op
-        jittable = jittable and all(isinstance(v.type, TensorType) for v in fgraph.inputs)
+        # only arrays and random states (as keys) go through jax.jit: a generic or sparse input
+        # runs op by op
+        jittable = jittable and all(isinstance(v.type, TensorType) or is_random_type(v.type)
+                                    for v in fgraph.inputs)
+        # random states: keys inside, generators of the same kind outside (see random.py)
+        rng_in = [i for i, v in enumerate(fgraph.inputs) if is_random_type(v.type)]
+        in_pos = {v: i for i, v in enumerate(fgraph.inputs)}
+        rng_out = [(k, v.type, in_pos.get(v)) for k, v in enumerate(fgraph.outputs)
+                   if is_random_type(v.type)]
         state = {"checks": []}
 
         def traced(inputs):
@@ -272,9 +284,19 @@ class JAXLinker(Backend):
             return inner(list(inputs))
 
         def thunk(inputs):
+            if rng_in:
+                given = inputs
+                inputs = list(inputs)
+                for i in rng_in:
+                    inputs[i] = jrandom.key_from_state(inputs[i])
             with scope():
                 outs = run(inputs)
-                return [_to_host(o) for o in outs]
+                outs = [_to_host(o) for o in outs]
+            for k, rtype, same in rng_out:
+                # an unchanged state stays the input's generator; a drawn one comes back as a
+                # generator of the same kind seeded from the final key
+                outs[k] = given[same] if same is not None else jrandom.state_from_key(outs[k], rtype)
+            return outs
 
         thunk.source = inner.source
         thunk.x64 = x64
