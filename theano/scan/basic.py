@@ -18,14 +18,31 @@ entries for that many steps (a shorter one is an error, a longer one is used onl
 """
 
 from collections import OrderedDict
+from collections.abc import ItemsView
 
 import numpy as np
 
 from theano.compile.sharedvalue import SharedVariable
-from theano.graph.basic import Constant, Variable, clone_replace, graph_inputs, io_toposort
+from theano.configdefaults import config
+from theano.graph.basic import (
+    Constant,
+    Variable,
+    clone_replace,
+    graph_inputs,
+    io_toposort,
+)
 from theano.graph.fg import MissingInputError
+from theano.graph.op import get_test_value
 from theano.scan.op import Buffer, Scan
 from theano.scan.rows import row_reverse, row_slice
+from theano.tensor import (
+    TensorType,
+    as_tensor_variable,
+    cast,
+    minimum,
+    patternbroadcast,
+    shape_i,
+)
 
 __all__ = ["scan", "until"]
 
@@ -43,8 +60,6 @@ class until:
     """
 
     def __init__(self, condition):
-        from theano.tensor.basic import as_tensor_variable
-
         condition = as_tensor_variable(condition)
         if condition.ndim != 0:
             raise TypeError(
@@ -63,8 +78,6 @@ def _listify(x):
 
 
 def _as_var(x, what):
-    from theano.tensor.basic import as_tensor_variable
-
     if isinstance(x, Variable):
         return x
     try:
@@ -116,8 +129,6 @@ class _Output:
 
 
 def _normalize_outputs_info(outputs_info):
-    from theano.tensor.type import TensorType
-
     entries = []
     for i, info in enumerate(_listify(outputs_info)):
         what = f"outputs_info[{i}]"
@@ -176,9 +187,6 @@ def _placeholder_test_values(placeholders, source, rows):
     """With config.compute_test_value on, a step's placeholders get the test values of the rows
     of ``source`` they stand for (``rows`` None: the whole value), so that the body built by fn is
     checked too."""
-    from theano.configdefaults import config
-    from theano.graph.op import get_test_value
-
     if config.compute_test_value == "off":
         return
     try:
@@ -196,8 +204,6 @@ def _parse_return(ret, n_infos):
     def is_update_pairs(x):
         return isinstance(x, (list, tuple)) and x and all(
             isinstance(p, (list, tuple)) and len(p) == 2 and isinstance(p[0], SharedVariable) for p in x)
-
-    from collections.abc import ItemsView
 
     if isinstance(ret, ItemsView):
         ret = list(ret)
@@ -284,8 +290,6 @@ def _invariant_inputs(outputs, variant_roots):
 
 
 def _check_update(sv, expr, k):
-    from theano.tensor.basic import as_tensor_variable
-
     if not isinstance(sv, SharedVariable):
         raise TypeError(
             f"scan: the updates returned by fn must have shared variables as keys; key {k} is "
@@ -311,8 +315,6 @@ def _retype_constant_states(outs, updates, cond, infos):
     when that dtype holds its value exactly (an int32 accumulator started at 0): the step's graph
     is rebuilt on placeholders of that dtype, until the dtypes agree (as Theano 1.0 programs
     expect). Initial states given as variables keep their dtype."""
-    from theano.tensor.type import TensorType
-
     for _ in range(4):
         replace = {}
         for o, info in zip(outs, infos):
@@ -346,27 +348,19 @@ def _retype_constant_states(outs, updates, cond, infos):
     return outs, updates, cond
 
 
-def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None,
-         truncate_gradient=-1, go_backwards=False, mode=None, name=None, profile=False,
-         allow_gc=None, strict=False, return_list=False):
-    """Repeat ``fn`` over sequences and recurrent states; returns ``(outputs, updates)``.
+class _Sequences:
+    """The sequences, normalized: the (reversed if go_backwards) variables, their buffers, the
+    step's placeholders (one per tap, in order) and, per sequence, how many steps it allows."""
 
-    ``sequences``: variables or ``dict(input=x, taps=[-1, 0, 1])``. ``outputs_info``: per output of
-    fn, None (not fed back), an initial value (fed back as the previous step), or
-    ``dict(initial=x0, taps=[-2, -1])`` (``x0`` has one row per step of history). ``non_sequences``:
-    passed unchanged to each step. ``n_steps``: number of steps (int or symbolic scalar); without
-    it the shortest sequence (after its taps) decides, as in Theano; with it every sequence must be
-    long enough (a clear ValueError names the one that is not).
-    ``go_backwards``: iterate over the sequences from the end. ``truncate_gradient``: backpropagate
-    through at most that many steps (-1: all). ``mode``: the mode the body is compiled with.
-    ``profile``/``allow_gc`` are accepted for compatibility. ``strict``: every shared variable the
-    body uses must be passed in non_sequences. ``return_list``: always return a list of outputs.
-    """
-    from theano.tensor.basic import as_tensor_variable, cast, patternbroadcast
-    from theano.tensor.math import minimum
-    from theano.tensor.shape import shape_i
-    from theano.tensor.type import TensorType
+    def __init__(self):
+        self.variables = []
+        self.buffers = []
+        self.placeholders = []
+        self.n_steps = []
 
+
+def _check_arguments(fn, truncate_gradient):
+    """``fn`` is callable; ``truncate_gradient`` as an int (-1 or positive)."""
     if not callable(fn):
         raise TypeError(f"scan: fn must be callable, got {type(fn).__name__}")
     try:
@@ -375,9 +369,13 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
         raise TypeError(f"scan: truncate_gradient must be an int, got {truncate_gradient!r}") from None
     if truncate_gradient == 0 or truncate_gradient < -1:
         raise ValueError(f"scan: truncate_gradient must be -1 (no truncation) or positive, got {truncate_gradient}")
+    return truncate_gradient
 
-    # sequences
-    seq_vars, seq_buffers, seq_ph, seq_n = [], [], [], []
+
+def _normalize_sequences(sequences, go_backwards):
+    """Step 1a: each sequence (a variable, or ``dict(input=x, taps=[...])``) as a buffer read at
+    its taps, with one placeholder per tap for the step function."""
+    seqs = _Sequences()
     for i, s in enumerate(_listify(sequences)):
         what = f"sequences[{i}]"
         if isinstance(s, dict):
@@ -408,19 +406,28 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
         elem = TensorType(x.dtype, x.broadcastable[1:])
         phs = [elem(_tap_name(base, t)) for t in taps]
         _placeholder_test_values(phs, x, [t - lo for t in taps])
-        seq_vars.append(x)
-        seq_buffers.append(Buffer(reads=[t - lo for t in taps], init="full", label=what))
-        seq_ph.extend(phs)
-        seq_n.append(shape_i(x, 0) - as_tensor_variable(hi - lo, dtype="int64"))
+        seqs.variables.append(x)
+        seqs.buffers.append(Buffer(reads=[t - lo for t in taps], init="full", label=what))
+        seqs.placeholders.extend(phs)
+        seqs.n_steps.append(shape_i(x, 0) - as_tensor_variable(hi - lo, dtype="int64"))
+    return seqs
 
-    infos = _normalize_outputs_info(outputs_info)
+
+def _normalize_non_sequences(non_sequences):
+    """Step 1c: the non-sequences as variables (values become constants)."""
+    return [v if isinstance(v, Variable) else _as_var(v, f"non_sequences[{j}]")
+            for j, v in enumerate(_listify(non_sequences))]
+
+
+def _build_inner_graph(fn, seq_ph, infos, explicit_ns, outputs_info):
+    """Step 2: call ``fn`` once on symbolic arguments and check what it returns.
+
+    Returns ``(outs, updates, cond, infos, inside)``: the step's outputs (a recurrent one with its
+    initial state's broadcast pattern), the updates it returned, its ``until`` condition (or
+    None), the outputs_info entries (one per output when outputs_info was not given) and a test
+    telling whether a variable was created by ``fn``.
+    """
     state_ph = [ph for o in infos if o.is_state for ph in o.placeholders]
-
-    explicit_ns = []
-    for j, v in enumerate(_listify(non_sequences)):
-        explicit_ns.append(v if isinstance(v, Variable) else _as_var(v, f"non_sequences[{j}]"))
-
-    # call the step function once, on symbolic arguments
     counter = Variable._auto_counter
     ret = fn(*(seq_ph + state_ph + explicit_ns))
     inside = _created_since(counter)
@@ -435,7 +442,6 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
             "give one outputs_info entry per output (None for outputs that are not fed back)"
         )
     outs, updates, cond = _retype_constant_states(outs, updates, cond, infos)
-    state_ph = [ph for o in infos if o.is_state for ph in o.placeholders]
     for k, (o, info) in enumerate(zip(outs, infos)):
         if not isinstance(o.type, TensorType):
             raise TypeError(f"scan: output {k} of fn ({o}) is not a tensor but {o.type}")
@@ -456,33 +462,41 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
             outs[k] = patternbroadcast(o, typ.broadcastable)
     if cond is not None and cond.dtype not in ("bool", "int8", "int16", "int32", "int64", "uint8"):
         cond = cast(cond, "bool") if cond.dtype.startswith("float") else cond
+    return outs, updates, cond, infos, inside
 
-    # shared variables updated in the loop: explicit updates, then default updates (fixed point)
+
+def _collect_shared_updates(outs, updates, cond, placeholders, inside):
+    """Step 3a: the shared variables updated in the loop, in order: the explicit updates (each
+    checked against its variable's type), then the ``default_update`` of every shared variable the
+    body reaches, repeated until no new one appears (an update may reach further shared
+    variables)."""
     checked = OrderedDict()
     for k, (sv, expr) in enumerate(updates.items()):
         checked[sv] = _check_update(sv, expr, k)
-    updates = checked
-    placeholders = set(seq_ph) | set(state_ph)
     tail = [cond] if cond is not None else []
     while True:
-        boundary = _boundary(outs + list(updates.values()) + tail, placeholders, inside)
+        boundary = _boundary(outs + list(checked.values()) + tail, placeholders, inside)
         added = False
         for v in boundary:
-            if isinstance(v, SharedVariable) and v not in updates and \
+            if isinstance(v, SharedVariable) and v not in checked and \
                     getattr(v, "default_update", None) is not None:
-                updates[v] = _check_update(v, v.default_update, len(updates))
+                checked[v] = _check_update(v, v.default_update, len(checked))
                 added = True
         if not added:
-            break
-    states = list(updates.keys())
-    # The body is what depends on the step's arguments or on the states updated in the loop; all
-    # the rest (explicit non-sequences, shared variables, and expressions that do not change from
-    # step to step, wherever they were built) is computed once, outside the loop.
-    body_roots = outs + [updates[sv] for sv in states] + tail
+            return checked
+
+
+def _loop_invariants(body_roots, placeholders, states, explicit_ns, strict):
+    """Step 3b: the loop's non-sequences, explicit ones first.
+
+    The body is what depends on the step's arguments or on the states updated in the loop; all
+    the rest (explicit non-sequences, shared variables, and expressions that do not change from
+    step to step, wherever they were built) is computed once, outside the loop. With ``strict``,
+    every shared variable read must be an explicit non-sequence.
+    """
     boundary = _invariant_inputs(body_roots, placeholders | set(states))
-    ordered = [v for v in explicit_ns if v in boundary]
-    ordered += [v for v in boundary if v not in ordered]
-    nonseqs = ordered
+    nonseqs = [v for v in explicit_ns if v in boundary]
+    nonseqs += [v for v in boundary if v not in nonseqs]
     if strict:
         # strict concerns shared variables only (as in Theano 1.0): other outer variables the body
         # reads are added to the non-sequences as usual
@@ -495,8 +509,13 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
                 f"({missing[0].type}), which is not in non_sequences; pass every shared variable "
                 "it uses there"
             )
+    return nonseqs
 
-    # the body, on placeholders of its own
+
+def _build_op(seqs, infos, body_roots, states, nonseqs, outputs_info, cond, truncate_gradient,
+              mode, name):
+    """Step 4: the Scan op, on an inner graph with placeholders of its own for the states and
+    the non-sequences, and the initial values of its buffers (sequences, then outputs)."""
     replace = OrderedDict()
     state_in = []
     for sv in states:
@@ -510,11 +529,10 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
         ph.name = v.name
         replace[v] = ph
         ns_in.append(ph)
-    body_out = outs + [updates[sv] for sv in states] + tail
-    body_out = clone_replace(body_out, replace, strict=True) if body_out else []
+    body_out = clone_replace(body_roots, replace, strict=True) if body_roots else []
 
-    buffers = list(seq_buffers)
-    init_vals = list(seq_vars)
+    buffers = list(seqs.buffers)
+    init_vals = list(seqs.variables)
     for k, info in enumerate(infos):
         label = f"outputs_info[{k}]" if outputs_info is not None else f"output {k}"
         if info.is_state:
@@ -530,30 +548,35 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
                                               tuple(info.elem_type.broadcastable)))
         else:
             buffers.append(Buffer(writes=[0], init="none", label=label))
-    inner_in = seq_ph + state_ph + state_in + ns_in
+    state_ph = [ph for o in infos if o.is_state for ph in o.placeholders]
+    inner_in = seqs.placeholders + state_ph + state_in + ns_in
     op = Scan(inner_in, body_out, buffers, n_acc=0, n_untraced=len(states), n_nonseq=len(nonseqs),
               reverse=False, as_while=cond is not None, truncate_gradient=truncate_gradient,
               mode=mode, name=name)
+    return op, init_vals
 
-    # the number of steps
+
+def _number_of_steps(n_steps, seq_n):
+    """Step 5a: the number of steps, an int64 scalar: ``n_steps`` if given, else the shortest
+    sequence's count."""
     if n_steps is not None:
         n = n_steps if isinstance(n_steps, Variable) else as_tensor_variable(n_steps)
         if n.ndim != 0 or not n.dtype.startswith(("int", "uint")):
             raise TypeError(f"scan: n_steps must be an integer scalar, got {n} ({n.type})")
         if isinstance(n, Constant) and int(n.data) < 0:
             raise ValueError(f"scan: n_steps must be >= 0, got {int(n.data)}")
-        n = cast(n, "int64")
-    elif seq_n:
-        n = seq_n[0]
-        for m in seq_n[1:]:
-            n = minimum(n, m)
-    else:
-        raise ValueError(
-            "scan: cannot tell how many steps to run: give sequences or n_steps"
-        )
+        return cast(n, "int64")
+    if not seq_n:
+        raise ValueError("scan: cannot tell how many steps to run: give sequences or n_steps")
+    n = seq_n[0]
+    for m in seq_n[1:]:
+        n = minimum(n, m)
+    return n
 
-    node_outs = op(n, as_tensor_variable(0, dtype="int64"), *init_vals, *states, *nonseqs,
-                   return_list=True)
+
+def _wrap_outputs(node_outs, infos, states, return_list):
+    """Step 5b: the Scan node's outputs as scan's result: each output without its initial rows
+    (and cut to ``return_steps``), the updates of the shared variables, in Theano's shapes."""
     results = []
     for k, info in enumerate(infos):
         buf = node_outs[k]
@@ -571,3 +594,45 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     if len(results) == 1:
         return results[0], new_updates
     return results, new_updates
+
+
+def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None,
+         truncate_gradient=-1, go_backwards=False, mode=None, name=None, profile=False,
+         allow_gc=None, strict=False, return_list=False):
+    """Repeat ``fn`` over sequences and recurrent states; returns ``(outputs, updates)``.
+
+    ``sequences``: variables or ``dict(input=x, taps=[-1, 0, 1])``. ``outputs_info``: per output of
+    fn, None (not fed back), an initial value (fed back as the previous step), or
+    ``dict(initial=x0, taps=[-2, -1])`` (``x0`` has one row per step of history). ``non_sequences``:
+    passed unchanged to each step. ``n_steps``: number of steps (int or symbolic scalar); without
+    it the shortest sequence (after its taps) decides, as in Theano; with it every sequence must be
+    long enough (a clear ValueError names the one that is not).
+    ``go_backwards``: iterate over the sequences from the end. ``truncate_gradient``: backpropagate
+    through at most that many steps (-1: all). ``mode``: the mode the body is compiled with.
+    ``profile``/``allow_gc`` are accepted for compatibility. ``strict``: every shared variable the
+    body uses must be passed in non_sequences. ``return_list``: always return a list of outputs.
+
+    Steps: normalize the sequences, outputs_info and non-sequences; build the inner graph (call
+    ``fn``); collect the shared variables' updates and the loop invariants; build the Scan op;
+    apply it and wrap its outputs.
+    """
+    truncate_gradient = _check_arguments(fn, truncate_gradient)
+    seqs = _normalize_sequences(sequences, go_backwards)
+    infos = _normalize_outputs_info(outputs_info)
+    explicit_ns = _normalize_non_sequences(non_sequences)
+
+    outs, updates, cond, infos, inside = _build_inner_graph(fn, seqs.placeholders, infos,
+                                                            explicit_ns, outputs_info)
+    state_ph = [ph for o in infos if o.is_state for ph in o.placeholders]
+    placeholders = set(seqs.placeholders) | set(state_ph)
+    updates = _collect_shared_updates(outs, updates, cond, placeholders, inside)
+    states = list(updates.keys())
+    body_roots = outs + [updates[sv] for sv in states] + ([cond] if cond is not None else [])
+    nonseqs = _loop_invariants(body_roots, placeholders, states, explicit_ns, strict)
+
+    op, init_vals = _build_op(seqs, infos, body_roots, states, nonseqs, outputs_info, cond,
+                              truncate_gradient, mode, name)
+    n = _number_of_steps(n_steps, seqs.n_steps)
+    node_outs = op(n, as_tensor_variable(0, dtype="int64"), *init_vals, *states, *nonseqs,
+                   return_list=True)
+    return _wrap_outputs(node_outs, infos, states, return_list)
