@@ -9,7 +9,7 @@ import pytest
 import theano
 import theano.tensor as T
 from theano.graph.basic import ancestors, graph_inputs
-from theano.misc import pkl_utils
+from theano.graph import pickling as graph_pickling
 from theano.tensor.random import MRG_RandomStreams, RandomStreams
 
 PY = theano.Mode(linker="py", optimizer="None")
@@ -83,7 +83,7 @@ def test_deep_graph_no_recursion_error(deep, protocol):
     x, mid, y, expected = deep
     y2 = pickle.loads(pickle.dumps(y, protocol=protocol))
     assert _value_at_1(y2) == expected
-    assert not pkl_utils._marks()          # no mark left behind
+    assert not graph_pickling._marks()          # no mark left behind
 
 
 def test_deep_graph_keeps_identity_and_shared_structure(deep):
@@ -109,7 +109,7 @@ def test_deep_graph_deepcopy_and_copy(deep):
     assert _value_at_1(y2) == expected
     y3 = copy.copy(y)
     assert y3.owner is y.owner
-    assert not pkl_utils._marks()
+    assert not graph_pickling._marks()
 
 
 def test_failed_pickle_leaves_no_stale_marks():
@@ -117,7 +117,7 @@ def test_failed_pickle_leaves_no_stale_marks():
     mid.unpicklable = lambda: 0
     with pytest.raises(Exception):
         pickle.dumps(y)
-    assert not pkl_utils._marks()
+    assert not graph_pickling._marks()
     del mid.unpicklable
     assert pickle.loads(pickle.dumps(mid)).type == mid.type     # mid itself is 1500 deep
     assert pickle.loads(pickle.dumps(y)).type == y.type

@@ -46,7 +46,19 @@ _sys.modules.setdefault("theano.gof", graph)
 for _name in ("basic", "fg", "op", "type", "utils", "graph", "null_type"):
     _sys.modules.setdefault(f"theano.gof.{_name}", _importlib.import_module(f"theano.graph.{_name}"))
 compile = __import__("theano.compile", fromlist=["compile"])
-clone = clone_replace
+
+
+def clone(output, replace=None, strict=True, share_inputs=True):
+    """``theano.clone``: ``output`` rebuilt with the pairs of ``replace`` substituted
+    (``theano.graph.basic.clone_replace``); a replacement given as a Python number or array
+    becomes a tensor constant first."""
+    if replace is not None:
+        pairs = replace.items() if isinstance(replace, dict) else replace
+        replace = [(old, new if isinstance(new, Variable) else tensor.as_tensor_variable(new))
+                   for old, new in pairs]
+    return clone_replace(output, replace, strict=strict, share_inputs=share_inputs)
+
+
 function_module = compile
 In = In
 from theano.compile.io import Param  # noqa: E402  (deprecated alias of In)

@@ -12,48 +12,14 @@ from collections import OrderedDict
 import numpy as np
 
 from theano.configdefaults import config
-from theano.graph.basic import Apply, Constant, Variable, ancestors, io_toposort
+from theano.graph.basic import Apply, Variable, io_toposort
+from theano.graph.null_type import DisconnectedType, NullType, disconnected_type
+# the gradient vocabulary of ops, defined in the graph layer; theano.gradient.grad_undefined & co.
+# stay importable from here
+from theano.graph.null_type import grad_not_implemented as grad_not_implemented
+from theano.graph.null_type import grad_undefined as grad_undefined
 from theano.graph.op import Op
-from theano.graph.type import Type
 from theano.graph.utils import MethodNotDefined
-
-
-class DisconnectedType(Type):
-    """The type of a gradient that does not exist because the output does not depend on the input."""
-
-    def filter(self, data, strict=False, allow_downcast=None):
-        raise AssertionError("A disconnected gradient has no value")
-
-    def __eq__(self, other):
-        return type(self) is type(other)
-
-    def __hash__(self):
-        return hash(type(self))
-
-    def __str__(self):
-        return "DisconnectedType"
-
-
-class NullType(Type):
-    """The type of an undefined gradient; ``why_null`` says why."""
-
-    def __init__(self, why_null="(no explanation given)"):
-        self.why_null = why_null
-
-    def filter(self, data, strict=False, allow_downcast=None):
-        raise ValueError(f"No values may be assigned to a NullType: {self.why_null}")
-
-    def __eq__(self, other):
-        return type(self) is type(other)
-
-    def __hash__(self):
-        return hash(type(self))
-
-    def __str__(self):
-        return "NullType"
-
-
-disconnected_type = DisconnectedType()
 
 
 class DisconnectedInputError(ValueError):
@@ -80,16 +46,6 @@ class GradientError(Exception):
             f"{self.val2!r} (abs error {self.abs_err:.3g} > {self.abs_tol:.3g} and rel error "
             f"{self.rel_err:.3g} > {self.rel_tol:.3g})"
         )
-
-
-def grad_undefined(op, x_pos, x, comment=""):
-    return NullType(f"The gradient of {op} with respect to input {x_pos} is undefined. {comment}")()
-
-
-def grad_not_implemented(op, x_pos, x, comment=""):
-    return NullType(
-        f"The gradient of {op} with respect to input {x_pos} is not implemented. {comment}"
-    )()
 
 
 def _is_disconnected(g):
@@ -248,7 +204,7 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
             elif return_disconnected == "Disconnected":
                 g = disconnected_type()
             else:
-                raise ValueError(f"return_disconnected must be 'zero', 'None' or 'Disconnected'")
+                raise ValueError("return_disconnected must be 'zero', 'None' or 'Disconnected'")
         elif _is_null(g):
             if null_gradients == "raise":
                 raise NullTypeGradError(f"grad encountered an undefined gradient for {w}: {g.type.why_null}")
@@ -340,36 +296,154 @@ def Lop(f, wrt, eval_points, consider_constant=None, disconnected_inputs="raise"
 
 
 def Rop(f, wrt, eval_points, disconnected_outputs="raise", return_disconnected="zero"):
-    """Jacobian-vector product: d f / d wrt applied to ``eval_points``.
+    """Jacobian-vector product: d f / d wrt applied to ``eval_points`` (forward mode), as
+    Theano 1.0's ``T.Rop``.
 
-    Computed as the gradient of a Lop with respect to its dummy projection vector (exact, and the
-    optimizer removes the dummy), so it works for every op that has a gradient.
+    The tangents are carried forward through the nodes between ``wrt`` and ``f``, in
+    topological order. A node whose inputs all stay fixed is skipped. Otherwise its op's
+    ``R_op(inputs, eval_points)`` gives the tangents of its outputs, with None as the eval
+    point of each input that does not vary, and None returned for an output that does not
+    vary. An op that defines no ``R_op`` (the base ``Op.R_op`` raises ``MethodNotDefined``)
+    gets the exact tangent from its gradient: the derivative, with respect to a projection
+    vector ``u``, of ``sum(Lop(node, u) * eval_points)``, on this node alone.
+
+    ``f``: a variable or a list/tuple of them (the result has the same form). ``wrt`` and
+    ``eval_points``: one eval point per ``wrt``, of the same number of dimensions.
+    ``disconnected_outputs``: 'raise' (a ValueError, the default), 'warn' or 'ignore' when an
+    output of ``f`` does not vary with ``wrt`` (or only through a non-differentiable op);
+    ``return_disconnected``: what such an output gets: 'zero' (zeros of its shape), 'None' or
+    'Disconnected'.
     """
-    from theano.tensor.basic import as_tensor_variable
-    from theano.tensor.math import sum as tsum
+    from theano.tensor.basic import as_tensor_variable, zeros_like
 
-    f_list, f_was_list = _as_list(f)
+    if disconnected_outputs not in ("raise", "warn", "ignore"):
+        raise ValueError(
+            f"Rop: disconnected_outputs must be 'raise', 'warn' or 'ignore', got {disconnected_outputs!r}")
+    if return_disconnected not in ("zero", "None", "Disconnected"):
+        raise ValueError(
+            f"Rop: return_disconnected must be 'zero', 'None' or 'Disconnected', got {return_disconnected!r}")
+    f_list, _ = _as_list(f)
     w_list, _ = _as_list(wrt)
     e_list, _ = _as_list(eval_points)
     if len(w_list) != len(e_list):
-        raise ValueError("Rop: wrt and eval_points must have the same length")
-    outs = []
-    for fi in f_list:
-        u = fi.type()
-        u.name = "rop_u"
-        gs = grad(None, w_list, known_grads={fi: u}, disconnected_inputs="ignore",
-                  return_disconnected="zero", add_names=False)
-        dot = None
-        for g, e in zip(gs, e_list):
-            term = tsum(g * as_tensor_variable(e))
-            dot = term if dot is None else dot + term
-        r = grad(dot, u, disconnected_inputs="ignore", add_names=False)
-        # r is linear in u's value and only needs its shape: replace the dummy by zeros.
-        from theano.graph.basic import clone_replace
-        from theano.tensor.basic import zeros_like
+        raise ValueError(
+            f"Rop: wrt and eval_points must have the same length ({len(w_list)} != {len(e_list)})")
+    f_list = [v if isinstance(v, Variable) else as_tensor_variable(v) for v in f_list]
+    tangent = {}
+    for k, (w, e) in enumerate(zip(w_list, e_list)):
+        if not isinstance(w, Variable):
+            raise TypeError(f"Rop: wrt[{k}] must be a symbolic Variable, got {type(w).__name__} ({w!r})")
+        e = e if isinstance(e, Variable) else as_tensor_variable(e)
+        if getattr(w.type, "ndim", None) != getattr(e.type, "ndim", None):
+            raise ValueError(
+                f"Rop: wrt[{k}] ({w}, {w.type}) and eval_points[{k}] ({e}, {e.type}) have different "
+                "numbers of dimensions; an eval point has the shape of its wrt")
+        tangent[w] = _fit_tangent(w, e, f"eval_points[{k}]")
 
-        outs.append(clone_replace(r, {u: zeros_like(fi)}))
-    return outs if f_was_list else outs[0]
+    for node in io_toposort(w_list, f_list):
+        eps = [tangent.get(i) for i in node.inputs]
+        if all(e is None for e in eps):
+            continue
+        for out, t in zip(node.outputs, _node_rop(node, eps)):
+            if t is not None:
+                tangent[out] = _fit_tangent(out, t, f"{node.op}.R_op")
+
+    result = []
+    for k, fi in enumerate(f_list):
+        t = tangent.get(fi)
+        if t is None:
+            msg = (f"Rop: output {k} of f ({fi}) does not depend on wrt, or only through a "
+                   "non-differentiable operation")
+            if disconnected_outputs == "raise":
+                raise ValueError(msg + "; pass disconnected_outputs='ignore' (or 'warn') to get "
+                                 "zeros for it instead.")
+            if disconnected_outputs == "warn":
+                warnings.warn(msg, stacklevel=2)
+            if return_disconnected == "zero":
+                t = zeros_like(fi)
+            elif return_disconnected == "Disconnected":
+                t = disconnected_type()
+        result.append(t)
+    if isinstance(f, tuple):
+        return tuple(result)
+    return result if isinstance(f, list) else result[0]
+
+
+def _node_rop(node, eval_points):
+    """The tangents of ``node``'s outputs (None: does not vary) given its inputs' (None: fixed):
+    the op's ``R_op``, or, for an op without one, the tangents obtained from its gradient."""
+    try:
+        out = node.op.R_op(list(node.inputs), list(eval_points))
+    except MethodNotDefined:
+        out = _rop_from_gradient(node, eval_points)
+    if not isinstance(out, (list, tuple)) or len(out) != len(node.outputs):
+        raise TypeError(
+            f"{node.op}.R_op must return a list with one entry (a variable or None) per output "
+            f"({len(node.outputs)}), got {out!r}")
+    return list(out)
+
+
+def _rop_from_gradient(node, eval_points):
+    """Forward tangents of ``node`` through its gradient (the "double Lop"), exact: on a copy of
+    the node over placeholders ``p`` (so that only this node is differentiated), for each output
+    ``y`` the derivative with respect to a projection ``u`` of ``sum_i <L_op(u)_i, e_i>``, which is
+    ``J e``; it is linear in ``u``, which is then replaced by zeros of ``y``'s shape."""
+    from theano.graph.basic import clone_replace
+    from theano.tensor.basic import zeros_like
+    from theano.tensor.math import sum as tsum
+    from theano.tensor.type import TensorType
+
+    phs = [i.type() for i in node.inputs]
+    copy = node.clone_with_new_inputs(phs)
+    varied = [(p, e) for p, e in zip(phs, eval_points) if e is not None]
+    back = dict(zip(phs, node.inputs))
+    out = []
+    for y, y_copy in zip(node.outputs, copy.outputs):
+        if not (isinstance(y.type, TensorType) and y.type.dtype.startswith(("float", "complex"))):
+            out.append(None)  # integer, boolean and non-tensor outputs have no tangent
+            continue
+        u = y_copy.type()
+        u.name = "rop_u"
+        gs = grad(None, [p for p, _ in varied], known_grads={y_copy: u}, disconnected_inputs="ignore",
+                  return_disconnected="None", add_names=False)
+        for g in gs:
+            if _is_null(g):
+                raise NullTypeGradError(
+                    f"Rop: {node.op} has no R_op, and its gradient, from which its R-operator would "
+                    f"be computed, is undefined: {g.type.why_null}")
+        terms = [tsum(g * e) for g, (_, e) in zip(gs, varied) if g is not None]
+        if not terms:
+            out.append(None)
+            continue
+        r = grad(_sum_terms(terms), u, disconnected_inputs="ignore", return_disconnected="None",
+                 add_names=False)
+        if r is None:
+            out.append(None)
+            continue
+        out.append(clone_replace(r, {u: zeros_like(y), **back}))
+    return out
+
+
+def _fit_tangent(var, t, what):
+    """The tangent ``t`` with ``var``'s type (its dtype and broadcast pattern), as Theano's Rop
+    casts it; a tangent with another number of dimensions is an error of the op."""
+    from theano.tensor.basic import as_tensor_variable, cast, patternbroadcast
+    from theano.tensor.type import TensorType
+
+    t = t if isinstance(t, Variable) else as_tensor_variable(t)
+    if t.type == var.type:
+        return t
+    if getattr(t.type, "ndim", None) != getattr(var.type, "ndim", None):
+        raise TypeError(
+            f"{what} gave a tangent {t} ({t.type}) for {var} ({var.type}): a tangent has the type "
+            "of its variable")
+    if isinstance(var.type, TensorType) and isinstance(t.type, TensorType):
+        if t.type.dtype != var.type.dtype:
+            t = cast(t, var.type.dtype)
+        # a tangent has its variable's shape, so a dimension broadcastable in one is of length 1
+        return patternbroadcast(t, var.type.broadcastable)
+    conv = var.type.convert_variable(t)
+    return conv if conv is not None else t
 
 
 def subgraph_grad(wrt, end, start=None, cost=None, details=False):

@@ -3,6 +3,7 @@
 from theano.configdefaults import config  # noqa: F401  (``from theano.compile import config``, as in Theano)
 
 from theano.compile.function import Function, FunctionMaker, UnusedInputError, function
+from theano.compile import variable_eval  # noqa: F401  (installs Variable.eval)
 from theano.compile.io import In, Out, Param, SymbolicInput, SymbolicOutput
 from theano.compile.monitormode import MonitorMode
 from theano.compile.ops import FromFunctionOp, as_op

@@ -5,4 +5,8 @@ from theano.graph.basic import (Apply, Constant, Node, Variable, ancestors, clon
 from theano.graph.fg import FunctionGraph, InconsistencyError, MissingInputError
 from theano.graph.op import Op
 from theano.graph.type import Generic, Type, generic
-from theano.graph import graph  # noqa: E402  (the old path theano.gof.graph)
+from theano.graph import graph  # the old path theano.gof.graph
+
+__all__ = ["Apply", "Constant", "Node", "Variable", "ancestors", "clone", "clone_get_equiv",
+           "clone_replace", "graph_inputs", "io_toposort", "FunctionGraph", "InconsistencyError",
+           "MissingInputError", "Op", "Generic", "Type", "generic", "graph"]

@@ -4,9 +4,8 @@ Nothing here knows about tensors. Every walk is iterative so that deep graphs (l
 never hit Python's recursion limit.
 """
 
-from collections import deque
-
 from theano.configdefaults import config
+from theano.graph.pickling import reduce_variable
 from theano.graph.utils import user_frame
 
 
@@ -203,18 +202,9 @@ class Variable(Node):
             "Use theano.tensor.switch or theano.ifelse.ifelse for symbolic conditions."
         )
 
-    def eval(self, inputs_to_values=None):
-        """Compile and evaluate this variable, given a dict of input variables to values."""
-        from theano.compile.function import function
-
-        inputs_to_values = inputs_to_values or {}
-        cache = self.__dict__.setdefault("_eval_cache", {})
-        key = tuple(sorted(inputs_to_values, key=id))
-        fn = cache.get(tuple(id(k) for k in key))
-        if fn is None:
-            fn = function(list(key), self, on_unused_input="ignore")
-            cache[tuple(id(k) for k in key)] = fn
-        return fn(*[inputs_to_values[k] for k in key])
+    # ``eval(inputs_to_values)`` (compile and evaluate this variable) is a method of every variable,
+    # installed by the compile layer (theano/compile/variable_eval.py), which knows how to compile.
+    # It keeps its compiled functions in ``_eval_cache``, which is not pickled.
 
     def __getstate__(self):
         state = dict(self.__dict__)
@@ -222,9 +212,7 @@ class Variable(Node):
         return state
 
     def __reduce_ex__(self, protocol):
-        # deep graphs pickle without recursion errors (see theano/misc/pkl_utils.py)
-        from theano.misc.pkl_utils import reduce_variable
-
+        # deep graphs pickle without recursion errors (see theano/graph/pickling.py)
         return reduce_variable(self, protocol)
 
 
@@ -405,9 +393,8 @@ def clone_replace(output, replace=None, strict=True, share_inputs=True):
         if not isinstance(old, Variable):
             raise TypeError(f"clone replace: key {old!r} is not a symbolic Variable")
         if not isinstance(new, Variable):
-            from theano.tensor.basic import as_tensor_variable
-
-            new = as_tensor_variable(new)
+            raise TypeError(f"clone replace: the replacement {new!r} of {old} is not a symbolic "
+                            "Variable (convert values first, e.g. with theano.tensor.constant)")
         if strict and old.type != new.type:
             conv = old.type.convert_variable(new)
             if conv is None:

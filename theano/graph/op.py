@@ -60,13 +60,12 @@ class Op:
             raise ValueError(f"{type(self).__name__} expects {len(itypes)} inputs, got {len(inputs)}")
         converted = []
         for k, (inp, t) in enumerate(zip(inputs, itypes)):
-            if not isinstance(inp, Variable):
-                from theano.tensor.basic import as_tensor_variable
-
+            if not isinstance(inp, Variable):  # a value: a constant of the declared type
                 try:
-                    inp = as_tensor_variable(inp)
-                except TypeError:
-                    inp = t.make_constant(inp)
+                    inp = t.make_constant(t.filter(inp))
+                except (TypeError, ValueError) as exc:
+                    raise TypeError(f"{type(self).__name__}: input {k} must be of type {t}, got "
+                                    f"the value {inp!r}, which it cannot hold: {exc}") from None
             if inp.type != t:
                 conv = t.convert_variable(inp)
                 if conv is None and getattr(inp, "data", None) is not None:
@@ -101,6 +100,14 @@ class Op:
 
     def do_constant_folding(self, node):
         return True
+
+    # rewriting --------------------------------------------------------------------------------
+    def rewrite_key(self):
+        """A class the rewrite index also files this op's nodes under, besides the op's own classes
+        (None: none). An op that maps an inner operation over its inputs answers the inner
+        operation's class (Elemwise: its scalar op's), so that a rewrite tracking that class sees
+        every such node."""
+        return None
 
     # differentiation --------------------------------------------------------------------------
     def grad(self, inputs, output_grads):

@@ -31,11 +31,15 @@ class Elemwise(Op):
         self.destroy_map = {o: [i] for o, i in self.inplace_pattern}
         self.name = name
 
+    def rewrite_key(self):
+        # rewrites that track a scalar op class (ts.Add) see the Elemwise nodes that map it; in-place
+        # nodes (made by the last phase) are seen only by rewrites that track Elemwise itself
+        return None if self.inplace_pattern else type(self.scalar_op)
+
     def __str__(self):
         if self.name:
             return self.name
-        ip = ",".join(f"{o}" for o, i in self.inplace_pattern)
-        suffix = f"inplace" if self.inplace_pattern else "no_inplace"
+        suffix = "inplace" if self.inplace_pattern else "no_inplace"
         return f"Elemwise{{{self.scalar_op},{suffix}}}"
 
     def make_node(self, *inputs):

@@ -23,6 +23,7 @@ import warnings
 from collections import deque
 
 from theano.graph.basic import Constant, Variable
+from theano.graph.op import Op
 
 
 class RewriteWarning(UserWarning):
@@ -46,7 +47,8 @@ def report_failure(message):
 class NodeRewriter:
     """A local rewrite: a function of (fgraph, node), tracking some op classes or op instances.
 
-    ``tracks`` is a list of Op subclasses and/or Op instances, or None to see every node.
+    ``tracks`` is a list of Op subclasses and/or Op instances, or of keys that ops answer with
+    ``rewrite_key()`` (scalar op classes or instances, for Elemwise), or None to see every node.
     """
 
     def __init__(self, fn, tracks=None, name=None):
@@ -238,28 +240,30 @@ class _WorklistFeature:
 
 class RewriterIndex:
     """Which rewriters may apply to a node: by op instance, by op class (through the MRO), by the
-    class of an Elemwise's scalar op (a ScalarOp class or instance in ``tracks``), or all."""
+    op's ``rewrite_key()`` class (through its MRO), or all.
+
+    A track that is an Op subclass or instance matches by class or instance; any other class (or
+    instance, through its class) is a key matched against ``op.rewrite_key()``: tracking a scalar
+    op class sees the Elemwise nodes that map it.
+    """
 
     def __init__(self, rewriters):
-        from theano.scalar.basic import ScalarOp
-
         self.by_op = {}
         self.by_class = {}
-        self.by_scalar = {}
+        self.by_key = {}
         self.universal = []
         for rw in rewriters:
             if rw.tracks is None:
                 self.universal.append(rw)
                 continue
             for t in rw.tracks:
-                if isinstance(t, type) and issubclass(t, ScalarOp):
-                    self.by_scalar.setdefault(t, []).append(rw)
-                elif isinstance(t, ScalarOp):
-                    self.by_scalar.setdefault(type(t), []).append(rw)
-                elif isinstance(t, type):
-                    self.by_class.setdefault(t, []).append(rw)
-                else:
+                if isinstance(t, type):
+                    table = self.by_class if issubclass(t, Op) else self.by_key
+                    table.setdefault(t, []).append(rw)
+                elif isinstance(t, Op):
                     self.by_op.setdefault(t, []).append(rw)
+                else:
+                    self.by_key.setdefault(type(t), []).append(rw)
         self._cache = {}
 
     def _lookup(self, table, cls):
@@ -271,17 +275,16 @@ class RewriterIndex:
         return out
 
     def get(self, op):
-        # Scalar-op tracking applies to Elemwise-like ops: a scalar_op mapped elementwise, with an
-        # inplace_pattern (reductions also have a scalar_op, but are not matched this way).
-        so = getattr(op, "scalar_op", None) if hasattr(op, "inplace_pattern") else None
-        key = (type(op), type(so))
-        found = self._cache.get(key)
+        rewrite_key = getattr(op, "rewrite_key", None)
+        key = rewrite_key() if rewrite_key is not None else None
+        cache_key = (type(op), key)
+        found = self._cache.get(cache_key)
         if found is None:
             found = self._lookup(self.by_class, type(op))
-            if so is not None and not getattr(op, "inplace_pattern", ()):
-                found = self._lookup(self.by_scalar, type(so)) + found
+            if key is not None:
+                found = self._lookup(self.by_key, key) + found
             found = found + self.universal
-            self._cache[key] = found
+            self._cache[cache_key] = found
         if self.by_op:
             try:
                 specific = self.by_op.get(op, ())
@@ -292,7 +295,7 @@ class RewriterIndex:
         return found
 
     def __bool__(self):
-        return bool(self.by_op or self.by_class or self.by_scalar or self.universal)
+        return bool(self.by_op or self.by_class or self.by_key or self.universal)
 
 
 class WorklistRunner:

@@ -129,19 +129,27 @@ register_inplace = _make_register("inplace")
 merge_rewriter = GraphRewriter(merge_graph, "merge")
 register_merge(merge_rewriter, fast_compile=True)
 
-_loaded = False
+_loaders = []
 
 
-def load_tensor_rewrites():
-    """Import the tensor rewrite modules (they register themselves) once."""
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    try:
-        import theano.tensor.rewriting  # noqa: F401
-    except ImportError as exc:  # pragma: no cover - a broken module must not break compilation
-        warnings.warn(f"theano.tensor.rewriting could not be imported: {exc}", RewriteWarning)
+def register_rewrite_loader(loader):
+    """Register ``loader()``, which imports the modules whose rewrites register themselves here.
+
+    A package with rewrites (``theano.tensor`` registers the import of ``theano.tensor.rewriting``)
+    registers its loader when it is imported; ``load_rewrites`` runs each loader once, when a graph
+    is first rewritten, so importing a package does not import its rewrites.
+    """
+    _loaders.append(loader)
+
+
+def load_rewrites():
+    """Run the registered rewrite loaders that have not run yet (each once)."""
+    while _loaders:
+        loader = _loaders.pop(0)  # popped first: a loader that rewrites a graph does not recurse
+        try:
+            loader()
+        except ImportError as exc:  # pragma: no cover - a broken module must not break compilation
+            warnings.warn(f"rewrites could not be loaded by {loader}: {exc}", RewriteWarning)
 
 
 class RunStats:
@@ -162,7 +170,7 @@ last_run_stats = RunStats()
 def run_rewrites(fgraph, optimizer="fast_run", including=(), excluding=(), requiring=()):
     """Rewrite ``fgraph`` in place with the selected rewrites, phase by phase."""
     global last_run_stats
-    load_tensor_rewrites()
+    load_rewrites()
     selected = rewrite_db.query(optimizer, including, excluding, requiring)
     stats = RunStats()
     t_start = time.perf_counter()
