@@ -1062,8 +1062,10 @@ _register_linalg()
 # -------------------------------------------------------------------------------------------------
 # Scan as a lax.fori_loop over the op's buffers (see theano/scan/op.py): reads are dynamic rows
 # of the buffers, writes add into ('full') or set ('head'/'none') rows, accumulators add up and
-# tensor states are carried. Loops with a stop condition, non-tensor states (random generators)
-# or recorded states, and bodies that cannot be traced, run the op's perform on the host.
+# tensor states are carried. A loop with a stop condition (``until``) is a jitted lax.while_loop
+# of its own whose outputs are then cut to the steps run (the rest of the graph op by op). Loops
+# with non-tensor states (random generators) or recorded states, and bodies that cannot be
+# traced, run the op's perform on the host.
 # -------------------------------------------------------------------------------------------------
 
 
@@ -1109,9 +1111,9 @@ def _register_scan():
         jnp = _jnp()
         host = perform_on_host(op, node)
         tensor_states = all(isinstance(v.type, TensorType) for v in op.inner_inputs)
-        if op.as_while or op.record_untraced or not tensor_states or \
+        if op.record_untraced or not tensor_states or \
                 not all(isinstance(t, TensorType) for t in op.elem_types):
-            raise NotJittable(f"{op}: stop condition or non-tensor states")
+            raise NotJittable(f"{op}: non-tensor states")
         fg = FunctionGraph(op.inner_inputs, op.inner_outputs, clone=True)
         inner_nodes = fg.toposort()
         impls = {}
@@ -1135,14 +1137,24 @@ def _register_scan():
 
         n_w, n_acc, n_un = op._n_writes, op.n_acc, op.n_untraced
 
-        def traced_scan(inputs):
+        def steps_and_start(inputs):
             n, t0 = int(np.asarray(inputs[0])), int(np.asarray(inputs[1]))
             if n < 0:
                 raise ValueError(op._negative_steps_message(n, [np.asarray(i) if not hasattr(
                     i, "shape") else i for i in inputs]))
             if t0 < 0:
                 raise ValueError(f"Scan: t_start must be >= 0, got {t0}")
-            _, _, inits, accs0, untraced0, nonseqs = op.split_inputs(list(inputs))
+            return n, t0
+
+        def traced_scan(inputs):
+            n, t0 = steps_and_start(inputs)
+            return run_loop(n, t0, inputs[2:])
+
+        def run_loop(n, t0, rest):
+            # the loop over n steps from t0 (both known when tracing); with a stop condition
+            # (``until``) a lax.while_loop that also stops when the body says so, the number of
+            # steps run coming back as the last output (full-size buffers: see while_scan)
+            _, _, inits, accs0, untraced0, nonseqs = op.split_inputs([n, t0] + list(rest))
             bufs = []
             for i, b in enumerate(op.buffers):
                 need = t0 + n + b.span
@@ -1182,7 +1194,7 @@ def _register_scan():
             row_shapes = [None if bf is None else tuple(bf.shape[1:]) for bf in bufs]
 
             def body(s, carry):
-                bufs, accs, untraced = carry
+                bufs, accs, untraced = carry[:3]
                 t = (t0 + n - 1 - s) if op.reverse else (t0 + s)
                 outs = inner(step_args(bufs, untraced, t))
                 bufs = list(bufs)
@@ -1203,13 +1215,25 @@ def _register_scan():
                 accs = [a + v for a, v in zip(accs, outs[n_w:n_w + n_acc])]
                 untraced = [jnp.asarray(u, dtype=o.dtype) for u, o in
                             zip(outs[n_w + n_acc:n_w + n_acc + n_un], untraced)]
+                if op.as_while:
+                    return bufs, accs, untraced, jnp.asarray(outs[-1]) != 0
                 return bufs, accs, untraced
 
             accs = [jnp.asarray(a) for a in accs0]
             untraced = [jnp.asarray(u) for u in untraced0]
             for j, (a, o) in enumerate(zip(accs, out_types[n_w:n_w + n_acc])):
                 accs[j] = a.astype(o.dtype)
-            if n > 0:
+            done = np.asarray(n, dtype="int64")
+            if op.as_while and n > 0:
+                def keep_going(c):
+                    return (c[0] < n) & ~c[4]
+
+                def step(c):
+                    return (c[0] + 1,) + tuple(body(c[0], c[1:4]))
+
+                carry = (jnp.asarray(0, jnp.int64), bufs, accs, untraced, jnp.asarray(False))
+                done, bufs, accs, untraced, _ = lax.while_loop(keep_going, step, carry)
+            elif n > 0:
                 bufs, accs, untraced = lax.fori_loop(0, n, body, (bufs, accs, untraced))
             results = []
             for k in op.out_buffers:
@@ -1218,12 +1242,33 @@ def _register_scan():
                     typ = op.elem_types[k]
                     bf = jnp.zeros((t0 + n + op.buffers[k].span,) + (0,) * typ.ndim, typ.dtype)
                 results.append(bf)
-            results += list(accs) + list(untraced) + [np.asarray(n, dtype="int64")]
+            results += list(accs) + list(untraced) + [done]
+            return tuple(results)
+
+        jitted_loops = {}
+
+        def while_scan(inputs):
+            # A loop with ``until`` stops after a number of steps known only at run time, and
+            # its outputs are cut to that length: the graph runs op by op (the whole-graph trace
+            # gives up here), this node as one jitted lax.while_loop per (n_steps, t_start).
+            if any(_is_traced(i) for i in inputs):
+                raise NeedsConcreteValues(f"{op}: the number of steps of a loop with a stop "
+                                          "condition is known only at run time")
+            n, t0 = steps_and_start(inputs)
+            fn = jitted_loops.get((n, t0))
+            if fn is None:
+                fn = jitted_loops[(n, t0)] = jax.jit(lambda rest: run_loop(n, t0, rest))
+            results = list(fn(list(inputs[2:])))
+            done = int(results[-1])
+            for j, k in enumerate(op.out_buffers):
+                b = op.buffers[k]
+                if done < n and b.init != "full":
+                    results[j] = results[j][:t0 + done + b.span]
             return tuple(results)
 
         def scan(*inputs):
             try:
-                return traced_scan(inputs)
+                return while_scan(inputs) if op.as_while else traced_scan(inputs)
             except (NotJittable, NeedsConcreteValues):
                 if any(_is_traced(i) for i in inputs):
                     raise
