@@ -7,10 +7,21 @@ Calling (``Function.__call__``): match arguments to inputs (by position, by name
 convert each value to its type, read the shared variables' containers, run, then copy outputs that
 could alias storage the user or a shared variable holds, and only then write all updates at once. A
 call that raises writes nothing.
+
+Spare buffers (``_SpareUpdates``): an update computed by a BLAS node that would copy its first
+operand (``Gemm{no_inplace}(W, ...)``: the new weights) is computed instead into a buffer this
+function owns, and after a successful call that buffer becomes the shared variable's value while
+the value it replaces becomes the next spare, if nothing else can see it: it owns its memory and
+the container held the only reference to it (CPython's reference count: a user's
+``get_value(borrow=True)`` or ``set_value(v, borrow=True)`` array, a view of it, another container
+or a returned output all hold references, so such an array is never written). Same BLAS call, same
+layout: the same bits as the copying path, from the first call on.
 """
 
 import copy
+import sys
 import time
+import types
 
 import numpy as np
 
@@ -53,6 +64,10 @@ class Function:
             + [self._input_containers[k] for k in maker.input_update_indices])
         self._copy_output = maker.copy_output
         self._copy_update = maker.copy_update
+        # updates computed into spare buffers this function owns (see the module docstring)
+        self._spares = _SpareUpdates.build(maker, self._n_out) if maker.profile is None else None
+        if self._spares is not None:
+            self._thunk = self._spares.thunk
         self._kind = maker.output_kind
         self._keys = maker.output_keys
         names = {}
@@ -135,7 +150,9 @@ class Function:
         """Generate the positional call path of this function: per-input checks unrolled, the shared
         containers read directly, only the copies and update writes this function needs."""
         n = self._n_in
-        env = {"ndarray": np.ndarray, "slow": self._call_slow, "thunk": self._thunk}
+        env = {"ndarray": np.ndarray, "slow": self._call_slow, "thunk": self._thunk,
+               "refcount": sys.getrefcount}
+        spares = self._spares
         lines = ["def fast(args):"]
         lines.append(f"    if len(args) != {n}:")
         lines.append("        return slow(args, {})")
@@ -169,7 +186,22 @@ class Function:
                 lines.append(f"    if type(v{j}) is ndarray:")
                 lines.append(f"        v{j} = v{j}.copy()")
                 src = f"v{j}"
+            slot = spares.slots.get(j) if spares is not None else None
+            if slot is None:
+                lines.append(f"    u{j}.storage[0] = {src}")
+                continue
+            # the replaced value becomes the spare when only this frame still refers to it
+            env[f"s{j}"] = slot
+            lines.append(f"    o{j} = u{j}.storage[0]")
             lines.append(f"    u{j}.storage[0] = {src}")
+            lines.append(f"    if o{j}.__class__ is ndarray and o{j}.base is None and not s{j} "
+                         f"and refcount(o{j}) == 2:")
+            lines.append(f"        s{j}.append(o{j})")
+            lines.append(f"    del o{j}")
+        if spares is not None and spares.pending:
+            env["spares"] = spares
+            lines.append("    if spares.pending:")
+            lines.append("        spares.sync()")
         if self._kind == "single":
             lines.append("    return outs[0]")
         elif self._kind == "dict":
@@ -209,8 +241,9 @@ class Function:
         else:
             values = [self._filter(k, a) for k, a in enumerate(args)]
         for c in self._containers:
-            values.append(c.value)
+            values.append(c.storage[0])
         outs = self._thunk(values)
+        del values, args     # (an update's old value then has no reference here: see _finish)
         result = self._finish(outs)
         if profile is not None:
             profile.record_call(time.perf_counter() - t0)
@@ -228,8 +261,20 @@ class Function:
             for k, flag in enumerate(self._copy_update):
                 if flag and isinstance(new_values[k], np.ndarray):
                     new_values[k] = new_values[k].copy()
-            for c, v in zip(self._update_containers, new_values):
-                c.value = v
+            slots = self._spares.slots if self._spares is not None else {}
+            for j, (c, v) in enumerate(zip(self._update_containers, new_values)):
+                slot = slots.get(j)
+                if slot is None:
+                    c.storage[0] = v
+                    continue
+                old = c.storage[0]
+                c.storage[0] = v
+                if type(old) is np.ndarray and old.base is None and not slot and \
+                        sys.getrefcount(old) == 2:
+                    slot.append(old)
+                del old
+            if self._spares is not None and self._spares.pending:
+                self._spares.sync()
         if self._kind == "single":
             return results[0]
         if self._kind == "dict":
@@ -397,6 +442,119 @@ class Function:
 
     def __repr__(self):
         return f"<theano Function {self.name or ''}>"
+
+
+class _SpareUpdates:
+    """The spare buffers of one Function: ``slots[j]`` (a list of at most one array) for each
+    update ``j`` computed into a spare, and ``thunk``, a private copy of the backend's straight-line
+    thunk whose update nodes take their output buffer from those slots.
+
+    Only the native backend's per-node thunk is rewritten (its node ``i`` is the global ``f{i}``
+    of the generated code, ``thunk.node_paths`` giving the nodes in order); any other thunk, or a
+    layout not as expected, is used as it is. The copy has its own globals: a node whose first
+    call rebinds its global to its compiled kernel rebinds the original's, and ``sync`` copies
+    those into ours once a call has run them all.
+    """
+
+    def __init__(self, thunk, slots, glb, orig_glb, pending):
+        self.thunk = thunk
+        self.slots = slots
+        self._glb = glb
+        self._orig = orig_glb
+        self.pending = pending
+
+    def sync(self):
+        still = []
+        for name in self.pending:
+            fn = self._orig.get(name)
+            if fn is None or getattr(fn, "_set_rebind", None) is not None:
+                still.append(name)      # not run yet (a failed call)
+            else:
+                self._glb[name] = fn
+        self.pending = still
+
+    @classmethod
+    def build(cls, maker, n_out):
+        if getattr(maker.linker, "name", None) != "numba":
+            return None
+        thunk = maker.thunk
+        inner = getattr(thunk, "per_node", None)
+        if inner is None:
+            return cls._build(maker, n_out, thunk)
+        # the whole-graph tier (small inputs: its own fresh arrays) in front of the per-node
+        # thunk, which it calls as the global ``_per_node`` for bigger inputs
+        glb = getattr(thunk, "__globals__", None)
+        if not isinstance(thunk, types.FunctionType) or glb is None or \
+                glb.get("_per_node") is not inner:
+            return None
+        spares = cls._build(maker, n_out, inner)
+        if spares is None:
+            return None
+        outer = types.FunctionType(thunk.__code__, dict(glb, _per_node=spares.thunk),
+                                   thunk.__name__, thunk.__defaults__, thunk.__closure__)
+        outer.__dict__.update(thunk.__dict__)
+        spares.thunk = outer
+        return spares
+
+    @classmethod
+    def _build(cls, maker, n_out, thunk):
+        from theano.tensor.blas import Gemm, Gemv, Ger
+
+        paths = getattr(thunk, "node_paths", None)
+        orig = getattr(thunk, "__globals__", None)
+        source = getattr(thunk, "source", None)
+        fg = maker.fgraph
+        if (paths is None or orig is None or source is None
+                or not isinstance(thunk, types.FunctionType) or len(fg.outputs) == n_out):
+            return None
+        update_of = {}
+        for j, v in enumerate(fg.outputs[n_out:]):
+            update_of.setdefault(v, j)
+        wrappers = {}
+        slots = {}
+        for i, (node, _) in enumerate(paths):
+            op = node.op
+            if not isinstance(op, (Gemm, Gemv, Ger)) or op.inplace:
+                continue
+            j = update_of.get(node.outputs[0])
+            if j is None or j in slots or maker.copy_update[j]:
+                continue
+            name = f"f{i}"
+            if orig.get(name) is None or f"= {name}(" not in source:
+                return None     # not the layout this class knows: leave the thunk alone
+            slots[j] = []
+            wrappers[name] = _into_spare(type(op)(True), node, slots[j])
+        if not slots:
+            return None
+        glb = dict(orig)
+        glb.update(wrappers)
+        pending = [n for n, fn in glb.items()
+                   if n not in wrappers and getattr(fn, "_set_rebind", None) is not None]
+        private = types.FunctionType(thunk.__code__, glb, thunk.__name__, thunk.__defaults__,
+                                     thunk.__closure__)
+        private.__dict__.update(thunk.__dict__)
+        return cls(private, slots, glb, orig, pending)
+
+
+def _into_spare(inplace_op, node, slot):
+    """The node's function computing into a buffer of ``slot`` (or a new one): the first operand
+    is copied into it and the in-place variant of the op runs on it."""
+    from theano.link.numba.dispatch import numba_funcify
+
+    run = numba_funcify(inplace_op, node)
+    copyto = np.copyto
+    empty = np.empty
+
+    def into_spare(z, *rest):
+        buf = slot.pop() if slot else None
+        if buf is None or buf.shape != z.shape or buf.dtype != z.dtype or \
+                not buf.flags.c_contiguous or not buf.flags.writeable:
+            buf = empty(z.shape, dtype=z.dtype)   # C order, as z.copy() gives
+        copyto(buf, z)
+        return run(buf, *rest)
+
+    into_spare.theano_path = "python, into a spare buffer"
+    return into_spare
 
 
 def _rebuild_function(build_args, input_containers=None, attrs=None):
