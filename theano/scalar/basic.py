@@ -4,18 +4,20 @@ A ScalarOp knows
 
 - its arity and its output dtype rule (Theano's upcasting rules, see ``upcast``);
 - ``impl``: the NumPy (or SciPy) function applied to whole arrays;
-- ``grad(inputs, output_grads)``: the gradient, written with tensor operations (Elemwise lifts it and
-  sums over broadcast dimensions);
+- ``grad(inputs, output_grads)``: the gradient, written with scalar ops applied to the variables it is
+  given (Elemwise calls it with tensors, and sums each result over broadcast dimensions);
 - and nothing of any backend: the native backend's scalar kernels are its own table
   (``theano/link/numba/kernels.py``), the JAX backend's are in ``theano/link/jax/dispatch.py``.
 
-Scalar ops carry no Type of their own: a fused ``Composite`` keeps an inner graph of Elemwise nodes on
-0-d tensors, which runs as is on NumPy arrays and can be compiled to a scalar kernel.
+Scalar ops carry no Type of their own and this module imports nothing above the graph layer. A fused
+``Composite`` (theano/tensor/rewriting/composite.py) keeps an inner graph of Elemwise nodes on 0-d
+tensors, which runs as is on NumPy arrays and can be compiled to a scalar kernel.
 """
 
 import numpy as np
 
 from theano.configdefaults import config
+from theano.graph.null_type import grad_not_implemented
 
 # ---------------------------------------------------------------------------------------------
 # dtype rules
@@ -106,10 +108,20 @@ def rule_transfer_first_real(*dtypes):
 # ---------------------------------------------------------------------------------------------
 
 
-def _T():
-    import theano.tensor as T
+# A scalar op's ``grad(inputs, output_grads)`` is written in this module's own words: scalar ops
+# applied to the variables it is given (``exp(x)`` is the op ``exp`` applied elementwise to ``x``),
+# Python numbers, the arithmetic operators of those variables, and the typed constants of
+# ``_const``/``_zeros_like``. Scalar ops have no variables of their own: the layer that maps them
+# over arrays installs how one is applied to its variables (``set_elementwise_apply``; Elemwise, in
+# theano/tensor/elemwise.py, installs itself) and calls ``grad`` with its variables. So gradients
+# are written once, here, without this module knowing what a tensor is.
+_elementwise_apply = None
 
-    return T
+
+def set_elementwise_apply(apply):
+    """Install ``apply(scalar_op, *variables)``: ``scalar_op`` applied elementwise to variables."""
+    global _elementwise_apply
+    _elementwise_apply = apply
 
 
 class ScalarOp:
@@ -142,6 +154,14 @@ class ScalarOp:
 
     __repr__ = __str__
 
+    def __call__(self, *inputs):
+        """This op applied elementwise to ``inputs``, variables of the layer that maps scalar ops
+        over arrays (how gradients are written)."""
+        if _elementwise_apply is None:
+            raise RuntimeError(f"{self.name}: no layer applies scalar ops to variables yet "
+                               "(importing theano.tensor installs Elemwise)")
+        return _elementwise_apply(self, *inputs)
+
     def output_dtypes(self, *dtypes):
         if len(dtypes) != self.nin and self.nin != -1:
             raise TypeError(f"{self.name} takes {self.nin} inputs, got {len(dtypes)}")
@@ -160,9 +180,28 @@ class ScalarOp:
         return dtype in discrete_dtypes
 
 
+def _const(value, dtype):
+    """A constant of ``dtype`` (a 0-d array; applying an op to it makes it a constant variable)."""
+    return np.asarray(value, dtype=dtype)
+
+
+def _zeros_like(x, dtype=None):
+    """Zeros with the shape of ``x`` (``second(x, 0)``)."""
+    return second(x, _const(0, dtype or x.dtype))
+
+
+def _cast(x, dtype):
+    """``x`` as ``dtype`` (``x`` itself when it has it)."""
+    if x.dtype == dtype:
+        return x
+    if x.dtype in complex_dtypes and dtype not in complex_dtypes:
+        raise TypeError(f"Casting {x} from complex to {dtype} is ambiguous: use real, imag or abs")
+    return cast_op(dtype)(x)
+
+
 def _zeros(x):
-    T = _T()
-    return T.zeros_like(x, dtype=config.floatX if x.dtype in discrete_dtypes else x.dtype)
+    """The gradient of a discrete input: zeros of floatX, else zeros of the input's dtype."""
+    return _zeros_like(x, config.floatX if x.dtype in discrete_dtypes else x.dtype)
 
 
 class UnaryFloat(ScalarOp):
@@ -187,8 +226,6 @@ def _make_unary(name, fn, grad_fn=None, rule=rule_float, cast=True, base=ScalarO
     cls.compute_in_out_dtype = cast
     if grad_fn == "not_implemented":
         def grad(self, inputs, output_grads):
-            from theano.gradient import grad_not_implemented
-
             return [grad_not_implemented(self, 0, inputs[0])]
     elif grad_fn is not None:
         def grad(self, inputs, output_grads, _g=grad_fn):
@@ -267,61 +304,61 @@ def _sqr(x):
 
 
 # ---- unary ops ------------------------------------------------------------------------------
-exp = _make_unary("exp", np.exp, lambda x, gz: gz * _T().exp(x))
-exp2 = _make_unary("exp2", np.exp2, lambda x, gz: gz * _T().exp2(x) * np.log(2.0))
-expm1 = _make_unary("expm1", np.expm1, lambda x, gz: gz * _T().exp(x))
+exp = _make_unary("exp", np.exp, lambda x, gz: gz * exp(x))
+exp2 = _make_unary("exp2", np.exp2, lambda x, gz: gz * exp2(x) * np.log(2.0))
+expm1 = _make_unary("expm1", np.expm1, lambda x, gz: gz * exp(x))
 log = _make_unary("log", np.log, lambda x, gz: gz / x)
 log2 = _make_unary("log2", np.log2, lambda x, gz: gz / (x * np.log(2.0)))
 log10 = _make_unary("log10", np.log10, lambda x, gz: gz / (x * np.log(10.0)))
 log1p = _make_unary("log1p", np.log1p, lambda x, gz: gz / (1 + x))
-sqrt = _make_unary("sqrt", np.sqrt, lambda x, gz: (gz * 0.5) / _T().sqrt(x))
-sin = _make_unary("sin", np.sin, lambda x, gz: gz * _T().cos(x))
-cos = _make_unary("cos", np.cos, lambda x, gz: -gz * _T().sin(x))
-tan = _make_unary("tan", np.tan, lambda x, gz: gz / _T().sqr(_T().cos(x)))
-arcsin = _make_unary("arcsin", np.arcsin, lambda x, gz: gz / _T().sqrt(1 - _T().sqr(x)))
-arccos = _make_unary("arccos", np.arccos, lambda x, gz: -gz / _T().sqrt(1 - _T().sqr(x)))
-arctan = _make_unary("arctan", np.arctan, lambda x, gz: gz / (1 + _T().sqr(x)))
-sinh = _make_unary("sinh", np.sinh, lambda x, gz: gz * _T().cosh(x))
-cosh = _make_unary("cosh", np.cosh, lambda x, gz: gz * _T().sinh(x))
-tanh = _make_unary("tanh", np.tanh, lambda x, gz: gz * (1 - _T().sqr(_T().tanh(x))))
-arcsinh = _make_unary("arcsinh", np.arcsinh, lambda x, gz: gz / _T().sqrt(_T().sqr(x) + 1))
-arccosh = _make_unary("arccosh", np.arccosh, lambda x, gz: gz / _T().sqrt(_T().sqr(x) - 1))
-arctanh = _make_unary("arctanh", np.arctanh, lambda x, gz: gz / (1 - _T().sqr(x)))
+sqrt = _make_unary("sqrt", np.sqrt, lambda x, gz: (gz * 0.5) / sqrt(x))
+sin = _make_unary("sin", np.sin, lambda x, gz: gz * cos(x))
+cos = _make_unary("cos", np.cos, lambda x, gz: -gz * sin(x))
+tan = _make_unary("tan", np.tan, lambda x, gz: gz / sqr(cos(x)))
+arcsin = _make_unary("arcsin", np.arcsin, lambda x, gz: gz / sqrt(1 - sqr(x)))
+arccos = _make_unary("arccos", np.arccos, lambda x, gz: -gz / sqrt(1 - sqr(x)))
+arctan = _make_unary("arctan", np.arctan, lambda x, gz: gz / (1 + sqr(x)))
+sinh = _make_unary("sinh", np.sinh, lambda x, gz: gz * cosh(x))
+cosh = _make_unary("cosh", np.cosh, lambda x, gz: gz * sinh(x))
+tanh = _make_unary("tanh", np.tanh, lambda x, gz: gz * (1 - sqr(tanh(x))))
+arcsinh = _make_unary("arcsinh", np.arcsinh, lambda x, gz: gz / sqrt(sqr(x) + 1))
+arccosh = _make_unary("arccosh", np.arccosh, lambda x, gz: gz / sqrt(sqr(x) - 1))
+arctanh = _make_unary("arctanh", np.arctanh, lambda x, gz: gz / (1 - sqr(x)))
 erf = _make_unary("erf", _erf,
-                  lambda x, gz: gz * (2.0 / np.sqrt(np.pi)) * _T().exp(-_T().sqr(x)),
+                  lambda x, gz: gz * (2.0 / np.sqrt(np.pi)) * exp(-sqr(x)),
     rule=rule_float_no_complex)
 erfc = _make_unary("erfc", _erfc,
-                   lambda x, gz: -gz * (2.0 / np.sqrt(np.pi)) * _T().exp(-_T().sqr(x)),
+                   lambda x, gz: -gz * (2.0 / np.sqrt(np.pi)) * exp(-sqr(x)),
     rule=rule_float_no_complex)
 erfinv = _make_unary("erfinv", _erfinv,
-                     lambda x, gz: gz * (np.sqrt(np.pi) / 2.0) * _T().exp(_T().sqr(_T().erfinv(x))),
+                     lambda x, gz: gz * (np.sqrt(np.pi) / 2.0) * exp(sqr(erfinv(x))),
     rule=rule_float_no_complex)
 erfcinv = _make_unary("erfcinv", _erfcinv,
-                      lambda x, gz: -gz * (np.sqrt(np.pi) / 2.0) * _T().exp(_T().sqr(_T().erfcinv(x))),
+                      lambda x, gz: -gz * (np.sqrt(np.pi) / 2.0) * exp(sqr(erfcinv(x))),
     rule=rule_float_no_complex)
-gamma = _make_unary("gamma", _gamma, lambda x, gz: gz * _T().gamma(x) * _T().psi(x),
+gamma = _make_unary("gamma", _gamma, lambda x, gz: gz * gamma(x) * psi(x),
     rule=rule_float_no_complex)
-gammaln = _make_unary("gammaln", _gammaln, lambda x, gz: gz * _T().psi(x),
+gammaln = _make_unary("gammaln", _gammaln, lambda x, gz: gz * psi(x),
     rule=rule_float_no_complex)
-psi = _make_unary("psi", _psi, lambda x, gz: gz * _T().tri_gamma(x), rule=rule_float_no_complex)
+psi = _make_unary("psi", _psi, lambda x, gz: gz * tri_gamma(x), rule=rule_float_no_complex)
 tri_gamma = _make_unary("tri_gamma", _tri_gamma, "not_implemented", rule=rule_float_no_complex)
 sigmoid = _make_unary("sigmoid", _sigmoid,
-                      lambda x, gz: gz * _T().sigmoid(x) * (1 - _T().sigmoid(x)),
+                      lambda x, gz: gz * sigmoid(x) * (1 - sigmoid(x)),
     rule=rule_float_no_complex)
 softplus = _make_unary("softplus", _softplus,
-                       lambda x, gz: gz * _T().sigmoid(x), rule=rule_float_no_complex)
+                       lambda x, gz: gz * sigmoid(x), rule=rule_float_no_complex)
 sqr = _make_unary("sqr", _sqr, lambda x, gz: gz * x * 2, rule=rule_upcast, cast=False)
 neg = _make_unary("neg", np.negative, lambda x, gz: -gz, rule=rule_upcast_nobool, cast=True)
 abs_ = _make_unary("abs", np.abs,
-                   lambda x, gz: gz * x / _T().abs_(x) if x.dtype in complex_dtypes else gz * _T().sgn(x),
+                   lambda x, gz: gz * x / abs_(x) if x.dtype in complex_dtypes else gz * sgn(x),
                    rule=rule_transfer_first_real,
                    cast=False)
-inv = _make_unary("inv", np.reciprocal, lambda x, gz: -gz / _T().sqr(x), rule=rule_float)
+inv = _make_unary("inv", np.reciprocal, lambda x, gz: -gz / sqr(x), rule=rule_float)
 reciprocal = inv
 deg2rad = _make_unary("deg2rad", np.deg2rad,
-                      lambda x, gz: gz * _T().constant(np.pi / 180.0, dtype=gz.dtype))
+                      lambda x, gz: gz * _const(np.pi / 180.0, gz.dtype))
 rad2deg = _make_unary("rad2deg", np.rad2deg,
-                      lambda x, gz: gz * _T().constant(180.0 / np.pi, dtype=gz.dtype))
+                      lambda x, gz: gz * _const(180.0 / np.pi, gz.dtype))
 identity = _make_unary("identity", np.copy, lambda x, gz: gz, rule=rule_same, cast=False)
 sgn = _make_unary("sgn", np.sign, None,
                   rule=rule_same, cast=False)
@@ -335,13 +372,13 @@ isnan = _make_unary("isnan", np.isnan, None, rule=rule_bool, cast=False)
 isinf = _make_unary("isinf", np.isinf, None, rule=rule_bool, cast=False)
 invert = _make_unary("invert", np.invert, None, rule=rule_int_only, cast=False)
 real = _make_unary("real", _real_copy,
-                   lambda x, gz: _T().complex(gz, 0) if x.dtype in complex_dtypes else gz,
+                   lambda x, gz: complex(gz, 0) if x.dtype in complex_dtypes else gz,
                    rule=rule_transfer_first_real, cast=False)
 imag = _make_unary("imag", _imag_copy,
-                   lambda x, gz: _T().complex(0, gz) if x.dtype in complex_dtypes else _zeros(x),
+                   lambda x, gz: complex(0, gz) if x.dtype in complex_dtypes else _zeros(x),
                    rule=rule_transfer_first_real, cast=False)
 conj = _make_unary("conj", np.conj,
-                   lambda x, gz: _T().conj(gz) if x.dtype in complex_dtypes else gz,
+                   lambda x, gz: conj(gz) if x.dtype in complex_dtypes else gz,
                    rule=rule_same, cast=False)
 angle = _make_unary("angle", np.angle, lambda x, gz: _angle_grad(x, gz),
                     rule=rule_transfer_first_real, cast=False)
@@ -349,12 +386,11 @@ angle = _make_unary("angle", np.angle, lambda x, gz: _angle_grad(x, gz),
 
 def _angle_grad(x, gz):
     """d angle / d(re, im) = (-im, re) / |x|^2, returned as a complex number (0 for real x)."""
-    T = _T()
     if x.dtype not in complex_dtypes:
         return _zeros(x)
-    re, im = T.real(x), T.imag(x)
-    den = T.sqr(re) + T.sqr(im)
-    return T.complex(-gz * im / den, gz * re / den)
+    re, im = real(x), imag(x)
+    den = sqr(re) + sqr(im)
+    return complex(-gz * im / den, gz * re / den)
 
 
 class Cast(ScalarOp):
@@ -373,7 +409,7 @@ class Cast(ScalarOp):
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
         if x.dtype in continuous_dtypes:
-            return [_T().cast(gz, x.dtype)]
+            return [_cast(gz, x.dtype)]
         return [_zeros(x)]
 
 
@@ -498,9 +534,8 @@ class Mod(ScalarOp):
 
     def grad(self, inputs, output_grads):
         (x, y), (gz,) = inputs, output_grads
-        T = _T()
         gx = gz if x.dtype not in discrete_dtypes else _zeros(x)
-        gy = -(T.int_div(x, y)) * gz if y.dtype not in discrete_dtypes else _zeros(y)
+        gy = -(int_div(x, y)) * gz if y.dtype not in discrete_dtypes else _zeros(y)
         return [gx, gy]
 
 
@@ -511,9 +546,8 @@ class Pow(ScalarOp):
 
     def grad(self, inputs, output_grads):
         (x, y), (gz,) = inputs, output_grads
-        T = _T()
         gx = gz * y * x ** (y - 1) if x.dtype not in discrete_dtypes else _zeros(x)
-        gy = gz * T.log(x) * x ** y if y.dtype not in discrete_dtypes else _zeros(y)
+        gy = gz * log(x) * x ** y if y.dtype not in discrete_dtypes else _zeros(y)
         return [gx, gy]
 
 
@@ -525,11 +559,10 @@ class Maximum(ScalarOp):
 
     def grad(self, inputs, output_grads):
         (x, y), (gz,) = inputs, output_grads
-        T = _T()
-        out = T.maximum(x, y)
+        out = maximum(x, y)
         # at a tie the gradient goes to the first input only (Theano 1.0)
-        return [gz * T.eq(out, x) if x.dtype not in discrete_dtypes else _zeros(x),
-                gz * T.neq(out, x) if y.dtype not in discrete_dtypes else _zeros(y)]
+        return [gz * eq(out, x) if x.dtype not in discrete_dtypes else _zeros(x),
+                gz * neq(out, x) if y.dtype not in discrete_dtypes else _zeros(y)]
 
 
 class Minimum(ScalarOp):
@@ -540,11 +573,10 @@ class Minimum(ScalarOp):
 
     def grad(self, inputs, output_grads):
         (x, y), (gz,) = inputs, output_grads
-        T = _T()
-        out = T.minimum(x, y)
+        out = minimum(x, y)
         # at a tie the gradient goes to the first input only (Theano 1.0)
-        return [gz * T.eq(out, x) if x.dtype not in discrete_dtypes else _zeros(x),
-                gz * T.neq(out, x) if y.dtype not in discrete_dtypes else _zeros(y)]
+        return [gz * eq(out, x) if x.dtype not in discrete_dtypes else _zeros(x),
+                gz * neq(out, x) if y.dtype not in discrete_dtypes else _zeros(y)]
 
 
 class ArcTan2(ScalarOp):
@@ -555,8 +587,7 @@ class ArcTan2(ScalarOp):
 
     def grad(self, inputs, output_grads):
         (y, x), (gz,) = inputs, output_grads
-        T = _T()
-        den = T.sqr(x) + T.sqr(y)
+        den = sqr(x) + sqr(y)
         return [gz * x / den, -gz * y / den]
 
 
@@ -604,10 +635,9 @@ class Switch(ScalarOp):
 
     def grad(self, inputs, output_grads):
         (c, a, b), (gz,) = inputs, output_grads
-        T = _T()
-        zero = T.zeros_like(gz)
-        ga = T.switch(c, gz, zero) if a.dtype not in discrete_dtypes else _zeros(a)
-        gb = T.switch(c, zero, gz) if b.dtype not in discrete_dtypes else _zeros(b)
+        zero = _zeros_like(gz)
+        ga = switch(c, gz, zero) if a.dtype not in discrete_dtypes else _zeros(a)
+        gb = switch(c, zero, gz) if b.dtype not in discrete_dtypes else _zeros(b)
         return [_zeros(c), ga, gb]
 
 
@@ -620,10 +650,9 @@ class Clip(ScalarOp):
 
     def grad(self, inputs, output_grads):
         (x, lo, hi), (gz,) = inputs, output_grads
-        T = _T()
-        gx = gz * T.and_(T.ge(x, lo), T.le(x, hi)) if x.dtype not in discrete_dtypes else _zeros(x)
-        glo = gz * T.lt(x, lo) if lo.dtype not in discrete_dtypes else _zeros(lo)
-        ghi = gz * T.gt(x, hi) if hi.dtype not in discrete_dtypes else _zeros(hi)
+        gx = gz * and_(ge(x, lo), le(x, hi)) if x.dtype not in discrete_dtypes else _zeros(x)
+        glo = gz * lt(x, lo) if lo.dtype not in discrete_dtypes else _zeros(lo)
+        ghi = gz * gt(x, hi) if hi.dtype not in discrete_dtypes else _zeros(hi)
         return [gx, glo, ghi]
 
 
@@ -672,14 +701,14 @@ def _sp_fn(name):
     return fn
 
 
-j0 = _make_unary("j0", _sp_fn("j0"), lambda x, gz: -gz * _T().j1(x), rule=rule_float_no_complex)
-j1 = _make_unary("j1", _sp_fn("j1"), lambda x, gz: gz * (_T().j0(x) - _T().j1(x) / x),
+j0 = _make_unary("j0", _sp_fn("j0"), lambda x, gz: -gz * j1(x), rule=rule_float_no_complex)
+j1 = _make_unary("j1", _sp_fn("j1"), lambda x, gz: gz * (j0(x) - j1(x) / x),
                  rule=rule_float_no_complex)
-i0 = _make_unary("i0", _sp_fn("i0"), lambda x, gz: gz * _T().i1(x), rule=rule_float_no_complex)
-i1 = _make_unary("i1", _sp_fn("i1"), lambda x, gz: gz * (_T().i0(x) - _T().i1(x) / x),
+i0 = _make_unary("i0", _sp_fn("i0"), lambda x, gz: gz * i1(x), rule=rule_float_no_complex)
+i1 = _make_unary("i1", _sp_fn("i1"), lambda x, gz: gz * (i0(x) - i1(x) / x),
                  rule=rule_float_no_complex)
 erfcx = _make_unary("erfcx", _sp_fn("erfcx"),
-                    lambda x, gz: gz * (2 * x * _T().erfcx(x) - 2.0 / np.sqrt(np.pi)),
+                    lambda x, gz: gz * (2 * x * erfcx(x) - 2.0 / np.sqrt(np.pi)),
                     rule=rule_float_no_complex)
 
 
@@ -700,8 +729,6 @@ class _BinarySpecial(ScalarOp):
         raise NotImplementedError
 
     def grad(self, inputs, output_grads):
-        from theano.gradient import grad_not_implemented
-
         (a, x), (gz,) = inputs, output_grads
         ga = _zeros(a) if a.dtype in discrete_dtypes else grad_not_implemented(self, 0, a)
         gx = _zeros(x) if x.dtype in discrete_dtypes else self.grad_x(a, x, gz)
@@ -714,8 +741,7 @@ class Jv(_BinarySpecial):
     sp_name = "jv"
 
     def grad_x(self, v, x, gz):
-        T = _T()
-        return gz * (T.jv(v - 1, x) - T.jv(v + 1, x)) / 2
+        return gz * (jv(v - 1, x) - jv(v + 1, x)) / 2
 
 
 class Iv(_BinarySpecial):
@@ -724,8 +750,7 @@ class Iv(_BinarySpecial):
     sp_name = "iv"
 
     def grad_x(self, v, x, gz):
-        T = _T()
-        return gz * (T.iv(v - 1, x) + T.iv(v + 1, x)) / 2
+        return gz * (iv(v - 1, x) + iv(v + 1, x)) / 2
 
 
 class GammaInc(_BinarySpecial):
@@ -734,8 +759,7 @@ class GammaInc(_BinarySpecial):
     sp_name = "gammainc"
 
     def grad_x(self, k, x, gz):
-        T = _T()
-        return gz * T.exp(-x + (k - 1) * T.log(x) - T.gammaln(k))
+        return gz * exp(-x + (k - 1) * log(x) - gammaln(k))
 
 
 class GammaIncC(_BinarySpecial):
@@ -744,8 +768,7 @@ class GammaIncC(_BinarySpecial):
     sp_name = "gammaincc"
 
     def grad_x(self, k, x, gz):
-        T = _T()
-        return -gz * T.exp(-x + (k - 1) * T.log(x) - T.gammaln(k))
+        return -gz * exp(-x + (k - 1) * log(x) - gammaln(k))
 
 
 class Chi2SF(_BinarySpecial):
@@ -758,9 +781,7 @@ class Chi2SF(_BinarySpecial):
         return _scipy_special().chdtrc(k.astype(od), x.astype(od)).astype(od)
 
     def grad(self, inputs, output_grads):
-        from theano.gradient import grad_not_implemented
-
-        (x, k), (gz,) = inputs, output_grads
+        x, k = inputs
         return [grad_not_implemented(self, 0, x), grad_not_implemented(self, 1, k)]
 
 
@@ -796,9 +817,8 @@ class Complex(ScalarOp):
 
     def grad(self, inputs, output_grads):
         (re, im), (gz,) = inputs, output_grads
-        T = _T()
-        return [T.real(gz) if re.dtype not in discrete_dtypes else _zeros(re),
-                T.imag(gz) if im.dtype not in discrete_dtypes else _zeros(im)]
+        return [real(gz) if re.dtype not in discrete_dtypes else _zeros(re),
+                imag(gz) if im.dtype not in discrete_dtypes else _zeros(im)]
 
 
 class ComplexFromPolar(ScalarOp):
@@ -812,8 +832,6 @@ class ComplexFromPolar(ScalarOp):
         return (r * np.exp(1j * theta)).astype(od)
 
     def grad(self, inputs, output_grads):
-        from theano.gradient import grad_not_implemented
-
         return [grad_not_implemented(self, 0, inputs[0]), grad_not_implemented(self, 1, inputs[1])]
 
 
@@ -830,7 +848,7 @@ def _xlogx(x):
 
 
 xlogx = _make_unary("xlogx", _xlogx,
-                    lambda x, gz: gz * (1 + _T().log(x)), rule=rule_float_no_complex)
+                    lambda x, gz: gz * (1 + log(x)), rule=rule_float_no_complex)
 
 
 class XlogY0(ScalarOp):
@@ -848,8 +866,7 @@ class XlogY0(ScalarOp):
 
     def grad(self, inputs, output_grads):
         (x, y), (gz,) = inputs, output_grads
-        T = _T()
-        return [gz * T.log(y) if x.dtype not in discrete_dtypes else _zeros(x),
+        return [gz * log(y) if x.dtype not in discrete_dtypes else _zeros(x),
                 gz * x / y if y.dtype not in discrete_dtypes else _zeros(y)]
 
 

@@ -134,6 +134,16 @@ class Elemwise(Op):
         return self.L_op(inputs, [self(*inputs)], output_grads)
 
 
+def _apply_elementwise(scalar_op, *inputs):
+    return Elemwise(scalar_op)(*inputs)
+
+
+# Scalar gradients are written with scalar ops applied to the variables they are given
+# (theano/scalar/basic.py); applied to tensors, a scalar op is its Elemwise. L_op above calls them
+# with tensors and fits each result to its input (sums over broadcast dimensions).
+ts.set_elementwise_apply(_apply_elementwise)
+
+
 def _check_shapes(node, inputs):
     """The broadcast output shape; a mismatch in a non-broadcastable dimension raises ValueError."""
     if len(inputs) == 1:

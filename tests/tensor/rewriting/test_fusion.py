@@ -5,7 +5,7 @@ import pytest
 
 import theano
 import theano.tensor as T
-from theano.scalar.composite import Composite
+from theano.tensor.rewriting.composite import Composite
 from theano.tensor.elemwise import Elemwise
 from theano.tensor.type import TensorType
 from tests.helpers import rand

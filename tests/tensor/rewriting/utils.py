@@ -3,7 +3,7 @@
 import numpy as np
 
 import theano
-from theano.scalar.composite import Composite
+from theano.tensor.rewriting.composite import Composite
 from theano.tensor.elemwise import Elemwise
 
 

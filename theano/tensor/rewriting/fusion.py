@@ -9,7 +9,7 @@ Broadcasting inputs are fine. A group holds at most ``MAX_INPUTS`` distinct inpu
 
 from theano.graph.rewriting.basic import GraphRewriter, copy_trace
 from theano.graph.rewriting.db import register_fusion
-from theano.scalar.composite import Composite, composite_from_nodes
+from theano.tensor.rewriting.composite import Composite, composite_from_nodes
 from theano.tensor.elemwise import Elemwise
 from theano.tensor.type import TensorType
 
