@@ -710,4 +710,3 @@ def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=N
 
 
 verify_grad.E_grad = GradientError
-numeric_grad = None

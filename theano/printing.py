@@ -684,7 +684,7 @@ def pydotprint(fct, outfile=None, compact=True, format="png", with_ids=False, hi
         except _NoRenderer as e:
             raise RuntimeError(str(e)) from None
     if outfile is None:
-        from theano import config
+        from theano.configdefaults import config
 
         folder = getattr(config, "compiledir", None) or os.getcwd()
         os.makedirs(folder, exist_ok=True)

@@ -1,0 +1,223 @@
+"""The layers of docs/architecture.md are real: no module imports from a higher layer.
+
+The layer table and the list of compatibility shims are read from docs/architecture.md ("Layers"),
+so the page and this test cannot disagree. Every module of the ``theano`` package is parsed with
+``ast``; every import counts, at module level or inside a function (a deferred import is still a
+dependency). A module may import from its own layer and the layers below; compatibility shims may
+import anything. The upward imports that remain are listed in ``KNOWN_UPWARD`` with their reasons;
+a new one fails the test.
+"""
+
+import ast
+import os
+import re
+from collections import Counter
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PACKAGE_DIR = os.path.join(ROOT, "theano")
+DOC = os.path.join(ROOT, "docs", "architecture.md")
+
+# (importing module, imported module) -> why the upward import is still there. Each entry is one
+# pair, whatever the number of import statements between the two modules.
+KNOWN_UPWARD = {
+    # gradient: jacobian and hessian loop over the rows of the cost with scan (Theano 1.0's
+    # definition), and scan's own gradient needs theano.gradient: a real cycle, broken at call time.
+    ("theano.gradient", "theano.scan"): "jacobian/hessian are built with scan",
+    # compile: Function.describe() and error messages show nodes the way theano.printing does.
+    ("theano.compile.function", "theano.printing"): "Function.describe() delegates to printing",
+    ("theano.link.utils", "theano.printing"): "error messages print the failing node's graph",
+    # theano.shared(scipy.sparse matrix) hands the value to the sparse constructor; a registry of
+    # shared constructors filled by theano.sparse would remove this.
+    ("theano.compile.sharedvalue", "theano.sparse"): "shared() of a scipy.sparse value",
+    # The JAX backend translates the control-flow ops itself; scan/ifelse sit above the backends
+    # because Scan compiles its inner graph through compile/link. A dispatch table filled from the
+    # scan and ifelse side would remove these.
+    ("theano.link.jax.dispatch", "theano.scan.op"): "JAX translation of Scan",
+    ("theano.link.jax.dispatch", "theano.scan.rows"): "JAX translation of Scan's row ops",
+    ("theano.link.jax.linker", "theano.ifelse"): "JAX linker runs IfElse lazily",
+    # The words of gradients (DisconnectedType, disconnected_type, grad_undefined,
+    # grad_not_implemented) now live in theano.graph.null_type; these modules still import them
+    # through theano.gradient, which re-exports them (a one-line change each).
+    ("theano.tensor.basic", "theano.gradient"): "gradient vocabulary via theano.gradient",
+    ("theano.tensor.math", "theano.gradient"): "gradient vocabulary via theano.gradient",
+    ("theano.tensor.nlinalg", "theano.gradient"): "gradient vocabulary via theano.gradient",
+    ("theano.tensor.slinalg", "theano.gradient"): "gradient vocabulary via theano.gradient",
+    ("theano.tensor.nnet.abstract_conv", "theano.gradient"): "gradient vocabulary via theano.gradient",
+    ("theano.tensor.nnet.conv", "theano.gradient"): "gradient vocabulary via theano.gradient",
+    ("theano.tensor.signal.pool", "theano.gradient"): "gradient vocabulary via theano.gradient",
+    # the softmax cross-entropy gradient uses disconnected_grad, a gradient-shaping op of
+    # theano.gradient (with grad_undefined, which it could take from theano.graph.null_type)
+    ("theano.tensor.nnet.nnet", "theano.gradient"): "disconnected_grad in the softmax gradient",
+    # tensor/var.py: the operators of TensorVariable reach the ops through the package
+    # (``_T().add``), because math.py imports var.py; a module order for tensor/ removes it.
+    ("theano.tensor.var", "theano.tensor"): "TensorVariable operators call the package's ops",
+}
+
+_ROW = re.compile(r"^\|\s*(\d+)\s*\|([^|]*)\|([^|]*)\|\s*$")
+
+
+def _doc_section():
+    with open(DOC, encoding="utf-8") as f:
+        text = f.read()
+    m = re.search(r"^## Layers\n(.*?)(?=^## )", text, re.S | re.M)
+    assert m, "docs/architecture.md has no '## Layers' section"
+    return m.group(1)
+
+
+def read_layers():
+    """[(number, name, [module prefixes])] from the doc's table, and the set of shims."""
+    section = _doc_section()
+    layers = []
+    for line in section.splitlines():
+        m = _ROW.match(line.strip())
+        if m:
+            names = re.findall(r"`(theano[\w.]*)`", m.group(3))
+            layers.append((int(m.group(1)), m.group(2).strip(), names))
+    shim_text = section[section.index("Compatibility shims"):]
+    shim_text = shim_text[:shim_text.index("\n\n")]
+    shims = set(re.findall(r"`(theano[\w.]*)`", shim_text))
+    return layers, shims
+
+
+def _module_name(path):
+    rel = os.path.relpath(path, ROOT)[:-3].replace(os.sep, ".")
+    return rel[: -len(".__init__")] if rel.endswith(".__init__") else rel
+
+
+def theano_modules():
+    mods = {}
+    for dirpath, dirnames, filenames in os.walk(PACKAGE_DIR):
+        dirnames[:] = [d for d in dirnames if not d.startswith((".", "__pycache__"))]
+        for fn in filenames:
+            if fn.endswith(".py") and not fn.startswith("."):
+                path = os.path.join(dirpath, fn)
+                mods[_module_name(path)] = path
+    return mods
+
+
+def imports_of(name, path, modules):
+    """Every theano module ``name`` imports: [(imported module, line, inside a function)]."""
+    with open(path, encoding="utf-8") as f:
+        tree = ast.parse(f.read(), path)
+    is_pkg = path.endswith("__init__.py")
+    found = []
+
+    def visit(node, in_function):
+        for child in ast.iter_child_nodes(node):
+            inner = in_function or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                      ast.Lambda))
+            if isinstance(child, ast.Import):
+                for alias in child.names:
+                    found.append((alias.name, child.lineno, inner))
+            elif isinstance(child, ast.ImportFrom):
+                if child.level:
+                    parts = name.split(".") if is_pkg else name.split(".")[:-1]
+                    parts = parts[: len(parts) - (child.level - 1)]
+                    base = ".".join(parts + ([child.module] if child.module else []))
+                else:
+                    base = child.module
+                for alias in child.names:
+                    sub = f"{base}.{alias.name}"
+                    found.append((sub if sub in modules else base, child.lineno, inner))
+            visit(child, inner)
+
+    visit(tree, False)
+    return [(m, line, fn) for m, line, fn in found if m == "theano" or m.startswith("theano.")]
+
+
+def layer_of(module, layers):
+    """The layer of ``module``: its longest listed prefix (``pkg.__init__`` matches ``pkg`` only)."""
+    best = None
+    for number, _, names in layers:
+        for n in names:
+            if n.endswith(".__init__"):
+                hit = module == n[: -len(".__init__")]
+                length = len(n)
+            else:
+                hit = module == n or module.startswith(n + ".")
+                length = len(n)
+            if hit and (best is None or length > best[1]):
+                best = (number, length)
+    return None if best is None else best[0]
+
+
+def is_shim(module, shims):
+    return any(module == s or module.startswith(s + ".") for s in shims)
+
+
+def upward_imports():
+    layers, shims = read_layers()
+    modules = theano_modules()
+    found = {}
+    for name, path in sorted(modules.items()):
+        if is_shim(name, shims):
+            continue
+        mine = layer_of(name, layers)
+        for target, line, in_fn in imports_of(name, path, modules):
+            theirs = layer_of(target, layers)
+            if theirs is not None and mine is not None and theirs > mine:
+                found.setdefault((name, target), []).append(
+                    f"{os.path.relpath(path, ROOT)}:{line} ({'in a function' if in_fn else 'module level'})"
+                    f": layer {mine} imports {target} (layer {theirs})")
+    return found
+
+
+def test_the_doc_table_is_well_formed():
+    layers, shims = read_layers()
+    numbers = [n for n, _, _ in layers]
+    assert numbers == list(range(1, len(numbers) + 1)), numbers
+    assert len(layers) >= 6
+    listed = [m for _, _, names in layers for m in names]
+    assert len(listed) == len(set(listed)), Counter(listed).most_common(3)
+    modules = theano_modules()
+    for m in listed:
+        base = m[: -len(".__init__")] if m.endswith(".__init__") else m
+        assert base in modules or any(k.startswith(base + ".") for k in modules), \
+            f"the layer table names {m}, which is not a module"
+    for s in shims:
+        assert s == "theano.gof" or s in modules, f"the shim list names {s}, which is not a module"
+
+
+def test_every_module_has_a_layer():
+    layers, shims = read_layers()
+    missing = [m for m in theano_modules() if layer_of(m, layers) is None and not is_shim(m, shims)]
+    assert not missing, f"modules in no layer of docs/architecture.md: {missing}"
+
+
+def test_low_layers_import_nothing_above_them():
+    # the graph and scalar layers are clean, without exceptions
+    layers, _ = read_layers()
+    bad = [lines for (src, _), lines in upward_imports().items() if layer_of(src, layers) <= 3]
+    assert not bad, bad
+
+
+def test_no_import_of_a_higher_layer():
+    found = upward_imports()
+    new = {k: v for k, v in found.items() if k not in KNOWN_UPWARD}
+    assert not new, "imports of a higher layer (move the code, or import from lower modules):\n" + \
+        "\n".join(line for lines in new.values() for line in lines)
+
+
+def test_the_checker_sees_function_level_imports(tmp_path):
+    # the checker itself: a deferred import inside a function is found, with its line
+    mod = tmp_path / "m.py"
+    mod.write_text("import os\n\ndef f():\n    from theano.tensor import basic\n    return basic\n")
+    got = imports_of("theano.graph.m", str(mod), {"theano.tensor.basic": "x"})
+    assert got == [("theano.tensor.basic", 4, True)]
+    layers, _ = read_layers()
+    assert layer_of("theano.graph.basic", layers) < layer_of("theano.tensor.basic", layers)
+    assert layer_of("theano.tensor", layers) > layer_of("theano.tensor.basic", layers)
+
+
+@pytest.mark.parametrize("module", ["theano.graph", "theano.scalar"])
+def test_graph_and_scalar_do_not_mention_tensor_or_compile(module):
+    # the point of item 1 and 2 of issue 16, stated directly
+    modules = theano_modules()
+    layers, shims = read_layers()
+    for name, path in modules.items():
+        if (name == module or name.startswith(module + ".")) and not is_shim(name, shims):
+            for target, line, _ in imports_of(name, path, modules):
+                assert not target.startswith(("theano.tensor", "theano.compile", "theano.gradient",
+                                              "theano.misc.pkl_utils")), (name, target, line)
