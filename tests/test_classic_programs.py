@@ -6,7 +6,6 @@ down, accuracies beat chance, single training steps equal a hand-written NumPy v
 equal finite differences. A few run the scripts as a user would (a fresh process, THEANO_FLAGS).
 """
 
-import io
 import json
 import os
 import pickle

@@ -52,8 +52,6 @@ def test_print_op_prints_and_passes_value(capsys):
 import re
 import shutil
 import struct
-import sys
-import warnings
 import xml.etree.ElementTree as ET
 
 import pytest

@@ -3,7 +3,6 @@
 All walks are iterative.
 """
 
-import io
 import sys
 
 from theano.graph.basic import Apply, Constant, Variable, io_toposort

@@ -7,7 +7,7 @@ import pytest
 
 import theano
 import theano.tensor as T
-from theano.graph.basic import (Apply, Constant, Variable, ancestors, clone, clone_replace,
+from theano.graph.basic import (Apply, Constant, ancestors, clone, clone_replace,
                                 graph_inputs, io_toposort, view_roots)
 from theano.graph.fg import FunctionGraph, MissingInputError
 

@@ -9,7 +9,6 @@ from theano.tensor.blas import gemm, gemm_inplace, gemv, gemv_inplace, ger, ger_
 
 pytest.importorskip("numba")
 
-from theano.link.numba import elemwise as nbe  # noqa: E402
 from theano.link.numba import graph as whole  # noqa: E402
 
 NB = lambda: theano.Mode(linker="numba", optimizer="None")  # noqa: E731

@@ -6,7 +6,7 @@ import pytest
 
 import theano
 import theano.tensor as T
-from tests.helpers import OpCase, check_case, check_infer_shape, compare_backends, rand, rand_int
+from tests.helpers import OpCase, check_case, check_infer_shape, compare_backends, rand
 from theano.gradient import verify_grad
 from theano.tensor import extra_ops
 

@@ -5,7 +5,7 @@ import pytest
 
 import theano
 import theano.tensor as T
-from tests.helpers import OpCase, check_case, check_infer_shape, compare_backends, rand, rand_int, sym_like
+from tests.helpers import OpCase, check_case, check_infer_shape, compare_backends, rand, sym_like
 from theano.gradient import NullTypeGradError, verify_grad
 from theano.tensor import nlinalg as nl
 

@@ -1,7 +1,6 @@
 """Property-based checks (hypothesis): elementwise graphs agree with NumPy on random shapes and values."""
 
 import numpy as np
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -6,7 +6,7 @@ import scipy.linalg
 
 import theano
 import theano.tensor as T
-from tests.helpers import OpCase, check_case, check_infer_shape, compare_backends, rand, rand_int, sym_like
+from tests.helpers import OpCase, check_case, compare_backends, rand, rand_int, sym_like
 from theano.gradient import NullTypeGradError, verify_grad
 from theano.tensor import slinalg as sl
 

@@ -5,7 +5,7 @@ import pytest
 
 import theano
 import theano.tensor as T
-from tests.helpers import OpCase, check_case, check_infer_shape, compare_backends, rand, sym_like
+from tests.helpers import OpCase, check_case, check_infer_shape, compare_backends, rand
 from theano.tensor.subtensor import (IncSubtensor, Subtensor, getitem, inc_subtensor,
                                      set_subtensor, slice_length)
 

@@ -4,14 +4,15 @@ from theano.configdefaults import config  # noqa: F401  (``from theano.compile i
 
 from theano.compile.function import Function, FunctionMaker, UnusedInputError, function
 from theano.compile import variable_eval  # noqa: F401  (installs Variable.eval)
-from theano.compile.io import In, Out, Param, SymbolicInput, SymbolicOutput
+from theano.compile.io import In, Out, SymbolicInput, SymbolicOutput
+from theano.compile.io import Param as Param  # Theano 1.0's deprecated In
 from theano.compile.monitormode import MonitorMode
 from theano.compile.ops import FromFunctionOp, as_op
 from theano.compile.mode import (FAST_COMPILE, FAST_RUN, DebugMode, Mode, get_default_mode,
                                  get_mode, predefined_modes)
 from theano.compile.profiling import ProfileStats
 from theano.compile import pfunc  # noqa: E402  (callable module: pfunc(...) and pfunc.rebuild_collect_shared)
-from theano.compile import function_module  # noqa: E402  (Theano 1.0 path)
+from theano.compile import function_module as function_module  # Theano 1.0 path
 from theano.compile.pfunc import rebuild_collect_shared
 from theano.compile.builders import OpFromGraph
 from theano.compile.sharedvalue import SharedVariable, shared, shared_constructor

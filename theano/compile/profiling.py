@@ -102,7 +102,7 @@ class ProfileStats:
         return dict(out)
 
     def summary(self, file=sys.stdout, n_ops_to_print=20, n_apply_to_print=20):
-        lines = [f"Function profiling", "==================",
+        lines = ["Function profiling", "==================",
                  f"  Message: {self.name}",
                  f"  Time in {self.fct_callcount} calls to Function.__call__: {self.fct_call_time:.6e}s",
                  f"  Compile time: {self.compile_time:.6e}s (optimizer {self.optimizer_time:.3e}s, "

@@ -1,4 +1,3 @@
 """Scalar operations mapped elementwise by theano.tensor.Elemwise."""
 
 from theano.scalar.basic import *  # noqa: F401,F403
-from theano.scalar.basic import ScalarOp, upcast

@@ -14,7 +14,7 @@ from theano.graph.basic import Apply, Variable
 from theano.graph.op import Op
 from theano.sparse.type import (SparseType, _is_dense, _is_sparse, all_dtypes, complex_dtypes,  # noqa: F401
                                 discrete_dtypes, float_dtypes, format_classes, int_dtypes)
-from theano.sparse.var import SparseConstant, SparseVariable
+from theano.sparse.var import SparseConstant
 from theano.tensor.basic import MakeVector
 from theano.tensor.shape import Shape_i
 from theano.tensor.type import TensorType

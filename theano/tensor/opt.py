@@ -29,5 +29,6 @@ def __getattr__(name):
                          "rewritten; see theano.graph.rewriting and theano.tensor.rewriting)")
 
 
-__all__ = ["register_canonicalize", "register_stabilize", "register_specialize",
-           "register_uncanonicalize", "local_optimizer", "node_rewriter", "MakeVector"]
+# the names come from __getattr__ above, which ruff cannot see
+__all__ = ["register_canonicalize", "register_stabilize", "register_specialize",  # noqa: F822
+           "register_uncanonicalize", "local_optimizer", "node_rewriter", "MakeVector"]  # noqa: F822

@@ -586,7 +586,6 @@ def test_sum_and_inc_pad_pooling_accept_padding_as_large_as_the_window(mode):
     assert expected.shape == (2, 5) and not expected[:, 0].any()
     for m in (PY(), None):
         assert_allclose(theano.function([x], y, mode=m)(xv), expected)
-    gz = T.dmatrix()
     op = AveragePoolGrad(True, mode=mode, ndim=1)
     verify_grad(lambda a, b: op(a, b, ws, st, pad), [xv, rand(2, 5, seed=3)],
                 rng=np.random.RandomState(0), mode=PY())

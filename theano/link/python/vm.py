@@ -120,7 +120,7 @@ class LoopVM(_Locked):
 
 class LazyVM(_Locked):
     def __init__(self, fgraph, nodes, allow_gc=True, profile=None):
-        self.plan = plan = _Plan(fgraph, nodes)
+        self.plan = _Plan(fgraph, nodes)
         self.nodes = nodes
         self.index = {node: i for i, node in enumerate(nodes)}
         self.producer = {}
