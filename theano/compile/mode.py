@@ -9,9 +9,19 @@ from theano.configdefaults import config
 
 
 class Mode:
-    def __init__(self, linker=None, optimizer="default", including=(), excluding=(), requiring=()):
+    def __init__(self, linker=None, optimizer="default", including=(), excluding=(), requiring=(),
+                 data_parallel=False):
         if linker is None:
             linker = config.linker
+        if data_parallel:
+            # explicit inputs split along axis 0 across all devices (theano/link/jax/parallel.py)
+            if (linker if isinstance(linker, str) else getattr(linker, "name", None)) != "jax":
+                raise ValueError(f"Mode(data_parallel=True) needs linker='jax', got {linker!r}")
+            if isinstance(linker, str):
+                from theano.link import get_linker
+
+                linker = get_linker(linker)
+            linker.data_parallel = True
         if optimizer == "default":
             optimizer = config.optimizer
         if optimizer is None:

@@ -14,6 +14,21 @@ class TensorSharedVariable(_tensor_py_operators, SharedVariable):
     def __eq__(self, other):
         return self is other
 
+    # A JAX function keeps the value on the device (theano/link/jax/state.py, a DeviceCell as the
+    # container's storage): get_value gives a NumPy array (return_internal_type: the device array),
+    # set_value copies the new value to the device at once.
+    def get_value(self, borrow=False, return_internal_type=False):
+        device = getattr(self.container.storage, "device", None)
+        if return_internal_type and device is not None:
+            return device
+        return super().get_value(borrow=borrow, return_internal_type=return_internal_type)
+
+    def set_value(self, new_value, borrow=False):
+        super().set_value(new_value, borrow=borrow)
+        to_device = getattr(self.container.storage, "to_device", None)
+        if to_device is not None:
+            to_device()
+
 
 @shared_constructor
 def tensor_constructor(value, name=None, strict=False, allow_downcast=None, borrow=False,

@@ -17,7 +17,14 @@ import numpy as np
 from theano.link.base import Backend, lazy_thunk, needs_lazy_vm
 from theano.link.jax import dispatch
 from theano.link.jax import random as jrandom
+from theano.link.jax import state as jstate
 from theano.link.jax.dispatch import NotJittable, jax_funcify, perform_on_host
+
+
+def _distinct(donated, kept):
+    """Whether each donated array appears once among all the arguments."""
+    ids = {id(v) for v in donated}
+    return len(ids) == len(donated) and not any(id(v) in ids for v in kept)
 
 
 class NeedsConcreteValues(Exception):
@@ -41,6 +48,8 @@ def _guard(fn):
 def _to_host(value):
     """An output as a writable NumPy array; non-array values (random generator states, lists,
     sparse matrices) as they are."""
+    if jstate.is_device_array(value):
+        return jstate.to_numpy(value)
     if isinstance(value, np.ndarray) or type(value).__module__.startswith("jax") or \
             isinstance(value, np.generic):
         return np.array(value)
@@ -194,6 +203,11 @@ def lazy_graph_function(fgraph, nodes, impls):
 class JAXLinker(Backend):
     name = "jax"
 
+    def __init__(self, allow_gc=True, data_parallel=False):
+        super().__init__(allow_gc)
+        # split explicit inputs along axis 0 across all devices (parallel.py)
+        self.data_parallel = bool(data_parallel)
+
     def excluded_rewrites(self):
         """JAX arrays are immutable: no in-place rewrites (an in-place op would write into a
         read-only buffer on the host path, and buys nothing under ``jax.jit``, where XLA
@@ -253,9 +267,32 @@ class JAXLinker(Backend):
         in_pos = {v: i for i, v in enumerate(fgraph.inputs)}
         rng_out = [(k, v.type, in_pos.get(v)) for k, v in enumerate(fgraph.outputs)
                    if is_random_type(v.type)]
-        state = {"checks": []}
+        # shared tensor variables stay on the device between calls (see state.py): their
+        # containers get a DeviceCell, updates come back as device arrays, and the old buffer of
+        # an updated variable is donated to the jitted call
+        n_in = len(fgraph.inputs)
+        cells = {}
+        n_explicit = getattr(fgraph, "n_explicit_inputs", None)
+        if n_explicit is not None:
+            for p in range(n_explicit, n_in):
+                v = fgraph.inputs[p]
+                c = getattr(v, "container", None)
+                if c is not None and isinstance(v.type, TensorType) and \
+                        isinstance(getattr(c, "storage", None), list):
+                    cells[p] = jstate.install(c)
+        mapping = getattr(fgraph, "update_mapping", None) or {}
+        dev_out = {k: p for k, p in mapping.items() if p in cells}
+        don_pos = sorted(set(dev_out.values()))
+        don_set = set(don_pos)
+        keep_pos = [i for i in range(n_in) if i not in don_set]
+        state = {"checks": [], "donate": None}
 
-        def traced(inputs):
+        def traced(kept, donated):
+            inputs = [None] * n_in
+            for i, v in zip(keep_pos, kept):
+                inputs[i] = v
+            for i, v in zip(don_pos, donated):
+                inputs[i] = v
             # the run-time checks met while tracing come back as extra outputs
             checks = dispatch.begin_checks()
             try:
@@ -265,13 +302,33 @@ class JAXLinker(Backend):
             state["checks"] = [(exc, tmpl, static) for exc, tmpl, static, _, _ in checks]
             return outs, [(bad, value) for _, _, _, bad, value in checks]
 
-        state["jitted"] = jax.jit(traced) if jittable and profile is None else None
+        use_jit = jittable and profile is None
+        par = None
+        jit_kw = {}
+        if self.data_parallel:
+            from theano.link.jax.parallel import DataParallel
+
+            par = DataParallel(fgraph)
+            jit_kw["out_shardings"] = par.replicated     # every output whole on every device
+        state["jitted"] = jax.jit(traced, **jit_kw) if use_jit else None
+        # donation only where a failed call cannot have consumed the old values: a graph with
+        # run-time checks (raised after the call) keeps its inputs
+        jit_donating = (jax.jit(traced, donate_argnums=(1,), **jit_kw) if use_jit and don_pos
+                        else None)
+        single = device or jax.devices()[0]
 
         def run(inputs):
             jitted = state["jitted"]
             if jitted is not None:
+                kept = [inputs[i] for i in keep_pos]
+                donated = [inputs[i] for i in don_pos]
                 try:
-                    outs, flags = jitted(list(inputs))
+                    if jit_donating is not None and state["donate"] is None:
+                        jitted.trace(kept, donated)      # learns the run-time checks
+                        state["donate"] = not state["checks"]
+                    if state["donate"] and _distinct(donated, kept):
+                        jitted = jit_donating
+                    outs, flags = jitted(kept, donated)
                 except NeedsConcreteValues:
                     state["jitted"] = None   # needs concrete values: run op by op from now on
                 else:
@@ -284,14 +341,34 @@ class JAXLinker(Backend):
             return inner(list(inputs))
 
         def thunk(inputs):
-            if rng_in:
-                given = inputs
+            given = inputs
+            if rng_in or cells:
                 inputs = list(inputs)
                 for i in rng_in:
                     inputs[i] = jrandom.key_from_state(inputs[i])
+            matched = set()
             with scope():
+                for p, cell in cells.items():
+                    v = inputs[p]
+                    if jstate.is_device_array(v):
+                        matched.add(p)
+                    elif isinstance(v, np.ndarray):
+                        v = cell.device_value(v)       # uploaded once, then kept
+                        if v is None:
+                            continue
+                        matched.add(p)
+                    if par is None and len(v.sharding.device_set) > 1:
+                        v = jax.device_put(v, single)    # left on many devices by data_parallel
+                    inputs[p] = v
+                if par is not None:
+                    inputs = [par.place(i, v) for i, v in enumerate(inputs)]
                 outs = run(inputs)
-                outs = [_to_host(o) for o in outs]
+                for k, o in enumerate(outs):
+                    # an update of a shared variable whose cell this call read stays on the device
+                    if dev_out.get(k) in matched and jstate.is_device_array(o) and \
+                            str(o.dtype) == fgraph.outputs[k].type.dtype:
+                        continue
+                    outs[k] = _to_host(o)
             for k, rtype, same in rng_out:
                 # an unchanged state stays the input's generator; a drawn one comes back as a
                 # generator of the same kind seeded from the final key
@@ -299,6 +376,8 @@ class JAXLinker(Backend):
             return outs
 
         thunk.source = inner.source
+        thunk.reads_device_arrays = bool(cells)
+        thunk.data_parallel = par
         thunk.x64 = x64
         thunk.device = device
         thunk.is_jitted = lambda: state["jitted"] is not None
