@@ -36,6 +36,8 @@ def test_updates_stay_on_the_device_with_donation_and_get_value_is_numpy():
         assert isinstance(dev, jax.Array) and dev.dtype == np.float64
         if k > 0:
             assert before.is_deleted(), "the old value's buffer should be donated"
+        # the JAX function read the device array: no copy to the host was made
+        assert list.__getitem__(_cell(w), 0) is None
     value = w.get_value()
     assert type(value) is np.ndarray and value.dtype == np.float64
     np.testing.assert_array_equal(value, expected)

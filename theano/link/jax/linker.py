@@ -8,6 +8,11 @@ the duration of the call), so it keeps its dtypes without switching the process-
 rewrite phase is excluded (``excluded_rewrites``): JAX arrays are immutable. A graph with an op that has no JAX implementation
 runs op by op instead, that node through its ``perform``; so does a graph whose tracing needs a
 value known only at run time (a reshape to a computed shape, for example).
+
+State: random-state inputs become ``jax.random`` keys and random-state outputs new generators
+(``random.py``); shared tensor variables stay on the device between calls, their updates donated
+(``state.py``); ``data_parallel=True`` places the inputs on a mesh of all devices
+(``parallel.py``).
 """
 
 import contextlib
