@@ -194,3 +194,20 @@ def test_bad_parameters_raise_clear_errors():
                         mode=jax_mode())
     with pytest.raises(ValueError, match="without replacement"):
         g()
+
+
+def test_binomial_and_multinomial_with_per_row_trials_and_many_trials():
+    srng = RandomStreams(seed=9)
+    n = T.lvector("n")
+    few = srng.binomial((4000, 3), n=n, p=0.4)           # trials known only at run time
+    many = srng.binomial((4000,), n=200, p=0.1)          # beyond the Bernoulli-sum path
+    counts = srng.multinomial(None, n=n, pvals=[0.5, 0.25, 0.25])
+    f = theano.function([n], [few, many, counts], mode=jax_mode())
+    nv = np.array([0, 3, 10])
+    for _ in range(2):
+        a, b, c = f(nv)
+        assert (a[:, 0] == 0).all() and a[:, 1].max() <= 3 and a[:, 2].max() <= 10
+        np.testing.assert_allclose(a.mean(axis=0), 0.4 * nv, atol=0.1)
+        np.testing.assert_allclose(a.var(axis=0), 0.24 * nv, atol=0.25)
+        _close(b.mean(), 20.0, np.sqrt(18.0), n=4000)
+        assert c.shape == (3, 3) and (c.sum(axis=1) == nv).all()

@@ -177,7 +177,25 @@ def _binomial(op, k, size, params):
                   ValueError, "{op}: p must be in [0, 1], got {value}", op=str(op))
     if isinstance(n, np.ndarray) and n.size == 1 and int(n) == 1:
         return jax.random.bernoulli(k, p, shape)        # n=1 (dropout masks): one comparison
+    few = _few_trials(n)
+    if few is not None:
+        # a few trials known when tracing: the sum of that many Bernoulli draws (cheap to compile)
+        hits = jax.random.uniform(k, (few,) + tuple(shape), jnp.float64) < jnp.asarray(p)
+        live = jnp.arange(few).reshape((few,) + (1,) * len(shape)) < jnp.asarray(n)
+        return jnp.sum(hits & live, axis=0)
     return jnp.round(jax.random.binomial(k, jnp.asarray(n, jnp.float64), p, shape))
+
+
+_FEW = 64
+
+
+def _few_trials(n):
+    """The largest number of trials when it is known when tracing and at most _FEW, else None."""
+    if isinstance(n, (np.ndarray, np.generic, int)) and np.size(n):
+        top = int(np.max(n))
+        if 0 <= top <= _FEW and int(np.min(n)) >= 0:
+            return top
+    return None
 
 
 @_register(rb.RandomIntegersRV)
@@ -226,10 +244,17 @@ def _multinomial(op, k, size, params):
 
     n, pvals = params
     n_cat = np.shape(pvals)[-1]
-    batch = _batch_shape(op, size, params)
-    p = jnp.broadcast_to(_normalized(pvals), tuple(batch) + (n_cat,))
-    n = jnp.broadcast_to(jnp.asarray(n, jnp.float64), tuple(batch))
-    return jax.random.multinomial(k, n, p, shape=tuple(batch) + (n_cat,))
+    batch = tuple(_batch_shape(op, size, params))
+    p = jnp.broadcast_to(_normalized(pvals), batch + (n_cat,))
+    few = _few_trials(n)
+    if few is not None:
+        # a few trials known when tracing: count that many categorical draws (cheap to compile)
+        cats = jax.random.categorical(k, jnp.log(p), axis=-1, shape=(few,) + batch)
+        live = jnp.arange(few).reshape((few,) + (1,) * len(batch)) < jnp.asarray(n)
+        onehot = (cats[..., None] == jnp.arange(n_cat)) & live[..., None]
+        return jnp.sum(onehot, axis=0)
+    n = jnp.broadcast_to(jnp.asarray(n, jnp.float64), batch)
+    return jax.random.multinomial(k, n, p, shape=batch + (n_cat,))
 
 
 @_register(rb.ChoiceRV)
