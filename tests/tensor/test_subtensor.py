@@ -6,8 +6,8 @@ import pytest
 import theano
 import theano.tensor as T
 from tests.helpers import OpCase, check_case, check_infer_shape, compare_backends, rand
-from theano.tensor.subtensor import (IncSubtensor, Subtensor, getitem, inc_subtensor,
-                                     set_subtensor, slice_length)
+from theano.tensor.advanced_subtensor import getitem, inc_subtensor, set_subtensor
+from theano.tensor.subtensor import IncSubtensor, Subtensor, slice_length
 
 PY = lambda: theano.Mode(linker="py", optimizer="None")  # noqa: E731
 FLOATS = ("float64", "float32")

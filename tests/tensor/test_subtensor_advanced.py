@@ -6,11 +6,12 @@ import pytest
 import theano
 import theano.tensor as T
 from tests.helpers import OpCase, check_case, check_infer_shape, compare_backends, rand
-from theano.tensor.subtensor import (AdvancedIncSubtensor, AdvancedIncSubtensor1,
-                                     AdvancedSubtensor, AdvancedSubtensor1, Subtensor,
-                                     advanced_inc_subtensor, advanced_inc_subtensor1,
-                                     advanced_set_subtensor, advanced_set_subtensor1,
-                                     advanced_subtensor1, inc_subtensor, set_subtensor, take)
+from theano.tensor.advanced_subtensor import (AdvancedIncSubtensor, AdvancedIncSubtensor1,
+                                              AdvancedSubtensor, AdvancedSubtensor1,
+                                              advanced_inc_subtensor, advanced_inc_subtensor1,
+                                              advanced_set_subtensor, advanced_set_subtensor1,
+                                              advanced_subtensor1, inc_subtensor, set_subtensor, take)
+from theano.tensor.subtensor import Subtensor
 
 PY = lambda: theano.Mode(linker="py", optimizer="None")  # noqa: E731
 FLOATS = ("float64", "float32")

@@ -6,16 +6,18 @@ from theano.tensor.basic import *  # noqa: F401,F403  constructors, as_tensor_va
 from theano.tensor.basic import (MakeVector, NotScalarConstantError, Rebroadcast, addbroadcast,
                                  as_tensor, as_tensor_variable, cast, constant, fill,
                                  get_scalar_constant_value, ones_like, patternbroadcast, second,
-                                 stack, tensor, tensor_copy, transpose, unbroadcast, zeros_like)
+                                 tensor, tensor_copy, transpose, unbroadcast, zeros_like)
 from theano.tensor.elemwise import CAReduce, DimShuffle, Elemwise, Prod, Sum
 from theano.tensor.math import *  # noqa: F401,F403
 from theano.tensor.math import (Argmax, Dot, abs_, all, any, argmax, argmin, dot, max,
                                 max_and_argmax, mean, min, outer, pow, prod, round, std, sum, var)
-from theano.tensor.shape import Reshape, Shape, Shape_i, flatten, is_flat, reshape, shape, shape_i
-from theano.tensor.shape_ops import *  # noqa: F401,F403
-from theano.tensor.extra_ops import *  # noqa: F401,F403
+from theano.tensor.shape import *  # noqa: F401,F403
+from theano.tensor.alloc import *  # noqa: F401,F403
+from theano.tensor.join import *  # noqa: F401,F403
 from theano.tensor import subtensor
 from theano.tensor.subtensor import *  # noqa: F401,F403
+from theano.tensor.advanced_subtensor import *  # noqa: F401,F403
+from theano.tensor.extra_ops import *  # noqa: F401,F403
 from theano.tensor.linalg_ops import *  # noqa: F401,F403
 from theano.tensor import sharedvar as _sharedvar  # registers theano.shared for tensors
 from theano.tensor.sharedvar import TensorSharedVariable

@@ -5,6 +5,7 @@ import numbers
 import numpy as np
 
 from theano.configdefaults import config
+from theano.gradient import disconnected_type as _disconnected_type
 from theano.graph.basic import Apply, Constant, Variable
 from theano.graph.op import Op
 from theano.scalar import basic as ts
@@ -131,6 +132,10 @@ def as_tensor_variable(x, name=None, ndim=None, dtype=None):
             x = cast(x, dtype)
         return x
     if isinstance(x, (list, tuple)) and any(isinstance(e, Variable) for e in _flatten_list(x)):
+        # A list holding variables is stacked; stack (join.py) joins non-scalar tensors with Join,
+        # an op built on this module, so it is looked up here when a list needs it.
+        from theano.tensor.join import stack
+
         return stack([as_tensor_variable(e) for e in x])
     if isinstance(x, bool):
         # as in Theano 1.0: a Python bool here is most often the result of `v == w` on variables
@@ -195,25 +200,13 @@ def get_scalar_constant_value(v, elemwise=True, only_process_constants=False, ma
             return np.asarray(out, dtype=v.dtype)
         if isinstance(op, (DimShuffle, Rebroadcast)):
             return _recur(ins[0], max_recur - 1)
-        from theano.tensor.shape import Shape, Shape_i
-
-        index = _constant_index(v)
-        if index is not None:  # x.shape[i], make_vector(...)[i], constant[i]
-            base = ins[0]
-            if base.owner is not None and isinstance(base.owner.op, Shape):
-                x = base.owner.inputs[0]
-                if -x.ndim <= index < x.ndim:
-                    if x.broadcastable[index]:
-                        return np.asarray(1, dtype="int64")
-                    if isinstance(x, Constant):
-                        return np.asarray(x.data.shape[index], dtype="int64")
-            if base.owner is not None and isinstance(base.owner.op, MakeVector):
-                if -len(base.owner.inputs) <= index < len(base.owner.inputs):
-                    val = _recur(base.owner.inputs[index], max_recur - 1)
-                    return np.asarray(val, dtype=v.dtype)
-            if isinstance(base, Constant) and base.data.ndim == 1 and -base.data.shape[0] <= index < \
-                    base.data.shape[0]:
-                return np.asarray(base.data[index])
+        # ops of higher layers that know a constant value of their output say so themselves
+        # (Subtensor: ``x.shape[i]``, ``make_vector(...)[i]``, ``constant[i]``)
+        static_value = getattr(op, "static_scalar_value", None)
+        if static_value is not None:
+            val = static_value(v.owner, elemwise, max_recur)
+            if val is not None:
+                return val
         if isinstance(op, Shape_i):
             x = ins[0]
             if x.broadcastable[op.i]:
@@ -232,26 +225,6 @@ def extract_constant(x, elemwise=True, only_process_constants=False):
     if isinstance(x, Variable) and isinstance(x.type, TensorType) and x.ndim == 0:
         return constant(val, dtype=x.dtype)
     return x if isinstance(x, Variable) else constant(val)
-
-
-def _constant_index(v):
-    """``i`` when ``v`` is ``vec[i]`` (a Subtensor with one constant integer index), else None."""
-    try:
-        from theano.tensor.subtensor import Subtensor, get_idx_list
-    except ImportError:  # pragma: no cover
-        return None
-    if v.owner is None or not isinstance(v.owner.op, Subtensor) or v.owner.inputs[0].ndim != 1:
-        return None
-    items = get_idx_list(v.owner.inputs[1:], v.owner.op.idx_list)
-    if len(items) != 1 or isinstance(items[0], slice):
-        return None
-    item = items[0]
-    if isinstance(item, (int, np.integer)):
-        return int(item)
-    try:
-        return int(get_scalar_constant_value(item, max_recur=2))
-    except NotScalarConstantError:
-        return None
 
 
 class NotScalarConstantError(ValueError):
@@ -498,47 +471,129 @@ class MakeVector(Op):
         return out
 
 
-def stack(*tensors, **kwargs):
-    """Stack tensors of equal shape along a new ``axis`` (scalars become a vector).
+# -------------------------------------------------------------------------------------------------
+# Shape and Shape_i (every layer above asks for shapes)
+# -------------------------------------------------------------------------------------------------
 
-    ``stack([a, b], axis=0)``; the old form ``stack(a, b, c)`` is accepted too.
-    """
-    axis = kwargs.pop("axis", 0)
-    if kwargs:
-        raise TypeError(f"stack got unexpected keyword arguments {sorted(kwargs)}")
-    if (len(tensors) == 2 and isinstance(tensors[0], (list, tuple))
-            and isinstance(tensors[1], (int, np.integer))):
-        tensors, axis = tensors[0], int(tensors[1])
-    elif len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
-        tensors = tensors[0]
-    tensors = [as_tensor_variable(t) for t in tensors]
-    if not tensors:
-        raise ValueError("stack needs at least one tensor")
-    ndim0 = tensors[0].ndim
-    for i, t in enumerate(tensors):
-        if t.ndim != ndim0:
-            raise TypeError(f"stack: all tensors need the same number of dimensions; tensor 0 has "
-                            f"{ndim0}, tensor {i} has {t.ndim}")
-    if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
-        try:
-            val = get_scalar_constant_value(axis)
-            if val.dtype.kind not in "iu":
-                raise TypeError(f"a {val.dtype} axis")
-            axis = int(val)
-        except (NotScalarConstantError, TypeError) as exc:
-            raise TypeError(f"stack: axis must be an int known when the graph is built, got {axis!r}") from exc
-    if not -(ndim0 + 1) <= axis <= ndim0:
-        raise np.exceptions.AxisError(f"stack: axis {axis} is out of range for {ndim0}-d tensors")
-    if all(t.ndim == 0 for t in tensors) and axis in (0, -1):
-        dtype = ts.upcast(*[t.dtype for t in tensors])
-        return MakeVector(dtype)(*tensors)
-    from theano.tensor.shape_ops import join
 
-    ndim = tensors[0].ndim
-    if axis < 0:
-        axis += ndim + 1
-    expanded = [t.dimshuffle(*(list(range(axis)) + ["x"] + list(range(axis, t.ndim)))) for t in tensors]
-    return join(axis, *expanded)
+class Shape(Op):
+    """The shape of a tensor, as an int64 vector."""
+
+    __props__ = ()
+
+    def make_node(self, x):
+        x = as_tensor_variable(x)
+        return Apply(self, [x], [TensorType("int64", (False,))()])
+
+    def perform(self, node, inputs, output_storage):
+        output_storage[0][0] = np.asarray(inputs[0].shape, dtype="int64")
+
+    def infer_shape(self, node, input_shapes):
+        return [(constant(node.inputs[0].ndim, dtype="int64"),)]
+
+    def grad(self, inputs, output_grads):
+        return [zeros_like(inputs[0], dtype=config.floatX if inputs[0].dtype in ts.discrete_dtypes else None)]
+
+    def connection_pattern(self, node):
+        return [[False]]
+
+
+class Shape_i(Op):
+    """The length of dimension ``i`` of a tensor, as an int64 scalar."""
+
+    __props__ = ("i",)
+
+    def __init__(self, i):
+        self.i = int(i)
+
+    def __str__(self):
+        return f"Shape_i{{{self.i}}}"
+
+    def make_node(self, x):
+        x = as_tensor_variable(x)
+        if not 0 <= self.i < x.ndim:
+            raise ValueError(f"Shape_i{{{self.i}}}: {x} has only {x.ndim} dimensions")
+        return Apply(self, [x], [TensorType("int64", ())()])
+
+    def perform(self, node, inputs, output_storage):
+        output_storage[0][0] = np.asarray(inputs[0].shape[self.i], dtype="int64")
+
+    def infer_shape(self, node, input_shapes):
+        return [()]
+
+    def grad(self, inputs, output_grads):
+        return [zeros_like(inputs[0], dtype=config.floatX if inputs[0].dtype in ts.discrete_dtypes else None)]
+
+    def connection_pattern(self, node):
+        return [[False]]
+
+
+_shape = Shape()
+
+
+def shape(x):
+    return _shape(x)
+
+
+def shape_i(x, i):
+    """Length of dimension ``i`` of ``x`` (a constant when ``x`` is broadcastable there)."""
+    x = as_tensor_variable(x)
+    if x.broadcastable[i]:
+        return constant(1, dtype="int64")
+    if isinstance(x, Constant):
+        return constant(x.data.shape[i], dtype="int64")
+    return Shape_i(i)(x)
+
+
+# -------------------------------------------------------------------------------------------------
+# Argument checks shared by the ops of the layers above
+# -------------------------------------------------------------------------------------------------
+
+
+def _disconnected():
+    return _disconnected_type()
+
+
+def _int_scalar(x, what):
+    """``x`` as an integer scalar variable; a clear TypeError naming ``what`` otherwise."""
+    if isinstance(x, (float, np.floating)):
+        raise TypeError(f"{what} must be an integer, got the float {x!r}")
+    try:
+        v = as_tensor_variable(x)
+    except TypeError as exc:
+        raise TypeError(f"{what} must be an integer scalar, got {x!r}") from exc
+    if v.ndim != 0:
+        raise TypeError(f"{what} must be a scalar, got {v} with {v.ndim} dimensions")
+    if v.dtype not in ts.discrete_dtypes:
+        raise TypeError(f"{what} must be an integer, got {v} of dtype {v.dtype}")
+    return v
+
+
+def _const_int(v):
+    """The Python int value of ``v`` when it is known at graph construction, else None."""
+    try:
+        return int(get_scalar_constant_value(v))
+    except (NotScalarConstantError, TypeError, ValueError):
+        return None
+
+
+def _static_axis(axis, ndim, what="axis", extra=0):
+    """A normalized Python int axis; symbolic axes must be constants."""
+    if not isinstance(axis, (int, np.integer)):
+        a = _const_int(axis) if not isinstance(axis, (float, np.floating)) else None
+        if a is None:
+            raise TypeError(f"{what} must be an int known when the graph is built, got {axis!r}")
+        axis = a
+    axis = int(axis)
+    n = ndim + extra
+    if not -n <= axis < n:
+        # numpy's AxisError is both a ValueError and the IndexError Theano raised here
+        raise np.exceptions.AxisError(f"{what}={axis} is out of range for a tensor with {ndim} dimensions")
+    return axis % n
+
+
+def _int64(x):
+    return cast(x, "int64")
 
 
 def transpose(x, axes=None):
@@ -562,7 +617,7 @@ def __getattr__(name):
 
     if name.startswith("_"):
         raise AttributeError(f"module 'theano.tensor.basic' has no attribute {name!r}")
-    for mod in ("shape_ops", "math", "shape", "extra_ops", "linalg_ops", "subtensor"):
+    for mod in ("alloc", "join", "math", "shape", "extra_ops", "linalg_ops", "subtensor", "advanced_subtensor"):
         m = importlib.import_module(f"theano.tensor.{mod}")
         if name in vars(m) and not name.startswith("_"):
             return vars(m)[name]

@@ -9,19 +9,35 @@ All inputs share one dtype, float32 or float64; ``a`` and ``b`` are scalars.
 """
 
 import numpy as np
-from scipy.linalg import blas as _blas
 
 from theano.graph.basic import Apply
 from theano.graph.op import Op
 from theano.tensor.basic import as_tensor_variable
+from theano.tensor.math import dot, outer
+from theano.tensor.math import sum as tsum
 from theano.tensor.type import TensorType
 
 __all__ = ["Gemm", "Gemv", "Ger", "gemm", "gemv", "ger", "gemm_inplace", "gemv_inplace",
            "ger_inplace"]
 
-_FUNCS = {("gemm", "float32"): _blas.sgemm, ("gemm", "float64"): _blas.dgemm,
-          ("gemv", "float32"): _blas.sgemv, ("gemv", "float64"): _blas.dgemv,
-          ("ger", "float32"): _blas.sger, ("ger", "float64"): _blas.dger}
+
+class _BlasFuncs(dict):
+    """``(routine, dtype) -> scipy BLAS function``, filled at the first lookup: importing
+    ``scipy.linalg`` costs more than the rest of ``import theano``."""
+
+    def __missing__(self, key):
+        if not self:
+            from scipy.linalg import blas
+
+            self.update({("gemm", "float32"): blas.sgemm, ("gemm", "float64"): blas.dgemm,
+                         ("gemv", "float32"): blas.sgemv, ("gemv", "float64"): blas.dgemv,
+                         ("ger", "float32"): blas.sger, ("ger", "float64"): blas.dger})
+            if key in self:
+                return self[key]
+        raise KeyError(key)
+
+
+_FUNCS = _BlasFuncs()
 
 
 def _check_inputs(opname, names, inputs, ndims):
@@ -110,8 +126,6 @@ class Gemm(_BlasOp):
         output_storage[0][0] = out
 
     def grad(self, inputs, output_grads):
-        from theano.tensor.math import dot, sum as tsum
-
         z, a, x, y, b = inputs
         (g,) = output_grads
         return [g * b, tsum(g * dot(x, y)), a * dot(g, y.T), a * dot(x.T, g), tsum(g * z)]
@@ -151,8 +165,6 @@ class Gemv(_BlasOp):
         output_storage[0][0] = out
 
     def grad(self, inputs, output_grads):
-        from theano.tensor.math import dot, outer, sum as tsum
-
         z, a, A, x, b = inputs
         (g,) = output_grads
         return [g * b, tsum(g * dot(A, x)), a * outer(g, x), a * dot(A.T, g), tsum(g * z)]
@@ -186,8 +198,6 @@ class Ger(_BlasOp):
         output_storage[0][0] = out
 
     def grad(self, inputs, output_grads):
-        from theano.tensor.math import dot, outer, sum as tsum
-
         A, a, x, y = inputs
         (g,) = output_grads
         return [g, tsum(g * outer(x, y)), a * dot(g, y), a * dot(g.T, x)]

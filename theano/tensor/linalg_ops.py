@@ -12,6 +12,8 @@ from theano.graph.basic import Apply
 from theano.graph.op import Op
 from theano.scalar import basic as ts
 from theano.tensor.basic import as_tensor_variable, cast, zeros_like
+from theano.tensor.math import maximum, minimum
+from theano.tensor.math import sum as tsum
 from theano.tensor.type import TensorType
 
 __all__ = ["TensorDot", "BatchedTensorDot", "tensordot", "batched_dot", "batched_tensordot",
@@ -284,7 +286,6 @@ class ExtractDiag(Op):
 
     def infer_shape(self, node, input_shapes):
         (s,) = input_shapes
-        from theano.tensor.math import maximum, minimum
 
         n1, n2 = s[self.axis1], s[self.axis2]
         k = self.offset
@@ -423,6 +424,4 @@ def diag(v, k=0):
 
 def trace(a, offset=0, axis1=0, axis2=1):
     """Sum along the diagonal(s) of ``a`` (``numpy.trace``)."""
-    from theano.tensor.math import sum as tsum
-
     return tsum(diagonal(a, offset, axis1, axis2), axis=-1)

@@ -8,7 +8,9 @@ from theano.configdefaults import config
 from theano.graph.basic import Apply
 from theano.graph.op import Op
 from theano.scalar import basic as ts
-from theano.tensor.basic import as_tensor_variable, cast, constant, zeros_like
+from theano.gradient import DisconnectedType as _DisconnectedType
+from theano.tensor.basic import (as_tensor_variable, cast, constant, patternbroadcast, shape_i, transpose,
+                                 zeros_like)
 from theano.tensor.elemwise import (All, Any, CAReduce, DimShuffle, Elemwise, Max, Min, Prod, Sum,
                                     _normalize_axis, reduce_dtypes)
 from theano.tensor.type import TensorType
@@ -110,9 +112,8 @@ complex_from_polar = Elemwise(ts.complex_from_polar)
 
 def _all_false_like(x):
     """A bool tensor of False shaped like ``x`` (an Alloc, as Theano builds for integer inputs)."""
-    from theano.tensor.basic import patternbroadcast
-    from theano.tensor.shape import shape_i
-    from theano.tensor.shape_ops import alloc
+    # alloc.py builds on this module (Alloc's gradient is a sum), so it is looked up when needed
+    from theano.tensor.alloc import alloc
 
     if x.ndim == 0:  # keep x in the graph, so that a function of x alone still uses its input
         return zeros_like(x, dtype="bool")
@@ -362,8 +363,6 @@ class Mean(_AxesOp):
         return [tuple(d for i, d in enumerate(s) if i not in self.axis)]
 
     def L_op(self, inputs, outputs, output_grads):
-        from theano.tensor.shape import shape_i
-
         (x,), (gz,) = inputs, output_grads
         if x.dtype in ts.discrete_dtypes:
             return [zeros_like(x, dtype=config.floatX)]
@@ -388,7 +387,6 @@ def mean(input, axis=None, dtype=None, op=False, keepdims=False, acc_dtype=None)
     if sum_dtype is None and x.dtype == "float16":
         sum_dtype = "float32"
     s = sum(x, axis=axis, dtype=sum_dtype, keepdims=keepdims, acc_dtype=acc_dtype)
-    from theano.tensor.shape import shape_i
 
     count_dtype = "float32" if s.dtype in ("float16", "float32", "complex64") else "float64"
     for a in _normalize_axis(axis, x.ndim):
@@ -406,7 +404,6 @@ def var(input, axis=None, ddof=0, keepdims=False, corrected=False):
     m = mean(x, axis=axis, keepdims=True)
     dev = x - m
     ss = sum(sqr(dev), axis=axis, keepdims=keepdims)
-    from theano.tensor.shape import shape_i
 
     n = None
     for a in _normalize_axis(axis, x.ndim):
@@ -508,10 +505,8 @@ class MaxAndArgmax(_AxesOp):
         return [[True, False]]
 
     def L_op(self, inputs, outputs, output_grads):
-        from theano.gradient import DisconnectedType
-
         (x,), (xmax, _), (g_max, _) = inputs, outputs, output_grads
-        if isinstance(g_max.type, DisconnectedType):
+        if isinstance(g_max.type, _DisconnectedType):
             return [zeros_like(x, dtype=config.floatX if x.dtype in ts.discrete_dtypes else None)]
         return Max(self.axis).L_op([x], [xmax], [g_max])
 
@@ -565,8 +560,6 @@ class Dot(Op):
 
     def grad(self, inputs, output_grads):
         (x, y), (gz,) = inputs, output_grads
-        from theano.tensor.basic import transpose
-
         if x.ndim == 1 and y.ndim == 1:
             gx, gy = gz * y, gz * x
         elif x.ndim == 2 and y.ndim == 1:
@@ -610,6 +603,7 @@ def dot(a, b):
         return a * b
     if a.ndim <= 2 and b.ndim <= 2:
         return _dot(a, b)
+    # tensordot (linalg_ops.py) builds on this module's elementwise ops and sums
     from theano.tensor.linalg_ops import tensordot
 
     return tensordot(a, b, [[a.ndim - 1], [np.maximum(0, b.ndim - 2)]])
@@ -622,44 +616,3 @@ def outer(x, y):
     if y.ndim != 1:
         y = y.flatten()
     return dot(x.dimshuffle(0, "x"), y.dimshuffle("x", 0))
-
-
-def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None):
-    """Covariance matrix of the variables in ``m`` (and ``y``), as ``numpy.cov``.
-
-    Each row of ``m`` is a variable and each column an observation (``rowvar=False``: the other way
-    round). The sum of squares is divided by ``N - ddof``; ``ddof`` defaults to 1, or 0 with
-    ``bias=True``. Differences from NumPy: a 2-d ``m`` (or ``y``) with ``rowvar=False`` is always
-    transposed (NumPy leaves a single-row array as it is), and weights are not supported.
-    """
-    if fweights is not None or aweights is not None:
-        raise NotImplementedError("cov: fweights and aweights are not supported")
-    if ddof is not None and not isinstance(ddof, (int, np.integer)):
-        raise ValueError(f"cov: ddof must be an integer, got {ddof!r}")
-
-    def rows(v):
-        v = as_tensor_variable(v)
-        if v.ndim > 2:
-            raise ValueError(f"cov: m and y must have at most 2 dimensions, got {v.ndim}")
-        if v.ndim < 2:
-            return v.dimshuffle(["x"] * (2 - v.ndim) + list(range(v.ndim)))
-        return v if rowvar else v.T
-
-    x = rows(m)
-    if y is not None:
-        from theano.tensor.shape_ops import concatenate
-
-        yr = rows(y)
-        x = concatenate([x, yr.astype(x.dtype) if yr.dtype != x.dtype else yr], axis=0)
-    if x.dtype in ts.discrete_dtypes:
-        x = cast(x, "float64")
-    if ddof is None:
-        ddof = 0 if bias else 1
-    from theano.tensor.shape import shape_i
-
-    centered = x - mean(x, axis=1, keepdims=True)
-    n = cast(shape_i(x, 1), x.dtype) - np.asarray(ddof, dtype=x.dtype)
-    c = dot(centered, centered.T.conj()) / n
-    if _builtins.all(c.broadcastable):  # one variable: a 0-d result, as numpy squeezes it
-        c = c.dimshuffle()
-    return c

@@ -7,16 +7,22 @@ checked at run time (a ValueError naming the shape). Integer inputs give float64
 """
 
 import numpy as np
-import scipy.linalg
 
 from theano.configdefaults import config
 from theano.gradient import grad_not_implemented
 from theano.graph.basic import Apply
 from theano.graph.op import Op
 from theano.scalar import basic as ts
-from theano.tensor.basic import as_tensor_variable, cast, zeros_like
+from theano.tensor import math as tm
+from theano.tensor.basic import as_tensor_variable, cast, ones_like, zeros_like
+from theano.tensor.math import dot, minimum
+from theano.tensor.math import sum as tsum
 from theano.tensor.linalg_ops import AllocDiag, ExtractDiag, SetDiagonal, diag, tensordot
 from theano.tensor.type import TensorType
+
+from theano.misc.lazy import lazy_module
+
+scipy = lazy_module("scipy", "scipy.linalg")   # imported at the first op that runs it
 
 __all__ = ["MatrixInverse", "matrix_inverse", "MatrixPinv", "pinv", "Det", "det", "Eig", "eig", "Eigh",
            "EighGrad", "eigh", "SVD", "SVDGrad", "svd", "QRFull", "QRGrad", "QRIncomplete", "qr", "Lstsq", "lstsq", "TensorInv", "tensorinv",
@@ -68,8 +74,6 @@ def _mT(x):
 
 
 def _dot(a, b):
-    from theano.tensor.math import dot
-
     return dot(a, b)
 
 
@@ -348,8 +352,6 @@ class SVD(Op):
             storage[0] = val.astype(out.dtype, copy=False)
 
     def infer_shape(self, node, input_shapes):
-        from theano.tensor.math import minimum
-
         m, n = input_shapes[0]
         k = minimum(m, n)
         if not self.compute_uv:
@@ -460,8 +462,6 @@ class QRFull(Op):
             storage[0] = np.asarray(val).astype(out.dtype, copy=False)
 
     def infer_shape(self, node, input_shapes):
-        from theano.tensor.math import minimum
-
         m, n = input_shapes[0]
         k = minimum(m, n)
         if self.mode == "reduced":
@@ -571,8 +571,6 @@ class Lstsq(Op):
         output_storage[3][0] = s.astype(outs[3].dtype, copy=False)
 
     def infer_shape(self, node, input_shapes):
-        from theano.tensor.math import minimum
-
         sa, sb, _ = input_shapes
         # the residuals' length depends on the rank found at run time: unknown (None)
         return [(sa[1],) + tuple(sb[1:]), None, (), (minimum(sa[0], sa[1]),)]
@@ -710,7 +708,6 @@ def trace(X):
     X = as_tensor_variable(X)
     if X.ndim != 2:
         raise TypeError(f"trace needs a matrix, got a {X.ndim}-d {X}")
-    from theano.tensor.math import sum as tsum
 
     return tsum(extract_diag(X))
 
@@ -733,8 +730,6 @@ def matrix_power(M, n):
     if n < 0:
         M, n = matrix_inverse(M), -n
     if n == 0:
-        from theano.tensor.basic import ones_like
-
         return AllocDiag()(ones_like(ExtractDiag()(M)))
     result = None
     base = M
@@ -753,8 +748,6 @@ def norm(x, ord=None):
     Vectors: None (2-norm), 'inf'/np.inf, '-inf'/-np.inf, 0 (count of non-zeros), any other p.
     Matrices: None/'fro', 'inf', '-inf', 1, -1, 2, -2 (extreme singular values), 'nuc'.
     """
-    import theano.tensor as T
-
     x = as_tensor_variable(x)
     if ord in ("inf", np.inf):
         ord = "inf"
@@ -762,30 +755,30 @@ def norm(x, ord=None):
         ord = "-inf"
     if x.ndim == 1:
         if ord is None:
-            return T.sqrt(T.sum(T.sqr(x)))
+            return tm.sqrt(tm.sum(tm.sqr(x)))
         if ord == "inf":
-            return T.max(abs(x))
+            return tm.max(abs(x))
         if ord == "-inf":
-            return T.min(abs(x))
+            return tm.min(abs(x))
         if ord == 0:
-            return T.sum(T.neq(x, 0), dtype=out_dtype(x.dtype))
+            return tm.sum(tm.neq(x, 0), dtype=out_dtype(x.dtype))
         if isinstance(ord, str):
             raise ValueError(f"norm: invalid order {ord!r} for a vector")
-        return T.sum(abs(x) ** ord) ** (1.0 / ord)
+        return tm.sum(abs(x) ** ord) ** (1.0 / ord)
     if x.ndim == 2:
         if ord is None or ord == "fro":
-            return T.sqrt(T.sum(T.sqr(abs(x))))
+            return tm.sqrt(tm.sum(tm.sqr(abs(x))))
         if ord == "inf":
-            return T.max(T.sum(abs(x), axis=1))
+            return tm.max(tm.sum(abs(x), axis=1))
         if ord == "-inf":
-            return T.min(T.sum(abs(x), axis=1))
+            return tm.min(tm.sum(abs(x), axis=1))
         if ord == 1:
-            return T.max(T.sum(abs(x), axis=0))
+            return tm.max(tm.sum(abs(x), axis=0))
         if ord == -1:
-            return T.min(T.sum(abs(x), axis=0))
+            return tm.min(tm.sum(abs(x), axis=0))
         if ord in (2, -2, "nuc"):
             s = svd(x, full_matrices=False, compute_uv=False)
-            return T.max(s) if ord == 2 else (T.min(s) if ord == -2 else T.sum(s))
+            return tm.max(s) if ord == 2 else (tm.min(s) if ord == -2 else tm.sum(s))
         raise ValueError(f"norm: invalid order {ord!r} for a matrix")
     if x.ndim == 0:
         raise ValueError(f"norm needs a vector or a matrix, got the scalar {x}")

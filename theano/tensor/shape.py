@@ -1,86 +1,26 @@
-"""Shape, Shape_i, Reshape and flatten."""
+"""Shape manipulation: Reshape/flatten, SpecifyShape, squeeze, swapaxes, shape_padleft/right/axis,
+and what is known of a shape vector when the graph is built (get_vector_length, vector_entries).
+
+``Shape``/``Shape_i`` (``x.shape``, ``shape_i``) live in ``basic.py``: every layer asks for shapes."""
 
 import numpy as np
 
 from theano.configdefaults import config
-from theano.graph.basic import Apply, Constant, Variable
+from theano.graph.basic import Apply, Constant
 from theano.graph.op import Op
 from theano.scalar import basic as ts
-from theano.tensor.basic import MakeVector, as_tensor_variable, cast, constant
+from theano.tensor.basic import (MakeVector, NotScalarConstantError, Shape, Shape_i, _disconnected, _int64,
+                                 _int_scalar, _static_axis, as_tensor_variable, cast, constant,
+                                 get_scalar_constant_value, patternbroadcast, shape, shape_i, zeros_like)
+from theano.tensor.elemwise import DimShuffle
+from theano.tensor.math import eq, switch
 from theano.tensor.type import TensorType
 
-
-class Shape(Op):
-    """The shape of a tensor, as an int64 vector."""
-
-    __props__ = ()
-
-    def make_node(self, x):
-        x = as_tensor_variable(x)
-        return Apply(self, [x], [TensorType("int64", (False,))()])
-
-    def perform(self, node, inputs, output_storage):
-        output_storage[0][0] = np.asarray(inputs[0].shape, dtype="int64")
-
-    def infer_shape(self, node, input_shapes):
-        return [(constant(node.inputs[0].ndim, dtype="int64"),)]
-
-    def grad(self, inputs, output_grads):
-        from theano.tensor.basic import zeros_like
-
-        return [zeros_like(inputs[0], dtype=config.floatX if inputs[0].dtype in ts.discrete_dtypes else None)]
-
-    def connection_pattern(self, node):
-        return [[False]]
-
-
-class Shape_i(Op):
-    """The length of dimension ``i`` of a tensor, as an int64 scalar."""
-
-    __props__ = ("i",)
-
-    def __init__(self, i):
-        self.i = int(i)
-
-    def __str__(self):
-        return f"Shape_i{{{self.i}}}"
-
-    def make_node(self, x):
-        x = as_tensor_variable(x)
-        if not 0 <= self.i < x.ndim:
-            raise ValueError(f"Shape_i{{{self.i}}}: {x} has only {x.ndim} dimensions")
-        return Apply(self, [x], [TensorType("int64", ())()])
-
-    def perform(self, node, inputs, output_storage):
-        output_storage[0][0] = np.asarray(inputs[0].shape[self.i], dtype="int64")
-
-    def infer_shape(self, node, input_shapes):
-        return [()]
-
-    def grad(self, inputs, output_grads):
-        from theano.tensor.basic import zeros_like
-
-        return [zeros_like(inputs[0], dtype=config.floatX if inputs[0].dtype in ts.discrete_dtypes else None)]
-
-    def connection_pattern(self, node):
-        return [[False]]
-
-
-_shape = Shape()
-
-
-def shape(x):
-    return _shape(x)
-
-
-def shape_i(x, i):
-    """Length of dimension ``i`` of ``x`` (a constant when ``x`` is broadcastable there)."""
-    x = as_tensor_variable(x)
-    if x.broadcastable[i]:
-        return constant(1, dtype="int64")
-    if isinstance(x, Constant):
-        return constant(x.data.shape[i], dtype="int64")
-    return Shape_i(i)(x)
+__all__ = [
+    "Shape", "Shape_i", "shape", "shape_i", "Reshape", "reshape", "flatten", "is_flat",
+    "get_vector_length", "vector_entries", "squeeze", "swapaxes", "shape_padleft", "shape_padright",
+    "shape_padaxis", "SpecifyShape", "specify_shape",
+]
 
 
 def _as_shape_vector(shp):
@@ -142,9 +82,6 @@ class Reshape(Op):
             raise ValueError(f"Cannot reshape an array of shape {x.shape} to {tuple(shp)}: {exc}") from exc
 
     def infer_shape(self, node, input_shapes):
-        from theano.tensor.math import switch, eq
-        from theano.tensor.shape_ops import vector_entries
-
         x, shp = node.inputs
         known = _known_entries(shp, self.ndim)
         sym_entries = None
@@ -176,8 +113,6 @@ class Reshape(Op):
 
     def grad(self, inputs, output_grads):
         (x, shp), (gz,) = inputs, output_grads
-        from theano.tensor.basic import zeros_like
-
         return [reshape(gz, shape(x), ndim=x.ndim), zeros_like(shp, dtype=config.floatX)]
 
     def connection_pattern(self, node):
@@ -196,8 +131,6 @@ def _known_entries(shp, ndim):
     if shp.owner is not None and isinstance(shp.owner.op, MakeVector):
         out = []
         for e in shp.owner.inputs:
-            from theano.tensor.basic import get_scalar_constant_value, NotScalarConstantError
-
             try:
                 out.append(int(get_scalar_constant_value(e)))
             except NotScalarConstantError:
@@ -245,8 +178,6 @@ def flatten(x, outdim=1, ndim=None):
         rest = s if rest is None else rest * s
     out = reshape(x, dims + [rest], ndim=outdim)
     bcast = x.broadcastable[: outdim - 1] + (all(x.broadcastable[outdim - 1:]),)
-    from theano.tensor.basic import patternbroadcast
-
     if out.broadcastable != bcast:
         out = patternbroadcast(out, tuple(o or b for o, b in zip(out.broadcastable, bcast)))
     return out
@@ -276,3 +207,164 @@ class Flatten:
 
     def __hash__(self):
         return hash((type(self), self.outdim))
+
+
+# -------------------------------------------------------------------------------------------------
+# shape vectors known when the graph is built
+# -------------------------------------------------------------------------------------------------
+
+
+def get_vector_length(v):
+    """The length of the symbolic vector ``v`` when known at graph construction, else ValueError.
+
+    Besides constants, broadcastable vectors, MakeVector and Shape, an op of a higher layer tells
+    the length of its output with a ``static_vector_length(node)`` method (an int, or None when
+    unknown): ARange, Join and Subtensor (a slice of a vector of known length) do.
+    """
+    v = as_tensor_variable(v)
+    if v.ndim != 1:
+        raise TypeError(f"get_vector_length: {v} is not a vector ({v.ndim} dimensions)")
+    if isinstance(v, Constant):
+        return int(v.data.shape[0])
+    if v.broadcastable[0]:
+        return 1
+    if v.owner is not None:
+        op = v.owner.op
+        if isinstance(op, MakeVector):
+            return len(v.owner.inputs)
+        if isinstance(op, Shape):
+            return v.owner.inputs[0].ndim
+        static_length = getattr(op, "static_vector_length", None)
+        if static_length is not None:
+            n = static_length(v.owner)
+            if n is not None:
+                return n
+    raise ValueError(f"The length of vector {v} is not known when the graph is built")
+
+
+def vector_entries(v, n=None):
+    """The entries of an integer vector as a list of scalar variables (length known statically).
+
+    An op of a higher layer may give them directly with a ``static_vector_entries(node)`` method
+    (a list, or None); otherwise they are ``v[0], v[1], ...``.
+    """
+    if isinstance(v, (list, tuple)):
+        return [as_tensor_variable(e) for e in v]
+    v = as_tensor_variable(v)
+    if n is None:
+        n = get_vector_length(v)
+    if isinstance(v, Constant):
+        return [constant(e, dtype=v.dtype) for e in np.asarray(v.data).reshape(-1)]
+    if v.owner is not None:
+        if isinstance(v.owner.op, MakeVector):
+            return list(v.owner.inputs)
+        if isinstance(v.owner.op, Shape):
+            return [shape_i(v.owner.inputs[0], i) for i in range(n)]
+        static_entries = getattr(v.owner.op, "static_vector_entries", None)
+        if static_entries is not None:
+            entries = static_entries(v.owner)
+            if entries is not None:
+                return entries
+    return [v[i] for i in range(n)]
+
+
+# -------------------------------------------------------------------------------------------------
+# dims: squeeze, swapaxes, padding
+# -------------------------------------------------------------------------------------------------
+
+
+def squeeze(x, axis=None):
+    """Remove broadcastable dimensions (all of them, or those in ``axis``, which must be so)."""
+    x = as_tensor_variable(x)
+    if axis is None:
+        drop = [d for d, b in enumerate(x.broadcastable) if b]
+    else:
+        axes = [axis] if isinstance(axis, (int, np.integer)) else list(axis)
+        drop = [_static_axis(a, x.ndim, "squeeze: axis") for a in axes]
+        for d in drop:
+            if not x.broadcastable[d]:
+                raise ValueError(f"squeeze: dimension {d} of {x} is not broadcastable (length 1 "
+                                 "known when the graph is built); use addbroadcast first")
+    return DimShuffle(x.broadcastable, [d for d in range(x.ndim) if d not in drop])(x)
+
+
+def swapaxes(y, axis1, axis2):
+    """Swap two dimensions of ``y``."""
+    y = as_tensor_variable(y)
+    a = _static_axis(axis1, y.ndim, "swapaxes: axis1")
+    b = _static_axis(axis2, y.ndim, "swapaxes: axis2")
+    order = list(range(y.ndim))
+    order[a], order[b] = order[b], order[a]
+    return DimShuffle(y.broadcastable, order)(y)
+
+
+def shape_padleft(t, n_ones=1):
+    """``t`` with ``n_ones`` broadcastable dimensions added on the left."""
+    t = as_tensor_variable(t)
+    return DimShuffle(t.broadcastable, ["x"] * n_ones + list(range(t.ndim)))(t)
+
+
+def shape_padright(t, n_ones=1):
+    t = as_tensor_variable(t)
+    return DimShuffle(t.broadcastable, list(range(t.ndim)) + ["x"] * n_ones)(t)
+
+
+def shape_padaxis(t, axis):
+    """``t`` with a broadcastable dimension inserted at ``axis`` (negative counts from the end)."""
+    t = as_tensor_variable(t)
+    axis = _static_axis(axis, t.ndim, "shape_padaxis: axis", extra=1)
+    order = list(range(t.ndim))
+    order.insert(axis, "x")
+    return DimShuffle(t.broadcastable, order)(t)
+
+
+# -------------------------------------------------------------------------------------------------
+# specify_shape
+# -------------------------------------------------------------------------------------------------
+
+
+class SpecifyShape(Op):
+    """Identity that checks at run time that ``x`` has the given shape (and lets infer_shape know)."""
+
+    __props__ = ()
+    view_map = {0: [0]}
+
+    def make_node(self, x, shape):
+        x = as_tensor_variable(x)
+        if isinstance(shape, (list, tuple)):
+            shape = MakeVector("int64")(*[_int_scalar(s, f"specify_shape: shape[{i}]")
+                                          for i, s in enumerate(shape)]) if shape else \
+                constant(np.zeros(0, dtype="int64"))
+        shape = as_tensor_variable(shape)
+        if shape.ndim != 1 or shape.dtype not in ts.integer_dtypes:
+            raise TypeError(f"specify_shape: shape must be an integer vector, got {shape}")
+        try:
+            n = get_vector_length(shape)
+        except ValueError:
+            n = None
+        if n is not None and n != x.ndim:
+            raise ValueError(f"specify_shape: {n} entries given for a {x.ndim}-d tensor")
+        return Apply(self, [x, shape], [x.type()])
+
+    def perform(self, node, inputs, output_storage):
+        x, shape = inputs
+        if x.ndim != len(shape) or tuple(x.shape) != tuple(int(s) for s in shape):
+            raise AssertionError(f"specify_shape: expected shape {tuple(int(s) for s in shape)}, "
+                                 f"got {x.shape}")
+        output_storage[0][0] = x
+
+    def infer_shape(self, node, input_shapes):
+        entries = vector_entries(node.inputs[1], node.inputs[0].ndim)
+        return [tuple(_int64(e) for e in entries)]
+
+    def connection_pattern(self, node):
+        return [[True], [False]]
+
+    def grad(self, inputs, output_grads):
+        return [output_grads[0], _disconnected()]
+
+    def R_op(self, inputs, eval_points):
+        return [None if eval_points[0] is None else self(eval_points[0], inputs[1])]
+
+
+specify_shape = SpecifyShape()

@@ -6,17 +6,24 @@ ValueErrors at run time that name the shapes. Integer inputs give float64 result
 """
 
 import numpy as np
-import scipy.linalg
 
 from theano.gradient import grad_not_implemented
 from theano.graph.basic import Apply
 from theano.graph.op import Op
 from theano.scalar import basic as ts
-from theano.tensor.basic import as_tensor_variable
+from theano.tensor.alloc import tril, triu
+from theano.tensor.basic import as_tensor_variable, shape_i
+from theano.tensor.join import stack
+from theano.tensor.math import dot
+from theano.tensor.shape import reshape
 from theano.tensor.linalg_ops import tensordot
 from theano.tensor.nlinalg import (_grad_like, _mT, as_matrix, check_square, matrix, out_dtype, real_dtype,
                                    vector)
 from theano.tensor.type import TensorType
+
+from theano.misc.lazy import lazy_module
+
+scipy = lazy_module("scipy", "scipy.linalg")   # imported at the first op that runs it
 
 __all__ = ["MATRIX_STRUCTURES", "Cholesky", "CholeskyGrad", "cholesky", "Solve", "solve", "solve_lower_triangular",
            "solve_upper_triangular", "solve_symmetric", "SolveTriangular", "solve_triangular",
@@ -29,9 +36,7 @@ MATRIX_STRUCTURES = ("general", "symmetric", "lower_triangular", "upper_triangul
 
 
 def _tri(x, lower, k=0):
-    import theano.tensor as T
-
-    return T.tril(x, k) if lower else T.triu(x, -k)
+    return tril(x, k) if lower else triu(x, -k)
 
 
 # -------------------------------------------------------------------------------------------------
@@ -139,8 +144,6 @@ def _check_solve_shapes(op, A, b):
 
 def _outer_grad(b_bar, c):
     """-b_bar c^T for vectors or matrices."""
-    from theano.tensor.math import dot
-
     if c.ndim == 1:
         return -dot(b_bar.dimshuffle(0, "x"), c.dimshuffle("x", 0))
     return -dot(b_bar, _mT(c))
@@ -434,8 +437,6 @@ class Kron(Op):
     def L_op(self, inputs, outputs, output_grads):
         # out reshaped to (a0, b0, a1, b1, ...) is the outer product of a and b with interleaved
         # axes: each gradient contracts gz in that layout with the other input.
-        from theano.tensor.basic import stack
-        from theano.tensor.shape import reshape, shape_i
 
         (a, b), (gz,) = inputs, output_grads
         nd = max(a.ndim, b.ndim)

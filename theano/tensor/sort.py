@@ -6,7 +6,9 @@ from theano.configdefaults import config
 from theano.graph.basic import Apply, Variable
 from theano.graph.op import Op
 from theano.scalar import basic as ts
-from theano.tensor.basic import as_tensor_variable, constant, zeros_like
+from theano.tensor.basic import (_const_int, _disconnected, _int64, _int_scalar, as_tensor_variable, constant,
+                                 zeros_like)
+from theano.tensor.shape import flatten
 from theano.tensor.type import TensorType
 
 __all__ = ["SortOp", "ArgSortOp", "sort", "argsort", "TopKOp", "topk", "argtopk", "topk_and_argtopk",
@@ -15,16 +17,8 @@ __all__ = ["SortOp", "ArgSortOp", "sort", "argsort", "TopKOp", "topk", "argtopk"
 _KINDS = ("quicksort", "mergesort", "heapsort", "stable")
 
 
-def _disconnected():
-    from theano.gradient import disconnected_type
-
-    return disconnected_type()
-
-
 def _axis_input(x, axis, what):
     """The axis as an int64 constant input, checked against ``x.ndim`` when known."""
-    from theano.tensor.shape_ops import _const_int, _int_scalar
-
     if isinstance(axis, (float, np.floating)):
         raise TypeError(f"{what}: axis must be an integer, got {axis!r}")
     if isinstance(axis, Variable) and getattr(axis.type, "ndim", None) == 0 and \
@@ -208,8 +202,6 @@ class TopKOp(Op):
         self.return_values, self.return_indices = bool(return_values), bool(return_indices)
 
     def make_node(self, x, kth):
-        from theano.tensor.shape_ops import _int_scalar
-
         x = as_tensor_variable(x)
         if x.ndim == 0:
             raise ValueError("topk needs at least one dimension")
@@ -249,8 +241,6 @@ class TopKOp(Op):
             store[0] = o
 
     def infer_shape(self, node, input_shapes):
-        from theano.tensor.shape_ops import _int64
-
         shp = list(input_shapes[0])
         shp[self.axis % len(shp)] = _int64(abs(node.inputs[1]))
         return [tuple(shp)] * len(node.outputs)
@@ -273,8 +263,6 @@ def topk(x, kth, axis=-1, sorted=True, idx_dtype="int64"):
     """The ``kth`` largest values of ``x`` along ``axis`` (the smallest when ``kth`` < 0)."""
     x = as_tensor_variable(x)
     if axis is None:
-        from theano.tensor.shape import flatten
-
         x, axis = flatten(x, 1), 0
     return TopKOp(axis, sorted, idx_dtype, True, False)(x, kth)
 
@@ -283,8 +271,6 @@ def argtopk(x, kth, axis=-1, sorted=True, idx_dtype="int64"):
     """The indices of the ``kth`` largest values of ``x`` along ``axis``."""
     x = as_tensor_variable(x)
     if axis is None:
-        from theano.tensor.shape import flatten
-
         x, axis = flatten(x, 1), 0
     return TopKOp(axis, sorted, idx_dtype, False, True)(x, kth)
 
@@ -293,8 +279,6 @@ def topk_and_argtopk(x, kth, axis=-1, sorted=True, idx_dtype="int64"):
     """``(topk(x, kth), argtopk(x, kth))`` from one op."""
     x = as_tensor_variable(x)
     if axis is None:
-        from theano.tensor.shape import flatten
-
         x, axis = flatten(x, 1), 0
     return tuple(TopKOp(axis, sorted, idx_dtype, True, True)(x, kth))
 
@@ -303,8 +287,6 @@ def sort(a, axis=-1, kind="quicksort", order=None):
     """A sorted copy of ``a`` along ``axis`` (``axis=None``: of the flattened tensor)."""
     a = as_tensor_variable(a)
     if axis is None:
-        from theano.tensor.shape import flatten
-
         a, axis = flatten(a, 1), 0
     return SortOp(kind, order)(a, axis)
 
@@ -313,7 +295,5 @@ def argsort(a, axis=-1, kind="quicksort", order=None):
     """The indices that sort ``a`` along ``axis`` (``axis=None``: the flattened tensor)."""
     a = as_tensor_variable(a)
     if axis is None:
-        from theano.tensor.shape import flatten
-
         a, axis = flatten(a, 1), 0
     return ArgSortOp(kind, order)(a, axis)

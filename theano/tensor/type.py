@@ -192,28 +192,22 @@ class TensorType(Type):
             return var
         if isinstance(vt, TensorType) and vt.dtype == self.dtype and vt.ndim == self.ndim and \
                 all(sb == ob or ob for sb, ob in zip(self.broadcastable, vt.broadcastable)):
+            # Rebroadcast is an op of basic.py, which builds on this module
             from theano.tensor.basic import patternbroadcast
 
             return patternbroadcast(var, self.broadcastable)
         return None
 
-    def make_variable(self, name=None):
-        from theano.tensor.var import TensorVariable
+    # variable_type and constant_type (TensorVariable, TensorConstant) are set by var.py, which
+    # builds on this module; importing theano.tensor imports both.
 
+    def make_variable(self, name=None):
         if self.dtype == "float64" and config.warn_float64 != "ignore":
             _float64_created(name)
-        return TensorVariable(self, None, None, name)
+        return self.variable_type(self, None, None, name)
 
     def make_constant(self, value, name=None):
-        from theano.tensor.var import TensorConstant
-
-        return TensorConstant(self, value, name=name)
-
-    @property
-    def constant_type(self):
-        from theano.tensor.var import TensorConstant
-
-        return TensorConstant
+        return self.constant_type(self, value, name=name)
 
 
 class _ArraySignature:

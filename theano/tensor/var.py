@@ -3,9 +3,13 @@
 import numpy as np
 
 from theano.graph.basic import Constant, Variable
+from theano.tensor.type import TensorType
 
 
 def _T():
+    # The methods and operators of a tensor variable build graphs with the ops of theano.tensor,
+    # all of which build on this module (their outputs are TensorVariables): they are looked up
+    # when called.
     import theano.tensor as T
 
     return T
@@ -324,7 +328,7 @@ class _tensor_py_operators:
 
     # indexing
     def __getitem__(self, index):
-        return _T().subtensor.getitem(self, index)
+        return _T().getitem(self, index)
 
     def __setitem__(self, key, value):
         raise TypeError(
@@ -374,8 +378,9 @@ def _defers(other, reflected):
     """Whether a binary operator should let ``other`` handle it: a symbolic variable of another kind
     (a sparse matrix) that defines the reflected operator, as Theano 1.0 let ``dense * sparse``
     reach the sparse ops."""
-    from theano.graph.basic import Variable
-    from theano.tensor.type import TensorType
-
     return (isinstance(other, Variable) and not isinstance(other.type, TensorType)
             and hasattr(type(other), reflected))
+
+
+TensorType.variable_type = TensorVariable
+TensorType.constant_type = TensorConstant

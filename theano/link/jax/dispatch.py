@@ -586,7 +586,7 @@ def _ints(vals):
 def _register_common():
     import jax
 
-    from theano.tensor import shape_ops as so
+    import theano.tensor as so  # Alloc, ARange, Join, Split, SpecifyShape, Roll, ...: all exported there
     from theano.tensor.math import MaxAndArgmax, Mean
 
     jnp = _jnp()

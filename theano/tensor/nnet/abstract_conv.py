@@ -12,7 +12,14 @@ and/or symbolic int scalars, or an int vector.
 import numpy as np
 
 from theano.configdefaults import config
+from theano.gradient import grad_undefined
+from theano.graph.basic import Apply
+from theano.graph.op import Op
+from theano.scalar import basic as ts
+from theano.tensor.alloc import arange, zeros
 from theano.tensor.basic import as_tensor_variable, get_scalar_constant_value
+from theano.tensor.join import concatenate
+from theano.tensor.shape import specify_shape
 from theano.tensor.nnet.conv import (Conv2d, Conv2dGradInputs, Conv2dGradWeights, Conv3d,
                                      Conv3dGradInputs, Conv3dGradWeights, conv2d,
                                      conv2d_grad_wrt_inputs, conv2d_grad_wrt_weights,
@@ -176,8 +183,6 @@ def assert_conv_shape(shape):
 def assert_shape(x, expected_shape, msg="Unexpected shape."):
     """``x`` with a run-time check (AssertionError) that its shape matches ``expected_shape``
     (entries: ints, symbolic int scalars or None for "any")."""
-    from theano.tensor.shape_ops import specify_shape
-
     x = as_tensor_variable(x)
     if expected_shape is None:
         return x
@@ -191,10 +196,6 @@ def assert_shape(x, expected_shape, msg="Unexpected shape."):
 
 
 def _make_assert_at_least():
-    from theano.graph.basic import Apply
-    from theano.graph.op import Op
-    from theano.scalar import basic as ts
-
     class AssertAtLeast(Op):
         """Identity on an int scalar that raises AssertionError(msg) when it is below ``minimum``."""
 
@@ -219,8 +220,6 @@ def _make_assert_at_least():
             return [()]
 
         def grad(self, inputs, output_grads):
-            from theano.gradient import grad_undefined
-
             return [grad_undefined(self, 0, inputs[0])]
 
     return AssertAtLeast
@@ -237,8 +236,6 @@ _AssertAtLeast = _make_assert_at_least()
 def bilinear_kernel_1D(ratio, normalize=True):
     """The 1-D "tent" kernel ``[1, 2, ..., ratio, ..., 2, 1]`` (length ``2 * ratio - 1``, floatX),
     divided by ``ratio`` when ``normalize``; ``ratio`` may be an int or a symbolic int scalar."""
-    from theano.tensor.basic import arange, concatenate
-
     rising = arange(1, ratio + 1, dtype=config.floatX)
     kern = concatenate([rising, rising[-2::-1]])
     if normalize:
@@ -275,8 +272,6 @@ def bilinear_upsampling(input, ratio=None, frac_ratio=None, batch_size=None,
     Computed as a transposed strided convolution of the edge-replicated input with the tent
     kernel of ``bilinear_kernel_1D``, so gradients flow to ``input``.
     """
-    from theano.tensor.basic import concatenate
-
     if (ratio is None) == (frac_ratio is None):
         raise ValueError("bilinear_upsampling: give exactly one of ratio and frac_ratio")
     if ratio is not None:
@@ -388,8 +383,6 @@ def causal_conv1d(input, filters, filter_shape, input_shape=None, subsample=1, f
     input is padded with ``filter_dilation * (kernel - 1)`` zeros on the left only), so with
     ``subsample=1`` the output has the input's length. ``filter_shape`` (3 entries, the kernel
     length at least known) is required."""
-    from theano.tensor.basic import concatenate, zeros
-
     x = as_tensor_variable(input)
     w = as_tensor_variable(filters)
     if x.ndim != 3 or w.ndim != 3:

@@ -27,6 +27,7 @@ from theano.graph.op import Op
 from theano.scalar import basic as ts
 from theano.gradient import DisconnectedType
 from theano.tensor.basic import as_tensor_variable, cast, constant, get_scalar_constant_value
+from theano.tensor.join import stack
 from theano.tensor.shape import shape_i
 from theano.tensor.type import TensorType
 
@@ -400,7 +401,6 @@ class _BaseConv(Op):
                 entries.append(v)
             if all(isinstance(v, int) for v in entries):
                 return constant(np.asarray(entries, dtype="int64"))
-            from theano.tensor.basic import stack
 
             return stack([cast(v, "int64") if not isinstance(v, int) else v for v in entries])
         v = as_tensor_variable(shape)

@@ -20,7 +20,8 @@ from numpy.lib.stride_tricks import as_strided
 from theano.graph.basic import Apply
 from theano.graph.op import Op
 from theano.scalar import basic as ts
-from theano.tensor.basic import as_tensor_variable
+from theano.configdefaults import config
+from theano.tensor.basic import as_tensor_variable, zeros_like
 from theano.tensor.shape import shape_i
 from theano.tensor.type import TensorType
 
@@ -118,9 +119,6 @@ class Images2Neibs(_NeibsBase):
     def L_op(self, inputs, outputs, output_grads):
         (x,), (gz,) = inputs, output_grads
         if x.dtype in ts.discrete_dtypes:
-            from theano.configdefaults import config
-            from theano.tensor.basic import zeros_like
-
             return [zeros_like(x, dtype=config.floatX)]
         grad_op = Images2NeibsGrad(self.neib_shape, self.neib_step, self.mode)
         return [grad_op(gz, *[shape_i(x, k) for k in range(4)])]

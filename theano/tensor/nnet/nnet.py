@@ -18,12 +18,17 @@ import warnings
 
 import numpy as np
 
+from theano.configdefaults import config
 from theano.graph.basic import Apply, Variable
 from theano.graph.op import Op
-from theano.gradient import grad_undefined
+from theano.gradient import disconnected_grad, grad_undefined
 from theano.scalar import basic as ts
 from theano.tensor import math as tm
+from theano.tensor.alloc import arange
 from theano.tensor.basic import as_tensor_variable, cast, constant, zeros_like
+from theano.tensor.extra_ops import unique
+from theano.tensor.join import concatenate
+from theano.tensor.linalg_ops import batched_dot, tensordot
 from theano.tensor.math import sigmoid, softplus
 from theano.tensor.type import TensorType
 
@@ -56,8 +61,6 @@ def _as_float(x):
     """Integer inputs become floatX (as Theano's float-only elementwise ops do); floats stay."""
     x = as_tensor_variable(x)
     if x.dtype in ts.discrete_dtypes:
-        from theano.configdefaults import config
-
         x = cast(x, config.floatX)
     return x
 
@@ -445,8 +448,6 @@ class CrossentropyCategorical1HotGrad(Op):
 
 def _onehot_like(matrix, y):
     """A matrix like ``matrix`` (no gradient) with 1 at ``[i, y[i]]`` and 0 elsewhere."""
-    from theano.gradient import disconnected_grad
-
     ones = disconnected_grad(zeros_like(matrix) + _const(1, matrix))
     row_ones = tm.sum(zeros_like(ones), axis=1) + _const(1, matrix)
     return -crossentropy_categorical_1hot_grad(row_ones, ones, y)
@@ -617,13 +618,11 @@ def h_softmax(x, batch_size, n_outputs, n_classes, n_outputs_per_class, W1, b1, 
     (batch, n_outputs); with an integer ``target`` vector, the probability of each row's target only
     (batch,), computing just the target's class.
     """
-    import theano.tensor as T
-
     x = as_tensor_variable(x)
-    class_probs = softmax(T.dot(x, W1) + b1)
+    class_probs = softmax(tm.dot(x, W1) + b1)
     if target is None:
         # (batch, n_in) x (n_classes, n_in, k) -> (batch, n_classes, k)
-        act = T.tensordot(x, W2, [[1], [1]]) + b2.dimshuffle("x", 0, 1)
+        act = tensordot(x, W2, [[1], [1]]) + b2.dimshuffle("x", 0, 1)
         out = softmax(act.reshape((-1, n_outputs_per_class)))
         out = out.reshape((batch_size, n_classes, n_outputs_per_class))
         out = class_probs.dimshuffle(0, 1, "x") * out
@@ -632,9 +631,9 @@ def h_softmax(x, batch_size, n_outputs, n_classes, n_outputs_per_class, W1, b1, 
     target = as_tensor_variable(target).flatten()
     tclass = target // n_outputs_per_class
     tpos = target % n_outputs_per_class
-    rows = T.arange(batch_size)
+    rows = arange(batch_size)
     # each row's own class weights: (batch, n_in, k)
-    act = T.batched_dot(x, W2[tclass]) + b2[tclass]
+    act = batched_dot(x, W2[tclass]) + b2[tclass]
     out = softmax(act)
     return class_probs[rows, tclass] * out[rows, tpos]
 
@@ -644,9 +643,6 @@ def confusion_matrix(actual, pred):
     ``[conf_mat, order]`` where ``order`` is the sorted vector of the labels seen in either and
     ``conf_mat[i, j]`` (int64) counts the positions where ``actual == order[i]`` and
     ``pred == order[j]`` (rows: actual, columns: predicted)."""
-    from theano.tensor.basic import concatenate
-    from theano.tensor.extra_ops import unique
-
     actual = as_tensor_variable(actual)
     pred = as_tensor_variable(pred)
     for name, v in (("actual", actual), ("pred", pred)):

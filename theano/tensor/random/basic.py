@@ -13,10 +13,11 @@ Most programs use ``RandomStreams`` instead, which does the state bookkeeping.
 import numpy as np
 
 from theano.graph.basic import Apply, Constant, Variable
-from theano.tensor.basic import as_tensor_variable, cast, constant
+from theano.tensor.basic import as_tensor_variable, cast, constant, shape_i
 from theano.tensor.random.op import (RandomOpBase, RandomVariable, _static_ones,
                                      default_float_dtype, integer_dtypes, normalize_size,
                                      size_entries)
+from theano.tensor.sort import TakeAlongAxis
 from theano.tensor.type import TensorType
 
 
@@ -358,9 +359,6 @@ def multinomial(random_state, size=None, n=1, pvals=(0.5, 0.5), ndim=None, dtype
 def shuffle_row_elements(random_state, x):
     """x with the elements of each row (its last axis) shuffled, each row independently. It is
     ``x`` indexed by random permutations, so its gradient with respect to ``x`` is defined."""
-    from theano.tensor.shape import shape_i
-    from theano.tensor.sort import TakeAlongAxis
-
     x = as_tensor_variable(x)
     if x.ndim < 1:
         raise ValueError(f"shuffle_row_elements needs at least one dimension, got {x} (0-d)")

@@ -21,7 +21,10 @@ from theano.configdefaults import config
 from theano.gradient import disconnected_type, grad_undefined
 from theano.graph.basic import Apply, Constant, Variable
 from theano.graph.op import Op
-from theano.tensor.basic import MakeVector, as_tensor_variable, cast, constant
+from theano.scalar.basic import upcast
+from theano.tensor.basic import MakeVector, Shape, as_tensor_variable, cast, constant, shape_i
+from theano.tensor.math import maximum
+from theano.tensor.shape import get_vector_length
 from theano.tensor.random.type import copy_rng, is_random_type
 from theano.tensor.type import TensorType
 
@@ -35,22 +38,15 @@ integer_dtypes = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32"
 
 def _vector_length(v):
     try:
-        from theano.tensor.shape_ops import get_vector_length
-    except ImportError:  # pragma: no cover - shape_ops is always there in a full install
-        get_vector_length = None
-    if get_vector_length is not None:
-        try:
-            return get_vector_length(v)
-        except (ValueError, TypeError, NotImplementedError):
-            pass
+        return get_vector_length(v)
+    except (ValueError, TypeError, NotImplementedError):
+        pass
     if isinstance(v, Constant):
         return int(np.asarray(v.data).shape[0])
     if v.broadcastable[0]:
         return 1
     owner = v.owner
     if owner is not None:
-        from theano.tensor.shape import Shape
-
         if isinstance(owner.op, MakeVector):
             return len(owner.inputs)
         if isinstance(owner.op, Shape):
@@ -135,8 +131,6 @@ def _static_ones(vec, length):
 
 def default_float_dtype(*params):
     """floatX upcast with the parameters' dtypes, as Theano's random functions chose."""
-    from theano.scalar.basic import upcast
-
     dts = [config.floatX] + [p.dtype for p in params if p.dtype not in integer_dtypes + ("bool",)]
     return upcast(*dts)
 
@@ -304,8 +298,6 @@ class RandomVariable(RandomOpBase):
 
     # -- shapes ---------------------------------------------------------------------------------
     def infer_shape(self, node, input_shapes):
-        from theano.tensor.math import maximum
-
         size_var = node.inputs[1]
         params = node.inputs[2:]
         n_batch = node.outputs[1].ndim - self.ndim_supp
@@ -342,8 +334,6 @@ def size_entries(size_var, n):
         return [constant(int(s), dtype="int64") for s in np.asarray(size_var.data).reshape(-1)]
     owner = size_var.owner
     if owner is not None:
-        from theano.tensor.shape import Shape, shape_i
-
         if isinstance(owner.op, MakeVector):
             return list(owner.inputs)
         if isinstance(owner.op, Shape):

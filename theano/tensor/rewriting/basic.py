@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from theano import gradient
 from theano.graph.basic import Constant
 from theano.graph.rewriting.basic import node_rewriter
 from theano.graph.rewriting.db import register_canonicalize, register_specialize, register_stabilize
@@ -46,8 +47,6 @@ register_specialize(constant_folding, name="constant_folding_specialize")
 
 
 def _grad_shaper_classes():
-    from theano import gradient
-
     return [gradient._GradShaper]
 
 

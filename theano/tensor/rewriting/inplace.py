@@ -5,7 +5,10 @@ reads). It runs last, after fusion."""
 from theano.graph.destroyhandler import get_destroy_handler
 from theano.graph.rewriting.basic import GraphRewriter, copy_trace
 from theano.graph.rewriting.db import register_inplace
+from theano.tensor.advanced_subtensor import AdvancedIncSubtensor, AdvancedIncSubtensor1
+from theano.tensor.blas import Gemm, Gemv, Ger
 from theano.tensor.elemwise import Elemwise
+from theano.tensor.subtensor import IncSubtensor
 
 
 def _elemwise_inplace(fgraph, dh, node):
@@ -40,8 +43,6 @@ def _inc_subtensor_inplace(fgraph, dh, node):
 
 
 def _gemm_inplace(fgraph, dh, node):
-    from theano.tensor.blas import Gemm, Gemv, Ger
-
     op = node.op
     if not isinstance(op, (Gemm, Gemv, Ger)) or op.inplace or not dh.can_destroy(fgraph, node, 0):
         return None
@@ -50,17 +51,9 @@ def _gemm_inplace(fgraph, dh, node):
 
 def _handlers():
     handlers = [(Elemwise, _elemwise_inplace)]
-    try:
-        from theano.tensor import subtensor
-
-        for name in ("IncSubtensor", "AdvancedIncSubtensor1", "AdvancedIncSubtensor"):
-            cls = getattr(subtensor, name, None)
-            if cls is not None and "inplace" in getattr(cls, "__props__", ()):
-                handlers.append((cls, _inc_subtensor_inplace))
-    except ImportError:
-        pass
-    from theano.tensor.blas import Gemm, Gemv, Ger
-
+    for cls in (IncSubtensor, AdvancedIncSubtensor1, AdvancedIncSubtensor):
+        if "inplace" in getattr(cls, "__props__", ()):
+            handlers.append((cls, _inc_subtensor_inplace))
     handlers.append(((Gemm, Gemv, Ger), _gemm_inplace))
     return handlers
 

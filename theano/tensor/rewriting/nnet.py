@@ -13,7 +13,8 @@ The ops live in ``theano.tensor.nnet.nnet``; when that module is missing nothing
 from theano.graph.rewriting.basic import node_rewriter
 from theano.graph.rewriting.db import register_stabilize
 from theano.scalar import basic as ts
-from theano.tensor.basic import cast
+from theano.tensor.alloc import zeros
+from theano.tensor.basic import cast, shape_i
 from theano.tensor.elemwise import DimShuffle
 from theano.tensor.rewriting.utils import elemwise_of, fit_to
 
@@ -62,9 +63,6 @@ if _nn is not None:
             return None
         x, b = parts
         if b is None:
-            from theano.tensor.shape import shape_i
-            from theano.tensor.shape_ops import zeros
-
             b = zeros((shape_i(x, 1),), dtype=x.dtype)
         nll, new_sm, _ = _nn.crossentropy_softmax_argmax_1hot_with_bias(x, b, y)
         out = node.outputs[0]

@@ -158,10 +158,8 @@ def _optional_class(module, name):
         return None
 
 
-_SpecifyShape = _optional_class("theano.tensor.shape_ops", "SpecifyShape") or \
-    _optional_class("theano.tensor.shape", "SpecifyShape")
-_Alloc = _optional_class("theano.tensor.shape_ops", "Alloc") or \
-    _optional_class("theano.tensor.basic", "Alloc")
+_SpecifyShape = _optional_class("theano.tensor.shape", "SpecifyShape")
+_Alloc = _optional_class("theano.tensor.alloc", "Alloc")
 
 if _SpecifyShape is not None:
 

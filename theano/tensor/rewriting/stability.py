@@ -32,8 +32,9 @@ from theano.graph.rewriting.basic import node_rewriter
 from theano.graph.rewriting.db import register_stabilize
 from theano.scalar import basic as ts
 from theano.tensor import math as tm
-from theano.tensor.basic import constant
+from theano.tensor.basic import constant, fill
 from theano.tensor.elemwise import CAReduce, DimShuffle, Elemwise
+from theano.tensor.nnet.nnet import Softmax, SoftmaxGrad, softmax_op
 from theano.tensor.rewriting.math import (_is_max_shifted, axes_size, is_max_reduce,
                                           safe_exp_shift, shift_parts)
 from theano.tensor.rewriting.utils import elemwise_of, fit_to, is_const, scalar_const
@@ -273,10 +274,6 @@ def _parse(var, e, prod, depth=0):
 
 
 def _is_softmax(op):
-    try:
-        from theano.tensor.nnet.nnet import Softmax
-    except ImportError:  # pragma: no cover
-        return False
     return isinstance(op, Softmax)
 
 
@@ -422,12 +419,7 @@ def _softmax_along(x, axis):
     """``exp(x) / sum(exp(x), axis, keepdims)`` computed with the maximum subtracted first: the
     Softmax op when ``axis`` is the last axis (so ``log`` of it becomes ``logsoftmax``)."""
     if tuple(axis) == (x.ndim - 1,) and x.ndim >= 1:
-        try:
-            from theano.tensor.nnet.nnet import softmax_op
-        except ImportError:  # pragma: no cover
-            softmax_op = None
-        if softmax_op is not None:
-            return softmax_op(x)
+        return softmax_op(x)
     n = axes_size(x, axis)
     e = tm.exp(x - safe_exp_shift(tm.max(x, axis=axis, keepdims=True), n))
     return e / tm.sum(e, axis=axis, keepdims=True)
@@ -658,19 +650,9 @@ def _is_pairwise_shifted(a):
                                   or is_max_reduce(parts[1]))
 
 
-def _softmax_classes():
-    try:
-        from theano.tensor.nnet import nnet as _nn
-    except ImportError:  # pragma: no cover
-        return []
-    return [_nn.SoftmaxGrad]
-
-
-@node_rewriter(_softmax_classes())
+@node_rewriter([SoftmaxGrad])
 def local_softmax_grad_of_quotient(fgraph, node):
     """``softmax_grad(p / sm, sm)`` -> ``p - sm * sum(p, -1)`` (the gradient of ``log(softmax)``)."""
-    from theano.tensor.basic import fill
-
     dy, sm = node.inputs
     out = node.outputs[0]
     prod = _read(dy) if _float_out(dy) else None
@@ -687,8 +669,7 @@ def local_softmax_grad_of_quotient(fgraph, node):
     return [fit_to(res, out, [sm])]
 
 
-if _softmax_classes():
-    register_stabilize(local_softmax_grad_of_quotient, "stability", "nnet")
+register_stabilize(local_softmax_grad_of_quotient, "stability", "nnet")
 
 
 @node_rewriter([CAReduce])
@@ -716,8 +697,6 @@ def local_sum_over_exp_sum(fgraph, node):
     col, ready = _collect(prod)
     p = _build(prod, col, ready, x.dtype)
     if p.broadcastable != x.broadcastable:
-        from theano.tensor.basic import fill
-
         p = fill(x, p)
     kw = {}
     if getattr(op, "acc_dtype", None) is not None:

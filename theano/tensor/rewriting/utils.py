@@ -4,13 +4,13 @@ import numpy as np
 
 from theano.graph.basic import Constant
 from theano.scalar import basic as ts
+from theano.tensor.basic import NotScalarConstantError, cast, constant, fill, get_scalar_constant_value, patternbroadcast
+from theano.tensor.elemwise import DimShuffle, Elemwise
 
 
 def scalar_const(v):
     """The value of ``v`` if it is a constant with a single element (maybe dimshuffled/cast), else
     None. Never raises."""
-    from theano.tensor.basic import NotScalarConstantError, get_scalar_constant_value
-
     if v.owner is None and not isinstance(v, Constant):
         return None
     try:
@@ -35,8 +35,6 @@ def is_const(v, value):
 
 def elemwise_of(var, scalar_op_cls):
     """The node computing ``var`` if it is an Elemwise of ``scalar_op_cls`` (class or instance)."""
-    from theano.tensor.elemwise import Elemwise
-
     node = var.owner
     if node is None or not isinstance(node.op, Elemwise) or node.op.inplace_pattern:
         return None
@@ -48,8 +46,6 @@ def elemwise_of(var, scalar_op_cls):
 
 def is_elemwise(node, scalar_op):
     """True if ``node`` is a (not in-place) Elemwise of ``scalar_op`` (an instance or class)."""
-    from theano.tensor.elemwise import Elemwise
-
     if not isinstance(node.op, Elemwise) or node.op.inplace_pattern:
         return False
     so = node.op.scalar_op
@@ -64,9 +60,6 @@ def fit_to(new, out, inputs=()):
 
     Returns None when that is impossible (``new`` has more dimensions than ``out``).
     """
-    from theano.tensor.basic import cast, fill, patternbroadcast
-    from theano.tensor.elemwise import DimShuffle
-
     if new.type == out.type:
         return new
     if new.ndim > out.ndim:
@@ -94,8 +87,6 @@ def fit_to(new, out, inputs=()):
 
 def filled_constant(value, out, inputs):
     """A constant ``value`` with the shape and type of ``out`` (the broadcast of ``inputs``)."""
-    from theano.tensor.basic import constant
-
     c = constant(np.asarray(value, dtype=out.dtype))
     return fit_to(c, out, [i for i in inputs if not all(i.broadcastable)])
 

@@ -31,7 +31,9 @@ from theano.gradient import DisconnectedType
 from theano.graph.basic import Apply, Constant
 from theano.graph.op import Op
 from theano.scalar import basic as ts
-from theano.tensor.basic import as_tensor_variable, constant
+from theano.configdefaults import config
+from theano.tensor.basic import as_tensor_variable, constant, zeros_like
+from theano.tensor.math import ge, gt, maximum, switch
 from theano.tensor.type import TensorType
 
 __all__ = ["pool_2d", "pool_3d", "max_pool_2d_same_size", "Pool", "PoolGrad", "MaxPoolGrad",
@@ -62,7 +64,6 @@ def pool_output_length(n, ws, stride, pad, ignore_border):
         if stride >= ws:
             return (n - 1) // stride + 1
         return max(0, (n - 1 - ws + stride) // stride) + 1
-    from theano.tensor.math import ge, gt, maximum, switch
 
     if ignore_border:
         return maximum((n + 2 * pad - ws) // stride + 1, 0)
@@ -381,9 +382,6 @@ class Pool(_PoolBase):
         x, ws, stride, pad = inputs
         (z,), (gz,) = outputs, output_grads
         if x.dtype in ts.discrete_dtypes:
-            from theano.configdefaults import config
-            from theano.tensor.basic import zeros_like
-
             gx = zeros_like(x, dtype=config.floatX)
         elif self.mode == "max":
             gx = MaxPoolGrad(**self._same_params())(x, z, gz, ws, stride, pad)
@@ -476,7 +474,6 @@ class MaxPoolGrad(PoolGrad):
     def L_op(self, inputs, outputs, output_grads):
         x, z, gz, ws, stride, pad = inputs
         (g,) = output_grads
-        from theano.tensor.basic import zeros_like
 
         # piecewise constant in x and maxout; linear in gz
         gg = DownsampleFactorMaxGradGrad(**self._same_params())(x, z, g, ws, stride, pad)
@@ -524,7 +521,6 @@ class DownsampleFactorMaxGradGrad(_PoolBase):
     def L_op(self, inputs, outputs, output_grads):
         x, z, gx, ws, stride, pad = inputs
         (g,) = output_grads
-        from theano.tensor.basic import zeros_like
 
         gg = MaxPoolGrad(**self._same_params())(x, z, g, ws, stride, pad)
         return [zeros_like(x), zeros_like(z), gg] + [_disconnected() for _ in range(3)]
@@ -580,7 +576,6 @@ class AveragePoolGrad(PoolGrad):
     def L_op(self, inputs, outputs, output_grads):
         x, gz, ws, stride, pad = inputs
         (g,) = output_grads
-        from theano.tensor.basic import zeros_like
 
         # x only gives the shape (zero gradient); linear in gz, whose adjoint is the pooling
         g_gz = Pool(mode=self.mode, **self._same_params())(g, ws, stride, pad)
