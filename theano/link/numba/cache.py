@@ -17,26 +17,36 @@ is refused with a warning: kernels then go to a private temporary directory of t
 kernel's source is executed only when its text hashes to the key in its file name, and never
 through a ``.pyc`` file. The cache is capped (``config.compiledir_max_mb``): above it, the least
 recently used kernels are evicted (``theano-cache`` lists, clears and purges it).
+
+Memory: a kernel is compiled once per process and shared by every graph whose node has the same
+scalar program (the source is the key). The process keeps a kernel's numba dispatcher only while
+a compiled function uses it: dropping the last such function frees its Python side (the
+dispatcher, its type-inference results and LLVM library objects, its module). The machine code
+and LLVM module that numba's MCJIT engine owns stay until the process ends (numba never removes
+modules from the engine; numba issue 7831), about 1.2 MB per kernel (``benchmarks/bench_memory.py``).
 """
 
 import atexit
 import glob
 import hashlib
 import importlib.util
+import linecache
 import os
 import shutil
 import stat
 import sys
 import tempfile
 import threading
+import types
 import uuid
 import warnings
+import weakref
 
 from theano.configdefaults import config
 
 _VERSION_TAG = None
-_loaded = {}      # key -> module, in this process
-_lock = threading.Lock()   # in-process only: two threads of one process import a module once
+_loaded = {}      # key -> _Entry of the kernel module, in this process (see load_module)
+_lock = threading.RLock()  # in-process only: two threads of one process import a module once
 
 
 def version_tag():
@@ -157,15 +167,108 @@ def is_cached(source):
     return bool(glob.glob(os.path.join(d, "__pycache__", f"k_{key}.*.nbi")))
 
 
+class _Entry:
+    """What this process keeps of one loaded kernel module: the module itself (in ``sys.modules``,
+    where numba looks it up by name when it loads a cached overload) and weak references to its
+    numba dispatchers, which only their users (the compiled functions) hold."""
+
+    __slots__ = ("key", "module", "dispatchers", "alive", "__weakref__")
+
+    def __init__(self, key, module):
+        self.key = key
+        self.module = module
+        self.dispatchers = {}   # attribute name -> weakref to the dispatcher
+        self.alive = 0
+
+    def handle(self):
+        """A namespace with the module's attributes and its live dispatchers; None when one of
+        them has been collected (the module is then executed again)."""
+        found = {}
+        for attr, ref in self.dispatchers.items():
+            disp = ref()
+            if disp is None:
+                return None
+            found[attr] = disp
+        if not found:
+            return self.module
+        mod = types.ModuleType(self.module.__name__)
+        mod.__dict__.update(self.module.__dict__)
+        mod.__dict__.update(found)
+        return mod
+
+
+def _dispatcher_class():
+    d = sys.modules.get("numba.core.dispatcher")
+    return getattr(d, "Dispatcher", None) if d is not None else None
+
+
+def _names_used_by_code(namespace):
+    """Global names read by the functions defined in ``namespace`` (nested code included)."""
+    used = set()
+    stack = [v.__code__ for v in namespace.values() if isinstance(v, types.FunctionType)]
+    while stack:
+        code = stack.pop()
+        used.update(code.co_names)
+        stack.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+    return used
+
+
+def _release(entry, attr):
+    """A dispatcher of ``entry`` was collected: when none is left, forget the module (no lock
+    taken: this runs from the garbage collector, possibly inside ``load_module``)."""
+    entry.alive -= 1
+    if entry.alive > 0:
+        return
+    name = entry.module.__name__
+    if sys.modules.get(name) is entry.module:
+        sys.modules.pop(name, None)
+    linecache.cache.pop(getattr(entry.module, "__file__", None), None)   # read by numba's IR
+    if _loaded.get(entry.key) is entry:
+        _loaded.pop(entry.key, None)
+
+
+def _detach_dispatchers(entry):
+    """Move the module's numba dispatchers out of its globals, to weak references.
+
+    numba registers each compiled overload in its target context (for calls from other jitted
+    code); that entry refers to the overload's environment, whose globals are the module's dict.
+    A dispatcher kept in that dict is thus reachable from a process-wide table and never freed,
+    nor are its type-inference results and LLVM library (numba issue 7831). Without it there, the
+    dispatcher dies with the last compiled function that uses it, and numba's own finalizer drops
+    the registration. A dispatcher that code of the module calls by name must stay."""
+    cls = _dispatcher_class()
+    if cls is None:
+        return
+    glb = entry.module.__dict__
+    used = _names_used_by_code(glb)
+    found = {}
+    for attr, value in list(glb.items()):
+        if isinstance(value, cls) and attr not in used:
+            found[attr] = value
+            del glb[attr]
+    for attr, disp in found.items():
+        entry.dispatchers[attr] = weakref.ref(disp)
+        entry.alive += 1
+        weakref.finalize(disp, _release, entry, attr)
+    return found
+
+
 def load_module(source, fresh=False):
     """Import the kernel module of ``source`` from the cache directory (writing it if needed).
 
     The module's code is compiled from ``source`` itself, after checking that the file holds
-    exactly that text, so neither a changed file nor a stale or forged ``.pyc`` is ever run."""
+    exactly that text, so neither a changed file nor a stale or forged ``.pyc`` is ever run.
+
+    The result is a module object with the module's attributes. Its numba dispatchers are held
+    only by it and by whoever takes them from it: the same source loaded again while they are
+    alive gives the same dispatchers (a kernel is compiled once per process, whichever graphs use
+    it), and once every user is gone they are freed with their compiled overloads."""
     key = kernel_key(source)
     with _lock:
         if not fresh and key in _loaded:
-            return _loaded[key]
+            mod = _loaded[key].handle()
+            if mod is not None:
+                return mod
         d = kernel_dir()
         if make_private_dir(d) is not None:
             _checked_dirs.pop(config.compiledir, None)
@@ -178,11 +281,18 @@ def load_module(source, fresh=False):
         # numba's cached code finds its globals by importing the module by name
         sys.modules[name] = module
         exec(compile(source, path, "exec"), module.__dict__)
-        _loaded[key] = module
+        entry = _Entry(key, module)
+        found = _detach_dispatchers(entry)
+        _loaded[key] = entry
         _touch(d, key)
         if wrote:
             _maybe_evict(d)
-        return module
+        if not found:
+            return module
+        mod = types.ModuleType(name)
+        mod.__dict__.update(module.__dict__)
+        mod.__dict__.update(found)
+        return mod
 
 
 def _touch(d, key):
