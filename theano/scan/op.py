@@ -24,10 +24,18 @@ non-sequences``. Outer outputs: ``buffers that are written + accs + untraced + [
 The inner graph is compiled once, on first use, with the op's mode; ``perform`` runs a step loop
 generated once per op as straight-line Python (``_build_loop``): one argument list reused for every
 step, rows read as views of preallocated buffers, the inner thunk called directly, results checked
-for shape and written into the buffers and accumulators. ``scan/rewriting.py`` drops unused parts
+for shape and written into the buffers and accumulators. On the native backend, an inner graph
+made only of ops Numba can express runs instead as one compiled loop over the steps
+(``_NumbaLoop``: the inner graph from ``link/numba/graph.py`` and the step loop around it),
+when the input shapes say its elementwise loops are small and not dominated by libm functions,
+the rule of the whole-graph tier, decided from shapes only. Buffers the loop allocates are kept
+by the op and reused by a later call when nothing else refers to them any more (the returned
+outputs and their views keep theirs). ``scan/rewriting.py`` drops unused parts
 of a loop, hoists products of a sequence and a non-sequence out of it, and lets gradient loops
 write into their initial buffers in place.
 """
+
+import sys
 
 import numpy as np
 
@@ -98,10 +106,11 @@ class SequenceOf(Type):
         return f"SequenceOf({self.elem_type})"
 
 
-def _alloc_buffer(op, bufs, row_shapes, k, v, steps):
+def _alloc_buffer(op, bufs, row_shapes, k, v, t0, n):
     """Allocate buffer ``k`` (initialised 'none') from the first value written into it."""
     shape = np.shape(v)
-    buf = bufs[k] = np.zeros((steps + op.buffers[k].span,) + shape, dtype=op.elem_types[k].dtype)
+    buf = bufs[k] = op._new_buffer(k, (t0 + n + op.buffers[k].span,) + shape,
+                                   op.elem_types[k].dtype, n, t0)
     row_shapes[k] = shape
     return buf
 
@@ -141,6 +150,8 @@ class Scan(Op):
         self.record_untraced = bool(record_untraced)
         self._fn = None
         self._loop = None
+        self._nb = None          # the compiled loop (_NumbaLoop), False where there is none
+        self._pool = {}          # buffer index: an array a later call may reuse
         n_reads = sum(len(b.reads) for b in self.buffers)
         n_writes = sum(len(b.writes) for b in self.buffers)
         if len(self.inner_inputs) != n_reads + self.n_untraced + self.n_nonseq:
@@ -243,12 +254,18 @@ class Scan(Op):
         state = dict(self.__dict__)
         state["_fn"] = None
         state["_loop"] = None
+        state["_nb"] = None
+        state["_pool"] = {}
+        state.pop("_maker", None)
+        state.pop("_lay", None)
         state.pop("_hash", None)  # hashes of strings differ between processes
         return state
 
     def __setstate__(self, state):
         state.setdefault("_loop", None)
         state.setdefault("inplace", ())
+        state.setdefault("_nb", None)
+        state.setdefault("_pool", {})
         self.__dict__.update(state)
 
     def with_recording(self):
@@ -361,8 +378,45 @@ class Scan(Op):
 
             fn = function(self.inner_inputs, self.inner_outputs, mode=self.mode,
                           on_unused_input="ignore", trust_input=True)
+            self._maker = fn.maker
             self._fn = fn.maker.thunk
         return self._fn
+
+    def _numba_loop(self):
+        """This op's compiled loop (built once), or False where the inner graph has none."""
+        nb = self._nb
+        if nb is None:
+            nb = False
+            try:
+                nb = _NumbaLoop.build(self)
+            finally:
+                self._nb = nb or False
+        return nb
+
+    def _new_buffer(self, k, shape, dtype, steps, t0, head=0):
+        """An array of ``shape``: the one an earlier call left for buffer ``k`` when nothing else
+        refers to it any more (else a new one), zero except rows ``[0, head)`` (the caller's)
+        and the rows every step writes (a loop from 0 that runs all its steps fills them)."""
+        buf = self._pool.pop(k, None)
+        if buf is not None and buf.shape == shape and buf.dtype == dtype and \
+                sys.getrefcount(buf) == 2:
+            b = self.buffers[k]
+            start = b.head if b.init == "head" else 0
+            if not (t0 == 0 and not self.as_while and b.writes == (start,) and b.span == start):
+                buf[head:] = 0
+            return buf
+        del buf
+        return np.zeros(shape, dtype=dtype)
+
+    def _keep(self, bufs):
+        """Keep the buffers this call allocated for a later call (see ``_new_buffer``)."""
+        pool = self._pool
+        inplace = self.inplace
+        for k in self._layout()[5]:
+            if k not in inplace:
+                buf = bufs[k]
+                if type(buf) is np.ndarray and buf.base is None:
+                    pool[k] = buf
 
     def _label(self, i):
         return self.buffers[i].label or f"buffer {i}"
@@ -415,7 +469,7 @@ class Scan(Op):
                 add(f"        v = outs[{pos}]")
                 if b.init == "none":
                     add(f"        if b{k} is None:")
-                    add(f"            b{k} = _alloc(op, bufs, row_shapes, {k}, v, t0 + n)")
+                    add(f"            b{k} = _alloc(op, bufs, row_shapes, {k}, v, t0, n)")
                     add(f"            rs{k} = row_shapes[{k}]")
                 add(f"        if v.__class__ is not _ndarray or v.shape != rs{k}:")
                 add(f"            _check_row(op, s, {k}, v, rs{k})")
@@ -444,6 +498,18 @@ class Scan(Op):
         loop.source = "\n".join(lines)
         return loop
 
+    def _layout(self):
+        """Facts of the layout ``perform`` uses at every call (computed once)."""
+        lay = self.__dict__.get("_lay")
+        if lay is None:
+            init = self.init_buffers
+            a0 = 2 + len(init)
+            u0 = a0 + self.n_acc
+            lay = self.__dict__["_lay"] = (
+                {k: 2 + p for p, k in enumerate(init)}, a0, u0, u0 + self.n_untraced,
+                tuple(b.span for b in self.buffers), tuple(self.out_buffers))
+        return lay
+
     def perform(self, node, inputs, output_storage):
         n = int(inputs[0])
         t0 = int(inputs[1])
@@ -451,11 +517,69 @@ class Scan(Op):
             raise ValueError(self._negative_steps_message(n, inputs))
         if t0 < 0:
             raise ValueError(f"Scan: t_start must be >= 0, got {t0}")
-        _, _, inits, accs0, untraced, nonseqs = self.split_inputs(inputs)
+        init_at, a0, u0, ns0, spans, out_buffers = self._layout()
+        inits = {k: inputs[p] for k, p in init_at.items()}
+        accs0 = inputs[a0:u0]
+        untraced = inputs[u0:ns0]
+        nonseqs = inputs[ns0:]
+        fn = self._fn
+        if fn is None:
+            fn = self._compiled()
+        nb = self._nb
+        if nb is None:
+            nb = self._numba_loop()
+        done = None
+        if nb and n > 0:
+            bufs = self._buffers(inits, t0, n)
+            accs = [np.array(a, copy=True) for a in accs0]
+            done = nb.run(self, fn, bufs, accs, nonseqs, t0, n)
+            record = None
+        if done is None:
+            bufs = self._buffers(inits, t0, n)
+            accs = [np.array(a, copy=True) for a in accs0]
+            loop = self._loop
+            if loop is None:
+                loop = self._loop = self._build_loop()
+            record = [[None] * (t0 + n) for _ in range(self.n_untraced)] if self.record_untraced \
+                else None
+            row_shapes = [buf.shape[1:] if isinstance(buf, np.ndarray) else None for buf in bufs]
+            # one argument list for every step: reads and untraced states are replaced in place
+            args = [None] * (self._n_reads + self.n_untraced) + list(nonseqs)
+            done, untraced = loop(fn, args, bufs, accs, list(untraced), record, t0, n, row_shapes)
+        self._keep(bufs)
+        out_i = 0
+        for k in out_buffers:
+            buf = bufs[k]
+            if buf is None:  # never written (0 steps): the row shape is unknown
+                typ = self.elem_types[k]
+                buf = np.zeros((t0 + n + spans[k],) + (0,) * typ.ndim, dtype=typ.dtype)
+            if done < n and self.buffers[k].init != "full":
+                buf = buf[: t0 + done + spans[k]]
+            output_storage[out_i][0] = buf
+            out_i += 1
+        for a in accs:
+            output_storage[out_i][0] = a
+            out_i += 1
+        for u in untraced:
+            if isinstance(u, np.ndarray) and any(u is x for x in inputs):
+                u = u.copy()  # never hand back an input's own memory as a new state
+            output_storage[out_i][0] = u
+            out_i += 1
+        if record is not None:
+            for lst in record:
+                output_storage[out_i][0] = lst
+                out_i += 1
+        output_storage[out_i][0] = np.asarray(done, dtype="int64")
+
+    def _buffers(self, inits, t0, n):
+        """The buffers of a call: sequences as given, written buffers initialised from their
+        outer value (a copy, or the value itself where the in-place rewrite gave it), 'none'
+        buffers as None (allocated at the first write)."""
         inplace = self.inplace
+        spans = self._layout()[4]
         bufs = []
         for i, b in enumerate(self.buffers):
-            need = t0 + n + b.span
+            need = t0 + n + spans[i]
             if b.init == "none":
                 bufs.append(None)
                 continue
@@ -472,7 +596,13 @@ class Scan(Op):
                 elif i in inplace and type(x) is np.ndarray and x.flags.writeable:
                     bufs.append(x)    # the in-place rewrite gave this value to the loop
                 else:
-                    bufs.append(x.copy())
+                    buf = self._pool.pop(i, None)
+                    if buf is not None and buf.shape == x.shape and buf.dtype == x.dtype and \
+                            sys.getrefcount(buf) == 2:
+                        np.copyto(buf, x)
+                    else:
+                        buf = x.copy()
+                    bufs.append(buf)
             else:
                 h = b.head
                 if x.shape[0] != h:
@@ -480,43 +610,10 @@ class Scan(Op):
                         f"scan: the initial value of {self._label(i)} has {x.shape[0]} rows but "
                         f"its taps need exactly {h}"
                     )
-                buf = np.zeros((need,) + x.shape[1:], dtype=x.dtype)
+                buf = self._new_buffer(i, (need,) + x.shape[1:], x.dtype, n, t0, h)
                 buf[:h] = x
                 bufs.append(buf)
-        accs = [np.array(a, copy=True) for a in accs0]
-        fn = self._compiled()
-        loop = self._loop
-        if loop is None:
-            loop = self._loop = self._build_loop()
-        record = [[None] * (t0 + n) for _ in range(self.n_untraced)] if self.record_untraced else None
-        row_shapes = [buf.shape[1:] if isinstance(buf, np.ndarray) else None for buf in bufs]
-        # one argument list for every step: reads and untraced states are replaced in place
-        args = [None] * (self._n_reads + self.n_untraced) + list(nonseqs)
-        done, untraced = loop(fn, args, bufs, accs, list(untraced), record, t0, n, row_shapes)
-        out_i = 0
-        for k in self.out_buffers:
-            b = self.buffers[k]
-            buf = bufs[k]
-            if buf is None:  # never written (0 steps): the row shape is unknown
-                typ = self.elem_types[k]
-                buf = np.zeros((t0 + n + b.span,) + (0,) * typ.ndim, dtype=typ.dtype)
-            if done < n and b.init != "full":
-                buf = buf[: t0 + done + b.span]
-            output_storage[out_i][0] = buf
-            out_i += 1
-        for a in accs:
-            output_storage[out_i][0] = a
-            out_i += 1
-        for u in untraced:
-            if isinstance(u, np.ndarray) and any(u is x for x in inputs):
-                u = u.copy()  # never hand back an input's own memory as a new state
-            output_storage[out_i][0] = u
-            out_i += 1
-        if record is not None:
-            for lst in record:
-                output_storage[out_i][0] = lst
-                out_i += 1
-        output_storage[out_i][0] = np.asarray(done, dtype="int64")
+        return bufs
 
     def _negative_steps_message(self, n, inputs):
         parts = []
@@ -620,3 +717,263 @@ class Scan(Op):
         from theano.scan.grad import scan_grad
 
         return scan_grad(self, inputs, outputs, output_grads)
+
+
+class _NumbaLoop:
+    """A Scan's steps as one Numba function: the inner graph (``link/numba/graph.py``) called
+    from a loop that reads rows of the buffers, checks the shapes of what each step returns and
+    writes it, all in compiled code::
+
+        def _scan_loop(n, t0, b0, b1, a0, s0, c0):
+            tlast = t0 + n - 1
+            t = t0
+            r = graph(b0[t + 0], np.array(b1[t + 0]), s0, c0)
+            b2 = np.zeros((t0 + n + 0,) + r[0].shape, dtype=np.float64)   # a 'none' buffer
+            done = n
+            for s in range(n):
+                t = t0 + s
+                if s > 0:
+                    r = graph(...)
+                if r[0].shape != b2.shape[1:]:
+                    return (1, s, b2)        # perform re-runs step s to raise the error
+                b2[t + 0] = r[0]
+                a0 += r[1]
+            return (0, done, b2)
+
+    Built for an op whose inner function runs on the native backend (``numba__whole_graph`` on),
+    whose buffers are all tensors, with no untraced states, and whose inner graph Numba can
+    express. A call runs it when the inner inputs read by elementwise loops have at most
+    ``numba__whole_graph_max_size`` elements and the libm functions of its loops cost, at those
+    sizes, less than the per-node calls it saves (the whole-graph tier's rule: shapes only), and
+    otherwise runs the Python loop. Numba refusing the argument types falls back to the Python
+    loop for good; an error at run time re-runs the call on the Python loop (which raises it with
+    its node), unless the loop wrote into an input in place, where it is raised as it is.
+    """
+
+    def __init__(self, op, module, consts, n_nodes, penalty, flops, checked, out_dtypes):
+        self.op = op
+        self.loop = module.scan_loop
+        self.graph = module.graph
+        self.consts = tuple(consts)
+        self.n_nodes = n_nodes
+        self.penalty = penalty      # function of the inner inputs' shapes (ns per step), or None
+        self.flops = flops          # function of the inner inputs' shapes (products per step)
+        self.checked = checked      # function of the inner inputs: the largest elementwise input
+        self.out_dtypes = out_dtypes
+        self.dtypes_ok = False
+        self.decided = {}           # shapes of the inner inputs: whether such a call runs here
+        self.read_bufs = [k for k, b in enumerate(op.buffers) for _ in b.reads]
+        self.given_bufs = [k for k, b in enumerate(op.buffers) if b.init != "none"]
+        self.none_bufs = [k for k, b in enumerate(op.buffers) if b.init == "none"]
+        from theano.configdefaults import config
+        from theano.link import blas_threads
+
+        self.max_size = int(config.numba__whole_graph_max_size)
+        self.limit = blas_threads.limit() if flops is not None else 0
+        self.low = blas_threads.ALWAYS_ONE_THREAD_BELOW
+        self.one_thread = blas_threads.one_thread
+
+    @classmethod
+    def build(cls, op):
+        from theano.configdefaults import config
+
+        if not config.numba__whole_graph or config.numba__whole_graph_max_size <= 0:
+            return None
+        if op.n_untraced or op.record_untraced:
+            return None
+        if not all(isinstance(t, TensorType) for t in op.elem_types):
+            return None
+        op._compiled()
+        maker = op.__dict__.get("_maker")
+        if maker is None:   # the thunk was handed over by a rewrite: compile to see the graph
+            from theano.compile.function import function
+
+            maker = function(op.inner_inputs, op.inner_outputs, mode=op.mode,
+                             on_unused_input="ignore", trust_input=True).maker
+        if getattr(maker.linker, "name", None) != "numba" or maker.profile is not None:
+            return None
+        fg = maker.fgraph
+        if len(fg.inputs) != len(op.inner_inputs) or len(fg.outputs) != len(op.inner_outputs):
+            return None
+        from theano.link.numba import graph as whole
+
+        nodes = fg.toposort()
+        if len(nodes) > whole.MAX_NODES or not all(isinstance(getattr(v.type, "dtype", None), str)
+                                                   for v in fg.inputs + fg.outputs):
+            return None
+        built = whole.graph_source(fg, nodes)
+        if built is None:
+            return None
+        source, consts = built
+        source += cls._loop_source(op, len(consts))
+        from theano.link.numba.cache import load_module
+
+        try:
+            module = load_module(source)
+        except Exception:
+            return None
+        n_in = len(fg.inputs)
+        params = ", ".join(f"i{k}" for k in range(n_in))
+        penalty = whole._libm_penalty(fg, nodes)
+        if penalty is not None:
+            penalty = eval(f"lambda {params}: {' + '.join(penalty) or '0.0'}")
+        flops = whole._product_flops(fg, nodes)
+        flops = eval(f"lambda {params}: {' + '.join(flops)}") if flops else None
+        fed = [f"i{k}.size" for k, v in enumerate(fg.inputs)
+               if v.ndim > 0 and whole._feeds_elementwise(fg, v)]
+        checked = eval(f"lambda {params}: max(({', '.join(fed)}, 0))") if fed else None
+        out_dtypes = [np.dtype(v.dtype) for v in fg.outputs]
+        return cls(op, module, consts, len(nodes), penalty, flops, checked, out_dtypes)
+
+    @staticmethod
+    def _loop_source(op, n_consts):
+        from theano.link.numba.graph import _dtype_expr
+
+        lines = ["", ""]
+        params = ["n", "t0"]
+        params += [f"b{k}" for k, b in enumerate(op.buffers) if b.init != "none"]
+        params += [f"a{j}" for j in range(op.n_acc)]
+        params += [f"s{j}" for j in range(op.n_nonseq)]
+        params += [f"c{j}" for j in range(n_consts)]
+        add = lines.append
+        add(f"def _scan_loop({', '.join(params)}):")
+        args = []
+        for k, b in enumerate(op.buffers):
+            for a in b.reads:
+                if op.elem_types[k].ndim == 0:
+                    args.append(f"np.array(b{k}[t + {a}])")
+                else:
+                    args.append(f"b{k}[t + {a}]")
+        args += [f"s{j}" for j in range(op.n_nonseq)] + [f"c{j}" for j in range(n_consts)]
+        call = f"graph({', '.join(args)})"
+        t_of_s = "tlast - s" if op.reverse else "t0 + s"
+        add("    tlast = t0 + n - 1")
+        add("    s = 0")
+        add(f"    t = {t_of_s}")
+        add(f"    r = {call}")
+        none_bufs = [k for k, b in enumerate(op.buffers) if b.init == "none"]
+        for k in none_bufs:
+            b = op.buffers[k]
+            pos = op._write_pos[k][0]
+            add(f"    b{k} = np.zeros((t0 + n + {b.span},) + r[{pos}].shape, "
+                f"dtype={_dtype_expr(op.elem_types[k].dtype)})")
+        ret_bufs = "".join(f"b{k}, " for k in none_bufs)
+        add("    done = n")
+        add("    for s in range(n):")
+        add(f"        t = {t_of_s}")
+        add("        if s > 0:")
+        add(f"            r = {call}")
+        for k, b in enumerate(op.buffers):
+            for pos in op._write_pos[k]:
+                add(f"        if r[{pos}].shape != b{k}.shape[1:]:")
+                add(f"            return (1, s, ({ret_bufs}))")
+        n_w = op._n_writes
+        for j in range(op.n_acc):
+            add(f"        if r[{n_w + j}].shape != a{j}.shape:")
+            add(f"            return (1, s, ({ret_bufs}))")
+        for k, b in enumerate(op.buffers):
+            nd0 = op.elem_types[k].ndim == 0
+            for w, pos in zip(b.writes, op._write_pos[k]):
+                val = f"r[{pos}][()]" if nd0 else f"r[{pos}]"
+                if b.init == "full":
+                    if nd0:
+                        add(f"        b{k}[t + {w}] += {val}")
+                    else:
+                        add(f"        row = b{k}[t + {w}]")
+                        add(f"        row += {val}")
+                else:
+                    add(f"        b{k}[t + {w}] = {val}")
+        for j in range(op.n_acc):
+            if op.inner_outputs[n_w + j].type.ndim == 0:
+                add(f"        a{j}[()] += r[{n_w + j}][()]")
+            else:
+                add(f"        a{j} += r[{n_w + j}]")
+        if op.as_while:
+            add(f"        if r[{len(op.inner_outputs) - 1}][()]:")
+            add("            done = s + 1")
+            add("            break")
+        add(f"    return (0, done, ({ret_bufs}))")
+        return "\n".join(lines) + "\n\n\nscan_loop = numba.njit(cache=True, error_model='numpy', " \
+                                  "nogil=True)(_scan_loop)\n"
+
+    def _step_args(self, bufs, nonseqs, t0, n, s):
+        op = self.op
+        t = t0 + n - 1 - s if op.reverse else t0 + s
+        args = []
+        for k, b in enumerate(op.buffers):
+            for a in b.reads:
+                args.append(bufs[k][t + a, ...])
+        return args + list(nonseqs)
+
+    def run(self, op, fn, bufs, accs, nonseqs, t0, n):
+        """Run the loop into ``bufs``/``accs`` (filling 'none' buffers); the number of steps run,
+        or None where this call belongs on the Python loop."""
+        key = tuple([bufs[k].shape for k in self.read_bufs] + [a.shape for a in nonseqs])
+        use = self.decided.get(key)
+        if use is None:
+            first = self._step_args(bufs, nonseqs, t0, n, 0)
+            use = self._decide(first)
+            if use and self.limit and self.low <= self.flops(*first) < self.limit:
+                use = 2         # its products on one BLAS thread
+            self.decided[key] = use
+        if not use:
+            return None
+        if not self.dtypes_ok:
+            first = self._step_args(bufs, nonseqs, t0, n, 0)
+            try:
+                outs = self.graph(*first, *self.consts)
+            except Exception:
+                return None
+            if [o.dtype for o in outs] != self.out_dtypes:
+                op._nb = False
+                return None
+            self.dtypes_ok = True
+        args = [n, t0]
+        args += [bufs[k] for k in self.given_bufs]
+        args += accs
+        args += nonseqs
+        args += self.consts
+        try:
+            if use == 2:
+                status, done, new = self.one_thread(self.loop, *args)
+            else:
+                status, done, new = self.loop(*args)
+        except Exception as exc:
+            from theano.link.numba.graph import _is_numba_error
+
+            if _is_numba_error(exc):
+                op._nb = False          # numba refuses these types: the Python loop from now on
+                return None
+            if op.inplace:
+                raise
+            return None                 # the Python loop raises it with its node
+        for k, buf in zip(self.none_bufs, new):
+            bufs[k] = buf
+        if status:
+            self._raise_step_error(fn, bufs, accs, nonseqs, t0, n, done)
+        return done
+
+    def _decide(self, first):
+        """Whether a call whose inner inputs have the shapes of ``first`` runs here (the
+        whole-graph tier's rule): elementwise inputs small, libm penalty below the per-node calls
+        saved (about a microsecond per node and step); unknown sizes of libm loops: no."""
+        if self.checked is not None and self.checked(*first) > self.max_size:
+            return False
+        if self.penalty is None:
+            return False
+        from theano.link.numba.graph import PER_NODE_NS
+
+        return self.penalty(*first) <= PER_NODE_NS * (self.n_nodes + 2)
+
+    def _raise_step_error(self, fn, bufs, accs, nonseqs, t0, n, s):
+        """Step ``s`` returned a value of the wrong shape: run it again in Python for the error."""
+        op = self.op
+        outs = fn(self._step_args(bufs, nonseqs, t0, n, s))
+        pos = 0
+        for k, b in enumerate(op.buffers):
+            for _ in b.writes:
+                _check_row(op, s, k, outs[pos], bufs[k].shape[1:])
+                pos += 1
+        for j, a in enumerate(accs):
+            _check_acc(j, outs[op._n_writes + j], a.shape)
+        raise ValueError(f"scan: step {s} returned a value of the wrong shape")

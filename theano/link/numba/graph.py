@@ -67,6 +67,21 @@ def _cf_impl(a):
     if a.layout in "CF":
         return lambda a: a
     return lambda a: np.ascontiguousarray(a)
+
+
+@numba.njit(cache=True)
+def _ipow(a, b):
+    # NumPy's integer power (int64 arguments; the caller casts the result to its dtype, which
+    # wraps as NumPy's fixed-width arithmetic does): repeated squaring, no negative exponents
+    if b < 0:
+        raise ValueError("Integers to negative integer powers are not allowed.")
+    r = 1
+    while b:
+        if b & 1:
+            r = r * a
+        a = a * a
+        b >>= 1
+    return r
 '''
 
 # constants of at most this many elements are module globals (numba freezes them into the code)
@@ -101,6 +116,42 @@ def _inline_kernel(lines, k, ins, outs):
     return body
 
 
+def _scalar_expr(sop, args, arg_dtypes, out_dtype):
+    """The kernels' scalar expression of one step, and integer powers (which the kernels leave
+    to NumPy) as ``_ipow``: in a graph function a negative exponent raises, and the caller runs
+    the per-node code, which raises NumPy's error with the node."""
+    expr = nbe.scalar_expr(sop, args, arg_dtypes, out_dtype)
+    if expr is not None:
+        return expr
+    from theano.scalar.basic import Pow
+
+    ints = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32")
+    if isinstance(sop, Pow) and out_dtype in ints and all(d in ints for d in arg_dtypes):
+        return f"_ipow(np.int64({args[0]}), np.int64({args[1]}))"
+    return None
+
+
+def _scalar_kernel_lines(prog, name):
+    """Lines of ``def name(i0, ...)`` computing ``prog`` on 0-d arrays (returning 0-d arrays), in
+    the form ``kernel_def_lines`` gives; None when a step has no Numba expression."""
+    n_in = len(prog.inputs)
+    lines = [f"def {name}({', '.join(f'i{k}' for k in range(n_in))}):"]
+    lines += [f"    a{k} = i{k}[()]" for k in range(n_in)]
+    for sop, args, res, od in prog.steps:
+        names = [nbe._literal(a[1], a[2]) if isinstance(a, tuple) else a for a in args]
+        expr = _scalar_expr(sop, names, [nbe._ref_dtype(prog, a) for a in args], od)
+        if expr is None:
+            return None
+        lines.append(f"    {res} = bool({expr})" if od == "bool" else f"    {res} = np.{od}({expr})")
+    for j, o in enumerate(prog.outputs):
+        od = nbe._ref_dtype(prog, o)
+        val = nbe._literal(o[1], o[2]) if isinstance(o, tuple) else o
+        lines.append(f"    o{j} = np.empty((), dtype={_dtype_expr(od)})")
+        lines.append(f"    o{j}[()] = {val}")
+    lines.append(f"    return ({''.join(f'o{j}, ' for j in range(len(prog.outputs)))})")
+    return lines
+
+
 def _node_code(node, k, ins, outs):
     """Lines computing ``node``; None when it cannot be expressed."""
     op = node.op
@@ -111,6 +162,8 @@ def _node_code(node, k, ins, outs):
             return None
         lines = nbe.kernel_def_lines(prog, [v.broadcastable for v in node.inputs],
                                      node.outputs[0].ndim, f"_n{k}")
+        if lines is None and all(v.ndim == 0 for v in node.inputs + node.outputs):
+            lines = _scalar_kernel_lines(prog, f"_n{k}")
         if lines is None:
             return None
         return _inline_kernel(lines, k, ins, outs)
