@@ -43,6 +43,14 @@ def test_api_doc_lists_the_main_api():
         assert section in page
 
 
+def test_every_row_has_a_summary():
+    with open(PAGE, encoding="utf-8") as f:
+        rows = [line for line in f if line.startswith("| `")]
+    blank = [row.split("|")[1].strip() for row in rows if row.rstrip().endswith("|  |")]
+    assert not blank, (f"docs/api.md rows without a summary: {', '.join(blank)}; give them a "
+                       "docstring (or, for plain data, an entry in DATA of tools/gen_api_doc.py)")
+
+
 def test_generator_check_mode_reports_drift(tmp_path, monkeypatch):
     sys.path.insert(0, os.path.join(ROOT, "tools"))
     try:

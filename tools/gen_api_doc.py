@@ -42,6 +42,31 @@ EXTRA = {
                "ifelse": "theano.ifelse:ifelse"},
 }
 
+# names bound to plain data (lists, numbers, loggers), which cannot carry a docstring of their own
+DATA = {
+    "theano": {
+        "theano_logger": "The ``'theano'`` logger (level WARNING); theano's warnings and messages go there.",
+        "logging_default_handler": "The stream handler of ``theano_logger``: ``LEVEL (logger): message`` on stderr.",
+    },
+    "theano.tensor": {
+        "all_dtypes": "Every dtype a tensor may have, as strings.",
+        "complex_dtypes": "The complex dtypes.",
+        "continuous_dtypes": "The float and complex dtypes.",
+        "discrete_dtypes": "``bool`` and the integer dtypes.",
+        "float_dtypes": "The float dtypes.",
+        "int_dtypes": "The signed integer dtypes.",
+        "integer_dtypes": "The signed and unsigned integer dtypes.",
+        "uint_dtypes": "The unsigned integer dtypes.",
+        "constructor_names": "The names of the typed constructors (``dmatrix``, ``fvector``, ``imatrices``, ...).",
+        **{f"float{bits}_{kind}": f"Theano 1.0's {'absolute' if kind == 'atol' else 'relative'} "
+           f"tolerance of its ``_allclose`` for float{bits} (tests read and change it)."
+           for bits in (16, 32, 64) for kind in ("atol", "rtol")},
+    },
+    "theano.tensor.slinalg": {
+        "MATRIX_STRUCTURES": "The structures ``Solve(A_structure=...)`` accepts.",
+    },
+}
+
 HEADER = """# theano-ng API reference
 
 The supported API, one row per public name: its kind, its signature and the first line of its
@@ -115,7 +140,10 @@ def describe(obj):
     if inspect.isroutine(obj) or callable(obj):
         doc = _own_doc(obj) if not inspect.isroutine(obj) else obj.__doc__
         return "function", _signature(obj), _first_line(doc or getattr(type(obj), "__doc__", ""))
-    return type(obj).__name__, "", _first_line(_own_doc(obj))
+    doc = _own_doc(obj)
+    if doc is None and type(obj).__module__.startswith("theano"):
+        doc = type(obj).__doc__  # an instance of one of ours: what its class says (config, mgrid)
+    return type(obj).__name__, "", _first_line(doc)
 
 
 def _public_names(mod):
@@ -134,10 +162,11 @@ def _public_names(mod):
     return out
 
 
-def _rows(items):
+def _rows(items, data=None):
     lines = ["| Name | Kind | Signature | Summary |", "|---|---|---|---|"]
     for name, obj in items:
         kind, sig, summary = describe(obj)
+        summary = summary or (data or {}).get(name, "")
         sig_cell = f"`{sig}`" if sig else ""
         lines.append(f"| `{name}` | {kind} | {sig_cell} | {_clean(summary)} |")
     return lines
@@ -178,7 +207,7 @@ def generate():
             cls = getattr(mod, what.split(":", 1)[1])
             body.append(f"`{cls.__name__}{_signature(cls)}`: {_clean(_first_line(cls.__doc__))}\n")
             items = _class_methods(cls)
-        body.extend(_rows(items))
+        body.extend(_rows(items, DATA.get(mod_name)))
         body.append(f"\n{len(items)} names.\n")
     out.extend(toc)
     out.append("")

@@ -9,6 +9,9 @@ from theano.configdefaults import config
 
 
 class Mode:
+    """How to compile: which rewrites (``optimizer``, then ``including``/``excluding``/``requiring``
+    tags) and which backend runs the graph (``linker``: 'auto', 'numba', 'py', 'jax', ...)."""
+
     def __init__(self, linker=None, optimizer="default", including=(), excluding=(), requiring=(),
                  data_parallel=False):
         if linker is None:

@@ -17,6 +17,11 @@ class MissingInputError(Exception):
 
 
 class FunctionGraph:
+    """A graph being rewritten or compiled: its inputs, its outputs, every node between them and
+    the clients of each variable, with features told of each change (``on_import``,
+    ``on_change_input``). ``clone=True`` (the default) works on a copy of the user's graph.
+    """
+
     def __init__(self, inputs, outputs, features=None, clone=True, update_mapping=None):
         inputs = list(inputs)
         outputs = list(outputs)

@@ -21,6 +21,9 @@ from theano.graph.utils import MethodNotDefined
 
 
 class Op:
+    """An operation: one class holds its whole contract (``make_node``, ``perform``, ``grad``,
+    ``R_op``, ``infer_shape``, ...); docs/how_to_add_an_op.md walks through one."""
+
     __props__ = ()
     view_map = {}
     destroy_map = {}

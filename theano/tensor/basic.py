@@ -228,7 +228,7 @@ def extract_constant(x, elemwise=True, only_process_constants=False):
 
 
 class NotScalarConstantError(ValueError):
-    pass
+    """``get_scalar_constant_value``: the variable is not a scalar constant."""
 
 
 # -------------------------------------------------------------------------------------------------

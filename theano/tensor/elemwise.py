@@ -411,6 +411,8 @@ class CAReduce(Op):
 
 
 class Sum(CAReduce):
+    """The sum over ``axis`` (None: every axis), accumulated in ``acc_dtype``, returned in ``dtype``."""
+
     def __init__(self, axis=None, dtype=None, acc_dtype=None):
         super().__init__(ts.add, axis, dtype, acc_dtype)
 

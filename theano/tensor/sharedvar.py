@@ -8,6 +8,9 @@ from theano.tensor.var import _tensor_py_operators
 
 
 class TensorSharedVariable(_tensor_py_operators, SharedVariable):
+    """A shared variable holding an array: a tensor variable (every tensor operator works on it)
+    whose value the functions that use it share."""
+
     def __hash__(self):
         return id(self)
 
