@@ -69,6 +69,8 @@ def test_until_stops_early_and_cuts_outputs_to_the_steps_run(no_host_scan):
         _check(fj, fp, args, no_host_scan)
     assert no_host_scan(fj, 1.0, 5.0)[2] == 3          # 2, 4, 8: stops at the step past 5
     assert no_host_scan(fj, 1.0, 1e9)[2] == 12         # never stops: all n_steps
+    paths = {p for _, p in fj.maker.thunk.node_paths}
+    assert "lax.while_loop (jitted on its own)" in paths and not fj.maker.thunk.is_jitted()
 
 
 def test_until_over_a_sequence_with_taps(no_host_scan):

@@ -61,6 +61,12 @@ def _to_host(value):
     return value
 
 
+def _is_scan(op):
+    from theano.scan.op import Scan
+
+    return isinstance(op, Scan)
+
+
 def _only_ifelse_lazy(nodes):
     from theano.ifelse import IfElse
 
@@ -244,9 +250,15 @@ class JAXLinker(Backend):
                 yield
         impls = {}
         jittable = True
+        while_loops = set()
         for node in nodes:
             if lazy and isinstance(node.op, IfElse):
                 continue
+            if getattr(node.op, "as_while", False) and _is_scan(node.op):
+                # its outputs' length is known only after the loop: the graph runs op by op,
+                # the loop as a lax.while_loop jitted on its own (dispatch._register_scan)
+                while_loops.add(node)
+                jittable = False
             try:
                 impls[node] = _guard(jax_funcify(node.op, node))
             except NotJittable:
@@ -362,6 +374,8 @@ class JAXLinker(Backend):
                         if v is None:
                             continue
                         matched.add(p)
+                    else:
+                        continue
                     if par is None and len(v.sharding.device_set) > 1:
                         v = jax.device_put(v, single)    # left on many devices by data_parallel
                     inputs[p] = v
@@ -388,6 +402,7 @@ class JAXLinker(Backend):
         thunk.is_jitted = lambda: state["jitted"] is not None
         whole = "jax.jit (whole graph)" if state["jitted"] is not None else "jax, op by op"
         thunk.node_paths = [(n, "lax.cond" if n not in impls else
-                             f"{whole}" if not getattr(impls[n], "on_host", False)
-                             else "perform on the host") for n in nodes]
+                             "perform on the host" if getattr(impls[n], "on_host", False) else
+                             "lax.while_loop (jitted on its own)" if n in while_loops else
+                             f"{whole}") for n in nodes]
         return thunk
