@@ -6,7 +6,9 @@
     python benchmarks/run.py --clock cpu   # process CPU time instead of wall time
 
 Each workload is timed as interleaved repeats (NumPy, theano-ng, PyTensor, JAX, NumPy, ...) and
-the median of each is reported with the ratio to NumPy (lower is better). Also measured: the time
+the median of each is reported with the ratio to NumPy (lower is better). With JAX installed two
+more columns: ``jax``, the workload hand-written with ``jax.jit`` (benchmarks/workloads_jax.py),
+and ``project-jax``, theano-ng with ``Mode(linker='jax')``. Also measured: the time
 of ``theano.function`` for the logistic regression in a fresh process with an empty kernel cache,
 and the peak memory (tracemalloc) of one MLP training step.
 """
@@ -53,7 +55,9 @@ def _columns(args):
 
         cols.append(("pytensor", pytensor, None))
     if not args.no_others and importlib.util.find_spec("jax") is not None:
-        cols.append(("theano-ng/jax", theano, theano.Mode(linker="jax", optimizer="fast_run")))
+        # hand-written jax.jit (benchmarks/workloads_jax.py), then theano-ng on its JAX backend
+        cols.append(("jax", None, None))
+        cols.append(("project-jax", theano, theano.Mode(linker="jax", optimizer="fast_run")))
     return cols
 
 
@@ -71,6 +75,13 @@ def bench_workload(wl, cfg, cols, repeats):
     notes = []
     for name, th, mode in cols:
         try:
+            if th is None:      # the hand-written JAX column
+                import workloads_jax
+
+                run = workloads_jax.make_jax(wl.name, cfg)
+                if run is not None:
+                    runners.append((name, run))
+                continue
             runners.append((name, wl.make_graph(th, cfg, mode)))
         except Exception as exc:  # a column that cannot build this graph reports it
             notes.append(f"{name}: {type(exc).__name__}: {str(exc).splitlines()[0][:80]}")
@@ -163,7 +174,7 @@ def main():
     ap.add_argument("--no-pin", action="store_true", help="do not pin to one CPU")
     ap.add_argument("--repeats", type=int, default=None, help="interleaved repeats per workload")
     ap.add_argument("--only", default="", help="run only workloads whose name contains this")
-    ap.add_argument("--no-others", action="store_true", help="skip the PyTensor and JAX columns")
+    ap.add_argument("--no-others", action="store_true", help="skip the PyTensor, jax and project-jax columns")
     ap.add_argument("--clock", choices=("wall", "cpu"), default="wall",
                     help="wall: time.perf_counter (default); cpu: time.process_time, robust to "
                          "other processes on a shared machine (equal to wall time when pinned, "
@@ -203,6 +214,9 @@ def main():
                 row += f"{'-':>11s} {'-':>6s} "
         target = f"<= {wl.target}" if wl.target else ""
         print(row + f"{target:>7s}", flush=True)
+        if "jax" in med and "project-jax" in med:
+            # the translation's cost: theano-ng on JAX against the same work hand-written in JAX
+            print(f"    project-jax / jax: {med['project-jax'] / med['jax']:.2f}")
         for note in notes:
             print(f"    note: {note}")
     if not args.only or "compile" in args.only:
