@@ -21,7 +21,8 @@ from theano.tensor.extra_ops import *  # noqa: F401,F403
 from theano.tensor.linalg_ops import *  # noqa: F401,F403
 from theano.tensor import sharedvar as _sharedvar  # registers theano.shared for tensors
 from theano.tensor.sharedvar import TensorSharedVariable
-from theano.tensor import nlinalg, slinalg, elemwise, basic, math, shape as _shape_mod
+from theano.tensor.sharedvar import tensor_constructor as _shared  # Theano 1.0's T._shared (its tests use it)
+from theano.tensor import nlinalg, slinalg, elemwise, basic, math
 
 from theano.gradient import (Lop, Rop, consider_constant, grad, hessian, jacobian, verify_grad,
                              zero_grad, disconnected_grad)
