@@ -549,12 +549,20 @@ class _GradShaper(Op):
         return input_shapes
 
     def R_op(self, inputs, eval_points):
+        """Derivatives through a gradient-shaping op follow its gradient rule in forward mode
+        too (as in Theano 1.0): here, they pass unchanged."""
         return list(eval_points)
 
 
 class ZeroGrad(_GradShaper):
     def grad(self, inputs, output_grads):
         return [_zeros_for(inputs[0])]
+
+    def R_op(self, inputs, eval_points):
+        """Zero, as its gradient (Theano 1.0: "the R_op of zero_grad is zero too")."""
+        from theano.tensor.basic import zeros_like
+
+        return [None if eval_points[0] is None else zeros_like(eval_points[0])]
 
 
 class DisconnectedGrad(_GradShaper):
@@ -564,18 +572,27 @@ class DisconnectedGrad(_GradShaper):
     def connection_pattern(self, node):
         return [[False]]
 
+    def R_op(self, inputs, eval_points):
+        """Disconnected, as its gradient."""
+        return [None]
+
 
 class ConsiderConstant(_GradShaper):
     """Theano 1.0's consider_constant op: the gradient through it is zero (connected), so a cost
-    that reaches a variable only through it has a zero gradient rather than a missing one."""
+    that reaches a variable only through it has a zero gradient rather than a missing one; its
+    R-operator is zero too."""
 
-    def grad(self, inputs, output_grads):
-        return [_zeros_for(inputs[0])]
+    grad = ZeroGrad.grad
+    R_op = ZeroGrad.R_op
 
 
 class UndefinedGrad(_GradShaper):
     def grad(self, inputs, output_grads):
         return [grad_undefined(self, 0, inputs[0])]
+
+    def R_op(self, inputs, eval_points):
+        """No derivative: Rop through it finds the output disconnected."""
+        return [None]
 
 
 class GradClip(_GradShaper):
@@ -601,6 +618,10 @@ class GradScale(_GradShaper):
 
     def grad(self, inputs, output_grads):
         return [output_grads[0] * self.multiplier]
+
+    def R_op(self, inputs, eval_points):
+        """Scaled by the multiplier, as its gradient."""
+        return [None if eval_points[0] is None else eval_points[0] * self.multiplier]
 
 
 def zero_grad(x):

@@ -138,10 +138,24 @@ class IfElse(Op):
         return grads
 
     def R_op(self, inputs, eval_points):
+        """The tangent of each output: an ifelse of the branches' tangents (zeros for a branch
+        that does not vary); None where neither branch varies or the output is not a float."""
+        from theano.tensor.basic import zeros_like
+
         n = self.n_outs
-        if any(e is None for e in eval_points[1:]):
-            return [None] * n
-        return IfElse(n, self.as_view)(inputs[0], *eval_points[1:], return_list=True)
+        cond, thens, elses = inputs[0], inputs[1:1 + n], inputs[1 + n:]
+        e_thens, e_elses = eval_points[1:1 + n], eval_points[1 + n:]
+        out = []
+        for k in range(n):
+            et, ee = e_thens[k], e_elses[k]
+            if (et is None and ee is None) or not _is_float(thens[k]):
+                out.append(None)
+                continue
+            dtype = (et if et is not None else ee).dtype
+            et = zeros_like(thens[k], dtype=dtype) if et is None else et
+            ee = zeros_like(elses[k], dtype=dtype) if ee is None else ee
+            out.append(IfElse(1, self.as_view)(cond, et, ee))
+        return out
 
 
 def _grad_dtype(x):
@@ -162,7 +176,7 @@ def _is_float(x):
 
 def _as_branch_pair(k, then_v, else_v):
     """Convert one then/else pair to variables of one common type (or raise a clear TypeError)."""
-    from theano.tensor.basic import as_tensor_variable, cast, patternbroadcast
+    from theano.tensor.basic import as_tensor_variable, patternbroadcast
 
     t_sym, e_sym = isinstance(then_v, Variable), isinstance(else_v, Variable)
     if t_sym and e_sym and then_v.type == else_v.type:

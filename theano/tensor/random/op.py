@@ -192,9 +192,6 @@ class RandomOpBase(Op):
                 if self._is_float_param(k, inp) else disconnected_type()
                 for k, inp in enumerate(inputs)]
 
-    def R_op(self, inputs, eval_points):
-        return [None, None]
-
 
 class RandomVariable(RandomOpBase):
     """A distribution drawn with NumPy: ``op(rng, size, *params) -> (new_rng, sample)``.
