@@ -9,6 +9,8 @@ from theano.graph.utils import source_line
 def _describe_value(v):
     if isinstance(v, np.ndarray):
         return v.shape, str(v.dtype)
+    if hasattr(v, "shape") and hasattr(v, "dtype"):    # JAX arrays, also while jit traces them
+        return tuple(v.shape), str(v.dtype)
     return type(v).__name__, ""
 
 

@@ -252,6 +252,13 @@ def _jax_dimshuffle(op, node):
     return dimshuffle
 
 
+def _canonical(dtype):
+    """``dtype`` as JAX's current mode holds it (float64 -> float32 outside x64 mode)."""
+    import jax
+
+    return jax.dtypes.canonicalize_dtype(dtype)
+
+
 @jax_funcify.register(CAReduce)
 def _jax_careduce(op, node):
     jnp = _jnp()
@@ -264,7 +271,9 @@ def _jax_careduce(op, node):
     acc = op.acc_dtype if op.scalar_op.name in ("add", "mul") else None
 
     def reduce_(x):
-        r = fn(x, axis=op.axis, dtype=acc) if acc else fn(x, axis=op.axis)
+        # a 64-bit accumulator of a 32-bit graph (outside x64 mode) accumulates in 32 bits,
+        # as JAX would anyway, without its warning
+        r = fn(x, axis=op.axis, dtype=_canonical(acc)) if acc else fn(x, axis=op.axis)
         return r.astype(out_dtype)
 
     return reduce_
@@ -986,6 +995,52 @@ def _register_pool():
 
         return avg_pool_grad
 
+    @jax_funcify.register(pl.DownsampleFactorMaxGradGrad)
+    def _jax_max_pool_grad_grad(op, node):
+        od = node.outputs[0].dtype
+
+        def max_pool_grad_grad(x, z, gx, *params):
+            ws, stride, pad = pl._runtime_params(op, *[np.asarray(p) for p in params])
+            if tuple(gx.shape) != tuple(x.shape):
+                raise ValueError(f"DownsampleFactorMaxGradGrad: gx has shape {tuple(gx.shape)} but "
+                                 f"x has shape {tuple(x.shape)}")
+            nd = len(ws)
+            out_shape, extents = pl._layout(x.shape, ws, stride, pad, op.ignore_border)
+            expected = tuple(x.shape[:-nd]) + out_shape
+            if tuple(z.shape) != expected:
+                raise ValueError(f"DownsampleFactorMaxGradGrad: maxout has shape {tuple(z.shape)}, "
+                                 f"expected {expected}")
+            if 0 in expected:
+                return jnp.zeros(expected, dtype=od)
+            xw = windows(working(x, pad, extents, pl._lowest(x.dtype)), ws, stride, out_shape)
+            mask = xw == jnp.asarray(z)[(Ellipsis,) + (None,) * nd]
+            gw = windows(working(gx, pad, extents, 0), ws, stride, out_shape)
+            return (gw * mask).sum(axis=axes(nd)).astype(od)
+
+        return max_pool_grad_grad
+
+    @jax_funcify.register(pl.MaxPoolRop)
+    def _jax_max_pool_rop(op, node):
+        od = node.outputs[0].dtype
+
+        def max_pool_rop(x, ev, *params):
+            ws, stride, pad = pl._runtime_params(op, *[np.asarray(p) for p in params])
+            if tuple(ev.shape) != tuple(x.shape):
+                raise ValueError(f"MaxPoolRop: eval_point has shape {tuple(ev.shape)} but x has "
+                                 f"shape {tuple(x.shape)}")
+            nd = len(ws)
+            out_shape, extents = pl._layout(x.shape, ws, stride, pad, op.ignore_border)
+            full = tuple(x.shape[:-nd]) + out_shape
+            if 0 in full:
+                return jnp.zeros(full, dtype=od)
+            flat = full + (int(np.prod(ws)),)
+            xw = windows(working(x, pad, extents, pl._lowest(x.dtype)), ws, stride, out_shape)
+            ew = windows(working(ev, pad, extents, 0), ws, stride, out_shape)
+            pos = jnp.argmax(xw.reshape(flat), axis=-1)[..., None]
+            return jnp.take_along_axis(ew.reshape(flat), pos, axis=-1)[..., 0].astype(od)
+
+        return max_pool_rop
+
 
 _register_pool()
 
@@ -1278,3 +1333,7 @@ def _register_scan():
 
 
 _register_scan()
+
+
+# The ops outside the core set, in their own modules (they register themselves on import).
+from theano.link.jax import ops_extra, ops_linalg  # noqa: E402,F401
