@@ -1,5 +1,7 @@
 """Scan on the JAX backend against the reference VM: ``until`` as a lax.while_loop (outputs cut to
-the steps run), taps, go_backwards and gradients through the lax loop (skipped without JAX).
+the steps run), taps, go_backwards and gradients through the lax loop (skipped without JAX). The
+loops' own mode is the reference VM where it matters (the JAX backend never compiles the inner
+graph with it: it traces it), so the reference compiles no Numba kernels.
 
 Each test makes the reference perform of Scan unusable inside the JAX function, so a pass means the
 loop really ran as JAX code."""
@@ -112,7 +114,7 @@ def test_fori_loop_taps_go_backwards_and_gradients_match_reference(no_host_scan)
 
     hs, _ = theano.scan(step, sequences=dict(input=x, taps=[0, 1]),
                         outputs_info=dict(initial=h0, taps=[-2, -1]), non_sequences=W,
-                        go_backwards=True)
+                        go_backwards=True, mode=py_mode())
     cost = (hs ** 2).sum() + hs[-1].sum()
     grads = T.grad(cost, [W, x, h0])
     fj, fp = _both([x, W, h0], [hs, cost] + grads)
@@ -134,7 +136,7 @@ def test_gradient_of_an_rnn_trains_like_the_reference():
         x = T.tensor3("x")
         y = T.dmatrix("y")
         hs, _ = theano.scan(lambda x_t, h: T.tanh(T.dot(x_t, W) + T.dot(h, U)), sequences=x,
-                            outputs_info=T.zeros((x.shape[1], 5)))
+                            outputs_info=T.zeros((x.shape[1], 5)), mode=py_mode())
         cost = ((T.dot(hs[-1], V) - y) ** 2).mean()
         params = [W, U, V]
         upd = [(p, p - 0.1 * g) for p, g in zip(params, T.grad(cost, params))]
