@@ -211,3 +211,25 @@ def test_binomial_and_multinomial_with_per_row_trials_and_many_trials():
         np.testing.assert_allclose(a.var(axis=0), 0.24 * nv, atol=0.25)
         _close(b.mean(), 20.0, np.sqrt(18.0), n=4000)
         assert c.shape == (3, 3) and (c.sum(axis=1) == nv).all()
+
+
+def test_row_choice_without_replacement_per_row_of_probabilities():
+    srng = MRG_RandomStreams(seed=4)
+    pv = T.dmatrix("pv")
+    pick = srng.choice(size=2, p=pv, replace=False)
+    f = theano.function([pv], pick, mode=jax_mode())
+    probs = np.array([[0.5, 0.5, 0.0, 0.0], [0.0, 0.2, 0.3, 0.5], [0.25, 0.25, 0.25, 0.25]])
+    rows = np.repeat(probs, 300, axis=0)
+    firsts = []
+    for _ in range(2):
+        out = f(rows)
+        assert out.shape == (900, 2) and out.dtype == np.int64
+        assert (out[:, 0] != out[:, 1]).all()                      # without replacement
+        assert (probs[np.repeat(np.arange(3), 300)[:, None], out] > 0).all()   # p=0 never drawn
+        assert set(map(tuple, np.sort(out[:300], axis=1))) == {(0, 1)}
+        firsts.append(out)
+    assert f.maker.thunk.is_jitted()
+    assert not np.array_equal(firsts[0], firsts[1])
+    # the first draw of row 2 follows its probabilities
+    freq = np.bincount(firsts[0][300:600, 0], minlength=4) / 300
+    np.testing.assert_allclose(freq, [0, 0.2, 0.3, 0.5], atol=0.12)

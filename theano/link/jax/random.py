@@ -278,7 +278,6 @@ def _choice(op, k, size, params):
 @jax_funcify.register(rb.RowChoiceRV)
 def _jax_row_choice(op, node):
     import jax
-    import jax.numpy as jnp
 
     def row_choice(key, pvals, n_draws):
         n_draws = int(np.asarray(n_draws))   # must be known when tracing
