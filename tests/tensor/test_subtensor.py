@@ -410,3 +410,39 @@ def test_index_with_constant_scalar_variable_is_folded():
     assert x[T.constant(2)].owner.op == Subtensor([2])
     assert x[np.array(1)].owner.op == Subtensor([1])
     assert x[T.constant(1):].owner.op == Subtensor([(1, None, None)])
+
+
+@pytest.mark.parametrize("mode", ["FAST_COMPILE", None])
+@pytest.mark.parametrize("parts", ["bes", "be", "bs", "es", "b", "e", "s", ""])
+def test_get_canonical_form_slice(mode, parts):
+    # Theano 1.0's helper: x[sl] == x[start:stop:step][::direction], 0 <= start <= stop <= n, step > 0
+    from theano.tensor.subtensor import get_canonical_form_slice
+
+    b, e, s, n = T.lscalars("b", "e", "s", "n")
+    sl = slice(b if "b" in parts else None, e if "e" in parts else None, s if "s" in parts else None)
+    canon, direction = get_canonical_form_slice(sl, n)
+    inputs = [v for v, c in ((b, "b"), (e, "e"), (s, "s")) if c in parts] + [n]
+    f = theano.function(inputs, [canon.start, canon.stop, canon.step, T.as_tensor_variable(direction)],
+                        mode=mode)
+    bounds = [-8, -5, -4, -1, 0, 1, 4, 5, 8]
+    for length in (5, 0):
+        a = np.arange(length)
+        for start in bounds if "b" in parts else [None]:
+            for stop in bounds if "e" in parts else [None]:
+                for step in [-6, -3, -1, 2, 5] if "s" in parts else [None]:
+                    args = [v for v in (start, stop, step) if v is not None] + [length]
+                    lo, hi, st, d = (int(v) for v in f(*args))
+                    assert 0 <= lo <= hi <= length and st > 0 and d in (1, -1)
+                    np.testing.assert_array_equal(a[lo:hi:st][::d], a[start:stop:step])
+
+
+def test_get_canonical_form_slice_of_an_index():
+    from theano.tensor.subtensor import get_canonical_form_slice
+
+    i, n = T.lscalars("i", "n")
+    idx, direction = get_canonical_form_slice(i, n)
+    assert direction == 1
+    f = theano.function([i, n], idx)
+    assert [int(f(v, 5)) for v in (-5, -1, 0, 4)] == [0, 4, 0, 4]
+    with pytest.raises(ValueError, match="zero"):
+        get_canonical_form_slice(slice(None, None, 0), n)

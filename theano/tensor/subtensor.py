@@ -222,6 +222,39 @@ def slice_length(n, start=None, stop=None, step=None):
                   _slice_len_neg(n, start, stop, -step))
 
 
+def get_canonical_form_slice(theslice, length):
+    """Theano 1.0's canonical form of an index into a dimension of ``length``.
+
+    A slice gives ``(slice(start, stop, step), direction)`` with ``0 <= start <= stop <= length``,
+    ``step > 0`` and ``direction`` 1 or -1, such that ``x[theslice]`` is
+    ``x[start:stop:step][::direction]`` (symbolic int64 scalars; a symbolic step picks its case at run
+    time). An integer index ``i`` gives ``(i + length if i < 0 else i, 1)``.
+    """
+    n = _int64(length)
+    if not isinstance(theslice, slice):
+        i = _int64(theslice)
+        return switch(lt(i, 0), i + n, i), 1
+    if theslice.step is not None and isinstance(theslice.step, (int, np.integer)) and theslice.step == 0:
+        raise ValueError("slice step cannot be zero")
+    start, stop = (None if b is None else _int64(b) for b in (theslice.start, theslice.stop))
+    step = constant(1, dtype="int64") if theslice.step is None else _int64(theslice.step)
+    zero = constant(0, dtype="int64")
+    # a positive step: the bounds clipped into [0, n], stop at least start
+    f_start = _normalize_bound(start, n, 0, 0, zero)
+    f_stop = maximum(_normalize_bound(stop, n, 0, 0, n), f_start)
+    # a negative step -k: the elements first, first - k, ... above last (bounds clipped into
+    # [-1, n - 1]) are those of [first - (count - 1) k : first + 1 : k] reversed
+    neg = lt(step, 0)
+    k = switch(neg, -step, 1)
+    first = _normalize_bound(start, n, -1, -1, n - 1)
+    last = _normalize_bound(stop, n, -1, -1, constant(-1, dtype="int64"))
+    count = maximum((first - last + k - 1) // k, 0)
+    b_start = switch(gt(count, 0), first - (count - 1) * k, zero)
+    b_stop = switch(gt(count, 0), first + 1, zero)
+    return (slice(switch(neg, b_start, f_start), switch(neg, b_stop, f_stop), switch(neg, k, step)),
+            switch(neg, -1, 1))
+
+
 def _check_basic_bounds(op, items, shape):
     for axis, e in enumerate(items):
         if isinstance(e, int):
