@@ -471,3 +471,19 @@ def test_gradient_through_chained_indexing():
         return part
 
     check_case(OpCase("chain", build, ref, [rand(3, 3), np.array([2, 0])], dtypes=FLOATS))
+
+
+@pytest.mark.parametrize("mode", ["FAST_COMPILE", None])
+def test_mask_gradient_is_a_boolean_increment(mode):
+    # the gradient of x[mask] writes into zeros with Theano 1.0's AdvancedBooleanIncSubtensor
+    from theano.tensor.advanced_subtensor import AdvancedBooleanIncSubtensor
+
+    x = T.dmatrix("x")
+    part = x[x > 0.5]
+    g = T.grad((part ** 2).sum(), x)
+    assert any(isinstance(v.owner.op, AdvancedBooleanIncSubtensor)
+               for v in theano.graph.basic.ancestors([g]) if v.owner is not None)
+    f = theano.function([x], g, mode=mode)
+    xv = np.random.RandomState(3).rand(3, 4)
+    for _ in range(2):
+        np.testing.assert_allclose(f(xv), np.where(xv > 0.5, 2 * xv, 0.0))

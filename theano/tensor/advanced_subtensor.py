@@ -370,11 +370,6 @@ AdvancedSubtensor._inc_op = AdvancedIncSubtensor
 AdvancedIncSubtensor._read_op = AdvancedSubtensor
 
 
-# -------------------------------------------------------------------------------------------------
-# getitem: turning a Python index into ops
-# -------------------------------------------------------------------------------------------------
-
-
 class AdvancedBooleanSubtensor(AdvancedSubtensor):
     """Advanced indexing whose index holds a boolean mask (``x[x > 0]``): Theano 1.0's op class for
     it. It computes exactly what AdvancedSubtensor computes (NumPy's rules)."""
@@ -391,6 +386,14 @@ class AdvancedBooleanIncSubtensor(AdvancedIncSubtensor):
         kind = "Set" if self.set_instead_of_inc else "Inc"
         ip = "Inplace" if self.inplace else ""
         return f"AdvancedBoolean{kind}Subtensor{ip}{{{_idx_str(self.idx_list)}}}"
+
+
+AdvancedBooleanSubtensor._inc_op = AdvancedBooleanIncSubtensor
+
+
+# -------------------------------------------------------------------------------------------------
+# getitem: turning a Python index into ops
+# -------------------------------------------------------------------------------------------------
 
 
 def _is_py_int(e):
