@@ -173,3 +173,51 @@ def test_without_the_whole_graph_flag_the_python_loop_runs():
         np.testing.assert_array_equal(f(np.int32(3), c, np.array([1, 2], "int32")), [6, 27])
     (op,) = _scan_ops(f)
     assert op._nb is False
+
+
+def _lstm(mode, d=8):
+    x, h0, Wx, Wh, b = T.dtensor3("x"), T.dmatrix("h0"), T.dmatrix("Wx"), T.dmatrix("Wh"), \
+        T.dvector("b")
+    sig = T.nnet.sigmoid
+
+    def step(xt, h, c, Wx, Wh, b):
+        z = T.dot(xt, Wx) + T.dot(h, Wh) + b
+        i, f, o = sig(z[:, :d]), sig(z[:, d:2 * d]), sig(z[:, 2 * d:3 * d])
+        g = T.tanh(z[:, 3 * d:])
+        c_new = f * c + i * g
+        return o * T.tanh(c_new), c_new
+
+    (hs, cs), _ = theano.scan(step, sequences=x, outputs_info=[h0, T.zeros_like(h0)],
+                              non_sequences=[Wx, Wh, b], mode=mode)
+    cost = 0.5 * (hs ** 2).sum()
+    return theano.function([x, h0, Wx, Wh, b], [cost] + theano.grad(cost, [Wx, Wh, b, h0]),
+                           mode=mode)
+
+
+def test_lstm_with_slices_runs_compiled_and_matches_the_reference_vm():
+    d = 8
+    rng = np.random.RandomState(1)
+    vals = (rng.randn(12, 4, d), rng.randn(4, d) * 0.1, rng.randn(d, 4 * d) * 0.3,
+            rng.randn(d, 4 * d) * 0.3, rng.randn(4 * d) * 0.1)
+    f = _lstm(None, d)
+    first = [np.array(v) for v in f(*vals)]
+    ops = _scan_ops(f)
+    assert len(ops) == 2
+    for op in ops:      # forward and gradient loop: slices and in-place slice updates inside
+        assert isinstance(op._nb, _NumbaLoop) and True in op._nb.decided.values()
+    ref = _lstm(PY, d)(*vals)
+    for a, e in zip(first, ref):
+        np.testing.assert_allclose(a, e, rtol=1e-10, atol=1e-12)
+    for _ in range(5):
+        assert all(np.array_equal(a, b) for a, b in zip(f(*vals), first))
+
+
+def test_int_index_inside_the_step_stays_on_the_python_loop():
+    x = T.dmatrix("x")
+    # an int index is not bounds-checked by Numba: such a graph is not compiled as one loop
+    ys, _ = theano.scan(lambda row: row[2] * 2.0 + row[:2].sum(), sequences=x)
+    f = theano.function([x], ys)
+    xv = np.arange(12.0).reshape(4, 3)
+    np.testing.assert_allclose(f(xv), xv[:, 2] * 2 + xv[:, :2].sum(axis=1))
+    with pytest.raises(IndexError):
+        f(np.ones((4, 2)))

@@ -27,8 +27,8 @@ step, rows read as views of preallocated buffers, the inner thunk called directl
 for shape and written into the buffers and accumulators. On the native backend, an inner graph
 made only of ops Numba can express runs instead as one compiled loop over the steps
 (``_NumbaLoop``: the inner graph from ``link/numba/graph.py`` and the step loop around it),
-when the input shapes say its elementwise loops are small and not dominated by libm functions,
-the rule of the whole-graph tier, decided from shapes only. Buffers the loop allocates are kept
+when the input shapes say its elementwise loops are not dominated by libm functions that the
+per-node code would run as NumPy ufuncs (decided from shapes only). Buffers the loop allocates are kept
 by the op and reused by a later call when nothing else refers to them any more (the returned
 outputs and their views keep theirs). ``scan/rewriting.py`` drops unused parts
 of a loop, hoists products of a sequence and a non-sequence out of it, and lets gradient loops
@@ -742,10 +742,11 @@ class _NumbaLoop:
 
     Built for an op whose inner function runs on the native backend (``numba__whole_graph`` on),
     whose buffers are all tensors, with no untraced states, and whose inner graph Numba can
-    express. A call runs it when the inner inputs read by elementwise loops have at most
-    ``numba__whole_graph_max_size`` elements and the libm functions of its loops cost, at those
-    sizes, less than the per-node calls it saves (the whole-graph tier's rule: shapes only), and
-    otherwise runs the Python loop. Numba refusing the argument types falls back to the Python
+    express. A call runs it when the libm functions of its elementwise loops cost, at the sizes
+    the inner inputs' shapes give them, less than the per-node calls it saves (a microsecond per
+    node and step); a node whose per-node code runs its Numba kernel at that size anyway costs
+    nothing more here. Otherwise the call runs the Python loop. Shapes only decide: the same
+    inputs take the same path at every call. Numba refusing the argument types falls back to the Python
     loop for good; an error at run time re-runs the call on the Python loop (which raises it with
     its node), unless the loop wrote into an input in place, where it is raised as it is.
     """
@@ -814,7 +815,7 @@ class _NumbaLoop:
             return None
         n_in = len(fg.inputs)
         params = ", ".join(f"i{k}" for k in range(n_in))
-        penalty = whole._libm_penalty(fg, nodes)
+        penalty = whole._libm_penalty(fg, nodes, cls._kernel_upto(maker.thunk))
         if penalty is not None:
             penalty = eval(f"lambda {params}: {' + '.join(penalty) or '0.0'}")
         flops = whole._product_flops(fg, nodes)
@@ -824,6 +825,24 @@ class _NumbaLoop:
         checked = eval(f"lambda {params}: max(({', '.join(fed)}, 0))") if fed else None
         out_dtypes = [np.dtype(v.dtype) for v in fg.outputs]
         return cls(op, module, consts, len(nodes), penalty, flops, checked, out_dtypes)
+
+    @staticmethod
+    def _kernel_upto(thunk):
+        """{node: the largest size at which the inner function's per-node code runs the node's
+        Numba kernel} (from the paths fixed when it was compiled: 'kernel', 'kernel below N
+        elements, else ...'): the loop costs no more there than the per-node code."""
+        import math
+        import re
+
+        upto = {}
+        for node, label in getattr(thunk, "node_paths", None) or ():
+            label = str(label)
+            m = re.match(r"kernel below (\d+) elements", label)
+            if m:
+                upto[node] = int(m.group(1))
+            elif label == "kernel" or label.startswith("kernel ("):
+                upto[node] = math.inf
+        return upto
 
     @staticmethod
     def _loop_source(op, n_consts):
@@ -957,8 +976,6 @@ class _NumbaLoop:
         """Whether a call whose inner inputs have the shapes of ``first`` runs here (the
         whole-graph tier's rule): elementwise inputs small, libm penalty below the per-node calls
         saved (about a microsecond per node and step); unknown sizes of libm loops: no."""
-        if self.checked is not None and self.checked(*first) > self.max_size:
-            return False
         if self.penalty is None:
             return False
         from theano.link.numba.graph import PER_NODE_NS

@@ -32,6 +32,7 @@ type) run the per-node code, as does a call that fails at run time, which then r
 error with its node and user line.
 """
 
+import math
 import re
 import threading
 
@@ -42,6 +43,7 @@ from theano.tensor.elemwise import CAReduce, DimShuffle, Elemwise
 from theano.tensor.blas import Gemm, Gemv
 from theano.tensor.math import Dot
 from theano.tensor.shape import Shape_i
+from theano.tensor.subtensor import IncSubtensor, Subtensor
 
 from theano.link import blas_threads
 from theano.link.numba import elemwise as nbe
@@ -203,6 +205,23 @@ def _node_code(node, k, ins, outs):
         if name not in ("add", "mul") or len(op.axis) != 1:
             return None
         return [f"{outs[0]} = {fn}({src}, axis={op.axis[0]}).astype({_dtype_expr(out_dtype)})"]
+    if isinstance(op, (Subtensor, IncSubtensor)):
+        # constant slices only: Numba clips them as NumPy does (an int index is not bounds
+        # checked there, so it stays on the per-node code, which raises)
+        idx = _const_slices(op.idx_list)
+        if idx is None or len(node.inputs) != (1 if isinstance(op, Subtensor) else 2):
+            return None
+        if isinstance(op, Subtensor):
+            return [f"{outs[0]} = {ins[0]}[{idx}]"]
+        x, y = ins
+        yv = f"{y}[()]" if node.inputs[1].ndim == 0 else y
+        lines = [f"{outs[0]} = {x}" if op.inplace else f"{outs[0]} = {x}.copy()"]
+        if op.set_instead_of_inc:
+            lines.append(f"{outs[0]}[{idx}] = {yv}")
+        else:
+            lines.append(f"_p{k} = {outs[0]}[{idx}]")
+            lines.append(f"_p{k} += {yv}")
+        return lines
     if isinstance(op, Shape_i):
         return _as0d(outs[0], "int64", f"{ins[0]}.shape[{op.i}]")
     if isinstance(op, Dot):
@@ -220,6 +239,17 @@ def _node_code(node, k, ins, outs):
             return None
         return [f"{outs[0]} = {b}[()] * {z} + {a}[()] * np.dot(_cf({x}), _cf({y}))"]
     return None
+
+
+def _const_slices(idx_list):
+    """``idx_list`` of constant slices as Python index text (``':, 2:5'``), else None."""
+    parts = []
+    for e in idx_list:
+        if not isinstance(e, tuple) or any(c is not None and not isinstance(c, int) for c in e):
+            return None
+        start, stop, step = ("" if c is None else str(c) for c in e)
+        parts.append(f"{start}:{stop}" + (f":{step}" if step else ""))
+    return ", ".join(parts) if parts else None
 
 
 def graph_source(fgraph, nodes):
@@ -405,6 +435,12 @@ def _dims(fgraph, nodes):
             out = list(ins[0])
         elif isinstance(op, Shape_i):
             out = []
+        elif isinstance(op, IncSubtensor) and ins[0] is not None:
+            out = list(ins[0])
+        elif isinstance(op, Subtensor) and ins[0] is not None and \
+                _const_slices(op.idx_list) is not None:
+            out = [f"len(range(*slice{tuple(e)!r}.indices({d})))" for e, d in zip(op.idx_list, ins[0])]
+            out += list(ins[0][len(op.idx_list):])
         for o in node.outputs:
             dims[o] = out
     return dims
@@ -430,11 +466,13 @@ def _product_flops(fgraph, nodes):
     return terms
 
 
-def _libm_penalty(fgraph, nodes):
+def _libm_penalty(fgraph, nodes, kernel_upto=None):
     """Terms ``'g * size'`` (ns) of the elementwise nodes whose steps NumPy's SIMD ufuncs compute
     faster than the libm functions the whole-graph loops call; None when the size of such a node
-    is not an expression of the input shapes."""
+    is not an expression of the input shapes. ``kernel_upto``: {node: the largest size at which
+    the per-node code runs that node's Numba kernel too}, where no penalty is counted."""
     dims = _dims(fgraph, nodes)
+    kernel_upto = kernel_upto or {}
     terms = []
     for node in nodes:
         if not isinstance(node.op, Elemwise):
@@ -450,7 +488,12 @@ def _libm_penalty(fgraph, nodes):
         shape = dims.get(node.outputs[0])
         if shape is None:
             return None
-        terms.append(f"{gain:.3g} * {' * '.join(shape) or '1'}")
+        size = " * ".join(shape) or "1"
+        upto = kernel_upto.get(node)
+        if upto is None:
+            terms.append(f"{gain:.3g} * {size}")
+        elif upto != math.inf:
+            terms.append(f"(0.0 if ({size}) <= {int(upto)} else {gain:.3g} * ({size}))")
     return terms
 
 
