@@ -18,12 +18,15 @@ compiled function returns the same bits on every call, from the first:
 - ``kernel``: a fused chain runs as one Numba loop (no temporaries, one dispatch), compiled (or
   loaded from the disk cache) at the first call; with ``config.numba__parallel`` or
   ``config.openmp`` (both off by default) the loop runs over several threads above
-  ``config.numba__parallel_threshold`` elements, with the same values. A chain dominated by
-  exp/log/tanh/... (NumPy's SIMD functions are several times faster than libm's scalar ones that
-  Numba calls) runs as its NumPy program ('numpy-fused', below) on inputs of at least
-  ``numpy_above`` elements, a number fixed by the static cost table below: the size where the
-  per-element saving pays for NumPy's per-call costs. The path is then a function of the inputs'
-  sizes, never of timings or call counts: the same inputs give the same bits at every call;
+  ``config.numba__parallel_threshold`` elements, with the same values. exp, log, log1p, expm1,
+  sin, cos, tanh, sigmoid and softplus are vmath's vectorizable functions (``vmath.py``; no libm
+  call, so the whole loop vectorizes); sin/cos arguments beyond vmath's range send the node
+  through a second, careful loop (see ``kernel_def_lines``). A chain NumPy still computes faster
+  per element (float32 exp/tanh, whose float32 SIMD ufuncs beat vmath's float64 evaluation; pow;
+  ...) runs as its NumPy program ('numpy-fused', below) on inputs of at least ``numpy_above``
+  elements, a number fixed by the static cost table below: the size where the per-element saving
+  pays for NumPy's per-call costs. The path is then a function of the inputs' sizes, never of
+  timings or call counts: the same inputs give the same bits at every call;
 - ``numpy-fused``: the NumPy program of the node (a fused chain without a Numba kernel, or above
   ``numpy_above``); arrays bigger than a chunk run chunk by chunk (hybrid chunks: the exactly
   rounded steps fused into Numba loops, the others NumPy ufuncs into reused buffers), which gives
@@ -53,16 +56,18 @@ CHUNK = COST_CHUNK = 8192
 NUMPY_CALL_NS = 500.0
 NUMBA_CALL_NS = 700.0
 
-# Per-element cost in ns (Numba scalar loop, NumPy ufunc on cached data), float64 / float32.
+# Per-element cost in ns (Numba loop, NumPy ufunc on cached data), float64 / float32. The Numba
+# costs of exp, log, log1p, expm1, sin, cos, tanh, sigmoid and softplus are those of vmath's
+# vectorized functions (computed in float64 for float32 too), the others libm's or LLVM's.
 _COSTS = {
-    "exp": ((4.8, 0.75), (2.6, 0.48)), "log": ((4.2, 0.93), (2.9, 0.43)),
-    "log1p": ((10.3, 1.13), (10.0, 0.5)), "sin": ((6.0, 6.2), (3.5, 0.55)),
-    "cos": ((5.0, 5.5), (3.7, 0.57)), "tanh": ((11.6, 1.33), (10.9, 0.32)),
-    "sqrt": ((0.9, 0.9), (0.3, 0.27)), "sigmoid": ((4.7, 4.7), (3.1, 3.1)),
-    "expm1": ((7.0, 1.1), (7.9, 0.37)), "pow": ((10.3, 2.3), (14.3, 1.05)),
+    "exp": ((1.05, 0.75), (0.95, 0.48)), "log": ((1.2, 0.93), (1.15, 0.43)),
+    "log1p": ((1.3, 1.13), (1.25, 0.5)), "sin": ((1.0, 6.2), (0.95, 0.55)),
+    "cos": ((1.0, 5.5), (0.95, 0.57)), "tanh": ((1.55, 1.33), (1.3, 0.32)),
+    "sqrt": ((0.9, 0.9), (0.3, 0.27)), "sigmoid": ((1.05, 4.7), (1.0, 3.1)),
+    "expm1": ((1.25, 1.1), (1.1, 0.37)), "pow": ((10.3, 2.3), (14.3, 1.05)),
     "true_div": ((0.7, 0.67), (0.3, 0.31)), "erf": ((8.8, 8.6), (7.6, 9.4)),
     "log2": ((4.5, 1.0), (3.0, 0.5)), "log10": ((4.5, 1.0), (3.0, 0.5)),
-    "softplus": ((15.0, 6.0), (13.0, 4.0)),
+    "softplus": ((4.0, 6.0), (3.0, 4.0)),
 }
 _DEFAULT_COST = ((0.25, 0.4), (0.15, 0.25))
 # ns per element NumPy must save over the Numba loop for a program to count as libm-heavy (the
@@ -354,6 +359,9 @@ def scalar_expr(sop, args, arg_dtypes, out_dtype):
         return f"abs({args[0]})"
     if name == "gammaln":   # scipy: gammaln(-inf) = -inf, libm's lgamma gives +inf
         return f"(-math.inf if {args[0]} == -math.inf else math.lgamma({args[0]}))"
+    vexpr = vmath_expr(sop, args, arg_dtypes, out_dtype)
+    if vexpr is not None:
+        return vexpr
     if name == "softplus" and template_of(sop) is not None:
         # the values of the op's branchy template, written without a branch: softplus(x) and
         # softplus(-x) (log(p) and log(1 - p) of a sigmoid) then share one exp and one log1p
@@ -387,8 +395,56 @@ def scalar_expr(sop, args, arg_dtypes, out_dtype):
     return "(" + template.format(*args) + ")"
 
 
-KERNEL_HEADER = ["import math", "import numpy as np", "import numba", "", ""]
+def vmath_expr(sop, args, arg_dtypes, out_dtype):
+    """The step as a call of the vectorizable functions of ``vmath`` (exp, log, sin, ... of a
+    float32 or float64 result, computed in float64), or None. Only for the scalar ops of
+    ``theano.scalar.basic`` whose kernel template is still the backend's own."""
+    from theano.link.numba import vmath
+
+    name = getattr(sop, "name", None)
+    fn = (out_dtype == "float32" and vmath.FUNCTIONS_F32.get(name)) or vmath.FUNCTIONS.get(name)
+    if fn is None or out_dtype not in ("float32", "float64") or len(args) != 1:
+        return None
+    if not isinstance(sop, type(getattr(ts, name, None))) or \
+            template_of(sop) != _DEFAULT_TEMPLATES.get(name):
+        return None
+    if arg_dtypes[0] == "bool" or arg_dtypes[0] not in _NUMBA_DTYPES:
+        return None
+    return f"_vm.{fn}(np.float64({args[0]}))"
+
+
+def _default_templates():
+    from theano.link.numba import kernels
+
+    return dict(kernels._BY_NAME)
+
+
+_DEFAULT_TEMPLATES = _default_templates()
+
+
+def _vmath_header():
+    from theano.link.numba import vmath
+
+    # the digest puts vmath's code in every kernel's cache key: numba's cache would not see it
+    return [f"from theano.link.numba import vmath as _vm  # vmath {vmath.SOURCE_DIGEST}"]
+
+
+KERNEL_HEADER = ["import math", "import numpy as np", "import numba"] + _vmath_header() + ["", ""]
 NJIT_FLAGS = "cache=True, error_model='numpy', nogil=True"
+
+
+def _vmath_guard(sop, expr):
+    """(outside test, careful function, call text) when ``expr`` calls a guarded vmath function."""
+    from theano.link.numba import vmath
+
+    name = getattr(sop, "name", None)
+    guard = vmath.GUARDED.get(name)
+    if guard is None:
+        return None
+    call = f"_vm.{vmath.FUNCTIONS[name]}("
+    if call not in expr:
+        return None
+    return guard[0], guard[1], call
 
 
 def kernel_def_lines(prog, in_bcast, ndim, name="_kernel", parallel=False, inplace=None):
@@ -397,6 +453,11 @@ def kernel_def_lines(prog, in_bcast, ndim, name="_kernel", parallel=False, inpla
     maps output positions to the input whose buffer they are written into."""
     inplace = inplace or {}
     body = []
+    # steps whose vector code holds for some arguments only (sin, cos of |x| > 2**20): the loop
+    # counts those arguments, and a second loop computes every element again with the careful
+    # variants when there are any (see vmath)
+    careful = []
+    guarded = False
     for sop, args, res, od in prog.steps:
         arg_names = []
         for a in args:
@@ -404,10 +465,15 @@ def kernel_def_lines(prog, in_bcast, ndim, name="_kernel", parallel=False, inpla
         expr = scalar_expr(sop, arg_names, [_ref_dtype(prog, a) for a in args], od)
         if expr is None:
             return None
-        if od == "bool":
-            body.append(f"{res} = bool({expr})")
-        else:
-            body.append(f"{res} = np.{od}({expr})")
+        line = f"{res} = bool({expr})" if od == "bool" else f"{res} = np.{od}({expr})"
+        body.append(line)
+        careful.append(line)
+        guard = _vmath_guard(sop, expr)
+        if guard is not None:
+            outside, careful_fn, call = guard
+            body.insert(len(body) - 1, f"_far += _vm.{outside}(np.float64({arg_names[0]}))")
+            careful[-1] = line.replace(call, f"_vm.{careful_fn}(")
+            guarded = True
     n_in = len(prog.inputs)
     ins = [f"i{k}" for k in range(n_in)]
     lines = [f"def {name}({', '.join(ins)}):"]
@@ -424,23 +490,41 @@ def kernel_def_lines(prog, in_bcast, ndim, name="_kernel", parallel=False, inpla
     shape = "(" + "".join(f"n{d}, " for d in range(ndim)) + ")"
     for j, o in enumerate(prog.outputs):
         od = _ref_dtype(prog, o)
-        if j in inplace:
+        if j in inplace and not guarded:
             lines.append(f"    o{j} = i{inplace[j]}")
         else:
+            # a guarded program reads its inputs again in the second loop: its in-place outputs
+            # are copied into their inputs at the end
             lines.append(f"    o{j} = np.empty({shape}, dtype={_np_dtype_name(od)})")
-    indent = "    "
-    for d in range(ndim):
-        rng = "numba.prange" if (parallel and d == 0) else "range"
-        lines.append(f"{indent}for j{d} in {rng}(n{d}):")
-        indent += "    "
-    for k in range(n_in):
-        idx = ", ".join("0" if in_bcast[k][d] else f"j{d}" for d in range(ndim)) or "()"
-        lines.append(f"{indent}a{k} = i{k}[{idx}]")
-    lines.extend(indent + b for b in body)
     out_idx = ", ".join(f"j{d}" for d in range(ndim)) or "()"
-    for j, o in enumerate(prog.outputs):
-        val = _literal(o[1], o[2]) if isinstance(o, tuple) else o
-        lines.append(f"{indent}o{j}[{out_idx}] = {val}")
+
+    def loop_nest(base, steps, par):
+        indent = base
+        for d in range(ndim):
+            rng = "numba.prange" if (par and d == 0) else "range"
+            lines.append(f"{indent}for j{d} in {rng}(n{d}):")
+            indent += "    "
+        for k in range(n_in):
+            idx = ", ".join("0" if in_bcast[k][d] else f"j{d}" for d in range(ndim)) or "()"
+            lines.append(f"{indent}a{k} = i{k}[{idx}]")
+        lines.extend(indent + b for b in steps)
+        for j, o in enumerate(prog.outputs):
+            val = _literal(o[1], o[2]) if isinstance(o, tuple) else o
+            lines.append(f"{indent}o{j}[{out_idx}] = {val}")
+
+    if guarded:
+        lines.append("    _far = 0")
+    loop_nest("    ", body, parallel)
+    if guarded:
+        lines.append("    if _far != 0:")
+        loop_nest("        ", careful, False)
+        for j, k in sorted(inplace.items()):
+            indent = "    "
+            for d in range(ndim):
+                lines.append(f"{indent}for j{d} in range(n{d}):")
+                indent += "    "
+            lines.append(f"{indent}i{k}[{out_idx}] = o{j}[{out_idx}]")
+            lines.append(f"    o{j} = i{k}")
     outs = ", ".join(f"o{j}" for j in range(len(prog.outputs)))
     lines.append(f"    return ({outs},)")
     return lines
