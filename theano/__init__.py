@@ -27,7 +27,7 @@ from theano.graph.type import Type, generic
 from theano.graph.fg import FunctionGraph
 from theano import scalar, tensor
 import theano.tensor  # noqa: E402  binds `theano` here, so `from theano import *` exports it (as Theano did)
-from theano.compile import (DebugMode, Function, In, Mode, Out, ProfileStats, SharedVariable,
+from theano.compile import (DebugMode, Function, In as In, Mode, Out, ProfileStats, SharedVariable,
                             function, get_mode, shared)
 from theano.compile.function import UnusedInputError
 from theano.compile.builders import OpFromGraph
@@ -60,7 +60,6 @@ def clone(output, replace=None, strict=True, share_inputs=True):
 
 
 function_module = compile
-In = In
 from theano.compile.io import Param  # noqa: E402  (deprecated alias of In)
 from theano.misc.safe_asarray import _asarray  # noqa: E402  (Theano 1.0's theano._asarray)
 ProfileMode = Mode
@@ -84,7 +83,7 @@ def __getattr__(name):
             "foldr": ("theano.scan", "foldr"), "ifelse": ("theano.ifelse", None),
             "scan_module": ("theano.scan_module", None), "sandbox": ("theano.sandbox", None),
             "sparse": ("theano.sparse", None), "misc": ("theano.misc", None),
-            "tests": ("theano.tests", None), "configparser": ("theano.configparser", None)}
+            "configparser": ("theano.configparser", None)}
     if name in lazy:
         mod, attr = lazy[name]
         try:
