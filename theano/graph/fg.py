@@ -41,9 +41,7 @@ class FunctionGraph:
         self._toposort_cache = None
         self.update_mapping = update_mapping or {}
         for inp in inputs:
-            if inp.owner is not None:
-                # An intermediate variable used as an input: cut the graph there.
-                inp = inp
+            # an input may be an intermediate variable (inp.owner set): the graph is cut there
             self._add_input(inp)
         for out in outputs:
             self._import_var(out, reason="init")
