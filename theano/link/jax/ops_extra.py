@@ -355,7 +355,9 @@ def _register_extra_ops():
                 idx = jnp.mod(a, n)
             else:
                 idx = jnp.clip(a, 0, max(n - 1, 0))
-            cb = jnp.broadcast_to(choices, (n,) + out_shape)
+            lead = len(out_shape) - (choices.ndim - 1)     # each choice broadcasts from the left
+            cb = jnp.reshape(choices, (n,) + (1,) * lead + tuple(choices.shape[1:]))
+            cb = jnp.broadcast_to(cb, (n,) + out_shape)
             ib = jnp.broadcast_to(idx, out_shape)
             return jnp.take_along_axis(cb, ib[None].astype("int64"), axis=0)[0]
 
