@@ -69,9 +69,11 @@ def _cf_impl(a):
     if a.layout in "CF":
         return lambda a: a
     return lambda a: np.ascontiguousarray(a)
+'''
 
+IPOW_HELPER = '''
 
-@numba.njit(cache=True)
+@numba.extending.register_jitable
 def _ipow(a, b):
     # NumPy's integer power (int64 arguments; the caller casts the result to its dtype, which
     # wraps as NumPy's fixed-width arithmetic does): repeated squaring, no negative exponents
@@ -291,7 +293,8 @@ def graph_source(fgraph, nodes):
             names[v] = f"c{len(consts)}"
             consts.append(v.data)
     args = [f"i{k}" for k in range(len(fgraph.inputs))] + [f"c{k}" for k in range(len(consts))]
-    lines = (["import numba.extending"] + nbe.KERNEL_HEADER + [HELPERS] + inlined +
+    helpers = [HELPERS] + ([IPOW_HELPER] if any("_ipow(" in line for line in body) else [])
+    lines = (["import numba.extending"] + nbe.KERNEL_HEADER + helpers + inlined +
              ["", "", f"def _graph({', '.join(args)}):"] + body)
     lines.append(f"    return ({''.join(names[v] + ', ' for v in fgraph.outputs)})")
     lines += ["", "", f"graph = numba.njit({nbe.NJIT_FLAGS})(_graph)"]
