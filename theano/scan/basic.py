@@ -197,7 +197,7 @@ def _placeholder_test_values(placeholders, source, rows):
         ph.tag.test_value = value if rows is None else value[rows[k]]
 
 
-def _parse_return(ret, n_infos):
+def _parse_return(ret):
     """(outputs list, updates OrderedDict, condition or None) from what fn returned."""
     outputs, updates, cond = [], OrderedDict(), None
 
@@ -431,7 +431,7 @@ def _build_inner_graph(fn, seq_ph, infos, explicit_ns, outputs_info):
     counter = Variable._auto_counter
     ret = fn(*(seq_ph + state_ph + explicit_ns))
     inside = _created_since(counter)
-    outs, updates, cond = _parse_return(ret, len(infos))
+    outs, updates, cond = _parse_return(ret)
     outs = [_as_var(o, f"output {k} of fn") for k, o in enumerate(outs)]
 
     if outputs_info is None or (not infos and outs):
