@@ -11,7 +11,7 @@ from theano.graph.op import Op
 from theano.scalar import basic as ts
 from theano.tensor.elemwise import DimShuffle, Elemwise
 from theano.tensor.type import TensorType
-from theano.tensor.var import TensorConstant, TensorVariable
+from theano.tensor.var import TensorConstant, TensorVariable  # noqa: F401  (theano.tensor.basic.TensorVariable)
 
 # Theano 1.0's dtype name lists (``T.float_dtypes`` ...), as lists of strings
 all_dtypes = list(ts.all_dtypes)

@@ -431,7 +431,6 @@ class Choose(Op):
         a_s = [None] * (ndim - len(a_s)) + a_s
         a_b = (True,) * (ndim - a_var.ndim) + a_var.broadcastable
         c_s = [None] * (ndim - len(c_s)) + c_s
-        c_b = (True,) * (ndim - c_var.ndim + 1) + c_var.broadcastable[1:]
         out = []
         for d in range(ndim):
             if out_b[d]:

@@ -363,7 +363,7 @@ class Mean(_AxesOp):
         return [tuple(d for i, d in enumerate(s) if i not in self.axis)]
 
     def L_op(self, inputs, outputs, output_grads):
-        (x,), (gz,) = inputs, output_grads
+        (x,) = inputs
         if x.dtype in ts.discrete_dtypes:
             return [zeros_like(x, dtype=config.floatX)]
         (g,) = CAReduce(ts.add, self.axis).L_op(inputs, outputs, output_grads)
