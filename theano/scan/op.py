@@ -528,15 +528,18 @@ class Scan(Op):
         nb = self._nb
         if nb is None:
             nb = self._numba_loop()
-        done = None
+        done = bufs = None
         if nb and n > 0:
             bufs = self._buffers(inits, t0, n)
             accs = [np.array(a, copy=True) for a in accs0]
             done = nb.run(self, fn, bufs, accs, nonseqs, t0, n)
             record = None
+            if done == -1:      # it stopped with an error after writing: start again
+                done = bufs = None
         if done is None:
-            bufs = self._buffers(inits, t0, n)
-            accs = [np.array(a, copy=True) for a in accs0]
+            if bufs is None:    # (else the compiled loop left them as they were)
+                bufs = self._buffers(inits, t0, n)
+                accs = [np.array(a, copy=True) for a in accs0]
             loop = self._loop
             if loop is None:
                 loop = self._loop = self._build_loop()
@@ -926,7 +929,8 @@ class _NumbaLoop:
 
     def run(self, op, fn, bufs, accs, nonseqs, t0, n):
         """Run the loop into ``bufs``/``accs`` (filling 'none' buffers); the number of steps run,
-        or None where this call belongs on the Python loop."""
+        None where this call belongs on the Python loop (nothing written), -1 where it failed
+        after writing (the Python loop runs it again from fresh buffers)."""
         key = tuple([bufs[k].shape for k in self.read_bufs] + [a.shape for a in nonseqs])
         use = self.decided.get(key)
         if use is None:
@@ -965,7 +969,7 @@ class _NumbaLoop:
                 return None
             if op.inplace:
                 raise
-            return None                 # the Python loop raises it with its node
+            return -1                   # the Python loop, from the start, raises it with its node
         for k, buf in zip(self.none_bufs, new):
             bufs[k] = buf
         if status:
