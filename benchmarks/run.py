@@ -186,7 +186,6 @@ def main():
     repeats = args.repeats or (5 if args.quick else 9)
 
     import numba
-    import theano
     from theano.link.select import auto_linker_name
 
     cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []

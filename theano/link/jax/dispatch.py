@@ -160,7 +160,6 @@ def _check_strict(node, args):
 
 def _composite_fn(sop):
     """A jax function for a fused Composite: its inner graph, node by node."""
-    from theano.graph.basic import Constant
 
     fg = sop.fgraph
     steps = []
