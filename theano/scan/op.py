@@ -39,7 +39,7 @@ import sys
 
 import numpy as np
 
-from theano.graph.basic import Apply, Constant, Variable, ancestors, clone_get_equiv, io_toposort
+from theano.graph.basic import Apply, Constant, Variable, ancestors, io_toposort
 from theano.graph.op import Op
 from theano.graph.type import Type
 from theano.graph.utils import MethodNotDefined
@@ -183,7 +183,7 @@ class Scan(Op):
             self.elem_types.append(typ)
             for k in range(r, r + len(b.reads)):
                 if self.inner_inputs[k].type != typ:
-                    raise TypeError(f"Scan: reads of one buffer have different types")
+                    raise TypeError("Scan: reads of one buffer have different types")
             for k in range(w, w + len(b.writes)):
                 self._check_write(b, self.inner_outputs[k], typ)
             r += len(b.reads)

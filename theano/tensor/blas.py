@@ -15,7 +15,6 @@ from theano.graph.op import Op
 from theano.tensor.basic import as_tensor_variable
 from theano.tensor.math import dot, outer
 from theano.tensor.math import sum as tsum
-from theano.tensor.type import TensorType
 
 __all__ = ["Gemm", "Gemv", "Ger", "gemm", "gemv", "ger", "gemm_inplace", "gemv_inplace",
            "ger_inplace"]

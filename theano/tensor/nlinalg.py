@@ -17,7 +17,7 @@ from theano.tensor import math as tm
 from theano.tensor.basic import as_tensor_variable, cast, ones_like, zeros_like
 from theano.tensor.math import dot, minimum
 from theano.tensor.math import sum as tsum
-from theano.tensor.linalg_ops import AllocDiag, ExtractDiag, SetDiagonal, diag, tensordot
+from theano.tensor.linalg_ops import AllocDiag, ExtractDiag, diag, tensordot
 from theano.tensor.type import TensorType
 
 from theano.misc.lazy import lazy_module

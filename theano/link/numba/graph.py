@@ -175,7 +175,6 @@ def _node_code(node, k, ins, outs):
         x = ins[0]
         ndim_in = len(op.input_broadcastable)
         kept = list(op.shuffle)
-        code = x
         if kept != sorted(kept):
             if op.drop or op.augment:
                 return None
