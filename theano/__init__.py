@@ -19,21 +19,26 @@ logging_default_handler.setFormatter(_logging.Formatter("%(levelname)s (%(name)s
 theano_logger.addHandler(logging_default_handler)
 theano_logger.setLevel(_logging.WARNING)
 
-from theano.configdefaults import config, change_flags
+# The public names (each import below is a re-export, written `X as X`)
+from theano.configdefaults import config as config, change_flags as change_flags
 from theano import graph
-from theano.graph.basic import Apply, Constant, Variable, clone_replace
-from theano.graph.op import Op
-from theano.graph.type import Type, generic
-from theano.graph.fg import FunctionGraph
-from theano import scalar, tensor
-import theano.tensor  # noqa: E402  binds `theano` here, so `from theano import *` exports it (as Theano did)
-from theano.compile import (DebugMode, Function, In as In, Mode, Out, ProfileStats, SharedVariable,
-                            function, get_mode, shared)
-from theano.compile.function import UnusedInputError
-from theano.compile.builders import OpFromGraph
-from theano.gradient import Lop, Rop, grad, hessian, jacobian, subgraph_grad, verify_grad
-from theano import gradient, printing
-from theano.printing import pp, debugprint, pydotprint
+from theano.graph.basic import Apply as Apply, Constant as Constant, Variable, clone_replace
+from theano.graph.op import Op as Op
+from theano.graph.type import Type as Type, generic as generic
+from theano.graph.fg import FunctionGraph as FunctionGraph
+from theano import scalar as scalar, tensor
+import theano as theano  # binds `theano` here, so `from theano import *` exports it (as Theano did)
+from theano.compile import (DebugMode as DebugMode, Function as Function, In as In, Mode,
+                            Out as Out, ProfileStats as ProfileStats,
+                            SharedVariable as SharedVariable, function as function,
+                            get_mode as get_mode, shared as shared)
+from theano.compile.function import UnusedInputError as UnusedInputError
+from theano.compile.builders import OpFromGraph as OpFromGraph
+from theano.gradient import (Lop as Lop, Rop as Rop, grad as grad, hessian as hessian,
+                             jacobian as jacobian, subgraph_grad as subgraph_grad,
+                             verify_grad as verify_grad)
+from theano import gradient as gradient, printing as printing
+from theano.printing import pp as pp, debugprint as debugprint, pydotprint as pydotprint
 
 # Theano 1.0's old names for the same things.
 gof = graph
@@ -60,8 +65,8 @@ def clone(output, replace=None, strict=True, share_inputs=True):
 
 
 function_module = compile
-from theano.compile.io import Param  # noqa: E402  (deprecated alias of In)
-from theano.misc.safe_asarray import _asarray  # noqa: E402  (Theano 1.0's theano._asarray)
+from theano.compile.io import Param as Param  # noqa: E402  (deprecated alias of In)
+from theano.misc.safe_asarray import _asarray as _asarray  # noqa: E402  (Theano 1.0's theano._asarray)
 ProfileMode = Mode
 
 
