@@ -193,3 +193,17 @@ def test_run_time_value_errors_after_the_jitted_call():
     g = jax_fn([m], sl.cholesky(m))
     with pytest.raises(np.linalg.LinAlgError, match="not positive definite"):
         g(-np.eye(2))
+
+
+def test_special_and_conversion_scalar_functions_are_jitted():
+    import theano.scalar.basic as ts
+    from theano.tensor.elemwise import Elemwise
+
+    x, y = T.dvector("x"), T.dvector("y")
+    unary = ["deg2rad", "rad2deg", "erfcinv", "erfcx", "i0", "i1", "tri_gamma", "xlogx"]
+    binary = ["gammainc", "gammaincc", "xlogy0", "chi2sf", "complex", "complex_from_polar"]
+    outs = [Elemwise(getattr(ts, n))(x) for n in unary] + \
+        [Elemwise(getattr(ts, n))(x, y) for n in binary]
+    f, g = jax_fn([x, y], outs), py_fn([x, y], outs)
+    assert f.maker.thunk.is_jitted()
+    _same(f, g, [np.array([0.2, 0.7, 1.3]), np.array([0.5, 1.5, 2.5])])

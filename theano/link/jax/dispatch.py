@@ -97,10 +97,24 @@ def _scalar_fn(sop):
         "round_half_away_from_zero": lambda x: jnp.where(x >= 0, jnp.floor(x + 0.5),
                                                          jnp.ceil(x - 0.5)),
         "second": lambda x, y: jnp.broadcast_to(y, jnp.broadcast_shapes(x.shape, y.shape)),
+        "deg2rad": jnp.deg2rad, "rad2deg": jnp.rad2deg,
+        "complex": lambda r, i: r + 1j * i, "complex_from_polar": lambda r, t: r * jnp.exp(1j * t),
+        "erfcinv": lambda x: -_special().ndtri(x / 2) / np.sqrt(2.0),
+        "erfcx": lambda x: _special().erfcx(x), "gammainc": lambda k, x: _special().gammainc(k, x),
+        "gammaincc": lambda k, x: _special().gammaincc(k, x), "i0": lambda x: _special().i0(x),
+        "i1": lambda x: _special().i1(x), "tri_gamma": lambda x: _special().polygamma(1, x),
+        "xlogx": lambda x: _special().xlogy(x, x), "xlogy0": lambda x, y: _special().xlogy(x, y),
+        "chi2sf": lambda x, k: _chi2_sf(x, k),
     }
     if name in simple:
         return simple[name]
     raise NotJittable(f"scalar op {name}")
+
+
+def _chi2_sf(x, k):
+    import jax.scipy.stats as jst
+
+    return jst.chi2.sf(x, k)
 
 
 def _is_int(x):
