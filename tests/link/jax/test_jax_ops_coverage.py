@@ -207,3 +207,21 @@ def test_special_and_conversion_scalar_functions_are_jitted():
     f, g = jax_fn([x, y], outs), py_fn([x, y], outs)
     assert f.maker.thunk.is_jitted()
     _same(f, g, [np.array([0.2, 0.7, 1.3]), np.array([0.5, 1.5, 2.5])])
+
+
+def test_xor_reduction_is_jitted_and_matches_numpy():
+    import theano.scalar.basic as ts
+    from theano.tensor.elemwise import CAReduce
+
+    for dtype, v in (("int32", np.array([[5, 3, 6], [12, 7, 1]], "int32")),
+                     ("bool", np.array([[1, 0, 1], [1, 1, 1]], bool))):
+        x = T.TensorType(dtype, (False, False))("x")
+        outs = [CAReduce(ts.xor, axis=ax)(x) for ax in (None, (1,), (0,))] + [T.all(x), T.any(x)]
+        f = jax_fn([x], outs)
+        assert f.maker.thunk.is_jitted()
+        for _ in range(2):
+            got = f(v)
+            expected = [np.bitwise_xor.reduce(v, axis=ax) for ax in (None, 1, 0)] + \
+                [np.all(v), np.any(v)]
+            for a, e in zip(got, expected):
+                np.testing.assert_array_equal(a, e)

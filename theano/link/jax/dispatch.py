@@ -277,10 +277,22 @@ def _jax_careduce(op, node):
     jnp = _jnp()
     fns = {"add": jnp.sum, "mul": jnp.prod, "maximum": jnp.max, "minimum": jnp.min,
            "and_": jnp.all, "or_": jnp.any}
+    out_dtype = node.outputs[0].dtype
+    if op.scalar_op.name == "xor":
+        # NumPy's bitwise_xor.reduce (parity for booleans); and_/or_ are all/any, as the reference
+        from jax import lax
+
+        def xor_reduce(x):
+            axes = tuple(range(x.ndim)) if op.axis is None else tuple(op.axis)
+            if not axes:
+                return jnp.asarray(x).astype(out_dtype)
+            start = jnp.zeros((), dtype=x.dtype)
+            return lax.reduce(x, start, jnp.bitwise_xor, axes).astype(out_dtype)
+
+        return xor_reduce
     fn = fns.get(op.scalar_op.name)
     if fn is None:
         raise NotJittable(str(op))
-    out_dtype = node.outputs[0].dtype
     acc = op.acc_dtype if op.scalar_op.name in ("add", "mul") else None
 
     def reduce_(x):
