@@ -37,16 +37,7 @@ KNOWN_UPWARD = {
     ("theano.link.jax.dispatch", "theano.scan.op"): "JAX translation of Scan",
     ("theano.link.jax.dispatch", "theano.scan.rows"): "JAX translation of Scan's row ops",
     ("theano.link.jax.linker", "theano.ifelse"): "JAX linker runs IfElse lazily",
-    # The words of gradients (DisconnectedType, disconnected_type, grad_undefined,
-    # grad_not_implemented) now live in theano.graph.null_type; these modules still import them
-    # through theano.gradient, which re-exports them (a one-line change each).
-    ("theano.tensor.basic", "theano.gradient"): "gradient vocabulary via theano.gradient",
-    ("theano.tensor.math", "theano.gradient"): "gradient vocabulary via theano.gradient",
-    ("theano.tensor.nlinalg", "theano.gradient"): "gradient vocabulary via theano.gradient",
-    ("theano.tensor.slinalg", "theano.gradient"): "gradient vocabulary via theano.gradient",
-    ("theano.tensor.nnet.abstract_conv", "theano.gradient"): "gradient vocabulary via theano.gradient",
-    ("theano.tensor.nnet.conv", "theano.gradient"): "gradient vocabulary via theano.gradient",
-    ("theano.tensor.signal.pool", "theano.gradient"): "gradient vocabulary via theano.gradient",
+    ("theano.link.jax.linker", "theano.scan.op"): "JAX linker recognises Scan nodes",
     # the softmax cross-entropy gradient uses disconnected_grad, a gradient-shaping op of
     # theano.gradient (with grad_undefined, which it could take from theano.graph.null_type)
     ("theano.tensor.nnet.nnet", "theano.gradient"): "disconnected_grad in the softmax gradient",

@@ -5,7 +5,7 @@ import numbers
 import numpy as np
 
 from theano.configdefaults import config
-from theano.gradient import disconnected_type as _disconnected_type
+from theano.graph.null_type import disconnected_type as _disconnected_type
 from theano.graph.basic import Apply, Constant, Variable
 from theano.graph.op import Op
 from theano.scalar import basic as ts

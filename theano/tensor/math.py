@@ -8,7 +8,7 @@ from theano.configdefaults import config
 from theano.graph.basic import Apply
 from theano.graph.op import Op
 from theano.scalar import basic as ts
-from theano.gradient import DisconnectedType as _DisconnectedType
+from theano.graph.null_type import DisconnectedType as _DisconnectedType
 from theano.tensor.basic import (as_tensor_variable, cast, constant, patternbroadcast, shape_i, transpose,
                                  zeros_like)
 from theano.tensor.elemwise import (All, Any, CAReduce, DimShuffle, Elemwise, Max, Min, Prod, Sum,

@@ -9,7 +9,7 @@ checked at run time (a ValueError naming the shape). Integer inputs give float64
 import numpy as np
 
 from theano.configdefaults import config
-from theano.gradient import grad_not_implemented
+from theano.graph.null_type import grad_not_implemented
 from theano.graph.basic import Apply
 from theano.graph.op import Op
 from theano.scalar import basic as ts

@@ -7,7 +7,7 @@ ValueErrors at run time that name the shapes. Integer inputs give float64 result
 
 import numpy as np
 
-from theano.gradient import grad_not_implemented
+from theano.graph.null_type import grad_not_implemented
 from theano.graph.basic import Apply
 from theano.graph.op import Op
 from theano.scalar import basic as ts

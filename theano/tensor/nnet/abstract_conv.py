@@ -12,7 +12,7 @@ and/or symbolic int scalars, or an int vector.
 import numpy as np
 
 from theano.configdefaults import config
-from theano.gradient import grad_undefined
+from theano.graph.null_type import grad_undefined
 from theano.graph.basic import Apply
 from theano.graph.op import Op
 from theano.scalar import basic as ts

@@ -25,7 +25,7 @@ import numpy as np
 from theano.graph.basic import Apply, Constant, Variable
 from theano.graph.op import Op
 from theano.scalar import basic as ts
-from theano.gradient import DisconnectedType
+from theano.graph.null_type import DisconnectedType
 from theano.tensor.basic import as_tensor_variable, cast, constant, get_scalar_constant_value
 from theano.tensor.join import stack
 from theano.tensor.shape import shape_i

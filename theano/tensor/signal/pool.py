@@ -27,7 +27,7 @@ import warnings
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from theano.gradient import DisconnectedType
+from theano.graph.null_type import DisconnectedType
 from theano.graph.basic import Apply, Constant
 from theano.graph.op import Op
 from theano.scalar import basic as ts
