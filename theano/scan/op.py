@@ -775,7 +775,6 @@ class _NumbaLoop:
         self.max_size = int(config.numba__whole_graph_max_size)
         self.limit = blas_threads.limit() if flops is not None else 0
         self.low = blas_threads.ALWAYS_ONE_THREAD_BELOW
-        self.one_thread = blas_threads.one_thread
 
     @classmethod
     def build(cls, op):
@@ -822,7 +821,8 @@ class _NumbaLoop:
         if penalty is not None:
             penalty = eval(f"lambda {params}: {' + '.join(penalty) or '0.0'}")
         flops = whole._product_flops(fg, nodes)
-        flops = eval(f"lambda {params}: {' + '.join(flops)}") if flops else None
+        # the largest product of a step (see run)
+        flops = eval(f"lambda {params}: max(({', '.join(flops)}, ))") if flops else None
         fed = [f"i{k}.size" for k, v in enumerate(fg.inputs)
                if v.ndim > 0 and whole._feeds_elementwise(fg, v)]
         checked = eval(f"lambda {params}: max(({', '.join(fed)}, 0))") if fed else None
@@ -936,8 +936,12 @@ class _NumbaLoop:
         if use is None:
             first = self._step_args(bufs, nonseqs, t0, n, 0)
             use = self._decide(first)
-            if use and self.limit and self.low <= self.flops(*first) < self.limit:
-                use = 2         # its products on one BLAS thread
+            if use and self.limit and self.flops(*first) >= self.low:
+                # BLAS has several threads here and a product big enough to wake them: the
+                # per-node code limits each product's threads (link/blas_threads.py); the same
+                # limit around the compiled loop measured far slower on a busy machine, so
+                # such calls keep the per-node products
+                use = False
             self.decided[key] = use
         if not use:
             return None
@@ -957,10 +961,7 @@ class _NumbaLoop:
         args += nonseqs
         args += self.consts
         try:
-            if use == 2:
-                status, done, new = self.one_thread(self.loop, *args)
-            else:
-                status, done, new = self.loop(*args)
+            status, done, new = self.loop(*args)
         except Exception as exc:
             from theano.link.numba.graph import _is_numba_error
 
