@@ -21,6 +21,8 @@ def fresh_cache(tmp_path, monkeypatch):
     monkeypatch.setattr(theano.config, "compiledir", str(d))
     monkeypatch.setattr(cache, "_loaded", {})
     monkeypatch.setattr(cache, "_checked_dirs", {})
+    monkeypatch.setattr(cache, "_size_estimate", {})
+    monkeypatch.setattr(cache, "_written", set())
     return d
 
 
@@ -88,6 +90,39 @@ def test_size_cap_evicts_least_recently_used(fresh_cache, monkeypatch):
     total = sum(e[1] for e in cache.entries())
     assert total <= 2 ** 20
     assert keys[-1] in left and keys[0] not in left   # newest kept, oldest evicted
+
+
+def test_entries_sums_each_kernels_files_and_orders_by_last_use(fresh_cache):
+    d = cache.kernel_dir()
+    os.makedirs(os.path.join(d, "__pycache__"), exist_ok=True)
+    for i in range(300):
+        key = f"{i:04d}"
+        with open(os.path.join(d, f"k_{key}.py"), "w") as f:
+            f.write("x" * (10 + i))
+        with open(os.path.join(d, "__pycache__", f"k_{key}._k-1.py311.nbi"), "w") as f:
+            f.write("y" * 7)
+        with open(os.path.join(d, "__pycache__", f"k_{key}._k-1.py311.1.nbc"), "w") as f:
+            f.write("z" * 5)
+        used = os.path.join(d, f"k_{key}.used")
+        open(used, "w").close()
+        os.utime(used, (1_000_000 + (i * 7919) % 300, 1_000_000 + (i * 7919) % 300))
+    found = cache.entries()
+    assert len(found) == 300
+    sizes = {k: s for k, s, _ in found}
+    assert all(sizes[f"{i:04d}"] == 10 + i + 12 for i in range(300))
+    times = [t for _, _, t in found]
+    assert times == sorted(times)
+
+
+def test_writing_below_the_cap_scans_the_directory_once(fresh_cache, monkeypatch):
+    monkeypatch.setattr(theano.config, "compiledir_max_mb", 100)
+    calls = []
+    real = cache.entries
+    monkeypatch.setattr(cache, "entries", lambda d=None: calls.append(d) or real(d))
+    for i in range(5):
+        cache.load_module(f"k = {i}\n")
+    assert len(calls) == 1          # the first write; later writes only add to the estimate
+    monkeypatch.setattr(theano.config, "compiledir_max_mb", 0)
 
 
 def test_cap_zero_means_no_eviction(fresh_cache, monkeypatch):

@@ -286,13 +286,24 @@ def load_module(source, fresh=False):
         _loaded[key] = entry
         _touch(d, key)
         if wrote:
-            _maybe_evict(d)
+            _count_written(d, key)
         if not found:
             return module
         mod = types.ModuleType(name)
         mod.__dict__.update(module.__dict__)
         mod.__dict__.update(found)
         return mod
+
+
+def _entry_bytes(d, key):
+    """Bytes of one entry's files (its source and numba's index/data files)."""
+    total = 0
+    for f in [os.path.join(d, f"k_{key}.py")] + glob.glob(os.path.join(d, "__pycache__", f"k_{key}.*")):
+        try:
+            total += os.path.getsize(f)
+        except OSError:
+            pass
+    return total
 
 
 def _touch(d, key):
@@ -305,33 +316,95 @@ def _touch(d, key):
         pass
 
 
+def _sizes_by_key(folder, prefix="k_"):
+    """``{key: (bytes, mtime)}`` summed over the files ``k_<key>.*`` of one folder, in one scan."""
+    out = {}
+    try:
+        it = os.scandir(folder)
+    except OSError:
+        return out
+    with it:
+        for e in it:
+            name = e.name
+            if not name.startswith(prefix):
+                continue
+            key = name[len(prefix):].split(".", 1)[0]
+            try:
+                st = e.stat()
+            except OSError:
+                continue
+            size, mtime = out.get(key, (0, 0.0))
+            out[key] = (size + st.st_size, max(mtime, st.st_mtime))
+    return out
+
+
 def entries(d=None):
-    """``[(key, bytes, last_used_time)]`` of the kernels in the cache directory, oldest use first."""
+    """``[(key, bytes, last_used_time)]`` of the kernels in the cache directory, oldest use first.
+
+    Two directory scans whatever the number of entries (the cache may hold thousands)."""
     d = d or kernel_dir()
     out = []
-    for src in glob.glob(os.path.join(d, "k_*.py")):
-        key = os.path.basename(src)[2:-3]
-        files = [src] + glob.glob(os.path.join(d, "__pycache__", f"k_{key}.*"))
-        size = 0
-        for f in files:
+    top = {}
+    try:
+        it = os.scandir(d)
+    except OSError:
+        return out
+    with it:
+        for e in it:
+            name = e.name
+            if not name.startswith("k_"):
+                continue
+            key, _, ext = name[2:].partition(".")
             try:
-                size += os.path.getsize(f)
+                st = e.stat()
             except OSError:
-                pass
-        try:
-            used = os.path.getmtime(os.path.join(d, f"k_{key}.used"))
-        except OSError:
-            used = os.path.getmtime(src) if os.path.exists(src) else 0.0
+                continue
+            rec = top.setdefault(key, {"size": 0, "src": None, "used": None})
+            if ext == "py":
+                rec["src"] = st.st_mtime
+                rec["size"] += st.st_size
+            elif ext == "used":
+                rec["used"] = st.st_mtime
+            else:
+                rec["size"] += st.st_size
+    compiled = _sizes_by_key(os.path.join(d, "__pycache__"))
+    for key, rec in top.items():
+        if rec["src"] is None:
+            continue
+        size = rec["size"] + compiled.get(key, (0, 0.0))[0]
+        used = rec["used"] if rec["used"] is not None else rec["src"]
         out.append((key, size, used))
     out.sort(key=lambda e: e[2])
     return out
 
 
-def _maybe_evict(d):
+# This process's estimate of the cache's size: one scan at the first kernel written, then the
+# sizes of the kernels this process writes are added; a full scan (and eviction) runs only when
+# the estimate passes the cap, so writing a kernel costs no directory scan in the common case.
+_size_estimate = {}
+_written = set()      # keys whose source this process wrote, counted once compiled
+
+
+def _count_written(d, key):
+    """Add the kernels written since the last call (compiled by now, so with numba's files) to
+    the size estimate, remember ``key`` for the next call, and evict if the cap is passed."""
+    added = sum(_entry_bytes(d, k) for k in _written)
+    _written.clear()
+    _written.add(key)
+    _maybe_evict(d, added=added + _entry_bytes(d, key))
+
+
+def _maybe_evict(d, added=0):
     """Evict least recently used kernels while the cache is above ``config.compiledir_max_mb``."""
     cap = int(config.compiledir_max_mb) * 2 ** 20
     if cap <= 0:
         return
+    est = _size_estimate.get(d)
+    if est is not None:
+        est += added
+        _size_estimate[d] = est
+        if est <= cap:
+            return
     found = entries(d)
     total = sum(e[1] for e in found)
     for key, size, _ in found:
@@ -341,6 +414,7 @@ def _maybe_evict(d):
             continue      # in use by this process
         purge(key)
         total -= size
+    _size_estimate[d] = total
 
 
 def compile_kernel(source, attr, signature):
