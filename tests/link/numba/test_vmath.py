@@ -217,7 +217,6 @@ def test_sin_cos_outside_the_vector_range_use_the_careful_functions():
     x = np.concatenate([rng.uniform(-1e6, 1e6, 1000), np.exp(rng.uniform(14, 700, 1000)),
                         -np.exp(rng.uniform(14, 700, 1000)), [np.inf, -np.inf, np.nan, 1e22]])
     inside = np.abs(x) <= vm.SINCOS_MAX
-    outside = _loop(vm.sin_outside)(x.copy()) if False else None   # noqa: F841 (typed below)
 
     @numba.njit
     def careful(a):
