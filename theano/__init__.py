@@ -80,6 +80,18 @@ def dot(l, r):
     return tensor.dot(l, r)
 
 
+def _load_sparse(value):
+    # theano.shared(a scipy.sparse matrix): theano.sparse registers its shared constructor when
+    # imported, and is imported for the first such value (``import theano`` imports no scipy)
+    if not type(value).__module__.startswith("scipy.sparse"):
+        return False
+    import theano.sparse  # noqa: F401
+    return True
+
+
+compile.sharedvalue.register_constructor_loader(_load_sparse)
+
+
 def __getattr__(name):
     import importlib
 

@@ -109,15 +109,44 @@ class SharedVariable(Variable):
 
 
 _constructors = []
+_constructor_loaders = []
 
 
 def shared_constructor(ctor, remove=False):
-    """Register a function ``ctor(value, name, strict, allow_downcast, borrow, **kw)`` for shared()."""
+    """Register a function ``ctor(value, name, strict, allow_downcast, borrow, **kw)`` for shared().
+
+    ``shared(value)`` tries the registered constructors, the most recently registered first; a
+    constructor raises TypeError for a value it does not take. Usable as a decorator (Theano 1.0's
+    ``theano.compile.shared_constructor``); ``remove=True`` unregisters ``ctor``.
+    """
     if remove:
         _constructors.remove(ctor)
     else:
         _constructors.append(ctor)
     return ctor
+
+
+def register_constructor_loader(loader):
+    """Register ``loader(value)``, asked when no registered constructor takes ``value``.
+
+    A loader imports the package whose constructor handles values like ``value`` (importing it
+    registers the constructor) and returns True, or returns False for other values. This lets a
+    higher layer provide constructors without being imported before its first use: the package
+    ``theano`` loads ``theano.sparse`` (and so scipy) for the first scipy.sparse value.
+    """
+    _constructor_loaders.append(loader)
+    return loader
+
+
+def _construct(value, kwargs):
+    for ctor in reversed(_constructors):
+        try:
+            var = ctor(value, **kwargs)
+        except TypeError:
+            continue
+        if var is not None:
+            return var
+    return None
 
 
 def shared(value, name=None, strict=False, allow_downcast=None, borrow=False, **kwargs):
@@ -131,16 +160,12 @@ def shared(value, name=None, strict=False, allow_downcast=None, borrow=False, **
             f"theano.shared needs a value, not a symbolic variable ({value}). To make a shared "
             "variable from an expression's value, evaluate it first: theano.shared(expr.eval())."
         )
-    if type(value).__module__.startswith("scipy.sparse"):
-        import theano.sparse  # noqa: F401  registers the constructor of sparse shared variables
-    for ctor in reversed(_constructors):
-        try:
-            var = ctor(value, name=name, strict=strict, allow_downcast=allow_downcast, borrow=borrow,
-                       **kwargs)
-        except TypeError:
-            continue
-        if var is not None:
-            return var
+    ctor_kwargs = dict(kwargs, name=name, strict=strict, allow_downcast=allow_downcast, borrow=borrow)
+    var = _construct(value, ctor_kwargs)
+    if var is None and any(loader(value) for loader in _constructor_loaders):
+        var = _construct(value, ctor_kwargs)
+    if var is not None:
+        return var
     if kwargs:
         raise TypeError(f"theano.shared: unexpected arguments {sorted(kwargs)} for a {type(value).__name__}")
     return SharedVariable(name, generic, value if borrow else copy.deepcopy(value), strict,
