@@ -13,7 +13,7 @@ import numpy as np
 import theano
 import theano.tensor as T
 from theano.gradient import verify_grad
-from theano.tensor.shape import shape_i
+from theano.tensor.reshaping import shape_i
 
 # Each linker the whole op suite runs on. 'auto' is the default FAST_RUN backend.
 LINKERS = ("py", "auto")

@@ -41,9 +41,9 @@ KNOWN_UPWARD = {
     # the softmax cross-entropy gradient uses disconnected_grad, a gradient-shaping op of
     # theano.gradient (with grad_undefined, which it could take from theano.graph.null_type)
     ("theano.tensor.nnet.nnet", "theano.gradient"): "disconnected_grad in the softmax gradient",
-    # tensor/var.py: the operators of TensorVariable reach the ops through the package
-    # (``_T().add``), because math.py imports var.py; a module order for tensor/ removes it.
-    ("theano.tensor.var", "theano.tensor"): "TensorVariable operators call the package's ops",
+    # tensor/variable.py: the operators of TensorVariable reach the ops through the package
+    # (``_T().add``), because math.py imports variable.py; a module order for tensor/ removes it.
+    ("theano.tensor.variable", "theano.tensor"): "TensorVariable operators call the package's ops",
 }
 
 _ROW = re.compile(r"^\|\s*(\d+)\s*\|([^|]*)\|([^|]*)\|\s*$")

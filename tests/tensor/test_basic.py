@@ -200,7 +200,7 @@ def test_tensor_constant_str_and_signature():
 
 
 def test_get_scalar_constant_value_folds_integer_arithmetic():
-    from theano.tensor.shape import Shape_i
+    from theano.tensor.reshaping import Shape_i
 
     n = T.constant(3)
     assert T.get_scalar_constant_value(n * 2 + 1) == 7

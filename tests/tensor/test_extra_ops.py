@@ -331,7 +331,7 @@ def test_topk_symbolic_k_and_errors():
 
 
 def test_take_scatter_along_axis():
-    from theano.tensor.sort import ScatterAlongAxis, TakeAlongAxis
+    from theano.tensor.sorting import ScatterAlongAxis, TakeAlongAxis
 
     idx = T.constant(np.array([[0, 2, 2], [1, 1, 0]]))
     ax = T.constant(1)

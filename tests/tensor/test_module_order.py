@@ -14,28 +14,28 @@ import theano.tensor as T
 from theano.graph.basic import Apply
 from theano.graph.op import Op
 from theano.tensor.basic import get_scalar_constant_value, NotScalarConstantError
-from theano.tensor.shape import get_vector_length, vector_entries
+from theano.tensor.reshaping import get_vector_length, vector_entries
 from theano.tensor.type import TensorType
 
 TENSOR = pathlib.Path(theano.__file__).parent / "tensor"
 
 # lowest first; a sub-package is one layer (its modules may import each other)
 ORDER = [
-    "type", "var", "elemwise", "basic", "math", "shape", "alloc", "join", "subtensor",
-    "advanced_subtensor", "sort", "linalg_ops", "extra_ops", "nlinalg", "slinalg", "blas", "xlogx",
+    "type", "variable", "elemwise", "basic", "math", "grad_shaping", "reshaping", "allocation", "joining", "subtensor",
+    "subtensor_advanced", "sorting", "linalg_ops", "extra_ops", "nlinalg", "slinalg", "blas", "xlogx",
     "inplace", "sharedvar", "nnet", "signal", "random", "raw_random", "shared_randomstreams",
     "rewriting", "opt", "__init__",
 ]
 
 # (importing module, imported module): why the import has to wait for a call
 DEFERRED = {
-    ("var", "__init__"): "a tensor's methods and operators (x + y, x.sum(), x[i]) build with the ops "
+    ("variable", "__init__"): "a tensor's methods and operators (x + y, x.sum(), x[i]) build with the ops "
                          "of every layer above",
     ("type", "basic"): "TensorType.convert_variable builds a Rebroadcast",
     ("elemwise", "basic"): "Elemwise and DimShuffle convert their inputs with as_tensor_variable",
     ("elemwise", "math"): "CAReduce's gradient",
-    ("basic", "join"): "as_tensor_variable of a list of non-scalar tensors stacks them with Join",
-    ("math", "alloc"): "isnan/isinf of an integer tensor is an Alloc of False",
+    ("basic", "joining"): "as_tensor_variable of a list of non-scalar tensors stacks them with Join",
+    ("math", "allocation"): "isnan/isinf of an integer tensor is an Alloc of False",
     ("math", "linalg_ops"): "dot of tensors of more than 2 dimensions is a tensordot",
 }
 
@@ -110,12 +110,12 @@ def test_modules_import_only_layers_below():
 def test_theano1_module_paths_still_resolve():
     # Theano 1.0 kept most ops in tensor/basic.py and all indexing in tensor/subtensor.py
     for mod, name, home in [
-        ("basic", "Join", "join"), ("basic", "stack", "join"), ("basic", "Alloc", "alloc"),
-        ("basic", "ARange", "alloc"), ("basic", "SpecifyShape", "shape"), ("basic", "tile", "extra_ops"),
-        ("basic", "choose", "extra_ops"), ("subtensor", "AdvancedSubtensor1", "advanced_subtensor"),
-        ("subtensor", "set_subtensor", "advanced_subtensor"), ("subtensor", "take", "advanced_subtensor"),
-        ("extra_ops", "squeeze", "shape"), ("extra_ops", "repeat", "extra_ops"),
-        ("shape", "Shape_i", "basic"),
+        ("basic", "Join", "joining"), ("basic", "stack", "joining"), ("basic", "Alloc", "allocation"),
+        ("basic", "ARange", "allocation"), ("basic", "SpecifyShape", "reshaping"), ("basic", "tile", "extra_ops"),
+        ("basic", "choose", "extra_ops"), ("subtensor", "AdvancedSubtensor1", "subtensor_advanced"),
+        ("subtensor", "set_subtensor", "subtensor_advanced"), ("subtensor", "take", "subtensor_advanced"),
+        ("extra_ops", "squeeze", "reshaping"), ("extra_ops", "repeat", "extra_ops"),
+        ("reshaping", "Shape_i", "basic"), ("sort", "argsort", "sorting"), ("var", "TensorVariable", "variable"),
     ]:
         obj = getattr(importlib.import_module(f"theano.tensor.{mod}"), name)
         assert obj is getattr(importlib.import_module(f"theano.tensor.{home}"), name), (mod, name)
@@ -182,3 +182,62 @@ def test_static_values_from_subtensor_arange_join():
     assert int(get_scalar_constant_value(T.constant(np.array([4, 5, 6]))[-1])) == 6
     with pytest.raises(NotScalarConstantError):
         get_scalar_constant_value(x.shape[0])
+
+
+# -- module names ----------------------------------------------------------------------------------
+
+_CLASH_SCRIPT = r"""
+import importlib, pkgutil
+import theano.tensor
+clashes = []
+todo = ["theano.tensor"]
+while todo:
+    pkg = importlib.import_module(todo.pop())
+    for info in pkgutil.iter_modules(pkg.__path__):
+        if info.name.startswith("_"):
+            continue
+        full = f"{pkg.__name__}.{info.name}"
+        before = pkg.__dict__.get(info.name)
+        module = importlib.import_module(full)
+        after = pkg.__dict__.get(info.name)
+        for value in (before, after):
+            if value is not None and value is not module:
+                clashes.append(f"{full} ({type(value).__name__} {pkg.__name__}.{info.name})")
+                break
+        if info.ispkg:
+            todo.append(full)
+print("\n".join(sorted(clashes)))
+"""
+
+
+def test_no_submodule_is_named_like_another_attribute_of_its_package():
+    # ``import theano.tensor.alloc as m`` gives the package's attribute ``alloc``: when the package
+    # also exports a function of that name, which one the path means depends on import order
+    # (importing the module rebinds the attribute). Checked in a fresh interpreter, so that the
+    # package's own names are seen before any test imports its submodules.
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _CLASH_SCRIPT], capture_output=True, text=True,
+                         check=True, cwd=TENSOR.parent.parent)
+    assert out.stdout.strip() == "", "modules named like another attribute of their package:\n" + out.stdout
+
+
+def test_theano1_paths_of_renamed_modules():
+    # theano.tensor.sort and theano.tensor.var were modules in Theano 1.0 and are functions of the
+    # package too (T.sort, T.var): the import paths still reach the modules, the attributes are the
+    # functions.
+    from theano.tensor.sort import SortOp, argsort
+    from theano.tensor.var import TensorConstant, TensorVariable
+
+    assert SortOp is T.SortOp and argsort is T.argsort
+    assert TensorVariable is T.TensorVariable and TensorConstant is T.TensorConstant
+    assert importlib.import_module("theano.tensor.sort") is importlib.import_module("theano.tensor.sorting")
+    assert callable(T.sort) and callable(T.var)
+    x = T.dvector("x")
+    f = theano.function([x], [T.sort(x), T.var(x)])
+    v = np.array([3.0, 1.0, 2.0])
+    for _ in range(2):
+        got = f(v)
+        np.testing.assert_array_equal(got[0], np.sort(v))
+        np.testing.assert_allclose(got[1], np.var(v))

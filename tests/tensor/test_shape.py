@@ -7,7 +7,7 @@ import theano
 import theano.tensor as T
 from tests.helpers import OpCase, check_case, check_infer_shape, compare_backends, rand
 from theano.gradient import verify_grad
-from theano.tensor.shape import Reshape, Shape_i, shape_i
+from theano.tensor.reshaping import Reshape, Shape_i, shape_i
 
 PY = theano.Mode(linker="py", optimizer="None")
 FLOATS = ("float64", "float32")

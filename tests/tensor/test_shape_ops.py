@@ -1,4 +1,4 @@
-"""Array construction, joining and shape manipulation: theano.tensor.alloc, join, shape, extra_ops."""
+"""Array construction, joining and shape manipulation: theano.tensor.allocation, join, shape, extra_ops."""
 
 import numpy as np
 import pytest
@@ -591,9 +591,9 @@ def test_join_with_a_symbolic_axis():
 def test_exports_reach_theano_tensor():
     import importlib
 
-    # T.sort is the function (as in Theano), which hides the module of the same name
+    # T.sort is the function (as in Theano); the module is sorting.py
     mods = [importlib.import_module(f"theano.tensor.{m}") for m in (
-        "alloc", "join", "shape", "extra_ops", "sort", "subtensor", "advanced_subtensor")]
+        "allocation", "joining", "reshaping", "extra_ops", "sorting", "subtensor", "subtensor_advanced")]
     assert callable(T.sort)
 
     for mod in mods:

@@ -6,7 +6,7 @@ import pytest
 import theano
 import theano.tensor as T
 from tests.helpers import OpCase, check_case, check_infer_shape, compare_backends, rand
-from theano.tensor.advanced_subtensor import getitem, inc_subtensor, set_subtensor
+from theano.tensor.subtensor_advanced import getitem, inc_subtensor, set_subtensor
 from theano.tensor.subtensor import IncSubtensor, Subtensor, slice_length
 
 PY = lambda: theano.Mode(linker="py", optimizer="None")  # noqa: E731

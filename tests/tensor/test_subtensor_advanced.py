@@ -6,7 +6,7 @@ import pytest
 import theano
 import theano.tensor as T
 from tests.helpers import OpCase, check_case, check_infer_shape, compare_backends, rand
-from theano.tensor.advanced_subtensor import (AdvancedIncSubtensor, AdvancedIncSubtensor1,
+from theano.tensor.subtensor_advanced import (AdvancedIncSubtensor, AdvancedIncSubtensor1,
                                               AdvancedSubtensor, AdvancedSubtensor1,
                                               advanced_inc_subtensor, advanced_inc_subtensor1,
                                               advanced_set_subtensor, advanced_set_subtensor1,
@@ -476,7 +476,7 @@ def test_gradient_through_chained_indexing():
 @pytest.mark.parametrize("mode", ["FAST_COMPILE", None])
 def test_mask_gradient_is_a_boolean_increment(mode):
     # the gradient of x[mask] writes into zeros with Theano 1.0's AdvancedBooleanIncSubtensor
-    from theano.tensor.advanced_subtensor import AdvancedBooleanIncSubtensor
+    from theano.tensor.subtensor_advanced import AdvancedBooleanIncSubtensor
 
     x = T.dmatrix("x")
     part = x[x > 0.5]

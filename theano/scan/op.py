@@ -632,7 +632,7 @@ class Scan(Op):
     # -- shapes ----------------------------------------------------------------------------------
     def infer_shape(self, node, input_shapes):
         from theano.tensor.basic import as_tensor_variable
-        from theano.tensor.shape import shape_i
+        from theano.tensor.reshaping import shape_i
 
         n, t0 = node.inputs[0], node.inputs[1]
         shapes = []

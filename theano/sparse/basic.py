@@ -16,7 +16,7 @@ from theano.sparse.type import (SparseType, _is_dense, _is_sparse, all_dtypes, c
                                 discrete_dtypes, float_dtypes, format_classes, int_dtypes)
 from theano.sparse.var import SparseConstant
 from theano.tensor.basic import MakeVector
-from theano.tensor.shape import Shape_i
+from theano.tensor.reshaping import Shape_i
 from theano.tensor.type import TensorType
 
 _INT = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")

@@ -1,7 +1,7 @@
 """theano.tensor: symbolic tensors and the operations on them (``import theano.tensor as T``)."""
 
 from theano.tensor.type import TensorType
-from theano.tensor.var import TensorConstant, TensorVariable, _tensor_py_operators
+from theano.tensor.variable import TensorConstant, TensorVariable, _tensor_py_operators
 from theano.tensor.basic import *  # noqa: F401,F403  constructors, as_tensor_variable, cast, ...
 from theano.tensor.basic import (MakeVector, NotScalarConstantError, Rebroadcast, addbroadcast,
                                  as_tensor, as_tensor_variable, cast, constant, fill,
@@ -11,12 +11,12 @@ from theano.tensor.elemwise import CAReduce, DimShuffle, Elemwise, Prod, Sum
 from theano.tensor.math import *  # noqa: F401,F403
 from theano.tensor.math import (Argmax, Dot, abs_, all, any, argmax, argmin, dot, max,
                                 max_and_argmax, mean, min, outer, pow, prod, round, std, sum, var)
-from theano.tensor.shape import *  # noqa: F401,F403
-from theano.tensor.alloc import *  # noqa: F401,F403
-from theano.tensor.join import *  # noqa: F401,F403
+from theano.tensor.reshaping import *  # noqa: F401,F403
+from theano.tensor.allocation import *  # noqa: F401,F403
+from theano.tensor.joining import *  # noqa: F401,F403
 from theano.tensor import subtensor
 from theano.tensor.subtensor import *  # noqa: F401,F403
-from theano.tensor.advanced_subtensor import *  # noqa: F401,F403
+from theano.tensor.subtensor_advanced import *  # noqa: F401,F403
 from theano.tensor.extra_ops import *  # noqa: F401,F403
 from theano.tensor.linalg_ops import *  # noqa: F401,F403
 from theano.tensor import sharedvar as _sharedvar  # registers theano.shared for tensors
@@ -38,6 +38,15 @@ __all__ = [n for n in dir() if not n.startswith("_")
 from theano.tensor.random import type as _random_type  # noqa: E402  theano.shared(RandomState)
 from theano.graph.rewriting.db import register_rewrite_loader as _register_rewrite_loader  # noqa: E402
 
+# Theano 1.0's paths of two modules whose names are also functions of this package (T.sort, T.var):
+# ``from theano.tensor.sort import argsort`` and old pickles still find them; the attributes
+# ``theano.tensor.sort`` and ``theano.tensor.var`` are the functions, as in Theano 1.0.
+import sys as _sys  # noqa: E402
+from theano.tensor import sorting as _sorting, variable as _variable  # noqa: E402
+
+_sys.modules.setdefault("theano.tensor.sort", _sorting)
+_sys.modules.setdefault("theano.tensor.var", _variable)
+
 
 def _load_rewrites():
     # the tensor rewrites load when a graph is first rewritten (importing theano.tensor does not
@@ -53,7 +62,7 @@ def __getattr__(name):
     import importlib
 
     if name in ("nnet", "signal", "shared_randomstreams", "raw_random", "random", "opt", "blas",
-                "sort", "nlinalg", "slinalg", "extra_ops", "fourier", "fft", "io", "xlogx", "sharedvar",
-                "inplace", "utils", "var"):
+                "nlinalg", "slinalg", "extra_ops", "fourier", "fft", "io", "xlogx", "sharedvar",
+                "inplace", "utils"):
         return importlib.import_module(f"theano.tensor.{name}")
     raise AttributeError(f"module 'theano.tensor' has no attribute {name!r}")

@@ -11,7 +11,7 @@ from theano.graph.op import Op
 from theano.scalar import basic as ts
 from theano.tensor.elemwise import DimShuffle, Elemwise
 from theano.tensor.type import TensorType
-from theano.tensor.var import TensorConstant, TensorVariable  # noqa: F401  (theano.tensor.basic.TensorVariable)
+from theano.tensor.variable import TensorConstant, TensorVariable  # noqa: F401  (theano.tensor.basic.TensorVariable)
 
 # Theano 1.0's dtype name lists (``T.float_dtypes`` ...), as lists of strings
 all_dtypes = list(ts.all_dtypes)
@@ -132,9 +132,9 @@ def as_tensor_variable(x, name=None, ndim=None, dtype=None):
             x = cast(x, dtype)
         return x
     if isinstance(x, (list, tuple)) and any(isinstance(e, Variable) for e in _flatten_list(x)):
-        # A list holding variables is stacked; stack (join.py) joins non-scalar tensors with Join,
+        # A list holding variables is stacked; stack (joining.py) joins non-scalar tensors with Join,
         # an op built on this module, so it is looked up here when a list needs it.
-        from theano.tensor.join import stack
+        from theano.tensor.joining import stack
 
         return stack([as_tensor_variable(e) for e in x])
     if isinstance(x, bool):
@@ -617,7 +617,8 @@ def __getattr__(name):
 
     if name.startswith("_"):
         raise AttributeError(f"module 'theano.tensor.basic' has no attribute {name!r}")
-    for mod in ("alloc", "join", "math", "shape", "extra_ops", "linalg_ops", "subtensor", "advanced_subtensor"):
+    for mod in ("allocation", "joining", "math", "reshaping", "extra_ops", "linalg_ops", "subtensor",
+                "subtensor_advanced"):
         m = importlib.import_module(f"theano.tensor.{mod}")
         if name in vars(m) and not name.startswith("_"):
             return vars(m)[name]

@@ -1,6 +1,6 @@
 """NumPy-like extras: cumsum/cumprod, diff, bincount, fill_diagonal, to_one_hot, unravel_index,
 ravel_multi_index, searchsorted, unique, compress, bartlett, tile, repeat, roll, nonzero,
-inverse_permutation, choose, permute_row_elements (and sort/argsort from ``sort.py``)."""
+inverse_permutation, choose, permute_row_elements (and sort/argsort from ``sorting.py``)."""
 
 import numpy as np
 
@@ -8,19 +8,19 @@ from theano.configdefaults import config
 from theano.graph.basic import Apply
 from theano.graph.op import Op
 from theano.scalar import basic as ts
-from theano.tensor.alloc import alloc, arange
+from theano.tensor.allocation import alloc, arange
 from theano.tensor.basic import (_const_int, _disconnected, _int64, _int_scalar, _static_axis, as_tensor_variable,
                                  cast, constant, patternbroadcast, shape_i, zeros_like)
 from theano.tensor.elemwise import DimShuffle
-from theano.tensor.join import concatenate, join, stack
+from theano.tensor.joining import concatenate, join, stack
 from theano.tensor.linalg_ops import diagonal
 from theano.tensor.math import clip, dot, eq, maximum, mean, prod
 from theano.tensor.math import max as tmax
 from theano.tensor.math import mod as tmod
 from theano.tensor.math import sum as tsum
-from theano.tensor.shape import (flatten, get_vector_length, reshape, shape, shape_padleft, squeeze, swapaxes,
+from theano.tensor.reshaping import (flatten, get_vector_length, reshape, shape, shape_padleft, squeeze, swapaxes,
                                  vector_entries)
-from theano.tensor.sort import (ArgSortOp, ScatterAlongAxis, SortOp, TakeAlongAxis, TopKOp, argsort,
+from theano.tensor.sorting import (ArgSortOp, ScatterAlongAxis, SortOp, TakeAlongAxis, TopKOp, argsort,
                                 argtopk, sort, topk, topk_and_argtopk)
 from theano.tensor.type import TensorType
 

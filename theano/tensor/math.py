@@ -112,8 +112,8 @@ complex_from_polar = Elemwise(ts.complex_from_polar)
 
 def _all_false_like(x):
     """A bool tensor of False shaped like ``x`` (an Alloc, as Theano builds for integer inputs)."""
-    # alloc.py builds on this module (Alloc's gradient is a sum), so it is looked up when needed
-    from theano.tensor.alloc import alloc
+    # allocation.py builds on this module (Alloc's gradient is a sum), so it is looked up when needed
+    from theano.tensor.allocation import alloc
 
     if x.ndim == 0:  # keep x in the graph, so that a function of x alone still uses its input
         return zeros_like(x, dtype="bool")

@@ -4,7 +4,7 @@ import numpy as np
 
 from theano.compile.sharedvalue import SharedVariable, shared_constructor
 from theano.tensor.type import TensorType
-from theano.tensor.var import _tensor_py_operators
+from theano.tensor.variable import _tensor_py_operators
 
 
 class TensorSharedVariable(_tensor_py_operators, SharedVariable):

@@ -11,11 +11,11 @@ from theano.graph.null_type import grad_not_implemented
 from theano.graph.basic import Apply
 from theano.graph.op import Op
 from theano.scalar import basic as ts
-from theano.tensor.alloc import tril, triu
+from theano.tensor.allocation import tril, triu
 from theano.tensor.basic import as_tensor_variable, shape_i
-from theano.tensor.join import stack
+from theano.tensor.joining import stack
 from theano.tensor.math import dot
-from theano.tensor.shape import reshape
+from theano.tensor.reshaping import reshape
 from theano.tensor.linalg_ops import tensordot
 from theano.tensor.nlinalg import (_grad_like, _mT, as_matrix, check_square, matrix, out_dtype, real_dtype,
                                    vector)

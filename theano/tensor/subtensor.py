@@ -2,7 +2,7 @@
 
 Advanced indexing (AdvancedSubtensor1, AdvancedSubtensor, their Inc ops) and the front end that turns
 a Python index into ops (``x[idx]``, ``set_subtensor``/``inc_subtensor``, ``take``) are in
-``advanced_subtensor.py``. (``nonzero``/``flatnonzero``/``nonzero_values`` are in ``extra_ops.py``.)
+``subtensor_advanced.py``. (``nonzero``/``flatnonzero``/``nonzero_values`` are in ``extra_ops.py``.)
 
 Six ops share one description of an index, ``idx_list``, a tuple with one entry per index item:
 
@@ -35,7 +35,7 @@ from theano.tensor.basic import (MakeVector, NotScalarConstantError, Shape, _con
                                  constant, get_scalar_constant_value, patternbroadcast, zeros_like)
 from theano.tensor.math import gt, lt, maximum, minimum, switch
 from theano.tensor.math import sum as tsum
-from theano.tensor.shape import get_vector_length, vector_entries
+from theano.tensor.reshaping import get_vector_length, vector_entries
 from theano.tensor.type import TensorType
 
 __all__ = ["Subtensor", "IncSubtensor", "get_idx_list", "slice_length"]
@@ -545,7 +545,7 @@ class IncSubtensor(_IncSubtensorContract, Op):
 IncSubtensor._read_op = Subtensor
 Subtensor._inc_op = IncSubtensor
 
-# Theano 1.0 imported these from theano.tensor.subtensor; they are in advanced_subtensor.py, which
+# Theano 1.0 imported these from theano.tensor.subtensor; they are in subtensor_advanced.py, which
 # builds on this module.
 _IN_ADVANCED = frozenset([
     "getitem", "set_subtensor", "inc_subtensor", "take", "AdvancedSubtensor1", "AdvancedIncSubtensor1",
@@ -559,5 +559,5 @@ def __getattr__(name):
     if name in _IN_ADVANCED:
         import importlib  # a compatibility path: the module above this one, looked up on first use
 
-        return getattr(importlib.import_module("theano.tensor.advanced_subtensor"), name)
+        return getattr(importlib.import_module("theano.tensor.subtensor_advanced"), name)
     raise AttributeError(f"module 'theano.tensor.subtensor' has no attribute {name!r}")

@@ -198,7 +198,7 @@ class TensorType(Type):
             return patternbroadcast(var, self.broadcastable)
         return None
 
-    # variable_type and constant_type (TensorVariable, TensorConstant) are set by var.py, which
+    # variable_type and constant_type (TensorVariable, TensorConstant) are set by variable.py, which
     # builds on this module; importing theano.tensor imports both.
 
     def make_variable(self, name=None):

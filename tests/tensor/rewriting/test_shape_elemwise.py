@@ -7,7 +7,7 @@ import theano
 import theano.tensor as T
 from theano.graph.basic import Constant
 from theano.tensor.elemwise import DimShuffle, Elemwise
-from theano.tensor.shape import Reshape, Shape, Shape_i
+from theano.tensor.reshaping import Reshape, Shape, Shape_i
 from tests.helpers import rand
 from tests.tensor.rewriting.utils import NOFUSE, check_same_values, compile_, op_types, scalar_ops
 

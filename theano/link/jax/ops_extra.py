@@ -118,7 +118,7 @@ def _register_sort():
     import importlib
 
     try:   # the module (theano.tensor.sort is also the name of a function)
-        so = importlib.import_module("theano.tensor.sort")
+        so = importlib.import_module("theano.tensor.sorting")
     except ImportError:
         return
     jnp = _jnp()
@@ -464,7 +464,7 @@ def _register_extra_ops():
 def _register_misc():
     jnp = _jnp()
     try:
-        from theano.tensor.join import JoinDynamic, Split, SplitDynamic
+        from theano.tensor.joining import JoinDynamic, Split, SplitDynamic
     except ImportError:
         JoinDynamic = None
     if JoinDynamic is not None:

@@ -24,7 +24,7 @@ from theano.tensor.basic import MakeVector, Rebroadcast
 from theano.tensor.blas import _FUNCS as _BLAS_FUNCS, Gemm, Gemv, Ger
 from theano.tensor.elemwise import CAReduce, DimShuffle
 from theano.tensor.math import Dot
-from theano.tensor.shape import Reshape, Shape, Shape_i
+from theano.tensor.reshaping import Reshape, Shape, Shape_i
 
 
 def perform_funcify(op, node):

@@ -42,7 +42,7 @@ from theano.graph.basic import Constant
 from theano.tensor.elemwise import CAReduce, DimShuffle, Elemwise
 from theano.tensor.blas import Gemm, Gemv
 from theano.tensor.math import Dot
-from theano.tensor.shape import Shape_i
+from theano.tensor.reshaping import Shape_i
 from theano.tensor.subtensor import IncSubtensor, Subtensor
 
 from theano.link import blas_threads

@@ -16,10 +16,10 @@ from theano.graph.null_type import grad_undefined
 from theano.graph.basic import Apply
 from theano.graph.op import Op
 from theano.scalar import basic as ts
-from theano.tensor.alloc import arange, zeros
+from theano.tensor.allocation import arange, zeros
 from theano.tensor.basic import as_tensor_variable, get_scalar_constant_value
-from theano.tensor.join import concatenate
-from theano.tensor.shape import specify_shape
+from theano.tensor.joining import concatenate
+from theano.tensor.reshaping import specify_shape
 from theano.tensor.nnet.conv import (Conv2d, Conv2dGradInputs, Conv2dGradWeights, Conv3d,
                                      Conv3dGradInputs, Conv3dGradWeights, conv2d,
                                      conv2d_grad_wrt_inputs, conv2d_grad_wrt_weights,

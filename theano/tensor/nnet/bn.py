@@ -12,7 +12,7 @@ import numpy as np
 
 from theano.tensor import math as tm
 from theano.tensor.basic import addbroadcast, as_tensor_variable, cast, constant
-from theano.tensor.shape import shape_i
+from theano.tensor.reshaping import shape_i
 
 __all__ = ["batch_normalization", "batch_normalization_train", "batch_normalization_test"]
 

@@ -27,8 +27,8 @@ from theano.graph.op import Op
 from theano.scalar import basic as ts
 from theano.graph.null_type import DisconnectedType
 from theano.tensor.basic import as_tensor_variable, cast, constant, get_scalar_constant_value
-from theano.tensor.join import stack
-from theano.tensor.shape import shape_i
+from theano.tensor.joining import stack
+from theano.tensor.reshaping import shape_i
 from theano.tensor.type import TensorType
 
 __all__ = ["conv2d", "conv2d_grad_wrt_inputs", "conv2d_grad_wrt_weights", "conv2d_transpose",

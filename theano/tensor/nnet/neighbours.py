@@ -22,7 +22,7 @@ from theano.graph.op import Op
 from theano.scalar import basic as ts
 from theano.configdefaults import config
 from theano.tensor.basic import as_tensor_variable, zeros_like
-from theano.tensor.shape import shape_i
+from theano.tensor.reshaping import shape_i
 from theano.tensor.type import TensorType
 
 __all__ = ["images2neibs", "neibs2images", "Images2Neibs", "Images2NeibsGrad"]

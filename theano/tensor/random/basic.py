@@ -17,7 +17,7 @@ from theano.tensor.basic import as_tensor_variable, cast, constant, shape_i
 from theano.tensor.random.op import (RandomOpBase, RandomVariable, _static_ones,
                                      default_float_dtype, integer_dtypes, normalize_size,
                                      size_entries)
-from theano.tensor.sort import TakeAlongAxis
+from theano.tensor.sorting import TakeAlongAxis
 from theano.tensor.type import TensorType
 
 

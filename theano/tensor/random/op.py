@@ -24,7 +24,7 @@ from theano.graph.op import Op
 from theano.scalar.basic import upcast
 from theano.tensor.basic import MakeVector, Shape, as_tensor_variable, cast, constant, shape_i
 from theano.tensor.math import maximum
-from theano.tensor.shape import get_vector_length
+from theano.tensor.reshaping import get_vector_length
 from theano.tensor.random.type import copy_rng, is_random_type
 from theano.tensor.type import TensorType
 

@@ -15,7 +15,7 @@ variable advances the state, so each call draws new numbers, unless the function
 import numpy as np
 
 from theano.tensor.basic import as_tensor_variable
-from theano.tensor.shape import shape_i
+from theano.tensor.reshaping import shape_i
 from theano.tensor.random import basic as rb
 from theano.tensor.random.basic import RowChoiceRV
 from theano.tensor.random.type import random_state_constructor

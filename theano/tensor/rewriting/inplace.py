@@ -5,7 +5,7 @@ reads). It runs last, after fusion."""
 from theano.graph.destroyhandler import get_destroy_handler
 from theano.graph.rewriting.basic import GraphRewriter, copy_trace
 from theano.graph.rewriting.db import register_inplace
-from theano.tensor.advanced_subtensor import AdvancedIncSubtensor, AdvancedIncSubtensor1
+from theano.tensor.subtensor_advanced import AdvancedIncSubtensor, AdvancedIncSubtensor1
 from theano.tensor.blas import Gemm, Gemv, Ger
 from theano.tensor.elemwise import Elemwise
 from theano.tensor.subtensor import IncSubtensor

@@ -13,7 +13,7 @@ The ops live in ``theano.tensor.nnet.nnet``; when that module is missing nothing
 from theano.graph.rewriting.basic import node_rewriter
 from theano.graph.rewriting.db import register_stabilize
 from theano.scalar import basic as ts
-from theano.tensor.alloc import zeros
+from theano.tensor.allocation import zeros
 from theano.tensor.basic import cast, shape_i
 from theano.tensor.elemwise import DimShuffle
 from theano.tensor.rewriting.utils import elemwise_of, fit_to

@@ -11,7 +11,7 @@ from theano.graph.rewriting.basic import new_nodes_between, node_rewriter
 from theano.graph.rewriting.db import register_canonicalize
 from theano.tensor.basic import MakeVector, Rebroadcast, as_tensor_variable, cast, constant
 from theano.tensor.rewriting.utils import scalar_const
-from theano.tensor.shape import Reshape, Shape, Shape_i, shape_i
+from theano.tensor.reshaping import Reshape, Shape, Shape_i, shape_i
 from theano.tensor.type import TensorType
 
 
@@ -158,8 +158,8 @@ def _optional_class(module, name):
         return None
 
 
-_SpecifyShape = _optional_class("theano.tensor.shape", "SpecifyShape")
-_Alloc = _optional_class("theano.tensor.alloc", "Alloc")
+_SpecifyShape = _optional_class("theano.tensor.reshaping", "SpecifyShape")
+_Alloc = _optional_class("theano.tensor.allocation", "Alloc")
 
 if _SpecifyShape is not None:
 

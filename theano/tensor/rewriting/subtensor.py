@@ -4,7 +4,7 @@ from theano.graph.rewriting.basic import node_rewriter
 from theano.graph.rewriting.db import register_canonicalize
 from theano.tensor.basic import MakeVector, cast
 from theano.tensor.rewriting.utils import scalar_const
-from theano.tensor.shape import Shape, shape_i
+from theano.tensor.reshaping import Shape, shape_i
 from theano.tensor.subtensor import Subtensor
 
 

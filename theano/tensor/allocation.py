@@ -16,7 +16,7 @@ from theano.tensor.basic import (_const_int, _disconnected, _int64, _int_scalar,
 from theano.tensor.elemwise import DimShuffle
 from theano.tensor.math import ceil, maximum
 from theano.tensor.math import sum as tsum
-from theano.tensor.shape import vector_entries
+from theano.tensor.reshaping import vector_entries
 from theano.tensor.type import TensorType
 
 __all__ = [

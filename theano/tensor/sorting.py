@@ -8,7 +8,7 @@ from theano.graph.op import Op
 from theano.scalar import basic as ts
 from theano.tensor.basic import (_const_int, _disconnected, _int64, _int_scalar, as_tensor_variable, constant,
                                  zeros_like)
-from theano.tensor.shape import flatten
+from theano.tensor.reshaping import flatten
 from theano.tensor.type import TensorType
 
 __all__ = ["SortOp", "ArgSortOp", "sort", "argsort", "TopKOp", "topk", "argtopk", "topk_and_argtopk",

@@ -12,7 +12,7 @@ from theano.tensor.basic import (MakeVector, NotScalarConstantError, _const_int,
                                  _int_scalar, _static_axis, as_tensor_variable, cast, constant,
                                  get_scalar_constant_value, patternbroadcast, shape_i, zeros_like)
 from theano.tensor.math import eq, mod, switch
-from theano.tensor.shape import get_vector_length, vector_entries
+from theano.tensor.reshaping import get_vector_length, vector_entries
 from theano.tensor.type import TensorType
 
 __all__ = [

@@ -20,7 +20,7 @@ from theano.tensor.basic import addbroadcast, as_tensor_variable, cast, constant
 from theano.tensor.elemwise import DimShuffle
 from theano.tensor.math import clip, eq, switch
 from theano.tensor.math import sum as tsum
-from theano.tensor.shape import flatten
+from theano.tensor.reshaping import flatten
 from theano.tensor.subtensor import (ARRAY, SYM, IncSubtensor, Subtensor, _check_scalar_index, _decode,
                                      _float_zeros, _idx_str, _inc_perform_error, _IncSubtensorContract,
                                      _is_discrete, _n_inputs, _norm_entry, _prepare_y, _ReadSubtensorContract,
