@@ -5,7 +5,10 @@ All walks are iterative.
 
 import sys
 
+from theano.compile.describe import describe as describe
+from theano.compile.describe import node_paths as _node_paths
 from theano.graph.basic import Apply, Constant, Variable, io_toposort
+from theano.graph.formatting import graph_tree
 
 _INFIX = {"add": ("+", 1), "sub": ("-", 1), "mul": ("*", 2), "true_div": ("/", 2),
           "int_div": ("//", 2), "mod": ("%", 2), "pow": ("**", 4), "lt": ("<", 0), "gt": (">", 0),
@@ -65,58 +68,6 @@ def pp(var):
 pprint = pp
 
 
-class _Ids:
-    def __init__(self, kind="CHAR"):
-        self.kind = kind
-        self.ids = {}
-
-    def get(self, obj):
-        if self.kind == "":
-            return ""
-        if obj not in self.ids:
-            n = len(self.ids)
-            if self.kind == "CHAR":
-                s = ""
-                n += 1
-                while n > 0:
-                    n, r = divmod(n - 1, 26)
-                    s = chr(65 + r) + s
-                self.ids[obj] = s
-            elif self.kind == "int":
-                self.ids[obj] = str(n)
-            else:
-                self.ids[obj] = str(id(obj))
-        return f"[id {self.ids[obj]}]"
-
-
-def _node_paths(f):
-    """[(node, how it runs)] of a compiled function, in execution order."""
-    thunk = f.maker.thunk
-    paths = getattr(thunk, "node_paths", None)
-    if paths is None:
-        return [(n, "perform") for n in f.maker.fgraph.toposort()]
-    return paths
-
-
-def describe(f, file=None):
-    """How each node of the compiled function ``f`` runs, one line per node in execution order:
-    its position, the op and the path its backend chose when ``f`` was compiled ('ufunc',
-    'kernel', 'numpy-fused', 'whole-graph ...', 'perform', ...). ``file='str'`` returns the text."""
-    from theano.compile.function import Function
-
-    if not isinstance(f, Function):
-        raise TypeError(f"describe needs a compiled function, not a {type(f).__name__}")
-    linker = getattr(f.maker.linker, "name", type(f.maker.linker).__name__)
-    lines = [f"backend: {linker}"]
-    for i, (node, path) in enumerate(_node_paths(f)):
-        lines.append(f"{i:4d}  {node.op}  ->  {path}")
-    text = "\n".join(lines)
-    if file == "str":
-        return text
-    print(text, file=file or sys.stdout)
-    return file
-
-
 def debugprint(obj, file=None, depth=-1, print_type=False, ids="CHAR", stop_on_name=False,
                done=None, print_storage=False, print_destroy_map=False, print_view_map=False,
                order=None, print_path=False):
@@ -152,41 +103,9 @@ def debugprint(obj, file=None, depth=-1, print_type=False, ids="CHAR", stop_on_n
         raise TypeError(f"debugprint cannot print a {type(obj).__name__}")
     position = {n: i for i, n in enumerate(topo)} if topo is not None else {}
     paths = dict(_node_paths(obj)) if print_path and isinstance(obj, Function) else {}
-    idgen = _Ids(ids)
-    printed = set() if done is None else done
-    lines = []
-    for out in outputs:
-        stack = [(out, 0, "")]
-        while stack:
-            var, level, prefix = stack.pop()
-            node = var.owner
-            type_str = f" <{var.type}>" if print_type else ""
-            if node is None:
-                name = str(var)
-                lines.append(f"{prefix}{name} {idgen.get(var)}{type_str}".rstrip())
-                continue
-            label = str(node.op)
-            if len(node.outputs) > 1:
-                label += f".{var.index}"
-            extra = ""
-            if print_destroy_map and getattr(node.op, "destroy_map", None):
-                extra += f" d={dict(node.op.destroy_map)}"
-            if print_view_map and getattr(node.op, "view_map", None):
-                extra += f" v={dict(node.op.view_map)}"
-            vname = f" '{var.name}'" if var.name else " ''"
-            pos = f"   {position[node]}" if node in position else ""
-            if node in paths:
-                pos += f" [{paths[node]}]"
-            already = node in printed
-            lines.append(f"{prefix}{label} {idgen.get(node)}{vname}{type_str}{extra}{pos}".rstrip())
-            if already or (depth != -1 and level >= depth) or (stop_on_name and var.name and level > 0):
-                continue
-            printed.add(node)
-            child_prefix = (prefix.replace("|", " ") if prefix else "") + " |"
-            child_prefix = " " * (len(prefix)) + " |" if prefix else " |"
-            for inp in reversed(node.inputs):
-                stack.append((inp, level + 1, child_prefix))
-    text = "\n".join(lines)
+    text = graph_tree(outputs, depth=depth, print_type=print_type, ids=ids, stop_on_name=stop_on_name,
+                      done=done, print_destroy_map=print_destroy_map, print_view_map=print_view_map,
+                      positions=position, paths=paths)
     if file == "str":
         return text
     if file is None:

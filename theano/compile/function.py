@@ -25,6 +25,7 @@ import types
 
 import numpy as np
 
+from theano.compile.describe import describe
 from theano.compile.io import In
 from theano.compile.maker import (  # noqa: F401  (_cast_hint, _convert_to_type: their old home)
     FunctionMaker,
@@ -376,8 +377,6 @@ class Function:
     def describe(self, file=None):
         """How each node of this function runs on its backend, fixed when it was compiled
         (``theano.printing.describe``); ``file='str'`` returns the text."""
-        from theano.printing import describe
-
         return describe(self, file=file)
 
     def copy(self, share_memory=False, swap=None, delete_updates=False, name=None, profile=None):

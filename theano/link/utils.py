@@ -3,6 +3,7 @@
 import numpy as np
 
 from theano.configdefaults import config
+from theano.graph.formatting import graph_tree
 from theano.graph.utils import source_line
 
 
@@ -43,10 +44,8 @@ def node_error_message(node, exc, input_values=None, position=None):
     else:
         lines.append("(The node was created inside theano-ng, by a rewrite or a gradient.)")
     if config.exception_verbosity == "high":
-        from theano.printing import debugprint
-
         lines.append("Debugprint of the apply node:")
-        lines.append(debugprint(node.outputs, file="str"))
+        lines.append(graph_tree(node.outputs))
     else:
         lines.append("HINT: set theano.config.exception_verbosity='high' for a debugprint of the node.")
     return "\n".join(lines)

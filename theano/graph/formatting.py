@@ -1,0 +1,82 @@
+"""A graph as text: the indented tree of nodes with ids that ``theano.printing.debugprint`` prints.
+
+It knows variables and apply nodes only, so the layers that report errors (the linkers) and the
+tools (``theano.printing``) use this one implementation. The walk is iterative.
+"""
+
+
+class NodeIds:
+    """Short ids for the nodes and leaves of a printout, given in order of first appearance:
+    ``kind='CHAR'`` gives A, B, ..., Z, AA, ...; ``'int'`` 0, 1, ...; ``'id'`` the Python id;
+    ``''`` no ids."""
+
+    def __init__(self, kind="CHAR"):
+        self.kind = kind
+        self.ids = {}
+
+    def get(self, obj):
+        if self.kind == "":
+            return ""
+        if obj not in self.ids:
+            n = len(self.ids)
+            if self.kind == "CHAR":
+                s = ""
+                n += 1
+                while n > 0:
+                    n, r = divmod(n - 1, 26)
+                    s = chr(65 + r) + s
+                self.ids[obj] = s
+            elif self.kind == "int":
+                self.ids[obj] = str(n)
+            else:
+                self.ids[obj] = str(id(obj))
+        return f"[id {self.ids[obj]}]"
+
+
+def graph_tree(outputs, depth=-1, print_type=False, ids="CHAR", stop_on_name=False, done=None,
+               print_destroy_map=False, print_view_map=False, positions=None, paths=None):
+    """The graph computing ``outputs`` (variables) as an indented tree, one line per variable.
+
+    A node's line shows its op (``.i`` for output i of a multi-output node), its id, the variable's
+    name and, when given, its position in ``positions`` ({node: int}) and its entry in ``paths``
+    ({node: text}); a node printed before is shown again without its inputs. ``depth`` limits the
+    levels (-1: all), ``stop_on_name`` stops at named variables below the top, ``done`` is the set
+    of nodes already printed (shared between calls), ``print_type`` adds each variable's type and
+    ``print_destroy_map``/``print_view_map`` each op's destroy and view maps.
+    """
+    positions = positions or {}
+    paths = paths or {}
+    idgen = ids if isinstance(ids, NodeIds) else NodeIds(ids)
+    printed = set() if done is None else done
+    lines = []
+    for out in outputs:
+        stack = [(out, 0, "")]
+        while stack:
+            var, level, prefix = stack.pop()
+            node = var.owner
+            type_str = f" <{var.type}>" if print_type else ""
+            if node is None:
+                lines.append(f"{prefix}{var} {idgen.get(var)}{type_str}".rstrip())
+                continue
+            label = str(node.op)
+            if len(node.outputs) > 1:
+                label += f".{var.index}"
+            extra = ""
+            if print_destroy_map and getattr(node.op, "destroy_map", None):
+                extra += f" d={dict(node.op.destroy_map)}"
+            if print_view_map and getattr(node.op, "view_map", None):
+                extra += f" v={dict(node.op.view_map)}"
+            vname = f" '{var.name}'" if var.name else " ''"
+            pos = f"   {positions[node]}" if node in positions else ""
+            if node in paths:
+                pos += f" [{paths[node]}]"
+            already = node in printed
+            lines.append(f"{prefix}{label} {idgen.get(node)}{vname}{type_str}{extra}{pos}".rstrip())
+            if already or (depth != -1 and level >= depth) or (stop_on_name and var.name and level > 0):
+                continue
+            printed.add(node)
+            child_prefix = " " * (len(prefix)) + " |" if prefix else " |"
+            for inp in reversed(node.inputs):
+                stack.append((inp, level + 1, child_prefix))
+    return "\n".join(lines)
+
