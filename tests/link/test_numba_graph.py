@@ -119,3 +119,25 @@ def test_whole_graph_small_products_on_one_blas_thread(monkeypatch):
         assert seen == [1]
         assert all(get() == 2 for get, _ in blas_threads._libs)
     monkeypatch.setattr(blas_threads, "_libs", None)
+
+
+def test_constant_int_indices_run_in_the_whole_graph_with_their_bounds_checked():
+    m = T.dmatrix("m")
+    f = theano.function([m], [m[-1] * 2.0 + 1.0, m[0, 1:] + m[1, -1]])
+    ref = theano.function([m], [m[-1] * 2.0 + 1.0, m[0, 1:] + m[1, -1]],
+                          mode=theano.Mode(linker="py"))
+    src = f.maker.thunk.graph_source
+    assert "raise IndexError" in src
+    v = np.arange(12.0).reshape(4, 3)
+    a, b = f(v)
+    np.testing.assert_array_equal(a, v[-1] * 2.0 + 1.0)
+    np.testing.assert_array_equal(b, v[0, 1:] + v[1, -1])
+    for _ in range(50):
+        a2, b2 = f(v)
+        assert a2.tobytes() == a.tobytes() and b2.tobytes() == b.tobytes()
+    # out of range: the per-node code's IndexError, as on the reference VM
+    with pytest.raises(IndexError):
+        ref(np.zeros((1, 3)))
+    with pytest.raises(IndexError):
+        f(np.zeros((1, 3)))
+    np.testing.assert_array_equal(f(v)[0], a)

@@ -709,6 +709,80 @@ class Scan(Op):
         return result
 
     # -- gradient --------------------------------------------------------------------------------
+    def numba_graph_code(self, node, k, ins, outs, mod):
+        """Lines running this loop inside a whole-graph function of the native backend
+        (``theano.link.numba.graph.graph_def``): the inner graph and the step loop of its
+        ``_NumbaLoop`` become functions of the module ``mod``, and the lines make the buffers as
+        ``perform`` does, call the loop and hand out its outputs; None where the loop is not one
+        that every call runs compiled (libm-heavy or product steps, where ``_NumbaLoop.run``
+        decides by shapes; untraced states; in place). A call the compiled code cannot run as
+        ``perform`` would (no steps, a wrong length, a step of the wrong shape) raises, and the
+        whole-graph tier runs the call on the per-node code, which raises or runs it there."""
+        from theano.link.numba.graph import _dtype_expr, graph_def
+
+        if self.inplace:
+            return None
+        nb = self._numba_loop()
+        if not nb or not getattr(nb, "always", False):
+            return None
+        gname = mod.fresh("_scan_graph")
+        built = graph_def(nb.fgraph, nb.nodes, gname, mod, scalar=nb.scalar)
+        if built is None:
+            return None
+        glines, gconsts = built
+        loop = mod.fresh("scan_loop")
+        mod.defs.extend(glines)
+        mod.defs.extend(_NumbaLoop._loop_source(self, gconsts, gname[1:], loop, nb.scalar))
+        p = f"_s{k}"
+        n, t0 = f"{p}n", f"{p}t0"
+        lines = [f"{n} = np.int64({ins[0]}[()])", f"{t0} = np.int64({ins[1]}[()])",
+                 f"if {n} <= 0 or {t0} < 0:",
+                 "    raise ValueError('scan: no steps or a negative start')"]
+        init_at, a0, u0, ns0, spans, out_buffers = self._layout()
+        args = [n, t0]
+        for i, b in enumerate(self.buffers):
+            if b.init == "none":
+                continue
+            x, buf = ins[init_at[i]], f"{p}b{i}"
+            need = f"{t0} + {n} + {spans[i]}"
+            if b.init == "full":
+                lines += [f"if {x}.shape[0] < {need}:",
+                          "    raise ValueError('scan: a sequence is too short')"]
+                lines.append(f"{buf} = {x}.copy()" if b.writes else f"{buf} = {x}")
+            else:
+                h = b.head
+                lines += [f"if {x}.shape[0] != {h}:",
+                          "    raise ValueError('scan: wrong number of initial rows')",
+                          f"{buf} = np.zeros(({need},) + {x}.shape[1:], "
+                          f"dtype={_dtype_expr(self.elem_types[i].dtype)})",
+                          f"{buf}[:{h}] = {x}"]
+            args.append(buf)
+        for j in range(self.n_acc):
+            lines.append(f"{p}a{j} = np.copy({ins[a0 + j]})")
+            args.append(f"{p}a{j}")
+        args += ins[ns0:]
+        args += gconsts
+        lines.append(f"{p}st, {p}done, {p}new = {loop}({', '.join(args)})")
+        lines += [f"if {p}st != 0:", "    raise ValueError('scan: a step of the wrong shape')"]
+        none_pos = {i: q for q, i in enumerate(i for i, b in enumerate(self.buffers)
+                                               if b.init == "none")}
+        o = 0
+        for i in out_buffers:
+            b = self.buffers[i]
+            src = f"{p}new[{none_pos[i]}]" if i in none_pos else f"{p}b{i}"
+            if self.as_while and b.init != "full":
+                lines += [f"{outs[o]} = {src}",
+                          f"if {p}done < {n}:",
+                          f"    {outs[o]} = {src}[:{t0} + {p}done + {spans[i]}]"]
+            else:
+                lines.append(f"{outs[o]} = {src}")
+            o += 1
+        for j in range(self.n_acc):
+            lines.append(f"{outs[o]} = {p}a{j}")
+            o += 1
+        lines += [f"{outs[o]} = np.empty((), dtype=np.int64)", f"{outs[o]}[()] = {p}done"]
+        return lines
+
     def connection_pattern(self, node):
         n_out = len(node.outputs)
         pattern = []
@@ -804,11 +878,13 @@ class _NumbaLoop:
         if len(nodes) > whole.MAX_NODES or not all(isinstance(getattr(v.type, "dtype", None), str)
                                                    for v in fg.inputs + fg.outputs):
             return None
-        built = whole.graph_source(fg, nodes)
+        scalar = whole.scalar_graph(fg, nodes)
+        mod = whole.Module()
+        built = whole.graph_def(fg, nodes, "_graph", mod, scalar=scalar)
         if built is None:
             return None
-        source, consts = built
-        source += cls._loop_source(op, len(consts))
+        consts = mod.consts
+        source = mod.source(built[0] + cls._loop_source(op, built[1], scalar=scalar))
         from theano.link.numba.cache import load_module
 
         try:
@@ -817,17 +893,26 @@ class _NumbaLoop:
             return None
         n_in = len(fg.inputs)
         params = ", ".join(f"i{k}" for k in range(n_in))
-        penalty = whole._libm_penalty(fg, nodes, cls._kernel_upto(maker.thunk))
+        penalty = terms = whole._libm_penalty(fg, nodes, cls._kernel_upto(maker.thunk))
         if penalty is not None:
             penalty = eval(f"lambda {params}: {' + '.join(penalty) or '0.0'}")
-        flops = whole._product_flops(fg, nodes)
+        flops = flop_terms = whole._product_flops(fg, nodes)
         # the largest product of a step (see run)
         flops = eval(f"lambda {params}: max(({', '.join(flops)}, ))") if flops else None
         fed = [f"i{k}.size" for k, v in enumerate(fg.inputs)
                if v.ndim > 0 and whole._feeds_elementwise(fg, v)]
         checked = eval(f"lambda {params}: max(({', '.join(fed)}, 0))") if fed else None
         out_dtypes = [np.dtype(v.dtype) for v in fg.outputs]
-        return cls(op, module, consts, len(nodes), penalty, flops, checked, out_dtypes)
+        nb = cls(op, module, consts, len(nodes), penalty, flops, checked, out_dtypes)
+        nb.scalar = scalar
+        if scalar:              # scalars of the declared dtypes by construction
+            nb.dtypes_ok = True
+        # a loop that every call runs compiled, whatever the shapes (no product, and a libm
+        # penalty that does not depend on them and is small: see run) can be part of an outer whole-graph function
+        nb.always = (terms is not None and not flop_terms and not any(".shape" in t for t in terms)
+                     and nb._decide([np.zeros(0)] * n_in))
+        nb.fgraph, nb.nodes = fg, nodes
+        return nb
 
     @staticmethod
     def _kernel_upto(thunk):
@@ -848,7 +933,10 @@ class _NumbaLoop:
         return upto
 
     @staticmethod
-    def _loop_source(op, n_consts):
+    def _loop_source(op, const_names, graph="graph", loop="scan_loop", scalar=False):
+        """Lines of ``def _<loop>(...)`` calling the inner graph function ``graph`` (whose
+        constant arguments are ``const_names``) and of ``<loop> = numba.njit(...)(_<loop>)``.
+        ``scalar``: ``graph`` takes and returns scalars (``graph.scalar_graph``)."""
         from theano.link.numba.graph import _dtype_expr
 
         lines = ["", ""]
@@ -856,18 +944,19 @@ class _NumbaLoop:
         params += [f"b{k}" for k, b in enumerate(op.buffers) if b.init != "none"]
         params += [f"a{j}" for j in range(op.n_acc)]
         params += [f"s{j}" for j in range(op.n_nonseq)]
-        params += [f"c{j}" for j in range(n_consts)]
+        params += list(const_names)
         add = lines.append
-        add(f"def _scan_loop({', '.join(params)}):")
+        add(f"def _{loop}({', '.join(params)}):")
         args = []
         for k, b in enumerate(op.buffers):
             for a in b.reads:
-                if op.elem_types[k].ndim == 0:
+                if op.elem_types[k].ndim == 0 and not scalar:
                     args.append(f"np.array(b{k}[t + {a}])")
                 else:
                     args.append(f"b{k}[t + {a}]")
-        args += [f"s{j}" for j in range(op.n_nonseq)] + [f"c{j}" for j in range(n_consts)]
-        call = f"graph({', '.join(args)})"
+        args += [f"s{j}[()]" if scalar else f"s{j}" for j in range(op.n_nonseq)]
+        args += list(const_names)
+        call = f"{graph}({', '.join(args)})"
         t_of_s = "tlast - s" if op.reverse else "t0 + s"
         add("    tlast = t0 + n - 1")
         add("    s = 0")
@@ -877,7 +966,8 @@ class _NumbaLoop:
         for k in none_bufs:
             b = op.buffers[k]
             pos = op._write_pos[k][0]
-            add(f"    b{k} = np.zeros((t0 + n + {b.span},) + r[{pos}].shape, "
+            row = "()" if scalar else f"r[{pos}].shape"
+            add(f"    b{k} = np.zeros((t0 + n + {b.span},) + {row}, "
                 f"dtype={_dtype_expr(op.elem_types[k].dtype)})")
         ret_bufs = "".join(f"b{k}, " for k in none_bufs)
         add("    done = n")
@@ -885,18 +975,20 @@ class _NumbaLoop:
         add(f"        t = {t_of_s}")
         add("        if s > 0:")
         add(f"            r = {call}")
-        for k, b in enumerate(op.buffers):
-            for pos in op._write_pos[k]:
-                add(f"        if r[{pos}].shape != b{k}.shape[1:]:")
-                add(f"            return (1, s, ({ret_bufs}))")
         n_w = op._n_writes
-        for j in range(op.n_acc):
-            add(f"        if r[{n_w + j}].shape != a{j}.shape:")
-            add(f"            return (1, s, ({ret_bufs}))")
+        if not scalar:      # (scalars: every shape is ())
+            for k, b in enumerate(op.buffers):
+                for pos in op._write_pos[k]:
+                    add(f"        if r[{pos}].shape != b{k}.shape[1:]:")
+                    add(f"            return (1, s, ({ret_bufs}))")
+            for j in range(op.n_acc):
+                add(f"        if r[{n_w + j}].shape != a{j}.shape:")
+                add(f"            return (1, s, ({ret_bufs}))")
+        item = "" if scalar else "[()]"
         for k, b in enumerate(op.buffers):
             nd0 = op.elem_types[k].ndim == 0
             for w, pos in zip(b.writes, op._write_pos[k]):
-                val = f"r[{pos}][()]" if nd0 else f"r[{pos}]"
+                val = f"r[{pos}]{item}" if nd0 else f"r[{pos}]"
                 if b.init == "full":
                     if nd0:
                         add(f"        b{k}[t + {w}] += {val}")
@@ -907,16 +999,16 @@ class _NumbaLoop:
                     add(f"        b{k}[t + {w}] = {val}")
         for j in range(op.n_acc):
             if op.inner_outputs[n_w + j].type.ndim == 0:
-                add(f"        a{j}[()] += r[{n_w + j}][()]")
+                add(f"        a{j}[()] += r[{n_w + j}]{item}")
             else:
                 add(f"        a{j} += r[{n_w + j}]")
         if op.as_while:
-            add(f"        if r[{len(op.inner_outputs) - 1}][()]:")
+            add(f"        if r[{len(op.inner_outputs) - 1}]{item}:")
             add("            done = s + 1")
             add("            break")
         add(f"    return (0, done, ({ret_bufs}))")
-        return "\n".join(lines) + "\n\n\nscan_loop = numba.njit(cache=True, error_model='numpy', " \
-                                  "nogil=True)(_scan_loop)\n"
+        lines += ["", "", f"{loop} = numba.njit(cache=True, error_model='numpy', nogil=True)(_{loop})"]
+        return lines
 
     def _step_args(self, bufs, nonseqs, t0, n, s):
         op = self.op

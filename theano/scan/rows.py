@@ -43,6 +43,12 @@ class RowSlice(Op):
     def perform(self, node, inputs, output_storage):
         output_storage[0][0] = inputs[0][self.start:self.stop]
 
+    def numba_graph_code(self, node, k, ins, outs, mod):
+        """Lines of the native backend's whole-graph function (``link/numba/graph.py``)."""
+        start = "" if self.start is None else self.start
+        stop = "" if self.stop is None else self.stop
+        return [f"{outs[0]} = {ins[0]}[{start}:{stop}]"]
+
     def infer_shape(self, node, input_shapes):
         from theano.tensor.basic import as_tensor_variable
         from theano.tensor.math import maximum, minimum
@@ -90,6 +96,18 @@ class RowIndex(Op):
             )
         output_storage[0][0] = x[self.i, ...]
 
+    def numba_graph_code(self, node, k, ins, outs, mod):
+        """Lines of the native backend's whole-graph function (``link/numba/graph.py``); an index
+        out of range raises, and the per-node code raises its error."""
+        from theano.link.numba.graph import _as0d
+
+        x, i = ins[0], self.i
+        lines = [f"if not -{x}.shape[0] <= {i} < {x}.shape[0]:",
+                 "    raise IndexError('RowIndex: index out of range')"]
+        if node.outputs[0].ndim == 0:
+            return lines + _as0d(outs[0], node.outputs[0].dtype, f"{x}[{i}]")
+        return lines + [f"{outs[0]} = {x}[{i}]"]
+
     def infer_shape(self, node, input_shapes):
         return [tuple(input_shapes[0][1:])]
 
@@ -112,6 +130,10 @@ class RowReverse(Op):
 
     def perform(self, node, inputs, output_storage):
         output_storage[0][0] = inputs[0][::-1]
+
+    def numba_graph_code(self, node, k, ins, outs, mod):
+        """Lines of the native backend's whole-graph function (``link/numba/graph.py``)."""
+        return [f"{outs[0]} = {ins[0]}[::-1]"]
 
     def infer_shape(self, node, input_shapes):
         return [tuple(input_shapes[0])]

@@ -156,6 +156,43 @@ def _scalar_kernel_lines(prog, name):
     return lines
 
 
+def scalar_graph(fgraph, nodes):
+    """Whether ``fgraph`` computes on scalars only: 0-d inputs and outputs and Elemwise nodes on
+    0-d values. Its function can then take and return plain scalars (``graph_def(scalar=True)``):
+    a scan step of such a graph allocates nothing."""
+    vs = list(fgraph.inputs) + list(fgraph.outputs)
+    if not all(getattr(v.type, "ndim", None) == 0 and str(v.type.dtype) in nbe._NUMBA_DTYPES
+               for v in vs):
+        return False
+    return all(isinstance(n.op, Elemwise) and all(v.ndim == 0 for v in n.inputs + n.outputs)
+               for n in nodes)
+
+
+def _scalar_node_code(node, k, ins, outs):
+    """Lines computing the 0-d Elemwise ``node`` on the scalars ``ins`` into the scalars
+    ``outs`` (the steps of ``_scalar_kernel_lines``, without its 0-d arrays); None when a step
+    has no Numba expression."""
+    prog = nbe.build_program(node.op.scalar_op, [v.dtype for v in node.inputs],
+                             [o.dtype for o in node.outputs])
+    if prog is None:
+        return None
+    n_in = len(prog.inputs)
+    lines = [f"def _n{k}({', '.join(f'i{j}' for j in range(n_in))}):"]
+    lines += [f"    a{j} = i{j}" for j in range(n_in)]
+    for sop, args, res, od in prog.steps:
+        names = [nbe._literal(a[1], a[2]) if isinstance(a, tuple) else a for a in args]
+        expr = _scalar_expr(sop, names, [nbe._ref_dtype(prog, a) for a in args], od)
+        if expr is None:
+            return None
+        lines.append(f"    {res} = bool({expr})" if od == "bool" else f"    {res} = np.{od}({expr})")
+    for j, o in enumerate(prog.outputs):
+        od = nbe._ref_dtype(prog, o)
+        val = nbe._literal(o[1], o[2]) if isinstance(o, tuple) else o
+        lines.append(f"    o{j} = bool({val})" if od == "bool" else f"    o{j} = np.{od}({val})")
+    lines.append(f"    return ({''.join(f'o{j}, ' for j in range(len(prog.outputs)))})")
+    return _inline_kernel(lines, k, ins, outs)
+
+
 def _node_code(node, k, ins, outs):
     """Lines computing ``node``; None when it cannot be expressed."""
     op = node.op
@@ -206,9 +243,10 @@ def _node_code(node, k, ins, outs):
         if name not in ("add", "mul") or len(op.axis) != 1:
             return None
         return [f"{outs[0]} = {fn}({src}, axis={op.axis[0]}).astype({_dtype_expr(out_dtype)})"]
+    if isinstance(op, Subtensor) and len(node.inputs) == 1 and _const_slices(op.idx_list) is None:
+        return _int_subtensor(node, ins, outs)
     if isinstance(op, (Subtensor, IncSubtensor)):
-        # constant slices only: Numba clips them as NumPy does (an int index is not bounds
-        # checked there, so it stays on the per-node code, which raises)
+        # constant slices: Numba clips them as NumPy does
         idx = _const_slices(op.idx_list)
         if idx is None or len(node.inputs) != (1 if isinstance(op, Subtensor) else 2):
             return None
@@ -242,6 +280,27 @@ def _node_code(node, k, ins, outs):
     return None
 
 
+def _int_subtensor(node, ins, outs):
+    """``x[i, a:b, ...]`` with constant int indices and slices: Numba does not check the bounds
+    of an int index, so the lines check them (out of range raises, and the per-node code raises
+    its IndexError); None for other indices."""
+    x = ins[0]
+    parts, lines = [], []
+    for d, e in enumerate(node.op.idx_list):
+        if isinstance(e, int) and not isinstance(e, bool):
+            parts.append(str(e))
+            lines += [f"if not -{x}.shape[{d}] <= {e} < {x}.shape[{d}]:",
+                      "    raise IndexError('index out of range')"]
+        else:
+            part = _const_slices([e])
+            if part is None:
+                return None
+            parts.append(part)
+    if node.outputs[0].ndim == 0:
+        return lines + _as0d(outs[0], node.outputs[0].dtype, f"{x}[{', '.join(parts)}]")
+    return lines + [f"{outs[0]} = {x}[{', '.join(parts)}]"]
+
+
 def _const_slices(idx_list):
     """``idx_list`` of constant slices as Python index text (``':, 2:5'``), else None."""
     parts = []
@@ -253,35 +312,78 @@ def _const_slices(idx_list):
     return ", ".join(parts) if parts else None
 
 
-def graph_source(fgraph, nodes):
-    """(module source, constants in argument order) of the whole-graph function, or None."""
+class Module:
+    """The module-level parts of one generated module: constants frozen into the code
+    (``_k0``, ...), constants passed as arguments (``c0``, ...: every function of the module
+    names an argument constant the same way) and further functions (``defs``: the inner graph
+    and step loop of a Scan in the graph)."""
+
+    def __init__(self):
+        self.inlined = []
+        self.consts = []
+        self.defs = []
+        self._count = 0
+
+    def fresh(self, base):
+        """A new module-level name starting with ``base``."""
+        self._count += 1
+        return f"{base}{self._count}"
+
+    def const(self, data, inline=True):
+        """The name of constant ``data`` in the module's functions: ``_k<j>`` (frozen into the
+        code) when small, else the argument ``c<j>`` (of the function being generated and of
+        those that call it)."""
+        if inline and data.size <= INLINE_CONST and str(data.dtype) in nbe._NUMBA_DTYPES and \
+                (data.dtype.kind != "f" or np.isfinite(data).all()):
+            name = f"_k{len(self.inlined)}"
+            self.inlined.append(f"{name} = np.array({data.tolist()!r}, "
+                                f"dtype={_dtype_expr(str(data.dtype))}).reshape({data.shape!r})")
+            return name
+        self.consts.append(data)
+        return f"c{len(self.consts) - 1}"
+
+    def source(self, main):
+        """The module's source, ``main`` (lines of a function) last."""
+        body = self.defs + main
+        helpers = [HELPERS] + ([IPOW_HELPER] if any("_ipow(" in line for line in body) else [])
+        return "\n".join(["import numba.extending"] + nbe.KERNEL_HEADER + helpers + self.inlined
+                         + body) + "\n"
+
+
+def graph_def(fgraph, nodes, fname, mod, scalar=False):
+    """Lines of ``def fname(i0, ..., c<j>, ...)`` computing ``fgraph`` (and of
+    ``fname[1:] = numba.njit(...)(fname)``) and the names of its constant arguments; None when
+    a node cannot be expressed. A node whose op has a method ``numba_graph_code(node, k, ins,
+    outs, mod)`` gets its lines from it (a Scan: its loop as module functions of ``mod``).
+    ``scalar`` (a graph ``scalar_graph`` accepts): the function takes and returns scalars (its
+    constant arguments stay 0-d arrays)."""
     names = {}
-    consts = []
+    first_const = len(mod.consts)
     for k, v in enumerate(fgraph.inputs):
         names[v] = f"i{k}"
     body = []
     count = 0
-    inlined = []
     for k, node in enumerate(nodes):
         for v in node.inputs:
             if v not in names:
                 if not isinstance(v, Constant) or not isinstance(v.data, np.ndarray):
                     return None
-                data = v.data
-                if data.size <= INLINE_CONST and str(data.dtype) in nbe._NUMBA_DTYPES and \
-                        (data.dtype.kind != "f" or np.isfinite(data).all()):
-                    names[v] = f"_k{len(inlined)}"
-                    inlined.append(f"{names[v]} = np.array({data.tolist()!r}, "
-                                   f"dtype={_dtype_expr(str(data.dtype))}).reshape({data.shape!r})")
-                    continue
-                names[v] = f"c{len(consts)}"
-                consts.append(v.data)
+                names[v] = mod.const(v.data)
+                if scalar:
+                    names[v] += "[()]"
         outs = []
         for v in node.outputs:
             names[v] = f"v{count}"
             outs.append(names[v])
             count += 1
-        code = _node_code(node, k, [names[v] for v in node.inputs], outs)
+        ins = [names[v] for v in node.inputs]
+        hook = getattr(node.op, "numba_graph_code", None)
+        if scalar:
+            code = _scalar_node_code(node, k, ins, outs)
+        elif hook is not None:
+            code = hook(node, k, ins, outs, mod)
+        else:
+            code = _node_code(node, k, ins, outs)
         if code is None:
             return None
         body.extend("    " + line for line in code)
@@ -289,15 +391,26 @@ def graph_source(fgraph, nodes):
         if v not in names:
             if not isinstance(v, Constant):
                 return None
-            names[v] = f"c{len(consts)}"
-            consts.append(v.data)
-    args = [f"i{k}" for k in range(len(fgraph.inputs))] + [f"c{k}" for k in range(len(consts))]
-    helpers = [HELPERS] + ([IPOW_HELPER] if any("_ipow(" in line for line in body) else [])
-    lines = (["import numba.extending"] + nbe.KERNEL_HEADER + helpers + inlined +
-             ["", "", f"def _graph({', '.join(args)}):"] + body)
+            names[v] = mod.const(v.data, inline=False)
+            if scalar:
+                names[v] += "[()]"
+    # its constants and those of the functions its nodes added (a Scan's loop) are arguments
+    used = [f"c{j}" for j in range(first_const, len(mod.consts))]
+    args = [f"i{k}" for k in range(len(fgraph.inputs))] + used
+    lines = ["", "", f"def {fname}({', '.join(args)}):"] + body
     lines.append(f"    return ({''.join(names[v] + ', ' for v in fgraph.outputs)})")
-    lines += ["", "", f"graph = numba.njit({nbe.NJIT_FLAGS})(_graph)"]
-    return "\n".join(lines) + "\n", consts
+    lines += ["", "", f"{fname[1:]} = numba.njit({nbe.NJIT_FLAGS})({fname})"]
+    return lines, used
+
+
+def graph_source(fgraph, nodes):
+    """(module source, constants in argument order) of the whole-graph function ``graph(i0, ...,
+    c0, ...)``, or None."""
+    mod = Module()
+    built = graph_def(fgraph, nodes, "_graph", mod)
+    if built is None:
+        return None
+    return mod.source(built[0]), mod.consts
 
 
 class WholeGraph:
