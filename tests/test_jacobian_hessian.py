@@ -85,3 +85,64 @@ def test_hessian_list_and_disconnected():
 def test_jacobian_bad_rank():
     with pytest.raises(TypeError, match="scalar or vector"):
         theano.gradient.jacobian(T.dmatrix(), T.dvector())
+
+
+# -- the loop jacobian/hessian are built with: theano.scan, plugged into theano.gradient -----------
+
+MODES = {"py": lambda: theano.Mode(linker="py", optimizer="None"),
+         "numba": lambda: theano.Mode(linker="auto", optimizer="fast_run")}
+
+
+def test_scan_is_the_registered_loop():
+    from theano.scan import scan
+
+    assert theano.gradient._loop is scan
+    assert T.jacobian is theano.gradient.jacobian is theano.jacobian
+    assert T.hessian is theano.gradient.hessian is theano.hessian
+    from theano.gradient import hessian, jacobian  # Theano 1.0 import paths
+
+    assert (jacobian, hessian) == (theano.gradient.jacobian, theano.gradient.hessian)
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_jacobian_and_hessian_on_each_backend_called_twice(mode):
+    x = T.dvector("x")
+    W = rand(4, 3, seed=31)
+    y = T.sin(T.dot(W, x)) * T.sum(x ** 2)
+    cost = T.sum(T.exp(x) * T.dot(W.T @ W, x))
+    f = theano.function([x], [theano.gradient.jacobian(y, x), theano.gradient.hessian(cost, x)],
+                        mode=MODES[mode]())
+    for seed in (32, 33):
+        xv = rand(3, seed=seed)
+        J, H = f(xv)
+        J2, H2 = f(xv)
+        np.testing.assert_array_equal(J, J2)
+        np.testing.assert_array_equal(H, H2)
+        np.testing.assert_allclose(J, numeric_jacobian(lambda v: np.sin(W @ v) * (v ** 2).sum(), xv),
+                                   rtol=1e-6, atol=1e-8)
+        M = W.T @ W
+        grad_np = lambda v: np.exp(v) * (M @ v) + M.T @ np.exp(v)
+        np.testing.assert_allclose(H, numeric_jacobian(grad_np, xv), rtol=1e-6, atol=1e-8)
+
+
+def test_jacobian_uses_the_registered_loop(monkeypatch):
+    from theano.scan import scan
+
+    calls = []
+
+    def counting_loop(fn, sequences, non_sequences):
+        calls.append(len(non_sequences))
+        return scan(fn, sequences=sequences, non_sequences=non_sequences)
+
+    monkeypatch.setattr(theano.gradient, "_loop", None)
+    theano.gradient.register_loop(counting_loop)
+    x = T.dvector("x")
+    J = theano.gradient.jacobian(x ** 3, x)
+    assert calls == [2]  # the expression and x
+    np.testing.assert_allclose(theano.function([x], J)(np.array([1.0, 2.0])), np.diag([3.0, 12.0]))
+    monkeypatch.setattr(theano.gradient, "_loop", None)
+    with pytest.raises(RuntimeError, match="import theano.scan"):
+        theano.gradient.jacobian(x ** 3, x)
+    # a scalar expression needs no loop: its Jacobian is the gradient
+    np.testing.assert_allclose(theano.function([x], theano.gradient.jacobian((x ** 2).sum(), x))(
+        np.array([1.0, 2.0])), [2.0, 4.0])

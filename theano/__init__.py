@@ -38,6 +38,7 @@ from theano.gradient import (Lop as Lop, Rop as Rop, grad as grad, hessian as he
                              jacobian as jacobian, subgraph_grad as subgraph_grad,
                              verify_grad as verify_grad)
 from theano import gradient as gradient, printing as printing
+from theano import scan as scan  # registers scan as the loop of theano.gradient.jacobian
 from theano.printing import pp as pp, debugprint as debugprint, pydotprint as pydotprint
 
 # Theano 1.0's old names for the same things.
@@ -95,7 +96,7 @@ compile.sharedvalue.register_constructor_loader(_load_sparse)
 def __getattr__(name):
     import importlib
 
-    lazy = {"scan": ("theano.scan", "scan"), "map": ("theano.scan", "map"),
+    lazy = {"map": ("theano.scan", "map"),
             "reduce": ("theano.scan", "reduce"), "foldl": ("theano.scan", "foldl"),
             "foldr": ("theano.scan", "foldr"), "ifelse": ("theano.ifelse", None),
             "scan_module": ("theano.scan_module", None), "sandbox": ("theano.sandbox", None),

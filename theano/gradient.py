@@ -12,14 +12,23 @@ from collections import OrderedDict
 import numpy as np
 
 from theano.configdefaults import config
-from theano.graph.basic import Apply, Variable, io_toposort
+from theano.graph.basic import Variable, io_toposort
 from theano.graph.null_type import DisconnectedType, NullType, disconnected_type
 # the gradient vocabulary of ops, defined in the graph layer; theano.gradient.grad_undefined & co.
 # stay importable from here
 from theano.graph.null_type import grad_not_implemented as grad_not_implemented
 from theano.graph.null_type import grad_undefined as grad_undefined
-from theano.graph.op import Op
 from theano.graph.utils import MethodNotDefined
+# the ops that shape gradients are tensor ops, used by other tensor ops' gradients (softmax's); the
+# Theano 1.0 names theano.gradient.zero_grad & co. are these same objects
+from theano.tensor.grad_shaping import (ConsiderConstant as ConsiderConstant,
+                                        DisconnectedGrad as DisconnectedGrad, GradClip as GradClip,
+                                        GradScale as GradScale, UndefinedGrad as UndefinedGrad,
+                                        ZeroGrad as ZeroGrad, _GradShaper as _GradShaper,
+                                        consider_constant as consider_constant,
+                                        disconnected_grad as disconnected_grad,
+                                        grad_clip as grad_clip, grad_scale as grad_scale,
+                                        undefined_grad as undefined_grad, zero_grad as zero_grad)
 
 
 class DisconnectedInputError(ValueError):
@@ -487,6 +496,21 @@ def subgraph_grad(wrt, end, start=None, cost=None, details=False):
     return wrt_grads, end_grads
 
 
+# jacobian and hessian loop over the rows of the expression with theano.scan (Theano 1.0's
+# definition). Scan is a layer above this module (its own gradient is built with grad), so it plugs
+# itself in: theano.scan calls register_loop(scan) when imported, and ``import theano`` imports it.
+_loop = None
+
+
+def register_loop(loop):
+    """Make ``loop`` the symbolic loop that jacobian and hessian build their rows with; it has
+    theano.scan's signature: ``loop(fn, sequences=..., non_sequences=...)`` returns
+    ``(outputs, updates)``."""
+    global _loop
+    _loop = loop
+    return loop
+
+
 def jacobian(expression, wrt, consider_constant=None, disconnected_inputs="raise"):
     """The Jacobian of a vector ``expression`` with respect to ``wrt`` (computed with scan)."""
     from theano.tensor.basic import as_tensor_variable
@@ -499,7 +523,9 @@ def jacobian(expression, wrt, consider_constant=None, disconnected_inputs="raise
         return g if was_list else g[0]
     if expression.ndim != 1:
         raise TypeError("jacobian expects a scalar or vector expression; flatten it first")
-    from theano.scan import scan
+    if _loop is None:
+        raise RuntimeError("the Jacobian of a vector loops over its rows with theano.scan, which "
+                           "registers itself when imported: import theano.scan (import theano does)")
     from theano.tensor import arange
     from theano.tensor.reshaping import shape_i
 
@@ -508,7 +534,7 @@ def jacobian(expression, wrt, consider_constant=None, disconnected_inputs="raise
                     disconnected_inputs=disconnected_inputs)
 
     idx = arange(shape_i(expression, 0))
-    jacobs, updates = scan(inner, sequences=idx, non_sequences=[expression] + w_list)
+    jacobs, updates = _loop(inner, sequences=idx, non_sequences=[expression] + w_list)
     if not isinstance(jacobs, (list, tuple)):
         jacobs = [jacobs]
     return list(jacobs) if was_list else jacobs[0]
@@ -523,131 +549,6 @@ def hessian(cost, wrt, consider_constant=None, disconnected_inputs="raise"):
         out.append(jacobian(g, w, consider_constant=consider_constant,
                             disconnected_inputs=disconnected_inputs))
     return out if was_list else out[0]
-
-
-# -------------------------------------------------------------------------------------------------
-# Ops that shape gradients
-# -------------------------------------------------------------------------------------------------
-
-
-class _GradShaper(Op):
-    """Identity in the forward pass; changes the gradient in the backward pass."""
-
-    __props__ = ()
-    view_map = {0: [0]}
-
-    def make_node(self, x):
-        from theano.tensor.basic import as_tensor_variable
-
-        x = as_tensor_variable(x)
-        return Apply(self, [x], [x.type()])
-
-    def perform(self, node, inputs, output_storage):
-        output_storage[0][0] = inputs[0]
-
-    def infer_shape(self, node, input_shapes):
-        return input_shapes
-
-    def R_op(self, inputs, eval_points):
-        """Derivatives through a gradient-shaping op follow its gradient rule in forward mode
-        too (as in Theano 1.0): here, they pass unchanged."""
-        return list(eval_points)
-
-
-class ZeroGrad(_GradShaper):
-    def grad(self, inputs, output_grads):
-        return [_zeros_for(inputs[0])]
-
-    def R_op(self, inputs, eval_points):
-        """Zero, as its gradient (Theano 1.0: "the R_op of zero_grad is zero too")."""
-        from theano.tensor.basic import zeros_like
-
-        return [None if eval_points[0] is None else zeros_like(eval_points[0])]
-
-
-class DisconnectedGrad(_GradShaper):
-    def grad(self, inputs, output_grads):
-        return [disconnected_type()]
-
-    def connection_pattern(self, node):
-        return [[False]]
-
-    def R_op(self, inputs, eval_points):
-        """Disconnected, as its gradient."""
-        return [None]
-
-
-class ConsiderConstant(_GradShaper):
-    """Theano 1.0's consider_constant op: the gradient through it is zero (connected), so a cost
-    that reaches a variable only through it has a zero gradient rather than a missing one; its
-    R-operator is zero too."""
-
-    grad = ZeroGrad.grad
-    R_op = ZeroGrad.R_op
-
-
-class UndefinedGrad(_GradShaper):
-    def grad(self, inputs, output_grads):
-        return [grad_undefined(self, 0, inputs[0])]
-
-    def R_op(self, inputs, eval_points):
-        """No derivative: Rop through it finds the output disconnected."""
-        return [None]
-
-
-class GradClip(_GradShaper):
-    __props__ = ("clip_lower_bound", "clip_upper_bound")
-
-    def __init__(self, clip_lower_bound, clip_upper_bound):
-        if clip_upper_bound < clip_lower_bound:
-            raise ValueError("grad_clip: the upper bound must be >= the lower bound")
-        self.clip_lower_bound = float(clip_lower_bound)
-        self.clip_upper_bound = float(clip_upper_bound)
-
-    def grad(self, inputs, output_grads):
-        from theano.tensor.math import clip
-
-        return [clip(output_grads[0], self.clip_lower_bound, self.clip_upper_bound)]
-
-
-class GradScale(_GradShaper):
-    __props__ = ("multiplier",)
-
-    def __init__(self, multiplier):
-        self.multiplier = float(multiplier)
-
-    def grad(self, inputs, output_grads):
-        return [output_grads[0] * self.multiplier]
-
-    def R_op(self, inputs, eval_points):
-        """Scaled by the multiplier, as its gradient."""
-        return [None if eval_points[0] is None else eval_points[0] * self.multiplier]
-
-
-def zero_grad(x):
-    """``x`` in the forward pass; its gradient is zero."""
-    return ZeroGrad()(x)
-
-
-def disconnected_grad(x):
-    """``x`` in the forward pass; gradients do not flow through it (as if it were an input)."""
-    return DisconnectedGrad()(x)
-
-
-def consider_constant(x):
-    return ConsiderConstant()(x)
-
-
-def undefined_grad(x):
-    return UndefinedGrad()(x)
-
-
-def grad_clip(x, lower_bound, upper_bound):
-    return GradClip(lower_bound, upper_bound)(x)
-
-
-def grad_scale(x, multiplier):
-    return GradScale(multiplier)(x)
 
 
 # -------------------------------------------------------------------------------------------------

@@ -5,6 +5,9 @@ from theano.scan.basic import scan, until
 from theano.scan.op import Buffer, Scan
 from theano.scan import rewriting as _rewriting  # noqa: F401  (registers the Scan rewrites)
 from theano.scan.views import foldl, foldr, map, reduce
+from theano.gradient import register_loop as _register_loop
+
+_register_loop(scan)  # theano.gradient.jacobian and hessian build their rows with scan
 
 __all__ = ["scan", "map", "reduce", "foldl", "foldr", "until", "Scan", "Buffer"]
 

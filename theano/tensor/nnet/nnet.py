@@ -21,12 +21,13 @@ import numpy as np
 from theano.configdefaults import config
 from theano.graph.basic import Apply, Variable
 from theano.graph.op import Op
-from theano.gradient import disconnected_grad, grad_undefined
+from theano.graph.null_type import grad_undefined
 from theano.scalar import basic as ts
 from theano.tensor import math as tm
 from theano.tensor.allocation import arange
 from theano.tensor.basic import as_tensor_variable, cast, constant, zeros_like
 from theano.tensor.extra_ops import unique
+from theano.tensor.grad_shaping import disconnected_grad
 from theano.tensor.joining import concatenate
 from theano.tensor.linalg_ops import batched_dot, tensordot
 from theano.tensor.math import sigmoid, softplus
