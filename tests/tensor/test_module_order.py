@@ -22,7 +22,8 @@ TENSOR = pathlib.Path(theano.__file__).parent / "tensor"
 # lowest first; a sub-package is one layer (its modules may import each other)
 ORDER = [
     "type", "variable", "elemwise", "basic", "math", "grad_shaping", "reshaping", "allocation", "joining", "subtensor",
-    "subtensor_advanced", "sorting", "linalg_ops", "extra_ops", "nlinalg", "slinalg", "blas", "xlogx",
+    "subtensor_advanced", "sorting", "linalg_ops", "repeating", "cumulative", "searching", "counting",
+    "index_arrays", "diagonal_fill", "statistics", "extra_ops", "nlinalg", "slinalg", "blas", "xlogx",
     "inplace", "sharedvar", "nnet", "signal", "random", "raw_random", "shared_randomstreams",
     "rewriting", "opt", "__init__",
 ]

@@ -1,5 +1,6 @@
 """Array constructors: ``alloc`` (a value broadcast to a shape), ``zeros``/``ones``, ``AllocEmpty``,
-``eye``/``identity_like``, ``tri``/``tril``/``triu``, ``arange`` and the ``mgrid``/``ogrid`` grids.
+``eye``/``identity_like``, ``tri``/``tril``/``triu``, ``arange``, the ``mgrid``/``ogrid`` grids and the
+``bartlett`` window.
 
 ``fill``/``second``, ``zeros_like``/``ones_like`` and ``tensor_copy`` are elementwise and live in
 ``basic.py``, because the layers below this one build them too.
@@ -21,7 +22,7 @@ from theano.tensor.type import TensorType
 
 __all__ = [
     "ARange", "arange", "Alloc", "alloc", "zeros", "ones", "AllocEmpty", "Eye", "eye", "identity_like",
-    "Tri", "tri", "tril", "triu", "mgrid", "ogrid",
+    "Tri", "tri", "tril", "triu", "mgrid", "ogrid", "Bartlett", "bartlett",
 ]
 
 
@@ -367,3 +368,29 @@ class _NdGrid:
 
 mgrid = _NdGrid(sparse=False)
 ogrid = _NdGrid(sparse=True)
+
+
+class Bartlett(Op):
+    """The Bartlett window of ``M`` points (``numpy.bartlett``), float64."""
+
+    __props__ = ()
+
+    def make_node(self, M):
+        M = _int_scalar(M, "bartlett: M")
+        return Apply(self, [M], [TensorType("float64", (False,))()])
+
+    def perform(self, node, inputs, output_storage):
+        output_storage[0][0] = np.bartlett(int(inputs[0]))
+
+    def infer_shape(self, node, input_shapes):
+        return [(_int64(maximum(node.inputs[0], 0)),)]
+
+    def connection_pattern(self, node):
+        return [[False]]
+
+    def grad(self, inputs, output_grads):
+        return [_disconnected()]
+
+
+def bartlett(M):
+    return Bartlett()(M)

@@ -554,6 +554,11 @@ def _disconnected():
     return _disconnected_type()
 
 
+def _zero_grad(x):
+    """The gradient of a discrete input ``x``: zeros shaped like it, of dtype floatX."""
+    return zeros_like(x, dtype=config.floatX)
+
+
 def _int_scalar(x, what):
     """``x`` as an integer scalar variable; a clear TypeError naming ``what`` otherwise."""
     if isinstance(x, (float, np.floating)):
