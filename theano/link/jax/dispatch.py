@@ -1228,7 +1228,144 @@ def _register_scan():
 
         def traced_scan(inputs):
             n, t0 = steps_and_start(inputs)
+            if n > 0 and rows_form:
+                return carry_loop(n, t0, inputs[2:])
             return run_loop(n, t0, inputs[2:])
+
+        # The usual layout (every buffer that is read and written written at one offset):
+        # a lax.scan whose carry is the rows still to be read
+        # (the taps), the accumulators and the untraced states, and whose stacked outputs are
+        # the rows written, as a hand-written loop would be. Step i of the lax.scan is time
+        # t0 + i (lax.scan's reverse=True runs the steps of a reversed loop backwards).
+        def one_write(b):
+            # a sequence, a buffer only written (at any offsets), or one read and written once
+            # (the Scan op checks that its reads come before the write)
+            return not b.reads or len(b.writes) <= 1
+
+        rows_form = all(one_write(b) for b in op.buffers)
+
+        def layout(k, x, need, row_shape=None):
+            """Buffer k as the loop starts: the outer value ('full'), its head rows then zeros
+            ('head'), zeros ('none'); None where the row shape is not known yet."""
+            b = op.buffers[k]
+            if b.init == "full":
+                if x.shape[0] < need:
+                    raise ValueError(
+                        f"scan: {op._label(k)} has {x.shape[0]} entries but the steps need "
+                        f"{need} (the loop reads or writes {b.span} position(s) ahead). Give "
+                        "a longer sequence or fewer n_steps.")
+                return x
+            if b.init == "head":
+                if x.shape[0] != b.head:
+                    raise ValueError(f"scan: the initial value of {op._label(k)} has "
+                                     f"{x.shape[0]} rows but its taps need exactly {b.head}")
+                return jnp.concatenate([x, jnp.zeros((need - b.head,) + x.shape[1:], x.dtype)])
+            if row_shape is None:
+                return None
+            return jnp.zeros((need,) + tuple(row_shape), op.elem_types[k].dtype)
+
+        def put(lay, start, rows, add):
+            """``lay`` with rows ``start...`` replaced by (or, with ``add``, increased by)
+            ``rows``: a concatenation (XLA's simplifier aborts on a static scatter covering a
+            whole array, as ``.at[a:b].add`` makes)."""
+            stop = start + rows.shape[0]
+            if add:
+                rows = lax.slice_in_dim(lay, start, stop) + rows
+            return jnp.concatenate([lax.slice_in_dim(lay, 0, start), rows,
+                                    lax.slice_in_dim(lay, stop, lay.shape[0])])
+
+        def carry_loop(n, t0, rest):
+            _, _, inits, accs0, untraced0, nonseqs = op.split_inputs([n, t0] + list(rest))
+            lays, xs, carry0, plan, added = {}, [], [], [], {}
+            for k, b in enumerate(op.buffers):
+                need = t0 + n + b.span
+                lay = lays[k] = layout(k, jnp.asarray(inits[k]) if k in inits else None, need)
+                if not b.writes:
+                    # a sequence: one stacked input per read offset
+                    for a in b.reads:
+                        plan.append(("x", len(xs)))
+                        xs.append(lax.slice_in_dim(lay, t0 + a, t0 + a + n))
+                    continue
+                if not b.reads:
+                    continue            # only written: its rows are stacked, added after the loop
+                w = b.writes[0]
+                # the carried rows: offsets lo..w-1 (forward) or w+1..hi (reverse)
+                if op.reverse:
+                    lo, hi = w + 1, max(b.reads, default=w)
+                    first = t0 + n - 1
+                else:
+                    lo, hi = min(b.reads, default=w), w - 1
+                    first = t0
+                rows = [lax.dynamic_index_in_dim(lay, first + o, keepdims=False)
+                        for o in range(lo, hi + 1)]
+                for a in b.reads:
+                    plan.append(("c", len(carry0) + a - lo))
+                if b.init == "full":
+                    added[k] = len(xs)
+                    xs.append(lax.slice_in_dim(lay, t0 + w, t0 + w + n))   # the rows added to
+                carry0.extend(rows)
+            row_shapes = [None if lays[k] is None else tuple(lays[k].shape[1:])
+                          for k in range(len(op.buffers))]
+            accs = tuple(jnp.asarray(a).astype(o.dtype)
+                         for a, o in zip(accs0, out_types[n_w:n_w + n_acc]))
+            untraced = tuple(jnp.asarray(u) for u in untraced0)
+
+            def step(carry, x):
+                rows, accs, untraced = carry
+                args = [x[p] if kind == "x" else rows[p] for kind, p in plan]
+                outs = inner(args + list(untraced) + list(nonseqs))
+                new_rows, ys = [], []
+                pos = cpos = 0
+                shapes = list(row_shapes)
+                for k, b in enumerate(op.buffers):
+                    for w in b.writes:
+                        v = outs[pos]
+                        pos += 1
+                        if shapes[k] is None:
+                            shapes[k] = tuple(v.shape)
+                        elif tuple(v.shape) != shapes[k]:
+                            raise ValueError(
+                                f"scan: the step function returned a value of shape "
+                                f"{tuple(v.shape)} for {op._label(k)}, whose previous values "
+                                f"have shape {shapes[k]}; a recurrent output must keep its shape")
+                        if not b.reads:
+                            ys.append(v.astype(op.elem_types[k].dtype))
+                            continue
+                        if b.init == "full":
+                            v = x[added[k]] + v
+                        v = v.astype(op.elem_types[k].dtype)
+                        n_rows = (max(b.reads) - w) if op.reverse else (w - min(b.reads))
+                        mine = list(rows[cpos:cpos + n_rows])
+                        cpos += n_rows
+                        # the written row is read by the next steps: it joins the carry
+                        new_rows.extend([v] + mine[:-1] if op.reverse else mine[1:] + [v])
+                        ys.append(v)
+                accs = tuple((a + v).astype(a.dtype) for a, v in zip(accs, outs[n_w:n_w + n_acc]))
+                untraced = tuple(jnp.asarray(u, dtype=o.dtype) for u, o in
+                                 zip(outs[n_w + n_acc:n_w + n_acc + n_un], untraced))
+                return (tuple(new_rows), accs, untraced), tuple(ys)
+
+            (_, accs, untraced), ys = lax.scan(step, (tuple(carry0), accs, untraced), tuple(xs),
+                                               length=n, reverse=op.reverse)
+            results = []
+            ys = list(ys)
+            for k in op.out_buffers:
+                b = op.buffers[k]
+                mine, ys = ys[:len(b.writes)], ys[len(b.writes):]
+                lay = lays[k]
+                if lay is None:
+                    lay = layout(k, None, t0 + n + b.span, mine[0].shape[1:])
+                if b.reads:
+                    results.append(put(lay, t0 + b.writes[0], mine[0], False))
+                    continue
+                # rows written by several steps: added up ('full'), else the last step's value
+                # (forward: the smallest offset's, reversed: the largest's)
+                order = sorted(zip(b.writes, mine), key=lambda p: p[0], reverse=not op.reverse)
+                for w, y in order:
+                    lay = put(lay, t0 + w, y, b.init == "full")
+                results.append(lay)
+            results += list(accs) + list(untraced) + [np.asarray(n, dtype="int64")]
+            return tuple(results)
 
         def run_loop(n, t0, rest):
             # the loop over n steps from t0 (both known when tracing); with a stop condition
