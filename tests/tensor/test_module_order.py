@@ -127,6 +127,20 @@ def test_theano1_module_paths_still_resolve():
         importlib.import_module("theano.tensor.shape_ops")
 
 
+def test_exports_reach_theano_tensor():
+    import importlib
+
+    # T.sort is the function (as in Theano); the module is sorting.py
+    mods = [importlib.import_module(f"theano.tensor.{m}") for m in (
+        "allocation", "joining", "reshaping", "extra_ops", "sorting", "subtensor", "subtensor_advanced")]
+    assert callable(T.sort)
+
+    for mod in mods:
+        for name in mod.__all__:
+            assert hasattr(mod, name), (mod.__name__, name)
+            assert hasattr(T, name), (mod.__name__, name)
+
+
 # -- the protocol ops of higher layers use to tell lower layers what is known statically -----------
 
 

@@ -1,4 +1,5 @@
-"""Shape, Shape_i, Reshape, reshape and flatten."""
+"""theano.tensor.reshaping (Reshape/reshape, flatten, squeeze, swapaxes, padding, specify_shape,
+get_vector_length) and the Shape/Shape_i ops of basic.py that it builds on."""
 
 import numpy as np
 import pytest
@@ -43,6 +44,20 @@ CASES = [
     OpCase("shape_empty", lambda x: x.shape, np.shape, [rand(0, 3)], grad=False),
     OpCase("shape_i", lambda x: Shape_i(1)(x), lambda x: np.asarray(x.shape[1]), [rand(2, 3, 4)], grad=False),
     OpCase("size", lambda x: x.size, lambda x: np.asarray(x.size), [rand(2, 3)], grad=False),
+    OpCase("swapaxes", lambda a: T.swapaxes(a, 0, 2), lambda a: np.swapaxes(a, 0, 2), [rand(2, 3, 4)],
+           dtypes=FLOATS),
+    OpCase("swapaxes_neg", lambda a: T.swapaxes(a, -1, 0), lambda a: np.swapaxes(a, -1, 0), [rand(2, 3)],
+           dtypes=FLOATS),
+    OpCase("specify_shape", lambda a: T.specify_shape(a, (2, 3)) * 2, lambda a: a * 2, [rand(2, 3)],
+           dtypes=FLOATS),
+    OpCase("padleft", lambda a: T.shape_padleft(a, 2) * 1.0, lambda a: a[None, None], [rand(3)],
+           dtypes=FLOATS),
+    OpCase("padright", lambda a: T.shape_padright(a) * 1.0, lambda a: a[..., None], [rand(2, 3)],
+           dtypes=FLOATS),
+    OpCase("padaxis", lambda a: T.shape_padaxis(a, 1) * 1.0, lambda a: a[:, None], [rand(2, 3)],
+           dtypes=FLOATS),
+    OpCase("padaxis_neg", lambda a: T.shape_padaxis(a, -1) * 1.0, lambda a: a[..., None], [rand(2, 3)],
+           dtypes=FLOATS),
 ]
 
 
@@ -153,3 +168,76 @@ def test_flatten_op_compat():
     out = Flatten(2)(x)
     assert out.ndim == 2 and Flatten(2) == Flatten(2) and Flatten(1) != Flatten(2)
     np.testing.assert_allclose(run(out, [x], [rand(2, 3, 4)]), rand(2, 3, 4).reshape(2, 12))
+
+
+def test_squeeze():
+    x = T.TensorType("float64", (True, False, True))()
+    y = T.squeeze(x)
+    assert y.ndim == 1
+    xv = rand(1, 3, 1)
+    np.testing.assert_allclose(run(y, [x], [xv]), xv.squeeze())
+    assert T.squeeze(x, axis=0).broadcastable == (False, True)
+    assert x.squeeze().ndim == 1
+    with pytest.raises(ValueError, match="not broadcastable"):
+        T.squeeze(x, axis=1)
+    m = T.dmatrix()
+    assert T.squeeze(m) .ndim == 2
+
+
+def test_swapaxes_and_pad_errors():
+    with pytest.raises(ValueError, match="out of range"):
+        T.swapaxes(T.dmatrix(), 0, 2)
+    with pytest.raises(ValueError, match="out of range"):
+        T.shape_padaxis(T.dmatrix(), 3)
+    assert T.shape_padaxis(T.dmatrix(), 2).broadcastable == (False, False, True)
+    assert T.shape_padleft(T.dvector(), 2).broadcastable == (True, True, False)
+    assert T.shape_padright(T.dvector(), 1).broadcastable == (False, True)
+    x = T.dmatrix()
+    np.testing.assert_allclose(run(x.swapaxes(0, 1), [x], [rand(2, 3)]), rand(2, 3).T)
+
+
+def test_specify_shape():
+    x = T.dmatrix()
+    n = T.lscalar()
+    y = T.specify_shape(x, (n, 3))
+    assert y.type == x.type
+    f = theano.function([x, n], y, mode=PY)
+    xv = rand(2, 3)
+    np.testing.assert_allclose(f(xv, 2), xv)
+    with pytest.raises(AssertionError, match="expected shape"):
+        f(xv, 4)
+    check_infer_shape([x, n], y, [xv, 2])
+    with pytest.raises(ValueError, match="entries"):
+        T.specify_shape(x, (2, 3, 4))
+    with pytest.raises(TypeError, match="integer"):
+        T.specify_shape(x, (2.5, 3))
+    verify_grad(lambda v: T.specify_shape(v, (2, 3)), [xv], mode=PY, rng=np.random.RandomState(2))
+
+
+def test_get_vector_length():
+    assert T.get_vector_length(T.dmatrix().shape) == 2
+    assert T.get_vector_length(T.constant([1, 2, 3])) == 3
+    assert T.get_vector_length(T.arange(2, 7)) == 5
+    with pytest.raises(ValueError, match="not known"):
+        T.get_vector_length(T.dvector())
+
+
+def test_shape_slices_have_static_length():
+    x = T.dtensor3()
+    assert T.get_vector_length(x.shape[1:]) == 2
+    assert T.get_vector_length(x.shape[::-1]) == 3
+    assert T.get_vector_length(x.shape[:T.constant(1)]) == 1
+    with pytest.raises(ValueError, match="not known"):
+        T.get_vector_length(x.shape[:T.lscalar()])
+    z = T.zeros(x.shape[1:])
+    assert z.ndim == 2
+    np.testing.assert_array_equal(run(z.shape, [x], [rand(2, 3, 4)]), [3, 4])
+    a, b = x.shape[1:]
+    np.testing.assert_array_equal(run([a, b], [x], [rand(2, 3, 4)]), [3, 4])
+
+
+def test_rop_through_specify_shape():
+    x, vx = T.dvector(), T.dvector()
+    xv, ex = rand(3), rand(3, seed=4)
+    got = run(T.Rop(T.specify_shape(x, (3,)), x, vx), [x, vx], [xv, ex])
+    np.testing.assert_allclose(got, ex)

@@ -1,0 +1,90 @@
+"""Integer index arrays: theano.tensor.index_arrays (inverse_permutation, choose, permute_row_elements)."""
+
+import numpy as np
+import pytest
+
+import theano
+import theano.tensor as T
+from tests.helpers import OpCase, check_case, check_infer_shape, compare_backends, rand
+
+PY = theano.Mode(linker="py", optimizer="None")
+FLOATS = ("float64", "float32")
+
+
+def run(outputs, inputs=(), values=()):
+    return theano.function(list(inputs), outputs, mode=PY, on_unused_input="ignore")(*values)
+
+
+@pytest.mark.parametrize("dtype", ["int32", "int64"])
+def test_inverse_permutation(dtype):
+    p = T.TensorType(dtype, (False,))()
+    pv = np.array([3, 0, 4, 1, 2], dtype=dtype)
+    res = compare_backends([p], T.inverse_permutation(p), [pv], expected=np.argsort(pv))
+    assert res.dtype == np.dtype(dtype)
+    m = T.lmatrix()
+    mv = np.array([[2, 0, 1], [0, 1, 2]])
+    np.testing.assert_array_equal(run(T.inverse_permutation(m), [m], [mv]), np.argsort(mv, axis=-1))
+    check_infer_shape([p], T.inverse_permutation(p), [pv])
+    f = theano.function([p], T.inverse_permutation(p), mode=PY)
+    with pytest.raises(ValueError, match="permutation"):
+        f(np.array([0, 0, 1], dtype=dtype))
+    with pytest.raises(TypeError, match="integer"):
+        T.inverse_permutation(T.dvector())
+
+
+AV = np.array([[0, 1, 2], [2, 1, 0]])
+
+
+@pytest.mark.parametrize("case", [
+    OpCase("choose_list", lambda x, y: T.choose(T.constant(AV), [x, y, x * 2]),
+           lambda x, y: np.choose(AV, [x, y, x * 2]), [rand(2, 3), rand(2, 3, seed=4)], dtypes=FLOATS),
+    OpCase("choose_tensor_bcast", lambda c: T.choose(T.constant(AV), T.addbroadcast(c, 1), mode="wrap"),
+           lambda c: np.choose(AV, c, mode="wrap"), [rand(4, 1, 3)], dtypes=FLOATS),
+    OpCase("choose_clip", lambda c: T.choose(T.constant(AV + 2), c, mode="clip"),
+           lambda c: np.choose(AV + 2, c, mode="clip"), [rand(3, 2, 3)], dtypes=FLOATS),
+    OpCase("choose_lower_rank_choices", lambda c: T.choose(T.constant(AV), c),
+           lambda c: np.choose(AV, c), [rand(3, 3)], dtypes=FLOATS),
+], ids=lambda c: c.name)
+def test_choose(case):
+    check_case(case)
+
+
+def test_choose_errors():
+    a = T.lmatrix()
+    c = T.dtensor3()
+    with pytest.raises(TypeError, match="integer"):
+        T.choose(T.dmatrix(), c)
+    with pytest.raises(ValueError, match="mode"):
+        T.choose(a, c, mode="bad")
+    f = theano.function([a, c], T.choose(a, c), mode=PY)
+    with pytest.raises(ValueError):
+        f(np.array([[0, 5]]), rand(2, 1, 2))
+    with pytest.raises(ValueError, match="broadcastable"):
+        f(np.array([[0, 1]]), rand(2, 3, 2))
+
+
+PERM = np.array([2, 0, 3, 1])
+
+
+PERMS = np.array([[1, 0, 2, 3], [3, 2, 1, 0], [0, 1, 2, 3]])
+
+
+@pytest.mark.parametrize("case", [
+    OpCase("permute_rows_vector", lambda x: T.permute_row_elements(x, T.constant(PERM)),
+           lambda x: x[:, PERM], [rand(3, 4)], dtypes=FLOATS),
+    OpCase("permute_rows_matrix", lambda x: T.permute_row_elements(x, T.constant(PERMS)),
+           lambda x: np.take_along_axis(x, PERMS, 1), [rand(3, 4)], dtypes=FLOATS),
+    OpCase("permute_rows_inverse", lambda x: T.permute_row_elements(x, T.constant(PERM), inverse=1),
+           lambda x: x[:, np.argsort(PERM)], [rand(2, 4)], dtypes=FLOATS),
+    OpCase("permute_vector_by_matrix", lambda x: T.permute_row_elements(x, T.constant(PERMS)),
+           lambda x: x[PERMS], [rand(4)], dtypes=FLOATS),
+], ids=lambda c: c.name)
+def test_permute_row_elements(case):
+    check_case(case)
+
+
+def test_permute_row_elements_errors():
+    with pytest.raises(TypeError, match="integer"):
+        T.permute_row_elements(T.dmatrix(), T.dvector())
+    with pytest.raises(TypeError, match="dimension"):
+        T.permute_row_elements(T.dscalar(), T.lvector())
