@@ -15,8 +15,6 @@ State: random-state inputs become ``jax.random`` keys and random-state outputs n
 (``parallel.py``).
 """
 
-import contextlib
-
 import numpy as np
 
 from theano.link.base import Backend, lazy_thunk, needs_lazy_vm
@@ -240,14 +238,6 @@ class JAXLinker(Backend):
 
         device = target_device(config.device)
 
-        @contextlib.contextmanager
-        def scope():
-            with contextlib.ExitStack() as stack:
-                if x64:
-                    stack.enter_context(jax.enable_x64(True))
-                if device is not None:
-                    stack.enter_context(jax.default_device(device))
-                yield
         impls = {}
         jittable = True
         while_loops = set()
@@ -357,17 +347,20 @@ class JAXLinker(Backend):
                     return outs
             return inner(list(inputs))
 
-        def thunk(inputs):
+        out_dtypes = [getattr(v.type, "dtype", None) for v in fgraph.outputs]
+        is_device_array, to_numpy = jstate.is_device_array, jstate.to_numpy
+
+        def body(inputs):
             given = inputs
+            matched = ()
             if rng_in or cells:
                 inputs = list(inputs)
                 for i in rng_in:
                     inputs[i] = jrandom.key_from_state(inputs[i])
-            matched = set()
-            with scope():
+                matched = set()
                 for p, cell in cells.items():
                     v = inputs[p]
-                    if jstate.is_device_array(v):
+                    if is_device_array(v):
                         matched.add(p)
                     elif isinstance(v, np.ndarray):
                         v = cell.device_value(v)       # uploaded once, then kept
@@ -379,20 +372,41 @@ class JAXLinker(Backend):
                     if par is None and len(v.sharding.device_set) > 1:
                         v = jax.device_put(v, single)    # left on many devices by data_parallel
                     inputs[p] = v
-                if par is not None:
-                    inputs = [par.place(i, v) for i, v in enumerate(inputs)]
-                outs = run(inputs)
-                for k, o in enumerate(outs):
-                    # an update of a shared variable whose cell this call read stays on the device
-                    if dev_out.get(k) in matched and jstate.is_device_array(o) and \
-                            str(o.dtype) == fgraph.outputs[k].type.dtype:
+            if par is not None:
+                inputs = [par.place(i, v) for i, v in enumerate(inputs)]
+            outs = run(inputs)
+            for k, o in enumerate(outs):
+                if is_device_array(o):
+                    # an update of a shared variable whose cell this call read stays on the
+                    # device; every other output comes back as a new (writable) NumPy array,
+                    # never a view of a device buffer that a later call may donate
+                    if matched and dev_out.get(k) in matched and str(o.dtype) == out_dtypes[k]:
                         continue
+                    outs[k] = to_numpy(o)
+                else:
                     outs[k] = _to_host(o)
             for k, rtype, same in rng_out:
                 # an unchanged state stays the input's generator; a drawn one comes back as a
                 # generator of the same kind seeded from the final key
                 outs[k] = given[same] if same is not None else jrandom.state_from_key(outs[k], rtype)
             return outs
+
+        # JAX's scoped 64-bit mode and the target device, entered per call only where needed
+        if x64 and device is not None:
+            def thunk(inputs):
+                with jax.enable_x64(True), jax.default_device(device):
+                    return body(inputs)
+        elif x64:
+            def thunk(inputs):
+                with jax.enable_x64(True):
+                    return body(inputs)
+        elif device is not None:
+            def thunk(inputs):
+                with jax.default_device(device):
+                    return body(inputs)
+        else:
+            def thunk(inputs):
+                return body(inputs)
 
         thunk.source = inner.source
         thunk.reads_device_arrays = bool(cells)

@@ -26,17 +26,32 @@ import numpy as np
 __all__ = ["DeviceCell", "install", "is_device_array", "to_numpy", "upload"]
 
 
+_ARRAY_TYPES = {}     # type -> whether it is a jax.Array type (cached: one dict look-up a call)
+
+
 def is_device_array(v):
     """Whether ``v`` is a ``jax.Array`` (without importing JAX for other values)."""
-    return type(v).__module__.startswith("jax") and hasattr(v, "addressable_shards")
+    t = type(v)
+    known = _ARRAY_TYPES.get(t)
+    if known is None:
+        known = False
+        if t.__module__.startswith("jax"):
+            import jax
+
+            known = issubclass(t, jax.Array)
+        _ARRAY_TYPES[t] = known
+    return known
 
 
 def to_numpy(v):
     """A device array as a new NumPy array (a replicated array spread over several processes:
     this process's copy)."""
-    if not v.is_fully_addressable and v.is_fully_replicated:
+    try:
+        return np.array(v)
+    except RuntimeError:
+        if v.is_fully_addressable or not v.is_fully_replicated:
+            raise
         return np.array(v.addressable_data(0))
-    return np.array(v)
 
 
 def upload(value, sharding=None):
