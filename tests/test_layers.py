@@ -30,9 +30,6 @@ KNOWN_UPWARD = {
     ("theano.link.jax.dispatch", "theano.scan.rows"): "JAX translation of Scan's row ops",
     ("theano.link.jax.linker", "theano.ifelse"): "JAX linker runs IfElse lazily",
     ("theano.link.jax.linker", "theano.scan.op"): "JAX linker recognises Scan nodes",
-    # tensor/variable.py: the operators of TensorVariable reach the ops through the package
-    # (``_T().add``), because math.py imports variable.py; a module order for tensor/ removes it.
-    ("theano.tensor.variable", "theano.tensor"): "TensorVariable operators call the package's ops",
 }
 
 _ROW = re.compile(r"^\|\s*(\d+)\s*\|([^|]*)\|([^|]*)\|\s*$")

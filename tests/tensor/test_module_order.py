@@ -21,17 +21,15 @@ TENSOR = pathlib.Path(theano.__file__).parent / "tensor"
 
 # lowest first; a sub-package is one layer (its modules may import each other)
 ORDER = [
-    "type", "variable", "elemwise", "basic", "math", "grad_shaping", "reshaping", "allocation", "joining", "subtensor",
+    "type", "elemwise", "basic", "math", "grad_shaping", "reshaping", "allocation", "joining", "subtensor",
     "subtensor_advanced", "sorting", "linalg_ops", "repeating", "cumulative", "searching", "counting",
-    "index_arrays", "diagonal_fill", "statistics", "extra_ops", "nlinalg", "slinalg", "blas", "xlogx",
+    "index_arrays", "diagonal_fill", "statistics", "variable", "extra_ops", "nlinalg", "slinalg", "blas", "xlogx",
     "inplace", "sharedvar", "nnet", "signal", "random", "raw_random", "shared_randomstreams",
     "rewriting", "opt", "__init__",
 ]
 
 # (importing module, imported module): why the import has to wait for a call
 DEFERRED = {
-    ("variable", "__init__"): "a tensor's methods and operators (x + y, x.sum(), x[i]) build with the ops "
-                         "of every layer above",
     ("type", "basic"): "TensorType.convert_variable builds a Rebroadcast",
     ("elemwise", "basic"): "Elemwise and DimShuffle convert their inputs with as_tensor_variable",
     ("elemwise", "math"): "CAReduce's gradient",

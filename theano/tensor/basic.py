@@ -11,7 +11,6 @@ from theano.graph.op import Op
 from theano.scalar import basic as ts
 from theano.tensor.elemwise import DimShuffle, Elemwise
 from theano.tensor.type import TensorType
-from theano.tensor.variable import TensorConstant, TensorVariable  # noqa: F401  (theano.tensor.basic.TensorVariable)
 
 # Theano 1.0's dtype name lists (``T.float_dtypes`` ...), as lists of strings
 all_dtypes = list(ts.all_dtypes)
@@ -95,7 +94,7 @@ def constant(x, name=None, ndim=None, dtype=None):
             raise ValueError(f"Constant {x!r} has {data.ndim} dimensions, expected {ndim}")
     bcast = tuple(s == 1 for s in data.shape)
     ttype = TensorType(str(data.dtype), bcast)
-    return TensorConstant(ttype, data, name=name)
+    return ttype.make_constant(data, name=name)  # a TensorConstant (variable.py sets the class)
 
 
 def as_tensor_variable(x, name=None, ndim=None, dtype=None):
@@ -623,7 +622,7 @@ def __getattr__(name):
     if name.startswith("_"):
         raise AttributeError(f"module 'theano.tensor.basic' has no attribute {name!r}")
     for mod in ("allocation", "joining", "math", "reshaping", "extra_ops", "linalg_ops", "subtensor",
-                "subtensor_advanced"):
+                "subtensor_advanced", "variable"):
         m = importlib.import_module(f"theano.tensor.{mod}")
         if name in vars(m) and not name.startswith("_"):
             return vars(m)[name]

@@ -3,16 +3,12 @@
 import numpy as np
 
 from theano.graph.basic import Constant, Variable
+# the methods and operators of a tensor build graphs with the ops of these modules, which all sit
+# below this one (they build their outputs with TensorType, whose variable classes this module sets)
+from theano.tensor import (basic, cumulative, linalg_ops, math, repeating, reshaping, searching,
+                           sorting, subtensor_advanced)
+from theano.tensor.elemwise import DimShuffle
 from theano.tensor.type import TensorType
-
-
-def _T():
-    # The methods and operators of a tensor variable build graphs with the ops of theano.tensor,
-    # all of which build on this module (their outputs are TensorVariables): they are looked up
-    # when called.
-    import theano.tensor as T
-
-    return T
 
 
 def _comparison(result):
@@ -41,102 +37,102 @@ class _tensor_py_operators:
     def __add__(self, other):
         if _defers(other, "__radd__"):
             return NotImplemented
-        return _T().add(self, other)
+        return math.add(self, other)
 
     def __radd__(self, other):
-        return _T().add(other, self)
+        return math.add(other, self)
 
     def __sub__(self, other):
         if _defers(other, "__rsub__"):
             return NotImplemented
-        return _T().sub(self, other)
+        return math.sub(self, other)
 
     def __rsub__(self, other):
-        return _T().sub(other, self)
+        return math.sub(other, self)
 
     def __mul__(self, other):
         if _defers(other, "__rmul__"):
             return NotImplemented
-        return _T().mul(self, other)
+        return math.mul(self, other)
 
     def __rmul__(self, other):
-        return _T().mul(other, self)
+        return math.mul(other, self)
 
     def __truediv__(self, other):
-        return _T().true_div(self, other)
+        return math.true_div(self, other)
 
     def __rtruediv__(self, other):
-        return _T().true_div(other, self)
+        return math.true_div(other, self)
 
     def __floordiv__(self, other):
-        return _T().int_div(self, other)
+        return math.int_div(self, other)
 
     def __rfloordiv__(self, other):
-        return _T().int_div(other, self)
+        return math.int_div(other, self)
 
     def __mod__(self, other):
-        return _T().mod(self, other)
+        return math.mod(self, other)
 
     def __rmod__(self, other):
-        return _T().mod(other, self)
+        return math.mod(other, self)
 
     def __pow__(self, other):
-        return _T().pow(self, other)
+        return math.pow(self, other)
 
     def __rpow__(self, other):
-        return _T().pow(other, self)
+        return math.pow(other, self)
 
     def __neg__(self):
-        return _T().neg(self)
+        return math.neg(self)
 
     def __pos__(self):
         return self
 
     def __abs__(self):
-        return _T().abs_(self)
+        return math.abs_(self)
 
     def __matmul__(self, other):
         if _defers(other, "__rmatmul__"):
             return NotImplemented
-        return _T().dot(self, other)
+        return math.dot(self, other)
 
     def __rmatmul__(self, other):
-        return _T().dot(other, self)
+        return math.dot(other, self)
 
     # comparisons (symbolic; == stays identity as in Theano)
     def __lt__(self, other):
-        return _comparison(_T().lt(self, other))
+        return _comparison(math.lt(self, other))
 
     def __le__(self, other):
-        return _comparison(_T().le(self, other))
+        return _comparison(math.le(self, other))
 
     def __gt__(self, other):
-        return _comparison(_T().gt(self, other))
+        return _comparison(math.gt(self, other))
 
     def __ge__(self, other):
-        return _comparison(_T().ge(self, other))
+        return _comparison(math.ge(self, other))
 
     # bitwise / logical
     def __invert__(self):
-        return _T().invert(self)
+        return math.invert(self)
 
     def __and__(self, other):
-        return _T().and_(self, other)
+        return math.and_(self, other)
 
     def __rand__(self, other):
-        return _T().and_(other, self)
+        return math.and_(other, self)
 
     def __or__(self, other):
-        return _T().or_(self, other)
+        return math.or_(self, other)
 
     def __ror__(self, other):
-        return _T().or_(other, self)
+        return math.or_(other, self)
 
     def __xor__(self, other):
-        return _T().xor(self, other)
+        return math.xor(self, other)
 
     def __rxor__(self, other):
-        return _T().xor(other, self)
+        return math.xor(other, self)
 
     def __iter__(self):
         try:
@@ -145,7 +141,7 @@ class _tensor_py_operators:
             n = None
         if n is None and self.ndim == 1:  # a vector of known length, e.g. ``a, b = x.shape``
             try:
-                n = _T().get_vector_length(self)
+                n = reshaping.get_vector_length(self)
             except (ValueError, TypeError):
                 n = None
         if n is None:
@@ -174,161 +170,160 @@ class _tensor_py_operators:
 
     @property
     def shape(self):
-        return _T().shape(self)
+        return basic.shape(self)
 
     @property
     def size(self):
-        return _T().prod(self.shape)
+        return math.prod(self.shape)
 
     @property
     def T(self):
-        return _T().transpose(self)
+        return basic.transpose(self)
 
     # shape manipulation
     def dimshuffle(self, *pattern):
         if len(pattern) == 1 and isinstance(pattern[0], (list, tuple)):
             pattern = pattern[0]
-        return _T().DimShuffle(self.broadcastable, pattern)(self)
+        return DimShuffle(self.broadcastable, pattern)(self)
 
     def transpose(self, *axes):
         if len(axes) == 1 and isinstance(axes[0], (list, tuple)):
             axes = axes[0]
-        return _T().transpose(self, axes or None)
+        return basic.transpose(self, axes or None)
 
     def reshape(self, shape, *more, ndim=None):
         if more:
             shape = (shape,) + more
-        return _T().reshape(self, shape, ndim=ndim)
+        return reshaping.reshape(self, shape, ndim=ndim)
 
     def flatten(self, ndim=1, outdim=None):
-        return _T().flatten(self, outdim if outdim is not None else ndim)
+        return reshaping.flatten(self, outdim if outdim is not None else ndim)
 
     def ravel(self):
-        return _T().flatten(self, 1)
+        return reshaping.flatten(self, 1)
 
     def astype(self, dtype):
-        return _T().cast(self, dtype)
+        return basic.cast(self, dtype)
 
     def copy(self, name=None):
-        out = _T().tensor_copy(self)
+        out = basic.tensor_copy(self)
         out.name = name
         return out
 
     def squeeze(self):
-        return _T().squeeze(self)
+        return reshaping.squeeze(self)
 
     def swapaxes(self, a, b):
-        return _T().swapaxes(self, a, b)
+        return reshaping.swapaxes(self, a, b)
 
     def repeat(self, repeats, axis=None):
-        return _T().repeat(self, repeats, axis)
+        return repeating.repeat(self, repeats, axis)
 
     def diagonal(self, offset=0, axis1=0, axis2=1):
-        return _T().diagonal(self, offset, axis1, axis2)
+        return linalg_ops.diagonal(self, offset, axis1, axis2)
 
     def fill(self, value):
-        return _T().fill(self, value)
+        return basic.fill(self, value)
 
     def zeros_like(self, dtype=None):
-        return _T().zeros_like(self, dtype=dtype)
+        return basic.zeros_like(self, dtype=dtype)
 
     def ones_like(self, dtype=None):
-        return _T().ones_like(self, dtype=dtype)
+        return basic.ones_like(self, dtype=dtype)
 
     # reductions
     def sum(self, axis=None, dtype=None, keepdims=False, acc_dtype=None):
-        return _T().sum(self, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
+        return math.sum(self, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
 
     def prod(self, axis=None, dtype=None, keepdims=False, acc_dtype=None):
-        return _T().prod(self, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
+        return math.prod(self, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
 
     def mean(self, axis=None, dtype=None, keepdims=False, acc_dtype=None):
-        return _T().mean(self, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
+        return math.mean(self, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
 
     def max(self, axis=None, keepdims=False):
-        return _T().max(self, axis=axis, keepdims=keepdims)
+        return math.max(self, axis=axis, keepdims=keepdims)
 
     def min(self, axis=None, keepdims=False):
-        return _T().min(self, axis=axis, keepdims=keepdims)
+        return math.min(self, axis=axis, keepdims=keepdims)
 
     def argmax(self, axis=None, keepdims=False):
-        return _T().argmax(self, axis=axis, keepdims=keepdims)
+        return math.argmax(self, axis=axis, keepdims=keepdims)
 
     def argmin(self, axis=None, keepdims=False):
-        return _T().argmin(self, axis=axis, keepdims=keepdims)
+        return math.argmin(self, axis=axis, keepdims=keepdims)
 
     def var(self, axis=None, ddof=0, keepdims=False, corrected=False):
-        return _T().var(self, axis=axis, ddof=ddof, keepdims=keepdims, corrected=corrected)
+        return math.var(self, axis=axis, ddof=ddof, keepdims=keepdims, corrected=corrected)
 
     def std(self, axis=None, ddof=0, keepdims=False, corrected=False):
-        return _T().std(self, axis=axis, ddof=ddof, keepdims=keepdims, corrected=corrected)
+        return math.std(self, axis=axis, ddof=ddof, keepdims=keepdims, corrected=corrected)
 
     def all(self, axis=None, keepdims=False):
-        return _T().all(self, axis=axis, keepdims=keepdims)
+        return math.all(self, axis=axis, keepdims=keepdims)
 
     def any(self, axis=None, keepdims=False):
-        return _T().any(self, axis=axis, keepdims=keepdims)
+        return math.any(self, axis=axis, keepdims=keepdims)
 
     def norm(self, L, axis=None, keepdims=False):
-        T = _T()
         if L == 0:
             raise NotImplementedError("norm with L=0")
         if L == 1:
-            return T.sum(abs(self), axis=axis, keepdims=keepdims)
+            return math.sum(abs(self), axis=axis, keepdims=keepdims)
         if L == 2:
-            return T.sqrt(T.sum(T.sqr(self), axis=axis, keepdims=keepdims))
-        return T.pow(T.sum(T.pow(abs(self), L), axis=axis, keepdims=keepdims), 1.0 / L)
+            return math.sqrt(math.sum(math.sqr(self), axis=axis, keepdims=keepdims))
+        return math.pow(math.sum(math.pow(abs(self), L), axis=axis, keepdims=keepdims), 1.0 / L)
 
     def cumsum(self, axis=None):
-        return _T().cumsum(self, axis)
+        return cumulative.cumsum(self, axis)
 
     def cumprod(self, axis=None):
-        return _T().cumprod(self, axis)
+        return cumulative.cumprod(self, axis)
 
     def sort(self, axis=-1, kind="quicksort", order=None):
-        return _T().sort(self, axis, kind, order)
+        return sorting.sort(self, axis, kind, order)
 
     def argsort(self, axis=-1, kind="quicksort", order=None):
-        return _T().argsort(self, axis, kind, order)
+        return sorting.argsort(self, axis, kind, order)
 
     def searchsorted(self, v, side="left", sorter=None):
-        return _T().searchsorted(self, v, side, sorter)
+        return searching.searchsorted(self, v, side, sorter)
 
     def clip(self, a_min, a_max):
-        return _T().clip(self, a_min, a_max)
+        return math.clip(self, a_min, a_max)
 
     def round(self, mode=None):
-        return _T().round(self, mode)
+        return math.round(self, mode)
 
     def trace(self):
-        return _T().trace(self)
+        return linalg_ops.trace(self)
 
     def nonzero(self, return_matrix=False):
-        return _T().nonzero(self, return_matrix)
+        return searching.nonzero(self, return_matrix)
 
     def nonzero_values(self):
-        return _T().nonzero_values(self)
+        return searching.nonzero_values(self)
 
     def take(self, indices, axis=None, mode="raise"):
-        return _T().take(self, indices, axis, mode)
+        return subtensor_advanced.take(self, indices, axis, mode)
 
     def dot(self, other):
-        return _T().dot(self, other)
+        return math.dot(self, other)
 
     def conj(self):
-        return _T().conj(self)
+        return math.conj(self)
 
     @property
     def real(self):
-        return _T().real(self)
+        return math.real(self)
 
     @property
     def imag(self):
-        return _T().imag(self)
+        return math.imag(self)
 
     # indexing
     def __getitem__(self, index):
-        return _T().getitem(self, index)
+        return subtensor_advanced.getitem(self, index)
 
     def __setitem__(self, key, value):
         raise TypeError(
