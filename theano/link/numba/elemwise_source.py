@@ -1,0 +1,262 @@
+"""The source text of the Numba kernel of a scalar program: one loop nest over the broadcast output
+shape whose body evaluates the steps on scalars (``kernel_def_lines``, ``numba_kernel_source``),
+each step from its op's template in ``kernels.py`` or from vmath's vectorizable functions, cast
+to its declared dtype so that float32 stays float32 and integers wrap as in NumPy.
+
+The text is hashed into the key of the on-disk kernel cache: any change to it recompiles every
+kernel."""
+
+import math
+
+import numpy as np
+
+from theano.scalar import basic as ts
+
+from theano.link.numba.kernels import template_of
+from theano.link.numba.elemwise_program import _is_composite, _ref_dtype
+
+
+_NUMBA_DTYPES = {"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+                 "float32", "float64"}
+
+
+def _literal(value, dtype):
+    v = value.item()
+    if dtype == "bool":
+        return "True" if v else "False"
+    if isinstance(v, float):
+        if math.isnan(v):
+            text = "math.nan"
+        elif math.isinf(v):
+            text = "math.inf" if v > 0 else "-math.inf"
+        else:
+            text = repr(v)
+    else:
+        text = repr(int(v))
+    return f"np.{dtype}({text})"
+
+
+def _np_dtype_name(dtype):
+    return "np.bool_" if dtype == "bool" else f"np.{dtype}"
+
+
+def scalar_expr(sop, args, arg_dtypes, out_dtype):
+    """A Numba-compilable scalar expression for one step, or None when there is none."""
+    if out_dtype not in _NUMBA_DTYPES or any(d not in _NUMBA_DTYPES for d in arg_dtypes):
+        return None
+    n_bool = list(arg_dtypes).count("bool")
+    has_bool = n_bool > 0
+    name = sop.name
+    if isinstance(sop, ts.Add):
+        # NumPy adds two bools as a logical or; one bool among numbers adds as 0/1
+        return None if n_bool > 1 else "(" + " + ".join(args) + ")"
+    if isinstance(sop, ts.Mul):
+        # a product of 0/1 values is the logical and NumPy computes for bools
+        return "(" + " * ".join(args) + ")"
+    if name == "sub" and n_bool == 1:
+        return f"(({args[0]}) - ({args[1]}))"
+    if has_bool and name in ("sub", "neg", "abs", "sqr", "pow", "true_div", "int_div", "mod",
+                             "maximum", "minimum", "clip", "sgn"):
+        return None
+    if isinstance(sop, ts.Maximum):
+        return f"np.maximum({args[0]}, {args[1]})"
+    if isinstance(sop, ts.Minimum):
+        return f"np.minimum({args[0]}, {args[1]})"
+    if isinstance(sop, ts.Clip):
+        return f"np.minimum(np.maximum({args[0]}, {args[1]}), {args[2]})"
+    if name in ("floor", "ceil", "trunc"):
+        return f"np.{name}(np.float64({args[0]}))"
+    if name == "sgn":
+        return f"np.sign({args[0]})"
+    if name == "abs":
+        return f"abs({args[0]})"
+    if name == "gammaln":   # scipy: gammaln(-inf) = -inf, libm's lgamma gives +inf
+        return f"(-math.inf if {args[0]} == -math.inf else math.lgamma({args[0]}))"
+    vexpr = vmath_expr(sop, args, arg_dtypes, out_dtype)
+    if vexpr is not None:
+        return vexpr
+    if name == "softplus" and template_of(sop) is not None:
+        # the values of the op's branchy template, written without a branch: softplus(x) and
+        # softplus(-x) (log(p) and log(1 - p) of a sigmoid) then share one exp and one log1p
+        x = f"np.float64({args[0]})"
+        return f"(max({x}, 0.0) + math.log1p(math.exp(-abs({x}))))"
+    if isinstance(sop, ts.TrueDiv):
+        return f"(np.float64({args[0]}) / np.float64({args[1]}))"
+    if isinstance(sop, (ts.IntDiv, ts.Mod)) and all(np.dtype(d).kind in "iu" for d in arg_dtypes):
+        # NumPy's integer semantics, spelled out (LLVM leaves x // 0 and INT_MIN // -1 undefined):
+        # x // 0 == x % 0 == 0; INT_MIN // -1 wraps to INT_MIN; the remainder has the sign of y
+        a, b = args
+        signed = any(np.dtype(d).kind == "i" for d in arg_dtypes)
+        if isinstance(sop, ts.IntDiv):
+            expr = f"(0 if ({b}) == 0 else ({a}) // ({b}))"
+            if signed:
+                expr = f"(-({a}) if ({b}) == -1 else {expr})"
+            return expr
+        expr = f"(0 if ({b}) == 0 else ({a}) % ({b}))"
+        return f"(0 if ({b}) == -1 else {expr})" if signed else expr
+    if isinstance(sop, ts.Pow) and np.dtype(out_dtype).kind in "iu":
+        return None  # negative integer powers raise in NumPy
+    if isinstance(sop, ts.Cast):
+        if np.dtype(sop.dtype).kind in "iub" and any(np.dtype(d).kind == "f" for d in arg_dtypes):
+            return None  # NaN/inf to int is undefined in LLVM; NumPy's result is kept
+        return f"{_np_dtype_name(out_dtype)}({args[0]})"
+    template = template_of(sop)
+    if template is None or _is_composite(sop):
+        return None
+    if template in ("+", "*"):
+        return "(" + f" {template} ".join(args) + ")"
+    return "(" + template.format(*args) + ")"
+
+
+def vmath_expr(sop, args, arg_dtypes, out_dtype):
+    """The step as a call of the vectorizable functions of ``vmath`` (exp, log, sin, ... of a
+    float32 or float64 result, computed in float64), or None. Only for the scalar ops of
+    ``theano.scalar.basic`` whose kernel template is still the backend's own."""
+    from theano.link.numba import vmath
+
+    name = getattr(sop, "name", None)
+    fn = (out_dtype == "float32" and vmath.FUNCTIONS_F32.get(name)) or vmath.FUNCTIONS.get(name)
+    if fn is None or out_dtype not in ("float32", "float64") or len(args) != 1:
+        return None
+    if not isinstance(sop, type(getattr(ts, name, None))) or \
+            template_of(sop) != _DEFAULT_TEMPLATES.get(name):
+        return None
+    if arg_dtypes[0] == "bool" or arg_dtypes[0] not in _NUMBA_DTYPES:
+        return None
+    return f"_vm.{fn}(np.float64({args[0]}))"
+
+
+def _default_templates():
+    from theano.link.numba import kernels
+
+    return dict(kernels._BY_NAME)
+
+
+_DEFAULT_TEMPLATES = _default_templates()
+
+
+def _vmath_header():
+    from theano.link.numba import vmath
+
+    # the digest puts vmath's code in every kernel's cache key: numba's cache would not see it
+    return [f"from theano.link.numba import vmath as _vm  # vmath {vmath.SOURCE_DIGEST}"]
+
+
+KERNEL_HEADER = ["import math", "import numpy as np", "import numba"] + _vmath_header() + ["", ""]
+NJIT_FLAGS = "cache=True, error_model='numpy', nogil=True"
+
+
+def _vmath_guard(sop, expr):
+    """(outside test, careful function, call text) when ``expr`` calls a guarded vmath function."""
+    from theano.link.numba import vmath
+
+    name = getattr(sop, "name", None)
+    guard = vmath.GUARDED.get(name)
+    if guard is None:
+        return None
+    call = f"_vm.{vmath.FUNCTIONS[name]}("
+    if call not in expr:
+        return None
+    return guard[0], guard[1], call
+
+
+def kernel_def_lines(prog, in_bcast, ndim, name="_kernel", parallel=False, inplace=None):
+    """Lines of ``def name(i0, ...)``: the loop nest computing ``prog`` over the broadcast shape,
+    returning a tuple of output arrays; None when a step has no Numba expression. ``inplace``
+    maps output positions to the input whose buffer they are written into."""
+    inplace = inplace or {}
+    body = []
+    # steps whose vector code holds for some arguments only (sin, cos of |x| > 2**20): the loop
+    # counts those arguments, and a second loop computes every element again with the careful
+    # variants when there are any (see vmath)
+    careful = []
+    guarded = False
+    for sop, args, res, od in prog.steps:
+        arg_names = []
+        for a in args:
+            arg_names.append(_literal(a[1], a[2]) if isinstance(a, tuple) else a)
+        expr = scalar_expr(sop, arg_names, [_ref_dtype(prog, a) for a in args], od)
+        if expr is None:
+            return None
+        line = f"{res} = bool({expr})" if od == "bool" else f"{res} = np.{od}({expr})"
+        body.append(line)
+        careful.append(line)
+        guard = _vmath_guard(sop, expr)
+        if guard is not None:
+            outside, careful_fn, call = guard
+            body.insert(len(body) - 1, f"_far += _vm.{outside}(np.float64({arg_names[0]}))")
+            careful[-1] = line.replace(call, f"_vm.{careful_fn}(")
+            guarded = True
+    n_in = len(prog.inputs)
+    ins = [f"i{k}" for k in range(n_in)]
+    lines = [f"def {name}({', '.join(ins)}):"]
+    # sizes of the output, with the strict broadcasting check
+    for d in range(ndim):
+        owners = [k for k in range(n_in) if not in_bcast[k][d]]
+        if not owners:
+            lines.append(f"    n{d} = 1")
+            continue
+        lines.append(f"    n{d} = i{owners[0]}.shape[{d}]")
+        for k in owners[1:]:
+            lines.append(f"    if i{k}.shape[{d}] != n{d}:")
+            lines.append(f"        raise ValueError('Input dimension mismatch in dimension {d}')")
+    shape = "(" + "".join(f"n{d}, " for d in range(ndim)) + ")"
+    for j, o in enumerate(prog.outputs):
+        od = _ref_dtype(prog, o)
+        if j in inplace and not guarded:
+            lines.append(f"    o{j} = i{inplace[j]}")
+        else:
+            # a guarded program reads its inputs again in the second loop: its in-place outputs
+            # are copied into their inputs at the end
+            lines.append(f"    o{j} = np.empty({shape}, dtype={_np_dtype_name(od)})")
+    out_idx = ", ".join(f"j{d}" for d in range(ndim)) or "()"
+
+    def loop_nest(base, steps, par):
+        indent = base
+        for d in range(ndim):
+            rng = "numba.prange" if (par and d == 0) else "range"
+            lines.append(f"{indent}for j{d} in {rng}(n{d}):")
+            indent += "    "
+        for k in range(n_in):
+            idx = ", ".join("0" if in_bcast[k][d] else f"j{d}" for d in range(ndim)) or "()"
+            lines.append(f"{indent}a{k} = i{k}[{idx}]")
+        lines.extend(indent + b for b in steps)
+        for j, o in enumerate(prog.outputs):
+            val = _literal(o[1], o[2]) if isinstance(o, tuple) else o
+            lines.append(f"{indent}o{j}[{out_idx}] = {val}")
+
+    if guarded:
+        lines.append("    _far = 0")
+    loop_nest("    ", body, parallel)
+    if guarded:
+        lines.append("    if _far != 0:")
+        loop_nest("        ", careful, False)
+        for j, k in sorted(inplace.items()):
+            indent = "    "
+            for d in range(ndim):
+                lines.append(f"{indent}for j{d} in range(n{d}):")
+                indent += "    "
+            lines.append(f"{indent}i{k}[{out_idx}] = o{j}[{out_idx}]")
+            lines.append(f"    o{j} = i{k}")
+    outs = ", ".join(f"o{j}" for j in range(len(prog.outputs)))
+    lines.append(f"    return ({outs},)")
+    return lines
+
+
+def numba_kernel_source(prog, in_bcast, ndim, parallel=False, inplace=None):
+    """Source of a module defining ``kernel`` (a Numba dispatcher) that computes ``prog`` over the
+    broadcast shape; None when a step has no Numba expression."""
+    lines = kernel_def_lines(prog, in_bcast, ndim, "_kernel", parallel, inplace)
+    if lines is None:
+        return None
+    flags = NJIT_FLAGS + (", parallel=True" if parallel else "")
+    return "\n".join(KERNEL_HEADER + lines + ["", "", f"kernel = numba.njit({flags})(_kernel)"]) + "\n"
+
+
+def numba_signature(node):
+    import numba
+
+    args = []
+    for v in node.inputs:
+        args.append(numba.types.Array(numba.from_dtype(np.dtype(v.dtype)), v.ndim, "C"))
+    return tuple(args)
