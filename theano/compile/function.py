@@ -87,6 +87,24 @@ class Function:
         self._simple = (not any(self._copy_output) and not self._update_containers
                         and self._kind != "dict")
         self._fast = self._build_fast_call()
+        self._install_call()
+
+    def _install_call(self):
+        """Give this function a class of its own whose ``__call__`` is its generated call path
+        (``_build_fast_call``): ``f(x)`` then runs one Python frame, in which the native
+        backend's straight-line body runs too (no ``Function.__call__`` frame, no thunk
+        frame). The class is a subclass named ``Function``; pickling and copying build a plain
+        Function again (``__reduce__``, ``copy``), which installs its own. A function compiled
+        with ``profile`` keeps ``Function.__call__`` (which records each call)."""
+        call = self._fast_method
+        if self.profile is not None or call is None:
+            return
+        cls = type(self)
+        base = cls.__dict__.get("_base_class", cls)
+        self.__class__ = type(base.__name__, (base,), {"__call__": call, "__slots__": (),
+                                                       "_base_class": base,
+                                                       "__module__": base.__module__,
+                                                       "__qualname__": base.__qualname__})
 
     @property
     def trust_input(self):
@@ -97,6 +115,7 @@ class Function:
     def trust_input(self, value):
         self._trust_input = bool(value)
         self._fast = self._build_fast_call()
+        self._install_call()
 
     # -- arguments ------------------------------------------------------------------------------
     def _where(self):
@@ -149,73 +168,165 @@ class Function:
 
     def _build_fast_call(self):
         """Generate the positional call path of this function: per-input checks unrolled, the shared
-        containers read directly, only the copies and update writes this function needs."""
+        containers read directly, only the copies and update writes this function needs.
+
+        Two entry points share the generated body: ``fast(args)`` and ``call(self, *args,
+        **kwargs)``, the ``__call__`` of this function's own class (``_install_call``). Where
+        the backend's thunk offers its body (``thunk.inline``: the native backend's straight-line
+        code) and no spare buffers rewrite it, the body runs inside them, in a copy of the
+        thunk's globals: no thunk call, no argument and result lists. Kernels that rebind their
+        global in the thunk's globals at their first call are copied over after a call
+        (``pending``). Globals of this code are prefixed ``_F_``, its locals do not clash with
+        the body's (``i<k>``, ``v<k>``)."""
         n = self._n_in
-        env = {"ndarray": np.ndarray, "slow": self._call_slow, "thunk": self._thunk,
-               "refcount": sys.getrefcount}
+        inline = getattr(self._thunk, "inline", None)
+        if self._spares is not None or self.profile is not None:
+            inline = None
+        if inline is not None:
+            env = dict(inline["globals"])
+            names = list(inline["inputs"])
+        else:
+            env = {}
+            names = [f"_a{k}" for k in range(n + len(self._containers))]
+        env.update({"_F_ndarray": np.ndarray, "_F_slow": self._call_slow,
+                    "_F_thunk": self._thunk, "_F_refcount": sys.getrefcount,
+                    "_F_asarray": np.asarray})
         spares = self._spares
-        lines = ["def fast(args):"]
+        lines = []
         lines.append(f"    if len(args) != {n}:")
-        lines.append("        return slow(args, {})")
-        names = [f"a{k}" for k in range(n)]
+        lines.append("        return _F_slow(args, {})")
         if n:
-            lines.append(f"    {', '.join(names)}{',' if n == 1 else ''} = args")
+            lines.append(f"    {', '.join(names[:n])}{',' if n == 1 else ''} = args")
         if not self.trust_input:
             for k, (dt, nd, _) in enumerate(self._checks):
-                env[f"conv{k}"] = self._make_converter(k)
+                a = names[k]
+                env[f"_F_conv{k}"] = self._make_converter(k)
                 if dt is None:
-                    lines.append(f"    a{k} = conv{k}(a{k})")
+                    lines.append(f"    {a} = _F_conv{k}({a})")
                     continue
-                env[f"dt{k}"] = dt
-                lines.append(f"    if type(a{k}) is not ndarray or a{k}.dtype is not dt{k} or a{k}.ndim != {nd}:")
-                lines.append(f"        a{k} = conv{k}(a{k})")
-        shared = []
+                env[f"_F_dt{k}"] = dt
+                lines.append(f"    if type({a}) is not _F_ndarray or {a}.dtype is not _F_dt{k} "
+                             f"or {a}.ndim != {nd}:")
+                if nd == 0:
+                    # a NumPy scalar of the exact dtype (a Python float for float64), inline
+                    env[f"_F_st{k}"] = dt.type
+                    pyf = f" or type({a}) is float" if dt.type is np.float64 else ""
+                    lines.append(f"        if type({a}) is _F_st{k}{pyf}:")
+                    lines.append(f"            {a} = _F_asarray({a}, dtype=_F_dt{k})")
+                    lines.append("        else:")
+                    lines.append(f"            {a} = _F_conv{k}({a})")
+                    continue
+                lines.append(f"        {a} = _F_conv{k}({a})")
         for j, c in enumerate(self._containers):
-            env[f"c{j}"] = c
-            shared.append(f"c{j}.storage[0]")
-        lines.append(f"    outs = thunk([{', '.join(names + shared)}])")
+            env[f"_F_c{j}"] = c
+            if inline is not None:
+                lines.append(f"    {names[n + j]} = _F_c{j}.storage[0]")
+            else:       # no local: a replaced value's only reference is its container's
+                names[n + j] = f"_F_c{j}.storage[0]"
+        body_at = None
+        if inline is not None:
+            lines.append("    try:")
+            body_at = len(lines)
+            lines.extend(inline["body"])
+            lines.append("        pass")
+            lines.append("    except Exception as exc:")
+            lines.append("        _F_error(exc)")
+            pending = [k for k, v in env.items() if getattr(v, "_set_rebind", None) is not None]
+            if pending:
+                env["_F_pending"] = pending
+                env["_F_sync"] = _rebind_sync(pending, env, inline["globals"])
+                lines.append("    if _F_pending:")
+                lines.append("        _F_sync()")
+            if self._simple:     # the values themselves, no list to index
+                outs = inline["outputs"]
+                if self._kind == "single":
+                    lines.append(f"    return {outs[0]}")
+                else:
+                    lines.append(f"    return [{', '.join(outs)}]")
+            else:
+                lines.append(f"    _outs = [{', '.join(inline['outputs'])}]")
+        else:
+            lines.append(f"    _outs = _F_thunk([{', '.join(names)}])")
         n_out = self._n_out
         for k, flag in enumerate(self._copy_output):
             if flag:
-                lines.append(f"    if type(outs[{k}]) is ndarray:")
-                lines.append(f"        outs[{k}] = outs[{k}].copy()")
+                lines.append(f"    if type(_outs[{k}]) is _F_ndarray:")
+                lines.append(f"        _outs[{k}] = _outs[{k}].copy()")
         for j, c in enumerate(self._update_containers):
-            env[f"u{j}"] = c
-            src = f"outs[{n_out + j}]"
+            env[f"_F_u{j}"] = c
+            src = f"_outs[{n_out + j}]"
             if self._copy_update[j]:
-                lines.append(f"    v{j} = {src}")
-                lines.append(f"    if type(v{j}) is ndarray:")
-                lines.append(f"        v{j} = v{j}.copy()")
-                src = f"v{j}"
+                lines.append(f"    _w{j} = {src}")
+                lines.append(f"    if type(_w{j}) is _F_ndarray:")
+                lines.append(f"        _w{j} = _w{j}.copy()")
+                src = f"_w{j}"
             slot = spares.slots.get(j) if spares is not None else None
             if slot is None:
-                lines.append(f"    u{j}.storage[0] = {src}")
+                lines.append(f"    _F_u{j}.storage[0] = {src}")
                 continue
             # the replaced value becomes the spare when only this frame still refers to it
-            env[f"s{j}"] = slot
-            lines.append(f"    o{j} = u{j}.storage[0]")
-            lines.append(f"    u{j}.storage[0] = {src}")
-            lines.append(f"    if o{j}.__class__ is ndarray and o{j}.base is None and not s{j} "
-                         f"and refcount(o{j}) == 2:")
-            lines.append(f"        s{j}.append(o{j})")
-            lines.append(f"    del o{j}")
+            env[f"_F_s{j}"] = slot
+            lines.append(f"    _o{j} = _F_u{j}.storage[0]")
+            lines.append(f"    _F_u{j}.storage[0] = {src}")
+            lines.append(f"    if _o{j}.__class__ is _F_ndarray and _o{j}.base is None "
+                         f"and not _F_s{j} and _F_refcount(_o{j}) == 2:")
+            lines.append(f"        _F_s{j}.append(_o{j})")
+            lines.append(f"    del _o{j}")
         if spares is not None and spares.pending:
-            env["spares"] = spares
-            lines.append("    if spares.pending:")
-            lines.append("        spares.sync()")
-        if self._kind == "single":
-            lines.append("    return outs[0]")
+            env["_F_spares"] = spares
+            lines.append("    if _F_spares.pending:")
+            lines.append("        _F_spares.sync()")
+        if inline is not None and self._simple:
+            pass
+        elif self._kind == "single":
+            lines.append("    return _outs[0]")
         elif self._kind == "dict":
-            env["keys"] = self._keys
-            lines.append(f"    return dict(zip(keys, outs[:{n_out}]))")
+            env["_F_keys"] = self._keys
+            lines.append(f"    return dict(zip(_F_keys, _outs[:{n_out}]))")
         elif self._update_containers:
-            lines.append(f"    return outs[:{n_out}]")
+            lines.append(f"    return _outs[:{n_out}]")
         else:
-            lines.append("    return outs")
-        src = "\n".join(lines)
-        code = compile(src, f"<theano function {self.name or ''}>", "exec")
+            lines.append("    return _outs")
+        # call: the positional arguments as parameters (no tuple to unpack, no count to check);
+        # fewer, more or keyword arguments go to the slow path with the checks and messages
+        env["_F_missing"] = _MISSING
+        params = [f"_p{k}=_F_missing" for k in range(n)]
+        call_head = [f"def _F_call({', '.join(['_self'] + params + ['*_r', '**_kw'])}):"]
+        if n:
+            given = f"tuple(p for p in ({', '.join(f'_p{k}' for k in range(n))},) if p is not _F_missing)"
+            call_head += [f"    if _r or _kw or _p{n - 1} is _F_missing:",
+                          f"        return _F_slow({given} + _r, _kw)",
+                          f"    {', '.join(names[:n])}{',' if n == 1 else ''} = "
+                          f"{', '.join(f'_p{k}' for k in range(n))}{',' if n == 1 else ''}"]
+        else:
+            call_head += ["    if _r or _kw:", "        return _F_slow(_r, _kw)"]
+        rest = lines[3:] if n else lines[2:]     # fast's count check and unpacking
+        assert lines[0].startswith("    if len(args)")
+        src_lines = ["def _F_fast(args):"] + lines + ["", ""] + call_head + rest
+        call_shift = len(rest) - len(lines)
+        code = compile("\n".join(src_lines) + "\n", f"<theano function {self.name or ''}>", "exec")
+        if inline is not None:
+            # each entry point's code object maps its lines back to the thunk's nodes
+            fns = {}
+            for name, first in (("_F_fast", 1),
+                                ("_F_call", 1 + len(lines) + 2 + len(call_head) + call_shift)):
+                fcode = next(c for c in code.co_consts if getattr(c, "co_name", None) == name)
+                line_node = {first + body_at + pos + 1: i
+                             for pos, i in inline["line_node"].items()}
+                fns[name] = inline["error_handler"](fcode, line_node)
+
+            def _error(exc):
+                tb = exc.__traceback__
+                while tb is not None:
+                    handler = fns.get(tb.tb_frame.f_code.co_name)
+                    if handler is not None:
+                        handler(exc)
+                    tb = tb.tb_next
+                raise exc
+            env["_F_error"] = _error
         exec(code, env)
-        return env["fast"]
+        self._fast_method = env["_F_call"]
+        return env["_F_fast"]
 
     def _make_converter(self, k):
         """Convert argument k: a NumPy scalar of the exact dtype cheaply, anything else by the type's
@@ -554,6 +665,21 @@ def _into_spare(inplace_op, node, slot):
 
     into_spare.theano_path = "python, into a spare buffer"
     return into_spare
+
+
+def _rebind_sync(pending, env, source):
+    """Copy into ``env`` the globals of ``pending`` that their first call rebound in ``source``
+    (the thunk's globals: a kernel compiled at its first call), and drop them from ``pending``."""
+    def sync():
+        for name in list(pending):
+            fn = source.get(name)
+            if fn is not None and getattr(fn, "_set_rebind", None) is None:
+                env[name] = fn
+                try:
+                    pending.remove(name)
+                except ValueError:      # another thread's call removed it
+                    pass
+    return sync
 
 
 def _rebuild_function(build_args, input_containers=None, attrs=None):

@@ -439,28 +439,55 @@ class WholeGraph:
         conds = [f"{c}.size > {int(max_size)}" for c in checked]
         if penalty:
             conds.append(f"{' + '.join(penalty)} > {PER_NODE_NS * len(self.nodes)!r}")
-        lines = ["def thunk(inputs):"]
         flops = _product_flops(self.fgraph, self.nodes)
         limit = blas_threads.limit() if flops else 0
-        if conds or limit:
-            n_in = len(self.fgraph.inputs)
-            lines.append(f"    {''.join(f'i{k}, ' for k in range(n_in))}= inputs")
+        n_in = len(self.fgraph.inputs)
+        ins = [f"i{k}" for k in range(n_in)]
+        in_list = f"[{', '.join(ins)}]"
+        # _lean: [the compiled graph, the careful runner] once a call has checked them (see
+        # _runner), a list shared with copies of these globals; the call runs the graph
+        # directly, with the constants as globals _c<j>
+        lean = [None, None]
+        glb["_lean"] = lean
+        for j, c in enumerate(self.consts):
+            glb[f"_c{j}"] = c
+        g_args = ", ".join(ins + [f"_c{j}" for j in range(len(self.consts))])
+        # the body computing ``_wout`` (the outputs, a list or tuple) from i0, i1, ...: the
+        # thunk's, and the one a caller may run inline (thunk.inline, compile/function.py)
+        body = []
+        branch = "if"
         if conds:
-            lines.append(f"    if {' or '.join(conds)}:")
-            lines.append("        return _per_node(inputs)")
+            body += [f"if {' or '.join(conds)}:", f"    _wout = _per_node({in_list})"]
+            branch = "elif"
         if limit:
             # its products on one BLAS thread when they are small (see theano.link.blas_threads)
             glb["_one_thread"] = blas_threads.one_thread
-            lines.append(f"    n = {' + '.join(flops)}")
-            lines.append(f"    if {blas_threads.ALWAYS_ONE_THREAD_BELOW} <= n < {limit}:")
-            lines.append("        return _one_thread(_run, inputs)")
-        lines.append("    return _run(inputs)")
+            body += [f"{branch} {blas_threads.ALWAYS_ONE_THREAD_BELOW} <= {' + '.join(flops)} "
+                     f"< {limit}:", f"    _wout = _one_thread(_run, {in_list})"]
+            branch = "elif"
+        run = ["_wg = _lean[0]",
+               "if _wg is not None:",
+               "    try:",
+               f"        _wout = _wg({g_args})",
+               "    except Exception:",
+               f"        _wout = _lean[1]({in_list})",
+               "else:",
+               f"    _wout = _run({in_list})"]
+        if branch == "elif":
+            body += ["else:"] + ["    " + line for line in run]
+        else:
+            body += run
+        lines = ["def thunk(inputs):"]
+        if n_in:
+            lines.append(f"    {''.join(f'{i}, ' for i in ins)}= inputs")
+        lines += ["    " + line for line in body]
+        lines.append("    return list(_wout)")
         self.thunk_source = "\n".join(lines) + "\n"
 
         def first(inputs):
             with self.lock:
                 if glb["_run"] is first:
-                    glb["_run"] = self._runner(per_node, glb)
+                    glb["_run"] = self._runner(per_node, glb, lean)
             return glb["_run"](inputs)
 
         glb["_run"] = first
@@ -471,11 +498,24 @@ class WholeGraph:
         thunk.graph_source = self.source
         thunk.whole_graph_max_size = int(max_size)
         thunk.rule_source = self.thunk_source
+        n_out = len(self.fgraph.outputs)
+        outs = [f"_wo{j}" for j in range(n_out)]
+        thunk.inline = {
+            "body": ["        " + line for line in body]
+                    + [f"        {''.join(o + ', ' for o in outs)}= _wout"],
+            "line_node": {},        # errors come re-raised with their node by the per-node code
+            "inputs": ins,
+            "outputs": outs,
+            "globals": glb,
+            "error_handler": lambda code, line_node: _reraise,
+        }
         return thunk
 
-    def _runner(self, per_node, glb):
+    def _runner(self, per_node, glb, holder):
         """The function running the compiled graph (compiled now), or ``per_node`` when numba
-        cannot build it or it does not give the declared dtypes (facts of the graph's types)."""
+        cannot build it or it does not give the declared dtypes (facts of the graph's types).
+        Once a call has succeeded with no input types refused, ``holder`` gets the graph and
+        the careful runner, and the thunk calls the graph itself."""
         from theano.link.numba.cache import load_module
 
         try:
@@ -509,6 +549,8 @@ class WholeGraph:
                 state["checked"] = True
             if not refused:
                 glb["_run"] = lean
+                holder[1] = careful
+                holder[0] = graph
             return list(outs)
 
         def lean(inputs):
@@ -518,6 +560,10 @@ class WholeGraph:
                 return careful(inputs)
 
         return careful
+
+
+def _reraise(exc):
+    raise exc
 
 
 def _dims(fgraph, nodes):

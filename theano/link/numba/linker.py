@@ -112,24 +112,28 @@ def build_thunk(fgraph, nodes, profile=None, funcify=numba_funcify):
     func_code = next(c for c in code.co_consts if hasattr(c, "co_name") and c.co_name == "thunk")
     rev_names = {n: v for v, n in names.items()}
 
-    def _error(exc):
-        tb = exc.__traceback__
-        frame_tb = None
-        while tb is not None:
-            if tb.tb_frame.f_code is func_code:
-                frame_tb = tb
-            tb = tb.tb_next
-        if frame_tb is None:
-            raise exc
-        pos = line_node.get(frame_tb.tb_lineno)
-        if pos is None:
-            raise exc
-        node = nodes[pos]
-        local = frame_tb.tb_frame.f_locals
-        values = [local.get(names[v], glb.get(names[v])) for v in node.inputs]
-        reraise_with_node(node, exc, values, pos)
+    def error_handler(func_code, line_node):
+        """The function re-raising an error of the code object ``func_code`` (this body, maybe
+        inside another function: ``thunk.inline``) with the node of its line."""
+        def _error(exc):
+            tb = exc.__traceback__
+            frame_tb = None
+            while tb is not None:
+                if tb.tb_frame.f_code is func_code:
+                    frame_tb = tb
+                tb = tb.tb_next
+            if frame_tb is None:
+                raise exc
+            pos = line_node.get(frame_tb.tb_lineno)
+            if pos is None:
+                raise exc
+            node = nodes[pos]
+            local = frame_tb.tb_frame.f_locals
+            values = [local.get(names[v], glb.get(names[v])) for v in node.inputs]
+            reraise_with_node(node, exc, values, pos)
+        return _error
 
-    glb["_error"] = _error
+    glb["_error"] = error_handler(func_code, line_node)
     glb["_clock"] = time.perf_counter
     if profile is not None:
         glb["_record"] = profile.record_node
@@ -140,6 +144,22 @@ def build_thunk(fgraph, nodes, profile=None, funcify=numba_funcify):
     thunk.source = source
     thunk.names = rev_names
     thunk.node_paths = paths
+    if profile is None:
+        # what a caller needs to run this body inside a function of its own (one frame less
+        # per call: compile/function.py): the lines of the try block (their indent 8), the
+        # nodes of those lines (position among them: node index), the names of the inputs
+        # and outputs, the globals to run in (kernels rebind theirs there) and the factory of
+        # the error handler for the caller's code object
+        first = lines.index("    try:") + 1
+        last = lines.index("    except Exception as exc:")
+        thunk.inline = {
+            "body": lines[first:last],
+            "line_node": {ln - 1 - first: i for ln, i in line_node.items()},
+            "inputs": [names[v] for v in fgraph.inputs],
+            "outputs": [names[v] for v in fgraph.outputs],
+            "globals": glb,
+            "error_handler": error_handler,
+        }
     return thunk
 
 
