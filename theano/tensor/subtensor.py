@@ -466,8 +466,33 @@ class Subtensor(_ReadSubtensorContract, Op):
 
 
 class _IncSubtensorContract:
-    """infer_shape, gradient and R_op shared by IncSubtensor and AdvancedIncSubtensor: ``_read_op`` is
-    the op that reads the same part (Subtensor or AdvancedSubtensor)."""
+    """Everything but ``perform`` that IncSubtensor and AdvancedIncSubtensor share: parameters,
+    make_node, infer_shape, gradient and R_op. ``_read_op`` is the op that reads the same part
+    (Subtensor or AdvancedSubtensor), ``_advanced`` whether ``idx_list`` may hold advanced entries,
+    ``_label`` the start of the op's name.
+
+    Inputs: ``x``, ``y``, then those of the read op after ``x``. ``y`` broadcasts to the part."""
+
+    __props__ = ("idx_list", "inplace", "set_instead_of_inc")
+    _advanced = False
+    _label = ""
+
+    def __init__(self, idx_list, inplace=False, set_instead_of_inc=False):
+        self.idx_list = tuple(_norm_entry(e, advanced=self._advanced) for e in idx_list)
+        self.inplace = bool(inplace)
+        self.set_instead_of_inc = bool(set_instead_of_inc)
+        self.destroy_map = {0: [0]} if self.inplace else {}
+
+    def __str__(self):
+        kind = "Set" if self.set_instead_of_inc else "Inc"
+        ip = "Inplace" if self.inplace else ""
+        return f"{self._label}{kind}Subtensor{ip}{{{_idx_str(self.idx_list)}}}"
+
+    def make_node(self, x, y, *inputs):
+        x = as_tensor_variable(x)
+        target = self._read_op(self.idx_list).make_node(x, *inputs)
+        y = _prepare_y(target.outputs[0], y, x.dtype, str(self))
+        return Apply(self, [x, y] + target.inputs[1:], [x.type()])
 
     def infer_shape(self, node, input_shapes):
         return [input_shapes[0]]
@@ -501,30 +526,12 @@ class _IncSubtensorContract:
 
 
 class IncSubtensor(_IncSubtensorContract, Op):
-    """A copy of ``x`` whose part ``x[idx]`` (basic indexing) is incremented by, or set to, ``y``.
-
-    Inputs: ``x``, ``y``, then the index scalars of ``idx_list``. ``y`` broadcasts to the part.
-    """
-
-    __props__ = ("idx_list", "inplace", "set_instead_of_inc")
+    """A copy of ``x`` whose part ``x[idx]`` (basic indexing) is incremented by, or set to, ``y``;
+    the inputs after ``y`` are the index scalars of ``idx_list``."""
 
     def __init__(self, idx_list, inplace=False, set_instead_of_inc=False,
-                 destroyhandler_tolerate_aliased=None):
-        self.idx_list = tuple(_norm_entry(e, advanced=False) for e in idx_list)
-        self.inplace = bool(inplace)
-        self.set_instead_of_inc = bool(set_instead_of_inc)
-        self.destroy_map = {0: [0]} if self.inplace else {}
-
-    def __str__(self):
-        kind = "Set" if self.set_instead_of_inc else "Inc"
-        ip = "Inplace" if self.inplace else ""
-        return f"{kind}Subtensor{ip}{{{_idx_str(self.idx_list)}}}"
-
-    def make_node(self, x, y, *inputs):
-        x = as_tensor_variable(x)
-        target = Subtensor(self.idx_list).make_node(x, *inputs)
-        y = _prepare_y(target.outputs[0], y, x.dtype, str(self))
-        return Apply(self, [x, y] + target.inputs[1:], [x.type()])
+                 destroyhandler_tolerate_aliased=None):  # the last: Theano 1.0's, unused
+        super().__init__(idx_list, inplace, set_instead_of_inc)
 
     def perform(self, node, inputs, output_storage):
         x, y = inputs[:2]

@@ -331,24 +331,8 @@ class AdvancedIncSubtensor(_IncSubtensorContract, Op):
     one of the values, as NumPy does.
     """
 
-    __props__ = ("idx_list", "inplace", "set_instead_of_inc")
-
-    def __init__(self, idx_list, inplace=False, set_instead_of_inc=False):
-        self.idx_list = tuple(_norm_entry(e, advanced=True) for e in idx_list)
-        self.inplace = bool(inplace)
-        self.set_instead_of_inc = bool(set_instead_of_inc)
-        self.destroy_map = {0: [0]} if self.inplace else {}
-
-    def __str__(self):
-        kind = "Set" if self.set_instead_of_inc else "Inc"
-        ip = "Inplace" if self.inplace else ""
-        return f"Advanced{kind}Subtensor{ip}{{{_idx_str(self.idx_list)}}}"
-
-    def make_node(self, x, y, *inputs):
-        x = as_tensor_variable(x)
-        target = AdvancedSubtensor(self.idx_list).make_node(x, *inputs)
-        y = _prepare_y(target.outputs[0], y, x.dtype, str(self))
-        return Apply(self, [x, y] + target.inputs[1:], [x.type()])
+    _advanced = True
+    _label = "Advanced"
 
     def perform(self, node, inputs, output_storage):
         x, y = inputs[:2]
@@ -382,10 +366,7 @@ class AdvancedBooleanIncSubtensor(AdvancedIncSubtensor):
     """``inc_subtensor``/``set_subtensor`` of a part chosen with a boolean mask (Theano 1.0's op
     class); computes what AdvancedIncSubtensor computes."""
 
-    def __str__(self):
-        kind = "Set" if self.set_instead_of_inc else "Inc"
-        ip = "Inplace" if self.inplace else ""
-        return f"AdvancedBoolean{kind}Subtensor{ip}{{{_idx_str(self.idx_list)}}}"
+    _label = "AdvancedBoolean"
 
 
 AdvancedBooleanSubtensor._inc_op = AdvancedBooleanIncSubtensor
