@@ -23,13 +23,6 @@ DOC = os.path.join(ROOT, "docs", "architecture.md")
 # (importing module, imported module) -> why the upward import is still there. Each entry is one
 # pair, whatever the number of import statements between the two modules.
 KNOWN_UPWARD = {
-    # The JAX backend translates the control-flow ops itself; scan/ifelse sit above the backends
-    # because Scan compiles its inner graph through compile/link. A dispatch table filled from the
-    # scan and ifelse side would remove these.
-    ("theano.link.jax.dispatch", "theano.scan.op"): "JAX translation of Scan",
-    ("theano.link.jax.dispatch", "theano.scan.rows"): "JAX translation of Scan's row ops",
-    ("theano.link.jax.linker", "theano.ifelse"): "JAX linker runs IfElse lazily",
-    ("theano.link.jax.linker", "theano.scan.op"): "JAX linker recognises Scan nodes",
 }
 
 _ROW = re.compile(r"^\|\s*(\d+)\s*\|([^|]*)\|([^|]*)\|\s*$")

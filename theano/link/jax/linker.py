@@ -59,16 +59,9 @@ def _to_host(value):
     return value
 
 
-def _is_scan(op):
-    from theano.scan.op import Scan
-
-    return isinstance(op, Scan)
-
-
-def _only_ifelse_lazy(nodes):
-    from theano.ifelse import IfElse
-
-    return all(isinstance(n.op, IfElse) for n in nodes if getattr(n.op, "lazy", False))
+def _lazy_translatable(nodes):
+    """Whether every lazy op among ``nodes`` has a JAX translation (dispatch.LazyTranslation)."""
+    return all(dispatch.has_lazy_translation(n.op) for n in nodes if getattr(n.op, "lazy", False))
 
 
 _WIDE = {"float64", "int64", "uint64", "complex128"}
@@ -116,24 +109,40 @@ def target_device(device):
 
 
 def lazy_graph_function(fgraph, nodes, impls):
-    """``run(inputs) -> outputs`` of a graph with ``ifelse`` nodes, evaluated on demand: an
-    ifelse computes only the nodes its chosen branch needs. Under ``jax.jit`` (a traced
-    condition) it becomes ``lax.cond`` with the two branches' nodes inside the branch functions;
-    with a concrete condition (op by op) the branch is chosen in Python."""
-    import jax
-    from jax import lax
-
+    """``run(inputs) -> outputs`` of a graph with lazy nodes (``ifelse``), evaluated on demand:
+    a lazy node's translation (``dispatch.jax_lazy_funcify``) first gets the inputs it always
+    needs and then asks for the others it uses, so an ifelse computes only the nodes its chosen
+    branch needs (inside the ``lax.cond`` branch functions when its condition is traced).
+    Raises NotJittable for a lazy op without a translation."""
     from theano.graph.basic import Constant
-    from theano.ifelse import IfElse
     from theano.link.utils import reraise_with_node
 
     position = {n: i for i, n in enumerate(nodes)}
+    lazies = {n: dispatch.jax_lazy_funcify(n.op, n) for n in nodes
+              if n not in impls and getattr(n.op, "lazy", False)}
 
     def known(v, env):
         return v in env or isinstance(v, Constant)
 
     def get(v, env):
         return env[v] if v in env else v.data
+
+    def evaluate(variables, env, scoped):
+        # other inputs of a lazy node, computed in a copy of the environment; ``scoped``:
+        # inside a function traced on its own, where a run-time check cannot be reported
+        local = dict(env)
+        if not scoped:
+            demand(variables, local)
+            return [get(v, local) for v in variables]
+        outer = dispatch._checks.active
+        dispatch._checks.active = []
+        try:
+            demand(variables, local)
+            if dispatch._checks.active:
+                raise NeedsConcreteValues("a run-time check inside an ifelse branch")
+        finally:
+            dispatch._checks.active = outer
+        return [get(v, local) for v in variables]
 
     def demand(targets, env):
         stack = list(targets)
@@ -143,16 +152,19 @@ def lazy_graph_function(fgraph, nodes, impls):
                 stack.pop()
                 continue
             node = v.owner
-            needed = node.inputs[:1] if isinstance(node.op, IfElse) else node.inputs
+            lazy = lazies.get(node)
+            needed = lazy.first if lazy is not None else node.inputs
             missing = [i for i in needed if not known(i, env)]
             if missing:
                 stack.extend(missing)
                 continue
             stack.pop()
-            if isinstance(node.op, IfElse):
-                run_ifelse(node, env)
-                continue
             args = [get(i, env) for i in needed]
+            if lazy is not None:
+                outs = lazy.run(args, lambda variables, scoped, env=env:
+                                evaluate(variables, env, scoped))
+                env.update(zip(node.outputs, outs))
+                continue
             try:
                 res = impls[node](*args)
             except NeedsConcreteValues:
@@ -161,45 +173,6 @@ def lazy_graph_function(fgraph, nodes, impls):
                 reraise_with_node(node, exc, args, position[node])
             res = res if len(node.outputs) > 1 else (res,)
             env.update(zip(node.outputs, res))
-
-    def run_ifelse(node, env):
-        n = node.op.n_outs
-        cond = get(node.inputs[0], env)
-        branches = (node.inputs[1:1 + n], node.inputs[1 + n:])
-        jnp = jax.numpy
-        if not dispatch._is_traced(cond):
-            chosen = branches[0] if bool(np.asarray(cond)) else branches[1]
-            local = dict(env)
-            demand(chosen, local)
-            env.update(zip(node.outputs, [get(v, local) for v in chosen]))
-            return
-
-        def branch(variables):
-            def fn(_):
-                local = dict(env)
-                outer = dispatch._checks.active
-                dispatch._checks.active = []
-                try:
-                    demand(variables, local)
-                    if dispatch._checks.active:
-                        raise NeedsConcreteValues("a run-time check inside an ifelse branch")
-                finally:
-                    dispatch._checks.active = outer
-                return tuple(jnp.asarray(get(v, local), dtype=o.dtype)
-                             for v, o in zip(variables, node.outputs))
-            return fn
-
-        try:
-            outs = lax.cond(jnp.asarray(cond) != 0, branch(branches[0]), branch(branches[1]), None)
-        except NeedsConcreteValues:
-            raise
-        except Exception as exc:
-            # lax.cond's own refusal (branches of different shapes: a TypeError), not a node's
-            if getattr(exc, "__theano_node__", None) is None and (
-                    isinstance(exc, TypeError) or type(exc).__module__.startswith("jax")):
-                raise NeedsConcreteValues(str(exc)) from exc
-            raise
-        env.update(zip(node.outputs, outs))
 
     def run(inputs):
         env = dict(zip(fgraph.inputs, inputs))
@@ -226,12 +199,11 @@ class JAXLinker(Backend):
     def make_thunk(self, fgraph, profile=None):
         import jax
 
-        from theano.ifelse import IfElse
         from theano.link.numba.linker import build_thunk
 
         nodes = fgraph.toposort()
         lazy = needs_lazy_vm(nodes)
-        if lazy and (profile is not None or not _only_ifelse_lazy(nodes)):
+        if lazy and (profile is not None or not _lazy_translatable(nodes)):
             return lazy_thunk(fgraph, nodes, self.allow_gc, profile)
         x64 = needs_x64(fgraph, nodes)
         from theano.configdefaults import config
@@ -242,15 +214,16 @@ class JAXLinker(Backend):
         jittable = True
         while_loops = set()
         for node in nodes:
-            if lazy and isinstance(node.op, IfElse):
-                continue
-            if getattr(node.op, "as_while", False) and _is_scan(node.op):
-                # its outputs' length is known only after the loop: the graph runs op by op,
-                # the loop as a lax.while_loop jitted on its own (dispatch._register_scan)
-                while_loops.add(node)
-                jittable = False
+            if lazy and getattr(node.op, "lazy", False):
+                continue                # run by lazy_graph_function through its translation
             try:
-                impls[node] = _guard(jax_funcify(node.op, node))
+                impl = jax_funcify(node.op, node)
+                if getattr(impl, "jitted_alone", False):
+                    # its outputs' size is known only after it ran (a loop with a stop
+                    # condition, control.py): the graph runs op by op, this node jitted alone
+                    while_loops.add(node)
+                    jittable = False
+                impls[node] = _guard(impl)
             except NotJittable:
                 # a node carrying a generator state (a Scan over a random stream, a random op
                 # with no jax.random form) gets generators made from its keys
