@@ -241,3 +241,40 @@ def test_rop_through_specify_shape():
     xv, ex = rand(3), rand(3, seed=4)
     got = run(T.Rop(T.specify_shape(x, (3,)), x, vx), [x, vx], [xv, ex])
     np.testing.assert_allclose(got, ex)
+
+
+@pytest.mark.parametrize("mode", [PY, None], ids=["py", "numba"])
+def test_cpu_contiguous(mode):
+    from theano.tensor.extra_ops import CpuContiguous, cpu_contiguous
+
+    x, s = T.dmatrix("x"), T.lscalar("s")
+    # a strided, transposed view of an intermediate (the function copies no output of it)
+    out = cpu_contiguous((x * 2)[::s].T)
+    w = T.constant(np.arange(6.0)[:, None])  # one weight per row of out (per column of x)
+    f = theano.function([x, s], [out, T.grad(T.sum(out * w), x)], mode=mode)
+    assert any(isinstance(n.op, CpuContiguous) for n in f.maker.fgraph.toposort())
+    xv = rand(4, 6)
+    for step in (1, 2, 1, 3):
+        got, g = f(xv, step)
+        np.testing.assert_array_equal(got, 2 * xv[::step].T)
+        assert got.flags.c_contiguous
+        assert not np.shares_memory(got, xv)
+        # the gradient passes through: column j of the rows x[::step] gets weight 2 j
+        g_expected = np.zeros_like(xv)
+        g_expected[::step] = 2 * np.arange(6.0)[None, :]
+        np.testing.assert_array_equal(g, g_expected)
+    # an input that is already C-contiguous comes back as it is, and the function's output is not
+    # the caller's array (the op declares its view)
+    y = T.dvector("y")
+    fy = theano.function([y], cpu_contiguous(y), mode=mode)
+    yv = rand(5)
+    for _ in range(2):
+        r = fy(yv)
+        np.testing.assert_array_equal(r, yv)
+        assert not np.shares_memory(r, yv)
+    z = T.dscalar("z")
+    fz = theano.function([z], cpu_contiguous(z) * 2, mode=mode)
+    for _ in range(2):
+        assert fz(1.5).shape == () and fz(1.5) == 3.0
+    check_infer_shape([x, s], cpu_contiguous(x[::s].T), [xv, 2])
+    verify_grad(cpu_contiguous, [rand(5, 7, 2)], mode=mode, rng=np.random.RandomState(4))

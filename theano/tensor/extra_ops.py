@@ -9,7 +9,7 @@ of its own, the NumPy-like ops from the modules that hold them (all are also in 
   unravel_index, ravel_multi_index;
 - ``diagonal_fill.py``: fill_diagonal, fill_diagonal_offset;
 - ``statistics.py``: cov; ``allocation.py``: bartlett;
-- ``sorting.py``: sort, argsort, topk; ``reshaping.py``: squeeze.
+- ``sorting.py``: sort, argsort, topk; ``reshaping.py``: squeeze, cpu_contiguous (CpuContiguous).
 """
 
 from theano.tensor.allocation import Bartlett, bartlett
@@ -21,7 +21,7 @@ from theano.tensor.index_arrays import (Choose, InversePermutation, RavelMultiIn
                                         inverse_permutation, permute_row_elements, ravel_multi_index,
                                         to_one_hot, unravel_index)
 from theano.tensor.repeating import RepeatGrad, RepeatOp, Roll, repeat, roll, tile  # noqa: F401
-from theano.tensor.reshaping import squeeze
+from theano.tensor.reshaping import CpuContiguous, cpu_contiguous, squeeze  # noqa: F401
 from theano.tensor.searching import (Nonzero, NonzeroScatter, NonzeroValues, ScatterAddRows,  # noqa: F401
                                      SearchsortedOp, TakeRows, compress, flatnonzero, nonzero, nonzero_values,
                                      searchsorted)

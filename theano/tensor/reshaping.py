@@ -1,5 +1,6 @@
 """Shape manipulation: Reshape/flatten, SpecifyShape, squeeze, swapaxes, shape_padleft/right/axis,
-and what is known of a shape vector when the graph is built (get_vector_length, vector_entries).
+and what is known of a shape vector when the graph is built (get_vector_length, vector_entries);
+CpuContiguous (``cpu_contiguous``, a C-contiguous layout, Theano 1.0's ``extra_ops`` name).
 
 ``Shape``/``Shape_i`` (``x.shape``, ``shape_i``) live in ``basic.py``: every layer asks for shapes."""
 
@@ -368,3 +369,34 @@ class SpecifyShape(Op):
 
 
 specify_shape = SpecifyShape()
+
+
+# -------------------------------------------------------------------------------------------------
+# cpu_contiguous
+# -------------------------------------------------------------------------------------------------
+
+
+class CpuContiguous(Op):
+    """``x`` in C-contiguous layout: ``x`` itself when it already is (a view), else a C-ordered copy.
+    The values, the shape and the gradient pass through unchanged."""
+
+    __props__ = ()
+    view_map = {0: [0]}
+
+    def make_node(self, x):
+        x = as_tensor_variable(x)
+        return Apply(self, [x], [x.type()])
+
+    def perform(self, node, inputs, output_storage):
+        (x,) = inputs
+        # np.ascontiguousarray would turn a 0-d array into a 1-d one
+        output_storage[0][0] = x if x.flags.c_contiguous else x.copy(order="C")
+
+    def infer_shape(self, node, input_shapes):
+        return [input_shapes[0]]
+
+    def grad(self, inputs, output_grads):
+        return [output_grads[0]]
+
+
+cpu_contiguous = CpuContiguous()
