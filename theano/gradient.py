@@ -26,9 +26,12 @@ from theano.tensor.grad_shaping import (ConsiderConstant as ConsiderConstant,
                                         GradScale as GradScale, UndefinedGrad as UndefinedGrad,
                                         ZeroGrad as ZeroGrad, _GradShaper as _GradShaper,
                                         consider_constant as consider_constant,
+                                        consider_constant_ as consider_constant_,
                                         disconnected_grad as disconnected_grad,
+                                        disconnected_grad_ as disconnected_grad_,
                                         grad_clip as grad_clip, grad_scale as grad_scale,
-                                        undefined_grad as undefined_grad, zero_grad as zero_grad)
+                                        undefined_grad as undefined_grad, zero_grad as zero_grad,
+                                        zero_grad_ as zero_grad_)
 
 
 class DisconnectedInputError(ValueError):

@@ -17,7 +17,7 @@ MODES = {"py": lambda: theano.Mode(linker="py", optimizer="None"),
 
 NAMES = ["zero_grad", "disconnected_grad", "consider_constant", "undefined_grad", "grad_clip",
          "grad_scale", "ZeroGrad", "DisconnectedGrad", "ConsiderConstant", "UndefinedGrad", "GradClip",
-         "GradScale", "_GradShaper"]
+         "GradScale", "_GradShaper", "zero_grad_", "disconnected_grad_", "consider_constant_"]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -127,3 +127,17 @@ def test_softmax_crossentropy_gradients_against_finite_differences(mode):
     np.testing.assert_allclose(got[2], _numeric_grad(second_of, xv), rtol=1e-6, atol=1e-8)
     np.testing.assert_allclose(got[3], _numeric_grad(lambda v: second_of(xv, avec=v), av), rtol=1e-6,
                                atol=1e-8)
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_shapers_are_gone_from_the_compiled_graph(mode):
+    x = T.dmatrix("x")
+    ops = (grad_shaping.zero_grad_, grad_shaping.disconnected_grad_, grad_shaping.consider_constant_)
+    y = x * grad_shaping.zero_grad(x) + grad_shaping.disconnected_grad(x) + grad_shaping.consider_constant(x)
+    assert {n.op for n in theano.graph.basic.io_toposort([x], [y])} >= set(ops)
+    linker = {"py": "py", "numba": "auto"}[mode]  # with the rewrites, which remove the shapers
+    f = theano.function([x], y, mode=theano.Mode(linker=linker, optimizer="fast_run"))
+    assert not any(isinstance(n.op, grad_shaping._GradShaper) for n in f.maker.fgraph.toposort())
+    xv = rand(2, 3, seed=51)
+    for _ in range(2):
+        np.testing.assert_allclose(f(xv), xv * xv + 2 * xv)

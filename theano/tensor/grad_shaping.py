@@ -109,19 +109,25 @@ class GradScale(_GradShaper):
         return [None if eval_points[0] is None else eval_points[0] * self.multiplier]
 
 
+# the op instances the functions below apply (Theano 1.0 names them too: theano.gradient.zero_grad_)
+zero_grad_ = ZeroGrad()
+disconnected_grad_ = DisconnectedGrad()
+consider_constant_ = ConsiderConstant()
+
+
 def zero_grad(x):
     """``x`` in the forward pass; its gradient is zero."""
-    return ZeroGrad()(x)
+    return zero_grad_(x)
 
 
 def disconnected_grad(x):
     """``x`` in the forward pass; gradients do not flow through it (as if it were an input)."""
-    return DisconnectedGrad()(x)
+    return disconnected_grad_(x)
 
 
 def consider_constant(x):
     """``x`` in the forward pass; its gradient is zero (Theano 1.0's name)."""
-    return ConsiderConstant()(x)
+    return consider_constant_(x)
 
 
 def undefined_grad(x):
