@@ -175,3 +175,12 @@ def test_rop_through_alloc():
     xv, ex = rand(3), rand(3, seed=4)
     got = run(T.Rop(T.alloc(x, 2, 3), x, vx), [x, vx], [xv, ex])
     np.testing.assert_allclose(got, np.broadcast_to(ex, (2, 3)))
+
+
+def test_bartlett():
+    m = T.lscalar()
+    for mv in (0, 1, 5, 6):
+        np.testing.assert_allclose(run(T.bartlett(m), [m], [mv]), np.bartlett(mv))
+        check_infer_shape([m], T.bartlett(m), [mv])
+    with pytest.raises(TypeError, match="integer"):
+        T.bartlett(2.5)

@@ -88,3 +88,46 @@ def test_permute_row_elements_errors():
         T.permute_row_elements(T.dmatrix(), T.dvector())
     with pytest.raises(TypeError, match="dimension"):
         T.permute_row_elements(T.dscalar(), T.lvector())
+
+
+def test_to_one_hot():
+    y = T.ivector()
+    yv = np.array([0, 2, 1, 2], dtype="int32")
+    out = T.to_one_hot(y, 3)
+    assert out.dtype == theano.config.floatX
+    np.testing.assert_array_equal(run(out, [y], [yv]), np.eye(3)[yv])
+    out2 = T.to_one_hot(y, 4, dtype="int32")
+    assert out2.dtype == "int32"
+    np.testing.assert_array_equal(run(out2, [y], [yv]), np.eye(4, dtype="int32")[yv])
+    with pytest.raises(TypeError, match="integer vector"):
+        T.to_one_hot(T.dvector(), 3)
+    with pytest.raises(TypeError, match="integer"):
+        T.to_one_hot(y, 2.5)
+
+
+def test_unravel_ravel():
+    idx = T.lvector()
+    iv = np.array([0, 5, 11, 7])
+    outs = T.unravel_index(idx, (3, 4))
+    assert len(outs) == 2
+    for got, exp in zip(run(list(outs), [idx], [iv]), np.unravel_index(iv, (3, 4))):
+        np.testing.assert_array_equal(got, exp)
+    for got, exp in zip(run(list(T.unravel_index(idx, (2, 3, 2), order="F")), [idx], [iv]),
+                        np.unravel_index(iv, (2, 3, 2), order="F")):
+        np.testing.assert_array_equal(got, exp)
+    a, b = T.lvector(), T.lvector()
+    flat = T.ravel_multi_index((a, b), (3, 4))
+    av, bv = np.array([0, 2, 1]), np.array([3, 1, 0])
+    np.testing.assert_array_equal(run(flat, [a, b], [av, bv]), np.ravel_multi_index((av, bv), (3, 4)))
+    wrapped = T.ravel_multi_index((a, b), (3, 4), mode="wrap")
+    np.testing.assert_array_equal(run(wrapped, [a, b], [av + 3, bv]), np.ravel_multi_index((av, bv), (3, 4)))
+    check_infer_shape([a, b], flat, [av, bv])
+    f = theano.function([a, b], flat, mode=PY)
+    with pytest.raises(ValueError):
+        f(av + 3, bv)
+    with pytest.raises(TypeError, match="integer"):
+        T.unravel_index(T.dvector(), (3, 4))
+    with pytest.raises(TypeError, match="tuple"):
+        T.ravel_multi_index(a, (3, 4))
+    with pytest.raises(ValueError, match="mode"):
+        T.ravel_multi_index((a, b), (3, 4), mode="bad")
