@@ -526,8 +526,9 @@ class _IncSubtensorContract:
 
 
 class IncSubtensor(_IncSubtensorContract, Op):
-    """A copy of ``x`` whose part ``x[idx]`` (basic indexing) is incremented by, or set to, ``y``;
-    the inputs after ``y`` are the index scalars of ``idx_list``."""
+    """A copy of ``x`` whose part ``x[idx]`` (basic indexing) is incremented by, or set to, ``y``.
+
+    The inputs after ``y`` are the index scalars of ``idx_list``."""
 
     def __init__(self, idx_list, inplace=False, set_instead_of_inc=False,
                  destroyhandler_tolerate_aliased=None):  # the last: Theano 1.0's, unused
