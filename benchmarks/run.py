@@ -16,8 +16,15 @@ and the peak memory (tracemalloc) of one MLP training step.
 import os
 import sys
 
-# Pin to one CPU and one BLAS/OpenMP thread before NumPy is imported.
+# Pin to one CPU and one BLAS/OpenMP thread before NumPy is imported. (The unpinned rows of a
+# pinned run come from a child process, given the CPUs this process started with.)
 PIN = "--no-pin" not in sys.argv
+START_CPUS = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+if not PIN and os.environ.get("THEANO_BENCH_CPUS"):
+    try:
+        os.sched_setaffinity(0, {int(c) for c in os.environ["THEANO_BENCH_CPUS"].split(",")})
+    except (AttributeError, OSError, ValueError):
+        pass
 if PIN:
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS",
                 "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"):
@@ -162,6 +169,34 @@ def bench_memory(cfg):
     return res
 
 
+def unpinned_rows(args):
+    """The rows where BLAS threads matter, again in a fresh process on every CPU and BLAS thread
+    with the wall clock (CPU time would add up the threads' time), printed after the table."""
+    cmd = [sys.executable, os.path.abspath(__file__), "--no-pin", "--threads-rows", "--no-others",
+           "--clock", "wall"]
+    if args.quick:
+        cmd.append("--quick")
+    if args.repeats:
+        cmd += ["--repeats", str(args.repeats)]
+    if args.only:
+        cmd += ["--only", args.only]
+    env = dict(os.environ, THEANO_BENCH_CPUS=",".join(map(str, START_CPUS)))
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS",
+                "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"):
+        env.pop(var, None)
+    print()
+    print(f"unpinned (CPUs {START_CPUS}, every BLAS thread, wall clock), the same rows:")
+    p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=1800)
+    lines = p.stdout.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("workload")), None)
+    if p.returncode != 0 or start is None:
+        print("    FAILED:", (p.stderr or p.stdout)[-500:])
+        return
+    for line in lines[start + 2:]:
+        if line.strip():
+            print(line)
+
+
 def fmt_time(t, unit, cfg):
     if unit in ("call", "call10"):     # call10: a workload making calls // 10 calls
         return f"{t / (cfg['calls'] // (10 if unit == 'call10' else 1)) * 1e6:8.2f} us"
@@ -175,6 +210,11 @@ def main():
     ap.add_argument("--repeats", type=int, default=None, help="interleaved repeats per workload")
     ap.add_argument("--only", default="", help="run only workloads whose name contains this")
     ap.add_argument("--no-others", action="store_true", help="skip the PyTensor, jax and project-jax columns")
+    ap.add_argument("--no-unpinned", action="store_true",
+                    help="pinned runs: skip the unpinned rows (scan RNN, scan LSTM, gemm on every "
+                         "CPU and BLAS thread, timed in a second process after the table)")
+    ap.add_argument("--threads-rows", action="store_true",
+                    help="only the rows where BLAS threads matter, no compile or memory lines")
     ap.add_argument("--clock", choices=("wall", "cpu"), default="wall",
                     help="wall: time.perf_counter (default); cpu: time.process_time, robust to "
                          "other processes on a shared machine (equal to wall time when pinned, "
@@ -204,6 +244,8 @@ def main():
     for wl in W.all_workloads(args.quick):
         if args.only and args.only not in wl.name:
             continue
+        if args.threads_rows and not wl.threads:
+            continue
         med, notes = bench_workload(wl, cfg, cols, repeats)
         row = f"{wl.name:44s} {fmt_time(med['numpy'], wl.unit, cfg):>11s} "
         for n in names:
@@ -218,6 +260,10 @@ def main():
             print(f"    project-jax / jax: {med['project-jax'] / med['jax']:.2f}")
         for note in notes:
             print(f"    note: {note}")
+    if PIN and not args.no_unpinned and not args.threads_rows:
+        unpinned_rows(args)
+    if args.threads_rows:
+        return
     if not args.only or "compile" in args.only:
         print()
         res, err = bench_compile()

@@ -18,8 +18,11 @@ FULL = {"steps_seed": 10000, "steps_logreg": 1000, "steps_small": 1000, "calls":
 
 
 class Workload:
-    def __init__(self, name, target, make_numpy, make_graph, unit="run", sizes=None):
+    def __init__(self, name, target, make_numpy, make_graph, unit="run", sizes=None,
+                 threads=False):
         self.name = name
+        # threads: a row where BLAS threads matter (run.py also times it unpinned)
+        self.threads = threads
         self.target = target
         self.make_numpy = make_numpy
         self.make_graph = make_graph
@@ -281,7 +284,7 @@ def mlp_graph(th, cfg, mode):
 
     def run():
         for q, v in zip(params, p0):
-            q.set_value(v.copy())
+            q.set_value(v.copy(), borrow=True)     # one copy, as the NumPy column makes
         cost_v = None
         for _ in range(cfg.get("mlp_steps", 1)):
             cost_v = f(X, Y)
@@ -507,10 +510,12 @@ def all_workloads(quick):
         Workload("elemwise chain 1e6", 0.5, chain_numpy_factory(10 ** 6), chain_graph_factory(10 ** 6)),
         Workload("MLP 784-512-512-10 f32 step b=256", 0.9, mlp_numpy, mlp_graph),
         Workload("scan RNN 100 steps b=16 h=64 fwd+grad", None,
-                 rnn_numpy_factory(100, 16, 32, 64), rnn_graph_factory(100, 16, 32, 64)),
+                 rnn_numpy_factory(100, 16, 32, 64), rnn_graph_factory(100, 16, 32, 64),
+                 threads=True),
         Workload("scan LSTM d=128 b=16 50 steps fwd+grad", None,
-                 lstm_numpy_factory(50, 16, 128), lstm_graph_factory(50, 16, 128)),
-        Workload("gemm 1000x1000 float64", None, gemm_numpy_factory(1000), gemm_graph_factory(1000)),
+                 lstm_numpy_factory(50, 16, 128), lstm_graph_factory(50, 16, 128), threads=True),
+        Workload("gemm 1000x1000 float64", None, gemm_numpy_factory(1000), gemm_graph_factory(1000),
+                 threads=True),
         Workload("scan_poly: tiny scan, 5 terms (per call)", 2.0, scan_poly_numpy, scan_poly_graph,
                  unit="call10"),
     ]
