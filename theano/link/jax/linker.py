@@ -34,6 +34,14 @@ class NeedsConcreteValues(Exception):
     """Tracing met an op that needs a value known only at run time."""
 
 
+def _raised_in_jax(exc):
+    """Whether ``exc`` was raised by JAX's own code (its shape rules raise TypeError)."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and tb.tb_frame.f_globals.get("__name__", "").startswith("jax")
+
+
 def _guard(fn):
     def guarded(*args):
         try:
@@ -43,6 +51,13 @@ def _guard(fn):
         except Exception as exc:
             if type(exc).__module__.startswith("jax"):
                 raise NeedsConcreteValues(str(exc)) from exc
+            if isinstance(exc, TypeError) and _raised_in_jax(exc):
+                # JAX refusing the shapes: while tracing, the graph is tried again op by op
+                # (which tells a bad input from a value needed at run time); on concrete
+                # values, the ValueError the other backends raise for a shape mismatch
+                if any(dispatch._is_traced(a) for a in args):
+                    raise NeedsConcreteValues(str(exc)) from exc
+                raise ValueError(str(exc)) from exc
             raise
 
     return guarded
@@ -310,7 +325,13 @@ class JAXLinker(Backend):
                         jitted = jit_donating
                     outs, flags = jitted(kept, donated)
                 except NeedsConcreteValues:
-                    state["jitted"] = None   # needs concrete values: run op by op from now on
+                    # tracing needs values known only at run time, or the inputs are bad: op by
+                    # op, this call raises for bad inputs (the jitted form is kept for the next
+                    # call); if it succeeds, the graph runs op by op from now on. Nothing was
+                    # donated: tracing fails before the call runs.
+                    outs = inner(list(inputs))
+                    state["jitted"] = None
+                    return outs
                 else:
                     if flags:
                         for (exc, tmpl, static), (bad, value) in zip(state["checks"],
