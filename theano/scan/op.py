@@ -780,7 +780,8 @@ class Scan(Op):
         for j in range(self.n_acc):
             lines.append(f"{outs[o]} = {p}a{j}")
             o += 1
-        lines += [f"{outs[o]} = np.empty((), dtype=np.int64)", f"{outs[o]}[()] = {p}done"]
+        if outs[o] not in mod.unread:       # the number of steps run
+            lines += [f"{outs[o]} = np.empty((), dtype=np.int64)", f"{outs[o]}[()] = {p}done"]
         return lines
 
     def connection_pattern(self, node):

@@ -322,6 +322,7 @@ class Module:
         self.inlined = []
         self.consts = []
         self.defs = []
+        self.unread = set()     # outputs of the node being generated that nothing reads
         self._count = 0
 
     def fresh(self, base):
@@ -363,6 +364,9 @@ def graph_def(fgraph, nodes, fname, mod, scalar=False):
         names[v] = f"i{k}"
     body = []
     count = 0
+    read = set(fgraph.outputs)
+    for node in nodes:
+        read.update(node.inputs)
     for k, node in enumerate(nodes):
         for v in node.inputs:
             if v not in names:
@@ -377,6 +381,7 @@ def graph_def(fgraph, nodes, fname, mod, scalar=False):
             outs.append(names[v])
             count += 1
         ins = [names[v] for v in node.inputs]
+        mod.unread = {names[v] for v in node.outputs if v not in read}
         hook = getattr(node.op, "numba_graph_code", None)
         if scalar:
             code = _scalar_node_code(node, k, ins, outs)
