@@ -28,7 +28,10 @@ for shape and written into the buffers and accumulators. On the native backend, 
 made only of ops Numba can express runs instead as one compiled loop over the steps
 (``_NumbaLoop``: the inner graph from ``link/numba/graph.py`` and the step loop around it),
 when the input shapes say its elementwise loops are not dominated by libm functions that the
-per-node code would run as NumPy ufuncs (decided from shapes only). Buffers the loop allocates are kept
+per-node code would run as NumPy ufuncs (decided from shapes only); an inner graph of scalars
+steps on plain scalars. A loop that every call runs compiled (no product, a libm penalty the
+shapes do not change) is also part of the outer graph's whole-graph function when that graph
+has one (``numba_graph_code``), so a tiny scan is one Numba call. Buffers the loop allocates are kept
 by the op and reused by a later call when nothing else refers to them any more (the returned
 outputs and their views keep theirs). ``scan/rewriting.py`` drops unused parts
 of a loop, hoists products of a sequence and a non-sequence out of it, and lets gradient loops

@@ -2,8 +2,10 @@
 
 Per-node calls cost about a microsecond each (argument unboxing, allocation of the result); for the
 small graphs of tutorials and samplers that dominates. When every node of a graph is an Elemwise
-with a Numba kernel, a DimShuffle, a Sum/Prod/Max/Min, a Shape_i or a Dot, the whole graph is
-generated as one module::
+with a Numba kernel, a DimShuffle, a Sum/Prod/Max/Min, a Shape_i, a Dot/Gemm/Gemv, a Subtensor of
+constant slices and int indices, or a node whose op writes its own lines (``numba_graph_code``: a
+Scan, whose inner graph and step loop become functions of the module, and scan's row ops), the
+whole graph is generated as one module::
 
     @numba.njit(...)
     def _n0(i0, i1): ...            # the Elemwise loop nest of node 0 (see elemwise.py)
