@@ -2,8 +2,8 @@
 taps), the accumulators and the untraced states, with the written rows as its stacked outputs (a
 hand-written JAX RNN's layout), checked against NumPy, the reference VM and the default backend:
 taps on states and sequences, go_backwards, outputs not fed back, 'full' gradient buffers written
-by several offsets, zero-step and t_start cases through the general loop, and gradients (skipped
-without JAX)."""
+at several offsets (stacked, or a window of rows where they are also read), grad of grad, zero
+steps, and gradients against finite differences (skipped without JAX)."""
 
 import numpy as np
 import pytest
@@ -132,14 +132,14 @@ def test_state_and_sequence_taps_outputs_and_gradients_match_reference(loops, ba
     # the forward loop carries the state's taps (one or two rows of 4), never a whole buffer
     # (the first loop built; go_backwards reverses the sequence, not the loop)
     assert loops[0][:2] == ("scan", [(4,)] * (1 + two_taps)), loops
-    if not two_taps:
-        # so does the gradient loop, the sequence's gradient buffer written at three offsets;
-        # (the gradient of a two-tap state, read and written at several offsets, is the
-        # general loop over whole buffers)
-        assert {k for k, _, _ in loops} == {"scan"}
-        for _, shapes, _ in loops:
-            assert all(s in [(4,), (4, 4)] for s in shapes), shapes
-
+    # so does the gradient loop: the sequence's gradient buffer is written at three offsets
+    # (stacked rows added after the loop), the two-tap state's is read at one offset and
+    # written at two (a window of three rows)
+    assert {k for k, _, _ in loops} == {"scan"}
+    for _, shapes, _ in loops:
+        assert all(s in [(4,), (4, 4)] for s in shapes), shapes
+    if two_taps:
+        assert max(len(shapes) for _, shapes, _ in loops) >= 3
 
 def test_gradient_against_finite_differences(loops):
     rng = np.random.RandomState(2)
@@ -182,3 +182,28 @@ def test_a_step_that_changes_the_state_shape_is_refused():
     f = theano.function([h0], hs, mode=jax_mode())
     with pytest.raises(ValueError, match="must keep its shape"):
         f(np.ones(2))
+
+
+def test_gradient_of_the_gradient_and_a_start_offset_match_reference(loops):
+    rng = np.random.RandomState(3)
+    x, h0, W = T.dmatrix("x"), T.dvector("h0"), T.dmatrix("W")
+
+    def step(x0, x1, a, b, W):
+        return T.tanh(T.dot(b, W) + 0.3 * a + x0 * x1)
+
+    hs, _ = theano.scan(step, sequences=dict(input=x, taps=[0, 2]),
+                        outputs_info=dict(initial=T.stack([h0, -h0]), taps=[-2, -1]),
+                        non_sequences=W)
+    cost = (hs[1:] ** 2).sum()
+    gW = theano.grad(cost, W)
+    ggx = theano.grad((gW ** 2).sum(), x)
+    vals = [rng.randn(9, 3), rng.randn(3), rng.randn(3, 3) * 0.4]
+    fj = theano.function([x, h0, W], [hs, gW, ggx], mode=jax_mode())
+    fp = theano.function([x, h0, W], [hs, gW, ggx],
+                         mode=theano.Mode(linker="py", optimizer="fast_run"))
+    for _ in range(2):
+        got, want = loops.run(fj, *vals), fp(*vals)
+        for g, w in zip(got, want):
+            assert g.shape == w.shape
+            np.testing.assert_allclose(g, w, rtol=1e-9, atol=1e-11)
+    assert {k for k, _, _ in loops} == {"scan"}

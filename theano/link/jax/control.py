@@ -104,7 +104,7 @@ def _register_scan():
 
         def traced_scan(inputs):
             n, t0 = steps_and_start(inputs)
-            if n > 0 and rows_form:
+            if n > 0:
                 return carry_loop(n, t0, inputs[2:])
             return run_loop(n, t0, inputs[2:])
 
@@ -113,12 +113,10 @@ def _register_scan():
         # (the taps), the accumulators and the untraced states, and whose stacked outputs are
         # the rows written, as a hand-written loop would be. Step i of the lax.scan is time
         # t0 + i (lax.scan's reverse=True runs the steps of a reversed loop backwards).
-        def one_write(b):
-            # a sequence, a buffer only written (at any offsets), or one read and written once
-            # (the Scan op checks that its reads come before the write)
-            return not b.reads or len(b.writes) <= 1
-
-        rows_form = all(one_write(b) for b in op.buffers)
+        def window(b):
+            # read and written at several offsets: the carry is a window of every row between
+            # the first and the last offset, the row leaving it (final) stacked as an output
+            return bool(b.reads) and len(b.writes) > 1
 
         def layout(k, x, need, row_shape=None):
             """Buffer k as the loop starts: the outer value ('full'), its head rows then zeros
@@ -164,6 +162,24 @@ def _register_scan():
                     continue
                 if not b.reads:
                     continue            # only written: its rows are stacked, added after the loop
+                if window(b):
+                    lo, hi = min(b.reads + b.writes), b.span
+                    first = t0 + n - 1 if op.reverse else t0
+                    rows = [lax.dynamic_index_in_dim(lay, first + o, keepdims=False)
+                            for o in range(lo, hi + 1)]
+                    for a in b.reads:
+                        plan.append(("c", len(carry0) + a - lo))
+                    # the row entering the window at each step (a zero row past either end)
+                    pad = jnp.zeros((1,) + lay.shape[1:], lay.dtype)
+                    added[k] = len(xs)
+                    if op.reverse:
+                        xs.append(lax.slice_in_dim(jnp.concatenate([pad, lay]), t0 + lo,
+                                                   t0 + lo + n))
+                    else:
+                        xs.append(lax.slice_in_dim(jnp.concatenate([lay, pad]), t0 + hi + 1,
+                                                   t0 + hi + 1 + n))
+                    carry0.extend(rows)
+                    continue
                 w = b.writes[0]
                 # the carried rows: offsets lo..w-1 (forward) or w+1..hi (reverse)
                 if op.reverse:
@@ -194,6 +210,30 @@ def _register_scan():
                 pos = cpos = 0
                 shapes = list(row_shapes)
                 for k, b in enumerate(op.buffers):
+                    if b.writes and window(b):
+                        lo = min(b.reads + b.writes)
+                        size = b.span - lo + 1
+                        mine = list(rows[cpos:cpos + size])
+                        cpos += size
+                        for w in b.writes:
+                            v = outs[pos]
+                            pos += 1
+                            if tuple(v.shape) != shapes[k]:
+                                raise ValueError(
+                                    f"scan: the step function returned a value of shape "
+                                    f"{tuple(v.shape)} for {op._label(k)}, whose previous values "
+                                    f"have shape {shapes[k]}; a recurrent output must keep its "
+                                    "shape")
+                            v = (mine[w - lo] + v) if b.init == "full" else v
+                            mine[w - lo] = v.astype(op.elem_types[k].dtype)
+                        # the row leaving the window is final; the next one enters
+                        if op.reverse:
+                            ys.append(mine[-1])
+                            new_rows.extend([x[added[k]]] + mine[:-1])
+                        else:
+                            ys.append(mine[0])
+                            new_rows.extend(mine[1:] + [x[added[k]]])
+                        continue
                     for w in b.writes:
                         v = outs[pos]
                         pos += 1
@@ -221,12 +261,31 @@ def _register_scan():
                                  zip(outs[n_w + n_acc:n_w + n_acc + n_un], untraced))
                 return (tuple(new_rows), accs, untraced), tuple(ys)
 
-            (_, accs, untraced), ys = lax.scan(step, (tuple(carry0), accs, untraced), tuple(xs),
+            (final_rows, accs, untraced), ys = lax.scan(step, (tuple(carry0), accs, untraced), tuple(xs),
                                                length=n, reverse=op.reverse)
             results = []
             ys = list(ys)
+            rows = list(final_rows)
             for k in op.out_buffers:
                 b = op.buffers[k]
+                if window(b):
+                    lo = min(b.reads + b.writes)
+                    size = b.span - lo + 1
+                    mine, rows = rows[:size], rows[size:]
+                    y, ys = ys[0], ys[1:]
+                    lay = lays[k]
+                    # the rows still in the window when the loop ends come after (forward) or
+                    # before (reverse) the stacked ones
+                    last = jnp.stack(mine[1:] if op.reverse else mine[:-1])
+                    middle = [last, y] if op.reverse else [y, last]
+                    results.append(jnp.concatenate(
+                        [lax.slice_in_dim(lay, 0, t0 + lo)] + middle +
+                        [lax.slice_in_dim(lay, t0 + n + b.span, lay.shape[0])]))
+                    continue
+                if b.reads:
+                    # one write: its carried rows are not needed after the loop
+                    rows = rows[(max(b.reads) - b.writes[0]) if op.reverse
+                                else (b.writes[0] - min(b.reads)):]
                 mine, ys = ys[:len(b.writes)], ys[len(b.writes):]
                 lay = lays[k]
                 if lay is None:
