@@ -1,13 +1,14 @@
-"""``theano.sandbox``: old home of experimental modules; only ``rng_mrg`` is still used by programs.
+"""``theano.sandbox``: old home of experimental modules; ``rng_mrg`` (with ``multinomial``) and
+``linalg`` are what programs still import.
 
 There is no ``theano.sandbox.cuda``: the GPU back-ends of Theano are not part of theano-ng.
 """
 
-__all__ = ["rng_mrg", "linalg"]
+__all__ = ["rng_mrg", "multinomial", "linalg"]
 
 
 def __getattr__(name):
-    if name in ("rng_mrg", "linalg"):
+    if name in ("rng_mrg", "multinomial", "linalg"):
         import importlib
 
         return importlib.import_module(f"theano.sandbox.{name}")

@@ -14,8 +14,17 @@ variable advances the state, so each call draws new numbers, unless the function
 
 import numpy as np
 
-from theano.tensor.basic import as_tensor_variable
-from theano.tensor.reshaping import shape_i
+from theano.compile.sharedvalue import shared
+from theano.configdefaults import config
+from theano.graph.basic import Variable
+from theano.scalar.basic import upcast
+from theano.tensor.basic import as_tensor_variable, cast, constant
+from theano.tensor.grad_shaping import undefined_grad
+from theano.tensor.joining import join, stack
+from theano.tensor.math import cos, log, prod, sin, sqrt
+from theano.tensor.random import mrg
+from theano.tensor.searching import nonzero
+from theano.tensor.reshaping import reshape, shape_i
 from theano.tensor.random import basic as rb
 from theano.tensor.random.basic import RowChoiceRV
 from theano.tensor.random.type import random_state_constructor
@@ -141,86 +150,237 @@ class RandomStreams(_StreamsCore):
 
 
 class MRG_RandomStreams(_StreamsCore):
-    """Theano's ``MRG_RandomStreams`` interface. Its states are ``numpy.random.Generator`` objects
-    (PCG64) seeded from ``seed`` (an int, or a list of ints as Theano's six-int seeds), so the
-    numbers differ from Theano's MRG31k3p generator while the distributions are the same."""
+    """Theano's ``MRG_RandomStreams``: uniform, normal, binomial, multinomial and choice draws from
+    the MRG31k3p generator (``theano/tensor/random/mrg.py``), the same numbers as Theano 1.0 for
+    the same seed and the same sequence of calls.
+
+    ``seed`` is an int in [1, 2**31 - 21069) (used for all six numbers of the state) or six ints
+    (the first three below 2**31 - 1, the last three below 2**31 - 21069, neither three all 0).
+    Each random variable gets its own shared int32 state matrix, one row per parallel stream
+    (``nstreams``, by default ``guess_n_streams(size)``), 2**134 steps after the previous
+    variable's; the new state is its ``default_update``. The methods Theano's class did not have
+    (``random_integers``, ``poisson``, ``permutation``, ``shuffle_row_elements``, ``binomial`` with
+    ``n > 1``, ``multinomial`` with a ``size``, ``choice`` without a probability matrix) draw
+    from NumPy generators seeded from this seed."""
 
     def __init__(self, seed=12345, use_cuda=None):
         super().__init__(seed)
 
+    # -- the state ------------------------------------------------------------------------------
+
+    def set_rstate(self, seed):
+        """Set the state that the next random variable starts from (see the class docstring)."""
+        if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
+            seed = int(seed)
+            if seed == 0:
+                raise ValueError("MRG_RandomStreams: the seed must not be 0")
+            if seed < 0 or seed >= mrg.M2:
+                raise ValueError(f"MRG_RandomStreams: the seed must be in [1, {mrg.M2}), got {seed}")
+            self.rstate = np.full(6, seed, dtype="int32")
+            return
+        if isinstance(seed, (list, tuple, np.ndarray)) and len(seed) == 6:
+            vals = [int(s) for s in seed]
+            if any(v < 0 for v in vals):
+                raise ValueError(f"MRG_RandomStreams: the seed values must be >= 0, got {vals}")
+            if not any(vals[:3]) or not any(vals[3:]):
+                raise ValueError(f"MRG_RandomStreams: the first three and the last three seed "
+                                 f"values must each be not all 0, got {vals}")
+            if max(vals[:3]) >= mrg.M1 or max(vals[3:]) >= mrg.M2:
+                raise ValueError(f"MRG_RandomStreams: the first three seed values must be below "
+                                 f"{mrg.M1} and the last three below {mrg.M2}, got {vals}")
+            self.rstate = np.asarray(vals, dtype="int32")
+            return
+        raise TypeError(f"MRG_RandomStreams: the seed must be an int or 6 ints, got {seed!r}")
+
     def _reset_seedgen(self, seed):
         if seed is None:
             seed = 12345
-        if isinstance(seed, (list, tuple, np.ndarray)):
-            seed = [int(s) for s in np.asarray(seed).reshape(-1)]
-            if any(s < 0 for s in seed) or not any(seed):
-                raise ValueError(f"MRG_RandomStreams: the seed values must be >= 0 and not all 0, got {seed}")
-        elif not isinstance(seed, (int, np.integer)):
-            raise TypeError(f"MRG_RandomStreams: seed must be an int or a list of ints, got {seed!r}")
-        elif seed < 0:
-            raise ValueError(f"MRG_RandomStreams: seed must be >= 0, got {seed}")
-        self.rstate = seed
-        self.gen_seedgen = np.random.default_rng(seed)
+        self.set_rstate(seed)
+        # the NumPy generators of the methods Theano did not have
+        self.gen_seedgen = np.random.default_rng([int(v) for v in self.rstate])
 
     def _next_state(self):
         return np.random.Generator(np.random.PCG64(int(self.gen_seedgen.integers(2 ** 62))))
 
-    # ``nstreams`` chose how many MRG31k3p streams run in parallel and ``target`` the device;
-    # neither changes the distribution here (one generator per variable, on the host)
+    def inc_rstate(self):
+        """Move the state 2**134 steps on: where the next random variable's streams start."""
+        self.rstate = mrg.ff_2p134(self.rstate)
+
+    def get_substream_rstates(self, n_streams, dtype=None, inc_rstate=True):
+        """An int32 (n_streams, 6) matrix of states 2**72 steps apart, starting at the current
+        state; then (``inc_rstate``) the state moves to the next stream."""
+        rval = mrg.substream_states(self.rstate, n_streams)
+        if inc_rstate:
+            self.inc_rstate()
+        return rval
+
+    def n_streams(self, size):
+        return guess_n_streams(size)
+
+    def seed(self, seed=None):
+        """Reseed: every random variable made so far gets the state a new object with this seed
+        (default: the seed given at construction) would give it, in creation order."""
+        if seed is None:
+            seed = self.default_instance_seed
+        self._reset_seedgen(seed)
+        for old_r, _ in self.state_updates:
+            n = getattr(old_r.tag, "mrg_nstreams", None)
+            if n is None:
+                old_r.set_value(self._next_state(), borrow=True)
+            else:
+                old_r.set_value(self.get_substream_rstates(n), borrow=True)
+
+    # -- draws ----------------------------------------------------------------------------------
+
+    def _uniform01(self, size, ndim, dtype, nstreams):
+        """Uniforms in (0, 1) of ``dtype``: the raw sample of a new state (with its update)."""
+        if nstreams is None:
+            nstreams = self.n_streams(size)
+        nstreams = int(nstreams)
+        rstate = shared(self.get_substream_rstates(nstreams, dtype))
+        rstate.tag.is_rng = True
+        rstate.tag.mrg_nstreams = nstreams
+        new_r, u = mrg.mrg_uniform.new(rstate, ndim, dtype, size)
+        rstate.default_update = new_r
+        self.state_updates.append((rstate, new_r))
+        return rstate, new_r, u
+
+    @staticmethod
+    def _label(out, rstate, new_r):
+        out.rng = rstate
+        out.update = (rstate, new_r)
+        return out
 
     def uniform(self, size=None, low=0.0, high=1.0, ndim=None, dtype=None, nstreams=None,
                 target="cpu"):
-        """Uniform draws in [low, high); dtype defaults to floatX."""
+        """Uniform draws in (low, high) of shape ``size`` (a tuple of ints and integer scalars, or
+        an integer vector such as ``x.shape``); dtype defaults to floatX upcast with low's and
+        high's. Gradients do not flow to ``low`` and ``high`` (asking for one raises)."""
         _check_mrg_size(size)
-        return super().uniform(size, low, high, ndim=ndim, dtype=dtype)
+        low = as_tensor_variable(low)
+        high = as_tensor_variable(high)
+        if size is None:
+            # (not in Theano, which required a size) the broadcast shape of low and high
+            both = low + high
+            size, ndim = both.shape, both.ndim
+        if isinstance(size, (tuple, list)):
+            if not all(isinstance(s, (int, np.integer, Variable)) for s in size):
+                raise TypeError(f"MRG_RandomStreams.uniform: size must be a tuple of ints and "
+                                f"integer scalars, got {size!r}")
+        elif not (isinstance(size, Variable) and size.ndim == 1):
+            raise TypeError(f"MRG_RandomStreams.uniform: size must be a tuple of ints or a "
+                            f"1-dimensional integer variable, got {size!r} ({type(size).__name__})")
+        if dtype is None:
+            dtype = upcast(config.floatX, low.dtype, high.dtype)
+        low = undefined_grad(cast(low, dtype))
+        high = undefined_grad(cast(high, dtype))
+        rstate, new_r, u = self._uniform01(size, ndim, dtype, nstreams)
+        r = u * (high - low) + low
+        if r.broadcastable != u.broadcastable:
+            raise NotImplementedError(
+                f"MRG_RandomStreams.uniform: low and high broadcast the draws of size {size} to "
+                f"more dimensions; give a size of the broadcast shape")
+        return self._label(r, rstate, new_r)
 
     def normal(self, size=None, avg=0.0, std=1.0, ndim=None, dtype=None, nstreams=None,
                truncate=False, target="cpu"):
-        """Normal draws; with ``truncate=True`` draws further than 2 std from avg are redrawn."""
-        _check_mrg_size(size)
+        """Normal draws (Box-Muller on MRG uniforms, as Theano); with ``truncate=True`` draws
+        further than 2 std from avg are drawn again inside that range."""
+        size = _as_size_vector(size)
+        avg = undefined_grad(as_tensor_variable(avg))
+        std = undefined_grad(as_tensor_variable(std))
+        if dtype is None:
+            dtype = upcast(config.floatX, avg.dtype, std.dtype)
+        avg = cast(avg, dtype)
+        std = cast(std, dtype)
+        n_odd = prod(size, dtype="int64")
+        n_even = n_odd + n_odd % 2
+        uniform = self.uniform((n_even,), low=0.0, high=1.0, ndim=1, dtype=dtype,
+                               nstreams=nstreams)
+        rstate, new_r = uniform.rng, uniform.update[1]
+        half = n_even // 2
+        u1 = uniform[:half]
+        u2 = uniform[half:]
+        radius = sqrt(-2.0 * log(u1))
+        theta = np.asarray(2.0 * np.pi, dtype=dtype) * u2
+        cos_t, sin_t = cos(theta), sin(theta)
+        z0 = radius * cos_t
+        z1 = radius * sin_t
         if truncate:
-            # Theano: cut at 2 std, so the draws' standard deviation is below ``std``
-            return self.gen(rb.truncated_normal, size, avg, std, ndim=ndim, dtype=dtype)
-        return super().normal(size, avg, std, ndim=ndim, dtype=dtype)
+            bad0 = (z0 < -2.0) | (z0 > 2.0)
+            bad1 = (z1 < -2.0) | (z1 > 2.0)
+            z0_ok = z0[nonzero(~bad0)]
+            z1_ok = z1[nonzero(~bad1)]
+            fix0 = nonzero(bad0)[0]
+            fix1 = nonzero(bad1)[0]
+            n_fix = fix0.shape[0] + fix1.shape[0]
+            lower = constant(np.asarray(1.0 / np.e ** 2, dtype=dtype))
+            u_fix = self.uniform((n_fix,), low=lower, high=1.0, ndim=1, dtype=dtype,
+                                 nstreams=nstreams)
+            r_fix = sqrt(-2.0 * log(u_fix))
+            z0_fixed = r_fix[:fix0.shape[0]] * cos_t[fix0]
+            z1_fixed = r_fix[fix0.shape[0]:] * sin_t[fix1]
+            samples = join(0, z0_ok, z0_fixed, z1_ok, z1_fixed)
+        else:
+            samples = join(0, z0, z1)
+        samples = reshape(samples[:n_odd], size, ndim=ndim)
+        return self._label(samples * std + avg, rstate, new_r)
 
     def truncated_normal(self, size=None, avg=0.0, std=1.0, ndim=None, dtype=None, nstreams=None,
                          target="cpu"):
-        """Draws from a normal distribution truncated symmetrically around ``avg``, whose standard
-        deviation (after truncation) is ``std``, as in Theano: the underlying normal has standard
-        deviation ``std / 0.8796...`` (the std of a unit normal cut at +-2) and is cut at 2 of
-        its standard deviations."""
-        _check_mrg_size(size)
-        if isinstance(std, (int, float, np.number)):
-            scale = float(std) / TRUNCATED_UNIT_STD
-        else:
-            std = as_tensor_variable(std)
-            scale = std / np.asarray(TRUNCATED_UNIT_STD, dtype=std.dtype if
-                                     std.dtype.startswith("float") else "float64")
-        return self.gen(rb.truncated_normal, size, avg, scale, ndim=ndim, dtype=dtype)
+        """Draws from a normal distribution truncated symmetrically at 2 of its standard
+        deviations around ``avg``, whose standard deviation after truncation is ``std`` (the
+        underlying normal has ``std / 0.8796...``), as in Theano."""
+        std = as_tensor_variable(std) / constant(np.asarray(TRUNCATED_UNIT_STD, dtype="float64"))
+        return self.normal(size, avg, std, ndim=ndim, dtype=dtype, nstreams=nstreams,
+                           truncate=True)
 
     def binomial(self, size=None, p=0.5, ndim=None, dtype="int64", nstreams=None, n=1, prob=None,
                  target="cpu"):
-        """Number of successes in ``n`` trials (default 1) of probability ``p``."""
+        """With ``n=1`` (dropout masks): ``uniform(size) < p`` cast to dtype, as Theano (the
+        uniforms are floatX). Other ``n``: the number of successes in ``n`` trials."""
+        if prob is not None:
+            p = prob
+        if isinstance(n, (int, np.integer)) and int(n) == 1:
+            p = as_tensor_variable(p)
+            if size is None:
+                # (not in Theano, which required a size) one draw per entry of p
+                size, ndim = p.shape, p.ndim
+            p = undefined_grad(p)
+            x = self.uniform(size=size, ndim=ndim, nstreams=nstreams)
+            return self._label(cast(x < p, dtype), x.rng, x.update[1])
         _check_mrg_size(size)
-        return super().binomial(size, n, p, ndim=ndim, dtype=dtype, prob=prob)
+        return super().binomial(size, n, p, ndim=ndim, dtype=dtype)
 
     def multinomial(self, size=None, n=1, pvals=None, ndim=None, dtype="int64", nstreams=None,
                     target="cpu", **kwargs):
-        """One multinomial draw of ``n`` trials per row of the matrix ``pvals``: the result has
-        ``pvals``'s shape, one count per outcome."""
-        _check_mrg_size(size)
+        """For a matrix ``pvals`` (and no size): ``n`` draws per row, counted per outcome, from MRG
+        uniforms as Theano (the result has ``pvals``'s shape). With a ``size`` or other
+        ``pvals``: as ``RandomStreams.multinomial``."""
         if pvals is None:
             raise TypeError("MRG_RandomStreams.multinomial needs pvals")
+        pvals_v = as_tensor_variable(pvals)
+        if pvals_v.ndim == 2 and size is None and ndim is None:
+            pvals_v = undefined_grad(pvals_v)
+            unis = self.uniform(size=pvals_v[:, 0].shape * n, ndim=1, nstreams=nstreams)
+            out = mrg.MultinomialFromUniform(dtype)(pvals_v, unis, as_tensor_variable(n))
+            return self._label(out, unis.rng, unis.update[1])
+        _check_mrg_size(size)
         return super().multinomial(size, n, pvals, ndim=ndim, dtype=dtype)
 
     def choice(self, size=1, a=None, replace=True, p=None, ndim=None, dtype="int64", nstreams=None,
                target="cpu", **kwargs):
-        """With a matrix ``p``: for each row, ``size`` indices drawn with that row's probabilities
-        (result shape ``(p.shape[0], size)``). Otherwise as ``RandomStreams.choice``."""
+        """With a probability matrix ``p`` (and ``a=None``): for each row, ``size`` indices drawn
+        with that row's probabilities from MRG uniforms as Theano (result shape
+        ``(p.shape[0], size)``; Theano 1.0 supported only ``replace=False`` here). Otherwise as
+        ``RandomStreams.choice``."""
         if p is not None and a is None:
             p = as_tensor_variable(p)
             if p.ndim == 2:
-                return self.gen(_row_choice, p, size, replace, dtype)
+                p = undefined_grad(p)
+                unis = self.uniform(size=p[:, 0].shape * size, ndim=1, nstreams=nstreams)
+                out = mrg.ChoiceFromUniform(dtype, replace)(p, unis, as_tensor_variable(size))
+                return self._label(out, unis.rng, unis.update[1])
             a = shape_i(p, 0)
         return super().choice(size, 2 if a is None else a, replace, p, ndim=ndim,
                               dtype=dtype if dtype != "int64" else None)
@@ -228,7 +388,37 @@ class MRG_RandomStreams(_StreamsCore):
     def multinomial_wo_replacement(self, size=None, n=1, pvals=None, ndim=None, dtype="int64",
                                    nstreams=None, target="cpu", **kwargs):
         """Old name of ``choice(size=n, p=pvals, replace=False)``."""
-        return self.choice(size=n, p=pvals, replace=False, dtype=dtype)
+        return self.choice(size=n, p=pvals, replace=False, dtype=dtype, nstreams=nstreams)
+
+
+def _as_size_vector(size):
+    """A draw's ``size`` (an int, a tuple or list of ints and integer scalars, or an integer
+    scalar or vector variable) as an integer vector variable; entries must be > 0."""
+    if isinstance(size, Variable):
+        if size.ndim == 1:
+            return size
+        if size.ndim == 0:
+            return stack([size])
+        raise ValueError(f"MRG_RandomStreams: a size variable must have 1 dimension, got {size}")
+    if isinstance(size, (int, np.integer)) and not isinstance(size, bool):
+        size = (int(size),)
+    if not isinstance(size, (tuple, list)):
+        raise ValueError(f"MRG_RandomStreams: size must be an int, a tuple, a list or a variable, "
+                         f"got {size!r}")
+    for s in size:
+        if isinstance(s, Variable):
+            if s.ndim != 0:
+                raise ValueError(f"MRG_RandomStreams: size entry {s} is not a scalar")
+        elif isinstance(s, (int, np.integer)) and not isinstance(s, bool):
+            if s <= 0:
+                raise ValueError(f"MRG_RandomStreams: the size {tuple(size)} has an entry <= 0")
+        else:
+            raise ValueError(f"MRG_RandomStreams: size entries must be ints or integer scalars, "
+                             f"got {s!r}")
+    _check_mrg_size(size)
+    if all(isinstance(s, (int, np.integer)) for s in size):
+        return constant(np.asarray(size, dtype="int64").reshape(len(size)))
+    return stack([as_tensor_variable(s) for s in size])
 
 
 # The standard deviation of a unit normal truncated to [-2, 2].
