@@ -278,3 +278,14 @@ def test_cpu_contiguous(mode):
         assert fz(1.5).shape == () and fz(1.5) == 3.0
     check_infer_shape([x, s], cpu_contiguous(x[::s].T), [xv, 2])
     verify_grad(cpu_contiguous, [rand(5, 7, 2)], mode=mode, rng=np.random.RandomState(4))
+
+
+def test_cpu_contiguous_on_jax():
+    pytest.importorskip("jax")
+    from theano.tensor.extra_ops import cpu_contiguous
+
+    x = T.dmatrix("x")
+    f = theano.function([x], cpu_contiguous(x[::2].T) * 3, mode=theano.Mode(linker="jax"))
+    xv = rand(5, 3)
+    for _ in range(2):
+        np.testing.assert_allclose(np.asarray(f(xv)), 3 * xv[::2].T)

@@ -197,6 +197,10 @@ def _register_extra_ops():
         return
     jnp = _jnp()
 
+    @jax_funcify.register(eo.CpuContiguous)
+    def _jax_cpu_contiguous(op, node):
+        return lambda x: x  # a JAX array has no memory layout to fix: the values pass through
+
     @jax_funcify.register(eo.DiffOp)
     def _jax_diff(op, node):
         return lambda x: jnp.diff(x, n=op.n, axis=op.axis) if op.n else x
