@@ -15,11 +15,40 @@ The body of Q is ``theano.grad`` of P's body with the written values' gradients 
 gradients. ``truncate_gradient=k`` makes Q run only over the last ``k`` steps of P.
 """
 
-from theano.graph.basic import ancestors, clone_get_equiv, clone_replace
+import numpy as np
+
+from theano.graph.basic import Apply, ancestors, clone_get_equiv, clone_replace
+from theano.graph.op import Op
 from theano.scan.basic import _invariant_inputs
 from theano.scan.op import Buffer, Scan, _is_float
+from theano.tensor.type import TensorType
 
 __all__ = ["scan_grad"]
+
+
+class StackRecorded(Op):
+    """The recorded values of a tensor state (a list with one value per step; steps before the
+    loop's start are None) as one array whose rows are the steps, rows before the start zero: the
+    gradient loop reads a tensor state (an MRG random state, a shared matrix updated in the loop)
+    as an ordinary tensor buffer."""
+
+    __props__ = ()
+
+    def make_node(self, seq):
+        elem = seq.type.elem_type
+        out = TensorType(elem.dtype, (False,) + tuple(elem.broadcastable))()
+        return Apply(self, [seq], [out])
+
+    def perform(self, node, inputs, outputs):
+        values = inputs[0]
+        first = next((v for v in values if v is not None), None)
+        elem = node.outputs[0].type
+        if first is None:
+            outputs[0][0] = np.zeros((len(values),) + (0,) * (elem.ndim - 1), dtype=elem.dtype)
+            return
+        fill = np.zeros_like(np.asarray(first))
+        outputs[0][0] = np.stack([fill if v is None else np.asarray(v) for v in values]).astype(
+            elem.dtype, copy=False)
 
 
 def _zeros(v):
@@ -136,6 +165,8 @@ def _scan_grad(op, inputs, outputs, output_grads):
     # the recorded values of the untraced states, read again at each step
     for j, lst in enumerate(recorded):
         q_buffers.append(Buffer(reads=(0,), init="full", label=f"recorded state {j}"))
+        if isinstance(lst.type.elem_type, TensorType):
+            lst = StackRecorded()(lst)
         q_inits.append(lst)
         q_in.append(f_in[op._n_reads + j])
 

@@ -138,6 +138,7 @@ def test_dot_modulo_op_and_mult_mat_vect():
                [sum(int(a) * int(b) for a, b in zip(row, v[3:])) % mrg.M2 for row in mrg.A2p134]
         assert got.tolist() == want
         assert rng_mrg.ff_2p134(v).tolist() == want
+        assert rng_mrg.matVecModM(mrg.A1p134, v[:3], mrg.M1).tolist() == want[:3]
 
 
 # --------------------------------------------------------------------------------------------------

@@ -67,6 +67,11 @@ def _matvec_mod(a, s, m):
     return ((a[:, :, None] * s[None, :, :]) % m).sum(axis=1) % m
 
 
+def matVecModM(A, s, m):
+    """Theano's helper: ``(A @ s) mod m`` as int32, exact for entries below 2**31."""
+    return _matvec_mod(np.asarray(A, dtype="int64"), s, int(m)).astype("int32")
+
+
 def multMatVect(v, A, m1, B, m2):
     """Theano's helper: the first three numbers of the state ``v`` times ``A`` mod ``m1`` and the
     last three times ``B`` mod ``m2``, as an int32 vector of 6."""
