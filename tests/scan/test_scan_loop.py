@@ -221,3 +221,45 @@ def test_int_index_inside_the_step_stays_on_the_python_loop():
     np.testing.assert_allclose(f(xv), xv[:, 2] * 2 + xv[:, :2].sum(axis=1))
     with pytest.raises(IndexError):
         f(np.ones((4, 2)))
+
+
+def test_small_products_with_threaded_blas_run_the_compiled_loop_on_one_thread(monkeypatch):
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    from theano.link import blas_threads
+
+    def build():
+        x, h0, W = T.dtensor3("x"), T.dmatrix("h0"), T.dmatrix("W")
+        hs, _ = theano.scan(lambda xt, h, W: T.tanh(T.dot(h, W) + xt), sequences=x,
+                            outputs_info=h0, non_sequences=W)
+        cost = (hs ** 2).sum()
+        return theano.function([x, h0, W], [hs[-1], T.grad(cost, W)])
+
+    rs = np.random.RandomState(7)
+    args = rs.randn(12, 16, 64), rs.randn(16, 64) * 0.1, rs.randn(64, 64) * 0.1
+    single = build()(*args)          # BLAS on one thread here (tests/conftest.py)
+    with threadpoolctl.threadpool_limits(limits=2, user_api="blas"):
+        monkeypatch.setattr(blas_threads, "_libs", None)
+        if not blas_threads.multi_threaded():
+            pytest.skip("BLAS cannot run on two threads here")
+        seen = []
+        real = blas_threads.one_thread
+
+        def spy(fn, *a, **kw):
+            seen.append([get() for get, _ in blas_threads._libs])
+            return real(fn, *a, **kw)
+
+        monkeypatch.setattr(blas_threads, "one_thread", spy)
+        f = build()
+        outs = [f(*args) for _ in range(3)]
+        loops = [op._nb for op in _scan_ops(f) if isinstance(op._nb, _NumbaLoop)]
+        assert loops and all("one thread" in nb.decided.values() for nb in loops)
+        assert seen                                       # the loops ran with BLAS limited
+        assert all(get() == 2 for get, _ in blas_threads._libs)     # and restored
+        for out in outs:                                  # the same bits as on one thread
+            assert [o.tobytes() for o in out] == [o.tobytes() for o in single]
+    monkeypatch.setattr(blas_threads, "_libs", None)
+    x, h0, W = args
+    h = h0
+    for xt in x:
+        h = np.tanh(h @ W + xt)
+    np.testing.assert_allclose(single[0], h, rtol=1e-12)

@@ -1032,12 +1032,18 @@ class _NumbaLoop:
         if use is None:
             first = self._step_args(bufs, nonseqs, t0, n, 0)
             use = self._decide(first)
-            if use and self.limit and self.flops(*first) >= self.low:
-                # BLAS has several threads here and a product big enough to wake them: the
-                # per-node code limits each product's threads (link/blas_threads.py); the same
-                # limit around the compiled loop measured far slower on a busy machine, so
-                # such calls keep the per-node products
-                use = False
+            if use and self.limit:
+                flops = self.flops(*first)
+                if flops >= self.limit:
+                    # a product big enough for every BLAS thread: the per-node code, whose
+                    # products use them
+                    use = False
+                elif flops >= self.low:
+                    # BLAS has several threads here and small products that would wake them:
+                    # the compiled loop runs with BLAS on one thread (link/blas_threads.py), as
+                    # the per-node code runs each such product (an LSTM step: 3 times faster
+                    # than the per-node loop on a busy 2-core machine)
+                    use = "one thread"
             self.decided[key] = use
         if not use:
             return None
@@ -1057,7 +1063,12 @@ class _NumbaLoop:
         args += nonseqs
         args += self.consts
         try:
-            status, done, new = self.loop(*args)
+            if use == "one thread":
+                from theano.link import blas_threads
+
+                status, done, new = blas_threads.one_thread(self.loop, *args)
+            else:
+                status, done, new = self.loop(*args)
         except Exception as exc:
             from theano.link.numba.graph import _is_numba_error
 
