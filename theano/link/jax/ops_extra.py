@@ -13,21 +13,21 @@ computed counts) always need that path; docs/compatibility.md lists them.
 
 import numpy as np
 
+# The ops that keep the host fallback (their ``perform`` on NumPy copies, the graph op by op):
+# what they compute is Python, not array code. (Sparse ops, theano.sparse, too: scipy.sparse values
+# have no JAX array form.) docs/compatibility.md lists them. Defined before the imports, as
+# ops_mrg adds to it and may be imported while this module is.
+HOST_OPS = {
+    "PrintOp": "prints from Python each time the node runs",
+    "FromFunctionOp": "as_op: an arbitrary Python function of NumPy arrays",
+}
+
 from theano.link.jax.dispatch import (
     _check_index_array,
     _jnp,
     jax_funcify,
     runtime_check,
-)
-
-
-# The ops that keep the host fallback (their ``perform`` on NumPy copies, the graph op by op):
-# what they compute is Python, not array code. (Sparse ops, theano.sparse, too: scipy.sparse values
-# have no JAX array form.) docs/compatibility.md lists them.
-HOST_OPS = {
-    "PrintOp": "prints from Python each time the node runs",
-    "FromFunctionOp": "as_op: an arbitrary Python function of NumPy arrays",
-}
+)  # noqa: E402
 
 
 def static_int(v, what="value"):

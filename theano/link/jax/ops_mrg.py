@@ -15,9 +15,19 @@ other backends (a number of draws known only at run time runs them on the host).
 import numpy as np
 
 from theano.link.jax.dispatch import NotJittable, jax_funcify
+from theano.link.jax.ops_extra import HOST_OPS
 from theano.tensor.random.mrg import M1, M2, ChoiceFromUniform, MultinomialFromUniform, mrg_uniform
 
 _F32_NORM = np.float32(4.6566126e-10)
+
+HOST_OPS.update({
+    # products of two numbers below 2**31 reduced modulo m need 62 bits: JAX has no int64
+    # without x64. It only jumps stream states (Theano's helper), never inside a training graph.
+    "DotModulo": "exact 62-bit modular products (jumps MRG stream states)",
+    # the per-step values a forward scan recorded are a Python list: the gradient loop that reads
+    # them runs on the host (link/jax/control.py runs loops with recorded states there)
+    "StackRecorded": "stacks a Python list of the states a scan recorded (MRG draws in a loop)",
+})
 
 
 def _reduce(x, m):
