@@ -207,3 +207,47 @@ def test_gradient_of_the_gradient_and_a_start_offset_match_reference(loops):
             assert g.shape == w.shape
             np.testing.assert_allclose(g, w, rtol=1e-9, atol=1e-11)
     assert {k for k, _, _ in loops} == {"scan"}
+
+
+def _direct_scan(reverse, init):
+    """A Scan op built directly: a sequence read at offsets 0 and 2, a state read at 0 and
+    written at 1 and 2 (reversed: read at 2, written at 0 and 1; a window either way; 'full'
+    adds, 'head' sets), an output only written at 0, and an accumulator."""
+    from theano.scan.op import Buffer
+
+    s0, s2, h = T.dvector("s0"), T.dvector("s2"), T.dvector("h")
+    c = T.dscalar("c")
+    new1 = T.tanh(h * c + s0)
+    new2 = 0.5 * h - s2
+    out = (h * s2).sum() + T.zeros_like(s0)
+    acc = h.sum() * c
+    reads, writes = ((2,), (0, 1)) if reverse else ((0,), (1, 2))
+    st = Buffer(reads=reads, writes=writes, init=init, label="state")
+    bufs = [Buffer(reads=(0, 2)), st, Buffer(writes=(0,), init="none", label="out")]
+    return Scan([s0, s2, h, c], [new1, new2, out, acc], bufs, n_acc=1, n_nonseq=1,
+                reverse=reverse, name="direct")
+
+
+@pytest.mark.parametrize("init", ["full", "head"])
+@pytest.mark.parametrize("reverse", [False, True])
+def test_a_window_buffer_with_a_start_offset_matches_the_reference_perform(loops, reverse, init):
+    op = _direct_scan(reverse, init)
+    n, t0 = T.lscalar("n"), T.lscalar("t0")
+    seq, state, acc0, c = T.dmatrix("seq"), T.dmatrix("state"), T.dscalar("acc0"), T.dscalar("c")
+    outs = op(n, t0, seq, state, acc0, c)
+    rng = np.random.RandomState(5)
+    fj = theano.function([n, t0, seq, state, acc0, c], outs, mode=jax_mode())
+    fp = theano.function([n, t0, seq, state, acc0, c], outs,
+                         mode=theano.Mode(linker="py", optimizer="None"))
+    for steps, start in ((4, 2), (3, 0), (4, 2)):
+        seqv = rng.randn(12, 3)
+        # 'full': longer than the steps need (the rows past them come back unchanged);
+        # 'head': exactly the rows read before the first write
+        rows = 12 if init == "full" else min(op.buffers[1].writes)
+        statev = rng.randn(rows, 3)
+        args = (steps, start, seqv, statev, 0.25, 0.7)
+        got, want = loops.run(fj, *args), fp(*args)
+        for g, w in zip(got, want):
+            assert np.shape(g) == np.shape(w)
+            np.testing.assert_allclose(g, w, rtol=1e-12, atol=1e-12)
+    assert {k for k, _, _ in loops} == {"scan"}
