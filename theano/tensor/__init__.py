@@ -62,7 +62,6 @@ def __getattr__(name):
     import importlib
 
     if name in ("nnet", "signal", "shared_randomstreams", "raw_random", "random", "opt", "blas",
-                "nlinalg", "slinalg", "extra_ops", "fourier", "fft", "io", "xlogx", "sharedvar",
-                "inplace", "utils"):
+                "nlinalg", "slinalg", "extra_ops", "fft", "xlogx", "sharedvar", "inplace"):
         return importlib.import_module(f"theano.tensor.{name}")
     raise AttributeError(f"module 'theano.tensor' has no attribute {name!r}")
