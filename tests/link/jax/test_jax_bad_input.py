@@ -101,3 +101,32 @@ def test_a_graph_needing_run_time_values_still_switches_to_op_by_op():
         f(np.arange(6.0), 4)
     with pytest.raises(ValueError):
         g(np.arange(6.0), 4)
+
+
+def _first_lines(fns, args):
+    lines = []
+    for f in fns:
+        with pytest.raises(ValueError) as info:
+            f(*args)
+        msg = str(info.value)
+        assert "Apply node that caused the error" in msg and f"{HERE}\", line" in msg, msg
+        lines.append(msg.splitlines()[0])
+    return lines
+
+
+def test_elemwise_and_scan_errors_read_as_on_the_default_backend():
+    x = T.dmatrix("x")
+    h0 = T.dvector("h0")
+    n = T.lscalar("n")
+    # (n_steps given at run time sizes the output: this graph runs op by op, the loop a lax.scan)
+    hs, _ = theano.scan(lambda xt, h: T.tanh(xt + h), sequences=x, outputs_info=h0, n_steps=n)
+    out = hs.sum(axis=0) * h0
+    fns = [theano.function([x, h0, n], out, mode=m) for m in (jax_mode(), None)]
+    good = (np.ones((3, 2)), np.ones(2), 3)
+    ref = fns[1](*good)
+    for bad in ((np.ones((3, 2)), np.ones(2), 5),      # a sequence shorter than the steps
+                (np.ones((3, 2)), np.ones(2), -1),     # negative steps
+                (np.ones((3, 2)), np.ones(3), 3)):     # lengths 2 and 3 in one elementwise op
+        got, want = _first_lines(fns, bad)
+        assert got == want
+        np.testing.assert_allclose(fns[0](*good), ref, rtol=1e-12)

@@ -118,14 +118,14 @@ def _register_scan():
             # the first and the last offset, the row leaving it (final) stacked as an output
             return bool(b.reads) and len(b.writes) > 1
 
-        def layout(k, x, need, row_shape=None):
+        def layout(k, x, need, n, row_shape=None):
             """Buffer k as the loop starts: the outer value ('full'), its head rows then zeros
             ('head'), zeros ('none'); None where the row shape is not known yet."""
             b = op.buffers[k]
             if b.init == "full":
                 if x.shape[0] < need:
                     raise ValueError(
-                        f"scan: {op._label(k)} has {x.shape[0]} entries but the steps need "
+                        f"scan: {op._label(k)} has {x.shape[0]} entries but {n} steps need "
                         f"{need} (the loop reads or writes {b.span} position(s) ahead). Give "
                         "a longer sequence or fewer n_steps.")
                 return x
@@ -153,7 +153,7 @@ def _register_scan():
             lays, xs, carry0, plan, added = {}, [], [], [], {}
             for k, b in enumerate(op.buffers):
                 need = t0 + n + b.span
-                lay = lays[k] = layout(k, jnp.asarray(inits[k]) if k in inits else None, need)
+                lay = lays[k] = layout(k, jnp.asarray(inits[k]) if k in inits else None, need, n)
                 if not b.writes:
                     # a sequence: one stacked input per read offset
                     for a in b.reads:
@@ -289,7 +289,7 @@ def _register_scan():
                 mine, ys = ys[:len(b.writes)], ys[len(b.writes):]
                 lay = lays[k]
                 if lay is None:
-                    lay = layout(k, None, t0 + n + b.span, mine[0].shape[1:])
+                    lay = layout(k, None, t0 + n + b.span, n, mine[0].shape[1:])
                 if b.reads:
                     results.append(put(lay, t0 + b.writes[0], mine[0], False))
                     continue

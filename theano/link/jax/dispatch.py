@@ -189,11 +189,16 @@ def _fold(fn, xs):
 def _check_strict(node, args):
     """Theano's strict broadcasting, checked on the (static) shapes at trace time."""
     for d in range(node.outputs[0].ndim):
-        lengths = {a.shape[d] for a, v in zip(args, node.inputs) if not v.broadcastable[d]}
-        if len(lengths) > 1:
+        lengths = [a.shape[d] for a, v in zip(args, node.inputs) if not v.broadcastable[d]]
+        if len(set(lengths)) > 1:
+            # the message of the other backends (theano/tensor/elemwise.py)
+            a = lengths[0]
+            b = next(n for n in lengths if n != a)
             raise ValueError(
-                f"Input dimension mismatch: dimension {d} has lengths {sorted(lengths)} "
-                f"({', '.join(str(tuple(a.shape)) for a in args)})"
+                f"Input dimension mismatch: dimension {d} has length {a} in one input and {b} in "
+                f"another ({', '.join(str(tuple(a.shape)) for a in args)}). Theano broadcasts "
+                "only dimensions declared broadcastable; use T.addbroadcast or a row/col type if "
+                "you meant to broadcast."
             )
 
 
