@@ -108,11 +108,14 @@ def _register_scan():
                 return carry_loop(n, t0, inputs[2:])
             return run_loop(n, t0, inputs[2:])
 
-        # The usual layout (every buffer that is read and written written at one offset):
-        # a lax.scan whose carry is the rows still to be read
-        # (the taps), the accumulators and the untraced states, and whose stacked outputs are
-        # the rows written, as a hand-written loop would be. Step i of the lax.scan is time
-        # t0 + i (lax.scan's reverse=True runs the steps of a reversed loop backwards).
+        # A loop of n > 0 steps without a stop condition: a lax.scan whose carry is the rows
+        # still to be read (the taps), the accumulators and the untraced states, and whose
+        # stacked outputs are the rows written, as a hand-written loop would be. Per buffer:
+        # a sequence gives one stacked input per read offset; a buffer only written stacks
+        # its rows (put in place after the loop); a buffer read and written at one offset
+        # carries the rows between its reads and its write; one written at several offsets a
+        # window of rows (see ``window``). Step i of the lax.scan is time t0 + i (lax.scan's
+        # reverse=True runs the steps of a reversed loop backwards).
         def window(b):
             # read and written at several offsets: the carry is a window of every row between
             # the first and the last offset, the row leaving it (final) stacked as an output
