@@ -31,6 +31,18 @@ def _signal_axes(ndim):
     return tuple(range(1, ndim))
 
 
+def _checked_inputs(name, x, s, min_ndim, what):
+    x = as_tensor_variable(x)
+    s = as_tensor_variable(s)
+    if not x.dtype.startswith("float"):
+        raise TypeError(f"{name}: expects float32 or float64 values, got {x} ({x.type})")
+    if x.ndim < min_ndim:
+        raise TypeError(f"{name}: expects {what}, got {x} with {x.ndim} dimensions")
+    if s.ndim != 1 or not s.dtype.startswith(("int", "uint")):
+        raise TypeError(f"{name}: the signal shape must be an integer vector, got {s} ({s.type})")
+    return x, s
+
+
 class RFFTOp(Op):
     """``(x, s) -> rfftn(x, s)`` over every axis but the first, real and imaginary parts stacked
     on a new last axis. ``norm``: NumPy's 'backward' (None), 'ortho' or 'forward'."""
@@ -41,15 +53,8 @@ class RFFTOp(Op):
         self.norm = _NUMPY_NORM[norm]
 
     def make_node(self, x, s):
-        x = as_tensor_variable(x)
-        s = as_tensor_variable(s)
-        if not x.dtype.startswith("float"):
-            raise TypeError(f"rfft: the signals must be float32 or float64, got {x} ({x.type})")
-        if x.ndim < 2:
-            raise TypeError(f"rfft: expects a batch of signals (at least 2 dimensions: the first "
-                            f"is the batch), got {x} with {x.ndim}")
-        if s.ndim != 1 or not s.dtype.startswith(("int", "uint")):
-            raise TypeError(f"rfft: the signal shape must be an integer vector, got {s} ({s.type})")
+        x, s = _checked_inputs("rfft", x, s, 2, "a batch of signals (at least 2 dimensions: the "
+                               "first is the batch)")
         return Apply(self, [x, s], [TensorType(x.dtype, (False,) * (x.ndim + 1))()])
 
     def perform(self, node, inputs, outputs):
@@ -91,15 +96,7 @@ class IRFFTOp(Op):
         self.norm = _NUMPY_NORM[norm]
 
     def make_node(self, y, s):
-        y = as_tensor_variable(y)
-        s = as_tensor_variable(s)
-        if not y.dtype.startswith("float"):
-            raise TypeError(f"irfft: the spectra must be float32 or float64, got {y} ({y.type})")
-        if y.ndim < 3:
-            raise TypeError(f"irfft: expects a batch of spectra of shape (m, ..., n // 2 + 1, 2), got "
-                            f"{y} with {y.ndim} dimensions")
-        if s.ndim != 1 or not s.dtype.startswith(("int", "uint")):
-            raise TypeError(f"irfft: the signal shape must be an integer vector, got {s} ({s.type})")
+        y, s = _checked_inputs("irfft", y, s, 3, "a batch of spectra of shape (m, ..., n // 2 + 1, 2)")
         return Apply(self, [y, s], [TensorType(y.dtype, (False,) * (y.ndim - 1))()])
 
     def perform(self, node, inputs, outputs):

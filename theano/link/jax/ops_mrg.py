@@ -116,11 +116,18 @@ def _mrg_uniform(op, node):
     return mrg
 
 
-def _draw_count(op, n):
+def _draws(op, pvals, unis, n):
+    """The number of draws (a Python int while tracing; a traced one makes the graph run op by
+    op), checked against the uniforms as the reference ``perform`` does."""
     try:
-        return int(np.asarray(n))
-    except Exception as exc:     # a traced number of draws: the graph runs op by op
+        draws = int(np.asarray(n))
+    except Exception as exc:
         raise NotJittable(f"{op} with a number of draws known only at run time") from exc
+    rows = pvals.shape[0]
+    if unis.shape[0] != rows * draws:
+        raise ValueError(f"{op}: {unis.shape[0]} uniforms for {rows} rows and {draws} draws "
+                         "(need rows * draws)")
+    return draws
 
 
 def _first_above(cums, u):
@@ -138,11 +145,8 @@ def _multinomial_from_uniform(op, node):
     def multinomial(pvals, unis, n):
         import jax.numpy as jnp
 
-        draws = _draw_count(op, n)
+        draws = _draws(op, pvals, unis, n)
         rows, cats = pvals.shape
-        if unis.shape[0] != rows * draws:
-            raise ValueError(f"{op}: {unis.shape[0]} uniforms for {rows} rows and {draws} draws "
-                             "(need rows * draws)")
         cums = jnp.cumsum(pvals, axis=1)
         u = unis.reshape(draws, rows)                      # draw c of row r: unis[c * rows + r]
         above = cums[None, :, :] > u[:, :, None]           # (draws, rows, cats)
@@ -161,13 +165,10 @@ def _choice_from_uniform(op, node):
     def choice(pvals, unis, n):
         import jax.numpy as jnp
 
-        draws = _draw_count(op, n)
         rows, cats = pvals.shape
+        draws = _draws(op, pvals, unis, n)
         if not op.replace and draws > cats:
             raise ValueError(f"{op}: cannot draw {draws} outcomes without replacement out of {cats}")
-        if unis.shape[0] != rows * draws:
-            raise ValueError(f"{op}: {unis.shape[0]} uniforms for {rows} rows and {draws} draws "
-                             "(need rows * draws)")
         p = pvals
         cols = []
         for c in range(draws):
