@@ -5,18 +5,31 @@
   ``CrossentropySoftmaxArgmax1HotWithBias(x, b, y)`` (which never takes the log of a 0), and the
   softmax itself is taken from the fused op's second output;
 - its gradient ``softmax_grad(crossentropy_1hot_grad(g, sm, y), sm)`` ->
-  ``CrossentropySoftmax1HotWithBiasDx(g, sm, y)`` (``g * (sm - onehot)``, no division by ``sm``).
+  ``CrossentropySoftmax1HotWithBiasDx(g, sm, y)`` (``g * (sm - onehot)``, no division by ``sm``);
+- ``log(softmax(x)[idx])`` for any basic or advanced index (the negative log-likelihood written
+  ``-log(p_y_given_x[arange(n), y])``) -> ``logsoftmax(x)[idx]``, and its gradient
+  ``softmax_grad(inc_subtensor(zeros[idx], p / softmax(x)[idx]), sm)`` ->
+  ``d - sm * sum(d, -1)`` with ``d = inc_subtensor(zeros[idx], p)`` (no division by an entry of
+  the softmax that underflowed to 0).
 
 The ops live in ``theano.tensor.nnet.nnet``; when that module is missing nothing is registered.
 """
 
+import numpy as np
+
+from theano.graph.basic import Constant
 from theano.graph.rewriting.basic import node_rewriter
 from theano.graph.rewriting.db import register_stabilize
 from theano.scalar import basic as ts
 from theano.tensor.allocation import zeros
 from theano.tensor.basic import cast, shape_i
+from theano.tensor.allocation import Alloc
 from theano.tensor.elemwise import DimShuffle
-from theano.tensor.rewriting.utils import elemwise_of, fit_to
+from theano.tensor import math as tm
+from theano.tensor.subtensor import IncSubtensor, Subtensor
+from theano.tensor.subtensor_advanced import (AdvancedIncSubtensor, AdvancedIncSubtensor1,
+                                              AdvancedSubtensor, AdvancedSubtensor1)
+from theano.tensor.rewriting.utils import elemwise_of, fit_to, is_const
 
 try:
     from theano.tensor.nnet import nnet as _nn
@@ -94,3 +107,130 @@ if _nn is not None:
         return [fit_to(dx, out, [])]
 
     register_stabilize(local_crossentropy_softmax_grad, "stability", "nnet")
+
+
+_READS = (Subtensor, AdvancedSubtensor, AdvancedSubtensor1)
+_INCS = (IncSubtensor, AdvancedIncSubtensor, AdvancedIncSubtensor1)
+
+
+def _reads_part_of(read_node, inc_node):
+    """True if ``read_node`` reads exactly the part of its input that ``inc_node`` writes (the same
+    kind of index, the same index variables)."""
+    rop, iop = read_node.op, inc_node.op
+    ra, ia = read_node.inputs[1:], inc_node.inputs[2:]
+    if len(ra) != len(ia) or not all(_same_index(a, b) for a, b in zip(ra, ia)):
+        return False
+    if isinstance(iop, AdvancedIncSubtensor1):
+        return isinstance(rop, AdvancedSubtensor1)
+    read_cls = getattr(type(iop), "_read_op", None)
+    return read_cls is not None and rop == read_cls(iop.idx_list)
+
+
+def _same_index(a, b):
+    """The same variable, or two constants with the same value (not merged yet)."""
+    if a is b:
+        return True
+    if isinstance(a, Constant) and isinstance(b, Constant) and a.type == b.type:
+        return a.data.shape == b.data.shape and bool(np.all(a.data == b.data))
+    return False
+
+
+def _is_zeros(v):
+    """True if ``v`` is all zeros by construction (a constant, ``fill(t, 0)`` or ``alloc(0, ...)``)."""
+    if is_const(v, 0):
+        return True
+    fill_node = elemwise_of(v, ts.Second)
+    if fill_node is not None:
+        return is_const(fill_node.inputs[1], 0)
+    return v.owner is not None and isinstance(v.owner.op, Alloc) and is_const(v.owner.inputs[0], 0)
+
+
+def _divided_by(q, d, depth=0):
+    """``p`` such that ``q == p / d`` structurally (``p / d``, ``-(p / d)``, ``(p / d) * c``,
+    ``p * inv(d)``, ``(a / d) / c``), or None."""
+    if depth > 6:
+        return None
+    div = elemwise_of(q, ts.TrueDiv)
+    if div is not None:
+        a, b = div.inputs
+        if b is d:
+            return a
+        inner = _divided_by(a, d, depth + 1)
+        return None if inner is None else tm.true_div(inner, b)
+    inv = elemwise_of(q, ts.inv)
+    if inv is not None and inv.inputs[0] is d:
+        return tm.ones_like(d)
+    neg = elemwise_of(q, ts.neg)
+    if neg is not None:
+        inner = _divided_by(neg.inputs[0], d, depth + 1)
+        return None if inner is None else tm.neg(inner)
+    mul = elemwise_of(q, ts.Mul)
+    if mul is not None:
+        for i, f in enumerate(mul.inputs):
+            inner = _divided_by(f, d, depth + 1)
+            if inner is not None:
+                rest = mul.inputs[:i] + mul.inputs[i + 1:]
+                return tm.mul(inner, *rest) if rest else inner
+    return None
+
+
+if _nn is not None:
+
+    @node_rewriter([ts.log])
+    def local_log_of_indexed_softmax(fgraph, node):
+        """``log(softmax(x)[idx])`` -> ``logsoftmax(x)[idx]`` (any basic or advanced index)."""
+        part = node.inputs[0]
+        read = part.owner
+        if read is None or not isinstance(read.op, _READS):
+            return None
+        sm = read.inputs[0]
+        if sm.owner is None or not isinstance(sm.owner.op, _nn.Softmax):
+            return None
+        logsm = _nn.logsoftmax_op(sm.owner.inputs[0])
+        return [fit_to(read.op(logsm, *read.inputs[1:]), node.outputs[0], [])]
+
+    register_stabilize(local_log_of_indexed_softmax, "stability", "nnet")
+
+    @node_rewriter([_nn.SoftmaxGrad])
+    def local_softmax_grad_of_indexed_quotient(fgraph, node):
+        """``softmax_grad(inc_subtensor(zeros[idx], p / sm[idx]), sm)`` (the gradient of
+        ``log(sm[idx])``) -> ``d - sm * sum(d, -1)`` with ``d = inc_subtensor(zeros[idx], p)``:
+        ``dy * sm`` is ``d`` whether the part is incremented or set, repeated indices included."""
+        dy, sm = node.inputs
+        inc = dy.owner
+        if inc is None or not isinstance(inc.op, _INCS) or getattr(inc.op, "inplace", False):
+            return None
+        base, q = inc.inputs[:2]
+        if not _is_zeros(base) or q.owner is None:
+            return None
+        for cand in _candidate_reads(q):
+            r = cand.owner
+            if r.inputs[0] is not sm or not _reads_part_of(r, inc):
+                continue
+            p = _divided_by(q, cand)
+            if p is None:
+                continue
+            if p.dtype != q.dtype:
+                p = cast(p, q.dtype)
+            d = inc.op(base, p, *inc.inputs[2:])
+            res = d - sm * tm.sum(d, axis=-1, keepdims=True)
+            return [fit_to(res, node.outputs[0], [sm])]
+        return None
+
+    register_stabilize(local_softmax_grad_of_indexed_quotient, "stability", "nnet")
+
+
+def _candidate_reads(q, depth=0, out=None):
+    """Subtensor-like reads found among the factors of ``q`` (through mul/true_div/neg/inv)."""
+    out = [] if out is None else out
+    if depth > 6 or q.owner is None:
+        return out
+    if isinstance(q.owner.op, _READS):
+        out.append(q)
+        return out
+    for cls in (ts.TrueDiv, ts.inv, ts.neg, ts.Mul):
+        n = elemwise_of(q, cls)
+        if n is not None:
+            for v in n.inputs:
+                _candidate_reads(v, depth + 1, out)
+    return out
