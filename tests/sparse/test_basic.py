@@ -69,7 +69,13 @@ def test_type_constructors_and_filter():
     with pytest.raises(TypeError, match="dense"):
         t.filter(m.toarray())
     with pytest.raises(TypeError, match="csc"):
-        t.filter(m.tocsr())
+        t.filter(m.tocsr(), strict=True)
+    for fmt in ("csr", "bsr", "coo", "lil"):       # another format is re-formatted, same entries
+        other = m.asformat(fmt)
+        got = t.filter(other)
+        assert got.format == "csc" and got.dtype == np.float64 and got is not other
+        assert (got != m).nnz == 0
+    assert S.SparseType("csr", "float32").filter(m, allow_downcast=True).format == "csr"
     with pytest.raises(TypeError):
         S.SparseType("csc", "float32").filter(m)  # float64 into float32: refused without downcast
     assert S.SparseType("csc", "float32").filter(m, allow_downcast=True).dtype == np.float32
@@ -82,9 +88,28 @@ def test_function_rejects_dense_value_naming_the_input():
     f = theano.function([x], S.sp_sum(x))
     with pytest.raises(TypeError, match="xin"):
         f(np.ones((2, 2)))
-    with pytest.raises(TypeError, match="csr"):
-        f(sp.csc_matrix(np.ones((2, 2))))
     assert f(sp.csr_matrix(np.ones((2, 2)))) == 4.0
+
+
+@pytest.mark.parametrize("mode", ["py", None])
+def test_function_reformats_another_sparse_format(mode):
+    # Theano 1.0: a csc matrix given for a csr input is converted (the entries are kept)
+    m = theano.Mode(linker="py") if mode else None
+    x = S.csr_matrix("xin")
+    y = T.dmatrix("y")
+    f = theano.function([x, y], S.structured_dot(x, y), mode=m)
+    v = spm((4, 3), "csc")
+    yv = np.random.RandomState(2).randn(3, 2)
+    for _ in range(2):
+        assert_allclose(f(v, yv), v.toarray() @ yv)
+        assert_allclose(f(v.tocoo(), yv), v.toarray() @ yv)
+    r = theano.function([theano.In(x, borrow=True, mutable=True)], S.remove0(x), mode=m)
+    z = sp.csc_matrix((np.array([1.0, 0.0, 2.0]), (np.array([0, 1, 2]), np.array([0, 1, 1]))),
+                      shape=(3, 3))
+    for _ in range(2):
+        out = r(z)
+        assert out.format == "csr" and out.nnz == 2 and z.nnz == 3   # the caller's matrix intact
+        assert_allclose(out.toarray(), z.toarray())
 
 
 def test_shared_and_constant():
@@ -461,8 +486,11 @@ def test_bsr_values_and_transpose():
     run_all([x], S.dense_from_sparse(x), [m], m.toarray())
     run_all([x], x.T, [m], m.toarray().T)
     run_all([x], S.sp_sum(x, axis=0), [m], m.toarray().sum(axis=0))
+    run_all([x], S.sp_sum(x), [m], m.toarray().sum())
+    # a csr value for a bsr input is re-formatted (Theano 1.0), then summed like the bsr one
+    run_all([x], S.sp_sum(x), [m.tocsr()], m.toarray().sum())
     with pytest.raises(TypeError, match="bsr"):
-        theano.function([x], S.sp_sum(x))(m.tocsr())
+        x.type.filter(m.tocsr(), strict=True)
 
 
 def test_may_share_memory():

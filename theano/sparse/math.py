@@ -681,7 +681,11 @@ class SpSum(Op):
 
     def perform(self, node, inputs, out):
         (x,) = inputs
-        r = x.sum() if self.axis is None else np.asarray(x.sum(axis=self.axis)).reshape(-1)
+        if self.axis is None:
+            # SciPy's bsr sum over both axes fails (it builds a 3-d np.matrix); the entries are data
+            r = x.data.sum() if x.format == "bsr" else x.sum()
+        else:
+            r = np.asarray(x.sum(axis=self.axis)).reshape(-1)
         out[0][0] = np.asarray(r, dtype=node.outputs[0].dtype)
 
     def grad(self, inputs, g):

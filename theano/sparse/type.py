@@ -95,11 +95,15 @@ class SparseType(Type):
                 f"value is never converted implicitly: pass scipy.sparse.{self.format}_matrix(value), "
                 "or use a dense input (theano.tensor.matrix) and theano.sparse."
                 f"{self.format}_from_dense.")
-        if value.format != self.format:
-            raise TypeError(f"{self} expected a {self.format} matrix, got {_describe(value)}; convert "
-                            f"it first with value.asformat('{self.format}')")
         if value.ndim != 2:
             raise TypeError(f"{self} expected a 2-d matrix, got {value.ndim} dimensions")
+        if value.format != self.format:
+            if strict:
+                raise TypeError(f"{self} expected a {self.format} matrix, got {_describe(value)}; "
+                                f"convert it first with value.asformat('{self.format}')")
+            # another sparse format holds the same entries: re-format it (as Theano 1.0 did), a
+            # copy in O(nnz), never a densification
+            value = value.asformat(self.format)
         if value.dtype == self._np_dtype:
             return value
         if strict:
