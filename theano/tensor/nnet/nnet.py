@@ -3,6 +3,7 @@
 Op classes here are stable names the graph rewriter may match on:
 
 - ``Softmax``: row-wise softmax over the last axis (``softmax``); its gradient is ``SoftmaxGrad``.
+- ``SoftmaxWithBias``: ``softmax(x + b)`` for a bias vector (``softmax_with_bias``).
 - ``LogSoftmax``: ``log(softmax(x))`` computed stably in one step (``logsoftmax``).
 - ``CrossentropyCategorical1Hot``: ``-log(coding[i, y[i]])`` for a matrix of probabilities and a
   vector of integer class indices; its gradient is ``CrossentropyCategorical1HotGrad``.
@@ -36,7 +37,7 @@ from theano.tensor.type import TensorType
 __all__ = [
     "sigmoid", "softplus", "ultra_fast_sigmoid", "hard_sigmoid", "relu", "elu", "selu", "softsign",
     "Softmax", "SoftmaxGrad", "LogSoftmax", "softmax", "softmax_op", "softmax_grad", "logsoftmax",
-    "logsoftmax_op", "softmax_graph", "softmax_with_bias",
+    "logsoftmax_op", "softmax_graph", "softmax_with_bias", "SoftmaxWithBias",
     "CrossentropyCategorical1Hot", "CrossentropyCategorical1HotGrad", "crossentropy_categorical_1hot",
     "crossentropy_categorical_1hot_grad", "categorical_crossentropy", "binary_crossentropy",
     "sigmoid_binary_crossentropy",
@@ -310,8 +311,8 @@ softmax_grad_op = SoftmaxGrad()
 logsoftmax_op = LogSoftmax()
 
 
-def softmax_grad(dy, sm):
-    return softmax_grad_op(dy, sm)
+# Theano 1.0 names the op instance ``softmax_grad``
+softmax_grad = softmax_grad_op
 
 
 def _as_row_if_vector(c):
@@ -343,13 +344,51 @@ def softmax_graph(c):
     return e / tm.sum(e, axis=-1, keepdims=True)
 
 
-def softmax_with_bias(x, b):
-    """``softmax(x + b)`` for a matrix ``x`` and a bias vector ``b``."""
-    x, b = as_tensor_variable(x), as_tensor_variable(b)
-    if x.ndim != 2 or b.ndim != 1:
-        raise TypeError(f"softmax_with_bias: x must be a matrix and b a vector, got {x.ndim}-d and "
-                        f"{b.ndim}-d")
-    return softmax(x + b)
+class SoftmaxWithBias(Op):
+    """``softmax(x + b)`` for a matrix ``x`` and a bias vector ``b`` (one per column), computed
+    stably. The canonicalize phase rewrites it to ``Softmax(x + b)`` so that the stabilizing
+    rewrites of the softmax (log-softmax, the fused 1-hot cross-entropy) see through it."""
+
+    __props__ = ()
+
+    def make_node(self, x, b):
+        x = _float_input(x, "SoftmaxWithBias", "x")
+        b = _float_input(b, "SoftmaxWithBias", "b")
+        if x.ndim != 2 or b.ndim != 1:
+            raise TypeError(f"SoftmaxWithBias: x must be a matrix and b a vector, got {x.ndim}-d and "
+                            f"{b.ndim}-d")
+        dtype = ts.upcast(x.dtype, b.dtype)
+        bcast = (x.broadcastable[0], x.broadcastable[1] and b.broadcastable[0])
+        return Apply(self, [x, b], [TensorType(dtype, bcast)()])
+
+    def perform(self, node, inputs, output_storage):
+        x, b = inputs
+        if b.shape[0] != x.shape[1]:
+            raise ValueError(f"SoftmaxWithBias: b has length {b.shape[0]} but x has {x.shape[1]} "
+                             "columns")
+        z = np.asarray(x + b, dtype=node.outputs[0].dtype)
+        output_storage[0][0] = _stable_softmax(z)
+
+    def infer_shape(self, node, input_shapes):
+        return [input_shapes[0]]
+
+    def L_op(self, inputs, outputs, output_grads):
+        x, b = inputs
+        dz = softmax_grad(output_grads[0], outputs[0])
+        return [cast(dz, x.dtype), cast(tm.sum(dz, axis=0), b.dtype)]
+
+    def R_op(self, inputs, eval_points):
+        ex, eb = eval_points
+        if ex is None and eb is None:
+            return [None]
+        x, b = inputs
+        ev = zeros_like(x + b) if ex is None else ex
+        if eb is not None:
+            ev = ev + eb.dimshuffle("x", 0)
+        return [softmax_grad(ev, self(x, b))]
+
+
+softmax_with_bias = SoftmaxWithBias()
 
 
 # -------------------------------------------------------------------------------------------------

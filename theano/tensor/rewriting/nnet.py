@@ -1,5 +1,6 @@
 """Stabilizing rewrites of the neural-network ops:
 
+- ``softmax_with_bias(x, b)`` -> ``softmax(x + b)`` (canonicalize), so the rewrites below see it;
 - ``log(softmax(x))`` -> ``logsoftmax(x)``;
 - ``crossentropy_categorical_1hot(softmax(x [+ b]), y)`` -> the fused
   ``CrossentropySoftmaxArgmax1HotWithBias(x, b, y)`` (which never takes the log of a 0), and the
@@ -19,7 +20,7 @@ import numpy as np
 
 from theano.graph.basic import Constant
 from theano.graph.rewriting.basic import node_rewriter
-from theano.graph.rewriting.db import register_stabilize
+from theano.graph.rewriting.db import register_canonicalize, register_stabilize
 from theano.scalar import basic as ts
 from theano.tensor.allocation import zeros
 from theano.tensor.basic import cast, shape_i
@@ -56,6 +57,14 @@ def _softmax_parts(sm):
 
 
 if _nn is not None:
+
+    @node_rewriter([_nn.SoftmaxWithBias])
+    def local_softmax_with_bias_to_softmax(fgraph, node):
+        """``softmax_with_bias(x, b)`` -> ``softmax(x + b)``, the form the other rewrites read."""
+        x, b = node.inputs
+        return [fit_to(_nn.softmax_op(x + b.dimshuffle("x", 0)), node.outputs[0], [])]
+
+    register_canonicalize(local_softmax_with_bias_to_softmax, "nnet", fast_compile=True)
 
     @node_rewriter([ts.log])
     def local_log_softmax(fgraph, node):
