@@ -426,7 +426,7 @@ def test_product_of_a_sequence_and_a_weight_is_computed_before_the_loop(row_ndim
             outputs_info=h0, non_sequences=[Wx, Wh], n_steps=9)[0])(*vals)
 
 
-def test_sequence_read_elsewhere_too_stays_in_the_loop():
+def test_sequence_read_elsewhere_too_gets_its_product_as_a_sequence_beside_it():
     x, h0, W = T.dmatrix("x"), T.dvector("h0"), T.dmatrix("W")
     hs, _ = theano.scan(lambda xt, h, W: T.dot(xt, W) + h + xt[:1].sum(),
                         sequences=x, outputs_info=h0, non_sequences=W)
@@ -439,4 +439,40 @@ def test_sequence_read_elsewhere_too_stays_in_the_loop():
         want.append(h)
     np.testing.assert_allclose(f(*vals), np.array(want), rtol=1e-12)
     (op,) = _scan_ops(f)
-    assert op.n_nonseq == 1
+    # x stays a sequence (xt[:1] reads it); dot(x, W) is a second sequence computed before the
+    # loop, so W is no longer read inside it
+    assert op.n_nonseq == 0
+    assert [b.init for b in op.buffers].count("full") == 2
+    first = f(*vals)
+    for _ in range(50):
+        assert f(*vals).tobytes() == first.tobytes()
+
+
+def test_gradient_loop_reads_the_forward_loops_hoisted_product():
+    # an LSTM-like step: the gradient loop recomputes dot(x[t], Wx), now read from the product
+    # the forward loop reads too (one product before both loops)
+    from theano.tensor.math import Dot
+
+    x, h0, Wx, Wh = T.dtensor3("x"), T.dmatrix("h0"), T.dmatrix("Wx"), T.dmatrix("Wh")
+    hs, _ = theano.scan(lambda xt, h, Wx, Wh: T.tanh(T.dot(xt, Wx) + T.dot(h, Wh)),
+                        sequences=x, outputs_info=h0, non_sequences=[Wx, Wh])
+    cost = (hs ** 2).sum()
+    gWx, gWh = T.grad(cost, [Wx, Wh])
+    f = theano.function([x, h0, Wx, Wh], [cost, gWx, gWh])
+    ref = theano.function([x, h0, Wx, Wh], [cost, gWx, gWh], mode=theano.Mode(linker="py"))
+    rng = np.random.RandomState(3)
+    vals = [rng.randn(6, 4, 5), rng.randn(4, 3) * 0.1, rng.randn(5, 3) * 0.3, rng.randn(3, 3) * 0.3]
+    got = f(*vals)
+    for a, b in zip(got, ref(*vals)):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+    # finite differences on one weight
+    eps, (i, j) = 1e-6, (2, 1)
+    up = [v.copy() for v in vals]
+    dn = [v.copy() for v in vals]
+    up[2][i, j] += eps
+    dn[2][i, j] -= eps
+    np.testing.assert_allclose(got[1][i, j], (f(*up)[0] - f(*dn)[0]) / (2 * eps), rtol=1e-6)
+    outer_dots = [n for n in f.maker.fgraph.toposort() if isinstance(n.op, Dot)]
+    assert len(outer_dots) == 1          # dot(x, Wx), once, read by both loops
+    for _ in range(50):
+        assert [o.tobytes() for o in f(*vals)] == [o.tobytes() for o in got]

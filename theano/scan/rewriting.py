@@ -13,8 +13,10 @@ it needs. ``scan_prune_unused`` gives the loop back without
 Buffers that the loop reads, untraced states and the stop condition always stay (later steps need
 them), and so does every outer output that has a client.
 
-``scan_push_out_sequence_dot`` turns ``dot(x[t], W)`` (``x`` a sequence read nowhere else, ``W`` a
-non-sequence) into a read of a new sequence ``dot(x, W)`` computed before the loop. Each row is the
+``scan_push_out_sequence_dot`` turns ``dot(x[t], W)`` (``x`` a sequence, ``W`` a non-sequence) into a
+read of a sequence ``dot(x, W)`` computed before the loop, in place of ``x`` where nothing else
+reads it, else beside it (a gradient loop recomputing the forward product: the product before
+the loop is then the forward loop's, merged). Each row is the
 same product, but BLAS may round a matrix-matrix product differently from the per-row products
 (last-bit differences, seen for vector rows).
 
@@ -172,8 +174,11 @@ def scan_push_out_sequence_dot(fgraph, node):
             continue
         xt, w = n.inputs
         j = nonseq_pos.get(w)
-        if j is None or w.ndim != 2 or xt.ndim not in (1, 2) or uses.get(xt) != 1:
+        if j is None or w.ndim != 2 or xt.ndim not in (1, 2):
             continue
+        # read only here: the product replaces the sequence; read elsewhere too (a gradient
+        # loop's dot(x[t].T, dz)): the product is a new sequence beside it
+        alone = uses.get(xt) == 1
         found = None
         for k, b in enumerate(op.buffers):
             if b.init == "full" and not b.writes and len(b.reads) == 1 and \
@@ -195,17 +200,23 @@ def scan_push_out_sequence_dot(fgraph, node):
         yt = out.type()
         yt.name = f"{out}[t]"
         inner_in = list(op.inner_inputs)
-        inner_in[op._read_pos[k][0]] = yt
         inner_out = clone_replace(op.inner_outputs, {out: yt})
         b = op.buffers[k]
         buffers = list(op.buffers)
-        buffers[k] = Buffer(b.reads, b.writes, b.init, b.label)
+        new_inputs = list(node.inputs)
+        if alone:
+            inner_in[op._read_pos[k][0]] = yt
+            buffers[k] = Buffer(b.reads, b.writes, b.init, b.label)
+            new_inputs[2 + init_pos[k]] = Y
+        else:
+            # a new last buffer: its read is the last buffer read, its outer value the last init
+            inner_in.insert(op._n_reads, yt)
+            buffers.append(Buffer(b.reads, (), "full", f"dot({b.label or 'sequence'}, W)"))
+            new_inputs.insert(2 + len(init_pos), Y)
         new_op = Scan(inner_in, inner_out, buffers, n_acc=op.n_acc, n_untraced=op.n_untraced,
                       n_nonseq=op.n_nonseq, reverse=op.reverse, as_while=op.as_while,
                       truncate_gradient=op.truncate_gradient, mode=op.mode, name=op.name,
                       record_untraced=op.record_untraced)
-        new_inputs = list(node.inputs)
-        new_inputs[2 + init_pos[k]] = Y
         return new_op.make_node(*new_inputs).outputs
     return None
 
