@@ -174,6 +174,23 @@ CASES = [
                            np.sum(_softmax_rows(v + b) - np.eye(3)[y], axis=0)]),
          ["local_crossentropy_softmax_fused", "local_crossentropy_softmax_grad"], wrt=[0, 1],
          scale=1.0),
+    Case("-log(softmax(X)[arange(n), y]) (the tutorials' negative log-likelihood)",
+         lambda d: ([_mat(d), T.lvector("y")],
+                    lambda x, y: -T.log(T.nnet.softmax(x)[T.arange(y.shape[0]), y])),
+         lambda d: [_rows(d), np.array([2, 0, 1, 1])],
+         lambda v, y: (-sp.log_softmax(v, axis=1)[np.arange(4), y],
+                       [_softmax_rows(v) - np.eye(3)[y]]),
+         ["local_log_of_indexed_softmax", "local_softmax_grad_of_indexed_quotient"], wrt=[0],
+         scale=1.0),
+    # forward only: the gradient through the view (the view's adjoint between 1 / s and
+    # s * (1 - s)) is not cancelled (docs/compatibility.md)
+    Case("log(sigmoid(X).T[1:]), log(1 - flatten(sigmoid(X)))",
+         lambda d: ([_mat(d)], lambda x: T.concatenate(
+             [T.log(T.nnet.sigmoid(x).T[1:]).flatten(),
+              T.log(_one(d) - T.flatten(T.nnet.sigmoid(x)))])),
+         lambda d: [_rows(d)],
+         lambda v: (np.concatenate([sp.log_expit(v).T[1:].ravel(), sp.log_expit(-v).ravel()]), []),
+         ["local_log_sigmoid_through_views"], wrt=[]),
     Case("log(1 + x), exp(x) - 1 near 0",
          lambda d: ([_vec(d)], lambda x: T.log(1 + x) + (T.exp(x) - 1)),
          lambda d: [np.array([1e-30, -1e-25, 1e-12, 0.25], dtype=d)],
@@ -192,7 +209,8 @@ ALL_FIRED = {"local_sigmoid_products", "local_one_minus_sigmoid", "local_log_exp
              "local_log1p", "local_log_sum_exp", "local_log_softmax", "local_expm1",
              "local_inverse_pairs", "local_crossentropy_softmax_fused",
              "local_crossentropy_softmax_grad", "local_sum_over_exp_sum",
-             "local_sigmoid_sum_factor"}
+             "local_sigmoid_sum_factor", "local_log_of_indexed_softmax",
+             "local_softmax_grad_of_indexed_quotient", "local_log_sigmoid_through_views"}
 
 
 def _graph(case, dtype):

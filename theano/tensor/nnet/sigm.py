@@ -1,5 +1,17 @@
-"""Theano's ``theano.tensor.nnet.sigm`` names, re-exported (no logic here)."""
+"""Theano's ``theano.tensor.nnet.sigm`` names, re-exported (no logic here).
 
+``ScalarSigmoid`` / ``ScalarSoftplus`` are Theano 1.0's names of the scalar op classes (the
+``scalar_op`` of the ``sigmoid`` / ``softplus`` elementwise ops), ``scalar_sigmoid`` /
+``scalar_softplus`` their instances.
+"""
+
+from theano.scalar.basic import Sigmoid as ScalarSigmoid
+from theano.scalar.basic import Softplus as ScalarSoftplus
+from theano.scalar.basic import sigmoid as scalar_sigmoid
+from theano.scalar.basic import softplus as scalar_softplus
+from theano.tensor.inplace import sigmoid_inplace, softplus_inplace
 from theano.tensor.nnet.nnet import hard_sigmoid, sigmoid, softplus, ultra_fast_sigmoid
 
-__all__ = ["sigmoid", "softplus", "ultra_fast_sigmoid", "hard_sigmoid"]
+__all__ = ["sigmoid", "softplus", "ultra_fast_sigmoid", "hard_sigmoid", "sigmoid_inplace",
+           "softplus_inplace", "ScalarSigmoid", "ScalarSoftplus", "scalar_sigmoid",
+           "scalar_softplus"]

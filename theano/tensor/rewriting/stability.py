@@ -16,6 +16,9 @@ finite. The rewrites here run in the ``stabilize`` phase:
   It rewrites only when the number of "dangerous" factors (divisions by a sigmoid or a sum of
   exps, exps that can overflow) goes down, so it never loops.
 - ``local_one_minus_sigmoid``: ``1 - sigmoid(u)`` -> ``sigmoid(-u)`` (no cancellation).
+- ``local_log_sigmoid_through_views``: ``log(R(sigmoid(u)))`` -> ``-softplus(-R(u))`` and
+  ``log(1 - R(sigmoid(u)))`` -> ``-softplus(R(u))`` where ``R`` is a chain of reshapes,
+  dimshuffles and (advanced) subtensors, which commute with an elementwise function.
 - ``local_log_exp_sum``: ``log(exp(a) + exp(b) + ...)`` -> ``m + log(exp(a - m) + exp(b - m) + ...)``
   with ``m = maximum(a, b, ...)``.
 - ``local_softmax_grad_of_quotient``: ``softmax_grad(p / sm, sm)`` (the gradient of
@@ -35,9 +38,12 @@ from theano.tensor import math as tm
 from theano.tensor.basic import constant, fill
 from theano.tensor.elemwise import CAReduce, DimShuffle, Elemwise
 from theano.tensor.nnet.nnet import Softmax, SoftmaxGrad, softmax_op
+from theano.tensor.reshaping import Reshape
+from theano.tensor.subtensor import Subtensor
+from theano.tensor.subtensor_advanced import AdvancedSubtensor, AdvancedSubtensor1
 from theano.tensor.rewriting.math import (_is_max_shifted, axes_size, is_max_reduce,
                                           safe_exp_shift, shift_parts)
-from theano.tensor.rewriting.utils import elemwise_of, fit_to, is_const, scalar_const
+from theano.tensor.rewriting.utils import elemwise_of, fit_to, is_const, is_elemwise, scalar_const
 
 # Bounds that keep the parse cheap on big gradient graphs.
 _MAX_DEPTH = 14
@@ -617,10 +623,69 @@ def local_one_minus_sigmoid(fgraph, node):
     u, s = sg
     if u.dtype != out.dtype:
         return None
+    clients = fgraph.clients.get(out, []) if fgraph is not None else []
+    if clients and all(not isinstance(c, str) and is_elemwise(c, ts.log) for c, _ in clients):
+        # only logs read it: log(sigmoid(-s*u)) is -softplus(s*u) directly (going through
+        # sigmoid(-u) would leave log(sigmoid(-u)) -> -softplus(-(-u)) to the log rewrite)
+        res = tm.neg(tm.softplus(_signed(u, s)))
+        return {c.outputs[0]: fit_to(res, c.outputs[0], node.inputs) for c, _ in clients}
     return [fit_to(tm.sigmoid(_signed(u, -s)), out, node.inputs)]
 
 
 register_stabilize(local_one_minus_sigmoid, "stability")
+
+
+_VIEW_OPS = (Reshape, DimShuffle, Subtensor, AdvancedSubtensor, AdvancedSubtensor1)
+
+
+def _sigmoid_under_views(v):
+    """(u, rebuild) when ``v`` is ``R(sigmoid(u))`` for a non-empty chain ``R`` of ops that only
+    pick or rearrange elements; ``rebuild(w)`` applies the same chain to ``w``. None otherwise."""
+    chain = []
+    while v.owner is not None and isinstance(v.owner.op, _VIEW_OPS) and len(chain) < 8:
+        chain.append(v.owner)
+        v = v.owner.inputs[0]
+    sg = elemwise_of(v, ts.sigmoid)
+    if not chain or sg is None:
+        return None
+
+    def rebuild(w):
+        for n in reversed(chain):
+            w = n.op(w, *n.inputs[1:])
+        return w
+
+    return sg.inputs[0], rebuild
+
+
+@node_rewriter([ts.log, ts.log1p])
+def local_log_sigmoid_through_views(fgraph, node):
+    """``log(R(sigmoid(u)))`` -> ``-softplus(-R(u))``; ``log(1 - R(sigmoid(u)))`` and
+    ``log1p(-R(sigmoid(u)))`` -> ``-softplus(R(u))`` (``R``: reshapes, dimshuffles, subtensors)."""
+    out = node.outputs[0]
+    (arg,) = node.inputs
+    flip = None
+    if is_elemwise(node, ts.log):
+        sub = elemwise_of(arg, ts.Sub)
+        if sub is not None and is_const(sub.inputs[0], 1):
+            arg, flip = sub.inputs[1], True
+        else:
+            flip = False
+    else:
+        neg = elemwise_of(arg, ts.neg)
+        if neg is not None:
+            arg, flip = neg.inputs[0], True
+    if flip is None:
+        return None
+    found = _sigmoid_under_views(arg)
+    if found is None:
+        return None
+    u, rebuild = found
+    inner = rebuild(u)
+    res = tm.neg(tm.softplus(inner if flip else tm.neg(inner)))
+    return [fit_to(res, out, [])]
+
+
+register_stabilize(local_log_sigmoid_through_views, "stability")
 
 
 @node_rewriter([ts.log])
