@@ -271,3 +271,51 @@ def test_stack_axis_must_be_static_int():
     for bad in (T.lscalar(), 1.5, "0"):
         with pytest.raises(TypeError, match="axis"):
             T.stack([x, x], axis=bad)
+
+
+# ---- 0-d tensors <-> theano.scalar variables ------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", [theano.Mode(linker="py"), None])
+def test_scalar_from_tensor_and_back(mode):
+    import theano.scalar as scal
+
+    x = T.dscalar("x")
+    s = T.scalar_from_tensor(x * 2)
+    assert isinstance(s.type, scal.Scalar) and s.type.dtype == "float64"
+    assert s.owner.op is T.scalar_from_tensor
+    y = T.tensor_from_scalar(s) ** 2
+    assert y.type == T.dscalar().type
+    g = theano.grad(y, x)
+    f = theano.function([x], [s, y, g], mode=mode)
+    for v in (3.0, -1.5):  # y = 4 x^2, dy/dx = 8 x
+        sv, yv, gv = f(v)
+        assert type(sv) is np.float64 and sv == 2 * v
+        assert isinstance(yv, np.ndarray) and yv.shape == () and yv == 4 * v * v
+        np.testing.assert_allclose(gv, 8 * v)
+    ls = T.lscalar()
+    fi = theano.function([ls], T.scalar_from_tensor(ls), mode=mode)
+    for v in (5, 7):
+        out = fi(np.asarray(v))
+        assert type(out) is np.int64 and out == v
+    verify_grad(lambda t: T.tensor_from_scalar(T.scalar_from_tensor(t)) * 3, [np.asarray(1.25)],
+                rng=np.random.RandomState(0))
+
+
+def test_tensor_from_scalar_constants_and_as_tensor_variable():
+    import theano.scalar as scal
+
+    s = scal.constant(56)
+    t = T.as_tensor_variable(s)
+    assert t.owner.op is T.tensor_from_scalar and t.type == T.bscalar().type
+    assert run(t) == 56 and run(t).dtype == np.int8
+    assert run(theano.grad(t, s)) == 0          # an integer input: zero gradient
+    sf = scal.constant(56.0)
+    tf = T.as_tensor_variable(sf)
+    assert tf.dtype == "float32" and run(theano.grad(tf, sf)) == 1
+    assert run(t.shape).tolist() == []           # infer_shape: a 0-d tensor
+    with pytest.raises(TypeError):
+        T.tensor_from_scalar(T.dscalar())
+    with pytest.raises(TypeError):
+        T.scalar_from_tensor(T.dvector())
+    assert T.scal is scal

@@ -274,3 +274,80 @@ def test_outputs_never_alias_inputs(mode):
     for sop in (ts.identity, ts.real, ts.imag):
         assert not np.shares_memory(sop.impl(a, out_dtypes=["float64"]), a)
     assert not np.shares_memory(ts.second.impl(a, a), a)
+
+
+# ---- dtype rules of Sum/Prod built directly, ProdWithoutZeros, round half away from zero ----------
+
+_SMALL = {"bool": "int64", "int8": "int64", "int16": "int64", "int32": "int64", "uint8": "uint64",
+          "uint16": "uint64", "uint32": "uint64"}
+_ACC_FLOAT = {"float16": "float32", "float32": "float64", "complex64": "complex128"}
+
+
+@pytest.mark.parametrize("dtype", list(ts.all_dtypes))
+@pytest.mark.parametrize("cls", ["Sum", "Prod", "ProdWithoutZeros"])
+def test_reduce_ops_choose_dtypes_like_t_sum(cls, dtype):
+    from theano.tensor import elemwise as te
+
+    x = T.matrix(dtype=dtype)
+    out = getattr(te, cls)(axis=0)(x)
+    assert out.dtype == _SMALL.get(dtype, dtype)
+    assert out.owner.op.acc_dtype == _SMALL.get(dtype, _ACC_FLOAT.get(dtype, dtype))
+    assert getattr(te, cls)(axis=0, dtype="float64")(x).dtype == "float64"
+    if dtype not in ("bool", "complex64", "complex128"):
+        v = (np.arange(6).reshape(2, 3) % 4).astype(dtype)  # a zero in each column, none all zero
+        fn = np.sum if cls == "Sum" else np.prod
+        ref = fn(np.where(v == 0, 1, v), axis=0) if cls == "ProdWithoutZeros" else fn(v, axis=0)
+        for mode in (theano.Mode(linker="py"), None):
+            f = theano.function([x], out, mode=mode)
+            for _ in range(2):
+                got = f(v)
+                assert got.dtype == out.dtype
+                np.testing.assert_allclose(got, ref.astype(out.dtype), rtol=1e-3)
+
+
+def test_reduce_ops_reject_a_lossy_acc_dtype():
+    from theano.tensor.elemwise import ProdWithoutZeros, Sum
+
+    with pytest.raises(TypeError):
+        Sum(axis=0, acc_dtype="int8")(T.dmatrix())
+    with pytest.raises(TypeError):
+        ProdWithoutZeros(acc_dtype="float32")(T.dmatrix())
+
+
+@pytest.mark.parametrize("mode", [theano.Mode(linker="py"), None])
+def test_prod_without_zeros(mode):
+    from theano.tensor.elemwise import ProdWithoutZeros
+
+    x = T.dmatrix("x")
+    outs = [ProdWithoutZeros(axis=1)(x), ProdWithoutZeros(axis=0)(x), ProdWithoutZeros()(x),
+            ProdWithoutZeros(axis=[])(x)]
+    f = theano.function([x], outs, mode=mode)
+
+    def ref(v, axis):
+        nz = np.where(v == 0, 1.0, v)
+        return np.where(np.all(v == 0, axis=axis), 0.0, np.prod(nz, axis=axis))
+
+    rng = np.random.RandomState(2)
+    for v in (np.array([[1, 2, 3], [0, 5, 6], [0, 0, 9.0]]), np.zeros((3, 3)),
+              rng.randint(-2, 3, size=(4, 3)).astype("float64")):
+        for _ in range(2):
+            got = f(v)
+            np.testing.assert_allclose(got[0], ref(v, 1))
+            np.testing.assert_allclose(got[1], ref(v, 0))
+            np.testing.assert_allclose(got[2], ref(v, None))
+            np.testing.assert_array_equal(got[3], v)
+    check_infer_shape([x], [outs[0], outs[2]], [np.ones((3, 5))])
+    with pytest.raises(theano.gradient.NullTypeGradError):
+        theano.grad(outs[1].sum(), x)
+
+
+@pytest.mark.parametrize("mode", [theano.Mode(linker="py"), None])
+def test_round_half_away_from_zero(mode):
+    x = T.dvector("x")
+    f = theano.function([x], T.round_half_away_from_zero(x), mode=mode)
+    v = np.array([0.49999999999999994, 0.5, 1.5, 2.5, -0.5, -2.5, -1.4999, 3.7, -0.0, np.inf])
+    expected = np.array([0.0, 1, 2, 3, -1, -3, -1, 4, 0, np.inf])
+    for _ in range(2):
+        np.testing.assert_array_equal(f(v), expected)
+    np.testing.assert_array_equal(ts.round_half_away_from_zero_vec(v), expected)
+    assert ts.round_half_away_from_zero_vec(np.float32(2.5)).dtype == np.float32

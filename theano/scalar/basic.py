@@ -17,7 +17,7 @@ tensors, which runs as is on NumPy arrays and can be compiled to a scalar kernel
 import numpy as np
 
 from theano.configdefaults import config
-from theano.graph.null_type import grad_not_implemented
+from theano.graph.null_type import grad_not_implemented, grad_undefined
 
 # ---------------------------------------------------------------------------------------------
 # dtype rules
@@ -287,8 +287,16 @@ def _softplus(x):
     return np.logaddexp(np.zeros((), dtype=x.dtype), x).astype(x.dtype, copy=False)
 
 
-def _round_half_away(x):
-    return np.where(x >= 0, np.floor(x + 0.5), np.ceil(x - 0.5)).astype(x.dtype, copy=False)
+def round_half_away_from_zero_vec(x):
+    """NumPy arrays rounded to the nearest integer, halves away from zero (2.5 -> 3, -2.5 -> -3);
+    exact for every float (``floor(x + 0.5)`` is not: it rounds 0.49999999999999994 up)."""
+    x = np.asarray(x)
+    t = np.trunc(x)
+    with np.errstate(invalid="ignore"):  # inf - inf: the where keeps t (inf) there
+        return np.where(np.abs(x - t) >= 0.5, t + np.sign(x), t).astype(x.dtype, copy=False)
+
+
+_round_half_away = round_half_away_from_zero_vec
 
 
 def _real_copy(x):
@@ -669,6 +677,27 @@ arctan2 = ArcTan2("arctan2")
 switch = Switch("switch")
 clip = Clip("clip")
 
+
+
+class MulWithoutZeros(ScalarOp):
+    """x * y where a zero operand counts as 1 (so a product over values with zeros skips them;
+    both zero gives 0). The scalar op of ``theano.tensor.elemwise.ProdWithoutZeros``."""
+
+    nin = 2
+    dtype_rule = staticmethod(rule_upcast_nobool)
+    commutative = associative = True
+    identity = 1
+
+    def impl(self, x, y, out_dtypes=None):
+        x, y = _bools_to((x, y), out_dtypes)
+        return np.where(x == 0, y, np.where(y == 0, x, np.multiply(x, y)))
+
+    def grad(self, inputs, output_grads):
+        return [grad_undefined(self, i, v, "mul_without_zeros is not differentiable at zero")
+                for i, v in enumerate(inputs)]
+
+
+mul_without_zeros = MulWithoutZeros("mul_without_zeros")
 
 
 class Second(ScalarOp):

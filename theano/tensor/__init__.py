@@ -1,6 +1,7 @@
 """theano.tensor: symbolic tensors and the operations on them (``import theano.tensor as T``)."""
 
 from theano.tensor.type import TensorType
+from theano.tensor.type_other import NoneConst, NoneTypeT, SliceConstant, SliceType, none_type_t, slicetype
 from theano.tensor.variable import TensorConstant, TensorVariable, _tensor_py_operators
 from theano.tensor.basic import *  # noqa: F401,F403  constructors, as_tensor_variable, cast, ...
 from theano.tensor.basic import (MakeVector, NotScalarConstantError, Rebroadcast, addbroadcast,
@@ -23,6 +24,7 @@ from theano.tensor import sharedvar as _sharedvar  # registers theano.shared for
 from theano.tensor.sharedvar import TensorSharedVariable
 from theano.tensor.sharedvar import tensor_constructor as _shared  # Theano 1.0's T._shared (its tests use it)
 from theano.tensor import nlinalg, slinalg, elemwise, basic, math
+from theano import scalar as scal  # Theano 1.0's T.scal (theano.scalar)
 
 from theano.gradient import (Lop, Rop, consider_constant, grad, hessian, jacobian, verify_grad,
                              zero_grad, disconnected_grad)

@@ -9,6 +9,7 @@ from theano.graph.null_type import disconnected_type as _disconnected_type
 from theano.graph.basic import Apply, Constant, Variable
 from theano.graph.op import Op
 from theano.scalar import basic as ts
+from theano.scalar import type as _scalar_type
 from theano.tensor.elemwise import DimShuffle, Elemwise
 from theano.tensor.type import TensorType
 
@@ -41,13 +42,11 @@ def _autocast_int(x):
 
 
 def _autocast_float(x):
-    if config.floatX != "float64" or config.cast_policy == "numpy+floatX":
+    if config.cast_policy == "numpy+floatX":
         return np.asarray(x, dtype=config.floatX)
-    with np.errstate(over="ignore"):
-        as32 = np.asarray(x, dtype="float32")
-    if float(as32) == x or np.isnan(x):
-        return as32
-    return np.asarray(x, dtype="float64")
+    if config.cast_policy == "numpy":
+        return np.asarray(x, dtype="float64")
+    return _scalar_type.autocast_float(x)  # float32 when exact, else float64 (autocast_float_as)
 
 
 def convert_value(x, dtype=None):
@@ -114,6 +113,8 @@ def as_tensor_variable(x, name=None, ndim=None, dtype=None):
         else:
             x = x.outputs[int(do)]
     if isinstance(x, Variable):
+        if isinstance(x.type, _scalar_type.Scalar):
+            x = tensor_from_scalar(x)
         if not isinstance(x.type, TensorType):
             if hasattr(x.type, "as_tensor_variable"):
                 return x.type.as_tensor_variable(x)
@@ -605,6 +606,59 @@ def transpose(x, axes=None):
     if axes is None:
         axes = list(range(x.ndim - 1, -1, -1))
     return DimShuffle(x.broadcastable, list(axes))(x)
+
+
+# -------------------------------------------------------------------------------------------------
+# 0-d tensors <-> scalars (theano.scalar's Scalar type)
+# -------------------------------------------------------------------------------------------------
+
+
+class TensorFromScalar(Op):
+    """A ``Scalar`` variable as a 0-d tensor of the same dtype."""
+
+    __props__ = ()
+
+    def make_node(self, s):
+        if not isinstance(getattr(s, "type", None), _scalar_type.Scalar):
+            raise TypeError(f"tensor_from_scalar needs a theano.scalar variable, got {s!r}")
+        return Apply(self, [s], [TensorType(s.type.dtype, ())()])
+
+    def perform(self, node, inputs, output_storage):
+        output_storage[0][0] = np.asarray(inputs[0], dtype=node.outputs[0].type.numpy_dtype)
+
+    def infer_shape(self, node, input_shapes):
+        return [()]
+
+    def grad(self, inputs, output_grads):
+        (s,), (gz,) = inputs, output_grads
+        if s.type.dtype in ts.discrete_dtypes:
+            return [scalar_from_tensor(constant(0, dtype=config.floatX))]
+        return [scalar_from_tensor(cast(gz, s.type.dtype))]
+
+
+class ScalarFromTensor(Op):
+    """A 0-d tensor as a ``Scalar`` variable (its value a NumPy scalar) of the same dtype."""
+
+    __props__ = ()
+
+    def make_node(self, t):
+        t = as_tensor_variable(t)
+        if t.ndim != 0:
+            raise TypeError(f"scalar_from_tensor needs a 0-d tensor, got {t} ({t.type})")
+        return Apply(self, [t], [_scalar_type.get_scalar_type(t.dtype)()])
+
+    def perform(self, node, inputs, output_storage):
+        output_storage[0][0] = np.asarray(inputs[0])[()]
+
+    def grad(self, inputs, output_grads):
+        (t,), (gs,) = inputs, output_grads
+        if t.dtype in ts.discrete_dtypes:
+            return [zeros_like(t, dtype=config.floatX)]
+        return [cast(tensor_from_scalar(gs), t.dtype)]
+
+
+tensor_from_scalar = TensorFromScalar()
+scalar_from_tensor = ScalarFromTensor()
 
 
 # Theano 1.0's default tolerances of its ``_allclose`` per float precision (its tests read and

@@ -7,6 +7,7 @@ from theano.graph.basic import Apply
 from theano.graph.op import Op
 from theano.scalar import basic as ts
 from theano.tensor.type import TensorType
+from theano.tensor.type_other import is_none_variable
 
 
 def _as_tensor(x):
@@ -276,7 +277,7 @@ _OUT = {"bool": "int64", "int8": "int64", "int16": "int64", "int32": "int64", "u
 
 
 def _normalize_axis(axis, ndim):
-    if axis is None:
+    if is_none_variable(axis):  # None or NoneConst: every axis
         return tuple(range(ndim))
     if isinstance(axis, (int, np.integer)) or hasattr(axis, "type") or (
             isinstance(axis, np.ndarray) and axis.ndim == 0):
@@ -312,6 +313,7 @@ class CAReduce(Op):
     """
 
     __props__ = ("scalar_op", "axis", "dtype", "acc_dtype")
+    _dtype_rules = False  # Sum, Prod, ProdWithoutZeros: a dtype/acc_dtype left out is chosen in make_node
     _np_fn = {"add": np.sum, "mul": np.prod, "maximum": np.max, "minimum": np.min,
               "and_": np.all, "or_": np.any}
 
@@ -341,6 +343,13 @@ class CAReduce(Op):
             op.__dict__.update(self.__dict__)
             op.axis = axis
             return op.make_node(x)
+        if self._dtype_rules and (self.dtype is None or self.acc_dtype is None):
+            # Sum/Prod built directly (Sum(axis)(x)) follow T.sum's dtype rules: small ints give
+            # int64/uint64, float32 accumulates in float64 (see reduce_dtypes)
+            op = type(self).__new__(type(self))
+            op.__dict__.update(self.__dict__)
+            op.dtype, op.acc_dtype = reduce_dtypes(x.dtype, self.dtype, self.acc_dtype)
+            return op.make_node(x)
         out_dtype = self.dtype or x.dtype
         bcast = tuple(b for d, b in enumerate(x.broadcastable) if d not in axis)
         return Apply(self, [x], [TensorType(out_dtype, bcast)()])
@@ -355,7 +364,12 @@ class CAReduce(Op):
             raise ValueError(
                 f"{self}: cannot reduce an empty array of shape {x.shape} with {name} (no identity)"
             )
-        if name in ("add", "mul"):
+        if name == "mul_without_zeros":
+            acc = np.dtype(self.acc_dtype or x.dtype)
+            r = np.prod(np.where(x == 0, np.ones((), dtype=acc), x.astype(acc, copy=False)), axis=axis)
+            # a product over only zeros is 0
+            r = np.where(np.all(x == 0, axis=axis), np.zeros((), dtype=acc), r) if x.size else r
+        elif name in ("add", "mul"):
             r = fn(x, axis=axis, dtype=self.acc_dtype or None)
         elif fn is not None:
             r = fn(x, axis=axis)
@@ -413,6 +427,8 @@ class CAReduce(Op):
 class Sum(CAReduce):
     """The sum over ``axis`` (None: every axis), accumulated in ``acc_dtype``, returned in ``dtype``."""
 
+    _dtype_rules = True
+
     def __init__(self, axis=None, dtype=None, acc_dtype=None):
         super().__init__(ts.add, axis, dtype, acc_dtype)
 
@@ -422,6 +438,7 @@ class Prod(CAReduce):
     zero, so the gradient is simply ``gz * prod / x``."""
 
     __props__ = CAReduce.__props__ + ("no_zeros_in_input",)
+    _dtype_rules = True
 
     def __init__(self, axis=None, dtype=None, acc_dtype=None, no_zeros_in_input=False):
         super().__init__(ts.mul, axis, dtype, acc_dtype)
@@ -444,6 +461,24 @@ class Prod(CAReduce):
 
             g = tb.cast(g, x.dtype)
         return [g]
+
+
+class ProdWithoutZeros(CAReduce):
+    """The product over ``axis`` of the non-zero elements (zeros count as 1; a product over only
+    zeros is 0). Its gradient is undefined (``theano.grad`` through it raises NullTypeGradError)."""
+
+    _dtype_rules = True
+
+    def __init__(self, axis=None, dtype=None, acc_dtype=None):
+        super().__init__(ts.mul_without_zeros, axis, dtype, acc_dtype)
+
+    def __str__(self):
+        return "ProdWithoutZeros" + (f"{{axis={list(self.axis)}}}" if self.axis is not None else "")
+
+    def L_op(self, inputs, outputs, output_grads):
+        from theano.graph.null_type import grad_undefined
+
+        return [grad_undefined(self, 0, inputs[0], "the product without zeros has no gradient")]
 
 
 class Max(CAReduce):

@@ -20,6 +20,7 @@ from theano.tensor.linalg_ops import tensordot
 from theano.tensor.nlinalg import (_grad_like, _mT, as_matrix, check_square, matrix, out_dtype, real_dtype,
                                    vector)
 from theano.tensor.type import TensorType
+from theano.tensor.type_other import is_none_variable
 
 from theano.misc.lazy import lazy_module
 
@@ -276,7 +277,7 @@ class Eigvalsh(Op):
         a = as_matrix(self, a, "a")
         inputs = [a]
         dtypes = [a.dtype]
-        if b is not None:
+        if not is_none_variable(b):  # None or NoneConst: the standard problem
             b = as_matrix(self, b, "b")
             inputs.append(b)
             dtypes.append(b.dtype)

@@ -1,0 +1,77 @@
+"""theano.scalar's Scalar types, scalar constants and the dtype of Python floats as constants."""
+
+import numpy as np
+import pytest
+
+import theano
+import theano.scalar as ts
+import theano.tensor as T
+from theano.scalar import autocast_float, autocast_float_as
+
+
+def test_all_types_name_every_dtype_once():
+    names = [str(t) for t in ts.all_types]
+    assert names == list(ts.discrete_dtypes) + list(ts.continuous_dtypes)
+    assert ts.float32 is ts.get_scalar_type("float32") and ts.float32 == ts.Scalar("float32")
+    assert ts.float32 != ts.float64 and hash(ts.float32) == hash(ts.Scalar("float32"))
+    assert str(ts.bool) == "bool" and ts.upcast_out(ts.int8, ts.float32) == (ts.float32,)
+
+
+def test_scalar_filter():
+    assert type(ts.int8.filter(3)) is np.int8
+    assert type(ts.float64.filter(np.float32(1.5))) is np.float64  # a safe upcast
+    with pytest.raises(TypeError):
+        ts.int8.filter(np.int64(3))                  # would be a downcast of a NumPy value
+    with pytest.raises(TypeError):
+        ts.float64.filter(np.zeros(2))               # not one value
+    with pytest.raises(TypeError):
+        ts.float64.filter(np.float32(1.0), strict=True)
+    assert ts.int8.filter(np.int64(3), allow_downcast=True) == 3
+
+
+@pytest.mark.parametrize("value, dtype", [(56, "int8"), (300, "int16"), (2 ** 40, "int64"),
+                                          (1.5, "float32"), (1.1, "float64"), (True, "bool"),
+                                          (np.float64(1.5), "float64"), (1 + 2j, "complex128")])
+def test_scalar_constant_dtypes(value, dtype):
+    c = ts.constant(value)
+    assert c.type == ts.get_scalar_type(dtype) and c.dtype == dtype
+    assert c.data == value
+    assert ts.constant(value).equals(c)
+
+
+def test_autocast_float_as_nests_and_restores():
+    orig = autocast_float.dtypes
+    with autocast_float_as("float32"):
+        assert autocast_float.dtypes == ("float32",)
+        with autocast_float_as("float64"):
+            assert autocast_float.dtypes == ("float64",)
+        assert autocast_float.dtypes == ("float32",)
+    assert autocast_float.dtypes == orig
+    with pytest.raises(RuntimeError), autocast_float_as("float64"):
+        raise RuntimeError("restored even when the block raises")
+    assert autocast_float.dtypes == orig
+    with pytest.raises(TypeError):
+        with autocast_float_as("int32"):
+            pass
+
+
+def test_autocast_float_picks_constant_dtypes():
+    # default: float32 where exact, else float64 (when floatX is float64)
+    assert T.constant(1.5).dtype == "float32" and T.constant(1.1).dtype == "float64"
+    with autocast_float_as("float32"):
+        assert T.constant(1.1).dtype == "float32"
+        assert (T.fvector() + 1.1).dtype == "float32"
+        assert (T.dvector() + 1.1).dtype == "float64"
+    with autocast_float_as("float64"):
+        assert T.constant(1.0).dtype == "float64"
+        assert (T.fvector() + 1.0).dtype == "float64"
+    # values: the constant holds the float's value in the chosen dtype
+    x = T.fvector()
+    with autocast_float_as("float32"):
+        y = x + 1.1
+    for mode in (theano.Mode(linker="py"), None):
+        f = theano.function([x], y, mode=mode)
+        for _ in range(2):
+            out = f(np.ones(3, dtype="float32"))
+            assert out.dtype == np.float32
+            np.testing.assert_array_equal(out, np.ones(3, "float32") + np.float32(1.1))
