@@ -101,7 +101,8 @@ def __getattr__(name):
             "reduce": ("theano.scan", "reduce"), "foldl": ("theano.scan", "foldl"),
             "foldr": ("theano.scan", "foldr"), "ifelse": ("theano.ifelse", None),
             "scan_module": ("theano.scan_module", None), "sandbox": ("theano.sandbox", None),
-            "sparse": ("theano.sparse", None), "misc": ("theano.misc", None),
+            "sparse": ("theano.sparse", None), "sparse_grad": ("theano.sparse", "sparse_grad"),
+            "misc": ("theano.misc", None),
             "configparser": ("theano.configparser", None)}
     if name in lazy:
         mod, attr = lazy[name]

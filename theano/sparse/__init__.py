@@ -29,9 +29,9 @@ from theano.sparse.basic import (CSM, CSC, CSR, CSMGrad, CSMProperties, Cast, De
                                  ensure_sorted_indices, matrix, csc_matrix, csr_matrix, bsr_matrix,
                                  remove0, transpose, sp_shape, SpShape_i)
 from theano.sparse.indexing import (ConstructSparseFromList, Diag, GetItem2d, GetItem2Lists,  # noqa: F401
-                                    GetItemList, GetItemScalar, HStack, SquareDiagonal, VStack,
-                                    construct_sparse_from_list, diag, getitem, hstack,
-                                    square_diagonal, vstack)
+                                    GetItemList, GetItemScalar, HStack, SparseGradAdvancedSubtensor1,
+                                    SquareDiagonal, VStack, construct_sparse_from_list, diag,
+                                    getitem, hstack, sparse_grad, square_diagonal, vstack)
 from theano.sparse.math import (AddSD, AddSS, AddSSData, ColScaleCSC, Dot, MulSD, MulSS, MulSV,  # noqa: F401
                                 Neg, RowScaleCSC, SamplingDot, SpSum, StructuredAddSV, StructuredDot,
                                 StructuredDotGradCSC, StructuredDotGradCSR, TrueDot, Usmm, SpOnesLike,

@@ -438,8 +438,17 @@ def fit_gradient(var, g):
         if g.dtype != var.dtype and var.dtype in float_dtypes + complex_dtypes:
             g = cast(g, var.dtype)
         return g
-    # a dense variable with a sparse gradient term
-    g = dense_from_sparse(g) if isinstance(g.type, SparseType) else g
+    # a dense variable with a sparse gradient term: made dense, unless the user asked for it
+    # sparse (theano.sparse_grad(x[ilist]) builds it with ConstructSparseFromList)
+    if isinstance(g.type, SparseType):
+        from theano.sparse.indexing import ConstructSparseFromList
+
+        if g.owner is not None and isinstance(g.owner.op, ConstructSparseFromList) and \
+                getattr(var, "ndim", None) == 2:
+            if g.dtype != var.dtype and var.dtype in float_dtypes + complex_dtypes:
+                g = cast(g, var.dtype)
+            return g
+        g = dense_from_sparse(g)
     from theano.gradient import _fit_to
 
     return _fit_to(var, g)

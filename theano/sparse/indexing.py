@@ -12,6 +12,7 @@ from theano.graph.type import Type
 from theano.sparse.basic import (_INT, _as_sparse_grad, _shape, _sparse_out, as_sparse_variable,
                                  dense_from_sparse, fit_gradient, sp_shape_i)
 from theano.sparse.type import SparseType, float_dtypes, complex_dtypes
+from theano.tensor.subtensor_advanced import AdvancedSubtensor1
 from theano.tensor.type import TensorType
 
 
@@ -450,3 +451,39 @@ class ConstructSparseFromList(Op):
 
 
 construct_sparse_from_list = ConstructSparseFromList()
+
+
+class SparseGradAdvancedSubtensor1(AdvancedSubtensor1):
+    """``x[ilist]`` (rows of a matrix) whose gradient with respect to ``x`` is a csc matrix
+    (``ConstructSparseFromList``) holding only the selected rows, instead of a dense matrix of
+    zeros: what ``theano.sparse_grad(x[ilist])`` builds. Forward values are those of
+    ``AdvancedSubtensor1``; the gradient needs ``x`` to be a matrix (TypeError otherwise)."""
+
+    __props__ = ()
+
+    def __init__(self):
+        super().__init__(sparse_grad=True)
+
+    def __str__(self):
+        return "AdvancedSubtensor1{sparse_grad}"
+
+    def grad(self, inputs, output_grads):
+        x, ilist = inputs
+        (gz,) = output_grads
+        if x.ndim != 2:
+            raise TypeError(f"sparse_grad: the sparse gradient of x[ilist] needs x to be a matrix, "
+                            f"got {x.ndim} dimensions ({x.type}); remove theano.sparse_grad")
+        if x.dtype not in float_dtypes + complex_dtypes:
+            return super().grad(inputs, output_grads)
+        return [construct_sparse_from_list(x, gz, ilist), None]
+
+
+def sparse_grad(var):
+    """Theano 1.0's ``theano.sparse_grad``: ``var`` must be ``x[ilist]`` (rows of a tensor picked
+    by an integer vector); returns the same values, marked so that the gradient with respect to
+    ``x`` is a sparse (csc) matrix with only the picked rows (useful for embedding tables)."""
+    node = getattr(var, "owner", None)
+    if node is None or not isinstance(node.op, AdvancedSubtensor1):
+        raise TypeError(f"sparse_grad: expected x[int_vector] (an AdvancedSubtensor1 result), got "
+                        f"{var} ({'no op' if node is None else node.op})")
+    return SparseGradAdvancedSubtensor1()(*node.inputs)
