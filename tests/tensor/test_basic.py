@@ -319,3 +319,49 @@ def test_tensor_from_scalar_constants_and_as_tensor_variable():
     with pytest.raises(TypeError):
         T.scalar_from_tensor(T.dvector())
     assert T.scal is scal
+
+
+def test_get_scalar_constant_value_of_comparisons_indexing_and_conversions():
+    from theano.tensor.basic import get_scalar_constant_value as gscv
+
+    c = T.constant(0.3)
+    assert gscv(c < 0.5) == 1 and gscv(c > 0.5) == 0 and gscv(T.eq(c, 0.3)) == 1
+    data = np.arange(12.0).reshape(3, 4) / 7
+    m = T.constant(data)
+    for i, j in [(0, 0), (2, 3), (-1, 1), (1, -2)]:
+        v = gscv(m[i, j])
+        assert v == data[i, j]
+    k = T.iscalar()
+    with pytest.raises(T.NotScalarConstantError):
+        gscv(m[k, 0])
+    with pytest.raises(T.NotScalarConstantError):
+        gscv(m[0])            # a row: not a scalar
+    with pytest.raises(T.EmptyConstantError):
+        gscv(np.array([]))
+    with pytest.raises(T.EmptyConstantError):
+        gscv(T.constant(np.zeros((0, 2))))
+    assert issubclass(T.EmptyConstantError, T.NotScalarConstantError)
+    shared = theano.shared(np.ones((1, 1)), broadcastable=(True, True))
+    assert gscv(T.scalar_from_tensor(shared.shape[0])) == 1
+    # the value is a copy: changing it leaves the constant as it was
+    v = gscv(m[1, 1])
+    v += 5
+    assert gscv(m[1, 1]) == data[1, 1]
+
+
+def test_transpose_names_and_broadcast_axes_errors():
+    x1 = T.dvector("x1")
+    assert T.transpose(x1).name == "x1.T"
+    assert T.dmatrix("m").T.name == "m.T"
+    assert T.transpose(T.dtensor3("t"), [0, 2, 1]).name is None
+    assert T.transpose(T.dmatrix()).name is None
+    for fn in (T.addbroadcast, T.unbroadcast):
+        with pytest.raises(ValueError):
+            fn(T.dmatrix(), 2)
+        with pytest.raises(ValueError):
+            fn(T.dmatrix(), -3)
+    assert T.addbroadcast(T.dmatrix(), -1).broadcastable == (False, True)
+    x = T.dmatrix()
+    f = theano.function([x], T.addbroadcast(x, 0) * 2)
+    for _ in range(2):
+        np.testing.assert_array_equal(f(np.ones((1, 3))), 2 * np.ones((1, 3)))

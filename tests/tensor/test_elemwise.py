@@ -351,3 +351,8 @@ def test_round_half_away_from_zero(mode):
         np.testing.assert_array_equal(f(v), expected)
     np.testing.assert_array_equal(ts.round_half_away_from_zero_vec(v), expected)
     assert ts.round_half_away_from_zero_vec(np.float32(2.5)).dtype == np.float32
+
+
+def test_dimshuffle_names_the_repeated_dimension():
+    with pytest.raises(ValueError, match="dimension 1 may not appear twice"):
+        DimShuffle((False, False), (0, 1, 1))

@@ -747,3 +747,26 @@ def test_bool_arithmetic_promotes_to_int8():
                      (b * b, bv.astype("int8"))):
         assert out.dtype == "int8"
         compare_backends([b], out, [bv], expected=exp)
+
+
+@pytest.mark.parametrize("mode", [PY, None])
+def test_pow_gradient_of_the_exponent_at_a_zero_base(mode):
+    # d(x**y)/dy = log(x) x**y tends to 0 at x = 0 (y > 0): no nan from log(0) * 0
+    x, y = T.dvectors("x", "y")
+    gx, gy = theano.grad((x ** y).sum(), [x, y])
+    f = theano.function([x, y], [gx, gy], mode=mode)
+    xv, yv = np.array([0.0, 2.0, 3.0, 0.0]), np.array([2.0, 3.0, -1.0, 0.5])
+    for _ in range(2):
+        gxv, gyv = f(xv, yv)
+        with np.errstate(divide="ignore"):
+            np.testing.assert_allclose(gxv, yv * xv ** (yv - 1))
+        np.testing.assert_allclose(gyv, np.where(xv == 0, 0.0, np.log(np.where(xv == 0, 1, xv)) * xv ** yv))
+    verify_grad(lambda a, b: a ** b, [np.array([0.0, 1.5]), np.array([2.0, 3.0])],
+                rng=np.random.RandomState(0))
+
+
+@pytest.mark.parametrize("build", [lambda x: x % 5, lambda x: x // 2, lambda x: divmod(x, 3),
+                                   lambda x: T.mod(2, x), lambda x: T.int_div(x, x)])
+def test_floor_division_and_mod_reject_complex(build):
+    with pytest.raises(TypeError, match="complex"):
+        build(T.cvector())

@@ -289,3 +289,19 @@ def test_cpu_contiguous_on_jax():
     xv = rand(5, 3)
     for _ in range(2):
         np.testing.assert_allclose(np.asarray(f(xv)), 3 * xv[::2].T)
+
+
+@pytest.mark.parametrize("mode", [PY, None])
+def test_reshape_to_a_scalar_shape(mode):
+    # a 0-d integer shape is the length of a 1-d result, as numpy.reshape(x, 6)
+    b = T.dmatrix("b")
+    n = T.lscalar("n")
+    outs = [T.reshape(b, T.as_tensor_variable(6), ndim=1), T.reshape(b, n), b.reshape(n)]
+    f = theano.function([b, n], outs, mode=mode)
+    for v in (np.arange(6.0).reshape(2, 3), np.arange(6.0).reshape(3, 2).T):
+        for _ in range(2):
+            for got in f(v, 6):
+                np.testing.assert_array_equal(got, v.reshape(6))
+    check_infer_shape([b, n], [outs[1]], [np.ones((2, 3)), 6])
+    verify_grad(lambda x: T.reshape(x, T.as_tensor_variable(6)), [rand(2, 3)],
+                rng=np.random.RandomState(0))

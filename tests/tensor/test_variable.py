@@ -122,3 +122,48 @@ def test_theano1_paths_of_the_variable_classes():
     assert tb.TensorConstant is T.TensorConstant
     assert T.TensorType.variable_type is T.TensorVariable
     assert T.TensorType.constant_type is T.TensorConstant
+
+
+# ---- divmod, conjugate, ptp, choose as methods ------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_divmod_matches_python(mode):
+    x, y = T.dscalars("x", "y")
+    d, r = divmod(x, y)
+    i = T.iscalar("i")
+    d2, r2 = divmod(7, i)  # __rdivmod__
+    f = theano.function([x, y, i], [d, r, d2, r2], mode=MODES[mode]())
+    for a, b in [(5, 3), (-5, 3), (5, -3), (-5, -3), (1, -2), (0, -1), (7.5, 2)]:
+        for _ in range(2):
+            got = f(a, b, int(b))
+            assert (float(got[0]), float(got[1])) == divmod(a, b)
+            assert (int(got[2]), int(got[3])) == divmod(7, int(b))
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_conjugate_ptp_choose_methods(mode):
+    z = T.zvector("z")
+    m = T.dmatrix("m")
+    a = T.ivector("a")
+    c = T.fmatrix("c")
+    outs = [z.conjugate(), z.conj(), m.ptp(1), m.ptp(), a.choose(c)]
+    f = theano.function([z, m, a, c], outs, mode=MODES[mode]())
+    f2 = theano.function([a, c], [a.choose(c, mode="wrap"), a.choose(c, mode="clip")],
+                         mode=MODES[mode]())
+    rng = np.random.RandomState(3)
+    for _ in range(2):
+        zv = rng.randn(3) + 1j * rng.randn(3)
+        mv = rng.randn(4, 5)
+        av = rng.randint(0, 4, 4).astype("int32")
+        aw = rng.randint(-6, 9, 4).astype("int32")
+        cv = rng.rand(4, 4).astype("float32")
+        got = f(zv, mv, av, cv)
+        np.testing.assert_array_equal(got[0], zv.conj())
+        np.testing.assert_array_equal(got[1], zv.conj())
+        np.testing.assert_array_equal(got[2], np.ptp(mv, 1))
+        np.testing.assert_array_equal(got[3], np.ptp(mv))
+        np.testing.assert_array_equal(got[4], av.choose(cv))
+        w, cl = f2(aw, cv)
+        np.testing.assert_array_equal(w, aw.choose(cv, mode="wrap"))
+        np.testing.assert_array_equal(cl, aw.choose(cv, mode="clip"))

@@ -526,9 +526,16 @@ class TrueDiv(ScalarOp):
         return [gx, gy]
 
 
+def rule_upcast_no_complex(*dtypes):
+    out = upcast(*dtypes)
+    if out in complex_dtypes:
+        raise TypeError("floor division and mod are not defined for complex numbers (as in NumPy)")
+    return (out,)
+
+
 class IntDiv(ScalarOp):
     nin = 2
-    dtype_rule = staticmethod(rule_upcast)
+    dtype_rule = staticmethod(rule_upcast_no_complex)
     impl_fn = staticmethod(np.floor_divide)
 
     def grad(self, inputs, output_grads):
@@ -537,7 +544,7 @@ class IntDiv(ScalarOp):
 
 class Mod(ScalarOp):
     nin = 2
-    dtype_rule = staticmethod(rule_upcast)
+    dtype_rule = staticmethod(rule_upcast_no_complex)
     impl_fn = staticmethod(np.mod)
 
     def grad(self, inputs, output_grads):
@@ -555,7 +562,8 @@ class Pow(ScalarOp):
     def grad(self, inputs, output_grads):
         (x, y), (gz,) = inputs, output_grads
         gx = gz * y * x ** (y - 1) if x.dtype not in discrete_dtypes else _zeros(x)
-        gy = gz * log(x) * x ** y if y.dtype not in discrete_dtypes else _zeros(y)
+        # d(x**y)/dy = log(x) x**y, whose limit at x = 0 is 0 (where log(x) * 0 would be nan)
+        gy = switch(eq(x, 0), 0, gz * log(x) * x ** y) if y.dtype not in discrete_dtypes else _zeros(y)
         return [gx, gy]
 
 

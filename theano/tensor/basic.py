@@ -167,7 +167,7 @@ def _flatten_list(x):
 
 
 _FOLDABLE = (ts.Add, ts.Sub, ts.Mul, ts.IntDiv, ts.TrueDiv, ts.Mod, ts.Maximum, ts.Minimum, ts.Cast,
-             ts.Second)
+             ts.Second, ts._Comparison)
 
 
 def get_scalar_constant_value(v, elemwise=True, only_process_constants=False, max_recur=10):
@@ -179,10 +179,14 @@ def get_scalar_constant_value(v, elemwise=True, only_process_constants=False, ma
         arr = np.asarray(v)
         if arr.size == 1:
             return arr.reshape(()).copy()
+        if arr.size == 0:
+            raise EmptyConstantError(f"{v!r} is empty: it has no scalar value")
     if isinstance(v, Constant):
         arr = np.asarray(v.data)
         if arr.size == 1:
             return arr.reshape(()).copy()
+        if arr.size == 0:
+            raise EmptyConstantError(f"{v} is empty: it has no scalar value")
     if isinstance(v, Variable) and v.owner is not None and max_recur > 0 and not only_process_constants:
         op = v.owner.op
         ins = v.owner.inputs
@@ -198,7 +202,7 @@ def get_scalar_constant_value(v, elemwise=True, only_process_constants=False, ma
             with np.errstate(all="ignore"):
                 out = op.scalar_op.impl(*vals, out_dtypes=[v.dtype])
             return np.asarray(out, dtype=v.dtype)
-        if isinstance(op, (DimShuffle, Rebroadcast)):
+        if isinstance(op, (DimShuffle, Rebroadcast, TensorFromScalar, ScalarFromTensor)):
             return _recur(ins[0], max_recur - 1)
         # ops of higher layers that know a constant value of their output say so themselves
         # (Subtensor: ``x.shape[i]``, ``make_vector(...)[i]``, ``constant[i]``)
@@ -229,6 +233,10 @@ def extract_constant(x, elemwise=True, only_process_constants=False):
 
 class NotScalarConstantError(ValueError):
     """``get_scalar_constant_value``: the variable is not a scalar constant."""
+
+
+class EmptyConstantError(NotScalarConstantError):
+    """``get_scalar_constant_value`` of a constant with no element."""
 
 
 # -------------------------------------------------------------------------------------------------
@@ -393,20 +401,26 @@ def patternbroadcast(x, broadcastable):
     return Rebroadcast(*axes)(base)
 
 
-def addbroadcast(x, *axes):
+def _set_broadcastable(x, axes, value, what):
     x = as_tensor_variable(x)
     b = list(x.broadcastable)
     for a in axes:
-        b[a] = True
+        if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, np.integer)):
+            raise TypeError(f"{what}: axes must be ints, got {a!r}")
+        if not -x.ndim <= a < x.ndim:
+            raise ValueError(f"{what}: axis {a} is out of range for {x} with {x.ndim} dimensions")
+        b[a] = value
     return patternbroadcast(x, b)
+
+
+def addbroadcast(x, *axes):
+    """``x`` with the dimensions ``axes`` marked broadcastable (their length must be 1 at run time)."""
+    return _set_broadcastable(x, axes, True, "addbroadcast")
 
 
 def unbroadcast(x, *axes):
-    x = as_tensor_variable(x)
-    b = list(x.broadcastable)
-    for a in axes:
-        b[a] = False
-    return patternbroadcast(x, b)
+    """``x`` with the dimensions ``axes`` marked not broadcastable."""
+    return _set_broadcastable(x, axes, False, "unbroadcast")
 
 
 # -------------------------------------------------------------------------------------------------
@@ -602,10 +616,15 @@ def _int64(x):
 
 
 def transpose(x, axes=None):
+    """``x`` with its dimensions permuted (reversed when ``axes`` is None); named ``<name>.T``
+    when ``x`` has a name."""
     x = as_tensor_variable(x)
     if axes is None:
         axes = list(range(x.ndim - 1, -1, -1))
-    return DimShuffle(x.broadcastable, list(axes))(x)
+    out = DimShuffle(x.broadcastable, list(axes))(x)
+    if x.name and axes == list(range(x.ndim - 1, -1, -1)):
+        out.name = f"{x.name}.T"
+    return out
 
 
 # -------------------------------------------------------------------------------------------------

@@ -193,7 +193,9 @@ class DimShuffle(Op):
                 )
         kept = [o for o in new_order if o != "x"]
         if len(set(kept)) != len(kept):
-            raise ValueError(f"DimShuffle pattern {new_order} repeats a dimension")
+            dup = next(o for o in kept if kept.count(o) > 1)
+            raise ValueError(f"DimShuffle pattern {new_order} repeats a dimension: input dimension "
+                             f"{dup} may not appear twice")
         self.new_order = tuple(int(o) if o != "x" else "x" for o in new_order)
         self.drop = tuple(i for i in range(len(self.input_broadcastable)) if i not in kept)
         for d in self.drop:

@@ -43,6 +43,8 @@ def _as_shape_vector(shp):
     shp = as_tensor_variable(shp)
     if shp.dtype not in ts.integer_dtypes:
         raise TypeError(f"A shape must be a vector of integers, got dtype {shp.dtype}")
+    if shp.ndim == 0:  # one integer: the length of a 1-d result (as numpy.reshape(x, 6))
+        return MakeVector("int64")(cast(shp, "int64"))
     if shp.ndim != 1:
         raise TypeError(f"A shape must be a vector, got {shp.ndim} dimensions")
     return cast(shp, "int64")

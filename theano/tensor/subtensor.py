@@ -402,9 +402,24 @@ class Subtensor(_ReadSubtensorContract, Op):
         (``shape(x)[i]`` of a broadcastable or constant dimension, ``make_vector(...)[i]``, a constant
         vector); None otherwise."""
         base = node.inputs[0]
+        items = get_idx_list(node.inputs[1:], self.idx_list)
+        if isinstance(base, Constant) and base.ndim > 1 and len(items) == base.ndim:
+            # c[i, j, ...] of a constant with every index known
+            idx = []
+            for it in items:
+                if isinstance(it, slice):
+                    return None
+                if not isinstance(it, (int, np.integer)):
+                    try:
+                        it = get_scalar_constant_value(it, max_recur=2)
+                    except NotScalarConstantError:
+                        return None
+                idx.append(int(it))
+            if all(-n <= i < n for i, n in zip(idx, base.data.shape)):
+                return np.asarray(base.data[tuple(idx)]).copy()
+            return None
         if base.ndim != 1:
             return None
-        items = get_idx_list(node.inputs[1:], self.idx_list)
         if len(items) != 1 or isinstance(items[0], slice):
             return None
         index = items[0]
@@ -428,7 +443,7 @@ class Subtensor(_ReadSubtensorContract, Op):
                 return np.asarray(val, dtype=node.outputs[0].dtype)
         if isinstance(base, Constant) and base.data.ndim == 1 and -base.data.shape[0] <= index < \
                 base.data.shape[0]:
-            return np.asarray(base.data[index])
+            return np.asarray(base.data[index]).copy()
         return None
 
     def _static_slice(self, node):

@@ -5,8 +5,8 @@ import numpy as np
 from theano.graph.basic import Constant, Variable
 # the methods and operators of a tensor build graphs with the ops of these modules, which all sit
 # below this one (they build their outputs with TensorType, whose variable classes this module sets)
-from theano.tensor import (basic, cumulative, linalg_ops, math, repeating, reshaping, searching,
-                           sorting, subtensor_advanced)
+from theano.tensor import (basic, cumulative, index_arrays, linalg_ops, math, repeating, reshaping,
+                           searching, sorting, subtensor_advanced)
 from theano.tensor.elemwise import DimShuffle
 from theano.tensor.type import TensorType
 
@@ -75,6 +75,12 @@ class _tensor_py_operators:
 
     def __rmod__(self, other):
         return math.mod(other, self)
+
+    def __divmod__(self, other):
+        return math.divmod(self, other)  # Python's: (floor division, remainder with the divisor's sign)
+
+    def __rdivmod__(self, other):
+        return math.divmod(other, self)
 
     def __pow__(self, other):
         return math.pow(self, other)
@@ -312,6 +318,14 @@ class _tensor_py_operators:
 
     def conj(self):
         return math.conj(self)
+
+    conjugate = conj
+
+    def ptp(self, axis=None):
+        return math.ptp(self, axis)
+
+    def choose(self, choices, out=None, mode="raise"):
+        return index_arrays.choose(self, choices, out=out, mode=mode)
 
     @property
     def real(self):
