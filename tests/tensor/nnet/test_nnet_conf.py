@@ -149,3 +149,28 @@ def test_jax_backend_matches():
         assert_allclose(f(XSAT, B), sp.softmax(XSAT + B, axis=1), rtol=1e-12, atol=1e-300)
     with pytest.raises(ValueError, match="length 3"):
         f(X, B[:3])
+
+
+@pytest.mark.parametrize("name", list(MODES))
+def test_crossentropy_softmax_max_and_argmax(name):
+    x, b, y = T.dmatrix("x"), T.dvector("b"), T.lvector("y")
+    yv = np.array([3, 0, 2])
+    outs = nnet.crossentropy_softmax_max_and_argmax_1hot_with_bias(x, b, y)
+    outs0 = nnet.crossentropy_softmax_max_and_argmax_1hot(x, y)
+    assert [o.dtype for o in outs] == ["float64", "float64", "float64", "int64"]
+    f = theano.function([x, b, y], list(outs) + list(outs0), mode=MODES[name])
+    for xv in (X, XSAT):
+        for _ in range(2):
+            got = f(xv, B, yv)
+            for k, bias in ((0, B), (4, np.zeros(4))):
+                nll, sm, mx, am = got[k:k + 4]
+                z = xv + bias
+                assert_allclose(nll, -sp.log_softmax(z, axis=1)[np.arange(3), yv], rtol=1e-12)
+                assert_allclose(sm, sp.softmax(z, axis=1), rtol=1e-12, atol=1e-300)
+                assert_allclose(mx, sp.softmax(z, axis=1).max(axis=1), rtol=1e-12)
+                assert np.array_equal(am, z.argmax(axis=1))
+    # the cost's gradient is the fused op's (softmax - onehot), finite at +-1000
+    g = theano.function([x, b, y], T.grad(outs[0].sum(), x), mode=MODES[name])
+    assert_allclose(g(XSAT, B, yv), sp.softmax(XSAT + B, axis=1) - np.eye(4)[yv], atol=1e-12)
+    with pytest.raises(TypeError, match="matrix"):
+        nnet.crossentropy_softmax_max_and_argmax_1hot(T.dvector(), y)

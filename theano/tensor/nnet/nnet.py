@@ -44,6 +44,7 @@ __all__ = [
     "CrossentropySoftmaxArgmax1HotWithBias", "CrossentropySoftmax1HotWithBiasDx",
     "crossentropy_softmax_argmax_1hot_with_bias", "crossentropy_softmax_1hot_with_bias",
     "crossentropy_softmax_1hot", "crossentropy_softmax_1hot_with_bias_dx", "h_softmax",
+    "crossentropy_softmax_max_and_argmax_1hot", "crossentropy_softmax_max_and_argmax_1hot_with_bias",
 ]
 
 
@@ -646,6 +647,23 @@ def crossentropy_softmax_1hot(x, y_idx):
         raise TypeError(f"crossentropy_softmax_1hot: x must be a matrix, got {x.ndim} dimensions")
     b = tm.sum(zeros_like(x), axis=0)
     return crossentropy_softmax_1hot_with_bias(x, b, y_idx)
+
+
+def crossentropy_softmax_max_and_argmax_1hot_with_bias(x, b, y_idx):
+    """``(nll, softmax(x + b), max_pr, argmax)``: the fused cross-entropy and softmax, with each
+    row's largest probability and its column (the predicted class)."""
+    nll, sm, am = crossentropy_softmax_argmax_1hot_with_bias(x, b, y_idx)
+    return nll, sm, tm.max(sm, axis=-1), am
+
+
+def crossentropy_softmax_max_and_argmax_1hot(x, y_idx):
+    """``crossentropy_softmax_max_and_argmax_1hot_with_bias`` with no bias."""
+    x = as_tensor_variable(x)
+    if x.ndim != 2:
+        raise TypeError(f"crossentropy_softmax_max_and_argmax_1hot: x must be a matrix, got "
+                        f"{x.ndim} dimensions")
+    b = tm.sum(zeros_like(x), axis=0)
+    return crossentropy_softmax_max_and_argmax_1hot_with_bias(x, b, y_idx)
 
 
 def h_softmax(x, batch_size, n_outputs, n_classes, n_outputs_per_class, W1, b1, W2, b2, target=None):
