@@ -409,3 +409,19 @@ def test_namespace():
     assert nl.MatrixInverse() == nl.matrix_inverse
     assert nl.Eigh("L") != nl.Eigh("U")
     assert nl.SVD(True, False) == nl.SVD(1, 0)
+
+
+def test_alloc_diag_takes_vectors_only():
+    with pytest.raises(TypeError, match="vector"):
+        nl.alloc_diag(T.dmatrix())
+    with pytest.raises(TypeError):
+        nl.alloc_diag(T.dscalar())
+    x = T.dvector("x")
+    for mode in (theano.Mode(linker="py"), None):
+        f = theano.function([x], [nl.alloc_diag(x), nl.alloc_diag(x).shape], mode=mode)
+        for n in (5, 0, 1):
+            v = np.arange(n, dtype="float64") + 1
+            for _ in range(2):
+                d, s = f(v)
+                np.testing.assert_array_equal(d, np.diag(v))
+                assert tuple(s) == (n, n)

@@ -700,7 +700,16 @@ def tensorsolve(a, b, axes=None):
 # -------------------------------------------------------------------------------------------------
 
 extract_diag = ExtractDiag()
-alloc_diag = AllocDiag()
+_alloc_diag = AllocDiag()
+
+
+def alloc_diag(x):
+    """The square matrix with the vector ``x`` on its diagonal (Theano 1.0's nlinalg.alloc_diag,
+    which takes vectors only: ``AllocDiag`` itself also stacks diagonals of n-d inputs)."""
+    x = as_tensor_variable(x)
+    if x.ndim != 1:
+        raise TypeError(f"alloc_diag needs a vector, got a {x.ndim}-d {x} (use AllocDiag for n-d input)")
+    return _alloc_diag(x)
 
 
 def trace(X):
