@@ -62,6 +62,12 @@ DATA = {
            f"tolerance of its ``_allclose`` for float{bits} (tests read and change it)."
            for bits in (16, 32, 64) for kind in ("atol", "rtol")},
     },
+    "theano.tensor.nnet": {
+        "ScalarSigmoid": "Theano 1.0's name of the scalar op class of ``sigmoid`` (``theano.scalar.basic.Sigmoid``).",
+        "ScalarSoftplus": "Theano 1.0's name of the scalar op class of ``softplus`` (``theano.scalar.basic.Softplus``).",
+        "scalar_sigmoid": "The scalar sigmoid op (the ``scalar_op`` of ``T.nnet.sigmoid``).",
+        "scalar_softplus": "The scalar softplus op (the ``scalar_op`` of ``T.nnet.softplus``).",
+    },
     "theano.tensor.slinalg": {
         "MATRIX_STRUCTURES": "The structures ``Solve(A_structure=...)`` accepts.",
     },
