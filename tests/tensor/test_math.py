@@ -770,3 +770,41 @@ def test_pow_gradient_of_the_exponent_at_a_zero_base(mode):
 def test_floor_division_and_mod_reject_complex(build):
     with pytest.raises(TypeError, match="complex"):
         build(T.cvector())
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int8", "int32", "uint16", "float32", "float64"])
+@pytest.mark.parametrize("axis", [None, 0, [], [0, 1]])
+def test_mean_of_integers_is_a_float_for_every_axis(dtype, axis):
+    x = T.matrix(dtype=dtype)
+    m = x.mean(axis=axis)
+    md = x.mean(axis=axis, dtype="int32") if dtype not in ("float32", "float64") else None
+    expected_dtype = "float64" if dtype not in ("float32", "float64") else dtype
+    assert m.dtype == expected_dtype
+    v = (np.arange(6).reshape(2, 3) % 4).astype(dtype)
+    np_axis = tuple(axis) if isinstance(axis, list) else axis
+    for mode in (PY, None):
+        f = theano.function([x], [m] + ([md] if md is not None else []), mode=mode)
+        for _ in range(2):
+            got = f(v)
+            assert got[0].dtype == expected_dtype
+            np.testing.assert_allclose(got[0], np.mean(v, axis=np_axis, dtype="float64"), rtol=1e-6)
+            if md is not None:
+                assert got[1].dtype == "float64"
+                np.testing.assert_allclose(got[1], np.mean(v, axis=np_axis, dtype="float64"))
+
+
+@pytest.mark.parametrize("x_dtype, acc", [("bool", "bool"), ("int8", "float64"), ("int8", "int16"),
+                                          ("uint8", "int32"), ("float16", "float64")])
+def test_reductions_keep_the_acc_dtype_given(x_dtype, acc):
+    x = T.matrix(dtype=x_dtype)
+    v = (np.arange(6).reshape(2, 3) % 3).astype(x_dtype)
+    for method in ("sum", "prod"):
+        r = getattr(x, method)(axis=0, acc_dtype=acc)
+        assert r.owner.op.acc_dtype == acc
+        ref = getattr(np, method)(v, axis=0, dtype=acc).astype(r.dtype)
+        for mode in (PY, None):
+            f = theano.function([x], r, mode=mode)
+            for _ in range(2):
+                got = f(v)
+                assert got.dtype == r.dtype
+                np.testing.assert_array_equal(got, ref)

@@ -524,6 +524,4 @@ def reduce_dtypes(x_dtype, dtype=None, acc_dtype=None):
             f"lost. Leave acc_dtype out, use one at least as precise as {x_dtype}, or give dtype instead.")
     out = dtype or _OUT.get(x_dtype, x_dtype)
     acc = acc_dtype or _ACC.get(out if dtype else x_dtype, out)
-    if np.dtype(acc).kind != np.dtype(out).kind and dtype is None:
-        acc = _ACC.get(out, out)
     return out, acc

@@ -391,6 +391,8 @@ def mean(input, axis=None, dtype=None, op=False, keepdims=False, acc_dtype=None)
     count_dtype = "float32" if s.dtype in ("float16", "float32", "complex64") else "float64"
     for a in _normalize_axis(axis, x.ndim):
         s = true_div(s, cast(shape_i(x, a), count_dtype))
+    if s.dtype in ts.discrete_dtypes:  # nothing divided (axis=[]): a mean is a float all the same
+        s = cast(s, count_dtype)
     if dtype == "float16" or (dtype is None and x.dtype == "float16"):
         s = cast(s, "float16")
     return s

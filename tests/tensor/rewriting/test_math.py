@@ -246,3 +246,24 @@ def test_idempotent_and_constant_switch():
     f = check_same_values([i, T.dvector("v")], T.switch(0, i, 2.5) + 0 * i,
                           [np.arange(3, dtype="int32"), rand(3)], *NOFUSE)
     assert f.maker.fgraph.outputs[0].dtype == "float64"
+
+
+def test_useless_reduce_and_broadcastable_reduce_are_separate_rewrites():
+    from theano.tensor.elemwise import CAReduce
+
+    x = T.imatrix("x")
+    r = T.row("r")
+    outs = [x.sum(axis=[]), r.sum(axis=0), r.max(axis=0)]
+    xv, rv = np.arange(6, dtype="int32").reshape(2, 3), np.arange(3.0).reshape(1, 3)
+    base = theano.compile.get_default_mode()
+    for excluded, kept in [(None, 0), ("local_cut_useless_reduce", 1), ("local_reduce_broadcastable", 2)]:
+        mode = base if excluded is None else base.excluding(excluded)
+        f = theano.function([x, r], outs, mode=mode)
+        reductions = [n for n in f.maker.fgraph.toposort() if isinstance(n.op, CAReduce)]
+        assert len(reductions) == kept, (excluded, reductions)
+        for _ in range(2):
+            a, b, c = f(xv, rv)
+            assert a.dtype == np.int64
+            np.testing.assert_array_equal(a, xv)
+            np.testing.assert_array_equal(b, rv[0])
+            np.testing.assert_array_equal(c, rv[0])

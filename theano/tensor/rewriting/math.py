@@ -185,14 +185,13 @@ def local_switch_constant_condition(fgraph, node):
 register_canonicalize(local_switch_constant_condition, "algebra")
 
 
-@node_rewriter([CAReduce])
-def local_reduce_broadcastable(fgraph, node):
-    """A reduction over no axis, or only over broadcastable (length-1) axes, is a reshape (and a cast
-    to the output dtype): each output element is the single input element."""
+def _reduce_as_reshape(node, only_empty_axis):
+    """The output of a reduction whose output elements are each one input element (no axis
+    reduced, or only broadcastable ones): ``x`` without those axes, cast to the output dtype."""
     (x,) = node.inputs
     out = node.outputs[0]
     axis = node.op.axis
-    if axis is None or not all(x.broadcastable[a] for a in axis):
+    if axis is None or bool(axis) == only_empty_axis or not all(x.broadcastable[a] for a in axis):
         return None
     if not isinstance(node.op.scalar_op, (ts.Add, ts.Mul, ts.Maximum, ts.Minimum)):
         return None
@@ -204,6 +203,20 @@ def local_reduce_broadcastable(fgraph, node):
     return [fit_to(res, out, [])]
 
 
+@node_rewriter([CAReduce])
+def local_cut_useless_reduce(fgraph, node):
+    """A reduction over no axis (``x.sum(axis=[])``) is ``x`` cast to the output dtype."""
+    return _reduce_as_reshape(node, only_empty_axis=True)
+
+
+@node_rewriter([CAReduce])
+def local_reduce_broadcastable(fgraph, node):
+    """A reduction over broadcastable (length-1) axes only is a reshape (and a cast to the output
+    dtype): each output element is the single input element."""
+    return _reduce_as_reshape(node, only_empty_axis=False)
+
+
+register_canonicalize(local_cut_useless_reduce, "algebra", fast_compile=True)
 register_canonicalize(local_reduce_broadcastable, "algebra", fast_compile=True)
 
 
