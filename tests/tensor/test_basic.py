@@ -365,3 +365,27 @@ def test_transpose_names_and_broadcast_axes_errors():
     f = theano.function([x], T.addbroadcast(x, 0) * 2)
     for _ in range(2):
         np.testing.assert_array_equal(f(np.ones((1, 3))), 2 * np.ones((1, 3)))
+
+
+@pytest.mark.parametrize("floatX", ["float32", "float64"])
+def test_constants_under_cast_policy_numpy_floatx(floatX):
+    from theano import config
+
+    old = config.cast_policy, config.floatX
+    try:
+        config.cast_policy, config.floatX = "numpy+floatX", floatX
+        for z in [0, 1, 2 ** 40, -(2 ** 63), np.int8(3), np.asarray(7), np.float64(1.5), np.float32(2.5),
+                  True]:
+            assert T.constant(z).dtype == np.asarray(z).dtype, z
+        for z in (1.5, 1.1, 0.0):           # Python floats take floatX
+            c = T.constant(z)
+            assert c.dtype == floatX and c.data == np.asarray(z, dtype=floatX)
+        x = T.vector(dtype=floatX)
+        f = theano.function([x], x * 1.1)
+        for _ in range(2):
+            out = f(np.ones(2, dtype=floatX))
+            assert out.dtype == floatX
+            np.testing.assert_allclose(out, np.asarray(1.1, dtype=floatX), rtol=1e-6)
+    finally:
+        config.cast_policy, config.floatX = old
+    assert T.constant(1).dtype == "int8"       # 'custom' again: the smallest exact dtype

@@ -526,10 +526,14 @@ class TrueDiv(ScalarOp):
         return [gx, gy]
 
 
+class ComplexError(NotImplementedError, TypeError):
+    """An operation that is not defined for complex numbers (floor division, mod) got one."""
+
+
 def rule_upcast_no_complex(*dtypes):
     out = upcast(*dtypes)
     if out in complex_dtypes:
-        raise TypeError("floor division and mod are not defined for complex numbers (as in NumPy)")
+        raise ComplexError("floor division and mod are not defined for complex numbers (as in NumPy)")
     return (out,)
 
 

@@ -63,6 +63,13 @@ def convert_value(x, dtype=None):
         return conv
     if isinstance(x, bool) or isinstance(x, np.bool_):
         return np.asarray(x, dtype="bool")
+    if config.cast_policy != "custom" and isinstance(x, (numbers.Number, np.generic)):
+        # 'numpy': NumPy's dtype (Python ints int64, floats float64); 'numpy+floatX': the same,
+        # except that Python floats (not NumPy's) take floatX
+        if config.cast_policy == "numpy+floatX" and isinstance(x, float) and \
+                not isinstance(x, np.generic):
+            return np.asarray(x, dtype=config.floatX)
+        return np.asarray(x)
     if isinstance(x, numbers.Integral) and not isinstance(x, np.integer):
         return _autocast_int(int(x))
     if isinstance(x, float):
