@@ -165,3 +165,21 @@ def test_threads_calling_one_function_get_their_own_results(mode):
     for t in threads:
         t.join()
     assert bad == []
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int32", "int64", "uint16", "float32", "float64", "bool"])
+def test_numpy_scalar_arguments_keep_their_dtype(dtype):
+    x = T.scalar("x", dtype=dtype)
+    y = T.vector("y", dtype=dtype)
+    outs = [x * 1, (y * x).sum(), x]
+    f = theano.function([x, y], outs, mode=NUMBA)
+    ref = theano.function([x, y], outs, mode=PY)
+    s = np.dtype(dtype).type(1)
+    v = np.ones(3, dtype=dtype)
+    got = f(s, v)
+    assert got[2].dtype == np.dtype(dtype) and got[2].shape == () and got[2] == s
+    for a, b in zip(got, ref(s, v)):
+        assert a.dtype == b.dtype and a.shape == b.shape
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(TypeError):
+        f(np.float64(0.5) if dtype != "float64" else np.complex128(1j), v)

@@ -208,11 +208,12 @@ class Function:
                 lines.append(f"    if type({a}) is not _F_ndarray or {a}.dtype is not _F_dt{k} "
                              f"or {a}.ndim != {nd}:")
                 if nd == 0:
-                    # a NumPy scalar of the exact dtype (a Python float for float64), inline
+                    # a NumPy scalar of the exact dtype (a Python float for float64), inline:
+                    # asarray gives it that dtype by itself
                     env[f"_F_st{k}"] = dt.type
                     pyf = f" or type({a}) is float" if dt.type is np.float64 else ""
                     lines.append(f"        if type({a}) is _F_st{k}{pyf}:")
-                    lines.append(f"            {a} = _F_asarray({a}, dtype=_F_dt{k})")
+                    lines.append(f"            {a} = _F_asarray({a})")
                     lines.append("        else:")
                     lines.append(f"            {a} = _F_conv{k}({a})")
                     continue
