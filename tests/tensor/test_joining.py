@@ -75,9 +75,13 @@ def test_join_int_grad_is_zero():
 def test_stack_scalars_and_star_args():
     a, b = T.dscalar(), T.dscalar()
     np.testing.assert_allclose(run(T.stack([a, b]), [a, b], [1.0, 2.0]), [1.0, 2.0])
-    np.testing.assert_allclose(run(T.stack(a, b), [a, b], [1.0, 2.0]), [1.0, 2.0])
+    with pytest.warns(DeprecationWarning, match="old calling form"):
+        ab = T.stack(a, b)
+    np.testing.assert_allclose(run(ab, [a, b], [1.0, 2.0]), [1.0, 2.0])
     x, y = T.dvector(), T.dvector()
-    np.testing.assert_allclose(run(T.stack(x, y), [x, y], [rand(2), rand(2, seed=3)]),
+    with pytest.warns(DeprecationWarning):
+        xy = T.stack(x, y)
+    np.testing.assert_allclose(run(xy, [x, y], [rand(2), rand(2, seed=3)]),
                                np.stack([rand(2), rand(2, seed=3)]))
     m = T.stack([a, b], axis=0)
     assert m.ndim == 1

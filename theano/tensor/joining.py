@@ -2,6 +2,8 @@
 only at run time), ``split`` (Split, SplitDynamic), ``stack``, ``stacklists``, ``horizontal_stack``
 and ``vertical_stack``."""
 
+import warnings
+
 import numpy as np
 
 from theano.configdefaults import config
@@ -367,6 +369,9 @@ def stack(*tensors, **kwargs):
         tensors, axis = tensors[0], int(tensors[1])
     elif len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tensors[0]
+    elif tensors:
+        warnings.warn("stack(a, b, ...) is the old calling form: use stack([a, b, ...], axis=0)",
+                      DeprecationWarning, stacklevel=2)
     tensors = [as_tensor_variable(t) for t in tensors]
     if not tensors:
         raise ValueError("stack needs at least one tensor")
