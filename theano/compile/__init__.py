@@ -9,7 +9,7 @@ from theano.compile.io import Param as Param  # Theano 1.0's deprecated In
 from theano.compile.monitormode import MonitorMode
 from theano.compile.ops import FromFunctionOp, as_op
 from theano.compile.mode import (FAST_COMPILE, FAST_RUN, DebugMode, Mode, get_default_mode,
-                                 get_mode, predefined_modes)
+                                 get_mode, optdb, predefined_modes)
 from theano.compile.profiling import ProfileStats
 from theano.compile import pfunc  # noqa: E402  (callable module: pfunc(...) and pfunc.rebuild_collect_shared)
 from theano.compile import function_module as function_module  # Theano 1.0 path
@@ -21,4 +21,4 @@ __all__ = ["function", "Function", "FunctionMaker", "In", "Out", "Mode", "DebugM
            "get_default_mode", "shared", "SharedVariable", "shared_constructor", "ProfileStats",
            "UnusedInputError", "SymbolicInput", "SymbolicOutput", "FAST_RUN", "FAST_COMPILE",
            "predefined_modes", "as_op", "FromFunctionOp", "MonitorMode", "pfunc",
-           "rebuild_collect_shared", "OpFromGraph"]
+           "rebuild_collect_shared", "OpFromGraph", "optdb"]

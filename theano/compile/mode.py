@@ -6,6 +6,7 @@ all rewrites) are predefined. ``mode.including('tag')`` / ``.excluding('tag')`` 
 """
 
 from theano.configdefaults import config
+from theano.graph.rewriting.legacy import optdb  # noqa: F401  (Theano 1.0's theano.compile.mode.optdb)
 
 
 class Mode:

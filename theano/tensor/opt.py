@@ -4,12 +4,12 @@ import from it, looked up where they live now (``theano.graph.rewriting``, ``the
 
 import importlib as _importlib
 
-_HOMES = ("theano.graph.rewriting.db", "theano.graph.rewriting.basic", "theano.tensor.rewriting.basic",
+_HOMES = ("theano.graph.rewriting.db", "theano.graph.rewriting.legacy", "theano.graph.rewriting.basic", "theano.tensor.rewriting.basic",
           "theano.tensor.rewriting.math", "theano.tensor.rewriting.elemwise",
           "theano.tensor.rewriting.shape", "theano.tensor.rewriting.subtensor",
           "theano.tensor.rewriting.fusion", "theano.tensor.basic")
 # Theano's names for things that have new names here
-_RENAMED = {"local_optimizer": "node_rewriter", "register_uncanonicalize": "register_specialize",
+_RENAMED = {"register_uncanonicalize": "register_specialize",
             "make_vector": "MakeVector"}
 
 
@@ -31,4 +31,6 @@ def __getattr__(name):
 
 # the names come from __getattr__ above, which ruff cannot see
 __all__ = ["register_canonicalize", "register_stabilize", "register_specialize",  # noqa: F822
-           "register_uncanonicalize", "local_optimizer", "node_rewriter", "MakeVector"]  # noqa: F822
+           "register_uncanonicalize", "local_optimizer", "node_rewriter", "MakeVector",  # noqa: F822
+           "in2out", "out2in", "PatternSub", "OpSub", "OpRemove", "check_stack_trace",  # noqa: F822
+           "copy_stack_trace"]  # noqa: F822

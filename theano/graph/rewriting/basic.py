@@ -301,18 +301,26 @@ class RewriterIndex:
 class WorklistRunner:
     """Apply node rewriters to a fixed point, driven by the graph's change callbacks."""
 
-    def __init__(self, rewriters, name="worklist", max_factor=50):
+    def __init__(self, rewriters, name="worklist", max_factor=50, order="in_to_out", follow_new=True):
+        """``order``: the first sweep visits the nodes inputs first ('in_to_out') or outputs first
+        ('out_to_in'); ``follow_new=False`` visits only the nodes there were at the start (Theano's
+        ``ignore_newtrees``)."""
+        if order not in ("in_to_out", "out_to_in"):
+            raise ValueError(f"order must be 'in_to_out' or 'out_to_in', got {order!r}")
         self.rewriters = list(rewriters)
         self.index = RewriterIndex(self.rewriters)
         self.name = name
         self.max_factor = max_factor
+        self.order = order
+        self.follow_new = follow_new
         self.stats = {}
 
     def apply(self, fgraph, profile=None):
         if not self.rewriters:
             return 0
-        queue = deque(fgraph.toposort())
-        feature = _WorklistFeature(queue)
+        start = fgraph.toposort()
+        queue = deque(start if self.order == "in_to_out" else reversed(start))
+        feature = _WorklistFeature(queue if self.follow_new else [])
         fgraph.attach_feature(feature)
         budget = self.max_factor * (len(fgraph.apply_nodes) + 10)
         applied = 0

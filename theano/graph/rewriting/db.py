@@ -100,22 +100,37 @@ class RewriteDatabase:
 rewrite_db = RewriteDatabase()
 
 
+_REGISTER_KWARGS = ("name", "fast_compile", "fast_run", "position")
+
+
 def _make_register(phase):
     def register(*args, **kwargs):
-        """Register a rewrite in this phase: ``@register_x`` or ``@register_x('tag', ...)``."""
-        if args and isinstance(args[0], (NodeRewriter, GraphRewriter)):
+        """Register a rewrite in this phase: ``@register_x``, ``@register_x('tag', ...)`` or
+        ``register_x(rewrite, 'tag', ..., name=...)``. The rewrite may also be one of Theano 1.0's
+        optimizer objects (``theano.gof.opt``); Theano's other keyword arguments are ignored."""
+        kwargs = {k: v for k, v in kwargs.items() if k in _REGISTER_KWARGS}
+        if args and not isinstance(args[0], str):
             rw, tags = args[0], args[1:]
-            rewrite_db.register(rw, phase, *tags, **kwargs)
+            rewrite_db.register(_as_rewriter(rw), phase, *tags, **kwargs)
             return rw
 
         def deco(rw):
-            rewrite_db.register(rw, phase, *args, **kwargs)
+            rewrite_db.register(_as_rewriter(rw), phase, *args, **kwargs)
             return rw
 
         return deco
 
     register.__name__ = f"register_{phase}"
     return register
+
+
+def _as_rewriter(obj):
+    """A NodeRewriter or GraphRewriter as it is; one of Theano 1.0's optimizer objects adapted."""
+    if isinstance(obj, (NodeRewriter, GraphRewriter)):
+        return obj
+    from theano.graph.rewriting.legacy import as_rewriter
+
+    return as_rewriter(obj)
 
 
 register_merge = _make_register("merge")

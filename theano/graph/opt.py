@@ -1,0 +1,15 @@
+"""Theano 1.0's path ``theano.gof.opt``: its graph-optimization API, which lives in
+``theano.graph.rewriting.legacy`` (over the rewrite engine of ``theano.graph.rewriting``)."""
+
+from theano.graph.rewriting.basic import NodeRewriter, GraphRewriter, merge_graph  # noqa: F401
+from theano.graph.rewriting.legacy import (EquilibriumOptimizer, FromFunctionLocalOptimizer,  # noqa: F401
+                                           GlobalOptimizer, LocalOptGroup, LocalOptimizer,
+                                           MergeOptimizer, OpKeyOptimizer, OpRemove, OpSub,
+                                           Optimizer, PatternSub, Query, SeqOptimizer,
+                                           TopoOptimizer, check_stack_trace, copy_stack_trace,
+                                           in2out, local_optimizer, optdb, out2in)
+
+__all__ = ["EquilibriumOptimizer", "FromFunctionLocalOptimizer", "GlobalOptimizer", "LocalOptGroup",
+           "LocalOptimizer", "MergeOptimizer", "OpKeyOptimizer", "OpRemove", "OpSub", "Optimizer",
+           "PatternSub", "Query", "SeqOptimizer", "TopoOptimizer", "check_stack_trace",
+           "copy_stack_trace", "in2out", "local_optimizer", "out2in"]

@@ -1,0 +1,7 @@
+"""Theano 1.0's path ``theano.gof.toolbox``: the graph features of ``theano.graph.features``."""
+
+from theano.graph.features import (AlreadyThere, Feature, NodeFinder, PreserveNames,  # noqa: F401
+                                   ReplaceValidate, ReplacementDidntRemovedError, Validator)
+
+__all__ = ["AlreadyThere", "Feature", "NodeFinder", "PreserveNames", "ReplaceValidate",
+           "ReplacementDidntRemovedError", "Validator"]
