@@ -797,7 +797,8 @@ def test_mean_of_integers_is_a_float_for_every_axis(dtype, axis):
 
 
 @pytest.mark.parametrize("x_dtype, acc", [("bool", "bool"), ("int8", "float64"), ("int8", "int16"),
-                                          ("uint8", "int32"), ("float16", "float64")])
+                                          ("uint8", "int32"), ("float16", "float64"),
+                                          ("int16", "float16"), ("int64", "float32")])
 def test_reductions_keep_the_acc_dtype_given(x_dtype, acc):
     x = T.matrix(dtype=x_dtype)
     v = (np.arange(6).reshape(2, 3) % 3).astype(x_dtype)
@@ -811,3 +812,10 @@ def test_reductions_keep_the_acc_dtype_given(x_dtype, acc):
                 got = f(v)
                 assert got.dtype == r.dtype
                 np.testing.assert_array_equal(got, ref)
+
+
+def test_reductions_refuse_a_lossy_acc_dtype():
+    for x_dtype, acc in [("int32", "int16"), ("float64", "float32"), ("int64", "uint64"),
+                         ("complex64", "float64")]:
+        with pytest.raises(TypeError, match="precision"):
+            T.matrix(dtype=x_dtype).sum(acc_dtype=acc)

@@ -518,7 +518,9 @@ def reduce_dtypes(x_dtype, dtype=None, acc_dtype=None):
         acc_dtype = config.floatX if acc_dtype == "floatX" else acc_dtype
     dtype = None if dtype is None else str(np.dtype(dtype))
     acc_dtype = None if acc_dtype is None else str(np.dtype(acc_dtype))
-    if acc_dtype is not None and ts.upcast(x_dtype, acc_dtype) != acc_dtype:
+    # an accumulator at least as precise as the input; any float/complex one for int/bool input
+    if acc_dtype is not None and ts.upcast(x_dtype, acc_dtype) != acc_dtype and not (
+            x_dtype in ts.discrete_dtypes and acc_dtype in ts.continuous_dtypes):
         raise TypeError(
             f"Cannot reduce an input of dtype {x_dtype} with acc_dtype {acc_dtype}: precision would be "
             f"lost. Leave acc_dtype out, use one at least as precise as {x_dtype}, or give dtype instead.")
