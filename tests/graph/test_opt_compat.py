@@ -513,3 +513,37 @@ def test_user_rewrite_keeps_trace():
     assert _scalar_ops(fg) == ["cos"]
     assert fg.outputs[0].owner.creation_trace == trace
     assert check_stack_trace(fg, ops_to_check=T.cos)
+
+
+# ----------------------------------------------------------------------------------------------
+# Mode with Theano's Query and optimizer objects
+# ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("linker", ["py", "numba"])
+def test_mode_query_and_private_optimizer(registered, linker):
+    register = theano.compile.optdb["specialize"].register
+    register("test_sin_to_cos_q", OpSub(T.sin, T.cos), "fast_run")
+    registered.append("test_sin_to_cos_q")
+    mode = theano.Mode(linker=linker, optimizer="fast_run")
+    q = mode._optimizer
+    assert isinstance(q, gof.Query) and q.include == ("fast_run",)
+    _check_sin_or_cos(mode, True)
+    # Theano's idiom: mode._optimizer = mode._optimizer.excluding(...)
+    mode._optimizer = mode._optimizer.excluding("test_sin_to_cos_q")
+    assert mode._optimizer.exclude == ("test_sin_to_cos_q",)
+    _check_sin_or_cos(mode, False)
+    # Mode(optimizer=Query(...)), with a position cutoff before specialize
+    _check_sin_or_cos(theano.Mode(linker=linker, optimizer=gof.Query(["fast_run"])), True)
+    q = gof.Query(["fast_run"])
+    q.position_cutoff = 1.51
+    _check_sin_or_cos(theano.Mode(linker=linker, optimizer=q), False)
+    _check_sin_or_cos(theano.Mode(linker=linker, optimizer="None").including("test_sin_to_cos_q"), True)
+
+
+@pytest.mark.parametrize("linker", ["py", "numba"])
+def test_mode_with_optimizer_object(linker):
+    _check_sin_or_cos(theano.Mode(linker=linker, optimizer=SinToCos()), True)
+    _check_sin_or_cos(theano.Mode(linker=linker, optimizer=in2out(OpSub(T.sin, T.cos))), True)
+    with pytest.raises(AttributeError):
+        theano.Mode(linker=linker, optimizer=SinToCos())._optimizer

@@ -6,7 +6,8 @@ all rewrites) are predefined. ``mode.including('tag')`` / ``.excluding('tag')`` 
 """
 
 from theano.configdefaults import config
-from theano.graph.rewriting.legacy import optdb  # noqa: F401  (Theano 1.0's theano.compile.mode.optdb)
+from theano.graph.rewriting.legacy import Query, as_graph_rewriter, query_tags
+from theano.graph.rewriting.legacy import optdb as optdb  # Theano 1.0: theano.compile.mode.optdb
 
 
 class Mode:
@@ -65,18 +66,52 @@ class Mode:
     def clone(self, link_kwargs=None, optimizer="", **kwargs):
         return self._copy(**({} if optimizer == "" else {"optimizer": optimizer}))
 
+    @property
+    def _optimizer(self):
+        """Theano 1.0's ``mode._optimizer``: the selection as a ``Query`` (tags included, excluded,
+        required); assigning one makes it the selection (``mode._optimizer = q.including(...)``)."""
+        opt = self.optimizer
+        if isinstance(opt, Query):
+            q = opt
+        elif isinstance(opt, str):
+            from theano.graph.rewriting.db import _OPTIMIZER_ALIASES
+
+            base = _OPTIMIZER_ALIASES.get(opt, _OPTIMIZER_ALIASES.get(opt.lower(), opt))
+            if base == "stabilize":
+                q = Query(include=["fast_run"], position_cutoff=1.5)
+            else:
+                q = Query(include=[] if base == "None" else [base])
+        else:
+            raise AttributeError(f"{self} runs the optimizer object {opt!r}, not a Query")
+        return Query(q.include + self.including_tags, q.require + self.requiring_tags,
+                     q.exclude + self.excluding_tags, position_cutoff=q.position_cutoff)
+
+    @_optimizer.setter
+    def _optimizer(self, query):
+        self.optimizer = query
+        self.including_tags = self.excluding_tags = self.requiring_tags = ()
+
     def query(self):
-        """(optimizer name, including, excluding, requiring) with the config flags folded in."""
+        """(optimizer name, including, excluding, requiring) with the config flags folded in; an
+        optimizer given as a Query (Theano's) is the name 'None' and the query's tags."""
         inc = self.including_tags + tuple(t for t in config.optimizer_including.split(":") if t)
         exc = self.excluding_tags + tuple(t for t in config.optimizer_excluding.split(":") if t)
         req = self.requiring_tags + tuple(t for t in config.optimizer_requiring.split(":") if t)
-        return self.optimizer, inc, exc, req
+        opt = self.optimizer
+        if isinstance(opt, Query):
+            q_inc, q_exc, q_req = query_tags(opt)
+            return "None", q_inc + inc, q_exc + exc, q_req + req
+        if not isinstance(opt, str):  # an optimizer object: Mode.optimize runs it first
+            return "None", inc, exc, req
+        return opt, inc, exc, req
 
     def optimize(self, fgraph):
         """Rewrite ``fgraph`` in place with this mode's rewrites."""
         from theano.graph.rewriting import optimize_graph
 
         name, inc, exc, req = self.query()
+        if not isinstance(self.optimizer, (str, Query)):  # Theano's Mode(optimizer=<Optimizer>)
+            as_graph_rewriter(self.optimizer).apply(fgraph)
         linker = self.linker
         extra = tuple(getattr(linker, "required_rewrites", lambda: ())())
         # a backend may rule rewrites out (JAX: the 'inplace' phase, its arrays are immutable)

@@ -723,6 +723,18 @@ class Query:
         return f"Query(include={list(self.include)}, require={list(self.require)}, exclude={list(self.exclude)})"
 
 
+def query_tags(query):
+    """(including, excluding, requiring) tags for ``run_rewrites(fgraph, 'None', ...)`` that select
+    what a Query selects; a ``position_cutoff`` excludes the phases after the one it falls in."""
+    from theano.graph.rewriting.db import PHASES
+
+    exclude = tuple(query.exclude)
+    cutoff = getattr(query, "position_cutoff", None)
+    if cutoff is not None:
+        exclude += PHASES[PHASES.index(phase_of_position(cutoff)) + 1:]
+    return tuple(query.include), exclude, tuple(query.require)
+
+
 class QueriedOptimizer(Optimizer):
     """The registered rewrites that a query selects, run phase by phase (``optdb.query(...)``)."""
 
@@ -733,17 +745,11 @@ class QueriedOptimizer(Optimizer):
     def apply(self, fgraph):
         from theano.graph.rewriting.db import run_rewrites
 
-        from theano.graph.rewriting.db import PHASES
-
-        exclude = tuple(self.query.exclude)
-        cutoff = getattr(self.query, "position_cutoff", None)
-        if cutoff is not None:
-            last = PHASES.index(phase_of_position(cutoff))
-            exclude += PHASES[last + 1:]
+        include, exclude, require = query_tags(self.query)
         counter = _ChangeCounter()
         fgraph.attach_feature(counter)
         try:
-            run_rewrites(fgraph, "None", self.query.include, exclude, self.query.require)
+            run_rewrites(fgraph, "None", include, exclude, require)
         finally:
             fgraph.remove_feature(counter)
         return counter.count
