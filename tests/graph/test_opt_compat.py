@@ -547,3 +547,24 @@ def test_mode_with_optimizer_object(linker):
     _check_sin_or_cos(theano.Mode(linker=linker, optimizer=in2out(OpSub(T.sin, T.cos))), True)
     with pytest.raises(AttributeError):
         theano.Mode(linker=linker, optimizer=SinToCos())._optimizer
+
+
+def test_named_queries_select_like_optimizer_names():
+    from theano.compile import mode as mode_mod
+
+    x = T.dvector("x")
+    out = T.log(1 + T.exp(x))  # stabilized to softplus by FAST_RUN's rewrites
+    results = {}
+    for name, q in (("fast_run", mode_mod.OPT_FAST_RUN), ("None", mode_mod.OPT_NONE),
+                    ("merge", mode_mod.OPT_MERGE), ("fast_compile", mode_mod.OPT_FAST_COMPILE)):
+        by_name = gof.FunctionGraph([x], [out])
+        theano.Mode(linker="py", optimizer=name).optimize(by_name)
+        by_query = gof.FunctionGraph([x], [out])
+        mode_mod.optdb.query(q).optimize(by_query)
+        assert _ops(by_name) == _ops(by_query), name
+        results[name] = _ops(by_query)
+    assert results["fast_run"] != results["None"]
+    v = np.array([-800.0, 0.0, 800.0])
+    f = theano.function([x], out, mode=theano.Mode(linker="py", optimizer=mode_mod.OPT_FAST_RUN))
+    for _ in range(2):
+        np.testing.assert_allclose(f(v), np.logaddexp(0, v))

@@ -172,6 +172,14 @@ def get_default_mode():
     return get_mode(None)
 
 
+# Theano 1.0's named selections, as Queries (``optdb.query(OPT_FAST_RUN).optimize(fgraph)``,
+# ``Mode(optimizer=OPT_FAST_RUN)``): the same rewrites as the optimizer names.
+OPT_NONE = Query()
+OPT_MERGE = Query(include=["merge"])
+OPT_FAST_RUN = Query(include=["fast_run"])
+OPT_FAST_COMPILE = Query(include=["fast_compile"])
+OPT_STABILIZE = Query(include=["fast_run"], position_cutoff=1.5)
+
 # Theano 1.0's module-level Mode objects (``theano.compile.mode.FAST_RUN``).
 FAST_RUN = Mode("auto", "fast_run")
 FAST_COMPILE = Mode("py", "fast_compile")
