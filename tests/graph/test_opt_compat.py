@@ -568,3 +568,37 @@ def test_named_queries_select_like_optimizer_names():
     f = theano.function([x], out, mode=theano.Mode(linker="py", optimizer=mode_mod.OPT_FAST_RUN))
     for _ in range(2):
         np.testing.assert_allclose(f(v), np.logaddexp(0, v))
+
+
+def test_direct_transform_and_requirements():
+    x = T.dvector("x")
+    node = T.exp(T.log(x)).owner
+    assert PatternSub((T.exp, (T.log, "a")), "a").transform(node) == [x]
+    assert PatternSub((T.exp, (T.sin, "a")), "a").transform(node) is False
+    assert LocalOptGroup(OpSub(T.sin, T.cos), OpSub(T.exp, T.exp2)).transform(node)[0].owner.op == T.exp2
+
+    seen = []
+
+    @local_optimizer([T.exp], inplace=True, requirements=[seen.append])
+    def exp_to_exp2(node):
+        return [T.exp2(node.inputs[0])]
+
+    fg = gof.FunctionGraph([x], [T.exp(x)])
+    in2out(exp_to_exp2).optimize(fg)
+    assert seen == [fg]
+    assert getattr(fg, "destroy_handler", None) is not None
+    assert _scalar_ops(fg) == ["exp2"]
+
+    class Counting(gof.LocalOptimizer):
+        calls = 0
+
+        def add_requirements(self, fgraph):
+            Counting.calls += 1
+
+        def transform(self, node):
+            return False
+
+    TopoOptimizer(Counting()).optimize(fg)
+    assert Counting.calls == 1
+    with pytest.raises(ValueError):
+        EquilibriumOptimizer([exp_to_exp2])  # Theano required max_use_ratio too

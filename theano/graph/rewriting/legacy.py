@@ -145,7 +145,8 @@ class LocalOptGroup(LocalOptimizer):
                 out.extend(rw.tracks)
         return out
 
-    def transform(self, fgraph, node):
+    def transform(self, *args):
+        fgraph, node = (None, args[0]) if len(args) == 1 else args
         for rw in [r for o in self.opts for r in as_node_rewriters(o)]:
             if rw.tracks is not None and not _tracked(rw, node.op):
                 continue
@@ -155,8 +156,7 @@ class LocalOptGroup(LocalOptimizer):
         return False
 
     def add_requirements(self, fgraph):
-        for o in self.opts:
-            o.add_requirements(fgraph)
+        _add_local_requirements(self.opts, fgraph)
 
 
 def _tracked(rw, op):
@@ -175,10 +175,14 @@ class _LocalAdapter(NodeRewriter):
         self.lopt = lopt
         self._prepared = weakref.WeakSet()
 
-    def _run(self, fgraph, node):
+    def prepare(self, fgraph):
+        """The local optimizer's ``add_requirements``, once per graph."""
         if fgraph is not None and fgraph not in self._prepared:
             self.lopt.add_requirements(fgraph)
             self._prepared.add(fgraph)
+
+    def _run(self, fgraph, node):
+        self.prepare(fgraph)
         return _clean_result(_call_transform(self.lopt.transform, fgraph, node))
 
 
@@ -274,7 +278,10 @@ class PatternSub(LocalOptimizer):
     def tracks(self):
         return self._tracks
 
-    def transform(self, fgraph, node):
+    def transform(self, *args):
+        """``transform(node)`` (Theano's) or ``transform(fgraph, node)``; the clients test of
+        ``allow_multiple_clients=False`` needs the graph."""
+        fgraph, node = (None, args[0]) if len(args) == 1 else args
         if node.op != self.op or len(node.outputs) != 1:
             return False
         binds = self._match(self.in_pattern, node.outputs[0], {}, fgraph, root=True)
@@ -422,9 +429,11 @@ GlobalOptimizer = Optimizer
 
 def _add_local_requirements(lopts, fgraph):
     for o in lopts:
-        req = getattr(o, "add_requirements", None)
-        if req is not None:
-            req(fgraph)
+        for rw in as_node_rewriters(o):
+            if isinstance(rw, _LocalAdapter):
+                rw.prepare(fgraph)
+            elif hasattr(rw, "add_requirements"):
+                rw.add_requirements(fgraph)
 
 
 class TopoOptimizer(Optimizer):
