@@ -50,7 +50,7 @@ import sys as _sys  # noqa: E402
 import importlib as _importlib  # noqa: E402
 
 _sys.modules.setdefault("theano.gof", graph)
-for _name in ("basic", "fg", "op", "type", "utils", "graph", "null_type", "opt", "toolbox"):
+for _name in ("basic", "fg", "op", "type", "utils", "graph", "null_type", "opt", "toolbox", "optdb"):
     _sys.modules.setdefault(f"theano.gof.{_name}", _importlib.import_module(f"theano.graph.{_name}"))
 compile = __import__("theano.compile", fromlist=["compile"])
 

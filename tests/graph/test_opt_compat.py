@@ -602,3 +602,46 @@ def test_direct_transform_and_requirements():
     assert Counting.calls == 1
     with pytest.raises(ValueError):
         EquilibriumOptimizer([exp_to_exp2])  # Theano required max_use_ratio too
+
+
+@pytest.mark.parametrize("mode", MODES, ids=MODE_IDS)
+def test_own_database_in_optdb(registered, mode):
+    from theano.gof.optdb import EquilibriumDB, LocalGroupDB, SequenceDB
+
+    db = EquilibriumDB()
+    db.register("test_db_sin_to_cos", OpSub(T.sin, T.cos), "fast_run")  # before binding
+    theano.compile.optdb.register("test_my_db", db, 2.5, "fast_run")
+    db.register("test_db_tan_to_neg", OpSub(T.tan, T.neg), "fast_run")  # after binding
+    db.register("test_db_untagged", OpSub(T.arctan, T.arcsin))
+    registered.extend(["test_db_sin_to_cos", "test_db_tan_to_neg", "test_db_untagged"])
+    assert theano.compile.optdb["test_my_db"] is db and "test_my_db" in theano.compile.optdb
+    assert rewrite_db.entries["test_db_tan_to_neg"].phase == "specialize"
+    with pytest.raises(ValueError):
+        db.register("test_db_sin_to_cos", OpSub(T.sin, T.cos))
+    x = T.dvector("x")
+    v = np.linspace(-0.5, 0.5, 5)
+    f = theano.function([x], [T.sin(x), T.tan(x), T.arctan(x)], mode=mode)
+    for _ in range(2):
+        a, b, c = f(v)
+        np.testing.assert_allclose(a, np.cos(v))
+        np.testing.assert_allclose(b, -v)
+        np.testing.assert_allclose(c, np.arctan(v))  # its entry lacks 'fast_run'
+    # excluding the database's name excludes its entries
+    f = theano.function([x], T.sin(x), mode=mode.excluding("test_my_db"))
+    np.testing.assert_allclose(f(v), np.sin(v))
+
+    # a database used alone: query by tags
+    for cls in (EquilibriumDB, SequenceDB, LocalGroupDB):
+        alone = cls()
+        if cls is SequenceDB:
+            alone.register("s", OpSub(T.sin, T.cos), 1, "a")
+        else:
+            alone.register("s", OpSub(T.sin, T.cos), "a")
+        opt = alone.query("a")
+        fg = gof.FunctionGraph([x], [T.sin(x)])
+        (TopoOptimizer(opt) if cls is LocalGroupDB else opt).optimize(fg)
+        assert _scalar_ops(fg) == ["cos"], cls
+        if cls is not LocalGroupDB:
+            fg = gof.FunctionGraph([x], [T.sin(x)])
+            alone.query("a", "-s").optimize(fg)
+            assert _scalar_ops(fg) == ["sin"], cls

@@ -17,10 +17,10 @@ def __getattr__(name):
     # (``gof.Optimizer``, ``gof.TopoOptimizer``, ``gof.toolbox``): found in the shims on first use.
     import importlib
 
-    for mod_name in ("theano.graph.opt", "theano.graph.toolbox"):
+    for mod_name in ("theano.graph.opt", "theano.graph.toolbox", "theano.graph.optdb"):
         mod = importlib.import_module(mod_name)
         if name in mod.__all__:
             return getattr(mod, name)
-    if name in ("opt", "toolbox"):
+    if name in ("opt", "toolbox", "optdb"):
         return importlib.import_module(f"theano.graph.{name}")
     raise AttributeError(f"module 'theano.graph' has no attribute {name!r}")

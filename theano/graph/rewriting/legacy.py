@@ -436,6 +436,13 @@ def _add_local_requirements(lopts, fgraph):
                 rw.add_requirements(fgraph)
 
 
+def _add_global_requirements(opts, fgraph):
+    for o in opts:
+        req = getattr(o, "add_requirements", None)  # a GraphRewriter has none
+        if req is not None:
+            req(fgraph)
+
+
 class TopoOptimizer(Optimizer):
     """Apply a local optimizer to every node, inputs first ('in_to_out') or outputs first
     ('out_to_in'), following the nodes a replacement builds unless ``ignore_newtrees``."""
@@ -506,8 +513,7 @@ class EquilibriumOptimizer(Optimizer):
 
     def add_requirements(self, fgraph):
         _add_local_requirements(self.local_opts, fgraph)
-        for o in self.global_opts + self.final_opts + self.cleanup_opts:
-            o.add_requirements(fgraph)
+        _add_global_requirements(self.global_opts + self.final_opts + self.cleanup_opts, fgraph)
 
     def apply(self, fgraph):
         total = 0
@@ -536,8 +542,7 @@ class SeqOptimizer(Optimizer):
         self.opts = list(opts)
 
     def add_requirements(self, fgraph):
-        for o in self.opts:
-            o.add_requirements(fgraph)
+        _add_global_requirements(self.opts, fgraph)
 
     def apply(self, fgraph):
         return sum(as_graph_rewriter(o).apply(fgraph) for o in self.opts)
@@ -679,13 +684,100 @@ def phase_of_position(position, tags=()):
     return "inplace" if position >= 75 and "inplace" in tags else "fusion"
 
 
-def _register(phase, name, obj, tags, kwargs):
+_bound_dbs = {}  # name -> a DB registered in optdb (or in one of its phases)
+
+
+def _register(phase, name, obj, tags, kwargs, fast_run=True, fast_compile=True):
+    """Register ``obj`` in ``phase``; it runs in FAST_RUN when tagged 'fast_run' (and ``fast_run``
+    allows: its database's tags), likewise for FAST_COMPILE. A DB brings its entries along."""
     from theano.graph.rewriting.db import rewrite_db
 
     tags = tuple(t for t in tags if isinstance(t, str))
-    rewrite_db.register(as_rewriter(obj), phase, *tags, name=name, fast_run="fast_run" in tags,
-                        fast_compile="fast_compile" in tags)
+    if isinstance(obj, DB):
+        _bound_dbs[name] = obj
+        obj._bind(phase, name, tags, fast_run and "fast_run" in tags,
+                  fast_compile and "fast_compile" in tags)
+        return obj
+    rewrite_db.register(as_rewriter(obj), phase, *tags, name=name,
+                        fast_run=fast_run and "fast_run" in tags,
+                        fast_compile=fast_compile and "fast_compile" in tags)
     return obj
+
+
+class DB:
+    """Theano's optimizer databases (``theano.gof.optdb``): ``register(name, opt, *tags)``.
+    Registered in ``optdb`` (``optdb.register('my_db', EquilibriumDB(), 1.7, 'fast_run')``), a DB
+    puts its entries, those registered before and after, in the phase of its position, tagged
+    with its name: an entry runs in FAST_RUN when both it and the DB are tagged 'fast_run'.
+    Alone, ``db.query(*tags)`` gives an optimizer of the selected entries."""
+
+    takes_position = False
+
+    def __init__(self, *args, **kwargs):
+        self._entries = {}
+        self._binding = None
+
+    def register(self, name, obj, *tags, **kwargs):
+        if self.takes_position and tags and not isinstance(tags[0], str):
+            tags = tags[1:]  # SequenceDB's position: order within a phase is registration order
+        if name in self._entries:
+            raise ValueError(f"The name {name!r} is already registered in this database")
+        tags = tuple(t for t in tags if isinstance(t, str))
+        self._entries[name] = (obj, tags)
+        if self._binding is not None:
+            self._push(name, obj, tags)
+        return obj
+
+    def _bind(self, phase, name, tags, fast_run, fast_compile):
+        self._binding = (phase, name, tags, fast_run, fast_compile)
+        for n, (obj, t) in self._entries.items():
+            self._push(n, obj, t)
+
+    def _push(self, name, obj, tags):
+        phase, db_name, _, fast_run, fast_compile = self._binding
+        _register(phase, name, obj, tags + (db_name,), {}, fast_run, fast_compile)
+
+    def __getitem__(self, name):
+        return self._entries[name][0]
+
+    def __contains__(self, name):
+        return name in self._entries
+
+    def _selected(self, tags):
+        if tags and isinstance(tags[0], Query):
+            include, exclude = set(tags[0].include), set(tags[0].exclude)
+        else:
+            include = {t.lstrip("+") for t in tags if not t.startswith("-")}
+            exclude = {t[1:] for t in tags if t.startswith("-")}
+        out = []
+        for name, (obj, t) in self._entries.items():
+            mine = set(t) | {name}
+            if mine & include and not mine & exclude:
+                out.append(obj)
+        return out
+
+    def query(self, *tags, **kwtags):
+        return SeqOptimizer(self._selected(tags))
+
+
+class EquilibriumDB(DB):
+    """Entries applied together until none changes the graph."""
+
+    def query(self, *tags, **kwtags):
+        return EquilibriumOptimizer(self._selected(tags), max_use_ratio=8)
+
+
+class SequenceDB(DB):
+    """Entries applied in turn; ``register(name, opt, position, *tags)``."""
+
+    takes_position = True
+
+
+class LocalGroupDB(DB):
+    """Local optimizers tried in turn on each node."""
+
+    def query(self, *tags, **kwtags):
+        return LocalOptGroup(*self._selected(tags))
 
 
 class _PhaseDB:
@@ -777,6 +869,8 @@ class OptDB:
         return _register(phase_of_position(position, tags), name, obj, tags, kwargs)
 
     def __getitem__(self, name):
+        if name in _bound_dbs:
+            return _bound_dbs[name]
         if name in _SUB_DBS:
             return _PhaseDB(name, _SUB_DBS[name])
         from theano.graph.rewriting.db import rewrite_db
@@ -789,7 +883,7 @@ class OptDB:
     def __contains__(self, name):
         from theano.graph.rewriting.db import rewrite_db
 
-        return name in _SUB_DBS or name in rewrite_db.entries
+        return name in _SUB_DBS or name in _bound_dbs or name in rewrite_db.entries
 
     def query(self, *tags, **kwtags):
         """``query(Query(...))`` or ``query('tag', '-tag', '+tag')`` ('-' excludes)."""
