@@ -14,6 +14,8 @@ Scalar ops carry no Type of their own and this module imports nothing above the 
 tensors, which runs as is on NumPy arrays and can be compiled to a scalar kernel.
 """
 
+import inspect
+
 import numpy as np
 
 from theano.configdefaults import config
@@ -48,9 +50,17 @@ _TO_FLOAT = {
 }
 
 
-def upgrade_to_float(dtype):
-    """Integer dtypes become the smallest float that holds them exactly (int8 -> float32)."""
-    return _TO_FLOAT.get(dtype, dtype)
+def upgrade_to_float(*dtypes):
+    """Integer dtypes become the smallest float that holds them exactly (int8 -> float32).
+
+    Given Scalar types (Theano 1.0's ``output_types_preference=upgrade_to_float``), the one-tuple
+    of the Scalar type of their upcast, upgraded."""
+    if len(dtypes) == 1 and isinstance(dtypes[0], str):
+        return _TO_FLOAT.get(dtypes[0], dtypes[0])
+    from theano.scalar.type import get_scalar_type
+
+    out = upcast(*[str(getattr(t, "dtype", t)) for t in dtypes])
+    return (get_scalar_type(_TO_FLOAT.get(out, out)),)
 
 
 def rule_upcast(*dtypes):
@@ -140,6 +150,30 @@ class ScalarOp:
     def __init__(self, name=None):
         self.name = name or type(self).__name__.lower()
 
+    def __init_subclass__(cls, **kwargs):
+        # A scalar op written for Theano 1.0 defines ``impl(self, x, y)`` on single values (no
+        # ``out_dtypes``), may leave ``nin`` out and may name its output types with
+        # ``output_types_preference``: its impl is mapped over the arrays here, and ``nin`` is the
+        # number of values impl takes.
+        super().__init_subclass__(**kwargs)
+        impl = cls.__dict__.get("impl")
+        if impl is None:
+            return
+        params = inspect.signature(impl).parameters
+        if "out_dtypes" in params or any(p.kind is p.VAR_KEYWORD for p in params.values()):
+            return
+        positional = [p for p in list(params.values())[1:]
+                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        if all("nin" not in vars(c) for c in cls.__mro__ if c is not ScalarOp and c is not object):
+            cls.nin = -1 if any(p.kind is p.VAR_POSITIONAL for p in params.values()) else len(positional)
+        cls.impl_on_values = impl
+        cls.impl = ScalarOp._impl_by_value
+
+    def _impl_by_value(self, *arrays, out_dtypes=None):
+        """``impl_on_values`` (a Theano 1.0 style impl on single values) mapped over ``arrays``."""
+        otypes = list(out_dtypes) if out_dtypes else None
+        return np.vectorize(lambda *v: self.impl_on_values(*v), otypes=otypes)(*arrays)
+
     def _props(self):
         return tuple(getattr(self, a) for a in self.__props__)
 
@@ -148,6 +182,15 @@ class ScalarOp:
 
     def __hash__(self):
         return hash((type(self), self._props()))
+
+    @property
+    def name(self):
+        # a subclass whose __init__ does not call ScalarOp.__init__ gets its class name
+        return self.__dict__.get("_name") or type(self).__name__.lower()
+
+    @name.setter
+    def name(self, value):
+        self.__dict__["_name"] = value
 
     def __str__(self):
         return self.name
@@ -164,7 +207,14 @@ class ScalarOp:
 
     def output_dtypes(self, *dtypes):
         if len(dtypes) != self.nin and self.nin != -1:
-            raise TypeError(f"{self.name} takes {self.nin} inputs, got {len(dtypes)}")
+            raise TypeError(f"{self} takes {self.nin} inputs, got {len(dtypes)}")
+        preference = getattr(self, "output_types_preference", None)
+        if preference is not None:
+            # Theano 1.0's form: a function of the input Scalar types returning the output types
+            from theano.scalar.type import get_scalar_type
+
+            outs = preference(*[get_scalar_type(d) for d in dtypes])
+            return tuple(str(getattr(o, "dtype", o)) for o in outs)
         return self.dtype_rule(*dtypes)
 
     def impl(self, *arrays, out_dtypes=None):
