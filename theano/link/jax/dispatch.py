@@ -81,6 +81,14 @@ def _jnp():
     return jnp
 
 
+def _round_half_away(x):
+    """Halves away from zero, exact for every float as the reference (``floor(x + 0.5)`` rounds
+    0.49999999999999994 up): trunc, then a step of sign(x) where the rest is at least a half."""
+    jnp = _jnp()
+    t = jnp.trunc(x)
+    return jnp.where(jnp.abs(x - t) >= 0.5, t + jnp.sign(x), t)
+
+
 def _special():
     import jax.scipy.special as jss
 
@@ -119,8 +127,7 @@ def _scalar_fn(sop):
         "erfinv": lambda x: _special().erfinv(x), "gammaln": lambda x: _special().gammaln(x),
         "psi": lambda x: _special().digamma(x),
         "gamma": lambda x: jnp.exp(_special().gammaln(x)) * _gamma_sign(x),
-        "round_half_away_from_zero": lambda x: jnp.where(x >= 0, jnp.floor(x + 0.5),
-                                                         jnp.ceil(x - 0.5)),
+        "round_half_away_from_zero": _round_half_away,
         "second": lambda x, y: jnp.broadcast_to(y, jnp.broadcast_shapes(x.shape, y.shape)),
         "deg2rad": jnp.deg2rad, "rad2deg": jnp.rad2deg,
         "complex": lambda r, i: r + 1j * i, "complex_from_polar": lambda r, t: r * jnp.exp(1j * t),
@@ -1170,7 +1177,8 @@ _register_linalg()
 
 
 # The ops outside the core set, in their own modules (they register themselves on import).
-from theano.link.jax import ops_extra, ops_fft, ops_linalg, ops_mrg, ops_nnet_conf  # noqa: E402,F401
+from theano.link.jax import (ops_extra, ops_fft, ops_linalg, ops_mrg, ops_nnet_conf,  # noqa: E402,F401
+                             ops_tensor_conf)
 
 # Ops of the layers above the backends (scan, ifelse) register their translations through
 # theano.link.jax.register_translations (see control.py): run those registered so far.
