@@ -48,19 +48,9 @@ def _clean_result(result):
     return result
 
 
-class LocalOptimizer:
-    """Theano's base class of local optimizers: subclass it with ``transform(node)`` returning False
-    or None (no change), a list of replacements for ``node.outputs`` or a dict {old: new}, and
-    ``tracks()`` returning the op classes/instances it applies to (None: every node)."""
-
-    def tracks(self):
-        return None
-
-    def transform(self, node):
-        raise NotImplementedError(f"{type(self).__name__} must define transform(node)")
-
-    def add_requirements(self, fgraph):
-        """Attach the features ``transform`` needs to ``fgraph`` (none by default)."""
+class _Named:
+    """The name (its class's name unless set), ``__name__`` and summary line Theano 1.0's local
+    and global optimizers both had."""
 
     @property
     def name(self):
@@ -81,6 +71,22 @@ class LocalOptimizer:
 
     def __repr__(self):
         return f"<{type(self).__name__} {self.name}>"
+
+
+class LocalOptimizer(_Named):
+    """Theano's base class of local optimizers: subclass it with ``transform(node)`` returning False
+    or None (no change), a list of replacements for ``node.outputs`` or a dict {old: new}, and
+    ``tracks()`` returning the op classes/instances it applies to (None: every node)."""
+
+    def tracks(self):
+        return None
+
+    def transform(self, node):
+        raise NotImplementedError(f"{type(self).__name__} must define transform(node)")
+
+    def add_requirements(self, fgraph):
+        """Attach the features ``transform`` needs to ``fgraph`` (none by default)."""
+
 
 
 class FromFunctionLocalOptimizer(NodeRewriter):
@@ -386,7 +392,7 @@ class _ChangeCounter:
         self.count += 1
 
 
-class Optimizer:
+class Optimizer(_Named):
     """Theano's base class of global optimizers: subclass it with ``apply(fgraph)`` (and
     ``add_requirements(fgraph)``); ``opt.optimize(fgraph)`` attaches the requirements and applies."""
 
@@ -403,25 +409,6 @@ class Optimizer:
     def __call__(self, fgraph):
         return self.optimize(fgraph)
 
-    @property
-    def name(self):
-        return self.__dict__.get("_name") or type(self).__name__
-
-    @name.setter
-    def name(self, value):
-        self.__dict__["_name"] = value
-
-    @property
-    def __name__(self):
-        return self.name
-
-    def print_summary(self, stream=None, level=0, depth=-1):
-        import sys
-
-        print(f"{' ' * level}{self.name} id={id(self)}", file=stream or sys.stdout)
-
-    def __repr__(self):
-        return f"<{type(self).__name__} {self.name}>"
 
 
 GlobalOptimizer = Optimizer

@@ -76,15 +76,10 @@ def _mrg_uniform(op, node):
         import jax.numpy as jnp
 
         try:
-            shape = tuple(int(s) for s in np.asarray(size).reshape(-1))
+            size = np.asarray(size)
         except Exception as exc:     # a traced size: its value is needed (the graph runs op by op)
             raise NotJittable("mrg_uniform with a size known only at run time") from exc
-        if any(s < 0 for s in shape):
-            raise ValueError(f"{op}: size {shape} has a negative entry")
-        n = int(np.prod(shape, dtype=np.int64)) if shape else 1
-        if n > M1:
-            raise ValueError(f"{op}: {n} samples asked; MRG_RandomStreams draws at most 2**31 - 1 "
-                             "numbers at once")
+        shape, n = op.checked_draw(rstate, size)
         state = jnp.asarray(rstate).astype(jnp.uint32)
         k = state.shape[0]
         steps = -(-n // k)

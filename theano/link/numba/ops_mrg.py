@@ -11,7 +11,7 @@ import numpy as np
 
 from theano.link.numba.cache import compile_kernel
 from theano.link.numba.dispatch import numba_funcify
-from theano.tensor.random.mrg import M1, mrg_uniform, _to_unit
+from theano.tensor.random.mrg import _to_unit, mrg_uniform
 
 SOURCE = '''
 import numba
@@ -76,17 +76,7 @@ def _funcify_mrg_uniform(op, node):
     kernel = _kernel()
 
     def mrg_uniform_kernel(rstate, size):
-        shape = tuple(int(s) for s in np.asarray(size).reshape(-1))
-        if any(s < 0 for s in shape):
-            raise ValueError(f"{op}: size {shape} has a negative entry")
-        n = int(np.prod(shape, dtype=object)) if shape else 1
-        if n > M1:
-            raise ValueError(f"{op}: {n} samples asked; MRG_RandomStreams draws at most 2**31 - 1 "
-                             "numbers at once")
-        if rstate.ndim != 2 or rstate.shape[1] != 6:
-            raise ValueError(f"{op}: the state must have 6 columns, got shape {rstate.shape}")
-        if n and not rstate.shape[0]:
-            raise ValueError("mrg_uniform: the state has no stream (0 rows)")
+        shape, n = op.checked_draw(rstate, size)
         states = np.array(rstate, dtype=np.int32, order="C")     # the input stays as it was
         z = np.empty(n, dtype=np.int64)
         kernel(states, z)

@@ -205,8 +205,9 @@ class mrg_uniform(Op):
         out = TensorType(self.output_type.dtype, _static_ones(size, length))()
         return Apply(self, [rstate, size], [rstate.type(), out])
 
-    def perform(self, node, inputs, outputs):
-        rstate, size = inputs
+    def checked_draw(self, rstate, size):
+        """The shape and the number of numbers of a draw of ``size`` from the state ``rstate``
+        (a NumPy array), checked as every backend checks them (ValueError)."""
         shape = tuple(int(s) for s in np.asarray(size).reshape(-1))
         if any(s < 0 for s in shape):
             raise ValueError(f"{self}: size {shape} has a negative entry")
@@ -216,6 +217,13 @@ class mrg_uniform(Op):
                              "numbers at once")
         if rstate.ndim != 2 or rstate.shape[1] != 6:
             raise ValueError(f"{self}: the state must have 6 columns, got shape {rstate.shape}")
+        if n and not rstate.shape[0]:
+            raise ValueError(f"{self}: the state has no stream (0 rows)")
+        return shape, n
+
+    def perform(self, node, inputs, outputs):
+        rstate, size = inputs
+        shape, n = self.checked_draw(rstate, size)
         new_state, sample = mrg_draw(rstate, n, self.output_type.dtype)
         if self.inplace:
             rstate[...] = new_state
