@@ -7,7 +7,7 @@ from theano.compile import variable_eval  # noqa: F401  (installs Variable.eval)
 from theano.compile.io import In, Out, SymbolicInput, SymbolicOutput
 from theano.compile.io import Param as Param  # Theano 1.0's deprecated In
 from theano.compile.monitormode import MonitorMode
-from theano.compile.ops import FromFunctionOp, as_op
+from theano.compile.ops import DeepCopyOp, FromFunctionOp, ViewOp, as_op, deep_copy_op, view_op
 from theano.compile.mode import (FAST_COMPILE, FAST_RUN, DebugMode, Mode, get_default_mode,
                                  get_mode, optdb, predefined_modes)
 from theano.compile.profiling import ProfileStats
@@ -21,4 +21,5 @@ __all__ = ["function", "Function", "FunctionMaker", "In", "Out", "Mode", "DebugM
            "get_default_mode", "shared", "SharedVariable", "shared_constructor", "ProfileStats",
            "UnusedInputError", "SymbolicInput", "SymbolicOutput", "FAST_RUN", "FAST_COMPILE",
            "predefined_modes", "as_op", "FromFunctionOp", "MonitorMode", "pfunc",
-           "rebuild_collect_shared", "OpFromGraph", "optdb"]
+           "rebuild_collect_shared", "OpFromGraph", "optdb", "DeepCopyOp", "deep_copy_op", "ViewOp",
+           "view_op"]

@@ -1,4 +1,6 @@
-"""``as_op``: wrap a NumPy function as an Op (Theano 1.0's ``theano.compile.ops.as_op``).
+"""Ops of Theano 1.0's ``theano.compile.ops``: ``as_op`` (wrap a NumPy function as an Op),
+``ViewOp``/``view_op`` (the identity, its output a view of its input) and ``DeepCopyOp``/
+``deep_copy_op`` (the identity as a copy that shares no memory with its input).
 
     @as_op(itypes=[T.dmatrix], otypes=[T.dmatrix])
     def numpy_dot(a):
@@ -8,7 +10,10 @@ The result is an Op instance: ``numpy_dot(x)`` builds a graph node that calls th
 input values. It has no gradient; ``infer_shape(node, input_shapes)`` may be given.
 """
 
+import copy
 import importlib
+
+import numpy as np
 
 from theano.graph.basic import Apply, Variable
 from theano.graph.op import Op
@@ -106,4 +111,49 @@ def as_op(itypes, otypes, infer_shape=None):
     return make_op
 
 
-__all__ = ["as_op", "FromFunctionOp"]
+class _Identity(Op):
+    """The identity: same type, same value; the gradient passes through unchanged."""
+
+    __props__ = ()
+
+    def make_node(self, x):
+        if not isinstance(x, Variable):
+            raise TypeError(f"{type(self).__name__} expects a symbolic variable, got {x!r}")
+        return Apply(self, [x], [x.type()])
+
+    def infer_shape(self, node, input_shapes):
+        return input_shapes
+
+    def grad(self, inputs, output_grads):
+        return list(output_grads)
+
+    def R_op(self, inputs, eval_points):
+        return list(eval_points)
+
+
+class ViewOp(_Identity):
+    """``view_op(x)``: ``x`` itself; its output is declared a view of its input (``view_map``), so
+    in-place rewrites treat the two as the same memory."""
+
+    view_map = {0: [0]}
+
+    def perform(self, node, inputs, outputs):
+        outputs[0][0] = inputs[0]
+
+
+class DeepCopyOp(_Identity):
+    """``deep_copy_op(x)``: a copy of ``x`` that shares no memory with it (``x.copy()``, or a
+    deep copy for values without ``copy``). Theano 1.0 put it after outputs that alias inputs;
+    here compiled functions copy such outputs themselves, so graphs hold it only where a user
+    does."""
+
+    def perform(self, node, inputs, outputs):
+        x = inputs[0]
+        outputs[0][0] = np.array(x, copy=True) if isinstance(x, np.ndarray) else (
+            x.copy() if hasattr(x, "copy") else copy.deepcopy(x))
+
+
+view_op = ViewOp()
+deep_copy_op = DeepCopyOp()
+
+__all__ = ["as_op", "FromFunctionOp", "ViewOp", "view_op", "DeepCopyOp", "deep_copy_op"]

@@ -1177,8 +1177,8 @@ _register_linalg()
 
 
 # The ops outside the core set, in their own modules (they register themselves on import).
-from theano.link.jax import (ops_extra, ops_fft, ops_linalg, ops_mrg, ops_nnet_conf,  # noqa: E402,F401
-                             ops_tensor_conf)
+from theano.link.jax import (ops_compile, ops_extra, ops_fft, ops_linalg, ops_mrg,  # noqa: E402,F401
+                             ops_nnet_conf, ops_tensor_conf)
 
 # Ops of the layers above the backends (scan, ifelse) register their translations through
 # theano.link.jax.register_translations (see control.py): run those registered so far.
