@@ -93,3 +93,12 @@ def test_as_tensor_variable_refuses_python_bools():
     assert T.as_tensor_variable(np.array(False)).dtype == "bool"
     f = theano.function([x], T.switch(c, x, -x))
     np.testing.assert_allclose(f(np.array([1.0, -2.0])), [1.0, -2.0])
+
+
+def test_theano_pprint_is_the_pretty_printer():
+    import theano.tensor as T
+
+    x = T.dscalar("x")
+    assert theano.pprint is theano.printing.pprint
+    assert theano.pprint(x * 2 + 1) == theano.printing.pp(x * 2 + 1)
+    assert "x" in theano.pprint(x * 2 + 1) and "+" in theano.pprint(x * 2 + 1)

@@ -40,7 +40,7 @@ from theano.gradient import (Lop as Lop, Rop as Rop, grad as grad, hessian as he
 from theano import gradient as gradient, printing as printing
 from theano import scan as scan  # registers scan as the loop of theano.gradient.jacobian
 from theano.link.jax import control as _jax_control  # noqa: F401  (scan/ifelse JAX forms; no JAX import)
-from theano.printing import pp as pp, debugprint as debugprint, pydotprint as pydotprint
+from theano.printing import pp as pp, pprint as pprint, debugprint as debugprint, pydotprint as pydotprint
 
 # Theano 1.0's old names for the same things.
 gof = graph

@@ -7,7 +7,7 @@ import importlib as _importlib
 _HOMES = ("theano.graph.rewriting.db", "theano.graph.rewriting.legacy", "theano.graph.rewriting.basic", "theano.tensor.rewriting.basic",
           "theano.tensor.rewriting.math", "theano.tensor.rewriting.elemwise",
           "theano.tensor.rewriting.shape", "theano.tensor.rewriting.subtensor",
-          "theano.tensor.rewriting.fusion", "theano.tensor.basic")
+          "theano.tensor.rewriting.fusion", "theano.tensor.basic", "theano.tensor.assertions")
 # Theano's names for things that have new names here
 _RENAMED = {"register_uncanonicalize": "register_specialize",
             "make_vector": "MakeVector"}

@@ -624,7 +624,25 @@ def _register_op_from_graph():
         return op_from_graph
 
 
+def _register_assert():
+    from theano.tensor.assertions import Assert
+
+    jnp = _jnp()
+
+    @jax_funcify.register(Assert)
+    def _assert(op, node):
+        def assert_(value, *conds):
+            for c in conds:
+                # raised now when concrete, after the jitted call when traced (as the other checks)
+                runtime_check(jnp.logical_not(jnp.all(c)), c, AssertionError, op.msg.replace(
+                    "{", "{{").replace("}", "}}"))
+            return value
+
+        return assert_
+
+
 _register_linalg_ops()
+_register_assert()
 _register_op_from_graph()
 _register_sort()
 _register_extra_ops()
