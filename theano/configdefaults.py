@@ -298,3 +298,18 @@ def change_flags(*args, **kwargs):
         flags.update(a)
     flags.update(kwargs)
     return config.change_flags(**flags)
+
+
+def python_int_bitwidth():
+    """The width in bits of a C ``long`` on this platform (the integer size that Theano 1.0 took
+    for Python ints): 64 on 64-bit Linux and macOS, 32 on Windows and 32-bit platforms."""
+    import ctypes
+
+    return ctypes.sizeof(ctypes.c_long) * 8
+
+
+def local_bitwidth():
+    """The width in bits of a pointer on this platform (32 or 64)."""
+    import struct
+
+    return struct.calcsize("P") * 8

@@ -35,7 +35,7 @@ from theano.compile.maker import (  # noqa: F401  (_cast_hint, _convert_to_type:
 )
 from theano.compile.pfunc import normalize_pairs
 from theano.compile.sharedvalue import Container, SharedVariable
-from theano.graph.basic import Variable
+from theano.graph.basic import Constant, Variable
 
 
 class Function:
@@ -56,6 +56,8 @@ class Function:
         if input_containers is None:
             input_containers = [self._make_input_container(s) for s in maker.inputs]
         self._input_containers = list(input_containers)
+        # the cells holding a default value or a state (kept by free())
+        self._default_cells = [c for c in self._input_containers if c.storage[0] is not None]
         swap = swap or {}
         self._containers = [swap[v].container if v in swap else v.container
                             for v in maker.shared_vars]
@@ -86,6 +88,14 @@ class Function:
         # no copies, no updates, list/single outputs: return the thunk's results directly
         self._simple = (not any(self._copy_output) and not self._update_containers
                         and self._kind != "dict")
+        # Theano 1.0's flag: an argument lent to the function (In(borrow=True) or In(mutable=True))
+        # could be the very array of a value it updates; theano-ng never writes into arguments
+        # and writes updates only after the outputs are copied out, so no call-time check is
+        # needed, but the flag says where Theano 1.0 made one
+        self._check_for_aliased_inputs = bool(self._update_containers) and any(
+            s.borrow or s.mutable for s in self._specs)
+        self._program = None         # f.fn, made at first use
+        self._keep = False           # f.fn.allow_gc = False: calls keep their results
         self._fast = self._build_fast_call()
         self._install_call()
 
@@ -97,10 +107,14 @@ class Function:
         Function again (``__reduce__``, ``copy``), which installs its own. A function compiled
         with ``profile`` keeps ``Function.__call__`` (which records each call)."""
         call = self._fast_method
-        if self.profile is not None or call is None:
-            return
         cls = type(self)
         base = cls.__dict__.get("_base_class", cls)
+        if self._keep:         # calls record their results (f.fn.allow_gc = False): the slow path
+            self.__class__ = base
+            self._fast = lambda args: self._call_slow(args, {})
+            return
+        if self.profile is not None or call is None:
+            return
         self.__class__ = type(base.__name__, (base,), {"__call__": call, "__slots__": (),
                                                        "_base_class": base,
                                                        "__module__": base.__module__,
@@ -365,6 +379,9 @@ class Function:
     def _finish(self, outs):
         """Copy outputs/updates that may alias other storage, write updates, shape the result."""
         n_out = self._n_out
+        if self._keep:
+            for c, v in zip(self._program.output_storage, outs):
+                c.storage[0] = v
         results = outs[:n_out]
         for k, flag in enumerate(self._copy_output):
             if flag and isinstance(results[k], np.ndarray):
@@ -483,8 +500,55 @@ class Function:
     def input_storage(self):
         return list(self._input_containers) + list(self._containers)
 
+    @property
+    def output_storage(self):
+        """One Container a output of the compiled graph (the outputs, then the new values of the
+        updates), holding the results of the last ``f.fn()`` (or of every call while
+        ``f.fn.allow_gc`` is False); otherwise empty."""
+        return self.fn.output_storage
+
+    @property
+    def fn(self):
+        """The compiled program, as Theano 1.0's ``f.fn``: ``f.fn()`` runs it once on the values
+        in ``f.input_storage`` (no conversion), writes the updates and leaves the results in
+        ``f.output_storage``; ``f.fn.storage_map`` maps each variable of ``f.maker.fgraph`` to its
+        one-item storage cell; ``f.fn.allow_gc = False`` makes each call keep its results there
+        (until ``f.free()``)."""
+        if self._program is None:
+            self._program = _Program(self)
+        return self._program
+
+    @property
+    def defaults(self):
+        """Per explicit input, as Theano 1.0: ``(required, refeed, value)``: whether a call must
+        give it (no default value), whether its default is used again by each call that omits it
+        (a default, not an internal state written by an update) and its current value."""
+        out = []
+        for spec, c in zip(self._specs, self._input_containers):
+            required = c.storage[0] is None
+            out.append((required, not required and spec.update is None, c.storage[0]))
+        return out
+
+    @property
+    def indices(self):
+        """Per entry of ``input_storage``, as Theano 1.0: ``(input, None, [container])``, the input
+        being the ``In`` of an explicit input or the shared variable."""
+        ins = list(self._specs) + list(self.maker.shared_vars)
+        return [(i, None, [c]) for i, c in zip(ins, self.input_storage)]
+
     def free(self):
-        """Release memory held between calls (nothing is held by our backends)."""
+        """Release the memory this function holds between calls: the results kept while
+        ``f.fn.allow_gc`` is False, the values put into the storage of explicit inputs that have
+        no default (for ``f.fn()``), and its spare update buffers. Default values, internal
+        states and shared variables keep their values."""
+        if self._program is not None:
+            self._program.clear()
+        for c in self._input_containers:
+            if c not in self._default_cells:
+                c.storage[0] = None
+        if self._spares is not None:
+            for slot in self._spares.slots.values():
+                slot.clear()
 
     def describe(self, file=None):
         """How each node of this function runs on its backend, fixed when it was compiled
@@ -537,6 +601,9 @@ class Function:
                     value = value.copy()
                 containers.append(Container(value, c.type, c.strict, c.allow_downcast, c.name))
         new = Function(maker, input_containers=containers, swap=swap)
+        if share_memory and not delete_updates:
+            # same graph: the copy's cells for intermediates and constants are this function's
+            new._program = _Program(new, like=self.fn)
         if new.trust_input != self.trust_input:
             new.trust_input = self.trust_input
         return new
@@ -553,6 +620,75 @@ class Function:
 
     def __repr__(self):
         return f"<theano Function {self.name or ''}>"
+
+
+class _Program:
+    """``f.fn`` of a Function (see ``Function.fn``). Storage cells: the explicit inputs' and shared
+    variables' containers for the graph's inputs, one Container per output (``output_storage``),
+    a cell holding each constant, one cell per intermediate variable. The backends do not keep
+    intermediate values, so those cells stay empty; a copy made with ``share_memory=True`` shares
+    them (and the constants') with the function it was copied from."""
+
+    def __init__(self, function, like=None):
+        self._f = function
+        fg = function.maker.fgraph
+        self.output_storage = [Container(None, v.type) for v in fg.outputs]
+        self._like = like
+        self._map = None
+
+    @property
+    def storage_map(self):
+        if self._map is None:
+            f = self._f
+            fg = f.maker.fgraph
+            smap = {}
+            for v, c in zip(fg.inputs, f.input_storage):
+                smap[v] = c.storage
+            for v, c in zip(fg.outputs, self.output_storage):
+                smap.setdefault(v, c.storage)
+            other = self._like.storage_map if self._like is not None else {}
+            for v in fg.variables:
+                if v not in smap:
+                    cell = other.get(v)
+                    if cell is None:
+                        cell = [v.data] if isinstance(v, Constant) else [None]
+                    smap[v] = cell
+            self._map = smap
+        return self._map
+
+    @property
+    def allow_gc(self):
+        return not self._f._keep
+
+    @allow_gc.setter
+    def allow_gc(self, value):
+        f = self._f
+        f._keep = not value
+        f._fast = f._build_fast_call()
+        f._install_call()
+
+    def clear(self):
+        for c in self.output_storage:
+            c.storage[0] = None
+        if self._map is not None:
+            fg = self._f.maker.fgraph
+            fixed = set(fg.inputs)
+            for v, cell in self._map.items():
+                if v not in fixed and not isinstance(v, Constant):
+                    cell[0] = None
+
+    def __call__(self):
+        """Run once on the values in ``input_storage``; the results go to ``output_storage``."""
+        f = self._f
+        values = [c.storage[0] for c in f._input_containers]
+        values += [c.storage[0] for c in f._containers]
+        outs = list(f._thunk(values))
+        del values
+        keep, f._keep = f._keep, True
+        try:
+            f._finish(outs)
+        finally:
+            f._keep = keep
 
 
 class _SpareUpdates:

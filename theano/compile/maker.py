@@ -237,6 +237,7 @@ class FunctionMaker:
         n_out, n_in = len(out_vars), len(input_vars)
         self.fgraph = FunctionGraph(input_vars + self.shared_vars, out_vars + upd_exprs, clone=True)
         self.fgraph.n_explicit_inputs = n_in
+        self.fgraph.name = self.name     # the function's name (Theano 1.0's fgraph.name)
         self.fgraph.n_user_outputs = n_out
         mapping = {n_out + j: n_in + self.shared_vars.index(t)
                    for j, t in enumerate(self.update_targets)}
