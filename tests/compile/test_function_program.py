@@ -166,3 +166,58 @@ def test_python_int_bitwidth():
     assert theano.configdefaults.local_bitwidth() == 8 * ctypes.sizeof(ctypes.c_void_p)
     expected = T.iscalar if bits == 32 else T.lscalar
     assert shared(7).type == expected
+
+
+@pytest.mark.parametrize("mode", MODES, ids=["py", "numba"])
+def test_swapping_updates_take_the_arrays_without_copies(mode):
+    rng = np.random.default_rng(3)
+    a0, b0 = rng.standard_normal((2, 3)), rng.standard_normal((3, 2))
+    A, B = shared(a0.copy(), name="A"), shared(b0.copy(), name="B")
+    f = function([], [], updates=[(A, B.T[:, ::-1]), (B, A.T)], mode=mode)
+    expect_a, expect_b = a0, b0
+    for _ in range(3):
+        old_a, old_b = A.container.storage[0], B.container.storage[0]
+        expect_a, expect_b = expect_b.T[:, ::-1], expect_a.T
+        f()
+        np.testing.assert_array_equal(A.get_value(), expect_a)
+        np.testing.assert_array_equal(B.get_value(), expect_b)
+        new_a, new_b = A.container.storage[0], B.container.storage[0]
+        assert np.shares_memory(new_a, old_b) and np.shares_memory(new_b, old_a)
+        assert not np.may_share_memory(new_a, new_b)
+
+
+@pytest.mark.parametrize("mode", MODES, ids=["py", "numba"])
+def test_update_from_a_value_that_stays_is_copied(mode):
+    A, B = shared(np.ones(3), name="A"), shared(np.arange(3.0), name="B")
+    C = shared(np.zeros(3), name="C")
+    f = function([], [], updates=[(A, B), (C, B[::-1])], mode=mode)   # B is not replaced
+    for _ in range(2):
+        f()
+        np.testing.assert_array_equal(A.get_value(), [0.0, 1.0, 2.0])
+        np.testing.assert_array_equal(C.get_value(), [2.0, 1.0, 0.0])
+        vals = [A.container.storage[0], B.container.storage[0], C.container.storage[0]]
+        assert not any(np.may_share_memory(vals[i], vals[j]) for i in range(3) for j in range(i))
+    # a state given as an argument is the caller's array: never taken by a shared variable
+    st = T.dvector("st")
+    g = function([In(st, value=np.ones(3), update=st * 2.0)], [], updates=[(A, st)], mode=mode)
+    arg = np.full(3, 5.0)
+    for _ in range(2):
+        g(arg)
+        np.testing.assert_array_equal(A.get_value(), [5.0, 5.0, 5.0])
+        assert not np.may_share_memory(A.container.storage[0], arg)
+        np.testing.assert_array_equal(g["st"], [10.0, 10.0, 10.0])
+
+
+@pytest.mark.parametrize("mode", MODES, ids=["py", "numba"])
+def test_failing_swap_call_writes_nothing(mode):
+    A, B = shared(np.ones(2), name="A"), shared(np.zeros(2), name="B")
+    x = T.dvector("x")
+    f = function([x], [], updates=[(A, B + x), (B, A)], mode=mode)
+    with pytest.raises(Exception):
+        f(np.ones(3))
+    np.testing.assert_array_equal(A.get_value(), [1.0, 1.0])
+    np.testing.assert_array_equal(B.get_value(), [0.0, 0.0])
+    f([1.0, 2.0])
+    f([1.0, 2.0])
+    np.testing.assert_array_equal(A.get_value(), [2.0, 3.0])
+    np.testing.assert_array_equal(B.get_value(), [1.0, 2.0])

@@ -355,11 +355,17 @@ class FunctionMaker:
                 j != k and set(roots) & set(roots_of[j]) for j in range(len(fg.outputs)))
             aliases_argument = any(r in not_lent for r in roots)
             self.copy_output.append(aliases_argument or ((risky or shared_with_other) and not borrow))
+        # a shared variable this call replaces: after the call its container no longer holds its
+        # old value, so another update may take that value (or a view of it) without a copy
+        # (``updates=[(a, b), (b, a)]`` swaps the two arrays); read before any update is written
+        n_explicit = fg.n_explicit_inputs
+        replaced = {fg.inputs[i] for i in fg.update_mapping.values() if i >= n_explicit}
         self.copy_update = []
         for k in range(n_out, len(fg.outputs)):
             roots = roots_of[k]
             own = fg.inputs[fg.update_mapping[k]]
-            risky = any((r in input_set and r is not own) or isinstance(r, Constant) for r in roots)
+            risky = any((r in input_set and r is not own and r not in replaced)
+                        or isinstance(r, Constant) for r in roots)
             shared_with_other = any(
                 j != k and set(roots) & set(roots_of[j]) for j in range(n_out, len(fg.outputs)))
             self.copy_update.append(risky or shared_with_other)
