@@ -221,3 +221,21 @@ def test_failing_swap_call_writes_nothing(mode):
     f([1.0, 2.0])
     np.testing.assert_array_equal(A.get_value(), [2.0, 3.0])
     np.testing.assert_array_equal(B.get_value(), [1.0, 2.0])
+
+
+@pytest.mark.parametrize("mode", MODES, ids=["py", "numba"])
+def test_expanded_inputs_reach_shared_containers(mode):
+    x = T.dvector("x")
+    s = shared(np.ones(2), name="s")
+    r = shared(np.full(2, 3.0), name="r")
+    f = function([In(x, value=np.zeros(2))], x + s * r, updates={s: s * 2.0}, mode=mode)
+    ins = f.maker.expanded_inputs
+    assert [i.variable for i in ins] == [x] + f.maker.shared_vars
+    assert ins[0] is f.maker.inputs[0]
+    by_var = {i.variable: i for i in ins[1:]}
+    assert by_var[s].value is s.container and by_var[s].mutable and by_var[s].implicit
+    assert by_var[r].value is r.container and not by_var[r].mutable
+    by_var[s].value.data = np.array([5.0, 6.0])
+    np.testing.assert_allclose(f(), [15.0, 18.0])
+    np.testing.assert_allclose(f(), [30.0, 36.0])
+    np.testing.assert_allclose(s.get_value(), [20.0, 24.0])

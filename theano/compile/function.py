@@ -502,7 +502,7 @@ class Function:
 
     @property
     def output_storage(self):
-        """One Container a output of the compiled graph (the outputs, then the new values of the
+        """One Container per output of the compiled graph (the outputs, then the new values of the
         updates), holding the results of the last ``f.fn()`` (or of every call while
         ``f.fn.allow_gc`` is False); otherwise empty."""
         return self.fn.output_storage

@@ -370,6 +370,16 @@ class FunctionMaker:
                 j != k and set(roots) & set(roots_of[j]) for j in range(n_out, len(fg.outputs)))
             self.copy_update.append(risky or shared_with_other)
 
+    @property
+    def expanded_inputs(self):
+        """Theano 1.0's list of every input of the compiled graph, in its order: the ``In`` of
+        each explicit input, then an ``In`` per shared variable whose ``value`` is the variable's
+        container (``expanded_inputs[k].value.data = v`` sets the shared value)."""
+        updated = set(self.update_targets)
+        return list(self.inputs) + [
+            In(v, name=v.name, value=v.container, mutable=v in updated, implicit=True, shared=True)
+            for v in self.shared_vars]
+
     def create(self):
         """The calling object over this maker: a ``theano.compile.function.Function``."""
         # the calling half imports this module, so it is imported here, when first needed
