@@ -424,7 +424,11 @@ class WholeGraph:
     """The whole-graph tier of one compiled function (see module doc)."""
 
     def __init__(self, fgraph, nodes):
-        built = graph_source(fgraph, nodes) if MIN_NODES <= len(nodes) <= MAX_NODES else None
+        # only arrays go through the compiled function (a random state or a recorded sequence of
+        # them, inputs of a gradient loop, cannot be Numba arguments)
+        arrays_only = all(hasattr(v.type, "broadcastable") for v in fgraph.inputs)
+        built = graph_source(fgraph, nodes) if MIN_NODES <= len(nodes) <= MAX_NODES and \
+            arrays_only else None
         self.ok = built is not None
         self.fgraph = fgraph
         self.nodes = nodes
@@ -578,7 +582,9 @@ def _dims(fgraph, nodes):
     ``'1'``), or None where they are not known that way."""
     dims = {}
     for k, v in enumerate(fgraph.inputs):
-        dims[v] = ["1" if b else f"i{k}.shape[{d}]" for d, b in enumerate(v.broadcastable)]
+        bcast = getattr(v.type, "broadcastable", None)
+        if bcast is not None:           # a random state or other non-tensor input has no dims
+            dims[v] = ["1" if b else f"i{k}.shape[{d}]" for d, b in enumerate(bcast)]
     for node in nodes:
         for v in node.inputs:
             if v not in dims and isinstance(v, Constant):
