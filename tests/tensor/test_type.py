@@ -118,3 +118,21 @@ def test_constant_broadcastable_and_str():
         T.as_tensor_variable("abc")
     with pytest.raises(TypeError):
         T.as_tensor_variable(None)
+
+
+def test_integer_arrays_of_a_wider_dtype_need_allow_input_downcast():
+    # Theano 1.0: an ndarray is never downcast silently, even when its values fit; Python lists
+    # are converted with a check of their values
+    a, b = T.wvector("a"), T.bvector("b")
+    for mode in ("py", "auto"):
+        default = theano.function([a, b], a + b, mode=theano.Mode(linker=mode))
+        allowed = theano.function([a, b], a + b, mode=theano.Mode(linker=mode),
+                                  allow_input_downcast=True)
+        for _ in range(2):
+            np.testing.assert_array_equal(default([3], [6]), [9])
+            with pytest.raises(TypeError, match="int8.*allow_input_downcast|allow_input_downcast"):
+                default([3], np.array([6], dtype="int16"))
+            with pytest.raises(TypeError, match='"b"'):
+                default([3], [312])
+            np.testing.assert_array_equal(allowed([3], np.array([6], dtype="int16")), [9])
+            assert allowed([3], np.array([6], dtype="int16")).dtype == np.int16

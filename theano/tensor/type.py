@@ -4,7 +4,7 @@ import numpy as np
 
 from theano.configdefaults import config
 from theano.graph.type import Type
-from theano.scalar.basic import all_dtypes, discrete_dtypes
+from theano.scalar.basic import all_dtypes
 
 _BCAST_NAMES = {(): "scalar", (False,): "vector", (True, False): "row", (False, True): "col",
                 (False, False): "matrix"}
@@ -103,10 +103,6 @@ class TensorType(Type):
                 return arr if type(arr) is np.ndarray else np.array(arr)
             if allow_downcast or np.can_cast(arr.dtype, self.numpy_dtype, "safe"):
                 return arr.astype(self.numpy_dtype)
-            if self.dtype in discrete_dtypes and arr.dtype.kind in "iub":
-                conv = arr.astype(self.numpy_dtype)
-                if np.array_equal(conv, arr):
-                    return conv
             raise TypeError(
                 f"{self} cannot store a value of dtype {arr.dtype} without risking loss of "
                 f"precision. If you do not mind, either cast your data to {self.dtype} first "
