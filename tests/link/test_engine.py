@@ -362,3 +362,37 @@ def test_describe_says_how_each_node_runs():
     h = theano.function([x, y], outs, mode=theano.Mode("py"))
     assert "perform" in describe(h, file="str")
     assert "[kernel" in debugprint(f, file="str", print_path=True)
+
+
+def test_every_blas_library_numba_can_call_is_limited():
+    # SciPy's wheels ship their own OpenBLAS, which Numba's np.dot calls (scipy's cython_blas) and
+    # which is loaded only when SciPy's linalg is imported: the thread limiter must know it even
+    # when it looks the libraries up before that import (a fresh process: theano imports no SciPy)
+    pytest.importorskip("threadpoolctl")
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import json, theano\n"
+        "from theano.link import blas_threads\n"
+        "libs = blas_threads._load()\n"
+        "import scipy.linalg.cython_blas\n"
+        "from threadpoolctl import threadpool_info\n"
+        "multi = [d for d in threadpool_info() if d['user_api'] == 'blas' and d['num_threads'] > 1]\n"
+        "print(json.dumps([len(libs), len(multi)]))\n"
+    )
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="2")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    n_limited, n_multi = json_loads_last_line(out.stdout)
+    if n_multi == 0:
+        pytest.skip("no multi-threaded BLAS here")
+    assert n_limited == n_multi
+
+
+def json_loads_last_line(text):
+    import json
+
+    return json.loads(text.strip().splitlines()[-1])

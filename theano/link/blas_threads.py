@@ -32,6 +32,13 @@ def _load():
     global _libs
     libs = []
     try:
+        # SciPy's BLAS (the one Numba's np.dot calls, through scipy.linalg.cython_blas) may be
+        # another library than NumPy's (SciPy's wheels ship their own OpenBLAS): load it first,
+        # or its threads would never be limited
+        import scipy.linalg.cython_blas  # noqa: F401
+    except Exception:
+        pass
+    try:
         from threadpoolctl import ThreadpoolController
 
         controllers = ThreadpoolController().lib_controllers
