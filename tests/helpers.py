@@ -44,6 +44,16 @@ def _available(module):
     return importlib.util.find_spec(module) is not None
 
 
+def value_modes():
+    """The linkers a value test runs on: 'py', 'auto' and, when JAX is installed, 'jax'."""
+    return ("py", "auto") + (("jax",) if _available("jax") else ())
+
+
+def value_mode(name):
+    """A fresh Mode for one of ``value_modes()``."""
+    return (MODES.get(name) or PATH_MODES[name])()
+
+
 def expand_modes(modes):
     """``modes`` with, after 'auto', every other path users can get: the per-node and forced-kernel
     paths of the native backend, and JAX when it is installed."""

@@ -10,30 +10,17 @@ import theano.tensor as T
 from theano.compile import DeepCopyOp, ViewOp, deep_copy_op, view_op
 from theano.compile.function_module import DeepCopyOp as DeepCopyOp_old
 from theano.gradient import verify_grad
-from tests.helpers import MODES, check_infer_shape
+from tests.helpers import check_infer_shape, value_mode, value_modes
 
 
-def _modes():
-    names = ["py", "auto"]
-    try:
-        import jax  # noqa: F401
-
-        names.append("jax")
-    except ImportError:
-        pass
-    return names
 
 
-def _mode(name):
-    return theano.Mode(linker="jax") if name == "jax" else MODES[name]()
-
-
-@pytest.mark.parametrize("mode", _modes())
+@pytest.mark.parametrize("mode", value_modes())
 @pytest.mark.parametrize("dtype", ["float64", "float32", "int32"])
 @pytest.mark.parametrize("op", [view_op, deep_copy_op])
 def test_identity_values(op, dtype, mode):
     x = T.matrix(dtype=dtype)
-    f = theano.function([x], [op(x) * 2, op(x)], mode=_mode(mode))
+    f = theano.function([x], [op(x) * 2, op(x)], mode=value_mode(mode))
     xv = (np.arange(12).reshape(3, 4) - 5).astype(dtype)
     for _ in range(2):
         doubled, same = f(xv)

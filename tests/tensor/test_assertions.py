@@ -9,30 +9,17 @@ import theano
 import theano.tensor as T
 from theano.gradient import verify_grad
 from theano.tensor.opt import Assert, assert_op
-from tests.helpers import MODES, check_infer_shape
+from tests.helpers import check_infer_shape, value_mode, value_modes
 
 
-def _modes():
-    names = ["py", "auto"]
-    try:
-        import jax  # noqa: F401
-
-        names.append("jax")
-    except ImportError:
-        pass
-    return names
 
 
-def _mode(name):
-    return theano.Mode(linker="jax") if name == "jax" else MODES[name]()
-
-
-@pytest.mark.parametrize("mode", _modes())
+@pytest.mark.parametrize("mode", value_modes())
 @pytest.mark.parametrize("dtype", ["float64", "float32", "int64"])
 def test_assert_passes_the_value_or_raises(mode, dtype):
     x = T.vector("x", dtype=dtype)
     checked = Assert("x must be non-empty and start positive")(x, T.gt(x.shape[0], 0), T.gt(x[0], 0))
-    f = theano.function([x], checked * 2, mode=_mode(mode))
+    f = theano.function([x], checked * 2, mode=value_mode(mode))
     good = np.array([3, -1, 4], dtype=dtype)
     for _ in range(2):
         np.testing.assert_array_equal(f(good), good * 2)

@@ -9,28 +9,15 @@ import theano
 import theano.tensor as T
 from theano.gradient import verify_grad
 from theano.tensor import fft
-from tests.helpers import MODES, PATH_MODES, check_infer_shape
+from tests.helpers import check_infer_shape, value_mode, value_modes
 
 NP_NORM = {None: "backward", "ortho": "ortho", "no_norm": "backward"}
 SHAPES = [(2, 6), (3, 7), (2, 4, 5), (1, 3, 4, 6)]
 
 
-def _modes():
-    names = ["py", "auto"]
-    try:
-        import jax  # noqa: F401
-
-        names.append("jax")
-    except ImportError:
-        pass
-    return names
 
 
-def _mode(name):
-    return (MODES.get(name) or PATH_MODES[name])()
-
-
-@pytest.mark.parametrize("mode", _modes())
+@pytest.mark.parametrize("mode", value_modes())
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("norm", [None, "ortho", "no_norm"])
 @pytest.mark.parametrize("shape", SHAPES)
@@ -38,7 +25,7 @@ def test_rfft_and_irfft_match_numpy(shape, norm, dtype, mode):
     x = T.TensorType(dtype, (False,) * len(shape))("x")
     y = fft.rfft(x, norm=norm)
     back = fft.irfft(y, norm=norm, is_odd=shape[-1] % 2 == 1)
-    f = theano.function([x], [y, back], mode=_mode(mode))
+    f = theano.function([x], [y, back], mode=value_mode(mode))
     xv = np.random.RandomState(len(shape)).uniform(-1000, 1000, size=shape).astype(dtype)
     ref = np.fft.rfftn(xv.astype("float64"), axes=tuple(range(1, len(shape))), norm=NP_NORM[norm])
     scale = np.prod(shape[1:]) if norm == "no_norm" else 1
