@@ -197,3 +197,20 @@ def test_allow_gc_reaches_the_linker():
         f = theano.function([x], T.exp(x) * 2 + 1, mode=theano.Mode(linker="py"))
         for _ in range(2):
             np.testing.assert_allclose(f(np.zeros(3)), [3.0, 3.0, 3.0])
+
+
+def test_change_flags_takes_pairs_as_theano_did():
+    from theano import change_flags
+
+    @change_flags([("floatX", "float32")])
+    def inside():
+        return theano.config.floatX, theano.tensor.matrix().dtype
+
+    before = theano.config.floatX
+    assert inside() == ("float32", "float32")
+    assert theano.config.floatX == before
+    with change_flags([("floatX", "float16")], {"compute_test_value": "off"}):
+        assert theano.config.floatX == "float16"
+    assert theano.config.floatX == before
+    with pytest.raises(TypeError, match="pairs"):
+        change_flags(5)

@@ -290,12 +290,15 @@ config = _build_config()
 def change_flags(*args, **kwargs):
     """A context manager (or decorator) that sets config flags and restores them on exit:
     ``with change_flags(floatX='float32'): ...`` or, as Theano 1.0 also accepted, a dict
-    ``change_flags({'floatX': 'float32'})``."""
+    ``change_flags({'floatX': 'float32'})`` or a list of pairs
+    ``change_flags([('conv.assert_shape', True)])``."""
     flags = {}
     for a in args:
-        if not isinstance(a, dict):
-            raise TypeError(f"change_flags takes dicts of flags or keyword arguments, got {type(a).__name__}")
-        flags.update(a)
+        try:
+            flags.update(a)         # a dict, or (name, value) pairs as Theano 1.0 accepted too
+        except (TypeError, ValueError):
+            raise TypeError(f"change_flags takes dicts of flags, (name, value) pairs or keyword "
+                            f"arguments, got {a!r}") from None
     flags.update(kwargs)
     return config.change_flags(**flags)
 
