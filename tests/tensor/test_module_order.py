@@ -1,6 +1,9 @@
 """The modules of theano.tensor form layers: each imports only the modules before it in ORDER, at
-module level and inside functions. The few imports that must reach up are listed in DEFERRED with
-the reason; the test fails on any other, and on an entry of DEFERRED that is no longer needed."""
+module level and inside functions. Where a lower module calls a function of a higher one while
+building graphs (Elemwise converting its inputs with as_tensor_variable, CAReduce's gradient
+summing, a list stacked into a tensor), the higher module provides it by name
+(``theano.tensor.type._provide``) and the lower one looks it up when it runs. DEFERRED, the
+imports allowed to reach up with their reasons, is empty; the test fails on any upward import."""
 
 import ast
 import importlib
@@ -29,14 +32,7 @@ ORDER = [
 ]
 
 # (importing module, imported module): why the import has to wait for a call
-DEFERRED = {
-    ("type", "basic"): "TensorType.convert_variable builds a Rebroadcast",
-    ("elemwise", "basic"): "Elemwise and DimShuffle convert their inputs with as_tensor_variable",
-    ("elemwise", "math"): "CAReduce's gradient",
-    ("basic", "joining"): "as_tensor_variable of a list of non-scalar tensors stacks them with Join",
-    ("math", "allocation"): "isnan/isinf of an integer tensor is an Alloc of False",
-    ("math", "linalg_ops"): "dot of tensors of more than 2 dimensions is a tensordot",
-}
+DEFERRED = {}
 
 
 def _layer(relpath):
@@ -101,8 +97,8 @@ def test_modules_import_only_layers_below():
             continue
         bad.append(f"{where}: {layer} imports {tgt} ({'in a function' if deferred else 'at module level'})")
     assert not bad, "\n".join(bad)
-    # an entry that no import needs any more goes (elemwise.py's are left to the scalar/tensor seam)
-    stale = {k for k in set(DEFERRED) - used if k[0] != "elemwise"}
+    # an entry that no import needs any more goes
+    stale = set(DEFERRED) - used
     assert not stale, f"no longer needed: {sorted(stale)}"
 
 
@@ -254,3 +250,14 @@ def test_theano1_paths_of_renamed_modules():
         got = f(v)
         np.testing.assert_array_equal(got[0], np.sort(v))
         np.testing.assert_allclose(got[1], np.var(v))
+
+
+def test_provided_functions_are_the_higher_modules_own():
+    from theano.tensor import allocation, basic, joining, linalg_ops, math
+    from theano.tensor.type import _provided
+
+    assert _provided("as_tensor_variable") is basic.as_tensor_variable
+    assert _provided("sum") is math.sum and _provided("stack") is joining.stack
+    assert _provided("alloc") is allocation.alloc and _provided("tensordot") is linalg_ops.tensordot
+    with pytest.raises(RuntimeError, match="not available"):
+        _provided("no_such_function")

@@ -18,7 +18,7 @@ from theano.tensor.elemwise import DimShuffle
 from theano.tensor.math import ceil, maximum
 from theano.tensor.math import sum as tsum
 from theano.tensor.reshaping import vector_entries
-from theano.tensor.type import TensorType
+from theano.tensor.type import TensorType, _provide
 
 __all__ = [
     "ARange", "arange", "Alloc", "alloc", "zeros", "ones", "AllocEmpty", "Eye", "eye", "identity_like",
@@ -394,3 +394,6 @@ class Bartlett(Op):
 
 def bartlett(M):
     return Bartlett()(M)
+
+# what the modules below this one call (see theano.tensor.type._provide)
+_provide("alloc", alloc)

@@ -11,7 +11,7 @@ from theano.graph.op import Op
 from theano.scalar import basic as ts
 from theano.scalar import type as _scalar_type
 from theano.tensor.elemwise import DimShuffle, Elemwise
-from theano.tensor.type import TensorType
+from theano.tensor.type import TensorType, _provide, _provided
 
 # Theano 1.0's dtype name lists (``T.float_dtypes`` ...), as lists of strings
 all_dtypes = list(ts.all_dtypes)
@@ -140,10 +140,8 @@ def as_tensor_variable(x, name=None, ndim=None, dtype=None):
         return x
     if isinstance(x, (list, tuple)) and any(isinstance(e, Variable) for e in _flatten_list(x)):
         # A list holding variables is stacked; stack (joining.py) joins non-scalar tensors with Join,
-        # an op built on this module, so it is looked up here when a list needs it.
-        from theano.tensor.joining import stack
-
-        return stack([as_tensor_variable(e) for e in x])
+        # an op built on this module, which provides it (type._provide)
+        return _provided("stack")([as_tensor_variable(e) for e in x])
     if isinstance(x, bool):
         # as in Theano 1.0: a Python bool here is most often the result of `v == w` on variables
         # (which compares identities); T.constant(True) or np.array(True) make a bool constant
@@ -692,6 +690,11 @@ scalar_from_tensor = ScalarFromTensor()
 float16_atol, float16_rtol = 1e-3, 1e-3
 float32_atol, float32_rtol = 1e-5, 1e-5
 float64_atol, float64_rtol = 1e-8, 1e-5
+
+# what the modules below this one call (see type._provide)
+for _fn in (as_tensor_variable, patternbroadcast, cast, zeros_like, get_scalar_constant_value,
+            NotScalarConstantError):
+    _provide(_fn.__name__, _fn)
 
 
 def __getattr__(name):

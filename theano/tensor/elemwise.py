@@ -6,14 +6,12 @@ from theano.configdefaults import config
 from theano.graph.basic import Apply
 from theano.graph.op import Op
 from theano.scalar import basic as ts
-from theano.tensor.type import TensorType
+from theano.tensor.type import TensorType, _provided
 from theano.tensor.type_other import is_none_variable
 
 
 def _as_tensor(x):
-    from theano.tensor.basic import as_tensor_variable
-
-    return as_tensor_variable(x)
+    return _provided("as_tensor_variable")(x)
 
 
 class Elemwise(Op):
@@ -88,8 +86,7 @@ class Elemwise(Op):
                 output_storage[o][0] = target
 
     def infer_shape(self, node, input_shapes):
-        from theano.tensor.basic import as_tensor_variable
-
+        as_tensor_variable = _provided("as_tensor_variable")
         ndim = node.outputs[0].ndim
         out = []
         for d in range(ndim):
@@ -116,18 +113,14 @@ class Elemwise(Op):
             in_bcast = (True,) * (nd - inp.ndim) + tuple(inp.broadcastable)
             axes = [d for d in range(nd) if in_bcast[d] and not g.broadcastable[d]]
             if axes:
-                from theano.tensor.math import sum as tsum
-
-                g = tsum(g, axis=axes, keepdims=True)
+                g = _provided("sum")(g, axis=axes, keepdims=True)
             if g.ndim > inp.ndim:  # drop the padding (broadcastable now) again
                 g = DimShuffle(g.broadcastable, list(range(g.ndim - inp.ndim, g.ndim)))(g)
             if g.ndim < inp.ndim:
                 pattern = ["x"] * (inp.ndim - g.ndim) + list(range(g.ndim))
                 g = DimShuffle(g.broadcastable, pattern)(g)
             if g.broadcastable != inp.broadcastable:
-                from theano.tensor.basic import patternbroadcast
-
-                g = patternbroadcast(g, inp.broadcastable)
+                g = _provided("patternbroadcast")(g, inp.broadcastable)
             result.append(g)
         return result
 
@@ -241,8 +234,7 @@ class DimShuffle(Op):
         return out
 
     def infer_shape(self, node, input_shapes):
-        from theano.tensor.basic import as_tensor_variable
-
+        as_tensor_variable = _provided("as_tensor_variable")
         (ishape,) = input_shapes
         return [tuple(as_tensor_variable(1, dtype="int64") if o == "x" else ishape[o]
                       for o in self.new_order)]
@@ -257,14 +249,10 @@ class DimShuffle(Op):
             order.append(pos[d] if d in pos else "x")
         # Sum away the augmented ('x') output dims: they have length 1, so just drop them.
         keep_b = tuple(gz.broadcastable[k] or self.new_order[k] == "x" for k in range(gz.ndim))
-        from theano.tensor.basic import patternbroadcast
-
-        gz = patternbroadcast(gz, keep_b)
+        gz = _provided("patternbroadcast")(gz, keep_b)
         g = DimShuffle(gz.broadcastable, order)(gz)
         if g.dtype != x.dtype and x.dtype in ts.continuous_dtypes:
-            from theano.tensor.basic import cast
-
-            g = cast(g, x.dtype)
+            g = _provided("cast")(g, x.dtype)
         return [g]
 
     def R_op(self, inputs, eval_points):
@@ -289,11 +277,9 @@ def _normalize_axis(axis, ndim):
     out = []
     for a in axis:
         if hasattr(a, "type"):  # a symbolic axis must be a constant
-            from theano.tensor.basic import NotScalarConstantError, get_scalar_constant_value
-
             try:
-                a = get_scalar_constant_value(a)
-            except NotScalarConstantError as exc:
+                a = _provided("get_scalar_constant_value")(a)
+            except _provided("NotScalarConstantError") as exc:
                 raise TypeError(f"axis must be known when the graph is built, got the symbolic {a}") from exc
         if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, np.integer)) and not (
                 isinstance(a, np.ndarray) and a.dtype.kind in "iu"):
@@ -394,11 +380,8 @@ class CAReduce(Op):
 
     def L_op(self, inputs, outputs, output_grads):
         (x,), (out,), (gz,) = inputs, outputs, output_grads
-        from theano.tensor import basic as tb
-        from theano.tensor import math as tm
-
         if x.dtype in ts.discrete_dtypes:
-            return [tb.zeros_like(x, dtype=config.floatX)]
+            return [_provided("zeros_like")(x, dtype=config.floatX)]
         # re-insert the reduced axes
         pattern = []
         k = 0
@@ -411,18 +394,18 @@ class CAReduce(Op):
         gz_b = DimShuffle(gz.broadcastable, pattern)(gz)
         name = self.scalar_op.name
         if name == "add":
-            g = gz_b + tb.zeros_like(x, dtype=gz.dtype)
+            g = gz_b + _provided("zeros_like")(x, dtype=gz.dtype)
         elif name == "mul":
             out_b = DimShuffle(out.broadcastable, pattern)(out)
             # product of the others: out / x where x != 0, computed safely for zeros
-            g = gz_b * tm.prod_without_self(x, self.axis, out_b)
+            g = gz_b * _provided("prod_without_self")(x, self.axis, out_b)
         elif name in ("maximum", "minimum"):
             out_b = DimShuffle(out.broadcastable, pattern)(out)
-            g = gz_b * tm.eq(x, out_b)
+            g = gz_b * _provided("eq")(x, out_b)
         else:
-            return [tb.zeros_like(x)]
+            return [_provided("zeros_like")(x)]
         if g.dtype != x.dtype:
-            g = tb.cast(g, x.dtype)
+            g = _provided("cast")(g, x.dtype)
         return [g]
 
 
@@ -459,9 +442,7 @@ class Prod(CAReduce):
                 k += 1
         g = DimShuffle(gz.broadcastable, pattern)(gz) * DimShuffle(out.broadcastable, pattern)(out) / x
         if g.dtype != x.dtype:
-            from theano.tensor import basic as tb
-
-            g = tb.cast(g, x.dtype)
+            g = _provided("cast")(g, x.dtype)
         return [g]
 
 

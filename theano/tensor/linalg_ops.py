@@ -14,7 +14,7 @@ from theano.scalar import basic as ts
 from theano.tensor.basic import as_tensor_variable, cast, zeros_like
 from theano.tensor.math import maximum, minimum
 from theano.tensor.math import sum as tsum
-from theano.tensor.type import TensorType
+from theano.tensor.type import TensorType, _provide
 
 __all__ = ["TensorDot", "BatchedTensorDot", "tensordot", "batched_dot", "batched_tensordot",
            "ExtractDiag", "AllocDiag", "SetDiagonal", "diagonal", "diag", "trace"]
@@ -425,3 +425,6 @@ def diag(v, k=0):
 def trace(a, offset=0, axis1=0, axis2=1):
     """Sum along the diagonal(s) of ``a`` (``numpy.trace``)."""
     return tsum(diagonal(a, offset, axis1, axis2), axis=-1)
+
+# what the modules below this one call (see theano.tensor.type._provide)
+_provide("tensordot", tensordot)

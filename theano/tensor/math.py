@@ -13,7 +13,7 @@ from theano.tensor.basic import (as_tensor_variable, cast, constant, patternbroa
                                  zeros_like)
 from theano.tensor.elemwise import (All, Any, CAReduce, DimShuffle, Elemwise, Max, Min, Prod, Sum,
                                     _normalize_axis, reduce_dtypes)
-from theano.tensor.type import TensorType
+from theano.tensor.type import TensorType, _provide, _provided
 
 # -------------------------------------------------------------------------------------------------
 # Elementwise ops (each is an Elemwise instance, callable on tensors and Python values)
@@ -112,9 +112,8 @@ complex_from_polar = Elemwise(ts.complex_from_polar)
 
 def _all_false_like(x):
     """A bool tensor of False shaped like ``x`` (an Alloc, as Theano builds for integer inputs)."""
-    # allocation.py builds on this module (Alloc's gradient is a sum), so it is looked up when needed
-    from theano.tensor.allocation import alloc
-
+    # allocation.py builds on this module (Alloc's gradient is a sum): it provides alloc
+    alloc = _provided("alloc")
     if x.ndim == 0:  # keep x in the graph, so that a function of x alone still uses its input
         return zeros_like(x, dtype="bool")
     out = alloc(constant(False), *[shape_i(x, d) for d in range(x.ndim)])
@@ -605,10 +604,8 @@ def dot(a, b):
         return a * b
     if a.ndim <= 2 and b.ndim <= 2:
         return _dot(a, b)
-    # tensordot (linalg_ops.py) builds on this module's elementwise ops and sums
-    from theano.tensor.linalg_ops import tensordot
-
-    return tensordot(a, b, [[a.ndim - 1], [np.maximum(0, b.ndim - 2)]])
+    # tensordot (linalg_ops.py) builds on this module's elementwise ops and sums: it provides it
+    return _provided("tensordot")(a, b, [[a.ndim - 1], [np.maximum(0, b.ndim - 2)]])
 
 
 def outer(x, y):
@@ -618,3 +615,8 @@ def outer(x, y):
     if y.ndim != 1:
         y = y.flatten()
     return dot(x.dimshuffle(0, "x"), y.dimshuffle("x", 0))
+
+# what the modules below this one call (see theano.tensor.type._provide)
+_provide("sum", sum)
+_provide("prod_without_self", prod_without_self)
+_provide("eq", eq)

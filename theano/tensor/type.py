@@ -6,6 +6,28 @@ from theano.configdefaults import config
 from theano.graph.type import Type
 from theano.scalar.basic import all_dtypes
 
+# Functions of the tensor modules above this one that the lower ones call while building graphs
+# (Elemwise converting its inputs with as_tensor_variable, CAReduce's gradient summing, a list
+# stacked into a tensor, ...): each module that defines one provides it when it is imported, and
+# the lower modules look it up by name when they run, so no module imports one above itself.
+# Importing theano.tensor imports them all.
+_PROVIDED = {}
+
+
+def _provide(name, fn):
+    """Make ``fn`` what ``_provided(name)`` returns (called by the module defining it)."""
+    _PROVIDED[name] = fn
+    return fn
+
+
+def _provided(name):
+    """The function a higher tensor module provided under ``name``."""
+    try:
+        return _PROVIDED[name]
+    except KeyError:
+        raise RuntimeError(f"theano.tensor: {name!r} is not available yet; import theano.tensor "
+                           "first") from None
+
 _BCAST_NAMES = {(): "scalar", (False,): "vector", (True, False): "row", (False, True): "col",
                 (False, False): "matrix"}
 
@@ -189,9 +211,7 @@ class TensorType(Type):
         if isinstance(vt, TensorType) and vt.dtype == self.dtype and vt.ndim == self.ndim and \
                 all(sb == ob or ob for sb, ob in zip(self.broadcastable, vt.broadcastable)):
             # Rebroadcast is an op of basic.py, which builds on this module
-            from theano.tensor.basic import patternbroadcast
-
-            return patternbroadcast(var, self.broadcastable)
+            return _provided("patternbroadcast")(var, self.broadcastable)
         return None
 
     # variable_type and constant_type (TensorVariable, TensorConstant) are set by variable.py, which
