@@ -484,14 +484,7 @@ def _basic_getitem(x, items):
                 idx_list.append(SYM)
                 inputs.append(it[1])
         else:
-            parts = []
-            for c in it[1]:
-                if isinstance(c, Variable):
-                    parts.append(SYM)
-                    inputs.append(c)
-                else:
-                    parts.append(c)
-            idx_list.append(tuple(parts))
+            idx_list.append(_slice_entry(it[1], inputs))
     if idx_list:
         out = Subtensor(idx_list)(x, *inputs)
     else:
@@ -508,6 +501,19 @@ def _basic_getitem(x, items):
     elif not idx_list:
         out = Subtensor(())(x)
     return out
+
+
+def _slice_entry(parts, inputs):
+    """The idx_list entry of a slice whose (start, stop, step) are ``parts``: each symbolic part
+    becomes SYM and is appended to ``inputs``, the others stay as they are."""
+    out = []
+    for c in parts:
+        if isinstance(c, Variable):
+            out.append(SYM)
+            inputs.append(c)
+        else:
+            out.append(c)
+    return tuple(out)
 
 
 def _advanced_getitem(x, items):
@@ -527,14 +533,7 @@ def _advanced_getitem(x, items):
             idx_list.append(ARRAY)
             inputs.append(it[1] if isinstance(it[1], Variable) else constant(it[1], dtype="int64"))
         else:
-            parts = []
-            for c in it[1]:
-                if isinstance(c, Variable):
-                    parts.append(SYM)
-                    inputs.append(c)
-                else:
-                    parts.append(c)
-            idx_list.append(tuple(parts))
+            idx_list.append(_slice_entry(it[1], inputs))
     if any(it[0] == "mask" for it in core):
         return AdvancedBooleanSubtensor(idx_list)(x, *inputs)
     return AdvancedSubtensor(idx_list)(x, *inputs)

@@ -137,18 +137,29 @@ def _scalar_expr(sop, args, arg_dtypes, out_dtype):
     return None
 
 
-def _scalar_kernel_lines(prog, name):
-    """Lines of ``def name(i0, ...)`` computing ``prog`` on 0-d arrays (returning 0-d arrays), in
-    the form ``kernel_def_lines`` gives; None when a step has no Numba expression."""
-    n_in = len(prog.inputs)
-    lines = [f"def {name}({', '.join(f'i{k}' for k in range(n_in))}):"]
-    lines += [f"    a{k} = i{k}[()]" for k in range(n_in)]
+def _program_step_lines(prog):
+    """The lines computing each step of the scalar program ``prog`` on scalars ``a0, ...`` (the
+    names its steps use), or None when a step has no Numba expression."""
+    lines = []
     for sop, args, res, od in prog.steps:
         names = [nbe._literal(a[1], a[2]) if isinstance(a, tuple) else a for a in args]
         expr = _scalar_expr(sop, names, [nbe._ref_dtype(prog, a) for a in args], od)
         if expr is None:
             return None
         lines.append(f"    {res} = bool({expr})" if od == "bool" else f"    {res} = np.{od}({expr})")
+    return lines
+
+
+def _scalar_kernel_lines(prog, name):
+    """Lines of ``def name(i0, ...)`` computing ``prog`` on 0-d arrays (returning 0-d arrays), in
+    the form ``kernel_def_lines`` gives; None when a step has no Numba expression."""
+    n_in = len(prog.inputs)
+    lines = [f"def {name}({', '.join(f'i{k}' for k in range(n_in))}):"]
+    lines += [f"    a{k} = i{k}[()]" for k in range(n_in)]
+    steps = _program_step_lines(prog)
+    if steps is None:
+        return None
+    lines += steps
     for j, o in enumerate(prog.outputs):
         od = nbe._ref_dtype(prog, o)
         val = nbe._literal(o[1], o[2]) if isinstance(o, tuple) else o
@@ -181,12 +192,10 @@ def _scalar_node_code(node, k, ins, outs):
     n_in = len(prog.inputs)
     lines = [f"def _n{k}({', '.join(f'i{j}' for j in range(n_in))}):"]
     lines += [f"    a{j} = i{j}" for j in range(n_in)]
-    for sop, args, res, od in prog.steps:
-        names = [nbe._literal(a[1], a[2]) if isinstance(a, tuple) else a for a in args]
-        expr = _scalar_expr(sop, names, [nbe._ref_dtype(prog, a) for a in args], od)
-        if expr is None:
-            return None
-        lines.append(f"    {res} = bool({expr})" if od == "bool" else f"    {res} = np.{od}({expr})")
+    steps = _program_step_lines(prog)
+    if steps is None:
+        return None
+    lines += steps
     for j, o in enumerate(prog.outputs):
         od = nbe._ref_dtype(prog, o)
         val = nbe._literal(o[1], o[2]) if isinstance(o, tuple) else o
