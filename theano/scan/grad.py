@@ -65,6 +65,54 @@ def _given(g, like):
     return g
 
 
+def _is_filler(g, out):
+    """``g`` is the zeros that ``theano.grad`` passes for an output the cost does not depend on
+    (``zeros_like(out)``): that output's gradient is disconnected."""
+    from theano.tensor.elemwise import DimShuffle, Elemwise
+    from theano.scalar.basic import Second
+
+    node = getattr(g, "owner", None)
+    if node is None or not isinstance(node.op, Elemwise) or \
+            not isinstance(node.op.scalar_op, Second) or node.inputs[0] is not out:
+        return False
+    z = node.inputs[1]
+    while z.owner is not None and isinstance(z.owner.op, DimShuffle):
+        z = z.owner.inputs[0]
+    data = getattr(z, "data", None)
+    return data is not None and not np.any(data)
+
+
+def _live_outputs(outputs, output_grads):
+    """Positions of the outputs that have a gradient (neither disconnected nor filler zeros)."""
+    from theano.gradient import _is_disconnected
+
+    return {j for j, (o, g) in enumerate(zip(outputs, output_grads))
+            if not _is_disconnected(g) and not _is_filler(g, o)}
+
+
+def _disconnect(op, inputs, live, result):
+    """Theano 1.0's connectivity: an input none of whose connected outputs has a gradient gets a
+    disconnected gradient (``theano.grad`` then raises for it, or gives zeros on request); a
+    connected integer input gets zeros (the gradient of a cast to float)."""
+    from theano.tensor.basic import zeros_like
+    from theano.configdefaults import config
+
+    deps = op.output_dependencies()
+    reach = set()
+    for j in live:
+        if j < len(deps):
+            reach |= deps[j]
+    out = []
+    for k, (x, g) in enumerate(zip(inputs, result)):
+        if k not in reach:
+            out.append(None)
+        elif g is None and isinstance(x.type, TensorType) and not _is_float(x):
+            out.append(zeros_like(x, dtype=config.floatX))
+        else:
+            out.append(g)
+    return out
+
+
 def scan_grad(op, inputs, outputs, output_grads):
     from theano.graph.op import test_values_suspended
 
@@ -79,6 +127,7 @@ def _scan_grad(op, inputs, outputs, output_grads):
     from theano.tensor.math import minimum
     from theano.tensor.basic import as_tensor_variable
 
+    live = _live_outputs(outputs, output_grads)
     recorded = []
     if op.n_untraced:
         # Random generator states (and other shared variables updated in the loop) change at each
@@ -170,16 +219,31 @@ def _scan_grad(op, inputs, outputs, output_grads):
         q_inits.append(lst)
         q_in.append(f_in[op._n_reads + j])
 
+    # float tensor states updated in the loop (shared variables): the gradient of each is a
+    # state of Q, carried from step to step back to the state's initial value
+    unt_g_in, wrt_unt, unt_g_outer, unt_float = [], [], [], []
+    unt_out0 = n_outbuf + op.n_acc
+    for j in range(op.n_untraced):
+        ph = f_in[op._n_reads + j]
+        if not (isinstance(ph.type, TensorType) and _is_float(ph)):
+            continue
+        gp = ph.type()
+        add_known(f_out[n_w + op.n_acc + j], gp)
+        unt_g_in.append(gp)
+        wrt_unt.append(ph)
+        unt_g_outer.append(_given(output_grads[unt_out0 + j], outputs[unt_out0 + j]))
+        unt_float.append(j)
+
     base = op._n_reads + op.n_untraced
     nonseq_ph = f_in[base:base + op.n_nonseq]
     float_ns = [j for j, ph in enumerate(nonseq_ph) if _is_float(ph)]
     wrt_ns = [nonseq_ph[j] for j in float_ns]
 
-    if known and (wrt or wrt_ns):
-        gs = grad(None, wrt + wrt_ns, known_grads=known, disconnected_inputs="ignore",
+    if known and (wrt or wrt_ns or wrt_unt):
+        gs = grad(None, wrt + wrt_ns + wrt_unt, known_grads=known, disconnected_inputs="ignore",
                   return_disconnected="zero", add_names=False)
     else:
-        gs = [_zeros(w) for w in wrt + wrt_ns]
+        gs = [_zeros(w) for w in wrt + wrt_ns + wrt_unt]
     if written_values:
         # The gradient graph uses the stored forward outputs instead of recomputing them: the
         # written variables themselves, and any recomputation of them (an op's grad that rebuilds
@@ -193,10 +257,13 @@ def _scan_grad(op, inputs, outputs, output_grads):
                 if ph is not None and ph.type == var.type:
                     replace[var] = ph
         gs = clone_replace(gs, replace, strict=True)
-    g_reads, g_ns = gs[:len(wrt)], gs[len(wrt):]
+    g_reads, g_ns = gs[:len(wrt)], gs[len(wrt):len(wrt) + len(wrt_ns)]
+    g_unt = gs[len(wrt) + len(wrt_ns):]
 
     q_out = list(g_reads)
     q_out.extend(g_ns)
+    q_out.extend(g_unt)
+    q_in.extend(unt_g_in)
     q_acc_inits = [_zeros(nonseqs[j]) for j in float_ns]
 
     # Work of the gradient body that does not change from step to step (a transposed weight
@@ -226,10 +293,11 @@ def _scan_grad(op, inputs, outputs, output_grads):
     else:
         n_q, t0_q = n_run, t0_in
 
-    q = Scan(q_in, q_out, q_buffers, n_acc=len(q_acc_inits), n_untraced=0,
+    q = Scan(q_in, q_out, q_buffers, n_acc=len(q_acc_inits), n_untraced=len(unt_g_in),
              n_nonseq=len(frontier_ph), reverse=not op.reverse,
              mode=op.mode, name=f"grad_of_{op.name or 'scan_fn'}")
-    q_outs = q(n_q, t0_q, *q_inits, *q_acc_inits, *frontier_outer, return_list=True)
+    q_outs = q(n_q, t0_q, *q_inits, *q_acc_inits, *unt_g_outer, *frontier_outer,
+               return_list=True)
 
     # map Q's outputs back to P's inputs
     result = [None, None]
@@ -248,9 +316,11 @@ def _scan_grad(op, inputs, outputs, output_grads):
     float_acc = iter(acc_g_outer)
     for j in range(op.n_acc):
         result.append(next(float_acc) if _is_float(acc_outs[j]) else None)
-    result.extend([None] * op.n_untraced)
+    unt_base = len(q.out_buffers) + q.n_acc
+    unt_grads = {j: q_outs[unt_base + m] for m, j in enumerate(unt_float)}
+    result.extend(unt_grads.get(j) for j in range(op.n_untraced))
     acc_base = len(q.out_buffers)
     ns_grads = {j: q_outs[acc_base + m] for m, j in enumerate(float_ns)}
     for j in range(op.n_nonseq):
         result.append(ns_grads.get(j))
-    return result
+    return _disconnect(op, inputs, live, result)

@@ -261,6 +261,7 @@ class Scan(Op):
         state["_pool"] = {}
         state.pop("_maker", None)
         state.pop("_lay", None)
+        state.pop("_deps", None)
         state.pop("_hash", None)  # hashes of strings differ between processes
         return state
 
@@ -787,12 +788,79 @@ class Scan(Op):
             lines += [f"{outs[o]} = np.empty((), dtype=np.int64)", f"{outs[o]}[()] = {p}done"]
         return lines
 
+    def output_dependencies(self):
+        """Per outer output (of a node without ``record_untraced``'s extra outputs, which depend
+        as their states do), the set of outer input positions its values depend on, as Theano
+        1.0's connection pattern: through the inner graph, over all steps. A written buffer
+        depends on its own initial value only through what the loop reads of it ('head' rows
+        are handed back as given), except a 'full' buffer, to which the writes are added; an
+        accumulator depends on its initial value; the number of steps and the stop condition
+        connect nothing."""
+        deps = self.__dict__.get("_deps")
+        if deps is not None:
+            return deps
+        init_at, a0, u0, ns0, _spans, out_buffers = self._layout()
+        # per inner variable, a bit set of the inner inputs it depends on
+        bits = {v: 1 << i for i, v in enumerate(self.inner_inputs)}
+        for n in io_toposort(self.inner_inputs, self.inner_outputs):
+            m = 0
+            for v in n.inputs:
+                m |= bits.get(v, 0)
+            for o in n.outputs:
+                bits[o] = m
+        out_bits = [bits.get(v, 0) for v in self.inner_outputs]
+        # the channel (buffer, accumulator or untraced state) each inner input reads
+        source = [None] * len(self.inner_inputs)
+        for k, pos in enumerate(self._read_pos):
+            for p in pos:
+                source[p] = ("buf", k)
+        for j in range(self.n_untraced):
+            source[self._n_reads + j] = ("unt", j)
+        dep = {}
+        for k, b in enumerate(self.buffers):
+            dep[("buf", k)] = {init_at[k]} if b.init == "full" or not b.writes else set()
+        for j in range(self.n_acc):
+            dep[("acc", j)] = {a0 + j}
+        for j in range(self.n_untraced):
+            dep[("unt", j)] = set()
+        for j in range(self.n_nonseq):
+            source[self._n_reads + self.n_untraced + j] = ("ns", j)
+            dep[("ns", j)] = {ns0 + j}
+        # what a read sees at the first steps: the channel's initial value
+        first = {("buf", k): {init_at[k]} for k in init_at}
+        first.update({("unt", j): {u0 + j} for j in range(self.n_untraced)})
+        n_w = self._n_writes
+        writers = []   # (channel, inner output position)
+        for k, pos in enumerate(self._write_pos):
+            writers.extend((("buf", k), p) for p in pos)
+        writers.extend((("acc", j), n_w + j) for j in range(self.n_acc))
+        writers.extend((("unt", j), n_w + self.n_acc + j) for j in range(self.n_untraced))
+        reads_of = [[i for i in range(len(source)) if out_bits[p] >> i & 1] for _c, p in writers]
+        changed = True
+        while changed:
+            changed = False
+            for (c, _p), reads in zip(writers, reads_of):
+                new = set(dep[c])
+                for i in reads:
+                    c_in = source[i]
+                    new |= dep[c_in]
+                    new |= first.get(c_in, set())
+                if new != dep[c]:
+                    dep[c] = new
+                    changed = True
+        deps = [frozenset(dep[("buf", k)]) for k in out_buffers]
+        deps += [frozenset(dep[("acc", j)]) for j in range(self.n_acc)]
+        deps += [frozenset(dep[("unt", j)]) for j in range(self.n_untraced)]
+        self.__dict__["_deps"] = deps
+        return deps
+
     def connection_pattern(self, node):
-        n_out = len(node.outputs)
-        pattern = []
-        for k, inp in enumerate(node.inputs):
-            pattern.append([k >= 2 and j < n_out - 1 for j in range(n_out)])
-        return pattern
+        deps = self.output_dependencies()
+        per_out = list(deps)
+        if self.record_untraced:
+            per_out += deps[len(deps) - self.n_untraced:]
+        per_out.append(frozenset())   # the number of steps run
+        return [[k in d for d in per_out] for k in range(len(node.inputs))]
 
     def L_op(self, inputs, outputs, output_grads):
         from theano.scan.grad import scan_grad
