@@ -53,8 +53,10 @@ def test_tile_symbolic_reps():
     np.testing.assert_allclose(run(out2, [x, n], [xv, 3]), np.tile(xv, (3, 1)))
     with pytest.raises(ValueError, match="ndim"):
         T.tile(x, (1, 2, 3), ndim=2)
-    with pytest.raises(TypeError, match="integer"):
-        T.tile(x, (1.5, 2))
+    # reps that are not integers: ValueError, as Theano 1.0
+    for bad in [(1.5, 2), 2.5, T.fscalar(), T.fvector(), T.imatrix(), (T.dscalar(), 1)]:
+        with pytest.raises(ValueError, match="integer"):
+            T.tile(x, bad)
 
 
 def test_repeat_symbolic_and_errors():
@@ -105,3 +107,104 @@ def test_rop_through_tile_repeat_roll():
     ]:
         got = run(T.Rop(out, x, vx), [x, vx], [xv, ex])
         np.testing.assert_allclose(got, expected, err_msg=str(out.owner.op))
+
+
+# ---- Theano 1.0's RepeatOp forms and Tile op --------------------------------------------------
+
+
+def _values(inputs, outputs, values, expected):
+    """``outputs`` on the reference VM and the default backend, each compiled function called twice,
+    against the NumPy ``expected``."""
+    from tests.helpers import compare_backends
+
+    compare_backends(inputs, outputs, values, modes=("py", "auto"), expected=expected)
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1, 2, -1, -3])
+def test_repeatop_axes_as_numpy(axis):
+    from theano.tensor.extra_ops import RepeatOp
+
+    x = T.dtensor3()
+    xv = rand(2, 3, 4)
+    r = T.lvector()
+    n = xv.size if axis is None else xv.shape[axis]
+    rv = np.arange(n) % 3
+    # RepeatOp itself: axis=None repeats the flattened tensor, negative axes count from the end
+    out = RepeatOp(axis=axis)(x, r)
+    _values([x, r], out, [xv, rv], np.repeat(xv, rv, axis=axis))
+    _values([x], RepeatOp(axis=axis)(x, 2), [xv], np.repeat(xv, 2, axis=axis))
+    check_infer_shape([x, r], out, [xv, rv])
+    verify_grad(lambda v: RepeatOp(axis=axis)(v, 3), [xv], rng=np.random.RandomState(2), mode=PY)
+
+
+def test_repeat_one_count_is_a_broadcast_not_repeatop():
+    from theano.tensor.extra_ops import RepeatOp
+
+    x = T.dmatrix()
+    xv = rand(3, 2)
+    one = T.TensorType("int64", (True,))()
+    for reps, extra, val in [([3], [], 3), (one, [one], np.array([2]))]:
+        out = T.repeat(x, reps, axis=1)
+        f = theano.function([x] + extra, out, mode=PY)
+        assert not any(isinstance(n.op, RepeatOp) for n in f.maker.fgraph.toposort())
+        _values([x] + extra, out, [xv] + ([val] if extra else []), np.repeat(xv, val, axis=1))
+    n = T.lscalar()
+    _values([x, n], T.repeat(x, n, axis=0), [xv, 4], np.repeat(xv, 4, axis=0))
+    verify_grad(lambda v: T.repeat(v, 3, axis=0), [xv], rng=np.random.RandomState(1), mode=PY)
+    verify_grad(lambda v: T.repeat(v, [2]), [xv], rng=np.random.RandomState(1), mode=PY)
+
+
+def test_repeatop_broadcastable_and_uint64():
+    from theano.tensor.extra_ops import RepeatOp
+
+    x = T.TensorType("float64", (False, True, False))()
+    assert RepeatOp(axis=1)(x, 2).broadcastable == (False, False, False)
+    assert RepeatOp(axis=1)(x, 1).broadcastable == (False, True, False)    # one copy keeps it
+    assert RepeatOp(axis=0)(x, 2).broadcastable == (False, True, False)
+    assert RepeatOp(axis=-1)(x, 2).owner.op == RepeatOp(axis=2)
+    # numpy.repeat refuses uint64 counts: so does repeat, when the graph is built
+    for reps in (T.scalar(dtype="uint64"), T.vector(dtype="uint64")):
+        with pytest.raises(TypeError, match="uint64"):
+            T.repeat(x, reps)
+    for dtype in ("int8", "uint8", "uint32"):
+        r = T.vector(dtype=dtype)
+        xv = rand(4, 1, 2)
+        rv = np.array([1, 0, 2, 3], dtype=dtype)
+        _values([x, r], T.repeat(x, r, axis=0), [xv, rv], np.repeat(xv, rv, axis=0))
+
+
+@pytest.mark.parametrize("shape,reps,ndim", [
+    ((5,), [3], 1), ((2, 4), [2, 3], 2), ((2, 4, 3, 5), [2, 3, 1, 4], 4),
+    ((3,), [2, 2], 2), ((2, 3), [2], 2), ((2, 3), [2], 3), ((2, 3), [0, 2], 2)])
+def test_tile_op(shape, reps, ndim):
+    x = T.TensorType("float64", (False,) * len(shape))()
+    xv = rand(*shape)
+    expected = np.tile(xv, reps)
+    expected = expected.reshape((1,) * (ndim - expected.ndim) + expected.shape)
+    out = T.Tile(ndim)(x, reps)
+    assert out.ndim == ndim
+    _values([x], out, [xv], expected)
+    check_infer_shape([x], out, [xv])
+    if len(reps) == ndim:       # reps a symbolic vector
+        r = T.lvector()
+        out = T.Tile(ndim)(x, r)
+        _values([x, r], out, [xv, np.array(reps)], expected)
+        check_infer_shape([x, r], out, [xv, np.array(reps)])
+    if 0 not in reps:
+        verify_grad(lambda v: T.Tile(ndim)(v, reps), [xv], rng=np.random.RandomState(4), mode=PY)
+
+
+def test_tile_op_errors():
+    x = T.dmatrix()
+    with pytest.raises(ValueError, match="more than"):
+        T.Tile(1)(x, [2])                         # x has more dimensions than the output
+    with pytest.raises(ValueError, match="entries"):
+        T.Tile(2)(x, [1, 2, 3])
+    with pytest.raises(TypeError, match="integer vector"):
+        T.Tile(2)(x, T.dvector())
+    r = T.lvector()
+    f = theano.function([x, r], T.Tile(2)(x, r), mode=PY)
+    with pytest.raises(ValueError, match="entries"):
+        f(rand(2, 2), np.array([2]))              # a symbolic reps counts as ndim entries
+    with pytest.raises(ValueError, match="non-negative"):
+        f(rand(2, 2), np.array([2, -1]))

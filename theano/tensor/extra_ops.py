@@ -2,10 +2,10 @@
 of its own, the NumPy-like ops from the modules that hold them (all are also in ``theano.tensor``):
 
 - ``cumulative.py``: cumsum, cumprod (CumOp, CumsumOp, CumprodOp), diff (DiffOp);
-- ``repeating.py``: tile, repeat (RepeatOp, RepeatGrad), roll (Roll);
+- ``repeating.py``: tile (Tile), repeat (RepeatOp, RepeatGrad), roll (Roll);
 - ``searching.py``: nonzero, flatnonzero, nonzero_values, searchsorted, compress;
 - ``counting.py``: bincount (BinCountOp), unique (Unique);
-- ``index_arrays.py``: inverse_permutation, permute_row_elements, choose, to_one_hot,
+- ``index_arrays.py``: inverse_permutation, permute_row_elements (PermuteRowElements), choose, to_one_hot,
   unravel_index, ravel_multi_index;
 - ``diagonal_fill.py``: fill_diagonal, fill_diagonal_offset;
 - ``statistics.py``: cov; ``allocation.py``: bartlett;
@@ -17,10 +17,10 @@ from theano.tensor.counting import BinCountOp, Unique, bincount, unique
 from theano.tensor.cumulative import CumOp, CumprodOp, CumsumOp, DiffOp, cumprod, cumsum, diff
 from theano.tensor.diagonal_fill import (FillDiagonal, FillDiagonalOffset, _DiagSum, fill_diagonal,  # noqa: F401
                                          fill_diagonal_offset)
-from theano.tensor.index_arrays import (Choose, InversePermutation, RavelMultiIndex, UnravelIndex, choose,
+from theano.tensor.index_arrays import (Choose, InversePermutation, PermuteRowElements, RavelMultiIndex, UnravelIndex, choose,
                                         inverse_permutation, permute_row_elements, ravel_multi_index,
                                         to_one_hot, unravel_index)
-from theano.tensor.repeating import RepeatGrad, RepeatOp, Roll, repeat, roll, tile  # noqa: F401
+from theano.tensor.repeating import RepeatGrad, RepeatOp, Roll, Tile, repeat, roll, tile  # noqa: F401
 from theano.tensor.reshaping import CpuContiguous, cpu_contiguous, squeeze  # noqa: F401
 from theano.tensor.searching import (Nonzero, NonzeroScatter, NonzeroValues, ScatterAddRows,  # noqa: F401
                                      SearchsortedOp, TakeRows, compress, flatnonzero, nonzero, nonzero_values,
@@ -35,7 +35,7 @@ __all__ = [
     "to_one_hot", "UnravelIndex", "unravel_index", "RavelMultiIndex", "ravel_multi_index", "SearchsortedOp",
     "searchsorted", "Unique", "unique", "compress", "TakeRows", "ScatterAddRows", "Bartlett", "bartlett",
     "squeeze", "SortOp", "ArgSortOp", "sort", "argsort", "TopKOp", "topk", "argtopk", "topk_and_argtopk",
-    "TakeAlongAxis", "ScatterAlongAxis", "tile", "Roll", "roll", "Nonzero", "nonzero", "flatnonzero",
+    "TakeAlongAxis", "ScatterAlongAxis", "tile", "Tile", "Roll", "roll", "Nonzero", "nonzero", "flatnonzero",
     "NonzeroValues", "nonzero_values", "InversePermutation", "inverse_permutation", "Choose", "choose",
-    "permute_row_elements", "cov",
+    "PermuteRowElements", "permute_row_elements", "cov",
 ]

@@ -8,14 +8,15 @@ from theano.graph.basic import Apply
 from theano.graph.op import Op
 from theano.scalar import basic as ts
 from theano.tensor.allocation import alloc
-from theano.tensor.basic import (_disconnected, _int64, _int_scalar, _static_axis, as_tensor_variable, constant,
-                                 patternbroadcast, shape_i, zeros_like)
+from theano.tensor.basic import (NotScalarConstantError, _disconnected, _int64, _int_scalar, _static_axis,
+                                 as_tensor_variable, constant, get_scalar_constant_value, patternbroadcast,
+                                 shape_i, zeros_like)
 from theano.tensor.elemwise import DimShuffle
 from theano.tensor.math import sum as tsum
 from theano.tensor.reshaping import flatten, get_vector_length, reshape, shape_padleft, vector_entries
 from theano.tensor.type import TensorType
 
-__all__ = ["tile", "RepeatOp", "RepeatGrad", "repeat", "Roll", "roll"]
+__all__ = ["tile", "Tile", "RepeatOp", "RepeatGrad", "repeat", "Roll", "roll"]
 
 
 def tile(x, reps, ndim=None):
@@ -24,13 +25,17 @@ def tile(x, reps, ndim=None):
     if isinstance(reps, (int, np.integer)):
         reps = [reps]
     if isinstance(reps, (list, tuple)):
-        reps = [_int_scalar(r, f"tile: reps[{i}]") for i, r in enumerate(reps)]
+        try:
+            reps = [_int_scalar(r, f"tile: reps[{i}]") for i, r in enumerate(reps)]
+        except TypeError as exc:   # Theano 1.0 raised ValueError for reps that are not integers
+            raise ValueError(str(exc)) from exc
     else:
         rv = as_tensor_variable(reps)
         if rv.ndim == 0 and rv.dtype in ts.discrete_dtypes:
             rv = shape_padleft(rv, 1)  # a scalar number of repetitions, as numpy.tile takes
         if rv.ndim != 1 or rv.dtype not in ts.discrete_dtypes:
-            raise TypeError(f"tile: reps must be a list of ints or an integer vector, got {rv}")
+            raise ValueError(f"tile: reps must be an integer, a list of integers or an integer "
+                             f"vector, got {rv}")
         n = ndim if ndim is not None else get_vector_length(rv)
         reps = vector_entries(rv, n)
     if ndim is not None and ndim < max(x.ndim, len(reps)):
@@ -51,6 +56,80 @@ def tile(x, reps, ndim=None):
     return reshape(big, [_int64(reps[d]) * shape_i(x, d) for d in range(nd)], ndim=nd)
 
 
+class Tile(Op):
+    """Theano 1.0's (deprecated) op for ``numpy.tile``: ``Tile(ndim)(x, reps)``, with ``reps`` an
+    integer vector and an ``ndim``-d output. ``tile`` builds the same values from a broadcast and a
+    reshape, which the backends compile natively; this op runs its ``perform`` on every backend.
+
+    ``reps`` shorter than ``ndim`` is padded with ones on the left, and ``x`` with fewer dimensions
+    gets leading length-1 axes, as numpy.tile does; a symbolic ``reps`` of unknown length counts
+    as ``ndim`` entries.
+    """
+
+    __props__ = ("ndim",)
+
+    def __init__(self, ndim):
+        self.ndim = int(ndim)
+
+    def make_node(self, x, reps):
+        x = as_tensor_variable(x)
+        reps = as_tensor_variable(reps)
+        if reps.ndim != 1 or reps.dtype not in ts.integer_dtypes:
+            raise TypeError(f"Tile: reps must be an integer vector, got {reps} ({reps.dtype})")
+        if x.ndim > self.ndim:
+            raise ValueError(f"Tile({self.ndim}): x has {x.ndim} dimensions, more than {self.ndim}")
+        if self._reps_length(reps) > self.ndim:
+            raise ValueError(f"Tile({self.ndim}): reps has more than {self.ndim} entries")
+        return Apply(self, [x, reps], [TensorType(x.dtype, (False,) * self.ndim)()])
+
+    def _reps_length(self, reps):
+        try:
+            return get_vector_length(reps)
+        except ValueError:
+            return self.ndim
+
+    def perform(self, node, inputs, output_storage):
+        x, reps = inputs
+        n = self._reps_length(node.inputs[1])
+        if reps.shape[0] != n:
+            raise ValueError(f"Tile({self.ndim}): reps has {reps.shape[0]} entries, {n} expected")
+        if np.any(reps < 0):
+            raise ValueError("Tile: repetition counts must be non-negative")
+        out = np.tile(x, reps)
+        if out.ndim != self.ndim:   # reps and x both shorter than ndim
+            out = out.reshape((1,) * (self.ndim - out.ndim) + out.shape)
+        output_storage[0][0] = out
+
+    def _padded(self, shape, reps):
+        """``shape`` (x's, a list) and the repetitions as ``ndim`` int64 scalars each, padded with
+        ones on the left."""
+        one = constant(1, dtype="int64")
+        n = self._reps_length(reps)
+        r = [_int64(e) for e in vector_entries(reps, n)]
+        return [one] * (self.ndim - len(shape)) + list(shape), [one] * (self.ndim - n) + r
+
+    def infer_shape(self, node, input_shapes):
+        xs, r = self._padded(input_shapes[0], node.inputs[1])
+        return [tuple(a * b for a, b in zip(xs, r))]
+
+    def connection_pattern(self, node):
+        return [[True], [False]]
+
+    def L_op(self, inputs, outputs, output_grads):
+        x, reps = inputs
+        (gz,) = output_grads
+        if x.dtype in ts.discrete_dtypes:
+            return [zeros_like(x, dtype=config.floatX), _disconnected()]
+        xs, r = self._padded([shape_i(x, d) for d in range(x.ndim)], reps)
+        # output axis d holds r[d] copies of x's axis d: split it in two and sum the copies
+        split = []
+        for d in range(self.ndim):
+            split += [r[d], xs[d]]
+        g = tsum(reshape(gz, split, ndim=2 * self.ndim), axis=list(range(0, 2 * self.ndim, 2)))
+        g = reshape(g, [shape_i(x, d) for d in range(x.ndim)], ndim=x.ndim)
+        return [patternbroadcast(g, x.broadcastable), _disconnected()]
+
+
 class RepeatOp(Op):
     """``numpy.repeat(x, repeats, axis)`` with ``repeats`` an integer scalar or vector."""
 
@@ -62,19 +141,21 @@ class RepeatOp(Op):
     def make_node(self, x, repeats):
         x = as_tensor_variable(x)
         repeats = as_tensor_variable(repeats)
-        if repeats.dtype not in ts.integer_dtypes:
-            raise TypeError(f"repeat: repeats must be integers, got dtype {repeats.dtype}")
-        if repeats.ndim > 1:
-            raise ValueError(f"repeat: repeats must be a scalar or a vector, got {repeats.ndim} dims")
+        _check_repeats(repeats)
         if self.axis is None:
             if x.ndim != 1:
-                raise ValueError("RepeatOp with axis=None needs a vector (flatten first)")
+                # numpy.repeat(x, r) repeats the flattened x: the node is RepeatOp(0) of flatten(x)
+                return RepeatOp(0).make_node(flatten(x, 1), repeats)
             axis = 0
         else:
-            axis = self.axis
-        if not 0 <= axis < x.ndim:
-            raise ValueError(f"repeat: axis {self.axis} is out of range for a {x.ndim}-d tensor")
-        bcast = tuple(False if d == axis else b for d, b in enumerate(x.broadcastable))
+            axis = _static_axis(self.axis, x.ndim, "repeat: axis")
+        if axis != self.axis:   # a negative axis (or None on a vector) names its nonnegative one
+            return RepeatOp(axis).make_node(x, repeats)
+        try:
+            once = repeats.ndim == 0 and int(get_scalar_constant_value(repeats)) == 1
+        except NotScalarConstantError:
+            once = False
+        bcast = tuple(False if d == axis and not once else b for d, b in enumerate(x.broadcastable))
         return Apply(self, [x, repeats], [TensorType(x.dtype, bcast)()])
 
     def perform(self, node, inputs, output_storage):
@@ -146,18 +227,56 @@ class RepeatGrad(Op):
         return [RepeatOp(self.axis)(output_grads[0], repeats), _disconnected(), _disconnected()]
 
 
+def _check_repeats(repeats):
+    if repeats.dtype not in ts.integer_dtypes:
+        raise TypeError(f"repeat: repeats must be integers, got dtype {repeats.dtype}")
+    if repeats.dtype == "uint64":
+        # numpy.repeat refuses uint64 counts (they do not cast safely to its index type)
+        raise TypeError("repeat: uint64 repeat counts are not supported (as in numpy.repeat); use "
+                        "int64")
+    if repeats.ndim > 1:
+        raise ValueError(f"repeat: repeats must be a scalar or a vector, got {repeats.ndim} dims")
+
+
 def repeat(x, repeats, axis=None):
-    """Repeat elements of ``x`` (``numpy.repeat``); ``axis=None`` repeats the flattened tensor."""
+    """Repeat elements of ``x`` (``numpy.repeat``); ``axis=None`` repeats the flattened tensor.
+
+    One count for every element (a scalar, ``[n]``, or a vector of broadcastable length 1) is a
+    broadcast and a reshape; a vector of counts, one per element, is ``RepeatOp``.
+    """
     x = as_tensor_variable(x)
     if isinstance(repeats, (float, np.floating)):
         raise TypeError(f"repeat: repeats must be an integer, got {repeats!r}")
     repeats = as_tensor_variable(repeats)
+    _check_repeats(repeats)
     if axis is None:
         x = flatten(x, 1)
         axis = 0
     else:
         axis = _static_axis(axis, x.ndim, "repeat: axis")
-    return RepeatOp(axis)(x, repeats)
+    if repeats.ndim == 1 and repeats.broadcastable[0]:
+        repeats = repeats[0]
+    if repeats.ndim == 1:
+        return RepeatOp(axis)(x, repeats)
+    return _repeat_each(x, repeats, axis)
+
+
+def _repeat_each(x, n, axis):
+    """``x`` with every element along ``axis`` repeated ``n`` (an integer scalar) times: a new axis
+    of length ``n`` after ``axis``, then the two merged."""
+    try:
+        if int(get_scalar_constant_value(n)) == 1:
+            return x
+    except NotScalarConstantError:
+        pass
+    n = _int64(n)
+    pattern = list(range(axis + 1)) + ["x"] + list(range(axis + 1, x.ndim))
+    xe = DimShuffle(x.broadcastable, pattern)(x)
+    shape = [shape_i(x, d) for d in range(x.ndim)]
+    big = alloc(xe, *(shape[:axis + 1] + [n] + shape[axis + 1:]))
+    out_shape = shape[:axis] + [shape[axis] * n] + shape[axis + 1:]
+    out = reshape(big, out_shape, ndim=x.ndim)
+    return patternbroadcast(out, tuple(False if d == axis else b for d, b in enumerate(x.broadcastable)))
 
 
 class Roll(Op):
