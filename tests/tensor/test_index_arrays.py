@@ -6,6 +6,7 @@ import pytest
 import theano
 import theano.tensor as T
 from tests.helpers import OpCase, check_case, check_infer_shape, compare_backends, rand
+from theano.gradient import verify_grad
 
 PY = theano.Mode(linker="py", optimizer="None")
 FLOATS = ("float64", "float32")
@@ -131,3 +132,73 @@ def test_unravel_ravel():
         T.ravel_multi_index(a, (3, 4))
     with pytest.raises(ValueError, match="mode"):
         T.ravel_multi_index((a, b), (3, 4), mode="bad")
+
+
+# ---- Theano 1.0's PermuteRowElements op -------------------------------------------------------
+
+
+def _permuted(xv, yv, inverse):
+    """NumPy reference: the last axis of x permuted by y (leading axes broadcast)."""
+    nd = max(xv.ndim, yv.ndim)
+    xv = xv.reshape((1,) * (nd - xv.ndim) + xv.shape)
+    yv = yv.reshape((1,) * (nd - yv.ndim) + yv.shape)
+    if inverse:
+        yv = np.argsort(yv, axis=-1)
+    lead = np.broadcast_shapes(xv.shape[:-1], yv.shape[:-1])
+    n = xv.shape[-1]
+    return np.take_along_axis(np.broadcast_to(xv, lead + (n,)), np.broadcast_to(yv, lead + (n,)), axis=-1)
+
+
+@pytest.mark.parametrize("xshape,xbcast,yshape", [
+    ((5,), (False,), (5,)),                       # vector, vector
+    ((3, 5), (False, False), (5,)),               # one permutation for every row
+    ((3, 5), (False, False), (3, 5)),             # one per row
+    ((5,), (False,), (3, 5)),                     # one vector, several permutations
+    ((4, 1, 5), (False, True, False), (3, 5)),    # broadcastable middle axis of x
+])
+@pytest.mark.parametrize("inverse", [0, 1])
+def test_permute_row_elements_op(xshape, xbcast, yshape, inverse):
+    rng = np.random.RandomState(7)
+    x = T.TensorType("float64", xbcast)()
+    y = T.TensorType("int32", (False,) * len(yshape))()
+    xv = rng.uniform(size=xshape)
+    yv = np.array([rng.permutation(yshape[-1]) for _ in range(int(np.prod(yshape[:-1])))],
+                  dtype="int32").reshape(yshape)
+    out = T.PermuteRowElements()(x, y, inverse)
+    expected = _permuted(xv, yv, inverse)
+    compare_backends([x, y], out, [xv, yv], modes=("py", "auto"), expected=expected)
+    check_infer_shape([x, y], out, [xv, yv])
+    # the same values as permute_row_elements, which builds them from TakeAlongAxis
+    np.testing.assert_array_equal(run(T.permute_row_elements(x, y, inverse), [x, y], [xv, yv]), expected)
+    verify_grad(lambda v: T.PermuteRowElements()(v, yv, inverse), [xv], rng=rng, mode=PY)
+
+
+def test_permute_row_elements_op_symbolic_inverse_and_errors():
+    x, y, inv = T.dmatrix(), T.lvector(), T.bscalar()
+    xv, yv = rand(2, 4), np.array([3, 0, 2, 1])
+    f = theano.function([x, y, inv], T.PermuteRowElements()(x, y, inv), mode=PY)
+    np.testing.assert_array_equal(f(xv, yv, 0), xv[:, yv])
+    np.testing.assert_array_equal(f(xv, yv, 1), xv[:, np.argsort(yv)])
+    with pytest.raises(ValueError, match="not a permutation"):
+        f(xv, np.array([0, 0, 1, 2]), 0)
+    with pytest.raises(ValueError, match="length"):
+        f(xv, np.array([1, 0]), 0)
+    with pytest.raises(TypeError, match="integer"):
+        T.PermuteRowElements()(x, T.dvector(), 0)
+    with pytest.raises(TypeError, match="inverse"):
+        T.PermuteRowElements()(x, y, T.dscalar())
+
+
+def test_choose_choices_of_different_broadcast_patterns():
+    a = T.TensorType("int32", (False, True, True))()
+    b = T.TensorType("float32", (True, False, True))()
+    c = T.TensorType("float32", (True, True, False))()
+    rng = np.random.RandomState(3)
+    av = rng.randint(0, 2, (2, 1, 1)).astype("int32")
+    bv = rng.rand(1, 6, 1).astype("float32")
+    cv = rng.rand(1, 1, 5).astype("float32")
+    for mode in ("raise", "wrap", "clip"):
+        compare_backends([a, b, c], T.choose(a, (b, c), mode=mode), [av, bv, cv], modes=("py", "auto"),
+                         expected=np.choose(av, (bv, cv), mode=mode))
+    ai = rng.randint(0, 2, (2, 3, 5)).astype("int32")
+    verify_grad(lambda p, q: T.choose(ai, (p, q)), [rng.rand(1, 3, 1), rng.rand(3, 5)], rng=rng, mode=PY)

@@ -13,14 +13,14 @@ from theano.tensor.basic import (_disconnected, _int_scalar, as_tensor_variable,
                                  shape_i, zeros_like)
 from theano.tensor.elemwise import DimShuffle
 from theano.tensor.joining import stack
-from theano.tensor.math import clip, eq
+from theano.tensor.math import clip, eq, maximum
 from theano.tensor.math import mod as tmod
 from theano.tensor.math import sum as tsum
 from theano.tensor.reshaping import get_vector_length, shape_padleft
 from theano.tensor.sorting import TakeAlongAxis
 from theano.tensor.type import TensorType
 
-__all__ = ["InversePermutation", "inverse_permutation", "Choose", "choose", "permute_row_elements", "to_one_hot", "UnravelIndex", "unravel_index", "RavelMultiIndex", "ravel_multi_index"]
+__all__ = ["InversePermutation", "inverse_permutation", "Choose", "choose", "PermuteRowElements", "permute_row_elements", "to_one_hot", "UnravelIndex", "unravel_index", "RavelMultiIndex", "ravel_multi_index"]
 
 
 class InversePermutation(Op):
@@ -148,8 +148,93 @@ def choose(a, choices, out=None, mode="raise"):
     if isinstance(choices, (list, tuple)):
         choices = [as_tensor_variable(c) for c in choices]
         nd = max(c.ndim for c in choices)
-        choices = stack([shape_padleft(c, nd - c.ndim) if c.ndim < nd else c for c in choices])
+        choices = [shape_padleft(c, nd - c.ndim) if c.ndim < nd else c for c in choices]
+        # the choices broadcast against each other (numpy.choose; broadcastable dimensions only,
+        # as everywhere): a choice broadcastable where another is not takes that one's length
+        full = tuple(all(c.broadcastable[d] for c in choices) for d in range(nd))
+        shape = []
+        for d in range(nd):
+            src = next((c for c in choices if not c.broadcastable[d]), None)
+            shape.append(shape_i(src, d) if src is not None else 1)
+        choices = stack([alloc(c, *shape) if c.broadcastable != full else c for c in choices])
     return Choose(mode)(a, choices)
+
+
+class PermuteRowElements(Op):
+    """Theano 1.0's op for ``permute_row_elements``, applied as ``PermuteRowElements()(x, y,
+    inverse)``: the last axis of ``x`` permuted by the integer permutation(s) ``y`` (their leading
+    axes broadcast against each other; the missing leading axes of the smaller one count as
+    broadcastable). ``inverse`` is a 0-d input: when true, ``out[..., y[j]] = x[..., j]``.
+
+    (``permute_row_elements`` itself builds the same values from ``TakeAlongAxis``, which the
+    backends compile natively; this op runs its ``perform`` on every backend.)
+    """
+
+    __props__ = ()
+
+    def make_node(self, x, y, inverse):
+        x, y = as_tensor_variable(x), as_tensor_variable(y)
+        if isinstance(inverse, (bool, np.bool_, int, np.integer)):
+            inverse = constant(np.int8(bool(inverse)))
+        inverse = as_tensor_variable(inverse)
+        if y.dtype not in ts.integer_dtypes:
+            raise TypeError(f"PermuteRowElements: y must be integer permutations, got dtype {y.dtype}")
+        if x.ndim < 1 or y.ndim < 1:
+            raise TypeError("PermuteRowElements needs x and y with at least one dimension")
+        if inverse.ndim != 0 or inverse.dtype not in ts.discrete_dtypes:
+            raise TypeError(f"PermuteRowElements: inverse must be a boolean or integer scalar, got {inverse}")
+        nd = max(x.ndim, y.ndim)
+        xb = (True,) * (nd - x.ndim) + x.broadcastable
+        yb = (True,) * (nd - y.ndim) + y.broadcastable
+        bcast = tuple(a and b for a, b in zip(xb[:-1], yb[:-1])) + (xb[-1],)
+        return Apply(self, [x, y, inverse], [TensorType(x.dtype, bcast)()])
+
+    def perform(self, node, inputs, output_storage):
+        x, y, inverse = inputs
+        nd = node.outputs[0].ndim
+        x = x.reshape((1,) * (nd - x.ndim) + x.shape)
+        y = y.reshape((1,) * (nd - y.ndim) + y.shape)
+        n = x.shape[-1]
+        if y.shape[-1] != n:
+            raise ValueError(f"PermuteRowElements: permutations of length {y.shape[-1]} for rows of "
+                             f"length {n}")
+        if not np.all(np.sort(y, axis=-1) == np.arange(n)):
+            raise ValueError("PermuteRowElements: y is not a permutation of 0..n-1 along its last axis")
+        lead = np.broadcast_shapes(x.shape[:-1], y.shape[:-1])
+        xb = np.broadcast_to(x, lead + (n,))
+        yb = np.broadcast_to(y, lead + (n,)).astype(np.intp)
+        if inverse:
+            out = np.empty(xb.shape, dtype=x.dtype)
+            np.put_along_axis(out, yb, xb, axis=-1)
+        else:
+            out = np.take_along_axis(xb, yb, axis=-1)
+        output_storage[0][0] = out
+
+    def infer_shape(self, node, input_shapes):
+        nd = node.outputs[0].ndim
+        one = constant(1, dtype="int64")
+        xs = [one] * (nd - len(input_shapes[0])) + list(input_shapes[0])
+        ys = [one] * (nd - len(input_shapes[1])) + list(input_shapes[1])
+        return [tuple(maximum(a, b) for a, b in zip(xs[:-1], ys[:-1])) + (xs[-1],)]
+
+    def connection_pattern(self, node):
+        return [[True], [False], [False]]
+
+    def L_op(self, inputs, outputs, output_grads):
+        x, y, inverse = inputs
+        (gz,) = output_grads
+        if x.dtype in ts.discrete_dtypes:
+            return [zeros_like(x, dtype=config.floatX), _disconnected(), _disconnected()]
+        # the inverse permutation sends each gradient back to the element it came from
+        gx = self(gz, y, eq(inverse, 0))
+        nd = gz.ndim
+        xb = (True,) * (nd - x.ndim) + x.broadcastable
+        summed = [d for d in range(nd) if xb[d] and not gz.broadcastable[d]]
+        if summed:
+            gx = tsum(gx, axis=summed, keepdims=True)
+        if nd > x.ndim:
+            gx = gx.dimshuffle(list(range(nd - x.ndim, nd)))
+        return [patternbroadcast(gx, x.broadcastable), _disconnected(), _disconnected()]
 
 
 def permute_row_elements(x, y, inverse=0):
