@@ -75,3 +75,25 @@ def test_autocast_float_picks_constant_dtypes():
             out = f(np.ones(3, dtype="float32"))
             assert out.dtype == np.float32
             np.testing.assert_array_equal(out, np.ones(3, "float32") + np.float32(1.1))
+
+
+def test_scalar_variable_operators_and_astype():
+    # Theano 1.0's scalar variables have the arithmetic, comparison and bitwise operators and
+    # astype; like every scalar op here, they give 0-d tensors
+    x, y = ts.float64("x"), ts.float64("y")
+    i = ts.int32("i")
+    outs = [x + 1, 2 - x, x * y, x / 4, 7 // y, x % 3, x ** 2, 2 ** x, -x, abs(x), x < y, x >= 1,
+            i & 6, 5 | i, i ^ 3, ~i, x.astype("int32"), i.astype("float32"), ts.constant(0).astype("int32")]
+    assert outs[-3].dtype == "int32" and outs[-2].dtype == "float32" and outs[-1].dtype == "int32"
+    xv, yv, iv = 2.5, -1.5, 5
+    expected = [xv + 1, 2 - xv, xv * yv, xv / 4, 7 // yv, xv % 3, xv ** 2, 2 ** xv, -xv, abs(xv), xv < yv,
+                xv >= 1, iv & 6, 5 | iv, iv ^ 3, ~iv, np.int32(xv), np.float32(iv), 0]
+    for mode in (theano.Mode(linker="py"), None):
+        f = theano.function([x, y, i], outs, mode=mode)
+        for _ in range(2):
+            got = f(xv, yv, iv)
+            for k, (g, e) in enumerate(zip(got, expected)):
+                assert np.allclose(g, e), (k, g, e)
+                assert g.dtype == outs[k].dtype
+    # == stays identity, so scalar variables still work as dict keys
+    assert (x == x) is True and (x == y) is False and len({x: 1, y: 2}) == 2

@@ -406,6 +406,29 @@ def test_clip_grad_edges():
     assert x.clip(0, 1).dtype == "float64"
 
 
+def test_clip_grad_when_the_bounds_are_x():
+    # the gradient follows minimum(maximum(x, lo), hi) through every input, also when a bound is x
+    # itself (each case checked against finite differences away from the kinks)
+    xv = np.array([[-1.3, -0.4, 0.6, 1.7], [0.9, -2.1, 0.35, -0.75]])
+    rng = np.random.RandomState(5)
+    for fn in (lambda v: T.clip(v, 0, v), lambda v: T.clip(v, v, 0), lambda v: T.clip(0, v, v),
+               lambda v: T.clip(v, v, v), lambda v: T.clip(v, v * 0.5, 1), lambda v: T.clip(2 * v, v, 1)):
+        verify_grad(fn, [xv], rng=rng, mode=PY)
+
+
+def test_clip_lower_bound_above_upper_is_numpy_clip():
+    # min > max: every value is max, as numpy.clip (Theano 1.0 gave min below min; see
+    # docs/compatibility.md); the gradient goes to max
+    x = T.dmatrix()
+    lo, hi = T.dscalar(), T.dscalar()
+    xv = 5 * rand(4, 3)
+    compare_backends([x, lo, hi], T.clip(x, lo, hi), [xv, 1.0, -1.0], modes=("py", "auto"),
+                     expected=np.clip(xv, 1.0, -1.0))
+    g = T.grad(T.sum(T.clip(x, lo, hi)), [x, lo, hi])
+    gx, glo, ghi = run(g, [x, lo, hi], [xv, 1.0, -1.0])
+    assert np.all(gx == 0) and glo == 0 and ghi == xv.size
+
+
 def test_cast():
     x = T.dvector()
     xv = np.array([1.7, -2.2, 0.0])

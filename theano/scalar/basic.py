@@ -719,10 +719,15 @@ class Clip(ScalarOp):
         return np.minimum(np.maximum(x, lo), hi)
 
     def grad(self, inputs, output_grads):
+        # clip = minimum(maximum(x, lo), hi), numpy.clip's order (when lo > hi every value is hi):
+        # the gradient goes to hi where maximum(x, lo) exceeds hi, else to whichever of x and lo
+        # the maximum took, x on ties. Right even when lo or hi is x itself (clip(x, 0, x)).
         (x, lo, hi), (gz,) = inputs, output_grads
-        gx = gz * and_(ge(x, lo), le(x, hi)) if x.dtype not in discrete_dtypes else _zeros(x)
-        glo = gz * lt(x, lo) if lo.dtype not in discrete_dtypes else _zeros(lo)
-        ghi = gz * gt(x, hi) if hi.dtype not in discrete_dtypes else _zeros(hi)
+        m = maximum(x, lo)
+        below = le(m, hi)
+        gx = gz * and_(below, ge(x, lo)) if x.dtype not in discrete_dtypes else _zeros(x)
+        glo = gz * and_(below, lt(x, lo)) if lo.dtype not in discrete_dtypes else _zeros(lo)
+        ghi = gz * gt(m, hi) if hi.dtype not in discrete_dtypes else _zeros(hi)
         return [gx, glo, ghi]
 
 

@@ -17,6 +17,7 @@ import numpy as np
 from theano.configdefaults import config
 from theano.graph.basic import Constant, Variable
 from theano.graph.type import Type
+from theano.scalar import basic as _ops
 from theano.scalar.basic import (all_dtypes, complex_dtypes, continuous_dtypes, discrete_dtypes,
                                  float_dtypes, int_dtypes, integer_dtypes, uint_dtypes, upcast)
 
@@ -90,8 +91,21 @@ class Scalar(Type):
         return g
 
 
+def _operator(op_name, reflected=False):
+    """The Python operator method applying the scalar op ``op_name`` (other operand second, or
+    first when ``reflected``); like every scalar op, it is applied elementwise (a 0-d tensor)."""
+
+    def method(self, other):
+        op = getattr(_ops, op_name)
+        return op(other, self) if reflected else op(self, other)
+
+    method.__name__ = op_name
+    return method
+
+
 class ScalarVariable(Variable):
-    """A variable of a ``Scalar`` type."""
+    """A variable of a ``Scalar`` type. Its arithmetic, comparison and bitwise operators and
+    ``astype`` apply the scalar ops (as Theano 1.0's scalar variables); ``==`` stays identity."""
 
     ndim = 0
     broadcastable = ()
@@ -99,6 +113,33 @@ class ScalarVariable(Variable):
     @property
     def dtype(self):
         return self.type.dtype
+
+    def astype(self, dtype):
+        """This value cast to ``dtype``."""
+        return _ops._cast(self, str(np.dtype(config.floatX if dtype == "floatX" else dtype)))
+
+    def __neg__(self):
+        return _ops.neg(self)
+
+    def __abs__(self):
+        return _ops.abs_(self)
+
+    def __invert__(self):
+        return _ops.invert(self)
+
+    __add__, __radd__ = _operator("add"), _operator("add", True)
+    __sub__, __rsub__ = _operator("sub"), _operator("sub", True)
+    __mul__, __rmul__ = _operator("mul"), _operator("mul", True)
+    __truediv__, __rtruediv__ = _operator("true_div"), _operator("true_div", True)
+    __floordiv__, __rfloordiv__ = _operator("int_div"), _operator("int_div", True)
+    __mod__, __rmod__ = _operator("mod"), _operator("mod", True)
+    __pow__, __rpow__ = _operator("pow"), _operator("pow", True)
+    __and__, __rand__ = _operator("and_"), _operator("and_", True)
+    __or__, __ror__ = _operator("or_"), _operator("or_", True)
+    __xor__, __rxor__ = _operator("xor"), _operator("xor", True)
+    __lt__, __le__ = _operator("lt"), _operator("le")
+    __gt__, __ge__ = _operator("gt"), _operator("ge")
+    __hash__ = Variable.__hash__
 
 
 class ScalarConstant(Constant, ScalarVariable):
