@@ -46,3 +46,18 @@ def test_shape_gradient_and_rop_pass_through():
     v = T.dmatrix("v")
     r = theano.function([x, v], T.Rop(y * 3, x, v))
     np.testing.assert_allclose(r(np.ones((2, 2)), np.full((2, 2), 2.0)), np.full((2, 2), 6.0))
+
+
+def test_constant_value_through_an_assert_that_holds():
+    # get_scalar_constant_value sees through an Assert whose conditions are constants that hold
+    c = T.constant(2)
+    x = T.scalar()
+    assert T.get_scalar_constant_value(Assert()(c, c > 1)) == 2
+    assert T.get_scalar_constant_value(Assert()(c * 3, T.constant(True), c < 5)) == 6
+    for a in (Assert()(c, c > 2), Assert()(c, c > x), Assert()(x, c > 1)):
+        with pytest.raises(T.NotScalarConstantError):
+            T.get_scalar_constant_value(a)
+    # the folded value is the one the function computes
+    for mode in value_modes():
+        f = theano.function([], Assert()(c, c > 1) * 5, mode=value_mode(mode))
+        assert f() == 10 and f() == 10

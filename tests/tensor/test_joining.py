@@ -85,6 +85,16 @@ def test_stack_scalars_and_star_args():
                                np.stack([rand(2), rand(2, seed=3)]))
     m = T.stack([a, b], axis=0)
     assert m.ndim == 1
+    # Theano 1.0's keyword form stack(tensors=..., axis=...)
+    xv, yv = rand(2, 3), rand(2, 3, seed=5)
+    p, q = T.dmatrix(), T.dmatrix()
+    for axis in (0, 1, -1):
+        compare_backends([p, q], T.stack(tensors=[p, q], axis=axis), [xv, yv], modes=("py", "auto"),
+                         expected=np.stack([xv, yv], axis=axis))
+    compare_backends([p, q], T.stack(tensors=(p, q)), [xv, yv], modes=("py", "auto"),
+                     expected=np.stack([xv, yv]))
+    with pytest.raises(TypeError, match="both"):
+        T.stack([p], tensors=[q])
     with pytest.raises(ValueError):
         T.stack([])
 

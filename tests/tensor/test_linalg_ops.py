@@ -83,6 +83,10 @@ def test_tensordot_bad_arguments():
         T.tensordot(x, y, 1.5)
     with pytest.raises(ValueError, match=">= 0"):
         T.tensordot(x, y, -1)
+    # a sequence that is not a pair is a wrong value (ValueError, as Theano 1.0)
+    for axes in [(0, 1, 2), [0], ([0], [0], [1])]:
+        with pytest.raises(ValueError, match="pair"):
+            T.tensordot(x, y, axes)
     f = theano.function([x, y], T.tensordot(x, y, [[2], [0]]), mode=theano.Mode(linker="py", optimizer="None"))
     with pytest.raises(ValueError, match="axis 2 of a .* has length 4 but axis 0 of b"):
         f(rand(2, 3, 4), rand(5, 2))

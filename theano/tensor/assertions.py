@@ -10,7 +10,7 @@ import numpy as np
 from theano.graph.basic import Apply
 from theano.graph.null_type import disconnected_type
 from theano.graph.op import Op
-from theano.tensor.basic import as_tensor_variable
+from theano.tensor.basic import NotScalarConstantError, as_tensor_variable, get_scalar_constant_value
 
 
 class Assert(Op):
@@ -40,6 +40,20 @@ class Assert(Op):
 
     def infer_shape(self, node, input_shapes):
         return [input_shapes[0]]
+
+    def static_scalar_value(self, node, elemwise, max_recur):
+        """The constant value of the checked ``x`` when every condition is known to hold when the
+        graph is built (for ``get_scalar_constant_value``); None when one may fail or is unknown."""
+        for c in node.inputs[1:]:
+            try:
+                if not np.all(get_scalar_constant_value(c, elemwise=elemwise, max_recur=max_recur - 1)):
+                    return None
+            except NotScalarConstantError:
+                return None
+        try:
+            return get_scalar_constant_value(node.inputs[0], elemwise=elemwise, max_recur=max_recur - 1)
+        except NotScalarConstantError:
+            return None
 
     def connection_pattern(self, node):
         return [[True]] + [[False]] * (len(node.inputs) - 1)

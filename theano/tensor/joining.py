@@ -359,9 +359,14 @@ def split(x, splits_size, n_splits, axis=0):
 def stack(*tensors, **kwargs):
     """Stack tensors of equal shape along a new ``axis`` (scalars become a vector).
 
-    ``stack([a, b], axis=0)``; the old form ``stack(a, b, c)`` is accepted too.
+    ``stack([a, b], axis=0)`` or ``stack(tensors=[a, b], axis=0)``; the old form ``stack(a, b, c)``
+    is accepted too.
     """
     axis = kwargs.pop("axis", 0)
+    if "tensors" in kwargs:
+        if tensors:
+            raise TypeError("stack got the tensors both positionally and as tensors=")
+        tensors = (list(kwargs.pop("tensors")),)
     if kwargs:
         raise TypeError(f"stack got unexpected keyword arguments {sorted(kwargs)}")
     if (len(tensors) == 2 and isinstance(tensors[0], (list, tuple))

@@ -66,6 +66,9 @@ def _parse_axes(axes, a_ndim, b_ndim, batched):
                     f"{'non-batch ' if batched else ''}dimensions"
                 )
         return tuple(range(a_ndim - n, a_ndim)), tuple(range(first, first + n))
+    if isinstance(axes, (list, tuple, np.ndarray)) and len(axes) != 2:
+        raise ValueError(f"tensordot: axes must be an int or a pair [a_axes, b_axes], got {len(axes)} "
+                         f"entries: {axes!r}")
     try:
         a_axes, b_axes = axes
     except (TypeError, ValueError):
