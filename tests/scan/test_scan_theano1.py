@@ -112,8 +112,13 @@ def test_identical_scans_are_equal_and_merged():
     assert s1.owner.op == s2.owner.op and hash(s1.owner.op) == hash(s2.owner.op)
     assert s1.owner.op != s3.owner.op
     s4, _ = theano.scan(lambda a: a + 1, x)
-    f = theano.function([x], [s1, s4, s3])
+    f = theano.function([x], [s1, s4, s3], mode=theano.Mode(linker="py").excluding("scan_merge"))
     assert sum(isinstance(n.op, Scan) for n in f.maker.fgraph.toposort()) == 2
+    r1, r4, r3 = f(np.arange(3.0))
+    np.testing.assert_allclose(r4, r1)
+    # with scan_merge (default), the third loop runs in the same loop as the other two
+    f = theano.function([x], [s1, s4, s3])
+    assert sum(isinstance(n.op, Scan) for n in f.maker.fgraph.toposort()) == 1
     r1, r4, r3 = f(np.arange(3.0))
     np.testing.assert_allclose(r1, np.arange(3.0) + 1)
     np.testing.assert_allclose(r4, r1)

@@ -4,6 +4,7 @@ Scan op whose gradient is itself a Scan."""
 from theano.scan.basic import scan, until
 from theano.scan.op import Buffer, Scan
 from theano.scan import rewriting as _rewriting  # noqa: F401  (registers the Scan rewrites)
+from theano.scan import merge as _merge  # noqa: F401  (registers scan_merge)
 from theano.scan.views import foldl, foldr, map, reduce
 from theano.gradient import register_loop as _register_loop
 
