@@ -34,7 +34,7 @@ THEANO1_ONLY_FLAGS = frozenset("""
     profiling__n_apply profiling__n_ops profiling__output_line_width profiling__min_memory_size
     profiling__min_peak_memory profiling__destination profiling__debugprint
     profiling__ignore_first_call
-    scan__allow_gc scan__allow_output_prealloc scan__debug conv__assert_shape
+    scan__allow_gc scan__allow_output_prealloc scan__debug
     numpy__seterr_all numpy__seterr_divide numpy__seterr_over numpy__seterr_under
     numpy__seterr_invalid
     DebugMode__check_strides DebugMode__warn_input_not_reused DebugMode__check_preallocated_output

@@ -130,6 +130,9 @@ class TheanoConfig:
     such as pytest's ``monkeypatch.setattr`` work on them.
     """
 
+    ConfigParam("conv__assert_shape", False, "conv2d/conv3d and their gradient functions check "
+                "the input_shape/filter_shape hints with an AssertionError when the function runs "
+                "(off: a mismatch is a ValueError of the convolution op)", validate=_bool),
     def __init__(self):
         object.__setattr__(self, "_params", {p.name: p for p in _PARAMS})
         for p in _PARAMS:
@@ -149,7 +152,7 @@ class TheanoConfig:
         if key != name and key in self.__dict__:
             return self.__dict__[key]
         if name in ("gcc", "dnn", "blas", "numba", "nvcc", "lib", "scan", "tensor", "cuda", "gpuarray",
-                    "warn", "DebugMode", "NanGuardMode"):
+                    "warn", "DebugMode", "NanGuardMode", "conv"):
             return _Section(self, name)
         raise AttributeError(f"theano.config has no flag {name!r}")
 

@@ -500,3 +500,67 @@ def test_op_shape_hints_must_be_tuples():
         for shp in good:
             assert op(imshp=shp).imshp == (3, 5, 7, 11)
             assert op(kshp=shp).kshp == (3, 5, 7, 11)
+
+
+# ----------------------------------------------------------------------------------------------
+# config.conv.assert_shape: the shape hints checked when the function runs (AssertionError)
+# ----------------------------------------------------------------------------------------------
+
+
+def _naive_valid_conv(x, w):
+    """conv2d(x, w) (valid, flipped filters) by loops."""
+    b, c, h, wd = x.shape
+    f, _, kh, kw = w.shape
+    out = np.zeros((b, f, h - kh + 1, wd - kw + 1))
+    wf = w[:, :, ::-1, ::-1]
+    for i in range(out.shape[2]):
+        for j in range(out.shape[3]):
+            out[:, :, i, j] = np.tensordot(x[:, :, i:i + kh, j:j + kw], wf, axes=([1, 2, 3], [1, 2, 3]))
+    return out
+
+
+@pytest.mark.parametrize("mode", ["py", "auto"])
+def test_conv_assert_shape_flag_checks_hints_when_run(mode):
+    from tests.helpers import value_mode
+
+    rng = np.random.RandomState(3)
+    x, w = T.tensor4("x"), T.tensor4("w")
+    xv, wv = rng.rand(3, 5, 7, 11), rng.rand(7, 5, 3, 3)
+    with theano.change_flags([("conv.assert_shape", True)]):
+        assert theano.config.conv.assert_shape is True
+        f = theano.function([x, w], ac.conv2d(x, w, input_shape=(3, 5, 7, 11),
+                                              filter_shape=(7, 5, 3, 3)), mode=value_mode(mode))
+        gi = theano.function([x, w], ac.conv2d_grad_wrt_inputs(
+            x, w, input_shape=(None, None, 7, 11), filter_shape=(7, 5, 3, 3)), mode=value_mode(mode))
+        gw = theano.function([x, w], ac.conv2d_grad_wrt_weights(
+            x, w, filter_shape=(None, None, 3, 3), input_shape=(3, 5, 7, 11)), mode=value_mode(mode))
+    assert theano.config.conv.assert_shape is False
+    for _ in range(2):
+        np.testing.assert_allclose(f(xv, wv), _naive_valid_conv(xv, wv), rtol=1e-10)
+        with pytest.raises(AssertionError):
+            f(rng.rand(3, 5, 9, 11), wv)           # input differs from input_shape
+        with pytest.raises(AssertionError):
+            f(xv, rng.rand(7, 5, 2, 2))            # filters differ from filter_shape
+        with pytest.raises(AssertionError):
+            gi(rng.rand(3, 6, 5, 9), rng.rand(7, 6, 3, 3))
+        with pytest.raises(AssertionError):
+            gw(rng.rand(3, 6, 7, 11), rng.rand(3, 7, 5, 9))
+    # off (the default): a hint that disagrees is the op's own ValueError
+    g = theano.function([x, w], ac.conv2d(x, w, input_shape=(3, 5, 7, 11)), mode=value_mode(mode))
+    with pytest.raises(ValueError):
+        g(rng.rand(3, 5, 9, 11), wv)
+    np.testing.assert_allclose(g(xv, wv), _naive_valid_conv(xv, wv), rtol=1e-10)
+
+
+def test_conv_hints_with_different_channel_counts_fail_when_built():
+    from theano.tensor.nnet.conv import ConvShapeError
+
+    x, w = T.tensor4(), T.tensor4()
+    for exc in (ConvShapeError, ValueError, AssertionError):   # Theano 1.0 raised AssertionError
+        with pytest.raises(exc, match="channels"):
+            ac.conv2d(x, w, input_shape=(3, 2, 8, 8), filter_shape=(4, 3, 5, 5))
+    with pytest.raises(ValueError, match="groups"):
+        ac.conv2d(x, w, input_shape=(3, 4, 8, 8), filter_shape=(4, 3, 5, 5), num_groups=2)
+    ac.conv2d(x, w, input_shape=(3, 6, 8, 8), filter_shape=(4, 3, 5, 5), num_groups=2)
+    ac.conv2d(x, w, input_shape=(3, None, 8, 8), filter_shape=(4, 3, 5, 5))
+    assert ac.imported_scipy_signal is True   # Theano 1.0's tests read it to skip

@@ -25,7 +25,7 @@ from theano.tensor.nnet.conv import (Conv2d, Conv2dGradInputs, Conv2dGradWeights
                                      conv2d_grad_wrt_inputs, conv2d_grad_wrt_weights,
                                      conv2d_transpose, conv3d, conv3d_grad_wrt_inputs,
                                      conv3d_grad_wrt_weights, get_conv_output_shape,
-                                     get_conv_shape_1axis)
+                                     get_conv_shape_1axis, imported_scipy_signal)  # noqa: F401
 
 AbstractConv2d = Conv2d
 AbstractConv2d_gradInputs = Conv2dGradInputs

@@ -22,19 +22,30 @@ import warnings
 
 import numpy as np
 
+from theano.configdefaults import config
 from theano.graph.basic import Apply, Constant, Variable
 from theano.graph.op import Op
 from theano.scalar import basic as ts
 from theano.graph.null_type import DisconnectedType
 from theano.tensor.basic import as_tensor_variable, cast, constant, get_scalar_constant_value
 from theano.tensor.joining import stack
-from theano.tensor.reshaping import shape_i
+from theano.tensor.reshaping import shape_i, specify_shape
 from theano.tensor.type import TensorType
 
 __all__ = ["conv2d", "conv2d_grad_wrt_inputs", "conv2d_grad_wrt_weights", "conv2d_transpose",
            "conv3d", "conv3d_grad_wrt_inputs", "conv3d_grad_wrt_weights",
            "get_conv_output_shape", "get_conv_shape_1axis", "Conv2d", "Conv2dGradInputs",
            "Conv2dGradWeights", "Conv3d", "Conv3dGradInputs", "Conv3dGradWeights"]
+
+
+class ConvShapeError(ValueError, AssertionError):
+    """The input_shape and filter_shape hints of a convolution disagree. A ValueError, and an
+    AssertionError too: the error Theano 1.0's legacy ``conv.conv2d`` raised for it."""
+
+
+# Theano 1.0 set this when scipy.signal (its Python convolution) was importable; its tests skip
+# when it is False and no C compiler exists. The NumPy implementation here always exists.
+imported_scipy_signal = True
 
 
 # -------------------------------------------------------------------------------------------------
@@ -316,6 +327,16 @@ class _BaseConv(Op):
                                           "filter_dilation", 1, n)
         self.imshp = _shape_hint(imshp, "input_shape", n + 2)
         self.kshp = _shape_hint(kshp, "filter_shape", n + 2)
+        self._check_hint_channels()
+
+    def _check_hint_channels(self):
+        """The channel counts of the two shape hints must agree (checked when the op is built)."""
+        c_in = self.imshp[1] if self.imshp is not None else None
+        c_k = self.kshp[1] if self.kshp is not None else None
+        if c_in is not None and c_k is not None and c_in != c_k * self.num_groups:
+            groups = f" in each of {self.num_groups} groups" if self.num_groups > 1 else ""
+            raise ConvShapeError(f"{type(self).__name__}: input_shape {self.imshp} has {c_in} "
+                                 f"channels but filter_shape {self.kshp} expects {c_k}{groups}")
 
     def __str__(self):
         return (f"{type(self).__name__}{{{self.border_mode}, {self.subsample}, "
@@ -663,7 +684,7 @@ def conv2d(input, filters, input_shape=None, filter_shape=None, border_mode="val
     op = Conv2d(_shape_arg_of_function(input_shape, "input_shape"),
                 _shape_arg_of_function(filter_shape, "filter_shape"), border_mode, subsample,
                 filter_flip, filter_dilation, num_groups)
-    return op(input, filters)
+    return op(_assert_hint(input, op.imshp), _assert_hint(filters, op.kshp))
 
 
 def conv3d(input, filters, input_shape=None, filter_shape=None, border_mode="valid",
@@ -673,7 +694,21 @@ def conv3d(input, filters, input_shape=None, filter_shape=None, border_mode="val
     op = Conv3d(_shape_arg_of_function(input_shape, "input_shape"),
                 _shape_arg_of_function(filter_shape, "filter_shape"), border_mode, subsample,
                 filter_flip, filter_dilation, num_groups)
-    return op(input, filters)
+    return op(_assert_hint(input, op.imshp), _assert_hint(filters, op.kshp))
+
+
+def _assert_hint(x, shape):
+    """``x`` with a run-time check (AssertionError) of its shape against the hint ``shape``
+    (entries: ints, symbolic int scalars or None) when ``config.conv.assert_shape`` is on, as
+    Theano 1.0's convolution functions did; otherwise ``x`` (the op itself checks the known
+    entries of its hints, with a ValueError)."""
+    if not config.conv.assert_shape or shape is None or isinstance(shape, Variable):
+        return x
+    x = as_tensor_variable(x)
+    shape = tuple(shape)
+    if len(shape) != x.ndim or all(s is None for s in shape):
+        return x
+    return specify_shape(x, [x.shape[k] if s is None else s for k, s in enumerate(shape)])
 
 
 def _shape_arg_of_function(shape, name):
@@ -718,7 +753,7 @@ def _grad_inputs(n, output_grad, filters, input_shape, filter_shape, border_mode
     sizes, full = _spatial(input_shape, "input_shape", n)
     op = _FAMILIES[n]["grad_inputs"](_hint_only(full), filter_shape, border_mode, subsample,
                                      filter_flip, filter_dilation, num_groups)
-    return op(filters, output_grad, sizes)
+    return op(_assert_hint(filters, op.kshp), output_grad, sizes)
 
 
 def _grad_weights(n, input, output_grad, filter_shape, input_shape, border_mode, subsample,
@@ -726,7 +761,7 @@ def _grad_weights(n, input, output_grad, filter_shape, input_shape, border_mode,
     sizes, full = _spatial(filter_shape, "filter_shape", n)
     op = _FAMILIES[n]["grad_weights"](input_shape, _hint_only(full), border_mode, subsample,
                                       filter_flip, filter_dilation, num_groups)
-    return op(input, output_grad, sizes)
+    return op(_assert_hint(input, op.imshp), output_grad, sizes)
 
 
 def conv2d_grad_wrt_inputs(output_grad, filters, input_shape, filter_shape=None, border_mode="valid",
