@@ -120,6 +120,9 @@ _PARAMS = [
     ConfigParam("NanGuardMode__inf_is_error", True, "NanGuardMode: inf raises", validate=_bool),
     ConfigParam("NanGuardMode__big_is_error", True, "NanGuardMode: absolute values above 1e10 "
                 "raise", validate=_bool),
+    ConfigParam("conv__assert_shape", False, "conv2d/conv3d and their gradient functions check "
+                "the input_shape/filter_shape hints with an AssertionError when the function runs "
+                "(off: a mismatch is a ValueError of the convolution op)", validate=_bool),
 ]
 
 
@@ -130,9 +133,6 @@ class TheanoConfig:
     such as pytest's ``monkeypatch.setattr`` work on them.
     """
 
-    ConfigParam("conv__assert_shape", False, "conv2d/conv3d and their gradient functions check "
-                "the input_shape/filter_shape hints with an AssertionError when the function runs "
-                "(off: a mismatch is a ValueError of the convolution op)", validate=_bool),
     def __init__(self):
         object.__setattr__(self, "_params", {p.name: p for p in _PARAMS})
         for p in _PARAMS:
