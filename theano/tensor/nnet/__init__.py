@@ -2,7 +2,7 @@
 
 Submodules: ``nnet`` (softmax and costs), ``conv`` (conv2d, conv3d and their gradient ops),
 ``abstract_conv`` (Theano's name for the same), ``bn`` (batch normalization), ``neighbours``
-(images2neibs), ``sigm``.
+(images2neibs), ``sigm`` (with ``mul_tree``, Theano's multiplication-tree helpers).
 """
 
 from theano.tensor.nnet.nnet import *  # noqa: F401,F403

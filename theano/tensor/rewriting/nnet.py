@@ -20,7 +20,7 @@ import numpy as np
 
 from theano.graph.basic import Constant
 from theano.graph.rewriting.basic import node_rewriter
-from theano.graph.rewriting.db import register_canonicalize, register_stabilize
+from theano.graph.rewriting.db import register_canonicalize, register_specialize, register_stabilize
 from theano.scalar import basic as ts
 from theano.tensor.allocation import zeros
 from theano.tensor.basic import cast, shape_i
@@ -243,3 +243,27 @@ def _candidate_reads(q, depth=0, out=None):
             for v in n.inputs:
                 _candidate_reads(v, depth + 1, out)
     return out
+
+
+if _nn is not None:
+
+    def _sigmoid_replacement(approx):
+        """A rewrite replacing ``sigmoid(x)`` by ``approx(x)`` (an approximation: opt-in only)."""
+
+        def rewrite(fgraph, node):
+            out = node.outputs[0]
+            if out.dtype not in ("float16", "float32", "float64"):
+                return None
+            return [fit_to(approx(node.inputs[0]), out, node.inputs)]
+
+        return rewrite
+
+    # Theano 1.0's opt-in speed-ups: ``optimizer_including=local_ultra_fast_sigmoid`` (or
+    # ``mode.including('local_hard_sigmoid')``) swaps every sigmoid, gradients included, for the
+    # approximation. Off by default (fast_run=False): they change the values.
+    local_ultra_fast_sigmoid = node_rewriter([ts.sigmoid], name="local_ultra_fast_sigmoid")(
+        _sigmoid_replacement(_nn.ultra_fast_sigmoid))
+    local_hard_sigmoid = node_rewriter([ts.sigmoid], name="local_hard_sigmoid")(
+        _sigmoid_replacement(_nn.hard_sigmoid))
+    register_specialize(local_ultra_fast_sigmoid, "nnet", fast_run=False)
+    register_specialize(local_hard_sigmoid, "nnet", fast_run=False)
