@@ -132,6 +132,31 @@ def test_log_sum_exp_rewritten_and_equal():
     assert sum("Max" in str(n.op) for n in f.maker.fgraph.toposort()) == 1
 
 
+@pytest.mark.parametrize("mode", ["py_opt", "auto"])
+def test_log_sum_exp_through_a_transpose_or_keepdims_is_stable(mode):
+    from scipy.special import logsumexp
+
+    from tests.helpers import value_mode
+
+    x = T.tensor3("x")
+    xk = T.TensorType("float64", (False, True, False))("xk")
+    graphs = [
+        ([x], T.log(T.sum(T.exp(x), axis=2).T), lambda v: logsumexp(v, axis=2).T),
+        ([x], T.log(T.sum(T.exp(x), axis=(0, 2)).dimshuffle("x", 0)),
+         lambda v: logsumexp(v, axis=(0, 2))[None, :]),
+        ([xk], T.log(T.sum(T.exp(xk), axis=(0, 1), keepdims=True)),
+         lambda v: logsumexp(v, axis=(0, 1), keepdims=True)),
+    ]
+    rng = np.random.RandomState(0)
+    for inputs, out, ref in graphs:
+        f = theano.function(inputs, out, mode=value_mode(mode))
+        shape = (4, 1, 2) if inputs[0] is xk else (4, 3, 2)
+        for scale in (1.0, 1000.0, -1000.0):   # the plain formula gives inf / -inf at +-1000
+            v = rng.rand(*shape) * scale
+            for _ in range(2):
+                np.testing.assert_allclose(f(v), ref(v), rtol=1e-12)
+
+
 def test_sigmoid_written_by_hand_keeps_exact_float32_derivative():
     x = T.fscalar("x")
     y = 1 / (1 + T.exp(-x))

@@ -340,10 +340,15 @@ register_stabilize(local_expm1, "stability")
 def local_log_sum_exp(fgraph, node):
     """``log(sum(exp(x), axis))`` -> ``m + log(sum(exp(x - m), axis))`` with ``m = max(x, axis)``
     where the plain sum would overflow or underflow (``m = 0`` elsewhere: see ``safe_exp_shift``),
-    which neither overflows for large x nor gives -inf for very negative x."""
+    which neither overflows for large x nor gives -inf for very negative x. DimShuffles between
+    the log and the sum (a transpose, ``keepdims=True``) are applied to the result."""
     if not is_elemwise(node, ts.log):
         return None
     (s,) = node.inputs
+    views = []
+    while s.owner is not None and isinstance(s.owner.op, DimShuffle):
+        views.append(s.owner.op.new_order)
+        s = s.owner.inputs[0]
     red = s.owner
     if red is None or not isinstance(red.op, CAReduce) or not isinstance(red.op.scalar_op, ts.Add):
         return None
@@ -362,6 +367,8 @@ def local_log_sum_exp(fgraph, node):
     pattern = [d for d in range(x.ndim) if d not in axis]
     m_red = DimShuffle(m.broadcastable, pattern)(m)
     res = tm.log(inner) + m_red
+    for order in reversed(views):
+        res = DimShuffle(res.broadcastable, order)(res)
     return [fit_to(res, node.outputs[0], [])]
 
 
