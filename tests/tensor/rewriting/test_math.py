@@ -157,6 +157,32 @@ def test_log_sum_exp_through_a_transpose_or_keepdims_is_stable(mode):
                 np.testing.assert_allclose(f(v), ref(v), rtol=1e-12)
 
 
+@pytest.mark.parametrize("mode", ["py_opt", "auto"])
+def test_switch_sink_keeps_nan_of_the_unselected_branch_out(mode):
+    from tests.helpers import value_mode
+
+    x = T.dscalar("x")
+    v = T.dvector("v")
+    c = T.dscalar("c")
+    cond = T.dmatrix("cond")
+    m = T.dmatrix("m")
+    grad_sqrt = theano.function([x], T.grad(T.switch(x < 7, x, T.sqrt(x - 7)), x),
+                                mode=value_mode(mode))
+    grad_log = theano.function([v], T.grad(T.switch(v > 0, T.log(v), 0).sum(), v),
+                               mode=value_mode(mode))
+    prod = theano.function([cond, m, c], T.switch(cond > 0, m, 0) * T.switch(cond > 0, m, T.log(c) * m),
+                           mode=value_mode(mode))
+    quot = theano.function([v, c], T.switch(v > 0, v, 0) / (v * c), mode=value_mode(mode))
+    vv = np.array([-1.0, 0.0, 2.0, 0.5])
+    cv = np.array([[0.1, 0, 1, -1], [0, 0, 0, 0], [1, 1, 1, 1]])
+    for _ in range(2):
+        assert grad_sqrt(5.0) == 1.0                               # not NaN (0 * inf)
+        np.testing.assert_allclose(grad_sqrt(10.0), 0.5 / np.sqrt(3.0), rtol=1e-15)
+        np.testing.assert_array_equal(grad_log(vv), np.where(vv > 0, 1 / np.where(vv > 0, vv, 1), 0))
+        np.testing.assert_array_equal(prod(cv, np.full((3, 4), 2.0), -1.0), np.where(cv > 0, 4.0, 0))
+        np.testing.assert_allclose(quot(vv, 2.0), np.where(vv > 0, 0.5, 0.0), rtol=1e-15)
+
+
 def test_sigmoid_written_by_hand_keeps_exact_float32_derivative():
     x = T.fscalar("x")
     y = 1 / (1 + T.exp(-x))

@@ -185,6 +185,57 @@ def local_switch_constant_condition(fgraph, node):
 register_canonicalize(local_switch_constant_condition, "algebra")
 
 
+def _zero_branch(sw):
+    """For ``switch(c, a, b)`` with a or b a constant 0: (index of the other branch, the other
+    branch); None otherwise."""
+    for k, other in ((1, 2), (2, 1)):
+        if is_const(sw.inputs[k], 0):
+            return other, sw.inputs[other]
+    return None
+
+
+def _sink_into_switch(node, operands, rebuild):
+    """``op(..., switch(c, 0, a), ...)`` -> ``switch(c, 0, op(..., a, ...))`` for the first switch
+    with a zero branch among ``operands`` (input positions); ``rebuild(inputs)`` makes the op."""
+    for i in operands:
+        sw = elemwise_of(node.inputs[i], ts.Switch)
+        found = None if sw is None else _zero_branch(sw)
+        if found is None:
+            continue
+        k, branch = found
+        inputs = list(node.inputs)
+        inputs[i] = branch
+        inner = rebuild(inputs)
+        zero = tm.zeros_like(inner)
+        res = tm.switch(sw.inputs[0], inner, zero) if k == 1 else \
+            tm.switch(sw.inputs[0], zero, inner)
+        return [fit_to(res, node.outputs[0], node.inputs)]
+    return None
+
+
+@node_rewriter([ts.Mul])
+def local_mul_switch_sink(fgraph, node):
+    """``mul(switch(c, 0, a), b)`` -> ``switch(c, 0, mul(a, b))`` (and with the zero in the other
+    branch). Where c selects the 0 the product is 0 even when b is inf or NaN there: the gradient
+    of ``switch(x < 7, x, sqrt(x - 7))`` at x = 5 is 1, not NaN."""
+    if node.outputs[0].dtype not in ts.float_dtypes:
+        return None
+    return _sink_into_switch(node, range(len(node.inputs)), lambda ins: tm.mul(*ins))
+
+
+@node_rewriter([ts.TrueDiv])
+def local_div_switch_sink(fgraph, node):
+    """``switch(c, 0, a) / b`` -> ``switch(c, 0, a / b)`` (and with the zero in the other branch):
+    0 where c selects it, even where b is 0 or NaN."""
+    if node.outputs[0].dtype not in ts.float_dtypes:
+        return None
+    return _sink_into_switch(node, [0], lambda ins: tm.true_div(*ins))
+
+
+register_canonicalize(local_mul_switch_sink, "algebra")
+register_canonicalize(local_div_switch_sink, "algebra")
+
+
 def _reduce_as_reshape(node, only_empty_axis):
     """The output of a reduction whose output elements are each one input element (no axis
     reduced, or only broadcastable ones): ``x`` without those axes, cast to the output dtype."""
