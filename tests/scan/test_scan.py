@@ -190,8 +190,11 @@ def test_outer_expression_is_computed_once_outside():
     a = T.dscalar("a")
     outer = T.exp(a)
     r, _ = theano.scan(lambda v: v * outer, sequences=x)
-    scan_node = [n for n in theano.function([x, a], r).maker.fgraph.apply_nodes
-                 if type(n.op).__name__ == "Scan"][0]
+    scan_node = r.owner
+    assert type(scan_node.op).__name__ == "Scan"
+    # compiled, v * exp(a) is computed on the whole sequence and the loop is gone
+    assert not [n for n in theano.function([x, a], r).maker.fgraph.apply_nodes
+                if type(n.op).__name__ == "Scan"]
     inner_ops = {type(n.op).__name__ + str(getattr(n.op, "scalar_op", "")) for n in
                  theano.graph.basic.io_toposort(scan_node.op.inner_inputs, scan_node.op.inner_outputs)}
     assert not any("exp" in s.lower() for s in inner_ops)

@@ -112,14 +112,35 @@ def test_identical_scans_are_equal_and_merged():
     assert s1.owner.op == s2.owner.op and hash(s1.owner.op) == hash(s2.owner.op)
     assert s1.owner.op != s3.owner.op
     s4, _ = theano.scan(lambda a: a + 1, x)
-    f = theano.function([x], [s1, s4, s3], mode=theano.Mode(linker="py").excluding("scan_merge"))
+    no_merge = theano.Mode(linker="py").excluding("scan_merge", "scanOp_pushout_seqs_ops",
+                                                  "scanOp_pushout_output")
+    f = theano.function([x], [s1, s4, s3], mode=no_merge)
     assert sum(isinstance(n.op, Scan) for n in f.maker.fgraph.toposort()) == 2
     r1, r4, r3 = f(np.arange(3.0))
     np.testing.assert_allclose(r4, r1)
     # with scan_merge (default), the third loop runs in the same loop as the other two
-    f = theano.function([x], [s1, s4, s3])
+    f = theano.function([x], [s1, s4, s3], mode=theano.Mode(linker="py").excluding(
+        "scanOp_pushout_seqs_ops", "scanOp_pushout_output"))
     assert sum(isinstance(n.op, Scan) for n in f.maker.fgraph.toposort()) == 1
     r1, r4, r3 = f(np.arange(3.0))
     np.testing.assert_allclose(r1, np.arange(3.0) + 1)
     np.testing.assert_allclose(r4, r1)
     np.testing.assert_allclose(r3, np.arange(3.0) * 2)
+
+
+def test_unused_explicit_non_sequence_is_an_input_of_the_graph():
+    # Theano 1.0: a variable passed in non_sequences is part of the graph even when the step
+    # does not read it, so theano.function does not reject it as an unused input
+    from theano.scan.op import Scan
+
+    X, Y = T.dmatrices("X", "Y")
+    b, _ = theano.scan(lambda i, X, Y: T.tanh(X.sum() * i), sequences=T.arange(3),
+                       non_sequences=[X, Y])
+    assert any(v is Y for v in b.owner.inputs)
+    for mode in (theano.Mode(linker="py"), theano.Mode(linker="auto")):
+        f = theano.function([X, Y], b, mode=mode)
+        (node,) = [n for n in f.maker.fgraph.toposort() if isinstance(n.op, Scan)]
+        assert not any(v is Y for v in node.inputs)   # the compiled loop does not carry it
+        for _ in range(2):
+            np.testing.assert_allclose(f(np.ones((2, 2)), np.ones((3, 3))),
+                                       np.tanh(4.0 * np.arange(3)))

@@ -5,6 +5,7 @@ from theano.scan.basic import scan, until
 from theano.scan.op import Buffer, Scan
 from theano.scan import rewriting as _rewriting  # noqa: F401  (registers the Scan rewrites)
 from theano.scan import merge as _merge  # noqa: F401  (registers scan_merge)
+from theano.scan import pushout as _pushout  # noqa: F401  (registers the pushout rewrites)
 from theano.scan.views import foldl, foldr, map, reduce
 from theano.gradient import register_loop as _register_loop
 

@@ -495,7 +495,13 @@ def _loop_invariants(body_roots, placeholders, states, explicit_ns, strict):
     every shared variable read must be an explicit non-sequence.
     """
     boundary = _invariant_inputs(body_roots, placeholders | set(states))
-    nonseqs = [v for v in explicit_ns if v in boundary]
+    # every explicit non-sequence is an input of the loop, used or not (as in Theano 1.0, a
+    # variable passed there is part of the graph: theano.function does not call it unused; the
+    # compiled graph drops it, see scan/rewriting.py)
+    nonseqs = []
+    for v in explicit_ns:
+        if v not in nonseqs and v not in states and (v in boundary or not isinstance(v, Constant)):
+            nonseqs.append(v)
     nonseqs += [v for v in boundary if v not in nonseqs]
     if strict:
         # strict concerns shared variables only (as in Theano 1.0): other outer variables the body

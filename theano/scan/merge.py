@@ -14,7 +14,7 @@ by that twin's outputs instead of being merged with it (the twin computes everyt
 """
 
 from theano.graph.basic import Constant, ancestors, clone_get_equiv, equal_computations
-from theano.graph.rewriting.basic import GraphRewriter, copy_trace
+from theano.graph.rewriting.basic import GraphRewriter, copy_trace, merge_graph
 from theano.graph.rewriting.db import register_canonicalize
 from theano.scan.op import Scan
 
@@ -149,6 +149,10 @@ def _is_twin(plain, twin):
 def scan_merge(fgraph):
     """Merge the Scan nodes of ``fgraph`` that can run as one loop (see the module docstring).
     Returns how many merges were made."""
+    scans = [n for n in fgraph.toposort() if isinstance(n.op, Scan)]
+    if len(scans) < 2:
+        return 0
+    merge_graph(fgraph)   # equal inputs (computed twice before the loops) become one variable
     changed = 0
     scans = [n for n in fgraph.toposort() if isinstance(n.op, Scan)]
     for node in list(scans):

@@ -10,8 +10,13 @@ it needs. ``scan_prune_unused`` gives the loop back without
 - the accumulators whose outer output has no client;
 - then the non-sequences whose inner input no remaining inner output depends on.
 
-Buffers that the loop reads, untraced states and the stop condition always stay (later steps need
-them), and so does every outer output that has a client.
+- the read-only buffers (sequences) that no remaining inner output reads, where another kept
+  sequence as long and spanning as far makes the same length check, or where the buffer holds
+  another loop's values (a gradient loop's copy of the forward values).
+
+Buffers that the loop writes and reads, untraced states and the stop condition always stay (later
+steps need them), and so does every outer output that has a client. ``scan_steps_run`` gives the
+count of steps run of a loop without a stop condition as its ``n_steps`` input.
 
 ``scan_push_out_sequence_dot`` turns ``dot(x[t], W)`` (``x`` a sequence, ``W`` a non-sequence) into a
 read of a sequence ``dot(x, W)`` computed before the loop, in place of ``x`` where nothing else
@@ -34,6 +39,45 @@ from theano.scan.op import Buffer, Scan
 
 def _has_clients(fgraph, var):
     return bool(fgraph.clients.get(var))
+
+
+def _unread_sequences(op, node, needed):
+    """Read-only buffers that no remaining inner output reads and whose length check another
+    buffer makes (a buffer as long, spanning as far) or that are another loop's values (a
+    gradient loop's copy of the forward values, no longer needed: the forward buffers may go)."""
+    from theano.scan.grad import StackRecorded
+    from theano.scan.pushout import _same_rows
+
+    _, _, inits, _, _, _ = op.split_inputs(node.inputs)
+    ro = [k for k, b in enumerate(op.buffers) if b.init == "full" and not b.writes]
+    unread = [k for k in ro if not any(id(op.inner_inputs[p]) in needed for p in op._read_pos[k])]
+    kept = [k for k in ro if k not in unread]
+    drop = set()
+    for k in unread:
+        owner = inits[k].owner
+        if owner is not None and isinstance(owner.op, (Scan, StackRecorded)):
+            drop.add(k)
+            continue
+        rows = _same_rows(inits[k])
+        if any(op.buffers[j].span >= op.buffers[k].span and rows & _same_rows(inits[j])
+               for j in kept):
+            drop.add(k)
+    return drop
+
+
+@node_rewriter([Scan])
+def scan_steps_run(fgraph, node):
+    """A loop without a stop condition runs exactly its ``n_steps``: the count it returns is
+    that input (the graph after it no longer waits for the loop to know it)."""
+    if node.op.as_while:
+        return None
+    count = node.outputs[-1]
+    if not fgraph.clients.get(count) or node.inputs[0].type != count.type:
+        return None
+    return {count: node.inputs[0]}
+
+
+register_canonicalize(scan_steps_run)
 
 
 @node_rewriter([Scan])
@@ -62,6 +106,7 @@ def scan_prune_unused(fgraph, node):
     needed = {id(v) for v in ancestors(inner_out)}
     base = op._n_reads + op.n_untraced
     drop_ns = {j for j in range(op.n_nonseq) if id(op.inner_inputs[base + j]) not in needed}
+    drop_buf |= _unread_sequences(op, node, needed)
     if not drop_buf and not drop_acc and not drop_ns:
         return None
 
