@@ -183,6 +183,32 @@ def test_switch_sink_keeps_nan_of_the_unselected_branch_out(mode):
         np.testing.assert_allclose(quot(vv, 2.0), np.where(vv > 0, 0.5, 0.0), rtol=1e-15)
 
 
+@pytest.mark.parametrize("mode", ["py_opt", "auto"])
+def test_erf_complements_and_log_erfc_far_in_the_tail(mode):
+    from scipy.special import erf, erfc, erfcx
+
+    from tests.helpers import value_mode
+
+    x = T.dvector("x")
+    v = np.array([-30.0, -6.0, -1e-20, 0.0, 1e-20, 0.5, 6.0, 10.0, 30.0, 1e3])
+    cases = [
+        (1 - T.erf(x), erfc(v)), (1 + T.erf(x), erfc(-v)), (T.erf(x) - 1, -erfc(v)),
+        (-1 + T.erf(x), -erfc(v)), (-1 - T.erf(x), -erfc(-v)), (1 + (-T.erf(x)), erfc(v)),
+        (1 - T.erfc(x), erf(v)), (T.erfc(x) - 1, -erf(v)), (T.erfc(-x) - 1, erf(v)),
+    ]
+    # log(erfc(x)) = log(erfcx(x)) - x**2, finite where erfc underflows (x = 30, 1000)
+    log_erfc = np.where(v < 1, np.log1p(-erf(v)), np.log(erfcx(v)) - v * v)
+    cases += [(T.log(T.erfc(x)), log_erfc), (T.log(1 - T.erf(x)), log_erfc)]
+    # its gradient -2/sqrt(pi) * exp(-x**2) / erfc(x) = -2/sqrt(pi) / erfcx(x) (0/0 otherwise)
+    cases += [(T.grad(T.log(T.erfc(x)).sum(), x), -2 / np.sqrt(np.pi) / erfcx(v)),
+              (T.exp(-x ** 2) / T.erfc(x), 1 / erfcx(v)),
+              (T.exp(-(x * x)) * T.inv(T.erfc(x)) * 3, 3 / erfcx(v))]
+    for expr, ref in cases:
+        f = theano.function([x], expr, mode=value_mode(mode))
+        for _ in range(2):
+            np.testing.assert_allclose(f(v), ref, rtol=1e-13, atol=0)
+
+
 def test_sigmoid_written_by_hand_keeps_exact_float32_derivative():
     x = T.fscalar("x")
     y = 1 / (1 + T.exp(-x))

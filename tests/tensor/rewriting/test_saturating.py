@@ -81,7 +81,26 @@ def _softmax_rows(v):
     return sp.softmax(v, axis=1)
 
 
+def _log_erfc(v):
+    with np.errstate(all="ignore"):
+        return np.where(v < 1, np.log1p(-sp.erf(v)), np.log(sp.erfcx(v)) - v * v)
+
+
+def _dlog_erfc(v):
+    return -2 / np.sqrt(np.pi) / sp.erfcx(v)
+
+
 CASES = [
+    Case("log(erfc(x))",
+         lambda d: ([_vec(d)], lambda x: T.log(T.erfc(x))),
+         lambda d: [_line(d)],
+         lambda v: (_log_erfc(v), [_dlog_erfc(v)]),
+         ["local_log_erfc", "local_exp_over_erfc"]),
+    Case("log(1 - erf(x))",
+         lambda d: ([_vec(d)], lambda x: T.log(1 - T.erf(x))),
+         lambda d: [_line(d)],
+         lambda v: (_log_erfc(v), [_dlog_erfc(v)]),
+         ["local_erf_complement", "local_log_erfc", "local_exp_over_erfc"]),
     Case("log(sigmoid(x))",
          lambda d: ([_vec(d)], lambda x: T.log(T.nnet.sigmoid(x))),
          lambda d: [_line(d)],

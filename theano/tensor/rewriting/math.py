@@ -588,3 +588,166 @@ def local_sum_mul_to_dot(fgraph, node):
 
 
 register_specialize(local_sum_mul_to_dot, "dot")
+
+
+# --------------------------------------------------------------------------------------------------
+# erfc far in its tail: log(erfc(x)) and the gradient's exp(-x**2) / erfc(x)
+# --------------------------------------------------------------------------------------------------
+
+
+def _unneg(v):
+    """(u, negated) with ``v == -u`` when negated (one ``neg`` or a product by the constant -1)."""
+    n = elemwise_of(v, ts.neg)
+    if n is not None:
+        return n.inputs[0], True
+    m = elemwise_of(v, ts.Mul)
+    if m is not None and len(m.inputs) == 2:
+        for a, b in (m.inputs, m.inputs[::-1]):
+            if is_const(a, -1):
+                return b, True
+    return v, False
+
+
+def _square_of(v):
+    """``x`` when ``v`` is ``sqr(x)``, ``x * x`` or ``x ** 2``, else None."""
+    n = elemwise_of(v, ts.sqr)
+    if n is not None:
+        return n.inputs[0]
+    n = elemwise_of(v, ts.Mul)
+    if n is not None and len(n.inputs) == 2 and n.inputs[0] is n.inputs[1]:
+        return n.inputs[0]
+    n = elemwise_of(v, ts.Pow)
+    if n is not None and is_const(n.inputs[1], 2):
+        return n.inputs[0]
+    return None
+
+
+def _exp_minus_square(v):
+    """``x`` when ``v`` is ``exp(-x**2)`` (any of the square forms), else None."""
+    e = elemwise_of(v, ts.exp)
+    if e is None:
+        return None
+    inner, negated = _unneg(e.inputs[0])
+    return _square_of(inner) if negated else None
+
+
+@node_rewriter([ts.log])
+def local_log_erfc(fgraph, node):
+    """``log(erfc(x))`` -> ``log(erfcx(x)) - x**2`` for x >= 1 (``log1p(-erf(x))`` below 1, which
+    is more accurate there): finite far in the tail, where erfc underflows to 0 (x > 26.5 in
+    float64)."""
+    if not is_elemwise(node, ts.log):
+        return None
+    e = elemwise_of(node.inputs[0], ts.erfc)
+    out = node.outputs[0]
+    if e is None or out.dtype not in ts.float_dtypes or e.inputs[0].dtype != out.dtype:
+        return None
+    x = e.inputs[0]
+    one = np.asarray(1, dtype=x.dtype)
+    res = tm.switch(tm.lt(x, one), tm.log1p(tm.neg(tm.erf(x))), tm.log(tm.erfcx(x)) - tm.sqr(x))
+    return [fit_to(res, out, node.inputs)]
+
+
+def _over_erfc(v):
+    """(k, x, negated) when ``v`` is ``[-] k / erfc(x)`` (``inv(erfc(x))``: k None), else None."""
+    v, negated = _unneg(v)
+    d = elemwise_of(v, ts.TrueDiv)
+    if d is not None:
+        e = elemwise_of(d.inputs[1], ts.erfc)
+        return None if e is None else (d.inputs[0], e.inputs[0], negated)
+    d = elemwise_of(v, ts.inv)
+    e = None if d is None else elemwise_of(d.inputs[0], ts.erfc)
+    return None if e is None else (None, e.inputs[0], negated)
+
+
+@node_rewriter([ts.Mul, ts.TrueDiv])
+def local_exp_over_erfc(fgraph, node):
+    """``exp(-x**2) / erfc(x)`` -> ``1 / erfcx(x)`` inside a product or a quotient (what the
+    gradient of ``log(erfc(x))`` holds): ``0 / 0`` in the tail otherwise."""
+    out = node.outputs[0]
+    if out.dtype not in ts.float_dtypes:
+        return None
+    if is_elemwise(node, ts.TrueDiv):
+        num, den = node.inputs
+        e = elemwise_of(den, ts.erfc)
+        if e is None:
+            return None
+        x = e.inputs[0]
+        factors = [num]
+        m = elemwise_of(num, ts.Mul)
+        if m is not None:
+            factors = list(m.inputs)
+        for i, f in enumerate(factors):
+            if _exp_minus_square(f) is x:
+                rest = factors[:i] + factors[i + 1:]
+                res = tm.true_div(tm.mul(*rest) if rest else np.asarray(1, dtype=out.dtype),
+                                  tm.erfcx(x))
+                return [fit_to(res, out, node.inputs)]
+        return None
+    ins = list(node.inputs)
+    for i, f in enumerate(ins):
+        found = _over_erfc(f)
+        if found is None:
+            continue
+        k, x, negated = found
+        for j, g in enumerate(ins):
+            if j != i and _exp_minus_square(g) is x:
+                term = tm.inv(tm.erfcx(x)) if k is None else tm.true_div(k, tm.erfcx(x))
+                if negated:
+                    term = tm.neg(term)
+                rest = [v for n, v in enumerate(ins) if n not in (i, j)]
+                res = tm.mul(term, *rest) if rest else term
+                return [fit_to(res, out, node.inputs)]
+    return None
+
+
+def _const_plus_signed(node):
+    """(c, s, f) with the output of the Add/Sub ``node`` equal to ``c + s * f``, where c is the
+    constant +1 or -1 and s is +1 or -1; None otherwise."""
+    if is_elemwise(node, ts.Sub):
+        a, b = node.inputs
+        pairs = [(a, b, -1), (b, a, 1)]    # (constant side, other side, sign of the other)
+        flip_const = [1, -1]              # f - c: the constant enters negated
+    elif is_elemwise(node, ts.Add) and len(node.inputs) == 2:
+        a, b = node.inputs
+        pairs = [(a, b, 1), (b, a, 1)]
+        flip_const = [1, 1]
+    else:
+        return None
+    for (cv, other, sign), fc in zip(pairs, flip_const):
+        for value in (1, -1):
+            if is_const(cv, value):
+                f, negated = _unneg(other)
+                return value * fc, -sign if negated else sign, f
+    return None
+
+
+@node_rewriter([ts.Add, ts.Sub])
+def local_erf_complement(fgraph, node):
+    """``1 - erf(x)`` -> ``erfc(x)``, ``1 + erf(x)`` -> ``erfc(-x)`` (with -1 and negated forms
+    likewise: ``c + s * erf(x) = c * erfc(-s * c * x)``), and ``1 - erfc(x)`` -> ``erf(x)``,
+    ``erfc(x) - 1`` -> ``-erf(x)``: no cancellation (``1 - erf(6)`` is 0 in float64, ``erfc(6)``
+    is 2.2e-17)."""
+    out = node.outputs[0]
+    if out.dtype not in ts.float_dtypes:
+        return None
+    parts = _const_plus_signed(node)
+    if parts is None:
+        return None
+    c, sgn, f = parts
+    e = elemwise_of(f, ts.erf)
+    if e is not None and e.inputs[0].dtype == out.dtype:
+        x = e.inputs[0]
+        res = tm.erfc(x if -sgn * c == 1 else tm.neg(x))
+        res = res if c == 1 else tm.neg(res)
+        return [fit_to(res, out, node.inputs)]
+    e = elemwise_of(f, ts.erfc)
+    if e is not None and e.inputs[0].dtype == out.dtype and c + sgn == 0:
+        res = tm.erf(e.inputs[0])
+        return [fit_to(res if sgn == -1 else tm.neg(res), out, node.inputs)]
+    return None
+
+
+register_stabilize(local_log_erfc, "stability")
+register_stabilize(local_exp_over_erfc, "stability")
+register_stabilize(local_erf_complement, "stability")
