@@ -1,7 +1,8 @@
 """Pushout: exactly rounded elementwise work on a sequence's rows runs once on the whole sequence
 before the loop, and outputs that copy a sequence, a non-sequence or a constant are made outside
-the loop. Results are compared bit for bit with the same graph compiled without these rewrites,
-and with NumPy, on the reference VM and the default backend (each function called twice)."""
+the loop. Results are compared bit for bit with the same graph compiled in the same mode without
+these rewrites, and with NumPy, on the reference VM and the default backend (and JAX when
+installed; each function called twice)."""
 
 import numpy as np
 import pytest
@@ -29,7 +30,7 @@ def scans(f):
 
 def check_same_bits(inputs, outputs, args, mode, n_scans=None):
     f = theano.function(inputs, outputs, mode=mode_of(mode))
-    ref = theano.function(inputs, outputs, mode=theano.Mode(linker="py").excluding(*PUSHOUT))
+    ref = theano.function(inputs, outputs, mode=mode_of(mode).excluding(*PUSHOUT))
     if n_scans is not None and mode != "jax":
         assert len(scans(f)) == n_scans
     want = ref(*args)
