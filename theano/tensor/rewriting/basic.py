@@ -1,4 +1,5 @@
-"""General rewrites: constant folding, removing gradient-only ops and identities."""
+"""General rewrites: constant folding, removing gradient-only ops and identities, Asserts whose
+conditions are constants that hold (and, opt-in, every Assert)."""
 
 import numpy as np
 
@@ -7,7 +8,8 @@ from theano.graph.basic import Constant
 from theano.graph.rewriting.basic import node_rewriter
 from theano.graph.rewriting.db import register_canonicalize, register_specialize, register_stabilize
 from theano.scalar import basic as ts
-from theano.tensor.rewriting.utils import is_elemwise
+from theano.tensor.assertions import Assert
+from theano.tensor.rewriting.utils import is_elemwise, scalar_const
 
 # Folded outputs larger than this stay computed at run time (keeps compiled graphs small).
 MAX_FOLDED_SIZE = 10000
@@ -68,3 +70,32 @@ def remove_identity(fgraph, node):
 
 
 register_canonicalize(remove_identity)
+
+
+@node_rewriter([Assert])
+def local_remove_useless_assert(fgraph, node):
+    """An Assert drops its conditions that are constants that hold; with none left it is its
+    checked value. Conditions known to fail stay (they raise when the function runs)."""
+    value, *conds = node.inputs
+    kept = []
+    for c in conds:
+        known = scalar_const(c)
+        if known is None or not np.all(known):
+            kept.append(c)
+    if len(kept) == len(conds):
+        return None
+    if not kept:
+        return [value]
+    return [node.op(value, *kept)]
+
+
+@node_rewriter([Assert])
+def local_remove_all_assert(fgraph, node):
+    """Every Assert becomes its checked value: the checks are skipped. Unsafe, so opt-in only
+    (``mode.including('local_remove_all_assert')``, ``optimizer_including`` or the 'unsafe'
+    tag), as in Theano 1.0."""
+    return [node.inputs[0]]
+
+
+register_canonicalize(local_remove_useless_assert, fast_compile=True)
+register_canonicalize(local_remove_all_assert, "unsafe", fast_run=False)

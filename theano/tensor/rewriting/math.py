@@ -2,7 +2,9 @@
 
 Canonicalize: neutral and absorbing elements (``x*1``, ``x+0``, ``x*0``), ``--x``, ``x-x``, nested
 ``add``/``mul`` flattened (left-nested only, so the order of the float operations is unchanged).
-Stabilize: ``log1p``, ``expm1``, ``softplus`` forms of log/sigmoid expressions, stable logsumexp.
+Canonicalize also moves products and quotients into a switch with a zero branch (no NaN from the
+unselected branch). Stabilize: ``log1p``, ``expm1``, ``softplus`` forms of log/sigmoid expressions,
+stable logsumexp, the erfc tail (``log(erfc(x))``, ``exp(-x**2) / erfc(x)``, ``1 - erf(x)``).
 Specialize: constant powers as ``sqr``/``sqrt``/``inv``/multiplications.
 """
 
