@@ -300,6 +300,23 @@ def test_structured_dot(fmt):
         S.structured_dot(w, w)
 
 
+def test_dot_of_two_sparse_matrices_is_dense_as_theano():
+    x, y = S.csr_matrix("x"), S.csc_matrix("y")
+    a, b = spm((4, 5), seed=3), spm((5, 3), "csc", seed=4)
+    out = S.dot(x, y)
+    assert isinstance(out.type, T.TensorType) and out.broadcastable == (False, False)
+    run_all([x, y], out, [a, b], (a @ b).toarray())      # run_all checks the result is an ndarray
+    assert isinstance(S.true_dot(x, y).type, S.SparseType)  # true_dot keeps a sparse result
+    gx, gy = theano.grad((S.dot(x, y) * np.arange(3.0)).sum(), [x, y])
+    for name, mk in MODES.items():
+        f = theano.function([x, y], [gx, gy], mode=mk())
+        for _ in range(2):
+            rgx, rgy = f(a.copy(), b.copy())
+            g = np.tile(np.arange(3.0), (4, 1))
+            assert_allclose(as_dense(rgx), g @ b.toarray().T, err_msg=name)   # not structured
+            assert_allclose(as_dense(rgy), a.toarray().T @ g, err_msg=name)
+
+
 def test_dot_true_dot_usmm_sampling_dot():
     x, y = S.csr_matrix("x"), S.csr_matrix("y")
     w = T.dmatrix("w")

@@ -478,7 +478,8 @@ def structured_dot_grad(sparse_A, dense_B, ga):
 
 class Dot(Op):
     """The matrix product when one or both operands are sparse (not structured: gradients are
-    the ordinary ones). Sparse @ sparse is sparse; any dense operand gives a dense result."""
+    the ordinary ones). The result is dense, as Theano 1.0's ``sparse.dot`` (``true_dot`` keeps
+    a sparse result)."""
 
     __props__ = ()
 
@@ -490,8 +491,6 @@ class Dot(Op):
         if x.ndim not in (1, 2) or y.ndim not in (1, 2):
             raise TypeError("sparse Dot: operands must be vectors or matrices")
         dtype = _up(x.dtype, y.dtype)
-        if _is_sp(x) and _is_sp(y):
-            return Apply(self, [x, y], [_sparse_out(x.format, dtype)])
         bcast = tuple([False] * (x.ndim - 1 + y.ndim - 1))
         if not _is_sp(x) and x.ndim == 2:
             bcast = (x.broadcastable[0],) + bcast[1:]
@@ -532,7 +531,8 @@ _dot = Dot()
 
 
 def dot(x, y):
-    """Matrix product with x or y sparse (ordinary, non-structured gradients)."""
+    """Matrix product with x or y sparse (ordinary, non-structured gradients); the result is
+    dense, as in Theano 1.0 (``true_dot`` gives a sparse result)."""
     if not _is_sp(x) and not _is_sp(y):
         raise TypeError("theano.sparse.dot: at least one operand must be sparse")
     return _dot(x, y)
