@@ -30,7 +30,7 @@ from theano.tensor import math as tm
 from theano.tensor.subtensor import IncSubtensor, Subtensor
 from theano.tensor.subtensor_advanced import (AdvancedIncSubtensor, AdvancedIncSubtensor1,
                                               AdvancedSubtensor, AdvancedSubtensor1)
-from theano.tensor.rewriting.utils import elemwise_of, fit_to, is_const
+from theano.tensor.rewriting.utils import elemwise_of, fit_to, is_const, is_elemwise
 
 try:
     from theano.tensor.nnet import nnet as _nn
@@ -267,3 +267,53 @@ if _nn is not None:
         _sigmoid_replacement(_nn.hard_sigmoid))
     register_specialize(local_ultra_fast_sigmoid, "nnet", fast_run=False)
     register_specialize(local_hard_sigmoid, "nnet", fast_run=False)
+
+
+# Strictly increasing elementwise functions: the position of a maximum does not change through them.
+_INCREASING = (ts.exp, ts.expm1, ts.tanh, ts.sigmoid, ts.softplus, ts.erf, ts.arctan, ts.sinh,
+               ts.arcsinh)
+
+if _nn is not None:
+
+    def _argmax_source(v, axis):
+        """The variable whose argmax over ``axis`` is that of ``v``: ``v`` stripped of increasing
+        elementwise functions and, when ``axis`` is the last axis alone, of softmax/logsoftmax
+        (increasing within each row). None when nothing can be stripped."""
+        last = tuple(axis) == (v.ndim - 1,)
+        start = v
+        while v.owner is not None:
+            op = v.owner.op
+            if last and isinstance(op, (_nn.Softmax, _nn.LogSoftmax)):
+                v = v.owner.inputs[0]
+            elif last and isinstance(op, _nn.SoftmaxWithBias):
+                x, b = v.owner.inputs
+                v = x + b.dimshuffle("x", 0)
+            elif any(is_elemwise(v.owner, so) for so in _INCREASING) and \
+                    v.owner.inputs[0].type == v.type:
+                v = v.owner.inputs[0]
+            else:
+                break
+        return None if v is start else v
+
+    @node_rewriter([tm.Argmax, tm.MaxAndArgmax])
+    def local_argmax_pushdown(fgraph, node):
+        """``argmax(softmax(f(x)), axis=-1)`` -> ``argmax(x, axis=-1)`` for increasing elementwise
+        f (exp, tanh, sigmoid, softplus, ...): the softmax and f are not computed just to find the
+        position of the largest entry. Also for MaxAndArgmax when its max is not used."""
+        op = node.op
+        if isinstance(op, tm.Argmax):
+            if op.op != "max":
+                return None
+            axis = op.axis
+        else:
+            if fgraph is None or fgraph.clients.get(node.outputs[0]) or \
+                    node.outputs[0] in fgraph.outputs:
+                return None
+            axis = op.axis if op.axis is not None else tuple(range(node.inputs[0].ndim))
+        src = _argmax_source(node.inputs[0], tuple(axis))
+        if src is None:
+            return None
+        new = tm.Argmax(tuple(axis), "max")(src)
+        return {node.outputs[-1]: new}
+
+    register_specialize(local_argmax_pushdown, "nnet")

@@ -1,5 +1,6 @@
-"""The opt-in rewrites local_ultra_fast_sigmoid / local_hard_sigmoid (theano/tensor/rewriting/nnet.py):
-off by default, and when included every sigmoid (gradients too) becomes the approximation."""
+"""Rewrites of theano/tensor/rewriting/nnet.py on sigmoids and argmaxes: the opt-in
+local_ultra_fast_sigmoid / local_hard_sigmoid (off by default; when included every sigmoid,
+gradients too, becomes the approximation) and local_argmax_pushdown."""
 
 import numpy as np
 import pytest
@@ -64,3 +65,39 @@ def test_sigmoid_approximation_through_the_optimizer_including_flag():
         f = theano.function([x], T.nnet.sigmoid(x))
     for _ in range(2):
         np.testing.assert_allclose(f(xv), _hard_ref(xv), rtol=1e-12)
+
+
+@pytest.mark.parametrize("mode", ["py_opt", "auto"])
+def test_argmax_pushdown_skips_softmax_and_increasing_functions(mode):
+    from theano.tensor.nnet.nnet import Softmax
+
+    x, b = T.matrix("x"), T.vector("b")
+    rng = np.random.RandomState(5)
+    xv, bv = rng.randn(6, 5), rng.randn(5)
+    xv[0] = [40.0, 41.0, 0.0, -3.0, 2.0]      # sigmoid(40) == sigmoid(41) == 1.0: the true argmax is 1
+    cases = [
+        (T.argmax(T.nnet.softmax(T.exp(T.tanh(x))), axis=-1), np.argmax(xv, axis=-1), False),
+        (T.max_and_argmax(T.nnet.softmax(x), axis=-1)[1], np.argmax(xv, axis=-1), False),
+        (T.argmax(T.nnet.softmax_with_bias(x, b), axis=-1), np.argmax(xv + bv, axis=-1), False),
+        (T.argmax(T.nnet.sigmoid(x), axis=1), np.argmax(xv, axis=1), False),
+        (T.argmax(T.exp(x), axis=0), np.argmax(xv, axis=0), False),
+        # a softmax is increasing along its rows only: argmax over axis 0 keeps it
+        (T.argmax(T.nnet.softmax(x), axis=0), np.argmax(np.exp(xv) / np.exp(xv).sum(1, keepdims=True),
+                                                         axis=0), True),
+    ]
+    for out, want, keeps_softmax in cases:
+        f = theano.function([x, b], out, mode=value_mode(mode), on_unused_input="ignore")
+        ops = [n.op for n in f.maker.fgraph.toposort()]
+        assert any(isinstance(op, Softmax) for op in ops) == keeps_softmax
+        assert not any(getattr(op, "scalar_op", None) in (ts.exp, ts.tanh, ts.sigmoid) for op in ops)
+        for _ in range(2):
+            np.testing.assert_array_equal(f(xv, bv), want)
+    # the max is used: the softmax stays, and both outputs are right
+    m, i = T.max_and_argmax(T.nnet.softmax(x), axis=-1)
+    f = theano.function([x], [m, i], mode=value_mode(mode))
+    sm = np.exp(xv - xv.max(1, keepdims=True))
+    sm /= sm.sum(1, keepdims=True)
+    for _ in range(2):
+        got_m, got_i = f(xv)
+        np.testing.assert_allclose(got_m, sm.max(1), rtol=1e-12)
+        np.testing.assert_array_equal(got_i, np.argmax(sm, 1))
