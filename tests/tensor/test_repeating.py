@@ -208,3 +208,27 @@ def test_tile_op_errors():
         f(rand(2, 2), np.array([2]))              # a symbolic reps counts as ndim entries
     with pytest.raises(ValueError, match="non-negative"):
         f(rand(2, 2), np.array([2, -1]))
+
+
+def test_tile_symbolic_reps_of_run_time_length():
+    # reps a vector whose length is known only when the function runs: at most ndim entries,
+    # padded with ones on the left (as numpy.tile); more is an AssertionError (Theano 1.0)
+    from tests.helpers import value_mode, value_modes
+
+    x = T.dmatrix()
+    r = T.ivector()
+    xv = rand(2, 3)
+    for nd in (2, 3):
+        for mode in value_modes():
+            f = theano.function([x, r], T.tile(x, r, nd), mode=value_mode(mode))
+            for rv in ([2], [2, 3], [1, 2, 3])[:nd]:
+                expected = np.tile(xv, rv)
+                expected = expected.reshape((1,) * (nd - expected.ndim) + expected.shape)
+                for _ in range(2):
+                    got = f(xv, np.array(rv, dtype="int32"))
+                    assert got.shape == expected.shape
+                    np.testing.assert_allclose(got, expected)
+            with pytest.raises(AssertionError, match="more entries than ndim"):
+                f(xv, np.ones(nd + 1, dtype="int32"))
+    with pytest.raises(ValueError, match="give ndim"):
+        T.tile(x, r)

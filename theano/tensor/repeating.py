@@ -11,7 +11,10 @@ from theano.tensor.allocation import alloc
 from theano.tensor.basic import (NotScalarConstantError, _disconnected, _int64, _int_scalar, _static_axis,
                                  as_tensor_variable, constant, get_scalar_constant_value, patternbroadcast,
                                  shape_i, zeros_like)
+from theano.tensor.assertions import Assert
 from theano.tensor.elemwise import DimShuffle
+from theano.tensor.joining import concatenate
+from theano.tensor.math import ge
 from theano.tensor.math import sum as tsum
 from theano.tensor.reshaping import flatten, get_vector_length, reshape, shape_padleft, vector_entries
 from theano.tensor.type import TensorType
@@ -36,7 +39,21 @@ def tile(x, reps, ndim=None):
         if rv.ndim != 1 or rv.dtype not in ts.discrete_dtypes:
             raise ValueError(f"tile: reps must be an integer, a list of integers or an integer "
                              f"vector, got {rv}")
-        n = ndim if ndim is not None else get_vector_length(rv)
+        try:
+            n = get_vector_length(rv)
+        except ValueError:
+            if ndim is None:
+                raise ValueError(f"tile: the length of reps {rv} is not known when the graph is "
+                                 "built: give ndim") from None
+            n = None
+        if n is None:
+            # known when the function runs: at most ndim entries (an AssertionError otherwise),
+            # padded with ones on the left, as a shorter list is
+            rv = _int64(rv)
+            missing = ndim - shape_i(rv, 0)
+            missing = Assert("tile: reps has more entries than ndim")(missing, ge(missing, 0))
+            rv = concatenate([alloc(constant(1, dtype="int64"), missing), rv])
+            n = ndim
         reps = vector_entries(rv, n)
     if ndim is not None and ndim < max(x.ndim, len(reps)):
         raise ValueError(f"tile: ndim={ndim} is smaller than the dimensions of x ({x.ndim}) or reps "
