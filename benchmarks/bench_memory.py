@@ -2,7 +2,9 @@
 
 1. **Per distinct graph.** ``--graphs N`` structurally different elementwise chains (each its own
    scalar program, so its own Numba kernel), each compiled with an empty kernel cache, called
-   twice and dropped. Reported per graph: the resident memory (RSS) that stays after they are all
+   twice and dropped, with its kernels compiled in the process, by the helper process
+   (``numba__compile_worker=always``) or by the default rule (the first 16 in process, then the
+   helper). Reported per graph: the resident memory (RSS) that stays after they are all
    gone (after ``malloc_trim``, so that memory the C allocator keeps for reuse does not count), and
    the Python objects that stay (tracemalloc, in a separate run). With ``--multi`` each graph has
    also a reduction and a product, which makes the whole-graph tier compile a second function.
@@ -127,15 +129,23 @@ def main():
     args = ap.parse_args()
     n = args.graphs
     if not args.only or "graphs" in args.only:
-        for multi, label in ((0, "one fused node"), (1, "fused node + sum + dot (whole-graph tier)")):
-            for flags, tier in (("", "tier on"), ("numba__whole_graph=False", "tier off")):
-                if not multi and tier == "tier off":
-                    continue
-                r = child(GRAPHS, n, multi, 0, flags=flags)
-                t = child(GRAPHS, max(10, n // 3), multi, 1, flags=flags)
-                print(f"distinct graphs, {label}, {tier}: RSS kept {r['rss_mb']:.2f} MB/graph, "
-                      f"Python objects kept {t['python_mb']:.3f} MB/graph ({n} graphs, dropped)",
-                      flush=True)
+        runs = (
+            (0, "", "compiled in process"),
+            (0, "numba__compile_worker=always", "compiled by the helper"),
+            (0, "numba__compile_worker=auto", "default (first 16 kernels in process)"),
+            (1, "", "tier on, compiled in process"),
+            (1, "numba__compile_worker=always", "tier on, compiled by the helper"),
+            (1, "numba__whole_graph=False", "tier off, compiled in process"),
+        )
+        for multi, flags, tier in runs:
+            label = ("fused node + sum + dot (whole-graph tier)" if multi else "one fused node")
+            if "compile_worker" not in flags:
+                flags = ",".join(f for f in (flags, "numba__compile_worker=never") if f)
+            r = child(GRAPHS, n, multi, 0, flags=flags)
+            t = child(GRAPHS, max(10, n // 3), multi, 1, flags=flags)
+            print(f"distinct graphs, {label}, {tier}: RSS kept {r['rss_mb']:.2f} MB/graph, "
+                  f"Python objects kept {t['python_mb']:.3f} MB/graph ({n} graphs, dropped)",
+                  flush=True)
     if not args.only or "reuse" in args.only:
         r = child(REUSE, 12)
         print(f"kernel reuse: 12 graphs of one scalar program (other constants) -> "

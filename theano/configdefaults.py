@@ -104,6 +104,16 @@ _PARAMS = [
                 "elements", validate=_bool),
     ConfigParam("numba__whole_graph_max_size", 1024, "Largest input (in elements) for which a graph "
                 "runs as one compiled Numba function (see numba__whole_graph)", validate=int),
+    ConfigParam("numba__compile_worker", "auto", "Where Numba kernels that are not in the disk cache "
+                "are compiled: 'never' in this process; 'always' in a helper process that writes them "
+                "to the cache, from which this process loads them (LLVM's compile-time memory then "
+                "stays in the helper, which is restarted above numba__compile_worker_max_mb); 'auto' in "
+                "this process for the first numba__compile_worker_after kernels, then in the helper. "
+                "The machine code is the same either way", choices=("auto", "always", "never")),
+    ConfigParam("numba__compile_worker_after", 16, "Kernels compiled in this process before "
+                "numba__compile_worker='auto' sends the next ones to the helper process", validate=int),
+    ConfigParam("numba__compile_worker_max_mb", 1024, "Resident memory (MiB) above which the helper "
+                "process that compiles kernels is replaced by a fresh one", validate=int),
     ConfigParam("blas__small_product_flops", 1 << 21, "Matrix products of fewer multiply-adds than "
                 "this run on one BLAS thread (waking BLAS threads costs more than they save); larger "
                 "products use every BLAS thread. 0: never limit", validate=int),

@@ -23,6 +23,8 @@ def fresh_cache(tmp_path, monkeypatch):
     monkeypatch.setattr(cache, "_loaded", {})
     monkeypatch.setattr(cache, "_checked_dirs", {})
     monkeypatch.setattr(theano.config, "numba__whole_graph", False)
+    # these tests count compilations in this process (the helper process has its own tests)
+    monkeypatch.setattr(theano.config, "numba__compile_worker", "never")
 
 
 def _kernel_entries():

@@ -22,8 +22,10 @@ Memory: a kernel is compiled once per process and shared by every graph whose no
 scalar program (the source is the key). The process keeps a kernel's numba dispatcher only while
 a compiled function uses it: dropping the last such function frees its Python side (the
 dispatcher, its type-inference results and LLVM library objects, its module). The machine code
-and LLVM module that numba's MCJIT engine owns stay until the process ends (numba never removes
-modules from the engine; numba issue 7831), about 1.2 MB per kernel (``benchmarks/bench_memory.py``).
+and LLVM state of a kernel compiled in a process stay until the process ends (numba never removes
+modules from the engine; numba issue 7831), about 1.2 MB per kernel; so after the first few,
+kernels are compiled by a helper process and loaded from this cache (about 0.1 MB each; see the
+end of this module and ``benchmarks/bench_memory.py``).
 """
 
 import atexit
@@ -253,7 +255,7 @@ def _detach_dispatchers(entry):
     return found
 
 
-def load_module(source, fresh=False):
+def load_module(source, fresh=False, directory=None):
     """Import the kernel module of ``source`` from the cache directory (writing it if needed).
 
     The module's code is compiled from ``source`` itself, after checking that the file holds
@@ -262,14 +264,17 @@ def load_module(source, fresh=False):
     The result is a module object with the module's attributes. Its numba dispatchers are held
     only by it and by whoever takes them from it: the same source loaded again while they are
     alive gives the same dispatchers (a kernel is compiled once per process, whichever graphs use
-    it), and once every user is gone they are freed with their compiled overloads."""
+    it), and once every user is gone they are freed with their compiled overloads.
+
+    ``directory``: the kernel directory to use instead of this process's (the compile helper is
+    told its parent's)."""
     key = kernel_key(source)
     with _lock:
         if not fresh and key in _loaded:
             mod = _loaded[key].handle()
             if mod is not None:
                 return mod
-        d = kernel_dir()
+        d = directory or kernel_dir()
         if make_private_dir(d) is not None:
             _checked_dirs.pop(config.compiledir, None)
             raise OSError(f"kernel cache directory {d} is not private")
@@ -281,6 +286,8 @@ def load_module(source, fresh=False):
         # numba's cached code finds its globals by importing the module by name
         sys.modules[name] = module
         exec(compile(source, path, "exec"), module.__dict__)
+        if directory is None:
+            _install_compile_hooks(module.__dict__, d, source)
         entry = _Entry(key, module)
         found = _detach_dispatchers(entry)
         _loaded[key] = entry
@@ -423,6 +430,7 @@ def compile_kernel(source, attr, signature):
     the kernel built again."""
     try:
         disp = getattr(load_module(source), attr)
+        compile_elsewhere(disp, kernel_dir(), source, attr, signature)
         disp.compile(signature)
         return disp
     except Exception:
@@ -431,3 +439,194 @@ def compile_kernel(source, attr, signature):
         disp = getattr(load_module(source, fresh=True), attr)
         disp.compile(signature)
         return disp
+
+
+# ---- compiling in a helper process ---------------------------------------------------------------
+# LLVM keeps memory for every module numba compiles in a process (its context's types, constants
+# and metadata, and the engine's code), about 1.2 MB per kernel that no API frees; a kernel loaded
+# from the disk cache costs about 0.1 MB. So kernels can be compiled by a helper process
+# (``compile_worker.py``): it compiles a kernel into the disk cache, and this process then loads
+# it from there, as any cached kernel. The machine code is the same (same source, same numba, same
+# CPU), so results are the same bits wherever a kernel was compiled. The helper is replaced when it
+# grows above ``config.numba__compile_worker_max_mb``, which gives its memory back to the system.
+# Any failure of the helper (it cannot start, dies, or cannot build the kernel) falls back to
+# compiling in this process, which then raises numba's own error if there is one.
+
+_worker = {"proc": None, "pid": None, "broken": None, "compiled_here": 0, "compiled_there": 0,
+           "restarts": 0}
+_worker_lock = threading.Lock()
+
+
+def _install_compile_hooks(namespace, d, source):
+    """Give every numba dispatcher of a kernel module a first-call hook (numba calls a
+    dispatcher's ``_compile_for_args`` when it has no overload for the arguments' types) that
+    lets the helper compile the overload first, when the policy says so."""
+    cls = _dispatcher_class()
+    if cls is None:
+        return
+    for attr, value in list(namespace.items()):
+        if isinstance(value, cls):
+            value._compile_for_args = _first_call_hook(weakref.ref(value), d, source, attr)
+
+
+def _first_call_hook(ref, d, source, attr):
+    def compile_for_args(*args, **kws):
+        disp = ref()
+        if not kws:
+            try:
+                sig = tuple(disp.typeof_pyval(a) for a in args)
+            except Exception:
+                sig = None
+            if sig is not None:
+                compile_elsewhere(disp, d, source, attr, sig)
+        return type(disp)._compile_for_args(disp, *args, **kws)
+
+    return compile_for_args
+
+
+def _in_disk_cache(disp, sig):
+    """Whether numba's disk cache holds ``disp`` compiled for ``sig`` (None: cannot tell, e.g.
+    a dispatcher without ``cache=True``)."""
+    try:
+        impl = disp._cache
+        key = impl._index_key(sig, disp.targetctx.codegen())
+        return key in impl._cache_file._load_index()
+    except Exception:
+        return None
+
+
+def worker_stats():
+    """Counts of this process's kernel compilations: ``compiled_here`` (in this process),
+    ``compiled_there`` (by the helper), ``restarts`` (helpers replaced) and ``broken`` (why the
+    helper is not used any more, or None)."""
+    return {k: _worker[k] for k in ("compiled_here", "compiled_there", "restarts", "broken")}
+
+
+def _use_worker():
+    mode = config.numba__compile_worker
+    if mode == "never" or _worker["broken"] is not None:
+        return False
+    if mode == "always":
+        return True
+    return _worker["compiled_here"] >= int(config.numba__compile_worker_after)
+
+
+def compile_elsewhere(disp, d, source, attr, sig):
+    """Before ``disp`` is compiled for ``sig`` here: when the kernel is not in the disk cache and
+    the policy sends it to the helper, have the helper compile it into the cache (True when it
+    did; the caller's compile then loads it). False: the caller compiles it itself."""
+    if not source:
+        return False
+    cached = _in_disk_cache(disp, sig)
+    if cached is None or cached:
+        return False
+    if not _use_worker():
+        _worker["compiled_here"] += 1
+        if (config.numba__compile_worker == "auto" and _worker["broken"] is None
+                and _worker["compiled_here"] + _PRESTART >= int(config.numba__compile_worker_after)):
+            _prestart()
+        return False
+    ok = _worker_compile(d, source, attr, sig)
+    if ok:
+        _worker["compiled_there"] += 1
+        return _in_disk_cache(disp, sig) is True
+    _worker["compiled_here"] += 1
+    return False
+
+
+def _worker_env():
+    env = dict(os.environ)
+    here = os.path.abspath(__file__)           # <root>/theano/link/numba/cache.py
+    root = here
+    for _ in range(4):
+        root = os.path.dirname(root)
+    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["THEANO_FLAGS"] = ""     # the helper compiles the sources it is sent; it reads no flag
+    return env
+
+
+_PRESTART = 4    # 'auto' starts the helper this many kernels early: it warms up meanwhile
+
+
+def _prestart():
+    """Start the helper now, without waiting for it (it imports numba and initialises LLVM while
+    this process goes on)."""
+    with _worker_lock:
+        if _worker["pid"] != os.getpid():
+            _worker["proc"] = None
+            _worker["pid"] = os.getpid()
+        if _worker["proc"] is None:
+            try:
+                _worker["proc"] = _start_worker()
+            except Exception as exc:
+                _worker["broken"] = f"{type(exc).__name__}: {exc}"
+
+
+def _start_worker():
+    import subprocess
+
+    if not sys.executable:
+        raise OSError("no Python executable to start the compile helper with")
+    return subprocess.Popen([sys.executable, "-m", "theano.link.numba.compile_worker"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_worker_env(),
+                            close_fds=True)
+
+
+def stop_worker():
+    """End the helper process (a new one starts when a kernel needs it)."""
+    with _worker_lock:
+        _stop_locked()
+
+
+def _stop_locked():
+    proc, _worker["proc"] = _worker["proc"], None
+    if proc is None or _worker["pid"] != os.getpid():
+        return        # a helper inherited through fork belongs to the parent: leave it alone
+    try:
+        proc.stdin.close()
+        proc.wait(timeout=5)
+    except Exception:
+        proc.kill()
+        try:
+            proc.wait(timeout=5)
+        except Exception:
+            pass
+    for f in (proc.stdout,):
+        try:
+            f.close()
+        except Exception:
+            pass
+
+
+atexit.register(stop_worker)
+
+
+def _worker_compile(d, source, attr, sig):
+    """Have the helper compile ``attr`` of ``source`` for ``sig`` into the cache directory ``d``."""
+    import pickle
+    import struct
+
+    with _worker_lock:
+        if _worker["pid"] != os.getpid():
+            _worker["proc"] = None       # forked: this process starts its own helper
+            _worker["pid"] = os.getpid()
+        try:
+            proc = _worker["proc"]
+            if proc is None:
+                proc = _worker["proc"] = _start_worker()
+            msg = pickle.dumps((d, source, attr, sig), protocol=pickle.HIGHEST_PROTOCOL)
+            proc.stdin.write(struct.pack("<Q", len(msg)) + msg)
+            proc.stdin.flush()
+            head = proc.stdout.read(8)
+            if len(head) != 8:
+                raise EOFError("the compile helper ended")
+            body = proc.stdout.read(struct.unpack("<Q", head)[0])
+            ok, rss_mb, _why = pickle.loads(body)
+        except Exception as exc:
+            _worker["broken"] = f"{type(exc).__name__}: {exc}"
+            _stop_locked()
+            return False
+        if rss_mb > int(config.numba__compile_worker_max_mb):
+            _stop_locked()
+            _worker["restarts"] += 1
+        return bool(ok)
