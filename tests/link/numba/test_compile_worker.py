@@ -218,3 +218,12 @@ def test_the_protocol_answers_each_request_and_ends_with_its_input(tmp_path):
     assert first[0] is True and first[1] > 0
     assert second[0] is False and "name_that_does_not_exist" in second[2]
     assert any(n.endswith(".nbi") for n in os.listdir(os.path.join(d, "__pycache__")))
+
+
+def test_an_embedding_program_is_not_started_as_the_helper(fresh):
+    fresh.setattr(theano.config, "numba__compile_worker", "always")
+    fresh.setattr(sys, "executable", "/usr/bin/uwsgi")
+    out = _run(9.5)
+    np.testing.assert_allclose(out[0], _reference(*_data(), 9.5)[0], rtol=1e-12)
+    assert "not a Python interpreter" in cache.worker_stats()["broken"]
+    assert cache._worker["proc"] is None

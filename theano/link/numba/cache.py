@@ -565,8 +565,10 @@ def _prestart():
 def _start_worker():
     import subprocess
 
-    if not sys.executable:
-        raise OSError("no Python executable to start the compile helper with")
+    exe = os.path.basename(sys.executable or "").lower()
+    if getattr(sys, "frozen", False) or not ("python" in exe or "pypy" in exe):
+        # an embedding program (a frozen application, a server) is not a Python interpreter
+        raise OSError(f"sys.executable ({sys.executable!r}) is not a Python interpreter")
     return subprocess.Popen([sys.executable, "-m", "theano.link.numba.compile_worker"],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_worker_env(),
                             close_fds=True)
