@@ -5,8 +5,9 @@ number of steps and start (the same variables, or equal constants), the same dir
 ``truncate_gradient``, and either no stop condition or conditions that compute the same thing from
 the same sequences and non-sequences. The merged loop holds both bodies side by side: the buffers,
 accumulators, untraced states and non-sequences of the first, then those of the second; each body
-reads and writes only its own, so every output keeps its values. One loop saves the per-step
-overhead of the other (on the Python loop, one call of the inner function per step instead of two).
+reads and writes only its own, so every output keeps its values; an outer variable both read is
+then passed once (``scan_inline_constants``). One loop saves the per-step overhead of the other
+(on the Python loop, one call of the inner function per step instead of two).
 
 The gradient of a loop with untraced states (random streams) reruns the loop with the states
 recorded (``Scan.with_recording``); the original node, applied to the same inputs, is then replaced
@@ -126,6 +127,17 @@ def _merge_nodes(fgraph, node1, node2):
     return new[0].owner
 
 
+def _dedupe(fgraph, node):
+    """The merged node with an outer variable that both loops read passed once."""
+    from theano.scan.rewriting import scan_inline_constants
+
+    new = scan_inline_constants.transform(fgraph, node)
+    if not new:
+        return node
+    _replace(fgraph, list(zip(node.outputs, new)))
+    return new[0].owner
+
+
 def _replace(fgraph, pairs):
     for old, new in pairs:
         if fgraph.clients.get(old):
@@ -174,7 +186,7 @@ def scan_merge(fgraph):
                 before = set(ancestors(node.inputs))
             if any(o in before for o in g.outputs):
                 continue
-            groups[i] = _merge_nodes(fgraph, g, node)
+            groups[i] = _dedupe(fgraph, _merge_nodes(fgraph, g, node))
             changed += 1
             break
         else:

@@ -42,13 +42,17 @@ def _has_clients(fgraph, var):
 
 
 def _unread_sequences(op, node, needed):
-    """Read-only buffers that no remaining inner output reads and whose length check another
-    buffer makes (a buffer as long, spanning as far) or that are another loop's values (a
-    gradient loop's copy of the forward values, no longer needed: the forward buffers may go)."""
+    """Read-only buffers that no remaining inner output reads and whose length check cannot fail
+    (the number of steps is built from their length, or another buffer as long and spanning as
+    far makes it) or that are another loop's values (a gradient loop's copy of the forward
+    values, no longer needed: the forward buffers may go)."""
     from theano.scan.grad import StackRecorded
-    from theano.scan.pushout import _same_rows
+    from theano.scan.pushout import _same_rows, _steps_fit
 
-    _, _, inits, _, _, _ = op.split_inputs(node.inputs)
+    from theano.graph.basic import Constant
+
+    n_steps, t_start, inits, _, _, _ = op.split_inputs(node.inputs)
+    starts_at_0 = isinstance(t_start, Constant) and int(t_start.data) == 0
     ro = [k for k, b in enumerate(op.buffers) if b.init == "full" and not b.writes]
     unread = [k for k in ro if not any(id(op.inner_inputs[p]) in needed for p in op._read_pos[k])]
     kept = [k for k in ro if k not in unread]
@@ -57,6 +61,9 @@ def _unread_sequences(op, node, needed):
         owner = inits[k].owner
         if owner is not None and isinstance(owner.op, (Scan, StackRecorded)):
             drop.add(k)
+            continue
+        if starts_at_0 and _steps_fit(n_steps, inits[k], op.buffers[k].span):
+            drop.add(k)     # the number of steps is at most its length less its span
             continue
         rows = _same_rows(inits[k])
         if any(op.buffers[j].span >= op.buffers[k].span and rows & _same_rows(inits[j])
@@ -267,3 +274,61 @@ def scan_push_out_sequence_dot(fgraph, node):
 
 
 register_canonicalize(scan_push_out_sequence_dot)
+
+
+@node_rewriter([Scan])
+def scan_inline_constants(fgraph, node):
+    """A non-sequence whose value is a constant becomes that constant inside the body (whose own
+    rewrites then see it: ``h ** 2`` becomes a square, constants fold and fuse), and an outer
+    variable passed twice (as non-sequences, or as sequences read the same way) is passed once."""
+    from theano.graph.basic import Constant, clone_replace
+
+    op = node.op
+    base = op._n_reads + op.n_untraced
+    _, _, inits, _, _, nonseqs = op.split_inputs(node.inputs)
+    replace = {}
+    drop_ns, first_ns = set(), {}
+    for j, v in enumerate(nonseqs):
+        ph = op.inner_inputs[base + j]
+        if isinstance(v, Constant) and v.type == ph.type:
+            replace[ph] = v
+            drop_ns.add(j)
+        elif id(v) in first_ns:
+            replace[ph] = op.inner_inputs[base + first_ns[id(v)]]
+            drop_ns.add(j)
+        else:
+            first_ns[id(v)] = j
+    drop_buf, first_seq = set(), {}
+    for k, b in enumerate(op.buffers):
+        if b.init != "full" or b.writes:
+            continue
+        key = (id(inits[k]), b.reads)
+        if key in first_seq:
+            k0 = first_seq[key]
+            for p, p0 in zip(op._read_pos[k], op._read_pos[k0]):
+                replace[op.inner_inputs[p]] = op.inner_inputs[p0]
+            drop_buf.add(k)
+        else:
+            first_seq[key] = k
+    if not replace:
+        return None
+    inner_out = clone_replace(op.inner_outputs, replace, strict=True)
+    inner_in, buffers = [], []
+    for k, b in enumerate(op.buffers):
+        if k not in drop_buf:
+            inner_in.extend(op.inner_inputs[p] for p in op._read_pos[k])
+            buffers.append(b)
+    inner_in.extend(op.inner_inputs[op._n_reads:base])
+    inner_in.extend(op.inner_inputs[base + j] for j in range(op.n_nonseq) if j not in drop_ns)
+    new_op = Scan(inner_in, inner_out, buffers, n_acc=op.n_acc, n_untraced=op.n_untraced,
+                  n_nonseq=op.n_nonseq - len(drop_ns), reverse=op.reverse, as_while=op.as_while,
+                  truncate_gradient=op.truncate_gradient, mode=op.mode, name=op.name,
+                  record_untraced=op.record_untraced)
+    n_steps, t_start, _, accs, untraced, _ = op.split_inputs(node.inputs)
+    new_inputs = [n_steps, t_start] + [inits[k] for k in op.init_buffers if k not in drop_buf]
+    new_inputs += list(accs) + list(untraced)
+    new_inputs += [v for j, v in enumerate(nonseqs) if j not in drop_ns]
+    return new_op.make_node(*new_inputs).outputs
+
+
+register_canonicalize(scan_inline_constants)
