@@ -144,3 +144,26 @@ def test_unused_explicit_non_sequence_is_an_input_of_the_graph():
         for _ in range(2):
             np.testing.assert_allclose(f(np.ones((2, 2)), np.ones((3, 3))),
                                        np.tanh(4.0 * np.arange(3)))
+
+
+def test_op_fn_is_the_compiled_body():
+    # Theano 1.0 programs inspect op.fn.maker.fgraph (the rewritten inner graph)
+    from theano.scan.op import Scan
+    from theano.tensor.elemwise import Elemwise
+
+    h0, W1, W2 = T.dvector("h0"), T.dmatrix("W1"), T.dmatrix("W2")
+    o, _ = theano.scan(lambda h, W1, W2: T.dot(h, W1 + W2), outputs_info=h0,
+                       non_sequences=[W1, W2], n_steps=3)
+    f = theano.function([h0, W1, W2], o)
+    (node,) = [n for n in f.maker.fgraph.toposort() if isinstance(n.op, Scan)]
+    # W1 + W2 does not change from step to step: computed once, outside the body
+    assert not [n for n in node.op.fn.maker.fgraph.toposort() if isinstance(n.op, Elemwise)]
+    assert all(c.value is None for c in node.op.fn.input_storage)
+    h, a, b = np.array([1.0, 2.0]), np.eye(2) * 0.5, np.ones((2, 2)) * 0.25
+    for _ in range(2):
+        want, hv = [], h
+        for _ in range(3):
+            hv = hv @ (a + b)
+            want.append(hv)
+        np.testing.assert_allclose(f(h, a, b), want)
+    assert all(c.value is None for c in node.op.fn.input_storage)

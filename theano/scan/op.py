@@ -260,6 +260,7 @@ class Scan(Op):
         state["_nb"] = None
         state["_pool"] = {}
         state.pop("_maker", None)
+        state.pop("_function", None)
         state.pop("_lay", None)
         state.pop("_deps", None)
         state.pop("_hash", None)  # hashes of strings differ between processes
@@ -383,8 +384,18 @@ class Scan(Op):
             fn = function(self.inner_inputs, self.inner_outputs, mode=self.mode,
                           on_unused_input="ignore", trust_input=True)
             self._maker = fn.maker
+            self._function = fn
             self._fn = fn.maker.thunk
         return self._fn
+
+    @property
+    def fn(self):
+        """The compiled body (Theano 1.0's ``op.fn``: ``op.fn.maker.fgraph`` is the rewritten
+        inner graph). The loop runs its program directly, so its storage holds no values."""
+        if self.__dict__.get("_function") is None:
+            self._fn = None      # (an op made by with_changes shares the program, not the function)
+            self._compiled()
+        return self._function
 
     def _numba_loop(self):
         """This op's compiled loop (built once), or False where the inner graph has none."""
