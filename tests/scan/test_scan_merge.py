@@ -126,3 +126,34 @@ def test_gradient_of_a_random_loop_reuses_the_recording_loop():
         a, b = f([1.0, 2.0, 3.0])
         assert np.all(np.abs(a - 2 * np.array([1.0, 2.0, 3.0])) <= 1.0)
         np.testing.assert_allclose(b, [2.0 / 3] * 3)
+
+
+def test_scan_merge_object_tells_which_loops_belong_together():
+    from theano.scan_module.scan_opt import ScanMerge
+
+    inps, state = T.dvector("inps"), T.dscalar("state")
+    y1, _ = theano.scan(lambda x, y: x * y, sequences=inps, outputs_info=state, n_steps=5)
+    y2, _ = theano.scan(lambda x, y: (x + y, theano.scan_module.until(x > 0)), sequences=inps,
+                        outputs_info=state, n_steps=5)
+    y3, _ = theano.scan(lambda x, y: x - y, sequences=inps, outputs_info=state, n_steps=5)
+    y4, _ = theano.scan(lambda x, y: x - y, sequences=y1, outputs_info=state, n_steps=5)
+    n1, n2, n3, n4 = (v.owner.inputs[0].owner for v in (y1, y2, y3, y4))
+    opt = ScanMerge()
+    assert not opt.belongs_to_set(n1, [n2]) and not opt.belongs_to_set(n2, [n1])
+    assert opt.belongs_to_set(n3, [n1])
+    assert not opt.belongs_to_set(n4, [n1])   # reads what n1 computes
+    f = theano.function([inps, state], [y1, y3, y4], mode=theano.Mode(linker="py"))
+    assert n_scans(f) == 2
+    for _ in range(2):
+        a, b, c = f(np.array([1.0, 2.0, 3.0, 4.0, 5.0]), 0.5)
+        np.testing.assert_allclose(a, 0.5 * np.cumprod([1.0, 2.0, 3.0, 4.0, 5.0]))
+        want, h = [], 0.5
+        for x in [1.0, 2.0, 3.0, 4.0, 5.0]:
+            h = x - h
+            want.append(h)
+        np.testing.assert_allclose(b, want)
+        want, h = [], 0.5
+        for x in a:
+            h = x - h
+            want.append(h)
+        np.testing.assert_allclose(c, want)

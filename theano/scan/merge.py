@@ -19,7 +19,7 @@ from theano.graph.rewriting.basic import GraphRewriter, copy_trace, merge_graph
 from theano.graph.rewriting.db import register_canonicalize
 from theano.scan.op import Scan
 
-__all__ = ["scan_merge"]
+__all__ = ["scan_merge", "ScanMerge"]
 
 
 def _same_value(a, b):
@@ -194,4 +194,25 @@ def scan_merge(fgraph):
     return changed
 
 
-register_canonicalize(GraphRewriter(scan_merge, "scan_merge"), "scan_merge_nodes")
+class ScanMerge(GraphRewriter):
+    """The scan merge rewrite as an object (Theano 1.0's ``scan_opt.ScanMerge``): ``apply(fgraph)``
+    merges, ``belongs_to_set(node, nodes)`` tells whether ``node`` can run in one loop with all of
+    ``nodes`` (same steps, start, direction, truncation and stop condition, no dependency)."""
+
+    def __init__(self):
+        super().__init__(scan_merge, "scan_merge")
+
+    def belongs_to_set(self, node, set_nodes):
+        if not isinstance(node.op, Scan):
+            return False
+        below = set(ancestors(node.inputs))
+        for other in set_nodes:
+            if not isinstance(other.op, Scan) or not _mergeable(other, node):
+                return False
+            if any(o in below for o in other.outputs) or \
+                    any(o in set(ancestors(other.inputs)) for o in node.outputs):
+                return False
+        return True
+
+
+register_canonicalize(ScanMerge(), "scan_merge_nodes")

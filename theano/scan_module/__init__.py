@@ -2,6 +2,7 @@
 
 from theano.scan import Scan, foldl, foldr, map, reduce, scan, until
 from theano.scan_module import scan_op as scan_op  # Theano 1.0 paths
+from theano.scan_module import scan_opt as scan_opt
 from theano.scan_module import scan_utils as scan_utils
 
 __all__ = ["scan", "map", "reduce", "foldl", "foldr", "until", "Scan"]
