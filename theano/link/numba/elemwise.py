@@ -404,28 +404,49 @@ class ElemwiseRunner:
                         call_args[k] = f"_k{k}"
                         arg_dtypes[k] = dt
         glb["_fn"] = _numpy_step(sop, len(args), od, arg_dtypes)
+        always_finish = sop.name in ("identity", "second") or not isinstance(glb["_fn"], np.ufunc)
+
+        def body(names, call_args, r, g, indent):
+            """The lines computing ``r`` from the inputs ``names``; ``g(name)``: a global's name."""
+            out = []
+            if self.checks:
+                # one condition and one failure call: the source stays linear in the inputs
+                cond = " or ".join(f"{names[a]}.shape[{d}] != {names[b]}.shape[{d}]"
+                                   for a, b, d in self.checks)
+                out.append(f"{indent}if {cond}: {g('_fail')}({', '.join(names)})")
+            inner = indent
+            if not self.quiet:
+                out.append(f"{indent}with _errstate(all='ignore'):")
+                inner = indent + "    "
+            out.append(f"{inner}{r} = {g('_fn')}({', '.join(call_args)})")
+            if always_finish:
+                # an impl may hand back (a view of) an input, as add(x) does: outputs own their data
+                out.append(f"{indent}{r} = {g('_finish')}(({r},), ({', '.join(names)},))")
+            else:
+                out.append(f"{indent}if type({r}) is not _nd: {r} = _asarray({r})")
+                out.append(f"{indent}if {r}.dtype is not {g('_od')}: "
+                           f"{r} = {g('_finish')}(({r},), ({', '.join(names)},))")
+            return out
+
         lines = [f"def single({', '.join(names)}):"]
-        if self.checks:
-            # one condition and one failure call: the source stays linear in the number of inputs
-            cond = " or ".join(f"x{a}.shape[{d}] != x{b}.shape[{d}]" for a, b, d in self.checks)
-            lines.append(f"    if {cond}: _fail({', '.join(names)})")
-        indent = "    "
-        if not self.quiet:
-            lines.append("    with _errstate(all='ignore'):")
-            indent = "        "
-        lines.append(f"{indent}r = _fn({', '.join(call_args)})")
-        lines.append("    if type(r) is not _nd:")
-        lines.append("        r = _asarray(r)")
-        lines.append("    if r.dtype is not _od:")
-        lines.append(f"        return _finish((r,), ({', '.join(names)},))")
-        if sop.name in ("identity", "second") or not isinstance(glb["_fn"], np.ufunc):
-            # an impl may hand back (a view of) an input, as add(x) does: outputs own their data
-            lines.append(f"    return _finish((r,), ({', '.join(names)},))")
-        else:
-            lines.append("    return r")
+        lines += body(names, call_args, "r", lambda n: n, "    ")
+        lines.append("    return r")
         src = "\n".join(lines) + "\n"
         exec(compile(src, "<theano-ng elemwise>", "exec"), glb)
-        return glb["single"]
+        single = glb["single"]
+
+        def inline(in_names, target, tag, indent):
+            """This node's lines for the linker's generated code (one call frame less per
+            call): ``(lines, globals)``, the globals' names suffixed with ``tag``."""
+            own = ("_fail", "_fn", "_od", "_finish") + tuple(a for a in call_args if a.startswith("_k"))
+            g = {n: f"{n}_{tag}" for n in own}
+            env = {g[n]: glb[n] for n in own if n in glb}
+            env.update({"_nd": np.ndarray, "_asarray": np.asarray, "_errstate": np.errstate})
+            args = [g[a] if a in g else in_names[names.index(a)] for a in call_args]
+            return body(list(in_names), args, target, lambda n: g[n], indent), env
+
+        single.inline = inline
+        return single
 
     def _fail(self, *args):
         self.check_shapes(args)

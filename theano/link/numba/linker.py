@@ -92,6 +92,13 @@ def build_thunk(fgraph, nodes, profile=None, funcify=numba_funcify):
             line_node[len(lines) + 1] = i
             lines.append(f"        {target} = {fname}({args})")
             lines.append(f"        _record(n{i}, _clock() - _t, ({args}{',' if args else ''}))")
+        elif getattr(fn, "inline", None) is not None and len(outs) == 1:
+            # the node's own lines instead of a call (a ufunc node: one Python frame less)
+            body, env = fn.inline([names[v] for v in node.inputs], target, fname, "        ")
+            glb.update(env)
+            for ln in body:
+                line_node[len(lines) + 1] = i
+                lines.append(ln)
         else:
             line_node[len(lines) + 1] = i
             lines.append(f"        {target} = {fname}({args})")
