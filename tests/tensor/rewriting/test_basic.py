@@ -39,9 +39,14 @@ def test_remove_all_assert_is_opt_in(mode):
     checked = theano.function([x, y], out, mode=value_mode(mode))
     unchecked = theano.function([x, y], out, mode=value_mode(mode).including("local_remove_all_assert"))
     unsafe = theano.function([x, y], out, mode=value_mode(mode).including("unsafe"))
-    assert _asserts(checked) and not _asserts(unchecked) and not _asserts(unsafe)
+    # including a phase by name (common in Theano 1.0 programs) does not turn it on
+    phases = theano.function([x, y], out, mode=value_mode(mode).including(
+        "canonicalize", "stabilize", "specialize"))
+    assert _asserts(checked) and _asserts(phases)
+    assert not _asserts(unchecked) and not _asserts(unsafe)
     for _ in range(2):
         assert checked(2.0, 2.0) == 3.0
-        with pytest.raises(AssertionError):
-            checked(2.0, 0.0)
+        for f in (checked, phases):
+            with pytest.raises(AssertionError):
+                f(2.0, 0.0)
         assert unchecked(2.0, 0.0) == 3.0 and unsafe(2.0, 0.0) == 3.0

@@ -53,6 +53,10 @@ def test_sigmoid_approximation_rewrites_are_opt_in(mode, name, ref):
     g = theano.function([x], theano.grad(s.sum(), x), mode=base.including(name))
     for _ in range(2):
         np.testing.assert_allclose(g(XV), ref(XV) * (1 - ref(XV)), rtol=1e-12, atol=1e-15)
+    # including the phase by name does not turn the approximation on
+    phase = theano.function([x], s, mode=base.including("canonicalize", "stabilize", "specialize"))
+    assert _has_sigmoid(phase)
+    np.testing.assert_allclose(phase(XV), _sigmoid_ref(XV), rtol=1e-12)
     # excluding it again gives the exact sigmoid
     back = theano.function([x], s, mode=base.including(name).excluding(name))
     np.testing.assert_allclose(back(XV), _sigmoid_ref(XV), rtol=1e-12)

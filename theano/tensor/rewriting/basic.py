@@ -9,7 +9,7 @@ from theano.graph.rewriting.basic import node_rewriter
 from theano.graph.rewriting.db import register_canonicalize, register_specialize, register_stabilize
 from theano.scalar import basic as ts
 from theano.tensor.assertions import Assert
-from theano.tensor.rewriting.utils import is_elemwise, scalar_const
+from theano.tensor.rewriting.utils import is_elemwise, register_opt_in, scalar_const
 
 # Folded outputs larger than this stay computed at run time (keeps compiled graphs small).
 MAX_FOLDED_SIZE = 10000
@@ -98,4 +98,4 @@ def local_remove_all_assert(fgraph, node):
 
 
 register_canonicalize(local_remove_useless_assert, fast_compile=True)
-register_canonicalize(local_remove_all_assert, "unsafe", fast_run=False)
+register_opt_in(local_remove_all_assert, "canonicalize", "unsafe")

@@ -30,7 +30,8 @@ from theano.tensor import math as tm
 from theano.tensor.subtensor import IncSubtensor, Subtensor
 from theano.tensor.subtensor_advanced import (AdvancedIncSubtensor, AdvancedIncSubtensor1,
                                               AdvancedSubtensor, AdvancedSubtensor1)
-from theano.tensor.rewriting.utils import elemwise_of, fit_to, is_const, is_elemwise
+from theano.tensor.rewriting.utils import (elemwise_of, fit_to, is_const, is_elemwise,
+                                           register_opt_in)
 
 try:
     from theano.tensor.nnet import nnet as _nn
@@ -265,8 +266,8 @@ if _nn is not None:
         _sigmoid_replacement(_nn.ultra_fast_sigmoid))
     local_hard_sigmoid = node_rewriter([ts.sigmoid], name="local_hard_sigmoid")(
         _sigmoid_replacement(_nn.hard_sigmoid))
-    register_specialize(local_ultra_fast_sigmoid, "nnet", fast_run=False)
-    register_specialize(local_hard_sigmoid, "nnet", fast_run=False)
+    register_opt_in(local_ultra_fast_sigmoid, "specialize")
+    register_opt_in(local_hard_sigmoid, "specialize")
 
 
 # Strictly increasing elementwise functions: the position of a maximum does not change through them.

@@ -3,6 +3,7 @@
 import numpy as np
 
 from theano.graph.basic import Constant
+from theano.graph.rewriting.db import rewrite_db
 from theano.scalar import basic as ts
 from theano.tensor.basic import NotScalarConstantError, cast, constant, fill, get_scalar_constant_value, patternbroadcast
 from theano.tensor.elemwise import DimShuffle, Elemwise
@@ -97,3 +98,15 @@ def is_float(dtype):
 
 def is_numeric(dtype):
     return dtype not in ("bool",)
+
+
+def register_opt_in(rewriter, phase, *tags):
+    """Register ``rewriter`` in ``phase`` as a rewrite that runs only when asked for by its name or
+    one of ``tags`` (``mode.including(name)``, ``optimizer_including``): not in fast_run, and not
+    selected by including the phase's name either (``including('canonicalize')`` is common in
+    Theano 1.0 programs and must not turn on an approximation or the removal of asserts), as
+    Theano registered such rewrites with ``use_db_name_as_tag=False``."""
+    rewrite_db.register(rewriter, phase, *tags, fast_run=False)
+    entry = rewrite_db.entries[rewriter.name]
+    entry.tags = entry.tags - {phase}
+    return rewriter
