@@ -90,6 +90,13 @@ def _dlog_erfc(v):
     return -2 / np.sqrt(np.pi) / sp.erfcx(v)
 
 
+def _indexed_sigmoid_grad(v, t):
+    g = np.zeros_like(v)
+    g[:, 1] = sp.expit(v[:, 1]) - t
+    g[[0, 2]] += sp.expit(-v[[0, 2]])
+    return g
+
+
 CASES = [
     Case("log(erfc(x))",
          lambda d: ([_vec(d)], lambda x: T.log(T.erfc(x))),
@@ -210,6 +217,15 @@ CASES = [
          lambda d: [_rows(d)],
          lambda v: (np.concatenate([sp.log_expit(v).T[1:].ravel(), sp.log_expit(-v).ravel()]), []),
          ["local_log_sigmoid_through_views"], wrt=[]),
+    Case("binary_crossentropy(sigmoid(X)[:, 1], t), log(sigmoid(X)[[0, 2]]) (indexed sigmoids)",
+         lambda d: ([_mat(d), _vec(d, "t")], lambda x, t: T.concatenate(
+             [T.nnet.binary_crossentropy(T.nnet.sigmoid(x)[:, 1], t),
+              T.log(T.nnet.sigmoid(x)[[0, 2]]).flatten()])),
+         lambda d: [_rows(d), np.array([1.0, 0.0, 0.3, 1.0], dtype=d)],
+         lambda v, t: (np.concatenate([-t * sp.log_expit(v[:, 1]) - (1 - t) * sp.log_expit(-v[:, 1]),
+                                       sp.log_expit(v[[0, 2]]).ravel()]),
+                       [_indexed_sigmoid_grad(v, t)]),
+         ["local_scattered_product", "local_sigmoid_products"], wrt=[0], scale=1.0),
     Case("log(1 + x), exp(x) - 1 near 0",
          lambda d: ([_vec(d)], lambda x: T.log(1 + x) + (T.exp(x) - 1)),
          lambda d: [np.array([1e-30, -1e-25, 1e-12, 0.25], dtype=d)],

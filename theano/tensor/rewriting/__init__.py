@@ -2,4 +2,4 @@
 ``theano.graph.rewriting.db.rewrite_db``."""
 
 from theano.tensor.rewriting import (basic, blas, elemwise, fusion, inplace, math,  # noqa: F401
-                                     nnet, shape, stability, subtensor)
+                                     nnet, scattered_products, shape, stability, subtensor)
