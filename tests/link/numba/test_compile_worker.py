@@ -227,3 +227,31 @@ def test_an_embedding_program_is_not_started_as_the_helper(fresh):
     np.testing.assert_allclose(out[0], _reference(*_data(), 9.5)[0], rtol=1e-12)
     assert "not a Python interpreter" in cache.worker_stats()["broken"]
     assert cache._worker["proc"] is None
+
+
+def test_an_interrupted_request_replaces_the_helper(fresh):
+    fresh.setattr(theano.config, "numba__compile_worker", "always")
+    _run(10.5)
+    proc = cache._worker["proc"]
+
+    class Interrupted(BaseException):
+        pass
+
+    real_read = proc.stdout.read
+
+    def interrupted_read(n):
+        raise Interrupted()
+
+    proc.stdout.read = interrupted_read
+    x = T.dvector("x")
+    with pytest.raises(Interrupted):
+        theano.function([x], T.exp(x) / (3.0 + T.cos(x)), mode=MODE)(np.ones(3))
+    proc.stdout.read = real_read
+    assert proc.poll() is not None and cache._worker["proc"] is None
+    assert cache.worker_stats()["broken"] is None
+    # the next kernel gets a fresh helper, and the interrupted one works too
+    a = np.linspace(-1, 1, 5)
+    g = theano.function([x], T.exp(x) / (3.0 + T.cos(x)), mode=MODE)
+    for _ in range(2):
+        np.testing.assert_allclose(g(a), np.exp(a) / (3 + np.cos(a)), rtol=1e-13)
+    assert cache._worker["proc"] is not None and cache._worker["proc"] is not proc

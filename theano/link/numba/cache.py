@@ -600,6 +600,22 @@ def _stop_locked():
             pass
 
 
+def _kill_locked():
+    proc, _worker["proc"] = _worker["proc"], None
+    if proc is None or _worker["pid"] != os.getpid():
+        return
+    try:
+        proc.kill()
+        proc.wait(timeout=5)
+    except Exception:
+        pass
+    for f in (proc.stdin, proc.stdout):
+        try:
+            f.close()
+        except Exception:
+            pass
+
+
 atexit.register(stop_worker)
 
 
@@ -626,8 +642,13 @@ def _worker_compile(d, source, attr, sig):
             ok, rss_mb, _why = pickle.loads(body)
         except Exception as exc:
             _worker["broken"] = f"{type(exc).__name__}: {exc}"
-            _stop_locked()
+            _kill_locked()
             return False
+        except BaseException:
+            # interrupted (Ctrl-C) while the helper works: its answer would be read as the next
+            # request's, so it goes; the next kernel starts a fresh one
+            _kill_locked()
+            raise
         if rss_mb > int(config.numba__compile_worker_max_mb):
             _stop_locked()
             _worker["restarts"] += 1

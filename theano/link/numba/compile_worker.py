@@ -77,6 +77,9 @@ def _warm_up():
 
 
 def main():
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C is for the parent, which ends us
     inp, out = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr        # a stray print must not corrupt the answers
     try:
