@@ -214,3 +214,15 @@ def test_change_flags_takes_pairs_as_theano_did():
     assert theano.config.floatX == before
     with pytest.raises(TypeError, match="pairs"):
         change_flags(5)
+
+
+def test_theano1_flags_read_by_its_test_code_exist_with_theano_defaults():
+    # Theano 1.0's own code and tests read these two flags; they are accepted and have no effect
+    assert theano.config.cycle_detection == "regular"
+    assert theano.config.openmp_elemwise_minsize == 200000
+    code = "import theano; print(theano.config.cycle_detection, theano.config.openmp_elemwise_minsize)"
+    env = dict(os.environ, THEANO_FLAGS="cycle_detection=fast,openmp_elemwise_minsize=10")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         timeout=120)
+    assert out.returncode == 0 and out.stdout.split() == ["fast", "10"], out.stderr
+    assert "cycle_detection" not in out.stderr

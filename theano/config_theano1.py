@@ -23,8 +23,8 @@ THEANO1_ONLY_FLAGS = frozenset("""
     gcc__cxxflags cmodule__warn_no_version cmodule__remove_gxx_opt cmodule__compilation_warning
     cmodule__preload_cache cmodule__age_thresh_use cmodule__mac_framework_link cmodule__debug
     blas__check_openmp compile__wait compile__timeout compiledir_format nocleanup
-    openmp_elemwise_minsize on_shape_error optimizer_verbose check_input cache_optimizations
-    reoptimize_unpickled_function check_stack_trace cycle_detection vm__lazy
+    on_shape_error optimizer_verbose check_input cache_optimizations
+    reoptimize_unpickled_function check_stack_trace vm__lazy
     compute_test_value_opt print_test_value pickle_test_value unpickle_function
     tensor__cmp_sloppy tensor__local_elemwise_fusion tensor__insert_inplace_optimizer_validate_nb
     gpuelemwise__sync experimental__unpickle_gpu_on_cpu experimental__local_alloc_elemwise

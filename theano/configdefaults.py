@@ -91,6 +91,12 @@ _PARAMS = [
     ConfigParam("openmp", False, "Allow multi-threaded (prange) elementwise kernels on the native "
                 "backend (as numba__parallel); off by default, so forked workers stay safe",
                 validate=_bool),
+    ConfigParam("openmp_elemwise_minsize", 200000, "Accepted for compatibility (Theano 1.0's "
+                "threshold for OpenMP loops); the native backend's is numba__parallel_threshold",
+                validate=int),
+    ConfigParam("cycle_detection", "regular", "Accepted for compatibility (how Theano 1.0's "
+                "in-place checker looked for cycles; the rewriter here checks each replacement)",
+                choices=("regular", "fast")),
     ConfigParam("numba__parallel", False, "Run fused elementwise loops over more than "
                 "numba__parallel_threshold elements on several threads (opt-in; also turned on by "
                 "openmp=True). Same values as the one-thread loop", validate=_bool),

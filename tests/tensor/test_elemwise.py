@@ -189,12 +189,30 @@ def test_careduce_direct(sop, ref, axis):
     r = xv
     for a in sorted(axis, reverse=True):
         r = ref.reduce(r, axis=a)
-    if sop in (ts.and_, ts.or_):
-        # and/or reductions are logical, as Theano's all/any
-        r = (np.all if sop is ts.and_ else np.any)(xv, axis=axis)
+    # and/or reductions of integers are bitwise, as NumPy's and Theano 1.0's (all/any are All/Any)
     res = compare_backends([x], out, [xv], check_dtype=False)
     np.testing.assert_array_equal(res, r)
     check_infer_shape([x], out, [xv])
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int32", "uint16", "int64", "bool"])
+def test_careduce_and_or_are_bitwise_and_all_any_logical(dtype):
+    x = T.TensorType(dtype, (False, False))("x")
+    if dtype == "bool":
+        xv = np.array([[True, False, True], [True, True, False]])
+    else:
+        xv = np.array([[6, 3, 5], [12, 10, 7]], dtype=dtype)
+    outs = [CAReduce(ts.and_, (1,))(x), CAReduce(ts.or_, (0,))(x), CAReduce(ts.and_)(x),
+            T.all(x, axis=1), T.any(x, axis=0), T.all(x)]
+    res = compare_backends([x], outs, [xv])
+    want = [np.bitwise_and.reduce(xv, axis=1), np.bitwise_or.reduce(xv, axis=0),
+            np.bitwise_and.reduce(xv, axis=None),
+            np.all(xv, axis=1), np.any(xv, axis=0), np.all(xv)]
+    for got, w in zip(res, want):
+        assert np.asarray(got).dtype == np.asarray(w).dtype
+        np.testing.assert_array_equal(got, w)
+    if dtype != "bool":
+        assert res[0].tolist() == [6 & 3 & 5, 12 & 10 & 7]      # 1 and 0: not logical
 
 
 def test_careduce_props_str_and_axis_normalization():

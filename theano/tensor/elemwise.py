@@ -302,8 +302,10 @@ class CAReduce(Op):
 
     __props__ = ("scalar_op", "axis", "dtype", "acc_dtype")
     _dtype_rules = False  # Sum, Prod, ProdWithoutZeros: a dtype/acc_dtype left out is chosen in make_node
+    # and_/or_ are bitwise on integers (logical on booleans), as NumPy's and Theano's; All and Any
+    # reduce booleans (their input is compared with 0 first)
     _np_fn = {"add": np.sum, "mul": np.prod, "maximum": np.max, "minimum": np.min,
-              "and_": np.all, "or_": np.any}
+              "and_": np.bitwise_and.reduce, "or_": np.bitwise_or.reduce}
 
     def __init__(self, scalar_op, axis=None, dtype=None, acc_dtype=None):
         self.scalar_op = scalar_op
@@ -478,11 +480,25 @@ class Min(CAReduce):
         super().__init__(ts.minimum, axis)
 
 
+def _nonzero(x):
+    """``x != 0`` (``x`` itself when boolean)."""
+    x = _as_tensor(x)
+    if x.dtype == "bool":
+        return x
+    zero = _as_tensor(np.zeros((), dtype=x.dtype))
+    if x.ndim:
+        zero = DimShuffle((), ["x"] * x.ndim)(zero)
+    return Elemwise(ts.neq)(x, zero)
+
+
 class All(CAReduce):
     """True where every element over ``axis`` is non-zero (bool output)."""
 
     def __init__(self, axis=None):
         super().__init__(ts.and_, axis, dtype="bool")
+
+    def make_node(self, x):
+        return super().make_node(_nonzero(x))
 
 
 class Any(CAReduce):
@@ -490,6 +506,9 @@ class Any(CAReduce):
 
     def __init__(self, axis=None):
         super().__init__(ts.or_, axis, dtype="bool")
+
+    def make_node(self, x):
+        return super().make_node(_nonzero(x))
 
 
 def reduce_dtypes(x_dtype, dtype=None, acc_dtype=None):

@@ -315,6 +315,21 @@ def _jax_careduce(op, node):
     fns = {"add": jnp.sum, "mul": jnp.prod, "maximum": jnp.max, "minimum": jnp.min,
            "and_": jnp.all, "or_": jnp.any}
     out_dtype = node.outputs[0].dtype
+    if op.scalar_op.name in ("and_", "or_") and node.inputs[0].dtype != "bool":
+        # bitwise on integers, as NumPy's bitwise_and/or.reduce
+        from jax import lax
+
+        bit = jnp.bitwise_and if op.scalar_op.name == "and_" else jnp.bitwise_or
+        ident = -1 if op.scalar_op.name == "and_" else 0
+
+        def bit_reduce(x):
+            axes = tuple(range(x.ndim)) if op.axis is None else tuple(op.axis)
+            if not axes:
+                return jnp.asarray(x).astype(out_dtype)
+            start = jnp.asarray(ident).astype(x.dtype)
+            return lax.reduce(x, start, bit, axes).astype(out_dtype)
+
+        return bit_reduce
     if op.scalar_op.name == "xor":
         # NumPy's bitwise_xor.reduce (parity for booleans); and_/or_ are all/any, as the reference
         from jax import lax

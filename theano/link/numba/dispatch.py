@@ -141,8 +141,8 @@ def _funcify_rebroadcast(op, node):
 
 # ufunc.reduce directly: np.sum & co. add a Python wrapper that costs a microsecond per call
 _REDUCERS = {"add": np.add.reduce, "mul": np.multiply.reduce, "maximum": np.maximum.reduce,
-             "minimum": np.minimum.reduce, "and_": np.logical_and.reduce,
-             "or_": np.logical_or.reduce}
+             "minimum": np.minimum.reduce, "and_": np.bitwise_and.reduce,
+             "or_": np.bitwise_or.reduce}
 
 
 @numba_funcify.register(CAReduce)
