@@ -161,3 +161,36 @@ def test_verify_grad_float32_step_is_theano_s():
 
     G.verify_grad(fun, [x0], rng=np.random.RandomState(0))
     assert seen and all(d == "float32" for d in seen)
+
+
+# ---- numeric_grad (Theano 1.0's finite-difference helper) -------------------------------------
+
+
+def test_numeric_grad_matches_the_analytic_gradient():
+    from theano.gradient import numeric_grad
+
+    x, y = T.dvector("x"), T.dmatrix("y")
+    f = theano.function([x, y], (T.sin(x) * y.sum(axis=0)).sum() + (y ** 3).sum())
+    xv = np.array([0.3, -1.2, 2.0])
+    yv = np.random.RandomState(1).uniform(-1, 1, (2, 3))
+    ng = numeric_grad(f, [xv, yv])
+    want_x = np.cos(xv) * yv.sum(axis=0)
+    want_y = np.sin(xv)[None, :] + 3 * yv ** 2
+    np.testing.assert_allclose(ng.gf[0], want_x, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(ng.gf[1], want_y, rtol=1e-6, atol=1e-7)
+    assert ng.max_err([want_x, want_y], 1e-4, 1e-4)[2] < 1e-6
+    # a wrong gradient is found, at its place
+    bad_y = want_y.copy()
+    bad_y[1, 2] += 0.5
+    arg, pos, abs_err, rel_err = ng.max_err([want_x, bad_y], 1e-4, 1e-4)
+    assert (arg, pos) == (1, 5) and abs(abs_err - 0.5) < 1e-5 and rel_err > 0.01
+    # one array in, one array out; the step of the narrowest float dtype
+    g1 = numeric_grad(lambda v: (v ** 2).sum(), np.array([1.0, -2.0], dtype="float32"))
+    assert isinstance(g1.gf, np.ndarray) and g1.eps == numeric_grad.type_eps["float32"]
+    np.testing.assert_allclose(g1.gf, [2.0, -4.0], rtol=1e-3)
+    assert T.numeric_grad is numeric_grad
+    a, r = numeric_grad.abs_rel_err(np.array([1.0, 0.0]), np.array([1.5, 0.0]))
+    np.testing.assert_allclose(a, [0.5, 0.0])
+    np.testing.assert_allclose(r, [0.2, 0.0])
+    with pytest.raises(TypeError, match="floating-point"):
+        numeric_grad(lambda v: v.sum(), np.array([1, 2]))

@@ -562,6 +562,86 @@ _EPS = {"float64": 1e-7, "float32": 3e-4, "float16": 1e-1}  # Theano 1.0's steps
 _TOL = {"float64": 1e-4, "float32": 1e-2, "float16": 5e-2}
 
 
+def _central_differences(f, points, i, eps):
+    """d f / d points[i] (float64, the shape of ``points[i]``) by central differences of step
+    ``eps``, measured as the difference the rounding of the point really made."""
+    p = points[i]
+    g = np.zeros(p.shape, dtype="float64")
+    flat = g.reshape(-1)
+    for j in range(p.size):
+        plus = [q.copy() for q in points]
+        minus = [q.copy() for q in points]
+        plus[i].reshape(-1)[j] += eps
+        minus[i].reshape(-1)[j] -= eps
+        step = float(plus[i].reshape(-1)[j]) - float(minus[i].reshape(-1)[j])
+        flat[j] = (float(np.asarray(f(*plus)).sum()) - float(np.asarray(f(*minus)).sum())) / step
+    return g
+
+
+class numeric_grad:
+    """The gradient of a scalar function at a point by central finite differences (Theano 1.0's
+    ``numeric_grad``, which ``verify_grad`` users call directly).
+
+    ``f`` is a Python callable (a compiled function) of the arrays of ``pt`` (one array or a list)
+    returning a scalar. ``gf`` holds the gradient: an array per point (a single array when ``pt``
+    was one), in float64. ``eps`` is the step (``type_eps`` of the narrowest float dtype among the
+    points when None); ``out_type`` is accepted for compatibility (the values are real)."""
+
+    type_eps = dict(_EPS)
+
+    def __init__(self, f, pt, eps=None, out_type=None):
+        single = not isinstance(pt, (list, tuple))
+        points = [np.array(p, copy=True) for p in ([pt] if single else pt)]
+        for i, p in enumerate(points):
+            if p.dtype.kind != "f":
+                raise TypeError(f"numeric_grad: point {i} has dtype {p.dtype}; finite "
+                                "differences need floating-point points")
+        if eps is None:
+            kinds = {str(p.dtype) for p in points}
+            low = next((d for d in ("float16", "float32", "float64") if d in kinds), "float64")
+            eps = self.type_eps[low]
+        self.eps = eps
+        grads = [_central_differences(f, points, i, eps) for i in range(len(points))]
+        self.gf = grads[0] if single else grads
+
+    @staticmethod
+    def abs_rel_err(a, b):
+        """``(|a - b|, |a - b| / max(|a| + |b|, 1e-8))``, elementwise."""
+        a = np.asarray(a, dtype="float64")
+        b = np.asarray(b, dtype="float64")
+        abs_err = np.abs(a - b)
+        return abs_err, abs_err / np.maximum(np.abs(a) + np.abs(b), 1e-8)
+
+    def abs_rel_errors(self, g_pt):
+        """``[(abs_err, rel_err)]`` of each symbolic gradient in ``g_pt`` against ``gf``."""
+        gf = self.gf if isinstance(self.gf, list) else [self.gf]
+        g_pt = g_pt if isinstance(g_pt, (list, tuple)) else [g_pt]
+        if len(g_pt) != len(gf):
+            raise ValueError(f"numeric_grad: {len(g_pt)} gradients given for {len(gf)} points")
+        out = []
+        for i, (a, b) in enumerate(zip(g_pt, gf)):
+            a = np.asarray(a)
+            if a.shape != b.shape:
+                raise ValueError(f"numeric_grad: gradient {i} has shape {a.shape}, the point "
+                                 f"{b.shape}")
+            out.append(self.abs_rel_err(a, b))
+        return out
+
+    def max_err(self, g_pt, abs_tol, rel_tol):
+        """The worst element: ``(point index, flat position, abs error, rel error)``, where an
+        element's error is the smaller of ``abs_err / abs_tol`` and ``rel_err / rel_tol``."""
+        worst = (-1.0, 0, 0, np.nan, np.nan)
+        for i, (abs_err, rel_err) in enumerate(self.abs_rel_errors(g_pt)):
+            scaled = np.minimum(abs_err / abs_tol, rel_err / rel_tol).reshape(-1)
+            if scaled.size == 0:
+                continue
+            pos = int(np.argmax(scaled))
+            if scaled[pos] > worst[0]:
+                worst = (float(scaled[pos]), i, pos, float(abs_err.reshape(-1)[pos]),
+                         float(rel_err.reshape(-1)[pos]))
+        return worst[1:]
+
+
 def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=None, rel_tol=None,
                 mode=None, cast_to_output_type=False, no_debug_ref=True):
     """Check the symbolic gradient of ``fun`` at the point ``pt`` (a list of arrays).
@@ -612,15 +692,7 @@ def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=N
         f_grad = function(tensor_pt + [proj], g, mode=mode, on_unused_input="ignore")
         sym = f_grad(*[p.copy() for p in pt], proj_val)
         for i, p in enumerate(pt):
-            num = np.zeros(p.shape, dtype="float64")
-            flat = num.reshape(-1)
-            for j in range(p.size):
-                plus = [q.copy() for q in pt]
-                minus = [q.copy() for q in pt]
-                plus[i].reshape(-1)[j] += eps
-                minus[i].reshape(-1)[j] -= eps
-                step = float(plus[i].reshape(-1)[j]) - float(minus[i].reshape(-1)[j])
-                flat[j] = (float(f_cost(*plus, proj_val)) - float(f_cost(*minus, proj_val))) / step
+            num = _central_differences(lambda *a: f_cost(*a, proj_val), pt, i, eps)
             s = np.asarray(sym[i], dtype="float64")
             if s.shape != num.shape:
                 raise GradientError(i, 0, p.shape, s.shape, num.shape, np.inf, np.inf, abs_tol, rel_tol)

@@ -26,8 +26,8 @@ from theano.tensor.sharedvar import tensor_constructor as _shared  # Theano 1.0'
 from theano.tensor import nlinalg, slinalg, elemwise, basic, math
 from theano import scalar as scal  # Theano 1.0's T.scal (theano.scalar)
 
-from theano.gradient import (Lop, Rop, consider_constant, grad, hessian, jacobian, verify_grad,
-                             zero_grad, disconnected_grad)
+from theano.gradient import (Lop, Rop, consider_constant, grad, hessian, jacobian, numeric_grad,
+                             verify_grad, zero_grad, disconnected_grad)
 
 import builtins as _builtins
 
