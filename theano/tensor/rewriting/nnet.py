@@ -24,13 +24,12 @@ from theano.graph.rewriting.db import register_canonicalize, register_specialize
 from theano.scalar import basic as ts
 from theano.tensor.allocation import zeros
 from theano.tensor.basic import cast, shape_i
-from theano.tensor.allocation import Alloc
 from theano.tensor.elemwise import DimShuffle
 from theano.tensor import math as tm
 from theano.tensor.subtensor import IncSubtensor, Subtensor
 from theano.tensor.subtensor_advanced import (AdvancedIncSubtensor, AdvancedIncSubtensor1,
                                               AdvancedSubtensor, AdvancedSubtensor1)
-from theano.tensor.rewriting.utils import (elemwise_of, fit_to, is_const, is_elemwise,
+from theano.tensor.rewriting.utils import (elemwise_of, fit_to, is_elemwise, is_zeros,
                                            register_opt_in)
 
 try:
@@ -145,16 +144,6 @@ def _same_index(a, b):
     return False
 
 
-def _is_zeros(v):
-    """True if ``v`` is all zeros by construction (a constant, ``fill(t, 0)`` or ``alloc(0, ...)``)."""
-    if is_const(v, 0):
-        return True
-    fill_node = elemwise_of(v, ts.Second)
-    if fill_node is not None:
-        return is_const(fill_node.inputs[1], 0)
-    return v.owner is not None and isinstance(v.owner.op, Alloc) and is_const(v.owner.inputs[0], 0)
-
-
 def _divided_by(q, d, depth=0):
     """``p`` such that ``q == p / d`` structurally (``p / d``, ``-(p / d)``, ``(p / d) * c``,
     ``p * inv(d)``, ``(a / d) / c``), or None."""
@@ -211,7 +200,7 @@ if _nn is not None:
         if inc is None or not isinstance(inc.op, _INCS) or getattr(inc.op, "inplace", False):
             return None
         base, q = inc.inputs[:2]
-        if not _is_zeros(base) or q.owner is None:
+        if not is_zeros(base) or q.owner is None:
             return None
         for cand in _candidate_reads(q):
             r = cand.owner

@@ -24,24 +24,13 @@ cross-entropy's two terms do) is multiplied term by term; scatters of zeros drop
 from theano.graph.rewriting.basic import node_rewriter
 from theano.graph.rewriting.db import register_stabilize
 from theano.scalar import basic as ts
-from theano.tensor.allocation import Alloc
 from theano.tensor.basic import cast, zeros_like
 from theano.tensor.elemwise import DimShuffle, Elemwise
-from theano.tensor.rewriting.utils import elemwise_of, fit_to, is_const
+from theano.tensor.rewriting.utils import elemwise_of, fit_to, is_const, is_zeros
 from theano.tensor.subtensor import IncSubtensor, Subtensor
 from theano.tensor.subtensor_advanced import AdvancedIncSubtensor1, AdvancedSubtensor1
 
 _MAX_DEPTH = 8
-
-
-def _is_zeros(v):
-    """``v`` is all zeros by construction (a constant, ``fill(t, 0)``, ``alloc(0, ...)``)."""
-    if is_const(v, 0):
-        return True
-    fill_node = elemwise_of(v, ts.Second)
-    if fill_node is not None:
-        return is_const(fill_node.inputs[1], 0)
-    return v.owner is not None and isinstance(v.owner.op, Alloc) and is_const(v.owner.inputs[0], 0)
 
 
 def _view_of(node):
@@ -115,7 +104,7 @@ def _scatter_into_zeros(v, out):
     sc = v.owner
     if sc is None or not isinstance(sc.op, (IncSubtensor, AdvancedIncSubtensor1)) \
             or sc.op.inplace or v.broadcastable != out.broadcastable \
-            or not _is_zeros(sc.inputs[0]):
+            or not is_zeros(sc.inputs[0]):
         return None
     return sc
 
@@ -134,7 +123,7 @@ def _scatter_terms(v, out):
         sc = _scatter_into_zeros(inp, out)
         if sc is None:
             return None
-        if not _is_zeros(sc.inputs[1]):
+        if not is_zeros(sc.inputs[1]):
             terms.append(sc)
     return terms
 

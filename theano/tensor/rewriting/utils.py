@@ -34,6 +34,18 @@ def is_const(v, value):
         return False
 
 
+def is_zeros(v):
+    """True if ``v`` is all zeros by construction (a constant, ``fill(t, 0)`` or ``alloc(0, ...)``)."""
+    from theano.tensor.allocation import Alloc
+
+    if is_const(v, 0):
+        return True
+    fill_node = elemwise_of(v, ts.Second)
+    if fill_node is not None:
+        return is_const(fill_node.inputs[1], 0)
+    return v.owner is not None and isinstance(v.owner.op, Alloc) and is_const(v.owner.inputs[0], 0)
+
+
 def elemwise_of(var, scalar_op_cls):
     """The node computing ``var`` if it is an Elemwise of ``scalar_op_cls`` (class or instance)."""
     node = var.owner
