@@ -255,3 +255,10 @@ def test_an_interrupted_request_replaces_the_helper(fresh):
     for _ in range(2):
         np.testing.assert_allclose(g(a), np.exp(a) / (3 + np.cos(a)), rtol=1e-13)
     assert cache._worker["proc"] is not None and cache._worker["proc"] is not proc
+
+
+def test_the_helper_never_evicts_kernels(fresh):
+    # eviction (config.compiledir_max_mb) is the parent's: the helper runs without a cap
+    env = cache._worker_env()
+    assert env["THEANO_FLAGS"] == "compiledir_max_mb=0"
+    assert env["PYTHONPATH"].split(os.pathsep)[0] == os.path.dirname(os.path.dirname(theano.__file__))

@@ -541,7 +541,9 @@ def _worker_env():
     for _ in range(4):
         root = os.path.dirname(root)
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    env["THEANO_FLAGS"] = ""     # the helper compiles the sources it is sent; it reads no flag
+    # the helper compiles the sources it is sent and reads no other flag; evicting old kernels
+    # stays this process's job (with its own cap)
+    env["THEANO_FLAGS"] = "compiledir_max_mb=0"
     return env
 
 
