@@ -239,6 +239,48 @@ def _register_extra_ops():
 
         return repeat
 
+    @jax_funcify.register(eo.Tile)
+    def _jax_tile(op, node):
+        n_reps = op._reps_length(node.inputs[1])
+
+        def tile(x, reps):
+            reps = _concrete(reps)        # the output shape: constant counts stay jitted
+            if reps.shape[0] != n_reps:
+                raise ValueError(f"Tile({op.ndim}): reps has {reps.shape[0]} entries, "
+                                 f"{n_reps} expected")
+            if np.any(reps < 0):
+                raise ValueError("Tile: repetition counts must be non-negative")
+            out = jnp.tile(x, tuple(int(r) for r in reps))
+            if out.ndim != op.ndim:
+                out = out.reshape((1,) * (op.ndim - out.ndim) + out.shape)
+            return out
+
+        return tile
+
+    @jax_funcify.register(eo.PermuteRowElements)
+    def _jax_permute_row_elements(op, node):
+        nd = node.outputs[0].ndim
+
+        def permute_row_elements(x, y, inverse):
+            x = x.reshape((1,) * (nd - x.ndim) + x.shape)
+            y = y.reshape((1,) * (nd - y.ndim) + y.shape)
+            n = x.shape[-1]
+            if y.shape[-1] != n:
+                raise ValueError(f"PermuteRowElements: permutations of length {y.shape[-1]} for "
+                                 f"rows of length {n}")
+            ok = jnp.all(jnp.sort(y, axis=-1) == jnp.arange(n))
+            runtime_check(~ok, 0, ValueError,
+                          "PermuteRowElements: y is not a permutation of 0..n-1 along its last "
+                          "axis")
+            lead = jnp.broadcast_shapes(x.shape[:-1], y.shape[:-1])
+            xb = jnp.broadcast_to(x, lead + (n,))
+            yb = jnp.broadcast_to(y, lead + (n,))
+            # the inverse permutation puts x[j] at y[j]: it reads x at argsort(y)
+            idx = jnp.where(jnp.asarray(inverse) != 0, jnp.argsort(yb, axis=-1), yb)
+            return jnp.take_along_axis(xb, idx, axis=-1)
+
+        return permute_row_elements
+
     @jax_funcify.register(eo.RepeatGrad)
     def _jax_repeat_grad(op, node):
         def repeat_grad(gz, repeats, n):
