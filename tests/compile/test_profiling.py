@@ -86,3 +86,28 @@ def test_function_describe_lists_every_node_with_its_path(mode):
     assert len(lines) == 1 + len(f.maker.fgraph.apply_nodes)
     assert all("->" in line for line in lines[1:])
     assert text == theano.printing.describe(f, file="str")
+
+
+def test_kernel_compile_time_is_kept_out_of_node_times(tmp_path, monkeypatch):
+    """The first call of a node whose Numba kernel compiles (or loads) then: that time is counted
+    apart, so the node's time is what it took to run (a small kernel runs in microseconds; even a
+    cached one takes milliseconds to load)."""
+    pytest.importorskip("numba")
+    from theano.link.numba import cache
+
+    monkeypatch.setattr(theano.config, "compiledir", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "_loaded", {})
+    monkeypatch.setattr(cache, "_checked_dirs", {})
+    x = T.dvector("x")
+    f = theano.function([x], T.exp(x) * 3.25 + T.sin(x),
+                        mode=theano.Mode(linker="numba", optimizer="fast_run"), profile=True)
+    v = np.linspace(-1, 1, 5)
+    for _ in range(3):
+        np.testing.assert_allclose(f(v), np.exp(v) * 3.25 + np.sin(v))
+    p = f.profile
+    assert p.apply_compile_time, "the kernel's compile was seen"
+    for node, jit in p.apply_compile_time.items():
+        assert p.apply_callcount[node] == 3
+        assert p.apply_time[node] < jit
+    assert sum(p.apply_compile_time.values()) <= p.fct_call_time
+    assert "Kernels compiled or loaded during calls" in p.summary(file="str")

@@ -49,6 +49,7 @@ class ProfileStats:
         self.apply_time = defaultdict(float)
         self.apply_callcount = defaultdict(int)
         self.apply_shapes = defaultdict(dict)   # node -> {input shapes: calls}
+        self.apply_compile_time = defaultdict(float)  # node -> kernel compile/load at its calls
         self.node_path = {}                       # node -> how the backend runs it
         self.linker_name = None
         from theano.configdefaults import config
@@ -56,9 +57,13 @@ class ProfileStats:
         if atexit_print or (atexit_print is None and config.profile):
             register_at_exit(self)
 
-    def record_node(self, node, seconds, inputs=None):
+    def record_node(self, node, seconds, inputs=None, compile_seconds=0.0):
+        """One run of ``node``: ``seconds`` it ran, ``compile_seconds`` its kernels took to
+        compile or load during this call (kept apart: a first call is not the node's cost)."""
         self.apply_time[node] += seconds
         self.apply_callcount[node] += 1
+        if compile_seconds:
+            self.apply_compile_time[node] += compile_seconds
         if inputs is not None:
             shapes = tuple(getattr(v, "shape", ()) for v in inputs)
             seen = self.apply_shapes[node]
@@ -113,6 +118,11 @@ class ProfileStats:
         per_call = self.fct_call_time / self.fct_callcount if self.fct_callcount else 0.0
         lines.append(f"  Time per call: {per_call:.3e}s; in nodes: {100 * total / (self.fct_call_time or 1e-12):.1f}%"
                      if self.fct_callcount else "  (not called)")
+        jit = sum(self.apply_compile_time.values())
+        if jit:
+            lines.append(f"  Kernels compiled or loaded during calls: {jit:.3e}s in "
+                         f"{len(self.apply_compile_time)} nodes (in the call time, not in the "
+                         "node times below)")
         lines.append("")
         lines.append("Ops")
         lines.append("---")

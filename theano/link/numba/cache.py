@@ -39,12 +39,14 @@ import stat
 import sys
 import tempfile
 import threading
+import time
 import types
 import uuid
 import warnings
 import weakref
 
 from theano.configdefaults import config
+from theano.link.numba import jit_clock
 
 _VERSION_TAG = None
 _loaded = {}      # key -> _Entry of the kernel module, in this process (see load_module)
@@ -478,7 +480,9 @@ def _first_call_hook(ref, d, source, attr):
             except Exception:
                 sig = None
             if sig is not None:
+                t0 = time.perf_counter()
                 compile_elsewhere(disp, d, source, attr, sig)
+                jit_clock.add(time.perf_counter() - t0)
         return type(disp)._compile_for_args(disp, *args, **kws)
 
     return compile_for_args

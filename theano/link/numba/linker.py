@@ -33,6 +33,7 @@ from theano.graph.basic import Constant
 from theano.link.base import Backend, lazy_thunk, needs_lazy_vm
 from theano.link.utils import reraise_with_node
 from theano.link.numba import elemwise as nbe
+from theano.link.numba import jit_clock
 from theano.link.numba.dispatch import numba_funcify
 
 
@@ -88,10 +89,12 @@ def build_thunk(fgraph, nodes, profile=None, funcify=numba_funcify):
         target = outs[0] if len(outs) == 1 else ", ".join(outs)
         if profile is not None:
             glb[f"n{i}"] = node
-            lines.append("        _t = _clock()")
+            # the time its kernels took to compile or load (first calls) is not the node's
+            lines.append("        _t = _clock(); _j = _jit()")
             line_node[len(lines) + 1] = i
             lines.append(f"        {target} = {fname}({args})")
-            lines.append(f"        _record(n{i}, _clock() - _t, ({args}{',' if args else ''}))")
+            lines.append("        _j = _jit() - _j")
+            lines.append(f"        _record(n{i}, _clock() - _t - _j, ({args}{',' if args else ''}), _j)")
         elif getattr(fn, "inline", None) is not None and len(outs) == 1:
             # the node's own lines instead of a call (a ufunc node: one Python frame less)
             body, env = fn.inline([names[v] for v in node.inputs], target, fname, "        ")
@@ -144,6 +147,8 @@ def build_thunk(fgraph, nodes, profile=None, funcify=numba_funcify):
     glb["_clock"] = time.perf_counter
     if profile is not None:
         glb["_record"] = profile.record_node
+        jit_clock.install()
+        glb["_jit"] = jit_clock.jit_seconds
     exec(code, glb)
     thunk = glb["thunk"]
     for hook, fname in hooks:
