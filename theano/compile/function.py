@@ -94,6 +94,8 @@ class Function:
         # needed, but the flag says where Theano 1.0 made one
         self._check_for_aliased_inputs = bool(self._update_containers) and any(
             s.borrow or s.mutable for s in self._specs)
+        # explicit inputs the graph overwrites (accept_inplace; theano.compile.inplace)
+        self._destroyed = tuple(getattr(maker, "destroyed_inputs", ()))
         self._program = None         # f.fn, made at first use
         self._keep = False           # f.fn.allow_gc = False: calls keep their results
         self._fast = self._build_fast_call()
@@ -193,6 +195,10 @@ class Function:
         (``pending``). Globals of this code are prefixed ``_F_``, its locals do not clash with
         the body's (``i<k>``, ``v<k>``)."""
         n = self._n_in
+        if self._destroyed:
+            # arguments the graph may overwrite get the checks of _call_slow (_guard_destroyed)
+            self._fast_method = None
+            return lambda args: self._call_slow(args, {})
         inline = getattr(self._thunk, "inline", None)
         if self._spares is not None or self.profile is not None:
             inline = None
@@ -350,9 +356,19 @@ class Function:
         filt = self._filter
         scalar_type = dt.type if (dt is not None and nd == 0) else None
         py_float_ok = scalar_type is np.float64  # a Python float is exactly a float64
+        # a Python int that the dtype holds exactly (what the filter accepts whatever the
+        # downcast setting): converted without the filter's checks
+        lo = hi = None
+        if scalar_type is not None and dt.kind in "iu":
+            lo, hi = int(np.iinfo(dt).min), int(np.iinfo(dt).max)
+        elif scalar_type is not None and dt.kind == "f":
+            hi = 2 ** (np.finfo(dt).nmant + 1)
+            lo = -hi
 
         def convert(a):
             if scalar_type is not None and (type(a) is scalar_type or (py_float_ok and type(a) is float)):
+                return np.asarray(a, dtype=dt)
+            if lo is not None and type(a) is int and lo <= a <= hi:
                 return np.asarray(a, dtype=dt)
             return filt(k, a)
 
@@ -369,12 +385,27 @@ class Function:
             values = [self._filter(k, a) for k, a in enumerate(args)]
         for c in self._containers:
             values.append(c.storage[0])
+        if self._destroyed:
+            self._guard_destroyed(values)
         outs = self._thunk(values)
         del values, args     # (an update's old value then has no reference here: see _finish)
         result = self._finish(outs)
         if profile is not None:
             profile.record_call(time.perf_counter() - t0)
         return result
+
+    def _guard_destroyed(self, values):
+        """Copy each argument the graph overwrites when the write could reach storage the caller
+        did not give up: a read-only array, the input's default value, or an array sharing memory
+        with another argument or a shared variable's value."""
+        for k in self._destroyed:
+            v = values[k]
+            if not isinstance(v, np.ndarray):
+                continue
+            if (not v.flags.writeable or v is self._input_containers[k].storage[0]
+                    or any(j != k and isinstance(w, np.ndarray) and np.may_share_memory(v, w)
+                           for j, w in enumerate(values))):
+                values[k] = v.copy()
 
     def _finish(self, outs):
         """Copy outputs/updates that may alias other storage, write updates, shape the result."""
