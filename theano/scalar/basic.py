@@ -230,6 +230,24 @@ class ScalarOp:
         return dtype in discrete_dtypes
 
 
+class UnaryScalarOp(ScalarOp):
+    """Theano 1.0's base of one-input scalar ops written by users:
+    ``__init__(output_types_preference=None, name=None)``, then an ``impl(self, x)``."""
+
+    nin = 1
+
+    def __init__(self, output_types_preference=None, name=None):
+        super().__init__(name)
+        if output_types_preference is not None:
+            self.output_types_preference = output_types_preference
+
+
+class BinaryScalarOp(UnaryScalarOp):
+    """Theano 1.0's base of two-input scalar ops written by users (see ``UnaryScalarOp``)."""
+
+    nin = 2
+
+
 def _const(value, dtype):
     """A constant of ``dtype`` (a 0-d array; applying an op to it makes it a constant variable)."""
     return np.asarray(value, dtype=dtype)

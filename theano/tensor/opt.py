@@ -7,7 +7,8 @@ import importlib as _importlib
 _HOMES = ("theano.graph.rewriting.db", "theano.graph.rewriting.legacy", "theano.graph.rewriting.basic", "theano.tensor.rewriting.basic",
           "theano.tensor.rewriting.math", "theano.tensor.rewriting.elemwise",
           "theano.tensor.rewriting.shape", "theano.tensor.rewriting.subtensor",
-          "theano.tensor.rewriting.fusion", "theano.tensor.basic", "theano.tensor.assertions")
+          "theano.tensor.rewriting.fusion", "theano.tensor.rewriting.shape_feature",
+          "theano.tensor.basic", "theano.tensor.assertions")
 # Theano's names for things that have new names here
 _RENAMED = {"register_uncanonicalize": "register_specialize",
             "make_vector": "MakeVector"}
@@ -33,4 +34,6 @@ def __getattr__(name):
 __all__ = ["register_canonicalize", "register_stabilize", "register_specialize",  # noqa: F822
            "register_uncanonicalize", "local_optimizer", "node_rewriter", "MakeVector",  # noqa: F822
            "in2out", "out2in", "PatternSub", "OpSub", "OpRemove", "check_stack_trace",  # noqa: F822
-           "copy_stack_trace"]  # noqa: F822
+           "copy_stack_trace", "ShapeFeature", "mul_canonizer", "local_add_specialize",  # noqa: F822
+           "local_merge_alloc", "local_canonicalize_alloc", "local_useless_dimshuffle_in_reshape",  # noqa: F822
+           "local_reshape_to_dimshuffle"]  # noqa: F822

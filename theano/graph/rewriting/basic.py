@@ -60,7 +60,9 @@ class NodeRewriter:
         # Theano's local optimizers were functions of the node alone: accept those too.
         self._node_only = _positional_arity(fn) == 1
 
-    def transform(self, fgraph, node):
+    def transform(self, *args):
+        # transform(fgraph, node), or Theano's transform(node) (no graph to consult)
+        fgraph, node = (None, args[0]) if len(args) == 1 else args
         if self._node_only:
             return self.fn(node)
         return self.fn(fgraph, node)

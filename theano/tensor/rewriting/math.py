@@ -18,7 +18,7 @@ from theano.tensor import math as tm
 from theano.tensor.basic import cast
 from theano.tensor.elemwise import CAReduce, DimShuffle
 from theano.tensor.rewriting.utils import (elemwise_of, filled_constant, fit_to, is_const,
-                                           is_elemwise, scalar_const)
+                                           is_elemwise, is_zeros, scalar_const)
 
 
 def _single_client(fgraph, var):
@@ -59,6 +59,30 @@ def local_neutral_absorbing(fgraph, node):
 
 
 register_canonicalize(local_neutral_absorbing, "algebra", fast_compile=True)
+
+
+@node_rewriter([ts.Add])
+def local_add_specialize(fgraph, node):
+    """``x + 0`` -> x for constant zeros, and a sum of zeros only (constants, ``zeros_like``,
+    ``alloc(0, ...)``) -> zeros with the shape and dtype of the sum."""
+    if not is_elemwise(node, ts.Add):
+        return None
+    out = node.outputs[0]
+    if out.dtype.startswith("complex") or out.dtype == "bool":
+        return None
+    if all(is_zeros(i) for i in node.inputs):
+        return [filled_constant(0, out, node.inputs)]
+    return local_neutral_absorbing.transform(fgraph, node)
+
+
+register_specialize(local_add_specialize, "algebra")
+
+
+def _mul_canonizer():
+    from theano.graph.rewriting.legacy import in2out
+
+    return in2out(local_flatten_add_mul, local_neutral_absorbing, local_neg_neg, local_sub_simplify,
+                  name="mul_canonizer")
 
 
 @node_rewriter([ts.Sub, ts.TrueDiv])
@@ -753,3 +777,7 @@ def local_erf_complement(fgraph, node):
 register_stabilize(local_log_erfc, "stability")
 register_stabilize(local_exp_over_erfc, "stability")
 register_stabilize(local_erf_complement, "stability")
+
+# Theano 1.0's ``mul_canonizer`` (a global optimizer programs apply with ``.optimize(fgraph)``): the
+# canonical forms of products, sums and quotients above, none of which changes a value (no x/x -> 1).
+mul_canonizer = _mul_canonizer()

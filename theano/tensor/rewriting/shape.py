@@ -6,9 +6,11 @@ the op's ``infer_shape`` expressed with ``Shape_i`` of the op's inputs, and the 
 those new ``Shape_i`` nodes until they reach the graph's inputs.
 """
 
+import numpy as np
+
 from theano.graph.basic import Constant
 from theano.graph.rewriting.basic import new_nodes_between, node_rewriter
-from theano.graph.rewriting.db import register_canonicalize
+from theano.graph.rewriting.db import register_canonicalize, register_specialize
 from theano.tensor.basic import MakeVector, Rebroadcast, as_tensor_variable, cast, constant
 from theano.tensor.rewriting.utils import scalar_const
 from theano.tensor.reshaping import Reshape, Shape, Shape_i, shape_i
@@ -192,3 +194,113 @@ if _Alloc is not None:
         return None
 
     register_canonicalize(local_useless_alloc, "shape")
+
+    # Theano 1.0's name for the canonicalizing Alloc removal
+    local_canonicalize_alloc = local_useless_alloc
+
+    @node_rewriter([_Alloc])
+    def local_merge_alloc(fgraph, node):
+        """``alloc(alloc(m, *s_in), *s_out)`` -> ``alloc(m, *s)``: one allocation. Where the inner
+        alloc made a dimension of length s_in[i] (not a broadcast 1), the outer alloc requires
+        s_out[j] == s_in[i]; that check is kept as an Assert unless the two are the same variable
+        or equal constants."""
+        from theano.tensor import math as tm
+        from theano.tensor.assertions import Assert
+
+        inner = node.inputs[0]
+        if inner.owner is None or not isinstance(inner.owner.op, _Alloc):
+            return None
+        m, *s_in = inner.owner.inputs
+        s_out = list(node.inputs[1:])
+        lead = len(s_out) - len(s_in)
+        m_lead = len(s_in) - m.ndim
+        new_shape = list(s_out)
+        for i, si in enumerate(s_in):
+            so = s_out[lead + i]
+            if inner.broadcastable[i]:
+                # a broadcast 1: m's dimension here must itself be a broadcast one, or both 1
+                j = i - m_lead
+                if j >= 0 and not m.broadcastable[j] and not _same_int(so, si):
+                    return None
+                continue
+            if _same_int(si, so):
+                continue
+            new_shape[lead + i] = Assert("alloc: shapes do not match")(so, tm.eq(si, so))
+        return [_Alloc()(m, *new_shape)]
+
+    register_canonicalize(local_merge_alloc, "shape")
+
+
+def _same_int(a, b):
+    if a is b:
+        return True
+    ca = a if isinstance(a, int) else scalar_const(a)
+    cb = b if isinstance(b, int) else scalar_const(b)
+    return ca is not None and cb is not None and int(ca) == int(cb)
+
+
+def _kept_order(ds_op, x):
+    """The input dimensions a DimShuffle keeps, in output order, leaving out broadcastable ones."""
+    return [d for d in ds_op.new_order if d != "x" and not x.broadcastable[d]]
+
+
+@node_rewriter([Reshape])
+def local_useless_dimshuffle_in_reshape(fgraph, node):
+    """``reshape(x.dimshuffle(...), s)`` -> ``reshape(x, s)`` when the DimShuffle only adds or drops
+    length-1 dimensions (the other dimensions keep their order, so the elements do too)."""
+    from theano.tensor.elemwise import DimShuffle
+
+    x, shp = node.inputs
+    if x.owner is None or not isinstance(x.owner.op, DimShuffle):
+        return None
+    inner = x.owner.inputs[0]
+    kept = _kept_order(x.owner.op, inner)
+    if kept != sorted(kept):
+        return None
+    return [node.op(inner, shp)]
+
+
+def _shape_entries(shp):
+    """The entries of a shape vector (scalar variables or ints), or None when not known one by one."""
+    if isinstance(shp, Constant):
+        return [int(v) for v in shp.data.reshape(-1)]
+    if shp.owner is not None and isinstance(shp.owner.op, MakeVector):
+        return list(shp.owner.inputs)
+    return None
+
+
+@node_rewriter([Reshape])
+def local_reshape_to_dimshuffle(fgraph, node):
+    """``reshape(x, (1, a, 1, b))`` -> ``reshape(x, (a, b)).dimshuffle('x', 0, 'x', 1)``: the
+    length-1 entries become broadcastable dimensions of a DimShuffle, which later rewrites see
+    through."""
+    from theano.tensor.elemwise import DimShuffle
+
+    x, shp = node.inputs
+    entries = _shape_entries(shp)
+    if entries is None or len(entries) != node.op.ndim:
+        return None
+    ones = [k for k, e in enumerate(entries) if _same_int(e, 1)]
+    if not ones:
+        return None
+    rest = [e for k, e in enumerate(entries) if k not in ones]
+    if isinstance(shp, Constant):
+        new_shp = constant(np.asarray(rest, dtype=shp.dtype).reshape(-1))
+    elif rest:
+        new_shp = MakeVector(shp.dtype)(*rest)
+    else:
+        new_shp = constant(np.zeros(0, dtype="int64"))
+    inner = Reshape(len(rest))(x, new_shp)
+    order, k = [], 0
+    for d in range(node.op.ndim):
+        if d in ones:
+            order.append("x")
+        else:
+            order.append(k)
+            k += 1
+    out = DimShuffle(inner.broadcastable, order)(inner)
+    return [out] if out.type == node.outputs[0].type else None
+
+
+register_canonicalize(local_useless_dimshuffle_in_reshape, "shape")
+register_specialize(local_reshape_to_dimshuffle, "shape")
