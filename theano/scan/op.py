@@ -56,9 +56,9 @@ _INT64_SCALAR = TensorType("int64", ())
 class Buffer:
     """Static description of one buffer of a Scan (see the module docstring)."""
 
-    __slots__ = ("reads", "writes", "init", "label")
+    __slots__ = ("reads", "writes", "init", "label", "keep")
 
-    def __init__(self, reads=(), writes=(), init="full", label=""):
+    def __init__(self, reads=(), writes=(), init="full", label="", keep=0):
         self.reads = tuple(int(a) for a in reads)
         self.writes = tuple(int(w) for w in writes)
         if init not in ("full", "head", "none"):
@@ -69,6 +69,22 @@ class Buffer:
             raise ValueError(f"Buffer offsets must be non-negative: {self.reads}, {self.writes}")
         self.init = init
         self.label = label
+        # keep > 0: only the last ``keep`` rows are stored (a ring: row t at t % keep) and the
+        # outer output is those rows in order, the last written one last (scan_save_mem)
+        self.keep = int(keep)
+        if self.keep and (init != "head" or not self.writes or self.keep <= self.span):
+            raise ValueError(f"Buffer(keep={self.keep}): only a state initialised 'head' can keep "
+                             f"its last rows, at least {self.span + 1} of them")
+
+    def __getstate__(self):
+        return {k: getattr(self, k) for k in self.__slots__}
+
+    def __setstate__(self, state):
+        if isinstance(state, tuple):        # the default protocol's (dict, slots)
+            state = dict(state[1] or {})
+        self.keep = 0                       # pickled before buffers could keep a few rows
+        for k, v in state.items():
+            setattr(self, k, v)
 
     @property
     def span(self):
@@ -80,7 +96,8 @@ class Buffer:
         return min(self.writes) if self.writes else 0
 
     def __repr__(self):
-        return f"Buffer(reads={self.reads}, writes={self.writes}, init={self.init!r})"
+        keep = f", keep={self.keep}" if self.keep else ""
+        return f"Buffer(reads={self.reads}, writes={self.writes}, init={self.init!r}{keep})"
 
 
 def _is_float(v):
@@ -192,6 +209,9 @@ class Scan(Op):
             r += len(b.reads)
             w += len(b.writes)
         self._n_reads, self._n_writes = n_reads, n_writes
+        if any(b.keep for b in self.buffers) and (self.reverse or self.as_while):
+            raise ValueError("Scan: only a forward loop without a stop condition keeps the last "
+                             "rows of a buffer")
         # buffers initialised 'full' and written whose outer initial value the loop overwrites
         # (set by the in-place rewrite where nothing else reads that value; see scan/rewriting.py)
         self.inplace = tuple(sorted(set(int(k) for k in inplace)))
@@ -225,7 +245,7 @@ class Scan(Op):
     def _static_key(self):
         return (self.n_acc, self.n_untraced, self.n_nonseq, self.reverse, self.as_while,
                 self.truncate_gradient, self.name, self.record_untraced, self.inplace,
-                tuple((b.reads, b.writes, b.init) for b in self.buffers),
+                tuple((b.reads, b.writes, b.init, b.keep) for b in self.buffers),
                 tuple(v.type for v in self.inner_inputs),
                 tuple(v.type for v in self.inner_outputs))
 
@@ -465,12 +485,13 @@ class Scan(Op):
         for k, b in enumerate(self.buffers):
             typ = self.elem_types[k]
             for a in b.reads:
+                row = f"(t + {a}) % {b.keep}" if b.keep else f"t + {a}"
                 if not isinstance(typ, TensorType):
-                    idx = f"t + {a}"          # a Python list of values
+                    idx = row                 # a Python list of values
                 elif typ.ndim == 0:
-                    idx = f"t + {a}, ..."     # a 0-d view, not a NumPy scalar
+                    idx = f"{row}, ..."       # a 0-d view, not a NumPy scalar
                 else:
-                    idx = f"t + {a}"
+                    idx = row
                 add(f"        args[{pos}] = b{k}[{idx}]")
                 pos += 1
         for j in range(n_un):
@@ -491,6 +512,8 @@ class Scan(Op):
                 if b.init == "full":
                     add(f"        row = b{k}[t + {w}, ...]")
                     add("        row += v")          # a view: add in place
+                elif b.keep:
+                    add(f"        b{k}[(t + {w}) % {b.keep}, ...] = v")
                 else:
                     add(f"        b{k}[t + {w}, ...] = v")
                 pos += 1
@@ -505,9 +528,13 @@ class Scan(Op):
             add("        if outs[-1]:")
             add("            done = s + 1")
             add("            break")
+        for k, b in enumerate(self.buffers):
+            if b.keep:      # the kept rows in order, the last written one last
+                add(f"    if n > 0:")
+                add(f"        b{k}[...] = _roll(b{k}, -((t0 + n + {max(b.writes)}) % {b.keep}), 0)")
         add(f"    return done, [{''.join(f'u{j}, ' for j in range(n_un))}]")
         glb = {"_ndarray": np.ndarray, "_alloc": _alloc_buffer, "_check_row": _check_row,
-               "_check_acc": _check_acc, "op": self}
+               "_check_acc": _check_acc, "op": self, "_roll": np.roll}
         exec(compile("\n".join(lines) + "\n", f"<scan loop {self}>", "exec"), glb)
         loop = glb["loop"]
         loop.source = "\n".join(lines)
@@ -573,6 +600,8 @@ class Scan(Op):
                 buf = np.zeros((t0 + n + spans[k],) + (0,) * typ.ndim, dtype=typ.dtype)
             if done < n and self.buffers[k].init != "full":
                 buf = buf[: t0 + done + spans[k]]
+            elif self.buffers[k].keep and t0 + n + spans[k] < len(buf):
+                buf = buf[: t0 + n + spans[k]]      # (no step: the initial rows)
             output_storage[out_i][0] = buf
             out_i += 1
         for a in accs:
@@ -628,6 +657,11 @@ class Scan(Op):
                         f"scan: the initial value of {self._label(i)} has {x.shape[0]} rows but "
                         f"its taps need exactly {h}"
                     )
+                if b.keep:
+                    if t0 != 0:
+                        raise ValueError(f"scan: {self._label(i)} keeps its last rows only in "
+                                         f"a loop starting at 0, not {t0}")
+                    need = b.keep
                 buf = self._new_buffer(i, (need,) + x.shape[1:], x.dtype, n, t0, h)
                 buf[:h] = x
                 bufs.append(buf)
@@ -667,6 +701,10 @@ class Scan(Op):
                 rows = shape_i(out, 0)
             else:
                 rows = t0 + n + as_tensor_variable(b.span, dtype="int64")
+                if b.keep:
+                    from theano.tensor.math import minimum
+
+                    rows = minimum(rows, as_tensor_variable(b.keep, dtype="int64"))
             if b.init == "head":
                 shapes.append((rows,) + tuple(in_shape_of[i][1:]))
                 continue
@@ -766,6 +804,10 @@ class Scan(Op):
                 lines.append(f"{buf} = {x}.copy()" if b.writes else f"{buf} = {x}")
             else:
                 h = b.head
+                if b.keep:
+                    lines += [f"if {t0} != 0:",
+                              "    raise ValueError('scan: a kept buffer needs a start at 0')"]
+                    need = str(b.keep)
                 lines += [f"if {x}.shape[0] != {h}:",
                           "    raise ValueError('scan: wrong number of initial rows')",
                           f"{buf} = np.zeros(({need},) + {x}.shape[1:], "
@@ -876,6 +918,10 @@ class Scan(Op):
     def L_op(self, inputs, outputs, output_grads):
         from theano.scan.grad import scan_grad
 
+        if any(b.keep for b in self.buffers):
+            raise NotImplementedError(
+                "scan: this loop keeps only the last rows of a state (a compiled graph's "
+                "scan_save_mem): differentiate the graph before compiling it")
         return scan_grad(self, inputs, outputs, output_grads)
 
 
@@ -1033,10 +1079,11 @@ class _NumbaLoop:
         args = []
         for k, b in enumerate(op.buffers):
             for a in b.reads:
+                row = f"(t + {a}) % {b.keep}" if b.keep else f"t + {a}"
                 if op.elem_types[k].ndim == 0 and not scalar:
-                    args.append(f"np.array(b{k}[t + {a}])")
+                    args.append(f"np.array(b{k}[{row}])")
                 else:
-                    args.append(f"b{k}[t + {a}]")
+                    args.append(f"b{k}[{row}]")
         args += [f"s{j}[()]" if scalar else f"s{j}" for j in range(op.n_nonseq)]
         args += list(const_names)
         call = f"{graph}({', '.join(args)})"
@@ -1078,6 +1125,8 @@ class _NumbaLoop:
                     else:
                         add(f"        row = b{k}[t + {w}]")
                         add(f"        row += {val}")
+                elif b.keep:
+                    add(f"        b{k}[(t + {w}) % {b.keep}] = {val}")
                 else:
                     add(f"        b{k}[t + {w}] = {val}")
         for j in range(op.n_acc):
@@ -1089,6 +1138,13 @@ class _NumbaLoop:
             add(f"        if r[{len(op.inner_outputs) - 1}]{item}:")
             add("            done = s + 1")
             add("            break")
+        for k, b in enumerate(op.buffers):
+            if b.keep:      # the kept rows in order, the last written one last
+                add("    if n > 0:")
+                add(f"        sh = (t0 + n + {max(b.writes)}) % {b.keep}")
+                add(f"        tmp = b{k}.copy()")
+                add(f"        for j in range({b.keep}):")
+                add(f"            b{k}[j] = tmp[(j + sh) % {b.keep}]")
         add(f"    return (0, done, ({ret_bufs}))")
         lines += ["", "", f"{loop} = numba.njit(cache=True, error_model='numpy', nogil=True)(_{loop})"]
         return lines
@@ -1099,7 +1155,7 @@ class _NumbaLoop:
         args = []
         for k, b in enumerate(op.buffers):
             for a in b.reads:
-                args.append(bufs[k][t + a, ...])
+                args.append(bufs[k][(t + a) % b.keep if b.keep else t + a, ...])
         return args + list(nonseqs)
 
     def run(self, op, fn, bufs, accs, nonseqs, t0, n):

@@ -25,6 +25,9 @@ the loop is then the forward loop's, merged). Each row is the
 same product, but BLAS may round a matrix-matrix product differently from the per-row products
 (last-bit differences, seen for vector rows).
 
+In the specialize phase, ``scan_save_mem`` keeps only the last rows of a state whose values are
+read only at its last steps (a ring buffer, ``Buffer.keep``).
+
 In the in-place phase, ``scan_inplace`` lets a loop write into the outer initial value of a buffer
 initialised 'full' (a gradient loop's buffer of gradients) instead of a copy of it, where the
 DestroyHandler says nothing else can read that value.
@@ -33,7 +36,7 @@ DestroyHandler says nothing else can read that value.
 from theano.graph.basic import ancestors
 from theano.graph.destroyhandler import get_destroy_handler
 from theano.graph.rewriting.basic import GraphRewriter, copy_trace, node_rewriter
-from theano.graph.rewriting.db import register_canonicalize, register_inplace
+from theano.graph.rewriting.db import register_canonicalize, register_inplace, register_specialize
 from theano.scan.op import Buffer, Scan
 
 
@@ -123,7 +126,7 @@ def scan_prune_unused(fgraph, node):
         if k in drop_buf:
             continue
         inner_in.extend(op.inner_inputs[p] for p in op._read_pos[k])
-        buffers.append(Buffer(b.reads, b.writes, b.init, b.label))
+        buffers.append(Buffer(b.reads, b.writes, b.init, b.label, b.keep))
     inner_in.extend(op.inner_inputs[op._n_reads:base])
     inner_in.extend(op.inner_inputs[base + j] for j in range(op.n_nonseq) if j not in drop_ns)
     new_op = Scan(inner_in, inner_out, buffers, n_acc=op.n_acc - len(drop_acc),
@@ -332,3 +335,96 @@ def scan_inline_constants(fgraph, node):
 
 
 register_canonicalize(scan_inline_constants)
+
+
+def _last_rows_needed(fgraph, out, head):
+    """How many of the last rows of the state buffer ``out`` its clients read, when they only
+    read the last rows of the states (``RowSlice{start=head}`` followed by ``x[-k]`` of constant
+    ``k``: ``RowIndex`` or a ``Subtensor`` whose first index is a negative constant); else None."""
+    from theano.scan.rows import RowIndex, RowSlice
+    from theano.tensor.subtensor import Subtensor
+
+    need = 0
+    for client, _ in fgraph.clients.get(out, ()):
+        if client == "output" or not isinstance(client.op, RowSlice) or \
+                client.op.start != head or client.op.stop is not None:
+            return None
+        readers = fgraph.clients.get(client.outputs[0], ())
+        if not readers:
+            return None
+        for reader, _ in readers:
+            if reader == "output":
+                return None
+            if isinstance(reader.op, RowIndex):
+                i = reader.op.i
+            elif isinstance(reader.op, Subtensor) and reader.op.idx_list and \
+                    type(reader.op.idx_list[0]) is int:
+                i = reader.op.idx_list[0]
+            else:
+                return None
+            if i >= 0:
+                return None
+            need = max(need, -i)
+    return need or None
+
+
+@node_rewriter([Scan])
+def scan_save_mem(fgraph, node):
+    """A state whose outer values are only read at their last steps (``theano.reduce``,
+    ``foldl``, ``scan(...)[0][-1]``): the loop keeps only the rows those reads and its taps
+    need, a ring of ``taps + k`` rows, instead of one row per step (Theano 1.0's
+    ``scanOp_save_mem``). The clients read the same values from the shorter output (the kept
+    rows in order, the last one last; with no step, only the initial rows, so an index out of
+    range still raises). Forward loops from 0 without a stop condition only."""
+    from theano.graph.basic import Constant
+    from theano.tensor.type import TensorType
+
+    op = node.op
+    if op.reverse or op.as_while or op.inplace or op.record_untraced:
+        return None
+    t_start = node.inputs[1]
+    if not (isinstance(t_start, Constant) and int(t_start.data) == 0):
+        return None
+    keep = {}
+    for oi, k in enumerate(op.out_buffers):
+        b = op.buffers[k]
+        if b.init != "head" or b.keep or len(b.writes) != 1 or b.span != b.head or \
+                not isinstance(op.elem_types[k], TensorType):
+            continue
+        need = _last_rows_needed(fgraph, node.outputs[oi], b.head)
+        if need is not None:
+            keep[k] = b.head + need
+    if not keep:
+        return None
+    buffers = [Buffer(b.reads, b.writes, b.init, b.label, keep.get(k, 0))
+               for k, b in enumerate(op.buffers)]
+    new_op = Scan(op.inner_inputs, op.inner_outputs, buffers, n_acc=op.n_acc,
+                  n_untraced=op.n_untraced, n_nonseq=op.n_nonseq, reverse=op.reverse,
+                  as_while=op.as_while, truncate_gradient=op.truncate_gradient, mode=op.mode,
+                  name=op.name, record_untraced=op.record_untraced)
+    for attr in ("_fn", "_maker"):          # the same inner graph: compiled once
+        if attr in op.__dict__:
+            new_op.__dict__[attr] = op.__dict__[attr]
+    new_outs = new_op.make_node(*node.inputs).outputs
+    copy_trace(fgraph, node, new_outs)
+    # the values the clients read are replaced (each the same value: DebugMode checks it), not
+    # the shortened outputs themselves
+    kept_out = {op.out_buffers.index(k) for k in keep}
+    replacements = {}
+    for oi, (old, new) in enumerate(zip(node.outputs, new_outs)):
+        if not _has_clients(fgraph, old):
+            continue
+        if oi not in kept_out:
+            replacements[old] = new
+            continue
+        for slicer, _ in fgraph.clients[old]:
+            rows = slicer.op(new)
+            for reader, _ in fgraph.clients[slicer.outputs[0]]:
+                value = reader.op(rows, *reader.inputs[1:])
+                copy_trace(fgraph, reader, [value])
+                replacements[reader.outputs[0]] = value
+    return replacements
+
+
+# a late phase: the loops are final (merged, pruned, products hoisted) and gradients built
+register_specialize(scan_save_mem, "scan", "scanOp_save_mem")
