@@ -1,11 +1,16 @@
 """Indexing rewrites: ``x.shape[i]`` and ``MakeVector(...)[i]`` without building the vector."""
 
+import numpy as np
+
+from theano.graph.basic import Constant
 from theano.graph.rewriting.basic import node_rewriter
-from theano.graph.rewriting.db import register_canonicalize
-from theano.tensor.basic import MakeVector, cast
-from theano.tensor.rewriting.utils import scalar_const
+from theano.graph.rewriting.db import register_canonicalize, register_specialize
+from theano.tensor.basic import MakeVector, cast, constant
 from theano.tensor.reshaping import Shape, shape_i
-from theano.tensor.subtensor import Subtensor
+from theano.tensor.rewriting.utils import elemwise_of, fit_to, is_zeros, scalar_const
+from theano.tensor.subtensor import IncSubtensor, Subtensor
+
+_INT_DTYPES = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
 
 
 def _constant_index(node):
@@ -45,3 +50,167 @@ def local_subtensor_of_vector_build(fgraph, node):
 
 
 register_canonicalize(local_subtensor_of_vector_build, "shape", fast_compile=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# increments and assignments that change nothing, products by zeros
+# --------------------------------------------------------------------------------------------------
+
+
+def _inc_classes():
+    from theano.tensor.subtensor_advanced import AdvancedIncSubtensor, AdvancedIncSubtensor1
+
+    return [IncSubtensor, AdvancedIncSubtensor1, AdvancedIncSubtensor]
+
+
+def _index_dims(node):
+    """[(index variable, dimension of x it indexes)] for the index inputs of an (Advanced)
+    IncSubtensor node that must lie within bounds, or None when the layout is not plain."""
+    from theano.tensor.subtensor_advanced import AdvancedIncSubtensor1
+
+    rest = node.inputs[2:]
+    if isinstance(node.op, AdvancedIncSubtensor1):
+        return [(rest[0], 0)]
+    out, k = [], 0
+    for d, e in enumerate(node.op.idx_list):
+        if isinstance(e, tuple):        # a slice: its bounds never raise
+            k += sum(1 for part in e if part == "?")
+        elif e in ("?", "@"):
+            out.append((rest[k], d))
+            k += 1
+        elif isinstance(e, int) and not isinstance(e, bool):
+            out.append((constant(e, dtype="int64"), d))
+        else:
+            return None
+    return out
+
+
+def _unchanged_x(node):
+    """``x`` of an increment/assignment node that leaves x as it is, behind an Assert that keeps the
+    errors the node would raise: an index out of bounds, a value that does not broadcast to the
+    indexed part."""
+    from theano.tensor import math as tm
+    from theano.tensor.assertions import Assert
+    from theano.tensor.subtensor_advanced import AdvancedSubtensor1
+
+    x, y, *rest = node.inputs
+    dims = _index_dims(node)
+    if dims is None:
+        return None
+    conds = []
+    for v, d in dims:
+        if v.dtype == "bool" or v.dtype not in _INT_DTYPES:
+            return None
+        n = shape_i(x, d)
+        conds.append(tm.all(tm.lt(v, n)))
+        conds.append(tm.all(tm.ge(v, -n)))
+    read_op = AdvancedSubtensor1() if isinstance(node.op, _inc_classes()[1]) else node.op._read_op(node.op.idx_list)
+    part = read_op(x, *rest)
+    if y.ndim > part.ndim:
+        return None
+    lead = part.ndim - y.ndim
+    for d in range(y.ndim):
+        if y.broadcastable[d]:
+            continue
+        ys, ps = y.shape[d], part.shape[lead + d]
+        conds.append(tm.or_(tm.eq(ys, ps), tm.eq(ys, 1)))
+    conds = [c for c in conds if scalar_const(c) is None or not bool(scalar_const(c))]
+    if not conds:
+        return x
+    return Assert("inc_subtensor: index out of bounds or shapes do not match")(x, *conds)
+
+
+@node_rewriter(_inc_classes())
+def local_incsubtensor_of_zeros(fgraph, node):
+    """``inc_subtensor(x[idx], zeros)`` -> x (the index and shape checks stay, as an Assert)."""
+    if node.op.set_instead_of_inc or type(node.op) not in _inc_classes():
+        return None
+    if not is_zeros(node.inputs[1]):
+        return None
+    new = _unchanged_x(node)
+    return None if new is None else [new]
+
+
+def _constant_fill_value(v):
+    """The single value every element of ``v`` has by construction (a constant, ``fill(t, c)``,
+    ``alloc(c, ...)``), else None."""
+    from theano.tensor.allocation import Alloc
+    from theano.scalar import basic as ts
+
+    c = scalar_const(v)
+    if c is None and isinstance(v, Constant):
+        data = np.asarray(v.data)
+        if 0 < data.size <= 10000 and np.all(data == data.reshape(-1)[0]):
+            c = data.reshape(-1)[0]
+    if c is not None:
+        return c
+    fill_node = elemwise_of(v, ts.Second)
+    if fill_node is not None:
+        return scalar_const(fill_node.inputs[1])
+    if v.owner is not None and isinstance(v.owner.op, Alloc):
+        return scalar_const(v.owner.inputs[0])
+    return None
+
+
+@node_rewriter(_inc_classes())
+def local_setsubtensor_of_constants(fgraph, node):
+    """``set_subtensor(x[idx], c)`` -> x when every element of x is already the constant c (the
+    index and shape checks stay, as an Assert)."""
+    if not node.op.set_instead_of_inc or type(node.op) not in _inc_classes():
+        return None
+    cx = _constant_fill_value(node.inputs[0])
+    if cx is None:
+        return None
+    cy = _constant_fill_value(node.inputs[1])
+    if cy is None or np.isnan(cx) or not np.asarray(cx == cy).all():
+        return None
+    if np.asarray(cx, dtype=node.inputs[0].dtype) != np.asarray(cy).astype(node.inputs[0].dtype):
+        return None
+    new = _unchanged_x(node)
+    return None if new is None else [new]
+
+
+@node_rewriter([IncSubtensor])
+def local_incsubtensor_of_zeros_to_setsubtensor(fgraph, node):
+    """``inc_subtensor(zeros[idx], y)`` -> ``set_subtensor(zeros[idx], y)`` (basic indexing only,
+    where no element is indexed twice): no read of the zeros."""
+    if node.op.set_instead_of_inc or type(node.op) is not IncSubtensor:
+        return None
+    if not is_zeros(node.inputs[0]):
+        return None
+    return [IncSubtensor(node.op.idx_list, inplace=node.op.inplace, set_instead_of_inc=True)(
+        *node.inputs)]
+
+
+def _dot_class():
+    from theano.tensor.math import Dot
+
+    return Dot
+
+
+@node_rewriter([_dot_class()])
+def local_0_dot_x(fgraph, node):
+    """``dot(zeros, y)`` and ``dot(x, zeros)`` -> zeros of the product's shape; the check that the
+    inner dimensions match stays (an Assert). Like ``x * 0`` -> 0, an inf or nan in the other
+    operand no longer reaches the result."""
+    from theano.tensor import math as tm
+    from theano.tensor.allocation import alloc
+    from theano.tensor.assertions import Assert
+
+    x, y = node.inputs
+    if not (is_zeros(x) or is_zeros(y)):
+        return None
+    out = node.outputs[0]
+    if x.ndim not in (1, 2) or y.ndim not in (1, 2):
+        return None
+    shape = ([shape_i(x, 0)] if x.ndim == 2 else []) + ([shape_i(y, 1)] if y.ndim == 2 else [])
+    zeros = alloc(constant(0, dtype=out.dtype), *shape)
+    kx, ky = shape_i(x, x.ndim - 1), shape_i(y, 0)
+    zeros = Assert("dot: inner dimensions do not match")(zeros, tm.eq(kx, ky))
+    return [fit_to(zeros, out)]
+
+
+register_canonicalize(local_incsubtensor_of_zeros, "algebra")
+register_canonicalize(local_setsubtensor_of_constants, "algebra")
+register_canonicalize(local_0_dot_x, "algebra")
+register_specialize(local_incsubtensor_of_zeros_to_setsubtensor, "algebra")
