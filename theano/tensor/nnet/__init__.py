@@ -18,7 +18,8 @@ from theano.tensor.nnet.bn import (batch_normalization, batch_normalization_test
                                    batch_normalization_train)
 from theano.tensor.nnet.sigm import (ScalarSigmoid, ScalarSoftplus, scalar_sigmoid,
                                      scalar_softplus, sigmoid_inplace, softplus_inplace)
-from theano.tensor.nnet import abstract_conv, bn, conv, neighbours, nnet, sigm  # noqa: F401
+from theano.tensor.nnet.abstract_conv import separable_conv2d, separable_conv3d
+from theano.tensor.nnet import abstract_conv, bn, conv, conv3d2d, neighbours, nnet, sigm  # noqa: F401
 
 __all__ = list(_nnet_all) + ["conv2d", "conv2d_grad_wrt_inputs", "conv2d_grad_wrt_weights",
                              "conv2d_transpose", "Conv2d", "Conv2dGradInputs", "Conv2dGradWeights",
@@ -28,4 +29,5 @@ __all__ = list(_nnet_all) + ["conv2d", "conv2d_grad_wrt_inputs", "conv2d_grad_wr
                              "Prepend_scalar_constant_to_each_row", "Prepend_scalar_to_each_row",
                              "prepend_0_to_each_row", "prepend_1_to_each_row",
                              "prepend_scalar_to_each_row", "sigmoid_inplace", "softplus_inplace",
-                             "ScalarSigmoid", "ScalarSoftplus", "scalar_sigmoid", "scalar_softplus"]
+                             "ScalarSigmoid", "ScalarSoftplus", "scalar_sigmoid", "scalar_softplus",
+                             "separable_conv2d", "separable_conv3d"]
