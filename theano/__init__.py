@@ -31,6 +31,7 @@ import theano as theano  # binds `theano` here, so `from theano import *` export
 from theano.compile import (DebugMode as DebugMode, Function as Function, In as In, Mode,
                             Out as Out, ProfileStats as ProfileStats,
                             SharedVariable as SharedVariable, function as function,
+                            function_dump as function_dump,
                             get_mode as get_mode, shared as shared)
 from theano.compile.function import UnusedInputError as UnusedInputError
 from theano.compile.builders import OpFromGraph as OpFromGraph

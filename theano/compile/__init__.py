@@ -2,7 +2,8 @@
 
 from theano.configdefaults import config  # noqa: F401  (``from theano.compile import config``, as in Theano)
 
-from theano.compile.function import Function, FunctionMaker, UnusedInputError, function
+from theano.compile.function import (Function, FunctionMaker, UnusedInputError, function,
+                                     function_dump)
 from theano.compile import variable_eval  # noqa: F401  (installs Variable.eval)
 from theano.compile.io import In, Out, SymbolicInput, SymbolicOutput
 from theano.compile.io import Param as Param  # Theano 1.0's deprecated In
@@ -17,7 +18,7 @@ from theano.compile.pfunc import rebuild_collect_shared
 from theano.compile.builders import OpFromGraph
 from theano.compile.sharedvalue import SharedVariable, shared, shared_constructor
 
-__all__ = ["function", "Function", "FunctionMaker", "In", "Out", "Mode", "DebugMode", "get_mode",
+__all__ = ["function", "function_dump", "Function", "FunctionMaker", "In", "Out", "Mode", "DebugMode", "get_mode",
            "get_default_mode", "shared", "SharedVariable", "shared_constructor", "ProfileStats",
            "UnusedInputError", "SymbolicInput", "SymbolicOutput", "FAST_RUN", "FAST_COMPILE",
            "predefined_modes", "as_op", "FromFunctionOp", "MonitorMode", "pfunc",

@@ -906,3 +906,45 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_defa
                           allow_input_downcast=allow_input_downcast, profile=profile,
                           on_unused_input=on_unused_input, trust_input=trust_input)
     return maker.create()
+
+
+def function_dump(filename, inputs, outputs=None, mode=None, updates=None, givens=None,
+                  no_default_updates=False, accept_inplace=False, name=None, rebuild_strict=True,
+                  allow_input_downcast=None, profile=None, on_unused_input=None,
+                  extra_tag_to_remove=None):
+    """Pickle the arguments of a ``theano.function`` call into ``filename`` instead of compiling:
+    a reproducible case for a compilation problem, graph, shared variables and their values
+    included (``set_value`` them to zeros first to leave the values out). Reproduce it with
+    ``theano.function(**pickle.load(open(filename, "rb")))``. ``extra_tag_to_remove``: names of
+    ``tag`` attributes to drop from every variable of the graph before pickling (values that do
+    not pickle); the variables' ``tag.trace`` stays."""
+    import pickle
+
+    from theano.graph.basic import Variable, ancestors
+
+    args = dict(inputs=inputs, outputs=outputs, mode=mode, updates=updates, givens=givens,
+                no_default_updates=no_default_updates, accept_inplace=accept_inplace, name=name,
+                rebuild_strict=rebuild_strict, allow_input_downcast=allow_input_downcast,
+                profile=profile, on_unused_input=on_unused_input)
+    if extra_tag_to_remove:
+        roots = []
+        for part in (inputs, outputs, updates, givens):
+            if part is None:
+                continue
+            if isinstance(part, dict):
+                part = list(part.items())
+            stack = list(part) if isinstance(part, (list, tuple)) else [part]
+            while stack:
+                item = stack.pop()
+                if isinstance(item, (list, tuple)):
+                    stack.extend(item)
+                elif isinstance(item, Variable):
+                    roots.append(item)
+                elif hasattr(item, "variable"):     # In / Out
+                    roots.append(item.variable)
+        for v in ancestors(roots):
+            for tag in extra_tag_to_remove:
+                if hasattr(v.tag, tag):
+                    delattr(v.tag, tag)
+    with open(filename, "wb") as f:
+        pickle.dump(args, f, protocol=pickle.HIGHEST_PROTOCOL)
