@@ -42,17 +42,20 @@ def test_sandbox_has_no_cuda():
         importlib.import_module("theano.sandbox.cuda")
 
 
-def test_inplace_names_map_to_the_ordinary_ops():
+def test_inplace_names_are_the_in_place_forms_of_the_ops():
     from theano.tensor import inplace
 
-    assert inplace.exp_inplace is T.exp
-    assert inplace.sigmoid_inplace is T.sigmoid
-    assert inplace.add_inplace is T.add
+    assert inplace.exp_inplace.scalar_op == T.exp.scalar_op
+    assert inplace.sigmoid_inplace.scalar_op == T.sigmoid.scalar_op
+    assert inplace.add_inplace.destroy_map == {0: [0]}
     x = T.dvector("x")
-    f = theano.function([x], inplace.neg_inplace(inplace.sqr_inplace(x)))
+    out = inplace.neg_inplace(inplace.sqr_inplace(x))
     xv = np.array([1.0, -2.0])
-    np.testing.assert_array_equal(f(xv), -(xv ** 2))
-    np.testing.assert_array_equal(xv, [1.0, -2.0])      # the argument is not overwritten
+    with pytest.raises(TypeError, match="inplace"):      # as in Theano 1.0
+        theano.function([x], out)
+    f = theano.function([x], out, accept_inplace=True)
+    np.testing.assert_array_equal(f(xv), [-1.0, -4.0])
+    np.testing.assert_array_equal(xv, [-1.0, -4.0])      # the argument was given up
     assert "exp_inplace" in inplace.__all__
 
 

@@ -9,6 +9,8 @@ arguments to a thunk (``docs/architecture.md``, "From theano.function() to a res
    and the explicit updates, the input updates and the shared variables' default updates collected;
 4. ``_check``: unused inputs, undefined gradients and missing inputs;
 5. ``_build_graph``: the FunctionGraph (explicit inputs, then shared variables) and its update mapping;
+   in-place ops the user put in the graph are refused, or with ``accept_inplace`` checked and
+   made safe (``theano.compile.inplace``; ``destroyed_inputs``: the arguments a call may overwrite);
 6. ``_rewrite``: the mode's optimizer;
 7. ``_link``: the mode's backend makes the thunk; then ``_plan_copies`` decides, once, which outputs
    and updates a call must copy.
@@ -19,6 +21,8 @@ arguments to a thunk (``docs/architecture.md``, "From theano.function() to a res
 import time
 import warnings
 
+from theano.compile.inplace import InputsDestroyHandler, allow_explicit_inplace
+from theano.compile.inplace import repair as repair_inplace
 from theano.compile.io import In, Out
 from theano.compile.mode import get_mode
 from theano.compile.pfunc import normalize_pairs, rebuild_collect_shared
@@ -103,7 +107,7 @@ class FunctionMaker:
         t0 = time.perf_counter()
         self.build_args = dict(inputs=inputs, outputs=outputs, mode=mode, updates=updates,
                                givens=givens, no_default_updates=no_default_updates,
-                               name=name, rebuild_strict=rebuild_strict,
+                               accept_inplace=accept_inplace, name=name, rebuild_strict=rebuild_strict,
                                allow_input_downcast=allow_input_downcast,
                                on_unused_input=on_unused_input, trust_input=trust_input)
         self.mode = get_mode(mode)
@@ -119,8 +123,11 @@ class FunctionMaker:
                                                     rebuild_strict, no_default_updates)
         self._check(out_vars, upd_exprs, on_unused_input)
         self._build_graph(out_vars, upd_exprs)
+        self.destroyed_inputs = allow_explicit_inplace(self.fgraph, len(self.inputs), accept_inplace)
         t1 = time.perf_counter()
         self._rewrite()
+        if self.destroyed_inputs or self.fgraph.get_feature(InputsDestroyHandler) is not None:
+            repair_inplace(self.fgraph)
         t2 = time.perf_counter()
         self._link(profile)
         self._record_times(t0, t1, t2, time.perf_counter())

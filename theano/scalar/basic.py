@@ -379,6 +379,41 @@ def _sqr(x):
     return np.multiply(x, x)
 
 
+class TransferType(ScalarOp):
+    """``op`` computed as usual (in the dtype its own rule gives), the result then cast to the
+    dtype of input ``index``: Theano 1.0's ``transfer_type(index)`` output rule, which the ops of
+    ``theano.tensor.inplace`` use so that their result fits the input they overwrite
+    (``add_inplace`` of an int matrix and a float matrix truncates the float sums to ints)."""
+
+    __props__ = ("op", "index")
+
+    def __init__(self, op, index=0):
+        if isinstance(op, TransferType):
+            op = op.op
+        self.op = op
+        self.index = int(index)
+        self.nin = op.nin
+        self.nout = op.nout
+        super().__init__(op.name)
+
+    def output_dtypes(self, *dtypes):
+        natural = self.op.output_dtypes(*dtypes)    # the op's own checks (complex inputs, ...)
+        return (dtypes[self.index],) * len(natural)
+
+    def impl(self, *arrays, out_dtypes=None):
+        arrays = [np.asarray(a) for a in arrays]
+        natural = self.op.output_dtypes(*[str(a.dtype) for a in arrays])
+        result = self.op.impl(*arrays, out_dtypes=natural)
+        if out_dtypes is None:
+            return result
+        if self.nout == 1:
+            return np.asarray(result).astype(out_dtypes[0], copy=False)
+        return tuple(np.asarray(r).astype(d, copy=False) for r, d in zip(result, out_dtypes))
+
+    def grad(self, inputs, output_grads):
+        return self.op.grad(inputs, output_grads)
+
+
 # ---- unary ops ------------------------------------------------------------------------------
 exp = _make_unary("exp", np.exp, lambda x, gz: gz * exp(x))
 exp2 = _make_unary("exp2", np.exp2, lambda x, gz: gz * exp2(x) * np.log(2.0))
@@ -401,8 +436,7 @@ arcsinh = _make_unary("arcsinh", np.arcsinh, lambda x, gz: gz / sqrt(sqr(x) + 1)
 arccosh = _make_unary("arccosh", np.arccosh, lambda x, gz: gz / sqrt(sqr(x) - 1))
 arctanh = _make_unary("arctanh", np.arctanh, lambda x, gz: gz / (1 - sqr(x)))
 erf = _make_unary("erf", _erf,
-                  lambda x, gz: gz * (2.0 / np.sqrt(np.pi)) * exp(-sqr(x)),
-    rule=rule_float_no_complex)
+                  lambda x, gz: gz * (2.0 / np.sqrt(np.pi)) * exp(-sqr(x)))   # complex too
 erfc = _make_unary("erfc", _erfc,
                    lambda x, gz: -gz * (2.0 / np.sqrt(np.pi)) * exp(-sqr(x)),
     rule=rule_float_no_complex)
