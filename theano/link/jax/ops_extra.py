@@ -20,6 +20,7 @@ import numpy as np
 HOST_OPS = {
     "PrintOp": "prints from Python each time the node runs",
     "FromFunctionOp": "as_op: an arbitrary Python function of NumPy arrays",
+    "ConnectionistTemporalClassification": "nnet.ctc: the loss's dynamic programme in NumPy",
 }
 
 from theano.link.jax.dispatch import (

@@ -19,7 +19,7 @@ from theano.tensor.nnet.bn import (batch_normalization, batch_normalization_test
 from theano.tensor.nnet.sigm import (ScalarSigmoid, ScalarSoftplus, scalar_sigmoid,
                                      scalar_softplus, sigmoid_inplace, softplus_inplace)
 from theano.tensor.nnet.abstract_conv import separable_conv2d, separable_conv3d
-from theano.tensor.nnet import abstract_conv, bn, conv, conv3d2d, neighbours, nnet, sigm  # noqa: F401
+from theano.tensor.nnet import abstract_conv, bn, conv, conv3d2d, ctc, neighbours, nnet, sigm  # noqa: F401
 
 __all__ = list(_nnet_all) + ["conv2d", "conv2d_grad_wrt_inputs", "conv2d_grad_wrt_weights",
                              "conv2d_transpose", "Conv2d", "Conv2dGradInputs", "Conv2dGradWeights",
