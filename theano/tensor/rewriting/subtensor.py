@@ -214,3 +214,72 @@ register_canonicalize(local_incsubtensor_of_zeros, "algebra")
 register_canonicalize(local_setsubtensor_of_constants, "algebra")
 register_canonicalize(local_0_dot_x, "algebra")
 register_specialize(local_incsubtensor_of_zeros_to_setsubtensor, "algebra")
+
+
+# --------------------------------------------------------------------------------------------------
+# indexing moved before elementwise work: only the elements read are computed
+# --------------------------------------------------------------------------------------------------
+
+
+def _drops_dim(entry):
+    """True for an idx_list entry that is a scalar index (removes its dimension)."""
+    return entry == "?" or (isinstance(entry, int) and not isinstance(entry, bool))
+
+
+@node_rewriter([Subtensor])
+def local_subtensor_lift(fgraph, node):
+    """``f(x, y, s)[idx]`` -> ``f(x[idx], y[idx], s')`` for an Elemwise f whose result is read only
+    through this indexing: the elementwise work is done for the elements read only. Inputs that
+    have the result's broadcastable pattern are indexed the same way; inputs broadcastable in every
+    dimension (scalars) lose the dimensions a scalar index removes. When several inputs are
+    indexed, the check that their lengths match in the indexed dimensions stays (an Assert)."""
+    from theano.tensor import math as tm
+    from theano.tensor.assertions import Assert
+    from theano.tensor.elemwise import DimShuffle, Elemwise
+
+    x = node.inputs[0]
+    ew = x.owner
+    if ew is None or not isinstance(ew.op, Elemwise) or ew.op.inplace_pattern or len(ew.outputs) != 1:
+        return None
+    if fgraph is None or len(fgraph.clients.get(x, ())) != 1 or x in fgraph.outputs:
+        return None
+    entries = list(node.op.idx_list) + [(None, None, None)] * (x.ndim - len(node.op.idx_list))
+    if len(entries) != x.ndim:
+        return None
+    kept = [d for d, e in enumerate(entries) if not _drops_dim(e)]
+    indexed, scalars = [], []
+    for k, inp in enumerate(ew.inputs):
+        if inp.broadcastable == x.broadcastable:
+            indexed.append(k)
+        elif inp.ndim == x.ndim and all(inp.broadcastable):
+            scalars.append(k)
+        else:
+            return None
+    if not indexed:
+        return None
+    new_inputs = list(ew.inputs)
+    for k in indexed:
+        new_inputs[k] = node.op(ew.inputs[k], *node.inputs[1:])
+    for k in scalars:
+        inp = ew.inputs[k]
+        new_inputs[k] = DimShuffle(inp.broadcastable, kept)(inp) if len(kept) != inp.ndim else inp
+    if len(indexed) > 1:
+        # the lengths the lifted indexing no longer sees must still agree
+        first = ew.inputs[indexed[0]]
+        conds = []
+        for d, e in enumerate(entries):
+            if e == (None, None, None) or x.broadcastable[d]:
+                continue
+            for k in indexed[1:]:
+                other = ew.inputs[k]
+                if other is not first:
+                    conds.append(tm.eq(shape_i(first, d), shape_i(other, d)))
+        if conds:
+            k0 = indexed[0]
+            new_inputs[k0] = Assert("elemwise: input shapes do not match")(new_inputs[k0], *conds)
+    out = ew.op(*new_inputs)
+    return [fit_to(out, node.outputs[0])]
+
+
+register_canonicalize(local_subtensor_lift, "algebra")
+register_specialize(local_subtensor_lift, name="local_subtensor_lift_specialize")
