@@ -114,7 +114,14 @@ def arange(start, stop=None, step=1, dtype=None):
             dtype = "uint64"
     elif dtype == "floatX":
         dtype = config.floatX
-    return ARange(dtype)(start, stop, step)
+    dtype = str(np.dtype(dtype))
+    op = _arange_ops.get(dtype)
+    if op is None:     # one op per dtype, as in Theano 1.0 (``arange(...).owner.op is`` holds)
+        op = _arange_ops[dtype] = ARange(dtype)
+    return op(start, stop, step)
+
+
+_arange_ops = {}
 
 
 # -------------------------------------------------------------------------------------------------

@@ -435,9 +435,9 @@ def unbroadcast(x, *axes):
 second = Elemwise(ts.second, name=None)
 
 
-def fill(model, value):
-    """``value`` broadcast to the shape of ``model``."""
-    return second(model, value)
+# ``fill(model, value)``: ``value`` broadcast to the shape of ``model``; the op ``second`` itself,
+# as in Theano 1.0 (``g.owner.op == fill`` identifies a gradient's zeros)
+fill = second
 
 
 def zeros_like(model, dtype=None, opt=False):

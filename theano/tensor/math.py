@@ -515,9 +515,14 @@ class MaxAndArgmax(_AxesOp):
 def max_and_argmax(a, axis=None, keepdims=False):
     """``[max(a, axis), argmax(a, axis)]`` computed by one MaxAndArgmax op."""
     a = as_tensor_variable(a)
-    m, i = MaxAndArgmax(_normalize_axis(axis, a.ndim))(a)
+    if isinstance(axis, (list, tuple)) and a.ndim:
+        # a repeated axis counts once here (Theano 1.0; sum and NumPy refuse one)
+        axes = tuple(sorted({d for ax in axis for d in _normalize_axis(ax, a.ndim)}))
+    else:
+        axes = _normalize_axis(axis, a.ndim)
+    m, i = MaxAndArgmax(axes)(a)
     if keepdims:
-        m, i = _keep_dims(a, m, axis), _keep_dims(a, i, axis)
+        m, i = _keep_dims(a, m, axes), _keep_dims(a, i, axes)
     return [m, i]
 
 

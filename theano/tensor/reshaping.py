@@ -346,7 +346,8 @@ class SpecifyShape(Op):
         except ValueError:
             n = None
         if n is not None and n != x.ndim:
-            raise ValueError(f"specify_shape: {n} entries given for a {x.ndim}-d tensor")
+            # AssertionError, as when the shapes disagree at run time (Theano 1.0 raised it here too)
+            raise AssertionError(f"specify_shape: {n} entries given for a {x.ndim}-d tensor")
         return Apply(self, [x, shape], [x.type()])
 
     def perform(self, node, inputs, output_storage):

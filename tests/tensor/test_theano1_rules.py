@@ -1,0 +1,79 @@
+"""Small Theano 1.0 rules of theano.tensor: fill is the op second, one ARange op per dtype,
+max_and_argmax with a repeated axis, specify_shape's AssertionError. Values against NumPy."""
+
+import numpy as np
+import pytest
+
+import theano
+import theano.tensor as T
+
+MODES = ["FAST_COMPILE", None]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_fill_is_second_and_disconnected_gradients_are_fills(mode):
+    assert T.fill is T.second
+    x, y = T.dscalar("x"), T.dvector("y")
+    g = theano.grad(x * 2, y, disconnected_inputs="ignore")
+    assert g.owner.op == T.fill
+    f = theano.function([y], [g, T.fill(y, 3.5)], mode=mode)
+    for n in (2, 5, 2):
+        gv, fv = f(np.arange(n, dtype="float64"))
+        np.testing.assert_array_equal(gv, np.zeros(n))
+        np.testing.assert_array_equal(fv, np.full(n, 3.5))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_arange_reuses_one_op_per_dtype(mode):
+    start, stop, step = T.iscalars("start", "stop", "step")
+    a = T.arange(start, stop, step)
+    b = T.arange(start, stop, step, dtype=a.dtype)
+    c = T.arange(start, stop, 2.0, dtype=np.dtype(a.dtype))
+    d = T.arange(start, stop, 2.0)
+    assert a.owner.op is b.owner.op is c.owner.op
+    assert d.owner.op is not a.owner.op and d.dtype == "float64"
+    f = theano.function([start, stop, step], [a, d], mode=mode)
+    for args in [(0, 7, 2), (-3, 4, 1), (5, -1, -2)]:
+        ra, rd = f(*args)
+        np.testing.assert_array_equal(ra, np.arange(*args))
+        np.testing.assert_array_equal(rd, np.arange(args[0], args[1], 2.0))
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("dtype", ["float64", "int32"])
+def test_max_and_argmax_repeated_axis_counts_once(mode, dtype):
+    x = T.tensor4(dtype=dtype)
+    outs = []
+    for axis, np_axis in [([0, 0], 0), ([1, -3], 1), ([2, 0, 2], (0, 2))]:
+        m, i = T.max_and_argmax(x, axis=axis)
+        outs += [m, i, T.max_and_argmax(x, axis=axis, keepdims=True)[0]]
+    f = theano.function([x], outs, mode=mode)
+    rng = np.random.default_rng(4)
+    for shape in [(2, 3, 4, 5), (3, 1, 2, 2), (2, 3, 4, 5)]:
+        v = (rng.standard_normal(shape) * 100).astype(dtype)
+        r = f(v)
+        for k, np_axis in enumerate([0, 1, (0, 2)]):
+            np.testing.assert_array_equal(r[3 * k], v.max(axis=np_axis))
+            np.testing.assert_array_equal(r[3 * k + 2], v.max(axis=np_axis, keepdims=True))
+            if isinstance(np_axis, int):
+                np.testing.assert_array_equal(r[3 * k + 1], v.argmax(axis=np_axis))
+            else:   # the argmax over the flattened reduced axes (moved last, in order)
+                moved = np.moveaxis(v, np_axis, (-2, -1)).reshape(v.shape[1], v.shape[3], -1)
+                np.testing.assert_array_equal(r[3 * k + 1], moved.argmax(-1))
+    with pytest.raises(ValueError, match="repeated"):     # sum keeps NumPy's rule
+        T.sum(x, axis=(0, 0))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_specify_shape_wrong_length_is_an_assertion_error(mode):
+    x, s = T.dmatrix("x"), T.ivector("s")
+    for bad in ([], [2], [2, 3, 4]):
+        with pytest.raises(AssertionError):
+            T.specify_shape(x, bad)
+    f = theano.function([x, s], T.specify_shape(x, s) * 2, mode=mode)
+    v = np.ones((2, 3))
+    for _ in range(3):
+        np.testing.assert_array_equal(f(v, [2, 3]), 2 * v)
+        for bad in ([], [3, 2], [2, 3, 1]):
+            with pytest.raises(AssertionError):
+                f(v, bad)
