@@ -283,3 +283,123 @@ def local_subtensor_lift(fgraph, node):
 
 register_canonicalize(local_subtensor_lift, "algebra")
 register_specialize(local_subtensor_lift, name="local_subtensor_lift_specialize")
+
+
+# --------------------------------------------------------------------------------------------------
+# x[a][b] -> x[c]: one view instead of two
+# --------------------------------------------------------------------------------------------------
+
+_FULL = slice(None, None, None)
+
+
+def _as_const_int(v):
+    if v is None or isinstance(v, (int, np.integer)):
+        return v
+    c = scalar_const(v)
+    return None if c is None else int(c)
+
+
+def _is_full(sl):
+    return isinstance(sl, slice) and sl.start is None and sl.stop is None and sl.step is None
+
+
+def _static_compose(s1, s2):
+    """``x[s1][s2]`` as one index when every bound is a known constant, the starts and stops
+    non-negative and the steps positive (no length needed); else None."""
+    parts1 = [_as_const_int(p) for p in (s1.start, s1.stop, s1.step)]
+    if any(p is None and q is not None for p, q in zip(parts1, (s1.start, s1.stop, s1.step))):
+        return None
+    a1, e1, c1 = parts1
+    a1, c1 = a1 or 0, c1 or 1
+    if a1 < 0 or c1 <= 0 or (e1 is not None and e1 < 0):
+        return None
+    if isinstance(s2, slice):
+        parts2 = [_as_const_int(p) for p in (s2.start, s2.stop, s2.step)]
+        if any(p is None and q is not None for p, q in zip(parts2, (s2.start, s2.stop, s2.step))):
+            return None
+        a2, e2, c2 = parts2
+        a2, c2 = a2 or 0, c2 or 1
+        if a2 < 0 or c2 <= 0 or (e2 is not None and e2 < 0):
+            return None
+        stops = [s for s in (e1, None if e2 is None else a1 + e2 * c1) if s is not None]
+        stop = min(stops) if stops else None
+        return slice(a1 + a2 * c1, stop, c1 * c2 if c1 * c2 != 1 else None)
+    i = _as_const_int(s2)
+    if i is None or i < 0 or e1 is not None:
+        return None
+    return a1 + i * c1
+
+
+def _affine(sl, n):
+    """(base, stride, length) with ``range(n)[sl]`` = base + stride * k for k < length."""
+    from theano.tensor import math as tm
+    from theano.tensor.subtensor import get_canonical_form_slice
+
+    if _is_full(sl):
+        return constant(0, dtype="int64"), constant(1, dtype="int64"), n
+    canon, direction = get_canonical_form_slice(sl, n)
+    start, stop, step = canon.start, canon.stop, canon.step
+    length = (stop - start + step - 1) // step
+    base = tm.switch(tm.eq(direction, 1), start, start + (length - 1) * step)
+    return base, direction * step, length
+
+
+def _general_compose(s1, s2, n):
+    from theano.tensor import math as tm
+
+    b1, k1, l1 = _affine(s1, n)
+    if isinstance(s2, slice):
+        b2, k2, l2 = _affine(s2, l1)
+        base, stride = b1 + b2 * k1, k1 * k2
+        stop = base + l2 * stride
+        # a negative step whose next element would be before 0: run to the start (not from the end)
+        stop = tm.switch(tm.and_(tm.lt(stride, 0), tm.lt(stop, 0)), -n - 1, stop)
+        empty = tm.eq(l2, 0)
+        zero = constant(0, dtype="int64")
+        return slice(tm.switch(empty, zero, base), tm.switch(empty, zero, stop), stride)
+    i = cast(s2, "int64")
+    i = tm.switch(tm.lt(i, 0), i + l1, i)
+    inside = tm.and_(tm.ge(i, 0), tm.lt(i, l1))
+    # out of the first view's bounds: an index out of x's bounds, so x[...] raises IndexError
+    return tm.switch(inside, b1 + i * k1, n)
+
+
+@node_rewriter([Subtensor])
+def local_subtensor_merge(fgraph, node):
+    """``x[s1][s2]`` -> ``x[s]`` for basic indexing: one view. Slices compose into a slice, a slice
+    then an index into an index; an index outside the first view still raises IndexError (it is
+    sent outside x). Constant bounds compose statically; others through the symbolic lengths."""
+    from theano.tensor.subtensor import get_idx_list
+
+    u = node.inputs[0]
+    if u.owner is None or type(u.owner.op) is not Subtensor or type(node.op) is not Subtensor:
+        return None
+    x = u.owner.inputs[0]
+    inner = get_idx_list(u.owner.inputs[1:], u.owner.op.idx_list)
+    outer = get_idx_list(node.inputs[1:], node.op.idx_list)
+    if any(e is None for e in inner + outer):
+        return None
+    inner = inner + [_FULL] * (x.ndim - len(inner))
+    outer = outer + [_FULL] * (u.ndim - len(outer))
+    merged, j = [], 0
+    for d, s1 in enumerate(inner):
+        if not isinstance(s1, slice):
+            merged.append(s1)
+            continue
+        s2 = outer[j]
+        j += 1
+        if _is_full(s2):
+            merged.append(s1)
+        elif _is_full(s1):
+            merged.append(s2)
+        else:
+            static = _static_compose(s1, s2)
+            merged.append(static if static is not None else _general_compose(s1, s2, shape_i(x, d)))
+    while merged and _is_full(merged[-1]):
+        merged.pop()
+    out = x[tuple(merged)] if merged else x
+    return [fit_to(out, node.outputs[0])]
+
+
+register_canonicalize(local_subtensor_merge, "algebra")
+register_specialize(local_subtensor_merge, name="local_subtensor_merge_specialize")
