@@ -530,7 +530,7 @@ class Scan(Op):
             add("            break")
         for k, b in enumerate(self.buffers):
             if b.keep:      # the kept rows in order, the last written one last
-                add(f"    if n > 0:")
+                add("    if n > 0:")
                 add(f"        b{k}[...] = _roll(b{k}, -((t0 + n + {max(b.writes)}) % {b.keep}), 0)")
         add(f"    return done, [{''.join(f'u{j}, ' for j in range(n_un))}]")
         glb = {"_ndarray": np.ndarray, "_alloc": _alloc_buffer, "_check_row": _check_row,

@@ -15,8 +15,8 @@ length); a rewrite drops that part when nothing reads it. A label that the frame
 import numpy as np
 
 from theano.graph.basic import Apply
+from theano.graph.null_type import disconnected_type, grad_not_implemented
 from theano.graph.op import Op
-from theano.gradient import disconnected_type, grad_not_implemented
 from theano.tensor.basic import as_tensor_variable
 from theano.tensor.type import TensorType
 
