@@ -77,3 +77,30 @@ def test_specify_shape_wrong_length_is_an_assertion_error(mode):
         for bad in ([], [3, 2], [2, 3, 1]):
             with pytest.raises(AssertionError):
                 f(v, bad)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("dtype", ["float64", "int32"])
+def test_join_view_returns_the_only_nonempty_tensor(mode, dtype):
+    from theano.tensor.joining import Join
+
+    s = T.lscalar("s")
+    x = T.vector("x", dtype=dtype)
+    z = T.zeros((s,), dtype=dtype)
+    c = Join(view=0)(0, x, z, z)
+    assert c.owner.op.view_map == {0: [0]}
+    lent = theano.function([theano.In(x, borrow=True), s], theano.Out(c, borrow=True), mode=mode)
+    kept = theano.function([x, s], [c, T.exp(c) * 2], mode=mode)
+    for n in (3, 5, 3):
+        data = np.arange(n).astype(dtype)
+        assert lent(data, 0) is data                 # a view: the array itself
+        for k in (0, 2):
+            expected = np.concatenate([data, np.zeros(2 * k, dtype=dtype)])
+            np.testing.assert_array_equal(lent(data, k), expected)
+            r, e = kept(data, k)
+            np.testing.assert_array_equal(r, expected)
+            assert not np.shares_memory(r, data)     # an argument not lent is never returned
+            np.testing.assert_allclose(e, np.exp(expected) * 2, rtol=1e-6)
+        np.testing.assert_array_equal(data, np.arange(n).astype(dtype))
+    with pytest.raises(ValueError):
+        Join(view=3)(0, x, z, z)

@@ -44,15 +44,24 @@ class Join(Op):
     ``Join()`` without an axis is Theano 1.0's calling form: ``Join()(axis, *tensors)``, the axis
     first (an int or a scalar; a constant gives a Join node with that axis, a symbolic one a
     JoinDynamic node).
+
+    ``view=k`` (Theano 1.0): when every tensor but the k-th is empty along the axis, the output
+    is the k-th tensor itself, not a copy (``view_map``); otherwise a concatenation as usual.
     """
 
-    __props__ = ("axis",)
+    __props__ = ("axis", "view")
 
-    def __init__(self, axis=None):
+    def __init__(self, axis=None, view=-1):
         self.axis = None if axis is None else int(axis)
+        self.view = int(view)
+        if self.view < -1:
+            raise ValueError(f"Join: view must be -1 (none) or the position of a tensor, got {view}")
+        if self.view != -1:
+            self.view_map = {0: [self.view]}
 
     def __str__(self):
-        return "Join" if self.axis is None else f"Join{{axis={self.axis}}}"
+        name = "Join" if self.axis is None else f"Join{{axis={self.axis}}}"
+        return name if self.view == -1 else f"{name}{{view={self.view}}}"
 
     def make_node(self, *tensors):
         if self.axis is None:
@@ -62,10 +71,12 @@ class Join(Op):
             tensors, ndim = _join_inputs(tensors)
             if not isinstance(axis, (int, np.integer)) and _const_int(axis) is None:
                 return JoinDynamic().make_node(axis, *tensors)
-            return Join(_static_axis(axis, ndim, "join: axis")).make_node(*tensors)
+            return Join(_static_axis(axis, ndim, "join: axis"), self.view).make_node(*tensors)
         tensors, ndim = _join_inputs(tensors)
         if not 0 <= self.axis < ndim:
             raise np.exceptions.AxisError(f"join: axis {self.axis} is out of range for {ndim}-d tensors")
+        if self.view >= len(tensors):
+            raise ValueError(f"Join(view={self.view}) of {len(tensors)} tensors: no such tensor")
         dtype = ts.upcast(*[t.dtype for t in tensors])
         bcast = []
         for d in range(ndim):
@@ -83,8 +94,13 @@ class Join(Op):
                 raise ValueError(
                     f"join along axis {self.axis}: shapes {', '.join(str(x.shape) for x in inputs)} "
                     "differ outside the join axis")
-        output_storage[0][0] = np.concatenate(inputs, axis=self.axis).astype(
-            node.outputs[0].type.numpy_dtype, copy=False)
+        out_dtype = node.outputs[0].type.numpy_dtype
+        k = self.view
+        if k != -1 and inputs[k].dtype == out_dtype and all(
+                x.shape[self.axis] == 0 for i, x in enumerate(inputs) if i != k):
+            output_storage[0][0] = inputs[k]       # the others add nothing: a view (view_map)
+            return
+        output_storage[0][0] = np.concatenate(inputs, axis=self.axis).astype(out_dtype, copy=False)
 
     def infer_shape(self, node, input_shapes):
         out = []
