@@ -255,3 +255,18 @@ def test_user_unary_scalar_op_in_elemwise(dtype):
     assert f([1, 2, 3]).dtype == dtype
     assert len(ops(f)) == 1        # one fused loop
     assert theano.scalar.basic_scipy.erf is theano.scalar.erf
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int64", "uint16"])
+def test_intdiv_by_one_of_integers(dtype):
+    x = T.matrix("x", dtype=dtype)
+    cases = [(np.arange(6, dtype=dtype).reshape(2, 3),), (np.full((1, 4), 7, dtype),),
+             (np.arange(20, dtype=dtype).reshape(5, 4),)]
+    f = check_values([x], x // 1 + x // np.ones((1, 1), dtype), cases, lambda v: v // 1 + v // 1)
+    assert not any(isinstance(op, T.Elemwise) and str(op.scalar_op) == "int_div" for op in ops(f))
+
+
+def test_floor_division_of_floats_by_one_stays():
+    x = T.dvector("x")
+    cases = [(np.array([1.5, -0.5, 2.0]),), (np.array([-3.25]),), (np.linspace(-2, 2, 7),)]
+    check_values([x], x // 1, cases, lambda v: v // 1)

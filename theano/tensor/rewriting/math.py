@@ -107,6 +107,21 @@ def local_sub_simplify(fgraph, node):
 register_canonicalize(local_sub_simplify, "algebra", fast_compile=True)
 
 
+@node_rewriter([ts.IntDiv])
+def local_intdiv_by_one(fgraph, node):
+    """``x // 1`` -> x for integers (for floats ``x // 1`` is ``floor(x)``, so it stays)."""
+    if not is_elemwise(node, ts.IntDiv):
+        return None
+    x, y = node.inputs
+    out = node.outputs[0]
+    if out.dtype not in ts.integer_dtypes or not is_const(y, 1):
+        return None
+    return [fit_to(x, out, node.inputs)]
+
+
+register_canonicalize(local_intdiv_by_one, "algebra")
+
+
 @node_rewriter([ts.neg, ts.Mul])
 def local_neg_neg(fgraph, node):
     """``-(-x)`` -> x, ``-1 * x`` -> ``-x``."""

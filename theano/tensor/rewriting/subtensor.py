@@ -310,6 +310,12 @@ def _static_compose(s1, s2):
     if any(p is None and q is not None for p, q in zip(parts1, (s1.start, s1.stop, s1.step))):
         return None
     a1, e1, c1 = parts1
+    if isinstance(s2, slice) and a1 is None and e1 is None and s2.start is None and s2.stop is None:
+        # every c1-th element, then every c2-th of those (or all of them reversed, twice)
+        c2 = _as_const_int(s2.step)
+        if c2 is not None and (c2 > 0 or (c2 == -1 and c1 == -1)):
+            step = (c1 or 1) * c2
+            return slice(None, None, None if step == 1 else step)
     a1, c1 = a1 or 0, c1 or 1
     if a1 < 0 or c1 <= 0 or (e1 is not None and e1 < 0):
         return None
