@@ -104,3 +104,20 @@ def test_join_view_returns_the_only_nonempty_tensor(mode, dtype):
         np.testing.assert_array_equal(data, np.arange(n).astype(dtype))
     with pytest.raises(ValueError):
         Join(view=3)(0, x, z, z)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("dtype", ["float32", "int64"])
+def test_eye_takes_none_for_m(mode, dtype):
+    n, m, k = T.iscalars("n", "m", "k")
+    f = theano.function([n, m, k], T.eye(n, m, k, dtype=dtype), mode=mode)
+    for args in [(3, None, 0), (3, 5, 1), (5, None, -1), (4, 2, -1), (3, None, 0)]:
+        r = f(*args)
+        assert r.dtype == dtype
+        np.testing.assert_array_equal(r, np.eye(*args, dtype=dtype))
+    # only an input that every reader accepts as None may be None
+    g = theano.function([n, m, k], T.eye(n, m, k) + m, mode=mode)
+    with pytest.raises(TypeError, match="index 1"):
+        g(3, None, 0)
+    with pytest.raises(TypeError, match="index 0"):
+        f(None, 3, 0)

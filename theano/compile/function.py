@@ -94,6 +94,8 @@ class Function:
         # needed, but the flag says where Theano 1.0 made one
         self._check_for_aliased_inputs = bool(self._update_containers) and any(
             s.borrow or s.mutable for s in self._specs)
+        # inputs that may be given None (maker.none_ok: only ops that accept it read them)
+        self._none_ok = list(getattr(maker, "none_ok", None) or [False] * self._n_in)
         # explicit inputs the graph overwrites (accept_inplace; theano.compile.inplace)
         self._destroyed = tuple(getattr(maker, "destroyed_inputs", ()))
         self._program = None         # f.fn, made at first use
@@ -168,6 +170,8 @@ class Function:
         return values
 
     def _filter(self, k, value):
+        if value is None and self._none_ok[k]:
+            return None
         spec = self._specs[k]
         try:
             return self._types[k].filter(value, strict=spec.strict, allow_downcast=spec.allow_downcast)

@@ -132,6 +132,7 @@ class FunctionMaker:
         self._link(profile)
         self._record_times(t0, t1, t2, time.perf_counter())
         self._plan_copies()
+        self.none_ok = self._inputs_that_take_none()
 
     # -- the steps, in order -----------------------------------------------------------------------
     def _normalize(self, inputs, outputs):
@@ -343,6 +344,18 @@ class FunctionMaker:
                 + _cast_hint(spec.variable, expr)
             )
         return conv
+
+    def _inputs_that_take_none(self):
+        """Per explicit input: True when every node reading it accepts None there (an op's
+        ``none_inputs``, as Eye's M), so that a call may pass None for it (Theano 1.0 passed None
+        through unchecked; here only where the graph can take it)."""
+        fg = self.fgraph
+        out = []
+        for v in fg.inputs[:len(self.inputs)]:
+            clients = fg.clients.get(v, ())
+            out.append(bool(clients) and all(
+                node != "output" and i in getattr(node.op, "none_inputs", ()) for node, i in clients))
+        return out
 
     def _plan_copies(self):
         """Decide which outputs and updates must be copied so that no two owners share memory."""

@@ -235,9 +235,14 @@ class Eye(Op):
         bcast = (_const_int(n) == 1, _const_int(m) == 1)
         return Apply(self, [n, m, k], [TensorType(self.dtype, bcast)()])
 
+    # inputs that may be None at run time (Theano 1.0 let None through a function's input checks;
+    # numpy.eye reads M=None as N): theano.function accepts None for an input read only here
+    none_inputs = (1,)
+
     def perform(self, node, inputs, output_storage):
-        n, m, k = (int(i) for i in inputs)
-        output_storage[0][0] = np.eye(n, m, k, dtype=self.dtype)
+        n, m, k = inputs
+        m = n if m is None else m
+        output_storage[0][0] = np.eye(int(n), int(m), int(k), dtype=self.dtype)
 
     def infer_shape(self, node, input_shapes):
         return [(_int64(node.inputs[0]), _int64(node.inputs[1]))]
