@@ -16,7 +16,7 @@ from theano.graph.rewriting.db import (register_canonicalize, register_specializ
 from theano.scalar import basic as ts
 from theano.tensor import math as tm
 from theano.tensor.basic import cast
-from theano.tensor.elemwise import CAReduce, DimShuffle
+from theano.tensor.elemwise import CAReduce, DimShuffle, Elemwise
 from theano.tensor.rewriting.utils import (elemwise_of, filled_constant, fit_to, is_const,
                                            is_elemwise, is_zeros, scalar_const)
 
@@ -210,6 +210,99 @@ def local_idempotent(fgraph, node):
 
 
 register_canonicalize(local_idempotent, "algebra")
+
+
+def _nonneg(v, depth=8):
+    """True if ``v`` is known to be >= 0: a constant, a length (``Shape_i``), or sums, products,
+    maxima and integer casts of such values."""
+    from theano.tensor.reshaping import Shape_i
+
+    c = scalar_const(v)
+    if c is not None:
+        return bool(np.all(np.asarray(c) >= 0))
+    node = v.owner
+    if node is None or depth == 0:
+        return False
+    if isinstance(node.op, Shape_i):
+        return True
+    if is_elemwise(node, ts.Add) or is_elemwise(node, ts.Mul) or is_elemwise(node, ts.Minimum):
+        return all(_nonneg(i, depth - 1) for i in node.inputs)
+    if is_elemwise(node, ts.Maximum):
+        return any(_nonneg(i, depth - 1) for i in node.inputs)
+    if is_elemwise(node, ts.Cast) and v.dtype in ts.integer_dtypes and \
+            node.inputs[0].dtype in ts.integer_dtypes and np.iinfo(v.dtype).max >= np.iinfo(node.inputs[0].dtype).max:
+        return _nonneg(node.inputs[0], depth - 1)
+    return False
+
+
+def _same_value(a, b):
+    """``a is b``, or both computed by equal ops from the very same inputs (not merged yet)."""
+    if a is b:
+        return True
+    na, nb = a.owner, b.owner
+    return (na is not None and nb is not None and na.op == nb.op and a.index == b.index
+            and len(na.inputs) == len(nb.inputs) and all(i is j for i, j in zip(na.inputs, nb.inputs)))
+
+
+_SELF_TRUE = (ts.le, ts.ge, ts.eq)
+_SELF_FALSE = (ts.lt, ts.gt, ts.neq)
+
+
+@node_rewriter([ts.lt, ts.gt, ts.le, ts.ge, ts.eq, ts.neq, ts.Maximum, ts.Minimum, ts.and_, ts.or_])
+def local_useless_elemwise_comparison(fgraph, node):
+    """Comparisons whose result is known: ``x < x`` and ``x > x`` are false; ``x <= x``,
+    ``x >= x``, ``x == x`` true and ``x != x`` false for integers and booleans (a float NaN is not
+    equal to itself); a length or a sum of lengths ``n`` has ``n >= 0``, ``n < 0`` false,
+    ``n == -1`` false, ``maximum(n, 0) = n`` and ``minimum(n, 0) = 0``; for booleans ``c | True``
+    is true, ``c & False`` false, ``c & True`` and ``c | False`` are c."""
+    if not isinstance(node.op, Elemwise) or node.op.inplace_pattern or len(node.inputs) != 2:
+        return None
+    so = node.op.scalar_op
+    a, b = node.inputs
+    out = node.outputs[0]
+    exact = a.dtype in ts.integer_dtypes or a.dtype == "bool"
+    if _same_value(a, b):
+        if so in (ts.lt, ts.gt) or (exact and so == ts.neq):
+            return [filled_constant(0, out, node.inputs)]
+        if exact and so in _SELF_TRUE:
+            return [filled_constant(1, out, node.inputs)]
+        return None
+    ca, cb = scalar_const(a), scalar_const(b)
+    if exact:
+        # n compared with 0 (either side), n >= 0
+        if cb is not None and cb == 0 and _nonneg(a):
+            if so == ts.lt:
+                return [filled_constant(0, out, node.inputs)]
+            if so == ts.ge:
+                return [filled_constant(1, out, node.inputs)]
+        if ca is not None and ca == 0 and _nonneg(b):
+            if so == ts.gt:
+                return [filled_constant(0, out, node.inputs)]
+            if so == ts.le:
+                return [filled_constant(1, out, node.inputs)]
+        for n, c in ((a, cb), (b, ca)):
+            if c is None or not _nonneg(n):
+                continue
+            if so == ts.eq and c < 0:
+                return [filled_constant(0, out, node.inputs)]
+            if so == ts.neq and c < 0:
+                return [filled_constant(1, out, node.inputs)]
+            if isinstance(so, ts.Maximum) and c == 0:
+                return [fit_to(n, out, node.inputs)]
+            if isinstance(so, ts.Minimum) and c == 0:
+                return [filled_constant(0, out, node.inputs)]
+    if a.dtype == "bool" and b.dtype == "bool":
+        for v, c in ((a, cb), (b, ca)):
+            if c is None:
+                continue
+            if (so == ts.or_ and bool(c)) or (so == ts.and_ and not bool(c)):
+                return [filled_constant(bool(c), out, node.inputs)]
+            if so in (ts.or_, ts.and_):
+                return [fit_to(v, out, node.inputs)]
+    return None
+
+
+register_canonicalize(local_useless_elemwise_comparison, "algebra", fast_compile=True)
 
 
 @node_rewriter([ts.Switch])

@@ -5,7 +5,7 @@ import numpy as np
 from theano.graph.basic import Constant
 from theano.graph.rewriting.basic import node_rewriter
 from theano.graph.rewriting.db import register_canonicalize, register_specialize
-from theano.tensor.basic import MakeVector, cast, constant
+from theano.tensor.basic import MakeVector, Rebroadcast, cast, constant
 from theano.tensor.reshaping import Shape, shape_i
 from theano.tensor.rewriting.utils import elemwise_of, fit_to, is_zeros, scalar_const
 from theano.tensor.subtensor import IncSubtensor, Subtensor
@@ -31,6 +31,8 @@ def local_subtensor_of_vector_build(fgraph, node):
     """``Shape(x)[k]`` -> ``Shape_i{k}(x)``; ``MakeVector(a, b, c)[k]`` -> the k-th scalar."""
     v = node.inputs[0]
     owner = v.owner
+    if owner is not None and isinstance(owner.op, Rebroadcast):
+        owner = owner.inputs[0].owner      # a one-entry vector made not broadcastable: same values
     if owner is None or v.ndim != 1:
         return None
     k = _constant_index(node)
@@ -85,13 +87,22 @@ def _index_dims(node):
     return out
 
 
+def _read_part(node):
+    """``x[idx]`` of an (Advanced)IncSubtensor node (only its shape is ever computed)."""
+    from theano.tensor.subtensor_advanced import AdvancedSubtensor1
+
+    x, y, *rest = node.inputs
+    if isinstance(node.op, _inc_classes()[1]):
+        return AdvancedSubtensor1()(x, *rest)
+    return node.op._read_op(node.op.idx_list)(x, *rest)
+
+
 def _unchanged_x(node):
     """``x`` of an increment/assignment node that leaves x as it is, behind an Assert that keeps the
     errors the node would raise: an index out of bounds, a value that does not broadcast to the
     indexed part."""
     from theano.tensor import math as tm
     from theano.tensor.assertions import Assert
-    from theano.tensor.subtensor_advanced import AdvancedSubtensor1
 
     x, y, *rest = node.inputs
     dims = _index_dims(node)
@@ -104,15 +115,14 @@ def _unchanged_x(node):
         n = shape_i(x, d)
         conds.append(tm.all(tm.lt(v, n)))
         conds.append(tm.all(tm.ge(v, -n)))
-    read_op = AdvancedSubtensor1() if isinstance(node.op, _inc_classes()[1]) else node.op._read_op(node.op.idx_list)
-    part = read_op(x, *rest)
+    part = _read_part(node)
     if y.ndim > part.ndim:
         return None
     lead = part.ndim - y.ndim
     for d in range(y.ndim):
         if y.broadcastable[d]:
             continue
-        ys, ps = y.shape[d], part.shape[lead + d]
+        ys, ps = shape_i(y, d), shape_i(part, lead + d)
         conds.append(tm.or_(tm.eq(ys, ps), tm.eq(ys, 1)))
     conds = [c for c in conds if scalar_const(c) is None or not bool(scalar_const(c))]
     if not conds:
@@ -129,6 +139,44 @@ def local_incsubtensor_of_zeros(fgraph, node):
         return None
     new = _unchanged_x(node)
     return None if new is None else [new]
+
+
+@node_rewriter(_inc_classes())
+def local_useless_inc_subtensor_alloc(fgraph, node):
+    """``inc_subtensor(x[idx], alloc(v, *s))`` -> ``inc_subtensor(x[idx], v)`` (also for
+    set_subtensor): the increment broadcasts v itself, no array of shape s is made. The checks of
+    the alloc (v fits s) and of the increment (s fits x[idx]) stay, as an Assert on v."""
+    from theano.tensor import math as tm
+    from theano.tensor.allocation import Alloc
+    from theano.tensor.assertions import Assert
+
+    if type(node.op) not in _inc_classes():
+        return None
+    x, y, *rest = node.inputs
+    if y.owner is None or not isinstance(y.owner.op, Alloc):
+        return None
+    v, *s = y.owner.inputs
+    part = _read_part(node)
+    if len(s) > part.ndim:
+        return None
+    conds = []
+    lead_v = len(s) - v.ndim
+    for j in range(v.ndim):
+        if not v.broadcastable[j]:
+            conds.append(tm.eq(shape_i(v, j), s[lead_v + j]))
+    lead_s = part.ndim - len(s)
+    for d, sd in enumerate(s):
+        conds.append(tm.or_(tm.eq(sd, shape_i(part, lead_s + d)), tm.eq(sd, 1)))
+    conds = [c for c in conds if scalar_const(c) is None or not bool(scalar_const(c))]
+    new_y = Assert("inc_subtensor: the allocated value does not fit")(v, *conds) if conds else v
+    try:
+        out = node.op(x, new_y, *rest)
+    except (TypeError, ValueError):
+        return None
+    return [fit_to(out, node.outputs[0])]
+
+
+register_canonicalize(local_useless_inc_subtensor_alloc, "algebra")
 
 
 def _constant_fill_value(v):
