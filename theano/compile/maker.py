@@ -24,6 +24,7 @@ import warnings
 from theano.compile.inplace import InputsDestroyHandler, allow_explicit_inplace
 from theano.compile.inplace import repair as repair_inplace
 from theano.compile.io import In, Out
+from theano.compile.ops import deep_copy_op
 from theano.compile.mode import get_mode
 from theano.compile.pfunc import normalize_pairs, rebuild_collect_shared
 from theano.compile.profiling import ProfileStats
@@ -128,6 +129,7 @@ class FunctionMaker:
         self._rewrite()
         if self.destroyed_inputs or self.fgraph.get_feature(InputsDestroyHandler) is not None:
             repair_inplace(self.fgraph)
+        self._copy_returned_inputs()
         t2 = time.perf_counter()
         self._link(profile)
         self._record_times(t0, t1, t2, time.perf_counter())
@@ -344,6 +346,24 @@ class FunctionMaker:
                 + _cast_hint(spec.variable, expr)
             )
         return conv
+
+    def _copy_returned_inputs(self):
+        """An output that is an input itself (an argument or a shared variable), which a call
+        would otherwise copy, becomes a ``DeepCopyOp`` node of the graph (Theano 1.0's compiled
+        graphs hold this node: ``tensor_copy(x)`` compiles to one DeepCopyOp). Not for an argument
+        lent to the function and returned borrowed (``In(x, borrow=True)``,
+        ``Out(x, borrow=True)``): that one is returned as is. (A constant output stays a constant
+        here, which the call copies.)"""
+        fg = self.fgraph
+        n_in = len(self.inputs)
+        for k in range(fg.n_user_outputs):
+            v = fg.outputs[k]
+            if v not in fg.inputs:
+                continue
+            pos = fg.inputs.index(v)
+            lent = pos < n_in and self.inputs[pos].borrow
+            if not (lent and self.outputs[k].borrow):
+                fg.change_input("output", k, deep_copy_op(v), reason="copy_returned_input")
 
     def _inputs_that_take_none(self):
         """Per explicit input: True when every node reading it accepts None there (an op's

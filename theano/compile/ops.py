@@ -143,9 +143,9 @@ class ViewOp(_Identity):
 
 class DeepCopyOp(_Identity):
     """``deep_copy_op(x)``: a copy of ``x`` that shares no memory with it (``x.copy()``, or a
-    deep copy for values without ``copy``). Theano 1.0 put it after outputs that alias inputs;
-    here compiled functions copy such outputs themselves, so graphs hold it only where a user
-    does."""
+    deep copy for values without ``copy``). As in Theano 1.0, a compiled function's output that
+    is one of its inputs becomes this node (``FunctionMaker._copy_returned_inputs``); other
+    aliasing outputs are copied by the call itself."""
 
     def perform(self, node, inputs, outputs):
         x = inputs[0]
