@@ -1,9 +1,10 @@
 """Rewrites of DimShuffle, Cast and fill/second."""
 
+from theano.graph.basic import Constant
 from theano.graph.rewriting.basic import node_rewriter
-from theano.graph.rewriting.db import register_canonicalize
+from theano.graph.rewriting.db import register_canonicalize, register_specialize
 from theano.scalar import basic as ts
-from theano.tensor.basic import second
+from theano.tensor.basic import cast, second
 from theano.tensor.elemwise import DimShuffle, Elemwise
 from theano.tensor.rewriting.utils import is_elemwise
 
@@ -145,3 +146,40 @@ def local_dimshuffle_lift(fgraph, node):
 
 
 register_canonicalize(local_dimshuffle_lift, "dimshuffle")
+
+
+@node_rewriter([ts.Second])
+def local_fill_to_alloc(fgraph, node):
+    """``fill(m, c)`` -> ``alloc(c, *shape)`` for a constant c when m is computed only to give
+    fills their shape: then m itself is not computed (``zeros_like(exp(x))`` no longer computes
+    exp). Elsewhere a fill stays (it fuses into the elementwise loop around it). The alloc checks c
+    against that shape as the fill did."""
+    from theano.tensor.allocation import alloc
+    from theano.tensor.reshaping import shape_i
+
+    if not is_elemwise(node, ts.Second):
+        return None
+    m, v = node.inputs
+    out = node.outputs[0]
+    if fgraph is None or m.owner is None or m in fgraph.outputs or not isinstance(v, Constant):
+        return None
+    for client, i in fgraph.clients.get(m, ()):
+        if client == "output" or i != 0 or not is_elemwise(client, ts.Second):
+            return None
+    if v.ndim > out.ndim or m.ndim != out.ndim:
+        return None
+    lead = out.ndim - v.ndim
+    shape = []
+    for d in range(out.ndim):
+        if not m.broadcastable[d]:
+            shape.append(shape_i(m, d))
+        elif d >= lead and not v.broadcastable[d - lead]:
+            shape.append(shape_i(v, d - lead))
+        else:
+            shape.append(1)
+    value = v if v.dtype == out.dtype else cast(v, out.dtype)
+    new = alloc(value, *shape)
+    return [new] if new.type == out.type else None
+
+
+register_specialize(local_fill_to_alloc, "fill")

@@ -15,7 +15,7 @@ from theano.graph.rewriting.db import (register_canonicalize, register_specializ
                                        register_stabilize)
 from theano.scalar import basic as ts
 from theano.tensor import math as tm
-from theano.tensor.basic import cast
+from theano.tensor.basic import cast, second
 from theano.tensor.elemwise import CAReduce, DimShuffle, Elemwise
 from theano.tensor.rewriting.utils import (elemwise_of, filled_constant, fit_to, is_const,
                                            is_elemwise, is_zeros, scalar_const)
@@ -307,8 +307,16 @@ register_canonicalize(local_useless_elemwise_comparison, "algebra", fast_compile
 
 @node_rewriter([ts.Switch])
 def local_switch_constant_condition(fgraph, node):
-    """``switch(c, a, b)`` with a constant condition -> a or b (broadcast as the switch would)."""
+    """``switch(c, a, b)`` with a constant condition -> a or b (broadcast as the switch would);
+    ``switch(c, a, a)`` -> a broadcast to the shape of c."""
     cond, a, b = node.inputs
+    if _same_value(a, b):
+        # both branches the same: the value, broadcast to the condition's shape (fill keeps the
+        # shape check; only the condition's shape is needed once fill becomes alloc)
+        out = node.outputs[0]
+        if all(cond.broadcastable):
+            return [fit_to(a, out, [a, b])]
+        return [fit_to(second(cond, a), out, node.inputs)]
     c = scalar_const(cond)
     if c is None:
         return None

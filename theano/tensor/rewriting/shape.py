@@ -96,6 +96,8 @@ def _empty_shape():
 
 
 register_canonicalize(local_shape_i_lift, "shape", fast_compile=True)
+# rewrites of the later phases ask for shapes too (local_fill_to_alloc)
+register_specialize(local_shape_i_lift, name="local_shape_i_lift_specialize")
 register_canonicalize(local_shape_to_shape_i, "shape", fast_compile=True)
 
 

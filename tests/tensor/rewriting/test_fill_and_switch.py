@@ -1,0 +1,64 @@
+"""``switch(c, a, a)`` is a broadcast to c's shape, and ``zeros_like(m)`` of an m computed only for
+its shape does not compute m (fill -> alloc). Values against NumPy, default backend and reference
+VM."""
+
+import numpy as np
+import pytest
+
+import theano
+import theano.tensor as T
+from theano.tensor.elemwise import Elemwise
+
+MODES = (None, "FAST_COMPILE")
+
+
+def scalar_op_names(f):
+    return [str(n.op.scalar_op) for n in f.maker.fgraph.toposort() if isinstance(n.op, Elemwise)]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "int32"])
+def test_switch_with_equal_branches(dtype):
+    c = T.matrix("c", dtype="int8")
+    x = T.matrix("x", dtype=dtype)
+    v = T.vector("v", dtype=dtype)
+    outs = [T.switch(c, x, x), T.switch(c, v, v), T.switch(T.gt(c, 0), x[0] * 2, x[0] * 2)]
+    fs = [theano.function([c, x, v], outs, mode=m) for m in MODES]
+    assert "switch" not in scalar_op_names(fs[0])
+    for f in fs:
+        for rows, cols in [(2, 3), (1, 4), (3, 1)]:
+            cv = (np.arange(rows * cols).reshape(rows, cols) % 2).astype("int8")
+            xv = np.arange(rows * cols, dtype=dtype).reshape(rows, cols) - 2
+            vv = np.arange(cols, dtype=dtype)
+            got = f(cv, xv, vv)
+            want = [np.where(cv, xv, xv), np.where(cv, vv, vv), np.where(cv > 0, xv[0] * 2, xv[0] * 2)]
+            for g, w in zip(got, want):
+                assert g.dtype == w.dtype
+                np.testing.assert_array_equal(g, w)
+        with pytest.raises((ValueError, AssertionError)):
+            f(np.zeros((2, 3), "int8"), np.zeros((2, 2), dtype), np.zeros(3, dtype))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_zeros_like_of_a_computation_does_not_compute_it(dtype):
+    x = T.matrix("x", dtype=dtype)
+    outs = [T.zeros_like(T.exp(x)) + 1, T.ones_like(T.log(x).T)]
+    fs = [theano.function([x], outs, mode=m) for m in MODES]
+    names = scalar_op_names(fs[0])
+    assert "exp" not in names and "log" not in names
+    for f in fs:
+        for shape in [(2, 3), (0, 4), (5, 1)]:
+            xv = np.ones(shape, dtype)
+            a, b = f(xv)
+            np.testing.assert_array_equal(a, np.ones(shape, dtype))
+            np.testing.assert_array_equal(b, np.ones(shape[::-1], dtype))
+            assert a.dtype == b.dtype == np.dtype(dtype)
+
+
+def test_fill_of_a_value_used_elsewhere_stays_fused():
+    x = T.dvector("x")
+    e = T.exp(x)
+    f = theano.function([x], [T.zeros_like(e), e * 2])
+    for n in (1, 3, 4):
+        a, b = f(np.arange(n, dtype="float64"))
+        np.testing.assert_array_equal(a, np.zeros(n))
+        np.testing.assert_allclose(b, np.exp(np.arange(n)) * 2)
