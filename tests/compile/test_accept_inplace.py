@@ -137,3 +137,49 @@ def test_copy_and_pickle_keep_accept_inplace():
         a = np.arange(3.0)
         np.testing.assert_array_equal(g(a, np.ones(3)), np.arange(3.0) + 1)
         np.testing.assert_array_equal(a, np.arange(3.0) + 1)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_mutable_argument_may_be_overwritten_by_the_optimizer(mode):
+    x, y = T.dvectors("x", "y")
+    f = theano.function([theano.In(x, mutable=True), y], x * 2 + y, mode=mode)
+    keep = theano.function([theano.In(x, mutable=False), y], x * 2 + y, mode=mode)
+    rng = np.random.default_rng(5)
+    for n in (4, 1, 4):
+        a, b = rng.standard_normal(n), rng.standard_normal(n)
+        expected = a * 2 + b
+        a0, b0 = a.copy(), b.copy()
+        np.testing.assert_allclose(keep(a, b), expected)
+        np.testing.assert_array_equal(a, a0)
+        r = f(a, b)
+        np.testing.assert_allclose(r, expected)
+        np.testing.assert_array_equal(b, b0)            # not given up: never written
+        if f.maker.destroyed_inputs:                    # the default mode's in-place phase
+            np.testing.assert_allclose(a, expected)     # the result was computed in x's array
+        else:
+            np.testing.assert_array_equal(a, a0)
+        # one array for both arguments: the mutable one is copied first
+        c = rng.standard_normal(n)
+        c0 = c.copy()
+        np.testing.assert_allclose(f(c, c), 3 * c0)
+        np.testing.assert_array_equal(c, c0)
+    assert f.maker.destroyed_inputs == ((0,) if mode is None else ())
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_state_and_default_values_are_never_overwritten(mode):
+    x, s = T.dvector("x"), T.dvector("s")
+    # a state (In with value and update) stays intact whatever mutable says
+    f = theano.function([x, theano.In(s, value=np.zeros(3), update=s + x, mutable=True)],
+                        s * 2 + x, mode=mode)
+    assert f.maker.destroyed_inputs == ()
+    total = np.zeros(3)
+    for k in range(3):
+        step = np.full(3, k + 1.0)
+        np.testing.assert_allclose(f(step), total * 2 + step)
+        total = total + step
+        np.testing.assert_allclose(f.value[s], total)
+    # a mutable argument's default value is copied before the call may overwrite it
+    g = theano.function([theano.In(x, value=np.arange(3.0), mutable=True)], x * 2, mode=mode)
+    for _ in range(3):
+        np.testing.assert_allclose(g(), 2 * np.arange(3.0))

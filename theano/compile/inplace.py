@@ -90,18 +90,20 @@ def _buffer_roots(var):
     return roots
 
 
-def allow_explicit_inplace(fgraph, n_explicit, accept_inplace):
-    """Check and prepare the in-place ops of a new function graph; return the positions of the
-    explicit inputs that a call may overwrite (see the module docstring).
+def allow_explicit_inplace(fgraph, n_explicit, accept_inplace, mutable=()):
+    """Check and prepare the in-place ops of a new function graph (see the module docstring).
 
     ``n_explicit``: how many of ``fgraph.inputs`` are explicit arguments (the rest are shared
-    variables). Attaches an ``InputsDestroyHandler`` when the graph has in-place ops.
+    variables); ``mutable``: positions of explicit inputs the caller gives up
+    (``In(x, mutable=True)``), which the optimizer's in-place ops may then overwrite too.
+    Attaches an ``InputsDestroyHandler`` when the graph has in-place ops or mutable inputs;
+    ``destroyed_inputs`` tells, after the rewrites, which arguments a call overwrites.
     """
     nodes = destroying_nodes(fgraph)
-    if not nodes:
-        return ()
-    explicit = {v: k for k, v in enumerate(fgraph.inputs[:n_explicit])}
-    candidates = set()
+    if not nodes and not mutable:
+        return
+    explicit = set(fgraph.inputs[:n_explicit])
+    candidates = {fgraph.inputs[k] for k in mutable}
     for node in nodes:
         for i in sorted({i for ins in node.op.destroy_map.values() for i in ins}):
             roots = _buffer_roots(node.inputs[i])
@@ -115,12 +117,17 @@ def allow_explicit_inplace(fgraph, n_explicit, accept_inplace):
                     "(not in-place) form."
                 )
             candidates.update(r for r in roots if r in explicit)
-    dh = InputsDestroyHandler(candidates)
-    fgraph.attach_feature(dh)
+    fgraph.attach_feature(InputsDestroyHandler(candidates))
     repair(fgraph)
-    # an input whose destroyer got a copy instead is not overwritten after all
-    dh.allowed = {r for r in candidates if _is_destroyed(fgraph, r)}
-    return tuple(sorted(explicit[r] for r in dh.allowed))
+
+
+def destroyed_inputs(fgraph, n_explicit):
+    """Positions of the explicit inputs that the (rewritten) graph overwrites."""
+    dh = fgraph.get_feature(InputsDestroyHandler)
+    if dh is None:
+        return ()
+    return tuple(k for k, v in enumerate(fgraph.inputs[:n_explicit])
+                 if v in dh.allowed and _is_destroyed(fgraph, v))
 
 
 def _is_destroyed(fgraph, root):

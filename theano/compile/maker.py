@@ -10,7 +10,8 @@ arguments to a thunk (``docs/architecture.md``, "From theano.function() to a res
 4. ``_check``: unused inputs, undefined gradients and missing inputs;
 5. ``_build_graph``: the FunctionGraph (explicit inputs, then shared variables) and its update mapping;
    in-place ops the user put in the graph are refused, or with ``accept_inplace`` checked and
-   made safe (``theano.compile.inplace``; ``destroyed_inputs``: the arguments a call may overwrite);
+   made safe, and ``In(x, mutable=True)`` arguments offered to the in-place rewrites
+   (``theano.compile.inplace``; ``destroyed_inputs``: the arguments a call overwrites);
 6. ``_rewrite``: the mode's optimizer;
 7. ``_link``: the mode's backend makes the thunk; then ``_plan_copies`` decides, once, which outputs
    and updates a call must copy.
@@ -21,7 +22,7 @@ arguments to a thunk (``docs/architecture.md``, "From theano.function() to a res
 import time
 import warnings
 
-from theano.compile.inplace import InputsDestroyHandler, allow_explicit_inplace
+from theano.compile.inplace import InputsDestroyHandler, allow_explicit_inplace, destroyed_inputs
 from theano.compile.inplace import repair as repair_inplace
 from theano.compile.io import In, Out
 from theano.compile.ops import deep_copy_op
@@ -124,12 +125,16 @@ class FunctionMaker:
                                                     rebuild_strict, no_default_updates)
         self._check(out_vars, upd_exprs, on_unused_input)
         self._build_graph(out_vars, upd_exprs)
-        self.destroyed_inputs = allow_explicit_inplace(self.fgraph, len(self.inputs), accept_inplace)
+        # In(x, mutable=True): the caller gives the array up (an input with an update holds the
+        # function's state, which a failing call must leave intact: never overwritten)
+        mutable = [k for k, spec in enumerate(self.inputs) if spec.mutable and spec.update is None]
+        allow_explicit_inplace(self.fgraph, len(self.inputs), accept_inplace, mutable)
         t1 = time.perf_counter()
         self._rewrite()
-        if self.destroyed_inputs or self.fgraph.get_feature(InputsDestroyHandler) is not None:
+        if self.fgraph.get_feature(InputsDestroyHandler) is not None:
             repair_inplace(self.fgraph)
         self._copy_returned_inputs()
+        self.destroyed_inputs = destroyed_inputs(self.fgraph, len(self.inputs))
         t2 = time.perf_counter()
         self._link(profile)
         self._record_times(t0, t1, t2, time.perf_counter())
