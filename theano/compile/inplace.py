@@ -1,4 +1,5 @@
-"""Explicit in-place ops in a user's graph (``theano.function(..., accept_inplace=True)``).
+"""Which arguments a compiled function may overwrite: explicit in-place ops in a user's graph
+(``theano.function(..., accept_inplace=True)``) and ``In(x, mutable=True)``.
 
 Theano 1.0's contract, kept here:
 
@@ -7,9 +8,12 @@ Theano 1.0's contract, kept here:
   ``IncSubtensor(inplace=True)``, ...) only with ``accept_inplace=True``; otherwise building the
   function raises ``TypeError``. (Theano 1.0 refused any in-place op there; one that overwrites
   an intermediate result is accepted here: it endangers nothing the caller holds.)
+- an argument given as ``In(x, mutable=True)`` (with no update: a state must survive a failing
+  call) may be overwritten by the optimizer's in-place rewrites;
 - with ``accept_inplace=True``, an explicit argument of the function that such an op overwrites
   (directly or through views of it) may be overwritten by the call: the caller gave that array
-  up. No other argument, no shared variable's storage and no constant is ever overwritten.
+  up;
+- no other argument, no shared variable's storage and no constant is ever overwritten.
 
 How the graph is made safe (``allow_explicit_inplace`` before the rewrites, ``repair`` after):
 a node that overwrites a buffer the rules above protect, or a buffer something else still reads
