@@ -62,3 +62,19 @@ def test_fill_of_a_value_used_elsewhere_stays_fused():
         a, b = f(np.arange(n, dtype="float64"))
         np.testing.assert_array_equal(a, np.zeros(n))
         np.testing.assert_allclose(b, np.exp(np.arange(n)) * 2)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int64"])
+def test_product_by_zero_reads_only_the_shape(dtype):
+    v = T.vector("v", dtype=dtype)
+    outs = [v * 0, T.zeros_like(v), v ** 0]
+    fs = [theano.function([v], outs, mode=m) for m in MODES]
+    assert scalar_op_names(fs[0]) == []      # allocs of v's length, v itself is not read
+    for f in fs:
+        for n in (0, 1, 6):
+            vv = np.arange(n, dtype=dtype) - 3
+            a, b, c = f(vv)
+            np.testing.assert_array_equal(a, vv * 0)
+            np.testing.assert_array_equal(b, np.zeros_like(vv))
+            np.testing.assert_array_equal(c, vv ** 0)
+            assert a.dtype == b.dtype == np.dtype(dtype)

@@ -148,12 +148,26 @@ def local_dimshuffle_lift(fgraph, node):
 register_canonicalize(local_dimshuffle_lift, "dimshuffle")
 
 
+def _only_fill_model(fgraph, m):
+    """True if m is computed (not an input) and read only as the model of fills."""
+    if m.owner is None or m in fgraph.outputs:
+        return False
+    return all(client != "output" and i == 0 and is_elemwise(client, ts.Second)
+               for client, i in fgraph.clients.get(m, ()))
+
+
+def _feeds_elemwise(fgraph, var):
+    return any(client != "output" and isinstance(client.op, Elemwise)
+               for client, _ in fgraph.clients.get(var, ()))
+
+
 @node_rewriter([ts.Second])
 def local_fill_to_alloc(fgraph, node):
     """``fill(m, c)`` -> ``alloc(c, *shape)`` for a constant c when m is computed only to give
-    fills their shape: then m itself is not computed (``zeros_like(exp(x))`` no longer computes
-    exp). Elsewhere a fill stays (it fuses into the elementwise loop around it). The alloc checks c
-    against that shape as the fill did."""
+    fills their shape (then m itself is not computed: ``zeros_like(exp(x))`` no longer computes
+    exp), or when no elementwise loop reads the fill (the alloc does not read m). A fill read by an
+    elementwise op stays: it fuses into that loop. The alloc checks c against the shape as the fill
+    did."""
     from theano.tensor.allocation import alloc
     from theano.tensor.reshaping import shape_i
 
@@ -161,11 +175,10 @@ def local_fill_to_alloc(fgraph, node):
         return None
     m, v = node.inputs
     out = node.outputs[0]
-    if fgraph is None or m.owner is None or m in fgraph.outputs or not isinstance(v, Constant):
+    if fgraph is None or not isinstance(v, Constant):
         return None
-    for client, i in fgraph.clients.get(m, ()):
-        if client == "output" or i != 0 or not is_elemwise(client, ts.Second):
-            return None
+    if not _only_fill_model(fgraph, m) and _feeds_elemwise(fgraph, node.outputs[0]):
+        return None
     if v.ndim > out.ndim or m.ndim != out.ndim:
         return None
     lead = out.ndim - v.ndim
