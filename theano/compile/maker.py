@@ -358,7 +358,11 @@ class FunctionMaker:
         graphs hold this node: ``tensor_copy(x)`` compiles to one DeepCopyOp). Not for an argument
         lent to the function and returned borrowed (``In(x, borrow=True)``,
         ``Out(x, borrow=True)``): that one is returned as is. (A constant output stays a constant
-        here, which the call copies.)"""
+        here, which the call copies.) Not with ``trust_input=True`` either: scan compiles its
+        loop body so and runs the bare thunk, whose compiled-loop tier has no DeepCopyOp (the
+        call path copies such outputs itself)."""
+        if self.trust_input:
+            return
         fg = self.fgraph
         n_in = len(self.inputs)
         for k in range(fg.n_user_outputs):
