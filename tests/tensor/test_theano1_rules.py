@@ -121,3 +121,21 @@ def test_eye_takes_none_for_m(mode, dtype):
         g(3, None, 0)
     with pytest.raises(TypeError, match="index 0"):
         f(None, 3, 0)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_arange_shape_is_exact_for_integer_bounds(mode):
+    a, b, c = T.lscalars("a", "b", "c")
+    f = theano.function([a, b, c], [T.arange(a, b, c).shape[0], T.arange(a, b).shape[0],
+                                     T.arange(b).shape[0]], mode=mode)
+    big = 2 ** 60
+    for args in [(0, 5, 1), (2, 11, 4), (10, 2, -2), (10, 2, 2), (-5, 1, 3), (big, big + 3, 1),
+                 (big, big + 7, 2), (-big - 5, -big, 2)]:
+        n, n1, n0 = f(*args)
+        assert n == len(range(*args))
+        assert n1 == len(range(args[0], args[1]))
+        assert n0 == len(range(args[1]))
+    x, y, z = T.dscalars("x", "y", "z")
+    g = theano.function([x, y, z], T.arange(x, y, z).shape[0], mode=mode)
+    for args in [(0.5, 3.2, 0.7), (3.0, -1.0, -0.5), (1.0, 1.0, 0.1), (0.0, 2.5, 1.0)]:
+        assert g(*args) == len(np.arange(*args))

@@ -77,9 +77,17 @@ class ARange(Op):
         output_storage[0][0] = np.arange(start, stop, step, dtype=self.dtype)
 
     def infer_shape(self, node, input_shapes):
-        start, stop, step = (cast(i, "float64") for i in node.inputs)
-        n = maximum(ceil((stop - start) / step), 0)
-        return [(_int64(n),)]
+        start, stop, step = node.inputs
+
+        def exact(v):    # integer bounds are subtracted exactly, in int64
+            return cast(v, "int64") if ts.upcast(v.dtype, "int64") == "int64" else v
+
+        start, stop = exact(start), exact(stop)
+        if _const_int(step) == 1 and stop.dtype == "int64" and start.dtype == "int64":
+            n = stop if _const_int(start) == 0 else stop - start
+            return [(maximum(n, 0),)]
+        n = ceil(cast(stop - start, "float64") / step)
+        return [(maximum(_int64(n), 0),)]
 
     def connection_pattern(self, node):
         return [[True], [False], [True]]
