@@ -86,3 +86,24 @@ def test_reversed_twice_is_x():
     for shape in [(2, 3, 1), (0, 2, 2), (5, 1, 3)]:
         v = np.arange(np.prod(shape), dtype="int32").reshape(shape)
         np.testing.assert_array_equal(f(v), v * 2)
+
+
+@pytest.mark.parametrize("dtype", ["int64", "float32"])
+def test_slices_and_picks_of_a_built_vector(dtype):
+    from theano.tensor.basic import MakeVector
+
+    a, b, c = (T.scalar(n, dtype=dtype) for n in "abc")
+    v = MakeVector(dtype)(a, b, c)
+    outs = [v[:2], v[::2], v[[0, 2, 2]], v[::-1], v[5:], v[1:] * 2]
+    refs = [lambda w: w[:2], lambda w: w[::2], lambda w: w[[0, 2, 2]], lambda w: w[::-1],
+            lambda w: w[5:], lambda w: w[1:] * 2]
+    fs = [theano.function([a, b, c], outs, mode=m) for m in MODES]
+    assert n_subtensors(fs[0]) == 0
+    assert not any("AdvancedSubtensor" in type(n.op).__name__ for n in fs[0].maker.fgraph.toposort())
+    for f in fs:
+        for vals in [(1, 2, 3), (-4, 0, 9), (7, 7, 7)]:
+            w = np.array(vals, dtype=dtype)
+            for got, ref in zip(f(*[np.asarray(x, dtype) for x in vals]), refs):
+                want = ref(w)
+                assert got.dtype == want.dtype
+                np.testing.assert_array_equal(got, want)

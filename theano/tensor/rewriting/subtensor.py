@@ -54,6 +54,61 @@ def local_subtensor_of_vector_build(fgraph, node):
 register_canonicalize(local_subtensor_of_vector_build, "shape", fast_compile=True)
 
 
+def _made_vector(v):
+    """The MakeVector node building ``v`` (seen through a Rebroadcast), else None."""
+    owner = v.owner
+    if owner is not None and isinstance(owner.op, Rebroadcast):
+        owner = owner.inputs[0].owner
+    return owner if owner is not None and isinstance(owner.op, MakeVector) else None
+
+
+def _vector_of(entries, out):
+    if not entries:
+        return fit_to(constant(np.zeros(0, dtype=out.dtype)), out)
+    entries = [e if e.dtype == out.dtype else cast(e, out.dtype) for e in entries]
+    return fit_to(MakeVector(out.dtype)(*entries), out)
+
+
+def _adv1_class():
+    from theano.tensor.subtensor_advanced import AdvancedSubtensor1
+
+    return AdvancedSubtensor1
+
+
+@node_rewriter([Subtensor, _adv1_class()])
+def local_subtensor_make_vector_slice(fgraph, node):
+    """``MakeVector(a, b, c)[::2]`` -> ``MakeVector(a, c)`` for a constant slice, and
+    ``MakeVector(a, b, c)[[0, 2]]`` -> ``MakeVector(a, c)`` for constant indices within bounds."""
+    from theano.tensor.subtensor import get_idx_list
+
+    owner = _made_vector(node.inputs[0])
+    if owner is None:
+        return None
+    items = owner.inputs
+    out = node.outputs[0]
+    if type(node.op) is Subtensor:
+        idx = get_idx_list(node.inputs[1:], node.op.idx_list)
+        if len(idx) != 1 or not isinstance(idx[0], slice):
+            return None
+        parts = [_as_const_int(p) for p in (idx[0].start, idx[0].stop, idx[0].step)]
+        if any(p is None and q is not None for p, q in zip(parts, (idx[0].start, idx[0].stop, idx[0].step))):
+            return None
+        if parts[2] == 0:
+            return None
+        return [_vector_of(list(items)[slice(*parts)], out)]
+    positions = node.inputs[1]
+    if not isinstance(positions, Constant):
+        return None
+    pos = np.asarray(positions.data).reshape(-1)
+    n = len(items)
+    if pos.size > 64 or np.any(pos >= n) or np.any(pos < -n):
+        return None
+    return [_vector_of([items[int(k)] for k in pos], out)]
+
+
+register_canonicalize(local_subtensor_make_vector_slice, "shape")
+
+
 # --------------------------------------------------------------------------------------------------
 # increments and assignments that change nothing, products by zeros
 # --------------------------------------------------------------------------------------------------
