@@ -163,3 +163,30 @@ def test_dot_with_zeros(zero_left, nd):
             np.testing.assert_array_equal(got, want)
         with pytest.raises((ValueError, AssertionError)):
             f(np.ones((2,) * nd[0]), np.ones((3,) * nd[1]))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int16"])
+@pytest.mark.parametrize("step", [None, -1])
+def test_assignment_of_all_of_x(dtype, step):
+    x = T.matrix("x", dtype=dtype)
+    y = T.matrix("y", dtype=dtype)
+    sub = slice(None, None, step)
+    out = T.set_subtensor(x[:, sub], T.specify_shape(y, x.shape)) * 3
+    fs = [theano.function([x, y], out, mode=m) for m in MODES]
+    assert not has(fs[0], IncSubtensor)
+    for f in fs:
+        for shape in [(1, 2), (3, 4), (2, 1)]:
+            xv = np.zeros(shape, dtype)
+            yv = np.arange(np.prod(shape), dtype=dtype).reshape(shape)
+            want = xv.copy()
+            want[:, sub] = yv
+            np.testing.assert_array_equal(f(xv, yv), want * 3)
+        with pytest.raises((AssertionError, ValueError)):
+            f(np.zeros((2, 2), dtype), np.zeros((1, 2), dtype))
+    # without the shape of y known, the assignment (which may broadcast y) stays
+    g = theano.function([x, y], T.set_subtensor(x[:, sub], y))
+    assert has(g, IncSubtensor)
+    for rows in (1, 2, 3):
+        want = np.zeros((rows, 2), dtype)
+        want[:, sub] = np.array([[5, 6]], dtype)
+        np.testing.assert_array_equal(g(np.zeros((rows, 2), dtype), np.array([[5, 6]], dtype)), want)

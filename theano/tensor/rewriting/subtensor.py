@@ -512,3 +512,60 @@ def local_subtensor_merge(fgraph, node):
 
 register_canonicalize(local_subtensor_merge, "algebra")
 register_specialize(local_subtensor_merge, name="local_subtensor_merge_specialize")
+
+
+# --------------------------------------------------------------------------------------------------
+# an assignment that overwrites all of x
+# --------------------------------------------------------------------------------------------------
+
+
+def _known_same_shape(shp, x):
+    """True if the shape vector ``shp`` is known to be x's shape (``x.shape`` or its entries)."""
+    from theano.tensor.reshaping import Shape, Shape_i
+
+    if shp.owner is not None and isinstance(shp.owner.op, Shape) and shp.owner.inputs[0] is x:
+        return True
+    made = _made_vector(shp)
+    if made is None or len(made.inputs) != x.ndim:
+        return False
+    for d, e in enumerate(made.inputs):
+        if x.broadcastable[d]:
+            if not _same_const(e, 1):
+                return False
+        elif not (e.owner is not None and isinstance(e.owner.op, Shape_i) and e.owner.op.i == d
+                  and e.owner.inputs[0] is x):
+            return False
+    return True
+
+
+def _same_const(v, value):
+    c = scalar_const(v)
+    return c is not None and int(c) == value
+
+
+@node_rewriter([IncSubtensor])
+def local_useless_inc_subtensor(fgraph, node):
+    """``set_subtensor(x[:, ::-1], specify_shape(y, x.shape))`` -> ``y[:, ::-1]``: an assignment
+    through full slices (steps 1 or -1) of a value known to have x's shape overwrites all of x, so
+    x is not copied. The shape check stays (the SpecifyShape)."""
+    from theano.tensor.reshaping import SpecifyShape
+
+    if type(node.op) is not IncSubtensor or not node.op.set_instead_of_inc:
+        return None
+    x, y, *rest = node.inputs
+    if rest or y.ndim != x.ndim:
+        return None
+    steps = []
+    for e in node.op.idx_list:
+        if not (isinstance(e, tuple) and e[0] is None and e[1] is None and e[2] in (None, 1, -1)):
+            return None
+        steps.append(e[2])
+    if y.owner is None or not isinstance(y.owner.op, SpecifyShape) or \
+            not _known_same_shape(y.owner.inputs[1], x):
+        return None
+    if any(s == -1 for s in steps):
+        y = y[tuple(slice(None, None, s) for s in steps)]
+    return [fit_to(y, node.outputs[0])]
+
+
+register_canonicalize(local_useless_inc_subtensor, "algebra")
