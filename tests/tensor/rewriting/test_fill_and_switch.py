@@ -80,3 +80,27 @@ def test_product_by_zero_reads_only_the_shape(dtype):
             np.testing.assert_array_equal(b, np.zeros_like(vv))
             np.testing.assert_array_equal(c, vv ** 0)
             assert a.dtype == b.dtype == np.dtype(dtype)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "int32"])
+def test_elementwise_op_broadcasts_the_allocated_value_itself(dtype):
+    from theano.tensor.allocation import Alloc
+
+    vec = T.vector("vec", dtype=dtype)
+    mat = T.matrix("mat", dtype=dtype)
+    outs = [T.alloc(vec, 2, 3) + mat, T.alloc(vec, 1, 3) * mat, T.alloc(vec, *mat.shape) - mat]
+    refs = [lambda v, m: np.broadcast_to(v, (2, 3)) + m, lambda v, m: v[None, :] * m,
+            lambda v, m: np.broadcast_to(v, m.shape) - m]
+    fs = [theano.function([vec, mat], outs, mode=m) for m in MODES]
+    assert not any(isinstance(n.op, Alloc) for n in fs[0].maker.fgraph.toposort())
+    for f in fs:
+        for k in range(3):
+            v = np.arange(3, dtype=dtype) + k
+            m = np.arange(6, dtype=dtype).reshape(2, 3) * (k + 1)
+            for got, ref in zip(f(v, m), refs):
+                want = ref(v, m)
+                assert got.dtype == want.dtype
+                np.testing.assert_array_equal(got, want)
+        # the alloc's length 2 against a matrix of 3 rows: still an error
+        with pytest.raises((AssertionError, ValueError)):
+            f(np.zeros(3, dtype), np.zeros((3, 3), dtype))

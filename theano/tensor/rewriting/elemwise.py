@@ -198,3 +198,57 @@ def local_fill_to_alloc(fgraph, node):
 # Opt-in: an Alloc has no kernel in the Numba backend's compiled graph and loop tiers, so on the
 # default backend a fill (which fuses) beats it even when the alloc saves computing m.
 register_opt_in(local_fill_to_alloc, "specialize", "fill")
+
+
+@node_rewriter([Elemwise])
+def local_elemwise_alloc(fgraph, node):
+    """``f(alloc(v, *s), y)`` -> ``f(v', y)`` with v' v given the missing leading dimensions: the
+    elementwise loop broadcasts v itself, no array of shape s is made. Each length of s must be
+    given by another input (or by v): the check that s agrees with it stays, as an Assert, unless
+    it is that input's own length."""
+    from theano.tensor import math as tm
+    from theano.tensor.allocation import Alloc
+    from theano.tensor.assertions import Assert
+    from theano.tensor.reshaping import Shape_i, shape_i
+
+    if node.op.inplace_pattern or len(node.inputs) < 2 or len(node.outputs) != 1:
+        return None
+    out = node.outputs[0]
+    for k, inp in enumerate(node.inputs):
+        if inp.owner is None or not isinstance(inp.owner.op, Alloc) or inp.ndim != out.ndim:
+            continue
+        v, *s = inp.owner.inputs
+        others = [o for j, o in enumerate(node.inputs) if j != k and o.ndim == out.ndim]
+        lead = inp.ndim - v.ndim
+        conds = []
+        for d in range(inp.ndim):
+            if inp.broadcastable[d]:
+                continue
+            ref = next((o for o in others if not o.broadcastable[d]), None)
+            if ref is not None:
+                n = shape_i(ref, d)
+                e = s[d]
+                if e.owner is not None and isinstance(e.owner.op, Shape_i) and e.owner.op.i == d \
+                        and e.owner.inputs[0] is ref:
+                    continue
+            elif d >= lead and not v.broadcastable[d - lead]:
+                n = shape_i(v, d - lead)
+            else:
+                break
+            conds.append(tm.eq(s[d], n))
+        else:
+            new_v = v
+            if lead:
+                new_v = DimShuffle(v.broadcastable, ["x"] * lead + list(range(v.ndim)))(v)
+            if conds:
+                new_v = Assert("alloc: shapes do not match")(new_v, *conds)
+            new_inputs = list(node.inputs)
+            new_inputs[k] = new_v
+            new = node.op(*new_inputs)
+            if new.type != out.type:
+                return None
+            return [new]
+    return None
+
+
+register_canonicalize(local_elemwise_alloc, "fill")
