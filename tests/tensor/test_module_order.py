@@ -24,7 +24,7 @@ TENSOR = pathlib.Path(theano.__file__).parent / "tensor"
 
 # lowest first; a sub-package is one layer (its modules may import each other)
 ORDER = [
-    "type", "type_other", "elemwise", "basic", "assertions", "math", "grad_shaping", "reshaping", "allocation", "joining", "subtensor",
+    "type", "type_other", "elemwise", "basic", "assertions", "math", "grad_shaping", "reshaping", "allocation", "joining", "subtensor", "subtensor_slicevar",
     "subtensor_advanced", "sorting", "linalg_ops", "repeating", "cumulative", "searching", "counting",
     "index_arrays", "diagonal_fill", "statistics", "variable", "extra_ops", "fft", "nlinalg", "slinalg", "blas", "xlogx",
     "inplace", "sharedvar", "nnet", "signal", "random", "raw_random", "shared_randomstreams",

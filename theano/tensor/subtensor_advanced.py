@@ -25,7 +25,9 @@ from theano.tensor.subtensor import (ARRAY, SYM, IncSubtensor, Subtensor, _check
                                      _float_zeros, _idx_str, _inc_perform_error, _IncSubtensorContract,
                                      _is_discrete, _n_inputs, _norm_entry, _prepare_y, _ReadSubtensorContract,
                                      _static_slice_keeps_one, _sum_to, _wrap_index_error, slice_length)
+from theano.tensor.subtensor_slicevar import has_slice_variable, slicevar_getitem
 from theano.tensor.type import TensorType
+from theano.tensor.type_other import SliceType
 
 __all__ = [
     "getitem", "set_subtensor", "inc_subtensor", "take", "AdvancedSubtensor1", "AdvancedIncSubtensor1",
@@ -547,6 +549,14 @@ def getitem(x, index):
                                        for e in index):
         # Theano (and NumPy before 1.23) read such a list as a tuple: m[[slice(None), 1]] == m[:, 1]
         index = tuple(index)
+    if has_slice_variable(index):
+        # a slice given at call time (T.slicetype()); a constant one is an ordinary slice
+        items = index if isinstance(index, tuple) else (index,)
+        if not all(isinstance(e, Constant) for e in items if isinstance(e, Variable)
+                   and isinstance(e.type, SliceType)):
+            return slicevar_getitem(x, index)
+        index = tuple(e.data if isinstance(e, Constant) and isinstance(e.type, SliceType) else e
+                      for e in items)
     items = _expand(x, index)
     if any(it[0] in ("arr", "mask") for it in items):
         return _advanced_getitem(x, items)
