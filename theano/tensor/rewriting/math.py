@@ -18,7 +18,7 @@ from theano.tensor import math as tm
 from theano.tensor.basic import cast, second
 from theano.tensor.elemwise import CAReduce, DimShuffle, Elemwise
 from theano.tensor.rewriting.utils import (elemwise_of, filled_constant, fit_to, is_const,
-                                           is_elemwise, is_zeros, scalar_const)
+                                           is_elemwise, is_zeros, keep_shape_checks, scalar_const)
 
 
 def _single_client(fgraph, var):
@@ -44,18 +44,18 @@ def local_neutral_absorbing(fgraph, node):
         return None
     inputs = node.inputs
     if absorbing is not None and any(is_const(i, absorbing) for i in inputs):
-        return [filled_constant(0, out, inputs)]
+        return [keep_shape_checks(filled_constant(0, out, inputs), node, inputs)]
     keep = [i for i in inputs if not is_const(i, neutral)]
     if len(keep) == len(inputs):
         return None
     if not keep:
-        return [filled_constant(neutral, out, inputs)]
+        return [keep_shape_checks(filled_constant(neutral, out, inputs), node, inputs)]
     if len(keep) == 1:
         new = keep[0]
     else:
         first = keep[0] if keep[0].dtype == out.dtype else cast(keep[0], out.dtype)
         new = node.op(first, *keep[1:])
-    return [fit_to(new, out, inputs)]
+    return [keep_shape_checks(fit_to(new, out, inputs), node, inputs)]
 
 
 register_canonicalize(local_neutral_absorbing, "algebra", fast_compile=True)

@@ -104,6 +104,45 @@ def filled_constant(value, out, inputs):
     return fit_to(c, out, [i for i in inputs if not all(i.broadcastable)])
 
 
+def keep_shape_checks(rep, node, dropped):
+    """``rep`` (the replacement of ``node``'s output) behind an ``Assert`` that each input in
+    ``dropped`` that ``rep`` no longer reads had the lengths the elementwise node required (equal to
+    the output's where neither is broadcastable): dropping ``zeros_like(y)`` from ``x + zeros_like(y)``
+    must not drop the error of mismatched shapes. Conditions that the shapes make true are folded
+    away by the shape and comparison rewrites, and the Assert with them."""
+    from theano.graph.basic import ancestors
+    from theano.tensor.assertions import Assert
+    from theano.tensor.math import eq
+
+    if rep is None:
+        return None
+    from theano.tensor.rewriting.shape_feature import ShapeFeature
+
+    out = node.outputs[0]
+    read = set(ancestors([rep]))
+    shapes = None
+    conds = []
+    for inp in dropped:
+        if inp in read or all(inp.broadcastable) or inp.ndim > out.ndim:
+            continue
+        if shapes is None:      # the shapes by infer_shape, to leave out the checks they prove
+            shapes = ShapeFeature()
+            shapes.shape_of = {}
+        pad = out.ndim - inp.ndim
+        for d, b in enumerate(inp.broadcastable):
+            if b or out.broadcastable[d + pad]:
+                continue
+            try:
+                same = shapes.same_shape(inp, rep, d, d + pad)
+            except Exception:  # noqa: BLE001 - unknown: keep the check
+                same = False
+            if not same:
+                conds.append(eq(inp.shape[d], rep.shape[d + pad]))
+    if not conds:
+        return rep
+    return Assert(f"{node.op}: the inputs' shapes do not match")(rep, *conds)
+
+
 def is_float(dtype):
     return dtype in ts.float_dtypes
 
