@@ -674,7 +674,8 @@ def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=N
             raise ValueError("verify_grad: fun must return a single output")
         out = out[0]
     out = as_tensor_variable(out)
-    f_out = function(tensor_pt, out, mode=mode, on_unused_input="ignore")
+    # explicit in-place ops in ``fun`` may overwrite the points: every call gets copies of them
+    f_out = function(tensor_pt, out, mode=mode, on_unused_input="ignore", accept_inplace=True)
     out_val = np.asarray(f_out(*[p.copy() for p in pt]))
     dtypes = [str(p.dtype) for p in pt] + [out.dtype if out.dtype.startswith("float") else "float64"]
     low = "float16" if "float16" in dtypes else ("float32" if "float32" in dtypes else "float64")
@@ -687,9 +688,11 @@ def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=N
         proj_val = (np.asarray(rng.rand(*out_val.shape)) + 0.5).astype(proj_dtype)
         proj = TensorType(proj_val.dtype, (False,) * proj_val.ndim)("random_projection")
         cost = tsum(out * proj)
-        f_cost = function(tensor_pt + [proj], cost, mode=mode, on_unused_input="ignore")
+        f_cost = function(tensor_pt + [proj], cost, mode=mode, on_unused_input="ignore",
+                          accept_inplace=True)
         g = grad(cost, tensor_pt, disconnected_inputs="ignore")
-        f_grad = function(tensor_pt + [proj], g, mode=mode, on_unused_input="ignore")
+        f_grad = function(tensor_pt + [proj], g, mode=mode, on_unused_input="ignore",
+                          accept_inplace=True)
         sym = f_grad(*[p.copy() for p in pt], proj_val)
         for i, p in enumerate(pt):
             num = _central_differences(lambda *a: f_cost(*a, proj_val), pt, i, eps)

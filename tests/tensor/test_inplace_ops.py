@@ -93,3 +93,13 @@ def test_erf_of_complex(mode, dtype):
     g = theano.function([x], T.grad(T.sum(T.real(T.erf(x))), x), mode=mode)
     a = np.array([0.3, -1.2], dtype=dtype)
     np.testing.assert_allclose(g(a).real, 2 / np.sqrt(np.pi) * np.exp(-a.real ** 2), rtol=tol)
+
+
+
+def test_verify_grad_accepts_explicit_inplace_ops():
+    pt = np.random.RandomState(2).rand(3, 4)
+    before = pt.copy()
+    theano.gradient.verify_grad(I.exp_inplace, [pt], rng=np.random.RandomState(0))
+    theano.gradient.verify_grad(lambda a: I.mul_inplace(a * 1.0, a), [pt],
+                                rng=np.random.RandomState(0))
+    np.testing.assert_array_equal(pt, before)     # the caller's point is never overwritten
