@@ -29,7 +29,7 @@ variable's value (two names for one buffer would see the write).
 
 from theano.compile.ops import deep_copy_op
 from theano.graph.basic import Constant
-from theano.graph.destroyhandler import DestroyHandler, _aliased_inputs
+from theano.graph.destroyhandler import DestroyHandler
 
 
 class InputsDestroyHandler(DestroyHandler):
@@ -39,34 +39,11 @@ class InputsDestroyHandler(DestroyHandler):
     def __init__(self, allowed=()):
         self.allowed = set(allowed)
 
-    def why_not(self, fgraph, node, i):
-        """None if ``node`` may overwrite its input ``i``, else a reason (a string): the rule of
-        DestroyHandler (one client along the whole chain of views, nothing protected at its
-        root), where an allowed input is not protected unless it is also an output."""
-        var = node.inputs[i]
-        clients = fgraph.clients.get(var, ())
-        if len(clients) != 1 or clients[0] != (node, i):
-            return f"{var} has other clients"
-        stack, seen = [var], set()
-        while stack:
-            v = stack.pop()
-            if v in seen:
-                continue
-            seen.add(v)
-            if v in self.allowed:
-                if v in fgraph.outputs:
-                    return f"{v} is an output of the graph"
-                continue
-            if self._protected(fgraph, v):
-                return f"{v} is an input, a constant or an output of the graph"
-            owner = v.owner
-            for p in _aliased_inputs(owner, v.index):
-                u = owner.inputs[p]
-                if len(fgraph.clients.get(u, ())) != 1:
-                    return f"{u} (aliased by {v}) has other clients"
-                stack.append(u)
-        return None
-
+    def _blocked(self, fgraph, v):
+        # an allowed input may be overwritten (the walk stops there) unless it is also an output
+        if v in self.allowed:
+            return (f"{v} is an output of the graph" if v in fgraph.outputs else None), True
+        return super()._blocked(fgraph, v)
 
 def destroying_nodes(fgraph):
     """The nodes of ``fgraph`` whose op overwrites one of its inputs, in graph order."""

@@ -52,6 +52,13 @@ class DestroyHandler:
         return var in fgraph.inputs or isinstance(var, Constant) or var.owner is None \
             or var in fgraph.outputs
 
+    def _blocked(self, fgraph, v):
+        """(why the buffer ``v`` may not be overwritten, or None; whether the walk down its
+        chain of views stops at ``v``)."""
+        if self._protected(fgraph, v):
+            return f"{v} is an input, a constant or an output of the graph", True
+        return None, False
+
     def why_not(self, fgraph, node, i):
         """None if ``node`` may overwrite its input ``i``, else a reason (a string)."""
         var = node.inputs[i]
@@ -65,8 +72,11 @@ class DestroyHandler:
             if v in seen:
                 continue
             seen.add(v)
-            if self._protected(fgraph, v):
-                return f"{v} is an input, a constant or an output of the graph"
+            reason, stop = self._blocked(fgraph, v)
+            if reason is not None:
+                return reason
+            if stop:
+                continue
             owner = v.owner
             for p in _aliased_inputs(owner, v.index):
                 u = owner.inputs[p]
