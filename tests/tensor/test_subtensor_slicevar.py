@@ -59,3 +59,18 @@ def test_constant_slice_is_an_ordinary_slice_and_bad_mixes_are_refused():
         x[s, T.lvector()]
     with pytest.raises(IndexError):
         x[s, 0, 1]
+
+
+def test_jax_linker_runs_slice_variables_on_the_host():
+    pytest.importorskip("jax")
+    x = T.dvector("x")
+    s = T.slicetype()
+    y = x[s]
+    f = theano.function([x, s], [y, T.grad((y ** 2).sum(), x)], mode=theano.Mode(linker="jax"))
+    v = np.arange(6.0)
+    for _ in range(2):
+        got, g = f(v, slice(1, 5, 2))
+        np.testing.assert_array_equal(got, v[1:5:2])
+        ref = np.zeros(6)
+        ref[1:5:2] = 2 * v[1:5:2]
+        np.testing.assert_array_equal(g, ref)

@@ -21,6 +21,8 @@ HOST_OPS = {
     "PrintOp": "prints from Python each time the node runs",
     "FromFunctionOp": "as_op: an arbitrary Python function of NumPy arrays",
     "ConnectionistTemporalClassification": "nnet.ctc: the loss's dynamic programme in NumPy",
+    "SliceVarSubtensor": "x[s] with a slice given at call time (a Python slice, not an array)",
+    "SliceVarIncSubtensor": "the gradient of x[s] with a slice given at call time",
 }
 
 from theano.link.jax.dispatch import (

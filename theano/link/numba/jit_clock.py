@@ -1,5 +1,7 @@
 """Seconds this process has spent making Numba kernels ready: compiling them, loading them from
-the disk cache, or waiting for the compile helper (``compile_worker``).
+the disk cache, or waiting for the compile helper (``compile_worker``): Numba's
+``numba:compiler_lock`` events, and the whole first-call compile of a kernel (the hook of
+``cache.py``: Numba's own start-up at the first kernel of a process happens outside the lock).
 
 The profiler reads ``jit_seconds()`` before and after each node, so that the first call of a node
 whose kernel is compiled then is not reported as the node's run time (a kernel compiles in tenths
@@ -19,14 +21,10 @@ def _make_listener():
 
     class _Listener(event.Listener):
         def on_start(self, ev):
-            if _state["depth"] == 0:
-                _state["start"] = time.perf_counter()
-            _state["depth"] += 1
+            enter()
 
         def on_end(self, ev):
-            _state["depth"] -= 1
-            if _state["depth"] == 0:
-                _state["total"] += time.perf_counter() - _state["start"]
+            leave()
 
     event.register("numba:compiler_lock", _Listener())
 
@@ -44,10 +42,17 @@ def install():
         return True
 
 
-def add(seconds):
-    """Count time spent outside Numba's lock (waiting for the compile helper)."""
+def enter():
+    """Start a span counted as compile time (nested spans and Numba's lock inside count once)."""
     if _state["depth"] == 0:
-        _state["total"] += seconds
+        _state["start"] = time.perf_counter()
+    _state["depth"] += 1
+
+
+def leave():
+    _state["depth"] -= 1
+    if _state["depth"] == 0:
+        _state["total"] += time.perf_counter() - _state["start"]
 
 
 def jit_seconds():
