@@ -26,3 +26,25 @@ else:
     _set_hyp_home(_hyp_home)
     _hyp_settings.register_profile("theano-ng", database=_InMemoryDB())
     _hyp_settings.load_profile("theano-ng")
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def fresh_kernel_cache(tmp_path, monkeypatch):
+    """An empty Numba kernel cache in tmp_path, no compile helper yet, and its counters from
+    zero (the helper is stopped again afterwards). Yields the monkeypatch."""
+    pytest.importorskip("numba")
+    import theano
+    from theano.link.numba import cache
+
+    monkeypatch.setattr(theano.config, "compiledir", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "_loaded", {})
+    monkeypatch.setattr(cache, "_checked_dirs", {})
+    cache.stop_worker()
+    monkeypatch.setattr(cache, "_worker", {"proc": None, "pid": None, "broken": None,
+                                           "compiled_here": 0, "compiled_there": 0,
+                                           "restarts": 0})
+    yield monkeypatch
+    cache.stop_worker()

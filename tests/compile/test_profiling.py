@@ -89,21 +89,11 @@ def test_function_describe_lists_every_node_with_its_path(mode):
 
 
 @pytest.mark.parametrize("worker", ["never", "always"])
-def test_kernel_compile_time_is_kept_out_of_node_times(tmp_path, monkeypatch, worker):
+def test_kernel_compile_time_is_kept_out_of_node_times(fresh_kernel_cache, worker):
     """The first call of a node whose Numba kernel compiles (or loads) then, here or in the
     compile helper: that time is counted apart, so the node's time is what it took to run (a
     small kernel runs in microseconds; even a cached one takes milliseconds to load)."""
-    pytest.importorskip("numba")
-    from theano.link.numba import cache
-
-    monkeypatch.setattr(theano.config, "compiledir", str(tmp_path / "cache"))
-    monkeypatch.setattr(theano.config, "numba__compile_worker", worker)
-    monkeypatch.setattr(cache, "_loaded", {})
-    monkeypatch.setattr(cache, "_checked_dirs", {})
-    cache.stop_worker()
-    monkeypatch.setattr(cache, "_worker", {"proc": None, "pid": None, "broken": None,
-                                           "compiled_here": 0, "compiled_there": 0,
-                                           "restarts": 0})
+    fresh_kernel_cache.setattr(theano.config, "numba__compile_worker", worker)
     x = T.dvector("x")
     f = theano.function([x], T.exp(x) * 3.25 + T.sin(x),
                         mode=theano.Mode(linker="numba", optimizer="fast_run"), profile=True)
@@ -117,4 +107,3 @@ def test_kernel_compile_time_is_kept_out_of_node_times(tmp_path, monkeypatch, wo
         assert p.apply_time[node] < jit
     assert sum(p.apply_compile_time.values()) <= p.fct_call_time
     assert "Kernels compiled or loaded during calls" in p.summary(file="str")
-    cache.stop_worker()

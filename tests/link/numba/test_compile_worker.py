@@ -24,17 +24,9 @@ MODE = theano.Mode(linker="numba", optimizer="fast_run")
 
 
 @pytest.fixture
-def fresh(tmp_path, monkeypatch):
-    """An empty kernel cache, no helper yet, and the counters from zero."""
-    monkeypatch.setattr(theano.config, "compiledir", str(tmp_path / "cache"))
-    monkeypatch.setattr(cache, "_loaded", {})
-    monkeypatch.setattr(cache, "_checked_dirs", {})
-    cache.stop_worker()
-    monkeypatch.setattr(cache, "_worker", {"proc": None, "pid": None, "broken": None,
-                                           "compiled_here": 0, "compiled_there": 0,
-                                           "restarts": 0})
-    yield monkeypatch
-    cache.stop_worker()
+def fresh(fresh_kernel_cache):
+    """An empty kernel cache, no helper yet, and the counters from zero (tests/conftest.py)."""
+    return fresh_kernel_cache
 
 
 def _graphs(c):
