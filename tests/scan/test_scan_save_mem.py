@@ -164,3 +164,30 @@ def test_debugmode_checks_the_kept_loop_against_the_original_graph():
     s, _ = theano.reduce(lambda v, acc: acc + v * v, x, T.constant(np.float64(0)))
     f = theano.function([x], s, mode="DebugMode")
     np.testing.assert_allclose(f(np.arange(6.0)), 55.0)
+
+
+@pytest.mark.parametrize("mode", ["FAST_RUN", "FAST_COMPILE", "py"])
+def test_fewer_steps_than_kept_rows(mode):
+    """A ring of 4 rows (reads at -1 and -3) after 2 steps: the rows written are the last ones
+    of the output, a read within them is right and one beyond them raises, on every path
+    (the lazy ifelse lets a call read only r[-1])."""
+    from theano.ifelse import ifelse
+
+    m = {"FAST_RUN": NUMBA, "FAST_COMPILE": "FAST_COMPILE", "py": PY}[mode]
+    x = T.dvector("x")
+    k = T.iscalar("k")
+    c = T.iscalar("c")
+    r, _ = theano.scan(lambda acc: acc * 2 + 1, outputs_info=x, n_steps=k)
+    f = theano.function([x, k, c], ifelse(c, r[-1], r[-3]), mode=m)
+    g = theano.function([x, k], [r[-1], r[-3]], mode=m)
+    if mode != "FAST_COMPILE":
+        assert _kept(f) == [4] and _kept(g) == [4]
+    for _ in range(3):
+        np.testing.assert_array_equal(f(np.zeros(2), 2, 1), [3.0, 3.0])
+        np.testing.assert_array_equal(f(np.zeros(2), 1, 1), [1.0, 1.0])
+        np.testing.assert_array_equal(f(np.zeros(2), 5, 0), [7.0, 7.0])
+        last, third = g(np.zeros(2), 3)
+        np.testing.assert_array_equal(last, [7.0, 7.0])
+        np.testing.assert_array_equal(third, [1.0, 1.0])
+        with pytest.raises(IndexError):
+            g(np.zeros(2), 2)

@@ -298,13 +298,15 @@ class Scan(Op):
         return self.with_changes(record_untraced=True, inplace=())
 
     def with_changes(self, **changes):
-        """The same loop (same inner graph and layout) with some constructor arguments changed."""
+        """The same loop (same inner graph) with some constructor arguments changed (``buffers``:
+        the same buffers with other ``keep``)."""
         kw = dict(n_acc=self.n_acc, n_untraced=self.n_untraced, n_nonseq=self.n_nonseq,
                   reverse=self.reverse, as_while=self.as_while,
                   truncate_gradient=self.truncate_gradient, mode=self.mode, name=self.name,
                   record_untraced=self.record_untraced, inplace=self.inplace)
+        buffers = changes.pop("buffers", self.buffers)
         kw.update(changes)
-        return Scan(self.inner_inputs, self.inner_outputs, self.buffers, **kw)
+        return Scan(self.inner_inputs, self.inner_outputs, buffers, **kw)
 
     # -- layout ----------------------------------------------------------------------------------
     @property
@@ -530,8 +532,7 @@ class Scan(Op):
             add("            break")
         for k, b in enumerate(self.buffers):
             if b.keep:      # the kept rows in order, the last written one last
-                add("    if n > 0:")
-                add(f"        b{k}[...] = _roll(b{k}, -((t0 + n + {max(b.writes)}) % {b.keep}), 0)")
+                add(f"    b{k}[...] = _roll(b{k}, -((t0 + n + {max(b.writes)}) % {b.keep}), 0)")
         add(f"    return done, [{''.join(f'u{j}, ' for j in range(n_un))}]")
         glb = {"_ndarray": np.ndarray, "_alloc": _alloc_buffer, "_check_row": _check_row,
                "_check_acc": _check_acc, "op": self, "_roll": np.roll}
@@ -601,7 +602,8 @@ class Scan(Op):
             if done < n and self.buffers[k].init != "full":
                 buf = buf[: t0 + done + spans[k]]
             elif self.buffers[k].keep and t0 + n + spans[k] < len(buf):
-                buf = buf[: t0 + n + spans[k]]      # (no step: the initial rows)
+                # fewer rows than kept were written: the last ones (rotated to the end)
+                buf = buf[len(buf) - (t0 + n + spans[k]):]
             output_storage[out_i][0] = buf
             out_i += 1
         for a in accs:
@@ -831,6 +833,8 @@ class Scan(Op):
                 lines += [f"{outs[o]} = {src}",
                           f"if {p}done < {n}:",
                           f"    {outs[o]} = {src}[:{t0} + {p}done + {spans[i]}]"]
+            elif b.keep:        # fewer steps than kept rows: only the rows written
+                lines += [f"{outs[o]} = {src}[max(0, {b.keep} - ({t0} + {n} + {spans[i]})):]"]
             else:
                 lines.append(f"{outs[o]} = {src}")
             o += 1

@@ -398,10 +398,7 @@ def scan_save_mem(fgraph, node):
         return None
     buffers = [Buffer(b.reads, b.writes, b.init, b.label, keep.get(k, 0))
                for k, b in enumerate(op.buffers)]
-    new_op = Scan(op.inner_inputs, op.inner_outputs, buffers, n_acc=op.n_acc,
-                  n_untraced=op.n_untraced, n_nonseq=op.n_nonseq, reverse=op.reverse,
-                  as_while=op.as_while, truncate_gradient=op.truncate_gradient, mode=op.mode,
-                  name=op.name, record_untraced=op.record_untraced)
+    new_op = op.with_changes(buffers=buffers)
     for attr in ("_fn", "_maker"):          # the same inner graph: compiled once
         if attr in op.__dict__:
             new_op.__dict__[attr] = op.__dict__[attr]
