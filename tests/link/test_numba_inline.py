@@ -81,3 +81,25 @@ def test_profiled_functions_keep_one_call_per_node():
     f = theano.function([x], x * 2, mode=MODE, profile=True)
     assert _inline_nodes(f) == 0
     np.testing.assert_array_equal(f(np.arange(3.0)), np.arange(3.0) * 2)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int32", "uint8"])
+def test_0d_results_are_fresh_arrays_of_the_declared_dtype(dtype):
+    # a ufunc on 0-d arrays gives a NumPy scalar unless asked for an array (out=...): either way
+    # the function returns a 0-d ndarray, a new one per call, on the inline path and the VM
+    x = T.TensorType(dtype, ())("x")
+    y = x * 3 + 1 if dtype != "uint8" else x * 2
+    refs = []
+    for mode in (MODE, theano.Mode(linker="py")):
+        f = theano.function([x], [y, -x if dtype[0] != "u" else x + 1], mode=mode)
+        v = np.asarray(7, dtype=dtype)
+        got = [f(v) for _ in range(3)]
+        for outs in got:
+            for o in outs:
+                assert type(o) is np.ndarray and o.ndim == 0
+            assert outs[0].dtype == y.dtype
+        assert got[0][0] is not got[1][0]
+        expected = np.asarray(v * 3 + 1 if dtype != "uint8" else v * 2, dtype=y.dtype)
+        np.testing.assert_array_equal(got[2][0], expected)
+        refs.append([o.item() for o in got[2]])
+    assert refs[0] == refs[1]

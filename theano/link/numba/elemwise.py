@@ -60,6 +60,18 @@ from theano.link.numba.elemwise_numpy import _numpy_step, make_numpy_program, pr
 from theano.link.numba.elemwise_program import _ref_dtype, build_program, precast_dtype, precast_value
 from theano.link.numba.elemwise_source import numba_kernel_source, numba_signature
 
+
+def _ufunc_out_ellipsis():
+    """Whether ufuncs take ``out=...`` (recent NumPy 2 releases; not 1.26): the result is then an
+    array even for 0-d inputs, where a plain call gives a NumPy scalar that a second call wraps."""
+    try:
+        return type(np.multiply(np.array(1.0), np.array(2.0), out=...)) is np.ndarray
+    except Exception:
+        return False
+
+
+UFUNC_OUT_ELLIPSIS = _ufunc_out_ellipsis()
+
 # The program, source and cost helpers that graph.py (the whole-graph tier), linker.py and the tests
 # read through this module (``nbe.build_program``, ``nbe.kernel_def_lines``, ...).
 from theano.link.numba.elemwise_costs import HEAVY_GAIN_NS  # noqa: F401
@@ -405,6 +417,7 @@ class ElemwiseRunner:
                         arg_dtypes[k] = dt
         glb["_fn"] = _numpy_step(sop, len(args), od, arg_dtypes)
         always_finish = sop.name in ("identity", "second") or not isinstance(glb["_fn"], np.ufunc)
+        array_out = UFUNC_OUT_ELLIPSIS and isinstance(glb["_fn"], np.ufunc) and glb["_fn"].nout == 1
 
         def body(names, call_args, r, g, indent):
             """The lines computing ``r`` from the inputs ``names``; ``g(name)``: a global's name."""
@@ -418,12 +431,17 @@ class ElemwiseRunner:
             if not self.quiet:
                 out.append(f"{indent}with _errstate(all='ignore'):")
                 inner = indent + "    "
-            out.append(f"{inner}{r} = {g('_fn')}({', '.join(call_args)})")
+            if array_out:
+                # the ufunc returns an array at once, 0-d included: no wrapping call
+                out.append(f"{inner}{r} = {g('_fn')}({', '.join(call_args)}, out=...)")
+            else:
+                out.append(f"{inner}{r} = {g('_fn')}({', '.join(call_args)})")
             if always_finish:
                 # an impl may hand back (a view of) an input, as add(x) does: outputs own their data
                 out.append(f"{indent}{r} = {g('_finish')}(({r},), ({', '.join(names)},))")
             else:
-                out.append(f"{indent}if type({r}) is not _nd: {r} = _asarray({r})")
+                if not array_out:
+                    out.append(f"{indent}if type({r}) is not _nd: {r} = _asarray({r})")
                 out.append(f"{indent}if {r}.dtype is not {g('_od')}: "
                            f"{r} = {g('_finish')}(({r},), ({', '.join(names)},))")
             return out
