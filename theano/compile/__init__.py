@@ -17,6 +17,7 @@ from theano.compile import function_module as function_module  # Theano 1.0 path
 from theano.compile.pfunc import rebuild_collect_shared
 from theano.compile.builders import OpFromGraph
 from theano.compile.sharedvalue import SharedVariable, shared, shared_constructor
+from theano.compile import scalar_shared  # noqa: F401  (theano.scalar.sharedvar.shared)
 
 __all__ = ["function", "function_dump", "Function", "FunctionMaker", "In", "Out", "Mode", "DebugMode", "get_mode",
            "get_default_mode", "shared", "SharedVariable", "shared_constructor", "ProfileStats",

@@ -53,6 +53,8 @@ def _as_update_type(target, expr, what):
     """``expr`` as the new value of shared ``target``: exactly its type (dtype and broadcast
     pattern, as Theano 1.0 requires), or a TypeError that says what to change."""
     from theano.compile.function import _cast_hint, _convert_to_type
+    from theano.scalar.type import Scalar
+    from theano.tensor.basic import scalar_from_tensor
     from theano.tensor.type import TensorType
 
     if not isinstance(target, SharedVariable):
@@ -68,6 +70,10 @@ def _as_update_type(target, expr, what):
         return conv
     if expr.type == target.type:
         return expr
+    if isinstance(target.type, Scalar) and isinstance(expr.type, TensorType) and \
+            expr.type.ndim == 0 and expr.type.dtype == target.type.dtype:
+        # arithmetic on a scalar shared variable gives a 0-d tensor (scalar ops apply elementwise)
+        return scalar_from_tensor(expr)
     if isinstance(target.type, TensorType) and not isinstance(expr.type, TensorType):
         raise TypeError(f"{what}: the update of {target} is not a tensor: {expr} ({expr.type})")
     raise TypeError(
