@@ -21,7 +21,7 @@ theano_logger.setLevel(_logging.WARNING)
 
 # The public names (each import below is a re-export, written `X as X`)
 from theano.configdefaults import config as config, change_flags as change_flags
-from theano import graph
+from theano import graph as graph
 from theano.graph.basic import Apply as Apply, Constant as Constant, Variable, clone_replace
 from theano.graph.op import Op as Op
 from theano.graph.type import Type as Type, generic as generic
@@ -44,15 +44,9 @@ from theano.link.jax import control as _jax_control  # noqa: F401  (scan/ifelse 
 from theano.printing import pp as pp, pprint as pprint, debugprint as debugprint, pydotprint as pydotprint
 
 # Theano 1.0's old names for the same things.
-gof = graph
-# `from theano.gof import Op` and `from theano.gof.graph import inputs` (Theano 1.0 paths) resolve to
-# the graph package and its modules.
-import sys as _sys  # noqa: E402
-import importlib as _importlib  # noqa: E402
-
-_sys.modules.setdefault("theano.gof", graph)
-for _name in ("basic", "fg", "op", "type", "utils", "graph", "null_type", "opt", "toolbox", "optdb"):
-    _sys.modules.setdefault(f"theano.gof.{_name}", _importlib.import_module(f"theano.graph.{_name}"))
+# `from theano.gof import Op`, `from theano.gof.graph import inputs`, `gof.PerformLinker` (Theano 1.0
+# paths): the graph package and its modules, with Theano's linker classes.
+from theano import gof as gof  # noqa: E402
 compile = __import__("theano.compile", fromlist=["compile"])
 
 

@@ -1,0 +1,26 @@
+"""Theano 1.0's ``theano.gof``: the graph package (``theano.graph``) under its old name, with its
+optimizer API (``gof.Optimizer``, ``gof.opt``, ``gof.toolbox``, ...) and its linkers
+(``gof.PerformLinker``, ``gof.CLinker``, ``gof.OpWiseCLinker``). Re-exports only."""
+
+import importlib as _importlib
+import sys as _sys
+
+import theano.graph as _graph
+from theano.graph import *  # noqa: F401,F403
+from theano.graph import __all__ as _graph_all
+from theano.link.legacy import (CLinker, Container, Linker, LocalLinker, OpWiseCLinker,
+                                PerformLinker)
+
+# ``from theano.gof.graph import inputs``, ``import theano.gof.opt``: the graph package's modules
+for _name in ("basic", "fg", "op", "type", "utils", "graph", "null_type", "opt", "toolbox", "optdb"):
+    _module = _importlib.import_module(f"theano.graph.{_name}")
+    _sys.modules.setdefault(f"{__name__}.{_name}", _module)
+    globals()[_name] = _module
+
+__all__ = list(_graph_all) + ["CLinker", "Container", "Linker", "LocalLinker", "OpWiseCLinker",
+                              "PerformLinker"]
+
+
+def __getattr__(name):
+    # the optimizer API and graph features, which theano.graph finds on first use
+    return getattr(_graph, name)

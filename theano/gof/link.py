@@ -1,0 +1,5 @@
+"""Theano 1.0's ``theano.gof.link``: its linker classes (``theano.link.legacy``). Re-exports only."""
+
+from theano.link.legacy import (Container, Linker, LocalLinker, PerformLinker)  # noqa: F401
+
+__all__ = ["Container", "Linker", "LocalLinker", "PerformLinker"]
