@@ -330,6 +330,52 @@ class Scan(Op):
         k += self.n_untraced
         return inputs[0], inputs[1], inits, accs, untraced, list(inputs[k:])
 
+    # -- Theano 1.0's names for the inner graph and the variables of each role --------------------
+    # (``op.inputs``/``op.outputs`` are the inner graph's; a sequence is a buffer that is only
+    # read, given whole; the non-sequences are the last inner and outer inputs)
+    @property
+    def inputs(self):
+        return self.inner_inputs
+
+    @property
+    def outputs(self):
+        return self.inner_outputs
+
+    @property
+    def _seq_buffers(self):
+        return [k for k, b in enumerate(self.buffers) if b.init == "full" and not b.writes]
+
+    @property
+    def n_seqs(self):
+        return len(self._seq_buffers)
+
+    @property
+    def n_non_seqs(self):
+        return self.n_nonseq
+
+    def inner_seqs(self, list_inputs=None):
+        """The inner inputs that read a sequence (one per tap) in ``list_inputs`` (inner inputs in
+        this op's layout; default: the op's own)."""
+        list_inputs = self.inner_inputs if list_inputs is None else list_inputs
+        return [list_inputs[p] for k in self._seq_buffers for p in self._read_pos[k]]
+
+    def outer_seqs(self, list_inputs):
+        """The sequences among the outer inputs (``list_inputs``: a node of this op, or its
+        inputs)."""
+        list_inputs = getattr(list_inputs, "inputs", list_inputs)
+        pos = {k: 2 + p for p, k in enumerate(self.init_buffers)}
+        return [list_inputs[pos[k]] for k in self._seq_buffers]
+
+    def inner_non_seqs(self, list_inputs=None):
+        """The inner inputs that stand for the non-sequences."""
+        list_inputs = self.inner_inputs if list_inputs is None else list_inputs
+        return list(list_inputs[len(list_inputs) - self.n_nonseq:])
+
+    def outer_non_seqs(self, list_inputs):
+        """The non-sequences among the outer inputs (a node of this op, or its inputs)."""
+        list_inputs = getattr(list_inputs, "inputs", list_inputs)
+        return list(list_inputs[len(list_inputs) - self.n_nonseq:])
+
     def make_node(self, n_steps, t_start, *rest):
         from theano.tensor.basic import as_tensor_variable, cast
 

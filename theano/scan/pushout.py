@@ -161,13 +161,36 @@ def _same_rows(v):
     return out
 
 
+def _row_lengths(X):
+    """{(variable, axis)} whose length is ``len(X)`` whatever the inputs: ``X``'s axis 0, that of
+    the variables as long as it (``_same_rows``), and the axis ``k`` of ``S`` where one of them is
+    ``S[i0, ..., ik-1]`` (integer indices only: a row view of ``S``, as the shape rewrites write
+    ``Shape_i{0}(S[0])`` as ``Shape_i{1}(S)``)."""
+    from theano.tensor.subtensor import Subtensor
+
+    out = set()
+    for v in _same_rows(X):
+        out.add((v, 0))
+        node = v.owner
+        if node is not None and isinstance(node.op, Subtensor):
+            lead = 0
+            for e in node.op.idx_list:
+                if isinstance(e, tuple):
+                    break
+                lead += 1
+            if lead and lead < node.inputs[0].ndim:
+                out.add((node.inputs[0], lead))
+    return out
+
+
 def _steps_fit(n_steps, X, offset):
     """``n_steps`` is at most ``len(X) - offset`` by construction: it is (a minimum of terms one
-    of which is) ``Shape_i{0}(S) - c`` with ``c >= offset`` and ``S`` as long as ``X``."""
+    of which is) ``Shape_i{k}(S) - c`` with ``c >= offset`` and axis ``k`` of ``S`` as long as
+    ``X`` (``_row_lengths``)."""
     from theano.tensor.basic import Shape_i
     from theano.tensor.elemwise import Elemwise
 
-    rows = _same_rows(X)
+    rows = _row_lengths(X)
     stack = [n_steps]
     while stack:
         v = stack.pop()
@@ -183,12 +206,11 @@ def _steps_fit(n_steps, X, offset):
                 c = node.inputs[1].data
                 s = node.inputs[0]
                 if c.ndim == 0 and int(c) >= offset and s.owner is not None and \
-                        isinstance(s.owner.op, Shape_i) and s.owner.op.i == 0 and \
-                        s.owner.inputs[0] in rows:
+                        isinstance(s.owner.op, Shape_i) and \
+                        (s.owner.inputs[0], s.owner.op.i) in rows:
                     return True
             continue
-        if isinstance(node.op, Shape_i) and node.op.i == 0 and offset == 0 and \
-                node.inputs[0] in rows:
+        if isinstance(node.op, Shape_i) and offset == 0 and (node.inputs[0], node.op.i) in rows:
             return True
     return False
 
