@@ -184,6 +184,10 @@ def _scan_grad(op, inputs, outputs, output_grads):
                 written_values[v] = ph
         if not _is_float(typ):
             continue
+        if b.writes and not b.reads and op.out_buffers.index(i) not in live:
+            # an output that is not fed back and has no gradient: nothing to read (Theano 1.0's
+            # disconnected output gradient; the forward loop need not keep its values for us)
+            continue
         if b.writes:
             g_ph = [typ() for _ in b.writes]
             for v, gp in zip(writes_v, g_ph):

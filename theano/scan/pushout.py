@@ -11,9 +11,14 @@ the loop (a whole-array kernel may round them differently from the per-step code
 
 ``scan_output_outside``: an output that the body sets to the row of a sequence, to a
 non-sequence or to a constant is made outside the loop: the sequence's rows (where the number of
-steps is the sequence's own length less its taps, so no row is missing), or the value repeated
-once per step. A loop left without used outputs then disappears (``scan_prune_unused``). Only
-loops without a stop condition starting at step 0 qualify (then the rows are exactly the steps).
+steps is the sequence's own length less its taps, or the sequence is the values of another loop
+run for the same number of steps, so no row is missing), or the value repeated once per step. A
+buffer given whole and written at one offset only (the gradient of a sequence) gets those rows
+added to its rows ``w .. w + n - 1`` outside the loop (each row is written once, in either
+direction, so the sums are the loop's). A loop left without used outputs then disappears
+(``scan_prune_unused``): a gradient loop whose body only scales a row of the forward values, once
+the exact elementwise work has moved out. Only loops without a stop condition starting at step 0
+qualify (then the rows are exactly the steps).
 """
 
 from theano.graph.basic import Constant, clone_replace, io_toposort
@@ -183,6 +188,22 @@ def _row_lengths(X):
     return out
 
 
+def _scan_rows(v):
+    """The ``n_steps`` input of the Scan whose output ``v`` has exactly that many rows (the values
+    of an output not fed back, of a loop from step 0 without a stop condition), else None."""
+    node = v.owner
+    if node is None or not isinstance(node.op, Scan) or node.op.as_while or \
+            not (isinstance(node.inputs[1], Constant) and int(node.inputs[1].data) == 0):
+        return None
+    op = node.op
+    if v.index >= len(op.out_buffers):
+        return None
+    b = op.buffers[op.out_buffers[v.index]]
+    if b.init != "none" or b.span != 0 or b.keep:
+        return None
+    return node.inputs[0]
+
+
 def _steps_fit(n_steps, X, offset):
     """``n_steps`` is at most ``len(X) - offset`` by construction: it is (a minimum of terms one
     of which is) ``Shape_i{k}(S) - c`` with ``c >= offset`` and axis ``k`` of ``S`` as long as
@@ -191,6 +212,8 @@ def _steps_fit(n_steps, X, offset):
     from theano.tensor.elemwise import Elemwise
 
     rows = _row_lengths(X)
+    if offset == 0 and any(_scan_rows(v) is n_steps for v, axis in rows if axis == 0):
+        return True
     stack = [n_steps]
     while stack:
         v = stack.pop()
@@ -221,6 +244,7 @@ def scan_output_outside(fgraph, node):
     (see the module docstring)."""
     from theano.tensor.allocation import alloc
     from theano.tensor.basic import patternbroadcast
+    from theano.tensor.subtensor_advanced import inc_subtensor
 
     op = node.op
     if op.as_while or not (isinstance(node.inputs[1], Constant) and int(node.inputs[1].data) == 0):
@@ -233,7 +257,8 @@ def scan_output_outside(fgraph, node):
     for oi, k in enumerate(op.out_buffers):
         b = op.buffers[k]
         out = node.outputs[oi]
-        if b.init != "none" or b.writes != (0,) or not fgraph.clients.get(out):
+        if not fgraph.clients.get(out) or b.reads or len(b.writes) != 1 or \
+                (b.init == "none" and b.writes != (0,)) or b.init == "head":
             continue
         v = op.inner_outputs[op._write_pos[k][0]]
         if v in seq_of:
@@ -250,6 +275,10 @@ def scan_output_outside(fgraph, node):
             continue
         if new.type.dtype != out.type.dtype or new.type.ndim != out.type.ndim:
             continue
+        if b.init == "full":
+            # rows w .. w + n - 1 of the given buffer, each incremented once (in either direction)
+            w = b.writes[0]
+            new = inc_subtensor(inits[k][w:w + n_steps], new)
         replacements[out] = patternbroadcast(new, out.type.broadcastable)
     return replacements or None
 
