@@ -104,9 +104,14 @@ def _register_scan():
 
         def traced_scan(inputs):
             n, t0 = steps_and_start(inputs)
-            if n > 0:
+            if n > 0 and not kept:
                 return carry_loop(n, t0, inputs[2:])
             return run_loop(n, t0, inputs[2:])
+
+        # states that keep only their last rows (scan_save_mem): a ring of ``keep`` rows in the
+        # fori_loop's carry (row t at t % keep), rotated after the loop so that the last written
+        # row comes last, as the reference perform does; never the n rows lax.scan would stack
+        kept = any(b.keep for b in op.buffers)
 
         # A loop of n > 0 steps without a stop condition: a lax.scan whose carry is the rows
         # still to be read (the taps), the accumulators and the untraced states, and whose
@@ -305,6 +310,10 @@ def _register_scan():
             results += list(accs) + list(untraced) + [np.asarray(n, dtype="int64")]
             return tuple(results)
 
+        def ring(b, pos):
+            # a buffer's row ``pos``: where a kept state's ring stores it
+            return pos % b.keep if b.keep else pos
+
         def run_loop(n, t0, rest):
             # the loop over n steps from t0 (both known when tracing); with a stop condition
             # (``until``) a lax.while_loop that also stops when the body says so, the number of
@@ -313,6 +322,11 @@ def _register_scan():
             bufs = []
             for i, b in enumerate(op.buffers):
                 need = t0 + n + b.span
+                if b.keep:
+                    if t0 != 0:
+                        raise ValueError(f"scan: {op._label(i)} keeps its last rows only in a "
+                                         f"loop starting at 0, not {t0}")
+                    need = b.keep
                 if b.init == "none":
                     bufs.append(None)
                     continue
@@ -334,7 +348,8 @@ def _register_scan():
                 args = []
                 for k, b in enumerate(op.buffers):
                     for a in b.reads:
-                        args.append(lax.dynamic_index_in_dim(bufs[k], t + a, keepdims=False))
+                        args.append(lax.dynamic_index_in_dim(bufs[k], ring(b, t + a),
+                                                             keepdims=False))
                 return args + list(untraced) + list(nonseqs)
 
             # rows of the buffers without an initial value: from the body's output shapes
@@ -362,10 +377,10 @@ def _register_scan():
                                 f"scan: the step function returned a value of shape "
                                 f"{tuple(v.shape)} for {op._label(k)}, whose previous values have "
                                 f"shape {row_shapes[k]}; a recurrent output must keep its shape")
-                        row = lax.dynamic_index_in_dim(bufs[k], t + w, keepdims=False)
+                        row = lax.dynamic_index_in_dim(bufs[k], ring(b, t + w), keepdims=False)
                         new = row + v if b.init == "full" else v
                         bufs[k] = lax.dynamic_update_index_in_dim(bufs[k], new.astype(
-                            bufs[k].dtype), t + w, 0)
+                            bufs[k].dtype), ring(b, t + w), 0)
                         pos += 1
                 accs = [a + v for a, v in zip(accs, outs[n_w:n_w + n_acc])]
                 untraced = [jnp.asarray(u, dtype=o.dtype) for u, o in
@@ -393,9 +408,16 @@ def _register_scan():
             results = []
             for k in op.out_buffers:
                 bf = bufs[k]
+                b = op.buffers[k]
                 if bf is None:
                     typ = op.elem_types[k]
-                    bf = jnp.zeros((t0 + n + op.buffers[k].span,) + (0,) * typ.ndim, typ.dtype)
+                    bf = jnp.zeros((t0 + n + b.span,) + (0,) * typ.ndim, typ.dtype)
+                elif b.keep:
+                    # the kept rows in order, the last written one last; with fewer rows
+                    # written than kept, only those
+                    bf = jnp.roll(bf, -((t0 + n + max(b.writes)) % b.keep), axis=0)
+                    if t0 + n + b.span < b.keep:
+                        bf = bf[b.keep - (t0 + n + b.span):]
                 results.append(bf)
             results += list(accs) + list(untraced) + [done]
             return tuple(results)

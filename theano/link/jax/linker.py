@@ -208,9 +208,10 @@ class JAXLinker(Backend):
     def excluded_rewrites(self):
         """JAX arrays are immutable: no in-place rewrites (an in-place op would write into a
         read-only buffer on the host path, and buys nothing under ``jax.jit``, where XLA
-        reuses buffers itself), and no ring buffers in scans (``scan_save_mem``: the JAX
-        translation of Scan stacks every step; XLA frees what is not read)."""
-        return ("inplace", "scan_save_mem")
+        reuses buffers itself). ``scan_save_mem`` stays: a state read only at its last steps
+        is a ring of a few rows in the loop's carry (control.py), where a lax.scan would
+        stack, and XLA keep, every step's row."""
+        return ("inplace",)
 
     def make_thunk(self, fgraph, profile=None):
         import jax
