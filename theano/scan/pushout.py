@@ -19,6 +19,13 @@ direction, so the sums are the loop's). A loop left without used outputs then di
 (``scan_prune_unused``): a gradient loop whose body only scales a row of the forward values, once
 the exact elementwise work has moved out. Only loops without a stop condition starting at step 0
 qualify (then the rows are exactly the steps).
+
+``scan_push_out_output_dot``: an output that is not fed back and is ``dot(a, W)`` (``W`` a
+non-sequence or a constant matrix, the product used nowhere else in the body) becomes the output
+``a``, and the product is one matrix product after the loop (Theano 1.0's pushout of an RNN's
+output projection: one large product instead of a small one per step). As with
+``scan_push_out_sequence_dot`` (scan/rewriting.py), BLAS may round the large product differently
+in the last bit from the per-step products.
 """
 
 from theano.graph.basic import Constant, clone_replace, io_toposort
@@ -27,7 +34,7 @@ from theano.graph.rewriting.db import register_canonicalize
 from theano.scalar import basic as ts
 from theano.scan.op import Buffer, Scan
 
-__all__ = ["scan_push_out_sequence_elemwise", "scan_output_outside"]
+__all__ = ["scan_push_out_sequence_elemwise", "scan_output_outside", "scan_push_out_output_dot"]
 
 _EXACT_CLASSES = (ts.Add, ts.Mul, ts.Sub, ts.TrueDiv, ts.Maximum, ts.Minimum, ts._Comparison,
                   ts._Bitwise, ts.Switch, ts.Second, ts.Cast)
@@ -283,5 +290,61 @@ def scan_output_outside(fgraph, node):
     return replacements or None
 
 
+@node_rewriter([Scan])
+def scan_push_out_output_dot(fgraph, node):
+    """An output not fed back that is ``dot(a, W)`` (``W`` a non-sequence or constant matrix,
+    ``a`` a vector or matrix computed by the body and the product used nowhere else) becomes the
+    output ``a``, and the product is made after the loop as one matrix product over all the
+    steps' rows (see the module docstring)."""
+    from theano.tensor.math import Dot, dot
+
+    op = node.op
+    base = op._n_reads + op.n_untraced
+    nonseq_pos = {op.inner_inputs[base + j]: j for j in range(op.n_nonseq)}
+    _, _, _, _, _, nonseqs = op.split_inputs(node.inputs)
+    users = None
+    for oi, k in enumerate(op.out_buffers):
+        b = op.buffers[k]
+        out = node.outputs[oi]
+        if b.init != "none" or b.writes != (0,) or b.keep or not fgraph.clients.get(out):
+            continue
+        pos = op._write_pos[k][0]
+        v = op.inner_outputs[pos]
+        if v.owner is None or not isinstance(v.owner.op, Dot) or len(v.owner.inputs) != 2:
+            continue
+        a, w = v.owner.inputs
+        if w.ndim != 2 or a.ndim not in (1, 2) or not (w in nonseq_pos or isinstance(w, Constant)):
+            continue
+        if users is None:
+            users = _consumers(op)
+        if users.get(v) != [None] or op.inner_outputs.count(v) != 1:
+            continue                     # the product is used in the loop too
+        W = nonseqs[nonseq_pos[w]] if w in nonseq_pos else w
+        inner_out = list(op.inner_outputs)
+        inner_out[pos] = a
+        buffers = list(op.buffers)
+        buffers[k] = Buffer((), (0,), "none", f"{b.label or 'output'} before dot(., W)")
+        new_outs = _rebuilt(op, op.inner_inputs, inner_out, buffers).make_node(
+            *node.inputs).outputs
+        A = new_outs[oi]
+        # the rows as a matrix (a loop of no step leaves them of length 0: the product of W's
+        # row length is then empty too, with W's columns)
+        n, k_in = A.shape[0], W.shape[0]
+        if a.ndim == 1:
+            Y = dot(A.reshape((n, k_in), ndim=2), W)
+        else:
+            r = A.shape[1]
+            Y = dot(A.reshape((n * r, k_in), ndim=2), W).reshape((n, r, W.shape[1]), ndim=3)
+        if Y.type.dtype != out.type.dtype or Y.type.ndim != out.type.ndim:
+            continue
+        from theano.tensor.basic import patternbroadcast
+
+        replacements = dict(zip(node.outputs, new_outs))
+        replacements[out] = patternbroadcast(Y, out.type.broadcastable)
+        return replacements
+    return None
+
+
 register_canonicalize(scan_push_out_sequence_elemwise, "scanOp_pushout_seqs_ops")
+register_canonicalize(scan_push_out_output_dot, "scanOp_pushout_output")
 register_canonicalize(scan_output_outside, "scanOp_pushout_output")
