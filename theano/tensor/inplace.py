@@ -27,6 +27,14 @@ class InplaceElemwise(_Elemwise):
         sop = self.scalar_op if natural[0] == inputs[0].dtype else _TransferType(self.scalar_op)
         return _Elemwise(sop, dict(self.inplace_pattern), name=self.name).make_node(*inputs)
 
+    # ``neg_inplace`` is the op of the nodes it makes: it equals ``Elemwise(neg, {0: 0})``, so that
+    # ``node.op == T.inplace.neg_inplace`` holds for the in-place nodes of a compiled graph.
+    def __eq__(self, other):
+        return isinstance(other, _Elemwise) and self._props() == other._props()
+
+    def __hash__(self):
+        return hash((_Elemwise, self._props()))
+
 
 def _inplace_of(op, name):
     return InplaceElemwise(op.scalar_op, {0: 0}, name=name)

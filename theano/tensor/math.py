@@ -136,13 +136,26 @@ def isinf(x):
     return isinf_(x)
 
 
-def clip(x, min, max):
-    """Clip ``x`` to [min, max]; the gradient flows where x is inside the interval."""
-    x = as_tensor_variable(x)
-    if x.dtype.startswith("complex"):
-        raise TypeError(f"clip is not defined for complex numbers (got {x} of dtype {x.dtype}): "
-                        "clip the real and imaginary parts, or the modulus, instead")
-    return _clip(x, min, max)
+class _Clip(Elemwise):
+    """``clip(x, min, max)``: ``x`` clipped to [min, max]; the gradient flows where x is in
+    [min, max] (ends included). As in Theano 1.0, ``clip`` is an op instance (``node.op == T.clip`` holds for the
+    nodes it makes, which are ``Elemwise(scalar clip)`` nodes); complex numbers are refused."""
+
+    def make_node(self, x, min, max):
+        x = as_tensor_variable(x)
+        if x.dtype.startswith("complex"):
+            raise TypeError(f"clip is not defined for complex numbers (got {x} of dtype {x.dtype}): "
+                            "clip the real and imaginary parts, or the modulus, instead")
+        return _clip.make_node(x, min, max)
+
+    def __eq__(self, other):
+        return isinstance(other, Elemwise) and self._props() == other._props()
+
+    def __hash__(self):
+        return hash((Elemwise, self._props()))
+
+
+clip = _Clip(ts.clip, name="clip")
 
 
 def round(a, mode=None):

@@ -16,6 +16,12 @@ from theano.tensor.nnet.nnet import hard_sigmoid, sigmoid, softplus, ultra_fast_
 from theano.tensor.nnet.mul_tree import (compute_mul, is_1pexp, is_exp, is_mul, is_neg,
                                          parse_mul_tree, perform_sigm_times_exp, simplify_mul)
 
+# Theano 1.0's switch for registering its ``local_1msigmoid`` (``1 - sigmoid(x)`` -> ``sigmoid(-x)``)
+# in the canonicalize phase; it was False there, and that canonicalize-phase rewrite does not exist
+# here. The same rewrite always runs in the stabilize phase (``local_one_minus_sigmoid`` of
+# theano.tensor.rewriting.stability), which this flag does not control.
+register_local_1msigmoid = False
+
 __all__ = ["sigmoid", "softplus", "ultra_fast_sigmoid", "hard_sigmoid", "sigmoid_inplace",
            "softplus_inplace", "ScalarSigmoid", "ScalarSoftplus", "scalar_sigmoid",
            "scalar_softplus", "compute_mul", "is_1pexp", "is_exp", "is_mul", "is_neg",
