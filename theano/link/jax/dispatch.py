@@ -820,6 +820,7 @@ def _register_common():
         od = node.outputs[0].dtype
 
         def xent(coding, y):
+            coding = coding[None, :] if coding.ndim == 1 else coding  # a vector is one row
             _check_classes("CrossentropyCategorical1Hot", y, coding.shape[0], coding.shape[1])
             picked = jnp.take_along_axis(coding, jnp.asarray(y)[:, None] % max(coding.shape[1], 1),
                                          axis=1)[:, 0]
@@ -829,10 +830,12 @@ def _register_common():
 
     @jax_funcify.register(nn.CrossentropyCategorical1HotGrad)
     def _jax_xent_grad(op, node):
-        def xent_grad(g_y, coding, y):
+        def xent_grad(g_y, coding_in, y):
+            coding = coding_in[None, :] if coding_in.ndim == 1 else coding_in  # a vector is one row
             _check_classes("CrossentropyCategorical1HotGrad", y, coding.shape[0], coding.shape[1])
             rows = jnp.arange(coding.shape[0])
-            return jnp.zeros_like(coding).at[rows, y].set(-g_y / coding[rows, y])
+            out = jnp.zeros_like(coding).at[rows, y].set(-g_y / coding[rows, y])
+            return out.reshape(coding_in.shape)
 
         return xent_grad
 
@@ -857,10 +860,11 @@ def _register_common():
     def _jax_xent_sm_dx(op, node):
         od = node.outputs[0].dtype
         who = "CrossentropySoftmax1HotWithBiasDx"
+        dy_bcast = node.inputs[0].broadcastable[0]  # a broadcastable dy of length 1 serves every row
 
         def xent_sm_dx(dy, sm, y):
             _check_classes(who, y, sm.shape[0], sm.shape[1])
-            if dy.shape[0] != sm.shape[0]:
+            if dy.shape[0] != sm.shape[0] and not (dy_bcast and dy.shape[0] == 1):
                 raise ValueError(f"{who}: dy has length {dy.shape[0]} but sm has {sm.shape[0]} rows")
             dx = jnp.asarray(sm, dtype=od).at[jnp.arange(sm.shape[0]), y].add(-1)
             return (dx * dy[:, None]).astype(od)

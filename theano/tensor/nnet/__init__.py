@@ -31,3 +31,14 @@ __all__ = list(_nnet_all) + ["conv2d", "conv2d_grad_wrt_inputs", "conv2d_grad_wr
                              "prepend_scalar_to_each_row", "sigmoid_inplace", "softplus_inplace",
                              "ScalarSigmoid", "ScalarSoftplus", "scalar_sigmoid", "scalar_softplus",
                              "separable_conv2d", "separable_conv3d"]
+
+
+def _load_rewrites():
+    # the rewrites of the 1-hot cross-entropy of a vector's softmax (nnet/rewrites.py) load when a
+    # graph is first rewritten, as the other tensor rewrites do
+    import theano.tensor.nnet.rewrites  # noqa: F401
+
+
+from theano.graph.rewriting.db import register_rewrite_loader as _register_rewrite_loader  # noqa: E402
+
+_register_rewrite_loader(_load_rewrites)

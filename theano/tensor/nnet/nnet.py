@@ -415,32 +415,44 @@ def _check_indices(who, y, n_rows, n_classes):
                          f"{y.min()} to {y.max()}")
 
 
+def _rows_of(coding):
+    """``coding`` as a matrix: a vector (one distribution) is one row."""
+    return coding[None, :] if coding.ndim == 1 else coding
+
+
 class CrossentropyCategorical1Hot(Op):
     """``out[i] = -log(coding_dist[i, true_one_of_n[i]])``.
 
-    ``coding_dist``: matrix of probabilities (one row per example); ``true_one_of_n``: vector of
-    integer class indices. The gradient with respect to the indices is undefined.
+    ``coding_dist``: matrix of probabilities (one row per example), or a vector: one distribution,
+    taken as a one-row matrix (what ``softmax_op`` of a vector gave in Theano 1.0), whose
+    ``true_one_of_n`` then holds one index; ``true_one_of_n``: vector of integer class indices.
+    The output is a vector (one entry per row). The gradient with respect to the indices is
+    undefined.
     """
 
     __props__ = ()
 
     def make_node(self, coding_dist, true_one_of_n):
         coding = _float_input(coding_dist, "CrossentropyCategorical1Hot", "coding_dist")
-        if coding.ndim != 2:
-            raise TypeError(f"CrossentropyCategorical1Hot: coding_dist must be a matrix, got "
-                            f"{coding.ndim} dimensions")
+        if coding.ndim not in (1, 2):
+            raise TypeError(f"CrossentropyCategorical1Hot: coding_dist must be a matrix (or a vector, "
+                            f"one row), got {coding.ndim} dimensions")
         y = _check_index_vector(true_one_of_n, "CrossentropyCategorical1Hot", "true_one_of_n")
-        out = TensorType(coding.dtype, (coding.broadcastable[0],))()
+        rows_bcast = coding.broadcastable[0] if coding.ndim == 2 else True
+        out = TensorType(coding.dtype, (rows_bcast,))()
         return Apply(self, [coding, y], [out])
 
     def perform(self, node, inputs, output_storage):
         coding, y = inputs
+        coding = _rows_of(coding)
         _check_indices("CrossentropyCategorical1Hot", y, coding.shape[0], coding.shape[1])
         picked = coding[np.arange(coding.shape[0]), y]
         with np.errstate(divide="ignore"):
             output_storage[0][0] = np.asarray(-np.log(picked), dtype=coding.dtype)
 
     def infer_shape(self, node, input_shapes):
+        if node.inputs[0].ndim == 1:
+            return [(constant(1, dtype="int64"),)]
         return [(input_shapes[0][0],)]
 
     def grad(self, inputs, output_grads):
@@ -452,27 +464,32 @@ class CrossentropyCategorical1Hot(Op):
 
 class CrossentropyCategorical1HotGrad(Op):
     """Gradient of CrossentropyCategorical1Hot wrt ``coding_dist``: a matrix of zeros except
-    ``-g_y[i] / coding_dist[i, y[i]]`` at ``[i, y[i]]``."""
+    ``-g_y[i] / coding_dist[i, y[i]]`` at ``[i, y[i]]`` (a vector ``coding_dist`` is one row)."""
 
     __props__ = ()
 
     def make_node(self, g_y, coding_dist, true_one_of_n):
         g_y = _float_input(g_y, "CrossentropyCategorical1HotGrad", "g_y")
         coding = _float_input(coding_dist, "CrossentropyCategorical1HotGrad", "coding_dist")
-        if g_y.ndim != 1 or coding.ndim != 2:
+        if g_y.ndim != 1 or coding.ndim not in (1, 2):
             raise TypeError("CrossentropyCategorical1HotGrad: g_y must be a vector and coding_dist "
-                            f"a matrix, got {g_y.ndim}-d and {coding.ndim}-d")
+                            f"a matrix (or a vector, one row), got {g_y.ndim}-d and {coding.ndim}-d")
         y = _check_index_vector(true_one_of_n, "CrossentropyCategorical1HotGrad", "true_one_of_n")
         return Apply(self, [g_y, coding, y], [coding.type()])
 
     def perform(self, node, inputs, output_storage):
-        g_y, coding, y = inputs
-        _check_indices("CrossentropyCategorical1HotGrad", y, coding.shape[0], coding.shape[1])
+        g_y, coding_in, y = inputs
+        coding = _rows_of(coding_in)
+        who = "CrossentropyCategorical1HotGrad"
+        _check_indices(who, y, coding.shape[0], coding.shape[1])
+        if g_y.shape[0] != coding.shape[0]:
+            raise ValueError(f"{who}: g_y has length {g_y.shape[0]} but coding_dist has "
+                             f"{coding.shape[0]} rows")
         out = np.zeros_like(coding)
         rows = np.arange(coding.shape[0])
         with np.errstate(divide="ignore", invalid="ignore"):
             out[rows, y] = -g_y / coding[rows, y]
-        output_storage[0][0] = out
+        output_storage[0][0] = out.reshape(coding_in.shape)
 
     def infer_shape(self, node, input_shapes):
         return [input_shapes[1]]
@@ -482,15 +499,21 @@ class CrossentropyCategorical1HotGrad(Op):
         (g,) = output_grads
         # out = -g_y[:, None] * onehot / coding
         onehot = _onehot_like(coding, y)
+        if coding.ndim == 1:  # one row: g_y has one entry
+            g_gy = -tm.sum(g * onehot / coding, axis=0, keepdims=True)
+            g_coding = g * g_y[0] * onehot / tm.sqr(coding)
+            return [g_gy, g_coding, grad_undefined(self, 2, y, "the class indices are discrete")]
         g_gy = -tm.sum(g * onehot / coding, axis=1)
         g_coding = g * g_y.dimshuffle(0, "x") * onehot / tm.sqr(coding)
         return [g_gy, g_coding, grad_undefined(self, 2, y, "the class indices are discrete")]
 
 
 def _onehot_like(matrix, y):
-    """A matrix like ``matrix`` (no gradient) with 1 at ``[i, y[i]]`` and 0 elsewhere."""
+    """A matrix like ``matrix`` (no gradient) with 1 at ``[i, y[i]]`` and 0 elsewhere (a vector
+    ``matrix`` is one row)."""
     ones = disconnected_grad(zeros_like(matrix) + _const(1, matrix))
-    row_ones = tm.sum(zeros_like(ones), axis=1) + _const(1, matrix)
+    row_ones = tm.sum(zeros_like(ones), axis=matrix.ndim - 1, keepdims=matrix.ndim == 1) + \
+        _const(1, matrix)
     return -crossentropy_categorical_1hot_grad(row_ones, ones, y)
 
 
@@ -592,7 +615,8 @@ class CrossentropySoftmaxArgmax1HotWithBias(Op):
 
 
 class CrossentropySoftmax1HotWithBiasDx(Op):
-    """Gradient of the fused op wrt ``x``: ``dy[i] * (sm[i] - onehot(y_idx[i]))``."""
+    """Gradient of the fused op wrt ``x``: ``dy[i] * (sm[i] - onehot(y_idx[i]))``. A ``dy`` whose
+    type is broadcastable (length 1) serves every row."""
 
     __props__ = ()
 
@@ -610,7 +634,7 @@ class CrossentropySoftmax1HotWithBiasDx(Op):
         dy, sm, y = inputs
         who = "CrossentropySoftmax1HotWithBiasDx"
         _check_indices(who, y, sm.shape[0], sm.shape[1])
-        if dy.shape[0] != sm.shape[0]:
+        if dy.shape[0] != sm.shape[0] and not (node.inputs[0].broadcastable[0] and dy.shape[0] == 1):
             raise ValueError(f"{who}: dy has length {dy.shape[0]} but sm has {sm.shape[0]} rows")
         dx = np.array(sm, dtype=node.outputs[0].dtype)
         dx[np.arange(sm.shape[0]), y] -= 1
@@ -627,6 +651,8 @@ class CrossentropySoftmax1HotWithBiasDx(Op):
         # d/ddy = sum(g * sm, 1) - g[i, y[i]], the gather written with the 1-hot grad op.
         g_sm = g * dy.dimshuffle(0, "x")
         g_dy = tm.sum(g * sm, axis=1) - tm.sum(g * _onehot_like(sm, y), axis=1)
+        if dy.broadcastable[0]:  # dy served every row
+            g_dy = tm.sum(g_dy, axis=0, keepdims=True)
         return [g_dy, g_sm, grad_undefined(self, 2, y, "the class indices are discrete")]
 
 

@@ -1,0 +1,354 @@
+"""Stabilizing rewrites of the 1-hot cross-entropy of the softmax of a *vector*.
+
+``softmax_op(v)`` of a vector ``v`` is a vector here (Theano 1.0's op made it a one-row matrix),
+and ``crossentropy_categorical_1hot`` takes it as one row. The matrix forms are rewritten by
+``theano.tensor.rewriting.nnet``; these two do the same for one row:
+
+- ``crossentropy_categorical_1hot(softmax(v [+ b]), y)`` -> the fused
+  ``CrossentropySoftmaxArgmax1HotWithBias(v.dimshuffle('x', 0), b, y)`` (no log of a softmax
+  entry that underflowed to 0; ``b`` is zeros when there is no bias);
+- its gradient ``softmax_grad(crossentropy_1hot_grad(g, sm, y), sm)`` ->
+  ``CrossentropySoftmax1HotWithBiasDx(g, sm as a row, y)`` as a vector (``g * (sm - onehot)``, no
+  division by ``sm``).
+
+``theano.tensor.nnet`` registers the loader of this module (the rewrites load when a graph is first
+rewritten, as the other tensor rewrites do).
+"""
+
+from theano.graph.rewriting.basic import node_rewriter
+from theano.graph.rewriting.db import register_stabilize, rewrite_db
+from theano.scalar import basic as ts
+from theano.tensor import math as tm
+from theano.tensor.allocation import ARange, zeros
+from theano.tensor.basic import (NotScalarConstantError, Shape_i, cast, get_scalar_constant_value,
+                                 patternbroadcast, shape_i)
+from theano.tensor.elemwise import DimShuffle, Elemwise
+from theano.tensor.nnet import nnet as _nn
+from theano.tensor.subtensor_advanced import AdvancedIncSubtensor, AdvancedSubtensor
+
+
+def _vector_softmax_parts(sm):
+    """(v, b) when ``sm`` is ``Softmax(v + b)`` of two vectors, (v, None) when it is ``Softmax(v)``
+    of a vector, None otherwise."""
+    node = sm.owner
+    if node is None or not isinstance(node.op, _nn.Softmax) or sm.ndim != 1:
+        return None
+    z = node.inputs[0]
+    add = z.owner
+    if add is not None and isinstance(add.op, Elemwise) and isinstance(add.op.scalar_op, ts.Add) \
+            and not add.op.inplace_pattern and len(add.inputs) == 2 \
+            and all(i.ndim == 1 and i.dtype == z.dtype for i in add.inputs):
+        a, b = add.inputs
+        return a, b
+    return z, None
+
+
+def _as_row(v):
+    """``v.dimshuffle('x', 0)``, or the row that ``v`` was taken from (``row.dimshuffle(1)``)."""
+    owner = v.owner
+    if owner is not None and isinstance(owner.op, DimShuffle) and owner.op.new_order == (1,) \
+            and owner.inputs[0].broadcastable == (True, False):
+        return owner.inputs[0]
+    return DimShuffle(v.broadcastable, ("x", 0))(v)
+
+
+@node_rewriter([_nn.CrossentropyCategorical1Hot])
+def local_crossentropy_vector_softmax_fused(fgraph, node):
+    """``crossentropy_categorical_1hot(softmax(v [+ b]), y)`` for vectors -> the fused stable op on
+    ``v`` as a row."""
+    sm, y = node.inputs
+    parts = _vector_softmax_parts(sm)
+    if parts is None:
+        return None
+    v, b = parts
+    if b is None:
+        b = zeros((shape_i(v, 0),), dtype=v.dtype)
+    nll, new_sm, _ = _nn.crossentropy_softmax_argmax_1hot_with_bias(_as_row(v), b, y)
+    out = node.outputs[0]
+    if nll.type != out.type:
+        return None
+    repl = {out: nll}
+    if fgraph is not None and any(c is not node for c, _ in fgraph.clients.get(sm, [])):
+        row_sm = DimShuffle(new_sm.broadcastable, (1,))(new_sm)
+        if row_sm.type == sm.type:
+            repl[sm] = row_sm
+    return repl
+
+
+register_stabilize(local_crossentropy_vector_softmax_fused, "stability", "nnet")
+
+
+@node_rewriter([_nn.SoftmaxGrad])
+def local_crossentropy_vector_softmax_grad(fgraph, node):
+    """``softmax_grad(crossentropy_1hot_grad(g, sm, y), sm)`` for a vector ``sm`` ->
+    ``g * (sm - onehot(y))`` computed by ``CrossentropySoftmax1HotWithBiasDx`` on ``sm`` as a row."""
+    dy, sm = node.inputs
+    owner = dy.owner
+    if owner is None or not isinstance(owner.op, _nn.CrossentropyCategorical1HotGrad):
+        return None
+    g, c, y = owner.inputs
+    if c is not sm or sm.ndim != 1:
+        return None
+    out = node.outputs[0]
+    if g.dtype != out.dtype:
+        g = cast(g, out.dtype)
+    dx_row = _nn.crossentropy_softmax_1hot_with_bias_dx(g, _as_row(sm), y)
+    dx = DimShuffle(dx_row.broadcastable, (1,))(dx_row)
+    if dx.dtype != out.dtype:
+        dx = cast(dx, out.dtype)
+    return [dx] if dx.type == out.type else None
+
+
+register_stabilize(local_crossentropy_vector_softmax_grad, "stability", "nnet")
+
+
+# -------------------------------------------------------------------------------------------------
+# The negative log-likelihood written with advanced indexing (Theano's tutorials' form)
+# -------------------------------------------------------------------------------------------------
+
+
+def _constant_value(v):
+    try:
+        return get_scalar_constant_value(v)
+    except NotScalarConstantError:
+        return None
+
+
+def _is_row_count(n, owners):
+    """Whether ``n`` is ``v.shape[0]`` (``Shape_i{0}(v)``) for one of the variables ``owners``."""
+    node = n.owner
+    return node is not None and isinstance(node.op, Shape_i) and node.op.i == 0 \
+        and any(node.inputs[0] is v for v in owners)
+
+
+def _is_arange_of_rows(rows, owners):
+    """Whether ``rows`` is ``arange(v.shape[0])`` for one of ``owners`` (start 0, step 1)."""
+    node = rows.owner
+    if node is None or not isinstance(node.op, ARange):
+        return False
+    start, stop, step = node.inputs
+    return _constant_value(start) == 0 and _constant_value(step) == 1 and _is_row_count(stop, owners)
+
+
+def _row_sources(m):
+    """Variables with the rows of ``m``: ``m``, and for a (log)softmax its input and the matrix
+    part of a biased input."""
+    out = [m]
+    if m.owner is not None and isinstance(m.owner.op, (_nn.Softmax, _nn.LogSoftmax)):
+        z = m.owner.inputs[0]
+        out += [z, _matrix_softmax_parts(z)[0]]
+    return out
+
+
+def _matrix_softmax_parts(z):
+    """(x, b) for ``z = x + b.dimshuffle('x', 0)`` (x a matrix, b a vector), else (z, None)."""
+    add = z.owner
+    if add is not None and isinstance(add.op, Elemwise) and isinstance(add.op.scalar_op, ts.Add) \
+            and not add.op.inplace_pattern and len(add.inputs) == 2:
+        for a, bb in (add.inputs, add.inputs[::-1]):
+            bo = bb.owner
+            if bo is not None and isinstance(bo.op, DimShuffle) and bo.op.new_order == ("x", 0) \
+                    and a.ndim == 2 and not a.broadcastable[1] and a.dtype == z.dtype \
+                    and bo.inputs[0].dtype == z.dtype:
+                return a, bo.inputs[0]
+    return z, None
+
+
+def _fit(new, out):
+    """``new`` with exactly the type of ``out`` (dtype and broadcastable pattern), or None."""
+    if new.ndim != out.ndim:
+        return None
+    if new.dtype != out.dtype:
+        new = cast(new, out.dtype)
+    if new.broadcastable != out.broadcastable:
+        new = patternbroadcast(new, out.broadcastable)
+    return new if new.type == out.type else None
+
+
+def _is_pair_index(op):
+    return type(op) in (AdvancedSubtensor, AdvancedIncSubtensor) and op.idx_list == ("@", "@")
+
+
+def _is_log(node):
+    return isinstance(node.op, Elemwise) and node.op.scalar_op == ts.log \
+        and not node.op.inplace_pattern
+
+
+def _log_softmax_input(v):
+    """``z`` when ``v`` is ``logsoftmax(z)`` or ``log(softmax(z))`` of a matrix, else None."""
+    node = v.owner
+    if node is None or v.ndim != 2:
+        return None
+    if isinstance(node.op, _nn.LogSoftmax):
+        return node.inputs[0]
+    if _is_log(node):
+        return _softmax_input(node.inputs[0])
+    return None
+
+
+def _softmax_input(v):
+    node = v.owner
+    if node is None or v.ndim != 2 or not isinstance(node.op, _nn.Softmax):
+        return None
+    return node.inputs[0]
+
+
+@node_rewriter([AdvancedSubtensor, ts.log])
+def local_indexed_logsoftmax_to_xent(fgraph, node):
+    """``log(softmax(x + b))[arange(n), y]``, ``log(softmax(x + b)[arange(n), y])`` or
+    ``logsoftmax(x + b)[arange(n), y]`` (n = ``y.shape[0]`` or the row count; the bias is
+    optional) -> ``-nll`` of the fused ``CrossentropySoftmaxArgmax1HotWithBias(x, b, y)``: the
+    negative log-likelihood of Theano's tutorials as one stable op. The fused op requires one label per row: with fewer
+    labels than rows it raises instead of reading the first rows. When the only use of the result
+    is its negation, that negation becomes ``nll`` itself."""
+    if isinstance(node.op, AdvancedSubtensor):
+        if not _is_pair_index(node.op):
+            return None
+        src, rows, y = node.inputs
+        z = _log_softmax_input(src)
+        sources = _row_sources(src) if z is None else [src, z]
+    else:
+        if not _is_log(node) or node.inputs[0].owner is None:
+            return None
+        read = node.inputs[0].owner
+        if not _is_pair_index(read.op):
+            return None
+        src, rows, y = read.inputs
+        z = _softmax_input(src)
+        sources = [src, z]
+    if z is None or y.ndim != 1 or y.dtype not in ts.integer_dtypes:
+        return None
+    x, b = _matrix_softmax_parts(z)
+    if not _is_arange_of_rows(rows, [y, x] + sources):
+        return None
+    if b is None:
+        b = zeros((shape_i(x, 1),), dtype=x.dtype)
+    # (a Softmax of the same input elsewhere, e.g. in the gradient, is left alone: the rewrites
+    # that stabilize the gradient recognise the Softmax op)
+    nll, _, _ = _nn.crossentropy_softmax_argmax_1hot_with_bias(x, b, y)
+    out = node.outputs[0]
+    clients = fgraph.clients.get(out, []) if fgraph is not None else []
+    if len(clients) == 1 and clients[0][0] != "output":
+        user = clients[0][0]
+        if isinstance(user.op, Elemwise) and user.op.scalar_op == ts.neg \
+                and not user.op.inplace_pattern:
+            new = _fit(nll, user.outputs[0])
+            if new is not None:
+                return {user.outputs[0]: new}
+    new = _fit(-nll, out)
+    return None if new is None else [new]
+
+
+register_stabilize(local_indexed_logsoftmax_to_xent, "stability", "nnet")
+
+
+def _numerator_over(q, d, depth=0):
+    """``p`` such that ``q == p / d`` structurally (``p / d``, ``-(p / d)``, ``c * (p / d)``), or
+    None."""
+    if depth > 4 or q.owner is None or not isinstance(q.owner.op, Elemwise) \
+            or q.owner.op.inplace_pattern:
+        return None
+    sop = q.owner.op.scalar_op
+    ins = q.owner.inputs
+    if isinstance(sop, ts.TrueDiv):
+        return ins[0] if ins[1] is d else None
+    if sop == ts.neg:
+        inner = _numerator_over(ins[0], d, depth + 1)
+        return None if inner is None else -inner
+    if isinstance(sop, ts.Mul):
+        for i, f in enumerate(ins):
+            inner = _numerator_over(f, d, depth + 1)
+            if inner is not None:
+                rest = ins[:i] + ins[i + 1:]
+                return tm.mul(inner, *rest) if rest else inner
+    return None
+
+
+def _is_zeros_like(base, sm):
+    """Whether ``base`` is zeros of ``sm``'s shape: ``second(m, 0)`` (``zeros_like(m)``) where ``m``
+    is ``sm``, ``log(sm)`` or the log-softmax of ``sm``'s input."""
+    node = base.owner
+    if node is None or not isinstance(node.op, Elemwise) or node.op.scalar_op != ts.second \
+            or _constant_value(node.inputs[1]) != 0:
+        return False
+    m = node.inputs[0]
+    if m is sm:
+        return True
+    mo = m.owner
+    return mo is not None and m.type == sm.type and (
+        (_is_log(mo) and mo.inputs[0] is sm)
+        or (isinstance(mo.op, _nn.LogSoftmax) and mo.inputs[0] is sm.owner.inputs[0]))
+
+
+@node_rewriter([_nn.SoftmaxGrad])
+def local_indexed_xent_grad(fgraph, node):
+    """The gradient of ``log(sm[arange(n), y])``:
+    ``softmax_grad(inc_subtensor(zeros_like(sm)[arange(n), y], p / sm[arange(n), y]), sm)`` ->
+    ``CrossentropySoftmax1HotWithBiasDx(-p, sm, y)`` (``-p * (sm - onehot(y))``: no division by an
+    entry of the softmax, which may have underflowed to 0). One index per row, as the fused op."""
+    dy, sm = node.inputs
+    if sm.ndim != 2 or sm.owner is None or not isinstance(sm.owner.op, _nn.Softmax):
+        return None
+    inc = dy.owner
+    divided = inc is not None and isinstance(inc.op, Elemwise) \
+        and isinstance(inc.op.scalar_op, ts.TrueDiv) and inc.inputs[1] is sm
+    if divided:  # the gradient of log(sm)[arange(n), y]: inc_subtensor(zeros[idx], p) / sm
+        inc = inc.inputs[0].owner
+    if inc is None or not _is_pair_index(inc.op) or inc.op.inplace or inc.op.set_instead_of_inc:
+        return None
+    base, q, rows, y = inc.inputs
+    if not _is_zeros_like(base, sm) or y.ndim != 1 or y.dtype not in ts.integer_dtypes \
+            or not _is_arange_of_rows(rows, [y] + _row_sources(sm)):
+        return None
+    out = node.outputs[0]
+    if divided:
+        new = _fit(_nn.crossentropy_softmax_1hot_with_bias_dx(_per_row(-q, out), sm, y), out)
+        return None if new is None else [new]
+    for cand in _factors(q):
+        r = cand.owner
+        if r is None or not _is_pair_index(r.op) or r.inputs[0] is not sm \
+                or r.inputs[1] is not rows or r.inputs[2] is not y:
+            continue
+        p = _numerator_over(q, cand)
+        if p is None:
+            continue
+        g = _per_row(-p, out)
+        if g is None:
+            continue
+        new = _fit(_nn.crossentropy_softmax_1hot_with_bias_dx(g, sm, y), out)
+        if new is not None:
+            return [new]
+    return None
+
+
+def _per_row(g, out):
+    """``g`` as the per-row factor of the fused gradient: a vector (a broadcastable one serves every
+    row) of ``out``'s dtype, or None."""
+    if g.ndim == 0:
+        g = DimShuffle((), ("x",))(g)
+    if g.ndim != 1:
+        return None
+    return cast(g, out.dtype) if g.dtype != out.dtype else g
+
+
+# tried before the general rewrite of theano.tensor.rewriting.nnet, which rewrites the same
+# gradient for any index into ``d - sm * sum(d, -1)``
+# and of theano.tensor.rewriting.stability (``softmax_grad(p / sm, sm)``)
+_general = [rewrite_db.entries[n].position for n in ("local_softmax_grad_of_indexed_quotient",
+                                                      "local_softmax_grad_of_quotient")
+            if n in rewrite_db.entries]
+register_stabilize(local_indexed_xent_grad, "stability", "nnet",
+                   position=min(_general) - 0.5 if _general else None)
+
+
+def _factors(q, depth=0, out=None):
+    """The variables found among the factors of ``q`` (through mul, true_div and neg)."""
+    out = [] if out is None else out
+    if depth > 4 or q.owner is None or not isinstance(q.owner.op, Elemwise):
+        return out
+    sop = q.owner.op.scalar_op
+    if isinstance(sop, (ts.TrueDiv, ts.Mul)) or sop == ts.neg:
+        for v in q.owner.inputs:
+            out.append(v)
+            _factors(v, depth + 1, out)
+    return out
