@@ -16,7 +16,7 @@ rewritten, as the other tensor rewrites do).
 """
 
 from theano.graph.rewriting.basic import node_rewriter
-from theano.graph.rewriting.db import register_stabilize, rewrite_db
+from theano.graph.rewriting.db import register_specialize, register_stabilize, rewrite_db
 from theano.scalar import basic as ts
 from theano.tensor import math as tm
 from theano.tensor.allocation import ARange, zeros
@@ -352,3 +352,31 @@ def _factors(q, depth=0, out=None):
             out.append(v)
             _factors(v, depth + 1, out)
     return out
+
+
+@node_rewriter([ts.second])
+def local_fill_shape_of_fused_xent(fgraph, node):
+    """``second(nll, v)`` (``fill``: ``v`` broadcast to the shape of ``nll`` or ``-nll``) where ``nll`` is the
+    cost of ``CrossentropySoftmaxArgmax1HotWithBias(x, b, y)`` -> ``second(y, v)``: the op gives one
+    cost per label (it refuses other lengths), so a gradient that needs only the cost's shape does
+    not compute the fused op."""
+    if not isinstance(node.op, Elemwise) or node.op.inplace_pattern:
+        return None
+    model, value = node.inputs
+    # (the shape of ``-nll`` or of any one-input elementwise function of nll is that of nll)
+    while model.owner is not None and isinstance(model.owner.op, Elemwise) \
+            and len(model.owner.inputs) == 1 and model.owner.inputs[0].type.broadcastable \
+            == model.broadcastable:
+        model = model.owner.inputs[0]
+    owner = model.owner
+    if owner is None or not isinstance(owner.op, _nn.CrossentropySoftmaxArgmax1HotWithBias) \
+            or model is not owner.outputs[0]:
+        return None
+    y = owner.inputs[2]
+    if y.broadcastable != model.broadcastable:
+        return None
+    new = node.op(y, value)
+    return [new] if new.type == node.outputs[0].type else None
+
+
+register_specialize(local_fill_shape_of_fused_xent, "nnet")
