@@ -565,6 +565,17 @@ class Function:
         return out
 
     @property
+    def inputs(self):
+        """The ``In`` specs of the explicit inputs (Theano 1.0's ``f.inputs``)."""
+        return list(self.maker.inputs)
+
+    @property
+    def outputs(self):
+        """The ``Out`` specs of the outputs (Theano 1.0's ``f.outputs``: ``f.outputs[0].variable``
+        is the first output's variable)."""
+        return list(self.maker.outputs)
+
+    @property
     def indices(self):
         """Per entry of ``input_storage``, as Theano 1.0: ``(input, None, [container])``, the input
         being the ``In`` of an explicit input or the shared variable."""

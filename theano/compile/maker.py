@@ -353,25 +353,30 @@ class FunctionMaker:
         return conv
 
     def _copy_returned_inputs(self):
-        """An output that is an input itself (an argument or a shared variable), which a call
-        would otherwise copy, becomes a ``DeepCopyOp`` node of the graph (Theano 1.0's compiled
-        graphs hold this node: ``tensor_copy(x)`` compiles to one DeepCopyOp). Not for an argument
-        lent to the function and returned borrowed (``In(x, borrow=True)``,
-        ``Out(x, borrow=True)``): that one is returned as is. (A constant output stays a constant
-        here, which the call copies.) Not with ``trust_input=True`` either: scan compiles its
-        loop body so and runs the bare thunk, whose compiled-loop tier has no DeepCopyOp (the
-        call path copies such outputs itself)."""
+        """An output that is an input, a view of one (``x[1:]``, ``x.T``) or a constant, which a
+        call would otherwise copy, becomes a ``DeepCopyOp`` node of the graph, as in Theano 1.0's
+        compiled graphs (``tensor_copy(x)`` compiles to one DeepCopyOp, ``x[2:][0]`` to a Subtensor
+        and a DeepCopyOp, a graph folded to a constant to the DeepCopyOp of that constant). Not
+        for an output returned borrowed (``Out(v, borrow=True)``) from a constant or from an
+        argument lent to the function (``In(x, borrow=True)``): that one is returned as is. Not
+        with ``trust_input=True`` either: scan compiles its loop body so and runs the bare thunk,
+        whose compiled-loop tier has no DeepCopyOp (the call path copies such outputs itself)."""
         if self.trust_input:
             return
         fg = self.fgraph
         n_in = len(self.inputs)
         for k in range(fg.n_user_outputs):
             v = fg.outputs[k]
-            if v not in fg.inputs:
-                continue
-            pos = fg.inputs.index(v)
-            lent = pos < n_in and self.inputs[pos].borrow
-            if not (lent and self.outputs[k].borrow):
+            borrow = self.outputs[k].borrow
+            copy = False
+            for r in _view_map_roots(v):
+                if isinstance(r, Constant):
+                    copy = copy or not borrow
+                elif r in fg.inputs:
+                    pos = fg.inputs.index(r)
+                    lent = pos < n_in and self.inputs[pos].borrow
+                    copy = copy or not (lent and borrow)
+            if copy:
                 fg.change_input("output", k, deep_copy_op(v), reason="copy_returned_input")
 
     def _inputs_that_take_none(self):
@@ -444,3 +449,19 @@ def _on_unused_input_policy(on_unused_input):
     if on_unused_input not in ("raise", "warn", "ignore"):
         raise ValueError(f"on_unused_input must be 'raise', 'warn' or 'ignore', got {on_unused_input!r}")
     return on_unused_input
+
+
+def _view_map_roots(var):
+    """The variables whose memory ``var`` is a view of, through the ops' view_map (not their
+    destroy_map: the result of an in-place op is its own value)."""
+    roots = []
+    stack = [var]
+    while stack:
+        v = stack.pop()
+        owner = v.owner
+        aliased = None if owner is None else (getattr(owner.op, "view_map", None) or {}).get(v.index)
+        if aliased:
+            stack.extend(owner.inputs[i] for i in aliased)
+        else:
+            roots.append(v)
+    return roots
