@@ -257,12 +257,19 @@ def test_get_scalar_constant_value_options():
 
 
 def test_extract_constant():
+    # Theano 1.0: the value (a 0-d ndarray) of a known constant, the variable itself otherwise
     c = T.extract_constant(T.constant(3) + 1)
-    assert isinstance(c, T.TensorConstant) and int(c.data) == 4
+    assert isinstance(c, np.ndarray) and c.shape == () and c == 4
     v = T.lscalar()
     assert T.extract_constant(v) is v
     assert T.extract_constant(T.cast(T.constant(2), "float32")).dtype == "float32"
-    assert isinstance(T.extract_constant(5), T.TensorConstant)
+    assert T.extract_constant(5) == 5
+    assert T.extract_constant(T.constant(np.bool_(False))) == 0
+    # a copy: changing it leaves the constant unchanged
+    k = T.constant(3)
+    d = T.extract_constant(k)
+    d += 1
+    assert T.extract_constant(k) == 3 and k.data == 3
 
 
 def test_stack_axis_must_be_static_int():

@@ -226,14 +226,13 @@ def get_scalar_constant_value(v, elemwise=True, only_process_constants=False, ma
 
 
 def extract_constant(x, elemwise=True, only_process_constants=False):
-    """``x`` as a constant when its value is known (see get_scalar_constant_value), else ``x``."""
+    """The value of ``x`` (a 0-d ndarray, a copy) when it is a constant scalar known when the graph
+    is built (see get_scalar_constant_value), else ``x`` itself, as in Theano 1.0: rewrites compare
+    it with numbers (``extract_constant(y) == 0``)."""
     try:
-        val = get_scalar_constant_value(x, elemwise=elemwise, only_process_constants=only_process_constants)
+        return get_scalar_constant_value(x, elemwise=elemwise, only_process_constants=only_process_constants)
     except NotScalarConstantError:
         return x
-    if isinstance(x, Variable) and isinstance(x.type, TensorType) and x.ndim == 0:
-        return constant(val, dtype=x.dtype)
-    return x if isinstance(x, Variable) else constant(val)
 
 
 class NotScalarConstantError(ValueError):
