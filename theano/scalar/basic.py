@@ -507,6 +507,9 @@ class Cast(ScalarOp):
     __props__ = ("dtype",)
 
     def __init__(self, dtype):
+        # a dtype, or as in Theano 1.0 the scalar type to cast to (``Cast(Scalar("float64"))``)
+        if isinstance(getattr(dtype, "dtype", None), str):
+            dtype = dtype.dtype
         self.dtype = str(np.dtype(dtype))
         super().__init__(f"Cast{{{self.dtype}}}")
 

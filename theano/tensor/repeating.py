@@ -4,7 +4,7 @@ for its gradient) and ``roll`` (Roll)."""
 import numpy as np
 
 from theano.configdefaults import config
-from theano.graph.basic import Apply
+from theano.graph.basic import Apply, Constant
 from theano.graph.op import Op
 from theano.scalar import basic as ts
 from theano.tensor.allocation import alloc
@@ -62,6 +62,8 @@ def tile(x, reps, ndim=None):
     reps = [constant(1, dtype="int64")] * (nd - len(reps)) + list(reps)
     if x.ndim < nd:
         x = shape_padleft(x, nd - x.ndim)
+    if all(isinstance(r, Constant) and r.data.size == 1 and int(r.data) == 1 for r in reps):
+        return x   # one repetition along every axis: x itself (numpy.tile returns a copy)
     pattern = []
     for d in range(nd):
         pattern += ["x", d]

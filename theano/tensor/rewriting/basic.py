@@ -9,6 +9,8 @@ from theano.graph.rewriting.basic import node_rewriter
 from theano.graph.rewriting.db import register_canonicalize, register_specialize, register_stabilize
 from theano.scalar import basic as ts
 from theano.tensor.assertions import Assert
+from theano.tensor.basic import ScalarFromTensor, TensorFromScalar
+from theano.tensor.joining import Split
 from theano.tensor.rewriting.utils import is_elemwise, register_opt_in, scalar_const
 
 # Folded outputs larger than this stay computed at run time (keeps compiled graphs small).
@@ -99,3 +101,54 @@ def local_remove_all_assert(fgraph, node):
 
 register_canonicalize(local_remove_useless_assert, fast_compile=True)
 register_opt_in(local_remove_all_assert, "canonicalize", "unsafe")
+
+
+@node_rewriter([TensorFromScalar])
+def local_tensor_scalar_tensor(fgraph, node):
+    """``tensor_from_scalar(scalar_from_tensor(t))`` -> ``t`` (both keep the dtype)."""
+    inner = node.inputs[0].owner
+    if inner is not None and isinstance(inner.op, ScalarFromTensor):
+        t = inner.inputs[0]
+        if t.type == node.outputs[0].type:
+            return [t]
+    return None
+
+
+@node_rewriter([ScalarFromTensor])
+def local_scalar_tensor_scalar(fgraph, node):
+    """``scalar_from_tensor(tensor_from_scalar(s))`` -> ``s``."""
+    inner = node.inputs[0].owner
+    if inner is not None and isinstance(inner.op, TensorFromScalar):
+        s = inner.inputs[0]
+        if s.type == node.outputs[0].type:
+            return [s]
+    return None
+
+
+register_canonicalize(local_tensor_scalar_tensor, fast_compile=True)
+register_canonicalize(local_scalar_tensor_scalar, fast_compile=True)
+register_specialize(local_tensor_scalar_tensor, name="local_tensor_scalar_tensor_specialize")
+register_specialize(local_scalar_tensor_scalar, name="local_scalar_tensor_scalar_specialize")
+
+
+@node_rewriter([Split])
+def local_useless_split(fgraph, node):
+    """``split(x, splits, n_splits=1)`` -> ``x``, behind an Assert that ``splits`` is one length
+    equal to x's length along the axis (the checks the split made)."""
+    from theano.tensor.math import eq
+    from theano.tensor.math import sum as tsum
+    from theano.tensor.reshaping import shape_i
+    from theano.tensor.rewriting.utils import fit_to
+
+    if node.op.len_splits != 1 or node.op.axis is None:
+        return None
+    x, splits = node.inputs
+    out = node.outputs[0]
+    checked = Assert("split: the sizes must be one length equal to the split axis's length")(
+        x, eq(splits.shape[0], 1), eq(tsum(splits), shape_i(x, node.op.axis)))
+    new = fit_to(checked, out)
+    return [new] if new is not None else None
+
+
+register_canonicalize(local_useless_split)
+register_specialize(local_useless_split, name="local_useless_split_specialize")

@@ -1,5 +1,7 @@
 """Rewrites of DimShuffle, Cast and fill/second."""
 
+import numpy as np
+
 from theano.graph.basic import Constant
 from theano.graph.rewriting.basic import node_rewriter
 from theano.graph.rewriting.db import register_canonicalize
@@ -39,6 +41,48 @@ def local_useless_cast(fgraph, node):
 
 
 register_canonicalize(local_useless_cast, "cast", fast_compile=True)
+
+
+def _exact_cast(src, dst):
+    """True if every value of dtype ``src`` is exactly a value of dtype ``dst`` (a lossless cast)."""
+    src, dst = np.dtype(src), np.dtype(dst)
+    if src == dst or src.kind == "b":
+        return True
+    if src.kind in "iu" and dst.kind in "iu":
+        return bool(np.can_cast(src, dst, "safe"))
+    if src.kind in "iu" and dst.kind in "fc":
+        part = dst if dst.kind == "f" else np.dtype(f"f{dst.itemsize // 2}")
+        return np.iinfo(src).bits - (src.kind == "i") <= np.finfo(part).nmant + 1
+    if src.kind == "f" and dst.kind == "f":
+        return dst.itemsize >= src.itemsize
+    if src.kind == "f" and dst.kind == "c":
+        return dst.itemsize // 2 >= src.itemsize
+    if src.kind == "c" and dst.kind == "c":
+        return dst.itemsize >= src.itemsize
+    return False
+
+
+@node_rewriter([ts.Cast])
+def local_cast_cast(fgraph, node):
+    """``cast(cast(x, d1), d2)`` -> ``cast(x, d2)`` (or x when d2 is x's dtype) when the cast of
+    x to d1 is lossless (float32 -> float64, int8 -> int32 or float32, ...): the outer cast then
+    sees x's own values. A lossy inner cast (a downcast, int64 -> float64) stays."""
+    if not is_elemwise(node, ts.Cast):
+        return None
+    inner = node.inputs[0].owner
+    if inner is None or not is_elemwise(inner, ts.Cast):
+        return None
+    x = inner.inputs[0]
+    out = node.outputs[0]
+    if not _exact_cast(x.dtype, inner.outputs[0].dtype):
+        return None
+    if x.type == out.type:
+        return [x]
+    new = cast(x, out.dtype)
+    return [new] if new.type == out.type else None
+
+
+register_canonicalize(local_cast_cast, "cast", fast_compile=True)
 
 
 @node_rewriter([ts.Second])
@@ -252,3 +296,64 @@ def local_elemwise_alloc(fgraph, node):
 
 
 register_canonicalize(local_elemwise_alloc, "fill")
+
+
+@node_rewriter([ts.Add, ts.Mul])
+def local_useless_elemwise(fgraph, node):
+    """``add(x)`` and ``mul(x)`` of a single input (``T.add(x)``, a sum or product of one term
+    left by other rewrites) -> ``x``."""
+    if not (is_elemwise(node, ts.Add) or is_elemwise(node, ts.Mul)) or len(node.inputs) != 1:
+        return None
+    (x,) = node.inputs
+    out = node.outputs[0]
+    if x.type == out.type:
+        return [x]
+    if x.ndim == out.ndim and x.broadcastable == out.broadcastable:
+        return [cast(x, out.dtype)]
+    return None
+
+
+register_canonicalize(local_useless_elemwise, "algebra", fast_compile=True)
+
+
+@node_rewriter([DimShuffle])
+def local_dimshuffle_alloc(fgraph, node):
+    """``alloc(v, *s).dimshuffle(order)`` -> ``alloc(v', *s')``: the reordered (or padded) shape,
+    with v given the same order, so that elementwise ops see the alloc (local_elemwise_alloc) and
+    no array of the old shape is made. Only when the DimShuffle is the alloc's one reader and drops
+    no axis that v has (alloc checks v's lengths against s, and still does)."""
+    from theano.tensor.allocation import Alloc, alloc
+
+    a = node.inputs[0]
+    if a.owner is None or not isinstance(a.owner.op, Alloc):
+        return None
+    if fgraph is None or len(fgraph.clients.get(a, ())) != 1 or a in fgraph.outputs:
+        return None
+    v, *s = a.owner.inputs
+    order = node.op.new_order
+    lead = a.ndim - v.ndim
+    kept = [o for o in order if o != "x"]
+    dropped = [d for d in range(a.ndim) if d not in kept]
+    if any(d >= lead for d in dropped):
+        return None
+    from theano.tensor.basic import constant
+
+    one = constant(1, dtype="int64")
+    new_shape = [one if o == "x" else s[o] for o in order]
+    v_order = ["x" if (o == "x" or o < lead) else o - lead for o in order]
+    new_v = DimShuffle(v.broadcastable, v_order)(v)
+    new = alloc(new_v, *new_shape)
+    out = node.outputs[0]
+    if new.ndim != out.ndim:
+        return None
+    if new.type != out.type:
+        from theano.tensor.basic import patternbroadcast
+
+        if any(nb and not ob for nb, ob in zip(new.broadcastable, out.broadcastable)):
+            new = patternbroadcast(new, out.broadcastable)
+        else:
+            return None
+    return [new] if new.type == out.type else None
+
+
+register_canonicalize(local_dimshuffle_alloc, "fill")

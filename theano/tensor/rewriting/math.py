@@ -18,7 +18,8 @@ from theano.tensor import math as tm
 from theano.tensor.basic import cast, second
 from theano.tensor.elemwise import CAReduce, DimShuffle, Elemwise
 from theano.tensor.rewriting.utils import (elemwise_of, filled_constant, fit_to, is_const,
-                                           is_elemwise, is_zeros, keep_shape_checks, scalar_const)
+                                           is_elemwise, is_zeros, keep_shape_checks, register_opt_in,
+                                           scalar_const)
 
 
 def _single_client(fgraph, var):
@@ -248,12 +249,14 @@ _SELF_TRUE = (ts.le, ts.ge, ts.eq)
 _SELF_FALSE = (ts.lt, ts.gt, ts.neq)
 
 
-@node_rewriter([ts.lt, ts.gt, ts.le, ts.ge, ts.eq, ts.neq, ts.Maximum, ts.Minimum, ts.and_, ts.or_])
+@node_rewriter([ts.lt, ts.gt, ts.le, ts.ge, ts.eq, ts.neq, ts.Maximum, ts.Minimum, ts.and_, ts.or_,
+                ts.xor])
 def local_useless_elemwise_comparison(fgraph, node):
     """Comparisons whose result is known: ``x < x`` and ``x > x`` are false; ``x <= x``,
     ``x >= x``, ``x == x`` true and ``x != x`` false for integers and booleans (a float NaN is not
     equal to itself); a length or a sum of lengths ``n`` has ``n >= 0``, ``n < 0`` false,
-    ``n == -1`` false, ``maximum(n, 0) = n`` and ``minimum(n, 0) = 0``; for booleans ``c | True``
+    ``n == -1`` false, ``maximum(n, 0) = n`` and ``minimum(n, 0) = 0``; ``x ^ x`` is 0 (xor is
+    bitwise: integers and booleans only); ``x & 0`` is 0 and ``x | 0`` is x; for booleans ``c | True``
     is true, ``c & False`` false, ``c & True`` and ``c | False`` are c."""
     if not isinstance(node.op, Elemwise) or node.op.inplace_pattern or len(node.inputs) != 2:
         return None
@@ -262,7 +265,7 @@ def local_useless_elemwise_comparison(fgraph, node):
     out = node.outputs[0]
     exact = a.dtype in ts.integer_dtypes or a.dtype == "bool"
     if _same_value(a, b):
-        if so in (ts.lt, ts.gt) or (exact and so == ts.neq):
+        if so in (ts.lt, ts.gt) or (exact and so in (ts.neq, ts.xor)):
             return [filled_constant(0, out, node.inputs)]
         if exact and so in _SELF_TRUE:
             return [filled_constant(1, out, node.inputs)]
@@ -299,7 +302,19 @@ def local_useless_elemwise_comparison(fgraph, node):
                 return [filled_constant(bool(c), out, node.inputs)]
             if so in (ts.or_, ts.and_):
                 return [fit_to(v, out, node.inputs)]
+    elif so in (ts.and_, ts.or_) and _int_or_bool(a) and _int_or_bool(b):
+        # bitwise on integers: x & 0 is 0, x | 0 is x
+        for v, c in ((a, cb), (b, ca)):
+            if c is None or c != 0:
+                continue
+            if so == ts.and_:
+                return [filled_constant(0, out, node.inputs)]
+            return [fit_to(v, out, node.inputs)]
     return None
+
+
+def _int_or_bool(v):
+    return v.dtype in ts.integer_dtypes or v.dtype == "bool"
 
 
 register_canonicalize(local_useless_elemwise_comparison, "algebra", fast_compile=True)
@@ -378,6 +393,11 @@ register_canonicalize(local_mul_switch_sink, "algebra")
 register_canonicalize(local_div_switch_sink, "algebra")
 
 
+# reductions whose result over a single element is that element (All/Any reduce booleans)
+_ONE_ELEMENT_IS_ITSELF = frozenset({"add", "mul", "maximum", "minimum", "and_", "or_", "xor",
+                                    "mul_without_zeros"})
+
+
 def _reduce_as_reshape(node, only_empty_axis):
     """The output of a reduction whose output elements are each one input element (no axis
     reduced, or only broadcastable ones): ``x`` without those axes, cast to the output dtype."""
@@ -386,7 +406,7 @@ def _reduce_as_reshape(node, only_empty_axis):
     axis = node.op.axis
     if axis is None or bool(axis) == only_empty_axis or not all(x.broadcastable[a] for a in axis):
         return None
-    if not isinstance(node.op.scalar_op, (ts.Add, ts.Mul, ts.Maximum, ts.Minimum)):
+    if node.op.scalar_op.name not in _ONE_ELEMENT_IS_ITSELF:
         return None
     res = x
     if axis:
@@ -409,8 +429,30 @@ def local_reduce_broadcastable(fgraph, node):
     return _reduce_as_reshape(node, only_empty_axis=False)
 
 
+@node_rewriter([CAReduce])
+def local_reduce_drop_broadcastable_axes(fgraph, node):
+    """A reduction over some broadcastable (length-1) axes and some others reduces only the others,
+    of ``x`` without those length-1 axes: the same elements in the same order, so the same result
+    (``x.sum(axis=[0, 1])`` of an x of pattern (True, False, True) sums x[0] over its axis 0)."""
+    (x,) = node.inputs
+    axis = node.op.axis
+    if not axis or node.op.scalar_op.name not in _ONE_ELEMENT_IS_ITSELF:
+        return None
+    drop = [a for a in axis if x.broadcastable[a]]
+    if not drop or len(drop) == len(axis):
+        return None
+    kept = [d for d in range(x.ndim) if d not in drop]
+    new_x = DimShuffle(x.broadcastable, kept)(x)
+    op = type(node.op).__new__(type(node.op))
+    op.__dict__.update(node.op.__dict__)
+    op.axis = tuple(kept.index(a) for a in axis if a not in drop)
+    new = op(new_x)
+    return [new] if new.type == node.outputs[0].type else None
+
+
 register_canonicalize(local_cut_useless_reduce, "algebra", fast_compile=True)
 register_canonicalize(local_reduce_broadcastable, "algebra", fast_compile=True)
+register_canonicalize(local_reduce_drop_broadcastable_axes, "algebra")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -730,6 +772,46 @@ def local_sum_mul_to_dot(fgraph, node):
 
 
 register_specialize(local_sum_mul_to_dot, "dot")
+
+
+def _shuffled(v, order):
+    """The input of ``v`` when v is ``DimShuffle{order}`` of a matrix, else None."""
+    owner = v.owner
+    if owner is not None and isinstance(owner.op, DimShuffle) and owner.op.new_order == order \
+            and owner.inputs[0].ndim == 2:
+        return owner.inputs[0]
+    return None
+
+
+@node_rewriter([CAReduce])
+def local_sumsqr2dot(fgraph, node):
+    """``sqr(W.dimshuffle('x', 0, 1) * G.dimshuffle(0, 'x', 1)).sum(axis=(1, 2))`` ->
+    ``dot(sqr(G), sqr(W).sum(axis=0))``: sum_jk (W[j,k] G[i,k])**2 = sum_k G[i,k]**2 sum_j W[j,k]**2,
+    without the (i, j, k) array. Opt-in (``mode.including('local_sumsqr2dot')``): squaring W and
+    G apart overflows (or underflows) where their product would not (W = 1e20, G = 1e-20 in
+    float32 gives inf * 0 = NaN instead of 1), and the sums are taken in another order."""
+    if not isinstance(node.op.scalar_op, ts.Add) or node.op.axis != (1, 2):
+        return None
+    (p,) = node.inputs
+    out = node.outputs[0]
+    sq = elemwise_of(p, ts.sqr)
+    if sq is None:
+        return None
+    mul = elemwise_of(sq.inputs[0], ts.Mul)
+    if mul is None or len(mul.inputs) != 2:
+        return None
+    for a, b in (mul.inputs, mul.inputs[::-1]):
+        W = _shuffled(a, ("x", 0, 1))
+        G = _shuffled(b, (0, "x", 1))
+        if W is not None and G is not None:
+            break
+    else:
+        return None
+    new = tm.dot(tm.sqr(G), tm.sqr(W).sum(axis=0))
+    return [fit_to(new, out, [])]
+
+
+register_opt_in(local_sumsqr2dot, "specialize", "dot")
 
 
 # --------------------------------------------------------------------------------------------------

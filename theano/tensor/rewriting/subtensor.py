@@ -569,3 +569,192 @@ def local_useless_inc_subtensor(fgraph, node):
 
 
 register_canonicalize(local_useless_inc_subtensor, "algebra")
+
+
+def _unwrap_scalar(v):
+    """``v`` without the ScalarFromTensor/TensorFromScalar/cast wrappers an index goes through."""
+    from theano.tensor.basic import ScalarFromTensor, TensorFromScalar
+
+    while v is not None and v.owner is not None and (
+            isinstance(v.owner.op, (ScalarFromTensor, TensorFromScalar))
+            or elemwise_of(v, ts_cast()) is not None):
+        v = v.owner.inputs[0]
+    return v
+
+
+def ts_cast():
+    from theano.scalar import basic as ts
+
+    return ts.Cast
+
+
+def _is_length_of(v, x, d):
+    """True if ``v`` is the length of axis d of x (``x.shape[d]`` or ``Shape_i{d}(x)``)."""
+    from theano.tensor.reshaping import Shape_i
+
+    v = _unwrap_scalar(v)
+    if v is None or v.owner is None:
+        return False
+    if isinstance(v.owner.op, Shape_i):
+        return v.owner.op.i == d and v.owner.inputs[0] is x
+    if isinstance(v.owner.op, Subtensor) and v.owner.inputs[0].owner is not None \
+            and isinstance(v.owner.inputs[0].owner.op, Shape) and v.owner.inputs[0].owner.inputs[0] is x:
+        return _constant_index(v.owner) == d
+    return False
+
+
+def _useless_slice(sl, x, d):
+    """True if the slice ``sl`` of axis d of x keeps the whole axis in order (``x[0:]``,
+    ``x[:x.shape[0]]``, ``x[::1]``)."""
+    import sys
+
+    if not isinstance(sl, slice):
+        return False
+    step = _as_const_int(sl.step) if sl.step is not None else None
+    if sl.step is not None and step != 1:
+        return False
+    start = _as_const_int(sl.start) if sl.start is not None else None
+    if sl.start is not None and start != 0:
+        return False
+    if sl.stop is None:
+        return True
+    stop = _as_const_int(sl.stop)
+    if isinstance(stop, (int, np.integer)):
+        if stop >= sys.maxsize or (x.broadcastable[d] and stop >= 1):
+            return True
+        n = _known_length(x, d)
+        return n is not None and stop >= n
+    return _is_length_of(sl.stop, x, d)
+
+
+def _known_length(x, d, depth=8):
+    """The length of axis d of x when the graph says it (``specify_shape(x, (2, 3))``, seen through
+    elementwise ops, whose result has the length of each input not broadcast there), else None."""
+    from theano.tensor.elemwise import Elemwise
+    from theano.tensor.reshaping import SpecifyShape, vector_entries
+
+    if x.broadcastable[d]:
+        return 1
+    if isinstance(x, Constant):
+        return int(np.shape(x.data)[d])
+    owner = x.owner
+    if owner is None or depth == 0:
+        return None
+    if isinstance(owner.op, SpecifyShape):
+        try:
+            n = scalar_const(vector_entries(owner.inputs[1], x.ndim)[d])
+        except (ValueError, TypeError, IndexError):
+            n = None
+        return None if n is None else int(n)
+    if isinstance(owner.op, Elemwise):
+        for i in owner.inputs:
+            if i.ndim == x.ndim and not i.broadcastable[d]:
+                n = _known_length(i, d, depth - 1)
+                if n is not None:
+                    return n
+    return None
+
+
+@node_rewriter([Subtensor])
+def local_useless_subtensor(fgraph, node):
+    """Slices that keep a whole axis (``x[0:]``, ``x[:x.shape[0]]``, ``x[::1]``) are dropped from
+    the end of the index (``x[0, 0:]`` -> ``x[0]``); an index of only such slices is x itself."""
+    from theano.tensor.subtensor import _n_inputs, get_idx_list
+
+    if type(node.op) is not Subtensor:
+        return None
+    x = node.inputs[0]
+    items = get_idx_list(node.inputs[1:], node.op.idx_list)
+    n = len(items)
+    while n and _useless_slice(items[n - 1], x, n - 1):
+        n -= 1
+    if n == len(items):
+        return None
+    out = node.outputs[0]
+    if n == 0:
+        new = x
+    else:
+        kept = node.op.idx_list[:n]
+        new = Subtensor(kept)(x, *node.inputs[1:1 + _n_inputs(kept)])
+    new = fit_to(new, out)
+    return [new] if new is not None else None
+
+
+@node_rewriter([_adv1_class()])
+def local_useless_advanced_subtensor1(fgraph, node):
+    """``x[[0, 1, ..., n - 1]]`` (a constant list or ``arange(n)``) of an x whose first axis is
+    known to have length n -> x (a copy of every row in order)."""
+    x, idx = node.inputs
+    n = _known_length(x, 0)
+    if n is None:
+        return None
+    if isinstance(idx, Constant):
+        vals = np.asarray(idx.data)
+        if vals.shape != (n,) or not np.array_equal(vals, np.arange(n)):
+            return None
+    else:
+        return None
+    out = node.outputs[0]
+    new = fit_to(x, out)
+    return [new] if new is not None else None
+
+
+register_canonicalize(local_useless_subtensor, "algebra", fast_compile=True)
+register_canonicalize(local_useless_advanced_subtensor1, "algebra")
+register_specialize(local_useless_subtensor, name="local_useless_subtensor_specialize")
+
+
+@node_rewriter([Subtensor])
+def local_subtensor_of_alloc(fgraph, node):
+    """``alloc(v, *s)[idx]`` -> ``alloc(v[idx'], *s')``: only the selected part is made. Axes
+    that v has are indexed in v (alloc's check that v's length there is s's stays, as an Assert);
+    the others change the shape (a slice's length, or the axis is gone for an integer index, which
+    is checked against the length as the indexing did: IndexError becomes an AssertionError with
+    the same cause). Only when the alloc is read by this indexing alone."""
+    from theano.tensor import math as tm
+    from theano.tensor.allocation import Alloc, alloc
+    from theano.tensor.assertions import Assert
+    from theano.tensor.subtensor import get_idx_list, slice_length
+
+    if type(node.op) is not Subtensor:
+        return None
+    a = node.inputs[0]
+    if a.owner is None or not isinstance(a.owner.op, Alloc):
+        return None
+    if fgraph is None or len(fgraph.clients.get(a, ())) != 1 or a in fgraph.outputs:
+        return None
+    v, *s = a.owner.inputs
+    items = get_idx_list(node.inputs[1:], node.op.idx_list)
+    items = items + [_FULL] * (a.ndim - len(items))
+    lead = a.ndim - v.ndim
+    v_items, new_shape, conds = [], [], []
+    for d, e in enumerate(items):
+        n = s[d]
+        has = d >= lead and not v.broadcastable[d - lead]
+        if has:
+            v_items.append(e)
+            if not _is_length_of(n, v, d - lead):
+                conds.append(tm.eq(shape_i(v, d - lead), n))
+            if isinstance(e, slice):
+                new_shape.append(slice_length(n, e.start, e.stop, e.step))
+            continue
+        if d >= lead:
+            v_items.append(_FULL if isinstance(e, slice) else 0)
+        if isinstance(e, slice):
+            new_shape.append(slice_length(n, e.start, e.stop, e.step))
+        else:
+            i = e if not isinstance(e, (int, np.integer)) else constant(int(e), dtype="int64")
+            conds.append(tm.and_(tm.ge(i, -n), tm.lt(i, n)))
+    new_v = v[tuple(v_items)] if v_items else v
+    if conds:
+        new_v = Assert("alloc(...)[idx]: the index is out of range or the shapes do not match")(
+            new_v, *conds)
+    new = alloc(new_v, *new_shape)
+    out = node.outputs[0]
+    if new.ndim != out.ndim:
+        return None
+    new = fit_to(new, out)
+    return [new] if new is not None else None
+
+
+register_canonicalize(local_subtensor_of_alloc, "algebra")

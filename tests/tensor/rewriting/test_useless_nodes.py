@@ -1,0 +1,391 @@
+"""Rewrites that remove nodes which compute nothing: a reduction over length-1 axes, add/mul of one
+term, a cast of a lossless cast, scalar <-> tensor round trips, a split into one piece, a tile of
+ones, slices that keep a whole axis, xor/and/or with known operands; and the DeepCopyOp node that
+a compiled function gets for an output that is a view of an input or a constant (Theano 1.0).
+Each is checked on the graph and against NumPy on the default backend and the reference VM."""
+
+import numpy as np
+import pytest
+
+import theano
+import theano.scalar as scal
+import theano.tensor as T
+from theano.compile.ops import DeepCopyOp
+from theano.graph.basic import Constant
+from theano.tensor.elemwise import CAReduce, DimShuffle, Elemwise
+from theano.tensor.joining import Split
+from theano.tensor.subtensor import Subtensor
+
+MODES = [None, theano.Mode(linker="py")]
+
+
+def _run(inputs, out, values, mode, ref):
+    f = theano.function(inputs, out, mode=mode)
+    for _ in range(3):
+        r = f(*[np.copy(v) for v in values])
+        np.testing.assert_array_equal(r, ref)
+        assert np.asarray(r).dtype == np.asarray(ref).dtype
+    return f
+
+
+def _ops(f):
+    return [n.op for n in f.maker.fgraph.toposort()]
+
+
+# -- reductions over broadcastable axes ------------------------------------------------------------
+
+REDUCERS = [(T.sum, np.sum), (T.prod, np.prod), (T.max, np.max), (T.min, np.min),
+            (T.all, np.all), (T.any, np.any)]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("fct,ref", REDUCERS)
+def test_reduce_over_only_length_one_axes_is_gone(fct, ref, mode):
+    x = T.TensorType("int64", (True, True, True))("x")
+    xv = np.array([[[-3]]], dtype="int64")
+    out = fct(x)
+    f = _run([x], out, [xv], mode, np.asarray(ref(xv), dtype=out.dtype))
+    assert not any(isinstance(op, CAReduce) for op in _ops(f))
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("fct,ref", REDUCERS)
+def test_reduce_drops_its_length_one_axes(fct, ref, mode):
+    x = T.TensorType("int64", (True, False, True))("x")
+    xv = np.array([[[2], [0], [5]]], dtype="int64")
+    out = fct(x, axis=[0, 1])
+    f = _run([x], out, [xv], mode, np.asarray(ref(xv, axis=(0, 1)), dtype=out.dtype))
+    reds = [n for n in f.maker.fgraph.toposort() if isinstance(n.op, CAReduce)]
+    assert len(reds) == 1
+    assert reds[0].inputs[0].ndim == 2 and reds[0].op.axis == (0,)
+    # an empty axis: the reduction's identity (or its error for max/min) is kept
+    empty = np.zeros((1, 0, 1), dtype="int64")
+    if fct in (T.max, T.min):
+        with pytest.raises(ValueError):
+            theano.function([x], out, mode=mode)(empty)
+    else:
+        _run([x], out, [empty], mode, np.asarray(ref(empty, axis=(0, 1)), dtype=out.dtype))
+
+
+def test_sum_of_float32_over_some_length_one_axes_keeps_its_dtypes():
+    x = T.TensorType("float32", (False, True, False))("x")
+    out = x.sum(axis=[1, 2])
+    xv = np.random.RandomState(0).rand(3, 1, 4).astype("float32")
+    for mode in MODES:
+        f = theano.function([x], out, mode=mode)
+        r = f(xv)
+        assert r.dtype == out.dtype
+        np.testing.assert_allclose(r, xv.sum(axis=(1, 2), dtype="float64").astype(out.dtype), rtol=1e-6)
+    assert all(n.inputs[0].ndim == 2 for n in f.maker.fgraph.toposort() if isinstance(n.op, CAReduce))
+
+
+# -- add(x), mul(x) ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("fn", [T.add, T.mul])
+def test_add_or_mul_of_one_term_is_the_term(fn, mode):
+    x = T.dmatrix("x")
+    xv = np.random.RandomState(1).rand(3, 2)
+    f = _run([x], fn(x), [xv], mode, xv)
+    assert _ops(f) == [theano.compile.deep_copy_op]
+    assert f(xv) is not xv
+
+
+# -- casts -------------------------------------------------------------------------------------------
+
+
+def test_cast_accepts_a_scalar_type_as_theano_1():
+    assert scal.Cast(scal.Scalar("float64")) == scal.Cast("float64")
+    assert scal.Cast(np.float32).dtype == "float32"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_cast_of_lossless_cast(mode):
+    x = T.fmatrix("x")
+    xv = (np.random.RandomState(2).rand(3, 2) * 100).astype("float32")
+    # float32 -> float64 -> float32: x itself
+    f = _run([x], T.cast(T.cast(x, "float64"), "float32"), [xv], mode, xv)
+    assert _ops(f) == [theano.compile.deep_copy_op]
+    # float32 -> complex64 -> complex128: one cast
+    o = T.Elemwise(scal.Cast(scal.Scalar("complex128")))(x.astype("complex64"))
+    f = _run([x], o, [xv], mode, xv.astype("complex128"))
+    assert len(_ops(f)) == 1
+    # float32 -> float64 -> int8: one cast, the same truncation
+    f = _run([x], T.cast(T.cast(x, "float64"), "int8"), [xv], mode, xv.astype("int8"))
+    assert len(_ops(f)) == 1
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_cast_of_lossy_cast_stays(mode):
+    # float64 -> float32 -> float64 rounds: both casts stay (a fused pair counts as one node)
+    x = T.dvector("x")
+    xv = np.array([0.1, 1 / 3.0, 1e-300])
+    f = _run([x], T.cast(T.cast(x, "float32"), "float64"), [xv], mode,
+             xv.astype("float32").astype("float64"))
+    assert f(xv)[0] != 0.1
+    # int64 -> float64 -> float32 would round twice if merged: kept
+    i = T.lvector("i")
+    iv = np.array([2 ** 53 + 1, 2 ** 62 + 2 ** 38 + 1], dtype="int64")
+    _run([i], T.cast(T.cast(i, "float64"), "float32"), [iv], mode,
+         iv.astype("float64").astype("float32"))
+
+
+# -- scalar/tensor round trips, split, tile ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("dtype", ["int8", "uint32", "float32", "complex128"])
+def test_tensor_scalar_round_trips_are_gone(dtype, mode):
+    t = T.TensorType(dtype, ())("t")
+    f = _run([t], T.tensor_from_scalar(T.scalar_from_tensor(t)), [np.asarray(3, dtype=dtype)], mode,
+             np.asarray(3, dtype=dtype))
+    assert not any(isinstance(op, (T.TensorFromScalar, T.ScalarFromTensor)) for op in _ops(f))
+    s = scal.Scalar(dtype)("s")
+    g = theano.function([s], T.scalar_from_tensor(T.tensor_from_scalar(s)), mode=mode)
+    for _ in range(3):
+        assert g(5) == 5
+    assert not any(isinstance(op, (T.TensorFromScalar, T.ScalarFromTensor)) for op in _ops(g))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_split_into_one_piece_is_its_input_and_keeps_the_checks(mode):
+    x = T.fmatrix("x")
+    sizes = T.ivector("sizes")
+    (piece,) = T.split(x, sizes, n_splits=1, axis=1)
+    xv = np.arange(12, dtype="float32").reshape(3, 4)
+    f = _run([x, sizes], piece, [xv, np.array([4], dtype="int32")], mode, xv)
+    assert not any(isinstance(op, Split) for op in _ops(f))
+    for bad in ([3], [4, 0], [], [-4]):
+        with pytest.raises(AssertionError):
+            f(xv, np.array(bad, dtype="int32"))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_tile_of_ones_is_its_input(mode):
+    v = T.dvector("v")
+    vv = np.array([1.0, 2.0, 3.0])
+    for nd in range(3):
+        reps = (1,) * nd
+        f = _run([v], T.tile(v, reps), [vv], mode, np.tile(vv, reps))
+        ops = _ops(f)
+        if nd <= 1:
+            assert ops == [theano.compile.deep_copy_op]
+        else:
+            assert isinstance(ops[0], DimShuffle) and len(ops) == 2
+        assert not np.shares_memory(f(vv), vv)
+    _run([v], T.tile(v, (2, 1)), [vv], mode, np.tile(vv, (2, 1)))
+
+
+# -- slices that keep a whole axis ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_slices_keeping_a_whole_axis_are_dropped(mode):
+    x = T.dmatrix("x")
+    xv = np.arange(6.0).reshape(2, 3)
+    for out, ref in [(T.exp(x)[0:], np.exp(xv)), (T.exp(x)[0:, 0:], np.exp(xv)),
+                     (x[:x.shape[0]], xv), (x[:, :x.shape[1]], xv), (x[::1], xv),
+                     (x[:2 ** 63 - 1], xv)]:
+        f = _run([x], out, [xv], mode, ref)
+        assert not any(isinstance(op, Subtensor) for op in _ops(f)), out
+    f = _run([x], x[1, 0:], [xv], mode, xv[1])
+    (sub,) = [n for n in f.maker.fgraph.toposort() if isinstance(n.op, Subtensor)]
+    assert sub.op.idx_list == (1,)
+    # the same forms that do select something stay
+    for out, ref in [(x[1:], xv[1:]), (x[:, :x.shape[0]], xv[:, :2]), (x[::-1], xv[::-1]),
+                     (x[:1], xv[:1]), (x[0:, 1], xv[:, 1])]:
+        f = _run([x], out, [xv], mode, ref)
+        assert any(isinstance(op, Subtensor) for op in _ops(f)), out
+    # and an empty or out-of-range index still behaves as NumPy
+    _run([x], x[:x.shape[0]], [np.zeros((0, 3))], mode, np.zeros((0, 3)))
+
+
+# -- bitwise and comparison with known results ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("dtype", ["bool", "int8", "uint16"])
+def test_xor_and_or_with_known_results(dtype, mode):
+    x = T.vector("x", dtype=dtype)
+    xv = np.array([0, 1, 1, 0], dtype=dtype) if dtype == "bool" else np.array([0, 1, 5, 7], dtype=dtype)
+    zero = np.zeros((), dtype=dtype)
+    f = _run([x], T.xor(x, x), [xv], mode, xv ^ xv)
+    assert not any(isinstance(op, Elemwise) and str(op.scalar_op) == "xor" for op in _ops(f))
+    for out, ref in [(T.and_(x, zero), xv & zero), (T.and_(zero, x), zero & xv)]:
+        f = _run([x], out, [xv], mode, ref)
+        assert not any(isinstance(op, Elemwise) and str(op.scalar_op) == "and_" for op in _ops(f))
+    for out, ref in [(T.or_(x, zero), xv | zero), (T.or_(zero, x), zero | xv)]:
+        f = _run([x], out, [xv], mode, ref)
+        assert _ops(f) == [theano.compile.deep_copy_op]
+    one = np.ones((), dtype=dtype)
+    # for integers x & 1 and x | 1 depend on x
+    _run([x], T.and_(x, one), [xv], mode, xv & one)
+    _run([x], T.or_(x, one), [xv], mode, xv | one)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_float_self_comparisons_keep_nan_semantics(mode):
+    x = T.dvector("x")
+    xv = np.array([np.nan, 1.0, np.inf])
+    for fn, ref in [(T.le, np.less_equal), (T.ge, np.greater_equal), (T.eq, np.equal),
+                    (T.neq, np.not_equal), (T.lt, np.less), (T.gt, np.greater)]:
+        _run([x], fn(x, x), [xv], mode, ref(xv, xv))
+
+
+# -- extract_constant, Function.outputs -----------------------------------------------------------------
+
+
+def test_extract_constant_gives_the_value_to_compare():
+    assert T.extract_constant(T.constant(np.bool_(False))) == 0
+    assert T.extract_constant(T.constant(2, dtype="int8") * 3) == 6
+    v = T.dvector()
+    assert T.extract_constant(v) is v
+
+
+def test_function_outputs_and_inputs_are_the_specs():
+    x = T.bscalar("x")
+    f = theano.function([x], [x + 1, x * 2])
+    assert [o.variable.dtype for o in f.outputs] == ["int8", "int8"]
+    assert f.inputs[0].variable is x
+
+
+# -- outputs aliasing an input or a constant --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_view_of_an_input_is_returned_through_a_deep_copy(mode):
+    x = T.dmatrix("x")
+    xv = np.arange(6.0).reshape(2, 3)
+    for out, ref in [(x.T, xv.T), (x[1:][0], xv[1]), (x, xv)]:
+        f = _run([x], out, [xv], mode, ref)
+        last = f.maker.fgraph.outputs[0].owner
+        assert isinstance(last.op, DeepCopyOp), out
+        r = f(xv)
+        assert not np.shares_memory(r, xv)
+        r[...] = -1
+        np.testing.assert_array_equal(f(xv), ref)
+    # a result that is not a view: no copy node
+    f = _run([x], x * 2, [xv], mode, xv * 2)
+    assert not any(isinstance(op, DeepCopyOp) for op in _ops(f))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_constant_output_is_a_deep_copy_of_the_constant(mode):
+    x = T.lvector("x")
+    f = theano.function([x], T.lt(x.shape[0], 0), mode=mode)
+    (node,) = f.maker.fgraph.toposort()
+    assert isinstance(node.op, DeepCopyOp) and isinstance(node.inputs[0], Constant)
+    r1 = f(np.arange(3))
+    assert r1 == 0
+    r1[...] = True      # the caller's result is its own: the next call is not changed
+    assert f(np.arange(3)) == 0
+
+
+def test_borrowed_views_are_not_copied():
+    x = T.dmatrix("x")
+    xv = np.arange(6.0).reshape(2, 3)
+    f = theano.function([theano.In(x, borrow=True)], theano.Out(x.T, borrow=True))
+    assert not any(isinstance(op, DeepCopyOp) for op in _ops(f))
+    assert np.shares_memory(f(xv), xv)
+    # not lent: copied even when the output is borrowed
+    g = theano.function([x], theano.Out(x.T, borrow=True))
+    assert not np.shares_memory(g(xv), xv)
+
+
+# -- known lengths (specify_shape) -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_slices_and_row_lists_covering_a_known_length_are_dropped(mode):
+    x = T.dmatrix("x")
+    xc = T.specify_shape(x, (2, 3))
+    xv = np.arange(6.0).reshape(2, 3)
+    for dims, gone in [((slice(0, 2),), True), ((slice(0, 3), slice(0, 13)), True),
+                       ((slice(0, None), slice(0, 3)), True), ((slice(0, 3), slice(0, 2)), False),
+                       ((slice(0, 1), 1), False), ([0, 1], True), ([1, 0], False), ([0, 0, 1], False)]:
+        out = T.exp(xc)[dims]
+        f = _run([x], out, [xv], mode, np.exp(xv)[dims])
+        kept = [n for n in f.maker.fgraph.toposort()
+                if isinstance(n.op, Subtensor) or type(n.op).__name__ == "AdvancedSubtensor1"]
+        assert (not kept) == gone, (dims, kept)
+        # the specified shape is still checked
+        with pytest.raises(AssertionError):
+            f(np.ones((3, 3)))
+
+
+# -- alloc seen through dimshuffle and indexing -------------------------------------------------------
+
+
+def _count(f, name):
+    return sum(type(n.op).__name__ == name for n in f.maker.fgraph.toposort())
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_dimshuffled_alloc_feeds_elementwise_without_an_alloc(mode):
+    rng = np.random.RandomState(3)
+    vec, tens, mat = T.dvector("vec"), T.dtensor3("tens"), T.dmatrix("mat")
+    vv, tv = rng.rand(2), rng.rand(2, 2, 3)
+    out = T.alloc(vec, 2, 2).dimshuffle(0, 1, "x") + tens
+    f = _run([vec, tens], out, [vv, tv], mode, np.broadcast_to(vv, (2, 2))[:, :, None] + tv)
+    assert _count(f, "Alloc") == 0
+    # the shapes alloc checked are still checked
+    with pytest.raises((ValueError, AssertionError)):
+        f(rng.rand(3), tv)
+    with pytest.raises((ValueError, AssertionError)):
+        f(vv, rng.rand(3, 2, 3))
+    # a 2-d alloc added to a 3-d one: one alloc left
+    v5, mv = rng.rand(5), rng.rand(5, 5)
+    out = T.alloc(vec, 5, 5) + T.alloc(mat, 5, 5, 5)
+    ref = np.broadcast_to(v5, (5, 5)) + np.broadcast_to(mv, (5, 5, 5))
+    f = _run([vec, mat], out, [v5, mv], mode, ref)
+    assert _count(f, "Alloc") == 1
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_indexing_an_alloc_makes_the_selected_part_only(mode):
+    x, y = T.dmatrix("x"), T.dvector("y")
+    yx = T.alloc(y, x.shape[0], x.shape[1])
+    xv, yv = np.zeros((4, 6)), np.arange(6.0)
+    full = np.broadcast_to(yv, xv.shape)
+    for idx in [(2, slice(None)), (slice(None), 3), (slice(1, 3), slice(None, -1)),
+                (slice(None, None, 2),), (-1,), (0, -2), (slice(None, None, -1), 1)]:
+        f = _run([x, y], yx[idx], [xv, yv], mode, full[idx])
+        assert not any(isinstance(op, Subtensor) and n.inputs[0].owner is not None
+                       and type(n.inputs[0].owner.op).__name__ == "Alloc"
+                       for n in f.maker.fgraph.toposort() for op in [n.op])
+    # errors stay errors: an index out of range, a y that does not fit the alloc
+    f = theano.function([x, y], yx[5], mode=mode)
+    with pytest.raises((IndexError, AssertionError)):
+        f(xv, yv)
+    f = theano.function([x, y], yx[1:], mode=mode)
+    with pytest.raises((ValueError, AssertionError)):
+        f(xv, np.arange(5.0))
+    f = theano.function([x, y], yx[:, 7], mode=mode)
+    with pytest.raises(IndexError):
+        f(xv, yv)
+
+
+# -- sum of squared outer products (opt-in) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_sumsqr2dot_is_opt_in_and_right(mode):
+    W, G = T.fmatrix("W"), T.fmatrix("G")
+    rng = np.random.RandomState(4)
+    wv, gv = rng.rand(4, 3).astype("float32"), rng.rand(5, 3).astype("float32")
+    ref = np.dot(np.square(gv.astype("float64")), np.square(wv.astype("float64")).sum(axis=0))
+    for y in [T.sqr(W.dimshuffle("x", 0, 1) * G.dimshuffle(0, "x", 1)).sum(axis=(1, 2)),
+              T.sqr(G.dimshuffle(0, "x", 1) * W.dimshuffle("x", 0, 1)).sum(axis=(1, 2))]:
+        base = mode or theano.compile.get_default_mode()
+        f = theano.function([W, G], y, mode=base.including("local_sumsqr2dot"))
+        for _ in range(3):
+            r = f(wv, gv)
+            assert r.dtype == y.dtype
+            np.testing.assert_allclose(r, ref, rtol=1e-5)
+        assert _count(f, "Dot") == 1
+        with pytest.raises(ValueError):
+            f(wv, rng.rand(5, 2).astype("float32"))
+        g = theano.function([W, G], y, mode=base)
+        assert _count(g, "Dot") == 0
+        np.testing.assert_allclose(g(wv, gv), ref, rtol=1e-5)
