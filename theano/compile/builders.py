@@ -12,7 +12,7 @@ node's inputs; ``grad_overrides`` / ``lop_overrides`` / ``rop_overrides`` replac
 """
 
 from theano.compile.sharedvalue import SharedVariable
-from theano.graph.basic import Apply, Constant, Variable, ancestors, clone_replace, graph_inputs
+from theano.graph.basic import Apply, Constant, Variable, clone_replace, graph_inputs, io_toposort
 from theano.graph.fg import MissingInputError
 from theano.graph.op import Op
 from theano.graph.rewriting.basic import node_rewriter
@@ -23,14 +23,46 @@ def _as_list(x):
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
+def _is_default(ov):
+    return isinstance(ov, str) and ov == "default"
+
+
+def _call_override(ov, args, outputs, single=False):
+    """Call a gradient/R-op override: a function given the argument lists, or an OpFromGraph
+    given their variables one after another (Theano 1.0's two forms). A disconnected output
+    gradient reaches an OpFromGraph override as zeros of that output's type."""
+    if isinstance(ov, OpFromGraph):
+        from theano.gradient import DisconnectedType
+        from theano.tensor.basic import zeros_like
+
+        lists = [list(lst) for lst in args]
+        if outputs is not None:         # the last list holds the output gradients
+            lists[-1] = [zeros_like(o) if g is None or isinstance(g.type, DisconnectedType) else g
+                         for g, o in zip(lists[-1], outputs)]
+        res = _as_list(ov(*[v for lst in lists for v in lst]))
+    elif callable(ov):
+        res = _as_list(ov(*args))
+    else:
+        raise TypeError(f"OpFromGraph: an override must be 'default', a function or an "
+                        f"OpFromGraph, got {ov!r}")
+    if single and len(res) != 1:
+        raise ValueError(f"OpFromGraph: a per-input gradient override returned {len(res)} "
+                         "values; it must return that input's gradient only")
+    return res
+
+
 class OpFromGraph(Op):
     """An Op whose computation is the graph from ``inputs`` to ``outputs``.
 
     ``inline``: let the rewriter expand the node into the inner graph (see the module docstring).
-    ``grad_overrides``: 'default', a function ``(inputs, output_grads) -> input_grads`` or a list
-    with, per input, 'default' or such a function returning that input's gradient.
+    ``grad_overrides``: 'default', a function ``(inputs, output_grads) -> input_grads``, an
+    OpFromGraph taking the inputs then the output gradients, or a list with, per input,
+    'default', such a function returning that input's gradient, or a gradient variable
+    (``NullType()()``, ``DisconnectedType()()``).
     ``lop_overrides``: as ``grad_overrides`` but called as ``(inputs, outputs, output_grads)``.
-    ``rop_overrides``: 'default' or a function ``(inputs, eval_points) -> output R-ops``.
+    ``rop_overrides``: 'default', a function ``(inputs, eval_points) -> output R-ops`` or an
+    OpFromGraph taking the inputs then the eval points. The default R-op is itself an
+    OpFromGraph node taking every input and the given eval points.
     ``connection_pattern``: [[input i connected to output j]] if the default (from the inner
     graph's dependencies) is not wanted. ``name``: shown when the op is printed. Other keyword
     arguments (``mode``) go to the compilation of the inner graph.
@@ -136,8 +168,9 @@ class OpFromGraph(Op):
         if self._fn is None:
             from theano.compile.function import function
 
-            self._fn = function(self.inner_inputs, self.inner_outputs, on_unused_input="ignore",
-                                **self.kwargs)
+            kwargs = dict(self.kwargs)
+            kwargs.setdefault("on_unused_input", "ignore")
+            self._fn = function(self.inner_inputs, self.inner_outputs, **kwargs)
         outs = self._fn(*inputs)
         for cell, v in zip(output_storage, outs):
             cell[0] = v
@@ -146,57 +179,99 @@ class OpFromGraph(Op):
     def connection_pattern(self, node):
         if self._connection_pattern is not None:
             return [list(row) for row in self._connection_pattern]
-        pattern = [[False] * len(self.inner_outputs) for _ in self.inner_inputs]
-        index = {v: k for k, v in enumerate(self.inner_inputs)}
-        for j, out in enumerate(self.inner_outputs):
-            for v in ancestors([out], self.inner_inputs):
-                k = index.get(v)
-                if k is not None:
-                    pattern[k][j] = True
-        return pattern
+        # the inner inputs each inner variable depends on, through each inner node's own
+        # connection pattern (an output of a node depends only on the inputs connected to it)
+        deps = {v: frozenset([k]) for k, v in enumerate(self.inner_inputs)}
+        for node in io_toposort(self.inner_inputs, self.inner_outputs):
+            rows = None
+            get = getattr(node.op, "connection_pattern", None)
+            if get is not None:
+                rows = get(node)
+            for j, out in enumerate(node.outputs):
+                d = set()
+                for i, inp in enumerate(node.inputs):
+                    if rows is None or rows[i][j]:
+                        d |= deps.get(inp, frozenset())
+                deps[out] = frozenset(d)
+        return [[k in deps.get(out, frozenset()) for out in self.inner_outputs]
+                for k in range(len(self.inner_inputs))]
 
     def L_op(self, inputs, outputs, output_grads):
+        inputs = list(inputs)
+        if _is_default(self.lop_overrides) and _is_default(self.grad_overrides):
+            return self._default_grads(inputs, output_grads)
+        if not _is_default(self.lop_overrides):
+            overrides, args = self.lop_overrides, (inputs, list(outputs), output_grads)
+        else:
+            overrides, args = self.grad_overrides, (inputs, output_grads)
+        if not isinstance(overrides, (list, tuple)):
+            grads = _call_override(overrides, args, outputs)
+            if len(grads) == self.n_explicit < len(inputs):
+                # the shared variables the graph reads: their gradients from the inner graph
+                grads += self._default_grads(inputs, output_grads)[self.n_explicit:]
+            if len(grads) != len(inputs):
+                raise ValueError(f"{self}: the gradient override returned {len(grads)} "
+                                 f"gradients for {len(inputs)} inputs")
+            return grads
+        overrides = list(overrides)
+        if len(overrides) == self.n_explicit:
+            overrides += ["default"] * (len(inputs) - self.n_explicit)
+        if len(overrides) != len(inputs):
+            raise ValueError(f"{self}: a list of gradient overrides needs one entry per input "
+                             f"({len(inputs)}), got {len(overrides)}")
+        default = None
+        out = []
+        for k, ov in enumerate(overrides):
+            if _is_default(ov):
+                if default is None:
+                    default = self._default_grads(inputs, output_grads)
+                out.append(default[k])
+            elif isinstance(ov, Variable):     # a NullType or DisconnectedType gradient
+                out.append(ov)
+            else:
+                (g,) = _call_override(ov, args, outputs, single=True)
+                out.append(g)
+        return out
+
+    def _default_grads(self, inputs, output_grads):
+        """The inner graph's gradients, substituted with the node's inputs."""
         from theano.gradient import DisconnectedType, disconnected_type, grad
 
-        inputs = list(inputs)
-        if self.lop_overrides != "default":
-            return self._apply_overrides(self.lop_overrides, (inputs, list(outputs), output_grads))
-        if self.grad_overrides != "default" and not isinstance(self.grad_overrides, list):
-            return list(self.grad_overrides(inputs, output_grads))
         inner = self._inner_for(inputs)
         known = {o: g for o, g in zip(inner, output_grads)
                  if g is not None and not isinstance(g.type, DisconnectedType)}
         if known:
-            default = grad(None, inputs, known_grads=known, disconnected_inputs="ignore",
-                           return_disconnected="Disconnected", null_gradients="return",
-                           add_names=False)
-        else:
-            default = [disconnected_type() for _ in inputs]
-        if isinstance(self.grad_overrides, list):
-            out = []
-            for k, (d, ov) in enumerate(zip(default, self.grad_overrides + ["default"] * len(inputs))):
-                out.append(d if (isinstance(ov, str) and ov == "default")
-                           else ov(inputs, output_grads))
-            return out
-        return default
-
-    def _apply_overrides(self, overrides, args):
-        if isinstance(overrides, list):
-            raise NotImplementedError("OpFromGraph: a list of lop_overrides is not supported; give "
-                                      "one function returning all input gradients")
-        return list(overrides(*args))
+            return grad(None, inputs, known_grads=known, disconnected_inputs="ignore",
+                        return_disconnected="Disconnected", null_gradients="return",
+                        add_names=False)
+        return [disconnected_type() for _ in inputs]
 
     def R_op(self, inputs, eval_points):
         from theano.gradient import Rop
 
         inputs = list(inputs)
-        if self.rop_overrides != "default":
-            return list(self.rop_overrides(inputs, list(eval_points)))
-        inner = self._inner_for(inputs)
-        pairs = [(i, e) for i, e in zip(inputs, eval_points) if e is not None]
-        if not pairs:
-            return [None for _ in inner]
-        return _as_list(Rop(inner, [i for i, _ in pairs], [e for _, e in pairs]))
+        eval_points = list(eval_points)
+        if not _is_default(self.rop_overrides):
+            return _call_override(self.rop_overrides, (inputs, eval_points), None)
+        given = [k for k, e in enumerate(eval_points) if e is not None]
+        if not given:
+            return [None for _ in self.inner_outputs]
+        # the R-operator of the inner graph, packaged as an OpFromGraph of the inputs and the
+        # given eval points (as Theano 1.0 does): the result is an output of a node that takes
+        # every input, so a function of those inputs compiles even where the values do not
+        # depend on some of them (the R-op of dot(a, M) along a is dot(da, M))
+        points = [self.inner_inputs[k].type() for k in given]
+        rop = _as_list(Rop(self.inner_outputs, [self.inner_inputs[k] for k in given], points))
+        keep = [j for j, r in enumerate(rop) if r is not None]
+        if not keep:
+            return [None for _ in self.inner_outputs]
+        op = OpFromGraph(self.inner_inputs + points, [rop[j] for j in keep], inline=self.is_inline,
+                         name=f"Rop[{self.name or type(self).__name__}]", on_unused_input="ignore")
+        outs = _as_list(op(*(inputs + [eval_points[k] for k in given])))
+        result = [None] * len(self.inner_outputs)
+        for j, o in zip(keep, outs):
+            result[j] = o
+        return result
 
     # shapes ---------------------------------------------------------------------------------
     def infer_shape(self, node, input_shapes):
