@@ -23,7 +23,8 @@ qualify (then the rows are exactly the steps).
 ``scan_push_out_output_dot``: an output that is not fed back and is ``dot(a, W)`` (``W`` a
 non-sequence or a constant matrix, the product used nowhere else in the body) becomes the output
 ``a``, and the product is one matrix product after the loop (Theano 1.0's pushout of an RNN's
-output projection: one large product instead of a small one per step). As with
+output projection: one large product instead of a small one per step; the loop then keeps the
+rows ``a``, of their length, where it kept the products, of ``W``'s width). As with
 ``scan_push_out_sequence_dot`` (scan/rewriting.py), BLAS may round the large product differently
 in the last bit from the per-step products.
 """
