@@ -330,6 +330,99 @@ def applys_between(inputs, outputs):
     return io_toposort(inputs, outputs)
 
 
+def general_toposort(outputs, deps, **_ignored):
+    """Theano 1.0's generic topological sort: every object reachable from ``outputs`` through
+    ``deps(obj)`` (a list of what ``obj`` depends on, or None), each after its dependencies.
+    Objects are found depth-first (last dependency first); those without dependencies are
+    emitted in the order found, then each object as soon as its last dependency is emitted."""
+    found, dep_of, users = [], {}, {}
+    seen = set()
+    stack = list(outputs)
+    while stack:
+        obj = stack.pop()
+        if obj in seen:
+            continue
+        seen.add(obj)
+        found.append(obj)
+        d = list(deps(obj) or ())
+        dep_of[obj] = d
+        for a in d:
+            users.setdefault(a, []).append(obj)
+            if a not in seen:
+                stack.append(a)
+    waiting = {obj: len(set(d)) for obj, d in dep_of.items()}
+    ready = [obj for obj in found if not waiting[obj]]
+    order, emitted = [], set()
+    pos = 0
+    while pos < len(ready):
+        obj = ready[pos]
+        pos += 1
+        if obj in emitted:
+            continue
+        emitted.add(obj)
+        order.append(obj)
+        for user in dict.fromkeys(users.get(obj, ())):
+            waiting[user] -= 1
+            if not waiting[user]:
+                ready.append(user)
+    if len(order) != len(found):
+        raise ValueError("general_toposort: the dependencies contain a cycle")
+    return order
+
+
+def _node_text(node, args):
+    return f"{node.op}({', '.join(args)})"
+
+
+def as_string(inputs, outputs, leaf_formatter=str, node_formatter=_node_text):
+    """Theano 1.0's text of the graph from ``inputs`` to ``outputs``: one string per output,
+    each node written ``node_formatter(node, argument texts)`` (default ``op(a, b)``) and each
+    input or root ``leaf_formatter(variable)`` (default ``str``). A node used more than once is
+    written in full where it first appears, labelled ``*k -> ...``, and ``*k`` after that (with
+    ``::j`` for output j of a node with several outputs); labels number first appearances."""
+    stop = set(inputs)
+    uses = {}
+    for node in io_toposort(inputs, outputs):
+        for inp in node.inputs:
+            if inp.owner is not None and inp not in stop:
+                uses[inp.owner] = uses.get(inp.owner, 0) + 1
+    for out in outputs:
+        if out.owner is not None and out not in stop:
+            uses[out.owner] = uses.get(out.owner, 0) + 1
+    label = {}
+    written = set()
+
+    def text(root):
+        # an explicit stack: (variable, None) to describe, (variable, node) to finish a node
+        # from the texts of its inputs on ``parts``
+        parts, stack = [], [(root, None)]
+        while stack:
+            var, node = stack.pop()
+            if node is not None:
+                k = len(node.inputs)
+                args = parts[len(parts) - k:] if k else []
+                del parts[len(parts) - k:]
+                t = node_formatter(node, args)
+                parts.append(f"*{label[node]} -> {t}" if node in label else t)
+                continue
+            owner = var.owner
+            if owner is None or var in stop:
+                parts.append(leaf_formatter(var))
+                continue
+            if owner in written:
+                idx = "" if len(owner.outputs) == 1 else f"::{owner.outputs.index(var)}"
+                parts.append(f"*{label[owner]}{idx}")
+                continue
+            written.add(owner)
+            if uses.get(owner, 0) > 1:
+                label[owner] = len(label) + 1
+            stack.append((var, owner))
+            stack.extend((inp, None) for inp in reversed(owner.inputs))
+        return parts[0]
+
+    return [text(out) for out in outputs]
+
+
 def is_in_ancestors(node_or_var, target):
     """True if ``target`` (a Variable or Apply) is among the ancestors of ``node_or_var``."""
     start = node_or_var.outputs if isinstance(node_or_var, Apply) else [node_or_var]

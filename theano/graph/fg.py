@@ -5,7 +5,7 @@ It knows every Apply node and Variable between its inputs and outputs, who uses 
 change the graph only through ``replace``/``change_input``, so clients and features stay right.
 """
 
-from theano.graph.basic import Constant, Variable, clone_get_equiv, io_toposort
+from theano.graph.basic import Constant, Variable, as_string, clone_get_equiv, io_toposort
 
 
 class InconsistencyError(Exception):
@@ -248,7 +248,10 @@ class FunctionGraph:
                 raise AssertionError(f"output {i} not registered")
 
     def __str__(self):
-        return f"FunctionGraph({', '.join(str(o) for o in self.outputs)})"
+        # Theano 1.0's form: the outputs' texts in brackets, [add(x, mul(y, z))]
+        return f"[{', '.join(as_string(self.inputs, self.outputs))}]"
+
+    __repr__ = __str__
 
     def __contains__(self, item):
         if isinstance(item, Variable):

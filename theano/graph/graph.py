@@ -1,8 +1,9 @@
 """Old import path ``theano.gof.graph`` (Theano 1.0): graph walks used by programs that inspect
 their graphs, e.g. ``theano.gof.graph.inputs([cost])`` to list the parameters a cost depends on."""
 
-from theano.graph.basic import (Apply, Constant, Node, Variable, ancestors, applys_between, clone,
-                                clone_get_equiv, equal_computations, graph_inputs, io_toposort,
+from theano.graph.basic import (Apply, Constant, Node, Variable, ancestors, applys_between, as_string,
+                                clone, clone_get_equiv, equal_computations, general_toposort,
+                                graph_inputs, io_toposort,
                                 is_in_ancestors, is_same_graph, list_of_nodes,
                                 variables_and_orphans, view_roots)
 
@@ -24,7 +25,7 @@ def ops(i, o):
     return list(applys_between(i, o))
 
 
-__all__ = ["Apply", "Constant", "Node", "Variable", "ancestors", "clone", "clone_get_equiv",
-           "equal_computations", "is_same_graph",
+__all__ = ["Apply", "Constant", "Node", "Variable", "ancestors", "as_string", "clone", "clone_get_equiv",
+           "equal_computations", "general_toposort", "is_same_graph",
            "inputs", "io_toposort", "is_in_ancestors", "list_of_nodes", "ops", "orphans",
            "variables", "variables_and_orphans", "view_roots"]
