@@ -389,3 +389,55 @@ def test_sumsqr2dot_is_opt_in_and_right(mode):
         g = theano.function([W, G], y, mode=base)
         assert _count(g, "Dot") == 0
         np.testing.assert_allclose(g(wv, gv), ref, rtol=1e-5)
+
+
+# -- reshape lifted through one-input elementwise ops; reductions of a stack ----------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_reshape_lifted_through_a_unary_elementwise_op(mode):
+    x = T.dtensor4("x")
+    xv = np.random.RandomState(5).rand(5, 4, 3, 2)
+    for i in range(1, 4):
+        out = T.flatten(T.exp(x), i)
+        f = _run([x], out, [xv], mode, np.exp(xv).reshape(xv.shape[:i - 1] + (-1,)))
+        topo = f.maker.fgraph.toposort()
+        assert type(topo[-1].op).__name__ == "Elemwise" and type(topo[-2].op).__name__ == "Reshape"
+    # a reshape that cannot be done still fails
+    f = theano.function([x], T.exp(x).reshape((7, -1)), mode=mode)
+    with pytest.raises(ValueError):
+        f(xv)
+    # exp(x) read twice: not lifted (exp would be computed twice)
+    e = T.exp(x)
+    f = theano.function([x], [e.reshape((-1,)), e * 2], mode=mode)
+    assert sum(type(n.op).__name__ == "Elemwise" and str(n.op.scalar_op) == "exp"
+               for n in f.maker.fgraph.toposort()) <= 1
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_reduction_of_a_stack_is_an_elementwise_op(mode):
+    vx, vy, vz = T.dmatrix("x"), T.dmatrix("y"), T.dmatrix("z")
+    x = np.array([[1.0, 0.0], [3.0, 4.0]])
+    y = np.array([[4.0, 0.0], [2.0, 1.0]])
+    z = np.array([[5.0, np.nan], [1.0, 2.0]])
+    for out, ref in [(T.max((vx, vy), 0), np.max((x, y), 0)), (T.min((vx, vy), 0), np.min((x, y), 0)),
+                     (T.sum((vx, vy, vz), 0), np.sum((x, y, z), 0)),
+                     (T.prod((vx, vy, vz), 0), np.prod((x, y, z), 0)),
+                     (T.prod((vx, vy.T, vz), 0), np.prod((x, y.T, z), 0)),
+                     (T.max(T.stack([vx, vz], axis=1), 1), np.max(np.stack([x, z], 1), 1))]:
+        f = theano.function([vx, vy, vz], out, mode=mode, on_unused_input="ignore")
+        for _ in range(3):
+            np.testing.assert_array_equal(f(x, y, z), ref)
+        assert not any(type(n.op).__name__ in ("Join", "Max", "Min", "Sum", "Prod")
+                       for n in f.maker.fgraph.toposort())
+    # a stack reduced along another axis stays a reduction
+    f = theano.function([vx, vy], T.max((vx, vy), 1), mode=mode)
+    np.testing.assert_array_equal(f(x, y), np.max((x, y), 1))
+    # mismatched shapes still fail
+    f = theano.function([vx, vy], T.max((vx, vy), 0), mode=mode)
+    with pytest.raises(ValueError):
+        f(np.ones((1, 2)), np.ones((2, 2)))
+    # small integers are summed in the accumulator's dtype, as the reduction does
+    b = T.bvector("b")
+    out = T.sum(T.stack([b, b]), axis=0)
+    _run([b], out, [np.array([100, -100], dtype="int8")], mode, np.array([200, -200], dtype=out.dtype))

@@ -450,7 +450,51 @@ def local_reduce_drop_broadcastable_axes(fgraph, node):
     return [new] if new.type == node.outputs[0].type else None
 
 
+_JOIN_REDUCE = {"add": tm.add, "mul": tm.mul, "maximum": tm.maximum, "minimum": tm.minimum}
+
+
+@node_rewriter([CAReduce])
+def local_reduce_join(fgraph, node):
+    """``max(stack([x, y, z]), axis=0)`` (a reduction over the axis that a join of one-slice
+    tensors adds) -> ``maximum(x, y, z)``: the elementwise op of the reduction over the stacked
+    tensors, without the joined array (``T.max((x, y), 0)`` is a common way to write it). For sums
+    and products the terms are added in the accumulator's dtype, as the reduction does. The
+    tensors must have the same broadcastable pattern (the join did not broadcast; the elementwise
+    op checks the other lengths as the join did)."""
+    from theano.tensor.joining import Join
+
+    op = node.op
+    fn = _JOIN_REDUCE.get(op.scalar_op.name)
+    (j,) = node.inputs
+    if fn is None or op.axis is None or len(op.axis) != 1 or j.owner is None \
+            or type(j.owner.op) is not Join or j.owner.op.view != -1:
+        return None
+    k = op.axis[0]
+    if j.owner.op.axis != k or len(j.owner.inputs) < 2:
+        return None
+    parts = []
+    for t in j.owner.inputs:
+        ds = t.owner
+        if ds is None or not isinstance(ds.op, DimShuffle) or ds.op.new_order[k] != "x":
+            return None
+        order = list(ds.op.new_order[:k]) + list(ds.op.new_order[k + 1:])
+        src = ds.inputs[0]
+        part = src if order == list(range(src.ndim)) else DimShuffle(src.broadcastable, order)(src)
+        if part.ndim != j.ndim - 1:
+            return None
+        parts.append(part)
+    if len({p.broadcastable for p in parts}) != 1:
+        return None
+    out = node.outputs[0]
+    acc = op.acc_dtype or out.dtype
+    if op.scalar_op.name in ("add", "mul"):
+        parts = [p if p.dtype == acc else cast(p, acc) for p in parts]
+    new = fn(*parts)
+    return [fit_to(new, out, [])]
+
+
 register_canonicalize(local_cut_useless_reduce, "algebra", fast_compile=True)
+register_canonicalize(local_reduce_join, "algebra")
 register_canonicalize(local_reduce_broadcastable, "algebra", fast_compile=True)
 register_canonicalize(local_reduce_drop_broadcastable_axes, "algebra")
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from theano.graph.basic import Constant
 from theano.graph.rewriting.basic import new_nodes_between, node_rewriter
-from theano.graph.rewriting.db import register_canonicalize, register_specialize
+from theano.graph.rewriting.db import register_canonicalize, register_specialize, register_stabilize
 from theano.tensor.basic import MakeVector, Rebroadcast, as_tensor_variable, cast, constant
 from theano.tensor.rewriting.utils import scalar_const
 from theano.tensor.reshaping import Reshape, Shape, Shape_i, shape_i
@@ -306,3 +306,36 @@ def local_reshape_to_dimshuffle(fgraph, node):
 
 register_canonicalize(local_useless_dimshuffle_in_reshape, "shape")
 register_specialize(local_reshape_to_dimshuffle, "shape")
+
+
+@node_rewriter([Reshape])
+def local_reshape_lift(fgraph, node):
+    """``reshape(f(x), s)`` -> ``f(reshape(x, s))`` for a one-input elementwise f whose result
+    only this reshape reads (``flatten(exp(x))`` -> ``exp(flatten(x))``): the reshape, a view,
+    moves to the input and the elementwise chains after it stay together. Same values."""
+    from theano.tensor.elemwise import Elemwise
+
+    x, shp = node.inputs
+    ew = x.owner
+    if ew is None or not isinstance(ew.op, Elemwise) or ew.op.inplace_pattern \
+            or len(ew.inputs) != 1 or len(ew.outputs) != 1:
+        return None
+    if fgraph is None or len(fgraph.clients.get(x, ())) != 1 or x in fgraph.outputs:
+        return None
+    (u,) = ew.inputs
+    if u.ndim != x.ndim:
+        return None
+    new = ew.op(node.op(u, shp))
+    out = node.outputs[0]
+    if new.dtype != out.dtype or new.ndim != out.ndim:
+        return None
+    if new.type != out.type:
+        conv = out.type.convert_variable(new)
+        if conv is None:
+            return None
+        new = conv
+    return [new]
+
+
+register_canonicalize(local_reshape_lift, "shape")
+register_stabilize(local_reshape_lift, name="local_reshape_lift_stabilize")
