@@ -181,5 +181,9 @@ def test_numpy_scalar_arguments_keep_their_dtype(dtype):
     for a, b in zip(got, ref(s, v)):
         assert a.dtype == b.dtype and a.shape == b.shape
         np.testing.assert_array_equal(a, b)
+    # a NumPy scalar whose value the input's dtype cannot hold exactly is refused (np.float64(0.5)
+    # fits a float32 input and is taken, as in Theano 1.0)
     with pytest.raises(TypeError):
-        f(np.float64(0.5) if dtype != "float64" else np.complex128(1j), v)
+        f(np.float64(0.1) if dtype != "float64" else np.complex128(1j), v)
+    if dtype == "float32":
+        assert f(np.float64(0.5), v)[2] == 0.5

@@ -125,6 +125,13 @@ class TensorType(Type):
                 return arr if type(arr) is np.ndarray else np.array(arr)
             if allow_downcast or np.can_cast(arr.dtype, self.numpy_dtype, "safe"):
                 return arr.astype(self.numpy_dtype)
+            if isinstance(data, np.generic) and arr.dtype.kind in "biuf" and self.dtype != "bool":
+                # a NumPy scalar (np.int64(3) for an int32 input, an index from np.arange) is
+                # converted when its value is unchanged, as a Python number is (Theano 1.0)
+                with np.errstate(all="ignore"):
+                    conv = arr.astype(self.numpy_dtype)
+                if conv == arr or (np.isnan(conv) and np.isnan(arr)):
+                    return conv
             raise TypeError(
                 f"{self} cannot store a value of dtype {arr.dtype} without risking loss of "
                 f"precision. If you do not mind, either cast your data to {self.dtype} first "

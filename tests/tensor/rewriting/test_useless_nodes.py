@@ -441,3 +441,25 @@ def test_reduction_of_a_stack_is_an_elementwise_op(mode):
     b = T.bvector("b")
     out = T.sum(T.stack([b, b]), axis=0)
     _run([b], out, [np.array([100, -100], dtype="int8")], mode, np.array([200, -200], dtype=out.dtype))
+
+
+# -- NumPy scalars given for inputs of a narrower dtype (Theano 1.0: converted when exact) -------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_numpy_scalar_arguments_are_converted_when_exact(mode):
+    i = T.iscalar("i")
+    f = theano.function([i], i * 2, mode=mode)
+    for k in np.arange(3):          # np.int64 indices, as a loop over np.arange gives
+        r = f(k)
+        assert r == 2 * k and r.dtype == np.int32
+    for bad in (np.int64(2 ** 40), np.float64(1.5), np.array(3, dtype="int64")):
+        with pytest.raises(TypeError):
+            f(bad)
+    x = T.fscalar("x")
+    g = theano.function([x], x + 0, mode=mode)
+    assert g(np.float64(0.5)) == 0.5 and g(np.float64(0.5)).dtype == np.float32
+    assert np.isnan(g(np.float64(np.nan)))
+    for bad in (np.float64(0.1), np.float64(1e300)):
+        with pytest.raises(TypeError):
+            g(bad)
