@@ -34,7 +34,7 @@ def _onehot(y, k):
 def test_xent_1hot_of_a_vector_is_one_row(mode):
     p, y = T.dvector("p"), T.lvector("y")
     out = nn.crossentropy_categorical_1hot(p, y)
-    assert out.ndim == 1 and out.broadcastable == (True,)
+    assert out.ndim == 1 and out.broadcastable == y.broadcastable  # one cost per label
     g = T.grad(out.sum(), p)
     f = theano.function([p, y], [out, g, out.shape], mode=MODES[mode])
     rng = np.random.default_rng(1)
@@ -220,3 +220,19 @@ def test_other_indices_are_not_fused():
     want[2] = sp.softmax(xv[2]) - _onehot(1, 3)
     want[0] = sp.softmax(xv[0]) - _onehot(2, 3)
     assert_allclose(gv, want, atol=1e-12)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_xent_plus_log_of_the_same_softmax_has_a_finite_gradient(mode):
+    # softmax_grad(xent_grad + p / sm, sm) is split so that each term is stabilized
+    x, y = T.dmatrix("x"), T.lvector("y")
+    sm = nn.softmax(x)
+    cost = nn.categorical_crossentropy(sm, y).sum() + 0.1 * T.log(sm).sum()
+    f = theano.function([x, y], [cost, T.grad(cost, x)], mode=MODES[mode])
+    for k in range(3):
+        xv = np.array([[1000.0, 0.0, -1000.0], [1.0, 2.0, 3.0 + k]])
+        yv = np.array([0, 2])
+        c, g = f(xv, yv)
+        ls, s = sp.log_softmax(xv, axis=1), sp.softmax(xv, axis=1)
+        assert_allclose(c, -ls[[0, 1], yv].sum() + 0.1 * ls.sum())
+        assert_allclose(g, s - _onehot(yv, 3) + 0.1 * (1 - 3 * s), atol=1e-12)

@@ -224,6 +224,16 @@ CASES = [
                        [(_softmax_rows(v) - np.eye(3)[[1, 0, 2, 2]]) * np.array([[1], [1], [0], [1]])]),
          ["local_log_of_indexed_softmax", "local_softmax_grad_of_indexed_quotient"], wrt=[0],
          scale=1.0),
+    Case("categorical_crossentropy(softmax(X), y) + 0.1 * sum(log(softmax(X))) (one softmax)",
+         lambda d: ([_mat(d), T.lvector("y")],
+                    lambda x, y: T.nnet.categorical_crossentropy(T.nnet.softmax(x), y)
+                    + np.asarray(0.1, dtype=d) * T.log(T.nnet.softmax(x)).sum(axis=1)),
+         lambda d: [_rows(d), np.array([2, 0, 1, 1])],
+         lambda v, y: (-sp.log_softmax(v, axis=1)[np.arange(4), y]
+                       + 0.1 * sp.log_softmax(v, axis=1).sum(axis=1),
+                       [_softmax_rows(v) - np.eye(3)[y] + 0.1 * (1 - 3 * _softmax_rows(v))]),
+         ["local_crossentropy_softmax_fused", "local_softmax_grad_of_sum"], wrt=[0],
+         scale=1.0),
     Case("crossentropy_categorical_1hot(softmax_op(x + b), y) of vectors (one row)",
          lambda d: ([_vec(d), _vec(d, "b"), T.lvector("y")],
                     lambda x, b, y: T.nnet.crossentropy_categorical_1hot(T.nnet.softmax_op(x + b), y)),

@@ -438,7 +438,8 @@ class CrossentropyCategorical1Hot(Op):
             raise TypeError(f"CrossentropyCategorical1Hot: coding_dist must be a matrix (or a vector, "
                             f"one row), got {coding.ndim} dimensions")
         y = _check_index_vector(true_one_of_n, "CrossentropyCategorical1Hot", "true_one_of_n")
-        rows_bcast = coding.broadcastable[0] if coding.ndim == 2 else True
+        # one cost per row; a vector is one row, with one cost per label (one label)
+        rows_bcast = coding.broadcastable[0] if coding.ndim == 2 else y.broadcastable[0]
         out = TensorType(coding.dtype, (rows_bcast,))()
         return Apply(self, [coding, y], [out])
 
@@ -577,8 +578,9 @@ class CrossentropySoftmaxArgmax1HotWithBias(Op):
         y = _check_index_vector(y_idx, "CrossentropySoftmaxArgmax1HotWithBias", "y_idx")
         dtype = ts.upcast(x.dtype, b.dtype)
         sm = TensorType(dtype, (x.broadcastable[0], x.broadcastable[1] and b.broadcastable[0]))()
-        nll = TensorType(dtype, (x.broadcastable[0],))()
-        am = TensorType("int64", (x.broadcastable[0],))()
+        # one cost and one argmax per label (the op checks that there is one label per row)
+        nll = TensorType(dtype, y.broadcastable)()
+        am = TensorType("int64", y.broadcastable)()
         return Apply(self, [x, b, y], [nll, sm, am])
 
     def perform(self, node, inputs, output_storage):

@@ -21,7 +21,7 @@ from theano.scalar import basic as ts
 from theano.tensor import math as tm
 from theano.tensor.allocation import ARange, zeros
 from theano.tensor.basic import (NotScalarConstantError, Shape_i, cast, get_scalar_constant_value,
-                                 patternbroadcast, shape_i)
+                                 patternbroadcast, second, shape_i)
 from theano.tensor.elemwise import DimShuffle, Elemwise
 from theano.tensor.nnet import nnet as _nn
 from theano.tensor.subtensor_advanced import AdvancedIncSubtensor, AdvancedSubtensor
@@ -63,16 +63,11 @@ def local_crossentropy_vector_softmax_fused(fgraph, node):
     v, b = parts
     if b is None:
         b = zeros((shape_i(v, 0),), dtype=v.dtype)
-    nll, new_sm, _ = _nn.crossentropy_softmax_argmax_1hot_with_bias(_as_row(v), b, y)
-    out = node.outputs[0]
-    if nll.type != out.type:
-        return None
-    repl = {out: nll}
-    if fgraph is not None and any(c is not node for c, _ in fgraph.clients.get(sm, [])):
-        row_sm = DimShuffle(new_sm.broadcastable, (1,))(new_sm)
-        if row_sm.type == sm.type:
-            repl[sm] = row_sm
-    return repl
+    # (the softmax itself, where something else uses it, stays a Softmax node: the rewrites that
+    # stabilize gradients recognise that op)
+    nll, _, _ = _nn.crossentropy_softmax_argmax_1hot_with_bias(_as_row(v), b, y)
+    new = _fit(nll, node.outputs[0])
+    return None if new is None else [new]
 
 
 register_stabilize(local_crossentropy_vector_softmax_fused, "stability", "nnet")
@@ -380,3 +375,63 @@ def local_fill_shape_of_fused_xent(fgraph, node):
 
 
 register_specialize(local_fill_shape_of_fused_xent, "nnet")
+
+
+def _unfilled(term, sm):
+    """``q`` for a term ``second(m, q)`` (``q`` broadcast to the shape of ``m``) when ``q`` already
+    has ``sm``'s type (the fill adds no dimension), else ``term``."""
+    node = term.owner
+    if node is not None and isinstance(node.op, Elemwise) and node.op.scalar_op == ts.second \
+            and node.inputs[1].type == sm.type:
+        return node.inputs[1]
+    return term
+
+
+def _stabilizable_term(term, sm):
+    """Whether ``term`` of a softmax gradient's ``dy`` is one the stabilizing rewrites of
+    ``softmax_grad(term, sm)`` know: the 1-hot cross-entropy's gradient at ``sm``, a quotient by
+    ``sm``, or an increment of a part of zeros (the gradient of an indexed log)."""
+    node = _unfilled(term, sm).owner
+    if node is None:
+        return False
+    if isinstance(node.op, _nn.CrossentropyCategorical1HotGrad):
+        return node.inputs[1] is sm
+    if isinstance(node.op, Elemwise) and isinstance(node.op.scalar_op, ts.TrueDiv):
+        return node.inputs[1] is sm
+    return isinstance(node.op, AdvancedIncSubtensor)
+
+
+@node_rewriter([_nn.SoftmaxGrad])
+def local_softmax_grad_of_sum(fgraph, node):
+    """``softmax_grad(d1 + d2 + ..., sm)`` -> ``softmax_grad(d1, sm) + softmax_grad(d2, sm) + ...``
+    (the gradient is linear in ``dy``) when a term is one that the stabilizing rewrites know: a
+    cost that adds a cross-entropy and a log of the same softmax then gets a finite gradient where
+    entries of the softmax underflow to 0. A term (or ``dy``) that is ``second(m, q)`` with ``q``
+    of ``sm``'s type is taken as ``q`` (the fill only repeats the shape)."""
+    dy, sm = node.inputs
+    inner = _unfilled(dy, sm)
+    if inner is not dy:  # softmax_grad(second(m, q), sm) -> softmax_grad(q, sm): q has sm's shape
+        if not _stabilizable_term(inner, sm):
+            return None
+        new = _fit(_nn.softmax_grad(inner, sm), node.outputs[0])
+        return None if new is None else [new]
+    add = dy.owner
+    if add is None or not isinstance(add.op, Elemwise) or not isinstance(add.op.scalar_op, ts.Add) \
+            or add.op.inplace_pattern or not any(_stabilizable_term(t, sm) for t in add.inputs):
+        return None
+    parts = []
+    for t in add.inputs:
+        t = _unfilled(t, sm)
+        if t.ndim != sm.ndim:
+            return None
+        if t.broadcastable != sm.broadcastable:
+            t = second(sm, t)  # a broadcast term, made the full shape softmax_grad needs
+        if t.dtype != dy.dtype:
+            t = cast(t, dy.dtype)
+        parts.append(_nn.softmax_grad(t, sm))
+    new = _fit(tm.add(*parts), node.outputs[0])
+    return None if new is None else [new]
+
+
+register_stabilize(local_softmax_grad_of_sum, "stability", "nnet",
+                   position=min(_general) - 0.75 if _general else None)

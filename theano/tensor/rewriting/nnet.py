@@ -4,7 +4,8 @@
 - ``log(softmax(x))`` -> ``logsoftmax(x)``;
 - ``crossentropy_categorical_1hot(softmax(x [+ b]), y)`` -> the fused
   ``CrossentropySoftmaxArgmax1HotWithBias(x, b, y)`` (which never takes the log of a 0), and the
-  softmax itself is taken from the fused op's second output;
+  softmax itself is taken from the fused op's second output (unless a gradient divides by it or
+  takes its log otherwise: those rewrites need the Softmax node);
 - its gradient ``softmax_grad(crossentropy_1hot_grad(g, sm, y), sm)`` ->
   ``CrossentropySoftmax1HotWithBiasDx(g, sm, y)`` (``g * (sm - onehot)``, no division by ``sm``);
 - ``log(softmax(x)[idx])`` for any basic or advanced index (the negative log-likelihood written
@@ -76,6 +77,23 @@ if _nn is not None:
 
     register_stabilize(local_log_softmax, "stability", "nnet")
 
+    def _fused_sm_is_safe(fgraph, sm):
+        """Whether the other uses of ``sm`` may read the fused op's softmax output instead: not when
+        a gradient divides by it or takes its log other than through the cross-entropy (the
+        rewrites that stabilize those recognise the Softmax op; with the fused output they stayed
+        NaN where entries underflow)."""
+        for client, _ in fgraph.clients.get(sm, []):
+            if client == "output":
+                continue
+            if isinstance(client.op, _nn.SoftmaxGrad):
+                dy = client.inputs[0]
+                if dy.owner is None or not isinstance(dy.owner.op, _nn.CrossentropyCategorical1HotGrad):
+                    return False
+            elif elemwise_of(client.outputs[0], ts.TrueDiv) is not None or \
+                    elemwise_of(client.outputs[0], ts.log) is not None:
+                return False
+        return True
+
     @node_rewriter([_nn.CrossentropyCategorical1Hot])
     def local_crossentropy_softmax_fused(fgraph, node):
         """``crossentropy_categorical_1hot(softmax(x + b), y)`` -> the fused stable op."""
@@ -93,7 +111,7 @@ if _nn is not None:
             return None
         repl = {out: nll}
         fitted_sm = fit_to(new_sm, sm, [])
-        if fitted_sm is not None and sm in fgraph.clients:
+        if fitted_sm is not None and sm in fgraph.clients and _fused_sm_is_safe(fgraph, sm):
             repl[sm] = fitted_sm
         return repl
 
