@@ -353,11 +353,11 @@ class FunctionMaker:
         return conv
 
     def _copy_returned_inputs(self):
-        """An output that is an input, a view of one (``x[1:]``, ``x.T``) or a constant, which a
-        call would otherwise copy, becomes a ``DeepCopyOp`` node of the graph, as in Theano 1.0's
-        compiled graphs (``tensor_copy(x)`` compiles to one DeepCopyOp, ``x[2:][0]`` to a Subtensor
-        and a DeepCopyOp, a graph folded to a constant to the DeepCopyOp of that constant). Not
-        for an output returned borrowed (``Out(v, borrow=True)``) from a constant or from an
+        """An output that is an input, a view of one (``x[1:]``, ``x.T``), a constant or shares
+        memory with a later output, which a call would otherwise copy, becomes a ``DeepCopyOp``
+        node of the graph, as in Theano 1.0's compiled graphs (``tensor_copy(x)`` compiles to one
+        DeepCopyOp, ``x[2:][0]`` to a Subtensor and a DeepCopyOp, a graph folded to a constant to
+        the DeepCopyOp of that constant). Not for an output returned borrowed (``Out(v, borrow=True)``) from a constant or from an
         argument lent to the function (``In(x, borrow=True)``): that one is returned as is. Not
         with ``trust_input=True`` either: scan compiles its loop body so and runs the bare thunk,
         whose compiled-loop tier has no DeepCopyOp (the call path copies such outputs itself)."""
@@ -365,19 +365,26 @@ class FunctionMaker:
             return
         fg = self.fgraph
         n_in = len(self.inputs)
-        for k in range(fg.n_user_outputs):
+        n_out = fg.n_user_outputs
+        roots = [set(_view_map_roots(fg.outputs[k])) for k in range(n_out)]
+        for k in range(n_out):
             v = fg.outputs[k]
             borrow = self.outputs[k].borrow
             copy = False
-            for r in _view_map_roots(v):
+            for r in roots[k]:
                 if isinstance(r, Constant):
                     copy = copy or not borrow
                 elif r in fg.inputs:
                     pos = fg.inputs.index(r)
                     lent = pos < n_in and self.inputs[pos].borrow
                     copy = copy or not (lent and borrow)
+            # an output that shares memory with a later one ([exp(x)[0], exp(x)]) is copied,
+            # unless both are borrowed
+            copy = copy or any(roots[k] & roots[j] and not (borrow and self.outputs[j].borrow)
+                               for j in range(k + 1, n_out))
             if copy:
                 fg.change_input("output", k, deep_copy_op(v), reason="copy_returned_input")
+                roots[k] = set()
 
     def _inputs_that_take_none(self):
         """Per explicit input: True when every node reading it accepts None there (an op's

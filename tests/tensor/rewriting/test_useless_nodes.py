@@ -463,3 +463,23 @@ def test_numpy_scalar_arguments_are_converted_when_exact(mode):
     for bad in (np.float64(0.1), np.float64(1e300)):
         with pytest.raises(TypeError):
             g(bad)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_an_output_sharing_memory_with_another_is_copied_in_the_graph(mode):
+    x = T.dmatrix("x")
+    xv = np.arange(4.0).reshape(2, 2)
+    f = theano.function([x], [T.exp(x)[0], T.exp(x)], mode=mode)
+    topo = f.maker.fgraph.toposort()
+    assert isinstance(topo[-1].op, DeepCopyOp) and isinstance(topo[-1].inputs[0].owner.op, Subtensor)
+    for _ in range(3):
+        a, b = f(xv)
+        assert not np.shares_memory(a, b)
+        np.testing.assert_allclose(a, np.exp(xv)[0])
+        np.testing.assert_allclose(b, np.exp(xv))
+    # the same variable twice: two arrays
+    g = theano.function([x], [x * 2, x * 2], mode=mode)
+    a, b = g(xv)
+    assert not np.shares_memory(a, b)
+    a[...] = 0
+    np.testing.assert_array_equal(b, xv * 2)
