@@ -236,3 +236,17 @@ def test_xent_plus_log_of_the_same_softmax_has_a_finite_gradient(mode):
         ls, s = sp.log_softmax(xv, axis=1), sp.softmax(xv, axis=1)
         assert_allclose(c, -ls[[0, 1], yv].sum() + 0.1 * ls.sum())
         assert_allclose(g, s - _onehot(yv, 3) + 0.1 * (1 - 3 * s), atol=1e-12)
+
+
+def test_negations_around_the_fused_cost_cancel():
+    x, y = T.dmatrix("x"), T.lvector("y")
+    rows = T.arange(y.shape[0])
+    for cost in (T.sum(-T.log(nn.softmax(x)[rows, y])), -T.sum(T.log(nn.softmax(x)[rows, y])),
+                 -T.sum(T.log(nn.softmax(x))[rows, y])):
+        f = theano.function([x, y], cost)
+        ops = _ops(f)
+        assert nn.crossentropy_softmax_argmax_1hot_with_bias in ops
+        assert not any(isinstance(o, T.Elemwise) for o in ops), ops  # no negation left
+        for k in range(3):
+            xv = np.array([[1.0, 2.0, 3.0 + k], [0.0, 0.0, 1000.0]])
+            assert_allclose(f(xv, [2, 0]), -sp.log_softmax(xv, axis=1)[[0, 1], [2, 0]].sum())

@@ -22,7 +22,7 @@ from theano.tensor import math as tm
 from theano.tensor.allocation import ARange, zeros
 from theano.tensor.basic import (NotScalarConstantError, Shape_i, cast, get_scalar_constant_value,
                                  patternbroadcast, second, shape_i)
-from theano.tensor.elemwise import DimShuffle, Elemwise
+from theano.tensor.elemwise import CAReduce, DimShuffle, Elemwise
 from theano.tensor.nnet import nnet as _nn
 from theano.tensor.subtensor_advanced import AdvancedIncSubtensor, AdvancedSubtensor
 
@@ -195,7 +195,7 @@ def local_indexed_logsoftmax_to_xent(fgraph, node):
     optional) -> ``-nll`` of the fused ``CrossentropySoftmaxArgmax1HotWithBias(x, b, y)``: the
     negative log-likelihood of Theano's tutorials as one stable op. The fused op requires one label per row: with fewer
     labels than rows it raises instead of reading the first rows. When the only use of the result
-    is its negation, that negation becomes ``nll`` itself."""
+    is its negation (or the negation of its sum), that negation becomes ``nll`` (``sum(nll)``)."""
     if isinstance(node.op, AdvancedSubtensor):
         if not _is_pair_index(node.op):
             return None
@@ -222,16 +222,32 @@ def local_indexed_logsoftmax_to_xent(fgraph, node):
     # that stabilize the gradient recognise the Softmax op)
     nll, _, _ = _nn.crossentropy_softmax_argmax_1hot_with_bias(x, b, y)
     out = node.outputs[0]
-    clients = fgraph.clients.get(out, []) if fgraph is not None else []
-    if len(clients) == 1 and clients[0][0] != "output":
-        user = clients[0][0]
-        if isinstance(user.op, Elemwise) and user.op.scalar_op == ts.neg \
-                and not user.op.inplace_pattern:
-            new = _fit(nll, user.outputs[0])
+    user = _only_client(fgraph, out)
+    if _is_neg(user):  # -(-nll)
+        new = _fit(nll, user.outputs[0])
+        if new is not None:
+            return {user.outputs[0]: new}
+    if user is not None and isinstance(user.op, CAReduce) and isinstance(user.op.scalar_op, ts.Add):
+        outer = _only_client(fgraph, user.outputs[0])
+        if _is_neg(outer):  # -sum(-nll)
+            new = _fit(user.op(nll), outer.outputs[0])
             if new is not None:
-                return {user.outputs[0]: new}
+                return {outer.outputs[0]: new}
     new = _fit(-nll, out)
     return None if new is None else [new]
+
+
+def _only_client(fgraph, var):
+    """The one node that uses ``var`` (None when it is an output or used more than once)."""
+    clients = fgraph.clients.get(var, []) if fgraph is not None else []
+    if len(clients) != 1 or clients[0][0] == "output":
+        return None
+    return clients[0][0]
+
+
+def _is_neg(node):
+    return node is not None and isinstance(node.op, Elemwise) and node.op.scalar_op == ts.neg \
+        and not node.op.inplace_pattern
 
 
 register_stabilize(local_indexed_logsoftmax_to_xent, "stability", "nnet")
