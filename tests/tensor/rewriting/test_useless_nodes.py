@@ -483,3 +483,40 @@ def test_an_output_sharing_memory_with_another_is_copied_in_the_graph(mode):
     assert not np.shares_memory(a, b)
     a[...] = 0
     np.testing.assert_array_equal(b, xv * 2)
+
+
+# -- a sum of scattered gradient parts is written into one buffer -------------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_sum_of_increments_of_zeros_is_one_chain_of_increments(mode):
+    from theano.tensor.subtensor import IncSubtensor
+    from theano.tensor.subtensor_advanced import AdvancedIncSubtensor, AdvancedIncSubtensor1
+
+    incs = (IncSubtensor, AdvancedIncSubtensor, AdvancedIncSubtensor1)
+    rng = np.random.RandomState(6)
+    W = theano.shared(rng.normal(size=(4, 4)), name="W")
+    i, j, t = T.lvector("i"), T.lvector("j"), T.dscalar("t")
+    y = (W[i] + W[j] + W[1] + W[i, j]).sum()
+    dW = theano.grad(T.sqr(t - y), W)
+    iv, jv = np.array([1, 3, 3, 0]), np.array([0, 3, 2, 2])
+    ref = theano.function([i, j, t], dW, mode=theano.Mode("py", "None"))(iv, jv, 0.3)
+    f = theano.function([i, j, t], dW, mode=(mode or theano.compile.get_default_mode()).excluding("fusion"))
+    for _ in range(3):
+        np.testing.assert_allclose(f(iv, jv, 0.3), ref, rtol=1e-12, atol=1e-15)
+    adds = [n for n in f.maker.fgraph.toposort()
+            if isinstance(n.op, Elemwise) and str(n.op.scalar_op) == "add"]
+    assert not any(inp.owner is not None and isinstance(inp.owner.op, incs)
+                   for a in adds for inp in a.inputs)
+    # a term of another shape still fails, as the sum did
+    X = T.dmatrix("X")
+    z = T.zeros_like(W)
+    out = T.inc_subtensor(z[i], 1.0) + T.inc_subtensor(z[j], 2.0) + X
+    g = theano.function([i, j, X], out, mode=mode)
+    xv = rng.rand(4, 4)
+    expect = np.zeros((4, 4))
+    np.add.at(expect, iv, 1.0)
+    np.add.at(expect, jv, 2.0)
+    np.testing.assert_allclose(g(iv, jv, xv), expect + xv)
+    with pytest.raises((ValueError, AssertionError)):
+        g(iv, jv, rng.rand(5, 4))

@@ -758,3 +758,80 @@ def local_subtensor_of_alloc(fgraph, node):
 
 
 register_canonicalize(local_subtensor_of_alloc, "algebra")
+
+
+def _zero_based_increment(fgraph, t, out):
+    """The node of ``t`` when t increments (or, with basic indices, sets) part of an all-zeros
+    tensor of ``out``'s type and only one node reads it; else None."""
+    from theano.tensor.subtensor_advanced import AdvancedIncSubtensor, AdvancedIncSubtensor1
+
+    o = t.owner
+    if o is None or t.type != out.type or len(fgraph.clients.get(t, ())) != 1 or t in fgraph.outputs:
+        return None
+    op = o.op
+    if type(op) is IncSubtensor or (type(op) in (AdvancedIncSubtensor, AdvancedIncSubtensor1)
+                                    and not op.set_instead_of_inc):
+        if not op.inplace and is_zeros(o.inputs[0]):
+            return o
+    return None
+
+
+def _as_increment_of(o, base):
+    """The increment of node ``o`` (its part and values) applied to ``base`` instead."""
+    from theano.tensor.subtensor_advanced import AdvancedIncSubtensor1
+
+    op = o.op
+    if type(op) is AdvancedIncSubtensor1:
+        return AdvancedIncSubtensor1(inplace=False, set_instead_of_inc=False)(base, *o.inputs[1:])
+    return type(op)(op.idx_list, inplace=False, set_instead_of_inc=False)(base, *o.inputs[1:])
+
+
+def _add_class():
+    from theano.scalar import basic as ts
+
+    return ts.Add
+
+
+@node_rewriter([_add_class()])
+def local_IncSubtensor_serialize(fgraph, node):
+    """``inc(zeros, a, i) + inc(zeros, b, j) + x`` -> ``inc(inc(x, a, i), b, j)``: the sum of a
+    gradient's scattered parts (``W[i] + W[j] + W[1]`` in a cost) is written into one buffer, in
+    place once the inplace phase runs, instead of one zero-filled array per part plus their sum.
+    Each element gets the same terms in the same order. Specialize phase: the stabilizing
+    rewrites read such sums of scatters first (scattered_products.py). The checks that the parts
+    had the sum's shape stay (keep_shape_checks)."""
+    from theano.tensor import math as tm
+    from theano.tensor.elemwise import Elemwise
+    from theano.tensor.rewriting.utils import keep_shape_checks
+
+    if not isinstance(node.op, Elemwise) or node.op.inplace_pattern or fgraph is None:
+        return None
+    out = node.outputs[0]
+    incs, others = [], []
+    for t in node.inputs:
+        o = _zero_based_increment(fgraph, t, out)
+        if o is not None:
+            incs.append(o)
+        else:
+            others.append(t)
+    if not incs or (len(incs) == 1 and not others):
+        return None
+    zeros = [o.inputs[0] for o in incs]
+    if others:
+        base = others[0] if len(others) == 1 else tm.add(*others)
+        base = fit_to(base, out, zeros)
+        if base is None:
+            return None
+        dropped = zeros
+    else:
+        base = zeros[0]
+        dropped = zeros[1:]
+    cur = base
+    for o in incs:
+        cur = _as_increment_of(o, cur)
+    if cur.type != out.type:
+        return None
+    return [keep_shape_checks(cur, node, dropped)]
+
+
+register_specialize(local_IncSubtensor_serialize, "algebra")
