@@ -250,3 +250,20 @@ def test_negations_around_the_fused_cost_cancel():
         for k in range(3):
             xv = np.array([[1.0, 2.0, 3.0 + k], [0.0, 0.0, 1000.0]])
             assert_allclose(f(xv, [2, 0]), -sp.log_softmax(xv, axis=1)[[0, 1], [2, 0]].sum())
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_gradient_alone_computes_the_softmax_not_the_fused_cost(mode):
+    x, b, y = T.dmatrix("x"), T.dvector("b"), T.lvector("y")
+    for z in (x, x + b):
+        cost = nn.crossentropy_categorical_1hot(nn.softmax_op(z), y).sum()
+        g = theano.function([x, b, y], T.grad(cost, x), mode=MODES[mode], on_unused_input="ignore")
+        ops = _ops(g)
+        assert nn.softmax_op in ops and nn.crossentropy_softmax_1hot_with_bias_dx in ops
+        assert nn.crossentropy_softmax_argmax_1hot_with_bias not in ops
+        for k in range(3):
+            xv = np.array([[1000.0, 0.0, -1000.0], [1.0, 2.0, 3.0 + k]])
+            bv = np.array([0.5, 0.0, -0.5])
+            zv = xv + bv if z is not x else xv
+            assert_allclose(g(xv, bv, [0, 2]), sp.softmax(zv, axis=1) - _onehot([0, 2], 3),
+                            atol=1e-12)

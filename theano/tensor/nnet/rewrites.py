@@ -19,7 +19,7 @@ from theano.graph.rewriting.basic import node_rewriter
 from theano.graph.rewriting.db import register_specialize, register_stabilize, rewrite_db
 from theano.scalar import basic as ts
 from theano.tensor import math as tm
-from theano.tensor.allocation import ARange, zeros
+from theano.tensor.allocation import Alloc, ARange, zeros
 from theano.tensor.basic import (NotScalarConstantError, Shape_i, cast, get_scalar_constant_value,
                                  patternbroadcast, second, shape_i)
 from theano.tensor.elemwise import CAReduce, DimShuffle, Elemwise
@@ -370,7 +370,7 @@ def local_fill_shape_of_fused_xent(fgraph, node):
     """``second(nll, v)`` (``fill``: ``v`` broadcast to the shape of ``nll`` or ``-nll``) where ``nll`` is the
     cost of ``CrossentropySoftmaxArgmax1HotWithBias(x, b, y)`` -> ``second(y, v)``: the op gives one
     cost per label (it refuses other lengths), so a gradient that needs only the cost's shape does
-    not compute the fused op."""
+    not compute the fused op (its softmax, when used, becomes a Softmax node)."""
     if not isinstance(node.op, Elemwise) or node.op.inplace_pattern:
         return None
     model, value = node.inputs
@@ -387,7 +387,18 @@ def local_fill_shape_of_fused_xent(fgraph, node):
     if y.broadcastable != model.broadcastable:
         return None
     new = node.op(y, value)
-    return [new] if new.type == node.outputs[0].type else None
+    if new.type != node.outputs[0].type:
+        return None
+    repl = {node.outputs[0]: new}
+    # when nothing else reads the cost nor the argmax, the softmax alone is left: a Softmax node
+    if fgraph is not None and not fgraph.clients.get(owner.outputs[2]) \
+            and all(c is node for c, _ in fgraph.clients.get(node.inputs[0], [])) \
+            and (node.inputs[0] is owner.outputs[0]
+                 or len(fgraph.clients.get(owner.outputs[0], [])) == 1):
+        sm = _softmax_of_fused(owner)
+        if sm is not None:
+            repl[owner.outputs[1]] = sm
+    return repl
 
 
 register_specialize(local_fill_shape_of_fused_xent, "nnet")
@@ -451,3 +462,15 @@ def local_softmax_grad_of_sum(fgraph, node):
 
 register_stabilize(local_softmax_grad_of_sum, "stability", "nnet",
                    position=min(_general) - 0.75 if _general else None)
+
+
+def _softmax_of_fused(fused):
+    """``softmax(x + b)`` of a fused cross-entropy node (``softmax(x)`` for a zero bias)."""
+    x, b, _ = fused.inputs
+    z = x if _is_zero_alloc(b) else x + DimShuffle(b.broadcastable, ("x", 0))(b)
+    return _fit(_nn.softmax_op(z), fused.outputs[1])
+
+
+def _is_zero_alloc(b):
+    return b.owner is not None and isinstance(b.owner.op, Alloc) \
+        and _constant_value(b.owner.inputs[0]) == 0
