@@ -267,3 +267,31 @@ def test_gradient_alone_computes_the_softmax_not_the_fused_cost(mode):
             zv = xv + bv if z is not x else xv
             assert_allclose(g(xv, bv, [0, 2]), sp.softmax(zv, axis=1) - _onehot([0, 2], 3),
                             atol=1e-12)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_indexed_nll_with_cast_labels_and_one_known_row(mode):
+    # labels cast to int32 (arange of the cast's length), and a vector's one-row softmax whose
+    # labels have a known length 1 (arange(1) folded to [0])
+    x, y = T.dmatrix("x"), T.lvector("y")
+    yi = T.cast(y, "int32")
+    cost = T.sum(-T.log(nn.softmax(x)[T.arange(yi.shape[0]), yi]))
+    v, b, y_ = T.dvector("v"), T.dvector("b"), T.lvector("y_")
+    y1 = T.specify_shape(y_, (1,))
+    cost1 = -T.sum(T.log(nn.softmax(v + b)[T.arange(y1.shape[0]), y1]))
+    f = theano.function([x, y], [cost, T.grad(cost, x)], mode=MODES[mode])
+    f1 = theano.function([v, b, y_], [cost1, T.grad(cost1, v)], mode=MODES[mode])
+    for fn in (f, f1):
+        assert nn.crossentropy_softmax_argmax_1hot_with_bias in _ops(fn)
+        assert nn.crossentropy_softmax_1hot_with_bias_dx in _ops(fn)
+    for k in range(3):
+        xv = np.array([[1.0, 2.0, 3.0 + k], [0.0, 0.0, 1000.0]])
+        c, g = f(xv, [2, 0])
+        assert_allclose(c, -sp.log_softmax(xv, axis=1)[[0, 1], [2, 0]].sum())
+        assert_allclose(g, sp.softmax(xv, axis=1) - _onehot([2, 0], 3), atol=1e-12)
+        vv, bv = np.array([1.0, 2.0 + k, 1000.0]), np.array([0.5, 0.0, -0.5])
+        c1, g1 = f1(vv, bv, [1])
+        assert_allclose(c1, -sp.log_softmax(vv + bv)[1])
+        assert_allclose(g1, sp.softmax(vv + bv) - _onehot(1, 3), atol=1e-12)
+        with pytest.raises(Exception):
+            f1(vv, bv, [1, 0])  # the specified length

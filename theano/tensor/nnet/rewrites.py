@@ -15,6 +15,9 @@ and ``crossentropy_categorical_1hot`` takes it as one row. The matrix forms are 
 rewritten, as the other tensor rewrites do).
 """
 
+import numpy as np
+
+from theano.graph.basic import Constant
 from theano.graph.rewriting.basic import node_rewriter
 from theano.graph.rewriting.db import register_specialize, register_stabilize, rewrite_db
 from theano.scalar import basic as ts
@@ -109,15 +112,35 @@ def _constant_value(v):
         return None
 
 
+def _with_elementwise_sources(owners):
+    """``owners`` and, for those computed by a one-input elementwise op (a cast of the labels),
+    that input: it has the same shape."""
+    out = list(owners)
+    for v in owners:
+        node = v.owner
+        if node is not None and isinstance(node.op, Elemwise) and len(node.inputs) == 1 \
+                and node.inputs[0].ndim == v.ndim:
+            out.append(node.inputs[0])
+    return out
+
+
 def _is_row_count(n, owners):
     """Whether ``n`` is ``v.shape[0]`` (``Shape_i{0}(v)``) for one of the variables ``owners``."""
     node = n.owner
     return node is not None and isinstance(node.op, Shape_i) and node.op.i == 0 \
-        and any(node.inputs[0] is v for v in owners)
+        and any(node.inputs[0] is v for v in _with_elementwise_sources(owners))
 
 
-def _is_arange_of_rows(rows, owners):
-    """Whether ``rows`` is ``arange(v.shape[0])`` for one of ``owners`` (start 0, step 1)."""
+def _is_arange_of_rows(rows, owners, matrix):
+    """Whether ``rows`` is ``arange(v.shape[0])`` for one of ``owners`` (start 0, step 1), or
+    ``[0]`` (``arange(1)``, folded) when ``matrix`` has one row by its type."""
+    if matrix.broadcastable[0]:
+        if isinstance(rows, Constant):
+            return np.asarray(rows.data).tolist() == [0]
+        node = rows.owner
+        if node is not None and isinstance(node.op, ARange) and \
+                [_constant_value(v) for v in node.inputs] == [0, 1, 1]:
+            return True
     node = rows.owner
     if node is None or not isinstance(node.op, ARange):
         return False
@@ -214,7 +237,7 @@ def local_indexed_logsoftmax_to_xent(fgraph, node):
     if z is None or y.ndim != 1 or y.dtype not in ts.integer_dtypes:
         return None
     x, b = _matrix_softmax_parts(z)
-    if not _is_arange_of_rows(rows, [y, x] + sources):
+    if not _is_arange_of_rows(rows, [y, x] + sources, src):
         return None
     if b is None:
         b = zeros((shape_i(x, 1),), dtype=x.dtype)
@@ -309,7 +332,7 @@ def local_indexed_xent_grad(fgraph, node):
         return None
     base, q, rows, y = inc.inputs
     if not _is_zeros_like(base, sm) or y.ndim != 1 or y.dtype not in ts.integer_dtypes \
-            or not _is_arange_of_rows(rows, [y] + _row_sources(sm)):
+            or not _is_arange_of_rows(rows, [y] + _row_sources(sm), sm):
         return None
     out = node.outputs[0]
     if divided:
