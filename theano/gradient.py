@@ -684,7 +684,10 @@ def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=N
     rel_tol = rel_tol if rel_tol is not None else _TOL[low]
 
     for _ in range(n_tests):
-        proj_dtype = out.dtype if out.dtype.startswith("float") else "float64"
+        # as in Theano 1.0: a float64 projection (so the cost of a float32 output is summed and
+        # differenced in float64, where float32 steps of eps are not lost to rounding), unless
+        # cast_to_output_type asks for the output's dtype
+        proj_dtype = out.dtype if (cast_to_output_type and out.dtype.startswith("float")) else "float64"
         proj_val = (np.asarray(rng.rand(*out_val.shape)) + 0.5).astype(proj_dtype)
         proj = TensorType(proj_val.dtype, (False,) * proj_val.ndim)("random_projection")
         cost = tsum(out * proj)
