@@ -520,3 +520,50 @@ def test_sum_of_increments_of_zeros_is_one_chain_of_increments(mode):
     np.testing.assert_allclose(g(iv, jv, xv), expect + xv)
     with pytest.raises((ValueError, AssertionError)):
         g(iv, jv, rng.rand(5, 4))
+
+
+# -- local_dimshuffle_lift alone: merges, removes and lifts DimShuffles (Theano 1.0's rewrite) ----------
+
+
+def _ds(x, order):
+    return DimShuffle(x.type.broadcastable, order)(x)
+
+
+def test_dimshuffle_lift_alone_merges_and_removes_dimshuffles():
+    from theano.graph.fg import FunctionGraph
+    from theano.tensor.opt import local_dimshuffle_lift, out2in
+
+    x = T.dmatrix("x")
+    for e, expect in [(_ds(_ds(x, (1, 0)), (1, 0)), None),
+                      (_ds(_ds(_ds(x, (0, "x", 1)), (2, 0, "x", 1)), (1, 0)), None),
+                      (_ds(x, (0, 1)), None),
+                      (_ds(_ds(x, (1, "x", 0)), (2, 0, "x", 1)), (0, 1, "x", "x"))]:
+        g = FunctionGraph([x], [e])
+        out2in(local_dimshuffle_lift).optimize(g)
+        out = g.outputs[0]
+        if expect is None:
+            assert out is g.inputs[0]
+        else:
+            assert isinstance(out.owner.op, DimShuffle) and out.owner.op.new_order == expect
+            assert out.owner.inputs[0] is g.inputs[0]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_dimshuffle_lift_transform_lifts_through_nested_elementwise_ops(mode):
+    from theano.graph.fg import FunctionGraph
+    from theano.tensor.opt import local_dimshuffle_lift
+
+    v, m = T.dvector("v"), T.dmatrix("m")
+    out = ((v + 42) * (m + 84)).T
+    g = FunctionGraph([v, m], [out])
+    (new,) = local_dimshuffle_lift.transform(g.outputs[0].owner)
+    # mul(add(v[:, None], 42), add(m.T, 84)): every DimShuffle is on an input or a constant
+    assert new.owner.op.scalar_op == scal.mul
+    for add in new.owner.inputs:
+        assert add.owner.op.scalar_op == scal.add
+        for i in add.owner.inputs:
+            assert isinstance(i.owner.op, DimShuffle)
+            src = i.owner.inputs[0]
+            assert any(src is gi for gi in g.inputs) or isinstance(src, Constant)
+    vv, mv = np.arange(3.0), np.arange(6.0).reshape(2, 3)
+    _run(list(g.inputs), new, [vv, mv], mode, ((vv + 42) * (mv + 84)).T)

@@ -172,21 +172,46 @@ register_canonicalize(local_fill_sink, "fill")
 def local_dimshuffle_lift(fgraph, node):
     """``dimshuffle(f(a, b))`` -> ``f(dimshuffle(a), dimshuffle(b))`` when nothing else uses
     ``f(a, b)``: the reordering moves towards the inputs (where it is free, or folds into constants)
-    and the elementwise chains on both sides can fuse. Values are exactly the same."""
+    and the elementwise chains on both sides can fuse. Values are exactly the same. As Theano 1.0's
+    rewrite of this name, it also merges two DimShuffles in a row and removes one that keeps the
+    order (what local_dimshuffle_dimshuffle does), so that ``out2in(local_dimshuffle_lift)`` alone
+    leaves ``x.T.T`` as x."""
+    new = _lift_dimshuffle(fgraph, node, depth=8)
+    return None if new is None else [new]
+
+
+def _lift_dimshuffle(fgraph, node, depth):
+    """The replacement of DimShuffle ``node``'s output (see local_dimshuffle_lift), with the
+    DimShuffles it puts on the elementwise inputs lifted in turn, at most ``depth`` levels (the
+    rewrite's worklist goes on from there); None when nothing applies. Without a FunctionGraph
+    (``local_dimshuffle_lift.transform(node)``) every elementwise result is taken as read once."""
+    merged = local_dimshuffle_dimshuffle.fn(fgraph, node)
+    if merged:
+        m = merged[0]
+        if depth > 1 and m.owner is not None and isinstance(m.owner.op, DimShuffle):
+            lifted = _lift_dimshuffle(fgraph, m.owner, depth - 1)
+            if lifted is not None and lifted.type == m.type:
+                return lifted
+        return m
     (x,) = node.inputs
     inner = x.owner
     if inner is None or not isinstance(inner.op, Elemwise) or inner.op.inplace_pattern \
             or len(inner.outputs) != 1:
         return None
-    if len(fgraph.clients.get(x, ())) != 1 or x in fgraph.outputs:
+    if fgraph is not None and (len(fgraph.clients.get(x, ())) != 1 or x in fgraph.outputs):
         return None
     order = node.op.new_order
     new_inputs = []
     for i in inner.inputs:
         if i.ndim != x.ndim:
             return None
-        new_inputs.append(DimShuffle(i.broadcastable, order)(i))
-    return [inner.op(*new_inputs)]
+        d = DimShuffle(i.broadcastable, order)(i)
+        if depth > 1:
+            lifted = _lift_dimshuffle(fgraph, d.owner, depth - 1)
+            if lifted is not None and lifted.type == d.type:
+                d = lifted
+        new_inputs.append(d)
+    return inner.op(*new_inputs)
 
 
 register_canonicalize(local_dimshuffle_lift, "dimshuffle")
