@@ -567,3 +567,35 @@ def test_dimshuffle_lift_transform_lifts_through_nested_elementwise_ops(mode):
             assert any(src is gi for gi in g.inputs) or isinstance(src, Constant)
     vv, mv = np.arange(3.0), np.arange(6.0).reshape(2, 3)
     _run(list(g.inputs), new, [vv, mv], mode, ((vv + 42) * (mv + 84)).T)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_transpose_of_a_dot_is_lifted_to_the_inputs(mode):
+    from theano.graph.fg import FunctionGraph
+    from theano.tensor.math import Dot
+    from theano.tensor.opt import local_lift_transpose_through_dot, out2in
+
+    a, b = T.dmatrix("a"), T.dmatrix("b")
+    g = FunctionGraph([a, b], [T.dot(a, b).T])
+    out2in(local_lift_transpose_through_dot).optimize(g)
+    out = g.outputs[0]
+    assert isinstance(out.owner.op, Dot)
+    assert all(isinstance(i.owner.op, DimShuffle) and i.owner.op.new_order == (1, 0)
+               for i in out.owner.inputs)
+    assert out.owner.inputs[0].owner.inputs[0] is g.inputs[1]
+    rng = np.random.RandomState(7)
+    av, bv = rng.rand(3, 4), rng.rand(4, 2)
+    f = theano.function([a, b], T.dot(a, b).T, mode=mode)
+    for _ in range(3):
+        np.testing.assert_allclose(f(av, bv), av.dot(bv).T)
+    with pytest.raises(ValueError):
+        f(av, rng.rand(3, 2))
+    v = T.dvector("v")
+    vv = rng.rand(3)
+    h = theano.function([v, b], T.dot(v.dimshuffle("x", 0), b).T, mode=mode)
+    for _ in range(3):
+        np.testing.assert_allclose(h(vv, bv[:3]), vv[None, :].dot(bv[:3]).T)
+    # the product also read elsewhere: computed once
+    p = T.dot(a, b)
+    k = theano.function([a, b], [p.T, p * 2], mode=mode)
+    assert sum(isinstance(n.op, Dot) for n in k.maker.fgraph.toposort()) == 1

@@ -818,6 +818,29 @@ def local_sum_mul_to_dot(fgraph, node):
 register_specialize(local_sum_mul_to_dot, "dot")
 
 
+@node_rewriter([DimShuffle])
+def local_lift_transpose_through_dot(fgraph, node):
+    """``dot(a, b).T`` -> ``dot(b.T, a.T)`` for matrices, when only the transpose reads the
+    product: the transposes reach the inputs, where they merge with other DimShuffles (``a`` a
+    row made by ``v.dimshuffle('x', 0)``) or are free. The same products and sums."""
+    if node.op.new_order != (1, 0):
+        return None
+    p = node.inputs[0]
+    if p.owner is None or not isinstance(p.owner.op, tm.Dot):
+        return None
+    if fgraph is not None and (len(fgraph.clients.get(p, ())) != 1 or p in fgraph.outputs):
+        return None
+    a, b = p.owner.inputs
+    if a.ndim != 2 or b.ndim != 2:
+        return None
+    new = tm.dot(DimShuffle(b.broadcastable, (1, 0))(b), DimShuffle(a.broadcastable, (1, 0))(a))
+    return [fit_to(new, node.outputs[0], [])]
+
+
+register_canonicalize(local_lift_transpose_through_dot, "dot")
+register_stabilize(local_lift_transpose_through_dot, name="local_lift_transpose_through_dot_stabilize")
+
+
 def _shuffled(v, order):
     """The input of ``v`` when v is ``DimShuffle{order}`` of a matrix, else None."""
     owner = v.owner
