@@ -599,3 +599,24 @@ def test_transpose_of_a_dot_is_lifted_to_the_inputs(mode):
     p = T.dot(a, b)
     k = theano.function([a, b], [p.T, p * 2], mode=mode)
     assert sum(isinstance(n.op, Dot) for n in k.maker.fgraph.toposort()) == 1
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_index_zero_or_minus_one_of_a_length_one_axis_is_a_dimshuffle(mode):
+    x = T.dmatrix("x")
+    xv = np.random.RandomState(8).rand(5, 5)
+    y1, y2 = x.dimshuffle(0, "x", 1), x.dimshuffle("x", 1, 0, "x")
+    xs = xv[:, None, :], xv.T[None, :, :, None]
+    cases = [(y1[:, 0, :], xs[0][:, 0, :]), (y1[:, -1, :], xs[0][:, -1, :]),
+             (y2[0, :, :, -1], xs[1][0, :, :, -1]), (y2[-1, :, 2:, 0], xs[1][-1, :, 2:, 0])]
+    for out, ref in cases:
+        f = _run([x], out, [xv], mode, ref)
+        assert not any(isinstance(op, Subtensor) for op in _ops(f)) or out is cases[-1][0]
+    (sub,) = [n for n in theano.function([x], cases[-1][0], mode=mode).maker.fgraph.toposort()
+              if isinstance(n.op, Subtensor)]
+    assert sub.inputs[0].ndim == 2
+    # other indices of a length-1 axis still raise
+    z = T.TensorType("float64", (False, True))("z")
+    f = theano.function([z], z[:, 1], mode=mode)
+    with pytest.raises(IndexError):
+        f(np.ones((3, 1)))

@@ -835,3 +835,36 @@ def local_IncSubtensor_serialize(fgraph, node):
 
 
 register_specialize(local_IncSubtensor_serialize, "algebra")
+
+
+@node_rewriter([Subtensor])
+def local_subtensor_remove_broadcastable_index(fgraph, node):
+    """``x[:, 0, :]`` (or ``x[:, -1, :]``) where axis 1 of x is broadcastable (length 1) ->
+    ``x.dimshuffle(0, 2)``: index 0 and -1 of a length-1 axis read its one element, a view
+    without indexing. Other indices there (out of range) stay, and raise as before."""
+    from theano.tensor.elemwise import DimShuffle
+    from theano.tensor.subtensor import get_idx_list
+
+    if type(node.op) is not Subtensor:
+        return None
+    x = node.inputs[0]
+    items = get_idx_list(node.inputs[1:], node.op.idx_list)
+    drop = []
+    for d, e in enumerate(items):
+        if isinstance(e, slice) or not x.broadcastable[d]:
+            continue
+        k = _as_const_int(e)
+        if isinstance(k, (int, np.integer)) and k in (0, -1):
+            drop.append(d)
+    if not drop:
+        return None
+    kept = [d for d in range(x.ndim) if d not in drop]
+    new = DimShuffle(x.broadcastable, kept)(x)
+    rest = tuple(e for d, e in enumerate(items) if d not in drop)
+    if any(not _is_full(e) for e in rest):
+        new = new[rest]
+    new = fit_to(new, node.outputs[0])
+    return [new] if new is not None else None
+
+
+register_specialize(local_subtensor_remove_broadcastable_index, "algebra")
