@@ -8,6 +8,10 @@ peak RSS growth of the call and its time are printed.
     python benchmarks/bench_scan_memory.py              # the default (Numba) backend
     python benchmarks/bench_scan_memory.py --linker jax # the JAX backend (when jax is installed)
 
+Then the gradient of a 20,000-step scan of a 2,000-float64 state with ``theano.scan`` (every step's
+state kept for the backward pass) and with ``theano.scan_checkpoints(save_every_N=100)`` (one state
+per 100 steps, each block recomputed by the gradient).
+
 With JAX the step count is a static fact of the traced loop: the timed call traces and compiles
 the loop for 200,000 steps, so its time includes that compilation.
 """
@@ -38,6 +42,32 @@ print(f"{sys.argv[2]} {sys.argv[1]:>3}: peak RSS growth {grow:6.0f} MB, call {dt
 """
 
 
+CHILD_GRAD = r"""
+import resource, sys, time
+import numpy as np
+import theano
+import theano.tensor as T
+
+a = T.dvector("a")
+h0 = T.dvector("h0")
+step = lambda h, a: T.tanh(h * a + 0.1)
+if sys.argv[1] == "scan":
+    r, _ = theano.scan(step, outputs_info=h0, non_sequences=a, n_steps=20000)
+else:
+    r, _ = theano.scan_checkpoints(step, outputs_info=h0, non_sequences=a, n_steps=20000,
+                                   save_every_N=100)
+f = theano.function([a, h0], T.grad(r[-1].sum(), a), mode=theano.Mode(linker=sys.argv[2]))
+f(np.full(10, 0.9), np.full(10, 0.9))
+r0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t = time.perf_counter()
+g = f(np.full(2000, 0.9), np.full(2000, 0.9))
+dt = time.perf_counter() - t
+grow = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - r0) / 1024
+print(f"{sys.argv[2]} {sys.argv[1]:>16}: peak RSS growth {grow:6.0f} MB, call {dt:.3f} s, "
+      f"checksum {g.sum():.6f}")
+"""
+
+
 def main():
     import argparse
 
@@ -48,6 +78,11 @@ def main():
     for variant in ("on", "off"):
         res = subprocess.run([sys.executable, "-c", CHILD, variant, args.linker], capture_output=True,
                              text=True, check=False)
+        print(res.stdout.strip() or res.stderr.strip().splitlines()[-1])
+    print("gradient of 20,000 steps, state of 2,000 float64")
+    for variant in ("scan", "scan_checkpoints"):
+        res = subprocess.run([sys.executable, "-c", CHILD_GRAD, variant, args.linker],
+                             capture_output=True, text=True, check=False)
         print(res.stdout.strip() or res.stderr.strip().splitlines()[-1])
 
 

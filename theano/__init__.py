@@ -95,6 +95,7 @@ def __getattr__(name):
     lazy = {"map": ("theano.scan", "map"),
             "reduce": ("theano.scan", "reduce"), "foldl": ("theano.scan", "foldl"),
             "foldr": ("theano.scan", "foldr"), "ifelse": ("theano.ifelse", None),
+            "scan_checkpoints": ("theano.scan", "scan_checkpoints"),
             "scan_module": ("theano.scan_module", None), "sandbox": ("theano.sandbox", None),
             "sparse": ("theano.sparse", None), "sparse_grad": ("theano.sparse", "sparse_grad"),
             "misc": ("theano.misc", None),

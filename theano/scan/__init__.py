@@ -7,11 +7,12 @@ from theano.scan import rewriting as _rewriting  # noqa: F401  (registers the Sc
 from theano.scan import merge as _merge  # noqa: F401  (registers scan_merge)
 from theano.scan import pushout as _pushout  # noqa: F401  (registers the pushout rewrites)
 from theano.scan.views import foldl, foldr, map, reduce
+from theano.scan.checkpoints import scan_checkpoints
 from theano.gradient import register_loop as _register_loop
 
 _register_loop(scan)  # theano.gradient.jacobian and hessian build their rows with scan
 
-__all__ = ["scan", "map", "reduce", "foldl", "foldr", "until", "Scan", "Buffer"]
+__all__ = ["scan", "map", "reduce", "foldl", "foldr", "until", "Scan", "Buffer", "scan_checkpoints"]
 
 
 # ``theano.scan`` names both this package and the function (Theano 1.0 exposed the function there).
