@@ -156,6 +156,8 @@ class _Clip(Elemwise):
 
 
 clip = _Clip(ts.clip, name="clip")
+clip.__doc__ = ("``clip(x, min, max)``: ``x`` clipped to [min, max] (the gradient flows where x is "
+                "in [min, max]).")
 
 
 def round(a, mode=None):
