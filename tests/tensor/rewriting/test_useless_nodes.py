@@ -620,3 +620,26 @@ def test_index_zero_or_minus_one_of_a_length_one_axis_is_a_dimshuffle(mode):
     f = theano.function([z], z[:, 1], mode=mode)
     with pytest.raises(IndexError):
         f(np.ones((3, 1)))
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("n", [9, 15, 16, -15, 32, -32])
+def test_integer_powers_up_to_32_are_products(n, mode):
+    x = T.dvector("x")
+    xv = np.random.RandomState(9).rand(1000) * 2 + 0.01
+    f = theano.function([x], x ** n, mode=mode)
+    for _ in range(3):
+        np.testing.assert_allclose(f(xv), xv ** float(n), rtol=32 * np.finfo(float).eps)
+    assert not any(isinstance(op, Elemwise) and str(op.scalar_op) == "pow" for op in _ops(f))
+    # integers: the same wrapping products as pow
+    i = T.lvector("i")
+    iv = np.array([3, -2, 7, 0])
+    if n > 0:
+        g = theano.function([i], i ** n, mode=mode)
+        np.testing.assert_array_equal(g(iv), iv ** n)
+
+
+def test_powers_above_32_stay_pow():
+    x = T.dvector("x")
+    f = theano.function([x], x ** 33)
+    assert any(isinstance(op, Elemwise) and "pow" in str(op.scalar_op) for op in _ops(f))
