@@ -610,6 +610,9 @@ def _register_neighbours():
         def images2neibs(x):
             b, c, h, w = x.shape
             nr, nc = op._grid(h, w, check=True)
+            if op.mode == "wrap_centered":
+                r, cl = nb._wrap_cells(*op._wrap_index(h, w))
+                return jnp.asarray(x)[:, :, r, cl].reshape(b * c * nr * nc, -1)
             ph, pw = op._pads()
             xp = jnp.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw))) if ph or pw else jnp.asarray(x)
             kr, kc = op.neib_shape
@@ -629,9 +632,12 @@ def _register_neighbours():
             if tuple(g.shape) != expected:
                 raise ValueError(f"neibs2images: neibs has shape {tuple(g.shape)} but an image of "
                                  f"shape {(b, c, h, w)} gives {expected}")
+            g6 = jnp.reshape(g, (b, c, nr, nc, kr, kc))
+            if op.mode == "wrap_centered":
+                r, cl = nb._wrap_cells(*op._wrap_index(h, w))
+                return jnp.zeros((b, c, h, w), dtype=g.dtype).at[:, :, r, cl].add(g6)
             ph, pw = op._pads()
             out = jnp.zeros((b, c, h + 2 * ph, w + 2 * pw), dtype=g.dtype)
-            g6 = jnp.reshape(g, (b, c, nr, nc, kr, kc))
             for i, j, sl in cells(op, nr, nc):
                 out = out.at[sl].add(g6[:, :, :, :, i, j])
             return out[:, :, ph:ph + h, pw:pw + w]

@@ -8,10 +8,14 @@ column), each row the patch flattened row by row. Modes:
   (``(H - rows) % row_step == 0``, same for columns), else a run-time error;
 - ``'ignore_borders'``: the same, silently dropping rows/columns that do not fill a patch;
 - ``'half'``: zero padding of ``rows // 2`` / ``cols // 2`` on each side first;
-- ``'full'``: zero padding of ``rows - 1`` / ``cols - 1`` on each side first.
+- ``'full'``: zero padding of ``rows - 1`` / ``cols - 1`` on each side first;
+- ``'wrap_centered'``: one patch centered on every ``neib_step``-th cell (``ceil(H / row_step)``
+  patch rows), the image wrapping around at its borders; the patch sizes must be odd and at most
+  the image's (a TypeError at run time otherwise, as in Theano 1.0).
 
 Ops: ``Images2Neibs`` and its gradient ``Images2NeibsGrad`` (which also implements
-``neibs2images``). Patch shape and step are op parameters (Python ints).
+``neibs2images``). Patch shape and step are op parameters: Python ints, or constant variables
+(``T.as_tensor_variable((3, 3))``) whose values are read when the graph is built.
 """
 
 import numpy as np
@@ -27,10 +31,28 @@ from theano.tensor.type import TensorType
 
 __all__ = ["images2neibs", "neibs2images", "Images2Neibs", "Images2NeibsGrad"]
 
-MODES = ("valid", "ignore_borders", "half", "full")
+MODES = ("valid", "ignore_borders", "half", "full", "wrap_centered")
+
+
+def _constant_pair(value, name):
+    """A pair given as a constant variable (a vector of two ints): its values."""
+    from theano.graph.basic import Constant, Variable
+
+    if isinstance(value, Variable):
+        if not isinstance(value, Constant):
+            raise TypeError(f"{name} must be Python ints or a constant (symbolic sizes are not "
+                            f"supported), got the variable {value}")
+        data = np.asarray(value.data)
+        if data.shape != (2,) or data.dtype.kind not in "iu":
+            raise ValueError(f"{name} must hold two ints, got {data!r}")
+        return tuple(int(v) for v in data)
+    if isinstance(value, np.ndarray):
+        return tuple(value.tolist())
+    return value
 
 
 def _pair(value, name):
+    value = _constant_pair(value, name)
     if not isinstance(value, (tuple, list)) or len(value) != 2:
         raise ValueError(f"{name} must be a tuple of two ints, got {value!r}")
     out = []
@@ -48,9 +70,6 @@ class _NeibsBase(Op):
     __props__ = ("neib_shape", "neib_step", "mode")
 
     def __init__(self, neib_shape, neib_step=None, mode="valid"):
-        if mode == "wrap_centered":
-            raise NotImplementedError("images2neibs: mode 'wrap_centered' is not supported; use "
-                                      "'valid', 'ignore_borders', 'half' or 'full'")
         if mode not in MODES:
             raise ValueError(f"images2neibs: mode must be one of {MODES}, got {mode!r}")
         self.neib_shape = _pair(neib_shape, "neib_shape")
@@ -66,6 +85,10 @@ class _NeibsBase(Op):
 
     def _grid(self, h, w, check=False):
         """Number of patch rows and columns for an image of h x w (ints or symbolic)."""
+        if self.mode == "wrap_centered":
+            if check:
+                self._check_wrap(h, w)
+            return tuple(-((-n) // s) for n, s in zip((h, w), self.neib_step))   # ceil(n / s)
         out = []
         for n, k, s, p, axis in zip((h, w), self.neib_shape, self.neib_step, self._pads(),
                                     ("rows", "columns")):
@@ -81,6 +104,29 @@ class _NeibsBase(Op):
                         f"'ignore_borders' to drop the remainder")
             out.append(span // s + 1)
         return tuple(out)
+
+
+    def _check_wrap(self, h, w):
+        kr, kc = self.neib_shape
+        if kr % 2 == 0 or kc % 2 == 0:
+            raise TypeError(f"Images2Neibs: mode 'wrap_centered' needs odd patch sizes (a center "
+                            f"cell), got {self.neib_shape}")
+        if kr > h or kc > w:
+            raise TypeError(f"Images2Neibs: in mode 'wrap_centered' the patch {self.neib_shape} "
+                            f"must fit in the image ({h}, {w})")
+
+    def _wrap_index(self, h, w):
+        """Mode 'wrap_centered': the image rows (nr, kr) and columns (nc, kc) of each patch."""
+        nr, nc = self._grid(h, w, check=True)
+        (kr, kc), (sr, sc) = self.neib_shape, self.neib_step
+        rows = (np.arange(nr)[:, None] * sr + np.arange(kr)[None, :] - kr // 2) % h
+        cols = (np.arange(nc)[:, None] * sc + np.arange(kc)[None, :] - kc // 2) % w
+        return rows, cols
+
+
+def _wrap_cells(rows, cols):
+    """Index arrays selecting (nr, nc, kr, kc) cells of the last two axes."""
+    return rows[:, None, :, None], cols[None, :, None, :]
 
 
 def _input4(x, who, name):
@@ -101,6 +147,11 @@ class Images2Neibs(_NeibsBase):
         (x,) = inputs
         b, c, h, w = x.shape
         nr, nc = self._grid(h, w, check=True)
+        if self.mode == "wrap_centered":
+            r, cl = _wrap_cells(*self._wrap_index(h, w))
+            win = x[:, :, r, cl]                    # (b, c, nr, nc, kr, kc), a copy
+            output_storage[0][0] = win.reshape(b * c * nr * nc, -1)
+            return
         ph, pw = self._pads()
         xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw))) if ph or pw else x
         s = xp.strides
@@ -153,10 +204,16 @@ class Images2NeibsGrad(_NeibsBase):
         if g.shape != expected:
             raise ValueError(f"neibs2images: neibs has shape {g.shape} but an image of shape "
                              f"{(b, c, h, w)} gives {expected}")
+        g6 = g.reshape(b, c, nr, nc, kr, kc)
+        if self.mode == "wrap_centered":
+            out = np.zeros((b, c, h, w), dtype=g.dtype)
+            r, cl = _wrap_cells(*self._wrap_index(h, w))
+            np.add.at(out, (slice(None), slice(None), r, cl), g6)
+            output_storage[0][0] = out
+            return
         ph, pw = self._pads()
         sr, sc = self.neib_step
         out = np.zeros((b, c, h + 2 * ph, w + 2 * pw), dtype=g.dtype)
-        g6 = g.reshape(b, c, nr, nc, kr, kc)
         for i in range(kr):
             for j in range(kc):
                 out[:, :, i:i + sr * (nr - 1) + 1:sr, j:j + sc * (nc - 1) + 1:sc] += g6[:, :, :, :, i, j]
@@ -176,8 +233,8 @@ class Images2NeibsGrad(_NeibsBase):
 def images2neibs(ten4, neib_shape, neib_step=None, mode="valid"):
     """Patches of ``ten4`` (B, C, H, W) of ``neib_shape`` (rows, cols) every ``neib_step`` (default:
     ``neib_shape``), as a matrix with one flattened patch per row. ``mode``: 'valid',
-    'ignore_borders', 'half' or 'full' (see the module docstring)."""
-    return Images2Neibs(tuple(neib_shape), None if neib_step is None else tuple(neib_step), mode)(ten4)
+    'ignore_borders', 'half', 'full' or 'wrap_centered' (see the module docstring)."""
+    return Images2Neibs(neib_shape, neib_step, mode)(ten4)
 
 
 def neibs2images(neibs, neib_shape, original_shape, mode="valid"):
@@ -187,4 +244,4 @@ def neibs2images(neibs, neib_shape, original_shape, mode="valid"):
         original_shape = [original_shape[k] for k in range(4)]
     if len(original_shape) != 4:
         raise ValueError(f"neibs2images: original_shape must have 4 entries, got {original_shape!r}")
-    return Images2NeibsGrad(tuple(neib_shape), None, mode)(neibs, *original_shape)
+    return Images2NeibsGrad(neib_shape, None, mode)(neibs, *original_shape)
