@@ -19,6 +19,7 @@ layout: the same bits as the copying path, from the first call on.
 """
 
 import copy
+import os
 import sys
 import time
 import types
@@ -905,6 +906,20 @@ class _Missing:
 _MISSING = _Missing()
 
 
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def _caller_location():
+    """``file:line`` of the first frame outside this package: a function's default name, as in
+    Theano 1.0 (profiles and error messages then say where the function was made)."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back
+    if frame is None:
+        return None
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}"
+
+
 def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_default_updates=False,
              accept_inplace=False, name=None, rebuild_strict=True, allow_input_downcast=None,
              profile=None, on_unused_input=None, trust_input=False):
@@ -915,6 +930,8 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_defa
     lossy conversion of arguments. ``on_unused_input``: 'raise', 'warn' or 'ignore'. ``mode``: a
     Mode or 'FAST_RUN'/'FAST_COMPILE'. ``profile``: True to collect ``f.profile``.
     """
+    if name is None:
+        name = _caller_location()
     maker = FunctionMaker(inputs, outputs, mode=mode, updates=updates, givens=givens,
                           no_default_updates=no_default_updates, accept_inplace=accept_inplace,
                           name=name, rebuild_strict=rebuild_strict,

@@ -24,6 +24,10 @@ class In:
                             f"{type(name).__name__}: {name!r}")
         self.name = name
         self.value = value
+        if isinstance(update, Variable) and update.type != variable.type and \
+                variable.type.convert_variable(update) is None:
+            raise TypeError(f"In({variable}): the update {update} has type {update.type}, but the "
+                            f"input has type {variable.type}; they must be the same")
         self.update = update
         self.mutable = bool(mutable) if mutable is not None else update is not None
         self.strict = strict
