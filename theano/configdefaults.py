@@ -73,6 +73,18 @@ _PARAMS = [
                 choices=("low", "high")),
     ConfigParam("profile", False, "Profile every compiled function", validate=_bool),
     ConfigParam("profile_memory", False, "Accepted for compatibility (no effect: profiles record input shapes, not memory)", validate=_bool),
+    ConfigParam("profiling__n_apply", 20, "Apply nodes listed by a profile summary", validate=int),
+    ConfigParam("profiling__n_ops", 20, "Op classes listed by a profile summary", validate=int),
+    ConfigParam("profiling__destination", "stderr", "Where the summaries of profile=True are "
+                "printed at exit: stderr, stdout or a file name"),
+    ConfigParam("profiling__ignore_first_call", False, "Leave each profiled function's first call "
+                "out of its times (its kernel compiles and first allocations)", validate=_bool),
+    ConfigParam("profiling__output_line_width", 512, "Accepted for compatibility", validate=int),
+    ConfigParam("profiling__min_memory_size", 1024, "Accepted for compatibility (no memory "
+                "profile)", validate=int),
+    ConfigParam("profiling__min_peak_memory", False, "Accepted for compatibility (no memory "
+                "profile)", validate=_bool),
+    ConfigParam("profiling__debugprint", False, "Accepted for compatibility", validate=_bool),
     ConfigParam("allow_gc", True, "Free intermediate results as soon as they are no longer needed",
                 validate=_bool),
     ConfigParam("on_unused_input", "raise", "What to do with unused function inputs",
@@ -168,7 +180,7 @@ class TheanoConfig:
         if key != name and key in self.__dict__:
             return self.__dict__[key]
         if name in ("gcc", "dnn", "blas", "numba", "nvcc", "lib", "scan", "tensor", "cuda", "gpuarray",
-                    "warn", "DebugMode", "NanGuardMode", "conv"):
+                    "warn", "DebugMode", "NanGuardMode", "conv", "profiling"):
             return _Section(self, name)
         raise AttributeError(f"theano.config has no flag {name!r}")
 

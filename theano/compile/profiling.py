@@ -19,9 +19,20 @@ _hooked = False
 
 
 def _print_at_exit():
-    for stats in _at_exit:
-        if stats.fct_callcount:
-            stats.summary(file=sys.stderr)
+    from theano.configdefaults import config
+
+    dest = config.profiling__destination
+    if dest in ("stderr", "stdout"):
+        out, close = getattr(sys, dest), False
+    else:
+        out, close = open(dest, "w"), True
+    try:
+        for stats in _at_exit:
+            if stats.fct_callcount:
+                stats.summary(file=out)
+    finally:
+        if close:
+            out.close()
 
 
 def register_at_exit(stats):
@@ -52,6 +63,7 @@ class ProfileStats:
         self.apply_compile_time = defaultdict(float)  # node -> kernel compile/load at its calls
         self.node_path = {}                       # node -> how the backend runs it
         self.linker_name = None
+        self._first_call_done = False
         from theano.configdefaults import config
 
         if atexit_print or (atexit_print is None and config.profile):
@@ -81,6 +93,16 @@ class ProfileStats:
         return out
 
     def record_call(self, seconds):
+        from theano.configdefaults import config
+
+        if config.profiling__ignore_first_call and not self._first_call_done:
+            # the first call's node times go (its kernel compile times stay, shown apart)
+            self._first_call_done = True
+            self.apply_time.clear()
+            self.apply_callcount.clear()
+            self.apply_shapes.clear()
+            return
+        self._first_call_done = True
         self.fct_callcount += 1
         self.fct_call_time += seconds
 
@@ -106,7 +128,15 @@ class ProfileStats:
             out[self._op_name(node)] += 1
         return dict(out)
 
-    def summary(self, file=sys.stdout, n_ops_to_print=20, n_apply_to_print=20):
+    def summary(self, file=sys.stdout, n_ops_to_print=None, n_apply_to_print=None):
+        """Print the tables; ``n_ops_to_print``/``n_apply_to_print`` default to the
+        ``profiling.n_ops``/``profiling.n_apply`` flags."""
+        from theano.configdefaults import config
+
+        if n_ops_to_print is None:
+            n_ops_to_print = config.profiling__n_ops
+        if n_apply_to_print is None:
+            n_apply_to_print = config.profiling__n_apply
         lines = ["Function profiling", "==================",
                  f"  Message: {self.name}",
                  f"  Time in {self.fct_callcount} calls to Function.__call__: {self.fct_call_time:.6e}s",
