@@ -128,11 +128,14 @@ class ProfileStats:
             out[self._op_name(node)] += 1
         return dict(out)
 
-    def summary(self, file=sys.stdout, n_ops_to_print=None, n_apply_to_print=None):
-        """Print the tables; ``n_ops_to_print``/``n_apply_to_print`` default to the
-        ``profiling.n_ops``/``profiling.n_apply`` flags."""
+    def summary(self, file=None, n_ops_to_print=None, n_apply_to_print=None):
+        """Print the tables (to ``file``, default the current ``sys.stdout``);
+        ``n_ops_to_print``/``n_apply_to_print`` default to the ``profiling.n_ops``/
+        ``profiling.n_apply`` flags."""
         from theano.configdefaults import config
 
+        if file is None:
+            file = sys.stdout
         if n_ops_to_print is None:
             n_ops_to_print = config.profiling__n_ops
         if n_apply_to_print is None:
