@@ -174,6 +174,31 @@ def get_test_value(v):
     raise AttributeError(f"{v} has no test value")
 
 
+def get_debug_values(*variables):
+    """Theano 1.0's helper for debugging with test values: ``[(value of each variable)]`` when
+    ``config.compute_test_value`` is on, else ``[]`` -- so that
+    ``for x_val, in get_debug_values(x): check(x_val)`` checks only when test values are used.
+    A variable without a test value gives ``[]`` ('ignore'), a warning and ``[]`` ('warn') or a
+    ValueError naming it ('raise', 'pdb')."""
+    mode = _test_value_mode()
+    if mode == "off":
+        return []
+    values = []
+    for i, v in enumerate(variables):
+        try:
+            values.append(get_test_value(v))
+        except AttributeError:
+            msg = (f"get_debug_values: argument {i} ({v}) has no test value; set its "
+                   "tag.test_value, or set theano.config.compute_test_value to 'off' or 'ignore'")
+            if mode == "ignore":
+                return []
+            if mode == "warn":
+                warnings.warn(msg, stacklevel=2)
+                return []
+            raise ValueError(msg)
+    return [tuple(values)]
+
+
 def compute_test_values(node):
     """Run ``node.op.perform`` on the test values of the inputs and store the results as the
     outputs' ``tag.test_value`` (Theano 1.0's ``compute_test_value``: errors such as shape mismatches
