@@ -2,7 +2,8 @@
 
 Submodules: ``nnet`` (softmax and costs), ``conv`` (conv2d, conv3d and their gradient ops),
 ``abstract_conv`` (Theano's name for the same), ``bn`` (batch normalization), ``neighbours``
-(images2neibs), ``sigm`` (with ``mul_tree``, Theano's multiplication-tree helpers).
+(images2neibs), ``sigm`` (with ``mul_tree``, Theano's multiplication-tree helpers), ``blocksparse``
+(block-sparse products: sparse_block_dot).
 """
 
 from theano.tensor.nnet.nnet import *  # noqa: F401,F403
@@ -19,7 +20,8 @@ from theano.tensor.nnet.bn import (batch_normalization, batch_normalization_test
 from theano.tensor.nnet.sigm import (ScalarSigmoid, ScalarSoftplus, scalar_sigmoid,
                                      scalar_softplus, sigmoid_inplace, softplus_inplace)
 from theano.tensor.nnet.abstract_conv import separable_conv2d, separable_conv3d
-from theano.tensor.nnet import abstract_conv, bn, conv, conv3d2d, ctc, neighbours, nnet, sigm  # noqa: F401
+from theano.tensor.nnet import (abstract_conv, blocksparse, bn, conv, conv3d2d, ctc,  # noqa: F401
+                                 neighbours, nnet, sigm)
 
 __all__ = list(_nnet_all) + ["conv2d", "conv2d_grad_wrt_inputs", "conv2d_grad_wrt_weights",
                              "conv2d_transpose", "Conv2d", "Conv2dGradInputs", "Conv2dGradWeights",
