@@ -72,7 +72,8 @@ _PARAMS = [
     ConfigParam("exception_verbosity", "low", "low: short errors; high: with the whole graph",
                 choices=("low", "high")),
     ConfigParam("profile", False, "Profile every compiled function", validate=_bool),
-    ConfigParam("profile_memory", False, "Accepted for compatibility (no effect: profiles record input shapes, not memory)", validate=_bool),
+    ConfigParam("profile_memory", False, "Profiles also record the bytes of each node's outputs "
+                "and print the peak memory of a call (with and without allow_gc)", validate=_bool),
     ConfigParam("profiling__n_apply", 20, "Apply nodes listed by a profile summary", validate=int),
     ConfigParam("profiling__n_ops", 20, "Op classes listed by a profile summary", validate=int),
     ConfigParam("profiling__destination", "stderr", "Where the summaries of profile=True are "
@@ -80,8 +81,8 @@ _PARAMS = [
     ConfigParam("profiling__ignore_first_call", False, "Leave each profiled function's first call "
                 "out of its times (its kernel compiles and first allocations)", validate=_bool),
     ConfigParam("profiling__output_line_width", 512, "Accepted for compatibility", validate=int),
-    ConfigParam("profiling__min_memory_size", 1024, "Accepted for compatibility (no memory "
-                "profile)", validate=int),
+    ConfigParam("profiling__min_memory_size", 1024, "Nodes whose outputs hold fewer bytes are "
+                "left out of the memory profile's list", validate=int),
     ConfigParam("profiling__min_peak_memory", False, "Accepted for compatibility (no memory "
                 "profile)", validate=_bool),
     ConfigParam("profiling__debugprint", False, "Accepted for compatibility", validate=_bool),

@@ -286,6 +286,7 @@ class FunctionMaker:
         self.profile.optimizer_time = t2 - t1
         self.profile.linker_time = t3 - t2
         self.profile.linker_name = getattr(self.linker, "name", None)
+        self.profile.fgraph = self.fgraph
         self.profile.node_path.update(getattr(self.thunk, "node_paths", ()))
 
     # -- helpers of the steps ------------------------------------------------------------------

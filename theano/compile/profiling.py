@@ -35,6 +35,21 @@ def _print_at_exit():
             out.close()
 
 
+def _nbytes(value):
+    """Bytes of a node's output value (arrays, sparse matrices, scalars; 0 for other values)."""
+    n = getattr(value, "nbytes", None)
+    if n is not None:
+        return int(n)
+    data = getattr(value, "data", None)         # scipy.sparse: its three arrays
+    if data is not None and hasattr(value, "indices"):
+        return int(data.nbytes + value.indices.nbytes + value.indptr.nbytes)
+    return 0
+
+
+def _kb(n):
+    return f"{(n + 1023) // 1024}KB"
+
+
 def register_at_exit(stats):
     global _hooked
     _at_exit.append(stats)
@@ -64,14 +79,24 @@ class ProfileStats:
         self.node_path = {}                       # node -> how the backend runs it
         self.linker_name = None
         self._first_call_done = False
+        self.apply_output_bytes = {}       # node -> bytes of each output (largest call)
+        self.fgraph = None                 # set by the compile step (the order nodes run in)
         from theano.configdefaults import config
+
+        self.memory = bool(config.profile_memory)
 
         if atexit_print or (atexit_print is None and config.profile):
             register_at_exit(self)
 
-    def record_node(self, node, seconds, inputs=None, compile_seconds=0.0):
+    def record_node(self, node, seconds, inputs=None, compile_seconds=0.0, outputs=None):
         """One run of ``node``: ``seconds`` it ran, ``compile_seconds`` its kernels took to
-        compile or load during this call (kept apart: a first call is not the node's cost)."""
+        compile or load during this call (kept apart: a first call is not the node's cost);
+        ``outputs`` (its values) give the memory profile when ``profile_memory`` is on."""
+        if outputs is not None and self.memory:
+            sizes = [_nbytes(v) for v in outputs]
+            old = self.apply_output_bytes.get(node)
+            if old is None or sum(sizes) > sum(old):
+                self.apply_output_bytes[node] = sizes
         self.apply_time[node] += seconds
         self.apply_callcount[node] += 1
         if compile_seconds:
@@ -176,11 +201,84 @@ class ProfileStats:
                                for combo in self.apply_shapes.get(node, {}))
             lines.append(f"  {100 * t / total:5.1f}%  {t:.3e}s  {self.apply_callcount[node]:6d}  "
                          f"{path}  {node}" + (f"  [{shapes}]" if shapes else ""))
+        if self.memory and self.apply_output_bytes:
+            lines += self._memory_lines(n_apply_to_print, config.profiling__min_memory_size,
+                                        config.allow_gc)
         text = "\n".join(lines)
         if file == "str":
             return text
         print(text, file=file)
         return None
+
+
+    def memory_peaks(self, allow_gc=True):
+        """Bytes the function's own results hold at the peak of a call, from the largest output
+        sizes recorded per node: ``(peak with allow_gc, peak if nothing were freed, bytes that
+        views and in-place outputs did not allocate)``. Inputs, shared values and constants are
+        not counted; a view or in-place output keeps the memory it aliases alive as long as it
+        is used; the function's outputs are never freed."""
+        fg = self.fgraph
+        nodes = fg.toposort() if fg is not None else list(self.apply_output_bytes)
+        outputs = set(fg.outputs) if fg is not None else set()
+        root, size, last = {}, {}, {}
+        saved = 0
+        for i, node in enumerate(nodes):
+            sizes = self.apply_output_bytes.get(node)
+            if sizes is None:
+                continue
+            view = getattr(node.op, "view_map", {}) or {}
+            destroy = getattr(node.op, "destroy_map", {}) or {}
+            for k, inp in enumerate(node.inputs):
+                r = root.get(inp)
+                if r is not None:
+                    last[r] = i
+            for j, out in enumerate(node.outputs):
+                aliased = list(view.get(j, ())) + list(destroy.get(j, ()))
+                if aliased and j < len(sizes):
+                    saved += sizes[j]
+                    r = root.get(node.inputs[aliased[0]])
+                    if r is not None:
+                        root[out] = r
+                    continue
+                root[out] = out
+                size[out] = sizes[j] if j < len(sizes) else 0
+                last[out] = i
+        for out in outputs:
+            r = root.get(out)
+            if r is not None:
+                last[r] = len(nodes)           # held until the call returns
+        no_gc = sum(size.values())
+        if not allow_gc:
+            return no_gc, no_gc, saved
+        frees = defaultdict(list)
+        for r, i in last.items():
+            frees[i].append(r)
+        running = peak = 0
+        for i, node in enumerate(nodes):
+            for out in node.outputs:
+                running += size.get(out, 0) if root.get(out) is out else 0
+            peak = max(peak, running)
+            for r in frees.get(i, ()):
+                running -= size.get(r, 0)
+        return peak, no_gc, saved
+
+    def _memory_lines(self, n_apply, min_bytes, allow_gc):
+        peak, no_gc, saved = self.memory_peaks(allow_gc)
+        lines = ["", "Memory Profile", "--------------",
+                 f"  Max peak memory with current setting (allow_gc={allow_gc}): CPU: {_kb(peak)}",
+                 f"  Max peak memory if allow_gc=False: CPU: {_kb(no_gc)}",
+                 f"  Memory not allocated thanks to views and in-place outputs: CPU: {_kb(saved)}",
+                 "<bytes of the outputs> <kind: c created, v view, i in place> <Apply node>"]
+        ranked = sorted(self.apply_output_bytes.items(), key=lambda kv: -sum(kv[1]))
+        for node, sizes in ranked[:n_apply]:
+            if sum(sizes) < min_bytes:
+                break
+            view = getattr(node.op, "view_map", {}) or {}
+            destroy = getattr(node.op, "destroy_map", {}) or {}
+            kinds = "".join("v" if j in view else "i" if j in destroy else "c"
+                            for j in range(len(node.outputs)))
+            lines.append(f"  {sum(sizes):>12d}B  {kinds}  {node}")
+        return lines
 
 
 class Timer:

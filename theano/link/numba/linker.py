@@ -94,7 +94,8 @@ def build_thunk(fgraph, nodes, profile=None, funcify=numba_funcify):
             line_node[len(lines) + 1] = i
             lines.append(f"        {target} = {fname}({args})")
             lines.append("        _j = _jit() - _j")
-            lines.append(f"        _record(n{i}, _clock() - _t - _j, ({args}{',' if args else ''}), _j)")
+            lines.append(f"        _record(n{i}, _clock() - _t - _j, ({args}{',' if args else ''}), _j, "
+                         f"({target},))")
         elif getattr(fn, "inline", None) is not None and len(outs) == 1:
             # the node's own lines instead of a call (a ufunc node: one Python frame less)
             body, env = fn.inline([names[v] for v in node.inputs], target, fname, "        ")

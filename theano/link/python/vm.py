@@ -107,7 +107,8 @@ class LoopVM(_Locked):
                     else:
                         t0 = time.perf_counter()
                         perform(node, args, outs)
-                        profile.record_node(node, time.perf_counter() - t0, args)
+                        profile.record_node(node, time.perf_counter() - t0, args,
+                                            outputs=[c[0] for c in outs])
                 except Exception as exc:
                     reraise_with_node(node, exc, args, pos)
                 for c in frees:
@@ -179,7 +180,8 @@ class LazyVM(_Locked):
                     else:
                         t0 = time.perf_counter()
                         node.op.perform(node, args, plan.node_outputs[i])
-                        profile.record_node(node, time.perf_counter() - t0, args)
+                        profile.record_node(node, time.perf_counter() - t0, args,
+                                            outputs=[c[0] for c in plan.node_outputs[i]])
                 except Exception as exc:
                     reraise_with_node(node, exc, args, i)
                 done[i] = True
