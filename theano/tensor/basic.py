@@ -468,9 +468,28 @@ class MakeVector(Op):
         for i in inputs:
             if i.ndim != 0:
                 raise TypeError(f"MakeVector needs scalars, got {i} with {i.ndim} dimensions")
-        inputs = [cast(i, self.dtype) if i.dtype != self.dtype else i for i in inputs]
+        inputs = [self._converted(k, i) for k, i in enumerate(inputs)]
         bcast = (len(inputs) == 1,)
         return Apply(self, inputs, [TensorType(self.dtype, bcast)()])
+
+    def _converted(self, k, i):
+        """Input ``i`` in the vector's dtype: an upcast, or a constant whose value fits. A
+        variable that would be downcast (an int32 in an int8 vector, a float in an int one) is
+        refused, as in Theano 1.0: the cast would silently wrap or truncate its values."""
+        if i.dtype == self.dtype:
+            return i
+        if ts.upcast(i.dtype, self.dtype) != self.dtype:
+            fits = False
+            if isinstance(i, Constant):
+                data = np.asarray(i.data)
+                with np.errstate(all="ignore"):
+                    fits = bool(np.all(data.astype(self.dtype) == data))
+            if not fits:
+                raise TypeError(
+                    f"MakeVector(dtype={self.dtype}): input {k} ({i}) has dtype {i.dtype}, which "
+                    f"{self.dtype} cannot hold without loss; cast it first (T.cast(x, "
+                    f"'{self.dtype}')) or make the vector of dtype {ts.upcast(i.dtype, self.dtype)}")
+        return cast(i, self.dtype)
 
     def perform(self, node, inputs, output_storage):
         output_storage[0][0] = np.array(inputs, dtype=self.dtype).reshape(len(inputs))

@@ -643,3 +643,25 @@ def test_powers_above_32_stay_pow():
     x = T.dvector("x")
     f = theano.function([x], x ** 33)
     assert any(isinstance(op, Elemwise) and "pow" in str(op.scalar_op) for op in _ops(f))
+
+
+# -- MakeVector refuses inputs it would downcast (a silent wrap before) ----------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_make_vector_refuses_a_downcast_and_keeps_upcasts(mode):
+    from theano.tensor.basic import MakeVector
+
+    b, i, d = T.bscalar("b"), T.iscalar("i"), T.dscalar("d")
+    for dtype, ins in [("int8", (b, i)), ("int8", (i, b)), ("int8", (b, d)), ("int32", (d, i)),
+                       ("float32", (i, d)), ("int8", (b, 300))]:
+        with pytest.raises(TypeError, match="cannot hold"):
+            MakeVector(dtype)(*ins)
+    v = MakeVector("int32")(b, i, 7)
+    f = theano.function([b, i], v, mode=mode)
+    for _ in range(3):
+        r = f(-3, 2 ** 20)
+        assert r.dtype == np.int32
+        np.testing.assert_array_equal(r, [-3, 2 ** 20, 7])
+    g = theano.function([d, i], MakeVector("float64")(d, i), mode=mode)
+    np.testing.assert_array_equal(g(0.5, 3), [0.5, 3.0])
