@@ -174,6 +174,12 @@ def flatten(x, outdim=1, ndim=None):
         raise ValueError(f"flatten: outdim={outdim} is out of range for a {x.ndim}-d tensor")
     if x.ndim == 0:
         return reshape(x, (1,))
+    if outdim == 1:
+        # a constant target shape: one Reshape node (NumPy's -1 is the size, 0 included)
+        out = reshape(x, (-1,), ndim=1)
+        bcast = (all(x.broadcastable),)
+        return out if out.broadcastable == bcast else patternbroadcast(
+            out, tuple(o or b for o, b in zip(out.broadcastable, bcast)))
     dims = [shape_i(x, i) for i in range(outdim - 1)]
     rest = None
     for i in range(outdim - 1, x.ndim):
