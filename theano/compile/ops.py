@@ -144,8 +144,8 @@ class ViewOp(_Identity):
 class DeepCopyOp(_Identity):
     """``deep_copy_op(x)``: a copy of ``x`` that shares no memory with it (``x.copy()``, or a
     deep copy for values without ``copy``). As in Theano 1.0, a compiled function's output that
-    is one of its inputs becomes this node (``FunctionMaker._copy_returned_inputs``); other
-    aliasing outputs are copied by the call itself."""
+    is one of its inputs, a view of one, a constant or shares memory with another output becomes
+    this node (``FunctionMaker._copy_returned_inputs``)."""
 
     def perform(self, node, inputs, outputs):
         x = inputs[0]
