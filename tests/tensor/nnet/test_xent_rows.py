@@ -295,3 +295,24 @@ def test_indexed_nll_with_cast_labels_and_one_known_row(mode):
         assert_allclose(g1, sp.softmax(vv + bv) - _onehot(1, 3), atol=1e-12)
         with pytest.raises(Exception):
             f1(vv, bv, [1, 0])  # the specified length
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_several_row_biases_are_one_fused_bias(mode):
+    x, b, c, y = T.dmatrix("x"), T.dvector("b"), T.dvector("c"), T.lvector("y")
+    fg = _optimize([nn.crossentropy_categorical_1hot(nn.softmax_op(T.add(x, b, c)), y)],
+                   [x, b, c, y])
+    assert fg.outputs[0].owner.op == nn.crossentropy_softmax_argmax_1hot_with_bias
+    assert fg.outputs[0].owner.inputs[0] is fg.inputs[0] and len(fg.toposort()) == 2  # b + c, fused
+    cost = nn.crossentropy_categorical_1hot(nn.softmax_op(T.add(x, b, c)), y).sum()
+    f = theano.function([x, b, c, y], [cost] + T.grad(cost, [x, b, c]), mode=MODES[mode])
+    for k in range(3):
+        xv = np.array([[1000.0, 0.0, -1000.0], [1.0, 2.0, 3.0 + k]])
+        bv, cv = np.array([0.1, 0.2, 0.3]), np.array([1.0, 0.0, -1.0])
+        z = xv + bv + cv
+        r = f(xv, bv, cv, [0, 2])
+        want = sp.softmax(z, axis=1) - _onehot([0, 2], 3)
+        assert_allclose(r[0], -sp.log_softmax(z, axis=1)[[0, 1], [0, 2]].sum())
+        assert_allclose(r[1], want, atol=1e-12)
+        assert_allclose(r[2], want.sum(axis=0), atol=1e-12)
+        assert_allclose(r[3], want.sum(axis=0), atol=1e-12)

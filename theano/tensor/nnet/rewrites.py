@@ -158,18 +158,32 @@ def _row_sources(m):
     return out
 
 
-def _matrix_softmax_parts(z):
-    """(x, b) for ``z = x + b.dimshuffle('x', 0)`` (x a matrix, b a vector), else (z, None)."""
+def split_row_bias(z):
+    """``(x, b)`` for ``z = x + b.dimshuffle('x', 0)``: the terms of a sum that add a vector to
+    every row (several are summed into ``b``) and the rest (summed into the matrix ``x``, which
+    keeps ``z``'s dtype and column pattern); ``(z, None)`` when there is no such split. The
+    softmax of ``z`` is then the fused ops' ``softmax(x + b)``."""
     add = z.owner
-    if add is not None and isinstance(add.op, Elemwise) and isinstance(add.op.scalar_op, ts.Add) \
-            and not add.op.inplace_pattern and len(add.inputs) == 2:
-        for a, bb in (add.inputs, add.inputs[::-1]):
-            bo = bb.owner
-            if bo is not None and isinstance(bo.op, DimShuffle) and bo.op.new_order == ("x", 0) \
-                    and a.ndim == 2 and not a.broadcastable[1] and a.dtype == z.dtype \
-                    and bo.inputs[0].dtype == z.dtype:
-                return a, bo.inputs[0]
-    return z, None
+    if z.ndim != 2 or add is None or not isinstance(add.op, Elemwise) \
+            or not isinstance(add.op.scalar_op, ts.Add) or add.op.inplace_pattern:
+        return z, None
+    biases, rest = [], []
+    for t in add.inputs:
+        to = t.owner
+        if to is not None and isinstance(to.op, DimShuffle) and to.op.new_order == ("x", 0) \
+                and to.inputs[0].dtype == z.dtype:
+            biases.append(to.inputs[0])
+        else:
+            rest.append(t)
+    if not biases or not rest:
+        return z, None
+    x = rest[0] if len(rest) == 1 else tm.add(*rest)
+    if x.ndim != 2 or x.broadcastable[1] or x.dtype != z.dtype:
+        return z, None
+    return x, (biases[0] if len(biases) == 1 else tm.add(*biases))
+
+
+_matrix_softmax_parts = split_row_bias
 
 
 def _fit(new, out):

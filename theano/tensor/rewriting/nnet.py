@@ -25,7 +25,6 @@ from theano.graph.rewriting.db import register_canonicalize, register_specialize
 from theano.scalar import basic as ts
 from theano.tensor.allocation import zeros
 from theano.tensor.basic import cast, shape_i
-from theano.tensor.elemwise import DimShuffle
 from theano.tensor import math as tm
 from theano.tensor.subtensor import IncSubtensor, Subtensor
 from theano.tensor.subtensor_advanced import (AdvancedIncSubtensor, AdvancedIncSubtensor1,
@@ -35,26 +34,20 @@ from theano.tensor.rewriting.utils import (elemwise_of, fit_to, is_elemwise, is_
 
 try:
     from theano.tensor.nnet import nnet as _nn
+    from theano.tensor.nnet.rewrites import split_row_bias
 except ImportError:  # pragma: no cover - the nnet package is optional for the rewrites
     _nn = None
 
 
 def _softmax_parts(sm):
-    """(x, b) when ``sm`` is ``Softmax(x + b.dimshuffle('x', 0))`` for a matrix x and vector b;
-    (x, None) when it is ``Softmax(x)`` of a matrix; None otherwise."""
+    """(x, b) when ``sm`` is ``Softmax(x + b.dimshuffle('x', 0))`` for a matrix x and vector b
+    (several biases are summed into b); (x, None) when it is ``Softmax(x)`` of a matrix; None
+    otherwise."""
     node = sm.owner
     if node is None or not isinstance(node.op, _nn.Softmax) or sm.ndim != 2:
         return None
-    z = node.inputs[0]
-    add = elemwise_of(z, ts.Add)
-    if add is not None and len(add.inputs) == 2:
-        for a, b in (add.inputs, add.inputs[::-1]):
-            bo = b.owner
-            if bo is not None and isinstance(bo.op, DimShuffle) and bo.op.new_order == ("x", 0) \
-                    and a.ndim == 2 and not a.broadcastable[1] and a.dtype == z.dtype \
-                    and bo.inputs[0].dtype == z.dtype:
-                return a, bo.inputs[0]
-    return z, None
+    # the row biases (several are summed: softmax(x + b + c)) and the rest
+    return split_row_bias(node.inputs[0])
 
 
 if _nn is not None:
