@@ -1,15 +1,26 @@
-"""Stabilizing rewrites of the 1-hot cross-entropy of the softmax of a *vector*.
+"""Rewrites of the softmax cross-entropies that live beside their ops (Theano 1.0's fused forms).
 
-``softmax_op(v)`` of a vector ``v`` is a vector here (Theano 1.0's op made it a one-row matrix),
-and ``crossentropy_categorical_1hot`` takes it as one row. The matrix forms are rewritten by
-``theano.tensor.rewriting.nnet``; these two do the same for one row:
+One distribution (``softmax_op(v)`` of a vector is a vector here, where Theano 1.0's op made a
+one-row matrix; ``crossentropy_categorical_1hot`` takes it as one row; the matrix forms are
+rewritten by ``theano.tensor.rewriting.nnet``):
 
 - ``crossentropy_categorical_1hot(softmax(v [+ b]), y)`` -> the fused
   ``CrossentropySoftmaxArgmax1HotWithBias(v.dimshuffle('x', 0), b, y)`` (no log of a softmax
   entry that underflowed to 0; ``b`` is zeros when there is no bias);
 - its gradient ``softmax_grad(crossentropy_1hot_grad(g, sm, y), sm)`` ->
-  ``CrossentropySoftmax1HotWithBiasDx(g, sm as a row, y)`` as a vector (``g * (sm - onehot)``, no
-  division by ``sm``).
+  ``CrossentropySoftmax1HotWithBiasDx(g, sm as a row, y)`` as a vector.
+
+The negative log-likelihood of Theano's tutorials, ``-log(softmax(x + b)[arange(n), y])`` (log
+before or after the index, or ``logsoftmax``; one label per row):
+
+- ``local_indexed_logsoftmax_to_xent``: the cost -> ``-nll`` of the fused op (negations around it
+  cancel);
+- ``local_indexed_xent_grad``: its gradient -> ``CrossentropySoftmax1HotWithBiasDx``;
+- ``local_fill_shape_of_fused_xent``: a gradient that needs only the cost's shape reads the labels
+  (and then computes a Softmax, not the fused op).
+
+``local_softmax_grad_of_sum`` splits ``softmax_grad(d1 + d2, sm)`` so that each term meets its
+stabilizing rewrite. ``split_row_bias`` finds ``x`` and the row bias ``b`` of ``softmax(x + b)``.
 
 ``theano.tensor.nnet`` registers the loader of this module (the rewrites load when a graph is first
 rewritten, as the other tensor rewrites do).
