@@ -61,15 +61,6 @@ from theano.link.numba.elemwise_program import _ref_dtype, build_program, precas
 from theano.link.numba.elemwise_source import numba_kernel_source, numba_signature
 
 
-# scalar ops whose results are correctly rounded (or exact) in NumPy and in a Numba kernel alike
-_EXACT_OPS = frozenset({"add", "sub", "mul", "true_div", "neg", "identity", "second", "maximum",
-                        "minimum", "abs", "sqr", "gt", "ge", "lt", "le", "eq", "neq", "switch"})
-
-
-def _exactly_rounded(sop):
-    return sop.name in _EXACT_OPS or type(sop).__name__ == "Cast"
-
-
 def _ufunc_out_ellipsis():
     """Whether ufuncs take ``out=...`` (recent NumPy 2 releases; not 1.26): the result is then an
     array even for 0-d inputs, where a plain call gives a NumPy scalar that a second call wraps."""
@@ -156,12 +147,6 @@ class ElemwiseRunner:
         if len(self.prog.steps) == 1:
             return "ufunc"
         if self.kernel_source is None:
-            return "numpy-fused"
-        if self.ndim == 0 and all(_exactly_rounded(st[0]) for st in self.prog.steps):
-            # a few arithmetic steps on single values: NumPy's 0-d ufuncs cost about what a
-            # kernel call does and give the same bits (each step correctly rounded, no libm),
-            # and no kernel is compiled for them (a training step's scalar updates and
-            # normalizations: 0.1-0.3 s each of a first call, kept off it)
             return "numpy-fused"
         return "kernel"
 
