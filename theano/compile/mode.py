@@ -147,7 +147,64 @@ def _predefined():
     }
 
 
-predefined_modes = _predefined()
+class _PredefinedModes(dict):
+    """Theano 1.0's ``predefined_modes``: name -> Mode, each made on first use (DebugMode and
+    NanGuardMode import their checks only then); ``register_mode`` adds names."""
+
+    def __init__(self, factories):
+        super().__init__()
+        self._factories = dict(factories)
+
+    def __getitem__(self, name):
+        if not dict.__contains__(self, name):
+            if name not in self._factories:
+                raise KeyError(name)
+            dict.__setitem__(self, name, self._factories[name]())
+        return dict.__getitem__(self, name)
+
+    def get(self, name, default=None):
+        return self[name] if name in self else default
+
+    def __contains__(self, name):
+        return name in self._factories or dict.__contains__(self, name)
+
+    def __iter__(self):
+        return iter(list(self._factories))
+
+    def __len__(self):
+        return len(self._factories)
+
+    def keys(self):
+        return list(self._factories)
+
+    def items(self):
+        return [(k, self[k]) for k in self._factories]
+
+    def values(self):
+        return [self[k] for k in self._factories]
+
+    def __setitem__(self, name, mode):
+        self._factories[name] = lambda: mode
+        dict.__setitem__(self, name, mode)
+
+
+predefined_modes = _PredefinedModes(_predefined())
+
+
+def register_mode(name, mode):
+    """Make ``mode`` (a Mode) available as ``theano.function(..., mode=name)`` (Theano 1.0)."""
+    if name in predefined_modes:
+        raise ValueError(f"Mode name already taken: {name}")
+    if not isinstance(mode, Mode):
+        raise TypeError(f"register_mode: {name!r} must name a theano.Mode, got {mode!r}")
+    predefined_modes[name] = mode
+
+
+# Theano 1.0's tables of the names Mode accepts
+predefined_linkers = {name: name for name in ("py", "c", "c|py", "c|py_nogc", "vm", "cvm",
+                                              "vm_nogc", "cvm_nogc", "auto", "numba", "jax")}
+predefined_optimizers = {name: name for name in (None, "None", "merge", "fast_run", "fast_compile",
+                                                 "o1", "o2", "o3", "o4", "unsafe")}
 
 
 def get_mode(mode):
@@ -157,8 +214,9 @@ def get_mode(mode):
     if isinstance(mode, Mode):
         return mode
     if isinstance(mode, str):
-        if mode in predefined_modes:
-            m = predefined_modes[mode]()
+        if mode in predefined_modes._factories:
+            # a fresh Mode per call (a registered one is that very Mode)
+            m = predefined_modes._factories[mode]()
             if mode in ("FAST_RUN",) and config.linker != "auto":
                 m = Mode(config.linker, "fast_run")
             return m

@@ -134,7 +134,20 @@ def is_variable(x):
     return isinstance(x, Variable)
 
 
-__all__ = ["Op", "Apply", "MethodNotDefined"]
+__all__ = ["Op", "Apply", "MethodNotDefined", "OpenMPOp"]
+
+
+class OpenMPOp(Op):
+    """Theano 1.0's base of ops whose C code could use OpenMP: ``OpenMPOp(openmp=None)`` keeps the
+    flag (``config.openmp`` when None) for subclasses that read it; there is no C code here, so
+    it changes nothing else."""
+
+    def __init__(self, openmp=None):
+        if openmp is None:
+            from theano.configdefaults import config
+
+            openmp = bool(getattr(config, "openmp", False))
+        self.openmp = bool(openmp)
 
 
 # test values (config.compute_test_value) -------------------------------------------------------
