@@ -73,7 +73,7 @@ def test_bad_arguments():
         gemm(z, a, x, T.fmatrix("f"), a)
     with pytest.raises(TypeError, match="dimension"):
         gemm(z, a, x, T.dvector("v"), a)
-    with pytest.raises(TypeError, match="float32 or float64"):
+    with pytest.raises(TypeError, match="float32, float64, complex64 or complex128"):
         gemm(T.imatrix("i"), T.iscalar(), T.imatrix(), T.imatrix(), T.iscalar())
     with pytest.raises(TypeError, match="dimension"):
         gemv(T.dvector(), a, T.dvector(), T.dvector(), a)
