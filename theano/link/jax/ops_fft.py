@@ -40,3 +40,22 @@ def _irfft(op, node):
         return x.astype(dtype)
 
     return irfft
+
+
+def _register_fourier():
+    from theano.tensor.fourier import Fourier
+
+    @jax_funcify.register(Fourier)
+    def _fourier(op, node):
+        dtype = node.outputs[0].dtype
+
+        def fourier(a, n, axis):
+            import jax.numpy as jnp
+
+            # n and axis are read while tracing (symbolic ones run the graph op by op)
+            return jnp.fft.fft(a, int(np.asarray(n)), int(np.asarray(axis))).astype(dtype)
+
+        return fourier
+
+
+_register_fourier()
