@@ -228,6 +228,14 @@ PATTERNS = [
     (a * Z - b * (c * T.dot(X, Y) + d * Z), 1),
     (v + T.dot(X, Y) * a + Z * b, 1),
     (Z * c + a * T.dot(X, Y) + b * T.dot(R, S).T, 2),
+    # repeated terms are one term with the sum of their scales
+    (Z + Z + T.dot(X, Y), 1),
+    (Z + T.dot(X, Y) + T.dot(X, Y), 1),
+    ((b * b) * Z * a + (a * a) * T.dot(X, Y) + b * T.dot(X, Y), 1),
+    (a * Z - b * (c * T.dot(X, Y) + d * Z + c * Z), 1),
+    # a sum under a negation or a scaling that no bigger sum reads
+    (-(Z + T.dot(X, Y)), 1),
+    (a * (Z - T.dot(X, Y)), 1),
 ]
 
 
@@ -285,6 +293,36 @@ def test_no_gemm_when_the_scale_upcasts():
     np.testing.assert_allclose(out, wv.dot(vvv).astype("float64") * 0.1 + tv, rtol=1e-6)
 
 
+def test_whole_sum_is_one_gemm_on_a_mutable_argument():
+    # the inner sum waits for the outer one: Z is then read once, and overwritten in place
+    expr = a * Z - b * (c * T.dot(X, Y) + d * Z)
+    f = theano.function([theano.In(Z, mutable=True), X, Y, a, b, c, d], expr)
+    assert [type(o) for o in _ops(f)].count(Gemm) == 1 and gemm_inplace in _ops(f), _ops(f)
+    dt = theano.config.floatX
+    zv, xv, yv = _value((2, 4), dt, 1), _value((2, 3), dt, 2), _value((3, 4), dt, 3)
+    ref = 0.5 * zv - 2.0 * (3.0 * xv.dot(yv) + 0.25 * zv)
+    out = f(zv, xv, yv, 0.5, 2.0, 3.0, 0.25)
+    np.testing.assert_allclose(out, ref, rtol=1e-12)
+
+
+def test_no_gemm_when_a_product_is_read_elsewhere():
+    t = T.dot(X, Y)
+    f = theano.function([X, Y, Z], [Z + t, t * 2])
+    assert not any(isinstance(o, Gemm) for o in _ops(f))
+    dt = theano.config.floatX
+    zv, xv, yv = _value((3, 3), dt, 1), _value((3, 3), dt, 2), _value((3, 3), dt, 3)
+    for _ in range(3):
+        r1, r2 = f(xv, yv, zv)
+        np.testing.assert_allclose(r1, zv + xv.dot(yv), rtol=1e-12)
+        np.testing.assert_allclose(r2, 2 * xv.dot(yv), rtol=1e-12)
+
+
+def test_blas_scipy_compat_module():
+    import theano.tensor.blas_scipy as bs
+
+    assert bs.have_fblas and bs.ScipyGer(destructive=True) == ger_destructive
+
+
 def test_gemm_works_in_place_on_a_mutable_argument():
     f = theano.function([theano.In(Z, mutable=True), X, Y, a, b], a * T.dot(X, Y) + b * Z)
     assert gemm_inplace in _ops(f), _ops(f)
@@ -314,3 +352,20 @@ def test_rewrites_can_be_excluded_with_theano1_tag():
     mode = theano.compile.get_default_mode().excluding("BlasOpt")
     f = theano.function([X, Y, Z], Z + T.dot(X, Y), mode=mode)
     assert not any(isinstance(o, (Gemm, Dot22)) for o in _ops(f))
+
+
+def test_transpose_inplace_is_a_view_that_inplace_gemm_refuses():
+    from theano.tensor.inplace import transpose_inplace
+
+    m = T.dmatrix("m")
+    t = transpose_inplace(m)
+    assert t.owner.op.view_map == {0: [0]} and not getattr(t.owner.op, "destroy_map", None)
+    mv = _value((2, 3), "float64", 1)
+    keep = mv.copy()
+    for mode in _modes().values():
+        f = theano.function([m], t * 2, mode=mode)
+        for _ in range(3):
+            np.testing.assert_array_equal(f(mv), 2 * keep.T)
+    np.testing.assert_array_equal(mv, keep)
+    with pytest.raises(InconsistencyError):
+        gemm_inplace(m, 1.0, T.dmatrix("q"), transpose_inplace(m), 1.0)

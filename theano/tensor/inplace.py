@@ -50,4 +50,16 @@ for _alias, _target in _ALIASES.items():
     if isinstance(getattr(_math, _target, None), _Elemwise):
         globals()[_alias] = _inplace_of(getattr(_math, _target), _alias)
 
+
+
+def transpose_inplace(x):
+    """Theano 1.0's transpose without a copy: the dimensions of ``x`` reversed, as a view of its
+    buffer (a DimShuffle, which never copies here)."""
+    from theano.tensor.basic import as_tensor_variable
+    from theano.tensor.elemwise import DimShuffle
+
+    x = as_tensor_variable(x)
+    return DimShuffle(x.broadcastable, list(range(x.ndim - 1, -1, -1)))(x)
+
+
 __all__ = sorted(n for n in globals() if n.endswith("_inplace"))
