@@ -60,7 +60,7 @@ class Fourier(Op):
         return [tuple(switch(eq(axis, d), n, shape[d]) for d in range(ndim))]
 
     def grad(self, inputs, output_grads):
-        from theano.gradient import grad_undefined
+        from theano.graph.null_type import grad_undefined
 
         return [grad_undefined(self, 0, inputs[0], "the gradient of a complex FFT is not "
                                "defined here; use theano.tensor.fft.rfft for differentiable "
