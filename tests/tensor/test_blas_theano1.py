@@ -369,3 +369,19 @@ def test_transpose_inplace_is_a_view_that_inplace_gemm_refuses():
     np.testing.assert_array_equal(mv, keep)
     with pytest.raises(InconsistencyError):
         gemm_inplace(m, 1.0, T.dmatrix("q"), transpose_inplace(m), 1.0)
+
+
+def test_long_sum_of_scaled_products_is_a_chain_of_gemms():
+    xs = [T.matrix(f"x{i}") for i in range(80)]
+    w = T.matrix("w")
+    expr = w
+    for x in xs:
+        expr = expr + 0.5 * T.dot(x, x)
+    vals = [_value((2, 2), theano.config.floatX, i) for i in range(81)]
+    ref = vals[0] + sum(0.5 * v.dot(v) for v in vals[1:])
+    for mode in _modes().values():
+        f = theano.function([w] + xs, expr, mode=mode)
+        ops = _ops(f)
+        assert len(ops) == 80 and all(isinstance(o, Gemm) for o in ops)
+        for _ in range(3):
+            np.testing.assert_allclose(f(*vals), ref, rtol=1e-12)

@@ -55,7 +55,7 @@ def _expands(node, out):
     if is_elemwise(node, ts.Add) or is_elemwise(node, ts.Sub) or is_elemwise(node, ts.Neg):
         return True
     if is_elemwise(node, ts.Mul):
-        rest = [i for i in node.inputs if _as_scalar(i) is None]
+        rest = [i for i in node.inputs if not all(i.broadcastable)]
         return len(rest) == 1 and rest[0].ndim == out.ndim
     return False
 
@@ -64,7 +64,9 @@ def _inner(fgraph, node):
     """True when ``node``'s sum is part of a bigger sum (its readers, up to an Add or Sub, expand
     through it): the rewrite then waits for that sum, so that all its terms are seen together."""
     out = v = node.outputs[0]
-    while _private(fgraph, v):
+    for _ in range(_MAX_TERMS):  # a longer chain: this node's sum is rewritten on its own
+        if not _private(fgraph, v):
+            return False
         ((client, _),) = fgraph.clients[v]
         if isinstance(client, str) or not _expands(client, out):
             return False
@@ -75,37 +77,35 @@ def _inner(fgraph, node):
 
 
 def _sum_terms(fgraph, node):
-    """The terms of the sum computed by ``node`` (an Add or Sub) as [(scales, negated, var)] (the
-    sum is ``sum(+-prod(scales) * var)``), and the nodes expanded on the way. Intermediate sums,
-    negations and scalings are expanded when their result has the dtype and rank of the sum and
-    nothing else reads it."""
+    """The terms of the sum computed by ``node`` (an Add or Sub) as [(scales, negated, var,
+    origin)] (the sum is ``sum(+-prod(scales) * var)``; ``origin``: the input of ``node`` the term
+    comes from), and the nodes expanded on the way. Intermediate sums, negations and scalings are
+    expanded when their result has the dtype and rank of the sum and nothing else reads it (sums
+    up to ``_MAX_TERMS`` terms)."""
     out = node.outputs[0]
     terms, nodes = [], {node}
-    if is_elemwise(node, ts.Sub):
-        stack = [((), True, node.inputs[1]), ((), False, node.inputs[0])]
-    else:
-        stack = [((), False, v) for v in reversed(node.inputs)]
+    negate_second = is_elemwise(node, ts.Sub)
+    stack = [((), negate_second and o == 1, v, o) for o, v in reversed(list(enumerate(node.inputs)))]
     while stack:
-        if len(terms) + len(stack) > _MAX_TERMS:
-            return None, None
-        scales, negated, v = stack.pop()
+        scales, negated, v, origin = stack.pop()
         n = v.owner
-        if n is None or not _private(fgraph, v) or not _expands(n, out):
-            terms.append((scales, negated, v))
+        if n is None or not _private(fgraph, v) or not _expands(n, out) or \
+                (len(terms) + len(stack) >= _MAX_TERMS and not
+                 (is_elemwise(n, ts.Neg) or is_elemwise(n, ts.Mul))):
+            terms.append((scales, negated, v, origin))
             continue
         nodes.add(n)
         if is_elemwise(n, ts.Add):
-            stack.extend((scales, negated, i) for i in reversed(n.inputs))
+            stack.extend((scales, negated, i, origin) for i in reversed(n.inputs))
         elif is_elemwise(n, ts.Sub):
-            stack.append((scales, not negated, n.inputs[1]))
-            stack.append((scales, negated, n.inputs[0]))
+            stack.append((scales, not negated, n.inputs[1], origin))
+            stack.append((scales, negated, n.inputs[0], origin))
         elif is_elemwise(n, ts.Neg):
-            stack.append((scales, not negated, n.inputs[0]))
-        else:  # a Mul of one term by scalars
-            factors = [(i, _as_scalar(i)) for i in n.inputs]
-            rest = [i for i, s in factors if s is None]
-            new = tuple(s for _, s in factors if s is not None)
-            stack.append((scales + new, negated, rest[0]))
+            stack.append((scales, not negated, n.inputs[0], origin))
+        else:  # a Mul of one term by scalars (kept as they are until a scale is built)
+            rest = [i for i in n.inputs if not all(i.broadcastable)]
+            new = tuple(i for i in n.inputs if all(i.broadcastable))
+            stack.append((scales + new, negated, rest[0], origin))
     return terms, nodes
 
 
@@ -113,7 +113,7 @@ def _group(terms):
     """The terms by variable: [(var, [(scales, negated), ...])] in order of first appearance (a
     variable that appears twice, ``Z + Z``, is one term with two scales)."""
     groups = {}
-    for scales, negated, v in terms:
+    for scales, negated, v, _ in terms:
         groups.setdefault(v, []).append((scales, negated))
     return list(groups.items())
 
@@ -129,6 +129,7 @@ def _scale(scales, negated, dtype):
     for s in scales:
         if ts.upcast(s.dtype, dtype) != dtype:
             return None
+        s = _as_scalar(s)
         parts.append(s if s.dtype == dtype else cast(s, dtype))
     r = parts[0] if len(parts) == 1 else mul(*parts)
     return neg(r) if negated else r
@@ -215,6 +216,25 @@ def _pick(fgraph, groups, out, nodes):
     return None
 
 
+def _rest(node, terms, taken, dtype):
+    """The terms of the sum but those of the variables ``taken``, as variables to add: an input of
+    ``node`` none of whose terms is taken as it is (so that a long sum is not rebuilt at each
+    rewrite), the others term by term; None when a scale does not fit ``dtype``."""
+    hit = {origin for _, _, v, origin in terms if v in taken}
+    rest = []
+    for o, inp in enumerate(node.inputs):
+        if o not in hit:
+            rest.append(neg(inp) if o == 1 and is_elemwise(node, ts.Sub) else inp)
+            continue
+        for scales, negated, v, origin in terms:
+            if origin == o and v not in taken:
+                r = _term(v, [(scales, negated)], dtype)
+                if r is None:
+                    return None
+                rest.append(r)
+    return rest
+
+
 @node_rewriter([ts.Add, ts.Sub])
 def local_dot_to_blas(fgraph, node):
     """``b*z + a*dot(x, y) + rest`` -> ``Gemm/Gemv/Ger(z, a, x, y, b) + rest`` (see the module)."""
@@ -224,8 +244,6 @@ def local_dot_to_blas(fgraph, node):
     if not (is_elemwise(node, ts.Add) or is_elemwise(node, ts.Sub)) or _inner(fgraph, node):
         return None
     terms, nodes = _sum_terms(fgraph, node)
-    if terms is None:
-        return None
     groups = _group(terms)
     picked = _pick(fgraph, groups, out, nodes)
     if picked is None:
@@ -239,13 +257,9 @@ def local_dot_to_blas(fgraph, node):
     res = _blas_call(groups[j][0], alpha, x, y, beta)
     if res is None:
         return None
-    rest = []
-    for i, (v, entries) in enumerate(groups):
-        if i not in (j, k):
-            r = _term(v, entries, out.dtype)
-            if r is None:
-                return None
-            rest.append(r)
+    rest = _rest(node, terms, (groups[j][0], groups[k][0]), out.dtype)
+    if rest is None:
+        return None
     if rest:
         res = add(res, *rest)
     res = fit_to(res, out)
