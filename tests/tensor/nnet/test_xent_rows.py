@@ -316,3 +316,18 @@ def test_several_row_biases_are_one_fused_bias(mode):
         assert_allclose(r[1], want, atol=1e-12)
         assert_allclose(r[2], want.sum(axis=0), atol=1e-12)
         assert_allclose(r[3], want.sum(axis=0), atol=1e-12)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_constant_cost_gradient_stays_a_constant(mode):
+    # the gradient of sum(-log(softmax(x))[arange(n), y]) is Softmax and the fused dx alone
+    x, y = T.dmatrix("x"), T.lvector("y")
+    cost = T.sum(-T.log(nn.softmax(x))[T.arange(y.shape[0]), y])
+    g = theano.function([x, y], T.grad(cost, x), mode=MODES[mode])
+    ops = [o for o in _ops(g) if type(o).__name__ != "DeepCopyOp"]
+    assert ops == [nn.softmax_op, nn.crossentropy_softmax_1hot_with_bias_dx]
+    for k in range(3):
+        xv = np.array([[1000.0, 0.0, -1000.0], [1.0, 2.0, 3.0 + k]])
+        assert_allclose(g(xv, [0, 2]), sp.softmax(xv, axis=1) - _onehot([0, 2], 3), atol=1e-12)
+    with pytest.raises(ValueError, match="2 rows of probabilities but 3 class indices"):
+        g(xv, [0, 2, 1])

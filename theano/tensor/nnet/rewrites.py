@@ -183,9 +183,12 @@ def split_row_bias(z):
         to = t.owner
         if to is not None and isinstance(to.op, DimShuffle) and to.op.new_order == ("x", 0) \
                 and to.inputs[0].dtype == z.dtype:
-            biases.append(to.inputs[0])
+            biases.append((t, to.inputs[0]))
         else:
             rest.append(t)
+    if not rest and len(biases) > 1:  # only rows (one row: a vector's softmax): the first is x
+        rest.append(biases.pop(0)[0])
+    biases = [v for _, v in biases]
     if not biases or not rest:
         return z, None
     x = rest[0] if len(rest) == 1 else tm.add(*rest)
@@ -522,3 +525,48 @@ def _softmax_of_fused(fused):
 def _is_zero_alloc(b):
     return b.owner is not None and isinstance(b.owner.op, Alloc) \
         and _constant_value(b.owner.inputs[0]) == 0
+
+
+def _label_shaped(m, y, depth=0):
+    """Whether ``m`` has the shape of the labels ``y``: ``y``, a fill of it or a one-input
+    elementwise function of one."""
+    if m is y:
+        return True
+    node = m.owner
+    if depth > 4 or node is None or not isinstance(node.op, Elemwise):
+        return False
+    if node.op.scalar_op == ts.second or len(node.inputs) == 1:
+        return _label_shaped(node.inputs[0], y, depth + 1)
+    return False
+
+
+def _unfill_labels(v, y, depth=0):
+    """``v`` without a fill to the labels' shape (``second(m, c)`` with ``m`` shaped like ``y`` and
+    ``c`` of length 1 by its type), through one-input elementwise functions; None if there is
+    none."""
+    node = v.owner
+    if depth > 4 or node is None or not isinstance(node.op, Elemwise) or node.op.inplace_pattern:
+        return None
+    if node.op.scalar_op == ts.second:
+        m, c = node.inputs
+        return c if _label_shaped(m, y) and c.broadcastable == (True,) else None
+    if len(node.inputs) == 1:
+        inner = _unfill_labels(node.inputs[0], y, depth + 1)
+        return None if inner is None else node.op(inner)
+    return None
+
+
+@node_rewriter([_nn.CrossentropySoftmax1HotWithBiasDx])
+def local_xent_dx_of_label_fill(fgraph, node):
+    """``CrossentropySoftmax1HotWithBiasDx(fill(y, c), sm, y)`` -> ``...(c, sm, y)`` for ``c`` of
+    length 1: the op gives a broadcastable ``dy`` to every row (there is one label per row), so a
+    constant cost gradient stays a constant."""
+    dy, sm, y = node.inputs
+    new_dy = _unfill_labels(dy, y)
+    if new_dy is None or new_dy.dtype != dy.dtype:
+        return None
+    new = node.op(new_dy, sm, y)
+    return [new] if new.type == node.outputs[0].type else None
+
+
+register_specialize(local_xent_dx_of_label_fill, "nnet")
