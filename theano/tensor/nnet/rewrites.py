@@ -17,7 +17,8 @@ before or after the index, or ``logsoftmax``; one label per row):
   cancel);
 - ``local_indexed_xent_grad``: its gradient -> ``CrossentropySoftmax1HotWithBiasDx``;
 - ``local_fill_shape_of_fused_xent``: a gradient that needs only the cost's shape reads the labels
-  (and then computes a Softmax, not the fused op).
+  (and then computes a Softmax, not the fused op); ``local_xent_dx_of_label_fill``: a gradient
+  filled to the labels' shape from one value is that value (the fused dx serves every row).
 
 ``local_softmax_grad_of_sum`` splits ``softmax_grad(d1 + d2, sm)`` so that each term meets its
 stabilizing rewrite. ``split_row_bias`` finds ``x`` and the row bias ``b`` of ``softmax(x + b)``.
