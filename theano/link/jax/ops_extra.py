@@ -23,6 +23,11 @@ HOST_OPS = {
     "ConnectionistTemporalClassification": "nnet.ctc: the loss's dynamic programme in NumPy",
     "SliceVarSubtensor": "x[s] with a slice given at call time (a Python slice, not an array)",
     "SliceVarIncSubtensor": "the gradient of x[s] with a slice given at call time",
+    # theano.typed_list: the values are Python lists of arrays, which have no JAX array form
+    **{name: "theano.typed_list: works on a Python list of arrays" for name in (
+        "GetItem", "GetItemGrad", "Append", "Extend", "Insert", "InsertGrad", "Remove",
+        "RemoveGrad", "Reverse", "Index", "Count", "Length", "MakeList", "SplitList", "ListAdd",
+        "ZerosLikeList")},
 }
 
 from theano.link.jax.dispatch import (
