@@ -8,7 +8,7 @@ from theano.graph.rewriting.db import register_canonicalize
 from theano.scalar import basic as ts
 from theano.tensor.basic import cast, second
 from theano.tensor.elemwise import DimShuffle, Elemwise
-from theano.tensor.rewriting.utils import is_elemwise, register_opt_in
+from theano.tensor.rewriting.utils import is_elemwise, register_opt_in, sole_alloc_inputs
 
 
 @node_rewriter([DimShuffle])
@@ -347,14 +347,12 @@ def local_dimshuffle_alloc(fgraph, node):
     with v given the same order, so that elementwise ops see the alloc (local_elemwise_alloc) and
     no array of the old shape is made. Only when the DimShuffle is the alloc's one reader and drops
     no axis that v has (alloc checks v's lengths against s, and still does)."""
-    from theano.tensor.allocation import Alloc, alloc
+    from theano.tensor.allocation import alloc
 
-    a = node.inputs[0]
-    if a.owner is None or not isinstance(a.owner.op, Alloc):
+    found = sole_alloc_inputs(fgraph, node)
+    if found is None:
         return None
-    if fgraph is None or len(fgraph.clients.get(a, ())) != 1 or a in fgraph.outputs:
-        return None
-    v, *s = a.owner.inputs
+    a, v, s = found
     order = node.op.new_order
     lead = a.ndim - v.ndim
     kept = [o for o in order if o != "x"]

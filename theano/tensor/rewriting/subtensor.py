@@ -7,7 +7,7 @@ from theano.graph.rewriting.basic import node_rewriter
 from theano.graph.rewriting.db import register_canonicalize, register_specialize
 from theano.tensor.basic import MakeVector, Rebroadcast, cast, constant
 from theano.tensor.reshaping import Shape, shape_i
-from theano.tensor.rewriting.utils import elemwise_of, fit_to, is_zeros, scalar_const
+from theano.tensor.rewriting.utils import elemwise_of, fit_to, is_zeros, scalar_const, sole_alloc_inputs
 from theano.tensor.subtensor import IncSubtensor, Subtensor
 
 _INT_DTYPES = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
@@ -712,18 +712,16 @@ def local_subtensor_of_alloc(fgraph, node):
     is checked against the length as the indexing did: IndexError becomes an AssertionError with
     the same cause). Only when the alloc is read by this indexing alone."""
     from theano.tensor import math as tm
-    from theano.tensor.allocation import Alloc, alloc
+    from theano.tensor.allocation import alloc
     from theano.tensor.assertions import Assert
     from theano.tensor.subtensor import get_idx_list, slice_length
 
     if type(node.op) is not Subtensor:
         return None
-    a = node.inputs[0]
-    if a.owner is None or not isinstance(a.owner.op, Alloc):
+    found = sole_alloc_inputs(fgraph, node)
+    if found is None:
         return None
-    if fgraph is None or len(fgraph.clients.get(a, ())) != 1 or a in fgraph.outputs:
-        return None
-    v, *s = a.owner.inputs
+    a, v, s = found
     items = get_idx_list(node.inputs[1:], node.op.idx_list)
     items = items + [_FULL] * (a.ndim - len(items))
     lead = a.ndim - v.ndim

@@ -161,3 +161,18 @@ def register_opt_in(rewriter, phase, *tags):
     entry = rewrite_db.entries[rewriter.name]
     entry.tags = entry.tags - {phase}
     return rewriter
+
+
+def sole_alloc_inputs(fgraph, node):
+    """``(alloc variable, v, shape)`` when ``node``'s first input is an ``alloc(v, *shape)`` that
+    ``node`` alone reads (and no output of the graph is): a rewrite may then rebuild the alloc
+    in another form without computing the old one too. None otherwise."""
+    from theano.tensor.allocation import Alloc
+
+    a = node.inputs[0]
+    if a.owner is None or not isinstance(a.owner.op, Alloc):
+        return None
+    if fgraph is None or len(fgraph.clients.get(a, ())) != 1 or a in fgraph.outputs:
+        return None
+    v, *shape = a.owner.inputs
+    return a, v, shape
