@@ -11,11 +11,9 @@ import theano
 import theano.tensor as T
 from theano.scan.op import Scan
 
+from tests.scan.util import mode_of as _mode
+
 MODES = [None, "py"]
-
-
-def _mode(name):
-    return theano.Mode(linker="py") if name == "py" else None
 
 
 def scans(f):

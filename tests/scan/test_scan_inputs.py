@@ -11,6 +11,8 @@ import theano
 import theano.tensor as T
 from theano.graph.basic import Constant
 from theano.scan.op import Scan
+
+from tests.scan.util import scan_node
 from tests.helpers import value_mode, value_modes
 
 
@@ -20,11 +22,6 @@ def modes():
 
 def mode_of(name):
     return theano.Mode(linker="py") if name == "py_rewrites" else value_mode(name)
-
-
-def scan_node(f):
-    (node,) = [n for n in f.maker.fgraph.toposort() if isinstance(n.op, Scan)]
-    return node
 
 
 @pytest.mark.parametrize("mode", modes())

@@ -9,19 +9,11 @@ import pytest
 
 import theano
 import theano.tensor as T
-from theano.scan.op import Scan
 from theano.tensor.math import Dot
 
+from tests.scan.util import mode_of as _mode, scan_node
+
 MODES = [None, "py"]
-
-
-def _mode(name):
-    return theano.Mode(linker="py") if name == "py" else None
-
-
-def scan_node(f):
-    (node,) = [n for n in f.maker.fgraph.toposort() if isinstance(n.op, Scan)]
-    return node
 
 
 def inner_dots(node):
