@@ -23,7 +23,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.a
 
 # Base classes that are never put in a graph themselves.
 ABSTRACT = {"_BlasOp", "_AxesOp", "_BaseConv", "_NeibsBase", "_PoolBase", "PoolGrad", "_Compare",
-            "_BinarySS", "_StructuredDotGrad"}
+            "_BinarySS", "_StructuredDotGrad", "OpenMPOp", "_ListOp"}
 
 
 def jax_fn(inputs, outputs):

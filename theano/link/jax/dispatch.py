@@ -451,6 +451,16 @@ def _register_optional():
         def _jax_ger(op, node):
             od = node.outputs[0].dtype
             return lambda A, a, x, y: (A + a * _jnp().outer(x, y)).astype(od)
+
+        try:
+            from theano.tensor.blas import Dot22Scalar
+        except ImportError:
+            Dot22Scalar = None
+        if Dot22Scalar is not None:
+            @jax_funcify.register(Dot22Scalar)
+            def _jax_dot22scalar(op, node):
+                od = node.outputs[0].dtype
+                return lambda x, y, a: (a * _jnp().dot(x, y)).astype(od)
     try:
         from theano.tensor.nnet.nnet import LogSoftmax, Softmax, SoftmaxGrad
     except ImportError:

@@ -23,6 +23,13 @@ HOST_OPS = {
     "ConnectionistTemporalClassification": "nnet.ctc: the loss's dynamic programme in NumPy",
     "SliceVarSubtensor": "x[s] with a slice given at call time (a Python slice, not an array)",
     "SliceVarIncSubtensor": "the gradient of x[s] with a slice given at call time",
+    # nnet.bn: the rewriter lowers these to elementwise graphs (every backend runs those natively);
+    # only a graph compiled without rewrites (optimizer=None) keeps such a node
+    **{name: "nnet.bn: lowered to elementwise ops by the rewriter; kept only without rewrites"
+       for name in ("AbstractBatchNormTrain", "AbstractBatchNormInference",
+                    "AbstractBatchNormTrainGrad")},
+    "SparseBlockGemv": "nnet.blocksparse: a NumPy loop over the examples' blocks",
+    "SparseBlockOuter": "nnet.blocksparse: a NumPy loop over the examples' blocks (np.add.at)",
     # theano.typed_list: the values are Python lists of arrays, which have no JAX array form
     **{name: "theano.typed_list: works on a Python list of arrays" for name in (
         "GetItem", "GetItemGrad", "Append", "Extend", "Insert", "InsertGrad", "Remove",
