@@ -74,4 +74,8 @@ def test_bad_inputs_raise_clear_errors():
 
 def test_module_paths():
     assert T.fft is fft
-    assert not hasattr(T, "fourier") and not hasattr(T, "io")
+    assert not hasattr(T, "io")
+    # Theano 1.0's other FFT module: a function fft in theano.tensor.fourier, not this module
+    import theano.tensor.fourier as fourier
+
+    assert callable(fourier.fft) and fourier.fft is not fft and T.fft is fft
