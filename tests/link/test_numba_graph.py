@@ -47,6 +47,30 @@ def test_one_and_two_node_graphs_stay_per_node():
     assert not hasattr(f.maker.thunk, "graph_source")
 
 
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_a_gemm_and_one_elemwise_node_compile_whole(dtype):
+    # tanh(b * z + a * dot(x, y)) is a Gemm and a tanh: two nodes, but a Gemm's per-node call
+    # costs about two ufunc calls, so the graph runs whole on small inputs (and per node on big)
+    x, y, z = (T.matrix(n, dtype=dtype) for n in "xyz")
+    f = theano.function([x, y, z], T.tanh(0.5 * z + 2.0 * T.dot(x, y)),
+                        mode=theano.Mode("numba", "fast_run"))
+    ops = [type(n.op).__name__ for n in f.maker.fgraph.toposort()]
+    assert len(ops) == 2 and "Gemm" in ops
+    assert hasattr(f.maker.thunk, "graph_source")
+    rng = np.random.RandomState(0)
+    tol = 1e-5 if dtype == "float32" else 1e-12
+    for n in (8, 40):                     # 40 x 40 = 1,600 elements: per node
+        xv, yv, zv = (rng.rand(n, n).astype(dtype) for _ in range(3))
+        want = np.tanh(0.5 * zv + 2.0 * (xv @ yv))
+        first = f(xv, yv, zv)
+        np.testing.assert_allclose(first, want, rtol=tol, atol=tol)
+        for _ in range(3):
+            np.testing.assert_array_equal(f(xv, yv, zv), first)
+    # one Gemm alone stays per node
+    g = theano.function([x, y, z], z + 2.0 * T.dot(x, y), mode=theano.Mode("numba", "fast_run"))
+    assert not hasattr(g.maker.thunk, "graph_source")
+
+
 def test_whole_graph_flag_off_means_per_node_code(monkeypatch):
     monkeypatch.setattr(theano.config, "numba__whole_graph", False)
     x, f, c = _fresh_graph()

@@ -429,6 +429,13 @@ def graph_source(fgraph, nodes):
     return mod.source(built[0]), mod.consts
 
 
+def _weight(nodes):
+    """The nodes' count for MIN_NODES: a Gemm/Gemv counts twice (its per-node call checks its
+    operands' layouts and calls SciPy's BLAS wrapper, about the cost of two ufunc calls), so a
+    product and one elementwise node (tanh(b * z + a * dot(x, y))) compile whole too."""
+    return sum(2 if isinstance(n.op, (Gemv, Gemm)) else 1 for n in nodes)
+
+
 class WholeGraph:
     """The whole-graph tier of one compiled function (see module doc)."""
 
@@ -436,8 +443,8 @@ class WholeGraph:
         # only arrays go through the compiled function (a random state or a recorded sequence of
         # them, inputs of a gradient loop, cannot be Numba arguments)
         arrays_only = all(hasattr(v.type, "broadcastable") for v in fgraph.inputs)
-        built = graph_source(fgraph, nodes) if MIN_NODES <= len(nodes) <= MAX_NODES and \
-            arrays_only else None
+        built = graph_source(fgraph, nodes) if MIN_NODES <= _weight(nodes) and \
+            len(nodes) <= MAX_NODES and arrays_only else None
         self.ok = built is not None
         self.fgraph = fgraph
         self.nodes = nodes
