@@ -25,7 +25,8 @@ Special values follow NumPy: ``exp(inf) = inf``, ``exp(-inf) = 0``, ``log(0) = -
 gives inf, underflow gives the subnormal (or zero) NumPy gives, and signed zeros and subnormal
 arguments come back as NumPy returns them.
 
-Accuracy: ``ACCURACY_ULP`` (float64 exp, log, log1p, expm1 within 1 ULP of NumPy; sin, cos 2;
+Accuracy: ``ACCURACY_ULP`` (float64 exp, log, log1p, expm1 within 1 ULP of the correctly
+rounded value, checked against long double; sin, cos 2 ULP of NumPy;
 tanh 3; sigmoid 4 of SciPy's expit; float32 within 1 ULP of NumPy's float64 function rounded to
 float32), asserted by ``tests/link/numba/test_vmath.py`` over about a million points each.
 
