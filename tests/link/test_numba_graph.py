@@ -47,12 +47,13 @@ def test_one_and_two_node_graphs_stay_per_node():
     assert not hasattr(f.maker.thunk, "graph_source")
 
 
+@pytest.mark.parametrize("a,b", [(2.0, 0.5), (1.0, 1.0)])      # (1, 1): no scaling written
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
-def test_a_gemm_and_one_elemwise_node_compile_whole(dtype):
+def test_a_gemm_and_one_elemwise_node_compile_whole(dtype, a, b):
     # tanh(b * z + a * dot(x, y)) is a Gemm and a tanh: two nodes, but a Gemm's per-node call
     # costs about two ufunc calls, so the graph runs whole on small inputs (and per node on big)
     x, y, z = (T.matrix(n, dtype=dtype) for n in "xyz")
-    f = theano.function([x, y, z], T.tanh(0.5 * z + 2.0 * T.dot(x, y)),
+    f = theano.function([x, y, z], T.tanh(b * z + a * T.dot(x, y)),
                         mode=theano.Mode("numba", "fast_run"))
     ops = [type(n.op).__name__ for n in f.maker.fgraph.toposort()]
     assert len(ops) == 2 and "Gemm" in ops
@@ -61,7 +62,7 @@ def test_a_gemm_and_one_elemwise_node_compile_whole(dtype):
     tol = 1e-5 if dtype == "float32" else 1e-12
     for n in (8, 40):                     # 40 x 40 = 1,600 elements: per node
         xv, yv, zv = (rng.rand(n, n).astype(dtype) for _ in range(3))
-        want = np.tanh(0.5 * zv + 2.0 * (xv @ yv))
+        want = np.tanh(b * zv + a * (xv @ yv))
         first = f(xv, yv, zv)
         np.testing.assert_allclose(first, want, rtol=tol, atol=tol)
         for _ in range(3):

@@ -287,8 +287,21 @@ def _node_code(node, k, ins, outs):
         z, a, x, y, b = ins
         if node.outputs[0].dtype not in ("float32", "float64"):
             return None
-        return [f"{outs[0]} = {b}[()] * {z} + {a}[()] * np.dot(_cf({x}), _cf({y}))"]
+        # scales that are constant 1 (z + dot(x, y): the common case) make no temporaries
+        prod = f"np.dot(_cf({x}), _cf({y}))"
+        if _constant_one(node.inputs[1]) is False:
+            prod = f"{a}[()] * {prod}"
+        zz = z if _constant_one(node.inputs[4]) else f"{b}[()] * {z}"
+        return [f"{outs[0]} = {zz} + {prod}"]
     return None
+
+
+def _constant_one(v):
+    """True when ``v`` is a constant equal to 1 (in every entry), else False."""
+    if not isinstance(v, Constant):
+        return False
+    data = np.asarray(v.data)
+    return bool(data.size) and bool(np.all(data == 1))
 
 
 def _int_subtensor(node, ins, outs):
