@@ -407,7 +407,21 @@ class Reverse(_ListOp):
         return [Reverse()(output_grads[0])]
 
 
-class Index(Op):
+class _IntegerResult:
+    """The part of the ops whose result is one int64 (Index, Count, Length): a 0-d shape, and no
+    input connected to it for gradients."""
+
+    def infer_shape(self, fgraph, node, shapes):
+        return [()]
+
+    def connection_pattern(self, node):
+        return [[False] for _ in node.inputs]
+
+    def grad(self, inputs, output_grads):
+        return [disconnected_type() for _ in inputs]
+
+
+class Index(_IntegerResult, Op):
     """``l.index(x)``: the position (int64) of the first element equal to ``x``; ValueError when
     there is none. An integer: no gradient."""
 
@@ -424,17 +438,9 @@ class Index(Op):
             raise ValueError("Index: the list holds no element equal to the one given")
         outputs[0][0] = np.asarray(k, dtype="int64")
 
-    def infer_shape(self, fgraph, node, shapes):
-        return [()]
-
-    def connection_pattern(self, node):
-        return [[False], [False]]
-
-    def grad(self, inputs, output_grads):
-        return [disconnected_type(), disconnected_type()]
 
 
-class Count(Op):
+class Count(_IntegerResult, Op):
     """``l.count(x)``: how many elements equal ``x`` (int64). An integer: no gradient."""
 
     __props__ = ()
@@ -448,17 +454,9 @@ class Count(Op):
         ttype = node.inputs[0].type.ttype
         outputs[0][0] = np.asarray(sum(1 for e in x if ttype.values_eq(e, elem)), dtype="int64")
 
-    def infer_shape(self, fgraph, node, shapes):
-        return [()]
-
-    def connection_pattern(self, node):
-        return [[False], [False]]
-
-    def grad(self, inputs, output_grads):
-        return [disconnected_type(), disconnected_type()]
 
 
-class Length(Op):
+class Length(_IntegerResult, Op):
     """``len(l)`` as an int64 scalar. An integer: no gradient."""
 
     __props__ = ()
@@ -470,14 +468,6 @@ class Length(Op):
     def perform(self, node, inputs, outputs):
         outputs[0][0] = np.asarray(len(inputs[0]), dtype="int64")
 
-    def infer_shape(self, fgraph, node, shapes):
-        return [()]
-
-    def connection_pattern(self, node):
-        return [[False]]
-
-    def grad(self, inputs, output_grads):
-        return [disconnected_type()]
 
 
 class MakeList(Op):
