@@ -433,9 +433,9 @@ def _jax_rebroadcast(op, node):
 def _register_optional():
     """Implementations of ops from modules that may not be importable in every checkout."""
     try:
-        from theano.tensor.blas import Gemm, Gemv, Ger
+        from theano.tensor.blas import Dot22Scalar, Gemm, Gemv, Ger
     except ImportError:
-        Gemm = Gemv = Ger = None
+        Gemm = Gemv = Ger = Dot22Scalar = None
     if Gemm is not None:
         @jax_funcify.register(Gemm)
         def _jax_gemm(op, node):
@@ -452,15 +452,10 @@ def _register_optional():
             od = node.outputs[0].dtype
             return lambda A, a, x, y: (A + a * _jnp().outer(x, y)).astype(od)
 
-        try:
-            from theano.tensor.blas import Dot22Scalar
-        except ImportError:
-            Dot22Scalar = None
-        if Dot22Scalar is not None:
-            @jax_funcify.register(Dot22Scalar)
-            def _jax_dot22scalar(op, node):
-                od = node.outputs[0].dtype
-                return lambda x, y, a: (a * _jnp().dot(x, y)).astype(od)
+        @jax_funcify.register(Dot22Scalar)
+        def _jax_dot22scalar(op, node):
+            od = node.outputs[0].dtype
+            return lambda x, y, a: (a * _jnp().dot(x, y)).astype(od)
     try:
         from theano.tensor.nnet.nnet import LogSoftmax, Softmax, SoftmaxGrad
     except ImportError:
