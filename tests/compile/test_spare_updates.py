@@ -208,3 +208,26 @@ def test_mlp_training_steps_match_numpy_on_every_call():
         w1, w2 = w1 - LR * dw1, w2 - LR * dw2
         np.testing.assert_allclose(W1.get_value(), w1, rtol=1e-4, atol=1e-5)
         np.testing.assert_allclose(W2.get_value(), w2, rtol=1e-4, atol=1e-5)
+
+
+def test_whole_graph_tier_and_per_node_spares_in_one_function():
+    """Small inputs run the whole-graph tier (inline in the call), big ones the per-node code with
+    its spare; switching between them keeps every value right and the spare in use."""
+    rng = np.random.RandomState(3)
+    W = theano.shared(rng.randn(40, 30).astype("float32"), "W")
+    x, g = T.fmatrix("x"), T.fmatrix("g")
+    f = theano.function([x, g], (x ** 2).sum(), updates=[(W, W - LR * T.dot(x.T, g))])
+    assert f._spares is not None
+    small = (rng.randn(2, 40).astype("float32"), rng.randn(2, 30).astype("float32"))
+    big = (rng.randn(400, 40).astype("float32"), rng.randn(400, 30).astype("float32"))
+    assert big[0].size > f._thunk.whole_graph_max_size >= small[0].size
+    expected = W.get_value()
+    for xv, gv in [small, big, big, big, small, big, small]:
+        held = W.get_value()                    # a copy: must not change
+        c = f(xv, gv)
+        expected = expected - LR * (xv.T @ gv)
+        np.testing.assert_allclose(c, (xv.astype("float64") ** 2).sum(), rtol=1e-5)
+        np.testing.assert_allclose(W.get_value(), expected, rtol=1e-4, atol=1e-4)
+        assert not np.shares_memory(held, W.get_value(borrow=True))
+    # the per-node calls recycled the replaced weights into the spare
+    assert len(f._spares.slots[0]) == 1

@@ -194,7 +194,8 @@ class Function:
         Two entry points share the generated body: ``fast(args)`` and ``call(self, *args,
         **kwargs)``, the ``__call__`` of this function's own class (``_install_call``). Where
         the backend's thunk offers its body (``thunk.inline``: the native backend's straight-line
-        code) and no spare buffers rewrite it, the body runs inside them, in a copy of the
+        code, or its whole-graph tier's; a per-node thunk rewritten for spare buffers offers
+        none), the body runs inside them, in a copy of the
         thunk's globals: no thunk call, no argument and result lists. Kernels that rebind their
         global in the thunk's globals at their first call are copied over after a call
         (``pending``). Globals of this code are prefixed ``_F_``, its locals do not clash with
@@ -205,8 +206,8 @@ class Function:
             self._fast_method = None
             return lambda args: self._call_slow(args, {})
         inline = getattr(self._thunk, "inline", None)
-        if self._spares is not None or self.profile is not None:
-            inline = None
+        if self.profile is not None:
+            inline = None       # (a thunk with spare buffers offers a body only where it can)
         if inline is not None:
             env = dict(inline["globals"])
             names = list(inline["inputs"])
@@ -263,6 +264,9 @@ class Function:
                 env["_F_sync"] = _rebind_sync(pending, env, inline["globals"])
                 lines.append("    if _F_pending:")
                 lines.append("        _F_sync()")
+            if spares is not None and self._containers:
+                # the replaced values' only references must be their containers' (see below)
+                lines.append(f"    del {', '.join(names[n:])}")
             if self._simple:     # the values themselves, no list to index
                 outs = inline["outputs"]
                 if self._kind == "single":
@@ -298,10 +302,6 @@ class Function:
                          f"and not _F_s{j} and _F_refcount(_o{j}) == 2:")
             lines.append(f"        _F_s{j}.append(_o{j})")
             lines.append(f"    del _o{j}")
-        if spares is not None and spares.pending:
-            env["_F_spares"] = spares
-            lines.append("    if _F_spares.pending:")
-            lines.append("        _F_spares.sync()")
         if inline is not None and self._simple:
             pass
         elif self._kind == "single":
@@ -439,8 +439,6 @@ class Function:
                         sys.getrefcount(old) == 2:
                     slot.append(old)
                 del old
-            if self._spares is not None and self._spares.pending:
-                self._spares.sync()
         if self._kind == "single":
             return results[0]
         if self._kind == "dict":
@@ -787,6 +785,10 @@ class _SpareUpdates:
         outer = types.FunctionType(thunk.__code__, dict(glb, _per_node=spares.thunk),
                                    thunk.__name__, thunk.__defaults__, thunk.__closure__)
         outer.__dict__.update(thunk.__dict__)
+        if getattr(thunk, "inline", None) is not None:
+            # the caller may run the tier's body inline: with these globals, so that bigger
+            # inputs reach the per-node code with its spares
+            outer.inline = dict(thunk.inline, globals=outer.__globals__)
         spares.thunk = outer
         return spares
 
@@ -827,7 +829,21 @@ class _SpareUpdates:
         private = types.FunctionType(thunk.__code__, glb, thunk.__name__, thunk.__defaults__,
                                      thunk.__closure__)
         private.__dict__.update(thunk.__dict__)
-        return cls(private, slots, glb, orig, pending)
+        private.__dict__.pop("inline", None)    # the original's body: without the spares
+        self = cls(private, slots, glb, orig, pending)
+        if pending:
+            # copy the kernels compiled at the first calls only where this thunk runs: in front
+            # of it, the whole-graph tier may serve every call, and a check per call would be
+            # paid for nothing (the pending names never run there)
+            def run_and_sync(args):
+                try:
+                    return private(args)
+                finally:
+                    if self.pending:
+                        self.sync()
+            run_and_sync.__dict__.update(private.__dict__)
+            self.thunk = run_and_sync
+        return self
 
 
 def _into_spare(inplace_op, node, slot):
