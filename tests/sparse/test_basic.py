@@ -523,8 +523,9 @@ def test_may_share_memory():
 def test_theano_dot_and_gradient_terms_of_both_kinds():
     x = S.csr_matrix("x")
     w = T.dmatrix("w")
-    assert isinstance(theano.dot(x, w).owner.op, S.Dot)
-    assert isinstance(theano.dot(w.T, x.T).owner.op, S.Dot)
+    # theano.dot with a sparse operand is Theano 1.0's structured product (sparse.Dot is
+    # ``theano.sparse.dot``'s)
+    assert isinstance(theano.dot(x, w).owner.op, S.StructuredDot)
     # x reaches the cost by a structured path, a dense one and a product: one sparse gradient
     cost = (S.sp_sum(x, sparse_grad=True) + T.sum(S.dense_from_sparse(x) * w)
             + T.sum(S.structured_dot(x, w.T)))
@@ -533,3 +534,25 @@ def test_theano_dot_and_gradient_terms_of_both_kinds():
     m, wv = spm((3, 3)), dense(3, 3)
     exp = (1 + wv + np.ones((3, 3)) @ wv) * (m.toarray() != 0)
     run_all([x, w], g, [m, wv], exp)
+
+
+def test_theano_dot_of_sparse_operands_is_structured_as_in_theano():
+    """theano.dot(sparse, dense) and (dense, sparse): NumPy's product, and a gradient wrt the
+    sparse operand on its stored entries only; theano.dot(sparse, sparse) is sparse."""
+    x = S.csr_matrix("x")
+    y = S.csr_matrix("y")
+    w = T.dmatrix("w")
+    m, m2, wv = spm((4, 3)), spm((3, 5), seed=2), dense(3, 4)
+    mask = m.toarray() != 0
+    prod = theano.dot(x, w)
+    run_all([x, w], prod, [m, wv], m.toarray() @ wv)
+    run_all([x, w], theano.dot(w, x), [m, wv], wv @ m.toarray())
+    # d sum(x @ w) / dx = 1 @ w.T, kept on x's pattern (the sparse Dot's gradient is dense)
+    g = theano.grad(T.sum(prod), x)
+    assert isinstance(g.type, S.SparseType)
+    run_all([x, w], g, [m, wv], (np.ones((4, 4)) @ wv.T) * mask)
+    g_dense = theano.grad(T.sum(S.dot(x, w)), x)
+    run_all([x, w], g_dense, [m, wv], np.ones((4, 4)) @ wv.T)
+    both = theano.dot(x, y)
+    assert isinstance(both.type, S.SparseType)
+    run_all([x, y], both, [m, m2], m.toarray() @ m2.toarray())

@@ -72,11 +72,13 @@ class _sparse_py_operators:
     def __rmatmul__(self, other):
         return _M().dot(other, self)
 
+    # theano.dot(sparse, x) is Theano 1.0's structured product: a gradient on the sparse
+    # operand's pattern, and a sparse result when both operands are sparse
     def __dot__(self, other):
-        return _M().dot(self, other)
+        return _M().structured_dot(self, other)
 
     def __rdot__(self, other):
-        return _M().dot(other, self)
+        return _M().structured_dot(other, self)
 
     def __lt__(self, other):
         return _M().lt(self, other)
