@@ -66,8 +66,17 @@ def test_type_constructors_and_filter():
     t = S.SparseType("csc", "float64")
     m = spm((3, 4), "csc")
     assert t.filter(m) is m
-    with pytest.raises(TypeError, match="dense"):
-        t.filter(m.toarray())
+    # a dense 2-d array is converted as in Theano 1.0 (not when strict); other values are refused
+    for fmt in ("csc", "csr", "bsr"):
+        got = S.SparseType(fmt, "float64").filter(m.toarray())
+        assert got.format == fmt and got.nnz == m.nnz
+        np.testing.assert_array_equal(got.toarray(), m.toarray())
+    with pytest.raises(TypeError, match="2-d numeric array"):
+        t.filter(np.ones(3))
+    with pytest.raises(TypeError, match="2-d numeric array"):
+        t.filter("abc")
+    with pytest.raises(TypeError, match="sparse csc"):
+        t.filter(m.toarray(), strict=True)
     with pytest.raises(TypeError, match="csc"):
         t.filter(m.tocsr(), strict=True)
     for fmt in ("csr", "bsr", "coo", "lil"):       # another format is re-formatted, same entries
@@ -83,11 +92,14 @@ def test_type_constructors_and_filter():
         S.SparseType("coo", "float64")
 
 
-def test_function_rejects_dense_value_naming_the_input():
+def test_function_converts_a_dense_matrix_and_rejects_other_values_naming_the_input():
     x = S.csr_matrix("xin")
     f = theano.function([x], S.sp_sum(x))
+    d = np.array([[1.0, 0.0], [0.0, 3.0]])
+    for _ in range(3):
+        assert f(d) == 4.0
     with pytest.raises(TypeError, match="xin"):
-        f(np.ones((2, 2)))
+        f(np.ones(4))
     assert f(sp.csr_matrix(np.ones((2, 2)))) == 4.0
 
 
@@ -122,8 +134,11 @@ def test_shared_and_constant():
     assert_allclose(f(), m.toarray() * 2)
     v.set_value(m * 3)
     assert_allclose(f(), m.toarray() * 6)
+    v.set_value(m.toarray() * 5)        # a dense value is converted (Theano 1.0's filter)
+    assert v.get_value().format == "csc"
+    assert_allclose(f(), m.toarray() * 10)
     with pytest.raises(TypeError):
-        v.set_value(m.toarray())
+        v.set_value(np.ones(5))
     w = S.shared(spm((2, 2), "csr"))
     assert w.type.format == "csr"
     with pytest.raises(TypeError):

@@ -5,9 +5,10 @@
     y = S.structured_dot(x, w)          # dense result
     g = theano.grad(y.sum(), w)
 
-Sparse values are SciPy matrices in and out of ``theano.function``; a dense value given for a sparse
-input is a TypeError, never converted silently. ``theano.shared(scipy_matrix)`` makes a sparse shared
-variable. Gradients wrt sparse inputs follow Theano's structured convention where the op says so.
+Sparse values are SciPy matrices in and out of ``theano.function``; as in Theano 1.0, a dense 2-d
+array given for a sparse input (or to a sparse shared variable's ``set_value``) is converted to the
+input's format, and a symbolic dense matrix is never made sparse implicitly (``csr_from_dense``).
+``theano.shared(scipy_matrix)`` makes a sparse shared variable. Gradients wrt sparse inputs follow Theano's structured convention where the op says so.
 """
 
 import numpy as np

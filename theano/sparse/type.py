@@ -90,11 +90,7 @@ class SparseType(Type):
     # -- values ---------------------------------------------------------------------------------
     def filter(self, value, strict=False, allow_downcast=None):
         if not sp.issparse(value):
-            raise TypeError(
-                f"{self} expected a SciPy sparse {self.format} matrix, got {_describe(value)}. A dense "
-                f"value is never converted implicitly: pass scipy.sparse.{self.format}_matrix(value), "
-                "or use a dense input (theano.tensor.matrix) and theano.sparse."
-                f"{self.format}_from_dense.")
+            value = self._from_dense(value, strict)
         if value.ndim != 2:
             raise TypeError(f"{self} expected a 2-d matrix, got {value.ndim} dimensions")
         if value.format != self.format:
@@ -113,6 +109,20 @@ class SparseType(Type):
         raise TypeError(f"{self} cannot store {_describe(value)} without risking a loss of "
                         f"precision; cast it first (value.astype('{self.dtype}')) or pass "
                         "allow_input_downcast=True")
+
+    def _from_dense(self, value, strict):
+        """A dense 2-d array given where a sparse matrix is expected: as Theano 1.0, converted to
+        this format (its zeros not stored) unless ``strict``."""
+        if not strict and not isinstance(value, (str, bytes)):
+            try:
+                arr = np.asarray(value)
+            except Exception:   # noqa: BLE001 - not array-like: the error below says so
+                arr = None
+            if arr is not None and arr.ndim == 2 and arr.dtype.kind in "biufc":
+                return sp.csr_matrix(arr).asformat(self.format)
+        raise TypeError(
+            f"{self} expected a SciPy sparse {self.format} matrix"
+            f"{'' if strict else ' or a 2-d numeric array'}, got {_describe(value)}")
 
     def is_valid_value(self, value):
         return sp.issparse(value) and value.format == self.format and \
