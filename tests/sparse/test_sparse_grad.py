@@ -108,3 +108,28 @@ def test_errors():
     # without sparse_grad the gradient stays dense
     x = T.dmatrix("x")
     assert isinstance(theano.grad(x[v].sum(), x).type, T.TensorType)
+
+
+@pytest.mark.parametrize("name", list(MODES))
+def test_op_interface_sparse_grad_flag_gives_the_sparse_gradient(name):
+    """AdvancedSubtensor1(sparse_grad=True)(x, v), Theano 1.0's op interface, is differentiated
+    as theano.sparse_grad(x[v]); without the flag the gradient stays dense."""
+    x, v = T.dmatrix("x"), T.ivector("v")
+    w = T.constant(RNG.randn(4, 3))
+    g = theano.grad(_cost(T.AdvancedSubtensor1(sparse_grad=True)(x, v), w), x)
+    assert isinstance(g.type, S.SparseType) and g.format == "csc"
+    g_dense = theano.grad(_cost(T.AdvancedSubtensor1()(x, v), w), x)
+    assert isinstance(g_dense.type, T.TensorType)
+    f = theano.function([x, v], [g, g_dense], mode=MODES[name])
+    expected = np.zeros_like(XV)
+    np.add.at(expected, IDX, (1 - np.tanh(XV[IDX]) ** 2) * w.data)
+    for _ in range(3):
+        got, got_dense = f(XV, IDX)
+        assert_allclose(got.toarray(), expected)
+        assert_allclose(got_dense, expected)
+        assert set(got.nonzero()[0]) <= {0, 1, 4}
+    # an integer matrix has the dense (zero) gradient of x[v], whatever the flag
+    xi = T.imatrix("xi")
+    gi = theano.grad(T.AdvancedSubtensor1(sparse_grad=True)(xi, v).sum(), xi,
+                     disconnected_inputs="ignore")
+    assert isinstance(gi.type, T.TensorType)

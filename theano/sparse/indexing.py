@@ -12,6 +12,7 @@ from theano.graph.type import Type
 from theano.sparse.basic import (_INT, _as_sparse_grad, _shape, _sparse_out, as_sparse_variable,
                                  dense_from_sparse, fit_gradient, sp_shape_i)
 from theano.sparse.type import SparseType, float_dtypes, complex_dtypes
+from theano.tensor import subtensor_advanced as _subtensor_advanced
 from theano.tensor.subtensor_advanced import AdvancedSubtensor1
 from theano.tensor.type import TensorType
 
@@ -467,15 +468,21 @@ class SparseGradAdvancedSubtensor1(AdvancedSubtensor1):
     def __str__(self):
         return "AdvancedSubtensor1{sparse_grad}"
 
-    def grad(self, inputs, output_grads):
-        x, ilist = inputs
-        (gz,) = output_grads
-        if x.ndim != 2:
-            raise TypeError(f"sparse_grad: the sparse gradient of x[ilist] needs x to be a matrix, "
-                            f"got {x.ndim} dimensions ({x.type}); remove theano.sparse_grad")
-        if x.dtype not in float_dtypes + complex_dtypes:
-            return super().grad(inputs, output_grads)
-        return [construct_sparse_from_list(x, gz, ilist), None]
+
+def _sparse_rows_grad(op, inputs, output_grads):
+    """The gradient of ``x[ilist]`` wrt ``x`` as a csc matrix of the selected rows: the grad of
+    ``SparseGradAdvancedSubtensor1`` and of ``AdvancedSubtensor1(sparse_grad=True)``."""
+    x, ilist = inputs
+    (gz,) = output_grads
+    if x.ndim != 2:
+        raise TypeError(f"sparse_grad: the sparse gradient of x[ilist] needs x to be a matrix, "
+                        f"got {x.ndim} dimensions ({x.type}); remove theano.sparse_grad")
+    if x.dtype not in float_dtypes + complex_dtypes:
+        return op.dense_grad(inputs, output_grads)
+    return [construct_sparse_from_list(x, gz, ilist), None]
+
+
+_subtensor_advanced.SPARSE_ROWS_GRAD[:] = [_sparse_rows_grad]
 
 
 def sparse_grad(var):

@@ -90,6 +90,14 @@ class AdvancedSubtensor1(Op):
         return [[True], [False]]
 
     def grad(self, inputs, output_grads):
+        if self.sparse_grad:
+            if not SPARSE_ROWS_GRAD:
+                raise TypeError(f"{self}: a sparse gradient needs theano.sparse; import "
+                                "theano.sparse before taking the gradient")
+            return SPARSE_ROWS_GRAD[0](self, inputs, output_grads)
+        return self.dense_grad(inputs, output_grads)
+
+    def dense_grad(self, inputs, output_grads):
         x, ilist = inputs
         (gz,) = output_grads
         if _is_discrete(x):
@@ -100,6 +108,12 @@ class AdvancedSubtensor1(Op):
         if eval_points[0] is None:
             return [None]
         return [self(eval_points[0], inputs[1])]
+
+
+# The gradient of ``AdvancedSubtensor1(sparse_grad=True)`` (Theano 1.0's op interface for a sparse
+# gradient of ``x[ilist]``): a sparse matrix built by theano.sparse, which registers its builder
+# here when imported (sparse is a layer above tensor).
+SPARSE_ROWS_GRAD = []
 
 
 class AdvancedIncSubtensor1(Op):
