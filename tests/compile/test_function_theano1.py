@@ -164,12 +164,13 @@ def test_copy_keeps_state_separate_unless_share_memory(mode):
     assert g.name == "acc copy"
     assert g[s] == f[s] == 2.0
     assert g.container[s] is not f.container[s]
-    assert f(2.0) == g(2.0) == 4.0
+    # as in Theano 1.0, the copy of a one-output function returns a list of one value
+    assert f(2.0) == 4.0 and g(2.0) == [4.0]
     f(1.0, 5.0)
     assert f[s] == 9.0 and g[s] == 4.0
     h = f.copy(share_memory=True, name="h")
     assert h.name == "h"
-    h(1.0)
+    assert h(1.0) == [10.0]
     assert f[s] == 10.0 and h[s] == 10.0
 
 
@@ -187,18 +188,18 @@ def test_copy_swap_and_delete_updates(mode):
                    mode=mode)
     cpy = ori.copy(swap={y: y2, z: z2})
     assert ori(1) == 1 + 1 + 2 + 0
-    assert cpy(1) == 1 + 3 + 4 + 2
-    assert cpy(2) == 2 + 3 + 5 + 4
+    assert cpy(1) == [1 + 3 + 4 + 2]
+    assert cpy(2) == [2 + 3 + 5 + 4]
     assert (m.get_value(), z.get_value(), z2.get_value(), y.get_value(), y2.get_value()) == \
         (6.0, 3.0, 6.0, 1.0, 3.0)
     nou = ori.copy(delete_updates=True)
-    assert nou(0) == 0 + 1 + 3 + 6
-    assert nou(0) == 10 and z.get_value() == 3.0 and m.get_value() == 6.0
+    assert nou(0) == [0 + 1 + 3 + 6]
+    assert nou(0) == [10] and z.get_value() == 3.0 and m.get_value() == 6.0
     with pytest.raises(TypeError):
         ori.copy(swap={y: shared(np.zeros(2))})
     w = T.iscalar("w")
     upd_only = function([x, w], x, updates={z: z + w}, mode=mode)
-    assert upd_only.copy(delete_updates=True)(2.0, 7) == 2.0
+    assert upd_only.copy(delete_updates=True)(2.0, 7) == [2.0]
     assert z.get_value() == 3.0
 
 
@@ -245,3 +246,24 @@ def test_set_value_of_nonsense_is_a_type_and_value_error():
         with pytest.raises(exc):
             u.set_value("adsf")
     assert u.get_value().tolist() == [3.0, 4.0]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_copy_of_a_one_output_function_returns_a_list_as_theano(mode):
+    """Theano 1.0 builds a copy from the list of the original's outputs: ``f.copy()(x)`` is a
+    list of one value where ``f(x)`` is the value (Theano's own tests index ``cpy(1)[0]``)."""
+    import pickle
+
+    x = T.fscalar("x")
+    y, z = shared(1), shared(2)
+    ori = function([x], x + y + z, mode=mode, updates={z: z * 2})
+    for cpy, updates in ((ori.copy(delete_updates=True), False), (ori.copy(), True),
+                         (copy.copy(ori), True)):
+        before = z.get_value()
+        got = cpy(1)
+        assert isinstance(got, list) and len(got) == 1 and got[0] == 1 + 1 + before
+        assert z.get_value() == (before * 2 if updates else before)
+    assert isinstance(pickle.loads(pickle.dumps(ori.copy()))(1), list)
+    assert not isinstance(ori(1), list)
+    two = function([x], [x + y, x * 2], mode=mode)
+    assert [float(v) for v in two.copy()(3)] == [4.0, 6.0]

@@ -608,6 +608,9 @@ class Function:
         ``swap``: {old shared variable: new shared variable} read and updated by the copy instead
         (same types required). ``delete_updates``: the copy makes no updates. ``name``: the copy's
         name (default: this name + ' copy').
+
+        As in Theano 1.0, the copy of a function of one output (not in a list) returns a list of
+        that one value: Theano's copy is made from the list of the original's outputs.
         """
         swap = dict(normalize_pairs(swap, "swap"))
         for old, new in swap.items():
@@ -636,6 +639,9 @@ class Function:
         else:
             maker = copy.copy(self.maker)
             maker.name = name
+        if maker.output_kind == "single":
+            maker.output_kind = "list"
+            maker.build_args = dict(maker.build_args, outputs=[maker.build_args["outputs"]])
         if share_memory:
             containers = list(self._input_containers)
         else:
