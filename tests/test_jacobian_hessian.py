@@ -146,3 +146,31 @@ def test_jacobian_uses_the_registered_loop(monkeypatch):
     # a scalar expression needs no loop: its Jacobian is the gradient
     np.testing.assert_allclose(theano.function([x], theano.gradient.jacobian((x ** 2).sum(), x))(
         np.array([1.0, 2.0])), [2.0, 4.0])
+
+
+def test_results_keep_the_form_of_wrt_as_theano():
+    """grad, jacobian, hessian and Lop return a tuple for a tuple ``wrt``, a list for a list and
+    the one value for a variable (Rop: the form of ``f``), with the same values."""
+    x = T.dvector("x")
+    z = T.dvector("z")
+    cost = (x ** 2).sum() + (x * z).sum()
+    vec = x * 2 + z
+    xv, zv = np.array([1.0, -2.0, 3.0]), np.array([0.5, 0.0, -1.0])
+    for fn, args in ((T.grad, (cost,)), (T.jacobian, (vec,)), (T.hessian, (cost,)),
+                     (lambda f, w: theano.gradient.Lop(f, w, x), (vec,))):
+        as_tuple = fn(*args, (x, z))
+        as_list = fn(*args, [x, z])
+        single = fn(*args, x)
+        assert type(as_tuple) is tuple and type(as_list) is list and len(as_tuple) == 2
+        assert isinstance(single, theano.Variable)
+        f = theano.function([x, z], list(as_tuple) + as_list + [single],
+                            on_unused_input="ignore")
+        for _ in range(2):
+            t0, t1, l0, l1, s = f(xv, zv)
+            np.testing.assert_array_equal(t0, l0)
+            np.testing.assert_array_equal(t1, l1)
+            np.testing.assert_array_equal(t0, s)
+    np.testing.assert_allclose(theano.function([x, z], T.grad(cost, (x, z))[0])(xv, zv),
+                               2 * xv + zv)
+    r = theano.gradient.Rop((vec,), x, x)
+    assert type(r) is tuple and len(r) == 1

@@ -155,6 +155,17 @@ def _as_list(x):
     return [x], False
 
 
+def _format_as(like, values):
+    """``values`` in the form of ``like`` (Theano 1.0's ``format_as``): a tuple for a tuple, a
+    list for a list, the one value for anything else."""
+    if isinstance(like, tuple):
+        return tuple(values)
+    if isinstance(like, list):
+        return list(values)
+    (value,) = values
+    return value
+
+
 def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_names=True,
          known_grads=None, return_disconnected="zero", null_gradients="raise"):
     """Symbolic gradient of the scalar ``cost`` with respect to ``wrt`` (a variable or a list).
@@ -225,7 +236,7 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
             if w.name:
                 g.name = f"(d{cost_name}/d{w.name})"
         out.append(g)
-    return out if was_list else out[0]
+    return _format_as(wrt, out)
 
 
 def _backprop(seeds, wrt_list, blockers):
@@ -376,9 +387,7 @@ def Rop(f, wrt, eval_points, disconnected_outputs="raise", return_disconnected="
             elif return_disconnected == "Disconnected":
                 t = disconnected_type()
         result.append(t)
-    if isinstance(f, tuple):
-        return tuple(result)
-    return result if isinstance(f, list) else result[0]
+    return _format_as(f, result)
 
 
 def _node_rop(node, eval_points):
@@ -523,7 +532,7 @@ def jacobian(expression, wrt, consider_constant=None, disconnected_inputs="raise
     if expression.ndim == 0:
         g = grad(expression, w_list, consider_constant=consider_constant,
                  disconnected_inputs=disconnected_inputs)
-        return g if was_list else g[0]
+        return _format_as(wrt, g)
     if expression.ndim != 1:
         raise TypeError("jacobian expects a scalar or vector expression; flatten it first")
     if _loop is None:
@@ -540,7 +549,7 @@ def jacobian(expression, wrt, consider_constant=None, disconnected_inputs="raise
     jacobs, updates = _loop(inner, sequences=idx, non_sequences=[expression] + w_list)
     if not isinstance(jacobs, (list, tuple)):
         jacobs = [jacobs]
-    return list(jacobs) if was_list else jacobs[0]
+    return _format_as(wrt, jacobs)
 
 
 def hessian(cost, wrt, consider_constant=None, disconnected_inputs="raise"):
@@ -551,7 +560,7 @@ def hessian(cost, wrt, consider_constant=None, disconnected_inputs="raise"):
         g = grad(cost, w, consider_constant=consider_constant, disconnected_inputs=disconnected_inputs)
         out.append(jacobian(g, w, consider_constant=consider_constant,
                             disconnected_inputs=disconnected_inputs))
-    return out if was_list else out[0]
+    return _format_as(wrt, out)
 
 
 # -------------------------------------------------------------------------------------------------
