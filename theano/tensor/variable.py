@@ -17,21 +17,71 @@ def _comparison(result):
     return result
 
 
+# NumPy ufuncs that are Python operators: (method, reflected method) of a symbolic tensor
+_UFUNC_OPERATORS = {
+    "add": ("__add__", "__radd__"), "subtract": ("__sub__", "__rsub__"),
+    "multiply": ("__mul__", "__rmul__"), "true_divide": ("__truediv__", "__rtruediv__"),
+    "divide": ("__truediv__", "__rtruediv__"),
+    "floor_divide": ("__floordiv__", "__rfloordiv__"), "remainder": ("__mod__", "__rmod__"),
+    "power": ("__pow__", "__rpow__"), "matmul": ("__matmul__", "__rmatmul__"),
+    "less": ("__lt__", "__gt__"), "less_equal": ("__le__", "__ge__"),
+    "greater": ("__gt__", "__lt__"), "greater_equal": ("__ge__", "__le__"),
+    "bitwise_and": ("__and__", "__rand__"), "bitwise_or": ("__or__", "__ror__"),
+    "bitwise_xor": ("__xor__", "__rxor__"),
+    "negative": ("__neg__", None), "absolute": ("__abs__", None), "invert": ("__invert__", None),
+    "positive": ("__pos__", None),
+}
+# NumPy ufuncs whose theano.tensor function has another name
+_UFUNC_NAMES = {"sign": "sgn", "rint": "round_half_to_even", "square": "sqr",
+                "conjugate": "conj", "fabs": "abs_", "mod": "mod"}
+
+
+def _numpy_ufunc_on_tensors(ufunc, method, inputs, kwargs):
+    """``np.<ufunc>(...)`` with a symbolic tensor among the inputs: the graph of the matching
+    theano.tensor function (see ``_tensor_py_operators``)."""
+    name = ufunc.__name__
+    if name in ("equal", "not_equal") and method == "__call__" and not kwargs and \
+            len(inputs) == 2:
+        # ``a == x``: Python's identity comparison, as for ``x == a`` (use theano.tensor.eq)
+        return (inputs[0] is inputs[1]) == (name == "equal")
+    if method != "__call__" or kwargs:
+        raise TypeError(f"numpy.{name}{'' if method == '__call__' else '.' + method}"
+                        f"({', '.join(map(str, inputs))}{', ...' if kwargs else ''}): NumPy "
+                        "cannot compute on symbolic tensors; call the ufunc itself with no "
+                        "out=/where= arguments, or use theano.tensor's functions")
+    ops = _UFUNC_OPERATORS.get(name)
+    if ops is not None:
+        first = inputs[0]
+        if isinstance(first, Variable):
+            return getattr(first, ops[0])(*inputs[1:])
+        return getattr(inputs[1], ops[1])(first)
+    fname = _UFUNC_NAMES.get(name, name)
+    for module in (math, basic):
+        fn = getattr(module, fname, None)
+        if callable(fn):
+            return fn(*inputs)
+    raise TypeError(f"numpy.{name} has no theano.tensor counterpart to apply to the symbolic "
+                    f"{', '.join(str(i) for i in inputs if isinstance(i, Variable))}")
+
+
 class _tensor_py_operators:
     """Arithmetic, comparison, indexing and the NumPy-like methods of symbolic tensors.
 
     ``==`` is not overloaded (it is Python identity, so variables can be dict keys): use ``T.eq``.
 
     A NumPy array or scalar on the left (``np.ones(3) + x``, ``np.float64(2) * x``, ``a < x``) gives a
-    symbolic result too: ``__array_ufunc__ = None`` makes NumPy's operators return NotImplemented,
-    so Python calls the reflected method here (``x.__radd__``, ``x.__gt__``, ...) instead of building
-    an object array element by element. ``__array_priority__`` is kept at Theano's value for code
-    that reads it. NumPy ufuncs called directly on a symbolic tensor (``np.exp(x)``) raise TypeError:
-    use ``theano.tensor.exp``.
+    symbolic result too, built by the operator methods here (``x.__radd__``, ``x.__gt__``, ...),
+    never an object array element by element; ``a == x`` is ``x == a`` (identity, False).
+    A NumPy ufunc called on a symbolic tensor (``np.exp(x)``, ``np.maximum(x, 0)``) builds the
+    graph of the theano.tensor function of the same meaning, as Theano 1.0 did (PyMC3's models
+    rely on it); a ufunc without one, or a ufunc method (``np.add.reduce``), raises TypeError.
+    ``__array_priority__`` is kept at Theano's value for code that reads it.
     """
 
     __array_priority__ = 1000
-    __array_ufunc__ = None
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        return _numpy_ufunc_on_tensors(ufunc, method, inputs, kwargs)
 
     # arithmetic
     def __add__(self, other):
