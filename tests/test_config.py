@@ -226,3 +226,29 @@ def test_theano1_flags_read_by_its_test_code_exist_with_theano_defaults():
                          timeout=120)
     assert out.returncode == 0 and out.stdout.split() == ["fast", "10"], out.stderr
     assert "cycle_detection" not in out.stderr
+
+
+def test_theano1_only_flags_read_and_set_with_theano_defaults():
+    """Theano 1.0's C/GPU/internal flags: readable (flat and dotted) with Theano 1.0's defaults,
+    settable, converted from THEANO_FLAGS; a misspelled one is an AttributeError with a hint."""
+    c = theano.config
+    assert c.dnn.enabled == "auto" and c.dnn.conv.algo_fwd == "small"
+    assert c.reoptimize_unpickled_function is False and c.unittests.rseed == "666"
+    assert c.scan.allow_gc is False and c.gcc.cxxflags == "" and c.lib.cnmem == 0.0
+    assert c.compute_test_value_opt == "off" and c.optdb.max_use_ratio == 8.0
+    with c.change_flags(reoptimize_unpickled_function=True):
+        assert c.reoptimize_unpickled_function is True
+    assert c.reoptimize_unpickled_function is False
+    with pytest.raises(AttributeError, match="did you mean 'dnn.enabled'"):
+        c.dnn.enabeld
+    with pytest.raises(AttributeError, match="did you mean 'scan.allow_gc'"):
+        c.scan.alow_gc = True
+    code = ("import theano; c = theano.config; "
+            "print(c.lib.cnmem, c.dnn.enabled, c.scan.allow_gc, c.compile.wait)")
+    env = dict(os.environ, THEANO_FLAGS="lib.cnmem=0.5,dnn.enabled=False,scan.allow_gc=True,"
+                                        "compile.wait=abc")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["0.5", "False", "True", "5"]
+    assert "compile.wait='abc'" in out.stderr and "no effect" in out.stderr

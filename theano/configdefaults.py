@@ -163,8 +163,19 @@ class TheanoConfig:
     """
 
     def __init__(self):
-        object.__setattr__(self, "_params", {p.name: p for p in _PARAMS})
-        for p in _PARAMS:
+        from theano.config_theano1 import THEANO1_DEFAULTS
+
+        params = {p.name: p for p in _PARAMS}
+        for name, default in THEANO1_DEFAULTS.items():
+            if name not in params:
+                params[name] = ConfigParam(
+                    name, default, "Theano 1.0's flag (its C/GPU machinery or internals), "
+                    "accepted with Theano's default for code that reads it; no effect here",
+                    validate=_validator_like(default))
+        object.__setattr__(self, "_params", params)
+        object.__setattr__(self, "_sections", frozenset(k.split("__")[0] for k in params
+                                                        if "__" in k))
+        for p in params.values():
             self.__dict__[p.name] = p.default
         self.__dict__["base_compiledir"] = _default_base_compiledir()
         # compiledir follows base_compiledir until it is set itself
@@ -180,16 +191,15 @@ class TheanoConfig:
         key = name.replace(".", "__")
         if key != name and key in self.__dict__:
             return self.__dict__[key]
-        if name in ("gcc", "dnn", "blas", "numba", "nvcc", "lib", "scan", "tensor", "cuda", "gpuarray",
-                    "warn", "DebugMode", "NanGuardMode", "conv", "profiling"):
+        if name in object.__getattribute__(self, "_sections"):
             return _Section(self, name)
-        raise AttributeError(f"theano.config has no flag {name!r}")
+        raise AttributeError(_no_flag(self, name))
 
     def __setattr__(self, name, value):
         key = name.replace(".", "__")
         params = object.__getattribute__(self, "_params")
         if key not in params:
-            raise AttributeError(f"theano.config has no flag {name!r}")
+            raise AttributeError(_no_flag(self, key))
         value = params[key].convert(value)
         if key in ("base_compiledir", "compiledir") and isinstance(value, str):
             value = os.path.abspath(os.path.expanduser(value))
@@ -234,8 +244,30 @@ class TheanoConfig:
         return "\n".join(f"{k} = {v}" for k, v in sorted(self._values.items()))
 
 
+def _validator_like(default):
+    """The conversion of a flag value to the type of ``default`` (THEANO_FLAGS gives strings)."""
+    if isinstance(default, bool):
+        return _bool
+    if isinstance(default, int):
+        return int
+    if isinstance(default, float):
+        return float
+    if isinstance(default, str):
+        return str
+    return None
+
+
+def _no_flag(cfg, name):
+    from theano.config_theano1 import closest_flag
+
+    msg = f"theano.config has no flag {name.replace('__', '.')!r}"
+    hint = closest_flag(name.replace(".", "__"), object.__getattribute__(cfg, "_params"))
+    return msg + (f"; did you mean {hint.replace('__', '.')!r}?" if hint else "")
+
+
 class _Section:
-    """``config.gcc.cxxflags``-style access for dotted flags (read only, for compatibility)."""
+    """``config.gcc.cxxflags``-style access to dotted flags (``config.dnn.conv.algo_fwd``
+    too): read and set as the flag ``gcc__cxxflags``; an unknown name is an AttributeError."""
 
     def __init__(self, cfg, prefix):
         object.__setattr__(self, "_cfg", cfg)
@@ -243,12 +275,15 @@ class _Section:
 
     def __getattr__(self, name):
         key = f"{self._prefix}__{name}"
-        return self._cfg.__dict__.get(key, "")
+        cfg = self._cfg
+        if key in cfg._params:
+            return cfg.__dict__[key]
+        if any(k.startswith(key + "__") for k in cfg._params):
+            return _Section(cfg, key)
+        raise AttributeError(_no_flag(cfg, key))
 
     def __setattr__(self, name, value):
-        key = f"{self._prefix}__{name}"
-        if key in self._cfg._params:
-            setattr(self._cfg, key, value)
+        setattr(self._cfg, f"{self._prefix}__{name}", value)
 
 
 def _parse_flags(text):
@@ -307,8 +342,15 @@ def _build_config():
     for where, settings in (("~/.theanorc", rc), ("THEANO_FLAGS", flags)):
         for k, v in settings.items():
             if k not in cfg._params:
-                if k not in THEANO1_ONLY_FLAGS:
-                    warnings.warn(unknown_flag_message(k, known, where), stacklevel=2)
+                warnings.warn(unknown_flag_message(k, known, where), stacklevel=2)
+                continue
+            if k in THEANO1_ONLY_FLAGS and k not in {p.name for p in _PARAMS}:
+                try:        # a flag with no effect here: a bad value is not worth an error
+                    setattr(cfg, k, v)
+                except (TypeError, ValueError) as exc:
+                    warnings.warn(f"theano: {where} sets {k.replace('__', '.')}={v!r}, which "
+                                  f"Theano 1.0 would refuse ({exc}); the flag has no effect "
+                                  "here", stacklevel=2)
                 continue
             setattr(cfg, k, v)
     if cfg.device.startswith(("gpu", "cuda")) and _gpu_device_note(cfg.device):
