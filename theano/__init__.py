@@ -118,6 +118,8 @@ def __getattr__(name):
             "scan_module": ("theano.scan_module", None), "sandbox": ("theano.sandbox", None),
             "sparse": ("theano.sparse", None), "sparse_grad": ("theano.sparse", "sparse_grad"),
             "misc": ("theano.misc", None),
+            "updates": ("theano.updates", None),
+            "OrderedUpdates": ("theano.updates", "OrderedUpdates"),
             "configparser": ("theano.configparser", None)}
     if name in lazy:
         mod, attr = lazy[name]
