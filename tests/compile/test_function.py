@@ -27,6 +27,24 @@ def test_dict_outputs():
     assert float(out["double"]) == 4.0 and float(out["inc"]) == 3.0
 
 
+@pytest.mark.parametrize("mode", ["FAST_COMPILE", "FAST_RUN"])
+def test_dict_outputs_sorted_by_key_and_keys_must_be_strings(mode):
+    # Theano 1.0: the outputs of a dict are in the order of their keys; keys are strings
+    x, y = T.dscalars("x", "y")
+    f = function([x, y], {"z": x * y, "1": x - y, "a": x + y}, mode=mode)
+    assert [str(o.variable.owner.op) for o in f.outputs] == [
+        str((x - y).owner.op), str((x + y).owner.op), str((x * y).owner.op)]
+    for _ in range(2):
+        out = f(3.0, 2.0)
+        assert list(out) == ["1", "a", "z"]
+        assert (float(out["1"]), float(out["a"]), float(out["z"])) == (1.0, 5.0, 6.0)
+    for bad in ({1.0: x}, {1.0: x, "a": y}, {(1, "b"): x}):
+        with pytest.raises(TypeError, match="must be strings"):
+            function([x, y], bad, mode=mode, on_unused_input="ignore")
+        with pytest.raises(AssertionError):         # what Theano 1.0 raised
+            function([x, y], bad, mode=mode, on_unused_input="ignore")
+
+
 def test_no_outputs_only_updates():
     c = shared(0)
     f = function([], updates=[(c, c + 2)])

@@ -38,6 +38,10 @@ from theano.graph.op import test_values_suspended
 from theano.graph.utils import user_frame
 
 
+
+class OutputKeyError(TypeError, AssertionError):
+    """A dict of outputs with a key that is not a string (Theano 1.0 asserted it)."""
+
 class UnusedInputError(ValueError):
     """An explicit input is not needed to compute the outputs."""
 
@@ -319,7 +323,13 @@ class FunctionMaker:
         if outputs is None:
             return "list", [], None
         if isinstance(outputs, dict):
-            keys = list(outputs.keys())
+            bad = [k for k in outputs if not isinstance(k, str)]
+            if bad:
+                raise OutputKeyError(
+                    f"theano.function: the keys of a dict of outputs must be strings (the names "
+                    f"the call returns them under), got {', '.join(repr(k) for k in bad)}")
+            # in the order of their keys, as Theano 1.0 (f.outputs, f.maker.outputs)
+            keys = sorted(outputs)
             specs = [self._wrap_output(outputs[k], k) for k in keys]
             return "dict", specs, keys
         if isinstance(outputs, (list, tuple)):
