@@ -19,21 +19,27 @@ def test_graph_tree_of_a_small_graph():
     s = x + y
     z = T.exp(s) * s
     z.name = "z"
+    # Theano 1.0's layout: a '|' runs down under every input but the last of a node, and an
+    # apply line ends with the (here empty) destroy map, view map and position fields
     assert graph_tree([z]).splitlines() == [
-        "Elemwise{mul,no_inplace} [id A] 'z'",
-        " |Elemwise{exp,no_inplace} [id B] ''",
-        "   |Elemwise{add,no_inplace} [id C] ''",
-        "     |x [id D]",
-        "     |y [id E]",
-        " |Elemwise{add,no_inplace} [id C] ''",
+        "Elemwise{mul,no_inplace} [id A] 'z'   ",
+        " |Elemwise{exp,no_inplace} [id B] ''   ",
+        " | |Elemwise{add,no_inplace} [id C] ''   ",
+        " |   |x [id D]",
+        " |   |y [id E]",
+        " |Elemwise{add,no_inplace} [id C] ''   ",
     ]
     # depth, ids, types
     assert graph_tree([z], depth=1, ids="int").splitlines() == [
-        "Elemwise{mul,no_inplace} [id 0] 'z'",
-        " |Elemwise{exp,no_inplace} [id 1] ''",
-        " |Elemwise{add,no_inplace} [id 2] ''",
+        "Elemwise{mul,no_inplace} [id 0] 'z'   ",
+        " |Elemwise{exp,no_inplace} [id 1] ''   ",
+        " |Elemwise{add,no_inplace} [id 2] ''   ",
     ]
     assert graph_tree([s], print_type=True, ids="").splitlines()[1] == " |x  <TensorType(float64, vector)>"
+    assert graph_tree([s], print_type=True).splitlines()[0] == \
+        "Elemwise{add,no_inplace} [id A] <TensorType(float64, vector)> ''   "
+    assert graph_tree([s], print_destroy_map=True, print_view_map=True).splitlines()[0] == \
+        "Elemwise{add,no_inplace} [id A] '' {} {} "
 
 
 def test_debugprint_is_graph_tree_plus_positions():

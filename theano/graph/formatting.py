@@ -50,33 +50,33 @@ def graph_tree(outputs, depth=-1, print_type=False, ids="CHAR", stop_on_name=Fal
     printed = set() if done is None else done
     lines = []
     for out in outputs:
-        stack = [(out, 0, "")]
+        # (variable, level, the prefix of its line, the prefix of its inputs' lines): an input
+        # that is not its node's last one keeps a '|' under it, as in Theano's printout
+        stack = [(out, 0, "", "")]
         while stack:
-            var, level, prefix = stack.pop()
+            var, level, prefix, prefix_child = stack.pop()
             node = var.owner
             type_str = f" <{var.type}>" if print_type else ""
             if node is None:
-                lines.append(f"{prefix}{var} {idgen.get(var)}{type_str}".rstrip())
+                lines.append(f"{prefix}{var} {idgen.get(var)}{type_str}")
                 continue
             label = str(node.op)
             if len(node.outputs) > 1:
                 label += f".{var.index}"
-            extra = ""
-            if print_destroy_map and getattr(node.op, "destroy_map", None):
-                extra += f" d={dict(node.op.destroy_map)}"
-            if print_view_map and getattr(node.op, "view_map", None):
-                extra += f" v={dict(node.op.view_map)}"
-            vname = f" '{var.name}'" if var.name else " ''"
-            pos = f"   {positions[node]}" if node in positions else ""
+            destroy = str(dict(getattr(node.op, "destroy_map", None) or {})) \
+                if print_destroy_map else ""
+            view = str(dict(getattr(node.op, "view_map", None) or {})) if print_view_map else ""
+            order = str(positions[node]) if node in positions else ""
             if node in paths:
-                pos += f" [{paths[node]}]"
+                order += f" [{paths[node]}]"
             already = node in printed
-            lines.append(f"{prefix}{label} {idgen.get(node)}{vname}{type_str}{extra}{pos}".rstrip())
+            lines.append(f"{prefix}{label} {idgen.get(node)}{type_str} '{var.name or ''}' "
+                         f"{destroy} {view} {order}")
             if already or (depth != -1 and level >= depth) or (stop_on_name and var.name and level > 0):
                 continue
             printed.add(node)
-            child_prefix = " " * (len(prefix)) + " |" if prefix else " |"
-            for inp in reversed(node.inputs):
-                stack.append((inp, level + 1, child_prefix))
+            last = len(node.inputs) - 1
+            for k in range(last, -1, -1):
+                stack.append((node.inputs[k], level + 1, prefix_child + " |",
+                              prefix_child + ("  " if k == last else " |")))
     return "\n".join(lines)
-
