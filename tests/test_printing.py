@@ -358,3 +358,32 @@ def test_pydotprint_format_the_wasm_build_cannot_draw_falls_back_to_dot(tmp_path
     # the same function in a format it draws
     svg = pydotprint(f, format="svg", return_image=True)
     assert ET.fromstring(svg).tag.endswith("svg")
+
+
+def test_pp_of_subtensors_reads_as_indexing():
+    x = T.dvector()
+    m = T.dmatrix("m")
+    i = T.iscalar("i")
+    assert theano.pp(x[1]) == "<TensorType(float64, vector)>[1]"
+    assert theano.pp(m[1:3, 2]) == "m[1:3, 2]"
+    assert theano.pp(m[::2]) == "m[::2]"
+    assert theano.pp(m[i, 1:i]) == "m[i, 1:i]"
+    assert theano.pp(m[i + 1:, ::-1]).startswith("m[(i + TensorConstant{1}):, ::-1]")
+
+
+def test_min_informative_str_names_every_object_once():
+    from theano.printing import min_informative_str
+
+    a, b, d, e = (T.dmatrix(n) for n in "ABDE")
+    c = a + b
+    c.name = "C"
+    f = d + e
+    g = c + f
+    assert min_informative_str(g) == "\n".join([
+        "A. Elemwise{add,no_inplace}", " B. C", " C. Elemwise{add,no_inplace}", "  D. D",
+        "  E. E"])
+    # an object met before is its tag; constants print as themselves; indent_level shifts all
+    h = g * f * 2
+    lines = min_informative_str(h, indent_level=2).splitlines()
+    assert lines[0] == "  A. Elemwise{mul,no_inplace}"
+    assert "    <E>" in lines and lines[-1] == "    I. TensorConstant{2}"

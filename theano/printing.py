@@ -24,6 +24,26 @@ def _leaf_name(v):
     return f"<{v.type}>"
 
 
+def _subtensor_pp(idx_list, args):
+    """``x[1:3, i]`` for a Subtensor: its constant entries as written, its symbolic ones ('?',
+    read from the node's inputs in order) as their formulas."""
+    rest = iter(args[1:])
+
+    def entry(e):
+        if e == "?":
+            return next(rest)
+        return "" if e is None else str(e)
+
+    parts = []
+    for e in idx_list:
+        if isinstance(e, tuple):
+            start, stop, step = (entry(v) for v in e)
+            parts.append(f"{start}:{stop}" + (f":{step}" if step else ""))
+        else:
+            parts.append(entry(e))
+    return f"{args[0]}[{', '.join(parts)}]"
+
+
 def pp(var):
     """A readable formula for a variable, e.g. ``((x * TensorConstant{2}) + y)``."""
     from theano.compile.function import Function
@@ -46,6 +66,8 @@ def pp(var):
             s = f"(-{args[0]})"
         elif sname is not None and type(op).__name__ == "Elemwise":
             s = f"{sname}({', '.join(args)})"
+        elif type(op).__name__ == "Subtensor" and isinstance(getattr(op, "idx_list", None), tuple):
+            s = _subtensor_pp(op.idx_list, args)
         elif type(op).__name__ == "DimShuffle":
             order = op.new_order
             if order == tuple(range(len(order) - 1, -1, -1)) and len(order) > 1:
@@ -66,6 +88,38 @@ def pp(var):
 
 # Theano 1.0's name for the same pretty printer: ``theano.printing.pprint(var)`` is a string.
 pprint = pp
+
+
+def min_informative_str(obj, indent_level=0, _prev_obs=None, _tag_generator=None):
+    """Theano 1.0's shortest description of ``obj`` in terms of named variables and constants:
+    one line per object, ``<indent><tag>. <text>``, where the text is the name of a named
+    variable (not expanded), the op of an unnamed result (its inputs follow, one level deeper)
+    or ``str(obj)``; an object met before is only ``<indent><tag>``. Tags are A, B, ..., Z,
+    AA, ... in order of appearance (``indent_level`` spaces before the first line)."""
+    from theano.graph.formatting import NodeIds
+
+    tags = NodeIds("CHAR") if _tag_generator is None else _tag_generator
+    seen = {} if _prev_obs is None else _prev_obs
+    lines = []
+    stack = [(obj, indent_level)]
+    while stack:
+        o, level = stack.pop()
+        indent = " " * level
+        if id(o) in seen:
+            lines.append(f"{indent}<{seen[id(o)]}>")
+            continue
+        tag = tags.get(o)[len("[id "):-1]
+        seen[id(o)] = tag
+        owner = getattr(o, "owner", None)
+        if isinstance(o, Variable) and o.name is not None:
+            text = o.name
+        elif isinstance(o, Variable) and owner is not None:
+            text = str(owner.op)
+            stack.extend((i, level + 1) for i in reversed(owner.inputs))
+        else:
+            text = str(o)
+        lines.append(f"{indent}{tag}. {text}")
+    return "\n".join(lines)
 
 
 def debugprint(obj, file=None, depth=-1, print_type=False, ids="CHAR", stop_on_name=False,
