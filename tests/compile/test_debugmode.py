@@ -184,3 +184,48 @@ def test_exception_names_are_in_theano_module():
                  "BadViewMap", "StochasticOrder", "InvalidValueError"):
         assert issubclass(getattr(dm, name), Exception)
     assert issubclass(BadOptimization, dm.DebugModeError)
+
+
+class _TwoOutputs(Op):
+    """Two vector outputs computed by ``body(a)``; ``view_map`` as given."""
+
+    def __init__(self, body, view_map=None):
+        self.body = body
+        self.view_map = view_map or {}
+
+    def make_node(self, a, b):
+        return Apply(self, [a, b], [a.type(), a.type()])
+
+    def perform(self, node, inputs, out):
+        out[0][0], out[1][0] = self.body(inputs[0])
+
+
+def _two(op, used):
+    x, y = T.dvectors("x", "y")
+    o0, o1 = op(x, y)
+    outs = {"both_outputs": [o0, o1], "one_read": o0 * 2, "both_read": o0 * 2 + o1[:1] * 2}[used]
+    return theano.function([x, y], outs, mode="DEBUG_MODE")
+
+
+def test_outputs_sharing_memory_allowed_where_theano_allowed_it():
+    """Outputs aliasing each other are fine when both are declared views of an input, when
+    both are only results of the function, or when only one of them is read by a later node."""
+    xv, yv = [1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]
+    views = _TwoOutputs(lambda a: (a, a[1:]), view_map={0: [0], 1: [0]})
+    r0, r1 = _two(views, "both_outputs")(xv, yv)
+    assert list(r0) == xv and list(r1) == xv[1:]
+    buffer = _TwoOutputs(lambda a: _shared_pair(a * 2))    # output 1 a view of output 0
+    r0, r1 = _two(buffer, "both_outputs")(xv, yv)
+    assert list(r0) == [2.0, 4.0, 6.0, 8.0] and list(r1) == [4.0, 6.0, 8.0]
+    assert list(_two(buffer, "one_read")(xv, yv)) == [4.0, 8.0, 12.0, 16.0]
+
+
+def _shared_pair(r):
+    return r, r[1:]
+
+
+def test_outputs_sharing_memory_both_read_later_is_caught():
+    bad = _TwoOutputs(lambda a: (lambda r: (r[:-1], r[1:]))(a * 1))
+    f = _two(bad, "both_read")
+    with pytest.raises(BadViewMap, match="output 0 of _TwoOutputs.* shares memory with output 1"):
+        f([1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0])

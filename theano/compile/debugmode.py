@@ -246,6 +246,9 @@ class _DebugThunk:
         self.recorder = recorder
         self.fast = {}
 
+    def _read_by_a_node(self, var):
+        return any(client != "output" for client, _ in self.fgraph.clients.get(var, ()))
+
     def _checked_node(self, node, args):
         mode = self.mode
         ins = [_copy(a) for a in args]
@@ -269,9 +272,15 @@ class _DebugThunk:
                 if (k not in allowed and isinstance(inp, np.ndarray)
                         and np.may_share_memory(out, inp)):
                     raise BadViewMap(node, o, out, in_alias_idx=k)
-            for o2 in range(o):
-                other = outs[o2]
-                if isinstance(other, np.ndarray) and other.size and out.size and \
+            # two outputs sharing memory is a problem only where a later node could overwrite
+            # one of them: not when the output is a declared view of an input (so is the
+            # other), nor when either is only a result of the function or not used at all
+            # (one output used as the buffer of another), as in Theano 1.0
+            if allowed or not self._read_by_a_node(node.outputs[o]):
+                continue
+            for o2, other in enumerate(outs):
+                if o2 != o and isinstance(other, np.ndarray) and other.size and out.size and \
+                        self._read_by_a_node(node.outputs[o2]) and \
                         np.may_share_memory(out, other):
                     raise BadViewMap(node, o, out, out_alias_idx=o2)
         if mode.check_c_code:
