@@ -102,4 +102,4 @@ def _revert_unsafe(fgraph, dh, made):
 
 
 inplace_rewriter = GraphRewriter(make_inplace, "inplace_elemwise")
-register_inplace(inplace_rewriter, "inplace")
+register_inplace(inplace_rewriter, "inplace", "inplace_elemwise_optimizer")  # Theano 1.0's name
