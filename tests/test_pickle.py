@@ -181,3 +181,19 @@ def test_scan_and_ifelse_graphs_and_functions_pickle():
     c = T.dscalar("c")
     g = _roundtrip(theano.function([c, x], ifelse(T.gt(c, 0), x.sum(), x.prod())))
     assert g(1.0, np.full(3, 2.0)) == 6.0 and g(-1.0, np.full(3, 2.0)) == 8.0
+
+
+def test_function_maker_pickles_and_builds_again():
+    import pickle
+
+    import theano.tensor as T
+
+    x = T.dvector("x")
+    for linker in (theano.PerformLinker(allow_gc=True), "auto"):
+        f = theano.function([x], x + x / 10, mode=theano.Mode(optimizer="fast_run", linker=linker))
+        m = pickle.loads(pickle.dumps(f.maker))
+        assert len(pickle.dumps(f.maker)) == len(pickle.dumps(f.maker))
+        assert [str(n.op) for n in m.fgraph.toposort()] == \
+            [str(n.op) for n in f.maker.fgraph.toposort()]
+        g = pickle.loads(pickle.dumps(f))
+        np.testing.assert_allclose(g(np.array([1.0, 2.0])), [1.1, 2.2])

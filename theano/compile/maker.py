@@ -107,6 +107,10 @@ class FunctionMaker:
     object reads.
     """
 
+    def __reduce__(self):
+        # pickled as the arguments it was built from (as a Function is): loading builds it again
+        return (_rebuild_maker, (self.build_args,))
+
     def __init__(self, inputs, outputs, mode=None, updates=None, givens=None,
                  no_default_updates=False, accept_inplace=False, name=None, rebuild_strict=True,
                  allow_input_downcast=None, profile=None, on_unused_input=None, trust_input=False):
@@ -483,3 +487,8 @@ def _view_map_roots(var):
         else:
             roots.append(v)
     return roots
+
+
+def _rebuild_maker(build_args):
+    """Unpickling of a FunctionMaker: build it again from its arguments."""
+    return FunctionMaker(**build_args)
