@@ -30,8 +30,22 @@ CASES = [
     ((1, 2, 5, 5), (3, 3), (1, 2), "valid"),
     ((1, 2, 5, 7), (2, 2), None, "ignore_borders"),
     ((2, 1, 4, 5), (3, 3), (1, 1), "half"),
-    ((1, 1, 3, 4), (2, 3), (2, 1), "full"),
+    ((1, 1, 4, 4), (2, 3), (2, 1), "full"),
 ]
+
+
+@pytest.mark.parametrize("mode", ["valid", "half", "full"])
+def test_patches_that_do_not_cover_the_image_raise_in_valid_half_full(mode):
+    # as Theano 1.0: 5 rows (7 once padded by 'half'/'full') do not fit patches of 2 with step
+    # 2; the error is a ValueError, and the TypeError Theano raised; ignore_borders drops them
+    x = T.dtensor4()
+    v = rand(2, 3, 5, 5)
+    f = theano.function([x], T.sqr(images2neibs(x, (2, 2), mode=mode)))
+    for exc in (ValueError, TypeError):
+        with pytest.raises(exc, match="cover the image exactly"):
+            f(v)
+    g = theano.function([x], images2neibs(x, (2, 2), mode="ignore_borders"))
+    assert_allclose(g(v), ref_images2neibs(v, (2, 2), mode="ignore_borders"))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c[3]}-{c[1]}-{c[2]}" for c in CASES])

@@ -7,8 +7,10 @@ column), each row the patch flattened row by row. Modes:
 - ``'valid'``: patches inside the image; the image must be covered exactly
   (``(H - rows) % row_step == 0``, same for columns), else a run-time error;
 - ``'ignore_borders'``: the same, silently dropping rows/columns that do not fill a patch;
-- ``'half'``: zero padding of ``rows // 2`` / ``cols // 2`` on each side first;
-- ``'full'``: zero padding of ``rows - 1`` / ``cols - 1`` on each side first;
+- ``'half'``: zero padding of ``rows // 2`` / ``cols // 2`` on each side first, then as
+  ``'valid'`` (the padded image covered exactly);
+- ``'full'``: zero padding of ``rows - 1`` / ``cols - 1`` on each side first, then as
+  ``'valid'``;
 - ``'wrap_centered'``: one patch centered on every ``neib_step``-th cell (``ceil(H / row_step)``
   patch rows), the image wrapping around at its borders; the patch sizes must be odd and at most
   the image's (a TypeError at run time otherwise, as in Theano 1.0).
@@ -32,6 +34,10 @@ from theano.tensor.type import TensorType
 __all__ = ["images2neibs", "neibs2images", "Images2Neibs", "Images2NeibsGrad"]
 
 MODES = ("valid", "ignore_borders", "half", "full", "wrap_centered")
+
+
+class NeibsShapeError(ValueError, TypeError):
+    """Patches that do not fit the image: a ValueError, and the TypeError Theano 1.0 raised."""
 
 
 def _constant_pair(value, name):
@@ -95,13 +101,15 @@ class _NeibsBase(Op):
             span = n + 2 * p - k
             if check:
                 if span < 0:
-                    raise ValueError(f"Images2Neibs: the patch ({k} {axis}) is larger than the "
-                                     f"{'padded ' if p else ''}image ({n + 2 * p} {axis})")
-                if self.mode == "valid" and span % s:
-                    raise ValueError(
-                        f"Images2Neibs: in mode 'valid' the patches must cover the image exactly, "
-                        f"but {n} {axis} do not fit patches of {k} with step {s}; use mode "
-                        f"'ignore_borders' to drop the remainder")
+                    raise NeibsShapeError(
+                        f"Images2Neibs: the patch ({k} {axis}) is larger than the "
+                        f"{'padded ' if p else ''}image ({n + 2 * p} {axis})")
+                if self.mode != "ignore_borders" and span % s:
+                    padded = f" ({n + 2 * p} once padded)" if p else ""
+                    raise NeibsShapeError(
+                        f"Images2Neibs: in mode {self.mode!r} the patches must cover the image "
+                        f"exactly, but {n} {axis}{padded} do not fit patches of {k} with step "
+                        f"{s}; use mode 'ignore_borders' to drop the remainder")
             out.append(span // s + 1)
         return tuple(out)
 
