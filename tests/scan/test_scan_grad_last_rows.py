@@ -262,3 +262,32 @@ def test_foldl_over_zero_to_three_steps(mode):
             assert got_x.shape == (steps, 2)
             np.testing.assert_allclose(got_x, gx, rtol=1e-12)
             np.testing.assert_allclose(got_a, g, rtol=1e-12)
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+def test_loop_with_a_stop_condition(mode):
+    # the gradient loop runs over the steps the forward loop ran (h <- h w + 1 until h > 50)
+    x = T.dscalar("x")
+    w = T.dscalar("w")
+    r, _ = theano.scan(lambda h, w: (h * w + 1.0, theano.scan.until(h > 50)), outputs_info=x,
+                       non_sequences=w, n_steps=100)
+    grads = T.grad(r[-1], [x, w])
+    f = theano.function([x, w], grads, mode=MODES[mode])
+    dense = theano.function([x, w], grads, mode=MODES[mode].excluding(REWRITE))
+    assert _uses_rewrite(f)
+    for x0, w0 in ((0.5, 1.3), (60.0, 1.1), (2.0, 1.7)):
+        hs = [x0]
+        while True:
+            stop = hs[-1] > 50
+            hs.append(hs[-1] * w0 + 1.0)
+            if stop or len(hs) > 100:
+                break
+        gx, gw = 1.0, 0.0
+        for t in range(len(hs) - 1, 0, -1):
+            gw += gx * hs[t - 1]
+            gx *= w0
+        for _ in range(3):
+            got = f(x0, w0)
+            for p, q in zip(got, dense(x0, w0)):
+                np.testing.assert_array_equal(p, q)
+            np.testing.assert_allclose(got, [gx, gw], rtol=1e-12)
