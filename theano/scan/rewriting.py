@@ -28,10 +28,19 @@ same product, but BLAS may round a matrix-matrix product differently from the pe
 In the specialize phase, ``scan_save_mem`` keeps only the last rows of a state whose values are
 read only at its last steps (a ring buffer, ``Buffer.keep``).
 
+Also in the specialize phase, ``scan_grad_last_rows`` gives a gradient loop whose state gradient
+starts as zeros but for the last rows (the cost reads ``r[-1]``, ``reduce``, ``foldl``) and whose
+outer value is only read at its first rows (the gradient of the initial state) as the same loop
+running forward over its buffers reversed, that gradient a state started from the last rows'
+gradient and kept in a ring (``Buffer.keep``): no dense array of zero output gradients, one row per
+step, is built, and the loop does the same operations in the same order.
+
 In the in-place phase, ``scan_inplace`` lets a loop write into the outer initial value of a buffer
 initialised 'full' (a gradient loop's buffer of gradients) instead of a copy of it, where the
 DestroyHandler says nothing else can read that value.
 """
+
+import numpy as np
 
 from theano.graph.basic import ancestors
 from theano.graph.destroyhandler import get_destroy_handler
@@ -425,3 +434,269 @@ def scan_save_mem(fgraph, node):
 
 # a late phase: the loops are final (merged, pruned, products hoisted) and gradients built
 register_specialize(scan_save_mem, "scan", "scanOp_save_mem")
+
+
+# -- gradient loops whose output gradient is zero but for its last rows -------------------------
+#
+# ``cost = scan(...)[0][-1].sum()``: the gradient of the state buffer that the gradient loop starts
+# from is zero except for its last row, yet it is built as a dense array (the zeros of the
+# output's gradient, the row set into it, the initial rows added back), one row per step, and the
+# reversed loop keeps a gradient row per step too although only the first rows (the gradient of
+# the initial state) are read. ``scan_grad_last_rows`` gives such a loop as the same loop running
+# forward over its buffers reversed, where the state gradient is an ordinary state (initialised
+# with the non-zero last rows, written once per step) that keeps only its last rows
+# (``Buffer.keep``, as ``scan_save_mem``): no dense zero buffer, the same operations in the same
+# order, so the same values.
+
+
+def _zero_row_shape(x):
+    """The shapes of the dimensions after the first of ``x`` (a list of int scalars) when ``x``
+    is known to be all zeros without computing it (a zero constant, ``zeros_like``, an ``alloc``
+    of zero, a scatter of zeros); else None."""
+    from theano.graph.basic import Constant
+    from theano.scalar.basic import Second
+    from theano.scan.rows import RowScatter
+    from theano.tensor.allocation import Alloc
+    from theano.tensor.elemwise import Elemwise
+
+    if isinstance(x, Constant):
+        data = np.asarray(x.data)
+        if data.ndim != x.ndim or np.any(data):
+            return None
+        return [int(d) for d in data.shape[1:]]
+    node = x.owner
+    if node is None:
+        return None
+    op = node.op
+    if isinstance(op, Elemwise) and isinstance(op.scalar_op, Second) and \
+            _is_zero_value(node.inputs[1]):
+        like, z = node.inputs
+        if like.ndim != x.ndim or z.ndim > x.ndim:
+            return None
+        zb = (True,) * (x.ndim - z.ndim) + tuple(z.broadcastable)
+        if any(not zb[i] and like.broadcastable[i] for i in range(1, x.ndim)):
+            return None
+        return [like.shape[i] for i in range(1, x.ndim)]
+    if isinstance(op, Alloc) and _is_zero_value(node.inputs[0]):
+        return list(node.inputs[1:])[-(x.ndim - 1):] if x.ndim > 1 else []
+    if isinstance(op, RowScatter) and _is_zero_value(node.inputs[1]):
+        return [node.inputs[0].shape[i] for i in range(1, x.ndim)]
+    return None
+
+
+def _is_zero_value(v):
+    """``v`` is zero everywhere (a constant, or any of :func:`_zero_row_shape`'s forms)."""
+    from theano.graph.basic import Constant
+    from theano.tensor.elemwise import DimShuffle
+
+    while v.owner is not None and isinstance(v.owner.op, DimShuffle):
+        v = v.owner.inputs[0]
+    if isinstance(v, Constant):
+        return not np.any(np.asarray(v.data))
+    return v.ndim >= 1 and _zero_row_shape(v) is not None
+
+
+def _last_rows(x, k):
+    """An expression of exactly the last ``k`` rows of ``x`` (a static int ``k >= 1``), built
+    without ``x``, where ``x`` is known to be zero but for those rows: zeros, a row or a slice of
+    the last ``k`` rows set or incremented in zeros (``IncSubtensor``, ``RowScatter``), the
+    gradient of a slice of its first rows (``RowScatter`` of ``x[s:]``, ``s >= 0``: the last rows
+    of ``x[s:]``, which the index that built it keeps at least ``k`` rows long), or sums of
+    those; else None."""
+    from theano.scan.rows import RowScatter
+    from theano.scalar.basic import Add
+    from theano.tensor.allocation import alloc
+    from theano.tensor.basic import as_tensor_variable, constant, patternbroadcast
+    from theano.tensor.elemwise import Elemwise
+    from theano.tensor.subtensor import IncSubtensor
+
+    if x.ndim < 1 or x.broadcastable[0]:
+        return None
+
+    def zeros(row_shape):
+        z = alloc(constant(0, dtype=x.dtype), as_tensor_variable(k, dtype="int64"), *row_shape)
+        return patternbroadcast(z, (False,) + tuple(x.broadcastable[1:]))
+
+    def fits(i):
+        """a static first index that reaches only the last k rows"""
+        return type(i) is int and -k <= i < 0
+
+    rs = _zero_row_shape(x)
+    if rs is not None:
+        return zeros(rs)
+    node = x.owner
+    if node is None:
+        return None
+    op = node.op
+    out = None
+    if type(op) is IncSubtensor and op.idx_list:
+        first = op.idx_list[0]
+        ok = fits(first) or (isinstance(first, tuple) and fits(first[0]) and first[1] is None
+                             and first[2] in (None, 1))
+        if ok:
+            base = _last_rows(node.inputs[0], k)
+            if base is not None:
+                out = IncSubtensor(op.idx_list, set_instead_of_inc=op.set_instead_of_inc)(
+                    base, *node.inputs[1:])
+    elif isinstance(op, RowScatter):
+        like, g = node.inputs
+        where = op.where
+        if where[0] == "index" and fits(where[1]) or \
+                where[0] == "slice" and fits(where[1]) and where[2] is None:
+            out = op(zeros([like.shape[i] for i in range(1, x.ndim)]), g)
+        elif where[0] == "slice" and (where[1] is None or where[1] >= 0) and where[2] is None:
+            out = _last_rows(g, k)
+    elif isinstance(op, Elemwise) and isinstance(op.scalar_op, Add) and \
+            all(v.ndim == x.ndim and not v.broadcastable[0] for v in node.inputs):
+        parts = [_last_rows(v, k) for v in node.inputs]
+        if all(p is not None for p in parts):
+            from theano.tensor.math import add
+
+            out = add(*parts)
+    if out is None:
+        return None
+    if out.type != x.type:
+        out = patternbroadcast(out, x.broadcastable)
+        if out.type != x.type:
+            return None
+    return out
+
+
+def _first_rows_read(fgraph, out):
+    """How many first rows of ``out`` its clients read when they all are ``out[:h]``
+    (``RowSlice``, static ``h >= 1``; the gradient of an initial state); 0 without clients; else
+    None."""
+    from theano.scan.rows import RowSlice
+
+    need = 0
+    for client, _ in fgraph.clients.get(out, ()):
+        if client == "output" or not isinstance(client.op, RowSlice) or \
+                client.op.start not in (None, 0) or client.op.stop is None or client.op.stop < 1:
+            return None
+        need = max(need, client.op.stop)
+    return need
+
+
+def _rows_past(x, n):
+    """``S`` where ``x`` has exactly ``n + S`` rows by construction (a static ``S``): ``x`` is the
+    output of a loop from 0 over ``n`` steps for a buffer that loop allocates (``S``: its span),
+    or zeros, a scatter or an increment shaped like one; else None."""
+    from theano.graph.basic import Constant
+    from theano.scalar.basic import Second
+    from theano.scan.rows import RowScatter
+    from theano.tensor.elemwise import Elemwise
+    from theano.tensor.subtensor import IncSubtensor
+
+    node = x.owner
+    while node is not None and (
+            isinstance(node.op, (RowScatter, IncSubtensor)) or
+            isinstance(node.op, Elemwise) and isinstance(node.op.scalar_op, Second)) and \
+            node.inputs[0].ndim == x.ndim and node.inputs[0].broadcastable[0] == x.broadcastable[0]:
+        x = node.inputs[0]      # the same shape
+        node = x.owner
+    if node is None or not isinstance(node.op, Scan):
+        return None
+    op = node.op
+    t0 = node.inputs[1]
+    counts = node.outputs[-1] if op.as_while else node.inputs[0]
+    if n is not counts or not (isinstance(t0, Constant) and int(t0.data) == 0):
+        return None
+    oi = node.outputs.index(x)
+    if oi >= len(op.out_buffers):
+        return None
+    b = op.buffers[op.out_buffers[oi]]
+    return b.span if b.init != "full" and not b.keep else None
+
+
+@node_rewriter([Scan])
+def scan_grad_last_rows(fgraph, node):
+    """A reversed loop (a gradient loop) from 0, a buffer of which starts as zeros but for the
+    rows only read (never written) and is written once per step at offset 0, whose outer value
+    is only read at its first rows (the gradient of an initial state): the same loop run
+    forward over the buffers reversed, that buffer a state initialised with those last rows and
+    keeping only the rows read (see the comment above)."""
+    from theano.graph.basic import Constant
+    from theano.scan.rows import RowSlice, row_reverse
+    from theano.tensor.basic import as_tensor_variable
+    from theano.tensor.subtensor_advanced import set_subtensor
+    from theano.tensor.type import TensorType
+
+    op = node.op
+    if not op.reverse or op.as_while or op.inplace or op.record_untraced or \
+            any(b.keep or b.init == "head" for b in op.buffers) or \
+            not all(isinstance(t, TensorType) for t in op.elem_types):
+        return None
+    t_start = node.inputs[1]
+    if not (isinstance(t_start, Constant) and int(t_start.data) == 0):
+        return None
+    n, _t0, inits, accs, untraced, nonseqs = op.split_inputs(node.inputs)
+    outs = node.outputs
+    targets = {}
+    for oi, k in enumerate(op.out_buffers):
+        b = op.buffers[k]
+        if b.init != "full" or b.writes != (0,) or not b.reads or \
+                _rows_past(inits[k], n) != b.span:
+            continue
+        need = _first_rows_read(fgraph, outs[oi])
+        if need is None:
+            continue
+        last = _last_rows(inits[k], b.span)
+        if last is not None:
+            targets[k] = (need, last)
+    if not targets:
+        return None
+
+    def rows(k):
+        return n + as_tensor_variable(op.buffers[k].span, dtype="int64")
+
+    # Row i of a reversed buffer of n + S rows is row n + S - 1 - i of the buffer, so the loop's
+    # offset a becomes S - a. S is the buffer's span, or more where the buffer is known to have
+    # n + S rows (another loop's values, given whole); else the buffer is cut to n + span rows.
+    past = {}
+    for k, b in enumerate(op.buffers):
+        if b.init == "full" and k not in targets:
+            extra = _rows_past(inits[k], n)
+            if extra is not None and extra >= b.span:
+                past[k] = extra
+    buffers, new_inits = [], []
+    for k, b in enumerate(op.buffers):
+        s = past.get(k, b.span)
+        reads = [s - a for a in b.reads]
+        writes = [s - w for w in b.writes]
+        if k in targets:
+            need, last = targets[k]
+            buffers.append(Buffer(reads, writes, "head", b.label, keep=s + max(need, 1)))
+            new_inits.append(row_reverse(last))
+        elif b.init == "none":
+            buffers.append(Buffer(reads, writes, "none", b.label))
+        else:
+            buffers.append(Buffer(reads, writes, "full", b.label))
+            new_inits.append(row_reverse(inits[k] if k in past else inits[k][:rows(k)]))
+    new_op = op.with_changes(buffers=buffers, reverse=False)
+    for attr in ("_fn", "_maker"):          # the same inner graph: compiled once
+        if attr in op.__dict__:
+            new_op.__dict__[attr] = op.__dict__[attr]
+    new_outs = new_op(n, t_start, *new_inits, *accs, *untraced, *nonseqs, return_list=True)
+    copy_trace(fgraph, node, new_outs)
+
+    replacements = {}
+    n_ob = len(op.out_buffers)
+    for oi, k in enumerate(op.out_buffers):
+        old, new = outs[oi], new_outs[oi]
+        if not _has_clients(fgraph, old):
+            continue
+        if k in targets:
+            for client, _ in fgraph.clients[old]:
+                h = client.op.stop
+                replacements[client.outputs[0]] = row_reverse(RowSlice(-h, None)(new))
+        elif op.buffers[k].init == "none" or k in past:
+            replacements[old] = row_reverse(new)
+        else:       # rows past those the loop reaches, as they were
+            replacements[old] = set_subtensor(inits[k][:rows(k)], row_reverse(new))
+    for old, new in zip(outs[n_ob:], new_outs[n_ob:]):
+        if _has_clients(fgraph, old):
+            replacements[old] = new
+    return replacements
+
+
+register_specialize(scan_grad_last_rows, "scan", "scan_grad_last_rows")
