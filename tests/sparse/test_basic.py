@@ -571,3 +571,26 @@ def test_theano_dot_of_sparse_operands_is_structured_as_in_theano():
     both = theano.dot(x, y)
     assert isinstance(both.type, S.SparseType)
     run_all([x, y], both, [m, m2], m.toarray() @ m2.toarray())
+
+
+def test_specify_shape_of_a_sparse_matrix():
+    # as Theano 1.0: specify_shape keeps a sparse variable sparse, checks its shape at run time
+    # and gives the shape to infer_shape
+    m = spm((4, 3))
+    x = theano.shared(m)
+    y = T.specify_shape(x, m.shape)
+    assert isinstance(y.type, S.SparseType) and y.type == x.type
+    w = T.dmatrix("w")
+    g = theano.grad(T.sum(S.structured_dot(y, w)), w)
+    for name, mk in MODES.items():
+        f = theano.function([w], [S.dense_from_sparse(y * 2), y.shape, g], mode=mk())
+        wv = dense(3, 2)
+        for _ in range(2):
+            val, shp, gv = f(wv)
+            assert_allclose(val, m.toarray() * 2)
+            assert tuple(shp) == (4, 3)
+            assert_allclose(gv, m.toarray().T @ np.ones((4, 2)))
+        x.set_value(spm((5, 3)))
+        with pytest.raises(AssertionError, match="expected shape"):
+            f(wv)
+        x.set_value(m)

@@ -7,7 +7,7 @@ CpuContiguous (``cpu_contiguous``, a C-contiguous layout, Theano 1.0's ``extra_o
 import numpy as np
 
 from theano.configdefaults import config
-from theano.graph.basic import Apply, Constant
+from theano.graph.basic import Apply, Constant, Variable
 from theano.graph.op import Op
 from theano.scalar import basic as ts
 from theano.tensor.basic import (MakeVector, NotScalarConstantError, Shape, Shape_i, _disconnected, _int64,
@@ -339,7 +339,11 @@ class SpecifyShape(Op):
     view_map = {0: [0]}
 
     def make_node(self, x, shape):
-        x = as_tensor_variable(x)
+        # a symbolic variable of another type with a shape (a sparse matrix) is kept as it is,
+        # as in Theano 1.0
+        if not (isinstance(x, Variable) and not isinstance(x.type, TensorType)
+                and isinstance(getattr(x, "ndim", None), int)):
+            x = as_tensor_variable(x)
         if isinstance(shape, (list, tuple)):
             shape = MakeVector("int64")(*[_int_scalar(s, f"specify_shape: shape[{i}]")
                                           for i, s in enumerate(shape)]) if shape else \
