@@ -66,4 +66,10 @@ def __getattr__(name):
     if name in ("nnet", "signal", "shared_randomstreams", "raw_random", "random", "opt", "blas",
                 "nlinalg", "slinalg", "extra_ops", "fft", "xlogx", "sharedvar", "inplace"):
         return importlib.import_module(f"theano.tensor.{name}")
+    if name in ("io", "utils"):
+        return importlib.import_module(f"theano.tensor.{name}")
+    if name == "load":
+        from theano.tensor.io import load
+
+        return load
     raise AttributeError(f"module 'theano.tensor' has no attribute {name!r}")

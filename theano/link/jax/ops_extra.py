@@ -19,6 +19,7 @@ import numpy as np
 # ops_mrg adds to it and may be imported while this module is.
 HOST_OPS = {
     "PrintOp": "prints from Python each time the node runs",
+    "LoadFromDisk": "theano.tensor.load: reads a .npy file named at call time",
     "FromFunctionOp": "as_op: an arbitrary Python function of NumPy arrays",
     "ConnectionistTemporalClassification": "nnet.ctc: the loss's dynamic programme in NumPy",
     "SliceVarSubtensor": "x[s] with a slice given at call time (a Python slice, not an array)",
