@@ -111,6 +111,12 @@ class FunctionMaker:
         # pickled as the arguments it was built from (as a Function is): loading builds it again
         return (_rebuild_maker, (self.build_args,))
 
+    def __copy__(self):
+        # a shallow copy shares the compiled graph and thunk (Function.copy relies on it)
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        return new
+
     def __init__(self, inputs, outputs, mode=None, updates=None, givens=None,
                  no_default_updates=False, accept_inplace=False, name=None, rebuild_strict=True,
                  allow_input_downcast=None, profile=None, on_unused_input=None, trust_input=False):
