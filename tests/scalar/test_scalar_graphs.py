@@ -364,3 +364,16 @@ def test_in_range_values_and_zero_gradient():
     s = ts.float64("s")
     fs = theano.function([s], ts.inclosedrange(s, 0.0, 1.0))
     assert [bool(fs(v)) for v in (-0.5, 0.0, 1.0, 1.5)] == [False, True, True, False]
+
+
+def test_scalar_graphs_in_debug_mode_and_pickled_functions():
+    x, y = ts.floats("xy")
+    comp = ts.Composite([x, y], [x * y + 1])
+    out = comp(x, y) * ts.exp(x)
+    f = theano.function([x, y], out, mode="DebugMode")     # checks every value against its type
+    assert float(run3(f, 1.0, 2.0)) == pytest.approx(3 * np.e)
+    g = pickle.loads(pickle.dumps(theano.function([x, y], out)))
+    assert float(run3(g, 1.0, 2.0)) == pytest.approx(3 * np.e)
+    v = T.dvector("v")
+    h = theano.function([v], T.Elemwise(comp)(v, v), mode="DebugMode")
+    np.testing.assert_allclose(run3(h, np.arange(3.0)), np.arange(3.0) ** 2 + 1)

@@ -39,7 +39,6 @@ class Scalar(Type):
     """The type of one NumPy scalar of ``dtype``."""
 
     ndim = 0
-    broadcastable = ()
 
     def __init__(self, dtype):
         if dtype == "floatX":
