@@ -377,3 +377,27 @@ def test_scalar_graphs_in_debug_mode_and_pickled_functions():
     v = T.dvector("v")
     h = theano.function([v], T.Elemwise(comp)(v, v), mode="DebugMode")
     np.testing.assert_allclose(run3(h, np.arange(3.0)), np.arange(3.0) ** 2 + 1)
+
+
+def test_elemwise_of_a_composite_given_other_dtypes():
+    a, b = ts.float32("a"), ts.float32("b")
+    comp = ts.Composite([a, b], [a / b + ts.sqrt(a)])
+    x, i = T.dvector("x"), T.ivector("i")
+    out = T.Elemwise(comp)(x, i)           # float64 and int32 instead of float32
+    assert out.dtype == "float64"
+    xv, iv = np.array([1.0, 4.0, 9.0]), np.array([2, -4, 3], dtype="int32")
+    compare_backends([x, i], out, [xv, iv], expected=xv / iv + np.sqrt(xv))
+
+
+def test_composite_gradient_not_implemented_inside_is_an_error():
+    a = ts.float64("a")
+    comp = ts.Composite([a], [ts.tri_gamma(a) + a])
+    x, y = T.dvector("x"), ts.float64("y")
+    with pytest.raises(theano.gradient.NullTypeGradError, match="tri_gamma"):
+        theano.grad(T.Elemwise(comp)(x).sum(), x)
+    with pytest.raises(theano.gradient.NullTypeGradError, match="tri_gamma"):
+        theano.grad(comp(y), y)
+    # floor has a zero gradient: d(floor(a) * a)/da = floor(a)
+    comp2 = ts.Composite([a], [ts.floor(a) * a])
+    f = theano.function([x], theano.grad(T.Elemwise(comp2)(x).sum(), x))
+    np.testing.assert_array_equal(run3(f, np.array([1.5, 2.5, -0.5])), [1.0, 2.0, -1.0])

@@ -19,6 +19,7 @@ import inspect
 import numpy as np
 
 from theano.configdefaults import config
+from theano.graph.basic import Apply, Variable
 from theano.graph.null_type import grad_not_implemented, grad_undefined
 
 # ---------------------------------------------------------------------------------------------
@@ -137,13 +138,10 @@ def set_elementwise_apply(apply):
 def _is_scalar_graph_call(inputs):
     """Whether ``inputs`` make a node of a scalar graph: at least one variable, and every variable
     of a ``Scalar`` type (numbers beside them become scalar constants)."""
-    from theano.graph.basic import Variable
-    from theano.scalar.type import Scalar
-
     seen = False
     for i in inputs:
         if isinstance(i, Variable):
-            if not isinstance(i.type, Scalar):
+            if not isinstance(i.type, _ScalarType):
                 return False
             seen = True
         elif isinstance(i, np.ndarray) and i.ndim != 0:
@@ -259,13 +257,10 @@ class ScalarOp:
 
     def make_node(self, *inputs):
         """The node of this op applied to scalar variables (Python numbers become constants)."""
-        from theano.graph.basic import Apply
-        from theano.scalar.type import as_scalar
-
         converted = []
         for k, inp in enumerate(inputs):
             try:
-                converted.append(as_scalar(inp))
+                converted.append(_type_module.as_scalar(inp))
             except TypeError as exc:
                 raise TypeError(f"{self}: input {k} must be a theano.scalar variable or a number, "
                                 f"got {inp!r}: {exc}") from None
@@ -1184,4 +1179,5 @@ inclosedrange = InRange(False, False)
 from theano.scalar import type as _type_module  # noqa: E402  (the types: Theano kept them here)
 
 globals().update({n: getattr(_type_module, n) for n in _type_module.__all__ if n != "bool"})
+_ScalarType = _type_module.Scalar
 from theano.scalar.graph_composite import Composite  # noqa: E402,F401
