@@ -86,7 +86,7 @@ def test_int8_inputs_are_computed_in_float32(op, ref, values):
     ff = theano.function([xf], op(xf))
     for v in values:
         gi, gf = fi(v), ff(v)
-        assert gi.dtype == gf.dtype == np.float32
+        assert isinstance(gi, np.float32) and isinstance(gf, np.float32)   # NumPy scalars
         np.testing.assert_allclose(gi, ref(np.float32(v)), rtol=1e-6)
         np.testing.assert_allclose(gi, gf, rtol=1e-6)
 
