@@ -401,3 +401,20 @@ def test_composite_gradient_not_implemented_inside_is_an_error():
     comp2 = ts.Composite([a], [ts.floor(a) * a])
     f = theano.function([x], theano.grad(T.Elemwise(comp2)(x).sum(), x))
     np.testing.assert_array_equal(run3(f, np.array([1.5, 2.5, -0.5])), [1.0, 2.0, -1.0])
+
+
+def test_theano_class_names_and_convert_to():
+    x = T.dvector("x")
+    for op, cls in [(T.arccos, ts.ArcCos), (T.arctanh, ts.ArcTanh), (T.isnan, ts.IsNan),
+                    (T.gammaln, ts.GammaLn), (T.deg2rad, ts.Deg2Rad),
+                    (T.round_half_to_even, ts.RoundHalfToEven)]:
+        assert isinstance(op(x).owner.op.scalar_op, cls), cls
+    assert isinstance(ts.lt, ts.LogicalComparison) and isinstance(ts.xor, ts.BinaryBitOp)
+    assert ts.scalar_maximum is ts.maximum and ts.floor_div is ts.int_div
+    s = ts.float64("s")
+    outs = [ts.convert_to_int16(s), ts.convert_to_float32(s), ts.convert_to_bool(s)]
+    assert [o.dtype for o in outs] == ["int16", "float32", "bool"]
+    f = theano.function([s], outs)
+    got = run3(f, -3.75)
+    assert got[0] == np.int16(-3) and got[1] == np.float32(-3.75) and got[2] == np.True_
+    assert [type(g) for g in got] == [np.int16, np.float32, np.bool_]

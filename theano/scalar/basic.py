@@ -1176,6 +1176,26 @@ inopenrange = InRange(True, True)
 inclosedrange = InRange(False, False)
 
 
+# Theano 1.0's class names of the ops above (the same classes)
+RoundHalfToEven = type(round_half_to_even)
+RoundHalfAwayFromZero = type(round_half_away_from_zero)
+Deg2Rad, Rad2Deg = type(deg2rad), type(rad2deg)
+ArcCos, ArcSin, ArcTan = type(arccos), type(arcsin), type(arctan)
+ArcCosh, ArcSinh, ArcTanh = type(arccosh), type(arcsinh), type(arctanh)
+GammaLn, TriGamma = type(gammaln), type(tri_gamma)
+IsNan, IsInf = type(isnan), type(isinf)
+LogicalComparison = _Comparison
+BinaryBitOp = _Bitwise
+ScalarMaximum, ScalarMinimum = Maximum, Minimum
+scalar_maximum, scalar_minimum = maximum, minimum
+floor_div = int_div
+
+# Theano 1.0's casts by name (``convert_to_float32(x)``): the cast ops themselves
+for _d in all_dtypes:
+    globals()[f"convert_to_{_d}"] = cast_op(_d)
+del _d
+
+
 from theano.scalar import type as _type_module  # noqa: E402  (the types: Theano kept them here)
 
 globals().update({n: getattr(_type_module, n) for n in _type_module.__all__ if n != "bool"})
