@@ -418,3 +418,16 @@ def test_theano_class_names_and_convert_to():
     got = run3(f, -3.75)
     assert got[0] == np.int16(-3) and got[1] == np.float32(-3.75) and got[2] == np.True_
     assert [type(g) for g in got] == [np.int16, np.float32, np.bool_]
+
+
+def test_a_composite_fused_with_its_neighbours():
+    a, b = ts.floats("ab")
+    comp = ts.Composite([a, b], [a * b - ts.cos(a)])
+    x, y = T.dmatrices("x", "y")
+    out = T.exp(T.Elemwise(comp)(x * 2, y)) + y
+    rng = np.random.RandomState(7)
+    xv, yv = rng.rand(3, 4), rng.rand(3, 4)
+    f = theano.function([x, y], out)
+    nodes = [n for n in f.maker.fgraph.toposort() if isinstance(n.op, T.Elemwise)]
+    assert len(nodes) == 1       # one fused node holds the composite and its neighbours
+    compare_backends([x, y], out, [xv, yv], expected=np.exp(2 * xv * yv - np.cos(2 * xv)) + yv)
