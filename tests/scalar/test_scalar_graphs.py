@@ -431,3 +431,16 @@ def test_a_composite_fused_with_its_neighbours():
     nodes = [n for n in f.maker.fgraph.toposort() if isinstance(n.op, T.Elemwise)]
     assert len(nodes) == 1       # one fused node holds the composite and its neighbours
     compare_backends([x, y], out, [xv, yv], expected=np.exp(2 * xv * yv - np.cos(2 * xv)) + yv)
+
+
+def test_infer_shape_of_scalar_nodes_and_elemwise_composites():
+    from tests.helpers import check_infer_shape
+
+    x, y = ts.floats("xy")
+    comp = ts.Composite([x, y], [x * y, x - y])
+    check_infer_shape([x, y], [x * ts.exp(y), comp(x, y)[1]], [1.5, -0.5])
+    assert comp.infer_shape(comp.make_node(x, y), [(), ()]) == [(), ()]
+    m, v = T.dmatrix("m"), T.drow("v")
+    o1, o2 = T.Elemwise(comp)(m, v)
+    rng = np.random.RandomState(2)
+    check_infer_shape([m, v], [o1, o2], [rng.rand(3, 4), rng.rand(1, 4)])
