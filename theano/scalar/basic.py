@@ -21,6 +21,7 @@ import numpy as np
 from theano.configdefaults import config
 from theano.graph.basic import Apply, Variable
 from theano.graph.null_type import grad_not_implemented, grad_undefined
+from theano.graph.utils import MethodNotDefined
 
 # ---------------------------------------------------------------------------------------------
 # dtype rules
@@ -251,9 +252,7 @@ class ScalarOp:
 
     def output_types(self, types):
         """The Scalar types of the outputs for inputs of Scalar ``types`` (Theano 1.0's method)."""
-        from theano.scalar.type import get_scalar_type
-
-        return [get_scalar_type(d) for d in self.output_dtypes(*[t.dtype for t in types])]
+        return [_type_module.get_scalar_type(d) for d in self.output_dtypes(*[t.dtype for t in types])]
 
     def make_node(self, *inputs):
         """The node of this op applied to scalar variables (Python numbers become constants)."""
@@ -290,8 +289,6 @@ class ScalarOp:
         return self.grad(list(inputs), list(output_grads))
 
     def R_op(self, inputs, eval_points):
-        from theano.graph.utils import MethodNotDefined
-
         raise MethodNotDefined(f"{type(self).__name__}.R_op")
 
     def connection_pattern(self, node):
@@ -1134,9 +1131,7 @@ def cast(x, dtype):
     dtype = getattr(dtype, "dtype", dtype)
     dtype = str(np.dtype(config.floatX if dtype == "floatX" else dtype))
     if not hasattr(x, "dtype"):
-        from theano.scalar.type import as_scalar
-
-        x = as_scalar(x)
+        x = _type_module.as_scalar(x)
     return _cast(x, dtype)
 
 
