@@ -444,3 +444,14 @@ def test_infer_shape_of_scalar_nodes_and_elemwise_composites():
     o1, o2 = T.Elemwise(comp)(m, v)
     rng = np.random.RandomState(2)
     check_infer_shape([m, v], [o1, o2], [rng.rand(3, 4), rng.rand(1, 4)])
+
+
+def test_test_values_of_scalar_graphs():
+    x = ts.float64("x")
+    x.tag.test_value = np.float64(0.5)
+    with theano.config.change_flags(compute_test_value="raise"):
+        y = ts.exp(x) * 2 + x
+        assert y.tag.test_value == pytest.approx(2 * np.exp(0.5) + 0.5)
+        assert isinstance(y.tag.test_value, np.float64)
+        with pytest.raises(ValueError, match="test value|default value"):
+            ts.exp(ts.float64("no_value"))

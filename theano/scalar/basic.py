@@ -21,6 +21,7 @@ import numpy as np
 from theano.configdefaults import config
 from theano.graph.basic import Apply, Variable
 from theano.graph.null_type import grad_not_implemented, grad_undefined
+from theano.graph.op import _test_value_mode, compute_test_values
 from theano.graph.utils import MethodNotDefined
 
 # ---------------------------------------------------------------------------------------------
@@ -235,6 +236,8 @@ class ScalarOp:
         maps scalar ops over arrays (``Elemwise`` for tensors: how gradients are written)."""
         if _is_scalar_graph_call(inputs):
             node = self.make_node(*inputs)
+            if _test_value_mode() != "off":
+                compute_test_values(node)      # config.compute_test_value, as for every op
             return node.outputs[0] if len(node.outputs) == 1 else list(node.outputs)
         if _elementwise_apply is None:
             raise RuntimeError(f"{self.name}: no layer applies scalar ops to variables yet "
