@@ -19,7 +19,10 @@ import inspect
 import numpy as np
 
 from theano.configdefaults import config
+from theano.graph.basic import Apply, Variable
 from theano.graph.null_type import grad_not_implemented, grad_undefined
+from theano.graph.op import _test_value_mode, compute_test_values
+from theano.graph.utils import MethodNotDefined
 
 # ---------------------------------------------------------------------------------------------
 # dtype rules
@@ -134,8 +137,25 @@ def set_elementwise_apply(apply):
     _elementwise_apply = apply
 
 
+def _is_scalar_graph_call(inputs):
+    """Whether ``inputs`` make a node of a scalar graph: at least one variable, and every variable
+    of a ``Scalar`` type (numbers beside them become scalar constants)."""
+    seen = False
+    for i in inputs:
+        if isinstance(i, Variable):
+            if not isinstance(i.type, _ScalarType):
+                return False
+            seen = True
+        elif isinstance(i, np.ndarray) and i.ndim != 0:
+            return False
+    return seen
+
+
 class ScalarOp:
-    """One elementwise function. Instances are singletons compared by class and parameters."""
+    """One elementwise function. Instances are singletons compared by class and parameters.
+
+    Applied to tensors it is mapped over them (``Elemwise``); applied to ``theano.scalar``
+    variables it is the op of a node of a scalar graph, as in Theano 1.0."""
 
     nin = 1
     nout = 1
@@ -147,7 +167,16 @@ class ScalarOp:
     identity = None         # neutral element for reductions
     __props__ = ()
 
-    def __init__(self, name=None):
+    def __init__(self, output_types_preference=None, name=None):
+        # Theano 1.0's signature: ``Add(transfer_type(0))``, ``Add(upcast_out, name='add')``;
+        # a string alone is the name (``Add("add")``)
+        if isinstance(output_types_preference, str) and name is None:
+            output_types_preference, name = None, output_types_preference
+        if output_types_preference is not None:
+            if not callable(output_types_preference):
+                raise TypeError(f"{type(self).__name__}: output_types_preference must be a "
+                                f"function of the input Scalar types, got {output_types_preference!r}")
+            self.output_types_preference = output_types_preference
         self.name = name or type(self).__name__.lower()
 
     def __init_subclass__(cls, **kwargs):
@@ -175,7 +204,10 @@ class ScalarOp:
         return np.vectorize(lambda *v: self.impl_on_values(*v), otypes=otypes)(*arrays)
 
     def _props(self):
-        return tuple(getattr(self, a) for a in self.__props__)
+        props = tuple(getattr(self, a) for a in self.__props__)
+        # an output rule given to this instance (``Add(transfer_type(0))``) is part of what it is
+        preference = self.__dict__.get("output_types_preference")
+        return props if preference is None else props + (preference,)
 
     def __eq__(self, other):
         return type(self) is type(other) and self._props() == other._props()
@@ -198,16 +230,90 @@ class ScalarOp:
     __repr__ = __str__
 
     def __call__(self, *inputs):
-        """This op applied elementwise to ``inputs``, variables of the layer that maps scalar ops
-        over arrays (how gradients are written)."""
+        """This op applied to ``inputs``. Scalar variables (``theano.scalar.float64('x')``, and
+        Python numbers beside them) give a node of this op itself whose outputs are scalar
+        variables, as in Theano 1.0; otherwise the op is applied elementwise by the layer that
+        maps scalar ops over arrays (``Elemwise`` for tensors: how gradients are written)."""
+        if _is_scalar_graph_call(inputs):
+            node = self.make_node(*inputs)
+            if _test_value_mode() != "off":
+                compute_test_values(node)      # config.compute_test_value, as for every op
+            return node.outputs[0] if len(node.outputs) == 1 else list(node.outputs)
         if _elementwise_apply is None:
             raise RuntimeError(f"{self.name}: no layer applies scalar ops to variables yet "
                                "(importing theano.tensor installs Elemwise)")
         return _elementwise_apply(self, *inputs)
 
+    # ---- as the op of a node of a scalar graph (Theano 1.0's ScalarOp is an Op) ----------------
+    # The interface of ``theano.graph.op.Op`` (a scalar op is not a subclass of it: the rewrite
+    # index files a tracked scalar op class under the Elemwise nodes that map it, see
+    # ``rewrite_key``, and a scalar graph's nodes must not be mistaken for those).
+    view_map = {}
+    destroy_map = {}
+    default_output = None
+    lazy = False
+
+    def output_types(self, types):
+        """The Scalar types of the outputs for inputs of Scalar ``types`` (Theano 1.0's method)."""
+        return [_type_module.get_scalar_type(d) for d in self.output_dtypes(*[t.dtype for t in types])]
+
+    def make_node(self, *inputs):
+        """The node of this op applied to scalar variables (Python numbers become constants)."""
+        converted = []
+        for k, inp in enumerate(inputs):
+            try:
+                converted.append(_type_module.as_scalar(inp))
+            except TypeError as exc:
+                raise TypeError(f"{self}: input {k} must be a theano.scalar variable or a number, "
+                                f"got {inp!r}: {exc}") from None
+        if self.nin != -1 and len(converted) != self.nin:
+            raise TypeError(f"{self} takes {self.nin} inputs, got {len(converted)}")
+        outputs = [t() for t in self.output_types([i.type for i in converted])]
+        return Apply(self, converted, outputs)
+
+    def perform(self, node, inputs, output_storage):
+        """``impl`` on the input values (NumPy scalars); each output a NumPy scalar of its dtype."""
+        out_dtypes = [o.type.dtype for o in node.outputs]
+        with np.errstate(all="ignore"):
+            result = self.impl(*[np.asarray(v) for v in inputs], out_dtypes=out_dtypes)
+        if len(node.outputs) == 1:
+            result = (result,)
+        for cell, r, d in zip(output_storage, result, out_dtypes):
+            r = np.asarray(r)
+            if r.shape != ():
+                raise ValueError(f"{self}: computed an array of shape {r.shape} for a scalar "
+                                 f"output (node {node})")
+            cell[0] = r.astype(d, copy=False)[()]
+
+    def infer_shape(self, node, input_shapes):
+        return [()] * len(node.outputs)
+
+    def L_op(self, inputs, outputs, output_grads):
+        return self.grad(list(inputs), list(output_grads))
+
+    def R_op(self, inputs, eval_points):
+        raise MethodNotDefined(f"{type(self).__name__}.R_op")
+
+    def connection_pattern(self, node):
+        return [[True] * len(node.outputs) for _ in node.inputs]
+
+    def do_constant_folding(self, node):
+        return True
+
+    def rewrite_key(self):
+        # a node of a scalar graph is filed under its op's own class only: the rewrites that track
+        # a scalar op class are written for the Elemwise nodes mapping it
+        return None
+
     def output_dtypes(self, *dtypes):
         if len(dtypes) != self.nin and self.nin != -1:
             raise TypeError(f"{self} takes {self.nin} inputs, got {len(dtypes)}")
+        if type(self).output_types is not ScalarOp.output_types:
+            # a Theano 1.0 subclass giving its output types itself
+            from theano.scalar.type import get_scalar_type
+
+            outs = self.output_types([get_scalar_type(d) for d in dtypes])
+            return tuple(str(getattr(o, "dtype", o)) for o in outs)
         preference = getattr(self, "output_types_preference", None)
         if preference is not None:
             # Theano 1.0's form: a function of the input Scalar types returning the output types
@@ -235,11 +341,6 @@ class UnaryScalarOp(ScalarOp):
     ``__init__(output_types_preference=None, name=None)``, then an ``impl(self, x)``."""
 
     nin = 1
-
-    def __init__(self, output_types_preference=None, name=None):
-        super().__init__(name)
-        if output_types_preference is not None:
-            self.output_types_preference = output_types_preference
 
 
 class BinaryScalarOp(UnaryScalarOp):
@@ -1022,3 +1123,79 @@ class XlogY0(ScalarOp):
 
 
 xlogy0 = XlogY0("xlogy0")
+
+
+# ---- more of Theano 1.0's theano.scalar.basic ----------------------------------------------------
+
+
+def cast(x, dtype):
+    """``x`` cast to ``dtype`` (a dtype name, 'floatX' or a Scalar type); ``x`` itself when it has
+    that dtype already."""
+    dtype = getattr(dtype, "dtype", dtype)
+    dtype = str(np.dtype(config.floatX if dtype == "floatX" else dtype))
+    if not hasattr(x, "dtype"):
+        x = _type_module.as_scalar(x)
+    return _cast(x, dtype)
+
+
+def div_proxy(x, y):
+    """``x // y`` (``int_div``) when both are integers or bool, else ``x / y`` (``true_div``)."""
+    dx = getattr(x, "dtype", None) or str(np.asarray(x).dtype)
+    dy = getattr(y, "dtype", None) or str(np.asarray(y).dtype)
+    if dx in discrete_dtypes and dy in discrete_dtypes:
+        return int_div(x, y)
+    return true_div(x, y)
+
+
+class InRange(ScalarOp):
+    """``low <(=) x <(=) high`` (bool); ``openlow``/``openhi``: the bound itself is outside.
+    Its gradient is zero everywhere (Theano 1.0)."""
+
+    nin = 3
+    __props__ = ("openlow", "openhi")
+    dtype_rule = staticmethod(rule_bool)
+
+    def __init__(self, openlow, openhi):
+        self.openlow = bool(openlow)
+        self.openhi = bool(openhi)
+        super().__init__(name=f"InRange{{{'open' if openlow else 'closed'},"
+                              f"{'open' if openhi else 'closed'}}}")
+
+    def impl(self, x, low, high, out_dtypes=None):
+        above = np.greater(x, low) if self.openlow else np.greater_equal(x, low)
+        below = np.less(x, high) if self.openhi else np.less_equal(x, high)
+        return np.logical_and(above, below)
+
+    def grad(self, inputs, output_grads):
+        return [_zeros_like(v, config.floatX) for v in inputs]
+
+
+inopenrange = InRange(True, True)
+inclosedrange = InRange(False, False)
+
+
+# Theano 1.0's class names of the ops above (the same classes)
+RoundHalfToEven = type(round_half_to_even)
+RoundHalfAwayFromZero = type(round_half_away_from_zero)
+Deg2Rad, Rad2Deg = type(deg2rad), type(rad2deg)
+ArcCos, ArcSin, ArcTan = type(arccos), type(arcsin), type(arctan)
+ArcCosh, ArcSinh, ArcTanh = type(arccosh), type(arcsinh), type(arctanh)
+GammaLn, TriGamma = type(gammaln), type(tri_gamma)
+IsNan, IsInf = type(isnan), type(isinf)
+LogicalComparison = _Comparison
+BinaryBitOp = _Bitwise
+ScalarMaximum, ScalarMinimum = Maximum, Minimum
+scalar_maximum, scalar_minimum = maximum, minimum
+floor_div = int_div
+
+# Theano 1.0's casts by name (``convert_to_float32(x)``): the cast ops themselves
+for _d in all_dtypes:
+    globals()[f"convert_to_{_d}"] = cast_op(_d)
+del _d
+
+
+from theano.scalar import type as _type_module  # noqa: E402  (the types: Theano kept them here)
+
+globals().update({n: getattr(_type_module, n) for n in _type_module.__all__ if n != "bool"})
+_ScalarType = _type_module.Scalar
+from theano.scalar.graph_composite import Composite  # noqa: E402,F401

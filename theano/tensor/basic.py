@@ -713,6 +713,7 @@ float64_atol, float64_rtol = 1e-8, 1e-5
 for _fn in (as_tensor_variable, patternbroadcast, cast, zeros_like, get_scalar_constant_value,
             NotScalarConstantError):
     _provide(_fn.__name__, _fn)
+_provide("scalar_from_tensor", scalar_from_tensor)
 
 
 def __getattr__(name):

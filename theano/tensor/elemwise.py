@@ -6,6 +6,7 @@ from theano.configdefaults import config
 from theano.graph.basic import Apply
 from theano.graph.op import Op
 from theano.scalar import basic as ts
+from theano.scalar import type as _scalar_type
 from theano.tensor.type import TensorType, _provided
 from theano.tensor.type_other import is_none_variable
 
@@ -136,6 +137,10 @@ def _apply_elementwise(scalar_op, *inputs):
 # (theano/scalar/basic.py); applied to tensors, a scalar op is its Elemwise. L_op above calls them
 # with tensors and fits each result to its input (sums over broadcast dimensions).
 ts.set_elementwise_apply(_apply_elementwise)
+# Scalar graphs (theano.scalar variables) meet tensors in gradients (a scalar cost's gradient starts
+# as a 0-d tensor) and in as_scalar: the conversions are tensor.basic's, looked up when they run.
+_scalar_type.set_tensor_converters(lambda t: _provided("scalar_from_tensor")(t),
+                                   lambda s: _provided("as_tensor_variable")(s))
 
 
 def _check_shapes(node, inputs):
