@@ -455,3 +455,21 @@ def test_test_values_of_scalar_graphs():
         assert isinstance(y.tag.test_value, np.float64)
         with pytest.raises(ValueError, match="test value|default value"):
             ts.exp(ts.float64("no_value"))
+
+
+def test_scalar_graph_on_jax_returns_numpy_scalars_like_the_other_backends():
+    pytest.importorskip("jax")
+    import theano.scalar as S
+
+    x, y = S.float64("x"), S.float64("y")
+    z = x * 2 + S.exp(y)
+    i = S.int8("i")
+    for linker in ("jax", "py"):
+        f = theano.function([x, y], [z, theano.grad(z, x)], mode=theano.Mode(linker=linker))
+        for _ in range(2):
+            out, g = f(1.0, 0.5)
+            assert type(out) is np.float64 and type(g) is np.float64
+            assert out == 2.0 + np.exp(0.5) and g == 2.0
+        h = theano.function([i], S.exp(i), mode=theano.Mode(linker=linker))
+        r = h(2)
+        assert type(r) is np.float32 and np.isclose(r, np.exp(np.float32(2)))

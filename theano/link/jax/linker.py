@@ -345,6 +345,9 @@ class JAXLinker(Backend):
 
         out_dtypes = [getattr(v.type, "dtype", None) for v in fgraph.outputs]
         is_device_array, to_numpy = jstate.is_device_array, jstate.to_numpy
+        # outputs of theano.scalar graphs are NumPy scalars, as on the other backends
+        from theano.scalar.type import Scalar
+        scalar_outs = [k for k, v in enumerate(fgraph.outputs) if isinstance(v.type, Scalar)]
 
         def body(inputs):
             given = inputs
@@ -381,6 +384,9 @@ class JAXLinker(Backend):
                     outs[k] = to_numpy(o)
                 else:
                     outs[k] = _to_host(o)
+            for k in scalar_outs:
+                if isinstance(outs[k], np.ndarray) and outs[k].ndim == 0:
+                    outs[k] = outs[k][()]
             for k, rtype, same in rng_out:
                 # an unchanged state stays the input's generator; a drawn one comes back as a
                 # generator of the same kind seeded from the final key
