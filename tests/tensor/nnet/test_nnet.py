@@ -119,7 +119,31 @@ def test_activation_dtypes():
                lambda x: nnet.relu(x, 0.01)):
         assert fn(T.fmatrix()).dtype == "float32"
         assert fn(T.dmatrix()).dtype == "float64"
-    assert nnet.relu(T.imatrix()).dtype == "int32"
+    # Theano 1.0's relu is 0.5 * (x + abs(x)): an integer tensor gives floats
+    assert nnet.relu(T.imatrix()).dtype == "float64"
+    assert nnet.relu(T.bmatrix()).dtype == "float32"
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_relu_values_and_gradient_at_zero_are_theanos(dtype):
+    # Theano 1.0: relu(x) = 0.5 * (x + |x|), relu(x, a) = 0.5 * (1 + a) * x + 0.5 * (1 - a) * |x|:
+    # the gradient at exactly 0 is half the sum of the slopes (0.5, and 0.55 for a = 0.1)
+    x = T.vector("x", dtype=dtype)
+    v = np.array([-2.0, -0.0, 0.0, 1e-30, 3.0, -1000.0, 1000.0], dtype=dtype)
+    half = dtype == "float32" and np.float32(0.5) or 0.5
+    a = np.asarray(0.1, dtype=dtype)
+    ref = [half * (v + np.abs(v)),
+           half * (1 + a) * v + half * (1 - a) * np.abs(v)]
+    ref_g = [half * (1 + np.sign(v)), half * (1 + a) + half * (1 - a) * np.sign(v)]
+    outs = [nnet.relu(x), nnet.relu(x, 0.1)]
+    grads = [theano.grad(o.sum(), x) for o in outs]
+    for mode in (PY(), None):
+        f = theano.function([x], outs + grads, mode=mode)
+        for _ in range(3):
+            got = f(v)
+            for g, r in zip(got, ref + ref_g):
+                np.testing.assert_allclose(g, r.astype(dtype), rtol=2e-7 if dtype == "float32" else 1e-15)
+            assert got[2][2] == 0.5 and np.isclose(got[3][2], 0.55)
 
 
 def test_ultra_fast_sigmoid_is_close_to_sigmoid():

@@ -173,14 +173,18 @@ def relu(x, alpha=0):
         if a.dtype.kind not in "biuf":
             raise TypeError(f"relu: alpha must be numeric, got {alpha!r}")
         if not np.any(a):
-            return np.maximum(arr, np.zeros((), dtype=arr.dtype))
+            return 0.5 * (arr + np.abs(arr))       # Theano 1.0's formula, as for tensors
         out = np.where(arr > 0, arr, a * arr)
         return out.astype(arr.dtype) if arr.dtype.kind == "f" else out
     x = as_tensor_variable(x)
+    # Theano 1.0's formulas, so that values and gradients are Theano's to the last bit: the
+    # gradient at exactly 0 is 0.5 * (1 + alpha) (half of each side's slope), which a model whose
+    # pre-activations are exactly 0 (zero biases on zero padding) meets at its first steps
+    # (Python numbers, as in Theano: float32 stays float32, an integer x gives floats)
     if isinstance(alpha, (int, float, np.number)) and alpha == 0:
-        return tm.maximum(x, _const(0, x))
+        return 0.5 * (x + tm.abs_(x))
     a = _as_param(alpha, x) if x.dtype in ts.float_dtypes else as_tensor_variable(alpha)
-    return tm.switch(tm.gt(x, _const(0, x)), x, a * x)
+    return 0.5 * (1 + a) * x + 0.5 * (1 - a) * tm.abs_(x)
 
 
 def elu(x, alpha=1):
