@@ -74,12 +74,13 @@ def test_numpy_on_the_left_of_bitwise_and_matmul():
     np.testing.assert_allclose(run_twice([m], prod, [mv], "FAST_RUN"), np.ones((2, 3)) @ mv)
 
 
-def test_numpy_equality_with_tensor_stays_identity_and_ufuncs_refuse():
+def test_numpy_equality_with_tensor_stays_identity_and_ufuncs_build_graphs():
     v = T.dvector("v")
     assert (np.zeros(3) == v) is False  # == is identity for variables, as in Theano
     assert v.__array_priority__ == 1000
-    with pytest.raises(TypeError):
-        np.exp(v)
+    e = np.exp(v)                       # Theano 1.0 reached T.exp through NumPy's object fallback
+    assert isinstance(e, theano.Variable)
+    np.testing.assert_allclose(theano.function([v], e)(np.array([0.0, 1.0])), [1.0, np.e])
 
 
 def test_gradient_through_numpy_left_operand():
