@@ -64,6 +64,7 @@ def __getattr__(name):
     import importlib
 
     if name in ("nnet", "signal", "shared_randomstreams", "raw_random", "random", "opt", "blas",
-                "nlinalg", "slinalg", "extra_ops", "fft", "xlogx", "sharedvar", "inplace"):
+                "nlinalg", "slinalg", "extra_ops", "fft", "xlogx", "sharedvar", "inplace",
+                "blas_c", "blas_scipy"):
         return importlib.import_module(f"theano.tensor.{name}")
     raise AttributeError(f"module 'theano.tensor' has no attribute {name!r}")

@@ -385,7 +385,7 @@ def local_subtensor_lift(fgraph, node):
 
 
 register_canonicalize(local_subtensor_lift, "algebra")
-register_specialize(local_subtensor_lift, name="local_subtensor_lift_specialize")
+register_specialize(local_subtensor_lift, "local_subtensor_lift", name="local_subtensor_lift_specialize")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -511,7 +511,7 @@ def local_subtensor_merge(fgraph, node):
 
 
 register_canonicalize(local_subtensor_merge, "algebra")
-register_specialize(local_subtensor_merge, name="local_subtensor_merge_specialize")
+register_specialize(local_subtensor_merge, "local_subtensor_merge", name="local_subtensor_merge_specialize")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -701,7 +701,7 @@ def local_useless_advanced_subtensor1(fgraph, node):
 
 register_canonicalize(local_useless_subtensor, "algebra", fast_compile=True)
 register_canonicalize(local_useless_advanced_subtensor1, "algebra")
-register_specialize(local_useless_subtensor, name="local_useless_subtensor_specialize")
+register_specialize(local_useless_subtensor, "local_useless_subtensor", name="local_useless_subtensor_specialize")
 
 
 @node_rewriter([Subtensor])
