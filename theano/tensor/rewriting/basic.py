@@ -8,6 +8,7 @@ from theano.graph.basic import Constant
 from theano.graph.rewriting.basic import node_rewriter
 from theano.graph.rewriting.db import register_canonicalize, register_specialize, register_stabilize
 from theano.scalar import basic as ts
+from theano.tensor.allocation import Alloc
 from theano.tensor.assertions import Assert
 from theano.tensor.basic import ScalarFromTensor, TensorFromScalar
 from theano.tensor.joining import Join, Split
@@ -27,6 +28,11 @@ def constant_folding(fgraph, node):
         if not isinstance(i, Constant):
             return None
     if not op.do_constant_folding(node):
+        return None
+    if isinstance(op, Alloc) and fgraph is not None and any(
+            c == "output" for c, _ in fgraph.clients.get(node.outputs[0], ())):
+        # an alloc returned by the function is made by each call (as in Theano 1.0), not kept as
+        # a constant that each call copies
         return None
     storage = [[None] for _ in node.outputs]
     with np.errstate(all="ignore"):
