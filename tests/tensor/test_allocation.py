@@ -184,3 +184,30 @@ def test_bartlett():
         check_infer_shape([m], T.bartlett(m), [mv])
     with pytest.raises(TypeError, match="integer"):
         T.bartlett(2.5)
+
+
+@pytest.mark.parametrize("mode", [None, "FAST_COMPILE", "py_opt"])
+def test_an_alloc_returned_by_the_function_is_not_folded(mode):
+    # as in Theano 1.0: the function makes the array on each call (no constant kept and copied);
+    # an alloc used inside the graph is still folded
+    from tests.helpers import MODES
+
+    m = MODES[mode]() if mode in MODES else mode
+    v = np.random.RandomState(2).randn(1, 1)
+    for dtype in ("float64", "float32", "int16"):
+        val = T.constant(v.astype(dtype))
+        out = T.alloc(val, 50, 60)
+        f = theano.function([], out, mode=m)
+        topo = f.maker.fgraph.toposort()
+        assert [type(n.op) for n in topo] == [T.Alloc], topo
+        prev = None
+        for _ in range(3):
+            r = f()
+            assert r.shape == (50, 60) and r.dtype == dtype
+            np.testing.assert_array_equal(r, np.full((50, 60), v.astype(dtype)[0, 0]))
+            assert r is not prev
+            r[...] = 0          # the caller owns the result
+            prev = r
+        g = theano.function([], out * 2, mode=m)
+        assert not [n for n in g.maker.fgraph.toposort() if isinstance(n.op, T.Alloc)]
+        np.testing.assert_array_equal(g(), np.full((50, 60), v.astype(dtype)[0, 0] * 2))

@@ -323,6 +323,22 @@ def test_blas_scipy_compat_module():
     assert bs.have_fblas and bs.ScipyGer(destructive=True) == ger_destructive
 
 
+def test_blas_c_compat_module():
+    # Theano 1.0's C classes are the one Gemv and Ger here: the ops of compiled graphs are
+    # instances of them, and they compute what NumPy does
+    import theano.tensor.blas_c as bc
+
+    assert T.blas_c is bc and bc.CGemv(inplace=False) == gemv_no_inplace
+    assert bc.CGer(destructive=True) == ger_destructive
+    dt = theano.config.floatX
+    zv, Av, xv = _value((4,), dt, 1), _value((4, 3), dt, 2), _value((3,), dt, 3)
+    z, A, x = T.vector(dtype=dt), T.matrix(dtype=dt), T.vector(dtype=dt)
+    f = theano.function([z, A, x], bc.CGemv(False)(z, np.asarray(2.0, dt), A, x, np.asarray(0.5, dt)))
+    assert any(isinstance(n.op, bc.CGemv) for n in f.maker.fgraph.toposort())
+    for _ in range(3):
+        np.testing.assert_allclose(f(zv, Av, xv), 0.5 * zv + 2 * Av.dot(xv), rtol=1e-5)
+
+
 def test_gemm_works_in_place_on_a_mutable_argument():
     f = theano.function([theano.In(Z, mutable=True), X, Y, a, b], a * T.dot(X, Y) + b * Z)
     assert gemm_inplace in _ops(f), _ops(f)

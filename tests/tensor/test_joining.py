@@ -5,7 +5,7 @@ import pytest
 
 import theano
 import theano.tensor as T
-from tests.helpers import OpCase, check_case, check_infer_shape, compare_backends, rand, rand_int
+from tests.helpers import MODES, OpCase, check_case, check_infer_shape, compare_backends, rand, rand_int
 from theano.gradient import verify_grad
 
 PY = theano.Mode(linker="py", optimizer="None")
@@ -168,3 +168,102 @@ def test_rop_through_join():
     xv, yv, ex, ey = rand(3), rand(2, seed=3), rand(3, seed=4), rand(2, seed=5)
     got = run(T.Rop(T.join(0, x, y), [x, y], [vx, vy]), [x, y, vx, vy], [xv, yv, ex, ey])
     np.testing.assert_allclose(got, np.concatenate([ex, ey]))
+
+
+def test_split_with_a_symbolic_axis():
+    # Theano 1.0's Split(n)(x, axis, splits) and split(x, splits, n, axis) take an axis known only
+    # at run time (they used to raise TypeError here): a SplitDynamic node, which is a Split
+    x, a, sp = T.dtensor3(), T.iscalar(), T.ivector()
+    xv = rand(4, 10, 3)
+    sizes = {1: [2, 5, 3], -2: [2, 5, 3], 0: [1, 0, 3], 2: [1, 1, 1], -1: [0, 2, 1]}
+    for outs in (T.Split(3)(x, a, sp), T.split(x, sp, 3, axis=a)):
+        assert isinstance(outs[0].owner.op, T.SplitDynamic) and isinstance(outs[0].owner.op, T.Split)
+        assert outs[0].owner.op.axis is None
+        for av, sv in sizes.items():
+            sv = np.asarray(sv, dtype="int32")
+            expected = np.split(xv, np.cumsum(sv)[:-1], axis=av)
+            compare_backends([x, a, sp], outs, [xv, av, sv], expected=expected)
+            check_infer_shape([x, a, sp], outs, [xv, av, sv])
+    # gradient (finite differences), the axis a run-time value
+    outs = T.split(x, sp, 3, axis=a)
+    w = [rand(4, 2, 3, seed=5), rand(4, 5, 3, seed=6), rand(4, 3, 3, seed=7)]
+    cost = sum(T.sum(o * wi) for o, wi in zip(outs, w))
+    g = theano.function([x, a, sp], T.grad(cost, x), mode=PY)
+    np.testing.assert_allclose(g(xv, 1, np.array([2, 5, 3], "int32")), np.concatenate(w, axis=1))
+    np.testing.assert_allclose(g(xv, -2, np.array([2, 5, 3], "int32")), np.concatenate(w, axis=1))
+    f = theano.function([x, a, sp], outs)
+    for bad in (3, -4):
+        with pytest.raises(IndexError, match="out of range"):   # numpy's AxisError, as Theano
+            f(xv, bad, np.array([2, 5, 3], "int32"))
+    with pytest.raises(TypeError, match="axis"):
+        T.split(x, sp, 3, axis=T.dscalar())
+
+
+def test_split_grad_with_a_symbolic_axis_matches_finite_differences():
+    a = T.iscalar()
+    for av in (0, 1, -1):
+        xv = rand(4, 4, seed=av + 3)
+
+        def fn(t):
+            p, q = T.split(t, np.array([1, 3], dtype="int64"), 2, axis=a)
+            return T.sum(p ** 2) + T.sum(T.sin(q) * 3)
+
+        x = T.dmatrix()
+        g = theano.function([x, a], T.grad(fn(x), x))(xv, av)
+        eps = 1e-6
+        num = np.zeros_like(xv)
+        f = theano.function([x, a], fn(x))
+        for idx in np.ndindex(*xv.shape):
+            d = np.zeros_like(xv)
+            d[idx] = eps
+            num[idx] = (f(xv + d, av) - f(xv - d, av)) / (2 * eps)
+        np.testing.assert_allclose(g, num, rtol=1e-6, atol=1e-8)
+
+
+def test_join_dynamic_is_a_join_with_its_own_rop_and_vector_length():
+    a = T.lscalar()
+    x, y = T.dvector(), T.dvector()
+    j = T.join(a, x, y)
+    assert isinstance(j.owner.op, T.Join) and j.owner.op.axis is None and str(j.owner.op) == "JoinDynamic"
+    # R-op: the join of the tangents along the run-time axis
+    vx, vy = T.dvector(), T.dvector()
+    xv, yv, ex, ey = rand(3), rand(2, seed=3), rand(3, seed=4), rand(2, seed=5)
+    got = run(T.Rop(j, [x, y], [vx, vy]), [a, x, y, vx, vy], [0, xv, yv, ex, ey])
+    np.testing.assert_allclose(got, np.concatenate([ex, ey]))
+    got = run(T.Rop(j, [y], [vy]), [a, x, y, vy], [-1, xv, yv, ey])
+    np.testing.assert_allclose(got, np.concatenate([np.zeros(3), ey]))
+    # the length of a joined vector is the sum of the lengths, whatever the axis input
+    v3 = T.as_tensor_variable(np.arange(3.0))
+    v2 = T.as_tensor_variable(np.arange(2.0))
+    assert T.get_vector_length(T.join(a, v3, v2)) == 5
+    f = theano.function([a, x, y], j)
+    with pytest.raises(IndexError, match="out of range"):
+        f(-2, xv, yv)
+
+
+def test_single_tensor_join_is_removed():
+    # Theano 1.0's local_join_1: Join(axis)(x) of one tensor is x (broadcast pattern kept)
+    xv = rand(1, 4, 1)
+    s = theano.shared(xv, broadcastable=(True, False, True))
+    for mode in ("py_opt", "auto"):
+        x = T.dtensor3()
+        for out, ins, vals in ((T.Join()(0, s), [], []), (T.Join()(2, x), [x], [xv]),
+                               (T.Join(1)(x), [x], [xv])):
+            assert out.broadcastable == out.owner.inputs[-1].broadcastable
+            f = theano.function(ins, out, mode=MODES[mode]())
+            assert not any(isinstance(n.op, T.Join) for n in f.maker.fgraph.toposort())
+            for _ in range(3):
+                r = f(*vals)
+                np.testing.assert_array_equal(r, xv)
+            r[...] = 0     # the result is a copy: the shared value and the argument stay unchanged
+            np.testing.assert_array_equal(s.get_value(), xv)
+            np.testing.assert_array_equal(xv, rand(1, 4, 1))
+    # a run-time axis keeps the node (it checks the axis)
+    a = T.lscalar()
+    f = theano.function([a, x], T.Join()(a, x))
+    assert any(isinstance(n.op, T.JoinDynamic) for n in f.maker.fgraph.toposort())
+    np.testing.assert_array_equal(f(-1, xv), xv)
+    with pytest.raises(IndexError):
+        f(3, xv)
+    # the gradient of a single-tensor join is the output gradient
+    verify_grad(lambda t: T.Join()(0, t) * 2, [xv])

@@ -26,7 +26,7 @@ TENSOR = pathlib.Path(theano.__file__).parent / "tensor"
 ORDER = [
     "type", "type_other", "elemwise", "basic", "assertions", "math", "grad_shaping", "reshaping", "allocation", "joining", "subtensor", "subtensor_slicevar",
     "subtensor_advanced", "sorting", "linalg_ops", "repeating", "cumulative", "searching", "counting",
-    "index_arrays", "diagonal_fill", "statistics", "variable", "extra_ops", "fft", "fourier", "nlinalg", "slinalg", "blas", "blas_scipy", "xlogx", "io",
+    "index_arrays", "diagonal_fill", "statistics", "variable", "extra_ops", "fft", "fourier", "nlinalg", "slinalg", "blas", "blas_scipy", "blas_c", "xlogx", "io",
     "inplace", "sharedvar", "nnet", "signal", "random", "raw_random", "shared_randomstreams",
     "rewriting", "utils", "opt", "__init__",
 ]

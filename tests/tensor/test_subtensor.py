@@ -446,3 +446,25 @@ def test_get_canonical_form_slice_of_an_index():
     assert [int(f(v, 5)) for v in (-5, -1, 0, 4)] == [0, 4, 0, 4]
     with pytest.raises(ValueError, match="zero"):
         get_canonical_form_slice(slice(None, None, 0), n)
+
+
+@pytest.mark.parametrize("mode", ["py_opt", "auto"])
+def test_an_index_that_keeps_everything_is_removed(mode):
+    # x[...], x[:, :] and x[..., :] are x: no Subtensor is left in the compiled graph (Theano 1.0's
+    # test_ellipsis), the result is still a copy, not the caller's array
+    from tests.helpers import MODES
+
+    xv = np.arange(24.0).reshape(2, 3, 4)
+    x = T.dtensor3()
+    s = theano.shared(xv.copy())
+    for out, ins in ((x[...], [x]), (x[:, :], [x]), (x[..., :], [x]), (s[...], []), (x[...] * 2, [x])):
+        f = theano.function(ins, out, mode=MODES[mode]())
+        assert not [n for n in f.maker.fgraph.toposort() if isinstance(n.op, Subtensor)]
+        scale = 2 if out.owner is not None and out.owner.op.__class__.__name__ == "Elemwise" else 1
+        for _ in range(3):
+            arg = xv.copy()
+            r = f(arg) if ins else f()
+            np.testing.assert_array_equal(r, xv * scale)
+            r[...] = -1
+            np.testing.assert_array_equal(arg, xv)
+            np.testing.assert_array_equal(s.get_value(), xv)

@@ -64,7 +64,8 @@ def __getattr__(name):
     import importlib
 
     if name in ("nnet", "signal", "shared_randomstreams", "raw_random", "random", "opt", "blas",
-                "nlinalg", "slinalg", "extra_ops", "fft", "xlogx", "sharedvar", "inplace"):
+                "nlinalg", "slinalg", "extra_ops", "fft", "xlogx", "sharedvar", "inplace",
+                "blas_c", "blas_scipy"):
         return importlib.import_module(f"theano.tensor.{name}")
     if name in ("io", "utils"):
         return importlib.import_module(f"theano.tensor.{name}")

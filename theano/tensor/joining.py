@@ -23,6 +23,13 @@ __all__ = [
 ]
 
 
+def _symbolic_axis(axis):
+    """True for an axis that is a variable whose value is known only at run time (not an int,
+    a float holding one, or a constant)."""
+    return (not isinstance(axis, (int, np.integer, float, np.floating))
+            and _const_int(axis) is None)
+
+
 def _join_inputs(tensors):
     """Check the tensors given to join: at least one, not scalars, all of one ndim."""
     if not tensors:
@@ -168,11 +175,21 @@ def _axis_switch(axis, ndim, d, on_axis, off_axis):
     return switch(eq(mod(axis, ndim), d), on_axis, off_axis)
 
 
-class JoinDynamic(Op):
+class JoinDynamic(Join):
     """Join along an axis given as a symbolic integer scalar (the first input). The output has no
-    broadcastable dimension, since any of them may be the join axis."""
+    broadcastable dimension, since any of them may be the join axis.
+
+    A subclass of Join (its ``axis`` is None) so that ``isinstance(node.op, Join)`` finds every
+    join, as Theano 1.0's one Join class did; it has its own methods wherever the axis input
+    matters."""
 
     __props__ = ()
+
+    def __init__(self):
+        super().__init__()
+
+    def __str__(self):
+        return "JoinDynamic"
 
     def make_node(self, axis, *tensors):
         axis = _int_scalar(axis, "join: axis")
@@ -184,7 +201,7 @@ class JoinDynamic(Op):
         axis, tensors = int(inputs[0]), inputs[1:]
         ndim = tensors[0].ndim
         if not -ndim <= axis < ndim:
-            raise ValueError(f"join: axis {axis} is out of range for {ndim}-d tensors")
+            raise np.exceptions.AxisError(f"join: axis {axis} is out of range for {ndim}-d tensors")
         Join(axis % ndim).perform(node, tensors, output_storage)
 
     def infer_shape(self, node, input_shapes):
@@ -200,6 +217,20 @@ class JoinDynamic(Op):
 
     def connection_pattern(self, node):
         return [[False]] + [[True]] * (len(node.inputs) - 1)
+
+    def static_vector_length(self, node):
+        """The summed lengths of the joined vectors (the axis input is not one of them)."""
+        return int(sum(get_vector_length(i) for i in node.inputs[1:]))
+
+    def R_op(self, inputs, eval_points):
+        """The join of the tensors' tangents along the same axis, zeros for those that do not
+        vary."""
+        axis, tensors, points = inputs[0], inputs[1:], eval_points[1:]
+        if all(e is None for e in points):
+            return [None]
+        dtype = next(e for e in points if e is not None).dtype
+        return [self(axis, *[zeros_like(x, dtype=dtype) if e is None else e
+                             for x, e in zip(tensors, points)])]
 
     def L_op(self, inputs, outputs, output_grads):
         axis, tensors = inputs[0], inputs[1:]
@@ -221,49 +252,6 @@ class JoinDynamic(Op):
                 g = cast(g, t.dtype) if g.dtype != t.dtype else g
                 out.append(patternbroadcast(g, t.broadcastable))
         return out
-
-
-class SplitDynamic(Op):
-    """Split along an axis given as a symbolic integer scalar (JoinDynamic's gradient)."""
-
-    __props__ = ("len_splits",)
-
-    def __init__(self, len_splits):
-        self.len_splits = int(len_splits)
-
-    def make_node(self, x, axis, splits):
-        x = as_tensor_variable(x)
-        axis = _int_scalar(axis, "split: axis")
-        splits = as_tensor_variable(splits)
-        if splits.ndim != 1 or splits.dtype not in ts.integer_dtypes:
-            raise TypeError(f"split: splits_size must be an integer vector, got {splits}")
-        outs = [TensorType(x.dtype, (False,) * x.ndim)() for _ in range(self.len_splits)]
-        return Apply(self, [x, axis, splits], outs)
-
-    def perform(self, node, inputs, output_storage):
-        x, axis, splits = inputs
-        axis = int(axis)
-        if not -x.ndim <= axis < x.ndim:
-            raise ValueError(f"split: axis {axis} is out of range for a {x.ndim}-d tensor")
-        Split(self.len_splits, axis % x.ndim).perform(node, [x, splits], output_storage)
-
-    def infer_shape(self, node, input_shapes):
-        x, axis, splits = node.inputs
-        sizes = vector_entries(splits, self.len_splits)
-        x_shape = input_shapes[0]
-        return [tuple(_int64(_axis_switch(axis, x.ndim, d, sizes[i], s)) for d, s in enumerate(x_shape))
-                for i in range(self.len_splits)]
-
-    def connection_pattern(self, node):
-        return [[True] * self.len_splits, [False] * self.len_splits, [False] * self.len_splits]
-
-    def L_op(self, inputs, outputs, output_grads):
-        x, axis, splits = inputs
-        gs = [g if g is not None else zeros_like(o) for g, o in zip(output_grads, outputs)]
-        g = JoinDynamic()(axis, *gs)
-        if x.dtype in ts.discrete_dtypes:
-            g = zeros_like(x, dtype=config.floatX)
-        return [patternbroadcast(g, x.broadcastable), _disconnected(), _disconnected()]
 
 
 def concatenate(tensor_list, axis=0):
@@ -313,6 +301,8 @@ class Split(Op):
             axis, splits = args
             if isinstance(splits, (list, tuple)) and all(isinstance(s, (int, np.integer)) for s in splits):
                 splits = np.asarray(splits, dtype="int64").reshape(len(splits))
+            if _symbolic_axis(axis):
+                return SplitDynamic(self.len_splits).make_node(x, axis, splits)
             return Split(self.len_splits, _static_axis(axis, x.ndim, "split: axis")).make_node(x, splits)
         if len(args) != 1:
             raise TypeError(f"{self}(x, splits) takes the tensor and the split sizes")
@@ -357,10 +347,60 @@ class Split(Op):
         return [patternbroadcast(g, x.broadcastable), _disconnected()]
 
 
+class SplitDynamic(Split):
+    """Split along an axis given as a symbolic integer scalar: ``Split(n)(x, axis, splits)`` or
+    ``split(x, splits, n, axis)`` with an axis known only at run time, and JoinDynamic's gradient.
+
+    A subclass of Split (its ``axis`` is None), as JoinDynamic is of Join."""
+
+    __props__ = ("len_splits",)
+
+    def __init__(self, len_splits):
+        super().__init__(len_splits)
+
+    def __str__(self):
+        return f"SplitDynamic{{len_splits={self.len_splits}}}"
+
+    def make_node(self, x, axis, splits):
+        x = as_tensor_variable(x)
+        axis = _int_scalar(axis, "split: axis")
+        splits = as_tensor_variable(splits)
+        if splits.ndim != 1 or splits.dtype not in ts.integer_dtypes:
+            raise TypeError(f"split: splits_size must be an integer vector, got {splits}")
+        outs = [TensorType(x.dtype, (False,) * x.ndim)() for _ in range(self.len_splits)]
+        return Apply(self, [x, axis, splits], outs)
+
+    def perform(self, node, inputs, output_storage):
+        x, axis, splits = inputs
+        axis = int(axis)
+        if not -x.ndim <= axis < x.ndim:
+            raise np.exceptions.AxisError(f"split: axis {axis} is out of range for a {x.ndim}-d tensor")
+        Split(self.len_splits, axis % x.ndim).perform(node, [x, splits], output_storage)
+
+    def infer_shape(self, node, input_shapes):
+        x, axis, splits = node.inputs
+        sizes = vector_entries(splits, self.len_splits)
+        x_shape = input_shapes[0]
+        return [tuple(_int64(_axis_switch(axis, x.ndim, d, sizes[i], s)) for d, s in enumerate(x_shape))
+                for i in range(self.len_splits)]
+
+    def connection_pattern(self, node):
+        return [[True] * self.len_splits, [False] * self.len_splits, [False] * self.len_splits]
+
+    def L_op(self, inputs, outputs, output_grads):
+        x, axis, splits = inputs
+        gs = [g if g is not None else zeros_like(o) for g, o in zip(output_grads, outputs)]
+        g = JoinDynamic()(axis, *gs)
+        if x.dtype in ts.discrete_dtypes:
+            g = zeros_like(x, dtype=config.floatX)
+        return [patternbroadcast(g, x.broadcastable), _disconnected(), _disconnected()]
+
+
 def split(x, splits_size, n_splits, axis=0):
     """Split ``x`` along ``axis`` into ``n_splits`` pieces of lengths ``splits_size``; returns a list."""
     x = as_tensor_variable(x)
-    axis = _static_axis(axis, x.ndim, "split: axis")
+    if not _symbolic_axis(axis):
+        axis = _static_axis(axis, x.ndim, "split: axis")
     if isinstance(splits_size, (list, tuple)):
         if len(splits_size) != n_splits:
             raise ValueError(f"split: {len(splits_size)} sizes given for n_splits={n_splits}")
@@ -368,7 +408,10 @@ def split(x, splits_size, n_splits, axis=0):
             splits_size = constant(np.asarray(splits_size, dtype="int64").reshape(len(splits_size)))
         else:
             splits_size = MakeVector("int64")(*[_int_scalar(s, "split: size") for s in splits_size])
-    out = Split(n_splits, axis)(x, splits_size)
+    if _symbolic_axis(axis):
+        out = SplitDynamic(n_splits)(x, axis, splits_size)  # an axis known only at run time
+    else:
+        out = Split(n_splits, axis)(x, splits_size)
     return out if isinstance(out, list) else [out]
 
 

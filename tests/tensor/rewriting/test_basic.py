@@ -50,3 +50,25 @@ def test_remove_all_assert_is_opt_in(mode):
             with pytest.raises(AssertionError):
                 f(2.0, 0.0)
         assert unchecked(2.0, 0.0) == 3.0 and unsafe(2.0, 0.0) == 3.0
+
+
+@pytest.mark.parametrize("mode", ["py_opt", "auto"])
+def test_excluding_a_rewrite_by_name_removes_it_from_every_phase(mode):
+    # constant folding runs in three phases (and the scalar/tensor round trip in two); excluding
+    # the name, as Theano 1.0's tests do (`mode.excluding('constant_folding')`), removes all
+    base = value_mode(mode)
+    c = T.constant(np.arange(3.0))
+    f = theano.function([], T.exp(c) * 2, mode=base.excluding("constant_folding"))
+    assert any(not isinstance(n.op, theano.compile.DeepCopyOp) for n in f.maker.fgraph.toposort())
+    g = theano.function([], T.exp(c) * 2, mode=base)
+    assert all(isinstance(n.op, theano.compile.DeepCopyOp) for n in g.maker.fgraph.toposort())
+    for _ in range(3):
+        np.testing.assert_allclose(f(), np.exp(np.arange(3.0)) * 2)
+    i = T.iscalar()
+    out = T.tensor_from_scalar(T.scalar_from_tensor(i))
+    kept = theano.function([i], out, mode=base.excluding("local_tensor_scalar_tensor"))
+    assert any(isinstance(n.op, T.ScalarFromTensor) for n in kept.maker.fgraph.toposort())
+    removed = theano.function([i], out, mode=base)
+    assert not any(isinstance(n.op, T.ScalarFromTensor) for n in removed.maker.fgraph.toposort())
+    for _ in range(3):
+        assert kept(45) == 45 and removed(-3) == -3

@@ -104,3 +104,38 @@ def test_elementwise_op_broadcasts_the_allocated_value_itself(dtype):
         # the alloc's length 2 against a matrix of 3 rows: still an error
         with pytest.raises((AssertionError, ValueError)):
             f(np.zeros(3, dtype), np.zeros((3, 3), dtype))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_fill_of_an_inc_subtensor_takes_the_shape_of_its_input(mode):
+    # ones_like(inc_subtensor(...)) and the gradient of set_subtensor(h[i], h[i]).sum() need only
+    # the shape of the update's result, which is its input's: the update is not computed
+    from theano.tensor.subtensor import IncSubtensor
+    from theano.tensor.subtensor_advanced import AdvancedIncSubtensor, AdvancedIncSubtensor1
+
+    incs = (IncSubtensor, AdvancedIncSubtensor, AdvancedIncSubtensor1)
+    x, y = T.dmatrix("x"), T.dmatrix("y")
+    i = T.ivector("i")
+    outs = [T.ones_like(T.inc_subtensor(x[1:], y)), T.zeros_like(T.set_subtensor(x[i], y)),
+            T.ones_like(T.set_subtensor(T.inc_subtensor(x[i, 1:], y[0, 1:])[:2], x[:2]))]
+    f = theano.function([x, y, i], outs, mode=mode, on_unused_input="ignore")
+    assert not [n for n in f.maker.fgraph.toposort() if isinstance(n.op, incs)]
+    rng = np.random.RandomState(3)
+    xv, yv = rng.rand(4, 3), rng.rand(3, 3)
+    for _ in range(3):
+        r = f(xv, yv, np.array([0, 2, 1], dtype="int32"))
+        np.testing.assert_array_equal(r[0], np.ones((4, 3)))
+        np.testing.assert_array_equal(r[1], np.zeros((4, 3)))
+        np.testing.assert_array_equal(r[2], np.ones((4, 3)))
+    # the gradient: two scatters, the forward set_subtensor is not computed
+    W = T.dtensor3("W")
+    idx = T.ivector("idx")
+    h = x.dimshuffle(0, 1, "x") + W
+    h2 = T.set_subtensor(h[idx], h[idx])
+    g = theano.function([x, W, idx], T.grad((h2 * 3).sum(), W), mode=mode)
+    if mode is None:
+        assert len([n for n in g.maker.fgraph.toposort() if isinstance(n.op, incs)]) == 2
+    wv = rng.rand(4, 3, 2)
+    for _ in range(3):
+        # each entry of W reaches the sum once (h2 == h for distinct indices)
+        np.testing.assert_array_equal(g(xv, wv, np.array([1, 3], dtype="int32")), np.full((4, 3, 2), 3.0))

@@ -8,9 +8,10 @@ from theano.graph.basic import Constant
 from theano.graph.rewriting.basic import node_rewriter
 from theano.graph.rewriting.db import register_canonicalize, register_specialize, register_stabilize
 from theano.scalar import basic as ts
+from theano.tensor.allocation import Alloc
 from theano.tensor.assertions import Assert
 from theano.tensor.basic import ScalarFromTensor, TensorFromScalar
-from theano.tensor.joining import Split
+from theano.tensor.joining import Join, Split
 from theano.tensor.rewriting.utils import is_elemwise, register_opt_in, scalar_const
 
 # Folded outputs larger than this stay computed at run time (keeps compiled graphs small).
@@ -27,6 +28,11 @@ def constant_folding(fgraph, node):
         if not isinstance(i, Constant):
             return None
     if not op.do_constant_folding(node):
+        return None
+    if isinstance(op, Alloc) and fgraph is not None and any(
+            c == "output" for c, _ in fgraph.clients.get(node.outputs[0], ())):
+        # an alloc returned by the function is made by each call (as in Theano 1.0), not kept as
+        # a constant that each call copies
         return None
     storage = [[None] for _ in node.outputs]
     with np.errstate(all="ignore"):
@@ -45,9 +51,11 @@ def constant_folding(fgraph, node):
     return out
 
 
+# each later registration of a rewrite carries its first name as a tag (here and in the other modules
+# of this package), so that `Mode.excluding(name)` removes it from every phase, as in Theano 1.0
 register_canonicalize(constant_folding, fast_compile=True)
-register_stabilize(constant_folding, name="constant_folding_stabilize")
-register_specialize(constant_folding, name="constant_folding_specialize")
+register_stabilize(constant_folding, "constant_folding", name="constant_folding_stabilize")
+register_specialize(constant_folding, "constant_folding", name="constant_folding_specialize")
 
 
 def _grad_shaper_classes():
@@ -127,8 +135,12 @@ def local_scalar_tensor_scalar(fgraph, node):
 
 register_canonicalize(local_tensor_scalar_tensor, fast_compile=True)
 register_canonicalize(local_scalar_tensor_scalar, fast_compile=True)
-register_specialize(local_tensor_scalar_tensor, name="local_tensor_scalar_tensor_specialize")
-register_specialize(local_scalar_tensor_scalar, name="local_scalar_tensor_scalar_specialize")
+# the second registrations carry the first one's name as a tag, so that excluding it by that name
+# (``Mode.excluding("local_tensor_scalar_tensor")``, as in Theano 1.0) removes both
+register_specialize(local_tensor_scalar_tensor, "local_tensor_scalar_tensor",
+                    name="local_tensor_scalar_tensor_specialize")
+register_specialize(local_scalar_tensor_scalar, "local_scalar_tensor_scalar",
+                    name="local_scalar_tensor_scalar_specialize")
 
 
 @node_rewriter([Split])
@@ -151,4 +163,19 @@ def local_useless_split(fgraph, node):
 
 
 register_canonicalize(local_useless_split)
-register_specialize(local_useless_split, name="local_useless_split_specialize")
+register_specialize(local_useless_split, "local_useless_split", name="local_useless_split_specialize")
+
+
+@node_rewriter([Join])
+def local_join_1(fgraph, node):
+    """``join(axis, x)`` of a single tensor along a known axis -> ``x`` (Theano 1.0's
+    ``local_join_1``). A join along a run-time axis (JoinDynamic) keeps its check of the axis."""
+    if type(node.op) is not Join or len(node.inputs) != 1:
+        return None
+    (x,) = node.inputs
+    out = node.outputs[0]
+    return [x] if x.type == out.type else None
+
+
+register_canonicalize(local_join_1)
+register_specialize(local_join_1, "local_join_1", name="local_join_1_specialize")

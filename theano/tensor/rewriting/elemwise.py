@@ -136,6 +136,60 @@ def _shape_roots(var, limit=64):
 register_canonicalize(local_useless_fill, "fill", fast_compile=True)
 
 
+def _same_shape_source(m):
+    """A variable with m's type whose shape m always has, one step up m's graph, else None: the
+    tensor an inc/set-subtensor node updates (its first input), or the one input of m's type of an
+    Elemwise whose other inputs are broadcastable everywhere (``h * 3``)."""
+    from theano.tensor.subtensor import IncSubtensor
+    from theano.tensor.subtensor_advanced import AdvancedIncSubtensor, AdvancedIncSubtensor1
+    from theano.tensor.subtensor_slicevar import SliceVarIncSubtensor
+
+    owner = m.owner
+    if owner is None or len(owner.outputs) != 1:
+        return None
+    if isinstance(owner.op, (IncSubtensor, AdvancedIncSubtensor, AdvancedIncSubtensor1,
+                             SliceVarIncSubtensor)):
+        src = owner.inputs[0]
+        return src if src.type == m.type else None
+    if isinstance(owner.op, Elemwise):
+        same = [i for i in owner.inputs if i.type == m.type]
+        others = [i for i in owner.inputs if i.type != m.type]
+        if len(same) >= 1 and all(i is same[0] for i in same) and all(all(i.broadcastable) for i in others):
+            return same[0]
+    return None
+
+
+@node_rewriter([ts.Second])
+def local_fill_of_inc_subtensor(fgraph, node):
+    """``fill(inc_subtensor(x[i], y), v)`` (also set_subtensor and the advanced forms, and through
+    elementwise ops with scalars: ``fill(set_subtensor(x[i], y) * 3, v)``) -> ``fill(x, v)``: the
+    result has x's shape, so a fill that only takes its shape (the gradient of
+    ``set_subtensor(h[i], h[i]).sum()``) does not compute the update. Elementwise steps alone are
+    left to local_useless_fill."""
+    from theano.tensor.subtensor import IncSubtensor
+    from theano.tensor.subtensor_advanced import AdvancedIncSubtensor, AdvancedIncSubtensor1
+    from theano.tensor.subtensor_slicevar import SliceVarIncSubtensor
+
+    incs = (IncSubtensor, AdvancedIncSubtensor, AdvancedIncSubtensor1, SliceVarIncSubtensor)
+    if not is_elemwise(node, ts.Second):
+        return None
+    m, v = node.inputs
+    src, through_inc = m, False
+    for _ in range(64):
+        nxt = _same_shape_source(src)
+        if nxt is None:
+            break
+        through_inc = through_inc or isinstance(src.owner.op, incs)
+        src = nxt
+    if not through_inc:
+        return None
+    new = second(src, v)
+    return [new] if new.type == node.outputs[0].type else None
+
+
+register_canonicalize(local_fill_of_inc_subtensor, "fill", fast_compile=True)
+
+
 @node_rewriter([Elemwise])
 def local_fill_sink(fgraph, node):
     """``f(fill(m, v), y)`` -> ``fill(m, f(v, y))``: move fills outward so that the algebra rewrites

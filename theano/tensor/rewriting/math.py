@@ -844,7 +844,8 @@ def local_lift_transpose_through_dot(fgraph, node):
 
 
 register_canonicalize(local_lift_transpose_through_dot, "dot")
-register_stabilize(local_lift_transpose_through_dot, name="local_lift_transpose_through_dot_stabilize")
+register_stabilize(local_lift_transpose_through_dot, "local_lift_transpose_through_dot",
+                   name="local_lift_transpose_through_dot_stabilize")
 
 
 def _shuffled(v, order):

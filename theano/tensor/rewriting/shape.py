@@ -97,7 +97,7 @@ def _empty_shape():
 
 register_canonicalize(local_shape_i_lift, "shape", fast_compile=True)
 # rewrites of the later phases ask for shapes too (local_fill_to_alloc)
-register_specialize(local_shape_i_lift, name="local_shape_i_lift_specialize")
+register_specialize(local_shape_i_lift, "local_shape_i_lift", name="local_shape_i_lift_specialize")
 register_canonicalize(local_shape_to_shape_i, "shape", fast_compile=True)
 
 
@@ -338,4 +338,4 @@ def local_reshape_lift(fgraph, node):
 
 
 register_canonicalize(local_reshape_lift, "shape")
-register_stabilize(local_reshape_lift, name="local_reshape_lift_stabilize")
+register_stabilize(local_reshape_lift, "local_reshape_lift", name="local_reshape_lift_stabilize")

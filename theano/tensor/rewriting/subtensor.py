@@ -385,7 +385,7 @@ def local_subtensor_lift(fgraph, node):
 
 
 register_canonicalize(local_subtensor_lift, "algebra")
-register_specialize(local_subtensor_lift, name="local_subtensor_lift_specialize")
+register_specialize(local_subtensor_lift, "local_subtensor_lift", name="local_subtensor_lift_specialize")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -511,7 +511,7 @@ def local_subtensor_merge(fgraph, node):
 
 
 register_canonicalize(local_subtensor_merge, "algebra")
-register_specialize(local_subtensor_merge, name="local_subtensor_merge_specialize")
+register_specialize(local_subtensor_merge, "local_subtensor_merge", name="local_subtensor_merge_specialize")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -658,7 +658,8 @@ def _known_length(x, d, depth=8):
 @node_rewriter([Subtensor])
 def local_useless_subtensor(fgraph, node):
     """Slices that keep a whole axis (``x[0:]``, ``x[:x.shape[0]]``, ``x[::1]``) are dropped from
-    the end of the index (``x[0, 0:]`` -> ``x[0]``); an index of only such slices is x itself."""
+    the end of the index (``x[0, 0:]`` -> ``x[0]``); an index of only such slices, or an empty one
+    (``x[...]``, ``x[:, :]``), is x itself."""
     from theano.tensor.subtensor import _n_inputs, get_idx_list
 
     if type(node.op) is not Subtensor:
@@ -668,7 +669,7 @@ def local_useless_subtensor(fgraph, node):
     n = len(items)
     while n and _useless_slice(items[n - 1], x, n - 1):
         n -= 1
-    if n == len(items):
+    if n == len(items) and n:
         return None
     out = node.outputs[0]
     if n == 0:
@@ -701,7 +702,7 @@ def local_useless_advanced_subtensor1(fgraph, node):
 
 register_canonicalize(local_useless_subtensor, "algebra", fast_compile=True)
 register_canonicalize(local_useless_advanced_subtensor1, "algebra")
-register_specialize(local_useless_subtensor, name="local_useless_subtensor_specialize")
+register_specialize(local_useless_subtensor, "local_useless_subtensor", name="local_useless_subtensor_specialize")
 
 
 @node_rewriter([Subtensor])
