@@ -267,3 +267,20 @@ def test_single_tensor_join_is_removed():
         f(3, xv)
     # the gradient of a single-tensor join is the output gradient
     verify_grad(lambda t: T.Join()(0, t) * 2, [xv])
+
+
+def test_runtime_axis_out_of_range_is_an_axis_error_on_jax_too():
+    pytest.importorskip("jax")
+    a = T.iscalar("a")
+    x, y = T.dmatrix("x"), T.dmatrix("y")
+    sp = T.ivector("sp")
+    jax_mode = theano.Mode(linker="jax")
+    f = theano.function([a, x, y], T.join(a, x, y), mode=jax_mode)
+    g = theano.function([a, x, sp], T.split(x, sp, 2, axis=a), mode=jax_mode)
+    v = np.ones((2, 3))
+    np.testing.assert_array_equal(f(1, v, v), np.concatenate([v, v], axis=1))
+    for bad in (2, -3):
+        with pytest.raises(np.exceptions.AxisError, match="out of range"):
+            f(bad, v, v)
+        with pytest.raises(np.exceptions.AxisError, match="out of range"):
+            g(bad, v, np.array([1, 2], "int32"))

@@ -537,7 +537,7 @@ def _register_misc():
             def join_dynamic(axis, *tensors):
                 axis, ndim = static_int(axis), tensors[0].ndim
                 if not -ndim <= axis < ndim:
-                    raise ValueError(f"join: axis {axis} is out of range for {ndim}-d tensors")
+                    raise np.exceptions.AxisError(f"join: axis {axis} is out of range for {ndim}-d tensors")
                 axis %= ndim
                 ref = tensors[0].shape
                 for x in tensors:
@@ -555,7 +555,7 @@ def _register_misc():
             def split_dynamic(x, axis, splits):
                 axis = static_int(axis)
                 if not -x.ndim <= axis < x.ndim:
-                    raise ValueError(f"split: axis {axis} is out of range for a {x.ndim}-d tensor")
+                    raise np.exceptions.AxisError(f"split: axis {axis} is out of range for a {x.ndim}-d tensor")
                 inner = Split(op.len_splits, axis % x.ndim)
                 return jax_funcify(inner, node)(x, splits)
 
