@@ -237,13 +237,16 @@ class Constant(Variable):
     def value(self):
         return self.data
 
+    #: the word before the value in ``str(constant)`` (``TensorConstant{2}``); None: the class name
+    str_label = None
+
     def __str__(self):
         if self.name is not None:
             return self.name
         text = str(self.data)
         if len(text) > 20:
             text = text[:10].strip() + "..." + text[-5:].strip()
-        return f"{type(self).__name__}{{{text}}}"
+        return f"{self.str_label or type(self).__name__}{{{text}}}"
 
 
 # --------------------------------------------------------------------------------------------------

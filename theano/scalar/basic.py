@@ -151,6 +151,20 @@ def _is_scalar_graph_call(inputs):
     return seen
 
 
+class SignatureIdentity:
+    """Equality and hash by ``self._signature`` (set by the class): the composite scalar ops
+    (theano.scalar.Composite and the fusion rewrite's) built from equal graphs are equal."""
+
+    def _props(self):
+        return (self._signature,)
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self._signature == other._signature
+
+    def __hash__(self):
+        return hash((type(self), self._signature))
+
+
 class ScalarOp:
     """One elementwise function. Instances are singletons compared by class and parameters.
 

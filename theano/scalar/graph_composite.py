@@ -22,7 +22,7 @@ from theano.graph.basic import Constant, Variable
 from theano.graph.fg import FunctionGraph
 from theano.graph.null_type import DisconnectedType, NullType
 from theano.scalar import basic as _ops
-from theano.scalar.basic import ScalarOp
+from theano.scalar.basic import ScalarOp, SignatureIdentity
 from theano.scalar.type import Scalar, ScalarConstant, as_scalar, get_scalar_type
 
 __all__ = ["Composite"]
@@ -40,7 +40,7 @@ class _CompositeMeta(abc.ABCMeta):
     pass
 
 
-class Composite(ScalarOp, metaclass=_CompositeMeta):
+class Composite(SignatureIdentity, ScalarOp, metaclass=_CompositeMeta):
     """A scalar op computing ``outputs`` from ``inputs`` (theano.scalar variables) through a graph
     of scalar ops. ``name``: how it prints (default ``Composite{<its expressions>}``)."""
 
@@ -106,14 +106,6 @@ class Composite(ScalarOp, metaclass=_CompositeMeta):
                      for o in self.outputs)
         return (self.input_dtypes, tuple(nodes), outs)
 
-    def _props(self):
-        return (self._signature,)
-
-    def __eq__(self, other):
-        return type(self) is type(other) and self._signature == other._signature
-
-    def __hash__(self):
-        return hash((type(self), self._signature))
 
     def _make_name(self):
         names = {v: f"i{k}" for k, v in enumerate(self.inputs)}

@@ -237,13 +237,7 @@ class ScalarVariable(Variable):
 class ScalarConstant(Constant, ScalarVariable):
     """A constant of a ``Scalar`` type (its value is a NumPy scalar); printed ``Constant{5}``."""
 
-    def __str__(self):
-        if self.name is not None:
-            return self.name
-        text = str(self.data)
-        if len(text) > 20:
-            text = text[:10].strip() + "..." + text[-5:].strip()
-        return f"Constant{{{text}}}"
+    str_label = "Constant"
 
 
 Scalar.variable_type = ScalarVariable

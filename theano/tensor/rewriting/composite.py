@@ -19,12 +19,12 @@ import numpy as np
 from theano.gradient import grad
 from theano.graph.basic import Constant, clone_replace
 from theano.graph.fg import FunctionGraph
-from theano.scalar.basic import ScalarOp
+from theano.scalar.basic import ScalarOp, SignatureIdentity
 from theano.tensor.elemwise import Elemwise
 from theano.tensor.type import TensorType
 
 
-class Composite(ScalarOp):
+class Composite(SignatureIdentity, ScalarOp):
     """A scalar op defined by an inner graph of Elemwise nodes on 0-d tensors."""
 
     def __init__(self, inputs, outputs):
@@ -89,14 +89,6 @@ class Composite(ScalarOp):
                 names.append(n)
         return "Composite{%s}" % ",".join(names)
 
-    def _props(self):
-        return (self._signature,)
-
-    def __eq__(self, other):
-        return type(self) is type(other) and self._signature == other._signature
-
-    def __hash__(self):
-        return hash((type(self), self._signature))
 
     def __getstate__(self):
         state = dict(self.__dict__)
