@@ -58,6 +58,25 @@ class Apply(Node):
     default_output = out
 
     @property
+    def fgraph(self):
+        """The FunctionGraph this node is in (the latest one that imported it), or None; as
+        Theano 1.0's ``node.fgraph`` (a weak reference: the node does not keep its graph alive,
+        and it is not pickled)."""
+        ref = self.__dict__.get("_fgraph_ref")
+        return ref() if ref is not None else None
+
+    @fgraph.setter
+    def fgraph(self, fgraph):
+        import weakref
+
+        self.__dict__["_fgraph_ref"] = None if fgraph is None else weakref.ref(fgraph)
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_fgraph_ref", None)
+        return state
+
+    @property
     def nin(self):
         return len(self.inputs)
 

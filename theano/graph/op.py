@@ -130,6 +130,10 @@ class Op:
         raise MethodNotDefined(f"{type(self).__name__}.infer_shape")
 
 
+# Theano 1.0's ``theano.gof.op.PureOp``: its base of ops without C code, the same contract as Op
+PureOp = Op
+
+
 def is_variable(x):
     return isinstance(x, Variable)
 

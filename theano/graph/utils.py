@@ -64,3 +64,49 @@ def source_line(trace):
 
         trace.line = linecache.getline(trace.filename, trace.lineno).strip() or ""
     return trace.line
+
+
+# -- Theano 1.0's small list helpers (theano.gof.utils) ---------------------------------------------
+def unique(items):
+    """Whether no two elements of ``items`` are equal."""
+    items = list(items)
+    try:
+        return len(set(items)) == len(items)
+    except TypeError:       # unhashable elements
+        return all(items[i] != items[j] for i in range(len(items)) for j in range(i))
+
+
+def hist(coll):
+    """``{element: how many times it occurs in coll}``."""
+    counts = {}
+    for x in coll:
+        counts[x] = counts.get(x, 0) + 1
+    return counts
+
+
+def remove(predicate, coll):
+    """The elements of ``coll`` for which ``predicate`` is false, in order (a list)."""
+    return [x for x in coll if not predicate(x)]
+
+
+def give_variables_names(variables):
+    """Name every variable of ``variables`` that has no name or shares its name with another one
+    of them (``name_<k>``, ``_<k>`` when unnamed, k the smallest number making it unique), so that
+    all their names differ. Variables with a name of their own that is unique keep it; a second
+    call changes nothing. Returns ``variables``."""
+    variables = list(variables)
+    counts = hist(v.name for v in variables)
+    taken = set(counts)
+    k = 0
+    for v in variables:
+        if v.name and counts[v.name] == 1:
+            continue
+        base = v.name or ""
+        while f"{base}_{k}" in taken:
+            k += 1
+        v.name = f"{base}_{k}"
+        taken.add(v.name)
+        k += 1
+    if not unique([v.name for v in variables]):
+        raise ValueError("give_variables_names: could not give these variables unique names")
+    return variables
