@@ -13,15 +13,19 @@ from theano.link.legacy import (CLinker, Container, Linker, LocalLinker, OpWiseC
                                 PerformLinker, WrapLinker, WrapLinkerMany)
 
 # ``from theano.gof.graph import inputs``, ``import theano.gof.opt``: the graph package's modules
-for _name in ("basic", "fg", "op", "type", "utils", "graph", "null_type", "opt", "toolbox", "optdb", "sched"):
+for _name in ("basic", "fg", "op", "type", "utils", "graph", "null_type", "opt", "toolbox", "optdb", "sched",
+              "params_type"):
     _module = _importlib.import_module(f"theano.graph.{_name}")
     _sys.modules.setdefault(f"{__name__}.{_name}", _module)
     globals()[_name] = _module
 
 from theano.gof import vm  # noqa: E402,F401  (theano.gof.vm.VM_Linker)
+from theano.graph.params_type import (CEnumType, EnumList, EnumType, Params,  # noqa: E402,F401
+                                      ParamsType)
 
 __all__ = list(_graph_all) + ["CLinker", "Container", "Linker", "LocalLinker", "OpWiseCLinker",
-                              "PerformLinker", "WrapLinker", "WrapLinkerMany"]
+                              "PerformLinker", "WrapLinker", "WrapLinkerMany", "CEnumType", "EnumList",
+                              "EnumType", "Params", "ParamsType"]
 
 
 def __getattr__(name):

@@ -30,6 +30,32 @@ class Op:
     default_output = None
     lazy = False
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # Theano 1.0's ops with parameters: ``perform(self, node, inputs, output_storage,
+        # params)``. Backends call ``perform(node, inputs, output_storage)``; the parameters
+        # (``get_params(node)``, checked by ``params_type``) are then added here.
+        perform = cls.__dict__.get("perform")
+        if perform is not None and not getattr(perform, "_adds_params", False) and \
+                _takes_params(perform):
+            cls.perform = _perform_with_params(perform)
+
+    # parameters -------------------------------------------------------------------------------
+    def get_params(self, node):
+        """The parameters ``perform`` receives as its last argument, for ops that declare a
+        ``params_type``. Default: with a ``ParamsType``, a ``Params`` of this op's attributes
+        named like its fields (``theano.graph.params_type``)."""
+        params_type = getattr(self, "params_type", None)
+        if params_type is not None and hasattr(params_type, "get_params"):
+            if all(hasattr(self, f) for f in params_type.fields):
+                return params_type.get_params(self)
+            missing = [f for f in params_type.fields if not hasattr(self, f)]
+            raise MethodNotDefined(f"{type(self).__name__}.get_params: the op has no attributes "
+                                   f"{missing} for the fields of its params_type; define "
+                                   "get_params(node)")
+        raise MethodNotDefined(f"{type(self).__name__}.get_params (the op declares no "
+                               "params_type)")
+
     # identity ---------------------------------------------------------------------------------
     def _props(self):
         return tuple(getattr(self, a) for a in self.__props__)
@@ -128,6 +154,38 @@ class Op:
     # shapes -----------------------------------------------------------------------------------
     def infer_shape(self, node, input_shapes):
         raise MethodNotDefined(f"{type(self).__name__}.infer_shape")
+
+
+def _takes_params(fn):
+    """Whether ``fn(self, node, inputs, output_storage, params)`` takes a fourth argument."""
+    import inspect
+
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return False
+    positional = [p for p in sig.parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return len(positional) >= 5
+
+
+_NO_PARAMS = object()
+
+
+def _perform_with_params(perform):
+    import functools
+
+    @functools.wraps(perform)
+    def wrapper(self, node, inputs, output_storage, params=_NO_PARAMS, *rest):
+        if params is _NO_PARAMS:
+            params = self.get_params(node)
+            params_type = getattr(self, "params_type", None)
+            if params_type is not None:
+                params = params_type.filter(params, strict=False, allow_downcast=True)
+        return perform(self, node, inputs, output_storage, params, *rest)
+
+    wrapper._adds_params = True
+    return wrapper
 
 
 # Theano 1.0's ``theano.gof.op.PureOp``: its base of ops without C code, the same contract as Op

@@ -83,3 +83,12 @@ class Generic(Type):
 
 
 generic = Generic()
+
+
+def __getattr__(name):
+    # Theano 1.0's ``theano.gof.type.EnumType``/``EnumList``/``CEnumType`` (in params_type.py)
+    if name in ("EnumType", "EnumList", "CEnumType"):
+        from theano.graph import params_type
+
+        return getattr(params_type, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
