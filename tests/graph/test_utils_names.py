@@ -34,3 +34,21 @@ def test_list_helpers():
     assert unique([1, 2, 3]) and not unique([1, 2, 1])
     assert unique([[1], [2]]) and not unique([[1], [1]])
     assert hist("abca") == {"a": 2, "b": 1, "c": 1}
+
+
+def test_auto_names_follow_variable_count():
+    from itertools import count
+
+    import numpy as np
+
+    import theano
+    from theano.graph.basic import Variable
+
+    start = next(Variable.__count__)
+    Variable.__count__ = count(start)
+    a = T.TensorType("int32", ())("a")
+    b = T.dvector()
+    c = theano.shared(np.zeros(3))
+    d = b.clone()
+    assert [v.auto_name for v in (a, b, c, d)] == [f"auto_{start + k}" for k in range(4)]
+    assert len({v.auto_name for v in (a, b, c, d, b + 1)}) == 5

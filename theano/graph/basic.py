@@ -4,6 +4,8 @@ Nothing here knows about tensors. Every walk is iterative so that deep graphs (l
 never hit Python's recursion limit.
 """
 
+import itertools
+
 from theano.configdefaults import config
 from theano.graph.pickling import reduce_variable
 from theano.graph.utils import user_frame
@@ -152,6 +154,9 @@ class ScratchPad:
 class Variable(Node):
     """A symbolic value of some Type; ``owner`` is the Apply that computes it (None for a root)."""
 
+    # ``auto_name`` numbers (Theano 1.0's ``Variable.__count__``, an itertools.count that a
+    # program may replace); ``_auto_counter`` is the last number given
+    __count__ = itertools.count(1)
     _auto_counter = 0
 
     def __init__(self, type, owner=None, index=None, name=None):
@@ -159,8 +164,8 @@ class Variable(Node):
         self.owner = owner
         self.index = index
         self.name = name
-        Variable._auto_counter += 1
-        self.auto_name = f"auto_{Variable._auto_counter}"
+        n = Variable._auto_counter = next(Variable.__count__)
+        self.auto_name = f"auto_{n}"
 
     def get_parents(self):
         return [self.owner] if self.owner is not None else []
@@ -190,8 +195,8 @@ class Variable(Node):
             cp.__dict__["_tag"] = tag
         cp.owner = None
         cp.index = None
-        Variable._auto_counter += 1
-        cp.auto_name = f"auto_{Variable._auto_counter}"
+        n = Variable._auto_counter = next(Variable.__count__)
+        cp.auto_name = f"auto_{n}"
         return cp
 
     def __str__(self):
