@@ -236,9 +236,19 @@ def _test_value_mode():
     return config.compute_test_value
 
 
+class MissingTestValueError(ValueError, AttributeError):
+    """A variable has no test value where one is required ('raise' mode of
+    ``config.compute_test_value``). Both a ValueError and, as in Theano 1.0, an AttributeError."""
+
+
 def get_test_value(v):
     """The value a graph-building check runs ``v`` with: a constant's data, a shared variable's
-    value, or ``v.tag.test_value``. AttributeError when there is none."""
+    value, or ``v.tag.test_value``; a value that is not a variable (a list, a number, an
+    array) is its own test value, as a NumPy array. AttributeError when there is none."""
+    if not isinstance(v, Variable):
+        import numpy as np
+
+        return np.asarray(v)
     if isinstance(v, Constant):
         return v.data
     if v.owner is None and hasattr(v, "get_value"):
@@ -270,8 +280,19 @@ def get_debug_values(*variables):
             if mode == "warn":
                 warnings.warn(msg, stacklevel=2)
                 return []
-            raise ValueError(msg)
+            raise MissingTestValueError(msg)
     return [tuple(values)]
+
+
+def debug_error_message(msg):
+    """Report a problem found with test values (Theano 1.0): a warning when
+    ``config.compute_test_value`` is 'warn', otherwise ValueError(msg)."""
+    from theano.configdefaults import config
+
+    if config.compute_test_value == "warn":
+        warnings.warn(msg, stacklevel=2)
+        return
+    raise ValueError(msg)
 
 
 def compute_test_values(node):
