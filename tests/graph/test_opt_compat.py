@@ -645,3 +645,25 @@ def test_own_database_in_optdb(registered, mode):
             fg = gof.FunctionGraph([x], [T.sin(x)])
             alone.query("a", "-s").optimize(fg)
             assert _scalar_ops(fg) == ["sin"], cls
+
+
+def test_optdb_names_and_tags_do_not_collide():
+    import pytest
+
+    from theano.gof.optdb import DB, opt
+
+    class Noop(opt.Optimizer):
+        def apply(self, fgraph):
+            pass
+
+    db = DB()
+    db.register("a", Noop())
+    db.register("c", Noop(), "z", "asdf")
+    assert "a" in db and "c" in db and "z" not in db
+    with pytest.raises(ValueError, match="The name"):
+        db.register("c", Noop())
+    with pytest.raises(ValueError, match="The name"):
+        db.register("z", Noop())            # an existing tag
+    with pytest.raises(ValueError, match="The tag"):
+        db.register("u", Noop(), "a")       # a tag that is an existing name
+    assert "u" not in db

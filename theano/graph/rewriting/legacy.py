@@ -710,6 +710,13 @@ class DB:
         if name in self._entries:
             raise ValueError(f"The name {name!r} is already registered in this database")
         tags = tuple(t for t in tags if isinstance(t, str))
+        # names and tags select entries alike (``query('name')``), so they must not collide
+        known_tags = {t for _, ts in self._entries.values() for t in ts}
+        if name in known_tags:
+            raise ValueError(f"The name {name!r} is already used as a tag in this database")
+        for t in tags:
+            if t in self._entries:
+                raise ValueError(f"The tag {t!r} is already the name of an entry of this database")
         self._entries[name] = (obj, tags)
         if self._binding is not None:
             self._push(name, obj, tags)
