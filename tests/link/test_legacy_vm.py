@@ -353,3 +353,54 @@ def test_record_mode_digest_and_descriptor():
     assert var_descriptor((x + 2) * (x + 1)) != d1
     out = io.StringIO()
     out.write(d1)
+
+
+class ThunkOnlyScale(Op):
+    """Theano 1.0's way of writing an op with make_thunk alone (no perform)."""
+
+    __props__ = ("k",)
+
+    def __init__(self, k):
+        self.k = k
+
+    def make_node(self, x):
+        x = T.as_tensor_variable(x)
+        return Apply(self, [x], [x.type()])
+
+    def make_thunk(self, node, storage_map, compute_map, no_recycling, impl=None):
+        x_cell = storage_map[node.inputs[0]]
+        out_cell = storage_map[node.outputs[0]]
+        done = compute_map[node.outputs[0]]
+
+        def thunk():
+            out_cell[0] = (x_cell[0] * self.k).astype(node.outputs[0].dtype)
+            done[0] = True
+        thunk.lazy = False
+        return thunk
+
+    def infer_shape(self, node, shapes):
+        return shapes
+
+
+@pytest.mark.parametrize("mode", ["FAST_COMPILE", "FAST_RUN", "vm_linker"])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_make_thunk_only_ops_run_on_every_backend(mode, dtype):
+    x = T.vector(dtype=dtype)
+    m = Mode(linker=vm.VM_Linker()) if mode == "vm_linker" else mode
+    f = theano.function([x], ThunkOnlyScale(3)(x) + 1, mode=m)
+    for n in (1, 3, 5):
+        v = np.arange(n, dtype=dtype)
+        r = f(v)
+        assert r.dtype == dtype
+        np.testing.assert_allclose(r, v * 3 + 1)
+
+
+def test_lazy_make_thunk_op_eager_elsewhere():
+    # ThunkChoose (a lazy thunk) runs eagerly outside VM_Linker: both inputs computed
+    c = T.dscalar("c")
+    x, y = T.dvectors("x", "y")
+    f = theano.function([c, x, y], ThunkChoose()(c, x, y * 2), mode="FAST_COMPILE")
+    for k in range(3):
+        v = np.arange(3.0) + k
+        np.testing.assert_array_equal(f(1, v, v), v)
+        np.testing.assert_array_equal(f(0, v, v), 2 * v)

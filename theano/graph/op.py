@@ -39,6 +39,11 @@ class Op:
         if perform is not None and not getattr(perform, "_adds_params", False) and \
                 _takes_params(perform):
             cls.perform = _perform_with_params(perform)
+        # Theano 1.0's ops written as ``make_thunk(node, storage_map, compute_map, no_recycling,
+        # impl)`` alone: every backend runs them through a ``perform`` that calls the thunk with
+        # all inputs computed (gof.vm.VM_Linker also runs a lazy thunk lazily)
+        if "make_thunk" in cls.__dict__ and cls.perform is Op.perform:
+            cls.perform = _perform_from_thunk
 
     # parameters -------------------------------------------------------------------------------
     def get_params(self, node):
@@ -186,6 +191,21 @@ def _perform_with_params(perform):
 
     wrapper._adds_params = True
     return wrapper
+
+
+def _perform_from_thunk(self, node, inputs, output_storage):
+    storage_map, compute_map = {}, {}
+    for v, value in zip(node.inputs, inputs):
+        storage_map[v] = [value]
+        compute_map[v] = [True]
+    for v, cell in zip(node.outputs, output_storage):
+        storage_map[v] = cell
+        compute_map[v] = [False]
+    thunk = self.make_thunk(node, storage_map, compute_map, [], None)
+    needed = thunk()
+    if needed:
+        raise RuntimeError(f"{type(self).__name__}'s thunk asked for inputs {list(needed)} that "
+                           "are all computed")
 
 
 # Theano 1.0's ``theano.gof.op.PureOp``: its base of ops without C code, the same contract as Op
