@@ -186,6 +186,15 @@ def normalize_replacements(node, result):
     return [(o, n) for o, n in pairs if o is not n]
 
 
+class BadOptimization(Exception):
+    """A rewrite made an invalid change to a graph (Theano 1.0's ``gof.toolbox.BadOptimization``;
+    DebugMode's BadOptimization, a wrong value found when it runs, is one too)."""
+
+
+class ReplacementTypeError(BadOptimization, TypeError):
+    """A rewrite's replacement cannot take the type of the variable it replaces."""
+
+
 def apply_replacements(fgraph, node, pairs, reason):
     """Type-check ``pairs`` and make them in ``fgraph``. Returns True if the graph changed.
 
@@ -197,8 +206,10 @@ def apply_replacements(fgraph, node, pairs, reason):
             raise TypeError(f"replacement for {old} is not a Variable: {new!r}")
         fitted = _fit_type(old, new)
         if fitted is None:
-            raise TypeError(
-                f"replacement {new} has type {new.type}, which cannot stand for {old} ({old.type})"
+            by = f"the rewrite {reason}: " if reason else ""
+            raise ReplacementTypeError(
+                f"{by}replacement {new} has type {new.type}, which cannot stand for {old} "
+                f"({old.type})"
             )
         checked.append((old, fitted))
     if not checked:
