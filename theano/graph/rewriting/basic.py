@@ -327,6 +327,9 @@ class WorklistRunner:
         self.order = order
         self.follow_new = follow_new
         self.stats = {}
+        # Theano's ``failure_callback(exc, runner, pairs, rewriter, node)``: called instead of
+        # report_failure when a rewrite raises (pairs: its replacements, or None)
+        self.failure_callback = None
 
     def apply(self, fgraph, profile=None):
         if not self.rewriters:
@@ -348,6 +351,7 @@ class WorklistRunner:
                     if node not in apply_nodes:
                         break
                     t0 = time.perf_counter() if profile is not None else 0.0
+                    pairs = None
                     try:
                         result = rw.transform(fgraph, node)
                         pairs = normalize_replacements(node, result)
@@ -355,6 +359,9 @@ class WorklistRunner:
                             continue
                         changed = apply_replacements(fgraph, node, pairs, rw.name)
                     except Exception as exc:  # noqa: BLE001 - a broken rewrite must not break compile
+                        if self.failure_callback is not None:
+                            self.failure_callback(exc, self, pairs, getattr(rw, "lopt", rw), node)
+                            continue
                         report_failure(f"Rewrite {rw.name} failed on {node} and was skipped: "
                                        f"{type(exc).__name__}: {exc}")
                         continue
