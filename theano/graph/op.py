@@ -30,8 +30,12 @@ class Op:
     default_output = None
     lazy = False
 
+    _declares_props = True     # Op itself (no attributes): instances are interchangeable
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        cls._declares_props = any(c is not Op and "__props__" in c.__dict__
+                                  for c in cls.__mro__)
         # Theano 1.0's ops with parameters: ``perform(self, node, inputs, output_storage,
         # params)``. Backends call ``perform(node, inputs, output_storage)``; the parameters
         # (``get_params(node)``, checked by ``params_type``) are then added here.
@@ -66,9 +70,15 @@ class Op:
         return tuple(getattr(self, a) for a in self.__props__)
 
     def __eq__(self, other):
+        # as Theano 1.0: an op class that declares no __props__ (and no __eq__) compares by
+        # identity, since its instances may differ in attributes nobody declared
+        if not type(self)._declares_props:
+            return self is other
         return type(self) is type(other) and self._props() == other._props()
 
     def __hash__(self):
+        if not type(self)._declares_props:
+            return object.__hash__(self)
         return hash((type(self), self._props()))
 
     def __str__(self):
