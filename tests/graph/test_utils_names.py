@@ -52,3 +52,59 @@ def test_auto_names_follow_variable_count():
     d = b.clone()
     assert [v.auto_name for v in (a, b, c, d)] == [f"auto_{start + k}" for k in range(4)]
     assert len({v.auto_name for v in (a, b, c, d, b + 1)}) == 5
+
+
+def test_gof_utils_helpers():
+    import numpy as np
+    import pytest
+
+    from theano.gof import utils
+
+    assert utils.flatten([1, [2, (3, [4])], 5]) == [1, 2, 3, 4, 5] and utils.flatten(7) == [7]
+    assert utils.uniq([3, 1, 3, 2, 1]) == [3, 1, 2]
+    assert utils.difference([1, 2, 3, 4], [2, 4]) == [1, 3]
+    assert utils.difference([[1], [2]], [[2]]) == [[1]]
+    calls = []
+
+    @utils.memoize
+    def sq(x):
+        calls.append(x)
+        return x * x
+
+    assert [sq(3), sq(3), sq(4)] == [9, 9, 16] and calls == [3, 4]
+    assert utils.hash_from_code("abc") == utils.hash_from_code(b"abc") != utils.hash_from_code("abd")
+    a = np.arange(4.0)
+    assert utils.hash_from_code(a) == utils.hash_from_code(a.copy())
+    order = utils.toposort({"c": ["a", "b"], "b": ["a"], "d": ["c"]})
+    assert order.index("a") < order.index("b") < order.index("c") < order.index("d")
+    with pytest.raises(ValueError, match="cycle"):
+        utils.toposort({1: [2], 2: [1]})
+    assert utils.scratchpad is type(T.dvector().tag)
+
+
+def test_stack_search_and_io_connection_pattern():
+    from theano.gof.graph import io_connection_pattern, stack_search
+
+    x, y, z = T.dmatrices("x", "y", "z")
+    out1, out2 = x * y, y * z
+    assert io_connection_pattern([x, y, z], [out1, out2]) == [[True, False], [True, True],
+                                                              [False, True]]
+    # an op whose connection_pattern disconnects an input cuts the dependence
+    from theano.gof import Apply, Op
+
+    class FirstOnly(Op):
+        __props__ = ()
+
+        def make_node(self, a, b):
+            return Apply(self, [a, b], [a.type()])
+
+        def connection_pattern(self, node):
+            return [[True], [False]]
+
+    assert io_connection_pattern([x, y], [FirstOnly()(x, y) * 2, FirstOnly()(y, x)]) == \
+        [[True, False], [False, True]]
+    nodes = stack_search([out1], lambda v: list(v.owner.inputs) if v.owner else None)
+    assert nodes[0] is out1 and x in nodes and y in nodes and z not in nodes
+    dfs, inv = stack_search([out1], lambda v: list(v.owner.inputs) if v.owner else None,
+                            mode="dfs", build_inv=True)
+    assert set(dfs) == set(nodes) and inv[x] == [out1]

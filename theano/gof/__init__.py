@@ -14,7 +14,7 @@ from theano.link.legacy import (CLinker, Container, Linker, LocalLinker, OpWiseC
 
 # ``from theano.gof.graph import inputs``, ``import theano.gof.opt``: the graph package's modules
 for _name in ("basic", "fg", "op", "type", "utils", "graph", "null_type", "opt", "toolbox", "optdb", "sched",
-              "params_type"):
+              "params_type", "destroyhandler"):
     _module = _importlib.import_module(f"theano.graph.{_name}")
     _sys.modules.setdefault(f"{__name__}.{_name}", _module)
     globals()[_name] = _module
@@ -22,10 +22,16 @@ for _name in ("basic", "fg", "op", "type", "utils", "graph", "null_type", "opt",
 from theano.gof import vm  # noqa: E402,F401  (theano.gof.vm.VM_Linker)
 from theano.graph.params_type import (CEnumType, EnumList, EnumType, Params,  # noqa: E402,F401
                                       ParamsType)
+from theano.graph.basic import view_roots  # noqa: E402,F401
+from theano.graph.destroyhandler import DestroyHandler  # noqa: E402,F401
+from theano.graph.null_type import NullType  # noqa: E402,F401
+from theano.graph.op import OpenMPOp, PureOp  # noqa: E402,F401
+from theano.graph.utils import object2  # noqa: E402,F401
 
 __all__ = list(_graph_all) + ["CLinker", "Container", "Linker", "LocalLinker", "OpWiseCLinker",
                               "PerformLinker", "WrapLinker", "WrapLinkerMany", "CEnumType", "EnumList",
-                              "EnumType", "Params", "ParamsType"]
+                              "EnumType", "Params", "ParamsType", "view_roots", "DestroyHandler",
+                              "NullType", "OpenMPOp", "PureOp", "object2"]
 
 
 def __getattr__(name):

@@ -554,6 +554,52 @@ def clone_replace(output, replace=None, strict=True, share_inputs=True):
     return result[0] if single else result
 
 
+def stack_search(start, expand, mode="bfs", build_inv=False):
+    """Every node reachable from ``start`` (an iterable) through ``expand(node)`` (the nodes it
+    leads to, or None), each once, in breadth-first (``mode='bfs'``) or depth-first ('dfs')
+    order. With ``build_inv``, also ``{node: [the nodes whose expansion reached it]}``."""
+    from collections import deque
+
+    if mode not in ("bfs", "dfs"):
+        raise ValueError(f"stack_search: mode must be 'bfs' or 'dfs', got {mode!r}")
+    todo = deque(start)
+    pop = todo.popleft if mode == "bfs" else todo.pop
+    seen = set()
+    order = []
+    inv = {}
+    while todo:
+        node = pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        order.append(node)
+        more = expand(node)
+        if more:
+            for m in more:
+                if build_inv:
+                    inv.setdefault(m, []).append(node)
+                todo.append(m)
+    return (order, inv) if build_inv else order
+
+
+def io_connection_pattern(inputs, outputs):
+    """``pattern[i][j]``: whether output ``j`` depends on input ``i`` through the graph between
+    them, following each node's ``op.connection_pattern`` (an output of a node depends only on
+    the inputs its op says it is connected to)."""
+    inputs, outputs = list(inputs), list(outputs)
+    deps = {v: frozenset([k]) for k, v in enumerate(inputs)}
+    for node in io_toposort(inputs, outputs):
+        get = getattr(node.op, "connection_pattern", None)
+        rows = get(node) if get is not None else None
+        for j, out in enumerate(node.outputs):
+            d = set()
+            for i, inp in enumerate(node.inputs):
+                if rows is None or rows[i][j]:
+                    d |= deps.get(inp, frozenset())
+            deps[out] = frozenset(d)
+    return [[k in deps.get(out, frozenset()) for out in outputs] for k in range(len(inputs))]
+
+
 def list_of_nodes(inputs, outputs):
     return io_toposort(inputs, outputs)
 
