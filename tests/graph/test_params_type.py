@@ -157,3 +157,25 @@ def test_get_params_without_attributes_is_clear():
     f = theano.function([x], NoAttr()(x), mode="FAST_COMPILE")
     with pytest.raises(Exception, match="get_params"):
         f(np.zeros(2))
+
+
+def test_perform_with_a_default_params_argument_and_no_params_type():
+    class Scale(Op):
+        __props__ = ("k",)
+
+        def __init__(self, k):
+            self.k = k
+
+        def make_node(self, x):
+            x = T.as_tensor_variable(x)
+            return Apply(self, [x], [x.type()])
+
+        def perform(self, node, inputs, output_storage, params=None):
+            assert params is None
+            output_storage[0][0] = inputs[0] * self.k
+
+    x = T.dvector()
+    for mode in ("FAST_COMPILE", "FAST_RUN"):
+        f = theano.function([x], Scale(3)(x), mode=mode)
+        for n in (1, 4):
+            np.testing.assert_array_equal(f(np.arange(float(n))), np.arange(float(n)) * 3)

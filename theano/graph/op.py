@@ -190,9 +190,19 @@ _NO_PARAMS = object()
 def _perform_with_params(perform):
     import functools
 
+    import inspect
+
+    fifth = [p for p in inspect.signature(perform).parameters.values()
+             if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)][4]
+    has_default = fifth.default is not inspect.Parameter.empty
+
     @functools.wraps(perform)
     def wrapper(self, node, inputs, output_storage, params=_NO_PARAMS, *rest):
         if params is _NO_PARAMS:
+            if has_default and getattr(self, "params_type", None) is None and \
+                    type(self).get_params is Op.get_params:
+                # an op without parameters: its perform's own default applies
+                return perform(self, node, inputs, output_storage, *rest)
             params = self.get_params(node)
             params_type = getattr(self, "params_type", None)
             if params_type is not None:
