@@ -183,7 +183,9 @@ def debugprint(obj, file=None, depth=-1, print_type=False, ids="CHAR", stop_on_n
     """Print the graph of ``obj`` (a variable, list of variables, Apply, FunctionGraph or compiled
     function) as an indented tree. For a compiled function the optimized graph is shown, each node
     followed by its position in the execution order; with ``print_path=True`` also how it runs on
-    its backend (see ``describe``). ``file='str'`` returns the text."""
+    its backend (see ``describe``); with ``print_storage=True`` the value in each variable's
+    storage cell (``f.fn.storage_map``: ``[None]`` where nothing is kept between calls).
+    ``file='str'`` returns the text."""
     from theano.compile.function import Function
     from theano.graph.fg import FunctionGraph
 
@@ -212,9 +214,10 @@ def debugprint(obj, file=None, depth=-1, print_type=False, ids="CHAR", stop_on_n
         raise TypeError(f"debugprint cannot print a {type(obj).__name__}")
     position = {n: i for i, n in enumerate(topo)} if topo is not None else {}
     paths = dict(_node_paths(obj)) if print_path and isinstance(obj, Function) else {}
+    storage = obj.fn.storage_map if print_storage and isinstance(obj, Function) else None
     text = graph_tree(outputs, depth=depth, print_type=print_type, ids=ids, stop_on_name=stop_on_name,
                       done=done, print_destroy_map=print_destroy_map, print_view_map=print_view_map,
-                      positions=position, paths=paths)
+                      positions=position, paths=paths, storage=storage)
     if file == "str":
         return text
     if file is None:
