@@ -387,3 +387,24 @@ def test_min_informative_str_names_every_object_once():
     lines = min_informative_str(h, indent_level=2).splitlines()
     assert lines[0] == "  A. Elemwise{mul,no_inplace}"
     assert "    <E>" in lines and lines[-1] == "    I. TensorConstant{2}"
+
+
+def test_debugprint_print_storage():
+    import numpy as np
+
+    import theano
+    import theano.tensor as T
+
+    x = T.dvector("x")
+    s = theano.shared(np.array([1.0, 2.0]), name="s")
+    f = theano.function([x], x * s + 1, mode="FAST_COMPILE")
+    text = theano.printing.debugprint(f, file="str", ids="", print_storage=True)
+    lines = text.splitlines()
+    assert lines[0].endswith("[None]")                      # results are not kept between calls
+    assert any(line.endswith("|s  [[1. 2.]]") for line in lines)
+    f.fn.allow_gc = False
+    for k in range(3):
+        f(np.array([k, 1.0]))
+    text = theano.printing.debugprint(f, file="str", ids="", print_storage=True)
+    assert text.splitlines()[0].endswith("[[3. 3.]]")       # the last call's [2, 1] * s + 1
+    assert "[" not in theano.printing.debugprint(f, file="str", ids="").splitlines()[0].split("''")[1]

@@ -122,13 +122,70 @@ def min_informative_str(obj, indent_level=0, _prev_obs=None, _tag_generator=None
     return "\n".join(lines)
 
 
+def hex_digest(x):
+    """A text digest of the NumPy array ``x`` that changes when its contents, dtype, shape or
+    strides do: the SHA-256 of its bytes, then ``|dtype=..|shape=[..]|strides=[..]`` (Theano
+    1.0's RecordMode compares these between runs)."""
+    import hashlib
+
+    import numpy as np
+
+    if not isinstance(x, np.ndarray):
+        raise TypeError(f"hex_digest expects a numpy.ndarray, got {type(x).__name__}")
+    digest = hashlib.sha256(np.ascontiguousarray(x).tobytes()).hexdigest()
+    return (f"{digest}|dtype={x.dtype}|shape=[{','.join(map(str, x.shape))}]"
+            f"|strides=[{','.join(map(str, x.strides))}]")
+
+
+def var_descriptor(obj, _prev_obs=None, _tag_generator=None):
+    """One line (no newline) saying how the variable ``obj`` is computed, independent of memory
+    addresses: a named variable is its name, a constant its value (a digest of it when large),
+    an unnamed result ``<tag>=op(descriptions of its inputs)``, its tag (A, B, ... in the order
+    results are first described) repeated wherever the same result is used again."""
+    import numpy as np
+
+    from theano.graph.formatting import NodeIds
+
+    tags = NodeIds("CHAR") if _tag_generator is None else _tag_generator
+    seen = {} if _prev_obs is None else _prev_obs
+    done = {}
+    stack = [(obj, False)]
+    while stack:
+        o, expanded = stack.pop()
+        if o in done:
+            continue
+        owner = getattr(o, "owner", None)
+        if isinstance(o, Constant):
+            data = np.asarray(o.data)
+            done[o] = (f"Constant{{{data.tolist()!r}}}" if data.size <= 16
+                       else f"Constant{{{hex_digest(data)}}}")
+            continue
+        if o.name is not None or owner is None:
+            done[o] = o.name if o.name is not None else f"<{o.type}>"
+            continue
+        if not expanded:
+            stack.append((o, True))
+            stack.extend((i, False) for i in reversed(owner.inputs) if i not in done)
+            continue
+        tag = tags.get(o)[len("[id "):-1]
+        seen[o] = tag
+        args = []
+        for i in owner.inputs:
+            args.append(done[i])
+        out = f"[{o.index}]" if len(owner.outputs) > 1 else ""
+        done[o] = f"<{tag}>={owner.op}({', '.join(args)}){out}"
+    return done[obj]
+
+
 def debugprint(obj, file=None, depth=-1, print_type=False, ids="CHAR", stop_on_name=False,
                done=None, print_storage=False, print_destroy_map=False, print_view_map=False,
                order=None, print_path=False):
     """Print the graph of ``obj`` (a variable, list of variables, Apply, FunctionGraph or compiled
     function) as an indented tree. For a compiled function the optimized graph is shown, each node
     followed by its position in the execution order; with ``print_path=True`` also how it runs on
-    its backend (see ``describe``). ``file='str'`` returns the text."""
+    its backend (see ``describe``); with ``print_storage=True`` the value in each variable's
+    storage cell (``f.fn.storage_map``: ``[None]`` where nothing is kept between calls).
+    ``file='str'`` returns the text."""
     from theano.compile.function import Function
     from theano.graph.fg import FunctionGraph
 
@@ -157,9 +214,10 @@ def debugprint(obj, file=None, depth=-1, print_type=False, ids="CHAR", stop_on_n
         raise TypeError(f"debugprint cannot print a {type(obj).__name__}")
     position = {n: i for i, n in enumerate(topo)} if topo is not None else {}
     paths = dict(_node_paths(obj)) if print_path and isinstance(obj, Function) else {}
+    storage = obj.fn.storage_map if print_storage and isinstance(obj, Function) else None
     text = graph_tree(outputs, depth=depth, print_type=print_type, ids=ids, stop_on_name=stop_on_name,
                       done=done, print_destroy_map=print_destroy_map, print_view_map=print_view_map,
-                      positions=position, paths=paths)
+                      positions=position, paths=paths, storage=storage)
     if file == "str":
         return text
     if file is None:

@@ -229,3 +229,71 @@ def test_outputs_sharing_memory_both_read_later_is_caught():
     f = _two(bad, "both_read")
     with pytest.raises(BadViewMap, match="output 0 of _TwoOutputs.* shares memory with output 1"):
         f([1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0])
+
+
+def test_failing_node_names_the_rewrite_that_made_it():
+    from theano import gof
+
+    @gof.local_optimizer([T.add])
+    def doubles_last_input(node):
+        if node.op == T.add and node.inputs[-1].owner is None:
+            inputs = list(node.inputs)
+            inputs[-1] = T.concatenate((inputs[-1], inputs[-1]))
+            return [node.op(*inputs)]
+        return False
+
+    db = gof.EquilibriumDB()
+    db.register("doubles_last_input", doubles_last_input, "all")
+    a, b = T.dvectors("a", "b")
+    f = theano.function([a, b], a + b, mode=DebugMode(optimizer=db.query("+all")))
+    for _ in range(2):
+        with pytest.raises(ValueError, match="made by the rewrite.*doubles_last_input"):
+            f([1.0, 2.0, 3.0], [2.0, 3.0, 4.0])
+    # an honest graph under the same mode gives NumPy's values
+    g = theano.function([a], T.exp(a) * 2, mode=DebugMode(optimizer=db.query("+all")))
+    np.testing.assert_allclose(g([0.5, 1.0]), np.exp([0.5, 1.0]) * 2)
+
+
+def test_rewrite_with_wrong_type_is_a_bad_optimization():
+    from theano import gof
+
+    @gof.local_optimizer([T.add])
+    def to_float32(node):
+        if node.op == T.add and node.inputs[-1].owner is None:
+            return [node.outputs[0].astype("float32")]
+        return False
+
+    db = gof.EquilibriumDB()
+    db.register("to_float32", to_float32, "all")
+    a, b = T.dvectors("a", "b")
+    with theano.change_flags(on_opt_error="raise"):
+        with pytest.raises(gof.toolbox.BadOptimization, match="to_float32") as info:
+            theano.function([a, b], a + b, mode=DebugMode(optimizer=db.query("+all")))
+    assert isinstance(info.value, TypeError)
+    assert issubclass(BadOptimization, gof.toolbox.BadOptimization)
+
+
+def test_stability_patience_catches_a_rewrite_that_is_not_deterministic():
+    from theano import gof
+
+    flip = [False]
+
+    @gof.local_optimizer([T.add])
+    def sometimes(node):
+        if node.op == T.add:
+            flip[0] = not flip[0]
+            if flip[0]:
+                return [T.mul(*node.inputs)]
+        return False
+
+    db = gof.EquilibriumDB()
+    db.register("sometimes", sometimes, "all")
+    a, b = T.dvectors("a", "b")
+    with pytest.raises(debugmode.StochasticOrder, match="stability_patience=3"):
+        theano.function([a, b], a + b, mode=DebugMode(optimizer=db.query("+all"),
+                                                      stability_patience=3))
+    # a deterministic graph passes the same check, and runs right
+    f = theano.function([a, b], (a + b) * 2, mode=DebugMode(stability_patience=3))
+    for k in range(3):
+        np.testing.assert_allclose(f([1.0, k], [2.0, 3.0]), [6.0, 2 * (k + 3.0)])
+    assert DebugMode(stability_patience=4).excluding("fusion").stability_patience == 4

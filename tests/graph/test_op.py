@@ -92,3 +92,36 @@ def test_scan_body_and_gradient_with_test_values(test_values):
     g = T.grad(h.sum(), w)
     f = theano.function([x], h[-1], updates=[(w, w - 0.1 * g)])
     assert f(np.ones((5, 3))).shape == (3,)
+
+
+from theano.graph.basic import Apply  # noqa: E402
+from theano.graph.op import Op  # noqa: E402
+
+
+class _NoPropsBinOp(Op):
+    """A Theano 1.0-style op without __props__: its attributes make it what it is."""
+
+    def __init__(self, name, fn):
+        self.name, self.fn = name, fn
+
+    def make_node(self, a, b):
+        a, b = T.as_tensor_variable(a), T.as_tensor_variable(b)
+        return Apply(self, [a, b], [a.type()])
+
+    def perform(self, node, inputs, out):
+        out[0][0] = self.fn(*inputs)
+
+
+@pytest.mark.parametrize("mode", ["FAST_COMPILE", "FAST_RUN"])
+def test_ops_without_props_compare_by_identity(mode):
+    add = _NoPropsBinOp("add", np.add)
+    sub = _NoPropsBinOp("sub", np.subtract)
+    assert add != sub and add == add and add in {add} and sub not in {add}
+    x, y = T.dvectors("x", "y")
+    f = theano.function([x, y], [add(x, y), sub(x, y), add(x, y)], mode=mode)
+    for k in range(3):
+        a, b = np.array([3.0, k]), np.array([1.0, 2.0])
+        r = f(a, b)
+        np.testing.assert_array_equal(r[0], a + b)
+        np.testing.assert_array_equal(r[1], a - b)     # not merged with add's node
+        np.testing.assert_array_equal(r[2], a + b)

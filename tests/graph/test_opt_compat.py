@@ -645,3 +645,67 @@ def test_own_database_in_optdb(registered, mode):
             fg = gof.FunctionGraph([x], [T.sin(x)])
             alone.query("a", "-s").optimize(fg)
             assert _scalar_ops(fg) == ["sin"], cls
+
+
+def test_optdb_names_and_tags_do_not_collide():
+    import pytest
+
+    from theano.gof.optdb import DB, opt
+
+    class Noop(opt.Optimizer):
+        def apply(self, fgraph):
+            pass
+
+    db = DB()
+    db.register("a", Noop())
+    db.register("c", Noop(), "z", "asdf")
+    assert "a" in db and "c" in db and "z" not in db
+    with pytest.raises(ValueError, match="The name"):
+        db.register("c", Noop())
+    with pytest.raises(ValueError, match="The name"):
+        db.register("z", Noop())            # an existing tag
+    with pytest.raises(ValueError, match="The tag"):
+        db.register("u", Noop(), "a")       # a tag that is an existing name
+    assert "u" not in db
+
+
+def test_topo_optimizer_failure_callback():
+    import warnings
+
+    import numpy as np
+    import pytest
+
+    import theano
+    import theano.tensor as T
+    from theano.gof.opt import NavigatorOptimizer, TopoOptimizer, local_optimizer
+    from theano.graph.fg import FunctionGraph
+
+    @local_optimizer([T.exp])
+    def broken(node):
+        raise RuntimeError("broken rewrite")
+
+    x = T.dvector("x")
+    calls = []
+
+    def record(exc, nav, pairs, lopt, node):
+        calls.append((type(exc), node.op))
+
+    fg = FunctionGraph([x], [T.exp(x) + T.exp(x * 2)])
+    TopoOptimizer(broken, failure_callback=record).optimize(fg)
+    assert len(calls) == 2 and all(c[0] is RuntimeError for c in calls)
+    # the graph is unchanged and still computes the same values
+    f = theano.function([fg.inputs[0]], fg.outputs[0], mode="FAST_COMPILE")
+    np.testing.assert_allclose(f(np.array([0.0, 1.0])), np.exp([0.0, 1.0]) + np.exp([0.0, 2.0]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        TopoOptimizer(broken, failure_callback=NavigatorOptimizer.warn_ignore).optimize(
+            FunctionGraph([x], [T.exp(x)]))
+    with pytest.warns(UserWarning, match="broken rewrite"):
+        TopoOptimizer(broken, failure_callback=NavigatorOptimizer.warn).optimize(
+            FunctionGraph([x], [T.exp(x)]))
+    with theano.change_flags(on_opt_error="raise"):
+        with pytest.raises(RuntimeError, match="broken rewrite"):
+            TopoOptimizer(broken, failure_callback=NavigatorOptimizer.warn_inplace).optimize(
+                FunctionGraph([x], [T.exp(x)]))
+    with pytest.raises(TypeError, match="failure_callback"):
+        TopoOptimizer(broken, failure_callback=3)

@@ -25,6 +25,8 @@ import numpy as np
 
 from theano.compile.mode import Mode
 from theano.configdefaults import config
+from theano.graph.basic import applys_between, equal_computations
+from theano.graph.rewriting.basic import BadOptimization as _GraphBadOptimization
 from theano.link.python.evaluate import evaluate
 
 
@@ -43,8 +45,9 @@ class BadThunkOutput(DebugModeError):
             + _difference(val1, val2))
 
 
-class BadOptimization(DebugModeError):
-    """A rewrite replaced ``old_r`` by ``new_r`` and their values differ."""
+class BadOptimization(DebugModeError, _GraphBadOptimization):
+    """A rewrite replaced ``old_r`` by ``new_r`` and their values differ (also a
+    ``theano.gof.toolbox.BadOptimization``, as in Theano 1.0)."""
 
     def __init__(self, old_r, new_r, old_r_val=None, new_r_val=None, reason=None, old_graph="",
                  new_graph=""):
@@ -82,7 +85,8 @@ class BadViewMap(DebugModeError):
 
 
 class StochasticOrder(DebugModeError):
-    """Kept for Theano 1.0's name; the order of nodes is deterministic here, so it is never raised."""
+    """Rewriting the same graph again gave another graph (a rewrite that depends on something
+    other than the graph); checked when ``DebugMode(stability_patience=n)``, n >= 2."""
 
 
 class InvalidValueError(DebugModeError):
@@ -249,12 +253,31 @@ class _DebugThunk:
     def _read_by_a_node(self, var):
         return any(client != "output" for client, _ in self.fgraph.clients.get(var, ()))
 
+    def _introduced_by(self, node):
+        """The rewrites whose replacements built ``node`` (names, in order)."""
+        names = []
+        inputs = list(self.fgraph.inputs)
+        for old, new, reason in self.recorder.replacements:
+            if reason in names or new.owner is None:
+                continue
+            if node in applys_between(inputs, [new]) and \
+                    (old.owner is None or node not in applys_between(inputs, [old])):
+                names.append(reason)
+        return names
+
     def _checked_node(self, node, args):
         mode = self.mode
         ins = [_copy(a) for a in args]
         before = [_copy(a) for a in args]
         cells = [[None] for _ in node.outputs]
-        node.op.perform(node, ins, cells)
+        try:
+            node.op.perform(node, ins, cells)
+        except Exception as exc:
+            names = [str(n) for n in self._introduced_by(node) if n]
+            if not names:
+                raise
+            _reraise_with_text(exc, f"The node {node} was made by the rewrite(s) "
+                                    f"{', '.join(names)}.")
         outs = [c[0] for c in cells]
         for var, out in zip(node.outputs, outs):
             problem = _type_problem(var, out, mode.check_isfinite)
@@ -360,10 +383,27 @@ class DebugMode(Mode):
         recorder.original = fgraph.clone()
         fgraph.attach_feature(recorder)
         super().optimize(fgraph)
+        patience = self.stability_patience
+        if patience is not None and int(patience) >= 2:
+            # rewrite fresh copies of the original graph: each must come out the same
+            first = None
+            for trial in range(int(patience)):
+                fg = recorder.original.clone()
+                super().optimize(fg)
+                if first is None:
+                    first = fg
+                elif not equal_computations(first.outputs, fg.outputs, first.inputs, fg.inputs):
+                    raise StochasticOrder(
+                        f"DebugMode: rewriting the same graph gave {fg} at trial {trial + 1} and "
+                        f"{first} at the first (stability_patience={patience}): some rewrite "
+                        "depends on something other than the graph")
 
     def _copy(self, **changes):
         kw = dict(optimizer=self.optimizer, check_isfinite=self.check_isfinite,
                   check_c_code=self.check_c_code, check_py_code=self.check_py_code,
+                  stability_patience=self.stability_patience,
+                  check_preallocated_output=self.check_preallocated_output,
+                  require_matching_strides=self.require_matching_strides,
                   including=self.including_tags, excluding=self.excluding_tags,
                   requiring=self.requiring_tags)
         changes.pop("linker", None)
@@ -374,6 +414,20 @@ class DebugMode(Mode):
         return f"DebugMode(optimizer={self.optimizer}, check_isfinite={self.check_isfinite})"
 
     __repr__ = __str__
+
+
+def _reraise_with_text(exc, text):
+    """Raise ``exc`` again (same class) with ``text`` added to its message."""
+    msg = f"{exc}\n{text}"
+    try:
+        new = type(exc)(msg)
+    except Exception:
+        new = None
+    if new is None or str(new) != msg:
+        if hasattr(exc, "add_note"):
+            exc.add_note(text)
+        raise exc
+    raise new.with_traceback(exc.__traceback__) from None
 
 
 def _flag(value, name, default):

@@ -4,6 +4,8 @@ Nothing here knows about tensors. Every walk is iterative so that deep graphs (l
 never hit Python's recursion limit.
 """
 
+import itertools
+
 from theano.configdefaults import config
 from theano.graph.pickling import reduce_variable
 from theano.graph.utils import user_frame
@@ -56,6 +58,25 @@ class Apply(Node):
         raise AttributeError(f"{self.op} has several outputs and no default_output")
 
     default_output = out
+
+    @property
+    def fgraph(self):
+        """The FunctionGraph this node is in (the latest one that imported it), or None; as
+        Theano 1.0's ``node.fgraph`` (a weak reference: the node does not keep its graph alive,
+        and it is not pickled)."""
+        ref = self.__dict__.get("_fgraph_ref")
+        return ref() if ref is not None else None
+
+    @fgraph.setter
+    def fgraph(self, fgraph):
+        import weakref
+
+        self.__dict__["_fgraph_ref"] = None if fgraph is None else weakref.ref(fgraph)
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_fgraph_ref", None)
+        return state
 
     @property
     def nin(self):
@@ -133,6 +154,9 @@ class ScratchPad:
 class Variable(Node):
     """A symbolic value of some Type; ``owner`` is the Apply that computes it (None for a root)."""
 
+    # ``auto_name`` numbers (Theano 1.0's ``Variable.__count__``, an itertools.count that a
+    # program may replace); ``_auto_counter`` is the last number given
+    __count__ = itertools.count(1)
     _auto_counter = 0
 
     def __init__(self, type, owner=None, index=None, name=None):
@@ -140,8 +164,8 @@ class Variable(Node):
         self.owner = owner
         self.index = index
         self.name = name
-        Variable._auto_counter += 1
-        self.auto_name = f"auto_{Variable._auto_counter}"
+        n = Variable._auto_counter = next(Variable.__count__)
+        self.auto_name = f"auto_{n}"
 
     def get_parents(self):
         return [self.owner] if self.owner is not None else []
@@ -171,8 +195,8 @@ class Variable(Node):
             cp.__dict__["_tag"] = tag
         cp.owner = None
         cp.index = None
-        Variable._auto_counter += 1
-        cp.auto_name = f"auto_{Variable._auto_counter}"
+        n = Variable._auto_counter = next(Variable.__count__)
+        cp.auto_name = f"auto_{n}"
         return cp
 
     def __str__(self):
@@ -531,6 +555,52 @@ def clone_replace(output, replace=None, strict=True, share_inputs=True):
             memo.setdefault(old_o, new_o)
     result = [memo.get(o, o) for o in outputs]
     return result[0] if single else result
+
+
+def stack_search(start, expand, mode="bfs", build_inv=False):
+    """Every node reachable from ``start`` (an iterable) through ``expand(node)`` (the nodes it
+    leads to, or None), each once, in breadth-first (``mode='bfs'``) or depth-first ('dfs')
+    order. With ``build_inv``, also ``{node: [the nodes whose expansion reached it]}``."""
+    from collections import deque
+
+    if mode not in ("bfs", "dfs"):
+        raise ValueError(f"stack_search: mode must be 'bfs' or 'dfs', got {mode!r}")
+    todo = deque(start)
+    pop = todo.popleft if mode == "bfs" else todo.pop
+    seen = set()
+    order = []
+    inv = {}
+    while todo:
+        node = pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        order.append(node)
+        more = expand(node)
+        if more:
+            for m in more:
+                if build_inv:
+                    inv.setdefault(m, []).append(node)
+                todo.append(m)
+    return (order, inv) if build_inv else order
+
+
+def io_connection_pattern(inputs, outputs):
+    """``pattern[i][j]``: whether output ``j`` depends on input ``i`` through the graph between
+    them, following each node's ``op.connection_pattern`` (an output of a node depends only on
+    the inputs its op says it is connected to)."""
+    inputs, outputs = list(inputs), list(outputs)
+    deps = {v: frozenset([k]) for k, v in enumerate(inputs)}
+    for node in io_toposort(inputs, outputs):
+        get = getattr(node.op, "connection_pattern", None)
+        rows = get(node) if get is not None else None
+        for j, out in enumerate(node.outputs):
+            d = set()
+            for i, inp in enumerate(node.inputs):
+                if rows is None or rows[i][j]:
+                    d |= deps.get(inp, frozenset())
+            deps[out] = frozenset(d)
+    return [[k in deps.get(out, frozenset()) for out in outputs] for k in range(len(inputs))]
 
 
 def list_of_nodes(inputs, outputs):

@@ -101,6 +101,7 @@ class FunctionGraph:
                 if inp not in self.clients and inp.owner is None:
                     self._import_var(inp, reason)
             self.apply_nodes.add(n)
+            n.fgraph = self
             for out in n.outputs:
                 self.variables.add(out)
                 self.clients.setdefault(out, [])
@@ -146,6 +147,8 @@ class FunctionGraph:
             if any(self.clients.get(o) for o in node.outputs):
                 continue
             self.apply_nodes.discard(node)
+            if node.fgraph is self:
+                node.fgraph = None
             for o in node.outputs:
                 self.clients.pop(o, None)
                 self.variables.discard(o)

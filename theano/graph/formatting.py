@@ -34,7 +34,8 @@ class NodeIds:
 
 
 def graph_tree(outputs, depth=-1, print_type=False, ids="CHAR", stop_on_name=False, done=None,
-               print_destroy_map=False, print_view_map=False, positions=None, paths=None):
+               print_destroy_map=False, print_view_map=False, positions=None, paths=None,
+               storage=None):
     """The graph computing ``outputs`` (variables) as an indented tree, one line per variable.
 
     A node's line shows its op (``.i`` for output i of a multi-output node), its id, the variable's
@@ -42,8 +43,15 @@ def graph_tree(outputs, depth=-1, print_type=False, ids="CHAR", stop_on_name=Fal
     ({node: text}); a node printed before is shown again without its inputs. ``depth`` limits the
     levels (-1: all), ``stop_on_name`` stops at named variables below the top, ``done`` is the set
     of nodes already printed (shared between calls), ``print_type`` adds each variable's type and
-    ``print_destroy_map``/``print_view_map`` each op's destroy and view maps.
+    ``print_destroy_map``/``print_view_map`` each op's destroy and view maps. ``storage``
+    ({variable: one-item storage cell}) adds ``[value]`` of each variable that has a cell.
     """
+
+    def stored(var):
+        if storage is None or var not in storage:
+            return ""
+        return " [" + " ".join(str(storage[var][0]).split()) + "]"
+
     positions = positions or {}
     paths = paths or {}
     idgen = ids if isinstance(ids, NodeIds) else NodeIds(ids)
@@ -58,7 +66,7 @@ def graph_tree(outputs, depth=-1, print_type=False, ids="CHAR", stop_on_name=Fal
             node = var.owner
             type_str = f" <{var.type}>" if print_type else ""
             if node is None:
-                lines.append(f"{prefix}{var} {idgen.get(var)}{type_str}")
+                lines.append(f"{prefix}{var} {idgen.get(var)}{type_str}{stored(var)}")
                 continue
             label = str(node.op)
             if len(node.outputs) > 1:
@@ -71,7 +79,7 @@ def graph_tree(outputs, depth=-1, print_type=False, ids="CHAR", stop_on_name=Fal
                 order += f" [{paths[node]}]"
             already = node in printed
             lines.append(f"{prefix}{label} {idgen.get(node)}{type_str} '{var.name or ''}' "
-                         f"{destroy} {view} {order}")
+                         f"{destroy} {view} {order}{stored(var)}")
             if already or (depth != -1 and level >= depth) or (stop_on_name and var.name and level > 0):
                 continue
             printed.add(node)

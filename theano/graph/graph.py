@@ -3,9 +3,9 @@ their graphs, e.g. ``theano.gof.graph.inputs([cost])`` to list the parameters a 
 
 from theano.graph.basic import (Apply, Constant, Node, Variable, ancestors, applys_between, as_string,
                                 clone, clone_get_equiv, equal_computations, general_toposort,
-                                graph_inputs, io_toposort,
+                                graph_inputs, io_connection_pattern, io_toposort,
                                 is_in_ancestors, is_same_graph, list_of_nodes,
-                                variables_and_orphans, view_roots)
+                                stack_search, variables_and_orphans, view_roots)
 
 inputs = graph_inputs
 
@@ -27,5 +27,6 @@ def ops(i, o):
 
 __all__ = ["Apply", "Constant", "Node", "Variable", "ancestors", "as_string", "clone", "clone_get_equiv",
            "equal_computations", "general_toposort", "is_same_graph",
-           "inputs", "io_toposort", "is_in_ancestors", "list_of_nodes", "ops", "orphans",
+           "inputs", "io_connection_pattern", "io_toposort", "stack_search", "is_in_ancestors",
+           "list_of_nodes", "ops", "orphans",
            "variables", "variables_and_orphans", "view_roots"]

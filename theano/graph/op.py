@@ -30,14 +30,55 @@ class Op:
     default_output = None
     lazy = False
 
+    _declares_props = True     # Op itself (no attributes): instances are interchangeable
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._declares_props = any(c is not Op and "__props__" in c.__dict__
+                                  for c in cls.__mro__)
+        # Theano 1.0's ops with parameters: ``perform(self, node, inputs, output_storage,
+        # params)``. Backends call ``perform(node, inputs, output_storage)``; the parameters
+        # (``get_params(node)``, checked by ``params_type``) are then added here.
+        perform = cls.__dict__.get("perform")
+        if perform is not None and not getattr(perform, "_adds_params", False) and \
+                _takes_params(perform):
+            cls.perform = _perform_with_params(perform)
+        # Theano 1.0's ops written as ``make_thunk(node, storage_map, compute_map, no_recycling,
+        # impl)`` alone: every backend runs them through a ``perform`` that calls the thunk with
+        # all inputs computed (gof.vm.VM_Linker also runs a lazy thunk lazily)
+        if "make_thunk" in cls.__dict__ and cls.perform is Op.perform:
+            cls.perform = _perform_from_thunk
+
+    # parameters -------------------------------------------------------------------------------
+    def get_params(self, node):
+        """The parameters ``perform`` receives as its last argument, for ops that declare a
+        ``params_type``. Default: with a ``ParamsType``, a ``Params`` of this op's attributes
+        named like its fields (``theano.graph.params_type``)."""
+        params_type = getattr(self, "params_type", None)
+        if params_type is not None and hasattr(params_type, "get_params"):
+            if all(hasattr(self, f) for f in params_type.fields):
+                return params_type.get_params(self)
+            missing = [f for f in params_type.fields if not hasattr(self, f)]
+            raise MethodNotDefined(f"{type(self).__name__}.get_params: the op has no attributes "
+                                   f"{missing} for the fields of its params_type; define "
+                                   "get_params(node)")
+        raise MethodNotDefined(f"{type(self).__name__}.get_params (the op declares no "
+                               "params_type)")
+
     # identity ---------------------------------------------------------------------------------
     def _props(self):
         return tuple(getattr(self, a) for a in self.__props__)
 
     def __eq__(self, other):
+        # as Theano 1.0: an op class that declares no __props__ (and no __eq__) compares by
+        # identity, since its instances may differ in attributes nobody declared
+        if not type(self)._declares_props:
+            return self is other
         return type(self) is type(other) and self._props() == other._props()
 
     def __hash__(self):
+        if not type(self)._declares_props:
+            return object.__hash__(self)
         return hash((type(self), self._props()))
 
     def __str__(self):
@@ -130,6 +171,67 @@ class Op:
         raise MethodNotDefined(f"{type(self).__name__}.infer_shape")
 
 
+def _takes_params(fn):
+    """Whether ``fn(self, node, inputs, output_storage, params)`` takes a fourth argument."""
+    import inspect
+
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return False
+    positional = [p for p in sig.parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return len(positional) >= 5
+
+
+_NO_PARAMS = object()
+
+
+def _perform_with_params(perform):
+    import functools
+
+    import inspect
+
+    fifth = [p for p in inspect.signature(perform).parameters.values()
+             if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)][4]
+    has_default = fifth.default is not inspect.Parameter.empty
+
+    @functools.wraps(perform)
+    def wrapper(self, node, inputs, output_storage, params=_NO_PARAMS, *rest):
+        if params is _NO_PARAMS:
+            if has_default and getattr(self, "params_type", None) is None and \
+                    type(self).get_params is Op.get_params:
+                # an op without parameters: its perform's own default applies
+                return perform(self, node, inputs, output_storage, *rest)
+            params = self.get_params(node)
+            params_type = getattr(self, "params_type", None)
+            if params_type is not None:
+                params = params_type.filter(params, strict=False, allow_downcast=True)
+        return perform(self, node, inputs, output_storage, params, *rest)
+
+    wrapper._adds_params = True
+    return wrapper
+
+
+def _perform_from_thunk(self, node, inputs, output_storage):
+    storage_map, compute_map = {}, {}
+    for v, value in zip(node.inputs, inputs):
+        storage_map[v] = [value]
+        compute_map[v] = [True]
+    for v, cell in zip(node.outputs, output_storage):
+        storage_map[v] = cell
+        compute_map[v] = [False]
+    thunk = self.make_thunk(node, storage_map, compute_map, [], None)
+    needed = thunk()
+    if needed:
+        raise RuntimeError(f"{type(self).__name__}'s thunk asked for inputs {list(needed)} that "
+                           "are all computed")
+
+
+# Theano 1.0's ``theano.gof.op.PureOp``: its base of ops without C code, the same contract as Op
+PureOp = Op
+
+
 def is_variable(x):
     return isinstance(x, Variable)
 
@@ -174,9 +276,19 @@ def _test_value_mode():
     return config.compute_test_value
 
 
+class MissingTestValueError(ValueError, AttributeError):
+    """A variable has no test value where one is required ('raise' mode of
+    ``config.compute_test_value``). Both a ValueError and, as in Theano 1.0, an AttributeError."""
+
+
 def get_test_value(v):
     """The value a graph-building check runs ``v`` with: a constant's data, a shared variable's
-    value, or ``v.tag.test_value``. AttributeError when there is none."""
+    value, or ``v.tag.test_value``; a value that is not a variable (a list, a number, an
+    array) is its own test value, as a NumPy array. AttributeError when there is none."""
+    if not isinstance(v, Variable):
+        import numpy as np
+
+        return np.asarray(v)
     if isinstance(v, Constant):
         return v.data
     if v.owner is None and hasattr(v, "get_value"):
@@ -208,8 +320,19 @@ def get_debug_values(*variables):
             if mode == "warn":
                 warnings.warn(msg, stacklevel=2)
                 return []
-            raise ValueError(msg)
+            raise MissingTestValueError(msg)
     return [tuple(values)]
+
+
+def debug_error_message(msg):
+    """Report a problem found with test values (Theano 1.0): a warning when
+    ``config.compute_test_value`` is 'warn', otherwise ValueError(msg)."""
+    from theano.configdefaults import config
+
+    if config.compute_test_value == "warn":
+        warnings.warn(msg, stacklevel=2)
+        return
+    raise ValueError(msg)
 
 
 def compute_test_values(node):

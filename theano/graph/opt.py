@@ -5,12 +5,14 @@ from theano.configdefaults import config  # noqa: F401  (Theano's module offered
 from theano.graph.rewriting.basic import NodeRewriter, GraphRewriter, merge_graph  # noqa: F401
 from theano.graph.rewriting.legacy import (EquilibriumOptimizer, FromFunctionLocalOptimizer,  # noqa: F401
                                            GlobalOptimizer, LocalOptGroup, LocalOptimizer,
-                                           MergeOptimizer, OpKeyOptimizer, OpRemove, OpSub,
+                                           MergeOptimizer, NavigatorOptimizer, OpKeyOptimizer,
+                                           OpRemove, OpSub,
                                            Optimizer, PatternSub, Query, SeqOptimizer,
                                            TopoOptimizer, check_stack_trace, copy_stack_trace,
                                            in2out, local_optimizer, optdb, out2in)
 
 __all__ = ["EquilibriumOptimizer", "FromFunctionLocalOptimizer", "GlobalOptimizer", "LocalOptGroup",
-           "LocalOptimizer", "MergeOptimizer", "OpKeyOptimizer", "OpRemove", "OpSub", "Optimizer",
+           "LocalOptimizer", "MergeOptimizer", "NavigatorOptimizer", "OpKeyOptimizer", "OpRemove",
+           "OpSub", "Optimizer",
            "PatternSub", "Query", "SeqOptimizer", "TopoOptimizer", "check_stack_trace",
            "copy_stack_trace", "in2out", "local_optimizer", "out2in"]

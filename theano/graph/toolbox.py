@@ -3,5 +3,7 @@
 from theano.graph.features import (AlreadyThere, Feature, NodeFinder, PreserveNames,  # noqa: F401
                                    ReplaceValidate, ReplacementDidntRemovedError, Validator)
 
-__all__ = ["AlreadyThere", "Feature", "NodeFinder", "PreserveNames", "ReplaceValidate",
+from theano.graph.rewriting.basic import BadOptimization  # noqa: F401,E402
+
+__all__ = ["BadOptimization", "AlreadyThere", "Feature", "NodeFinder", "PreserveNames", "ReplaceValidate",
            "ReplacementDidntRemovedError", "Validator"]

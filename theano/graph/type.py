@@ -83,3 +83,29 @@ class Generic(Type):
 
 
 generic = Generic()
+
+# Theano 1.0's name of the base of types without C code
+PureType = Type
+
+
+class SingletonType(Type):
+    """A type of which all instances are equal (Theano 1.0's ``gof.type.SingletonType``):
+    subclass it for a type with no parameters."""
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __hash__(self):
+        return hash(type(self))
+
+    def __str__(self):
+        return type(self).__name__
+
+
+def __getattr__(name):
+    # Theano 1.0's ``theano.gof.type.EnumType``/``EnumList``/``CEnumType`` (in params_type.py)
+    if name in ("EnumType", "EnumList", "CEnumType"):
+        from theano.graph import params_type
+
+        return getattr(params_type, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -186,6 +186,15 @@ def normalize_replacements(node, result):
     return [(o, n) for o, n in pairs if o is not n]
 
 
+class BadOptimization(Exception):
+    """A rewrite made an invalid change to a graph (Theano 1.0's ``gof.toolbox.BadOptimization``;
+    DebugMode's BadOptimization, a wrong value found when it runs, is one too)."""
+
+
+class ReplacementTypeError(BadOptimization, TypeError):
+    """A rewrite's replacement cannot take the type of the variable it replaces."""
+
+
 def apply_replacements(fgraph, node, pairs, reason):
     """Type-check ``pairs`` and make them in ``fgraph``. Returns True if the graph changed.
 
@@ -197,8 +206,10 @@ def apply_replacements(fgraph, node, pairs, reason):
             raise TypeError(f"replacement for {old} is not a Variable: {new!r}")
         fitted = _fit_type(old, new)
         if fitted is None:
-            raise TypeError(
-                f"replacement {new} has type {new.type}, which cannot stand for {old} ({old.type})"
+            by = f"the rewrite {reason}: " if reason else ""
+            raise ReplacementTypeError(
+                f"{by}replacement {new} has type {new.type}, which cannot stand for {old} "
+                f"({old.type})"
             )
         checked.append((old, fitted))
     if not checked:
@@ -316,6 +327,9 @@ class WorklistRunner:
         self.order = order
         self.follow_new = follow_new
         self.stats = {}
+        # Theano's ``failure_callback(exc, runner, pairs, rewriter, node)``: called instead of
+        # report_failure when a rewrite raises (pairs: its replacements, or None)
+        self.failure_callback = None
 
     def apply(self, fgraph, profile=None):
         if not self.rewriters:
@@ -337,6 +351,7 @@ class WorklistRunner:
                     if node not in apply_nodes:
                         break
                     t0 = time.perf_counter() if profile is not None else 0.0
+                    pairs = None
                     try:
                         result = rw.transform(fgraph, node)
                         pairs = normalize_replacements(node, result)
@@ -344,6 +359,9 @@ class WorklistRunner:
                             continue
                         changed = apply_replacements(fgraph, node, pairs, rw.name)
                     except Exception as exc:  # noqa: BLE001 - a broken rewrite must not break compile
+                        if self.failure_callback is not None:
+                            self.failure_callback(exc, self, pairs, getattr(rw, "lopt", rw), node)
+                            continue
                         report_failure(f"Rewrite {rw.name} failed on {node} and was skipped: "
                                        f"{type(exc).__name__}: {exc}")
                         continue

@@ -23,8 +23,9 @@ import numpy as np
 
 from theano.graph.basic import Constant, Variable
 from theano.graph.op import Op
-from theano.graph.rewriting.basic import (GraphRewriter, NodeRewriter, WorklistRunner, _positional_arity,
-                                          merge_graph)
+from theano.graph.fg import InconsistencyError
+from theano.graph.rewriting.basic import (GraphRewriter, NodeRewriter, RewriteWarning,
+                                          WorklistRunner, _positional_arity, merge_graph)
 
 # --------------------------------------------------------------------------------------------------
 # Local optimizers
@@ -430,17 +431,53 @@ def _add_global_requirements(opts, fgraph):
             req(fgraph)
 
 
-class TopoOptimizer(Optimizer):
+class NavigatorOptimizer(Optimizer):
+    """Theano's base of the optimizers that walk the graph applying a local optimizer
+    (TopoOptimizer, OpKeyOptimizer). ``failure_callback(exc, navigator, replacement_pairs,
+    local_opt, node)`` is called when the local optimizer or its replacement raises (instead of
+    the warning that ``config.on_opt_error`` chooses); ``NavigatorOptimizer.warn``,
+    ``warn_inplace`` (silent for InconsistencyError: an in-place rewrite refused) and
+    ``warn_ignore`` are Theano's ready-made ones."""
+
+    @staticmethod
+    def warn(exc, nav, repl_pairs, local_opt, node):
+        """Warn about the failure (raise it when ``config.on_opt_error`` is 'raise')."""
+        from theano.configdefaults import config
+
+        if getattr(config, "on_opt_error", "warn") in ("raise", "pdb"):
+            raise exc
+        if getattr(config, "on_opt_error", "warn") == "ignore":
+            return
+        warnings.warn(f"Optimization failure due to: {local_opt} on {node}: "
+                      f"{type(exc).__name__}: {exc}", RewriteWarning, stacklevel=2)
+
+    @staticmethod
+    def warn_inplace(exc, nav, repl_pairs, local_opt, node):
+        """As ``warn``, but an InconsistencyError (an in-place rewrite refused) is silent."""
+        if isinstance(exc, InconsistencyError):
+            return
+        return NavigatorOptimizer.warn(exc, nav, repl_pairs, local_opt, node)
+
+    @staticmethod
+    def warn_ignore(exc, nav, repl_pairs, local_opt, node):
+        """Ignore the failure."""
+
+
+class TopoOptimizer(NavigatorOptimizer):
     """Apply a local optimizer to every node, inputs first ('in_to_out') or outputs first
     ('out_to_in'), following the nodes a replacement builds unless ``ignore_newtrees``."""
 
     def __init__(self, local_opt, order="in_to_out", ignore_newtrees=False, failure_callback=None):
+        if failure_callback is not None and not callable(failure_callback):
+            raise TypeError(f"TopoOptimizer: failure_callback must be callable, got "
+                            f"{failure_callback!r}")
         self.local_opt = local_opt
         self.order = order
         self.ignore_newtrees = ignore_newtrees
         self.failure_callback = failure_callback
         self.runner = WorklistRunner(as_node_rewriters(local_opt), name=getattr(local_opt, "name", "topo"),
                                      order=order, follow_new=not ignore_newtrees)
+        self.runner.failure_callback = failure_callback
         self.name = f"TopoOptimizer({getattr(local_opt, 'name', local_opt)})"
 
     def add_requirements(self, fgraph):
@@ -710,6 +747,13 @@ class DB:
         if name in self._entries:
             raise ValueError(f"The name {name!r} is already registered in this database")
         tags = tuple(t for t in tags if isinstance(t, str))
+        # names and tags select entries alike (``query('name')``), so they must not collide
+        known_tags = {t for _, ts in self._entries.values() for t in ts}
+        if name in known_tags:
+            raise ValueError(f"The name {name!r} is already used as a tag in this database")
+        for t in tags:
+            if t in self._entries:
+                raise ValueError(f"The tag {t!r} is already the name of an entry of this database")
         self._entries[name] = (obj, tags)
         if self._binding is not None:
             self._push(name, obj, tags)
