@@ -119,3 +119,29 @@ def test_old_module_paths():
     x, y = T.dvector("x"), T.dvector("y")
     assert inputs([x * y]) == [x, y]
     assert gof.Optimizer is theano.graph.opt.Optimizer
+
+
+def test_dual_linker_runs_both_backends_and_checks_them():
+    import theano.scalar as S
+    from theano.link.legacy import DualLinker
+
+    x, y = T.dvectors("x", "y")
+    fn = gof.DualLinker().accept(gof.FunctionGraph([x, y], [T.exp(x) % y, x * y])).make_function()
+    xv, yv = np.array([1.0, 2.0, -3.0]), np.array([2.0, 3.0, 0.5])
+    for _ in range(2):
+        r, p = fn(xv, yv)
+        np.testing.assert_allclose(r, np.exp(xv) % yv)
+        np.testing.assert_array_equal(p, xv * yv)
+    a, b = S.float64("a"), S.float64("b")
+    g = gof.DualLinker().accept(gof.FunctionGraph([a, b], [a * b + S.exp(a)])).make_function()
+    assert np.isclose(g(1.0, 2.0), 2.0 + np.e)
+    seen = []
+
+    def checker(var, reference, other):
+        seen.append(var)
+        raise RuntimeError("the backends disagree")
+
+    h = DualLinker(checker=checker).accept(gof.FunctionGraph([x], [x * 2])).make_function()
+    with pytest.raises(RuntimeError, match="disagree"):
+        h(xv)
+    assert len(seen) == 1 and seen[0].type == x.type

@@ -1,5 +1,5 @@
 """Theano 1.0's linker objects: ``theano.gof.PerformLinker``, ``CLinker``, ``OpWiseCLinker``,
-``WrapLinker``/``WrapLinkerMany`` and ``theano.gof.vm.VM_Linker``.
+``DualLinker``, ``WrapLinker``/``WrapLinkerMany`` and ``theano.gof.vm.VM_Linker``.
 
 Theano 1.0 programs use them two ways, and both work:
 
@@ -500,6 +500,51 @@ class VM_Linker(LocalLinker):
                 f"use_cloop={self.use_cloop})")
 
 
+def _default_checker(variable, reference, other):
+    """DualLinker's check: the two backends' values of ``variable`` agree (its type's approximate
+    equality: floats within rounding, NaN where NaN)."""
+    t = variable.type
+    same = t.values_eq_approx(reference, other) if hasattr(t, "values_eq_approx") else \
+        t.values_eq(reference, other)
+    if not same:
+        raise ValueError(f"DualLinker: the two backends disagree on {variable}: {reference!r} "
+                         f"(perform) and {other!r} (the native backend)")
+
+
+class DualLinker(Linker):
+    """Theano 1.0's ``gof.DualLinker``: runs the graph twice, with ``perform`` (the reference) and
+    with the native backend (Theano: its C code), checks each output with ``checker(variable,
+    reference_value, other_value)`` (which raises on a mismatch) and returns the reference
+    values."""
+
+    def __init__(self, checker=_default_checker, schedule=None, allow_gc=None):
+        super().__init__(allow_gc=allow_gc, schedule=schedule)
+        self.checker = checker
+
+    def _options(self):
+        return dict(checker=self.checker, schedule=self.schedule, allow_gc=self.allow_gc)
+
+    def _runner(self, fgraph, profile=None):
+        from theano.link import get_linker
+
+        reference = super()._runner(fgraph, profile)
+        other_fg = fgraph.clone() if hasattr(fgraph, "clone") else fgraph
+        other = get_linker("numba").make_thunk(other_fg, None)
+        outputs = list(fgraph.outputs)
+        checker = self.checker
+
+        def run(input_values):
+            import copy as _copy
+
+            ref = reference([_copy.copy(v) for v in input_values])
+            got = other([_copy.copy(v) for v in input_values])
+            for var, a, b in zip(outputs, ref, got):
+                checker(var, a, b)
+            return ref
+
+        return run
+
+
 class WrapLinker(Linker):
     """Theano 1.0's ``WrapLinker(linkers, wrapper)``: each linker makes a thunk per node (each on
     its own storage cells, given the same input values), and for each node in order
@@ -588,5 +633,5 @@ class WrapLinkerMany(WrapLinker):
         return type(self)([copy.copy(lk) for lk in self.linkers], self.wrappers)
 
 
-__all__ = ["Container", "Linker", "LocalLinker", "PerformLinker", "CLinker", "OpWiseCLinker",
+__all__ = ["Container", "DualLinker", "Linker", "LocalLinker", "PerformLinker", "CLinker", "OpWiseCLinker",
            "VM", "VM_Linker", "WrapLinker", "WrapLinkerMany", "node_thunk"]
