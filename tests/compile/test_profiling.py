@@ -107,3 +107,18 @@ def test_kernel_compile_time_is_kept_out_of_node_times(fresh_kernel_cache, worke
         assert p.apply_time[node] < jit
     assert sum(p.apply_compile_time.values()) <= p.fct_call_time
     assert "Kernels compiled or loaded during calls" in p.summary(file="str")
+
+
+def test_profile_stats_takes_theano_positional_arguments():
+    # Theano 1.0: ProfileStats(atexit_print=True, flag_time_thunks=None, gpu_checks=True, **kw)
+    p = theano.compile.ProfileStats(False, gpu_checks=False)
+    assert p.message is None
+    x = T.dvector("x")
+    f = theano.function([x], x + 1, profile=p, name="fn")
+    f(np.ones(3))
+    import io
+
+    buf = io.StringIO()
+    f.profile.summary(buf)
+    assert "Message: False" not in buf.getvalue()
+    assert theano.compile.ProfileStats("title").message == "title"

@@ -286,7 +286,7 @@ class FunctionMaker:
         if profile is None:
             profile = config.profile
         if profile is True or isinstance(profile, str):
-            profile = ProfileStats(self.name if isinstance(profile, bool) else profile)
+            profile = ProfileStats(name=self.name if isinstance(profile, bool) else profile)
         self.profile = profile or None
         self.linker = self.mode.linker
         with test_values_suspended():

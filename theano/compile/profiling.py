@@ -61,10 +61,13 @@ def register_at_exit(stats):
 class ProfileStats:
     """Collected when ``theano.function(..., profile=True)``; print with ``f.profile.summary()``."""
 
-    def __init__(self, name=None, atexit_print=None, flag_time_thunks=None, gpu_checks=True,
+    def __init__(self, atexit_print=None, flag_time_thunks=None, gpu_checks=True, name=None,
                  message=None, **kwargs):
-        """``atexit_print``: print the summary when the program exits (default: the ``profile``
-        flag). ``message`` is Theano 1.0's name for ``name``; the other arguments are accepted."""
+        """Theano 1.0's signature: ``atexit_print``: print the summary when the program exits
+        (default: the ``profile`` flag); ``message`` (or ``name``): the profile's title; the other
+        arguments are accepted. A string as the first argument is the title."""
+        if isinstance(atexit_print, str) and name is None and message is None:
+            name, atexit_print = atexit_print, None
         self.name = name if name is not None else message
         self.message = self.name
         self.compile_time = 0.0
