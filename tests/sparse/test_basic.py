@@ -594,3 +594,15 @@ def test_specify_shape_of_a_sparse_matrix():
         with pytest.raises(AssertionError, match="expected shape"):
             f(wv)
         x.set_value(m)
+
+
+@pytest.mark.parametrize("fa", ["csr", "csc", "bsr"])
+@pytest.mark.parametrize("fb", ["csr", "csc", "bsr"])
+def test_theano_dot_of_two_sparse_operands_of_any_format(fa, fb):
+    a, b = S.SparseType(fa, "float64")(), S.SparseType(fb, "float64")()
+    d = theano.dot(a, b)
+    av, bv = spm((5, 4), seed=3), spm((4, 3), seed=4)
+    for name, mk in MODES.items():
+        f = theano.function([a, b], theano.Out(d, borrow=True), mode=mk())
+        for _ in range(2):
+            assert_allclose(as_dense(f(av, bv)), av.toarray() @ bv.toarray())

@@ -21,6 +21,14 @@ def _M():
     return math
 
 
+def _product(x, y):
+    """``theano.dot(x, y)`` with a sparse operand (see ``_sparse_py_operators.__dot__``)."""
+    formats = {getattr(v, "format", None) for v in (x, y)} - {None}
+    if formats <= {"csr", "csc"}:
+        return _M().structured_dot(x, y)
+    return _M().dot(x, y)
+
+
 class _sparse_py_operators:
     """Operators and methods of symbolic sparse matrices. Arithmetic dispatches to the sparse ops
     (``x + y`` is ``theano.sparse.add``, ``x * y`` the elementwise ``mul``, ``x @ y`` / ``dot``
@@ -73,12 +81,13 @@ class _sparse_py_operators:
         return _M().dot(other, self)
 
     # theano.dot(sparse, x) is Theano 1.0's structured product: a gradient on the sparse
-    # operand's pattern, and a sparse result when both operands are sparse
+    # operand's pattern, and a sparse result when both operands are sparse. A bsr operand (whose
+    # pattern the structured gradient cannot read) takes the ordinary sparse product.
     def __dot__(self, other):
-        return _M().structured_dot(self, other)
+        return _product(self, other)
 
     def __rdot__(self, other):
-        return _M().structured_dot(other, self)
+        return _product(other, self)
 
     def __lt__(self, other):
         return _M().lt(self, other)
