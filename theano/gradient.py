@@ -708,7 +708,10 @@ def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=N
         sym = f_grad(*[p.copy() for p in pt], proj_val)
         for i, p in enumerate(pt):
             num = _central_differences(lambda *a: f_cost(*a, proj_val), pt, i, eps)
-            s = np.asarray(sym[i], dtype="float64")
+            s = sym[i]
+            if not isinstance(s, np.ndarray) and hasattr(s, "toarray"):
+                s = s.toarray()     # a sparse gradient (theano.sparse_grad) of a dense point
+            s = np.asarray(s, dtype="float64")
             if s.shape != num.shape:
                 raise GradientError(i, 0, p.shape, s.shape, num.shape, np.inf, np.inf, abs_tol, rel_tol)
             abs_err = np.abs(s - num)

@@ -133,3 +133,20 @@ def test_op_interface_sparse_grad_flag_gives_the_sparse_gradient(name):
     gi = theano.grad(T.AdvancedSubtensor1(sparse_grad=True)(xi, v).sum(), xi,
                      disconnected_inputs="ignore")
     assert isinstance(gi.type, T.TensorType)
+
+
+def test_verify_grad_checks_a_sparse_gradient_of_a_dense_point():
+    # theano.sparse_grad(m[v]): the gradient wrt the dense m is a csc matrix; verify_grad compares
+    # it (densified) with finite differences, and still catches a wrong one
+    idx = theano.shared(np.array([1, 4, 1, 0, 2], dtype="int64"))
+    theano.gradient.verify_grad(lambda m: T.tanh(theano.sparse_grad(m[idx])), [XV.copy()],
+                                rng=np.random.RandomState(0))
+
+    class Wrong(S.SparseGradAdvancedSubtensor1):
+        def grad(self, inputs, g):
+            (gx, gi) = super().grad(inputs, g)
+            return [gx * 2, gi]
+
+    with pytest.raises(theano.gradient.GradientError):
+        theano.gradient.verify_grad(lambda m: Wrong()(m, idx), [XV.copy()],
+                                    rng=np.random.RandomState(0))
