@@ -7,9 +7,29 @@ from theano.link import register_linker
 AVAILABLE = importlib.util.find_spec("jax") is not None
 
 
+def _import_jax():
+    """Import JAX leaving NumPy's global random state as it was: importing JAX draws from it,
+    which would change the numbers a program seeded with ``numpy.random.seed`` gets after its
+    first JAX function (Keras draws its weight seeds from it)."""
+    import sys
+
+    if "jax" in sys.modules and "jax.numpy" in sys.modules:
+        return
+    import numpy as np
+
+    state = np.random.get_state()
+    try:
+        import jax  # noqa: F401
+        import jax.numpy  # noqa: F401
+        import jax.scipy.special  # noqa: F401
+    finally:
+        np.random.set_state(state)
+
+
 def _factory(**kwargs):
     if not AVAILABLE:
         raise ImportError("The 'jax' linker needs JAX: pip install jax")
+    _import_jax()
     from theano.link.jax.linker import JAXLinker
 
     return JAXLinker(**kwargs)
