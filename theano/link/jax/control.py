@@ -34,7 +34,18 @@ def _register_scan():
     from theano.tensor.type import TensorType
 
     jax_funcify.register(rows.RowSlice)(lambda op, node: (lambda x: x[op.start:op.stop]))
-    jax_funcify.register(rows.RowReverse)(lambda op, node: (lambda x: x[::-1]))
+    @jax_funcify.register(rows.RowReverse)
+    def _jax_row_reverse(op, node):
+        # a gather of the rows in reverse order, not XLA's reverse: XLA's CPU algebraic
+        # simplifier aborts the process ("Invalid binary instruction opcode map") when it moves
+        # a reverse through some elementwise computations, which the gradient loops of stacked
+        # recurrent layers (Keras's LSTM under a backwards GRU) produce
+        jnp = _jnp()
+
+        def row_reverse(x):
+            return jnp.take(x, jnp.arange(x.shape[0] - 1, -1, -1), axis=0)
+
+        return row_reverse
 
     @jax_funcify.register(rows.RowIndex)
     def _jax_row_index(op, node):

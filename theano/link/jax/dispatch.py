@@ -589,20 +589,57 @@ def _register_subtensor():
         st._check_basic_bounds(op, out, shape)
         return out
 
+    def without_reversals(items, shape):
+        """``items`` with each slice of negative step replaced by its forward twin (the same
+        positions, ascending), and the (result axis, length) of each such slice. A negative step
+        becomes a gather of the rows in reverse order instead of XLA's ``reverse``: XLA's CPU
+        algebraic simplifier aborts the whole process ("Invalid binary instruction opcode map")
+        when it moves a reverse through some computations, which gradients of recurrent layers
+        running backwards produce."""
+        out, flips, axis, dim = [], [], 0, 0
+        for e in items:
+            if isinstance(e, slice) and e.step is not None and e.step < 0:
+                positions = range(*e.indices(int(shape[dim])))
+                if len(positions):
+                    out.append(slice(positions[-1], positions[0] + 1, -e.step))
+                else:
+                    out.append(slice(0, 0))
+                flips.append((axis, len(positions)))
+            else:
+                out.append(e)
+            if e is None:
+                axis += 1
+                continue
+            dim += 1
+            if isinstance(e, slice):
+                axis += 1
+        return out, flips
+
+    def flip(v, flips):
+        jnp = _jnp()
+        for axis, n in flips:
+            if n > 1:
+                v = jnp.take(v, jnp.arange(n - 1, -1, -1), axis=axis)
+        return v
+
     @jax_funcify.register(st.Subtensor)
     def _jax_subtensor(op, node):
         def subtensor(x, *idx):
-            items = basic_items(op, idx, x.shape)
-            return x[tuple(items) + (Ellipsis,)]
+            items, flips = without_reversals(basic_items(op, idx, x.shape), x.shape)
+            return flip(x[tuple(items) + (Ellipsis,)], flips)
 
         return subtensor
 
     @jax_funcify.register(st.IncSubtensor)
     def _jax_inc_subtensor(op, node):
         def inc_subtensor(x, y, *idx):
-            items = basic_items(op, idx, x.shape)
+            items, flips = without_reversals(basic_items(op, idx, x.shape), x.shape)
             key = tuple(items) + (Ellipsis,)
             _check_fits(op, y, x[key].shape)
+            if flips:
+                jnp = _jnp()
+                y = jnp.broadcast_to(jnp.asarray(y), x[key].shape)
+                y = flip(y, flips)
             ref = _jnp().asarray(x).at[key]
             return ref.set(y) if op.set_instead_of_inc else ref.add(y)
 
