@@ -259,6 +259,39 @@ def _flat_inputs(node, out_grads):
     return {k for k in range(len(node.inputs)) if not any(pattern[k][j] for j in cont)}
 
 
+def _flat_zeros(var):
+    """The zero gradient through a discrete output: zeros of ``var``'s shape in its float dtype,
+    built from its shape (an Alloc), not ``zeros_like(var)``, which is the filler ``theano.grad``
+    gives an output the cost does not depend on (scan tells the two apart: a zero gradient is
+    connected)."""
+    from theano.tensor.allocation import zeros
+    from theano.tensor.basic import patternbroadcast
+    from theano.tensor.type import TensorType
+
+    if not isinstance(var.type, TensorType):
+        return _zeros_for(var)
+    z = zeros([var.shape[d] for d in range(var.ndim)], dtype=_float_dtype_for(var))
+    return patternbroadcast(z, var.broadcastable) if z.broadcastable != var.broadcastable else z
+
+
+def _evidently_zero(g):
+    """``g`` is zeros by its construction: a zero constant, or ``fill``/Alloc of one (what ops
+    that follow the rule give; kept as they are)."""
+    from theano.graph.basic import Constant
+    from theano.scalar.basic import Second
+    from theano.tensor.allocation import Alloc
+    from theano.tensor.elemwise import DimShuffle
+
+    node = getattr(g, "owner", None)
+    if node is not None and isinstance(getattr(node.op, "scalar_op", node.op), Second):
+        g = node.inputs[1]     # fill(x, 0), of tensors (an Elemwise) or of theano.scalar values
+    elif node is not None and isinstance(node.op, Alloc):
+        g = node.inputs[0]
+    while g.owner is not None and isinstance(g.owner.op, DimShuffle):
+        g = g.owner.inputs[0]
+    return isinstance(g, Constant) and not np.any(g.data)
+
+
 def _backprop(seeds, wrt_list, blockers):
     """Accumulate gradients from ``seeds`` [(var, grad)] back to ``wrt_list``; return their grads."""
     seed_vars = [v for v, _ in seeds]
@@ -324,8 +357,8 @@ def _backprop(seeds, wrt_list, blockers):
             if _is_null(g):
                 terms.setdefault(inp, []).append(g)
                 continue
-            if k in flat:
-                g = _zeros_for(inp)
+            if k in flat and not _evidently_zero(g):
+                g = _flat_zeros(inp)
                 if _is_disconnected(g):
                     continue
             terms.setdefault(inp, []).append(_fit_to(inp, g))
