@@ -901,7 +901,7 @@ class Switch(ScalarOp):
         return np.where(cond, a, b)
 
     def grad(self, inputs, output_grads):
-        (c, a, b), (gz,) = inputs, output_grads
+        (c, _, _), (gz,) = inputs, output_grads
         flat = _flat(self, inputs)
         if flat:
             return flat
@@ -977,7 +977,7 @@ class Second(ScalarOp):
         return np.array(np.broadcast_to(y, np.broadcast_shapes(x.shape, y.shape)))  # a copy, never y
 
     def grad(self, inputs, output_grads):
-        (x, y), (gz,) = inputs, output_grads
+        (x, _), (gz,) = inputs, output_grads
         return _flat(self, inputs) or [_zeros(x), gz]
 
 
