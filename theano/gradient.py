@@ -287,7 +287,7 @@ def _evidently_zero(g):
         g = node.inputs[1]     # fill(x, 0), of tensors (an Elemwise) or of theano.scalar values
     elif node is not None and isinstance(node.op, Alloc):
         g = node.inputs[0]
-    while g.owner is not None and isinstance(g.owner.op, DimShuffle):
+    while getattr(g, "owner", None) is not None and isinstance(g.owner.op, DimShuffle):
         g = g.owner.inputs[0]
     return isinstance(g, Constant) and not np.any(g.data)
 
