@@ -237,3 +237,25 @@ def test_identity_and_known_gradients_of_integers():
     y = T.cast(i, "float64") * 3.0
     gy = theano.grad(None, i, known_grads={y: g})
     assert theano.function([i, g], gy, on_unused_input="ignore")(5, 0.5) == 1.5
+
+
+def test_an_op_that_ignores_the_rule_still_gets_zeros_through_its_integer_output():
+    # a user's scalar op written Theano-style, whose grad passes gz through its int32 output:
+    # Elemwise and theano.grad make the gradient through a discrete output zero
+    import theano.scalar as scal
+
+    class Truncate(scal.UnaryScalarOp):
+        def impl(self, x):
+            return np.int32(np.trunc(x))
+
+        def output_types(self, types):
+            return [scal.int32]
+
+        def grad(self, inputs, output_grads):
+            return [output_grads[0] * 1.0]
+
+    trunc = T.Elemwise(Truncate(name="truncate"))
+    wv = np.array([0.5, 1.5, -2.5])
+    check_value(lambda w: T.cast(trunc(w), "float64").sum() + (w * 2).sum(), wv, np.full(3, 2.0))
+    ws = scal.float64("ws")
+    assert theano.grad(scal.cast(Truncate(name="truncate")(ws), "float64"), ws).eval({ws: 1.5}) == 0
