@@ -239,6 +239,59 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
     return _format_as(wrt, out)
 
 
+_DISCRETE = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
+
+
+def _flat_inputs(node, out_grads):
+    """Positions of the inputs of ``node`` whose every output with a gradient (among those the
+    op's connection pattern links them to) is discrete: Theano 1.0's contract, an integer or bool
+    output is a step function of its inputs, so the gradient through it is zero (the op's own
+    term, which a correct op makes zeros anyway, is replaced by zeros). A continuous output
+    passes the op's gradient to every input, integer ones included."""
+    live = [j for j, g in enumerate(out_grads) if g is not None]
+    kinds = [getattr(node.outputs[j].type, "dtype", None) in _DISCRETE for j in live]
+    if not any(kinds):
+        return set()
+    if all(kinds):
+        return set(range(len(node.inputs)))
+    pattern = node.op.connection_pattern(node)
+    cont = [j for j, d in zip(live, kinds) if not d]
+    return {k for k in range(len(node.inputs)) if not any(pattern[k][j] for j in cont)}
+
+
+def _flat_zeros(var):
+    """The zero gradient through a discrete output: zeros of ``var``'s shape in its float dtype,
+    built from its shape (an Alloc), not ``zeros_like(var)``, which is the filler ``theano.grad``
+    gives an output the cost does not depend on (scan tells the two apart: a zero gradient is
+    connected)."""
+    from theano.tensor.allocation import zeros
+    from theano.tensor.basic import patternbroadcast
+    from theano.tensor.type import TensorType
+
+    if not isinstance(var.type, TensorType):
+        return _zeros_for(var)
+    z = zeros([var.shape[d] for d in range(var.ndim)], dtype=_float_dtype_for(var))
+    return patternbroadcast(z, var.broadcastable) if z.broadcastable != var.broadcastable else z
+
+
+def _evidently_zero(g):
+    """``g`` is zeros by its construction: a zero constant, or ``fill``/Alloc of one (what ops
+    that follow the rule give; kept as they are)."""
+    from theano.graph.basic import Constant
+    from theano.scalar.basic import Second
+    from theano.tensor.allocation import Alloc
+    from theano.tensor.elemwise import DimShuffle
+
+    node = getattr(g, "owner", None)
+    if node is not None and isinstance(getattr(node.op, "scalar_op", node.op), Second):
+        g = node.inputs[1]     # fill(x, 0), of tensors (an Elemwise) or of theano.scalar values
+    elif node is not None and isinstance(node.op, Alloc):
+        g = node.inputs[0]
+    while getattr(g, "owner", None) is not None and isinstance(g.owner.op, DimShuffle):
+        g = g.owner.inputs[0]
+    return isinstance(g, Constant) and not np.any(g.data)
+
+
 def _backprop(seeds, wrt_list, blockers):
     """Accumulate gradients from ``seeds`` [(var, grad)] back to ``wrt_list``; return their grads."""
     seed_vars = [v for v, _ in seeds]
@@ -297,12 +350,17 @@ def _backprop(seeds, wrt_list, blockers):
             ) from exc
         if len(in_grads) != len(node.inputs):
             raise ValueError(f"{node.op}.grad returned {len(in_grads)} terms for {len(node.inputs)} inputs")
+        flat = _flat_inputs(node, out_grads)
         for k, (inp, g, need) in enumerate(zip(node.inputs, in_grads, needed)):
             if not need or _is_disconnected(g) or k in null_inputs:
                 continue
             if _is_null(g):
                 terms.setdefault(inp, []).append(g)
                 continue
+            if k in flat and not _evidently_zero(g):
+                g = _flat_zeros(inp)
+                if _is_disconnected(g):
+                    continue
             terms.setdefault(inp, []).append(_fit_to(inp, g))
     return [total(w) if w in terms else None for w in wrt_list]
 

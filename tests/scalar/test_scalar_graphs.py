@@ -161,9 +161,16 @@ def test_grad_of_discrete_and_comparison_nodes():
     g = theano.grad(x > y, y)
     assert g.type == ts.float32 and g.eval({y: np.float32(1.0)}) == 0.0
     i = ts.int32("i")
+    # a cast to float passes the gradient to an integer (Theano 1.0): d(float(i) * x)/di = x
     gi = theano.grad(ts.cast(i, "float64") * x, i)
     assert gi.type == ts.get_scalar_type(theano.config.floatX)
-    assert gi.eval({i: 3, x: np.float32(2.0)}) == 0.0
+    assert gi.eval({i: 3, x: np.float32(2.0)}) == 2.0
+    # an integer output is flat: zero through cast(..., 'int32') and through i * 2
+    gz = theano.grad(ts.cast(ts.cast(ts.cast(i, "float64") * x, "int32"), "float64"), i)
+    assert gz.type == ts.get_scalar_type(theano.config.floatX)
+    assert gz.eval({i: 3, x: np.float32(2.0)}) == 0.0
+    gm = theano.grad(ts.cast(i * 2, "float64"), i)
+    assert gm.eval({i: 3}) == 0.0
 
 
 # ---- Composite ------------------------------------------------------------------------------------
@@ -288,16 +295,18 @@ def test_gradient_of_an_elemwise_composite():
     assert len(got) == 2
 
 
-def test_composite_with_an_integer_input_has_a_float_zero_gradient():
+def test_composite_with_an_integer_input_has_the_float_gradient():
+    # the inner cast to float passes the gradient to the integer input (Theano 1.0); an inner
+    # integer product is flat
     i, x = ts.int32("i"), ts.float64("x")
-    comp = ts.Composite([i, x], [ts.cast(i, "float64") * x])
+    comp = ts.Composite([i, x], [ts.cast(i, "float64") * x + ts.cast(i * i, "float64")])
     iv, xv = T.ivector("iv"), T.dvector("xv")
     out = T.Elemwise(comp)(iv, xv)
     gi, gx = theano.grad(out.sum(), [iv, xv])
     assert gi.dtype == theano.config.floatX
     f = theano.function([iv, xv], [gi, gx])
     vals = run3(f, np.array([1, -2, 3], dtype="int32"), np.array([0.5, 1.5, 2.5]))
-    np.testing.assert_array_equal(vals[0], 0)
+    np.testing.assert_array_equal(vals[0], [0.5, 1.5, 2.5])
     np.testing.assert_array_equal(vals[1], [1.0, -2.0, 3.0])
 
 

@@ -54,15 +54,21 @@ def test_dot_mixed_dtypes(da, db):
     compare_backends([x, y], out, [a, b], expected=expected)
 
 
-def test_dot_grad_int_input_is_zero():
+def test_dot_grad_int_input_is_the_float_gradient():
+    # a float product passes the real gradient to an integer input (Theano 1.0); an integer
+    # product is flat
     x = T.lmatrix("x")
     y = T.dmatrix("y")
     gx, gy = T.grad(T.dot(x, y).sum(), [x, y])
+    assert gx.dtype == theano.config.floatX
     xv, yv = rand_int(2, 3), rand(3, 4)
     f = theano.function([x, y], [gx, gy])
-    rx, ry = f(xv, yv)
-    np.testing.assert_allclose(rx, 0)
-    np.testing.assert_allclose(ry, np.dot(xv.T, np.ones((2, 4))))
+    for _ in range(3):
+        rx, ry = f(xv, yv)
+        np.testing.assert_allclose(rx, np.dot(np.ones((2, 4)), yv.T), rtol=1e-12)
+        np.testing.assert_allclose(ry, np.dot(xv.T, np.ones((2, 4))))
+    gi = T.grad(T.cast(T.dot(x, x), "float64").sum(), x)
+    np.testing.assert_array_equal(theano.function([x], gi)(rand_int(3, 3)), np.zeros((3, 3)))
 
 
 @pytest.mark.parametrize("sa,sb", [((0, 3), (3, 4)), ((3, 0), (0, 4)), ((2, 0, 3), (3, 2)), ((0,), (0,)),

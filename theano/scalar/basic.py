@@ -387,6 +387,30 @@ def _zeros(x):
     return _zeros_like(x, config.floatX if x.dtype in discrete_dtypes else x.dtype)
 
 
+# Gradients and integers (Theano 1.0's rule). An op whose output is discrete (integer or bool) is
+# a step function of its inputs: every input's gradient is zero (``_flat``). An op whose output is
+# continuous passes the real gradient to every input, an integer one included: its gradient is
+# the one of the same value given as a float (``d exp(i) / di`` is ``exp(i)``). Where a formula
+# combines inputs before the output gradient enters (``y * y``), a discrete input is first taken
+# as a value of the gradient's dtype (``_val``), so that no integer arithmetic overflows.
+
+
+def _flat(op, inputs):
+    """Zeros for every input when ``op``'s output for ``inputs`` is discrete, else None."""
+    outs = op.output_dtypes(*[x.dtype for x in inputs])
+    if any(d in discrete_dtypes for d in outs):
+        return [_zeros(x) for x in inputs]
+    return None
+
+
+def _val(x, gz):
+    """``x`` itself, or a discrete ``x`` as a value of the real dtype of the gradient ``gz``."""
+    if x.dtype not in discrete_dtypes:
+        return x
+    real = {"complex64": "float32", "complex128": "float64"}.get(gz.dtype, gz.dtype)
+    return _cast(x, real if real in float_dtypes else config.floatX)
+
+
 class UnaryFloat(ScalarOp):
     dtype_rule = staticmethod(rule_float)
     compute_in_out_dtype = True
@@ -413,9 +437,7 @@ def _make_unary(name, fn, grad_fn=None, rule=rule_float, cast=True, base=ScalarO
     elif grad_fn is not None:
         def grad(self, inputs, output_grads, _g=grad_fn):
             (x,), (gz,) = inputs, output_grads
-            if x.dtype in discrete_dtypes:
-                return [_zeros(x)]
-            return [_g(x, gz)]
+            return _flat(self, inputs) or [_g(_val(x, gz), gz)]
     else:
         def grad(self, inputs, output_grads):
             return [_zeros(inputs[0])]
@@ -526,7 +548,8 @@ class TransferType(ScalarOp):
         return tuple(np.asarray(r).astype(d, copy=False) for r, d in zip(result, out_dtypes))
 
     def grad(self, inputs, output_grads):
-        return self.op.grad(inputs, output_grads)
+        # the output has the dtype of input ``index``: flat when that one is discrete
+        return _flat(self, inputs) or self.op.grad(inputs, output_grads)
 
 
 # ---- unary ops ------------------------------------------------------------------------------
@@ -635,10 +658,14 @@ class Cast(ScalarOp):
         return x.astype(self.dtype)
 
     def grad(self, inputs, output_grads):
+        # a cast to a discrete dtype is flat; a cast to a continuous one passes the gradient to
+        # an integer input too (Theano 1.0: the gradient of cast(i, 'float64') is gz)
         (x,), (gz,) = inputs, output_grads
+        if self.dtype in discrete_dtypes:
+            return [_zeros(x)]
         if x.dtype in continuous_dtypes:
             return [_cast(gz, x.dtype)]
-        return [_zeros(x)]
+        return [real(gz) if gz.dtype in complex_dtypes else gz]
 
 
 _cast_cache = {}
@@ -680,7 +707,7 @@ class Add(ScalarOp):
 
     def grad(self, inputs, output_grads):
         (gz,) = output_grads
-        return [gz if x.dtype not in discrete_dtypes else _zeros(x) for x in inputs]
+        return _flat(self, inputs) or [gz for _ in inputs]
 
 
 class Mul(ScalarOp):
@@ -700,11 +727,11 @@ class Mul(ScalarOp):
 
     def grad(self, inputs, output_grads):
         (gz,) = output_grads
+        flat = _flat(self, inputs)
+        if flat:
+            return flat
         res = []
         for i, x in enumerate(inputs):
-            if x.dtype in discrete_dtypes:
-                res.append(_zeros(x))
-                continue
             others = inputs[:i] + inputs[i + 1:]
             term = gz
             for o in others:
@@ -723,9 +750,8 @@ class Sub(ScalarOp):
         return np.subtract(x, y)
 
     def grad(self, inputs, output_grads):
-        (x, y), (gz,) = inputs, output_grads
-        return [gz if x.dtype not in discrete_dtypes else _zeros(x),
-                -gz if y.dtype not in discrete_dtypes else _zeros(y)]
+        (gz,) = output_grads
+        return _flat(self, inputs) or [gz, -gz]
 
 
 class TrueDiv(ScalarOp):
@@ -740,10 +766,10 @@ class TrueDiv(ScalarOp):
         return np.true_divide(x, y)
 
     def grad(self, inputs, output_grads):
+        # the output is never discrete (int / int is a float)
         (x, y), (gz,) = inputs, output_grads
-        gx = gz / y if x.dtype not in discrete_dtypes else _zeros(x)
-        gy = -(gz * x) / (y * y) if y.dtype not in discrete_dtypes else _zeros(y)
-        return [gx, gy]
+        yv = _val(y, gz)
+        return [gz / y, -(gz * x) / (yv * yv)]
 
 
 class ComplexError(NotImplementedError, TypeError):
@@ -773,9 +799,7 @@ class Mod(ScalarOp):
 
     def grad(self, inputs, output_grads):
         (x, y), (gz,) = inputs, output_grads
-        gx = gz if x.dtype not in discrete_dtypes else _zeros(x)
-        gy = -(int_div(x, y)) * gz if y.dtype not in discrete_dtypes else _zeros(y)
-        return [gx, gy]
+        return _flat(self, inputs) or [gz, -(int_div(x, y)) * gz]
 
 
 class Pow(ScalarOp):
@@ -785,9 +809,13 @@ class Pow(ScalarOp):
 
     def grad(self, inputs, output_grads):
         (x, y), (gz,) = inputs, output_grads
-        gx = gz * y * x ** (y - 1) if x.dtype not in discrete_dtypes else _zeros(x)
+        flat = _flat(self, inputs)
+        if flat:
+            return flat
+        # one input is continuous: x ** (y - 1) and x ** y are computed in floats
+        gx = gz * y * x ** (y - 1)
         # d(x**y)/dy = log(x) x**y, whose limit at x = 0 is 0 (where log(x) * 0 would be nan)
-        gy = switch(eq(x, 0), 0, gz * log(x) * x ** y) if y.dtype not in discrete_dtypes else _zeros(y)
+        gy = switch(eq(x, 0), 0, gz * log(x) * x ** y)
         return [gx, gy]
 
 
@@ -801,8 +829,7 @@ class Maximum(ScalarOp):
         (x, y), (gz,) = inputs, output_grads
         out = maximum(x, y)
         # at a tie the gradient goes to the first input only (Theano 1.0)
-        return [gz * eq(out, x) if x.dtype not in discrete_dtypes else _zeros(x),
-                gz * neq(out, x) if y.dtype not in discrete_dtypes else _zeros(y)]
+        return _flat(self, inputs) or [gz * eq(out, x), gz * neq(out, x)]
 
 
 class Minimum(ScalarOp):
@@ -815,8 +842,7 @@ class Minimum(ScalarOp):
         (x, y), (gz,) = inputs, output_grads
         out = minimum(x, y)
         # at a tie the gradient goes to the first input only (Theano 1.0)
-        return [gz * eq(out, x) if x.dtype not in discrete_dtypes else _zeros(x),
-                gz * neq(out, x) if y.dtype not in discrete_dtypes else _zeros(y)]
+        return _flat(self, inputs) or [gz * eq(out, x), gz * neq(out, x)]
 
 
 class ArcTan2(ScalarOp):
@@ -827,6 +853,7 @@ class ArcTan2(ScalarOp):
 
     def grad(self, inputs, output_grads):
         (y, x), (gz,) = inputs, output_grads
+        y, x = _val(y, gz), _val(x, gz)    # the output is a float even for two integers
         den = sqr(x) + sqr(y)
         return [gz * x / den, -gz * y / den]
 
@@ -874,11 +901,12 @@ class Switch(ScalarOp):
         return np.where(cond, a, b)
 
     def grad(self, inputs, output_grads):
-        (c, a, b), (gz,) = inputs, output_grads
+        (c, _, _), (gz,) = inputs, output_grads
+        flat = _flat(self, inputs)
+        if flat:
+            return flat
         zero = _zeros_like(gz)
-        ga = switch(c, gz, zero) if a.dtype not in discrete_dtypes else _zeros(a)
-        gb = switch(c, zero, gz) if b.dtype not in discrete_dtypes else _zeros(b)
-        return [_zeros(c), ga, gb]
+        return [_zeros(c), switch(c, gz, zero), switch(c, zero, gz)]
 
 
 class Clip(ScalarOp):
@@ -893,12 +921,12 @@ class Clip(ScalarOp):
         # the gradient goes to hi where maximum(x, lo) exceeds hi, else to whichever of x and lo
         # the maximum took, x on ties. Right even when lo or hi is x itself (clip(x, 0, x)).
         (x, lo, hi), (gz,) = inputs, output_grads
+        flat = _flat(self, inputs)
+        if flat:
+            return flat
         m = maximum(x, lo)
         below = le(m, hi)
-        gx = gz * and_(below, ge(x, lo)) if x.dtype not in discrete_dtypes else _zeros(x)
-        glo = gz * and_(below, lt(x, lo)) if lo.dtype not in discrete_dtypes else _zeros(lo)
-        ghi = gz * gt(m, hi) if hi.dtype not in discrete_dtypes else _zeros(hi)
-        return [gx, glo, ghi]
+        return [gz * and_(below, ge(x, lo)), gz * and_(below, lt(x, lo)), gz * gt(m, hi)]
 
 
 add = Add("add")
@@ -949,8 +977,8 @@ class Second(ScalarOp):
         return np.array(np.broadcast_to(y, np.broadcast_shapes(x.shape, y.shape)))  # a copy, never y
 
     def grad(self, inputs, output_grads):
-        (x, y), (gz,) = inputs, output_grads
-        return [_zeros(x), gz if y.dtype not in discrete_dtypes else _zeros(y)]
+        (x, _), (gz,) = inputs, output_grads
+        return _flat(self, inputs) or [_zeros(x), gz]
 
 
 second = Second("second")
@@ -995,10 +1023,10 @@ class _BinarySpecial(ScalarOp):
         raise NotImplementedError
 
     def grad(self, inputs, output_grads):
+        # the output is a float: the order or shape parameter ``a`` has no implemented gradient
+        # (an integer one neither), ``x`` (an integer one too) its formula
         (a, x), (gz,) = inputs, output_grads
-        ga = _zeros(a) if a.dtype in discrete_dtypes else grad_not_implemented(self, 0, a)
-        gx = _zeros(x) if x.dtype in discrete_dtypes else self.grad_x(a, x, gz)
-        return [ga, gx]
+        return [grad_not_implemented(self, 0, a), self.grad_x(_val(a, gz), _val(x, gz), gz)]
 
 
 class Jv(_BinarySpecial):
@@ -1082,9 +1110,8 @@ class Complex(ScalarOp):
         return out
 
     def grad(self, inputs, output_grads):
-        (re, im), (gz,) = inputs, output_grads
-        return [real(gz) if re.dtype not in discrete_dtypes else _zeros(re),
-                imag(gz) if im.dtype not in discrete_dtypes else _zeros(im)]
+        (gz,) = output_grads     # the output is complex: integer parts get the gradient too
+        return [real(gz), imag(gz)]
 
 
 class ComplexFromPolar(ScalarOp):
@@ -1131,9 +1158,8 @@ class XlogY0(ScalarOp):
             return np.where(x == 0, np.zeros((), dtype=od), x * np.log(y))
 
     def grad(self, inputs, output_grads):
-        (x, y), (gz,) = inputs, output_grads
-        return [gz * log(y) if x.dtype not in discrete_dtypes else _zeros(x),
-                gz * x / y if y.dtype not in discrete_dtypes else _zeros(y)]
+        (x, y), (gz,) = inputs, output_grads      # a float output
+        return [gz * log(y), gz * x / y]
 
 
 xlogy0 = XlogY0("xlogy0")

@@ -100,11 +100,20 @@ class Elemwise(Op):
 
     def L_op(self, inputs, outputs, output_grads):
         grads = self.scalar_op.grad(list(inputs), list(output_grads))
+        # Theano 1.0's rule: a discrete (integer or bool) output is a step function of the inputs,
+        # so every input gets zeros (floatX for a discrete input), whatever the scalar op's grad
+        # gave (a user's scalar op may not know the rule); with continuous outputs an integer
+        # input gets the scalar op's gradient, computed as for a float
+        flat = any(o.dtype in ts.discrete_dtypes for o in outputs)
         result = []
         out_bcast = outputs[0].broadcastable
         for inp, g in zip(inputs, grads):
             if g is None or not isinstance(getattr(g, "type", None), (TensorType, type(None))):
                 result.append(g)  # disconnected or undefined (NullType) gradients pass through
+                continue
+            if flat:
+                result.append(_provided("zeros_like")(
+                    inp, dtype=config.floatX if inp.dtype in ts.discrete_dtypes else inp.dtype))
                 continue
             g = _as_tensor(g)
             nd = len(out_bcast)
@@ -387,8 +396,14 @@ class CAReduce(Op):
 
     def L_op(self, inputs, outputs, output_grads):
         (x,), (out,), (gz,) = inputs, outputs, output_grads
-        if x.dtype in ts.discrete_dtypes:
-            return [_provided("zeros_like")(x, dtype=config.floatX)]
+        discrete = x.dtype in ts.discrete_dtypes
+        if out.dtype in ts.discrete_dtypes:
+            # a discrete output is flat (Theano 1.0): sum(i) of an int vector has zero gradient
+            return [_provided("zeros_like")(x, dtype=config.floatX if discrete else x.dtype)]
+        if discrete:
+            # a float reduction of integers (sum(i, dtype='float64')): the gradient of the same
+            # values given as floats
+            x = _provided("cast")(x, out.dtype)
         # re-insert the reduced axes
         pattern = []
         k = 0
@@ -410,8 +425,8 @@ class CAReduce(Op):
             out_b = DimShuffle(out.broadcastable, pattern)(out)
             g = gz_b * _provided("eq")(x, out_b)
         else:
-            return [_provided("zeros_like")(x)]
-        if g.dtype != x.dtype:
+            return [_provided("zeros_like")(x, dtype=config.floatX if discrete else x.dtype)]
+        if g.dtype != x.dtype and not discrete:
             g = _provided("cast")(g, x.dtype)
         return [g]
 
@@ -438,7 +453,8 @@ class Prod(CAReduce):
 
     def L_op(self, inputs, outputs, output_grads):
         (x,), (out,), (gz,) = inputs, outputs, output_grads
-        if not self.no_zeros_in_input or x.dtype in ts.discrete_dtypes:
+        if not self.no_zeros_in_input or x.dtype in ts.discrete_dtypes \
+                or out.dtype in ts.discrete_dtypes:
             return super().L_op(inputs, outputs, output_grads)
         pattern, k = [], 0
         for d in range(x.ndim):

@@ -377,12 +377,13 @@ class Mean(_AxesOp):
         return [tuple(d for i, d in enumerate(s) if i not in self.axis)]
 
     def L_op(self, inputs, outputs, output_grads):
+        # the output is float64: an integer input gets the gradient of its values as floats
         (x,) = inputs
-        if x.dtype in ts.discrete_dtypes:
-            return [zeros_like(x, dtype=config.floatX)]
         (g,) = CAReduce(ts.add, self.axis).L_op(inputs, outputs, output_grads)
         for a in self.axis:
             g = true_div(g, cast(shape_i(x, a), g.dtype))
+        if x.dtype in ts.discrete_dtypes:
+            return [g]
         return [cast(g, x.dtype) if g.dtype != x.dtype else g]
 
 
@@ -581,6 +582,10 @@ class Dot(Op):
 
     def grad(self, inputs, output_grads):
         (x, y), (gz,) = inputs, output_grads
+        if ts.upcast(x.dtype, y.dtype) in ts.discrete_dtypes:
+            # an integer product is flat (Theano 1.0); with a float output an integer input gets
+            # the gradient of its values as floats (the formulas below multiply by gz first)
+            return [zeros_like(v, dtype=config.floatX) for v in (x, y)]
         if x.ndim == 1 and y.ndim == 1:
             gx, gy = gz * y, gz * x
         elif x.ndim == 2 and y.ndim == 1:
@@ -595,7 +600,7 @@ class Dot(Op):
         out = []
         for v, g in ((x, gx), (y, gy)):
             if v.dtype in ts.discrete_dtypes:
-                out.append(zeros_like(v, dtype=config.floatX))
+                out.append(g)      # theano.grad gives it in floatX
             else:
                 out.append(cast(g, v.dtype) if g.dtype != v.dtype else g)
         return out
