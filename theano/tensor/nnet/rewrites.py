@@ -23,6 +23,9 @@ before or after the index, or ``logsoftmax``; one label per row):
 ``local_softmax_grad_of_sum`` splits ``softmax_grad(d1 + d2, sm)`` so that each term meets its
 stabilizing rewrite. ``split_row_bias`` finds ``x`` and the row bias ``b`` of ``softmax(x + b)``.
 
+``local_inplace_sparse_block`` (in-place phase): ``SparseBlockGemv``/``SparseBlockOuter``
+accumulate into their first input itself when it is an intermediate nobody else reads.
+
 ``theano.tensor.nnet`` registers the loader of this module (the rewrites load when a graph is first
 rewritten, as the other tensor rewrites do).
 """
