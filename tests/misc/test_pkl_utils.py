@@ -75,6 +75,32 @@ def test_strip_pickler_drops_creation_traces():
     assert y3.owner.creation_trace is not None
 
 
+def test_strip_pickler_removes_trace_test_value_and_extra_tags_from_tags():
+    x = T.dvector("x")
+    x.tag.test_value = np.ones(3)
+    x.tag.trace = ["somewhere"]
+    x.tag.note = "keep me"
+    x.tag.big = np.zeros(1000)
+    y = T.exp(x) * 2
+    y.tag.trace = ["elsewhere"]
+    for extra, kept in ((None, {"note", "big"}), (["big"], {"note"}), ("big", {"note"})):
+        buf = io.BytesIO()
+        StripPickler(buf, protocol=-1, extra_tag_to_remove=extra).dump(y)
+        y2 = pickle.loads(buf.getvalue())
+        x2 = y2.owner.inputs[0].owner.inputs[0]
+        names = {k for k in x2.tag.__dict__ if not k.startswith("_")}
+        assert names == kept, (extra, names)
+        assert not hasattr(y2.tag, "trace") and y2.owner.creation_trace is None
+        # the graph still runs, and the pickled objects were left as they were
+        f = theano.function([x2], y2)
+        for _ in range(3):
+            np.testing.assert_allclose(f(np.arange(3.0)), np.exp(np.arange(3.0)) * 2)
+        assert x.tag.trace == ["somewhere"] and x.tag.test_value.shape == (3,)
+        assert y.tag.trace == ["elsewhere"] and y.owner.creation_trace is not None
+    with pytest.raises(TypeError, match="tag names"):
+        StripPickler(io.BytesIO(), extra_tag_to_remove=[3])
+
+
 @pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "floatX"])
 def test_safe_asarray(dtype):
     import theano.misc

@@ -80,3 +80,46 @@ def test_diff_errors_and_int():
     iv = np.array([1, 4, 9, 16])
     compare_backends([i], T.diff(i, 2), [iv], expected=np.diff(iv, 2))
     np.testing.assert_array_equal(run(T.diff(i, 0), [i], [iv]), iv)
+
+
+def _finite_difference_grad(f, xv, eps=1e-6):
+    g = np.zeros_like(xv)
+    for i in np.ndindex(*xv.shape):
+        d = np.zeros_like(xv)
+        d[i] = eps
+        g[i] = (f(xv + d) - f(xv - d)) / (2 * eps)
+    return g
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1, -1])
+@pytest.mark.parametrize("mode", ["py", "auto"])
+def test_cumprod_gradient_is_finite_and_right_where_the_input_has_zeros(axis, mode):
+    """d cumprod(x)_j / d x_i = prod_{k <= j, k != i} x_k: at a first zero it is the product of
+    the others, after it 0. Theano's out / x formula gave nan (0 / 0) at every zero."""
+    rng = np.random.RandomState(7)
+    w = rng.randn(3, 5)
+    wv = w.reshape(-1) if axis is None else w
+    x = T.dmatrix("x")
+    cost = (T.extra_ops.cumprod(x, axis) * T.constant(wv)).sum()
+    m = theano.Mode(linker="py", optimizer="None") if mode == "py" else \
+        theano.Mode(linker="auto", optimizer="fast_run")
+    g = theano.function([x], T.grad(cost, x), mode=m)
+    for zeros in ([(0, 1), (1, 1), (1, 3), (2, 0), (2, 4)], [(0, 0), (0, 1)], [(1, 4)], []):
+        xv = rng.randn(3, 5)
+        for z in zeros:
+            xv[z] = 0.0
+        ref = _finite_difference_grad(
+            lambda a: (np.cumprod(a, axis) * wv).sum(), xv)
+        for _ in range(3):
+            got = g(xv)
+            assert np.isfinite(got).all(), got
+            np.testing.assert_allclose(got, ref, rtol=1e-6, atol=1e-6)
+    # float32 too, away from zeros the values are Theano's formula's
+    xf = T.fmatrix("xf")
+    gf = theano.function([xf], T.grad(T.extra_ops.cumprod(xf, axis).sum(), xf), mode=m)
+    xv = (rng.rand(3, 5) + 0.5).astype("float32")
+    xv[1, 2] = 0
+    got = gf(xv)
+    assert got.dtype == np.float32 and np.isfinite(got).all()
+    ref = _finite_difference_grad(lambda a: np.cumprod(a, axis).sum(), xv.astype("float64"))
+    np.testing.assert_allclose(got, ref, rtol=2e-3, atol=2e-3)

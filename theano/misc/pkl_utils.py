@@ -148,21 +148,39 @@ def load(f, persistent_load=PersistentNdarrayLoad):
 
 
 class StripPickler(pickle.Pickler):
-    """A Pickler that leaves out the creation traces (file and line) of the graph's nodes, to make
-    smaller pickles that do not depend on where the graph was built."""
+    """A Pickler that leaves out what a graph does not need to run, for smaller pickles that do
+    not depend on where the graph was built (Theano 1.0's ``StripPickler``):
+
+    - from each variable's ``tag``: ``trace`` and ``test_value``, and the tag names listed in
+      ``extra_tag_to_remove``;
+    - from each Apply node: its creation trace (file and line).
+
+    The objects pickled are left as they are (only the pickle lacks these attributes)::
+
+        with open('fn_args.pkl', 'wb') as f:
+            StripPickler(f, protocol=-1).dump(dict(inputs=inputs, outputs=outputs))
+    """
 
     def __init__(self, file, protocol=DEFAULT_PROTOCOL, extra_tag_to_remove=None):
         super().__init__(file, protocol)
-        self.extra = tuple(extra_tag_to_remove or ())
+        if isinstance(extra_tag_to_remove, str):
+            extra_tag_to_remove = [extra_tag_to_remove]
+        extra = list(extra_tag_to_remove or ())
+        for name in extra:
+            if not isinstance(name, str):
+                raise TypeError(f"StripPickler: extra_tag_to_remove must hold tag names (strings), "
+                                f"got {name!r}")
+        self.tag_to_remove = ["trace", "test_value"] + extra
 
     def reducer_override(self, obj):
-        from theano.graph.basic import Apply
+        from theano.graph.basic import Apply, ScratchPad
 
+        if isinstance(obj, ScratchPad):
+            state = {k: v for k, v in obj.__dict__.items() if k not in self.tag_to_remove}
+            return (copyreg.__newobj__, (type(obj),), state)
         if isinstance(obj, Apply):
             state = dict(obj.__dict__)
             state["creation_trace"] = None
-            for k in self.extra:
-                state.pop(k, None)
             return (copyreg.__newobj__, (type(obj),), state)
         return NotImplemented
 

@@ -7,9 +7,10 @@ from theano.graph.basic import Apply
 from theano.graph.op import Op
 from theano.scalar import basic as ts
 from theano.tensor.allocation import alloc
-from theano.tensor.basic import _int64, _static_axis, _zero_grad, as_tensor_variable, constant, shape_i
+from theano.tensor.basic import (_int64, _static_axis, _zero_grad, as_tensor_variable, cast,
+                                 constant, shape_i, zeros_like)
 from theano.tensor.joining import join
-from theano.tensor.math import maximum
+from theano.tensor.math import and_, eq, maximum, switch
 from theano.tensor.math import sum as tsum
 from theano.tensor.reshaping import reshape, shape
 from theano.tensor.type import TensorType
@@ -63,8 +64,7 @@ class CumOp(Op):
         if self.mode == "add":
             g = _reverse_cumsum(gz, axis)
         else:
-            # d out_j / d x_i = out_j / x_i for j >= i (Theano's formula; undefined at x_i == 0)
-            g = _reverse_cumsum(gz * out, axis) / (x.flatten() if self.axis is None else x)
+            g = _cumprod_grad(x.flatten() if self.axis is None else x, out, gz, axis)
         if self.axis is None:
             g = reshape(g, shape(x), ndim=x.ndim)
         return [g]
@@ -75,6 +75,26 @@ class CumOp(Op):
         if self.mode == "add":  # linear
             return [self(eval_points[0])]
         return super().R_op(inputs, eval_points)
+
+
+def _cumprod_grad(x, out, gz, axis):
+    """The gradient of ``sum(gz * cumprod(x, axis))`` wrt ``x``, finite where ``x`` has zeros.
+
+    ``d out_j / d x_i = prod_{k <= j, k != i} x_k`` for ``j >= i``. Before the first zero along the
+    axis that is ``out_j / x_i`` (Theano's formula, which alone gives 0/0 at a zero); at the first
+    zero it is the cumulative product of ``x`` with that zero read as 1; after it, 0 (every
+    product holds the first zero)."""
+    zero = constant(0, dtype=x.dtype)
+    one = constant(1, dtype=x.dtype)
+    is_zero = eq(x, zero)
+    n_zeros = CumOp(axis, "add")(cast(is_zero, "int64"))
+    before = eq(n_zeros, 0)                       # no zero at or before this position
+    first = and_(is_zero, eq(n_zeros, 1))         # the first zero along the axis
+    x_safe = switch(is_zero, one, x)
+    g_before = _reverse_cumsum(gz * out, axis) / x_safe
+    out_first = CumOp(axis, "mul")(switch(first, one, x))
+    g_first = _reverse_cumsum(gz * out_first, axis)
+    return switch(before, g_before, switch(first, g_first, zeros_like(g_before)))
 
 
 def CumsumOp(axis=None):  # noqa: N802  (Theano 1.0's class name)

@@ -233,3 +233,41 @@ def test_upcast_of_mixed_dtypes():
 def test_exported():
     assert T.nnet.blocksparse.sparse_block_dot is sparse_block_dot
     assert isinstance(sparse_block_outer, SparseBlockOuter)
+
+
+@pytest.mark.parametrize("linker", ["py", "auto", "numba"])
+def test_fast_run_makes_gemv_and_outer_inplace_on_intermediates(linker):
+    """FAST_RUN's in-place phase turns SparseBlockGemv/Outer in-place where their first input is an
+    intermediate nobody else reads (Theano 1.0's local_inplace_sparse_block_*); the values, the
+    caller's arrays and repeated calls are unaffected. A graph input is never overwritten."""
+    W, h, i_idx, b, o_idx = gemv_data(SHAPES[0], "float64", seed=5)
+    sW, sh, sb, si, so = T.dtensor4(), T.dtensor3(), T.dmatrix(), T.imatrix(), T.imatrix()
+    out = sparse_block_dot(sW, sh, si, sb, so)
+    cost = (out ** 2).sum()
+    gW = T.grad(cost, sW)
+    mode = theano.Mode(linker=linker, optimizer="fast_run")
+    f = theano.function([sW, sh, si, sb, so], [out, gW], mode=mode)
+    ops = [n.op for n in f.maker.fgraph.toposort() if isinstance(n.op, (SparseBlockGemv,
+                                                                          SparseBlockOuter))]
+    assert any(isinstance(o, SparseBlockGemv) and o.inplace for o in ops), ops
+    assert any(isinstance(o, SparseBlockOuter) and o.inplace for o in ops), ops
+    ref = theano.function([sW, sh, si, sb, so], [out, gW],
+                          mode=theano.Mode(linker="py", optimizer="None"))
+    vals = [W, h, i_idx, b, o_idx]
+    copies = [np.copy(v) for v in vals]
+    want = ref(*vals)
+    for _ in range(3):
+        got = f(*vals)
+        for g, w in zip(got, want):
+            assert_allclose(g, w, rtol=1e-10, atol=1e-10)
+    for v, c in zip(vals, copies):
+        np.testing.assert_array_equal(v, c)
+    # the first input given directly as a function input: not overwritten, no in-place op
+    so_ = T.dtensor3()
+    g2 = theano.function([so_, sW, sh, si, so], sparse_block_gemv(so_, sW, sh, si, so), mode=mode)
+    assert not any(getattr(n.op, "inplace", False) for n in g2.maker.fgraph.toposort())
+    o0 = b[o_idx]
+    o0_copy = o0.copy()
+    for _ in range(3):
+        assert_allclose(g2(o0, W, h, i_idx, o_idx), gemv_ref(o0_copy, W, h, i_idx, o_idx))
+    np.testing.assert_array_equal(o0, o0_copy)

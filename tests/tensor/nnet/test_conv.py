@@ -490,3 +490,29 @@ def test_tap_by_tap_path_for_big_patch_matrices(monkeypatch):
     for a, b in zip(big, small):
         assert_allclose(a, b)
     assert_allclose(small[0], ref_conv(xv, wv, "full", (2, 1), True, (1, 2)))
+
+
+@pytest.mark.parametrize("mode", ["py", "auto"])
+def test_conv2d_transpose_num_groups_is_the_adjoint_of_grouped_conv2d(mode):
+    """conv2d_transpose(..., num_groups=g) (Theano 1.0's argument): for each group of channels,
+    the transposed convolution of that group alone; <conv2d(x, w), z> == <x, transpose(z, w)>."""
+    mk = (lambda: theano.Mode(linker="auto", optimizer="fast_run")) if mode == "auto" else PY
+    z, w = T.dtensor4(), T.dtensor4()
+    out = conv2d_transpose(z, w, output_shape=(2, 4, 8, 7), input_dilation=(2, 1), num_groups=2)
+    f = theano.function([z, w], out, mode=mk())
+    zv, wv, xv = rand(2, 6, 3, 5, seed=3), rand(6, 2, 3, 3, seed=4), rand(2, 4, 8, 7, seed=5)
+    ref = np.concatenate([ref_conv_transpose(zv[:, 3 * g:3 * g + 3], wv[3 * g:3 * g + 3], (8, 7),
+                                             "valid", (2, 1)) for g in range(2)], axis=1)
+    for _ in range(3):
+        got = f(zv, wv)
+        assert_allclose(got, ref)
+    fwd = theano.function([], conv2d(T.constant(xv), T.constant(wv), subsample=(2, 1), num_groups=2),
+                          mode=PY())()
+    np.testing.assert_allclose((fwd * zv).sum(), (xv * ref).sum(), rtol=1e-10)
+    check_infer_shape([z, w], out, [zv, wv])
+    verify_grad(lambda a, b: conv2d_transpose(a, b, (2, 4, 8, 7), input_dilation=(2, 1),
+                                              num_groups=2),
+                [zv, wv], rng=np.random.RandomState(0), mode=PY())
+    with pytest.raises(ValueError):
+        theano.function([z, w], conv2d_transpose(z, w, (2, 4, 8, 7), num_groups=4), mode=PY())(
+            zv, wv)

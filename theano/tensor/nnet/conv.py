@@ -796,8 +796,11 @@ def conv3d_grad_wrt_weights(input, output_grad, filter_shape, input_shape=None, 
 
 
 def conv2d_transpose(input, filters, output_shape, filter_shape=None, border_mode="valid",
-                     input_dilation=(1, 1), filter_flip=True, filter_dilation=(1, 1)):
+                     input_dilation=(1, 1), filter_flip=True, filter_dilation=(1, 1),
+                     num_groups=1):
     """Transposed convolution ("deconvolution"): the gradient of ``conv2d`` wrt its input, seen as
-    an op on ``input`` (B, F, h, w) with ``filters`` (F, C, kh, kw), giving ``output_shape``."""
+    an op on ``input`` (B, F, h, w) with ``filters`` (F, C / num_groups, kh, kw), giving
+    ``output_shape`` (B, C, H, W); ``input_dilation`` is the stride of the convolution it
+    transposes, and ``num_groups`` its groups."""
     return conv2d_grad_wrt_inputs(input, filters, output_shape, filter_shape, border_mode,
-                                  input_dilation, filter_flip, filter_dilation)
+                                  input_dilation, filter_flip, filter_dilation, num_groups)

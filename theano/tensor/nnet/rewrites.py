@@ -23,6 +23,9 @@ before or after the index, or ``logsoftmax``; one label per row):
 ``local_softmax_grad_of_sum`` splits ``softmax_grad(d1 + d2, sm)`` so that each term meets its
 stabilizing rewrite. ``split_row_bias`` finds ``x`` and the row bias ``b`` of ``softmax(x + b)``.
 
+``local_inplace_sparse_block`` (in-place phase): ``SparseBlockGemv``/``SparseBlockOuter``
+accumulate into their first input itself when it is an intermediate nobody else reads.
+
 ``theano.tensor.nnet`` registers the loader of this module (the rewrites load when a graph is first
 rewritten, as the other tensor rewrites do).
 """
@@ -30,8 +33,10 @@ rewritten, as the other tensor rewrites do).
 import numpy as np
 
 from theano.graph.basic import Constant
-from theano.graph.rewriting.basic import node_rewriter
-from theano.graph.rewriting.db import register_specialize, register_stabilize, rewrite_db
+from theano.graph.destroyhandler import get_destroy_handler
+from theano.graph.rewriting.basic import GraphRewriter, copy_trace, node_rewriter
+from theano.graph.rewriting.db import (register_inplace, register_specialize, register_stabilize,
+                                       rewrite_db)
 from theano.scalar import basic as ts
 from theano.tensor import math as tm
 from theano.tensor.allocation import Alloc, ARange, zeros
@@ -39,6 +44,7 @@ from theano.tensor.basic import (NotScalarConstantError, Shape_i, cast, get_scal
                                  patternbroadcast, second, shape_i)
 from theano.tensor.elemwise import CAReduce, DimShuffle, Elemwise
 from theano.tensor.nnet import nnet as _nn
+from theano.tensor.nnet.blocksparse import SparseBlockGemv, SparseBlockOuter
 from theano.tensor.subtensor_advanced import AdvancedIncSubtensor, AdvancedSubtensor
 
 
@@ -571,3 +577,28 @@ def local_xent_dx_of_label_fill(fgraph, node):
 
 
 register_specialize(local_xent_dx_of_label_fill, "nnet")
+
+
+def _blocksparse_make_inplace(fgraph):
+    """The in-place phase's ``local_inplace_sparse_block_gemv`` / ``..._outer`` (Theano 1.0's
+    rewrites): ``SparseBlockGemv`` and ``SparseBlockOuter`` accumulate into their first input
+    (``o``) itself where nothing else reads it (an intermediate such as ``b[outputIdx]``)."""
+    dh = get_destroy_handler(fgraph)
+    changed = 0
+    for node in fgraph.toposort():
+        op = node.op
+        if type(op) not in (SparseBlockGemv, SparseBlockOuter) or op.inplace:
+            continue
+        if node not in fgraph.apply_nodes or not dh.can_destroy(fgraph, node, 0):
+            continue
+        new = type(op)(inplace=True)(*node.inputs, return_list=True)
+        copy_trace(fgraph, node, new)
+        for old, out in zip(node.outputs, new):
+            if old in fgraph.clients:
+                fgraph.replace(old, out, reason="blocksparse_inplace")
+        changed += 1
+    return changed
+
+
+register_inplace(GraphRewriter(_blocksparse_make_inplace, "local_inplace_sparse_block"),
+                 "inplace", "nnet", name="local_inplace_sparse_block")
