@@ -271,3 +271,17 @@ def check_grad_on_jax(fn, values, dtype=None):
         for k, (a, b) in enumerate(zip(f(*[np.copy(v) for v in values]), ref)):
             assert np.shape(a) == np.shape(b), f"jax gradient {k}: shape {np.shape(a)} != {np.shape(b)}"
             assert_allclose(a, b, dtype=dtype or np.asarray(b).dtype, err_msg=f"jax gradient {k}")
+
+
+def run_python(code, timeout=600):
+    """Run ``code`` in a fresh Python process that imports this checkout's theano; the completed
+    process (a crash or an abort there does not take the test run with it)."""
+    import os
+    import subprocess
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                          timeout=timeout)
+

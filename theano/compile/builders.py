@@ -12,7 +12,8 @@ node's inputs; ``grad_overrides`` / ``lop_overrides`` / ``rop_overrides`` replac
 """
 
 from theano.compile.sharedvalue import SharedVariable
-from theano.graph.basic import Apply, Constant, Variable, clone_replace, graph_inputs, io_toposort
+from theano.graph.basic import (Apply, Constant, Variable, clone_replace, graph_inputs,
+                                io_connection_pattern)
 from theano.graph.fg import MissingInputError
 from theano.graph.op import Op
 from theano.graph.rewriting.basic import node_rewriter
@@ -179,22 +180,9 @@ class OpFromGraph(Op):
     def connection_pattern(self, node):
         if self._connection_pattern is not None:
             return [list(row) for row in self._connection_pattern]
-        # the inner inputs each inner variable depends on, through each inner node's own
-        # connection pattern (an output of a node depends only on the inputs connected to it)
-        deps = {v: frozenset([k]) for k, v in enumerate(self.inner_inputs)}
-        for node in io_toposort(self.inner_inputs, self.inner_outputs):
-            rows = None
-            get = getattr(node.op, "connection_pattern", None)
-            if get is not None:
-                rows = get(node)
-            for j, out in enumerate(node.outputs):
-                d = set()
-                for i, inp in enumerate(node.inputs):
-                    if rows is None or rows[i][j]:
-                        d |= deps.get(inp, frozenset())
-                deps[out] = frozenset(d)
-        return [[k in deps.get(out, frozenset()) for out in self.inner_outputs]
-                for k in range(len(self.inner_inputs))]
+        # through each inner node's own connection pattern (an output of a node depends only on
+        # the inputs connected to it)
+        return io_connection_pattern(self.inner_inputs, self.inner_outputs)
 
     def L_op(self, inputs, outputs, output_grads):
         inputs = list(inputs)

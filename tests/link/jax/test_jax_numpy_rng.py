@@ -1,11 +1,9 @@
 """Compiling a first JAX function (which imports JAX) leaves NumPy's global random state as it
 was: a program seeded with numpy.random.seed gets the same numbers on every backend."""
 
-import os
-import subprocess
-import sys
-
 import pytest
+
+from tests.helpers import run_python
 
 pytest.importorskip("jax")
 
@@ -24,10 +22,6 @@ print("same" if np.array_equal(got, expected) else "different", got, expected)
 
 
 def test_first_jax_function_does_not_draw_from_numpys_global_rng():
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
-        os.path.abspath(__file__)))))
-    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    out = subprocess.run([sys.executable, "-c", CODE], capture_output=True, text=True, env=env,
-                         timeout=300)
+    out = run_python(CODE, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split()[0] == "same", out.stdout

@@ -2,12 +2,10 @@
 gather replaces XLA's reverse, which XLA's CPU simplifier can abort the process on), and the
 gradient of stacked recurrent loops, one running backwards, which did abort it."""
 
-import os
-import subprocess
-import sys
-
 import numpy as np
 import pytest
+
+from tests.helpers import run_python
 
 pytest.importorskip("jax")
 
@@ -91,9 +89,5 @@ print("ok")
 
 
 def test_gradient_of_stacked_recurrent_loops_one_backwards_compiles():
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
-        os.path.abspath(__file__)))))
-    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    out = subprocess.run([sys.executable, "-c", REPRO], capture_output=True, text=True, env=env,
-                         timeout=600)
+    out = run_python(REPRO, timeout=600)
     assert out.returncode == 0 and out.stdout.strip().endswith("ok"), out.stderr[-3000:]
