@@ -290,3 +290,27 @@ def test_loop_with_a_stop_condition(mode):
             for p, q in zip(got, dense(x0, w0)):
                 np.testing.assert_array_equal(p, q)
             np.testing.assert_allclose(got, [gx, gw], rtol=1e-12)
+
+
+def test_a_state_the_cost_never_reads_keeps_the_plain_loop():
+    # an LSTM-like loop whose cost reads every h and no c: the gradient of c is zeros alone, which
+    # the reversed loop would cost more than it saves (benchmarks' scan LSTM row); same values
+    rng = np.random.RandomState(4)
+    W = theano.shared(rng.randn(3, 3) * 0.5)
+
+    def step(h, c):
+        c2 = 0.5 * c + T.tanh(T.dot(h, W))
+        return T.tanh(c2) * h, c2
+
+    h0 = T.dvector("h0")
+    (hs, cs), _ = theano.scan(step, outputs_info=[h0, T.zeros_like(h0)], n_steps=6)
+    cost = (hs ** 2).sum()
+    g = theano.grad(cost, [h0, W])
+    f = theano.function([h0], g)
+    plain = theano.function([h0], g, mode=theano.compile.mode.get_default_mode().excluding(
+        "scan_grad_last_rows"))
+    assert not _uses_rewrite(f)
+    v = rng.randn(3)
+    for _ in range(3):
+        for a, b in zip(f(v), plain(v)):
+            np.testing.assert_array_equal(a, b)

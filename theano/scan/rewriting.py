@@ -632,6 +632,7 @@ def scan_grad_last_rows(fgraph, node):
     n, _t0, inits, accs, untraced, nonseqs = op.split_inputs(node.inputs)
     outs = node.outputs
     targets = {}
+    useful = False
     for oi, k in enumerate(op.out_buffers):
         b = op.buffers[k]
         if b.init != "full" or b.writes != (0,) or not b.reads or \
@@ -643,7 +644,11 @@ def scan_grad_last_rows(fgraph, node):
         last = _last_rows(inits[k], b.span)
         if last is not None:
             targets[k] = (need, last)
-    if not targets:
+            # a buffer given its last rows (the gradient of r[-1]) is what the rewrite is for; a
+            # buffer of zeros alone (the gradient of a state the cost does not read, an LSTM's
+            # cell) costs the reversed loop more than its zeros (benchmarks' scan LSTM row)
+            useful = useful or _zero_row_shape(inits[k]) is None
+    if not targets or not useful:
         return None
 
     def rows(k):
