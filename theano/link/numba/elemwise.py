@@ -77,7 +77,8 @@ UFUNC_OUT_ELLIPSIS = _ufunc_out_ellipsis()
 from theano.link.numba.elemwise_costs import HEAVY_GAIN_NS  # noqa: F401
 from theano.link.numba.elemwise_numpy import numpy_program_source  # noqa: F401
 from theano.link.numba.elemwise_source import (KERNEL_HEADER, NJIT_FLAGS, _NUMBA_DTYPES, _literal,  # noqa: F401
-                                               kernel_def_lines, scalar_expr, vmath_expr)
+                                               kernel_def_lines, kernel_header, scalar_expr,
+                                               vmath_expr)
 
 # Elements of the output per NumPy chunk (the chunk the cost model assumes).
 CHUNK = COST_CHUNK

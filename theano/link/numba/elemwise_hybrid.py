@@ -9,7 +9,8 @@ from theano.scalar import basic as ts
 from theano.link.numba.kernels import template_of
 from theano.link.numba.elemwise_numpy import _numpy_step
 from theano.link.numba.elemwise_program import _ref_dtype
-from theano.link.numba.elemwise_source import KERNEL_HEADER, NJIT_FLAGS, _literal, scalar_expr
+from theano.link.numba.elemwise_source import (KERNEL_HEADER, NJIT_FLAGS, _literal, kernel_header,
+                                               scalar_expr)
 
 
 # Steps whose Numba expression gives the bits of NumPy's ufunc on every input (IEEE-exact operations,
@@ -151,7 +152,8 @@ class HybridPlan:
             lines.append(f"stage{i} = numba.njit({NJIT_FLAGS})(_stage{i})")
             lines.append("")
             self.stages.append(("nb", f"stage{i}", reads, writes))
-        self.source = "\n".join(lines) + "\n"
+        n_head = len(KERNEL_HEADER)
+        self.source = "\n".join(kernel_header(lines[n_head:]) + lines[n_head:]) + "\n"
         self.ok = True
 
     def load(self):

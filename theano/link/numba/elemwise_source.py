@@ -95,7 +95,10 @@ def scalar_expr(sop, args, arg_dtypes, out_dtype):
         expr = f"(0 if ({b}) == 0 else ({a}) % ({b}))"
         return f"(0 if ({b}) == -1 else {expr})" if signed else expr
     if isinstance(sop, ts.Pow) and np.dtype(out_dtype).kind in "iu":
-        return None  # negative integer powers raise in NumPy
+        # NumPy's integer power, negative exponents raising its error (``IPOW_HELPER``)
+        if out_dtype in _IPOW_INTS and all(d in _IPOW_INTS for d in arg_dtypes):
+            return f"_ipow(np.int64({args[0]}), np.int64({args[1]}))"
+        return None
     if isinstance(sop, ts.Cast):
         if np.dtype(sop.dtype).kind in "iub" and any(np.dtype(d).kind == "f" for d in arg_dtypes):
             return None  # NaN/inf to int is undefined in LLVM; NumPy's result is kept
@@ -143,6 +146,36 @@ def _vmath_header():
 
 
 KERNEL_HEADER = ["import math", "import numpy as np", "import numba"] + _vmath_header() + ["", ""]
+
+# integer dtypes whose power ``_ipow`` computes (in int64, wrapping; the result cast to the output
+# dtype wraps as NumPy's fixed-width arithmetic does: the value modulo 2**bits is the same)
+_IPOW_INTS = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32")
+
+IPOW_HELPER = '''import numba.extending
+
+
+@numba.extending.register_jitable
+def _ipow(a, b):
+    # NumPy's integer power on int64 arguments: repeated squaring; negative exponents raise
+    # NumPy's error
+    if b < 0:
+        raise ValueError("Integers to negative integer powers are not allowed.")
+    r = 1
+    while b:
+        if b & 1:
+            r = r * a
+        a = a * a
+        b >>= 1
+    return r
+
+'''
+
+
+def kernel_header(lines):
+    """``KERNEL_HEADER`` and the helpers that ``lines`` (source lines of kernels) call."""
+    if any("_ipow(" in line for line in lines):
+        return KERNEL_HEADER + IPOW_HELPER.splitlines() + [""]
+    return list(KERNEL_HEADER)
 NJIT_FLAGS = "cache=True, error_model='numpy', nogil=True"
 
 
@@ -250,7 +283,7 @@ def numba_kernel_source(prog, in_bcast, ndim, parallel=False, inplace=None):
     if lines is None:
         return None
     flags = NJIT_FLAGS + (", parallel=True" if parallel else "")
-    return "\n".join(KERNEL_HEADER + lines + ["", "", f"kernel = numba.njit({flags})(_kernel)"]) + "\n"
+    return "\n".join(kernel_header(lines) + lines + ["", "", f"kernel = numba.njit({flags})(_kernel)"]) + "\n"
 
 
 def numba_signature(node):

@@ -73,23 +73,6 @@ def _cf_impl(a):
     return lambda a: np.ascontiguousarray(a)
 '''
 
-IPOW_HELPER = '''
-
-@numba.extending.register_jitable
-def _ipow(a, b):
-    # NumPy's integer power (int64 arguments; the caller casts the result to its dtype, which
-    # wraps as NumPy's fixed-width arithmetic does): repeated squaring, no negative exponents
-    if b < 0:
-        raise ValueError("Integers to negative integer powers are not allowed.")
-    r = 1
-    while b:
-        if b & 1:
-            r = r * a
-        a = a * a
-        b >>= 1
-    return r
-'''
-
 # constants of at most this many elements are module globals (numba freezes them into the code)
 # instead of arguments of the graph function
 INLINE_CONST = 16
@@ -122,28 +105,13 @@ def _inline_kernel(lines, k, ins, outs):
     return body
 
 
-def _scalar_expr(sop, args, arg_dtypes, out_dtype):
-    """The kernels' scalar expression of one step, and integer powers (which the kernels leave
-    to NumPy) as ``_ipow``: in a graph function a negative exponent raises, and the caller runs
-    the per-node code, which raises NumPy's error with the node."""
-    expr = nbe.scalar_expr(sop, args, arg_dtypes, out_dtype)
-    if expr is not None:
-        return expr
-    from theano.scalar.basic import Pow
-
-    ints = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32")
-    if isinstance(sop, Pow) and out_dtype in ints and all(d in ints for d in arg_dtypes):
-        return f"_ipow(np.int64({args[0]}), np.int64({args[1]}))"
-    return None
-
-
 def _program_step_lines(prog):
     """The lines computing each step of the scalar program ``prog`` on scalars ``a0, ...`` (the
     names its steps use), or None when a step has no Numba expression."""
     lines = []
     for sop, args, res, od in prog.steps:
         names = [nbe._literal(a[1], a[2]) if isinstance(a, tuple) else a for a in args]
-        expr = _scalar_expr(sop, names, [nbe._ref_dtype(prog, a) for a in args], od)
+        expr = nbe.scalar_expr(sop, names, [nbe._ref_dtype(prog, a) for a in args], od)
         if expr is None:
             return None
         lines.append(f"    {res} = bool({expr})" if od == "bool" else f"    {res} = np.{od}({expr})")
@@ -370,8 +338,7 @@ class Module:
     def source(self, main):
         """The module's source, ``main`` (lines of a function) last."""
         body = self.defs + main
-        helpers = [HELPERS] + ([IPOW_HELPER] if any("_ipow(" in line for line in body) else [])
-        return "\n".join(["import numba.extending"] + nbe.KERNEL_HEADER + helpers + self.inlined
+        return "\n".join(["import numba.extending"] + nbe.kernel_header(body) + [HELPERS] + self.inlined
                          + body) + "\n"
 
 
