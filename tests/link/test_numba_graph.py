@@ -168,3 +168,35 @@ def test_constant_int_indices_run_in_the_whole_graph_with_their_bounds_checked()
     with pytest.raises(IndexError):
         f(np.zeros((1, 3)))
     np.testing.assert_array_equal(f(v)[0], a)
+
+
+def test_symbolic_indices_and_slices_run_in_the_whole_graph_with_numpys_rules():
+    m = T.dmatrix("m")
+    i, a, b, s = T.iscalar("i"), T.lscalar("a"), T.lscalar("b"), T.bscalar("s")
+    outs = [m[i] * 2.0 + 1.0, m[a:b, i] * 2.0 - m[-1, :b].sum(), m[::s, a:] * 3.0 + 1.0]
+
+    def expected(v, iv, av, bv, sv):
+        return [v[iv] * 2.0 + 1.0, v[av:bv, iv] * 2.0 - v[-1, :bv].sum(), v[::sv, av:] * 3.0 + 1.0]
+
+    f = theano.function([m, i, a, b, s], outs)
+    ref = theano.function([m, i, a, b, s], outs, mode=theano.Mode(linker="py"))
+    src = f.maker.thunk.graph_source
+    assert "raise IndexError" in src and "slice step cannot be zero" in src
+    v = np.arange(20.0).reshape(5, 4)
+    for args in [(1, 0, 3, 1), (-2, 1, 3, 2), (3, 2, 100, -1), (0, -3, 2, 3)]:
+        exp = [e for e in expected(v, *args)]
+        got = f(v, *args)
+        for _ in range(3):
+            again = f(v, *args)
+            assert all(x.tobytes() == y.tobytes() for x, y in zip(got, again))
+        for g, e, r in zip(got, exp, ref(v, *args)):
+            np.testing.assert_array_equal(g, e)
+            np.testing.assert_array_equal(r, e)
+    # an index out of range and a zero step: the per-node code's errors, as on the reference VM
+    for bad, err in [((7, 0, 3, 1), IndexError), ((-5, 0, 3, 1), IndexError),
+                     ((0, 0, 3, 0), ValueError)]:
+        with pytest.raises(err):
+            ref(v, *bad)
+        with pytest.raises(err):
+            f(v, *bad)
+    np.testing.assert_array_equal(f(v, 1, 0, 3, 1)[0], v[1] * 2.0 + 1.0)

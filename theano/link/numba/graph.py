@@ -3,9 +3,9 @@
 Per-node calls cost about a microsecond each (argument unboxing, allocation of the result); for the
 small graphs of tutorials and samplers that dominates. When every node of a graph is an Elemwise
 with a Numba kernel, a DimShuffle, a Sum/Prod/Max/Min, a Shape_i, a Dot/Gemm/Gemv, a Subtensor of
-constant slices and int indices, or a node whose op writes its own lines (``numba_graph_code``: a
-Scan, whose inner graph and step loop become functions of the module, and scan's row ops), the
-whole graph is generated as one module::
+int indices and slices (constant or symbolic), or a node whose op writes its own lines
+(``numba_graph_code``: a Scan, whose inner graph and step loop become functions of the module,
+and scan's row ops), the whole graph is generated as one module::
 
     @numba.njit(...)
     def _n0(i0, i1): ...            # the Elemwise loop nest of node 0 (see elemwise.py)
@@ -222,15 +222,13 @@ def _node_code(node, k, ins, outs):
         if name not in ("add", "mul") or len(op.axis) != 1:
             return None
         return [f"{outs[0]} = {fn}({src}, axis={op.axis[0]}).astype({_dtype_expr(out_dtype)})"]
-    if isinstance(op, Subtensor) and len(node.inputs) == 1 and _const_slices(op.idx_list) is None:
-        return _int_subtensor(node, ins, outs)
-    if isinstance(op, (Subtensor, IncSubtensor)):
+    if isinstance(op, Subtensor):
+        return _subtensor_lines(node, ins, outs, k)
+    if isinstance(op, IncSubtensor):
         # constant slices: Numba clips them as NumPy does
         idx = _const_slices(op.idx_list)
-        if idx is None or len(node.inputs) != (1 if isinstance(op, Subtensor) else 2):
+        if idx is None or len(node.inputs) != 2:
             return None
-        if isinstance(op, Subtensor):
-            return [f"{outs[0]} = {ins[0]}[{idx}]"]
         x, y = ins
         yv = f"{y}[()]" if node.inputs[1].ndim == 0 else y
         lines = [f"{outs[0]} = {x}" if op.inplace else f"{outs[0]} = {x}.copy()"]
@@ -272,22 +270,53 @@ def _constant_one(v):
     return bool(data.size) and bool(np.all(data == 1))
 
 
-def _int_subtensor(node, ins, outs):
-    """``x[i, a:b, ...]`` with constant int indices and slices: Numba does not check the bounds
-    of an int index, so the lines check them (out of range raises, and the per-node code raises
-    its IndexError); None for other indices."""
+def _subtensor_lines(node, ins, outs, k):
+    """``x[i, a:b:c, ...]``: int indices and slice bounds constant or symbolic (scalar inputs of
+    the node, read as ``ins[1:]``). Numba clips slices as NumPy does but checks neither the bounds
+    of an int index nor a zero step, so the lines check those (raising, and the per-node code then
+    raises its own error); None for other indices."""
+    from theano.tensor.subtensor import SYM
+
     x = ins[0]
+    scalars = iter(ins[1:])
     parts, lines = [], []
+
+    def scalar():
+        name = next(scalars)
+        return f"{name}[()]"
+
     for d, e in enumerate(node.op.idx_list):
-        if isinstance(e, int) and not isinstance(e, bool):
-            parts.append(str(e))
-            lines += [f"if not -{x}.shape[{d}] <= {e} < {x}.shape[{d}]:",
+        if e == SYM or (isinstance(e, int) and not isinstance(e, bool)):
+            if e == SYM:
+                i = f"_s{k}_{d}"
+                lines.append(f"{i} = {scalar()}")
+            else:
+                i = str(e)
+            parts.append(i)
+            lines += [f"if not -{x}.shape[{d}] <= {i} < {x}.shape[{d}]:",
                       "    raise IndexError('index out of range')"]
+        elif isinstance(e, tuple) and len(e) == 3:
+            texts = []
+            for j, c in enumerate(e):
+                if c == SYM:
+                    name = f"_s{k}_{d}_{j}"
+                    lines.append(f"{name} = {scalar()}")
+                    if j == 2:
+                        lines += [f"if {name} == 0:", "    raise ValueError('slice step cannot be zero')"]
+                    texts.append(name)
+                elif c is None:
+                    texts.append("")
+                elif isinstance(c, int) and not isinstance(c, bool):
+                    if j == 2 and c == 0:
+                        return None
+                    texts.append(str(c))
+                else:
+                    return None
+            parts.append(f"{texts[0]}:{texts[1]}" + (f":{texts[2]}" if texts[2] else ""))
         else:
-            part = _const_slices([e])
-            if part is None:
-                return None
-            parts.append(part)
+            return None
+    if not parts:
+        return None
     if node.outputs[0].ndim == 0:
         return lines + _as0d(outs[0], node.outputs[0].dtype, f"{x}[{', '.join(parts)}]")
     return lines + [f"{outs[0]} = {x}[{', '.join(parts)}]"]
