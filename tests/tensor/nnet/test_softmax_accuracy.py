@@ -19,8 +19,14 @@ def test_softmax_is_the_plain_formula_where_that_is_safe(mode, dtype):
     f = theano.function([x], T.nnet.softmax(x), mode=theano.Mode(mode, "fast_run"))
     v = (np.random.RandomState(0).randn(6, 5) * 8).astype(dtype)
     e = np.exp(v)
-    for _ in range(2):
-        np.testing.assert_array_equal(f(v), e / e.sum(axis=1, keepdims=True))
+    want = e / e.sum(axis=1, keepdims=True)
+    got = f(v)
+    if mode == "numba" and dtype == "float32":
+        # the native kernel's float32 exp is libm's expf, NumPy's a SIMD one: an ulp apart at most
+        np.testing.assert_array_max_ulp(got, want, maxulp=2)
+    else:
+        np.testing.assert_array_equal(got, want)
+    assert f(v).tobytes() == got.tobytes()
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -316,6 +316,7 @@ def _funcify_ger(op, node):
 def _register_elemwise():
     from theano.link.numba import elemwise  # noqa: F401  (registers Elemwise)
     from theano.link.numba import ops_mrg  # noqa: F401  (registers mrg_uniform)
+    from theano.link.numba import ops_nnet  # noqa: F401  (registers the softmax family)
 
 
 _register_elemwise()
