@@ -136,3 +136,59 @@ def test_without_the_rewrite_the_naive_graph_overflows(excluded):
     f = theano.function([x, y], out, mode=mode)
     with np.errstate(all="ignore"):
         assert not np.isfinite(f(SATURATED, np.array([2, 0, 0]))).all()
+
+
+def _fused_ops(f):
+    return {type(n.op).__name__ for n in f.maker.fgraph.toposort()}
+
+
+@pytest.mark.parametrize("mode", ["py", "numba"])
+def test_minibatch_labels_given_as_a_slice_of_a_shared_dataset_get_the_fused_ops(mode):
+    # Theano's logistic_sgd tutorial: the labels of a minibatch are a slice of a shared dataset
+    # (givens), so y.shape[0] is the slice's length, not a Shape_i of y; the fused ops still apply,
+    # and no check of the row count remains
+    rng = np.random.RandomState(0)
+    N, D, K, bs = 60, 5, 3, 12
+    Xd, Yd = rng.randn(N, D), rng.randint(0, K, N)
+    data_x = theano.shared(Xd)
+    data_y = T.cast(theano.shared(Yd.astype("float64")), "int32")
+    index, x, y = T.lscalar("index"), T.dmatrix("x"), T.ivector("y")
+    W0, b0 = rng.randn(D, K), rng.randn(K)
+    W, b = theano.shared(W0.copy()), theano.shared(b0.copy())
+    p = softmax(T.dot(x, W) + b)
+    cost = -T.mean(T.log(p)[T.arange(y.shape[0]), y])
+    gW, gb = T.grad(cost, [W, b])
+    f = theano.function([index], [cost, gW, gb], mode=MODES[mode],
+                        givens={x: data_x[index * bs:(index + 1) * bs],
+                                y: data_y[index * bs:(index + 1) * bs]})
+    ops = _fused_ops(f)
+    assert "CrossentropySoftmaxArgmax1HotWithBias" in ops
+    assert "CrossentropySoftmax1HotWithBiasDx" in ops
+    assert "AdvancedSubtensor" not in ops and "AdvancedIncSubtensor" not in ops
+    assert "Assert" not in ops
+    for i in (0, 3, 4):
+        xb, yb = Xd[i * bs:(i + 1) * bs], Yd[i * bs:(i + 1) * bs]
+        z = xb @ W0 + b0
+        pr = sp.softmax(z, axis=1)
+        onehot = np.eye(K)[yb]
+        c, gw, gbv = f(i)
+        assert_allclose(c, -np.mean(np.log(pr[np.arange(bs), yb])), rtol=1e-12)
+        assert_allclose(gw, xb.T @ (pr - onehot) / bs, rtol=1e-10, atol=1e-14)
+        assert_allclose(gbv, (pr - onehot).sum(axis=0) / bs, rtol=1e-10, atol=1e-14)
+
+
+@pytest.mark.parametrize("mode", ["py", "numba"])
+def test_an_arange_of_another_count_is_checked_against_the_labels(mode):
+    # arange(n) for an n the shapes cannot tie to y: the fused ops, behind the check n == len(y)
+    x, y, n = T.dmatrix("x"), T.ivector("y"), T.lscalar("n")
+    nll = -T.log(softmax(x))[T.arange(n), y]
+    f = theano.function([x, y, n], [nll, T.grad(nll.sum(), x)], mode=MODES[mode])
+    ops = _fused_ops(f)
+    assert "CrossentropySoftmaxArgmax1HotWithBias" in ops and "Assert" in ops
+    xv, yv = MODERATE, np.array([1, 0, 3], dtype="int32")
+    want = -sp.log_softmax(xv, axis=1)[np.arange(3), yv]
+    got, g = f(xv, yv, 3)
+    assert_allclose(got, want, rtol=1e-12)
+    assert_allclose(g, sp.softmax(xv, axis=1) - np.eye(4)[yv], rtol=1e-10, atol=1e-14)
+    with pytest.raises(AssertionError):
+        f(xv, yv, 2)

@@ -149,9 +149,16 @@ def _is_row_count(n, owners):
         and any(node.inputs[0] is v for v in _with_elementwise_sources(owners))
 
 
-def _is_arange_of_rows(rows, owners, matrix):
+def _is_arange_of_rows(rows, owners, matrix, labels=None):
     """Whether ``rows`` is ``arange(v.shape[0])`` for one of ``owners`` (start 0, step 1), or
-    ``[0]`` (``arange(1)``, folded) when ``matrix`` has one row by its type."""
+    ``[0]`` (``arange(1)``, folded) when ``matrix`` has one row by its type.
+
+    With ``labels``: ``arange(n)`` of another integer scalar ``n`` gives ``n``, which the caller
+    asserts equal to ``labels.shape[0]`` (``_checked_count``). The shape rewrites have by then
+    replaced the labels' ``Shape_i`` by what computes it, e.g. the length of a slice of a shared
+    dataset (``givens={y: Y[i * n:(i + 1) * n]}``, as Theano's tutorials give minibatches); the
+    assertion's condition becomes ``eq(n, n)`` once the labels' new ``Shape_i`` is rewritten the
+    same way, and goes with the assertion."""
     if matrix.broadcastable[0]:
         if isinstance(rows, Constant):
             return np.asarray(rows.data).tolist() == [0]
@@ -163,7 +170,24 @@ def _is_arange_of_rows(rows, owners, matrix):
     if node is None or not isinstance(node.op, ARange):
         return False
     start, stop, step = node.inputs
-    return _constant_value(start) == 0 and _constant_value(step) == 1 and _is_row_count(stop, owners)
+    if _constant_value(start) != 0 or _constant_value(step) != 1:
+        return False
+    if _is_row_count(stop, owners):
+        return True
+    if labels is not None and stop.ndim == 0 and stop.dtype in ts.integer_dtypes:
+        return stop
+    return False
+
+
+def _checked_count(new, count, labels):
+    """``new`` behind the assertion that ``count`` (an ``arange`` length that
+    ``_is_arange_of_rows`` gave) is the number of ``labels``; ``new`` when ``count`` is None."""
+    if count is None or count is True:
+        return new
+    from theano.tensor.assertions import assert_op
+    from theano.tensor.math import eq
+
+    return assert_op(new, eq(count, shape_i(labels, 0)))
 
 
 def _row_sources(m):
@@ -272,13 +296,15 @@ def local_indexed_logsoftmax_to_xent(fgraph, node):
     if z is None or y.ndim != 1 or y.dtype not in ts.integer_dtypes:
         return None
     x, b = _matrix_softmax_parts(z)
-    if not _is_arange_of_rows(rows, [y, x] + sources, src):
+    count = _is_arange_of_rows(rows, [y, x] + sources, src, labels=y)
+    if count is False:
         return None
     if b is None:
         b = zeros((shape_i(x, 1),), dtype=x.dtype)
     # (a Softmax of the same input elsewhere, e.g. in the gradient, is left alone: the rewrites
     # that stabilize the gradient recognise the Softmax op)
     nll, _, _ = _nn.crossentropy_softmax_argmax_1hot_with_bias(x, b, y)
+    nll = _checked_count(nll, count, y)
     out = node.outputs[0]
     user = _only_client(fgraph, out)
     if _is_neg(user):  # -(-nll)
@@ -366,12 +392,18 @@ def local_indexed_xent_grad(fgraph, node):
     if inc is None or not _is_pair_index(inc.op) or inc.op.inplace or inc.op.set_instead_of_inc:
         return None
     base, q, rows, y = inc.inputs
-    if not _is_zeros_like(base, sm) or y.ndim != 1 or y.dtype not in ts.integer_dtypes \
-            or not _is_arange_of_rows(rows, [y] + _row_sources(sm), sm):
+    if not _is_zeros_like(base, sm) or y.ndim != 1 or y.dtype not in ts.integer_dtypes:
+        return None
+    count = _is_arange_of_rows(rows, [y] + _row_sources(sm), sm, labels=y)
+    if count is False:
         return None
     out = node.outputs[0]
     if divided:
-        new = _fit(_nn.crossentropy_softmax_1hot_with_bias_dx(_per_row(-q, out), sm, y), out)
+        g = _per_row(-q, out)
+        if g is None:
+            return None
+        new = _fit(_checked_count(_nn.crossentropy_softmax_1hot_with_bias_dx(g, sm, y), count, y),
+                   out)
         return None if new is None else [new]
     for cand in _factors(q):
         r = cand.owner
@@ -384,7 +416,8 @@ def local_indexed_xent_grad(fgraph, node):
         g = _per_row(-p, out)
         if g is None:
             continue
-        new = _fit(_nn.crossentropy_softmax_1hot_with_bias_dx(g, sm, y), out)
+        new = _fit(_checked_count(_nn.crossentropy_softmax_1hot_with_bias_dx(g, sm, y), count, y),
+                   out)
         if new is not None:
             return [new]
     return None

@@ -6,7 +6,8 @@ import numpy as np
 from theano import gradient
 from theano.graph.basic import Constant
 from theano.graph.rewriting.basic import node_rewriter
-from theano.graph.rewriting.db import register_canonicalize, register_specialize, register_stabilize
+from theano.graph.rewriting.db import (register_canonicalize, register_fusion, register_specialize,
+                                       register_stabilize)
 from theano.scalar import basic as ts
 from theano.tensor.allocation import Alloc
 from theano.tensor.assertions import Assert
@@ -108,6 +109,9 @@ def local_remove_all_assert(fgraph, node):
 
 
 register_canonicalize(local_remove_useless_assert, fast_compile=True)
+# again before fusion, after the merges of the phases before (a stabilize rewrite may assert
+# what the shape rewrites and merges then prove: an ``eq(n, n)``)
+register_fusion(local_remove_useless_assert)
 register_opt_in(local_remove_all_assert, "canonicalize", "unsafe")
 
 

@@ -11,7 +11,7 @@ Specialize: constant powers as ``sqr``/``sqrt``/``inv``/multiplications.
 import numpy as np
 
 from theano.graph.rewriting.basic import node_rewriter
-from theano.graph.rewriting.db import (register_canonicalize, register_specialize,
+from theano.graph.rewriting.db import (register_canonicalize, register_fusion, register_specialize,
                                        register_stabilize)
 from theano.scalar import basic as ts
 from theano.tensor import math as tm
@@ -318,6 +318,9 @@ def _int_or_bool(v):
 
 
 register_canonicalize(local_useless_elemwise_comparison, "algebra", fast_compile=True)
+# again before fusion, after the merges of the phases before (a stabilize rewrite may assert
+# what the shape rewrites and merges then prove: an ``eq(n, n)``)
+register_fusion(local_useless_elemwise_comparison, "algebra")
 
 
 @node_rewriter([ts.Switch])
