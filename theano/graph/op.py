@@ -334,7 +334,8 @@ class MissingTestValueError(ValueError, AttributeError):
 def get_test_value(v):
     """The value a graph-building check runs ``v`` with: a constant's data, a shared variable's
     value, or ``v.tag.test_value``; a value that is not a variable (a list, a number, an
-    array) is its own test value, as a NumPy array. AttributeError when there is none."""
+    array) is its own test value, as a NumPy array. AttributeError when there is none,
+    TypeError when the value set does not fit the variable's type."""
     if not isinstance(v, Variable):
         import numpy as np
 
@@ -345,6 +346,9 @@ def get_test_value(v):
         return v.get_value(borrow=True)
     tag = v.__dict__.get("_tag")
     if tag is not None and "test_value" in tag.__dict__:
+        err = tag.__dict__.get("_test_value_error")
+        if err is not None:
+            raise TypeError(f"The test value of {v} does not fit its type {v.type}: {err}") from None
         return tag.test_value
     raise AttributeError(f"{v} has no test value")
 
