@@ -777,9 +777,28 @@ class _Program:
     @allow_gc.setter
     def allow_gc(self, value):
         f = self._f
+        if value and f._keep:
+            # as Theano 1.0's calls with allow_gc: the results kept so far are let go
+            self.clear()
         f._keep = not value
         f._fast = f._build_fast_call()
         f._install_call()
+
+    # Theano 1.0's VM attributes, on a function compiled with gof.vm.VM_Linker (which runs
+    # one thunk per node); the other backends run the graph as a whole
+    _VM_ATTRS = ("thunks", "nodes", "call_counts", "call_times", "lazy", "callback",
+                 "callback_input", "compute_map")
+
+    def __getattr__(self, name):
+        if name in _Program._VM_ATTRS:
+            vm = self._f.maker.thunk
+            if hasattr(type(vm), "__call__") and name in getattr(vm, "__dict__", {}):
+                return vm.__dict__[name]
+            raise AttributeError(
+                f"f.fn.{name}: only a function compiled with theano.gof.vm.VM_Linker runs one "
+                f"thunk per node (this one runs on "
+                f"{type(getattr(self._f.maker.mode, 'linker', None)).__name__})")
+        raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
 
     def clear(self):
         for c in self.output_storage:
