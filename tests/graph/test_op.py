@@ -25,10 +25,16 @@ def test_tag_is_a_scratchpad_and_test_value_is_checked_by_the_type():
     assert x.tag.note == "anything"
     x.tag.test_value = np.ones((2, 2), dtype="float32")
     assert x.get_test_value().dtype == "float32"
-    with pytest.raises(TypeError):
-        x.tag.test_value = np.ones((2, 2))  # float64 into float32 loses precision
-    with pytest.raises(TypeError):
-        x.tag.test_value = np.ones(2, dtype="float32")  # wrong number of dimensions
+    x.tag.test_value = [[1, 2], [3, 4]]     # converted by the type when set
+    assert x.tag.test_value.dtype == "float32"
+    # a value the type refuses is kept as given (Theano 1.0); using it raises the type's error
+    for bad in (np.full((2, 2), 0.1), np.ones(2, dtype="float32")):   # lossy, wrong ndim
+        x.tag.test_value = bad
+        assert x.tag.test_value is bad
+        with pytest.raises(TypeError, match="test value of x does not fit its type"):
+            x.get_test_value()
+    x.tag.test_value = np.ones((2, 2), dtype="float32")   # a good value clears the error
+    assert x.get_test_value().dtype == "float32"
     with pytest.raises(AttributeError):
         T.dvector().get_test_value()
     assert theano.shared(np.arange(3.0)).get_test_value().tolist() == [0.0, 1.0, 2.0]
@@ -125,3 +131,26 @@ def test_ops_without_props_compare_by_identity(mode):
         np.testing.assert_array_equal(r[0], a + b)
         np.testing.assert_array_equal(r[1], a - b)     # not merged with add's node
         np.testing.assert_array_equal(r[2], a + b)
+
+
+@pytest.mark.parametrize("mode", ["py", "auto"])
+def test_refused_test_value_matters_only_when_test_values_are_on(test_values, mode):
+    """Theano 1.0 programs written for floatX=float32 set float64 test values; with test values
+    off they compile and run, with 'raise' the op applied to the variable raises TypeError."""
+    rng = np.random.default_rng(3)
+    x, y = T.fmatrix("x"), T.fmatrix("y")
+    x.tag.test_value = rng.random((3, 4))          # float64 for a float32 variable
+    y.tag.test_value = rng.random((4, 5)).astype("float32")
+    test_values("off")
+    f = theano.function([x, y], T.dot(x, y) * 2, mode=theano.Mode(linker=mode,
+                                                                   optimizer="fast_run"))
+    for n in (2, 3, 1):
+        a = rng.random((n, 4)).astype("float32")
+        b = rng.random((4, 5)).astype("float32")
+        np.testing.assert_allclose(f(a, b), (a @ b) * 2, rtol=1e-5)
+    test_values("raise")
+    with pytest.raises(TypeError, match="test value of x does not fit its type"):
+        T.dot(x, y)
+    x.tag.test_value = x.tag.test_value.astype("float32")
+    out = T.dot(x, y)
+    np.testing.assert_allclose(out.tag.test_value, x.tag.test_value @ y.tag.test_value, rtol=1e-5)

@@ -40,7 +40,9 @@ from theano.graph.basic import Constant, Variable
 
 
 class Function:
-    """A compiled function. Call it with values for its inputs (by position or by name)."""
+    """A compiled function. Call it with values for its inputs (by position or by name);
+    ``f(..., output_subset=[...])`` computes and returns only the outputs named (indices, or keys
+    of a dict of outputs), making every update, as in Theano 1.0."""
 
     def __init__(self, maker, input_containers=None, swap=None):
         self.maker = maker
@@ -60,6 +62,8 @@ class Function:
         # the cells holding a default value or a state (kept by free())
         self._default_cells = [c for c in self._input_containers if c.storage[0] is not None]
         swap = swap or {}
+        self._swap = swap
+        self._subsets = {}           # output_subset: {positions: the function of those outputs}
         self._containers = [swap[v].container if v in swap else v.container
                             for v in maker.shared_vars]
         self._n_out = len(maker.outputs)
@@ -380,6 +384,11 @@ class Function:
         return convert
 
     def _call_slow(self, args, kwargs):
+        if "output_subset" in kwargs:
+            kwargs = dict(kwargs)
+            subset = kwargs.pop("output_subset")
+            if subset is not None:
+                return self._call_subset(args, kwargs, subset)
         profile = self.profile
         t0 = time.perf_counter() if profile is not None else 0.0
         if kwargs or len(args) != self._n_in:
@@ -398,6 +407,60 @@ class Function:
         if profile is not None:
             profile.record_call(time.perf_counter() - t0)
         return result
+
+    def _subset_positions(self, subset):
+        """The output positions that ``output_subset`` names (keys of a dict of outputs, indices
+        otherwise), checked."""
+        if isinstance(subset, (str, bytes)) or not hasattr(subset, "__iter__"):
+            raise TypeError(f"{self._where()}: output_subset must be a list of output "
+                            f"{'keys' if self._kind == 'dict' else 'indices'}, got {subset!r}")
+        positions = []
+        for item in subset:
+            if self._kind == "dict":
+                if item not in self._keys:
+                    raise KeyError(f"{self._where()}: output_subset names {item!r}, which is not "
+                                   f"one of its outputs {sorted(self._keys, key=str)}")
+                positions.append(self._keys.index(item))
+                continue
+            if isinstance(item, bool) or not isinstance(item, (int, np.integer)):
+                raise TypeError(f"{self._where()}: output_subset holds output indices (int), "
+                                f"got {item!r}")
+            k = int(item)
+            if not 0 <= k < self._n_out:
+                raise IndexError(f"{self._where()}: output_subset index {k} is out of range for "
+                                 f"its {self._n_out} output(s)")
+            positions.append(k)
+        return positions
+
+    def _call_subset(self, args, kwargs, subset):
+        """``f(..., output_subset=[...])`` (Theano 1.0): only the named outputs are computed
+        (the updates are all made) and returned, as a list (a dict for a function of a dict).
+
+        Each set of outputs asked for is compiled once, the first time, into a function of
+        those outputs that shares this function's storage (inputs' default values and states,
+        shared variables) and makes the same updates."""
+        positions = self._subset_positions(subset)
+        key = tuple(sorted(set(positions)))
+        sub = self._subsets.get(key)
+        if sub is None:
+            args0 = self.maker.build_args
+            given = args0["outputs"]
+            if self._kind == "single":
+                given = [given]
+            elif self._kind == "dict":
+                given = [given[k] for k in self._keys]
+            build = dict(args0, outputs=[given[k] for k in key], on_unused_input="ignore",
+                         profile=None, name=self.name)
+            maker = FunctionMaker(**build)
+            sub = Function(maker, input_containers=self._input_containers, swap=self._swap)
+            if sub.trust_input != self.trust_input:
+                sub.trust_input = self.trust_input
+            self._subsets[key] = sub
+        values = sub._call_slow(args, kwargs)
+        at = {k: j for j, k in enumerate(key)}
+        if self._kind == "dict":
+            return {self._keys[k]: values[at[k]] for k in positions}
+        return [values[at[k]] for k in positions]
 
     def _guard_destroyed(self, values):
         """Copy each argument the graph overwrites when the write could reach storage the caller
@@ -714,9 +777,28 @@ class _Program:
     @allow_gc.setter
     def allow_gc(self, value):
         f = self._f
+        if value and f._keep:
+            # as Theano 1.0's calls with allow_gc: the results kept so far are let go
+            self.clear()
         f._keep = not value
         f._fast = f._build_fast_call()
         f._install_call()
+
+    # Theano 1.0's VM attributes, on a function compiled with gof.vm.VM_Linker (which runs
+    # one thunk per node); the other backends run the graph as a whole
+    _VM_ATTRS = ("thunks", "nodes", "call_counts", "call_times", "lazy", "callback",
+                 "callback_input", "compute_map")
+
+    def __getattr__(self, name):
+        if name in _Program._VM_ATTRS:
+            vm = self._f.maker.thunk
+            if hasattr(type(vm), "__call__") and name in getattr(vm, "__dict__", {}):
+                return vm.__dict__[name]
+            raise AttributeError(
+                f"f.fn.{name}: only a function compiled with theano.gof.vm.VM_Linker runs one "
+                f"thunk per node (this one runs on "
+                f"{type(getattr(self._f.maker.mode, 'linker', None)).__name__})")
+        raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
 
     def clear(self):
         for c in self.output_storage:

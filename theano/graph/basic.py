@@ -136,19 +136,28 @@ class Apply(Node):
 
 class ScratchPad:
     """``var.tag`` of Theano 1.0 programs: free attributes a user hangs on a variable. The only one
-    theano reads is ``test_value`` (see ``theano.graph.op.compute_test_values``); it is checked
-    and converted by the variable's type when set, as in Theano."""
+    theano reads is ``test_value`` (see ``theano.graph.op.compute_test_values``); when set, it is
+    converted by the variable's type. A value the type refuses (a float64 array for a float32
+    variable) is kept as given, as Theano 1.0 kept it, and the type's error is raised where the
+    value is used (``get_test_value``: an op applied with ``config.compute_test_value`` on), so
+    a program that sets such values and leaves test values off runs as it did in Theano."""
 
     def __init__(self, filter=None):
         self.__dict__["_filter"] = filter
+        self.__dict__["_test_value_error"] = None
 
     def __setattr__(self, name, value):
         if name == "test_value" and self._filter is not None:
-            value = self._filter(value)
+            try:
+                value = self._filter(value)
+                self.__dict__["_test_value_error"] = None
+            except (TypeError, ValueError) as exc:
+                self.__dict__["_test_value_error"] = exc
         self.__dict__[name] = value
 
     def __repr__(self):
-        return "scratchpad{%s}" % {k: v for k, v in self.__dict__.items() if k != "_filter"}
+        return "scratchpad{%s}" % {k: v for k, v in self.__dict__.items()
+                                   if k not in ("_filter", "_test_value_error")}
 
 
 class Variable(Node):

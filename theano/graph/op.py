@@ -16,6 +16,7 @@ Backend code never lives here: backends register implementations per Op class by
 import warnings
 from contextlib import contextmanager
 
+from theano.graph import utils  # noqa: F401  (Theano 1.0's gof.op offered ``op.utils``)
 from theano.graph.basic import Apply, Constant, Variable
 from theano.graph.utils import MethodNotDefined
 
@@ -144,6 +145,55 @@ class Op:
 
     def do_constant_folding(self, node):
         return True
+
+    def make_thunk(self, node, storage_map, compute_map, no_recycling, impl=None):
+        """Theano 1.0's per-node thunk: a callable that runs ``node`` on the one-item cells of
+        ``storage_map`` (inputs read from, outputs written to) and marks its outputs computed in
+        ``compute_map``. A lazy op's thunk (ifelse) returns the positions of the inputs it still
+        needs (``[]`` once done); the others return None. ``thunk.inputs``/``thunk.outputs`` are
+        the node's cells, ``thunk.lazy`` says whether it may ask for inputs, ``thunk.perform`` is
+        the function it runs. ``no_recycling`` and ``impl`` are accepted (there is only the
+        Python implementation here). An op may override it (then it needs no ``perform``)."""
+        for v in node.inputs + node.outputs:
+            if v not in storage_map or v not in compute_map:
+                raise KeyError(f"{type(self).__name__}.make_thunk: {v} has no cell in "
+                               "storage_map/compute_map (each input and output of the node needs one)")
+        if getattr(type(self), "perform", None) is _perform_from_thunk:
+            # an op written as make_thunk alone whose make_thunk calls this one: no perform to run
+            raise MethodNotDefined(f"{type(self).__name__}.perform (its make_thunk calls Op's, "
+                                   "which runs perform)")
+        in_cells = [storage_map[v] for v in node.inputs]
+        out_cells = [storage_map[v] for v in node.outputs]
+        in_done = [compute_map[v] for v in node.inputs]
+        out_done = [compute_map[v] for v in node.outputs]
+        if getattr(self, "lazy", False) and hasattr(self, "lazy_perform"):
+            lazy_perform = self.lazy_perform
+
+            def thunk():
+                needed = lazy_perform(node, in_cells, [c[0] for c in in_done], out_cells)
+                if not needed:
+                    for c in out_done:
+                        c[0] = True
+                return needed
+            thunk.lazy = True
+        else:
+            perform = self.perform
+
+            def thunk():
+                perform(node, [c[0] for c in in_cells], out_cells)
+                for c in out_done:
+                    c[0] = True
+            thunk.lazy = False
+        thunk.inputs = in_cells
+        thunk.outputs = out_cells
+        thunk.perform = self.perform
+        return thunk
+
+    def c_code(self, node, name, inputs, outputs, sub):
+        """Theano 1.0's C implementation hook. There is no C backend here: an op that does not
+        define it raises MethodNotDefined, as an op without C code did in Theano (ops that define
+        only ``c_code`` do not run: give them ``perform``)."""
+        raise MethodNotDefined(f"{type(self).__name__}.c_code (no C implementation)")
 
     # rewriting --------------------------------------------------------------------------------
     def rewrite_key(self):
@@ -284,7 +334,8 @@ class MissingTestValueError(ValueError, AttributeError):
 def get_test_value(v):
     """The value a graph-building check runs ``v`` with: a constant's data, a shared variable's
     value, or ``v.tag.test_value``; a value that is not a variable (a list, a number, an
-    array) is its own test value, as a NumPy array. AttributeError when there is none."""
+    array) is its own test value, as a NumPy array. AttributeError when there is none,
+    TypeError when the value set does not fit the variable's type."""
     if not isinstance(v, Variable):
         import numpy as np
 
@@ -295,6 +346,9 @@ def get_test_value(v):
         return v.get_value(borrow=True)
     tag = v.__dict__.get("_tag")
     if tag is not None and "test_value" in tag.__dict__:
+        err = tag.__dict__.get("_test_value_error")
+        if err is not None:
+            raise TypeError(f"The test value of {v} does not fit its type {v.type}: {err}") from None
         return tag.test_value
     raise AttributeError(f"{v} has no test value")
 

@@ -1,7 +1,10 @@
 """Theano 1.0's path ``theano.gof.opt``: its graph-optimization API, which lives in
 ``theano.graph.rewriting.legacy`` (over the rewrite engine of ``theano.graph.rewriting``)."""
 
-from theano.configdefaults import config  # noqa: F401  (Theano's module offered it)
+import logging  # noqa: F401  (Theano's module offered these three names)
+
+import theano  # noqa: F401
+from theano.configdefaults import config  # noqa: F401
 from theano.graph.rewriting.basic import NodeRewriter, GraphRewriter, merge_graph  # noqa: F401
 from theano.graph.rewriting.legacy import (EquilibriumOptimizer, FromFunctionLocalOptimizer,  # noqa: F401
                                            GlobalOptimizer, LocalOptGroup, LocalOptimizer,

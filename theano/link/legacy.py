@@ -30,6 +30,7 @@ import time
 
 from theano.graph.basic import Constant
 from theano.graph.fg import FunctionGraph
+from theano.graph.op import Op
 from theano.link.python.vm import PythonLinker
 from theano.link.utils import reraise_with_node
 
@@ -86,7 +87,10 @@ class Container:
 
 # -- per-node thunks (Theano's protocol) --------------------------------------------------------
 def _has_theano_make_thunk(op):
-    return callable(getattr(op, "make_thunk", None))
+    """Whether ``op`` makes its own thunks (Theano 1.0's ops written as ``make_thunk``): any
+    ``make_thunk`` but Op's default, which runs ``perform``/``lazy_perform``."""
+    mt = getattr(type(op), "make_thunk", None)
+    return callable(mt) and mt is not Op.make_thunk
 
 
 def node_thunk(node, storage_map, compute_map, no_recycling=()):
@@ -94,37 +98,21 @@ def node_thunk(node, storage_map, compute_map, no_recycling=()):
     positions of the inputs it still needs, ``[]`` once done). ``thunk.inputs``/``thunk.outputs``
     are the node's cells, ``thunk.lazy`` says whether it may ask for inputs."""
     op = node.op
+    if not _has_theano_make_thunk(op):
+        if isinstance(op, Op):
+            return op.make_thunk(node, storage_map, compute_map, list(no_recycling), None)
+        return Op.make_thunk(op, node, storage_map, compute_map, list(no_recycling), None)
     in_cells = [storage_map[v] for v in node.inputs]
     out_cells = [storage_map[v] for v in node.outputs]
-    in_done = [compute_map[v] for v in node.inputs]
     out_done = [compute_map[v] for v in node.outputs]
-    if _has_theano_make_thunk(op):
-        thunk = op.make_thunk(node, storage_map, compute_map, list(no_recycling), None)
-        if not hasattr(thunk, "lazy"):
-            thunk.lazy = False
-        if not thunk.lazy:
-            inner = thunk
-
-            def thunk():
-                inner()
-                for c in out_done:
-                    c[0] = True
-            thunk.lazy = False
-    elif getattr(op, "lazy", False):
-        lazy_perform = op.lazy_perform
+    thunk = op.make_thunk(node, storage_map, compute_map, list(no_recycling), None)
+    if not hasattr(thunk, "lazy"):
+        thunk.lazy = False
+    if not thunk.lazy:
+        inner = thunk
 
         def thunk():
-            needed = lazy_perform(node, in_cells, [c[0] for c in in_done], out_cells)
-            if not needed:
-                for c in out_done:
-                    c[0] = True
-            return needed
-        thunk.lazy = True
-    else:
-        perform = op.perform
-
-        def thunk():
-            perform(node, [c[0] for c in in_cells], out_cells)
+            inner()
             for c in out_done:
                 c[0] = True
         thunk.lazy = False
