@@ -200,3 +200,24 @@ def test_symbolic_indices_and_slices_run_in_the_whole_graph_with_numpys_rules():
         with pytest.raises(err):
             f(v, *bad)
     np.testing.assert_array_equal(f(v, 1, 0, 3, 1)[0], v[1] * 2.0 + 1.0)
+
+
+@pytest.mark.parametrize("dtype", ["int32", "int64", "uint8", "int8"])
+def test_float_to_integer_casts_run_whole_with_numpys_values(dtype):
+    # T.cast(shared_labels, 'int32') of the tutorials: in range, the truncation in the compiled
+    # graph; NaN, inf or out of range, the call runs on the per-node code (NumPy's cast)
+    x = T.dvector("x")
+    out = [T.cast(x * 2.0, dtype) + T.constant(np.array(1, dtype=dtype)), x.sum(),
+           abs(x).sum() * 3.0]
+    f = theano.function([x], out)
+    assert "_fcast(" in f.maker.thunk.graph_source
+    info = np.iinfo(dtype)
+    good = np.array([0.0, 1.7, -0.2, 3.49, float(info.max) / 2 - 1, float(info.min) / 2])
+    with np.errstate(all="ignore"):
+        for v in (good, np.array([np.nan, 1.0]), np.array([np.inf, -np.inf]),
+                  np.array([float(info.max) * 4 + 10.0, float(info.min) * 4 - 10.0])):
+            want = (v * 2.0).astype(dtype) + np.array(1, dtype=dtype)
+            for _ in range(2):
+                got = f(v)
+                assert got[0].dtype == np.dtype(dtype)
+                np.testing.assert_array_equal(got[0], want)

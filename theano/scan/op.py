@@ -1059,6 +1059,7 @@ class _NumbaLoop:
             return None
         scalar = whole.scalar_graph(fg, nodes)
         mod = whole.Module()
+        mod.checked_casts = not op.inplace
         built = whole.graph_def(fg, nodes, "_graph", mod, scalar=scalar)
         if built is None:
             return None

@@ -179,3 +179,48 @@ def test_classifier_cost_gradient_on_the_native_backend(dtype):
     if dtype == "float64":
         theano.gradient.verify_grad(lambda W_, b_: theano.clone(cost(W_, b_), {y: yv}),
                                     [W0, b0], rng=rs, mode=theano.Mode(linker="auto"))
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_minibatch_step_runs_as_one_whole_graph_function(dtype):
+    # a tutorial's minibatch step (labels cast from a shared float dataset, the fused
+    # cross-entropy ops, the updates) compiles into one Numba function with the ops' loops
+    rs = np.random.RandomState(5)
+    N, D, K, bs = 40, 6, 4, 8
+    Xd, Yd = rs.randn(N, D).astype(dtype), rs.randint(0, K, N)
+    data_x = theano.shared(Xd)
+    data_y = T.cast(theano.shared(Yd.astype(dtype)), "int32")
+    index, x, y = T.lscalar("index"), T.matrix("x", dtype=dtype), T.ivector("y")
+    W0, b0 = (rs.randn(D, K) * 0.1).astype(dtype), np.zeros(K, dtype=dtype)
+    W, b = theano.shared(W0.copy()), theano.shared(b0.copy())
+    p = nn.softmax(T.dot(x, W) + b)
+    cost = -T.mean(T.log(p)[T.arange(y.shape[0]), y])
+    gW, gb = T.grad(cost, [W, b])
+    lr = np.asarray(0.5, dtype=dtype)
+    step = theano.function([index], [cost, p], updates=[(W, W - lr * gW), (b, b - lr * gb)],
+                           givens={x: data_x[index * bs:(index + 1) * bs],
+                                   y: data_y[index * bs:(index + 1) * bs]})
+    src = step.maker.thunk.graph_source
+    assert src is not None and f"xent_softmax_argmax_{dtype}(" in src
+    assert f"xent_dx_{dtype}(" in src and "_fcast(" in src
+    Wn, bn = W0.astype("float64"), b0.astype("float64")
+    tol = dict(rtol=1e-10, atol=1e-12) if dtype == "float64" else dict(rtol=2e-4, atol=1e-5)
+    for i in [0, 1, 2, 3, 4, 0]:
+        xb, yb = Xd[i * bs:(i + 1) * bs].astype("float64"), Yd[i * bs:(i + 1) * bs]
+        pr = special.softmax(xb @ Wn + bn, axis=1)
+        want_cost = -np.mean(np.log(pr[np.arange(bs), yb]))
+        d = (pr - np.eye(K)[yb]) / bs
+        Wn, bn = Wn - 0.5 * (xb.T @ d), bn - 0.5 * d.sum(axis=0)
+        c, pv = step(i)
+        np.testing.assert_allclose(c, want_cost, **tol)
+        np.testing.assert_allclose(pv, pr, **tol)
+        np.testing.assert_allclose(W.get_value(), Wn, **tol)
+    # a label out of range: the per-node code's error, with the op's message; nothing updated
+    Wkeep = W.get_value()
+    bad_y = theano.shared(np.full(N, K, dtype=dtype))
+    bad = theano.function([index], cost, updates=[(W, W - lr * gW)],
+                          givens={x: data_x[index * bs:(index + 1) * bs],
+                                  y: T.cast(bad_y, "int32")[index * bs:(index + 1) * bs]})
+    with pytest.raises(ValueError, match="class indices must lie in"):
+        bad(0)
+    np.testing.assert_array_equal(W.get_value(), Wkeep)

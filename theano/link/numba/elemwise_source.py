@@ -40,8 +40,12 @@ def _np_dtype_name(dtype):
     return "np.bool_" if dtype == "bool" else f"np.{dtype}"
 
 
-def scalar_expr(sop, args, arg_dtypes, out_dtype):
-    """A Numba-compilable scalar expression for one step, or None when there is none."""
+def scalar_expr(sop, args, arg_dtypes, out_dtype, checked_casts=False):
+    """A Numba-compilable scalar expression for one step, or None when there is none.
+
+    ``checked_casts`` (the whole-graph tier, whose calls fall back to the per-node code when they
+    raise): a cast of a float to an integer is the truncation, raising for NaN and values out of
+    the integer's range (``_fcast``), where NumPy's result is the platform's."""
     if out_dtype not in _NUMBA_DTYPES or any(d not in _NUMBA_DTYPES for d in arg_dtypes):
         return None
     n_bool = list(arg_dtypes).count("bool")
@@ -101,7 +105,11 @@ def scalar_expr(sop, args, arg_dtypes, out_dtype):
         return None
     if isinstance(sop, ts.Cast):
         if np.dtype(sop.dtype).kind in "iub" and any(np.dtype(d).kind == "f" for d in arg_dtypes):
-            return None  # NaN/inf to int is undefined in LLVM; NumPy's result is kept
+            # NaN/inf to int is undefined in LLVM; NumPy's result is kept
+            if checked_casts and out_dtype in _INT_RANGES:
+                lo, hi = _INT_RANGES[out_dtype]
+                return f"{_np_dtype_name(out_dtype)}(_fcast(np.float64({args[0]}), {lo!r}, {hi!r}))"
+            return None
         return f"{_np_dtype_name(out_dtype)}({args[0]})"
     template = template_of(sop)
     if template is None or _is_composite(sop):
@@ -171,11 +179,32 @@ def _ipow(a, b):
 '''
 
 
+# [lo, hi): the floats whose truncation an integer dtype holds (both bounds exact in float64)
+_INT_RANGES = {d: (float(np.iinfo(d).min), float(np.iinfo(d).max) + 1.0)
+               for d in ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")}
+
+FCAST_HELPER = '''import numba.extending
+
+
+@numba.extending.register_jitable
+def _fcast(v, lo, hi):
+    # a float the integer cast truncates exactly as NumPy does; NaN and values out of range raise
+    # (the whole-graph tier then runs the call on the per-node code, NumPy's cast)
+    if not (lo <= v < hi):
+        raise ValueError("float to integer cast out of range")
+    return v
+
+'''
+
+
 def kernel_header(lines):
     """``KERNEL_HEADER`` and the helpers that ``lines`` (source lines of kernels) call."""
+    out = list(KERNEL_HEADER)
     if any("_ipow(" in line for line in lines):
-        return KERNEL_HEADER + IPOW_HELPER.splitlines() + [""]
-    return list(KERNEL_HEADER)
+        out += IPOW_HELPER.splitlines() + [""]
+    if any("_fcast(" in line for line in lines):
+        out += FCAST_HELPER.splitlines() + [""]
+    return out
 NJIT_FLAGS = "cache=True, error_model='numpy', nogil=True"
 
 
@@ -193,7 +222,8 @@ def _vmath_guard(sop, expr):
     return guard[0], guard[1], call
 
 
-def kernel_def_lines(prog, in_bcast, ndim, name="_kernel", parallel=False, inplace=None):
+def kernel_def_lines(prog, in_bcast, ndim, name="_kernel", parallel=False, inplace=None,
+                     checked_casts=False):
     """Lines of ``def name(i0, ...)``: the loop nest computing ``prog`` over the broadcast shape,
     returning a tuple of output arrays; None when a step has no Numba expression. ``inplace``
     maps output positions to the input whose buffer they are written into."""
@@ -208,7 +238,8 @@ def kernel_def_lines(prog, in_bcast, ndim, name="_kernel", parallel=False, inpla
         arg_names = []
         for a in args:
             arg_names.append(_literal(a[1], a[2]) if isinstance(a, tuple) else a)
-        expr = scalar_expr(sop, arg_names, [_ref_dtype(prog, a) for a in args], od)
+        expr = scalar_expr(sop, arg_names, [_ref_dtype(prog, a) for a in args], od,
+                           checked_casts=checked_casts)
         if expr is None:
             return None
         line = f"{res} = bool({expr})" if od == "bool" else f"{res} = np.{od}({expr})"

@@ -105,26 +105,27 @@ def _inline_kernel(lines, k, ins, outs):
     return body
 
 
-def _program_step_lines(prog):
+def _program_step_lines(prog, checked=True):
     """The lines computing each step of the scalar program ``prog`` on scalars ``a0, ...`` (the
     names its steps use), or None when a step has no Numba expression."""
     lines = []
     for sop, args, res, od in prog.steps:
         names = [nbe._literal(a[1], a[2]) if isinstance(a, tuple) else a for a in args]
-        expr = nbe.scalar_expr(sop, names, [nbe._ref_dtype(prog, a) for a in args], od)
+        expr = nbe.scalar_expr(sop, names, [nbe._ref_dtype(prog, a) for a in args], od,
+                               checked_casts=checked)
         if expr is None:
             return None
         lines.append(f"    {res} = bool({expr})" if od == "bool" else f"    {res} = np.{od}({expr})")
     return lines
 
 
-def _scalar_kernel_lines(prog, name):
+def _scalar_kernel_lines(prog, name, checked=True):
     """Lines of ``def name(i0, ...)`` computing ``prog`` on 0-d arrays (returning 0-d arrays), in
     the form ``kernel_def_lines`` gives; None when a step has no Numba expression."""
     n_in = len(prog.inputs)
     lines = [f"def {name}({', '.join(f'i{k}' for k in range(n_in))}):"]
     lines += [f"    a{k} = i{k}[()]" for k in range(n_in)]
-    steps = _program_step_lines(prog)
+    steps = _program_step_lines(prog, checked)
     if steps is None:
         return None
     lines += steps
@@ -149,7 +150,7 @@ def scalar_graph(fgraph, nodes):
                for n in nodes)
 
 
-def _scalar_node_code(node, k, ins, outs):
+def _scalar_node_code(node, k, ins, outs, checked=True):
     """Lines computing the 0-d Elemwise ``node`` on the scalars ``ins`` into the scalars
     ``outs`` (the steps of ``_scalar_kernel_lines``, without its 0-d arrays); None when a step
     has no Numba expression."""
@@ -160,7 +161,7 @@ def _scalar_node_code(node, k, ins, outs):
     n_in = len(prog.inputs)
     lines = [f"def _n{k}({', '.join(f'i{j}' for j in range(n_in))}):"]
     lines += [f"    a{j} = i{j}" for j in range(n_in)]
-    steps = _program_step_lines(prog)
+    steps = _program_step_lines(prog, checked)
     if steps is None:
         return None
     lines += steps
@@ -172,7 +173,7 @@ def _scalar_node_code(node, k, ins, outs):
     return _inline_kernel(lines, k, ins, outs)
 
 
-def _node_code(node, k, ins, outs):
+def _node_code(node, k, ins, outs, checked=True):
     """Lines computing ``node``; None when it cannot be expressed."""
     op = node.op
     if isinstance(op, Elemwise):
@@ -181,9 +182,9 @@ def _node_code(node, k, ins, outs):
         if prog is None:
             return None
         lines = nbe.kernel_def_lines(prog, [v.broadcastable for v in node.inputs],
-                                     node.outputs[0].ndim, f"_n{k}")
+                                     node.outputs[0].ndim, f"_n{k}", checked_casts=checked)
         if lines is None and all(v.ndim == 0 for v in node.inputs + node.outputs):
-            lines = _scalar_kernel_lines(prog, f"_n{k}")
+            lines = _scalar_kernel_lines(prog, f"_n{k}", checked)
         if lines is None:
             return None
         return _inline_kernel(lines, k, ins, outs)
@@ -333,6 +334,12 @@ def _const_slices(idx_list):
     return ", ".join(parts) if parts else None
 
 
+# Lines of the whole-graph function for the nodes of an op class that another module of this
+# backend can express: ``{op class: fn(node, k, ins, outs, mod)}`` -> lines, or None (the form of
+# an op's own ``numba_graph_code``). ``ops_nnet`` registers the softmax family here.
+GRAPH_CODE = {}
+
+
 class Module:
     """The module-level parts of one generated module: constants frozen into the code
     (``_k0``, ...), constants passed as arguments (``c0``, ...: every function of the module
@@ -345,6 +352,16 @@ class Module:
         self.defs = []
         self.unread = set()     # outputs of the node being generated that nothing reads
         self._count = 0
+        self._added = set()
+        # float-to-integer casts that raise out of range (``nbe.scalar_expr``): only where a
+        # raising call runs again on the per-node code (not a loop that overwrote its inputs)
+        self.checked_casts = True
+
+    def add_defs(self, key, lines):
+        """Add module-level ``lines`` (helper functions) once per ``key``."""
+        if key not in self._added:
+            self._added.add(key)
+            self.defs.extend(lines)
 
     def fresh(self, base):
         """A new module-level name starting with ``base``."""
@@ -402,13 +419,13 @@ def graph_def(fgraph, nodes, fname, mod, scalar=False):
             count += 1
         ins = [names[v] for v in node.inputs]
         mod.unread = {names[v] for v in node.outputs if v not in read}
-        hook = getattr(node.op, "numba_graph_code", None)
+        hook = getattr(node.op, "numba_graph_code", None) or GRAPH_CODE.get(type(node.op))
         if scalar:
-            code = _scalar_node_code(node, k, ins, outs)
+            code = _scalar_node_code(node, k, ins, outs, mod.checked_casts)
         elif hook is not None:
             code = hook(node, k, ins, outs, mod)
         else:
-            code = _node_code(node, k, ins, outs)
+            code = _node_code(node, k, ins, outs, mod.checked_casts)
         if code is None:
             return None
         body.extend("    " + line for line in code)

@@ -373,3 +373,108 @@ def _funcify_xent_dx(op, node):
 
     xent_dx_kernel.theano_path = "kernel"
     return xent_dx_kernel
+
+
+# ---- the same loops inside whole-graph functions (``graph.py``) ---------------------------------
+
+_NAMES = ("_row_max", "softmax_rows", "logsoftmax_rows", "softmax_grad_rows", "xent_softmax_argmax",
+          "xent_dx")
+_DECORATOR = '@numba.njit(cache=True, nogil=True, error_model="numpy")'
+
+
+def _graph_defs(t):
+    """The loops of dtype ``t`` as module-level functions of a whole-graph module, named with the
+    suffix ``_<t>`` and compiled with the function that calls them."""
+    import re
+
+    body = SOURCES[t].split("import numpy as np", 1)[1]
+    body = body.replace(_DECORATOR, "@numba.extending.register_jitable")
+    body = re.sub(r"\b(" + "|".join(_NAMES) + r")\(", lambda m: f"{m.group(1)}_{t}(", body)
+    return body.splitlines()
+
+
+def _graph_types(node):
+    """The float dtype of ``node``'s float inputs and outputs when they all have it, else None."""
+    t = _nb(node.outputs[0].dtype)
+    floats = [v for v in node.inputs + node.outputs if v.dtype in ("float16", "float32", "float64")]
+    if t is None or any(v.dtype != t for v in floats):
+        return None
+    return t
+
+
+def _graph_bounds(t, n):
+    info = np.finfo(t)
+    return (f"np.{t}({float(np.log(info.max))!r} - np.log(max({n}, 1)) - 1.0)",
+            f"np.{t}({float(np.log(info.tiny) + 1.0)!r})")
+
+
+def _softmax_graph_code(node, k, ins, outs, mod):
+    t = _graph_types(node)
+    if t is None or node.inputs[0].ndim != 2:
+        return None
+    mod.add_defs(("ops_nnet", t), _graph_defs(t))
+    x, o = ins[0], outs[0]
+    if isinstance(node.op, _nn.LogSoftmax):
+        half = float(np.finfo(t).eps / 2)
+        return [f"{o} = np.empty({x}.shape, dtype=np.{t})",
+                f"logsoftmax_rows_{t}({x}, {o}, np.{t}({half!r}))"]
+    hi, lo = _graph_bounds(t, f"{x}.shape[1]")
+    return [f"{o} = np.empty({x}.shape, dtype=np.{t})", f"softmax_rows_{t}({x}, {o}, {hi}, {lo})"]
+
+
+def _softmax_grad_graph_code(node, k, ins, outs, mod):
+    t = _graph_types(node)
+    if t is None or node.inputs[1].ndim != 2:
+        return None
+    mod.add_defs(("ops_nnet", t), _graph_defs(t))
+    dy, sm = ins
+    return [f"if {dy}.shape != {sm}.shape:", "    raise ValueError('SoftmaxGrad: shapes')",
+            f"{outs[0]} = np.empty({sm}.shape, dtype=np.{t})",
+            f"softmax_grad_rows_{t}({dy}, {sm}, {outs[0]})"]
+
+
+def _xent_graph_code(node, k, ins, outs, mod):
+    # the checks raise, and the per-node code then raises the op's own error
+    t = _graph_types(node)
+    if t is None:
+        return None
+    mod.add_defs(("ops_nnet", t), _graph_defs(t))
+    x, b, y = ins
+    nll, sm, am = outs
+    half = float(np.finfo(t).eps / 2)
+    return [f"if {b}.shape[0] != {x}.shape[1] or {y}.shape[0] != {x}.shape[0]:",
+            "    raise ValueError('CrossentropySoftmaxArgmax1HotWithBias: lengths')",
+            f"{nll} = np.empty({x}.shape[0], dtype=np.{t})",
+            f"{sm} = np.empty({x}.shape, dtype=np.{t})",
+            f"{am} = np.empty({x}.shape[0], dtype=np.int64)",
+            f"if xent_softmax_argmax_{t}({x}, {b}, {y}, {nll}, {sm}, {am}, np.{t}({half!r})) >= 0:",
+            "    raise ValueError('CrossentropySoftmaxArgmax1HotWithBias: indices')"]
+
+
+def _xent_dx_graph_code(node, k, ins, outs, mod):
+    t = _graph_types(node)
+    if t is None:
+        return None
+    mod.add_defs(("ops_nnet", t), _graph_defs(t))
+    dy, sm, y = ins
+    ok_dy = f"{dy}.shape[0] == {sm}.shape[0]"
+    if node.inputs[0].broadcastable[0]:
+        ok_dy = f"({ok_dy} or {dy}.shape[0] == 1)"
+    return [f"if {y}.shape[0] != {sm}.shape[0] or not {ok_dy}:",
+            "    raise ValueError('CrossentropySoftmax1HotWithBiasDx: lengths')",
+            f"{outs[0]} = np.empty({sm}.shape, dtype=np.{t})",
+            f"if xent_dx_{t}({dy}, {sm}, {y}, {outs[0]}) >= 0:",
+            "    raise ValueError('CrossentropySoftmax1HotWithBiasDx: indices')"]
+
+
+def _register_graph_code():
+    from theano.link.numba.graph import GRAPH_CODE
+
+    GRAPH_CODE[_nn.Softmax] = _softmax_graph_code
+    GRAPH_CODE[_nn.LogSoftmax] = _softmax_graph_code
+    GRAPH_CODE[_nn.SoftmaxGrad] = _softmax_grad_graph_code
+    GRAPH_CODE[_nn.CrossentropySoftmaxArgmax1HotWithBias] = _xent_graph_code
+    GRAPH_CODE[_nn.CrossentropySoftmax1HotWithBiasDx] = _xent_dx_graph_code
+
+
+_register_graph_code()
