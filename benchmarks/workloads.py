@@ -293,6 +293,70 @@ def mlp_graph(th, cfg, mode):
     return run
 
 
+# ---- minibatch softmax regression (Theano's logistic_sgd tutorial: givens slices) ---------------
+
+SGD_N, SGD_D, SGD_K, SGD_B = 6000, 784, 10, 20
+
+
+def _sgd_data():
+    rng = np.random.RandomState(2)
+    # features in [0, 0.1): a stable descent (with [0, 1) the steps overshoot and the weights
+    # follow the rounding of each implementation)
+    return rng.rand(SGD_N, SGD_D) * 0.1, rng.randint(0, SGD_K, SGD_N)
+
+
+def sgd_numpy(cfg):
+    X, Y = _sgd_data()
+    batches = SGD_N // SGD_B
+
+    def run():
+        W, b = np.zeros((SGD_D, SGD_K)), np.zeros(SGD_K)
+        rows = np.arange(SGD_B)
+        cost = None
+        for i in range(batches):
+            xb, yb = X[i * SGD_B:(i + 1) * SGD_B], Y[i * SGD_B:(i + 1) * SGD_B]
+            z = xb @ W + b
+            z -= z.max(axis=1, keepdims=True)
+            e = np.exp(z)
+            p = e / e.sum(axis=1, keepdims=True)
+            cost = -np.mean(np.log(p[rows, yb]))
+            d = p
+            d[rows, yb] -= 1
+            d /= SGD_B
+            W -= 0.13 * (xb.T @ d)
+            b -= 0.13 * d.sum(axis=0)
+        return cost, W
+
+    return run
+
+
+def sgd_graph(th, cfg, mode):
+    T = _tensor(th)
+    X, Y = _sgd_data()
+    batches = SGD_N // SGD_B
+    data_x = th.shared(X)
+    data_y = T.cast(th.shared(Y.astype("float64")), "int32")
+    index, x, y = T.lscalar("index"), T.dmatrix("x"), T.ivector("y")
+    W = th.shared(np.zeros((SGD_D, SGD_K)))
+    b = th.shared(np.zeros(SGD_K))
+    p = T.nnet.softmax(T.dot(x, W) + b)
+    cost = -T.mean(T.log(p)[T.arange(y.shape[0]), y])
+    gW, gb = T.grad(cost, [W, b])
+    f = th.function([index], cost, updates=[(W, W - 0.13 * gW), (b, b - 0.13 * gb)], mode=mode,
+                    givens={x: data_x[index * SGD_B:(index + 1) * SGD_B],
+                            y: data_y[index * SGD_B:(index + 1) * SGD_B]})
+
+    def run():
+        W.set_value(np.zeros((SGD_D, SGD_K)))
+        b.set_value(np.zeros(SGD_K))
+        c = None
+        for i in range(batches):
+            c = f(i)
+        return c, W.get_value()
+
+    return run
+
+
 # ---- scans with small products per step, and one large product ----------------------------------
 # (the rows where BLAS threads matter: run them unpinned, `--no-pin`, too)
 
@@ -509,6 +573,7 @@ def all_workloads(quick):
                  logreg_graph_factory(10, 3, "steps_small")),
         Workload("elemwise chain 1e6", 0.5, chain_numpy_factory(10 ** 6), chain_graph_factory(10 ** 6)),
         Workload("MLP 784-512-512-10 f32 step b=256", 0.9, mlp_numpy, mlp_graph),
+        Workload("minibatch softmax SGD b=20 784->10 (givens)", None, sgd_numpy, sgd_graph),
         Workload("scan RNN 100 steps b=16 h=64 fwd+grad", None,
                  rnn_numpy_factory(100, 16, 32, 64), rnn_graph_factory(100, 16, 32, 64),
                  threads=True),

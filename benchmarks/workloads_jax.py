@@ -242,6 +242,38 @@ def scan_poly(cfg):
     return run
 
 
+def sgd(cfg):
+    import jax
+    import jax.numpy as jnp
+
+    X, Y = W._sgd_data()
+    B = W.SGD_B
+    batches = W.SGD_N // B
+
+    def cost_fn(Wm, b, xb, yb):
+        logp = jax.nn.log_softmax(xb @ Wm + b, axis=1)
+        return -jnp.mean(logp[jnp.arange(B), yb])
+
+    @_jit
+    def step(Wm, b, X, Y, i):
+        xb = jax.lax.dynamic_slice_in_dim(X, i * B, B)
+        yb = jax.lax.dynamic_slice_in_dim(Y, i * B, B)
+        c, (gW, gb) = jax.value_and_grad(cost_fn, argnums=(0, 1))(Wm, b, xb, yb)
+        return c, Wm - 0.13 * gW, b - 0.13 * gb
+
+    def run():
+        with _x64():
+            Xd, Yd = jnp.asarray(X), jnp.asarray(Y.astype(np.int32))
+            Wm, b = jnp.zeros((W.SGD_D, W.SGD_K)), jnp.zeros(W.SGD_K)
+            c = None
+            for i in range(batches):
+                c, Wm, b = step(Wm, b, Xd, Yd, i)
+                c = np.asarray(c)
+            return c, np.asarray(Wm)
+
+    return run
+
+
 _BY_PREFIX = [
     ("call overhead", overhead),
     ("seed 4-weight training", seed_training),
@@ -250,6 +282,7 @@ _BY_PREFIX = [
     ("elemwise chain 1e6", chain_factory(10 ** 6)),
     ("elemwise chain 1e7", chain_factory(10 ** 7)),
     ("MLP 784-512-512-10", mlp),
+    ("minibatch softmax SGD", sgd),
     ("scan RNN 100 steps", rnn_factory(100, 16, 32, 64)),
     ("scan LSTM d=128", lstm_factory(50, 16, 128)),
     ("gemm 1000x1000", gemm_factory(1000)),
