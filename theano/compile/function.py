@@ -57,8 +57,11 @@ class Function:
         if input_containers is None:
             input_containers = [self._make_input_container(s) for s in maker.inputs]
         self._input_containers = list(input_containers)
-        # the cells holding a default value or a state (kept by free())
+        # the cells holding a default value or a state (kept by free()); the other inputs must be
+        # given by each call, whatever their cells hold later (a state set to None stays optional)
         self._default_cells = [c for c in self._input_containers if c.storage[0] is not None]
+        self._required = [s.value is None and c.storage[0] is None
+                          for s, c in zip(maker.inputs, self._input_containers)]
         swap = swap or {}
         self._containers = [swap[v].container if v in swap else v.container
                             for v in maker.shared_vars]
@@ -159,8 +162,10 @@ class Function:
             values[k] = val
         for k in range(n):
             if values[k] is _MISSING:
-                if self._input_containers[k].value is not None:
-                    values[k] = self._input_containers[k].value
+                c = self._input_containers[k]
+                if not self._required[k] or c.value is not None:
+                    # its default value or state (None where it was set so: f['x'] = None)
+                    values[k] = c.value
                 else:
                     spec = self._specs[k]
                     label = f"{spec.name!r}" if spec.name else f"at index {k}"
@@ -502,6 +507,10 @@ class Function:
         c = self._container_at(k)
         if k < self._n_in:
             spec = self._specs[k]
+            if value is None and self._none_ok[k] and not self._required[k]:
+                # a default or state the graph reads as left out (Theano's default(x, d))
+                c.value = None
+                return
             try:
                 value = spec.variable.type.filter(value, strict=spec.strict,
                                                   allow_downcast=spec.allow_downcast)
@@ -558,8 +567,7 @@ class Function:
         give it (no default value), whether its default is used again by each call that omits it
         (a default, not an internal state written by an update) and its current value."""
         out = []
-        for spec, c in zip(self._specs, self._input_containers):
-            required = c.storage[0] is None
+        for spec, c, required in zip(self._specs, self._input_containers, self._required):
             out.append((required, not required and spec.update is None, c.storage[0]))
         return out
 
