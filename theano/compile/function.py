@@ -385,6 +385,9 @@ class Function:
         return convert
 
     def _call_slow(self, args, kwargs):
+        if "output_subset" in kwargs and "output_subset" not in self._names:
+            kwargs = dict(kwargs)
+            return self._call_subset(kwargs.pop("output_subset"), args, kwargs)
         profile = self.profile
         t0 = time.perf_counter() if profile is not None else 0.0
         if kwargs or len(args) != self._n_in:
@@ -403,6 +406,56 @@ class Function:
         if profile is not None:
             profile.record_call(time.perf_counter() - t0)
         return result
+
+    def _call_subset(self, subset, args, kwargs):
+        """``f(..., output_subset=[i, ...])`` (Theano 1.0): compute only those outputs (by index,
+        or by key for a function of a dict of outputs) and the updates; returns a list of them
+        in the order given (a dict of those keys for a dict function). Each subset is compiled
+        once into a function sharing this one's inputs' storage and shared variables."""
+        if subset is None:
+            return self._call_slow(args, kwargs)
+        if isinstance(subset, (str, int)) or not hasattr(subset, "__iter__"):
+            raise TypeError(f"{self._where()}: output_subset must be a list of output "
+                            f"{'keys' if self._kind == 'dict' else 'indices'}, got {subset!r}")
+        subset = list(subset)
+        n = self._n_out
+        idx = []
+        for item in subset:
+            if self._kind == "dict":
+                if item not in self._keys:
+                    raise KeyError(f"{self._where()}: output_subset names {item!r}, not one of "
+                                   f"its outputs' keys {self._keys}")
+                idx.append(self._keys.index(item))
+            else:
+                if not isinstance(item, (int, np.integer)) or isinstance(item, bool) \
+                        or not 0 <= item < n:
+                    raise IndexError(f"{self._where()}: output_subset entry {item!r} is not the "
+                                     f"index of one of its {n} output(s)")
+                idx.append(int(item))
+        chosen = tuple(sorted(set(idx)))
+        cache = self.__dict__.setdefault("_subset_functions", {})
+        sub = cache.get(chosen)
+        if sub is None:
+            sub = cache[chosen] = self._subset_function(chosen)
+        outs = sub._call_slow(args, kwargs)
+        pos = {i: k for k, i in enumerate(chosen)}
+        if self._kind == "dict":
+            return {self._keys[i]: outs[pos[i]] for i in idx}
+        return [outs[pos[i]] for i in idx]
+
+    def _subset_function(self, chosen):
+        kwargs = dict(self.maker.build_args)
+        kwargs["outputs"] = [self.maker.outputs[i] for i in chosen]
+        kwargs["on_unused_input"] = "ignore"
+        maker = FunctionMaker(**kwargs)
+        # this function's storage: its inputs' default values and states, and the shared
+        # variables it reads (swapped ones included)
+        swap = {v: types.SimpleNamespace(container=c)
+                for v, c in zip(self.maker.shared_vars, self._containers) if c is not v.container}
+        sub = Function(maker, input_containers=self._input_containers, swap=swap)
+        if sub.trust_input != self.trust_input:
+            sub.trust_input = self.trust_input
+        return sub
 
     def _guard_destroyed(self, values):
         """Copy each argument the graph overwrites when the write could reach storage the caller
