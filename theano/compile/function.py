@@ -86,8 +86,9 @@ class Function:
         self._checks = []
         for k, t in enumerate(self._types):
             dt = getattr(t, "numpy_dtype", None)
-            if dt is None or getattr(t, "_bcast_dims", ()) or self._specs[k].strict is None:
-                dt = None
+            if dt is None or getattr(t, "_bcast_dims", ()) or self._specs[k].strict is None \
+                    or getattr(t, "filter_checks_isfinite", False):
+                dt = None       # (each argument through the type's filter)
             self._checks.append((dt, getattr(t, "ndim", -1), k))
         # no copies, no updates, list/single outputs: return the thunk's results directly
         self._simple = (not any(self._copy_output) and not self._update_containers
@@ -183,7 +184,9 @@ class Function:
             return self._types[k].filter(value, strict=spec.strict, allow_downcast=spec.allow_downcast)
         except (TypeError, ValueError) as exc:
             label = f'with name "{spec.name}" ' if spec.name else ""
-            raise TypeError(
+            # NaN/inf refused by filter_checks_isfinite stays a ValueError, as in Theano 1.0
+            cls = ValueError if type(exc).__name__ == "NonFiniteError" else TypeError
+            raise cls(
                 f"Bad input argument {label}to {self._where()} at index {k} (0-based): {exc}"
             ) from None
 
@@ -364,6 +367,8 @@ class Function:
         filter (with an error that names the input)."""
         dt, nd, _ = self._checks[k]
         filt = self._filter
+        if dt is None:
+            return lambda a: filt(k, a)
         scalar_type = dt.type if (dt is not None and nd == 0) else None
         py_float_ok = scalar_type is np.float64  # a Python float is exactly a float64
         # a Python int that the dtype holds exactly (what the filter accepts whatever the
