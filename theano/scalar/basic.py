@@ -654,6 +654,13 @@ class Cast(ScalarOp):
     def output_dtypes(self, *dtypes):
         return (self.dtype,)
 
+    @property
+    def output_types_preference(self):
+        """Theano 1.0's: ``specific_out(<the scalar type cast to>)`` (``.spec[0].dtype``)."""
+        from theano.scalar.type import specific_out
+
+        return specific_out(self.dtype)
+
     def impl(self, x, out_dtypes=None):
         return x.astype(self.dtype)
 

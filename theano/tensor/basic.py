@@ -339,6 +339,14 @@ def cast(x, dtype):
     return Elemwise(ts.cast_op(dtype))(x)
 
 
+# Theano 1.0's elementwise casts by name (``theano.tensor.basic._convert_to_float32(x)``): the ops
+# ``cast`` builds
+for _d in ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+           "float16", "float32", "float64", "complex64", "complex128"):
+    globals()[f"_convert_to_{_d}"] = Elemwise(ts.cast_op(_d))
+del _d
+
+
 class Rebroadcast(Op):
     """Change which dimensions are marked broadcastable; checks at run time that they have length 1."""
 
