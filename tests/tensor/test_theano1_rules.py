@@ -124,6 +124,20 @@ def test_eye_takes_none_for_m(mode, dtype):
 
 
 @pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("dtype", ["float64", "int32"])
+def test_tri_takes_none_for_m(mode, dtype):
+    n, m, k = T.iscalars("n", "m", "k")
+    f = theano.function([n, m, k], T.tri(n, m, k, dtype=dtype), mode=mode)
+    for args in [(3, None, 0), (3, 5, 1), (5, None, -1), (4, 2, -1), (3, None, 2)]:
+        r = f(*args)
+        assert r.dtype == dtype
+        np.testing.assert_array_equal(r, np.tri(*args, dtype=dtype))
+    g = theano.function([n, m, k], T.tri(n, m, k) * m, mode=mode)
+    with pytest.raises(TypeError, match="index 1"):
+        g(3, None, 0)
+
+
+@pytest.mark.parametrize("mode", MODES)
 def test_arange_shape_is_exact_for_integer_bounds(mode):
     a, b, c = T.lscalars("a", "b", "c")
     f = theano.function([a, b, c], [T.arange(a, b, c).shape[0], T.arange(a, b).shape[0],
