@@ -153,3 +153,37 @@ def test_arange_shape_is_exact_for_integer_bounds(mode):
     g = theano.function([x, y, z], T.arange(x, y, z).shape[0], mode=mode)
     for args in [(0.5, 3.2, 0.7), (3.0, -1.0, -0.5), (1.0, 1.0, 0.1), (0.0, 2.5, 1.0)]:
         assert g(*args) == len(np.arange(*args))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_div_proxy_follows_config_int_division(mode):
+    import warnings
+
+    from theano.scalar import basic as ts
+
+    i, j = T.ivectors("i", "j")
+    x = T.dvector("x")
+    iv, jv, xv = np.array([7, -7, 9], "int32"), np.array([2, 2, -4], "int32"), np.array([2.0, 4, 8])
+    assert theano.config.int_division == "int"
+    with pytest.warns(DeprecationWarning, match="x // y"):
+        q = T.div_proxy(i, j)
+    f = theano.function([i, j, x], [q, T.div_proxy(i, x), T.div_proxy(x, j)], mode=mode)
+    for _ in range(3):
+        a, b, c = f(iv, jv, xv)
+        np.testing.assert_array_equal(a, iv // jv)
+        assert a.dtype == "int32"
+        np.testing.assert_allclose(b, iv / xv)
+        np.testing.assert_allclose(c, xv / jv)
+    with theano.change_flags(int_division="floatX"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            q = T.div_proxy(i, j)
+        g = theano.function([i, j], q, mode=mode)
+        for _ in range(3):
+            np.testing.assert_allclose(g(iv, jv), iv / jv)
+    with theano.change_flags(int_division="raise"):
+        with pytest.raises(ts.IntegerDivisionError, match="//"):
+            T.div_proxy(i, j)
+        with pytest.raises(theano.scalar.IntegerDivisionError):
+            ts.div_proxy(ts.int32(), ts.int8())
+        assert T.div_proxy(i, x).dtype == "float64"
