@@ -259,3 +259,42 @@ def test_an_op_that_ignores_the_rule_still_gets_zeros_through_its_integer_output
     check_value(lambda w: T.cast(trunc(w), "float64").sum() + (w * 2).sum(), wv, np.full(3, 2.0))
     ws = scal.float64("ws")
     assert theano.grad(scal.cast(Truncate(name="truncate")(ws), "float64"), ws).eval({ws: 1.5}) == 0
+
+
+@pytest.mark.parametrize("dtype", INT_DTYPES)
+def test_join_of_integers_and_floats(dtype):
+    # Theano 1.0: a float join is differentiable in every input, so an integer part gets its
+    # slice of the output's gradient (as if it were given as floats)
+    xv = ints((2, 3), dtype)
+    w, r = R.randn(1, 3), R.randn(2, 3)
+    check_like_float(lambda x, a: (T.concatenate([x, a], axis=0) ** 2).sum() * 0.5, xv, (w,),
+                     rtol=1e-10)
+    # (x * 2.0 is float32 for int8/uint8 x)
+    check_like_float(lambda x, a: (T.join(1, x, a) * T.join(1, a, x * 2.0)).sum(), xv, (r,),
+                     rtol=1e-6 if dtype in ("int8", "uint8") else 1e-10)
+    # the axis known only at run time (JoinDynamic)
+    ax = T.iscalar("ax")
+    x = T.TensorType(dtype, (False, False))("x")
+    a = T.dmatrix("a")
+    cost = (T.join(ax, a, x) ** 2).sum()
+    g = theano.grad(cost, x)
+    for mode in MODES:
+        f = theano.function([ax, x, a], g, mode=value_mode(mode))
+        for axis, av in ((0, R.randn(1, 3)), (1, R.randn(2, 2))):
+            got = run3(lambda *v: [f(*v)], axis, xv, av)[0]
+            np.testing.assert_allclose(got, 2 * xv.astype("float64"), rtol=1e-12, err_msg=mode)
+    # a join of integers only is an integer result: zero gradient
+    check_value(lambda x: T.concatenate([x, x]).sum() * 1.5, xv, np.zeros(xv.shape))
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int32", "int64"])
+def test_fill_diagonal_of_an_integer_value(dtype):
+    from theano.tensor.diagonal_fill import FillDiagonal, FillDiagonalOffset
+
+    m = R.randn(3, 4)
+    for build in (lambda v, a: T.fill_diagonal(a, v), lambda v, a: FillDiagonal()(a, v),
+                  lambda v, a: T.fill_diagonal_offset(a, v, 1),
+                  lambda v, a: FillDiagonalOffset()(a, v, -1)):
+        gf = check_like_float(lambda x, a: (build(x, a) ** 2).sum() * 0.25, np.asarray(3, dtype),
+                              (m,), rtol=1e-12)
+        assert gf != 0

@@ -267,3 +267,38 @@ def test_copy_of_a_one_output_function_returns_a_list_as_theano(mode):
     assert not isinstance(ori(1), list)
     two = function([x], [x + y, x * 2], mode=mode)
     assert [float(v) for v in two.copy()(3)] == [4.0, 6.0]
+
+
+def test_pickle_function_reduction_of_function_module():
+    # theano.compile.function_module._pickle_Function (Theano 1.0): what pickle stores for a
+    # Function; rebuilding from it gives a function with the same values and state, and calls do
+    # not make the pickle grow (no temporaries kept)
+    import pickle
+
+    from theano.compile.function_module import _pickle_Function
+
+    x, acc = theano.tensor.dvector("x"), theano.tensor.dscalar("acc")
+    f = theano.function([x, theano.In(acc, value=1.0, update=acc + x.sum())], x * acc + 1)
+    rebuild, args = _pickle_Function(f)
+    assert rebuild is type(f).__reduce__(f)[0] and args[1] == list(f.input_storage[:2])
+    v = np.array([1.0, -2.0, 0.5])
+    np.testing.assert_allclose(f(v), v * 1.0 + 1)
+    for _ in range(3):
+        # through pickle: a function of its own with the same state
+        rb, a = pickle.loads(pickle.dumps(_pickle_Function(f)))
+        g = rb(*a)
+        assert g["acc"] == f["acc"]
+        np.testing.assert_allclose(g(v), f(v))
+        assert g["acc"] == f["acc"]
+    # unpickled, the arguments still share f's storage: the rebuilt function shares its state
+    h = rebuild(*_pickle_Function(f)[1])
+    h(v)
+    assert h["acc"] == f["acc"]
+    # a function without state pickles to the same length before and after calls
+    k = theano.function([x], (x * 2 + 1) / 3)
+    size = len(pickle.dumps(_pickle_Function(k)))
+    for _ in range(3):
+        np.testing.assert_allclose(k(v), (v * 2 + 1) / 3)
+    assert len(pickle.dumps(_pickle_Function(k))) == size
+    with pytest.raises(TypeError, match="needs a theano Function"):
+        _pickle_Function(lambda: 0)

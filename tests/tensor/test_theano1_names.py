@@ -726,3 +726,24 @@ def test_isnan_isinf_of_integers_are_all_false(mode):
     got = run_twice([f], [T.isnan(f), T.isinf(f)], [np.array([np.nan, np.inf, 1.0])], mode)
     np.testing.assert_array_equal(got[0], [True, False, False])
     np.testing.assert_array_equal(got[1], [False, True, False])
+
+
+@pytest.mark.parametrize("src", ["uint8", "int16", "int64", "float32", "float64"])
+def test_convert_to_ops_of_tensor_basic(src):
+    # theano.tensor.basic._convert_to_<dtype>: the elementwise casts, as NumPy's astype
+    from theano.tensor import basic
+
+    x = T.TensorType(src, (False,))("x")
+    v = (np.arange(10) * 1.3).astype(src)
+    for dst in ("int8", "int16", "int32", "int64", "float32", "float64", "complex128"):
+        op = getattr(basic, f"_convert_to_{dst}")
+        assert op.scalar_op.output_types_preference.spec[0].dtype == dst
+        assert op == T.cast(T.TensorType("uint16", (False,))(), dst).owner.op
+        y = op(x)
+        assert y.dtype == dst
+        for mode in MODES:
+            f = theano.function([x], y, mode=mode)
+            for _ in range(3):
+                r = f(v)
+                assert r.dtype == dst
+                np.testing.assert_array_equal(r, v.astype(dst))

@@ -124,6 +124,20 @@ def test_eye_takes_none_for_m(mode, dtype):
 
 
 @pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("dtype", ["float64", "int32"])
+def test_tri_takes_none_for_m(mode, dtype):
+    n, m, k = T.iscalars("n", "m", "k")
+    f = theano.function([n, m, k], T.tri(n, m, k, dtype=dtype), mode=mode)
+    for args in [(3, None, 0), (3, 5, 1), (5, None, -1), (4, 2, -1), (3, None, 2)]:
+        r = f(*args)
+        assert r.dtype == dtype
+        np.testing.assert_array_equal(r, np.tri(*args, dtype=dtype))
+    g = theano.function([n, m, k], T.tri(n, m, k) * m, mode=mode)
+    with pytest.raises(TypeError, match="index 1"):
+        g(3, None, 0)
+
+
+@pytest.mark.parametrize("mode", MODES)
 def test_arange_shape_is_exact_for_integer_bounds(mode):
     a, b, c = T.lscalars("a", "b", "c")
     f = theano.function([a, b, c], [T.arange(a, b, c).shape[0], T.arange(a, b).shape[0],
@@ -139,3 +153,37 @@ def test_arange_shape_is_exact_for_integer_bounds(mode):
     g = theano.function([x, y, z], T.arange(x, y, z).shape[0], mode=mode)
     for args in [(0.5, 3.2, 0.7), (3.0, -1.0, -0.5), (1.0, 1.0, 0.1), (0.0, 2.5, 1.0)]:
         assert g(*args) == len(np.arange(*args))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_div_proxy_follows_config_int_division(mode):
+    import warnings
+
+    from theano.scalar import basic as ts
+
+    i, j = T.ivectors("i", "j")
+    x = T.dvector("x")
+    iv, jv, xv = np.array([7, -7, 9], "int32"), np.array([2, 2, -4], "int32"), np.array([2.0, 4, 8])
+    assert theano.config.int_division == "int"
+    with pytest.warns(DeprecationWarning, match="x // y"):
+        q = T.div_proxy(i, j)
+    f = theano.function([i, j, x], [q, T.div_proxy(i, x), T.div_proxy(x, j)], mode=mode)
+    for _ in range(3):
+        a, b, c = f(iv, jv, xv)
+        np.testing.assert_array_equal(a, iv // jv)
+        assert a.dtype == "int32"
+        np.testing.assert_allclose(b, iv / xv)
+        np.testing.assert_allclose(c, xv / jv)
+    with theano.change_flags(int_division="floatX"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            q = T.div_proxy(i, j)
+        g = theano.function([i, j], q, mode=mode)
+        for _ in range(3):
+            np.testing.assert_allclose(g(iv, jv), iv / jv)
+    with theano.change_flags(int_division="raise"):
+        with pytest.raises(ts.IntegerDivisionError, match="//"):
+            T.div_proxy(i, j)
+        with pytest.raises(theano.scalar.IntegerDivisionError):
+            ts.div_proxy(ts.int32(), ts.int8())
+        assert T.div_proxy(i, x).dtype == "float64"

@@ -136,3 +136,40 @@ def test_integer_arrays_of_a_wider_dtype_need_allow_input_downcast():
                 default([3], [312])
             np.testing.assert_array_equal(allowed([3], np.array([6], dtype="int16")), [9])
             assert allowed([3], np.array([6], dtype="int16")).dtype == np.int16
+
+
+def test_filter_checks_isfinite(monkeypatch):
+    # Theano 1.0's class flag: off by default; on, filter (and so function arguments) refuse
+    # float/complex data holding NaN or inf with a ValueError
+    from theano.tensor.type import TensorType as TT
+
+    assert TT.filter_checks_isfinite is False
+    t = TT("float64", (False,))
+    nan = np.array([1.0, np.nan])
+    assert np.isnan(t.filter(nan)).any()
+    monkeypatch.setattr(TT, "filter_checks_isfinite", True)
+    for bad in (nan, np.array([np.inf, 1.0]), [1.0, -np.inf]):
+        with pytest.raises(ValueError, match="non-finite"):
+            t.filter(bad)
+    with pytest.raises(ValueError, match="non-finite"):
+        TT("complex128", (False,)).filter(np.array([1 + 1j, complex(np.nan, 0)]))
+    np.testing.assert_array_equal(t.filter([1.0, 2.0]), [1.0, 2.0])
+    np.testing.assert_array_equal(TT("int64", (False,)).filter(np.array([1, 2])), [1, 2])
+    x = theano.tensor.dvector("x")
+    s = theano.tensor.dscalar("s")
+    for mode in ("py", "auto"):
+        m = theano.Mode(linker=mode, optimizer="fast_run")
+        f = theano.function([x, s], x * 2 + s, mode=m)
+        for _ in range(3):
+            np.testing.assert_allclose(f(np.array([1.0, 3.0]), 1.0), [3.0, 7.0])
+            with pytest.raises(ValueError, match='index 0'):
+                f(nan, 1.0)
+            with pytest.raises(ValueError, match='index 1'):
+                f(np.array([1.0, 3.0]), np.float64(np.inf))
+    # a shared variable's new value is filtered too
+    sh = theano.shared(np.zeros(2))
+    with pytest.raises(ValueError, match="non-finite"):
+        sh.set_value(nan)
+    monkeypatch.setattr(TT, "filter_checks_isfinite", False)
+    f = theano.function([x, s], x * 2 + s)
+    assert np.isnan(f(nan, 1.0)).any()

@@ -60,3 +60,47 @@ def test_slicetype_inputs_and_constants():
     c = slicetype.make_constant(slice(np.int64(1), 3))
     assert c.equals(slicetype.make_constant(slice(1, 3)))
     assert not c.equals(slicetype.make_constant(slice(1, 4)))
+
+
+@pytest.mark.parametrize("mode", ["py", "py_opt", "auto"])
+def test_make_slice_values_indexing_and_gradient(mode):
+    from tests.helpers import MODES
+    from theano.tensor.type_other import MakeSlice, make_slice
+
+    i, j = T.iscalar("i"), T.lscalar("j")
+    s = make_slice(1, i, j)
+    assert isinstance(s.owner.op, MakeSlice) and s.type == T.slicetype
+    x = T.dvector("x")
+    y = x[s]
+    cost = (y ** 2).sum()
+    f = theano.function([x, i, j], [s, y, theano.grad(cost, x)], mode=MODES[mode]())
+    v = np.arange(7.0) - 2.0
+    for stop, step in ((6, 2), (-1, 1), (5, -1), (0, 3)):
+        for _ in range(3):
+            sl, got, g = f(v, stop, step)
+            assert sl == slice(1, stop, step)
+            np.testing.assert_array_equal(got, v[1:stop:step])
+            ref = np.zeros_like(v)
+            ref[1:stop:step] = 2 * v[1:stop:step]
+            np.testing.assert_allclose(g, ref)
+    # None bounds, a Python slice, NoneConst
+    m = T.dmatrix("m")
+    mv = np.arange(12.0).reshape(3, 4)
+    g2 = theano.function([m, i], [m[make_slice(None, i), make_slice(slice(1, None, 2))],
+                                  m[make_slice(T.NoneConst, T.NoneConst, -1)]], mode=MODES[mode]())
+    for _ in range(3):
+        a, b = g2(mv, 2)
+        np.testing.assert_array_equal(a, mv[:2, 1::2])
+        np.testing.assert_array_equal(b, mv[::-1])
+
+
+def test_make_slice_merge_and_errors():
+    from theano.tensor.type_other import MakeSlice, make_slice
+
+    i = T.iscalar()
+    f = theano.function([i], [make_slice(0, i), make_slice(0, i)])
+    assert len([n for n in f.maker.fgraph.apply_nodes if isinstance(n.op, MakeSlice)]) == 1
+    assert f(4) == [slice(0, 4, None), slice(0, 4, None)]
+    for bad in (1.5, T.dscalar(), T.ivector(), True):
+        with pytest.raises(TypeError, match="make_slice: start"):
+            make_slice(bad, i)

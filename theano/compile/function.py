@@ -59,8 +59,11 @@ class Function:
         if input_containers is None:
             input_containers = [self._make_input_container(s) for s in maker.inputs]
         self._input_containers = list(input_containers)
-        # the cells holding a default value or a state (kept by free())
+        # the cells holding a default value or a state (kept by free()); the other inputs must be
+        # given by each call, whatever their cells hold later (a state set to None stays optional)
         self._default_cells = [c for c in self._input_containers if c.storage[0] is not None]
+        self._required = [s.value is None and c.storage[0] is None
+                          for s, c in zip(maker.inputs, self._input_containers)]
         swap = swap or {}
         self._swap = swap
         self._subsets = {}           # output_subset: {positions: the function of those outputs}
@@ -87,8 +90,9 @@ class Function:
         self._checks = []
         for k, t in enumerate(self._types):
             dt = getattr(t, "numpy_dtype", None)
-            if dt is None or getattr(t, "_bcast_dims", ()) or self._specs[k].strict is None:
-                dt = None
+            if dt is None or getattr(t, "_bcast_dims", ()) or self._specs[k].strict is None \
+                    or getattr(t, "filter_checks_isfinite", False):
+                dt = None       # (each argument through the type's filter)
             self._checks.append((dt, getattr(t, "ndim", -1), k))
         # no copies, no updates, list/single outputs: return the thunk's results directly
         self._simple = (not any(self._copy_output) and not self._update_containers
@@ -163,8 +167,10 @@ class Function:
             values[k] = val
         for k in range(n):
             if values[k] is _MISSING:
-                if self._input_containers[k].value is not None:
-                    values[k] = self._input_containers[k].value
+                c = self._input_containers[k]
+                if not self._required[k] or c.value is not None:
+                    # its default value or state (None where it was set so: f['x'] = None)
+                    values[k] = c.value
                 else:
                     spec = self._specs[k]
                     label = f"{spec.name!r}" if spec.name else f"at index {k}"
@@ -182,7 +188,9 @@ class Function:
             return self._types[k].filter(value, strict=spec.strict, allow_downcast=spec.allow_downcast)
         except (TypeError, ValueError) as exc:
             label = f'with name "{spec.name}" ' if spec.name else ""
-            raise TypeError(
+            # NaN/inf refused by filter_checks_isfinite stays a ValueError, as in Theano 1.0
+            cls = ValueError if type(exc).__name__ == "NonFiniteError" else TypeError
+            raise cls(
                 f"Bad input argument {label}to {self._where()} at index {k} (0-based): {exc}"
             ) from None
 
@@ -363,6 +371,8 @@ class Function:
         filter (with an error that names the input)."""
         dt, nd, _ = self._checks[k]
         filt = self._filter
+        if dt is None:
+            return lambda a: filt(k, a)
         scalar_type = dt.type if (dt is not None and nd == 0) else None
         py_float_ok = scalar_type is np.float64  # a Python float is exactly a float64
         # a Python int that the dtype holds exactly (what the filter accepts whatever the
@@ -384,7 +394,7 @@ class Function:
         return convert
 
     def _call_slow(self, args, kwargs):
-        if "output_subset" in kwargs:
+        if "output_subset" in kwargs and "output_subset" not in self._names:
             kwargs = dict(kwargs)
             subset = kwargs.pop("output_subset")
             if subset is not None:
@@ -565,6 +575,10 @@ class Function:
         c = self._container_at(k)
         if k < self._n_in:
             spec = self._specs[k]
+            if value is None and self._none_ok[k] and not self._required[k]:
+                # a default or state the graph reads as left out (Theano's default(x, d))
+                c.value = None
+                return
             try:
                 value = spec.variable.type.filter(value, strict=spec.strict,
                                                   allow_downcast=spec.allow_downcast)
@@ -621,8 +635,7 @@ class Function:
         give it (no default value), whether its default is used again by each call that omits it
         (a default, not an internal state written by an update) and its current value."""
         out = []
-        for spec, c in zip(self._specs, self._input_containers):
-            required = c.storage[0] is None
+        for spec, c, required in zip(self._specs, self._input_containers, self._required):
             out.append((required, not required and spec.update is None, c.storage[0]))
         return out
 

@@ -8,6 +8,14 @@ from theano.graph.fg import MissingInputError
 
 orig_function = function
 
+
+def _pickle_Function(f):
+    """Theano 1.0's reduction of a Function for pickling: ``(rebuild, args)``, what
+    ``pickle.dumps(f)`` stores (the arguments it was compiled from and its inputs' storage)."""
+    if not isinstance(f, Function):
+        raise TypeError(f"_pickle_Function needs a theano Function, got {type(f).__name__}")
+    return f.__reduce__()
+
 __all__ = ["Function", "FunctionMaker", "UnusedInputError", "MissingInputError", "function",
            "orig_function", "In", "Out", "SymbolicInput", "SymbolicOutput", "Container", "DeepCopyOp",
            "deep_copy_op"]

@@ -654,6 +654,13 @@ class Cast(ScalarOp):
     def output_dtypes(self, *dtypes):
         return (self.dtype,)
 
+    @property
+    def output_types_preference(self):
+        """Theano 1.0's: ``specific_out(<the scalar type cast to>)`` (``.spec[0].dtype``)."""
+        from theano.scalar.type import specific_out
+
+        return specific_out(self.dtype)
+
     def impl(self, x, out_dtypes=None):
         return x.astype(self.dtype)
 
@@ -1178,13 +1185,43 @@ def cast(x, dtype):
     return _cast(x, dtype)
 
 
+class IntegerDivisionError(Exception):
+    """``div_proxy`` of two integers with ``config.int_division='raise'`` (Theano 1.0's)."""
+
+
+def int_or_true_div(x_discrete, y_discrete):
+    """The op of Theano 1.0's ``/`` (``div_proxy``) for operands that are (not) discrete: ``int_div``
+    for two integers under ``config.int_division='int'`` (the default; a DeprecationWarning),
+    ``true_div`` under ``'floatX'`` or when either is not discrete, IntegerDivisionError under
+    ``'raise'``."""
+    if not (x_discrete and y_discrete):
+        return true_div
+    from theano.configdefaults import config
+
+    mode = getattr(config, "int_division", "int")
+    if mode == "raise":
+        raise IntegerDivisionError(
+            "With config.int_division set to 'raise', dividing two integer types with '/' is "
+            "forbidden: use // for an integer division, or cast one operand to a float (or call "
+            "x.__truediv__(y)) for a float result.")
+    if mode == "int":
+        import warnings
+
+        warnings.warn("Division of two integer types with x / y is deprecated, please use x // y "
+                      "for an integer division.", DeprecationWarning, stacklevel=3)
+        return int_div
+    if mode == "floatX":
+        return true_div
+    raise ValueError(f"config.int_division must be 'int', 'raise' or 'floatX', got {mode!r}")
+
+
 def div_proxy(x, y):
-    """``x // y`` (``int_div``) when both are integers or bool, else ``x / y`` (``true_div``)."""
+    """Theano 1.0's ``/`` of Python 2: ``x // y`` (``int_div``) when both are integers or bool,
+    else ``x / y`` (``true_div``); two integers follow ``config.int_division``
+    (``int_or_true_div``)."""
     dx = getattr(x, "dtype", None) or str(np.asarray(x).dtype)
     dy = getattr(y, "dtype", None) or str(np.asarray(y).dtype)
-    if dx in discrete_dtypes and dy in discrete_dtypes:
-        return int_div(x, y)
-    return true_div(x, y)
+    return int_or_true_div(dx in discrete_dtypes, dy in discrete_dtypes)(x, y)
 
 
 class InRange(ScalarOp):

@@ -286,10 +286,13 @@ class Tri(Op):
         self.dtype = str(np.dtype(dtype or config.floatX))
 
     make_node = Eye.make_node
+    # M may be None at run time (numpy.tri reads it as N), as Eye's
+    none_inputs = (1,)
 
     def perform(self, node, inputs, output_storage):
-        n, m, k = (int(i) for i in inputs)
-        output_storage[0][0] = np.tri(n, m, k, dtype=self.dtype)
+        n, m, k = inputs
+        m = n if m is None else m
+        output_storage[0][0] = np.tri(int(n), int(m), int(k), dtype=self.dtype)
 
     infer_shape = Eye.infer_shape
     connection_pattern = Eye.connection_pattern

@@ -339,6 +339,14 @@ def cast(x, dtype):
     return Elemwise(ts.cast_op(dtype))(x)
 
 
+# Theano 1.0's elementwise casts by name (``theano.tensor.basic._convert_to_float32(x)``): the ops
+# ``cast`` builds
+for _d in ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+           "float16", "float32", "float64", "complex64", "complex128"):
+    globals()[f"_convert_to_{_d}"] = Elemwise(ts.cast_op(_d))
+del _d
+
+
 class Rebroadcast(Op):
     """Change which dimensions are marked broadcastable; checks at run time that they have length 1."""
 
@@ -701,6 +709,65 @@ class ScalarFromTensor(Op):
 
 tensor_from_scalar = TensorFromScalar()
 scalar_from_tensor = ScalarFromTensor()
+
+
+# -------------------------------------------------------------------------------------------------
+# A value that may be left out at call time
+# -------------------------------------------------------------------------------------------------
+
+
+class Default(Op):
+    """``default(x, d)``: the value of ``x``, or a copy of the value of ``d`` where the value
+    given for ``x`` is None (Theano 1.0's ``Default``).
+
+    ``x`` is usually a function input (or an ``In(x, value=..., update=...)`` state) that a call
+    may give as None: ``theano.function`` accepts None for an input read only by ops that take it
+    (``none_inputs``). Both values None is a ValueError. The output has ``x``'s type and is a
+    view of ``x`` when ``x`` is given."""
+
+    __props__ = ()
+    view_map = {0: [0]}
+    # either input may be None when the function runs
+    none_inputs = (0, 1)
+
+    def make_node(self, x, default):
+        x = as_tensor_variable(x)
+        if isinstance(default, Variable):
+            d = as_tensor_variable(default)
+            if d.dtype != x.dtype or d.ndim != x.ndim:
+                raise TypeError(f"default({x}, {d}): the default must have the type of x "
+                                f"({x.type}), got {d.type}")
+        else:
+            value = np.asarray(default)
+            if value.ndim != x.ndim:
+                raise TypeError(f"default({x}, ...): the default must have {x.ndim} dimension(s) "
+                                f"as x ({x.type}), got {value.ndim}: {default!r}")
+            conv = value.astype(x.type.numpy_dtype)
+            with np.errstate(invalid="ignore"):
+                exact = bool(np.all((conv == value) | ((conv != conv) & (value != value))))
+            if not exact:
+                raise TypeError(f"default({x}, {default!r}): the default does not fit x's dtype "
+                                f"{x.dtype} exactly")
+            d = constant(conv)
+        for dim, (bx, bd) in enumerate(zip(x.broadcastable, d.broadcastable)):
+            if bx and not bd:
+                raise TypeError(f"default({x}, {d}): dimension {dim} of x is broadcastable "
+                                f"({x.type}) and that of the default is not ({d.type})")
+        return Apply(self, [x, d], [x.type()])
+
+    def perform(self, node, inputs, output_storage):
+        x, d = inputs
+        if x is not None:
+            output_storage[0][0] = x
+            return
+        if d is None:
+            raise ValueError(f"default({node.inputs[0]}, {node.inputs[1]}): the value of "
+                             f"{node.inputs[0]} is None and so is its default")
+        # a copy: the output is declared a view of x only
+        output_storage[0][0] = np.array(d, dtype=node.outputs[0].type.numpy_dtype, copy=True)
+
+
+default = Default()
 
 
 # Theano 1.0's default tolerances of its ``_allclose`` per float precision (its tests read and

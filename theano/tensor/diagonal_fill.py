@@ -30,6 +30,9 @@ class FillDiagonalOffset(Op):
             raise TypeError(f"fill_diagonal_offset: val must be a scalar, got {val.ndim} dimensions")
         if ts.upcast(a.dtype, val.dtype) != a.dtype:
             raise TypeError(f"fill_diagonal_offset: val of dtype {val.dtype} does not fit in {a.dtype}")
+        # val in a's dtype, as Theano 1.0's make_node: an integer val of a float matrix gets its
+        # gradient through the cast
+        val = cast(val, a.dtype) if val.dtype != a.dtype else val
         return Apply(self, [a, val, offset], [a.type()])
 
     def perform(self, node, inputs, output_storage):
@@ -100,6 +103,9 @@ class FillDiagonal(Op):
             raise TypeError(f"fill_diagonal: val must be a scalar, got {val.ndim} dimensions")
         if ts.upcast(a.dtype, val.dtype) != a.dtype:
             raise TypeError(f"fill_diagonal: val of dtype {val.dtype} does not fit in {a.dtype}")
+        # val in a's dtype, as Theano 1.0's make_node: an integer val of a float matrix gets its
+        # gradient through the cast
+        val = cast(val, a.dtype) if val.dtype != a.dtype else val
         return Apply(self, [a, val], [a.type()])
 
     def perform(self, node, inputs, output_storage):

@@ -45,6 +45,18 @@ def _join_inputs(tensors):
     return tensors, ndim
 
 
+def _join_part_grad(t, g, out):
+    """The gradient of one joined tensor ``t``: its part ``g`` of the output's gradient. An integer
+    or bool ``t`` joined into a float (complex) result gets that part as it is (Theano 1.0: a
+    float join is differentiable in every input); into a discrete result, zeros."""
+    if t.dtype in ts.discrete_dtypes:
+        if out.dtype in ts.discrete_dtypes:
+            return zeros_like(t, dtype=config.floatX)
+        return patternbroadcast(g, t.broadcastable)
+    g = cast(g, t.dtype) if g.dtype != t.dtype else g
+    return patternbroadcast(g, t.broadcastable)
+
+
 class Join(Op):
     """Concatenate tensors of equal rank along ``axis`` (a Python int, normalized).
 
@@ -134,14 +146,7 @@ class Join(Op):
         else:
             sizes = MakeVector("int64")(*[shape_i(t, self.axis) for t in inputs])
             parts = Split(len(inputs), self.axis)(gz, sizes)
-        out = []
-        for t, g in zip(inputs, parts):
-            if t.dtype in ts.discrete_dtypes:
-                out.append(zeros_like(t, dtype=config.floatX))
-            else:
-                g = cast(g, t.dtype) if g.dtype != t.dtype else g
-                out.append(patternbroadcast(g, t.broadcastable))
-        return out
+        return [_join_part_grad(t, g, outputs[0]) for t, g in zip(inputs, parts)]
 
     def R_op(self, inputs, eval_points):
         """The join of the inputs' tangents, zeros for the inputs that do not vary."""
@@ -244,14 +249,7 @@ class JoinDynamic(Join):
             sizes.append(_int64(size))
         parts = SplitDynamic(len(tensors))(gz, axis, MakeVector("int64")(*sizes))
         parts = parts if isinstance(parts, list) else [parts]
-        out = [_disconnected()]
-        for t, g in zip(tensors, parts):
-            if t.dtype in ts.discrete_dtypes:
-                out.append(zeros_like(t, dtype=config.floatX))
-            else:
-                g = cast(g, t.dtype) if g.dtype != t.dtype else g
-                out.append(patternbroadcast(g, t.broadcastable))
-        return out
+        return [_disconnected()] + [_join_part_grad(t, g, outputs[0]) for t, g in zip(tensors, parts)]
 
 
 def concatenate(tensor_list, axis=0):

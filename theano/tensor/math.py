@@ -25,6 +25,15 @@ mul = Elemwise(ts.mul)
 true_div = Elemwise(ts.true_div)
 int_div = Elemwise(ts.int_div)
 floor_div = int_div
+
+
+def div_proxy(x, y):
+    """Theano 1.0's ``/`` of Python 2 on tensors: ``int_div`` of two integer tensors under
+    ``config.int_division='int'`` (with a DeprecationWarning), IntegerDivisionError under
+    ``'raise'``, ``true_div`` under ``'floatX'`` or when either is not an integer."""
+    x, y = as_tensor_variable(x), as_tensor_variable(y)
+    op = ts.int_or_true_div(x.dtype in ts.discrete_dtypes, y.dtype in ts.discrete_dtypes)
+    return int_div(x, y) if op is ts.int_div else true_div(x, y)
 mod = Elemwise(ts.mod)
 pow = Elemwise(ts.pow)
 neg = Elemwise(ts.neg)

@@ -38,12 +38,22 @@ def _describe(data):
     return f"{type(data).__name__} {data!r}"[:200]
 
 
+class NonFiniteError(ValueError):
+    """A value with NaN or inf given to a TensorType whose ``filter_checks_isfinite`` is True."""
+
+
 class TensorType(Type):
     """The type of tensors with a given ``dtype`` and ``broadcastable`` pattern.
 
     ``broadcastable[i]`` True means dimension i always has length 1 and broadcasts against others.
     Calling the type makes a variable: ``TensorType('float64', (False, False))('x')``.
+
+    ``filter_checks_isfinite`` (class attribute, False; Theano 1.0's): when True, ``filter``
+    refuses float or complex data holding NaN or inf (ValueError), so function arguments are
+    checked (a function reads the flag when it is compiled).
     """
+
+    filter_checks_isfinite = False
 
     def __init__(self, dtype, broadcastable, name=None, sparse_grad=False, shape=None):
         if dtype == "floatX":
@@ -114,6 +124,10 @@ class TensorType(Type):
                     f"Non-unit value on shape on a broadcastable dimension: {self} needs length 1 "
                     f"in dimension {i}, got shape {data.shape}."
                 )
+        if self.filter_checks_isfinite and data.dtype.kind in "fc" and \
+                not np.isfinite(data).all():
+            raise NonFiniteError(f"non-finite elements not allowed: {self} got NaN or inf "
+                                 "(TensorType.filter_checks_isfinite is True)")
         return data
 
     def _convert(self, data, allow_downcast):

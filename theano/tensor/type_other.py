@@ -2,17 +2,21 @@
 
 ``NoneConst`` stands for an argument left out (``eigvalsh(a, NoneConst)``, ``max(x, axis=NoneConst)``):
 ops that take an optional input read it as ``None``. ``slicetype()`` is a variable whose value is a Python
-``slice`` given when the function is called (no op of this package computes or consumes slices
-yet: indexing takes Python slices of ints and scalar tensors).
+``slice`` given when the function is called; ``make_slice(start, stop, step)`` (``MakeSlice``, Theano
+1.0's) computes one from integer scalars and None. Indexing with such a variable is
+``tensor/subtensor_slicevar.py``.
 """
 
 import numpy as np
 
-from theano.graph.basic import Constant, Variable
+from theano.graph.basic import Apply, Constant, Variable
+from theano.graph.null_type import disconnected_type
+from theano.graph.op import Op
 from theano.graph.type import Type
+from theano.tensor.type import TensorType, _provided
 
 __all__ = ["NoneTypeT", "none_type_t", "NoneConst", "is_none_variable", "SliceType", "slicetype",
-           "SliceConstant"]
+           "SliceConstant", "MakeSlice", "make_slice"]
 
 
 class NoneTypeT(Type):
@@ -87,3 +91,41 @@ class SliceConstant(Constant):
 
 SliceType.constant_type = SliceConstant
 slicetype = SliceType()
+
+
+class MakeSlice(Op):
+    """``make_slice(start, stop=None, step=None)``: the Python slice of three integer scalars or
+    None (``make_slice(slice(a, b))`` takes the bounds of a slice). Its variable indexes tensors
+    (``x[make_slice(0, i)]``, a ``SliceVarSubtensor``) and can be a function's output."""
+
+    __props__ = ()
+
+    def make_node(self, slc, stop=None, step=None):
+        parts = [slc.start, slc.stop, slc.step] if isinstance(slc, slice) else [slc, stop, step]
+        inputs = []
+        for name, p in zip(("start", "stop", "step"), parts):
+            if is_none_variable(p):
+                inputs.append(NoneConst)
+                continue
+            if isinstance(p, (bool, np.bool_)) or isinstance(p, (float, np.floating)):
+                raise TypeError(f"make_slice: {name} must be an integer scalar or None, got {p!r}")
+            v = _provided("as_tensor_variable")(p)
+            if not isinstance(v.type, TensorType) or v.ndim != 0 or \
+                    v.dtype not in ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
+                                    "uint64"):
+                raise TypeError(f"make_slice: {name} must be an integer scalar or None, got {v} "
+                                f"({v.type})")
+            inputs.append(v)
+        return Apply(self, inputs, [slicetype()])
+
+    def perform(self, node, inputs, output_storage):
+        output_storage[0][0] = slice(*(None if v is None else int(v) for v in inputs))
+
+    def connection_pattern(self, node):
+        return [[False] for _ in node.inputs]
+
+    def grad(self, inputs, output_grads):
+        return [disconnected_type() for _ in inputs]
+
+
+make_slice = MakeSlice()

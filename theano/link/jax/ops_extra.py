@@ -24,6 +24,8 @@ HOST_OPS = {
     "ConnectionistTemporalClassification": "nnet.ctc: the loss's dynamic programme in NumPy",
     "SliceVarSubtensor": "x[s] with a slice given at call time (a Python slice, not an array)",
     "SliceVarIncSubtensor": "the gradient of x[s] with a slice given at call time",
+    "Default": "T.default(x, d): an input that a call may give as None (not an array)",
+    "MakeSlice": "type_other.make_slice: its value is a Python slice, not an array",
     # nnet.bn: the rewriter lowers these to elementwise graphs (every backend runs those natively);
     # only a graph compiled without rewrites (optimizer=None) keeps such a node
     **{name: "nnet.bn: lowered to elementwise ops by the rewriter; kept only without rewrites"
