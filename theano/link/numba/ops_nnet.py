@@ -69,32 +69,39 @@ def softmax_rows(x, out, hi, lo):
             out[i, j] = out[i, j] / s
 
 
+@numba.extending.register_jitable
+def _logsoftmax_row(x, i, out, half_eps):
+    # the log-softmax of row i of x into row i of out (which may be x); returns its argmax
+    n = x.shape[1]
+    m, k = _row_max(x, i)
+    if math.isfinite(m):
+        others = _T_(0)
+        for j in range(n):
+            sh = x[i, j] - m
+            out[i, j] = sh
+            if j != k:
+                others += np.exp(sh)
+        if others < half_eps:
+            others = _T_(0)
+        ls = np.log1p(others)
+    else:
+        total = _T_(0)
+        for j in range(n):
+            sh = x[i, j] - m
+            out[i, j] = sh
+            total += np.exp(sh)
+        ls = np.log(total)
+    for j in range(n):
+        out[i, j] = out[i, j] - ls
+    return k
+
+
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def logsoftmax_rows(x, out, half_eps):
     rows, n = x.shape
     for i in range(rows):
-        if n == 0:
-            continue
-        m, k = _row_max(x, i)
-        if math.isfinite(m):
-            others = _T_(0)
-            for j in range(n):
-                sh = x[i, j] - m
-                out[i, j] = sh
-                if j != k:
-                    others += np.exp(sh)
-            if others < half_eps:
-                others = _T_(0)
-            ls = np.log1p(others)
-        else:
-            total = _T_(0)
-            for j in range(n):
-                sh = x[i, j] - m
-                out[i, j] = sh
-                total += np.exp(sh)
-            ls = np.log(total)
-        for j in range(n):
-            out[i, j] = out[i, j] - ls
+        if n:
+            _logsoftmax_row(x, i, out, half_eps)
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -122,27 +129,7 @@ def xent_softmax_argmax(x, b, y, nll, sm, am, half_eps):
             continue
         for j in range(n):
             sm[i, j] = x[i, j] + b[j]
-        m, k = _row_max(sm, i)
-        am[i] = k
-        if math.isfinite(m):
-            others = _T_(0)
-            for j in range(n):
-                sh = sm[i, j] - m
-                sm[i, j] = sh
-                if j != k:
-                    others += np.exp(sh)
-            if others < half_eps:
-                others = _T_(0)
-            ls = np.log1p(others)
-        else:
-            total = _T_(0)
-            for j in range(n):
-                sh = sm[i, j] - m
-                sm[i, j] = sh
-                total += np.exp(sh)
-            ls = np.log(total)
-        for j in range(n):
-            sm[i, j] = sm[i, j] - ls
+        am[i] = _logsoftmax_row(sm, i, sm, half_eps)
         nll[i] = -sm[i, y[i]]
         for j in range(n):
             sm[i, j] = np.exp(sm[i, j])
@@ -377,7 +364,7 @@ def _funcify_xent_dx(op, node):
 
 # ---- the same loops inside whole-graph functions (``graph.py``) ---------------------------------
 
-_NAMES = ("_row_max", "softmax_rows", "logsoftmax_rows", "softmax_grad_rows", "xent_softmax_argmax",
+_NAMES = ("_row_max", "_logsoftmax_row", "softmax_rows", "logsoftmax_rows", "softmax_grad_rows", "xent_softmax_argmax",
           "xent_dx")
 _DECORATOR = '@numba.njit(cache=True, nogil=True, error_model="numpy")'
 
