@@ -408,3 +408,116 @@ def test_debugprint_print_storage():
     text = theano.printing.debugprint(f, file="str", ids="", print_storage=True)
     assert text.splitlines()[0].endswith("[[3. 3.]]")       # the last call's [2, 1] * s + 1
     assert "[" not in theano.printing.debugprint(f, file="str", ids="").splitlines()[0].split("''")[1]
+
+
+# ------------------------------------------------------------------ debugprint: Theano 1.0's options
+
+def test_debugprint_arguments_in_theano_order():
+    # debugprint(obj, depth, print_type, file, ids, ...): Theano 1.0's positional order
+    x = T.dvector("x")
+    y = T.exp(T.log(x))
+    assert debugprint(y, 1, False, "str") == debugprint(y, depth=1, file="str")
+    assert len(debugprint(y, 1, file="str").splitlines()) < len(debugprint(y, file="str").splitlines())
+    assert "<TensorType(float64, vector)>" in debugprint(y, -1, True, "str")
+    with pytest.raises(ValueError, match="ids must be"):
+        debugprint(y, file="str", ids="letters")
+    with pytest.raises(TypeError, match="cannot print a int"):
+        debugprint([y, 3], file="str")
+
+
+def test_debugprint_print_clients():
+    A, B, D = T.matrix("A"), T.matrix("B"), T.matrix("D")
+    f = theano.function([A, B, D], [A + B, A + B - D], mode="FAST_COMPILE")
+    text = debugprint(f, file="str", print_clients=True)
+    lines = [l.rstrip() for l in text.splitlines()]
+    # A + B (computed once) is an output and the first input of the subtraction
+    assert lines == [
+        "Elemwise{add,no_inplace} [id A] ''   0 clients:[('output', ''), ('[id C]', 0)]",
+        " |A [id D]",
+        " |B [id E]",
+        "Elemwise{sub,no_inplace} [id C] ''   1",
+        " |Elemwise{add,no_inplace} [id A] ''   0 clients:[('output', ''), ('[id C]', 0)]",
+        " |D [id F]",
+    ]
+    # results used once, and graphs that are not a function's, list no clients
+    assert "clients" not in debugprint(f, file="str")
+    assert "clients" not in debugprint(A + B - D, file="str", print_clients=True)
+
+
+def test_debugprint_used_ids_and_done_across_calls():
+    x, y = T.dvector("x"), T.dvector("y")
+    a = T.exp(x)
+    used, done = {}, {}
+    first = debugprint(a, file="str", used_ids=used, done=done)
+    second = debugprint(a + y, file="str", used_ids=used, done=done)
+    assert first.splitlines()[0].startswith("Elemwise{exp,no_inplace} [id A]")
+    lines = second.splitlines()
+    # the add is new (C, after exp=A and x=B); exp keeps its id and is not expanded again
+    assert lines[0].startswith("Elemwise{add,no_inplace} [id C]")
+    assert lines[1].startswith(" |Elemwise{exp,no_inplace} [id A]")
+    assert lines[2] == " |y [id D]"
+    assert a.owner in done and done[a.owner] == "[id A]"
+
+
+def _ids(line):
+    return re.findall(r"\[id (\w+)\]", line)
+
+
+def test_debugprint_prints_the_inner_graphs_of_scans():
+    k = T.iscalar("k")
+    A = T.dvector("A")
+    result, _ = theano.scan(lambda prior, A: prior * A, outputs_info=T.ones_like(A),
+                            non_sequences=A, n_steps=k)
+    text = debugprint(result[-1], file="str")
+    main, inner = text.split("\n\nInner graphs of the scan ops:\n\n")
+    scan_line = next(l for l in main.splitlines() if "for{cpu,scan_fn}" in l)
+    scan_id = _ids(scan_line)[0]
+    inner_lines = inner.splitlines()
+    assert inner_lines[0].strip().startswith("for{cpu,scan_fn}") and _ids(inner_lines[0]) == [scan_id]
+    assert all(l.startswith(" >") for l in inner_lines[1:])
+    assert inner_lines[1].startswith(" >Elemwise{mul,no_inplace}")
+    # each inner input names the outer input it stands for: the initial state, and A itself
+    main_ids = {}
+    for l in main.splitlines():
+        m = re.match(r"[ |]*(.*?) \[id (\w+)\]", l)
+        main_ids.setdefault(m.group(2), m.group(1))
+    arrows = [l for l in inner_lines if "->" in l]
+    assert len(arrows) == 2
+    targets = {main_ids[_ids(l)[-1]].split(" ")[0] for l in arrows}
+    assert targets == {"A", "DimShuffle{x,0}"}
+
+
+def test_debugprint_inner_graphs_of_nested_and_gradient_scans():
+    k = T.iscalar("k")
+    A = T.dvector("A")
+    coefficients = T.dvector("c")
+
+    def step(c, p, A, k):
+        # the inner loop starts from c (a row of the outer sequence): it stays inside
+        r, _ = theano.scan(lambda prior, A: prior * A, outputs_info=c * T.ones_like(A),
+                           non_sequences=A, n_steps=k, name="inner_loop")
+        return r[-1] ** p
+
+    comps, _ = theano.scan(step, sequences=[coefficients, T.arange(10)], non_sequences=[A, k],
+                           name="outer_loop")
+    text = debugprint(comps.sum(), file="str")
+    blocks = text.split("\n\nInner graphs of the scan ops:\n\n")[1].split("\n\n")
+    assert [b.splitlines()[0].split(" ")[0].split(".")[0] for b in blocks] == \
+        ["for{cpu,outer_loop}", "for{cpu,inner_loop}"]
+    # the inner loop is printed inside the outer one's graph, then its own graph follows
+    inner_loop_id = _ids(blocks[1].splitlines()[0])[0]
+    assert any("for{cpu,inner_loop}" in l and _ids(l)[0] == inner_loop_id
+               for l in blocks[0].splitlines())
+    # a gradient loop runs backwards and is named after its loop
+    g = T.grad(comps.sum(), A)
+    text = debugprint(g, file="str")
+    assert "grad_of_outer_loop" in text.split("Inner graphs of the scan ops:")[1]
+
+
+def test_scan_op_names_are_theano_1s():
+    x = T.dvector("x")
+    r, _ = theano.scan(lambda v: 2 * v, sequences=x)
+    assert str(r.owner.op) == "for{cpu,scan_fn}"
+    w, _ = theano.scan(lambda v: (v * 2, theano.scan_module.until(v.sum() > 10)), outputs_info=x,
+                       n_steps=5, name="doubling")
+    assert str(w.owner.inputs[0].owner.op).startswith("do_while{cpu,doubling")

@@ -177,27 +177,35 @@ def var_descriptor(obj, _prev_obs=None, _tag_generator=None):
     return done[obj]
 
 
-def debugprint(obj, file=None, depth=-1, print_type=False, ids="CHAR", stop_on_name=False,
-               done=None, print_storage=False, print_destroy_map=False, print_view_map=False,
-               order=None, print_path=False):
+def debugprint(obj, depth=-1, print_type=False, file=None, ids="CHAR", stop_on_name=False,
+               done=None, print_storage=False, print_clients=False, used_ids=None,
+               print_destroy_map=False, print_view_map=False, order=None, print_path=False):
     """Print the graph of ``obj`` (a variable, list of variables, Apply, FunctionGraph or compiled
-    function) as an indented tree. For a compiled function the optimized graph is shown, each node
-    followed by its position in the execution order; with ``print_path=True`` also how it runs on
-    its backend (see ``describe``); with ``print_storage=True`` the value in each variable's
-    storage cell (``f.fn.storage_map``: ``[None]`` where nothing is kept between calls).
-    ``file='str'`` returns the text."""
+    function) as an indented tree (Theano 1.0's arguments, in its order). For a compiled function
+    the optimized graph is shown, each node followed by its position in the execution order;
+    with ``print_path=True`` also how it runs on its backend (see ``describe``); with
+    ``print_storage=True`` the value in each variable's storage cell (``f.fn.storage_map``:
+    ``[None]`` where nothing is kept between calls); with ``print_clients=True`` (a compiled
+    function or FunctionGraph) the users of each result used more than once. ``ids``: 'CHAR'
+    (A, B, ...), 'int', 'id' (Python ids) or '' (none); ``used_ids`` (a dict) and ``done`` keep
+    ids and printed nodes across calls. The loops (scan) met are followed by their inner graphs
+    ("Inner graphs of the scan ops:"), whose lines start with ``>``; an inner input is followed
+    by ``-> [id ...]``, the outer input it stands for. ``file='str'`` returns the text."""
     from theano.compile.function import Function
     from theano.graph.fg import FunctionGraph
+    from theano.graph.formatting import NodeIds
+    from theano.scan.op import Scan
 
     outputs = []
     topo = None
+    fg = None
     if isinstance(obj, Function):
         fg = obj.maker.fgraph
+    elif isinstance(obj, FunctionGraph):
+        fg = obj
+    if fg is not None:
         outputs = list(fg.outputs)
         topo = fg.toposort()
-    elif isinstance(obj, FunctionGraph):
-        outputs = list(obj.outputs)
-        topo = obj.toposort()
     elif isinstance(obj, Variable):
         outputs = [obj]
     elif isinstance(obj, Apply):
@@ -208,16 +216,50 @@ def debugprint(obj, file=None, depth=-1, print_type=False, ids="CHAR", stop_on_n
                 outputs.extend(o.maker.fgraph.outputs)
             elif isinstance(o, Apply):
                 outputs.extend(o.outputs)
-            else:
+            elif isinstance(o, Variable):
                 outputs.append(o)
+            else:
+                raise TypeError(f"debugprint: cannot print a {type(o).__name__} in the list "
+                                "(expected variables, Apply nodes or compiled functions)")
     else:
         raise TypeError(f"debugprint cannot print a {type(obj).__name__}")
+    if ids not in ("CHAR", "int", "id", "") and not isinstance(ids, NodeIds):
+        raise ValueError(f"debugprint: ids must be 'CHAR', 'int', 'id' or '', got {ids!r}")
     position = {n: i for i, n in enumerate(topo)} if topo is not None else {}
     paths = dict(_node_paths(obj)) if print_path and isinstance(obj, Function) else {}
     storage = obj.fn.storage_map if print_storage and isinstance(obj, Function) else None
-    text = graph_tree(outputs, depth=depth, print_type=print_type, ids=ids, stop_on_name=stop_on_name,
-                      done=done, print_destroy_map=print_destroy_map, print_view_map=print_view_map,
-                      positions=position, paths=paths, storage=storage)
+    clients = fg.clients if print_clients and fg is not None else None
+    idgen = ids if isinstance(ids, NodeIds) else NodeIds(ids, used_ids)
+    printed = set() if done is None else done
+
+    loops = []          # scan nodes in the order the printout meets them
+
+    def visit(var):
+        if var.owner is not None and isinstance(var.owner.op, Scan) and var.owner not in loops:
+            loops.append(var.owner)
+
+    text = graph_tree(outputs, depth=depth, print_type=print_type, ids=idgen,
+                      stop_on_name=stop_on_name, done=printed, print_destroy_map=print_destroy_map,
+                      print_view_map=print_view_map, positions=position, paths=paths,
+                      storage=storage, clients=clients, visit=visit)
+    if loops:
+        parts = [text, "", "Inner graphs of the scan ops:"]
+        k = 0
+        while k < len(loops):       # loops inside loops are appended as they are met
+            node = loops[k]
+            k += 1
+            op = node.op
+            notes = {}
+            for inner, outer in op.outer_input_of_inner(node).items():
+                src = outer.owner if outer.owner is not None else outer
+                notes[inner] = "-> " + idgen.get(src)
+            parts.append("")
+            parts.append(graph_tree([node.outputs[0]], depth=0, print_type=print_type, ids=idgen,
+                                    done=printed))
+            parts.append(graph_tree(list(op.inner_outputs), depth=depth, print_type=print_type,
+                                    ids=idgen, stop_on_name=stop_on_name, done=printed,
+                                    line_prefix=" >", leaf_notes=notes, visit=visit))
+        text = "\n".join(parts)
     if file == "str":
         return text
     if file is None:
