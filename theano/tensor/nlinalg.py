@@ -724,9 +724,11 @@ def trace(X):
 def spectral_radius_bound(X, log2_exponent):
     """An upper bound of the largest eigenvalue (in absolute value) of the symmetric matrix ``X``:
     ``trace(X ** (2 ** k)) ** (2 ** -k)`` with ``k = log2_exponent`` (a positive int), ``X``
-    squared k times (V. Pan, 1990, "Estimating the extremal eigenvalues of a symmetric matrix").
+    squared k times.
+
     The trace of an even power of a symmetric matrix is the sum of its eigenvalues raised to
-    that power, so the bound is tighter for larger k (5 usually suffices)."""
+    that power, so the bound is tighter for larger k (5 usually suffices); from Pan's
+    "Estimating the extremal eigenvalues of a symmetric matrix" (1990)."""
     X = as_tensor_variable(X)
     if X.ndim != 2:
         raise TypeError(f"spectral_radius_bound needs a matrix X, got a {X.ndim}-d {X}")
