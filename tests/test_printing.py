@@ -430,13 +430,13 @@ def test_debugprint_print_clients():
     f = theano.function([A, B, D], [A + B, A + B - D], mode="FAST_COMPILE")
     text = debugprint(f, file="str", print_clients=True)
     lines = [l.rstrip() for l in text.splitlines()]
-    # A + B (computed once) is an output and the first input of the subtraction
+    # A + B (computed once) is an output and read by the subtraction, the node run second
     assert lines == [
-        "Elemwise{add,no_inplace} [id A] ''   0 clients:[('output', ''), ('[id C]', 0)]",
+        "Elemwise{add,no_inplace} [id A] ''   0 clients:[('output', ''), ('[id C]', 1)]",
         " |A [id D]",
         " |B [id E]",
         "Elemwise{sub,no_inplace} [id C] ''   1",
-        " |Elemwise{add,no_inplace} [id A] ''   0 clients:[('output', ''), ('[id C]', 0)]",
+        " |Elemwise{add,no_inplace} [id A] ''   0 clients:[('output', ''), ('[id C]', 1)]",
         " |D [id F]",
     ]
     # results used once, and graphs that are not a function's, list no clients

@@ -45,11 +45,12 @@ def graph_tree(outputs, depth=-1, print_type=False, ids="CHAR", stop_on_name=Fal
     ({node: text}); a node printed before is shown again without its inputs. ``depth`` limits the
     levels (-1: all), ``stop_on_name`` stops at named variables below the top, ``done`` is the set
     of nodes already printed (shared between calls), ``print_type`` adds each variable's type and
-    ``print_destroy_map``/``print_view_map`` each op's destroy and view maps. ``storage``
+    ``print_destroy_map``/``print_view_map`` each op's destroy and view maps (``d={...}``,
+    ``v={...}``, where the op has one). ``storage``
     ({variable: one-item storage cell}) adds ``[value]`` of each variable that has a cell.
     ``clients`` ({variable: [(node or 'output', input index)]}, a FunctionGraph's) adds
     ``clients:[...]`` to the line of a result used more than once: the id of each client node
-    and the input it fills (``('output', '')`` for an output of the graph). ``line_prefix`` starts
+    and its position in ``positions`` (``('output', '')`` for an output of the graph). ``line_prefix`` starts
     every line (``' >'`` for the inner graph of a loop), ``leaf_notes`` ({variable: text}) is
     appended to the line of a leaf, and ``visit(variable)`` is called for every line, in order.
     """
@@ -64,12 +65,12 @@ def graph_tree(outputs, depth=-1, print_type=False, ids="CHAR", stop_on_name=Fal
         if len(cl) <= 1:
             return ""
         entries = []
-        for c, i in cl:
+        for c, _ in cl:
             if isinstance(c, str):          # an output of the graph
                 idgen.get(c)
                 entries.append((c, ""))
             else:
-                entries.append((idgen.get(c), i))
+                entries.append((idgen.get(c), positions.get(c, "")))
         return f" clients:{entries}"
 
     positions = positions or {}
@@ -95,9 +96,10 @@ def graph_tree(outputs, depth=-1, print_type=False, ids="CHAR", stop_on_name=Fal
             label = str(node.op)
             if len(node.outputs) > 1:
                 label += f".{var.index}"
-            destroy = str(dict(getattr(node.op, "destroy_map", None) or {})) \
-                if print_destroy_map else ""
-            view = str(dict(getattr(node.op, "view_map", None) or {})) if print_view_map else ""
+            dmap = dict(getattr(node.op, "destroy_map", None) or {}) if print_destroy_map else {}
+            vmap = dict(getattr(node.op, "view_map", None) or {}) if print_view_map else {}
+            destroy = f"d={dmap}" if dmap else ""
+            view = f"v={vmap}" if vmap else ""
             order = str(positions[node]) if node in positions else ""
             if node in paths:
                 order += f" [{paths[node]}]"
