@@ -521,3 +521,61 @@ def test_scan_op_names_are_theano_1s():
     w, _ = theano.scan(lambda v: (v * 2, theano.scan_module.until(v.sum() > 10)), outputs_info=x,
                        n_steps=5, name="doubling")
     assert str(w.owner.inputs[0].owner.op).startswith("do_while{cpu,doubling")
+
+
+# ------------------------------------------------------------------ pprint: Theano 1.0's printers
+
+def test_pprint_is_a_pprinter_with_theanos_printers():
+    from theano.printing import (DefaultPrinter, FunctionPrinter, IgnorePrinter, LeafPrinter,
+                                 MemberPrinter, OperatorPrinter, PatternPrinter, PPrinter,
+                                 PrinterState)
+
+    x, y = T.dscalar("x"), T.dscalar("y")
+    assert isinstance(theano.printing.pprint, PPrinter) and theano.pp is theano.printing.pprint
+    # the default formulas are unchanged
+    assert theano.printing.pprint(x * 2 + y) == "((x * TensorConstant{2}) + y)"
+    h = T.exp(x)
+    h.name = "h"
+    assert pp(h * h) == "(h * h)" and pp(h) == "exp(x)"
+
+    # a printer for an op instance, for an op class, for a condition; the last assigned wins
+    p = theano.printing.pprint.clone_assign(T.exp, FunctionPrinter("EXP"))
+    assert p(T.exp(x) * 2) == "(EXP(x) * TensorConstant{2})"
+    assert theano.printing.pprint(T.exp(x)) == "exp(x)"      # the clone left pprint alone
+
+    def scalar_op_is(name):
+        return lambda pstate, r: (r.owner is not None and
+                                  getattr(getattr(r.owner.op, "scalar_op", None), "name", "") == name)
+
+    q = PPrinter()
+    q.assign(scalar_op_is("add"), OperatorPrinter("+", -1, "either"))
+    q.assign(scalar_op_is("mul"), OperatorPrinter("*", 1, "either"))
+    q.assign(scalar_op_is("sub"), OperatorPrinter("-", -1, "left"))
+    q.assign(scalar_op_is("neg"), OperatorPrinter("-", 5, "either"))
+    assert q(x * 2 + y * x) == "x * TensorConstant{2} + y * x"
+    assert q((x + y) * x) == "(x + y) * x"
+    assert q(x - (y - x)) == "x - (y - x)"
+    assert q((x - y) - x) == "x - y - x"
+    assert q(-x * y) == "-x * y" and q(-(x + y)) == "-(x + y)"
+    q.assign(T.elemwise.Elemwise, DefaultPrinter())       # a class: every Elemwise
+    assert q(x + y).startswith("Elemwise{add,no_inplace}(x, y)")
+    r = PPrinter()
+    r.assign(scalar_op_is("exp"), PatternPrinter(("e^%(0)s", 1000)))
+    r.assign(scalar_op_is("true_div"), PatternPrinter(("%(0)s / %(1)s", 1, 2)))
+    assert r(T.exp(x) / y) == "e^x / y"
+    r.assign(scalar_op_is("tanh"), IgnorePrinter())
+    assert r(T.tanh(T.exp(x))) == "e^x"
+    node = theano.tensor.nlinalg.Eigh()(T.dmatrix("m"))[0].owner
+    r.assign(theano.tensor.nlinalg.Eigh, MemberPrinter("w", "v"))
+    assert r(node.outputs[1]) == "m.v" and r([node.outputs[0], node.outputs[1]]) == "m.w\nm.v"
+    assert LeafPrinter().process(x, PrinterState(pprinter=r)) == "x"
+    # bad use
+    with pytest.raises(TypeError, match="process"):
+        r.assign(T.exp, "not a printer")
+    with pytest.raises(TypeError, match="result of an operation"):
+        r.assign(lambda pstate, v: v is x, FunctionPrinter("f"))
+        r(x + 1)
+    with pytest.raises(ValueError, match="assoc"):
+        OperatorPrinter("+", 0, "middle")
+    with pytest.raises(TypeError, match="pprint prints variables"):
+        theano.printing.pprint(3)
