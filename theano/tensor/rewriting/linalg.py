@@ -40,14 +40,17 @@ def inv_as_solve(fgraph, node):
     l, r = node.inputs
     (out,) = node.outputs
     A = _inverse_of(l)
-    if A is not None and r.ndim in (1, 2):
-        new = Solve()(A, r)
-    else:
-        A = _inverse_of(r)
-        if A is None or l.ndim not in (1, 2):
-            return None
-        new = Solve()(A.T, l.T if l.ndim == 2 else l)
-        new = new.T if new.ndim == 2 else new
+    try:
+        if A is not None and r.ndim in (1, 2):
+            new = Solve()(A, r)
+        else:
+            A = _inverse_of(r)
+            if A is None or l.ndim not in (1, 2):
+                return None
+            new = Solve()(A.T, l.T if l.ndim == 2 else l)
+            new = new.T if new.ndim == 2 else new
+    except TypeError:       # operands Solve does not take (the product stays)
+        return None
     if new.type != out.type:
         if new.ndim != out.ndim or new.broadcastable != out.broadcastable:
             return None
