@@ -480,7 +480,7 @@ def debugprint(obj, depth=-1, print_type=False, file=None, ids="CHAR", stop_on_n
                 src = outer.owner if outer.owner is not None else outer
                 notes[inner] = "-> " + idgen.get(src)
             parts.append("")
-            parts.append(graph_tree([node.outputs[0]], depth=0, print_type=print_type, ids=idgen,
+            parts.append(graph_tree([node.outputs[0]], depth=1, print_type=print_type, ids=idgen,
                                     done=printed))
             parts.append(graph_tree(list(op.inner_outputs), depth=depth, print_type=print_type,
                                     ids=idgen, stop_on_name=stop_on_name, done=printed,

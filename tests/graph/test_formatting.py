@@ -29,8 +29,10 @@ def test_graph_tree_of_a_small_graph():
         " |   |y [id E]",
         " |Elemwise{add,no_inplace} [id C] ''   ",
     ]
-    # depth, ids, types
-    assert graph_tree([z], depth=1, ids="int").splitlines() == [
+    # depth (the number of levels printed, as in Theano), ids, types
+    assert graph_tree([z], depth=1, ids="int").splitlines() == ["Elemwise{mul,no_inplace} [id 0] 'z'   "]
+    assert graph_tree([z], depth=0) == ""
+    assert graph_tree([z], depth=2, ids="int").splitlines() == [
         "Elemwise{mul,no_inplace} [id 0] 'z'   ",
         " |Elemwise{exp,no_inplace} [id 1] ''   ",
         " |Elemwise{add,no_inplace} [id 2] ''   ",

@@ -42,8 +42,8 @@ def graph_tree(outputs, depth=-1, print_type=False, ids="CHAR", stop_on_name=Fal
 
     A node's line shows its op (``.i`` for output i of a multi-output node), its id, the variable's
     name and, when given, its position in ``positions`` ({node: int}) and its entry in ``paths``
-    ({node: text}); a node printed before is shown again without its inputs. ``depth`` limits the
-    levels (-1: all), ``stop_on_name`` stops at named variables below the top, ``done`` is the set
+    ({node: text}); a node printed before is shown again without its inputs. ``depth`` is the
+    number of levels printed (-1: all; 1: the outputs' own lines, as in Theano), ``stop_on_name`` stops at named variables below the top, ``done`` is the set
     of nodes already printed (shared between calls), ``print_type`` adds each variable's type and
     ``print_destroy_map``/``print_view_map`` each op's destroy and view maps (``d={...}``,
     ``v={...}``, where the op has one). ``storage``
@@ -79,6 +79,8 @@ def graph_tree(outputs, depth=-1, print_type=False, ids="CHAR", stop_on_name=Fal
     idgen = ids if isinstance(ids, NodeIds) else NodeIds(ids)
     printed = set() if done is None else done
     lines = []
+    if depth == 0:
+        return ""
     for out in outputs:
         # (variable, level, the prefix of its line, the prefix of its inputs' lines): an input
         # that is not its node's last one keeps a '|' under it, as in Theano's printout
@@ -107,7 +109,8 @@ def graph_tree(outputs, depth=-1, print_type=False, ids="CHAR", stop_on_name=Fal
             node_id = idgen.get(node)
             lines.append(f"{prefix}{label} {node_id}{type_str} '{var.name or ''}' "
                          f"{destroy} {view} {order}{stored(var)}{client_list(var)}")
-            if already or (depth != -1 and level >= depth) or (stop_on_name and var.name and level > 0):
+            if already or (depth != -1 and level >= depth - 1) or \
+                    (stop_on_name and var.name and level > 0):
                 continue
             if isinstance(printed, dict):   # Theano's ``done``: {node: its id}
                 printed[node] = node_id
