@@ -580,3 +580,33 @@ def test_pprint_is_a_pprinter_with_theanos_printers():
         OperatorPrinter("+", 0, "middle")
     with pytest.raises(TypeError, match="pprint prints variables"):
         theano.printing.pprint(3)
+
+
+def test_debugprint_of_a_profiled_function_shows_node_times():
+    x = T.dvector("x")
+    y = (T.exp(x) * 2).sum() + T.log(x).sum()
+    mode = theano.Mode(linker="py", optimizer="None")
+    f = theano.function([x], y, profile=True, mode=mode)
+    for _ in range(3):
+        f(np.arange(1.0, 50.0))
+    prof = f.profile
+    totals = prof.compute_total_times()
+    topo = f.maker.fgraph.toposort()
+    # the part of the graph ending at a node: its time and its parents' totals
+    for node in topo:
+        parents = {i.owner for i in node.inputs if i.owner is not None}
+        assert totals[node] == pytest.approx(prof.apply_time[node] +
+                                             sum(totals[p] for p in parents))
+    lines = debugprint(f, file="str").splitlines()
+    node_lines = [l for l in lines if "''" in l]
+    assert len(node_lines) == len(topo) and all(" --> " in l for l in node_lines)
+    pattern = re.compile(r" --> +[0-9.e+-]+s +[0-9.]+% +[0-9.e+-]+s +[0-9.]+%$")
+    assert all(pattern.search(l) for l in node_lines)
+    assert not any(" --> " in l for l in lines if "''" not in l)        # inputs and constants
+    # the add at the top: its total is the sum of every node's time
+    top = [n for n in topo if not any(o in [c for n2 in topo for c in n2.inputs]
+                                      for o in n.outputs)][0]
+    assert totals[top] == pytest.approx(sum(prof.apply_time.values()))
+    g = theano.function([x], y, mode=mode)
+    g(np.arange(1.0, 5.0))
+    assert " --> " not in debugprint(g, file="str")

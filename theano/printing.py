@@ -412,7 +412,10 @@ def debugprint(obj, depth=-1, print_type=False, file=None, ids="CHAR", stop_on_n
     with ``print_path=True`` also how it runs on its backend (see ``describe``); with
     ``print_storage=True`` the value in each variable's storage cell (``f.fn.storage_map``:
     ``[None]`` where nothing is kept between calls); with ``print_clients=True`` (a compiled
-    function or FunctionGraph) the users of each result used more than once. ``ids``: 'CHAR'
+    function or FunctionGraph) the users of each result used more than once. A function
+    compiled with ``profile=True`` and called shows, after each node, ``--> time share% total
+    share%``: its time, and the time of the part of the graph ending at it (Theano 1.0's
+    columns), with their shares of the time in calls. ``ids``: 'CHAR'
     (A, B, ...), 'int', 'id' (Python ids) or '' (none); ``used_ids`` (a dict) and ``done`` keep
     ids and printed nodes across calls. The loops (scan) met are followed by their inner graphs
     ("Inner graphs of the scan ops:"), whose lines start with ``>``; an inner input is followed
@@ -455,6 +458,17 @@ def debugprint(obj, depth=-1, print_type=False, file=None, ids="CHAR", stop_on_n
     paths = dict(_node_paths(obj)) if print_path and isinstance(obj, Function) else {}
     storage = obj.fn.storage_map if print_storage and isinstance(obj, Function) else None
     clients = fg.clients if print_clients and fg is not None else None
+    times = {}
+    profile = getattr(obj, "profile", None) if isinstance(obj, Function) else None
+    if profile is not None and getattr(profile, "apply_time", None):
+        # Theano 1.0's profile columns: the node's time and share of the call time, then the
+        # time of the part of the graph ending at it and its share
+        call = float(profile.fct_call_time) or 1e-12
+        totals = profile.compute_total_times()
+        for node, t in profile.apply_time.items():
+            tot = totals.get(node, t)
+            times[node] = (f" --> {t:8.2e}s {100 * t / call:4.1f}% "
+                           f"{tot:8.2e}s {100 * tot / call:4.1f}%")
     idgen = ids if isinstance(ids, NodeIds) else NodeIds(ids, used_ids)
     printed = set() if done is None else done
 
@@ -467,7 +481,7 @@ def debugprint(obj, depth=-1, print_type=False, file=None, ids="CHAR", stop_on_n
     text = graph_tree(outputs, depth=depth, print_type=print_type, ids=idgen,
                       stop_on_name=stop_on_name, done=printed, print_destroy_map=print_destroy_map,
                       print_view_map=print_view_map, positions=position, paths=paths,
-                      storage=storage, clients=clients, visit=visit)
+                      storage=storage, clients=clients, visit=visit, node_notes=times)
     if loops:
         parts = [text, "", "Inner graphs of the scan ops:"]
         k = 0

@@ -37,7 +37,8 @@ class NodeIds:
 
 def graph_tree(outputs, depth=-1, print_type=False, ids="CHAR", stop_on_name=False, done=None,
                print_destroy_map=False, print_view_map=False, positions=None, paths=None,
-               storage=None, clients=None, line_prefix="", leaf_notes=None, visit=None):
+               storage=None, clients=None, line_prefix="", leaf_notes=None, visit=None,
+               node_notes=None):
     """The graph computing ``outputs`` (variables) as an indented tree, one line per variable.
 
     A node's line shows its op (``.i`` for output i of a multi-output node), its id, the variable's
@@ -52,7 +53,8 @@ def graph_tree(outputs, depth=-1, print_type=False, ids="CHAR", stop_on_name=Fal
     ``clients:[...]`` to the line of a result used more than once: the id of each client node
     and its position in ``positions`` (``('output', '')`` for an output of the graph). ``line_prefix`` starts
     every line (``' >'`` for the inner graph of a loop), ``leaf_notes`` ({variable: text}) is
-    appended to the line of a leaf, and ``visit(variable)`` is called for every line, in order.
+    appended to the line of a leaf, ``node_notes`` ({node: text}) to the lines of a node, and
+    ``visit(variable)`` is called for every line, in order.
     """
 
     def stored(var):
@@ -76,6 +78,7 @@ def graph_tree(outputs, depth=-1, print_type=False, ids="CHAR", stop_on_name=Fal
     positions = positions or {}
     paths = paths or {}
     leaf_notes = leaf_notes or {}
+    node_notes = node_notes or {}
     idgen = ids if isinstance(ids, NodeIds) else NodeIds(ids)
     printed = set() if done is None else done
     lines = []
@@ -108,7 +111,8 @@ def graph_tree(outputs, depth=-1, print_type=False, ids="CHAR", stop_on_name=Fal
             already = node in printed
             node_id = idgen.get(node)
             lines.append(f"{prefix}{label} {node_id}{type_str} '{var.name or ''}' "
-                         f"{destroy} {view} {order}{stored(var)}{client_list(var)}")
+                         f"{destroy} {view} {order}{stored(var)}{client_list(var)}"
+                         f"{node_notes.get(node, '')}")
             if already or (depth != -1 and level >= depth - 1) or \
                     (stop_on_name and var.name and level > 0):
                 continue
