@@ -408,3 +408,205 @@ def test_debugprint_print_storage():
     text = theano.printing.debugprint(f, file="str", ids="", print_storage=True)
     assert text.splitlines()[0].endswith("[[3. 3.]]")       # the last call's [2, 1] * s + 1
     assert "[" not in theano.printing.debugprint(f, file="str", ids="").splitlines()[0].split("''")[1]
+
+
+# ------------------------------------------------------------------ debugprint: Theano 1.0's options
+
+def test_debugprint_arguments_in_theano_order():
+    # debugprint(obj, depth, print_type, file, ids, ...): Theano 1.0's positional order
+    x = T.dvector("x")
+    y = T.exp(T.log(x))
+    assert debugprint(y, 1, False, "str") == debugprint(y, depth=1, file="str")
+    assert len(debugprint(y, 1, file="str").splitlines()) == 1      # depth: levels printed
+    assert len(debugprint(y, 2, file="str").splitlines()) == 2
+    assert "<TensorType(float64, vector)>" in debugprint(y, -1, True, "str")
+    with pytest.raises(ValueError, match="ids must be"):
+        debugprint(y, file="str", ids="letters")
+    with pytest.raises(TypeError, match="cannot print a int"):
+        debugprint([y, 3], file="str")
+
+
+def test_debugprint_print_clients():
+    A, B, D = T.matrix("A"), T.matrix("B"), T.matrix("D")
+    f = theano.function([A, B, D], [A + B, A + B - D], mode="FAST_COMPILE")
+    text = debugprint(f, file="str", print_clients=True)
+    lines = [l.rstrip() for l in text.splitlines()]
+    # A + B (computed once) is an output and read by the subtraction, the node run second
+    assert lines == [
+        "Elemwise{add,no_inplace} [id A] ''   0 clients:[('output', ''), ('[id C]', 1)]",
+        " |A [id D]",
+        " |B [id E]",
+        "Elemwise{sub,no_inplace} [id C] ''   1",
+        " |Elemwise{add,no_inplace} [id A] ''   0 clients:[('output', ''), ('[id C]', 1)]",
+        " |D [id F]",
+    ]
+    # results used once, and graphs that are not a function's, list no clients
+    assert "clients" not in debugprint(f, file="str")
+    assert "clients" not in debugprint(A + B - D, file="str", print_clients=True)
+
+
+def test_debugprint_used_ids_and_done_across_calls():
+    x, y = T.dvector("x"), T.dvector("y")
+    a = T.exp(x)
+    used, done = {}, {}
+    first = debugprint(a, file="str", used_ids=used, done=done)
+    second = debugprint(a + y, file="str", used_ids=used, done=done)
+    assert first.splitlines()[0].startswith("Elemwise{exp,no_inplace} [id A]")
+    lines = second.splitlines()
+    # the add is new (C, after exp=A and x=B); exp keeps its id and is not expanded again
+    assert lines[0].startswith("Elemwise{add,no_inplace} [id C]")
+    assert lines[1].startswith(" |Elemwise{exp,no_inplace} [id A]")
+    assert lines[2] == " |y [id D]"
+    assert a.owner in done and done[a.owner] == "[id A]"
+
+
+def _ids(line):
+    return re.findall(r"\[id (\w+)\]", line)
+
+
+def test_debugprint_prints_the_inner_graphs_of_scans():
+    k = T.iscalar("k")
+    A = T.dvector("A")
+    result, _ = theano.scan(lambda prior, A: prior * A, outputs_info=T.ones_like(A),
+                            non_sequences=A, n_steps=k)
+    text = debugprint(result[-1], file="str")
+    main, inner = text.split("\n\nInner graphs of the scan ops:\n\n")
+    scan_line = next(l for l in main.splitlines() if "for{cpu,scan_fn}" in l)
+    scan_id = _ids(scan_line)[0]
+    inner_lines = inner.splitlines()
+    assert inner_lines[0].strip().startswith("for{cpu,scan_fn}") and _ids(inner_lines[0]) == [scan_id]
+    assert all(l.startswith(" >") for l in inner_lines[1:])
+    assert inner_lines[1].startswith(" >Elemwise{mul,no_inplace}")
+    # each inner input names the outer input it stands for: the initial state, and A itself
+    main_ids = {}
+    for l in main.splitlines():
+        m = re.match(r"[ |]*(.*?) \[id (\w+)\]", l)
+        main_ids.setdefault(m.group(2), m.group(1))
+    arrows = [l for l in inner_lines if "->" in l]
+    assert len(arrows) == 2
+    targets = {main_ids[_ids(l)[-1]].split(" ")[0] for l in arrows}
+    assert targets == {"A", "DimShuffle{x,0}"}
+
+
+def test_debugprint_inner_graphs_of_nested_and_gradient_scans():
+    k = T.iscalar("k")
+    A = T.dvector("A")
+    coefficients = T.dvector("c")
+
+    def step(c, p, A, k):
+        # the inner loop starts from c (a row of the outer sequence): it stays inside
+        r, _ = theano.scan(lambda prior, A: prior * A, outputs_info=c * T.ones_like(A),
+                           non_sequences=A, n_steps=k, name="inner_loop")
+        return r[-1] ** p
+
+    comps, _ = theano.scan(step, sequences=[coefficients, T.arange(10)], non_sequences=[A, k],
+                           name="outer_loop")
+    text = debugprint(comps.sum(), file="str")
+    blocks = text.split("\n\nInner graphs of the scan ops:\n\n")[1].split("\n\n")
+    assert [b.splitlines()[0].split(" ")[0].split(".")[0] for b in blocks] == \
+        ["for{cpu,outer_loop}", "for{cpu,inner_loop}"]
+    # the inner loop is printed inside the outer one's graph, then its own graph follows
+    inner_loop_id = _ids(blocks[1].splitlines()[0])[0]
+    assert any("for{cpu,inner_loop}" in l and _ids(l)[0] == inner_loop_id
+               for l in blocks[0].splitlines())
+    # a gradient loop runs backwards and is named after its loop
+    g = T.grad(comps.sum(), A)
+    text = debugprint(g, file="str")
+    assert "grad_of_outer_loop" in text.split("Inner graphs of the scan ops:")[1]
+
+
+def test_scan_op_names_are_theano_1s():
+    x = T.dvector("x")
+    r, _ = theano.scan(lambda v: 2 * v, sequences=x)
+    assert str(r.owner.op) == "for{cpu,scan_fn}"
+    w, _ = theano.scan(lambda v: (v * 2, theano.scan_module.until(v.sum() > 10)), outputs_info=x,
+                       n_steps=5, name="doubling")
+    assert str(w.owner.inputs[0].owner.op).startswith("do_while{cpu,doubling")
+
+
+# ------------------------------------------------------------------ pprint: Theano 1.0's printers
+
+def test_pprint_is_a_pprinter_with_theanos_printers():
+    from theano.printing import (DefaultPrinter, FunctionPrinter, IgnorePrinter, LeafPrinter,
+                                 MemberPrinter, OperatorPrinter, PatternPrinter, PPrinter,
+                                 PrinterState)
+
+    x, y = T.dscalar("x"), T.dscalar("y")
+    assert isinstance(theano.printing.pprint, PPrinter) and theano.pp is theano.printing.pprint
+    # the default formulas are unchanged
+    assert theano.printing.pprint(x * 2 + y) == "((x * TensorConstant{2}) + y)"
+    h = T.exp(x)
+    h.name = "h"
+    assert pp(h * h) == "(h * h)" and pp(h) == "exp(x)"
+
+    # a printer for an op instance, for an op class, for a condition; the last assigned wins
+    p = theano.printing.pprint.clone_assign(T.exp, FunctionPrinter("EXP"))
+    assert p(T.exp(x) * 2) == "(EXP(x) * TensorConstant{2})"
+    assert theano.printing.pprint(T.exp(x)) == "exp(x)"      # the clone left pprint alone
+
+    def scalar_op_is(name):
+        return lambda pstate, r: (r.owner is not None and
+                                  getattr(getattr(r.owner.op, "scalar_op", None), "name", "") == name)
+
+    q = PPrinter()
+    q.assign(scalar_op_is("add"), OperatorPrinter("+", -1, "either"))
+    q.assign(scalar_op_is("mul"), OperatorPrinter("*", 1, "either"))
+    q.assign(scalar_op_is("sub"), OperatorPrinter("-", -1, "left"))
+    q.assign(scalar_op_is("neg"), OperatorPrinter("-", 5, "either"))
+    assert q(x * 2 + y * x) == "x * TensorConstant{2} + y * x"
+    assert q((x + y) * x) == "(x + y) * x"
+    assert q(x - (y - x)) == "x - (y - x)"
+    assert q((x - y) - x) == "x - y - x"
+    assert q(-x * y) == "-x * y" and q(-(x + y)) == "-(x + y)"
+    q.assign(T.elemwise.Elemwise, DefaultPrinter())       # a class: every Elemwise
+    assert q(x + y).startswith("Elemwise{add,no_inplace}(x, y)")
+    r = PPrinter()
+    r.assign(scalar_op_is("exp"), PatternPrinter(("e^%(0)s", 1000)))
+    r.assign(scalar_op_is("true_div"), PatternPrinter(("%(0)s / %(1)s", 1, 2)))
+    assert r(T.exp(x) / y) == "e^x / y"
+    r.assign(scalar_op_is("tanh"), IgnorePrinter())
+    assert r(T.tanh(T.exp(x))) == "e^x"
+    node = theano.tensor.nlinalg.Eigh()(T.dmatrix("m"))[0].owner
+    r.assign(theano.tensor.nlinalg.Eigh, MemberPrinter("w", "v"))
+    assert r(node.outputs[1]) == "m.v" and r([node.outputs[0], node.outputs[1]]) == "m.w\nm.v"
+    assert LeafPrinter().process(x, PrinterState(pprinter=r)) == "x"
+    # bad use
+    with pytest.raises(TypeError, match="process"):
+        r.assign(T.exp, "not a printer")
+    with pytest.raises(TypeError, match="result of an operation"):
+        r.assign(lambda pstate, v: v is x, FunctionPrinter("f"))
+        r(x + 1)
+    with pytest.raises(ValueError, match="assoc"):
+        OperatorPrinter("+", 0, "middle")
+    with pytest.raises(TypeError, match="pprint prints variables"):
+        theano.printing.pprint(3)
+
+
+def test_debugprint_of_a_profiled_function_shows_node_times():
+    x = T.dvector("x")
+    y = (T.exp(x) * 2).sum() + T.log(x).sum()
+    mode = theano.Mode(linker="py", optimizer="None")
+    f = theano.function([x], y, profile=True, mode=mode)
+    for _ in range(3):
+        f(np.arange(1.0, 50.0))
+    prof = f.profile
+    totals = prof.compute_total_times()
+    topo = f.maker.fgraph.toposort()
+    # the part of the graph ending at a node: its time and its parents' totals
+    for node in topo:
+        parents = {i.owner for i in node.inputs if i.owner is not None}
+        assert totals[node] == pytest.approx(prof.apply_time[node] +
+                                             sum(totals[p] for p in parents))
+    lines = debugprint(f, file="str").splitlines()
+    node_lines = [l for l in lines if "''" in l]
+    assert len(node_lines) == len(topo) and all(" --> " in l for l in node_lines)
+    pattern = re.compile(r" --> +[0-9.e+-]+s +[0-9.]+% +[0-9.e+-]+s +[0-9.]+%$")
+    assert all(pattern.search(l) for l in node_lines)
+    assert not any(" --> " in l for l in lines if "''" not in l)        # inputs and constants
+    # the add at the top: its total is the sum of every node's time
+    top = [n for n in topo if not any(o in [c for n2 in topo for c in n2.inputs]
+                                      for o in n.outputs)][0]
+    assert totals[top] == pytest.approx(sum(prof.apply_time.values()))
+    g = theano.function([x], y, mode=mode)
+    g(np.arange(1.0, 5.0))
+    assert " --> " not in debugprint(g, file="str")

@@ -44,50 +44,276 @@ def _subtensor_pp(idx_list, args):
     return f"{args[0]}[{', '.join(parts)}]"
 
 
-def pp(var):
-    """A readable formula for a variable, e.g. ``((x * TensorConstant{2}) + y)``."""
-    from theano.compile.function import Function
+def _default_text(node, args):
+    """This project's formula for one node whose inputs read ``args``."""
+    op = node.op
+    scalar = getattr(op, "scalar_op", None)
+    sname = getattr(scalar, "name", None)
+    if sname in _INFIX and len(args) >= 2 and type(op).__name__ == "Elemwise":
+        return "(" + f" {_INFIX[sname][0]} ".join(args) + ")"
+    if sname == "neg":
+        return f"(-{args[0]})"
+    if sname is not None and type(op).__name__ == "Elemwise":
+        return f"{sname}({', '.join(args)})"
+    if type(op).__name__ == "Subtensor" and isinstance(getattr(op, "idx_list", None), tuple):
+        return _subtensor_pp(op.idx_list, args)
+    if type(op).__name__ == "DimShuffle":
+        order = op.new_order
+        if order == tuple(range(len(order) - 1, -1, -1)) and len(order) > 1:
+            return f"{args[0]}.T"
+        return f"{args[0]}.dimshuffle({', '.join(repr(o) for o in order)})"
+    return f"{op}({', '.join(args)})"
 
-    if isinstance(var, Function):
-        return "\n".join(pp(o) for o in var.maker.fgraph.outputs)
-    if isinstance(var, (list, tuple)):
-        return "\n".join(pp(v) for v in var)
-    text = {}
-    for node in io_toposort([], [var]):
-        args = []
-        for i in node.inputs:
-            args.append(text[i] if i in text else _leaf_name(i))
-        op = node.op
-        scalar = getattr(op, "scalar_op", None)
-        sname = getattr(scalar, "name", None)
-        if sname in _INFIX and len(args) >= 2 and type(op).__name__ == "Elemwise":
-            s = "(" + f" {_INFIX[sname][0]} ".join(args) + ")"
-        elif sname == "neg":
-            s = f"(-{args[0]})"
-        elif sname is not None and type(op).__name__ == "Elemwise":
-            s = f"{sname}({', '.join(args)})"
-        elif type(op).__name__ == "Subtensor" and isinstance(getattr(op, "idx_list", None), tuple):
-            s = _subtensor_pp(op.idx_list, args)
-        elif type(op).__name__ == "DimShuffle":
-            order = op.new_order
-            if order == tuple(range(len(order) - 1, -1, -1)) and len(order) > 1:
-                s = f"{args[0]}.T"
+
+class PrinterState:
+    """What a printer is told while it prints (Theano 1.0's ``PrinterState``): ``pprinter`` (the
+    ``PPrinter`` printing), ``target`` (the variable asked for: other named variables print as
+    their names), ``precedence`` (of the surrounding operator; -1000 where none), ``memo`` and
+    any other attribute given; ``clone(**changes)`` copies it with some changed (the memo is
+    shared)."""
+
+    def __init__(self, props=None, **more_props):
+        self.precedence = -1000
+        self.pprinter = None
+        if props is not None:
+            self.__dict__.update(props if isinstance(props, dict) else vars(props))
+        self.__dict__.update(more_props)
+
+    def clone(self, props=None, **more_props):
+        new = PrinterState(dict(self.__dict__))
+        if props is not None:
+            new.__dict__.update(props if isinstance(props, dict) else vars(props))
+        new.__dict__.update(more_props)
+        return new
+
+
+class Printer:
+    """Base of Theano 1.0's printers: ``process(output, pstate)`` returns the text of the
+    variable ``output``; ``pstate.pprinter.process(input, pstate)`` prints its inputs."""
+
+    def process(self, output, pstate):
+        raise NotImplementedError(f"{type(self).__name__}.process")
+
+
+def _node_of(printer, output):
+    node = output.owner
+    if node is None:
+        raise TypeError(f"{type(printer).__name__} can only print the result of an operation, "
+                        f"not the input {output}")
+    return node
+
+
+class LeafPrinter(Printer):
+    """A variable with no operation: its name, else its constant value or type."""
+
+    def process(self, output, pstate):
+        return _leaf_name(output)
+
+
+class DefaultPrinter(Printer):
+    """``op(input, ...)`` for a computed variable, the leaf text for an input."""
+
+    def process(self, output, pstate):
+        if output.owner is None:
+            return _leaf_name(output)
+        inner = pstate.clone(precedence=-1000)
+        args = [pstate.pprinter.process(i, inner) for i in output.owner.inputs]
+        return f"{output.owner.op}({', '.join(args)})"
+
+
+class OperatorPrinter(Printer):
+    """``a <operator> b <operator> ...`` (a prefix operator for one input), in parentheses when
+    the surrounding operator binds tighter (higher ``precedence``); ``assoc`` ('left', 'right'
+    or 'either') says which side may omit them at equal precedence."""
+
+    def __init__(self, operator, precedence, assoc="left"):
+        if assoc not in ("left", "right", "either"):
+            raise ValueError(f"OperatorPrinter: assoc must be 'left', 'right' or 'either', got "
+                             f"{assoc!r}")
+        self.operator = operator
+        self.precedence = precedence
+        self.assoc = assoc
+
+    def process(self, output, pstate):
+        node = _node_of(self, output)
+        outer = getattr(pstate, "precedence", -1000)
+        last = len(node.inputs) - 1
+        parts = []
+        for k, i in enumerate(node.inputs):
+            tighter = (self.assoc == "left" and k != 0) or (self.assoc == "right" and k != last)
+            prec = self.precedence + 1e-6 if tighter else self.precedence
+            parts.append(pstate.pprinter.process(i, pstate.clone(precedence=prec)))
+        text = self.operator + parts[0] if len(parts) == 1 else f" {self.operator} ".join(parts)
+        return f"({text})" if outer > self.precedence else text
+
+
+class PatternPrinter(Printer):
+    """One pattern per output of the node, ``'%(0)s + %(1)s'``-style (inputs by position), or a
+    tuple ``(pattern, precedence of input 0, precedence of input 1, ...)``."""
+
+    def __init__(self, *patterns):
+        self.patterns = []
+        for p in patterns:
+            if isinstance(p, str):
+                self.patterns.append((p, ()))
             else:
-                s = f"{args[0]}.dimshuffle({', '.join(repr(o) for o in order)})"
+                self.patterns.append((p[0], tuple(p[1:])))
+
+    def process(self, output, pstate):
+        node = _node_of(self, output)
+        pattern, precs = self.patterns[node.outputs.index(output)]
+        args = {}
+        for k, i in enumerate(node.inputs):
+            prec = precs[k] if k < len(precs) else -1000
+            args[str(k)] = pstate.pprinter.process(i, pstate.clone(precedence=prec))
+        return pattern % args
+
+
+class FunctionPrinter(Printer):
+    """``name(input, ...)``, one name per output of the node (``FunctionPrinter('f')`` or
+    ``FunctionPrinter(['f', 'g'])``)."""
+
+    def __init__(self, *names):
+        if len(names) == 1 and isinstance(names[0], (list, tuple)):
+            names = tuple(names[0])
+        if not names:
+            raise TypeError("FunctionPrinter needs at least one name")
+        self.names = names
+
+    def process(self, output, pstate):
+        node = _node_of(self, output)
+        name = self.names[node.outputs.index(output)]
+        inner = pstate.clone(precedence=-1000)
+        return f"{name}({', '.join(pstate.pprinter.process(i, inner) for i in node.inputs)})"
+
+
+class MemberPrinter(Printer):
+    """``input.name``, one name per output of the node."""
+
+    def __init__(self, *names):
+        self.names = names
+
+    def process(self, output, pstate):
+        node = _node_of(self, output)
+        name = self.names[node.outputs.index(output)]
+        text = pstate.pprinter.process(node.inputs[0], pstate.clone(precedence=1000))
+        return f"{text}.{name}"
+
+
+class IgnorePrinter(Printer):
+    """The text of the node's first input (the op is left out)."""
+
+    def process(self, output, pstate):
+        return pstate.pprinter.process(_node_of(self, output).inputs[0], pstate)
+
+
+class PPrinter(Printer):
+    """Theano 1.0's pretty printer, ``theano.printing.pprint`` (also ``theano.pp``): called on a
+    variable (or a list of them, or a compiled function) it returns a formula such as
+    ``((x * TensorConstant{2}) + y)``. ``assign(condition, printer)`` makes ``printer`` print the
+    variables that ``condition`` selects: an op (its results), an op class (results of its
+    instances) or a function ``condition(pstate, variable) -> bool``; the printer assigned last
+    wins. Variables no assigned printer takes are printed this project's way (infix arithmetic,
+    indexing, ``.T``, ``op(inputs)``)."""
+
+    def __init__(self):
+        self.printers = []
+
+    def assign(self, condition, printer):
+        if isinstance(condition, type):
+            cls = condition
+            test = lambda pstate, r: r.owner is not None and isinstance(r.owner.op, cls)  # noqa: E731
+        elif callable(condition) and not hasattr(condition, "make_node"):
+            test = condition
         else:
-            s = f"{op}({', '.join(args)})"
-        for o in node.outputs:
-            if o.name is not None and o is not var:
-                text[o] = o.name
-            elif len(node.outputs) > 1:
-                text[o] = f"{s}[{o.index}]"
-            else:
-                text[o] = s
-    return text.get(var, _leaf_name(var))
+            op = condition
+            test = lambda pstate, r: r.owner is not None and r.owner.op == op  # noqa: E731
+        if not hasattr(printer, "process"):
+            raise TypeError(f"pprint.assign: the printer must have a process(output, pstate) "
+                            f"method, got {printer!r}")
+        self.printers.insert(0, (test, printer))
+
+    def clone(self):
+        new = PPrinter()
+        new.printers = list(self.printers)
+        return new
+
+    def clone_assign(self, condition, printer):
+        new = self.clone()
+        new.assign(condition, printer)
+        return new
+
+    def _assigned(self, r, pstate):
+        for test, printer in self.printers:
+            if test(pstate, r):
+                return printer
+        return None
+
+    def process(self, r, pstate=None):
+        """The text of the variable ``r``."""
+        if pstate is None:
+            pstate = PrinterState(pprinter=self, target=r)
+        elif isinstance(pstate, dict):
+            pstate = PrinterState(pstate)
+        if getattr(pstate, "pprinter", None) is None:
+            pstate.pprinter = self
+        if not hasattr(pstate, "target"):
+            pstate.target = r
+        memo = pstate.__dict__.setdefault("memo", {})
+        if r in memo:
+            return memo[r]
+        if self.printers:
+            printer = self._assigned(r, pstate)
+            if printer is not None:
+                return printer.process(r, pstate)   # may depend on the precedence: not memoized
+        if r.name is not None and r is not pstate.target:
+            return r.name                           # a named result inside the formula
+        # the variables printed this project's way, bottom-up and iteratively; the results of
+        # assigned printers met on the way are printed when their consumer needs them
+        for node in io_toposort([], [r]):
+            args = []
+            for i in node.inputs:
+                if i in memo:
+                    args.append(memo[i])
+                elif i.owner is None and not (self.printers and self._assigned(i, pstate)):
+                    args.append(_leaf_name(i))
+                else:
+                    args.append(self.process(i, pstate.clone(precedence=-1000)))
+            text = _default_text(node, args)
+            for o in node.outputs:
+                if self.printers and self._assigned(o, pstate) is not None:
+                    continue
+                if o.name is not None and o is not pstate.target:
+                    memo[o] = o.name
+                elif len(node.outputs) > 1:
+                    memo[o] = f"{text}[{o.index}]"
+                else:
+                    memo[o] = text
+        if r not in memo:
+            memo[r] = _leaf_name(r)
+        return memo[r]
+
+    def __call__(self, *args):
+        from theano.compile.function import Function
+
+        if len(args) == 2 and isinstance(args[1], (PrinterState, dict)):
+            return self.process(args[0], args[1])
+        if len(args) != 1:
+            raise TypeError("pprint takes one variable (or a list of them, or a compiled "
+                            f"function), got {len(args)} arguments")
+        (var,) = args
+        if isinstance(var, Function):
+            return "\n".join(self(o) for o in var.maker.fgraph.outputs)
+        if isinstance(var, (list, tuple)):
+            return "\n".join(self(v) for v in var)
+        if not isinstance(var, Variable):
+            raise TypeError(f"pprint prints variables, not a {type(var).__name__}")
+        return self.process(var)
 
 
-# Theano 1.0's name for the same pretty printer: ``theano.printing.pprint(var)`` is a string.
-pprint = pp
+#: ``theano.printing.pprint`` / ``theano.pp``: the pretty printer (a ``PPrinter``)
+pprint = PPrinter()
+pp = pprint
 
 
 def min_informative_str(obj, indent_level=0, _prev_obs=None, _tag_generator=None):
@@ -177,27 +403,38 @@ def var_descriptor(obj, _prev_obs=None, _tag_generator=None):
     return done[obj]
 
 
-def debugprint(obj, file=None, depth=-1, print_type=False, ids="CHAR", stop_on_name=False,
-               done=None, print_storage=False, print_destroy_map=False, print_view_map=False,
-               order=None, print_path=False):
+def debugprint(obj, depth=-1, print_type=False, file=None, ids="CHAR", stop_on_name=False,
+               done=None, print_storage=False, print_clients=False, used_ids=None,
+               print_destroy_map=False, print_view_map=False, order=None, print_path=False):
     """Print the graph of ``obj`` (a variable, list of variables, Apply, FunctionGraph or compiled
-    function) as an indented tree. For a compiled function the optimized graph is shown, each node
-    followed by its position in the execution order; with ``print_path=True`` also how it runs on
-    its backend (see ``describe``); with ``print_storage=True`` the value in each variable's
-    storage cell (``f.fn.storage_map``: ``[None]`` where nothing is kept between calls).
-    ``file='str'`` returns the text."""
+    function) as an indented tree (Theano 1.0's arguments, in its order). For a compiled function
+    the optimized graph is shown, each node followed by its position in the execution order;
+    with ``print_path=True`` also how it runs on its backend (see ``describe``); with
+    ``print_storage=True`` the value in each variable's storage cell (``f.fn.storage_map``:
+    ``[None]`` where nothing is kept between calls); with ``print_clients=True`` (a compiled
+    function or FunctionGraph) the users of each result used more than once. A function
+    compiled with ``profile=True`` and called shows, after each node, ``--> time share% total
+    share%``: its time, and the time of the part of the graph ending at it (Theano 1.0's
+    columns), with their shares of the time in calls. ``ids``: 'CHAR'
+    (A, B, ...), 'int', 'id' (Python ids) or '' (none); ``used_ids`` (a dict) and ``done`` keep
+    ids and printed nodes across calls. The loops (scan) met are followed by their inner graphs
+    ("Inner graphs of the scan ops:"), whose lines start with ``>``; an inner input is followed
+    by ``-> [id ...]``, the outer input it stands for. ``file='str'`` returns the text."""
     from theano.compile.function import Function
     from theano.graph.fg import FunctionGraph
+    from theano.graph.formatting import NodeIds
+    from theano.scan.op import Scan
 
     outputs = []
     topo = None
+    fg = None
     if isinstance(obj, Function):
         fg = obj.maker.fgraph
+    elif isinstance(obj, FunctionGraph):
+        fg = obj
+    if fg is not None:
         outputs = list(fg.outputs)
         topo = fg.toposort()
-    elif isinstance(obj, FunctionGraph):
-        outputs = list(obj.outputs)
-        topo = obj.toposort()
     elif isinstance(obj, Variable):
         outputs = [obj]
     elif isinstance(obj, Apply):
@@ -208,16 +445,61 @@ def debugprint(obj, file=None, depth=-1, print_type=False, ids="CHAR", stop_on_n
                 outputs.extend(o.maker.fgraph.outputs)
             elif isinstance(o, Apply):
                 outputs.extend(o.outputs)
-            else:
+            elif isinstance(o, Variable):
                 outputs.append(o)
+            else:
+                raise TypeError(f"debugprint: cannot print a {type(o).__name__} in the list "
+                                "(expected variables, Apply nodes or compiled functions)")
     else:
         raise TypeError(f"debugprint cannot print a {type(obj).__name__}")
+    if ids not in ("CHAR", "int", "id", "") and not isinstance(ids, NodeIds):
+        raise ValueError(f"debugprint: ids must be 'CHAR', 'int', 'id' or '', got {ids!r}")
     position = {n: i for i, n in enumerate(topo)} if topo is not None else {}
     paths = dict(_node_paths(obj)) if print_path and isinstance(obj, Function) else {}
     storage = obj.fn.storage_map if print_storage and isinstance(obj, Function) else None
-    text = graph_tree(outputs, depth=depth, print_type=print_type, ids=ids, stop_on_name=stop_on_name,
-                      done=done, print_destroy_map=print_destroy_map, print_view_map=print_view_map,
-                      positions=position, paths=paths, storage=storage)
+    clients = fg.clients if print_clients and fg is not None else None
+    times = {}
+    profile = getattr(obj, "profile", None) if isinstance(obj, Function) else None
+    if profile is not None and getattr(profile, "apply_time", None):
+        # Theano 1.0's profile columns: the node's time and share of the call time, then the
+        # time of the part of the graph ending at it and its share
+        call = float(profile.fct_call_time) or 1e-12
+        totals = profile.compute_total_times()
+        for node, t in profile.apply_time.items():
+            tot = totals.get(node, t)
+            times[node] = (f" --> {t:8.2e}s {100 * t / call:4.1f}% "
+                           f"{tot:8.2e}s {100 * tot / call:4.1f}%")
+    idgen = ids if isinstance(ids, NodeIds) else NodeIds(ids, used_ids)
+    printed = set() if done is None else done
+
+    loops = []          # scan nodes in the order the printout meets them
+
+    def visit(var):
+        if var.owner is not None and isinstance(var.owner.op, Scan) and var.owner not in loops:
+            loops.append(var.owner)
+
+    text = graph_tree(outputs, depth=depth, print_type=print_type, ids=idgen,
+                      stop_on_name=stop_on_name, done=printed, print_destroy_map=print_destroy_map,
+                      print_view_map=print_view_map, positions=position, paths=paths,
+                      storage=storage, clients=clients, visit=visit, node_notes=times)
+    if loops:
+        parts = [text, "", "Inner graphs of the scan ops:"]
+        k = 0
+        while k < len(loops):       # loops inside loops are appended as they are met
+            node = loops[k]
+            k += 1
+            op = node.op
+            notes = {}
+            for inner, outer in op.outer_input_of_inner(node).items():
+                src = outer.owner if outer.owner is not None else outer
+                notes[inner] = "-> " + idgen.get(src)
+            parts.append("")
+            parts.append(graph_tree([node.outputs[0]], depth=1, print_type=print_type, ids=idgen,
+                                    done=printed))
+            parts.append(graph_tree(list(op.inner_outputs), depth=depth, print_type=print_type,
+                                    ids=idgen, stop_on_name=stop_on_name, done=printed,
+                                    line_prefix=" >", leaf_notes=notes, visit=visit))
+        text = "\n".join(parts)
     if file == "str":
         return text
     if file is None:

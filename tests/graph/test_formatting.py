@@ -29,8 +29,10 @@ def test_graph_tree_of_a_small_graph():
         " |   |y [id E]",
         " |Elemwise{add,no_inplace} [id C] ''   ",
     ]
-    # depth, ids, types
-    assert graph_tree([z], depth=1, ids="int").splitlines() == [
+    # depth (the number of levels printed, as in Theano), ids, types
+    assert graph_tree([z], depth=1, ids="int").splitlines() == ["Elemwise{mul,no_inplace} [id 0] 'z'   "]
+    assert graph_tree([z], depth=0) == ""
+    assert graph_tree([z], depth=2, ids="int").splitlines() == [
         "Elemwise{mul,no_inplace} [id 0] 'z'   ",
         " |Elemwise{exp,no_inplace} [id 1] ''   ",
         " |Elemwise{add,no_inplace} [id 2] ''   ",
@@ -38,8 +40,14 @@ def test_graph_tree_of_a_small_graph():
     assert graph_tree([s], print_type=True, ids="").splitlines()[1] == " |x  <TensorType(float64, vector)>"
     assert graph_tree([s], print_type=True).splitlines()[0] == \
         "Elemwise{add,no_inplace} [id A] <TensorType(float64, vector)> ''   "
+    # Theano's d=/v= maps, only for ops that have them
     assert graph_tree([s], print_destroy_map=True, print_view_map=True).splitlines()[0] == \
-        "Elemwise{add,no_inplace} [id A] '' {} {} "
+        "Elemwise{add,no_inplace} [id A] ''   "
+    assert graph_tree([s.T], print_view_map=True).splitlines()[0] == \
+        "DimShuffle{0} [id A] ''  v={0: [0]} "
+    inc = T.inplace.add_inplace(T.dmatrix("m"), s)
+    assert graph_tree([inc], print_destroy_map=True).splitlines()[0] == \
+        "add_inplace [id A] '' d={0: [0]}  "
 
 
 def test_debugprint_is_graph_tree_plus_positions():

@@ -56,3 +56,49 @@ def test_multinomial(mode):
         assert r.format == "csr"
         assert list(np.asarray(r.sum(axis=1)).ravel()) == [10, 4, 6]
         assert r[1, 1] == 4 and r[0, 1] == 0
+
+
+def test_theano_sp2_import_path():
+    # Theano 1.0 programs import these from theano.sparse.sandbox.sp2
+    from theano.sparse.sandbox import sp2
+
+    for name in ("Poisson", "poisson", "Binomial", "binomial", "Multinomial", "multinomial"):
+        assert getattr(sp2, name) is getattr(S, name)
+    assert sp2.csr_fbinomial == sp2.Binomial("csr", "float32")
+
+
+def check_infer_shape(inputs, out, values):
+    """out.owner.op.infer_shape (given the inputs' symbolic shapes) against the drawn value's."""
+    node = out.owner
+    in_shapes = [tuple(i.shape[d] for d in range(i.ndim)) for i in node.inputs]
+    (shape,) = node.op.infer_shape(node, in_shapes)
+    mode = theano.Mode(linker="py", optimizer="None")
+    f_shape = theano.function(inputs, T.stack([T.cast(s, "int64") for s in shape]), mode=mode,
+                              on_unused_input="ignore")
+    real = theano.function(inputs, out, mode=mode)(*values).shape
+    assert tuple(f_shape(*values)) == real
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+def test_random_ops_infer_shape_without_drawing(fmt):
+    from theano.sparse.sandbox.sp2 import Binomial, Multinomial, Poisson, multinomial, poisson
+
+    x = getattr(S, fmt + "_matrix")("x")
+    m = sp.random(5, 7, density=0.4, format=fmt, random_state=1) * 10
+    check_infer_shape([x], poisson(x), [m])
+    n, p, shape = T.lscalar("n"), T.dscalar("p"), T.lvector("shape")
+    for dtype in ("float32", "float64"):
+        out = Binomial(fmt, dtype)(n, p, shape)
+        check_infer_shape([n, p, shape], out, [4, 0.5, np.array([6, 3])])
+    pm = S.csr_matrix("pm")
+    pv = sp.csr_matrix(np.array([[0.5, 0, 0.5], [0.1, 0.9, 0], [0, 0, 1.0], [0.3, 0.3, 0.4]]))
+    check_infer_shape([pm], multinomial(5, pm), [pv])
+    # with rewrites the shapes are computed without running the random ops
+    for inputs, out, values, op in [([x], poisson(x), [m], Poisson),
+                                    ([n, p, shape], Binomial(fmt, "float64")(n, p, shape),
+                                     [3, 0.2, np.array([4, 9])], Binomial),
+                                    ([pm], multinomial(5, pm), [pv], Multinomial)]:
+        f = theano.function(inputs, out.shape, mode=theano.Mode(linker="py", optimizer="fast_run"))
+        assert not any(isinstance(nd.op, op) for nd in f.maker.fgraph.toposort())
+        for _ in range(3):
+            assert tuple(f(*values)) == np.shape(theano.function(inputs, out)(*values))

@@ -165,14 +165,20 @@ class OpFromGraph(Op):
         return clone_replace(self.inner_outputs, dict(zip(self.inner_inputs, inputs)), strict=False)
 
     # running --------------------------------------------------------------------------------
-    def perform(self, node, inputs, output_storage):
+    @property
+    def fn(self):
+        """The compiled inner function (Theano 1.0's ``op.fn``), compiled on first use with the
+        op's keyword arguments; ``op.fn.maker.fgraph`` is the optimized inner graph."""
         if self._fn is None:
             from theano.compile.function import function
 
             kwargs = dict(self.kwargs)
             kwargs.setdefault("on_unused_input", "ignore")
             self._fn = function(self.inner_inputs, self.inner_outputs, **kwargs)
-        outs = self._fn(*inputs)
+        return self._fn
+
+    def perform(self, node, inputs, output_storage):
+        outs = self.fn(*inputs)
         for cell, v in zip(output_storage, outs):
             cell[0] = v
 

@@ -134,6 +134,21 @@ class ProfileStats:
         self.fct_callcount += 1
         self.fct_call_time += seconds
 
+    def compute_total_times(self):
+        """{node: its time plus the total times of the distinct nodes computing its inputs}
+        (Theano 1.0's ``compute_total_times``: the time spent in the part of the graph ending at
+        each node, a node reached along several paths counted on each)."""
+        from theano.graph.basic import io_toposort
+
+        nodes = set(self.apply_time)
+        total = {}
+        for node in io_toposort([], [o for n in nodes for o in n.outputs]):
+            if node not in nodes:
+                continue
+            parents = {i.owner for i in node.inputs if i.owner is not None and i.owner in nodes}
+            total[node] = self.apply_time[node] + sum(total[p] for p in parents)
+        return total
+
     @staticmethod
     def _op_name(node):
         return str(node.op) if hasattr(node.op, "scalar_op") else type(node.op).__name__

@@ -268,8 +268,12 @@ class Scan(Op):
         return h
 
     def __str__(self):
-        kind = "while" if self.as_while else "for"
-        return f"Scan{{{self.name or 'scan_fn'},{kind}{',reverse' if self.reverse else ''}}}"
+        # Theano 1.0's names: for{cpu,scan_fn}, do_while{cpu,...}, for{inplace{0,},cpu,...}
+        kind = "do_while" if self.as_while else "for"
+        outs = sorted(getattr(self, "destroy_map", None) or {})
+        inplace = "inplace{" + "".join(f"{k}," for k in outs) + "}," if outs else ""
+        reverse = ",reverse" if self.reverse else ""
+        return f"{kind}{{{inplace}cpu,{self.name or 'scan_fn'}{reverse}}}"
 
     __repr__ = __str__
 
@@ -375,6 +379,23 @@ class Scan(Op):
         """The non-sequences among the outer inputs (a node of this op, or its inputs)."""
         list_inputs = getattr(list_inputs, "inputs", list_inputs)
         return list(list_inputs[len(list_inputs) - self.n_nonseq:])
+
+    def outer_input_of_inner(self, node):
+        """{inner input: the outer input of ``node`` (an application of this op) it stands for}:
+        each read of a buffer comes from the buffer's initial value (a sequence, or the initial
+        rows of a state), each untraced state from its initial value and each non-sequence from
+        the outer non-sequence (what ``debugprint`` shows as ``-> [id ...]``)."""
+        _, _, inits, _, untraced, nonseqs = self.split_inputs(list(node.inputs))
+        pairs = {}
+        for k, positions in enumerate(self._read_pos):
+            for p in positions:
+                pairs[self.inner_inputs[p]] = inits[k]
+        first_untraced = self._n_reads
+        for j, v in enumerate(untraced):
+            pairs[self.inner_inputs[first_untraced + j]] = v
+        for inner, outer in zip(self.inner_non_seqs(), nonseqs):
+            pairs[inner] = outer
+        return pairs
 
     def make_node(self, n_steps, t_start, *rest):
         from theano.tensor.basic import as_tensor_variable, cast

@@ -47,7 +47,7 @@ from theano.sparse.elemwise import (abs_, arcsin, arcsinh, arctan, arctanh, ceil
                                     structured_minimum, structured_monoid, structured_pow,
                                     structured_sigmoid, tan, tanh, trunc)
 from theano.sparse import opt  # noqa: F401,E402  registers the sparse rewrites
-from theano.sparse.sandbox import Binomial, Multinomial, Poisson, binomial, multinomial, poisson  # noqa: F401,E402
+from theano.sparse.sandbox.sp2 import Binomial, Multinomial, Poisson, binomial, multinomial, poisson  # noqa: F401,E402
 
 enable_sparse = True
 issparse = sp.issparse

@@ -27,7 +27,7 @@ scipy = lazy_module("scipy", "scipy.linalg")   # imported at the first op that r
 __all__ = ["MatrixInverse", "matrix_inverse", "MatrixPinv", "pinv", "Det", "det", "Eig", "eig", "Eigh",
            "EighGrad", "eigh", "SVD", "SVDGrad", "svd", "QRFull", "QRGrad", "QRIncomplete", "qr", "Lstsq", "lstsq", "TensorInv", "tensorinv",
            "TensorSolve", "tensorsolve", "ExtractDiag", "extract_diag", "AllocDiag", "alloc_diag", "diag",
-           "trace", "matrix_dot", "matrix_power", "norm"]
+           "trace", "matrix_dot", "matrix_power", "norm", "spectral_radius_bound"]
 
 
 # -------------------------------------------------------------------------------------------------
@@ -719,6 +719,29 @@ def trace(X):
         raise TypeError(f"trace needs a matrix, got a {X.ndim}-d {X}")
 
     return tsum(extract_diag(X))
+
+
+def spectral_radius_bound(X, log2_exponent):
+    """An upper bound of the largest eigenvalue (in absolute value) of the symmetric matrix ``X``:
+    ``trace(X ** (2 ** k)) ** (2 ** -k)`` with ``k = log2_exponent`` (a positive int), ``X``
+    squared k times.
+
+    The trace of an even power of a symmetric matrix is the sum of its eigenvalues raised to
+    that power, so the bound is tighter for larger k (5 usually suffices); from Pan's
+    "Estimating the extremal eigenvalues of a symmetric matrix" (1990)."""
+    X = as_tensor_variable(X)
+    if X.ndim != 2:
+        raise TypeError(f"spectral_radius_bound needs a matrix X, got a {X.ndim}-d {X}")
+    if not isinstance(log2_exponent, (int, np.integer)) or isinstance(log2_exponent, bool):
+        raise TypeError(f"spectral_radius_bound: log2_exponent must be an int, got "
+                        f"{log2_exponent!r}")
+    if log2_exponent <= 0:
+        raise ValueError(f"spectral_radius_bound: log2_exponent must be positive, got "
+                         f"{log2_exponent}")
+    power = X
+    for _ in range(int(log2_exponent)):
+        power = _dot(power, power)
+    return trace(power) ** (2.0 ** (-int(log2_exponent)))
 
 
 def matrix_dot(*args):

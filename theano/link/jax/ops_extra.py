@@ -33,6 +33,8 @@ HOST_OPS = {
                     "AbstractBatchNormTrainGrad")},
     "SparseBlockGemv": "nnet.blocksparse: a NumPy loop over the examples' blocks",
     "SparseBlockOuter": "nnet.blocksparse: a NumPy loop over the examples' blocks (np.add.at)",
+    "DiagonalSubtensor": "nnet.conv3d2d: a NumPy strided view along diagonals (axes at run time)",
+    "IncDiagonalSubtensor": "nnet.conv3d2d: adds through a NumPy strided view along diagonals",
     # theano.typed_list: the values are Python lists of arrays, which have no JAX array form
     **{name: "theano.typed_list: works on a Python list of arrays" for name in (
         "GetItem", "GetItemGrad", "Append", "Extend", "Insert", "InsertGrad", "Remove",
