@@ -2,4 +2,5 @@
 ``theano.graph.rewriting.db.rewrite_db``."""
 
 from theano.tensor.rewriting import (basic, blas, elemwise, fusion, inplace, math,  # noqa: F401
-                                     nnet, scattered_products, shape, stability, subtensor)
+                                     nnet, scattered_products, shape, stability, subtensor,
+                                     uncanonicalize)
