@@ -256,3 +256,54 @@ def test_merge_switch_same_cond_mixed_dtypes():
     vb, vy = rand(2, 2, seed=18), rand(2, 2, seed=19)
     expected = np.where(vc, va.astype("float64"), vb) * np.where(vc, vx.astype("float64"), vy)
     _values([c, a, b, x, y], [e], [vc, va, vb, vx, vy], [expected])
+
+
+# ---------------------------------------------------------------------------- indexing a product
+
+
+def _dot_nodes(f):
+    from theano.tensor.math import Dot
+
+    return [n for n in f.maker.fgraph.toposort() if isinstance(n.op, Dot) or "Dot" in type(n.op).__name__
+            or "Gemv" in type(n.op).__name__ or "Gemm" in type(n.op).__name__]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_subtensor_of_dot_computes_only_what_is_read(dtype):
+    a, b = T.matrix("a", dtype=dtype), T.matrix("b", dtype=dtype)
+    v = T.vector("v", dtype=dtype)
+    i = T.iscalar("i")
+    va, vb, vv = rand(5, 3, dtype=dtype, seed=20), rand(3, 4, dtype=dtype, seed=21), rand(3, dtype=dtype, seed=22)
+    cases = [
+        (T.dot(a, b)[i], [a, b, i], [va, vb, 2], va.dot(vb)[2], 1),
+        (T.dot(a, b)[1:3], [a, b], [va, vb], va.dot(vb)[1:3], 2),
+        (T.dot(a, b)[i, 1:], [a, b, i], [va, vb, 4], va.dot(vb)[4, 1:], 1),
+        (T.dot(a, b)[:, i], [a, b, i], [va, vb, 0], va.dot(vb)[:, 0], 1),
+        (T.dot(v, b)[i], [v, b, i], [vv, vb, 3], vv.dot(vb)[3], 0),
+        (T.dot(a, v)[i], [a, v, i], [va, vv, 1], va.dot(vv)[1], 0),
+    ]
+    for e, ins, vals, expected, ndim_a in cases:
+        f = theano.function(ins, e, mode=theano.Mode(linker="py", optimizer="fast_run"))
+        dots = _dot_nodes(f)
+        assert len(dots) == 1, f.maker.fgraph.toposort()
+        # the product's first operand is the indexed rows, not the whole matrix
+        assert dots[0].inputs[0].owner is not None or ndim_a == 0 or e.owner.op.idx_list[0] == (None, None, None)
+        _values(ins, [e], vals, [expected])
+
+
+def test_subtensor_of_dot_keeps_its_errors():
+    a, b = T.dmatrices("a", "b")
+    i = T.iscalar("i")
+    f = theano.function([a, b, i], T.dot(a, b)[i], mode=theano.Mode(linker="py", optimizer="fast_run"))
+    with pytest.raises(IndexError):
+        f(rand(2, 3), rand(3, 4), 5)
+    with pytest.raises(ValueError):
+        f(rand(2, 3), rand(2, 4), 1)
+    # a product read elsewhere too is computed once, whole
+    p = T.dot(a, b)
+    g = theano.function([a, b, i], [p[i], p.sum()], mode=theano.Mode(linker="py", optimizer="fast_run"))
+    assert len(_dot_nodes(g)) == 1
+    va, vb = rand(2, 3, seed=23), rand(3, 4, seed=24)
+    r = g(va, vb, 1)
+    np.testing.assert_allclose(r[0], va.dot(vb)[1])
+    np.testing.assert_allclose(r[1], va.dot(vb).sum())
