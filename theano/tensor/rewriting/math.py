@@ -1065,8 +1065,8 @@ def _const_plus_signed(node):
 def local_erf_complement(fgraph, node):
     """``1 - erf(x)`` -> ``erfc(x)``, ``1 + erf(x)`` -> ``erfc(-x)`` (with -1 and negated forms
     likewise: ``c + s * erf(x) = c * erfc(-s * c * x)``), and ``1 - erfc(x)`` -> ``erf(x)``,
-    ``erfc(x) - 1`` -> ``-erf(x)`` (``erfc(-x) - 1`` -> ``erf(x)``, erf being odd): no cancellation (``1 - erf(6)`` is 0 in float64, ``erfc(6)``
-    is 2.2e-17)."""
+    ``erfc(x) - 1`` -> ``-erf(x)`` (``erfc(-x) - 1`` -> ``erf(x)``, erf being odd): no
+    cancellation (``1 - erf(6)`` is 0 in float64, ``erfc(6)`` is 2.2e-17)."""
     out = node.outputs[0]
     if out.dtype not in ts.float_dtypes:
         return None
