@@ -970,6 +970,14 @@ def _exp_minus_square(v):
     return _square_of(inner) if negated else None
 
 
+def _same_square(y, x):
+    """True when ``y**2`` is ``x**2``: y is x or its negation (the gradient of ``erf(-x)`` holds
+    ``exp(-(-x)**2)``)."""
+    if y is None:
+        return False
+    return y is x or _unneg(y) == (x, True) or _unneg(x) == (y, True)
+
+
 @node_rewriter([ts.log])
 def local_log_erfc(fgraph, node):
     """``log(erfc(x))`` -> ``log(erfcx(x)) - x**2`` for x >= 1 (``log1p(-erf(x))`` below 1, which
@@ -1002,7 +1010,7 @@ def _over_erfc(v):
 @node_rewriter([ts.Mul, ts.TrueDiv])
 def local_exp_over_erfc(fgraph, node):
     """``exp(-x**2) / erfc(x)`` -> ``1 / erfcx(x)`` inside a product or a quotient (what the
-    gradient of ``log(erfc(x))`` holds): ``0 / 0`` in the tail otherwise."""
+    gradient of ``log(erfc(x))`` holds; ``exp(-(-x)**2)`` too): ``0 / 0`` in the tail otherwise."""
     out = node.outputs[0]
     if out.dtype not in ts.float_dtypes:
         return None
@@ -1017,7 +1025,7 @@ def local_exp_over_erfc(fgraph, node):
         if m is not None:
             factors = list(m.inputs)
         for i, f in enumerate(factors):
-            if _exp_minus_square(f) is x:
+            if _same_square(_exp_minus_square(f), x):
                 rest = factors[:i] + factors[i + 1:]
                 res = tm.true_div(tm.mul(*rest) if rest else np.asarray(1, dtype=out.dtype),
                                   tm.erfcx(x))
@@ -1030,7 +1038,7 @@ def local_exp_over_erfc(fgraph, node):
             continue
         k, x, negated = found
         for j, g in enumerate(ins):
-            if j != i and _exp_minus_square(g) is x:
+            if j != i and _same_square(_exp_minus_square(g), x):
                 term = tm.inv(tm.erfcx(x)) if k is None else tm.true_div(k, tm.erfcx(x))
                 if negated:
                     term = tm.neg(term)
