@@ -560,7 +560,7 @@ def _other_than_const(node, value):
 @node_rewriter([ts.log, ts.log1p])
 def local_log1p(fgraph, node):
     """``log(1 + x)`` -> ``log1p(x)``, ``log(1 - x)`` -> ``log1p(-x)``, ``log1p(exp(x))`` ->
-    ``softplus(x)``."""
+    ``softplus(x)``, ``log1p(-sigmoid(x))`` -> ``-softplus(x)``."""
     out = node.outputs[0]
     if is_elemwise(node, ts.log):
         (arg,) = node.inputs
@@ -577,6 +577,10 @@ def local_log1p(fgraph, node):
         e = elemwise_of(node.inputs[0], ts.exp)
         if e is not None:
             return [fit_to(tm.softplus(e.inputs[0]), out, node.inputs)]
+        y, negated = _unneg(node.inputs[0])
+        if negated and elemwise_of(y, ts.sigmoid) is not None:
+            # log1p(-sigmoid(x)) (Theano 1.0's log1msigm_to_softplus): -softplus(x)
+            return [fit_to(_log1m(y), out, node.inputs)]
     return None
 
 
