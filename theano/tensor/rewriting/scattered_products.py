@@ -15,8 +15,10 @@ indices). ``w[idx]`` is built with the index pushed through elementwise ops down
 (``(s * (1 - s))[idx]`` -> ``s[idx] * (1 - s[idx])``, ``sigmoid(x)[idx]`` -> ``sigmoid(x[idx])``),
 and so is every view of a sigmoid in ``v``, so that the product is one the stabilizing rewrites
 read: ``g / sigmoid(x[0]) * sigmoid(x[0]) * sigmoid(-x[0])`` becomes ``g * sigmoid(-x[0])``.
-Handled scatters: ``IncSubtensor`` (basic indices) and ``AdvancedIncSubtensor1`` (a vector of
-indices along the first axis).
+Handled scatters: ``IncSubtensor`` (basic indices), ``AdvancedIncSubtensor1`` (a vector of
+indices along the first axis) and ``AdvancedIncSubtensor`` (``p[arange(n), y]``, the
+cross-entropy of a hand-written softmax: ``-1 / p[arange(n), y]`` scattered, times ``p``, where
+``p / p`` cancels as a softmax entry in ``local_sigmoid_products``).
 A sum of such scatters (a gradient that reaches indexed values along several paths, as a
 cross-entropy's two terms do) is multiplied term by term; scatters of zeros drop out.
 """
@@ -27,8 +29,10 @@ from theano.scalar import basic as ts
 from theano.tensor.basic import cast, zeros_like
 from theano.tensor.elemwise import DimShuffle, Elemwise
 from theano.tensor.rewriting.utils import elemwise_of, fit_to, is_const, is_zeros
+from theano.tensor.nnet.nnet import Softmax
 from theano.tensor.subtensor import IncSubtensor, Subtensor
-from theano.tensor.subtensor_advanced import AdvancedIncSubtensor1, AdvancedSubtensor1
+from theano.tensor.subtensor_advanced import (AdvancedIncSubtensor, AdvancedIncSubtensor1, AdvancedSubtensor,
+                                              AdvancedSubtensor1)
 
 _MAX_DEPTH = 8
 
@@ -44,6 +48,10 @@ def _view_of(node):
     if isinstance(op, AdvancedIncSubtensor1):
         ilist = node.inputs[2]
         return (lambda w: AdvancedSubtensor1()(w, ilist)), AdvancedSubtensor1
+    if isinstance(op, AdvancedIncSubtensor):
+        sub = AdvancedSubtensor(op.idx_list)
+        idx = node.inputs[2:]
+        return (lambda w: sub(w, *idx)), AdvancedSubtensor
     return None
 
 
@@ -72,7 +80,7 @@ def _sigmoid_views_inward(v, depth=0):
     node = v.owner
     if node is None or depth >= _MAX_DEPTH:
         return v
-    if isinstance(node.op, (Subtensor, AdvancedSubtensor1)):
+    if isinstance(node.op, (Subtensor, AdvancedSubtensor1, AdvancedSubtensor)):
         base = node.inputs[0]
         if _is_sigmoid_family(base):
             return _index(base, lambda w: node.op(w, *node.inputs[1:]))
@@ -87,8 +95,8 @@ def _sigmoid_views_inward(v, depth=0):
 
 
 def _is_sigmoid_family(v):
-    """``v`` is ``sigmoid(u)``, ``1 - sigmoid(u)`` or a product of those."""
-    if elemwise_of(v, ts.sigmoid) is not None:
+    """``v`` is ``sigmoid(u)``, ``1 - sigmoid(u)``, a softmax or a product of those."""
+    if elemwise_of(v, ts.sigmoid) is not None or (v.owner is not None and isinstance(v.owner.op, Softmax)):
         return True
     sub = elemwise_of(v, ts.Sub)
     if sub is not None and is_const(sub.inputs[0], 1):
@@ -102,7 +110,7 @@ def _is_sigmoid_family(v):
 def _scatter_into_zeros(v, out):
     """The scatter node computing ``v`` (into all zeros, not in place, of ``out``'s pattern)."""
     sc = v.owner
-    if sc is None or not isinstance(sc.op, (IncSubtensor, AdvancedIncSubtensor1)) \
+    if sc is None or not isinstance(sc.op, (IncSubtensor, AdvancedIncSubtensor1, AdvancedIncSubtensor)) \
             or sc.op.inplace or v.broadcastable != out.broadcastable \
             or not is_zeros(sc.inputs[0]):
         return None
@@ -174,7 +182,7 @@ def local_scattered_product(fgraph, node):
 
 
 def _scatter_props(op):
-    if isinstance(op, IncSubtensor):
+    if isinstance(op, (IncSubtensor, AdvancedIncSubtensor)):
         return {"idx_list": op.idx_list, "set_instead_of_inc": op.set_instead_of_inc}
     return {"set_instead_of_inc": op.set_instead_of_inc}
 

@@ -218,7 +218,7 @@ def _parse(var, e, prod, depth=0):
         return False
     c = scalar_const(var) if var.owner is None or isinstance(var, Constant) or \
         isinstance(var.owner.op, DimShuffle) else None
-    if c is None and var.owner is not None and _is_softmax(var.owner.op):
+    if c is None and var.owner is not None and (_is_softmax(var.owner.op) or _is_softmax_view(var)):
         prod.family.append(("sm", var, e))
         return True
     if c is None and depth <= _MAX_DEPTH:
@@ -296,6 +296,14 @@ def _as_one_plus_neg_sigmoid(node):
 
 def _is_softmax(op):
     return isinstance(op, Softmax)
+
+
+def _is_softmax_view(var):
+    """``var`` picks entries of a softmax output (``p[arange(n), y]``): never 0 but by underflow,
+    so ``var / var`` is 1 (as for the softmax itself)."""
+    node = var.owner
+    return isinstance(node.op, (Subtensor, AdvancedSubtensor, AdvancedSubtensor1)) and \
+        node.inputs[0].owner is not None and _is_softmax(node.inputs[0].owner.op)
 
 
 _LIFTABLE = (ts.Mul, ts.TrueDiv)
