@@ -28,8 +28,9 @@ from theano.graph.rewriting.db import register_stabilize
 from theano.scalar import basic as ts
 from theano.tensor.basic import cast, zeros_like
 from theano.tensor.elemwise import DimShuffle, Elemwise
-from theano.tensor.rewriting.utils import elemwise_of, fit_to, is_const, is_zeros
 from theano.tensor.nnet.nnet import Softmax
+from theano.tensor.rewriting.stability import _same
+from theano.tensor.rewriting.utils import elemwise_of, fit_to, is_const, is_zeros
 from theano.tensor.subtensor import IncSubtensor, Subtensor
 from theano.tensor.subtensor_advanced import (AdvancedIncSubtensor, AdvancedIncSubtensor1, AdvancedSubtensor,
                                               AdvancedSubtensor1)
@@ -107,6 +108,35 @@ def _is_sigmoid_family(v):
     return False
 
 
+def _is_softmax_out(v):
+    return v.owner is not None and isinstance(v.owner.op, Softmax)
+
+
+def _reads_view_of(v, w, depth=0):
+    """True when ``v`` (through elementwise ops) reads a view (subtensor) of ``w`` (or of the same
+    op applied to the same inputs)."""
+    node = v.owner
+    if node is None or depth >= _MAX_DEPTH:
+        return False
+    if isinstance(node.op, (Subtensor, AdvancedSubtensor1, AdvancedSubtensor)):
+        return _same(node.inputs[0], w)
+    if isinstance(node.op, Elemwise):
+        return any(_reads_view_of(i, w, depth + 1) for i in node.inputs)
+    return False
+
+
+def _can_cancel(w, terms):
+    """Whether the factor ``w`` may cancel with what the scatters hold: a sigmoid-family factor
+    always may; a softmax output only when a scattered value reads entries of it (``-1 / p[idx]``,
+    the gradient of ``log(p[idx])``). Otherwise ``(scatter(v) * p) / p`` keeps its ``p / p``, which
+    local_sigmoid_products cancels, instead of hiding one ``p`` inside the scatter."""
+    if not _is_sigmoid_family(w):
+        return False
+    if not _is_softmax_out(w):
+        return True
+    return any(_reads_view_of(sc.inputs[1], w) for sc in terms)
+
+
 def _scatter_into_zeros(v, out):
     """The scatter node computing ``v`` (into all zeros, not in place, of ``out``'s pattern)."""
     sc = v.owner
@@ -160,7 +190,7 @@ def local_scattered_product(fgraph, node):
         if not all(w.broadcastable == out.broadcastable
                    or (w.ndim == out.ndim and all(w.broadcastable)) for w in others):
             continue
-        if not any(_is_sigmoid_family(w) for w in others):
+        if not any(_can_cancel(w, terms) for w in others):
             continue       # only where it can cancel: other products keep their form
         if any(_view_of(sc) is None for sc in terms):
             continue
