@@ -89,8 +89,9 @@ def compile_mode(m, inputs, outputs, **kwargs):
 
 
 def assert_same_bits(a, b, err_msg=""):
-    """Two results of one compiled function on the same inputs: identical, NaNs included."""
-    a, b = np.asarray(a), np.asarray(b)
+    """Two results of one compiled function on the same inputs: identical, NaNs included (an
+    output may be a strided view, such as a column of an intermediate)."""
+    a, b = np.ascontiguousarray(a), np.ascontiguousarray(b)
     assert a.dtype == b.dtype and a.shape == b.shape, err_msg
     if a.dtype.kind in "fc":
         np.testing.assert_array_equal(a.reshape(-1).view(np.uint8), b.reshape(-1).view(np.uint8),

@@ -28,7 +28,7 @@ ORDER = [
     "subtensor_advanced", "sorting", "linalg_ops", "repeating", "cumulative", "searching", "counting",
     "index_arrays", "diagonal_fill", "statistics", "variable", "extra_ops", "fft", "fourier", "nlinalg", "slinalg", "blas", "blas_scipy", "blas_c", "xlogx", "io",
     "inplace", "sharedvar", "nnet", "signal", "random", "raw_random", "shared_randomstreams",
-    "rewriting", "utils", "opt", "__init__",
+    "rewriting", "utils", "opt", "opt_uncanonicalize", "__init__",
 ]
 
 # (importing module, imported module): why the import has to wait for a call

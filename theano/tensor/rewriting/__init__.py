@@ -2,4 +2,5 @@
 ``theano.graph.rewriting.db.rewrite_db``."""
 
 from theano.tensor.rewriting import (basic, blas, elemwise, fusion, inplace, linalg,  # noqa: F401
-                                     math, nnet, scattered_products, shape, stability, subtensor)
+                                     math, nnet, scattered_products, shape, stability, subtensor,
+                                     uncanonicalize)

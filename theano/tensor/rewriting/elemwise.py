@@ -11,19 +11,35 @@ from theano.tensor.elemwise import DimShuffle, Elemwise
 from theano.tensor.rewriting.utils import is_elemwise, register_opt_in, sole_alloc_inputs
 
 
+def _keeps_layout(order, bcast):
+    """True when DimShuffle ``order`` on an input with broadcastable pattern ``bcast`` gives the
+    same array: the same pattern, every non-broadcastable axis in its place, only length-1 axes
+    moved, dropped or added (``x(n, 1).dimshuffle(0, 'x')``, ``y(1, n, 1).dimshuffle(2, 1, 0)``)."""
+    if len(order) != len(bcast):
+        return False
+    for i, o in enumerate(order):
+        if o == "x" or bcast[o]:
+            if not bcast[i]:
+                return False
+        elif o != i:
+            return False
+    return True
+
+
 @node_rewriter([DimShuffle])
 def local_dimshuffle_dimshuffle(fgraph, node):
-    """Two DimShuffles in a row -> one; a DimShuffle that keeps the order -> its input."""
+    """Two DimShuffles in a row -> one; a DimShuffle that keeps the order (or only moves length-1
+    axes, see _keeps_layout) -> its input."""
     (x,) = node.inputs
     order = node.op.new_order
-    if order == tuple(range(x.ndim)):
-        return [x]
+    if _keeps_layout(order, x.broadcastable):
+        return [x] if x.type == node.outputs[0].type else None
     inner = x.owner
     if inner is not None and isinstance(inner.op, DimShuffle):
         inner_order = inner.op.new_order
         src = inner.inputs[0]
         composed = [o if o == "x" else inner_order[o] for o in order]
-        if tuple(composed) == tuple(range(src.ndim)):
+        if _keeps_layout(composed, src.broadcastable):
             return [src] if src.type == node.outputs[0].type else None
         return [DimShuffle(src.broadcastable, composed)(src)]
     return None

@@ -396,6 +396,47 @@ register_canonicalize(local_mul_switch_sink, "algebra")
 register_canonicalize(local_div_switch_sink, "algebra")
 
 
+# scalar ops that cannot fail on integers, whatever the values (int_div, mod and pow can)
+_SAFE_ON_INTEGERS = (ts.Add, ts.Sub, ts.Mul, ts.Maximum, ts.Minimum, ts._Comparison, ts._Bitwise)
+
+
+@node_rewriter([Elemwise])
+def local_merge_switch_same_cond(fgraph, node):
+    """``f(switch(c, a1, b1), switch(c, a2, b2))`` -> ``switch(c, f(a1, a2), f(b1, b2))``: one
+    switch instead of two (a gradient summing switches of one condition, say). Element by element
+    the values are the same; the shapes broadcast together are the same. Only when every input is
+    a switch on the same condition read by this node alone, and, for integer work, only for ops
+    that cannot raise on the branch that is not selected (no int_div, mod, pow)."""
+    op = node.op
+    if op.inplace_pattern or len(node.outputs) != 1 or len(node.inputs) < 2:
+        return None
+    switches = [elemwise_of(i, ts.Switch) for i in node.inputs]
+    if any(sw is None for sw in switches):
+        return None
+    cond = switches[0].inputs[0]
+    if any(sw.inputs[0] is not cond for sw in switches):
+        return None
+    if fgraph is not None and any(len(fgraph.clients.get(i, ())) != 1 or i in fgraph.outputs
+                                  for i in node.inputs):
+        return None
+    if any(i.dtype not in ts.float_dtypes for i in node.inputs) and \
+            not isinstance(op.scalar_op, _SAFE_ON_INTEGERS):
+        return None
+
+    def branch(k):
+        return [sw.inputs[k] if sw.inputs[k].dtype == i.dtype else cast(sw.inputs[k], i.dtype)
+                for sw, i in zip(switches, node.inputs)]
+
+    res = tm.switch(cond, op(*branch(1)), op(*branch(2)))
+    out = node.outputs[0]
+    if res.dtype != out.dtype or res.ndim != out.ndim:
+        return None
+    return [fit_to(res, out, node.inputs)]
+
+
+register_canonicalize(local_merge_switch_same_cond, "algebra")
+
+
 # reductions whose result over a single element is that element (All/Any reduce booleans)
 _ONE_ELEMENT_IS_ITSELF = frozenset({"add", "mul", "maximum", "minimum", "and_", "or_", "xor",
                                     "mul_without_zeros"})
@@ -522,7 +563,7 @@ def _other_than_const(node, value):
 @node_rewriter([ts.log, ts.log1p])
 def local_log1p(fgraph, node):
     """``log(1 + x)`` -> ``log1p(x)``, ``log(1 - x)`` -> ``log1p(-x)``, ``log1p(exp(x))`` ->
-    ``softplus(x)``."""
+    ``softplus(x)``, ``log1p(-sigmoid(x))`` -> ``-softplus(x)``."""
     out = node.outputs[0]
     if is_elemwise(node, ts.log):
         (arg,) = node.inputs
@@ -539,6 +580,10 @@ def local_log1p(fgraph, node):
         e = elemwise_of(node.inputs[0], ts.exp)
         if e is not None:
             return [fit_to(tm.softplus(e.inputs[0]), out, node.inputs)]
+        y, negated = _unneg(node.inputs[0])
+        if negated and elemwise_of(y, ts.sigmoid) is not None:
+            # log1p(-sigmoid(x)) (Theano 1.0's log1msigm_to_softplus): -softplus(x)
+            return [fit_to(_log1m(y), out, node.inputs)]
     return None
 
 
@@ -932,6 +977,14 @@ def _exp_minus_square(v):
     return _square_of(inner) if negated else None
 
 
+def _same_square(y, x):
+    """True when ``y**2`` is ``x**2``: y is x or its negation (the gradient of ``erf(-x)`` holds
+    ``exp(-(-x)**2)``)."""
+    if y is None:
+        return False
+    return y is x or _unneg(y) == (x, True) or _unneg(x) == (y, True)
+
+
 @node_rewriter([ts.log])
 def local_log_erfc(fgraph, node):
     """``log(erfc(x))`` -> ``log(erfcx(x)) - x**2`` for x >= 1 (``log1p(-erf(x))`` below 1, which
@@ -964,7 +1017,7 @@ def _over_erfc(v):
 @node_rewriter([ts.Mul, ts.TrueDiv])
 def local_exp_over_erfc(fgraph, node):
     """``exp(-x**2) / erfc(x)`` -> ``1 / erfcx(x)`` inside a product or a quotient (what the
-    gradient of ``log(erfc(x))`` holds): ``0 / 0`` in the tail otherwise."""
+    gradient of ``log(erfc(x))`` holds; ``exp(-(-x)**2)`` too): ``0 / 0`` in the tail otherwise."""
     out = node.outputs[0]
     if out.dtype not in ts.float_dtypes:
         return None
@@ -979,7 +1032,7 @@ def local_exp_over_erfc(fgraph, node):
         if m is not None:
             factors = list(m.inputs)
         for i, f in enumerate(factors):
-            if _exp_minus_square(f) is x:
+            if _same_square(_exp_minus_square(f), x):
                 rest = factors[:i] + factors[i + 1:]
                 res = tm.true_div(tm.mul(*rest) if rest else np.asarray(1, dtype=out.dtype),
                                   tm.erfcx(x))
@@ -992,7 +1045,7 @@ def local_exp_over_erfc(fgraph, node):
             continue
         k, x, negated = found
         for j, g in enumerate(ins):
-            if j != i and _exp_minus_square(g) is x:
+            if j != i and _same_square(_exp_minus_square(g), x):
                 term = tm.inv(tm.erfcx(x)) if k is None else tm.true_div(k, tm.erfcx(x))
                 if negated:
                     term = tm.neg(term)
@@ -1027,8 +1080,8 @@ def _const_plus_signed(node):
 def local_erf_complement(fgraph, node):
     """``1 - erf(x)`` -> ``erfc(x)``, ``1 + erf(x)`` -> ``erfc(-x)`` (with -1 and negated forms
     likewise: ``c + s * erf(x) = c * erfc(-s * c * x)``), and ``1 - erfc(x)`` -> ``erf(x)``,
-    ``erfc(x) - 1`` -> ``-erf(x)``: no cancellation (``1 - erf(6)`` is 0 in float64, ``erfc(6)``
-    is 2.2e-17)."""
+    ``erfc(x) - 1`` -> ``-erf(x)`` (``erfc(-x) - 1`` -> ``erf(x)``, erf being odd): no
+    cancellation (``1 - erf(6)`` is 0 in float64, ``erfc(6)`` is 2.2e-17)."""
     out = node.outputs[0]
     if out.dtype not in ts.float_dtypes:
         return None
@@ -1039,12 +1092,20 @@ def local_erf_complement(fgraph, node):
     e = elemwise_of(f, ts.erf)
     if e is not None and e.inputs[0].dtype == out.dtype:
         x = e.inputs[0]
-        res = tm.erfc(x if -sgn * c == 1 else tm.neg(x))
+        arg_sign = -sgn * c
+        y, negated = _unneg(x)
+        if negated and y.type == x.type:   # erf(-y): no negation of a negation
+            x, arg_sign = y, -arg_sign
+        res = tm.erfc(x if arg_sign == 1 else tm.neg(x))
         res = res if c == 1 else tm.neg(res)
         return [fit_to(res, out, node.inputs)]
     e = elemwise_of(f, ts.erfc)
     if e is not None and e.inputs[0].dtype == out.dtype and c + sgn == 0:
-        res = tm.erf(e.inputs[0])
+        x = e.inputs[0]
+        y, negated = _unneg(x)
+        if negated and y.type == x.type:   # erfc(-y) - 1 = -erf(-y) = erf(y): erf is odd
+            return [fit_to(tm.erf(y) if sgn == 1 else tm.neg(tm.erf(y)), out, node.inputs)]
+        res = tm.erf(x)
         return [fit_to(res if sgn == -1 else tm.neg(res), out, node.inputs)]
     return None
 

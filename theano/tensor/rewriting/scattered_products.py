@@ -15,8 +15,10 @@ indices). ``w[idx]`` is built with the index pushed through elementwise ops down
 (``(s * (1 - s))[idx]`` -> ``s[idx] * (1 - s[idx])``, ``sigmoid(x)[idx]`` -> ``sigmoid(x[idx])``),
 and so is every view of a sigmoid in ``v``, so that the product is one the stabilizing rewrites
 read: ``g / sigmoid(x[0]) * sigmoid(x[0]) * sigmoid(-x[0])`` becomes ``g * sigmoid(-x[0])``.
-Handled scatters: ``IncSubtensor`` (basic indices) and ``AdvancedIncSubtensor1`` (a vector of
-indices along the first axis).
+Handled scatters: ``IncSubtensor`` (basic indices), ``AdvancedIncSubtensor1`` (a vector of
+indices along the first axis) and ``AdvancedIncSubtensor`` (``p[arange(n), y]``, the
+cross-entropy of a hand-written softmax: ``-1 / p[arange(n), y]`` scattered, times ``p``, where
+``p / p`` cancels as a softmax entry in ``local_sigmoid_products``).
 A sum of such scatters (a gradient that reaches indexed values along several paths, as a
 cross-entropy's two terms do) is multiplied term by term; scatters of zeros drop out.
 """
@@ -26,9 +28,12 @@ from theano.graph.rewriting.db import register_stabilize
 from theano.scalar import basic as ts
 from theano.tensor.basic import cast, zeros_like
 from theano.tensor.elemwise import DimShuffle, Elemwise
+from theano.tensor.nnet.nnet import Softmax
+from theano.tensor.rewriting.stability import _same
 from theano.tensor.rewriting.utils import elemwise_of, fit_to, is_const, is_zeros
 from theano.tensor.subtensor import IncSubtensor, Subtensor
-from theano.tensor.subtensor_advanced import AdvancedIncSubtensor1, AdvancedSubtensor1
+from theano.tensor.subtensor_advanced import (AdvancedIncSubtensor, AdvancedIncSubtensor1, AdvancedSubtensor,
+                                              AdvancedSubtensor1)
 
 _MAX_DEPTH = 8
 
@@ -44,6 +49,10 @@ def _view_of(node):
     if isinstance(op, AdvancedIncSubtensor1):
         ilist = node.inputs[2]
         return (lambda w: AdvancedSubtensor1()(w, ilist)), AdvancedSubtensor1
+    if isinstance(op, AdvancedIncSubtensor):
+        sub = AdvancedSubtensor(op.idx_list)
+        idx = node.inputs[2:]
+        return (lambda w: sub(w, *idx)), AdvancedSubtensor
     return None
 
 
@@ -72,7 +81,7 @@ def _sigmoid_views_inward(v, depth=0):
     node = v.owner
     if node is None or depth >= _MAX_DEPTH:
         return v
-    if isinstance(node.op, (Subtensor, AdvancedSubtensor1)):
+    if isinstance(node.op, (Subtensor, AdvancedSubtensor1, AdvancedSubtensor)):
         base = node.inputs[0]
         if _is_sigmoid_family(base):
             return _index(base, lambda w: node.op(w, *node.inputs[1:]))
@@ -87,8 +96,8 @@ def _sigmoid_views_inward(v, depth=0):
 
 
 def _is_sigmoid_family(v):
-    """``v`` is ``sigmoid(u)``, ``1 - sigmoid(u)`` or a product of those."""
-    if elemwise_of(v, ts.sigmoid) is not None:
+    """``v`` is ``sigmoid(u)``, ``1 - sigmoid(u)``, a softmax or a product of those."""
+    if elemwise_of(v, ts.sigmoid) is not None or (v.owner is not None and isinstance(v.owner.op, Softmax)):
         return True
     sub = elemwise_of(v, ts.Sub)
     if sub is not None and is_const(sub.inputs[0], 1):
@@ -99,10 +108,39 @@ def _is_sigmoid_family(v):
     return False
 
 
+def _is_softmax_out(v):
+    return v.owner is not None and isinstance(v.owner.op, Softmax)
+
+
+def _reads_view_of(v, w, depth=0):
+    """True when ``v`` (through elementwise ops) reads a view (subtensor) of ``w`` (or of the same
+    op applied to the same inputs)."""
+    node = v.owner
+    if node is None or depth >= _MAX_DEPTH:
+        return False
+    if isinstance(node.op, (Subtensor, AdvancedSubtensor1, AdvancedSubtensor)):
+        return _same(node.inputs[0], w)
+    if isinstance(node.op, Elemwise):
+        return any(_reads_view_of(i, w, depth + 1) for i in node.inputs)
+    return False
+
+
+def _can_cancel(w, terms):
+    """Whether the factor ``w`` may cancel with what the scatters hold: a sigmoid-family factor
+    always may; a softmax output only when a scattered value reads entries of it (``-1 / p[idx]``,
+    the gradient of ``log(p[idx])``). Otherwise ``(scatter(v) * p) / p`` keeps its ``p / p``, which
+    local_sigmoid_products cancels, instead of hiding one ``p`` inside the scatter."""
+    if not _is_sigmoid_family(w):
+        return False
+    if not _is_softmax_out(w):
+        return True
+    return any(_reads_view_of(sc.inputs[1], w) for sc in terms)
+
+
 def _scatter_into_zeros(v, out):
     """The scatter node computing ``v`` (into all zeros, not in place, of ``out``'s pattern)."""
     sc = v.owner
-    if sc is None or not isinstance(sc.op, (IncSubtensor, AdvancedIncSubtensor1)) \
+    if sc is None or not isinstance(sc.op, (IncSubtensor, AdvancedIncSubtensor1, AdvancedIncSubtensor)) \
             or sc.op.inplace or v.broadcastable != out.broadcastable \
             or not is_zeros(sc.inputs[0]):
         return None
@@ -152,7 +190,7 @@ def local_scattered_product(fgraph, node):
         if not all(w.broadcastable == out.broadcastable
                    or (w.ndim == out.ndim and all(w.broadcastable)) for w in others):
             continue
-        if not any(_is_sigmoid_family(w) for w in others):
+        if not any(_can_cancel(w, terms) for w in others):
             continue       # only where it can cancel: other products keep their form
         if any(_view_of(sc) is None for sc in terms):
             continue
@@ -174,7 +212,7 @@ def local_scattered_product(fgraph, node):
 
 
 def _scatter_props(op):
-    if isinstance(op, IncSubtensor):
+    if isinstance(op, (IncSubtensor, AdvancedIncSubtensor)):
         return {"idx_list": op.idx_list, "set_instead_of_inc": op.set_instead_of_inc}
     return {"set_instead_of_inc": op.set_instead_of_inc}
 

@@ -7,7 +7,7 @@ finite. The rewrites here run in the ``stabilize`` phase:
 
 - ``local_sigmoid_products`` reads a tree of ``mul``/``true_div``/``neg``/``inv``/``sqr`` as a
   product of factors, recognises the sigmoid family among them (``sigmoid(u)``, ``1 - sigmoid(u)``
-  = ``sigmoid(-u)``, ``exp(u)``, ``1 + exp(u)`` = ``1 / sigmoid(-u)``, ``exp(a) + exp(b) + ...`` and
+  or ``1 + (-sigmoid(u))`` = ``sigmoid(-u)``, ``exp(u)``, ``1 + exp(u)`` = ``1 / sigmoid(-u)``, ``exp(a) + exp(b) + ...`` and
   ``sum(exp(x), axis)`` broadcast back) and cancels them with the identities
   ``exp(u) * sigmoid(-u) = sigmoid(u)``, ``exp(u) / sigmoid(u) = 1 / sigmoid(-u)``,
   ``exp(a) / (exp(a) + exp(b)) = sigmoid(a - b)`` and ``exp(x) / sum(exp(x)) = softmax(x)``.
@@ -218,7 +218,7 @@ def _parse(var, e, prod, depth=0):
         return False
     c = scalar_const(var) if var.owner is None or isinstance(var, Constant) or \
         isinstance(var.owner.op, DimShuffle) else None
-    if c is None and var.owner is not None and _is_softmax(var.owner.op):
+    if c is None and var.owner is not None and (_is_softmax(var.owner.op) or _is_softmax_view(var)):
         prod.family.append(("sm", var, e))
         return True
     if c is None and depth <= _MAX_DEPTH:
@@ -270,6 +270,10 @@ def _parse(var, e, prod, depth=0):
         if ope is not None:
             prod.family.append(("1+exp", ope, e))
             return True
+        oms = _as_one_plus_neg_sigmoid(node)
+        if oms is not None:   # 1 + (-sigmoid(u)): the gradient of log1p(-sigmoid(u)) holds it
+            prod.family.append(("1-sig", oms, e))
+            return True
         args = _as_exp_sum(var)
         if args is not None and e == -1 and all(a.type == args[0].type for a in args) and \
                 not all(_is_pairwise_shifted(a) for a in args):
@@ -279,8 +283,27 @@ def _parse(var, e, prod, depth=0):
     return True
 
 
+def _as_one_plus_neg_sigmoid(node):
+    """(u, s) when the Add ``node`` is ``1 + (-sigmoid(s*u))``, else None."""
+    if len(node.inputs) != 2:
+        return None
+    for c, other in (node.inputs, node.inputs[::-1]):
+        n = elemwise_of(other, ts.neg)
+        if is_const(c, 1) and n is not None:
+            return _as_sigmoid(n.inputs[0])
+    return None
+
+
 def _is_softmax(op):
     return isinstance(op, Softmax)
+
+
+def _is_softmax_view(var):
+    """``var`` picks entries of a softmax output (``p[arange(n), y]``): never 0 but by underflow,
+    so ``var / var`` is 1 (as for the softmax itself)."""
+    node = var.owner
+    return isinstance(node.op, (Subtensor, AdvancedSubtensor, AdvancedSubtensor1)) and \
+        node.inputs[0].owner is not None and _is_softmax(node.inputs[0].owner.op)
 
 
 _LIFTABLE = (ts.Mul, ts.TrueDiv)

@@ -313,9 +313,38 @@ def local_0_dot_x(fgraph, node):
     return [fit_to(zeros, out)]
 
 
+@node_rewriter([Subtensor])
+def local_subtensor_of_dot(fgraph, node):
+    """``dot(a, b)[i, j]`` -> ``dot(a[i], b[:, j])``: only the rows and columns read are computed
+    (Theano 1.0's rewrite of this name), when the product has no other reader. The index errors
+    and the check of the inner dimensions stay (the same indices index a and b). Like BLAS
+    itself, the smaller product may round the last bit differently from the whole one."""
+    from theano.tensor.math import dot
+    from theano.tensor.subtensor import get_idx_list
+
+    (p, *idx_inputs) = node.inputs
+    if p.owner is None or type(p.owner.op) is not _dot_class():
+        return None
+    if fgraph is not None and (len(fgraph.clients.get(p, ())) != 1 or p in fgraph.outputs):
+        return None
+    a, b = p.owner.inputs
+    items = get_idx_list(idx_inputs, node.op.idx_list)
+    n_a = a.ndim - 1
+    a_part, b_part = items[:n_a], items[n_a:]
+    new_a = a[tuple(a_part)] if a_part else a
+    new_b = b[(slice(None), *b_part)] if b_part else b
+    new = dot(new_a, new_b)
+    out = node.outputs[0]
+    if new.ndim != out.ndim:
+        return None
+    new = fit_to(new, out)
+    return [new] if new is not None else None
+
+
 register_canonicalize(local_incsubtensor_of_zeros, "algebra")
 register_canonicalize(local_setsubtensor_of_constants, "algebra")
 register_canonicalize(local_0_dot_x, "algebra")
+register_canonicalize(local_subtensor_of_dot, "algebra")
 register_specialize(local_incsubtensor_of_zeros_to_setsubtensor, "algebra")
 
 
