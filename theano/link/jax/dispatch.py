@@ -560,15 +560,17 @@ def _check_index_array(op, idx, n, shape, axis=0):
 def _register_subtensor():
     from theano.tensor import subtensor as st
 
-    def basic_items(op, idx, shape):
+    def basic_items(op, idx, shape, items=None):
         """The index items; a scalar index known only at run time stays traced (checked at run
-        time, wrapped if negative); slice bounds must be known (static shapes)."""
+        time, wrapped if negative); slice bounds must be known (static shapes). ``items``: the
+        decoded index (``st._decode(..., numeric=False)``) where the caller changed it."""
         traced = {k: v for k, v in enumerate(idx) if _is_traced(v)}
-        if not traced:
+        if not traced and items is None:
             items = st._decode(op.idx_list, idx, numeric=True)
             st._check_basic_bounds(op, items, shape)
             return items
-        items = st._decode(op.idx_list, idx, numeric=False)
+        if items is None:
+            items = st._decode(op.idx_list, idx, numeric=False)
         out = []
         for axis, e in enumerate(items):
             if isinstance(e, tuple):
@@ -628,6 +630,13 @@ def _register_subtensor():
             items, flips = without_reversals(basic_items(op, idx, x.shape), x.shape)
             return flip(x[tuple(items) + (Ellipsis,)], flips)
 
+        def with_slices(x, idx, items):
+            # the index ``items`` decoded and changed by the caller (dynslice.py: the slices it
+            # has already taken become full slices)
+            items, flips = without_reversals(basic_items(op, idx, x.shape, items), x.shape)
+            return flip(x[tuple(items) + (Ellipsis,)], flips)
+
+        subtensor.with_slices = with_slices
         return subtensor
 
     @jax_funcify.register(st.IncSubtensor)

@@ -19,6 +19,7 @@ import numpy as np
 
 from theano.link.base import Backend, lazy_thunk, needs_lazy_vm
 from theano.link.jax import dispatch
+from theano.link.jax import dynslice
 from theano.link.jax import random as jrandom
 from theano.link.jax import state as jstate
 from theano.link.jax.dispatch import NotJittable, jax_funcify, perform_on_host
@@ -60,6 +61,7 @@ def _guard(fn):
                 raise ValueError(str(exc)) from exc
             raise
 
+    guarded.__wrapped_impl__ = fn
     return guarded
 
 
@@ -247,11 +249,6 @@ class JAXLinker(Backend):
                 impls[node] = (jrandom.host_with_states(node) if jrandom.takes_state(node)
                                else perform_on_host(node.op, node))
                 jittable = False
-        if lazy:
-            inner = lazy_graph_function(fgraph, nodes, impls)
-            inner.source = None
-        else:
-            inner = build_thunk(fgraph, nodes, profile, funcify=lambda op, node: impls[node])
         from theano.tensor.random.type import is_random_type
         from theano.tensor.type import TensorType
 
@@ -259,6 +256,23 @@ class JAXLinker(Backend):
         # runs op by op
         jittable = jittable and all(isinstance(v.type, TensorType) or is_random_type(v.type)
                                     for v in fgraph.inputs)
+        use_jit = jittable and profile is None
+        # slices whose bounds are computed on the host each call (dynslice.py): traced starts,
+        # static lengths
+        state = {"checks": {}, "donate": {}, "dyn": None, "traces": 0}
+        slices = dynslice.plan(fgraph, nodes) if use_jit else None
+        if slices is not None and all(hasattr(impls[n], "__wrapped_impl__") and
+                                      hasattr(impls[n].__wrapped_impl__, "with_slices")
+                                      for n in slices.nodes):
+            for n in slices.nodes:
+                impls[n] = _guard(dynslice.traced_impl(n, impls[n].__wrapped_impl__, state))
+        else:
+            slices = None
+        if lazy:
+            inner = lazy_graph_function(fgraph, nodes, impls)
+            inner.source = None
+        else:
+            inner = build_thunk(fgraph, nodes, profile, funcify=lambda op, node: impls[node])
         # random states: keys inside, generators of the same kind outside (see random.py)
         rng_in = [i for i, v in enumerate(fgraph.inputs) if is_random_type(v.type)]
         in_pos = {v: i for i, v in enumerate(fgraph.inputs)}
@@ -282,24 +296,27 @@ class JAXLinker(Backend):
         don_pos = sorted(set(dev_out.values()))
         don_set = set(don_pos)
         keep_pos = [i for i in range(n_in) if i not in don_set]
-        state = {"checks": [], "donate": None}
 
-        def traced(kept, donated):
+        def traced(kept, donated, starts, lengths):
             inputs = [None] * n_in
             for i, v in zip(keep_pos, kept):
                 inputs[i] = v
             for i, v in zip(don_pos, donated):
                 inputs[i] = v
             # the run-time checks met while tracing come back as extra outputs
+            state["traces"] += 1
+            if slices is not None:
+                state["dyn"] = slices.assign(starts, lengths)
             checks = dispatch.begin_checks()
             try:
                 outs = inner(inputs)
             finally:
                 dispatch.end_checks()
-            state["checks"] = [(exc, tmpl, static) for exc, tmpl, static, _, _ in checks]
+                state["dyn"] = None
+            # per set of slice lengths: each is a trace of its own
+            state["checks"][lengths] = [(exc, tmpl, static) for exc, tmpl, static, _, _ in checks]
             return outs, [(bad, value) for _, _, _, bad, value in checks]
 
-        use_jit = jittable and profile is None
         par = None
         jit_kw = {}
         if self.data_parallel:
@@ -307,6 +324,7 @@ class JAXLinker(Backend):
 
             par = DataParallel(fgraph)
             jit_kw["out_shardings"] = par.replicated     # every output whole on every device
+        jit_kw["static_argnums"] = (3,)
         state["jitted"] = jax.jit(traced, **jit_kw) if use_jit else None
         # donation only where a failed call cannot have consumed the old values: a graph with
         # run-time checks (raised after the call) keeps its inputs
@@ -319,13 +337,23 @@ class JAXLinker(Backend):
             if jitted is not None:
                 kept = [inputs[i] for i in keep_pos]
                 donated = [inputs[i] for i in don_pos]
+                starts, lengths = (), ()
+                if slices is not None:
+                    try:
+                        starts, lengths = slices.evaluate(inputs)
+                    except Exception:
+                        # the bounds' host subgraph failed: op by op, this call raises as the
+                        # other backends do
+                        return inner(list(inputs))
+                    starts = np.asarray(starts, dtype=np.int64 if x64 else np.int32)
                 try:
-                    if jit_donating is not None and state["donate"] is None:
-                        jitted.trace(kept, donated)      # learns the run-time checks
-                        state["donate"] = not state["checks"]
-                    if state["donate"] and _distinct(donated, kept):
+                    donate = state["donate"].get(lengths)
+                    if jit_donating is not None and donate is None:
+                        jitted.trace(kept, donated, starts, lengths)   # learns the run-time checks
+                        donate = state["donate"][lengths] = not state["checks"][lengths]
+                    if donate and _distinct(donated, kept):
                         jitted = jit_donating
-                    outs, flags = jitted(kept, donated)
+                    outs, flags = jitted(kept, donated, starts, lengths)
                 except NeedsConcreteValues:
                     # tracing needs values known only at run time, or the inputs are bad: op by
                     # op, this call raises for bad inputs (the jitted form is kept for the next
@@ -336,7 +364,7 @@ class JAXLinker(Backend):
                     return outs
                 else:
                     if flags:
-                        for (exc, tmpl, static), (bad, value) in zip(state["checks"],
+                        for (exc, tmpl, static), (bad, value) in zip(state["checks"][lengths],
                                                                      jax.device_get(flags)):
                             if bool(bad):
                                 raise exc(tmpl.format(value=np.asarray(value).item(), **static))
@@ -416,6 +444,10 @@ class JAXLinker(Backend):
         thunk.x64 = x64
         thunk.device = device
         thunk.is_jitted = lambda: state["jitted"] is not None
+        # how many times the graph was traced for jax.jit (one per set of slice lengths and
+        # donation form), and the slices computed on the host (None: none)
+        thunk.trace_count = lambda: state["traces"]
+        thunk.dynamic_slices = slices
         whole = "jax.jit (whole graph)" if state["jitted"] is not None else "jax, op by op"
         thunk.node_paths = [(n, "lax.cond" if n not in impls else
                              "perform on the host" if getattr(impls[n], "on_host", False) else
