@@ -1,17 +1,19 @@
 """Slices whose bounds are known only at run time, under ``jax.jit``.
 
 ``data[index * n:(index + 1) * n]`` (the givens minibatch pattern) has a length that depends on
-``index``: ``jax.jit`` cannot trace it with a traced ``index``. Where the bounds of such a slice
-(step 1) come from a small host subgraph -- constants, scalar inputs, the shapes of inputs
+``index``: ``jax.jit`` cannot trace it with a traced ``index``. Where the parts of such a slice
+come from a small host subgraph -- constants, scalar inputs, the shapes of inputs
 (``Shape_i``/``Shape``, read from ``.shape``: no transfer for device arrays), scalar elementwise
 ops on those -- the linker computes them on the host before each call, clips them as Python
-slicing does, and jits the graph with each slice as ``lax.dynamic_slice_in_dim``: a traced start
-and a static length. The tuple of lengths is a static argument of the jitted function: one compile
-per distinct set of lengths (a last, shorter minibatch adds one; an index past the end, another).
+slicing does, and jits the graph with each slice as ``lax.dynamic_slice_in_dim``: a traced
+begin and a static span (and step: a strided static slice where it is not 1, a gather of the
+rows in reverse order where it is negative). The tuple of (span, step) is a static argument of
+the jitted function: one compile per distinct set (a last, shorter minibatch adds one; an index
+past the end, another).
 
 The length of the sliced dimension is needed on the host as well: the shape of an input, or of an
 intermediate through its op's ``infer_shape`` when that gives an expression of the same kind.
-A graph with a slice of symbolic bounds that this does not cover is left as it was (it runs op by
+A graph with a slice of symbolic parts that this does not cover is left as it was (it runs op by
 op, as before).
 """
 
@@ -58,16 +60,13 @@ class HostScalars:
         return None if k is _NO else k
 
     def _value(self, v):
-        from theano.scalar.type import Scalar
         from theano.tensor.basic import Shape, Shape_i
-        from theano.tensor.type import TensorType
 
         if isinstance(v, Constant):
             data = v.data
             return self._add(lambda ins, vals: data)
-        small = isinstance(v.type, Scalar) or (isinstance(v.type, TensorType) and v.type.ndim == 0)
         if v in self.pos:
-            if not small or v.type.dtype not in _NUMERIC:
+            if not _small(v):
                 return None
             p = self.pos[v]
             return self._add(lambda ins, vals: np.asarray(ins[p]))
@@ -83,19 +82,27 @@ class HostScalars:
             if any(k is None for k in ks):
                 return None
             return self._add(lambda ins, vals: np.array([vals[k] for k in ks], dtype="int64"))
-        if not (small and v.type.dtype in _NUMERIC and len(node.outputs) == 1 and _host_op(op)):
+        if not (_host_op(op) and all(_small(o) for o in node.outputs)):
             return None
-        ks = [self.value(i) for i in node.inputs]
-        if any(k is None for k in ks):
+        k = self.memo.get(node)
+        if k is None:
+            ks = [self.value(i) for i in node.inputs]
+            if any(k is None for k in ks):
+                self.memo[node] = _NO
+                return None
+            storage = [[None] for _ in node.outputs]
+
+            def step(ins, vals):
+                for cell in storage:
+                    cell[0] = None
+                op.perform(node, [vals[k] for k in ks], storage)
+                return [cell[0] for cell in storage]
+
+            k = self.memo[node] = self._add(step)
+        if k is _NO:
             return None
-        storage = [[None]]
-
-        def step(ins, vals):
-            storage[0][0] = None
-            op.perform(node, [vals[k] for k in ks], storage)
-            return storage[0][0]
-
-        return self._add(step)
+        out = node.outputs.index(v)
+        return self._add(lambda ins, vals: vals[k][out])
 
     def dim(self, x, d):
         """The step giving the length of dimension ``d`` of ``x`` (None if not on the host)."""
@@ -137,6 +144,15 @@ class HostScalars:
         return self.value(expr)
 
 
+def _small(v):
+    """Whether ``v`` is a numeric scalar (a Scalar or a 0-d tensor)."""
+    from theano.scalar.type import Scalar
+    from theano.tensor.type import TensorType
+
+    return (isinstance(v.type, Scalar) or (isinstance(v.type, TensorType) and v.type.ndim == 0)) \
+        and v.type.dtype in _NUMERIC
+
+
 _NUMERIC = {"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "bool",
             "float16", "float32", "float64"}
 
@@ -157,9 +173,11 @@ def _host_op(op):
 class DynamicSlices:
     """The Subtensor nodes of a graph whose symbolic slice bounds are computed on the host.
 
-    ``nodes``: node -> [(input dimension, start step, stop step, length step)], a bound step
-    None where the bound is None or an index constant; ``evaluate(inputs)`` -> (starts, lengths):
-    the clipped starts (a flat list) and the tuple of lengths, in the order of ``nodes``' slices.
+    ``nodes``: node -> [(input dimension, (start, stop, step) host steps, their constant values,
+    length-of-the-dimension host step)], a part's host step None where it is None or a constant;
+    ``evaluate(inputs)`` -> (begins, keys): for each slice, in the order of ``nodes``, where the
+    positions it takes begin (a flat list, traced) and (span, step) (static: the jit's key), the
+    positions being ``begin, begin + |step|, ... < begin + span``, in reverse for a negative step.
     """
 
     def __init__(self, host, nodes):
@@ -169,20 +187,25 @@ class DynamicSlices:
 
     def evaluate(self, inputs):
         vals = self.host.run(inputs)
-        starts, lengths = [], []
+        begins, keys = [], []
         for node in self.order:
-            for _dim, a, b, const, n_k in self.nodes[node]:
+            for _dim, parts, const, n_k in self.nodes[node]:
                 n = int(vals[n_k])
-                lo = const[0] if a is None else int(vals[a])
-                hi = const[1] if b is None else int(vals[b])
-                start, stop, _ = slice(lo, hi).indices(n)
-                length = max(0, stop - start)
-                starts.append(min(start, n - length))
-                lengths.append(length)
-        return starts, tuple(lengths)
+                lo, hi, step = (c if k is None else int(vals[k]) for k, c in zip(parts, const))
+                # Python's clipping (a zero step raises ValueError, as on the other backends)
+                start, stop, step = slice(lo, hi, step).indices(n)
+                count = len(range(start, stop, step))
+                if count == 0:
+                    begins.append(0)
+                    keys.append((0, 1))
+                    continue
+                first = start if step > 0 else start + (count - 1) * step
+                begins.append(first)
+                keys.append(((count - 1) * abs(step) + 1, step))
+        return begins, tuple(keys)
 
     def assign(self, starts, lengths):
-        """node -> [(input dimension, traced start, static length)] for one trace."""
+        """node -> [(input dimension, traced begin, static (span, step))] for one trace."""
         out, k = {}, 0
         for node in self.order:
             items = []
@@ -216,6 +239,15 @@ def plan(fgraph, nodes):
     of them is not covered (a step other than 1, a bound or length not computable on the host)."""
     from theano.tensor import subtensor as st
 
+    def part(c):
+        """(host step, constant) of a slice part; None where not computable on the host."""
+        if c is None or isinstance(c, (int, np.integer)):
+            return None, c
+        if isinstance(c, Constant):
+            return None, int(c.data)
+        k = host.value(c)
+        return None if k is None else (k, None)
+
     host = HostScalars(fgraph)
     found = {}
     for node in nodes:
@@ -225,29 +257,12 @@ def plan(fgraph, nodes):
         if not slices:
             continue
         spec = []
-        for _pos, dim, (a, b, c) in slices:
-            c = c.data if isinstance(c, Constant) else c
-            if c is not None and not (isinstance(c, (int, np.integer, np.ndarray)) and
-                                      np.ndim(c) == 0 and int(c) == 1):
-                return None
-            const, steps = [], []
-            for bound in (a, b):
-                if bound is None or isinstance(bound, (int, np.integer)):
-                    const.append(bound)
-                    steps.append(None)
-                elif isinstance(bound, Constant):
-                    const.append(int(bound.data))
-                    steps.append(None)
-                else:
-                    k = host.value(bound)
-                    if k is None:
-                        return None
-                    const.append(None)
-                    steps.append(k)
+        for _pos, dim, parts in slices:
+            parts = [part(c) for c in parts]
             n_k = host.dim(node.inputs[0], dim)
-            if n_k is None:
+            if n_k is None or any(p is None for p in parts):
                 return None
-            spec.append((dim, steps[0], steps[1], tuple(const), n_k))
+            spec.append((dim, tuple(k for k, _ in parts), tuple(c for _, c in parts), n_k))
         found[node] = spec
     if not found:
         return None
@@ -256,8 +271,11 @@ def plan(fgraph, nodes):
 
 def traced_impl(node, impl, state):
     """The translation of a planned Subtensor node: in a trace with host-computed slices
-    (``state["dyn"]``), each dynamic-slice dimension is a ``lax.dynamic_slice_in_dim`` and the
-    rest of the index as before; otherwise (op by op) the usual translation ``impl``."""
+    (``state["dyn"]``), each such slice is a ``lax.dynamic_slice_in_dim`` (of a strided static
+    slice where the step is not 1, the rows put in reverse order by a gather where it is negative,
+    as dispatch.py does for constant slices) and the rest of the index as before; otherwise (op
+    by op) the usual translation ``impl``."""
+    import jax.numpy as jnp
     from jax import lax
 
     from theano.tensor import subtensor as st
@@ -269,8 +287,13 @@ def traced_impl(node, impl, state):
         dyn = state.get("dyn")
         if dyn is None:
             return impl(x, *idx)
-        for dim, start, length in dyn[node]:
-            x = lax.dynamic_slice_in_dim(x, start, length, axis=dim)
+        for dim, begin, (span, step) in dyn[node]:
+            x = lax.dynamic_slice_in_dim(x, begin, span, axis=dim)
+            if abs(step) > 1:
+                x = lax.slice_in_dim(x, 0, span, abs(step), axis=dim)
+            count = x.shape[dim]
+            if step < 0 and count > 1:
+                x = jnp.take(x, jnp.arange(count - 1, -1, -1), axis=dim)
         items = st._decode(node.op.idx_list, idx, numeric=False)
         for pos in positions.values():
             items[pos] = (None, None, None)
