@@ -213,3 +213,62 @@ def test_not_covered_slices_run_op_by_op_with_the_right_values():
     for k in range(3):
         np.testing.assert_array_equal(f(np.array([1, k])), A[1 + k:])
     assert not f.maker.thunk.is_jitted()
+
+
+@pytest.mark.parametrize("set_instead", [False, True])
+def test_set_and_inc_subtensor_of_dynamic_slices(set_instead):
+    rng = np.random.default_rng(2)
+    A = rng.standard_normal((10, 6))
+    x = T.dmatrix("x")
+    i, s = T.lscalar("i"), T.lscalar("s")
+    op = T.set_subtensor if set_instead else T.inc_subtensor
+    row6, row3, vec = T.drow("row6"), T.drow("row3"), T.dvector("vec")
+    # (expression, NumPy index of x, value): a row broadcasts over any number of rows
+    cases = [
+        (op(x[i:i + 3], row6), lambda vi, vs: (slice(vi, vi + 3),), "row6"),
+        (op(x[i::s, 1:4], row3), lambda vi, vs: (slice(vi, None, vs), slice(1, 4)), "row3"),
+        (op(x[2, i:i + 3], vec[:1]), lambda vi, vs: (2, slice(vi, vi + 3)), "vec1"),
+        (op(x[i:i + 3, i::s], row6[:, :1]), lambda vi, vs: (slice(vi, vi + 3), slice(vi, None, vs)),
+         "one"),
+    ]
+    exprs = [c[0] for c in cases]
+    f = theano.function([x, i, s, row6, row3, vec], exprs, mode=jax_mode(),
+                        on_unused_input="ignore")
+    g = theano.function([x, i, s, row6, row3, vec], exprs, on_unused_input="ignore")
+    assert f.maker.thunk.dynamic_slices is not None
+    for vi, vs in [(0, 1), (2, 2), (-4, 1), (9, -2), (7, -1), (12, 1), (1, -3)]:
+        for _ in range(3):
+            vals = {"row6": rng.standard_normal((1, 6)), "row3": rng.standard_normal((1, 3)),
+                    "vec": rng.standard_normal(6)}
+            vals["vec1"], vals["one"] = vals["vec"][:1], vals["row6"][:, :1]
+            mine = f(A, vi, vs, vals["row6"], vals["row3"], vals["vec"])
+            native = g(A, vi, vs, vals["row6"], vals["row3"], vals["vec"])
+            for (_, index, name), m, n in zip(cases, mine, native):
+                expected = A.copy()
+                key = index(vi, vs)
+                part = expected[key]
+                expected[key] = np.broadcast_to(vals[name], part.shape) + (0 if set_instead
+                                                                           else part)
+                np.testing.assert_array_equal(m, expected)
+                np.testing.assert_array_equal(m, n)
+    assert f.maker.thunk.is_jitted()
+
+
+def test_gradient_through_a_dynamic_slice_of_a_shared_variable():
+    rng = np.random.default_rng(3)
+    E = rng.standard_normal((12, 3))
+    emb = theano.shared(E.copy())
+    i = T.lscalar("i")
+    window = emb[i:i + 4]
+    cost = (T.tanh(window) ** 2).sum()
+    f = theano.function([i], cost, updates=[(emb, emb - 0.1 * T.grad(cost, emb))],
+                        mode=jax_mode())
+    ref = E.copy()
+    for k in [0, 3, 8, 10, 11, 20, -2, 5]:
+        w = ref[k:k + 4]
+        np.testing.assert_allclose(f(k), (np.tanh(w) ** 2).sum(), rtol=1e-12)
+        grad = np.zeros_like(ref)
+        grad[k:k + 4] = 2 * np.tanh(w) * (1 - np.tanh(w) ** 2)
+        ref = ref - 0.1 * grad
+        np.testing.assert_allclose(emb.get_value(), ref, rtol=1e-12, atol=1e-15)
+    assert f.maker.thunk.is_jitted()

@@ -641,8 +641,8 @@ def _register_subtensor():
 
     @jax_funcify.register(st.IncSubtensor)
     def _jax_inc_subtensor(op, node):
-        def inc_subtensor(x, y, *idx):
-            items, flips = without_reversals(basic_items(op, idx, x.shape), x.shape)
+        def inc_subtensor(x, y, *idx, items=None):
+            items, flips = without_reversals(basic_items(op, idx, x.shape, items), x.shape)
             key = tuple(items) + (Ellipsis,)
             _check_fits(op, y, x[key].shape)
             if flips:
@@ -652,6 +652,11 @@ def _register_subtensor():
             ref = _jnp().asarray(x).at[key]
             return ref.set(y) if op.set_instead_of_inc else ref.add(y)
 
+        def with_slices(x, y, idx, items):
+            # the index ``items`` decoded and changed by the caller (dynslice.py)
+            return inc_subtensor(x, y, *idx, items=items)
+
+        inc_subtensor.with_slices = with_slices
         return inc_subtensor
 
     @jax_funcify.register(st.AdvancedSubtensor1)

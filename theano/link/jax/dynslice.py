@@ -1,6 +1,7 @@
 """Slices whose bounds are known only at run time, under ``jax.jit``.
 
-``data[index * n:(index + 1) * n]`` (the givens minibatch pattern) has a length that depends on
+``data[index * n:(index + 1) * n]`` (the givens minibatch pattern; also ``set_subtensor`` and
+``inc_subtensor`` of such slices, which their gradients build) has a length that depends on
 ``index``: ``jax.jit`` cannot trace it with a traced ``index``. Where the parts of such a slice
 come from a small host subgraph -- constants, scalar inputs, the shapes of inputs
 (``Shape_i``/``Shape``, read from ``.shape``: no transfer for device arrays), scalar elementwise
@@ -216,12 +217,19 @@ class DynamicSlices:
         return out
 
 
+def _index_inputs(node):
+    """The index inputs of a (Inc)Subtensor node."""
+    from theano.tensor import subtensor as st
+
+    return node.inputs[2:] if type(node.op) is st.IncSubtensor else node.inputs[1:]
+
+
 def symbolic_slices(node):
-    """The slices of a Subtensor node with a bound that is a (non-constant) variable:
+    """The slices of a (Inc)Subtensor node with a part that is a (non-constant) variable:
     [(item position, input dimension, (start, stop, step))]."""
     from theano.tensor import subtensor as st
 
-    items = st._decode(node.op.idx_list, node.inputs[1:], numeric=False)
+    items = st._decode(node.op.idx_list, _index_inputs(node), numeric=False)
     out, dim = [], 0
     for pos, e in enumerate(items):
         if e is None:
@@ -251,7 +259,7 @@ def plan(fgraph, nodes):
     host = HostScalars(fgraph)
     found = {}
     for node in nodes:
-        if type(node.op) is not st.Subtensor:
+        if type(node.op) not in (st.Subtensor, st.IncSubtensor):
             continue
         slices = symbolic_slices(node)
         if not slices:
@@ -280,23 +288,55 @@ def traced_impl(node, impl, state):
 
     from theano.tensor import subtensor as st
 
-    positions = {dim: pos for pos, dim, _ in symbolic_slices(node)}
+    positions = [pos for pos, _dim, _ in symbolic_slices(node)]
     with_slices = impl.with_slices
+
+    def reverse(v, dim):
+        count = v.shape[dim]
+        return jnp.take(v, jnp.arange(count - 1, -1, -1), axis=dim) if count > 1 else v
+
+    def view(x, dim, begin, span, step):
+        """The positions of one slice: a dynamic slice of ``span`` rows, every ``|step|``-th,
+        reversed for a negative step; and that span."""
+        part = lax.dynamic_slice_in_dim(x, begin, span, axis=dim)
+        v = lax.slice_in_dim(part, 0, span, abs(step), axis=dim) if abs(step) > 1 else part
+        return (reverse(v, dim) if step < 0 else v), part
+
+    def rest_items(idx):
+        items = st._decode(node.op.idx_list, idx, numeric=False)
+        for pos in positions:
+            items[pos] = (None, None, None)
+        return items
+
+    if type(node.op) is st.IncSubtensor:
+        def inc_subtensor(x, y, *idx):
+            dyn = state.get("dyn")
+            if dyn is None:
+                return impl(x, y, *idx)
+            # into the view of every slice, the rest of the index as before, then each view
+            # written back into its span and the span into its array
+            outer = []
+            for dim, begin, (span, step) in dyn[node]:
+                v, part = view(x, dim, begin, span, step)
+                outer.append((x, part, dim, begin, span, step))
+                x = v
+            x = with_slices(x, y, idx, rest_items(idx))
+            for base, part, dim, begin, span, step in reversed(outer):
+                v = reverse(x, dim) if step < 0 else x
+                if abs(step) > 1:
+                    key = (slice(None),) * dim + (slice(0, span, abs(step)),)
+                    v = part.at[key].set(v)
+                x = lax.dynamic_update_slice_in_dim(base, v, begin, axis=dim)
+            return x
+
+        return inc_subtensor
 
     def subtensor(x, *idx):
         dyn = state.get("dyn")
         if dyn is None:
             return impl(x, *idx)
         for dim, begin, (span, step) in dyn[node]:
-            x = lax.dynamic_slice_in_dim(x, begin, span, axis=dim)
-            if abs(step) > 1:
-                x = lax.slice_in_dim(x, 0, span, abs(step), axis=dim)
-            count = x.shape[dim]
-            if step < 0 and count > 1:
-                x = jnp.take(x, jnp.arange(count - 1, -1, -1), axis=dim)
-        items = st._decode(node.op.idx_list, idx, numeric=False)
-        for pos in positions.values():
-            items[pos] = (None, None, None)
-        return with_slices(x, idx, items)
+            x = view(x, dim, begin, span, step)[0]
+        return with_slices(x, idx, rest_items(idx))
 
     return subtensor
