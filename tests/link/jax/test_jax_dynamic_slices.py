@@ -272,3 +272,23 @@ def test_gradient_through_a_dynamic_slice_of_a_shared_variable():
         ref = ref - 0.1 * grad
         np.testing.assert_allclose(emb.get_value(), ref, rtol=1e-12, atol=1e-15)
     assert f.maker.thunk.is_jitted()
+
+
+def test_bounds_from_shapes_only_stay_static_and_unplanned_nodes_keep_their_translation():
+    A = np.arange(24.0).reshape(6, 4)
+    x = T.dmatrix("x")
+    i = T.lscalar("i")
+    half = x[:x.shape[0] // 2]                  # static while tracing: not computed on the host
+    f = theano.function([x], half * 2, mode=jax_mode())
+    assert f.maker.thunk.dynamic_slices is None
+    for _ in range(3):
+        np.testing.assert_array_equal(f(A), A[:3] * 2)
+    assert f.maker.thunk.is_jitted()
+    # one slice from a value, one from shapes: only the first is planned
+    f = theano.function([x, i], [x[i:i + 2], x[:x.shape[0] // 2]], mode=jax_mode())
+    assert len(f.maker.thunk.dynamic_slices.nodes) == 1
+    for k in (0, 3, 5, 9, 3):
+        a, b = f(A, k)
+        np.testing.assert_array_equal(a, A[k:k + 2])
+        np.testing.assert_array_equal(b, A[:3])
+    assert f.maker.thunk.is_jitted()

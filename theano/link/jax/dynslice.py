@@ -36,12 +36,21 @@ class HostScalars:
     def __init__(self, fgraph):
         self.pos = {v: i for i, v in enumerate(fgraph.inputs)}
         self.steps = []
+        self.reads = []
         self.memo = {}
         self.dims = {}
 
-    def _add(self, fn):
+    def _add(self, fn, deps=()):
+        """A new step; ``deps``: the steps it reads, or True for a step that reads an input's
+        value (``reads_values`` tells whether a step depends on one)."""
         self.steps.append(fn)
+        self.reads.append(deps is True or any(self.reads[k] for k in deps))
         return len(self.steps) - 1
+
+    def reads_values(self, k):
+        """Whether step ``k`` depends on the value of an input (not only on shapes and
+        constants, which are static while tracing)."""
+        return self.reads[k]
 
     def run(self, inputs):
         vals = []
@@ -70,7 +79,7 @@ class HostScalars:
             if not _small(v):
                 return None
             p = self.pos[v]
-            return self._add(lambda ins, vals: np.asarray(ins[p]))
+            return self._add(lambda ins, vals: np.asarray(ins[p]), True)
         node = v.owner
         if node is None:
             return None
@@ -82,7 +91,7 @@ class HostScalars:
             ks = [self.dim(x, d) for d in range(x.ndim)]
             if any(k is None for k in ks):
                 return None
-            return self._add(lambda ins, vals: np.array([vals[k] for k in ks], dtype="int64"))
+            return self._add(lambda ins, vals: np.array([vals[k] for k in ks], dtype="int64"), ks)
         if not (_host_op(op) and all(_small(o) for o in node.outputs)):
             return None
         k = self.memo.get(node)
@@ -99,11 +108,11 @@ class HostScalars:
                 op.perform(node, [vals[k] for k in ks], storage)
                 return [cell[0] for cell in storage]
 
-            k = self.memo[node] = self._add(step)
+            k = self.memo[node] = self._add(step, ks)
         if k is _NO:
             return None
         out = node.outputs.index(v)
-        return self._add(lambda ins, vals: vals[k][out])
+        return self._add(lambda ins, vals: vals[k][out], (k,))
 
     def dim(self, x, d):
         """The step giving the length of dimension ``d`` of ``x`` (None if not on the host)."""
@@ -243,8 +252,10 @@ def symbolic_slices(node):
 
 
 def plan(fgraph, nodes):
-    """The DynamicSlices of ``nodes``, or None where no Subtensor has symbolic slice bounds or one
-    of them is not covered (a step other than 1, a bound or length not computable on the host)."""
+    """The DynamicSlices of ``nodes``: the (Inc)Subtensor nodes with a slice part that depends on
+    an input's value and every symbolic part and sliced length computable on the host; None where
+    there is none. Other nodes keep their translation (parts computed from shapes and constants
+    are static while tracing; parts computed otherwise make the graph run op by op, as before)."""
     from theano.tensor import subtensor as st
 
     def part(c):
@@ -269,17 +280,21 @@ def plan(fgraph, nodes):
             parts = [part(c) for c in parts]
             n_k = host.dim(node.inputs[0], dim)
             if n_k is None or any(p is None for p in parts):
-                return None
+                spec = None
+                break
             spec.append((dim, tuple(k for k, _ in parts), tuple(c for _, c in parts), n_k))
+        if spec is None or not any(k is not None and host.reads_values(k)
+                                   for _dim, ks, _const, _n in spec for k in ks):
+            continue
         found[node] = spec
     if not found:
         return None
     return DynamicSlices(host, found)
 
 
-def traced_impl(node, impl, state):
+def traced_impl(node, impl, tracing):
     """The translation of a planned Subtensor node: in a trace with host-computed slices
-    (``state["dyn"]``), each such slice is a ``lax.dynamic_slice_in_dim`` (of a strided static
+    (``tracing.dyn``, thread-local), each such slice is a ``lax.dynamic_slice_in_dim`` (of a strided static
     slice where the step is not 1, the rows put in reverse order by a gather where it is negative,
     as dispatch.py does for constant slices) and the rest of the index as before; otherwise (op
     by op) the usual translation ``impl``."""
@@ -310,7 +325,7 @@ def traced_impl(node, impl, state):
 
     if type(node.op) is st.IncSubtensor:
         def inc_subtensor(x, y, *idx):
-            dyn = state.get("dyn")
+            dyn = getattr(tracing, "dyn", None)
             if dyn is None:
                 return impl(x, y, *idx)
             # into the view of every slice, the rest of the index as before, then each view
@@ -332,7 +347,7 @@ def traced_impl(node, impl, state):
         return inc_subtensor
 
     def subtensor(x, *idx):
-        dyn = state.get("dyn")
+        dyn = getattr(tracing, "dyn", None)
         if dyn is None:
             return impl(x, *idx)
         for dim, begin, (span, step) in dyn[node]:

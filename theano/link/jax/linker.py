@@ -15,6 +15,8 @@ State: random-state inputs become ``jax.random`` keys and random-state outputs n
 (``parallel.py``).
 """
 
+import threading
+
 import numpy as np
 
 from theano.link.base import Backend, lazy_thunk, needs_lazy_vm
@@ -259,13 +261,14 @@ class JAXLinker(Backend):
         use_jit = jittable and profile is None
         # slices whose bounds are computed on the host each call (dynslice.py): traced starts,
         # static lengths
-        state = {"checks": {}, "donate": {}, "dyn": None, "traces": 0}
+        state = {"checks": {}, "donate": {}, "traces": 0}
+        tracing = threading.local()     # .dyn: the slices of the trace under way (this thread)
         slices = dynslice.plan(fgraph, nodes) if use_jit else None
         if slices is not None and all(hasattr(impls[n], "__wrapped_impl__") and
                                       hasattr(impls[n].__wrapped_impl__, "with_slices")
                                       for n in slices.nodes):
             for n in slices.nodes:
-                impls[n] = _guard(dynslice.traced_impl(n, impls[n].__wrapped_impl__, state))
+                impls[n] = _guard(dynslice.traced_impl(n, impls[n].__wrapped_impl__, tracing))
         else:
             slices = None
         if lazy:
@@ -306,13 +309,13 @@ class JAXLinker(Backend):
             # the run-time checks met while tracing come back as extra outputs
             state["traces"] += 1
             if slices is not None:
-                state["dyn"] = slices.assign(starts, lengths)
+                tracing.dyn = slices.assign(starts, lengths)
             checks = dispatch.begin_checks()
             try:
                 outs = inner(inputs)
             finally:
                 dispatch.end_checks()
-                state["dyn"] = None
+                tracing.dyn = None
             # per set of slice lengths: each is a trace of its own
             state["checks"][lengths] = [(exc, tmpl, static) for exc, tmpl, static, _, _ in checks]
             return outs, [(bad, value) for _, _, _, bad, value in checks]
