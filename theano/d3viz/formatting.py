@@ -39,15 +39,8 @@ def _attr_text(attrs):
     return " [" + ", ".join(f"{k}={_quote(v)}" for k, v in attrs.items()) + "]"
 
 
-class DotNode:
-    """One node statement: a name and its attributes (a dict, changed in place by ``set``)."""
-
-    def __init__(self, name, **attrs):
-        self.name = str(name)
-        self.attributes = dict(attrs)
-
-    def get_name(self):
-        return self.name
+class _DotStatement:
+    """A statement's attributes (a dict, changed in place by ``set``), with pydot's accessors."""
 
     def get_attributes(self):
         return self.attributes
@@ -58,6 +51,17 @@ class DotNode:
     def set(self, key, value):
         self.attributes[key] = value
 
+
+class DotNode(_DotStatement):
+    """One node statement: a name and its attributes."""
+
+    def __init__(self, name, **attrs):
+        self.name = str(name)
+        self.attributes = dict(attrs)
+
+    def get_name(self):
+        return self.name
+
     def to_string(self):
         return f"{_quote(self.name)}{_attr_text(self.attributes)};"
 
@@ -65,7 +69,7 @@ class DotNode:
         return f"DotNode({self.name!r})"
 
 
-class DotEdge:
+class DotEdge(_DotStatement):
     """One edge statement from the node named ``src`` to the node named ``dst``."""
 
     def __init__(self, src, dst, **attrs):
@@ -78,15 +82,6 @@ class DotEdge:
 
     def get_destination(self):
         return self.dst
-
-    def get_attributes(self):
-        return self.attributes
-
-    def get(self, key):
-        return self.attributes.get(key)
-
-    def set(self, key, value):
-        self.attributes[key] = value
 
     def to_string(self):
         return f"{_quote(self.src)} -> {_quote(self.dst)}{_attr_text(self.attributes)};"

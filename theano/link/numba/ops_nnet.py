@@ -223,36 +223,61 @@ def _sized(kernel, op, node, arg=0):
     return run
 
 
-@numba_funcify.register(_nn.Softmax)
-def _funcify_softmax(op, node):
-    dtype = np.dtype(node.outputs[0].dtype)
-    t = _nb(dtype)
-    if t is None:
-        return perform_funcify(op, node)
-    state = {}
+class _LazyKernel:
+    """The loop ``name`` of dtype ``t`` for ``signature``, compiled (or loaded from the disk cache)
+    at its first call."""
+
+    __slots__ = ("args", "fn")
+
+    def __init__(self, name, t, signature):
+        self.args = (name, t, signature)
+        self.fn = None
+
+    def __call__(self, *args):
+        fn = self.fn
+        if fn is None:
+            fn = self.fn = _kernel(*self.args)
+        return fn(*args)
+
+
+def _loops_for(op_class, size_arg=0):
+    """Register ``make(op, node, dtype, t)``, which returns the function of a node whose output
+    has the float dtype ``t``, as ``op_class``'s implementation: other dtypes run ``perform``, and
+    inputs over ``KERNEL_MAX`` elements too (``_sized``, argument ``size_arg``)."""
+
+    def register(make):
+        @numba_funcify.register(op_class)
+        def funcify(op, node):
+            dtype = np.dtype(node.outputs[0].dtype)
+            t = _nb(dtype)
+            if t is None:
+                return perform_funcify(op, node)
+            return _sized(make(op, node, dtype, t), op, node, size_arg)
+
+        return make
+
+    return register
+
+
+@_loops_for(_nn.Softmax)
+def _softmax(op, node, dtype, t):
+    k = _LazyKernel("softmax_rows", t, f"void({t}[:, :], {t}[:, ::1], {t}, {t})")
 
     def softmax_kernel(x):
         x = _as(x, dtype)
         if x.size == 0:
             return np.zeros(x.shape, dtype=dtype)
-        k = state.get("k")
-        if k is None:
-            k = state["k"] = _kernel("softmax_rows", t, f"void({t}[:, :], {t}[:, ::1], {t}, {t})")
         out = np.empty(x.shape, dtype=dtype)
         hi, lo = _bounds(dtype, x.shape[-1])
         k(_rows2d(x), _rows2d(out), hi, lo)
         return out
 
-    return _sized(softmax_kernel, op, node)
+    return softmax_kernel
 
 
-@numba_funcify.register(_nn.SoftmaxWithBias)
-def _funcify_softmax_with_bias(op, node):
-    dtype = np.dtype(node.outputs[0].dtype)
-    t = _nb(dtype)
-    if t is None:
-        return perform_funcify(op, node)
-    state = {}
+@_loops_for(_nn.SoftmaxWithBias)
+def _softmax_with_bias(op, node, dtype, t):
+    k = _LazyKernel("softmax_rows", t, f"void({t}[:, :], {t}[:, ::1], {t}, {t})")
 
     def softmax_with_bias_kernel(x, b):
         if b.shape[0] != x.shape[1]:
@@ -261,46 +286,32 @@ def _funcify_softmax_with_bias(op, node):
         z = np.asarray(x + b, dtype=dtype)
         if z.size == 0:
             return np.zeros(z.shape, dtype=dtype)
-        k = state.get("k")
-        if k is None:
-            k = state["k"] = _kernel("softmax_rows", t, f"void({t}[:, :], {t}[:, ::1], {t}, {t})")
         hi, lo = _bounds(dtype, z.shape[1])
         k(z, z, hi, lo)     # z is this call's own array: the softmax overwrites it row by row
         return z
 
-    return _sized(softmax_with_bias_kernel, op, node)
+    return softmax_with_bias_kernel
 
 
-@numba_funcify.register(_nn.LogSoftmax)
-def _funcify_logsoftmax(op, node):
-    dtype = np.dtype(node.outputs[0].dtype)
-    t = _nb(dtype)
-    if t is None:
-        return perform_funcify(op, node)
-    state = {}
+@_loops_for(_nn.LogSoftmax)
+def _logsoftmax(op, node, dtype, t):
+    k = _LazyKernel("logsoftmax_rows", t, f"void({t}[:, :], {t}[:, ::1], {t})")
     half_eps = dtype.type(np.finfo(dtype).eps / 2)
 
     def logsoftmax_kernel(x):
         x = _as(x, dtype)
         if x.size == 0:
             return np.zeros(x.shape, dtype=dtype)
-        k = state.get("k")
-        if k is None:
-            k = state["k"] = _kernel("logsoftmax_rows", t, f"void({t}[:, :], {t}[:, ::1], {t})")
         out = np.empty(x.shape, dtype=dtype)
         k(_rows2d(x), _rows2d(out), half_eps)
         return out
 
-    return _sized(logsoftmax_kernel, op, node)
+    return logsoftmax_kernel
 
 
-@numba_funcify.register(_nn.SoftmaxGrad)
-def _funcify_softmax_grad(op, node):
-    dtype = np.dtype(node.outputs[0].dtype)
-    t = _nb(dtype)
-    if t is None:
-        return perform_funcify(op, node)
-    state = {}
+@_loops_for(_nn.SoftmaxGrad, size_arg=1)
+def _softmax_grad(op, node, dtype, t):
+    k = _LazyKernel("softmax_grad_rows", t, f"void({t}[:, :], {t}[:, :], {t}[:, ::1])")
 
     def softmax_grad_kernel(dy, sm):
         if dy.shape != sm.shape:
@@ -308,23 +319,17 @@ def _funcify_softmax_grad(op, node):
         out = np.empty(sm.shape, dtype=dtype)
         if sm.size == 0:
             return out
-        k = state.get("k")
-        if k is None:
-            k = state["k"] = _kernel("softmax_grad_rows", t, f"void({t}[:, :], {t}[:, :], {t}[:, ::1])")
         k(_rows2d(_as(dy, dtype)), _rows2d(_as(sm, dtype)), _rows2d(out))
         return out
 
-    return _sized(softmax_grad_kernel, op, node, 1)
+    return softmax_grad_kernel
 
 
-@numba_funcify.register(_nn.CrossentropySoftmaxArgmax1HotWithBias)
-def _funcify_xent_softmax_argmax(op, node):
-    dtype = np.dtype(node.outputs[0].dtype)
-    t = _nb(dtype)
+@_loops_for(_nn.CrossentropySoftmaxArgmax1HotWithBias)
+def _xent_softmax_argmax(op, node, dtype, t):
     yt = _int_sig(node.inputs[2].dtype)
-    if t is None:
-        return perform_funcify(op, node)
-    state = {}
+    k = _LazyKernel("xent_softmax_argmax", t,
+                    f"int64({t}[:, :], {t}[:], {yt}[:], {t}[::1], {t}[:, ::1], int64[::1], {t})")
     half_eps = dtype.type(np.finfo(dtype).eps / 2)
     who = "CrossentropySoftmaxArgmax1HotWithBias"
 
@@ -338,26 +343,17 @@ def _funcify_xent_softmax_argmax(op, node):
         nll = np.empty(rows, dtype=dtype)
         sm = np.empty((rows, n), dtype=dtype)
         am = np.empty(rows, dtype=np.int64)
-        k = state.get("k")
-        if k is None:
-            k = state["k"] = _kernel(
-                "xent_softmax_argmax", t,
-                f"int64({t}[:, :], {t}[:], {yt}[:], {t}[::1], {t}[:, ::1], int64[::1], {t})")
         if k(_as(x, dtype), _as(b, dtype), y, nll, sm, am, half_eps) >= 0:
             _index_error(who, y, n)
         return nll, sm, am
 
-    return _sized(xent_softmax_argmax_kernel, op, node)
+    return xent_softmax_argmax_kernel
 
 
-@numba_funcify.register(_nn.CrossentropySoftmax1HotWithBiasDx)
-def _funcify_xent_dx(op, node):
-    dtype = np.dtype(node.outputs[0].dtype)
-    t = _nb(dtype)
+@_loops_for(_nn.CrossentropySoftmax1HotWithBiasDx, size_arg=1)
+def _xent_dx(op, node, dtype, t):
     yt = _int_sig(node.inputs[2].dtype)
-    if t is None:
-        return perform_funcify(op, node)
-    state = {}
+    k = _LazyKernel("xent_dx", t, f"int64({t}[:], {t}[:, :], {yt}[:], {t}[:, ::1])")
     who = "CrossentropySoftmax1HotWithBiasDx"
     dy_bcast = node.inputs[0].broadcastable[0]
 
@@ -368,20 +364,17 @@ def _funcify_xent_dx(op, node):
         if dy.shape[0] != sm.shape[0] and not (dy_bcast and dy.shape[0] == 1):
             raise ValueError(f"{who}: dy has length {dy.shape[0]} but sm has {sm.shape[0]} rows")
         out = np.empty(sm.shape, dtype=dtype)
-        k = state.get("k")
-        if k is None:
-            k = state["k"] = _kernel("xent_dx", t, f"int64({t}[:], {t}[:, :], {yt}[:], {t}[:, ::1])")
         if k(_as(dy, dtype), _as(sm, dtype), y, out) >= 0:
             _index_error(who, y, sm.shape[1])
         return out
 
-    return _sized(xent_dx_kernel, op, node, 1)
+    return xent_dx_kernel
 
 
 # ---- the same loops inside whole-graph functions (``graph.py``) ---------------------------------
 
-_NAMES = ("_row_max", "_logsoftmax_row", "softmax_rows", "logsoftmax_rows", "softmax_grad_rows", "xent_softmax_argmax",
-          "xent_dx")
+_NAMES = ("_row_max", "_logsoftmax_row", "softmax_rows", "logsoftmax_rows", "softmax_grad_rows",
+          "xent_softmax_argmax", "xent_dx")
 _DECORATOR = '@numba.njit(cache=True, nogil=True, error_model="numpy")'
 
 
