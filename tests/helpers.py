@@ -113,6 +113,19 @@ def rand_pos(*shape, dtype="float64", seed=None):
     return rand(*shape, dtype=dtype, low=0.1, high=2.0, seed=seed)
 
 
+def central_differences(fn, x, eps=1e-6):
+    """The gradient of the NumPy-valued scalar function ``fn`` at the array ``x`` by central
+    differences (each entry moved by ``eps`` both ways), of ``x``'s shape and dtype."""
+    x = np.asarray(x)
+    g = np.zeros_like(x)
+    for k in np.ndindex(*x.shape):
+        up, down = x.copy(), x.copy()
+        up[k] += eps
+        down[k] -= eps
+        g[k] = (fn(up) - fn(down)) / (2 * eps)
+    return g
+
+
 def rand_int(*shape, low=-5, high=5, dtype="int64", seed=None):
     r = rng(seed if seed is not None else 99 + len(shape))
     return r.randint(low, high, size=shape).astype(dtype)

@@ -14,7 +14,7 @@ import pytest
 import theano
 import theano.tensor as T
 from theano.gradient import DisconnectedInputError
-from tests.helpers import value_mode
+from tests.helpers import central_differences, value_mode
 
 MODES = ("py", "auto")
 R = np.random.RandomState(20261207)
@@ -28,18 +28,6 @@ def run3(f, *args):
         for a, b in zip(first, again):
             np.testing.assert_array_equal(a, b)
     return first
-
-
-def finite_difference(cost, x, eps=1e-6):
-    """Central finite differences of the NumPy-valued ``cost`` at the float64 array ``x``."""
-    x = np.array(x, dtype="float64")
-    g = np.zeros_like(x)
-    for k in np.ndindex(*x.shape):
-        up, down = x.copy(), x.copy()
-        up[k] += eps
-        down[k] -= eps
-        g[k] = (cost(up) - cost(down)) / (2 * eps)
-    return g
 
 
 def check_like_float(build, xv, others=(), rtol=1e-6, atol=1e-8):
@@ -56,7 +44,7 @@ def check_like_float(build, xv, others=(), rtol=1e-6, atol=1e-8):
     xf = T.TensorType("float64", (False,) * xv.ndim)("xf")
     cost_f = build(xf, *ins)
     cost_fn = theano.function([xf] + ins, cost_f, mode=value_mode("py"), on_unused_input="ignore")
-    numeric = finite_difference(lambda v: float(cost_fn(v, *others)), xv.astype("float64"))
+    numeric = central_differences(lambda v: float(cost_fn(v, *others)), xv.astype("float64"))
     gf = theano.function([xf] + ins, theano.grad(cost_f, xf), mode=value_mode("py"),
                          on_unused_input="ignore")(xv.astype("float64"), *others)
     np.testing.assert_allclose(gf, numeric, rtol=1e-5, atol=1e-6)

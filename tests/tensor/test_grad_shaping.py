@@ -10,7 +10,7 @@ import theano.gradient
 import theano.tensor as T
 from theano.tensor import grad_shaping
 from theano.tensor.nnet import nnet
-from tests.helpers import rand
+from tests.helpers import central_differences, rand
 
 MODES = {"py": lambda: theano.Mode(linker="py", optimizer="None"),
          "numba": lambda: theano.Mode(linker="auto", optimizer="fast_run")}
@@ -82,16 +82,6 @@ def test_undefined_grad_raises_when_its_gradient_is_needed():
         theano.grad(grad_shaping.undefined_grad(x).sum(), x)
 
 
-def _numeric_grad(f, x, eps=1e-6):
-    out = np.zeros_like(x)
-    for idx in np.ndindex(*x.shape):
-        p, m = x.copy(), x.copy()
-        p[idx] += eps
-        m[idx] -= eps
-        out[idx] = (f(p) - f(m)) / (2 * eps)
-    return out
-
-
 @pytest.mark.parametrize("mode", sorted(MODES))
 def test_softmax_crossentropy_gradients_against_finite_differences(mode):
     # the gradient of CrossentropySoftmax1HotWithBiasDx (second derivatives of the softmax
@@ -122,10 +112,10 @@ def test_softmax_crossentropy_gradients_against_finite_differences(mode):
     def second_of(xm, avec=av):  # sum(w * d cost / dx), with d cost / dx = a[:, None] (softmax - 1hot)
         return (wv * avec[:, None] * (softmax(xm) - onehot)).sum()
 
-    np.testing.assert_allclose(got[0], _numeric_grad(cost, xv), rtol=1e-6, atol=1e-8)
-    np.testing.assert_allclose(got[1], _numeric_grad(lambda v: cost(xv, bvec=v), bv), rtol=1e-6, atol=1e-8)
-    np.testing.assert_allclose(got[2], _numeric_grad(second_of, xv), rtol=1e-6, atol=1e-8)
-    np.testing.assert_allclose(got[3], _numeric_grad(lambda v: second_of(xv, avec=v), av), rtol=1e-6,
+    np.testing.assert_allclose(got[0], central_differences(cost, xv), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(got[1], central_differences(lambda v: cost(xv, bvec=v), bv), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(got[2], central_differences(second_of, xv), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(got[3], central_differences(lambda v: second_of(xv, avec=v), av), rtol=1e-6,
                                atol=1e-8)
 
 

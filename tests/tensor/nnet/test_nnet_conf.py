@@ -9,7 +9,7 @@ import theano
 import theano.tensor as T
 from theano.tensor import nnet
 from theano.tensor.nnet import SoftmaxGrad, SoftmaxWithBias, softmax_grad, softmax_with_bias
-from tests.helpers import assert_allclose
+from tests.helpers import assert_allclose, central_differences
 
 MODES = {"py_unoptimized": theano.Mode(linker="py", optimizer="None"),
          "py": theano.Mode(linker="py"), "numba": None}
@@ -18,16 +18,6 @@ X = RNG.randn(3, 4)
 B = RNG.randn(4)
 XSAT = np.array([[1000.0, -1000.0, 0.0, 2.0], [-1000.0, -1000.0, 1000.0, 1000.0],
                  [0.0, 1.0, 2.0, 3.0]])
-
-
-def _fd(fn, v, eps=1e-6):
-    g = np.zeros_like(v)
-    for i in np.ndindex(*v.shape):
-        p, m = v.copy(), v.copy()
-        p[i] += eps
-        m[i] -= eps
-        g[i] = (fn(p) - fn(m)) / (2 * eps)
-    return g
 
 
 def test_names_are_op_instances():
@@ -102,8 +92,8 @@ def test_gradients_against_finite_differences(name, xv):
 
     for _ in range(2):
         got_x, got_b = f(xv, B)
-        assert_allclose(got_x, _fd(lambda v: ref(v, B), xv), rtol=1e-6, atol=1e-8)
-        assert_allclose(got_b, _fd(lambda v: ref(xv, v), B), rtol=1e-6, atol=1e-8)
+        assert_allclose(got_x, central_differences(lambda v: ref(v, B), xv), rtol=1e-6, atol=1e-8)
+        assert_allclose(got_b, central_differences(lambda v: ref(xv, v), B), rtol=1e-6, atol=1e-8)
 
 
 def test_r_op_is_the_directional_derivative():

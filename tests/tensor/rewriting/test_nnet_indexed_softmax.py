@@ -10,23 +10,13 @@ import theano
 import theano.tensor as T
 from theano.tensor.nnet import softmax
 from theano.tensor.nnet.nnet import SoftmaxGrad
-from tests.helpers import assert_allclose
+from tests.helpers import assert_allclose, central_differences
 
 MODES = {"py": theano.Mode(linker="py"), "numba": None}
 SATURATED = np.array([[0.0, 1000.0, -1000.0, 3.0],
                       [3.0, 2.0, 1.0, -2.0],
                       [-1000.0, 1000.0, 0.0, 999.0]])
 MODERATE = np.random.RandomState(3).randn(3, 4) * 2
-
-
-def _fd_grad(fn, x, eps=1e-6):
-    g = np.zeros_like(x)
-    for i in np.ndindex(*x.shape):
-        xp, xm = x.copy(), x.copy()
-        xp[i] += eps
-        xm[i] -= eps
-        g[i] = (fn(xp) - fn(xm)) / (2 * eps)
-    return g
 
 
 def _check(cost, ref_cost, xs=(MODERATE, SATURATED), extra=()):
@@ -45,7 +35,7 @@ def _check(cost, ref_cost, xs=(MODERATE, SATURATED), extra=()):
                 grad = g(xv, *args)
                 assert np.isfinite(grad).all()
                 # the cost is piecewise smooth in x even at +-1000: central differences hold
-                assert_allclose(grad, _fd_grad(ref_cost, xv), rtol=1e-5, atol=1e-6, err_msg=name)
+                assert_allclose(grad, central_differences(ref_cost, xv), rtol=1e-5, atol=1e-6, err_msg=name)
 
 
 class _Cost:
