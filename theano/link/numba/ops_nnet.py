@@ -192,11 +192,6 @@ def _bounds(dtype, n):
     return hi, lo
 
 
-def _index_error(who, y, n_classes):
-    raise ValueError(f"{who}: class indices must lie in [0, {n_classes}), got values from "
-                     f"{y.min()} to {y.max()}")
-
-
 def _int_sig(dtype):
     return str(np.dtype(dtype))
 
@@ -336,15 +331,13 @@ def _xent_softmax_argmax(op, node, dtype, t):
     def xent_softmax_argmax_kernel(x, b, y):
         if b.shape[0] != x.shape[1]:
             raise ValueError(f"{who}: b has length {b.shape[0]} but x has {x.shape[1]} columns")
-        if y.shape[0] != x.shape[0]:
-            raise ValueError(f"{who}: {x.shape[0]} rows of probabilities but {y.shape[0]} class "
-                             "indices")
+        _nn._check_label_count(who, y, x.shape[0])
         rows, n = x.shape
         nll = np.empty(rows, dtype=dtype)
         sm = np.empty((rows, n), dtype=dtype)
         am = np.empty(rows, dtype=np.int64)
         if k(_as(x, dtype), _as(b, dtype), y, nll, sm, am, half_eps) >= 0:
-            _index_error(who, y, n)
+            _nn._label_range_error(who, y, n)
         return nll, sm, am
 
     return xent_softmax_argmax_kernel
@@ -358,14 +351,12 @@ def _xent_dx(op, node, dtype, t):
     dy_bcast = node.inputs[0].broadcastable[0]
 
     def xent_dx_kernel(dy, sm, y):
-        if y.shape[0] != sm.shape[0]:
-            raise ValueError(f"{who}: {sm.shape[0]} rows of probabilities but {y.shape[0]} class "
-                             "indices")
+        _nn._check_label_count(who, y, sm.shape[0])
         if dy.shape[0] != sm.shape[0] and not (dy_bcast and dy.shape[0] == 1):
             raise ValueError(f"{who}: dy has length {dy.shape[0]} but sm has {sm.shape[0]} rows")
         out = np.empty(sm.shape, dtype=dtype)
         if k(_as(dy, dtype), _as(sm, dtype), y, out) >= 0:
-            _index_error(who, y, sm.shape[1])
+            _nn._label_range_error(who, y, sm.shape[1])
         return out
 
     return xent_dx_kernel
@@ -404,11 +395,34 @@ def _graph_bounds(t, n):
             f"np.{t}({float(np.log(info.tiny) + 1.0)!r})")
 
 
-def _softmax_graph_code(node, k, ins, outs, mod):
-    t = _graph_types(node)
-    if t is None or node.inputs[0].ndim != 2:
+_GRAPH_CODE = {}
+
+
+def _graph_code_for(*op_classes):
+    """Register ``make(node, ins, outs, t)``, the lines of a node whose float inputs and outputs
+    all have the dtype ``t`` (or None), as the whole-graph code of ``op_classes``; the module gets
+    the loops of dtype ``t`` when a node uses them. A check that fails raises, and the call then
+    runs on the per-node code, which raises the op's own error."""
+
+    def register(make):
+        def code(node, k, ins, outs, mod):
+            t = _graph_types(node)
+            lines = None if t is None else make(node, ins, outs, t)
+            if lines is not None:
+                mod.add_defs(("ops_nnet", t), _graph_defs(t))
+            return lines
+
+        for cls in op_classes:
+            _GRAPH_CODE[cls] = code
+        return make
+
+    return register
+
+
+@_graph_code_for(_nn.Softmax, _nn.LogSoftmax)
+def _softmax_graph_code(node, ins, outs, t):
+    if node.inputs[0].ndim != 2:
         return None
-    mod.add_defs(("ops_nnet", t), _graph_defs(t))
     x, o = ins[0], outs[0]
     if isinstance(node.op, _nn.LogSoftmax):
         half = float(np.finfo(t).eps / 2)
@@ -418,23 +432,18 @@ def _softmax_graph_code(node, k, ins, outs, mod):
     return [f"{o} = np.empty({x}.shape, dtype=np.{t})", f"softmax_rows_{t}({x}, {o}, {hi}, {lo})"]
 
 
-def _softmax_grad_graph_code(node, k, ins, outs, mod):
-    t = _graph_types(node)
-    if t is None or node.inputs[1].ndim != 2:
+@_graph_code_for(_nn.SoftmaxGrad)
+def _softmax_grad_graph_code(node, ins, outs, t):
+    if node.inputs[1].ndim != 2:
         return None
-    mod.add_defs(("ops_nnet", t), _graph_defs(t))
     dy, sm = ins
     return [f"if {dy}.shape != {sm}.shape:", "    raise ValueError('SoftmaxGrad: shapes')",
             f"{outs[0]} = np.empty({sm}.shape, dtype=np.{t})",
             f"softmax_grad_rows_{t}({dy}, {sm}, {outs[0]})"]
 
 
-def _xent_graph_code(node, k, ins, outs, mod):
-    # the checks raise, and the per-node code then raises the op's own error
-    t = _graph_types(node)
-    if t is None:
-        return None
-    mod.add_defs(("ops_nnet", t), _graph_defs(t))
+@_graph_code_for(_nn.CrossentropySoftmaxArgmax1HotWithBias)
+def _xent_graph_code(node, ins, outs, t):
     x, b, y = ins
     nll, sm, am = outs
     half = float(np.finfo(t).eps / 2)
@@ -447,11 +456,8 @@ def _xent_graph_code(node, k, ins, outs, mod):
             "    raise ValueError('CrossentropySoftmaxArgmax1HotWithBias: indices')"]
 
 
-def _xent_dx_graph_code(node, k, ins, outs, mod):
-    t = _graph_types(node)
-    if t is None:
-        return None
-    mod.add_defs(("ops_nnet", t), _graph_defs(t))
+@_graph_code_for(_nn.CrossentropySoftmax1HotWithBiasDx)
+def _xent_dx_graph_code(node, ins, outs, t):
     dy, sm, y = ins
     ok_dy = f"{dy}.shape[0] == {sm}.shape[0]"
     if node.inputs[0].broadcastable[0]:
@@ -466,11 +472,7 @@ def _xent_dx_graph_code(node, k, ins, outs, mod):
 def _register_graph_code():
     from theano.link.numba.graph import GRAPH_CODE
 
-    GRAPH_CODE[_nn.Softmax] = _softmax_graph_code
-    GRAPH_CODE[_nn.LogSoftmax] = _softmax_graph_code
-    GRAPH_CODE[_nn.SoftmaxGrad] = _softmax_grad_graph_code
-    GRAPH_CODE[_nn.CrossentropySoftmaxArgmax1HotWithBias] = _xent_graph_code
-    GRAPH_CODE[_nn.CrossentropySoftmax1HotWithBiasDx] = _xent_dx_graph_code
+    GRAPH_CODE.update(_GRAPH_CODE)
 
 
 _register_graph_code()

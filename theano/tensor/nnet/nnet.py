@@ -411,12 +411,20 @@ def _check_index_vector(y, who, argname):
     return y
 
 
-def _check_indices(who, y, n_rows, n_classes):
+def _check_label_count(who, y, n_rows):
     if y.shape[0] != n_rows:
         raise ValueError(f"{who}: {n_rows} rows of probabilities but {y.shape[0]} class indices")
+
+
+def _label_range_error(who, y, n_classes):
+    raise ValueError(f"{who}: class indices must lie in [0, {n_classes}), got values from "
+                     f"{y.min()} to {y.max()}")
+
+
+def _check_indices(who, y, n_rows, n_classes):
+    _check_label_count(who, y, n_rows)
     if y.size and (y.min() < 0 or y.max() >= n_classes):
-        raise ValueError(f"{who}: class indices must lie in [0, {n_classes}), got values from "
-                         f"{y.min()} to {y.max()}")
+        _label_range_error(who, y, n_classes)
 
 
 def _rows_of(coding):
