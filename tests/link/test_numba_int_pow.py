@@ -82,3 +82,17 @@ def test_uint64_and_float_powers_keep_their_paths():
         np.testing.assert_array_equal(f(av, bv), av ** bv + av)
     assert "_ipow" not in (nbe.scalar_expr(theano.scalar.pow, ["a0", "a1"],
                                            ["float64", "int32"], "float64") or "")
+
+
+@pytest.mark.parametrize("whole_graph", [True, False])
+def test_a_failed_power_leaves_the_shared_variables_as_they_were(whole_graph, monkeypatch):
+    monkeypatch.setattr(theano.config, "numba__whole_graph", whole_graph)
+    p = T.ivector("p")
+    acc = theano.shared(np.array([1, 2, 3], dtype="int32"), name="acc")
+    f = theano.function([p], acc * 2 ** p, updates=[(acc, acc + 3 ** p)],
+                        mode=theano.Mode("numba", "fast_run"))
+    np.testing.assert_array_equal(f(np.array([0, 1, 2], dtype="int32")), [1, 4, 12])
+    np.testing.assert_array_equal(acc.get_value(), [2, 5, 12])
+    with pytest.raises(ValueError, match="negative integer powers"):
+        f(np.array([1, -1, 2], dtype="int32"))
+    np.testing.assert_array_equal(acc.get_value(), [2, 5, 12])
