@@ -78,52 +78,39 @@ def _call(context, builder, name, ret, pieces):
     return builder.call(_routine(builder, name, ret, len(ptrs)), ptrs)
 
 
+def _typed(routine, kinds, args):
+    """(signature, codegen) of an intrinsic calling BLAS ``routine`` ("gemm", "gemv", "dot";
+    the s/d variant by the dtype of its arrays, which must agree) with ``args`` of ``kinds``
+    (see ``_call``); None for other argument types."""
+    arr = [t for kd, t in zip(kinds, args) if kd == "a"]
+    if not all(isinstance(t, types.Array) for t in arr) or \
+            len({t.dtype for t in arr}) != 1 or _prefix(arr[0].dtype) is None:
+        return None
+    dt = arr[0].dtype
+    returns = routine == "dot"
+
+    def codegen(context, builder, signature, values):
+        pieces = [(kd, v, t, dt) for kd, v, t in zip(kinds, values, signature.args)]
+        ret = context.get_value_type(dt) if returns else ir.VoidType()
+        res = _call(context, builder, _prefix(dt) + routine, ret, pieces)
+        return res if returns else context.get_dummy_value()
+
+    return (dt if returns else types.void)(*args), codegen
+
+
 @intrinsic
 def _xgemm(typingctx, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc):
-    if not all(isinstance(t, types.Array) for t in (a, b, c)) or _prefix(c.dtype) is None \
-            or not a.dtype == b.dtype == c.dtype:
-        return None
-    sig = types.void(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-    kinds = "cciiifaiaifai"
-
-    def codegen(context, builder, signature, args):
-        pieces = [(kd, v, t, c.dtype) for kd, v, t in zip(kinds, args, signature.args)]
-        _call(context, builder, _prefix(c.dtype) + "gemm", ir.VoidType(), pieces)
-        return context.get_dummy_value()
-
-    return sig, codegen
+    return _typed("gemm", "cciiifaiaifai", (ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc))
 
 
 @intrinsic
 def _xgemv(typingctx, trans, m, n, alpha, a, lda, x, incx, beta, y, incy):
-    if not all(isinstance(t, types.Array) for t in (a, x, y)) or _prefix(y.dtype) is None \
-            or not a.dtype == x.dtype == y.dtype:
-        return None
-    sig = types.void(trans, m, n, alpha, a, lda, x, incx, beta, y, incy)
-    kinds = "ciifaiaifai"
-
-    def codegen(context, builder, signature, args):
-        pieces = [(kd, v, t, y.dtype) for kd, v, t in zip(kinds, args, signature.args)]
-        _call(context, builder, _prefix(y.dtype) + "gemv", ir.VoidType(), pieces)
-        return context.get_dummy_value()
-
-    return sig, codegen
+    return _typed("gemv", "ciifaiaifai", (trans, m, n, alpha, a, lda, x, incx, beta, y, incy))
 
 
 @intrinsic
 def _xdot(typingctx, n, x, incx, y, incy):
-    if not all(isinstance(t, types.Array) for t in (x, y)) or _prefix(x.dtype) is None \
-            or x.dtype != y.dtype:
-        return None
-    dt = x.dtype
-    sig = dt(n, x, incx, y, incy)
-
-    def codegen(context, builder, signature, args):
-        pieces = [(kd, v, t, dt) for kd, v, t in zip("iaiai", args, signature.args)]
-        ret = context.get_value_type(dt)
-        return _call(context, builder, _prefix(dt) + "dot", ret, pieces)
-
-    return sig, codegen
+    return _typed("dot", "iaiai", (n, x, incx, y, incy))
 
 
 @njit(cache=True, nogil=True)
