@@ -36,9 +36,8 @@ for _name in _ROUTINES:
     _ll.add_symbol(_SYMBOL + _name, get_cython_function_address("scipy.linalg.cython_blas", _name))
 
 _N, _T = 78, 84                      # ord("N"), ord("T"): BLAS's transpose flags
-_FLAGS = "cache=True, nogil=True"
-
-_I8, _I32 = ir.IntType(8), ir.IntType(32)
+# SciPy's BLAS takes 32-bit ints: bigger dimensions raise (the per-node code then runs NumPy's)
+_MAX_DIM = 2 ** 31 - 1
 
 
 def _prefix(dtype):
@@ -58,22 +57,16 @@ def _routine(builder, name, ret, nargs):
 
 
 def _call(context, builder, name, ret, pieces):
-    """Call routine ``name`` with ``pieces``: (kind, value, numba type) where kind is "c" (a
-    flag char), "i" (a Fortran int), "f" (a scalar of the routine's dtype ``ftype``) or "a" (an
-    array, by its data pointer)."""
+    """Call routine ``name`` with ``pieces``: (kind, value, numba type, routine's dtype) where
+    kind is "c" (a flag char), "i" (a Fortran int), "f" (a scalar of the routine's dtype) or "a"
+    (an array, by its data pointer)."""
     args = []
     for kind, value, ty, ftype in pieces:
-        if kind == "c":
-            v = context.cast(builder, value, ty, types.int8)
-            args.append(_slot(builder, v))
-        elif kind == "i":
-            v = context.cast(builder, value, ty, types.int32)
-            args.append(_slot(builder, v))
-        elif kind == "f":
-            v = context.cast(builder, value, ty, ftype)
-            args.append(_slot(builder, v))
-        else:
+        if kind == "a":
             args.append(context.make_array(ty)(context, builder, value).data)
+        else:
+            target = {"c": types.int8, "i": types.int32, "f": ftype}[kind]
+            args.append(_slot(builder, context.cast(builder, value, ty, target)))
     ptrs = [builder.bitcast(a, ir.IntType(8).as_pointer()) for a in args]
     return builder.call(_routine(builder, name, ret, len(ptrs)), ptrs)
 
@@ -146,6 +139,8 @@ def _gemm_into(out, alpha, x, y, beta):
     if y.shape[0] != k or out.shape[0] != m or out.shape[1] != y.shape[1]:
         raise ValueError("matrix product: shapes do not match")
     n = y.shape[1]
+    if max(m, n, k) > _MAX_DIM:
+        raise ValueError("matrix product: a dimension beyond 32-bit BLAS")
     if m == 0 or n == 0:
         return
     if k == 0:
@@ -166,6 +161,8 @@ def _gemv_into(out, alpha, a, x, beta, transposed):
         m, n = a.shape
     if x.shape[0] != n or out.shape[0] != m:
         raise ValueError("matrix-vector product: shapes do not match")
+    if max(m, n) > _MAX_DIM:
+        raise ValueError("matrix-vector product: a dimension beyond 32-bit BLAS")
     if m == 0:
         return
     if n == 0:
@@ -208,6 +205,8 @@ def vv(x, y):
     n = x.shape[0]
     if y.shape[0] != n:
         raise ValueError("vector product: shapes do not match")
+    if n > _MAX_DIM:
+        raise ValueError("vector product: a dimension beyond 32-bit BLAS")
     out = np.empty((), dtype=x.dtype)
     if n == 0:
         out[()] = 0
