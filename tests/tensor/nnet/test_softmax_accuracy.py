@@ -63,3 +63,29 @@ def test_logsoftmax_reaches_exactly_zero(mode):
     got = f(np.array([[0.0, -100.0, -90.0]], dtype="float32"))
     assert got.dtype == np.float32 and got[0, 0] == 0.0
     np.testing.assert_allclose(got[0, 1:], [-100.0, -90.0], rtol=1e-6)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("dtype", ("float64", "float32"))
+def test_logsoftmax_of_large_inputs_with_ties_and_non_finite_rows(mode, dtype):
+    # over the native loop's 1,024 elements the op's NumPy code runs on both backends: ties
+    # (the first maximal entry is the 1 of the sum), rows holding inf / nan / only -inf (the plain
+    # formula's value there), the rest SciPy's log_softmax
+    x = T.matrix("x", dtype=dtype)
+    f = theano.function([x], T.nnet.logsoftmax(x), mode=theano.Mode(mode, "fast_run"))
+    rs = np.random.RandomState(4)
+    v = (rs.randn(300, 7) * 20).astype(dtype)
+    v[0, 3] = v[0, 5] = v[0].max() + 1              # a tie for the maximum
+    v[1, 2], v[2, 4], v[3, 0], v[4, :] = np.inf, -np.inf, np.nan, -np.inf
+    got = f(v)
+    assert got.dtype == dtype and got.shape == v.shape
+    tol = 1e-5 if dtype == "float32" else 1e-13
+    finite = [0] + list(range(5, 300)) + [2]
+    np.testing.assert_allclose(got[finite], sp.log_softmax(v[finite].astype("float64"), axis=1),
+                               rtol=tol, atol=tol)
+    with np.errstate(invalid="ignore"):
+        m = v[[1, 3, 4]].max(axis=1, keepdims=True)
+        plain = (v[[1, 3, 4]] - m) - np.log(np.exp(v[[1, 3, 4]] - m).sum(axis=1, keepdims=True))
+    np.testing.assert_array_equal(got[[1, 3, 4]], plain.astype(dtype))
+    for _ in range(2):
+        assert f(v).tobytes() == got.tobytes()

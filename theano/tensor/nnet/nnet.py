@@ -118,13 +118,18 @@ def _stable_logsoftmax(x):
         m = x.max(axis=-1, keepdims=True)
         shifted = x - m
         e = np.exp(shifted)
-        np.put_along_axis(e, np.expand_dims(np.argmax(x, axis=-1), -1), 0, axis=-1)
+        # the maximal entry (the first, as argmax gives it) of each row counts as the 1
+        rows = e.reshape(-1, e.shape[-1])
+        rows[np.arange(rows.shape[0]), np.argmax(x, axis=-1).reshape(-1)] = 0
         others = e.sum(axis=-1, keepdims=True)
         # below half an epsilon 1 + others rounds to 1: the dominant entry gets exactly 0, as
         # log(softmax) and Theano's op give it (a cost that reaches 0 stays 0)
-        others = np.where(others < np.finfo(x.dtype).eps / 2, 0, others)
-        log_sum = np.where(np.isfinite(m), np.log1p(others),
-                           np.log(np.exp(shifted).sum(axis=-1, keepdims=True)))
+        others[others < np.finfo(x.dtype).eps / 2] = 0
+        log_sum = np.log1p(others)
+        finite = np.isfinite(m)
+        if not finite.all():        # a row with an inf or nan: the plain formula's value
+            plain = np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+            log_sum = np.where(finite, log_sum, plain)
     return np.asarray(shifted - log_sum, dtype=x.dtype)
 
 
