@@ -148,3 +148,34 @@ def test_whole_graph_full_sums_and_products_are_sequential_loops(dtype):
         for _ in range(2):
             for g, g2 in zip(got, f(xv)):
                 np.testing.assert_array_equal(g, g2)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int16", "uint8"])
+def test_whole_graph_partial_reductions_are_loops_over_any_axes(dtype):
+    x = T.tensor3("x", dtype=dtype)
+    outs = [x.sum(axis=0), x.sum(axis=1), x.sum(axis=2), x.sum(axis=(0, 2)), T.prod(x, axis=1),
+            (x * 2).sum(axis=-1)]
+    f = theano.function([x], outs)
+    assert "np.sum(" not in f.maker.thunk.graph_source
+    glb = f.maker.thunk.__globals__
+    rs = np.random.RandomState(0)
+    v = rs.uniform(0, 3, (3, 4, 5)).astype(dtype)
+    for xv in (v, np.asfortranarray(v), v[:, ::2], np.zeros((0, 3, 2), dtype),
+               np.zeros((2, 0, 3), dtype)):
+        got = f(xv)
+        assert glb["_run"].__name__ == "lean"
+        refs = [xv.sum(axis=0), xv.sum(axis=1), xv.sum(axis=2), xv.sum(axis=(0, 2)),
+                np.prod(xv, axis=1), (xv * 2).sum(axis=-1)]
+        for g, r, o in zip(got, refs, outs):
+            assert g.dtype == o.dtype and g.shape == r.shape
+            np.testing.assert_allclose(g, r.astype(g.dtype), rtol=1e-5)
+        for _ in range(2):
+            for g, g2 in zip(got, f(xv)):
+                np.testing.assert_array_equal(g, g2)
+    # the sequential order: a float64 column sum equals the running sum down the column
+    col = rs.uniform(-1, 1, (3, 700, 1)).astype("float64")[:1]
+    s = 0.0
+    for e in col[0, :, 0]:
+        s += e
+    if dtype == "float64":
+        np.testing.assert_array_equal(f(col)[1], [[s]])

@@ -195,31 +195,11 @@ def _node_code(node, k, ins, outs, checked=True):
         return [f"{outs[0]} = np.ascontiguousarray({x}).reshape(({', '.join(shape)},))"]
     if isinstance(op, CAReduce):
         name = op.scalar_op.name
-        x = ins[0]
-        out_dtype = node.outputs[0].dtype
-        acc = op.acc_dtype if name in ("add", "mul") and op.acc_dtype else None
-        fn = {"add": "np.sum", "mul": "np.prod", "maximum": "np.max", "minimum": "np.min"}.get(name)
-        if fn is None or node.inputs[0].dtype == "bool":
-            return None
-        src = f"{x}.astype({_dtype_expr(acc)})" if acc and acc != node.inputs[0].dtype else x
-        ndim = node.inputs[0].ndim
-        if tuple(op.axis) == tuple(range(ndim)):
-            if name in ("maximum", "minimum"):
-                return None  # the empty-input error is the reference's
-            # a loop in C order: the sequential sum np.sum compiles to (same bits), at a small part
-            # of its compile time (about 0.2 s per signature)
-            # (nested loops: np.ravel would cost another 0.2 s)
-            acc_t = _dtype_expr(acc or node.inputs[0].dtype)
-            op_, unit = ("+=", 0) if name == "add" else ("*=", 1)
-            lines = [f"_s{k} = {acc_t}({unit})"]
-            for d in range(ndim):
-                lines.append("    " * d + f"for _q{k}_{d} in range({x}.shape[{d}]):")
-            index = ", ".join(f"_q{k}_{d}" for d in range(ndim)) if ndim else "()"
-            lines.append("    " * ndim + f"_s{k} {op_} {acc_t}({x}[{index}])")
-            return lines + _as0d(outs[0], out_dtype, f"_s{k}")
-        if name not in ("add", "mul") or len(op.axis) != 1:
-            return None
-        return [f"{outs[0]} = {fn}({src}, axis={op.axis[0]}).astype({_dtype_expr(out_dtype)})"]
+        if name not in ("add", "mul") or node.inputs[0].dtype == "bool":
+            return None     # (max/min: the empty-input error is the reference's)
+        acc = op.acc_dtype or node.inputs[0].dtype
+        return _reduce_lines(k, ins[0], node.inputs[0].ndim, tuple(op.axis), name == "add",
+                             _dtype_expr(acc), outs[0], node.outputs[0].dtype)
     if isinstance(op, Subtensor):
         return _subtensor_lines(node, ins, outs, k)
     if isinstance(op, IncSubtensor):
@@ -256,6 +236,32 @@ def _node_code(node, k, ins, outs, checked=True):
         fn = "gemm" if isinstance(op, Gemm) else "gemv"
         return [f"{outs[0]} = _bl.{fn}({z}, {a}[()], {x}, {y}, {b}[()])"]
     return None
+
+
+def _reduce_lines(k, x, ndim, axes, add, acc_t, out, out_dtype):
+    """Lines of a Sum (``add``) or Prod of ``x`` over ``axes``: loops over ``x`` in C order,
+    each output entry the sequential sum (product) of its entries in the accumulator type
+    ``acc_t``. (Numba's ``np.sum``/``np.prod`` compile in about 0.2 s per signature, and with an
+    ``axis`` 2 s, most of it the formatting of their axis error: a third of a small training
+    step's first call.)"""
+    op_, unit = ("+=", 0) if add else ("*=", 1)
+    kept = [d for d in range(ndim) if d not in axes]
+    if kept:
+        shape = "".join(f"{x}.shape[{d}], " for d in kept)
+        lines = [f"_s{k} = np.empty(({shape}), dtype={acc_t})", f"_s{k}.fill({unit})"]
+        target = f"_s{k}[{', '.join(f'_q{k}_{d}' for d in kept)}]"
+    else:
+        lines = [f"_s{k} = {acc_t}({unit})"]
+        target = f"_s{k}"
+    for d in range(ndim):
+        lines.append("    " * d + f"for _q{k}_{d} in range({x}.shape[{d}]):")
+    index = ", ".join(f"_q{k}_{d}" for d in range(ndim)) if ndim else "()"
+    lines.append("    " * ndim + f"{target} {op_} {acc_t}({x}[{index}])")
+    if not kept:
+        return lines + _as0d(out, out_dtype, f"_s{k}")
+    if _dtype_expr(out_dtype) == acc_t:
+        return lines + [f"{out} = _s{k}"]
+    return lines + [f"{out} = _s{k}.astype({_dtype_expr(out_dtype)})"]
 
 
 def _subtensor_lines(node, ins, outs, k):
