@@ -20,6 +20,10 @@ before or after the index, or ``logsoftmax``; one label per row):
   (and then computes a Softmax, not the fused op); ``local_xent_dx_of_label_fill``: a gradient
   filled to the labels' shape from one value is that value (the fused dx serves every row).
 
+``local_xent_grad_times_softmax``: ``crossentropy_1hot_grad(g, sm, y) * sm`` (the chain rule of a
+hand-written softmax under the 1-hot cross-entropy) -> the one-hot ``-g``, with no division by an
+entry of ``sm`` that underflowed.
+
 ``local_softmax_grad_of_sum`` splits ``softmax_grad(d1 + d2, sm)`` so that each term meets its
 stabilizing rewrite. ``split_row_bias`` finds ``x`` and the row bias ``b`` of ``softmax(x + b)``.
 
