@@ -9,7 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 
 import theano.tensor as T
-from theano.gradient import DisconnectedType, grad_undefined
+from theano.gradient import DisconnectedType
 from theano.graph.basic import Apply, Variable
 from theano.graph.op import Op
 from theano.sparse.type import (SparseType, _is_dense, _is_sparse, all_dtypes, complex_dtypes,  # noqa: F401

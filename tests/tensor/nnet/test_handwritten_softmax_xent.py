@@ -7,7 +7,6 @@ indices and with one-hot rows, on the reference VM with rewrites and on the defa
 import numpy as np
 import pytest
 
-import theano
 import theano.tensor as T
 from theano.tensor.nnet import nnet as nn
 from tests.helpers import central_differences, compile_mode, expand_modes
