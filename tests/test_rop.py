@@ -341,3 +341,55 @@ def test_random_draws_have_no_derivative():
     f = theano.function([x, v], [Rop(x * noise, x, v), noise], mode=MODES["py"])
     r, n = f(np.ones(3), np.array([1.0, 2.0, 3.0]))
     np.testing.assert_allclose(r, n * [1.0, 2.0, 3.0])
+
+
+# -- a zero derivative is not a disconnected output (Theano 1.0's Rop gave zeros) -------------
+
+@pytest.mark.parametrize("mode", list(MODES.values()), ids=list(MODES))
+def test_gradient_of_a_linear_cost_has_zero_rop(mode):
+    """``grad(sum(dot(x, v)), v)`` depends on ``v`` only through the shape of the cost (the fill
+    that seeds the gradient): its R-operator is zeros, not a disconnected output."""
+    x = T.arange(20.0).reshape([1, 20])
+    v = theano.shared(np.ones(20))
+    ev = T.dvector("ev")
+    r = Rop(T.grad(T.dot(x, v).sum(), v), v, ev)
+    f = theano.function([ev], r, mode=mode, on_unused_input="ignore")
+    for k in range(3):
+        out = f(np.full(20, k + 1.0))
+        assert out.shape == (20,)
+        np.testing.assert_array_equal(out, 0.0)
+
+
+@pytest.mark.parametrize("mode", list(MODES.values()), ids=list(MODES))
+def test_hessian_vector_product_through_the_seeding_fill(mode):
+    """The same seeding fill beside a real dependence: ``Rop(grad(sum(dot(A, w) ** 2), w), w, e)``
+    is ``2 A^T A e`` (against NumPy and central differences of the gradient)."""
+    a = np.arange(12.0).reshape(3, 4) / 10 - 0.4
+    w, e = T.dvectors("w", "e")
+    g = T.grad((T.dot(T.constant(a), w) ** 2).sum(), w)
+    f = theano.function([w, e], [Rop(g, w, e), g], mode=mode)
+    rng = np.random.default_rng(5)
+    for _ in range(3):
+        wv, ev = rng.uniform(-1, 1, 4), rng.uniform(-1, 1, 4)
+        hv, _ = f(wv, ev)
+        np.testing.assert_allclose(hv, 2 * a.T @ a @ ev, rtol=1e-12)
+        eps = 1e-6
+        numeric = (f(wv + eps * ev, ev)[1] - f(wv - eps * ev, ev)[1]) / (2 * eps)
+        np.testing.assert_allclose(hv, numeric, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("mode", list(MODES.values()), ids=list(MODES))
+def test_zero_speed_inputs_give_zeros_without_calling_r_op(mode):
+    """``ScaledSquare(a, ones_like(x))`` depends on ``x`` with a zero derivative: zeros of its
+    shape, and the op's R_op is not called (nothing it reads varies)."""
+    ScaledSquare.seen.clear()
+    a = T.dscalar("a")
+    x, v = T.dvectors("x", "v")
+    r = Rop(ScaledSquare()(a, T.ones_like(x)), x, v)
+    assert ScaledSquare.seen == []
+    f = theano.function([a, x, v], r, mode=mode, on_unused_input="ignore")
+    for n in (2, 5, 5):
+        np.testing.assert_array_equal(f(1.5, np.ones(n), np.ones(n)), np.zeros(n))
+    # an output that does not depend on wrt at all still raises
+    with pytest.raises(ValueError, match="does not depend on wrt"):
+        Rop(a * 2, x, v)

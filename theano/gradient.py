@@ -391,7 +391,9 @@ def Rop(f, wrt, eval_points, disconnected_outputs="raise", return_disconnected="
     ``f``: a variable or a list/tuple of them (the result has the same form). ``wrt`` and
     ``eval_points``: one eval point per ``wrt``, of the same number of dimensions.
     ``disconnected_outputs``: 'raise' (a ValueError, the default), 'warn' or 'ignore' when an
-    output of ``f`` does not vary with ``wrt`` (or only through a non-differentiable op);
+    output of ``f`` does not vary with ``wrt`` (or only through a non-differentiable op; one that
+    depends on ``wrt`` with a zero derivative, e.g. through the shape argument of a fill, is
+    zeros, as in Theano 1.0);
     ``return_disconnected``: what such an output gets: 'zero' (zeros of its shape), 'None' or
     'Disconnected'.
     """
@@ -425,14 +427,31 @@ def Rop(f, wrt, eval_points, disconnected_outputs="raise", return_disconnected="
         eps = [tangent.get(i) for i in node.inputs]
         if all(e is None for e in eps):
             continue
+        if all(e is None or e is _ZERO_TANGENT for e in eps):
+            # only zero speeds come in: the outputs connected to those inputs move with zero
+            # speed too (the op's R_op is not called: nothing varies)
+            pattern = node.op.connection_pattern(node)
+            for j, out in enumerate(node.outputs):
+                if _has_tangent(out) and any(e is not None and pattern[i][j]
+                                             for i, e in enumerate(eps)):
+                    tangent[out] = _ZERO_TANGENT
+            continue
+        # a zero speed is a fixed input for the op's R_op (its tangent is linear in them)
+        eps = [None if e is _ZERO_TANGENT else e for e in eps]
         for out, t in zip(node.outputs, _node_rop(node, eps)):
-            if t is not None:
+            if t is _ZERO_TANGENT:
+                tangent[out] = t
+            elif t is not None:
                 tangent[out] = _fit_tangent(out, t, f"{node.op}.R_op")
 
     result = []
     for k, fi in enumerate(f_list):
         t = tangent.get(fi)
-        if t is None:
+        if t is _ZERO_TANGENT:
+            # connected to wrt with a zero derivative (through the shape argument of a fill,
+            # say): zeros, as Theano 1.0's Rop gave, not a disconnected output
+            t = zeros_like(fi)
+        elif t is None:
             msg = (f"Rop: output {k} of f ({fi}) does not depend on wrt, or only through a "
                    "non-differentiable operation")
             if disconnected_outputs == "raise":
@@ -446,6 +465,25 @@ def Rop(f, wrt, eval_points, disconnected_outputs="raise", return_disconnected="
                 t = disconnected_type()
         result.append(t)
     return _format_as(f, result)
+
+
+class _ZeroTangent:
+    """The tangent of a variable that depends on ``wrt`` with a zero derivative: ``Rop`` skips the
+    nodes it reaches alone, as those with fixed inputs, but an output of ``f`` that gets it is
+    zeros, not a disconnected output."""
+
+    def __repr__(self):
+        return "_ZERO_TANGENT"
+
+
+_ZERO_TANGENT = _ZeroTangent()
+
+
+def _has_tangent(var):
+    """Whether ``var`` can move: a float or complex tensor."""
+    from theano.tensor.type import TensorType
+
+    return isinstance(var.type, TensorType) and var.type.dtype.startswith(("float", "complex"))
 
 
 def _node_rop(node, eval_points):
@@ -470,7 +508,6 @@ def _rop_from_gradient(node, eval_points):
     from theano.graph.basic import clone_replace
     from theano.tensor.basic import zeros_like
     from theano.tensor.math import sum as tsum
-    from theano.tensor.type import TensorType
 
     phs = [i.type() for i in node.inputs]
     copy = node.clone_with_new_inputs(phs)
@@ -478,7 +515,7 @@ def _rop_from_gradient(node, eval_points):
     back = dict(zip(phs, node.inputs))
     out = []
     for y, y_copy in zip(node.outputs, copy.outputs):
-        if not (isinstance(y.type, TensorType) and y.type.dtype.startswith(("float", "complex"))):
+        if not _has_tangent(y):
             out.append(None)  # integer, boolean and non-tensor outputs have no tangent
             continue
         u = y_copy.type()
@@ -497,7 +534,9 @@ def _rop_from_gradient(node, eval_points):
         r = grad(_sum_terms(terms), u, disconnected_inputs="ignore", return_disconnected="None",
                  add_names=False)
         if r is None:
-            out.append(None)
+            # a connected gradient that does not depend on ``u`` is zero (a Lop is linear in u):
+            # the output moves with zero speed (``fill(x, c)`` through its shape argument ``x``)
+            out.append(_ZERO_TANGENT)
             continue
         out.append(clone_replace(r, {u: zeros_like(y), **back}))
     return out

@@ -9,7 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 
 import theano.tensor as T
-from theano.gradient import DisconnectedType, grad_undefined
+from theano.gradient import DisconnectedType
 from theano.graph.basic import Apply, Variable
 from theano.graph.op import Op
 from theano.sparse.type import (SparseType, _is_dense, _is_sparse, all_dtypes, complex_dtypes,  # noqa: F401
@@ -437,6 +437,8 @@ def fit_gradient(var, g):
             g = _reformat(g, var.format)
         if g.dtype != var.dtype and var.dtype in float_dtypes + complex_dtypes:
             g = cast(g, var.dtype)
+        elif var.dtype in discrete_dtypes and g.dtype != T.config.floatX:
+            g = cast(g, T.config.floatX)  # as for a dense integer variable: floatX
         return g
     # a dense variable with a sparse gradient term: made dense, unless the user asked for it
     # sparse (theano.sparse_grad(x[ilist]) builds it with ConstructSparseFromList)
@@ -534,10 +536,18 @@ class Cast(Op):
         out[0][0] = inputs[0].astype(self.out_type)
 
     def grad(self, inputs, g):
+        """Theano 1.0's rule, as for the dense cast: an integer result is a step function of
+        ``x``, so ``x`` gets zeros (in floatX when ``x`` is integer too); a float result passes
+        its gradient to an integer ``x`` as it is (as if ``x`` had been given as floats) and, cast
+        to ``x``'s dtype, to a float ``x``."""
         (x,) = inputs
-        if self.out_type in discrete_dtypes or x.dtype in discrete_dtypes:
-            return [grad_undefined(self, 0, x, "cast to or from an integer type")]
-        return [Cast(x.dtype)(_as_sparse_grad(g[0], x.format))]
+        if self.out_type in discrete_dtypes:
+            zeros = sp_zeros_like(x)
+            return [Cast(T.config.floatX)(zeros) if x.dtype in discrete_dtypes else zeros]
+        gz = _as_sparse_grad(g[0], x.format)
+        if x.dtype in discrete_dtypes:
+            return [gz]
+        return [Cast(x.dtype)(gz)]
 
     def infer_shape(self, node, shapes):
         return [_shape(node, shapes, 0)]

@@ -20,6 +20,10 @@ before or after the index, or ``logsoftmax``; one label per row):
   (and then computes a Softmax, not the fused op); ``local_xent_dx_of_label_fill``: a gradient
   filled to the labels' shape from one value is that value (the fused dx serves every row).
 
+``local_xent_grad_times_softmax``: ``crossentropy_1hot_grad(g, sm, y) * sm`` (the chain rule of a
+hand-written softmax under the 1-hot cross-entropy) -> the one-hot ``-g``, with no division by an
+entry of ``sm`` that underflowed.
+
 ``local_softmax_grad_of_sum`` splits ``softmax_grad(d1 + d2, sm)`` so that each term meets its
 stabilizing rewrite. ``split_row_bias`` finds ``x`` and the row bias ``b`` of ``softmax(x + b)``.
 
@@ -610,6 +614,86 @@ def local_xent_dx_of_label_fill(fgraph, node):
 
 
 register_specialize(local_xent_dx_of_label_fill, "nnet")
+
+
+def _softmax_rows(s):
+    """``(x, b)`` for a softmax ``s``: ``Softmax(x + b)`` (``b`` a row bias, or None) or the softmax
+    output of a fused ``CrossentropySoftmaxArgmax1HotWithBias(x, b, y)`` (``b`` None when it is a
+    zero Alloc); None when ``s`` is neither."""
+    node = s.owner
+    if node is None:
+        return None
+    if isinstance(node.op, _nn.Softmax):
+        z = node.inputs[0]
+        if s.ndim == 2:
+            return split_row_bias(z)
+        parts = _vector_softmax_parts(s)
+        return parts if parts is not None else (z, None)
+    if isinstance(node.op, _nn.CrossentropySoftmaxArgmax1HotWithBias) and s is node.outputs[1]:
+        x, b, _ = node.inputs
+        return x, (None if _is_zero_alloc(b) else b)
+    return None
+
+
+def _same_softmax(a, b):
+    """Whether ``a`` and ``b`` are the same softmax: one variable, or Softmax nodes and fused
+    cross-entropy softmax outputs of the same input and row bias (a vector softmax is compared
+    with the row of a fused op through its DimShuffle)."""
+    if a is b:
+        return True
+    if a.ndim != b.ndim:
+        return False
+    pa, pb = _softmax_rows(a), _softmax_rows(b)
+    if pa is None or pb is None:
+        return False
+    return _same_var(pa[0], pb[0]) and (
+        (pa[1] is None and pb[1] is None)
+        or (pa[1] is not None and pb[1] is not None and _same_var(pa[1], pb[1])))
+
+
+def _same_var(u, v):
+    """``u is v``, or both are the same DimShuffle of one variable."""
+    if u is v:
+        return True
+    uo, vo = u.owner, v.owner
+    return uo is not None and vo is not None and isinstance(uo.op, DimShuffle) \
+        and uo.op == vo.op and uo.inputs[0] is vo.inputs[0]
+
+
+@node_rewriter([ts.Mul])
+def local_xent_grad_times_softmax(fgraph, node):
+    """``crossentropy_1hot_grad(g, sm, y) * sm`` -> ``crossentropy_1hot_grad(g, ones_like(sm), y)``:
+    ``-g / sm[i, y[i]]`` at ``[i, y[i]]`` times ``sm`` is ``-g`` there (and 0 elsewhere).
+
+    The chain rule of a hand-written softmax (``exp(x) / exp(x).sum(1, keepdims=True)``, shifted by
+    its row maximum or not) under ``categorical_crossentropy(p, y)`` with class indices is, once the
+    stabilizing products have recognised the softmax, ``dp * sm - sm * sum(dp * sm, 1)`` with
+    ``dp = crossentropy_1hot_grad(g, sm, y)``: where the labelled entry of ``sm`` underflowed to 0
+    ``dp * sm`` was ``-inf * 0`` = NaN, and is ``-g`` now. (The cross-entropy of ``T.nnet.softmax``
+    meets ``SoftmaxGrad`` instead, which ``local_crossentropy_softmax_grad`` fuses.) Other factors
+    of the product are kept; the two softmaxes may be one ``Softmax`` node and the fused op's
+    softmax output of the same input (``_same_softmax``)."""
+    if not isinstance(node.op, Elemwise) or node.op.inplace_pattern:
+        return None
+    factors = list(node.inputs)
+    for i, dp in enumerate(factors):
+        owner = dp.owner
+        if owner is None or not isinstance(owner.op, _nn.CrossentropyCategorical1HotGrad):
+            continue
+        g, c, y = owner.inputs
+        for j, s in enumerate(factors):
+            if j == i or s.type != dp.type or not _same_softmax(s, c):
+                continue
+            ones = second(c, np.asarray(1, dtype=c.dtype))
+            onehot = _nn.crossentropy_categorical_1hot_grad(g, ones, y)
+            rest = [f for k, f in enumerate(factors) if k not in (i, j)]
+            new = _fit(tm.mul(onehot, *rest) if rest else onehot, node.outputs[0])
+            if new is not None:
+                return [new]
+    return None
+
+
+register_stabilize(local_xent_grad_times_softmax, "stability", "nnet")
 
 
 def _blocksparse_make_inplace(fgraph):
