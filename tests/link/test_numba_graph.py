@@ -221,3 +221,32 @@ def test_float_to_integer_casts_run_whole_with_numpys_values(dtype):
                 got = f(v)
                 assert got[0].dtype == np.dtype(dtype)
                 np.testing.assert_array_equal(got[0], want)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int64"])
+def test_whole_graph_dimshuffles_of_every_form(dtype):
+    # new leading axes (a view by indexing), a scalar made an array, broadcastable axes dropped,
+    # new inner axes and transposes (reshape / transpose): values against NumPy at every call
+    x = T.matrix("x", dtype=dtype)
+    v, u = T.vector("v", dtype=dtype), T.vector("u", dtype=dtype)
+    s = T.scalar("s", dtype=dtype)
+    r = T.TensorType(dtype, (True, True))("r")
+    outs = [v.dimshuffle("x", 0) + x, v.dimshuffle("x", "x", 0) * 2, s.dimshuffle("x", "x") + x,
+            r.dimshuffle() + s, u.dimshuffle(0, "x") * x, x.dimshuffle(1, 0) + 1,
+            x.dimshuffle("x", 0, 1) - 1, r.dimshuffle(1, "x") * 3]
+    f = theano.function([x, v, u, s, r], outs, mode=theano.Mode("numba", "fast_run"))
+    assert hasattr(f.maker.thunk, "graph_source")
+    glb = f.maker.thunk.__globals__
+    rng = np.random.RandomState(0)
+    xv = rng.randint(-5, 5, (3, 4)).astype(dtype)
+    vv, uv = rng.randint(-5, 5, 4).astype(dtype), rng.randint(-5, 5, 3).astype(dtype)
+    sv, rv = np.asarray(7, dtype=dtype), np.asarray([[2]], dtype=dtype)
+    for xl, vl in ((xv, vv), (np.asfortranarray(xv), np.repeat(vv, 2)[::2])):
+        want = [vl[None, :] + xl, vl[None, None, :] * 2, sv + xl, rv[0, 0] + sv,
+                uv[:, None] * xl, xl.T + 1, xl[None] - 1, rv.T * 3]
+        for _ in range(3):
+            got = f(xl, vl, uv, sv, rv)
+            assert glb["_run"].__name__ == "lean"
+            for g, w in zip(got, want):
+                assert g.dtype == dtype and g.shape == w.shape
+                np.testing.assert_array_equal(g, w)
