@@ -184,8 +184,22 @@ class _PredefinedModes(dict):
         return [self[k] for k in self._factories]
 
     def __setitem__(self, name, mode):
-        self._factories[name] = lambda: mode
+        self._factories[name] = _Registered(mode)
         dict.__setitem__(self, name, mode)
+
+
+class _Registered:
+    """The factory of a mode given by the user (``predefined_modes[name] = mode``): that mode."""
+
+    def __init__(self, mode):
+        self.mode = mode
+
+    def __call__(self):
+        return self.mode
+
+
+# the names for which get_mode builds a new Mode from the config flags at each call (Theano 1.0)
+_FRESH_PER_CALL = ("Mode", "DebugMode", "NanGuardMode")
 
 
 predefined_modes = _PredefinedModes(_predefined())
@@ -214,12 +228,17 @@ def get_mode(mode):
     if isinstance(mode, Mode):
         return mode
     if isinstance(mode, str):
+        if mode in _FRESH_PER_CALL:
+            # Theano 1.0: these names make a new Mode of the current config flags each time
+            return predefined_modes._factories[mode]()
+        if mode == "FAST_RUN" and config.linker != "auto" and \
+                not isinstance(predefined_modes._factories[mode], _Registered):
+            return Mode(config.linker, "fast_run")
         if mode in predefined_modes._factories:
-            # a fresh Mode per call (a registered one is that very Mode)
-            m = predefined_modes._factories[mode]()
-            if mode in ("FAST_RUN",) and config.linker != "auto":
-                m = Mode(config.linker, "fast_run")
-            return m
+            # Theano 1.0: the predefined Mode object itself, so that changing it
+            # (``predefined_modes['DEBUG_MODE'].check_isfinite = False``) reaches every function
+            # compiled with its name afterwards, and every call of those compiled before
+            return predefined_modes[mode]
         raise ValueError(
             f"Unknown mode {mode!r}; use one of {', '.join(sorted(predefined_modes))} or a theano.Mode"
         )
