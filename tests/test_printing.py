@@ -610,3 +610,46 @@ def test_debugprint_of_a_profiled_function_shows_node_times():
     g = theano.function([x], y, mode=mode)
     g(np.arange(1.0, 5.0))
     assert " --> " not in debugprint(g, file="str")
+
+
+def test_full_reduction_prints_as_theano1():
+    # Theano 1.0: a sum or product over every axis (axis=None) prints Sum{acc_dtype=...}; a given
+    # axis list prints it, even when it names every axis
+    from tests.helpers import compare_backends
+
+    x = T.dmatrix("x")
+    f32 = T.fmatrix("f")
+    assert str(x.sum().owner.op) == "Sum{acc_dtype=float64}"
+    assert str(f32.sum().owner.op) == "Sum{acc_dtype=float64}"
+    assert str(T.prod(x).owner.op) == "Prod{acc_dtype=float64}"
+    assert str(x.sum(axis=0).owner.op) == "Sum{axis=[0], acc_dtype=float64}"
+    assert str(x.sum(axis=[0, 1]).owner.op) == "Sum{axis=[0, 1], acc_dtype=float64}"
+    assert str(T.sum(T.ivector()).owner.op) == "Sum{acc_dtype=int64}"
+    text = debugprint(x.sum() * 2, file="str")
+    assert "Sum{acc_dtype=float64} [id" in text and "axis" not in text
+    v = np.arange(12.0).reshape(3, 4) - 5
+    compare_backends([x], [x.sum(), T.prod(x + 6), x.sum(keepdims=True)], [v],
+                     expected=[v.sum(), np.prod(v + 6), v.sum(keepdims=True)])
+
+
+def test_symbolic_index_prints_its_dtype_as_theano1():
+    # Theano 1.0 printed a symbolic index by its dtype and a slice as start:stop:step
+    from tests.helpers import compare_backends
+
+    x = T.dmatrix("x")
+    i32, i64, i8 = T.iscalar("i"), T.lscalar("j"), T.bscalar("k")
+    assert str(x[i64].owner.op) == "Subtensor{int64}"
+    assert str(x[i32].owner.op) == "Subtensor{int32}"
+    assert str(x[i64:].owner.op) == "Subtensor{int64::}"
+    assert str(x[:, i32].owner.op) == "Subtensor{::, int32}"
+    assert str(x[i32:i64:i8].owner.op) == "Subtensor{int32:int64:int8}"
+    assert str(x[1:3].owner.op) == "Subtensor{1:3:}"
+    assert str(x[::2, 1].owner.op) == "Subtensor{::2, 1}"
+    # one op applied to indices of another dtype prints that node's dtype
+    op = x[i64].owner.op
+    assert str(op(x, i32).owner.op) == "Subtensor{int32}" and str(op) == "Subtensor{int64}"
+    assert str(T.inc_subtensor(x[i32], 1.0).owner.op) == "IncSubtensor{int32}"
+    assert "Subtensor{int64::} [id" in debugprint(x[i64:], file="str")
+    v = np.arange(20.0).reshape(4, 5)
+    compare_backends([x, i32, i64, i8], [x[i64], x[i32:i64:i8], x[:, i32]], [v, 1, 3, 2],
+                     expected=[v[3], v[1:3:2], v[:, 1]])
