@@ -19,6 +19,7 @@ arguments to a thunk (``docs/architecture.md``, "From theano.function() to a res
 ``create()`` returns the calling object, ``theano.compile.function.Function``.
 """
 
+import copy
 import time
 import warnings
 
@@ -36,6 +37,7 @@ from theano.graph.basic import Constant, Variable, ancestors, view_roots
 from theano.graph.fg import FunctionGraph, MissingInputError
 from theano.graph.op import test_values_suspended
 from theano.graph.utils import user_frame
+from theano.link.legacy import Linker as LegacyLinker
 
 
 
@@ -289,6 +291,10 @@ class FunctionMaker:
             profile = ProfileStats(name=self.name if isinstance(profile, bool) else profile)
         self.profile = profile or None
         self.linker = self.mode.linker
+        if isinstance(self.linker, LegacyLinker):
+            # Theano 1.0: ``f.maker.linker`` is a copy of the mode's linker that accepted this
+            # function's graph (``f.maker.linker.make_all()``); the mode's own stays unattached
+            self.linker = copy.copy(self.linker).accept(self.fgraph)
         with test_values_suspended():
             self.thunk = self.linker.make_thunk(self.fgraph, profile=self.profile)
 
