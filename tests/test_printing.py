@@ -653,3 +653,27 @@ def test_symbolic_index_prints_its_dtype_as_theano1():
     v = np.arange(20.0).reshape(4, 5)
     compare_backends([x, i32, i64, i8], [x[i64], x[i32:i64:i8], x[:, i32]], [v, 1, 3, 2],
                      expected=[v[3], v[1:3:2], v[:, 1]])
+
+
+def test_op_parameters_and_debugprint_text_as_theano1():
+    # Theano 1.0 printed an op's string parameters quoted (its %r), a reduction of every axis
+    # of All/Any without axes, and debugprint(file='str') returned the lines as written to a file
+    from tests.helpers import compare_backends
+    from theano.tensor.assertions import Assert
+
+    x, y = T.dmatrix("x"), T.dmatrix("y")
+    checked = Assert()(x, (x > y).all())
+    assert str(checked.owner.op) == "Assert{msg='Theano Assert failed!'}"
+    assert str(Assert("x > y")) == "Assert{msg='x > y'}"
+    assert str(T.eye(3, dtype="int32").owner.op) == "Eye{dtype='int32'}"
+    assert str(T.all(x).owner.op) == "All" and str(T.any(x).owner.op) == "Any"
+    assert str(T.any(x, axis=1).owner.op) == "Any{axis=[1]}"
+    text = debugprint(checked, file="str")
+    assert text.endswith("\n") and not text.endswith("\n\n")
+    buf = io.StringIO()
+    debugprint(checked, file=buf)
+    assert buf.getvalue() == text
+    assert text.splitlines()[0].startswith("Assert{msg='Theano Assert failed!'} [id A]")
+    a, b = np.arange(6.0).reshape(2, 3) + 1, np.zeros((2, 3))
+    compare_backends([x, y], [checked, T.all(x), T.any(y), T.any(x - 1, axis=1)], [a, b],
+                     expected=[a, np.all(a), np.any(b), np.any(a - 1, axis=1)])

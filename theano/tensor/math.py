@@ -327,13 +327,13 @@ def min(x, axis=None, keepdims=False):
 
 def all(x, axis=None, keepdims=False):
     x = as_tensor_variable(x)
-    r = All(_normalize_axis(axis, x.ndim))(x)
+    r = All(None if axis is None else _normalize_axis(axis, x.ndim))(x)
     return _keep_dims(x, r, axis) if keepdims else r
 
 
 def any(x, axis=None, keepdims=False):
     x = as_tensor_variable(x)
-    r = Any(_normalize_axis(axis, x.ndim))(x)
+    r = Any(None if axis is None else _normalize_axis(axis, x.ndim))(x)
     return _keep_dims(x, r, axis) if keepdims else r
 
 
