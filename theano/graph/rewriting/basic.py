@@ -331,7 +331,12 @@ class WorklistRunner:
         # report_failure when a rewrite raises (pairs: its replacements, or None)
         self.failure_callback = None
 
-    def apply(self, fgraph, profile=None):
+    def apply(self, fgraph, profile=None, use_counts=None, max_use=None):
+        """Rewrite ``fgraph``; returns how many replacements were made. With ``use_counts`` (a
+        dict, rewriter -> uses, kept by the caller across calls) and ``max_use``, a rewriter used
+        more than ``max_use`` times stops the run after that use (Theano's max_use_ratio), and
+        ``self.maxed_out`` names it (None otherwise)."""
+        self.maxed_out = None
         if not self.rewriters:
             return 0
         start = fgraph.toposort()
@@ -370,6 +375,11 @@ class WorklistRunner:
                     if changed:
                         applied += 1
                         self.stats[rw.name] = self.stats.get(rw.name, 0) + 1
+                        if use_counts is not None:
+                            use_counts[rw] = use_counts.get(rw, 0) + 1
+                            if max_use is not None and use_counts[rw] > max_use:
+                                self.maxed_out = rw.name
+                                return applied
                         if applied > budget:
                             warnings.warn(
                                 f"Rewrite phase {self.name} stopped after {applied} rewrites "

@@ -542,8 +542,17 @@ class EquilibriumOptimizer(Optimizer):
     def apply(self, fgraph):
         total = 0
         max_rounds = max(1, int(self.max_use_ratio * (len(fgraph.apply_nodes) + 1)))
+        # Theano 1.0: each local optimizer may be used max_use_ratio times the number of nodes
+        # the graph had at the start; one used more often ends the run after that use
+        max_use = self.max_use_ratio * len(fgraph.apply_nodes)
+        uses = {}
         for _ in range(max_rounds):
-            changed = self.runner.apply(fgraph)
+            changed = self.runner.apply(fgraph, use_counts=uses, max_use=max_use)
+            if self.runner.maxed_out is not None:
+                warnings.warn(f"EquilibriumOptimizer max'ed out by {self.runner.maxed_out!r} "
+                              f"(max_use_ratio={self.max_use_ratio}): the graph may not be fully "
+                              "rewritten", RewriteWarning, stacklevel=2)
+                return total + changed
             for o in self.global_opts + self.final_opts:
                 changed += as_graph_rewriter(o).apply(fgraph)
             if changed:
