@@ -237,11 +237,11 @@ class Variable(Node):
 
     # ``eval(inputs_to_values)`` (compile and evaluate this variable) is a method of every variable,
     # installed by the compile layer (theano/compile/variable_eval.py), which knows how to compile.
-    # It keeps its compiled functions in ``_eval_cache``, which is not pickled.
+    # It keeps its compiled functions in ``_fn_cache``, which is not pickled.
 
     def __getstate__(self):
         state = dict(self.__dict__)
-        state.pop("_eval_cache", None)
+        state.pop("_fn_cache", None)
         return state
 
     def __reduce_ex__(self, protocol):
