@@ -99,8 +99,9 @@ _PARAMS = [
                 choices=("off", "ignore", "warn", "raise", "pdb")),
     ConfigParam("deterministic", "default", "Accepted for compatibility", choices=("default", "more")),
     ConfigParam("print_global_stats", False, "Accepted for compatibility", validate=_bool),
-    ConfigParam("traceback__limit", 8, "0 turns off the creation traces (the user's file and "
-                "line shown in errors); any other value keeps them (one frame, the user's)", validate=int),
+    ConfigParam("traceback__limit", 8, "How many of the user's frames a variable's tag.trace "
+                "keeps (-1: all; Theano 1.0's flag); 0 turns creation traces off (the user's file "
+                "and line that errors show)", validate=int),
     ConfigParam("openmp", False, "Allow multi-threaded (prange) elementwise kernels on the native "
                 "backend (as numba__parallel); off by default, so forked workers stay safe",
                 validate=_bool),
