@@ -449,8 +449,13 @@ def test_node_finder():
     fg = gof.FunctionGraph([x], [T.exp(x) + T.exp(2 * x)])
     fg.attach_feature(toolbox.NodeFinder())
     assert len(fg.get_nodes(T.exp)) == 2
+    # Theano 1.0: a second NodeFinder refuses (AlreadyThere) and attach_feature leaves the graph
+    # as it was
+    second = toolbox.NodeFinder()
     with pytest.raises(toolbox.AlreadyThere):
-        fg.attach_feature(toolbox.NodeFinder())
+        second.on_attach(fg)
+    fg.attach_feature(second)
+    assert second not in fg.features and len(fg.get_nodes(T.exp)) == 2
 
 
 # ----------------------------------------------------------------------------------------------

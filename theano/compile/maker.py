@@ -34,6 +34,7 @@ from theano.compile.sharedvalue import SharedVariable
 from theano.configdefaults import config
 from theano.gradient import NullType, NullTypeGradError
 from theano.graph.basic import Constant, Variable, ancestors, view_roots
+from theano.graph.destroyhandler import get_destroy_handler
 from theano.graph.fg import FunctionGraph, MissingInputError
 from theano.graph.op import test_values_suspended
 from theano.graph.utils import user_frame
@@ -145,6 +146,9 @@ class FunctionMaker:
         # function's state, which a failing call must leave intact: never overwritten)
         mutable = [k for k, spec in enumerate(self.inputs) if spec.mutable and spec.update is None]
         allow_explicit_inplace(self.fgraph, len(self.inputs), accept_inplace, mutable)
+        # the safe DestroyHandler from the start: a Theano 1.0 optimizer that attaches its own
+        # DestroyHandler (which lets graph inputs be overwritten) then leaves this one in charge
+        get_destroy_handler(self.fgraph)
         t1 = time.perf_counter()
         self._rewrite()
         if self.fgraph.get_feature(InputsDestroyHandler) is not None:

@@ -5,11 +5,11 @@ it has: ``on_attach(fgraph)``, ``on_detach(fgraph)``, ``on_import(fgraph, node, 
 ``on_prune(fgraph, node, reason)`` and ``on_change_input(fgraph, node, i, old, new, reason)``.
 ``Feature`` is the base class with every callback doing nothing. ``ReplaceValidate`` gives the
 graph Theano's ``replace_all_validate`` (replacements undone when the graph's validators refuse
-them), ``NodeFinder`` gives it ``get_nodes(op)``. (Theano's ``orderings`` is not consulted here:
-the DestroyHandler allows an in-place op only where no ordering is needed.)
+them), ``NodeFinder`` gives it ``get_nodes(op)``. A feature's ``orderings(fgraph)`` (nodes that
+must run before others) is honoured by ``fgraph.toposort()``.
 """
 
-from theano.graph.fg import InconsistencyError
+from theano.graph.fg import AlreadyThere, InconsistencyError  # noqa: F401 (Theano's toolbox names)
 
 
 class Feature:
@@ -31,12 +31,11 @@ class Feature:
         """Input ``i`` of ``node`` (output ``i`` when ``node`` is 'output') became ``new_var``."""
 
     def orderings(self, fgraph):
-        """Extra ordering constraints {node: [nodes before it]} (Theano's; not consulted here)."""
+        """Extra ordering constraints {node: [nodes before it]} (``fgraph.toposort()`` honours
+        them)."""
         return {}
 
 
-class AlreadyThere(Exception):
-    """Theano's error for a feature attached twice where it must be unique."""
 
 
 class ReplacementDidntRemovedError(Exception):

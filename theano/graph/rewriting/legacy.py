@@ -478,6 +478,7 @@ class TopoOptimizer(NavigatorOptimizer):
         self.runner = WorklistRunner(as_node_rewriters(local_opt), name=getattr(local_opt, "name", "topo"),
                                      order=order, follow_new=not ignore_newtrees)
         self.runner.failure_callback = failure_callback
+        self.runner.validate = True     # Theano 1.0: replace_all_validate where the graph has it
         self.name = f"TopoOptimizer({getattr(local_opt, 'name', local_opt)})"
 
     def add_requirements(self, fgraph):
@@ -534,6 +535,8 @@ class EquilibriumOptimizer(Optimizer):
         self.max_use_ratio = max_use_ratio
         self.runner = WorklistRunner([rw for o in self.local_opts for rw in as_node_rewriters(o)],
                                      name="equilibrium", max_factor=max(1, int(max_use_ratio)))
+        self.runner.validate = True
+        self.runner.failure_callback = failure_callback
 
     def add_requirements(self, fgraph):
         _add_local_requirements(self.local_opts, fgraph)
