@@ -648,11 +648,23 @@ def test_symbolic_index_prints_its_dtype_as_theano1():
     # one op applied to indices of another dtype prints that node's dtype
     op = x[i64].owner.op
     assert str(op(x, i32).owner.op) == "Subtensor{int32}" and str(op) == "Subtensor{int64}"
-    assert str(T.inc_subtensor(x[i32], 1.0).owner.op) == "IncSubtensor{int32}"
+    assert str(T.inc_subtensor(x[i32], 1.0).owner.op) == "IncSubtensor{Inc;int32}"
+    assert str(T.set_subtensor(x[i64:, 1], 1.0).owner.op) == "IncSubtensor{Set;int64::, 1}"
+    inplace = T.inc_subtensor(x[i32], 1.0).owner.op.__class__(
+        x[i32].owner.op.idx_list, inplace=True)
+    assert str(inplace(x, T.dvector(), i32).owner.op) == "IncSubtensor{InplaceInc;int32}"
+    v = T.lvector("v")
+    assert str(T.inc_subtensor(x[v], 1.0).owner.op) == "AdvancedIncSubtensor1{no_inplace,inc}"
+    assert str(T.set_subtensor(x[v], 1.0).owner.op) == "AdvancedIncSubtensor1{no_inplace,set}"
     assert "Subtensor{int64::} [id" in debugprint(x[i64:], file="str")
-    v = np.arange(20.0).reshape(4, 5)
-    compare_backends([x, i32, i64, i8], [x[i64], x[i32:i64:i8], x[:, i32]], [v, 1, 3, 2],
-                     expected=[v[3], v[1:3:2], v[:, 1]])
+    m = np.arange(20.0).reshape(4, 5)
+    compare_backends([x, i32, i64, i8], [x[i64], x[i32:i64:i8], x[:, i32]], [m, 1, 3, 2],
+                     expected=[m[3], m[1:3:2], m[:, 1]])
+    inc = m.copy()
+    inc[1] += 1.0
+    compare_backends([x, i32, v], [T.inc_subtensor(x[i32], 1.0), T.set_subtensor(x[v], 0.0)],
+                     [m, 1, np.array([0, 2])], expected=[inc, np.where(
+                         np.isin(np.arange(4), [0, 2])[:, None], 0.0, m)])
 
 
 def test_op_parameters_and_debugprint_text_as_theano1():

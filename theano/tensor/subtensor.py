@@ -530,6 +530,9 @@ class _IncSubtensorContract:
         kind = "Set" if self.set_instead_of_inc else "Inc"
         ip = "Inplace" if self.inplace else ""
         idx = _idx_str(self.idx_list, self.__dict__.get("_index_dtypes"))
+        if not self._label:
+            # Theano 1.0's form: IncSubtensor{Inc;int64}, IncSubtensor{InplaceSet;::, int64}
+            return f"IncSubtensor{{{ip}{kind};{idx}}}"
         return f"{self._label}{kind}Subtensor{ip}{{{idx}}}"
 
     def make_node(self, x, y, *inputs):
