@@ -163,3 +163,20 @@ def test_compiled_functions_keep_their_inputs_with_a_theano1_optimizer():
             np.testing.assert_allclose(f(a, b), np.exp(np.linspace(0, 1, n) + 1) * 2)
             np.testing.assert_array_equal(a, np.linspace(0, 1, n))
             np.testing.assert_array_equal(b, np.ones(n))
+
+
+def test_destroyers_and_pickling():
+    import pickle
+
+    x, y = T.dvectors("x", "y")
+    d = I.add_inplace(x[1:], y)             # destroys a view of x: x's buffer
+    fg = _graph([x, y], [d, T.exp(x)])
+    assert fg.destroyers(x) == [d.owner] and fg.destroyers(y) == []
+    fg2 = pickle.loads(pickle.dumps(fg))
+    assert [str(n.op) for n in fg2.destroyers(fg2.inputs[0])] == ["add_inplace"]
+    for g in (fg, fg2):
+        for _ in range(3):
+            a, b = np.arange(4.0), np.ones(3)
+            out_d, out_e = _run(g, a, b)
+            np.testing.assert_allclose(out_d, np.arange(1.0, 4.0) + 1)
+            np.testing.assert_allclose(out_e, np.exp(np.arange(4.0)))

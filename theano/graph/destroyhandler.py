@@ -27,6 +27,8 @@ the graph may be destroyed (compilation protects the caller's arrays itself). A 
 holding it runs its nodes in an order that honours these orderings (``fgraph.toposort()``).
 """
 
+import functools
+
 from theano.graph.basic import Constant
 from theano.graph.fg import AlreadyThere, InconsistencyError
 
@@ -123,7 +125,7 @@ def _attach(dh, fgraph):
         # Theano 1.0: a second DestroyHandler is not attached (attach_feature ignores it)
         raise AlreadyThere("this FunctionGraph already has a DestroyHandler")
     fgraph.destroy_handler = dh
-    fgraph.destroyers = lambda var: destroyers_of(fgraph, var)
+    fgraph.destroyers = functools.partial(destroyers_of, fgraph)   # picklable, unlike a lambda
 
 
 def _detach(dh, fgraph):
