@@ -54,6 +54,11 @@ def _validate(fgraph):
 class Validator(Feature):
     """Gives the graph ``validate()`` (raises InconsistencyError) and ``consistent()`` (a bool)."""
 
+    pickle_rm_attr = ("validate", "consistent")
+
+    def unpickle(self, fgraph):
+        self.on_attach(fgraph)
+
     def on_attach(self, fgraph):
         fgraph.validate = lambda: _validate(fgraph)
 
@@ -75,6 +80,9 @@ class ReplaceValidate(Validator):
     """Gives the graph ``replace_validate``, ``replace_all_validate`` and
     ``replace_all_validate_remove``: the replacements are made, then the graph's validators run,
     and when one refuses, the replacements are undone and its InconsistencyError is raised."""
+
+    pickle_rm_attr = Validator.pickle_rm_attr + ("replace_all_validate", "replace_validate",
+                                                 "replace_all_validate_remove")
 
     def on_attach(self, fgraph):
         super().on_attach(fgraph)
@@ -121,10 +129,15 @@ class ReplaceValidate(Validator):
 class NodeFinder(Feature):
     """Gives the graph ``get_nodes(op)``: the nodes applying ``op`` (equal ops), in graph order."""
 
+    pickle_rm_attr = ("get_nodes",)
+
     def on_attach(self, fgraph):
         if getattr(fgraph, "get_nodes", None) is not None:
             raise AlreadyThere("this graph already has a NodeFinder")
         fgraph.get_nodes = lambda op: [n for n in fgraph.toposort() if n.op == op]
+
+    def unpickle(self, fgraph):
+        self.on_attach(fgraph)
 
     def on_detach(self, fgraph):
         fgraph.__dict__.pop("get_nodes", None)

@@ -270,6 +270,24 @@ class FunctionGraph:
                 return f
         return None
 
+    # -- pickling -------------------------------------------------------------------------------
+    def __getstate__(self):
+        # the methods features hang on the graph (fgraph.validate, replace_validate, ...) are
+        # closures: left out, and made again by each feature's ``unpickle(fgraph)`` (Theano 1.0's
+        # ``pickle_rm_attr``)
+        state = dict(self.__dict__)
+        for f in self._features:
+            for attr in getattr(f, "pickle_rm_attr", ()):
+                state.pop(attr, None)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        for f in self._features:
+            unpickle = getattr(f, "unpickle", None)
+            if unpickle is not None:
+                unpickle(self)
+
     # -- misc -----------------------------------------------------------------------------------
     def clone(self):
         return FunctionGraph(self.inputs, self.outputs, clone=True)
