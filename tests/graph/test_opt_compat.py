@@ -745,3 +745,20 @@ def test_equilibrium_max_use_ratio_limits_each_local_optimizer():
         f = theano.function(fg.inputs, fg.outputs[0], mode=theano.Mode(linker="py", optimizer="None"))
         for _ in range(3):
             np.testing.assert_allclose(f(v), np.log(v) * 2)
+
+
+def test_merge_optimizer_merges_equal_constants():
+    # Theano 1.0's MergeOptimizer: uses of equal constants become one constant's, so the nodes
+    # reading them merge too
+    x = T.dvector("x")
+    c1 = T.constant(np.array([1.0, 2.0]), name="c1")
+    c2 = T.constant(np.array([1.0, 2.0]), name="c2")
+    c3 = T.constant(np.array([1.0, 2.5]), name="c3")
+    fg = gof.FunctionGraph([x], [(x * c1) + (x * c2) + c3 * c2], clone=False)
+    gof.opt.MergeOptimizer().optimize(fg)
+    consts = {id(v) for n in fg.apply_nodes for v in n.inputs if isinstance(v, T.TensorConstant)}
+    assert len(consts) == 2                     # c1 (kept) and c3
+    assert sum(str(n.op) == "Elemwise{mul,no_inplace}" for n in fg.apply_nodes) == 2
+    f = theano.function([x], fg.outputs[0], mode=theano.Mode(linker="py", optimizer="None"))
+    for v in (np.array([1.0, -1.0]), np.array([0.5, 3.0]), np.zeros(2)):
+        np.testing.assert_allclose(f(v), 2 * v * np.array([1.0, 2.0]) + np.array([1.0, 5.0]))

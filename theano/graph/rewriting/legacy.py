@@ -585,10 +585,31 @@ class SeqOptimizer(Optimizer):
 
 
 class MergeOptimizer(Optimizer):
-    """Merge identical computations (the engine's ``merge_graph``)."""
+    """Merge identical computations (the engine's ``merge_graph``) after, as Theano 1.0's, making
+    the uses of equal constants (same type and value: ``Constant.signature()``) one constant's
+    (the first in graph order)."""
 
     def apply(self, fgraph):
-        return merge_graph(fgraph)
+        first = {}
+        merged = 0
+        constants = [v for v in fgraph.inputs if isinstance(v, Constant)]
+        seen = set(constants)
+        for node in fgraph.toposort_without_orderings():
+            for v in node.inputs:
+                if isinstance(v, Constant) and v not in seen:
+                    seen.add(v)
+                    constants.append(v)
+        for c in constants:
+            try:
+                key = c.signature()
+                hash(key)
+            except Exception:  # noqa: BLE001 - unhashable data: never merged
+                continue
+            keep = first.setdefault(key, c)
+            if keep is not c and fgraph.clients.get(c):
+                fgraph.replace(c, keep, reason="merge")
+                merged += 1
+        return merged + merge_graph(fgraph)
 
 
 def as_graph_rewriter(obj, name=None):
