@@ -180,3 +180,46 @@ def test_destroyers_and_pickling():
             out_d, out_e = _run(g, a, b)
             np.testing.assert_allclose(out_d, np.arange(1.0, 4.0) + 1)
             np.testing.assert_allclose(out_e, np.exp(np.arange(4.0)))
+
+
+def test_no_output_from_inplace():
+    # Theano 1.0's NoOutputFromInplace (added by AddFeatureOptimizer): the protected outputs are
+    # not computed in place; other nodes still are
+    from theano.compile.mode import AddFeatureOptimizer
+    from theano.gof.toolbox import NoOutputFromInplace
+
+    x, y = T.dmatrices("x", "y")
+    b1 = T.tanh(T.set_subtensor(T.dot(x, y)[0], 0.5))
+    b2 = T.sin(T.set_subtensor(T.dot(y, x)[:, 1], -1.0))
+
+    def destroying(f, out):
+        return bool(getattr(out.owner.op, "destroy_map", None))
+
+    rng = np.random.default_rng(2)
+    for linker in ("py", "auto"):
+        plain = theano.function([x, y], [b1, b2], mode=theano.Mode(linker=linker))
+        assert all(destroying(plain, o) for o in plain.maker.fgraph.outputs)
+        for feature, kept in ((NoOutputFromInplace(), (False, False)),
+                              (NoOutputFromInplace(1), (True, False)),
+                              (NoOutputFromInplace(0, 1), (False, True))):
+            mode = theano.Mode(linker=linker,
+                               optimizer=AddFeatureOptimizer(feature)).including("fast_run")
+            f = theano.function([x, y], [b1, b2], mode=mode)
+            outs = f.maker.fgraph.outputs
+            assert tuple(destroying(f, o) for o in outs) == kept
+            # the set_subtensor below each output is still computed in place
+            assert all(destroying(f, o.owner.inputs[0]) for o in outs)
+            for _ in range(3):
+                a, c = rng.normal(size=(2, 3, 3))
+                e1, e2 = a @ c, c @ a
+                e1[0] = 0.5
+                e2[:, 1] = -1.0
+                r1, r2 = f(a, c)
+                np.testing.assert_allclose(r1, np.tanh(e1))
+                np.testing.assert_allclose(r2, np.sin(e2))
+    # validate refuses a graph that computes a protected output in place
+    fg = FunctionGraph([x], [I.exp_inplace(T.exp(x))], clone=False)
+    fg.attach_feature(toolbox.ReplaceValidate())
+    fg.attach_feature(NoOutputFromInplace())
+    with pytest.raises(InconsistencyError, match="NoOutputFromInplace"):
+        fg.validate()

@@ -6,7 +6,7 @@ all rewrites) are predefined. ``mode.including('tag')`` / ``.excluding('tag')`` 
 """
 
 from theano.configdefaults import config
-from theano.graph.rewriting.legacy import Query, as_graph_rewriter, query_tags
+from theano.graph.rewriting.legacy import Optimizer, Query, as_graph_rewriter, query_tags
 from theano.graph.rewriting.legacy import optdb as optdb  # Theano 1.0: theano.compile.mode.optdb
 
 
@@ -122,6 +122,20 @@ class Mode:
         return f"Mode(linker={self.linker_name}, optimizer={self.optimizer})"
 
     __repr__ = __str__
+
+
+class AddFeatureOptimizer(Optimizer):
+    """Theano 1.0's optimizer that only attaches ``feature`` to the graph it is given
+    (``Mode(optimizer=AddFeatureOptimizer(NoOutputFromInplace())).including('fast_run')``)."""
+
+    def __init__(self, feature):
+        self.feature = feature
+
+    def add_requirements(self, fgraph):
+        fgraph.attach_feature(self.feature)
+
+    def apply(self, fgraph):
+        return 0
 
 
 def _nan_guard_mode():

@@ -77,6 +77,12 @@ class SafeDestroyHandler:
 
     def why_not(self, fgraph, node, i):
         """None if ``node`` may overwrite its input ``i``, else a reason (a string)."""
+        for f in fgraph.features:
+            # a feature may keep a node from overwriting anything (NoOutputFromInplace)
+            refuses = getattr(f, "refuses_destroy", None)
+            reason = refuses(fgraph, node) if refuses is not None else None
+            if reason is not None:
+                return reason
         var = node.inputs[i]
         clients = fgraph.clients.get(var, ())
         if len(clients) != 1 or clients[0] != (node, i):

@@ -149,3 +149,38 @@ class PreserveNames(Feature):
     def on_change_input(self, fgraph, node, i, var, new_var, reason=None):
         if var.name is not None and new_var.name is None:
             new_var.name = var.name
+
+
+class NoOutputFromInplace(Feature):
+    """Theano 1.0's feature: the graph's outputs ``first_output_idx`` to ``last_output_idx``
+    (None: to the end) may not be computed by overwriting another variable in place. The in-place
+    rewrites leave the nodes computing them as they are (``refuses_destroy``), and ``validate``
+    refuses a graph where one is."""
+
+    def __init__(self, first_output_idx=0, last_output_idx=None):
+        self.first_idx = first_output_idx
+        self.last_idx = last_output_idx
+
+    def _protected(self, fgraph):
+        return fgraph.outputs[self.first_idx:self.last_idx]
+
+    def refuses_destroy(self, fgraph, node):
+        """A reason why ``node`` may not overwrite any of its inputs, or None."""
+        protected = self._protected(fgraph)
+        for out in node.outputs:
+            if any(out is p for p in protected):
+                return (f"{out} is an output of the graph that NoOutputFromInplace keeps from "
+                        "being computed in place")
+        return None
+
+    def validate(self, fgraph):
+        for out in self._protected(fgraph):
+            node = out.owner
+            if node is None:
+                continue
+            if out.index in (getattr(node.op, "destroy_map", None) or {}):
+                raise InconsistencyError(
+                    f"A function graph feature (NoOutputFromInplace) keeps the outputs of the "
+                    f"graph from being the results of in-place operations; output {out} is "
+                    f"computed by {node.op}, which overwrites one of its inputs")
+        return True
