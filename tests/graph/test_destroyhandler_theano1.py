@@ -223,3 +223,27 @@ def test_no_output_from_inplace():
     fg.attach_feature(NoOutputFromInplace())
     with pytest.raises(InconsistencyError, match="NoOutputFromInplace"):
         fg.validate()
+
+
+def test_mode_register_runs_an_optimizer_at_a_position():
+    # Theano 1.0's test_mode: Mode(...).register((AddFeatureOptimizer(NoOutputFromInplace()),
+    # 49.9)) keeps the output from being computed in place; the mode it came from is unchanged
+    from theano.compile.mode import AddFeatureOptimizer
+    from theano.gof.toolbox import NoOutputFromInplace
+
+    x, y = T.dmatrices("x", "y")
+    b = T.tanh(T.dot(x, y))
+    rng = np.random.default_rng(4)
+    for linker in ("py", "cvm", "auto"):
+        base = theano.Mode(linker=linker, optimizer="fast_run")
+        mode = base.register((AddFeatureOptimizer(NoOutputFromInplace()), 49.9))
+        f = theano.function([x, y], b, mode=mode)
+        g = theano.function([x, y], b, mode=base)
+        assert not getattr(f.maker.fgraph.outputs[0].owner.op, "destroy_map", None)
+        assert 0 in g.maker.fgraph.outputs[0].owner.op.destroy_map
+        for _ in range(3):
+            a, c = rng.normal(size=(2, 4)), rng.normal(size=(4, 3))
+            np.testing.assert_allclose(f(a, c), np.tanh(a @ c))
+            np.testing.assert_allclose(g(a, c), np.tanh(a @ c))
+    with pytest.raises(TypeError, match="pairs"):
+        theano.Mode(linker="py").register(AddFeatureOptimizer(NoOutputFromInplace()))

@@ -5,6 +5,8 @@
 all rewrites) are predefined. ``mode.including('tag')`` / ``.excluding('tag')`` select rewrites by tag.
 """
 
+import itertools
+
 from theano.configdefaults import config
 from theano.graph.rewriting.legacy import Optimizer, Query, as_graph_rewriter, query_tags
 from theano.graph.rewriting.legacy import optdb as optdb  # Theano 1.0: theano.compile.mode.optdb
@@ -62,6 +64,23 @@ class Mode:
 
     def requiring(self, *tags):
         return self._copy(requiring=self.requiring_tags + tags)
+
+    def register(self, *optimizations):
+        """Theano 1.0's: a copy of this mode that also runs each ``(optimizer, position)`` given,
+        at that position of Theano's optimizer database (``optdb``: below 1 merge, ... 49 to 75
+        fusion, 75 and more in-place)."""
+        names = []
+        for item in optimizations:
+            try:
+                opt, position = item
+                position = float(position)
+            except (TypeError, ValueError):
+                raise TypeError(f"Mode.register takes (optimizer, position) pairs, got "
+                                f"{item!r}") from None
+            name = f"mode_register_{next(_registered_count)}"
+            optdb.register(name, opt, position)     # untagged: runs only where included
+            names.append(name)
+        return self.including(*names)
 
     def clone(self, link_kwargs=None, optimizer="", **kwargs):
         return self._copy(**({} if optimizer == "" else {"optimizer": optimizer}))
@@ -122,6 +141,9 @@ class Mode:
         return f"Mode(linker={self.linker_name}, optimizer={self.optimizer})"
 
     __repr__ = __str__
+
+
+_registered_count = itertools.count(1)
 
 
 class AddFeatureOptimizer(Optimizer):
