@@ -252,3 +252,72 @@ def test_theano1_only_flags_read_and_set_with_theano_defaults():
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["0.5", "False", "True", "5"]
     assert "compile.wait='abc'" in out.stderr and "no effect" in out.stderr
+
+
+def test_add_config_var_in_process():
+    # Theano 1.0's AddConfigVar: a library's own flags, checked, with dots making sections
+    from theano.configparser import (THEANO_FLAGS_DICT, AddConfigVar, BoolParam, ConfigParam,
+                                     EnumStr, FloatParam, IntParam, StrParam)
+
+    def positive(v):
+        v = int(v)
+        if v <= 0:
+            raise ValueError("must be positive")
+        return v
+
+    with pytest.raises(ValueError):
+        AddConfigVar("gof_test.bad_default", "doc", ConfigParam(-3, filter=positive),
+                     in_c_key=False)
+    with pytest.raises(AttributeError):
+        theano.config.gof_test.bad_default          # nothing was added
+    AddConfigVar("gof_test.count", "how many", ConfigParam(lambda: 4, filter=positive))
+    assert theano.config.gof_test.count == 4
+    theano.config.gof_test.count = "7"                # converted by the filter
+    assert theano.config.gof_test.count == 7 and getattr(theano.config, "gof_test.count") == 7
+    with pytest.raises(ValueError):
+        theano.config.gof_test.count = 0
+    assert theano.config.gof_test.count == 7
+    with theano.config.change_flags(gof_test__count=2):
+        assert theano.config.gof_test.count == 2
+    assert theano.config.gof_test.count == 7
+    with pytest.raises(AttributeError):
+        AddConfigVar("gof_test.count", "again", IntParam(1))
+    with pytest.raises(AttributeError):
+        AddConfigVar("floatX", "taken", StrParam("float64"))
+    AddConfigVar("gof_test_mode", "one of three", EnumStr("fast", "slow", "off"))
+    assert theano.config.gof_test_mode == "fast"
+    with pytest.raises(ValueError, match="valid options"):
+        theano.config.gof_test_mode = "medium"
+    AddConfigVar("gof_test.nested.scale", "", FloatParam(0.5, is_valid=lambda v: v < 1))
+    assert theano.config.gof_test.nested.scale == 0.5
+    with pytest.raises(ValueError):
+        theano.config.gof_test.nested.scale = 2.0
+    AddConfigVar("gof_test.fixed", "", BoolParam(True, allow_override=False))
+    assert theano.config.gof_test.fixed is True
+    with pytest.raises(ValueError, match="cannot be changed"):
+        theano.config.gof_test.fixed = False
+    # a pending THEANO_FLAGS value replaces an invalid default, and is used up
+    THEANO_FLAGS_DICT["gof_test.from_flags"] = "12"
+    AddConfigVar("gof_test.from_flags", "", ConfigParam(-1, filter=positive))
+    assert theano.config.gof_test.from_flags == 12
+    assert "gof_test.from_flags" not in THEANO_FLAGS_DICT
+    with pytest.raises(TypeError, match="ConfigParam"):
+        AddConfigVar("gof_test.not_a_param", "", 3)
+
+
+def test_add_config_var_reads_theano_flags_and_theanorc(tmp_path):
+    rc = tmp_path / "rc"
+    rc.write_text("[mylib]\nlevel = 3\nname = from-rc\n")
+    code = ("import warnings; warnings.simplefilter('ignore')\n"
+            "import theano\n"
+            "from theano.configparser import AddConfigVar, IntParam, StrParam, THEANO_FLAGS_DICT\n"
+            "print(sorted(THEANO_FLAGS_DICT))\n"
+            "AddConfigVar('mylib.level', '', IntParam(1))\n"
+            "AddConfigVar('mylib.name', '', StrParam('default'))\n"
+            "AddConfigVar('mylib.other', '', StrParam('default'))\n"
+            "c = theano.config.mylib\n"
+            "print(c.level, type(c.level).__name__, c.name, c.other, sorted(THEANO_FLAGS_DICT))\n")
+    env = dict(os.environ, THEANORC=str(rc), THEANO_FLAGS="mylib.level=5", PYTHONPATH=ROOT)
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines() == ["['mylib.level']", "5 int from-rc default []"]

@@ -610,3 +610,82 @@ def test_debugprint_of_a_profiled_function_shows_node_times():
     g = theano.function([x], y, mode=mode)
     g(np.arange(1.0, 5.0))
     assert " --> " not in debugprint(g, file="str")
+
+
+def test_full_reduction_prints_as_theano1():
+    # Theano 1.0: a sum or product over every axis (axis=None) prints Sum{acc_dtype=...}; a given
+    # axis list prints it, even when it names every axis
+    from tests.helpers import compare_backends
+
+    x = T.dmatrix("x")
+    f32 = T.fmatrix("f")
+    assert str(x.sum().owner.op) == "Sum{acc_dtype=float64}"
+    assert str(f32.sum().owner.op) == "Sum{acc_dtype=float64}"
+    assert str(T.prod(x).owner.op) == "Prod{acc_dtype=float64}"
+    assert str(x.sum(axis=0).owner.op) == "Sum{axis=[0], acc_dtype=float64}"
+    assert str(x.sum(axis=[0, 1]).owner.op) == "Sum{axis=[0, 1], acc_dtype=float64}"
+    assert str(T.sum(T.ivector()).owner.op) == "Sum{acc_dtype=int64}"
+    text = debugprint(x.sum() * 2, file="str")
+    assert "Sum{acc_dtype=float64} [id" in text and "axis" not in text
+    v = np.arange(12.0).reshape(3, 4) - 5
+    compare_backends([x], [x.sum(), T.prod(x + 6), x.sum(keepdims=True)], [v],
+                     expected=[v.sum(), np.prod(v + 6), v.sum(keepdims=True)])
+
+
+def test_symbolic_index_prints_its_dtype_as_theano1():
+    # Theano 1.0 printed a symbolic index by its dtype and a slice as start:stop:step
+    from tests.helpers import compare_backends
+
+    x = T.dmatrix("x")
+    i32, i64, i8 = T.iscalar("i"), T.lscalar("j"), T.bscalar("k")
+    assert str(x[i64].owner.op) == "Subtensor{int64}"
+    assert str(x[i32].owner.op) == "Subtensor{int32}"
+    assert str(x[i64:].owner.op) == "Subtensor{int64::}"
+    assert str(x[:, i32].owner.op) == "Subtensor{::, int32}"
+    assert str(x[i32:i64:i8].owner.op) == "Subtensor{int32:int64:int8}"
+    assert str(x[1:3].owner.op) == "Subtensor{1:3:}"
+    assert str(x[::2, 1].owner.op) == "Subtensor{::2, 1}"
+    # one op applied to indices of another dtype prints that node's dtype
+    op = x[i64].owner.op
+    assert str(op(x, i32).owner.op) == "Subtensor{int32}" and str(op) == "Subtensor{int64}"
+    assert str(T.inc_subtensor(x[i32], 1.0).owner.op) == "IncSubtensor{Inc;int32}"
+    assert str(T.set_subtensor(x[i64:, 1], 1.0).owner.op) == "IncSubtensor{Set;int64::, 1}"
+    inplace = T.inc_subtensor(x[i32], 1.0).owner.op.__class__(
+        x[i32].owner.op.idx_list, inplace=True)
+    assert str(inplace(x, T.dvector(), i32).owner.op) == "IncSubtensor{InplaceInc;int32}"
+    v = T.lvector("v")
+    assert str(T.inc_subtensor(x[v], 1.0).owner.op) == "AdvancedIncSubtensor1{no_inplace,inc}"
+    assert str(T.set_subtensor(x[v], 1.0).owner.op) == "AdvancedIncSubtensor1{no_inplace,set}"
+    assert "Subtensor{int64::} [id" in debugprint(x[i64:], file="str")
+    m = np.arange(20.0).reshape(4, 5)
+    compare_backends([x, i32, i64, i8], [x[i64], x[i32:i64:i8], x[:, i32]], [m, 1, 3, 2],
+                     expected=[m[3], m[1:3:2], m[:, 1]])
+    inc = m.copy()
+    inc[1] += 1.0
+    compare_backends([x, i32, v], [T.inc_subtensor(x[i32], 1.0), T.set_subtensor(x[v], 0.0)],
+                     [m, 1, np.array([0, 2])], expected=[inc, np.where(
+                         np.isin(np.arange(4), [0, 2])[:, None], 0.0, m)])
+
+
+def test_op_parameters_and_debugprint_text_as_theano1():
+    # Theano 1.0 printed an op's string parameters quoted (its %r), a reduction of every axis
+    # of All/Any without axes, and debugprint(file='str') returned the lines as written to a file
+    from tests.helpers import compare_backends
+    from theano.tensor.assertions import Assert
+
+    x, y = T.dmatrix("x"), T.dmatrix("y")
+    checked = Assert()(x, (x > y).all())
+    assert str(checked.owner.op) == "Assert{msg='Theano Assert failed!'}"
+    assert str(Assert("x > y")) == "Assert{msg='x > y'}"
+    assert str(T.eye(3, dtype="int32").owner.op) == "Eye{dtype='int32'}"
+    assert str(T.all(x).owner.op) == "All" and str(T.any(x).owner.op) == "Any"
+    assert str(T.any(x, axis=1).owner.op) == "Any{axis=[1]}"
+    text = debugprint(checked, file="str")
+    assert text.endswith("\n") and not text.endswith("\n\n")
+    buf = io.StringIO()
+    debugprint(checked, file=buf)
+    assert buf.getvalue() == text
+    assert text.splitlines()[0].startswith("Assert{msg='Theano Assert failed!'} [id A]")
+    a, b = np.arange(6.0).reshape(2, 3) + 1, np.zeros((2, 3))
+    compare_backends([x, y], [checked, T.all(x), T.any(y), T.any(x - 1, axis=1)], [a, b],
+                     expected=[a, np.all(a), np.any(b), np.any(a - 1, axis=1)])

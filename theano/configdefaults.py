@@ -13,12 +13,13 @@ import warnings
 
 
 class ConfigParam:
-    def __init__(self, name, default, doc, validate=None, choices=None):
+    def __init__(self, name, default, doc, validate=None, choices=None, allow_override=True):
         self.name = name
         self.default = default
         self.doc = doc
         self.validate = validate
         self.choices = choices
+        self.allow_override = allow_override
 
     def convert(self, value):
         if self.choices is not None and value not in self.choices:
@@ -99,8 +100,9 @@ _PARAMS = [
                 choices=("off", "ignore", "warn", "raise", "pdb")),
     ConfigParam("deterministic", "default", "Accepted for compatibility", choices=("default", "more")),
     ConfigParam("print_global_stats", False, "Accepted for compatibility", validate=_bool),
-    ConfigParam("traceback__limit", 8, "0 turns off the creation traces (the user's file and "
-                "line shown in errors); any other value keeps them (one frame, the user's)", validate=int),
+    ConfigParam("traceback__limit", 8, "How many of the user's frames a variable's tag.trace "
+                "keeps (-1: all; Theano 1.0's flag); 0 turns creation traces off (the user's file "
+                "and line that errors show)", validate=int),
     ConfigParam("openmp", False, "Allow multi-threaded (prange) elementwise kernels on the native "
                 "backend (as numba__parallel); off by default, so forked workers stay safe",
                 validate=_bool),
@@ -200,6 +202,9 @@ class TheanoConfig:
         params = object.__getattribute__(self, "_params")
         if key not in params:
             raise AttributeError(_no_flag(self, key))
+        if not params[key].allow_override:
+            raise ValueError(f"theano.config.{key.replace('__', '.')} cannot be changed once set "
+                             "(its flag was added with allow_override=False)")
         value = params[key].convert(value)
         if key in ("base_compiledir", "compiledir") and isinstance(value, str):
             value = os.path.abspath(os.path.expanduser(value))
@@ -224,6 +229,19 @@ class TheanoConfig:
 
     def set(self, name, value):
         setattr(self, name, value)
+
+    def _add_param(self, param, value):
+        """Add the flag ``param`` (a ConfigParam, its name with ``__`` for dots) holding
+        ``value``, already converted (``theano.configparser.AddConfigVar``)."""
+        params = object.__getattribute__(self, "_params")
+        if param.name in params or param.name in type(self).__dict__:
+            raise AttributeError(f"theano.config already has a flag or attribute "
+                                 f"{param.name.replace('__', '.')!r}")
+        params[param.name] = param
+        if "__" in param.name:
+            object.__setattr__(self, "_sections",
+                               self._sections | {param.name.split("__")[0]})
+        self.__dict__[param.name] = value
 
     @contextlib.contextmanager
     def change_flags(self, **kwargs):
@@ -332,6 +350,12 @@ def _gpu_device_note(device):
     return True
 
 
+# Flags of THEANO_FLAGS and ~/.theanorc that no flag known at import took (dotted names ->
+# values as written): a flag registered later with theano.configparser.AddConfigVar reads its
+# value here, THEANO_FLAGS first (Theano 1.0's THEANO_FLAGS_DICT is the first dict).
+PENDING_FLAGS = {"THEANO_FLAGS": {}, "~/.theanorc": {}}
+
+
 def _build_config():
     from theano.config_theano1 import THEANO1_ONLY_FLAGS, unknown_flag_message
 
@@ -343,6 +367,8 @@ def _build_config():
         for k, v in settings.items():
             if k not in cfg._params:
                 warnings.warn(unknown_flag_message(k, known, where), stacklevel=2)
+                # kept for a flag that a library adds later (configparser.AddConfigVar)
+                PENDING_FLAGS[where][k.replace("__", ".")] = v
                 continue
             if k in THEANO1_ONLY_FLAGS and k not in {p.name for p in _PARAMS}:
                 try:        # a flag with no effect here: a bad value is not worth an error

@@ -501,7 +501,7 @@ def debugprint(obj, depth=-1, print_type=False, file=None, ids="CHAR", stop_on_n
                                     line_prefix=" >", leaf_notes=notes, visit=visit))
         text = "\n".join(parts)
     if file == "str":
-        return text
+        return text + "\n"     # Theano 1.0: the text written to a file, each line ended
     if file is None:
         file = sys.stdout
     print(text, file=file)

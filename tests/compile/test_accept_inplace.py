@@ -186,3 +186,21 @@ def test_state_and_default_values_are_never_overwritten(mode):
     g = theano.function([theano.In(x, value=np.arange(3.0), mutable=True)], x * 2, mode=mode)
     for _ in range(3):
         np.testing.assert_allclose(g(), 2 * np.arange(3.0))
+
+
+def test_mutable_argument_on_the_reference_vm_follows_the_optimizer():
+    # The reference VM with Theano's fast_run rewrites runs the in-place phase: the result of
+    # x * 2 + y is computed in the mutable argument's array. FAST_COMPILE (the reference VM with
+    # Theano 1.0's fast_compile rewrites, which had no in-place phase) leaves it as it was.
+    x, y = T.dvectors("x", "y")
+    for mode, overwritten in ((theano.Mode(linker="py", optimizer="fast_run"), True),
+                              (theano.Mode(linker="vm", optimizer="fast_run"), True),
+                              ("FAST_COMPILE", False)):
+        f = theano.function([theano.In(x, mutable=True), y], x * 2 + y, mode=mode)
+        assert f.maker.destroyed_inputs == ((0,) if overwritten else ())
+        for n in (5, 1, 3):
+            a, b = np.linspace(-1, 1, n), np.arange(n, dtype="float64")
+            a0, expected = a.copy(), a * 2 + b
+            np.testing.assert_allclose(f(a, b), expected)
+            np.testing.assert_allclose(a, expected if overwritten else a0)
+            np.testing.assert_array_equal(b, np.arange(n, dtype="float64"))

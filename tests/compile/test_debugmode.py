@@ -297,3 +297,31 @@ def test_stability_patience_catches_a_rewrite_that_is_not_deterministic():
     for k in range(3):
         np.testing.assert_allclose(f([1.0, k], [2.0, 3.0]), [6.0, 2 * (k + 3.0)])
     assert DebugMode(stability_patience=4).excluding("fusion").stability_patience == 4
+
+
+def test_get_mode_returns_the_predefined_mode_object():
+    # Theano 1.0: a predefined mode's name gives that Mode object, so a change to it reaches
+    # functions compiled by name, even after they were compiled; 'DebugMode' (like 'Mode' and
+    # 'NanGuardMode') builds a new Mode each time.
+    modes = theano.compile.mode.predefined_modes
+    dm = modes["DEBUG_MODE"]
+    assert theano.compile.mode.get_mode("DEBUG_MODE") is dm
+    assert theano.compile.mode.get_mode("FAST_COMPILE") is modes["FAST_COMPILE"]
+    assert theano.compile.mode.get_mode("DebugMode") is not theano.compile.mode.get_mode("DebugMode")
+    x = T.dvector("x")
+    f = theano.function([x], (x + 2) * 5, mode="DEBUG_MODE")
+    assert f.maker.mode is dm
+    bad = np.array([1.0, np.inf, 3.0])
+    old = dm.check_isfinite
+    try:
+        assert dm.check_isfinite
+        for _ in range(3):
+            with pytest.raises(InvalidValueError):
+                f(bad)
+        dm.check_isfinite = False
+        for _ in range(3):
+            np.testing.assert_array_equal(f(bad), (bad + 2) * 5)
+        g = theano.function([x], x * 3, mode="DEBUG_MODE")
+        np.testing.assert_array_equal(g(bad), bad * 3)
+    finally:
+        dm.check_isfinite = old

@@ -195,3 +195,53 @@ def test_graph_pickles_with_every_protocol(protocol):
     assert z.owner.creation_trace.filename == y.owner.creation_trace.filename
     (xz,) = [v for v in graph_inputs([z]) if getattr(v, "name", None) == "x"]
     assert np.allclose(theano.function([xz], z)(np.zeros(2)), 2.0)
+
+
+def _make_vector_here():
+    return T.dvector("made")
+
+
+def test_tag_trace_holds_the_users_frames():
+    # Theano 1.0: var.tag.trace is [the user's stack where the variable was made], at most
+    # config.traceback.limit frames (innermost last); -1 keeps them all, 0 none.
+    import inspect
+    import io
+    import pickle
+
+    from theano.misc.pkl_utils import StripPickler
+
+    here = inspect.currentframe().f_code.co_name
+    old = theano.config.traceback.limit
+    try:
+        for limit in (1, 2, 3):
+            theano.config.traceback.limit = limit
+            v = _make_vector_here()
+            (stack,) = v.tag.trace
+            assert len(stack) == limit
+            fname, line, func, text = stack[-1]
+            assert fname == __file__ and func == "_make_vector_here"
+            assert text == 'return T.dvector("made")'
+            if limit > 1:
+                assert stack[-2][2] == here and stack[-2][3] == "v = _make_vector_here()"
+        theano.config.traceback.limit = -1
+        assert len(_make_vector_here().tag.trace[0]) >= 3
+        theano.config.traceback.limit = 8
+        x = T.dvector("x")
+        # an op's output: its trace ends where the op was applied
+        y = T.exp(x) * 2
+        assert y.tag.trace[0][-1][2] == here and y.tag.trace[0][-1][3] == "y = T.exp(x) * 2"
+        # kept by pickle, left out by StripPickler
+        y2 = pickle.loads(pickle.dumps(y))
+        assert y2.tag.trace[0][-1][3] == "y = T.exp(x) * 2"
+        buf = io.BytesIO()
+        StripPickler(buf).dump(y)
+        y3 = pickle.loads(buf.getvalue())
+        assert not hasattr(y3.tag, "trace")
+        f = theano.function([y3.owner.inputs[0].owner.inputs[0]], y3)
+        for n in (1, 4, 2):
+            v = np.linspace(-1, 1, n)
+            np.testing.assert_allclose(f(v), np.exp(v) * 2)
+        theano.config.traceback.limit = 0
+        assert not hasattr(T.dvector().tag, "trace")
+    finally:
+        theano.config.traceback.limit = old

@@ -53,11 +53,11 @@ def test_graph_tree_of_a_small_graph():
 def test_debugprint_is_graph_tree_plus_positions():
     x, y = T.dvector("x"), T.dvector("y")
     z = T.exp(x + y) * (x + y)
-    assert theano.printing.debugprint(z, file="str") == graph_tree([z])
+    assert theano.printing.debugprint(z, file="str") == graph_tree([z]) + "\n"
     f = theano.function([x, y], z, mode=MODES["py"]())
     positions = {n: i for i, n in enumerate(f.maker.fgraph.toposort())}
     assert theano.printing.debugprint(f, file="str") == graph_tree(f.maker.fgraph.outputs,
-                                                                   positions=positions)
+                                                                   positions=positions) + "\n"
 
 
 def test_node_ids():

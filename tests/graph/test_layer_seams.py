@@ -59,12 +59,12 @@ def test_eval_is_installed_by_compile():
     y = T.exp(x)
     xv = rand(5)
     np.testing.assert_allclose(y.eval({x: xv}), np.exp(xv))
-    cached = dict(y._eval_cache)
+    cached = dict(y._fn_cache)      # Theano 1.0's attribute name
     np.testing.assert_allclose(y.eval({x: 2 * xv}), np.exp(2 * xv))
-    assert dict(y._eval_cache) == cached  # compiled once
+    assert dict(y._fn_cache) == cached  # compiled once
     # the cache is not pickled
     x2, y2 = pickle.loads(pickle.dumps((x, y)))
-    assert "_eval_cache" not in y2.__dict__
+    assert "_fn_cache" not in y2.__dict__
     np.testing.assert_allclose(y2.eval({x2: xv}), np.exp(xv))
 
 

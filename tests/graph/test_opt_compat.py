@@ -449,8 +449,13 @@ def test_node_finder():
     fg = gof.FunctionGraph([x], [T.exp(x) + T.exp(2 * x)])
     fg.attach_feature(toolbox.NodeFinder())
     assert len(fg.get_nodes(T.exp)) == 2
+    # Theano 1.0: a second NodeFinder refuses (AlreadyThere) and attach_feature leaves the graph
+    # as it was
+    second = toolbox.NodeFinder()
     with pytest.raises(toolbox.AlreadyThere):
-        fg.attach_feature(toolbox.NodeFinder())
+        second.on_attach(fg)
+    fg.attach_feature(second)
+    assert second not in fg.features and len(fg.get_nodes(T.exp)) == 2
 
 
 # ----------------------------------------------------------------------------------------------
@@ -709,3 +714,51 @@ def test_topo_optimizer_failure_callback():
                 FunctionGraph([x], [T.exp(x)]))
     with pytest.raises(TypeError, match="failure_callback"):
         TopoOptimizer(broken, failure_callback=3)
+
+
+def test_equilibrium_max_use_ratio_limits_each_local_optimizer():
+    # Theano 1.0: each local optimizer of an EquilibriumOptimizer may be used max_use_ratio times
+    # the graph's initial number of nodes; the use past that ends the run (with a warning).
+    x = T.dvector("x")
+    exp_to_log = PatternSub((T.exp, "x"), (T.log, "x"))
+    log_to_exp = PatternSub((T.log, "x"), (T.exp, "x"))
+    v = np.array([1.5, 2.0, 3.0])
+    # three exps (3 nodes): max_use = ratio * 3; uses past it stop the run after that use
+    for ratio, n_logs, warns in ((1 / 3, 2, True), (2 / 3, 3, True), (1.0, 3, False)):
+        fg = gof.FunctionGraph([x], [T.exp(T.exp(T.exp(x)))])
+        opt = EquilibriumOptimizer([exp_to_log], max_use_ratio=ratio)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            opt.optimize(fg)
+        assert any("max'ed out" in str(w.message) for w in caught) == warns
+        assert _scalar_ops(fg) == ["exp"] * (3 - n_logs) + ["log"] * n_logs
+        f = theano.function(fg.inputs, fg.outputs[0], mode=theano.Mode(linker="py", optimizer="None"))
+        if n_logs == 3:
+            for _ in range(3):
+                np.testing.assert_allclose(f(v), np.log(np.log(np.log(v))))
+    # two rewrites undoing each other stop: the first to pass its limit is the last applied
+    for ratio in (0.5, 1.0, 2.0):
+        fg = gof.FunctionGraph([x], [T.exp(x) * 2])
+        with pytest.warns(Warning, match="max'ed out"):
+            EquilibriumOptimizer([exp_to_log, log_to_exp], max_use_ratio=ratio).optimize(fg)
+        assert _scalar_ops(fg) == ["log", "mul"]
+        f = theano.function(fg.inputs, fg.outputs[0], mode=theano.Mode(linker="py", optimizer="None"))
+        for _ in range(3):
+            np.testing.assert_allclose(f(v), np.log(v) * 2)
+
+
+def test_merge_optimizer_merges_equal_constants():
+    # Theano 1.0's MergeOptimizer: uses of equal constants become one constant's, so the nodes
+    # reading them merge too
+    x = T.dvector("x")
+    c1 = T.constant(np.array([1.0, 2.0]), name="c1")
+    c2 = T.constant(np.array([1.0, 2.0]), name="c2")
+    c3 = T.constant(np.array([1.0, 2.5]), name="c3")
+    fg = gof.FunctionGraph([x], [(x * c1) + (x * c2) + c3 * c2], clone=False)
+    gof.opt.MergeOptimizer().optimize(fg)
+    consts = {id(v) for n in fg.apply_nodes for v in n.inputs if isinstance(v, T.TensorConstant)}
+    assert len(consts) == 2                     # c1 (kept) and c3
+    assert sum(str(n.op) == "Elemwise{mul,no_inplace}" for n in fg.apply_nodes) == 2
+    f = theano.function([x], fg.outputs[0], mode=theano.Mode(linker="py", optimizer="None"))
+    for v in (np.array([1.0, -1.0]), np.array([0.5, 3.0]), np.zeros(2)):
+        np.testing.assert_allclose(f(v), 2 * v * np.array([1.0, 2.0]) + np.array([1.0, 5.0]))

@@ -147,3 +147,39 @@ def test_dual_linker_runs_both_backends_and_checks_them():
     with pytest.raises(RuntimeError, match="disagree"):
         h(xv)
     assert len(seen) == 1 and seen[0].type == x.type
+
+
+@pytest.mark.parametrize("cls", LINKERS)
+def test_function_maker_linker_accepted_its_graph(cls):
+    # Theano 1.0: f.maker.linker is a copy of the mode's linker that accepted the function's
+    # graph, so make_all() gives the node order the schedule chose and thunks that run; the
+    # mode's own linker stays unattached (it can serve other functions).
+    from theano.gof.sched import make_depends, sort_schedule_fn
+
+    def by_name(a, b):
+        return (str(a) > str(b)) - (str(a) < str(b))
+
+    x = T.dmatrix("x")
+    y = T.dot(x[:2] * 2, x.T + 1).T
+    linker = cls(schedule=sort_schedule_fn(by_name))
+    mode = theano.Mode(linker=linker)
+    f = theano.function([x], y, mode=mode)
+    g = theano.function([x], x.sum() * 3, mode=mode)
+    assert linker.fgraph is None
+    assert f.maker.linker is not linker and f.maker.linker.fgraph is f.maker.fgraph
+    assert g.maker.linker.fgraph is g.maker.fgraph
+    fn, inputs, outputs, thunks, order = f.maker.linker.make_all()
+    assert set(order) == set(f.maker.fgraph.apply_nodes) and len(thunks) == len(order)
+    depends = make_depends()
+    for a, b in zip(order[:-1], order[1:]):
+        if not depends((b, a)):
+            assert str(a) < str(b)
+    rng = np.random.default_rng(3)
+    for shape in ((3, 4), (5, 2), (2, 2)):
+        v = rng.normal(size=shape)
+        inputs[0].data = v
+        fn()
+        expected = np.dot(v[:2] * 2, v.T + 1).T
+        np.testing.assert_allclose(outputs[0].data, expected)
+        np.testing.assert_allclose(f(v), expected)
+        np.testing.assert_allclose(g(v), v.sum() * 3)

@@ -88,7 +88,7 @@ def test_subtensor_is_a_view_and_its_op():
     assert out.owner.op == Subtensor([(1, None, None), 2])
     assert hash(out.owner.op) == hash(Subtensor([slice(1, None), 2]))
     assert out.owner.op != Subtensor([(2, None, None), 2])
-    assert str(out.owner.op) == "Subtensor{1:, 2}"
+    assert str(out.owner.op) == "Subtensor{1::, 2}"   # Theano 1.0: start:stop:step
     xv = rand(3, 4)
     node = out.owner
     storage = [[None]]

@@ -29,10 +29,10 @@ variable's value (two names for one buffer would see the write).
 
 from theano.compile.ops import deep_copy_op
 from theano.graph.basic import Constant
-from theano.graph.destroyhandler import DestroyHandler
+from theano.graph.destroyhandler import SafeDestroyHandler
 
 
-class InputsDestroyHandler(DestroyHandler):
+class InputsDestroyHandler(SafeDestroyHandler):
     """The project's DestroyHandler, except that the graph inputs in ``allowed`` may be
     overwritten (by the one node that reads them; they stay protected if they are outputs)."""
 

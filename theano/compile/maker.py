@@ -19,6 +19,7 @@ arguments to a thunk (``docs/architecture.md``, "From theano.function() to a res
 ``create()`` returns the calling object, ``theano.compile.function.Function``.
 """
 
+import copy
 import time
 import warnings
 
@@ -33,9 +34,11 @@ from theano.compile.sharedvalue import SharedVariable
 from theano.configdefaults import config
 from theano.gradient import NullType, NullTypeGradError
 from theano.graph.basic import Constant, Variable, ancestors, view_roots
+from theano.graph.destroyhandler import get_destroy_handler
 from theano.graph.fg import FunctionGraph, MissingInputError
 from theano.graph.op import test_values_suspended
 from theano.graph.utils import user_frame
+from theano.link.legacy import Linker as LegacyLinker
 
 
 
@@ -143,6 +146,9 @@ class FunctionMaker:
         # function's state, which a failing call must leave intact: never overwritten)
         mutable = [k for k, spec in enumerate(self.inputs) if spec.mutable and spec.update is None]
         allow_explicit_inplace(self.fgraph, len(self.inputs), accept_inplace, mutable)
+        # the safe DestroyHandler from the start: a Theano 1.0 optimizer that attaches its own
+        # DestroyHandler (which lets graph inputs be overwritten) then leaves this one in charge
+        get_destroy_handler(self.fgraph)
         t1 = time.perf_counter()
         self._rewrite()
         if self.fgraph.get_feature(InputsDestroyHandler) is not None:
@@ -289,6 +295,10 @@ class FunctionMaker:
             profile = ProfileStats(name=self.name if isinstance(profile, bool) else profile)
         self.profile = profile or None
         self.linker = self.mode.linker
+        if isinstance(self.linker, LegacyLinker):
+            # Theano 1.0: ``f.maker.linker`` is a copy of the mode's linker that accepted this
+            # function's graph (``f.maker.linker.make_all()``); the mode's own stays unattached
+            self.linker = copy.copy(self.linker).accept(self.fgraph)
         with test_values_suspended():
             self.thunk = self.linker.make_thunk(self.fgraph, profile=self.profile)
 

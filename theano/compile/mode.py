@@ -5,8 +5,10 @@
 all rewrites) are predefined. ``mode.including('tag')`` / ``.excluding('tag')`` select rewrites by tag.
 """
 
+import itertools
+
 from theano.configdefaults import config
-from theano.graph.rewriting.legacy import Query, as_graph_rewriter, query_tags
+from theano.graph.rewriting.legacy import Optimizer, Query, as_graph_rewriter, query_tags
 from theano.graph.rewriting.legacy import optdb as optdb  # Theano 1.0: theano.compile.mode.optdb
 
 
@@ -62,6 +64,23 @@ class Mode:
 
     def requiring(self, *tags):
         return self._copy(requiring=self.requiring_tags + tags)
+
+    def register(self, *optimizations):
+        """Theano 1.0's: a copy of this mode that also runs each ``(optimizer, position)`` given,
+        at that position of Theano's optimizer database (``optdb``: below 1 merge, ... 49 to 75
+        fusion, 75 and more in-place)."""
+        names = []
+        for item in optimizations:
+            try:
+                opt, position = item
+                position = float(position)
+            except (TypeError, ValueError):
+                raise TypeError(f"Mode.register takes (optimizer, position) pairs, got "
+                                f"{item!r}") from None
+            name = f"mode_register_{next(_registered_count)}"
+            optdb.register(name, opt, position)     # untagged: runs only where included
+            names.append(name)
+        return self.including(*names)
 
     def clone(self, link_kwargs=None, optimizer="", **kwargs):
         return self._copy(**({} if optimizer == "" else {"optimizer": optimizer}))
@@ -124,6 +143,23 @@ class Mode:
     __repr__ = __str__
 
 
+_registered_count = itertools.count(1)
+
+
+class AddFeatureOptimizer(Optimizer):
+    """Theano 1.0's optimizer that only attaches ``feature`` to the graph it is given
+    (``Mode(optimizer=AddFeatureOptimizer(NoOutputFromInplace())).including('fast_run')``)."""
+
+    def __init__(self, feature):
+        self.feature = feature
+
+    def add_requirements(self, fgraph):
+        fgraph.attach_feature(self.feature)
+
+    def apply(self, fgraph):
+        return 0
+
+
 def _nan_guard_mode():
     from theano.compile.nanguardmode import NanGuardMode
 
@@ -184,8 +220,22 @@ class _PredefinedModes(dict):
         return [self[k] for k in self._factories]
 
     def __setitem__(self, name, mode):
-        self._factories[name] = lambda: mode
+        self._factories[name] = _Registered(mode)
         dict.__setitem__(self, name, mode)
+
+
+class _Registered:
+    """The factory of a mode given by the user (``predefined_modes[name] = mode``): that mode."""
+
+    def __init__(self, mode):
+        self.mode = mode
+
+    def __call__(self):
+        return self.mode
+
+
+# the names for which get_mode builds a new Mode from the config flags at each call (Theano 1.0)
+_FRESH_PER_CALL = ("Mode", "DebugMode", "NanGuardMode")
 
 
 predefined_modes = _PredefinedModes(_predefined())
@@ -214,12 +264,17 @@ def get_mode(mode):
     if isinstance(mode, Mode):
         return mode
     if isinstance(mode, str):
+        if mode in _FRESH_PER_CALL:
+            # Theano 1.0: these names make a new Mode of the current config flags each time
+            return predefined_modes._factories[mode]()
+        if mode == "FAST_RUN" and config.linker != "auto" and \
+                not isinstance(predefined_modes._factories[mode], _Registered):
+            return Mode(config.linker, "fast_run")
         if mode in predefined_modes._factories:
-            # a fresh Mode per call (a registered one is that very Mode)
-            m = predefined_modes._factories[mode]()
-            if mode in ("FAST_RUN",) and config.linker != "auto":
-                m = Mode(config.linker, "fast_run")
-            return m
+            # Theano 1.0: the predefined Mode object itself, so that changing it
+            # (``predefined_modes['DEBUG_MODE'].check_isfinite = False``) reaches every function
+            # compiled with its name afterwards, and every call of those compiled before
+            return predefined_modes[mode]
         raise ValueError(
             f"Unknown mode {mode!r}; use one of {', '.join(sorted(predefined_modes))} or a theano.Mode"
         )

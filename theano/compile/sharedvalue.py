@@ -99,12 +99,12 @@ class SharedVariable(Variable):
         cp.__dict__.update(self.__dict__)
         cp.owner = None
         cp.index = None
-        cp.__dict__.pop("_eval_cache", None)
+        cp.__dict__.pop("_fn_cache", None)
         return cp
 
     def __getstate__(self):
         state = dict(self.__dict__)
-        state.pop("_eval_cache", None)
+        state.pop("_fn_cache", None)
         return state
 
 

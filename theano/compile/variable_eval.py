@@ -16,7 +16,7 @@ def eval(self, inputs_to_values=None):
     again with the same inputs and new values does not compile again.
     """
     inputs_to_values = inputs_to_values or {}
-    cache = self.__dict__.setdefault("_eval_cache", {})
+    cache = self.__dict__.setdefault("_fn_cache", {})
     key = tuple(sorted(inputs_to_values, key=id))
     fn = cache.get(tuple(id(k) for k in key))
     if fn is None:

@@ -4,11 +4,16 @@ Nothing here knows about tensors. Every walk is iterative so that deep graphs (l
 never hit Python's recursion limit.
 """
 
+import contextvars
 import itertools
 
 from theano.configdefaults import config
 from theano.graph.pickling import reduce_variable
-from theano.graph.utils import user_frame
+from theano.graph.utils import stack_with_lines, user_frame
+
+
+# True while a pickler that leaves out where the graph was built (StripPickler) is at work
+STRIP_CREATION_STACKS = contextvars.ContextVar("theano_strip_creation_stacks", default=False)
 
 
 class Node:
@@ -185,6 +190,13 @@ class Variable(Node):
         tag = self.__dict__.get("_tag")
         if tag is None:
             tag = self.__dict__["_tag"] = ScratchPad(getattr(self.type, "filter", None))
+            # Theano 1.0's ``tag.trace``: [the user's frames where the variable was made]
+            stack = self.__dict__.get("_creation_stack")
+            if stack is None and self.owner is not None:
+                t = getattr(self.owner, "creation_trace", None)
+                stack = None if t is None else ((t.filename, t.lineno, t.funcname),)
+            if stack:
+                tag.__dict__["trace"] = [stack_with_lines(stack)]
         return tag
 
     def get_test_value(self):
@@ -237,11 +249,13 @@ class Variable(Node):
 
     # ``eval(inputs_to_values)`` (compile and evaluate this variable) is a method of every variable,
     # installed by the compile layer (theano/compile/variable_eval.py), which knows how to compile.
-    # It keeps its compiled functions in ``_eval_cache``, which is not pickled.
+    # It keeps its compiled functions in ``_fn_cache``, which is not pickled.
 
     def __getstate__(self):
         state = dict(self.__dict__)
-        state.pop("_eval_cache", None)
+        state.pop("_fn_cache", None)
+        if STRIP_CREATION_STACKS.get():   # theano.misc.pkl_utils.StripPickler is pickling
+            state.pop("_creation_stack", None)
         return state
 
     def __reduce_ex__(self, protocol):

@@ -5,11 +5,11 @@ it has: ``on_attach(fgraph)``, ``on_detach(fgraph)``, ``on_import(fgraph, node, 
 ``on_prune(fgraph, node, reason)`` and ``on_change_input(fgraph, node, i, old, new, reason)``.
 ``Feature`` is the base class with every callback doing nothing. ``ReplaceValidate`` gives the
 graph Theano's ``replace_all_validate`` (replacements undone when the graph's validators refuse
-them), ``NodeFinder`` gives it ``get_nodes(op)``. (Theano's ``orderings`` is not consulted here:
-the DestroyHandler allows an in-place op only where no ordering is needed.)
+them), ``NodeFinder`` gives it ``get_nodes(op)``. A feature's ``orderings(fgraph)`` (nodes that
+must run before others) is honoured by ``fgraph.toposort()``.
 """
 
-from theano.graph.fg import InconsistencyError
+from theano.graph.fg import AlreadyThere, InconsistencyError  # noqa: F401 (Theano's toolbox names)
 
 
 class Feature:
@@ -31,12 +31,11 @@ class Feature:
         """Input ``i`` of ``node`` (output ``i`` when ``node`` is 'output') became ``new_var``."""
 
     def orderings(self, fgraph):
-        """Extra ordering constraints {node: [nodes before it]} (Theano's; not consulted here)."""
+        """Extra ordering constraints {node: [nodes before it]} (``fgraph.toposort()`` honours
+        them)."""
         return {}
 
 
-class AlreadyThere(Exception):
-    """Theano's error for a feature attached twice where it must be unique."""
 
 
 class ReplacementDidntRemovedError(Exception):
@@ -54,6 +53,11 @@ def _validate(fgraph):
 
 class Validator(Feature):
     """Gives the graph ``validate()`` (raises InconsistencyError) and ``consistent()`` (a bool)."""
+
+    pickle_rm_attr = ("validate", "consistent")
+
+    def unpickle(self, fgraph):
+        self.on_attach(fgraph)
 
     def on_attach(self, fgraph):
         fgraph.validate = lambda: _validate(fgraph)
@@ -76,6 +80,9 @@ class ReplaceValidate(Validator):
     """Gives the graph ``replace_validate``, ``replace_all_validate`` and
     ``replace_all_validate_remove``: the replacements are made, then the graph's validators run,
     and when one refuses, the replacements are undone and its InconsistencyError is raised."""
+
+    pickle_rm_attr = Validator.pickle_rm_attr + ("replace_all_validate", "replace_validate",
+                                                 "replace_all_validate_remove")
 
     def on_attach(self, fgraph):
         super().on_attach(fgraph)
@@ -122,10 +129,15 @@ class ReplaceValidate(Validator):
 class NodeFinder(Feature):
     """Gives the graph ``get_nodes(op)``: the nodes applying ``op`` (equal ops), in graph order."""
 
+    pickle_rm_attr = ("get_nodes",)
+
     def on_attach(self, fgraph):
         if getattr(fgraph, "get_nodes", None) is not None:
             raise AlreadyThere("this graph already has a NodeFinder")
         fgraph.get_nodes = lambda op: [n for n in fgraph.toposort() if n.op == op]
+
+    def unpickle(self, fgraph):
+        self.on_attach(fgraph)
 
     def on_detach(self, fgraph):
         fgraph.__dict__.pop("get_nodes", None)
@@ -137,3 +149,38 @@ class PreserveNames(Feature):
     def on_change_input(self, fgraph, node, i, var, new_var, reason=None):
         if var.name is not None and new_var.name is None:
             new_var.name = var.name
+
+
+class NoOutputFromInplace(Feature):
+    """Theano 1.0's feature: the graph's outputs ``first_output_idx`` to ``last_output_idx``
+    (None: to the end) may not be computed by overwriting another variable in place. The in-place
+    rewrites leave the nodes computing them as they are (``refuses_destroy``), and ``validate``
+    refuses a graph where one is."""
+
+    def __init__(self, first_output_idx=0, last_output_idx=None):
+        self.first_idx = first_output_idx
+        self.last_idx = last_output_idx
+
+    def _protected(self, fgraph):
+        return fgraph.outputs[self.first_idx:self.last_idx]
+
+    def refuses_destroy(self, fgraph, node):
+        """A reason why ``node`` may not overwrite any of its inputs, or None."""
+        protected = self._protected(fgraph)
+        for out in node.outputs:
+            if any(out is p for p in protected):
+                return (f"{out} is an output of the graph that NoOutputFromInplace keeps from "
+                        "being computed in place")
+        return None
+
+    def validate(self, fgraph):
+        for out in self._protected(fgraph):
+            node = out.owner
+            if node is None:
+                continue
+            if out.index in (getattr(node.op, "destroy_map", None) or {}):
+                raise InconsistencyError(
+                    f"A function graph feature (NoOutputFromInplace) keeps the outputs of the "
+                    f"graph from being the results of in-place operations; output {out} is "
+                    f"computed by {node.op}, which overwrites one of its inputs")
+        return True

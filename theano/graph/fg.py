@@ -12,6 +12,11 @@ class InconsistencyError(Exception):
     """A feature refused a change (for example an in-place conflict)."""
 
 
+class AlreadyThere(Exception):
+    """A feature's ``on_attach`` refuses a graph that already has a feature of its kind; Theano
+    1.0's ``attach_feature`` then leaves the graph as it is (no error)."""
+
+
 class MissingInputError(Exception):
     """The outputs depend on a root variable that is not an input of the graph."""
 
@@ -113,9 +118,32 @@ class FunctionGraph:
 
     # -- queries --------------------------------------------------------------------------------
     def toposort(self):
+        """The nodes in an order where each follows its producers and, when a feature asks for
+        it (``orderings``: Theano's DestroyHandler), the nodes it must follow."""
         if self._toposort_cache is None or len(self._toposort_cache) != len(self.apply_nodes):
-            self._toposort_cache = io_toposort(self.inputs, self.outputs)
+            order = io_toposort(self.inputs, self.outputs)
+            extra = self.orderings()
+            if extra:
+                order = _order_with(order, extra)
+            self._toposort_cache = order
         return list(self._toposort_cache)
+
+    def toposort_without_orderings(self):
+        """The nodes in dependency order alone (``io_toposort``)."""
+        return io_toposort(self.inputs, self.outputs)
+
+    def orderings(self):
+        """{node: [nodes that must run before it]} beyond the graph's dependencies, from the
+        features that have ``orderings(fgraph)`` (Theano 1.0's)."""
+        out = {}
+        for f in self._features:
+            fn = getattr(f, "orderings", None)
+            if fn is None:
+                continue
+            for node, before in fn(self).items():
+                out.setdefault(node, [])
+                out[node].extend(b for b in before if b not in out[node])
+        return out
 
     def get_clients(self, var):
         return self.clients.get(var, [])
@@ -211,12 +239,17 @@ class FunctionGraph:
             return
         attach = getattr(feature, "on_attach", None)
         if attach is not None:
-            attach(self)
+            try:
+                attach(self)
+            except AlreadyThere:
+                return
         self._features.append(feature)
+        self._toposort_cache = None
 
     def remove_feature(self, feature):
         if feature in self._features:
             self._features.remove(feature)
+            self._toposort_cache = None
             detach = getattr(feature, "on_detach", None)
             if detach is not None:
                 detach(self)
@@ -236,6 +269,24 @@ class FunctionGraph:
             if isinstance(f, cls):
                 return f
         return None
+
+    # -- pickling -------------------------------------------------------------------------------
+    def __getstate__(self):
+        # the methods features hang on the graph (fgraph.validate, replace_validate, ...) are
+        # closures: left out, and made again by each feature's ``unpickle(fgraph)`` (Theano 1.0's
+        # ``pickle_rm_attr``)
+        state = dict(self.__dict__)
+        for f in self._features:
+            for attr in getattr(f, "pickle_rm_attr", ()):
+                state.pop(attr, None)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        for f in self._features:
+            unpickle = getattr(f, "unpickle", None)
+            if unpickle is not None:
+                unpickle(self)
 
     # -- misc -----------------------------------------------------------------------------------
     def clone(self):
@@ -260,3 +311,37 @@ class FunctionGraph:
         if isinstance(item, Variable):
             return item in self.variables
         return item in self.apply_nodes
+
+
+def _order_with(order, extra):
+    """``order`` (a topological order) changed as little as needed so that each node of
+    ``extra`` ({node: nodes before it}) follows those nodes too; a cycle raises ValueError."""
+    position = {n: k for k, n in enumerate(order)}
+    deps = {n: [i.owner for i in n.inputs if i.owner in position] for n in order}
+    for n, before in extra.items():
+        if n in deps:
+            deps[n] = deps[n] + [b for b in before if b in position]
+    out, done, visiting = [], set(), set()
+    for start in order:
+        if start in done:
+            continue
+        stack = [(start, False)]
+        while stack:
+            n, expanded = stack.pop()
+            if expanded:
+                visiting.discard(n)
+                if n not in done:
+                    done.add(n)
+                    out.append(n)
+                continue
+            if n in done:
+                continue
+            if n in visiting:
+                raise ValueError("The graph's orderings contain a cycle")
+            visiting.add(n)
+            stack.append((n, True))
+            # earliest first: push the dependencies in reverse order of position
+            for d in sorted(deps[n], key=position.__getitem__, reverse=True):
+                if d not in done:
+                    stack.append((d, False))
+    return out

@@ -21,6 +21,12 @@ from theano.graph.basic import Apply, Constant, Variable
 from theano.graph.utils import MethodNotDefined
 
 
+
+def _prop_str(value):
+    """A parameter of an op in its name: a string quoted (Theano 1.0 printed the repr), any
+    other value as str."""
+    return repr(value) if isinstance(value, str) else str(value)
+
 class Op:
     """An operation: one class holds its whole contract (``make_node``, ``perform``, ``grad``,
     ``R_op``, ``infer_shape``, ...); docs/how_to_add_an_op.md walks through one."""
@@ -84,7 +90,8 @@ class Op:
 
     def __str__(self):
         if self.__props__:
-            props = ", ".join(f"{a}={getattr(self, a)}" for a in self.__props__)
+            # as Theano 1.0's: a string parameter is quoted (Assert{msg='...'}, Eye{dtype='int64'})
+            props = ", ".join(f"{a}={_prop_str(getattr(self, a))}" for a in self.__props__)
             return f"{type(self).__name__}{{{props}}}"
         return type(self).__name__
 

@@ -1,6 +1,8 @@
 """Type: what values a Variable may hold, and how user values are checked and converted."""
 
+from theano.configdefaults import config
 from theano.graph.basic import Constant, Variable
+from theano.graph.utils import user_stack
 
 
 class Type:
@@ -44,7 +46,12 @@ class Type:
         return self.constant_type(type=self, data=value, name=name)
 
     def __call__(self, name=None):
-        return self.make_variable(name)
+        var = self.make_variable(name)
+        # Theano 1.0's ``var.tag.trace``: where the user made it (config.traceback.limit frames)
+        limit = config.traceback__limit
+        if limit != 0:
+            var.__dict__["_creation_stack"] = user_stack(limit)
+        return var
 
     def values_eq(self, a, b):
         return a == b

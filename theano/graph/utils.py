@@ -55,6 +55,32 @@ def user_frame():
     return None
 
 
+def user_stack(limit):
+    """The user's frames calling in (those outside the theano package), outermost first, at most
+    ``limit`` of them (all when ``limit`` is -1 or None): tuples (filename, lineno, function),
+    the stack that Theano 1.0 kept as a variable's ``tag.trace``. Only the frames are walked; the
+    source lines are read when the trace is looked at."""
+    out = []
+    frame = sys._getframe(1)
+    while frame is not None:
+        code = frame.f_code
+        if not _is_internal(code.co_filename):
+            out.append((code.co_filename, frame.f_lineno, code.co_name))
+            if limit is not None and 0 <= limit <= len(out):
+                break
+        frame = frame.f_back
+    out.reverse()
+    return tuple(out)
+
+
+def stack_with_lines(stack):
+    """``stack`` (from ``user_stack``) as Theano 1.0's ``tag.trace`` entry: a list of
+    (filename, lineno, function, source line)."""
+    import linecache
+
+    return [(f, n, fn, linecache.getline(f, n).strip() or None) for f, n, fn in stack]
+
+
 def source_line(trace):
     """Fill in and return the source text of a CreationTrace (read lazily, only for errors)."""
     if trace is None:

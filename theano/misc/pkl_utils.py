@@ -153,7 +153,8 @@ class StripPickler(pickle.Pickler):
 
     - from each variable's ``tag``: ``trace`` and ``test_value``, and the tag names listed in
       ``extra_tag_to_remove``;
-    - from each Apply node: its creation trace (file and line).
+    - from each Apply node: its creation trace (file and line), and from each variable the
+      stack its ``tag.trace`` is read from.
 
     The objects pickled are left as they are (only the pickle lacks these attributes)::
 
@@ -171,6 +172,15 @@ class StripPickler(pickle.Pickler):
                 raise TypeError(f"StripPickler: extra_tag_to_remove must hold tag names (strings), "
                                 f"got {name!r}")
         self.tag_to_remove = ["trace", "test_value"] + extra
+
+    def dump(self, obj):
+        from theano.graph.basic import STRIP_CREATION_STACKS
+
+        token = STRIP_CREATION_STACKS.set(True)   # variables leave out their creation stacks
+        try:
+            return super().dump(obj)
+        finally:
+            STRIP_CREATION_STACKS.reset(token)
 
     def reducer_override(self, obj):
         from theano.graph.basic import Apply, ScratchPad

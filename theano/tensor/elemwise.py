@@ -333,7 +333,8 @@ class CAReduce(Op):
         name = {"add": "Sum", "mul": "Prod", "maximum": "Max", "minimum": "Min", "and_": "All",
                 "or_": "Any"}.get(self.scalar_op.name, f"CAReduce{{{self.scalar_op}}}")
         parts = []
-        if self.axis is not None:
+        # a reduction over every axis given as axis=None prints as Theano 1.0's did (no axis)
+        if self.axis is not None and not self.__dict__.get("_all_axes"):
             parts.append(f"axis={list(self.axis)}")
         if self.acc_dtype is not None and name in ("Sum", "Prod"):
             parts.append(f"acc_dtype={self.acc_dtype}")
@@ -346,6 +347,8 @@ class CAReduce(Op):
             op = type(self).__new__(type(self))
             op.__dict__.update(self.__dict__)
             op.axis = axis
+            if self.axis is None:
+                op._all_axes = True
             return op.make_node(x)
         if self._dtype_rules and (self.dtype is None or self.acc_dtype is None):
             # Sum/Prod built directly (Sum(axis)(x)) follow T.sum's dtype rules: small ints give

@@ -300,14 +300,16 @@ def sum(input, axis=None, dtype=None, keepdims=False, acc_dtype=None):
     """Sum over ``axis`` (None: all). Small ints sum to int64, float32 accumulates in float64."""
     x = as_tensor_variable(input)
     out_dtype, acc = reduce_dtypes(x.dtype, dtype, acc_dtype)
-    r = Sum(_normalize_axis(axis, x.ndim), out_dtype, acc)(x)
+    # axis=None reaches the op, which then prints as Theano 1.0's Sum{acc_dtype=...}
+    r = Sum(None if axis is None else _normalize_axis(axis, x.ndim), out_dtype, acc)(x)
     return _keep_dims(x, r, axis) if keepdims else r
 
 
 def prod(input, axis=None, dtype=None, keepdims=False, acc_dtype=None, no_zeros_in_input=False):
     x = as_tensor_variable(input)
     out_dtype, acc = reduce_dtypes(x.dtype, dtype, acc_dtype)
-    r = Prod(_normalize_axis(axis, x.ndim), out_dtype, acc, no_zeros_in_input)(x)
+    r = Prod(None if axis is None else _normalize_axis(axis, x.ndim), out_dtype, acc,
+             no_zeros_in_input)(x)
     return _keep_dims(x, r, axis) if keepdims else r
 
 
@@ -325,13 +327,13 @@ def min(x, axis=None, keepdims=False):
 
 def all(x, axis=None, keepdims=False):
     x = as_tensor_variable(x)
-    r = All(_normalize_axis(axis, x.ndim))(x)
+    r = All(None if axis is None else _normalize_axis(axis, x.ndim))(x)
     return _keep_dims(x, r, axis) if keepdims else r
 
 
 def any(x, axis=None, keepdims=False):
     x = as_tensor_variable(x)
-    r = Any(_normalize_axis(axis, x.ndim))(x)
+    r = Any(None if axis is None else _normalize_axis(axis, x.ndim))(x)
     return _keep_dims(x, r, axis) if keepdims else r
 
 

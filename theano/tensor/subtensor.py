@@ -23,6 +23,7 @@ Ops and what they compute (each as NumPy would):
   ``inplace=True`` variants overwrite ``x`` (``destroy_map``); the optimizer introduces them.
 """
 
+import copy
 import numbers
 
 import numpy as np
@@ -126,17 +127,43 @@ def get_idx_list(inputs, idx_list):
     return [slice(*e) if isinstance(e, tuple) else e for e in items]
 
 
-def _idx_str(idx_list):
+def _idx_str(idx_list, sym_dtypes=None):
+    """The index as Theano 1.0 printed it: a slice as ``start:stop:step`` (``::`` for a whole
+    dimension), a symbolic entry as its dtype (``Subtensor{int64::}``) when ``sym_dtypes``, the
+    dtypes of the index inputs in order, are known, else ``?``."""
+    dtypes = iter(sym_dtypes or ())
+
+    def part(p):
+        if p is None:
+            return ""
+        if p == SYM:
+            return next(dtypes, SYM)
+        return str(p)
+
     parts = []
     for e in idx_list:
         if isinstance(e, tuple):
-            a, b, c = ("" if p is None else str(p) for p in e)
-            parts.append(f"{a}:{b}" + (f":{c}" if c else ""))
+            parts.append(":".join(part(p) for p in e))
         elif e is None:
             parts.append("newaxis")
+        elif e == SYM:
+            parts.append(part(e))
         else:
             parts.append(str(e))
     return ", ".join(parts)
+
+
+def _with_index_dtypes(op, inputs):
+    """``op``, or a copy of it, that prints the dtypes of the index inputs ``inputs``: the
+    first node an op makes records them (an op is made for each indexing expression)."""
+    dtypes = tuple(str(getattr(i, "dtype", SYM)) for i in inputs)
+    known = op.__dict__.get("_index_dtypes")
+    if known is None:
+        op.__dict__["_index_dtypes"] = dtypes
+    elif known != dtypes:
+        op = copy.copy(op)
+        op.__dict__["_index_dtypes"] = dtypes
+    return op
 
 
 def _static_slice_keeps_one(sl):
@@ -354,7 +381,7 @@ class Subtensor(_ReadSubtensorContract, Op):
         self.idx_list = tuple(_norm_entry(e, advanced=False) for e in idx_list)
 
     def __str__(self):
-        return f"Subtensor{{{_idx_str(self.idx_list)}}}"
+        return f"Subtensor{{{_idx_str(self.idx_list, self.__dict__.get('_index_dtypes'))}}}"
 
     def make_node(self, x, *inputs):
         x = as_tensor_variable(x)
@@ -366,12 +393,13 @@ class Subtensor(_ReadSubtensorContract, Op):
                              f"{len(inputs)}")
         inputs = [_check_scalar_index(as_tensor_variable(i), f"{self}: index input {k}")
                   for k, i in enumerate(inputs)]
+        op = _with_index_dtypes(self, inputs)
         bcast = []
         for d, e in enumerate(self.idx_list):
             if isinstance(e, tuple):
                 bcast.append(x.broadcastable[d] and _static_slice_keeps_one(e))
         bcast.extend(x.broadcastable[len(self.idx_list):])
-        return Apply(self, [x] + inputs, [TensorType(x.dtype, tuple(bcast))()])
+        return Apply(op, [x] + inputs, [TensorType(x.dtype, tuple(bcast))()])
 
     def perform(self, node, inputs, output_storage):
         x = inputs[0]
@@ -501,13 +529,18 @@ class _IncSubtensorContract:
     def __str__(self):
         kind = "Set" if self.set_instead_of_inc else "Inc"
         ip = "Inplace" if self.inplace else ""
-        return f"{self._label}{kind}Subtensor{ip}{{{_idx_str(self.idx_list)}}}"
+        idx = _idx_str(self.idx_list, self.__dict__.get("_index_dtypes"))
+        if not self._label:
+            # Theano 1.0's form: IncSubtensor{Inc;int64}, IncSubtensor{InplaceSet;::, int64}
+            return f"IncSubtensor{{{ip}{kind};{idx}}}"
+        return f"{self._label}{kind}Subtensor{ip}{{{idx}}}"
 
     def make_node(self, x, y, *inputs):
         x = as_tensor_variable(x)
         target = self._read_op(self.idx_list).make_node(x, *inputs)
         y = _prepare_y(target.outputs[0], y, x.dtype, str(self))
-        return Apply(self, [x, y] + target.inputs[1:], [x.type()])
+        op = self if self._advanced else _with_index_dtypes(self, target.inputs[1:])
+        return Apply(op, [x, y] + target.inputs[1:], [x.type()])
 
     def infer_shape(self, node, input_shapes):
         return [input_shapes[0]]

@@ -127,8 +127,9 @@ class AdvancedIncSubtensor1(Op):
         self.destroy_map = {0: [0]} if self.inplace else {}
 
     def __str__(self):
-        kind = "Set" if self.set_instead_of_inc else "Inc"
-        return f"Advanced{kind}Subtensor1{{{'inplace' if self.inplace else 'no_inplace'}}}"
+        # Theano 1.0's form: AdvancedIncSubtensor1{no_inplace,set}
+        kind = "set" if self.set_instead_of_inc else "inc"
+        return f"AdvancedIncSubtensor1{{{'inplace' if self.inplace else 'no_inplace'},{kind}}}"
 
     def make_node(self, x, y, ilist):
         x = as_tensor_variable(x)

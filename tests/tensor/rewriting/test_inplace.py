@@ -6,7 +6,7 @@ import pytest
 
 import theano
 import theano.tensor as T
-from theano.graph.destroyhandler import DestroyHandler, get_destroy_handler
+from theano.graph.destroyhandler import SafeDestroyHandler, get_destroy_handler
 from theano.graph.fg import FunctionGraph, InconsistencyError
 from theano.scalar import basic as ts
 from theano.tensor.elemwise import Elemwise
@@ -168,7 +168,7 @@ def test_destroy_handler_validate_refuses_unsafe_graph():
     x = T.dvector("x")
     bad = Elemwise(ts.exp, {0: 0})(x)  # overwrites the input
     fg = FunctionGraph([x], [bad], clone=False)
-    dh = DestroyHandler()
+    dh = SafeDestroyHandler()
     fg.attach_feature(dh)
     with pytest.raises(InconsistencyError, match="overwrites input 0"):
         dh.validate(fg)

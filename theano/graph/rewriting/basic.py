@@ -23,6 +23,7 @@ import warnings
 from collections import deque
 
 from theano.graph.basic import Constant, Variable
+from theano.graph.fg import InconsistencyError
 from theano.graph.op import Op
 
 
@@ -195,10 +196,13 @@ class ReplacementTypeError(BadOptimization, TypeError):
     """A rewrite's replacement cannot take the type of the variable it replaces."""
 
 
-def apply_replacements(fgraph, node, pairs, reason):
+def apply_replacements(fgraph, node, pairs, reason, validate=False):
     """Type-check ``pairs`` and make them in ``fgraph``. Returns True if the graph changed.
 
     Raises TypeError (before touching the graph) when a replacement cannot take the old type.
+    With ``validate`` (Theano's navigators), a graph with ``replace_all_validate`` (a
+    ReplaceValidate feature) has the replacements checked by its validators (the DestroyHandler):
+    refused, they are undone and the InconsistencyError raised.
     """
     checked = []
     for old, new in pairs:
@@ -223,6 +227,10 @@ def apply_replacements(fgraph, node, pairs, reason):
     if trace is not None:
         for n in built:
             n.creation_trace = trace
+    if validate and getattr(fgraph, "replace_all_validate", None) is not None:
+        fgraph.replace_all_validate([(o, n) for o, n in checked if o in fgraph.clients],
+                                    reason=reason)
+        return True
     for old, new in checked:
         if old in fgraph.clients:
             fgraph.replace(old, new, reason=reason)
@@ -326,15 +334,27 @@ class WorklistRunner:
         self.max_factor = max_factor
         self.order = order
         self.follow_new = follow_new
+        # Theano's navigators: replacements checked by the graph's validators (apply_replacements)
+        self.validate = False
         self.stats = {}
         # Theano's ``failure_callback(exc, runner, pairs, rewriter, node)``: called instead of
         # report_failure when a rewrite raises (pairs: its replacements, or None)
         self.failure_callback = None
 
-    def apply(self, fgraph, profile=None):
+    def apply(self, fgraph, profile=None, use_counts=None, max_use=None):
+        """Rewrite ``fgraph``; returns how many replacements were made. With ``use_counts`` (a
+        dict, rewriter -> uses, kept by the caller across calls) and ``max_use``, a rewriter used
+        more than ``max_use`` times stops the run after that use (Theano's max_use_ratio), and
+        ``self.maxed_out`` names it (None otherwise)."""
+        self.maxed_out = None
         if not self.rewriters:
             return 0
-        start = fgraph.toposort()
+        try:
+            start = fgraph.toposort()
+        except (ValueError, InconsistencyError):
+            # a graph that Theano's DestroyHandler finds inconsistent (its orderings have a
+            # cycle) is still rewritten, in dependency order (a rewrite may make it consistent)
+            start = fgraph.toposort_without_orderings()
         queue = deque(start if self.order == "in_to_out" else reversed(start))
         feature = _WorklistFeature(queue if self.follow_new else [])
         fgraph.attach_feature(feature)
@@ -357,7 +377,8 @@ class WorklistRunner:
                         pairs = normalize_replacements(node, result)
                         if not pairs:
                             continue
-                        changed = apply_replacements(fgraph, node, pairs, rw.name)
+                        changed = apply_replacements(fgraph, node, pairs, rw.name,
+                                                     validate=self.validate)
                     except Exception as exc:  # noqa: BLE001 - a broken rewrite must not break compile
                         if self.failure_callback is not None:
                             self.failure_callback(exc, self, pairs, getattr(rw, "lopt", rw), node)
@@ -370,6 +391,11 @@ class WorklistRunner:
                     if changed:
                         applied += 1
                         self.stats[rw.name] = self.stats.get(rw.name, 0) + 1
+                        if use_counts is not None:
+                            use_counts[rw] = use_counts.get(rw, 0) + 1
+                            if max_use is not None and use_counts[rw] > max_use:
+                                self.maxed_out = rw.name
+                                return applied
                         if applied > budget:
                             warnings.warn(
                                 f"Rewrite phase {self.name} stopped after {applied} rewrites "

@@ -478,6 +478,7 @@ class TopoOptimizer(NavigatorOptimizer):
         self.runner = WorklistRunner(as_node_rewriters(local_opt), name=getattr(local_opt, "name", "topo"),
                                      order=order, follow_new=not ignore_newtrees)
         self.runner.failure_callback = failure_callback
+        self.runner.validate = True     # Theano 1.0: replace_all_validate where the graph has it
         self.name = f"TopoOptimizer({getattr(local_opt, 'name', local_opt)})"
 
     def add_requirements(self, fgraph):
@@ -534,6 +535,8 @@ class EquilibriumOptimizer(Optimizer):
         self.max_use_ratio = max_use_ratio
         self.runner = WorklistRunner([rw for o in self.local_opts for rw in as_node_rewriters(o)],
                                      name="equilibrium", max_factor=max(1, int(max_use_ratio)))
+        self.runner.validate = True
+        self.runner.failure_callback = failure_callback
 
     def add_requirements(self, fgraph):
         _add_local_requirements(self.local_opts, fgraph)
@@ -542,8 +545,17 @@ class EquilibriumOptimizer(Optimizer):
     def apply(self, fgraph):
         total = 0
         max_rounds = max(1, int(self.max_use_ratio * (len(fgraph.apply_nodes) + 1)))
+        # Theano 1.0: each local optimizer may be used max_use_ratio times the number of nodes
+        # the graph had at the start; one used more often ends the run after that use
+        max_use = self.max_use_ratio * len(fgraph.apply_nodes)
+        uses = {}
         for _ in range(max_rounds):
-            changed = self.runner.apply(fgraph)
+            changed = self.runner.apply(fgraph, use_counts=uses, max_use=max_use)
+            if self.runner.maxed_out is not None:
+                warnings.warn(f"EquilibriumOptimizer max'ed out by {self.runner.maxed_out!r} "
+                              f"(max_use_ratio={self.max_use_ratio}): the graph may not be fully "
+                              "rewritten", RewriteWarning, stacklevel=2)
+                return total + changed
             for o in self.global_opts + self.final_opts:
                 changed += as_graph_rewriter(o).apply(fgraph)
             if changed:
@@ -573,10 +585,31 @@ class SeqOptimizer(Optimizer):
 
 
 class MergeOptimizer(Optimizer):
-    """Merge identical computations (the engine's ``merge_graph``)."""
+    """Merge identical computations (the engine's ``merge_graph``) after, as Theano 1.0's, making
+    the uses of equal constants (same type and value: ``Constant.signature()``) one constant's
+    (the first in graph order)."""
 
     def apply(self, fgraph):
-        return merge_graph(fgraph)
+        first = {}
+        merged = 0
+        constants = [v for v in fgraph.inputs if isinstance(v, Constant)]
+        seen = set(constants)
+        for node in fgraph.toposort_without_orderings():
+            for v in node.inputs:
+                if isinstance(v, Constant) and v not in seen:
+                    seen.add(v)
+                    constants.append(v)
+        for c in constants:
+            try:
+                key = c.signature()
+                hash(key)
+            except Exception:  # noqa: BLE001 - unhashable data: never merged
+                continue
+            keep = first.setdefault(key, c)
+            if keep is not c and fgraph.clients.get(c):
+                fgraph.replace(c, keep, reason="merge")
+                merged += 1
+        return merged + merge_graph(fgraph)
 
 
 def as_graph_rewriter(obj, name=None):
