@@ -4,7 +4,7 @@ import numpy as np
 
 from theano.graph.basic import Constant
 from theano.graph.rewriting.basic import node_rewriter
-from theano.graph.rewriting.db import register_canonicalize
+from theano.graph.rewriting.db import register_canonicalize, register_specialize
 from theano.scalar import basic as ts
 from theano.tensor.basic import cast, second
 from theano.tensor.elemwise import DimShuffle, Elemwise
@@ -450,3 +450,28 @@ def local_dimshuffle_alloc(fgraph, node):
 
 
 register_canonicalize(local_dimshuffle_alloc, "fill")
+
+
+@node_rewriter([Elemwise])
+def local_useless_composite(fgraph, node):
+    """An elementwise composite with several outputs, some of which nobody reads -> the composite
+    of the outputs read (a user's ``Elemwise(Composite([x], [x + 1, x - 1]))[0]``): the loop no
+    longer computes or stores the others. Its inputs all stay (each still takes part in the
+    broadcasting and its checks)."""
+    from theano.scalar.graph_composite import Composite
+
+    comp = node.op.scalar_op
+    if fgraph is None or node.op.inplace_pattern or len(node.outputs) < 2 \
+            or not isinstance(comp, Composite) or not hasattr(comp, "outputs"):
+        return None
+    used = [k for k, o in enumerate(node.outputs) if fgraph.clients.get(o)]
+    if not used or len(used) == len(node.outputs):
+        return None
+    new_comp = type(comp)(comp.inputs, [comp.outputs[k] for k in used])
+    news = Elemwise(new_comp)(*node.inputs, return_list=True)
+    return {node.outputs[k]: new for k, new in zip(used, news)}
+
+
+register_canonicalize(local_useless_composite, "composite")
+register_specialize(local_useless_composite, "local_useless_composite",
+                    name="local_useless_composite_specialize")
