@@ -152,6 +152,60 @@ def _shape_roots(var, limit=64):
 register_canonicalize(local_useless_fill, "fill", fast_compile=True)
 
 
+@node_rewriter([ts.Second])
+def local_fill_of_fill(fgraph, node):
+    """``fill(fill(m, a), v)`` -> ``fill(m, v)`` when ``a`` is broadcastable everywhere (a zero
+    filled to m's shape and then used only as the model of another fill, as gradients leave them):
+    the inner fill's value is never read and its shape is m's. Otherwise, when nothing else reads
+    the inner fill, -> ``fill(m, fill(a, v))`` (the same shape and checks), where a fill of a fill
+    of a zero row goes in turn."""
+    if not is_elemwise(node, ts.Second):
+        return None
+    model, v = node.inputs
+    inner = model.owner
+    if inner is None or not is_elemwise(inner, ts.Second):
+        return None
+    m, a = inner.inputs
+    if m.ndim != model.ndim:
+        return None
+    if all(a.broadcastable):
+        new = second(m, v)
+    elif fgraph is not None and len(fgraph.clients.get(model, ())) == 1 and a.ndim == model.ndim:
+        new = second(m, second(a, v))
+    else:
+        return None
+    return [new] if new.type == node.outputs[0].type else None
+
+
+register_canonicalize(local_fill_of_fill, "fill", fast_compile=True)
+
+
+@node_rewriter([ts.Second])
+def local_fill_model_of_elemwise(fgraph, node):
+    """``fill(f(a, b), v)`` -> ``fill(a, fill(b, v))`` when ``f(a, b)`` (any elementwise op) is
+    computed only to give fills their shape (the gradient of ``(x + b).sum()`` with respect to
+    ``b`` filled ``x + b`` with ones): f is no longer computed, and the broadcasting of a and b
+    against each other is still checked. Inputs broadcastable everywhere add nothing and are left
+    out."""
+    if fgraph is None or not is_elemwise(node, ts.Second):
+        return None
+    m, v = node.inputs
+    inner = m.owner
+    if inner is None or not isinstance(inner.op, Elemwise) or len(inner.outputs) != 1 \
+            or is_elemwise(inner, ts.Second) or not _only_fill_model(fgraph, m):
+        return None
+    models = [a for a in inner.inputs if not all(a.broadcastable)]
+    if not models or any(a.ndim != m.ndim for a in models):
+        return None
+    new = v
+    for a in reversed(models):
+        new = second(a, new)
+    return [new] if new.type == node.outputs[0].type else None
+
+
+register_canonicalize(local_fill_model_of_elemwise, "fill")
+
+
 def _same_shape_source(m):
     """A variable with m's type whose shape m always has, one step up m's graph, else None: the
     tensor an inc/set-subtensor node updates (its first input), or the one input of m's type of an
