@@ -235,6 +235,12 @@ def test_cheap_broadcast_producer_still_fuses():
     f = theano.function([x, b], out, mode=mode("inplace"))
     (node,) = _fused(f)
     assert {"exp", "add", "mul", "true_div"} <= set(_inner_names(node))
+    # a row divided by the row count (a mean's gradient): one loop, the division inside it
+    out = T.exp(x) + b / T.cast(x.shape[0], "float64")
+    compare_backends([x, b], out, [xv, bv], expected=np.exp(xv) + bv / 3)
+    f = theano.function([x, b], out, mode=mode("inplace"))
+    (node,) = _fused(f)
+    assert {"exp", "add", "true_div"} <= set(_inner_names(node))
 
 
 def test_same_pattern_expensive_producer_still_fuses():
