@@ -139,3 +139,68 @@ def test_fill_of_an_inc_subtensor_takes_the_shape_of_its_input(mode):
     for _ in range(3):
         # each entry of W reaches the sum once (h2 == h for distinct indices)
         np.testing.assert_array_equal(g(xv, wv, np.array([1, 3], dtype="int32")), np.full((4, 3, 2), 3.0))
+
+
+def _all_scalar_op_names(f):
+    """Scalar ops of every Elemwise node, inside fused composites too."""
+    from theano.scalar.graph_composite import Composite
+
+    out = []
+    for n in f.maker.fgraph.toposort():
+        if isinstance(n.op, Elemwise):
+            so = n.op.scalar_op
+            if isinstance(so, Composite):
+                out += [str(m.op.scalar_op) for m in so.fgraph.toposort()]
+            else:
+                out.append(str(so))
+    return out
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("mode", [None, theano.Mode(linker="py")])
+def test_bias_gradient_of_a_linear_cost_computes_no_sum_of_its_terms(mode, dtype):
+    # grad((x + b).sum(), b) filled x + b with ones: x + b was computed for its shape only
+    x, b = T.matrix("x", dtype=dtype), T.vector("b", dtype=dtype)
+    gb = T.grad((x + b).sum(), b)
+    gx = T.grad(T.exp(x * 2 + b).mean() + (x + b).sum(), x)
+    f = theano.function([x, b], [gb, gx], mode=mode)
+    assert _all_scalar_op_names(f).count("add") <= 2   # x * 2 + b for exp; the two terms of gx
+    g = theano.function([x, b], gb, mode=mode)
+    assert "add" not in _all_scalar_op_names(g)
+    r = np.random.RandomState(0)
+    for rows in (3, 1, 0):
+        xv = r.randn(rows, 4).astype(dtype)
+        bv = r.randn(4).astype(dtype)
+        want_gx = 2 * np.exp(xv * 2 + bv) / max(rows * 4, 1) + 1
+        for _ in range(3):
+            got_b, got_x = f(xv, bv)
+            np.testing.assert_allclose(got_b, np.full(4, float(rows)), rtol=1e-6)
+            np.testing.assert_allclose(got_x, want_gx, rtol=1e-5)
+            np.testing.assert_allclose(g(xv, bv), np.full(4, float(rows)), rtol=1e-6)
+            assert got_b.dtype == np.dtype(dtype) and got_x.dtype == np.dtype(dtype)
+    # the broadcasting of x against b is still checked
+    with pytest.raises((ValueError, AssertionError)):
+        g(np.ones((3, 4), dtype), np.ones(5, dtype))
+
+
+@pytest.mark.parametrize("mode", [None, theano.Mode(linker="py")])
+def test_fill_of_a_computation_used_only_as_a_model(mode):
+    x, y = T.matrix("x"), T.matrix("y")
+    r = T.row("r")
+    outs = [T.fill(T.exp(y) * 3, x), T.fill(T.fill(T.exp(y), T.zeros_like(r)), x + 1),
+            T.fill(T.fill(y, r), 2.0)]
+    f = theano.function([x, y, r], outs, mode=mode)
+    names = _all_scalar_op_names(f)
+    assert "exp" not in names and names.count("second") <= 5  # 1 + 2 + 2
+    xv = np.arange(6.0).reshape(2, 3)
+    yv, rv = np.ones((2, 3)), np.ones((1, 3))
+    for _ in range(3):
+        got = f(xv, yv, rv)
+        np.testing.assert_array_equal(got[0], xv)
+        np.testing.assert_array_equal(got[1], xv + 1)
+        np.testing.assert_array_equal(got[2], np.full((2, 3), 2.0))
+    # shape checks stay: y against x, y against r
+    with pytest.raises((ValueError, AssertionError)):
+        f(np.ones((2, 3)), np.ones((2, 4)), rv)
+    with pytest.raises((ValueError, AssertionError)):
+        f(xv, yv, np.ones((1, 4)))

@@ -8,7 +8,7 @@ import theano.tensor as T
 from theano.tensor.rewriting.composite import Composite
 from theano.tensor.elemwise import Elemwise
 from theano.tensor.type import TensorType
-from tests.helpers import rand
+from tests.helpers import compare_backends, rand, tolerance
 from tests.tensor.rewriting.utils import check_same_values, mode, scalar_ops
 
 
@@ -186,3 +186,67 @@ def test_fused_function_debugprint_and_creation_trace():
     assert node.creation_trace.lineno == line
     text = theano.printing.debugprint(f, file="str")
     assert "Composite{" in text
+
+
+# ---- broadcast producers: computed once, not once per element of the loop they broadcast into ----
+
+
+def _elemwise_nodes(f):
+    return [n for n in f.maker.fgraph.toposort() if isinstance(n.op, Elemwise)]
+
+
+def _inner_names(node):
+    so = node.op.scalar_op
+    if isinstance(so, Composite):
+        return [str(m.op.scalar_op) for m in so.fgraph.toposort()]
+    return [str(so)]
+
+
+@pytest.mark.parametrize("dtype", ("float64", "float32"))
+def test_expensive_broadcast_producer_stays_its_own_node(dtype):
+    # x * sin(s), x * exp(b) of a row: fused, sin/exp would run once per element of x
+    x = T.matrix("x", dtype=dtype)
+    s = T.scalar("s", dtype=dtype)
+    b = T.vector("b", dtype=dtype)
+    outs = [x * T.sin(s), T.exp(b) * x + 1, x / T.tanh(T.exp(s))]
+    xv, sv, bv = rand(5, 4, dtype=dtype), np.asarray(0.3, dtype=dtype), rand(4, dtype=dtype, seed=3)
+    expected = [xv * np.sin(sv), np.exp(bv) * xv + 1, xv / np.tanh(np.exp(sv))]
+    compare_backends([x, s, b], outs, [xv, sv, bv], expected=expected)
+    for linker in ("py", "auto"):
+        f = theano.function([x, s, b], outs, mode=theano.Mode(linker=linker, optimizer="fast_run"))
+        for _ in range(3):
+            for got, want in zip(f(xv, sv, bv), expected):
+                np.testing.assert_allclose(got, want, rtol=tolerance(dtype)[0])
+        # the node that computes each of sin, exp, tanh has the small (broadcast) shape
+        for n in _elemwise_nodes(f):
+            names = _inner_names(n)
+            if any(k in names for k in ("sin", "exp", "tanh")):
+                assert not any(k in names for k in ("mul", "add", "true_div")), names
+                assert n.outputs[0].ndim == 0 or any(n.outputs[0].broadcastable), n
+
+
+def test_cheap_broadcast_producer_still_fuses():
+    # (b + 1) of a row and the cast of a length: cheaper to recompute than to make apart
+    x = T.dmatrix("x")
+    b = T.dvector("b")
+    out = T.exp(x) * (b + 1) / T.cast(x.shape[0], "float64")
+    xv, bv = rand(3, 4), rand(4, seed=2)
+    f = compare_backends([x, b], out, [xv, bv], expected=np.exp(xv) * (bv + 1) / 3)
+    f = theano.function([x, b], out, mode=mode("inplace"))
+    (node,) = _fused(f)
+    assert {"exp", "add", "mul", "true_div"} <= set(_inner_names(node))
+    # a row divided by the row count (a mean's gradient): one loop, the division inside it
+    out = T.exp(x) + b / T.cast(x.shape[0], "float64")
+    compare_backends([x, b], out, [xv, bv], expected=np.exp(xv) + bv / 3)
+    f = theano.function([x, b], out, mode=mode("inplace"))
+    (node,) = _fused(f)
+    assert {"exp", "add", "true_div"} <= set(_inner_names(node))
+
+
+def test_same_pattern_expensive_producer_still_fuses():
+    x = T.dmatrix("x")
+    r = T.drow("r")
+    out = T.exp(x) * T.sin(x) + r
+    f = check_same_values([x, r], out, [rand(3, 4), rand(1, 4)], "inplace",
+                          rtol=4 * np.finfo("float64").eps, atol=0)
+    assert len(_fused(f)) == 1

@@ -182,3 +182,38 @@ def test_an_arange_of_another_count_is_checked_against_the_labels(mode):
     assert_allclose(g, sp.softmax(xv, axis=1) - np.eye(4)[yv], rtol=1e-10, atol=1e-14)
     with pytest.raises(AssertionError):
         f(xv, yv, 2)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("biased", [True, False])
+def test_softmax_computed_once_for_the_tutorial_cost_and_its_gradient(biased, dtype):
+    # the cost becomes the fused op; its gradient reads the fused op's softmax output instead of
+    # computing softmax(x W + b) again
+    from theano.tensor.nnet.nnet import CrossentropySoftmaxArgmax1HotWithBias, Softmax
+
+    x, W = T.matrix("x", dtype=dtype), T.matrix("W", dtype=dtype)
+    b, y = T.vector("b", dtype=dtype), T.ivector("y")
+    z = T.dot(x, W) + b if biased else T.dot(x, W)
+    cost = -T.mean(T.log(softmax(z))[T.arange(y.shape[0]), y])
+    outs = [cost] + T.grad(cost, [W, b] if biased else [W])
+    r = np.random.RandomState(7)
+    xv = (r.randn(5, 3) * 4).astype(dtype)
+    Wv = (r.randn(3, 6) * 100).astype(dtype)   # saturating scores: entries of +-1000
+    bv = r.randn(6).astype(dtype)
+    yv = np.array([0, 5, 2, 2, 1], dtype="int32")
+    zv = xv.astype("float64") @ Wv.astype("float64") + (bv if biased else 0)
+    lsm = sp.log_softmax(zv, axis=1)
+    onehot = np.eye(6)[yv]
+    dz = (np.exp(lsm) - onehot) / 5
+    refs = [-lsm[np.arange(5), yv].mean(), xv.T.astype("float64") @ dz] + ([dz.sum(0)] if biased else [])
+    args = [xv, yv, Wv] + ([bv] if biased else [])
+    tol = 1e-4 if dtype == "float32" else 1e-9
+    for name, mode in MODES.items():
+        f = theano.function([x, y, W] + ([b] if biased else []), outs, mode=mode)
+        for _ in range(3):
+            for got, want in zip(f(*args), refs):
+                assert np.isfinite(got).all()
+                np.testing.assert_allclose(got, want, rtol=tol, atol=tol * 10, err_msg=name)
+        ops = [n.op for n in f.maker.fgraph.toposort()]
+        assert not any(isinstance(op, Softmax) for op in ops), (name, ops)
+        assert sum(isinstance(op, CrossentropySoftmaxArgmax1HotWithBias) for op in ops) == 1

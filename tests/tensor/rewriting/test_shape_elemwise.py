@@ -166,7 +166,13 @@ def test_dimshuffle_lifted_through_elemwise_and_fused():
     v = T.dvector("v")
     f = check_same_values([x, v], (T.exp(v) * 2).dimshuffle("x", 0) + x, [rand(3, 4), rand(4)],
                           "inplace", rtol=0, atol=0)
-    assert len([n for n in f.maker.fgraph.toposort() if isinstance(n.op, Elemwise)]) == 1
+    # the product and the sum fuse into one loop; exp stays on the row it broadcasts (once per
+    # column, not once per element of x: see fusion.py)
+    elemwise = [n for n in f.maker.fgraph.toposort() if isinstance(n.op, Elemwise)]
+    assert len(elemwise) == 2
+    assert scalar_ops(f).count("exp") == 1
+    (exp_node,) = [n for n in elemwise if str(n.op.scalar_op) == "exp"]
+    assert exp_node.outputs[0].broadcastable == (True, False)
     f = check_same_values([x], (T.exp(x) + 1).T, [rand(3, 4)], *NOFUSE, rtol=0, atol=0)
     assert [type(n.op) for n in f.maker.fgraph.toposort()][0] is DimShuffle
     # a value used twice is not duplicated

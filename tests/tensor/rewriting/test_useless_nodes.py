@@ -665,3 +665,54 @@ def test_make_vector_refuses_a_downcast_and_keeps_upcasts(mode):
         np.testing.assert_array_equal(r, [-3, 2 ** 20, 7])
     g = theano.function([d, i], MakeVector("float64")(d, i), mode=mode)
     np.testing.assert_array_equal(g(0.5, 3), [0.5, 3.0])
+
+
+# -- composites with outputs nobody reads ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("mode", MODES)
+def test_composite_keeps_only_the_outputs_read(mode, dtype):
+    a, b = scal.float32("a"), scal.float32("b")
+    comp = scal.Composite([a, b], [a + b, a * b, scal.exp(a) - b])
+    X = T.matrix("X", dtype=dtype)
+    Y = T.row("Y", dtype=dtype)
+    outs = Elemwise(comp)(X, Y)
+    xv = np.linspace(-1, 1, 12).reshape(3, 4).astype(dtype)
+    yv = np.linspace(0.5, 2, 4).reshape(1, 4).astype(dtype)
+    refs = [xv + yv, xv * yv, np.exp(xv) - yv]
+    for keep in ([0], [2], [0, 2]):
+        f = theano.function([X, Y], [outs[k] for k in keep], mode=mode)
+        for _ in range(3):
+            for r, k in zip(f(xv, yv), keep):
+                np.testing.assert_allclose(r, refs[k], rtol=1e-6 if dtype == "float32" else 1e-12)
+                assert r.dtype == np.dtype(dtype)
+        (node,) = [n for n in f.maker.fgraph.toposort() if isinstance(n.op, Elemwise)]
+        assert len(node.outputs) == len(keep)
+        assert len(node.op.scalar_op.fgraph.outputs) == len(keep)
+    # the broadcasting checks of an input no output reads stay
+    c1 = scal.Composite([a, b], [a + 1, b * 2])
+    f = theano.function([X], Elemwise(c1)(X, X.T)[0], mode=mode)
+    with pytest.raises(Exception, match="shape|mismatch|broadcast"):
+        f(xv)
+    f3 = theano.function([X], Elemwise(c1)(X, X)[0], mode=mode)
+    np.testing.assert_allclose(f3(xv), xv + 1)
+
+
+def test_fused_composite_output_nobody_reads():
+    from theano.graph.fg import FunctionGraph
+    from theano.tensor.rewriting.composite import composite_from_nodes
+    from theano.tensor.rewriting.elemwise import local_useless_composite
+
+    x = T.dvector("x")
+    t = T.exp(x)
+    u = t + x
+    comp = composite_from_nodes([x], [t.owner, u.owner], [u, t])
+    o0, o1 = Elemwise(comp)(x)
+    fg = FunctionGraph([x], [o0], clone=False)
+    (new,) = local_useless_composite.transform(fg, o0.owner).values()
+    assert len(new.owner.outputs) == 1
+    f = theano.function([x], new)
+    xv = np.linspace(-2, 2, 5)
+    for _ in range(3):
+        np.testing.assert_allclose(f(xv), np.exp(xv) + xv)

@@ -4,7 +4,7 @@ import numpy as np
 
 from theano.graph.basic import Constant
 from theano.graph.rewriting.basic import node_rewriter
-from theano.graph.rewriting.db import register_canonicalize
+from theano.graph.rewriting.db import register_canonicalize, register_specialize
 from theano.scalar import basic as ts
 from theano.tensor.basic import cast, second
 from theano.tensor.elemwise import DimShuffle, Elemwise
@@ -150,6 +150,60 @@ def _shape_roots(var, limit=64):
 
 
 register_canonicalize(local_useless_fill, "fill", fast_compile=True)
+
+
+@node_rewriter([ts.Second])
+def local_fill_of_fill(fgraph, node):
+    """``fill(fill(m, a), v)`` -> ``fill(m, v)`` when ``a`` is broadcastable everywhere (a zero
+    filled to m's shape and then used only as the model of another fill, as gradients leave them):
+    the inner fill's value is never read and its shape is m's. Otherwise, when nothing else reads
+    the inner fill, -> ``fill(m, fill(a, v))`` (the same shape and checks), where a fill of a fill
+    of a zero row goes in turn."""
+    if not is_elemwise(node, ts.Second):
+        return None
+    model, v = node.inputs
+    inner = model.owner
+    if inner is None or not is_elemwise(inner, ts.Second):
+        return None
+    m, a = inner.inputs
+    if m.ndim != model.ndim:
+        return None
+    if all(a.broadcastable):
+        new = second(m, v)
+    elif fgraph is not None and len(fgraph.clients.get(model, ())) == 1 and a.ndim == model.ndim:
+        new = second(m, second(a, v))
+    else:
+        return None
+    return [new] if new.type == node.outputs[0].type else None
+
+
+register_canonicalize(local_fill_of_fill, "fill", fast_compile=True)
+
+
+@node_rewriter([ts.Second])
+def local_fill_model_of_elemwise(fgraph, node):
+    """``fill(f(a, b), v)`` -> ``fill(a, fill(b, v))`` when ``f(a, b)`` (any elementwise op) is
+    computed only to give fills their shape (the gradient of ``(x + b).sum()`` with respect to
+    ``b`` filled ``x + b`` with ones): f is no longer computed, and the broadcasting of a and b
+    against each other is still checked. Inputs broadcastable everywhere add nothing and are left
+    out."""
+    if fgraph is None or not is_elemwise(node, ts.Second):
+        return None
+    m, v = node.inputs
+    inner = m.owner
+    if inner is None or not isinstance(inner.op, Elemwise) or len(inner.outputs) != 1 \
+            or is_elemwise(inner, ts.Second) or not _only_fill_model(fgraph, m):
+        return None
+    models = [a for a in inner.inputs if not all(a.broadcastable)]
+    if not models or any(a.ndim != m.ndim for a in models):
+        return None
+    new = v
+    for a in reversed(models):
+        new = second(a, new)
+    return [new] if new.type == node.outputs[0].type else None
+
+
+register_canonicalize(local_fill_model_of_elemwise, "fill")
 
 
 def _same_shape_source(m):
@@ -450,3 +504,28 @@ def local_dimshuffle_alloc(fgraph, node):
 
 
 register_canonicalize(local_dimshuffle_alloc, "fill")
+
+
+@node_rewriter([Elemwise])
+def local_useless_composite(fgraph, node):
+    """An elementwise composite with several outputs, some of which nobody reads -> the composite
+    of the outputs read (a user's ``Elemwise(Composite([x], [x + 1, x - 1]))[0]``): the loop no
+    longer computes or stores the others. Its inputs all stay (each still takes part in the
+    broadcasting and its checks)."""
+    from theano.scalar.graph_composite import Composite
+
+    comp = node.op.scalar_op
+    if fgraph is None or node.op.inplace_pattern or len(node.outputs) < 2 \
+            or not isinstance(comp, Composite) or not hasattr(comp, "outputs"):
+        return None
+    used = [k for k, o in enumerate(node.outputs) if fgraph.clients.get(o)]
+    if not used or len(used) == len(node.outputs):
+        return None
+    new_comp = type(comp)(comp.inputs, [comp.outputs[k] for k in used])
+    news = Elemwise(new_comp)(*node.inputs, return_list=True)
+    return {node.outputs[k]: new for k, new in zip(used, news)}
+
+
+register_canonicalize(local_useless_composite, "composite")
+register_specialize(local_useless_composite, "local_useless_composite",
+                    name="local_useless_composite_specialize")

@@ -318,3 +318,48 @@ if _nn is not None:
         return {node.outputs[-1]: new}
 
     register_specialize(local_argmax_pushdown, "nnet")
+
+    def _same_term(a, b):
+        from theano.graph.basic import equal_computations
+
+        return a is b or (a.type == b.type and equal_computations([a], [b]))
+
+    def _is_zero_bias(b):
+        from theano.tensor.allocation import Alloc
+
+        if b.owner is None or not isinstance(b.owner.op, Alloc):
+            return False
+        v = b.owner.inputs[0]
+        return isinstance(v, Constant) and not np.any(v.data)
+
+    @node_rewriter([_nn.Softmax])
+    def local_softmax_of_fused_xent(fgraph, node):
+        """``softmax(x + b)`` -> the softmax output of a fused
+        ``CrossentropySoftmaxArgmax1HotWithBias(x, b, y)`` in the same graph: the softmax is computed
+        once. The negative log-likelihood of Theano's tutorials
+        (``-mean(log(softmax(x + b))[arange(n), y])``) becomes the fused op while its gradient reads
+        ``softmax(x + b)``, which was then computed a second time. Specialize phase: the stabilizing
+        rewrites that recognise the Softmax node have run."""
+        if fgraph is None:
+            return None
+        sm = node.outputs[0]
+        x, b = _softmax_parts(sm) or (None, None)
+        if x is None:
+            return None
+        for cand in fgraph.apply_nodes:
+            if not isinstance(cand.op, _nn.CrossentropySoftmaxArgmax1HotWithBias):
+                continue
+            fx, fb, _ = cand.inputs
+            if fx.type != x.type or not _same_term(fx, x):
+                continue
+            if b is None:
+                if not _is_zero_bias(fb):
+                    continue
+            elif fb.type != b.type or not _same_term(fb, b):
+                continue
+            new = fit_to(cand.outputs[1], sm, [])
+            if new is not None:
+                return [new]
+        return None
+
+    register_specialize(local_softmax_of_fused_xent, "nnet")
