@@ -16,6 +16,26 @@ _QUIET = {"add", "mul", "sub", "neg", "abs", "sqr", "identity", "maximum", "mini
           "round_half_away_from_zero"}
 
 
+def _chain(ufunc):
+    """``ufunc`` of more than two arrays of one dtype, left to right as the scalar op's ``impl``
+    computes it, accumulating into the first result (the impl's fresh array per term cost a page
+    fault per page: a 4-input add of 1000 x 500 took 10.8 ms, NumPy's chained temporaries 1.7)."""
+
+    def chain(*xs):
+        out = ufunc(xs[0], xs[1])
+        for x in xs[2:]:
+            if type(out) is np.ndarray:
+                try:
+                    ufunc(out, x, out=out)
+                    continue
+                except ValueError:      # x broadcasts out to a bigger shape (or does not fit)
+                    pass
+            out = ufunc(out, x)
+        return out
+
+    return chain
+
+
 def _numpy_step(sop, n_args, out_dtype, arg_dtypes=None):
     """A function of arrays computing one step (not yet cast to ``out_dtype``). With the
     arguments' dtypes known, a step whose inputs already have the output dtype is the bare ufunc."""
@@ -34,6 +54,8 @@ def _numpy_step(sop, n_args, out_dtype, arg_dtypes=None):
         return np.add
     if isinstance(sop, ts.Mul) and n_args == 2 and no_bool:
         return np.multiply
+    if isinstance(sop, (ts.Add, ts.Mul)) and n_args > 2 and no_bool and same:
+        return _chain(np.add if isinstance(sop, ts.Add) else np.multiply)
     impl = sop.impl
     od = [out_dtype]
 
