@@ -14,7 +14,8 @@ The path of a node (``ElemwiseRunner.path``) depends only on static facts: the s
 compiled function returns the same bits on every call, from the first:
 
 - ``ufunc``: a single scalar op runs as its NumPy ufunc (one pass over memory already, with SIMD
-  transcendental functions); ``config.numba__force_kernels`` runs it as a Numba loop instead;
+  transcendental functions; an add or mul of more than two inputs as the chain of binary ufuncs,
+  accumulated into one array); ``config.numba__force_kernels`` runs it as a Numba loop instead;
 - ``kernel``: a fused chain runs as one Numba loop (no temporaries, one dispatch), compiled (or
   loaded from the disk cache) at the first call; with ``config.numba__parallel`` or
   ``config.openmp`` (both off by default) the loop runs over several threads above
