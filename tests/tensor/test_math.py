@@ -416,17 +416,71 @@ def test_clip_grad_when_the_bounds_are_x():
         verify_grad(fn, [xv], rng=rng, mode=PY)
 
 
-def test_clip_lower_bound_above_upper_is_numpy_clip():
-    # min > max: every value is max, as numpy.clip (Theano 1.0 gave min below min; see
-    # docs/compatibility.md); the gradient goes to max
+def _theano1_clip(x, lo, hi):
+    # Theano 1.0's rule, written independently of the op: lo below lo, else hi above hi, else x
+    x, lo, hi = np.broadcast_arrays(*[np.asarray(v) for v in (x, lo, hi)])
+    out = np.array(x, dtype=np.result_type(x, lo, hi), copy=True)
+    for k in np.ndindex(*x.shape):
+        if x[k] < lo[k]:
+            out[k] = lo[k]
+        elif x[k] > hi[k]:
+            out[k] = hi[k]
+    return out
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int32"])
+def test_clip_lower_bound_above_upper_follows_theano1(dtype):
+    # min > max (Theano's BackwardsClipTester): min where x < min, max elsewhere (numpy.clip
+    # gives max everywhere); per-element bounds, on every backend path, called several times
+    x = T.matrix(dtype=dtype)
+    lo, hi = T.matrix(dtype=dtype), T.matrix(dtype=dtype)
+    xv = (5 * rand(4, 3, seed=7)).astype(dtype)
+    lov = np.full((4, 3), 1, dtype=dtype)
+    hiv = np.full((4, 3), -1, dtype=dtype)
+    lov[0], hiv[0] = -1, 1                      # an ordinary row among the backwards ones
+    expected = _theano1_clip(xv, lov, hiv)
+    assert not np.array_equal(expected, np.clip(xv, lov, hiv))   # the case tells them apart
+    for _ in range(3):
+        out = compare_backends([x, lo, hi], T.clip(x, lo, hi), [xv, lov, hiv],
+                               modes=("py", "py_opt", "auto"), expected=expected)
+        assert out.dtype == dtype
+    # fused with other elementwise ops (the native backend's kernels)
+    compare_backends([x, lo, hi], T.clip(2 * x, lo, hi) + 1, [xv, lov, hiv],
+                     modes=("py", "auto"), expected=_theano1_clip(2 * xv, lov, hiv) + 1)
+
+
+def test_clip_nan_and_mixed_dtypes_follow_theano1():
+    # a NaN x stays NaN; a NaN bound is never taken (the comparisons with it are false)
+    x, lo, hi = T.dvector(), T.dscalar(), T.dscalar()
+    xv = np.array([np.nan, -3.0, 0.5, 3.0, -np.inf, np.inf])
+    for lov, hiv in ((-1.0, 1.0), (1.0, -1.0), (np.nan, 1.0), (-1.0, np.nan)):
+        compare_backends([x, lo, hi], T.clip(x, lo, hi), [xv, lov, hiv], modes=("py", "auto"),
+                         expected=_theano1_clip(xv, lov, hiv))
+    # integer x with float bounds: the upcast dtype
+    i = T.ivector()
+    iv = np.array([-5, -1, 0, 2, 7], dtype="int32")
+    out = compare_backends([i, lo, hi], T.clip(i, lo, hi), [iv, 2.5, -1.5], modes=("py", "auto"),
+                           expected=_theano1_clip(iv, 2.5, -1.5))
+    assert out.dtype == "float64"
+
+
+def test_clip_lower_bound_above_upper_gradient():
+    # the gradient goes to the input the output is: min where x < min, max elsewhere
     x = T.dmatrix()
     lo, hi = T.dscalar(), T.dscalar()
     xv = 5 * rand(4, 3)
-    compare_backends([x, lo, hi], T.clip(x, lo, hi), [xv, 1.0, -1.0], modes=("py", "auto"),
-                     expected=np.clip(xv, 1.0, -1.0))
     g = T.grad(T.sum(T.clip(x, lo, hi)), [x, lo, hi])
-    gx, glo, ghi = run(g, [x, lo, hi], [xv, 1.0, -1.0])
-    assert np.all(gx == 0) and glo == 0 and ghi == xv.size
+    for mode in ("py", "auto"):
+        f = theano.function([x, lo, hi], g, mode=theano.Mode(linker=mode, optimizer="fast_run"))
+        for _ in range(3):
+            gx, glo, ghi = f(xv, 1.0, -1.0)
+            assert np.all(gx == 0)
+            assert glo == np.sum(xv < 1.0) and ghi == np.sum(xv >= 1.0)
+    # and against finite differences away from the kinks, with per-element backwards bounds
+    lov = np.full((4, 3), 0.7)
+    hiv = np.full((4, 3), -0.6)
+    verify_grad(lambda a, b, c: T.clip(a, b, c), [xv, lov, hiv], rng=np.random.RandomState(3),
+                mode=PY)
 
 
 def test_cast():

@@ -67,7 +67,12 @@ def scalar_expr(sop, args, arg_dtypes, out_dtype, checked_casts=False):
     if isinstance(sop, ts.Minimum):
         return f"np.minimum({args[0]}, {args[1]})"
     if isinstance(sop, ts.Clip):
-        return f"np.minimum(np.maximum({args[0]}, {args[1]}), {args[2]})"
+        # Theano 1.0's rule (lo below lo, else hi above hi, else x), each branch in the output
+        # dtype so that the branches unify
+        x, lo, hi = args
+        cast = _np_dtype_name(out_dtype)
+        return (f"({cast}({lo}) if ({x}) < ({lo}) else "
+                f"({cast}({hi}) if ({x}) > ({hi}) else {cast}({x})))")
     if name in ("floor", "ceil", "trunc"):
         return f"np.{name}(np.float64({args[0]}))"
     if name == "sgn":
