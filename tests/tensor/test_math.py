@@ -901,3 +901,20 @@ def test_reductions_refuse_a_lossy_acc_dtype():
                          ("complex64", "float64")]:
         with pytest.raises(TypeError, match="precision"):
             T.matrix(dtype=x_dtype).sum(acc_dtype=acc)
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "uint16", "uint32", "uint64", "int8", "int64"])
+def test_sgn_of_large_unsigned_values(dtype):
+    # the sign of an unsigned value at or above 2**(bits-1) is 1 on every backend path (the native
+    # backend's fused kernels once read it as signed and gave 2**bits - 1)
+    info = np.iinfo(dtype)
+    xv = np.array([0, 1, info.max // 2, info.max // 2 + 1, info.max - 1, info.max, info.min],
+                  dtype=dtype)
+    x = T.vector(dtype=dtype)
+    two = T.constant(np.asarray(2, dtype=dtype))
+    for expr, ref in ((T.sgn(x), np.sign(xv)),
+                      (T.sgn(x) * two, np.sign(xv) * np.asarray(2, dtype=dtype)),
+                      (T.sgn(x // two) + T.sgn(x), np.sign(xv // np.asarray(2, dtype)) + np.sign(xv))):
+        assert expr.dtype == dtype
+        for _ in range(3):
+            compare_backends([x], expr, [xv], modes=("py", "auto"), expected=ref)

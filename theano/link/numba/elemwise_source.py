@@ -76,6 +76,11 @@ def scalar_expr(sop, args, arg_dtypes, out_dtype, checked_casts=False):
     if name in ("floor", "ceil", "trunc"):
         return f"np.{name}(np.float64({args[0]}))"
     if name == "sgn":
+        if np.dtype(arg_dtypes[0]).kind == "u":
+            # Numba's np.sign of an unsigned value at or above 2**(bits-1) is 2**bits - 1 (it
+            # reads the value as signed); the sign of an unsigned value is 1 or 0
+            cast = _np_dtype_name(out_dtype)
+            return f"({cast}(1) if ({args[0]}) > 0 else {cast}(0))"
         return f"np.sign({args[0]})"
     if name == "abs":
         return f"abs({args[0]})"
