@@ -918,3 +918,37 @@ def test_sgn_of_large_unsigned_values(dtype):
         assert expr.dtype == dtype
         for _ in range(3):
             compare_backends([x], expr, [xv], modes=("py", "auto"), expected=ref)
+
+
+MIXED_INT_VALUES = {
+    "int64": [-7, 3, 2 ** 53 + 1, -(2 ** 40), 5, -1],
+    "uint64": [9, 2 ** 64 - 1, 2 ** 63, 3, 2, 7],
+    "uint32": [2 ** 31, 2 ** 32 - 1, 7, 0, 5, 2 ** 31 + 3],
+    "int32": [-1, 2, -3, 4, -(2 ** 31), 7],
+    "uint8": [200, 255, 0, 128, 3, 7],
+    "int8": [-1, -128, 5, -3, 127, 2],
+}
+
+
+@pytest.mark.parametrize("da, db", [("int64", "uint64"), ("uint64", "int64"), ("uint32", "int32"),
+                                    ("int32", "uint32"), ("uint8", "int8"), ("uint64", "uint64")])
+@pytest.mark.parametrize("op", ["add", "sub", "mul", "int_div", "mod", "pow", "maximum", "minimum"])
+def test_integer_arithmetic_of_mixed_signedness(op, da, db):
+    # NumPy computes in the dtype it promotes both to (the output's: int64 with uint64 in float64,
+    # uint32 with int32 in int64); the native backend's fused kernels once wrapped in one of the
+    # input dtypes (int64 + uint64 gave 2 for 3 + (2**64 - 1)) and lost uint64 // uint64 to float
+    a, b = T.vector(dtype=da), T.vector(dtype=db)
+    av = np.array(MIXED_INT_VALUES[da], dtype=da)
+    bv = np.array(MIXED_INT_VALUES[db], dtype=db)[::-1].copy()
+    if op == "pow":
+        bv = np.abs(bv.astype("float64")).astype(db) % np.array(5, dtype=db)   # small exponents
+    fn, ref = getattr(T, op), getattr(np, {"int_div": "floor_divide", "mod": "remainder",
+                                           "pow": "power", "sub": "subtract", "mul": "multiply"}.get(op, op))
+    with np.errstate(all="ignore"):
+        expected = ref(av, bv)
+    y = fn(a, b)
+    assert y.dtype == str(expected.dtype)
+    # alone and fused with another op (the native backend's kernels)
+    compare_backends([a, b], y, [av, bv], modes=("py", "auto"), expected=expected)
+    compare_backends([a, b], [y, T.eq(y, y)], [av, bv], modes=("py", "auto"),
+                     expected=[expected, expected == expected])

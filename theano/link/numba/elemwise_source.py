@@ -40,6 +40,10 @@ def _np_dtype_name(dtype):
     return "np.bool_" if dtype == "bool" else f"np.{dtype}"
 
 
+# the ops NumPy computes in the dtype it promotes their arguments to
+_PROMOTING = (ts.Add, ts.Sub, ts.Mul, ts.IntDiv, ts.Mod, ts.Pow, ts.Maximum, ts.Minimum)
+
+
 def scalar_expr(sop, args, arg_dtypes, out_dtype, checked_casts=False):
     """A Numba-compilable scalar expression for one step, or None when there is none.
 
@@ -51,6 +55,15 @@ def scalar_expr(sop, args, arg_dtypes, out_dtype, checked_casts=False):
     n_bool = list(arg_dtypes).count("bool")
     has_bool = n_bool > 0
     name = sop.name
+    if isinstance(sop, _PROMOTING) and not has_bool and \
+            all(np.dtype(d).kind in "iu" for d in arg_dtypes) and \
+            any(d != out_dtype for d in arg_dtypes):
+        # integers of different dtypes: NumPy computes in the dtype it promotes them to (the
+        # output's), so int64 with uint64 in float64 and uint32 with int32 in int64; Numba's own
+        # mixed-integer arithmetic would wrap in one of them
+        cast = _np_dtype_name(out_dtype)
+        args = [f"{cast}({a})" for a in args]
+        arg_dtypes = [out_dtype] * len(args)
     if isinstance(sop, ts.Add):
         # NumPy adds two bools as a logical or; one bool among numbers adds as 0/1
         return None if n_bool > 1 else "(" + " + ".join(args) + ")"
@@ -99,15 +112,17 @@ def scalar_expr(sop, args, arg_dtypes, out_dtype, checked_casts=False):
     if isinstance(sop, (ts.IntDiv, ts.Mod)) and all(np.dtype(d).kind in "iu" for d in arg_dtypes):
         # NumPy's integer semantics, spelled out (LLVM leaves x // 0 and INT_MIN // -1 undefined):
         # x // 0 == x % 0 == 0; INT_MIN // -1 wraps to INT_MIN; the remainder has the sign of y
+        # (the zeros in the output dtype: an int literal beside a uint64 unifies to float64)
         a, b = args
+        zero = f"{_np_dtype_name(out_dtype)}(0)"
         signed = any(np.dtype(d).kind == "i" for d in arg_dtypes)
         if isinstance(sop, ts.IntDiv):
-            expr = f"(0 if ({b}) == 0 else ({a}) // ({b}))"
+            expr = f"({zero} if ({b}) == 0 else ({a}) // ({b}))"
             if signed:
                 expr = f"(-({a}) if ({b}) == -1 else {expr})"
             return expr
-        expr = f"(0 if ({b}) == 0 else ({a}) % ({b}))"
-        return f"(0 if ({b}) == -1 else {expr})" if signed else expr
+        expr = f"({zero} if ({b}) == 0 else ({a}) % ({b}))"
+        return f"({zero} if ({b}) == -1 else {expr})" if signed else expr
     if isinstance(sop, ts.Pow) and np.dtype(out_dtype).kind in "iu":
         # NumPy's integer power, negative exponents raising its error (``IPOW_HELPER``)
         if out_dtype in _IPOW_INTS and all(d in _IPOW_INTS for d in arg_dtypes):
