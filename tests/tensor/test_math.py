@@ -952,3 +952,25 @@ def test_integer_arithmetic_of_mixed_signedness(op, da, db):
     compare_backends([a, b], y, [av, bv], modes=("py", "auto"), expected=expected)
     compare_backends([a, b], [y, T.eq(y, y)], [av, bv], modes=("py", "auto"),
                      expected=[expected, expected == expected])
+
+
+def test_int64_overflow_wraps_before_comparisons_in_fused_kernels():
+    # + - * and negation of int64 wrap as in NumPy also when a comparison or sign reads the
+    # result inside one fused kernel (Numba marks signed arithmetic as never overflowing, and
+    # LLVM folded (x + 1) < x to False for the largest x)
+    x = T.vector(dtype="int64")
+    info = np.iinfo("int64")
+    xv = np.array([0, info.max, info.min, 5, -3, info.max - 1], dtype="int64")
+    one, two = T.constant(np.int64(1)), T.constant(np.int64(2))
+    v1, v2 = np.int64(1), np.int64(2)
+    with np.errstate(over="ignore"):
+        cases = [(T.lt(x + one, x), (xv + v1) < xv),
+                 (T.sgn(x + one), np.sign(xv + v1)),
+                 (T.sgn(x - one), np.sign(xv - v1)),
+                 (T.sgn(-x), np.sign(-xv)),
+                 (T.gt(x * two, x), (xv * v2) > xv),
+                 ((x + one) * x - x, (xv + v1) * xv - xv),
+                 (T.lt(T.sqr(x), x), (xv * xv) < xv)]
+    for expr, expected in cases:
+        for _ in range(3):
+            compare_backends([x], expr, [xv], modes=("py", "auto"), expected=expected)
