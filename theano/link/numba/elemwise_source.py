@@ -65,17 +65,16 @@ def scalar_expr(sop, args, arg_dtypes, out_dtype, checked_casts=False):
         args = [f"{cast}({a})" for a in args]
         arg_dtypes = [out_dtype] * len(args)
     if out_dtype == "int64" and all(d == "int64" for d in arg_dtypes) and \
-            (isinstance(sop, (ts.Add, ts.Mul)) or name in ("sub", "neg", "sqr")):
+            isinstance(sop, (ts.Add, ts.Mul, ts.Sub, ts.Neg, ts.Sqr)):
         # int64 + - * wrap as in NumPy: computed on the same bits as uint64, since Numba marks
         # signed arithmetic as never overflowing and LLVM then folds comparisons of an overflowed
         # result ((x + 1) < x was False for the largest x)
         u = [f"np.uint64({a})" for a in args]
-        if name == "neg":
+        if isinstance(sop, ts.Neg):
             return f"np.int64(np.uint64(0) - {u[0]})"
-        if name == "sqr":
+        if isinstance(sop, ts.Sqr):
             return f"np.int64({u[0]} * {u[0]})"
-        op = {"add": " + ", "mul": " * ", "sub": " - "}.get(name) or \
-            (" + " if isinstance(sop, ts.Add) else " * ")
+        op = " + " if isinstance(sop, ts.Add) else (" - " if isinstance(sop, ts.Sub) else " * ")
         return f"np.int64({op.join(u)})"
     if isinstance(sop, ts.Add):
         # NumPy adds two bools as a logical or; one bool among numbers adds as 0/1
