@@ -97,3 +97,34 @@ def test_scalar_variable_operators_and_astype():
                 assert g.dtype == outs[k].dtype
     # == stays identity, so scalar variables still work as dict keys
     assert (x == x) is True and (x == y) is False and len({x: 1, y: 2}) == 2
+
+
+@pytest.mark.parametrize("floatx", ["float64", "float32"])
+def test_numpy_float64_scalars_keep_their_dtype(floatx):
+    # Theano 1.0's cast_policy 'custom': a NumPy float64 is typed on purpose and keeps float64
+    # where float64 is an autocast dtype (the default), though np.float64 subclasses Python's
+    # float; Python floats follow the autocast rules (floatX when floatX is float32)
+    with theano.config.change_flags(floatX=floatx):
+        x = T.fvector("x")
+        cases = [(x + np.float64(1.0), "float64", lambda v: v.astype("float64") + 1.0),
+                 (x * np.float64(0.5), "float64", lambda v: v.astype("float64") * 0.5),
+                 (np.float64(2.0) - x, "float64", lambda v: 2.0 - v.astype("float64")),
+                 (x + 1.0, "float32", lambda v: v + np.float32(1.0)),
+                 (x + np.float32(1.1), "float32", lambda v: v + np.float32(1.1)),
+                 (x + 1.1, floatx, lambda v: (v + np.asarray(1.1, floatx)))]
+        assert T.constant(np.float64(1.5)).dtype == "float64"
+        assert ts.constant(np.float64(1.5)).dtype == "float64"
+        assert T.constant(1.5).dtype == "float32"
+        xv = np.array([0.25, -1.5, 3.0], dtype="float32")
+        for mode in (theano.Mode(linker="py", optimizer=None), theano.Mode(linker="auto")):
+            for expr, dtype, ref in cases:
+                assert expr.dtype == dtype, (expr, dtype)
+                f = theano.function([x], expr, mode=mode)
+                for _ in range(3):
+                    out = f(xv)
+                    assert out.dtype == dtype
+                    np.testing.assert_array_equal(out, ref(xv).astype(dtype))
+        # a block that leaves float64 out: the float64 scalar is cast like a Python float
+        with autocast_float_as("float32"):
+            assert (x + np.float64(1.1)).dtype == "float32"
+            assert ts.constant(np.float64(1.5)).dtype == "float32"

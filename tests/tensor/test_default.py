@@ -101,3 +101,32 @@ def test_default_types():
     z = T.default(m, T.row())
     assert z.type == m.type
     assert isinstance(z.owner.op, T.basic.Default) and T.default is z.owner.op
+
+
+@pytest.mark.parametrize("mode", MODE_NAMES)
+def test_default_takes_python_floats_as_floatx_constants(mode):
+    # Theano 1.0 made the default a constant by its autocast rules: with floatX float32, a Python
+    # float is float32, so default(fscalar, 3.8) is accepted (with float32's 3.8)
+    with theano.config.change_flags(floatX="float32"):
+        x, y = T.fscalars("x", "y")
+        z = T.default(x, 3.8)
+        assert z.dtype == "float32" and z.owner.inputs[1].dtype == "float32"
+        new_x = y + z
+        f = theano.function([y, In(x, update=new_x, value=np.float32(12.0))], new_x,
+                            mode=MODES[mode]())
+        assert f(3) == np.float32(15.0)
+        f["x"] = None
+        out = f(1)
+        assert out.dtype == np.float32 and out == np.float32(1) + np.float32(3.8)
+        for _ in range(3):
+            prev = f["x"]
+            out = f(np.float32(2.2))
+            assert out.dtype == np.float32 and out == np.float32(2.2) + prev
+        # an autocast float that is not float32: still the exact-fit rule
+        with theano.scalar.autocast_float_as("float64"):
+            with pytest.raises(TypeError, match="does not fit"):
+                T.default(x, 3.8)
+    # with floatX float64, 3.8 is float64: refused for a float32 x, as in Theano 1.0
+    with pytest.raises(TypeError, match="does not fit"):
+        T.default(T.fscalar(), 3.8)
+    assert T.default(T.fscalar(), 3.5).owner.inputs[1].dtype == "float32"   # exact

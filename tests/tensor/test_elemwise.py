@@ -88,8 +88,9 @@ def test_elemwise_dtype_conversion_in_perform():
     # int8 overflow wraps like NumPy (Theano's rule: no silent upcast)
     assert run(y, [x], [np.array([100], dtype="int8")]).dtype == np.int8
     f = T.fvector()
-    # np.float64 subclasses Python float, so it is autocast like one (as in Theano)
-    assert (f * np.float64(2.0)).dtype == "float32"
+    # np.float64 subclasses Python float but is typed on purpose: it keeps float64 (Theano's
+    # autocaster passes NumPy scalars of a listed dtype through)
+    assert (f * np.float64(2.0)).dtype == "float64"
     assert (f * np.float64(0.1)).dtype == "float64"
     assert (f * np.array(2.0)).dtype == "float64"  # an ndarray keeps its dtype
     assert (f * 2.0).dtype == "float32"

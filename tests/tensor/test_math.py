@@ -416,17 +416,71 @@ def test_clip_grad_when_the_bounds_are_x():
         verify_grad(fn, [xv], rng=rng, mode=PY)
 
 
-def test_clip_lower_bound_above_upper_is_numpy_clip():
-    # min > max: every value is max, as numpy.clip (Theano 1.0 gave min below min; see
-    # docs/compatibility.md); the gradient goes to max
+def _theano1_clip(x, lo, hi):
+    # Theano 1.0's rule, written independently of the op: lo below lo, else hi above hi, else x
+    x, lo, hi = np.broadcast_arrays(*[np.asarray(v) for v in (x, lo, hi)])
+    out = np.array(x, dtype=np.result_type(x, lo, hi), copy=True)
+    for k in np.ndindex(*x.shape):
+        if x[k] < lo[k]:
+            out[k] = lo[k]
+        elif x[k] > hi[k]:
+            out[k] = hi[k]
+    return out
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int32"])
+def test_clip_lower_bound_above_upper_follows_theano1(dtype):
+    # min > max (Theano's BackwardsClipTester): min where x < min, max elsewhere (numpy.clip
+    # gives max everywhere); per-element bounds, on every backend path, called several times
+    x = T.matrix(dtype=dtype)
+    lo, hi = T.matrix(dtype=dtype), T.matrix(dtype=dtype)
+    xv = (5 * rand(4, 3, seed=7)).astype(dtype)
+    lov = np.full((4, 3), 1, dtype=dtype)
+    hiv = np.full((4, 3), -1, dtype=dtype)
+    lov[0], hiv[0] = -1, 1                      # an ordinary row among the backwards ones
+    expected = _theano1_clip(xv, lov, hiv)
+    assert not np.array_equal(expected, np.clip(xv, lov, hiv))   # the case tells them apart
+    for _ in range(3):
+        out = compare_backends([x, lo, hi], T.clip(x, lo, hi), [xv, lov, hiv],
+                               modes=("py", "py_opt", "auto"), expected=expected)
+        assert out.dtype == dtype
+    # fused with other elementwise ops (the native backend's kernels)
+    compare_backends([x, lo, hi], T.clip(2 * x, lo, hi) + 1, [xv, lov, hiv],
+                     modes=("py", "auto"), expected=_theano1_clip(2 * xv, lov, hiv) + 1)
+
+
+def test_clip_nan_and_mixed_dtypes_follow_theano1():
+    # a NaN x stays NaN; a NaN bound is never taken (the comparisons with it are false)
+    x, lo, hi = T.dvector(), T.dscalar(), T.dscalar()
+    xv = np.array([np.nan, -3.0, 0.5, 3.0, -np.inf, np.inf])
+    for lov, hiv in ((-1.0, 1.0), (1.0, -1.0), (np.nan, 1.0), (-1.0, np.nan)):
+        compare_backends([x, lo, hi], T.clip(x, lo, hi), [xv, lov, hiv], modes=("py", "auto"),
+                         expected=_theano1_clip(xv, lov, hiv))
+    # integer x with float bounds: the upcast dtype
+    i = T.ivector()
+    iv = np.array([-5, -1, 0, 2, 7], dtype="int32")
+    out = compare_backends([i, lo, hi], T.clip(i, lo, hi), [iv, 2.5, -1.5], modes=("py", "auto"),
+                           expected=_theano1_clip(iv, 2.5, -1.5))
+    assert out.dtype == "float64"
+
+
+def test_clip_lower_bound_above_upper_gradient():
+    # the gradient goes to the input the output is: min where x < min, max elsewhere
     x = T.dmatrix()
     lo, hi = T.dscalar(), T.dscalar()
     xv = 5 * rand(4, 3)
-    compare_backends([x, lo, hi], T.clip(x, lo, hi), [xv, 1.0, -1.0], modes=("py", "auto"),
-                     expected=np.clip(xv, 1.0, -1.0))
     g = T.grad(T.sum(T.clip(x, lo, hi)), [x, lo, hi])
-    gx, glo, ghi = run(g, [x, lo, hi], [xv, 1.0, -1.0])
-    assert np.all(gx == 0) and glo == 0 and ghi == xv.size
+    for mode in ("py", "auto"):
+        f = theano.function([x, lo, hi], g, mode=theano.Mode(linker=mode, optimizer="fast_run"))
+        for _ in range(3):
+            gx, glo, ghi = f(xv, 1.0, -1.0)
+            assert np.all(gx == 0)
+            assert glo == np.sum(xv < 1.0) and ghi == np.sum(xv >= 1.0)
+    # and against finite differences away from the kinks, with per-element backwards bounds
+    lov = np.full((4, 3), 0.7)
+    hiv = np.full((4, 3), -0.6)
+    verify_grad(lambda a, b, c: T.clip(a, b, c), [xv, lov, hiv], rng=np.random.RandomState(3),
+                mode=PY)
 
 
 def test_cast():
@@ -847,3 +901,76 @@ def test_reductions_refuse_a_lossy_acc_dtype():
                          ("complex64", "float64")]:
         with pytest.raises(TypeError, match="precision"):
             T.matrix(dtype=x_dtype).sum(acc_dtype=acc)
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "uint16", "uint32", "uint64", "int8", "int64"])
+def test_sgn_of_large_unsigned_values(dtype):
+    # the sign of an unsigned value at or above 2**(bits-1) is 1 on every backend path (the native
+    # backend's fused kernels once read it as signed and gave 2**bits - 1)
+    info = np.iinfo(dtype)
+    xv = np.array([0, 1, info.max // 2, info.max // 2 + 1, info.max - 1, info.max, info.min],
+                  dtype=dtype)
+    x = T.vector(dtype=dtype)
+    two = T.constant(np.asarray(2, dtype=dtype))
+    for expr, ref in ((T.sgn(x), np.sign(xv)),
+                      (T.sgn(x) * two, np.sign(xv) * np.asarray(2, dtype=dtype)),
+                      (T.sgn(x // two) + T.sgn(x), np.sign(xv // np.asarray(2, dtype)) + np.sign(xv))):
+        assert expr.dtype == dtype
+        for _ in range(3):
+            compare_backends([x], expr, [xv], modes=("py", "auto"), expected=ref)
+
+
+MIXED_INT_VALUES = {
+    "int64": [-7, 3, 2 ** 53 + 1, -(2 ** 40), 5, -1],
+    "uint64": [9, 2 ** 64 - 1, 2 ** 63, 3, 2, 7],
+    "uint32": [2 ** 31, 2 ** 32 - 1, 7, 0, 5, 2 ** 31 + 3],
+    "int32": [-1, 2, -3, 4, -(2 ** 31), 7],
+    "uint8": [200, 255, 0, 128, 3, 7],
+    "int8": [-1, -128, 5, -3, 127, 2],
+}
+
+
+@pytest.mark.parametrize("da, db", [("int64", "uint64"), ("uint64", "int64"), ("uint32", "int32"),
+                                    ("int32", "uint32"), ("uint8", "int8"), ("uint64", "uint64")])
+@pytest.mark.parametrize("op", ["add", "sub", "mul", "int_div", "mod", "pow", "maximum", "minimum"])
+def test_integer_arithmetic_of_mixed_signedness(op, da, db):
+    # NumPy computes in the dtype it promotes both to (the output's: int64 with uint64 in float64,
+    # uint32 with int32 in int64); the native backend's fused kernels once wrapped in one of the
+    # input dtypes (int64 + uint64 gave 2 for 3 + (2**64 - 1)) and lost uint64 // uint64 to float
+    a, b = T.vector(dtype=da), T.vector(dtype=db)
+    av = np.array(MIXED_INT_VALUES[da], dtype=da)
+    bv = np.array(MIXED_INT_VALUES[db], dtype=db)[::-1].copy()
+    if op == "pow":
+        bv = np.abs(bv.astype("float64")).astype(db) % np.array(5, dtype=db)   # small exponents
+    fn, ref = getattr(T, op), getattr(np, {"int_div": "floor_divide", "mod": "remainder",
+                                           "pow": "power", "sub": "subtract", "mul": "multiply"}.get(op, op))
+    with np.errstate(all="ignore"):
+        expected = ref(av, bv)
+    y = fn(a, b)
+    assert y.dtype == str(expected.dtype)
+    # alone and fused with another op (the native backend's kernels)
+    compare_backends([a, b], y, [av, bv], modes=("py", "auto"), expected=expected)
+    compare_backends([a, b], [y, T.eq(y, y)], [av, bv], modes=("py", "auto"),
+                     expected=[expected, expected == expected])
+
+
+def test_int64_overflow_wraps_before_comparisons_in_fused_kernels():
+    # + - * and negation of int64 wrap as in NumPy also when a comparison or sign reads the
+    # result inside one fused kernel (Numba marks signed arithmetic as never overflowing, and
+    # LLVM folded (x + 1) < x to False for the largest x)
+    x = T.vector(dtype="int64")
+    info = np.iinfo("int64")
+    xv = np.array([0, info.max, info.min, 5, -3, info.max - 1], dtype="int64")
+    one, two = T.constant(np.int64(1)), T.constant(np.int64(2))
+    v1, v2 = np.int64(1), np.int64(2)
+    with np.errstate(over="ignore"):
+        cases = [(T.lt(x + one, x), (xv + v1) < xv),
+                 (T.sgn(x + one), np.sign(xv + v1)),
+                 (T.sgn(x - one), np.sign(xv - v1)),
+                 (T.sgn(-x), np.sign(-xv)),
+                 (T.gt(x * two, x), (xv * v2) > xv),
+                 ((x + one) * x - x, (xv + v1) * xv - xv),
+                 (T.lt(T.sqr(x), x), (xv * xv) < xv)]
+    for expr, expected in cases:
+        for _ in range(3):
+            compare_backends([x], expr, [xv], modes=("py", "auto"), expected=expected)

@@ -917,23 +917,26 @@ class Switch(ScalarOp):
 
 
 class Clip(ScalarOp):
+    """``clip(x, lo, hi)``: ``lo`` where ``x < lo``, else ``hi`` where ``x > hi``, else ``x``
+    (Theano 1.0's rule, which ``numpy.clip`` shares unless ``lo > hi``: then Theano gives ``lo``
+    below ``lo`` and ``hi`` elsewhere, where NumPy gives ``hi`` everywhere). A NaN ``x`` stays NaN;
+    a NaN bound is never taken."""
     nin = 3
     dtype_rule = staticmethod(rule_upcast)
 
     def impl(self, x, lo, hi, out_dtypes=None):
-        return np.minimum(np.maximum(x, lo), hi)
+        return np.where(x < lo, lo, np.where(x > hi, hi, x))
 
     def grad(self, inputs, output_grads):
-        # clip = minimum(maximum(x, lo), hi), numpy.clip's order (when lo > hi every value is hi):
-        # the gradient goes to hi where maximum(x, lo) exceeds hi, else to whichever of x and lo
-        # the maximum took, x on ties. Right even when lo or hi is x itself (clip(x, 0, x)).
+        # the gradient goes to whichever input the output is: lo below lo, hi where x >= lo and
+        # x > hi, x otherwise (x on ties). Right when a bound is x itself (clip(x, 0, x)) and
+        # when lo > hi.
         (x, lo, hi), (gz,) = inputs, output_grads
         flat = _flat(self, inputs)
         if flat:
             return flat
-        m = maximum(x, lo)
-        below = le(m, hi)
-        return [gz * and_(below, ge(x, lo)), gz * and_(below, lt(x, lo)), gz * gt(m, hi)]
+        not_below = ge(x, lo)
+        return [gz * and_(not_below, le(x, hi)), gz * lt(x, lo), gz * and_(not_below, gt(x, hi))]
 
 
 add = Add("add")

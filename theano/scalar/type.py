@@ -285,13 +285,17 @@ class FloatAutocaster:
 
     ``dtypes`` are tried in order and the first that holds the value exactly wins (else the last);
     float16 is tried only when ``config.floatX`` is float16. When ``floatX`` is float32 or float16
-    and listed, every Python float takes ``floatX``.
+    and listed, every Python float takes ``floatX``. A NumPy float64 (a subclass of Python's
+    float) keeps its dtype when float64 is listed: it is typed on purpose (Theano 1.0's rule, so
+    ``fvector() + np.float64(1.0)`` is float64 while ``fvector() + 1.0`` is float32).
     """
 
     def __init__(self, dtypes):
         self.dtypes = tuple(dtypes)
 
     def __call__(self, x):
+        if isinstance(x, np.generic) and str(x.dtype) in self.dtypes:
+            return np.asarray(x)
         if config.floatX != "float64" and config.floatX in self.dtypes:
             return np.asarray(x, dtype=config.floatX)
         tries = [d for d in self.dtypes if d != "float16" or config.floatX == "float16"] or \
@@ -342,8 +346,8 @@ def constant(x, name=None, dtype=None):
         value = np.asarray(x, dtype="bool")
     elif isinstance(x, numbers.Integral) and not isinstance(x, np.integer):
         value = _autocast_int(int(x))
-    elif isinstance(x, float) and not isinstance(x, np.floating):
-        value = autocast_float(x)
+    elif isinstance(x, float):
+        value = autocast_float(x)   # a NumPy float64 keeps its dtype where float64 is listed
     else:
         value = np.asarray(x)
     if value.ndim != 0:

@@ -742,9 +742,14 @@ class Default(Op):
             if value.ndim != x.ndim:
                 raise TypeError(f"default({x}, ...): the default must have {x.ndim} dimension(s) "
                                 f"as x ({x.type}), got {value.ndim}: {default!r}")
+            # the default as Theano 1.0 made it a constant (a Python float is floatX when floatX
+            # is float32): accepted when that has x's dtype, as Theano's Default accepted it
+            auto = convert_value(default)
             conv = value.astype(x.type.numpy_dtype)
             with np.errstate(invalid="ignore"):
                 exact = bool(np.all((conv == value) | ((conv != conv) & (value != value))))
+            if auto.dtype == x.type.numpy_dtype:
+                conv, exact = auto, True
             if not exact:
                 raise TypeError(f"default({x}, {default!r}): the default does not fit x's dtype "
                                 f"{x.dtype} exactly")

@@ -166,7 +166,8 @@ class _Clip(Elemwise):
 
 clip = _Clip(ts.clip, name="clip")
 clip.__doc__ = ("``clip(x, min, max)``: ``x`` clipped to [min, max] (the gradient flows where x is "
-                "in [min, max]).")
+                "in [min, max]). As in Theano 1.0, ``min`` where ``x < min``, else ``max`` where "
+                "``x > max``: with ``min > max``, ``min`` below ``min`` and ``max`` elsewhere.")
 
 
 def round(a, mode=None):

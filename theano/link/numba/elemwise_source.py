@@ -40,6 +40,10 @@ def _np_dtype_name(dtype):
     return "np.bool_" if dtype == "bool" else f"np.{dtype}"
 
 
+# the ops NumPy computes in the dtype it promotes their arguments to
+_PROMOTING = (ts.Add, ts.Sub, ts.Mul, ts.IntDiv, ts.Mod, ts.Pow, ts.Maximum, ts.Minimum)
+
+
 def scalar_expr(sop, args, arg_dtypes, out_dtype, checked_casts=False):
     """A Numba-compilable scalar expression for one step, or None when there is none.
 
@@ -51,6 +55,27 @@ def scalar_expr(sop, args, arg_dtypes, out_dtype, checked_casts=False):
     n_bool = list(arg_dtypes).count("bool")
     has_bool = n_bool > 0
     name = sop.name
+    if isinstance(sop, _PROMOTING) and not has_bool and \
+            all(np.dtype(d).kind in "iu" for d in arg_dtypes) and \
+            any(d != out_dtype for d in arg_dtypes):
+        # integers of different dtypes: NumPy computes in the dtype it promotes them to (the
+        # output's), so int64 with uint64 in float64 and uint32 with int32 in int64; Numba's own
+        # mixed-integer arithmetic would wrap in one of them
+        cast = _np_dtype_name(out_dtype)
+        args = [f"{cast}({a})" for a in args]
+        arg_dtypes = [out_dtype] * len(args)
+    if out_dtype == "int64" and all(d == "int64" for d in arg_dtypes) and \
+            isinstance(sop, (ts.Add, ts.Mul, ts.Sub, ts.Neg, ts.Sqr)):
+        # int64 + - * wrap as in NumPy: computed on the same bits as uint64, since Numba marks
+        # signed arithmetic as never overflowing and LLVM then folds comparisons of an overflowed
+        # result ((x + 1) < x was False for the largest x)
+        u = [f"np.uint64({a})" for a in args]
+        if isinstance(sop, ts.Neg):
+            return f"np.int64(np.uint64(0) - {u[0]})"
+        if isinstance(sop, ts.Sqr):
+            return f"np.int64({u[0]} * {u[0]})"
+        op = " + " if isinstance(sop, ts.Add) else (" - " if isinstance(sop, ts.Sub) else " * ")
+        return f"np.int64({op.join(u)})"
     if isinstance(sop, ts.Add):
         # NumPy adds two bools as a logical or; one bool among numbers adds as 0/1
         return None if n_bool > 1 else "(" + " + ".join(args) + ")"
@@ -67,10 +92,20 @@ def scalar_expr(sop, args, arg_dtypes, out_dtype, checked_casts=False):
     if isinstance(sop, ts.Minimum):
         return f"np.minimum({args[0]}, {args[1]})"
     if isinstance(sop, ts.Clip):
-        return f"np.minimum(np.maximum({args[0]}, {args[1]}), {args[2]})"
+        # Theano 1.0's rule (lo below lo, else hi above hi, else x), each branch in the output
+        # dtype so that the branches unify
+        x, lo, hi = args
+        cast = _np_dtype_name(out_dtype)
+        return (f"({cast}({lo}) if ({x}) < ({lo}) else "
+                f"({cast}({hi}) if ({x}) > ({hi}) else {cast}({x})))")
     if name in ("floor", "ceil", "trunc"):
         return f"np.{name}(np.float64({args[0]}))"
     if name == "sgn":
+        if np.dtype(arg_dtypes[0]).kind == "u":
+            # Numba's np.sign of an unsigned value at or above 2**(bits-1) is 2**bits - 1 (it
+            # reads the value as signed); the sign of an unsigned value is 1 or 0
+            cast = _np_dtype_name(out_dtype)
+            return f"({cast}(1) if ({args[0]}) > 0 else {cast}(0))"
         return f"np.sign({args[0]})"
     if name == "abs":
         return f"abs({args[0]})"
@@ -89,15 +124,17 @@ def scalar_expr(sop, args, arg_dtypes, out_dtype, checked_casts=False):
     if isinstance(sop, (ts.IntDiv, ts.Mod)) and all(np.dtype(d).kind in "iu" for d in arg_dtypes):
         # NumPy's integer semantics, spelled out (LLVM leaves x // 0 and INT_MIN // -1 undefined):
         # x // 0 == x % 0 == 0; INT_MIN // -1 wraps to INT_MIN; the remainder has the sign of y
+        # (the zeros in the output dtype: an int literal beside a uint64 unifies to float64)
         a, b = args
+        zero = f"{_np_dtype_name(out_dtype)}(0)"
         signed = any(np.dtype(d).kind == "i" for d in arg_dtypes)
         if isinstance(sop, ts.IntDiv):
-            expr = f"(0 if ({b}) == 0 else ({a}) // ({b}))"
+            expr = f"({zero} if ({b}) == 0 else ({a}) // ({b}))"
             if signed:
                 expr = f"(-({a}) if ({b}) == -1 else {expr})"
             return expr
-        expr = f"(0 if ({b}) == 0 else ({a}) % ({b}))"
-        return f"(0 if ({b}) == -1 else {expr})" if signed else expr
+        expr = f"({zero} if ({b}) == 0 else ({a}) % ({b}))"
+        return f"({zero} if ({b}) == -1 else {expr})" if signed else expr
     if isinstance(sop, ts.Pow) and np.dtype(out_dtype).kind in "iu":
         # NumPy's integer power, negative exponents raising its error (``IPOW_HELPER``)
         if out_dtype in _IPOW_INTS and all(d in _IPOW_INTS for d in arg_dtypes):

@@ -24,7 +24,7 @@ _BY_NAME = {
     'arctan2': 'math.atan2({0}, {1})',
     'arctanh': 'math.atanh({0})',
     'ceil': 'math.ceil({0})',
-    'clip': 'min(max({0}, {1}), {2})',
+    'clip': '(({1}) if ({0}) < ({1}) else (({2}) if ({0}) > ({2}) else ({0})))',
     'cos': 'math.cos({0})',
     'cosh': 'math.cosh({0})',
     'deg2rad': '({0}) * 0.017453292519943295',
