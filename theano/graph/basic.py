@@ -348,13 +348,26 @@ def io_toposort(inputs, outputs):
     ``c * d``, ``a * b``, ``+``). A cycle raises ValueError.
     """
     input_set = set(inputs)
+
+    def producers(node):
+        return [inp.owner for inp in node.inputs
+                if inp.owner is not None and inp not in input_set]
+
+    starts = [out.owner for out in outputs if out.owner is not None and out not in input_set]
+    return postorder(starts, producers, "The graph contains a cycle")
+
+
+def postorder(starts, children, cycle_message):
+    """The nodes reachable from ``starts`` through ``children(node)`` (a list), each after its
+    children: an iterative depth-first search taking ``starts`` first to last and each node's
+    children last to first. A cycle raises ``ValueError(cycle_message)``."""
     order = []
     done = set()
     visiting = set()
-    for out in outputs:
-        if out.owner is None or out in input_set or out.owner in done:
+    for start in starts:
+        if start in done:
             continue
-        stack = [(out.owner, False)]
+        stack = [(start, False)]
         while stack:
             node, expanded = stack.pop()
             if expanded:
@@ -366,13 +379,12 @@ def io_toposort(inputs, outputs):
             if node in done:
                 continue
             if node in visiting:
-                raise ValueError("The graph contains a cycle")
+                raise ValueError(cycle_message)
             visiting.add(node)
             stack.append((node, True))
-            for inp in node.inputs:
-                owner = inp.owner
-                if owner is not None and inp not in input_set and owner not in done:
-                    stack.append((owner, False))
+            for child in children(node):
+                if child not in done:
+                    stack.append((child, False))
     return order
 
 

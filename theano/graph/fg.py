@@ -5,7 +5,8 @@ It knows every Apply node and Variable between its inputs and outputs, who uses 
 change the graph only through ``replace``/``change_input``, so clients and features stay right.
 """
 
-from theano.graph.basic import Constant, Variable, as_string, clone_get_equiv, io_toposort
+from theano.graph.basic import (Constant, Variable, as_string, clone_get_equiv, io_toposort,
+                                postorder)
 
 
 class InconsistencyError(Exception):
@@ -321,27 +322,6 @@ def _order_with(order, extra):
     for n, before in extra.items():
         if n in deps:
             deps[n] = deps[n] + [b for b in before if b in position]
-    out, done, visiting = [], set(), set()
-    for start in order:
-        if start in done:
-            continue
-        stack = [(start, False)]
-        while stack:
-            n, expanded = stack.pop()
-            if expanded:
-                visiting.discard(n)
-                if n not in done:
-                    done.add(n)
-                    out.append(n)
-                continue
-            if n in done:
-                continue
-            if n in visiting:
-                raise ValueError("The graph's orderings contain a cycle")
-            visiting.add(n)
-            stack.append((n, True))
-            # earliest first: push the dependencies in reverse order of position
-            for d in sorted(deps[n], key=position.__getitem__, reverse=True):
-                if d not in done:
-                    stack.append((d, False))
-    return out
+    # earliest first: the dependencies are pushed in reverse order of position
+    return postorder(order, lambda n: sorted(deps[n], key=position.__getitem__, reverse=True),
+                     "The graph's orderings contain a cycle")
