@@ -50,3 +50,26 @@ def test_nary_add_and_mul_chain_left_to_right(sop, uf, dtype):
             np.testing.assert_array_equal(arr, arr0)
         with pytest.raises(ValueError, match="dimension mismatch"):
             fs[k](v[0], v[1], v[2], np.ones((3, 3), dtype))
+
+
+def test_a_failing_nary_add_names_its_node_and_updates_nothing():
+    a, b = T.dmatrix("a"), T.dmatrix("b")
+    w = theano.shared(np.arange(6.0).reshape(2, 3), name="w")
+    total = Elemwise(ts.add)(w, a, b, w)
+    f = theano.function([a, b], total.sum(), updates=[(w, total)],
+                        mode=theano.Mode("numba", "None"))
+    assert _runner_of(f, total.owner.op).path == "ufunc"
+    ones = np.ones((2, 3))
+    np.testing.assert_allclose(f(ones, ones), (np.arange(6.0).reshape(2, 3) * 2 + 2).sum())
+    w0 = w.get_value().copy()
+    with pytest.raises(ValueError) as info:
+        f(ones, np.ones((2, 4)))
+    assert "dimension mismatch" in str(info.value)
+    assert "Apply node that caused the error" in str(info.value)
+    np.testing.assert_array_equal(w.get_value(), w0)
+
+
+def _runner_of(f, op):
+    nodes = [n for n in f.maker.fgraph.toposort() if n.op == op]
+    assert len(nodes) == 1
+    return nbe.ElemwiseRunner(nodes[0])
