@@ -29,6 +29,7 @@ end of this module and ``benchmarks/bench_memory.py``).
 """
 
 import atexit
+import contextlib
 import glob
 import hashlib
 import importlib.util
@@ -223,7 +224,7 @@ def _release(entry, attr):
     if entry.alive > 0:
         return
     name = entry.module.__name__
-    if sys.modules.get(name) is entry.module:
+    if sys.modules.get(name) is entry.module and name not in _registrations:
         sys.modules.pop(name, None)
     linecache.cache.pop(getattr(entry.module, "__file__", None), None)   # read by numba's IR
     if _loaded.get(entry.key) is entry:
@@ -286,6 +287,8 @@ def load_module(source, fresh=False, directory=None):
         module = importlib.util.module_from_spec(spec)
         # numba's cached code finds its globals by importing the module by name
         sys.modules[name] = module
+        # a live dispatcher of the module leads back to it (its function's globals): see registered
+        module.__dict__[_SELF] = module
         exec(compile(source, path, "exec"), module.__dict__)
         if directory is None:
             _install_compile_hooks(module.__dict__, d, source)
@@ -301,6 +304,45 @@ def load_module(source, fresh=False, directory=None):
         mod.__dict__.update(module.__dict__)
         mod.__dict__.update(found)
         return mod
+
+
+_SELF = "_theano_ng_kernel_module"
+_registrations = {}     # module name -> how many compiles in progress put it back (registered)
+
+
+@contextlib.contextmanager
+def registered(disp):
+    """While numba compiles ``disp`` (or loads it from the disk cache), the kernel module that
+    defines it is in ``sys.modules`` under its name.
+
+    numba finds a function's globals by importing its module by name, both when it compiles it
+    (the environment it records) and when it loads a cached overload. A module leaves
+    ``sys.modules`` once the dispatchers that it does not call by name are gone (``_release``),
+    but a dispatcher that the module's code calls by name (a scan step ``graph`` called by
+    ``scan_loop``) may still be held alone and compiled: without its module numba records a
+    placeholder module instead, and with numba 0.65 the cached overload can never be loaded
+    again. Such a module is put back for the compile and removed again afterwards."""
+    glb = getattr(getattr(disp, "py_func", None), "__globals__", None)
+    module = glb.get(_SELF) if glb is not None else None
+    if module is None:
+        yield
+        return
+    name = module.__name__
+    with _lock:
+        put = sys.modules.get(name) is not module
+        if put:
+            sys.modules[name] = module
+            _registrations[name] = _registrations.get(name, 0) + 1
+    try:
+        yield
+    finally:
+        if put:
+            with _lock:
+                left = _registrations[name] = _registrations[name] - 1
+                if left <= 0:
+                    _registrations.pop(name, None)
+                    if sys.modules.get(name) is module:
+                        sys.modules.pop(name, None)
 
 
 def _entry_bytes(d, key):
@@ -434,13 +476,15 @@ def compile_kernel(source, attr, signature):
         try:
             disp = getattr(load_module(source), attr)
             compile_elsewhere(disp, kernel_dir(), source, attr, signature)
-            disp.compile(signature)
+            with registered(disp):
+                disp.compile(signature)
             return disp
         except Exception:
             # A truncated index/data file or source: throw the entry away and build it afresh.
             purge(kernel_key(source))
             disp = getattr(load_module(source, fresh=True), attr)
-            disp.compile(signature)
+            with registered(disp):
+                disp.compile(signature)
             return disp
     finally:
         jit_clock.leave()
@@ -486,7 +530,19 @@ def _first_call_hook(ref, d, source, attr):
                     sig = None
                 if sig is not None:
                     compile_elsewhere(disp, d, source, attr, sig)
-            return type(disp)._compile_for_args(disp, *args, **kws)
+            with registered(disp):
+                try:
+                    return type(disp)._compile_for_args(disp, *args, **kws)
+                except ImportError:
+                    # numba could not load the cached overload (an entry written before
+                    # ``registered``, whose globals name no importable module): drop numba's
+                    # files of the entry and compile it again
+                    for f in glob.glob(os.path.join(d, "__pycache__", f"k_{kernel_key(source)}.*")):
+                        try:
+                            os.remove(f)
+                        except OSError:
+                            pass
+                    return type(disp)._compile_for_args(disp, *args, **kws)
         finally:
             jit_clock.leave()
 

@@ -60,7 +60,8 @@ def serve(inp, out):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 disp = getattr(cache.load_module(source, directory=d), attr)
-                disp.compile(sig)
+                with cache.registered(disp):
+                    disp.compile(sig)
             reply = (True, 0.0, "")
         except BaseException as exc:       # the parent compiles it again and raises the error
             reply = (False, 0.0, f"{type(exc).__name__}: {exc}")
