@@ -115,21 +115,24 @@ def _vec(x):
 
 
 @njit(cache=True, nogil=True)
-def _mat(a, c_first):
+def _mat(a, f_copy):
     """``a`` as a matrix BLAS can read, with that reading as a column-major matrix: (array,
     "N" when C-ordered (column-major it holds a.T), "T" when Fortran-ordered (it holds a),
-    leading dimension). A matrix that is neither is copied to Fortran order. Which order is
-    taken for a matrix that is both (one row or one column) follows the per-node ops
-    (``Gemv.perform`` asks for C order first, ``Gemm.perform`` for Fortran order), so that the
-    same routine gives the same bits."""
-    if c_first and a.flags.c_contiguous:
+    leading dimension). The choices follow the per-node ops, so that the same routine reads the
+    same operands and gives the same bits (OpenBLAS's kernels for a transposed and a plain
+    operand can round differently): C order is taken first for a matrix that is both (one row
+    or one column), and a matrix that is neither is copied, to Fortran order for ``Gemv.perform``
+    (``f_copy``) and to C order for ``Gemm.perform`` (which copies ``y.T``/``x.T`` to Fortran
+    order)."""
+    if a.flags.c_contiguous:
         return a, _N, max(1, a.shape[1])
     if a.flags.f_contiguous:
         return a, _T, max(1, a.shape[0])
-    if a.flags.c_contiguous:
-        return a, _N, max(1, a.shape[1])
-    f = np.asfortranarray(a)
-    return f, _T, max(1, f.shape[0])
+    if f_copy:
+        f = np.asfortranarray(a)
+        return f, _T, max(1, f.shape[0])
+    c = np.ascontiguousarray(a)
+    return c, _N, max(1, c.shape[1])
 
 
 @njit(cache=True, nogil=True)
