@@ -15,7 +15,9 @@ compiled function returns the same bits on every call, from the first:
 
 - ``ufunc``: a single scalar op runs as its NumPy ufunc (one pass over memory already, with SIMD
   transcendental functions; an add or mul of more than two inputs as the chain of binary ufuncs,
-  accumulated into one array); ``config.numba__force_kernels`` runs it as a Numba loop instead;
+  accumulated into one array); ``config.numba__force_kernels`` runs it as a Numba loop instead,
+  and so does a single op whose NumPy function the cost table below prices clearly above vmath's
+  (float64 sin and cos, sigmoid, softplus: 2.5 to 4 times faster as kernels);
 - ``kernel``: a fused chain runs as one Numba loop (no temporaries, one dispatch), compiled (or
   loaded from the disk cache) at the first call; with ``config.numba__parallel`` or
   ``config.openmp`` (both off by default) the loop runs over several threads above
@@ -55,7 +57,8 @@ from theano.tensor.elemwise import Elemwise, _check_shapes
 
 from theano.link.numba.dispatch import numba_funcify
 
-from theano.link.numba.elemwise_costs import COST_CHUNK, NUMBA_CALL_NS, NUMPY_CALL_NS, program_costs
+from theano.link.numba.elemwise_costs import (COST_CHUNK, HEAVY_GAIN_NS, NUMBA_CALL_NS, NUMPY_CALL_NS,
+                                             program_costs)
 from theano.link.numba.elemwise_hybrid import HybridPlan
 from theano.link.numba.elemwise_numpy import _numpy_step, make_numpy_program, program_is_quiet
 from theano.link.numba.elemwise_program import _ref_dtype, build_program, precast_dtype, precast_value
@@ -75,7 +78,6 @@ UFUNC_OUT_ELLIPSIS = _ufunc_out_ellipsis()
 
 # The program, source and cost helpers that graph.py (the whole-graph tier), linker.py and the tests
 # read through this module (``nbe.build_program``, ``nbe.kernel_def_lines``, ...).
-from theano.link.numba.elemwise_costs import HEAVY_GAIN_NS  # noqa: F401
 from theano.link.numba.elemwise_numpy import numpy_program_source  # noqa: F401
 from theano.link.numba.elemwise_source import (KERNEL_HEADER, NJIT_FLAGS, _NUMBA_DTYPES, _literal,  # noqa: F401
                                                kernel_def_lines, kernel_header, scalar_expr,
@@ -147,10 +149,20 @@ class ElemwiseRunner:
         if self.kernel_source is not None and force_kernels:
             return "kernel"
         if len(self.prog.steps) == 1:
+            if self.kernel_source is not None and self._kernel_beats_ufunc():
+                return "kernel"
             return "ufunc"
         if self.kernel_source is None:
             return "numpy-fused"
         return "kernel"
+
+    def _kernel_beats_ufunc(self):
+        """Whether the single scalar op of this node costs NumPy's function clearly more per
+        element than vmath's loop (the static cost table: float64 sin/cos, whose ufuncs are
+        scalar libm loops, and sigmoid/softplus, which SciPy's expit and NumPy's logaddexp
+        compute several times slower), so that the node runs as a kernel at every size."""
+        nb, npc, _calls = program_costs(self.prog)
+        return npc - nb >= HEAVY_GAIN_NS
 
     # -- NumPy paths ----------------------------------------------------------------------------
     def _impl_program(self):
