@@ -1,0 +1,304 @@
+"""Functions pickled by Theano 1.0 load and run (theano/compile/theano1_pickle.py).
+
+There is no Theano 1.0 here to pickle with, so the tests write the pickle stream themselves
+(protocol 2, the opcodes pickle itself writes): objects of Theano 1.0's classes, named by Theano's
+import paths, holding the attributes Theano 1.0's classes had, wrapped in Theano's
+``_constructor_Function(_constructor_FunctionMaker(kwargs), input_storage, inputs_data,
+trust_input)``. The loaded functions are checked against NumPy.
+"""
+
+import pickle
+import struct
+
+import numpy as np
+import pytest
+
+import theano
+from theano.compile.mode import Mode
+from theano.misc.ordered_set import OrderedSet
+
+
+# -- a minimal protocol-2 pickle writer ------------------------------------------------------------
+class G:
+    """A global (module attribute) of the pickle."""
+
+    def __init__(self, module, name):
+        self.module, self.name = module, name
+
+
+class Obj:
+    """``cls.__new__(cls)`` then its state (BUILD), as pickle writes plain objects."""
+
+    def __init__(self, module, name, state):
+        self.cls = G(module, name)
+        self.state = state
+
+
+class Call:
+    """``func(*args)`` (REDUCE)."""
+
+    def __init__(self, func, *args):
+        self.func, self.args = func, args
+
+
+class Writer:
+    def __init__(self):
+        self.out = bytearray(b"\x80\x02")
+        self.memo = {}
+
+    def _put(self, obj):
+        n = len(self.memo)
+        self.memo[id(obj)] = (n, obj)
+        self.out += b"p%d\n" % n
+
+    def w(self, x):
+        if id(x) in self.memo and isinstance(x, (Obj, list, dict, Call)):
+            self.out += b"g%d\n" % self.memo[id(x)][0]
+            return
+        if x is None:
+            self.out += b"N"
+        elif x is True:
+            self.out += b"\x88"
+        elif x is False:
+            self.out += b"\x89"
+        elif isinstance(x, int):
+            self.out += b"J" + struct.pack("<i", x)
+        elif isinstance(x, float):
+            self.out += b"G" + struct.pack(">d", x)
+        elif isinstance(x, str):
+            data = x.encode("utf-8")
+            self.out += b"X" + struct.pack("<I", len(data)) + data
+        elif isinstance(x, tuple):
+            self.out += b"("
+            for item in x:
+                self.w(item)
+            self.out += b"t"
+        elif isinstance(x, list):
+            self.out += b"]"
+            self._put(x)
+            if x:
+                self.out += b"("
+                for item in x:
+                    self.w(item)
+                self.out += b"e"
+        elif isinstance(x, dict):
+            self.out += b"}"
+            self._put(x)
+            if x:
+                self.out += b"("
+                for k, v in x.items():
+                    self.w(k)
+                    self.w(v)
+                self.out += b"u"
+        elif isinstance(x, G):
+            self.out += b"c" + x.module.encode() + b"\n" + x.name.encode() + b"\n"
+        elif isinstance(x, np.ndarray):
+            self.w(Call(G("numpy", "array"), x.tolist(), str(x.dtype)))
+        elif isinstance(x, Call):
+            self.w(x.func)
+            self.w(tuple(x.args))
+            self.out += b"R"
+            self._put(x)
+        elif isinstance(x, Obj):
+            self.w(x.cls)
+            self.out += b")\x81"
+            self._put(x)
+            self.w(x.state)
+            self.out += b"b"
+        else:
+            raise TypeError(x)
+
+    def dumps(self, x):
+        self.w(x)
+        return bytes(self.out + b".")
+
+
+# -- objects in Theano 1.0's layout ----------------------------------------------------------------
+def scratchpad(**kw):
+    return Obj("theano.gof.utils", "scratchpad", dict(kw))
+
+
+def ttype(dtype, bcast):
+    return Obj("theano.tensor.type", "TensorType",
+               {"dtype": dtype, "broadcastable": tuple(bcast), "name": None, "sparse_grad": False,
+                "numpy_dtype": Call(G("numpy", "dtype"), dtype)})
+
+
+_count = [0]
+
+
+def var(t, name=None, owner=None, index=None, cls="TensorVariable"):
+    _count[0] += 1
+    return Obj("theano.tensor.var", cls, {"type": t, "owner": owner, "index": index, "name": name,
+                                         "tag": scratchpad(trace=[]), "auto_name": f"auto_{_count[0]}"})
+
+
+def const(t, data):
+    v = var(t, cls="TensorConstant")
+    v.state["data"] = np.asarray(data)
+    return v
+
+
+def apply(op, inputs, out_types):
+    node = Obj("theano.gof.graph", "Apply", {"op": op, "inputs": list(inputs), "outputs": [],
+                                              "tag": scratchpad()})
+    for i, t in enumerate(out_types):
+        node.state["outputs"].append(var(t, owner=node, index=i))
+    return node.state["outputs"]
+
+
+def scalar_op(cls, name):
+    return Obj("theano.scalar.basic", cls, {"name": name,
+                                            "output_types_preference": G("theano.scalar.basic",
+                                                                         "upcast_out")})
+
+
+def elemwise(cls, name):
+    return Obj("theano.tensor.elemwise", "Elemwise",
+               {"scalar_op": scalar_op(cls, name), "inplace_pattern": {}, "destroy_map": {},
+                "name": None, "nfunc_spec": None, "openmp": False})
+
+
+def dimshuffle(bcast, order):
+    return Obj("theano.tensor.elemwise", "DimShuffle",
+               {"input_broadcastable": tuple(bcast), "new_order": tuple(order), "inplace": False,
+                "drop": [], "augment": [i for i, o in enumerate(order) if o == "x"]})
+
+
+def in_spec(variable, value=None, update=None, implicit=False, name=None):
+    return Obj("theano.compile.io", "In",
+               {"variable": variable, "name": name, "value": value, "update": update,
+                "mutable": False, "strict": False, "allow_downcast": None, "implicit": implicit,
+                "borrow": None, "shared": implicit, "autoname": True})
+
+
+def theano1_function_pickle(twice=False):
+    """A Theano 1.0 pickle of ``f = function([x, In(s, value=2.)], [pool(x), sum(x * s) + 1.5,
+    w + w], updates={w: w + s})`` (old-interface max pooling, 2x2 windows, stride 1), followed by
+    the shared ``w`` itself: ``(f, w)``."""
+    mat, sca, vec = ttype("float64", (False, False)), ttype("float64", ()), ttype("float64", (False,))
+    x = var(mat, "x")
+    s = var(sca, "s")
+    w_cont = Obj("theano.gof.link", "Container",
+                 {"type": vec, "name": "w", "storage": [np.array([1.0, 2.0, 3.0])], "readonly": False,
+                  "strict": False, "allow_downcast": None})
+    w = var(vec, "w", cls="TensorSharedVariable")
+    w.cls = G("theano.tensor.sharedvar", "TensorSharedVariable")
+    w.state["container"] = w_cont
+    pool = Obj("theano.tensor.signal.pool", "Pool",
+               {"ds": (2, 2), "st": (1, 1), "padding": (0, 0), "mode": "max", "ignore_border": True,
+                "_op_use_c_code": "/usr/bin/g++"})
+    (pooled,) = apply(pool, [x], [mat])
+    (s_xx,) = apply(dimshuffle((), ("x", "x")), [s], [ttype("float64", (True, True))])
+    (xs,) = apply(elemwise("Mul", "mul"), [x, s_xx], [mat])
+    total = Obj("theano.tensor.elemwise", "Sum",
+                {"axis": None, "dtype": "float64", "acc_dtype": "float64",
+                 "scalar_op": scalar_op("Add", "add")})
+    (tsum,) = apply(total, [xs], [sca])
+    (out1,) = apply(elemwise("Add", "add"), [tsum, const(sca, 1.5)], [sca])
+    (out2,) = apply(elemwise("Add", "add"), [w, w], [vec])
+    (s_x,) = apply(dimshuffle((), ("x",)), [s], [ttype("float64", (True,))])
+    (upd,) = apply(elemwise("Add", "add"), [w, s_x], [vec])
+    outputs = [Obj("theano.compile.io", "SymbolicOutput", {"variable": v, "borrow": False})
+               for v in (pooled, out1, out2)]
+    fgraph = Obj("theano.gof.fg", "FunctionGraph",
+                 {"execute_callbacks_time": 0.0, "inputs": [], "outputs": [],
+                  "_features": [Obj("theano.gof.opt", "MergeFeature", {"seen_constants": set()}),
+                                Obj("theano.gof.toolbox", "PreserveVariableAttributes", {})],
+                  "apply_nodes": Obj("theano.misc.ordered_set", "OrderedSet",
+                                     {"_OrderedSet__map": {}})})
+    fgraph.state["_features"][0].state["seen_constants"] = []
+    mode = Obj("theano.compile.mode", "Mode", ("cvm", "fast_run"))
+    kwargs = {"inputs": [in_spec(x, name="x"), in_spec(s, value=2.0, name="s"),
+                         in_spec(w, value=w_cont, update=upd, implicit=True)],
+              "outputs": outputs, "fgraph": fgraph, "mode": mode, "accept_inplace": False,
+              "function_builder": G("theano.compile.function_module", "Function"), "profile": None,
+              "on_unused_input": None, "output_keys": None}
+    maker = Call(G("theano.compile.function_module", "_constructor_FunctionMaker"), kwargs)
+    s_cont = Obj("theano.gof.link", "Container",
+                 {"type": sca, "name": "s", "storage": [np.array(2.0)], "readonly": False,
+                  "strict": False, "allow_downcast": None})
+    x_cont = Obj("theano.gof.link", "Container",
+                 {"type": mat, "name": "x", "storage": [None], "readonly": False, "strict": False,
+                  "allow_downcast": None})
+    f = Call(G("theano.compile.function_module", "_constructor_Function"), maker,
+             [x_cont, s_cont, w_cont], [None, np.array(2.0), np.array([1.0, 2.0, 3.0])], False)
+    if twice:
+        # a second function of the same pickle: the same shared w, updated by both
+        f2 = Call(G("theano.compile.function_module", "_constructor_Function"),
+                  Call(G("theano.compile.function_module", "_constructor_FunctionMaker"),
+                       dict(kwargs, inputs=list(kwargs["inputs"]), mode=Obj("theano.compile.mode", "Mode",
+                                                                            ("py", "fast_compile")))),
+                  [x_cont, s_cont, w_cont], [None, np.array(2.0), np.array([1.0, 2.0, 3.0])], False)
+        return Writer().dumps((f, f2, w))
+    return Writer().dumps((f, w))
+
+
+def np_pool_max_2x2_stride1(x):
+    return np.maximum(np.maximum(x[:-1, :-1], x[1:, :-1]), np.maximum(x[:-1, 1:], x[1:, 1:]))
+
+
+def test_function_pickled_by_theano1_loads_and_runs():
+    f, w = pickle.loads(theano1_function_pickle(), encoding="latin1")
+    x = np.random.RandomState(3).randn(4, 5)
+    p, total, ww = f(x)
+    np.testing.assert_allclose(p, np_pool_max_2x2_stride1(x), rtol=0, atol=0)
+    np.testing.assert_allclose(total, (x * 2.0).sum() + 1.5, rtol=1e-12)
+    np.testing.assert_allclose(ww, [2.0, 4.0, 6.0])
+    # the update w <- w + s ran, on the shared variable loaded with the function
+    np.testing.assert_allclose(w.get_value(), [3.0, 4.0, 5.0])
+    # s given: its default is not used
+    p, total, ww = f(x, 0.5)
+    np.testing.assert_allclose(total, (x * 0.5).sum() + 1.5, rtol=1e-12)
+    np.testing.assert_allclose(ww, [6.0, 8.0, 10.0])
+    np.testing.assert_allclose(w.get_value(), [3.5, 4.5, 5.5])
+    # the shared variable is a working one: set_value is seen by the function
+    w.set_value(np.zeros(3))
+    np.testing.assert_allclose(f(x)[2], np.zeros(3))
+
+
+def test_pickled_old_pool_matches_pool_2d():
+    # the old-interface Pool node (window, stride and padding as op attributes) loads as pool_2d
+    f, _ = pickle.loads(theano1_function_pickle(), encoding="latin1")
+    x = np.random.RandomState(4).randn(5, 6)
+    xt = theano.tensor.dmatrix()
+    ref = theano.tensor.signal.pool.pool_2d(xt, (2, 2), ignore_border=True, stride=(1, 1))
+    np.testing.assert_array_equal(f(x)[0], theano.function([xt], ref)(x))
+
+
+def test_two_functions_of_one_pickle_share_their_shared_variable():
+    f, f2, w = pickle.loads(theano1_function_pickle(twice=True), encoding="latin1")
+    assert f2.maker.mode.linker_name == "py" and f2.maker.mode.optimizer == "fast_compile"
+    x = np.ones((3, 3))
+    f(x)
+    np.testing.assert_allclose(w.get_value(), [3.0, 4.0, 5.0])
+    np.testing.assert_allclose(f2(x, 1.0)[2], [6.0, 8.0, 10.0])
+    np.testing.assert_allclose(w.get_value(), [4.0, 5.0, 6.0])
+    np.testing.assert_allclose(f(x)[2], [8.0, 10.0, 12.0])
+
+
+def test_unrebuildable_theano1_op_is_named():
+    data = bytearray(theano1_function_pickle())
+    # an Elemwise whose pickled state lacks its scalar op: the error names the class and the key
+    bad = data.replace(b"X\x09\x00\x00\x00scalar_op", b"X\x09\x00\x00\x00scalar_oq", 1)
+    assert bad != data
+    with pytest.raises(TypeError, match=r"theano\.tensor\.elemwise\.(Elemwise|Sum).*scalar_op"):
+        pickle.loads(bytes(bad), encoding="latin1")
+
+
+def test_theano1_mode_state():
+    m = Mode.__new__(Mode)
+    m.__setstate__(("cvm", "fast_run"))
+    assert m.optimizer == "fast_run"
+    m2 = pickle.loads(pickle.dumps(Mode(linker="py", optimizer="fast_compile")))
+    assert m2.linker_name == "py" and m2.optimizer == "fast_compile"
+
+
+def test_ordered_set():
+    s = OrderedSet([3, 1, 2, 1])
+    assert list(s) == [3, 1, 2] and len(s) == 3 and 1 in s
+    s.add(0)
+    s.discard(3)
+    assert list(s) == [1, 2, 0]
+    assert list(pickle.loads(pickle.dumps(s))) == [1, 2, 0]
+    assert list(s | {7}) == [1, 2, 0, 7]
