@@ -302,3 +302,127 @@ def test_ordered_set():
     assert list(s) == [1, 2, 0]
     assert list(pickle.loads(pickle.dumps(s))) == [1, 2, 0]
     assert list(s | {7}) == [1, 2, 0, 7]
+
+
+def theano1_model_pickle():
+    """A Theano 1.0 pickle of a model object's graph, as the tutorials saved classifiers:
+    ``{'input': x, 'W': W, 'b': b, 'p_y_given_x': softmax(dot(x, W) + b), 'count': c * 2}``,
+    with ``c`` a shared counter whose ``default_update`` is ``c + 1`` (a cycle: the update's node
+    reads ``c`` itself)."""
+    mat, vec = ttype("float64", (False, False)), ttype("float64", (False,))
+    sca = ttype("float64", ())
+    rng = np.random.RandomState(0)
+
+    def shared(t, name, value):
+        cont = Obj("theano.gof.link", "Container",
+                   {"type": t, "name": name, "storage": [value], "readonly": False, "strict": False,
+                    "allow_downcast": None})
+        v = var(t, name, cls="TensorSharedVariable")
+        v.cls = G("theano.tensor.sharedvar", "TensorSharedVariable")
+        v.state["container"] = cont
+        return v
+
+    x = var(mat, "input")
+    W = shared(mat, "W", rng.randn(3, 4))
+    b = shared(vec, "b", rng.randn(4))
+    dot = Obj("theano.tensor.basic", "Dot", {})
+    (xw,) = apply(dot, [x, W], [mat])
+    (bb,) = apply(dimshuffle((False,), ("x", 0)), [b], [ttype("float64", (True, False))])
+    (z,) = apply(elemwise("Add", "add"), [xw, bb], [mat])
+    (p,) = apply(Obj("theano.tensor.nnet.nnet", "Softmax", {}), [z], [mat])
+    c = shared(sca, "c", np.array(0.0))
+    # the counter's default update is read while the counter itself is being read
+    (c1,) = apply(elemwise("Add", "add"), [c, const(sca, 1.0)], [sca])
+    c.state["default_update"] = c1
+    (twice,) = apply(elemwise("Mul", "mul"), [c, const(sca, 2.0)], [sca])
+    model = {"count": twice, "input": x, "W": W, "b": b, "p_y_given_x": p}
+    return Writer().dumps(model)
+
+
+def test_graph_pickled_by_theano1_compiles():
+    model = pickle.loads(theano1_model_pickle(), encoding="latin1")
+    x = model["input"]
+    f = theano.function([x], [model["p_y_given_x"], model["count"]])
+    xv = np.random.RandomState(1).randn(5, 3)
+    W, b = model["W"].get_value(), model["b"].get_value()
+    z = xv @ W + b
+    ref = np.exp(z - z.max(1, keepdims=True))
+    ref /= ref.sum(1, keepdims=True)
+    p, n = f(xv)
+    np.testing.assert_allclose(p, ref, rtol=1e-12)
+    assert float(n) == 0.0
+    # the counter's default update (read through the cycle) runs with each call
+    assert float(f(xv)[1]) == 2.0
+    assert float(model["count"].owner.inputs[0].get_value()) == 2.0
+    # the loaded graph is a graph of ours: gradients work on it
+    g = theano.grad(model["p_y_given_x"][:, 0].sum(), model["W"])
+    gv = theano.function([x], g)(xv)
+    eps = 1e-6
+    Wp = W.copy()
+    Wp[1, 2] += eps
+    zp = xv @ Wp + b
+    pp = np.exp(zp - zp.max(1, keepdims=True))
+    pp /= pp.sum(1, keepdims=True)
+    np.testing.assert_allclose(gv[1, 2], (pp[:, 0].sum() - ref[:, 0].sum()) / eps, rtol=1e-4)
+
+
+def test_theano1_subtensor_and_cast_layouts():
+    # Theano 1.0's Subtensor kept a scalar type in idx_list for each index read from the inputs,
+    # and Cast its target type as ``o_type``
+    vec, mat = ttype("float64", (False,)), ttype("float64", (False, False))
+    i64 = ttype("int64", ())
+    x = var(mat, "x")
+    scalar_int64 = Obj("theano.scalar.basic", "Scalar", {"dtype": "int64"})
+    sub = Obj("theano.tensor.subtensor", "Subtensor",
+              {"idx_list": (Call(G("builtins", "slice"), None, None, None), scalar_int64)})
+    (col,) = apply(sub, [x, const(i64, 1)], [vec])
+    cast = Obj("theano.tensor.elemwise", "Elemwise",
+               {"scalar_op": Obj("theano.scalar.basic", "Cast",
+                                 {"o_type": Obj("theano.scalar.basic", "Scalar", {"dtype": "int32"}),
+                                  "name": "convert_to_int32"}),
+                "inplace_pattern": {}, "destroy_map": {}, "name": None})
+    (icol,) = apply(cast, [col], [ttype("int32", (False,))])
+    loaded_x, out = pickle.loads(Writer().dumps((x, icol)), encoding="latin1")
+    assert out.dtype == "int32"
+    xv = np.arange(12.0).reshape(4, 3) * 1.5
+    np.testing.assert_array_equal(theano.function([loaded_x], out)(xv), xv[:, 1].astype("int32"))
+
+
+def test_theano1_random_function_state():
+    # Theano 1.0 pickled RandomFunction as the list [fn, outtype, inplace, ndim_added]
+    op = pickle.loads(Writer().dumps(Obj("theano.tensor.raw_random", "RandomFunction",
+                                         ["uniform", ttype("float64", (False,)), False, 0])),
+                      encoding="latin1")
+    from theano.tensor.raw_random import RandomFunction
+
+    assert isinstance(op, RandomFunction) and op.outtype == theano.tensor.dvector
+    rng = theano.shared(np.random.RandomState(7))
+    new_rng, sample = op(rng, (4,), 2.0, 3.0)
+    f = theano.function([], sample, updates=[(rng, new_rng)])
+    ref = np.random.RandomState(7)
+    np.testing.assert_array_equal(f(), ref.uniform(2.0, 3.0, (4,)))
+    np.testing.assert_array_equal(f(), ref.uniform(2.0, 3.0, (4,)))
+
+
+def test_shared_number_is_a_scalar_shared_variable():
+    from theano.tensor.sharedvar import ScalarSharedVariable, TensorSharedVariable
+
+    s = theano.shared(1.5, name="s")
+    assert isinstance(s, ScalarSharedVariable) and isinstance(s, TensorSharedVariable)
+    assert s.ndim == 0 and s.dtype == "float64"
+    assert float(theano.function([], s * 2)()) == 3.0
+    assert not isinstance(theano.shared(np.zeros(2)), ScalarSharedVariable)
+    assert isinstance(pickle.loads(pickle.dumps(s)), ScalarSharedVariable)
+
+
+def test_theano1_compile_ops_names():
+    from theano.compile import ops
+
+    x = theano.tensor.dmatrix()
+    f = theano.function([x], [ops.Shape()(x), ops.Shape_i(1)(x), ops.OutputGuard()(x)])
+    xv = np.ones((2, 3))
+    a, b, c = f(xv)
+    assert list(a) == [2, 3] and int(b) == 3
+    np.testing.assert_array_equal(c, xv)
+    assert ops.Rebroadcast is theano.tensor.basic.Rebroadcast
+    assert ops.SpecifyShape is theano.tensor.reshaping.SpecifyShape

@@ -19,7 +19,8 @@ from theano.graph.basic import Apply, Variable
 from theano.graph.op import Op
 from theano.graph.type import Type
 from theano.graph.utils import MethodNotDefined
-from theano.tensor.basic import Shape, Shape_i  # noqa: F401  (Theano 1.0 had them here)
+from theano.tensor.basic import Rebroadcast, Shape, Shape_i  # noqa: F401  (Theano 1.0 had them here)
+from theano.tensor.reshaping import SpecifyShape  # noqa: F401
 
 
 class FromFunctionOp(Op):
@@ -164,4 +165,4 @@ deep_copy_op = DeepCopyOp()
 _output_guard = OutputGuard()
 
 __all__ = ["as_op", "FromFunctionOp", "ViewOp", "view_op", "DeepCopyOp", "deep_copy_op", "OutputGuard",
-           "Shape", "Shape_i"]
+           "Shape", "Shape_i", "Rebroadcast", "SpecifyShape"]

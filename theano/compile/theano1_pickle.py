@@ -20,7 +20,7 @@ import numpy as np
 from theano.compile.io import In, Out
 from theano.compile.sharedvalue import Container, SharedVariable
 from theano.configdefaults import config
-from theano.graph.basic import Apply, Constant, Variable
+from theano.graph.basic import Apply, Constant, Variable, set_theano1_node_state
 from theano.graph.op import Op
 from theano.graph.type import Type
 from theano.graph.utils import Theano1Leftover
@@ -122,12 +122,18 @@ class _Rebuilder:
         key = id(op)
         if key in self.memo:
             return self.memo[key]
-        if isinstance(op, ScalarOp):
+        from_state = getattr(type(op), "_theano1_op", None)
+        if from_state is not None:
+            # the class reads Theano 1.0's attributes itself (they differ from its parameters)
+            new = from_state({k: self.value(v) for k, v in _state(op).items()})
+        elif isinstance(op, ScalarOp):
             if self._scalars is None:
                 self._scalars = _scalar_instances()
             st = _state(op)
             name = st.get("name", st.get("_name"))
-            new = self._scalars.get((type(op), name)) or self._scalars.get((type(op), None))
+            new = self._scalars.get((type(op), name))
+            if new is None and not getattr(type(op), "__props__", ()):
+                new = self._scalars.get((type(op), None))  # a class without parameters
             if new is None:
                 new = self.generic(op)
         elif isinstance(op, Op):
@@ -139,24 +145,11 @@ class _Rebuilder:
 
     # -- variables ------------------------------------------------------------------------------
     def shared(self, var):
-        """A shared variable of the pickle, made usable in place (its identity is kept, so two
-        functions of one pickle still share it)."""
-        st = _state(var)
-        if isinstance(st.get("container"), Container) and "_theano1" in st:
-            return var  # already made usable (by another function of the same pickle)
-        var.type = self.type(st["type"])
-        old = st.get("container")
-        storage = getattr(old, "storage", None)
-        if storage is None:
-            storage = [getattr(old, "value", None)]
-        cont = Container(var.type.filter(storage[0]) if storage[0] is not None else None, var.type,
-                         bool(getattr(old, "strict", False)), getattr(old, "allow_downcast", None),
-                         st.get("name"))
-        cont.storage = storage
-        storage[0] = cont.storage[0] if storage[0] is None else var.type.filter(storage[0])
-        var.container = cont
-        var.owner, var.index = None, None
-        var._theano1 = True
+        """A shared variable of the pickle (made usable when it was read:
+        ``SharedVariable.__setstate__``; its identity is kept, so the functions of one pickle
+        still share it)."""
+        if not isinstance(var.container, Container):
+            raise TypeError(f"Theano 1.0 pickle: shared variable {var.name or var} has no container")
         return var
 
     def variable(self, root, inputs):
@@ -193,7 +186,9 @@ class _Rebuilder:
             if id(owner) not in memo:
                 new_inputs = [memo[id(i)] for i in ost["inputs"]]
                 hook = getattr(type(ost["op"]), "_theano1_rebuild", None)
-                if hook is not None:
+                if "creation_trace" in ost:
+                    new_op = ost["op"]  # already rebuilt when it was read (_node_state)
+                elif hook is not None:
                     # the op's class reads Theano's state itself (an older layout, inputs
                     # that were op attributes)
                     new_op, new_inputs = hook(_state(ost["op"]), new_inputs)
@@ -220,6 +215,93 @@ class _Rebuilder:
                     memo[id(old_out)] = new_out
             memo[id(v)] = memo[id(owner)].outputs[st["index"]]
         return memo[id(root)]
+
+
+_deferred = [0]   # how many nodes were read before their inputs (fix_deferred_nodes)
+
+
+def _node_state(state, rebuild_op=True):
+    """The state of a node read from a Theano 1.0 pickle, made one of ours: a fresh op of its
+    class (``_theano1_rebuild`` where Theano's layout differs) and the inputs it takes
+    (``Apply.__setstate__`` calls this, so graphs pickled by themselves load as graphs)."""
+    op = state["op"]
+    inputs = list(state.get("inputs", ()))
+    hook = getattr(type(op), "_theano1_rebuild", None)
+    if not rebuild_op:
+        new_op = op
+    elif hook is not None:
+        new_op, inputs = hook(_state(op), inputs)
+    else:
+        new_op = _Rebuilder().op(op)
+    outputs = list(state.get("outputs", ()))
+    if not all(isinstance(i, Variable) and "type" in i.__dict__ for i in inputs):
+        # an input is not read yet (a cycle through a shared variable's default_update): the
+        # node is checked when it is first compiled (fix_deferred_nodes)
+        inputs = [v if isinstance(v, Variable) else _constant(v) for v in inputs]
+        _deferred[0] += 1
+        return {"op": new_op, "inputs": inputs, "outputs": outputs, "creation_trace": None,
+                "_theano1_deferred": True}
+    try:
+        # the op's own make_node checks the inputs and adds the ones Theano 1.0's older layouts
+        # lacked (their defaults)
+        probe = new_op.make_node(*inputs)
+    except Exception as exc:
+        if rebuild_op:
+            # make_node may read further up the graph, where a variable is not read yet: checked
+            # when the graph is compiled (fix_deferred_nodes), which raises then
+            _deferred[0] += 1
+            return {"op": new_op, "inputs": [v if isinstance(v, Variable) else _constant(v)
+                                             for v in inputs],
+                    "outputs": outputs, "creation_trace": None, "_theano1_deferred": True}
+        raise TypeError(f"Theano 1.0 pickle: cannot rebuild the node {new_op} of "
+                        f"{[str(getattr(i, 'type', i)) for i in inputs]}: {exc}") from exc
+    if len(probe.outputs) != len(outputs):
+        raise TypeError(f"Theano 1.0 pickle: {new_op} gives {len(probe.outputs)} outputs where "
+                        f"Theano's node had {len(outputs)}")
+    for old, new in zip(outputs, probe.outputs):
+        t = old.__dict__.get("type")  # (the variable whose reading led here is not read yet)
+        if t is not None and (getattr(t, "dtype", None) != getattr(new.type, "dtype", None) or
+                              getattr(t, "ndim", None) != getattr(new.type, "ndim", None)):
+            raise TypeError(f"Theano 1.0 pickle: {new_op} gives {new.type} where Theano's node "
+                            f"gave {t}")
+    return {"op": new_op, "inputs": list(probe.inputs), "outputs": outputs,
+            "creation_trace": None}
+
+
+def _constant(v):
+    from theano.tensor.basic import constant
+
+    return constant(v)
+
+
+def fix_deferred_nodes(variables):
+    """Check the nodes below ``variables`` (and their shared variables' default updates) that were
+    read from a Theano 1.0 pickle before their inputs were (``_node_state``): their op's
+    make_node gives their inputs (with the defaults Theano's older layouts lacked). Called when a
+    graph is compiled; nothing to do unless such a pickle was read."""
+    if not _deferred[0]:
+        return
+    seen = set()
+    stack = list(variables)
+    while stack:
+        v = stack.pop()
+        if id(v) in seen or not isinstance(v, Variable):
+            continue
+        seen.add(id(v))
+        upd = getattr(v, "default_update", None)
+        if upd is not None:
+            stack.append(upd)
+        node = v.owner
+        if node is None:
+            continue
+        if node.__dict__.pop("_theano1_deferred", False):
+            node.__dict__.update(_node_state({"op": node.op, "inputs": node.inputs,
+                                              "outputs": node.outputs}, rebuild_op=False))
+            _deferred[0] -= 1
+        stack.extend(node.inputs)
+
+
+set_theano1_node_state(_node_state)
 
 
 class _PickledMaker:
