@@ -11,8 +11,14 @@ the ``In`` specs and of the outputs, not Theano's optimized graph) with theano-n
 types and variables, and ``_constructor_Function`` compiles it, as Theano 1.0 did with
 ``config.reoptimize_unpickled_function``. A Theano 1.0 class we have no op for is named in a
 TypeError.
+
+Graphs pickled by themselves (variables, shared variables, a model object holding them) load as
+graphs of ours: ``Apply.__setstate__`` hands each node in Theano's layout to ``_node_state``
+(installed here with ``graph.basic.set_theano1_node_state``), and ``Variable``,
+``SharedVariable`` and ``TensorType`` read Theano's attributes in their own ``__setstate__``.
 """
 
+import functools
 import inspect
 
 import numpy as np
@@ -40,6 +46,7 @@ def _state(obj):
     return dict(obj.__dict__)
 
 
+@functools.lru_cache(maxsize=None)
 def _scalar_instances():
     found = {}
     mods = [_scalar_basic]
@@ -62,7 +69,6 @@ class _Rebuilder:
 
     def __init__(self):
         self.memo = {}
-        self._scalars = None
 
     # -- types ----------------------------------------------------------------------------------
     def type(self, t):
@@ -127,13 +133,12 @@ class _Rebuilder:
             # the class reads Theano 1.0's attributes itself (they differ from its parameters)
             new = from_state({k: self.value(v) for k, v in _state(op).items()})
         elif isinstance(op, ScalarOp):
-            if self._scalars is None:
-                self._scalars = _scalar_instances()
+            scalars = _scalar_instances()
             st = _state(op)
             name = st.get("name", st.get("_name"))
-            new = self._scalars.get((type(op), name))
+            new = scalars.get((type(op), name))
             if new is None and not getattr(type(op), "__props__", ()):
-                new = self._scalars.get((type(op), None))  # a class without parameters
+                new = scalars.get((type(op), None))  # a class without parameters
             if new is None:
                 new = self.generic(op)
         elif isinstance(op, Op):
