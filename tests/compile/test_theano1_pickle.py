@@ -426,3 +426,13 @@ def test_theano1_compile_ops_names():
     np.testing.assert_array_equal(c, xv)
     assert ops.Rebroadcast is theano.tensor.basic.Rebroadcast
     assert ops.SpecifyShape is theano.tensor.reshaping.SpecifyShape
+
+
+def test_theano1_leftover_features_refuse_to_attach():
+    from theano.gof.opt import MergeFeature
+    from theano.graph.fg import FunctionGraph
+
+    x = theano.tensor.dvector()
+    fg = FunctionGraph([x], [x * 2])
+    with pytest.raises(TypeError, match="MergeFeature is Theano 1.0's internal class"):
+        fg.attach_feature(MergeFeature())

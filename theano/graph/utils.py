@@ -265,6 +265,10 @@ class Theano1Leftover:
     def __setstate__(self, state):
         self.__dict__["_theano1_state"] = state
 
+    def on_attach(self, fgraph):
+        raise TypeError(f"{type(self).__name__} is Theano 1.0's internal class, kept only so that "
+                        "Theano 1.0 pickles load; theano-ng has no such feature to attach")
+
 
 class TestValueError(Exception):
     """A test value is missing or wrong (Theano 1.0's ``theano.gof.utils.TestValueError``)."""
