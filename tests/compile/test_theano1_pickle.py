@@ -436,3 +436,30 @@ def test_theano1_leftover_features_refuse_to_attach():
     fg = FunctionGraph([x], [x * 2])
     with pytest.raises(TypeError, match="MergeFeature is Theano 1.0's internal class"):
         fg.attach_feature(MergeFeature())
+
+
+def test_gpu_shared_variable_pickled_by_theano1_loads_on_the_cpu():
+    # a parameter of a model trained on a GPU with Theano 1.0 (theano.gpuarray)
+    gtype = Obj("theano.gpuarray.type", "GpuArrayType",
+                {"dtype": "float32", "broadcastable": (False, False), "ndim": 2, "name": None,
+                 "context_name": None, "typecode": 11})
+    value = np.arange(6, dtype="float32").reshape(2, 3) / 4
+    cont = Obj("theano.gof.link", "Container",
+               {"type": gtype, "name": "W", "readonly": False, "strict": False,
+                "allow_downcast": None,
+                "storage": [Call(G("theano.gpuarray.type", "GpuArray_unpickler"), value, None)]})
+    W = var(gtype, "W")
+    W.cls = G("theano.gpuarray.type", "GpuArraySharedVariable")
+    W.state["container"] = cont
+    (loaded,) = pickle.loads(Writer().dumps([W]), encoding="latin1")
+    from theano.tensor.sharedvar import TensorSharedVariable
+
+    assert type(loaded) is TensorSharedVariable and loaded.name == "W"
+    assert loaded.type == theano.tensor.fmatrix
+    np.testing.assert_array_equal(loaded.get_value(), value)
+    assert type(loaded.get_value()) is np.ndarray
+    f = theano.function([], loaded.sum(), updates=[(loaded, loaded * np.float32(2))])
+    assert float(f()) == float(value.sum())
+    np.testing.assert_array_equal(loaded.get_value(), value * 2)
+    with pytest.raises(TypeError, match="no GPU back-end"):
+        theano.gpuarray.type.GpuArrayType("float32", (False,))
