@@ -463,3 +463,18 @@ def test_gpu_shared_variable_pickled_by_theano1_loads_on_the_cpu():
     np.testing.assert_array_equal(loaded.get_value(), value * 2)
     with pytest.raises(TypeError, match="no GPU back-end"):
         theano.gpuarray.type.GpuArrayType("float32", (False,))
+
+
+def test_theano1_max_and_argmax_node():
+    # y_pred = argmax(p, axis=1) as Theano 1.0 built it: output 1 of MaxAndArgmax{axis=(1,)}
+    mat = ttype("float64", (False, False))
+    x = var(mat, "p")
+    op = Obj("theano.tensor.basic", "MaxAndArgmax", {"axis": (1,)})
+    mx, am = apply(op, [x], [ttype("float64", (False,)), ttype("int64", (False,))])
+    px, y_pred, pmax = pickle.loads(Writer().dumps((x, am, mx)), encoding="latin1")
+    xv = np.random.RandomState(2).rand(5, 4)
+    f = theano.function([px], [y_pred, pmax])
+    a, m = f(xv)
+    np.testing.assert_array_equal(a, xv.argmax(1))
+    np.testing.assert_array_equal(m, xv.max(1))
+    assert a.dtype == np.int64
