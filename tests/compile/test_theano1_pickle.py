@@ -478,3 +478,28 @@ def test_theano1_max_and_argmax_node():
     np.testing.assert_array_equal(a, xv.argmax(1))
     np.testing.assert_array_equal(m, xv.max(1))
     assert a.dtype == np.int64
+
+
+def test_theano1_function_with_a_state_input():
+    # f = function([x, In(acc, value=0., update=acc + x)], acc + x): an explicit input with an
+    # update keeps its value between calls, and the pickled current value (inputs_data) is used
+    sca = ttype("float64", ())
+    x, acc = var(sca, "x"), var(sca, "acc")
+    (total,) = apply(elemwise("Add", "add"), [acc, x], [sca])
+    kwargs = {"inputs": [in_spec(x, name="x"), in_spec(acc, value=0.0, update=total, name="acc")],
+              "outputs": [Obj("theano.compile.io", "SymbolicOutput",
+                              {"variable": total, "borrow": False})],
+              "fgraph": None, "mode": Obj("theano.compile.mode", "Mode", ("cvm", "fast_run")),
+              "accept_inplace": False, "profile": None, "on_unused_input": None,
+              "output_keys": None,
+              "function_builder": G("theano.compile.function_module", "Function")}
+    conts = [Obj("theano.gof.link", "Container",
+                 {"type": sca, "name": n, "storage": [v], "readonly": False, "strict": False,
+                  "allow_downcast": None}) for n, v in (("x", None), ("acc", np.array(5.0)))]
+    f = pickle.loads(Writer().dumps(Call(
+        G("theano.compile.function_module", "_constructor_Function"),
+        Call(G("theano.compile.function_module", "_constructor_FunctionMaker"), kwargs),
+        conts, [None, np.array(5.0)], False)), encoding="latin1")
+    assert float(f(1.0)[0]) == 6.0   # from the pickled state 5
+    assert float(f(2.0)[0]) == 8.0
+    assert float(f(1.0, acc=0.0)[0]) == 1.0

@@ -328,27 +328,33 @@ def _constructor_FunctionMaker(kwargs):
     if not config.unpickle_function:
         return None
     rb = _Rebuilder()
-    ins, updates, new_inputs = [], [], {}
+    updates, new_inputs, explicit = [], {}, []
     for spec in kwargs["inputs"]:
         st = _state(spec)
         var = st["variable"]
         if isinstance(var, SharedVariable) or st.get("implicit"):
-            sv = rb.shared(var)
-            rb.memo[id(var)] = sv
+            rb.memo[id(var)] = rb.shared(var)
             continue
         new = rb.type(_state(var)["type"])(name=_state(var).get("name"))
         new_inputs[id(var)] = new
         rb.memo[id(var)] = new
+        explicit.append((st, new))
+    ins = []
+    for st, new in explicit:
         value = st.get("value")
         if isinstance(value, Container) or hasattr(value, "storage"):
             value = value.storage[0]
+        # an explicit input with an update is a state of the function (In(s, value, update))
+        update = st.get("update")
         ins.append(In(new, name=st.get("name"), value=value, mutable=bool(st.get("mutable")),
                       strict=bool(st.get("strict")), allow_downcast=st.get("allow_downcast"),
-                      borrow=st.get("borrow")))
+                      borrow=st.get("borrow"),
+                      update=None if update is None else rb.variable(update, new_inputs)))
     for spec in kwargs["inputs"]:
         st = _state(spec)
-        if st.get("update") is not None:
-            updates.append((rb.memo[id(st["variable"])], rb.variable(st["update"], new_inputs)))
+        var = st["variable"]
+        if st.get("update") is not None and (isinstance(var, SharedVariable) or st.get("implicit")):
+            updates.append((rb.memo[id(var)], rb.variable(st["update"], new_inputs)))
     outs = kwargs["outputs"]
     single = not isinstance(outs, (list, tuple))
     outputs = []
