@@ -302,3 +302,14 @@ def test_pickle_function_reduction_of_function_module():
     assert len(pickle.dumps(_pickle_Function(k))) == size
     with pytest.raises(TypeError, match="needs a theano Function"):
         _pickle_Function(lambda: 0)
+
+
+def test_function_with_generator_updates_pickles():
+    # the updates given as a generator are read once; the function still pickles with them
+    w = theano.shared(np.float64(1.0), name="w")
+    f = theano.function([], w * 2, updates=((v, v + 1) for v in [w]))
+    g = pickle.loads(pickle.dumps(f))
+    assert float(g()) == 2.0
+    w2 = [v for v in g.maker.fgraph.inputs if getattr(v, "name", None) == "w"][0]
+    assert float(w2.get_value()) == 2.0
+    assert float(f()) == 2.0 and float(w.get_value()) == 2.0

@@ -4,6 +4,8 @@ from theano.compile.function import Function, FunctionMaker, UnusedInputError, f
 from theano.compile.io import In, Out, SymbolicInput, SymbolicOutput
 from theano.compile.ops import DeepCopyOp, deep_copy_op
 from theano.compile.sharedvalue import Container
+from theano.compile.theano1_pickle import (Supervisor, _constructor_Function,  # noqa: F401
+                                           _constructor_FunctionMaker)
 from theano.graph.fg import MissingInputError
 
 orig_function = function

@@ -31,6 +31,7 @@ from theano.compile.mode import get_mode
 from theano.compile.pfunc import normalize_pairs, rebuild_collect_shared
 from theano.compile.profiling import ProfileStats
 from theano.compile.sharedvalue import SharedVariable
+from theano.compile.theano1_pickle import fix_deferred_nodes
 from theano.configdefaults import config
 from theano.gradient import NullType, NullTypeGradError
 from theano.graph.basic import Constant, Variable, ancestors, view_roots
@@ -124,6 +125,8 @@ class FunctionMaker:
                  no_default_updates=False, accept_inplace=False, name=None, rebuild_strict=True,
                  allow_input_downcast=None, profile=None, on_unused_input=None, trust_input=False):
         t0 = time.perf_counter()
+        if updates is not None and not hasattr(updates, "items") and not isinstance(updates, (list, tuple)):
+            updates = list(updates)  # an iterable of pairs (a generator) is read more than once
         self.build_args = dict(inputs=inputs, outputs=outputs, mode=mode, updates=updates,
                                givens=givens, no_default_updates=no_default_updates,
                                accept_inplace=accept_inplace, name=name, rebuild_strict=rebuild_strict,
@@ -137,6 +140,9 @@ class FunctionMaker:
         on_unused_input = _on_unused_input_policy(on_unused_input)
 
         in_update_exprs = self._normalize(inputs, outputs)
+        # nodes of a graph pickled by Theano 1.0 that could not be checked when read
+        fix_deferred_nodes([o.variable for o in self.outputs] + list(in_update_exprs) +
+                           [s.variable for s in self.inputs] + _variables_of(updates))
         givens_pairs = self._givens(givens)
         out_vars, upd_exprs = self._collect_updates(givens_pairs, updates, in_update_exprs,
                                                     rebuild_strict, no_default_updates)
@@ -508,3 +514,15 @@ def _view_map_roots(var):
 def _rebuild_maker(build_args):
     """Unpickling of a FunctionMaker: build it again from its arguments."""
     return FunctionMaker(**build_args)
+
+
+def _variables_of(updates):
+    """The variables of ``updates`` (a dict or pairs), for walks that only read them."""
+    if updates is None:
+        return []
+    items = updates.items() if hasattr(updates, "items") else updates
+    out = []
+    for pair in items:
+        if isinstance(pair, (list, tuple)):
+            out.extend(v for v in pair if isinstance(v, Variable))
+    return out

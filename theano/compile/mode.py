@@ -40,6 +40,27 @@ class Mode:
         self.excluding_tags = tuple(excluding)
         self.requiring_tags = tuple(requiring)
 
+    def __setstate__(self, state):
+        if isinstance(state, tuple) and len(state) == 2:
+            # Theano 1.0 pickled a Mode as (linker, optimizer): a linker name and an optimizer
+            # name or Query (its tags read back); anything else falls back to the defaults
+            linker, optimizer = state
+            if not isinstance(linker, str):
+                linker = None
+            if not isinstance(optimizer, str) and optimizer is not None:
+                qst = getattr(optimizer, "__dict__", {})
+                if "include" in qst:
+                    from theano.graph.rewriting.legacy import Query
+
+                    optimizer = Query(include=tuple(qst.get("include") or ()),
+                                      require=tuple(qst.get("require") or ()),
+                                      exclude=tuple(qst.get("exclude") or ()))
+                else:
+                    optimizer = "default"
+            self.__init__(linker=linker, optimizer=optimizer)
+            return
+        self.__dict__.update(state)
+
     @property
     def linker(self):
         from theano.link import get_linker

@@ -19,6 +19,8 @@ from theano.graph.basic import Apply, Variable
 from theano.graph.op import Op
 from theano.graph.type import Type
 from theano.graph.utils import MethodNotDefined
+from theano.tensor.basic import Rebroadcast, Shape, Shape_i  # noqa: F401  (Theano 1.0 had them here)
+from theano.tensor.reshaping import SpecifyShape  # noqa: F401
 
 
 class FromFunctionOp(Op):
@@ -153,7 +155,14 @@ class DeepCopyOp(_Identity):
             x.copy() if hasattr(x, "copy") else copy.deepcopy(x))
 
 
+class OutputGuard(ViewOp):
+    """Theano 1.0's guard over a compiled function's outputs: the identity, a view of its input
+    (functions pickled by Theano 1.0 hold it)."""
+
+
 view_op = ViewOp()
 deep_copy_op = DeepCopyOp()
+_output_guard = OutputGuard()
 
-__all__ = ["as_op", "FromFunctionOp", "ViewOp", "view_op", "DeepCopyOp", "deep_copy_op"]
+__all__ = ["as_op", "FromFunctionOp", "ViewOp", "view_op", "DeepCopyOp", "deep_copy_op", "OutputGuard",
+           "Shape", "Shape_i", "Rebroadcast", "SpecifyShape"]

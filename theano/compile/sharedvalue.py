@@ -107,6 +107,20 @@ class SharedVariable(Variable):
         state.pop("_fn_cache", None)
         return state
 
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        old = self.__dict__.get("container")
+        if old is not None and not isinstance(old, Container):
+            # Theano 1.0 pickled shared variables with its theano.gof.link.Container: keep its
+            # storage list (shared with the functions of the same pickle) in one of ours
+            storage = getattr(old, "storage", None) or [None]
+            cont = Container(None, self.type, bool(getattr(old, "strict", False)),
+                             getattr(old, "allow_downcast", None), getattr(old, "name", self.name))
+            if storage[0] is not None:
+                storage[0] = self.type.filter(storage[0])
+            cont.storage = storage
+            self.container = cont
+
 
 _constructors = []
 _constructor_loaders = []

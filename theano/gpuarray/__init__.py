@@ -20,9 +20,9 @@ def use(device, force=False, default_to_move_computation_to_gpu=True, move_share
 
 
 def __getattr__(name):
-    if name == "dnn":
+    if name in ("dnn", "type"):
         import importlib
 
-        return importlib.import_module("theano.gpuarray.dnn")
+        return importlib.import_module(f"theano.gpuarray.{name}")
     raise AttributeError(f"module 'theano.gpuarray' has no attribute {name!r} (theano-ng has no "
                          "pygpu GPU back-end; pygpu_activated is False)")

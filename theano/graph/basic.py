@@ -23,6 +23,17 @@ class Node:
         raise NotImplementedError
 
 
+# Installed by theano.compile.theano1_pickle: ``fix(state) -> state`` makes the state of a node read
+# from a Theano 1.0 pickle (its op an object of our class holding Theano's attributes) one of ours.
+_theano1_node_state = None
+
+
+def set_theano1_node_state(fix):
+    """Install the function that rebuilds nodes read from Theano 1.0 pickles (compile layer)."""
+    global _theano1_node_state
+    _theano1_node_state = fix
+
+
 class Apply(Node):
     """The application of an Op to input variables, producing output variables.
 
@@ -82,6 +93,12 @@ class Apply(Node):
         state = dict(self.__dict__)
         state.pop("_fgraph_ref", None)
         return state
+
+    def __setstate__(self, state):
+        if "creation_trace" not in state and "op" in state and _theano1_node_state is not None:
+            # a node pickled by Theano 1.0 (which had no creation_trace): rebuild its op
+            state = _theano1_node_state(state)
+        self.__dict__.update(state)
 
     @property
     def nin(self):
@@ -261,6 +278,20 @@ class Variable(Node):
     def __reduce_ex__(self, protocol):
         # deep graphs pickle without recursion errors (see theano/graph/pickling.py)
         return reduce_variable(self, protocol)
+
+    def __setstate__(self, state):
+        if "tag" in state:
+            # Theano 1.0's layout (a variable it pickled): its scratchpad was an attribute, and
+            # the variables of a function graph carried that graph and their clients
+            state = dict(state)
+            tag = state.pop("tag")
+            state.pop("clients", None)
+            state.pop("fgraph", None)
+            state.setdefault("owner", None)  # (Theano's constants were pickled without them)
+            state.setdefault("index", None)
+            if isinstance(tag, ScratchPad):
+                state["_tag"] = tag
+        self.__dict__.update(state)
 
 
 class Constant(Variable):

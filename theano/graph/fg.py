@@ -284,6 +284,11 @@ class FunctionGraph:
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        if "clients" not in state:
+            # Theano 1.0's layout (its clients lived on the variables): a function graph read from
+            # a Theano 1.0 pickle is not used as such (theano.compile.theano1_pickle rebuilds the
+            # graph), so its features are not attached again
+            return
         for f in self._features:
             unpickle = getattr(f, "unpickle", None)
             if unpickle is not None:

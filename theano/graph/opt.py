@@ -5,6 +5,7 @@ import logging  # noqa: F401  (Theano's module offered these three names)
 
 import theano  # noqa: F401
 from theano.configdefaults import config  # noqa: F401
+from theano.graph.utils import Theano1Leftover
 from theano.graph.rewriting.basic import NodeRewriter, GraphRewriter, merge_graph  # noqa: F401
 from theano.graph.rewriting.legacy import (EquilibriumOptimizer, FromFunctionLocalOptimizer,  # noqa: F401
                                            GlobalOptimizer, LocalOptGroup, LocalOptimizer,
@@ -19,3 +20,15 @@ __all__ = ["EquilibriumOptimizer", "FromFunctionLocalOptimizer", "GlobalOptimize
            "OpSub", "Optimizer",
            "PatternSub", "Query", "SeqOptimizer", "TopoOptimizer", "check_stack_trace",
            "copy_stack_trace", "in2out", "local_optimizer", "out2in"]
+
+
+class ChangeTracker(Theano1Leftover):
+    """Theano 1.0's feature recording whether a graph changed (read from Theano 1.0 pickles)."""
+
+
+class MergeFeature(Theano1Leftover):
+    """Theano 1.0's bookkeeping of the merge optimizer (read from Theano 1.0 pickles)."""
+
+
+class _metadict(Theano1Leftover):
+    """Theano 1.0's dictionary of unhashable keys used by MergeFeature (read from pickles)."""

@@ -254,6 +254,22 @@ class object2:
         return not self == other
 
 
+class Theano1Leftover:
+    """An object of a Theano 1.0 internal class (an optimizer's or a function graph's
+    bookkeeping) read from a Theano 1.0 pickle, which theano-ng has no use for: it keeps the
+    pickled state (``_theano1_state``) and does nothing else."""
+
+    def __init__(self, *args, **kwargs):
+        self._theano1_args = (args, kwargs)
+
+    def __setstate__(self, state):
+        self.__dict__["_theano1_state"] = state
+
+    def on_attach(self, fgraph):
+        raise TypeError(f"{type(self).__name__} is Theano 1.0's internal class, kept only so that "
+                        "Theano 1.0 pickles load; theano-ng has no such feature to attach")
+
+
 class TestValueError(Exception):
     """A test value is missing or wrong (Theano 1.0's ``theano.gof.utils.TestValueError``)."""
 

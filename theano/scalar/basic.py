@@ -651,6 +651,11 @@ class Cast(ScalarOp):
         self.dtype = str(np.dtype(dtype))
         super().__init__(f"Cast{{{self.dtype}}}")
 
+    @classmethod
+    def _theano1_op(cls, state):
+        """The op for the attributes Theano 1.0 pickled (``o_type``: the scalar type cast to)."""
+        return cls(state["o_type"])
+
     def output_dtypes(self, *dtypes):
         return (self.dtype,)
 

@@ -80,6 +80,13 @@ class RandomFunction(RandomOpBase, metaclass=abc.ABCMeta):
         if self.inplace:
             self.destroy_map = {0: [0]}
 
+    def __setstate__(self, state):
+        if isinstance(state, (list, tuple)):
+            # Theano 1.0 pickled this op as [fn, outtype, inplace, ndim_added]
+            self.__init__(*state)
+        else:
+            self.__dict__.update(state)
+
     def __str__(self):
         name = getattr(self.fn, "__name__", str(self.fn))
         return f"RandomFunction{{{name}{',inplace' if self.inplace else ''}}}"

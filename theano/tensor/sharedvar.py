@@ -33,6 +33,11 @@ class TensorSharedVariable(_tensor_py_operators, SharedVariable):
             to_device()
 
 
+class ScalarSharedVariable(TensorSharedVariable):
+    """A shared variable made from a Python or NumPy number (0-d), as Theano 1.0's
+    ``theano.shared(0.5)`` gave."""
+
+
 @shared_constructor
 def tensor_constructor(value, name=None, strict=False, allow_downcast=None, borrow=False,
                        broadcastable=None, target="cpu", shape=None):
@@ -66,5 +71,5 @@ def scalar_constructor(value, name=None, strict=False, allow_downcast=None, borr
         raise TypeError("a scalar has no dimensions")
     arr = np.asarray(value)
     ttype = TensorType(arr.dtype, ())
-    return TensorSharedVariable(name=name, type=ttype, value=arr.copy(), strict=strict,
+    return ScalarSharedVariable(name=name, type=ttype, value=arr.copy(), strict=strict,
                                 allow_downcast=allow_downcast)

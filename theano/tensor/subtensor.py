@@ -31,6 +31,7 @@ import numpy as np
 from theano.configdefaults import config
 from theano.graph.basic import Apply, Constant
 from theano.graph.op import Op
+from theano.graph.type import Type
 from theano.scalar import basic as ts
 from theano.tensor.basic import (MakeVector, NotScalarConstantError, Shape, _const_int, as_tensor_variable, cast,
                                  constant, get_scalar_constant_value, patternbroadcast, zeros_like)
@@ -48,6 +49,21 @@ ARRAY = "@"    # an index array taken from the op's inputs (advanced indexing)
 # -------------------------------------------------------------------------------------------------
 # idx_list helpers
 # -------------------------------------------------------------------------------------------------
+
+
+def _theano1_idx_list(idx_list):
+    """Theano 1.0's ``idx_list`` (a scalar type where an index is read from the inputs, slices of
+    such types, ints and None) in this module's form."""
+
+    def part(c):
+        if c is None or (isinstance(c, (numbers.Integral, np.integer)) and not isinstance(c, bool)):
+            return c
+        if isinstance(c, Type):
+            return SYM
+        raise TypeError(f"Theano 1.0 pickle: invalid Subtensor index entry {c!r}")
+
+    return tuple(tuple(part(c) for c in (e.start, e.stop, e.step)) if isinstance(e, slice)
+                 else part(e) for e in idx_list)
 
 
 def _norm_entry(e, advanced):
@@ -380,6 +396,11 @@ class Subtensor(_ReadSubtensorContract, Op):
     def __init__(self, idx_list):
         self.idx_list = tuple(_norm_entry(e, advanced=False) for e in idx_list)
 
+    @classmethod
+    def _theano1_rebuild(cls, state, inputs):
+        """The op of a node read from a Theano 1.0 pickle (``theano.compile.theano1_pickle``)."""
+        return cls(_theano1_idx_list(state["idx_list"])), inputs
+
     def __str__(self):
         return f"Subtensor{{{_idx_str(self.idx_list, self.__dict__.get('_index_dtypes'))}}}"
 
@@ -581,6 +602,13 @@ class IncSubtensor(_IncSubtensorContract, Op):
     def __init__(self, idx_list, inplace=False, set_instead_of_inc=False,
                  destroyhandler_tolerate_aliased=None):  # the last: Theano 1.0's, unused
         super().__init__(idx_list, inplace, set_instead_of_inc)
+
+    @classmethod
+    def _theano1_rebuild(cls, state, inputs):
+        """The op of a node read from a Theano 1.0 pickle (``theano.compile.theano1_pickle``);
+        an in-place one is rebuilt as its copying form (the same values)."""
+        return cls(_theano1_idx_list(state["idx_list"]),
+                   set_instead_of_inc=bool(state.get("set_instead_of_inc", False))), inputs
 
     def perform(self, node, inputs, output_storage):
         x, y = inputs[:2]

@@ -73,6 +73,13 @@ class TensorType(Type):
         self.numpy_dtype = np.dtype(self.dtype)
         self._bcast_dims = tuple(i for i, b in enumerate(self.broadcastable) if b)
 
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        if "_bcast_dims" not in state:
+            # a type pickled by Theano 1.0 (or before these attributes existed): derive them
+            TensorType.__init__(self, state["dtype"], state["broadcastable"], state.get("name"),
+                                state.get("sparse_grad", False))
+
     # -- identity -------------------------------------------------------------------------------
     def __eq__(self, other):
         return type(self) is type(other) and self.dtype == other.dtype and \

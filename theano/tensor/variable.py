@@ -406,6 +406,23 @@ class TensorVariable(_tensor_py_operators, Variable):
         return self is other
 
 
+class TensorConstantSignature(tuple):
+    """Theano 1.0's signature of a tensor constant, the pair ``(type, data)``; Theano 1.0's
+    pickled graphs hold it (theano-ng's constants compare by ``signature()`` instead)."""
+
+    def __eq__(self, other):
+        if type(self) is not type(other) or len(self) != 2 or len(other) != 2 or self[0] != other[0]:
+            return False
+        a, b = np.asarray(self[1]), np.asarray(other[1])
+        return a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b)
+
+    def __hash__(self):
+        if len(self) != 2:
+            return hash(tuple.__len__(self))
+        data = np.asarray(self[1])
+        return hash((self[0], data.shape, str(data.dtype)))
+
+
 class TensorConstant(_tensor_py_operators, Constant):
     """A tensor with a fixed value ``data`` (an ndarray)."""
 

@@ -340,6 +340,24 @@ class _PoolBase(Op):
     def _same_params(self):
         return dict(ignore_border=self.ignore_border, ndim=self.ndim)
 
+    @classmethod
+    def _theano1_rebuild(cls, state, inputs):
+        """The op and inputs for a node of a Theano 1.0 pickle (``theano.compile.theano1_pickle``):
+        graphs pickled with the interface of Theano before 0.9 kept the window, stride and
+        padding as op attributes (``ds``, ``st``, ``padding``) where they are inputs now."""
+        inputs = list(inputs)
+        mode = state.get("mode", cls.default_mode)
+        ignore_border = state.get("ignore_border", False)
+        if "ds" in state:
+            ds = tuple(int(d) for d in state["ds"])
+            st = state.get("st")
+            st = ds if st is None else tuple(int(d) for d in st)
+            pad = state.get("padding")
+            pad = (0,) * len(ds) if pad is None else tuple(int(d) for d in pad)
+            op = cls(ignore_border=ignore_border, mode=mode, ndim=len(ds))
+            return op, inputs + [np.asarray(v, dtype="int64") for v in (ds, st, pad)]
+        return cls(ignore_border=ignore_border, mode=mode, ndim=state.get("ndim", 2)), inputs
+
     out_shape = None  # set below (a static method shared by all pooling ops)
 
 
