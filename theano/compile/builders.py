@@ -106,6 +106,10 @@ class OpFromGraph(Op):
         replace = dict(zip(inputs + shared, self.inner_inputs))
         self.inner_outputs = clone_replace(outputs, replace, strict=True)
         self.n_explicit = len(inputs)
+        # the variables the op was built from, as Theano 1.0 kept them (``op.inputs`` and
+        # ``op.outputs``; ``op.local_inputs``/``local_outputs`` are the inner graph's)
+        self.inputs = list(inputs)
+        self.outputs = list(outputs)
         self.input_types = [v.type for v in self.inner_inputs]
         self.output_types = [o.type for o in self.inner_outputs]
         self.is_inline = bool(inline)
@@ -159,6 +163,17 @@ class OpFromGraph(Op):
                 inp = conv
             converted.append(inp)
         return Apply(self, converted, [t() for t in self.output_types])
+
+    @property
+    def local_inputs(self):
+        """Theano 1.0's name for ``inner_inputs``: the inner graph's inputs, the explicit ones
+        then one for each shared variable it reads."""
+        return self.inner_inputs
+
+    @property
+    def local_outputs(self):
+        """Theano 1.0's name for ``inner_outputs``."""
+        return self.inner_outputs
 
     def _inner_for(self, inputs):
         """The inner outputs rebuilt on ``inputs`` (the node's inputs)."""
