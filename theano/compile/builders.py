@@ -67,6 +67,10 @@ class OpFromGraph(Op):
     ``connection_pattern``: [[input i connected to output j]] if the default (from the inner
     graph's dependencies) is not wanted. ``name``: shown when the op is printed. Other keyword
     arguments (``mode``) go to the compilation of the inner graph.
+
+    Attributes, as Theano 1.0's: ``inputs``/``outputs`` (the variables it was built from),
+    ``local_inputs``/``local_outputs`` (its inner graph: placeholders for the inputs, then one for
+    each shared variable read, listed in ``shared_inputs``).
     """
 
     def __init__(self, inputs, outputs, inline=False, grad_overrides="default",
