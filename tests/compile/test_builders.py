@@ -129,6 +129,21 @@ def test_pickle_and_connection_pattern():
     np.testing.assert_allclose(function([x, y], gy, on_unused_input="ignore")(xv, yv), [0.0])
 
 
+def test_theano1_graph_attributes():
+    # Theano 1.0: op.inputs/op.outputs are the variables the op was built from, op.local_inputs/
+    # local_outputs its inner graph (the explicit inputs, then one per shared variable read)
+    x, y = T.dvectors("x", "y")
+    w = theano.shared(np.array([2.0, 3.0]), name="w")
+    out = x * w + y
+    op = OpFromGraph([x, y], [out])
+    assert op.inputs == [x, y] and op.outputs == [out]
+    assert len(op.local_inputs) == 3 and len(op.local_outputs) == 1
+    assert op.local_inputs[0] is not x and op.local_inputs[0].type == x.type
+    f = function(op.local_inputs, op.local_outputs[0])
+    xv, yv, wv = np.array([1.0, -1.0]), np.array([0.5, 4.0]), np.array([10.0, 20.0])
+    np.testing.assert_allclose(f(xv, yv, wv), xv * wv + yv)
+
+
 class _DoubleOp(theano.Op):
     __props__ = ()
     itypes = [T.dmatrix]

@@ -180,3 +180,29 @@ def test_a_loop_inside_a_loop(mode):
         got, rep = f(Xv, qv)
         np.testing.assert_allclose(got, Xv.sum(1))
         np.testing.assert_allclose(rep, ref, rtol=1e-12)
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+def test_replacement_written_on_the_variables_an_op_from_graph_was_built_from(mode):
+    # Theano 1.0 built an OpFromGraph's inner graph on the variables given to it, so a replacement
+    # written on those (here a - b for the op's a + b) is read inside the op; it also brings the
+    # outer input `outer` and the shared variable `s` in
+    outer = T.dscalar("outer")
+    s = theano.shared(np.float64(1.5), name="s")
+    z = outer * (s + 1.0)
+    a, b = T.dscalar("a"), T.dscalar("b")
+    r = a + b
+    r.tag.replacement = z * (a - b)
+    c, d = T.dscalars("c", "d")
+    u = theano.OpFromGraph([a, b], [r])(c, d)
+    t = z * u
+    (v,) = map_variables(by_tag, [t])
+    f = theano.function([c, d, outer], [t, z * v], mode=MODES[mode])
+    for cv, dv, ov in ((1.0, 2.0, 0.5), (4.0, -3.0, 2.0), (0.0, 7.0, -1.0)):
+        zv = ov * 2.5
+        got, rep = f(cv, dv, ov)
+        np.testing.assert_allclose(got, zv * (cv + dv))
+        np.testing.assert_allclose(rep, zv * zv * (zv * (cv - dv)))
+    s.default_update = s + 1
+    with pytest.raises(NotImplementedError, match="s"):
+        map_variables(by_tag, [t])

@@ -487,3 +487,37 @@ def test_mask_gradient_is_a_boolean_increment(mode):
     xv = np.random.RandomState(3).rand(3, 4)
     for _ in range(2):
         np.testing.assert_allclose(f(xv), np.where(xv > 0.5, 2 * xv, 0.0))
+
+
+def test_theano1_call_forms_of_the_advanced_ops():
+    # Theano 1.0: AdvancedSubtensor()(x, *index) and AdvancedIncSubtensor(inplace,
+    # set_instead_of_inc)(x, y, *index), the index items (arrays, slices as constants or
+    # make_slice, NoneConst for a new axis, boolean masks) given with the call
+    from theano.tensor.subtensor import AdvancedIncSubtensor, AdvancedSubtensor
+    from theano.tensor.type_other import MakeSlice, NoneConst, SliceConstant, slicetype
+
+    m = T.dmatrix("m")
+    i = T.iscalar("i")
+    y = T.dscalar("y")
+    mv = np.arange(30.0).reshape(5, 6)
+    cs = SliceConstant(type=slicetype, data=slice(1, None, 2))
+    a = AdvancedSubtensor()(m, [2, 3], cs)
+    assert isinstance(a.owner.op, AdvancedSubtensor) and a.ndim == 2
+    np.testing.assert_array_equal(a.eval({m: mv}), mv[[2, 3], 1::2])
+    b = AdvancedSubtensor()(m, MakeSlice()(i), NoneConst, [0, 2, 2])
+    np.testing.assert_array_equal(b.eval({m: mv, i: 1}), mv[1:, None, [0, 2, 2]])
+    c = AdvancedSubtensor()(m, m > 17)
+    np.testing.assert_array_equal(c.eval({m: mv}), mv[mv > 17])
+    # increments accumulate over the repeated row 2, as np.add.at
+    inc = AdvancedIncSubtensor()(m, y, [2, 2, 4], cs)
+    ref = mv.copy()
+    np.add.at(ref, (np.array([2, 2, 4]), slice(1, None, 2)), 10.0)
+    np.testing.assert_array_equal(inc.eval({m: mv, y: 10.0}), ref)
+    st = AdvancedIncSubtensor(False, True)(m, y, m > 20)
+    ref = mv.copy()
+    ref[mv > 20] = -1.0
+    np.testing.assert_array_equal(st.eval({m: mv, y: -1.0}), ref)
+    assert AdvancedSubtensor() == AdvancedSubtensor()
+    assert str(AdvancedIncSubtensor(set_instead_of_inc=True)) == "AdvancedIncSubtensor{no_inplace,set}"
+    with pytest.raises(ValueError, match="index array"):
+        AdvancedSubtensor()(m, cs)

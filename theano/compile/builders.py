@@ -67,6 +67,10 @@ class OpFromGraph(Op):
     ``connection_pattern``: [[input i connected to output j]] if the default (from the inner
     graph's dependencies) is not wanted. ``name``: shown when the op is printed. Other keyword
     arguments (``mode``) go to the compilation of the inner graph.
+
+    Attributes, as Theano 1.0's: ``inputs``/``outputs`` (the variables it was built from),
+    ``local_inputs``/``local_outputs`` (its inner graph: placeholders for the inputs, then one for
+    each shared variable read, listed in ``shared_inputs``).
     """
 
     def __init__(self, inputs, outputs, inline=False, grad_overrides="default",
@@ -106,6 +110,10 @@ class OpFromGraph(Op):
         replace = dict(zip(inputs + shared, self.inner_inputs))
         self.inner_outputs = clone_replace(outputs, replace, strict=True)
         self.n_explicit = len(inputs)
+        # the variables the op was built from, as Theano 1.0 kept them (``op.inputs`` and
+        # ``op.outputs``; ``op.local_inputs``/``local_outputs`` are the inner graph's)
+        self.inputs = list(inputs)
+        self.outputs = list(outputs)
         self.input_types = [v.type for v in self.inner_inputs]
         self.output_types = [o.type for o in self.inner_outputs]
         self.is_inline = bool(inline)
@@ -159,6 +167,17 @@ class OpFromGraph(Op):
                 inp = conv
             converted.append(inp)
         return Apply(self, converted, [t() for t in self.output_types])
+
+    @property
+    def local_inputs(self):
+        """Theano 1.0's name for ``inner_inputs``: the inner graph's inputs, the explicit ones
+        then one for each shared variable it reads."""
+        return self.inner_inputs
+
+    @property
+    def local_outputs(self):
+        """Theano 1.0's name for ``inner_outputs``."""
+        return self.inner_outputs
 
     def _inner_for(self, inputs):
         """The inner outputs rebuilt on ``inputs`` (the node's inputs)."""

@@ -13,13 +13,15 @@ from theano.graph.rewriting.legacy import (EquilibriumOptimizer, FromFunctionLoc
                                            OpRemove, OpSub,
                                            Optimizer, PatternSub, Query, SeqOptimizer,
                                            TopoOptimizer, check_stack_trace, copy_stack_trace,
-                                           in2out, local_optimizer, optdb, out2in)
+                                           in2out, local_optimizer, optdb, out2in,
+                                           pre_constant_merge, pre_greedy_local_optimizer)
 
 __all__ = ["EquilibriumOptimizer", "FromFunctionLocalOptimizer", "GlobalOptimizer", "LocalOptGroup",
            "LocalOptimizer", "MergeOptimizer", "NavigatorOptimizer", "OpKeyOptimizer", "OpRemove",
            "OpSub", "Optimizer",
            "PatternSub", "Query", "SeqOptimizer", "TopoOptimizer", "check_stack_trace",
-           "copy_stack_trace", "in2out", "local_optimizer", "out2in"]
+           "copy_stack_trace", "in2out", "local_optimizer", "out2in", "pre_constant_merge",
+           "pre_greedy_local_optimizer"]
 
 
 class ChangeTracker(Theano1Leftover):

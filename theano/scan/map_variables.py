@@ -7,7 +7,9 @@ returns is never given to it again. A Scan or OpFromGraph node is rebuilt around
 mapped the same way (its own outputs do not go through ``replacer``). A replacement used inside an
 inner graph may read variables of the outer graph (an input of the function, a shared variable, a
 computation on them): each such root becomes a new non-sequence of the loop, or a new input of the
-OpFromGraph (a shared variable stays a shared variable of its inner graph). A shared variable with an
+OpFromGraph (a shared variable stays a shared variable of its inner graph). Inside an OpFromGraph,
+the variables it was built from (``op.inputs``) stand for its inner inputs, as in Theano 1.0, so a
+replacement may be written on either. A shared variable with an
 update (``default_update``, or an ``update`` attribute) cannot be brought into an inner graph
 this way (the loop would have to return its updates): ``NotImplementedError``.
 """
@@ -49,9 +51,11 @@ class _Scope:
     """An inner graph being mapped: its inputs, and the outer variables brought in (each with the
     inner input that stands for it)."""
 
-    def __init__(self, inner_inputs, reuse, keep_shared, owner):
+    def __init__(self, inner_inputs, reuse, keep_shared, owner, alias=()):
         self.inner_set = set(inner_inputs)
         self.reuse = dict(reuse)      # {variable of the enclosing graph: inner input}
+        # {variable an OpFromGraph was built from: the inner input that stands for it}
+        self.alias = dict(alias)
         self.added = []               # [(variable of the enclosing graph, new inner input)]
         self.keep_shared = keep_shared
         self.owner = owner
@@ -63,6 +67,8 @@ def _bring(root, scopes, d, v):
     from theano.compile.sharedvalue import SharedVariable
 
     s = scopes[d]
+    if root in s.alias:
+        return s.alias[root]
     if root in s.inner_set or isinstance(root, Constant):
         return root
     if _has_update(root):
@@ -163,7 +169,11 @@ def _map_op_from_graph(replacer, node, inputs, scopes):
     op = node.op
     n = op.n_explicit
     shared_ph = op.inner_inputs[n:]
-    scope = _Scope(op.inner_inputs, zip(op.shared_inputs, shared_ph), True, op)
+    # a replacement may be written on the variables the op was built from (``op.inputs``, as
+    # in Theano 1.0, whose inner graph was built on them): they stand for the inner inputs
+    given_inputs = getattr(op, "inputs", None) or []
+    scope = _Scope(op.inner_inputs, zip(op.shared_inputs, shared_ph), True, op,
+                   alias=zip(given_inputs, op.inner_inputs[:n]))
     new_out = _map(replacer, list(op.inner_outputs), set(), tuple(scopes) + (scope,))
     added = scope.added
     if not added and all(a is b for a, b in zip(new_out, op.inner_outputs)):

@@ -27,7 +27,7 @@ from theano.tensor.subtensor import (ARRAY, SYM, IncSubtensor, Subtensor, _check
                                      _static_slice_keeps_one, _sum_to, _wrap_index_error, slice_length)
 from theano.tensor.subtensor_slicevar import has_slice_variable, slicevar_getitem
 from theano.tensor.type import TensorType
-from theano.tensor.type_other import SliceType
+from theano.tensor.type_other import SliceType, is_none_variable
 
 __all__ = [
     "getitem", "set_subtensor", "inc_subtensor", "take", "AdvancedSubtensor1", "AdvancedIncSubtensor1",
@@ -248,15 +248,23 @@ class AdvancedSubtensor(_ReadSubtensorContract, Op):
     """General advanced indexing (integer arrays, boolean masks, slices, new axes), as NumPy does.
 
     Inputs: ``x``, then the index arrays and symbolic slice parts of ``idx_list`` in order.
+    ``AdvancedSubtensor()`` (no ``idx_list``) is Theano 1.0's form: ``AdvancedSubtensor()(x,
+    *index)`` takes the index items with the call (arrays, slice constants or ``make_slice``
+    variables, ``NoneConst`` for a new axis) and builds the node ``x[index]`` would.
     """
 
     __props__ = ("idx_list",)
 
-    def __init__(self, idx_list):
-        self.idx_list = tuple(_norm_entry(e, advanced=True) for e in idx_list)
+    def __init__(self, idx_list=None):
+        # None: Theano 1.0's form, ``AdvancedSubtensor()(x, *index)``, where the index items
+        # (index arrays, slices, None) are all given at the call (see ``make_node``)
+        self.idx_list = (None if idx_list is None
+                         else tuple(_norm_entry(e, advanced=True) for e in idx_list))
 
     def __str__(self):
-        return f"AdvancedSubtensor{{{_idx_str(self.idx_list)}}}"
+        if self.idx_list is None:
+            return type(self).__name__
+        return f"{type(self).__name__}{{{_idx_str(self.idx_list)}}}"
 
     def _check_inputs(self, inputs):
         if len(inputs) != _n_inputs(self.idx_list):
@@ -282,6 +290,15 @@ class AdvancedSubtensor(_ReadSubtensorContract, Op):
 
     def make_node(self, x, *inputs):
         x = as_tensor_variable(x)
+        if self.idx_list is None:
+            # Theano 1.0's call form: the node is that of the op for this index (what x[index]
+            # builds, an AdvancedSubtensor with the index's layout)
+            items = _expand(x, tuple(_index_item(e) for e in inputs))
+            if not any(it[0] in ("arr", "mask") for it in items):
+                raise ValueError(f"{self} needs at least one index array, got {inputs}")
+            idx_list, index_inputs, masked = _advanced_parts(items)
+            op_class = AdvancedBooleanSubtensor if masked else AdvancedSubtensor
+            return op_class(idx_list).make_node(x, *index_inputs)
         inputs = self._check_inputs(inputs)
         layout, adv, bndim = _adv_layout(self.idx_list, x, inputs)
         if not adv:
@@ -345,11 +362,44 @@ class AdvancedIncSubtensor(_IncSubtensorContract, Op):
     """A copy of ``x`` whose part ``x[idx]`` (advanced) is incremented by or set to ``y``.
 
     Increments accumulate over repeated indices (``np.add.at``); a set with repeated indices keeps
-    one of the values, as NumPy does.
+    one of the values, as NumPy does. Theano 1.0's form ``AdvancedIncSubtensor(inplace=False,
+    set_instead_of_inc=False)(x, y, *index)`` takes the index items with the call (as
+    ``AdvancedSubtensor()``).
     """
 
     _advanced = True
     _label = "Advanced"
+
+    def __init__(self, idx_list=None, inplace=False, set_instead_of_inc=False):
+        if idx_list is None or isinstance(idx_list, (bool, np.bool_)):
+            # Theano 1.0's form, AdvancedIncSubtensor(inplace=False, set_instead_of_inc=False)
+            # called as op(x, y, *index): the index items come with the call (see make_node)
+            if idx_list is not None:
+                inplace, set_instead_of_inc = idx_list, inplace
+            self.idx_list = None
+            self.inplace = bool(inplace)
+            self.set_instead_of_inc = bool(set_instead_of_inc)
+            self.destroy_map = {0: [0]} if self.inplace else {}
+        else:
+            super().__init__(idx_list, inplace, set_instead_of_inc)
+
+    def __str__(self):
+        if self.idx_list is None:
+            return f"{type(self).__name__}{{{'inplace' if self.inplace else 'no_inplace'}" \
+                   f"{',set' if self.set_instead_of_inc else ''}}}"
+        return super().__str__()
+
+    def make_node(self, x, y, *inputs):
+        if self.idx_list is not None:
+            return super().make_node(x, y, *inputs)
+        x = as_tensor_variable(x)
+        items = _expand(x, tuple(_index_item(e) for e in inputs))
+        if not any(it[0] in ("arr", "mask") for it in items):
+            raise ValueError(f"{self} needs at least one index array, got {inputs}")
+        idx_list, index_inputs, masked = _advanced_parts(items)
+        op_class = AdvancedBooleanIncSubtensor if masked else AdvancedIncSubtensor
+        return op_class(idx_list, self.inplace, self.set_instead_of_inc).make_node(
+            x, y, *index_inputs)
 
     def perform(self, node, inputs, output_storage):
         x, y = inputs[:2]
@@ -533,12 +583,36 @@ def _slice_entry(parts, inputs):
     return tuple(out)
 
 
+def _index_item(e):
+    """A symbolic index item as ``x[...]`` reads it: a slice constant or a ``make_slice`` of
+    constants/scalars is that slice, ``NoneConst`` is None (a new axis); others stay as they are."""
+    if isinstance(e, Variable) and isinstance(e.type, SliceType):
+        if isinstance(e, Constant):
+            return e.data
+        if e.owner is not None and type(e.owner.op).__name__ == "MakeSlice":
+            return slice(*(None if is_none_variable(p) else p for p in e.owner.inputs))
+        raise TypeError(f"AdvancedSubtensor: the slice {e} is computed at run time; give a "
+                        "constant slice or a make_slice of its bounds")
+    if is_none_variable(e):
+        return None
+    return e
+
+
 def _advanced_getitem(x, items):
     core = list(items)
     while core and _is_full(core[-1]):
         core.pop()
     if len(core) == 1 and core[0][0] == "arr" and core[0][1].ndim == 1:
         return advanced_subtensor1(x, core[0][1])
+    idx_list, inputs, masked = _advanced_parts(core)
+    if masked:
+        return AdvancedBooleanSubtensor(idx_list)(x, *inputs)
+    return AdvancedSubtensor(idx_list)(x, *inputs)
+
+
+def _advanced_parts(core):
+    """The idx_list and index inputs of an advanced index (classified items), and whether it holds
+    a boolean mask."""
     idx_list, inputs = [], []
     for it in core:
         if it[0] == "new":
@@ -551,9 +625,7 @@ def _advanced_getitem(x, items):
             inputs.append(it[1] if isinstance(it[1], Variable) else constant(it[1], dtype="int64"))
         else:
             idx_list.append(_slice_entry(it[1], inputs))
-    if any(it[0] == "mask" for it in core):
-        return AdvancedBooleanSubtensor(idx_list)(x, *inputs)
-    return AdvancedSubtensor(idx_list)(x, *inputs)
+    return idx_list, inputs, any(it[0] == "mask" for it in core)
 
 
 def getitem(x, index):

@@ -612,6 +612,84 @@ class MergeOptimizer(Optimizer):
         return merged + merge_graph(fgraph)
 
 
+def pre_constant_merge(vars):
+    """Theano 1.0's ``pre_constant_merge``: the variables ``vars`` (one variable or a list), as a
+    list, with the equal constants of their graph (same type and value: ``Constant.signature()``)
+    made one, the first met from the roots. Theano changed the nodes in place; here the graph
+    given is left as it is and a new one is returned where anything was merged."""
+    from theano.graph.basic import clone_replace, io_toposort
+
+    vars = [vars] if isinstance(vars, Variable) else list(vars)
+    for v in vars:
+        if not isinstance(v, Variable):
+            raise TypeError(f"pre_constant_merge: expected symbolic variables, got {v!r}")
+    constants = []
+    seen = set()
+    for v in [i for node in io_toposort([], vars) for i in node.inputs] + vars:
+        if isinstance(v, Constant) and v not in seen:
+            seen.add(v)
+            constants.append(v)
+    first = {}
+    replace = {}
+    for c in constants:
+        try:
+            key = c.signature()
+            hash(key)
+        except Exception:  # noqa: BLE001 - unhashable data: never merged
+            continue
+        keep = first.setdefault(key, c)
+        if keep is not c:
+            replace[c] = keep
+    if not replace:
+        return vars
+    return clone_replace(vars, replace, strict=True)
+
+
+def pre_greedy_local_optimizer(list_optimizations, out):
+    """Theano 1.0's ``pre_greedy_local_optimizer``: the graph of ``out`` (a variable, or a list)
+    with the local optimizers ``list_optimizations`` applied once to each node, from the roots to
+    ``out``, before any FunctionGraph exists (each node sees its inputs already rewritten; the first
+    optimizer that changes a node wins; no repetition to a fixed point, as in Theano). Its use: fold
+    the constant parts of a graph (``[theano.tensor.opt.constant_folding]``). The given graph is
+    left as it is."""
+    from theano.graph.basic import io_toposort
+
+    single = isinstance(out, Variable)
+    outs = [out] if single else list(out)
+    for v in outs:
+        if not isinstance(v, Variable):
+            raise TypeError(f"pre_greedy_local_optimizer: expected a symbolic variable, got {v!r}")
+    rewriters = [rw for o in list_optimizations for rw in as_node_rewriters(o)]
+    new_of = {}
+    for node in io_toposort([], outs):
+        inputs = [new_of.get(i, i) for i in node.inputs]
+        if all(a is b for a, b in zip(inputs, node.inputs)):
+            current = node
+        else:
+            current = node.clone_with_new_inputs(inputs, strict=False)
+        replacements = list(current.outputs)
+        for rw in rewriters:
+            if rw.tracks is not None and not _tracked(rw, current.op):
+                continue
+            res = _clean_result(rw.transform(None, current))
+            if res is None:
+                continue
+            if isinstance(res, dict):
+                replacements = [res.get(o, o) for o in current.outputs]
+            else:
+                res = list(res)
+                if len(res) != len(current.outputs):
+                    raise ValueError(f"pre_greedy_local_optimizer: {rw.name} returned {len(res)} "
+                                     f"replacements for the {len(current.outputs)} outputs of "
+                                     f"{current}")
+                replacements = [o if r is None else r for o, r in zip(current.outputs, res)]
+            break
+        for old, new in zip(node.outputs, replacements):
+            new_of[old] = new
+    result = [new_of.get(v, v) for v in outs]
+    return result[0] if single else result
+
+
 def as_graph_rewriter(obj, name=None):
     """A GraphRewriter for a global optimizer (Theano's ``Optimizer``, a GraphRewriter, or a local
     optimizer run to a fixed point); its ``apply`` returns how many inputs it changed."""
