@@ -600,16 +600,25 @@ class MergeOptimizer(Optimizer):
                     seen.add(v)
                     constants.append(v)
         for c in constants:
-            try:
-                key = c.signature()
-                hash(key)
-            except Exception:  # noqa: BLE001 - unhashable data: never merged
+            key = _constant_key(c)
+            if key is None:
                 continue
             keep = first.setdefault(key, c)
             if keep is not c and fgraph.clients.get(c):
                 fgraph.replace(c, keep, reason="merge")
                 merged += 1
         return merged + merge_graph(fgraph)
+
+
+def _constant_key(c):
+    """What equal constants share (type and value: ``Constant.signature()``), or None for data
+    that cannot be hashed (such a constant is never merged)."""
+    try:
+        key = c.signature()
+        hash(key)
+    except Exception:  # noqa: BLE001 - unhashable data
+        return None
+    return key
 
 
 def pre_constant_merge(vars):
@@ -632,10 +641,8 @@ def pre_constant_merge(vars):
     first = {}
     replace = {}
     for c in constants:
-        try:
-            key = c.signature()
-            hash(key)
-        except Exception:  # noqa: BLE001 - unhashable data: never merged
+        key = _constant_key(c)
+        if key is None:
             continue
         keep = first.setdefault(key, c)
         if keep is not c:
