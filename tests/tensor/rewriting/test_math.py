@@ -344,3 +344,35 @@ def test_useless_reduce_and_broadcastable_reduce_are_separate_rewrites():
             np.testing.assert_array_equal(a, xv)
             np.testing.assert_array_equal(b, rv[0])
             np.testing.assert_array_equal(c, rv[0])
+
+
+# ---- x / abs(x) -> sgn(x) ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_quotient_by_own_abs_is_sign(dtype):
+    """Theano 1.0 simplified ``c1*x / (c2*abs(c3*x))`` to ``c1/(c2*|c3|) * sgn(x)``: 0 at x = 0
+    and +-c at +-inf, where the quotient itself is NaN."""
+    x, y = _mat(dtype), _mat(dtype, "y")
+    v = np.array([[-np.inf, -3.0, -0.0, 0.0], [1e-30, 2.5, 1e30, np.inf]], dtype=dtype)
+    for expr, c in [(x / abs(x), 1), (abs(x) / x, 1), ((4 * x) / abs(2 * x), 2),
+                    ((4 * x) / abs(x / 2), 8), ((2 * x) / (3 * abs(x)), 2 / 3), (-x / abs(x), -1),
+                    (x / abs(-x), 1)]:
+        f = compile_([x], expr, *NOFUSE)
+        assert "sgn" in scalar_ops(f) and "abs" not in scalar_ops(f), expr
+        got = f(v)
+        assert got.dtype == dtype
+        np.testing.assert_allclose(got, (c * np.sign(v)).astype(dtype), rtol=1e-6)
+    # another variable, or integers (true_div of ints): left as they are
+    f = compile_([x, y], x / abs(y), *NOFUSE)
+    assert "sgn" not in scalar_ops(f)
+    i = T.ivector("i")
+    f = compile_([i], i / abs(i), *NOFUSE)
+    assert "sgn" not in scalar_ops(f)
+    # a constant with more dimensions broadcasts the result as the quotient did
+    c = T.constant(np.full((1, 1, 1), 4.0, dtype=dtype))
+    f = compile_([x], (c * x) / abs(x), *NOFUSE)
+    assert "sgn" in scalar_ops(f)
+    got = f(v)
+    assert got.shape == (1,) + v.shape
+    np.testing.assert_allclose(got, 4 * np.sign(v)[None])

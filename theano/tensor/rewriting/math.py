@@ -1114,6 +1114,78 @@ register_stabilize(local_log_erfc, "stability")
 register_stabilize(local_exp_over_erfc, "stability")
 register_stabilize(local_erf_complement, "stability")
 
+
+def _scaled(v, depth=4):
+    """``(c, x)`` with ``v = c * x`` for a Python float c, read through products and quotients by
+    single-element constants and negations (``2 * x``, ``x / 2``, ``-x``); ``(1.0, v)`` otherwise."""
+    c = 1.0
+    while depth > 0 and v.owner is not None:
+        depth -= 1
+        n = elemwise_of(v, ts.neg)
+        if n is not None:
+            c, v = -c, n.inputs[0]
+            continue
+        n = elemwise_of(v, ts.Mul)
+        if n is not None and len(n.inputs) == 2:
+            k0, k1 = scalar_const(n.inputs[0]), scalar_const(n.inputs[1])
+            if (k0 is None) != (k1 is None):
+                k, v = (k0, n.inputs[1]) if k0 is not None else (k1, n.inputs[0])
+                c *= float(np.asarray(k))
+                continue
+        n = elemwise_of(v, ts.TrueDiv)
+        if n is not None:
+            k = scalar_const(n.inputs[1])
+            if k is not None and scalar_const(n.inputs[0]) is None and float(np.asarray(k)) != 0:
+                c /= float(np.asarray(k))
+                v = n.inputs[0]
+                continue
+        break
+    return c, v
+
+
+def _scaled_abs(v):
+    """``(c, x)`` with ``v = c * abs(x)`` (constant factors inside and outside the abs), else None."""
+    c, a = _scaled(v)
+    n = elemwise_of(a, ts.abs_)
+    if n is None:
+        return None
+    k, x = _scaled(n.inputs[0])
+    return c * abs(k), x
+
+
+@node_rewriter([ts.TrueDiv])
+def local_div_abs_to_sgn(fgraph, node):
+    """``(a * x) / (b * abs(c * x))`` -> ``(a / (b*|c|)) * sgn(x)``, and ``abs(x) / x`` likewise,
+    for float x (Theano 1.0's canonicalizer did this): the quotient is 0, not NaN, at x = 0, and
+    +-1 (times the constants), not NaN, at x = +-inf."""
+    if not is_elemwise(node, ts.TrueDiv):
+        return None
+    out = node.outputs[0]
+    num, den = node.inputs
+    if out.dtype not in ts.float_dtypes:
+        return None
+    cn, xn = _scaled(num)
+    d = _scaled_abs(den)
+    if d is not None and _same_value(xn, d[1]):
+        ratio, x = cn / d[0], xn
+    else:
+        n = _scaled_abs(num)
+        cd, xd = _scaled(den)
+        if n is None or not _same_value(n[1], xd):
+            return None
+        ratio, x = n[0] / cd, xd
+    if x.dtype not in ts.float_dtypes or not np.isfinite(ratio) or ratio == 0:
+        return None
+    res = tm.sgn(x)
+    if ratio == -1:
+        res = tm.neg(res)
+    elif ratio != 1:
+        res = res * np.asarray(ratio, dtype=x.dtype)
+    return [fit_to(res, out, node.inputs)]
+
+
+register_stabilize(local_div_abs_to_sgn, "stability")
+
 # Theano 1.0's ``mul_canonizer`` (a global optimizer programs apply with ``.optimize(fgraph)``): the
 # canonical forms of products, sums and quotients above, none of which changes a value (no x/x -> 1).
 mul_canonizer = _mul_canonizer()
