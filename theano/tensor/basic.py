@@ -482,8 +482,8 @@ class MakeVector(Op):
             if i.ndim != 0:
                 raise TypeError(f"MakeVector needs scalars, got {i} with {i.ndim} dimensions")
         inputs = [self._converted(k, i) for k, i in enumerate(inputs)]
-        bcast = (len(inputs) == 1,)
-        return Apply(self, inputs, [TensorType(self.dtype, bcast)()])
+        # never broadcastable, one input or many (Theano 1.0's type: a shape vector is one)
+        return Apply(self, inputs, [TensorType(self.dtype, (False,))()])
 
     def _converted(self, k, i):
         """Input ``i`` in the vector's dtype: an upcast, or a constant whose value fits. A

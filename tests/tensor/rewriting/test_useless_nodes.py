@@ -670,6 +670,29 @@ def test_make_vector_refuses_a_downcast_and_keeps_upcasts(mode):
     np.testing.assert_array_equal(g(0.5, 3), [0.5, 3.0])
 
 
+@pytest.mark.parametrize("mode", MODES)
+def test_make_vector_of_one_is_not_broadcastable(mode):
+    """Theano 1.0's MakeVector is never broadcastable, so a vector's shape (``MakeVector`` of its
+    length) has the type of ``x.shape`` as it is, without a Rebroadcast to undo a broadcastable
+    length-1 vector."""
+    from theano.tensor.basic import MakeVector, Rebroadcast
+
+    s = T.dscalar("s")
+    assert T.stack([s]).broadcastable == (False,)
+    assert MakeVector("int64")(T.lscalar()).type == T.lvector().type
+    x = T.dvector("x")
+    start, stop, step = T.iscalars("start", "stop", "step")
+    for inputs, out, vals, want in [([x], x.shape, [np.ones(7)], [7]),
+                                    ([start, stop, step], T.arange(start, stop, step).shape,
+                                     [2, 11, 3], [3])]:
+        f = theano.function(inputs, out, mode=mode)
+        assert not any(isinstance(n.op, Rebroadcast) for n in f.maker.fgraph.toposort())
+        np.testing.assert_array_equal(f(*vals), want)
+    # a one-element vector still combines with a longer one where the lengths agree at run time
+    g = theano.function([s, x], T.stack([s]) + x[:1], mode=mode)
+    np.testing.assert_array_equal(g(2.0, np.arange(3.0)), [2.0])
+
+
 # -- composites with outputs nobody reads ----------------------------------------------------------
 
 
