@@ -376,3 +376,54 @@ def test_quotient_by_own_abs_is_sign(dtype):
     got = f(v)
     assert got.shape == (1,) + v.shape
     np.testing.assert_allclose(got, 4 * np.sign(v)[None])
+
+
+# ---- sum / prod of a tensor filled with one constant --------------------------------------------
+
+
+@pytest.mark.parametrize("mode", [None, theano.Mode(linker="py")])
+def test_sum_prod_of_filled_constant_needs_no_array(mode):
+    """``ones_like(x).sum(axis)`` is the number of elements reduced, ``zeros_like(x).prod()`` is 0
+    or 1, ``alloc(c, 3, 4).prod(0)`` is ``c ** 3``: no array is filled to be reduced (Theano 1.0's
+    local_opt_alloc), and the values and dtypes are the reductions' (checked against NumPy)."""
+    from theano.tensor.elemwise import CAReduce, Elemwise as E
+
+    a = T.dtensor3("a")
+    for like, np_like in [(T.zeros_like, np.zeros_like), (T.ones_like, np.ones_like)]:
+        for axis in [None, 0, 1, 2, (0, 2)]:
+            for red in ("sum", "prod"):
+                f = theano.function([a], getattr(like(a), red)(axis=axis), mode=mode)
+                topo = f.maker.fgraph.toposort()
+                assert not any(isinstance(n.op, CAReduce) for n in topo), (red, axis, topo)
+                assert not any(isinstance(n.op, E) and n.outputs[0].ndim == 3 for n in topo)
+                for shape in [(2, 3, 4), (0, 3, 2), (2, 0, 1)]:
+                    v = np.arange(np.prod(shape), dtype="float64").reshape(shape)
+                    want = getattr(np, red)(np_like(v), axis=axis)
+                    got = f(v)
+                    assert got.dtype == want.dtype and got.shape == want.shape
+                    np.testing.assert_array_equal(got, want)
+    # integers are counted in the accumulator's dtype (int8 ones sum to int64, no wrap at 127)
+    b = T.bmatrix("b")
+    f = theano.function([b], T.ones_like(b).sum(), mode=mode)
+    got = f(np.zeros((20, 30), dtype="int8"))
+    assert got.dtype == np.int64 and got == 600
+    # a float32 constant: the sum is computed in the float64 accumulator, returned in float32
+    x = T.fmatrix("x")
+    f = theano.function([x], T.alloc(np.float32(0.1), x.shape[0], x.shape[1]).sum(axis=1),
+                        mode=mode)
+    got = f(np.zeros((3, 7), dtype="float32"))
+    want = np.full((3, 7), 0.1, dtype="float32").sum(axis=1, dtype="float64").astype("float32")
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got, want, rtol=1e-7)
+    # ones_like(x + v): x + v is still computed, for its check that x and v broadcast together
+    m, v = T.dmatrix("m"), T.dvector("v")
+    f = theano.function([m, v], T.ones_like(m + v).sum(), mode=mode)
+    assert f(np.ones((2, 3)), np.ones(3)) == 6
+    with pytest.raises((ValueError, AssertionError)):
+        f(np.ones((2, 3)), np.ones(4))
+    # alloc with a length given at call time keeps its check of a negative length
+    n = T.lscalar("n")
+    f = theano.function([n], T.alloc(np.float64(2), n, 3).sum(axis=0), mode=mode)
+    np.testing.assert_array_equal(f(4), [8.0, 8.0, 8.0])
+    with pytest.raises(Exception):
+        f(-1)

@@ -15,7 +15,7 @@ from theano.graph.rewriting.db import (register_canonicalize, register_fusion, r
                                        register_stabilize)
 from theano.scalar import basic as ts
 from theano.tensor import math as tm
-from theano.tensor.basic import cast, second
+from theano.tensor.basic import cast, constant, second
 from theano.tensor.elemwise import CAReduce, DimShuffle, Elemwise
 from theano.tensor.rewriting.utils import (elemwise_of, filled_constant, fit_to, is_const,
                                            is_elemwise, is_zeros, keep_shape_checks, register_opt_in,
@@ -537,8 +537,89 @@ def local_reduce_join(fgraph, node):
     return [fit_to(new, out, [])]
 
 
+def _broadcasts(v, depth=16):
+    """True if computing ``v`` checks that elementwise operands of several non-broadcastable
+    shapes agree (``x + b``, ``fill(x, b)``): taking its shape without computing it would drop
+    that check."""
+    while depth > 0 and v.owner is not None and isinstance(v.owner.op, Elemwise):
+        depth -= 1
+        wide = [i for i in v.owner.inputs if not all(i.broadcastable)]
+        if len(wide) > 1:
+            return True
+        if not wide:
+            return False
+        v = wide[0]
+    return depth == 0
+
+
+def _filled_value_and_shape(x):
+    """``(c, shape)`` when ``x`` holds the one finite constant ``c`` everywhere: ``fill(m, c)``
+    (``zeros_like``/``ones_like``) with ``shape`` m's lengths, or ``alloc(c, *shape)`` whose lengths
+    are known to be >= 0 (a negative one is the alloc's error, which must stay); else None."""
+    from theano.tensor.allocation import Alloc
+
+    f = elemwise_of(x, ts.Second)
+    if f is not None:
+        model, val = f.inputs
+        if not all(val.broadcastable) or model.ndim != x.ndim or _broadcasts(model):
+            return None
+        shape = [model.shape[d] for d in range(x.ndim)]
+    elif x.owner is not None and isinstance(x.owner.op, Alloc):
+        val, *shape = x.owner.inputs
+        if not all(val.broadcastable) or len(shape) != x.ndim or \
+                not all(_nonneg(s) for s in shape):
+            return None
+    else:
+        return None
+    c = scalar_const(val)
+    if c is None or np.asarray(c).dtype.kind not in "biuf" or not np.isfinite(c):
+        return None
+    return c, shape
+
+
+@node_rewriter([CAReduce])
+def local_sum_prod_of_fill(fgraph, node):
+    """The sum (product) of a tensor holding one constant c everywhere (``ones_like(x)``,
+    ``zeros_like(x)``, ``alloc(c, n, m)``) over some axes is ``c * n`` (``c ** n``), n the number
+    of elements reduced, allocated in the shape of the axes kept (Theano 1.0's
+    ``local_opt_alloc``): no array is filled just to be reduced. Computed in the accumulator's
+    dtype, so integer results wrap as the reduction's did; for floats ``c * n`` is the sum to
+    rounding (exact for 0 and 1)."""
+    from theano.tensor.allocation import alloc
+    from theano.tensor.elemwise import Prod, Sum
+
+    op = node.op
+    if type(op) not in (Sum, Prod):
+        return None
+    (x,) = node.inputs
+    out = node.outputs[0]
+    axes = tuple(range(x.ndim)) if op.axis is None else op.axis
+    if not axes or out.dtype.startswith("complex"):
+        return None
+    found = _filled_value_and_shape(x)
+    if found is None:
+        return None
+    c, shape = found
+    acc = op.acc_dtype or out.dtype
+    if acc.startswith("complex"):
+        return None
+    n = None
+    for a in axes:
+        n = shape[a] if n is None else n * shape[a]
+    n = cast(n, acc)
+    c = constant(np.asarray(c).astype(acc))
+    res = c * n if type(op) is Sum else c ** n
+    if res.dtype != out.dtype:
+        res = cast(res, out.dtype)
+    kept = [shape[d] for d in range(x.ndim) if d not in axes]
+    if kept:
+        res = alloc(res, *kept)
+    return [fit_to(res, out, [])]
+
+
 register_canonicalize(local_cut_useless_reduce, "algebra", fast_compile=True)
 register_canonicalize(local_reduce_join, "algebra")
+register_canonicalize(local_sum_prod_of_fill, "algebra")
 register_canonicalize(local_reduce_broadcastable, "algebra", fast_compile=True)
 register_canonicalize(local_reduce_drop_broadcastable_axes, "algebra")
 
