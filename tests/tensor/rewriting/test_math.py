@@ -402,6 +402,18 @@ def test_sum_prod_of_filled_constant_needs_no_array(mode):
                     got = f(v)
                     assert got.dtype == want.dtype and got.shape == want.shape
                     np.testing.assert_array_equal(got, want)
+    # a reduction of such a reduction (its value: a count cast to float) needs no array either
+    for d, dd in [(0, 0), (1, 0), (2, 1), (0, 1)]:
+        for red in ("sum", "prod"):
+            f = theano.function([a], getattr(T.ones_like(a).sum(d), red)(dd), mode=mode)
+            assert not any(isinstance(n.op, CAReduce) for n in f.maker.fgraph.toposort())
+            for shape in [(2, 3, 4), (0, 3, 2)]:
+                v = np.zeros(shape)
+                np.testing.assert_array_equal(f(v), getattr(np.ones_like(v).sum(d), red)(dd))
+    # a float value computed at run time may be inf: inf * 0 would not be the empty sum's 0
+    s = T.dscalar("s")
+    f = theano.function([s, a], T.alloc(s, a.shape[0], 2).sum(axis=0), mode=mode)
+    np.testing.assert_array_equal(f(np.inf, np.zeros((0, 1, 1))), [0.0, 0.0])
     # integers are counted in the accumulator's dtype (int8 ones sum to int64, no wrap at 127)
     b = T.bmatrix("b")
     f = theano.function([b], T.ones_like(b).sum(), mode=mode)

@@ -553,9 +553,10 @@ def _broadcasts(v, depth=16):
 
 
 def _filled_value_and_shape(x):
-    """``(c, shape)`` when ``x`` holds the one finite constant ``c`` everywhere: ``fill(m, c)``
-    (``zeros_like``/``ones_like``) with ``shape`` m's lengths, or ``alloc(c, *shape)`` whose lengths
-    are known to be >= 0 (a negative one is the alloc's error, which must stay); else None."""
+    """``(c, shape)`` when ``x`` holds one finite value ``c`` everywhere (a constant, or an integer
+    maybe cast to float): ``fill(m, c)`` (``zeros_like``/``ones_like``) with ``shape`` m's lengths,
+    or ``alloc(c, *shape)`` whose lengths are known to be >= 0 (a negative one is the alloc's error,
+    which must stay); else None."""
     from theano.tensor.allocation import Alloc
 
     f = elemwise_of(x, ts.Second)
@@ -572,9 +573,19 @@ def _filled_value_and_shape(x):
     else:
         return None
     c = scalar_const(val)
-    if c is None or np.asarray(c).dtype.kind not in "biuf" or not np.isfinite(c):
+    if c is not None:
+        if np.asarray(c).dtype.kind not in "biuf" or not np.isfinite(c):
+            return None
+        return constant(np.asarray(c)), shape
+    # a computed value that cannot be inf or NaN (an integer, or an integer cast to float: the
+    # reduction of an earlier reduction of ones), so that c * 0 is the empty sum's 0
+    v = val
+    cast_node = elemwise_of(v, ts.Cast)
+    if cast_node is not None and cast_node.inputs[0].dtype in ts.discrete_dtypes:
+        v = cast_node.inputs[0]
+    if v.dtype not in ts.discrete_dtypes:
         return None
-    return c, shape
+    return val, shape
 
 
 @node_rewriter([CAReduce])
@@ -606,9 +617,18 @@ def local_sum_prod_of_fill(fgraph, node):
     n = None
     for a in axes:
         n = shape[a] if n is None else n * shape[a]
-    n = cast(n, acc)
-    c = constant(np.asarray(c).astype(acc))
-    res = c * n if type(op) is Sum else c ** n
+    if c.ndim:
+        c = DimShuffle(c.broadcastable, [])(c)
+    counted = elemwise_of(c, ts.Cast)
+    if type(op) is Sum and counted is not None and counted.inputs[0].dtype in ts.integer_dtypes \
+            and n.dtype in ts.integer_dtypes and _nonneg(counted.inputs[0]):
+        # a count (of an earlier reduction of ones) times a count: multiplied as integers, exactly,
+        # and cast once
+        res = cast(counted.inputs[0] * n, acc)
+    else:
+        n = cast(n, acc)
+        c = c if c.dtype == acc else cast(c, acc)
+        res = c * n if type(op) is Sum else c ** n
     if res.dtype != out.dtype:
         res = cast(res, out.dtype)
     kept = [shape[d] for d in range(x.ndim) if d not in axes]
