@@ -742,3 +742,26 @@ def test_fused_composite_output_nobody_reads():
     xv = np.linspace(-2, 2, 5)
     for _ in range(3):
         np.testing.assert_allclose(f(xv), np.exp(xv) + xv)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_alloc_of_leading_ones_is_a_dimshuffle(mode):
+    """Theano 1.0's local_canonicalize_alloc: new leading axes of length 1 are a DimShuffle, so
+    ``alloc(s, 1, 1)`` fills no buffer; the length checks of the axes left stay."""
+    from theano.tensor.allocation import Alloc
+    from theano.tensor.elemwise import DimShuffle
+
+    s, v, n = T.dscalar("s"), T.dvector("v"), T.lscalar("n")
+    f = theano.function([s], T.alloc(s, 1, 1), mode=mode)
+    ops = [nd.op for nd in f.maker.fgraph.toposort()]
+    assert not any(isinstance(op, Alloc) for op in ops)
+    assert any(isinstance(op, DimShuffle) for op in ops)
+    for _ in range(2):
+        got = f(2.5)
+        assert got.shape == (1, 1) and got[0, 0] == 2.5
+    g = theano.function([v, n], [T.alloc(v, 1, 3, 2), T.alloc(v, 1, 1, n)], mode=mode)
+    a, b = g(np.array([1.0, 2.0]), 2)
+    np.testing.assert_array_equal(a, np.broadcast_to([1.0, 2.0], (1, 3, 2)))
+    np.testing.assert_array_equal(b, [[[1.0, 2.0]]])
+    with pytest.raises((ValueError, AssertionError)):
+        g(np.array([1.0, 2.0]), 3)        # v has 2 entries, the alloc asks for 3
