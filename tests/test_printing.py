@@ -485,7 +485,7 @@ def test_debugprint_prints_the_inner_graphs_of_scans():
     arrows = [l for l in inner_lines if "->" in l]
     assert len(arrows) == 2
     targets = {main_ids[_ids(l)[-1]].split(" ")[0] for l in arrows}
-    assert targets == {"A", "DimShuffle{x,0}"}
+    assert targets == {"A", "InplaceDimShuffle{x,0}"}
 
 
 def test_debugprint_inner_graphs_of_nested_and_gradient_scans():
@@ -689,3 +689,22 @@ def test_op_parameters_and_debugprint_text_as_theano1():
     a, b = np.arange(6.0).reshape(2, 3) + 1, np.zeros((2, 3))
     compare_backends([x, y], [checked, T.all(x), T.any(y), T.any(x - 1, axis=1)], [a, b],
                      expected=[a, np.all(a), np.any(b), np.any(a - 1, axis=1)])
+
+
+def test_constants_and_dimshuffles_print_as_in_theano1():
+    """str() of a graph names constants and DimShuffles as Theano 1.0 did: an array constant is
+    NumPy's str of it ("(shape) of v" when one value repeats), cut to its first and last 10
+    characters past 20; a DimShuffle (a view of its input) is ``InplaceDimShuffle{order}``."""
+    from theano.graph.fg import FunctionGraph
+
+    assert str(T.constant(np.array([1, 4]))) == "TensorConstant{[1 4]}"
+    assert str(T.constant(np.array([1, 5, 1, 6, 1, 1]))) == "TensorConstant{[1 5 1 6 1 1]}"
+    assert str(T.constant(np.ones((2, 3)))) == "TensorConstant{(2, 3) of 1.0}"
+    long = np.arange(30)
+    text = str(long)
+    assert str(T.constant(long)) == "TensorConstant{%s..%s}" % (text[:10], text[-10:])
+    assert str(T.constant(np.array([[1, 2], [3, 4]]))) == "TensorConstant{[[1 2] [3 4]]}"
+    a = T.dmatrix("a")
+    g = FunctionGraph([a], [a.T, a.dimshuffle("x", 0, 1), T.reshape(a, (1, 4))], clone=False)
+    assert str(g) == ("[InplaceDimShuffle{1,0}(a), InplaceDimShuffle{x,0,1}(a), "
+                      "Reshape{2}(a, TensorConstant{[1 4]})]")

@@ -44,7 +44,7 @@ def test_graph_tree_of_a_small_graph():
     assert graph_tree([s], print_destroy_map=True, print_view_map=True).splitlines()[0] == \
         "Elemwise{add,no_inplace} [id A] ''   "
     assert graph_tree([s.T], print_view_map=True).splitlines()[0] == \
-        "DimShuffle{0} [id A] ''  v={0: [0]} "
+        "InplaceDimShuffle{0} [id A] ''  v={0: [0]} "
     inc = T.inplace.add_inplace(T.dmatrix("m"), s)
     assert graph_tree([inc], print_destroy_map=True).splitlines()[0] == \
         "add_inplace [id A] '' d={0: [0]}  "

@@ -211,3 +211,17 @@ def test_an_alloc_returned_by_the_function_is_not_folded(mode):
         g = theano.function([], out * 2, mode=m)
         assert not [n for n in g.maker.fgraph.toposort() if isinstance(n.op, T.Alloc)]
         np.testing.assert_array_equal(g(), np.full((50, 60), v.astype(dtype)[0, 0] * 2))
+
+
+def test_alloc_is_the_op_as_in_theano1():
+    """Theano 1.0's ``T.alloc`` is an ``Alloc`` instance: programs recognise allocs in a compiled
+    graph with ``node.op == T.alloc``; the shape may be given as ints, scalars or one list."""
+    n = T.lscalar("n")
+    v = T.dscalar("v")
+    f = theano.function([v, n], T.alloc(v, n, 3))
+    assert isinstance(T.alloc, T.Alloc)
+    assert [nd.op for nd in f.maker.fgraph.toposort()] == [T.alloc]
+    np.testing.assert_array_equal(f(2.5, 2), np.full((2, 3), 2.5))
+    for shape in [(n, 3), [n, 3]]:
+        g = theano.function([v, n], T.alloc(v, shape))
+        np.testing.assert_array_equal(g(1.5, 4), np.full((4, 3), 1.5))

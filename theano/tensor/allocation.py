@@ -138,7 +138,8 @@ _arange_ops = {}
 
 
 class Alloc(Op):
-    """``alloc(value, *shape)``: ``value`` broadcast to ``shape`` (new leading dims allowed).
+    """``alloc(value, *shape)``: ``value`` broadcast to ``shape`` (new leading dims allowed; the
+    shape as separate ints or integer scalars, or as one list of them). ``T.alloc`` is an instance.
 
     Only dimensions of ``value`` that are broadcastable (or already of the target length) may
     be expanded, as everywhere in Theano.
@@ -147,6 +148,8 @@ class Alloc(Op):
     __props__ = ()
 
     def make_node(self, value, *shape):
+        if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
+            shape = tuple(shape[0])     # alloc(v, (n, m)) as alloc(v, n, m)
         v = as_tensor_variable(value)
         sh = [_int_scalar(s, f"alloc: shape[{i}]") for i, s in enumerate(shape)]
         if v.ndim > len(sh):
@@ -207,14 +210,10 @@ class Alloc(Op):
         return [self(eval_points[0], *inputs[1:])]
 
 
-_alloc = Alloc()
-
-
-def alloc(value, *shape):
-    """``value`` broadcast to ``shape`` (each entry an int or an integer scalar)."""
-    if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
-        shape = tuple(shape[0])
-    return _alloc(value, *shape)
+# ``alloc(value, *shape)``: ``value`` broadcast to ``shape`` (each entry an int or an integer
+# scalar, or one list of them). As in Theano 1.0 it is the op itself, so ``node.op == T.alloc``
+# recognises an alloc in a graph.
+alloc = _alloc = Alloc()
 
 
 def zeros(shape, dtype=None):

@@ -460,6 +460,11 @@ def ones_like(model, dtype=None, opt=False):
 tensor_copy = Elemwise(ts.identity)
 
 
+class MakeVectorDowncastError(TypeError, AssertionError):
+    """A MakeVector input its dtype cannot hold without loss. A TypeError, and an AssertionError
+    too: the error Theano 1.0's MakeVector raised for it."""
+
+
 class MakeVector(Op):
     """Stack scalars into a vector."""
 
@@ -477,8 +482,8 @@ class MakeVector(Op):
             if i.ndim != 0:
                 raise TypeError(f"MakeVector needs scalars, got {i} with {i.ndim} dimensions")
         inputs = [self._converted(k, i) for k, i in enumerate(inputs)]
-        bcast = (len(inputs) == 1,)
-        return Apply(self, inputs, [TensorType(self.dtype, bcast)()])
+        # never broadcastable, one input or many (Theano 1.0's type: a shape vector is one)
+        return Apply(self, inputs, [TensorType(self.dtype, (False,))()])
 
     def _converted(self, k, i):
         """Input ``i`` in the vector's dtype: an upcast, or a constant whose value fits. A
@@ -493,7 +498,7 @@ class MakeVector(Op):
                 with np.errstate(all="ignore"):
                     fits = bool(np.all(data.astype(self.dtype) == data))
             if not fits:
-                raise TypeError(
+                raise MakeVectorDowncastError(
                     f"MakeVector(dtype={self.dtype}): input {k} ({i}) has dtype {i.dtype}, which "
                     f"{self.dtype} cannot hold without loss; cast it first (T.cast(x, "
                     f"'{self.dtype}')) or make the vector of dtype {ts.upcast(i.dtype, self.dtype)}")

@@ -182,7 +182,11 @@ def _check_shapes(node, inputs):
 
 
 class DimShuffle(Op):
-    """Reorder, add ('x') and drop (broadcastable) dimensions. The output is a view of the input."""
+    """Reorder, add ('x') and drop (broadcastable) dimensions. The output is a view of the input.
+
+    It prints as ``InplaceDimShuffle{order}``, Theano 1.0's name for a DimShuffle whose output is a
+    view (its default, and the only kind here: ``inplace`` is accepted and always True).
+    """
 
     __props__ = ("input_broadcastable", "new_order")
     view_map = {0: [0]}
@@ -213,9 +217,10 @@ class DimShuffle(Op):
                 )
         self.shuffle = tuple(kept)
         self.augment = tuple(i for i, o in enumerate(self.new_order) if o == "x")
+        self.inplace = True     # the output is always a view of the input
 
     def __str__(self):
-        return "DimShuffle{%s}" % ",".join(str(o) for o in self.new_order)
+        return "InplaceDimShuffle{%s}" % ",".join(str(o) for o in self.new_order)
 
     def make_node(self, x):
         x = _as_tensor(x)

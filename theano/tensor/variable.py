@@ -1,7 +1,5 @@
 """TensorVariable, TensorConstant and the operators and methods users call on them."""
 
-import numpy as np
-
 from theano.graph.basic import Constant, Variable
 # the methods and operators of a tensor build graphs with the ops of these modules, which all sit
 # below this one (they build their outputs with TensorType, whose variable classes this module sets)
@@ -439,9 +437,15 @@ class TensorConstant(_tensor_py_operators, Constant):
         if data.ndim == 0:
             text = str(data.item()) if data.dtype.kind != "f" else repr(float(data)) if abs(float(data)) < 1e16 else str(data)
             return f"TensorConstant{{{text}}}"
-        text = np.array2string(data, threshold=6, separator=",").replace("\n", "")
-        if len(text) > 40:
-            text = text[:20] + ".." + text[-10:]
+        # Theano 1.0's text: an array of one repeated value is "(shape) of value", any other is
+        # NumPy's str (on one line); past 20 characters the first 10 and last 10 are kept
+        flat = data.ravel()
+        if flat.size and flat.dtype.kind != "O" and bool((flat == flat[0]).all()):
+            text = f"{data.shape} of {flat[0]}"
+        else:
+            text = str(data).replace("\n", "")
+        if len(text) > 20:
+            text = text[:10] + ".." + text[-10:]
         return f"TensorConstant{{{text}}}"
 
     def signature(self):

@@ -344,3 +344,98 @@ def test_useless_reduce_and_broadcastable_reduce_are_separate_rewrites():
             np.testing.assert_array_equal(a, xv)
             np.testing.assert_array_equal(b, rv[0])
             np.testing.assert_array_equal(c, rv[0])
+
+
+# ---- x / abs(x) -> sgn(x) ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_quotient_by_own_abs_is_sign(dtype):
+    """Theano 1.0 simplified ``c1*x / (c2*abs(c3*x))`` to ``c1/(c2*|c3|) * sgn(x)``: 0 at x = 0
+    and +-c at +-inf, where the quotient itself is NaN."""
+    x, y = _mat(dtype), _mat(dtype, "y")
+    v = np.array([[-np.inf, -3.0, -0.0, 0.0], [1e-30, 2.5, 1e30, np.inf]], dtype=dtype)
+    for expr, c in [(x / abs(x), 1), (abs(x) / x, 1), ((4 * x) / abs(2 * x), 2),
+                    ((4 * x) / abs(x / 2), 8), ((2 * x) / (3 * abs(x)), 2 / 3), (-x / abs(x), -1),
+                    (x / abs(-x), 1)]:
+        f = compile_([x], expr, *NOFUSE)
+        assert "sgn" in scalar_ops(f) and "abs" not in scalar_ops(f), expr
+        got = f(v)
+        assert got.dtype == dtype
+        np.testing.assert_allclose(got, (c * np.sign(v)).astype(dtype), rtol=1e-6)
+    # another variable, or integers (true_div of ints): left as they are
+    f = compile_([x, y], x / abs(y), *NOFUSE)
+    assert "sgn" not in scalar_ops(f)
+    i = T.ivector("i")
+    f = compile_([i], i / abs(i), *NOFUSE)
+    assert "sgn" not in scalar_ops(f)
+    # a constant with more dimensions broadcasts the result as the quotient did
+    c = T.constant(np.full((1, 1, 1), 4.0, dtype=dtype))
+    f = compile_([x], (c * x) / abs(x), *NOFUSE)
+    assert "sgn" in scalar_ops(f)
+    got = f(v)
+    assert got.shape == (1,) + v.shape
+    np.testing.assert_allclose(got, 4 * np.sign(v)[None])
+
+
+# ---- sum / prod of a tensor filled with one constant --------------------------------------------
+
+
+@pytest.mark.parametrize("mode", [None, theano.Mode(linker="py")])
+def test_sum_prod_of_filled_constant_needs_no_array(mode):
+    """``ones_like(x).sum(axis)`` is the number of elements reduced, ``zeros_like(x).prod()`` is 0
+    or 1, ``alloc(c, 3, 4).prod(0)`` is ``c ** 3``: no array is filled to be reduced (Theano 1.0's
+    local_opt_alloc), and the values and dtypes are the reductions' (checked against NumPy)."""
+    from theano.tensor.elemwise import CAReduce, Elemwise as E
+
+    a = T.dtensor3("a")
+    for like, np_like in [(T.zeros_like, np.zeros_like), (T.ones_like, np.ones_like)]:
+        for axis in [None, 0, 1, 2, (0, 2)]:
+            for red in ("sum", "prod"):
+                f = theano.function([a], getattr(like(a), red)(axis=axis), mode=mode)
+                topo = f.maker.fgraph.toposort()
+                assert not any(isinstance(n.op, CAReduce) for n in topo), (red, axis, topo)
+                assert not any(isinstance(n.op, E) and n.outputs[0].ndim == 3 for n in topo)
+                for shape in [(2, 3, 4), (0, 3, 2), (2, 0, 1)]:
+                    v = np.arange(np.prod(shape), dtype="float64").reshape(shape)
+                    want = getattr(np, red)(np_like(v), axis=axis)
+                    got = f(v)
+                    assert got.dtype == want.dtype and got.shape == want.shape
+                    np.testing.assert_array_equal(got, want)
+    # a reduction of such a reduction (its value: a count cast to float) needs no array either
+    for d, dd in [(0, 0), (1, 0), (2, 1), (0, 1)]:
+        for red in ("sum", "prod"):
+            f = theano.function([a], getattr(T.ones_like(a).sum(d), red)(dd), mode=mode)
+            assert not any(isinstance(n.op, CAReduce) for n in f.maker.fgraph.toposort())
+            for shape in [(2, 3, 4), (0, 3, 2)]:
+                v = np.zeros(shape)
+                np.testing.assert_array_equal(f(v), getattr(np.ones_like(v).sum(d), red)(dd))
+    # a float value computed at run time may be inf: inf * 0 would not be the empty sum's 0
+    s = T.dscalar("s")
+    f = theano.function([s, a], T.alloc(s, a.shape[0], 2).sum(axis=0), mode=mode)
+    np.testing.assert_array_equal(f(np.inf, np.zeros((0, 1, 1))), [0.0, 0.0])
+    # integers are counted in the accumulator's dtype (int8 ones sum to int64, no wrap at 127)
+    b = T.bmatrix("b")
+    f = theano.function([b], T.ones_like(b).sum(), mode=mode)
+    got = f(np.zeros((20, 30), dtype="int8"))
+    assert got.dtype == np.int64 and got == 600
+    # a float32 constant: the sum is computed in the float64 accumulator, returned in float32
+    x = T.fmatrix("x")
+    f = theano.function([x], T.alloc(np.float32(0.1), x.shape[0], x.shape[1]).sum(axis=1),
+                        mode=mode)
+    got = f(np.zeros((3, 7), dtype="float32"))
+    want = np.full((3, 7), 0.1, dtype="float32").sum(axis=1, dtype="float64").astype("float32")
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got, want, rtol=1e-7)
+    # ones_like(x + v): x + v is still computed, for its check that x and v broadcast together
+    m, v = T.dmatrix("m"), T.dvector("v")
+    f = theano.function([m, v], T.ones_like(m + v).sum(), mode=mode)
+    assert f(np.ones((2, 3)), np.ones(3)) == 6
+    with pytest.raises((ValueError, AssertionError)):
+        f(np.ones((2, 3)), np.ones(4))
+    # alloc with a length given at call time keeps its check of a negative length
+    n = T.lscalar("n")
+    f = theano.function([n], T.alloc(np.float64(2), n, 3).sum(axis=0), mode=mode)
+    np.testing.assert_array_equal(f(4), [8.0, 8.0, 8.0])
+    with pytest.raises(Exception):
+        f(-1)

@@ -311,6 +311,13 @@ CASES = [
          lambda v: (np.log1p(v) + np.expm1(v), [1 / (1 + v) + np.exp(v)]),
          ["local_log1p", "local_expm1"],
          moderate=lambda rng, d: (np.abs(rng.randn(4)) * 1e-3).astype(d)),
+    Case("(4 * x) / abs(2 * x) at 0",
+         # Theano 1.0 gave 2 * sgn(x): 0 at x = 0, where the naive quotient is 0/0 = NaN (the
+         # derivative is 0 elsewhere and has no value at 0)
+         lambda d: ([_vec(d)], lambda x: (4 * x) / abs(2 * x)),
+         lambda d: [_line(d)],
+         lambda v: (2 * np.sign(v), [np.where(v == 0, np.nan, 0.0)]),
+         ["local_div_abs_to_sgn"]),
     Case("log(exp(x))",
          lambda d: ([_vec(d)], lambda x: T.log(T.exp(x))),
          lambda d: [_line(d)],

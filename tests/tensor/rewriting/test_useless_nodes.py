@@ -657,6 +657,9 @@ def test_make_vector_refuses_a_downcast_and_keeps_upcasts(mode):
                        ("float32", (i, d)), ("int8", (b, 300))]:
         with pytest.raises(TypeError, match="cannot hold"):
             MakeVector(dtype)(*ins)
+        # Theano 1.0 raised an AssertionError here: code catching that still catches it
+        with pytest.raises(AssertionError, match="cannot hold"):
+            MakeVector(dtype)(*ins)
     v = MakeVector("int32")(b, i, 7)
     f = theano.function([b, i], v, mode=mode)
     for _ in range(3):
@@ -665,6 +668,29 @@ def test_make_vector_refuses_a_downcast_and_keeps_upcasts(mode):
         np.testing.assert_array_equal(r, [-3, 2 ** 20, 7])
     g = theano.function([d, i], MakeVector("float64")(d, i), mode=mode)
     np.testing.assert_array_equal(g(0.5, 3), [0.5, 3.0])
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_make_vector_of_one_is_not_broadcastable(mode):
+    """Theano 1.0's MakeVector is never broadcastable, so a vector's shape (``MakeVector`` of its
+    length) has the type of ``x.shape`` as it is, without a Rebroadcast to undo a broadcastable
+    length-1 vector."""
+    from theano.tensor.basic import MakeVector, Rebroadcast
+
+    s = T.dscalar("s")
+    assert T.stack([s]).broadcastable == (False,)
+    assert MakeVector("int64")(T.lscalar()).type == T.lvector().type
+    x = T.dvector("x")
+    start, stop, step = T.iscalars("start", "stop", "step")
+    for inputs, out, vals, want in [([x], x.shape, [np.ones(7)], [7]),
+                                    ([start, stop, step], T.arange(start, stop, step).shape,
+                                     [2, 11, 3], [3])]:
+        f = theano.function(inputs, out, mode=mode)
+        assert not any(isinstance(n.op, Rebroadcast) for n in f.maker.fgraph.toposort())
+        np.testing.assert_array_equal(f(*vals), want)
+    # a one-element vector still combines with a longer one where the lengths agree at run time
+    g = theano.function([s, x], T.stack([s]) + x[:1], mode=mode)
+    np.testing.assert_array_equal(g(2.0, np.arange(3.0)), [2.0])
 
 
 # -- composites with outputs nobody reads ----------------------------------------------------------
@@ -716,3 +742,26 @@ def test_fused_composite_output_nobody_reads():
     xv = np.linspace(-2, 2, 5)
     for _ in range(3):
         np.testing.assert_allclose(f(xv), np.exp(xv) + xv)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_alloc_of_leading_ones_is_a_dimshuffle(mode):
+    """Theano 1.0's local_canonicalize_alloc: new leading axes of length 1 are a DimShuffle, so
+    ``alloc(s, 1, 1)`` fills no buffer; the length checks of the axes left stay."""
+    from theano.tensor.allocation import Alloc
+    from theano.tensor.elemwise import DimShuffle
+
+    s, v, n = T.dscalar("s"), T.dvector("v"), T.lscalar("n")
+    f = theano.function([s], T.alloc(s, 1, 1), mode=mode)
+    ops = [nd.op for nd in f.maker.fgraph.toposort()]
+    assert not any(isinstance(op, Alloc) for op in ops)
+    assert any(isinstance(op, DimShuffle) for op in ops)
+    for _ in range(2):
+        got = f(2.5)
+        assert got.shape == (1, 1) and got[0, 0] == 2.5
+    g = theano.function([v, n], [T.alloc(v, 1, 3, 2), T.alloc(v, 1, 1, n)], mode=mode)
+    a, b = g(np.array([1.0, 2.0]), 2)
+    np.testing.assert_array_equal(a, np.broadcast_to([1.0, 2.0], (1, 3, 2)))
+    np.testing.assert_array_equal(b, [[[1.0, 2.0]]])
+    with pytest.raises((ValueError, AssertionError)):
+        g(np.array([1.0, 2.0]), 3)        # v has 2 entries, the alloc asks for 3

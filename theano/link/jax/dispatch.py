@@ -138,10 +138,21 @@ def _scalar_fn(sop):
         "i1": lambda x: _special().i1(x), "tri_gamma": lambda x: _special().polygamma(1, x),
         "xlogx": lambda x: _special().xlogy(x, x), "xlogy0": lambda x, y: _special().xlogy(x, y),
         "chi2sf": lambda x, k: _chi2_sf(x, k),
+        "ultra_fast_scalar_sigmoid": _ultra_fast_sigmoid,
     }
     if name in simple:
         return simple[name]
     raise NotJittable(f"scalar op {name}")
+
+
+def _ultra_fast_sigmoid(x):
+    """Theano 1.0's piecewise sigmoid (the NumPy version is in theano/scalar/basic.py)."""
+    jnp = _jnp()
+    z = jnp.abs(x) * 0.5
+    inner = jnp.where(z < 1.7, 1.5 * z / (1.0 + z),
+                      jnp.where(z < 3.0, 0.935409070603099 + 0.0458812946797165 * (z - 1.7),
+                                0.99505475368673))
+    return jnp.where(x >= 0, 0.5 + 0.5 * inner, 0.5 - 0.5 * inner).astype(x.dtype)
 
 
 def _chi2_sf(x, k):

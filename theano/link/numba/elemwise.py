@@ -63,6 +63,7 @@ from theano.link.numba.elemwise_hybrid import HybridPlan
 from theano.link.numba.elemwise_numpy import _numpy_step, make_numpy_program, program_is_quiet
 from theano.link.numba.elemwise_program import _ref_dtype, build_program, precast_dtype, precast_value
 from theano.link.numba.elemwise_source import numba_kernel_source, numba_signature
+from theano.link.numba.kernels import KERNEL_EVEN_ALONE
 
 
 def _ufunc_out_ellipsis():
@@ -149,7 +150,8 @@ class ElemwiseRunner:
         if self.kernel_source is not None and force_kernels:
             return "kernel"
         if len(self.prog.steps) == 1:
-            if self.kernel_source is not None and self._kernel_beats_ufunc():
+            if self.kernel_source is not None and (
+                    type(self.prog.steps[0][0]) in KERNEL_EVEN_ALONE or self._kernel_beats_ufunc()):
                 return "kernel"
             return "ufunc"
         if self.kernel_source is None:

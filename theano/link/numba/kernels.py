@@ -76,6 +76,14 @@ _BY_NAME = {
     'xlogx': '(0.0 if ({0}) == 0 else ({0}) * math.log({0}))',
     'xlogy0': '(0.0 if ({0}) == 0 else ({0}) * math.log({1}))',
     'xor': '({0}) ^ ({1})',
+    # z = |x| / 2; 0.5 +- 0.5 * t(z), t piecewise (NumPy's version: scalar/basic.py); x is taken
+    # as a float first (abs of an int8 -128 would wrap)
+    'ultra_fast_scalar_sigmoid': (
+        '(0.5 + (0.5 if ({0}) >= 0 else -0.5) * ('
+        '1.5 * (abs(({0}) * 1.0) * 0.5) / (1.0 + abs(({0}) * 1.0) * 0.5) '
+        'if abs(({0}) * 1.0) * 0.5 < 1.7 else ('
+        '0.935409070603099 + 0.0458812946797165 * (abs(({0}) * 1.0) * 0.5 - 1.7) '
+        'if abs(({0}) * 1.0) * 0.5 < 3.0 else 0.99505475368673)))'),
 }
 
 _TABLE = {}
@@ -88,6 +96,12 @@ def register_kernel(op_class, template):
 
 for _name, _template in _BY_NAME.items():
     register_kernel(type(getattr(ts, _name)), _template)
+
+
+# Ops whose NumPy implementation takes several passes over the data (the piecewise
+# ultra_fast_sigmoid: abs, compares, two wheres): a node of one of them alone runs its kernel,
+# not the NumPy implementation that a single-op node otherwise calls.
+KERNEL_EVEN_ALONE = {ts.UltraFastScalarSigmoid}
 
 
 def template_of(sop):

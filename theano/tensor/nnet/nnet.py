@@ -27,6 +27,7 @@ from theano.scalar import basic as ts
 from theano.tensor import math as tm
 from theano.tensor.allocation import arange
 from theano.tensor.basic import as_tensor_variable, cast, constant, zeros_like
+from theano.tensor.elemwise import Elemwise
 from theano.tensor.extra_ops import unique
 from theano.tensor.grad_shaping import disconnected_grad
 from theano.tensor.joining import concatenate
@@ -138,23 +139,10 @@ def _stable_logsoftmax(x):
 # -------------------------------------------------------------------------------------------------
 
 
-def ultra_fast_sigmoid(x):
-    """Piecewise-linear-rational approximation of the sigmoid (max error about 0.02).
-
-    The gradient is the exact derivative of the approximation.
-    """
-    x = _upgrade_to_float(x)
-    z = tm.abs_(x) * _const(0.5, x)
-    one = _const(1.0, x)
-    inner = tm.switch(
-        tm.lt(z, _const(1.7, x)),
-        _const(1.5, x) * z / (one + z),
-        tm.switch(tm.lt(z, _const(3.0, x)),
-                  _const(0.935409070603099, x) + _const(0.0458812946797165, x) * (z - _const(1.7, x)),
-                  zeros_like(z) + _const(0.99505475368673, x)),
-    )
-    half = _const(0.5, x)
-    return tm.switch(tm.ge(x, _const(0, x)), half + half * inner, half - half * inner)
+# Theano 1.0's piecewise approximation of the sigmoid (max error about 0.02) as one elementwise
+# op, whose gradient is the approximation's own derivative (scalar/basic.py says how it computes)
+ultra_fast_sigmoid = Elemwise(ts.ultra_fast_scalar_sigmoid, name="ultra_fast_sigmoid")
+ultra_fast_scalar_sigmoid = ts.ultra_fast_scalar_sigmoid
 
 
 def hard_sigmoid(x):

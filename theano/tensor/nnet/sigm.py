@@ -9,6 +9,7 @@
 
 from theano.scalar.basic import Sigmoid as ScalarSigmoid
 from theano.scalar.basic import Softplus as ScalarSoftplus
+from theano.scalar.basic import UltraFastScalarSigmoid, ultra_fast_scalar_sigmoid
 from theano.scalar.basic import sigmoid as scalar_sigmoid
 from theano.scalar.basic import softplus as scalar_softplus
 from theano.tensor.inplace import sigmoid_inplace, softplus_inplace
@@ -24,5 +25,6 @@ register_local_1msigmoid = False
 
 __all__ = ["sigmoid", "softplus", "ultra_fast_sigmoid", "hard_sigmoid", "sigmoid_inplace",
            "softplus_inplace", "ScalarSigmoid", "ScalarSoftplus", "scalar_sigmoid",
-           "scalar_softplus", "compute_mul", "is_1pexp", "is_exp", "is_mul", "is_neg",
-           "parse_mul_tree", "perform_sigm_times_exp", "simplify_mul"]
+           "scalar_softplus", "UltraFastScalarSigmoid", "ultra_fast_scalar_sigmoid",
+           "compute_mul", "is_1pexp", "is_exp", "is_mul", "is_neg", "parse_mul_tree",
+           "perform_sigm_times_exp", "simplify_mul"]

@@ -15,7 +15,7 @@ from theano.graph.rewriting.db import (register_canonicalize, register_fusion, r
                                        register_stabilize)
 from theano.scalar import basic as ts
 from theano.tensor import math as tm
-from theano.tensor.basic import cast, second
+from theano.tensor.basic import cast, constant, second
 from theano.tensor.elemwise import CAReduce, DimShuffle, Elemwise
 from theano.tensor.rewriting.utils import (elemwise_of, filled_constant, fit_to, is_const,
                                            is_elemwise, is_zeros, keep_shape_checks, register_opt_in,
@@ -537,8 +537,109 @@ def local_reduce_join(fgraph, node):
     return [fit_to(new, out, [])]
 
 
+def _broadcasts(v, depth=16):
+    """True if computing ``v`` checks that elementwise operands of several non-broadcastable
+    shapes agree (``x + b``, ``fill(x, b)``): taking its shape without computing it would drop
+    that check."""
+    while depth > 0 and v.owner is not None and isinstance(v.owner.op, Elemwise):
+        depth -= 1
+        wide = [i for i in v.owner.inputs if not all(i.broadcastable)]
+        if len(wide) > 1:
+            return True
+        if not wide:
+            return False
+        v = wide[0]
+    return depth == 0
+
+
+def _filled_value_and_shape(x):
+    """``(c, shape)`` when ``x`` holds one finite value ``c`` everywhere (a constant, or an integer
+    maybe cast to float): ``fill(m, c)`` (``zeros_like``/``ones_like``) with ``shape`` m's lengths,
+    or ``alloc(c, *shape)`` whose lengths are known to be >= 0 (a negative one is the alloc's error,
+    which must stay); else None."""
+    from theano.tensor.allocation import Alloc
+
+    f = elemwise_of(x, ts.Second)
+    if f is not None:
+        model, val = f.inputs
+        if not all(val.broadcastable) or model.ndim != x.ndim or _broadcasts(model):
+            return None
+        shape = [model.shape[d] for d in range(x.ndim)]
+    elif x.owner is not None and isinstance(x.owner.op, Alloc):
+        val, *shape = x.owner.inputs
+        if not all(val.broadcastable) or len(shape) != x.ndim or \
+                not all(_nonneg(s) for s in shape):
+            return None
+    else:
+        return None
+    c = scalar_const(val)
+    if c is not None:
+        if np.asarray(c).dtype.kind not in "biuf" or not np.isfinite(c):
+            return None
+        return constant(np.asarray(c)), shape
+    # a computed value that cannot be inf or NaN (an integer, or an integer cast to float: the
+    # reduction of an earlier reduction of ones), so that c * 0 is the empty sum's 0
+    v = val
+    cast_node = elemwise_of(v, ts.Cast)
+    if cast_node is not None and cast_node.inputs[0].dtype in ts.discrete_dtypes:
+        v = cast_node.inputs[0]
+    if v.dtype not in ts.discrete_dtypes:
+        return None
+    return val, shape
+
+
+@node_rewriter([CAReduce])
+def local_sum_prod_of_fill(fgraph, node):
+    """The sum (product) of a tensor holding one constant c everywhere (``ones_like(x)``,
+    ``zeros_like(x)``, ``alloc(c, n, m)``) over some axes is ``c * n`` (``c ** n``), n the number
+    of elements reduced, allocated in the shape of the axes kept (Theano 1.0's
+    ``local_opt_alloc``): no array is filled just to be reduced. Computed in the accumulator's
+    dtype, so integer results wrap as the reduction's did; for floats ``c * n`` is the sum to
+    rounding (exact for 0 and 1)."""
+    from theano.tensor.allocation import alloc
+    from theano.tensor.elemwise import Prod, Sum
+
+    op = node.op
+    if type(op) not in (Sum, Prod):
+        return None
+    (x,) = node.inputs
+    out = node.outputs[0]
+    axes = tuple(range(x.ndim)) if op.axis is None else op.axis
+    if not axes or out.dtype.startswith("complex"):
+        return None
+    found = _filled_value_and_shape(x)
+    if found is None:
+        return None
+    c, shape = found
+    acc = op.acc_dtype or out.dtype
+    if acc.startswith("complex"):
+        return None
+    n = None
+    for a in axes:
+        n = shape[a] if n is None else n * shape[a]
+    if c.ndim:
+        c = DimShuffle(c.broadcastable, [])(c)
+    counted = elemwise_of(c, ts.Cast)
+    if type(op) is Sum and counted is not None and counted.inputs[0].dtype in ts.integer_dtypes \
+            and n.dtype in ts.integer_dtypes and _nonneg(counted.inputs[0]):
+        # a count (of an earlier reduction of ones) times a count: multiplied as integers, exactly,
+        # and cast once
+        res = cast(counted.inputs[0] * n, acc)
+    else:
+        n = cast(n, acc)
+        c = c if c.dtype == acc else cast(c, acc)
+        res = c * n if type(op) is Sum else c ** n
+    if res.dtype != out.dtype:
+        res = cast(res, out.dtype)
+    kept = [shape[d] for d in range(x.ndim) if d not in axes]
+    if kept:
+        res = alloc(res, *kept)
+    return [fit_to(res, out, [])]
+
+
 register_canonicalize(local_cut_useless_reduce, "algebra", fast_compile=True)
 register_canonicalize(local_reduce_join, "algebra")
+register_canonicalize(local_sum_prod_of_fill, "algebra")
 register_canonicalize(local_reduce_broadcastable, "algebra", fast_compile=True)
 register_canonicalize(local_reduce_drop_broadcastable_axes, "algebra")
 
@@ -1113,6 +1214,78 @@ def local_erf_complement(fgraph, node):
 register_stabilize(local_log_erfc, "stability")
 register_stabilize(local_exp_over_erfc, "stability")
 register_stabilize(local_erf_complement, "stability")
+
+
+def _scaled(v, depth=4):
+    """``(c, x)`` with ``v = c * x`` for a Python float c, read through products and quotients by
+    single-element constants and negations (``2 * x``, ``x / 2``, ``-x``); ``(1.0, v)`` otherwise."""
+    c = 1.0
+    while depth > 0 and v.owner is not None:
+        depth -= 1
+        n = elemwise_of(v, ts.neg)
+        if n is not None:
+            c, v = -c, n.inputs[0]
+            continue
+        n = elemwise_of(v, ts.Mul)
+        if n is not None and len(n.inputs) == 2:
+            k0, k1 = scalar_const(n.inputs[0]), scalar_const(n.inputs[1])
+            if (k0 is None) != (k1 is None):
+                k, v = (k0, n.inputs[1]) if k0 is not None else (k1, n.inputs[0])
+                c *= float(np.asarray(k))
+                continue
+        n = elemwise_of(v, ts.TrueDiv)
+        if n is not None:
+            k = scalar_const(n.inputs[1])
+            if k is not None and scalar_const(n.inputs[0]) is None and float(np.asarray(k)) != 0:
+                c /= float(np.asarray(k))
+                v = n.inputs[0]
+                continue
+        break
+    return c, v
+
+
+def _scaled_abs(v):
+    """``(c, x)`` with ``v = c * abs(x)`` (constant factors inside and outside the abs), else None."""
+    c, a = _scaled(v)
+    n = elemwise_of(a, ts.abs_)
+    if n is None:
+        return None
+    k, x = _scaled(n.inputs[0])
+    return c * abs(k), x
+
+
+@node_rewriter([ts.TrueDiv])
+def local_div_abs_to_sgn(fgraph, node):
+    """``(a * x) / (b * abs(c * x))`` -> ``(a / (b*|c|)) * sgn(x)``, and ``abs(x) / x`` likewise,
+    for float x (Theano 1.0's canonicalizer did this): the quotient is 0, not NaN, at x = 0, and
+    +-1 (times the constants), not NaN, at x = +-inf."""
+    if not is_elemwise(node, ts.TrueDiv):
+        return None
+    out = node.outputs[0]
+    num, den = node.inputs
+    if out.dtype not in ts.float_dtypes:
+        return None
+    cn, xn = _scaled(num)
+    d = _scaled_abs(den)
+    if d is not None and _same_value(xn, d[1]):
+        ratio, x = cn / d[0], xn
+    else:
+        n = _scaled_abs(num)
+        cd, xd = _scaled(den)
+        if n is None or not _same_value(n[1], xd):
+            return None
+        ratio, x = n[0] / cd, xd
+    if x.dtype not in ts.float_dtypes or not np.isfinite(ratio) or ratio == 0:
+        return None
+    res = tm.sgn(x)
+    if ratio == -1:
+        res = tm.neg(res)
+    elif ratio != 1:
+        res = res * np.asarray(ratio, dtype=x.dtype)
+    return [fit_to(res, out, node.inputs)]
+
+
+register_stabilize(local_div_abs_to_sgn, "stability")
 
 # Theano 1.0's ``mul_canonizer`` (a global optimizer programs apply with ``.optimize(fgraph)``): the
 # canonical forms of products, sums and quotients above, none of which changes a value (no x/x -> 1).

@@ -12,6 +12,7 @@ from theano.graph.basic import Constant
 from theano.graph.rewriting.basic import new_nodes_between, node_rewriter
 from theano.graph.rewriting.db import register_canonicalize, register_specialize, register_stabilize
 from theano.tensor.basic import MakeVector, Rebroadcast, as_tensor_variable, cast, constant
+from theano.tensor.elemwise import DimShuffle
 from theano.tensor.rewriting.utils import scalar_const
 from theano.tensor.reshaping import Reshape, Shape, Shape_i, shape_i
 from theano.tensor.type import TensorType
@@ -181,6 +182,11 @@ if _SpecifyShape is not None:
 
     register_canonicalize(local_useless_specify_shape, "shape")
 
+def _is_one(v):
+    c = scalar_const(v)
+    return c is not None and np.ndim(c) == 0 and c == 1
+
+
 if _Alloc is not None:
 
     @node_rewriter([_Alloc])
@@ -195,10 +201,34 @@ if _Alloc is not None:
             return [value]
         return None
 
-    register_canonicalize(local_useless_alloc, "shape")
+    @node_rewriter([_Alloc])
+    def local_canonicalize_alloc(fgraph, node):
+        """Theano 1.0's canonical alloc: a useless one is its value (``local_useless_alloc``),
+        and new leading axes of constant length 1 are a DimShuffle of the alloc of the rest:
+        ``alloc(s, 1, 1)`` of a scalar is ``s.dimshuffle('x', 'x')`` (no buffer filled),
+        ``alloc(v, 1, 3, 2)`` is ``alloc(v, 3, 2).dimshuffle('x', 0, 1)``. Not for an alloc that
+        another alloc reads (``local_merge_alloc`` makes the two one)."""
+        useless = local_useless_alloc.transform(fgraph, node)
+        if useless:
+            return useless
+        value = node.inputs[0]
+        out = node.outputs[0]
+        dims = node.inputs[1:]
+        if fgraph is not None and any(c != "output" and isinstance(c.op, _Alloc)
+                                      for c, _ in fgraph.clients.get(out, ())):
+            return None
+        ones = 0
+        while ones < len(dims) - value.ndim and _is_one(dims[ones]):
+            ones += 1
+        if not ones:
+            return None
+        rest = dims[ones:]
+        inner = node.op(value, *rest) if rest else value
+        new = DimShuffle(inner.broadcastable, ["x"] * ones + list(range(len(rest))))(inner)
+        return [new] if new.type == out.type else None
 
-    # Theano 1.0's name for the canonicalizing Alloc removal
-    local_canonicalize_alloc = local_useless_alloc
+    register_canonicalize(local_useless_alloc, "shape")
+    register_canonicalize(local_canonicalize_alloc, "shape")
 
     @node_rewriter([_Alloc])
     def local_merge_alloc(fgraph, node):
