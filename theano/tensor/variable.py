@@ -1,5 +1,7 @@
 """TensorVariable, TensorConstant and the operators and methods users call on them."""
 
+import numpy as np
+
 from theano.graph.basic import Constant, Variable
 # the methods and operators of a tensor build graphs with the ops of these modules, which all sit
 # below this one (they build their outputs with TensorType, whose variable classes this module sets)
