@@ -157,7 +157,9 @@ def test_failed_call_changes_no_shared_variable_and_later_calls_are_right():
 def test_two_functions_updating_one_shared_variable():
     f, W, xv, gv = _sgd()
     x, g = T.fmatrix("x"), T.fmatrix("g")
-    h = theano.function([x, g], [], updates=[(W, W - 2 * LR * T.dot(x.T, g))])
+    # np.float32(2) * LR, not 2 * LR: under NumPy 1.x a Python int times a float32 scalar is a
+    # float64 scalar (NumPy 2 keeps float32), which would make the update float64
+    h = theano.function([x, g], [], updates=[(W, W - np.float32(2) * LR * T.dot(x.T, g))])
     expected = W.get_value()
     for k in range(6):
         if k % 3 == 2:

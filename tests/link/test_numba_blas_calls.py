@@ -88,6 +88,34 @@ def test_gemm_and_gemv_give_the_bits_of_the_per_node_ops_and_leave_z_alone(dtype
     np.testing.assert_array_equal(got, zm * bv)
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_empty_inner_dimension_with_beta_zero_does_not_read_z(dtype):
+    """BLAS's rule, which the non-empty products follow: beta == 0 means z is not read, so a NaN
+    in z gives a zero, not NaN * 0. mm/mv/vm rely on it (they start from an uninitialized
+    buffer; with NumPy 1.26 / SciPy 1.10 that buffer held NaNs and a (3, 0) @ (0, 2) product came
+    out with a NaN). The whole-graph helpers and the per-node Gemm/Gemv agree."""
+    from theano.tensor.blas import gemm, gemv
+
+    nan_z, nan_zv = np.full((3, 2), np.nan, dtype), np.full(3, np.nan, dtype)
+    x, y, A0, v = (np.zeros(s, dtype) for s in [(3, 0), (0, 2), (3, 0), (0,)])
+    a, zero, half = np.asarray(1.5, dtype), np.asarray(0, dtype), np.asarray(0.5, dtype)
+    np.testing.assert_array_equal(bl.gemm(nan_z, a[()], x, y, zero[()]), np.zeros((3, 2), dtype))
+    np.testing.assert_array_equal(bl.gemv(nan_zv, a[()], A0, v, zero[()]), np.zeros(3, dtype))
+    # beta != 0 still scales z (NaN stays NaN there, as in BLAS)
+    z2 = np.arange(6, dtype=dtype).reshape(3, 2)
+    np.testing.assert_array_equal(bl.gemm(z2, a[()], x, y, half[()]), z2 * half)
+    # the same rule on the per-node ops
+    z, xs, ys = (T.matrix(n, dtype=dtype) for n in "zxy")
+    zv, vs = T.vector("zv", dtype=dtype), T.vector("v", dtype=dtype)
+    sa, sb = T.scalar("a", dtype=dtype), T.scalar("b", dtype=dtype)
+    py = theano.Mode(linker="py", optimizer="None")
+    f_gemm = theano.function([z, sa, xs, ys, sb], gemm(z, sa, xs, ys, sb), mode=py)
+    f_gemv = theano.function([zv, sa, xs, vs, sb], gemv(zv, sa, xs, vs, sb), mode=py)
+    np.testing.assert_array_equal(f_gemm(nan_z, a, x, y, zero), np.zeros((3, 2), dtype))
+    np.testing.assert_array_equal(f_gemv(nan_zv, a, A0, v, zero), np.zeros(3, dtype))
+    np.testing.assert_array_equal(f_gemm(z2, a, x, y, half), z2 * half)
+
+
 def test_shape_mismatches_raise():
     a, v = np.ones((3, 4)), np.ones(3)
     for call in (lambda: bl.mm(a, a), lambda: bl.mv(a, v), lambda: bl.vm(np.ones(4), a),

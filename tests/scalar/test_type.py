@@ -111,7 +111,8 @@ def test_numpy_float64_scalars_keep_their_dtype(floatx):
                  (np.float64(2.0) - x, "float64", lambda v: 2.0 - v.astype("float64")),
                  (x + 1.0, "float32", lambda v: v + np.float32(1.0)),
                  (x + np.float32(1.1), "float32", lambda v: v + np.float32(1.1)),
-                 (x + 1.1, floatx, lambda v: (v + np.asarray(1.1, floatx)))]
+                 # v cast first: NumPy 1.x would keep float32 + a float64 0-d array in float32
+                 (x + 1.1, floatx, lambda v: (v.astype(floatx) + np.asarray(1.1, floatx)))]
         assert T.constant(np.float64(1.5)).dtype == "float64"
         assert ts.constant(np.float64(1.5)).dtype == "float64"
         assert T.constant(1.5).dtype == "float32"

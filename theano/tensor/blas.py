@@ -163,7 +163,11 @@ class Gemm(_BlasOp):
             output_storage[0][0] = out
             return
         if x.shape[1] == 0:
-            out *= b
+            # BLAS's rule for beta == 0, as the product below follows it: z is not read
+            if b == 0:
+                out[...] = 0
+            else:
+                out *= b
             output_storage[0][0] = out
             return
         fn = _FUNCS[("gemm", out.dtype.name)]
@@ -219,7 +223,11 @@ class Gemv(_BlasOp):
             output_storage[0][0] = out
             return
         if A.shape[1] == 0:
-            out *= b
+            # BLAS's rule for beta == 0, as the product below follows it: z is not read
+            if b == 0:
+                out[...] = 0
+            else:
+                out *= b
             output_storage[0][0] = out
             return
         fn = _FUNCS[("gemv", out.dtype.name)]

@@ -136,6 +136,17 @@ def _mat(a, f_copy):
 
 
 @njit(cache=True, nogil=True)
+def _scale(out, beta):
+    """``out = beta * out`` as BLAS does it for an empty inner dimension: ``beta == 0`` writes
+    zeros without reading ``out`` (``mm``/``mv``/``vm`` pass a fresh ``np.empty`` buffer, whose
+    leftover bytes may be NaN; NaN * 0 would stay NaN)."""
+    if beta == 0:
+        out[...] = 0
+    else:
+        out *= beta
+
+
+@njit(cache=True, nogil=True)
 def _gemm_into(out, alpha, x, y, beta):
     """out = beta * out + alpha * x @ y, ``out`` C-ordered (m, n), x (m, k), y (k, n)."""
     m, k = x.shape
@@ -147,7 +158,7 @@ def _gemm_into(out, alpha, x, y, beta):
     if m == 0 or n == 0:
         return
     if k == 0:
-        out *= beta
+        _scale(out, beta)
         return
     # column-major, out holds out.T = alpha * y.T @ x.T + beta * out.T
     ya, yt, ly = _mat(y, False)
@@ -169,7 +180,7 @@ def _gemv_into(out, alpha, a, x, beta, transposed):
     if m == 0:
         return
     if n == 0:
-        out *= beta
+        _scale(out, beta)
         return
     aa, at, la = _mat(a, True)
     xv = _vec(x)
